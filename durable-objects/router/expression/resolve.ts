@@ -1,0 +1,136 @@
+/**
+ * Reading one PathRef from an evaluation's input: walking attribute documents by segment, and mapping
+ * the worker's named fields, channel capacities, the clock and the skip_if counters. Missing anything
+ * (no worker, no such key, a key on something that is not an object) is undefined, TaskRouter's NULL.
+ * Attribute walks look only at own properties, so `constructor` or `__proto__` never reach a prototype.
+ */
+
+import type { EvaluationInput, Json, PathRef, WorkerView } from "./ast";
+import { clockValues, type ClockValues } from "./clock";
+
+/**
+ * Follows `segments` into a JSON document: names index objects (own properties only), numbers index arrays.
+ *
+ * @example
+ * readSegments({ object: { array: ["a", "b", "c"] } }, ["object", "array", 2]) // "c"
+ * readSegments({ a: 1 }, ["constructor"]) // undefined
+ */
+export function readSegments(document: Json | undefined, segments: readonly (string | number)[]): Json | undefined {
+  let current: unknown = document;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    if (current === null || typeof current !== "object") return undefined;
+    if (typeof segment === "number") {
+      if (!Array.isArray(current)) return undefined;
+      current = segment < current.length ? current[segment] : undefined;
+    } else {
+      if (Array.isArray(current) || !Object.hasOwn(current, segment as string)) return undefined;
+      current = (current as Record<string, unknown>)[segment as string];
+    }
+  }
+  return current as Json | undefined;
+}
+
+/** Reads a path with the clock already computed (or not needed): the evaluator's hot path. */
+export type PathReader = (input: EvaluationInput, clock: ClockValues | undefined) => Json | undefined;
+
+function workerField(worker: WorkerView | undefined, field: "sid" | "friendly_name" | "activity_sid" | "activity_name"): Json | undefined {
+  if (worker === undefined || worker === null) return undefined;
+  switch (field) {
+    case "sid":
+      return worker.sid;
+    case "friendly_name":
+      return worker.friendlyName;
+    case "activity_sid":
+      return worker.activitySid;
+    case "activity_name":
+      return worker.activityName;
+  }
+}
+
+/**
+ * A specialised reader for `ref`, built once per path at compile time.
+ *
+ * @example
+ * const read = pathReader({ source: "task.attributes", segments: ["type"] });
+ * read({ task: { attributes: { type: "support" } } }, undefined) // "support"
+ */
+export function pathReader(ref: PathRef): PathReader {
+  switch (ref.source) {
+    case "task.attributes": {
+      const segments = ref.segments;
+      const only = segments[0];
+      if (segments.length === 1 && typeof only === "string") {
+        return (input) => {
+          const attributes = input.task?.attributes;
+          return attributes !== undefined && attributes !== null && typeof attributes === "object" && !Array.isArray(attributes) && Object.hasOwn(attributes, only)
+            ? attributes[only]
+            : undefined;
+        };
+      }
+      return (input) => readSegments(input.task?.attributes, segments);
+    }
+    case "worker.attributes": {
+      const segments = ref.segments;
+      return (input) => readSegments(input.worker?.attributes, segments);
+    }
+    case "worker.field": {
+      const field = ref.field;
+      return (input) => workerField(input.worker, field);
+    }
+    case "worker.channel": {
+      const { channel, field } = ref;
+      return (input) => {
+        const channels = input.worker?.channels;
+        if (channels === undefined || channels === null || typeof channels !== "object" || !Object.hasOwn(channels, channel)) return undefined;
+        const view = channels[channel];
+        if (view === undefined || view === null) return undefined;
+        switch (field) {
+          case "assigned_tasks":
+            return view.assignedTasks;
+          case "configured_capacity":
+            return view.configuredCapacity;
+          case "available_capacity_percentage":
+            return view.availableCapacityPercentage;
+          case "available":
+            return view.available;
+        }
+      };
+    }
+    case "clock": {
+      const field = ref.field;
+      return (input, clock) => (clock ?? clockFor(input))[field];
+    }
+    case "counter": {
+      const name = ref.name;
+      return (input) => {
+        const value = input.counters?.(name);
+        return typeof value === "number" && value === value ? value : undefined;
+      };
+    }
+  }
+}
+
+/** The clock for an input: its instant and zone, or now in UTC. */
+export function clockFor(input: EvaluationInput): ClockValues {
+  const clock = input.clock;
+  return clock === undefined || clock === null ? clockValues(Date.now()) : clockValues(clock.now, clock.timeZone);
+}
+
+const readers = new WeakMap<PathRef, PathReader>();
+
+/**
+ * Reads one path for an input (undefined = missing = TaskRouter's NULL). Never throws on JSON input.
+ *
+ * @example
+ * resolvePath({ source: "worker.field", field: "activity_name" }, { worker }) // e.g. "Available"
+ * resolvePath({ source: "task.attributes", segments: ["customer", "tags", 0] }, { task: { attributes: { customer: { tags: ["billing"] } } } }) // "billing"
+ */
+export function resolvePath(ref: PathRef, input: EvaluationInput): Json | undefined {
+  let read = readers.get(ref);
+  if (read === undefined) {
+    read = pathReader(ref);
+    readers.set(ref, read);
+  }
+  return read(input, undefined);
+}
