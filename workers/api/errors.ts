@@ -1,0 +1,75 @@
+/**
+ * The one error type of the HTTP API and the one place errors become responses.
+ *
+ * Every error Switchboard answers has Twilio's shape — `{ code, message, more_info, status }` — so a
+ * stock Twilio client reports it the way it reports Twilio's own. Handlers throw {@link ApiError};
+ * {@link onError} turns it into that body. Anything else is a bug: it is logged with the request id
+ * and answered as a 500 that names only the request id, never the internals.
+ */
+import type { Context, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Twilio's error body, as its REST API and client libraries expect it. */
+export interface TwilioErrorBody {
+  readonly code: number;
+  readonly message: string;
+  readonly more_info: string;
+  readonly status: number;
+}
+
+/** Twilio's generic error codes follow 20000 + HTTP status (20403, 20404, 20429, 20500). */
+const genericCode = (status: number): number => 20000 + status;
+
+/**
+ * An error meant for the caller: its status, Twilio-style code and message are sent as they are, so
+ * the message must name the problem (and the field) without revealing internals.
+ *
+ * @example
+ * throw new ApiError(400, 20001, "FriendlyName is required");
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "ApiError";
+  }
+
+  toBody(): TwilioErrorBody {
+    return {
+      code: this.code,
+      message: this.message,
+      more_info: `https://www.twilio.com/docs/errors/${this.code}`,
+      status: this.status,
+    };
+  }
+}
+
+/** The 404 Twilio answers for a path it does not serve. */
+export function resourceNotFound(path: string): ApiError {
+  return new ApiError(404, genericCode(404), `The requested resource ${path} was not found`);
+}
+
+/** Any app that runs Hono's `requestId()` middleware. */
+type WithRequestId = { Variables: { requestId: string } };
+
+function respond(c: Context, error: ApiError): Response {
+  return c.json(error.toBody(), error.status);
+}
+
+export const onNotFound: NotFoundHandler = (c) => respond(c, resourceNotFound(c.req.path));
+
+export function onError<E extends WithRequestId>(err: Error, c: Context<E>): Response {
+  if (err instanceof ApiError) return respond(c, err);
+  // Hono's own middleware (body limit, validators) throws HTTPException for caller mistakes.
+  if (err instanceof HTTPException && err.status < 500) {
+    return respond(c, new ApiError(err.status, genericCode(err.status), err.message || "Bad request"));
+  }
+  const requestId: string = c.get("requestId");
+  console.error(`[request ${requestId}] ${c.req.method} ${c.req.path} failed:`, err);
+  return respond(c, new ApiError(500, genericCode(500), `Internal error (request ${requestId})`));
+}

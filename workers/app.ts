@@ -1,0 +1,22 @@
+/**
+ * The Hono app: every HTTP route of the Worker, composed in one place. Route groups (TaskRouter API,
+ * channels, auth) will be mounted here from their own folders; the app itself only wires the request
+ * id, the error handling shared by every route, and the health check.
+ */
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { onError, onNotFound } from "./api/errors";
+import { regions, VERSION } from "./config";
+import type { Env } from "./env";
+
+export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
+
+export const app = new Hono<AppEnv>();
+
+app.use(requestId());
+
+/** Liveness, unauthenticated: it reveals only the release and how many regions are configured. */
+app.get("/health", (c) => c.json({ status: "ok", regions: regions.regions.length, version: VERSION }));
+
+app.notFound(onNotFound);
+app.onError(onError);

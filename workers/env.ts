@@ -1,0 +1,40 @@
+/**
+ * The Worker's bindings, as declared in wrangler.toml. Every Worker module and Durable Object takes
+ * this `Env`; it is also merged into `Cloudflare.Env` so `env` from `cloudflare:workers` (and from
+ * `cloudflare:test` in tests) is typed the same way.
+ */
+import type { ConversationDO } from "../durable-objects/conversation/conversation-do";
+import type { RouterDO } from "../durable-objects/router/router-do";
+import type { WorkspaceDO } from "../durable-objects/workspace/workspace-do";
+
+export interface Env {
+  /** One WorkspaceDO per workspace: configuration of record. */
+  readonly WORKSPACE: DurableObjectNamespace<WorkspaceDO>;
+  /** One RouterDO per workspace × region: tasks, workers, reservations. */
+  readonly ROUTER: DurableObjectNamespace<RouterDO>;
+  /** One ConversationDO per conversation: participants and messages. */
+  readonly CONVERSATION: DurableObjectNamespace<ConversationDO>;
+  /** Cross-workspace reporting data (D1 migrations in ./migrations). */
+  readonly DB: D1Database;
+  /** Call and video recordings. */
+  readonly RECORDINGS: R2Bucket;
+  /** Events for webhooks and reporting; consumed by this Worker's `queue()` handler. */
+  readonly EVENTS: Queue;
+  /** The static files in web/public. */
+  readonly ASSETS: Fetcher;
+  /** Account credentials: `.dev.vars` locally, `wrangler secret put` in production. Not read yet. */
+  readonly ACCOUNT_SID?: string;
+  readonly AUTH_TOKEN?: string;
+}
+
+type SwitchboardEnv = Env;
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends SwitchboardEnv {}
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "WorkspaceDO" | "RouterDO" | "ConversationDO";
+    }
+  }
+}
