@@ -1,0 +1,35 @@
+/**
+ * Two test projects in one run:
+ * - `unit`: plain Node, for pure modules (routing core, regions) — fast, no Workers runtime.
+ * - `workers`: inside workerd via @cloudflare/vitest-plugin, with the real bindings from wrangler.toml
+ *   (Durable Objects, D1, R2, Queues simulated by miniflare). Storage is isolated per test file.
+ */
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts"],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            // D1 migrations are read here, in Node, and applied inside each test file that needs them.
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") } },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});
