@@ -26,6 +26,8 @@ interface RefWorker {
   input: WorkerInput;
   channels: Map<string, RefChannel>;
   idleSince: number;
+  /** The expression view, rebuilt after any change so the scan is not slowed by needless allocation. */
+  view?: WorkerView;
 }
 interface RefTask {
   input: TaskInput;
@@ -67,10 +69,15 @@ export class ReferenceMatcher {
     if (!c) worker.channels.set(channel, (c = { capacity: 0, assigned: 0, enabled: true, lastAssignedAt: 0 }));
     if (change.capacity !== undefined) c.capacity = change.capacity;
     if (change.enabled !== undefined) c.enabled = change.enabled;
+    worker.view = undefined;
   }
   releaseCapacity(sid: string, channel: string): void {
-    const c = this.workers.get(sid)?.channels.get(channel);
-    if (c && c.assigned > 0) c.assigned -= 1;
+    const worker = this.workers.get(sid);
+    const c = worker?.channels.get(channel);
+    if (worker && c && c.assigned > 0) {
+      c.assigned -= 1;
+      worker.view = undefined;
+    }
   }
   upsertTask(input: TaskInput): void {
     const existing = this.tasks.get(input.sid);
@@ -165,10 +172,12 @@ export class ReferenceMatcher {
     channel.assigned += 1;
     channel.lastAssignedAt = now;
     worker.idleSince = now;
+    worker.view = undefined;
     return { taskSid: task.input.sid, workerSid: worker.input.sid, channel: task.input.channel };
   }
 
   private view(worker: RefWorker): WorkerView {
+    if (worker.view) return worker.view;
     const channels: WorkerView["channels"] = {};
     for (const [name, c] of worker.channels) {
       (channels as Record<string, unknown>)[name] = {
@@ -179,7 +188,7 @@ export class ReferenceMatcher {
       };
     }
     const i = worker.input;
-    return { sid: i.sid, friendlyName: i.friendlyName, activitySid: i.activitySid, activityName: i.activityName, attributes: i.attributes, channels };
+    return (worker.view = { sid: i.sid, friendlyName: i.friendlyName, activitySid: i.activitySid, activityName: i.activityName, attributes: i.attributes, channels });
   }
 
   private clock() {
