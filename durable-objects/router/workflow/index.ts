@@ -1,0 +1,9 @@
+/**
+ * Workflows: the `order_by` clause, the Workflow `Configuration` document (parsed and validated into a
+ * compiled form) and the pure rules by which a task steps through filters and targets over time.
+ */
+export * from "./order-by";
+export * from "./configuration";
+export * from "./routing";
+export { formatProblems, isTaskQueueSid } from "./problems";
+export type { PathSegment } from "./attribute-path";
