@@ -129,7 +129,8 @@ export function reevaluate(
  * Follows timeouts: while the current step's deadline is at or before `now`, moves to the next target,
  * or from a filter's last target to the default filter. Several steps are crossed at once when `now` is
  * past several deadlines, each reported at its own deadline. A step not yet due comes back unchanged
- * with no events.
+ * with no events. `task` and `clock` are taken for symmetry with `afterSkip` but not read: a timeout
+ * never re-runs filter expressions (the last target's timeout goes straight to the default filter).
  *
  * @example
  * // targets of 10/10/10 s entered at t: at t+25 s the task is on the third target
