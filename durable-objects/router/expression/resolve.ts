@@ -5,7 +5,7 @@
  * Attribute walks look only at own properties, so `constructor` or `__proto__` never reach a prototype.
  */
 
-import type { EvaluationInput, Json, PathRef, WorkerView } from "./ast";
+import type { ChannelField, EvaluationInput, Json, PathRef, WorkerField, WorkerView } from "./ast";
 import { clockValues, type ClockValues } from "./clock";
 
 /**
@@ -34,7 +34,7 @@ export function readSegments(document: Json | undefined, segments: readonly (str
 /** Reads a path with the clock already computed (or not needed): the evaluator's hot path. */
 export type PathReader = (input: EvaluationInput, clock: ClockValues | undefined) => Json | undefined;
 
-function workerField(worker: WorkerView | undefined, field: "sid" | "friendly_name" | "activity_sid" | "activity_name"): Json | undefined {
+function workerField(worker: WorkerView | undefined, field: WorkerField): Json | undefined {
   if (worker === undefined || worker === null) return undefined;
   switch (field) {
     case "sid":
@@ -46,6 +46,39 @@ function workerField(worker: WorkerView | undefined, field: "sid" | "friendly_na
     case "activity_name":
       return worker.activityName;
   }
+}
+
+function channelField(worker: WorkerView | undefined, channel: string, field: ChannelField): Json | undefined {
+  const channels = worker?.channels;
+  if (channels === undefined || channels === null || typeof channels !== "object" || !Object.hasOwn(channels, channel)) return undefined;
+  const view = channels[channel];
+  if (view === undefined || view === null) return undefined;
+  switch (field) {
+    case "assigned_tasks":
+      return view.assignedTasks;
+    case "configured_capacity":
+      return view.configuredCapacity;
+    case "available_capacity_percentage":
+      return view.availableCapacityPercentage;
+    case "available":
+      return view.available;
+  }
+}
+
+function counterValue(input: EvaluationInput, name: string): Json | undefined {
+  const value = input.counters?.(name);
+  return typeof value === "number" && value === value ? value : undefined;
+}
+
+/**
+ * The clock for an input: its instant and zone, or `Date.now()` in UTC when it has none.
+ *
+ * @example
+ * clockFor({ clock: { now: Date.UTC(2024, 0, 1, 8, 5), timeZone: "Asia/Tokyo" } }).currentTime // 1705
+ */
+export function clockFor(input: EvaluationInput): ClockValues {
+  const clock = input.clock;
+  return clock === undefined || clock === null ? clockValues(Date.now()) : clockValues(clock.now, clock.timeZone);
 }
 
 /**
@@ -61,10 +94,11 @@ export function pathReader(ref: PathRef): PathReader {
       const segments = ref.segments;
       const only = segments[0];
       if (segments.length === 1 && typeof only === "string") {
+        // The common case, one key deep, without the loop.
         return (input) => {
-          const attributes = input.task?.attributes;
+          const attributes: unknown = input.task?.attributes;
           return attributes !== undefined && attributes !== null && typeof attributes === "object" && !Array.isArray(attributes) && Object.hasOwn(attributes, only)
-            ? attributes[only]
+            ? (attributes as Record<string, Json>)[only]
             : undefined;
         };
       }
@@ -80,22 +114,7 @@ export function pathReader(ref: PathRef): PathReader {
     }
     case "worker.channel": {
       const { channel, field } = ref;
-      return (input) => {
-        const channels = input.worker?.channels;
-        if (channels === undefined || channels === null || typeof channels !== "object" || !Object.hasOwn(channels, channel)) return undefined;
-        const view = channels[channel];
-        if (view === undefined || view === null) return undefined;
-        switch (field) {
-          case "assigned_tasks":
-            return view.assignedTasks;
-          case "configured_capacity":
-            return view.configuredCapacity;
-          case "available_capacity_percentage":
-            return view.availableCapacityPercentage;
-          case "available":
-            return view.available;
-        }
-      };
+      return (input) => channelField(input.worker, channel, field);
     }
     case "clock": {
       const field = ref.field;
@@ -103,34 +122,32 @@ export function pathReader(ref: PathRef): PathReader {
     }
     case "counter": {
       const name = ref.name;
-      return (input) => {
-        const value = input.counters?.(name);
-        return typeof value === "number" && value === value ? value : undefined;
-      };
+      return (input) => counterValue(input, name);
     }
   }
 }
 
-/** The clock for an input: its instant and zone, or now in UTC. */
-export function clockFor(input: EvaluationInput): ClockValues {
-  const clock = input.clock;
-  return clock === undefined || clock === null ? clockValues(Date.now()) : clockValues(clock.now, clock.timeZone);
-}
-
-const readers = new WeakMap<PathRef, PathReader>();
-
 /**
- * Reads one path for an input (undefined = missing = TaskRouter's NULL). Never throws on JSON input.
+ * Reads one path for an input (undefined = missing = TaskRouter's NULL). Allocates nothing, so it suits
+ * callers that build PathRefs on the fly; never throws on JSON input.
  *
  * @example
  * resolvePath({ source: "worker.field", field: "activity_name" }, { worker }) // e.g. "Available"
  * resolvePath({ source: "task.attributes", segments: ["customer", "tags", 0] }, { task: { attributes: { customer: { tags: ["billing"] } } } }) // "billing"
  */
 export function resolvePath(ref: PathRef, input: EvaluationInput): Json | undefined {
-  let read = readers.get(ref);
-  if (read === undefined) {
-    read = pathReader(ref);
-    readers.set(ref, read);
+  switch (ref.source) {
+    case "task.attributes":
+      return readSegments(input.task?.attributes, ref.segments);
+    case "worker.attributes":
+      return readSegments(input.worker?.attributes, ref.segments);
+    case "worker.field":
+      return workerField(input.worker, ref.field);
+    case "worker.channel":
+      return channelField(input.worker, ref.channel, ref.field);
+    case "clock":
+      return clockFor(input)[ref.field];
+    case "counter":
+      return counterValue(input, ref.name);
   }
-  return read(input, undefined);
 }
