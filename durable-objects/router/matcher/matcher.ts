@@ -358,6 +358,7 @@ export class Matcher {
     if (task.reserved.has(worker.sid) || task.excluded.has(worker.sid)) return false;
     const known = task.input.knownWorker;
     if (known) {
+      if (known.value === null) return false;
       if (known.by === "sid" ? worker.sid !== known.value : worker.input.friendlyName.toLowerCase() !== known.value.toLowerCase()) {
         return false;
       }
@@ -395,7 +396,8 @@ export class Matcher {
     return chosen;
   }
 
-  private knownCandidates(by: "sid" | "friendly_name", value: string): ReadonlySet<string> {
+  private knownCandidates(by: "sid" | "friendly_name", value: string | null): ReadonlySet<string> {
+    if (value === null) return new Set();
     if (by === "friendly_name") return this.sources.sidsByFriendlyName(value);
     return this.workers.has(value) ? new Set([value]) : new Set();
   }

@@ -42,8 +42,8 @@ export interface QueueInput {
 
 export interface KnownWorker {
   readonly by: "sid" | "friendly_name";
-  /** The SID or friendly name read from the task; empty means nobody. */
-  readonly value: string;
+  /** The SID or friendly name read from the task; null (attribute missing or empty) means nobody. */
+  readonly value: string | null;
 }
 
 /** A task waiting in one queue, at one step of its workflow. */

@@ -81,7 +81,7 @@ const taskArb = fc.record({
   order: fc.integer({ min: 0, max: 20 }),
   expression: fc.nat(TARGET_EXPRESSIONS.length - 1),
   ordering: fc.option(fc.nat(ORDERINGS.length - 1), { nil: undefined }),
-  known: fc.option(fc.record({ bySid: fc.boolean(), worker: fc.nat(30), shout: fc.boolean() }), { freq: 6, nil: undefined }),
+  known: fc.option(fc.record({ bySid: fc.boolean(), worker: fc.nat(30), shout: fc.boolean(), missing: fc.boolean() }), { freq: 6, nil: undefined }),
   need: fc.constantFrom(...SKILLS),
   minLevel: fc.integer({ min: 0, max: 5 }),
   team: fc.constantFrom("north", "south"),
@@ -182,7 +182,7 @@ describe("indexed matcher ≡ brute-force reference", () => {
               const knownWorker = t.known
                 ? {
                     by: t.known.bySid ? ("sid" as const) : ("friendly_name" as const),
-                    value: t.known.bySid ? sid("WK", t.known.worker) : t.known.shout ? `Agent${t.known.worker}` : `agent${t.known.worker}`,
+                    value: t.known.missing ? null : t.known.bySid ? sid("WK", t.known.worker) : t.known.shout ? `Agent${t.known.worker}` : `agent${t.known.worker}`,
                   }
                 : undefined;
               const input: TaskInput = {

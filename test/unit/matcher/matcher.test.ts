@@ -127,6 +127,7 @@ describe("choosing a worker for a task", () => {
     expect(offer(task({ knownWorker: { by: "sid", value: wk("Alice") } }))).toEqual([wk("Alice")]);
     expect(offer(task({ knownWorker: { by: "friendly_name", value: "ALICE" } }))).toEqual([wk("Alice")]);
     expect(offer(task({ knownWorker: { by: "sid", value: wk("nobody") } }))).toEqual([]);
+    expect(offer(task({ knownWorker: { by: "friendly_name", value: null } }))).toEqual([]);
   });
 
   it("matches target expressions that join task and worker attributes", () => {

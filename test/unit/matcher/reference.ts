@@ -213,8 +213,9 @@ export class ReferenceMatcher {
     if (task.reserved.has(sid) || task.excluded.has(sid)) return false;
     if (!this.member(worker, queue) || !this.ready(worker, task.input.channel)) return false;
     const known = task.input.knownWorker;
+    if (known && known.value === null) return false;
     if (known?.by === "sid" && known.value !== sid) return false;
-    if (known?.by === "friendly_name" && known.value.toLowerCase() !== worker.input.friendlyName.toLowerCase()) return false;
+    if (known?.by === "friendly_name" && known.value?.toLowerCase() !== worker.input.friendlyName.toLowerCase()) return false;
     if (!task.input.expression) return true;
     return task.input.expression.evaluate({ worker: this.view(worker), task: { sid: task.input.sid, attributes: task.input.attributes }, clock: this.clock() });
   }
