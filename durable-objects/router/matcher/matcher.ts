@@ -17,8 +17,9 @@
  * The matcher applies the capacity each reservation takes; the caller stores and announces it.
  */
 import type { CompiledExpression, EvaluationInput, TaskView } from "../expression";
-import { compareOrderValues, orderValues, type OrderBy } from "../workflow/order-by";
+import { orderValues, type OrderBy } from "../workflow/order-by";
 import { AttributeIndex } from "./attribute-index";
+import { bySid, orderKey, readyComparator, taskComparator, type ReadyKey, type ReadyList, type TaskKey } from "./orderings";
 import { plan, type PlannerSources } from "./planner";
 import { SortedSet } from "./sorted-set";
 import type {
@@ -32,28 +33,12 @@ import type {
 } from "./types";
 import { isReady, syncChannelView, workerState, channelState, type WorkerState } from "./worker-state";
 
-interface ReadyKey {
-  readonly order: readonly (number | null)[];
-  readonly idle: number;
-  readonly sid: string;
-}
-
-interface ReadyList {
-  readonly channel: string;
-  readonly orderBy: OrderBy;
-  readonly workers: SortedSet<ReadyKey>;
-}
-
-interface TaskKey {
-  readonly priority: number;
-  readonly order: number;
-  readonly sid: string;
-}
-
 interface QueueState {
   input: QueueInput;
   readonly members: Set<string>;
+  /** Ready lists by channel and ordering, created when a task first needs one. */
   readonly ready: Map<string, ReadyList>;
+  /** Tasks still wanting reservations, by channel. */
   readonly pending: Map<string, SortedSet<TaskKey>>;
   readonly activityCounts: Map<string, number>;
   availableCount: number;
@@ -64,22 +49,6 @@ interface TaskState {
   readonly view: TaskView;
   readonly reserved: Set<string>;
   readonly excluded: Set<string>;
-}
-
-const bySid = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function orderKey(orderBy: OrderBy): string {
-  return orderBy.map((k) => `${k.segments.join(".")} ${k.direction}`).join(",");
-}
-
-function readyComparator(orderBy: OrderBy): (a: ReadyKey, b: ReadyKey) => number {
-  return (a, b) => compareOrderValues(orderBy, a.order, b.order) || a.idle - b.idle || bySid(a.sid, b.sid);
-}
-
-/** Priority first (higher wins), then `order` ascending (FIFO) or descending (LIFO), then SID. */
-export function taskComparator(taskOrder: "FIFO" | "LIFO"): (a: TaskKey, b: TaskKey) => number {
-  const sign = taskOrder === "FIFO" ? 1 : -1;
-  return (a, b) => b.priority - a.priority || sign * (a.order - b.order) || bySid(a.sid, b.sid);
 }
 
 function isDynamic(expression: CompiledExpression): boolean {
