@@ -29,8 +29,12 @@ export interface Env {
 
 type SwitchboardEnv = Env;
 
+// Cloudflare's types are declared as a global namespace; augmenting it is the documented way to type
+// `env` in tests and `cloudflare:workers`, so the namespace and the empty extension are intended.
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Cloudflare {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface Env extends SwitchboardEnv {}
     interface GlobalProps {
       mainModule: typeof import("./index");

@@ -4,7 +4,13 @@
  * (NULL is false everywhere, no coercion, own properties only).
  */
 import { describe, expect, it, vi } from "vitest";
-import { compare, compileExpression, type ComparisonOperator, type Json } from "../../../durable-objects/router/expression";
+import {
+  compare,
+  compileExpression,
+  type ComparisonOperator,
+  type Json,
+  type EvaluationInput,
+} from "../../../durable-objects/router/expression";
 import { run, task, worker } from "./fixtures";
 
 const T = task({
@@ -187,7 +193,7 @@ describe("evaluation safety", () => {
       }),
     ).toBe(false);
     expect(run("workers.available != 0", "skip_if", { counters: () => Number.NaN })).toBe(false);
-    expect(compileExpression("type == 'x'", "filter").evaluate(null as unknown as {})).toBe(false);
+    expect(compileExpression("type == 'x'", "filter").evaluate(null as unknown as EvaluationInput)).toBe(false);
   });
 
   it("reads Date.now() (UTC) for the clock only when the expression needs it, and once per evaluation", () => {
@@ -195,7 +201,10 @@ describe("evaluation safety", () => {
     try {
       expect(run("type == 'x'", "filter", { task: task({ type: "x" }) })).toBe(true);
       expect(spy).not.toHaveBeenCalled();
-      const expr = compileExpression("taskrouter.dayOfWeek == 'Mon' AND taskrouter.currentTime == 930 AND taskrouter.currentHour == 9", "filter");
+      const expr = compileExpression(
+        "taskrouter.dayOfWeek == 'Mon' AND taskrouter.currentTime == 930 AND taskrouter.currentHour == 9",
+        "filter",
+      );
       expect(expr.evaluate({})).toBe(true);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
