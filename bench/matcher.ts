@@ -115,13 +115,21 @@ function timeTaskArrival(engine: Engine, samples: number, seed: number): number[
 function timeWorkerFreed(engine: Engine, population: readonly WorkerInput[], samples: number, seed: number): number[] {
   const rand = random(seed);
   // A backlog that no worker can take yet: every task waits for a level above anyone's.
-  const backlog = Array.from({ length: 1000 }, (_, i) => ({ ...newTask(i, rand), expression: levelTarget, attributes: { language: "en", min_level: 99, avoid_team: "" } }));
+  const backlog = Array.from({ length: 1000 }, (_, i) => ({
+    ...newTask(i, rand),
+    expression: levelTarget,
+    attributes: { language: "en", min_level: 99, avoid_team: "" },
+  }));
   for (const task of backlog) engine.upsertTask(task);
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
     // One waiting task becomes takeable by one freed worker.
     const worker = population[Math.floor(rand() * population.length)]!;
-    const task = { ...backlog[i % backlog.length]!, queueSid: queues.find((q) => q.targetWorkers.evaluate({ worker: { ...worker, channels: {} } }))?.sid ?? queues[0]!.sid, attributes: { language: "en", min_level: 0, avoid_team: "" } };
+    const task = {
+      ...backlog[i % backlog.length]!,
+      queueSid: queues.find((q) => q.targetWorkers.evaluate({ worker: { ...worker, channels: {} } }))?.sid ?? queues[0]!.sid,
+      attributes: { language: "en", min_level: 0, avoid_team: "" },
+    };
     engine.upsertTask(task);
     engine.upsertWorker({ ...worker, activityAvailable: true, activitySid: AVAILABLE });
     const start = process.hrtime.bigint();
@@ -164,7 +172,10 @@ export function runMatcherBench(sizes = [1_000, 10_000, 100_000]): MatcherFigure
     const figures: MatcherFigures = {
       size,
       task: { indexed: timeTaskArrival(indexed, 2000, 7), brute: timeTaskArrival(brute, bruteSamples, 7) },
-      worker: { indexed: timeWorkerFreed(indexed, population, 1000, 11), brute: timeWorkerFreed(brute, population, Math.min(bruteSamples, 100), 11) },
+      worker: {
+        indexed: timeWorkerFreed(indexed, population, 1000, 11),
+        brute: timeWorkerFreed(brute, population, Math.min(bruteSamples, 100), 11),
+      },
       heapBytes: bytes,
     };
     const p = (xs: number[], q: number) => percentile(xs, q).toFixed(3);

@@ -20,7 +20,9 @@ export function writeSection(file: string, id: string, markdown: string): void {
   const start = `<!-- bench:${id} -->`;
   const end = `<!-- /bench:${id} -->`;
   const block = `${start}\n${markdown.trim()}\n${end}`;
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\nFigures from `npm run bench`; each section says when and on what machine it was measured.\n";
+  const current = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : "# Benchmarks\n\nFigures from `npm run bench`; each section says when and on what machine it was measured.\n";
   const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
   writeFileSync(file, pattern.test(current) ? current.replace(pattern, block) : `${current.trimEnd()}\n\n${block}\n`);
 }

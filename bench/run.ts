@@ -18,7 +18,7 @@ function matcherSection(): string {
     const w50 = percentile(f.worker.indexed, 50);
     const w99 = percentile(f.worker.indexed, 99);
     const bw50 = percentile(f.worker.brute, 50);
-    return `| ${f.size.toLocaleString("en")} | ${ms(t50)} | ${ms(t99)} | ${ms(b50)} | ${ms(b99)} | **${(b50 / t50).toFixed(0)}×** | ${ms(w50)} | ${ms(w99)} | ${ms(bw50)} | **${(bw50 / w50).toFixed(0)}×** | ${((f.heapBytes / f.size) * 10_000 / 2 ** 20).toFixed(1)} MiB |`;
+    return `| ${f.size.toLocaleString("en")} | ${ms(t50)} | ${ms(t99)} | ${ms(b50)} | ${ms(b99)} | **${(b50 / t50).toFixed(0)}×** | ${ms(w50)} | ${ms(w99)} | ${ms(bw50)} | **${(bw50 / w50).toFixed(0)}×** | ${(((f.heapBytes / f.size) * 10_000) / 2 ** 20).toFixed(1)} MiB |`;
   });
   const [small, , large] = figures;
   const growth = small && large ? percentile(large.task.indexed, 50) / percentile(small.task.indexed, 50) : NaN;

@@ -19,15 +19,26 @@ if (!workflow.ok) throw new Error(JSON.stringify(workflow.problems));
 engine.upsertWorkflow("WW" + "1".repeat(32), workflow.configuration, Date.now());
 
 const agent = (n: number, languages: string[]) => ({
-  sid: "WK" + String(n).repeat(32), friendlyName: `agent${n}`, activitySid: "WA" + "a".repeat(32),
-  activityName: "Available", activityAvailable: true, attributes: { skills: ["support"], languages },
-  channels: { chat: { capacity: 3, assigned: 0, enabled: true } }, idleSince: 0,
+  sid: "WK" + String(n).repeat(32),
+  friendlyName: `agent${n}`,
+  activitySid: "WA" + "a".repeat(32),
+  activityName: "Available",
+  activityAvailable: true,
+  attributes: { skills: ["support"], languages },
+  channels: { chat: { capacity: 3, assigned: 0, enabled: true } },
+  idleSince: 0,
 });
 engine.upsertWorker(agent(1, ["en"]), Date.now());
 engine.upsertWorker(agent(2, ["en", "es"]), Date.now());
 
-const task = { sid: "WT" + "1".repeat(32), workflowSid: "WW" + "1".repeat(32), attributes: { type: "support", language: "es" },
-  priority: 0, channel: "chat", order: Date.now() };
+const task = {
+  sid: "WT" + "1".repeat(32),
+  workflowSid: "WW" + "1".repeat(32),
+  attributes: { type: "support", language: "es" },
+  priority: 0,
+  channel: "chat",
+  order: Date.now(),
+};
 const { reservations, events } = engine.createTask(task, Date.now());
 console.log(events.map((e) => e.type).join(" → "));
 console.log(`reserved for ${reservations[0]?.workerSid}`); // agent 2, the one who speaks Spanish

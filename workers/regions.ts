@@ -40,8 +40,7 @@ function requiredString(what: string) {
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, {
-    error: (issue) =>
-      issue.input === undefined ? "required" : `expected one of ${values.join(", ")} (got ${got(issue.input)})`,
+    error: (issue) => (issue.input === undefined ? "required" : `expected one of ${values.join(", ")} (got ${got(issue.input)})`),
   });
 }
 
@@ -145,9 +144,7 @@ function crossRegionProblems(raw: unknown): string[] {
  */
 export function loadRegions(raw: unknown): Regions {
   const parsed = RegionsSchema.safeParse(raw);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
   problems.push(...crossRegionProblems(raw));
   if (problems.length > 0 || !parsed.success) throw new RegionsConfigError(problems);
   return parsed.data;

@@ -69,7 +69,9 @@ export class RoutingEngine {
   private readonly workflows = new Map<string, WorkflowConfiguration>();
   private readonly queues = new Map<string, TaskQueueConfig>();
   private readonly tasks = new Map<string, TaskEntry>();
-  private readonly deadlines = new SortedSet<{ at: number; sid: string }>((a, b) => a.at - b.at || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0));
+  private readonly deadlines = new SortedSet<{ at: number; sid: string }>(
+    (a, b) => a.at - b.at || (a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0),
+  );
   private readonly clock: RoutingClock;
 
   constructor(options: MatcherOptions = {}) {
@@ -82,7 +84,13 @@ export class RoutingEngine {
   upsertQueue(queue: TaskQueueConfig, now: number): EngineOutcome {
     this.queues.set(queue.sid, queue);
     this.matcher.upsertQueue(
-      { sid: queue.sid, targetWorkers: queue.targetWorkers, orderBy: queue.orderBy, maxReservedWorkers: queue.maxReservedWorkers, taskOrder: queue.taskOrder },
+      {
+        sid: queue.sid,
+        targetWorkers: queue.targetWorkers,
+        orderBy: queue.orderBy,
+        maxReservedWorkers: queue.maxReservedWorkers,
+        taskOrder: queue.taskOrder,
+      },
       now,
     );
     const out = none();
@@ -111,7 +119,12 @@ export class RoutingEngine {
     return { ...none(), reservations: this.matcher.offerWorker(worker.sid, now) };
   }
 
-  updateChannel(workerSid: string, channel: string, change: Partial<Pick<WorkerChannelInput, "capacity" | "enabled">>, now: number): EngineOutcome {
+  updateChannel(
+    workerSid: string,
+    channel: string,
+    change: Partial<Pick<WorkerChannelInput, "capacity" | "enabled">>,
+    now: number,
+  ): EngineOutcome {
     this.matcher.updateChannel(workerSid, channel, change);
     return { ...none(), reservations: this.matcher.offerWorker(workerSid, now) };
   }

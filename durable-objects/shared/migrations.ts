@@ -43,9 +43,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS sb_migrations (
 function assertOrdered(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
     if (!Number.isInteger(migration.version) || migration.version !== index + 1) {
-      throw new Error(
-        `migration "${migration.name}" has version ${migration.version}; versions must be 1, 2, 3, … in list order`,
-      );
+      throw new Error(`migration "${migration.name}" has version ${migration.version}; versions must be 1, 2, 3, … in list order`);
     }
   });
 }
@@ -66,23 +64,14 @@ export function schemaVersion(host: Pick<MigrationHost, "sql">): number {
  *   this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
  * });
  */
-export function applyMigrations(
-  host: MigrationHost,
-  migrations: readonly Migration[],
-  now: () => number = Date.now,
-): number {
+export function applyMigrations(host: MigrationHost, migrations: readonly Migration[], now: () => number = Date.now): number {
   assertOrdered(migrations);
   let version = schemaVersion(host);
   for (const migration of migrations) {
     if (migration.version <= version) continue;
     host.transactionSync(() => {
       host.sql.exec(migration.sql);
-      host.sql.exec(
-        "INSERT INTO sb_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-        migration.version,
-        migration.name,
-        now(),
-      );
+      host.sql.exec("INSERT INTO sb_migrations (version, name, applied_at) VALUES (?, ?, ?)", migration.version, migration.name, now());
     });
     version = migration.version;
   }

@@ -88,7 +88,9 @@ describe("routing engine", () => {
 
   it("goes to the default filter when the last target times out", () => {
     const engine = engineWith(
-      { task_routing: { filters: [{ expression: "1==1", targets: [{ queue: SALES, timeout: 30 }] }], default_filter: { queue: EVERYONE } } },
+      {
+        task_routing: { filters: [{ expression: "1==1", targets: [{ queue: SALES, timeout: 30 }] }], default_filter: { queue: EVERYONE } },
+      },
       [worker(1, { skills: ["support"] })],
     );
     const t = task({});
@@ -119,7 +121,10 @@ describe("routing engine", () => {
   });
 
   it("applies a target's priority when the task enters the step", () => {
-    const engine = engineWith({ task_routing: { filters: [{ expression: "vip == true", targets: [{ queue: SUPPORT, priority: 10 }] }] } }, []);
+    const engine = engineWith(
+      { task_routing: { filters: [{ expression: "vip == true", targets: [{ queue: SUPPORT, priority: 10 }] }] } },
+      [],
+    );
     const t = task({ vip: true }, 1);
     engine.createTask(t, T0);
     expect(engine.routed(t.sid)?.priority).toBe(10);
@@ -148,7 +153,12 @@ describe("routing engine", () => {
     const engine = engineWith({ task_routing: { filters: [], default_filter: { queue: EVERYONE } } }, [worker(1, {}), worker(2, {})]);
     engine.upsertQueue(queue({ sid: EVERYONE, maxReservedWorkers: 2 }), T0);
     const first = task({});
-    expect(engine.createTask(first, T0).reservations.map((r) => r.workerSid).sort()).toEqual([wk(1), wk(2)]);
+    expect(
+      engine
+        .createTask(first, T0)
+        .reservations.map((r) => r.workerSid)
+        .sort(),
+    ).toEqual([wk(1), wk(2)]);
     const accepted = engine.acceptReservation(first.sid, wk(1), T0 + 1);
     expect(accepted.released).toEqual([{ taskSid: first.sid, workerSid: wk(2) }]);
     const cancel = task({});

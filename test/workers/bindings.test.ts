@@ -18,9 +18,7 @@ describe("D1 (DB)", () => {
     await env.DB.prepare("INSERT INTO sb_meta (key, value, updated_at) VALUES (?, ?, ?)")
       .bind("test.key", "test-value", 1_700_000_000_000)
       .run();
-    const { results } = await env.DB.prepare("SELECT key, value, updated_at FROM sb_meta WHERE key = ?")
-      .bind("test.key")
-      .all();
+    const { results } = await env.DB.prepare("SELECT key, value, updated_at FROM sb_meta WHERE key = ?").bind("test.key").all();
     expect(results).toEqual([{ key: "test.key", value: "test-value", updated_at: 1_700_000_000_000 }]);
   });
 });

@@ -66,7 +66,8 @@ function zonedValues(formatter: Intl.DateTimeFormat, instant: number): ClockValu
   let minute = Number.NaN;
   let day = "";
   for (const part of formatter.formatToParts(instant)) {
-    if (part.type === "hour") hour = Number(part.value) % 24; // % 24: some engines print midnight as "24"
+    if (part.type === "hour")
+      hour = Number(part.value) % 24; // % 24: some engines print midnight as "24"
     else if (part.type === "minute") minute = Number(part.value);
     else if (part.type === "weekday") day = part.value;
   }

@@ -61,11 +61,7 @@ class Parser {
 
   parse(): Expr {
     if (this.tok.type === "eof") {
-      throw new ExpressionSyntaxError(
-        "Empty expression at position 0: expected a comparison such as type == 'support'",
-        0,
-        END_OF_INPUT,
-      );
+      throw new ExpressionSyntaxError("Empty expression at position 0: expected a comparison such as type == 'support'", 0, END_OF_INPUT);
     }
     const expr = this.or();
     const tok = this.tok;
@@ -193,7 +189,9 @@ class Parser {
         throw unexpected(
           tok.text,
           tok.start,
-          tok.type === "word" ? "keys are not allowed in a list: expected a string, a number, true or false" : "expected a string, a number, true or false",
+          tok.type === "word"
+            ? "keys are not allowed in a list: expected a string, a number, true or false"
+            : "expected a string, a number, true or false",
         );
       }
       this.advance();
@@ -203,7 +201,11 @@ class Parser {
         return literal(Object.freeze(values), open.start);
       }
       if (sep.type !== ",") {
-        throw unexpected(sep.text, sep.start, sep.type === "eof" ? `expected ']' to close the '[' at position ${open.start}` : "expected ',' or ']'");
+        throw unexpected(
+          sep.text,
+          sep.start,
+          sep.type === "eof" ? `expected ']' to close the '[' at position ${open.start}` : "expected ',' or ']'",
+        );
       }
       this.advance();
     }

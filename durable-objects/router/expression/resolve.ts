@@ -97,7 +97,11 @@ export function pathReader(ref: PathRef): PathReader {
         // The common case, one key deep, without the loop.
         return (input) => {
           const attributes: unknown = input.task?.attributes;
-          return attributes !== undefined && attributes !== null && typeof attributes === "object" && !Array.isArray(attributes) && Object.hasOwn(attributes, only)
+          return attributes !== undefined &&
+            attributes !== null &&
+            typeof attributes === "object" &&
+            !Array.isArray(attributes) &&
+            Object.hasOwn(attributes, only)
             ? (attributes as Record<string, Json>)[only]
             : undefined;
         };

@@ -22,15 +22,7 @@ import { AttributeIndex } from "./attribute-index";
 import { bySid, orderKey, readyComparator, taskComparator, type ReadyKey, type ReadyList, type TaskKey } from "./orderings";
 import { plan, type PlannerSources } from "./planner";
 import { SortedSet } from "./sorted-set";
-import type {
-  MatcherOptions,
-  QueueInput,
-  ReservationDecision,
-  ReservationEnd,
-  TaskInput,
-  WorkerChannelInput,
-  WorkerInput,
-} from "./types";
+import type { MatcherOptions, QueueInput, ReservationDecision, ReservationEnd, TaskInput, WorkerChannelInput, WorkerInput } from "./types";
 import { isReady, syncChannelView, workerState, channelState, type WorkerState } from "./worker-state";
 
 interface QueueState {

@@ -63,7 +63,8 @@ export function parseTaskQueueConfig(
   const problems = new ProblemList();
   const given = (value: unknown): unknown => (value === null ? undefined : value);
 
-  if (!isTaskQueueSid(input.sid)) problems.add("Sid", `must be a TaskQueue SID ("WQ" followed by 32 hex digits), got ${describeValue(input.sid)}`);
+  if (!isTaskQueueSid(input.sid))
+    problems.add("Sid", `must be a TaskQueue SID ("WQ" followed by 32 hex digits), got ${describeValue(input.sid)}`);
 
   let friendlyName = "";
   const rawName = given(input.friendlyName);
@@ -99,7 +100,8 @@ export function parseTaskQueueConfig(
   const rawMax = given(input.maxReservedWorkers);
   if (rawMax !== undefined) {
     const n = readBoundedInteger(rawMax, 1, MAX_RESERVED_WORKERS);
-    if (n === undefined) problems.add("MaxReservedWorkers", `must be an integer from 1 to ${MAX_RESERVED_WORKERS}, got ${describeValue(rawMax)}`);
+    if (n === undefined)
+      problems.add("MaxReservedWorkers", `must be an integer from 1 to ${MAX_RESERVED_WORKERS}, got ${describeValue(rawMax)}`);
     else maxReservedWorkers = n;
   }
 

@@ -158,7 +158,13 @@ export function afterTimeout(
  * @example
  * afterSkip(config, step, task, now).events[0] // { type: "workflow.skipped", at: now, step }
  */
-export function afterSkip(config: WorkflowConfiguration, step: RoutingStep, task: TaskView, now: number, clock?: RoutingClock): RoutingOutcome {
+export function afterSkip(
+  config: WorkflowConfiguration,
+  step: RoutingStep,
+  task: TaskView,
+  now: number,
+  clock?: RoutingClock,
+): RoutingOutcome {
   if (step.filterIndex === null) return { step, events: [] };
   const next =
     stepAt(config, step.filterIndex, step.targetIndex + 1, step.workflowEnteredAt) ??

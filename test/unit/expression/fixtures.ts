@@ -2,7 +2,14 @@
  * Shared builders for the expression tests: worker and task views with sensible defaults, so each table
  * row states only the attributes that matter to it.
  */
-import type { Attributes, EvaluationInput, ExpressionKind, TaskView, WorkerChannelView, WorkerView } from "../../../durable-objects/router/expression";
+import type {
+  Attributes,
+  EvaluationInput,
+  ExpressionKind,
+  TaskView,
+  WorkerChannelView,
+  WorkerView,
+} from "../../../durable-objects/router/expression";
 import { compileExpression } from "../../../durable-objects/router/expression";
 
 export function channel(assignedTasks: number, configuredCapacity: number, available = true): WorkerChannelView {

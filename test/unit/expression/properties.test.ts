@@ -46,10 +46,58 @@ function checkCompiles(source: string): void {
 }
 
 const TOKENS = [
-  "a", "b.c", "x[0]", "tags", "task.type", "worker.skills", "workers.available", "taskrouter.currentTime",
-  "taskrouter.dayOfWeek", "worker.channel.voice.available", "activity_name", "==", "=", "!=", ">", ">=", "<", "<=",
-  "IN", "in", "NOT", "NOT IN", "HAS", "CONTAINS", "AND", "OR", "&&", "||", "(", ")", "[", "]", ",", ".", "'s'",
-  '"t"', "'", '"', "\\", "1", "0800", "-2.5", ".5", "-", "true", "FALSE", "!", "&", "|", "#", " ", "é",
+  "a",
+  "b.c",
+  "x[0]",
+  "tags",
+  "task.type",
+  "worker.skills",
+  "workers.available",
+  "taskrouter.currentTime",
+  "taskrouter.dayOfWeek",
+  "worker.channel.voice.available",
+  "activity_name",
+  "==",
+  "=",
+  "!=",
+  ">",
+  ">=",
+  "<",
+  "<=",
+  "IN",
+  "in",
+  "NOT",
+  "NOT IN",
+  "HAS",
+  "CONTAINS",
+  "AND",
+  "OR",
+  "&&",
+  "||",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  ".",
+  "'s'",
+  '"t"',
+  "'",
+  '"',
+  "\\",
+  "1",
+  "0800",
+  "-2.5",
+  ".5",
+  "-",
+  "true",
+  "FALSE",
+  "!",
+  "&",
+  "|",
+  "#",
+  " ",
+  "é",
 ];
 const CHARS = "()[]'\",.=!<>&|-\\ \t\nabcANDORNOTINHAS019_$.é😀";
 
@@ -58,7 +106,7 @@ const charSoup = fc.string({ unit: fc.constantFrom(...Array.from(CHARS)), maxLen
 
 const VALID_CORPUS = [
   "1 == 1",
-  "(language == \"en\" OR language == \"fr\") AND skill_rating >= 5.1",
+  '(language == "en" OR language == "fr") AND skill_rating >= 5.1',
   "(skills HAS 'support') AND (languages HAS 'english')",
   "worker.id NOT IN task.preferred_agents",
   "taskrouter.currentTime > 0800 AND taskrouter.currentTime < 1830",
@@ -87,7 +135,9 @@ function mutate(source: string, mutations: readonly Mutation[]): string {
 
 describe("the compiler never throws anything but ExpressionSyntaxError", () => {
   it("for arbitrary strings", () => {
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" })), checkCompiles), { numRuns: 500 });
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" })), checkCompiles), {
+      numRuns: 500,
+    });
   });
 
   it("for token soup and character soup", () => {
@@ -116,9 +166,47 @@ describe("the compiler never throws anything but ExpressionSyntaxError", () => {
 // ---- generated valid expressions ----------------------------------------------------------------
 
 const KEYS: Readonly<Record<ExpressionKind, readonly string[]>> = {
-  filter: ["a", "b", "tags", "a.b", "a[0]", "a.b[1].c", "task.a", "worker.a", "constructor", "__proto__", "taskrouter.currentTime", "taskrouter.dayOfWeek"],
-  target: ["a", "tags", "worker.a", "worker.tags", "task.a", "task.tags", "task.a[0]", "sid", "worker.activity_name", "worker.channel.voice.available", "worker.channel.chat.assigned_tasks", "worker.channel.sms.available_capacity_percentage", "taskrouter.currentHour"],
-  queue: ["a", "tags", "a.b", "worker.a", "task.a", "activity_name", "friendly_name", "channel.voice.configured_capacity", "worker.channel.chat.available", "taskrouter.currentMin"],
+  filter: [
+    "a",
+    "b",
+    "tags",
+    "a.b",
+    "a[0]",
+    "a.b[1].c",
+    "task.a",
+    "worker.a",
+    "constructor",
+    "__proto__",
+    "taskrouter.currentTime",
+    "taskrouter.dayOfWeek",
+  ],
+  target: [
+    "a",
+    "tags",
+    "worker.a",
+    "worker.tags",
+    "task.a",
+    "task.tags",
+    "task.a[0]",
+    "sid",
+    "worker.activity_name",
+    "worker.channel.voice.available",
+    "worker.channel.chat.assigned_tasks",
+    "worker.channel.sms.available_capacity_percentage",
+    "taskrouter.currentHour",
+  ],
+  queue: [
+    "a",
+    "tags",
+    "a.b",
+    "worker.a",
+    "task.a",
+    "activity_name",
+    "friendly_name",
+    "channel.voice.configured_capacity",
+    "worker.channel.chat.available",
+    "taskrouter.currentMin",
+  ],
   skip_if: ["a", "tags", "task.a", "workers.available", "workers.unavailable", "workers.WAxx", "taskrouter.dayOfWeek"],
 };
 
@@ -140,10 +228,7 @@ const numberLiteral: fc.Arbitrary<Written<number>> = fc.oneof(
   }),
   fc.constantFrom({ value: 800, text: "0800" }, { value: 0.5, text: ".5" }, { value: 1, text: "1.00" }),
 );
-const booleanLiteral: fc.Arbitrary<Written<boolean>> = fc.constantFrom(
-  { value: true, text: "true" },
-  { value: false, text: "FALSE" },
-);
+const booleanLiteral: fc.Arbitrary<Written<boolean>> = fc.constantFrom({ value: true, text: "true" }, { value: false, text: "FALSE" });
 /** Mostly the values the documents are drawn from (see `pooled`), so comparisons often come out true. */
 const pooledLiteral = fc.constantFrom<Written<string | number | boolean>>(
   { value: "a", text: "'a'" },
@@ -178,7 +263,12 @@ function expressionFor(kind: ExpressionKind): fc.Arbitrary<string> {
     expr: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
       { weight: 4, arbitrary: comparison },
-      { weight: 2, arbitrary: fc.tuple(tie("expr"), fc.constantFrom("AND", "OR", "&&", "||", "and"), tie("expr")).map(([l, op, r]) => `${l} ${op} ${r}`) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(tie("expr"), fc.constantFrom("AND", "OR", "&&", "||", "and"), tie("expr"))
+          .map(([l, op, r]) => `${l} ${op} ${r}`),
+      },
       { weight: 1, arbitrary: tie("expr").map((e) => `(${e})`) },
     ),
   }));
@@ -203,7 +293,12 @@ const pooledFlat: fc.Arbitrary<Json> = fc.oneof(
 );
 const json: fc.Arbitrary<Json> = fc.oneof(pooled, fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>);
 const attributes: fc.Arbitrary<Attributes> = fc.oneof(
-  { weight: 4, arbitrary: fc.dictionary(fc.constantFrom("a", "b", "c", "tags", "worker", "task", "constructor", "__proto__", "id"), json, { maxKeys: 6 }) },
+  {
+    weight: 4,
+    arbitrary: fc.dictionary(fc.constantFrom("a", "b", "c", "tags", "worker", "task", "constructor", "__proto__", "id"), json, {
+      maxKeys: 6,
+    }),
+  },
   { weight: 1, arbitrary: json.filter((v): v is Attributes => v !== null && typeof v === "object" && !Array.isArray(v)) },
 );
 const channelView: fc.Arbitrary<WorkerChannelView> = fc.record({
@@ -224,7 +319,10 @@ const input: fc.Arbitrary<EvaluationInput> = fc.record(
     }),
     task: fc.record({ attributes }),
     counters: fc.dictionary(fc.constantFrom("available", "unavailable", "WAxx"), fc.nat(3)).map((counts) => (name: string) => counts[name]),
-    clock: fc.record({ now: fc.integer({ min: 0, max: 4e12 }), timeZone: fc.constantFrom("UTC", "Asia/Tokyo", "America/New_York", "Nowhere/Else") }),
+    clock: fc.record({
+      now: fc.integer({ min: 0, max: 4e12 }),
+      timeZone: fc.constantFrom("UTC", "Asia/Tokyo", "America/New_York", "Nowhere/Else"),
+    }),
   },
   { requiredKeys: [] },
 );
@@ -232,9 +330,12 @@ const input: fc.Arbitrary<EvaluationInput> = fc.record(
 /** The naive evaluator: walk the tree, resolve each path, apply compare(). */
 function reference(expr: Expr, at: EvaluationInput): boolean {
   if (expr.type !== "compare") {
-    return expr.type === "and" ? reference(expr.left, at) && reference(expr.right, at) : reference(expr.left, at) || reference(expr.right, at);
+    return expr.type === "and"
+      ? reference(expr.left, at) && reference(expr.right, at)
+      : reference(expr.left, at) || reference(expr.right, at);
   }
-  const value = (operand: Operand): Json | undefined => (operand.type === "literal" ? (operand.value as Json) : resolvePath(operand.ref, at));
+  const value = (operand: Operand): Json | undefined =>
+    operand.type === "literal" ? (operand.value as Json) : resolvePath(operand.ref, at);
   return compare(expr.op, value(expr.left), value(expr.right));
 }
 
@@ -270,7 +371,9 @@ describe("generated valid expressions", () => {
           const source = keyOnLeft ? `a ${op} ${literal.text}` : `${literal.text} ${op} a`;
           const compiled = compileExpression(source, "filter");
           if (compiled.ast.type !== "compare") throw new Error("expected a comparison");
-          const expected = keyOnLeft ? compare(compiled.ast.op, value, literal.value as Json) : compare(compiled.ast.op, literal.value as Json, value);
+          const expected = keyOnLeft
+            ? compare(compiled.ast.op, value, literal.value as Json)
+            : compare(compiled.ast.op, literal.value as Json, value);
           const result = compiled.evaluate({ task: { attributes: { a: value } } });
           expect(result).toBe(expected);
           seen[String(result) as "true" | "false"]++;

@@ -74,7 +74,7 @@ describe("constants", () => {
     ['x == "say \\"hi\\""', 'say "hi"'],
     ["x == 'back\\\\slash'", "back\\slash"], // and a backslash
     ["x == 'a\\nb'", "a\\nb"], // any other backslash is kept as written
-    ["x == \"it's\"", "it's"],
+    ['x == "it\'s"', "it's"],
     ["x == 'AND'", "AND"],
     ["x == true", true],
     ["x == FALSE", false],
@@ -123,7 +123,11 @@ describe("keys and how each kind resolves them", () => {
     ["queue", "worker.activity_name", { source: "worker.field", field: "activity_name" }],
     ["queue", "channel.chat.available", { source: "worker.channel", channel: "chat", field: "available" }],
     ["queue", "worker.channel.chat.configured_capacity", { source: "worker.channel", channel: "chat", field: "configured_capacity" }],
-    ["queue", "worker.channel.chat.available_capacity_percentage", { source: "worker.channel", channel: "chat", field: "available_capacity_percentage" }],
+    [
+      "queue",
+      "worker.channel.chat.available_capacity_percentage",
+      { source: "worker.channel", channel: "chat", field: "available_capacity_percentage" },
+    ],
     ["queue", "worker.channel", { source: "worker.attributes", segments: ["channel"] }], // an attribute named channel
     ["queue", "worker.channel.voice", { source: "worker.attributes", segments: ["channel", "voice"] }],
     ["skip_if", "workers.available", { source: "counter", name: "available" }],

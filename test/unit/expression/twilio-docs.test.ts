@@ -4,7 +4,14 @@
  * documents chosen by hand so each row states why it is true or false.
  */
 import { describe, expect, it } from "vitest";
-import { compileExpression, resolvePath, type Attributes, type EvaluationInput, type ExpressionKind, type Json } from "../../../durable-objects/router/expression";
+import {
+  compileExpression,
+  resolvePath,
+  type Attributes,
+  type EvaluationInput,
+  type ExpressionKind,
+  type Json,
+} from "../../../durable-objects/router/expression";
 import { channel, run, task, utc, worker } from "./fixtures";
 
 describe("expression-syntax page: structure examples (filter: keys read the task)", () => {

@@ -81,7 +81,10 @@ const taskArb = fc.record({
   order: fc.integer({ min: 0, max: 20 }),
   expression: fc.nat(TARGET_EXPRESSIONS.length - 1),
   ordering: fc.option(fc.nat(ORDERINGS.length - 1), { nil: undefined }),
-  known: fc.option(fc.record({ bySid: fc.boolean(), worker: fc.nat(30), shout: fc.boolean(), missing: fc.boolean() }), { freq: 6, nil: undefined }),
+  known: fc.option(fc.record({ bySid: fc.boolean(), worker: fc.nat(30), shout: fc.boolean(), missing: fc.boolean() }), {
+    freq: 6,
+    nil: undefined,
+  }),
   need: fc.constantFrom(...SKILLS),
   minLevel: fc.integer({ min: 0, max: 5 }),
   team: fc.constantFrom("north", "south"),
@@ -92,11 +95,28 @@ const taskArb = fc.record({
 const eventArb = fc.oneof(
   { weight: 5, arbitrary: fc.record({ type: fc.constant("task" as const), task: taskArb }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant("worker" as const), worker: fc.nat(30), spec: workerArb }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant("end" as const), pick: fc.nat(), how: fc.constantFrom("rejected", "timeout", "rescinded", "canceled") as fc.Arbitrary<"rejected" | "timeout" | "rescinded" | "canceled"> }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      type: fc.constant("end" as const),
+      pick: fc.nat(),
+      how: fc.constantFrom("rejected", "timeout", "rescinded", "canceled") as fc.Arbitrary<
+        "rejected" | "timeout" | "rescinded" | "canceled"
+      >,
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ type: fc.constant("accept" as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant("complete" as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant("cancel" as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant("channel" as const), worker: fc.nat(30), voice: fc.boolean(), capacity: fc.integer({ min: 0, max: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant("channel" as const),
+      worker: fc.nat(30),
+      voice: fc.boolean(),
+      capacity: fc.integer({ min: 0, max: 3 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ type: fc.constant("queue" as const), queue: fc.nat(10), spec: queueArb }) },
 );
 
@@ -129,7 +149,10 @@ function workerInput(n: number, spec: WorkerSpec, held: { voice: number; chat: n
   };
 }
 
-function queueInput(n: number, spec: fc.Arbitrary<unknown> extends never ? never : { expression: number; ordering: number; max: number; lifo: boolean }): QueueInput {
+function queueInput(
+  n: number,
+  spec: fc.Arbitrary<unknown> extends never ? never : { expression: number; ordering: number; max: number; lifo: boolean },
+): QueueInput {
   return {
     sid: sid("WQ", n),
     targetWorkers: QUEUE_EXPRESSIONS[spec.expression]!,
@@ -182,12 +205,24 @@ describe("indexed matcher ≡ brute-force reference", () => {
               const knownWorker = t.known
                 ? {
                     by: t.known.bySid ? ("sid" as const) : ("friendly_name" as const),
-                    value: t.known.missing ? null : t.known.bySid ? sid("WK", t.known.worker) : t.known.shout ? `Agent${t.known.worker}` : `agent${t.known.worker}`,
+                    value: t.known.missing
+                      ? null
+                      : t.known.bySid
+                        ? sid("WK", t.known.worker)
+                        : t.known.shout
+                          ? `Agent${t.known.worker}`
+                          : `agent${t.known.worker}`,
                   }
                 : undefined;
               const input: TaskInput = {
                 sid: sid("WT", n),
-                attributes: { need: t.need, min_level: t.minLevel, team: t.team, lang: t.lang, preferred: t.preferred.map((p) => sid("WK", p)) },
+                attributes: {
+                  need: t.need,
+                  min_level: t.minLevel,
+                  team: t.team,
+                  lang: t.lang,
+                  preferred: t.preferred.map((p) => sid("WK", p)),
+                },
                 priority: t.priority,
                 channel: t.voice ? "voice" : "chat",
                 order: t.order,

@@ -229,7 +229,10 @@ describe("queue membership and skip_if counters", () => {
   });
 
   it("recomputes membership when a queue's expression changes", () => {
-    const { matcher } = setup([worker("a", { attributes: { level: 2 } }), worker("b", { attributes: { level: 7 } })], [queue({ target: "level > 5" })]);
+    const { matcher } = setup(
+      [worker("a", { attributes: { level: 2 } }), worker("b", { attributes: { level: 7 } })],
+      [queue({ target: "level > 5" })],
+    );
     expect(matcher.queueMembers(QUEUE)).toEqual([wk("b")]);
     matcher.upsertQueue(queue({ target: "level > 1" }));
     expect(matcher.queueMembers(QUEUE)).toEqual([wk("a"), wk("b")].sort());

@@ -113,7 +113,10 @@ export class ReferenceMatcher {
   queueMembers(queueSid: string): string[] {
     const queue = this.queues.get(queueSid);
     if (!queue) return [];
-    return [...this.workers.values()].filter((w) => this.member(w, queue)).map((w) => w.input.sid).sort(bySid);
+    return [...this.workers.values()]
+      .filter((w) => this.member(w, queue))
+      .map((w) => w.input.sid)
+      .sort(bySid);
   }
   counters(queueSid: string): (name: string) => number | undefined {
     return (name) => {
@@ -188,7 +191,14 @@ export class ReferenceMatcher {
       };
     }
     const i = worker.input;
-    return (worker.view = { sid: i.sid, friendlyName: i.friendlyName, activitySid: i.activitySid, activityName: i.activityName, attributes: i.attributes, channels });
+    return (worker.view = {
+      sid: i.sid,
+      friendlyName: i.friendlyName,
+      activitySid: i.activitySid,
+      activityName: i.activityName,
+      attributes: i.attributes,
+      channels,
+    });
   }
 
   private clock() {
@@ -217,7 +227,11 @@ export class ReferenceMatcher {
     if (known?.by === "sid" && known.value !== sid) return false;
     if (known?.by === "friendly_name" && known.value?.toLowerCase() !== worker.input.friendlyName.toLowerCase()) return false;
     if (!task.input.expression) return true;
-    return task.input.expression.evaluate({ worker: this.view(worker), task: { sid: task.input.sid, attributes: task.input.attributes }, clock: this.clock() });
+    return task.input.expression.evaluate({
+      worker: this.view(worker),
+      task: { sid: task.input.sid, attributes: task.input.attributes },
+      clock: this.clock(),
+    });
   }
 }
 

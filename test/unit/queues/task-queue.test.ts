@@ -6,7 +6,14 @@ const SID = `WQ${"ab".repeat(16)}`;
 const EXPECTED_VALUE = "expected a value (a key, a string, a number, true, false or [ … ])";
 
 function worker(attributes: WorkerView["attributes"]): WorkerView {
-  return { sid: `WK${"0".repeat(32)}`, friendlyName: "alice", activitySid: `WA${"0".repeat(32)}`, activityName: "Available", attributes, channels: {} };
+  return {
+    sid: `WK${"0".repeat(32)}`,
+    friendlyName: "alice",
+    activitySid: `WA${"0".repeat(32)}`,
+    activityName: "Available",
+    attributes,
+    channels: {},
+  };
 }
 
 function parsed(input: Omit<TaskQueueInput, "sid">): TaskQueueConfig {
@@ -93,7 +100,10 @@ describe("TargetWorkers", () => {
     // "level >= 3 AND (" is 16 characters.
     ["level >= 3 AND (", `syntax error: Unexpected end of input at position 16: ${EXPECTED_VALUE}`],
   ])("syntax error in %j is reported with its position", (source, message) => {
-    expect(parseTaskQueueConfig({ sid: SID, targetWorkers: source })).toEqual({ ok: false, problems: [{ path: "TargetWorkers", message }] });
+    expect(parseTaskQueueConfig({ sid: SID, targetWorkers: source })).toEqual({
+      ok: false,
+      problems: [{ path: "TargetWorkers", message }],
+    });
   });
 
   it("must be a string", () => {
@@ -112,7 +122,11 @@ describe("other settings", () => {
   it.each<[string, TaskQueueInput, { path: string; message: string }]>([
     ["bad OrderBy", { sid: SID, orderBy: "level UP" }, { path: "OrderBy", message: "Unexpected 'UP' at position 6: expected ASC or DESC" }],
     ["FriendlyName not a string", { sid: SID, friendlyName: 5 }, { path: "FriendlyName", message: "must be a string, got 5" }],
-    ["FriendlyName over 64 characters", { sid: SID, friendlyName: "x".repeat(65) }, { path: "FriendlyName", message: "must be at most 64 characters, got 65" }],
+    [
+      "FriendlyName over 64 characters",
+      { sid: SID, friendlyName: "x".repeat(65) },
+      { path: "FriendlyName", message: "must be at most 64 characters, got 65" },
+    ],
     ["Sid malformed", { sid: "WQ123" }, { path: "Sid", message: 'must be a TaskQueue SID ("WQ" followed by 32 hex digits), got "WQ123"' }],
   ])("%s", (_name, input, problem) => {
     expect(parseTaskQueueConfig(input)).toEqual({ ok: false, problems: [problem] });
@@ -123,7 +137,14 @@ describe("other settings", () => {
   });
 
   it("reports every problem at once, under the Twilio parameter names", () => {
-    const result = parseTaskQueueConfig({ sid: SID, friendlyName: [], targetWorkers: "a ==", orderBy: "x,", maxReservedWorkers: 0, taskOrder: "fifo" });
+    const result = parseTaskQueueConfig({
+      sid: SID,
+      friendlyName: [],
+      targetWorkers: "a ==",
+      orderBy: "x,",
+      maxReservedWorkers: 0,
+      taskOrder: "fifo",
+    });
     expect(result).toEqual({
       ok: false,
       problems: [

@@ -115,12 +115,32 @@ describe("lenient but documented defaults", () => {
     // No filter name → "".
     ["unnamed filter", withFilter({}), (c) => c.filters[0]!.name, ""],
     // Optional target keys set to null count as absent.
-    ["null optional keys", withTarget({ priority: null, timeout: null, expression: null }), (c) => Object.keys(c.filters[0]!.targets[0]!), ["queue"]],
+    [
+      "null optional keys",
+      withTarget({ priority: null, timeout: null, expression: null }),
+      (c) => Object.keys(c.filters[0]!.targets[0]!),
+      ["queue"],
+    ],
     // Blank target expression, skip_if and order_by count as absent.
-    ["blank optional strings", withTarget({ expression: " ", skip_if: "", order_by: "  " }), (c) => Object.keys(c.filters[0]!.targets[0]!), ["queue"]],
+    [
+      "blank optional strings",
+      withTarget({ expression: " ", skip_if: "", order_by: "  " }),
+      (c) => Object.keys(c.filters[0]!.targets[0]!),
+      ["queue"],
+    ],
     // Bounds are inclusive.
-    ["priority 0 and timeout 1", withTarget({ priority: 0, timeout: 1 }), (c) => [c.filters[0]!.targets[0]!.priority, c.filters[0]!.targets[0]!.timeout], [0, 1]],
-    ["largest priority and timeout", withTarget({ priority: 2147483647, timeout: "1209600" }), (c) => [c.filters[0]!.targets[0]!.priority, c.filters[0]!.targets[0]!.timeout], [2147483647, 1209600]],
+    [
+      "priority 0 and timeout 1",
+      withTarget({ priority: 0, timeout: 1 }),
+      (c) => [c.filters[0]!.targets[0]!.priority, c.filters[0]!.targets[0]!.timeout],
+      [0, 1],
+    ],
+    [
+      "largest priority and timeout",
+      withTarget({ priority: 2147483647, timeout: "1209600" }),
+      (c) => [c.filters[0]!.targets[0]!.priority, c.filters[0]!.targets[0]!.timeout],
+      [2147483647, 1209600],
+    ],
     // Upper-case hex in a SID is still a SID.
     ["upper-case SID", withTarget({ queue: `WQ${"A".repeat(32)}` }), (c) => c.filters[0]!.targets[0]!.queue, `WQ${"A".repeat(32)}`],
   ])("%s", (_name, input, pick, expected) => {
@@ -144,55 +164,181 @@ describe("invalid configurations: every problem with its path", () => {
     ],
     ["task_routing a string", { task_routing: "x" }, [{ path: "task_routing", message: 'must be an object, got "x"' }]],
     ["no filters", { task_routing: {} }, [{ path: "task_routing.filters", message: "is required (an array of filters; it may be empty)" }]],
-    ["filters an object", { task_routing: { filters: {} } }, [{ path: "task_routing.filters", message: "must be an array, got an object" }]],
+    [
+      "filters an object",
+      { task_routing: { filters: {} } },
+      [{ path: "task_routing.filters", message: "must be an array, got an object" }],
+    ],
     ["filter a number", { task_routing: { filters: [42] } }, [{ path: "task_routing.filters[0]", message: "must be an object, got 42" }]],
     [
       "filter without expression",
       withFilter({ expression: undefined }),
       [{ path: "task_routing.filters[0].expression", message: 'is required (use "1==1" to match every task)' }],
     ],
-    ["blank filter expression", withFilter({ expression: "  " }), [{ path: "task_routing.filters[0].expression", message: 'must not be empty (use "1==1" to match every task)' }]],
-    ["filter expression a number", withFilter({ expression: 5 }), [{ path: "task_routing.filters[0].expression", message: "must be a string, got 5" }]],
+    [
+      "blank filter expression",
+      withFilter({ expression: "  " }),
+      [{ path: "task_routing.filters[0].expression", message: 'must not be empty (use "1==1" to match every task)' }],
+    ],
+    [
+      "filter expression a number",
+      withFilter({ expression: 5 }),
+      [{ path: "task_routing.filters[0].expression", message: "must be a string, got 5" }],
+    ],
     // "type ==" is 7 characters: the value is owed at position 7.
-    ["filter expression syntax", withFilter({ expression: "type ==" }), [{ path: "task_routing.filters[0].expression", message: syntax(7) }]],
-    ["filter name a number", withFilter({ filter_friendly_name: 7 }), [{ path: "task_routing.filters[0].filter_friendly_name", message: "must be a string, got 7" }]],
+    [
+      "filter expression syntax",
+      withFilter({ expression: "type ==" }),
+      [{ path: "task_routing.filters[0].expression", message: syntax(7) }],
+    ],
+    [
+      "filter name a number",
+      withFilter({ filter_friendly_name: 7 }),
+      [{ path: "task_routing.filters[0].filter_friendly_name", message: "must be a string, got 7" }],
+    ],
     [
       "unknown filter key",
       withFilter({ friendly_name: "Sales" }),
-      [{ path: "task_routing.filters[0].friendly_name", message: 'unknown key "friendly_name"; allowed keys: filter_friendly_name, expression, targets' }],
+      [
+        {
+          path: "task_routing.filters[0].friendly_name",
+          message: 'unknown key "friendly_name"; allowed keys: filter_friendly_name, expression, targets',
+        },
+      ],
     ],
-    ["no targets", withFilter({ targets: undefined }), [{ path: "task_routing.filters[0].targets", message: "is required: a filter needs at least one target" }]],
-    ["empty targets", withFilter({ targets: [] }), [{ path: "task_routing.filters[0].targets", message: "must not be empty: a filter needs at least one target" }]],
-    ["targets a string", withFilter({ targets: Q }), [{ path: "task_routing.filters[0].targets", message: `must be an array of targets, got "${Q}"` }]],
-    ["target a string", withFilter({ targets: ["x"] }), [{ path: "task_routing.filters[0].targets[0]", message: 'must be an object, got "x"' }]],
-    ["first target without queue", withFilter({ targets: [{ timeout: 5 }] }), [{ path: "task_routing.filters[0].targets[0].queue", message: "is required on the first target of a filter" }]],
-    ["queue not a SID", withTarget({ queue: "WQ123" }), [{ path: "task_routing.filters[0].targets[0].queue", message: 'must be a TaskQueue SID ("WQ" followed by 32 hex digits), got "WQ123"' }]],
-    ["queue a number", withTarget({ queue: 1 }), [{ path: "task_routing.filters[0].targets[0].queue", message: "must be a string, got 1" }]],
-    ["priority negative", withTarget({ priority: -1 }), [{ path: "task_routing.filters[0].targets[0].priority", message: "must be an integer from 0 to 2147483647, got -1" }]],
-    ["priority fractional", withTarget({ priority: 1.5 }), [{ path: "task_routing.filters[0].targets[0].priority", message: "must be an integer from 0 to 2147483647, got 1.5" }]],
-    ["priority a word", withTarget({ priority: "high" }), [{ path: "task_routing.filters[0].targets[0].priority", message: 'must be an integer from 0 to 2147483647, got "high"' }]],
-    ["priority 2^31", withTarget({ priority: 2147483648 }), [{ path: "task_routing.filters[0].targets[0].priority", message: "must be an integer from 0 to 2147483647, got 2147483648" }]],
-    ["timeout 0", withTarget({ timeout: 0 }), [{ path: "task_routing.filters[0].targets[0].timeout", message: "must be a whole number of seconds from 1 to 1209600, got 0" }]],
-    ["timeout over 14 days", withTarget({ timeout: "1209601" }), [{ path: "task_routing.filters[0].targets[0].timeout", message: 'must be a whole number of seconds from 1 to 1209600, got "1209601"' }]],
-    ["timeout a boolean", withTarget({ timeout: true }), [{ path: "task_routing.filters[0].targets[0].timeout", message: "must be a whole number of seconds from 1 to 1209600, got true" }]],
-    ["timeout with a unit", withTarget({ timeout: "30s" }), [{ path: "task_routing.filters[0].targets[0].timeout", message: 'must be a whole number of seconds from 1 to 1209600, got "30s"' }]],
+    [
+      "no targets",
+      withFilter({ targets: undefined }),
+      [{ path: "task_routing.filters[0].targets", message: "is required: a filter needs at least one target" }],
+    ],
+    [
+      "empty targets",
+      withFilter({ targets: [] }),
+      [{ path: "task_routing.filters[0].targets", message: "must not be empty: a filter needs at least one target" }],
+    ],
+    [
+      "targets a string",
+      withFilter({ targets: Q }),
+      [{ path: "task_routing.filters[0].targets", message: `must be an array of targets, got "${Q}"` }],
+    ],
+    [
+      "target a string",
+      withFilter({ targets: ["x"] }),
+      [{ path: "task_routing.filters[0].targets[0]", message: 'must be an object, got "x"' }],
+    ],
+    [
+      "first target without queue",
+      withFilter({ targets: [{ timeout: 5 }] }),
+      [{ path: "task_routing.filters[0].targets[0].queue", message: "is required on the first target of a filter" }],
+    ],
+    [
+      "queue not a SID",
+      withTarget({ queue: "WQ123" }),
+      [
+        {
+          path: "task_routing.filters[0].targets[0].queue",
+          message: 'must be a TaskQueue SID ("WQ" followed by 32 hex digits), got "WQ123"',
+        },
+      ],
+    ],
+    [
+      "queue a number",
+      withTarget({ queue: 1 }),
+      [{ path: "task_routing.filters[0].targets[0].queue", message: "must be a string, got 1" }],
+    ],
+    [
+      "priority negative",
+      withTarget({ priority: -1 }),
+      [{ path: "task_routing.filters[0].targets[0].priority", message: "must be an integer from 0 to 2147483647, got -1" }],
+    ],
+    [
+      "priority fractional",
+      withTarget({ priority: 1.5 }),
+      [{ path: "task_routing.filters[0].targets[0].priority", message: "must be an integer from 0 to 2147483647, got 1.5" }],
+    ],
+    [
+      "priority a word",
+      withTarget({ priority: "high" }),
+      [{ path: "task_routing.filters[0].targets[0].priority", message: 'must be an integer from 0 to 2147483647, got "high"' }],
+    ],
+    [
+      "priority 2^31",
+      withTarget({ priority: 2147483648 }),
+      [{ path: "task_routing.filters[0].targets[0].priority", message: "must be an integer from 0 to 2147483647, got 2147483648" }],
+    ],
+    [
+      "timeout 0",
+      withTarget({ timeout: 0 }),
+      [{ path: "task_routing.filters[0].targets[0].timeout", message: "must be a whole number of seconds from 1 to 1209600, got 0" }],
+    ],
+    [
+      "timeout over 14 days",
+      withTarget({ timeout: "1209601" }),
+      [
+        {
+          path: "task_routing.filters[0].targets[0].timeout",
+          message: 'must be a whole number of seconds from 1 to 1209600, got "1209601"',
+        },
+      ],
+    ],
+    [
+      "timeout a boolean",
+      withTarget({ timeout: true }),
+      [{ path: "task_routing.filters[0].targets[0].timeout", message: "must be a whole number of seconds from 1 to 1209600, got true" }],
+    ],
+    [
+      "timeout with a unit",
+      withTarget({ timeout: "30s" }),
+      [{ path: "task_routing.filters[0].targets[0].timeout", message: 'must be a whole number of seconds from 1 to 1209600, got "30s"' }],
+    ],
     // "level " is 6 characters: DOWN starts at 6.
-    ["order_by direction", withTarget({ order_by: "level DOWN" }), [{ path: "task_routing.filters[0].targets[0].order_by", message: "Unexpected 'DOWN' at position 6: expected ASC or DESC" }]],
-    ["order_by a number", withTarget({ order_by: 3 }), [{ path: "task_routing.filters[0].targets[0].order_by", message: "must be a string, got 3" }]],
+    [
+      "order_by direction",
+      withTarget({ order_by: "level DOWN" }),
+      [{ path: "task_routing.filters[0].targets[0].order_by", message: "Unexpected 'DOWN' at position 6: expected ASC or DESC" }],
+    ],
+    [
+      "order_by a number",
+      withTarget({ order_by: 3 }),
+      [{ path: "task_routing.filters[0].targets[0].order_by", message: "must be a string, got 3" }],
+    ],
     // "workers.available ==" is 20 characters.
-    ["skip_if syntax", withTarget({ skip_if: "workers.available ==" }), [{ path: "task_routing.filters[0].targets[0].skip_if", message: syntax(20) }]],
+    [
+      "skip_if syntax",
+      withTarget({ skip_if: "workers.available ==" }),
+      [{ path: "task_routing.filters[0].targets[0].skip_if", message: syntax(20) }],
+    ],
     [
       "skip_if unknown counter",
       withTarget({ skip_if: "workers.busy == 0" }),
-      [{ path: "task_routing.filters[0].targets[0].skip_if", message: "syntax error: Invalid 'workers.busy' at position 0: expected workers.available, workers.unavailable or workers.<Activity SID>" }],
+      [
+        {
+          path: "task_routing.filters[0].targets[0].skip_if",
+          message:
+            "syntax error: Invalid 'workers.busy' at position 0: expected workers.available, workers.unavailable or workers.<Activity SID>",
+        },
+      ],
     ],
     // "worker.skills HAS" is 17 characters.
-    ["target expression syntax", withTarget({ expression: "worker.skills HAS" }), [{ path: "task_routing.filters[0].targets[0].expression", message: syntax(17) }]],
-    ["target expression an array", withTarget({ expression: ["a"] }), [{ path: "task_routing.filters[0].targets[0].expression", message: "must be a string, got an array" }]],
+    [
+      "target expression syntax",
+      withTarget({ expression: "worker.skills HAS" }),
+      [{ path: "task_routing.filters[0].targets[0].expression", message: syntax(17) }],
+    ],
+    [
+      "target expression an array",
+      withTarget({ expression: ["a"] }),
+      [{ path: "task_routing.filters[0].targets[0].expression", message: "must be a string, got an array" }],
+    ],
     [
       "known worker not from the task",
       withTarget({ known_worker_sid: "worker.sid" }),
-      [{ path: "task_routing.filters[0].targets[0].known_worker_sid", message: 'must have the form "task.<attribute>" (the task attribute holding the worker\'s SID), got "worker.sid"' }],
+      [
+        {
+          path: "task_routing.filters[0].targets[0].known_worker_sid",
+          message: 'must have the form "task.<attribute>" (the task attribute holding the worker\'s SID), got "worker.sid"',
+        },
+      ],
     ],
     [
       "known worker without a path",
@@ -207,20 +353,42 @@ describe("invalid configurations: every problem with its path", () => {
     [
       "both known-worker keys",
       withTarget({ known_worker_sid: "task.a", known_worker_friendly_name: "task.b" }),
-      [{ path: "task_routing.filters[0].targets[0]", message: "known_worker_sid and known_worker_friendly_name cannot both be given: a target names its known worker one way" }],
+      [
+        {
+          path: "task_routing.filters[0].targets[0]",
+          message: "known_worker_sid and known_worker_friendly_name cannot both be given: a target names its known worker one way",
+        },
+      ],
     ],
-    ["misspelt target key", withTarget({ timout: 5 }), [{ path: "task_routing.filters[0].targets[0].timout", message: `unknown key "timout"; allowed keys: ${TARGET_KEYS}` }]],
+    [
+      "misspelt target key",
+      withTarget({ timout: 5 }),
+      [{ path: "task_routing.filters[0].targets[0].timout", message: `unknown key "timout"; allowed keys: ${TARGET_KEYS}` }],
+    ],
     [
       "unknown key that is not an identifier",
       { task_routing: { filters: [], "default filter": { queue: Q } } },
       [{ path: 'task_routing["default filter"]', message: 'unknown key "default filter"; allowed keys: filters, default_filter' }],
     ],
-    ["default_filter a string", { task_routing: { filters: [], default_filter: Q } }, [{ path: "task_routing.default_filter", message: `must be an object with a "queue" key, got "${Q}"` }]],
-    ["default_filter without queue", { task_routing: { filters: [], default_filter: {} } }, [{ path: "task_routing.default_filter.queue", message: "is required" }]],
+    [
+      "default_filter a string",
+      { task_routing: { filters: [], default_filter: Q } },
+      [{ path: "task_routing.default_filter", message: `must be an object with a "queue" key, got "${Q}"` }],
+    ],
+    [
+      "default_filter without queue",
+      { task_routing: { filters: [], default_filter: {} } },
+      [{ path: "task_routing.default_filter.queue", message: "is required" }],
+    ],
     [
       "default_filter queue not hex",
       { task_routing: { filters: [], default_filter: { queue: `WQ${"g".repeat(32)}` } } },
-      [{ path: "task_routing.default_filter.queue", message: `must be a TaskQueue SID ("WQ" followed by 32 hex digits), got "WQ${"g".repeat(32)}"` }],
+      [
+        {
+          path: "task_routing.default_filter.queue",
+          message: `must be a TaskQueue SID ("WQ" followed by 32 hex digits), got "WQ${"g".repeat(32)}"`,
+        },
+      ],
     ],
     [
       "default_filter extra key",
@@ -233,7 +401,9 @@ describe("invalid configurations: every problem with its path", () => {
 
   it("reports a well-formed queue the workspace does not have", () => {
     const missing = `WQ${"f".repeat(32)}`;
-    const input = { task_routing: { filters: [{ expression: "1==1", targets: [{ queue: Q }, { queue: missing }] }], default_filter: { queue: missing } } };
+    const input = {
+      task_routing: { filters: [{ expression: "1==1", targets: [{ queue: Q }, { queue: missing }] }], default_filter: { queue: missing } },
+    };
     expect(parseWorkflowConfiguration(input, { queueExists: (sid) => sid === Q })).toEqual({
       ok: false,
       problems: [
@@ -312,7 +482,10 @@ describe("a document with several problems", () => {
       problems: [
         // "type == " is 8 characters; the value is owed at 8.
         { path: "task_routing.filters[0].expression", message: syntax(8) },
-        { path: "task_routing.filters[0].targets[0].queue", message: 'must be a TaskQueue SID ("WQ" followed by 32 hex digits), got "WQ1"' },
+        {
+          path: "task_routing.filters[0].targets[0].queue",
+          message: 'must be a TaskQueue SID ("WQ" followed by 32 hex digits), got "WQ1"',
+        },
         { path: "task_routing.filters[0].targets[0].priority", message: 'must be an integer from 0 to 2147483647, got "high"' },
         { path: "task_routing.filters[0].targets[0].timeout", message: "must be a whole number of seconds from 1 to 1209600, got 0" },
         // "worker.level >" is 14 characters.
@@ -321,7 +494,10 @@ describe("a document with several problems", () => {
         { path: "task_routing.filters[0].targets[1].order_by", message: "Unexpected ',' at position 7: expected a worker attribute" },
         { path: "task_routing.filters[1].targets", message: "must not be empty: a filter needs at least one target" },
         { path: "task_routing.filters[2].targets[0].colour", message: `unknown key "colour"; allowed keys: ${TARGET_KEYS}` },
-        { path: "task_routing.filters[2].targets[0].known_worker_sid", message: 'must have the form "task.<attribute>" (the task attribute holding the worker\'s SID), got "sid"' },
+        {
+          path: "task_routing.filters[2].targets[0].known_worker_sid",
+          message: 'must have the form "task.<attribute>" (the task attribute holding the worker\'s SID), got "sid"',
+        },
         { path: "task_routing.default_filter.queue", message: "must be a string, got 42" },
       ],
     });

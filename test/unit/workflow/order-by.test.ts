@@ -58,7 +58,10 @@ describe("parseOrderBy: invalid clauses name the bad part and its position", () 
     [", level", "Unexpected ',' at position 0: expected a worker attribute"],
     // A third word where ',' or the end belongs: "tenure" starts at 11.
     ["level DESC tenure", "Unexpected 'tenure' at position 11: expected ',' or the end of the clause"],
-    ["task.priority DESC", "Invalid key 'task.priority' at position 0: order_by sorts workers, so its keys are worker attributes (worker.<attribute>)"],
+    [
+      "task.priority DESC",
+      "Invalid key 'task.priority' at position 0: order_by sorts workers, so its keys are worker attributes (worker.<attribute>)",
+    ],
     // "worker." is 0–6, "a" 7, the dots 8 and 9: the name is missing at 9.
     ["worker.a..b", "Invalid key 'worker.a..b' at position 9: expected a name after '.'"],
     // "level, " is 7 characters, "worker." 7 more, "skill" 14–18: the hyphen at 19.

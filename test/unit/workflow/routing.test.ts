@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { TaskView } from "../../../durable-objects/router/expression";
-import { parseWorkflowConfiguration, type RoutingTarget, type WorkflowConfiguration } from "../../../durable-objects/router/workflow/configuration";
+import {
+  parseWorkflowConfiguration,
+  type RoutingTarget,
+  type WorkflowConfiguration,
+} from "../../../durable-objects/router/workflow/configuration";
 import {
   afterSkip,
   afterTimeout,
@@ -161,7 +165,16 @@ describe("cumulative timeouts", () => {
     // Targets: 10 s, none, 5 s. The second never times out; reached by a skip, the third is due at 10+0+5.
     const cfg = config({
       task_routing: {
-        filters: [{ expression: "1==1", targets: [{ queue: Q1, timeout: 10 }, { queue: Q2, skip_if: "workers.available == 0" }, { queue: Q3, timeout: 5 }] }],
+        filters: [
+          {
+            expression: "1==1",
+            targets: [
+              { queue: Q1, timeout: 10 },
+              { queue: Q2, skip_if: "workers.available == 0" },
+              { queue: Q3, timeout: 5 },
+            ],
+          },
+        ],
       },
     });
     const second = afterTimeout(cfg, enterWorkflow(cfg, sales, T0)!, sales, s(10)).step!;
@@ -173,7 +186,13 @@ describe("cumulative timeouts", () => {
   it("a target that keeps the previous queue moves the task without queue events", () => {
     const cfg = config({
       task_routing: {
-        filters: [{ filter_friendly_name: "Widen", expression: "1==1", targets: [{ queue: Q1, expression: "worker.level >= 3", timeout: 15 }, { timeout: 15 }] }],
+        filters: [
+          {
+            filter_friendly_name: "Widen",
+            expression: "1==1",
+            targets: [{ queue: Q1, expression: "worker.level >= 3", timeout: 15 }, { timeout: 15 }],
+          },
+        ],
         default_filter: { queue: Q1 },
       },
     });
@@ -291,7 +310,12 @@ describe("priority", () => {
     // Crossing targets 1 and 2 at once: target 2's 20 wins.
     ["the last step entered that sets one wins", 5, () => afterTimeout(RULES, enterWorkflow(RULES, sales, T0)!, sales, s(25)).events, 20],
     // The default filter sets none.
-    ["the default filter keeps it", 20, () => afterTimeout(RULES, afterTimeout(RULES, enterWorkflow(RULES, sales, T0)!, sales, s(20)).step!, sales, s(30)).events, 20],
+    [
+      "the default filter keeps it",
+      20,
+      () => afterTimeout(RULES, afterTimeout(RULES, enterWorkflow(RULES, sales, T0)!, sales, s(20)).step!, sales, s(30)).events,
+      20,
+    ],
     ["no events", 7, () => [], 7],
   ])("%s", (_name, before, events, expected) => {
     expect(priorityAfter(before, events())).toBe(expected);
@@ -317,7 +341,9 @@ describe("re-evaluation", () => {
   });
 
   it("against an updated workflow (ReEvaluateTasks)", () => {
-    const updated = config({ task_routing: { filters: [{ filter_friendly_name: "All sales", expression: "type == 'sales'", targets: [{ queue: Q2 }] }] } });
+    const updated = config({
+      task_routing: { filters: [{ filter_friendly_name: "All sales", expression: "type == 'sales'", targets: [{ queue: Q2 }] }] },
+    });
     const first = enterWorkflow(RULES, sales, T0)!;
     const { step, events } = reevaluate(updated, first, sales, s(3));
     expect(step).toMatchObject({ filterName: "All sales", target: { queue: Q2 } });
@@ -333,7 +359,13 @@ describe("re-evaluation", () => {
 describe("time-of-day routing", () => {
   const HOURS = config({
     task_routing: {
-      filters: [{ filter_friendly_name: "Business hours", expression: "taskrouter.currentHour >= 9 AND taskrouter.currentHour < 17", targets: [{ queue: Q1 }] }],
+      filters: [
+        {
+          filter_friendly_name: "Business hours",
+          expression: "taskrouter.currentHour >= 9 AND taskrouter.currentHour < 17",
+          targets: [{ queue: Q1 }],
+        },
+      ],
       default_filter: { queue: QD },
     },
   });
