@@ -22,7 +22,14 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
             // D1 migrations are read here, in Node, and applied inside each test file that needs them.
-            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") } },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                // Test-only account credentials (never used outside tests).
+                ACCOUNT_SID: "AC" + "5".repeat(32),
+                AUTH_TOKEN: "test-auth-token",
+              },
+            },
           })),
         ],
         test: {

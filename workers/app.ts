@@ -8,6 +8,8 @@ import { requestId } from "hono/request-id";
 import { onError, onNotFound } from "./api/errors";
 import { regions, VERSION } from "./config";
 import type { Env } from "./env";
+import { openApiDocument } from "./api/openapi";
+import { taskrouter } from "./api/taskrouter";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -17,6 +19,11 @@ app.use(requestId());
 
 /** Liveness, unauthenticated: it reveals only the release and how many regions are configured. */
 app.get("/health", (c) => c.json({ status: "ok", regions: regions.regions.length, version: VERSION }));
+
+/** The OpenAPI document of every endpoint, generated from the schemas that validate them. */
+app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+
+app.route("/taskrouter/v1", taskrouter);
 
 app.notFound(onNotFound);
 app.onError(onError);

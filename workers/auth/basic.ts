@@ -1,0 +1,77 @@
+/**
+ * HTTP Basic authentication as Twilio does it: the account SID and auth token, or an API key SID
+ * (`SK…`) and its secret. Every TaskRouter route runs behind this; the account it resolves to is
+ * what every Durable Object call is scoped by, so another account's workspace is simply not found.
+ */
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../api/errors";
+import type { Env } from "../env";
+
+export type AuthVariables = { accountSid: string; requestId: string };
+
+const encoder = new TextEncoder();
+
+/** Compares two secrets in time independent of where they differ (hashing first equalizes lengths). */
+export async function sameSecret(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(a)),
+    crypto.subtle.digest("SHA-256", encoder.encode(b)),
+  ]);
+  const left = new Uint8Array(x);
+  const right = new Uint8Array(y);
+  let diff = 0;
+  for (let i = 0; i < left.length; i++) diff |= left[i]! ^ right[i]!;
+  return diff === 0;
+}
+
+function credentials(header: string | undefined): { user: string; password: string } | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
+  if (!match) return null;
+  let decoded: string;
+  try {
+    decoded = atob(match[1]!);
+  } catch {
+    return null;
+  }
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+const unauthorized = (message: string) => new ApiError(401, 20003, message);
+
+interface ApiKeyVerifier {
+  verifyApiKey(sid: string, secret: string): Promise<boolean> | boolean;
+}
+
+/** The account's API-key directory, when the deployment has one. */
+function apiKeys(env: Env, accountSid: string): ApiKeyVerifier | null {
+  const namespace = (env as unknown as { ACCOUNT?: { getByName(name: string): ApiKeyVerifier } }).ACCOUNT;
+  return namespace ? namespace.getByName(accountSid) : null;
+}
+
+/**
+ * Requires Basic credentials of this deployment's account (or one of its API keys) and records the
+ * account SID for the handlers. Answers 401 with Twilio's error body otherwise.
+ */
+export function basicAuth(): MiddlewareHandler<{ Bindings: Env; Variables: AuthVariables }> {
+  return async (c, next) => {
+    const accountSid = c.env.ACCOUNT_SID;
+    const authToken = c.env.AUTH_TOKEN;
+    if (!accountSid || !authToken) throw unauthorized("This deployment has no account credentials (set ACCOUNT_SID and AUTH_TOKEN)");
+    const given = credentials(c.req.header("authorization"));
+    if (!given) {
+      c.header("WWW-Authenticate", 'Basic realm="Switchboard"');
+      throw unauthorized("Authentication required: HTTP Basic with your account SID and auth token, or an API key SID and secret");
+    }
+    let valid = false;
+    if (given.user === accountSid) valid = await sameSecret(given.password, authToken);
+    else if (/^SK[0-9a-f]{32}$/.test(given.user))
+      valid = (await apiKeys(c.env, accountSid)?.verifyApiKey(given.user, given.password)) ?? false;
+    if (!valid) {
+      c.header("WWW-Authenticate", 'Basic realm="Switchboard"');
+      throw unauthorized("Invalid username or password");
+    }
+    c.set("accountSid", accountSid);
+    await next();
+  };
+}
