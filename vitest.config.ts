@@ -18,6 +18,18 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: "compat",
+          environment: "node",
+          include: ["test/compat/**/*.test.ts"],
+          // One real `wrangler dev` for the whole suite, driven by the stock `twilio` client.
+          globalSetup: ["test/compat/server.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
+      {
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
