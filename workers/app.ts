@@ -10,6 +10,7 @@ import { regions, VERSION } from "./config";
 import type { Env } from "./env";
 import { openApiDocument } from "./api/openapi";
 import { taskrouter } from "./api/taskrouter";
+import { basicAuth } from "./auth/basic";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -24,6 +25,12 @@ app.get("/health", (c) => c.json({ status: "ok", regions: regions.regions.length
 app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
 
 app.route("/taskrouter/v1", taskrouter);
+
+/**
+ * An authenticated round trip to a Durable Object that does nothing: operators use it to check the
+ * object layer, and `npm run bench` as the baseline every HTTP figure is a ratio to.
+ */
+app.get("/api/ping", basicAuth(), async (c) => c.json(await c.env.ROUTER.getByName("ping").ping()));
 
 app.notFound(onNotFound);
 app.onError(onError);

@@ -133,3 +133,12 @@ describe("/openapi.json", () => {
     expect(JSON.stringify(doc.paths["/taskrouter/v1/Probe"]?.post?.requestBody)).toContain("FriendlyName");
   });
 });
+
+describe("/api/ping", () => {
+  it("needs credentials and answers with the Router DO's ping", async () => {
+    expect((await app.request("/api/ping", {}, env)).status).toBe(401);
+    const res = await app.request("/api/ping", { headers: { authorization: AUTH } }, env);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ class: "RouterDO" });
+  });
+});

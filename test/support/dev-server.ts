@@ -1,0 +1,97 @@
+/**
+ * Runs a real `wrangler dev` — the same Worker, Durable Objects, D1 and Queue a user gets from
+ * `npm start` — on free loopback ports, with fresh local state and generated credentials. Used by the
+ * compat suite (one server per run) and by `npm run bench`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface DevServer {
+  readonly baseUrl: string;
+  readonly accountSid: string;
+  readonly authToken: string;
+  stop(): Promise<void>;
+}
+
+const wranglerBin = join(process.cwd(), "node_modules", "wrangler", "bin", "wrangler.js");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function run(args: string[]): ChildProcess {
+  return spawn(process.execPath, [wranglerBin, ...args], {
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+async function finished(child: ChildProcess, what: string): Promise<void> {
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`${what} failed (${code}):\n${output}`);
+}
+
+/** Starts wrangler dev and resolves once /health answers (or rejects with its log after 60 s). */
+export async function startDevServer(): Promise<DevServer> {
+  const stateDir = mkdtempSync(join(tmpdir(), "switchboard-dev-"));
+  const accountSid = "AC" + randomBytes(16).toString("hex");
+  const authToken = randomBytes(16).toString("hex");
+  await finished(run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]), "applying D1 migrations");
+  const port = await freePort();
+  const inspector = await freePort();
+  const dev = run([
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspector),
+    "--persist-to",
+    stateDir,
+    "--show-interactive-dev-session=false",
+    "--var",
+    `ACCOUNT_SID:${accountSid}`,
+    "--var",
+    `AUTH_TOKEN:${authToken}`,
+  ]);
+  let log = "";
+  dev.stdout?.on("data", (d) => (log += d));
+  dev.stderr?.on("data", (d) => (log += d));
+  const stop = async () => {
+    if (dev.exitCode === null) {
+      dev.kill("SIGTERM");
+      await new Promise((r) => dev.once("exit", r));
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (dev.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev did not start:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { baseUrl, accountSid, authToken, stop };
+}
