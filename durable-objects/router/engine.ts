@@ -7,11 +7,16 @@
  * created no reservation; step deadlines move tasks on; a change of attributes re-evaluates the task
  * from the top of its workflow. The Router Durable Object calls these methods, persists what they
  * return, and sets its one alarm to `nextDeadline()`.
+ *
+ * The engine holds only what routing needs in memory; storage is the Router DO's. When the object wakes
+ * it rebuilds the engine without routing anything again: configuration first, then workers with the
+ * capacity they hold, then each waiting task at its stored step with its open reservations and the
+ * workers it must not be offered (`restoreTask`), so a restart never reserves the same capacity twice.
  */
 import type { Attributes, TaskView } from "./expression";
 import { Matcher } from "./matcher/matcher";
 import { SortedSet } from "./matcher/sorted-set";
-import type { MatcherOptions, ReservationDecision, ReservationEnd, WorkerChannelInput, WorkerInput } from "./matcher/types";
+import type { MatcherOptions, ReservationDecision, ReservationEnd, TaskInput, WorkerChannelInput, WorkerInput } from "./matcher/types";
 import type { TaskQueueConfig } from "./queues/task-queue";
 import {
   afterSkip,
@@ -26,7 +31,8 @@ import {
   type RoutingOutcome,
   type RoutingStep,
 } from "./workflow/routing";
-import type { WorkflowConfiguration } from "./workflow/configuration";
+import { DEFAULT_FILTER_NAME } from "./workflow/routing";
+import type { RoutingTarget, WorkflowConfiguration } from "./workflow/configuration";
 
 export interface NewTask {
   readonly sid: string;
@@ -46,9 +52,32 @@ export interface RoutedTask {
   readonly priority: number;
 }
 
+/** A routing event with the task it happened to (one outcome may move several tasks). */
+export type TaskRoutingEvent = RoutingEvent & { readonly taskSid: string };
+
+/**
+ * What storage keeps of a task's step: the indexes into its workflow and when it entered the workflow.
+ * The target itself (compiled expressions) and the deadline are rebuilt from the configuration.
+ */
+export interface SavedStep {
+  readonly filterIndex: number | null;
+  readonly targetIndex: number;
+  readonly workflowEnteredAt: number;
+}
+
+/** A waiting task as storage knows it, for {@link RoutingEngine.restoreTask}. */
+export interface RestoredTask {
+  readonly step: SavedStep | null;
+  readonly priority: number;
+  /** Workers holding a pending reservation for it (their capacity is already counted). */
+  readonly reservedWorkers: readonly string[];
+  /** Workers who rejected it or let a reservation time out. */
+  readonly excludedWorkers: readonly string[];
+}
+
 export interface EngineOutcome {
   readonly reservations: ReservationDecision[];
-  readonly events: RoutingEvent[];
+  readonly events: TaskRoutingEvent[];
   /** Tasks whose routing position changed (queue, step or priority). */
   readonly moved: RoutedTask[];
   /** Workers whose open reservation on a task was rescinded or canceled. */
@@ -56,7 +85,7 @@ export interface EngineOutcome {
 }
 
 interface TaskEntry {
-  readonly input: NewTask;
+  input: NewTask;
   attributes: Attributes;
   step: RoutingStep | null;
   priority: number;
@@ -111,12 +140,28 @@ export class RoutingEngine {
     return out;
   }
 
+  /** A queue was deleted: nobody is a member any more; tasks still pointing at it wait there. */
+  removeQueue(sid: string): void {
+    this.queues.delete(sid);
+    this.matcher.removeQueue(sid);
+  }
+
+  /** A workflow was deleted: its tasks keep their step (routing.ts cannot move them without it). */
+  removeWorkflow(sid: string): void {
+    this.workflows.delete(sid);
+  }
+
   // ── workers ─────────────────────────────────────────────────────────────────────────────────────
 
   /** A worker was added or changed (attributes, activity, channels): offer them what they can take. */
   upsertWorker(worker: WorkerInput, now: number): EngineOutcome {
     this.matcher.upsertWorker(worker);
     return { ...none(), reservations: this.matcher.offerWorker(worker.sid, now) };
+  }
+
+  /** A worker was deleted. The caller makes sure they hold no task. */
+  removeWorker(sid: string): void {
+    this.matcher.removeWorker(sid);
   }
 
   updateChannel(
@@ -140,6 +185,77 @@ export class RoutingEngine {
     if (!workflow) return out;
     this.place(entry, enterWorkflowWithEvents(workflow, this.view(entry), now, this.clock), now, out);
     return out;
+  }
+
+  /**
+   * Puts a waiting task back where storage says it was, WITHOUT routing it: no reservation is made and
+   * no event is produced, because everything it did was already stored. Call it after the queues,
+   * workflows and workers are loaded (workers with the capacity their open reservations hold).
+   *
+   * Only when the stored step no longer exists in the workflow (it was edited while the object slept)
+   * is the task re-evaluated from the top; that outcome is returned for the caller to persist.
+   *
+   * @example
+   * engine.restoreTask(task, { step: { filterIndex: 0, targetIndex: 1, workflowEnteredAt }, priority: 0,
+   *   reservedWorkers: ["WK…"], excludedWorkers: [] }, Date.now()) // → no reservations, no events
+   */
+  restoreTask(task: NewTask, saved: RestoredTask, now: number): EngineOutcome {
+    const entry: TaskEntry = { input: task, attributes: task.attributes, step: null, priority: saved.priority };
+    this.tasks.set(task.sid, entry);
+    const out = none();
+    const workflow = this.workflows.get(task.workflowSid);
+    if (!workflow || saved.step === null) return out;
+    const step = stepOf(workflow, saved.step);
+    if (!step) {
+      this.matcher.upsertTask({
+        ...this.taskInput(entry, { queue: "" }),
+        reservedWorkers: saved.reservedWorkers,
+        excludedWorkers: saved.excludedWorkers,
+      });
+      this.place(entry, reevaluate(workflow, null, this.view(entry), now, this.clock), now, out);
+      return out;
+    }
+    entry.step = step;
+    if (step.deadline !== null) this.deadlines.put(task.sid, { at: step.deadline, sid: task.sid });
+    this.matcher.upsertTask({
+      ...this.taskInput(entry, step.target),
+      reservedWorkers: saved.reservedWorkers,
+      excludedWorkers: saved.excludedWorkers,
+    });
+    return out;
+  }
+
+  /**
+   * Offers every waiting task again, in creation order: after the object was rebuilt under different
+   * workspace settings (multitasking, queue order), what was impossible before may be possible now.
+   */
+  offerAll(now: number): EngineOutcome {
+    const out = none();
+    for (const entry of this.tasks.values()) this.offer(entry, now, out);
+    return out;
+  }
+
+  /**
+   * A waiting task's `virtual_start_time` (its order among equal priorities) or channel changed. The
+   * caller changes the channel only while the task holds no open reservation: their capacity was taken
+   * on the old channel.
+   */
+  updateTask(taskSid: string, change: { order?: number; channel?: string }, now: number): EngineOutcome {
+    const entry = this.tasks.get(taskSid);
+    const out = none();
+    if (!entry) return out;
+    entry.input = {
+      ...entry.input,
+      ...(change.order !== undefined ? { order: change.order } : {}),
+      ...(change.channel !== undefined ? { channel: change.channel } : {}),
+    };
+    this.place(entry, { step: entry.step, events: [] }, now, out);
+    return out;
+  }
+
+  /** Whether the task is waiting in routing (pending or reserved). */
+  hasTask(taskSid: string): boolean {
+    return this.tasks.has(taskSid);
   }
 
   /** New attributes re-evaluate a waiting task through its workflow from the top. */
@@ -242,7 +358,7 @@ export class RoutingEngine {
     const workflow = this.workflows.get(entry.input.workflowSid);
     let current = outcome;
     for (;;) {
-      out.events.push(...current.events);
+      out.events.push(...current.events.map((event) => ({ ...event, taskSid: entry.input.sid })));
       entry.step = current.step;
       entry.priority = priorityAfter(entry.priority, current.events);
       out.moved.push({ sid: entry.input.sid, workflowSid: entry.input.workflowSid, step: entry.step, priority: entry.priority });
@@ -267,8 +383,16 @@ export class RoutingEngine {
     const step = entry.step;
     if (!step) return 0;
     const target = step.target;
-    const known = knownWorkerOf(target, this.view(entry));
-    this.matcher.upsertTask({
+    this.matcher.upsertTask(this.taskInput(entry, target));
+    const made = this.matcher.offerTask(entry.input.sid, now);
+    out.reservations.push(...made);
+    return made.length;
+  }
+
+  /** What the matcher is told about a task at a target (reservations and exclusions are kept). */
+  private taskInput(entry: TaskEntry, target: Pick<RoutingTarget, "queue"> & Partial<RoutingTarget>): TaskInput {
+    const known = target.knownWorker ? knownWorkerOf(target as RoutingTarget, this.view(entry)) : null;
+    return {
       sid: entry.input.sid,
       attributes: entry.attributes,
       priority: entry.priority,
@@ -278,14 +402,46 @@ export class RoutingEngine {
       ...(target.expression ? { expression: target.expression } : {}),
       ...(target.orderBy && target.orderBy.length > 0 ? { orderBy: target.orderBy } : {}),
       ...(known ? { knownWorker: known } : {}),
-    });
-    const made = this.matcher.offerTask(entry.input.sid, now);
-    out.reservations.push(...made);
-    return made.length;
+    };
   }
 
   private forget(taskSid: string): void {
     this.tasks.delete(taskSid);
     this.deadlines.delete(taskSid);
   }
+}
+
+/**
+ * The step a saved position stands for in the workflow as configured now, or null when that filter or
+ * target no longer exists. Deadlines are cumulative from workflow entry, as routing.ts computes them.
+ */
+function stepOf(config: WorkflowConfiguration, saved: SavedStep): RoutingStep | null {
+  if (saved.filterIndex === null) {
+    if (!config.defaultFilter || saved.targetIndex !== 0) return null;
+    return Object.freeze({
+      filterIndex: null,
+      targetIndex: 0,
+      filterName: DEFAULT_FILTER_NAME,
+      target: Object.freeze({ queue: config.defaultFilter.queue }),
+      workflowEnteredAt: saved.workflowEnteredAt,
+      deadline: null,
+    });
+  }
+  const filter = config.filters[saved.filterIndex];
+  const target = filter?.targets[saved.targetIndex];
+  if (!filter || !target) return null;
+  let deadline: number | null = null;
+  if (target.timeout !== undefined) {
+    let seconds = 0;
+    for (let j = 0; j <= saved.targetIndex; j++) seconds += filter.targets[j]!.timeout ?? 0;
+    deadline = saved.workflowEnteredAt + seconds * 1000;
+  }
+  return Object.freeze({
+    filterIndex: saved.filterIndex,
+    targetIndex: saved.targetIndex,
+    filterName: filter.name,
+    target,
+    workflowEnteredAt: saved.workflowEnteredAt,
+    deadline,
+  });
 }
