@@ -3,6 +3,8 @@
  * queue) and the Durable Object classes wrangler.toml binds. It holds no logic of its own.
  */
 import { app } from "./app";
+import { callbackDepsFromEnv } from "./callbacks/bindings";
+import { consumeCallbacks } from "./callbacks/consumer";
 import type { Env } from "./env";
 
 export { ConversationDO } from "../durable-objects/conversation/conversation-do";
@@ -13,11 +15,10 @@ export default {
   fetch: app.fetch,
 
   /**
-   * Consumer of the `switchboard-events` queue. Nothing produces events yet, so it acknowledges
-   * each batch; the real consumer (signed webhooks, reporting facts into D1) replaces this body.
+   * Consumer of the `switchboard-events` queue: signed event and assignment callbacks, with retries
+   * (workers/callbacks/). Reporting facts into D1 will join it here.
    */
-  async queue(batch: MessageBatch, _env: Env, _ctx: ExecutionContext): Promise<void> {
-    console.log(`events: acknowledged ${batch.messages.length} message(s) from ${batch.queue}`);
-    batch.ackAll();
+  async queue(batch: MessageBatch, env: Env, _ctx: ExecutionContext): Promise<void> {
+    await consumeCallbacks(batch, callbackDepsFromEnv(env));
   },
 } satisfies ExportedHandler<Env>;
