@@ -3,6 +3,7 @@
  * this `Env`; it is also merged into `Cloudflare.Env` so `env` from `cloudflare:workers` (and from
  * `cloudflare:test` in tests) is typed the same way.
  */
+import type { AccountDO } from "../durable-objects/account/account-do";
 import type { ConversationDO } from "../durable-objects/conversation/conversation-do";
 import type { RouterDO } from "../durable-objects/router/router-do";
 import type { WorkspaceDO } from "../durable-objects/workspace/workspace-do";
@@ -14,6 +15,8 @@ export interface Env {
   readonly ROUTER: DurableObjectNamespace<RouterDO>;
   /** One ConversationDO per conversation: participants and messages. */
   readonly CONVERSATION: DurableObjectNamespace<ConversationDO>;
+  /** One AccountDO per account: the directory of its workspaces and its API keys. */
+  readonly ACCOUNT: DurableObjectNamespace<AccountDO>;
   /** Cross-workspace reporting data (D1 migrations in ./migrations). */
   readonly DB: D1Database;
   /** Call and video recordings. */
@@ -22,7 +25,7 @@ export interface Env {
   readonly EVENTS: Queue;
   /** The static files in web/public. */
   readonly ASSETS: Fetcher;
-  /** Account credentials: `.dev.vars` locally, `wrangler secret put` in production. Not read yet. */
+  /** Account credentials (HTTP Basic): `.dev.vars` locally, `wrangler secret put` in production. */
   readonly ACCOUNT_SID?: string;
   readonly AUTH_TOKEN?: string;
 }
@@ -38,7 +41,7 @@ declare global {
     interface Env extends SwitchboardEnv {}
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "WorkspaceDO" | "RouterDO" | "ConversationDO";
+      durableNamespaces: "WorkspaceDO" | "RouterDO" | "ConversationDO" | "AccountDO";
     }
   }
 }

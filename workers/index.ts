@@ -7,6 +7,7 @@ import { callbackDepsFromEnv } from "./callbacks/bindings";
 import { consumeCallbacks } from "./callbacks/consumer";
 import type { Env } from "./env";
 
+export { AccountDO } from "../durable-objects/account/account-do";
 export { ConversationDO } from "../durable-objects/conversation/conversation-do";
 export { RouterDO } from "../durable-objects/router/router-do";
 export { WorkspaceDO } from "../durable-objects/workspace/workspace-do";

@@ -1,0 +1,173 @@
+/**
+ * AccountDO: one per account (named by its SID, `AC…`), holding what spans the account's workspaces —
+ * the directory of its workspaces, which `GET /Workspaces` lists without waking every WorkspaceDO, and
+ * its API keys, which HTTP Basic authentication verifies.
+ *
+ * The directory is a copy: each WorkspaceDO is the record of its own workspace and keeps its entry
+ * here current (`putWorkspace` / `removeWorkspace`), retrying until it succeeds. API key secrets are
+ * returned once, at creation; only their SHA-256 is stored (see api-keys.ts).
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../../workers/env";
+import { applyMigrations, type Migration } from "../shared/migrations";
+import type { PingReply } from "../shared/ping";
+import {
+  invalid,
+  iso,
+  newSid,
+  notFound,
+  ok,
+  type ApiResult,
+  type Page,
+  type PageRequest,
+  type WorkspaceRecord,
+} from "../shared/taskrouter";
+import { paginate } from "../workspace/paging";
+import { hashSecret, newSecret, secretMatches } from "./api-keys";
+
+/** Append-only: never edit or renumber a shipped migration. */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "workspace directory and API keys",
+    sql: `
+CREATE TABLE workspaces (
+  sid           TEXT    PRIMARY KEY,
+  friendly_name TEXT    NOT NULL,
+  date_created  INTEGER NOT NULL,
+  record        TEXT    NOT NULL
+);
+CREATE TABLE api_keys (
+  sid           TEXT    PRIMARY KEY,
+  friendly_name TEXT    NOT NULL,
+  secret_sha256 BLOB    NOT NULL,
+  date_created  INTEGER NOT NULL,
+  date_updated  INTEGER NOT NULL
+);`,
+  },
+];
+
+export const MAX_API_KEY_NAME_LENGTH = 64;
+
+/** An API key as listed: never its secret. */
+export interface ApiKeyRecord {
+  sid: string;
+  friendly_name: string;
+  date_created: string;
+  date_updated: string;
+}
+
+/** An API key as created: the only time its secret is returned. */
+export interface NewApiKey extends ApiKeyRecord {
+  secret: string;
+}
+
+export interface WorkspaceDirectoryFilters {
+  readonly friendlyName?: string;
+}
+
+interface KeyRow {
+  sid: string;
+  friendly_name: string;
+  date_created: number;
+  date_updated: number;
+}
+
+const keyRecord = (row: KeyRow): ApiKeyRecord => ({
+  sid: row.sid,
+  friendly_name: row.friendly_name,
+  date_created: iso(row.date_created),
+  date_updated: iso(row.date_updated),
+});
+
+export class AccountDO extends DurableObject<Env> {
+  private schemaVersion = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
+    });
+  }
+
+  ping(): PingReply {
+    return { class: "AccountDO", version: this.schemaVersion };
+  }
+
+  // ── workspace directory (kept current by each WorkspaceDO) ────────────────────────────────────────
+
+  putWorkspace(record: WorkspaceRecord): void {
+    this.ctx.storage.sql.exec(
+      `INSERT INTO workspaces (sid, friendly_name, date_created, record) VALUES (?, ?, ?, ?)
+       ON CONFLICT (sid) DO UPDATE SET friendly_name = excluded.friendly_name, record = excluded.record`,
+      record.sid,
+      record.friendly_name,
+      Date.parse(record.date_created),
+      JSON.stringify(record),
+    );
+  }
+
+  removeWorkspace(sid: string): void {
+    this.ctx.storage.sql.exec("DELETE FROM workspaces WHERE sid = ?", sid);
+  }
+
+  /** The account's workspaces, oldest first, optionally only those with this exact friendly name. */
+  listWorkspaces(filters: WorkspaceDirectoryFilters, page: PageRequest): ApiResult<Page<WorkspaceRecord>> {
+    const rows = this.ctx.storage.sql
+      .exec<{ sid: string; date_created: number; record: string }>(
+        "SELECT sid, date_created, record FROM workspaces WHERE ?1 IS NULL OR friendly_name = ?1 ORDER BY date_created, sid",
+        filters.friendlyName ?? null,
+      )
+      .toArray();
+    const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
+    if (!result.ok) return result;
+    return ok({ ...result.value, items: result.value.items.map((row) => JSON.parse(row.record) as WorkspaceRecord) });
+  }
+
+  // ── API keys ──────────────────────────────────────────────────────────────────────────────────────
+
+  /** Creates a key; the answer carries its secret, which is never available again. */
+  async createApiKey(friendlyName: string): Promise<ApiResult<NewApiKey>> {
+    if (friendlyName.length > MAX_API_KEY_NAME_LENGTH) {
+      return invalid("FriendlyName", `must be at most ${MAX_API_KEY_NAME_LENGTH} characters, got ${friendlyName.length}`);
+    }
+    const secret = newSecret();
+    const hash = await hashSecret(secret);
+    const now = Date.now();
+    const row: KeyRow = { sid: newSid("SK"), friendly_name: friendlyName, date_created: now, date_updated: now };
+    this.ctx.storage.sql.exec(
+      "INSERT INTO api_keys (sid, friendly_name, secret_sha256, date_created, date_updated) VALUES (?, ?, ?, ?, ?)",
+      row.sid,
+      row.friendly_name,
+      hash,
+      row.date_created,
+      row.date_updated,
+    );
+    return ok({ ...keyRecord(row), secret });
+  }
+
+  /** Whether `secret` is the secret of this account's key `sid`. */
+  async verifyApiKey(sid: string, secret: string): Promise<boolean> {
+    const [row] = this.ctx.storage.sql
+      .exec<{ secret_sha256: ArrayBuffer }>("SELECT secret_sha256 FROM api_keys WHERE sid = ?", sid)
+      .toArray();
+    return secretMatches(secret, row?.secret_sha256);
+  }
+
+  listApiKeys(page: PageRequest): ApiResult<Page<ApiKeyRecord>> {
+    const rows = this.ctx.storage.sql
+      .exec<{ sid: string; friendly_name: string; date_created: number; date_updated: number }>(
+        "SELECT sid, friendly_name, date_created, date_updated FROM api_keys ORDER BY date_created, sid",
+      )
+      .toArray();
+    const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
+    if (!result.ok) return result;
+    return ok({ ...result.value, items: result.value.items.map(keyRecord) });
+  }
+
+  deleteApiKey(sid: string): ApiResult<null> {
+    const cursor = this.ctx.storage.sql.exec("DELETE FROM api_keys WHERE sid = ?", sid);
+    cursor.toArray();
+    return cursor.rowsWritten > 0 ? ok(null) : notFound("Key", sid);
+  }
+}
