@@ -142,3 +142,14 @@ describe("/api/ping", () => {
     expect(await res.json()).toMatchObject({ class: "RouterDO" });
   });
 });
+
+describe("router locations", () => {
+  it("reaches the same Router DO for the same workspace and region, and a jurisdiction region works locally", async () => {
+    const { routerFor } = await import("../../workers/locations");
+    const { regions } = await import("../../workers/config");
+    const ws = "WS" + "7".repeat(32);
+    expect(routerFor(env, ws).id.toString()).toBe(routerFor(env, ws, regions.defaultRegion).id.toString());
+    const eu = regions.regions.find((r) => r.jurisdiction);
+    if (eu) expect(await routerFor(env, ws, eu.id).ping()).toMatchObject({ class: "RouterDO" });
+  });
+});

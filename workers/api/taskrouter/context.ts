@@ -4,10 +4,9 @@
  * for now that is the deployment's default region, and every path already takes a region.
  */
 import { Hono } from "hono";
-import { routerName } from "../../../durable-objects/shared/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
-import { regions } from "../../config";
 import type { Env } from "../../env";
+import { routerFor } from "../../locations";
 
 export type TaskRouterEnv = { Bindings: Env; Variables: AuthVariables };
 
@@ -17,6 +16,5 @@ export const routeGroup = () => new Hono<TaskRouterEnv>();
 /** The Workspace DO: configuration of record. */
 export const workspaceStub = (env: Env, workspaceSid: string) => env.WORKSPACE.getByName(workspaceSid);
 
-/** The Router DO of a workspace in a region (the home region unless one is given). */
-export const routerStub = (env: Env, workspaceSid: string, regionId: string = regions.defaultRegion) =>
-  env.ROUTER.getByName(routerName(workspaceSid, regionId));
+/** The Router DO of a workspace in a region (the home region unless one is given); see workers/locations.ts. */
+export const routerStub = (env: Env, workspaceSid: string, regionId?: string) => routerFor(env, workspaceSid, regionId);
