@@ -6,8 +6,8 @@
  * them are being written; once WorkspaceDO has `callbackSettings` and RouterDO has `getTask`,
  * `getWorker` and `applyAssignmentInstruction`, they become `satisfies` checks.
  */
-import { routerName } from "../../durable-objects/shared/taskrouter";
 import type { Env } from "../env";
+import { routerFor } from "../locations";
 import type { CallbackDeps } from "./consumer";
 import type { RouterCallbackRpc, WorkspaceCallbackRpc } from "./messages";
 
@@ -19,7 +19,7 @@ export function callbackDepsFromEnv(env: Env): CallbackDeps {
   return {
     authToken: env.AUTH_TOKEN,
     workspace: (workspaceSid) => env.WORKSPACE.getByName(workspaceSid) as unknown as WorkspaceCallbackRpc,
-    router: (workspaceSid, regionId) => env.ROUTER.getByName(routerName(workspaceSid, regionId)) as unknown as RouterCallbackRpc,
+    router: (workspaceSid, regionId) => routerFor(env, workspaceSid, regionId) as unknown as RouterCallbackRpc,
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),
     log: console,
