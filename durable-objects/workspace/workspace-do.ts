@@ -1,29 +1,318 @@
 /**
- * WorkspaceDO: one per workspace, created in the workspace's home region (and jurisdiction). It will
- * hold the workspace's configuration of record — activities, task channels, task queues, workflows,
- * API keys, channel credentials — and push every change to the workspace's Router DOs.
+ * WorkspaceDO: one per workspace (named by its SID), holding the workspace's configuration of record —
+ * the workspace settings, activities, task channels, task queues and workflows — and a `version` that
+ * every change bumps. A thin shell: each RPC checks that the workspace exists and belongs to the
+ * calling account (anything else is a 404, so one account cannot probe another's SIDs), runs one of
+ * the mutations of this folder in a single transaction, and then delivers the change.
  *
- * For now it is a shell: it migrates its storage on start-up and answers `ping()`.
+ * Delivery is an outbox. The change's events are written in the same transaction as the change; then
+ * the full snapshot and the undelivered events are pushed to the workspace's Router DO, and the
+ * workspace record to the account's directory (AccountDO). Both are awaited, so a client that creates
+ * a workflow and then a task finds the Router already knows the workflow. If either is unreachable the
+ * change still stands — it is committed — and the alarm retries until they have caught up. Deliveries
+ * run one at a time, so the Router and the directory receive changes in the order they were made.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { CallbackSettings } from "../../workers/callbacks/messages";
+import { regions } from "../../workers/config";
 import type { Env } from "../../workers/env";
-import { applyMigrations, type Migration } from "../shared/migrations";
+import { applyMigrations } from "../shared/migrations";
 import type { PingReply } from "../shared/ping";
+import {
+  notFound,
+  ok,
+  type ActivityRecord,
+  type ApiFailure,
+  type ApiResult,
+  type EventRecord,
+  type Page,
+  type PageRequest,
+  type TaskChannelRecord,
+  type TaskQueueRecord,
+  type WorkflowRecord,
+  type WorkspaceRecord,
+} from "../shared/taskrouter";
+import * as activities from "./activities";
+import type { Change, Scope } from "./change";
+import type {
+  ActivityFilters,
+  CreateActivityInput,
+  CreateTaskChannelInput,
+  CreateTaskQueueInput,
+  CreateWorkflowInput,
+  CreateWorkspaceInput,
+  TaskQueueFilters,
+  UpdateActivityInput,
+  UpdateTaskChannelInput,
+  UpdateTaskQueueInput,
+  UpdateWorkflowInput,
+  UpdateWorkspaceInput,
+  WorkflowFilters,
+} from "./inputs";
+import { workflowRow, workspaceRow, type WorkspaceRow } from "./records";
+import { pushConfig } from "./router-push";
+import { WORKSPACE_MIGRATIONS } from "./schema";
+import * as taskChannels from "./task-channels";
+import * as taskQueues from "./task-queues";
+import * as workflows from "./workflows";
+import * as workspace from "./workspace";
 
-/** Append-only: never edit or renumber a shipped migration. */
-const MIGRATIONS: readonly Migration[] = [];
+export type * from "./inputs";
+
+/** How long to wait before retrying a delivery that failed. */
+const RETRY_DELAY_MS = 10_000;
+
+/** Thrown inside a transaction to roll back a change that turned out to be invalid. */
+class Rollback extends Error {
+  constructor(readonly failure: ApiFailure) {
+    super(failure.message);
+  }
+}
+
+type ReadScope = Pick<Scope, "sql" | "ws">;
 
 export class WorkspaceDO extends DurableObject<Env> {
   private schemaVersion = 0;
+  /** The delivery in progress, so the next one starts after it. */
+  private delivering: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
+      this.schemaVersion = applyMigrations(ctx.storage, WORKSPACE_MIGRATIONS);
     });
   }
 
   ping(): PingReply {
     return { class: "WorkspaceDO", version: this.schemaVersion };
+  }
+
+  // ── workspace ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Creates the workspace this object is named for. The Worker picks the SID (`newSid("WS")`) and
+   * calls the object of that name; a SID that was ever used, even if deleted, is refused.
+   */
+  async createWorkspace(accountSid: string, sid: string, input: CreateWorkspaceInput): Promise<ApiResult<WorkspaceRecord>> {
+    const sql = this.ctx.storage.sql;
+    return this.change(() => {
+      if (workspaceRow(sql)) return { ok: false, status: 409, code: 20409, message: `Workspace ${sid} already exists` };
+      return workspace.createWorkspace(sql, accountSid, sid, input, Date.now(), regions.defaultRegion);
+    });
+  }
+
+  getWorkspace(accountSid: string): ApiResult<WorkspaceRecord> {
+    return this.read(accountSid, (scope) => ok(workspace.currentRecord(scope.sql, scope.ws)));
+  }
+
+  updateWorkspace(accountSid: string, input: UpdateWorkspaceInput): Promise<ApiResult<WorkspaceRecord>> {
+    return this.write(accountSid, (scope) => workspace.updateWorkspace(scope, input));
+  }
+
+  deleteWorkspace(accountSid: string): Promise<ApiResult<null>> {
+    return this.write(accountSid, (scope) => workspace.deleteWorkspace(scope));
+  }
+
+  /**
+   * Where the workspace's callbacks go, for the EVENTS queue consumer (workers/callbacks/), which has
+   * no account to scope by: it names the workspace it was told about by the workspace's own events.
+   */
+  callbackSettings(workspaceSid: string, workflowSid?: string): ApiResult<CallbackSettings> {
+    const ws = workspaceRow(this.ctx.storage.sql);
+    if (!ws || ws.deleted_at !== null || ws.sid !== workspaceSid) return notFound("Workspace", workspaceSid);
+    const workflow = workflowSid === undefined ? undefined : workflowRow(this.ctx.storage.sql, workflowSid);
+    return ok({
+      workspaceName: ws.friendly_name,
+      eventCallbackUrl: ws.event_callback_url,
+      eventsFilter: ws.events_filter,
+      workflow: workflow
+        ? {
+            assignmentCallbackUrl: workflow.assignment_callback_url,
+            fallbackAssignmentCallbackUrl: workflow.fallback_assignment_callback_url,
+          }
+        : null,
+    });
+  }
+
+  /** The snapshot the Router was (or is about to be) given; for tests and operators. */
+  getSnapshot(accountSid: string): ApiResult<ReturnType<typeof workspace.loadSnapshot>> {
+    return this.read(accountSid, (scope) => ok(workspace.loadSnapshot(scope.sql, scope.ws)));
+  }
+
+  // ── activities ──────────────────────────────────────────────────────────────────────────────────
+
+  createActivity(accountSid: string, input: CreateActivityInput): Promise<ApiResult<ActivityRecord>> {
+    return this.write(accountSid, (scope) => activities.createActivity(scope, input));
+  }
+  getActivity(accountSid: string, sid: string): ApiResult<ActivityRecord> {
+    return this.read(accountSid, (scope) => activities.getActivity(scope, sid));
+  }
+  updateActivity(accountSid: string, sid: string, input: UpdateActivityInput): Promise<ApiResult<ActivityRecord>> {
+    return this.write(accountSid, (scope) => activities.updateActivity(scope, sid, input));
+  }
+  deleteActivity(accountSid: string, sid: string): Promise<ApiResult<null>> {
+    return this.write(accountSid, (scope) => activities.deleteActivity(scope, sid));
+  }
+  listActivities(accountSid: string, filters: ActivityFilters, page: PageRequest): ApiResult<Page<ActivityRecord>> {
+    return this.read(accountSid, (scope) => activities.listActivities(scope, filters, page));
+  }
+
+  // ── task channels ───────────────────────────────────────────────────────────────────────────────
+
+  createTaskChannel(accountSid: string, input: CreateTaskChannelInput): Promise<ApiResult<TaskChannelRecord>> {
+    return this.write(accountSid, (scope) => taskChannels.createTaskChannel(scope, input));
+  }
+  /** By SID (TC…) or unique name. */
+  getTaskChannel(accountSid: string, sidOrUniqueName: string): ApiResult<TaskChannelRecord> {
+    return this.read(accountSid, (scope) => taskChannels.getTaskChannel(scope, sidOrUniqueName));
+  }
+  updateTaskChannel(accountSid: string, sidOrUniqueName: string, input: UpdateTaskChannelInput): Promise<ApiResult<TaskChannelRecord>> {
+    return this.write(accountSid, (scope) => taskChannels.updateTaskChannel(scope, sidOrUniqueName, input));
+  }
+  deleteTaskChannel(accountSid: string, sidOrUniqueName: string): Promise<ApiResult<null>> {
+    return this.write(accountSid, (scope) => taskChannels.deleteTaskChannel(scope, sidOrUniqueName));
+  }
+  listTaskChannels(accountSid: string, page: PageRequest): ApiResult<Page<TaskChannelRecord>> {
+    return this.read(accountSid, (scope) => taskChannels.listTaskChannels(scope, page));
+  }
+
+  // ── task queues ─────────────────────────────────────────────────────────────────────────────────
+
+  createTaskQueue(accountSid: string, input: CreateTaskQueueInput): Promise<ApiResult<TaskQueueRecord>> {
+    return this.write(accountSid, (scope) => taskQueues.createTaskQueue(scope, input));
+  }
+  getTaskQueue(accountSid: string, sid: string): ApiResult<TaskQueueRecord> {
+    return this.read(accountSid, (scope) => taskQueues.getTaskQueue(scope, sid));
+  }
+  updateTaskQueue(accountSid: string, sid: string, input: UpdateTaskQueueInput): Promise<ApiResult<TaskQueueRecord>> {
+    return this.write(accountSid, (scope) => taskQueues.updateTaskQueue(scope, sid, input));
+  }
+  deleteTaskQueue(accountSid: string, sid: string): Promise<ApiResult<null>> {
+    return this.write(accountSid, (scope) => taskQueues.deleteTaskQueue(scope, sid));
+  }
+  listTaskQueues(accountSid: string, filters: TaskQueueFilters, page: PageRequest): ApiResult<Page<TaskQueueRecord>> {
+    return this.read(accountSid, (scope) => taskQueues.listTaskQueues(scope, filters, page));
+  }
+
+  // ── workflows ───────────────────────────────────────────────────────────────────────────────────
+
+  createWorkflow(accountSid: string, input: CreateWorkflowInput): Promise<ApiResult<WorkflowRecord>> {
+    return this.write(accountSid, (scope) => workflows.createWorkflow(scope, input));
+  }
+  getWorkflow(accountSid: string, sid: string): ApiResult<WorkflowRecord> {
+    return this.read(accountSid, (scope) => workflows.getWorkflow(scope, sid));
+  }
+  updateWorkflow(accountSid: string, sid: string, input: UpdateWorkflowInput): Promise<ApiResult<WorkflowRecord>> {
+    return this.write(accountSid, (scope) => workflows.updateWorkflow(scope, sid, input));
+  }
+  deleteWorkflow(accountSid: string, sid: string): Promise<ApiResult<null>> {
+    return this.write(accountSid, (scope) => workflows.deleteWorkflow(scope, sid));
+  }
+  listWorkflows(accountSid: string, filters: WorkflowFilters, page: PageRequest): ApiResult<Page<WorkflowRecord>> {
+    return this.read(accountSid, (scope) => workflows.listWorkflows(scope, filters, page));
+  }
+
+  // ── delivery ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Retries a delivery that failed. */
+  override async alarm(): Promise<void> {
+    await this.deliver();
+  }
+
+  /** The live workspace of this account, or the 404 every other caller gets. */
+  private live(accountSid: string): ApiResult<WorkspaceRow> {
+    const ws = workspaceRow(this.ctx.storage.sql);
+    if (!ws || ws.deleted_at !== null || ws.account_sid !== accountSid) return notFound("Workspace", this.ctx.id.name ?? ws?.sid ?? "");
+    return ok(ws);
+  }
+
+  private read<T>(accountSid: string, query: (scope: ReadScope) => ApiResult<T>): ApiResult<T> {
+    const ws = this.live(accountSid);
+    return ws.ok ? query({ sql: this.ctx.storage.sql, ws: ws.value }) : ws;
+  }
+
+  private write<T>(accountSid: string, mutate: (scope: Scope) => ApiResult<Change<T>>): Promise<ApiResult<T>> {
+    return this.change(() => {
+      const ws = this.live(accountSid);
+      return ws.ok ? mutate({ sql: this.ctx.storage.sql, ws: ws.value, now: Date.now(), accountSid }) : ws;
+    });
+  }
+
+  /**
+   * Runs a mutation in one transaction that also bumps the version and records the events; an invalid
+   * change is rolled back whole. Then delivers it (see the module comment).
+   */
+  private async change<T>(mutate: () => ApiResult<Change<T>>): Promise<ApiResult<T>> {
+    const { sql } = this.ctx.storage;
+    let result: ApiResult<T>;
+    try {
+      result = this.ctx.storage.transactionSync(() => {
+        const before = workspaceRow(sql);
+        const recordBefore = before && before.deleted_at === null ? JSON.stringify(workspace.currentRecord(sql, before)) : null;
+        const outcome = mutate();
+        if (!outcome.ok) throw new Rollback(outcome);
+        sql.exec("UPDATE workspace SET version = version + 1");
+        const after = workspaceRow(sql);
+        if (!after) throw new Error("the workspace row disappeared during a change");
+        sql.exec(
+          "INSERT INTO sb_outbox (version, events, re_evaluate) VALUES (?, ?, ?)",
+          after.version,
+          JSON.stringify(outcome.value.events),
+          outcome.value.reEvaluateTasksOf ?? null,
+        );
+        const recordAfter = after.deleted_at === null ? JSON.stringify(workspace.currentRecord(sql, after)) : null;
+        if (recordAfter !== recordBefore) sql.exec("UPDATE sb_sync SET directory_wanted = directory_wanted + 1");
+        return ok(outcome.value.value);
+      });
+    } catch (error) {
+      if (error instanceof Rollback) return error.failure;
+      throw error;
+    }
+    await this.deliver();
+    return result;
+  }
+
+  /** Delivers what is pending, after any delivery already running; on failure, retries by alarm. */
+  private deliver(): Promise<void> {
+    const run = this.delivering.then(async () => {
+      // Independent: an unreachable Router must not keep the directory stale, nor the reverse.
+      const outcomes = await Promise.allSettled([this.pushToRouter(), this.syncDirectory()]);
+      const failures = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
+      if (failures.length === 0) return;
+      console.error(`WorkspaceDO: delivery failed, retrying in ${RETRY_DELAY_MS} ms:`, ...failures);
+      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
+    });
+    this.delivering = run.catch(() => undefined); // a failed setAlarm must not stop later deliveries
+    return run;
+  }
+
+  private async pushToRouter(): Promise<void> {
+    const { sql } = this.ctx.storage;
+    const ws = workspaceRow(sql);
+    const [sync] = sql.exec<{ router_version: number }>("SELECT router_version FROM sb_sync").toArray();
+    if (!ws || !sync || ws.version <= sync.router_version) return;
+    const pending = sql
+      .exec<{ seq: number; events: string; re_evaluate: string | null }>("SELECT seq, events, re_evaluate FROM sb_outbox ORDER BY seq")
+      .toArray();
+    const events = pending.flatMap((row) => JSON.parse(row.events) as EventRecord[]);
+    const reEvaluate = pending.findLast((row) => row.re_evaluate !== null)?.re_evaluate;
+    const snapshot = workspace.loadSnapshot(sql, ws);
+    await pushConfig(this.env, ws.home_region, snapshot, events, reEvaluate ? { reEvaluateTasksOf: reEvaluate } : {});
+    const last = pending.at(-1)?.seq ?? 0;
+    sql.exec("DELETE FROM sb_outbox WHERE seq <= ?", last);
+    sql.exec("UPDATE sb_sync SET router_version = max(router_version, ?)", snapshot.version);
+  }
+
+  private async syncDirectory(): Promise<void> {
+    const { sql } = this.ctx.storage;
+    const ws = workspaceRow(sql);
+    const [sync] = sql
+      .exec<{ directory_wanted: number; directory_synced: number }>("SELECT directory_wanted, directory_synced FROM sb_sync")
+      .toArray();
+    if (!ws || !sync || sync.directory_wanted <= sync.directory_synced) return;
+    const account = this.env.ACCOUNT.getByName(ws.account_sid);
+    if (ws.deleted_at !== null) await account.removeWorkspace(ws.sid);
+    else await account.putWorkspace(workspace.currentRecord(sql, ws));
+    sql.exec("UPDATE sb_sync SET directory_synced = max(directory_synced, ?)", sync.directory_wanted);
   }
 }

@@ -1,0 +1,96 @@
+/**
+ * The WorkspaceDO's SQLite schema. One object holds one workspace, so the resource tables need no
+ * workspace column; times are epoch milliseconds; booleans are 0/1. The `workspace` row is kept after a
+ * DELETE as a tombstone (`deleted_at`), so the SID is never served or reused again and the deletion can
+ * still be pushed to the Router if the first push failed.
+ *
+ * Bookkeeping that is not a TaskRouter resource lives in `sb_` tables: `sb_outbox` holds the events of
+ * changes not yet delivered to the Router; `sb_sync` records how far the Router and the account's
+ * workspace directory have caught up.
+ */
+import type { Migration } from "../shared/migrations";
+
+/** Append-only: never edit or renumber a shipped migration. */
+export const WORKSPACE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "workspace configuration of record",
+    sql: `
+CREATE TABLE workspace (
+  sid                    TEXT    PRIMARY KEY,
+  account_sid            TEXT    NOT NULL,
+  friendly_name          TEXT    NOT NULL,
+  event_callback_url     TEXT,
+  events_filter          TEXT,
+  default_activity_sid   TEXT,
+  timeout_activity_sid   TEXT,
+  multi_task_enabled     INTEGER NOT NULL,
+  prioritize_queue_order TEXT    NOT NULL,
+  home_region            TEXT    NOT NULL,
+  version                INTEGER NOT NULL,
+  date_created           INTEGER NOT NULL,
+  date_updated           INTEGER NOT NULL,
+  deleted_at             INTEGER
+);
+CREATE TABLE activities (
+  sid           TEXT    PRIMARY KEY,
+  friendly_name TEXT    NOT NULL UNIQUE,
+  available     INTEGER NOT NULL,
+  date_created  INTEGER NOT NULL,
+  date_updated  INTEGER NOT NULL
+);
+CREATE TABLE task_channels (
+  sid                       TEXT    PRIMARY KEY,
+  friendly_name             TEXT    NOT NULL,
+  unique_name               TEXT    NOT NULL UNIQUE,
+  channel_optimized_routing INTEGER NOT NULL,
+  date_created              INTEGER NOT NULL,
+  date_updated              INTEGER NOT NULL
+);
+CREATE TABLE task_queues (
+  sid                      TEXT    PRIMARY KEY,
+  friendly_name            TEXT    NOT NULL UNIQUE,
+  target_workers           TEXT    NOT NULL,
+  max_reserved_workers     INTEGER NOT NULL,
+  task_order               TEXT    NOT NULL,
+  reservation_activity_sid TEXT,
+  assignment_activity_sid  TEXT,
+  date_created             INTEGER NOT NULL,
+  date_updated             INTEGER NOT NULL
+);
+CREATE TABLE workflows (
+  sid                              TEXT    PRIMARY KEY,
+  friendly_name                    TEXT    NOT NULL,
+  configuration                    TEXT    NOT NULL,
+  assignment_callback_url          TEXT,
+  fallback_assignment_callback_url TEXT,
+  task_reservation_timeout         INTEGER NOT NULL,
+  date_created                     INTEGER NOT NULL,
+  date_updated                     INTEGER NOT NULL
+);
+-- Which queues each workflow routes to, so a queue in use cannot be deleted.
+CREATE TABLE workflow_queues (
+  workflow_sid TEXT NOT NULL,
+  queue_sid    TEXT NOT NULL,
+  PRIMARY KEY (workflow_sid, queue_sid)
+);
+CREATE INDEX workflow_queues_by_queue ON workflow_queues (queue_sid);
+-- One row per change not yet delivered to the Router: its events, and the workflow whose waiting
+-- tasks it asks the Router to re-evaluate (Workflow update with ReEvaluateTasks=true).
+CREATE TABLE sb_outbox (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  version     INTEGER NOT NULL,
+  events      TEXT    NOT NULL,
+  re_evaluate TEXT
+);
+-- How far the Router (config version) and the account's workspace directory (change counter) have caught up.
+CREATE TABLE sb_sync (
+  id               INTEGER PRIMARY KEY CHECK (id = 1),
+  router_version   INTEGER NOT NULL,
+  directory_wanted INTEGER NOT NULL,
+  directory_synced INTEGER NOT NULL
+);
+INSERT INTO sb_sync (id, router_version, directory_wanted, directory_synced) VALUES (1, 0, 0, 0);
+`,
+  },
+];
