@@ -226,11 +226,14 @@ export class RoutingEngine {
   }
 
   /**
-   * Offers every waiting task again, in creation order: after the object was rebuilt under different
-   * workspace settings (multitasking, queue order), what was impossible before may be possible now.
+   * Offers everything again after the object was rebuilt under different settings (multitasking, queue
+   * order, activities, channels), when what was impossible before may be possible now: first each given
+   * worker (in the order given, longest idle first, so each takes their best task by priority and age),
+   * then every waiting task still short of reservations, in creation order.
    */
-  offerAll(now: number): EngineOutcome {
+  offerAll(now: number, workerSids: readonly string[] = []): EngineOutcome {
     const out = none();
+    for (const sid of workerSids) out.reservations.push(...this.matcher.offerWorker(sid, now));
     for (const entry of this.tasks.values()) this.offer(entry, now, out);
     return out;
   }

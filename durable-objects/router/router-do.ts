@@ -1,30 +1,260 @@
 /**
- * RouterDO: one per workspace × region, created with the region's `locationHint` from regions.json.
- * It will own the workers homed in that region, their tasks and reservations, the timers (one alarm
- * at the earliest deadline) and the agents' WebSockets — a thin shell around the pure routing core
- * in this folder (expression/, workflow/, matcher/), which it loads, calls and persists.
+ * RouterDO: one per workspace × region (named `routerName(workspaceSid, regionId)`, created with the
+ * region's `locationHint`). A thin shell around the Router (lifecycle/router.ts), which owns the
+ * workers homed in the region, their tasks and reservations, the events and the timers:
+ * - on wake, inside `blockConcurrencyWhile`: migrate, rebuild the routing engine from storage (nothing
+ *   is routed again), and set the alarm to the earliest timer;
+ * - on each RPC: one synchronous operation, stored in one transaction before the answer; then the
+ *   alarm follows the earliest timer and the outbox is sent to the EVENTS queue without blocking;
+ * - on the alarm: every timer due at the time the alarm was set for is fired.
  *
- * For now it is a shell: it migrates its storage on start-up and answers `ping()`.
+ * RPC methods take the caller's account SID (another account's workspace is not found) and return
+ * `ApiResult`s: client errors are values, because RPC keeps only an error's message.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
-import { applyMigrations, type Migration } from "../shared/migrations";
+import { applyMigrations } from "../shared/migrations";
 import type { PingReply } from "../shared/ping";
+import type {
+  ApiResult,
+  EventRecord,
+  Page,
+  PageRequest,
+  ReservationRecord,
+  TaskRecord,
+  WorkerChannelRecord,
+  WorkerRecord,
+  WorkspaceConfigSnapshot,
+} from "../shared/taskrouter";
+import {
+  OUTBOX_RETRY_MS,
+  Router,
+  type ApplyConfigOptions,
+  type AssignmentInstruction,
+  type CreateTaskInput,
+  type CreateWorkerInput,
+  type ListEventsInput,
+  type ListReservationsInput,
+  type ListTasksInput,
+  type ListWorkersInput,
+  type ReservationOwner,
+  type ReservationResult,
+  type TaskResult,
+  type UpdateReservationInput,
+  type UpdateTaskInput,
+  type UpdateWorkerChannelInput,
+  type UpdateWorkerInput,
+  type WorkerResult,
+} from "./lifecycle/router";
+import { ROUTER_MIGRATIONS } from "./store/schema";
 
-/** Append-only: never edit or renumber a shipped migration. */
-const MIGRATIONS: readonly Migration[] = [];
+export type {
+  ApplyConfigOptions,
+  AssignmentInstruction,
+  CreateTaskInput,
+  CreateWorkerInput,
+  ListEventsInput,
+  ListReservationsInput,
+  ListTasksInput,
+  ListWorkersInput,
+  ReservationOwner,
+  ReservationResult,
+  TaskResult,
+  UpdateReservationInput,
+  UpdateTaskInput,
+  UpdateWorkerChannelInput,
+  UpdateWorkerInput,
+  WorkerResult,
+};
+
+/** Queue messages per send (Cloudflare Queues accepts up to 100 per batch). */
+const SEND_BATCH = 100;
 
 export class RouterDO extends DurableObject<Env> {
   private schemaVersion = 0;
+  private router!: Router;
+  /** The alarm as last set: the time it fires for, or null. */
+  private alarmAt: number | null = null;
+  private sending = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
+      this.schemaVersion = applyMigrations(ctx.storage, ROUTER_MIGRATIONS);
+      this.router = new Router(ctx.storage);
+      this.router.load(Date.now());
+      this.alarmAt = await ctx.storage.getAlarm();
+      await this.settle();
     });
   }
 
   ping(): PingReply {
     return { class: "RouterDO", version: this.schemaVersion };
+  }
+
+  // ── configuration (from the Workspace DO) ──────────────────────────────────────────────────────
+
+  async applyConfig(
+    snapshot: WorkspaceConfigSnapshot,
+    events: readonly EventRecord[] = [],
+    options: ApplyConfigOptions = {},
+  ): Promise<ApiResult<{ applied: boolean; version: number }>> {
+    return this.after(this.router.applyConfig(snapshot, events, options, Date.now()));
+  }
+
+  // ── workers ─────────────────────────────────────────────────────────────────────────────────────
+
+  async createWorker(accountSid: string, input: CreateWorkerInput): Promise<ApiResult<WorkerResult>> {
+    return this.after(this.router.createWorker(accountSid, input, Date.now()));
+  }
+
+  getWorker(accountSid: string, sid: string): ApiResult<WorkerResult> {
+    return this.router.getWorker(accountSid, sid, Date.now());
+  }
+
+  async updateWorker(accountSid: string, sid: string, input: UpdateWorkerInput): Promise<ApiResult<WorkerResult>> {
+    return this.after(this.router.updateWorker(accountSid, sid, input, Date.now()));
+  }
+
+  async deleteWorker(accountSid: string, sid: string, ifMatch?: string): Promise<ApiResult<null>> {
+    return this.after(this.router.deleteWorker(accountSid, sid, ifMatch, Date.now()));
+  }
+
+  listWorkers(accountSid: string, input: ListWorkersInput): ApiResult<Page<WorkerRecord>> {
+    return this.router.listWorkers(accountSid, input, Date.now());
+  }
+
+  listWorkerChannels(accountSid: string, workerSid: string, page: PageRequest): ApiResult<Page<WorkerChannelRecord>> {
+    return this.router.listWorkerChannels(accountSid, workerSid, page, Date.now());
+  }
+
+  /** `ref`: a WC SID, or the task channel's TC SID or unique name. */
+  getWorkerChannel(accountSid: string, workerSid: string, ref: string): ApiResult<WorkerChannelRecord> {
+    return this.router.getWorkerChannel(accountSid, workerSid, ref, Date.now());
+  }
+
+  async updateWorkerChannel(
+    accountSid: string,
+    workerSid: string,
+    ref: string,
+    input: UpdateWorkerChannelInput,
+  ): Promise<ApiResult<WorkerChannelRecord>> {
+    return this.after(this.router.updateWorkerChannel(accountSid, workerSid, ref, input, Date.now()));
+  }
+
+  /** The TaskQueues a worker belongs to (for the TaskQueues list's `WorkerSid` filter). */
+  queuesOfWorker(accountSid: string, workerSid: string): ApiResult<string[]> {
+    return this.router.queuesOfWorker(accountSid, workerSid, Date.now());
+  }
+
+  // ── tasks ───────────────────────────────────────────────────────────────────────────────────────
+
+  async createTask(accountSid: string, input: CreateTaskInput): Promise<ApiResult<TaskResult>> {
+    return this.after(this.router.createTask(accountSid, input, Date.now()));
+  }
+
+  getTask(accountSid: string, sid: string): ApiResult<TaskResult> {
+    return this.router.getTask(accountSid, sid, Date.now());
+  }
+
+  async updateTask(accountSid: string, sid: string, input: UpdateTaskInput): Promise<ApiResult<TaskResult>> {
+    return this.after(this.router.updateTask(accountSid, sid, input, Date.now()));
+  }
+
+  async deleteTask(accountSid: string, sid: string, ifMatch?: string): Promise<ApiResult<null>> {
+    return this.after(this.router.deleteTask(accountSid, sid, ifMatch, Date.now()));
+  }
+
+  listTasks(accountSid: string, input: ListTasksInput): ApiResult<Page<TaskRecord>> {
+    return this.router.listTasks(accountSid, input, Date.now());
+  }
+
+  // ── reservations ────────────────────────────────────────────────────────────────────────────────
+
+  listReservations(accountSid: string, owner: ReservationOwner, input: ListReservationsInput): ApiResult<Page<ReservationRecord>> {
+    return this.router.listReservations(accountSid, owner, input, Date.now());
+  }
+
+  getReservation(accountSid: string, owner: ReservationOwner, sid: string): ApiResult<ReservationResult> {
+    return this.router.getReservation(accountSid, owner, sid, Date.now());
+  }
+
+  async updateReservation(
+    accountSid: string,
+    owner: ReservationOwner,
+    sid: string,
+    input: UpdateReservationInput,
+  ): Promise<ApiResult<ReservationResult>> {
+    return this.after(this.router.updateReservation(accountSid, owner, sid, input, Date.now()));
+  }
+
+  /** The answer of an assignment callback, relayed by the queue consumer. */
+  async applyAssignmentInstruction(
+    accountSid: string,
+    reservationSid: string,
+    instruction: AssignmentInstruction,
+  ): Promise<ApiResult<ReservationResult>> {
+    return this.after(this.router.applyAssignmentInstruction(accountSid, reservationSid, instruction, Date.now()));
+  }
+
+  // ── events ──────────────────────────────────────────────────────────────────────────────────────
+
+  listEvents(accountSid: string, input: ListEventsInput): ApiResult<Page<EventRecord>> {
+    return this.router.listEvents(accountSid, input, Date.now());
+  }
+
+  getEvent(accountSid: string, sid: string): ApiResult<EventRecord> {
+    return this.router.getEvent(accountSid, sid, Date.now());
+  }
+
+  // ── the alarm ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Fires every timer due at the time the alarm was set for. That time, not the wall clock, is "now":
+   * an alarm is never early by Cloudflare's clock, and tests fire the next alarm at once with
+   * `runDurableObjectAlarm`, which then runs exactly the timers it was set for.
+   */
+  override async alarm(): Promise<void> {
+    const now = Math.max(Date.now(), this.alarmAt ?? 0);
+    this.alarmAt = null;
+    this.router.fireTimers(now);
+    await this.settle();
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────────
+
+  private async after<T>(result: T): Promise<T> {
+    await this.settle();
+    return result;
+  }
+
+  /** Points the alarm at the earliest timer and sends the outbox in the background. */
+  private async settle(): Promise<void> {
+    const next = this.router.nextAlarm();
+    if (next !== this.alarmAt) {
+      if (next === null) await this.ctx.storage.deleteAlarm();
+      else await this.ctx.storage.setAlarm(next);
+      this.alarmAt = next;
+    }
+    if (!this.sending && this.router.unsent(1).length > 0) this.ctx.waitUntil(this.send());
+  }
+
+  /** Sends the outbox in order, a batch at a time; on failure the alarm retries later. */
+  private async send(): Promise<void> {
+    this.sending = true;
+    try {
+      for (;;) {
+        const batch = this.router.unsent(SEND_BATCH);
+        if (batch.length === 0) break;
+        await this.env.EVENTS.sendBatch(batch.map((message) => ({ body: JSON.parse(message.body) as unknown })));
+        this.router.sent(batch.map((message) => message.id));
+      }
+    } catch (error) {
+      console.error("RouterDO: sending events to the EVENTS queue failed; retrying later", error);
+      this.router.retrySendingAt(Date.now() + OUTBOX_RETRY_MS);
+      await this.settle();
+    } finally {
+      this.sending = false;
+    }
   }
 }

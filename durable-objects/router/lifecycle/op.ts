@@ -1,0 +1,102 @@
+/**
+ * One operation on the Router — a request, an alarm, a configuration push — with what every step of
+ * it shares: storage, the routing engine, the configuration, the operation's time and who acts. It
+ * records events (stored, and queued for the EVENTS queue in the same transaction) and keeps the rows
+ * it changes versioned. Operations run inside one synchronous transaction (see router.ts), so either
+ * everything an operation did is stored, or nothing is.
+ */
+import type { RoutingEngine } from "../engine";
+import { insertEvent } from "../store/event-store";
+import type { StoreHost } from "../store/host";
+import { enqueue } from "../store/outbox-store";
+import { tasks, type TaskRow } from "../store/task-store";
+import { workers, type WorkerRow } from "../store/worker-store";
+import { iso, newSid, type EventRecord } from "../../shared/taskrouter";
+import type { ConfigView } from "./config-view";
+import type { EventDraft } from "./events";
+
+/** Who caused a change: the account through the API, or the workspace itself (timers, routing). */
+export interface Actor {
+  readonly type: "account" | "workspace";
+  readonly sid: string;
+}
+
+/** What the Router puts on the EVENTS queue. */
+export type RouterMessage =
+  | { readonly kind: "event"; readonly workspaceSid: string; readonly event: EventRecord }
+  | {
+      readonly kind: "assignment";
+      readonly workspaceSid: string;
+      readonly workflowSid: string;
+      readonly reservationSid: string;
+      readonly taskSid: string;
+      readonly workerSid: string;
+    };
+
+export class Op {
+  /** Events recorded so far, in order (statistics are fed from these after the commit). */
+  readonly events: EventRecord[] = [];
+  /** Set once the engine was changed: if the operation then fails, the engine is rebuilt from storage. */
+  routed = false;
+
+  constructor(
+    readonly host: StoreHost,
+    private readonly routingEngine: RoutingEngine,
+    readonly view: ConfigView,
+    readonly now: number,
+    readonly actor: Actor,
+  ) {}
+
+  /** The engine, for a call that changes routing state. */
+  get route(): RoutingEngine {
+    this.routed = true;
+    return this.routingEngine;
+  }
+
+  /** The engine, for reading only. */
+  get engine(): RoutingEngine {
+    return this.routingEngine;
+  }
+
+  record(draft: EventDraft): EventRecord {
+    const record: EventRecord = {
+      account_sid: this.view.accountSid,
+      workspace_sid: this.view.workspaceSid,
+      sid: newSid("EV"),
+      event_type: draft.type,
+      event_date: iso(draft.at),
+      event_date_ms: draft.at,
+      description: draft.description,
+      resource_type: draft.resourceType,
+      resource_sid: draft.resourceSid,
+      resource_url: draft.resourceUrl,
+      actor_type: this.actor.type,
+      actor_sid: this.actor.sid,
+      actor_url: this.actor.type === "workspace" ? "" : `Accounts/${this.actor.sid}`,
+      event_data: draft.data,
+      source: "switchboard",
+      source_ip_address: "",
+    };
+    insertEvent(this.host, record, draft.subjects);
+    this.send({ kind: "event", workspaceSid: this.view.workspaceSid, event: record });
+    this.events.push(record);
+    return record;
+  }
+
+  send(message: RouterMessage): void {
+    enqueue(this.host, message);
+  }
+
+  /** Saves a changed task: `updated_at` is now and the version (ETag) moves on. */
+  saveTask(row: TaskRow): TaskRow {
+    const saved = { ...row, updated_at: this.now, version: row.version + 1 };
+    tasks.save(this.host, saved);
+    return saved;
+  }
+
+  saveWorker(row: WorkerRow): WorkerRow {
+    const saved = { ...row, updated_at: this.now, version: row.version + 1 };
+    workers.save(this.host, saved);
+    return saved;
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * The Router: everything one workspace × region routes — workers, tasks, reservations, events,
+ * timers — as synchronous operations over a narrow storage host. The Durable Object is a shell around
+ * it (load on wake, call, set the alarm, send the outbox); unit tests drive it on `node:sqlite`.
+ *
+ * Each writing operation runs in ONE `transactionSync`: the engine's decisions and everything they
+ * imply (rows, timers, events, queue messages) are stored together before the caller hears back, so
+ * an eviction at any point loses nothing and never reserves the same capacity twice. A client error is
+ * returned as a value (RPC keeps only an error's message) and rolls back whatever the operation had
+ * written; if the engine had already changed, it is rebuilt from storage, which is the truth.
+ */
+import { RoutingEngine } from "../engine";
+import { purgeEvents } from "../store/event-store";
+import type { StoreHost } from "../store/host";
+import { loadSnapshot, saveSnapshot } from "../store/config-store";
+import { outboxSize, peek, remove as removeSent } from "../store/outbox-store";
+import { pageWindow, type PageWindow } from "../store/paging";
+import { dueTimers, earliestTimer, setTimer } from "../store/timer-store";
+import {
+  fail,
+  ok,
+  type ApiResult,
+  type EventRecord,
+  type Page,
+  type WorkerChannelRecord,
+  type WorkspaceConfigSnapshot,
+} from "../../shared/taskrouter";
+import {
+  addWorkerChannels,
+  isNewer,
+  needsRebuild,
+  offerEverything,
+  storeConfigEvents,
+  updateEngine,
+  type ApplyConfigOptions,
+} from "./config";
+import { ConfigView } from "./config-view";
+import { getEvent, listEvents, type ListEventsInput } from "./event-list";
+import { buildEngine } from "./load";
+import { Op, type Actor } from "./op";
+import { applyOutcome } from "./outcome";
+import {
+  applyInstruction,
+  getReservation,
+  listReservations,
+  updateReservation,
+  type AssignmentInstruction,
+  type ListReservationsInput,
+  type ReservationOwner,
+  type ReservationResult,
+  type UpdateReservationInput,
+} from "./reservations";
+import {
+  createTask,
+  deleteTask,
+  getTask,
+  listTasks,
+  updateTask,
+  type CreateTaskInput,
+  type ListTasksInput,
+  type TaskResult,
+  type UpdateTaskInput,
+} from "./tasks";
+import { fireTimers } from "./timers";
+import { getWorkerChannel, listWorkerChannels, updateWorkerChannel, type UpdateWorkerChannelInput } from "./worker-channels";
+import {
+  createWorker,
+  deleteWorker,
+  getWorker,
+  listWorkers,
+  queuesOfWorker,
+  updateWorker,
+  type CreateWorkerInput,
+  type ListWorkersInput,
+  type UpdateWorkerInput,
+  type WorkerResult,
+} from "./workers";
+import type { PageRequest, ReservationRecord, TaskRecord, WorkerRecord } from "../../shared/taskrouter";
+
+export interface RouterOptions {
+  /** Called after each committed operation with the events it recorded (statistics hook in here). */
+  readonly onEvents?: (events: readonly EventRecord[]) => void;
+}
+
+/** How long an unsent outbox waits before the alarm retries it. */
+export const OUTBOX_RETRY_MS = 30_000;
+const EVENT_PURGE_INTERVAL_MS = 3600_000;
+const OUTBOX_TIMER = "outbox";
+
+/** Thrown inside a transaction to roll it back with a client error. */
+class Rollback extends Error {
+  constructor(readonly failure: ApiResult<never>) {
+    super("rolled back");
+  }
+}
+
+const workspaceNotFound = (): ApiResult<never> => fail(404, 20404, "The requested resource Workspace was not found");
+
+export class Router {
+  private view: ConfigView | null = null;
+  private engine = new RoutingEngine();
+  private lastEventPurge = 0;
+
+  constructor(
+    private readonly host: StoreHost,
+    private readonly options: RouterOptions = {},
+  ) {}
+
+  /** Rebuilds everything from storage (on wake, and after an operation failed half-way). */
+  load(now: number): void {
+    const snapshot = loadSnapshot(this.host);
+    this.view = snapshot ? new ConfigView(snapshot) : null;
+    if (!this.view) {
+      this.engine = new RoutingEngine();
+      return;
+    }
+    const view = this.view;
+    const built = buildEngine(this.host, view, now);
+    this.engine = built.engine;
+    const { outcome } = built;
+    if (outcome.events.length + outcome.moved.length + outcome.reservations.length + outcome.released.length > 0) {
+      this.write(null, now, (op) => {
+        applyOutcome(op, outcome);
+        return ok(null);
+      });
+    }
+  }
+
+  // ── configuration ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * A configuration push from the Workspace DO (after every change). Older or equal versions are
+   * ignored; `applied` says which happened. The events are the Workspace DO's own, stored for the list.
+   */
+  applyConfig(
+    snapshot: WorkspaceConfigSnapshot,
+    events: readonly EventRecord[],
+    options: ApplyConfigOptions,
+    now: number,
+  ): ApiResult<{ applied: boolean; version: number }> {
+    const stored = loadSnapshot(this.host);
+    if (!isNewer(stored, snapshot)) return ok({ applied: false, version: stored?.version ?? snapshot.version });
+    const before = this.view;
+    const after = new ConfigView(snapshot);
+    const rebuild = needsRebuild(before, after);
+    const result = this.transaction(after, { type: "workspace", sid: snapshot.workspace.sid }, now, (op) => {
+      saveSnapshot(this.host, snapshot);
+      addWorkerChannels(op);
+      storeConfigEvents(op, events);
+      if (rebuild) {
+        const built = buildEngine(this.host, after, now);
+        this.engine = built.engine;
+        op.routed = true;
+        const fresh = new Op(this.host, this.engine, after, now, op.actor);
+        applyOutcome(fresh, built.outcome);
+        offerEverything(fresh, this.engine, options);
+        op.events.push(...fresh.events);
+      } else if (before) {
+        updateEngine(op, before, options);
+      }
+      return ok({ applied: true, version: snapshot.version });
+    });
+    if (result.ok) this.view = after;
+    return result;
+  }
+
+  // ── workers ─────────────────────────────────────────────────────────────────────────────────────
+
+  createWorker(accountSid: string, input: CreateWorkerInput, now: number): ApiResult<WorkerResult> {
+    return this.write(accountSid, now, (op) => createWorker(op, input));
+  }
+
+  getWorker(accountSid: string, sid: string, now: number): ApiResult<WorkerResult> {
+    return this.read(accountSid, now, (op) => getWorker(op, sid));
+  }
+
+  updateWorker(accountSid: string, sid: string, input: UpdateWorkerInput, now: number): ApiResult<WorkerResult> {
+    return this.write(accountSid, now, (op) => updateWorker(op, sid, input));
+  }
+
+  deleteWorker(accountSid: string, sid: string, ifMatch: string | undefined, now: number): ApiResult<null> {
+    return this.write(accountSid, now, (op) => deleteWorker(op, sid, ifMatch));
+  }
+
+  listWorkers(accountSid: string, input: ListWorkersInput, now: number): ApiResult<Page<WorkerRecord>> {
+    return this.readPage(accountSid, input, now, (op, window) => listWorkers(op, input, window));
+  }
+
+  listWorkerChannels(accountSid: string, workerSid: string, page: PageRequest, now: number): ApiResult<Page<WorkerChannelRecord>> {
+    return this.readPage(accountSid, page, now, (op, window) => listWorkerChannels(op, workerSid, window));
+  }
+
+  getWorkerChannel(accountSid: string, workerSid: string, ref: string, now: number): ApiResult<WorkerChannelRecord> {
+    return this.read(accountSid, now, (op) => getWorkerChannel(op, workerSid, ref));
+  }
+
+  updateWorkerChannel(
+    accountSid: string,
+    workerSid: string,
+    ref: string,
+    input: UpdateWorkerChannelInput,
+    now: number,
+  ): ApiResult<WorkerChannelRecord> {
+    return this.write(accountSid, now, (op) => updateWorkerChannel(op, workerSid, ref, input));
+  }
+
+  queuesOfWorker(accountSid: string, workerSid: string, now: number): ApiResult<string[]> {
+    return this.read(accountSid, now, (op) => queuesOfWorker(op, workerSid));
+  }
+
+  // ── tasks ───────────────────────────────────────────────────────────────────────────────────────
+
+  createTask(accountSid: string, input: CreateTaskInput, now: number): ApiResult<TaskResult> {
+    return this.write(accountSid, now, (op) => createTask(op, input));
+  }
+
+  getTask(accountSid: string, sid: string, now: number): ApiResult<TaskResult> {
+    return this.read(accountSid, now, (op) => getTask(op, sid));
+  }
+
+  updateTask(accountSid: string, sid: string, input: UpdateTaskInput, now: number): ApiResult<TaskResult> {
+    return this.write(accountSid, now, (op) => updateTask(op, sid, input));
+  }
+
+  deleteTask(accountSid: string, sid: string, ifMatch: string | undefined, now: number): ApiResult<null> {
+    return this.write(accountSid, now, (op) => deleteTask(op, sid, ifMatch));
+  }
+
+  listTasks(accountSid: string, input: ListTasksInput, now: number): ApiResult<Page<TaskRecord>> {
+    return this.readPage(accountSid, input, now, (op, window) => listTasks(op, input, window));
+  }
+
+  // ── reservations ────────────────────────────────────────────────────────────────────────────────
+
+  listReservations(
+    accountSid: string,
+    owner: ReservationOwner,
+    input: ListReservationsInput,
+    now: number,
+  ): ApiResult<Page<ReservationRecord>> {
+    return this.readPage(accountSid, input, now, (op, window) => listReservations(op, owner, input, window));
+  }
+
+  getReservation(accountSid: string, owner: ReservationOwner, sid: string, now: number): ApiResult<ReservationResult> {
+    return this.read(accountSid, now, (op) => getReservation(op, owner, sid));
+  }
+
+  updateReservation(
+    accountSid: string,
+    owner: ReservationOwner,
+    sid: string,
+    input: UpdateReservationInput,
+    now: number,
+  ): ApiResult<ReservationResult> {
+    return this.write(accountSid, now, (op) => updateReservation(op, owner, sid, input));
+  }
+
+  applyAssignmentInstruction(
+    accountSid: string,
+    reservationSid: string,
+    instruction: AssignmentInstruction,
+    now: number,
+  ): ApiResult<ReservationResult> {
+    return this.write(accountSid, now, (op) => applyInstruction(op, reservationSid, instruction));
+  }
+
+  // ── events ──────────────────────────────────────────────────────────────────────────────────────
+
+  listEvents(accountSid: string, input: ListEventsInput, now: number): ApiResult<Page<EventRecord>> {
+    return this.readPage(accountSid, input, now, (op, window) => listEvents(op, input, window));
+  }
+
+  getEvent(accountSid: string, sid: string, now: number): ApiResult<EventRecord> {
+    return this.read(accountSid, now, (op) => getEvent(op, sid));
+  }
+
+  // ── timers and the outbox ───────────────────────────────────────────────────────────────────────
+
+  /** When the alarm should next fire: the earliest timer, or null. */
+  nextAlarm(): number | null {
+    return earliestTimer(this.host);
+  }
+
+  /** Fires every timer due at or before `now` in one operation. */
+  fireTimers(now: number): void {
+    const due = dueTimers(this.host, now);
+    if (due.length === 0 || !this.view) return;
+    this.write(null, now, (op) => {
+      fireTimers(op, due);
+      return ok(null);
+    });
+  }
+
+  /** The oldest unsent queue messages (their JSON bodies with their outbox ids). */
+  unsent(limit: number): { id: number; body: string }[] {
+    return peek(this.host, limit);
+  }
+
+  /** Sent messages leave the outbox; when sending failed the alarm retries in a while. */
+  sent(ids: readonly number[]): void {
+    this.host.transactionSync(() => removeSent(this.host, ids));
+  }
+
+  retrySendingAt(at: number): void {
+    if (outboxSize(this.host) > 0) this.host.transactionSync(() => setTimer(this.host, OUTBOX_TIMER, "outbox", at));
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────────
+
+  private scope(accountSid: string | null): ApiResult<ConfigView> {
+    if (!this.view || (accountSid !== null && this.view.accountSid !== accountSid)) return workspaceNotFound();
+    return ok(this.view);
+  }
+
+  private read<T>(accountSid: string, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {
+    const view = this.scope(accountSid);
+    if (!view.ok) return view;
+    return fn(new Op(this.host, this.engine, view.value, now, { type: "account", sid: accountSid }));
+  }
+
+  private readPage<T>(accountSid: string, page: PageRequest, now: number, fn: (op: Op, window: PageWindow) => ApiResult<T>): ApiResult<T> {
+    const window = pageWindow(page);
+    if (!window.ok) return window;
+    return this.read(accountSid, now, (op) => fn(op, window.value));
+  }
+
+  private write<T>(accountSid: string | null, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {
+    const view = this.scope(accountSid);
+    if (!view.ok) return view;
+    const actor: Actor = accountSid === null ? { type: "workspace", sid: view.value.workspaceSid } : { type: "account", sid: accountSid };
+    return this.transaction(view.value, actor, now, fn);
+  }
+
+  private transaction<T>(view: ConfigView, actor: Actor, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {
+    const op = new Op(this.host, this.engine, view, now, actor);
+    let result: ApiResult<T>;
+    try {
+      result = this.host.transactionSync(() => {
+        const value = fn(op);
+        if (!value.ok) throw new Rollback(value);
+        if (now - this.lastEventPurge > EVENT_PURGE_INTERVAL_MS) {
+          purgeEvents(this.host, now);
+          this.lastEventPurge = now;
+        }
+        return value;
+      });
+    } catch (error) {
+      if (op.routed) this.load(now);
+      if (error instanceof Rollback) return error.failure;
+      throw error;
+    }
+    if (op.events.length > 0) this.options.onEvents?.(op.events);
+    return result;
+  }
+}
+
+export type {
+  ApplyConfigOptions,
+  AssignmentInstruction,
+  CreateTaskInput,
+  CreateWorkerInput,
+  ListEventsInput,
+  ListReservationsInput,
+  ListTasksInput,
+  ListWorkersInput,
+  ReservationOwner,
+  ReservationResult,
+  TaskResult,
+  UpdateReservationInput,
+  UpdateTaskInput,
+  UpdateWorkerChannelInput,
+  UpdateWorkerInput,
+  WorkerResult,
+};
