@@ -47,6 +47,13 @@ import {
   type WorkerResult,
 } from "./lifecycle/router";
 import { ROUTER_MIGRATIONS } from "./store/schema";
+import type { RouterMessage } from "./lifecycle/op";
+import type { CallbackMessage } from "../../workers/callbacks/messages";
+import { regions } from "../../workers/config";
+
+/** What the Router sends is what the callbacks consumer reads (a compile-time check). */
+const _sameMessages = (message: RouterMessage): CallbackMessage => message;
+void _sameMessages;
 
 export type {
   ApplyConfigOptions,
@@ -81,7 +88,9 @@ export class RouterDO extends DurableObject<Env> {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, ROUTER_MIGRATIONS);
-      this.router = new Router(ctx.storage);
+      // Named `routerName(workspaceSid, regionId)`, i.e. "WS…:<region>".
+      const regionId = ctx.id.name?.split(":")[1] ?? regions.defaultRegion;
+      this.router = new Router(ctx.storage, { regionId });
       this.router.load(Date.now());
       this.alarmAt = await ctx.storage.getAlarm();
       await this.settle();

@@ -21,16 +21,25 @@ export interface Actor {
   readonly sid: string;
 }
 
-/** What the Router puts on the EVENTS queue. */
+/**
+ * What the Router puts on the EVENTS queue (the callbacks consumer's `CallbackMessage`; router-do.ts
+ * checks the two agree at compile time).
+ */
 export type RouterMessage =
   | { readonly kind: "event"; readonly workspaceSid: string; readonly event: EventRecord }
   | {
       readonly kind: "assignment";
       readonly workspaceSid: string;
+      /** The Router's region: the consumer reaches this Router DO again through it. */
+      readonly regionId: string;
+      /** The account, for the consumer's RPCs back to this Router (they are scoped by account). */
+      readonly accountSid: string;
       readonly workflowSid: string;
       readonly reservationSid: string;
       readonly taskSid: string;
       readonly workerSid: string;
+      /** When the reservation times out: past it, the callback is pointless. */
+      readonly reservationExpiresAtMs: number;
     };
 
 export class Op {
@@ -45,6 +54,8 @@ export class Op {
     readonly view: ConfigView,
     readonly now: number,
     readonly actor: Actor,
+    /** The region this Router serves (from its Durable Object name). */
+    readonly regionId = "",
   ) {}
 
   /** The engine, for a call that changes routing state. */

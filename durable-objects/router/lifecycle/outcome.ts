@@ -76,22 +76,21 @@ export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled"
     };
     reservations.save(op.host, reservation);
     const workflow = op.view.workflow(task.workflow_sid);
-    setTimer(
-      op.host,
-      "reservation",
-      reservation.sid,
-      op.now + (workflow?.task_reservation_timeout ?? DEFAULT_RESERVATION_TIMEOUT_S) * 1000,
-    );
+    const expiresAt = op.now + (workflow?.task_reservation_timeout ?? DEFAULT_RESERVATION_TIMEOUT_S) * 1000;
+    setTimer(op.host, "reservation", reservation.sid, expiresAt);
     markReserved(op.host, worker.sid, task.task_channel_sid, op.now);
     op.record(reservationEvent(op.view, "reservation.created", reservation, reserved, worker, op.now));
     if (workflow?.assignment_callback_url) {
       op.send({
         kind: "assignment",
         workspaceSid: op.view.workspaceSid,
+        regionId: op.regionId,
+        accountSid: op.view.accountSid,
         workflowSid: workflow.sid,
         reservationSid: reservation.sid,
         taskSid: task.sid,
         workerSid: worker.sid,
+        reservationExpiresAtMs: expiresAt,
       });
     }
     touched.add(task.sid);
@@ -108,6 +107,8 @@ export function endReservation(op: Op, reservation: ReservationRow, status: Rese
   const task = tasks.get(op.host, reservation.task_sid);
   const type = status === "wrapping" ? "reservation.wrapup" : `reservation.${status}`;
   if (task) op.record(reservationEvent(op.view, type, ended, task, workers.get(op.host, reservation.worker_sid), at));
+  // A waiting task whose last open reservation ended is pending again.
+  syncWaitingStatus(op, reservation.task_sid);
   return ended;
 }
 

@@ -78,6 +78,8 @@ import {
 import type { PageRequest, ReservationRecord, TaskRecord, WorkerRecord } from "../../shared/taskrouter";
 
 export interface RouterOptions {
+  /** The region this Router serves, put on assignment messages so the consumer can reach it again. */
+  readonly regionId?: string;
   /** Called after each committed operation with the events it recorded (statistics hook in here). */
   readonly onEvents?: (events: readonly EventRecord[]) => void;
 }
@@ -151,7 +153,7 @@ export class Router {
         const built = buildEngine(this.host, after, now);
         this.engine = built.engine;
         op.routed = true;
-        const fresh = new Op(this.host, this.engine, after, now, op.actor);
+        const fresh = new Op(this.host, this.engine, after, now, op.actor, this.options.regionId);
         applyOutcome(fresh, built.outcome);
         offerEverything(fresh, this.engine, options);
         op.events.push(...fresh.events);
@@ -315,7 +317,7 @@ export class Router {
   private read<T>(accountSid: string, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {
     const view = this.scope(accountSid);
     if (!view.ok) return view;
-    return fn(new Op(this.host, this.engine, view.value, now, { type: "account", sid: accountSid }));
+    return fn(new Op(this.host, this.engine, view.value, now, { type: "account", sid: accountSid }, this.options.regionId));
   }
 
   private readPage<T>(accountSid: string, page: PageRequest, now: number, fn: (op: Op, window: PageWindow) => ApiResult<T>): ApiResult<T> {
@@ -332,7 +334,7 @@ export class Router {
   }
 
   private transaction<T>(view: ConfigView, actor: Actor, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {
-    const op = new Op(this.host, this.engine, view, now, actor);
+    const op = new Op(this.host, this.engine, view, now, actor, this.options.regionId);
     let result: ApiResult<T>;
     try {
       result = this.host.transactionSync(() => {
