@@ -74,6 +74,13 @@ export type {
   WorkerResult,
 };
 
+/**
+ * An EventRecord as RPC carries it: the contract types `event_data` as `Record<string, unknown>`,
+ * which RPC's typing cannot see through; the values the Router writes are all scalars (attributes
+ * travel as JSON text).
+ */
+export type EventRecordRpc = Omit<EventRecord, "event_data"> & { event_data: { [key: string]: string | number | boolean | null } };
+
 /** Queue messages per send (Cloudflare Queues accepts up to 100 per batch). */
 const SEND_BATCH = 100;
 
@@ -208,12 +215,12 @@ export class RouterDO extends DurableObject<Env> {
 
   // ── events ──────────────────────────────────────────────────────────────────────────────────────
 
-  listEvents(accountSid: string, input: ListEventsInput): ApiResult<Page<EventRecord>> {
-    return this.router.listEvents(accountSid, input, Date.now());
+  listEvents(accountSid: string, input: ListEventsInput): ApiResult<Page<EventRecordRpc>> {
+    return this.router.listEvents(accountSid, input, Date.now()) as ApiResult<Page<EventRecordRpc>>;
   }
 
-  getEvent(accountSid: string, sid: string): ApiResult<EventRecord> {
-    return this.router.getEvent(accountSid, sid, Date.now());
+  getEvent(accountSid: string, sid: string): ApiResult<EventRecordRpc> {
+    return this.router.getEvent(accountSid, sid, Date.now()) as ApiResult<EventRecordRpc>;
   }
 
   // ── the alarm ───────────────────────────────────────────────────────────────────────────────────
