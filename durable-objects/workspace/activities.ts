@@ -24,7 +24,7 @@ import { activityRecord, activityRow, activityRows, type ActivityRow } from "./r
 type ReadScope = Pick<Scope, "sql" | "ws">;
 
 export const activitySubject = (row: ActivityRow): EventSubject => ({
-  type: "activity",
+  type: "Activity",
   sid: row.sid,
   path: `Activities/${row.sid}`,
   name: row.friendly_name,

@@ -44,9 +44,9 @@ export interface Change<T> {
   readonly reEvaluateTasksOf?: string;
 }
 
-/** The resource an event is about: its type as Twilio names it in events, SID, path below the workspace. */
+/** The resource an event is about: its type as events name it (like the Router's), SID, path below the workspace. */
 export interface EventSubject {
-  readonly type: "workspace" | "activity" | "task_channel" | "task_queue" | "workflow";
+  readonly type: "Workspace" | "Activity" | "TaskChannel" | "TaskQueue" | "Workflow";
   readonly sid: string;
   /** Below the workspace: "Activities/WA…"; "" for the workspace itself. */
   readonly path: string;
@@ -55,24 +55,25 @@ export interface EventSubject {
   readonly data?: Readonly<Record<string, string | boolean>>;
 }
 
-const WORDS: Record<EventSubject["type"], string> = {
-  workspace: "Workspace",
-  activity: "Activity",
-  task_channel: "TaskChannel",
-  task_queue: "TaskQueue",
-  workflow: "Workflow",
+/** The `event_data` key prefix of each resource (`task_queue_sid`, `task_queue_name`, …). */
+const DATA_PREFIX: Record<EventSubject["type"], string> = {
+  Workspace: "workspace",
+  Activity: "activity",
+  TaskChannel: "task_channel",
+  TaskQueue: "task_queue",
+  Workflow: "workflow",
 };
 
 function describe(type: ConfigEventType, subject: EventSubject): string {
   const verb = type.endsWith(".expression.updated") ? "target workers expression updated" : type.slice(type.lastIndexOf(".") + 1);
-  return `${WORDS[subject.type]} '${subject.name}' ${verb}`;
+  return `${subject.type} '${subject.name}' ${verb}`;
 }
 
 /**
  * An event announcing a configuration change, as the Router stores and the Events API lists it.
  *
  * @example
- * configEvent(scope, "activity.created", { type: "activity", sid: "WA…", path: "Activities/WA…", name: "Break" })
+ * configEvent(scope, "activity.created", { type: "Activity", sid: "WA…", path: "Activities/WA…", name: "Break" })
  * // { event_type: "activity.created", description: "Activity 'Break' created", actor_type: "account", … }
  */
 export function configEvent(scope: Scope, type: ConfigEventType, subject: EventSubject): EventRecord {
@@ -89,11 +90,12 @@ export function configEvent(scope: Scope, type: ConfigEventType, subject: EventS
     resource_url: subject.path,
     actor_type: "account",
     actor_sid: scope.accountSid,
-    actor_url: "",
+    actor_url: `Accounts/${scope.accountSid}`,
     event_data: {
       workspace_sid: scope.ws.sid,
       workspace_name: scope.ws.friendly_name,
-      ...(subject.type === "workspace" ? {} : { [`${subject.type}_sid`]: subject.sid, [`${subject.type}_name`]: subject.name }),
+      [`${DATA_PREFIX[subject.type]}_sid`]: subject.sid,
+      [`${DATA_PREFIX[subject.type]}_name`]: subject.name,
       ...subject.data,
     },
     source: "switchboard",

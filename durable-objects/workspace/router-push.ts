@@ -1,7 +1,8 @@
 /**
  * The one place the WorkspaceDO reaches a Router DO: it hands over the full configuration snapshot
- * and the events of the changes the Router has not seen. The Router keeps the highest version it has
- * seen and ignores older pushes, so a retried or reordered push is harmless.
+ * and the events of the changes the Router has not seen (the Router stores them for the Events API).
+ * The Router keeps the highest version it has seen and ignores older pushes, so a retried or
+ * reordered push is harmless.
  */
 import type { Env } from "../../workers/env";
 import { routerFor } from "../../workers/locations";
@@ -12,11 +13,10 @@ export interface PushOptions {
   readonly reEvaluateTasksOf?: string;
 }
 
-interface ConfigReceiver {
-  applyConfig(snapshot: WorkspaceConfigSnapshot, events: EventRecord[], options: PushOptions): Promise<unknown>;
-}
-
-/** The Router of the workspace's home region applies the snapshot; throws when it cannot be reached. */
+/**
+ * The Router of the workspace's home region applies the snapshot; throws when it cannot be reached
+ * or refuses it, so the caller retries.
+ */
 export async function pushConfig(
   env: Env,
   homeRegion: string,
@@ -24,10 +24,6 @@ export async function pushConfig(
   events: readonly EventRecord[],
   options: PushOptions,
 ): Promise<void> {
-  // RouterDO.applyConfig is being written alongside; until it lands, the stub is typed by this call.
-  const router = routerFor(env, snapshot.workspace.sid, homeRegion) as unknown as ConfigReceiver;
-  const answer: unknown = await router.applyConfig(snapshot, [...events], options);
-  if (typeof answer === "object" && answer !== null && "ok" in answer && answer.ok === false) {
-    throw new Error(`Router refused configuration version ${snapshot.version}: ${JSON.stringify(answer)}`);
-  }
+  const answer = await routerFor(env, snapshot.workspace.sid, homeRegion).applyConfig(snapshot, events, options);
+  if (!answer.ok) throw new Error(`Router refused configuration version ${snapshot.version}: ${answer.status} ${answer.message}`);
 }

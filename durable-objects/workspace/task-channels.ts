@@ -37,7 +37,7 @@ export const DEFAULT_TASK_CHANNELS: readonly (readonly [string, string])[] = [
 ];
 
 export const taskChannelSubject = (row: TaskChannelRow): EventSubject => ({
-  type: "task_channel",
+  type: "TaskChannel",
   sid: row.sid,
   path: `TaskChannels/${row.sid}`,
   name: row.friendly_name,

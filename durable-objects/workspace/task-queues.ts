@@ -27,7 +27,7 @@ import { activityNames, taskQueueRecord, taskQueueRow, taskQueueRows, workflowsU
 type ReadScope = Pick<Scope, "sql" | "ws">;
 
 const subject = (row: TaskQueueRow): EventSubject => ({
-  type: "task_queue",
+  type: "TaskQueue",
   sid: row.sid,
   path: `TaskQueues/${row.sid}`,
   name: row.friendly_name,

@@ -19,7 +19,7 @@ export const DEFAULT_TASK_RESERVATION_TIMEOUT = 120;
 export const MAX_TASK_RESERVATION_TIMEOUT = 86_400;
 
 const subject = (row: WorkflowRow): EventSubject => ({
-  type: "workflow",
+  type: "Workflow",
   sid: row.sid,
   path: `Workflows/${row.sid}`,
   name: row.friendly_name,

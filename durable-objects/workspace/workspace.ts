@@ -38,7 +38,7 @@ import { DEFAULT_TASK_CHANNELS, insertTaskChannel, taskChannelSubject } from "./
 import { createTaskQueue } from "./task-queues";
 import { createWorkflow } from "./workflows";
 
-const subject = (row: WorkspaceRow): EventSubject => ({ type: "workspace", sid: row.sid, path: "", name: row.friendly_name });
+const subject = (row: WorkspaceRow): EventSubject => ({ type: "Workspace", sid: row.sid, path: "", name: row.friendly_name });
 
 export function currentRecord(sql: SqlExec, row: WorkspaceRow): WorkspaceRecord {
   return workspaceRecord(row, activityNames(sql));
