@@ -5,8 +5,8 @@
  * still be pushed to the Router if the first push failed.
  *
  * Bookkeeping that is not a TaskRouter resource lives in `sb_` tables: `sb_outbox` holds the events of
- * changes not yet delivered to the Router; `sb_sync` records how far the Router and the account's
- * workspace directory have caught up.
+ * changes not yet delivered to the Router or the EVENTS queue; `sb_sync` records how far the Router
+ * and the account's workspace directory have caught up.
  */
 import type { Migration } from "../shared/migrations";
 
@@ -92,5 +92,11 @@ CREATE TABLE sb_sync (
 );
 INSERT INTO sb_sync (id, router_version, directory_wanted, directory_synced) VALUES (1, 0, 0, 0);
 `,
+  },
+  {
+    version: 2,
+    name: "events also go to the EVENTS queue (callbacks)",
+    // A row leaves the outbox once the Router has its version and its events are queued.
+    sql: "ALTER TABLE sb_outbox ADD COLUMN queued INTEGER NOT NULL DEFAULT 0",
   },
 ];

@@ -6,14 +6,15 @@
  * the mutations of this folder in a single transaction, and then delivers the change.
  *
  * Delivery is an outbox. The change's events are written in the same transaction as the change; then
- * the full snapshot and the undelivered events are pushed to the workspace's Router DO, and the
- * workspace record to the account's directory (AccountDO). Both are awaited, so a client that creates
- * a workflow and then a task finds the Router already knows the workflow. If either is unreachable the
- * change still stands — it is committed — and the alarm retries until they have caught up. Deliveries
- * run one at a time, so the Router and the directory receive changes in the order they were made.
+ * the full snapshot and the undelivered events are pushed to the workspace's Router DO (which keeps
+ * events for the Events API), the events are put on the EVENTS queue (event callbacks), and the
+ * workspace record goes to the account's directory (AccountDO). All are awaited, so a client that
+ * creates a workflow and then a task finds the Router already knows the workflow. If one is unreachable
+ * the change still stands — it is committed — and the alarm retries until everything has caught up.
+ * Deliveries run one at a time, so each receiver gets changes in the order they were made.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { CallbackSettings } from "../../workers/callbacks/messages";
+import type { CallbackSettings, EventMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
 import type { Env } from "../../workers/env";
 import { applyMigrations } from "../shared/migrations";
@@ -61,6 +62,8 @@ export type * from "./inputs";
 
 /** How long to wait before retrying a delivery that failed. */
 const RETRY_DELAY_MS = 10_000;
+/** Queues take at most 100 messages per batch. */
+const QUEUE_BATCH = 100;
 
 /** Thrown inside a transaction to roll back a change that turned out to be invalid. */
 class Rollback extends Error {
@@ -275,8 +278,9 @@ export class WorkspaceDO extends DurableObject<Env> {
   /** Delivers what is pending, after any delivery already running; on failure, retries by alarm. */
   private deliver(): Promise<void> {
     const run = this.delivering.then(async () => {
-      // Independent: an unreachable Router must not keep the directory stale, nor the reverse.
-      const outcomes = await Promise.allSettled([this.pushToRouter(), this.syncDirectory()]);
+      // Independent: an unreachable Router must not hold back callbacks or the directory, nor the reverse.
+      const outcomes = await Promise.allSettled([this.pushToRouter(), this.sendToQueue(), this.syncDirectory()]);
+      this.ctx.storage.sql.exec("DELETE FROM sb_outbox WHERE queued = 1 AND version <= (SELECT router_version FROM sb_sync)");
       const failures = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
       if (failures.length === 0) return;
       console.error(`WorkspaceDO: delivery failed, retrying in ${RETRY_DELAY_MS} ms:`, ...failures);
@@ -292,15 +296,31 @@ export class WorkspaceDO extends DurableObject<Env> {
     const [sync] = sql.exec<{ router_version: number }>("SELECT router_version FROM sb_sync").toArray();
     if (!ws || !sync || ws.version <= sync.router_version) return;
     const pending = sql
-      .exec<{ seq: number; events: string; re_evaluate: string | null }>("SELECT seq, events, re_evaluate FROM sb_outbox ORDER BY seq")
+      .exec<{ events: string; re_evaluate: string | null }>(
+        "SELECT events, re_evaluate FROM sb_outbox WHERE version > ? ORDER BY seq",
+        sync.router_version,
+      )
       .toArray();
     const events = pending.flatMap((row) => JSON.parse(row.events) as EventRecord[]);
     const reEvaluate = pending.findLast((row) => row.re_evaluate !== null)?.re_evaluate;
     const snapshot = workspace.loadSnapshot(sql, ws);
     await pushConfig(this.env, ws.home_region, snapshot, events, reEvaluate ? { reEvaluateTasksOf: reEvaluate } : {});
-    const last = pending.at(-1)?.seq ?? 0;
-    sql.exec("DELETE FROM sb_outbox WHERE seq <= ?", last);
     sql.exec("UPDATE sb_sync SET router_version = max(router_version, ?)", snapshot.version);
+  }
+
+  /** Puts the events not yet queued on the EVENTS queue, for the workspace's event callbacks. */
+  private async sendToQueue(): Promise<void> {
+    const { sql } = this.ctx.storage;
+    const pending = sql.exec<{ seq: number; events: string }>("SELECT seq, events FROM sb_outbox WHERE queued = 0 ORDER BY seq").toArray();
+    const last = pending.at(-1)?.seq;
+    if (last === undefined) return;
+    const messages = pending.flatMap((row) =>
+      (JSON.parse(row.events) as EventRecord[]).map((event) => ({
+        body: { kind: "event", workspaceSid: event.workspace_sid, event } satisfies EventMessage,
+      })),
+    );
+    for (let i = 0; i < messages.length; i += QUEUE_BATCH) await this.env.EVENTS.sendBatch(messages.slice(i, i + QUEUE_BATCH));
+    sql.exec("UPDATE sb_outbox SET queued = 1 WHERE seq <= ?", last);
   }
 
   private async syncDirectory(): Promise<void> {
