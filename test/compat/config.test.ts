@@ -33,7 +33,7 @@ describe("Workspaces", () => {
       friendlyName: `${tag}-fifo`,
       template: "FIFO",
       prioritizeQueueOrder: "LIFO",
-      eventCallbackUrl: "https://hooks.example/e",
+      eventCallbackUrl: "http://127.0.0.1:9/hooks/e",
     });
     expect(ws.sid).toMatch(/^WS[0-9a-f]{32}$/);
     expect(ws.dateCreated).toBeInstanceOf(Date);
@@ -45,7 +45,7 @@ describe("Workspaces", () => {
       prioritizeQueueOrder: "LIFO",
       defaultActivityName: "Offline",
       timeoutActivityName: "Offline",
-      eventCallbackUrl: "https://hooks.example/e",
+      eventCallbackUrl: "http://127.0.0.1:9/hooks/e",
       eventsFilter: null,
     });
     expect(ws.url).toContain(`/taskrouter/v1/Workspaces/${ws.sid}`);
@@ -198,8 +198,8 @@ describe("resources of a workspace", () => {
     expect((await ws.workflows(workflow.sid).fetch()).configuration).toBe(configuration);
     const updated = await ws
       .workflows(workflow.sid)
-      .update({ assignmentCallbackUrl: "https://app.example/assign", reEvaluateTasks: "true" });
-    expect(updated.assignmentCallbackUrl).toBe("https://app.example/assign");
+      .update({ assignmentCallbackUrl: "http://127.0.0.1:9/app/assign", reEvaluateTasks: "true" });
+    expect(updated.assignmentCallbackUrl).toBe("http://127.0.0.1:9/app/assign");
     expect((await ws.workflows.list({ friendlyName: "Main" })).map((w) => w.sid)).toEqual([workflow.sid]);
     await expect(ws.taskQueues(queue.sid).remove()).rejects.toMatchObject({
       status: 400,

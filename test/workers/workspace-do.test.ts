@@ -90,13 +90,13 @@ describe("a new workspace", () => {
   it("takes its optional settings", async () => {
     const { workspace } = await newWorkspace({
       friendlyName: "Sales",
-      eventCallbackUrl: "https://hooks.example/events",
+      eventCallbackUrl: "http://127.0.0.1:9/hooks/events",
       eventsFilter: "task.created,task.canceled",
       multiTaskEnabled: false,
       prioritizeQueueOrder: "LIFO",
     });
     expect(workspace).toMatchObject({
-      event_callback_url: "https://hooks.example/events",
+      event_callback_url: "http://127.0.0.1:9/hooks/events",
       events_filter: "task.created,task.canceled",
       multi_task_enabled: false,
       prioritize_queue_order: "LIFO",
@@ -180,7 +180,7 @@ describe("updating a workspace", () => {
   it("changes what it is given and keeps the rest", async () => {
     const { stub, workspace } = await newWorkspace({
       friendlyName: "Support",
-      eventCallbackUrl: "https://a.example/e",
+      eventCallbackUrl: "http://127.0.0.1:9/a/e",
       eventsFilter: "task.created",
     });
     const available = value(await stub.listActivities(ACCOUNT, { friendlyName: "Available" }, ALL)).items[0]!;
@@ -195,7 +195,7 @@ describe("updating a workspace", () => {
     );
     expect(updated).toMatchObject({
       friendly_name: "Care",
-      event_callback_url: "https://a.example/e", // not given: kept
+      event_callback_url: "http://127.0.0.1:9/a/e", // not given: kept
       events_filter: null, // "" clears
       multi_task_enabled: false,
       prioritize_queue_order: "LIFO",
@@ -273,7 +273,7 @@ describe("callbackSettings", () => {
   it("tells the callback consumer where the workspace's and a workflow's callbacks go", async () => {
     const { sid, stub } = await newWorkspace({
       friendlyName: "Hooks",
-      eventCallbackUrl: "https://a.example/e",
+      eventCallbackUrl: "http://127.0.0.1:9/a/e",
       eventsFilter: "task.created",
     });
     const queue = value(await stub.createTaskQueue(ACCOUNT, { friendlyName: "Q" }));
@@ -281,16 +281,16 @@ describe("callbackSettings", () => {
       await stub.createWorkflow(ACCOUNT, {
         friendlyName: "W",
         configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
-        assignmentCallbackUrl: "https://a.example/assign",
+        assignmentCallbackUrl: "http://127.0.0.1:9/a/assign",
       }),
     );
     expect(await stub.callbackSettings(sid, workflow.sid)).toEqual({
       ok: true,
       value: {
         workspaceName: "Hooks",
-        eventCallbackUrl: "https://a.example/e",
+        eventCallbackUrl: "http://127.0.0.1:9/a/e",
         eventsFilter: "task.created",
-        workflow: { assignmentCallbackUrl: "https://a.example/assign", fallbackAssignmentCallbackUrl: null },
+        workflow: { assignmentCallbackUrl: "http://127.0.0.1:9/a/assign", fallbackAssignmentCallbackUrl: null },
       },
     });
     expect(value(await stub.callbackSettings(sid, "WW" + "0".repeat(32))).workflow).toBeNull();

@@ -322,8 +322,8 @@ describe("workflows", () => {
     expect(value(await stub.getWorkflow(ACCOUNT, workflow.sid))).toEqual(workflow);
     const updated = value(
       await stub.updateWorkflow(ACCOUNT, workflow.sid, {
-        assignmentCallbackUrl: "https://app.example/assign",
-        fallbackAssignmentCallbackUrl: "http://backup.example/assign",
+        assignmentCallbackUrl: "http://127.0.0.1:9/app/assign",
+        fallbackAssignmentCallbackUrl: "http://127.0.0.1:9/backup/assign",
         taskReservationTimeout: 86_400,
         reEvaluateTasks: true,
       }),
@@ -331,8 +331,8 @@ describe("workflows", () => {
     expect(updated).toMatchObject({
       friendly_name: "Main",
       configuration,
-      assignment_callback_url: "https://app.example/assign",
-      fallback_assignment_callback_url: "http://backup.example/assign",
+      assignment_callback_url: "http://127.0.0.1:9/app/assign",
+      fallback_assignment_callback_url: "http://127.0.0.1:9/backup/assign",
       task_reservation_timeout: 86_400,
     });
     expect(value(await stub.updateWorkflow(ACCOUNT, workflow.sid, { assignmentCallbackUrl: "" })).assignment_callback_url).toBeNull();

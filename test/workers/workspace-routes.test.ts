@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
+import { routerFor } from "../../workers/locations";
 
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
 const ORIGIN = "http://sb.test";
@@ -235,6 +236,20 @@ describe("TaskQueues", () => {
     expect(res.body.message).toContain(message);
   });
 
+  it("filter by WorkerSid: the queues the Router says the worker is in", async () => {
+    const ws = await workspace();
+    const base = `/Workspaces/${ws.sid}/TaskQueues`;
+    const spanish = (await call("POST", base, { FriendlyName: "Spanish", TargetWorkers: "languages HAS 'es'" })).body;
+    await call("POST", base, { FriendlyName: "French", TargetWorkers: "languages HAS 'fr'" });
+    const router = routerFor(env, ws.sid);
+    const created = await router.createWorker(env.ACCOUNT_SID!, { friendlyName: "Ana", attributes: '{"languages":["es"]}' });
+    if (!created.ok) throw new Error(created.message);
+    const listed = await call("GET", base, { WorkerSid: created.value.worker.sid });
+    expect(items(listed.body, "task_queues").map((q) => q.sid)).toEqual([spanish.sid]);
+    const unknown = await call("GET", base, { WorkerSid: "WK" + "0".repeat(32) });
+    expect(unknown.status).toBe(404);
+  });
+
   it("leave /TaskQueues/Statistics to the statistics routes", async () => {
     const ws = await workspace();
     const res = await call("GET", `/Workspaces/${ws.sid}/TaskQueues/Statistics`);
@@ -259,10 +274,10 @@ describe("Workflows", () => {
     });
     expect((await call("GET", `${base}/${workflow.sid}`)).body).toEqual(workflow);
     const updated = await call("POST", `${base}/${workflow.sid}`, {
-      AssignmentCallbackUrl: "https://app.example/a",
+      AssignmentCallbackUrl: "http://127.0.0.1:9/app/a",
       ReEvaluateTasks: "true",
     });
-    expect(updated.body.assignment_callback_url).toBe("https://app.example/a");
+    expect(updated.body.assignment_callback_url).toBe("http://127.0.0.1:9/app/a");
     expect(items((await call("GET", base)).body, "workflows").map((w) => w.sid)).toEqual([workflow.sid]);
     expect((await call("DELETE", `${base}/${workflow.sid}`)).status).toBe(204);
   });

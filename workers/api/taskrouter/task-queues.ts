@@ -6,7 +6,7 @@
  * through to the statistics routes.
  */
 import type { Context } from "hono";
-import { isSid, type ApiResult, type TaskQueueRecord } from "../../../durable-objects/shared/taskrouter";
+import { isSid, type TaskQueueRecord } from "../../../durable-objects/shared/taskrouter";
 import { routeGroup, routerStub, workspaceStub } from "./context";
 import { int, oneOf, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
@@ -29,11 +29,6 @@ export function taskQueueBody(c: Context, record: TaskQueueRecord) {
   if (record.assignment_activity_sid) links.assignment_activity = `${workspace}/Activities/${record.assignment_activity_sid}`;
   if (record.reservation_activity_sid) links.reservation_activity = `${workspace}/Activities/${record.reservation_activity_sid}`;
   return { ...record, url, links };
-}
-
-/** What the WorkerSid filter needs of the Router: the SIDs of the queues the worker is a member of. */
-interface WorkerQueuesRpc {
-  workerQueueSids(accountSid: string, workerSid: string): Promise<ApiResult<string[]>>;
 }
 
 const BASE = "/Workspaces/:WorkspaceSid/TaskQueues";
@@ -111,8 +106,7 @@ routes.get(list.path, async (c) => {
   let sids: string[] | undefined;
   if (p.WorkerSid !== undefined) {
     unwrap(await workspaceStub(c.env, workspaceSid).getWorkspace(accountSid)); // 404 before asking the Router
-    const router = routerStub(c.env, workspaceSid) as unknown as WorkerQueuesRpc;
-    sids = unwrap(await router.workerQueueSids(accountSid, p.WorkerSid));
+    sids = unwrap(await routerStub(c.env, workspaceSid).queuesOfWorker(accountSid, p.WorkerSid));
   }
   const filters = { friendlyName: p.FriendlyName, evaluateWorkerAttributes: p.EvaluateWorkerAttributes, sids, ordering: p.Ordering };
   const result = await workspaceStub(c.env, workspaceSid).listTaskQueues(accountSid, filters, page);
