@@ -20,10 +20,17 @@ describe("GET /health", () => {
   });
 });
 
+describe("the TaskRouter API", () => {
+  it("asks for credentials before anything else", async () => {
+    const res = await exports.default.fetch(`${BASE}/taskrouter/v1/Workspaces`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 20003, status: 401 });
+  });
+});
+
 describe("unknown routes", () => {
   it.each([
     ["GET", "/x"],
-    ["GET", "/taskrouter/v1/Workspaces"],
     ["POST", "/api/nothing-here"],
     ["DELETE", "/health/extra"],
   ])("%s %s answers Twilio's 404 body", async (method, path) => {
