@@ -37,7 +37,12 @@ function find(op: Op, workerSid: string, ref: string): WorkerChannelRow | undefi
 
 export function listWorkerChannels(op: Op, workerSid: string, window: PageWindow): ApiResult<Page<WorkerChannelRecord>> {
   if (!workers.get(op.host, workerSid)) return notFound("Worker", workerSid);
-  const records = channelsOf(op.host, workerSid).flatMap((row) => record(op, row) ?? []);
+  // In the order the workspace lists its task channels (they are all created at once with the worker).
+  const position = new Map(op.view.taskChannels.map((channel, index) => [channel.sid, index]));
+  const rows = channelsOf(op.host, workerSid).sort(
+    (a, b) => (position.get(a.task_channel_sid) ?? 0) - (position.get(b.task_channel_sid) ?? 0),
+  );
+  const records = rows.flatMap((row) => record(op, row) ?? []);
   return ok(slicePage(records, window));
 }
 

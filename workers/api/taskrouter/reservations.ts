@@ -1,6 +1,194 @@
 /**
- * TaskRouter v1 routes for this resource group. Stub: the routes are being written.
+ * TaskRouter v1 Reservations, reached through their task (`/Tasks/{WT}/Reservations`) or their worker
+ * (`/Workers/{WK}/Reservations`), answered by the Router DO: list, fetch, and update — accept, reject
+ * (optionally moving the worker with WorkerActivitySid), wrap up, complete.
+ *
+ * `Instruction` is taken as Twilio's call instructions are once the call is bridged: `dequeue`,
+ * `conference` and `redirect` (unless RedirectAccept is false) accept the reservation, `call` only with
+ * CallAccept=true. Switchboard places no call here, so the call and conference parameters are
+ * accepted (a stock client may send them) and otherwise ignored.
  */
-import { routeGroup } from "./context";
+import type { Context } from "hono";
+import type { ReservationRecord } from "../../../durable-objects/shared/taskrouter";
+import type { ReservationOwner, UpdateReservationInput } from "../../../durable-objects/router/router-do";
+import { routeGroup, routerStub } from "./context";
+import { bool, oneOf, paging, sid, str } from "./params";
+import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
+import { workspaceSidParam } from "./workspaces";
 
 export const routes = routeGroup();
+
+/** A reservation as Twilio returns it, under the path it was reached through. */
+export function reservationBody(c: Context, record: ReservationRecord, through: "task" | "worker") {
+  const workspace = apiUrl(c, `Workspaces/${record.workspace_sid}`);
+  const owner = through === "task" ? `Tasks/${record.task_sid}` : `Workers/${record.worker_sid}`;
+  return {
+    ...record,
+    url: `${workspace}/${owner}/Reservations/${record.sid}`,
+    links: { task: `${workspace}/Tasks/${record.task_sid}`, worker: `${workspace}/Workers/${record.worker_sid}`, workspace },
+  };
+}
+
+const STATUSES = ["pending", "accepted", "rejected", "timeout", "canceled", "rescinded", "wrapping", "completed"] as const;
+
+/** Call and conference parameters of Twilio's reservation update: accepted, not acted on (see above). */
+const CALL_PARAMETERS = [
+  "DequeuePostWorkActivitySid",
+  "DequeueFrom",
+  "DequeueRecord",
+  "DequeueTimeout",
+  "DequeueTo",
+  "DequeueStatusCallbackUrl",
+  "CallFrom",
+  "CallRecord",
+  "CallTimeout",
+  "CallTo",
+  "CallUrl",
+  "CallStatusCallbackUrl",
+  "RedirectCallSid",
+  "RedirectUrl",
+  "To",
+  "From",
+  "StatusCallback",
+  "StatusCallbackMethod",
+  "StatusCallbackEvent",
+  "Timeout",
+  "Record",
+  "Muted",
+  "Beep",
+  "StartConferenceOnEnter",
+  "EndConferenceOnExit",
+  "WaitUrl",
+  "WaitMethod",
+  "EarlyMedia",
+  "MaxParticipants",
+  "ConferenceStatusCallback",
+  "ConferenceStatusCallbackMethod",
+  "ConferenceStatusCallbackEvent",
+  "ConferenceRecord",
+  "ConferenceTrim",
+  "RecordingChannels",
+  "RecordingStatusCallback",
+  "RecordingStatusCallbackMethod",
+  "ConferenceRecordingStatusCallback",
+  "ConferenceRecordingStatusCallbackMethod",
+  "Region",
+  "SipAuthUsername",
+  "SipAuthPassword",
+  "DequeueStatusCallbackEvent",
+  "PostWorkActivitySid",
+  "EndConferenceOnCustomerExit",
+  "BeepOnCustomerEntrance",
+  "JitterBufferSize",
+] as const;
+const ignored = () => str({ max: 4096 }).optional();
+const callParameters = Object.fromEntries(CALL_PARAMETERS.map((name) => [name, ignored()])) as Record<
+  (typeof CALL_PARAMETERS)[number],
+  ReturnType<typeof ignored>
+>;
+
+const updateParams = {
+  ReservationStatus: oneOf(STATUSES).optional(),
+  WorkerActivitySid: sid("WA").optional(),
+  Instruction: oneOf(["conference", "dequeue", "call", "redirect"]).optional(),
+  CallAccept: bool().optional(),
+  RedirectAccept: bool().optional(),
+  ...callParameters,
+};
+
+const BY_TASK = "/Workspaces/:WorkspaceSid/Tasks/:TaskSid/Reservations";
+const BY_WORKER = "/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Reservations";
+
+const endpoints = {
+  task: {
+    list: endpoint({
+      method: "get",
+      path: BY_TASK,
+      tag: "Reservations",
+      summary: "List a task's reservations, oldest first",
+      listKey: "reservations",
+      params: { ...paging, ReservationStatus: oneOf(STATUSES).optional(), WorkerSid: sid("WK").optional() },
+    }),
+    fetch: endpoint({ method: "get", path: `${BY_TASK}/:Sid`, tag: "Reservations", summary: "Fetch a task's reservation", params: {} }),
+    update: endpoint({
+      method: "post",
+      path: `${BY_TASK}/:Sid`,
+      tag: "Reservations",
+      summary: "Accept, reject, wrap up or complete a reservation (If-Match optional)",
+      params: { ...updateParams, SupervisorMode: oneOf(["monitor", "whisper", "barge"]).optional(), Supervisor: str().optional() },
+    }),
+  },
+  worker: {
+    list: endpoint({
+      method: "get",
+      path: BY_WORKER,
+      tag: "Reservations",
+      summary: "List a worker's reservations, oldest first",
+      listKey: "reservations",
+      params: { ...paging, ReservationStatus: oneOf(STATUSES).optional() },
+    }),
+    fetch: endpoint({ method: "get", path: `${BY_WORKER}/:Sid`, tag: "Reservations", summary: "Fetch a worker's reservation", params: {} }),
+    update: endpoint({
+      method: "post",
+      path: `${BY_WORKER}/:Sid`,
+      tag: "Reservations",
+      summary: "Accept, reject, wrap up or complete a reservation (If-Match optional)",
+      params: updateParams,
+    }),
+  },
+};
+
+const router = (c: Context) => routerStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const ownerOf = (c: Context, through: "task" | "worker"): ReservationOwner =>
+  through === "task" ? { taskSid: c.req.param("TaskSid") ?? "" } : { workerSid: c.req.param("WorkerSid") ?? "" };
+
+/** The status an update asks for: ReservationStatus, or what an Instruction means for the reservation. */
+function requestedStatus(p: { ReservationStatus?: string; Instruction?: string; CallAccept?: boolean; RedirectAccept?: boolean }) {
+  if (p.ReservationStatus !== undefined) return p.ReservationStatus as UpdateReservationInput["reservationStatus"];
+  switch (p.Instruction) {
+    case "dequeue":
+    case "conference":
+      return "accepted";
+    case "redirect":
+      return p.RedirectAccept === false ? undefined : "accepted";
+    case "call":
+      return p.CallAccept === true ? "accepted" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+for (const through of ["task", "worker"] as const) {
+  const { list, fetch, update } = endpoints[through];
+
+  routes.get(list.path, async (c) => {
+    const p = await list.parse(c);
+    const page = pageRequest(p);
+    const result = await router(c).listReservations(c.get("accountSid"), ownerOf(c, through), {
+      ...page,
+      reservationStatus: p.ReservationStatus,
+      workerSid: "WorkerSid" in p ? (p.WorkerSid as string | undefined) : undefined,
+    });
+    return c.json(pageBody(c, "reservations", unwrap(result), page, (record) => reservationBody(c, record, through)));
+  });
+
+  routes.get(fetch.path, async (c) => {
+    await fetch.parse(c);
+    const result = unwrap(await router(c).getReservation(c.get("accountSid"), ownerOf(c, through), c.req.param("Sid") ?? ""));
+    c.header("ETag", result.etag);
+    return c.json(reservationBody(c, result.reservation, through));
+  });
+
+  routes.post(update.path, async (c) => {
+    const p = await update.parse(c);
+    const result = unwrap(
+      await router(c).updateReservation(c.get("accountSid"), ownerOf(c, through), c.req.param("Sid") ?? "", {
+        reservationStatus: requestedStatus(p),
+        workerActivitySid: p.WorkerActivitySid,
+        ifMatch: c.req.header("if-match"),
+      }),
+    );
+    c.header("ETag", result.etag);
+    return c.json(reservationBody(c, result.reservation, through));
+  });
+}

@@ -1,6 +1,205 @@
 /**
- * TaskRouter v1 routes for this resource group. Stub: the routes are being written.
+ * TaskRouter v1 Workers of a workspace and their WorkerChannels, answered by the workspace's Router
+ * DO (workers live where they route): create, fetch, update (with RejectPendingReservations and
+ * If-Match), delete, list with Twilio's filters; channels by WC SID, TaskChannel SID or unique name.
+ * Worker responses carry an ETag, which If-Match on update and delete compares with. Paths under
+ * /Workers that are not a worker SID (`Statistics`, …) fall through to the statistics routes.
  */
-import { routeGroup } from "./context";
+import type { Context } from "hono";
+import { isSid, type WorkerChannelRecord, type WorkerRecord } from "../../../durable-objects/shared/taskrouter";
+import { routeGroup, routerStub } from "./context";
+import { bool, int, paging, sid, str } from "./params";
+import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
+import { workspaceSidParam } from "./workspaces";
 
 export const routes = routeGroup();
+
+/** A worker as Twilio returns it: the record plus `url` and `links`. */
+export function workerBody(c: Context, record: WorkerRecord) {
+  const workspace = apiUrl(c, `Workspaces/${record.workspace_sid}`);
+  const url = `${workspace}/Workers/${record.sid}`;
+  return {
+    ...record,
+    url,
+    links: {
+      activity: `${workspace}/Activities/${record.activity_sid}`,
+      channels: `${url}/Channels`,
+      reservations: `${url}/Reservations`,
+      worker_statistics: `${url}/Statistics`,
+      workspace,
+    },
+  };
+}
+
+export const workerChannelBody = (c: Context, record: WorkerChannelRecord) => ({
+  ...record,
+  url: apiUrl(c, `Workspaces/${record.workspace_sid}/Workers/${record.worker_sid}/Channels/${record.sid}`),
+});
+
+const BASE = "/Workspaces/:WorkspaceSid/Workers";
+const friendlyName = str({ min: 1, max: 255 });
+const attributes = str({ max: 65_536 });
+
+const create = endpoint({
+  method: "post",
+  path: BASE,
+  tag: "Workers",
+  summary: "Create a worker (in the workspace's default activity unless ActivitySid says otherwise)",
+  params: { FriendlyName: friendlyName, ActivitySid: sid("WA").optional(), Attributes: attributes.optional() },
+});
+const list = endpoint({
+  method: "get",
+  path: BASE,
+  tag: "Workers",
+  summary: "List workers, oldest first unless Ordering says otherwise",
+  listKey: "workers",
+  params: {
+    ...paging,
+    ActivityName: str().optional(),
+    ActivitySid: sid("WA").optional(),
+    Available: bool().optional(),
+    FriendlyName: str().optional(),
+    TargetWorkersExpression: str({ max: 4096 }).optional(),
+    TaskQueueName: str().optional(),
+    TaskQueueSid: sid("WQ").optional(),
+    Ordering: str({ max: 200 }).optional(),
+  },
+});
+const fetchOne = endpoint({ method: "get", path: `${BASE}/:Sid`, tag: "Workers", summary: "Fetch a worker (with its ETag)", params: {} });
+const update = endpoint({
+  method: "post",
+  path: `${BASE}/:Sid`,
+  tag: "Workers",
+  summary: "Update a worker; RejectPendingReservations goes with an unavailable ActivitySid; If-Match guards against lost updates",
+  params: {
+    FriendlyName: friendlyName.optional(),
+    ActivitySid: sid("WA").optional(),
+    Attributes: attributes.optional(),
+    RejectPendingReservations: bool().optional(),
+  },
+});
+const remove = endpoint({
+  method: "delete",
+  path: `${BASE}/:Sid`,
+  tag: "Workers",
+  summary: "Delete a worker who holds no task (If-Match optional)",
+  params: {},
+});
+
+const CHANNELS = `${BASE}/:WorkerSid/Channels`;
+const listChannels = endpoint({
+  method: "get",
+  path: CHANNELS,
+  tag: "WorkerChannels",
+  summary: "List a worker's channels",
+  listKey: "channels",
+  params: { ...paging },
+});
+const fetchChannel = endpoint({
+  method: "get",
+  path: `${CHANNELS}/:Sid`,
+  tag: "WorkerChannels",
+  summary: "Fetch a worker channel by its SID, its TaskChannel's SID or unique name",
+  params: {},
+});
+const updateChannel = endpoint({
+  method: "post",
+  path: `${CHANNELS}/:Sid`,
+  tag: "WorkerChannels",
+  summary: "Set a worker channel's capacity (0 stops new reservations) or switch it on or off",
+  params: { Capacity: int(0, 50).optional(), Available: bool().optional() },
+});
+
+const router = (c: Context) => routerStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+/** The worker SID of the path, or null for another path at the same depth (statistics). */
+const workerSid = (c: Context): string | null => {
+  const value = c.req.param("Sid") ?? "";
+  return isSid("WK", value) ? value : null;
+};
+const ifMatch = (c: Context) => c.req.header("if-match");
+
+routes.post(create.path, async (c) => {
+  const p = await create.parse(c);
+  const result = unwrap(
+    await router(c).createWorker(c.get("accountSid"), {
+      friendlyName: p.FriendlyName,
+      activitySid: p.ActivitySid,
+      attributes: p.Attributes,
+    }),
+  );
+  c.header("ETag", result.etag);
+  return c.json(workerBody(c, result.worker), 201);
+});
+
+routes.get(list.path, async (c) => {
+  const p = await list.parse(c);
+  const page = pageRequest(p);
+  const result = await router(c).listWorkers(c.get("accountSid"), {
+    ...page,
+    activityName: p.ActivityName,
+    activitySid: p.ActivitySid,
+    available: p.Available,
+    friendlyName: p.FriendlyName,
+    targetWorkersExpression: p.TargetWorkersExpression,
+    taskQueueName: p.TaskQueueName,
+    taskQueueSid: p.TaskQueueSid,
+    ordering: p.Ordering,
+  });
+  return c.json(pageBody(c, "workers", unwrap(result), page, (record) => workerBody(c, record)));
+});
+
+routes.get(fetchOne.path, async (c, next) => {
+  const sid = workerSid(c);
+  if (sid === null) return next();
+  await fetchOne.parse(c);
+  const result = unwrap(await router(c).getWorker(c.get("accountSid"), sid));
+  c.header("ETag", result.etag);
+  return c.json(workerBody(c, result.worker));
+});
+
+routes.post(update.path, async (c, next) => {
+  const sid = workerSid(c);
+  if (sid === null) return next();
+  const p = await update.parse(c);
+  const result = unwrap(
+    await router(c).updateWorker(c.get("accountSid"), sid, {
+      friendlyName: p.FriendlyName,
+      activitySid: p.ActivitySid,
+      attributes: p.Attributes,
+      rejectPendingReservations: p.RejectPendingReservations,
+      ifMatch: ifMatch(c),
+    }),
+  );
+  c.header("ETag", result.etag);
+  return c.json(workerBody(c, result.worker));
+});
+
+routes.delete(remove.path, async (c, next) => {
+  const sid = workerSid(c);
+  if (sid === null) return next();
+  await remove.parse(c);
+  unwrap(await router(c).deleteWorker(c.get("accountSid"), sid, ifMatch(c)));
+  return c.body(null, 204);
+});
+
+routes.get(listChannels.path, async (c) => {
+  const p = await listChannels.parse(c);
+  const page = pageRequest(p);
+  const result = await router(c).listWorkerChannels(c.get("accountSid"), c.req.param("WorkerSid") ?? "", page);
+  return c.json(pageBody(c, "channels", unwrap(result), page, (record) => workerChannelBody(c, record)));
+});
+
+routes.get(fetchChannel.path, async (c) => {
+  await fetchChannel.parse(c);
+  const result = await router(c).getWorkerChannel(c.get("accountSid"), c.req.param("WorkerSid") ?? "", c.req.param("Sid") ?? "");
+  return c.json(workerChannelBody(c, unwrap(result)));
+});
+
+routes.post(updateChannel.path, async (c) => {
+  const p = await updateChannel.parse(c);
+  const result = await router(c).updateWorkerChannel(c.get("accountSid"), c.req.param("WorkerSid") ?? "", c.req.param("Sid") ?? "", {
+    capacity: p.Capacity,
+    available: p.Available,
+  });
+  return c.json(workerChannelBody(c, unwrap(result)));
+});
