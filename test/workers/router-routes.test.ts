@@ -28,18 +28,18 @@ async function call(method: string, path: string, params?: Record<string, string
   return {
     status: res.status,
     etag: res.headers.get("etag"),
-    body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { [key: string]: never },
+    body: (text ? JSON.parse(text) : null) as Body,
   };
 }
 
-type Json = Record<string, unknown>;
+type Body = Record<string, unknown>;
 
 beforeAll(async () => {
   value(await routerFor(env, WORKSPACE).applyConfig(snapshot(), []));
 });
 
 describe("workers and their channels", () => {
-  let worker: Json;
+  let worker: Body;
 
   it("creates a worker: 201, Twilio's url and links, and an ETag", async () => {
     const res = await call("POST", `${WS}/Workers`, { FriendlyName: "Ann", ActivitySid: AVAILABLE, Attributes: '{"skills":["support"]}' });
@@ -63,17 +63,17 @@ describe("workers and their channels", () => {
   it("lists workers with filters and Twilio's paging meta", async () => {
     await call("POST", `${WS}/Workers`, { FriendlyName: "Bob" }); // the default activity: Offline
     const available = await call("GET", `${WS}/Workers`, { Available: "true" });
-    expect((available.body.workers as Json[]).map((w) => w.friendly_name)).toEqual(["Ann"]);
+    expect((available.body.workers as Body[]).map((w) => w.friendly_name)).toEqual(["Ann"]);
     const inSupport = await call("GET", `${WS}/Workers`, { TaskQueueSid: SUPPORT });
-    expect((inSupport.body.workers as Json[]).map((w) => w.friendly_name)).toEqual(["Ann"]);
+    expect((inSupport.body.workers as Body[]).map((w) => w.friendly_name)).toEqual(["Ann"]);
     const byExpression = await call("GET", `${WS}/Workers`, { TargetWorkersExpression: "activity_name == 'Offline'", PageSize: "1" });
-    expect((byExpression.body.workers as Json[]).map((w) => w.friendly_name)).toEqual(["Bob"]);
+    expect((byExpression.body.workers as Body[]).map((w) => w.friendly_name)).toEqual(["Bob"]);
     expect(byExpression.body.meta).toMatchObject({ key: "workers", page: 0, page_size: 1, next_page_url: null });
     const paged = await call("GET", `${WS}/Workers`, { PageSize: "1", Ordering: "DateCreated:desc" });
-    expect((paged.body.workers as Json[]).map((w) => w.friendly_name)).toEqual(["Bob"]);
-    const next = new URL(String((paged.body.meta as Json).next_page_url));
+    expect((paged.body.workers as Body[]).map((w) => w.friendly_name)).toEqual(["Bob"]);
+    const next = new URL(String((paged.body.meta as Body).next_page_url));
     const second = await call("GET", `${next.pathname}`, Object.fromEntries(next.searchParams));
-    expect((second.body.workers as Json[]).map((w) => w.friendly_name)).toEqual(["Ann"]);
+    expect((second.body.workers as Body[]).map((w) => w.friendly_name)).toEqual(["Ann"]);
   });
 
   it("updates with If-Match: the current ETag wins, a stale one is a 412", async () => {
@@ -102,7 +102,7 @@ describe("workers and their channels", () => {
 
   it("lists, fetches (by unique name) and updates worker channels", async () => {
     const list = await call("GET", `${WS}/Workers/${worker.sid as string}/Channels`);
-    expect((list.body.channels as Json[]).map((ch) => ch.task_channel_unique_name)).toEqual(["default", "voice", "chat"]);
+    expect((list.body.channels as Body[]).map((ch) => ch.task_channel_unique_name)).toEqual(["default", "voice", "chat"]);
     const chat = await call("POST", `${WS}/Workers/${worker.sid as string}/Channels/chat`, { Capacity: "3" });
     expect(chat.body).toMatchObject({ configured_capacity: 3, assigned_tasks: 0, available: true, available_capacity_percentage: 100 });
     expect(chat.body.url).toBe(`${ORIGIN}${WS}/Workers/${worker.sid as string}/Channels/${chat.body.sid as string}`);
@@ -129,12 +129,12 @@ describe("tasks and reservations", () => {
     });
 
     const listed = await call("GET", `${WS}/Tasks`, { AssignmentStatus: ["pending", "reserved"] });
-    expect((listed.body.tasks as Json[]).map((t) => t.sid)).toContain(task.sid);
+    expect((listed.body.tasks as Body[]).map((t) => t.sid)).toContain(task.sid);
     expect((await call("GET", `${WS}/Tasks`, { AssignmentStatus: "assigned" })).body.tasks).toEqual([]);
     expect((await call("GET", `${WS}/Tasks`, { EvaluateTaskAttributes: "type == 'support'" })).body.tasks).toHaveLength(1);
 
     const reservations = await call("GET", `${WS}/Tasks/${task.sid as string}/Reservations`);
-    const [reservation] = reservations.body.reservations as Json[];
+    const [reservation] = reservations.body.reservations as Body[];
     expect(reservation).toMatchObject({ worker_name: "Ann", reservation_status: "pending" });
     const viaWorker = `${WS}/Workers/${reservation!.worker_sid as string}/Reservations/${reservation!.sid as string}`;
     expect((await call("GET", viaWorker)).body.url).toBe(`${ORIGIN}${viaWorker}`);
@@ -163,7 +163,7 @@ describe("events", () => {
   it("lists the workspace's events newest first and fetches one", async () => {
     const offline = await call("POST", `${WS}/Workers`, { FriendlyName: "Dee", ActivitySid: OFFLINE });
     const events = await call("GET", `${WS}/Events`, { WorkerSid: offline.body.sid as string });
-    const [created] = events.body.events as Json[];
+    const [created] = events.body.events as Body[];
     expect(created).toMatchObject({
       event_type: "worker.created",
       resource_type: "Worker",
