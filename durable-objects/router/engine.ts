@@ -31,7 +31,7 @@ import {
   type RoutingOutcome,
   type RoutingStep,
 } from "./workflow/routing";
-import { DEFAULT_FILTER_NAME } from "./workflow/routing";
+import { stepOf, type SavedStep } from "./saved-step";
 import type { RoutingTarget, WorkflowConfiguration } from "./workflow/configuration";
 
 export interface NewTask {
@@ -52,18 +52,10 @@ export interface RoutedTask {
   readonly priority: number;
 }
 
+export type { SavedStep };
+
 /** A routing event with the task it happened to (one outcome may move several tasks). */
 export type TaskRoutingEvent = RoutingEvent & { readonly taskSid: string };
-
-/**
- * What storage keeps of a task's step: the indexes into its workflow and when it entered the workflow.
- * The target itself (compiled expressions) and the deadline are rebuilt from the configuration.
- */
-export interface SavedStep {
-  readonly filterIndex: number | null;
-  readonly targetIndex: number;
-  readonly workflowEnteredAt: number;
-}
 
 /** A waiting task as storage knows it, for {@link RoutingEngine.restoreTask}. */
 export interface RestoredTask {
@@ -412,39 +404,4 @@ export class RoutingEngine {
     this.tasks.delete(taskSid);
     this.deadlines.delete(taskSid);
   }
-}
-
-/**
- * The step a saved position stands for in the workflow as configured now, or null when that filter or
- * target no longer exists. Deadlines are cumulative from workflow entry, as routing.ts computes them.
- */
-function stepOf(config: WorkflowConfiguration, saved: SavedStep): RoutingStep | null {
-  if (saved.filterIndex === null) {
-    if (!config.defaultFilter || saved.targetIndex !== 0) return null;
-    return Object.freeze({
-      filterIndex: null,
-      targetIndex: 0,
-      filterName: DEFAULT_FILTER_NAME,
-      target: Object.freeze({ queue: config.defaultFilter.queue }),
-      workflowEnteredAt: saved.workflowEnteredAt,
-      deadline: null,
-    });
-  }
-  const filter = config.filters[saved.filterIndex];
-  const target = filter?.targets[saved.targetIndex];
-  if (!filter || !target) return null;
-  let deadline: number | null = null;
-  if (target.timeout !== undefined) {
-    let seconds = 0;
-    for (let j = 0; j <= saved.targetIndex; j++) seconds += filter.targets[j]!.timeout ?? 0;
-    deadline = saved.workflowEnteredAt + seconds * 1000;
-  }
-  return Object.freeze({
-    filterIndex: saved.filterIndex,
-    targetIndex: saved.targetIndex,
-    filterName: filter.name,
-    target,
-    workflowEnteredAt: saved.workflowEnteredAt,
-    deadline,
-  });
 }
