@@ -54,8 +54,8 @@ beforeEach(() => {
   };
   settingsCalls = [];
   router = {
-    getTask: vi.fn(async (): Promise<ApiResult<TaskRecord>> => ok(task)),
-    getWorker: vi.fn(async (): Promise<ApiResult<WorkerRecord>> => ok(worker)),
+    getTask: vi.fn(async (): Promise<ApiResult<{ readonly task: TaskRecord }>> => ok({ task })),
+    getWorker: vi.fn(async (): Promise<ApiResult<{ readonly worker: WorkerRecord }>> => ok({ worker })),
     applyAssignmentInstruction: vi.fn(async (): Promise<ApiResult<unknown>> => ok({})),
   };
   log = { info: vi.fn<LogLine>(), warn: vi.fn<LogLine>(), error: vi.fn<LogLine>() };
@@ -151,6 +151,7 @@ const assignment = (overrides: Partial<AssignmentMessage> = {}): AssignmentMessa
   kind: "assignment",
   workspaceSid: WS,
   regionId: "us-east",
+  accountSid: AC,
   workflowSid: WW,
   reservationSid: WR,
   taskSid: WT,
@@ -321,8 +322,8 @@ describe("assignment callbacks", () => {
     });
     expect(request!.headers.get("X-Twilio-Signature")).toBe(await expectedSignature(ASSIGN_URL, request!.form));
     expect(settingsCalls).toEqual([`${WS}/${WW}`]);
-    expect(router.getTask).toHaveBeenCalledWith(WT);
-    expect(router.getWorker).toHaveBeenCalledWith(WK);
+    expect(router.getTask).toHaveBeenCalledWith(AC, WT);
+    expect(router.getWorker).toHaveBeenCalledWith(AC, WK);
     expect(router.applyAssignmentInstruction).toHaveBeenCalledWith(AC, WR, { instruction: "accept" });
   });
 

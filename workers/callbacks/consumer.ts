@@ -133,9 +133,14 @@ class BatchRun {
     const fallback = settings.value.workflow?.fallbackAssignmentCallbackUrl ?? null;
 
     const router = this.deps.router(message.workspaceSid, message.regionId);
-    const [task, worker] = await Promise.all([router.getTask(message.taskSid), router.getWorker(message.workerSid)]);
-    if (!task.ok) return this.lookupFailed(queued, what, task);
-    if (!worker.ok) return this.lookupFailed(queued, what, worker);
+    const [found, holder] = await Promise.all([
+      router.getTask(message.accountSid, message.taskSid),
+      router.getWorker(message.accountSid, message.workerSid),
+    ]);
+    if (!found.ok) return this.lookupFailed(queued, what, found);
+    if (!holder.ok) return this.lookupFailed(queued, what, holder);
+    const task = { ok: true as const, value: found.value.task };
+    const worker = { ok: true as const, value: holder.value.worker };
     if (task.value.workspace_sid !== message.workspaceSid) {
       this.deps.log.error(`callbacks: ${what}: task ${message.taskSid} is not in ${message.workspaceSid}; dropped`);
       return "ack";
@@ -152,7 +157,7 @@ class BatchRun {
     const answer = parseAssignmentAnswer(outcome.body);
     if (answer.kind === "invalid") this.deps.log.warn(`callbacks: ${what}: the answer was ignored: ${answer.problem}`);
     if (answer.kind !== "instruction") return "ack";
-    const applied = await router.applyAssignmentInstruction(task.value.account_sid, message.reservationSid, answer.instruction);
+    const applied = await router.applyAssignmentInstruction(message.accountSid, message.reservationSid, answer.instruction);
     if (!applied.ok) {
       this.deps.log.warn(
         `callbacks: ${what}: instruction ${answer.instruction.instruction} not applied: ${applied.code} ${applied.message}`,

@@ -22,6 +22,8 @@ export interface AssignmentMessage {
   readonly workspaceSid: string;
   /** The region of the Router DO that holds the reservation (`routerName(workspaceSid, regionId)`). */
   readonly regionId: string;
+  /** The account, for the consumer's RPCs back to that Router (they are scoped by account). */
+  readonly accountSid: string;
   readonly workflowSid: string;
   readonly reservationSid: string;
   readonly taskSid: string;
@@ -55,6 +57,7 @@ const messageSchema = z.discriminatedUnion("kind", [
     kind: z.literal("assignment"),
     workspaceSid: sid("WS"),
     regionId: z.string().min(1),
+    accountSid: sid("AC"),
     workflowSid: sid("WW"),
     reservationSid: sid("WR"),
     taskSid: sid("WT"),
@@ -104,8 +107,8 @@ export interface WorkspaceCallbackRpc {
  * (`env.ROUTER.getByName(routerName(workspaceSid, regionId))`).
  */
 export interface RouterCallbackRpc {
-  getTask(taskSid: string): Promise<ApiResult<TaskRecord>>;
-  getWorker(workerSid: string): Promise<ApiResult<WorkerRecord>>;
+  getTask(accountSid: string, taskSid: string): Promise<ApiResult<{ readonly task: TaskRecord }>>;
+  getWorker(accountSid: string, workerSid: string): Promise<ApiResult<{ readonly worker: WorkerRecord }>>;
   /** Applies what an assignment callback answered; a reservation no longer pending answers a failure. */
   applyAssignmentInstruction(accountSid: string, reservationSid: string, instruction: AssignmentInstruction): Promise<ApiResult<unknown>>;
 }
