@@ -9,6 +9,7 @@ import { onError, onNotFound } from "./api/errors";
 import { regions, VERSION } from "./config";
 import type { Env } from "./env";
 import { openApiDocument } from "./api/openapi";
+import { keys } from "./api/keys";
 import { taskrouter } from "./api/taskrouter";
 import { basicAuth } from "./auth/basic";
 
@@ -25,6 +26,7 @@ app.get("/health", (c) => c.json({ status: "ok", regions: regions.regions.length
 app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
 
 app.route("/taskrouter/v1", taskrouter);
+app.route("/api", keys);
 
 /**
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the

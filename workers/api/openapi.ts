@@ -9,7 +9,7 @@ import { API_PREFIX, registry } from "./taskrouter/wire";
 export function openApiDocument(origin: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const ep of registry) {
-    const path = API_PREFIX + ep.path.replace(/:([A-Za-z]+)/g, "{$1}");
+    const path = (ep.prefix ?? API_PREFIX) + ep.path.replace(/:([A-Za-z]+)/g, "{$1}");
     const pathParams = [...ep.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
       name: m[1],
       in: "path",

@@ -7,7 +7,12 @@ import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../api/errors";
 import type { Env } from "../env";
 
-export type AuthVariables = { accountSid: string; requestId: string };
+export type AuthVariables = {
+  accountSid: string;
+  /** Which credential authenticated the request: the account's own, or one of its API keys. */
+  credential: "account" | "api-key";
+  requestId: string;
+};
 
 const encoder = new TextEncoder();
 
@@ -64,7 +69,8 @@ export function basicAuth(): MiddlewareHandler<{ Bindings: Env; Variables: AuthV
       throw unauthorized("Authentication required: HTTP Basic with your account SID and auth token, or an API key SID and secret");
     }
     let valid = false;
-    if (given.user === accountSid) valid = await sameSecret(given.password, authToken);
+    const credential = given.user === accountSid ? "account" : "api-key";
+    if (credential === "account") valid = await sameSecret(given.password, authToken);
     else if (/^SK[0-9a-f]{32}$/.test(given.user))
       valid = (await apiKeys(c.env, accountSid)?.verifyApiKey(given.user, given.password)) ?? false;
     if (!valid) {
@@ -72,6 +78,7 @@ export function basicAuth(): MiddlewareHandler<{ Bindings: Env; Variables: AuthV
       throw unauthorized("Invalid username or password");
     }
     c.set("accountSid", accountSid);
+    c.set("credential", credential);
     await next();
   };
 }

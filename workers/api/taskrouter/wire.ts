@@ -25,6 +25,8 @@ export interface EndpointSpec<S extends Shape> {
   readonly tag: string;
   /** For lists: the key Twilio puts the items under (`activities`). */
   readonly listKey?: string;
+  /** Where `path` is mounted; /taskrouter/v1 unless said otherwise (Switchboard-native routes use /api). */
+  readonly prefix?: string;
 }
 
 export interface Endpoint<S extends Shape> extends EndpointSpec<S> {
