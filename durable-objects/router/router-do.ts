@@ -9,7 +9,9 @@
  * - on the alarm: every timer due at the time the alarm was set for is fired.
  *
  * RPC methods take the caller's account SID (another account's workspace is not found) and return
- * `ApiResult`s: client errors are values, because RPC keeps only an error's message.
+ * `ApiResult`s: client errors are values, because RPC keeps only an error's message. Statistics come
+ * back as figures (one RPC per endpoint family), which the Worker formats; the figures of several
+ * regions' Routers add up.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
@@ -37,14 +39,19 @@ import {
   type ListReservationsInput,
   type ListTasksInput,
   type ListWorkersInput,
+  type QueueFigures,
   type ReservationOwner,
   type ReservationResult,
+  type StatisticsQuery,
   type TaskResult,
+  type TaskScopeFigures,
   type UpdateReservationInput,
   type UpdateTaskInput,
   type UpdateWorkerChannelInput,
   type UpdateWorkerInput,
   type WorkerResult,
+  type WorkersFigures,
+  type WorkersFilter,
 } from "./lifecycle/router";
 import { ROUTER_MIGRATIONS } from "./store/schema";
 import type { RouterMessage } from "./lifecycle/op";
@@ -64,14 +71,19 @@ export type {
   ListReservationsInput,
   ListTasksInput,
   ListWorkersInput,
+  QueueFigures,
   ReservationOwner,
   ReservationResult,
+  StatisticsQuery,
   TaskResult,
+  TaskScopeFigures,
   UpdateReservationInput,
   UpdateTaskInput,
   UpdateWorkerChannelInput,
   UpdateWorkerInput,
   WorkerResult,
+  WorkersFigures,
+  WorkersFilter,
 };
 
 /**
@@ -221,6 +233,40 @@ export class RouterDO extends DurableObject<Env> {
 
   getEvent(accountSid: string, sid: string): ApiResult<EventRecordRpc> {
     return this.router.getEvent(accountSid, sid, Date.now()) as ApiResult<EventRecordRpc>;
+  }
+
+  // ── statistics ──────────────────────────────────────────────────────────────────────────────────
+
+  workspaceStatistics(accountSid: string, query: StatisticsQuery): ApiResult<TaskScopeFigures> {
+    return this.router.workspaceStatistics(accountSid, query, Date.now());
+  }
+
+  queueStatistics(accountSid: string, queueSid: string, query: StatisticsQuery): ApiResult<TaskScopeFigures> {
+    return this.router.queueStatistics(accountSid, queueSid, query, Date.now());
+  }
+
+  queueListStatistics(
+    accountSid: string,
+    input: PageRequest & { readonly friendlyName?: string },
+    query: StatisticsQuery,
+  ): ApiResult<Page<QueueFigures>> {
+    return this.router.queueListStatistics(accountSid, input, query, Date.now());
+  }
+
+  bulkQueueStatistics(accountSid: string, queueSids: readonly string[], query: StatisticsQuery): ApiResult<QueueFigures[]> {
+    return this.router.bulkQueueStatistics(accountSid, queueSids, query, Date.now());
+  }
+
+  workflowStatistics(accountSid: string, workflowSid: string, query: StatisticsQuery): ApiResult<TaskScopeFigures> {
+    return this.router.workflowStatistics(accountSid, workflowSid, query, Date.now());
+  }
+
+  workersStatistics(accountSid: string, filter: WorkersFilter, query: StatisticsQuery): ApiResult<WorkersFigures> {
+    return this.router.workersStatistics(accountSid, filter, query, Date.now());
+  }
+
+  workerStatistics(accountSid: string, workerSid: string, query: StatisticsQuery): ApiResult<WorkersFigures> {
+    return this.router.workerStatistics(accountSid, workerSid, query, Date.now());
   }
 
   // ── the alarm ───────────────────────────────────────────────────────────────────────────────────

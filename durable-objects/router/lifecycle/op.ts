@@ -4,6 +4,11 @@
  * records events (stored, and queued for the EVENTS queue in the same transaction) and keeps the rows
  * it changes versioned. Operations run inside one synchronous transaction (see router.ts), so either
  * everything an operation did is stored, or nothing is.
+ *
+ * It also collects the operation's statistics facts, in the order they happened: a saved task whose
+ * status, priority or channel changed yields its fact here, so no transition can forget one; the
+ * lifecycle adds the rest (creation, routing, reservations, Activity stints, deletion). The Router
+ * records them in the same transaction once the operation has succeeded.
  */
 import type { RoutingEngine } from "../engine";
 import { insertEvent } from "../store/event-store";
@@ -12,6 +17,7 @@ import { enqueue } from "../store/outbox-store";
 import { tasks, type TaskRow } from "../store/task-store";
 import { workers, type WorkerRow } from "../store/worker-store";
 import { iso, newSid, type EventRecord } from "../../shared/taskrouter";
+import type { StatisticsFact } from "../statistics";
 import type { ConfigView } from "./config-view";
 import type { EventDraft } from "./events";
 
@@ -42,9 +48,19 @@ export type RouterMessage =
       readonly reservationExpiresAtMs: number;
     };
 
+/** A worker's move between Activities, for the real-time count of workers per Activity (null: none). */
+export interface ActivityMove {
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
 export class Op {
-  /** Events recorded so far, in order (statistics are fed from these after the commit). */
+  /** Events recorded so far, in order (reported to `RouterOptions.onEvents` after the commit). */
   readonly events: EventRecord[] = [];
+  /** Statistics facts so far, in order; recorded in the operation's own transaction. */
+  readonly facts: StatisticsFact[] = [];
+  /** Workers who entered, left or changed Activity. */
+  readonly activityMoves: ActivityMove[] = [];
   /** Set once the engine was changed: if the operation then fails, the engine is rebuilt from storage. */
   routed = false;
 
@@ -98,10 +114,23 @@ export class Op {
     enqueue(this.host, message);
   }
 
-  /** Saves a changed task: `updated_at` is now and the version (ETag) moves on. */
-  saveTask(row: TaskRow): TaskRow {
+  fact(fact: StatisticsFact): void {
+    this.facts.push(fact);
+  }
+
+  /**
+   * Saves a changed task: `updated_at` is now and the version (ETag) moves on. A new status, priority
+   * or channel is a statistics fact at `at` (a timer's due time, otherwise now).
+   */
+  saveTask(row: TaskRow, at = this.now): TaskRow {
+    const before = tasks.get(this.host, row.sid);
     const saved = { ...row, updated_at: this.now, version: row.version + 1 };
     tasks.save(this.host, saved);
+    if (before && before.status !== saved.status) this.fact({ type: "task.status-changed", at, taskSid: saved.sid, status: saved.status });
+    const priority = before && before.priority !== saved.priority ? { priority: saved.priority } : {};
+    const channel = before && before.task_channel_sid !== saved.task_channel_sid ? { channel: saved.task_channel_sid } : {};
+    if ("priority" in priority || "channel" in channel)
+      this.fact({ type: "task.updated", at, taskSid: saved.sid, ...priority, ...channel });
     return saved;
   }
 

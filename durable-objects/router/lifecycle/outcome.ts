@@ -5,10 +5,14 @@
  * rescinded), and the new reservations (with their timeout timer, the worker's idle time, the event and
  * the assignment callback). A waiting task's status follows its open reservations: reserved while it
  * has one, pending otherwise.
+ *
+ * Statistics facts follow the same steps, with one reordering: reservations the outcome ends are
+ * counted before the task's queue moves, so a reservation in the queue the task leaves counts there.
  */
 import type { EngineOutcome } from "../engine";
 import type { ReservationStatus } from "../../shared/taskrouter";
 import { newSid } from "../../shared/taskrouter";
+import { factsFromRouting, type ReservationOutcome, type StatisticsFact } from "../statistics";
 import { pendingFor, pendingOfTask, reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
 import { clearTimer, setTimer } from "../store/timer-store";
@@ -25,12 +29,14 @@ export const DEFAULT_RESERVATION_TIMEOUT_S = 120;
  */
 export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled" | "rescinded" = "canceled"): void {
   const touched = new Set<string>();
+  const routingFacts: StatisticsFact[] = [];
 
   for (const event of outcome.events) {
     let task = tasks.get(op.host, event.taskSid);
     if (!task) continue;
     if (event.type === "task-queue.entered") task = op.saveTask({ ...task, queue_sid: event.queue, queue_entered_at: event.at });
     op.record(routingEvent(op.view, event, task));
+    routingFacts.push(...factsFromRouting(task.sid, [event]));
     touched.add(task.sid);
   }
 
@@ -57,6 +63,7 @@ export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled"
     if (reservation) endReservation(op, reservation, endedAs);
     touched.add(taskSid);
   }
+  for (const fact of routingFacts) op.fact(fact);
 
   for (const decision of outcome.reservations) {
     const task = tasks.get(op.host, decision.taskSid);
@@ -80,6 +87,7 @@ export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled"
     setTimer(op.host, "reservation", reservation.sid, expiresAt);
     markReserved(op.host, worker.sid, task.task_channel_sid, op.now);
     op.record(reservationEvent(op.view, "reservation.created", reservation, reserved, worker, op.now));
+    op.fact({ type: "reservation", outcome: "created", at: op.now, taskSid: task.sid, workerSid: worker.sid });
     if (workflow?.assignment_callback_url) {
       op.send({
         kind: "assignment",
@@ -107,10 +115,24 @@ export function endReservation(op: Op, reservation: ReservationRow, status: Rese
   const task = tasks.get(op.host, reservation.task_sid);
   const type = status === "wrapping" ? "reservation.wrapup" : `reservation.${status}`;
   if (task) op.record(reservationEvent(op.view, type, ended, task, workers.get(op.host, reservation.worker_sid), at));
+  const outcome = STATISTICS_OUTCOME[status];
+  if (outcome) op.fact({ type: "reservation", outcome, at, taskSid: reservation.task_sid, workerSid: reservation.worker_sid });
   // A waiting task whose last open reservation ended is pending again.
   syncWaitingStatus(op, reservation.task_sid);
   return ended;
 }
+
+/** The reservation counters a status moves (wrapping and completed only follow the task). */
+const STATISTICS_OUTCOME: Readonly<Record<ReservationStatus, ReservationOutcome | null>> = {
+  pending: null,
+  accepted: "accepted",
+  rejected: "rejected",
+  timeout: "timeout",
+  canceled: "canceled",
+  rescinded: "rescinded",
+  wrapping: null,
+  completed: null,
+};
 
 /** A waiting task is reserved while it has an open reservation and pending otherwise. */
 export function syncWaitingStatus(op: Op, taskSid: string): TaskRow | undefined {

@@ -8,6 +8,10 @@
  * an eviction at any point loses nothing and never reserves the same capacity twice. A client error is
  * returned as a value (RPC keeps only an error's message) and rolls back whatever the operation had
  * written; if the engine had already changed, it is rebuilt from storage, which is the truth.
+ *
+ * Statistics are fed from the operations themselves, not from their events after the commit: the
+ * facts an operation collected are recorded at the end of its own transaction, so the time buckets
+ * are stored with the change they count, and an eviction can neither lose nor double them.
  */
 import { RoutingEngine } from "../engine";
 import { purgeEvents } from "../store/event-store";
@@ -61,6 +65,21 @@ import {
   type TaskResult,
   type UpdateTaskInput,
 } from "./tasks";
+import {
+  bulkQueueFigures,
+  queueFigures,
+  queueListFigures,
+  workerInstanceFigures,
+  workersFigures,
+  workflowFigures,
+  workspaceFigures,
+  type QueueFigures,
+  type StatisticsQuery,
+  type TaskScopeFigures,
+  type WorkersFigures,
+  type WorkersFilter,
+} from "./statistics-figures";
+import { RouterStatistics } from "./statistics";
 import { fireTimers } from "./timers";
 import { getWorkerChannel, listWorkerChannels, updateWorkerChannel, type UpdateWorkerChannelInput } from "./worker-channels";
 import {
@@ -76,12 +95,18 @@ import {
   type WorkerResult,
 } from "./workers";
 import type { PageRequest, ReservationRecord, TaskRecord, WorkerRecord } from "../../shared/taskrouter";
+import type { StatisticsOptions } from "../statistics";
 
 export interface RouterOptions {
   /** The region this Router serves, put on assignment messages so the consumer can reach it again. */
   readonly regionId?: string;
-  /** Called after each committed operation with the events it recorded (statistics hook in here). */
+  /**
+   * Called after each committed operation with the events it recorded, for observers. (Statistics do
+   * not hook in here: they are recorded inside the operation's transaction.)
+   */
   readonly onEvents?: (events: readonly EventRecord[]) => void;
+  /** Bucket retention for the statistics (tests shorten it). */
+  readonly statistics?: StatisticsOptions;
 }
 
 /** How long an unsent outbox waits before the alarm retries it. */
@@ -101,15 +126,19 @@ const workspaceNotFound = (): ApiResult<never> => fail(404, 20404, "The requeste
 export class Router {
   private view: ConfigView | null = null;
   private engine = new RoutingEngine();
+  private statistics: RouterStatistics;
   private lastEventPurge = 0;
 
   constructor(
     private readonly host: StoreHost,
     private readonly options: RouterOptions = {},
-  ) {}
+  ) {
+    this.statistics = RouterStatistics.empty(host, options.statistics);
+  }
 
   /** Rebuilds everything from storage (on wake, and after an operation failed half-way). */
   load(now: number): void {
+    this.statistics = RouterStatistics.load(this.host, this.options.statistics);
     const snapshot = loadSnapshot(this.host);
     this.view = snapshot ? new ConfigView(snapshot) : null;
     if (!this.view) {
@@ -157,6 +186,8 @@ export class Router {
         applyOutcome(fresh, built.outcome);
         offerEverything(fresh, this.engine, options);
         op.events.push(...fresh.events);
+        op.facts.push(...fresh.facts);
+        op.activityMoves.push(...fresh.activityMoves);
       } else if (before) {
         updateEngine(op, before, options);
       }
@@ -276,6 +307,41 @@ export class Router {
     return this.read(accountSid, now, (op) => getEvent(op, sid));
   }
 
+  // ── statistics ──────────────────────────────────────────────────────────────────────────────────
+
+  workspaceStatistics(accountSid: string, query: StatisticsQuery, now: number): ApiResult<TaskScopeFigures> {
+    return this.read(accountSid, now, (op) => workspaceFigures(op, this.statistics, query));
+  }
+
+  queueStatistics(accountSid: string, queueSid: string, query: StatisticsQuery, now: number): ApiResult<TaskScopeFigures> {
+    return this.read(accountSid, now, (op) => queueFigures(op, this.statistics, queueSid, query));
+  }
+
+  queueListStatistics(
+    accountSid: string,
+    input: PageRequest & { readonly friendlyName?: string },
+    query: StatisticsQuery,
+    now: number,
+  ): ApiResult<Page<QueueFigures>> {
+    return this.readPage(accountSid, input, now, (op, window) => queueListFigures(op, this.statistics, input.friendlyName, query, window));
+  }
+
+  bulkQueueStatistics(accountSid: string, queueSids: readonly string[], query: StatisticsQuery, now: number): ApiResult<QueueFigures[]> {
+    return this.read(accountSid, now, (op) => bulkQueueFigures(op, this.statistics, queueSids, query));
+  }
+
+  workflowStatistics(accountSid: string, workflowSid: string, query: StatisticsQuery, now: number): ApiResult<TaskScopeFigures> {
+    return this.read(accountSid, now, (op) => workflowFigures(op, this.statistics, workflowSid, query));
+  }
+
+  workersStatistics(accountSid: string, filter: WorkersFilter, query: StatisticsQuery, now: number): ApiResult<WorkersFigures> {
+    return this.read(accountSid, now, (op) => workersFigures(op, this.statistics, filter, query));
+  }
+
+  workerStatistics(accountSid: string, workerSid: string, query: StatisticsQuery, now: number): ApiResult<WorkersFigures> {
+    return this.read(accountSid, now, (op) => workerInstanceFigures(op, this.statistics, workerSid, query));
+  }
+
   // ── timers and the outbox ───────────────────────────────────────────────────────────────────────
 
   /** When the alarm should next fire: the earliest timer, or null. */
@@ -335,11 +401,14 @@ export class Router {
 
   private transaction<T>(view: ConfigView, actor: Actor, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {
     const op = new Op(this.host, this.engine, view, now, actor, this.options.regionId);
+    let counted = false;
     let result: ApiResult<T>;
     try {
       result = this.host.transactionSync(() => {
         const value = fn(op);
         if (!value.ok) throw new Rollback(value);
+        counted = true;
+        this.statistics.record(op);
         if (now - this.lastEventPurge > EVENT_PURGE_INTERVAL_MS) {
           purgeEvents(this.host, now);
           this.lastEventPurge = now;
@@ -347,7 +416,8 @@ export class Router {
         return value;
       });
     } catch (error) {
-      if (op.routed) this.load(now);
+      // Storage rolled back: what memory holds (the engine, the live tasks) is rebuilt from it.
+      if (op.routed || counted) this.load(now);
       if (error instanceof Rollback) return error.failure;
       throw error;
     }
@@ -356,6 +426,7 @@ export class Router {
   }
 }
 
+export type { QueueFigures, StatisticsQuery, TaskScopeFigures, WorkersFigures, WorkersFilter };
 export type {
   ApplyConfigOptions,
   AssignmentInstruction,

@@ -75,7 +75,7 @@ export function complete(op: Op, task: TaskRow, reason: string | null): void {
 
 /** Cancels a waiting task (REST, TTL): its open reservations are canceled and their workers freed. */
 export function cancel(op: Op, task: TaskRow, reason: string | null, at = op.now): void {
-  const canceled = op.saveTask({ ...task, status: "canceled", reason });
+  const canceled = op.saveTask({ ...task, status: "canceled", reason }, at);
   leaveRouting(op, task.sid);
   applyOutcome(op, op.route.cancelTask(task.sid, op.now), "canceled");
   setTimer(op.host, "purge", task.sid, op.now + PURGE_AFTER_MS);
@@ -84,11 +84,13 @@ export function cancel(op: Op, task: TaskRow, reason: string | null, at = op.now
 
 /**
  * Removes a task and its reservations for good (DELETE, or the purge of an ended task). A task still
- * holding capacity gives it back first; open reservations are canceled.
+ * holding capacity gives it back first; open reservations are canceled. A waiting task that is
+ * deleted counts as deleted, not canceled: it is marked canceled in storage only so that ending its
+ * reservations leaves its status alone, and that mark is no statistics fact.
  */
 export function remove(op: Op, task: TaskRow, eventType: "task.deleted" | "task.system-deleted"): void {
   if (task.status === "pending" || task.status === "reserved") {
-    op.saveTask({ ...task, status: "canceled" });
+    tasks.save(op.host, { ...task, status: "canceled" });
     applyOutcome(op, op.route.cancelTask(task.sid, op.now), "canceled");
   } else if (task.status === "assigned" || task.status === "wrapping") {
     const reservation = activeOfTask(op.host, task.sid);
@@ -98,6 +100,7 @@ export function remove(op: Op, task: TaskRow, eventType: "task.deleted" | "task.
     }
   }
   op.record(taskEvent(op.view, eventType, task, op.now, `Task ${task.sid} ${eventType === "task.deleted" ? "deleted" : "purged"}`));
+  op.fact({ type: "task.deleted", at: op.now, taskSid: task.sid, by: eventType === "task.deleted" ? "api" : "system" });
   for (const reservation of reservations.where(op.host, "task_sid = ?", task.sid)) {
     clearTimer(op.host, "reservation", reservation.sid);
     reservations.delete(op.host, reservation.sid);

@@ -82,11 +82,29 @@ export function refreshWorker(op: Op, row: WorkerRow): void {
 }
 
 /**
+ * The worker's stint in their current Activity ends now (they move, or are deleted): a statistics fact
+ * counted for everyone, the queues the worker is in (asked before the matcher hears of the change) and
+ * the worker.
+ */
+function endStint(op: Op, row: WorkerRow, nextActivitySid: string | null): void {
+  op.fact({
+    type: "worker.activity-ended",
+    at: op.now,
+    workerSid: row.sid,
+    activitySid: row.activity_sid,
+    since: row.status_changed_at,
+    queueSids: op.engine.matcher.queuesOfWorker(row.sid),
+  });
+  op.activityMoves.push({ from: row.activity_sid, to: nextActivitySid });
+}
+
+/**
  * Moves a worker to another activity and records `worker.activity.update`. The caller tells the
  * matcher (refreshWorker) once every change of the operation is made.
  */
 export function changeActivity(op: Op, row: WorkerRow, activitySid: string): WorkerRow {
   if (activitySid === row.activity_sid) return row;
+  endStint(op, row, activitySid);
   const before = op.view.activity(row.activity_sid);
   const after = op.view.activity(activitySid);
   const becameAvailable = (after?.available ?? false) && !(before?.available ?? false);
@@ -158,6 +176,7 @@ export function createWorker(op: Op, input: CreateWorkerInput): ApiResult<Worker
     });
   }
   op.record(workerEvent(op.view, "worker.created", row, op.now, `Worker ${row.friendly_name} created`));
+  op.activityMoves.push({ from: null, to: row.activity_sid });
   refreshWorker(op, row);
   return ok(result(op, workers.get(op.host, row.sid)!));
 }
@@ -232,6 +251,7 @@ export function deleteWorker(op: Op, sid: string, ifMatch?: string): ApiResult<n
       `Worker ${sid} cannot be deleted while holding ${held} task(s) (reserved, assigned or wrapping); complete or reject them first`,
     );
   }
+  endStint(op, row, null);
   op.route.removeWorker(sid);
   deleteWorkerRows(op.host, sid);
   op.record(workerEvent(op.view, "worker.deleted", row, op.now, `Worker ${row.friendly_name} deleted`));

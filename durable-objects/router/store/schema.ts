@@ -15,8 +15,11 @@
  *   set to the earliest `due_at`.
  * - `sb_outbox`: queue messages written in the same transaction as the change they announce and sent
  *   after it commits, so an eviction between the two delays a message but never loses it.
+ * - `sb_stats_*` (version 2): the statistics module's cumulative time buckets, written in the same
+ *   transaction as the operation they count (see statistics/bucket-store.ts).
  */
 import type { Migration } from "../../shared/migrations";
+import { STATISTICS_SCHEMA } from "../statistics";
 
 export const ROUTER_MIGRATIONS: readonly Migration[] = [
   {
@@ -110,4 +113,5 @@ export const ROUTER_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  { version: 2, ...STATISTICS_SCHEMA },
 ];
