@@ -1,6 +1,376 @@
 /**
- * TaskRouter v1 routes for this resource group. Stub: the routes are being written.
+ * TaskRouter v1 statistics of a workspace, its task queues, workflows and workers: real-time,
+ * cumulative, and both at once (`/Statistics`), plus the queue list and the bulk real-time fetch.
+ *
+ * Each request resolves its window (`Minutes`, or `StartDate`/`EndDate`) and `SplitByWaitTime` once,
+ * here, with this Worker's clock, then asks the workspace's Router DO for figures in one RPC and
+ * formats them with the statistics module's builders, adding Twilio's `url`. The Router keeps the
+ * figures incrementally, so no fetch scans tasks. Bad parameters are a 400 naming the parameter
+ * before any Durable Object is asked.
+ *
+ * Mounted after the TaskQueues and Workers groups, whose `/{Sid}` routes pass any path that is not a
+ * WQ or WK SID (`Statistics`, `RealTimeStatistics`, `CumulativeStatistics`) on to these.
  */
-import { routeGroup } from "./context";
+import type { Context } from "hono";
+import type { QueueFigures, StatisticsQuery, WorkersFigures } from "../../../durable-objects/router/router-do";
+import {
+  DEFAULT_MINUTES,
+  RETENTION_MS,
+  parseSplitByWaitTime,
+  queueCumulativeBody,
+  queueRealtimeBody,
+  statisticsWindow,
+  taskQueueBulkRealTimeStatistics,
+  taskQueueCumulativeStatistics,
+  taskQueueRealTimeStatistics,
+  taskQueueStatistics,
+  workerStatistics,
+  workersCumulativeBody,
+  workersCumulativeStatistics,
+  workersRealTimeStatistics,
+  workersRealtimeBody,
+  workersStatistics,
+  workflowCumulativeBody,
+  workflowCumulativeStatistics,
+  workflowRealTimeStatistics,
+  workflowRealtimeBody,
+  workflowStatistics,
+  workspaceCumulativeBody,
+  workspaceCumulativeStatistics,
+  workspaceRealTimeStatistics,
+  workspaceRealtimeBody,
+  workspaceStatistics,
+  type StatisticsIds,
+} from "../../../durable-objects/router/statistics";
+import { isSid } from "../../../durable-objects/shared/taskrouter";
+import { resourceNotFound } from "../errors";
+import { routeGroup, routerStub } from "./context";
+import { date, int, paging, repeated, sid, str } from "./params";
+import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
+import { workspaceSidParam } from "./workspaces";
 
 export const routes = routeGroup();
+
+const WS = "/Workspaces/:WorkspaceSid";
+const MAX_MINUTES = RETENTION_MS / 60_000;
+
+const channel = { TaskChannel: str({ min: 1, max: 64 }).optional() };
+const window = {
+  Minutes: int(1, MAX_MINUTES).optional(),
+  StartDate: date().optional(),
+  EndDate: date().optional(),
+  ...channel,
+};
+const cumulative = { ...window, SplitByWaitTime: str({ max: 256 }).optional() };
+const windowNote = `the last Minutes (default ${DEFAULT_MINUTES}) or StartDate to EndDate, within 30 days`;
+
+type WindowParams = { Minutes?: number; StartDate?: number; EndDate?: number; TaskChannel?: string; SplitByWaitTime?: string };
+
+/** The Router's query for these parameters, with the window resolved now: once per request. */
+function query(p: WindowParams, now: number, wants: { realtime?: boolean; cumulative?: boolean }): StatisticsQuery {
+  const out: { -readonly [K in keyof StatisticsQuery]: StatisticsQuery[K] } = {};
+  if (p.TaskChannel !== undefined) out.taskChannel = p.TaskChannel;
+  if (wants.realtime) out.realtime = true;
+  if (wants.cumulative) {
+    const resolved = unwrap(statisticsWindow({ minutes: p.Minutes, startDate: p.StartDate, endDate: p.EndDate }, now));
+    out.cumulative = { window: resolved, splitByWaitTime: unwrap(parseSplitByWaitTime(p.SplitByWaitTime)) };
+  }
+  return out;
+}
+
+/** A figure the Router was asked for; its absence is a bug, not a client error. */
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the Router answered without the ${what} figures asked for`);
+  return value;
+}
+
+/** A path SID of the given kind, or a 404 for the path without waking any object. */
+function pathSid(c: Context, name: string, prefix: string): string {
+  const value = c.req.param(name) ?? "";
+  if (!isSid(prefix, value)) throw resourceNotFound(new URL(c.req.url).pathname);
+  return value;
+}
+
+function scope(c: Context) {
+  const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
+  const accountSid: string = c.get("accountSid");
+  const ids: StatisticsIds = { accountSid, workspaceSid };
+  const workspace = apiUrl(c, `Workspaces/${workspaceSid}`);
+  return { accountSid, ids, workspace, router: routerStub(c.env, workspaceSid), now: Date.now() };
+}
+
+// ── workspace ─────────────────────────────────────────────────────────────────────────────────────
+
+const workspaceBoth = endpoint({
+  method: "get",
+  path: `${WS}/Statistics`,
+  tag: "WorkspaceStatistics",
+  summary: `Workspace statistics: real-time, and cumulative over ${windowNote}`,
+  params: cumulative,
+});
+const workspaceRealtime = endpoint({
+  method: "get",
+  path: `${WS}/RealTimeStatistics`,
+  tag: "WorkspaceStatistics",
+  summary: "Workspace real-time statistics",
+  params: channel,
+});
+const workspaceCumulative = endpoint({
+  method: "get",
+  path: `${WS}/CumulativeStatistics`,
+  tag: "WorkspaceStatistics",
+  summary: `Workspace cumulative statistics over ${windowNote}`,
+  params: cumulative,
+});
+
+routes.get(workspaceBoth.path, async (c) => {
+  const p = await workspaceBoth.parse(c);
+  const s = scope(c);
+  const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { realtime: true, cumulative: true })));
+  const body = workspaceStatistics(
+    s.ids,
+    workspaceRealtimeBody(need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now),
+    workspaceCumulativeBody(need(figures.cumulative, "cumulative")),
+  );
+  return c.json({ ...body, url: `${s.workspace}/Statistics` });
+});
+
+routes.get(workspaceRealtime.path, async (c) => {
+  const p = await workspaceRealtime.parse(c);
+  const s = scope(c);
+  const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { realtime: true })));
+  const body = workspaceRealTimeStatistics(s.ids, need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now);
+  return c.json({ ...body, url: `${s.workspace}/RealTimeStatistics` });
+});
+
+routes.get(workspaceCumulative.path, async (c) => {
+  const p = await workspaceCumulative.parse(c);
+  const s = scope(c);
+  const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { cumulative: true })));
+  const body = workspaceCumulativeStatistics(s.ids, need(figures.cumulative, "cumulative"));
+  return c.json({ ...body, url: `${s.workspace}/CumulativeStatistics` });
+});
+
+// ── task queues ───────────────────────────────────────────────────────────────────────────────────
+
+const QUEUE = `${WS}/TaskQueues/:TaskQueueSid`;
+const queueBoth = endpoint({
+  method: "get",
+  path: `${QUEUE}/Statistics`,
+  tag: "TaskQueueStatistics",
+  summary: `A task queue's statistics: real-time, and cumulative over ${windowNote}`,
+  params: cumulative,
+});
+const queueRealtime = endpoint({
+  method: "get",
+  path: `${QUEUE}/RealTimeStatistics`,
+  tag: "TaskQueueStatistics",
+  summary: "A task queue's real-time statistics",
+  params: channel,
+});
+const queueCumulative = endpoint({
+  method: "get",
+  path: `${QUEUE}/CumulativeStatistics`,
+  tag: "TaskQueueStatistics",
+  summary: `A task queue's cumulative statistics over ${windowNote}`,
+  params: cumulative,
+});
+const queueList = endpoint({
+  method: "get",
+  path: `${WS}/TaskQueues/Statistics`,
+  tag: "TaskQueueStatistics",
+  summary: `Statistics of every task queue (or those named FriendlyName), oldest first: real-time, and cumulative over ${windowNote}`,
+  listKey: "task_queues_statistics",
+  params: { ...paging, ...cumulative, FriendlyName: str().optional() },
+});
+const queueBulk = endpoint({
+  method: "post",
+  path: `${WS}/TaskQueues/RealTimeStatistics`,
+  tag: "TaskQueueStatistics",
+  summary: "Real-time statistics of up to 50 task queues at once (QueueSids, repeated or a JSON array)",
+  params: { QueueSids: repeated(sid("WQ")), ...channel },
+});
+
+/** A queue's `{realtime, cumulative}` pair, as `/Statistics` and each list item nest them. */
+function queuePair(figures: QueueFigures, ids: StatisticsIds, now: number) {
+  return taskQueueStatistics(
+    ids,
+    figures.queueSid,
+    queueRealtimeBody(need(figures.realtime, "real-time"), need(figures.workers, "worker"), now),
+    queueCumulativeBody(need(figures.cumulative, "cumulative")),
+  );
+}
+
+routes.get(queueList.path, async (c) => {
+  const p = await queueList.parse(c);
+  const s = scope(c);
+  const page = pageRequest(p);
+  const q = query(p, s.now, { realtime: true, cumulative: true });
+  const result = unwrap(await s.router.queueListStatistics(s.accountSid, { ...page, friendlyName: p.FriendlyName }, q));
+  return c.json(pageBody(c, "task_queues_statistics", result, page, (figures) => queuePair(figures, s.ids, s.now)));
+});
+
+routes.post(queueBulk.path, async (c) => {
+  const p = await queueBulk.parse(c);
+  const s = scope(c);
+  const figures = unwrap(await s.router.bulkQueueStatistics(s.accountSid, p.QueueSids, query(p, s.now, { realtime: true })));
+  const queues = figures.map((f) => ({ queueSid: f.queueSid, figures: need(f.realtime, "real-time"), workers: need(f.workers, "worker") }));
+  return c.json({ ...taskQueueBulkRealTimeStatistics(s.ids, queues, s.now), url: `${s.workspace}/TaskQueues/RealTimeStatistics` });
+});
+
+routes.get(queueBoth.path, async (c) => {
+  const p = await queueBoth.parse(c);
+  const s = scope(c);
+  const queueSid = pathSid(c, "TaskQueueSid", "WQ");
+  const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { realtime: true, cumulative: true })));
+  return c.json({ ...queuePair({ ...figures, queueSid }, s.ids, s.now), url: `${s.workspace}/TaskQueues/${queueSid}/Statistics` });
+});
+
+routes.get(queueRealtime.path, async (c) => {
+  const p = await queueRealtime.parse(c);
+  const s = scope(c);
+  const queueSid = pathSid(c, "TaskQueueSid", "WQ");
+  const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { realtime: true })));
+  const body = taskQueueRealTimeStatistics(s.ids, queueSid, need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now);
+  return c.json({ ...body, url: `${s.workspace}/TaskQueues/${queueSid}/RealTimeStatistics` });
+});
+
+routes.get(queueCumulative.path, async (c) => {
+  const p = await queueCumulative.parse(c);
+  const s = scope(c);
+  const queueSid = pathSid(c, "TaskQueueSid", "WQ");
+  const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { cumulative: true })));
+  const body = taskQueueCumulativeStatistics(s.ids, queueSid, need(figures.cumulative, "cumulative"));
+  return c.json({ ...body, url: `${s.workspace}/TaskQueues/${queueSid}/CumulativeStatistics` });
+});
+
+// ── workflows ─────────────────────────────────────────────────────────────────────────────────────
+
+const WORKFLOW = `${WS}/Workflows/:WorkflowSid`;
+const workflowBoth = endpoint({
+  method: "get",
+  path: `${WORKFLOW}/Statistics`,
+  tag: "WorkflowStatistics",
+  summary: `A workflow's statistics: real-time, and cumulative over ${windowNote}`,
+  params: cumulative,
+});
+const workflowRealtime = endpoint({
+  method: "get",
+  path: `${WORKFLOW}/RealTimeStatistics`,
+  tag: "WorkflowStatistics",
+  summary: "A workflow's real-time statistics",
+  params: channel,
+});
+const workflowCumulative = endpoint({
+  method: "get",
+  path: `${WORKFLOW}/CumulativeStatistics`,
+  tag: "WorkflowStatistics",
+  summary: `A workflow's cumulative statistics over ${windowNote}`,
+  params: cumulative,
+});
+
+routes.get(workflowBoth.path, async (c) => {
+  const p = await workflowBoth.parse(c);
+  const s = scope(c);
+  const workflowSid = pathSid(c, "WorkflowSid", "WW");
+  const figures = unwrap(
+    await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { realtime: true, cumulative: true })),
+  );
+  const body = workflowStatistics(
+    s.ids,
+    workflowSid,
+    workflowRealtimeBody(need(figures.realtime, "real-time"), s.now),
+    workflowCumulativeBody(need(figures.cumulative, "cumulative")),
+  );
+  return c.json({ ...body, url: `${s.workspace}/Workflows/${workflowSid}/Statistics` });
+});
+
+routes.get(workflowRealtime.path, async (c) => {
+  const p = await workflowRealtime.parse(c);
+  const s = scope(c);
+  const workflowSid = pathSid(c, "WorkflowSid", "WW");
+  const figures = unwrap(await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { realtime: true })));
+  const body = workflowRealTimeStatistics(s.ids, workflowSid, need(figures.realtime, "real-time"), s.now);
+  return c.json({ ...body, url: `${s.workspace}/Workflows/${workflowSid}/RealTimeStatistics` });
+});
+
+routes.get(workflowCumulative.path, async (c) => {
+  const p = await workflowCumulative.parse(c);
+  const s = scope(c);
+  const workflowSid = pathSid(c, "WorkflowSid", "WW");
+  const figures = unwrap(await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { cumulative: true })));
+  const body = workflowCumulativeStatistics(s.ids, workflowSid, need(figures.cumulative, "cumulative"));
+  return c.json({ ...body, url: `${s.workspace}/Workflows/${workflowSid}/CumulativeStatistics` });
+});
+
+// ── workers ───────────────────────────────────────────────────────────────────────────────────────
+
+const WORKERS = `${WS}/Workers`;
+const workersBoth = endpoint({
+  method: "get",
+  path: `${WORKERS}/Statistics`,
+  tag: "WorkerStatistics",
+  summary: `Workers' statistics (everyone, a queue's members, or one by FriendlyName): real-time, and cumulative over ${windowNote}`,
+  params: { ...window, TaskQueueSid: sid("WQ").optional(), TaskQueueName: str().optional(), FriendlyName: str().optional() },
+});
+const workersRealtime = endpoint({
+  method: "get",
+  path: `${WORKERS}/RealTimeStatistics`,
+  tag: "WorkerStatistics",
+  summary: "Workers' real-time statistics: how many are in each Activity",
+  params: channel,
+});
+const workersCumulative = endpoint({
+  method: "get",
+  path: `${WORKERS}/CumulativeStatistics`,
+  tag: "WorkerStatistics",
+  summary: `Workers' cumulative statistics over ${windowNote}: reservations and time in each Activity`,
+  params: window,
+});
+const workerOne = endpoint({
+  method: "get",
+  path: `${WORKERS}/:WorkerSid/Statistics`,
+  tag: "WorkerStatistics",
+  summary: `A worker's cumulative statistics over ${windowNote}`,
+  params: window,
+});
+
+const workersCumulativeOf = (figures: WorkersFigures) => workersCumulativeBody(need(figures.cumulative, "cumulative"), figures.activities);
+
+routes.get(workersBoth.path, async (c) => {
+  const p = await workersBoth.parse(c);
+  const s = scope(c);
+  const filter = { taskQueueSid: p.TaskQueueSid, taskQueueName: p.TaskQueueName, friendlyName: p.FriendlyName };
+  const figures = unwrap(await s.router.workersStatistics(s.accountSid, filter, query(p, s.now, { realtime: true, cumulative: true })));
+  const body = workersStatistics(s.ids, workersRealtimeBody(need(figures.realtime, "real-time")), workersCumulativeOf(figures));
+  return c.json({ ...body, url: `${s.workspace}/Workers/Statistics` });
+});
+
+routes.get(workersRealtime.path, async (c) => {
+  const p = await workersRealtime.parse(c);
+  const s = scope(c);
+  const figures = unwrap(await s.router.workersStatistics(s.accountSid, {}, query(p, s.now, { realtime: true })));
+  return c.json({
+    ...workersRealTimeStatistics(s.ids, need(figures.realtime, "real-time")),
+    url: `${s.workspace}/Workers/RealTimeStatistics`,
+  });
+});
+
+routes.get(workersCumulative.path, async (c) => {
+  const p = await workersCumulative.parse(c);
+  const s = scope(c);
+  const figures = unwrap(await s.router.workersStatistics(s.accountSid, {}, query(p, s.now, { cumulative: true })));
+  const body = workersCumulativeStatistics(s.ids, need(figures.cumulative, "cumulative"), figures.activities);
+  return c.json({ ...body, url: `${s.workspace}/Workers/CumulativeStatistics` });
+});
+
+routes.get(workerOne.path, async (c) => {
+  const p = await workerOne.parse(c);
+  const s = scope(c);
+  const workerSid = pathSid(c, "WorkerSid", "WK");
+  const figures = unwrap(await s.router.workerStatistics(s.accountSid, workerSid, query(p, s.now, { cumulative: true })));
+  return c.json({
+    ...workerStatistics(s.ids, workerSid, workersCumulativeOf(figures)),
+    url: `${s.workspace}/Workers/${workerSid}/Statistics`,
+  });
+});
