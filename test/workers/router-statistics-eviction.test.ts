@@ -189,6 +189,13 @@ describe("after a day evicted at every step", () => {
     expect(final.each).toEqual([true, false]);
   });
 
+  it("a refused operation counts nothing", async () => {
+    clock(1030);
+    expect((await stub().createTask(ACCOUNT, { attributes: '{"type":"support"}', taskChannel: "fax" })).ok).toBe(false);
+    expect((await stub().updateWorker(ACCOUNT, workerSids[0]!, { activitySid: "WA" + "9".repeat(32) })).ok).toBe(false);
+    expect(await everything()).toEqual(final);
+  });
+
   it("real time: no task left (A purged, B deleted), Ann Available", () => {
     expect(final.workspace.realtime).toMatchObject({ totalTasks: 0, longestWaiting: null });
     expect(final.workspace.workers!.activities.map((a) => [a.friendlyName, a.workers])).toEqual([

@@ -68,14 +68,12 @@ type WindowParams = { Minutes?: number; StartDate?: number; EndDate?: number; Ta
 
 /** The Router's query for these parameters, with the window resolved now: once per request. */
 function query(p: WindowParams, now: number, wants: { realtime?: boolean; cumulative?: boolean }): StatisticsQuery {
-  const out: { -readonly [K in keyof StatisticsQuery]: StatisticsQuery[K] } = {};
-  if (p.TaskChannel !== undefined) out.taskChannel = p.TaskChannel;
-  if (wants.realtime) out.realtime = true;
-  if (wants.cumulative) {
-    const resolved = unwrap(statisticsWindow({ minutes: p.Minutes, startDate: p.StartDate, endDate: p.EndDate }, now));
-    out.cumulative = { window: resolved, splitByWaitTime: unwrap(parseSplitByWaitTime(p.SplitByWaitTime)) };
-  }
-  return out;
+  const window = () => unwrap(statisticsWindow({ minutes: p.Minutes, startDate: p.StartDate, endDate: p.EndDate }, now));
+  return {
+    ...(p.TaskChannel !== undefined ? { taskChannel: p.TaskChannel } : {}),
+    ...(wants.realtime ? { realtime: true } : {}),
+    ...(wants.cumulative ? { cumulative: { window: window(), splitByWaitTime: unwrap(parseSplitByWaitTime(p.SplitByWaitTime)) } } : {}),
+  };
 }
 
 /** A figure the Router was asked for; its absence is a bug, not a client error. */
