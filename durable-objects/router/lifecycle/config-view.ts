@@ -4,6 +4,7 @@
  * configurations). Parsing cannot fail for a snapshot the Workspace DO accepted; if it does anyway, the
  * queue or workflow is left out of routing (and reported once on the console) rather than crashing.
  */
+import { eventsFilterAllows } from "../../../workers/callbacks/policy";
 import type { MatcherOptions } from "../matcher/types";
 import { parseTaskQueueConfig, type TaskQueueConfig } from "../queues/task-queue";
 import { formatProblems, parseWorkflowConfiguration, type WorkflowConfiguration } from "../workflow";
@@ -42,6 +43,11 @@ export class ConfigView {
 
   get workspaceSid(): string {
     return this.workspace.sid;
+  }
+
+  /** Whether an event of this type goes to the workspace's EventCallbackUrl (set, and allowed by EventsFilter). */
+  wantsEventCallback(eventType: string): boolean {
+    return Boolean(this.workspace.event_callback_url) && eventsFilterAllows(this.workspace.events_filter, eventType);
   }
 
   activity(sid: string): ActivityRecord | undefined {

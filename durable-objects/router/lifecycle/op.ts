@@ -105,7 +105,9 @@ export class Op {
       source_ip_address: "",
     };
     insertEvent(this.host, record, draft.subjects);
-    this.send({ kind: "event", workspaceSid: this.view.workspaceSid, event: record });
+    // Only what the workspace's callback will receive goes on the queue: the rest would be dropped
+    // by the consumer anyway, after costing a queue round trip per event on the routing hot path.
+    if (this.view.wantsEventCallback(record.event_type)) this.send({ kind: "event", workspaceSid: this.view.workspaceSid, event: record });
     this.events.push(record);
     return record;
   }

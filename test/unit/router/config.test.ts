@@ -106,3 +106,29 @@ describe("configuration pushes", () => {
     ]);
   });
 });
+
+describe("what goes on the events queue", () => {
+  const kinds = (router: Router) => router.unsent(1000).map((m) => JSON.parse(m.body) as { kind: string; event?: EventRecord });
+  const withCallback = (version: number, url: string | null, filter: string | null): WorkspaceConfigSnapshot => {
+    const s = snapshot(version);
+    return { ...s, workspace: { ...s.workspace, event_callback_url: url, events_filter: filter } };
+  };
+
+  it.each([
+    // No EventCallbackUrl: events are stored (the Events API lists them) but nothing is queued.
+    ["no callback URL", null, null, []],
+    // A URL and no filter: every event of the operation is queued.
+    ["a callback URL", "https://example.test/events", null, ["task.created", "task-queue.entered"]],
+    // A filter keeps only the listed types.
+    ["a filter", "https://example.test/events", "task.created", ["task.created"]],
+  ])("with %s", (_name, url, filter, expected) => {
+    const { router } = setup(withCallback(1, url, filter));
+    router.sent(router.unsent(1000).map((m) => m.id));
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0));
+    const queued = kinds(router).flatMap((m) => (m.kind === "event" ? [m.event!.event_type] : []));
+    for (const type of expected) expect(queued).toContain(type);
+    if (expected.length === 0) expect(queued).toEqual([]);
+    if (filter) expect(queued.every((t) => t === filter)).toBe(true);
+    expect(value(router.listEvents(ACCOUNT, { ...page }, T0)).items.length).toBeGreaterThan(0);
+  });
+});
