@@ -15,7 +15,7 @@
  */
 import { RoutingEngine } from "../engine";
 import { purgeEvents } from "../store/event-store";
-import type { StoreHost } from "../store/host";
+import { withRowCache, type StoreHost } from "../store/host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { outboxSize, peek, remove as removeSent } from "../store/outbox-store";
 import { pageWindow, type PageWindow } from "../store/paging";
@@ -400,7 +400,7 @@ export class Router {
   }
 
   private transaction<T>(view: ConfigView, actor: Actor, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {
-    const op = new Op(this.host, this.engine, view, now, actor, this.options.regionId);
+    const op = new Op(withRowCache(this.host), this.engine, view, now, actor, this.options.regionId);
     let counted = false;
     let result: ApiResult<T>;
     try {

@@ -6,7 +6,19 @@
  */
 import type { MigrationHost, SqlValue } from "../../shared/migrations";
 
-export type StoreHost = MigrationHost;
+export type StoreHost = MigrationHost & {
+  /** Rows read or written by key during one operation (see {@link withRowCache}). */
+  readonly rowCache?: Map<string, Record<string, SqlValue> | null>;
+};
+
+/**
+ * The same storage for one operation, remembering rows by key: an operation that reads the same task
+ * several times (routing, reservations, statistics) queries it once. Writes go to SQL as always and
+ * update the cache; a new operation starts with an empty cache, so a rollback leaves nothing behind.
+ */
+export function withRowCache(host: StoreHost): StoreHost {
+  return { sql: host.sql, transactionSync: (fn) => host.transactionSync(fn), rowCache: new Map() };
+}
 export type { SqlValue };
 
 /** Every row a query returns, typed by the caller (columns are as the schema declares them). */

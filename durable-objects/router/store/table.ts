@@ -24,9 +24,22 @@ export function table<R extends Row>(name: string, columns: readonly (keyof R & 
   return {
     name,
     select,
-    save: (host, row) => run(host, save, ...columns.map((column) => row[column] ?? null)),
-    get: (host, value) => first<R>(host, `${select} WHERE ${key} = ?`, value),
+    save: (host, row) => {
+      run(host, save, ...columns.map((column) => row[column] ?? null));
+      host.rowCache?.set(`${name}:${row[key]}`, { ...row });
+    },
+    get: (host, value) => {
+      const cacheKey = `${name}:${value}`;
+      const cached = host.rowCache?.get(cacheKey);
+      if (cached !== undefined) return cached === null ? undefined : ({ ...cached } as R);
+      const found = first<R>(host, `${select} WHERE ${key} = ?`, value);
+      host.rowCache?.set(cacheKey, found ? { ...found } : null);
+      return found;
+    },
     where: (host, clause, ...bindings) => rows<R>(host, `${select} WHERE ${clause}`, ...bindings),
-    delete: (host, value) => run(host, `DELETE FROM ${name} WHERE ${key} = ?`, value),
+    delete: (host, value) => {
+      run(host, `DELETE FROM ${name} WHERE ${key} = ?`, value);
+      host.rowCache?.set(`${name}:${value}`, null);
+    },
   };
 }
