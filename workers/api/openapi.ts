@@ -25,7 +25,7 @@ export function openApiDocument(origin: string) {
       tags: [ep.tag],
       security: [{ basic: [] }],
       responses: {
-        [ep.method === "post" && !/:[A-Za-z]*Sid$/.test(ep.path) ? "201" : ep.method === "delete" ? "204" : "200"]: {
+        [String(ep.status ?? (ep.method === "post" && !/:[A-Za-z]*Sid$/.test(ep.path) ? 201 : ep.method === "delete" ? 204 : 200))]: {
           description: "Success",
         },
         "400": {

@@ -187,6 +187,7 @@ const queueBulk = endpoint({
   tag: "TaskQueueStatistics",
   summary: "Real-time statistics of up to 50 task queues at once (QueueSids, repeated or a JSON array)",
   params: { QueueSids: repeated(sid("WQ")), ...channel },
+  status: 200,
 });
 
 /** A queue's `{realtime, cumulative}` pair, as `/Statistics` and each list item nest them. */

@@ -25,6 +25,8 @@ export interface EndpointSpec<S extends Shape> {
   readonly tag: string;
   /** For lists: the key Twilio puts the items under (`activities`). */
   readonly listKey?: string;
+  /** The success status, when the usual one does not fit (201 for a POST that creates, 204 for DELETE, 200 otherwise). */
+  readonly status?: 200 | 201 | 204;
   /** Where `path` is mounted; /taskrouter/v1 unless said otherwise (Switchboard-native routes use /api). */
   readonly prefix?: string;
 }
