@@ -6,15 +6,17 @@
  *    account SID and auth token, and prints them.
  * 2. Applies pending D1 migrations to the local database (`wrangler dev` does not).
  * 3. Runs `wrangler dev` on http://127.0.0.1:8787 until stopped, and exits with its status.
+ * 4. On first run, once it answers, seeds a demo workspace (scripts/seed-demo.mjs) and prints it.
  * All state (Durable Objects, D1, R2, Queues) lives in .wrangler/state and survives restarts.
  * Extra arguments go to `wrangler dev` (`npm start -- --port 9000` moves it to another port).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedDemo } from "./seed-demo.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -83,5 +85,44 @@ if (migrated !== 0) {
   process.exit(migrated);
 }
 
+/** The credentials wrangler dev will use: `--var NAME:value` overrides .dev.vars. */
+function credential(/** @type {string} */ name) {
+  const fromArgs = extraArgs.flatMap((a, i) =>
+    extraArgs[i - 1] === "--var" && a.startsWith(`${name}:`) ? [a.slice(name.length + 1)] : [],
+  );
+  return fromArgs[0] ?? new RegExp(`^${name}=(.*)$`, "m").exec(text)?.[1];
+}
+
+const demoMarker = join(root, ".wrangler", "state", "switchboard-demo.json");
+
+/** Seeds the demo workspace once per local state, after the server answers. */
+async function seedOnce() {
+  if (existsSync(demoMarker)) {
+    const { workspaceSid } = JSON.parse(readFileSync(demoMarker, "utf8"));
+    console.log(`\nDemo workspace: ${workspaceSid}`);
+    return;
+  }
+  const base = `http://${HOST === "0.0.0.0" ? "127.0.0.1" : HOST}:${PORT}`;
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  try {
+    const demo = await seedDemo(base, credential("ACCOUNT_SID") ?? "", credential("AUTH_TOKEN") ?? "");
+    mkdirSync(dirname(demoMarker), { recursive: true });
+    writeFileSync(demoMarker, JSON.stringify(demo, null, 2));
+    console.log(`\nSeeded a demo workspace: ${demo.workspaceSid} (queues Support and Sales, agents Ada, Ben and Cleo, all Available).`);
+    console.log(`Try: curl -u "$ACCOUNT_SID:$AUTH_TOKEN" ${base}/taskrouter/v1/Workspaces/${demo.workspaceSid}/Workers`);
+  } catch (error) {
+    console.error(`Could not seed the demo workspace: ${error instanceof Error ? error.message : error}`);
+  }
+}
+
 console.log(`\nStarting Switchboard on http://${HOST}:${PORT} (health: http://${HOST}:${PORT}/health)\n`);
-process.exit(await wrangler(["dev", ...defaults, ...extraArgs]));
+const running = wrangler(["dev", ...defaults, ...extraArgs]);
+void seedOnce();
+process.exit(await running);
