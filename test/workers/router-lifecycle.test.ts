@@ -117,6 +117,9 @@ describe("timers fire from the alarm", () => {
   it("times a reservation out: the worker moves to the timeout activity and the task goes to the next worker", async () => {
     const { stub } = await configured();
     const ann = value(await stub().createWorker(ACCOUNT, { friendlyName: "Ann", activitySid: AVAILABLE, attributes: support }));
+    // Ann must have been idle longer than Bob: workers idle since the same millisecond tie on their
+    // (random) SIDs, so let the clock move on between the two.
+    await new Promise((r) => setTimeout(r, 5));
     const bob = value(await stub().createWorker(ACCOUNT, { friendlyName: "Bob", activitySid: AVAILABLE, attributes: support }));
     const task = value(await stub().createTask(ACCOUNT, { attributes: '{"type":"support"}' })).task;
     await evictDurableObject(stub());
