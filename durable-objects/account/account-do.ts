@@ -5,7 +5,9 @@
  *
  * The directory is a copy: each WorkspaceDO is the record of its own workspace and keeps its entry
  * here current (`putWorkspace` / `removeWorkspace`), retrying until it succeeds. API key secrets are
- * returned once, at creation; only their SHA-256 is stored (see api-keys.ts).
+ * returned once, at creation; what is stored is their SHA-256, for HTTP Basic, and a copy sealed under
+ * a key derived from the auth token, so the signature of an AccessToken made with the key can be checked
+ * here without the secret ever leaving this object (see api-keys.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
@@ -23,7 +25,7 @@ import {
   type WorkspaceRecord,
 } from "../shared/taskrouter";
 import { paginate } from "../workspace/paging";
-import { hashSecret, newSecret, secretMatches } from "./api-keys";
+import { fromBase64Url, hashSecret, hmacMatches, newSecret, openSecret, sealSecret, secretMatches } from "./api-keys";
 
 /** Append-only: never edit or renumber a shipped migration. */
 const MIGRATIONS: readonly Migration[] = [
@@ -44,6 +46,12 @@ CREATE TABLE api_keys (
   date_created  INTEGER NOT NULL,
   date_updated  INTEGER NOT NULL
 );`,
+  },
+  {
+    version: 2,
+    // NULL for keys created before it (or without an auth token): they cannot sign AccessTokens.
+    name: "sealed API key secrets, to check AccessTokens signed with a key",
+    sql: `ALTER TABLE api_keys ADD COLUMN secret_sealed BLOB;`,
   },
 ];
 
@@ -132,14 +140,16 @@ export class AccountDO extends DurableObject<Env> {
       return invalid("FriendlyName", `must be at most ${MAX_API_KEY_NAME_LENGTH} characters, got ${friendlyName.length}`);
     }
     const secret = newSecret();
-    const hash = await hashSecret(secret);
     const now = Date.now();
     const row: KeyRow = { sid: newSid("SK"), friendly_name: friendlyName, date_created: now, date_updated: now };
+    const hash = await hashSecret(secret);
+    const sealed = this.env.AUTH_TOKEN ? await sealSecret(secret, this.env.AUTH_TOKEN, row.sid) : null;
     this.ctx.storage.sql.exec(
-      "INSERT INTO api_keys (sid, friendly_name, secret_sha256, date_created, date_updated) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO api_keys (sid, friendly_name, secret_sha256, secret_sealed, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?)",
       row.sid,
       row.friendly_name,
       hash,
+      sealed,
       row.date_created,
       row.date_updated,
     );
@@ -152,6 +162,27 @@ export class AccountDO extends DurableObject<Env> {
       .exec<{ secret_sha256: ArrayBuffer }>("SELECT secret_sha256 FROM api_keys WHERE sid = ?", sid)
       .toArray();
     return secretMatches(secret, row?.secret_sha256);
+  }
+
+  /**
+   * Whether `signature` (base64url) is the HMAC-SHA256 of `signingInput` under key `sid`'s secret: how
+   * a Twilio AccessToken signed with the key is checked. False for an unknown key, a key created before
+   * secrets were sealed, or a seal made under a previous auth token.
+   */
+  async verifyApiKeySignature(sid: string, signingInput: string, signature: string): Promise<boolean> {
+    const [row] = this.ctx.storage.sql
+      .exec<{ secret_sealed: ArrayBuffer | null }>("SELECT secret_sealed FROM api_keys WHERE sid = ?", sid)
+      .toArray();
+    const authToken = this.env.AUTH_TOKEN;
+    const signatureBytes = fromBase64Url(signature);
+    if (!row?.secret_sealed || !authToken || !signatureBytes) return false;
+    const secret = await openSecret(row.secret_sealed, authToken, sid);
+    return secret !== null && hmacMatches(secret, signingInput, signatureBytes);
+  }
+
+  /** Whether key `sid` exists: the tokens a key asked for die with it. */
+  hasApiKey(sid: string): boolean {
+    return this.ctx.storage.sql.exec("SELECT 1 FROM api_keys WHERE sid = ?", sid).toArray().length > 0;
   }
 
   listApiKeys(page: PageRequest): ApiResult<Page<ApiKeyRecord>> {
