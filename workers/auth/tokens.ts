@@ -1,0 +1,57 @@
+/**
+ * Tokens for live connections, bound to this deployment: the account's credentials and its AccountDO
+ * (which holds the API keys) make the {@link TokenAuthority} that realtime-token.ts mints and checks
+ * with. The agent WebSocket calls {@link verifyRealtimeToken}; `POST /api/tokens` mints through
+ * {@link mintRealtimeToken}. No token, secret or signature is ever logged here.
+ */
+import type { Env } from "../env";
+import { inspectToken, mintToken, type MintedToken, type TokenAuthority, type TokenGrant, type TokenInspection } from "./realtime-token";
+import type { TokenCheck } from "./token-claims";
+
+export { allows, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck } from "./token-claims";
+
+/** The account's credentials and API keys, or null when the deployment has no account configured. */
+function authority(env: Pick<Env, "ACCOUNT_SID" | "AUTH_TOKEN" | "ACCOUNT">): TokenAuthority | null {
+  const { ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken } = env;
+  if (!accountSid || !authToken) return null;
+  const account = () => env.ACCOUNT.getByName(accountSid);
+  return {
+    accountSid,
+    authToken,
+    verifyApiKeySignature: (keySid, signingInput, signature) => account().verifyApiKeySignature(keySid, signingInput, signature),
+    apiKeyExists: async (keySid) => account().hasApiKey(keySid),
+  };
+}
+
+const NO_ACCOUNT = "This deployment has no account credentials (set ACCOUNT_SID and AUTH_TOKEN)";
+
+/**
+ * Checks a token a live connection presents — a Switchboard token or a Twilio AccessToken with a
+ * TaskRouter grant — and says who it stands for, or which close code to answer (4401: bad, expired,
+ * forged or revoked; 4403: genuine but not for this account or without a usable grant). It does not
+ * check that the workspace or worker exist: the Router's calls, scoped by `identity.accountSid`, do.
+ * @example
+ * const check = await verifyRealtimeToken(env, token);
+ * if (!check.ok) return socket.close(check.code, check.reason);
+ */
+export async function verifyRealtimeToken(env: Env, token: string, now = Date.now()): Promise<TokenCheck> {
+  const check = await inspectRealtimeToken(env, token, now);
+  return check.ok ? { ok: true, identity: check.identity } : check;
+}
+
+/** {@link verifyRealtimeToken} with what a refresh needs besides the identity (kind, issuer, times). */
+export async function inspectRealtimeToken(env: Env, token: string, now = Date.now()): Promise<TokenInspection> {
+  const keys = authority(env);
+  return keys ? inspectToken(token, keys, now) : { ok: false, code: 4401, reason: NO_ACCOUNT };
+}
+
+/**
+ * Mints a Switchboard token for this deployment's account. The caller has checked that the workspace
+ * and the worker exist.
+ * @example await mintRealtimeToken(env, { issuer: accountSid, accountSid, workspaceSid, role: "supervisor", ttl: 3600 })
+ */
+export async function mintRealtimeToken(env: Env, grant: TokenGrant, now = Date.now()): Promise<MintedToken> {
+  const keys = authority(env);
+  if (!keys) throw new Error(NO_ACCOUNT);
+  return mintToken(keys, grant, now);
+}
