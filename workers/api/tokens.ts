@@ -38,6 +38,7 @@ const refresh = endpoint({
   prefix: "/api",
   tag,
   status: 200,
+  auth: "bearer",
   summary: "Exchange a valid token (Authorization: Bearer) for a new one with the same claims, within 24 hours of the first",
   params: {},
 });

@@ -27,6 +27,8 @@ export interface EndpointSpec<S extends Shape> {
   readonly listKey?: string;
   /** The success status, when the usual one does not fit (201 for a POST that creates, 204 for DELETE, 200 otherwise). */
   readonly status?: 200 | 201 | 204;
+  /** How callers authenticate; Basic (account or API key) unless said otherwise. */
+  readonly auth?: "basic" | "bearer";
   /** Where `path` is mounted; /taskrouter/v1 unless said otherwise (Switchboard-native routes use /api). */
   readonly prefix?: string;
 }
@@ -76,7 +78,7 @@ function invalidParameter(error: z.ZodError, input: Record<string, unknown>): Ap
   const name = String(issue.path[0] ?? "");
   const given = input[name];
   const shown = given === undefined ? "" : ` (got ${JSON.stringify(given).slice(0, 80)})`;
-  if (issue.code === "invalid_type" && given === undefined) return new ApiError(400, 20001, `Missing required parameter ${name}`);
+  if (given === undefined) return new ApiError(400, 20001, `Missing required parameter ${name}`);
   const message =
     issue.code === "invalid_type" ? `must be ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}` : issue.message;
   return new ApiError(400, 20001, `Invalid parameter ${name}: ${message}${shown}`);
