@@ -17,9 +17,14 @@
  *   after it commits, so an eviction between the two delays a message but never loses it.
  * - `sb_stats_*` (version 2): the statistics module's cumulative time buckets, written in the same
  *   transaction as the operation they count (see statistics/bucket-store.ts).
+ * - version 3, the agents' live channel (see frame-store.ts, presence-store.ts): `sb_frames` and
+ *   `sb_frame_heads` (frames pushed to each worker, numbered per worker, kept for replay after a
+ *   reconnect), `sb_presence` (connected workers and since when their last connection is gone) and
+ *   `sb_realtime_settings` (the presence grace period).
  */
 import type { Migration } from "../../shared/migrations";
 import { STATISTICS_SCHEMA } from "../statistics";
+import { REALTIME_SCHEMA } from "./frame-store";
 
 export const ROUTER_MIGRATIONS: readonly Migration[] = [
   {
@@ -114,4 +119,5 @@ export const ROUTER_MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 2, ...STATISTICS_SCHEMA },
+  { version: 3, ...REALTIME_SCHEMA },
 ];

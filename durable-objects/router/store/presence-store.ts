@@ -1,0 +1,64 @@
+/**
+ * Presence of the workers who use the live channel: one row per worker who connected and has not been
+ * taken offline since, with the time their last connection went away (null while one is open), the
+ * grace period before a worker who is gone moves offline (a Router setting until the workspace
+ * carries one), and the one timer that wakes the Router to check (kind "presence" in `sb_timers`, so
+ * the object's single alarm covers it; the Router DO handles it before the Router fires its own).
+ */
+import { first, rows, run, type StoreHost } from "./host";
+
+export interface PresenceRow {
+  readonly worker_sid: string;
+  readonly account_sid: string;
+  /** Epoch ms since which the worker has had no open connection; null while they have one. */
+  readonly gone_since: number | null;
+}
+
+/** How long a worker may be without a connection before they are taken offline, by default. */
+export const DEFAULT_PRESENCE_GRACE_MS = 60_000;
+
+const PRESENCE_TIMER = "presence";
+
+export function presenceRows(host: StoreHost): PresenceRow[] {
+  return rows<PresenceRow>(host, "SELECT worker_sid, account_sid, gone_since FROM sb_presence ORDER BY worker_sid");
+}
+
+/** The worker has an open connection. */
+export function markPresent(host: StoreHost, workerSid: string, accountSid: string): void {
+  run(host, "INSERT OR REPLACE INTO sb_presence (worker_sid, account_sid, gone_since) VALUES (?, ?, NULL)", workerSid, accountSid);
+}
+
+/** The worker's last connection went away at `at` (a worker not tracked, or already gone, is left alone). */
+export function markGone(host: StoreHost, workerSid: string, at: number): void {
+  run(host, "UPDATE sb_presence SET gone_since = ? WHERE worker_sid = ? AND gone_since IS NULL", at, workerSid);
+}
+
+/** Stops watching a worker (taken offline, or deleted) until they connect again. */
+export function forgetPresence(host: StoreHost, workerSid: string): void {
+  run(host, "DELETE FROM sb_presence WHERE worker_sid = ?", workerSid);
+}
+
+export function presenceGraceMs(host: StoreHost): number {
+  const row = first<{ presence_grace_ms: number }>(host, "SELECT presence_grace_ms FROM sb_realtime_settings WHERE id = 1");
+  return row ? Number(row.presence_grace_ms) : DEFAULT_PRESENCE_GRACE_MS;
+}
+
+export function setPresenceGraceMs(host: StoreHost, ms: number): void {
+  run(host, "INSERT OR REPLACE INTO sb_realtime_settings (id, presence_grace_ms) VALUES (1, ?)", ms);
+}
+
+/** When presence is next checked, or null. */
+export function presenceCheckAt(host: StoreHost): number | null {
+  const row = first<{ due_at: number }>(host, "SELECT due_at FROM sb_timers WHERE kind = ? AND sid = ?", PRESENCE_TIMER, PRESENCE_TIMER);
+  return row ? Number(row.due_at) : null;
+}
+
+/** Sets (or, with null, clears) the time presence is next checked. */
+export function setPresenceCheck(host: StoreHost, at: number | null): void {
+  if (at === null) run(host, "DELETE FROM sb_timers WHERE kind = ? AND sid = ?", PRESENCE_TIMER, PRESENCE_TIMER);
+  else run(host, "INSERT OR REPLACE INTO sb_timers (kind, sid, due_at) VALUES (?, ?, ?)", PRESENCE_TIMER, PRESENCE_TIMER, at);
+}
+
+export function presenceOf(host: StoreHost, workerSid: string): PresenceRow | undefined {
+  return first<PresenceRow>(host, "SELECT worker_sid, account_sid, gone_since FROM sb_presence WHERE worker_sid = ?", workerSid);
+}
