@@ -1,0 +1,223 @@
+/**
+ * The agents' live channel, typed once: every frame that crosses an agent's WebSocket, in either
+ * direction, is a member of ONE discriminated union on `type` ({@link AgentFrame}), described by zod
+ * schemas that the Router DO uses to validate what clients send and that a client can use to validate
+ * what the server pushes. Field names are snake_case, as in TaskRouter's JSON.
+ *
+ * - Client → server, commands, each with a client-chosen `id`: `accept`, `reject`, `wrapup`,
+ *   `complete`, `set-activity`, `update-attributes`. Each is answered by an `ack` or an `error` frame
+ *   with the same `id`.
+ * - Server → client: `hello` (first, on every connection), then the change frames — one per committed
+ *   event that concerns the worker (`reservation.*`, `task.updated`, `worker.*`), each with the worker's
+ *   next sequence number `seq`, which a reconnecting client passes back as `?since=`.
+ * - The heartbeat is the bare text `ping`, answered `pong` without waking the object (not JSON).
+ */
+import { z } from "zod";
+import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../shared/taskrouter";
+
+const sidOf = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a ${prefix} SID (${prefix} followed by 32 hex digits)`);
+
+/** A command's id, chosen by the client and echoed in the answer. */
+export const commandId = z.union([z.string().min(1).max(64), z.number().int()], {
+  error: "must be a string of 1 to 64 characters or an integer",
+});
+
+// ── commands (client → server) ───────────────────────────────────────────────────────────────────
+
+const reservationOrTask = {
+  reservation_sid: sidOf("WR").optional(),
+  task_sid: sidOf("WT").optional(),
+};
+const oneTarget = (frame: { reservation_sid?: string; task_sid?: string }) =>
+  (frame.reservation_sid === undefined) !== (frame.task_sid === undefined);
+const oneTargetMessage = { message: "give either reservation_sid or task_sid", path: ["reservation_sid"] };
+
+export const acceptFrame = z.strictObject({ type: z.literal("accept"), id: commandId, reservation_sid: sidOf("WR") });
+export const rejectFrame = z.strictObject({
+  type: z.literal("reject"),
+  id: commandId,
+  reservation_sid: sidOf("WR"),
+  /** Where the worker moves (Twilio's WorkerActivitySid). */
+  activity_sid: sidOf("WA").optional(),
+});
+export const wrapupFrame = z
+  .strictObject({ type: z.literal("wrapup"), id: commandId, ...reservationOrTask })
+  .refine(oneTarget, oneTargetMessage);
+export const completeFrame = z
+  .strictObject({ type: z.literal("complete"), id: commandId, ...reservationOrTask, reason: z.string().max(1024).optional() })
+  .refine(oneTarget, oneTargetMessage);
+export const setActivityFrame = z.strictObject({
+  type: z.literal("set-activity"),
+  id: commandId,
+  activity_sid: sidOf("WA"),
+  reject_pending_reservations: z.boolean().optional(),
+});
+export const updateAttributesFrame = z.strictObject({
+  type: z.literal("update-attributes"),
+  id: commandId,
+  /** The worker's new attributes: JSON text, as the REST API takes it, or the object itself. */
+  attributes: z.union([z.string(), z.record(z.string(), z.unknown())]),
+});
+
+const commandMembers = [acceptFrame, rejectFrame, wrapupFrame, completeFrame, setActivityFrame, updateAttributesFrame] as const;
+export const COMMAND_TYPES = ["accept", "reject", "wrapup", "complete", "set-activity", "update-attributes"] as const;
+
+// ── what the server pushes ───────────────────────────────────────────────────────────────────────
+
+export const RESERVATION_FRAME_TYPES = [
+  "reservation.created",
+  "reservation.accepted",
+  "reservation.rejected",
+  "reservation.timeout",
+  "reservation.canceled",
+  "reservation.rescinded",
+  "reservation.wrapup",
+  "reservation.completed",
+] as const;
+export const WORKER_CHANNEL_FRAME_TYPES = ["worker.capacity.update", "worker.channel.availability.update"] as const;
+
+const reservationStatus = z.enum(["pending", "accepted", "rejected", "timeout", "canceled", "rescinded", "wrapping", "completed"]);
+const taskStatus = z.enum(["pending", "reserved", "assigned", "canceled", "completed", "wrapping"]);
+
+/** The task a change frame is about, as the event recorded it. */
+export const frameTask = z.object({
+  sid: z.string(),
+  /** JSON text, as in TaskRouter's task resource. */
+  attributes: z.string(),
+  assignment_status: taskStatus,
+  priority: z.number(),
+  /** Seconds since the task was created, when the event happened. */
+  age: z.number(),
+  task_channel_sid: z.string(),
+  task_channel_unique_name: z.string().nullable(),
+  task_queue_sid: z.string().nullable(),
+  task_queue_friendly_name: z.string().nullable(),
+  workflow_sid: z.string(),
+  workflow_friendly_name: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+export const frameWorker = z.object({
+  sid: z.string(),
+  friendly_name: z.string(),
+  /** JSON text, as in TaskRouter's worker resource. */
+  attributes: z.string().nullable(),
+  activity_sid: z.string().nullable(),
+  activity_name: z.string().nullable(),
+});
+
+/** What every change frame carries: the worker's sequence number and the event it comes from. */
+const change = {
+  /** 1, 2, 3, … per worker; pass the last one seen back as `?since=` when reconnecting. */
+  seq: z.number().int().positive(),
+  /** The Event (EV…) of TaskRouter's Events API this frame reports. */
+  event_sid: z.string(),
+  /** ISO 8601 and epoch ms of the event. */
+  date: z.string(),
+  date_ms: z.number(),
+};
+
+export const reservationChangeFrame = z.object({
+  type: z.enum(RESERVATION_FRAME_TYPES),
+  ...change,
+  reservation: z.object({ sid: z.string(), status: reservationStatus, task_sid: z.string(), worker_sid: z.string() }),
+  task: frameTask,
+});
+export const taskUpdatedFrame = z.object({ type: z.literal("task.updated"), ...change, task: frameTask });
+export const activityFrame = z.object({
+  type: z.literal("worker.activity.update"),
+  ...change,
+  worker: frameWorker,
+  previous_activity_sid: z.string().nullable(),
+  previous_activity_name: z.string().nullable(),
+});
+export const attributesFrame = z.object({ type: z.literal("worker.attributes.update"), ...change, worker: frameWorker });
+export const workerChannelFrame = z.object({
+  type: z.enum(WORKER_CHANNEL_FRAME_TYPES),
+  ...change,
+  worker: frameWorker,
+  channel: z.object({
+    task_channel_sid: z.string(),
+    task_channel_unique_name: z.string().nullable(),
+    configured_capacity: z.number().nullable(),
+    available: z.boolean(),
+    available_capacity_percentage: z.number().nullable(),
+    assigned_tasks: z.number().nullable(),
+  }),
+});
+export const workerDeletedFrame = z.object({ type: z.literal("worker.deleted"), ...change, worker: frameWorker });
+
+/** The first frame of every connection: who it serves, where the log stands and what the replay holds. */
+export const helloFrame = z.object({
+  type: z.literal("hello"),
+  worker_sid: z.string(),
+  /** The worker's last sequence number when the connection opened (0 before the first frame). */
+  last_seq: z.number().int().nonnegative(),
+  replay: z.object({
+    /** The `since` the client gave, or null. */
+    since: z.number().int().nullable(),
+    /** Frames that follow this one, from the log, before the live ones. */
+    count: z.number().int().nonnegative(),
+    /**
+     * False when frames after `since` are no longer kept (or `since` is unknown): the client should
+     * reload the worker's reservations and tasks over the REST API.
+     */
+    complete: z.boolean(),
+  }),
+  heartbeat: z.object({ send: z.literal("ping"), reply: z.literal("pong"), interval_ms: z.number() }),
+  presence_grace_ms: z.number(),
+  /** When the token expires: the server closes the connection then (4401); reconnect with a new one. */
+  expires_at: z.string(),
+});
+
+/** A command succeeded: the resource it changed, as the REST API would return it (without `url`/`links`). */
+export const ackFrame = z.object({
+  type: z.literal("ack"),
+  id: commandId,
+  reservation: z.looseObject({ sid: z.string() }).optional(),
+  task: z.looseObject({ sid: z.string() }).optional(),
+  worker: z.looseObject({ sid: z.string() }).optional(),
+});
+
+/** A command failed, or a frame could not be read: the status, code and message the REST API would answer. */
+export const errorFrame = z.object({
+  type: z.literal("error"),
+  id: commandId.nullable(),
+  status: z.number(),
+  code: z.number(),
+  message: z.string(),
+});
+
+const serverMembers = [
+  helloFrame,
+  reservationChangeFrame,
+  taskUpdatedFrame,
+  activityFrame,
+  attributesFrame,
+  workerChannelFrame,
+  workerDeletedFrame,
+  ackFrame,
+  errorFrame,
+] as const;
+
+/** Every frame of the agents' channel, both directions. */
+export const agentFrame = z.discriminatedUnion("type", [...commandMembers, ...serverMembers]);
+/** What a client may send (besides the `ping` heartbeat). */
+export const commandFrame = z.discriminatedUnion("type", [...commandMembers]);
+/** What the server sends. */
+export const serverFrame = z.discriminatedUnion("type", [...serverMembers]);
+
+export type CommandFrame = z.infer<typeof commandFrame>;
+/** An `ack` as the server builds it: the records are the contract's (the schema only requires a `sid`). */
+export type AckFrame = { type: "ack"; id: string | number } & (
+  { reservation: ReservationRecord } | { task: TaskRecord } | { worker: WorkerRecord }
+);
+export type ServerFrame = Exclude<z.infer<typeof serverFrame>, { type: "ack" }> | AckFrame;
+export type AgentFrame = CommandFrame | ServerFrame;
+/** A frame that reports a committed change (it has a `seq`). */
+export type ChangeFrame = Extract<ServerFrame, { seq: number }>;
+/** A change frame before the frame log numbers it. */
+export type UnnumberedChange = ChangeFrame extends infer F ? (F extends ChangeFrame ? Omit<F, "seq"> : never) : never;
+export type FrameTask = z.infer<typeof frameTask>;
+export type FrameWorker = z.infer<typeof frameWorker>;

@@ -1,0 +1,413 @@
+/**
+ * The agents' live channel over the real Router on node:sqlite, with plain objects for sockets: frames
+ * pushed from committed operations only, numbered per worker and replayed after a reconnect; commands
+ * answered as the REST API would; a worker acting only on their own reservations and tasks; presence
+ * taking away an agent who left, and not one who came back in time. The workerd tests
+ * (test/workers/realtime*.test.ts) repeat the key paths through the Durable Object and its sockets.
+ */
+import { describe, expect, it } from "vitest";
+import { Router } from "../../durable-objects/router/lifecycle/router";
+import { AgentChannel, type AgentIdentity, type Connection, type SocketHost } from "../../durable-objects/router/realtime/channel";
+import { decidePresence, offlineActivity } from "../../durable-objects/router/realtime/presence";
+import { applyMigrations } from "../../durable-objects/shared/migrations";
+import { ROUTER_MIGRATIONS } from "../../durable-objects/router/store/schema";
+import { ACCOUNT, AVAILABLE, BREAK, OFFLINE, OTHER_ACCOUNT, WORKSPACE, snapshot, value } from "../workers/router-fixtures";
+import { sqliteHost } from "./router/sqlite-host";
+
+const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+const HOUR = 3600_000;
+const support = '{"skills":["support"]}';
+
+class FakeSocket {
+  readonly sent: string[] = [];
+  closed: { code: number; reason: string } | null = null;
+  connection: Connection | null = null;
+  pingedAt: number | null = null;
+  constructor(readonly tag: string | undefined) {}
+  /** The JSON frames received (the `pong` text left out). */
+  frames(): Record<string, unknown>[] {
+    return this.sent.filter((text) => text !== "pong").map((text) => JSON.parse(text) as Record<string, unknown>);
+  }
+  last(): Record<string, unknown> {
+    return this.frames().at(-1)!;
+  }
+}
+
+function setup() {
+  const host = sqliteHost();
+  applyMigrations(host, ROUTER_MIGRATIONS);
+  const sockets: FakeSocket[] = [];
+  const socketHost: SocketHost<FakeSocket> = {
+    open: (workerSid) => sockets.filter((s) => s.closed === null && (workerSid === undefined || s.tag === workerSid)),
+    connection: (s) => s.connection,
+    setConnection: (s, c) => (s.connection = c),
+    pingedAt: (s) => s.pingedAt,
+    send: (s, text) => void s.sent.push(text),
+    close: (s, code, reason) => void (s.closed ??= { code, reason }),
+  };
+  const clock = { now: T0 };
+  // The Router reports to the channel, which is built on the Router: the callback reads it when called.
+  const late: { channel?: AgentChannel<FakeSocket> } = {};
+  const router = new Router(host, { onEvents: (events) => late.channel?.publish(events, clock.now) });
+  const channel = (late.channel = new AgentChannel(host, router, socketHost));
+  router.load(T0);
+  value(router.applyConfig(snapshot(), [], {}, T0));
+  const identity = (workerSid: string | undefined, overrides: Partial<AgentIdentity> = {}): AgentIdentity => ({
+    accountSid: ACCOUNT,
+    workspaceSid: WORKSPACE,
+    role: "worker",
+    workerSid,
+    ops: ["reservations:accept", "reservations:reject", "tasks:complete", "tasks:wrapup", "activity:set", "attributes:update"],
+    expiresAt: T0 + HOUR,
+    ...overrides,
+  });
+  const connect = (workerSid: string | undefined, since: number | null = null, overrides: Partial<AgentIdentity> = {}) => {
+    const socket = new FakeSocket(workerSid);
+    sockets.push(socket);
+    channel.open(socket, identity(workerSid, overrides), since, clock.now);
+    return socket;
+  };
+  const send = (socket: FakeSocket, frame: unknown) => channel.message(socket, JSON.stringify(frame), clock.now);
+  const worker = (name: string, attributes = support) =>
+    value(router.createWorker(ACCOUNT, { friendlyName: name, activitySid: AVAILABLE, attributes }, clock.now)).worker.sid;
+  const pending = (workerSid: string) =>
+    value(router.listReservations(ACCOUNT, { workerSid }, { pageSize: 50, page: 0, reservationStatus: "pending" }, clock.now)).items;
+  /** Closes a socket as the runtime would report it. */
+  const drop = (socket: FakeSocket) => {
+    socket.closed = { code: 1006, reason: "" };
+    channel.closed(socket, clock.now);
+  };
+  return { host, router, channel, clock, connect, send, worker, pending, drop };
+}
+
+describe("connecting", () => {
+  it("says hello with the worker's place in the log and the heartbeat to send", () => {
+    const { connect, worker } = setup();
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    expect(socket.closed).toBeNull();
+    expect(socket.frames()).toEqual([
+      {
+        type: "hello",
+        worker_sid: ann,
+        last_seq: 0,
+        replay: { since: null, count: 0, complete: true },
+        // A third of the 60 s grace period is 20 s: two heartbeats may be lost before the agent counts as gone.
+        heartbeat: { send: "ping", reply: "pong", interval_ms: 20_000 },
+        presence_grace_ms: 60_000,
+        expires_at: "2026-11-25T13:00:00Z",
+      },
+    ]);
+  });
+
+  it.each([
+    ["an expired token", { expiresAt: T0 }, 4401, "The token has expired"],
+    ["another account", { accountSid: OTHER_ACCOUNT }, 4403, "The requested resource Workspace was not found"],
+    [
+      "a supervisor without a worker",
+      { role: "supervisor" as const, workerSid: undefined },
+      4403,
+      "This channel serves one worker: the token names none",
+    ],
+  ])("closes a connection with %s", (_, overrides, code, reason) => {
+    const { connect, worker } = setup();
+    const socket = connect(worker("Ann"), null, overrides);
+    expect(socket.closed).toEqual({ code, reason });
+    expect(socket.sent).toEqual([]);
+  });
+
+  it("closes a connection for an unknown worker and a bad since", () => {
+    const { connect, worker } = setup();
+    const unknown = "WK" + "9".repeat(32);
+    expect(connect(unknown).closed).toEqual({ code: 4403, reason: `The requested resource Worker ${unknown} was not found` });
+    expect(connect(worker("Ann"), -1).closed).toEqual({ code: 4400, reason: "since must be a non-negative integer" });
+  });
+});
+
+describe("frames from committed operations", () => {
+  it("pushes a reservation to its worker only, numbered per worker", () => {
+    const { router, connect, worker, clock } = setup();
+    const ann = worker("Ann");
+    const bob = worker("Bob", "{}");
+    const annSocket = connect(ann);
+    const bobSocket = connect(bob);
+    clock.now += 1000;
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, clock.now)).task;
+    const frame = annSocket.last();
+    expect(frame).toMatchObject({
+      type: "reservation.created",
+      seq: 1,
+      reservation: { status: "pending", task_sid: task.sid, worker_sid: ann },
+      task: { sid: task.sid, attributes: '{"type":"support"}', assignment_status: "reserved", task_queue_friendly_name: "Support" },
+    });
+    expect(bobSocket.frames().map((f) => f.type)).toEqual(["hello"]);
+  });
+
+  it("pushes nothing for an operation that was refused", () => {
+    const { router, connect, worker } = setup();
+    const socket = connect(worker("Ann"));
+    const refused = router.createTask(ACCOUNT, { attributes: "[1]" }, T0);
+    expect(refused.ok).toBe(false);
+    expect(socket.frames().map((f) => f.type)).toEqual(["hello"]);
+  });
+
+  it("tells a worker of updates to the tasks they hold", () => {
+    const { router, connect, worker } = setup();
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    value(router.updateTask(ACCOUNT, task.sid, { priority: 7 }, T0 + 1000));
+    expect(socket.last()).toMatchObject({ type: "task.updated", seq: 2, task: { sid: task.sid, priority: 7 } });
+  });
+
+  it("replays the frames after since, then says whether the replay is complete", () => {
+    const { router, connect, worker, drop, clock } = setup();
+    const ann = worker("Ann");
+    const first = connect(ann);
+    drop(first);
+    // While Ann is away: a reservation (1), her activity set to Break (2) which rejects it (3).
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, clock.now)).task;
+    value(router.updateWorker(ACCOUNT, ann, { activitySid: BREAK, rejectPendingReservations: true }, clock.now));
+    const again = connect(ann, 1);
+    const frames = again.frames();
+    expect(frames[0]).toMatchObject({ type: "hello", last_seq: 3, replay: { since: 1, count: 2, complete: true } });
+    expect(frames.slice(1).map((f) => [f.seq, f.type])).toEqual([
+      [2, "worker.activity.update"],
+      [3, "reservation.rejected"],
+    ]);
+    expect(frames[2]).toMatchObject({ reservation: { task_sid: task.sid, status: "rejected" } });
+    // Since 0 is everything kept; a since ahead of the log is not something this log can complete.
+    expect(connect(ann, 0).frames()[0]).toMatchObject({ replay: { since: 0, count: 3, complete: true } });
+    expect(connect(ann, 9).frames()[0]).toMatchObject({ last_seq: 3, replay: { since: 9, count: 0, complete: false } });
+  });
+
+  it("says a replay is incomplete once the frames asked for are older than an hour", () => {
+    const { router, connect, worker, clock } = setup();
+    const ann = worker("Ann");
+    connect(ann);
+    value(router.updateWorker(ACCOUNT, ann, { attributes: '{"a":1}' }, clock.now)); // seq 1, at T0
+    clock.now = T0 + HOUR + 1;
+    value(router.updateWorker(ACCOUNT, ann, { attributes: '{"a":2}' }, clock.now)); // seq 2, an hour later
+    const later = { expiresAt: clock.now + HOUR };
+    expect(connect(ann, 0, later).frames()[0]).toMatchObject({ last_seq: 2, replay: { since: 0, count: 1, complete: false } });
+    expect(connect(ann, 1, later).frames()[0]).toMatchObject({ last_seq: 2, replay: { since: 1, count: 1, complete: true } });
+  });
+});
+
+describe("commands", () => {
+  it("accepts a reservation: the reservation frame, then the ack with the reservation; the task is assigned", () => {
+    const { router, connect, send, worker } = setup();
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    const reservation = (socket.last().reservation as { sid: string }).sid;
+    send(socket, { type: "accept", id: "a1", reservation_sid: reservation });
+    const [pushed, ack] = socket.frames().slice(-2);
+    expect(pushed).toMatchObject({ type: "reservation.accepted", seq: 2, reservation: { sid: reservation, status: "accepted" } });
+    expect(ack).toMatchObject({
+      type: "ack",
+      id: "a1",
+      reservation: { sid: reservation, reservation_status: "accepted", worker_sid: ann },
+    });
+    expect(value(router.getTask(ACCOUNT, task.sid, T0)).task.assignment_status).toBe("assigned");
+  });
+
+  it("answers a refused command with the REST API's status, code and message", () => {
+    const { router, connect, send, worker } = setup();
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0));
+    const reservation = (socket.last().reservation as { sid: string }).sid;
+    send(socket, { type: "accept", id: 1, reservation_sid: reservation });
+    send(socket, { type: "accept", id: 2, reservation_sid: reservation });
+    const rest = router.updateReservation(ACCOUNT, { workerSid: ann }, reservation, { reservationStatus: "accepted" }, T0);
+    expect(rest.ok).toBe(false);
+    expect(socket.last()).toEqual({ type: "error", id: 2, status: 400, code: 20001, message: (rest as { message: string }).message });
+    expect(socket.last().message).toBe(`Reservation ${reservation} cannot be accepted: it is no longer pending (it is accepted)`);
+  });
+
+  it("lets a worker act only on their own reservations and tasks", () => {
+    const { router, connect, send, worker } = setup();
+    const ann = worker("Ann");
+    const bob = worker("Bob", "{}");
+    const annSocket = connect(ann);
+    const bobSocket = connect(bob);
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    const reservation = (annSocket.last().reservation as { sid: string }).sid;
+    send(bobSocket, { type: "accept", id: 1, reservation_sid: reservation });
+    expect(bobSocket.last()).toEqual({
+      type: "error",
+      id: 1,
+      status: 404,
+      code: 20404,
+      message: `The requested resource Reservation ${reservation} was not found`,
+    });
+    send(annSocket, { type: "accept", id: 1, reservation_sid: reservation });
+    send(bobSocket, { type: "complete", id: 2, task_sid: task.sid });
+    expect(bobSocket.last()).toMatchObject({
+      type: "error",
+      id: 2,
+      status: 404,
+      message: `The requested resource Task ${task.sid} was not found`,
+    });
+    send(annSocket, { type: "complete", id: 3, task_sid: task.sid, reason: "solved" });
+    expect(annSocket.last()).toMatchObject({
+      type: "ack",
+      id: 3,
+      task: { sid: task.sid, assignment_status: "completed", reason: "solved" },
+    });
+  });
+
+  it("wraps up and completes by reservation, sets the activity and the attributes", () => {
+    const { router, connect, send, worker } = setup();
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    const reservation = (socket.last().reservation as { sid: string }).sid;
+    send(socket, { type: "accept", id: 1, reservation_sid: reservation });
+    send(socket, { type: "wrapup", id: 2, reservation_sid: reservation });
+    expect(socket.last()).toMatchObject({ type: "ack", id: 2, reservation: { reservation_status: "wrapping" } });
+    send(socket, { type: "complete", id: 3, reservation_sid: reservation });
+    expect(socket.last()).toMatchObject({ type: "ack", id: 3, reservation: { reservation_status: "completed" } });
+    expect(value(router.getTask(ACCOUNT, task.sid, T0)).task.assignment_status).toBe("completed");
+    send(socket, { type: "set-activity", id: 4, activity_sid: BREAK });
+    expect(socket.last()).toMatchObject({ type: "ack", id: 4, worker: { sid: ann, activity_sid: BREAK, activity_name: "Break" } });
+    send(socket, { type: "update-attributes", id: 5, attributes: { skills: ["sales"] } });
+    expect(socket.last()).toMatchObject({ type: "ack", id: 5, worker: { attributes: '{"skills":["sales"]}' } });
+    send(socket, { type: "update-attributes", id: 6, attributes: "[1]" });
+    expect(socket.last()).toEqual({
+      type: "error",
+      id: 6,
+      status: 400,
+      code: 20001,
+      message: "Invalid parameter Attributes: must be a JSON object",
+    });
+    const types = socket.frames().map((f) => f.type);
+    expect(types).toContain("worker.activity.update");
+    expect(types).toContain("worker.attributes.update");
+  });
+
+  it("refuses what the token's ops do not allow, and keeps the socket open after a malformed frame", () => {
+    const { connect, send, worker, channel } = setup();
+    const socket = connect(worker("Ann"), null, { ops: ["reservations:accept"] });
+    send(socket, { type: "set-activity", id: 1, activity_sid: BREAK });
+    expect(socket.last()).toEqual({
+      type: "error",
+      id: 1,
+      status: 403,
+      code: 20403,
+      message: "This token does not allow set-activity (it needs the activity:set operation)",
+    });
+    channel.message(socket, "{oops", T0);
+    expect(socket.last()).toEqual({ type: "error", id: null, status: 400, code: 20001, message: "The frame is not valid JSON" });
+    expect(socket.closed).toBeNull();
+  });
+
+  it("closes a connection whose token expired when it next speaks", () => {
+    const { connect, send, worker, clock } = setup();
+    const socket = connect(worker("Ann"));
+    clock.now = T0 + HOUR;
+    send(socket, { type: "set-activity", id: 1, activity_sid: BREAK });
+    expect(socket.closed).toEqual({ code: 4401, reason: "The token has expired" });
+  });
+});
+
+describe("presence", () => {
+  it.each([
+    // worker: goneSince, lastSeen → with grace 60 s at now = 100 s
+    ["connected, seen 10 s ago", null, 90_000, { offline: false, next: 150_000 }],
+    ["connected but silent 60 s", null, 40_000, { offline: true, next: null }],
+    ["gone 30 s ago", 70_000, null, { offline: false, next: 130_000 }],
+    ["gone 60 s ago", 40_000, null, { offline: true, next: null }],
+    ["noticed gone now (no close heard)", null, null, { offline: false, next: 160_000 }],
+  ])("decides a worker %s", (_, goneSince, lastSeen, expected) => {
+    const decision = decidePresence([{ workerSid: "WK1", accountSid: "AC1", goneSince, lastSeen }], 100_000, 60_000);
+    expect({ offline: decision.offline.length > 0, next: decision.nextCheckAt }).toEqual(expected);
+  });
+
+  it("moves a worker to the default activity named Offline, else the unavailable timeout activity", () => {
+    const config = snapshot();
+    expect(offlineActivity(config)?.sid).toBe(OFFLINE);
+    const noDefault = { ...config, workspace: { ...config.workspace, default_activity_sid: AVAILABLE } };
+    expect(offlineActivity(noDefault)?.sid).toBe(BREAK);
+    const onlyAvailable = { ...noDefault, activities: config.activities.filter((a) => a.available) };
+    expect(offlineActivity(onlyAvailable)).toBeNull();
+  });
+
+  it("takes an agent offline once gone for the grace period; their pending reservation goes to someone else", () => {
+    const { router, channel, connect, worker, pending, drop, clock, host } = setup();
+    const ann = worker("Ann");
+    clock.now += 1000;
+    const bob = worker("Bob");
+    const socket = connect(ann);
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, clock.now)).task;
+    expect(pending(ann).map((r) => r.task_sid)).toEqual([task.sid]); // Ann idle longest
+    drop(socket);
+    const goneAt = clock.now;
+    channel.sweep(goneAt + 59_999);
+    expect(value(router.getWorker(ACCOUNT, ann, clock.now)).worker.activity_sid).toBe(AVAILABLE);
+    clock.now = goneAt + 60_000;
+    channel.sweep(clock.now);
+    expect(value(router.getWorker(ACCOUNT, ann, clock.now)).worker.activity_name).toBe("Offline");
+    expect(pending(ann)).toEqual([]);
+    expect(pending(bob).map((r) => r.task_sid)).toEqual([task.sid]);
+    // Nobody is watched any more, so no presence timer is left.
+    expect(host.sql.exec("SELECT count(*) AS n FROM sb_timers WHERE kind = 'presence'").toArray()[0]!.n).toBe(0);
+  });
+
+  it("changes nothing for an agent who reconnects within the grace period", () => {
+    const { router, channel, connect, worker, pending, drop, clock } = setup();
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, clock.now));
+    drop(socket);
+    clock.now += 30_000;
+    const again = connect(ann);
+    again.pingedAt = clock.now + 25_000;
+    channel.sweep(clock.now + 30_000); // the first deadline, 60 s after she left
+    expect(value(router.getWorker(ACCOUNT, ann, clock.now)).worker.activity_sid).toBe(AVAILABLE);
+    expect(pending(ann)).toHaveLength(1);
+    expect(again.closed).toBeNull();
+  });
+
+  it("counts a silent connection as gone from its last heartbeat", () => {
+    const { router, channel, connect, worker, clock } = setup();
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    socket.pingedAt = T0 + 30_000;
+    channel.sweep(T0 + 60_000); // seen at 30 s: alive until 90 s
+    expect(socket.closed).toBeNull();
+    channel.sweep(T0 + 90_000);
+    expect(socket.closed).toEqual({ code: 4408, reason: "No heartbeat for 60 s" });
+    expect(value(router.getWorker(ACCOUNT, ann, clock.now)).worker.activity_sid).toBe(OFFLINE);
+  });
+
+  it("closes a connection whose token expired at the next check; the worker is gone from then", () => {
+    const { router, channel, connect, worker } = setup();
+    const ann = worker("Ann");
+    const socket = connect(ann, null, { expiresAt: T0 + 30_000 });
+    socket.pingedAt = T0 + 50_000;
+    channel.sweep(T0 + 60_000);
+    expect(socket.closed).toEqual({ code: 4401, reason: "The token has expired" });
+    expect(value(router.getWorker(ACCOUNT, ann, T0)).worker.activity_sid).toBe(AVAILABLE);
+    channel.sweep(T0 + 119_999); // gone since the check at 60 s: not yet
+    expect(value(router.getWorker(ACCOUNT, ann, T0)).worker.activity_sid).toBe(AVAILABLE);
+    channel.sweep(T0 + 120_000);
+    expect(value(router.getWorker(ACCOUNT, ann, T0)).worker.activity_sid).toBe(OFFLINE);
+  });
+
+  it("uses the grace period set for the workspace", () => {
+    const { channel, router, connect, worker, drop } = setup();
+    expect(value(channel.settings(ACCOUNT, {}, T0))).toEqual({ presence_grace_seconds: 60 });
+    expect(channel.settings(ACCOUNT, { presenceGraceSeconds: 0 }, T0)).toMatchObject({
+      ok: false,
+      message: "Invalid parameter PresenceGraceSeconds: must be an integer from 1 to 86400",
+    });
+    expect(channel.settings(OTHER_ACCOUNT, {}, T0)).toMatchObject({ ok: false, status: 404 });
+    expect(value(channel.settings(ACCOUNT, { presenceGraceSeconds: 5 }, T0))).toEqual({ presence_grace_seconds: 5 });
+    const ann = worker("Ann");
+    drop(connect(ann));
+    channel.sweep(T0 + 5000);
+    expect(value(router.getWorker(ACCOUNT, ann, T0)).worker.activity_sid).toBe(OFFLINE);
+  });
+});
