@@ -8,6 +8,14 @@
  *   alarm follows the earliest timer and the outbox is sent to the EVENTS queue without blocking;
  * - on the alarm: every timer due at the time the alarm was set for is fired.
  *
+ * It also holds the agents' live channel (realtime/channel.ts) with the WebSocket Hibernation API: the
+ * Worker checks the token and forwards the upgrade with the identity; the socket is accepted with
+ * `ctx.acceptWebSocket` (tagged with the worker), so the object can be evicted while connections stay
+ * open, and per-connection state lives in the socket's attachment. Frames come from the events each
+ * committed operation reports (`onEvents`, called before any await, so the frames commit with the
+ * operation under Durable Objects' write coalescing); the `ping` heartbeat is answered by the runtime
+ * without waking the object; presence is checked from the one alarm, before the Router's own timers.
+ *
  * RPC methods take the caller's account SID (another account's workspace is not found) and return
  * `ApiResult`s: client errors are values, because RPC keeps only an error's message. Statistics come
  * back as figures (one RPC per endpoint family), which the Worker formats; the figures of several
@@ -54,6 +62,8 @@ import {
   type WorkersFilter,
 } from "./lifecycle/router";
 import { ROUTER_MIGRATIONS } from "./store/schema";
+import { AgentChannel, agentIdentity, connectionState, type RealtimeSettings, type SocketHost } from "./realtime/channel";
+import { IDENTITY_HEADER, SUBPROTOCOL, sinceOf } from "./realtime/handshake";
 import type { RouterMessage } from "./lifecycle/op";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
@@ -96,9 +106,23 @@ export type EventRecordRpc = Omit<EventRecord, "event_data"> & { event_data: { [
 /** Queue messages per send (Cloudflare Queues accepts up to 100 per batch). */
 const SEND_BATCH = 100;
 
+/** The tag of a worker's sockets (`ctx.getWebSockets(tag)` finds them after hibernation). */
+const workerTag = (workerSid: string) => `worker:${workerSid}`;
+/** A close reason is at most 123 bytes on the wire. */
+const closeReason = (reason: string) => (new TextEncoder().encode(reason).length <= 123 ? reason : `${reason.slice(0, 100)}…`);
+
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export class RouterDO extends DurableObject<Env> {
   private schemaVersion = 0;
   private router!: Router;
+  private channel!: AgentChannel<WebSocket>;
   /** The alarm as last set: the time it fires for, or null. */
   private alarmAt: number | null = null;
   private sending = false;
@@ -109,7 +133,11 @@ export class RouterDO extends DurableObject<Env> {
       this.schemaVersion = applyMigrations(ctx.storage, ROUTER_MIGRATIONS);
       // Named `routerName(workspaceSid, regionId)`, i.e. "WS…:<region>".
       const regionId = ctx.id.name?.split(":")[1] ?? regions.defaultRegion;
-      this.router = new Router(ctx.storage, { regionId });
+      // The channel publishes what each committed operation recorded; it exists before load() runs.
+      let channel: AgentChannel<WebSocket> | undefined;
+      this.router = new Router(ctx.storage, { regionId, onEvents: (events) => channel && this.publish(channel, events) });
+      this.channel = channel = new AgentChannel(ctx.storage, this.router, this.socketHost());
+      ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
       this.router.load(Date.now());
       this.alarmAt = await ctx.storage.getAlarm();
       await this.settle();
@@ -269,6 +297,54 @@ export class RouterDO extends DurableObject<Env> {
     return this.router.workerStatistics(accountSid, workerSid, query, Date.now());
   }
 
+  // ── the agents' live channel ───────────────────────────────────────────────────────────────────
+
+  /**
+   * An agent's WebSocket upgrade, forwarded by the Worker (workers/api/realtime.ts) with the identity
+   * it verified. The socket is always accepted: a refusal is a close code the browser can read.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    const identity = agentIdentity.safeParse(parseJson(request.headers.get(IDENTITY_HEADER)));
+    if (!identity.success) return new Response("The upgrade carries no verified identity", { status: 400 });
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, identity.data.workerSid === undefined ? [] : [workerTag(identity.data.workerSid)]);
+    const since = sinceOf(new URL(request.url).searchParams.get("since"));
+    if (this.channel.open(server, identity.data, since, Date.now())) await this.settle();
+    const offered =
+      request.headers
+        .get("sec-websocket-protocol")
+        ?.split(",")
+        .map((p) => p.trim()) ?? [];
+    return new Response(null, {
+      status: 101,
+      webSocket: client,
+      headers: offered.includes(SUBPROTOCOL) ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : {},
+    });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.channel.message(ws, message, Date.now());
+    await this.settle();
+  }
+
+  override async webSocketClose(ws: WebSocket): Promise<void> {
+    // The runtime answers the client's close frame itself (compatibility date ≥ 2026-04-07).
+    this.channel.closed(ws, Date.now());
+    await this.settle();
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    console.warn("RouterDO: an agent's WebSocket failed", error);
+    this.channel.closed(ws, Date.now());
+    await this.settle();
+  }
+
+  /** The live channel's settings: the presence grace period (a Router setting until the workspace has one). */
+  async realtimeSettings(accountSid: string, changes: { presenceGraceSeconds?: number } = {}): Promise<ApiResult<RealtimeSettings>> {
+    return this.after(this.channel.settings(accountSid, changes, Date.now()));
+  }
+
   // ── the alarm ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -279,11 +355,50 @@ export class RouterDO extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const now = Math.max(Date.now(), this.alarmAt ?? 0);
     this.alarmAt = null;
+    this.channel.sweep(now);
     this.router.fireTimers(now);
     await this.settle();
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Pushes a committed operation's frames; a failure here must not make the committed operation look failed. */
+  private publish(channel: AgentChannel<WebSocket>, events: readonly EventRecord[]): void {
+    try {
+      channel.publish(events, Date.now());
+    } catch (error) {
+      console.error("RouterDO: pushing frames to agents failed", error);
+    }
+  }
+
+  /** The hibernatable sockets as the channel sees them. */
+  private socketHost(): SocketHost<WebSocket> {
+    const ctx = this.ctx;
+    return {
+      open: (workerSid) =>
+        ctx.getWebSockets(workerSid === undefined ? undefined : workerTag(workerSid)).filter((ws) => ws.readyState === WebSocket.OPEN),
+      connection: (ws) => {
+        const parsed = connectionState.safeParse(ws.deserializeAttachment());
+        return parsed.success ? parsed.data : null;
+      },
+      setConnection: (ws, connection) => ws.serializeAttachment(connection),
+      pingedAt: (ws) => ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? null,
+      send: (ws, text) => {
+        try {
+          ws.send(text);
+        } catch (error) {
+          console.warn("RouterDO: a frame could not be sent; the client replays it on reconnecting", error);
+        }
+      },
+      close: (ws, code, reason) => {
+        try {
+          ws.close(code, closeReason(reason));
+        } catch (error) {
+          console.warn("RouterDO: closing an agent's WebSocket failed", error);
+        }
+      },
+    };
+  }
 
   private async after<T>(result: T): Promise<T> {
     await this.settle();
