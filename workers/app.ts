@@ -12,6 +12,7 @@ import { openApiDocument } from "./api/openapi";
 import { keys } from "./api/keys";
 import { taskrouter } from "./api/taskrouter";
 import { tokens } from "./api/tokens";
+import { realtime } from "./api/realtime";
 import { basicAuth } from "./auth/basic";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
@@ -29,6 +30,7 @@ app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin
 app.route("/taskrouter/v1", taskrouter);
 app.route("/api", keys);
 app.route("/api", tokens);
+app.get("/api/realtime", realtime);
 
 /**
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the
