@@ -142,6 +142,8 @@ describe("the agents' live channel in the Router DO", () => {
     first.ws.close(1000, "network dropped");
     // While she is away: her activity moves to Break, which rejects the pending reservation.
     value(await stub().updateWorker(ACCOUNT, ann, { activitySid: BREAK, rejectPendingReservations: true }));
+    // The frames were stored with the change: a restart in between loses none.
+    await evictDurableObject(stub());
     const again = await connect(ann, created.seq as number);
     expect(await again.nextOf("hello")).toMatchObject({ last_seq: 3, replay: { since: 1, count: 2, complete: true } });
     expect(await again.next()).toMatchObject({ type: "worker.activity.update", seq: 2, worker: { activity_sid: BREAK } });
@@ -189,6 +191,20 @@ describe("the agents' live channel in the Router DO", () => {
       [ann, "rejected"],
       [bob, "pending"],
     ]);
+  });
+
+  it("takes an agent offline when a restart dropped their socket without a close", async () => {
+    const { stub, worker, connect } = await configured();
+    const ann = await worker("Ann");
+    const socket = await connect(ann);
+    await socket.nextOf("hello");
+    await evictDurableObject(stub(), { webSockets: "close" });
+    await socket.closed();
+    // The first check finds no connection and counts her gone from then; the next, a grace period later, takes her offline.
+    expect(await runDurableObjectAlarm(stub())).toBe(true);
+    expect(value(await stub().getWorker(ACCOUNT, ann)).worker.activity_sid).toBe(AVAILABLE);
+    expect(await runDurableObjectAlarm(stub())).toBe(true);
+    expect(value(await stub().getWorker(ACCOUNT, ann)).worker.activity_sid).toBe(OFFLINE);
   });
 
   it("changes nothing for an agent who reconnects within the grace period", async () => {
