@@ -62,8 +62,8 @@ import {
   type WorkersFilter,
 } from "./lifecycle/router";
 import { ROUTER_MIGRATIONS } from "./store/schema";
-import { AgentChannel, agentIdentity, connectionState, type RealtimeSettings, type SocketHost } from "./realtime/channel";
-import { IDENTITY_HEADER, SUBPROTOCOL, sinceOf } from "./realtime/handshake";
+import { AgentChannel, connectionState, type RealtimeSettings, type SocketHost } from "./realtime/channel";
+import { IDENTITY_HEADER, SUBPROTOCOL, closeReason, readIdentity, sinceOf, workerTag } from "./realtime/handshake";
 import type { RouterMessage } from "./lifecycle/op";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
@@ -105,19 +105,6 @@ export type EventRecordRpc = Omit<EventRecord, "event_data"> & { event_data: { [
 
 /** Queue messages per send (Cloudflare Queues accepts up to 100 per batch). */
 const SEND_BATCH = 100;
-
-/** The tag of a worker's sockets (`ctx.getWebSockets(tag)` finds them after hibernation). */
-const workerTag = (workerSid: string) => `worker:${workerSid}`;
-/** A close reason is at most 123 bytes on the wire. */
-const closeReason = (reason: string) => (new TextEncoder().encode(reason).length <= 123 ? reason : `${reason.slice(0, 100)}…`);
-
-function parseJson(text: string | null): unknown {
-  try {
-    return text === null ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 export class RouterDO extends DurableObject<Env> {
   private schemaVersion = 0;
@@ -305,12 +292,12 @@ export class RouterDO extends DurableObject<Env> {
    */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
-    const identity = agentIdentity.safeParse(parseJson(request.headers.get(IDENTITY_HEADER)));
-    if (!identity.success) return new Response("The upgrade carries no verified identity", { status: 400 });
+    const identity = readIdentity(request.headers.get(IDENTITY_HEADER));
+    if (!identity) return new Response("The upgrade carries no verified identity", { status: 400 });
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, identity.data.workerSid === undefined ? [] : [workerTag(identity.data.workerSid)]);
+    this.ctx.acceptWebSocket(server, identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)]);
     const since = sinceOf(new URL(request.url).searchParams.get("since"));
-    if (this.channel.open(server, identity.data, since, Date.now())) await this.settle();
+    if (this.channel.open(server, identity, since, Date.now())) await this.settle();
     const offered =
       request.headers
         .get("sec-websocket-protocol")

@@ -5,6 +5,7 @@
  * token checks out — the verified identity in a header the Worker sets itself (client headers are
  * never forwarded, so a client cannot forge it).
  */
+import { agentIdentity, type AgentIdentity } from "./channel";
 
 /** The subprotocol a client may offer; the server then answers with it, as browsers require. */
 export const SUBPROTOCOL = "switchboard";
@@ -41,4 +42,24 @@ export function readHandshake(url: URL, headers: Headers): AgentHandshake {
 export function sinceOf(text: string | null): number | null {
   if (text === null || text === "") return null;
   return /^\d{1,15}$/.test(text) ? Number(text) : -1;
+}
+
+/** The verified identity the Worker put on the upgrade, or null when it is missing or malformed. */
+export function readIdentity(header: string | null): AgentIdentity | null {
+  if (header === null) return null;
+  try {
+    const parsed = agentIdentity.safeParse(JSON.parse(header));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The tag of a worker's sockets (`ctx.getWebSockets(tag)` finds them after hibernation). */
+export const workerTag = (workerSid: string): string => `worker:${workerSid}`;
+
+/** A close reason fits in 123 bytes on the wire; a longer one is cut. */
+export function closeReason(reason: string): string {
+  const bytes = new TextEncoder().encode(reason);
+  return bytes.length <= 123 ? reason : `${new TextDecoder().decode(bytes.slice(0, 117)).replace(/\uFFFD$/, "")}…`;
 }
