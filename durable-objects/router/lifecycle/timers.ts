@@ -45,6 +45,11 @@ export function fireTimers(op: Op, due: readonly Timer[]): void {
         // The Durable Object retries sending after every alarm; the timer only wakes it.
         clearTimer(op.host, timer.kind, timer.sid);
         break;
+      case "presence":
+        // The Durable Object checks presence before the Router's timers fire and sets the next check
+        // itself; a presence timer still due here has nothing left to do.
+        clearTimer(op.host, timer.kind, timer.sid);
+        break;
       default: {
         const unknown: never = timer.kind;
         clearTimer(op.host, unknown, timer.sid);

@@ -6,6 +6,7 @@
  * the object's single alarm covers it; the Router DO handles it before the Router fires its own).
  */
 import { first, rows, run, type StoreHost } from "./host";
+import { clearTimer, setTimer } from "./timer-store";
 
 export interface PresenceRow {
   readonly worker_sid: string;
@@ -17,6 +18,7 @@ export interface PresenceRow {
 /** How long a worker may be without a connection before they are taken offline, by default. */
 export const DEFAULT_PRESENCE_GRACE_MS = 60_000;
 
+/** The one presence timer's SID (its kind is "presence" too). */
 const PRESENCE_TIMER = "presence";
 
 export function presenceRows(host: StoreHost): PresenceRow[] {
@@ -55,8 +57,8 @@ export function presenceCheckAt(host: StoreHost): number | null {
 
 /** Sets (or, with null, clears) the time presence is next checked. */
 export function setPresenceCheck(host: StoreHost, at: number | null): void {
-  if (at === null) run(host, "DELETE FROM sb_timers WHERE kind = ? AND sid = ?", PRESENCE_TIMER, PRESENCE_TIMER);
-  else run(host, "INSERT OR REPLACE INTO sb_timers (kind, sid, due_at) VALUES (?, ?, ?)", PRESENCE_TIMER, PRESENCE_TIMER, at);
+  if (at === null) clearTimer(host, "presence", PRESENCE_TIMER);
+  else setTimer(host, "presence", PRESENCE_TIMER, at);
 }
 
 export function presenceOf(host: StoreHost, workerSid: string): PresenceRow | undefined {

@@ -14,7 +14,9 @@ export type TimerKind =
   /** A completed or canceled task is purged. */
   | "purge"
   /** Outbox messages that could not be sent are retried. */
-  | "outbox";
+  | "outbox"
+  /** Workers of the live channel who have been gone longer than the grace period go offline (realtime/presence.ts). */
+  | "presence";
 
 export interface Timer {
   readonly kind: TimerKind;
