@@ -4,6 +4,7 @@
  * otherwise make them meaningless.
  */
 import { runMatcherBench } from "./matcher";
+import { realtimeRows, runRealtimeBench } from "./realtime";
 import { runTaskRouterBench } from "./taskrouter";
 import { machine, percentile, writeSection } from "./report";
 
@@ -54,7 +55,21 @@ async function taskRouterSection(): Promise<string> {
   ].join("\n");
 }
 
+async function realtimeSection(): Promise<string> {
+  const f = await runRealtimeBench();
+  return [
+    "## Live channel: how fast a reservation rings",
+    "",
+    `Measured ${machine()}, through \`wrangler dev\` on 127.0.0.1, ${f.ring.length} samples each, interleaved.`,
+    "",
+    "| path | p50 | p99 |",
+    "|---|---:|---:|",
+    ...realtimeRows(f),
+  ].join("\n");
+}
+
 const only = process.argv[2];
 if (!only || only === "matcher") writeSection("BENCHMARKS.md", "matcher", matcherSection());
 if (!only || only === "taskrouter") writeSection("BENCHMARKS.md", "taskrouter", await taskRouterSection());
+if (!only || only === "realtime") writeSection("BENCHMARKS.md", "realtime", await realtimeSection());
 console.log("BENCHMARKS.md updated");
