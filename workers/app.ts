@@ -13,6 +13,7 @@ import { keys } from "./api/keys";
 import { taskrouter } from "./api/taskrouter";
 import { tokens } from "./api/tokens";
 import { realtime } from "./api/realtime";
+import { eventbridge } from "./api/eventbridge";
 import { basicAuth } from "./auth/basic";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
@@ -31,6 +32,7 @@ app.route("/taskrouter/v1", taskrouter);
 app.route("/api", keys);
 app.route("/api", tokens);
 app.get("/api/realtime", realtime);
+app.route("/v1/wschannels", eventbridge);
 
 /**
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the

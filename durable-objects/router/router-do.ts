@@ -16,6 +16,10 @@
  * operation under Durable Objects' write coalescing); the `ping` heartbeat is answered by the runtime
  * without waking the object; presence is checked from the one alarm, before the Router's own timers.
  *
+ * The stock twilio-taskrouter SDK's sockets (eventbridge/hub.ts) live beside them, tagged `eb:WK…`
+ * and forwarded by workers/api/eventbridge.ts to `/eventbridge`: `init` on accept, Event Bridge frames
+ * from the same `onEvents`, and an empty heartbeat frame from the same alarm.
+ *
  * RPC methods take the caller's account SID (another account's workspace is not found) and return
  * `ApiResult`s: client errors are values, because RPC keeps only an error's message. Statistics come
  * back as figures (one RPC per endpoint family), which the Worker formats; the figures of several
@@ -62,11 +66,16 @@ import {
   type WorkersFilter,
 } from "./lifecycle/router";
 import { ROUTER_MIGRATIONS } from "./store/schema";
-import { AgentChannel, connectionState, type RealtimeSettings, type SocketHost } from "./realtime/channel";
+import { AgentChannel, connectionState, type AgentIdentity, type RealtimeSettings, type SocketHost } from "./realtime/channel";
 import { IDENTITY_HEADER, SUBPROTOCOL, closeReason, readIdentity, sinceOf, workerTag } from "./realtime/handshake";
 import type { RouterMessage } from "./lifecycle/op";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
+import { BridgeHub, type BridgeSocketHost } from "./eventbridge/hub";
+
+/** The tags of an SDK socket (Event Bridge), distinct from the agents' `worker:` tags: all of them, and a worker's. */
+const BRIDGE_TAG = "eb";
+const bridgeTag = (workerSid: string): string => `eb:${workerSid}`;
 
 /** What the Router sends is what the callbacks consumer reads (a compile-time check). */
 const _sameMessages = (message: RouterMessage): CallbackMessage => message;
@@ -110,6 +119,7 @@ export class RouterDO extends DurableObject<Env> {
   private schemaVersion = 0;
   private router!: Router;
   private channel!: AgentChannel<WebSocket>;
+  private bridge!: BridgeHub<WebSocket>;
   /** The alarm as last set: the time it fires for, or null. */
   private alarmAt: number | null = null;
   private sending = false;
@@ -124,6 +134,7 @@ export class RouterDO extends DurableObject<Env> {
       let channel: AgentChannel<WebSocket> | undefined;
       this.router = new Router(ctx.storage, { regionId, onEvents: (events) => channel && this.publish(channel, events) });
       this.channel = channel = new AgentChannel(ctx.storage, this.router, this.socketHost());
+      this.bridge = new BridgeHub(ctx.storage, this.router, this.bridgeHost());
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
       this.router.load(Date.now());
       this.alarmAt = await ctx.storage.getAlarm();
@@ -294,6 +305,8 @@ export class RouterDO extends DurableObject<Env> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
     const identity = readIdentity(request.headers.get(IDENTITY_HEADER));
     if (!identity) return new Response("The upgrade carries no verified identity", { status: 400 });
+    const url = new URL(request.url);
+    if (url.pathname === "/eventbridge") return this.openBridge(identity, url.searchParams.get("closeExistingSessions") === "true");
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)]);
     const since = sinceOf(new URL(request.url).searchParams.get("since"));
@@ -310,19 +323,44 @@ export class RouterDO extends DurableObject<Env> {
     });
   }
 
+  /**
+   * An SDK socket (the Worker checked the token): accepted with its `eb:` tag, then `init`. With
+   * `closeExistingSessions`, the worker's older SDK sockets are closed first (4409; their SDKs reconnect).
+   */
+  private async openBridge(identity: AgentIdentity, closeExisting: boolean): Promise<Response> {
+    const { 0: client, 1: server } = new WebSocketPair();
+    const workerSid = identity.workerSid;
+    if (closeExisting && workerSid !== undefined) {
+      const host = this.bridgeHost();
+      for (const older of host.open(workerSid)) host.close(older, 4409, "A newer session of this worker replaced this one");
+    }
+    this.ctx.acceptWebSocket(server, [BRIDGE_TAG, bridgeTag(workerSid ?? "")]);
+    if (workerSid === undefined) this.bridgeHost().close(server, 4403, "The SDK serves one worker: the token names none");
+    else if (this.bridge.open(server, { ...identity, workerSid }, Date.now())) await this.settle();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Whether a socket is an SDK socket (which sends nothing and has no agent-channel state). */
+  private isBridge(ws: WebSocket): boolean {
+    return this.ctx.getTags(ws).includes(BRIDGE_TAG);
+  }
+
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (this.isBridge(ws)) return;
     this.channel.message(ws, message, Date.now());
     await this.settle();
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
     // The runtime answers the client's close frame itself (compatibility date ≥ 2026-04-07).
+    if (this.isBridge(ws)) return;
     this.channel.closed(ws, Date.now());
     await this.settle();
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     console.warn("RouterDO: an agent's WebSocket failed", error);
+    if (this.isBridge(ws)) return;
     this.channel.closed(ws, Date.now());
     await this.settle();
   }
@@ -343,6 +381,7 @@ export class RouterDO extends DurableObject<Env> {
     const now = Math.max(Date.now(), this.alarmAt ?? 0);
     this.alarmAt = null;
     this.channel.sweep(now);
+    this.bridge.heartbeat(now);
     this.router.fireTimers(now);
     await this.settle();
   }
@@ -356,6 +395,23 @@ export class RouterDO extends DurableObject<Env> {
     } catch (error) {
       console.error("RouterDO: pushing frames to agents failed", error);
     }
+    try {
+      this.bridge.publish(events, Date.now());
+    } catch (error) {
+      console.error("RouterDO: pushing frames to SDK sockets failed", error);
+    }
+  }
+
+  /** The SDK sockets as the bridge sees them. */
+  private bridgeHost(): BridgeSocketHost<WebSocket> {
+    const ctx = this.ctx;
+    const agents = this.socketHost();
+    return {
+      open: (workerSid) =>
+        ctx.getWebSockets(workerSid === undefined ? BRIDGE_TAG : bridgeTag(workerSid)).filter((ws) => ws.readyState === WebSocket.OPEN),
+      send: (ws, text) => agents.send(ws, text),
+      close: (ws, code, reason) => agents.close(ws, code, reason),
+    };
   }
 
   /** The hibernatable sockets as the channel sees them. */
@@ -363,7 +419,9 @@ export class RouterDO extends DurableObject<Env> {
     const ctx = this.ctx;
     return {
       open: (workerSid) =>
-        ctx.getWebSockets(workerSid === undefined ? undefined : workerTag(workerSid)).filter((ws) => ws.readyState === WebSocket.OPEN),
+        ctx
+          .getWebSockets(workerSid === undefined ? undefined : workerTag(workerSid))
+          .filter((ws) => ws.readyState === WebSocket.OPEN && (workerSid !== undefined || !this.isBridge(ws))),
       connection: (ws) => {
         const parsed = connectionState.safeParse(ws.deserializeAttachment());
         return parsed.success ? parsed.data : null;

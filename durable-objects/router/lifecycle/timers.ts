@@ -50,6 +50,10 @@ export function fireTimers(op: Op, due: readonly Timer[]): void {
         // itself; a presence timer still due here has nothing left to do.
         clearTimer(op.host, timer.kind, timer.sid);
         break;
+      case "eb-heartbeat":
+        // Like presence: the Durable Object sends the heartbeat before the Router's timers and sets the next.
+        clearTimer(op.host, timer.kind, timer.sid);
+        break;
       default: {
         const unknown: never = timer.kind;
         clearTimer(op.host, unknown, timer.sid);

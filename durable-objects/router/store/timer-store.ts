@@ -16,7 +16,9 @@ export type TimerKind =
   /** Outbox messages that could not be sent are retried. */
   | "outbox"
   /** Workers of the live channel who have been gone longer than the grace period go offline (realtime/presence.ts). */
-  | "presence";
+  | "presence"
+  /** The stock SDK's sockets get an empty frame, so they never sit silent for 30 s (eventbridge/hub.ts). */
+  | "eb-heartbeat";
 
 export interface Timer {
   readonly kind: TimerKind;
