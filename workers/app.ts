@@ -10,6 +10,7 @@ import { regions, VERSION } from "./config";
 import type { Env } from "./env";
 import { openApiDocument } from "./api/openapi";
 import { keys } from "./api/keys";
+import { realtimeSettings } from "./api/realtime-settings";
 import { taskrouter } from "./api/taskrouter";
 import { tokens } from "./api/tokens";
 import { realtime } from "./api/realtime";
@@ -31,6 +32,7 @@ app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin
 app.route("/taskrouter/v1", taskrouter);
 app.route("/api", keys);
 app.route("/api", tokens);
+app.route("/api", realtimeSettings);
 app.get("/api/realtime", realtime);
 app.route("/v1/wschannels", eventbridge);
 
