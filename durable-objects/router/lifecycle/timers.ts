@@ -54,6 +54,10 @@ export function fireTimers(op: Op, due: readonly Timer[]): void {
         // Like presence: the Durable Object sends the heartbeat before the Router's timers and sets the next.
         clearTimer(op.host, timer.kind, timer.sid);
         break;
+      case "supervisor-flush":
+        // Like presence: the Durable Object flushes the supervisors' feed before the Router's timers.
+        clearTimer(op.host, timer.kind, timer.sid);
+        break;
       default: {
         const unknown: never = timer.kind;
         clearTimer(op.host, unknown, timer.sid);

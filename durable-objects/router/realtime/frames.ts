@@ -11,6 +11,8 @@
  *   event that concerns the worker (`reservation.*`, `task.updated`, `worker.*`), each with the worker's
  *   next sequence number `seq`, which a reconnecting client passes back as `?since=`.
  * - The heartbeat is the bare text `ping`, answered `pong` without waking the object (not JSON).
+ * - A supervisor's connection (a supervisor or admin token naming no worker) gets `supervisor.snapshot`
+ *   first, then `supervisor.delta` frames with the queues and workers that changed, at most one a second.
  */
 import { z } from "zod";
 import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../shared/taskrouter";
@@ -189,6 +191,81 @@ export const errorFrame = z.object({
   message: z.string(),
 });
 
+// ── the supervisors' feed (server → client only) ────────────────────────────────────────────────
+
+const activityStatistic = z.object({ sid: z.string(), friendly_name: z.string(), workers: z.number().int().nonnegative() });
+
+/** A task queue's real-time figures, as `/TaskQueues/{WQ}/RealTimeStatistics` reports them. */
+export const supervisorQueue = z.object({
+  sid: z.string(),
+  friendly_name: z.string(),
+  tasks_by_status: z.record(z.string(), z.number()),
+  total_tasks: z.number(),
+  /** Seconds. */
+  longest_task_waiting_age: z.number(),
+  longest_task_waiting_sid: z.string().nullable(),
+  total_available_workers: z.number(),
+  total_eligible_workers: z.number(),
+  activity_statistics: z.array(activityStatistic),
+});
+
+/** A task a worker has in hand: a reservation that holds capacity (pending, accepted or wrapping). */
+export const supervisorReservation = z.object({
+  sid: z.string(),
+  task_sid: z.string(),
+  status: z.enum(["pending", "accepted", "wrapping"]),
+  task_channel_unique_name: z.string(),
+  date_created: z.string(),
+});
+
+/** A worker as a supervisor's Teams view shows it. */
+export const supervisorWorker = z.object({
+  sid: z.string(),
+  friendly_name: z.string(),
+  activity_sid: z.string(),
+  activity_name: z.string().nullable(),
+  /** Whether the activity is an available one. */
+  available: z.boolean(),
+  /** When the worker entered the activity (ISO 8601, and epoch ms for the time in state). */
+  date_status_changed: z.string(),
+  date_status_changed_ms: z.number(),
+  /** JSON text, as in TaskRouter's worker resource. */
+  attributes: z.string(),
+  channels: z.array(
+    z.object({
+      task_channel_sid: z.string(),
+      task_channel_unique_name: z.string().nullable(),
+      configured_capacity: z.number(),
+      available: z.boolean(),
+      /** Pending reservations on the channel. */
+      reserved_tasks: z.number().int().nonnegative(),
+      /** Accepted and wrapping reservations on the channel. */
+      assigned_tasks: z.number().int().nonnegative(),
+    }),
+  ),
+  reservations: z.array(supervisorReservation),
+});
+
+/** The first frame of a supervisor's connection: every queue and every worker of the Router. */
+export const supervisorSnapshotFrame = z.object({
+  type: z.literal("supervisor.snapshot"),
+  /** ISO 8601 and epoch ms of the figures. */
+  date: z.string(),
+  date_ms: z.number(),
+  queues: z.array(supervisorQueue),
+  workers: z.array(supervisorWorker),
+});
+
+/** What changed since the last frame: those queues and workers in full, and the workers deleted (at most one a second). */
+export const supervisorDeltaFrame = z.object({
+  type: z.literal("supervisor.delta"),
+  date: z.string(),
+  date_ms: z.number(),
+  queues: z.array(supervisorQueue),
+  workers: z.array(supervisorWorker),
+  removed_worker_sids: z.array(z.string()),
+});
+
 const serverMembers = [
   helloFrame,
   reservationChangeFrame,
@@ -199,6 +276,8 @@ const serverMembers = [
   workerDeletedFrame,
   ackFrame,
   errorFrame,
+  supervisorSnapshotFrame,
+  supervisorDeltaFrame,
 ] as const;
 
 /** Every frame of the agents' channel, both directions. */
@@ -221,3 +300,5 @@ export type ChangeFrame = Extract<ServerFrame, { seq: number }>;
 export type UnnumberedChange = ChangeFrame extends infer F ? (F extends ChangeFrame ? Omit<F, "seq"> : never) : never;
 export type FrameTask = z.infer<typeof frameTask>;
 export type FrameWorker = z.infer<typeof frameWorker>;
+export type SupervisorQueue = z.infer<typeof supervisorQueue>;
+export type SupervisorWorker = z.infer<typeof supervisorWorker>;

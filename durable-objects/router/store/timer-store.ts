@@ -18,7 +18,9 @@ export type TimerKind =
   /** Workers of the live channel who have been gone longer than the grace period go offline (realtime/presence.ts). */
   | "presence"
   /** The stock SDK's sockets get an empty frame, so they never sit silent for 30 s (eventbridge/hub.ts). */
-  | "eb-heartbeat";
+  | "eb-heartbeat"
+  /** Changes coalesced for the supervisors' feed go out (realtime/supervisors.ts); one row per queue or worker SID. */
+  | "supervisor-flush";
 
 export interface Timer {
   readonly kind: TimerKind;
