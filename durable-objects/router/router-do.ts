@@ -18,7 +18,9 @@
  *
  * The stock twilio-taskrouter SDK's sockets (eventbridge/hub.ts) live beside them, tagged `eb:WK…`
  * and forwarded by workers/api/eventbridge.ts to `/eventbridge`: `init` on accept, Event Bridge frames
- * from the same `onEvents`, and an empty heartbeat frame from the same alarm.
+ * from the same `onEvents`, and an empty heartbeat frame from the same alarm. Supervisors' sockets (tagged
+ * `supervisor`: a supervisor or admin token naming no worker) get the feed of realtime/supervisors.ts:
+ * a snapshot, then deltas from the same `onEvents`, coalesced to one a second through the same alarm.
  *
  * RPC methods take the caller's account SID (another account's workspace is not found) and return
  * `ApiResult`s: client errors are values, because RPC keeps only an error's message. Statistics come
@@ -72,10 +74,13 @@ import type { RouterMessage } from "./lifecycle/op";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
 import { BridgeHub, type BridgeSocketHost } from "./eventbridge/hub";
+import { SupervisorFeed, type SupervisorSocketHost } from "./realtime/supervisors";
 
 /** The tags of an SDK socket (Event Bridge), distinct from the agents' `worker:` tags: all of them, and a worker's. */
 const BRIDGE_TAG = "eb";
 const bridgeTag = (workerSid: string): string => `eb:${workerSid}`;
+/** The tag of a supervisor's socket (the supervisors' feed: a supervisor or admin token naming no worker). */
+const SUPERVISOR_TAG = "supervisor";
 
 /** What the Router sends is what the callbacks consumer reads (a compile-time check). */
 const _sameMessages = (message: RouterMessage): CallbackMessage => message;
@@ -120,6 +125,7 @@ export class RouterDO extends DurableObject<Env> {
   private router!: Router;
   private channel!: AgentChannel<WebSocket>;
   private bridge!: BridgeHub<WebSocket>;
+  private supervisors!: SupervisorFeed<WebSocket>;
   /** The alarm as last set: the time it fires for, or null. */
   private alarmAt: number | null = null;
   private sending = false;
@@ -135,6 +141,7 @@ export class RouterDO extends DurableObject<Env> {
       this.router = new Router(ctx.storage, { regionId, onEvents: (events) => channel && this.publish(channel, events) });
       this.channel = channel = new AgentChannel(ctx.storage, this.router, this.socketHost());
       this.bridge = new BridgeHub(ctx.storage, this.router, this.bridgeHost());
+      this.supervisors = new SupervisorFeed(ctx.storage, this.router, this.supervisorHost());
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
       this.router.load(Date.now());
       this.alarmAt = await ctx.storage.getAlarm();
@@ -308,9 +315,13 @@ export class RouterDO extends DurableObject<Env> {
     const url = new URL(request.url);
     if (url.pathname === "/eventbridge") return this.openBridge(identity, url.searchParams.get("closeExistingSessions") === "true");
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)]);
-    const since = sinceOf(new URL(request.url).searchParams.get("since"));
-    if (this.channel.open(server, identity, since, Date.now())) await this.settle();
+    const supervisor = identity.workerSid === undefined && identity.role !== "worker";
+    this.ctx.acceptWebSocket(
+      server,
+      supervisor ? [SUPERVISOR_TAG] : identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)],
+    );
+    if (supervisor) this.openSupervisor(server, identity);
+    else if (this.channel.open(server, identity, sinceOf(url.searchParams.get("since")), Date.now())) await this.settle();
     const offered =
       request.headers
         .get("sec-websocket-protocol")
@@ -340,27 +351,52 @@ export class RouterDO extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /**
+   * A supervisor's socket: the snapshot, then deltas (realtime/supervisors.ts). The attachment keeps the
+   * identity with no worker, so the presence sweep closes it when the token expires.
+   */
+  private openSupervisor(ws: WebSocket, identity: AgentIdentity): void {
+    const now = Date.now();
+    if (identity.expiresAt <= now) return this.socketHost().close(ws, 4401, "The token has expired");
+    const { accountSid, role, ops, expiresAt } = identity;
+    this.socketHost().setConnection(ws, { accountSid, workerSid: "", role, ops, expiresAt, connectedAt: now, lastMessageAt: now });
+    this.supervisors.open(ws, now);
+  }
+
   /** Whether a socket is an SDK socket (which sends nothing and has no agent-channel state). */
   private isBridge(ws: WebSocket): boolean {
     return this.ctx.getTags(ws).includes(BRIDGE_TAG);
   }
 
+  private isSupervisor(ws: WebSocket): boolean {
+    return this.ctx.getTags(ws).includes(SUPERVISOR_TAG);
+  }
+
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     if (this.isBridge(ws)) return;
+    if (this.isSupervisor(ws)) return this.supervisorMessage(ws, message);
     this.channel.message(ws, message, Date.now());
     await this.settle();
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
     // The runtime answers the client's close frame itself (compatibility date ≥ 2026-04-07).
-    if (this.isBridge(ws)) return;
+    if (this.isBridge(ws) || this.isSupervisor(ws)) return;
     this.channel.closed(ws, Date.now());
     await this.settle();
   }
 
+  /** A supervisor sends no commands (the `ping` heartbeat is answered by the runtime without waking us). */
+  private supervisorMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    if (message === "ping") return this.socketHost().send(ws, "pong");
+    const id = typeof message === "string" ? idOf(message) : null;
+    const frame = { type: "error", id, status: 400, code: 20001, message: "A supervisor's connection takes no commands" } as const;
+    this.socketHost().send(ws, JSON.stringify(frame));
+  }
+
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     console.warn("RouterDO: an agent's WebSocket failed", error);
-    if (this.isBridge(ws)) return;
+    if (this.isBridge(ws) || this.isSupervisor(ws)) return;
     this.channel.closed(ws, Date.now());
     await this.settle();
   }
@@ -382,6 +418,7 @@ export class RouterDO extends DurableObject<Env> {
     this.alarmAt = null;
     this.channel.sweep(now);
     this.bridge.heartbeat(now);
+    this.supervisors.flushDue(now);
     this.router.fireTimers(now);
     await this.settle();
   }
@@ -400,6 +437,11 @@ export class RouterDO extends DurableObject<Env> {
     } catch (error) {
       console.error("RouterDO: pushing frames to SDK sockets failed", error);
     }
+    try {
+      this.supervisors.publish(events, Date.now());
+    } catch (error) {
+      console.error("RouterDO: updating the supervisors' feed failed", error);
+    }
   }
 
   /** The SDK sockets as the bridge sees them. */
@@ -411,6 +453,14 @@ export class RouterDO extends DurableObject<Env> {
         ctx.getWebSockets(workerSid === undefined ? BRIDGE_TAG : bridgeTag(workerSid)).filter((ws) => ws.readyState === WebSocket.OPEN),
       send: (ws, text) => agents.send(ws, text),
       close: (ws, code, reason) => agents.close(ws, code, reason),
+    };
+  }
+
+  /** The supervisors' sockets. */
+  private supervisorHost(): SupervisorSocketHost<WebSocket> {
+    return {
+      open: () => this.ctx.getWebSockets(SUPERVISOR_TAG).filter((ws) => ws.readyState === WebSocket.OPEN),
+      send: (ws, text) => this.socketHost().send(ws, text),
     };
   }
 
@@ -478,5 +528,15 @@ export class RouterDO extends DurableObject<Env> {
     } finally {
       this.sending = false;
     }
+  }
+}
+
+/** The `id` of a JSON frame a client sent, echoed in the error that answers it; null when there is none. */
+function idOf(text: string): string | number | null {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown } | null)?.id;
+    return typeof id === "string" || typeof id === "number" ? id : null;
+  } catch {
+    return null;
   }
 }

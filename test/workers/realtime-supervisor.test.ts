@@ -1,0 +1,217 @@
+/**
+ * The supervisors' feed through the real Router DO and hibernatable WebSockets, with identities the
+ * test builds: the snapshot after a scripted setup (figures worked out by hand), a delta when a task
+ * arrives, deltas coalesced to one a second through the alarm, eviction while connected, commands
+ * refused, and worker tokens still getting the agents' channel. Storage is per file, so each test has
+ * its own Router DO (its own region name).
+ */
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { routerName } from "../../durable-objects/shared/taskrouter";
+import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
+import type { SupervisorQueue, SupervisorWorker } from "../../durable-objects/router/realtime/frames";
+import { ACCOUNT, AVAILABLE, DEFAULT_CHANNEL, EVERYONE, OFFLINE, SUPPORT, WORKSPACE, snapshot, value } from "./router-fixtures";
+import { connectToRouter, type AgentSocket, type Frame } from "./realtime-helpers";
+
+const HOUR = 3600_000;
+const support = '{"skills":["support"]}';
+
+let objects = 0;
+async function configured() {
+  const name = routerName(WORKSPACE, `supervisor-${++objects}`);
+  const stub = () => env.ROUTER.getByName(name);
+  value(await stub().applyConfig(snapshot(1), []));
+  const worker = async (friendlyName: string, activitySid = AVAILABLE, attributes = support) =>
+    value(await stub().createWorker(ACCOUNT, { friendlyName, activitySid, attributes })).worker.sid;
+  const identity = (overrides: Partial<AgentIdentity> = {}): AgentIdentity => ({
+    accountSid: ACCOUNT,
+    workspaceSid: WORKSPACE,
+    role: "supervisor",
+    ops: [],
+    expiresAt: Date.now() + HOUR,
+    ...overrides,
+  });
+  const supervise = (overrides?: Partial<AgentIdentity>) => connectToRouter(stub(), identity(overrides));
+  const task = async (type = "support") => value(await stub().createTask(ACCOUNT, { attributes: JSON.stringify({ type }) })).task.sid;
+  const flushRows = () =>
+    runInDurableObject(stub(), (_, state) =>
+      state.storage.sql
+        .exec<{ sid: string }>("SELECT sid FROM sb_timers WHERE kind = 'supervisor-flush' ORDER BY sid")
+        .toArray()
+        .map((row) => row.sid),
+    );
+  return { stub, worker, supervise, task, flushRows };
+}
+
+const queueOf = (frame: Frame, sid: string) => (frame.queues as SupervisorQueue[]).find((queue) => queue.sid === sid);
+const workerOf = (frame: Frame, sid: string) => (frame.workers as SupervisorWorker[]).find((worker) => worker.sid === sid);
+const deltas = (socket: AgentSocket) => socket.frames.filter((frame) => frame.type === "supervisor.delta");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const statuses = (counts: Partial<Record<string, number>>) => ({
+  pending: 0,
+  reserved: 0,
+  assigned: 0,
+  wrapping: 0,
+  completed: 0,
+  canceled: 0,
+  ...counts,
+});
+
+describe("the supervisors' feed in the Router DO", () => {
+  it("sends a snapshot of every queue and worker first", async () => {
+    const { worker, supervise, task } = await configured();
+    // Alice (available, support) takes the support task; Bob (available, no skills) is in Everyone only;
+    // Carol (offline, support) is a member of both but not available.
+    const alice = await worker("Alice");
+    const bob = await worker("Bob", AVAILABLE, '{"skills":[]}');
+    const carol = await worker("Carol", OFFLINE);
+    const t1 = await task();
+
+    const socket = await supervise();
+    const frame = await socket.next();
+    expect(frame.type).toBe("supervisor.snapshot");
+    expect(queueOf(frame, SUPPORT)).toMatchObject({
+      friendly_name: "Support",
+      tasks_by_status: statuses({ reserved: 1 }),
+      total_tasks: 1,
+      longest_task_waiting_sid: t1,
+      total_available_workers: 1,
+      total_eligible_workers: 2,
+      activity_statistics: [
+        { sid: AVAILABLE, friendly_name: "Available", workers: 1 },
+        { sid: OFFLINE, friendly_name: "Offline", workers: 1 },
+        { sid: expect.any(String), friendly_name: "Break", workers: 0 },
+      ],
+    });
+    expect(queueOf(frame, SUPPORT)!.longest_task_waiting_age).toBeLessThan(5);
+    expect(queueOf(frame, EVERYONE)).toMatchObject({
+      friendly_name: "Everyone",
+      tasks_by_status: statuses({}),
+      total_tasks: 0,
+      longest_task_waiting_sid: null,
+      longest_task_waiting_age: 0,
+      total_available_workers: 2,
+      total_eligible_workers: 3,
+    });
+    expect((frame.workers as SupervisorWorker[]).map((w) => w.friendly_name)).toEqual(["Alice", "Bob", "Carol"]);
+    const a = workerOf(frame, alice)!;
+    expect(a).toMatchObject({ activity_sid: AVAILABLE, activity_name: "Available", available: true, attributes: support });
+    expect(a.reservations).toEqual([
+      {
+        sid: expect.stringMatching(/^WR/),
+        task_sid: t1,
+        status: "pending",
+        task_channel_unique_name: "default",
+        date_created: expect.any(String),
+      },
+    ]);
+    expect(a.channels.find((c) => c.task_channel_sid === DEFAULT_CHANNEL)).toMatchObject({ reserved_tasks: 1, assigned_tasks: 0 });
+    expect(workerOf(frame, bob)!.reservations).toEqual([]);
+    expect(workerOf(frame, carol)).toMatchObject({ activity_name: "Offline", available: false, reservations: [] });
+    expect(Date.now() - workerOf(frame, carol)!.date_status_changed_ms).toBeLessThan(5000);
+  });
+
+  it("pushes a delta with the queue and the worker a new task touched, then coalesces changes to one a second", async () => {
+    const { stub, worker, supervise, task, flushRows } = await configured();
+    const alice = await worker("Alice");
+    const socket = await supervise();
+    const first = await socket.nextOf("supervisor.snapshot");
+    expect(queueOf(first, SUPPORT)!.total_tasks).toBe(0);
+
+    // The first change goes at once: nothing was flushed in the last second.
+    const t1 = await task();
+    const delta = await socket.nextOf("supervisor.delta");
+    expect(queueOf(delta, SUPPORT)).toMatchObject({ tasks_by_status: statuses({ reserved: 1 }), longest_task_waiting_sid: t1 });
+    expect(queueOf(delta, EVERYONE)).toBeUndefined();
+    expect((delta.workers as SupervisorWorker[]).map((w) => w.sid)).toEqual([alice]);
+    expect(workerOf(delta, alice)!.reservations).toMatchObject([{ task_sid: t1, status: "pending" }]);
+    expect(delta.removed_worker_sids).toEqual([]);
+
+    // Two more within the second: kept as flush rows, no frame yet (Alice is full, so they wait).
+    await task();
+    await task();
+    expect(deltas(socket)).toHaveLength(1);
+    expect(await flushRows()).toEqual([SUPPORT]);
+    await runDurableObjectAlarm(stub());
+    const coalesced = await socket.nextOf("supervisor.delta");
+    expect(queueOf(coalesced, SUPPORT)!.tasks_by_status).toEqual(statuses({ pending: 2, reserved: 1 }));
+    expect(coalesced.date_ms as number).toBeGreaterThanOrEqual((delta.date_ms as number) + 1000);
+    expect(await flushRows()).toEqual([]);
+    expect(deltas(socket)).toHaveLength(2);
+
+    // A change a second after that flush goes at once again.
+    await sleep(Math.max(0, (coalesced.date_ms as number) + 1050 - Date.now()));
+    await task("sales");
+    const immediate = await socket.nextOf("supervisor.delta", 900);
+    expect(queueOf(immediate, EVERYONE)!.total_tasks).toBe(1);
+    expect(await flushRows()).toEqual([]);
+  });
+
+  it("marks a worker's queues when their activity changes", async () => {
+    const { stub, worker, supervise } = await configured();
+    const bob = await worker("Bob", AVAILABLE, '{"skills":[]}');
+    const socket = await supervise();
+    await socket.nextOf("supervisor.snapshot");
+    value(await stub().updateWorker(ACCOUNT, bob, { activitySid: OFFLINE }));
+    const delta = await socket.nextOf("supervisor.delta");
+    expect((delta.queues as SupervisorQueue[]).map((q) => q.sid)).toEqual([EVERYONE]);
+    expect(queueOf(delta, EVERYONE)).toMatchObject({ total_available_workers: 0, total_eligible_workers: 1 });
+    expect(workerOf(delta, bob)).toMatchObject({ activity_name: "Offline", available: false });
+  });
+
+  it("keeps serving through an eviction, with the coalesced changes kept in storage", async () => {
+    const { stub, worker, supervise, task, flushRows } = await configured();
+    await worker("Alice");
+    const socket = await supervise();
+    await socket.nextOf("supervisor.snapshot");
+    await task();
+    await socket.nextOf("supervisor.delta");
+    await task();
+    expect(await flushRows()).toEqual([SUPPORT]);
+
+    await evictDurableObject(stub());
+    await runDurableObjectAlarm(stub());
+    const flushed = await socket.nextOf("supervisor.delta");
+    expect(queueOf(flushed, SUPPORT)!.tasks_by_status).toEqual(statuses({ pending: 1, reserved: 1 }));
+
+    await evictDurableObject(stub());
+    await sleep(1050);
+    await task("sales");
+    expect(queueOf(await socket.nextOf("supervisor.delta"), EVERYONE)!.total_tasks).toBe(1);
+  });
+
+  it("refuses commands from a supervisor, and the runtime answers its ping", async () => {
+    const { supervise } = await configured();
+    const socket = await supervise({ role: "admin" });
+    expect((await socket.next()).type).toBe("supervisor.snapshot");
+    socket.send({ type: "accept", id: 7, reservation_sid: "WR" + "0".repeat(32) });
+    expect(await socket.nextOf("error")).toEqual({
+      type: "error",
+      id: 7,
+      status: 400,
+      code: 20001,
+      message: "A supervisor's connection takes no commands",
+    });
+    socket.send("ping");
+    await socket.waitFor(() => socket.pongs === 1, "the pong");
+  });
+
+  it("still gives a worker's token, or a supervisor token naming a worker, the agents' channel", async () => {
+    const { stub, worker, supervise } = await configured();
+    const alice = await worker("Alice");
+    const agent = await connectToRouter(stub(), {
+      accountSid: ACCOUNT,
+      workspaceSid: WORKSPACE,
+      role: "worker",
+      workerSid: alice,
+      ops: [],
+      expiresAt: Date.now() + HOUR,
+    });
+    expect(await agent.next()).toMatchObject({ type: "hello", worker_sid: alice });
+    const named = await supervise({ workerSid: alice });
+    expect(await named.next()).toMatchObject({ type: "hello", worker_sid: alice });
+    const expired = await supervise({ expiresAt: Date.now() - 1 });
+    expect(await expired.closed()).toEqual({ code: 4401, reason: "The token has expired" });
+  });
+});
