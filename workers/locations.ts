@@ -4,7 +4,7 @@
  * ID space — so every caller must reach routers through this one function, or they would address
  * different objects).
  */
-import { routerName } from "../durable-objects/shared/taskrouter";
+import { routerName } from "../durable-objects/common/taskrouter";
 import { regions } from "./config";
 import type { Env } from "./env";
 

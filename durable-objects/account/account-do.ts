@@ -11,8 +11,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
-import { applyMigrations, type Migration } from "../shared/migrations";
-import type { PingReply } from "../shared/ping";
+import { applyMigrations, type Migration } from "../common/migrations";
+import type { PingReply } from "../common/ping";
 import {
   invalid,
   iso,
@@ -23,7 +23,7 @@ import {
   type Page,
   type PageRequest,
   type WorkspaceRecord,
-} from "../shared/taskrouter";
+} from "../common/taskrouter";
 import { paginate } from "../workspace/paging";
 import { fromBase64Url, hashSecret, hmacMatches, newSecret, openSecret, sealSecret, secretMatches } from "./api-keys";
 

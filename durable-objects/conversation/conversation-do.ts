@@ -7,8 +7,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
-import { applyMigrations, type Migration } from "../shared/migrations";
-import type { PingReply } from "../shared/ping";
+import { applyMigrations, type Migration } from "../common/migrations";
+import type { PingReply } from "../common/ping";
 
 /** Append-only: never edit or renumber a shipped migration. */
 const MIGRATIONS: readonly Migration[] = [];

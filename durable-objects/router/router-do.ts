@@ -29,8 +29,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
-import { applyMigrations } from "../shared/migrations";
-import type { PingReply } from "../shared/ping";
+import { applyMigrations } from "../common/migrations";
+import type { PingReply } from "../common/ping";
 import type {
   ApiResult,
   EventRecord,
@@ -41,7 +41,7 @@ import type {
   WorkerChannelRecord,
   WorkerRecord,
   WorkspaceConfigSnapshot,
-} from "../shared/taskrouter";
+} from "../common/taskrouter";
 import {
   OUTBOX_RETRY_MS,
   Router,

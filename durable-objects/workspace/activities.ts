@@ -14,7 +14,7 @@ import {
   type ApiResult,
   type Page,
   type PageRequest,
-} from "../shared/taskrouter";
+} from "../common/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName } from "./checks";
 import type { ActivityFilters, CreateActivityInput, UpdateActivityInput } from "./inputs";

@@ -7,8 +7,8 @@
  * `activity.created`, `task-queue.expression.updated`, …, with `actor_type` "account"). Events get
  * their SIDs and dates here, when the change commits, so a retried push delivers the same events.
  */
-import type { SqlExec } from "../shared/migrations";
-import { iso, newSid, type EventRecord } from "../shared/taskrouter";
+import type { SqlExec } from "../common/migrations";
+import { iso, newSid, type EventRecord } from "../common/taskrouter";
 import type { WorkspaceRow } from "./records";
 
 export interface Scope {

@@ -4,8 +4,8 @@
  * undefined when the value is acceptable, so a mutation can check everything before it writes anything.
  */
 import { formatProblems, type ConfigurationProblem } from "../router/workflow";
-import { fail, invalid, isSid, type ApiFailure } from "../shared/taskrouter";
-import type { SqlExec } from "../shared/migrations";
+import { fail, invalid, isSid, type ApiFailure } from "../common/taskrouter";
+import type { SqlExec } from "../common/migrations";
 import { activityRow } from "./records";
 
 export const MAX_FRIENDLY_NAME_LENGTH = 64;

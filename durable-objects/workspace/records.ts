@@ -1,10 +1,10 @@
 /**
  * Rows of the WorkspaceDO's tables (see schema.ts) and how each becomes the API record the contract
- * defines (durable-objects/shared/taskrouter.ts): snake_case, ISO dates without milliseconds, booleans
+ * defines (durable-objects/common/taskrouter.ts): snake_case, ISO dates without milliseconds, booleans
  * from 0/1, activity names joined in. Reads only; every query binds its parameters. Rows are read with
  * `toArray()` at once, so no cursor outlives the synchronous call that opened it.
  */
-import type { SqlExec } from "../shared/migrations";
+import type { SqlExec } from "../common/migrations";
 import {
   iso,
   type ActivityRecord,
@@ -12,7 +12,7 @@ import {
   type TaskQueueRecord,
   type WorkflowRecord,
   type WorkspaceRecord,
-} from "../shared/taskrouter";
+} from "../common/taskrouter";
 
 export interface WorkspaceRow {
   readonly sid: string;

@@ -6,7 +6,7 @@
  */
 import type { Env } from "../../workers/env";
 import { routerFor } from "../../workers/locations";
-import type { EventRecord, WorkspaceConfigSnapshot } from "../shared/taskrouter";
+import type { EventRecord, WorkspaceConfigSnapshot } from "../common/taskrouter";
 
 export interface PushOptions {
   /** A workflow whose waiting tasks re-run against its new configuration. */

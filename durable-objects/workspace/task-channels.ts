@@ -15,7 +15,7 @@ import {
   type Page,
   type PageRequest,
   type TaskChannelRecord,
-} from "../shared/taskrouter";
+} from "../common/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName } from "./checks";
 import type { CreateTaskChannelInput, UpdateTaskChannelInput } from "./inputs";

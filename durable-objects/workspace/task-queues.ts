@@ -17,7 +17,7 @@ import {
   type Page,
   type PageRequest,
   type TaskQueueRecord,
-} from "../shared/taskrouter";
+} from "../common/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkActivityRef, checkFriendlyName, problemsFailure } from "./checks";
 import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./inputs";

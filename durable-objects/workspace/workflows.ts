@@ -6,7 +6,7 @@
  * as Twilio returns it; the queues it routes to are recorded so a queue in use cannot be deleted.
  */
 import { parseWorkflowConfiguration, type WorkflowConfiguration } from "../router/workflow";
-import { invalid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest, type WorkflowRecord } from "../shared/taskrouter";
+import { invalid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest, type WorkflowRecord } from "../common/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName, optionalUrl, problemsFailure } from "./checks";
 import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./inputs";

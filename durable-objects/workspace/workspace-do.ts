@@ -17,8 +17,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { CallbackSettings, EventMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
 import type { Env } from "../../workers/env";
-import { applyMigrations } from "../shared/migrations";
-import type { PingReply } from "../shared/ping";
+import { applyMigrations } from "../common/migrations";
+import type { PingReply } from "../common/ping";
 import {
   notFound,
   ok,
@@ -32,7 +32,7 @@ import {
   type TaskQueueRecord,
   type WorkflowRecord,
   type WorkspaceRecord,
-} from "../shared/taskrouter";
+} from "../common/taskrouter";
 import * as activities from "./activities";
 import type { Change, Scope } from "./change";
 import type {

@@ -15,8 +15,8 @@ import {
   type EventRecord,
   type WorkspaceConfigSnapshot,
   type WorkspaceRecord,
-} from "../shared/taskrouter";
-import type { SqlExec } from "../shared/migrations";
+} from "../common/taskrouter";
+import type { SqlExec } from "../common/migrations";
 import { activitySubject, insertActivity } from "./activities";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkActivityRef, checkFriendlyName, optionalUrl } from "./checks";

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ApiResult, WorkspaceRecord } from "../../durable-objects/shared/taskrouter";
+import type { ApiResult, WorkspaceRecord } from "../../durable-objects/common/taskrouter";
 
 const value = <T>(result: ApiResult<T>): T => {
   if (!result.ok) throw new Error(`expected ok, got ${result.status} ${result.message}`);

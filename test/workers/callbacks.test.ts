@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ApiResult, EventRecord, TaskRecord, WorkerRecord } from "../../durable-objects/shared/taskrouter";
-import { fail, notFound, ok } from "../../durable-objects/shared/taskrouter";
+import type { ApiResult, EventRecord, TaskRecord, WorkerRecord } from "../../durable-objects/common/taskrouter";
+import { fail, notFound, ok } from "../../durable-objects/common/taskrouter";
 import { callbackDepsFromEnv } from "../../workers/callbacks/bindings";
 import { consumeCallbacks, type CallbackDeps } from "../../workers/callbacks/consumer";
 import type { AssignmentMessage, CallbackSettings, EventMessage, RouterCallbackRpc } from "../../workers/callbacks/messages";

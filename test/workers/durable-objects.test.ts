@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { applyMigrations, schemaVersion } from "../../durable-objects/shared/migrations";
+import { applyMigrations, schemaVersion } from "../../durable-objects/common/migrations";
 
 const namespaces = [
   ["WorkspaceDO", () => env.WORKSPACE],

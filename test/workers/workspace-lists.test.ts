@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { newSid, type ApiResult, type Page, type PageRequest } from "../../durable-objects/shared/taskrouter";
+import { newSid, type ApiResult, type Page, type PageRequest } from "../../durable-objects/common/taskrouter";
 
 const ACCOUNT = "AC" + "d".repeat(32);
 const sid = newSid("WS");

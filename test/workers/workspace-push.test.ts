@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newSid, type ApiResult } from "../../durable-objects/shared/taskrouter";
+import { newSid, type ApiResult } from "../../durable-objects/common/taskrouter";
 import type { CreateWorkspaceInput } from "../../durable-objects/workspace/workspace-do";
 import { regions } from "../../workers/config";
 import { routerFor } from "../../workers/locations";

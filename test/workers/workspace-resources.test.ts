@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newSid, type ApiResult, type WorkspaceConfigSnapshot } from "../../durable-objects/shared/taskrouter";
+import { newSid, type ApiResult, type WorkspaceConfigSnapshot } from "../../durable-objects/common/taskrouter";
 
 const ACCOUNT = "AC" + "c".repeat(32);
 const ALL = { pageSize: 1000, page: 0 };

@@ -19,7 +19,7 @@
  * tokens they check.
  */
 import { SignJWT, compactVerify, decodeJwt, decodeProtectedHeader, errors, type CryptoKey, type JWTPayload } from "jose";
-import { isSid, iso } from "../../durable-objects/shared/taskrouter";
+import { isSid, iso } from "../../durable-objects/common/taskrouter";
 import { isRole, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck } from "./token-claims";
 
 /** Token lifetimes, in seconds: at least a minute when minted, an hour unless asked, never over a day. */

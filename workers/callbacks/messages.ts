@@ -6,7 +6,7 @@
  * messages from an older or newer release.
  */
 import { z } from "zod";
-import type { ApiResult, EventRecord, TaskRecord, WorkerRecord } from "../../durable-objects/shared/taskrouter";
+import type { ApiResult, EventRecord, TaskRecord, WorkerRecord } from "../../durable-objects/common/taskrouter";
 import type { AssignmentInstruction } from "./assignment";
 
 /** An event to POST to the workspace's EventCallbackUrl (if it has one and its EventsFilter lets it through). */

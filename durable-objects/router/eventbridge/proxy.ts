@@ -15,7 +15,7 @@ import {
   type ReservationStatus,
   type TaskStatus,
   type WorkerChannelRecord,
-} from "../../shared/taskrouter";
+} from "../../common/taskrouter";
 import type { ReservationOwner, ReservationResult, UpdateReservationInput } from "../lifecycle/reservations";
 import type { TaskResult, UpdateTaskInput } from "../lifecycle/tasks";
 import type { UpdateWorkerInput, WorkerResult } from "../lifecycle/workers";

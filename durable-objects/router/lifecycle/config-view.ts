@@ -15,7 +15,7 @@ import type {
   WorkflowRecord,
   WorkspaceConfigSnapshot,
   WorkspaceRecord,
-} from "../../shared/taskrouter";
+} from "../../common/taskrouter";
 
 const bySid = <T extends { sid: string }>(items: readonly T[]) => new Map(items.map((item) => [item.sid, item]));
 

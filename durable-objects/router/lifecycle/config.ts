@@ -11,7 +11,7 @@ import { RoutingEngine } from "../engine";
 import { insertEvent, type EventSubjects } from "../store/event-store";
 import { rows } from "../store/host";
 import { workerChannels, workers } from "../store/worker-store";
-import { newSid, type EventRecord, type WorkspaceConfigSnapshot } from "../../shared/taskrouter";
+import { newSid, type EventRecord, type WorkspaceConfigSnapshot } from "../../common/taskrouter";
 import type { ConfigView } from "./config-view";
 import type { Op } from "./op";
 import { applyOutcome } from "./outcome";

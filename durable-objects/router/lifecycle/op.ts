@@ -16,7 +16,7 @@ import type { StoreHost } from "../store/host";
 import { enqueue } from "../store/outbox-store";
 import { tasks, type TaskRow } from "../store/task-store";
 import { workers, type WorkerRow } from "../store/worker-store";
-import { iso, newSid, type EventRecord } from "../../shared/taskrouter";
+import { iso, newSid, type EventRecord } from "../../common/taskrouter";
 import type { StatisticsFact } from "../statistics";
 import type { ConfigView } from "./config-view";
 import type { EventDraft } from "./events";

@@ -21,7 +21,7 @@ import {
   type PageRequest,
   type ReservationRecord,
   type ReservationStatus,
-} from "../../shared/taskrouter";
+} from "../../common/taskrouter";
 import { checkString } from "./checks";
 import type { Op } from "./op";
 import { etagMatches, etagOf, reservationRecord } from "./records";

@@ -28,7 +28,7 @@ import {
   type Page,
   type WorkerChannelRecord,
   type WorkspaceConfigSnapshot,
-} from "../../shared/taskrouter";
+} from "../../common/taskrouter";
 import {
   addWorkerChannels,
   isNewer,
@@ -94,7 +94,7 @@ import {
   type UpdateWorkerInput,
   type WorkerResult,
 } from "./workers";
-import type { PageRequest, ReservationRecord, TaskRecord, WorkerRecord } from "../../shared/taskrouter";
+import type { PageRequest, ReservationRecord, TaskRecord, WorkerRecord } from "../../common/taskrouter";
 import type { StatisticsOptions } from "../statistics";
 
 export interface RouterOptions {

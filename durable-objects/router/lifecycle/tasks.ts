@@ -20,7 +20,7 @@ import {
   type PageRequest,
   type TaskRecord,
   type TaskStatus,
-} from "../../shared/taskrouter";
+} from "../../common/taskrouter";
 import { checkAttributes, checkDate, checkInteger, checkOrdering, checkString, MAX_PRIORITY } from "./checks";
 import { taskEvent } from "./events";
 import { newTask, parseAttributes } from "./load";

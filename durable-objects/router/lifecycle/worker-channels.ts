@@ -7,7 +7,7 @@
 import type { PageWindow } from "../store/paging";
 import { slicePage } from "../store/paging";
 import { channelsOf, workerChannels, workers, type WorkerChannelRow } from "../store/worker-store";
-import { notFound, ok, type ApiResult, type Page, type WorkerChannelRecord } from "../../shared/taskrouter";
+import { notFound, ok, type ApiResult, type Page, type WorkerChannelRecord } from "../../common/taskrouter";
 import { checkBoolean, checkInteger } from "./checks";
 import { workerEvent } from "./events";
 import type { Op } from "./op";

@@ -26,7 +26,7 @@ import {
   type Page,
   type PageRequest,
   type WorkerRecord,
-} from "../../shared/taskrouter";
+} from "../../common/taskrouter";
 import { checkAttributes, checkBoolean, checkFriendlyName, checkOrdering, checkString } from "./checks";
 import { workerEvent } from "./events";
 import { workerInput } from "./load";

@@ -25,7 +25,7 @@ import {
 } from "../store/presence-store";
 import { HOLDING, reservationsOfTask } from "../store/reservation-store";
 import { channelOf } from "../store/worker-store";
-import { fail, invalid, iso, ok, type ApiResult, type EventRecord } from "../../shared/taskrouter";
+import { fail, invalid, iso, ok, type ApiResult, type EventRecord } from "../../common/taskrouter";
 import type { Router } from "../lifecycle/router";
 import { parseCommand, runCommand, type CommandActor, type CommandRouter } from "./commands";
 import { framesOf, type FrameContext } from "./event-frames";

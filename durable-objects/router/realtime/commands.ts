@@ -19,8 +19,8 @@
  */
 import { allows as tokenAllows, WORKER_OPS } from "../../../workers/auth/token-claims";
 import type { Router } from "../lifecycle/router";
-import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "../../shared/taskrouter";
-import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../shared/taskrouter";
+import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
+import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../common/taskrouter";
 import { COMMAND_TYPES, commandFrame, commandId, type CommandFrame } from "./frames";
 
 /** Who sends commands: the connection's account, worker, role and allowed operations. */

@@ -15,7 +15,7 @@
  *   first, then `supervisor.delta` frames with the queues and workers that changed, at most one a second.
  */
 import { z } from "zod";
-import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../shared/taskrouter";
+import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../common/taskrouter";
 
 const sidOf = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a ${prefix} SID (${prefix} followed by 32 hex digits)`);

@@ -10,7 +10,7 @@
  * with the last sign of life of their open connections, and acts on the decision.
  */
 import type { Router } from "../lifecycle/router";
-import { ok, type ActivityRecord, type ApiResult, type WorkspaceConfigSnapshot } from "../../shared/taskrouter";
+import { ok, type ActivityRecord, type ApiResult, type WorkspaceConfigSnapshot } from "../../common/taskrouter";
 
 export interface TrackedWorker {
   readonly workerSid: string;

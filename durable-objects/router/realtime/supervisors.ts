@@ -12,7 +12,7 @@
  * (worker_sid, status) index of reservations: nothing walks the tasks. Sockets are behind
  * {@link SupervisorSocketHost}, so the rules run in plain Node.
  */
-import { iso, type EventRecord, type WorkspaceConfigSnapshot } from "../../shared/taskrouter";
+import { iso, type EventRecord, type WorkspaceConfigSnapshot } from "../../common/taskrouter";
 import type { Router } from "../lifecycle/router";
 import { queueRealtimeBody } from "../statistics";
 import { loadSnapshot } from "../store/config-store";

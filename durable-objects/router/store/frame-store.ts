@@ -5,7 +5,7 @@
  * sequence number, which outlives the frames), so workers driven only through the REST API cost
  * nothing on the routing path. How long frames stay is decided by the caller (realtime/frame-log.ts).
  */
-import type { Migration } from "../../shared/migrations";
+import type { Migration } from "../../common/migrations";
 import { first, rows, run, type StoreHost } from "./host";
 
 /**

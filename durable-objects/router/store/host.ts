@@ -4,7 +4,7 @@
  * plain Node, so every store and the whole router lifecycle run in unit tests without workerd.
  * Cursors are always read to arrays at once: nothing here holds one across an `await`.
  */
-import type { MigrationHost, SqlValue } from "../../shared/migrations";
+import type { MigrationHost, SqlValue } from "../../common/migrations";
 
 export type StoreHost = MigrationHost & {
   /** Rows read or written by key during one operation (see {@link withRowCache}). */

@@ -22,7 +22,7 @@
  *   reconnect), `sb_presence` (connected workers and since when their last connection is gone) and
  *   `sb_realtime_settings` (the presence grace period).
  */
-import type { Migration } from "../../shared/migrations";
+import type { Migration } from "../../common/migrations";
 import { STATISTICS_SCHEMA } from "../statistics";
 import { REALTIME_SCHEMA } from "./frame-store";
 

@@ -3,7 +3,7 @@
  * fixed at creation), delete and list, all answered by the WorkspaceDO.
  */
 import type { Context } from "hono";
-import type { ActivityRecord } from "../../../durable-objects/shared/taskrouter";
+import type { ActivityRecord } from "../../../durable-objects/common/taskrouter";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { routeGroup, workspaceStub } from "./context";
 import { bool, paging, str } from "./params";

@@ -6,7 +6,7 @@
  * through to the statistics routes.
  */
 import type { Context } from "hono";
-import { isSid, type TaskQueueRecord } from "../../../durable-objects/shared/taskrouter";
+import { isSid, type TaskQueueRecord } from "../../../durable-objects/common/taskrouter";
 import { routeGroup, routerStub, workspaceStub } from "./context";
 import { int, oneOf, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";

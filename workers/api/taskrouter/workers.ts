@@ -6,7 +6,7 @@
  * /Workers that are not a worker SID (`Statistics`, …) fall through to the statistics routes.
  */
 import type { Context } from "hono";
-import { isSid, type WorkerChannelRecord, type WorkerRecord } from "../../../durable-objects/shared/taskrouter";
+import { isSid, type WorkerChannelRecord, type WorkerRecord } from "../../../durable-objects/common/taskrouter";
 import { routeGroup, routerStub } from "./context";
 import { bool, int, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";

@@ -5,8 +5,8 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import type { WorkspaceRecord } from "../../../durable-objects/shared/taskrouter";
-import { isSid, newSid } from "../../../durable-objects/shared/taskrouter";
+import type { WorkspaceRecord } from "../../../durable-objects/common/taskrouter";
+import { isSid, newSid } from "../../../durable-objects/common/taskrouter";
 import { resourceNotFound } from "../errors";
 import { routeGroup, workspaceStub } from "./context";
 import { bool, oneOf, paging, sid, str, url } from "./params";
