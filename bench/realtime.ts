@@ -5,6 +5,7 @@
  * HTTP → Durable Object → socket round trip (the Router records the change and pushes one frame).
  */
 import { startDevServer } from "../test/support/dev-server";
+import { apiFor } from "./api";
 import { percentile } from "./report";
 
 export interface RealtimeFigures {
@@ -14,17 +15,7 @@ export interface RealtimeFigures {
 
 export async function runRealtimeBench(samples = 300): Promise<RealtimeFigures> {
   const server = await startDevServer();
-  const auth = "Basic " + Buffer.from(`${server.accountSid}:${server.authToken}`).toString("base64");
-  const api = async (method: string, path: string, body?: Record<string, string>) => {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { authorization: auth, ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
-      body: body ? new URLSearchParams(body).toString() : undefined,
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = apiFor(server);
   try {
     const ws = (await api("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "bench-realtime", Template: "FIFO" })) as { sid: string };
     const base = `/taskrouter/v1/Workspaces/${ws.sid}`;

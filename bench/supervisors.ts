@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { startDevServer } from "../test/support/dev-server";
+import { apiFor } from "./api";
 import { percentile } from "./report";
 
 export interface SupervisorsFigures {
@@ -45,17 +46,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runSupervisorsBench(connections = 1000, changes = 20): Promise<SupervisorsFigures> {
   const server = await startDevServer();
-  const auth = "Basic " + Buffer.from(`${server.accountSid}:${server.authToken}`).toString("base64");
-  const api = async (method: string, path: string, body?: Record<string, string>) => {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { authorization: auth, ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
-      body: body ? new URLSearchParams(body).toString() : undefined,
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = apiFor(server);
   const sockets: WebSocket[] = [];
   try {
     const ws = (await api("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "bench-supervisors", Template: "FIFO" })) as { sid: string };

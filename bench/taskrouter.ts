@@ -4,6 +4,7 @@
  * same run with the same concurrency; and the cost of a statistics fetch with 10,000 pending tasks.
  */
 import { startDevServer } from "../test/support/dev-server";
+import { apiFor } from "./api";
 import { percentile } from "./report";
 
 const CONCURRENCY = 8;
@@ -43,17 +44,7 @@ export interface TaskRouterFigures {
 
 export async function runTaskRouterBench(tasks = 1000, pending = 10_000): Promise<TaskRouterFigures> {
   const server = await startDevServer();
-  const auth = "Basic " + Buffer.from(`${server.accountSid}:${server.authToken}`).toString("base64");
-  const api = async (method: string, path: string, body?: Record<string, string>) => {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: { authorization: auth, ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
-      body: body ? new URLSearchParams(body).toString() : undefined,
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
+  const api = apiFor(server);
   try {
     await load(200, () => api("GET", "/api/ping").then(() => undefined)); // warm-up
 
