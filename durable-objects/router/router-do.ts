@@ -459,7 +459,15 @@ export class RouterDO extends DurableObject<Env> {
   /** The supervisors' sockets. */
   private supervisorHost(): SupervisorSocketHost<WebSocket> {
     return {
-      open: () => this.ctx.getWebSockets(SUPERVISOR_TAG).filter((ws) => ws.readyState === WebSocket.OPEN),
+      // Like an agent's, a supervisor's expired token is closed at the next frame it would have received.
+      open: () =>
+        this.ctx.getWebSockets(SUPERVISOR_TAG).filter((ws) => {
+          if (ws.readyState !== WebSocket.OPEN) return false;
+          const connection = this.socketHost().connection(ws);
+          if (connection && connection.expiresAt > Date.now()) return true;
+          this.socketHost().close(ws, 4401, "The token has expired");
+          return false;
+        }),
       send: (ws, text) => this.socketHost().send(ws, text),
     };
   }

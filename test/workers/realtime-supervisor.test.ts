@@ -59,6 +59,16 @@ const statuses = (counts: Partial<Record<string, number>>) => ({
 });
 
 describe("the supervisors' feed in the Router DO", () => {
+  it("closes a supervisor whose token expired while connected, at the next delta (4401)", async () => {
+    const { supervise, task } = await configured();
+    const socket = await supervise({ expiresAt: Date.now() + 300 });
+    expect((await socket.next()).type).toBe("supervisor.snapshot");
+    await sleep(400); // the token expires; nothing is sent until something changes
+    await task();
+    expect(await socket.closed()).toEqual({ code: 4401, reason: "The token has expired" });
+    expect(deltas(socket)).toEqual([]);
+  });
+
   it("sends a snapshot of every queue and worker first", async () => {
     const { worker, supervise, task } = await configured();
     // Alice (available, support) takes the support task; Bob (available, no skills) is in Everyone only;
