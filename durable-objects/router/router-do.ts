@@ -68,19 +68,23 @@ import {
   type WorkersFilter,
 } from "./lifecycle/router";
 import { ROUTER_MIGRATIONS } from "./store/schema";
-import { AgentChannel, connectionState, type AgentIdentity, type RealtimeSettings, type SocketHost } from "./realtime/channel";
-import { IDENTITY_HEADER, SUBPROTOCOL, closeReason, readIdentity, sinceOf, workerTag } from "./realtime/handshake";
+import { AgentChannel, type AgentIdentity, type RealtimeSettings } from "./realtime/channel";
+import { IDENTITY_HEADER, SUBPROTOCOL, readIdentity, sinceOf, workerTag } from "./realtime/handshake";
+import {
+  BRIDGE_TAG,
+  SUPERVISOR_TAG,
+  agentSockets,
+  bridgeSockets,
+  bridgeTag,
+  isBridge,
+  isSupervisor,
+  supervisorSockets,
+} from "./socket-hosts";
 import type { RouterMessage } from "./lifecycle/op";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
-import { BridgeHub, type BridgeSocketHost } from "./eventbridge/hub";
-import { SupervisorFeed, type SupervisorSocketHost } from "./realtime/supervisors";
-
-/** The tags of an SDK socket (Event Bridge), distinct from the agents' `worker:` tags: all of them, and a worker's. */
-const BRIDGE_TAG = "eb";
-const bridgeTag = (workerSid: string): string => `eb:${workerSid}`;
-/** The tag of a supervisor's socket (the supervisors' feed: a supervisor or admin token naming no worker). */
-const SUPERVISOR_TAG = "supervisor";
+import { BridgeHub } from "./eventbridge/hub";
+import { SupervisorFeed } from "./realtime/supervisors";
 
 /** What the Router sends is what the callbacks consumer reads (a compile-time check). */
 const _sameMessages = (message: RouterMessage): CallbackMessage => message;
@@ -139,9 +143,9 @@ export class RouterDO extends DurableObject<Env> {
       // The channel publishes what each committed operation recorded; it exists before load() runs.
       let channel: AgentChannel<WebSocket> | undefined;
       this.router = new Router(ctx.storage, { regionId, onEvents: (events) => channel && this.publish(channel, events) });
-      this.channel = channel = new AgentChannel(ctx.storage, this.router, this.socketHost());
-      this.bridge = new BridgeHub(ctx.storage, this.router, this.bridgeHost());
-      this.supervisors = new SupervisorFeed(ctx.storage, this.router, this.supervisorHost());
+      this.channel = channel = new AgentChannel(ctx.storage, this.router, agentSockets(this.ctx));
+      this.bridge = new BridgeHub(ctx.storage, this.router, bridgeSockets(this.ctx));
+      this.supervisors = new SupervisorFeed(ctx.storage, this.router, supervisorSockets(this.ctx));
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
       this.router.load(Date.now());
       this.alarmAt = await ctx.storage.getAlarm();
@@ -342,11 +346,11 @@ export class RouterDO extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     const workerSid = identity.workerSid;
     if (closeExisting && workerSid !== undefined) {
-      const host = this.bridgeHost();
+      const host = bridgeSockets(this.ctx);
       for (const older of host.open(workerSid)) host.close(older, 4409, "A newer session of this worker replaced this one");
     }
     this.ctx.acceptWebSocket(server, [BRIDGE_TAG, bridgeTag(workerSid ?? "")]);
-    if (workerSid === undefined) this.bridgeHost().close(server, 4403, "The SDK serves one worker: the token names none");
+    if (workerSid === undefined) bridgeSockets(this.ctx).close(server, 4403, "The SDK serves one worker: the token names none");
     else if (this.bridge.open(server, { ...identity, workerSid }, Date.now())) await this.settle();
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -357,46 +361,37 @@ export class RouterDO extends DurableObject<Env> {
    */
   private openSupervisor(ws: WebSocket, identity: AgentIdentity): void {
     const now = Date.now();
-    if (identity.expiresAt <= now) return this.socketHost().close(ws, 4401, "The token has expired");
+    if (identity.expiresAt <= now) return agentSockets(this.ctx).close(ws, 4401, "The token has expired");
     const { accountSid, role, ops, expiresAt } = identity;
-    this.socketHost().setConnection(ws, { accountSid, workerSid: "", role, ops, expiresAt, connectedAt: now, lastMessageAt: now });
+    agentSockets(this.ctx).setConnection(ws, { accountSid, workerSid: "", role, ops, expiresAt, connectedAt: now, lastMessageAt: now });
     this.supervisors.open(ws, now);
   }
 
-  /** Whether a socket is an SDK socket (which sends nothing and has no agent-channel state). */
-  private isBridge(ws: WebSocket): boolean {
-    return this.ctx.getTags(ws).includes(BRIDGE_TAG);
-  }
-
-  private isSupervisor(ws: WebSocket): boolean {
-    return this.ctx.getTags(ws).includes(SUPERVISOR_TAG);
-  }
-
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    if (this.isBridge(ws)) return;
-    if (this.isSupervisor(ws)) return this.supervisorMessage(ws, message);
+    if (isBridge(this.ctx, ws)) return;
+    if (isSupervisor(this.ctx, ws)) return this.supervisorMessage(ws, message);
     this.channel.message(ws, message, Date.now());
     await this.settle();
   }
 
   override async webSocketClose(ws: WebSocket): Promise<void> {
     // The runtime answers the client's close frame itself (compatibility date ≥ 2026-04-07).
-    if (this.isBridge(ws) || this.isSupervisor(ws)) return;
+    if (isBridge(this.ctx, ws) || isSupervisor(this.ctx, ws)) return;
     this.channel.closed(ws, Date.now());
     await this.settle();
   }
 
   /** A supervisor sends no commands (the `ping` heartbeat is answered by the runtime without waking us). */
   private supervisorMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    if (message === "ping") return this.socketHost().send(ws, "pong");
+    if (message === "ping") return agentSockets(this.ctx).send(ws, "pong");
     const id = typeof message === "string" ? idOf(message) : null;
     const frame = { type: "error", id, status: 400, code: 20001, message: "A supervisor's connection takes no commands" } as const;
-    this.socketHost().send(ws, JSON.stringify(frame));
+    agentSockets(this.ctx).send(ws, JSON.stringify(frame));
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     console.warn("RouterDO: an agent's WebSocket failed", error);
-    if (this.isBridge(ws) || this.isSupervisor(ws)) return;
+    if (isBridge(this.ctx, ws) || isSupervisor(this.ctx, ws)) return;
     this.channel.closed(ws, Date.now());
     await this.settle();
   }
@@ -445,64 +440,6 @@ export class RouterDO extends DurableObject<Env> {
   }
 
   /** The SDK sockets as the bridge sees them. */
-  private bridgeHost(): BridgeSocketHost<WebSocket> {
-    const ctx = this.ctx;
-    const agents = this.socketHost();
-    return {
-      open: (workerSid) =>
-        ctx.getWebSockets(workerSid === undefined ? BRIDGE_TAG : bridgeTag(workerSid)).filter((ws) => ws.readyState === WebSocket.OPEN),
-      send: (ws, text) => agents.send(ws, text),
-      close: (ws, code, reason) => agents.close(ws, code, reason),
-    };
-  }
-
-  /** The supervisors' sockets. */
-  private supervisorHost(): SupervisorSocketHost<WebSocket> {
-    return {
-      // Like an agent's, a supervisor's expired token is closed at the next frame it would have received.
-      open: () =>
-        this.ctx.getWebSockets(SUPERVISOR_TAG).filter((ws) => {
-          if (ws.readyState !== WebSocket.OPEN) return false;
-          const connection = this.socketHost().connection(ws);
-          if (connection && connection.expiresAt > Date.now()) return true;
-          this.socketHost().close(ws, 4401, "The token has expired");
-          return false;
-        }),
-      send: (ws, text) => this.socketHost().send(ws, text),
-    };
-  }
-
-  /** The hibernatable sockets as the channel sees them. */
-  private socketHost(): SocketHost<WebSocket> {
-    const ctx = this.ctx;
-    return {
-      open: (workerSid) =>
-        ctx
-          .getWebSockets(workerSid === undefined ? undefined : workerTag(workerSid))
-          .filter((ws) => ws.readyState === WebSocket.OPEN && (workerSid !== undefined || !this.isBridge(ws))),
-      connection: (ws) => {
-        const parsed = connectionState.safeParse(ws.deserializeAttachment());
-        return parsed.success ? parsed.data : null;
-      },
-      setConnection: (ws, connection) => ws.serializeAttachment(connection),
-      pingedAt: (ws) => ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? null,
-      send: (ws, text) => {
-        try {
-          ws.send(text);
-        } catch (error) {
-          console.warn("RouterDO: a frame could not be sent; the client replays it on reconnecting", error);
-        }
-      },
-      close: (ws, code, reason) => {
-        try {
-          ws.close(code, closeReason(reason));
-        } catch (error) {
-          console.warn("RouterDO: closing an agent's WebSocket failed", error);
-        }
-      },
-    };
-  }
-
   private async after<T>(result: T): Promise<T> {
     await this.settle();
     return result;

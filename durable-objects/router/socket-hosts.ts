@@ -1,0 +1,77 @@
+/**
+ * The Router DO's three kinds of hibernatable WebSocket, as the pure channels see them: agents
+ * (`worker:WK…`, the live channel), the twilio-taskrouter SDK (`eb`, `eb:WK…`, the Event Bridge) and
+ * supervisors (`supervisor`, the feed). Each adapter turns `ctx.getWebSockets(tag)`, attachments and
+ * sends into the small host interface its channel takes, so the channels stay free of Workers APIs.
+ */
+import { connectionState, type SocketHost } from "./realtime/channel";
+import { closeReason, workerTag } from "./realtime/handshake";
+import type { BridgeSocketHost } from "./eventbridge/hub";
+import type { SupervisorSocketHost } from "./realtime/supervisors";
+
+/** The tags of an SDK socket (Event Bridge), distinct from the agents' `worker:` tags: all of them, and a worker's. */
+export const BRIDGE_TAG = "eb";
+export const bridgeTag = (workerSid: string): string => `eb:${workerSid}`;
+/** The tag of a supervisor's socket (the supervisors' feed: a supervisor or admin token naming no worker). */
+export const SUPERVISOR_TAG = "supervisor";
+
+/** Whether a socket is an SDK socket (which sends nothing and has no agent-channel state). */
+export const isBridge = (ctx: DurableObjectState, ws: WebSocket): boolean => ctx.getTags(ws).includes(BRIDGE_TAG);
+export const isSupervisor = (ctx: DurableObjectState, ws: WebSocket): boolean => ctx.getTags(ws).includes(SUPERVISOR_TAG);
+
+/** The agents' hibernatable sockets as the live channel sees them. */
+export function agentSockets(ctx: DurableObjectState): SocketHost<WebSocket> {
+  return {
+    open: (workerSid) =>
+      ctx
+        .getWebSockets(workerSid === undefined ? undefined : workerTag(workerSid))
+        .filter((ws) => ws.readyState === WebSocket.OPEN && (workerSid !== undefined || !isBridge(ctx, ws))),
+    connection: (ws) => {
+      const parsed = connectionState.safeParse(ws.deserializeAttachment());
+      return parsed.success ? parsed.data : null;
+    },
+    setConnection: (ws, connection) => ws.serializeAttachment(connection),
+    pingedAt: (ws) => ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? null,
+    send: (ws, text) => {
+      try {
+        ws.send(text);
+      } catch (error) {
+        console.warn("RouterDO: a frame could not be sent; the client replays it on reconnecting", error);
+      }
+    },
+    close: (ws, code, reason) => {
+      try {
+        ws.close(code, closeReason(reason));
+      } catch (error) {
+        console.warn("RouterDO: closing an agent's WebSocket failed", error);
+      }
+    },
+  };
+}
+
+/** The SDK's sockets (all, or one worker's). */
+export function bridgeSockets(ctx: DurableObjectState): BridgeSocketHost<WebSocket> {
+  const agents = agentSockets(ctx);
+  return {
+    open: (workerSid) =>
+      ctx.getWebSockets(workerSid === undefined ? BRIDGE_TAG : bridgeTag(workerSid)).filter((ws) => ws.readyState === WebSocket.OPEN),
+    send: (ws, text) => agents.send(ws, text),
+    close: (ws, code, reason) => agents.close(ws, code, reason),
+  };
+}
+
+/** The supervisors' sockets; like an agent's, an expired token is closed at the next frame it would have received. */
+export function supervisorSockets(ctx: DurableObjectState): SupervisorSocketHost<WebSocket> {
+  const agents = agentSockets(ctx);
+  return {
+    open: () =>
+      ctx.getWebSockets(SUPERVISOR_TAG).filter((ws) => {
+        if (ws.readyState !== WebSocket.OPEN) return false;
+        const connection = agents.connection(ws);
+        if (connection && connection.expiresAt > Date.now()) return true;
+        agents.close(ws, 4401, "The token has expired");
+        return false;
+      }),
+    send: (ws, text) => agents.send(ws, text),
+  };
+}
