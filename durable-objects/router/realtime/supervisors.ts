@@ -62,7 +62,8 @@ export class SupervisorFeed<S> {
           now,
         )
       : [];
-    const all = workers.where(this.host, "1 = 1 ORDER BY created_at, sid");
+    // Alphabetical, as a Teams view lists people (names are unique ignoring case: name_key).
+    const all = workers.where(this.host, "1 = 1 ORDER BY name_key, sid");
     const frame: ServerFrame = {
       type: "supervisor.snapshot",
       date: iso(now),
