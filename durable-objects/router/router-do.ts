@@ -90,29 +90,8 @@ import { SupervisorFeed } from "./realtime/supervisors";
 const _sameMessages = (message: RouterMessage): CallbackMessage => message;
 void _sameMessages;
 
-export type {
-  ApplyConfigOptions,
-  AssignmentInstruction,
-  CreateTaskInput,
-  CreateWorkerInput,
-  ListEventsInput,
-  ListReservationsInput,
-  ListTasksInput,
-  ListWorkersInput,
-  QueueFigures,
-  ReservationOwner,
-  ReservationResult,
-  StatisticsQuery,
-  TaskResult,
-  TaskScopeFigures,
-  UpdateReservationInput,
-  UpdateTaskInput,
-  UpdateWorkerChannelInput,
-  UpdateWorkerInput,
-  WorkerResult,
-  WorkersFigures,
-  WorkersFilter,
-};
+/** The Router's input and result types, for the Worker's routes (RPC callers type against them). */
+export type * from "./lifecycle/router";
 
 /**
  * An EventRecord as RPC carries it: the contract types `event_data` as `Record<string, unknown>`,
