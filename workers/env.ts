@@ -5,6 +5,7 @@
  */
 import type { AccountDO } from "../durable-objects/account/account-do";
 import type { ConversationDO } from "../durable-objects/conversation/conversation-do";
+import type { DirectoryDO } from "../durable-objects/directory/directory-do";
 import type { RouterDO } from "../durable-objects/router/router-do";
 import type { WorkspaceDO } from "../durable-objects/workspace/workspace-do";
 
@@ -15,6 +16,8 @@ export interface Env {
   readonly ROUTER: DurableObjectNamespace<RouterDO>;
   /** One ConversationDO per conversation: participants and messages. */
   readonly CONVERSATION: DurableObjectNamespace<ConversationDO>;
+  /** One DirectoryDO per workspace: its conversations' index, open conversation per customer address, customer profiles. */
+  readonly DIRECTORY: DurableObjectNamespace<DirectoryDO>;
   /** One AccountDO per account: the directory of its workspaces and its API keys. */
   readonly ACCOUNT: DurableObjectNamespace<AccountDO>;
   /** Cross-workspace reporting data (D1 migrations in ./migrations). */
@@ -41,7 +44,7 @@ declare global {
     interface Env extends SwitchboardEnv {}
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "WorkspaceDO" | "RouterDO" | "ConversationDO" | "AccountDO";
+      durableNamespaces: "WorkspaceDO" | "RouterDO" | "ConversationDO" | "AccountDO" | "DirectoryDO";
     }
   }
 }

@@ -9,6 +9,7 @@ import type { Env } from "./env";
 
 export { AccountDO } from "../durable-objects/account/account-do";
 export { ConversationDO } from "../durable-objects/conversation/conversation-do";
+export { DirectoryDO } from "../durable-objects/directory/directory-do";
 export { RouterDO } from "../durable-objects/router/router-do";
 export { WorkspaceDO } from "../durable-objects/workspace/workspace-do";
 

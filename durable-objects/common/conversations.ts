@@ -1,0 +1,425 @@
+/**
+ * The contract of conversations and messaging channels, shared by the Worker (REST routes, channel
+ * adapters), the ConversationDO, the DirectoryDO, the WorkspaceDO (channel configuration) and the
+ * browser apps (types only). Pure types and tiny helpers: no `cloudflare:*` import.
+ *
+ * Records are Twilio Conversations v1's JSON (snake_case, ISO dates, `attributes` as JSON text),
+ * without `url`/`links`, which only the Worker can build. SIDs follow Twilio's prefixes: CH
+ * conversation, MB participant, IM message, ME media, IS chat service (one per workspace); ours: XC a
+ * channel configuration, PR a customer profile.
+ */
+import type { IsoDate } from "./taskrouter";
+
+// ── channels ───────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What a channel configuration connects to, i.e. which adapter under workers/channels/ serves it.
+ * `twilio` covers SMS, MMS and WhatsApp through a Twilio number (its addresses carry Twilio's
+ * `whatsapp:` prefix); `whatsapp` is Meta's WhatsApp Cloud API.
+ */
+export type ChannelKind = "webchat" | "twilio" | "whatsapp" | "messenger" | "instagram" | "email" | "custom";
+export const CHANNEL_KINDS: readonly ChannelKind[] = ["webchat", "twilio", "whatsapp", "messenger", "instagram", "email", "custom"];
+
+/**
+ * The channel a conversation's customer writes on, as Flex names it in a task's `channelType`
+ * attribute. A `twilio` channel yields `sms` or `whatsapp` per address.
+ */
+export type ConversationChannel = "web" | "sms" | "whatsapp" | "messenger" | "instagram" | "email" | "custom";
+
+/** A scalar setting of a channel (colours, numbers, URLs …). */
+export type SettingValue = string | number | boolean;
+
+/**
+ * A channel configuration as the API returns it. Secrets are write-only: the record only says which
+ * are set. `webhook_url` is the exact URL to paste into the provider's console.
+ */
+export interface ChannelRecord {
+  sid: string;
+  account_sid: string;
+  workspace_sid: string;
+  kind: ChannelKind;
+  friendly_name: string;
+  /** The workflow new conversations' tasks enter; null: the workspace's oldest workflow. */
+  workflow_sid: string | null;
+  /** The TaskChannel unique name of the tasks ("chat", "sms", "email" …). */
+  task_channel: string;
+  /** Kind-specific, non-secret settings (see `CHANNEL_SETTINGS`). */
+  settings: Record<string, SettingValue>;
+  /** Names of the kind's secrets, each true when set. */
+  secrets: Record<string, boolean>;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+}
+
+/**
+ * A channel configuration with its secrets opened: what an adapter gets from the WorkspaceDO to
+ * verify a webhook or deliver a message. Never returned by the API, never logged.
+ */
+export interface ChannelConfig {
+  readonly sid: string;
+  readonly accountSid: string;
+  readonly workspaceSid: string;
+  readonly kind: ChannelKind;
+  readonly friendlyName: string;
+  readonly workflowSid: string | null;
+  readonly taskChannel: string;
+  readonly settings: Readonly<Record<string, SettingValue>>;
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Bumped on every change, so a cached copy can be told stale. */
+  readonly version: number;
+}
+
+/**
+ * Each kind's settings and secrets (names only; the WorkspaceDO validates values). A setting with a
+ * default may be omitted on create. `*_base_url` settings point a channel at a provider's API (tests
+ * point them at doubles on 127.0.0.1).
+ */
+export const CHANNEL_SETTINGS = {
+  webchat: {
+    settings: ["title", "greeting", "color", "text_color", "prechat_fields", "allowed_origins"],
+    secrets: [],
+  },
+  twilio: { settings: ["twilio_account_sid", "phone_number", "api_base_url"], secrets: ["auth_token"] },
+  whatsapp: { settings: ["phone_number_id", "graph_base_url"], secrets: ["access_token", "app_secret", "verify_token"] },
+  messenger: { settings: ["page_id", "graph_base_url"], secrets: ["page_access_token", "app_secret", "verify_token"] },
+  instagram: { settings: ["page_id", "graph_base_url"], secrets: ["page_access_token", "app_secret", "verify_token"] },
+  email: { settings: ["address", "from_name", "mail_api_base_url", "mail_domain"], secrets: ["mail_api_key", "inbound_parse_secret"] },
+  custom: { settings: ["outbound_url"], secrets: ["signing_secret"] },
+} as const satisfies Record<ChannelKind, { settings: readonly string[]; secrets: readonly string[] }>;
+
+/** Default task channel per kind. */
+export const DEFAULT_TASK_CHANNEL: Record<ChannelKind, string> = {
+  webchat: "chat",
+  twilio: "sms",
+  whatsapp: "chat",
+  messenger: "chat",
+  instagram: "chat",
+  email: "email",
+  custom: "chat",
+};
+
+/** Where a provider sends a channel's webhooks: `${origin}/webhooks/${workspaceSid}/${channelSid}`. */
+export const webhookPath = (workspaceSid: string, channelSid: string): string => `/webhooks/${workspaceSid}/${channelSid}`;
+
+// ── inbound ────────────────────────────────────────────────────────────────────────────────────────
+
+/** An attachment, stored in R2 (`RECORDINGS` bucket, key `media/<workspace>/<ME sid>`) before it is referenced. */
+export interface MediaRef {
+  readonly sid: string;
+  readonly content_type: string;
+  readonly filename: string | null;
+  readonly size: number;
+}
+
+/** Email threading, from the headers of an inbound mail or for the headers of an outbound one. */
+export interface EmailThread {
+  readonly messageId: string;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly subject: string;
+}
+
+/**
+ * One customer message as every adapter normalizes it, before redaction (the inbound path redacts
+ * card numbers in `body` and every string of `attributes` before anything else sees them).
+ */
+export interface InboundMessage {
+  /** The provider's ID of this message: the idempotency key (unique per channel configuration). */
+  readonly providerMessageId: string;
+  readonly channel: ConversationChannel;
+  /** The customer's address on the channel: "+15551234567", "whatsapp:+1555…", a PSID, an email, a visitor ID. */
+  readonly customerAddress: string;
+  /** Our side's address: the Twilio number, the phone number ID, the page ID, the support address. */
+  readonly proxyAddress: string;
+  readonly customerName: string | null;
+  readonly body: string;
+  readonly media: readonly MediaRef[];
+  /**
+   * What the channel carries besides text, kept on the message's attributes: `location`
+   * ({latitude, longitude, name?, address?}), `interactive` ({type, id, title}), `postback`
+   * ({title, payload}), `email` ({subject, message_id, cc}) …
+   */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** Email only: threads the message into the conversation holding any of these Message-IDs. */
+  readonly thread: EmailThread | null;
+  /** When the provider says it was sent (ms). */
+  readonly sentAt: number;
+}
+
+export type DeliveryStatus = "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "undelivered";
+
+/** A provider's report on a message we sent, matched by its ID within the customer's open conversation. */
+export interface StatusUpdate {
+  readonly providerMessageId: string;
+  readonly customerAddress: string;
+  readonly status: Extract<DeliveryStatus, "sent" | "delivered" | "read" | "failed" | "undelivered">;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly at: number;
+}
+
+// ── outbound ───────────────────────────────────────────────────────────────────────────────────────
+
+/** A message to deliver to the customer on their channel (already redacted). */
+export interface OutboundMessage {
+  readonly conversationSid: string;
+  readonly messageSid: string;
+  readonly index: number;
+  readonly customerAddress: string;
+  readonly proxyAddress: string;
+  readonly body: string;
+  readonly media: readonly MediaRef[];
+  readonly attributes: Readonly<Record<string, unknown>>;
+  /** Email: the headers that keep the reply in the customer's thread. */
+  readonly thread: EmailThread | null;
+  readonly authorName: string | null;
+}
+
+/**
+ * What one delivery attempt came to: `sent` with the provider's message ID; `retry` for a failure
+ * worth trying again (network, 429, 5xx); `failed` for one that never will succeed (4xx).
+ */
+export type DeliveryOutcome =
+  | { readonly kind: "sent"; readonly providerMessageId: string }
+  | { readonly kind: "retry"; readonly error: string }
+  | { readonly kind: "failed"; readonly error: string; readonly errorCode: string | null };
+
+// ── records (Twilio Conversations v1) ──────────────────────────────────────────────────────────────
+
+export type ConversationState = "active" | "inactive" | "closed";
+
+export interface ConversationRecord {
+  sid: string;
+  account_sid: string;
+  chat_service_sid: string;
+  messaging_service_sid: string | null;
+  friendly_name: string | null;
+  unique_name: string | null;
+  /** JSON text, as Twilio returns it. */
+  attributes: string;
+  state: ConversationState;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+  timers: Record<string, never>;
+  bindings: null;
+  /** Switchboard's: the workspace, the channel the customer writes on and its configuration. */
+  workspace_sid: string;
+  channel: ConversationChannel | null;
+  channel_sid: string | null;
+  task_sid: string | null;
+}
+
+export type ParticipantRole = "customer" | "agent" | "bot";
+
+export interface ParticipantRecord {
+  sid: string;
+  account_sid: string;
+  conversation_sid: string;
+  /** Chat identity (agents: their worker SID; web visitors: their visitor ID); null for an SMS-style participant. */
+  identity: string | null;
+  /** JSON text. */
+  attributes: string;
+  /** Twilio's binding for a non-chat participant; null for chat. */
+  messaging_binding: { type: string; address: string; proxy_address: string } | null;
+  role_sid: string | null;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+  last_read_message_index: number | null;
+  last_read_timestamp: IsoDate | null;
+  /** Switchboard's. */
+  role: ParticipantRole;
+  display_name: string | null;
+}
+
+export interface MessageDelivery {
+  total: number;
+  sent: "all" | "some" | "none";
+  delivered: "all" | "some" | "none";
+  read: "all" | "some" | "none";
+  failed: "all" | "some" | "none";
+  undelivered: "all" | "some" | "none";
+}
+
+export interface MessageRecord {
+  sid: string;
+  account_sid: string;
+  conversation_sid: string;
+  /** 0, 1, 2 … in the order the conversation stored them. */
+  index: number;
+  author: string;
+  body: string | null;
+  media: MediaRef[] | null;
+  /** JSON text. */
+  attributes: string;
+  participant_sid: string | null;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+  /** Null for messages that stay in the conversation (inbound, or to chat participants only). */
+  delivery: MessageDelivery | null;
+  content_sid: null;
+  /** Switchboard's: the state of the outbound delivery to the customer's channel, if any. */
+  delivery_status: DeliveryStatus | null;
+  delivery_error: string | null;
+}
+
+// ── the live conversation socket (customer widget and agent desktop) ──────────────────────────────
+
+/** Frames the ConversationDO sends on a socket. */
+export type ConversationFrame =
+  | {
+      readonly type: "conversation.snapshot";
+      readonly conversation: ConversationRecord;
+      readonly participants: readonly ParticipantRecord[];
+      /** Messages after the client's `since` index (all when it gave none). */
+      readonly messages: readonly MessageRecord[];
+      /** Which participant this socket is. */
+      readonly you: string;
+    }
+  | { readonly type: "message.added"; readonly message: MessageRecord }
+  | { readonly type: "message.updated"; readonly message: MessageRecord }
+  | { readonly type: "participant.joined"; readonly participant: ParticipantRecord }
+  | { readonly type: "participant.left"; readonly participant: ParticipantRecord }
+  | { readonly type: "participant.updated"; readonly participant: ParticipantRecord }
+  | { readonly type: "typing"; readonly participantSid: string; readonly displayName: string | null }
+  | { readonly type: "conversation.updated"; readonly conversation: ConversationRecord }
+  | { readonly type: "ack"; readonly clientId: string; readonly messageSid: string }
+  | { readonly type: "error"; readonly clientId: string | null; readonly status: number; readonly message: string };
+
+/** Commands a client sends on its socket. `clientId` makes `message.send` idempotent across reconnects. */
+export type ConversationCommand =
+  | { readonly type: "message.send"; readonly clientId: string; readonly body: string; readonly mediaSids?: readonly string[] }
+  | { readonly type: "typing" }
+  | { readonly type: "read"; readonly index: number };
+
+/** The socket's subprotocol, as the agent channel's: the token travels in `Sec-WebSocket-Protocol`, never in a URL. */
+export const CONVERSATION_SUBPROTOCOL = "switchboard.conversation.v1";
+
+// ── RPC surfaces (the Durable Objects implement these; callers type against them) ───────────────────
+
+/** What a new conversation is made with (API, Interactions, or the first inbound message). */
+export interface CreateConversationInput {
+  readonly workspaceSid: string;
+  readonly friendlyName?: string | null;
+  readonly uniqueName?: string | null;
+  /** JSON text. */
+  readonly attributes?: string;
+  readonly state?: ConversationState;
+  readonly dateCreated?: number;
+  readonly channel?: ConversationChannel | null;
+  readonly channelSid?: string | null;
+}
+
+export interface UpdateConversationInput {
+  readonly friendlyName?: string | null;
+  readonly uniqueName?: string | null;
+  readonly attributes?: string;
+  readonly state?: ConversationState;
+}
+
+export interface AddParticipantInput {
+  readonly identity?: string | null;
+  readonly attributes?: string;
+  /** Non-chat participant: their address on the channel and ours. */
+  readonly messagingBinding?: { readonly address: string; readonly proxyAddress: string } | null;
+  readonly role?: ParticipantRole;
+  readonly displayName?: string | null;
+}
+
+export interface UpdateParticipantInput {
+  readonly attributes?: string;
+  readonly lastReadMessageIndex?: number | null;
+  readonly displayName?: string | null;
+}
+
+export interface AddMessageInput {
+  readonly author?: string;
+  readonly body?: string | null;
+  readonly attributes?: string;
+  readonly mediaSids?: readonly string[];
+  /** Media already stored (the Worker put the bytes in R2). */
+  readonly media?: readonly MediaRef[];
+  /** The author, as a participant of the conversation (an agent's socket sets it). */
+  readonly participantSid?: string | null;
+  /** Makes the call idempotent: the same key answers the same message. */
+  readonly idempotencyKey?: string | null;
+  readonly dateCreated?: number;
+}
+
+export interface UpdateMessageInput {
+  readonly body?: string | null;
+  readonly attributes?: string;
+}
+
+/** Where an inbound message's conversation came from, for a conversation the message creates. */
+export interface InboundContext {
+  readonly workspaceSid: string;
+  readonly channelSid: string;
+  readonly kind: ChannelKind;
+  /** The task's workflow and TaskChannel (from the channel configuration). */
+  readonly workflowSid: string | null;
+  readonly taskChannel: string;
+  /** The customer's profile and history, for the task's attributes (from the DirectoryDO). */
+  readonly customer: CustomerContext;
+}
+
+/** What routing and the agent see of a customer (put in the task's `customers` / `history` attributes). */
+export interface CustomerContext {
+  readonly profileSid: string;
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+  /** The worker who last handled this customer, for known-agent routing. */
+  readonly lastWorkerSid: string | null;
+  /** Their earlier conversations, newest first (at most 10). */
+  readonly history: readonly {
+    readonly conversationSid: string;
+    readonly channel: ConversationChannel | null;
+    readonly dateCreated: IsoDate;
+    readonly workerSid: string | null;
+  }[];
+}
+
+/** A TaskRouter event about a conversation's task, forwarded by the queue consumer (at least once). */
+export interface ConversationTaskEvent {
+  readonly eventSid: string;
+  readonly eventType: string;
+  readonly workspaceSid: string;
+  readonly taskSid: string;
+  readonly conversationSid: string;
+  readonly workerSid: string | null;
+  readonly workerName: string | null;
+  readonly reservationSid: string | null;
+  readonly at: number;
+}
+
+/** A row of the workspace's conversation index (DirectoryDO). */
+export interface ConversationIndexEntry {
+  readonly sid: string;
+  readonly uniqueName: string | null;
+  readonly friendlyName: string | null;
+  readonly state: ConversationState;
+  readonly channel: ConversationChannel | null;
+  readonly channelSid: string | null;
+  readonly customerAddress: string | null;
+  readonly profileSid: string | null;
+  readonly lastWorkerSid: string | null;
+  readonly dateCreated: number;
+  readonly dateUpdated: number;
+}
+
+/** A customer profile as the API returns it. */
+export interface ProfileRecord {
+  sid: string;
+  account_sid: string;
+  workspace_sid: string;
+  friendly_name: string | null;
+  email: string | null;
+  phone: string | null;
+  /** JSON text. */
+  attributes: string;
+  /** Every address linked to the person: `{channel, address}`. */
+  addresses: { channel: ConversationChannel; address: string }[];
+  last_worker_sid: string | null;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+}
