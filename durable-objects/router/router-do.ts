@@ -81,13 +81,14 @@ import {
   supervisorSockets,
 } from "./socket-hosts";
 import type { RouterMessage } from "./lifecycle/op";
+import type { ConversationMessage } from "./lifecycle/conversation-events";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
 import { BridgeHub } from "./eventbridge/hub";
 import { SupervisorFeed } from "./realtime/supervisors";
 
-/** What the Router sends is what the callbacks consumer reads (a compile-time check). */
-const _sameMessages = (message: RouterMessage): CallbackMessage => message;
+/** What the Router queues is what the callbacks consumer reads (a compile-time check). */
+const _sameMessages = (message: Exclude<RouterMessage, ConversationMessage>): CallbackMessage => message;
 void _sameMessages;
 
 /** The Router's input and result types, for the Worker's routes (RPC callers type against them). */
@@ -435,23 +436,44 @@ export class RouterDO extends DurableObject<Env> {
     if (!this.sending && this.router.unsent(1).length > 0) this.ctx.waitUntil(this.send());
   }
 
-  /** Sends the outbox in order, a batch at a time; on failure the alarm retries later. */
+  /**
+   * Sends the outbox in order, a batch at a time: conversation messages to their ConversationDO by RPC
+   * (each in turn, so a conversation hears "accepted" before "wrapup"), the rest to the EVENTS queue.
+   * On failure the alarm retries later, from the first message not yet delivered.
+   */
   private async send(): Promise<void> {
     this.sending = true;
     try {
       for (;;) {
         const batch = this.router.unsent(SEND_BATCH);
         if (batch.length === 0) break;
-        await this.env.EVENTS.sendBatch(batch.map((message) => ({ body: JSON.parse(message.body) as unknown })));
-        this.router.sent(batch.map((message) => message.id));
+        const bodies = batch.map((message) => JSON.parse(message.body) as RouterMessage);
+        const firstConversation = bodies.findIndex((body) => body.kind === "conversation");
+        const queued = firstConversation === -1 ? batch.length : firstConversation;
+        if (queued > 0) {
+          await this.env.EVENTS.sendBatch(bodies.slice(0, queued).map((body) => ({ body })));
+          this.router.sent(batch.slice(0, queued).map((message) => message.id));
+          continue;
+        }
+        await this.tellConversation(bodies[0] as ConversationMessage);
+        this.router.sent([batch[0]!.id]);
       }
     } catch (error) {
-      console.error("RouterDO: sending events to the EVENTS queue failed; retrying later", error);
+      console.error("RouterDO: delivering the outbox failed; retrying later", error);
       this.router.retrySendingAt(Date.now() + OUTBOX_RETRY_MS);
       await this.settle();
     } finally {
       this.sending = false;
     }
+  }
+
+  /**
+   * Hands a task event to its conversation. A refusal (the conversation was deleted, or belongs to
+   * another account) is final and only logged; a thrown error (the object unreachable) is retried.
+   */
+  private async tellConversation(message: ConversationMessage): Promise<void> {
+    const result = await this.env.CONVERSATION.getByName(message.conversationSid).onTaskEvent(message.accountSid, message.event);
+    if (!result.ok) console.warn(`RouterDO: conversation ${message.conversationSid} refused ${message.event.eventType}: ${result.message}`);
   }
 }
 

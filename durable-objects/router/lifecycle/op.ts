@@ -20,6 +20,7 @@ import { iso, newSid, type EventRecord } from "../../common/taskrouter";
 import type { StatisticsFact } from "../statistics";
 import type { ConfigView } from "./config-view";
 import type { EventDraft } from "./events";
+import { conversationMessage, type ConversationMessage } from "./conversation-events";
 
 /** Who caused a change: the account through the API, or the workspace itself (timers, routing). */
 export interface Actor {
@@ -28,10 +29,12 @@ export interface Actor {
 }
 
 /**
- * What the Router puts on the EVENTS queue (the callbacks consumer's `CallbackMessage`; router-do.ts
- * checks the two agree at compile time).
+ * What the Router puts in its outbox: for the EVENTS queue (the callbacks consumer's `CallbackMessage`;
+ * router-do.ts checks the two agree at compile time), and `conversation` messages, which the Router DO
+ * hands to the conversation's Durable Object itself.
  */
 export type RouterMessage =
+  | ConversationMessage
   | { readonly kind: "event"; readonly workspaceSid: string; readonly event: EventRecord }
   | {
       readonly kind: "assignment";
@@ -108,6 +111,8 @@ export class Op {
     // Only what the workspace's callback will receive goes on the queue: the rest would be dropped
     // by the consumer anyway, after costing a queue round trip per event on the routing hot path.
     if (this.view.wantsEventCallback(record.event_type)) this.send({ kind: "event", workspaceSid: this.view.workspaceSid, event: record });
+    const toConversation = conversationMessage(record);
+    if (toConversation) this.send(toConversation);
     this.events.push(record);
     return record;
   }
