@@ -1,29 +1,475 @@
 /**
- * ConversationDO: one per conversation. It will own the participants, the messages and their
- * delivery state per channel, inbound idempotency keys, the flow execution attached to the
- * conversation, and the customer's and agents' WebSockets.
+ * ConversationDO: one per conversation, named by its SID (`env.CONVERSATION.getByName("CH…")`). A thin
+ * shell around the pure lifecycle (lifecycle/*.ts), which owns the participants, the messages, their
+ * delivery to the customer's channel, inbound idempotency keys and the conversation's tasks:
+ * - on wake, inside `blockConcurrencyWhile`: migrate, and remember the alarm;
+ * - on each RPC: one synchronous operation in one transaction (a failure rolls it back whole), then
+ *   its effects: frames pushed to the sockets, the DirectoryDO's entry refreshed, the first task created
+ *   through the Router, the delivery queue drained in the background (`ctx.waitUntil`), the alarm set;
+ * - on the alarm: delivery and task-creation retries, and a directory entry that could not be written.
  *
- * For now it is a shell: it migrates its storage on start-up and answers `ping()`.
+ * The first `create` or `receive` fixes the account and workspace; another account's calls answer 404,
+ * as for a conversation never created. `deleteConversation` wipes the storage and leaves a tombstone:
+ * the SID is never reused (later calls 404, a later create 409).
+ *
+ * Sockets (Hibernation API): the Worker verifies the token and forwards the upgrade to `/socket` with
+ * the identity in `x-switchboard-identity`; the customer and agents must be participants, supervisors
+ * watch read-only. Frames are `ConversationFrame`, commands `ConversationCommand`.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
-import { applyMigrations, type Migration } from "../common/migrations";
+import { routerFor } from "../../workers/locations";
+import { deliverOutbound } from "../../workers/channels/outbound";
+import { mediaKey } from "../../workers/channels/media";
+import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
+import { ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import {
+  CONVERSATION_SUBPROTOCOL,
+  type AddMessageInput,
+  type AddParticipantInput,
+  type ChannelConfig,
+  type ConversationRecord,
+  type ConversationTaskEvent,
+  type CreateConversationInput,
+  type InboundContext,
+  type InboundMessage,
+  type MediaRef,
+  type MessageRecord,
+  type OutboundMessage,
+  type ParticipantRecord,
+  type StatusUpdate,
+  type UpdateConversationInput,
+  type UpdateMessageInput,
+  type UpdateParticipantInput,
+} from "../common/conversations";
+import { CONVERSATION_MIGRATIONS } from "./store/schema";
+import { conversationRecord, conversationRow, participantRecord, participantRows, type ConversationRow } from "./store/records";
+import { newOp, noEffects, type Effects, type Op } from "./lifecycle/op";
+import * as conversations from "./lifecycle/conversation";
+import * as participants from "./lifecycle/participants";
+import * as messages from "./lifecycle/messages";
+import { applyStatus, drainDeliveries } from "./lifecycle/delivery";
+import { receive, type Received } from "./lifecycle/inbound";
+import { createPendingTask, onTaskEvent, transfer, type TaskPort, type TransferInput } from "./lifecycle/tasks";
+import { clearTimer, earliestTimer, setTimer, timerDue } from "./lifecycle/timers";
+import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
+import { CLOSE, SUPERVISOR_TAG, admit, broadcast, close, openSockets, participantTag, send, stateOf } from "./sockets";
 
-/** Append-only: never edit or renumber a shipped migration. */
-const MIGRATIONS: readonly Migration[] = [];
+/** A failed operation's result, thrown out of `transactionSync` so nothing it wrote is kept. */
+class Rollback extends Error {
+  constructor(readonly failure: ApiFailure) {
+    super(failure.message);
+  }
+}
+
+const INDEX_RETRY_MS = 5_000;
 
 export class ConversationDO extends DurableObject<Env> {
   private schemaVersion = 0;
+  /** The alarm as last set: the time it fires for, or null. */
+  private alarmAt: number | null = null;
+  /** The delivery drains, one after another. */
+  private draining: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
+      this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
+      this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
   ping(): PingReply {
     return { class: "ConversationDO", version: this.schemaVersion };
+  }
+
+  // ── the conversation ────────────────────────────────────────────────────────────────────────────
+
+  async create(accountSid: string, input: CreateConversationInput): Promise<ApiResult<ConversationRecord>> {
+    const checked = conversations.newConversation(this.op(), accountSid, input);
+    if (!checked.ok) return checked;
+    // The directory holds the workspace's unique names: it answers 50353 for one already taken.
+    const indexed = await this.directory(input.workspaceSid).upsert(accountSid, conversations.indexEntry(this.op(), checked.value));
+    if (!indexed.ok) return indexed;
+    const { result, effects } = this.mutate((op) => {
+      const blocked = conversations.cannotCreate(op);
+      return blocked.ok ? ok(conversations.storeConversation(op, checked.value)) : blocked;
+    });
+    effects.index = !result.ok; // another create won meanwhile: put its entry back
+    await this.settle(effects);
+    return result;
+  }
+
+  getConversation(accountSid: string): ApiResult<ConversationRecord> {
+    return conversations.getConversation(this.op(), accountSid);
+  }
+
+  async updateConversation(accountSid: string, input: UpdateConversationInput): Promise<ApiResult<ConversationRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    if (input.uniqueName !== undefined && (input.uniqueName || null) !== row.value.unique_name) {
+      const patched = conversations.patchedConversation(row.value, input, Date.now());
+      if (!patched.ok) return patched;
+      const indexed = await this.directory(row.value.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), patched.value));
+      if (!indexed.ok) return indexed;
+    }
+    return this.apply((op) => conversations.updateConversation(op, accountSid, input));
+  }
+
+  async deleteConversation(accountSid: string): Promise<ApiResult<null>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    for (const ws of openSockets(this.ctx)) close(ws, CLOSE.deleted, "The conversation was deleted");
+    const removed = await this.directory(row.value.workspace_sid)
+      .remove(accountSid, this.sid)
+      .catch((error: unknown) => ({ ok: false, message: String(error) }) as const);
+    if (!removed.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${removed.message}`);
+    await this.ctx.storage.deleteAll();
+    await this.ctx.storage.deleteAlarm();
+    this.alarmAt = null;
+    applyMigrations(this.ctx.storage, CONVERSATION_MIGRATIONS);
+    conversations.writeTombstone(this.op(), accountSid);
+    return ok(null);
+  }
+
+  // ── participants ────────────────────────────────────────────────────────────────────────────────
+
+  async addParticipant(accountSid: string, input: AddParticipantInput): Promise<ApiResult<ParticipantRecord>> {
+    return this.apply((op) => participants.addParticipant(op, accountSid, input));
+  }
+
+  listParticipants(accountSid: string, page: PageRequest): ApiResult<Page<ParticipantRecord>> {
+    return participants.listParticipants(this.op(), accountSid, page);
+  }
+
+  getParticipant(accountSid: string, sidOrIdentity: string): ApiResult<ParticipantRecord> {
+    return participants.getParticipant(this.op(), accountSid, sidOrIdentity);
+  }
+
+  async updateParticipant(accountSid: string, sid: string, input: UpdateParticipantInput): Promise<ApiResult<ParticipantRecord>> {
+    return this.apply((op) => participants.updateParticipant(op, accountSid, sid, input));
+  }
+
+  async removeParticipant(accountSid: string, sid: string): Promise<ApiResult<null>> {
+    return this.apply((op) => participants.removeParticipant(op, accountSid, sid));
+  }
+
+  // ── messages ────────────────────────────────────────────────────────────────────────────────────
+
+  async addMessage(accountSid: string, input: AddMessageInput): Promise<ApiResult<MessageRecord>> {
+    const media = await this.withMedia(accountSid, input);
+    if (!media.ok) return media;
+    return this.apply((op) => messages.addMessage(op, accountSid, media.value));
+  }
+
+  listMessages(accountSid: string, page: PageRequest, order: "asc" | "desc"): ApiResult<Page<MessageRecord>> {
+    return messages.listMessages(this.op(), accountSid, page, order);
+  }
+
+  getMessage(accountSid: string, sidOrIndex: string): ApiResult<MessageRecord> {
+    return messages.getMessage(this.op(), accountSid, sidOrIndex);
+  }
+
+  async updateMessage(accountSid: string, sid: string, input: UpdateMessageInput): Promise<ApiResult<MessageRecord>> {
+    return this.apply((op) => messages.updateMessage(op, accountSid, sid, input));
+  }
+
+  async removeMessage(accountSid: string, sid: string): Promise<ApiResult<null>> {
+    return this.apply((op) => messages.removeMessage(op, accountSid, sid));
+  }
+
+  // ── channels and TaskRouter ─────────────────────────────────────────────────────────────────────
+
+  async receive(accountSid: string, context: InboundContext, message: InboundMessage): Promise<ApiResult<Received>> {
+    return this.apply((op) => receive(op, accountSid, context, message));
+  }
+
+  async applyStatus(accountSid: string, update: StatusUpdate): Promise<ApiResult<{ messageSid: string | null }>> {
+    return this.apply((op) => {
+      const row = conversationRow(op.host);
+      if (!row || row.account_sid !== accountSid)
+        return { ok: false, status: 404, code: 20404, message: `Conversation ${op.sid} not found` };
+      return ok({ messageSid: applyStatus(op, update) });
+    });
+  }
+
+  async onTaskEvent(accountSid: string, event: ConversationTaskEvent): Promise<ApiResult<void>> {
+    return this.apply((op) => onTaskEvent(op, accountSid, event));
+  }
+
+  async transfer(accountSid: string, input: TransferInput): Promise<ApiResult<{ taskSid: string }>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    return transfer(this.ctx.storage, this.sid, accountSid, input, this.taskPort(row.value), Date.now);
+  }
+
+  /** Sends what waits in the delivery queue (also run in the background after every change; tests await it). */
+  deliverPending(now: () => number = Date.now): Promise<void> {
+    this.draining = this.draining.then(() => this.drain(now));
+    return this.draining;
+  }
+
+  // ── sockets ─────────────────────────────────────────────────────────────────────────────────────
+
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname !== "/socket") return new Response("Not found", { status: 404 });
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
+    const identity = readIdentity(request.headers.get(IDENTITY_HEADER));
+    if (!identity) return new Response("The upgrade carries no verified identity", { status: 400 });
+    const since = sinceOf(url.searchParams.get("since"));
+    const admission = admit(this.ctx.storage, identity);
+    const { 0: client, 1: server } = new WebSocketPair();
+    const tag = admission.ok && admission.state.participantSid !== null ? participantTag(admission.state.participantSid) : SUPERVISOR_TAG;
+    this.ctx.acceptWebSocket(server, [tag]);
+    if (!admission.ok) close(server, admission.code, admission.reason);
+    else if (since === -1) close(server, CLOSE.badRequest, "since must be a message index");
+    else {
+      server.serializeAttachment(admission.state);
+      this.sendSnapshot(server, admission.state, since);
+    }
+    const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+    const headers: HeadersInit = offered.includes(CONVERSATION_SUBPROTOCOL) ? { "Sec-WebSocket-Protocol": CONVERSATION_SUBPROTOCOL } : {};
+    return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  override async webSocketMessage(ws: WebSocket, text: string | ArrayBuffer): Promise<void> {
+    const state = stateOf(ws);
+    if (!state) return close(ws, CLOSE.forbidden, "This connection has no identity");
+    const command = parseCommand(text);
+    if (command.type === "error") return send(ws, command);
+    if (state.participantSid === null) {
+      const clientId = command.type === "message.send" ? command.clientId : null;
+      return send(ws, { type: "error", clientId, status: 403, message: "A supervisor watches this conversation read-only" });
+    }
+    const participantSid = state.participantSid;
+    switch (command.type) {
+      case "message.send": {
+        const input = { participantSid, body: command.body, mediaSids: command.mediaSids };
+        const media = await this.withMedia(state.accountSid, input);
+        const result = !media.ok
+          ? media
+          : await this.apply((op) => {
+              const conversation = this.loadedIn(op, state.accountSid);
+              if (!conversation.ok) return conversation;
+              return messages.insertMessage(op, conversation.value, media.value, `socket:${participantSid}:${command.clientId}`);
+            });
+        if (result.ok) send(ws, { type: "ack", clientId: command.clientId, messageSid: result.value.sid });
+        else send(ws, { type: "error", clientId: command.clientId, status: result.status, message: result.message });
+        return;
+      }
+      case "typing":
+        return broadcast(this.ctx, [{ type: "typing", participantSid, displayName: state.displayName }]);
+      case "read": {
+        const result = await this.apply((op) =>
+          participants.updateParticipant(op, state.accountSid, participantSid, { lastReadMessageIndex: command.index }),
+        );
+        if (!result.ok) send(ws, { type: "error", clientId: null, status: result.status, message: result.message });
+        return;
+      }
+      default: {
+        const never: never = command;
+        throw new Error(`unknown command ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  override async webSocketClose(): Promise<void> {
+    // Nothing to keep: presence in a conversation is the socket itself (the runtime answers the close frame).
+  }
+
+  override async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
+    console.warn("ConversationDO: a WebSocket failed", error);
+  }
+
+  // ── the alarm ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Runs every retry due at the time the alarm was set for (tests fire it early with `runDurableObjectAlarm`). */
+  override async alarm(): Promise<void> {
+    const at = Math.max(Date.now(), this.alarmAt ?? 0);
+    this.alarmAt = null;
+    const now = () => Math.max(Date.now(), at);
+    const row = conversationRow(this.ctx.storage);
+    if (row) {
+      const indexDue = timerDue(this.ctx.storage, "index");
+      if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
+      await createPendingTask(this.ctx.storage, this.taskPort(row), now);
+      await this.deliverPending(now);
+    }
+    await this.syncAlarm();
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────────
+
+  private get sid(): string {
+    return this.ctx.id.name ?? "";
+  }
+
+  private op(): Op {
+    return newOp(this.ctx.storage, this.sid, Date.now());
+  }
+
+  private loaded(accountSid: string): ApiResult<ConversationRow> {
+    return this.loadedIn(this.op(), accountSid);
+  }
+
+  private loadedIn(op: Op, accountSid: string): ApiResult<ConversationRow> {
+    const row = conversationRow(op.host);
+    return row && row.account_sid === accountSid
+      ? ok(row)
+      : { ok: false, status: 404, code: 20404, message: `The requested resource Conversation ${op.sid} was not found` };
+  }
+
+  /** One operation in one transaction: all of it, or (on a failure result) nothing. */
+  private mutate<T>(fn: (op: Op) => ApiResult<T>): { result: ApiResult<T>; effects: Effects } {
+    const op = this.op();
+    try {
+      const result = this.ctx.storage.transactionSync(() => {
+        const answer = fn(op);
+        if (!answer.ok) throw new Rollback(answer);
+        return answer;
+      });
+      return { result, effects: op.effects };
+    } catch (error) {
+      if (error instanceof Rollback) return { result: error.failure, effects: noEffects() };
+      throw error;
+    }
+  }
+
+  private async apply<T>(fn: (op: Op) => ApiResult<T>): Promise<ApiResult<T>> {
+    const { result, effects } = this.mutate(fn);
+    await this.settle(effects);
+    return result;
+  }
+
+  /** Carries out a committed operation's effects. */
+  private async settle(effects: Effects): Promise<void> {
+    broadcast(this.ctx, effects.frames);
+    for (const participantSid of effects.left)
+      for (const ws of openSockets(this.ctx, participantSid)) close(ws, CLOSE.left, "You left the conversation");
+    const row = conversationRow(this.ctx.storage);
+    if (row) {
+      if (effects.index) await this.syncIndex(row.account_sid);
+      for (const workerSid of effects.notedWorkers)
+        await this.call("noting the last worker", () => this.directory(row.workspace_sid).noteWorker(row.account_sid, row.sid, workerSid));
+      const port = this.taskPort(row);
+      for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
+      if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
+      if (effects.deliver) this.ctx.waitUntil(this.deliverPending());
+    }
+    await this.syncAlarm();
+  }
+
+  /** Writes the directory's entry from the stored row; on failure the alarm tries again. */
+  private async syncIndex(accountSid: string): Promise<void> {
+    const row = conversationRow(this.ctx.storage);
+    if (!row) return;
+    const done = await this.call("updating the directory", () =>
+      this.directory(row.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), row)),
+    );
+    if (done) clearTimer(this.ctx.storage, "index");
+    else setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
+  }
+
+  /** An RPC whose failure is logged (without content) and answered as false. */
+  private async call(what: string, fn: () => Promise<ApiResult<unknown>>): Promise<boolean> {
+    try {
+      const result = await fn();
+      if (!result.ok) console.warn(`ConversationDO ${this.sid}: ${what} failed: ${result.message}`);
+      return result.ok;
+    } catch (error) {
+      console.error(`ConversationDO ${this.sid}: ${what} failed`, error);
+      return false;
+    }
+  }
+
+  private async syncAlarm(): Promise<void> {
+    const next = earliestTimer(this.ctx.storage);
+    if (next === this.alarmAt) return;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+    this.alarmAt = next;
+  }
+
+  private async drain(now: () => number): Promise<void> {
+    const row = conversationRow(this.ctx.storage);
+    if (!row || row.channel_sid === null) return;
+    let config: Promise<ApiResult<ChannelConfig>> | null = null;
+    const deliver = async (message: OutboundMessage) => {
+      config ??= this.env.WORKSPACE.getByName(row.workspace_sid).channelConfig(row.account_sid, row.channel_sid!);
+      const found = await config;
+      if (!found.ok) {
+        return found.status === 404
+          ? ({ kind: "failed", error: `Channel ${row.channel_sid} no longer exists`, errorCode: null } as const)
+          : ({ kind: "retry", error: found.message } as const);
+      }
+      const outcome = await deliverOutbound(this.env, found.value, message);
+      // A mail we sent is part of the thread: the customer's reply to it (or a colleague's) comes back here.
+      if (outcome.kind === "sent" && row.channel === "email") {
+        await this.call("recording the mail's Message-ID", () =>
+          this.directory(row.workspace_sid).recordThread(row.account_sid, row.sid, [outcome.providerMessageId]),
+        );
+      }
+      return outcome;
+    };
+    try {
+      await drainDeliveries(this.ctx.storage, this.sid, deliver, now, (frame) => broadcast(this.ctx, [frame]));
+    } catch (error) {
+      console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);
+    }
+    await this.syncAlarm();
+  }
+
+  private taskPort(row: ConversationRow): TaskPort {
+    const router = () => routerFor(this.env, row.workspace_sid);
+    return {
+      oldestWorkflow: async () => {
+        const page = await this.env.WORKSPACE.getByName(row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
+        return page.ok ? (page.value.items[0]?.sid ?? null) : null;
+      },
+      createTask: async (input) => {
+        const created = await router().createTask(row.account_sid, input);
+        return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
+      },
+      wrapTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),
+      cancelTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
+    };
+  }
+
+  private directory(workspaceSid: string) {
+    return this.env.DIRECTORY.getByName(workspaceSid);
+  }
+
+  /** The input with its `mediaSids` resolved to stored attachments of the workspace (400 naming an unknown one). */
+  private async withMedia(accountSid: string, input: AddMessageInput): Promise<ApiResult<AddMessageInput>> {
+    if (!input.mediaSids || input.mediaSids.length === 0) return ok(input);
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const media: MediaRef[] = [...(input.media ?? [])];
+    for (const sid of input.mediaSids) {
+      const head = /^ME[0-9a-f]{32}$/.test(sid) ? await this.env.RECORDINGS.head(mediaKey(row.value.workspace_sid, sid)) : null;
+      if (!head) return { ok: false, status: 400, code: 20001, message: `Invalid parameter MediaSid: no media ${sid} in this workspace` };
+      media.push({
+        sid,
+        content_type: head.httpMetadata?.contentType ?? "application/octet-stream",
+        filename: head.customMetadata?.filename ?? null,
+        size: head.size,
+      });
+    }
+    return ok({ ...input, media });
+  }
+
+  private sendSnapshot(ws: WebSocket, state: SocketState, since: number | null): void {
+    const op = this.op();
+    const row = conversationRow(op.host);
+    if (!row) return;
+    send(ws, {
+      type: "conversation.snapshot",
+      conversation: conversationRecord(row),
+      participants: participantRows(op.host).map((p) => participantRecord(row, p)),
+      messages: messages.messagesSince(op, row, since),
+      you: state.participantSid ?? `supervisor:${state.identity ?? ""}`,
+    });
   }
 }

@@ -9,6 +9,7 @@ const namespaces = [
   ["RouterDO", () => env.ROUTER],
   ["ConversationDO", () => env.CONVERSATION],
   ["AccountDO", () => env.ACCOUNT],
+  ["DirectoryDO", () => env.DIRECTORY],
 ] as const;
 
 /** The schema version recorded in an object's storage: what ping() must report. */
@@ -40,15 +41,16 @@ describe.each(namespaces)("%s", (className, namespace) => {
   });
 });
 
-// On ConversationDO storage, which has no migrations of its own yet; a class that has some already
-// recorded versions 1, 2, … and would skip these.
+// On Durable Object storage wiped first (`deleteAll()` also drops the object's own sb_migrations rows,
+// which would otherwise record versions 1, 2, … and make these be skipped).
 describe("applyMigrations on Durable Object storage", () => {
   const v1 = { version: 1, name: "notes", sql: "CREATE TABLE sb_notes (id INTEGER PRIMARY KEY, body TEXT)" };
   const v2 = { version: 2, name: "notes.author", sql: "ALTER TABLE sb_notes ADD COLUMN author TEXT" };
 
   it("applies pending migrations once, in order, and records them", async () => {
     const stub = env.CONVERSATION.getByName("apply-migrations");
-    await runInDurableObject(stub, (_instance, state) => {
+    await runInDurableObject(stub, async (_instance, state) => {
+      await state.storage.deleteAll();
       expect(applyMigrations(state.storage, [v1], () => 1_000)).toBe(1);
       expect(applyMigrations(state.storage, [v1, v2], () => 2_000)).toBe(2);
       expect(applyMigrations(state.storage, [v1, v2], () => 3_000)).toBe(2); // nothing left to do
@@ -63,7 +65,8 @@ describe("applyMigrations on Durable Object storage", () => {
 
   it("rolls back a failing migration completely, leaving the version where it was", async () => {
     const stub = env.CONVERSATION.getByName("failing-migration");
-    await runInDurableObject(stub, (_instance, state) => {
+    await runInDurableObject(stub, async (_instance, state) => {
+      await state.storage.deleteAll();
       const broken = { version: 1, name: "broken", sql: "CREATE TABLE sb_half (id INTEGER); SELECT * FROM missing" };
       expect(() => applyMigrations(state.storage, [broken])).toThrow(/missing/);
       expect(schemaVersion(state.storage)).toBe(0);
@@ -74,7 +77,8 @@ describe("applyMigrations on Durable Object storage", () => {
 
   it("refuses a migration list whose versions are not 1, 2, 3, …", async () => {
     const stub = env.CONVERSATION.getByName("misnumbered");
-    await runInDurableObject(stub, (_instance, state) => {
+    await runInDurableObject(stub, async (_instance, state) => {
+      await state.storage.deleteAll();
       expect(() => applyMigrations(state.storage, [v2])).toThrow(/versions must be 1, 2, 3/);
     });
   });

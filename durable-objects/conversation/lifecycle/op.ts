@@ -1,0 +1,84 @@
+/**
+ * One operation on a conversation, as every lifecycle module sees it: the storage, the conversation's
+ * SID (the Durable Object's name), the time, and the effects the operation leaves for the shell to carry
+ * out once it has committed — frames to push, the directory entry to refresh, sockets to close, tasks to
+ * wrap up. Keeping effects as data lets the pure core run, and be tested, without sockets or RPC.
+ */
+import { fail, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
+import { redactCardNumbers, redactDeep } from "../../common/card-numbers";
+import type { ConversationFrame } from "../../common/conversations";
+import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/records";
+
+export interface Effects {
+  readonly frames: ConversationFrame[];
+  /** The directory's index entry must be refreshed from the stored row. */
+  index: boolean;
+  /** Workers to record as the customer's last worker (DirectoryDO.noteWorker). */
+  readonly notedWorkers: string[];
+  /** Participant SIDs that left: their sockets close. */
+  readonly left: string[];
+  /** Tasks the Router must move to wrapping (the previous agent's, after a transfer). */
+  readonly wrapTasks: string[];
+  /** Something joined the delivery queue. */
+  deliver: boolean;
+  /** The first task is pending: create it. */
+  createTask: boolean;
+}
+
+export interface Op {
+  readonly host: StoreHost;
+  readonly sid: string;
+  readonly now: number;
+  readonly effects: Effects;
+}
+
+export const noEffects = (): Effects => ({
+  frames: [],
+  index: false,
+  notedWorkers: [],
+  left: [],
+  wrapTasks: [],
+  deliver: false,
+  createTask: false,
+});
+
+export const newOp = (host: StoreHost, sid: string, now: number): Op => ({ host, sid, now, effects: noEffects() });
+
+/** A conflict without a more specific Twilio code. */
+export const conflict = (message: string): ApiFailure => fail(409, 20409, message);
+
+/** The stored conversation when `accountSid` owns it; 404 for one never created, deleted or another account's. */
+export function loadConversation(op: Op, accountSid: string): ApiResult<ConversationRow> {
+  const row = conversationRow(op.host);
+  if (!row || row.account_sid !== accountSid) return notFound("Conversation", op.sid);
+  return ok(row);
+}
+
+/** Whether this SID was used by a conversation that has since been deleted (SIDs are never reused). */
+export const isDeleted = (op: Op): boolean => tombstone(op.host) !== undefined;
+
+/**
+ * JSON text of attributes, validated and with every card number masked; `fallback` when absent.
+ * @example redactedAttributes("Attributes", '{"note":"4111111111111111"}', "{}") // ok('{"note":"************1111"}')
+ */
+export function redactedAttributes(param: string, text: string | undefined, fallback: string): ApiResult<string> {
+  if (text === undefined) return ok(fallback);
+  if (typeof text !== "string") return fail(400, 20001, `Invalid parameter ${param}: must be JSON text`);
+  try {
+    return ok(JSON.stringify(redactDeep(JSON.parse(text) as unknown)));
+  } catch {
+    return fail(400, 20001, `Invalid parameter ${param}: must be valid JSON`);
+  }
+}
+
+/** A body with card numbers masked; null stays null. */
+export const redactedBody = (body: string | null | undefined): string | null =>
+  body === null || body === undefined ? null : redactCardNumbers(body);
+
+/** An optional string parameter: undefined, null or a string, else a 400 naming it. */
+export function optionalText(param: string, value: unknown, max = 256): ApiResult<string | null | undefined> {
+  if (value === undefined || value === null) return ok(value);
+  if (typeof value !== "string") return fail(400, 20001, `Invalid parameter ${param}: must be a string`);
+  if (value.length > max) return fail(400, 20001, `Invalid parameter ${param}: must be at most ${max} characters`);
+  return ok(value);
+}

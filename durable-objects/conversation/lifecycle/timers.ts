@@ -1,0 +1,32 @@
+/**
+ * The conversation's deadlines, one row per kind, so the Durable Object's single alarm can be set to
+ * the earliest: the head of the delivery queue (a retry's backoff, or the in-flight guard of a send that
+ * may have died with an eviction), the pending task's next attempt, and a retry of the directory entry.
+ */
+import { first, run, type StoreHost } from "../../router/store/host";
+
+export type TimerKind = "delivery" | "task" | "index";
+
+export function setTimer(host: StoreHost, kind: TimerKind, dueAt: number): void {
+  run(host, "INSERT OR REPLACE INTO sb_timers (kind, due_at) VALUES (?, ?)", kind, dueAt);
+}
+
+export function clearTimer(host: StoreHost, kind: TimerKind): void {
+  run(host, "DELETE FROM sb_timers WHERE kind = ?", kind);
+}
+
+/** When the kind's timer is due, or null when it is not set. */
+export function timerDue(host: StoreHost, kind: TimerKind): number | null {
+  return first<{ due_at: number }>(host, "SELECT due_at FROM sb_timers WHERE kind = ?", kind)?.due_at ?? null;
+}
+
+/** When the alarm should fire: the earliest timer, or null. */
+export function earliestTimer(host: StoreHost): number | null {
+  return first<{ at: number | null }>(host, "SELECT min(due_at) AS at FROM sb_timers")?.at ?? null;
+}
+
+/**
+ * Exponential backoff: `base` × 2^(attempt − 1), capped.
+ * @example backoff(3, 2_000, 60_000) // 8_000
+ */
+export const backoff = (attempt: number, base: number, cap: number): number => Math.min(cap, base * 2 ** Math.max(0, attempt - 1));

@@ -1,0 +1,80 @@
+/**
+ * The ConversationDO's hibernatable sockets: who may open one (the customer participant, an agent
+ * participant, a supervisor read-only), how they are tagged (`p:<MB sid>` per participant, `supervisor`)
+ * so `ctx.getWebSockets(tag)` finds them after hibernation, and sending frames without letting one
+ * broken socket fail the operation that produced them.
+ */
+import type { ConversationFrame } from "../common/conversations";
+import type { StoreHost } from "../router/store/host";
+import { closeReason } from "../router/realtime/handshake";
+import { conversationRow, participantBy } from "./store/records";
+import { socketState, type ConversationIdentity, type SocketState } from "./frames";
+
+export const SUPERVISOR_TAG = "supervisor";
+export const participantTag = (participantSid: string): string => `p:${participantSid}`;
+
+/** Close codes the clients read. */
+export const CLOSE = { forbidden: 4403, notFound: 4404, badRequest: 4400, left: 4410, deleted: 4404 } as const;
+
+export type Admission =
+  { readonly ok: true; readonly state: SocketState } | { readonly ok: false; readonly code: number; readonly reason: string };
+
+/**
+ * Whether the verified identity may open a socket on this conversation, and as which participant.
+ * @example admit(ctx.storage, identity) // { ok: true, state: { …identity, participantSid: "MB…" } }
+ */
+export function admit(host: StoreHost, identity: ConversationIdentity): Admission {
+  const conversation = conversationRow(host);
+  if (!conversation || conversation.account_sid !== identity.accountSid || conversation.workspace_sid !== identity.workspaceSid)
+    return { ok: false, code: CLOSE.notFound, reason: "No such conversation" };
+  const participant = identity.identity === null ? undefined : participantBy(host, "identity", identity.identity);
+  // A supervisor watches read-only, unless they joined the conversation as an agent (they are a worker too).
+  if (identity.role === "supervisor")
+    return { ok: true, state: { ...identity, participantSid: participant?.role === "agent" ? participant.sid : null } };
+  const expected = identity.role === "customer" ? "customer" : "agent";
+  if (!participant || participant.role !== expected)
+    return {
+      ok: false,
+      code: CLOSE.forbidden,
+      reason: `You are not ${expected === "agent" ? "an agent" : "the customer"} of this conversation`,
+    };
+  return { ok: true, state: { ...identity, participantSid: participant.sid } };
+}
+
+/** A socket's attachment, or null when it has none (it is then closed). */
+export function stateOf(ws: WebSocket): SocketState | null {
+  const parsed = socketState.safeParse(ws.deserializeAttachment());
+  return parsed.success ? parsed.data : null;
+}
+
+export function send(ws: WebSocket, frame: ConversationFrame): void {
+  try {
+    ws.send(JSON.stringify(frame));
+  } catch (error) {
+    console.warn("ConversationDO: a frame could not be sent; the client catches up with ?since= on reconnecting", error);
+  }
+}
+
+export function close(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, closeReason(reason));
+  } catch (error) {
+    console.warn("ConversationDO: closing a WebSocket failed", error);
+  }
+}
+
+/** Every open socket of the conversation, or one participant's. */
+export function openSockets(ctx: DurableObjectState, participantSid?: string): WebSocket[] {
+  return ctx
+    .getWebSockets(participantSid === undefined ? undefined : participantTag(participantSid))
+    .filter((ws) => ws.readyState === WebSocket.OPEN);
+}
+
+/** Sends frames to every open socket; `typing` is not echoed to the participant typing. */
+export function broadcast(ctx: DurableObjectState, frames: readonly ConversationFrame[]): void {
+  if (frames.length === 0) return;
+  for (const ws of openSockets(ctx)) {
+    const you = stateOf(ws)?.participantSid ?? null;
+    for (const frame of frames) if (frame.type !== "typing" || frame.participantSid !== you) send(ws, frame);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The ConversationDO's tables. Append-only: never edit or renumber a shipped migration.
+ *
+ * What is stored and why:
+ * - `sb_conversation`: the conversation itself (one row): its account and workspace (fixed by the first
+ *   `create`/`receive`), Twilio's fields, the customer's channel and profile, the current task, the
+ *   request its tasks are made from (kept for transfers) and the "task pending" marker of a task still
+ *   to be created through the Router, so the alarm can retry it after an eviction. `version` is bumped on every change, so a write-back after an
+ *   await can tell whether something else changed the row meanwhile.
+ * - `sb_tombstone`: written after `deleteConversation` wiped everything else, so the SID is never
+ *   reused: every later call answers 404 and a later create 409.
+ * - `sb_participants`: participants (chat identity or messaging binding, never both required).
+ * - `sb_messages`: messages by index (0, 1, 2 …), with the state of their delivery to the customer's
+ *   channel and the provider's ID of the delivered copy (what status callbacks are matched by).
+ * - `sb_sequence`: the next message index, counted apart so a removed message's index is never reused.
+ * - `sb_idempotency`: keys that make a call answer the same message twice: `inbound:<provider ID>` for
+ *   customer messages, `client:<key>` for the API's and sockets' idempotency keys.
+ * - `sb_deliveries`: the outbound delivery queue, in send order (message index); only the head is sent.
+ * - `sb_tasks`: the conversation's TaskRouter tasks (the first, and one per transfer), their agent and
+ *   whom a transfer came from; `sb_task_events`: the event SIDs already applied (at-least-once queue).
+ * - `sb_timers`: delivery and task-creation retries; the one alarm is set to the earliest `due_at`.
+ */
+import type { Migration } from "../../common/migrations";
+
+export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "conversation: conversation, participants, messages, idempotency, deliveries, tasks, timers",
+    sql: `
+      CREATE TABLE sb_conversation (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        sid              TEXT    NOT NULL,
+        account_sid      TEXT    NOT NULL,
+        workspace_sid    TEXT    NOT NULL,
+        friendly_name    TEXT,
+        unique_name      TEXT,
+        attributes       TEXT    NOT NULL,
+        state            TEXT    NOT NULL,
+        channel          TEXT,
+        channel_sid      TEXT,
+        task_sid         TEXT,
+        date_created     INTEGER NOT NULL,
+        date_updated     INTEGER NOT NULL,
+        version          INTEGER NOT NULL,
+        profile_sid      TEXT,
+        last_worker_sid  TEXT,
+        task_request     TEXT,
+        task_pending     INTEGER NOT NULL DEFAULT 0,
+        task_attempts    INTEGER NOT NULL DEFAULT 0,
+        task_error       TEXT
+      );
+      CREATE TABLE sb_tombstone (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        sid         TEXT    NOT NULL,
+        account_sid TEXT    NOT NULL,
+        deleted_at  INTEGER NOT NULL
+      );
+      CREATE TABLE sb_participants (
+        sid                     TEXT    PRIMARY KEY,
+        identity                TEXT    UNIQUE,
+        attributes              TEXT    NOT NULL,
+        binding_type            TEXT,
+        binding_address         TEXT    UNIQUE,
+        binding_proxy_address   TEXT,
+        role                    TEXT    NOT NULL,
+        display_name            TEXT,
+        last_read_message_index INTEGER,
+        last_read_at            INTEGER,
+        date_created            INTEGER NOT NULL,
+        date_updated            INTEGER NOT NULL
+      );
+      CREATE TABLE sb_messages (
+        idx                 INTEGER PRIMARY KEY,
+        sid                 TEXT    NOT NULL UNIQUE,
+        author              TEXT    NOT NULL,
+        body                TEXT,
+        media               TEXT,
+        attributes          TEXT    NOT NULL,
+        participant_sid     TEXT,
+        date_created        INTEGER NOT NULL,
+        date_updated        INTEGER NOT NULL,
+        delivery_status     TEXT,
+        delivery_error      TEXT,
+        provider_message_id TEXT
+      );
+      CREATE INDEX sb_messages_provider ON sb_messages (provider_message_id);
+      CREATE TABLE sb_sequence (
+        name TEXT    PRIMARY KEY,
+        next INTEGER NOT NULL
+      );
+      CREATE TABLE sb_idempotency (
+        key         TEXT PRIMARY KEY,
+        message_sid TEXT NOT NULL
+      );
+      CREATE TABLE sb_deliveries (
+        message_idx INTEGER PRIMARY KEY,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT
+      );
+      CREATE TABLE sb_tasks (
+        task_sid         TEXT    PRIMARY KEY,
+        worker_sid       TEXT,
+        reservation_sid  TEXT,
+        transferred_from TEXT,
+        status           TEXT    NOT NULL,
+        date_created     INTEGER NOT NULL
+      );
+      CREATE TABLE sb_task_events (
+        event_sid  TEXT    PRIMARY KEY,
+        applied_at INTEGER NOT NULL
+      );
+      CREATE TABLE sb_timers (
+        kind   TEXT    PRIMARY KEY,
+        due_at INTEGER NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,152 @@
+// The conversation's pure core on node:sqlite: creating it, message indexes, idempotency keys, and card
+// numbers masked before anything reaches storage (read from the raw tables, not the records).
+import { describe, expect, it } from "vitest";
+import { newConversation, storeConversation, updateConversation } from "../../../durable-objects/conversation/lifecycle/conversation";
+import { addMessage, getMessage, listMessages, removeMessage } from "../../../durable-objects/conversation/lifecycle/messages";
+import { addParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
+import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
+import type { StoreHost } from "../../../durable-objects/router/store/host";
+import { ACCOUNT, CARD, OTHER_ACCOUNT, WORKSPACE, at, context, inbound, migratedHost } from "./conversation-fixtures";
+
+function created(host: StoreHost = migratedHost()) {
+  const op = at(host, 1_000);
+  const row = newConversation(op, ACCOUNT, { workspaceSid: WORKSPACE, friendlyName: "Support" });
+  if (!row.ok) throw new Error(row.message);
+  storeConversation(op, row.value);
+  return host;
+}
+
+const value = <T>(result: { ok: true; value: T } | { ok: false; message: string }): T => {
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+};
+
+describe("creating", () => {
+  it("stores Twilio's shape, with the chat service derived from the workspace", () => {
+    const host = created();
+    const record = value(updateConversation(at(host, 2_000), ACCOUNT, {}));
+    expect(record).toMatchObject({
+      friendly_name: "Support",
+      attributes: "{}",
+      state: "active",
+      chat_service_sid: "IS" + "1".repeat(32),
+      timers: {},
+      bindings: null,
+      date_created: "1970-01-01T00:00:01Z",
+      date_updated: "1970-01-01T00:00:02Z",
+    });
+  });
+
+  it("refuses a second create on the same object with 409, and another account sees nothing (404)", () => {
+    const host = created();
+    const again = newConversation(at(host, 2_000), ACCOUNT, { workspaceSid: WORKSPACE });
+    expect(again).toMatchObject({ ok: false, status: 409 });
+    expect(addMessage(at(host, 2_000), OTHER_ACCOUNT, { body: "hi" })).toMatchObject({ ok: false, status: 404, code: 20404 });
+  });
+
+  it.each([
+    ["not JSON", { attributes: "{nope" }, /Attributes: must be valid JSON/],
+    ["an unknown state", { state: "open" as never }, /State/],
+  ])("refuses %s with a 400 naming the field", (_what, input, message) => {
+    const result = newConversation(at(migratedHost(), 1), ACCOUNT, { workspaceSid: WORKSPACE, ...input });
+    expect(result).toMatchObject({ ok: false, status: 400 });
+    expect(!result.ok && result.message).toMatch(message);
+  });
+});
+
+describe("messages", () => {
+  it("are indexed 0, 1, 2 … and an index is never given twice, even after a removal", () => {
+    const host = created();
+    const indexes = ["a", "b", "c"].map((body, i) => value(addMessage(at(host, 2_000 + i), ACCOUNT, { body })).index);
+    expect(indexes).toEqual([0, 1, 2]);
+    value(removeMessage(at(host, 3_000), ACCOUNT, "2"));
+    expect(value(addMessage(at(host, 4_000), ACCOUNT, { body: "d" })).index).toBe(3);
+    expect(value(getMessage(at(host, 4_000), ACCOUNT, "1")).body).toBe("b");
+  });
+
+  it("lists in either order with pages", () => {
+    const host = created();
+    for (const body of ["a", "b", "c"]) value(addMessage(at(host, 2_000), ACCOUNT, { body }));
+    const desc = value(listMessages(at(host, 3_000), ACCOUNT, { pageSize: 2, page: 0 }, "desc"));
+    expect(desc.items.map((m) => m.body)).toEqual(["c", "b"]);
+    expect(desc.nextPageToken).not.toBeNull();
+    const rest = value(listMessages(at(host, 3_000), ACCOUNT, { pageSize: 2, page: 0, pageToken: desc.nextPageToken! }, "desc"));
+    expect(rest.items.map((m) => m.body)).toEqual(["a"]);
+  });
+
+  it("answers the same message for the same idempotency key, storing one", () => {
+    const host = created();
+    const first = value(addMessage(at(host, 2_000), ACCOUNT, { body: "once", idempotencyKey: "k1" }));
+    const second = value(addMessage(at(host, 3_000), ACCOUNT, { body: "once", idempotencyKey: "k1" }));
+    expect(second.sid).toBe(first.sid);
+    expect(host.sql.exec("SELECT count(*) AS n FROM sb_messages").toArray()).toEqual([{ n: 1 }]);
+  });
+
+  it("needs a body or media (400 naming Body) and stores nothing", () => {
+    const host = created();
+    const result = addMessage(at(host, 2_000), ACCOUNT, { body: "" });
+    expect(result).toMatchObject({ ok: false, status: 400 });
+    expect(!result.ok && result.message).toMatch(/Body/);
+    expect(host.sql.exec("SELECT count(*) AS n FROM sb_messages").toArray()).toEqual([{ n: 0 }]);
+  });
+
+  it("never stores a card number, in the body, the attributes or an inbound message", () => {
+    const host = created();
+    value(addMessage(at(host, 2_000), ACCOUNT, { body: `card ${CARD}`, attributes: JSON.stringify({ note: CARD, [CARD]: 1 }) }));
+    value(addParticipant(at(host, 2_000), ACCOUNT, { identity: "agent", attributes: JSON.stringify({ card: CARD }) }));
+    const raw = JSON.stringify([
+      host.sql.exec("SELECT * FROM sb_messages").toArray(),
+      host.sql.exec("SELECT * FROM sb_participants").toArray(),
+    ]);
+    expect(raw).not.toMatch(/4111.?1111.?1111/);
+    expect(raw).toContain("**** **** **** 1111");
+  });
+
+  it("refuses a message to a closed conversation with 409", () => {
+    const host = created();
+    value(updateConversation(at(host, 2_000), ACCOUNT, { state: "closed" }));
+    expect(addMessage(at(host, 3_000), ACCOUNT, { body: "late" })).toMatchObject({ ok: false, status: 409 });
+    expect(updateConversation(at(host, 3_000), ACCOUNT, { state: "active" })).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe("receive", () => {
+  it("creates the conversation, the customer and the message once; a second delivery is a duplicate", () => {
+    const host = migratedHost();
+    const op = at(host, 5_000);
+    const first = value(host.transactionSync(() => receive(op, ACCOUNT, context(), inbound("SM1", `pay with ${CARD}`))));
+    expect(first).toMatchObject({ duplicate: false, created: true });
+    expect(op.effects.createTask).toBe(true);
+    const again = value(receive(at(host, 6_000), ACCOUNT, context(), inbound("SM1", "different")));
+    expect(again).toEqual({ messageSid: first.messageSid, duplicate: true, created: false });
+    const messages = host.sql.exec("SELECT body, author, participant_sid FROM sb_messages").toArray();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.body).toBe("pay with **** **** **** 1111");
+    const [customer] = host.sql.exec("SELECT sid, role, binding_address, binding_type, identity FROM sb_participants").toArray();
+    expect(customer).toMatchObject({ role: "customer", binding_address: "+15550001111", binding_type: "sms", identity: null });
+    expect(messages[0]!.participant_sid).toBe(customer!.sid);
+    const [task] = host.sql.exec("SELECT task_request, task_pending FROM sb_conversation").toArray();
+    expect(task!.task_pending).toBe(1);
+    const attributes = JSON.parse(JSON.parse(String(task!.task_request)).attributes);
+    expect(attributes).toMatchObject({
+      channelType: "sms",
+      from: "+15550001111",
+      direction: "inbound",
+      customerName: "Ada",
+      known_worker_sid: "WK" + "9".repeat(32),
+      customers: { profile_sid: "PR" + "1".repeat(32), email: "ada@example.com", last_worker_sid: "WK" + "9".repeat(32) },
+    });
+    expect(attributes.history).toHaveLength(1);
+  });
+
+  it("makes a web visitor a chat identity, not a binding, and their messages are never queued for delivery", () => {
+    const host = migratedHost();
+    const web = inbound("v-1", "hi", { channel: "web", customerAddress: "visitor-1" });
+    value(receive(at(host, 1_000), ACCOUNT, context({ kind: "webchat" }), web));
+    value(addMessage(at(host, 2_000), ACCOUNT, { author: "agent", body: "hello" }));
+    expect(host.sql.exec("SELECT identity, binding_address FROM sb_participants").toArray()).toEqual([
+      { identity: "visitor-1", binding_address: null },
+    ]);
+    expect(host.sql.exec("SELECT count(*) AS n FROM sb_deliveries").toArray()).toEqual([{ n: 0 }]);
+  });
+});
