@@ -1,0 +1,77 @@
+/**
+ * The DirectoryDO's tables. One object per workspace, so no table carries the workspace:
+ * - `sb_directory_account`: the account the object was first called by (every later call must match);
+ * - `sb_conversations`: the index of the workspace's conversations (list, unique names, last worker);
+ * - `sb_open_addresses`: the one open conversation of each (channel configuration, customer address),
+ *   released when the conversation closes, so the customer's next message opens a new one;
+ * - `sb_email_threads`: Message-IDs seen or sent per email channel → the conversation they belong to;
+ * - `sb_profiles`, `sb_profile_addresses` (what the API shows) and `sb_profile_keys` (derived from the
+ *   addresses, email and phone; a key belongs to one profile, which is how a person is recognised).
+ */
+import type { Migration } from "../common/migrations";
+
+/** Append-only: never edit or renumber a shipped migration. */
+export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "conversation index, open addresses, email threads, customer profiles",
+    sql: `
+CREATE TABLE sb_directory_account (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  account_sid TEXT    NOT NULL
+);
+CREATE TABLE sb_conversations (
+  sid              TEXT    PRIMARY KEY,
+  unique_name      TEXT    UNIQUE,
+  friendly_name    TEXT,
+  state            TEXT    NOT NULL,
+  channel          TEXT,
+  channel_sid      TEXT,
+  customer_address TEXT,
+  profile_sid      TEXT,
+  last_worker_sid  TEXT,
+  date_created     INTEGER NOT NULL,
+  date_updated     INTEGER NOT NULL
+);
+CREATE INDEX sb_conversations_created ON sb_conversations (date_created, sid);
+CREATE INDEX sb_conversations_profile ON sb_conversations (profile_sid, date_created);
+CREATE TABLE sb_open_addresses (
+  channel_sid      TEXT NOT NULL,
+  customer_address TEXT NOT NULL,
+  conversation_sid TEXT NOT NULL UNIQUE,
+  PRIMARY KEY (channel_sid, customer_address)
+);
+CREATE TABLE sb_email_threads (
+  channel_sid      TEXT NOT NULL,
+  message_id       TEXT NOT NULL,
+  conversation_sid TEXT NOT NULL,
+  PRIMARY KEY (channel_sid, message_id)
+);
+CREATE INDEX sb_email_threads_conversation ON sb_email_threads (conversation_sid);
+CREATE TABLE sb_profiles (
+  sid             TEXT    PRIMARY KEY,
+  friendly_name   TEXT,
+  email           TEXT,
+  phone           TEXT,
+  attributes      TEXT    NOT NULL,
+  last_worker_sid TEXT,
+  date_created    INTEGER NOT NULL,
+  date_updated    INTEGER NOT NULL
+);
+CREATE INDEX sb_profiles_created ON sb_profiles (date_created, sid);
+CREATE TABLE sb_profile_addresses (
+  channel      TEXT    NOT NULL,
+  address      TEXT    NOT NULL,
+  profile_sid  TEXT    NOT NULL,
+  date_created INTEGER NOT NULL,
+  PRIMARY KEY (channel, address)
+);
+CREATE INDEX sb_profile_addresses_profile ON sb_profile_addresses (profile_sid);
+CREATE TABLE sb_profile_keys (
+  key         TEXT PRIMARY KEY,
+  profile_sid TEXT NOT NULL
+);
+CREATE INDEX sb_profile_keys_profile ON sb_profile_keys (profile_sid);
+`,
+  },
+];
