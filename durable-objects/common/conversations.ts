@@ -67,6 +67,12 @@ export interface ChannelConfig {
   readonly secrets: Readonly<Record<string, string>>;
   /** Bumped on every change, so a cached copy can be told stale. */
   readonly version: number;
+  /**
+   * The channel's public webhook URL (`webhook_url`), from the origin it was last configured
+   * through; absent for a channel configured without one. Adapters give it to providers as the
+   * status callback URL.
+   */
+  readonly webhookUrl?: string;
 }
 
 /**
@@ -144,6 +150,11 @@ export interface InboundMessage {
   readonly thread: EmailThread | null;
   /** When the provider says it was sent (ms). */
   readonly sentAt: number;
+  /**
+   * Contact details the customer gave themselves (a web chat pre-chat form), passed on as
+   * `ResolveInboundInput.identified` so the DirectoryDO links the address to that profile.
+   */
+  readonly identified?: { readonly email?: string; readonly phone?: string };
 }
 
 export type DeliveryStatus = "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "undelivered";
@@ -156,6 +167,12 @@ export interface StatusUpdate {
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
   readonly at: number;
+  /**
+   * Receipts by time (Messenger's `read`, and `delivery` without message IDs): when set, the update is
+   * for every outbound message of the customer's open conversation that the provider accepted at or
+   * before this time (ms) and that has not reached `status` yet; `providerMessageId` is then "".
+   */
+  readonly watermark?: number;
 }
 
 // ── outbound ───────────────────────────────────────────────────────────────────────────────────────
@@ -422,4 +439,32 @@ export interface ProfileRecord {
   last_worker_sid: string | null;
   date_created: IsoDate;
   date_updated: IsoDate;
+}
+
+/**
+ * What the inbound path asks the DirectoryDO for one customer message (`resolveInbound`): the open
+ * conversation of the address (or the email thread), else `newConversationSid`, and the customer's profile.
+ */
+export interface ResolveInboundInput {
+  readonly workspaceSid: string;
+  readonly channelSid: string;
+  readonly channel: ConversationChannel;
+  readonly customerAddress: string;
+  readonly customerName: string | null;
+  readonly thread: EmailThread | null;
+  /** Claimed as the address's open conversation when it has none. */
+  readonly newConversationSid: string;
+  /**
+   * Contact details the customer gave (a web chat pre-chat form): links the address to the profile
+   * holding that email or phone, so a web visitor who identifies shares the history of their other channels.
+   */
+  readonly identified?: { readonly email?: string; readonly phone?: string };
+}
+
+/** The DirectoryDO's answer to `resolveInbound`. */
+export interface ResolvedInbound {
+  readonly conversationSid: string;
+  /** True when `newConversationSid` was claimed: the ConversationDO must create the conversation. */
+  readonly created: boolean;
+  readonly customer: CustomerContext;
 }

@@ -99,4 +99,30 @@ INSERT INTO sb_sync (id, router_version, directory_wanted, directory_synced) VAL
     // A row leaves the outbox once the Router has its version and its events are queued.
     sql: "ALTER TABLE sb_outbox ADD COLUMN queued INTEGER NOT NULL DEFAULT 0",
   },
+  {
+    version: 3,
+    name: "channel configurations and their sealed secrets",
+    // Settings are a JSON object; each secret is AES-GCM sealed (see channels.ts), one row per name.
+    sql: `
+CREATE TABLE channels (
+  sid           TEXT    PRIMARY KEY,
+  kind          TEXT    NOT NULL,
+  friendly_name TEXT    NOT NULL,
+  workflow_sid  TEXT,
+  task_channel  TEXT    NOT NULL,
+  settings      TEXT    NOT NULL,
+  -- The origin the channel was last configured through: where its webhook URL points.
+  public_origin TEXT,
+  version       INTEGER NOT NULL,
+  date_created  INTEGER NOT NULL,
+  date_updated  INTEGER NOT NULL
+);
+CREATE TABLE channel_secrets (
+  channel_sid TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  sealed      BLOB NOT NULL,
+  PRIMARY KEY (channel_sid, name)
+);
+`,
+  },
 ];

@@ -17,9 +17,12 @@ import { DurableObject } from "cloudflare:workers";
 import type { CallbackSettings, EventMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../workers/config";
 import type { Env } from "../../workers/env";
+import { openSecret, sealSecret } from "../account/api-keys";
+import { webhookPath, type ChannelConfig, type ChannelRecord } from "../common/conversations";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
 import {
+  newSid,
   notFound,
   ok,
   type ActivityRecord,
@@ -34,6 +37,7 @@ import {
   type WorkspaceRecord,
 } from "../common/taskrouter";
 import * as activities from "./activities";
+import * as channels from "./channels";
 import type { Change, Scope } from "./change";
 import type {
   ActivityFilters,
@@ -59,6 +63,7 @@ import * as workflows from "./workflows";
 import * as workspace from "./workspace";
 
 export type * from "./inputs";
+export type { CreateChannelInput, UpdateChannelInput } from "./channels";
 
 /** How long to wait before retrying a delivery that failed. */
 const RETRY_DELAY_MS = 10_000;
@@ -213,6 +218,107 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
   listWorkflows(accountSid: string, filters: WorkflowFilters, page: PageRequest): ApiResult<Page<WorkflowRecord>> {
     return this.read(accountSid, (scope) => workflows.listWorkflows(scope, filters, page));
+  }
+
+  // ── channel configurations (see channels.ts) ─────────────────────────────────────────────────────
+
+  /** Checks, seals the secrets it carries, then writes in one transaction that checks again. */
+  async createChannel(accountSid: string, input: channels.CreateChannelInput): Promise<ApiResult<ChannelRecord>> {
+    const sid = newSid("XC");
+    const checked = this.read(accountSid, (scope) => channels.checkChannel(scope, input));
+    if (!checked.ok) return checked;
+    const sealed = await this.sealChannelSecrets(sid, checked.value.secrets);
+    if (!sealed) return channels.NO_SEALING_KEY;
+    return this.writeChannel(accountSid, sid, (scope) => channels.checkChannel(scope, input), sealed);
+  }
+
+  listChannels(accountSid: string, page: PageRequest): ApiResult<Page<ChannelRecord>> {
+    return this.read(accountSid, (scope) => channels.listChannels(scope, page));
+  }
+
+  getChannel(accountSid: string, channelSid: string): ApiResult<ChannelRecord> {
+    return this.read(accountSid, (scope) => channels.getChannel(scope, channelSid));
+  }
+
+  async updateChannel(accountSid: string, channelSid: string, input: channels.UpdateChannelInput): Promise<ApiResult<ChannelRecord>> {
+    const check = (scope: ReadScope): ApiResult<channels.ChannelDraft> => {
+      const row = channels.channelRow(scope.sql, channelSid);
+      if (!row) return notFound("Channel", channelSid);
+      return channels.checkChannel(scope, input, { row, secrets: channels.secretNames(scope.sql, channelSid) });
+    };
+    const checked = this.read(accountSid, check);
+    if (!checked.ok) return checked;
+    const sealed = await this.sealChannelSecrets(channelSid, checked.value.secrets);
+    if (!sealed) return channels.NO_SEALING_KEY;
+    return this.writeChannel(accountSid, channelSid, check, sealed);
+  }
+
+  deleteChannel(accountSid: string, channelSid: string): ApiResult<null> {
+    return this.ctx.storage.transactionSync(() => this.read(accountSid, (scope) => channels.deleteChannel(scope, channelSid)));
+  }
+
+  /**
+   * A channel configuration with its secrets opened, for the Worker's adapters and the ConversationDO.
+   * Never returned by the API. A secret that no longer opens (the auth token was rotated) is left out.
+   */
+  async channelConfig(accountSid: string, channelSid: string): Promise<ApiResult<ChannelConfig>> {
+    const found = this.read(accountSid, (scope) => {
+      const row = channels.channelRow(scope.sql, channelSid);
+      return row ? ok({ row, ws: scope.ws, sealed: channels.sealedSecrets(scope.sql, channelSid) }) : notFound("Channel", channelSid);
+    });
+    if (!found.ok) return found;
+    const { row, ws, sealed } = found.value;
+    const secrets: Record<string, string> = {};
+    const authToken = this.env.AUTH_TOKEN;
+    for (const [name, bytes] of sealed) {
+      const opened = authToken ? await openSecret(bytes, authToken, channels.secretKeyId(channelSid, name)) : null;
+      if (opened !== null) secrets[name] = opened;
+      else console.error(`WorkspaceDO: secret ${name} of channel ${channelSid} does not open (was AUTH_TOKEN rotated?)`);
+    }
+    return ok({
+      sid: row.sid,
+      accountSid: ws.account_sid,
+      workspaceSid: ws.sid,
+      kind: row.kind,
+      friendlyName: row.friendly_name,
+      workflowSid: row.workflow_sid,
+      taskChannel: row.task_channel,
+      settings: JSON.parse(row.settings) as ChannelConfig["settings"],
+      secrets,
+      version: row.version,
+      ...(row.public_origin ? { webhookUrl: row.public_origin + webhookPath(ws.sid, row.sid) } : {}),
+    });
+  }
+
+  /** Each secret sealed under the deployment's auth token (null stays null: clear it); null without a token. */
+  private async sealChannelSecrets(
+    channelSid: string,
+    secrets: ReadonlyMap<string, string | null>,
+  ): Promise<Map<string, ArrayBuffer | null> | null> {
+    const authToken = this.env.AUTH_TOKEN;
+    const out = new Map<string, ArrayBuffer | null>();
+    for (const [name, value] of secrets) {
+      if (value === null) out.set(name, null);
+      else if (!authToken) return null;
+      else out.set(name, await sealSecret(value, authToken, channels.secretKeyId(channelSid, name)));
+    }
+    return out;
+  }
+
+  /** Re-runs the check against what is stored now (other requests may have run while sealing), then writes. */
+  private writeChannel(
+    accountSid: string,
+    channelSid: string,
+    check: (scope: ReadScope) => ApiResult<channels.ChannelDraft>,
+    sealed: ReadonlyMap<string, ArrayBuffer | null>,
+  ): ApiResult<ChannelRecord> {
+    return this.ctx.storage.transactionSync(() =>
+      this.read(accountSid, (scope) => {
+        const draft = check(scope);
+        if (!draft.ok) return draft;
+        return ok(channels.writeChannel({ ...scope, now: Date.now() }, channelSid, draft.value, sealed));
+      }),
+    );
   }
 
   // ── delivery ────────────────────────────────────────────────────────────────────────────────────

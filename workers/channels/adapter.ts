@@ -31,6 +31,9 @@ export interface WebhookContent {
   readonly statuses: readonly StatusUpdate[];
 }
 
+/** The largest attachment accepted (10 MB), as Twilio's MMS and most chat providers limit them. */
+export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
+
 /** Attachments, kept in R2 under the workspace. */
 export interface MediaStore {
   put(bytes: ArrayBuffer | Uint8Array, contentType: string, filename: string | null): Promise<MediaRef>;
@@ -45,6 +48,11 @@ export interface AdapterDeps {
   /** The channel's public webhook URL (for status callbacks that must come back to us). */
   readonly webhookUrl: string;
   readonly now: () => number;
+  /**
+   * A public, signed, expiring URL of a stored attachment, for providers that fetch media by link
+   * (Twilio's MediaUrl, WhatsApp's `link`). Absent when the channel has no public webhook URL.
+   */
+  readonly mediaUrl?: (ref: MediaRef) => Promise<string>;
 }
 
 /** A webhook the adapter refuses after verification: its body is not what the provider sends. */
@@ -55,8 +63,24 @@ export class MalformedWebhook extends Error {
   }
 }
 
+/**
+ * The provider could not be reached while a webhook was being read (fetching its media, say): the
+ * webhook is answered 503 so the provider sends it again, rather than a message stored without its
+ * attachment. The provider's name is in the message.
+ */
+export class ProviderUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProviderUnavailable";
+  }
+}
+
 export interface ChannelAdapter {
   readonly kind: ChannelKind;
+  /** The largest webhook body the inbound route reads (default 1 MB); more is answered 413. */
+  readonly maxBodyBytes?: number;
+  /** The status a webhook failing `verify` is answered with (default 403, what Twilio's own libraries answer). */
+  readonly refusalStatus?: 401 | 403;
   /**
    * A GET on the webhook URL: the provider's verification handshake (Meta's `hub.challenge`). Answers
    * the response to send; undefined when the adapter has none (the route then answers 405).

@@ -1,0 +1,334 @@
+// The Twilio adapter (SMS, MMS, WhatsApp through a Twilio number) against Twilio's real webhook shapes,
+// signed by the stock `twilio` package, and against the Messages API double.
+import twilio from "twilio";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChannelConfig, MediaRef } from "../../../durable-objects/common/conversations";
+import { MalformedWebhook, type AdapterDeps, type MediaStore, type WebhookRequest } from "../../../workers/channels/adapter";
+import { twilioAdapter } from "../../../workers/channels/twilio";
+import { inboundSms, startTwilioDouble, type TwilioDouble } from "../../support/doubles/twilio";
+
+const NUMBER = "+15552223333";
+const CUSTOMER = "+15550001111";
+const WEBHOOK = "https://sb.example/webhooks/WS" + "1".repeat(32) + "/XC" + "2".repeat(32);
+const NOW = Date.UTC(2026, 10, 25, 12);
+
+let double: TwilioDouble;
+beforeAll(async () => {
+  double = await startTwilioDouble({ numbers: [NUMBER] });
+});
+afterAll(() => double.close());
+
+const config = (overrides: Partial<ChannelConfig> = {}): ChannelConfig => ({
+  sid: "XC" + "2".repeat(32),
+  accountSid: "AC" + "5".repeat(32),
+  workspaceSid: "WS" + "1".repeat(32),
+  kind: "twilio",
+  friendlyName: "Support line",
+  workflowSid: null,
+  taskChannel: "sms",
+  settings: { twilio_account_sid: double.accountSid, phone_number: NUMBER, api_base_url: double.url },
+  secrets: { auth_token: double.authToken },
+  version: 1,
+  webhookUrl: WEBHOOK,
+  ...overrides,
+});
+
+/** An in-memory media store that records what was put. */
+function memoryMedia(): MediaStore & { stored: { ref: MediaRef; bytes: Uint8Array }[] } {
+  const stored: { ref: MediaRef; bytes: Uint8Array }[] = [];
+  return {
+    stored,
+    async put(bytes, contentType, filename) {
+      const ref = { sid: `ME${String(stored.length).padStart(32, "0")}`, content_type: contentType, filename, size: bytes.byteLength };
+      stored.push({ ref, bytes: new Uint8Array(bytes) });
+      return ref;
+    },
+    async get() {
+      return null;
+    },
+  };
+}
+
+function deps(overrides: Partial<AdapterDeps> = {}): AdapterDeps & { media: ReturnType<typeof memoryMedia> } {
+  return { fetch: globalThis.fetch, media: memoryMedia(), webhookUrl: WEBHOOK, now: () => NOW, ...overrides } as AdapterDeps & {
+    media: ReturnType<typeof memoryMedia>;
+  };
+}
+
+/** A webhook request as Twilio sends it: the form, signed over `signedUrl` with `token`. */
+function webhook(
+  params: Record<string, string>,
+  { url = WEBHOOK, signedUrl = url, token = double.authToken }: { url?: string; signedUrl?: string; token?: string } = {},
+): WebhookRequest {
+  const headers = new Headers({
+    "content-type": "application/x-www-form-urlencoded",
+    "x-twilio-signature": twilio.getExpectedTwilioSignature(token, signedUrl, params),
+  });
+  return { url, method: "POST", headers, rawBody: new TextEncoder().encode(new URLSearchParams(params).toString()) };
+}
+
+const sms = (fields: Record<string, string> = {}) =>
+  inboundSms(double.accountSid, { From: CUSTOMER, To: NUMBER, Body: "Hello", ...fields });
+
+describe("verify", () => {
+  it("accepts a webhook signed by Twilio with the channel's auth token", async () => {
+    expect(await twilioAdapter.verify(webhook(sms()), config())).toBe(true);
+  });
+
+  it("accepts the URL with the query string Twilio was configured with", async () => {
+    const url = `${WEBHOOK}?region=eu`;
+    expect(await twilioAdapter.verify(webhook(sms(), { url }), config())).toBe(true);
+  });
+
+  it.each([
+    ["signed with another auth token", () => webhook(sms(), { token: "f".repeat(32) })],
+    ["signed for another URL", () => webhook(sms(), { signedUrl: WEBHOOK.replace("sb.example", "evil.example") })],
+    [
+      "a parameter changed after signing",
+      () => {
+        const request = webhook(sms());
+        const tampered = new URLSearchParams(new TextDecoder().decode(request.rawBody));
+        tampered.set("Body", "Send me the refund");
+        return { ...request, rawBody: new TextEncoder().encode(tampered.toString()) };
+      },
+    ],
+    ["without a signature", () => ({ ...webhook(sms()), headers: new Headers() })],
+    ["from another Twilio account", () => webhook({ ...sms(), AccountSid: "AC" + "9".repeat(32) })],
+  ])("refuses a webhook %s", async (_case, make) => {
+    expect(await twilioAdapter.verify(make(), config())).toBe(false);
+  });
+
+  it("refuses everything when the channel has no auth token", async () => {
+    expect(await twilioAdapter.verify(webhook(sms()), config({ secrets: {} }))).toBe(false);
+  });
+});
+
+describe("parse", () => {
+  it("turns an inbound SMS into one sms message from the customer to our number", async () => {
+    const params = sms({ Body: "Where is my order?" });
+    const content = await twilioAdapter.parse(webhook(params), config(), deps());
+    expect(content.statuses).toEqual([]);
+    expect(content.messages).toEqual([
+      {
+        providerMessageId: params.MessageSid,
+        channel: "sms",
+        customerAddress: CUSTOMER,
+        proxyAddress: NUMBER,
+        customerName: null,
+        body: "Where is my order?",
+        media: [],
+        attributes: {},
+        thread: null,
+        sentAt: NOW,
+      },
+    ]);
+  });
+
+  it("stores both attachments of an MMS, fetched from Twilio with the channel's credentials", async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0]);
+    const pdf = new TextEncoder().encode("%PDF-1.7");
+    const params = sms({
+      Body: "Photos of the damage",
+      NumMedia: "2",
+      MediaUrl0: double.addMedia(jpeg, "image/jpeg"),
+      MediaContentType0: "image/jpeg",
+      MediaUrl1: double.addMedia(pdf, "application/pdf"),
+      MediaContentType1: "application/pdf",
+    });
+    const d = deps();
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), d)).messages;
+    expect(message?.media.map((m) => [m.content_type, m.size])).toEqual([
+      ["image/jpeg", 4],
+      ["application/pdf", 8],
+    ]);
+    expect(d.media.stored.map((s) => [...s.bytes])).toEqual([[...jpeg], [...pdf]]);
+  });
+
+  it("does not fetch a media URL outside the Twilio API origin, and notes it on the message", async () => {
+    const requested: string[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      requested.push(String(input));
+      return globalThis.fetch(input, init);
+    };
+    const params = sms({ NumMedia: "1", MediaUrl0: "http://169.254.169.254/latest/meta-data", MediaContentType0: "image/png" });
+    const d = deps({ fetch: spy });
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), d)).messages;
+    expect(requested).toEqual([]);
+    expect(message?.media).toEqual([]);
+    expect(message?.attributes).toEqual({ media_skipped: [{ index: 0, reason: "not on the Twilio API origin" }] });
+  });
+
+  it("reads a WhatsApp message's channel, profile name and wa_id", async () => {
+    const params = sms({
+      From: `whatsapp:${CUSTOMER}`,
+      To: `whatsapp:${NUMBER}`,
+      ProfileName: "Ada Lovelace",
+      WaId: "15550001111",
+      Body: "Hi",
+    });
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), deps())).messages;
+    expect(message).toMatchObject({
+      channel: "whatsapp",
+      customerAddress: `whatsapp:${CUSTOMER}`,
+      proxyAddress: `whatsapp:${NUMBER}`,
+      customerName: "Ada Lovelace",
+      attributes: { wa_id: "15550001111" },
+    });
+  });
+
+  it("keeps a WhatsApp location as the message's location attribute", async () => {
+    const params = sms({
+      From: `whatsapp:${CUSTOMER}`,
+      To: `whatsapp:${NUMBER}`,
+      Body: "",
+      Latitude: "48.8584",
+      Longitude: "2.2945",
+      Label: "Eiffel Tower",
+      Address: "Champ de Mars, Paris",
+    });
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), deps())).messages;
+    expect(message?.attributes.location).toEqual({
+      latitude: 48.8584,
+      longitude: 2.2945,
+      name: "Eiffel Tower",
+      address: "Champ de Mars, Paris",
+    });
+  });
+
+  it("keeps a WhatsApp quick-reply button as an interactive attribute", async () => {
+    const params = sms({
+      From: `whatsapp:${CUSTOMER}`,
+      To: `whatsapp:${NUMBER}`,
+      Body: "Yes, reschedule",
+      ButtonText: "Yes, reschedule",
+      ButtonPayload: "reschedule_yes",
+    });
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), deps())).messages;
+    expect(message?.attributes.interactive).toEqual({ type: "button", id: "reschedule_yes", title: "Yes, reschedule" });
+  });
+
+  it.each([
+    ["delivered", "", "delivered", null],
+    ["read", "", "read", null],
+    ["undelivered", "30003", "undelivered", "30003"],
+    ["failed", "30008", "failed", "30008"],
+  ])("reports a %s status callback for the customer's address", async (messageStatus, errorCode, status, code) => {
+    const params = {
+      AccountSid: double.accountSid,
+      MessageSid: "SM" + "a".repeat(32),
+      SmsSid: "SM" + "a".repeat(32),
+      MessageStatus: messageStatus,
+      SmsStatus: messageStatus,
+      To: CUSTOMER,
+      From: NUMBER,
+      ApiVersion: "2010-04-01",
+      ...(errorCode ? { ErrorCode: errorCode } : {}),
+    };
+    const content = await twilioAdapter.parse(webhook(params), config(), deps());
+    expect(content.messages).toEqual([]);
+    expect(content.statuses).toEqual([
+      {
+        providerMessageId: "SM" + "a".repeat(32),
+        customerAddress: CUSTOMER,
+        status,
+        errorCode: code,
+        errorMessage: code ? `Twilio error ${code}` : null,
+        at: NOW,
+      },
+    ]);
+  });
+
+  it.each(["queued", "sending", "accepted"])("ignores a %s status callback (nothing for the agent to see yet)", async (messageStatus) => {
+    const params = {
+      AccountSid: double.accountSid,
+      MessageSid: "SM" + "b".repeat(32),
+      MessageStatus: messageStatus,
+      To: CUSTOMER,
+      From: NUMBER,
+    };
+    expect(await twilioAdapter.parse(webhook(params), config(), deps())).toEqual({ messages: [], statuses: [] });
+  });
+
+  it.each([["MessageSid"], ["From"], ["To"]])("refuses an inbound message without %s as malformed", async (field) => {
+    const params = sms();
+    delete params[field];
+    await expect(twilioAdapter.parse(webhook(params), config(), deps())).rejects.toBeInstanceOf(MalformedWebhook);
+  });
+});
+
+describe("acknowledge", () => {
+  it("answers the empty TwiML Twilio expects", async () => {
+    const response = twilioAdapter.acknowledge();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/xml");
+    expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+  });
+});
+
+describe("deliver", () => {
+  const outbound = (overrides: Record<string, unknown> = {}) => ({
+    conversationSid: "CH" + "3".repeat(32),
+    messageSid: "IM" + "4".repeat(32),
+    index: 1,
+    customerAddress: CUSTOMER,
+    proxyAddress: NUMBER,
+    body: "Your order ships tomorrow.",
+    media: [],
+    attributes: {},
+    thread: null,
+    authorName: "Alex",
+    ...overrides,
+  });
+
+  it("sends through the Messages API and answers Twilio's message SID", async () => {
+    const outcome = await twilioAdapter.deliver(outbound(), config(), deps());
+    const sent = double.messages.at(-1);
+    expect(outcome).toEqual({ kind: "sent", providerMessageId: sent?.sid });
+    expect(sent).toMatchObject({ to: CUSTOMER, from: NUMBER, body: "Your order ships tomorrow.", statusCallback: WEBHOOK });
+  });
+
+  it("sends a WhatsApp customer's reply from the whatsapp: twin of the number", async () => {
+    await twilioAdapter.deliver(outbound({ customerAddress: `whatsapp:${CUSTOMER}` }), config(), deps());
+    expect(double.messages.at(-1)).toMatchObject({ to: `whatsapp:${CUSTOMER}`, from: `whatsapp:${NUMBER}` });
+  });
+
+  it("passes each attachment as a MediaUrl the double can fetch", async () => {
+    const ref = { sid: "ME" + "5".repeat(32), content_type: "image/png", filename: "a.png", size: 3 };
+    const d = deps({ mediaUrl: async (r) => `${WEBHOOK}/media/${r.sid}?expires=1&signature=x` });
+    await twilioAdapter.deliver(outbound({ media: [ref] }), config(), d);
+    expect(double.messages.at(-1)?.mediaUrls).toEqual([`${WEBHOOK}/media/${ref.sid}?expires=1&signature=x`]);
+  });
+
+  it("fails with Twilio's code when Twilio refuses the number (400 21211), and sends nothing", async () => {
+    const before = double.messages.length;
+    const outcome = await twilioAdapter.deliver(outbound({ customerAddress: "12345" }), config(), deps());
+    expect(outcome).toEqual({
+      kind: "failed",
+      error: "Twilio 400: The 'To' number 12345 is not a valid phone number.",
+      errorCode: "21211",
+    });
+    expect(double.messages.length).toBe(before);
+  });
+
+  it("fails with 20003 when the channel's credentials are wrong", async () => {
+    const outcome = await twilioAdapter.deliver(outbound(), config({ secrets: { auth_token: "wrong" } }), deps());
+    expect(outcome).toMatchObject({ kind: "failed", errorCode: "20003" });
+  });
+
+  it.each([500, 429] as const)("asks for a retry when Twilio answers %s", async (status) => {
+    double.failNext(1, status);
+    const outcome = await twilioAdapter.deliver(outbound(), config(), deps());
+    expect(outcome.kind).toBe("retry");
+    expect(await twilioAdapter.deliver(outbound(), config(), deps())).toMatchObject({ kind: "sent" });
+  });
+
+  it("asks for a retry when Twilio cannot be reached", async () => {
+    const unreachable: typeof fetch = async () => {
+      throw new TypeError("fetch failed");
+    };
+    expect(await twilioAdapter.deliver(outbound(), config(), deps({ fetch: unreachable }))).toEqual({
+      kind: "retry",
+      error: "Twilio unreachable: fetch failed",
+    });
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * Channel configurations of a workspace (Switchboard-native, under /api): the numbers, pages, inboxes,
+ * widgets and custom endpoints customers reach the team on. Basic auth, Twilio error bodies, form or
+ * JSON bodies like every other route. Settings travel as `Settings.<name>` form parameters (or a
+ * `settings` object in JSON), secrets as `Secrets.<name>` (or `secrets`): secrets are write-only — the
+ * record says only which are set; giving one replaces it, an empty string clears it.
+ *
+ * Each record carries `webhook_url`, the exact URL to paste into the provider's console.
+ *
+ * @example
+ * curl -u "$ACCOUNT_SID:$AUTH_TOKEN" https://switchboard.example/api/workspaces/WS…/channels \
+ *   -d Kind=twilio -d Settings.twilio_account_sid=AC… -d Settings.phone_number=+15551234567 -d Secrets.auth_token=…
+ */
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import {
+  CHANNEL_KINDS,
+  CHANNEL_SETTINGS,
+  webhookPath,
+  type ChannelRecord,
+  type SettingValue,
+} from "../../durable-objects/common/conversations";
+import type { CreateChannelInput, UpdateChannelInput } from "../../durable-objects/workspace/channels";
+import { basicAuth, type AuthVariables } from "../auth/basic";
+import type { Env } from "../env";
+import { ApiError } from "./errors";
+import { jsonObject, oneOf, sid, str } from "./taskrouter/params";
+import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+
+const tag = "Channels";
+const BASE = "/workspaces/:WorkspaceSid/channels";
+const ONE = `${BASE}/:ChannelSid`;
+
+const settingValue = z.union([z.string().max(2000, "must be at most 2000 characters"), z.number(), z.boolean()]);
+const allSettings = [...new Set(Object.values(CHANNEL_SETTINGS).flatMap((kind) => kind.settings))];
+const allSecrets = [...new Set(Object.values(CHANNEL_SETTINGS).flatMap((kind) => kind.secrets))];
+
+/** Every kind's settings and secrets as form parameters, so each is documented and an unknown one is a 400 naming it. */
+const configParams = {
+  ...Object.fromEntries(allSettings.map((name) => [`Settings.${name}`, settingValue.optional()])),
+  ...Object.fromEntries(allSecrets.map((name) => [`Secrets.${name}`, str({ max: 4096 }).optional()])),
+  settings: jsonObject(16_384).optional(),
+  secrets: jsonObject(16_384).optional(),
+  FriendlyName: str({ min: 1, max: 64 }).optional(),
+  WorkflowSid: z.union([z.literal(""), sid("WW")]).optional(),
+  TaskChannel: str({ min: 1, max: 64 }).optional(),
+};
+
+const create = endpoint({
+  method: "post",
+  path: BASE,
+  prefix: "/api",
+  tag,
+  summary: "Connect a channel (Kind twilio, whatsapp, messenger, instagram, email, webchat or custom)",
+  params: { Kind: oneOf(CHANNEL_KINDS as unknown as [string, ...string[]]), ...configParams },
+});
+const list = endpoint({
+  method: "get",
+  path: BASE,
+  prefix: "/api",
+  tag,
+  summary: "List the workspace's channels",
+  listKey: "channels",
+  params: {},
+});
+const fetchOne = endpoint({
+  method: "get",
+  path: ONE,
+  prefix: "/api",
+  tag,
+  summary: "Fetch a channel (secrets shown as set or not)",
+  params: {},
+});
+const update = endpoint({
+  method: "post",
+  path: ONE,
+  prefix: "/api",
+  tag,
+  summary: "Update a channel; a secret given replaces it, an empty one clears it",
+  params: configParams,
+});
+const remove = endpoint({ method: "delete", path: ONE, prefix: "/api", tag, summary: "Disconnect a channel", params: {} });
+
+type ChannelsEnv = { Bindings: Env; Variables: AuthVariables };
+export const channels = new Hono<ChannelsEnv>();
+for (const path of [BASE, ONE]) channels.use(path, basicAuth());
+
+function pathSid(c: Context, name: string, prefix: string, what: string): string {
+  const raw = c.req.param(name);
+  const parsed = sid(prefix).safeParse(raw);
+  if (!parsed.success) throw new ApiError(404, 20404, `The requested resource ${what} ${raw ?? ""} was not found`);
+  return parsed.data;
+}
+const workspace = (c: Context<ChannelsEnv>) => c.env.WORKSPACE.getByName(pathSid(c, "WorkspaceSid", "WS", "Workspace"));
+
+/** The record as the API shows it: with its own `url` and the `webhook_url` to give the provider. */
+function channelBody(c: Context, record: ChannelRecord) {
+  const origin = new URL(c.req.url).origin;
+  return {
+    ...record,
+    webhook_url: `${origin}${webhookPath(record.workspace_sid, record.sid)}`,
+    url: `${origin}/api/workspaces/${record.workspace_sid}/channels/${record.sid}`,
+  };
+}
+
+type ConfigParams = z.output<z.ZodObject<typeof configParams>>;
+
+/** `Settings.x` / `Secrets.x` parameters merged over the `settings` / `secrets` JSON objects. */
+function settingsAndSecrets(p: ConfigParams): { settings?: Record<string, SettingValue>; secrets?: Record<string, string> } {
+  const settings: Record<string, SettingValue> = {};
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(p.settings ?? {})) {
+    const parsed = settingValue.safeParse(value);
+    if (!parsed.success) throw new ApiError(400, 20001, `Invalid parameter Settings.${name}: must be a string, number or boolean`);
+    settings[name] = parsed.data;
+  }
+  for (const [name, value] of Object.entries(p.secrets ?? {})) {
+    if (typeof value !== "string") throw new ApiError(400, 20001, `Invalid parameter Secrets.${name}: must be a string`);
+    secrets[name] = value;
+  }
+  for (const [key, value] of Object.entries(p)) {
+    if (value === undefined) continue;
+    if (key.startsWith("Settings.")) settings[key.slice("Settings.".length)] = value as SettingValue;
+    if (key.startsWith("Secrets.")) secrets[key.slice("Secrets.".length)] = value as string;
+  }
+  return {
+    ...(Object.keys(settings).length > 0 ? { settings } : {}),
+    ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+  };
+}
+
+function changeInput(c: Context, p: ConfigParams): UpdateChannelInput {
+  return {
+    origin: new URL(c.req.url).origin,
+    ...(p.FriendlyName !== undefined ? { friendlyName: p.FriendlyName } : {}),
+    ...(p.WorkflowSid !== undefined ? { workflowSid: p.WorkflowSid === "" ? null : p.WorkflowSid } : {}),
+    ...(p.TaskChannel !== undefined ? { taskChannel: p.TaskChannel } : {}),
+    ...settingsAndSecrets(p),
+  };
+}
+
+channels.post(BASE, async (c) => {
+  const p = await create.parse(c);
+  const input: CreateChannelInput = { kind: p.Kind, ...changeInput(c, p) };
+  return c.json(channelBody(c, unwrap(await workspace(c).createChannel(c.get("accountSid"), input))), 201);
+});
+
+channels.get(BASE, async (c) => {
+  const request = pageRequest(await list.parse(c));
+  const page = unwrap(await workspace(c).listChannels(c.get("accountSid"), request));
+  return c.json(pageBody(c, "channels", page, request, (record) => channelBody(c, record)));
+});
+
+channels.get(ONE, async (c) => {
+  await fetchOne.parse(c);
+  const channelSid = pathSid(c, "ChannelSid", "XC", "Channel");
+  return c.json(channelBody(c, unwrap(await workspace(c).getChannel(c.get("accountSid"), channelSid))));
+});
+
+channels.post(ONE, async (c) => {
+  const p = await update.parse(c);
+  const channelSid = pathSid(c, "ChannelSid", "XC", "Channel");
+  return c.json(channelBody(c, unwrap(await workspace(c).updateChannel(c.get("accountSid"), channelSid, changeInput(c, p)))));
+});
+
+channels.delete(ONE, async (c) => {
+  await remove.parse(c);
+  const channelSid = pathSid(c, "ChannelSid", "XC", "Channel");
+  unwrap(await workspace(c).deleteChannel(c.get("accountSid"), channelSid));
+  return c.body(null, 204);
+});
