@@ -1,0 +1,280 @@
+/**
+ * The Messenger and Instagram adapters against what Meta sends and answers: message, attachment,
+ * quick-reply, postback, delivery and read events from realistic webhooks; our own echoes, deleted
+ * messages and other pages' entries dropped; malformed bodies refused; and the Send API (text, quick
+ * replies, attachments by signed link) with Meta's refusals and outages mapped to outcomes.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { OutboundMessage } from "../../../durable-objects/common/conversations";
+import { MalformedWebhook } from "../../../workers/channels/adapter";
+import { instagramAdapter, messengerAdapter } from "../../../workers/channels/meta-messenger";
+import { startGraphServer, type GraphServer } from "../../support/doubles/graph-server";
+import { adapterDeps, memoryMedia, metaChannel, metaRequest, type MemoryMedia } from "./fixtures/meta-deps";
+import * as ms from "./fixtures/meta-messenger";
+
+const TOKEN = "EAAGm0PX4ZCpsBAPage-token";
+let graph: GraphServer;
+let media: MemoryMedia;
+beforeAll(async () => {
+  graph = await startGraphServer({ pageId: ms.PAGE_ID, pageAccessToken: TOKEN });
+});
+afterAll(() => graph.close());
+beforeEach(() => {
+  graph.sent.length = 0;
+  graph.failNext(0, 500);
+  media = memoryMedia();
+});
+
+const messenger = () => metaChannel("messenger", { page_id: ms.PAGE_ID, graph_base_url: graph.baseUrl }, { page_access_token: TOKEN });
+const instagram = () =>
+  metaChannel("instagram", { page_id: ms.IG_ACCOUNT_ID, graph_base_url: graph.baseUrl }, { page_access_token: TOKEN });
+const parse = async (payload: unknown) => messengerAdapter.parse(await metaRequest(payload), messenger(), adapterDeps(media));
+const parseIg = async (payload: unknown) => instagramAdapter.parse(await metaRequest(payload), instagram(), adapterDeps(media));
+
+describe("Messenger inbound", () => {
+  it("normalizes a text message: the PSID as customer, the page as ours, Meta's millisecond time", async () => {
+    expect(await parse(ms.msText())).toEqual({
+      messages: [
+        {
+          providerMessageId: "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P",
+          channel: "messenger",
+          customerAddress: ms.PSID,
+          proxyAddress: ms.PAGE_ID,
+          customerName: null,
+          body: "Is my order on its way?",
+          media: [],
+          attributes: {},
+          thread: null,
+          sentAt: ms.TIMESTAMP_MS,
+        },
+      ],
+      statuses: [],
+    });
+  });
+
+  it("downloads an image attachment into the media store", async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 9]);
+    const [message] = (await parse(ms.msImage(graph.addMedia("att-1", png, "image/png")))).messages;
+    expect(message?.media).toEqual([{ sid: expect.stringMatching(/^ME/), content_type: "image/png", filename: null, size: 6 }]);
+    expect(media.items.get(message!.media[0]!.sid)?.bytes).toEqual(png);
+  });
+
+  it("names a file attachment after its URL", async () => {
+    const url = graph.addMedia("invoice-4411.pdf", new TextEncoder().encode("%PDF"), "application/pdf");
+    const [message] = (await parse(ms.msFile(url))).messages;
+    expect(message?.media[0]).toMatchObject({ content_type: "application/pdf", filename: "invoice-4411.pdf" });
+  });
+
+  it("does not download an attachment from a host Meta does not serve media from", async () => {
+    const [message] = (await parse(ms.msImage("https://attacker.example/steal.png"))).messages;
+    expect(message?.media).toEqual([]);
+    expect(message?.attributes.media_unavailable).toEqual([{ type: "image", reason: expect.stringContaining("host") }]);
+  });
+
+  it("keeps a quick-reply tap as attributes.interactive", async () => {
+    const [message] = (await parse(ms.msQuickReply())).messages;
+    expect(message?.body).toBe("Red");
+    expect(message?.attributes).toEqual({ interactive: { type: "quick_reply", id: "COLOR_RED", title: "Red" } });
+  });
+
+  it.each([
+    // [mid in the webhook, the provider ID expected]
+    ["m_PB1", "m_PB1"],
+    [null, `postback:${ms.PSID}:${ms.TIMESTAMP_MS}`],
+  ])("turns a postback (mid %s) into a message with the button's title", async (mid, providerMessageId) => {
+    const [message] = (await parse(ms.msPostback(mid))).messages;
+    expect(message).toMatchObject({
+      providerMessageId,
+      body: "Talk to an agent",
+      attributes: { postback: { title: "Talk to an agent", payload: "AGENT" } },
+    });
+  });
+
+  it("ignores the echo of our own send", async () => {
+    expect(await parse(ms.msEcho())).toEqual({ messages: [], statuses: [] });
+  });
+
+  it("ignores entries for another page of the same app", async () => {
+    expect(await parse(ms.pageWebhook([ms.fromCustomer({ message: { mid: "m_X", text: "hi" } })], "999999999999999"))).toEqual({
+      messages: [],
+      statuses: [],
+    });
+  });
+
+  it("maps a delivery receipt with mids to one update per message", async () => {
+    const { statuses } = await parse(ms.msDelivery(["m_OUT1", "m_OUT2"]));
+    expect(statuses.map((s) => [s.providerMessageId, s.status, s.customerAddress])).toEqual([
+      ["m_OUT1", "delivered", ms.PSID],
+      ["m_OUT2", "delivered", ms.PSID],
+    ]);
+  });
+
+  it.each([
+    ["a delivery receipt without mids", ms.msDelivery(), "delivered", ms.TIMESTAMP_MS - 1000],
+    ["a read receipt", ms.msRead(), "read", ms.TIMESTAMP_MS - 500],
+  ])("maps %s to an update by watermark", async (_, payload, status, watermark) => {
+    expect((await parse(payload)).statuses).toEqual([
+      { providerMessageId: "", customerAddress: ms.PSID, status, errorCode: null, errorMessage: null, at: ms.TIMESTAMP_MS, watermark },
+    ]);
+  });
+
+  it.each([
+    ["a body that is not JSON", "{", /not JSON/],
+    ["Instagram's object on a Messenger channel", JSON.stringify(ms.igText()), /object/],
+    [
+      "an event without a sender",
+      JSON.stringify(ms.pageWebhook([{ recipient: { id: ms.PAGE_ID }, message: { mid: "m_1", text: "x" } }])),
+      /entry\.0\.messaging\.0\.sender/,
+    ],
+    [
+      "a message without a mid",
+      JSON.stringify(ms.pageWebhook([ms.fromCustomer({ message: { text: "x" } })])),
+      /messaging\.0\.message\.mid/,
+    ],
+  ])("refuses %s with MalformedWebhook naming the field", async (_, raw, message) => {
+    const parsing = messengerAdapter.parse(
+      await metaRequest(null, { rawBody: new TextEncoder().encode(raw) }),
+      messenger(),
+      adapterDeps(media),
+    );
+    await expect(parsing).rejects.toBeInstanceOf(MalformedWebhook);
+    await expect(parsing).rejects.toThrow(message);
+  });
+});
+
+describe("Instagram inbound", () => {
+  it("normalizes a direct message from the IGSID to the Instagram account", async () => {
+    const [message] = (await parseIg(ms.igText())).messages;
+    expect(message).toMatchObject({
+      channel: "instagram",
+      customerAddress: ms.IGSID,
+      proxyAddress: ms.IG_ACCOUNT_ID,
+      body: "Do you ship to Canada?",
+    });
+  });
+
+  it("keeps a story mention as a link, never downloading the story", async () => {
+    const [message] = (await parseIg(ms.igStoryMention())).messages;
+    expect(message?.media).toEqual([]);
+    expect(message?.attributes.links).toEqual([
+      { type: "story_mention", url: "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1790&signature=abc" },
+    ]);
+    expect(media.items.size).toBe(0);
+  });
+
+  it("maps messaging_seen (read by mid) to a read update for that message", async () => {
+    expect((await parseIg(ms.igSeen())).statuses).toEqual([
+      {
+        providerMessageId: "aWdfOUTBOUND1",
+        customerAddress: ms.IGSID,
+        status: "read",
+        errorCode: null,
+        errorMessage: null,
+        at: ms.TIMESTAMP_MS,
+      },
+    ]);
+  });
+
+  it("ignores a deleted message", async () => {
+    expect((await parseIg(ms.igDeleted())).messages).toEqual([]);
+  });
+});
+
+describe("delivery through the Send API", () => {
+  const outbound = (overrides: Partial<OutboundMessage> = {}): OutboundMessage => ({
+    conversationSid: "CH" + "3".repeat(32),
+    messageSid: "IM" + "4".repeat(32),
+    index: 1,
+    customerAddress: ms.PSID,
+    proxyAddress: ms.PAGE_ID,
+    body: "Yes, it ships today.",
+    media: [],
+    attributes: {},
+    thread: null,
+    authorName: "Alice",
+    ...overrides,
+  });
+  const deliver = (message = outbound(), deps = adapterDeps(media)) => messengerAdapter.deliver(message, messenger(), deps);
+
+  it.each([
+    ["Messenger", messengerAdapter, messenger],
+    ["Instagram", instagramAdapter, instagram],
+  ])("sends %s text as a RESPONSE and answers Meta's message_id", async (_, adapter, config) => {
+    const outcome = await adapter.deliver(outbound(), config(), adapterDeps(media));
+    // The ID Meta answered is the one status webhooks will name.
+    expect(outcome).toEqual({ kind: "sent", providerMessageId: graph.sent[0]?.id });
+    expect(graph.sent).toEqual([
+      {
+        path: "/me/messages",
+        token: TOKEN,
+        id: graph.sent[0]?.id,
+        body: { recipient: { id: ms.PSID }, messaging_type: "RESPONSE", message: { text: "Yes, it ships today." } },
+      },
+    ]);
+  });
+
+  it("offers reply choices as quick replies", async () => {
+    await deliver(outbound({ body: "Which colour?", attributes: { interactive: { buttons: [{ id: "COLOR_RED", title: "Red" }] } } }));
+    expect(graph.sent[0]?.body.message).toEqual({
+      text: "Which colour?",
+      quick_replies: [{ content_type: "text", title: "Red", payload: "COLOR_RED" }],
+    });
+  });
+
+  it("sends an attachment after the text, by the signed link Meta fetches", async () => {
+    const ref = await media.put(new Uint8Array([1, 2]), "image/png", "label.png");
+    const mediaUrl = async (r: { sid: string }) => `https://switchboard.test/webhooks/WS…/XC…/media/${r.sid}?expires=1&signature=ab`;
+    const outcome = await deliver(outbound({ media: [ref] }), adapterDeps(media, { mediaUrl }));
+    expect(outcome.kind).toBe("sent");
+    expect(graph.sent.map((call) => call.body.message)).toEqual([
+      { text: "Yes, it ships today." },
+      {
+        attachment: {
+          type: "image",
+          payload: { url: `https://switchboard.test/webhooks/WS…/XC…/media/${ref.sid}?expires=1&signature=ab`, is_reusable: true },
+        },
+      },
+    ]);
+  });
+
+  it("fails an attachment without a public link instead of dropping it silently", async () => {
+    const ref = await media.put(new Uint8Array([1, 2]), "image/png", "label.png");
+    expect(await deliver(outbound({ media: [ref] }))).toMatchObject({
+      kind: "failed",
+      error: expect.stringContaining("public webhook URL"),
+    });
+    expect(graph.sent).toEqual([]);
+  });
+
+  it.each([
+    ["401 (bad token)", 401, { code: 190, message: "Invalid OAuth access token" }, { kind: "failed", errorCode: "190" }],
+    [
+      "400 code 10 (outside the 24-hour window)",
+      400,
+      { code: 10, message: "(#10) This message is sent outside of allowed window." },
+      { kind: "failed", errorCode: "10" },
+    ],
+    ["400 code 613 (rate limit)", 400, { code: 613, message: "Calls to this api have exceeded the rate limit." }, { kind: "retry" }],
+    ["500", 500, undefined, { kind: "retry" }],
+  ])("maps %s to %o", async (_, status, error, expected) => {
+    graph.failNext(1, status, error);
+    expect(await deliver()).toMatchObject(expected);
+  });
+
+  it("fails with Meta's code 100 when there is no recipient", async () => {
+    expect(await deliver(outbound({ customerAddress: "" }))).toEqual({
+      kind: "failed",
+      error: "(#100) The parameter recipient is required",
+      errorCode: "100",
+    });
+  });
+
+  it("fails without calling Meta when the channel has no page token", async () => {
+    const config = { ...messenger(), secrets: {} };
+    expect(await messengerAdapter.deliver(outbound(), config, adapterDeps(media))).toMatchObject({
+      kind: "failed",
+      error: expect.stringContaining("page_access_token"),
+    });
+    expect(graph.sent).toEqual([]);
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * Meta's channels end to end inside workerd: the hub.challenge handshake on the webhook URL; a signed
+ * WhatsApp Cloud webhook opens a conversation and its task (with an image fetched from the Graph API),
+ * a redelivery stores nothing twice, a bad signature or a malformed body changes nothing; an agent's
+ * reply goes out through the Graph API and Meta's status webhook marks it delivered. Messenger takes a
+ * message in and ignores our own echo. globalThis.fetch plays the Graph API (test/support/doubles/graph.ts),
+ * checking tokens and bodies as Meta does.
+ */
+import { env } from "cloudflare:workers";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { webhookPath } from "../../durable-objects/common/conversations";
+import { app } from "../../workers/app";
+import { createGraphDouble, sendMetaWebhook, type GraphDouble } from "../support/doubles/graph";
+import * as ms from "../unit/channels/fixtures/meta-messenger";
+import * as wa from "../unit/channels/fixtures/meta-whatsapp";
+
+const ACCOUNT = env.ACCOUNT_SID!;
+const FORM = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`), "content-type": "application/x-www-form-urlencoded" };
+const ORIGIN = "https://sb.example";
+const GRAPH_ORIGIN = "https://graph.double";
+const WA_TOKEN = "EAAJB3wa-access-token";
+const PAGE_TOKEN = "EAAGm0PX4ZCps-page-token";
+const APP_SECRET = "6f1c2a9e0b7d4c3f8a5e2d1b0c9f8e7d";
+const VERIFY = "switchboard-verify-4417";
+
+const call = (path: string, init: RequestInit = {}) => app.request(`${ORIGIN}${path}`, init, env);
+const toApp = (request: Request) => app.request(request, undefined, env);
+let ws = "";
+let whatsappChannel = "";
+let messengerChannel = "";
+let graph: GraphDouble;
+const realFetch = globalThis.fetch;
+
+beforeAll(async () => {
+  const created = await call("/taskrouter/v1/Workspaces", { method: "POST", headers: FORM, body: "FriendlyName=meta&Template=FIFO" });
+  ws = ((await created.json()) as { sid: string }).sid;
+  const channel = async (form: Record<string, string>) => {
+    const response = await call(`/api/workspaces/${ws}/channels`, {
+      method: "POST",
+      headers: FORM,
+      body: new URLSearchParams(form).toString(),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { sid: string }).sid;
+  };
+  const secrets = { "Secrets.app_secret": APP_SECRET, "Secrets.verify_token": VERIFY };
+  whatsappChannel = await channel({
+    Kind: "whatsapp",
+    "Settings.phone_number_id": wa.PHONE_NUMBER_ID,
+    "Settings.graph_base_url": `${GRAPH_ORIGIN}/v21.0`,
+    "Secrets.access_token": WA_TOKEN,
+    ...secrets,
+  });
+  messengerChannel = await channel({
+    Kind: "messenger",
+    "Settings.page_id": ms.PAGE_ID,
+    "Settings.graph_base_url": `${GRAPH_ORIGIN}/v21.0`,
+    "Secrets.page_access_token": PAGE_TOKEN,
+    ...secrets,
+  });
+});
+
+beforeEach(() => {
+  graph = createGraphDouble({
+    origin: GRAPH_ORIGIN,
+    phoneNumberId: wa.PHONE_NUMBER_ID,
+    accessToken: WA_TOKEN,
+    pageId: ms.PAGE_ID,
+    pageAccessToken: PAGE_TOKEN,
+  });
+  globalThis.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    return request.url.startsWith(GRAPH_ORIGIN + "/") ? graph.handle(request) : realFetch(input, init);
+  };
+});
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+
+const webhookUrl = (channel: string) => `${ORIGIN}${webhookPath(ws, channel)}`;
+const openConversation = async (address: string, channel = whatsappChannel) => {
+  const found = await env.DIRECTORY.getByName(ws).findOpen(ACCOUNT, channel, address);
+  if (!found.ok) throw new Error(found.message);
+  return found.value;
+};
+const messagesOf = async (conversationSid: string) => {
+  const page = await env.CONVERSATION.getByName(conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
+  if (!page.ok) throw new Error(page.message);
+  return page.value.items;
+};
+/** A WhatsApp text from a customer of our own choosing, so tests do not share conversations. */
+const waTextFrom = (waId: string, body: string, id = `wamid.${crypto.randomUUID()}`) => {
+  const payload = wa.waText(body, id) as {
+    entry: { changes: { value: { contacts: { wa_id: string }[]; messages: { from: string }[] } }[] }[];
+  };
+  const value = payload.entry[0]!.changes[0]!.value;
+  value.contacts[0]!.wa_id = waId;
+  value.messages[0]!.from = waId;
+  return payload;
+};
+
+const eventsOf = (payload: Record<string, unknown>) => (payload.entry as { messaging: Record<string, unknown>[] }[])[0]!.messaging;
+
+describe("the subscription handshake", () => {
+  it.each([
+    [VERIFY, 200, "1158201444"],
+    ["guess", 403, "Forbidden"],
+  ])("answers verify token %s with %i", async (token, status, text) => {
+    const query = new URLSearchParams({ "hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444" });
+    const response = await call(`${webhookPath(ws, whatsappChannel)}?${query}`);
+    expect(response.status).toBe(status);
+    expect(await response.text()).toBe(text);
+  });
+});
+
+describe("a WhatsApp Cloud webhook", () => {
+  it("opens a conversation with the image and a task carrying the customer's name and address", async () => {
+    graph.addMedia("1003383421387256", new Uint8Array([0xff, 0xd8, 0xff, 1]), "image/jpeg");
+    const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), wa.waImage(), APP_SECRET);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("EVENT_RECEIVED");
+    const conversationSid = (await openConversation("whatsapp:+16505551234"))!;
+    const [message] = await messagesOf(conversationSid);
+    expect(message).toMatchObject({ body: "The blue one", media: [{ content_type: "image/jpeg", size: 4 }] });
+    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    expect(conversation).toMatchObject({ ok: true, value: { channel: "whatsapp", channel_sid: whatsappChannel } });
+    const taskSid = conversation.ok ? conversation.value.task_sid : null;
+    const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { headers: FORM })).json()) as {
+      attributes: string;
+    };
+    expect(JSON.parse(task.attributes)).toMatchObject({
+      conversationSid,
+      channelType: "whatsapp",
+      from: "whatsapp:+16505551234",
+      customerName: "Sheena Nelson",
+    });
+  });
+
+  it("stores a message once when Meta delivers the same webhook twice", async () => {
+    const payload = waTextFrom("14155550101", "hello twice");
+    expect((await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET)).status).toBe(200);
+    expect((await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET)).status).toBe(200);
+    expect((await messagesOf((await openConversation("whatsapp:+14155550101"))!)).map((m) => m.body)).toEqual(["hello twice"]);
+  });
+
+  it.each([
+    ["signed with another app secret", { signature: undefined, secret: "not-the-app-secret" }],
+    ["without a signature", { signature: null, secret: APP_SECRET }],
+  ])("answers 403 to a webhook %s and stores nothing", async (_, { signature, secret }) => {
+    const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), waTextFrom("14155550102", "forged"), secret, { signature });
+    expect(response.status).toBe(403);
+    expect(await openConversation("whatsapp:+14155550102")).toBeNull();
+  });
+
+  it("answers 503 when the Graph API is down while fetching the image, so Meta redelivers it, and stores nothing", async () => {
+    const payload = wa.waImage("990001") as {
+      entry: { changes: { value: { contacts: { wa_id: string }[]; messages: { from: string }[] } }[] }[];
+    };
+    const value = payload.entry[0]!.changes[0]!.value;
+    value.contacts[0]!.wa_id = value.messages[0]!.from = "14155550104";
+    globalThis.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.url.startsWith(GRAPH_ORIGIN + "/")) throw new TypeError("Network connection lost");
+      return realFetch(input, init);
+    };
+    const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET);
+    expect(response.status).toBe(503);
+    expect(await openConversation("whatsapp:+14155550104")).toBeNull();
+  });
+
+  it("answers 400 naming the field to a signed body Meta never sends, and stores nothing", async () => {
+    const payload = waTextFrom("14155550103", "no id", "");
+    const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain("messages.0.id");
+    expect(await openConversation("whatsapp:+14155550103")).toBeNull();
+  });
+});
+
+describe("an agent's reply over WhatsApp", () => {
+  it("goes out through the Graph API, and Meta's status webhook marks it delivered", async () => {
+    await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), waTextFrom("14155550104", "can you help?"), APP_SECRET);
+    const conversationSid = (await openConversation("whatsapp:+14155550104"))!;
+    const conversation = env.CONVERSATION.getByName(conversationSid);
+    expect((await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Yes — what is your order number?" })).ok).toBe(true);
+    await conversation.deliverPending();
+    expect(graph.sent.map((s) => [s.path, s.body.to, (s.body.text as { body: string }).body])).toEqual([
+      [`/${wa.PHONE_NUMBER_ID}/messages`, "14155550104", "Yes — what is your order number?"],
+    ]);
+    const reply = (await messagesOf(conversationSid)).find((m) => m.author === "Alex");
+    expect(reply?.delivery_status).toBe("sent");
+    // Meta reports on the wamid it answered with; the status names the customer by wa_id.
+    const status = wa.waStatus(graph.sent[0]!.id, "delivered", { recipient_id: "14155550104" });
+    const answered = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), status, APP_SECRET);
+    expect([answered.status, await answered.text()]).toEqual([200, "EVENT_RECEIVED"]);
+    expect((await messagesOf(conversationSid)).find((m) => m.author === "Alex")?.delivery_status).toBe("delivered");
+  });
+});
+
+describe("a Messenger webhook", () => {
+  it("takes the customer's message in and ignores the echo of our own send", async () => {
+    const events = [ms.fromCustomer({ message: { mid: "m_IN1", text: "Is my order on its way?" } }), ...eventsOf(ms.msEcho())];
+    const response = await sendMetaWebhook(toApp, webhookUrl(messengerChannel), ms.pageWebhook(events), APP_SECRET);
+    expect(response.status).toBe(200);
+    const conversationSid = (await openConversation(ms.PSID, messengerChannel))!;
+    expect((await messagesOf(conversationSid)).map((m) => m.body)).toEqual(["Is my order on its way?"]);
+  });
+});
