@@ -5,6 +5,7 @@
 import { app } from "./app";
 import { callbackDepsFromEnv } from "./callbacks/bindings";
 import { consumeCallbacks } from "./callbacks/consumer";
+import { handleEmail } from "./channels/email-handler";
 import type { Env } from "./env";
 
 export { AccountDO } from "../durable-objects/account/account-do";
@@ -23,4 +24,7 @@ export default {
   async queue(batch: MessageBatch, env: Env, _ctx: ExecutionContext): Promise<void> {
     await consumeCallbacks(batch, callbackDepsFromEnv(env));
   },
+
+  /** Mail routed to the Worker by Cloudflare Email Routing: the email channel (workers/channels/email-handler.ts). */
+  email: handleEmail,
 } satisfies ExportedHandler<Env>;
