@@ -1,0 +1,139 @@
+/**
+ * What every Conversations v1 route shares: its Hono environment, where a request's conversations live
+ * (the chat service of the path, or the account's default one) and how a conversation is named in a
+ * path (its CH SID or its unique name), the absolute URLs Twilio puts in every record, and the way each
+ * endpoint is declared twice — at `/Conversations…` and at `/Services/{ChatServiceSid}/Conversations…` —
+ * with one handler for both.
+ *
+ * One chat service per workspace: its SID is the workspace's hex behind "IS", so it is computed, never
+ * stored. The account-level paths use the account's default workspace, its oldest.
+ */
+import type { Context, Handler } from "hono";
+import { Hono } from "hono";
+import type { z } from "zod";
+import type { ConversationRecord } from "../../../durable-objects/common/conversations";
+import { isSid, type Page, type WorkspaceRecord } from "../../../durable-objects/common/taskrouter";
+import type { AuthVariables } from "../../auth/basic";
+import type { Env } from "../../env";
+import { ApiError, resourceNotFound } from "../errors";
+import { endpoint, unwrap, type EndpointSpec } from "../taskrouter/wire";
+
+export type ConversationsEnv = { Bindings: Env; Variables: AuthVariables };
+export type ConversationsContext = Context<ConversationsEnv>;
+
+/** Where the Conversations v1 API is mounted (the stock client: `client.conversations.baseUrl = origin + "/conversations"`). */
+export const CONVERSATIONS_PREFIX = "/conversations/v1";
+
+/** A route group of the Conversations API. */
+export const routeGroup = () => new Hono<ConversationsEnv>();
+
+/** The chat service of a workspace. @example chatServiceSid("WS0123…") // "IS0123…" */
+export const chatServiceSid = (workspaceSid: string): string => `IS${workspaceSid.slice(2)}`;
+
+export const conversationStub = (env: Env, conversationSid: string) => env.CONVERSATION.getByName(conversationSid);
+export const directoryStub = (env: Env, workspaceSid: string) => env.DIRECTORY.getByName(workspaceSid);
+
+type Shape = Record<string, z.ZodType>;
+type Method = EndpointSpec<Shape>["method"];
+
+/**
+ * Declares an endpoint at its account-level path and at its service-scoped twin (both documented in
+ * /openapi.json) and mounts one handler on both.
+ * @example
+ * scoped(routes, { method: "get", path: "/Conversations/:Sid", tag: "Conversations", summary: "Fetch", params: {} }, async (c, p) => …);
+ */
+export function scoped<S extends Shape>(
+  routes: Hono<ConversationsEnv>,
+  spec: Omit<EndpointSpec<S>, "prefix">,
+  handler: (c: ConversationsContext, params: z.output<z.ZodObject<S>>) => Promise<Response>,
+): void {
+  const account = endpoint({ ...spec, prefix: CONVERSATIONS_PREFIX });
+  const service = endpoint({
+    ...spec,
+    path: `/Services/:ChatServiceSid${spec.path}`,
+    summary: `${spec.summary} (in a chat service)`,
+    prefix: CONVERSATIONS_PREFIX,
+  });
+  const run: Handler<ConversationsEnv> = async (c) => handler(c, await account.parse(c));
+  routes.on(spec.method.toUpperCase() as Uppercase<Method>, [account.path, service.path], run);
+}
+
+/** The workspace of the path's chat service, or null on an account-level path. A malformed service SID is a 404. */
+export function serviceWorkspace(c: ConversationsContext): string | null {
+  const service = c.req.param("ChatServiceSid");
+  if (service === undefined) return null;
+  if (!isSid("IS", service)) throw resourceNotFound(new URL(c.req.url).pathname);
+  return `WS${service.slice(2)}`;
+}
+
+/**
+ * The workspace a request's conversations live in: the path's chat service (which must be one of the
+ * account's workspaces) or the account's default workspace, its oldest.
+ */
+export async function requestWorkspace(c: ConversationsContext): Promise<string> {
+  const accountSid = c.get("accountSid");
+  const fromPath = serviceWorkspace(c);
+  if (fromPath !== null) {
+    const found = await c.env.WORKSPACE.getByName(fromPath).getWorkspace(accountSid);
+    if (!found.ok) throw resourceNotFound(new URL(c.req.url).pathname);
+    return fromPath;
+  }
+  return defaultWorkspace(c.env, accountSid);
+}
+
+/** The account's default workspace (its oldest); a 404 naming the fix when it has none. */
+export async function defaultWorkspace(env: Env, accountSid: string): Promise<string> {
+  const page = unwrap<Page<WorkspaceRecord>>(await env.ACCOUNT.getByName(accountSid).listWorkspaces({}, { pageSize: 1, page: 0 }));
+  const oldest = page.items[0];
+  if (!oldest) {
+    throw new ApiError(
+      404,
+      20404,
+      "This account has no workspace yet, so it has no chat service: create a workspace (POST /taskrouter/v1/Workspaces) first",
+    );
+  }
+  return oldest.sid;
+}
+
+const CONVERSATION_SID = /^CH[0-9a-f]{32}$/;
+
+/** The conversation a path names, by CH SID or unique name, with its record when it had to be read. */
+export interface ConversationRef {
+  readonly sid: string;
+  /** Read when the path is service-scoped (to check the service) or named by unique name. */
+  readonly record: ConversationRecord | null;
+}
+
+/**
+ * Resolves the conversation in the path parameter `name`: a CH SID, or a unique name looked up in the
+ * workspace's directory. On a service-scoped path, a conversation of another service is not found.
+ */
+export async function conversationRef(c: ConversationsContext, name: "Sid" | "ConversationSid"): Promise<ConversationRef> {
+  const accountSid = c.get("accountSid");
+  const value = c.req.param(name) ?? "";
+  const fromPath = serviceWorkspace(c);
+  const missing = () => new ApiError(404, 20404, `The requested resource Conversation ${value} was not found`);
+  let sid = value;
+  if (!CONVERSATION_SID.test(value)) {
+    if (value === "" || value.length > 256) throw missing();
+    const workspaceSid = fromPath ?? (await defaultWorkspace(c.env, accountSid));
+    const found = await directoryStub(c.env, workspaceSid).byUniqueName(accountSid, value);
+    if (!found.ok || found.value === null) throw missing();
+    sid = found.value;
+  }
+  if (fromPath === null && sid === value) return { sid, record: null };
+  const record = await conversationStub(c.env, sid).getConversation(accountSid);
+  if (!record.ok) throw missing();
+  if (fromPath !== null && record.value.workspace_sid !== fromPath) throw missing();
+  return { sid, record: record.value };
+}
+
+/** The base of this request's conversation URLs: account-level or in its chat service. */
+export function conversationsBase(c: ConversationsContext): string {
+  const origin = new URL(c.req.url).origin;
+  const service = c.req.param("ChatServiceSid");
+  return `${origin}${CONVERSATIONS_PREFIX}${service ? `/Services/${service}` : ""}/Conversations`;
+}
+
+/** The URL of a conversation as this request addresses conversations. */
+export const conversationUrl = (c: ConversationsContext, conversationSid: string): string => `${conversationsBase(c)}/${conversationSid}`;

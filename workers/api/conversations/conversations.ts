@@ -1,0 +1,193 @@
+/**
+ * Conversations v1 Conversations: create (a new ConversationDO, named by the CH SID minted here), fetch,
+ * update and delete (by CH SID or unique name), and list (the workspace's DirectoryDO index, each record
+ * then read from its ConversationDO so a listed conversation equals what GET returns).
+ *
+ * Accepted but ignored, as there is nothing here for them to do: MessagingServiceSid, Timers.Inactive,
+ * Timers.Closed, Bindings.Email.*, DateUpdated and the X-Twilio-Webhook-Enabled header. State
+ * `initializing` is not supported (a conversation is usable as soon as it exists).
+ */
+import { z } from "zod";
+import type { ConversationIndexEntry, ConversationRecord, ConversationState } from "../../../durable-objects/common/conversations";
+import { newSid, type ApiResult, type Page } from "../../../durable-objects/common/taskrouter";
+import { date, oneOf, paging, str } from "../taskrouter/params";
+import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
+import {
+  conversationRef,
+  conversationStub,
+  conversationUrl,
+  directoryStub,
+  requestWorkspace,
+  routeGroup,
+  scoped,
+  type ConversationsContext,
+} from "./context";
+
+export const routes = routeGroup();
+
+const STATES = ["active", "inactive", "closed"] as const satisfies readonly ConversationState[];
+
+/** A conversation as Twilio returns it: the record plus `url` and `links`. */
+export function conversationBody(c: ConversationsContext, record: ConversationRecord) {
+  const url = conversationUrl(c, record.sid);
+  return {
+    ...record,
+    url,
+    links: { participants: `${url}/Participants`, messages: `${url}/Messages`, webhooks: `${url}/Webhooks` },
+  };
+}
+
+/** Twilio's Attributes: JSON text of an object, at most 16 KB (the ConversationDO masks card numbers in it). */
+export const attributesParam = str({ max: 16_384 }).refine(
+  (text) => {
+    try {
+      const value: unknown = JSON.parse(text);
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a JSON object" },
+);
+
+/**
+ * A date of Twilio's list filters: an ISO 8601 date-time, or a bare day — taken, for EndDate, as the
+ * day's last millisecond, so `EndDate=2026-01-31` includes conversations created that day.
+ */
+function endOfDay() {
+  return str().transform((text, ctx) => {
+    const parsed = date().safeParse(text);
+    if (parsed.success) return /^\d{4}-\d{2}-\d{2}$/.test(text) ? parsed.data + 86_399_999 : parsed.data;
+    ctx.addIssue({ code: "custom", message: parsed.error.issues[0]!.message });
+    return z.NEVER;
+  });
+}
+
+const friendlyName = str({ max: 256 });
+/** A unique name may not look like a conversation SID, or a path could mean either. */
+const uniqueName = str({ max: 256 }).refine((v) => !/^CH[0-9a-fA-F]{32}$/.test(v), { message: "must not be a conversation SID" });
+const ignored = {
+  MessagingServiceSid: str({ max: 34 }).optional(),
+  DateUpdated: date().optional(),
+  "Timers.Inactive": str({ max: 64 }).optional(),
+  "Timers.Closed": str({ max: 64 }).optional(),
+  "Bindings.Email.Address": str({ max: 256 }).optional(),
+  "Bindings.Email.Name": str({ max: 256 }).optional(),
+};
+
+scoped(
+  routes,
+  {
+    method: "post",
+    path: "/Conversations",
+    tag: "Conversations",
+    summary: "Create a conversation (MessagingServiceSid, Timers.* and Bindings.* are accepted and ignored)",
+    status: 201,
+    params: {
+      FriendlyName: friendlyName.optional(),
+      UniqueName: uniqueName.optional(),
+      Attributes: attributesParam.optional(),
+      State: oneOf(STATES).optional(),
+      DateCreated: date().optional(),
+      ...ignored,
+    },
+  },
+  async (c, p) => {
+    const workspaceSid = await requestWorkspace(c);
+    const sid = newSid("CH");
+    const record = unwrap<ConversationRecord>(
+      await conversationStub(c.env, sid).create(c.get("accountSid"), {
+        workspaceSid,
+        friendlyName: p.FriendlyName,
+        uniqueName: p.UniqueName,
+        attributes: p.Attributes,
+        state: p.State,
+        dateCreated: p.DateCreated,
+      }),
+    );
+    return c.json(conversationBody(c, record), 201);
+  },
+);
+
+scoped(
+  routes,
+  {
+    method: "get",
+    path: "/Conversations",
+    tag: "Conversations",
+    summary: "List conversations, oldest first (newest first with StartDate/EndDate, a range of creation dates, both days included)",
+    listKey: "conversations",
+    params: { ...paging, State: oneOf(STATES).optional(), StartDate: date().optional(), EndDate: endOfDay().optional() },
+  },
+  async (c, p) => {
+    const workspaceSid = await requestWorkspace(c);
+    const accountSid = c.get("accountSid");
+    const page = pageRequest(p);
+    const entries = unwrap<Page<ConversationIndexEntry>>(
+      await directoryStub(c.env, workspaceSid).list(accountSid, page, { state: p.State, startDate: p.StartDate, endDate: p.EndDate }),
+    );
+    const records: ApiResult<ConversationRecord>[] = await Promise.all(
+      entries.items.map((entry) => conversationStub(c.env, entry.sid).getConversation(accountSid)),
+    );
+    // A conversation deleted between the two reads is left out rather than failing the page.
+    const items = records.flatMap((result) => (result.ok ? [result.value] : []));
+    return c.json(pageBody(c, "conversations", { ...entries, items }, page, (record) => conversationBody(c, record)));
+  },
+);
+
+scoped(
+  routes,
+  { method: "get", path: "/Conversations/:Sid", tag: "Conversations", summary: "Fetch a conversation by SID or unique name", params: {} },
+  async (c) => {
+    const ref = await conversationRef(c, "Sid");
+    const record = ref.record ?? unwrap<ConversationRecord>(await conversationStub(c.env, ref.sid).getConversation(c.get("accountSid")));
+    return c.json(conversationBody(c, record));
+  },
+);
+
+scoped(
+  routes,
+  {
+    method: "post",
+    path: "/Conversations/:Sid",
+    tag: "Conversations",
+    summary: "Update a conversation's friendly name, unique name, attributes or state",
+    params: {
+      FriendlyName: friendlyName.optional(),
+      UniqueName: uniqueName.optional(),
+      Attributes: attributesParam.optional(),
+      State: oneOf(STATES).optional(),
+      DateCreated: date().optional(),
+      ...ignored,
+    },
+  },
+  async (c, p) => {
+    const ref = await conversationRef(c, "Sid");
+    const record = unwrap<ConversationRecord>(
+      await conversationStub(c.env, ref.sid).updateConversation(c.get("accountSid"), {
+        friendlyName: p.FriendlyName,
+        // Twilio clears a unique name given as the empty string.
+        uniqueName: p.UniqueName === undefined ? undefined : p.UniqueName === "" ? null : p.UniqueName,
+        attributes: p.Attributes,
+        state: p.State,
+      }),
+    );
+    return c.json(conversationBody(c, record));
+  },
+);
+
+scoped(
+  routes,
+  {
+    method: "delete",
+    path: "/Conversations/:Sid",
+    tag: "Conversations",
+    summary: "Delete a conversation, its participants and its messages",
+    params: {},
+  },
+  async (c) => {
+    const ref = await conversationRef(c, "Sid");
+    unwrap(await conversationStub(c.env, ref.sid).deleteConversation(c.get("accountSid")));
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,32 @@
+/**
+ * The conversation APIs, each a Hono app that app.ts mounts:
+ * - `conversations` at /conversations/v1 — Twilio Conversations v1 (point the stock client here with
+ *   `client.conversations.baseUrl = "<origin>/conversations"`), account-level and per chat service;
+ * - `flex` at /flex/v1 — Flex Interactions (`client.flexApi.baseUrl = "<origin>/flex"`);
+ * - `conversationsNative` at /api — transfer and attachments (Basic or an agent's token);
+ * - `conversationSocket` at GET /api/conversations/:ConversationSid/socket — the live view.
+ */
+import { basicAuth } from "../../auth/basic";
+import { Hono } from "hono";
+import type { CallerEnv } from "./caller";
+import { routeGroup } from "./context";
+import { routes as conversationRoutes } from "./conversations";
+import { routes as interactions } from "./interactions";
+import { routes as media } from "./media";
+import { routes as messages } from "./messages";
+import { routes as participants } from "./participants";
+import { routes as transfer } from "./transfer";
+
+export { conversationSocket } from "./socket";
+
+export const conversations = routeGroup();
+conversations.use(basicAuth());
+for (const group of [conversationRoutes, participants, messages]) conversations.route("/", group);
+
+export const flex = routeGroup();
+flex.use(basicAuth());
+flex.route("/", interactions);
+
+export const conversationsNative = new Hono<CallerEnv>();
+conversationsNative.route("/", transfer);
+conversationsNative.route("/", media);

@@ -1,0 +1,114 @@
+/**
+ * Attachments over the Switchboard-native API: an agent uploads a file to a conversation
+ * (`POST /api/conversations/{ConversationSid}/media`, the raw bytes with their Content-Type and
+ * `?filename=`), gets a MediaRef back and sends it in a message (`message.send` with `mediaSids`, or
+ * MediaSid on the REST API); anyone of the workspace downloads one (`GET /api/media/{WorkspaceSid}/{MediaSid}`).
+ * Both take the account's Basic credentials or an agent's realtime token (Bearer) of that workspace.
+ *
+ * Uploads are limited to 10 MB and to types a browser will not run as a page (images but SVG, PDF,
+ * plain text and CSV, audio, video); downloads are served sandboxed and never sniffed, because media
+ * that arrived from customers' channels may be anything.
+ */
+import { isSid } from "../../../durable-objects/common/taskrouter";
+import { MAX_MEDIA_BYTES, mediaStore } from "../../channels/media";
+import { ApiError } from "../errors";
+import { unwrap } from "../taskrouter/wire";
+import { basicOrBearer, nativeGroup, requireWorkspace, type CallerContext } from "./caller";
+
+export const routes = nativeGroup();
+
+const ALLOWED_TYPES = [
+  /^image\/(png|jpeg|gif|webp|heic|heif|bmp)$/,
+  /^application\/pdf$/,
+  /^text\/(plain|csv)$/,
+  /^audio\/[\w.+-]+$/,
+  /^video\/[\w.+-]+$/,
+];
+/** Shown inline by a browser; anything else downloads. */
+const INLINE = /^(image|audio|video)\/|^application\/pdf$/;
+
+const tooLarge = () => new ApiError(413, 20413, `The attachment is larger than ${MAX_MEDIA_BYTES} bytes (10 MB), the most accepted`);
+
+/** The body's bytes, or a 413 as soon as more than `max` arrive (the body is not read further). */
+async function readAtMost(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array> {
+  if (body === null) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** `?filename=`: optional, a plain file name (no path, no control characters), at most 255 characters. */
+function filenameOf(c: CallerContext): string | null {
+  const name = c.req.query("filename");
+  if (name === undefined || name === "") return null;
+  const control = [...name].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+  if (name.length > 255 || control || /[/\\]/.test(name)) {
+    throw new ApiError(400, 20001, "Invalid parameter filename: must be a file name of at most 255 characters, without / or \\");
+  }
+  return name;
+}
+
+routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) => {
+  const conversationSid = c.req.param("ConversationSid");
+  const missing = () => new ApiError(404, 20404, `The requested resource Conversation ${conversationSid} was not found`);
+  if (!isSid("CH", conversationSid)) throw missing();
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > MAX_MEDIA_BYTES) throw tooLarge();
+  const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!ALLOWED_TYPES.some((type) => type.test(contentType))) {
+    throw new ApiError(
+      415,
+      20415,
+      `Content-Type ${contentType || "(none)"} is not accepted for an attachment: send an image (not SVG), a PDF, plain text, CSV, audio or video`,
+    );
+  }
+  const filename = filenameOf(c);
+  const conversation = await c.env.CONVERSATION.getByName(conversationSid).getConversation(c.get("accountSid"));
+  if (!conversation.ok) throw missing();
+  requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
+  const bytes = await readAtMost(c.req.raw.body, MAX_MEDIA_BYTES);
+  if (bytes.byteLength === 0) throw new ApiError(400, 20001, "The request body is empty: send the file's bytes");
+  const ref = await mediaStore(c.env, conversation.value.workspace_sid).put(bytes, contentType, filename);
+  return c.json(ref, 201);
+});
+
+routes.get("/media/:WorkspaceSid/:MediaSid", basicOrBearer(), async (c) => {
+  const workspaceSid = c.req.param("WorkspaceSid");
+  const mediaSid = c.req.param("MediaSid");
+  const missing = () => new ApiError(404, 20404, `The requested resource Media ${mediaSid} was not found`);
+  if (!isSid("WS", workspaceSid)) throw missing();
+  if (c.get("identity")) requireWorkspace(c, workspaceSid, `Media ${mediaSid}`);
+  else unwrap(await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(c.get("accountSid")));
+  const found = await mediaStore(c.env, workspaceSid).get(mediaSid);
+  if (!found) throw missing();
+  const { ref } = found;
+  const disposition = INLINE.test(ref.content_type) ? "inline" : "attachment";
+  const name = ref.filename ?? ref.sid;
+  return new Response(found.body, {
+    headers: {
+      "content-type": ref.content_type,
+      "content-length": String(ref.size),
+      "content-disposition": `${disposition}; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "sandbox; default-src 'none'",
+      "cache-control": "private, max-age=3600",
+    },
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Conversations v1 Participants of a conversation: add (a chat participant by Identity, or an SMS-style
+ * one by MessagingBinding.Address and .ProxyAddress — Twilio's two kinds), list, fetch (by MB SID or
+ * identity), update (attributes, last read index) and remove. All answered by the ConversationDO.
+ *
+ * Accepted but ignored: RoleSid, DateCreated, DateUpdated, LastReadTimestamp,
+ * MessagingBinding.ProjectedAddress and the X-Twilio-Webhook-Enabled header.
+ */
+import type { ParticipantRecord } from "../../../durable-objects/common/conversations";
+import { isSid } from "../../../durable-objects/common/taskrouter";
+import { ApiError } from "../errors";
+import { date, int, paging, str } from "../taskrouter/params";
+import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
+import { conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { attributesParam } from "./conversations";
+
+export const routes = routeGroup();
+
+/** The path's participant as an MB SID: an identity is looked up first. */
+async function participantSid(c: ConversationsContext, stub: ReturnType<typeof conversationStub>): Promise<string> {
+  const value = c.req.param("Sid") ?? "";
+  return isSid("MB", value) ? value : unwrap(await stub.getParticipant(c.get("accountSid"), value)).sid;
+}
+
+/** A participant as Twilio returns it: the record plus its `url`. */
+export const participantBody = (c: ConversationsContext, record: ParticipantRecord) => ({
+  ...record,
+  url: `${conversationUrl(c, record.conversation_sid)}/Participants/${record.sid}`,
+});
+
+const BASE = "/Conversations/:ConversationSid/Participants";
+const address = str({ min: 1, max: 256 });
+const ignored = {
+  RoleSid: str({ max: 34 }).optional(),
+  DateCreated: date().optional(),
+  DateUpdated: date().optional(),
+  "MessagingBinding.ProjectedAddress": str({ max: 256 }).optional(),
+};
+
+scoped(
+  routes,
+  {
+    method: "post",
+    path: BASE,
+    tag: "Participants",
+    summary: "Add a chat participant (Identity) or an SMS-style one (MessagingBinding.Address and MessagingBinding.ProxyAddress)",
+    status: 201,
+    params: {
+      Identity: str({ min: 1, max: 256 }).optional(),
+      Attributes: attributesParam.optional(),
+      "MessagingBinding.Address": address.optional(),
+      "MessagingBinding.ProxyAddress": address.optional(),
+      ...ignored,
+    },
+  },
+  async (c, p) => {
+    const identity = p.Identity;
+    const customerAddress = p["MessagingBinding.Address"];
+    const proxyAddress = p["MessagingBinding.ProxyAddress"];
+    if (identity !== undefined && customerAddress !== undefined) {
+      throw new ApiError(400, 20001, "Invalid parameter Identity: give either Identity or MessagingBinding.Address, not both");
+    }
+    if (identity === undefined && customerAddress === undefined) {
+      throw new ApiError(400, 20001, "Missing required parameter Identity (or MessagingBinding.Address for an SMS-style participant)");
+    }
+    if (customerAddress !== undefined && proxyAddress === undefined) {
+      throw new ApiError(400, 20001, "Missing required parameter MessagingBinding.ProxyAddress (our address the participant writes to)");
+    }
+    const ref = await conversationRef(c, "ConversationSid");
+    const record = unwrap(
+      await conversationStub(c.env, ref.sid).addParticipant(c.get("accountSid"), {
+        identity: identity ?? null,
+        attributes: p.Attributes,
+        messagingBinding: customerAddress !== undefined ? { address: customerAddress, proxyAddress: proxyAddress! } : null,
+        ...(customerAddress !== undefined ? { role: "customer" as const } : {}),
+      }),
+    );
+    return c.json(participantBody(c, record), 201);
+  },
+);
+
+scoped(
+  routes,
+  {
+    method: "get",
+    path: BASE,
+    tag: "Participants",
+    summary: "List a conversation's participants",
+    listKey: "participants",
+    params: paging,
+  },
+  async (c, p) => {
+    const ref = await conversationRef(c, "ConversationSid");
+    const page = pageRequest(p);
+    const result = unwrap(await conversationStub(c.env, ref.sid).listParticipants(c.get("accountSid"), page));
+    return c.json(pageBody(c, "participants", result, page, (record) => participantBody(c, record)));
+  },
+);
+
+scoped(
+  routes,
+  { method: "get", path: `${BASE}/:Sid`, tag: "Participants", summary: "Fetch a participant by SID or identity", params: {} },
+  async (c) => {
+    const ref = await conversationRef(c, "ConversationSid");
+    const record = unwrap(await conversationStub(c.env, ref.sid).getParticipant(c.get("accountSid"), c.req.param("Sid") ?? ""));
+    return c.json(participantBody(c, record));
+  },
+);
+
+scoped(
+  routes,
+  {
+    method: "post",
+    path: `${BASE}/:Sid`,
+    tag: "Participants",
+    summary: "Update a participant's attributes or last read message index (Identity and the binding cannot change)",
+    params: {
+      Attributes: attributesParam.optional(),
+      LastReadMessageIndex: int(0, 2_147_483_647).optional(),
+      LastReadTimestamp: str({ max: 64 }).optional(),
+      Identity: str({ max: 256 }).optional(),
+      "MessagingBinding.ProxyAddress": address.optional(),
+      ...ignored,
+    },
+  },
+  async (c, p) => {
+    if (p.Identity !== undefined) throw new ApiError(400, 20001, "Invalid parameter Identity: a participant's identity cannot be changed");
+    if (p["MessagingBinding.ProxyAddress"] !== undefined) {
+      throw new ApiError(400, 20001, "Invalid parameter MessagingBinding.ProxyAddress: a participant's binding cannot be changed");
+    }
+    const ref = await conversationRef(c, "ConversationSid");
+    const accountSid = c.get("accountSid");
+    const stub = conversationStub(c.env, ref.sid);
+    const sid = await participantSid(c, stub);
+    const record = unwrap(
+      await stub.updateParticipant(accountSid, sid, {
+        attributes: p.Attributes,
+        lastReadMessageIndex: p.LastReadMessageIndex,
+      }),
+    );
+    return c.json(participantBody(c, record));
+  },
+);
+
+scoped(
+  routes,
+  { method: "delete", path: `${BASE}/:Sid`, tag: "Participants", summary: "Remove a participant from a conversation", params: {} },
+  async (c) => {
+    const ref = await conversationRef(c, "ConversationSid");
+    const accountSid = c.get("accountSid");
+    const stub = conversationStub(c.env, ref.sid);
+    const sid = await participantSid(c, stub);
+    unwrap(await stub.removeParticipant(accountSid, sid));
+    return c.body(null, 204);
+  },
+);
