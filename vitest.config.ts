@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: "compat",
           environment: "node",
-          include: ["test/compat/**/*.test.ts"],
+          include: ["test/compat/**/*.test.ts", "test/e2e/**/*.test.ts"],
           // One real `wrangler dev` for the whole suite, driven by the stock `twilio` client.
           globalSetup: ["test/compat/server.ts"],
           testTimeout: 30_000,

@@ -17,6 +17,7 @@ import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { seedDemo } from "./seed-demo.mjs";
+import { buildWeb } from "./build-web.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -121,6 +122,9 @@ async function seedOnce() {
     console.error(`Could not seed the demo workspace: ${error instanceof Error ? error.message : error}`);
   }
 }
+
+// The browser assets (the web chat widget) are built, not committed: build them before serving.
+await buildWeb();
 
 console.log(`\nStarting Switchboard on http://${HOST}:${PORT} (health: http://${HOST}:${PORT}/health)\n`);
 const running = wrangler(["dev", ...defaults, ...extraArgs]);

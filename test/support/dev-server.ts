@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildWeb } from "../../scripts/build-web.mjs";
 
 export interface DevServer {
   readonly baseUrl: string;
@@ -47,6 +48,7 @@ async function finished(child: ChildProcess, what: string): Promise<void> {
 
 /** Starts wrangler dev and resolves once /health answers (or rejects with its log after 60 s). */
 export async function startDevServer(): Promise<DevServer> {
+  await buildWeb(); // the widget the browser tests load from /widget.js
   const stateDir = mkdtempSync(join(tmpdir(), "switchboard-dev-"));
   const accountSid = "AC" + randomBytes(16).toString("hex");
   const authToken = randomBytes(16).toString("hex");

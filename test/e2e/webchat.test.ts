@@ -1,0 +1,229 @@
+/**
+ * The web chat widget in a real browser against the compat suite's `wrangler dev`: a team's page (on
+ * another origin) embeds widget.js; a visitor fills the pre-chat form and writes a card number; an
+ * agent gets the reservation on their live socket, accepts it, joins the conversation, sees the card
+ * number masked, types and replies; the visitor sees all of it, and after a reload the same
+ * conversation. Screenshots of each state go to test/e2e/screenshots/ (git-ignored).
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { raw, switchboardClient } from "../compat/client";
+import { launchChromium } from "../support/browser";
+
+type Frame = Record<string, unknown> & { type: string };
+const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
+const CARD = "4111 1111 1111 1111";
+
+/** A socket of the `ws` package that collects JSON frames, and waits for one. */
+function live(url: string, protocols: string[] = []) {
+  const socket = new WebSocket(url, protocols);
+  const frames: Frame[] = [];
+  socket.on("message", (data) => {
+    const text = String(data);
+    if (text.startsWith("{")) frames.push(JSON.parse(text) as Frame);
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  const next = async (match: (frame: Frame) => boolean, what: string, ms = 20_000): Promise<Frame> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = frames.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no ${what}; got ${frames.map((f) => f.type).join(", ")}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { socket, frames, next, opened, send: (command: unknown) => socket.send(JSON.stringify(command)) };
+}
+
+/** Polls `check` until it answers something truthy. */
+async function eventually<T>(check: () => Promise<T | null | undefined | false>, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The team's page: any site, on its own origin, with the one script tag (set once the channel exists). */
+function teamSite(): Promise<{ server: Server; origin: string; embed: (script: string) => void }> {
+  let script = "";
+  const html = () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<style>* { color: red !important; font-family: serif !important } button { display: none !important }</style></head>
+<body><h1>Welcome to the shop</h1>${script}</body></html>`;
+  const server = createServer((_, res) => res.writeHead(200, { "content-type": "text/html" }).end(html()));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+      resolve({ server, origin, embed: (tag) => (script = tag) });
+    }),
+  );
+}
+
+describe("the web chat widget in a browser", () => {
+  const baseUrl = inject("baseUrl");
+  let browser: Browser;
+  let site: Awaited<ReturnType<typeof teamSite>> | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  it("carries a conversation from the visitor to an agent and back, and survives a reload", { timeout: 120_000 }, async () => {
+    // ── the team: a workspace routing chat tasks to Ada, and a web chat channel for their site ──
+    const client = switchboardClient();
+    client.conversations.baseUrl = `${baseUrl}/conversations`;
+    const workspace = await client.taskrouter.v1.workspaces.create({ friendlyName: `e2e-webchat-${randomUUID().slice(0, 8)}` });
+    const ws = client.taskrouter.v1.workspaces(workspace.sid);
+    const activities = await ws.activities.list();
+    const available =
+      activities.find((a) => a.available)?.sid ?? (await ws.activities.create({ friendlyName: "Available", available: true })).sid;
+    if (!(await ws.taskChannels.list()).some((c) => c.uniqueName === "chat"))
+      await ws.taskChannels.create({ friendlyName: "Chat", uniqueName: "chat" });
+    const queue = await ws.taskQueues.create({ friendlyName: "Chat support", targetWorkers: "1==1" });
+    const workflow = await ws.workflows.create({
+      friendlyName: "Chat",
+      configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
+    });
+    const worker = await ws.workers.create({ friendlyName: "Ada", activitySid: available });
+    await ws.workers(worker.sid).workerChannels("chat").update({ capacity: 2, available: true });
+
+    site = await teamSite();
+    const channel = await raw("POST", `/api/workspaces/${workspace.sid}/channels`, {
+      Kind: "webchat",
+      FriendlyName: "Shop chat",
+      WorkflowSid: workflow.sid,
+      TaskChannel: "chat",
+      "Settings.title": "Shop support",
+      "Settings.color": "#0a7d4f",
+      "Settings.greeting": "Hi! Ask us anything.",
+      "Settings.prechat_fields": "name,email",
+      "Settings.allowed_origins": site.origin,
+    });
+    expect(channel.status).toBe(201);
+    const channelSid = (channel.body as { sid: string }).sid;
+    site.embed(`<script src="${baseUrl}/widget.js" data-workspace="${workspace.sid}" data-channel="${channelSid}" async></script>`);
+
+    // ── the agent, online ──
+    const minted = await raw("POST", "/api/tokens", { WorkspaceSid: workspace.sid, Role: "worker", WorkerSid: worker.sid });
+    const agentToken = (minted.body as { token: string }).token;
+    const desk = live(`${baseUrl.replace("http", "ws")}/api/realtime?token=${encodeURIComponent(agentToken)}`);
+    await desk.next((f) => f.type === "hello", "hello");
+
+    // ── the visitor ──
+    const page: Page = await browser.newPage({ viewport: { width: 900, height: 720 } });
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    await page.goto(site.origin);
+    const widget = page.locator("switchboard-chat");
+    const launcher = widget.locator("button.launcher");
+    await widget.getByRole("button", { name: "Open chat" }).waitFor();
+    await page.screenshot({ path: join(SHOTS, "1-launcher.png") });
+
+    await launcher.click();
+    expect(await launcher.getAttribute("aria-expanded")).toBe("true");
+    const panel = widget.getByRole("dialog", { name: "Shop support" });
+    await panel.waitFor();
+    await widget.getByLabel("Name").fill("Grace Hopper");
+    await widget.getByLabel("Email").fill("grace@example.com");
+    expect(await widget.getByRole("textbox", { name: "Type your message…" }).isVisible()).toBe(false); // the form comes first
+    await page.screenshot({ path: join(SHOTS, "2-prechat.png") });
+    await widget.getByRole("button", { name: "Start chat" }).click();
+
+    const composer = widget.getByRole("textbox", { name: "Type your message…" });
+    await composer.fill(`Hi, my card ${CARD} was charged twice`);
+    await composer.press("Enter");
+    const log = widget.getByRole("log");
+    await bubble(log, "was charged twice").waitFor();
+
+    // ── the agent accepts and joins ──
+    const rang = await desk.next((f) => f.type === "reservation.created", "reservation.created");
+    const reservation = rang.reservation as { sid: string; task_sid: string };
+    const task = await ws.tasks(reservation.task_sid).fetch();
+    const attributes = JSON.parse(task.attributes) as Record<string, unknown>;
+    expect(attributes).toMatchObject({ channelType: "web", customerName: "Grace Hopper" });
+    expect(JSON.stringify(attributes)).not.toContain(CARD);
+    const conversationSid = attributes.conversationSid as string;
+    expect(conversationSid).toMatch(/^CH[0-9a-f]{32}$/);
+
+    desk.send({ type: "accept", id: 1, reservation_sid: reservation.sid });
+    await desk.next((f) => f.type === "ack" && f.id === 1, "accept ack");
+    // The agent joins through the events queue (its batches wait up to 5 s).
+    await eventually(
+      async () => (await client.conversations.v1.conversations(conversationSid).participants.list()).some((p) => p.identity === worker.sid),
+      "the agent to join the conversation",
+    );
+
+    const room = live(`${baseUrl.replace("http", "ws")}/api/conversations/${conversationSid}/socket`, [
+      "switchboard.conversation.v1",
+      `token.${agentToken}`,
+    ]);
+    const snapshot = await room.next((f) => f.type === "conversation.snapshot", "conversation.snapshot");
+    const messages = snapshot.messages as { index: number; body: string }[];
+    expect(messages.map((m) => m.body)).toEqual(["Hi, my card **** **** **** 1111 was charged twice"]);
+    await widget.getByText("Ada joined").waitFor();
+
+    // ── typing, a read receipt and a reply reach the visitor ──
+    room.send({ type: "typing" });
+    await widget.getByText("is typing…").waitFor();
+    room.send({ type: "read", index: messages[0]!.index });
+    await bubble(log, "was charged twice").getByText("Read").waitFor();
+    room.send({ type: "message.send", clientId: "agent-1", body: "Sorry about that, Grace! Refunding one now." });
+    await bubble(log, "Refunding one now").waitFor();
+    expect(await bubble(log, "Refunding one now").textContent()).toContain("Ada");
+    expect(await log.textContent()).not.toContain(CARD); // the visitor's own copy comes back masked too
+    await page.screenshot({ path: join(SHOTS, "3-conversation.png") });
+
+    // ── the visitor types: the agent sees it ──
+    await composer.pressSequentially("Thank");
+    await room.next((f) => f.type === "typing" && f.participantSid !== snapshot.you, "the visitor's typing");
+
+    // ── the page's CSS never reached in ──
+    expect(await computed(launcher, "display")).not.toBe("none");
+    expect(await computed(log, "color")).not.toBe("rgb(255, 0, 0)");
+    expect(await computed(log, "fontFamily")).not.toBe("serif");
+
+    // ── a reload: the same visitor, the same conversation, both messages ──
+    await page.reload();
+    await widget.getByRole("button", { name: "Open chat" }).click();
+    await bubble(log, "Refunding one now").waitFor();
+    await bubble(log, "was charged twice").waitFor();
+    expect(await widget.getByLabel("Name").count()).toBe(0); // no pre-chat form for a returning visitor
+    await page.screenshot({ path: join(SHOTS, "4-after-reload.png") });
+
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "hidden" });
+    expect(problems).toEqual([]);
+    desk.socket.close();
+    room.socket.close();
+  });
+});
+
+/** A computed style of an element in the page (evaluated there: this file is typed for Node, without the DOM's globals). */
+const computed = (locator: Locator, property: string) =>
+  locator.evaluate(
+    (el, name) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el)[name],
+    property,
+  );
+
+/** A message bubble of the widget's log, by a piece of its text. */
+const bubble = (log: Locator, text: string) => log.locator(".msg", { hasText: text });

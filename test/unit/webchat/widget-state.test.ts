@@ -1,0 +1,132 @@
+/**
+ * The widget's pure rules: what the visitor's message list holds after snapshots, echoes and
+ * reconnects (each message once, in order), where a reconnect resumes, which tick a message shows,
+ * how long a reconnect waits and how often typing is announced.
+ */
+import { describe, expect, it } from "vitest";
+import { CONVERSATION_SUBPROTOCOL } from "../../../durable-objects/common/conversations";
+import { SUBPROTOCOL } from "../../../web/widget/src/connection";
+import {
+  addPending,
+  emptyTimeline,
+  mergeMessages,
+  newClientId,
+  reconnectDelay,
+  settlePending,
+  sinceIndex,
+  tickFor,
+  typingThrottle,
+  unsent,
+} from "../../../web/widget/src/state";
+import { message, participant } from "./fixtures";
+
+describe("the message list", () => {
+  it("keeps each message once, ordered by index, whatever order and how often they arrive", () => {
+    // A snapshot after a reconnect repeats messages 1 and 2; an echo of 3 came before the snapshot.
+    let timeline = mergeMessages(emptyTimeline, [message(3)]);
+    timeline = mergeMessages(timeline, [message(1), message(2), message(0)]);
+    timeline = mergeMessages(timeline, [message(2), message(1)]);
+    expect(timeline.messages.map((m) => m.index)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("replaces a message by a newer version of it, never by an older one", () => {
+    const original = message(0, { body: "first", date_updated: "2026-01-01T00:00:00Z" });
+    const edited = message(0, { body: "edited", date_updated: "2026-01-01T00:01:00Z" });
+    expect(mergeMessages(mergeMessages(emptyTimeline, [original]), [edited]).messages[0]!.body).toBe("edited");
+    expect(mergeMessages(mergeMessages(emptyTimeline, [edited]), [original]).messages[0]!.body).toBe("edited");
+  });
+
+  it("shows a message being sent until the conversation echoes it, then shows it once", () => {
+    let timeline = addPending(emptyTimeline, { clientId: "c-1", body: "hello", mediaSids: [] });
+    expect(unsent(timeline).map((p) => p.clientId)).toEqual(["c-1"]);
+    timeline = settlePending(timeline, "c-1", { messageSid: message(0).sid });
+    expect(unsent(timeline)).toEqual([]); // acknowledged: never resent
+    expect(timeline.pending).toHaveLength(1); // still shown until the socket delivers it
+    timeline = mergeMessages(timeline, [message(0)]);
+    expect(timeline.pending).toEqual([]);
+    expect(timeline.messages).toHaveLength(1);
+  });
+
+  it("drops the pending copy at once when the echo came before the POST's answer", () => {
+    let timeline = addPending(emptyTimeline, { clientId: "c-1", body: "hello", mediaSids: [] });
+    timeline = mergeMessages(timeline, [message(0)]);
+    timeline = settlePending(timeline, "c-1", { messageSid: message(0).sid });
+    expect(timeline.pending).toEqual([]);
+    expect(timeline.messages).toHaveLength(1);
+  });
+
+  it("keeps a message whose POST never answered for the next attempt, and a refused one as failed", () => {
+    let timeline = addPending(emptyTimeline, { clientId: "c-lost", body: "network dropped", mediaSids: [] });
+    timeline = addPending(timeline, { clientId: "c-bad", body: "x".repeat(10), mediaSids: [] });
+    timeline = settlePending(timeline, "c-bad", { error: "Invalid parameter body" });
+    expect(unsent(timeline).map((p) => p.clientId)).toEqual(["c-lost"]);
+    expect(timeline.pending.find((p) => p.clientId === "c-bad")).toMatchObject({ state: "failed", error: "Invalid parameter body" });
+  });
+
+  it.each([
+    ["no message yet: the conversation sends everything", [], null],
+    ["the highest index seen", [0, 1, 2], 2],
+    ["a gap does not matter: the highest index", [0, 5], 5],
+  ])("resumes a reconnect after %s", (_, indexes, since) => {
+    expect(
+      sinceIndex(
+        mergeMessages(
+          emptyTimeline,
+          indexes.map((i) => message(i)),
+        ),
+      ),
+    ).toBe(since);
+  });
+});
+
+describe("delivery ticks", () => {
+  it.each([
+    // The visitor's message 3 is read once an agent's last read index is 3 or more.
+    ["no agent has read anything", null, "sent"],
+    ["the agent read up to 2", 2, "sent"],
+    ["the agent read up to 3", 3, "read"],
+    ["the agent read further", 7, "read"],
+  ] as const)("%s → %s", (_, lastRead, tick) => {
+    expect(tickFor(message(3), [participant({ last_read_message_index: lastRead })])).toBe(tick);
+  });
+
+  it("does not count the visitor's own reading", () => {
+    expect(tickFor(message(3), [participant({ role: "customer", last_read_message_index: 9 })])).toBe("sent");
+  });
+});
+
+describe("reconnecting", () => {
+  it.each([
+    // 1 s doubling: 1, 2, 4, 8, 16, then capped at 30 s.
+    [0, 0, 1_000],
+    [1, 0, 2_000],
+    [3, 0, 8_000],
+    [4, 0, 16_000],
+    [5, 0, 30_000],
+    [50, 0, 30_000],
+    // Jitter takes off at most a quarter, never below 1 s: 30 s × (1 − 0.999/4) ≈ 22 508 ms.
+    [5, 0.999, 22_508],
+    [0, 0.999, 1_000],
+  ])("attempt %i with random %d waits %i ms", (attempt, random, delay) => {
+    expect(reconnectDelay(attempt, random)).toBe(delay);
+  });
+
+  it("uses the contract's subprotocol", () => {
+    expect(SUBPROTOCOL).toBe(CONVERSATION_SUBPROTOCOL);
+  });
+});
+
+describe("typing", () => {
+  it("announces at most once per 2 seconds", () => {
+    const may = typingThrottle();
+    expect([0, 500, 1_999, 2_000, 2_100, 4_000, 4_001].map((t) => may(t))).toEqual([true, false, false, true, false, true, false]);
+  });
+});
+
+describe("client IDs", () => {
+  it("are distinct and fit the messages route's pattern", () => {
+    const ids = new Set(Array.from({ length: 100 }, () => newClientId()));
+    expect(ids.size).toBe(100);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_.:-]{1,64}$/);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The widget's calls to its channel's public routes (workers/api/webchat.ts): configuration, the
+ * visitor's session, sending, uploading, and the URLs of media and of the live socket. Errors keep
+ * the HTTP status, so the caller tells a refusal (never resent) from a network drop (resent later).
+ */
+import type { MediaRef } from "../../../durable-objects/common/conversations";
+
+/** What the channel shows (nothing secret). */
+export interface WidgetConfig {
+  readonly title: string;
+  readonly greeting: string;
+  readonly color: string;
+  readonly text_color: string;
+  readonly prechat_fields: readonly string[];
+}
+
+export interface SessionReply {
+  readonly token: string;
+  readonly visitor_id: string;
+  readonly conversation_sid: string | null;
+  readonly expires_at: string;
+}
+
+export interface SendReply {
+  readonly conversation_sid: string;
+  readonly message_sid: string;
+}
+
+/** The server answered with an error status: `status` and its message. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function answer<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => null)) as (T & { message?: string }) | null;
+  if (!response.ok) throw new HttpError(response.status, body?.message ?? `HTTP ${response.status}`);
+  return body as T;
+}
+
+/**
+ * The calls of one channel, from the API origin and the channel's workspace and SID.
+ * @example const api = channelApi("https://switchboard.example", "WS…", "XC…"); const config = await api.config();
+ */
+export function channelApi(origin: string, workspaceSid: string, channelSid: string) {
+  const base = `${origin.replace(/\/$/, "")}/api/webchat/${encodeURIComponent(workspaceSid)}/${encodeURIComponent(channelSid)}`;
+  const json = (token: string | null, body: unknown): RequestInit => ({
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  return {
+    config: async () => answer<WidgetConfig>(await fetch(`${base}/config`)),
+    session: async (token: string | null, fields: Record<string, string>) =>
+      answer<SessionReply>(await fetch(`${base}/sessions`, json(null, { ...fields, ...(token ? { token } : {}) }))),
+    send: async (token: string, message: { client_id: string; body: string; media_sids: readonly string[] }) =>
+      answer<SendReply>(await fetch(`${base}/messages`, json(token, message))),
+    upload: async (token: string, file: File) =>
+      answer<MediaRef>(
+        await fetch(`${base}/media?filename=${encodeURIComponent(file.name)}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": file.type || "application/octet-stream" },
+          body: file,
+        }),
+      ),
+    mediaUrl: (token: string, mediaSid: string) => `${base}/media/${encodeURIComponent(mediaSid)}?token=${encodeURIComponent(token)}`,
+    socketUrl: (since: number | null) => `${base.replace(/^http/, "ws")}/socket${since === null ? "" : `?since=${since}`}`,
+  };
+}
+
+export type ChannelApi = ReturnType<typeof channelApi>;

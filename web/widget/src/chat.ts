@@ -1,0 +1,292 @@
+/**
+ * The widget's controller: the visitor's session (kept in localStorage per channel, so a returning
+ * visitor continues their conversation), sending with a client ID that makes a resend harmless, the
+ * live socket and what its frames change, typing and read receipts. The DOM is ChatView's; the
+ * rules are state.ts's and items.ts's.
+ */
+import type { ConversationFrame, ParticipantRecord } from "../../../durable-objects/common/conversations";
+import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
+import { connection, type Connection } from "./connection";
+import { timelineItems, type Note } from "./items";
+import {
+  addPending,
+  emptyTimeline,
+  mergeMessages,
+  newClientId,
+  reconnectDelay,
+  settlePending,
+  sinceIndex,
+  typingThrottle,
+  unsent,
+  type Timeline,
+} from "./state";
+import type { Texts } from "./texts";
+import type { ChatView } from "./view";
+
+const MAX_UPLOAD = 10 * 1024 * 1024;
+const TYPING_SHOWN_MS = 4_000;
+
+export class Chat {
+  private token: string | null;
+  private visitorId = "";
+  private conversationSid: string | null = null;
+  private session: Promise<void> | null = null;
+  private timeline: Timeline = emptyTimeline;
+  private participants: ParticipantRecord[] = [];
+  private you: string | null = null;
+  private notes: Note[] = [];
+  private live: Connection | null = null;
+  private readonly mayType = typingThrottle();
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retries = 0;
+  private lastReadSent = -1;
+  private prechatFields: readonly string[] = [];
+
+  constructor(
+    private readonly api: ChannelApi,
+    private readonly view: ChatView,
+    private readonly t: Texts,
+    private readonly storageKey: string,
+  ) {
+    this.token = read(storageKey);
+    addEventListener("online", () => {
+      this.live?.nudge();
+      this.flush();
+    });
+  }
+
+  /** Applies the channel's configuration (the page's data-* overrides already merged in). */
+  configure(config: WidgetConfig): void {
+    this.view.theme(config.title, config.color, config.text_color);
+    this.prechatFields = config.prechat_fields;
+    if (config.greeting) this.notes = [{ key: "greeting", text: config.greeting, after: -1 }];
+    this.render();
+  }
+
+  /** The first open starts (or resumes) the session. */
+  opened(): void {
+    if (this.session === null) {
+      if (this.token === null && this.prechatFields.length > 0) this.view.askPrechat(this.prechatFields);
+      else this.session = this.startSession({});
+    }
+    this.markRead();
+  }
+
+  prechat(fields: Record<string, string>): void {
+    this.session = this.startSession(fields).catch((error: unknown) => {
+      this.session = null;
+      const message = error instanceof Error ? error.message : String(error);
+      const field = this.prechatFields.find((f) => message.includes(f)) ?? "";
+      this.view.askPrechat(this.prechatFields, { field, message });
+    });
+  }
+
+  private async startSession(fields: Record<string, string>): Promise<void> {
+    const reply = await this.api.session(this.token, fields);
+    this.token = reply.token;
+    this.visitorId = reply.visitor_id;
+    write(this.storageKey, reply.token);
+    this.view.showChat();
+    if (reply.conversation_sid) this.follow(reply.conversation_sid);
+  }
+
+  send(body: string, mediaSids: readonly string[] = []): void {
+    const clientId = newClientId();
+    this.timeline = addPending(this.timeline, { clientId, body, mediaSids });
+    this.render();
+    void this.deliver(clientId);
+  }
+
+  retry(clientId: string): void {
+    const failed = this.timeline.pending.find((p) => p.clientId === clientId);
+    if (!failed) return;
+    this.timeline = addPending(this.timeline, failed);
+    this.render();
+    void this.deliver(clientId);
+  }
+
+  async attach(file: File): Promise<void> {
+    if (file.size > MAX_UPLOAD) return this.view.showStatus(this.t.tooLarge);
+    if (!/^image\/|^application\/pdf$/.test(file.type)) return this.view.showStatus(this.t.badType);
+    this.view.showStatus(null);
+    try {
+      await this.ready();
+      const media = await this.api.upload(this.token!, file);
+      this.send("", [media.sid]);
+    } catch (error) {
+      this.view.showStatus(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  typing(): void {
+    if (this.live?.open && this.mayType(Date.now())) this.live.send({ type: "typing" });
+  }
+
+  private async ready(): Promise<void> {
+    this.session ??= this.startSession({});
+    try {
+      await this.session;
+    } catch (error) {
+      this.session = null; // the next attempt asks again
+      throw error;
+    }
+  }
+
+  /** Sends one pending message; a network failure leaves it pending for the next flush. */
+  private async deliver(clientId: string): Promise<void> {
+    const pending = this.timeline.pending.find((p) => p.clientId === clientId);
+    if (!pending) return;
+    try {
+      await this.ready();
+      const reply = await this.api.send(this.token!, { client_id: clientId, body: pending.body, media_sids: pending.mediaSids });
+      this.retries = 0;
+      this.timeline = settlePending(this.timeline, clientId, { messageSid: reply.message_sid });
+      if (reply.conversation_sid !== this.conversationSid) this.follow(reply.conversation_sid);
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+        // The session is gone (rotated credentials, another channel's token): start a new one.
+        this.token = null;
+        this.session = null;
+        this.scheduleFlush();
+      } else if (error instanceof HttpError && error.status < 500 && error.status !== 429) {
+        this.timeline = settlePending(this.timeline, clientId, { error: error.message });
+      } else {
+        this.scheduleFlush();
+      }
+    }
+    this.render();
+  }
+
+  private flush(): void {
+    for (const pending of unsent(this.timeline)) void this.deliver(pending.clientId);
+  }
+
+  private scheduleFlush(): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.flush();
+      },
+      reconnectDelay(this.retries++, Math.random()),
+    );
+  }
+
+  /** Listens to a conversation (the visitor's open one, or the new one their message started). */
+  private follow(conversationSid: string): void {
+    if (this.conversationSid !== conversationSid) {
+      this.live?.close();
+      this.conversationSid = conversationSid;
+      this.timeline = { messages: [], pending: this.timeline.pending };
+      this.participants = [];
+      this.lastReadSent = -1;
+    }
+    this.live = connection({
+      url: () => this.api.socketUrl(sinceIndex(this.timeline)),
+      token: () => this.token ?? "",
+      onFrame: (frame) => this.frame(frame),
+      onOpen: () => {
+        this.view.showStatus(null);
+        this.flush();
+      },
+      onDrop: () => this.view.showStatus(this.t.offline),
+      onRefused: (code) => {
+        this.live = null;
+        if (code === 4401 || code === 4403) {
+          this.token = null;
+          this.session = this.startSession({});
+        }
+      },
+    });
+  }
+
+  private frame(frame: ConversationFrame): void {
+    switch (frame.type) {
+      case "conversation.snapshot":
+        this.you = frame.you;
+        this.participants = [...frame.participants];
+        this.timeline = mergeMessages(this.timeline, frame.messages);
+        if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
+        break;
+      case "message.added":
+      case "message.updated":
+        this.timeline = mergeMessages(this.timeline, [frame.message]);
+        if (frame.message.participant_sid !== this.you) this.showTyping(null);
+        break;
+      case "participant.joined":
+      case "participant.updated":
+      case "participant.left": {
+        const p = frame.participant;
+        this.participants = this.participants.filter((q) => q.sid !== p.sid);
+        if (frame.type !== "participant.left") this.participants.push(p);
+        if (frame.type !== "participant.updated" && p.role !== "customer") {
+          const name = p.display_name ?? this.t.agent;
+          this.note(`${frame.type}:${p.sid}`, frame.type === "participant.joined" ? this.t.joined(name) : this.t.left(name));
+        }
+        break;
+      }
+      case "typing":
+        if (frame.participantSid !== this.you) this.showTyping(this.t.typing(frame.displayName ?? this.t.agent));
+        break;
+      case "conversation.updated":
+        if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
+        break;
+      case "ack":
+      case "error":
+        break;
+      default:
+        frame satisfies never;
+    }
+    this.markRead();
+    this.render();
+  }
+
+  private note(key: string, text: string): void {
+    if (this.notes.some((n) => n.key === key)) return;
+    this.notes = [...this.notes, { key, text, after: sinceIndex(this.timeline) ?? -1 }];
+  }
+
+  private showTyping(text: string | null): void {
+    clearTimeout(this.typingTimer);
+    this.view.showTyping(text);
+    if (text !== null) this.typingTimer = setTimeout(() => this.view.showTyping(null), TYPING_SHOWN_MS);
+  }
+
+  /** Tells the agents what the visitor has seen, while the panel is open. */
+  private markRead(): void {
+    const last = sinceIndex(this.timeline);
+    if (!this.view.isOpen || last === null || last <= this.lastReadSent) return;
+    if (this.live?.send({ type: "read", index: last })) this.lastReadSent = last;
+  }
+
+  private render(): void {
+    const token = this.token ?? "";
+    this.view.render(
+      timelineItems(this.timeline, {
+        participants: this.participants,
+        you: { participantSid: this.you, visitorId: this.visitorId },
+        notes: this.notes,
+        mediaUrl: (sid) => this.api.mediaUrl(token, sid),
+        texts: this.t,
+      }),
+    );
+  }
+}
+
+/** localStorage may be unavailable (privacy modes, sandboxed frames): the session then lasts the page. */
+function read(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // see read()
+  }
+}

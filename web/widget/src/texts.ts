@@ -1,0 +1,36 @@
+/**
+ * Every text the widget shows, in one table so a catalog per language can replace it later (the
+ * agent desktop's issue adds them); English is the only one today, whatever `data-locale` says.
+ */
+export const texts = {
+  open: "Open chat",
+  close: "Close chat",
+  title: "Chat with us",
+  placeholder: "Type your message…",
+  send: "Send",
+  attach: "Attach a file (image or PDF, up to 10 MB)",
+  start: "Start chat",
+  name: "Name",
+  email: "Email",
+  phone: "Phone",
+  messages: "Messages",
+  sending: "Sending…",
+  sent: "Sent",
+  read: "Read",
+  failed: "Not sent",
+  retry: "Retry",
+  joined: (name: string) => `${name} joined`,
+  left: (name: string) => `${name} left`,
+  typing: (name: string) => `${name} is typing…`,
+  agent: "Agent",
+  ended: "This conversation has ended. Write again to start a new one.",
+  offline: "Reconnecting…",
+  tooLarge: "That file is larger than 10 MB.",
+  badType: "Only images and PDF files can be attached.",
+  attachment: "Attachment",
+} as const;
+
+export type Texts = typeof texts;
+
+/** The table for a locale: English for every locale until catalogs exist. */
+export const textsFor = (_locale: string | null): Texts => texts;

@@ -1,0 +1,38 @@
+/**
+ * A per-visitor rate limit for the widget's routes: a token bucket per key (visitor and action),
+ * refilled continuously. It lives in the isolate's memory, so it bounds one visitor hammering one edge
+ * location — a burst of retries, a stuck loop in a page — not a distributed attacker, whom Cloudflare's
+ * rate-limiting rules in front of the Worker are for. Pure: time comes from the caller.
+ */
+
+export interface Bucket {
+  /** Requests allowed at once. */
+  readonly burst: number;
+  /** Requests regained per minute. */
+  readonly perMinute: number;
+}
+
+/** Keys are forgotten past this many, oldest first, so the map cannot grow without bound. */
+const MAX_KEYS = 10_000;
+
+/**
+ * A limiter over named buckets.
+ * @example const limit = rateLimiter({ message: { burst: 10, perMinute: 30 } }); limit("message", "WV…", Date.now()) // true while within the limit
+ */
+export function rateLimiter<Name extends string>(buckets: Record<Name, Bucket>): (name: Name, key: string, now: number) => boolean {
+  const state = new Map<string, { tokens: number; at: number }>();
+  return (name, key, now) => {
+    const bucket = buckets[name];
+    const id = `${name}:${key}`;
+    const seen = state.get(id);
+    const tokens = seen ? Math.min(bucket.burst, seen.tokens + ((now - seen.at) * bucket.perMinute) / 60_000) : bucket.burst;
+    state.delete(id); // re-inserted last: the map's order is least recently used first
+    if (state.size >= MAX_KEYS) state.delete(state.keys().next().value!);
+    if (tokens < 1) {
+      state.set(id, { tokens, at: now });
+      return false;
+    }
+    state.set(id, { tokens: tokens - 1, at: now });
+    return true;
+  };
+}

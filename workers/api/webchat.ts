@@ -1,0 +1,198 @@
+/**
+ * The web chat widget's public routes, under `/api/webchat/<workspace>/<channel>/`. Visitors are
+ * anonymous, so what authenticates them is a visitor session (workers/auth/visitor-session.ts) minted
+ * here and sent back as `Authorization: Bearer` (or a `token.<jwt>` subprotocol on the socket):
+ *
+ * - `GET config` — public: the channel's title, greeting, colours and pre-chat fields.
+ * - `POST sessions` — mints or renews the session (`{ token?, name?, email?, phone? }`); a token that
+ *   does not check out simply starts a new visitor.
+ * - `POST messages` — `{ client_id, body, media_sids? }`: the shared inbound path, idempotent by
+ *   `<visitor>:<client_id>`, so a resend after a network drop stores one message.
+ * - `POST media`, `GET media/<ME sid>` — attachments (webchat-media.ts).
+ * - `GET socket` — the visitor's live conversation, held by its ConversationDO.
+ *
+ * Only `webchat` channels answer (any other kind is a 404), and only pages of the channel's
+ * `allowed_origins` may call them (webchat-origins.ts). Bodies are never logged.
+ */
+import { Hono, type MiddlewareHandler } from "hono";
+import { z } from "zod";
+import { CONVERSATION_SUBPROTOCOL, type ChannelConfig, type InboundMessage } from "../../durable-objects/common/conversations";
+import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
+import { isSid, iso } from "../../durable-objects/common/taskrouter";
+import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession } from "../auth/visitor-session";
+import { receiveInbound } from "../channels/inbound";
+import { ApiError } from "./errors";
+import { readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
+import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
+import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
+
+const MAX_BODY_CHARS = 4000;
+const notFound = (what: string) => new ApiError(404, 20404, `The requested resource ${what} was not found`);
+const isSocket = (c: WebchatContext) => c.req.header("upgrade")?.toLowerCase() === "websocket";
+
+/** Finds the web chat channel the path names and applies its origin policy (CORS included). */
+const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
+  const workspaceSid = c.req.param("WorkspaceSid") ?? "";
+  const channelSid = c.req.param("ChannelSid") ?? "";
+  const accountSid = c.env.ACCOUNT_SID;
+  const missing = `web chat channel ${channelSid.slice(0, 40)}`;
+  let config: ChannelConfig | null = null;
+  if (accountSid && isSid("WS", workspaceSid) && isSid("XC", channelSid)) {
+    const found = await c.env.WORKSPACE.getByName(workspaceSid).channelConfig(accountSid, channelSid);
+    if (found.ok && found.value.kind === "webchat" && found.value.workspaceSid === workspaceSid) config = found.value;
+    else if (!found.ok && found.status !== 404) throw new ApiError(503, 20503, "The channel is unavailable; try again");
+  }
+  if (config === null) {
+    if (isSocket(c)) return refuseSocket(4404, `No ${missing}`, c.req.raw.headers);
+    throw notFound(missing);
+  }
+  const origin = c.req.header("origin");
+  if (origin !== undefined && !originAllowed(originPolicy(config.settings.allowed_origins), origin, new URL(c.req.url).origin)) {
+    const reason = `Origin ${origin.slice(0, 80)} is not in this channel's allowed_origins`;
+    if (isSocket(c)) return refuseSocket(4403, reason, c.req.raw.headers);
+    throw new ApiError(403, 20403, reason);
+  }
+  if (origin !== undefined && !isSocket(c)) for (const [name, value] of Object.entries(corsHeaders(origin))) c.header(name, value);
+  if (c.req.method === "OPTIONS") return c.body(null, 204);
+  c.set("accountSid", accountSid!);
+  c.set("config", config);
+  await next();
+};
+
+/** The visitor's open conversation on this channel, if any. */
+async function openConversation(c: WebchatContext, visitorId: string): Promise<string | null> {
+  const config = c.get("config");
+  const found = await c.env.DIRECTORY.getByName(config.workspaceSid).findOpen(c.get("accountSid"), config.sid, visitorId);
+  if (!found.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
+  return found.value;
+}
+
+const setting = (config: ChannelConfig, name: string, fallback: string): string => {
+  const value = config.settings[name];
+  return value === undefined || value === "" ? fallback : String(value);
+};
+
+export const webchat = new Hono<WebchatEnv>();
+webchat.use("/:WorkspaceSid/:ChannelSid/*", channel);
+
+webchat.get("/:WorkspaceSid/:ChannelSid/config", (c) => {
+  const config = c.get("config");
+  return c.json({
+    sid: config.sid,
+    title: setting(config, "title", config.friendlyName),
+    greeting: setting(config, "greeting", ""),
+    color: setting(config, "color", "#1f6feb"),
+    text_color: setting(config, "text_color", "#ffffff"),
+    prechat_fields: setting(config, "prechat_fields", "")
+      .split(/[\s,]+/)
+      .filter((field) => field === "name" || field === "email" || field === "phone"),
+  });
+});
+
+const sessionBody = z.object({ token: z.string().max(8192).optional() }).passthrough();
+
+webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
+  const config = c.get("config");
+  const body = await readJson(c, sessionBody, 16 * 1024);
+  const prechat = readPrechat(body as Record<string, unknown>);
+  if (!prechat.ok) throw new ApiError(400, 20001, `Invalid parameter ${prechat.field}: ${prechat.message}`);
+  const authToken = c.env.AUTH_TOKEN ?? "";
+  const where = { workspaceSid: config.workspaceSid, channelSid: config.sid };
+  const now = Date.now();
+  // A token that does not check out (expired, forged, another channel's) starts a new visitor: never an error to handle.
+  const known = body.token ? await verifyVisitorSession(authToken, where, body.token, now) : null;
+  const previous = known?.ok ? known.session : null;
+  if (!webchatLimit("session", previous?.visitorId ?? c.req.header("cf-connecting-ip") ?? "anonymous", now)) {
+    throw new ApiError(429, 20429, "Too many sessions; try again in a minute");
+  }
+  const { token, session } = await mintVisitorSession(
+    authToken,
+    {
+      ...where,
+      visitorId: previous?.visitorId ?? newVisitorId(),
+      name: prechat.details.name ?? previous?.name ?? null,
+      email: prechat.details.email ?? previous?.email ?? null,
+      phone: prechat.details.phone ?? previous?.phone ?? null,
+    },
+    now,
+  );
+  const conversationSid = previous ? await openConversation(c, session.visitorId) : null;
+  return c.json({ token, visitor_id: session.visitorId, conversation_sid: conversationSid, expires_at: iso(session.expiresAt) });
+});
+
+const messageBody = z.strictObject({
+  client_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1–64 letters, digits or _ . : -"),
+  body: z.string().max(MAX_BODY_CHARS, `must be at most ${MAX_BODY_CHARS} characters`).default(""),
+  media_sids: z
+    .array(z.string().regex(/^ME[0-9a-f]{32}$/, "must be media SIDs (ME…) from POST …/media"))
+    .max(10, "must name at most 10 attachments")
+    .default([]),
+});
+
+webchat.post("/:WorkspaceSid/:ChannelSid/messages", async (c) => {
+  const config = c.get("config");
+  const session = await sessionOf(c);
+  const input = await readJson(c, messageBody, 64 * 1024);
+  if (input.body.trim() === "" && input.media_sids.length === 0)
+    throw new ApiError(400, 20001, "Invalid parameter body: a message needs a body or media_sids");
+  if (!webchatLimit("message", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many messages; slow down");
+  const media = await mediaRefsOf(c, session, input.media_sids);
+  const identified = { ...(session.email ? { email: session.email } : {}), ...(session.phone ? { phone: session.phone } : {}) };
+  const message: InboundMessage = {
+    providerMessageId: `${session.visitorId}:${input.client_id}`,
+    channel: "web",
+    customerAddress: session.visitorId,
+    proxyAddress: config.sid,
+    customerName: session.name,
+    body: input.body,
+    media,
+    attributes: {},
+    thread: null,
+    sentAt: Date.now(),
+    ...(Object.keys(identified).length > 0 ? { identified } : {}),
+  };
+  const received = await receiveInbound(c.env, config, { messages: [message], statuses: [] });
+  if (!received.ok) throw new ApiError(received.status >= 500 ? 503 : (received.status as 400), received.code, received.message);
+  const stored = received.value.messages[0]!;
+  return c.json({ conversation_sid: stored.conversationSid, message_sid: stored.messageSid }, stored.duplicate ? 200 : 201);
+});
+
+webchat.post("/:WorkspaceSid/:ChannelSid/media", uploadMedia);
+
+webchat.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
+  const session = await sessionOf(c, true);
+  return serveMedia(c, session, c.req.param("MediaSid"), () => openConversation(c, session.visitorId));
+});
+
+webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
+  const headers = c.req.raw.headers;
+  if (!isSocket(c)) throw new ApiError(426, 20426, "GET …/socket is a WebSocket endpoint: connect with a WebSocket client");
+  const offered = (headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
+  const token =
+    offered.find((p) => p.startsWith("token."))?.slice("token.".length) ??
+    /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
+  if (!token) return refuseSocket(4401, "A visitor session is required: a token.<token> subprotocol", headers);
+  const config = c.get("config");
+  const check = await verifyVisitorSession(
+    c.env.AUTH_TOKEN ?? "",
+    { workspaceSid: config.workspaceSid, channelSid: config.sid },
+    token,
+    Date.now(),
+  );
+  if (!check.ok) return refuseSocket(check.code, check.reason, headers);
+  const conversationSid = await openConversation(c, check.session.visitorId);
+  if (conversationSid === null) return refuseSocket(4404, "no conversation yet", headers);
+  const url = new URL("https://conversation.internal/socket");
+  const since = c.req.query("since");
+  if (since !== undefined) url.searchParams.set("since", since);
+  const identity = {
+    accountSid: c.get("accountSid"),
+    workspaceSid: config.workspaceSid,
+    role: "customer",
+    identity: check.session.visitorId,
+    displayName: check.session.name,
+  };
+  const upgrade = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(identity) });
+  if (offered.includes(CONVERSATION_SUBPROTOCOL)) upgrade.set("sec-websocket-protocol", CONVERSATION_SUBPROTOCOL);
+  return c.env.CONVERSATION.getByName(conversationSid).fetch(new Request(url, { headers: upgrade }));
+});
