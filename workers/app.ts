@@ -16,6 +16,11 @@ import { tokens } from "./api/tokens";
 import { realtime } from "./api/realtime";
 import { eventbridge } from "./api/eventbridge";
 import { basicAuth } from "./auth/basic";
+import { profiles } from "./api/profiles";
+import { webchat } from "./api/webchat";
+import { channels } from "./api/channels";
+import { inbound } from "./channels/inbound";
+import { conversations, conversationSocket, conversationsNative, flex } from "./api/conversations";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -33,8 +38,16 @@ app.route("/taskrouter/v1", taskrouter);
 app.route("/api", keys);
 app.route("/api", tokens);
 app.route("/api", realtimeSettings);
+app.route("/api", profiles);
 app.get("/api/realtime", realtime);
 app.route("/v1/wschannels", eventbridge);
+app.route("/api/webchat", webchat);
+app.route("/api", channels);
+app.route("/webhooks", inbound);
+app.route("/conversations/v1", conversations);
+app.route("/flex/v1", flex);
+app.get("/api/conversations/:ConversationSid/socket", conversationSocket);
+app.route("/api", conversationsNative);
 
 /**
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the
