@@ -7,6 +7,7 @@ import { runMatcherBench } from "./matcher";
 import { realtimeRows, runRealtimeBench } from "./realtime";
 import { runTaskRouterBench } from "./taskrouter";
 import { runSupervisorsBench, supervisorsRows } from "./supervisors";
+import { channelsRows, runChannelsBench } from "./channels";
 import { machine, percentile, writeSection } from "./report";
 
 const ms = (x: number) => (x < 0.01 ? x.toFixed(4) : x.toFixed(3));
@@ -82,9 +83,25 @@ async function supervisorsSection(): Promise<string> {
   ].join("\n");
 }
 
+async function channelsSection(): Promise<string> {
+  const f = await runChannelsBench();
+  return [
+    "## Channels: inbound messages to the agent, and the widget's size",
+    "",
+    `Measured ${machine()}, through \`wrangler dev\` on 127.0.0.1. One customer's SMS, signed as Twilio signs its webhooks, posted to a \`twilio\` channel's \`webhook_url\` (Worker → WorkspaceDO → DirectoryDO → ConversationDO) until the \`message.added\` frame reaches the accepted agent's conversation socket; the baseline is an authenticated no-op Durable Object round trip (\`/api/ping\`) in the same run. ${f.messages.toLocaleString("en")} messages with 8 in flight after 50 to warm up; one at a time, ${f.delivered.length} samples of each, interleaved.`,
+    "",
+    "| figure | value |",
+    "|---|---:|",
+    ...channelsRows(f),
+    "",
+    "Every inbound message makes three Durable Object calls in a row — the WorkspaceDO for the channel's configuration, the DirectoryDO for the customer's open conversation, the ConversationDO to store it — so the webhook's own answer costs about two and a half no-op round trips; the frame goes out of the ConversationDO before its answer travels back through the Worker. The conversation's entry in the directory (its last activity) is refreshed after the answer. Caching channel configurations in the Worker would take one call off the path.",
+  ].join("\n");
+}
+
 const only = process.argv[2];
 if (!only || only === "matcher") writeSection("BENCHMARKS.md", "matcher", matcherSection());
 if (!only || only === "taskrouter") writeSection("BENCHMARKS.md", "taskrouter", await taskRouterSection());
 if (!only || only === "realtime") writeSection("BENCHMARKS.md", "realtime", await realtimeSection());
 if (!only || only === "supervisors") writeSection("BENCHMARKS.md", "supervisors", await supervisorsSection());
+if (!only || only === "channels") writeSection("BENCHMARKS.md", "channels", await channelsSection());
 console.log("BENCHMARKS.md updated");

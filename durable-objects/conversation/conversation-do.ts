@@ -71,6 +71,8 @@ export class ConversationDO extends DurableObject<Env> {
   private alarmAt: number | null = null;
   /** The delivery drains, one after another. */
   private draining: Promise<void> = Promise.resolve();
+  /** The directory updates in flight, chained (see syncIndex). */
+  private indexing: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -351,6 +353,11 @@ export class ConversationDO extends DurableObject<Env> {
     const row = conversationRow(this.ctx.storage);
     if (row) {
       if (effects.index) await this.syncIndex(row.account_sid);
+      else if (effects.touch) {
+        // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
+        setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
+        this.ctx.waitUntil(this.syncIndex(row.account_sid));
+      }
       for (const workerSid of effects.notedWorkers)
         await this.call("noting the last worker", () => this.directory(row.workspace_sid).noteWorker(row.account_sid, row.sid, workerSid));
       const port = this.taskPort(row);
@@ -361,8 +368,16 @@ export class ConversationDO extends DurableObject<Env> {
     await this.syncAlarm();
   }
 
-  /** Writes the directory's entry from the stored row; on failure the alarm tries again. */
-  private async syncIndex(accountSid: string): Promise<void> {
+  /**
+   * Writes the directory's entry from the stored row; on failure the alarm tries again. Calls run one
+   * after another (each reads the row when its turn comes), so an older entry never lands after a newer.
+   */
+  private syncIndex(accountSid: string): Promise<void> {
+    this.indexing = this.indexing.then(() => this.writeIndex(accountSid));
+    return this.indexing;
+  }
+
+  private async writeIndex(accountSid: string): Promise<void> {
     const row = conversationRow(this.ctx.storage);
     if (!row) return;
     const done = await this.call("updating the directory", () =>

@@ -145,6 +145,6 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
   // Keep the conversation's "last activity" current for the directory's list.
   conversation = conversationRow(op.host)!;
   saveConversation(op.host, { ...conversation, date_updated: op.now });
-  op.effects.index = true;
+  op.effects.touch = true;
   return ok({ messageSid: stored.value.sid, duplicate: false, created });
 }

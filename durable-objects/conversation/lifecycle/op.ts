@@ -11,8 +11,13 @@ import { conversationRow, tombstone, type ConversationRow, type StoreHost } from
 
 export interface Effects {
   readonly frames: ConversationFrame[];
-  /** The directory's index entry must be refreshed from the stored row. */
+  /** The directory's index entry must be refreshed from the stored row before the answer (state, names). */
   index: boolean;
+  /**
+   * Only the entry's last activity moved (a customer message): refreshed after the answer, so the
+   * webhook does not wait for a second call to the workspace's one DirectoryDO on every message.
+   */
+  touch: boolean;
   /** Workers to record as the customer's last worker (DirectoryDO.noteWorker). */
   readonly notedWorkers: string[];
   /** Participant SIDs that left: their sockets close. */
@@ -35,6 +40,7 @@ export interface Op {
 export const noEffects = (): Effects => ({
   frames: [],
   index: false,
+  touch: false,
   notedWorkers: [],
   left: [],
   wrapTasks: [],
