@@ -412,6 +412,9 @@ export class ConversationDO extends DurableObject<Env> {
     if (!row || row.channel_sid === null) return;
     let config: Promise<ApiResult<ChannelConfig>> | null = null;
     const deliver = async (message: OutboundMessage) => {
+      // The send's in-flight guard was just written: arm the alarm on it first, or a send lost with an
+      // evicted object would leave the message "sending" with nothing to retry it.
+      await this.syncAlarm();
       config ??= this.env.WORKSPACE.getByName(row.workspace_sid).channelConfig(row.account_sid, row.channel_sid!);
       const found = await config;
       if (!found.ok) {
@@ -444,6 +447,8 @@ export class ConversationDO extends DurableObject<Env> {
         return page.ok ? (page.value.items[0]?.sid ?? null) : null;
       },
       createTask: async (input) => {
+        // As for a send: the pending task's retry timer is armed before the Router is called.
+        await this.syncAlarm();
         const created = await router().createTask(row.account_sid, input);
         return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
       },
