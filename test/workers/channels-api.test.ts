@@ -221,5 +221,8 @@ describe("listing, scoping and authentication", () => {
     const doc = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(doc.paths["/api/workspaces/{WorkspaceSid}/channels"] ?? {}).sort()).toEqual(["get", "post"]);
     expect(Object.keys(doc.paths["/api/workspaces/{WorkspaceSid}/channels/{ChannelSid}"] ?? {}).sort()).toEqual(["delete", "get", "post"]);
+    // the webhook a provider calls, and the widget's routes, are described too (their bodies are the providers')
+    expect(Object.keys(doc.paths["/webhooks/{WorkspaceSid}/{ChannelSid}"] ?? {}).sort()).toEqual(["get", "post"]);
+    expect(doc.paths["/api/webchat/{WorkspaceSid}/{ChannelSid}/messages"]?.post).toMatchObject({ tags: ["Web chat"] });
   });
 });

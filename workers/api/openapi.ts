@@ -6,8 +6,129 @@ import { z } from "zod";
 import { VERSION } from "../config";
 import { API_PREFIX, registry } from "./taskrouter/wire";
 
+/**
+ * Endpoints whose requests are not form or JSON parameters — providers' webhooks (verified by their
+ * signatures), raw uploads, WebSockets, the widget's visitor-session routes — described by hand.
+ */
+const DESCRIBED: readonly {
+  readonly method: "get" | "post";
+  readonly path: string;
+  readonly tag: string;
+  readonly summary: string;
+  readonly security: "basic" | "bearer" | "provider" | "visitor" | "none";
+}[] = [
+  {
+    method: "get",
+    path: "/webhooks/{WorkspaceSid}/{ChannelSid}",
+    tag: "Channels",
+    summary: "A provider's verification handshake (Meta's hub.challenge)",
+    security: "provider",
+  },
+  {
+    method: "post",
+    path: "/webhooks/{WorkspaceSid}/{ChannelSid}",
+    tag: "Channels",
+    summary:
+      "A provider's inbound message or status webhook, verified with the channel's secret (X-Twilio-Signature, X-Hub-Signature-256, X-Switchboard-Signature or Basic for inbound parse)",
+    security: "provider",
+  },
+  {
+    method: "get",
+    path: "/webhooks/{WorkspaceSid}/{ChannelSid}/media/{MediaSid}",
+    tag: "Channels",
+    summary: "An attachment behind a signed, expiring link (for providers that fetch media by URL)",
+    security: "provider",
+  },
+  {
+    method: "get",
+    path: "/api/conversations/{ConversationSid}/socket",
+    tag: "Conversations",
+    summary: "An agent's or supervisor's live view of a conversation (WebSocket; realtime token as a token.<jwt> subprotocol)",
+    security: "bearer",
+  },
+  {
+    method: "post",
+    path: "/api/conversations/{ConversationSid}/media",
+    tag: "Conversations",
+    summary: "Upload an attachment (raw bytes, ?filename=, at most 10 MB); answers a MediaRef",
+    security: "bearer",
+  },
+  {
+    method: "get",
+    path: "/api/media/{WorkspaceSid}/{MediaSid}",
+    tag: "Conversations",
+    summary: "Download an attachment",
+    security: "bearer",
+  },
+  {
+    method: "get",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/config",
+    tag: "Web chat",
+    summary: "The widget's public settings (title, greeting, colours, pre-chat fields)",
+    security: "none",
+  },
+  {
+    method: "post",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/sessions",
+    tag: "Web chat",
+    summary: "Start or resume a visitor's signed session (JSON: token?, name, email, phone)",
+    security: "none",
+  },
+  {
+    method: "post",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/messages",
+    tag: "Web chat",
+    summary: "A visitor's message (JSON: client_id, body, media_sids); idempotent by client_id",
+    security: "visitor",
+  },
+  {
+    method: "post",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/media",
+    tag: "Web chat",
+    summary: "A visitor's attachment (raw bytes, ?filename=, at most 10 MB)",
+    security: "visitor",
+  },
+  {
+    method: "get",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/media/{MediaSid}",
+    tag: "Web chat",
+    summary: "An attachment of the visitor's conversation",
+    security: "visitor",
+  },
+  {
+    method: "get",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/socket",
+    tag: "Web chat",
+    summary: "The visitor's live conversation (WebSocket; session token as a token.<jwt> subprotocol)",
+    security: "visitor",
+  },
+];
+
+const SECURITY = {
+  basic: [{ basic: [] }],
+  bearer: [{ bearer: [] }, { basic: [] }],
+  provider: [],
+  visitor: [{ bearer: [] }],
+  none: [],
+} as const;
+
 export function openApiDocument(origin: string) {
   const paths: Record<string, Record<string, unknown>> = {};
+  for (const d of DESCRIBED) {
+    const parameters = [...d.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    (paths[d.path] ??= {})[d.method] = {
+      summary: d.summary,
+      tags: [d.tag],
+      security: SECURITY[d.security],
+      parameters,
+      responses: { "200": { description: "Success" } },
+    };
+  }
   for (const ep of registry) {
     const path = (ep.prefix ?? API_PREFIX) + ep.path.replace(/:([A-Za-z]+)/g, "{$1}");
     const pathParams = [...ep.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
