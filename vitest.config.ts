@@ -1,6 +1,7 @@
 /**
- * Two test projects in one run:
+ * Four test projects in one run:
  * - `unit`: plain Node, for pure modules (routing core, regions) — fast, no Workers runtime.
+ * - `web`: the agent desktop's browser code (framework, screens) in happy-dom.
  * - `workers`: inside workerd via @cloudflare/vitest-plugin, with the real bindings from wrangler.toml
  *   (Durable Objects, D1, R2, Queues simulated by miniflare). Storage is isolated per test file.
  */
@@ -30,6 +31,14 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: "web",
+          // The agent desktop's browser code (framework, React screens) in a simulated DOM.
+          environment: "happy-dom",
+          include: ["test/web/**/*.test.{ts,tsx}"],
+        },
+      },
+      {
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: "./wrangler.toml" },
@@ -40,6 +49,9 @@ export default defineConfig({
                 // Test-only account credentials (never used outside tests).
                 ACCOUNT_SID: "AC" + "5".repeat(32),
                 AUTH_TOKEN: "test-auth-token",
+                // Test-only first admin (see durable-objects/account/sign-in.ts).
+                ADMIN_EMAIL: "root@switchboard.test",
+                ADMIN_PASSWORD: "test-admin-password",
               },
             },
           })),

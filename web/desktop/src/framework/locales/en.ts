@@ -1,0 +1,116 @@
+/**
+ * English, the reference catalog: every string the agent desktop and supervisor views show, by key.
+ * Other catalogs must have exactly these keys and the same `{placeholders}` (test/web/strings.test.ts).
+ * A value is text, or plural forms chosen by `Intl.PluralRules` on `{count}` (`other` is required).
+ * Activity, queue and disposition names are data from the workspace, never catalog entries.
+ */
+import type { Catalog } from "../strings";
+
+export const en = {
+  "app.name": "Switchboard",
+  "app.loading": "Loading…",
+  "app.error.generic": "Something went wrong. Try again.",
+  "app.close": "Close",
+  "app.cancel": "Cancel",
+  "app.save": "Save",
+  "app.retry": "Retry",
+  "app.language": "Language",
+  "app.theme": "Theme",
+  "app.theme.light": "Light",
+  "app.theme.dark": "Dark",
+
+  "signIn.title": "Sign in to Switchboard",
+  "signIn.email": "Email",
+  "signIn.password": "Password",
+  "signIn.submit": "Sign in",
+  "signIn.sso": "Sign in with your company account",
+  "signIn.error.credentials": "That email and password do not match.",
+  "signIn.error.rateLimited": "Too many attempts. Try again in {seconds} seconds.",
+  "signIn.signOut": "Sign out",
+
+  "header.activity": "Activity",
+  "header.signedInAs": "Signed in as {name}",
+  "header.connection.online": "Connected",
+  "header.connection.offline": "Reconnecting…",
+
+  "taskList.title": "Tasks",
+  "taskList.empty": "No tasks. New ones appear here.",
+  "taskList.count": { one: "{count} task", other: "{count} tasks" },
+
+  "reservation.incoming": "Incoming {channel} from {from}",
+  "reservation.queue": "Queue: {queue}",
+  "reservation.accept": "Accept",
+  "reservation.reject": "Reject",
+  "reservation.countdown": "{seconds}s",
+  "reservation.timedOut": "The reservation timed out.",
+
+  "task.wrapup": "Wrap up",
+  "task.complete": "Complete",
+  "task.disposition": "Disposition",
+  "task.disposition.placeholder": "Choose a disposition",
+  "task.transfer": "Transfer",
+  "task.transfer.to": "Transfer to",
+  "task.transfer.cold": "Cold transfer",
+  "task.transfer.warm": "Warm transfer",
+  "task.transfer.searchPlaceholder": "Search agents or queues",
+  "task.age": "Waiting {duration}",
+  "task.select": "Open task from {from}",
+
+  "chat.composer.placeholder": "Type a message…",
+  "chat.send": "Send",
+  "chat.typing": "{name} is typing…",
+  "chat.attach": "Attach a file",
+  "chat.attachment": "Attachment",
+  "chat.attachment.tooLarge": "That file is larger than {size}.",
+  "chat.cannedResponses": "Canned responses",
+  "chat.cannedResponses.search": "Search canned responses",
+  "chat.cannedResponses.empty": "No canned responses match.",
+  "chat.message.failed": "Not sent",
+  "chat.message.sent": "Sent",
+  "chat.message.read": "Read",
+  "chat.joined": "{name} joined",
+  "chat.left": "{name} left",
+  "chat.unread": { one: "{count} unread message", other: "{count} unread messages" },
+
+  "customer.title": "Customer",
+  "customer.name": "Name",
+  "customer.email": "Email",
+  "customer.phone": "Phone",
+  "customer.history": "Previous conversations",
+  "customer.history.empty": "No previous conversations.",
+  "crm.title": "CRM",
+  "crm.open": "Open in CRM",
+
+  "notifications.title": "Notifications",
+  "notifications.dismiss": "Dismiss",
+  "notifications.reservationRinging": "New {channel} task from {from}",
+  "notifications.messageReceived": "{from}: {body}",
+  "notifications.connectionLost": "Connection lost. Reconnecting…",
+  "notifications.connectionRestored": "Connection restored.",
+  "notifications.actionFailed": "Could not {action}: {message}",
+  "notifications.pluginFailed": "Plugin {plugin} could not load: {message}",
+  "notifications.enableDesktop": "Show desktop notifications",
+
+  "supervisor.teams.title": "Teams",
+  "supervisor.teams.agent": "Agent",
+  "supervisor.teams.activity": "Activity",
+  "supervisor.teams.tasks": "Tasks",
+  "supervisor.teams.skills": "Skills",
+  "supervisor.teams.editSkills": "Edit skills",
+  "supervisor.teams.capacity": "Capacity",
+  "supervisor.teams.capacityFor": "Capacity for {channel}",
+  "supervisor.teams.empty": "No agents in this team.",
+  "supervisor.queues.title": "Queue Stats",
+  "supervisor.queues.queue": "Queue",
+  "supervisor.queues.waiting": "Waiting",
+  "supervisor.queues.longestWait": "Longest wait",
+  "supervisor.queues.agentsAvailable": "Agents available",
+  "supervisor.queues.agentsBusy": "Agents busy",
+  "supervisor.queues.tasksToday": "Tasks today",
+  "supervisor.queues.serviceLevel": "Service level",
+  "supervisor.queues.serviceLevelValue": "{percent}% within {seconds}s",
+  "supervisor.queues.agents": { one: "{count} agent", other: "{count} agents" },
+} as const satisfies Catalog;
+
+/** Every key the desktop may ask for. */
+export type StringKey = keyof typeof en;
