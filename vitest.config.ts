@@ -1,6 +1,8 @@
 /**
  * Four test projects in one run:
  * - `unit`: plain Node, for pure modules (routing core, regions) — fast, no Workers runtime.
+ * - `compat`: one real `wrangler dev` for the suite, driven by the stock clients, provider doubles and
+ *   Chromium (test/e2e).
  * - `web`: the agent desktop's browser code (framework, screens) in happy-dom.
  * - `workers`: inside workerd via @cloudflare/vitest-plugin, with the real bindings from wrangler.toml
  *   (Durable Objects, D1, R2, Queues simulated by miniflare). Storage is isolated per test file.
