@@ -1,16 +1,33 @@
 /**
  * The demo workspace `npm start` creates on first run, through the public TaskRouter API (so it is
  * also a worked example of that API): two skill queues, a workflow that routes by task type, and three
- * available agents with different skills and languages.
+ * available agents with different skills and languages — and the team who signs in to it (through
+ * /api/users): the admin from .dev.vars, a supervisor and the three agents, each linked to their worker.
+ * The supervisor and the agents share one demo password, which the caller prints once.
  */
+import { randomBytes } from "node:crypto";
+
+/** The demo team's sign-ins: email → [worker name or null, role]. */
+export const DEMO_USERS = /** @type {const} */ ([
+  ["supervisor@example.com", "Sam (supervisor)", "supervisor", null],
+  ["ada@example.com", "Ada", "agent", "Ada"],
+  ["ben@example.com", "Ben", "agent", "Ben"],
+  ["cleo@example.com", "Cleo", "agent", "Cleo"],
+]);
+
+/** A fresh demo password: 12 random bytes, base64url (16 characters). */
+export const newDemoPassword = () => randomBytes(12).toString("base64url");
 
 /**
+ * @typedef {{ email: string, role: string, password: string | null, created: boolean }} DemoUser
  * @param {string} baseUrl e.g. http://127.0.0.1:8787
  * @param {string} accountSid
  * @param {string} authToken
- * @returns {Promise<{ workspaceSid: string, workflowSid: string, workers: string[] }>}
+ * @param {{ adminEmail?: string, adminPassword?: string, demoPassword?: string }} [team] the admin (from .dev.vars;
+ *   no admin is made without both) and the password the supervisor and agents share (generated when omitted)
+ * @returns {Promise<{ workspaceSid: string, workflowSid: string, workers: string[], users: DemoUser[], demoPassword: string }>}
  */
-export async function seedDemo(baseUrl, accountSid, authToken) {
+export async function seedDemo(baseUrl, accountSid, authToken, team = {}) {
   const authorization = "Basic " + Buffer.from(`${accountSid}:${authToken}`).toString("base64");
   /** @param {string} method @param {string} path @param {Record<string, string>} [body] */
   const api = async (method, path, body) => {
@@ -57,5 +74,37 @@ export async function seedDemo(baseUrl, accountSid, authToken) {
     });
     workers.push(worker.sid);
   }
-  return { workspaceSid: workspace.sid, workflowSid: workflow.sid, workers };
+  const demoPassword = team.demoPassword ?? newDemoPassword();
+  /** @type {DemoUser[]} */
+  const users = [];
+  /** @param {Record<string, string>} body */
+  const createUser = async (body) => {
+    const res = await fetch(`${baseUrl}/api/users`, {
+      method: "POST",
+      headers: { authorization, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(body).toString(),
+    });
+    const json = /** @type {any} */ (await res.json());
+    // 409: that email already signs in (an earlier seed, or the admin made from the environment) — keep it.
+    if (res.status === 409) return false;
+    if (!res.ok) throw new Error(`POST /api/users ${body.Email}: ${res.status} ${json.message}`);
+    return true;
+  };
+  if (team.adminEmail && team.adminPassword) {
+    const created = await createUser({ Email: team.adminEmail, FriendlyName: "Admin", Role: "admin", Password: team.adminPassword });
+    users.push({ email: team.adminEmail.toLowerCase(), role: "admin", password: created ? team.adminPassword : null, created });
+  }
+  for (const [email, friendlyName, role, workerName] of DEMO_USERS) {
+    const workerSid = workerName === null ? null : workers[people.findIndex(([name]) => name === workerName)];
+    const created = await createUser({
+      Email: email,
+      FriendlyName: friendlyName,
+      Role: role,
+      WorkspaceSid: workspace.sid,
+      ...(workerSid ? { WorkerSid: workerSid } : {}),
+      Password: demoPassword,
+    });
+    users.push({ email, role, password: created ? demoPassword : null, created });
+  }
+  return { workspaceSid: workspace.sid, workflowSid: workflow.sid, workers, users, demoPassword };
 }

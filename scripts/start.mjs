@@ -3,10 +3,12 @@
  * `npm start`: run Switchboard on this machine with nothing else installed.
  *
  * 1. On first run, writes `.dev.vars` (local-only account credentials, git-ignored) with a fresh
- *    account SID and auth token, and prints them.
+ *    account SID and auth token, and the first admin's sign-in (ADMIN_EMAIL, ADMIN_PASSWORD), and prints
+ *    them. A .dev.vars from before admins existed keeps working: the demo then has no admin.
  * 2. Applies pending D1 migrations to the local database (`wrangler dev` does not).
  * 3. Runs `wrangler dev` on http://127.0.0.1:8787 until stopped, and exits with its status.
- * 4. On first run, once it answers, seeds a demo workspace (scripts/seed-demo.mjs) and prints it.
+ * 4. On first run, once it answers, seeds a demo workspace and its team (scripts/seed-demo.mjs) and
+ *    prints how to sign in; later runs print it again from .wrangler/state/switchboard-demo.json.
  * All state (Durable Objects, D1, R2, Queues) lives in .wrangler/state and survives restarts.
  * Extra arguments go to `wrangler dev` (`npm start -- --port 9000` moves it to another port).
  */
@@ -43,6 +45,9 @@ function ensureDevVars() {
     "# Never commit this file. In production set these with `npx wrangler secret put <NAME>`.",
     `ACCOUNT_SID=AC${randomBytes(16).toString("hex")}`,
     `AUTH_TOKEN=${randomBytes(16).toString("hex")}`,
+    "# The first admin of the desktop, created on first sign-in (or by the demo seed) while there is none.",
+    "ADMIN_EMAIL=admin@example.com",
+    `ADMIN_PASSWORD=${randomBytes(12).toString("base64url")}`,
     "",
   ].join("\n");
   writeFileSync(devVarsPath, text, { mode: 0o600 });
@@ -78,7 +83,8 @@ function wrangler(args, { quietStdin = false } = {}) {
 
 const { created, text } = ensureDevVars();
 console.log(`${created ? "Created" : "Using"} .dev.vars (local credentials):`);
-for (const line of text.split("\n").filter((l) => /^(ACCOUNT_SID|AUTH_TOKEN)=/.test(l))) console.log(`  ${line}`);
+for (const line of text.split("\n").filter((l) => /^(ACCOUNT_SID|AUTH_TOKEN|ADMIN_EMAIL|ADMIN_PASSWORD)=/.test(l)))
+  console.log(`  ${line}`);
 
 const migrated = await wrangler(["d1", "migrations", "apply", "DB", "--local"], { quietStdin: true });
 if (migrated !== 0) {
@@ -96,14 +102,32 @@ function credential(/** @type {string} */ name) {
 
 const demoMarker = join(root, ".wrangler", "state", "switchboard-demo.json");
 
+/**
+ * How to sign in to the demo. The marker file (local state, git-ignored) keeps the shared demo
+ * password so a restart can print it again.
+ * @param {string} base
+ * @param {{ users?: { email: string, role: string, password: string | null }[], demoPassword?: string }} demo
+ */
+function printSignIns(base, demo) {
+  if (!demo.users) return;
+  console.log(`\nSign in at ${base}/ (or POST ${base}/api/auth/login with {"email","password"}):`);
+  for (const user of demo.users) {
+    console.log(`  ${user.role.padEnd(10)} ${user.email.padEnd(24)} ${user.password ?? "(already existed: password unchanged)"}`);
+  }
+  if (!demo.users.some((user) => user.role === "admin")) {
+    console.log("  (no admin: add ADMIN_EMAIL and ADMIN_PASSWORD to .dev.vars, restart, and sign in with them)");
+  }
+}
+
 /** Seeds the demo workspace once per local state, after the server answers. */
 async function seedOnce() {
+  const base = `http://${HOST === "0.0.0.0" ? "127.0.0.1" : HOST}:${PORT}`;
   if (existsSync(demoMarker)) {
-    const { workspaceSid } = JSON.parse(readFileSync(demoMarker, "utf8"));
-    console.log(`\nDemo workspace: ${workspaceSid}`);
+    const demo = JSON.parse(readFileSync(demoMarker, "utf8"));
+    console.log(`\nDemo workspace: ${demo.workspaceSid}`);
+    printSignIns(base, demo);
     return;
   }
-  const base = `http://${HOST === "0.0.0.0" ? "127.0.0.1" : HOST}:${PORT}`;
   for (let i = 0; i < 240; i++) {
     try {
       if ((await fetch(`${base}/health`)).ok) break;
@@ -113,11 +137,16 @@ async function seedOnce() {
     await new Promise((r) => setTimeout(r, 250));
   }
   try {
-    const demo = await seedDemo(base, credential("ACCOUNT_SID") ?? "", credential("AUTH_TOKEN") ?? "");
+    const adminEmail = credential("ADMIN_EMAIL");
+    const adminPassword = credential("ADMIN_PASSWORD");
+    const demo = await seedDemo(base, credential("ACCOUNT_SID") ?? "", credential("AUTH_TOKEN") ?? "", {
+      ...(adminEmail && adminPassword ? { adminEmail, adminPassword } : {}),
+    });
     mkdirSync(dirname(demoMarker), { recursive: true });
-    writeFileSync(demoMarker, JSON.stringify(demo, null, 2));
+    writeFileSync(demoMarker, JSON.stringify(demo, null, 2), { mode: 0o600 });
     console.log(`\nSeeded a demo workspace: ${demo.workspaceSid} (queues Support and Sales, agents Ada, Ben and Cleo, all Available).`);
     console.log(`Try: curl -u "$ACCOUNT_SID:$AUTH_TOKEN" ${base}/taskrouter/v1/Workspaces/${demo.workspaceSid}/Workers`);
+    printSignIns(base, demo);
   } catch (error) {
     console.error(`Could not seed the demo workspace: ${error instanceof Error ? error.message : error}`);
   }

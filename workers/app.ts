@@ -21,6 +21,9 @@ import { webchat } from "./api/webchat";
 import { channels } from "./api/channels";
 import { inbound } from "./channels/inbound";
 import { conversations, conversationSocket, conversationsNative, flex } from "./api/conversations";
+import { auth } from "./api/auth";
+import { users } from "./api/users";
+import { plugins } from "./api/plugins";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -48,6 +51,9 @@ app.route("/conversations/v1", conversations);
 app.route("/flex/v1", flex);
 app.get("/api/conversations/:ConversationSid/socket", conversationSocket);
 app.route("/api", conversationsNative);
+app.route("/api", auth);
+app.route("/api", users);
+app.route("/api", plugins);
 
 /**
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the

@@ -31,6 +31,9 @@ export interface Env {
   /** Account credentials (HTTP Basic): `.dev.vars` locally, `wrangler secret put` in production. */
   readonly ACCOUNT_SID?: string;
   readonly AUTH_TOKEN?: string;
+  /** The first admin's sign-in, used only while the account has no admin (see durable-objects/account/sign-in.ts). */
+  readonly ADMIN_EMAIL?: string;
+  readonly ADMIN_PASSWORD?: string;
 }
 
 type SwitchboardEnv = Env;

@@ -8,6 +8,11 @@
  * returned once, at creation; what is stored is their SHA-256, for HTTP Basic, and a copy sealed under
  * a key derived from the auth token, so the signature of an AccessToken made with the key can be checked
  * here without the secret ever leaving this object (see api-keys.ts).
+ *
+ * It also holds the people who sign in (users.ts, sign-in.ts: password hashes, the sign-in rate limit)
+ * and the plugins each workspace's desktop loads (plugins.ts): one deployment is one account, so one
+ * object answers every sign-in. Passwords cross RPC from the Worker in plain text and are hashed here;
+ * no hash ever leaves this object.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
@@ -26,6 +31,33 @@ import {
 } from "../common/taskrouter";
 import { paginate } from "../workspace/paging";
 import { fromBase64Url, hashSecret, hmacMatches, newSecret, openSecret, sealSecret, secretMatches } from "./api-keys";
+import { hashPassword } from "../../workers/auth/passwords";
+import { LOGIN_LIMITS_SCHEMA } from "./login-limits";
+import {
+  createPlugin,
+  deletePlugin,
+  getPlugin,
+  listPlugins,
+  PLUGINS_SCHEMA,
+  updatePlugin,
+  type PluginInput,
+  type PluginRecord,
+} from "./plugins";
+import { bootstrapAdmin, signIn, type SignIn } from "./sign-in";
+import {
+  createUser,
+  deleteUser,
+  getUser,
+  listUsers,
+  updateUser,
+  userRecord,
+  userRowByEmail,
+  USERS_SCHEMA,
+  type UserChanges,
+  type UserFilters,
+  type UserInput,
+  type UserRecord,
+} from "./users";
 
 /** Append-only: never edit or renumber a shipped migration. */
 const MIGRATIONS: readonly Migration[] = [
@@ -52,6 +84,11 @@ CREATE TABLE api_keys (
     // NULL for keys created before it (or without an auth token): they cannot sign AccessTokens.
     name: "sealed API key secrets, to check AccessTokens signed with a key",
     sql: `ALTER TABLE api_keys ADD COLUMN secret_sealed BLOB;`,
+  },
+  {
+    version: 3,
+    name: "users, sign-in failures and plugin registrations",
+    sql: USERS_SCHEMA + LOGIN_LIMITS_SCHEMA + PLUGINS_SCHEMA,
   },
 ];
 
@@ -200,5 +237,69 @@ export class AccountDO extends DurableObject<Env> {
     const cursor = this.ctx.storage.sql.exec("DELETE FROM api_keys WHERE sid = ?", sid);
     cursor.toArray();
     return cursor.rowsWritten > 0 ? ok(null) : notFound("Key", sid);
+  }
+
+  // ── users and sign-in (users.ts, sign-in.ts) ─────────────────────────────────────────────────────
+
+  /** Creates a user; `password` omitted for an SSO-only user. The Worker has checked the workspace and worker exist. */
+  async createUser(input: UserInput, password?: string): Promise<ApiResult<UserRecord>> {
+    const hash = password === undefined ? null : await hashPassword(password);
+    return createUser(this.ctx.storage, input, hash, Date.now());
+  }
+
+  listUsers(filters: UserFilters, page: PageRequest): ApiResult<Page<UserRecord>> {
+    return listUsers(this.ctx.storage, filters, page);
+  }
+
+  getUser(sid: string): ApiResult<UserRecord> {
+    return getUser(this.ctx.storage, sid);
+  }
+
+  /** The user with this email (any case), for SSO; null when there is none. */
+  findUserByEmail(email: string): UserRecord | null {
+    const row = userRowByEmail(this.ctx.storage, email);
+    return row ? userRecord(row) : null;
+  }
+
+  /** Changes a user; `password` set replaces the password (hashed here, never stored in plain text). */
+  async updateUser(sid: string, changes: UserChanges, password?: string): Promise<ApiResult<UserRecord>> {
+    const hash = password === undefined ? undefined : await hashPassword(password);
+    return updateUser(this.ctx.storage, sid, changes, hash, Date.now());
+  }
+
+  deleteUser(sid: string): ApiResult<null> {
+    return deleteUser(this.ctx.storage, sid);
+  }
+
+  /** Password sign-in, rate-limited per email and per client key (see login-limits.ts). */
+  checkPassword(email: string, password: string, clientKey: string, now: number = Date.now()): Promise<SignIn> {
+    return signIn(this.ctx.storage, email, password, clientKey, now);
+  }
+
+  /** The first admin, from the environment, when the account has none (never overwrites one). */
+  bootstrapAdmin(email: string, password: string): Promise<UserRecord | null> {
+    return bootstrapAdmin(this.ctx.storage, email, password, Date.now());
+  }
+
+  // ── plugin registrations, per workspace (plugins.ts) ─────────────────────────────────────────────
+
+  createPlugin(workspaceSid: string, input: PluginInput): ApiResult<PluginRecord> {
+    return createPlugin(this.ctx.storage, workspaceSid, input, Date.now());
+  }
+
+  listPlugins(workspaceSid: string, page: PageRequest): ApiResult<Page<PluginRecord>> {
+    return listPlugins(this.ctx.storage, workspaceSid, page);
+  }
+
+  getPlugin(workspaceSid: string, sid: string): ApiResult<PluginRecord> {
+    return getPlugin(this.ctx.storage, workspaceSid, sid);
+  }
+
+  updatePlugin(workspaceSid: string, sid: string, input: PluginInput): ApiResult<PluginRecord> {
+    return updatePlugin(this.ctx.storage, workspaceSid, sid, input, Date.now());
+  }
+
+  deletePlugin(workspaceSid: string, sid: string): ApiResult<null> {
+    return deletePlugin(this.ctx.storage, workspaceSid, sid);
   }
 }

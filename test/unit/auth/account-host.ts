@@ -1,0 +1,37 @@
+/**
+ * The AccountDO's storage for unit tests: `node:sqlite` behind the same `{ sql, transactionSync }` host
+ * `ctx.storage` gives the object, with the AccountDO's user, sign-in and plugin tables.
+ */
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import type { MigrationHost } from "../../../durable-objects/common/migrations";
+import { LOGIN_LIMITS_SCHEMA } from "../../../durable-objects/account/login-limits";
+import { PLUGINS_SCHEMA } from "../../../durable-objects/account/plugins";
+import { USERS_SCHEMA } from "../../../durable-objects/account/users";
+
+export function accountHost(): MigrationHost {
+  const db = new DatabaseSync(":memory:");
+  db.exec(USERS_SCHEMA + LOGIN_LIMITS_SCHEMA + PLUGINS_SCHEMA);
+  return {
+    sql: {
+      exec(query, ...bindings) {
+        const statement = db.prepare(query);
+        const rows =
+          statement.columns().length > 0
+            ? statement.all(...(bindings as SQLInputValue[]))
+            : (statement.run(...(bindings as SQLInputValue[])), []);
+        return { toArray: () => rows as Record<string, string | number | null>[] };
+      },
+    },
+    transactionSync(fn) {
+      db.exec("BEGIN");
+      try {
+        const result = fn();
+        db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
+    },
+  };
+}

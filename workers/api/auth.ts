@@ -1,0 +1,205 @@
+/**
+ * Signing in to the agent desktop, under /api/auth: with an email and password (`/login`), or with a
+ * short-lived token the team's own backend signs with one of the account's API keys (`/sso`). Either
+ * way the answer is the `sb_session` cookie (workers/auth/session.ts), with which the desktop reads who
+ * it is (`/me`) and gets the token for its live connection (`/token`) — so the browser never holds the
+ * account's credentials. Passwords, cookies and tokens are never logged here.
+ */
+import { Hono, type Context } from "hono";
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
+import type { UserRecord } from "../../durable-objects/account/users";
+import { isSid, iso } from "../../durable-objects/common/taskrouter";
+import { DEFAULT_TTL, type MintedToken } from "../auth/realtime-token";
+import { mintSession, sessionCookie } from "../auth/session";
+import { accountOf, currentUser } from "../auth/session-guard";
+import { mintRealtimeToken } from "../auth/tokens";
+import type { Env } from "../env";
+import { routerFor } from "../locations";
+import { ApiError } from "./errors";
+import { sid, str } from "./taskrouter/params";
+import { endpoint, unwrap } from "./taskrouter/wire";
+
+const tag = "Sign-in";
+const login = endpoint({
+  method: "post",
+  path: "/auth/login",
+  prefix: "/api",
+  tag,
+  status: 200,
+  summary: "Sign in with email and password (JSON or form); sets the sb_session cookie. 429 with Retry-After when rate-limited",
+  params: { email: str({ min: 1, max: 254 }), password: str({ min: 1, max: 1024 }) },
+});
+const sso = endpoint({
+  method: "post",
+  path: "/auth/sso",
+  prefix: "/api",
+  tag,
+  status: 200,
+  summary: "Sign in with a JWT your backend signed with an API key (HS256, kid = SK…, sub = email, aud = switchboard, ≤ 10 min)",
+  params: { token: str({ min: 1, max: 8192 }) },
+});
+const tokenEndpoint = endpoint({
+  method: "post",
+  path: "/auth/token",
+  prefix: "/api",
+  tag,
+  status: 200,
+  summary: "A token for the signed-in user's live connection (agents: their worker; supervisors and admins: a workspace)",
+  params: { WorkspaceSid: sid("WS").optional() },
+});
+endpoint({ method: "get", path: "/auth/me", prefix: "/api", tag, summary: "The signed-in user, their workspace and worker", params: {} });
+endpoint({ method: "post", path: "/auth/logout", prefix: "/api", tag, status: 204, summary: "Sign out (clears the cookie)", params: {} });
+
+export const auth = new Hono<{ Bindings: Env }>();
+
+/** SSO tokens live at most this long (exp − iat, seconds), and may be issued this far in our future. */
+export const SSO_MAX_LIFETIME = 600;
+const CLOCK_SKEW = 60;
+export const SSO_AUDIENCE = "switchboard";
+
+const invalidLogin = () => new ApiError(401, 20003, "Invalid email or password");
+
+/** A cross-site form must not sign the visitor in as someone else: a browser's Origin must be ours. */
+function refuseCrossSite(c: Context): void {
+  const origin = c.req.header("origin");
+  if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+    throw new ApiError(403, 20403, "Cross-site sign-in refused: sign in from this site (Origin header)");
+  }
+}
+
+async function signedIn(c: Context<{ Bindings: Env }>, user: UserRecord): Promise<Response> {
+  const account = accountOf(c.env);
+  c.header("Set-Cookie", sessionCookie(await mintSession(user, account.authToken, account.sid, Date.now()), c.req.url));
+  c.header("Cache-Control", "no-store");
+  return c.json({ user });
+}
+
+auth.post("/auth/login", async (c) => {
+  refuseCrossSite(c);
+  const { email, password } = await login.parse(c);
+  const account = accountOf(c.env);
+  const { ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword } = c.env;
+  // The first admin comes from the environment, made lazily on the first sign-in with that email.
+  if (adminEmail && adminPassword && email.trim().toLowerCase() === adminEmail.trim().toLowerCase()) {
+    await account.stub.bootstrapAdmin(adminEmail, adminPassword);
+  }
+  const clientKey = c.req.header("cf-connecting-ip") ?? "local";
+  const outcome = await account.stub.checkPassword(email, password, clientKey, Date.now());
+  if (outcome.ok) return signedIn(c, outcome.user);
+  switch (outcome.reason) {
+    case "invalid":
+      throw invalidLogin();
+    case "disabled":
+      throw new ApiError(403, 20403, "This user is disabled: ask an admin");
+    case "rate-limited": {
+      c.header("Retry-After", String(outcome.retryAfter));
+      const error = new ApiError(429, 20429, `Too many failed sign-ins: try again in ${outcome.retryAfter} seconds`);
+      return c.json({ ...error.toBody(), retry_after: outcome.retryAfter }, 429);
+    }
+    default: {
+      const unknown: never = outcome;
+      throw new Error(`Unknown sign-in outcome ${JSON.stringify(unknown)}`);
+    }
+  }
+});
+
+/**
+ * The email an SSO token names, once its signature (through the AccountDO, which keeps API key
+ * secrets sealed), audience and lifetime check out.
+ */
+async function ssoEmail(env: Env, token: string, now: number): Promise<string> {
+  const refuse = (why: string) => new ApiError(401, 20003, `SSO token refused: ${why}`);
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let claims: JWTPayload;
+  try {
+    header = decodeProtectedHeader(token);
+    claims = decodeJwt(token);
+  } catch {
+    throw refuse("not a JWT");
+  }
+  if (header.alg !== "HS256") throw refuse("it must be signed with HS256");
+  if (!isSid("SK", header.kid)) throw refuse("its header needs kid = the SID of the API key that signed it (SK…)");
+  const [head, payload, signature] = token.split(".");
+  if (!(await accountOf(env).stub.verifyApiKeySignature(header.kid, `${head}.${payload}`, signature ?? ""))) {
+    throw refuse("the signature does not match the secret of API key kid");
+  }
+  const { sub, aud, iat, exp } = claims;
+  const seconds = now / 1000;
+  if (aud !== SSO_AUDIENCE && !(Array.isArray(aud) && aud.includes(SSO_AUDIENCE))) throw refuse(`aud must be "${SSO_AUDIENCE}"`);
+  if (typeof iat !== "number" || typeof exp !== "number") throw refuse("it needs numeric iat and exp");
+  if (exp <= seconds) throw refuse(`it expired at ${iso(exp * 1000)}`);
+  if (iat > seconds + CLOCK_SKEW) throw refuse("it was issued in the future");
+  if (exp - iat > SSO_MAX_LIFETIME || exp <= iat) throw refuse(`exp must be after iat and at most ${SSO_MAX_LIFETIME} seconds after it`);
+  if (typeof sub !== "string" || sub === "") throw refuse("sub must be the user's email");
+  return sub;
+}
+
+auth.post("/auth/sso", async (c) => {
+  refuseCrossSite(c);
+  const { token } = await sso.parse(c);
+  const email = await ssoEmail(c.env, token, Date.now());
+  // No just-in-time creation: an admin creates the user first (POST /api/users), without a password.
+  const user = await accountOf(c.env).stub.findUserByEmail(email);
+  if (!user) throw new ApiError(403, 20403, `No user has the email ${email}: an admin must create the user before they can sign in`);
+  if (user.disabled) throw new ApiError(403, 20403, "This user is disabled: ask an admin");
+  return signedIn(c, user);
+});
+
+auth.post("/auth/logout", (c) => {
+  // Clearing needs no valid session (an expired one is cleared too), but must come from this site.
+  const origin = c.req.header("origin");
+  if (origin !== new URL(c.req.url).origin) throw new ApiError(403, 20403, "Cross-site request refused (Origin header)");
+  c.header("Set-Cookie", sessionCookie(null, c.req.url));
+  return c.body(null, 204);
+});
+
+auth.get("/auth/me", async (c) => {
+  const user = await currentUser(c);
+  const accountSid = accountOf(c.env).sid;
+  const workspace = user.workspace_sid ? await c.env.WORKSPACE.getByName(user.workspace_sid).getWorkspace(accountSid) : null;
+  const worker =
+    user.workspace_sid && user.worker_sid ? await routerFor(c.env, user.workspace_sid).getWorker(accountSid, user.worker_sid) : null;
+  c.header("Cache-Control", "no-store");
+  return c.json({
+    user,
+    workspace: workspace?.ok ? workspace.value : null,
+    worker: worker?.ok ? worker.value.worker : null,
+  });
+});
+
+const tokenBody = ({ token, identity }: MintedToken) => ({
+  token,
+  expires_at: iso(identity.expiresAt),
+  identity: {
+    account_sid: identity.accountSid,
+    workspace_sid: identity.workspaceSid,
+    role: identity.role,
+    worker_sid: identity.workerSid ?? null,
+    ops: identity.ops,
+  },
+});
+
+auth.post("/auth/token", async (c) => {
+  const user = await currentUser(c);
+  const { WorkspaceSid: asked } = await tokenEndpoint.parse(c);
+  const accountSid = accountOf(c.env).sid;
+  // Agents and supervisors work in their own workspace; an admin picks one (or uses their default).
+  if (user.role !== "admin" && asked !== undefined && asked !== user.workspace_sid) {
+    throw new ApiError(403, 20403, `A ${user.role} can only connect to their own workspace ${user.workspace_sid}`);
+  }
+  const workspaceSid = user.role === "admin" ? (asked ?? user.workspace_sid) : user.workspace_sid;
+  if (!workspaceSid) throw new ApiError(400, 20001, "Missing required parameter WorkspaceSid: an admin names the workspace to watch");
+  unwrap(await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(accountSid));
+  const workerSid = user.role !== "admin" && user.worker_sid ? user.worker_sid : undefined;
+  if (workerSid) unwrap(await routerFor(c.env, workspaceSid).getWorker(accountSid, workerSid));
+  const minted = await mintRealtimeToken(c.env, {
+    issuer: accountSid,
+    accountSid,
+    workspaceSid,
+    role: user.role === "agent" ? "worker" : "supervisor",
+    ...(workerSid ? { workerSid } : {}),
+    ttl: DEFAULT_TTL,
+  });
+  c.header("Cache-Control", "no-store");
+  return c.json(tokenBody(minted));
+});

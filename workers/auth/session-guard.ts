@@ -1,0 +1,67 @@
+/**
+ * Who is calling a route of the desktop's API: the signed-in user (the `sb_session` cookie, checked by
+ * session.ts and then loaded afresh from the AccountDO, so a deleted, disabled or demoted user loses
+ * access on their very next request), or a backend with the account's Basic credentials.
+ *
+ * CSRF: a cookie rides along on cross-site requests, so every cookie-authenticated POST or DELETE must
+ * carry an `Origin` equal to the request's own origin, or it is refused with a 403. (SameSite=Lax
+ * already keeps the cookie off cross-site POSTs in current browsers; this holds without relying on it.)
+ */
+import type { Context } from "hono";
+import type { UserRecord } from "../../durable-objects/account/users";
+import { ApiError } from "../api/errors";
+import type { Env } from "../env";
+import { basicAuth, type AuthVariables } from "./basic";
+import { cookieValue, readSession } from "./session";
+
+/** Refuses a state-changing request whose `Origin` is missing or another site's. */
+export function requireSameOrigin(c: Context): void {
+  if (c.req.method === "GET" || c.req.method === "HEAD") return;
+  const origin = c.req.header("origin");
+  if (origin !== new URL(c.req.url).origin) {
+    throw new ApiError(403, 20403, "Cross-site request refused: a signed-in POST or DELETE must come from this site (Origin header)");
+  }
+}
+
+export const notSignedIn = () => new ApiError(401, 20003, "Not signed in (sign in with POST /api/auth/login or /api/auth/sso)");
+
+/** The AccountDO: one per deployment. */
+export const accountOf = (env: Env) => {
+  if (!env.ACCOUNT_SID || !env.AUTH_TOKEN)
+    throw new ApiError(401, 20003, "This deployment has no account credentials (set ACCOUNT_SID and AUTH_TOKEN)");
+  return { sid: env.ACCOUNT_SID, authToken: env.AUTH_TOKEN, stub: env.ACCOUNT.getByName(env.ACCOUNT_SID) };
+};
+
+/**
+ * The signed-in user, loaded afresh from the AccountDO (401 without a valid session, or when the user
+ * was deleted or disabled since). State-changing requests must also pass the same-origin check.
+ * @example const user = await currentUser(c); if (user.role !== "admin") throw forbidden;
+ */
+export async function currentUser<E extends { Bindings: Env }>(c: Context<E>): Promise<UserRecord> {
+  const token = cookieValue(c.req.header("cookie"));
+  if (!token) throw notSignedIn();
+  const account = accountOf(c.env);
+  const claims = await readSession(token, account.authToken, account.sid, Date.now());
+  if (!claims) throw new ApiError(401, 20003, "The session is invalid or expired: sign in again");
+  requireSameOrigin(c);
+  const user = await account.stub.getUser(claims.sub);
+  if (!user.ok || user.value.disabled) throw new ApiError(401, 20003, "This user was removed or disabled: sign in again");
+  return user.value;
+}
+
+/** Who is calling a route that takes either the account's Basic credentials or a session. */
+export type Caller = { kind: "account"; accountSid: string } | { kind: "user"; accountSid: string; user: UserRecord };
+
+/**
+ * Basic credentials when an `Authorization` header is present (account SID or API key, as everywhere),
+ * otherwise the session cookie.
+ * @example const caller = await basicOrSession(c); if (caller.kind === "user" && caller.user.role !== "admin") …
+ */
+export async function basicOrSession(c: Context<{ Bindings: Env; Variables: AuthVariables }>): Promise<Caller> {
+  if (c.req.header("authorization") !== undefined) {
+    await basicAuth()(c, async () => {});
+    return { kind: "account", accountSid: c.get("accountSid") };
+  }
+  const user = await currentUser(c);
+  return { kind: "user", accountSid: accountOf(c.env).sid, user };
+}
