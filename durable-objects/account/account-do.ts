@@ -45,6 +45,13 @@ import {
 } from "./plugins";
 import { bootstrapAdmin, signIn, type SignIn } from "./sign-in";
 import {
+  DESKTOP_SETTINGS_SCHEMA,
+  getDesktopSettings,
+  putDesktopSettings,
+  type DesktopSettingsInput,
+  type DesktopSettingsRecord,
+} from "./desktop-settings";
+import {
   createUser,
   deleteUser,
   getUser,
@@ -89,6 +96,11 @@ CREATE TABLE api_keys (
     version: 3,
     name: "users, sign-in failures and plugin registrations",
     sql: USERS_SCHEMA + LOGIN_LIMITS_SCHEMA + PLUGINS_SCHEMA,
+  },
+  {
+    version: 4,
+    name: "agent desktop settings per workspace",
+    sql: DESKTOP_SETTINGS_SCHEMA,
   },
 ];
 
@@ -301,5 +313,15 @@ export class AccountDO extends DurableObject<Env> {
 
   deletePlugin(workspaceSid: string, sid: string): ApiResult<null> {
     return deletePlugin(this.ctx.storage, workspaceSid, sid);
+  }
+
+  // ── agent desktop settings, per workspace (desktop-settings.ts) ────────────────────────────────────
+
+  getDesktopSettings(workspaceSid: string): DesktopSettingsRecord {
+    return getDesktopSettings(this.ctx.storage, workspaceSid);
+  }
+
+  putDesktopSettings(workspaceSid: string, input: DesktopSettingsInput): ApiResult<DesktopSettingsRecord> {
+    return putDesktopSettings(this.ctx.storage, workspaceSid, input, Date.now());
   }
 }

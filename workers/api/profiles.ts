@@ -2,7 +2,8 @@
  * Customer profiles over HTTP (Switchboard-native, under /api/workspaces/:WorkspaceSid/profiles): the
  * people behind a workspace's conversations, each with every address they wrote from, so an
  * integration (a CRM sync, an agent's side panel) can read, correct and link them. Basic auth; the
- * workspace must be the caller's (404 otherwise); Twilio-shaped errors and paging.
+ * workspace must be the caller's (404 otherwise); Twilio-shaped errors and paging. The desktop's session
+ * cookie may also read one profile and its conversations (any user of that workspace).
  *
  * An address is written `<channel>:<address>` (`sms:+15551234567`, `whatsapp:whatsapp:+15551234567`,
  * `web:visitor-42`) in a form, or `{ "channel", "address" }` in JSON; `Address` may repeat.
@@ -15,6 +16,8 @@ import { iso } from "../../durable-objects/common/taskrouter";
 import { CONVERSATION_CHANNELS } from "../../durable-objects/directory/addresses";
 import type { ProfileAddress, ProfileInput } from "../../durable-objects/directory/directory";
 import { basicAuth, type AuthVariables } from "../auth/basic";
+import { cookieValue } from "../auth/session";
+import { accountOf, currentUser } from "../auth/session-guard";
 import type { Env } from "../env";
 import { ApiError } from "./errors";
 import { paging, repeated, sid, str } from "./taskrouter/params";
@@ -96,7 +99,31 @@ const conversations = endpoint({
 type ProfilesEnv = { Bindings: Env; Variables: AuthVariables };
 type ProfilesContext = Context<ProfilesEnv>;
 export const profiles = new Hono<ProfilesEnv>();
-for (const path of [LIST, `${LIST}/*`]) profiles.use(path, basicAuth());
+profiles.use(LIST, basicAuth());
+profiles.use(`${LIST}/*`, async (c, next) => {
+  if (!(await signedInReader(c))) return basicAuth()(c, next);
+  await next();
+});
+
+/** Read by the desktop with its session cookie: a profile and its conversations (GET only). */
+const SESSION_READABLE = /\/profiles\/[^/]+(\/conversations)?\/?$/;
+
+/**
+ * Whether this is a signed-in user of the path's workspace reading a profile or its conversations (an
+ * agent sees the history of the customer in front of them). A request with an `Authorization` header
+ * or without a session cookie takes the Basic path as before; a user of another workspace gets a 404.
+ */
+async function signedInReader(c: ProfilesContext): Promise<boolean> {
+  if (c.req.method !== "GET" || c.req.header("authorization") !== undefined) return false;
+  if (cookieValue(c.req.header("cookie")) === null || !SESSION_READABLE.test(c.req.path)) return false;
+  const user = await currentUser(c);
+  const workspaceSid = c.req.param("WorkspaceSid") ?? "";
+  if (user.role !== "admin" && user.workspace_sid !== workspaceSid) {
+    throw new ApiError(404, 20404, `The requested resource Workspace ${workspaceSid} was not found`);
+  }
+  c.set("accountSid", accountOf(c.env).sid);
+  return true;
+}
 
 /** The workspace in the path, checked to be the caller's; its directory. */
 async function directoryOf(c: ProfilesContext) {

@@ -7,7 +7,10 @@
  */
 import type { Context } from "hono";
 import { isSid, type WorkerChannelRecord, type WorkerRecord } from "../../../durable-objects/common/taskrouter";
-import { routeGroup, routerStub } from "./context";
+import { accountOf, currentUser } from "../../auth/session-guard";
+import { cookieValue } from "../../auth/session";
+import { ApiError, resourceNotFound } from "../errors";
+import { routeGroup, routerStub, type TaskRouterEnv } from "./context";
 import { bool, int, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
@@ -160,7 +163,14 @@ routes.get(fetchOne.path, async (c, next) => {
 routes.post(update.path, async (c, next) => {
   const sid = workerSid(c);
   if (sid === null) return next();
+  return updateWorkerHandler(c, sid);
+});
+
+async function updateWorkerHandler(c: Context<TaskRouterEnv>, sid: string, attributesOnly = false) {
   const p = await update.parse(c);
+  if (attributesOnly && (p.FriendlyName !== undefined || p.ActivitySid !== undefined || p.RejectPendingReservations !== undefined)) {
+    throw new ApiError(403, 20403, "A signed-in supervisor may change a worker's Attributes only");
+  }
   const result = unwrap(
     await router(c).updateWorker(c.get("accountSid"), sid, {
       friendlyName: p.FriendlyName,
@@ -172,7 +182,7 @@ routes.post(update.path, async (c, next) => {
   );
   c.header("ETag", result.etag);
   return c.json(workerBody(c, result.worker));
-});
+}
 
 routes.delete(remove.path, async (c, next) => {
   const sid = workerSid(c);
@@ -195,11 +205,45 @@ routes.get(fetchChannel.path, async (c) => {
   return c.json(workerChannelBody(c, unwrap(result)));
 });
 
-routes.post(updateChannel.path, async (c) => {
+routes.post(updateChannel.path, (c) => updateChannelHandler(c));
+
+async function updateChannelHandler(c: Context<TaskRouterEnv>) {
   const p = await updateChannel.parse(c);
   const result = await router(c).updateWorkerChannel(c.get("accountSid"), c.req.param("WorkerSid") ?? "", c.req.param("Sid") ?? "", {
     capacity: p.Capacity,
     available: p.Available,
   });
   return c.json(workerChannelBody(c, unwrap(result)));
+}
+
+// ── the same two updates for a signed-in supervisor (the Teams view), mounted before Basic auth ─────
+
+/**
+ * `POST …/Workers/{WK}` (Attributes only) and `POST …/Workers/{WK}/Channels/{WC}` with the desktop's
+ * session cookie, for supervisors and admins of the workspace (agents: 403; another workspace: 404).
+ * A request with an `Authorization` header, or without a session cookie, passes on to the Basic-auth
+ * routes unchanged. Mounted at /taskrouter/v1 ahead of the TaskRouter group.
+ * @example fetch(`/taskrouter/v1/Workspaces/${ws}/Workers/${wk}`, { method: "POST", credentials: "same-origin", body: form })
+ */
+export const sessionRoutes = routeGroup();
+
+async function signedInSupervisor(c: Context<TaskRouterEnv>): Promise<boolean> {
+  if (c.req.header("authorization") !== undefined || cookieValue(c.req.header("cookie")) === null) return false;
+  const user = await currentUser(c);
+  const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
+  if (user.role !== "admin" && user.workspace_sid !== workspaceSid) throw resourceNotFound(new URL(c.req.url).pathname);
+  if (user.role === "agent") throw new ApiError(403, 20403, "Only supervisors and admins may change workers");
+  c.set("accountSid", accountOf(c.env).sid);
+  return true;
+}
+
+sessionRoutes.post(update.path, async (c, next) => {
+  const sid = workerSid(c);
+  if (sid === null || !(await signedInSupervisor(c))) return next();
+  return updateWorkerHandler(c, sid, true);
+});
+
+sessionRoutes.post(updateChannel.path, async (c, next) => {
+  if (!(await signedInSupervisor(c))) return next();
+  return updateChannelHandler(c);
 });
