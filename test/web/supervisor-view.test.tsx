@@ -1,0 +1,379 @@
+/**
+ * The supervisor views as a supervisor sees them, fed by a fake socket: the snapshot fills Teams and
+ * Queue Stats, deltas update the numbers without a reload, time in state and the longest wait tick each
+ * second, filters narrow the table, the edit dialog sends the right REST bodies (and shows a refusal
+ * from the catalog), a dropped socket reconnects for a fresh snapshot, and plugin columns appear.
+ */
+import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createDesktop, type Desktop } from "../../web/desktop/src/framework";
+import { setFetch } from "../../web/desktop/src/app/api";
+import { DesktopProvider } from "../../web/desktop/src/app/desktop-context";
+import type { FeedQueue, FeedWorker } from "../../web/desktop/src/app/supervisor/feed";
+import { SupervisorView } from "../../web/desktop/src/app/supervisor/supervisor-view";
+import type { DesktopSession } from "../../web/desktop/src/app/types";
+
+const T0 = Date.parse("2026-03-02T10:00:00Z");
+const WS = "WS" + "a".repeat(32);
+const WK_ADA = "WK" + "1".repeat(32);
+const WK_BEN = "WK" + "2".repeat(32);
+const WQ = "WQ" + "3".repeat(32);
+const TC_CHAT = "TC" + "4".repeat(32);
+
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: string[] = [];
+  closed = false;
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {
+    FakeSocket.all.push(this);
+  }
+  send(text: string) {
+    this.sent.push(text);
+  }
+  close() {
+    this.closed = true;
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  push(frame: unknown) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  drop() {
+    this.readyState = 3;
+    this.onclose?.({ code: 1006 });
+  }
+}
+
+const worker = (sid: string, name: string, overrides: Partial<FeedWorker> = {}): FeedWorker => ({
+  sid,
+  friendly_name: name,
+  activity_sid: "WA" + "0".repeat(32),
+  activity_name: "Available",
+  available: true,
+  date_status_changed_ms: T0 - 65_000,
+  attributes: "{}",
+  channels: [
+    {
+      task_channel_sid: TC_CHAT,
+      task_channel_unique_name: "chat",
+      configured_capacity: 2,
+      available: true,
+      reserved_tasks: 0,
+      assigned_tasks: 0,
+    },
+  ],
+  reservations: [],
+  ...overrides,
+});
+
+const queue = (overrides: Partial<FeedQueue> = {}): FeedQueue => ({
+  sid: WQ,
+  friendly_name: "Support",
+  tasks_by_status: { pending: 2, reserved: 1, assigned: 0, wrapping: 0 },
+  total_tasks: 3,
+  longest_task_waiting_age: 30,
+  longest_task_waiting_sid: "WT" + "5".repeat(32),
+  total_available_workers: 2,
+  total_eligible_workers: 4,
+  activity_statistics: [
+    { sid: "WA1", friendly_name: "Available", workers: 2 },
+    { sid: "WA2", friendly_name: "Break", workers: 1 },
+    { sid: "WA3", friendly_name: "Offline", workers: 1 },
+  ],
+  ...overrides,
+});
+
+const snapshot = () => ({
+  type: "supervisor.snapshot",
+  date: new Date(T0).toISOString(),
+  date_ms: T0,
+  queues: [queue()],
+  workers: [
+    worker(WK_BEN, "Ben", { attributes: JSON.stringify({ skills: ["sales"], team: "red" }), activity_name: "Break", available: false }),
+    worker(WK_ADA, "Ada", { attributes: JSON.stringify({ skills: ["billing"], languages: ["ar"], team: "blue", level: 3 }) }),
+  ],
+});
+
+const session: DesktopSession = {
+  user: { sid: "US1", email: "sup@x.test", name: "Sue", role: "supervisor", workspaceSid: WS, workerSid: null },
+  token: () => Promise.resolve("jwt-supervisor"),
+};
+
+interface Request {
+  method: string;
+  url: string;
+  body: unknown;
+}
+let requests: Request[];
+let refuse: number | null;
+let desktop: Desktop;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T0 });
+  FakeSocket.all = [];
+  requests = [];
+  refuse = null;
+  desktop = createDesktop({ workspaceSid: WS, user: { identity: "sup@x.test", role: "supervisor", workerSid: null } as never });
+  setFetch(async (input, init) => {
+    const url = String(input);
+    requests.push({ method: init?.method ?? "GET", url, body: init?.body ? JSON.parse(String(init.body)) : null });
+    if (url.includes("/queue-statistics")) {
+      return Response.json({
+        service_level_threshold: 30,
+        queues: [{ sid: WQ, tasks_entered: 12, reservations_accepted: 9, tasks_completed: 7, service_level: 0.75 }],
+      });
+    }
+    if (refuse !== null) return Response.json({ code: 20403, message: "nope", status: refuse }, { status: refuse });
+    return Response.json({ sid: "ok" });
+  });
+});
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+/** Renders the view and lets the token promise resolve so the socket opens. */
+async function mount() {
+  render(
+    <DesktopProvider desktop={desktop}>
+      <SupervisorView
+        session={session}
+        WebSocket={FakeSocket as unknown as typeof WebSocket}
+        realtimeUrl="ws://sb.test/api/realtime"
+        backoff={() => 1000}
+      />
+    </DesktopProvider>,
+  );
+  await act(async () => {});
+  const socket = FakeSocket.all.at(-1)!;
+  act(() => socket.open());
+  return socket;
+}
+
+const rowOf = (name: string) => screen.getByRole("rowheader", { name }).closest("tr")!;
+
+describe("SupervisorView", () => {
+  it("connects with the supervisor token and shows the snapshot's agents, alphabetically", async () => {
+    const socket = await mount();
+    expect(socket.url).toBe("ws://sb.test/api/realtime");
+    expect(socket.protocols).toEqual(["token.jwt-supervisor", "switchboard"]);
+    expect(screen.getByRole("tabpanel", { name: "Teams" }).textContent).toBe("Loading…");
+    act(() => socket.push(snapshot()));
+    const table = screen.getByRole("table", { name: /Teams/ });
+    const names = within(table)
+      .getAllByRole("rowheader")
+      .map((cell) => cell.textContent);
+    expect(names).toEqual(["Ada", "Ben"]);
+    const ada = within(rowOf("Ada"));
+    expect(ada.getByText("billing, ar")).toBeTruthy();
+    expect(ada.getByText("blue")).toBeTruthy();
+    expect(ada.getByText("chat: 0 of 2")).toBeTruthy();
+    expect(ada.getByText("1:05")).toBeTruthy();
+    expect(screen.getByRole("status").textContent).toBe("Connected");
+  });
+
+  it("ticks time in state every second and applies deltas without a reload", async () => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    act(() => void vi.advanceTimersByTime(3000));
+    expect(within(rowOf("Ada")).getByText("1:08")).toBeTruthy();
+    act(() =>
+      socket.push({
+        type: "supervisor.delta",
+        date: "",
+        date_ms: T0 + 3000,
+        queues: [],
+        workers: [
+          worker(WK_ADA, "Ada", {
+            activity_name: "Busy",
+            available: false,
+            date_status_changed_ms: T0 + 3000,
+            channels: [
+              {
+                task_channel_sid: TC_CHAT,
+                task_channel_unique_name: "chat",
+                configured_capacity: 2,
+                available: true,
+                reserved_tasks: 0,
+                assigned_tasks: 2,
+              },
+            ],
+          }),
+        ],
+        removed_worker_sids: [WK_BEN],
+      }),
+    );
+    const ada = within(rowOf("Ada"));
+    expect(ada.getByText("Busy")).toBeTruthy();
+    expect(ada.getByText("0:00")).toBeTruthy();
+    expect(ada.getByText("chat: 2 of 2")).toBeTruthy();
+    expect(screen.queryByRole("rowheader", { name: "Ben" })).toBeNull();
+  });
+
+  it.each([
+    ["team", "Team", "red", ["Ben"]],
+    ["skill", "Skills", "billing", ["Ada"]],
+    ["skill (languages count)", "Skills", "ar", ["Ada"]],
+    ["activity", "Activity", "Break", ["Ben"]],
+    ["nothing (All)", "Team", "", ["Ada", "Ben"]],
+  ])("filters by %s", async (_, label, value, expected) => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    const filter = within(screen.getByRole("group")).getByLabelText(label);
+    fireEvent.change(filter, { target: { value } });
+    const names = within(screen.getByRole("table", { name: /Teams/ }))
+      .getAllByRole("rowheader")
+      .map((cell) => cell.textContent);
+    expect(names).toEqual(expected);
+  });
+
+  it("edits skills and capacity: the REST bodies keep the other attributes", async () => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    const before = vi.fn();
+    desktop.Actions.addListener("beforeUpdateWorkerSkills", before);
+    fireEvent.click(within(rowOf("Ada")).getByRole("button", { name: "Edit Ada" }));
+    const dialog = screen.getByRole("dialog", { name: "Edit agent Ada" });
+    const skills = within(dialog).getByLabelText("Skills", { selector: "input" });
+    expect(document.activeElement).toBe(skills);
+    fireEvent.change(skills, { target: { value: "billing, refunds, , refunds" } });
+    expect(
+      within(dialog)
+        .getAllByRole("listitem")
+        .map((li) => li.firstChild?.textContent),
+    ).toEqual(["billing", "refunds"]);
+    fireEvent.click(within(dialog).getByRole("button", { name: "Remove skill billing" }));
+    fireEvent.change(within(dialog).getByLabelText("Capacity for chat"), { target: { value: "3" } });
+    await act(async () => void fireEvent.click(within(dialog).getByRole("button", { name: "Save" })));
+    const posts = requests.filter((r) => r.method === "POST");
+    expect(posts).toEqual([
+      {
+        method: "POST",
+        url: `/taskrouter/v1/Workspaces/${WS}/Workers/${WK_ADA}`,
+        body: { Attributes: JSON.stringify({ skills: ["refunds"], languages: ["ar"], team: "blue", level: 3 }) },
+      },
+      { method: "POST", url: `/taskrouter/v1/Workspaces/${WS}/Workers/${WK_ADA}/Channels/${TC_CHAT}`, body: { Capacity: 3 } },
+    ]);
+    expect(before).toHaveBeenCalledOnce();
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("sends nothing when nothing changed, and Escape closes the dialog", async () => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    fireEvent.click(within(rowOf("Ben")).getByRole("button", { name: "Edit Ben" }));
+    await act(async () => void fireEvent.click(screen.getByRole("button", { name: "Save" })));
+    expect(requests.filter((r) => r.method === "POST")).toEqual([]);
+    fireEvent.click(within(rowOf("Ben")).getByRole("button", { name: "Edit Ben" }));
+    fireEvent.keyDown(screen.getByRole("dialog"), { key: "Escape" });
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it.each([
+    [403, "Only supervisors and admins can change agents."],
+    [404, "This agent or channel no longer exists."],
+    [400, "The change was refused. Check the values and try again."],
+    [500, "Something went wrong. Try again."],
+  ])("shows a %i refusal from the catalog and keeps the dialog open", async (status, message) => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    refuse = status;
+    fireEvent.click(within(rowOf("Ada")).getByRole("button", { name: "Edit Ada" }));
+    fireEvent.change(screen.getByLabelText("Capacity for chat"), { target: { value: "5" } });
+    await act(async () => void fireEvent.click(screen.getByRole("button", { name: "Save" })));
+    expect(screen.getByRole("alert").textContent).toBe(message);
+    expect(screen.getByRole("dialog")).toBeTruthy();
+  });
+
+  it("Queue Stats: waiting, ticking longest wait, agents, today's figures and service level", async () => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    await act(async () => {});
+    fireEvent.click(screen.getByRole("tab", { name: "Queue Stats" }));
+    const cells = () =>
+      within(screen.getByRole("table", { name: "Queue Stats" }).querySelector(`tr[data-queue-sid="${WQ}"]`) as HTMLElement)
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent);
+    expect(cells()).toEqual(["3", "0:30", "2", "1", "12 created, 9 accepted, 7 completed", "75% within 30s"]);
+    act(() => void vi.advanceTimersByTime(2000));
+    expect(cells()[1]).toBe("0:32");
+    act(() =>
+      socket.push({
+        type: "supervisor.delta",
+        date: "",
+        date_ms: T0 + 2000,
+        queues: [queue({ tasks_by_status: { pending: 0, reserved: 0 }, longest_task_waiting_age: 0, total_available_workers: 3 })],
+        workers: [],
+        removed_worker_sids: [],
+      }),
+    );
+    expect(cells().slice(0, 4)).toEqual(["0", "0:00", "3", "0"]);
+    expect(requests.some((r) => r.url === `/api/workspaces/${WS}/queue-statistics`)).toBe(true);
+  });
+
+  it("tabs are keyboard-usable with arrow keys", async () => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    const teams = screen.getByRole("tab", { name: "Teams" });
+    teams.focus();
+    fireEvent.keyDown(teams, { key: "ArrowRight" });
+    const queues = screen.getByRole("tab", { name: "Queue Stats" });
+    expect(queues.getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement).toBe(queues);
+    fireEvent.keyDown(queues, { key: "Home" });
+    expect(teams.getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("reconnects after a drop, shows it, and starts over from the new snapshot", async () => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    act(() => socket.drop());
+    expect(screen.getByRole("status").textContent).toBe("Reconnecting…");
+    await act(async () => void vi.advanceTimersByTime(1000));
+    expect(FakeSocket.all).toHaveLength(2);
+    const next = FakeSocket.all[1]!;
+    act(() => next.open());
+    act(() => next.push({ ...snapshot(), workers: [worker(WK_BEN, "Ben")] }));
+    expect(screen.getByRole("status").textContent).toBe("Connected");
+    expect(screen.queryByRole("rowheader", { name: "Ada" })).toBeNull();
+    act(() => void vi.advanceTimersByTime(25_000));
+    expect(next.sent).toContain("ping");
+  });
+
+  it("closes the socket when unmounted", async () => {
+    const socket = await mount();
+    cleanup();
+    expect(socket.closed).toBe(true);
+  });
+
+  it("shows plugin columns from the Supervisor.Teams.Columns slot", async () => {
+    desktop.Slots.add("Supervisor.Teams.Columns", {
+      key: "level",
+      component: (props: { header?: boolean; worker?: FeedWorker }) =>
+        props.header ? <span>Level</span> : <span>L{String(JSON.parse(props.worker!.attributes).level ?? "-")}</span>,
+    });
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    expect(screen.getByRole("columnheader", { name: "Level" })).toBeTruthy();
+    expect(within(rowOf("Ada")).getByText("L3")).toBeTruthy();
+    expect(within(rowOf("Ben")).getByText("L-")).toBeTruthy();
+  });
+
+  it("follows the language at run time (Arabic, right-to-left strings)", async () => {
+    const socket = await mount();
+    act(() => socket.push(snapshot()));
+    await act(async () => void desktop.Actions.invokeAction("SetLanguage", { locale: "ar" }));
+    expect(screen.getByRole("tab", { name: "الفرق" })).toBeTruthy();
+    expect(screen.getByRole("columnheader", { name: "الوكيل" })).toBeTruthy();
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * The Teams view's edit dialog: an agent's skills (a comma list, shown as removable chips) and the
+ * capacity of each of their channels. Save sends only what changed, through the desktop's actions
+ * (`UpdateWorkerSkills`, `SetWorkerCapacity`); a refusal is shown from the catalog by its status and
+ * the dialog stays open. Modal, labelled by its title; Escape or Cancel closes it and focus goes back
+ * to the button that opened it (the caller's job, in `onClose`).
+ */
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { HttpError } from "../api";
+import { useDesktop, useStrings } from "../desktop-context";
+import type { FeedWorker } from "./feed";
+import { editableSkillsOf, errorKey } from "./format";
+
+const splitSkills = (text: string): string[] => [
+  ...new Set(
+    text
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== ""),
+  ),
+];
+
+export interface EditAgentDialogProps {
+  readonly worker: FeedWorker;
+  readonly onClose: () => void;
+}
+
+export function EditAgentDialog({ worker, onClose }: EditAgentDialogProps) {
+  const desktop = useDesktop();
+  const t = useStrings();
+  const titleId = useId();
+  const skillsId = useId();
+  const hintId = useId();
+  const initialSkills = editableSkillsOf(worker);
+  const [skillsText, setSkillsText] = useState(initialSkills.join(", "));
+  const [capacities, setCapacities] = useState<Record<string, string>>(() =>
+    Object.fromEntries(worker.channels.map((c) => [c.task_channel_sid, String(c.configured_capacity)])),
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const firstField = useRef<HTMLInputElement>(null);
+
+  useEffect(() => firstField.current?.focus(), []);
+
+  const skills = splitSkills(skillsText);
+  const removeSkill = (skill: string) => setSkillsText(skills.filter((s) => s !== skill).join(", "));
+
+  const save = async () => {
+    setSaving(true);
+    setError(null);
+    try {
+      if (skills.join("\u0000") !== initialSkills.join("\u0000")) {
+        await desktop.Actions.invokeAction("UpdateWorkerSkills", { workerSid: worker.sid, attributes: worker.attributes, skills });
+      }
+      for (const channel of worker.channels) {
+        const value = Number(capacities[channel.task_channel_sid]);
+        if (!Number.isInteger(value) || value === channel.configured_capacity) continue;
+        await desktop.Actions.invokeAction("SetWorkerCapacity", {
+          workerSid: worker.sid,
+          taskChannel: channel.task_channel_sid,
+          capacity: value,
+        });
+      }
+      onClose();
+    } catch (caught) {
+      setError(t(errorKey(caught instanceof HttpError ? caught.status : null)));
+      setSaving(false);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Escape") {
+      event.stopPropagation();
+      onClose();
+    }
+  };
+
+  return (
+    <div className="sb-sv-backdrop">
+      <div className="sb-sv-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={onKeyDown}>
+        <h2 id={titleId}>{t("supervisor.teams.editTitle", { name: worker.friendly_name })}</h2>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save();
+          }}
+        >
+          <label htmlFor={skillsId}>{t("supervisor.teams.skills")}</label>
+          <input
+            id={skillsId}
+            ref={firstField}
+            type="text"
+            value={skillsText}
+            aria-describedby={hintId}
+            onChange={(event) => setSkillsText(event.target.value)}
+          />
+          <p id={hintId} className="sb-sv-hint">
+            {t("supervisor.teams.skillsHint")}
+          </p>
+          <ul className="sb-sv-chips" aria-label={t("supervisor.teams.skills")}>
+            {skills.map((skill) => (
+              <li key={skill} className="sb-sv-chip">
+                <span>{skill}</span>
+                <button type="button" aria-label={t("supervisor.teams.removeSkill", { skill })} onClick={() => removeSkill(skill)}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+          <fieldset>
+            <legend>{t("supervisor.teams.capacity")}</legend>
+            {worker.channels.map((channel) => {
+              const name = channel.task_channel_unique_name ?? channel.task_channel_sid;
+              return (
+                <label key={channel.task_channel_sid} className="sb-sv-capacity">
+                  <span>{t("supervisor.teams.capacityFor", { channel: name })}</span>
+                  <input
+                    type="number"
+                    min={0}
+                    max={50}
+                    step={1}
+                    inputMode="numeric"
+                    value={capacities[channel.task_channel_sid] ?? ""}
+                    onChange={(event) => setCapacities((c) => ({ ...c, [channel.task_channel_sid]: event.target.value }))}
+                  />
+                </label>
+              );
+            })}
+          </fieldset>
+          <p role="alert" className="sb-sv-error">
+            {error}
+          </p>
+          <div className="sb-sv-buttons">
+            <button type="button" onClick={onClose}>
+              {t("app.cancel")}
+            </button>
+            <button type="submit" className="sb-sv-primary" disabled={saving}>
+              {t("app.save")}
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * The supervisor views' CSS, injected once into the document. Only the theme's custom properties
+ * (`--sb-…`) and logical properties (`padding-inline`, `text-align: start`, `inset-inline-start`), so
+ * themes and right-to-left layouts need nothing more; numbers use tabular figures so ticking clocks do
+ * not make columns jump.
+ */
+const css = `
+.sb-sv { display: flex; flex-direction: column; gap: var(--sb-space-md); padding: var(--sb-space-md); color: var(--sb-color-text); background: var(--sb-color-bg); font-family: var(--sb-font-family); font-size: var(--sb-font-size-md); line-height: var(--sb-font-line-height); }
+.sb-sv button, .sb-sv input, .sb-sv select { font: inherit; color: inherit; }
+.sb-sv button, .sb-sv select, .sb-sv input { background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); padding-block: var(--sb-space-xs); padding-inline: var(--sb-space-sm); }
+.sb-sv button { cursor: pointer; }
+.sb-sv button:disabled { opacity: .55; cursor: not-allowed; }
+.sb-sv :focus-visible { outline: 2px solid var(--sb-color-focus); outline-offset: 2px; }
+.sb-sv-top { display: flex; flex-wrap: wrap; align-items: center; gap: var(--sb-space-md); }
+.sb-sv-tabs { display: flex; gap: var(--sb-space-xs); border-block-end: 1px solid var(--sb-color-border); }
+.sb-sv-tabs [role="tab"] { border: 1px solid transparent; border-block-end: 2px solid transparent; background: none; border-radius: 0; padding-block: var(--sb-space-sm); }
+.sb-sv-tabs [role="tab"][aria-selected="true"] { border-block-end-color: var(--sb-color-primary); font-weight: var(--sb-font-weight-bold); }
+.sb-sv-status { margin-inline-start: auto; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+.sb-sv-filters { display: flex; flex-wrap: wrap; gap: var(--sb-space-md); }
+.sb-sv-filter { display: flex; flex-direction: column; gap: var(--sb-space-xs); min-inline-size: 10rem; }
+.sb-sv-scroll { overflow-x: auto; }
+.sb-sv-table { inline-size: 100%; border-collapse: collapse; background: var(--sb-color-surface-raised); }
+.sb-sv-table caption { text-align: start; font-weight: var(--sb-font-weight-bold); padding-block: var(--sb-space-sm); }
+.sb-sv-table th, .sb-sv-table td { text-align: start; vertical-align: top; padding-block: var(--sb-space-sm); padding-inline: var(--sb-space-sm); border-block-end: 1px solid var(--sb-color-border); }
+.sb-sv-table thead th { background: var(--sb-color-surface); font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); }
+.sb-sv-num { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.sb-sv-dot { display: inline-block; inline-size: .6em; block-size: .6em; border-radius: var(--sb-radius-pill); background: var(--sb-color-text-muted); margin-inline-end: var(--sb-space-xs); }
+.sb-sv-dot-on { background: var(--sb-color-success); }
+.sb-sv-plain { list-style: none; margin: 0; padding: 0; }
+.sb-sv-hint { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+.sb-sv-visually-hidden { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.sb-sv-backdrop { position: fixed; inset: 0; display: grid; place-items: center; background: rgba(0, 0, 0, .4); }
+.sb-sv-dialog { inline-size: min(32rem, calc(100vw - 2 * var(--sb-space-lg))); max-block-size: calc(100vh - 2 * var(--sb-space-lg)); overflow: auto; background: var(--sb-color-surface-raised); border-radius: var(--sb-radius-lg); box-shadow: var(--sb-elevation-high); padding: var(--sb-space-lg); }
+.sb-sv-dialog h2 { margin-block: 0 var(--sb-space-md); font-size: var(--sb-font-size-lg); }
+.sb-sv-dialog form { display: flex; flex-direction: column; gap: var(--sb-space-sm); }
+.sb-sv-dialog fieldset { border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-md); display: flex; flex-direction: column; gap: var(--sb-space-sm); }
+.sb-sv-chips { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs); list-style: none; margin: 0; padding: 0; }
+.sb-sv-chip { display: inline-flex; align-items: center; gap: var(--sb-space-xs); padding-inline: var(--sb-space-sm) var(--sb-space-xs); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-pill); background: var(--sb-color-surface); }
+.sb-sv .sb-sv-chip button { border: none; background: none; padding-inline: var(--sb-space-xs); }
+.sb-sv-capacity { display: flex; align-items: center; justify-content: space-between; gap: var(--sb-space-md); }
+.sb-sv-capacity input { inline-size: 5rem; }
+.sb-sv-error { margin: 0; min-block-size: 1.4em; color: var(--sb-color-error); }
+.sb-sv-buttons { display: flex; justify-content: flex-end; gap: var(--sb-space-sm); }
+.sb-sv .sb-sv-primary { background: var(--sb-color-primary); color: var(--sb-color-on-primary); border-color: var(--sb-color-primary); }
+`;
+
+const STYLE_ID = "sb-supervisor-styles";
+
+/** Adds the supervisor views' stylesheet to the document once. */
+export function ensureSupervisorStyles(doc: Document | undefined = globalThis.document): void {
+  if (!doc || doc.getElementById(STYLE_ID)) return;
+  const style = doc.createElement("style");
+  style.id = STYLE_ID;
+  style.textContent = css;
+  doc.head.append(style);
+}

@@ -1,0 +1,198 @@
+/**
+ * Teams: every agent of the workspace, live from the supervisor feed — name, activity, time in state
+ * (ticking each second from when the activity began), tasks in hand per channel, skills, team — with
+ * filters by team, skill and activity (plain selects), an edit button per agent opening the skills /
+ * capacity dialog, and the `Supervisor.Teams.Columns` slot for plugins' extra columns (each entry gets
+ * `{ worker }` in a row's cell and `{ header: true }` in the header cell).
+ */
+import { useId, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Slot } from "../../framework/slots-react";
+import { useDesktop, useStrings } from "../desktop-context";
+import { EditAgentDialog } from "./edit-agent-dialog";
+import type { FeedWorker } from "./feed";
+import { clock, skillsOf, teamOf } from "./format";
+
+export const TEAMS_SLOT = "Supervisor.Teams.Columns";
+const HEADER_PROPS = Object.freeze({ header: true });
+const ALL = "";
+
+/** Whether plugins put anything in a slot (re-rendering when they change it). */
+export function useSlotHasEntries(name: string): boolean {
+  const { Slots } = useDesktop();
+  return useSyncExternalStore(
+    (onChange) => Slots.subscribe((slot) => slot === name && onChange()),
+    () => Slots.entries(name).length > 0,
+  );
+}
+
+const distinct = (values: readonly (string | null)[]): string[] =>
+  [...new Set(values.filter((v): v is string => v !== null && v !== ""))].sort((a, b) => a.localeCompare(b));
+
+interface FilterProps {
+  readonly label: string;
+  readonly value: string;
+  readonly options: readonly string[];
+  readonly onChange: (value: string) => void;
+}
+
+function Filter({ label, value, options, onChange }: FilterProps) {
+  const t = useStrings();
+  const id = useId();
+  return (
+    <div className="sb-sv-filter">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value={ALL}>{t("supervisor.filters.all")}</option>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export interface TeamsViewProps {
+  readonly workers: readonly FeedWorker[];
+  /** Now, from the view's one-second tick. */
+  readonly now: number;
+}
+
+export function TeamsView({ workers, now }: TeamsViewProps) {
+  const desktop = useDesktop();
+  const t = useStrings();
+  const [team, setTeam] = useState(ALL);
+  const [skill, setSkill] = useState(ALL);
+  const [activity, setActivity] = useState(ALL);
+  const [editing, setEditing] = useState<string | null>(null);
+  const editButtons = useRef(new Map<string, HTMLButtonElement>());
+  const extraColumns = useSlotHasEntries(TEAMS_SLOT);
+
+  const teams = useMemo(() => distinct(workers.map(teamOf)), [workers]);
+  const skills = useMemo(() => distinct(workers.flatMap(skillsOf)), [workers]);
+  const activities = useMemo(() => distinct(workers.map((w) => w.activity_name)), [workers]);
+  const shown = workers.filter(
+    (w) =>
+      (team === ALL || teamOf(w) === team) &&
+      (skill === ALL || skillsOf(w).includes(skill)) &&
+      (activity === ALL || w.activity_name === activity),
+  );
+  const editingWorker = editing === null ? undefined : workers.find((w) => w.sid === editing);
+
+  const closeDialog = () => {
+    const sid = editing;
+    setEditing(null);
+    if (sid) queueMicrotask(() => editButtons.current.get(sid)?.focus());
+  };
+
+  return (
+    <section className="sb-sv-section" aria-labelledby="sb-sv-teams-title">
+      <div className="sb-sv-filters" role="group" aria-label={t("supervisor.teams.title")}>
+        <Filter label={t("supervisor.teams.team")} value={team} options={teams} onChange={setTeam} />
+        <Filter label={t("supervisor.teams.skills")} value={skill} options={skills} onChange={setSkill} />
+        <Filter label={t("supervisor.teams.activity")} value={activity} options={activities} onChange={setActivity} />
+      </div>
+      <div className="sb-sv-scroll">
+        <table className="sb-sv-table">
+          <caption id="sb-sv-teams-title">
+            {t("supervisor.teams.title")} · {t("supervisor.queues.agents", { count: shown.length })}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("supervisor.teams.agent")}</th>
+              <th scope="col">{t("supervisor.teams.activity")}</th>
+              <th scope="col">{t("supervisor.teams.timeInState")}</th>
+              <th scope="col">{t("supervisor.teams.tasks")}</th>
+              <th scope="col">{t("supervisor.teams.skills")}</th>
+              <th scope="col">{t("supervisor.teams.team")}</th>
+              {extraColumns && (
+                <th scope="col">
+                  <Slot slots={desktop.Slots} name={TEAMS_SLOT} props={HEADER_PROPS} />
+                </th>
+              )}
+              <th scope="col">
+                <span className="sb-sv-visually-hidden">{t("supervisor.teams.editSkills")}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.length === 0 && (
+              <tr>
+                <td colSpan={extraColumns ? 8 : 7}>{t("supervisor.teams.empty")}</td>
+              </tr>
+            )}
+            {shown.map((worker) => (
+              <WorkerRow
+                key={worker.sid}
+                worker={worker}
+                now={now}
+                extraColumns={extraColumns}
+                onEdit={() => setEditing(worker.sid)}
+                buttonRef={(element) => {
+                  if (element) editButtons.current.set(worker.sid, element);
+                  else editButtons.current.delete(worker.sid);
+                }}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {editingWorker && <EditAgentDialog worker={editingWorker} onClose={closeDialog} />}
+    </section>
+  );
+}
+
+interface WorkerRowProps {
+  readonly worker: FeedWorker;
+  readonly now: number;
+  readonly extraColumns: boolean;
+  readonly onEdit: () => void;
+  readonly buttonRef: (element: HTMLButtonElement | null) => void;
+}
+
+function WorkerRow({ worker, now, extraColumns, onEdit, buttonRef }: WorkerRowProps) {
+  const desktop = useDesktop();
+  const t = useStrings();
+  const slotProps = useMemo(() => ({ worker }), [worker]);
+  const skills = skillsOf(worker);
+  return (
+    <tr data-worker-sid={worker.sid}>
+      <th scope="row">{worker.friendly_name}</th>
+      <td>
+        <span className={worker.available ? "sb-sv-dot sb-sv-dot-on" : "sb-sv-dot"} aria-hidden="true" />
+        {worker.activity_name ?? "—"}
+      </td>
+      <td className="sb-sv-num">
+        <time>{clock((now - worker.date_status_changed_ms) / 1000)}</time>
+      </td>
+      <td>
+        <ul className="sb-sv-plain">
+          {worker.channels
+            .filter((c) => c.configured_capacity > 0 || c.assigned_tasks + c.reserved_tasks > 0)
+            .map((c) => (
+              <li key={c.task_channel_sid}>
+                {t("supervisor.teams.channelLoad", {
+                  channel: c.task_channel_unique_name ?? c.task_channel_sid,
+                  assigned: c.assigned_tasks + c.reserved_tasks,
+                  capacity: c.configured_capacity,
+                })}
+              </li>
+            ))}
+        </ul>
+      </td>
+      <td>{skills.length === 0 ? t("supervisor.teams.none") : skills.join(", ")}</td>
+      <td>{teamOf(worker) ?? "—"}</td>
+      {extraColumns && (
+        <td>
+          <Slot slots={desktop.Slots} name={TEAMS_SLOT} props={slotProps} />
+        </td>
+      )}
+      <td>
+        <button type="button" ref={buttonRef} onClick={onEdit}>
+          {t("supervisor.teams.edit", { name: worker.friendly_name })}
+        </button>
+      </td>
+    </tr>
+  );
+}
