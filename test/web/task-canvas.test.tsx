@@ -1,0 +1,252 @@
+/**
+ * The task canvas around the chat: the header, keyboard tabs, wrap-up with a disposition (CompleteTask
+ * gets the code as its reason), the transfer dialog (focus trapped, Escape, arrow keys, TransferTask
+ * POSTing the transfer with the agent's token), and the customer panel (attributes, previous
+ * conversations, the CustomerPanel slot, the CRM screen pop — only http(s), sandboxed).
+ */
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CH_SID, FakeWebSocket, PR_SID, renderCanvas, settings, stubFetch, task, WK_ME, WS_SID } from "./task-fixtures";
+
+const WQ = "WQ" + "b".repeat(32);
+const WK_BEN = "WK" + "d".repeat(32);
+
+beforeEach(() => {
+  FakeWebSocket.instances = [];
+  vi.stubGlobal("WebSocket", FakeWebSocket);
+  stubFetch({}); // nothing reaches a network; tests that need routes stub again
+  sessionStorage.clear();
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe("header and tabs", () => {
+  it("names the customer, channel and queue; plugins add to the header", () => {
+    const { desktop } = renderCanvas();
+    act(() => desktop.Slots.add("TaskCanvas.Header", { key: "vip", component: () => <span>VIP customer</span> }));
+    const header = screen.getByRole("banner");
+    expect(within(header).getByRole("heading", { level: 2 }).textContent).toBe("Ann Lee");
+    expect(header.textContent).toContain("ann@example.com");
+    expect(header.textContent).toContain("Channel: chat");
+    expect(header.textContent).toContain("Queue: Support");
+    expect(header.textContent).toContain("Accepted 0:00 ago");
+    expect(header.textContent).toContain("VIP customer");
+  });
+
+  it.each([
+    // locale, key pressed on the Chat tab, tab selected after it
+    ["en", "ArrowRight", "Customer"],
+    ["en", "ArrowLeft", "Customer"], // wraps around
+    ["en", "End", "Customer"],
+    ["ar", "ArrowLeft", "العميل"], // right to left: left is forward
+  ])("%s: %s moves to %s, with focus", (locale, key, expected) => {
+    const { desktop } = renderCanvas();
+    act(() => desktop.Strings.setLocale(locale));
+    const [chat] = screen.getAllByRole("tab");
+    chat!.focus();
+    fireEvent.keyDown(chat!, { key });
+    const selected = screen.getByRole("tab", { selected: true });
+    expect(selected.textContent).toBe(expected);
+    expect(document.activeElement).toBe(selected);
+    expect(screen.getByRole("tabpanel").id).toBe(selected.getAttribute("aria-controls"));
+  });
+
+  it("a task without a conversation has only the Customer tab and no Transfer", () => {
+    renderCanvas({ task: task({ conversationSid: null }) });
+    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["Customer"]);
+    expect(screen.queryByRole("button", { name: "Transfer" })).toBeNull();
+    expect(FakeWebSocket.instances).toHaveLength(0);
+  });
+});
+
+describe("wrap-up", () => {
+  it("Wrap up → pick a disposition → Complete sends the code as the reason", async () => {
+    const { wrapup, complete } = renderCanvas();
+    fireEvent.click(screen.getByRole("button", { name: "Wrap up" }));
+    await waitFor(() => expect(screen.getByRole("radiogroup", { name: "Disposition" })).toBeTruthy());
+    expect(wrapup.mock.calls[0]![0]).toMatchObject({ task: { sid: task().taskSid, reservationSid: task().reservationSid } });
+    expect((screen.getByRole("textbox", { name: "Type a message…" }) as HTMLTextAreaElement).disabled).toBe(true);
+    expect(screen.queryByRole("button", { name: "Transfer" })).toBeNull();
+
+    const completeButton = screen.getByRole("button", { name: "Complete" }) as HTMLButtonElement;
+    expect(completeButton.disabled).toBe(true); // a code is required when the workspace has codes
+    fireEvent.click(screen.getByRole("radio", { name: "Escalated" }));
+    expect(completeButton.disabled).toBe(false);
+    fireEvent.click(completeButton);
+    await waitFor(() => expect(complete).toHaveBeenCalledTimes(1));
+    expect(complete.mock.calls[0]![0]).toMatchObject({ task: { sid: task().taskSid }, reason: "Escalated" });
+  });
+
+  it("a plugin canceling WrapupTask keeps the agent in the conversation", async () => {
+    const { desktop, wrapup } = renderCanvas();
+    desktop.Actions.addListener("beforeWrapupTask", (_p, cancel) => cancel("survey first"));
+    fireEvent.click(screen.getByRole("button", { name: "Wrap up" }));
+    await waitFor(() => expect((screen.getByRole("button", { name: "Wrap up" }) as HTMLButtonElement).disabled).toBe(false));
+    expect(wrapup).not.toHaveBeenCalled();
+    expect(screen.queryByRole("radiogroup")).toBeNull();
+  });
+
+  it("a task already wrapping (after a reload) shows the disposition; no codes configured → Complete right away", async () => {
+    const { complete } = renderCanvas({ task: task({ state: "wrapping" }), settings: { ...settings, dispositionCodes: [] } });
+    expect(screen.queryByRole("radiogroup")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Complete" }));
+    await waitFor(() => expect(complete).toHaveBeenCalledTimes(1));
+    expect(complete.mock.calls[0]![0]).not.toHaveProperty("reason");
+  });
+});
+
+describe("transfer", () => {
+  const targets = {
+    queues: [{ sid: WQ, friendly_name: "Billing" }],
+    workers: [
+      { sid: WK_BEN, friendly_name: "Ben", available: true },
+      { sid: WK_ME, friendly_name: "Ada (me)", available: true },
+      { sid: "WK" + "e".repeat(32), friendly_name: "Cy", available: false },
+    ],
+  };
+
+  it("keyboard: focus in the search, arrows between targets, Tab trapped, Escape closes back to the button", async () => {
+    stubFetch({ [`GET /api/workspaces/${WS_SID}/transfer-targets`]: () => Response.json(targets) });
+    renderCanvas();
+    const opener = screen.getByRole("button", { name: "Transfer" });
+    opener.focus();
+    fireEvent.click(opener);
+    const dialog = screen.getByRole("dialog", { name: "Transfer to" });
+    expect(dialog.getAttribute("aria-modal")).toBe("true");
+    const search = within(dialog).getByRole("searchbox");
+    expect(document.activeElement).toBe(search);
+    await within(dialog).findByRole("button", { name: "Billing" });
+    expect(within(dialog).queryByText("Ada (me)")).toBeNull(); // not to oneself
+    expect(within(dialog).getByRole("button", { name: /Cy/ }).textContent).toContain("Unavailable");
+
+    fireEvent.keyDown(search, { key: "ArrowDown" });
+    expect(document.activeElement!.textContent).toBe("Billing");
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowDown" });
+    expect(document.activeElement!.textContent).toContain("Ben");
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowUp" });
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowUp" }); // wraps to the last
+    expect(document.activeElement!.textContent).toContain("Cy");
+
+    const cancel = within(dialog).getByRole("button", { name: "Cancel" });
+    cancel.focus();
+    fireEvent.keyDown(cancel, { key: "Tab" });
+    expect(document.activeElement).toBe(search);
+    fireEvent.keyDown(search, { key: "Tab", shiftKey: true });
+    expect(document.activeElement).toBe(cancel);
+
+    fireEvent.keyDown(cancel, { key: "Escape" });
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.activeElement).toBe(opener);
+  });
+
+  it.each([
+    ["Billing", "queue", WQ],
+    ["Ben", "worker", WK_BEN],
+  ])("picking %s invokes TransferTask (%s) and POSTs the transfer with the agent's token", async (name, targetType, targetSid) => {
+    const calls = stubFetch({
+      [`GET /api/workspaces/${WS_SID}/transfer-targets`]: () => Response.json(targets),
+      [`POST /api/conversations/${CH_SID}/transfer`]: () => Response.json({ task_sid: "WT" + "0".repeat(32) }),
+    });
+    const { desktop } = renderCanvas();
+    const payloads: unknown[] = [];
+    desktop.Actions.addListener("beforeTransferTask", (payload) => void payloads.push({ ...payload }));
+    fireEvent.click(screen.getByRole("button", { name: "Transfer" }));
+    fireEvent.click(await screen.findByRole("button", { name: new RegExp(`^${name}`) }));
+    await waitFor(() => expect(calls.some((c) => c.method === "POST")).toBe(true));
+    expect(payloads).toEqual([{ task: expect.objectContaining({ sid: task().taskSid, conversationSid: CH_SID }), targetType, targetSid }]);
+    const post = calls.find((c) => c.method === "POST")!;
+    expect(post.headers.get("authorization")).toBe("Bearer jwt-token");
+    expect(Object.fromEntries(new URLSearchParams(await post.text()))).toEqual({ TargetType: targetType, TargetSid: targetSid });
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("a failed transfer is reported with the server's reason", async () => {
+    stubFetch({
+      [`GET /api/workspaces/${WS_SID}/transfer-targets`]: () => Response.json(targets),
+      [`POST /api/conversations/${CH_SID}/transfer`]: () =>
+        Response.json({ code: 20403, message: "Only the assigned agent can transfer this conversation", status: 403 }, { status: 403 }),
+    });
+    const { desktop } = renderCanvas();
+    const messages: string[] = [];
+    desktop.Notifications.subscribe((list) => messages.push(...list.map((n) => String(n.context?.message ?? ""))));
+    fireEvent.click(screen.getByRole("button", { name: "Transfer" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Billing" }));
+    await waitFor(() => expect(messages).toContain("Only the assigned agent can transfer this conversation"));
+  });
+
+  it("targets that cannot be loaded say why", async () => {
+    stubFetch({});
+    renderCanvas();
+    fireEvent.click(screen.getByRole("button", { name: "Transfer" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("no route GET");
+  });
+});
+
+describe("customer panel", () => {
+  const openCustomer = () => fireEvent.click(screen.getByRole("tab", { name: "Customer" }));
+
+  it("shows attributes flattened, previous conversations (not this one) and the plugin slot", async () => {
+    const calls = stubFetch({
+      [`GET /api/workspaces/${WS_SID}/profiles/${PR_SID}/conversations`]: () =>
+        Response.json({
+          conversations: [
+            { sid: CH_SID, state: "active", channel: "web", date_created: "2026-01-02T10:00:00Z", friendly_name: "Ann" },
+            {
+              sid: "CH" + "9".repeat(32),
+              state: "closed",
+              channel: "whatsapp",
+              date_created: "2025-12-24T09:30:00Z",
+              friendly_name: "Ann",
+            },
+          ],
+        }),
+    });
+    const { desktop } = renderCanvas();
+    desktop.Slots.add("CustomerPanel", {
+      key: "sample",
+      component: { mount: (element: HTMLElement) => void element.append("Sample plugin panel") },
+    });
+    openCustomer();
+    const panel = screen.getByRole("tabpanel");
+    expect(panel.textContent).toContain("Sample plugin panel");
+    const terms = [...panel.querySelectorAll("dt")].map((dt) => `${dt.textContent}=${dt.nextElementSibling!.textContent}`);
+    expect(terms).toContain("customers.email=ann@example.com");
+    expect(terms).toContain(`customers.profile_sid=${PR_SID}`);
+    const history = await within(panel).findByRole("listitem");
+    expect(history.textContent).toContain("whatsapp");
+    expect(history.textContent).toContain("closed");
+    expect(calls[0]!.credentials).toBe("same-origin");
+    expect(calls[0]!.headers.get("authorization")).toBeNull(); // the session cookie, not a token
+  });
+
+  it("without a profile there is no history request", () => {
+    const calls = stubFetch({});
+    renderCanvas({ task: task({ attributes: { conversationSid: CH_SID, from: "+1555" } }) });
+    openCustomer();
+    expect(screen.getByText("No previous conversations.")).toBeTruthy();
+    expect(calls).toHaveLength(0);
+  });
+
+  it("the CRM is a sandboxed iframe of the filled template, with a link to open it in a new tab", () => {
+    stubFetch({});
+    renderCanvas({ settings: { ...settings, crmUrlTemplate: "https://crm.example/find?email={{task.customers.email}}" } });
+    openCustomer();
+    const frame = screen.getByTitle("CRM") as HTMLIFrameElement;
+    expect(frame.getAttribute("src")).toBe("https://crm.example/find?email=ann%40example.com");
+    expect(frame.getAttribute("sandbox")).toBe("allow-scripts allow-forms allow-same-origin allow-popups");
+    const link = screen.getByRole("link", { name: "Open in CRM" });
+    expect(link.getAttribute("href")).toBe("https://crm.example/find?email=ann%40example.com");
+    expect(link.getAttribute("target")).toBe("_blank");
+    expect(link.getAttribute("rel")).toContain("noopener");
+  });
+
+  it("a CRM template that is not http(s) shows no frame and no link", () => {
+    stubFetch({});
+    renderCanvas({ settings: { ...settings, crmUrlTemplate: "javascript:alert({{task.from}})" } });
+    openCustomer();
+    expect(screen.queryByTitle("CRM")).toBeNull();
+    expect(screen.queryByRole("link", { name: "Open in CRM" })).toBeNull();
+  });
+});

@@ -1,0 +1,230 @@
+/**
+ * The chat panel's state as a pure reducer over the conversation socket's frames (snapshot, message
+ * added/updated, participants joining and leaving, typing, ack, error) plus the agent's own messages
+ * not yet acknowledged. The socket client owns one of these; the panel renders `timelineOf(state)`.
+ * Pure so the ordering, merging after a reconnect and delivery-state rules are tested without a DOM.
+ */
+import type {
+  ConversationFrame,
+  ConversationRecord,
+  DeliveryStatus,
+  MediaRef,
+  MessageRecord,
+  ParticipantRecord,
+} from "../../../../../durable-objects/common/conversations";
+
+export type { ConversationFrame, MessageRecord, ParticipantRecord, MediaRef, ConversationRecord };
+
+/** A message the agent sent that the server has not stored yet (or whose stored copy has not arrived). */
+export interface PendingMessage {
+  readonly clientId: string;
+  readonly body: string;
+  readonly mediaSids: readonly string[];
+  readonly status: "sending" | "sent" | "failed";
+  readonly messageSid: string | null;
+  readonly error: string | null;
+}
+
+export interface ChatNote {
+  readonly id: string;
+  readonly kind: "joined" | "left";
+  readonly name: string;
+  /** Shown after the message with this index (-1: before every message). */
+  readonly afterIndex: number;
+}
+
+export type Connection = "connecting" | "open" | "reconnecting" | "closed";
+
+export interface ChatState {
+  readonly connection: Connection;
+  /** Why the socket closed for good (connection "closed"). */
+  readonly closedReason: string | null;
+  readonly conversation: ConversationRecord | null;
+  /** This socket's participant SID. */
+  readonly you: string | null;
+  readonly participants: Readonly<Record<string, ParticipantRecord>>;
+  /** Stored messages by index, ascending, one per SID. */
+  readonly messages: readonly MessageRecord[];
+  readonly notes: readonly ChatNote[];
+  readonly pending: readonly PendingMessage[];
+  /** Who is typing and when the indicator expires (ms). */
+  readonly typing: { readonly participantSid: string; readonly name: string; readonly until: number } | null;
+}
+
+export const TYPING_SHOWN_MS = 6000;
+
+export const initialChatState: ChatState = {
+  connection: "connecting",
+  closedReason: null,
+  conversation: null,
+  you: null,
+  participants: {},
+  messages: [],
+  notes: [],
+  pending: [],
+  typing: null,
+};
+
+/** The highest stored message index, -1 when none: the `since` of a reconnect. */
+export const lastIndexOf = (state: ChatState): number => state.messages.at(-1)?.index ?? -1;
+
+const nameOf = (participant: ParticipantRecord | undefined): string =>
+  participant?.display_name ?? participant?.identity ?? participant?.messaging_binding?.address ?? "";
+
+function upsertMessages(messages: readonly MessageRecord[], incoming: readonly MessageRecord[]): MessageRecord[] {
+  const bySid = new Map(messages.map((m) => [m.sid, m]));
+  for (const message of incoming) bySid.set(message.sid, message);
+  return [...bySid.values()].sort((a, b) => a.index - b.index);
+}
+
+/** Drops pending messages whose stored copy has arrived. */
+function settle(pending: readonly PendingMessage[], messages: readonly MessageRecord[]): readonly PendingMessage[] {
+  if (!pending.some((p) => p.messageSid !== null)) return pending;
+  const stored = new Set(messages.map((m) => m.sid));
+  return pending.filter((p) => p.messageSid === null || !stored.has(p.messageSid));
+}
+
+/**
+ * Applies one frame from the socket.
+ *
+ * @example
+ * state = applyFrame(state, { type: "message.added", message }, Date.now());
+ */
+export function applyFrame(state: ChatState, frame: ConversationFrame, now: number): ChatState {
+  switch (frame.type) {
+    case "conversation.snapshot": {
+      const participants = Object.fromEntries(frame.participants.map((p) => [p.sid, p]));
+      const messages = upsertMessages(state.messages, frame.messages);
+      return {
+        ...state,
+        conversation: frame.conversation,
+        you: frame.you,
+        participants,
+        messages,
+        pending: settle(state.pending, messages),
+      };
+    }
+    case "message.added":
+    case "message.updated": {
+      const messages = upsertMessages(state.messages, [frame.message]);
+      const typing = state.typing && state.typing.participantSid === frame.message.participant_sid ? null : state.typing;
+      return {
+        ...state,
+        messages,
+        typing: frame.type === "message.added" ? typing : state.typing,
+        pending: settle(state.pending, messages),
+      };
+    }
+    case "participant.joined":
+    case "participant.left": {
+      const { participant } = frame;
+      const participants = { ...state.participants };
+      if (frame.type === "participant.joined") participants[participant.sid] = participant;
+      else delete participants[participant.sid];
+      const kind = frame.type === "participant.joined" ? "joined" : "left";
+      const note: ChatNote = {
+        id: `${kind}:${participant.sid}:${state.notes.length}`,
+        kind,
+        name: nameOf(participant),
+        afterIndex: lastIndexOf(state),
+      };
+      return { ...state, participants, notes: [...state.notes, note] };
+    }
+    case "participant.updated":
+      return { ...state, participants: { ...state.participants, [frame.participant.sid]: frame.participant } };
+    case "conversation.updated":
+      return { ...state, conversation: frame.conversation };
+    case "typing": {
+      if (frame.participantSid === state.you) return state;
+      const name = frame.displayName ?? nameOf(state.participants[frame.participantSid]);
+      return { ...state, typing: { participantSid: frame.participantSid, name, until: now + TYPING_SHOWN_MS } };
+    }
+    case "ack": {
+      const pending = state.pending.map((p) =>
+        p.clientId === frame.clientId ? { ...p, status: "sent" as const, messageSid: frame.messageSid, error: null } : p,
+      );
+      return { ...state, pending: settle(pending, state.messages) };
+    }
+    case "error": {
+      if (frame.clientId === null) return state;
+      const pending = state.pending.map((p) =>
+        p.clientId === frame.clientId ? { ...p, status: "failed" as const, error: frame.message } : p,
+      );
+      return { ...state, pending };
+    }
+    default: {
+      const unknown: never = frame;
+      void unknown;
+      return state; // a frame type this desktop does not know yet (a newer server)
+    }
+  }
+}
+
+export type Author = "mine" | "customer" | "agent" | "system";
+
+/** Who wrote a stored message, from this socket's point of view. */
+export function authorOf(state: ChatState, message: MessageRecord): Author {
+  if (message.participant_sid !== null && message.participant_sid === state.you) return "mine";
+  const participant = message.participant_sid ? state.participants[message.participant_sid] : undefined;
+  if (participant?.role === "customer") return "customer";
+  if (participant) return "agent";
+  return message.author === "system" ? "system" : message.participant_sid === null ? "system" : "customer";
+}
+
+export type Delivery = "queued" | "sent" | "delivered" | "read" | "failed";
+
+const fromStatus: Record<DeliveryStatus, Delivery> = {
+  queued: "queued",
+  sending: "queued",
+  sent: "sent",
+  delivered: "delivered",
+  read: "read",
+  failed: "failed",
+  undelivered: "failed",
+};
+
+/**
+ * Where one of the agent's stored messages is: the channel's delivery status when it goes out to one (SMS,
+ * WhatsApp …), otherwise "read" once the customer's read index reaches it (web chat), else "sent".
+ */
+export function deliveryOf(state: ChatState, message: MessageRecord): { status: Delivery; error: string | null } {
+  if (message.delivery_status) {
+    const status = fromStatus[message.delivery_status];
+    return { status, error: status === "failed" ? (message.delivery_error ?? null) : null };
+  }
+  const read = Object.values(state.participants).some(
+    (p) => p.role === "customer" && p.last_read_message_index !== null && p.last_read_message_index >= message.index,
+  );
+  return { status: read ? "read" : "sent", error: null };
+}
+
+export type TimelineItem =
+  | { readonly kind: "message"; readonly key: string; readonly message: MessageRecord; readonly author: Author; readonly name: string }
+  | { readonly kind: "note"; readonly key: string; readonly note: ChatNote }
+  | { readonly kind: "pending"; readonly key: string; readonly pending: PendingMessage };
+
+/** Messages in order with the join/leave notes between them and the unacknowledged messages last. */
+export function timelineOf(state: ChatState): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  const notes = [...state.notes];
+  const flushNotes = (upTo: number): void => {
+    while (notes.length > 0 && notes[0]!.afterIndex < upTo) {
+      const note = notes.shift()!;
+      items.push({ kind: "note", key: note.id, note });
+    }
+  };
+  for (const message of state.messages) {
+    flushNotes(message.index);
+    const participant = message.participant_sid ? state.participants[message.participant_sid] : undefined;
+    items.push({
+      kind: "message",
+      key: message.sid,
+      message,
+      author: authorOf(state, message),
+      name: nameOf(participant) || message.author,
+    });
+  }
+  flushNotes(Number.POSITIVE_INFINITY);
+  for (const pending of state.pending) items.push({ kind: "pending", key: pending.clientId, pending });
+  return items;
+}

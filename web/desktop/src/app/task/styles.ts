@@ -1,0 +1,85 @@
+/**
+ * The task canvas's CSS, injected once into the document (no CSS framework, no build step for CSS). Only
+ * the theme's custom properties (`--sb-…`) and logical properties (`margin-inline-start`, `inset-inline-end`),
+ * so themes and right-to-left layouts need nothing more. The typing line reserves its height: the log
+ * does not jump when someone starts or stops typing.
+ */
+const css = `
+.sb-task { display: flex; flex-direction: column; min-block-size: 0; block-size: 100%; background: var(--sb-color-bg); color: var(--sb-color-text); font-family: var(--sb-font-family); }
+.sb-task[hidden] { display: none; }
+.sb-task button, .sb-task input, .sb-task textarea { font: inherit; color: inherit; }
+.sb-task button { background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); padding-block: var(--sb-space-xs); padding-inline: var(--sb-space-sm); cursor: pointer; }
+.sb-task button:disabled { opacity: .55; cursor: not-allowed; }
+.sb-task .sb-primary { background: var(--sb-color-primary); color: var(--sb-color-on-primary); border-color: var(--sb-color-primary); }
+.sb-task :focus-visible { outline: 2px solid var(--sb-color-focus); outline-offset: 2px; }
+.sb-muted { color: var(--sb-color-text-muted); }
+.sb-task__header { display: flex; flex-wrap: wrap; align-items: center; gap: var(--sb-space-sm) var(--sb-space-md); padding: var(--sb-space-md); border-block-end: 1px solid var(--sb-color-border); background: var(--sb-color-surface); }
+.sb-task__who { flex: 1 1 12rem; min-inline-size: 0; }
+.sb-task__who h2 { margin: 0; font-size: var(--sb-font-size-lg); }
+.sb-task__who p, .sb-task__meta { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+.sb-task__meta { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); list-style: none; padding: 0; }
+.sb-task__actions { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: center; margin-inline-start: auto; }
+.sb-wrapup { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: end; }
+.sb-wrapup fieldset { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs) var(--sb-space-md); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); margin: 0; }
+.sb-task__tabs { display: flex; gap: var(--sb-space-xs); padding-inline: var(--sb-space-md); border-block-end: 1px solid var(--sb-color-border); }
+.sb-task__tabs [role="tab"] { border: 0; border-block-end: 3px solid transparent; border-radius: 0; background: none; padding: var(--sb-space-sm) var(--sb-space-md); }
+.sb-task__tabs [role="tab"][aria-selected="true"] { border-block-end-color: var(--sb-color-primary); font-weight: var(--sb-font-weight-bold); }
+.sb-task__panel { flex: 1 1 auto; min-block-size: 0; overflow: auto; }
+.sb-task__panel[hidden] { display: none; }
+.sb-chat { display: flex; flex-direction: column; block-size: 100%; }
+.sb-chat__log { flex: 1 1 auto; overflow-y: auto; padding: var(--sb-space-md); }
+.sb-chat__log ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: var(--sb-space-sm); }
+.sb-chat__message { max-inline-size: 75%; padding: var(--sb-space-sm) var(--sb-space-md); border-radius: var(--sb-radius-md); background: var(--sb-color-surface); border: 1px solid var(--sb-color-border); align-self: flex-start; }
+.sb-chat__message--mine { align-self: flex-end; background: var(--sb-color-surface-raised); }
+.sb-chat__message--agent { border-inline-start: 3px solid var(--sb-color-info); }
+.sb-chat__message--system, .sb-chat__note { align-self: center; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); background: none; border: 0; }
+.sb-chat__author { display: block; font-size: var(--sb-font-size-sm); font-weight: var(--sb-font-weight-bold); }
+.sb-chat__body { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.sb-chat__time, .sb-chat__delivery { font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); margin-inline-end: var(--sb-space-sm); }
+.sb-chat__message[data-delivery="failed"] .sb-chat__delivery { color: var(--sb-color-error); }
+.sb-chat__image { display: block; max-inline-size: 100%; max-block-size: 16rem; border-radius: var(--sb-radius-sm); }
+.sb-chat__typing { min-block-size: 1.5em; margin: 0; padding-inline: var(--sb-space-md); color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+.sb-chat__status { margin: 0; padding-inline: var(--sb-space-md); color: var(--sb-color-warning); }
+.sb-composer { display: flex; flex-direction: column; gap: var(--sb-space-xs); padding: var(--sb-space-sm) var(--sb-space-md); border-block-start: 1px solid var(--sb-color-border); }
+.sb-composer textarea { resize: vertical; min-block-size: 3em; padding: var(--sb-space-sm); background: var(--sb-color-surface); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); }
+.sb-composer__tools { display: flex; gap: var(--sb-space-sm); align-items: center; }
+.sb-composer__tools > [type="submit"] { margin-inline-start: auto; }
+.sb-composer__files { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs); list-style: none; margin: 0; padding: 0; }
+.sb-canned { position: relative; }
+.sb-canned__popup { position: absolute; inset-block-end: 100%; inset-inline-start: 0; z-index: 10; inline-size: min(24rem, 80vw); max-block-size: 18rem; overflow: auto; padding: var(--sb-space-sm); background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-md); box-shadow: var(--sb-elevation-mid); }
+.sb-canned__popup ul { list-style: none; margin: var(--sb-space-xs) 0 0; padding: 0; }
+.sb-canned__popup [role="menuitem"] { display: block; inline-size: 100%; text-align: start; border: 0; }
+.sb-canned__title { display: block; font-weight: var(--sb-font-weight-bold); }
+.sb-canned__body { display: block; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.sb-dialog__backdrop { position: fixed; inset: 0; z-index: 100; display: grid; place-items: center; background: rgb(0 0 0 / 40%); }
+.sb-dialog { inline-size: min(28rem, 92vw); max-block-size: 80vh; overflow: auto; padding: var(--sb-space-lg); background: var(--sb-color-surface-raised); color: var(--sb-color-text); border-radius: var(--sb-radius-lg); box-shadow: var(--sb-elevation-high); }
+.sb-dialog h2 { margin-block: 0 var(--sb-space-sm); font-size: var(--sb-font-size-lg); }
+.sb-dialog h3 { margin-block: var(--sb-space-md) var(--sb-space-xs); font-size: var(--sb-font-size-md); }
+.sb-dialog input { inline-size: 100%; box-sizing: border-box; padding: var(--sb-space-sm); }
+.sb-dialog__targets { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); }
+.sb-dialog__targets button { display: flex; justify-content: space-between; inline-size: 100%; text-align: start; }
+.sb-dialog__actions { display: flex; justify-content: flex-end; margin-block-start: var(--sb-space-md); }
+.sb-badge { font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); }
+.sb-badge--ok { color: var(--sb-color-success); }
+.sb-customer { display: grid; gap: var(--sb-space-md); padding: var(--sb-space-md); }
+.sb-customer h3 { margin-block: 0 var(--sb-space-xs); font-size: var(--sb-font-size-md); }
+.sb-customer h3 a { font-weight: var(--sb-font-weight-regular); margin-inline-start: var(--sb-space-sm); color: var(--sb-color-primary); }
+.sb-customer__crm iframe { inline-size: 100%; block-size: 24rem; border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); background: #fff; }
+.sb-customer__attributes { display: grid; grid-template-columns: minmax(8rem, auto) 1fr; gap: var(--sb-space-xs) var(--sb-space-md); margin: 0; }
+.sb-customer__attributes div { display: contents; }
+.sb-customer__attributes dt { color: var(--sb-color-text-muted); font-family: var(--sb-font-family-mono); font-size: var(--sb-font-size-sm); }
+.sb-customer__attributes dd { margin: 0; overflow-wrap: anywhere; }
+.sb-customer__history { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); }
+.sb-customer__history li { display: flex; gap: var(--sb-space-md); }
+`;
+
+const STYLE_ID = "sb-task-canvas-styles";
+
+/** Adds the canvas's stylesheet to the document once. */
+export function ensureTaskStyles(doc: Document | undefined = globalThis.document): void {
+  if (!doc || doc.getElementById(STYLE_ID)) return;
+  const style = doc.createElement("style");
+  style.id = STYLE_ID;
+  style.textContent = css;
+  doc.head.append(style);
+}

@@ -1,0 +1,193 @@
+/**
+ * The task canvas: everything the agent works with on one accepted task. A header (who the customer is,
+ * the channel, the queue, how long since the task was accepted, the `TaskCanvas.Header` slot, Transfer
+ * and Wrap up / disposition / Complete), tabs (Chat for tasks with a conversation, Customer, and the
+ * `TaskCanvas.Tabs` slot) and their panels. Inactive canvases stay mounted but hidden, so each task's
+ * draft, scroll position and socket survive switching between tasks.
+ */
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { Slot } from "../../framework/slots-react";
+import { useDesktop, useStrings } from "../desktop-context";
+import type { DesktopTask, TaskCanvasProps } from "../types";
+import { taskRef } from "./actions";
+import { ChatPanel } from "./chat-panel";
+import { CustomerPanel } from "./customer-panel";
+import { customerOf } from "./customer-data";
+import { ensureTaskStyles } from "./styles";
+import { TransferDialog } from "./transfer-dialog";
+import { Wrapup } from "./wrapup";
+
+type Tab = "chat" | "customer";
+
+/** "0:42", "12:05", "1:02:09". */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+/** When this desktop first saw the reservation accepted (kept in sessionStorage across a reload). */
+function useAcceptedAt(task: DesktopTask): number | null {
+  const key = `sb.accepted.${task.reservationSid}`;
+  const [at, setAt] = useState<number | null>(() => {
+    try {
+      const stored = Number(globalThis.sessionStorage?.getItem(key));
+      return Number.isFinite(stored) && stored > 0 ? stored : null;
+    } catch {
+      return null;
+    }
+  });
+  useEffect(() => {
+    if (at !== null || task.state === "pending") return;
+    const now = Date.now();
+    setAt(now);
+    try {
+      globalThis.sessionStorage?.setItem(key, String(now));
+    } catch {
+      // storage disabled: the time since accepting restarts after a reload
+    }
+  }, [at, key, task.state]);
+  return at;
+}
+
+function useNow(active: boolean, everyMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now()); // no stale time for the first second after switching back
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [active, everyMs]);
+  return now;
+}
+
+/**
+ * @example
+ * {tasks.map((task) => <TaskCanvas key={task.reservationSid} task={task} session={session} settings={settings} active={task.taskSid === selected} />)}
+ */
+export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps) {
+  const desktop = useDesktop();
+  const t = useStrings();
+  ensureTaskStyles();
+  const hasChat = task.conversationSid !== null;
+  const tabs: Tab[] = hasChat ? ["chat", "customer"] : ["customer"];
+  const [tab, setTab] = useState<Tab>(tabs[0]!);
+  const selected: Tab = tabs.includes(tab) ? tab : tabs[0]!;
+  const [wrappedHere, setWrappedHere] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
+  const baseId = useId();
+  const acceptedAt = useAcceptedAt(task);
+  const now = useNow(active);
+
+  const wrapping = task.state === "wrapping" || (wrappedHere && task.state === "accepted");
+  const ref = useMemo(() => taskRef(task), [task]);
+  const slotProps = useMemo(() => ({ task: ref }), [ref]);
+  const customer = customerOf(task.attributes);
+  const title = customer.name ?? task.taskSid;
+
+  const onTabKey = (event: KeyboardEvent): void => {
+    const forward = desktop.Strings.dir === "rtl" ? "ArrowLeft" : "ArrowRight";
+    const back = desktop.Strings.dir === "rtl" ? "ArrowRight" : "ArrowLeft";
+    const index = tabs.indexOf(selected);
+    let next: number | null = null;
+    if (event.key === forward) next = (index + 1) % tabs.length;
+    else if (event.key === back) next = (index - 1 + tabs.length) % tabs.length;
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = tabs.length - 1;
+    if (next === null) return;
+    event.preventDefault();
+    const target = tabs[next]!;
+    setTab(target);
+    tabRefs.current.get(target)?.focus();
+  };
+  const tabLabel = (name: Tab): string => (name === "chat" ? t("task.tab.chat") : t("customer.title"));
+
+  return (
+    <section className="sb-task" hidden={!active} aria-labelledby={`${baseId}-title`}>
+      <header className="sb-task__header">
+        <div className="sb-task__who">
+          <h2 id={`${baseId}-title`}>{title}</h2>
+          {customer.address && <p>{customer.address}</p>}
+        </div>
+        <ul className="sb-task__meta">
+          <li>{t("task.channel", { channel: task.taskChannel })}</li>
+          {task.queueName && <li>{t("reservation.queue", { queue: task.queueName })}</li>}
+          {acceptedAt !== null && (
+            <li>
+              <time>{t("task.acceptedFor", { duration: formatElapsed(now - acceptedAt) })}</time>
+            </li>
+          )}
+        </ul>
+        <Slot slots={desktop.Slots} name="TaskCanvas.Header" props={slotProps} />
+        <div className="sb-task__actions">
+          {hasChat && task.state === "accepted" && !wrapping && (
+            <button type="button" aria-haspopup="dialog" onClick={() => setTransferring(true)}>
+              {t("task.transfer")}
+            </button>
+          )}
+          <Wrapup task={task} dispositionCodes={settings.dispositionCodes} wrapping={wrapping} onWrapping={() => setWrappedHere(true)} />
+        </div>
+      </header>
+      <div className="sb-task__tabs" role="tablist" aria-label={t("task.views")} onKeyDown={onTabKey}>
+        {tabs.map((name) => (
+          <button
+            key={name}
+            ref={(element) => {
+              if (element) tabRefs.current.set(name, element);
+              else tabRefs.current.delete(name);
+            }}
+            type="button"
+            role="tab"
+            id={`${baseId}-tab-${name}`}
+            aria-selected={selected === name}
+            aria-controls={`${baseId}-panel-${name}`}
+            tabIndex={selected === name ? 0 : -1}
+            onClick={() => setTab(name)}
+          >
+            {tabLabel(name)}
+          </button>
+        ))}
+        <Slot slots={desktop.Slots} name="TaskCanvas.Tabs" props={slotProps} />
+      </div>
+      {hasChat && (
+        <div
+          className="sb-task__panel"
+          role="tabpanel"
+          id={`${baseId}-panel-chat`}
+          aria-labelledby={`${baseId}-tab-chat`}
+          hidden={selected !== "chat"}
+        >
+          <ChatPanel
+            taskSid={task.taskSid}
+            conversationSid={task.conversationSid!}
+            customerName={title}
+            session={session}
+            settings={settings}
+            visible={active && selected === "chat"}
+            disabled={wrapping || task.state !== "accepted"}
+            slotProps={slotProps}
+          />
+        </div>
+      )}
+      <div
+        className="sb-task__panel"
+        role="tabpanel"
+        id={`${baseId}-panel-customer`}
+        aria-labelledby={`${baseId}-tab-customer`}
+        hidden={selected !== "customer"}
+      >
+        <CustomerPanel
+          task={task}
+          session={session}
+          settings={settings}
+          slotProps={slotProps}
+          visible={active && selected === "customer"}
+        />
+      </div>
+      {transferring && <TransferDialog task={task} session={session} onClose={() => setTransferring(false)} />}
+    </section>
+  );
+}
