@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "web/dist/", "coverage/", "web/public/widget.js"] },
+  { ignores: ["node_modules/", ".wrangler/", "web/dist/", "coverage/", "web/public/widget.js", "web/public/app/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

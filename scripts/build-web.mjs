@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * Builds the browser assets the Worker serves from web/public: today the web chat widget
- * (web/widget/src/index.ts → web/public/widget.js, one minified ES2019 file with no dependencies).
- * Prints the gzipped size against the widget's 25 KB budget and fails past it. `npm start` and the
- * compat suite run this before wrangler dev; the output is built, never committed.
+ * Builds the browser assets the Worker serves from web/public: the web chat widget
+ * (web/widget/src/index.ts → web/public/widget.js, one minified ES2019 file with no dependencies), then
+ * the agent desktop (web/desktop, Vite → web/public/app/, served at /app/). Prints gzipped sizes against
+ * their budgets and fails past one: 25 KB for the widget; 250 KB for the desktop's initial JS (every
+ * script and module preload its index.html loads at start). `npm start` and the compat suite run this
+ * before wrangler dev; the output is built, never committed.
  * @example node scripts/build-web.mjs
  */
 import { build } from "esbuild";
@@ -14,12 +16,24 @@ import { gzipSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WIDGET_BUDGET = 25 * 1024;
+const DESKTOP_BUDGET = 250 * 1024;
+
+/**
+ * Bundles the widget, then the desktop; resolves to the widget's gzipped size in bytes (the desktop's
+ * initial JS is printed and checked against its budget; `buildDesktop()` resolves to it).
+ * @returns {Promise<number>}
+ */
+export async function buildWeb() {
+  const widget = await buildWidget();
+  await buildDesktop();
+  return widget;
+}
 
 /**
  * Bundles the widget; resolves to its gzipped size in bytes.
  * @returns {Promise<number>}
  */
-export async function buildWeb() {
+async function buildWidget() {
   const outfile = join(root, "web", "public", "widget.js");
   await build({
     entryPoints: [join(root, "web", "widget", "src", "index.ts")],
@@ -34,6 +48,46 @@ export async function buildWeb() {
   const gzipped = gzipSync(readFileSync(outfile), { level: 9 }).length;
   console.log(`${relative(root, outfile)}: ${(gzipped / 1024).toFixed(1)} KB gzipped (budget ${WIDGET_BUDGET / 1024} KB)`);
   if (gzipped > WIDGET_BUDGET) throw new Error(`The widget is ${gzipped} bytes gzipped, over its ${WIDGET_BUDGET}-byte budget`);
+  return gzipped;
+}
+
+/**
+ * The JS files an HTML page loads at start: its module scripts and module preloads (same-origin paths).
+ * @param {string} html
+ * @returns {string[]} the paths as written (e.g. "/app/assets/index-abc.js")
+ */
+export function initialScripts(html) {
+  const found = new Set();
+  for (const tag of html.match(/<(script|link)\b[^>]*>/gi) ?? []) {
+    const isScript = /^<script/i.test(tag) && /type=["']?module/i.test(tag);
+    const isPreload = /^<link/i.test(tag) && /rel=["']?modulepreload/i.test(tag);
+    const url = /(?:src|href)=["']([^"']+)["']/i.exec(tag)?.[1];
+    if ((isScript || isPreload) && url && !/^[a-z]+:\/\//i.test(url)) found.add(url);
+  }
+  return [...found];
+}
+
+/**
+ * Builds the desktop with Vite (web/desktop/vite.config.ts); resolves to the gzipped size of its initial JS.
+ * @returns {Promise<number>}
+ */
+export async function buildDesktop() {
+  const { build: viteBuild } = await import("vite");
+  const outDir = join(root, "web", "public", "app");
+  await viteBuild({ configFile: join(root, "web", "desktop", "vite.config.ts"), logLevel: "warn" });
+  const html = readFileSync(join(outDir, "index.html"), "utf8");
+  const scripts = initialScripts(html);
+  if (scripts.length === 0) throw new Error("web/public/app/index.html loads no module script: the desktop build is broken");
+  let gzipped = 0;
+  for (const src of scripts) {
+    const file = join(outDir, src.replace(/^\/app\//, "").replace(/^\.?\//, ""));
+    gzipped += gzipSync(readFileSync(file), { level: 9 }).length;
+  }
+  console.log(
+    `${relative(root, outDir)}/: initial JS ${(gzipped / 1024).toFixed(1)} KB gzipped in ${scripts.length} file(s) (budget ${DESKTOP_BUDGET / 1024} KB)`,
+  );
+  if (gzipped > DESKTOP_BUDGET)
+    throw new Error(`The desktop's initial JS is ${gzipped} bytes gzipped, over its ${DESKTOP_BUDGET}-byte budget`);
   return gzipped;
 }
 

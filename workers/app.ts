@@ -24,6 +24,8 @@ import { conversations, conversationSocket, conversationsNative, flex } from "./
 import { auth } from "./api/auth";
 import { users } from "./api/users";
 import { plugins } from "./api/plugins";
+import { desktop } from "./api/desktop";
+import { sessionRoutes as workerSessionRoutes } from "./api/taskrouter/workers";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -37,6 +39,7 @@ app.get("/health", (c) => c.json({ status: "ok", regions: regions.regions.length
 /** The OpenAPI document of every endpoint, generated from the schemas that validate them. */
 app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
 
+app.route("/taskrouter/v1", workerSessionRoutes); // a supervisor's session on two worker updates; Basic passes through
 app.route("/taskrouter/v1", taskrouter);
 app.route("/api", keys);
 app.route("/api", tokens);
@@ -54,6 +57,7 @@ app.route("/api", conversationsNative);
 app.route("/api", auth);
 app.route("/api", users);
 app.route("/api", plugins);
+app.route("/api", desktop);
 
 /**
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the
