@@ -210,6 +210,30 @@ describe("POST /api/auth/token", () => {
     expect(reply.body.identity).toMatchObject({ workspace_sid: workspaceSid, role: "supervisor", worker_sid: null });
   });
 
+  it("serves a supervisor linked to a worker both views: the feed by default, their worker's channel with View=agent", async () => {
+    await makeUser({
+      Email: "lead@example.com",
+      Role: "supervisor",
+      WorkspaceSid: workspaceSid,
+      WorkerSid: workers[1]!,
+      Password: PASSWORD,
+    });
+    const cookie = await signIn("lead@example.com", PASSWORD);
+    const feed = await call("POST", "/api/auth/token", { cookie });
+    expect(feed.body.identity).toMatchObject({ role: "supervisor", worker_sid: null });
+    const channel = await call("POST", "/api/auth/token", { cookie, form: { View: "agent" } });
+    expect(channel.body.identity).toMatchObject({ role: "supervisor", worker_sid: workers[1] });
+  });
+
+  it.each([
+    ["an agent asking for the supervisors' feed", "ada@example.com", "supervisor", 403],
+    ["a supervisor with no worker asking for an agent's channel", "sup@example.com", "agent", 400],
+    ["an unknown view", "ada@example.com", "boss", 400],
+  ])("refuses %s", async (_, email, view, status) => {
+    const cookie = await signIn(email, PASSWORD);
+    expect((await call("POST", "/api/auth/token", { cookie, form: { View: view } })).status).toBe(status);
+  });
+
   it("lets an admin choose the workspace, and asks for one when they have none", async () => {
     const admin = await makeUser({ Email: "boss@example.com", Role: "admin", Password: PASSWORD });
     expect(admin.workspace_sid).toBeNull();

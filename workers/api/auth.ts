@@ -16,7 +16,7 @@ import { mintRealtimeToken } from "../auth/tokens";
 import type { Env } from "../env";
 import { routerFor } from "../locations";
 import { ApiError } from "./errors";
-import { sid, str } from "./taskrouter/params";
+import { oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
 
 const tag = "Sign-in";
@@ -44,8 +44,9 @@ const tokenEndpoint = endpoint({
   prefix: "/api",
   tag,
   status: 200,
-  summary: "A token for the signed-in user's live connection (agents: their worker; supervisors and admins: a workspace)",
-  params: { WorkspaceSid: sid("WS").optional() },
+  summary:
+    "A token for the signed-in user's live connection: View=agent (their worker's channel; agents, and supervisors or admins linked to a worker) or View=supervisor (the workspace's feed; the default for supervisors and admins)",
+  params: { WorkspaceSid: sid("WS").optional(), View: oneOf(["agent", "supervisor"]).optional() },
 });
 endpoint({ method: "get", path: "/auth/me", prefix: "/api", tag, summary: "The signed-in user, their workspace and worker", params: {} });
 endpoint({ method: "post", path: "/auth/logout", prefix: "/api", tag, status: 204, summary: "Sign out (clears the cookie)", params: {} });
@@ -181,7 +182,9 @@ const tokenBody = ({ token, identity }: MintedToken) => ({
 
 auth.post("/auth/token", async (c) => {
   const user = await currentUser(c);
-  const { WorkspaceSid: asked } = await tokenEndpoint.parse(c);
+  const { WorkspaceSid: asked, View: view = user.role === "agent" ? "agent" : "supervisor" } = await tokenEndpoint.parse(c);
+  if (view === "supervisor" && user.role === "agent") throw new ApiError(403, 20403, "An agent cannot watch the supervisors' feed");
+  if (view === "agent" && !user.worker_sid) throw new ApiError(400, 20001, "Invalid parameter View: this user is linked to no worker");
   const accountSid = accountOf(c.env).sid;
   // Agents and supervisors work in their own workspace; an admin picks one (or uses their default).
   if (user.role !== "admin" && asked !== undefined && asked !== user.workspace_sid) {
@@ -190,7 +193,7 @@ auth.post("/auth/token", async (c) => {
   const workspaceSid = user.role === "admin" ? (asked ?? user.workspace_sid) : user.workspace_sid;
   if (!workspaceSid) throw new ApiError(400, 20001, "Missing required parameter WorkspaceSid: an admin names the workspace to watch");
   unwrap(await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(accountSid));
-  const workerSid = user.role !== "admin" && user.worker_sid ? user.worker_sid : undefined;
+  const workerSid = view === "agent" && user.worker_sid ? user.worker_sid : undefined;
   if (workerSid) unwrap(await routerFor(c.env, workspaceSid).getWorker(accountSid, workerSid));
   const minted = await mintRealtimeToken(c.env, {
     issuer: accountSid,

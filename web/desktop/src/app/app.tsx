@@ -10,7 +10,7 @@ import { AgentView } from "./agent/agent-view";
 import type { ActivityInfo } from "./agent/frames";
 import { DesktopProvider } from "./desktop-context";
 import { useRoute } from "./routes";
-import { loadSession, signOut, type MeResponse } from "./session";
+import { loadSession, sessionOf, signOut, type MeResponse } from "./session";
 import { DEFAULT_SETTINGS, loadDesktopSettings, loadPluginUrls, readPreferences } from "./settings";
 import { Header } from "./shell/header";
 import { NotificationList } from "./shell/notification-list";
@@ -145,6 +145,8 @@ function Shell({
   realtimeUrl,
 }: AppProps & { session: DesktopSession; me: MeResponse; settings: DesktopSettings }) {
   const route = useRoute(session.user);
+  // A supervisor linked to a worker works in both views: each connection needs its own kind of token.
+  const agentSession = useMemo(() => (session.user.role === "agent" ? session : sessionOf(me.user, Date.now, "agent")), [session, me]);
   const initialActivity = me.worker ? { sid: me.worker.activity_sid, name: me.worker.activity_name, available: me.worker.available } : null;
   const initialActivities = useMemo<ActivityInfo[]>(() => {
     const known: ActivityInfo[] = [];
@@ -170,7 +172,7 @@ function Shell({
       <NotificationList />
       {route === "agent" ? (
         <AgentView
-          session={session}
+          session={agentSession}
           settings={settings}
           initialActivity={initialActivity}
           initialActivities={initialActivities}

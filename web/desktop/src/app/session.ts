@@ -60,13 +60,23 @@ export async function loadSession(now: () => number = Date.now): Promise<{ sessi
   return { session: sessionOf(me.user, now), me };
 }
 
-/** A `DesktopSession` for a user, with the cached token getter. */
-export function sessionOf(user: UserRecord, now: () => number = Date.now): DesktopSession {
+/** Which live connection a token is for: the agent's own channel, or the supervisors' feed. */
+export type TokenView = "agent" | "supervisor";
+
+/**
+ * A `DesktopSession` for a user, with the cached token getter. The token serves `view` (default: agents
+ * their channel, supervisors and admins the feed) — a supervisor linked to a worker needs one of each.
+ */
+export function sessionOf(user: UserRecord, now: () => number = Date.now, view?: TokenView): DesktopSession {
+  const asked = view ?? (user.role === "agent" ? "agent" : "supervisor");
   let cached: { token: string; expiresAt: number } | null = null;
   let pending: Promise<string> | null = null;
   const token = async (): Promise<string> => {
     if (cached && cached.expiresAt - TOKEN_MARGIN_MS > now()) return cached.token;
-    pending ??= api<TokenResponse>("POST", "/api/auth/token", user.workspace_sid ? { WorkspaceSid: user.workspace_sid } : {})
+    pending ??= api<TokenResponse>("POST", "/api/auth/token", {
+      ...(user.workspace_sid ? { WorkspaceSid: user.workspace_sid } : {}),
+      View: asked,
+    })
       .then((minted) => {
         cached = { token: minted.token, expiresAt: Date.parse(minted.expires_at) };
         return minted.token;
