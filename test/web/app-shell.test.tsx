@@ -199,6 +199,9 @@ describe("routes, settings, session", () => {
     expect(await session.token()).toBe("t1");
     now += 2_000;
     expect(await session.token()).toBe("t2");
-    expect(api.calls.map((c) => c.body)).toEqual([{ WorkspaceSid: "WS1" }, { WorkspaceSid: "WS1" }]);
+    expect(api.calls.map((c) => c.body)).toEqual([
+      { WorkspaceSid: "WS1", View: "agent" },
+      { WorkspaceSid: "WS1", View: "agent" },
+    ]);
   });
 });
