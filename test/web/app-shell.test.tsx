@@ -100,7 +100,7 @@ describe("the app", () => {
     fireEvent.change(screen.getByLabelText("Password"), { target: { value: "right" } });
     fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await screen.findByText("Signed in as Ada Lovelace");
-    expect(location.hash).toBe("#/agent");
+    await waitFor(() => expect(location.hash).toBe("#/agent")); // the route is written by an effect
     await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
     expect(FakeWebSocket.last.protocols).toEqual(["token.jwt", "switchboard"]);
     expect((screen.getByLabelText("Activity") as HTMLSelectElement).value).toBe("WA1");
@@ -139,7 +139,7 @@ describe("the app", () => {
     setFetch(api.fetch);
     render(<App root={root} />);
     await screen.findByText("supervisor view");
-    expect(location.hash).toBe("#/supervisor");
+    await waitFor(() => expect(location.hash).toBe("#/supervisor")); // the route is written by an effect
     expect(screen.queryByRole("navigation")).toBeNull();
     expect(FakeWebSocket.instances).toEqual([]);
   });
@@ -160,7 +160,7 @@ describe("routes, settings, session", () => {
     ["#/agent", user("supervisor", null), "supervisor"],
     ["#/agent", user("supervisor", "WK1"), "agent"],
     ["#/nowhere", user("admin", "WK1"), "supervisor"],
-    ["#/agent", user("admin", "WK1"), "supervisor"], // an admin's token never names a worker
+    ["#/agent", user("admin", "WK1"), "agent"], // an admin linked to a worker gets its channel too (View=agent)
   ] as const)("hash %j for a %s → %s", (hash, u, route) => {
     expect(resolveRoute(hash, u)).toBe(route);
   });

@@ -10,8 +10,8 @@ export type Route = "agent" | "supervisor";
 
 export function routesFor(user: DesktopSession["user"]): Route[] {
   if (user.role === "agent") return ["agent"];
-  // An admin's realtime token never names a worker (workers/api/auth.ts), so only supervisors switch.
-  return user.role === "supervisor" && user.workerSid ? ["supervisor", "agent"] : ["supervisor"];
+  // Supervisors and admins linked to a worker also get an agent's token for it (View=agent, workers/api/auth.ts).
+  return user.workerSid ? ["supervisor", "agent"] : ["supervisor"];
 }
 
 /** The route the hash names if the user may open it, else their default. */
