@@ -110,7 +110,7 @@ const demoMarker = join(root, ".wrangler", "state", "switchboard-demo.json");
  */
 function printSignIns(base, demo) {
   if (!demo.users) return;
-  console.log(`\nSign in with POST ${base}/api/auth/login and {"email","password"} (the desktop's screens come next):`);
+  console.log(`\nSign in at ${base}/app/ (or POST ${base}/api/auth/login with {"email","password"}):`);
   for (const user of demo.users) {
     console.log(`  ${user.role.padEnd(10)} ${user.email.padEnd(24)} ${user.password ?? "(already existed: password unchanged)"}`);
   }
