@@ -11,10 +11,30 @@ import { AgentChannel, type AgentIdentity, type Connection, type SocketHost } fr
 import { decidePresence, offlineActivity } from "../../durable-objects/router/realtime/presence";
 import { applyMigrations } from "../../durable-objects/common/migrations";
 import { ROUTER_MIGRATIONS } from "../../durable-objects/router/store/schema";
-import { ACCOUNT, AVAILABLE, BREAK, OFFLINE, OTHER_ACCOUNT, WORKSPACE, snapshot, value } from "../workers/router-fixtures";
+import { serverFrame, type ServerFrame } from "../../durable-objects/router/realtime/frames";
+import {
+  ACCOUNT,
+  AVAILABLE,
+  BREAK,
+  DEFAULT_CHANNEL,
+  OFFLINE,
+  OTHER_ACCOUNT,
+  SUPPORT,
+  WORKFLOW,
+  WORKSPACE,
+  snapshot,
+  value,
+  workflow,
+} from "../workers/router-fixtures";
 import { sqliteHost } from "./router/sqlite-host";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+/** The fixture workspace's activities, as `hello` lists them. */
+const ACTIVITIES = [
+  { sid: AVAILABLE, friendly_name: "Available", available: true },
+  { sid: OFFLINE, friendly_name: "Offline", available: false },
+  { sid: BREAK, friendly_name: "Break", available: false },
+];
 const HOUR = 3600_000;
 const support = '{"skills":["support"]}';
 
@@ -96,6 +116,16 @@ describe("connecting", () => {
         heartbeat: { send: "ping", reply: "pong", interval_ms: 20_000 },
         presence_grace_ms: 60_000,
         expires_at: "2026-11-25T13:00:00Z",
+        worker: {
+          sid: ann,
+          friendly_name: "Ann",
+          attributes: support,
+          activity_sid: AVAILABLE,
+          activity_name: "Available",
+          available: true,
+        },
+        activities: ACTIVITIES,
+        reservations: [],
       },
     ]);
   });
@@ -124,6 +154,104 @@ describe("connecting", () => {
   });
 });
 
+describe("what hello says about the worker now", () => {
+  const hello = (socket: FakeSocket) => serverFrame.parse(socket.frames()[0]) as Extract<ServerFrame, { type: "hello" }>;
+
+  it("lists a pending reservation with its task and when it times out (the workflow's task_reservation_timeout)", () => {
+    const { router, connect, worker, clock } = setup();
+    value(router.applyConfig(snapshot(2, [workflow({ task_reservation_timeout: 45 })]), [], {}, T0));
+    const ann = worker("Ann");
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}', priority: 3 }, T0)).task;
+    const [reservation] = value(router.listReservations(ACCOUNT, { workerSid: ann }, { pageSize: 50, page: 0 }, T0)).items;
+    clock.now = T0 + 30_000;
+    expect(hello(connect(ann)).reservations).toEqual([
+      {
+        reservation: { sid: reservation!.sid, status: "pending", task_sid: task.sid, worker_sid: ann, timeout_at: T0 + 45_000 },
+        task: {
+          sid: task.sid,
+          attributes: '{"type":"support"}',
+          assignment_status: "reserved",
+          priority: 3,
+          age: 30,
+          task_channel_sid: DEFAULT_CHANNEL,
+          task_channel_unique_name: "default",
+          task_queue_sid: SUPPORT,
+          task_queue_friendly_name: "Support",
+          workflow_sid: WORKFLOW,
+          workflow_friendly_name: "Main",
+          reason: null,
+        },
+        date_ms: T0,
+      },
+    ]);
+    // Once it has timed out, a new page finds nothing to answer, and Ann in the workspace's timeout activity.
+    clock.now = T0 + 45_000;
+    router.fireTimers(clock.now);
+    const later = hello(connect(ann));
+    expect(later.reservations).toEqual([]);
+    expect(later.worker).toMatchObject({ activity_sid: BREAK, activity_name: "Break", available: false });
+  });
+
+  it("lists the open reservations oldest first, accepted and wrapping ones without a timeout, ended ones not at all", () => {
+    const { router, connect, worker, clock } = setup();
+    const ann = worker("Ann");
+    value(router.updateWorkerChannel(ACCOUNT, ann, "chat", { capacity: 3 }, T0));
+    const chat = (at: number) => value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}', taskChannel: "chat" }, at)).task.sid;
+    const reservationOf = (taskSid: string) =>
+      value(router.listReservations(ACCOUNT, { taskSid }, { pageSize: 50, page: 0 }, clock.now)).items.find((r) => r.worker_sid === ann)!
+        .sid;
+    const answer = (taskSid: string, reservationStatus: "accepted" | "rejected" | "wrapping", at: number) =>
+      value(router.updateReservation(ACCOUNT, { workerSid: ann }, reservationOf(taskSid), { reservationStatus }, at));
+    const rejected = chat(T0);
+    answer(rejected, "rejected", T0 + 1000);
+    const wrapping = chat(T0 + 2000);
+    answer(wrapping, "accepted", T0 + 3000);
+    answer(wrapping, "wrapping", T0 + 4000);
+    const accepted = chat(T0 + 5000);
+    answer(accepted, "accepted", T0 + 6000);
+    const pending = chat(T0 + 7000);
+    clock.now = T0 + 8000;
+    expect(
+      hello(connect(ann)).reservations.map(({ reservation, task, date_ms }) => [
+        task.sid,
+        reservation.status,
+        task.assignment_status,
+        reservation.timeout_at,
+        date_ms,
+      ]),
+    ).toEqual([
+      [wrapping, "wrapping", "wrapping", null, T0 + 2000],
+      [accepted, "accepted", "assigned", null, T0 + 5000],
+      [pending, "pending", "reserved", T0 + 7000 + 120_000, T0 + 7000],
+    ]);
+  });
+
+  it("shows an Offline worker every activity of the workspace, Available among them", () => {
+    const { router, connect } = setup();
+    const olga = value(router.createWorker(ACCOUNT, { friendlyName: "Olga", activitySid: OFFLINE }, T0)).worker.sid;
+    const frame = hello(connect(olga));
+    expect(frame.worker).toEqual({
+      sid: olga,
+      friendly_name: "Olga",
+      attributes: "{}",
+      activity_sid: OFFLINE,
+      activity_name: "Offline",
+      available: false,
+    });
+    expect(frame.activities).toEqual(ACTIVITIES);
+    expect(frame.reservations).toEqual([]);
+  });
+
+  it("shows a worker only their own reservations", () => {
+    const { router, connect, worker } = setup();
+    const ann = worker("Ann");
+    const bob = worker("Bob", "{}");
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    expect(hello(connect(ann)).reservations.map((r) => r.task.sid)).toEqual([task.sid]);
+    expect(hello(connect(bob)).reservations).toEqual([]);
+  });
+});
+
 describe("frames from committed operations", () => {
   it("pushes a reservation to its worker only, numbered per worker", () => {
     const { router, connect, worker, clock } = setup();
@@ -137,7 +265,8 @@ describe("frames from committed operations", () => {
     expect(frame).toMatchObject({
       type: "reservation.created",
       seq: 1,
-      reservation: { status: "pending", task_sid: task.sid, worker_sid: ann },
+      // The workflow's task_reservation_timeout (120 s) from the moment it was made.
+      reservation: { status: "pending", task_sid: task.sid, worker_sid: ann, timeout_at: clock.now + 120_000 },
       task: { sid: task.sid, attributes: '{"type":"support"}', assignment_status: "reserved", task_queue_friendly_name: "Support" },
     });
     expect(bobSocket.frames().map((f) => f.type)).toEqual(["hello"]);
@@ -175,7 +304,7 @@ describe("frames from committed operations", () => {
       [2, "worker.activity.update"],
       [3, "reservation.rejected"],
     ]);
-    expect(frames[2]).toMatchObject({ reservation: { task_sid: task.sid, status: "rejected" } });
+    expect(frames[2]).toMatchObject({ reservation: { task_sid: task.sid, status: "rejected", timeout_at: null } });
     // Since 0 is everything kept; a since ahead of the log is not something this log can complete.
     expect(connect(ann, 0).frames()[0]).toMatchObject({ replay: { since: 0, count: 3, complete: true } });
     expect(connect(ann, 9).frames()[0]).toMatchObject({ last_seq: 3, replay: { since: 9, count: 0, complete: false } });

@@ -125,9 +125,12 @@ const workerData = {
   worker_activity_sid: WA,
   worker_activity_name: "Available",
 };
+const TIMEOUT_AT = Date.UTC(2026, 10, 25, 12, 2);
 const context: FrameContext = {
   workersHolding: (taskSid) => (taskSid === WT ? [WK, WK2] : []),
   channelCapacity: () => 3,
+  // The timer a reservation.created event's operation set (WR's; other reservations have none).
+  reservationTimeoutAt: (reservationSid) => (reservationSid === WR ? TIMEOUT_AT : null),
 };
 
 describe("framesOf", () => {
@@ -141,7 +144,8 @@ describe("framesOf", () => {
           event_sid: "EV" + "f".repeat(32),
           date: "2026-11-25T12:00:00Z",
           date_ms: Date.UTC(2026, 10, 25, 12),
-          reservation: { sid: WR, status: "wrapping", task_sid: WT, worker_sid: WK },
+          // Wrapping does not time out, even if a timer were left.
+          reservation: { sid: WR, status: "wrapping", task_sid: WT, worker_sid: WK, timeout_at: null },
           task: {
             sid: WT,
             attributes: '{"type":"support"}',
@@ -159,6 +163,19 @@ describe("framesOf", () => {
         },
       },
     ]);
+  });
+
+  it.each([
+    // reservation, type, timeout_at
+    [WR, "reservation.created", TIMEOUT_AT],
+    ["WR" + "9".repeat(32), "reservation.created", null],
+    [WR, "reservation.accepted", null],
+    [WR, "reservation.rejected", null],
+    [WR, "reservation.timeout", null],
+  ])("a %s frame of %s says when it times out: %s", (reservationSid, type, timeoutAt) => {
+    const [framed] = framesOf(event(type, { reservation_sid: reservationSid, ...taskData, ...workerData }), context);
+    expect(framed!.frame).toMatchObject({ reservation: { sid: reservationSid, timeout_at: timeoutAt } });
+    expect(serverFrame.safeParse({ ...framed!.frame, seq: 1 }).success).toBe(true);
   });
 
   it.each([

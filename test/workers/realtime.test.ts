@@ -63,10 +63,40 @@ describe("the agents' live channel in the Router DO", () => {
     const socket = await connect(ann);
     expect(await socket.nextOf("hello")).toMatchObject({ worker_sid: ann, last_seq: 0, replay: { since: null, count: 0, complete: true } });
     const task = await supportTask();
-    expect(await socket.nextOf("reservation.created")).toMatchObject({
+    const created = await socket.nextOf("reservation.created");
+    expect(created).toMatchObject({
       seq: 1,
       reservation: { status: "pending", task_sid: task, worker_sid: ann },
       task: { sid: task, assignment_status: "reserved", task_queue_friendly_name: "Support" },
+    });
+    expect((created.reservation as { timeout_at: number }).timeout_at).toBe((created.date_ms as number) + 120_000);
+  });
+
+  it("says hello with the worker, every activity and the reservation already ringing, with its timeout", async () => {
+    const { stub, worker, connect, supportTask } = await configured();
+    const ann = await worker("Ann");
+    const task = await supportTask();
+    const offline = value(await stub().createWorker(ACCOUNT, { friendlyName: "Olga", activitySid: OFFLINE })).worker.sid;
+    const hello = await (await connect(ann)).nextOf("hello");
+    expect(hello).toMatchObject({
+      worker: { sid: ann, friendly_name: "Ann", activity_sid: AVAILABLE, activity_name: "Available", available: true },
+      reservations: [
+        { reservation: { status: "pending", task_sid: task, worker_sid: ann }, task: { sid: task, assignment_status: "reserved" } },
+      ],
+    });
+    const [held] = hello.reservations as { reservation: { timeout_at: number }; date_ms: number }[];
+    // The fixture workflow's task_reservation_timeout: 120 s after the reservation was made.
+    expect(held!.reservation.timeout_at).toBe(held!.date_ms + 120_000);
+    const activities = [
+      { sid: AVAILABLE, friendly_name: "Available", available: true },
+      { sid: OFFLINE, friendly_name: "Offline", available: false },
+      { sid: BREAK, friendly_name: "Break", available: false },
+    ];
+    expect(hello.activities).toEqual(activities);
+    expect(await (await connect(offline)).nextOf("hello")).toMatchObject({
+      worker: { sid: offline, activity_name: "Offline", available: false },
+      activities,
+      reservations: [],
     });
   });
 

@@ -14,6 +14,7 @@
  * are stored with the change they count, and an eviction can neither lose nor double them.
  */
 import { RoutingEngine } from "../engine";
+import { agentSnapshot, type AgentSnapshot } from "../realtime/agent-snapshot";
 import { purgeEvents } from "../store/event-store";
 import { withRowCache, type StoreHost } from "../store/host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
@@ -22,6 +23,7 @@ import { pageWindow, type PageWindow } from "../store/paging";
 import { dueTimers, earliestTimer, setTimer } from "../store/timer-store";
 import {
   fail,
+  notFound,
   ok,
   type ApiResult,
   type EventRecord,
@@ -239,6 +241,14 @@ export class Router {
 
   queuesOfWorker(accountSid: string, workerSid: string, now: number): ApiResult<string[]> {
     return this.read(accountSid, now, (op) => queuesOfWorker(op, workerSid));
+  }
+
+  /** What an agent's live connection starts with: the worker, the workspace's activities, the open reservations. */
+  agentSnapshot(accountSid: string, workerSid: string, now: number): ApiResult<AgentSnapshot> {
+    return this.read(accountSid, now, (op) => {
+      const snapshot = agentSnapshot(op.host, op.view, workerSid, now);
+      return snapshot ? ok(snapshot) : notFound("Worker", workerSid);
+    });
   }
 
   // ── tasks ───────────────────────────────────────────────────────────────────────────────────────

@@ -24,6 +24,7 @@ import {
   setPresenceGraceMs,
 } from "../store/presence-store";
 import { HOLDING, reservationsOfTask } from "../store/reservation-store";
+import { timerDueAt } from "../store/timer-store";
 import { channelOf } from "../store/worker-store";
 import { fail, invalid, iso, ok, type ApiResult, type EventRecord } from "../../common/taskrouter";
 import type { Router } from "../lifecycle/router";
@@ -75,7 +76,7 @@ export const CLOSE_CODES = { badRequest: 4400, unauthorized: 4401, forbidden: 44
 /** The heartbeat clients are asked to send: often enough that two can be missed within the grace period. */
 const heartbeatInterval = (graceMs: number) => Math.max(1000, Math.min(20_000, Math.floor(graceMs / 3)));
 
-export type ChannelRouter = CommandRouter & Pick<Router, "getWorker">;
+export type ChannelRouter = CommandRouter & Pick<Router, "getWorker" | "agentSnapshot">;
 
 export interface RealtimeSettings {
   readonly presence_grace_seconds: number;
@@ -100,13 +101,15 @@ export class AgentChannel<S> {
         ),
       ],
       channelCapacity: (workerSid, taskChannelSid) => channelOf(host, workerSid, taskChannelSid)?.capacity ?? null,
+      reservationTimeoutAt: (reservationSid) => timerDueAt(host, "reservation", reservationSid),
     };
   }
 
   /**
    * A socket was accepted for `identity`: checks it may serve the worker (else closes it with 44xx),
-   * starts logging and watching the worker, then sends `hello` and, with `since`, every logged frame
-   * after it — all before any live frame, since nothing else runs in between.
+   * starts logging and watching the worker, then sends `hello` (with the worker's state now: see
+   * agent-snapshot.ts) and, with `since`, every logged frame after it — all before any live frame,
+   * since nothing else runs in between.
    */
   open(socket: S, identity: AgentIdentity, since: number | null, now: number): boolean {
     const refuse = (code: number, reason: string) => {
@@ -117,8 +120,8 @@ export class AgentChannel<S> {
     if (identity.workerSid === undefined) return refuse(CLOSE_CODES.forbidden, "This channel serves one worker: the token names none");
     if (since !== null && (!Number.isSafeInteger(since) || since < 0))
       return refuse(CLOSE_CODES.badRequest, "since must be a non-negative integer");
-    const worker = this.router.getWorker(identity.accountSid, identity.workerSid, now);
-    if (!worker.ok) return refuse(CLOSE_CODES.forbidden, worker.message);
+    const state = this.router.agentSnapshot(identity.accountSid, identity.workerSid, now);
+    if (!state.ok) return refuse(CLOSE_CODES.forbidden, state.message);
 
     const connection: Connection = {
       accountSid: identity.accountSid,
@@ -147,6 +150,9 @@ export class AgentChannel<S> {
         heartbeat: { send: "ping", reply: "pong", interval_ms: heartbeatInterval(grace) },
         presence_grace_ms: grace,
         expires_at: iso(connection.expiresAt),
+        worker: state.value.worker,
+        activities: state.value.activities,
+        reservations: state.value.reservations,
       } satisfies ServerFrame),
     );
     for (const frame of replay.frames) this.sockets.send(socket, frame.body);

@@ -2,7 +2,9 @@
  * Which committed events reach which workers' live connections, and the frame each becomes. Frames are
  * derived only from the events an operation recorded (the Router reports them after its transaction
  * commits), so nothing is pushed that was not stored; the frame carries what the event recorded, in the
- * shape of frames.ts.
+ * shape of frames.ts. One thing is read beside the event: a new reservation's timeout, from the timer the
+ * same operation set (the event itself keeps TaskRouter's fields only, as callbacks and the Events API
+ * show them).
  *
  * Who is concerned:
  * - `reservation.*`: the reservation's worker;
@@ -19,6 +21,8 @@ export interface FrameContext {
   workersHolding(taskSid: string): readonly string[];
   /** A worker's configured capacity on a task channel, if the channel exists. */
   channelCapacity(workerSid: string, taskChannelSid: string): number | null;
+  /** When a pending reservation times out (epoch ms), or null when it has no timeout timer. */
+  reservationTimeoutAt(reservationSid: string): number | null;
 }
 
 export interface AddressedFrame {
@@ -46,7 +50,11 @@ const isReservationType = (type: string): type is (typeof RESERVATION_FRAME_TYPE
 const isChannelType = (type: string): type is (typeof WORKER_CHANNEL_FRAME_TYPES)[number] =>
   (WORKER_CHANNEL_FRAME_TYPES as readonly string[]).includes(type);
 
-function task(data: Data): FrameTask {
+/**
+ * A task as frames carry it, from event data (or `taskData` in lifecycle/events.ts, for a task as it is now).
+ * @example frameTaskOf(event.event_data).task_queue_friendly_name // "Support"
+ */
+export function frameTaskOf(data: Data): FrameTask {
   return {
     sid: text(data, "task_sid") ?? "",
     attributes: text(data, "task_attributes") ?? "{}",
@@ -63,7 +71,11 @@ function task(data: Data): FrameTask {
   };
 }
 
-function worker(data: Data): FrameWorker {
+/**
+ * A worker as frames carry it, from event data (or `workerData` in lifecycle/events.ts, for a worker as it is now).
+ * @example frameWorkerOf(event.event_data).activity_name // "Available"
+ */
+export function frameWorkerOf(data: Data): FrameWorker {
   return {
     sid: text(data, "worker_sid") ?? "",
     friendly_name: text(data, "worker_name") ?? "",
@@ -85,23 +97,26 @@ export function framesOf(event: EventRecord, context: FrameContext): AddressedFr
 
   if (isReservationType(type)) {
     if (workerSid === null) return [];
+    const reservationSid = text(data, "reservation_sid") ?? event.resource_sid;
     const frame: UnnumberedChange = {
       type,
       ...common,
       reservation: {
-        sid: text(data, "reservation_sid") ?? event.resource_sid,
+        sid: reservationSid,
         status: RESERVATION_STATUS[type],
         task_sid: text(data, "task_sid") ?? "",
         worker_sid: workerSid,
+        // Only a new reservation is pending; every later status has stopped its timer.
+        timeout_at: type === "reservation.created" ? context.reservationTimeoutAt(reservationSid) : null,
       },
-      task: task(data),
+      task: frameTaskOf(data),
     };
     return [{ workerSid, frame }];
   }
   if (type === "task.updated") {
     const taskSid = text(data, "task_sid");
     if (taskSid === null) return [];
-    const frame: UnnumberedChange = { type, ...common, task: task(data) };
+    const frame: UnnumberedChange = { type, ...common, task: frameTaskOf(data) };
     return context.workersHolding(taskSid).map((holder) => ({ workerSid: holder, frame }));
   }
   if (workerSid === null) return [];
@@ -113,7 +128,7 @@ export function framesOf(event: EventRecord, context: FrameContext): AddressedFr
           frame: {
             type,
             ...common,
-            worker: worker(data),
+            worker: frameWorkerOf(data),
             previous_activity_sid: text(data, "worker_previous_activity_sid"),
             previous_activity_name: text(data, "worker_previous_activity_name"),
           },
@@ -121,7 +136,7 @@ export function framesOf(event: EventRecord, context: FrameContext): AddressedFr
       ];
     case "worker.attributes.update":
     case "worker.deleted":
-      return [{ workerSid, frame: { type, ...common, worker: worker(data) } }];
+      return [{ workerSid, frame: { type, ...common, worker: frameWorkerOf(data) } }];
     default:
       break;
   }
@@ -133,7 +148,7 @@ export function framesOf(event: EventRecord, context: FrameContext): AddressedFr
         frame: {
           type,
           ...common,
-          worker: worker(data),
+          worker: frameWorkerOf(data),
           channel: {
             task_channel_sid: channelSid,
             task_channel_unique_name: text(data, "task_channel_unique_name"),

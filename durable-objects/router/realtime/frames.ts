@@ -7,9 +7,10 @@
  * - Client → server, commands, each with a client-chosen `id`: `accept`, `reject`, `wrapup`,
  *   `complete`, `set-activity`, `update-attributes`. Each is answered by an `ack` or an `error` frame
  *   with the same `id`.
- * - Server → client: `hello` (first, on every connection), then the change frames — one per committed
- *   event that concerns the worker (`reservation.*`, `task.updated`, `worker.*`), each with the worker's
- *   next sequence number `seq`, which a reconnecting client passes back as `?since=`.
+ * - Server → client: `hello` (first, on every connection, with the worker, the workspace's activities and
+ *   the worker's open reservations), then the change frames — one per committed event that concerns the
+ *   worker (`reservation.*`, `task.updated`, `worker.*`), each with the worker's next sequence number
+ *   `seq`, which a reconnecting client passes back as `?since=`.
  * - The heartbeat is the bare text `ping`, answered `pong` without waking the object (not JSON).
  * - A supervisor's connection (a supervisor or admin token naming no worker) gets `supervisor.snapshot`
  *   first, then `supervisor.delta` frames with the queues and workers that changed, at most one a second.
@@ -120,10 +121,23 @@ const change = {
   date_ms: z.number(),
 };
 
+/** A reservation as a frame carries it. */
+export const frameReservation = z.object({
+  sid: z.string(),
+  status: reservationStatus,
+  task_sid: z.string(),
+  worker_sid: z.string(),
+  /**
+   * When the pending reservation times out (epoch ms): set on `reservation.created` and on a pending
+   * reservation in `hello`; null otherwise (an accepted or ended reservation does not time out).
+   */
+  timeout_at: z.number().nullable(),
+});
+
 export const reservationChangeFrame = z.object({
   type: z.enum(RESERVATION_FRAME_TYPES),
   ...change,
-  reservation: z.object({ sid: z.string(), status: reservationStatus, task_sid: z.string(), worker_sid: z.string() }),
+  reservation: frameReservation,
   task: frameTask,
 });
 export const taskUpdatedFrame = z.object({ type: z.literal("task.updated"), ...change, task: frameTask });
@@ -150,7 +164,19 @@ export const workerChannelFrame = z.object({
 });
 export const workerDeletedFrame = z.object({ type: z.literal("worker.deleted"), ...change, worker: frameWorker });
 
-/** The first frame of every connection: who it serves, where the log stands and what the replay holds. */
+export const helloWorker = frameWorker.extend({ available: z.boolean() });
+export const helloActivity = z.object({ sid: z.string(), friendly_name: z.string(), available: z.boolean() });
+export const helloReservation = z.object({
+  reservation: frameReservation.extend({ status: z.enum(["pending", "accepted", "wrapping"]) }),
+  task: frameTask,
+  /** Epoch ms when the reservation was created. */
+  date_ms: z.number(),
+});
+
+/**
+ * The first frame of every connection: who it serves, where the log stands, what the replay holds, and
+ * the worker's state now (the worker, the workspace's activities, the open reservations).
+ */
 export const helloFrame = z.object({
   type: z.literal("hello"),
   worker_sid: z.string(),
@@ -171,6 +197,16 @@ export const helloFrame = z.object({
   presence_grace_ms: z.number(),
   /** When the token expires: the server closes the connection then (4401); reconnect with a new one. */
   expires_at: z.string(),
+  /** The worker as they are now, with whether their activity is an available one. */
+  worker: helloWorker,
+  /** Every activity of the workspace, in the workspace's order: what the worker may switch to. */
+  activities: z.array(helloActivity),
+  /**
+   * The worker's open reservations (pending, accepted, wrapping), oldest first, with their tasks as they
+   * are now: what a freshly opened page shows without reading the REST API. Frames replayed after this
+   * one (with `since`) are what led to this state, not changes to apply on top of it.
+   */
+  reservations: z.array(helloReservation),
 });
 
 /** A command succeeded: the resource it changed, as the REST API would return it (without `url`/`links`). */
@@ -300,5 +336,9 @@ export type ChangeFrame = Extract<ServerFrame, { seq: number }>;
 export type UnnumberedChange = ChangeFrame extends infer F ? (F extends ChangeFrame ? Omit<F, "seq"> : never) : never;
 export type FrameTask = z.infer<typeof frameTask>;
 export type FrameWorker = z.infer<typeof frameWorker>;
+export type FrameReservation = z.infer<typeof frameReservation>;
+export type HelloWorker = z.infer<typeof helloWorker>;
+export type HelloActivity = z.infer<typeof helloActivity>;
+export type HelloReservation = z.infer<typeof helloReservation>;
 export type SupervisorQueue = z.infer<typeof supervisorQueue>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;

@@ -46,3 +46,9 @@ export function earliestTimer(host: StoreHost): number | null {
   const row = first<{ at: number | null }>(host, "SELECT min(due_at) AS at FROM sb_timers");
   return row?.at ?? null;
 }
+
+/** When one timer is due (epoch ms), or null when it is not set. */
+export function timerDueAt(host: StoreHost, kind: TimerKind, sid: string): number | null {
+  const row = first<{ due_at: number }>(host, "SELECT due_at FROM sb_timers WHERE kind = ? AND sid = ?", kind, sid);
+  return row === undefined ? null : Number(row.due_at);
+}
