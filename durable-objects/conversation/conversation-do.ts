@@ -250,15 +250,17 @@ export class ConversationDO extends DurableObject<Env> {
       case "message.send": {
         const input = { participantSid, body: command.body, mediaSids: command.mediaSids };
         const media = await this.withMedia(state.accountSid, input);
-        const result = !media.ok
-          ? media
-          : await this.apply((op) => {
-              const conversation = this.loadedIn(op, state.accountSid);
-              if (!conversation.ok) return conversation;
-              return messages.insertMessage(op, conversation.value, media.value, `socket:${participantSid}:${command.clientId}`);
-            });
+        if (!media.ok) return send(ws, { type: "error", clientId: command.clientId, status: media.status, message: media.message });
+        const { result, effects } = this.mutate((op) => {
+          const conversation = this.loadedIn(op, state.accountSid);
+          if (!conversation.ok) return conversation;
+          return messages.insertMessage(op, conversation.value, media.value, `socket:${participantSid}:${command.clientId}`);
+        });
+        // The ack goes before the message.added broadcast, so the sender's client knows the stored copy
+        // is its own when it arrives and never shows the message twice (sent, and still "sending").
         if (result.ok) send(ws, { type: "ack", clientId: command.clientId, messageSid: result.value.sid });
         else send(ws, { type: "error", clientId: command.clientId, status: result.status, message: result.message });
+        await this.settle(effects);
         return;
       }
       case "typing":

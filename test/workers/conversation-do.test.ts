@@ -161,6 +161,9 @@ describe("sockets", () => {
 
     socket.send({ type: "message.send", clientId: "c1", body: "from the desktop" });
     const ack = await socket.nextOf("ack");
+    // The sender hears its ack before the stored copy, so its client never shows the message twice.
+    const added = await socket.next((f) => f.type === "message.added" && (f.message as { sid: string }).sid === ack.messageSid);
+    expect(socket.frames.indexOf(ack)).toBeLessThan(socket.frames.indexOf(added));
     socket.send({ type: "message.send", clientId: "c1", body: "from the desktop" });
     expect((await socket.nextOf("ack")).messageSid).toBe(ack.messageSid);
     socket.send({ type: "message.send", body: "no client id" });
