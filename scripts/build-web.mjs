@@ -74,7 +74,16 @@ export function initialScripts(html) {
 export async function buildDesktop() {
   const { build: viteBuild } = await import("vite");
   const outDir = join(root, "web", "public", "app");
-  await viteBuild({ configFile: join(root, "web", "desktop", "vite.config.ts"), logLevel: "warn" });
+  // Always React's production build: under vitest NODE_ENV is "test", and Vite would then ship the
+  // development one (it reads NODE_ENV from the building process).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await viteBuild({ configFile: join(root, "web", "desktop", "vite.config.ts"), logLevel: "warn", mode: "production" });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   const html = readFileSync(join(outDir, "index.html"), "utf8");
   const scripts = initialScripts(html);
   if (scripts.length === 0) throw new Error("web/public/app/index.html loads no module script: the desktop build is broken");

@@ -1,0 +1,346 @@
+/**
+ * The agent desktop and the supervisor views in a real browser against the compat suite's `wrangler
+ * dev`: a team set up through the stock client and REST (a workspace, a chat queue, a web chat channel,
+ * an agent and a supervisor who sign in with passwords, the sample plugin registered for the workspace
+ * and served cross-origin from this test's own http server). The agent signs in and goes Available; the
+ * supervisor watches Teams and Queue Stats; the sample plugin's beforeAcceptTask listener blocks a task
+ * marked `blocked`; a visitor writes through the widget (with a card number); the agent's incoming panel
+ * rings, the agent accepts with Alt+A, reads the masked message, replies, opens the plugin's panel,
+ * wraps up with a disposition and completes; the supervisor's views follow each step. Ends with the
+ * desktop in Arabic, right to left. Screenshots go to test/e2e/screenshots/ (git-ignored).
+ */
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { raw, switchboardClient } from "../compat/client";
+import { launchChromium } from "../support/browser";
+
+const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
+const PLUGIN_SOURCE = readFileSync(join(process.cwd(), "examples", "plugins", "sample-plugin.js"), "utf8");
+const CARD = "4111 1111 1111 1111";
+const PASSWORD = "correct horse battery staple";
+const WAIT = { timeout: 15_000 };
+
+/** Form-encoded REST with the account's credentials; repeated parameters as repeated pairs. */
+async function rest(method: string, path: string, params: [string, string][]): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${inject("baseUrl")}${path}`, {
+    method,
+    headers: {
+      authorization: "Basic " + Buffer.from(`${inject("accountSid")}:${inject("authToken")}`).toString("base64"),
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/**
+ * The team's own site, on another origin: `/` is their shop page with the widget's script tag (set once
+ * the channel exists), `/sample-plugin.js` the plugin, with CORS for the desktop's origin (the desktop
+ * `import()`s it cross-origin, so without the header the browser refuses the module).
+ */
+function teamSite(
+  desktopOrigin: string,
+): Promise<{ server: Server; origin: string; embed: (script: string) => void; pluginHits: () => number }> {
+  let script = "";
+  let hits = 0;
+  const server = createServer((req, res) => {
+    if (req.url === "/sample-plugin.js") {
+      hits += 1;
+      res
+        .writeHead(200, {
+          "content-type": "text/javascript; charset=utf-8",
+          "access-control-allow-origin": desktopOrigin,
+          "cache-control": "no-store",
+        })
+        .end(PLUGIN_SOURCE);
+      return;
+    }
+    res
+      .writeHead(200, { "content-type": "text/html" })
+      .end(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>${script}</body></html>`,
+      );
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+      resolve({ server, origin, embed: (tag) => (script = tag), pluginHits: () => hits });
+    }),
+  );
+}
+
+/** A page that records uncaught errors, so the test can insist there were none. */
+async function watchedPage(context: BrowserContext, problems: string[], who: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on("pageerror", (error) => problems.push(`${who}: ${error.message}`));
+  return page;
+}
+
+async function signIn(page: Page, email: string, screenshot?: string): Promise<void> {
+  await page.goto(`${inject("baseUrl")}/app/`);
+  await page.getByRole("heading", { name: "Sign in to Switchboard" }).waitFor(WAIT);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  if (screenshot) await page.screenshot({ path: join(SHOTS, screenshot) });
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor(WAIT);
+}
+
+/** The text of the cells of a table row, by column header. */
+async function cell(row: Locator, table: Locator, header: string): Promise<string> {
+  const headers = await table.locator("thead th").allTextContents();
+  const index = headers.findIndex((h) => h.trim() === header);
+  if (index < 0) throw new Error(`no column ${header} in ${headers.join(" | ")}`);
+  return ((await row.locator("th, td").nth(index).textContent()) ?? "").trim();
+}
+
+describe("the agent desktop and the supervisor views in a browser", () => {
+  const baseUrl = inject("baseUrl");
+  let browser: Browser;
+  let site: Awaited<ReturnType<typeof teamSite>> | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  it("rings, accepts, chats, wraps up and completes a web chat while the supervisor watches", { timeout: 90_000 }, async () => {
+    const problems: string[] = [];
+    const suffix = randomUUID().slice(0, 8);
+
+    // ── the team: a chat queue, a worker for Ada (Offline until she says otherwise), a web chat channel ──
+    const client = switchboardClient();
+    const workspace = await client.taskrouter.v1.workspaces.create({ friendlyName: `e2e-desktop-${suffix}` });
+    const ws = client.taskrouter.v1.workspaces(workspace.sid);
+    const activities = await ws.activities.list();
+    if (!activities.some((a) => a.friendlyName === "Available")) await ws.activities.create({ friendlyName: "Available", available: true });
+    const offline =
+      activities.find((a) => a.friendlyName === "Offline")?.sid ??
+      (await ws.activities.create({ friendlyName: "Offline", available: false })).sid;
+    if (!(await ws.taskChannels.list()).some((c) => c.uniqueName === "chat"))
+      await ws.taskChannels.create({ friendlyName: "Chat", uniqueName: "chat" });
+    const queue = await ws.taskQueues.create({ friendlyName: "Chat support", targetWorkers: "1==1" });
+    const workflow = await ws.workflows.create({
+      friendlyName: "Chat",
+      configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
+    });
+    const worker = await ws.workers.create({
+      friendlyName: "Ada Lovelace",
+      activitySid: offline,
+      attributes: JSON.stringify({ skills: ["billing"], team: "Tier 1" }),
+    });
+    await ws.workers(worker.sid).workerChannels("chat").update({ capacity: 2, available: true });
+
+    site = await teamSite(new URL(baseUrl).origin);
+    const channel = await raw("POST", `/api/workspaces/${workspace.sid}/channels`, {
+      Kind: "webchat",
+      FriendlyName: "Shop chat",
+      WorkflowSid: workflow.sid,
+      TaskChannel: "chat",
+      "Settings.title": "Shop support",
+      "Settings.prechat_fields": "name,email",
+      "Settings.allowed_origins": site.origin,
+    });
+    expect(channel.status).toBe(201);
+    const channelSid = (channel.body as { sid: string }).sid;
+    site.embed(`<script src="${baseUrl}/widget.js" data-workspace="${workspace.sid}" data-channel="${channelSid}" async></script>`);
+
+    // ── the people, the wrap-up codes and the plugin ──
+    const agentEmail = `ada-${suffix}@example.com`;
+    const supervisorEmail = `grace-${suffix}@example.com`;
+    const agentUser = await rest("POST", "/api/users", [
+      ["Email", agentEmail],
+      ["FriendlyName", "Ada Lovelace"],
+      ["Role", "agent"],
+      ["WorkspaceSid", workspace.sid],
+      ["WorkerSid", worker.sid],
+      ["Password", PASSWORD],
+    ]);
+    expect(agentUser.status, JSON.stringify(agentUser.body)).toBe(201);
+    const supervisorUser = await rest("POST", "/api/users", [
+      ["Email", supervisorEmail],
+      ["FriendlyName", "Grace Supervisor"],
+      ["Role", "supervisor"],
+      ["WorkspaceSid", workspace.sid],
+      ["Password", PASSWORD],
+    ]);
+    expect(supervisorUser.status, JSON.stringify(supervisorUser.body)).toBe(201);
+    const settings = await rest("POST", `/api/workspaces/${workspace.sid}/desktop-settings`, [
+      ["DispositionCode", "Refund issued"],
+      ["DispositionCode", "Resolved"],
+    ]);
+    expect(settings.status, JSON.stringify(settings.body)).toBe(200);
+    const plugin = await rest("POST", `/api/workspaces/${workspace.sid}/plugins`, [
+      ["Url", `${site.origin}/sample-plugin.js`],
+      ["FriendlyName", "Sample"],
+    ]);
+    expect(plugin.status, JSON.stringify(plugin.body)).toBe(201);
+
+    // ── the agent signs in and goes Available ──
+    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const agent = await watchedPage(agentContext, problems, "agent");
+    await signIn(agent, agentEmail, "desktop-1-sign-in.png");
+    await agent.getByText("Signed in as Ada Lovelace").waitFor(WAIT);
+    await agent.getByRole("status").filter({ hasText: "Connected" }).waitFor(WAIT);
+    const activity = agent.getByLabel("Activity");
+    await expect.poll(() => activity.isEnabled(), WAIT).toBe(true);
+    // The socket's hello lists every activity of the workspace, so an agent who starts Offline can pick Available.
+    await expect.poll(async () => (await activity.locator("option").allTextContents()).map((o) => o.trim()), WAIT).toContain("Available");
+    await activity.selectOption({ label: "Available" });
+    await expect.poll(() => activity.locator("option:checked").textContent(), WAIT).toBe("Available");
+    expect(await activity.getAttribute("data-available")).toBe("true");
+    // The sample plugin was fetched cross-origin from the team's server (it loads in the background).
+    await expect.poll(() => site!.pluginHits(), WAIT).toBeGreaterThan(0);
+
+    // ── the supervisor signs in: Teams shows Ada, Available ──
+    const supervisorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const supervisor = await watchedPage(supervisorContext, problems, "supervisor");
+    await signIn(supervisor, supervisorEmail);
+    const teamsTab = supervisor.getByRole("tab", { name: "Teams" });
+    const queuesTab = supervisor.getByRole("tab", { name: "Queue Stats" });
+    await teamsTab.waitFor(WAIT);
+    expect(await teamsTab.getAttribute("aria-selected")).toBe("true");
+    const teams = supervisor.getByRole("tabpanel", { name: "Teams" }).getByRole("table");
+    const adaRow = teams.getByRole("row", { name: /Ada Lovelace/ });
+    await adaRow.waitFor(WAIT);
+    await expect.poll(() => cell(adaRow, teams, "Activity"), WAIT).toBe("Available");
+    expect(await cell(adaRow, teams, "Skills")).toBe("billing");
+    expect(await cell(adaRow, teams, "Team")).toBe("Tier 1");
+    const queues = supervisor
+      .getByRole("tabpanel", { name: "Queue Stats", includeHidden: true })
+      .getByRole("table", { includeHidden: true });
+    const queueRow = queues.getByRole("row", { name: /Chat support/, includeHidden: true });
+
+    // ── the sample plugin's beforeAcceptTask: a task marked blocked is never accepted ──
+    const blocked = await ws.tasks.create({
+      workflowSid: workflow.sid,
+      taskChannel: "chat",
+      attributes: JSON.stringify({ name: "Blocked Bob", blocked: true }),
+    });
+    const bobRinging = agent.getByRole("group", { name: "Incoming chat from Blocked Bob" });
+    await bobRinging.waitFor(WAIT);
+    await bobRinging.getByRole("button", { name: /Accept/ }).click();
+    const warning = agent.getByRole("listitem").filter({ hasText: `Task ${blocked.sid} is blocked and cannot be accepted.` });
+    await warning.waitFor(WAIT);
+    const [bobReservation] = await ws.tasks(blocked.sid).reservations.list();
+    expect(bobReservation?.reservationStatus).toBe("pending"); // the listener canceled the action: no accept was sent
+    await ws.tasks(blocked.sid).update({ assignmentStatus: "canceled", reason: "blocked" });
+    await bobRinging.waitFor({ state: "detached", ...WAIT });
+    await warning.getByRole("button", { name: "Dismiss" }).click();
+    await warning.waitFor({ state: "detached", ...WAIT });
+
+    // ── a visitor writes through the widget, with a card number ──
+    const customerContext = await browser.newContext({ viewport: { width: 900, height: 720 } });
+    const customer = await watchedPage(customerContext, problems, "customer");
+    await customer.goto(site.origin);
+    const widget = customer.locator("switchboard-chat");
+    await widget.getByRole("button", { name: "Open chat" }).click(WAIT);
+    await widget.getByLabel("Name").fill("Grace Hopper");
+    await widget.getByLabel("Email").fill("grace@example.com");
+    await widget.getByRole("button", { name: "Start chat" }).click();
+    const widgetComposer = widget.getByRole("textbox", { name: "Type your message…" });
+    await widgetComposer.fill(`Hi, my card ${CARD} was charged twice`);
+    await widgetComposer.press("Enter");
+    const widgetLog = widget.getByRole("log");
+
+    // ── the agent's incoming panel rings, with a countdown ──
+    const ringing = agent.getByRole("group", { name: "Incoming chat from Grace Hopper" });
+    await ringing.waitFor(WAIT);
+    expect(await ringing.getAttribute("data-ring-at")).toMatch(/^\d+(\.\d+)?$/);
+    await expect.poll(async () => (await ringing.getByRole("timer").textContent()) ?? "", WAIT).toMatch(/^\d+s$/);
+    expect(await ringing.getByText("Queue: Chat support").isVisible()).toBe(true);
+    const ringTimes = await agent.evaluate(() => (globalThis as unknown as { __sbRingTimes?: { reservationSid: string }[] }).__sbRingTimes);
+    expect(ringTimes?.length).toBe(2); // Bob's and Grace's
+    await agent.screenshot({ path: join(SHOTS, "desktop-2-ringing.png") });
+
+    // ── the supervisor sees it: Ada holds a chat reservation, the queue has one waiting ──
+    await expect.poll(() => cell(adaRow, teams, "Tasks"), WAIT).toContain("chat: 1 of 2");
+    await supervisor.screenshot({ path: join(SHOTS, "desktop-5-supervisor-teams.png") });
+    await queuesTab.click();
+    await queueRow.waitFor(WAIT);
+    await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("1");
+    await supervisor.screenshot({ path: join(SHOTS, "desktop-6-queue-stats.png") });
+
+    // ── the agent accepts with Alt+A: the canvas opens on the chat, the card masked ──
+    await agent.keyboard.press("Alt+KeyA");
+    await ringing.waitFor({ state: "detached", ...WAIT });
+    const canvas = agent.locator("section.sb-task:not([hidden])");
+    await canvas.getByRole("heading", { name: "Grace Hopper" }).waitFor(WAIT);
+    const tasks = agent.getByRole("listbox", { name: /Tasks/ });
+    await tasks.getByRole("option", { name: /Grace Hopper/ }).waitFor(WAIT);
+    const chatLog = canvas.getByRole("log", { name: "Conversation with Grace Hopper" });
+    await chatLog.getByText("Hi, my card **** **** **** 1111 was charged twice").waitFor(WAIT);
+    expect(await chatLog.textContent()).not.toContain(CARD);
+
+    // ── the agent replies; the visitor sees it ──
+    const composer = canvas.getByRole("textbox", { name: "Type a message…" });
+    await expect.poll(() => composer.isEnabled(), WAIT).toBe(true);
+    await composer.fill("Sorry about that, Grace! Refunding one now.");
+    await composer.press("Enter");
+    await chatLog.getByText("Sorry about that, Grace! Refunding one now.").waitFor(WAIT);
+    await widgetLog.locator(".msg", { hasText: "Refunding one now" }).waitFor(WAIT);
+    await agent.screenshot({ path: join(SHOTS, "desktop-3-chat.png") });
+
+    // ── the sample plugin's panel in the Customer tab ──
+    await canvas.getByRole("tab", { name: "Customer" }).click();
+    const pluginPanel = canvas.getByRole("heading", { name: "Sample plugin" });
+    await pluginPanel.waitFor(WAIT);
+    expect(await canvas.getByText(`Workspace ${workspace.sid} · signed in as ${agentEmail}`).isVisible()).toBe(true);
+    await canvas.getByRole("tab", { name: "Chat" }).click();
+
+    // ── the supervisor: the task accepted, the queue empty again ──
+    await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("0");
+    await teamsTab.click();
+    await expect.poll(() => cell(adaRow, teams, "Tasks"), WAIT).toContain("chat: 1 of 2");
+
+    // ── wrap-up with a disposition, then complete ──
+    await canvas.getByRole("button", { name: "Wrap up" }).click();
+    const dispositions = canvas.getByRole("radiogroup", { name: "Disposition" });
+    await dispositions.waitFor(WAIT);
+    const complete = canvas.getByRole("button", { name: "Complete" });
+    expect(await complete.isDisabled()).toBe(true); // a code first
+    await dispositions.getByRole("radio", { name: "Refund issued" }).check();
+    await agent.screenshot({ path: join(SHOTS, "desktop-4-wrap-up.png") });
+    const task = await ws.tasks.list({ assignmentStatus: ["wrapping"] });
+    expect(task.map((t) => JSON.parse(t.attributes).customerName as unknown)).toEqual(["Grace Hopper"]);
+    await complete.click();
+    await agent.getByText("No tasks. New ones appear here.").waitFor(WAIT);
+    const done = await ws.tasks(task[0]!.sid).fetch();
+    expect(done.assignmentStatus).toBe("completed");
+    expect(done.reason).toBe("Refund issued");
+
+    // ── the supervisor's Teams: Ada still Available, nothing in hand ──
+    await expect.poll(() => cell(adaRow, teams, "Tasks"), WAIT).toContain("chat: 0 of 2");
+    expect(await cell(adaRow, teams, "Activity")).toBe("Available");
+    await queuesTab.click();
+    expect(await cell(queueRow, queues, "Waiting")).toBe("0");
+
+    // ── the desktop in Arabic: right to left, the catalog's strings ──
+    await agent.getByLabel("Language").selectOption("ar");
+    const html = agent.locator("html");
+    await expect.poll(() => html.getAttribute("dir"), WAIT).toBe("rtl");
+    expect(await html.getAttribute("lang")).toBe("ar");
+    await agent.getByRole("button", { name: "تسجيل الخروج" }).waitFor(WAIT);
+    // One more task rings, so the picture shows the incoming panel right to left too; then it is withdrawn.
+    const last = await ws.tasks.create({ workflowSid: workflow.sid, taskChannel: "chat", attributes: JSON.stringify({ name: "Layla" }) });
+    const arabicRing = agent.locator(".sb-incoming");
+    await arabicRing.getByRole("button", { name: /قبول/ }).waitFor(WAIT);
+    expect(await arabicRing.getAttribute("aria-label")).toContain("Layla");
+    await agent.screenshot({ path: join(SHOTS, "desktop-7-arabic-rtl.png") });
+    await ws.tasks(last.sid).update({ assignmentStatus: "canceled", reason: "end of test" });
+    await arabicRing.waitFor({ state: "detached", ...WAIT });
+
+    expect(problems).toEqual([]);
+    await Promise.all([agentContext.close(), supervisorContext.close(), customerContext.close()]);
+  });
+});
