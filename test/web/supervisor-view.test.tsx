@@ -1,6 +1,6 @@
 /**
  * The supervisor views as a supervisor sees them, fed by a fake socket: the snapshot fills Teams and
- * Queue Stats, deltas update the numbers without a reload, time in state and the longest wait tick each
+ * Queue Stats (today's figures included, with nothing polled), deltas update the numbers without a reload, time in state and the longest wait tick each
  * second, filters narrow the table, the edit dialog sends the right REST bodies (and shows a refusal
  * from the catalog), a dropped socket reconnects for a fresh snapshot, and plugin columns appear.
  */
@@ -89,6 +89,15 @@ const queue = (overrides: Partial<FeedQueue> = {}): FeedQueue => ({
     { sid: "WA2", friendly_name: "Break", workers: 1 },
     { sid: "WA3", friendly_name: "Offline", workers: 1 },
   ],
+  today: {
+    since: Date.parse("2026-03-02T00:00:00Z"),
+    tasks_created: 12,
+    tasks_accepted: 9,
+    tasks_completed: 7,
+    tasks_canceled: 1,
+    service_level: 0.75,
+    service_level_threshold: 30,
+  },
   ...overrides,
 });
 
@@ -126,12 +135,6 @@ beforeEach(() => {
   setFetch(async (input, init) => {
     const url = String(input);
     requests.push({ method: init?.method ?? "GET", url, body: init?.body ? JSON.parse(String(init.body)) : null });
-    if (url.includes("/queue-statistics")) {
-      return Response.json({
-        service_level_threshold: 30,
-        queues: [{ sid: WQ, tasks_entered: 12, reservations_accepted: 9, tasks_completed: 7, service_level: 0.75 }],
-      });
-    }
     if (refuse !== null) return Response.json({ code: 20403, message: "nope", status: refuse }, { status: refuse });
     return Response.json({ sid: "ok" });
   });
@@ -318,7 +321,47 @@ describe("SupervisorView", () => {
       }),
     );
     expect(cells().slice(0, 4)).toEqual(["0", "0:00", "3", "0"]);
-    expect(requests.some((r) => r.url === `/api/workspaces/${WS}/queue-statistics`)).toBe(true);
+    // Today's figures follow the feed: a task created and answered late moves them within the delta.
+    const today = { ...queue().today!, tasks_created: 13, tasks_accepted: 10, service_level: 0.7 };
+    act(() =>
+      socket.push({
+        type: "supervisor.delta",
+        date: "",
+        date_ms: T0 + 3000,
+        queues: [queue({ today })],
+        workers: [],
+        removed_worker_sids: [],
+      }),
+    );
+    expect(cells().slice(4)).toEqual(["13 created, 10 accepted, 7 completed", "70% within 30s"]);
+    // Nothing is polled: the feed is the only source, however long the view stays open.
+    act(() => void vi.advanceTimersByTime(60_000));
+    expect(requests).toEqual([]);
+  });
+
+  it.each([
+    ["before the first answer of the day", { service_level: null, tasks_accepted: 0 }, "No answers yet"],
+    ["a threshold other than 30 s", { service_level: 1, service_level_threshold: 20 }, "100% within 20s"],
+  ])("Queue Stats: the service level %s", async (_, change, shown) => {
+    const socket = await mount();
+    act(() => socket.push({ ...snapshot(), queues: [queue({ today: { ...queue().today!, ...change } })] }));
+    fireEvent.click(screen.getByRole("tab", { name: "Queue Stats" }));
+    const row = screen.getByRole("table", { name: "Queue Stats" }).querySelector(`tr[data-queue-sid="${WQ}"]`) as HTMLElement;
+    expect(within(row).getAllByRole("cell")[5]!.textContent).toBe(shown);
+  });
+
+  it("Queue Stats: a feed without today's figures (an older server) shows dashes", async () => {
+    const socket = await mount();
+    const { today: _today, ...old } = queue();
+    act(() => socket.push({ ...snapshot(), queues: [old] }));
+    fireEvent.click(screen.getByRole("tab", { name: "Queue Stats" }));
+    const row = screen.getByRole("table", { name: "Queue Stats" }).querySelector(`tr[data-queue-sid="${WQ}"]`) as HTMLElement;
+    expect(
+      within(row)
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent)
+        .slice(4),
+    ).toEqual(["—", "—"]);
   });
 
   it("tabs are keyboard-usable with arrow keys", async () => {

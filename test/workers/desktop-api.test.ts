@@ -1,13 +1,17 @@
 /**
  * The desktop's backend: workspace desktop settings (read by users of the workspace, written by admins
- * or Basic, validated), transfer targets, the Queue Stats' daily figures, and the session cookie on the
+ * or Basic, validated), transfer targets, the Queue Stats' daily figures (the same as the supervisors'
+ * feed carries live), and the session cookie on the
  * worker and channel updates (supervisors and admins only) and on profile reads (any user of the
  * workspace) — with Basic working as before, other workspaces 404 and cross-site POSTs refused.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
+import type { SupervisorQueue } from "../../durable-objects/router/realtime/frames";
 import { app } from "../../workers/app";
+import { routerFor } from "../../workers/locations";
 import { BASIC, call, makeUser, signIn, team } from "./auth-helpers";
+import { connectToRouter } from "./realtime-helpers";
 
 const PASSWORD = "desktop-api-password";
 let ws: string;
@@ -182,6 +186,45 @@ describe("queue statistics for Queue Stats", () => {
     expect(reply.body.queues).toEqual([
       expect.objectContaining({ sid: queueSid, friendly_name: "Support", tasks_entered: 0, reservations_accepted: 0, service_level: null }),
     ]);
+  });
+
+  it("answers the figures the supervisors' feed carries live: 2 tasks created, 1 accepted within 30 s", async () => {
+    const {
+      workspaceSid,
+      workers: [ada],
+    } = await team();
+    const path = `/Workspaces/${workspaceSid}`;
+    const queue = (await taskrouter("POST", `${path}/TaskQueues`, { FriendlyName: "Support", TargetWorkers: "1==1" })).sid!;
+    const config = JSON.stringify({ task_routing: { filters: [], default_filter: { queue } } });
+    const workflow = (await taskrouter("POST", `${path}/Workflows`, { FriendlyName: "Route", Configuration: config })).sid!;
+    const activities = (await call("GET", `/taskrouter/v1${path}/Activities?FriendlyName=Available`, basic)).body.activities as {
+      sid: string;
+    }[];
+    await taskrouter("POST", `${path}/Workers/${ada}`, { ActivitySid: activities[0]!.sid });
+    const task = await taskrouter("POST", `${path}/Tasks`, { WorkflowSid: workflow, Attributes: "{}" });
+    await taskrouter("POST", `${path}/Tasks`, { WorkflowSid: workflow, Attributes: "{}" });
+    const listed = await call("GET", `/taskrouter/v1${path}/Tasks/${task.sid}/Reservations`, basic);
+    const [reservation] = listed.body.reservations as { sid: string }[];
+    await taskrouter("POST", `${path}/Tasks/${task.sid}/Reservations/${reservation!.sid}`, { ReservationStatus: "accepted" });
+
+    const rest = await call("GET", `/api/workspaces/${workspaceSid}/queue-statistics`, basic);
+    const figures = (rest.body.queues as Record<string, unknown>[]).find((q) => q.sid === queue);
+    expect(figures).toMatchObject({ tasks_entered: 2, reservations_accepted: 1, answered_within_threshold: 1, service_level: 1 });
+    const accountSid = (await taskrouter("GET", path)).account_sid!;
+    const identity = { accountSid, workspaceSid, role: "supervisor" as const, ops: [], expiresAt: Date.now() + 3600_000 };
+    const socket = await connectToRouter(routerFor(env, workspaceSid), identity);
+    const snapshot = await socket.nextOf("supervisor.snapshot");
+    const live = (snapshot.queues as SupervisorQueue[]).find((q) => q.sid === queue)!.today;
+    expect(live).toEqual({
+      since: Date.parse(String(rest.body.start_time)),
+      tasks_created: figures!.tasks_entered,
+      tasks_accepted: figures!.reservations_accepted,
+      tasks_completed: figures!.tasks_completed,
+      tasks_canceled: figures!.tasks_canceled,
+      service_level: figures!.service_level,
+      service_level_threshold: rest.body.service_level_threshold,
+    });
+    socket.ws.close(1000, "done");
   });
 
   it.each([

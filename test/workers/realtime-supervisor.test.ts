@@ -158,6 +158,43 @@ describe("the supervisors' feed in the Router DO", () => {
     expect(await flushRows()).toEqual([]);
   });
 
+  it("carries each queue's figures since midnight UTC, live: 2 tasks created, 1 accepted within 30 s → service level 1", async () => {
+    const { stub, worker, supervise, task, flushRows } = await configured();
+    const alice = await worker("Alice");
+    const socket = await supervise();
+    const midnight = new Date();
+    midnight.setUTCHours(0, 0, 0, 0);
+    const first = await socket.nextOf("supervisor.snapshot");
+    const none = { tasks_created: 0, tasks_accepted: 0, tasks_completed: 0, tasks_canceled: 0, service_level: null };
+    expect(queueOf(first, SUPPORT)!.today).toEqual({ since: midnight.getTime(), ...none, service_level_threshold: 30 });
+    expect(queueOf(first, EVERYONE)!.today).toMatchObject(none);
+
+    const t1 = await task();
+    const created = await socket.nextOf("supervisor.delta");
+    expect(queueOf(created, SUPPORT)!.today).toMatchObject({ ...none, tasks_created: 1 });
+    await task();
+    await runDurableObjectAlarm(stub());
+    expect(queueOf(await socket.nextOf("supervisor.delta"), SUPPORT)!.today).toMatchObject({ ...none, tasks_created: 2 });
+
+    const reservation = workerOf(created, alice)!.reservations.find((r) => r.task_sid === t1)!;
+    value(await stub().updateReservation(ACCOUNT, { workerSid: alice }, reservation.sid, { reservationStatus: "accepted" }));
+    if ((await flushRows()).length > 0) await runDurableObjectAlarm(stub());
+    const accepted = await socket.nextOf("supervisor.delta");
+    expect(queueOf(accepted, SUPPORT)!.today).toEqual({
+      since: midnight.getTime(),
+      tasks_created: 2,
+      tasks_accepted: 1,
+      tasks_completed: 0,
+      tasks_canceled: 0,
+      service_level: 1,
+      service_level_threshold: 30,
+    });
+
+    // A reconnecting supervisor's snapshot has the same figures (kept minutes and all).
+    const again = await supervise();
+    expect(queueOf(await again.nextOf("supervisor.snapshot"), SUPPORT)!.today).toMatchObject({ tasks_created: 2, tasks_accepted: 1 });
+  });
+
   it("marks a worker's queues when their activity changes", async () => {
     const { stub, worker, supervise } = await configured();
     const bob = await worker("Bob", AVAILABLE, '{"skills":[]}');

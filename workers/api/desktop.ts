@@ -10,6 +10,7 @@
  * A user of another workspace gets a 404, as for a workspace that does not exist (admins see every
  * workspace of the account). Cookie-authenticated POSTs need this site's Origin (session-guard.ts).
  */
+import { SERVICE_LEVEL_SECONDS } from "../../durable-objects/router/realtime/supervisor-today";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { DesktopSettingsRecord } from "../../durable-objects/account/desktop-settings";
@@ -33,7 +34,8 @@ const QUEUE_STATS = `${WS}/queue-statistics`;
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 5;
 /** The service level's default threshold: answered (reservation accepted) within 30 s. */
-export const DEFAULT_SERVICE_LEVEL_SECONDS = 30;
+/** The same threshold the supervisors' feed uses for its live service level. */
+export const DEFAULT_SERVICE_LEVEL_SECONDS = SERVICE_LEVEL_SECONDS;
 
 const fetchSettings = endpoint({
   method: "get",

@@ -243,6 +243,21 @@ export const supervisorQueue = z.object({
   total_available_workers: z.number(),
   total_eligible_workers: z.number(),
   activity_statistics: z.array(activityStatistic),
+  /** Since midnight UTC (supervisor-today.ts), live like the rest: what Queue Stats shows as tasks today and service level. */
+  today: z.object({
+    /** Epoch ms of today's midnight UTC; the window runs to the frame's `date_ms`. */
+    since: z.number(),
+    /** Tasks that entered the queue (TaskRouter's queue `tasks_entered`). */
+    tasks_created: z.number(),
+    /** Reservations accepted. */
+    tasks_accepted: z.number(),
+    tasks_completed: z.number(),
+    tasks_canceled: z.number(),
+    /** Share (0…1) of today's accepted reservations accepted within the threshold of the task's creation; null before the first. */
+    service_level: z.number().nullable(),
+    /** Seconds (30, as `GET /api/workspaces/:ws/queue-statistics` by default). */
+    service_level_threshold: z.number(),
+  }),
 });
 
 /** A task a worker has in hand: a reservation that holds capacity (pending, accepted or wrapping). */

@@ -8,17 +8,20 @@
  * is flushed at once; otherwise what it touched is written to sb_timers as `supervisor-flush` rows (one
  * per queue or worker SID, all due at last flush + 1 s), so the Router's one alarm flushes them and the
  * dirty set survives hibernation and eviction (no setTimeout, which would keep the object awake). Queue
- * figures come from the statistics' counters (`bulkQueueStatistics`), workers from their rows and the
- * (worker_sid, status) index of reservations: nothing walks the tasks. Sockets are behind
+ * figures come from the statistics' counters (`bulkQueueStatistics`) and, for today's figures, the
+ * cumulative buckets (`queueStatistics`, kept per queue by {@link TodayTally} so a flush reads only the
+ * current minute); workers from their rows and the (worker_sid, status) index of reservations: nothing
+ * walks the tasks. Sockets are behind
  * {@link SupervisorSocketHost}, so the rules run in plain Node.
  */
-import { iso, type EventRecord, type WorkspaceConfigSnapshot } from "../../common/taskrouter";
+import { iso, notFound, ok, type EventRecord, type WorkspaceConfigSnapshot } from "../../common/taskrouter";
 import type { Router } from "../lifecycle/router";
 import { queueRealtimeBody } from "../statistics";
 import { loadSnapshot } from "../store/config-store";
 import { rows, run, type StoreHost } from "../store/host";
 import { reservations } from "../store/reservation-store";
 import { setTimer } from "../store/timer-store";
+import { TodayTally, type CumulativeReader } from "./supervisor-today";
 import { channelsOf, workers, type WorkerRow } from "../store/worker-store";
 import type { ServerFrame, SupervisorQueue, SupervisorWorker } from "./frames";
 
@@ -35,7 +38,7 @@ export interface SupervisorSocketHost<S> {
   send(socket: S, text: string): void;
 }
 
-export type SupervisorRouter = Pick<Router, "bulkQueueStatistics" | "queuesOfWorker">;
+export type SupervisorRouter = Pick<Router, "bulkQueueStatistics" | "queueStatistics" | "queuesOfWorker">;
 
 interface Dirty {
   readonly queues: Set<string>;
@@ -45,6 +48,8 @@ interface Dirty {
 export class SupervisorFeed<S> {
   /** When the last delta went out (epoch ms; 0 after a restart, so the next change goes at once). */
   private lastFlush = 0;
+  /** Today's figures per queue, the minutes that are over kept in memory (rebuilt from the buckets after an eviction). */
+  private readonly today = new TodayTally();
 
   constructor(
     private readonly host: StoreHost,
@@ -146,12 +151,20 @@ export class SupervisorFeed<S> {
 
   private queueViews(config: WorkspaceConfigSnapshot, sids: readonly string[], now: number): SupervisorQueue[] {
     const views: SupervisorQueue[] = [];
+    const accountSid = config.workspace.account_sid;
+    const cumulative: CumulativeReader = (queueSid, window, splitByWaitTime) => {
+      const figures = this.router.queueStatistics(accountSid, queueSid, { cumulative: { window, splitByWaitTime } }, now);
+      if (!figures.ok) return figures;
+      return figures.value.cumulative ? ok(figures.value.cumulative) : notFound("TaskQueue", queueSid);
+    };
+    this.today.retain(config.taskQueues.map((queue) => queue.sid));
     for (let i = 0; i < sids.length; i += QUEUE_BATCH) {
       const batch = sids.slice(i, i + QUEUE_BATCH);
       const figures = this.router.bulkQueueStatistics(config.workspace.account_sid, batch, { realtime: true }, now);
       if (!figures.ok) continue;
       for (const { queueSid, realtime, workers: people } of figures.value) {
-        if (!realtime || !people) continue;
+        const today = this.today.of(queueSid, now, cumulative);
+        if (!realtime || !people || !today) continue;
         const body = queueRealtimeBody(realtime, people, now);
         views.push({
           sid: queueSid,
@@ -163,6 +176,7 @@ export class SupervisorFeed<S> {
           total_available_workers: body.total_available_workers,
           total_eligible_workers: body.total_eligible_workers,
           activity_statistics: body.activity_statistics,
+          today,
         });
       }
     }

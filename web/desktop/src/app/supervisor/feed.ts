@@ -1,10 +1,14 @@
 /**
  * The supervisors' live feed in the browser: the frame shapes of `supervisor.snapshot` and
- * `supervisor.delta` (mirroring durable-objects/router/realtime/frames.ts — browser code cannot import
- * it), the pure reducer that folds them into the Teams / Queue Stats state, and the one WebSocket to
+ * `supervisor.delta` (mirroring durable-objects/router/realtime/frames.ts, whose zod schemas stay out of
+ * the bundle; plain types such as `SupervisorToday` are imported), the pure reducer that folds them into the Teams / Queue Stats state, and the one WebSocket to
  * `/api/realtime` with a supervisor token (`token.<jwt>` + `switchboard` subprotocols), the `ping`
  * heartbeat and reconnection with backoff. A reconnect gets a fresh snapshot, so nothing is replayed.
  */
+import type { SupervisorToday } from "../../../../../durable-objects/router/realtime/supervisor-today";
+
+/** A queue's figures since midnight UTC (the window ends at the frame's `date_ms`): the server's type, imported for its shape only. */
+export type FeedToday = SupervisorToday;
 
 export interface FeedQueue {
   readonly sid: string;
@@ -17,6 +21,8 @@ export interface FeedQueue {
   readonly total_available_workers: number;
   readonly total_eligible_workers: number;
   readonly activity_statistics: readonly { readonly sid: string; readonly friendly_name: string; readonly workers: number }[];
+  /** Today's figures; absent only from a server older than this desktop (the columns show "—"). */
+  readonly today?: FeedToday;
 }
 
 export interface FeedChannel {

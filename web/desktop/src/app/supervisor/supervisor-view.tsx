@@ -2,7 +2,7 @@
  * The supervisor views: Teams and Queue Stats as two tabs over ONE live connection — a socket to
  * `/api/realtime` with the supervisor's token, which answers with `supervisor.snapshot` and then
  * `supervisor.delta` frames (at most one a second), so the views are never more than about a second
- * behind; it reconnects with backoff and gets a fresh snapshot. One clock ticks every second for the
+ * behind (today's queue figures included); it reconnects with backoff and gets a fresh snapshot. One clock ticks every second for the
  * time-in-state and longest-wait columns. Registers the supervisor's actions (actions.ts) while shown.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
@@ -11,7 +11,7 @@ import type { DesktopSession } from "../types";
 import { registerSupervisorActions } from "./actions";
 import { applyFrame, EMPTY_FEED, SupervisorSocket, type FeedState, type FeedStatus } from "./feed";
 import { useNow } from "./format";
-import { QueueStatsView, useDailyFigures } from "./queue-stats-view";
+import { QueueStatsView } from "./queue-stats-view";
 import { ensureSupervisorStyles } from "./styles";
 import { TeamsView } from "./teams-view";
 
@@ -54,7 +54,6 @@ export function SupervisorView(props: SupervisorViewProps) {
   const t = useStrings();
   const { feed, status } = useSupervisorFeed(props);
   const workspaceSid = props.session.user.workspaceSid;
-  const daily = useDailyFigures(workspaceSid);
   const now = useNow();
   const [tab, setTab] = useState<Tab>("teams");
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
@@ -110,7 +109,7 @@ export function SupervisorView(props: SupervisorViewProps) {
           ) : name === "teams" ? (
             <TeamsView workers={feed.workers} now={now} />
           ) : (
-            <QueueStatsView queues={feed.queues} daily={daily} now={now} />
+            <QueueStatsView queues={feed.queues} now={now} />
           )}
         </div>
       ))}

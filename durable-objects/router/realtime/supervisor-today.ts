@@ -1,0 +1,137 @@
+/**
+ * Today's figures of each queue for the supervisors' feed (`today` on every `supervisorQueue`): tasks
+ * that entered the queue, reservations accepted, tasks completed and canceled since midnight UTC, and
+ * the service level — the share of today's accepted reservations accepted within
+ * {@link SERVICE_LEVEL_SECONDS} of the task's creation, exactly as `GET /api/workspaces/:ws/queue-statistics`
+ * (workers/api/desktop.ts) computes it with its default threshold: the TaskRouter cumulative statistics'
+ * `reservations_accepted` and their `SplitByWaitTime` split (a wait of exactly the threshold is within).
+ *
+ * The figures come from the Router's cumulative buckets (one per minute, statistics/bucket-store.ts),
+ * read through `/TaskQueues/{WQ}/CumulativeStatistics`'s own code path. To keep a flush cheap, the
+ * minutes that are over are read once and kept per queue; each flush reads only what is new — usually
+ * the current minute alone. Minutes never change once over (facts are recorded at the operation's
+ * clock); today's minute buckets are not rolled up into hours before they are 24 h old, so the kept
+ * sums stay exact. A new UTC day starts the queue's tally afresh.
+ */
+import type { ApiResult } from "../../common/taskrouter";
+import type { CumulativeFigures, StatisticsWindow } from "../statistics";
+
+/** The service level's threshold, seconds: a reservation accepted within it answered in time (Flex's default, and the REST endpoint's). */
+export const SERVICE_LEVEL_SECONDS = 30;
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** A queue's figures since midnight UTC, as the feed sends them. */
+export interface SupervisorToday {
+  /** Epoch ms of today's midnight UTC: the window is [since, the frame's date_ms]. */
+  readonly since: number;
+  /** Tasks that entered the queue (created into it, or moved to it). */
+  readonly tasks_created: number;
+  /** Reservations accepted. */
+  readonly tasks_accepted: number;
+  readonly tasks_completed: number;
+  readonly tasks_canceled: number;
+  /** 0…1: accepted within `service_level_threshold` over all accepted; null before the first of the day. */
+  readonly service_level: number | null;
+  /** Seconds. */
+  readonly service_level_threshold: number;
+}
+
+/** The queue's cumulative figures over a window, with the one SplitByWaitTime threshold. */
+export type CumulativeReader = (
+  queueSid: string,
+  window: StatisticsWindow,
+  splitByWaitTime: readonly number[],
+) => ApiResult<CumulativeFigures>;
+
+interface Sums {
+  readonly created: number;
+  readonly accepted: number;
+  readonly completed: number;
+  readonly canceled: number;
+  readonly within: number;
+  readonly after: number;
+}
+
+interface Kept {
+  readonly since: number;
+  /** The minutes in [since, through) are in `sums`; `through` is a minute boundary. */
+  readonly through: number;
+  readonly sums: Sums;
+}
+
+const NONE: Sums = { created: 0, accepted: 0, completed: 0, canceled: 0, within: 0, after: 0 };
+
+/** Midnight UTC of the day `now` falls in. */
+export const midnightUtc = (now: number): number => Math.floor(now / DAY_MS) * DAY_MS;
+
+/**
+ * @example
+ * const today = new TodayTally();
+ * today.of("WQ…", Date.now(), (sid, window, split) => cumulativeOf(sid, window, split));
+ * // { since, tasks_created: 2, tasks_accepted: 1, tasks_completed: 0, tasks_canceled: 0, service_level: 1, service_level_threshold: 30 }
+ */
+export class TodayTally {
+  private readonly kept = new Map<string, Kept>();
+
+  constructor(private readonly thresholdSeconds = SERVICE_LEVEL_SECONDS) {}
+
+  /** The queue's figures for [midnight UTC, now]; null when `read` cannot read the queue. */
+  of(queueSid: string, now: number, read: CumulativeReader): SupervisorToday | null {
+    const since = midnightUtc(now);
+    const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+    let kept = this.kept.get(queueSid);
+    if (!kept || kept.since !== since || kept.through > minute) kept = { since, through: since, sums: NONE };
+    if (kept.through < minute) {
+      const over = this.sums(read, queueSid, { startMs: kept.through, endMs: minute });
+      if (!over) return null;
+      kept = { since, through: minute, sums: add(kept.sums, over) };
+      this.kept.set(queueSid, kept);
+    }
+    // The current minute's bucket holds nothing later than now: read it whole.
+    const current = this.sums(read, queueSid, { startMs: minute, endMs: minute + MINUTE_MS });
+    if (!current) return null;
+    const total = add(kept.sums, current);
+    const answered = total.within + total.after;
+    return {
+      since,
+      tasks_created: total.created,
+      tasks_accepted: total.accepted,
+      tasks_completed: total.completed,
+      tasks_canceled: total.canceled,
+      service_level: answered === 0 ? null : total.within / answered,
+      service_level_threshold: this.thresholdSeconds,
+    };
+  }
+
+  /** Forgets queues that no longer exist (the set is small; called with the workspace's queues). */
+  retain(queueSids: readonly string[]): void {
+    const keep = new Set(queueSids);
+    for (const sid of this.kept.keys()) if (!keep.has(sid)) this.kept.delete(sid);
+  }
+
+  private sums(read: CumulativeReader, queueSid: string, window: StatisticsWindow): Sums | null {
+    const figures = read(queueSid, window, [this.thresholdSeconds]);
+    if (!figures.ok) return null;
+    const { counts, splits } = figures.value;
+    return {
+      created: counts.tasks_entered,
+      accepted: counts.reservations_accepted,
+      completed: counts.tasks_completed,
+      canceled: counts.tasks_canceled,
+      within: splits[0]?.acceptedBelow ?? 0,
+      after: splits[0]?.acceptedAbove ?? 0,
+    };
+  }
+}
+
+function add(a: Sums, b: Sums): Sums {
+  return {
+    created: a.created + b.created,
+    accepted: a.accepted + b.accepted,
+    completed: a.completed + b.completed,
+    canceled: a.canceled + b.canceled,
+    within: a.within + b.within,
+    after: a.after + b.after,
+  };
+}
