@@ -298,8 +298,10 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     expect(await canvas.getByText(`Workspace ${workspace.sid} · signed in as ${agentEmail}`).isVisible()).toBe(true);
     await canvas.getByRole("tab", { name: "Chat" }).click();
 
-    // ── the supervisor: the task accepted, the queue empty again ──
+    // ── the supervisor: the task accepted, the queue empty again, today's figures live ──
     await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("0");
+    await expect.poll(() => cell(queueRow, queues, "Tasks today"), WAIT).toMatch(/\b1 accepted\b/);
+    expect(await cell(queueRow, queues, "Service level")).not.toBe("No answers yet");
     await teamsTab.click();
     await expect.poll(() => cell(adaRow, teams, "Tasks"), WAIT).toContain("chat: 1 of 2");
 
@@ -324,6 +326,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     expect(await cell(adaRow, teams, "Activity")).toBe("Available");
     await queuesTab.click();
     expect(await cell(queueRow, queues, "Waiting")).toBe("0");
+    await expect.poll(() => cell(queueRow, queues, "Tasks today"), WAIT).toMatch(/\b1 completed\b/);
 
     // ── the desktop in Arabic: right to left, the catalog's strings ──
     await agent.getByLabel("Language").selectOption("ar");
