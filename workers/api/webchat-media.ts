@@ -13,38 +13,13 @@ import type { MediaRef, MessageRecord } from "../../durable-objects/common/conve
 import { isSid, newSid } from "../../durable-objects/common/taskrouter";
 import type { VisitorSession } from "../auth/visitor-session";
 import { MAX_MEDIA_BYTES, mediaKey, mediaStore } from "../channels/media";
+import { readBodyAtMost } from "../read-at-most";
 import { ApiError } from "./errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
 
 const ALLOWED = /^(image\/(png|jpeg|gif|webp|avif|heic|heif|bmp)|application\/pdf|text\/plain)$/;
 /** How many of the conversation's newest messages are searched for an attachment an agent sent. */
 const SEARCHED_MESSAGES = 500;
-
-/** Reads at most `limit` bytes of the body; null when there are more. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (Number(request.headers.get("content-length") ?? "0") > limit) return null;
-  if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
-}
 
 /**
  * `POST …/media?filename=` — stores the body as the visitor's attachment and answers its MediaRef.
@@ -61,7 +36,7 @@ export async function uploadMedia(c: WebchatContext): Promise<Response> {
     );
   }
   if (!webchatLimit("media", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many uploads; try again in a minute");
-  const bytes = await readLimited(c.req.raw, MAX_MEDIA_BYTES);
+  const bytes = await readBodyAtMost(c.req.raw, MAX_MEDIA_BYTES);
   if (bytes === null) throw new ApiError(413, 20413, `The attachment is larger than ${MAX_MEDIA_BYTES} bytes (10 MB)`);
   if (bytes.byteLength === 0) throw new ApiError(400, 20001, "Invalid parameter body: the attachment is empty");
   // Control characters, quotes and slashes never reach a Content-Disposition header.

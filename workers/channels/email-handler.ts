@@ -13,6 +13,7 @@
  */
 import type { ChannelConfig } from "../../durable-objects/common/conversations";
 import type { Env } from "../env";
+import { readAtMost } from "../read-at-most";
 import { mailToInbound } from "./email";
 import { MAX_EMAIL_BYTES, parseEmail, type ParsedEmail } from "./email-mime";
 import { receiveInbound } from "./inbound";
@@ -101,30 +102,6 @@ export async function emailChannelFor(env: Env, recipient: string, now: number):
   return null;
 }
 
-/** The raw mail, or null once it passes `limit` bytes (rawSize is the envelope's claim; this is the truth). */
-async function readRaw(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | null> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const raw = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    raw.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return raw;
-}
-
 /**
  * Email Routing's entry point (`export default { email: handleEmail }`): the mail becomes a message in
  * the customer's open conversation, or a new conversation and task, through the shared inbound path.
@@ -137,7 +114,8 @@ export async function handleEmail(message: ForwardableEmailMessage, env: Env, _c
   if (message.rawSize > MAX_EMAIL_BYTES) return message.setReject(tooLarge);
   const config = await emailChannelFor(env, message.to, Date.now());
   if (!config) return message.setReject("Unknown address");
-  const raw = await readRaw(message.raw, MAX_EMAIL_BYTES);
+  // rawSize is the envelope's claim; the bytes read are the truth.
+  const raw = await readAtMost(message.raw, MAX_EMAIL_BYTES);
   if (!raw) return message.setReject(tooLarge);
   let mail: ParsedEmail;
   try {

@@ -21,6 +21,7 @@ import { redactCardNumbers, redactDeep } from "../../durable-objects/common/card
 import { fail, isSid, newSid, ok, type ApiResult } from "../../durable-objects/common/taskrouter";
 import { ApiError } from "../api/errors";
 import type { Env } from "../env";
+import { readBodyAtMost } from "../read-at-most";
 import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "./adapter";
 import { mediaStore, validMediaLink } from "./media";
 import { adapterDeps } from "./outbound";
@@ -134,33 +135,6 @@ async function channelOf(c: Context<InboundEnv>): Promise<ChannelConfig> {
   return config.value;
 }
 
-/** The body, read once and at most `limit` bytes; null when it is longer. */
-async function readBody(request: Request, limit: number): Promise<Uint8Array | null> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) return null;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
-}
-
 export const inbound = new Hono<InboundEnv>();
 
 inbound.get("/:WorkspaceSid/:ChannelSid", async (c) => {
@@ -174,7 +148,7 @@ inbound.post("/:WorkspaceSid/:ChannelSid", async (c) => {
   const config = await channelOf(c);
   const adapter = adapterFor(config.kind);
   if (!adapter) throw notFound();
-  const rawBody = await readBody(c.req.raw, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
+  const rawBody = await readBodyAtMost(c.req.raw, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
   if (rawBody === null) throw new ApiError(413, 20413, "The webhook body is too large");
   // The URL the provider signed is the one it called, query string included (Twilio signs it whole).
   const request: WebhookRequest = { url: c.req.url, method: c.req.method, headers: c.req.raw.headers, rawBody };

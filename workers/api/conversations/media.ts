@@ -11,6 +11,7 @@
  */
 import { isSid } from "../../../durable-objects/common/taskrouter";
 import { MAX_MEDIA_BYTES, mediaStore } from "../../channels/media";
+import { readAtMost } from "../../read-at-most";
 import { ApiError } from "../errors";
 import { unwrap } from "../taskrouter/wire";
 import { basicOrBearer, nativeGroup, requireWorkspace, type CallerContext } from "./caller";
@@ -28,31 +29,6 @@ const ALLOWED_TYPES = [
 const INLINE = /^(image|audio|video)\/|^application\/pdf$/;
 
 const tooLarge = () => new ApiError(413, 20413, `The attachment is larger than ${MAX_MEDIA_BYTES} bytes (10 MB), the most accepted`);
-
-/** The body's bytes, or a 413 as soon as more than `max` arrive (the body is not read further). */
-async function readAtMost(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array> {
-  if (body === null) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
 
 /** `?filename=`: optional, a plain file name (no path, no control characters), at most 255 characters. */
 function filenameOf(c: CallerContext): string | null {
@@ -83,7 +59,9 @@ routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) 
   const conversation = await c.env.CONVERSATION.getByName(conversationSid).getConversation(c.get("accountSid"));
   if (!conversation.ok) throw missing();
   requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
+  // Read no further than the limit, whatever Content-Length said (a streamed body declares none).
   const bytes = await readAtMost(c.req.raw.body, MAX_MEDIA_BYTES);
+  if (bytes === null) throw tooLarge();
   if (bytes.byteLength === 0) throw new ApiError(400, 20001, "The request body is empty: send the file's bytes");
   const ref = await mediaStore(c.env, conversation.value.workspace_sid).put(bytes, contentType, filename);
   return c.json(ref, 201);
