@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { switchboardClient } from "./client";
+import { listenLocally } from "../support/listen";
 
 interface Received {
   readonly path: string;
@@ -48,9 +49,7 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ instruction: "accept" }));
     } else res.writeHead(204).end();
   });
-  await new Promise<void>((resolve) => recorder.listen(0, "127.0.0.1", resolve));
-  const address = recorder.address();
-  base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  base = await listenLocally(recorder);
 });
 
 afterAll(() => new Promise<void>((resolve) => recorder.close(() => resolve())));

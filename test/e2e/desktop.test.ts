@@ -17,6 +17,7 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { raw, switchboardClient } from "../compat/client";
 import { launchChromium } from "../support/browser";
+import { listenLocally } from "../support/listen";
 
 const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
 const PLUGIN_SOURCE = readFileSync(join(process.cwd(), "examples", "plugins", "sample-plugin.js"), "utf8");
@@ -65,13 +66,7 @@ function teamSite(
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>${script}</body></html>`,
       );
   });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-      resolve({ server, origin, embed: (tag) => (script = tag), pluginHits: () => hits });
-    }),
-  );
+  return listenLocally(server).then((origin) => ({ server, origin, embed: (tag: string) => (script = tag), pluginHits: () => hits }));
 }
 
 /** A page that records uncaught errors, so the test can insist there were none. */

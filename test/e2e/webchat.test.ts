@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { raw, switchboardClient } from "../compat/client";
 import { launchChromium } from "../support/browser";
+import { listenLocally } from "../support/listen";
 
 type Frame = Record<string, unknown> & { type: string };
 const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
@@ -61,13 +62,7 @@ function teamSite(): Promise<{ server: Server; origin: string; embed: (script: s
 <style>* { color: red !important; font-family: serif !important } button { display: none !important }</style></head>
 <body><h1>Welcome to the shop</h1>${script}</body></html>`;
   const server = createServer((_, res) => res.writeHead(200, { "content-type": "text/html" }).end(html()));
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-      resolve({ server, origin, embed: (tag) => (script = tag) });
-    }),
-  );
+  return listenLocally(server).then((origin) => ({ server, origin, embed: (tag: string) => (script = tag) }));
 }
 
 describe("the web chat widget in a browser", () => {

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createGraphDouble, type GraphDouble, type GraphDoubleOptions } from "./graph";
+import { listenLocally } from "../listen";
 
 export interface GraphServer extends GraphDouble {
   close(): Promise<void>;
@@ -27,10 +28,7 @@ async function toRequest(origin: string, message: IncomingMessage): Promise<Requ
  */
 export async function startGraphServer(options: Omit<GraphDoubleOptions, "origin">): Promise<GraphServer> {
   const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("the Graph double has no port");
-  const double = createGraphDouble({ ...options, origin: `http://127.0.0.1:${address.port}` });
+  const double = createGraphDouble({ ...options, origin: await listenLocally(server) });
   server.on("request", (message: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       try {

@@ -6,6 +6,7 @@
  * `failNext` makes the next requests fail with a chosen status (429 and 5xx are retryable).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { listenLocally } from "../listen";
 
 export interface SentMail {
   readonly domain: string;
@@ -80,11 +81,9 @@ export async function startMailApi(options: { domain: string; apiKey: string }):
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => answer(response, 500, { message: String(error) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (typeof address !== "object" || !address) throw new Error("the mail API double has no port");
+  const baseUrl = await listenLocally(server);
   return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
+    baseUrl,
     sent,
     failNext(count, status) {
       failures = { count, status };

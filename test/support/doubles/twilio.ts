@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import twilio from "twilio";
+import { listenLocally } from "../listen";
 
 export interface SentMessage {
   readonly sid: string;
@@ -183,9 +184,7 @@ export async function startTwilioDouble(options: {
     }
     send(res, 404, twilioError(404, 20404, `The requested resource ${url.pathname} was not found`));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  origin = await listenLocally(server);
 
   return {
     url: origin,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChannelConfig, OutboundMessage } from "../../../durable-objects/common/conversations";
 import { MalformedWebhook, type AdapterDeps, type WebhookRequest } from "../../../workers/channels/adapter";
 import { customAdapter, signCustom, verifyCustom } from "../../../workers/channels/custom";
+import { listenLocally } from "../../support/listen";
 
 const SECRET = "whsec_team_secret";
 const NOW = Date.UTC(2026, 10, 25, 12);
@@ -28,9 +29,7 @@ beforeAll(async () => {
     received.push({ headers: req.headers, body });
     res.writeHead(answer.status, { "content-type": "application/json" }).end(answer.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  serverUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/switchboard`;
+  serverUrl = `${await listenLocally(server)}/switchboard`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
