@@ -15,6 +15,7 @@ import { startDevServer } from "../test/support/dev-server";
 import { buildWeb } from "../scripts/build-web.mjs";
 import { apiFor, type Api } from "./api";
 import { percentile } from "./report";
+import { eventually } from "../test/support/eventually";
 
 const CONCURRENCY = 8;
 const NUMBER = "+15552223333";
@@ -53,16 +54,6 @@ async function load(count: number, call: (i: number) => Promise<unknown>): Promi
     }),
   );
   return count / ((performance.now() - started) / 1000);
-}
-
-async function eventually<T>(find: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** A workspace with one available agent (sms capacity 1, so the one conversation holds it). */
@@ -104,22 +95,37 @@ export async function runChannelsBench(messages = 600, samples = 200): Promise<C
 
     // The first message opens the conversation and its task; the agent accepts and joins.
     await sms("hello");
-    const task = await eventually(async () => {
-      const { tasks } = (await api("GET", `${base}/Tasks`)) as { tasks: { sid: string; attributes: string }[] };
-      return tasks.find((t) => (JSON.parse(t.attributes) as { from?: string }).from === CUSTOMER);
-    }, "the conversation's task");
+    const task = await eventually(
+      async () => {
+        const { tasks } = (await api("GET", `${base}/Tasks`)) as { tasks: { sid: string; attributes: string }[] };
+        return tasks.find((t) => (JSON.parse(t.attributes) as { from?: string }).from === CUSTOMER);
+      },
+      "the conversation's task",
+      20_000,
+      100,
+    );
     const conversationSid = (JSON.parse(task.attributes) as { conversationSid: string }).conversationSid;
-    const reservation = await eventually(async () => {
-      const { reservations } = (await api("GET", `${base}/Tasks/${task.sid}/Reservations`)) as { reservations: { sid: string }[] };
-      return reservations[0];
-    }, "the agent's reservation");
+    const reservation = await eventually(
+      async () => {
+        const { reservations } = (await api("GET", `${base}/Tasks/${task.sid}/Reservations`)) as { reservations: { sid: string }[] };
+        return reservations[0];
+      },
+      "the agent's reservation",
+      20_000,
+      100,
+    );
     await api("POST", `${base}/Tasks/${task.sid}/Reservations/${reservation.sid}`, { ReservationStatus: "accepted" });
-    await eventually(async () => {
-      const { participants } = (await api("GET", `/conversations/v1/Conversations/${conversationSid}/Participants`)) as {
-        participants: { identity: string | null }[];
-      };
-      return participants.find((p) => p.identity === workerSid);
-    }, "the agent in the conversation");
+    await eventually(
+      async () => {
+        const { participants } = (await api("GET", `/conversations/v1/Conversations/${conversationSid}/Participants`)) as {
+          participants: { identity: string | null }[];
+        };
+        return participants.find((p) => p.identity === workerSid);
+      },
+      "the agent in the conversation",
+      20_000,
+      100,
+    );
 
     const { token } = (await api("POST", "/api/tokens", { WorkspaceSid: workspaceSid, Role: "worker", WorkerSid: workerSid })) as {
       token: string;

@@ -11,6 +11,7 @@ import { sendMetaWebhook } from "../support/doubles/graph";
 import { startGraphServer, type GraphServer } from "../support/doubles/graph-server";
 import * as wa from "../unit/channels/fixtures/meta-whatsapp";
 import { raw, switchboardClient } from "./client";
+import { eventually } from "../support/eventually";
 
 const TOKEN = "EAAJB3wa-access-token";
 const APP_SECRET = "6f1c2a9e0b7d4c3f8a5e2d1b0c9f8e7d";
@@ -21,17 +22,6 @@ client.conversations.baseUrl = `${inject("baseUrl")}/conversations`;
 let graph: GraphServer;
 let workspaceSid = "";
 let webhookUrl = "";
-
-/** Polls `find` every 200 ms until it answers something (delivery runs after the request, from the DO). */
-async function eventually<T>(find: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 25_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 interface WireMessage {
   body: string;

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { inboundSms, startTwilioDouble, type TwilioDouble } from "../support/doubles/twilio";
 import { raw, switchboardClient } from "./client";
+import { eventually } from "../support/eventually";
 
 const NUMBER = "+15552223333";
 const client = switchboardClient();
@@ -18,17 +19,6 @@ client.conversations.baseUrl = `${inject("baseUrl")}/conversations`;
 let double: TwilioDouble;
 let workspaceSid = "";
 let webhookUrl = "";
-
-/** Polls `find` every 200 ms until it answers something (the alarm's backoff is seconds, not a fixed sleep). */
-async function eventually<T>(find: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 25_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 interface WireMessage {
   sid: string;
