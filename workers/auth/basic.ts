@@ -6,6 +6,7 @@
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../api/errors";
 import type { Env } from "../env";
+import { sameSecret } from "./constant-time";
 
 export type AuthVariables = {
   accountSid: string;
@@ -13,21 +14,6 @@ export type AuthVariables = {
   credential: "account" | "api-key";
   requestId: string;
 };
-
-const encoder = new TextEncoder();
-
-/** Compares two secrets in time independent of where they differ (hashing first equalizes lengths). */
-export async function sameSecret(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  const left = new Uint8Array(x);
-  const right = new Uint8Array(y);
-  let diff = 0;
-  for (let i = 0; i < left.length; i++) diff |= left[i]! ^ right[i]!;
-  return diff === 0;
-}
 
 function credentials(header: string | undefined): { user: string; password: string } | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");

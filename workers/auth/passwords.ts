@@ -10,6 +10,7 @@
  * sign-in takes says nothing about which emails exist. Pure apart from Web Crypto: runs in workerd and
  * in plain Node alike. No password or hash is ever logged here.
  */
+import { sameBytes } from "./constant-time";
 
 export const PBKDF2_ITERATIONS = 100_000;
 const SCHEME = "pbkdf2-sha256";
@@ -32,14 +33,6 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
   const material = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, material, HASH_BYTES * 8);
   return new Uint8Array(bits);
-}
-
-/** Equal bytes, compared in time independent of where they differ. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 /**

@@ -7,6 +7,7 @@
  * (those travel as an Authorization header; see delivery.ts). WebCrypto only, so this module runs the
  * same in workerd and in a plain-Node unit test.
  */
+import { sameText } from "../auth/constant-time";
 
 /** Form parameters of a callback: one string value per name (TaskRouter callbacks never repeat a name). */
 export type FormParams = Readonly<Record<string, string>>;
@@ -46,12 +47,7 @@ export async function twilioSignature(authToken: string, url: string, params: Fo
  * if (!(await validTwilioSignature(token, request.headers.get("X-Twilio-Signature") ?? "", url, params))) return new Response(null, { status: 403 });
  */
 export async function validTwilioSignature(authToken: string, signature: string, url: string, params: FormParams): Promise<boolean> {
-  const expected = await twilioSignature(authToken, url, params);
-  // The expected length is fixed by SHA-1 and not secret, so a length mismatch may return early.
-  if (signature.length !== expected.length) return false;
-  let difference = 0;
-  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
-  return difference === 0;
+  return sameText(signature, await twilioSignature(authToken, url, params));
 }
 
 function base64(bytes: Uint8Array): string {

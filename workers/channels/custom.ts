@@ -30,6 +30,7 @@ import type {
   StatusUpdate,
 } from "../../durable-objects/common/conversations";
 import { MAX_MEDIA_BYTES, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
+import { sameText } from "../auth/constant-time";
 
 /** How far a request's timestamp may be from now (either way) before it is refused as a replay. */
 export const CUSTOM_TOLERANCE_SECONDS = 300;
@@ -78,13 +79,9 @@ export async function verifyCustom(secret: string, headers: Headers, rawBody: Ui
   const header = headers.get("x-switchboard-signature") ?? "";
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now / 1000 - Number(timestamp)) > CUSTOM_TOLERANCE_SECONDS) return false;
   const expected = `v1=${await hmacHex(secret, signedBytes(timestamp, rawBody))}`;
+  // Every candidate is compared in full (several are sent while a secret is being rotated).
   let matched = false;
-  for (const given of header.split(",").map((s) => s.trim())) {
-    if (given.length !== expected.length) continue;
-    let difference = 0;
-    for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ given.charCodeAt(i);
-    matched ||= difference === 0;
-  }
+  for (const given of header.split(",").map((s) => s.trim())) matched = sameText(given, expected) || matched;
   return matched;
 }
 

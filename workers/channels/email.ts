@@ -32,6 +32,7 @@ import {
   type EmailAttachment,
   type ParsedEmail,
 } from "./email-mime";
+import { sameSecret } from "../auth/constant-time";
 
 const MAILGUN_BASE_URL = "https://api.mailgun.net";
 
@@ -41,23 +42,6 @@ export const channelAddress = (config: ChannelConfig): string => String(config.s
 /** Where our Message-IDs live: `mail_domain`, else the domain of the channel's address. */
 const mailDomain = (config: ChannelConfig): string =>
   String(config.settings.mail_domain || channelAddress(config).split("@")[1] || "").toLowerCase();
-
-/**
- * Compares two secrets in time independent of where they differ (hashing first equalizes lengths).
- * Kept here rather than taken from auth/basic.ts, whose imports reach the Workers runtime.
- */
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [x, y] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  const left = new Uint8Array(x);
-  const right = new Uint8Array(y);
-  let diff = 0;
-  for (let i = 0; i < left.length; i++) diff |= left[i]! ^ right[i]!;
-  return diff === 0;
-}
 
 function basicPassword(header: string | null): string | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");

@@ -13,6 +13,7 @@ import { newSid } from "../../durable-objects/common/taskrouter";
 import type { MediaRef } from "../../durable-objects/common/conversations";
 import type { Env } from "../env";
 import { MAX_MEDIA_BYTES, type MediaStore } from "./adapter";
+import { sameText } from "../auth/constant-time";
 
 // Defined with the adapter contract so pure adapters can use it without this module's bindings.
 export { MAX_MEDIA_BYTES };
@@ -100,9 +101,5 @@ export async function validMediaLink(authToken: string, url: URL, now: number): 
   const expires = url.searchParams.get("expires") ?? "";
   const signature = url.searchParams.get("signature") ?? "";
   if (!/^\d{1,12}$/.test(expires) || Number(expires) * 1000 < now) return false;
-  const expected = await mac(authToken, `${url.pathname}\n${expires}`);
-  if (signature.length !== expected.length) return false;
-  let difference = 0;
-  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ signature.charCodeAt(i);
-  return difference === 0;
+  return sameText(signature, await mac(authToken, `${url.pathname}\n${expires}`));
 }

@@ -7,6 +7,7 @@
  */
 import type { ChannelConfig } from "../../durable-objects/common/conversations";
 import type { WebhookRequest } from "./adapter";
+import { sameText } from "../auth/constant-time";
 
 const encoder = new TextEncoder();
 
@@ -41,7 +42,7 @@ export async function validMetaSignature(request: WebhookRequest, config: Channe
   if (!appSecret || presented === null) return false;
   if (!presented.startsWith("sha256=")) return false;
   // Meta writes lowercase hex; the same digest in uppercase hex is still the same signature.
-  return constantTimeEqual("sha256=" + presented.slice(7).toLowerCase(), await metaSignature(appSecret, request.rawBody));
+  return sameText("sha256=" + presented.slice(7).toLowerCase(), await metaSignature(appSecret, request.rawBody));
 }
 
 /**
@@ -57,20 +58,8 @@ export function metaChallenge(url: URL, config: ChannelConfig): Response {
   const mode = url.searchParams.get("hub.mode");
   const token = url.searchParams.get("hub.verify_token");
   const challenge = url.searchParams.get("hub.challenge");
-  if (!verifyToken || mode !== "subscribe" || token === null || challenge === null || !constantTimeEqual(token, verifyToken)) {
+  if (!verifyToken || mode !== "subscribe" || token === null || challenge === null || !sameText(token, verifyToken)) {
     return new Response("Forbidden", { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
   return new Response(challenge, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
-}
-
-/**
- * Compares two strings in time that depends only on `expected`'s length, so how much of a guess was
- * right never shows in the response time. (A length mismatch still costs a full pass.)
- */
-export function constantTimeEqual(presented: string, expected: string): boolean {
-  let difference = presented.length ^ expected.length;
-  for (let i = 0; i < expected.length; i++) {
-    difference |= expected.charCodeAt(i) ^ (i < presented.length ? presented.charCodeAt(i) : 0);
-  }
-  return difference === 0;
 }
