@@ -9,7 +9,7 @@ import { Hono, type Context } from "hono";
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
 import type { UserRecord } from "../../durable-objects/account/users";
 import { isSid, iso } from "../../durable-objects/common/taskrouter";
-import { DEFAULT_TTL, type MintedToken } from "../auth/realtime-token";
+import { DEFAULT_TTL } from "../auth/realtime-token";
 import { mintSession, sessionCookie } from "../auth/session";
 import { accountOf, currentUser } from "../auth/session-guard";
 import { mintRealtimeToken } from "../auth/tokens";
@@ -18,6 +18,7 @@ import { routerFor } from "../locations";
 import { ApiError } from "./errors";
 import { oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
+import { tokenBody } from "./tokens";
 
 const tag = "Sign-in";
 const login = endpoint({
@@ -166,18 +167,6 @@ auth.get("/auth/me", async (c) => {
     workspace: workspace?.ok ? workspace.value : null,
     worker: worker?.ok ? worker.value.worker : null,
   });
-});
-
-const tokenBody = ({ token, identity }: MintedToken) => ({
-  token,
-  expires_at: iso(identity.expiresAt),
-  identity: {
-    account_sid: identity.accountSid,
-    workspace_sid: identity.workspaceSid,
-    role: identity.role,
-    worker_sid: identity.workerSid ?? null,
-    ops: identity.ops,
-  },
 });
 
 auth.post("/auth/token", async (c) => {

@@ -58,7 +58,8 @@ function basicUser(c: Context<TokensEnv>): string {
   return atob(encoded).split(":", 1)[0]!;
 }
 
-const tokenBody = ({ token, identity }: MintedToken) => ({
+/** How a minted token is answered: `POST /api/tokens`, its refresh, and the desktop's `POST /api/auth/token`. */
+export const tokenBody = ({ token, identity }: MintedToken) => ({
   token,
   expires_at: iso(identity.expiresAt),
   identity: {
