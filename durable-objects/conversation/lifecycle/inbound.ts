@@ -8,7 +8,8 @@
  * Flex-style task request, which the shell sends to the Router after the commit (tasks.ts).
  */
 import { notFound, ok, type ApiResult } from "../../common/taskrouter";
-import { redactCardNumbers, redactDeep } from "../../common/card-numbers";
+import { redactDeep } from "../../common/card-attributes";
+import { redactCardNumbers } from "../../common/card-numbers";
 import type { InboundContext, InboundMessage } from "../../common/conversations";
 import { conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";

@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import type { ConversationChannel, ConversationRecord } from "../../../durable-objects/common/conversations";
-import { redactDeep } from "../../../durable-objects/common/card-numbers";
+import { redactDeep } from "../../../durable-objects/common/card-attributes";
 import { isSid, newSid, type TaskRecord } from "../../../durable-objects/common/taskrouter";
 import type { Env } from "../../env";
 import { routerFor } from "../../locations";
