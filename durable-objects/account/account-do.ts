@@ -178,7 +178,12 @@ export class AccountDO extends DurableObject<Env> {
       .toArray();
     const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
     if (!result.ok) return result;
-    return ok({ ...result.value, items: result.value.items.map((row) => JSON.parse(row.record) as WorkspaceRecord) });
+    // Copies made before `card_masking_enabled` existed lack it until the workspace changes: it was on.
+    const record = (row: { record: string }): WorkspaceRecord => {
+      const stored = JSON.parse(row.record) as Omit<WorkspaceRecord, "card_masking_enabled"> & Partial<WorkspaceRecord>;
+      return { ...stored, card_masking_enabled: stored.card_masking_enabled ?? true };
+    };
+    return ok({ ...result.value, items: result.value.items.map(record) });
   }
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────────────────

@@ -451,7 +451,8 @@ export class ConversationDO extends DurableObject<Env> {
       createTask: async (input) => {
         // As for a send: the pending task's retry timer is armed before the Router is called.
         await this.syncAlarm();
-        const created = await router().createTask(row.account_sid, input);
+        // Built from masked messages with the customer's address kept (flexAttributes): stored as given.
+        const created = await router().createTask(row.account_sid, { ...input, attributesMasked: true });
         return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
       },
       wrapTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),

@@ -113,6 +113,23 @@ describe("a Twilio SMS webhook", () => {
     expect(JSON.parse(task.attributes)).toMatchObject({ conversationSid, channelType: "sms", from: "+15550001111", direction: "inbound" });
   });
 
+  it("keeps the customer's number where it names them, masking only the card number they wrote", async () => {
+    // +4915100000160 passes Luhn and starts like a Visa: free-text masking alone would show +*********0160.
+    const from = "+4915100000160";
+    expect((await twilioWebhook(sms(from, `pay with ${CARD}`))).status).toBe(200);
+    const conversationSid = (await openConversation(from))!;
+    expect((await messagesOf(conversationSid)).map((m) => [m.author, m.body])).toEqual([[from, "pay with **** **** **** 1111"]]);
+    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    if (!conversation.ok) throw new Error(conversation.message);
+    expect(conversation.value.friendly_name).toBe(from);
+    const participants = await env.CONVERSATION.getByName(conversationSid).listParticipants(ACCOUNT, { pageSize: 50, page: 0 });
+    expect(participants.ok && participants.value.items.map((p) => p.messaging_binding?.address)).toEqual([from]);
+    const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${conversation.value.task_sid}`, { headers: AUTH })).json()) as {
+      attributes: string;
+    };
+    expect(JSON.parse(task.attributes)).toMatchObject({ from, name: from, customers: { phone: from } });
+  });
+
   it("stores a message once when Twilio delivers the same webhook twice", async () => {
     const params = sms("+15550002222", "hello twice");
     expect((await twilioWebhook(params)).status).toBe(200);

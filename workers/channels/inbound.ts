@@ -2,10 +2,11 @@
  * The one inbound path of every messaging channel: `POST /webhooks/<workspace>/<channel>` is where
  * providers deliver customers' messages and status reports. It finds the channel configuration, has
  * the channel's adapter verify the provider's signature (401/403 and nothing else happens when it does
- * not hold) and parse the body (400 when the provider would never send it), redacts card numbers, and
- * hands each message to the DirectoryDO (which conversation: the customer's open one or a new one) and
- * the ConversationDO (stored once per provider message ID, a task for a new conversation). The email
- * handler and the web chat routes have no webhook and call {@link receiveInbound} directly.
+ * not hold) and parse the body (400 when the provider would never send it), masks card numbers in its
+ * free text (redact.ts; never in addresses or IDs), and hands each message to the DirectoryDO (which
+ * conversation: the customer's open one or a new one) and the ConversationDO (stored once per provider
+ * message ID, a task for a new conversation). The email handler and the web chat routes have no
+ * webhook and call {@link receiveInbound} directly.
  *
  * Never losing a message rests on the provider's retries: when a Durable Object fails or refuses, the
  * webhook is answered 503 and the provider sends it again; the ConversationDO's idempotency key makes
@@ -17,7 +18,6 @@
 import { Hono, type Context } from "hono";
 import type { ChannelConfig, InboundContext } from "../../durable-objects/common/conversations";
 import { webhookPath } from "../../durable-objects/common/conversations";
-import { redactCardNumbers, redactDeep } from "../../durable-objects/common/card-numbers";
 import { fail, isSid, newSid, ok, type ApiResult } from "../../durable-objects/common/taskrouter";
 import { ApiError } from "../api/errors";
 import type { Env } from "../env";
@@ -25,6 +25,7 @@ import { readBodyAtMost } from "../read-at-most";
 import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "./adapter";
 import { mediaStore, validMediaLink } from "./media";
 import { adapterDeps } from "./outbound";
+import { redactContent } from "./redact";
 import { adapterFor } from "./registry";
 
 /** The largest webhook body read unless the adapter declares more (`maxBodyBytes`). */
@@ -38,25 +39,6 @@ export interface ReceivedMessage {
   readonly duplicate: boolean;
   /** It opened a new conversation (and its task). */
   readonly created: boolean;
-}
-
-/**
- * The content with every card number masked: message bodies, customer names and every string of the
- * attributes (keys included). Runs before anything else sees the content.
- *
- * @example
- * redactContent({ messages: [{ …, body: "card 4111 1111 1111 1111" }], statuses: [] }).messages[0].body // "card **** **** **** 1111"
- */
-export function redactContent(content: WebhookContent): WebhookContent {
-  return {
-    messages: content.messages.map((m) => ({
-      ...m,
-      body: redactCardNumbers(m.body),
-      customerName: m.customerName === null ? null : redactCardNumbers(m.customerName),
-      attributes: redactDeep(m.attributes),
-    })),
-    statuses: content.statuses.map((s) => ({ ...s, errorMessage: s.errorMessage === null ? null : redactCardNumbers(s.errorMessage) })),
-  };
 }
 
 /**

@@ -8,7 +8,7 @@
  * Flex-style task request, which the shell sends to the Router after the commit (tasks.ts).
  */
 import { notFound, ok, type ApiResult } from "../../common/taskrouter";
-import { redactCardNumbers, redactDeep } from "../../common/card-numbers";
+import { redactCardNumbers } from "../../common/card-numbers";
 import type { InboundContext, InboundMessage } from "../../common/conversations";
 import { conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";
@@ -22,24 +22,31 @@ export interface Received {
   readonly created: boolean;
 }
 
+/** A name someone typed (the customer, an agent editing the profile), with card numbers masked. */
+const typedName = (name: string | null): string | null => (name === null ? null : redactCardNumbers(name));
+
 /**
  * The attributes of a conversation's task, as Flex writes them: who the customer is, what they wrote
- * before and who helped them last (for known-agent routing), all with card numbers masked.
+ * before and who helped them last (for known-agent routing). Card numbers are masked in the names;
+ * `from`, the customer's phone and email, and `name` when it falls back to the address are addresses
+ * and are kept as they are, so the agent sees who wrote and the Router can tell them apart.
  * @example flexAttributes("CH…", context, message).channelType // "sms"
  */
 export function flexAttributes(conversationSid: string, context: InboundContext, message: InboundMessage): Record<string, unknown> {
   const { customer } = context;
+  const messageName = typedName(message.customerName);
+  const profileName = typedName(customer.name);
   const attributes: Record<string, unknown> = {
     conversationSid,
     channelType: message.channel,
     channelSid: context.channelSid,
     from: message.customerAddress,
-    name: message.customerName ?? customer.name ?? message.customerAddress,
-    customerName: message.customerName ?? customer.name,
+    name: messageName ?? profileName ?? message.customerAddress,
+    customerName: messageName ?? profileName,
     direction: "inbound",
     customers: {
       profile_sid: customer.profileSid,
-      name: customer.name ?? message.customerName,
+      name: profileName ?? messageName,
       email: customer.email,
       phone: customer.phone,
       last_worker_sid: customer.lastWorkerSid,
@@ -52,7 +59,7 @@ export function flexAttributes(conversationSid: string, context: InboundContext,
     })),
   };
   if (customer.lastWorkerSid) attributes.known_worker_sid = customer.lastWorkerSid;
-  return redactDeep(attributes);
+  return attributes;
 }
 
 /** The conversation a first message opens (not yet stored). */
@@ -66,7 +73,8 @@ function opened(op: Op, accountSid: string, context: InboundContext, message: In
     sid: op.sid,
     account_sid: accountSid,
     workspace_sid: context.workspaceSid,
-    friendly_name: redactCardNumbers(message.customerName ?? message.customerAddress),
+    // Named after the customer: their name as typed (masked), else their address as it is.
+    friendly_name: typedName(message.customerName) ?? message.customerAddress,
     unique_name: null,
     attributes: "{}",
     state: "active",
@@ -120,7 +128,7 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
       identity: web ? message.customerAddress : null,
       messagingBinding: web ? null : { address: message.customerAddress, proxyAddress: message.proxyAddress },
       role: "customer",
-      displayName: message.customerName,
+      displayName: typedName(message.customerName),
     });
     if (!joined.ok) return joined;
     customer = customerParticipant(op);

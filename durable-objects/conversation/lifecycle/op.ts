@@ -5,7 +5,8 @@
  * wrap up. Keeping effects as data lets the pure core run, and be tested, without sockets or RPC.
  */
 import { fail, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
-import { redactCardNumbers, redactDeep } from "../../common/card-numbers";
+import { redactDeep } from "../../common/card-attributes";
+import { redactCardNumbers } from "../../common/card-numbers";
 import type { ConversationFrame } from "../../common/conversations";
 import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/records";
 
@@ -64,7 +65,7 @@ export function loadConversation(op: Op, accountSid: string): ApiResult<Conversa
 export const isDeleted = (op: Op): boolean => tombstone(op.host) !== undefined;
 
 /**
- * JSON text of attributes, validated and with every card number masked; `fallback` when absent.
+ * JSON text of attributes, validated and with card numbers masked (but in addresses and IDs); `fallback` when absent.
  * @example redactedAttributes("Attributes", '{"note":"4111111111111111"}', "{}") // ok('{"note":"************1111"}')
  */
 export function redactedAttributes(param: string, text: string | undefined, fallback: string): ApiResult<string> {
