@@ -168,12 +168,50 @@ describe("a WhatsApp Cloud webhook", () => {
     expect(await openConversation("whatsapp:+14155550104")).toBeNull();
   });
 
-  it("answers 400 naming the field to a signed body Meta never sends, and stores nothing", async () => {
-    const payload = waTextFrom("14155550103", "no id", "");
+  it("answers 400 naming the field to a signed body that is not Meta's envelope, and stores nothing", async () => {
+    const payload = waTextFrom("14155550103", "no metadata") as { entry: { changes: { value: Record<string, unknown> }[] }[] };
+    delete payload.entry[0]!.changes[0]!.value.metadata;
     const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET);
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { message: string }).message).toContain("messages.0.id");
+    expect(((await response.json()) as { message: string }).message).toContain("value.metadata");
     expect(await openConversation("whatsapp:+14155550103")).toBeNull();
+  });
+
+  it("takes a batch with one unreadable message: the others in order, the odd one as unsupported, 200 so Meta does not retry", async () => {
+    const payload = wa.waBatchWithOddOne() as {
+      entry: { changes: { value: { contacts: { wa_id: string }[]; messages: { from: string }[] } }[] }[];
+    };
+    const value = payload.entry[0]!.changes[0]!.value;
+    value.contacts[0]!.wa_id = "14155550105";
+    for (const message of value.messages) message.from = "14155550105";
+    const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET);
+    expect([response.status, await response.text()]).toEqual([200, "EVENT_RECEIVED"]);
+    // Meta redelivers now and then: the same batch changes nothing the second time.
+    expect((await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET)).status).toBe(200);
+    const messages = await messagesOf((await openConversation("whatsapp:+14155550105"))!);
+    expect(messages.map((m) => [m.body, JSON.parse(m.attributes).unsupported?.type ?? null])).toEqual([
+      ["First", null],
+      ["", "location"],
+      ["Third", null],
+    ]);
+  });
+});
+
+describe("a WhatsApp customer known by a business-scoped user ID", () => {
+  it("opens a conversation under whatsapp:<BSUID>, and the agent's reply goes back to that same ID", async () => {
+    const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), wa.waTextFromBsuid(), APP_SECRET);
+    expect(response.status).toBe(200);
+    const conversationSid = (await openConversation("whatsapp:US.13491208655302741918"))!;
+    expect((await messagesOf(conversationSid)).map((m) => [m.author, m.body])).toEqual([
+      ["whatsapp:US.13491208655302741918", "Hi, I ordered the blue one"],
+    ]);
+    const conversation = env.CONVERSATION.getByName(conversationSid);
+    expect((await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Thanks, Sheena — checking now." })).ok).toBe(true);
+    await conversation.deliverPending();
+    expect(graph.sent.map((s) => [s.body.recipient, s.body.to])).toEqual([["US.13491208655302741918", undefined]]);
+    const status = wa.waStatusToBsuid(graph.sent[0]!.id, "read");
+    expect((await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), status, APP_SECRET)).status).toBe(200);
+    expect((await messagesOf(conversationSid)).find((m) => m.author === "Alex")?.delivery_status).toBe("read");
   });
 });
 
