@@ -146,6 +146,12 @@ export interface InboundMessage {
    * ({title, payload}), `email` ({subject, message_id, cc}) …
    */
   readonly attributes: Readonly<Record<string, unknown>>;
+  /**
+   * What the channel says about the customer or how they came (Twilio's `from_city`, `from_state`,
+   * `from_zip`, `from_country` and `to_*`; Meta's ad or link `referral`; a Messenger `optin`): merged,
+   * key by key, into the conversation's attributes and the attributes of its tasks from then on.
+   */
+  readonly conversationAttributes?: Readonly<Record<string, unknown>>;
   /** Email only: threads the message into the conversation holding any of these Message-IDs. */
   readonly thread: EmailThread | null;
   /** When the provider says it was sent (ms). */

@@ -42,7 +42,7 @@ export interface ReceivedMessage {
 
 /**
  * The content with every card number masked: message bodies, customer names and every string of the
- * attributes (keys included). Runs before anything else sees the content.
+ * message's and the conversation's attributes (keys included). Runs before anything else sees the content.
  *
  * @example
  * redactContent({ messages: [{ …, body: "card 4111 1111 1111 1111" }], statuses: [] }).messages[0].body // "card **** **** **** 1111"
@@ -54,6 +54,7 @@ export function redactContent(content: WebhookContent): WebhookContent {
       body: redactCardNumbers(m.body),
       customerName: m.customerName === null ? null : redactCardNumbers(m.customerName),
       attributes: redactDeep(m.attributes),
+      ...(m.conversationAttributes ? { conversationAttributes: redactDeep(m.conversationAttributes) } : {}),
     })),
     statuses: content.statuses.map((s) => ({ ...s, errorMessage: s.errorMessage === null ? null : redactCardNumbers(s.errorMessage) })),
   };

@@ -10,7 +10,7 @@
 import { notFound, ok, type ApiResult } from "../../common/taskrouter";
 import { redactCardNumbers, redactDeep } from "../../common/card-numbers";
 import type { InboundContext, InboundMessage } from "../../common/conversations";
-import { conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
+import { conversationRecord, conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";
 import { conflict, type Op } from "./op";
@@ -24,15 +24,20 @@ export interface Received {
 
 /**
  * The attributes of a conversation's task, as Flex writes them: who the customer is, what they wrote
- * before and who helped them last (for known-agent routing), all with card numbers masked.
+ * before and who helped them last (for known-agent routing), with what the channel said about the
+ * customer (`message.conversationAttributes`, e.g. Twilio's `from_city`) beside them, all with card
+ * numbers masked. `channelSid` is the conversation's CH SID, as Flex sets it; the channel
+ * configuration the customer wrote to is `channelConfigSid`.
  * @example flexAttributes("CH…", context, message).channelType // "sms"
  */
 export function flexAttributes(conversationSid: string, context: InboundContext, message: InboundMessage): Record<string, unknown> {
   const { customer } = context;
   const attributes: Record<string, unknown> = {
+    ...message.conversationAttributes,
     conversationSid,
     channelType: message.channel,
-    channelSid: context.channelSid,
+    channelSid: conversationSid,
+    channelConfigSid: context.channelSid,
     from: message.customerAddress,
     name: message.customerName ?? customer.name ?? message.customerAddress,
     customerName: message.customerName ?? customer.name,
@@ -68,7 +73,7 @@ function opened(op: Op, accountSid: string, context: InboundContext, message: In
     workspace_sid: context.workspaceSid,
     friendly_name: redactCardNumbers(message.customerName ?? message.customerAddress),
     unique_name: null,
-    attributes: "{}",
+    attributes: JSON.stringify(redactDeep(message.conversationAttributes ?? {})),
     state: "active",
     channel: message.channel,
     channel_sid: context.channelSid,
@@ -83,6 +88,30 @@ function opened(op: Op, accountSid: string, context: InboundContext, message: In
     task_attempts: 0,
     task_error: null,
   };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * What the channel said with a later message (an ad the customer came back from, say), merged key by
+ * key into the conversation's attributes — left as they are when the API set them to something other
+ * than an object — and into the request its next tasks are made from; the sockets are told.
+ */
+function addContext(op: Op, conversation: ConversationRow, context: Readonly<Record<string, unknown>>): ConversationRow {
+  const extra = redactDeep({ ...context });
+  const attributes = JSON.parse(conversation.attributes) as unknown;
+  let taskRequest = conversation.task_request;
+  if (taskRequest !== null) {
+    const request = JSON.parse(taskRequest) as TaskRequest;
+    taskRequest = JSON.stringify({ ...request, attributes: JSON.stringify({ ...JSON.parse(request.attributes), ...extra }) });
+  }
+  const saved = saveConversation(op.host, {
+    ...conversation,
+    attributes: isObject(attributes) ? JSON.stringify({ ...attributes, ...extra }) : conversation.attributes,
+    task_request: taskRequest,
+  });
+  op.effects.frames.push({ type: "conversation.updated", conversation: conversationRecord(saved) });
+  return saved;
 }
 
 /** Stores one inbound message (in the caller's transaction). */
@@ -111,6 +140,9 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
     conversation = moveTo(op, conversation, "active");
     conversation = saveConversation(op.host, { ...conversation, task_sid: null, task_pending: 1, task_attempts: 0, task_error: null });
     op.effects.createTask = true;
+  }
+  if (!created && message.conversationAttributes && Object.keys(message.conversationAttributes).length > 0) {
+    conversation = addContext(op, conversation, message.conversationAttributes);
   }
 
   let customer = customerParticipant(op);

@@ -118,10 +118,37 @@ describe("parse", () => {
         body: "Where is my order?",
         media: [],
         attributes: {},
+        // inboundSms: FromState NY, FromCountry US, ToState CA, ToCountry US; the empty ones are left out.
+        conversationAttributes: { from_state: "NY", from_country: "US", to_state: "CA", to_country: "US" },
         thread: null,
         sentAt: NOW,
       },
     ]);
+  });
+
+  it("keeps where the customer writes from (FromCity, FromState, FromZip, FromCountry, and ours) for the task", async () => {
+    const params = sms({
+      FromCity: "SAN FRANCISCO",
+      FromState: "CA",
+      FromZip: "94105",
+      FromCountry: "US",
+      ToCity: "OAKLAND",
+      ToState: "CA",
+      ToZip: "94612",
+      ToCountry: "US",
+    });
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), deps())).messages;
+    expect(message?.attributes).toEqual({});
+    expect(message?.conversationAttributes).toEqual({
+      from_city: "SAN FRANCISCO",
+      from_state: "CA",
+      from_zip: "94105",
+      from_country: "US",
+      to_city: "OAKLAND",
+      to_state: "CA",
+      to_zip: "94612",
+      to_country: "US",
+    });
   });
 
   it("stores both attachments of an MMS, fetched from Twilio with the channel's credentials", async () => {
