@@ -236,6 +236,25 @@ describe("an agent's reply over WhatsApp", () => {
 });
 
 describe("a Messenger webhook", () => {
+  it("keeps the ad a customer came from on the conversation and its task, and their message follows in the same conversation", async () => {
+    const customer = "7102938475610293";
+    const tap = ms.pageWebhook([{ ...eventsOf(ms.msAdReferral())[0]!, sender: { id: customer } }]);
+    expect((await sendMetaWebhook(toApp, webhookUrl(messengerChannel), tap, APP_SECRET)).status).toBe(200);
+    const text = ms.pageWebhook([ms.fromCustomer({ message: { mid: "m_AFTER_AD", text: "Do you have it in red?" } }, customer)]);
+    expect((await sendMetaWebhook(toApp, webhookUrl(messengerChannel), text, APP_SECRET)).status).toBe(200);
+
+    const conversationSid = (await openConversation(customer, messengerChannel))!;
+    expect((await messagesOf(conversationSid)).map((m) => m.body)).toEqual(["", "Do you have it in red?"]);
+    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const expected = { referral: { ad_id: "23851942784930412", ref: "spring-sale", source: "ADS", type: "OPEN_THREAD" } };
+    expect(conversation.ok && JSON.parse(conversation.value.attributes)).toMatchObject(expected);
+    const taskSid = conversation.ok ? conversation.value.task_sid : null;
+    const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { headers: FORM })).json()) as {
+      attributes: string;
+    };
+    expect(JSON.parse(task.attributes)).toMatchObject({ ...expected, channelType: "messenger", conversationSid });
+  });
+
   it("takes the customer's message in and ignores the echo of our own send", async () => {
     const events = [ms.fromCustomer({ message: { mid: "m_IN1", text: "Is my order on its way?" } }), ...eventsOf(ms.msEcho())];
     const response = await sendMetaWebhook(toApp, webhookUrl(messengerChannel), ms.pageWebhook(events), APP_SECRET);

@@ -33,8 +33,45 @@ const attachment = z.object({
     .nullish(),
 });
 
+/** Where a customer came from: an ad (`ad_id`, `ads_context_data`), an m.me link's `ref`, the chat plugin's page. */
+const referral = z.object({
+  ref: z.string().optional(),
+  ad_id: z.string().optional(),
+  source: z.string().optional(),
+  type: z.string().optional(),
+  referer_uri: z.string().optional(),
+  ads_context_data: z
+    .object({
+      ad_title: z.string(),
+      photo_url: z.string(),
+      video_url: z.string(),
+      post_id: z.string(),
+      product_id: z.string(),
+      flow_id: z.string(),
+    })
+    .partial()
+    .optional(),
+});
+
+/**
+ * A customer's opt-in (`messaging_optins`): what they agreed to. The tokens Meta issues with it
+ * (`notification_messages_token`, `one_time_notif_token`) are credentials to message them, not
+ * something for agents or task attributes: the schema leaves them out.
+ */
+const optin = z.object({
+  type: z.string().optional(),
+  ref: z.string().optional(),
+  payload: z.string().optional(),
+  title: z.string().optional(),
+  notification_messages_frequency: z.string().optional(),
+  notification_messages_status: z.string().optional(),
+  notification_messages_timezone: z.string().optional(),
+  token_expiry_timestamp: z.number().optional(),
+});
+
 const event = z.object({
-  sender: z.object({ id: z.string().min(1) }),
+  // A PSID; the checkbox plugin's opt-in names a `user_ref` of the website instead (no one to write to yet).
+  sender: z.object({ id: z.string().min(1).optional(), user_ref: z.string().optional() }),
   recipient: z.object({ id: z.string().min(1) }),
   timestamp: z.number().optional(),
   message: z
@@ -47,13 +84,18 @@ const event = z.object({
       quick_reply: z.object({ payload: z.string() }).optional(),
       attachments: z.array(attachment).optional(),
       reply_to: z.object({ mid: z.string().optional() }).optional(),
+      referral: referral.optional(),
     })
     .optional(),
-  postback: z.object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string().optional() }).optional(),
+  postback: z
+    .object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string().optional(), referral: referral.optional() })
+    .optional(),
+  referral: referral.optional(),
+  optin: optin.optional(),
   delivery: z.object({ mids: z.array(z.string()).optional(), watermark: z.number() }).optional(),
   read: z.object({ watermark: z.number().optional(), mid: z.string().optional() }).optional(),
 });
-type MessagingEvent = z.infer<typeof event>;
+type MessagingEvent = z.infer<typeof event> & { readonly sender: { readonly id: string } };
 
 const payloadOf = (object: "page" | "instagram") =>
   z.object({
@@ -96,7 +138,10 @@ async function parseMessaging(
   for (const [e, entry] of body.entry.entries()) {
     if (entry.id !== pageId) continue;
     for (const [m, raw] of (entry.messaging ?? []).entries()) {
-      const item = checked(event, raw, ["entry", e, "messaging", m]);
+      const parsed = checked(event, raw, ["entry", e, "messaging", m]);
+      const senderId = parsed.sender.id;
+      if (senderId === undefined) continue; // a plugin's user_ref: no conversation to put it in
+      const item: MessagingEvent = { ...parsed, sender: { ...parsed.sender, id: senderId } };
       // Our own sends come back as echoes (sometimes without is_echo, e.g. from the page inbox).
       if (item.sender.id === pageId || item.message?.is_echo) continue;
       const at = item.timestamp ?? deps.now();
@@ -131,9 +176,13 @@ async function normalize(
   deps: AdapterDeps,
 ): Promise<InboundMessage | null> {
   const attributes: Record<string, unknown> = {};
+  const context: Record<string, unknown> = {};
   const media: MediaRef[] = [];
-  let body: string;
+  let body = "";
   let providerMessageId: string;
+  // Where the customer came from rides on a message, a postback (Get Started) or an event of its own.
+  const cameFrom = item.message?.referral ?? item.postback?.referral ?? item.referral;
+  if (cameFrom) attributes.referral = context.referral = cameFrom;
   if (item.message) {
     const message = item.message;
     if (message.is_deleted) return null;
@@ -172,6 +221,11 @@ async function normalize(
     providerMessageId = mid ?? `postback:${item.sender.id}:${at}`;
     body = title ?? payload ?? "";
     attributes.postback = { title: title ?? null, payload: payload ?? null };
+  } else if (item.referral) {
+    providerMessageId = `referral:${item.sender.id}:${at}`;
+  } else if (item.optin) {
+    providerMessageId = `optin:${item.sender.id}:${at}`;
+    attributes.optin = context.optin = item.optin;
   } else {
     return null; // receipts only
   }
@@ -184,6 +238,7 @@ async function normalize(
     body,
     media,
     attributes,
+    ...(Object.keys(context).length > 0 ? { conversationAttributes: context } : {}),
     thread: null,
     sentAt: at,
   };

@@ -90,6 +90,69 @@ describe("Messenger inbound", () => {
     });
   });
 
+  it("keeps a Get Started postback's referral (the link or ad the customer came from) on the conversation", async () => {
+    const [message] = (await parse(ms.msPostback())).messages;
+    const referral = { ref: "menu", source: "SHORTLINK", type: "OPEN_THREAD" };
+    expect(message?.attributes).toEqual({ postback: { title: "Talk to an agent", payload: "AGENT" }, referral });
+    expect(message?.conversationAttributes).toEqual({ referral });
+  });
+
+  it.each([
+    // [fixture, the referral kept]
+    [
+      "an ad's referral",
+      ms.msAdReferral(),
+      {
+        ref: "spring-sale",
+        ad_id: "23851942784930412",
+        source: "ADS",
+        type: "OPEN_THREAD",
+        ads_context_data: {
+          ad_title: "Spring sale: 20% off every bike",
+          photo_url: "https://scontent.xx.fbcdn.net/v/t45.1600-4/spring.jpg",
+          post_id: "108964571819532_122107316918176530",
+        },
+      },
+    ],
+    ["an m.me link's referral", ms.msShortlinkReferral(), { ref: "order-4411", source: "SHORTLINK", type: "OPEN_THREAD" }],
+  ])("turns %s into an empty message carrying it, kept on the conversation too", async (_, payload, referral) => {
+    const { messages } = await parse(payload);
+    expect(messages).toEqual([
+      {
+        providerMessageId: `referral:${ms.PSID}:${ms.TIMESTAMP_MS}`,
+        channel: "messenger",
+        customerAddress: ms.PSID,
+        proxyAddress: ms.PAGE_ID,
+        customerName: null,
+        body: "",
+        media: [],
+        attributes: { referral },
+        conversationAttributes: { referral },
+        thread: null,
+        sentAt: ms.TIMESTAMP_MS,
+      },
+    ]);
+  });
+
+  it("keeps an opt-in on the conversation without the token Meta issues for sending", async () => {
+    const [message] = (await parse(ms.msOptin())).messages;
+    const optin = {
+      type: "notification_messages",
+      payload: "SPRING_OFFERS",
+      title: "Spring offers",
+      notification_messages_frequency: "WEEKLY",
+      notification_messages_timezone: "Europe/Paris",
+      token_expiry_timestamp: 1757194783000,
+    };
+    expect(message).toMatchObject({ providerMessageId: `optin:${ms.PSID}:${ms.TIMESTAMP_MS}`, body: "", attributes: { optin } });
+    expect(message?.conversationAttributes).toEqual({ optin });
+    expect(JSON.stringify(message)).not.toContain("7295126318240213758");
+  });
+
+  it("ignores a checkbox plugin's opt-in, whose sender is not yet a PSID (nobody to write to)", async () => {
+    expect(await parse(ms.msCheckboxOptin())).toEqual({ messages: [], statuses: [] });
+  });
+
   it("ignores the echo of our own send", async () => {
     expect(await parse(ms.msEcho())).toEqual({ messages: [], statuses: [] });
   });
@@ -151,6 +214,12 @@ describe("Instagram inbound", () => {
       proxyAddress: ms.IG_ACCOUNT_ID,
       body: "Do you ship to Canada?",
     });
+  });
+
+  it("keeps the ad a first message came from on the conversation", async () => {
+    const [message] = (await parseIg(ms.igAdMessage())).messages;
+    const referral = { ref: "ig-spring", ad_id: "120210432198765432", source: "ADS", type: "OPEN_THREAD" };
+    expect(message).toMatchObject({ body: "Is this still available?", attributes: { referral }, conversationAttributes: { referral } });
   });
 
   it("keeps a story mention as a link, never downloading the story", async () => {
