@@ -181,6 +181,39 @@ export interface StatusUpdate {
   readonly watermark?: number;
 }
 
+/**
+ * The customer changed one of the conversation's messages after sending it, as Meta's channels report
+ * it; matched within the customer's open conversation, like a {@link StatusUpdate}.
+ * - `reaction`: to an agent's message (by the provider ID its delivery got) or their own; `emoji` null
+ *   when they took it back; `providerMessageId` null for a reaction that names no message (Instagram's
+ *   like_heart), which goes on the latest message the customer was sent.
+ * - `unsent`: their own message, withdrawn (Instagram's unsend): its content is removed for the agent.
+ */
+export type MessageChange =
+  | {
+      readonly kind: "reaction";
+      readonly providerMessageId: string | null;
+      readonly customerAddress: string;
+      readonly emoji: string | null;
+      readonly at: number;
+    }
+  | { readonly kind: "unsent"; readonly providerMessageId: string; readonly customerAddress: string; readonly at: number };
+
+/** A customer's reaction as it is kept on the message it answers (`attributes.reactions`). */
+export interface MessageReaction {
+  readonly by: "customer";
+  readonly emoji: string;
+}
+
+/**
+ * What a message the customer withdrew keeps (`attributes.removed`): who and when. Its body, media and
+ * other attributes are gone; the record stays so indexes are never reused.
+ */
+export interface MessageRemoval {
+  readonly by: "customer";
+  readonly date_removed: IsoDate;
+}
+
 // ── outbound ───────────────────────────────────────────────────────────────────────────────────────
 
 /** A message to deliver to the customer on their channel (already redacted). */
@@ -300,6 +333,8 @@ export type ConversationFrame =
     }
   | { readonly type: "message.added"; readonly message: MessageRecord }
   | { readonly type: "message.updated"; readonly message: MessageRecord }
+  /** The customer withdrew the message: `message` is what is left of it (no body, no media, `attributes.removed`). */
+  | { readonly type: "message.removed"; readonly message: MessageRecord }
   | { readonly type: "participant.joined"; readonly participant: ParticipantRecord }
   | { readonly type: "participant.left"; readonly participant: ParticipantRecord }
   | { readonly type: "participant.updated"; readonly participant: ParticipantRecord }

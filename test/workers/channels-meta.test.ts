@@ -28,6 +28,7 @@ const toApp = (request: Request) => app.request(request, undefined, env);
 let ws = "";
 let whatsappChannel = "";
 let messengerChannel = "";
+let instagramChannel = "";
 let graph: GraphDouble;
 const realFetch = globalThis.fetch;
 
@@ -54,6 +55,13 @@ beforeAll(async () => {
   messengerChannel = await channel({
     Kind: "messenger",
     "Settings.page_id": ms.PAGE_ID,
+    "Settings.graph_base_url": `${GRAPH_ORIGIN}/v21.0`,
+    "Secrets.page_access_token": PAGE_TOKEN,
+    ...secrets,
+  });
+  instagramChannel = await channel({
+    Kind: "instagram",
+    "Settings.page_id": ms.IG_ACCOUNT_ID,
     "Settings.graph_base_url": `${GRAPH_ORIGIN}/v21.0`,
     "Secrets.page_access_token": PAGE_TOKEN,
     ...secrets,
@@ -261,5 +269,42 @@ describe("a Messenger webhook", () => {
     expect(response.status).toBe(200);
     const conversationSid = (await openConversation(ms.PSID, messengerChannel))!;
     expect((await messagesOf(conversationSid)).map((m) => m.body)).toEqual(["Is my order on its way?"]);
+  });
+});
+
+describe("an Instagram webhook", () => {
+  const igEvent = (fields: Record<string, unknown>) =>
+    ms.pageWebhook([ms.fromCustomer(fields, ms.IGSID, ms.IG_ACCOUNT_ID)], ms.IG_ACCOUNT_ID, "instagram");
+  const send = (payload: unknown) => sendMetaWebhook(toApp, webhookUrl(instagramChannel), payload, APP_SECRET);
+
+  it("puts the customer's ❤️ on the agent's message instead of adding one, and an unsend removes their photo for the agent", async () => {
+    const photo = graph.addMedia("ig-photo-1", new Uint8Array([0xff, 0xd8, 0xff, 9, 9]), "image/jpeg");
+    const incoming = igEvent({
+      message: { mid: "aWdf-PHOTO-1", text: "this one", attachments: [{ type: "image", payload: { url: photo } }] },
+    });
+    expect((await send(incoming)).status).toBe(200);
+    const conversationSid = (await openConversation(ms.IGSID, instagramChannel))!;
+    const conversation = env.CONVERSATION.getByName(conversationSid);
+    expect((await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Lovely — it ships Monday." })).ok).toBe(true);
+    await conversation.deliverPending();
+    const delivered = graph.sent.at(-1)!.id;
+
+    const heart = ms.igReaction(delivered) as { entry: { messaging: Record<string, unknown>[] }[] };
+    expect((await send(heart)).status).toBe(200);
+    expect((await send(heart)).status).toBe(200); // Meta's redelivery: still one reaction
+    let messages = await messagesOf(conversationSid);
+    expect(messages.map((m) => m.body)).toEqual(["this one", "Lovely — it ships Monday."]);
+    expect(JSON.parse(messages[1]!.attributes)).toEqual({ reactions: [{ by: "customer", emoji: "\u2764\uFE0F" }] });
+
+    const [stored] = messages[0]!.media!;
+    expect(await env.RECORDINGS.head(`media/${ws}/${stored!.sid}`)).not.toBeNull();
+    expect((await send(igEvent({ message: { mid: "aWdf-PHOTO-1", is_deleted: true } }))).status).toBe(200);
+    messages = await messagesOf(conversationSid);
+    expect(messages[0]).toMatchObject({ index: 0, body: null, media: null });
+    expect(JSON.parse(messages[0]!.attributes)).toEqual({ removed: { by: "customer", date_removed: expect.any(String) } });
+    // Through the REST API as well, and the photo's bytes are gone from the media store.
+    const rest = await call(`/conversations/v1/Conversations/${conversationSid}/Messages/0`, { headers: FORM });
+    expect(((await rest.json()) as { body: string | null }).body).toBeNull();
+    expect(await env.RECORDINGS.head(`media/${ws}/${stored!.sid}`)).toBeNull();
   });
 });

@@ -26,6 +26,8 @@ export interface Effects {
   readonly wrapTasks: string[];
   /** Something joined the delivery queue. */
   deliver: boolean;
+  /** Attachments (ME SIDs) whose bytes must go from the media store: their message was withdrawn. */
+  readonly deleteMedia: string[];
   /** The first task is pending: create it. */
   createTask: boolean;
 }
@@ -45,6 +47,7 @@ export const noEffects = (): Effects => ({
   left: [],
   wrapTasks: [],
   deliver: false,
+  deleteMedia: [],
   createTask: false,
 });
 

@@ -153,6 +153,16 @@ describe("Messenger inbound", () => {
     expect(await parse(ms.msCheckboxOptin())).toEqual({ messages: [], statuses: [] });
   });
 
+  it.each([
+    ["like", "👍"],
+    ["love", "\u2764\uFE0F"],
+    ["wow", "😮"],
+  ])("reads a Messenger reaction named %s without an emoji as %s", async (reaction, emoji) => {
+    expect((await parse(ms.msReaction(reaction))).changes).toEqual([
+      { kind: "reaction", providerMessageId: "m_OUT1", customerAddress: ms.PSID, emoji, at: ms.TIMESTAMP_MS },
+    ]);
+  });
+
   it("ignores the echo of our own send", async () => {
     expect(await parse(ms.msEcho())).toEqual({ messages: [], statuses: [] });
   });
@@ -222,15 +232,6 @@ describe("Instagram inbound", () => {
     expect(message).toMatchObject({ body: "Is this still available?", attributes: { referral }, conversationAttributes: { referral } });
   });
 
-  it("keeps a story mention as a link, never downloading the story", async () => {
-    const [message] = (await parseIg(ms.igStoryMention())).messages;
-    expect(message?.media).toEqual([]);
-    expect(message?.attributes.links).toEqual([
-      { type: "story_mention", url: "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1790&signature=abc" },
-    ]);
-    expect(media.items.size).toBe(0);
-  });
-
   it("maps messaging_seen (read by mid) to a read update for that message", async () => {
     expect((await parseIg(ms.igSeen())).statuses).toEqual([
       {
@@ -244,8 +245,43 @@ describe("Instagram inbound", () => {
     ]);
   });
 
-  it("ignores a deleted message", async () => {
-    expect((await parseIg(ms.igDeleted())).messages).toEqual([]);
+  it("reports an unsent message as a change to it, not as a message", async () => {
+    expect(await parseIg(ms.igDeleted())).toEqual({
+      messages: [],
+      statuses: [],
+      changes: [{ kind: "unsent", providerMessageId: "aWdfDELETED1", customerAddress: ms.IGSID, at: ms.TIMESTAMP_MS }],
+    });
+  });
+
+  it.each([
+    // [fixture, the change expected]
+    [
+      "a ❤️ reaction to our message",
+      ms.igReaction(),
+      { kind: "reaction", providerMessageId: "aWdfOUTBOUND1", customerAddress: ms.IGSID, emoji: "\u2764\uFE0F", at: ms.TIMESTAMP_MS },
+    ],
+    [
+      "a reaction taken back",
+      ms.igReaction("aWdfOUTBOUND1", "unreact"),
+      { kind: "reaction", providerMessageId: "aWdfOUTBOUND1", customerAddress: ms.IGSID, emoji: null, at: ms.TIMESTAMP_MS },
+    ],
+    [
+      "a like_heart sent on its own (the latest message sent to them)",
+      ms.igLikeHeart(),
+      { kind: "reaction", providerMessageId: null, customerAddress: ms.IGSID, emoji: "\u2764\uFE0F", at: ms.TIMESTAMP_MS },
+    ],
+  ])("reports %s as a reaction, not as a message", async (_, payload, change) => {
+    expect(await parseIg(payload)).toEqual({ messages: [], statuses: [], changes: [change] });
+  });
+
+  it("keeps a story mention's media, downloaded from Meta's CDN like any attachment", async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xdb, 7]);
+    const url = graph.addMedia("story-1790", jpeg, "image/jpeg");
+    const payload = ms.igStoryMention() as { entry: { messaging: { message: { attachments: { payload: { url: string } }[] } }[] }[] };
+    payload.entry[0]!.messaging[0]!.message.attachments[0]!.payload.url = url;
+    const [message] = (await parseIg(payload)).messages;
+    expect(message?.media).toEqual([{ sid: expect.stringMatching(/^ME/), content_type: "image/jpeg", filename: null, size: 5 }]);
+    expect(message?.attributes).toEqual({ story_mention: { url } });
   });
 });
 
