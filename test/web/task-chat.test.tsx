@@ -90,6 +90,8 @@ describe("what a channel carries besides text", () => {
       message(3, MB_AGENT, "It ships Monday", attributes({ reactions: [{ by: "customer", emoji: "❤️" }] })),
       message(4, MB_CUSTOMER, "", attributes({ referral: { source: "SHORTLINK", ref: "order-4411" } })),
       message(5, MB_CUSTOMER, "", attributes({ optin: { type: "notification_messages", title: "Spring offers" } })),
+      // Twilio's click-to-WhatsApp referral (ReferralHeadline, ReferralSourceType …).
+      message(6, MB_CUSTOMER, "Still on?", attributes({ referral: { headline: "Kettle week", sourceType: "ad", sourceId: "1202" } })),
     ]);
     const items = within(log).getAllByRole("listitem");
     expect(items[0]!.textContent).toContain("Came from the ad “Spring sale”");
@@ -109,6 +111,7 @@ describe("what a channel carries besides text", () => {
     expect(items[3]!.textContent).toContain("Customer reacted ❤️");
     expect(items[4]!.textContent).toContain("Came from a link (order-4411)");
     expect(items[5]!.textContent).toContain("Agreed to receive “Spring offers”");
+    expect(items[6]!.textContent).toContain("Came from the ad “Kettle week”");
   });
 });
 

@@ -203,6 +203,31 @@ describe("parse", () => {
     });
   });
 
+  it("keeps a click-to-WhatsApp ad's referral on the message and on the conversation", async () => {
+    const params = sms({
+      From: `whatsapp:${CUSTOMER}`,
+      To: `whatsapp:${NUMBER}`,
+      Body: "Is the offer still on?",
+      ReferralBody: "20% off every kettle this week",
+      ReferralHeadline: "Spring sale",
+      ReferralSourceId: "120210432198765432",
+      ReferralSourceType: "ad",
+      ReferralSourceUrl: "https://fb.me/3cr4Wqqkv",
+      ReferralCtwaClid: "ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zfUQ2a",
+    });
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), deps())).messages;
+    const referral = {
+      body: "20% off every kettle this week",
+      headline: "Spring sale",
+      sourceId: "120210432198765432",
+      sourceType: "ad",
+      sourceUrl: "https://fb.me/3cr4Wqqkv",
+      ctwaClid: "ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zfUQ2a",
+    };
+    expect(message?.attributes.referral).toEqual(referral);
+    expect(message?.conversationAttributes).toMatchObject({ referral });
+  });
+
   it("keeps a WhatsApp location as the message's location attribute", async () => {
     const params = sms({
       From: `whatsapp:${CUSTOMER}`,

@@ -50,9 +50,14 @@ export function messageExtras(message: MessageRecord): MessageExtra[] {
   const extras: MessageExtra[] = [];
   const { referral, optin, unsupported, interactive, reactions } = attributes;
   if (isObject(referral)) {
-    const ad = isObject(referral.ads_context_data) ? text(referral.ads_context_data.ad_title) : null;
-    if (referral.source === "ADS" || referral.ad_id) extras.push({ kind: "ad", title: ad ?? text(referral.ad_id) ?? "" });
-    else extras.push({ kind: "link", ref: text(referral.ref) ?? text(referral.referer_uri) ?? text(referral.source) ?? "" });
+    // Meta's shape (source, ad_id, ads_context_data.ad_title, ref) or Twilio's (sourceType, sourceId, headline, sourceUrl).
+    const title = isObject(referral.ads_context_data) ? text(referral.ads_context_data.ad_title) : text(referral.headline);
+    const adId = text(referral.ad_id) ?? text(referral.sourceId);
+    if (referral.source === "ADS" || referral.sourceType === "ad" || adId) extras.push({ kind: "ad", title: title ?? adId ?? "" });
+    else {
+      const ref = text(referral.ref) ?? text(referral.referer_uri) ?? text(referral.sourceUrl) ?? text(referral.source);
+      if (ref) extras.push({ kind: "link", ref });
+    }
   }
   if (isObject(optin)) extras.push({ kind: "optin", title: text(optin.title) ?? text(optin.payload) ?? text(optin.type) ?? "" });
   if (isObject(unsupported))
