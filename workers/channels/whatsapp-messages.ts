@@ -32,7 +32,8 @@ const media = z.object({
 export const waErrors = z.array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() })).optional();
 const sender = z.string().min(1).max(128);
 
-const message = z
+/** A message of `value.messages[]` as Meta documents it; one that does not fit is {@link unreadableMessage}. */
+export const whatsappMessage = z
   .object({
     id: z.string().min(1),
     from: sender.optional(),
@@ -63,8 +64,7 @@ const message = z
     errors: waErrors,
   })
   .refine((item) => item.from !== undefined || item.from_user_id !== undefined, { message: "expected a sender", path: ["from"] });
-export type WhatsAppMessage = z.infer<typeof message>;
-export const whatsappMessage = message;
+export type WhatsAppMessage = z.infer<typeof whatsappMessage>;
 
 /** What is read of a message that does not fit {@link whatsappMessage}: just enough to place it. */
 const loose = z.object({
