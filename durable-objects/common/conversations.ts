@@ -146,6 +146,12 @@ export interface InboundMessage {
    * ({title, payload}), `email` ({subject, message_id, cc}) …
    */
   readonly attributes: Readonly<Record<string, unknown>>;
+  /**
+   * What the channel says about the customer or how they came (Twilio's `from_city`, `from_state`,
+   * `from_zip`, `from_country` and `to_*`; Meta's ad or link `referral`; a Messenger `optin`): merged,
+   * key by key, into the conversation's attributes and the attributes of its tasks from then on.
+   */
+  readonly conversationAttributes?: Readonly<Record<string, unknown>>;
   /** Email only: threads the message into the conversation holding any of these Message-IDs. */
   readonly thread: EmailThread | null;
   /** When the provider says it was sent (ms). */
@@ -173,6 +179,39 @@ export interface StatusUpdate {
    * before this time (ms) and that has not reached `status` yet; `providerMessageId` is then "".
    */
   readonly watermark?: number;
+}
+
+/**
+ * The customer changed one of the conversation's messages after sending it, as Meta's channels report
+ * it; matched within the customer's open conversation, like a {@link StatusUpdate}.
+ * - `reaction`: to an agent's message (by the provider ID its delivery got) or their own; `emoji` null
+ *   when they took it back; `providerMessageId` null for a reaction that names no message (Instagram's
+ *   like_heart), which goes on the latest message the customer was sent.
+ * - `unsent`: their own message, withdrawn (Instagram's unsend): its content is removed for the agent.
+ */
+export type MessageChange =
+  | {
+      readonly kind: "reaction";
+      readonly providerMessageId: string | null;
+      readonly customerAddress: string;
+      readonly emoji: string | null;
+      readonly at: number;
+    }
+  | { readonly kind: "unsent"; readonly providerMessageId: string; readonly customerAddress: string; readonly at: number };
+
+/** A customer's reaction as it is kept on the message it answers (`attributes.reactions`). */
+export interface MessageReaction {
+  readonly by: "customer";
+  readonly emoji: string;
+}
+
+/**
+ * What a message the customer withdrew keeps (`attributes.removed`): who and when. Its body, media and
+ * other attributes are gone; the record stays so indexes are never reused.
+ */
+export interface MessageRemoval {
+  readonly by: "customer";
+  readonly date_removed: IsoDate;
 }
 
 // ── outbound ───────────────────────────────────────────────────────────────────────────────────────
@@ -294,6 +333,8 @@ export type ConversationFrame =
     }
   | { readonly type: "message.added"; readonly message: MessageRecord }
   | { readonly type: "message.updated"; readonly message: MessageRecord }
+  /** The customer withdrew the message: `message` is what is left of it (no body, no media, `attributes.removed`). */
+  | { readonly type: "message.removed"; readonly message: MessageRecord }
   | { readonly type: "participant.joined"; readonly participant: ParticipantRecord }
   | { readonly type: "participant.left"; readonly participant: ParticipantRecord }
   | { readonly type: "participant.updated"; readonly participant: ParticipantRecord }

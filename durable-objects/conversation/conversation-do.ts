@@ -35,6 +35,7 @@ import {
   type InboundContext,
   type InboundMessage,
   type MediaRef,
+  type MessageChange,
   type MessageRecord,
   type OutboundMessage,
   type ParticipantRecord,
@@ -51,6 +52,7 @@ import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
 import { applyStatus, drainDeliveries } from "./lifecycle/delivery";
 import { receive, type Received } from "./lifecycle/inbound";
+import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TaskPort, type TransferInput } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer, timerDue } from "./lifecycle/timers";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
@@ -194,6 +196,11 @@ export class ConversationDO extends DurableObject<Env> {
         return { ok: false, status: 404, code: 20404, message: `Conversation ${op.sid} not found` };
       return ok({ messageSid: applyStatus(op, update) });
     });
+  }
+
+  /** A customer's reaction to a message or withdrawal of one (Meta's channels); null when no message matches. */
+  async applyChange(accountSid: string, change: MessageChange): Promise<ApiResult<{ messageSid: string | null }>> {
+    return this.apply((op) => applyChange(op, accountSid, change));
   }
 
   async onTaskEvent(accountSid: string, event: ConversationTaskEvent): Promise<ApiResult<void>> {
@@ -354,6 +361,11 @@ export class ConversationDO extends DurableObject<Env> {
       for (const ws of openSockets(this.ctx, participantSid)) close(ws, CLOSE.left, "You left the conversation");
     const row = conversationRow(this.ctx.storage);
     if (row) {
+      // A withdrawn message's attachments: the bytes go too (a failure leaves an unreferenced object, logged).
+      for (const sid of effects.deleteMedia)
+        await this.env.RECORDINGS.delete(mediaKey(row.workspace_sid, sid)).catch((error: unknown) =>
+          console.error(`ConversationDO ${this.sid}: deleting the attachment ${sid} of a withdrawn message failed`, error),
+        );
       if (effects.index) await this.syncIndex(row.account_sid);
       else if (effects.touch) {
         // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.

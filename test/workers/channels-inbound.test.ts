@@ -130,6 +130,36 @@ describe("a Twilio SMS webhook", () => {
     expect(JSON.parse(task.attributes)).toMatchObject({ from, name: from, customers: { phone: from } });
   });
 
+  it("gives the task where the customer writes from and, as Flex does, the conversation's SID as channelSid", async () => {
+    const located = {
+      ...sms("+14155550111", "Is the store open?"),
+      FromCity: "SAN FRANCISCO",
+      FromState: "CA",
+      FromZip: "94105",
+      FromCountry: "US",
+    };
+    expect((await twilioWebhook({ ...located, ToCity: "", ToState: "NY", ToZip: "", ToCountry: "US" })).status).toBe(200);
+    const conversationSid = (await openConversation("+14155550111"))!;
+    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const taskSid = conversation.ok ? conversation.value.task_sid : null;
+    const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { headers: AUTH })).json()) as {
+      attributes: string;
+    };
+    expect(JSON.parse(task.attributes)).toMatchObject({
+      conversationSid,
+      channelSid: conversationSid,
+      channelConfigSid: twilioChannel,
+      from_city: "SAN FRANCISCO",
+      from_state: "CA",
+      from_zip: "94105",
+      from_country: "US",
+      to_state: "NY",
+      to_country: "US",
+    });
+    expect(JSON.parse(task.attributes)).not.toHaveProperty("to_city");
+    expect(conversation.ok && JSON.parse(conversation.value.attributes)).toMatchObject({ from_city: "SAN FRANCISCO", from_zip: "94105" });
+  });
+
   it("stores a message once when Twilio delivers the same webhook twice", async () => {
     const params = sms("+15550002222", "hello twice");
     expect((await twilioWebhook(params)).status).toBe(200);

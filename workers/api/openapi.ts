@@ -29,7 +29,7 @@ const DESCRIBED: readonly {
     path: "/webhooks/{WorkspaceSid}/{ChannelSid}",
     tag: "Channels",
     summary:
-      "A provider's inbound message or status webhook, verified with the channel's secret (X-Twilio-Signature, X-Hub-Signature-256, X-Switchboard-Signature or Basic for inbound parse)",
+      "A provider's inbound message or status webhook, verified with the channel's secret (X-Twilio-Signature, X-Hub-Signature-256, X-Switchboard-Signature, or Basic for inbound mail: SendGrid Inbound Parse raw or parsed, Mailgun's body-mime, Postmark's JSON)",
     security: "provider",
   },
   {

@@ -44,7 +44,8 @@ export interface ReceivedMessage {
 /**
  * Takes a verified, parsed delivery in: redacts it, then for each message (in order) finds or opens
  * the customer's conversation and stores the message there (once per provider message ID), and applies
- * each status report to the customer's open conversation (reports about unknown messages are ignored).
+ * each reaction or unsend, then each status report, to the customer's open conversation (those about
+ * messages it does not have are ignored).
  * A Durable Object that refuses answers its failure; one that is unreachable throws. Either way the
  * caller should have the provider retry: what was stored before stays stored, and is not stored twice.
  *
@@ -56,7 +57,7 @@ export async function receiveInbound(
   env: Env,
   config: ChannelConfig,
   content: WebhookContent,
-): Promise<ApiResult<{ messages: ReceivedMessage[]; statuses: number }>> {
+): Promise<ApiResult<{ messages: ReceivedMessage[]; changes: number; statuses: number }>> {
   const clean = redactContent(content);
   const directory = env.DIRECTORY.getByName(config.workspaceSid);
   const messages: ReceivedMessage[] = [];
@@ -85,6 +86,15 @@ export async function receiveInbound(
     if (!received.ok) return received;
     messages.push({ conversationSid, ...received.value });
   }
+  let changes = 0;
+  for (const change of clean.changes ?? []) {
+    const open = await directory.findOpen(config.accountSid, config.sid, change.customerAddress);
+    if (!open.ok) return open;
+    if (open.value === null) continue;
+    const applied = await env.CONVERSATION.getByName(open.value).applyChange(config.accountSid, change);
+    if (!applied.ok) return applied;
+    if (applied.value.messageSid !== null) changes++;
+  }
   let statuses = 0;
   for (const status of clean.statuses) {
     const open = await directory.findOpen(config.accountSid, config.sid, status.customerAddress);
@@ -94,7 +104,7 @@ export async function receiveInbound(
     if (!applied.ok) return applied;
     if (applied.value.messageSid !== null) statuses++;
   }
-  return ok({ messages, statuses });
+  return ok({ messages, changes, statuses });
 }
 
 // ── the webhook routes ─────────────────────────────────────────────────────────────────────────────

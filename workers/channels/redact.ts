@@ -21,11 +21,14 @@ import type { WebhookContent } from "./adapter";
  */
 export function redactContent(content: WebhookContent): WebhookContent {
   return {
+    // Reactions and unsends carry IDs and an emoji, nothing to mask.
+    ...content,
     messages: content.messages.map((m) => ({
       ...m,
       body: redactCardNumbers(m.body),
       customerName: m.customerName === null ? null : redactCardNumbers(m.customerName),
       attributes: redactDeep(m.attributes),
+      ...(m.conversationAttributes ? { conversationAttributes: redactDeep(m.conversationAttributes) } : {}),
     })),
     statuses: content.statuses.map((s) => ({ ...s, errorMessage: s.errorMessage === null ? null : redactCardNumbers(s.errorMessage) })),
   };

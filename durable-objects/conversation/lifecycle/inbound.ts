@@ -8,9 +8,10 @@
  * Flex-style task request, which the shell sends to the Router after the commit (tasks.ts).
  */
 import { notFound, ok, type ApiResult } from "../../common/taskrouter";
+import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
 import type { InboundContext, InboundMessage } from "../../common/conversations";
-import { conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
+import { conversationRecord, conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";
 import { conflict, type Op } from "./op";
@@ -27,9 +28,12 @@ const typedName = (name: string | null): string | null => (name === null ? null 
 
 /**
  * The attributes of a conversation's task, as Flex writes them: who the customer is, what they wrote
- * before and who helped them last (for known-agent routing). Card numbers are masked in the names;
- * `from`, the customer's phone and email, and `name` when it falls back to the address are addresses
- * and are kept as they are, so the agent sees who wrote and the Router can tell them apart.
+ * before and who helped them last (for known-agent routing), with what the channel said about the
+ * customer (`message.conversationAttributes`, e.g. Twilio's `from_city`) beside them. Card numbers are
+ * masked in the names; `from`, the customer's phone and email, and `name` when it falls back to the
+ * address are addresses and are kept as they are, so the agent sees who wrote and the Router can tell
+ * them apart. `channelSid` is the conversation's CH SID, as Flex sets it; the channel configuration the
+ * customer wrote to is `channelConfigSid`.
  * @example flexAttributes("CH…", context, message).channelType // "sms"
  */
 export function flexAttributes(conversationSid: string, context: InboundContext, message: InboundMessage): Record<string, unknown> {
@@ -37,9 +41,11 @@ export function flexAttributes(conversationSid: string, context: InboundContext,
   const messageName = typedName(message.customerName);
   const profileName = typedName(customer.name);
   const attributes: Record<string, unknown> = {
+    ...message.conversationAttributes,
     conversationSid,
     channelType: message.channel,
-    channelSid: context.channelSid,
+    channelSid: conversationSid,
+    channelConfigSid: context.channelSid,
     from: message.customerAddress,
     name: messageName ?? profileName ?? message.customerAddress,
     customerName: messageName ?? profileName,
@@ -76,7 +82,7 @@ function opened(op: Op, accountSid: string, context: InboundContext, message: In
     // Named after the customer: their name as typed (masked), else their address as it is.
     friendly_name: typedName(message.customerName) ?? message.customerAddress,
     unique_name: null,
-    attributes: "{}",
+    attributes: JSON.stringify(redactDeep(message.conversationAttributes ?? {})),
     state: "active",
     channel: message.channel,
     channel_sid: context.channelSid,
@@ -91,6 +97,30 @@ function opened(op: Op, accountSid: string, context: InboundContext, message: In
     task_attempts: 0,
     task_error: null,
   };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * What the channel said with a later message (an ad the customer came back from, say), merged key by
+ * key into the conversation's attributes — left as they are when the API set them to something other
+ * than an object — and into the request its next tasks are made from; the sockets are told.
+ */
+function addContext(op: Op, conversation: ConversationRow, context: Readonly<Record<string, unknown>>): ConversationRow {
+  const extra = redactDeep({ ...context });
+  const attributes = JSON.parse(conversation.attributes) as unknown;
+  let taskRequest = conversation.task_request;
+  if (taskRequest !== null) {
+    const request = JSON.parse(taskRequest) as TaskRequest;
+    taskRequest = JSON.stringify({ ...request, attributes: JSON.stringify({ ...JSON.parse(request.attributes), ...extra }) });
+  }
+  const saved = saveConversation(op.host, {
+    ...conversation,
+    attributes: isObject(attributes) ? JSON.stringify({ ...attributes, ...extra }) : conversation.attributes,
+    task_request: taskRequest,
+  });
+  op.effects.frames.push({ type: "conversation.updated", conversation: conversationRecord(saved) });
+  return saved;
 }
 
 /** Stores one inbound message (in the caller's transaction). */
@@ -119,6 +149,9 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
     conversation = moveTo(op, conversation, "active");
     conversation = saveConversation(op.host, { ...conversation, task_sid: null, task_pending: 1, task_attempts: 0, task_error: null });
     op.effects.createTask = true;
+  }
+  if (!created && message.conversationAttributes && Object.keys(message.conversationAttributes).length > 0) {
+    conversation = addContext(op, conversation, message.conversationAttributes);
   }
 
   let customer = customerParticipant(op);

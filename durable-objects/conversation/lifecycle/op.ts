@@ -27,6 +27,8 @@ export interface Effects {
   readonly wrapTasks: string[];
   /** Something joined the delivery queue. */
   deliver: boolean;
+  /** Attachments (ME SIDs) whose bytes must go from the media store: their message was withdrawn. */
+  readonly deleteMedia: string[];
   /** The first task is pending: create it. */
   createTask: boolean;
 }
@@ -46,6 +48,7 @@ export const noEffects = (): Effects => ({
   left: [],
   wrapTasks: [],
   deliver: false,
+  deleteMedia: [],
   createTask: false,
 });
 

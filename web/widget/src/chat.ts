@@ -209,6 +209,9 @@ export class Chat {
         this.timeline = mergeMessages(this.timeline, frame.messages);
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
         break;
+      case "message.removed":
+        this.timeline = { ...this.timeline, messages: this.timeline.messages.filter((m) => m.sid !== frame.message.sid) };
+        break;
       case "message.added":
       case "message.updated":
         this.timeline = mergeMessages(this.timeline, [frame.message]);

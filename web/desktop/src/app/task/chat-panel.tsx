@@ -13,6 +13,7 @@ import { deliveryOf, initialChatState, lastIndexOf, timelineOf, type ChatState, 
 import { Composer } from "./composer";
 import type { ConversationClient } from "./conversation-client";
 import { MediaView } from "./media-view";
+import { MessageExtras } from "./message-extras-view";
 
 export interface ChatPanelProps {
   readonly taskSid: string;
@@ -176,6 +177,7 @@ function TimelineEntry({
       {message.media?.map((media) => (
         <MediaView key={media.sid} media={media} workspaceSid={workspaceSid} session={session} />
       ))}
+      <MessageExtras message={message} t={t} />
       <time className="sb-chat__time" dateTime={message.date_created}>
         {new Date(message.date_created).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" })}
       </time>
