@@ -29,6 +29,15 @@ import { fileURLToPath } from "node:url";
 import { demoUrl, seedDemo } from "./seed-demo.mjs";
 import { isRequestLog, isSwitchboardHealth, startBlock } from "./start-output.mjs";
 
+// `npm start` runs this on the Node 22 of the `node` dev dependency, whatever the system's is.
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(
+    `Switchboard needs Node 22.12 or newer, and this is ${process.version}: run it with \`npm start\`, which uses the Node 22 \`npm install\` put in node_modules.`,
+  );
+  process.exit(1);
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 const devVarsPath = join(root, ".dev.vars");
