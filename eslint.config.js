@@ -16,8 +16,14 @@ export default tseslint.config(
         setTimeout: "readonly",
         Buffer: "readonly",
         URLSearchParams: "readonly",
+        AbortSignal: "readonly",
       },
     },
+  },
+  {
+    // The demo shop's one browser script (served as written, no build).
+    files: ["web/public/demo/*.js"],
+    languageOptions: { globals: { document: "readonly", location: "readonly", URLSearchParams: "readonly" } },
   },
   {
     rules: {

@@ -26,6 +26,7 @@ import { users } from "./api/users";
 import { plugins } from "./api/plugins";
 import { desktop } from "./api/desktop";
 import { sessionRoutes as workerSessionRoutes } from "./api/taskrouter/workers";
+import { errorDocs } from "./docs/errors-page";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -38,6 +39,9 @@ app.get("/health", (c) => c.json({ status: "ok", regions: regions.regions.length
 
 /** The OpenAPI document of every endpoint, generated from the schemas that validate them. */
 app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+
+/** What each error code means and how to fix it: every error body's `more_info` links here. */
+app.route("/docs", errorDocs);
 
 app.route("/taskrouter/v1", workerSessionRoutes); // a supervisor's session on two worker updates; Basic passes through
 app.route("/taskrouter/v1", taskrouter);

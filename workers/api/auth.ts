@@ -96,7 +96,7 @@ auth.post("/auth/login", async (c) => {
     case "rate-limited": {
       c.header("Retry-After", String(outcome.retryAfter));
       const error = new ApiError(429, 20429, `Too many failed sign-ins: try again in ${outcome.retryAfter} seconds`);
-      return c.json({ ...error.toBody(), retry_after: outcome.retryAfter }, 429);
+      return c.json({ ...error.toBody(new URL(c.req.url).origin), retry_after: outcome.retryAfter }, 429);
     }
     default: {
       const unknown: never = outcome;

@@ -102,6 +102,20 @@ const DESCRIBED: readonly {
     summary: "The visitor's live conversation (WebSocket; session token as a token.<jwt> subprotocol)",
     security: "visitor",
   },
+  {
+    method: "get",
+    path: "/docs/errors",
+    tag: "Errors",
+    summary: "Every error code Switchboard answers with: what it means and how to fix it (HTML, docs/errors.md)",
+    security: "none",
+  },
+  {
+    method: "get",
+    path: "/docs/errors/{Code}",
+    tag: "Errors",
+    summary: "One error code's page: where an error body's more_info links",
+    security: "none",
+  },
 ];
 
 const SECURITY = {
@@ -184,7 +198,7 @@ export function openApiDocument(origin: string) {
           properties: {
             code: { type: "integer" },
             message: { type: "string" },
-            more_info: { type: "string" },
+            more_info: { type: "string", format: "uri", description: "This deployment's page on the code: {origin}/docs/errors/{code}" },
             status: { type: "integer" },
           },
         },

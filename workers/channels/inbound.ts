@@ -146,7 +146,7 @@ inbound.post("/:WorkspaceSid/:ChannelSid", async (c) => {
   const request: WebhookRequest = { url: c.req.url, method: c.req.method, headers: c.req.raw.headers, rawBody };
   if (!(await adapter.verify(request, config))) {
     const status = adapter.refusalStatus ?? 403;
-    throw new ApiError(status, 20000 + status, "The webhook signature is not valid for this channel");
+    throw new ApiError(status, status === 401 ? 20003 : 20403, "The webhook signature is not valid for this channel");
   }
   const deps = adapterDeps(c.env, config, config.webhookUrl ?? new URL(c.req.url).origin + webhookPath(config.workspaceSid, config.sid));
   let content: WebhookContent;
