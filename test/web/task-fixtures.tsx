@@ -136,6 +136,7 @@ export function snapshot(
       task_sid: "WT" + "5".repeat(32),
     },
     participants,
+    past_participants: [],
     messages,
     you: MB_AGENT,
   };
