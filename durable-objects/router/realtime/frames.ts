@@ -171,6 +171,11 @@ export const helloReservation = z.object({
   task: frameTask,
   /** Epoch ms when the reservation was created. */
   date_ms: z.number(),
+  /**
+   * Epoch ms when the reservation was accepted (what "Accepted 2:05 ago" counts from), null while it is
+   * pending; null too for one whose accept event is past the 30-day retention.
+   */
+  accepted_ms: z.number().nullable(),
 });
 
 /**
@@ -197,6 +202,17 @@ export const helloFrame = z.object({
   presence_grace_ms: z.number(),
   /** When the token expires: the server closes the connection then (4401); reconnect with a new one. */
   expires_at: z.string(),
+  /**
+   * The server's clock when it sent this frame (epoch ms): a client whose own clock is off corrects the
+   * server's times by the difference (an accept time, a timeout) before counting from them.
+   */
+  date_ms: z.number(),
+  /**
+   * Set when presence moved the worker to an offline Activity (their connection gone past the grace
+   * period) and they have not changed Activity since: the desktop tells them why. Said once, on the
+   * first connection after it happened.
+   */
+  presence_offline: z.object({ date_ms: z.number(), activity_sid: z.string(), activity_name: z.string().nullable() }).nullable(),
   /** The worker as they are now, with whether their activity is an available one. */
   worker: helloWorker,
   /** Every activity of the workspace, in the workspace's order: what the worker may switch to. */
