@@ -158,6 +158,7 @@ export function task(overrides: Partial<DesktopTask> = {}): DesktopTask {
     conversationSid: CH_SID,
     createdAt: Date.UTC(2026, 0, 2, 10, 0),
     timeoutAt: null,
+    acceptedAt: Date.UTC(2026, 0, 2, 10, 1),
     ...overrides,
   };
 }
