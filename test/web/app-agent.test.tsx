@@ -274,6 +274,21 @@ describe("the connection's life", () => {
     expect(screen.getByRole("option", { name: /Customer 1/ })).toBeTruthy(); // the task is still there
   });
 
+  it("tells an agent who comes back that presence set them offline, in their language", async () => {
+    const { socket } = await mount();
+    const offline = { date_ms: Date.now() - 3_600_000, activity_sid: "WA2", activity_name: "Offline" };
+    act(() => socket.receive(hello({ presence_offline: offline })));
+    expect(desktop.Notifications.visible.map((n) => [n.id, n.type, n.message])).toEqual([
+      ["PresenceOffline", "warning", "You were set to Offline because your connection dropped."],
+    ]);
+    act(() => desktop.Notifications.dismissAll());
+    act(() => desktop.Strings.setLocale("ar"));
+    act(() => socket.receive(hello({ presence_offline: offline })));
+    expect(desktop.Notifications.visible.map((n) => n.message)).toEqual(["تم تعيينك على Offline لأن اتصالك انقطع."]);
+    act(() => socket.receive(hello({ presence_offline: null })));
+    expect(desktop.Notifications.visible).toHaveLength(1); // nothing new without a notice
+  });
+
   it("a reload resumes from the seq kept in sessionStorage", async () => {
     sessionStorage.setItem(`switchboard.realtime.seq.${session.user.workerSid}`, "42");
     const { socket } = await mount();

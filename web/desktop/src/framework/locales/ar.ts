@@ -128,6 +128,7 @@ export const ar: Record<StringKey, Message> = {
   "notifications.messageReceived": "{from}: {body}",
   "notifications.connectionLost": "انقطع الاتصال. جارٍ إعادة الاتصال…",
   "notifications.connectionRestored": "عاد الاتصال.",
+  "notifications.presenceOffline": "تم تعيينك على {activity} لأن اتصالك انقطع.",
   "notifications.actionFailed": "تعذّر تنفيذ {action}: {message}",
   "notifications.pluginFailed": "تعذّر تحميل الإضافة {plugin}: {message}",
   "notifications.enableDesktop": "إظهار إشعارات سطح المكتب",

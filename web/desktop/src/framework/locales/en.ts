@@ -108,6 +108,7 @@ export const en = {
   "notifications.messageReceived": "{from}: {body}",
   "notifications.connectionLost": "Connection lost. Reconnecting…",
   "notifications.connectionRestored": "Connection restored.",
+  "notifications.presenceOffline": "You were set to {activity} because your connection dropped.",
   "notifications.actionFailed": "Could not {action}: {message}",
   "notifications.pluginFailed": "Plugin {plugin} could not load: {message}",
   "notifications.enableDesktop": "Show desktop notifications",
