@@ -100,6 +100,17 @@ describe("a ringing reservation", () => {
     expect(window.__sbRingTimes?.map((r) => r.reservationSid)).toEqual([reservationSid(1)]);
   });
 
+  it("rings for an anonymous web visitor by that name, never their visitor ID, and lists them so once accepted", async () => {
+    const { socket } = await mount();
+    const visitor = "WV" + "0a".repeat(16);
+    act(() => socket.receive(reservationFrame(1, "pending", 1, { name: visitor, from: visitor, channelType: "web" })));
+    expect(screen.getByRole("group", { name: "Incoming chat from Website visitor" })).toBeTruthy();
+    expect(desktop.Notifications.visible.map((n) => n.message)).toEqual(["New chat task from Website visitor"]);
+    act(() => socket.receive(reservationFrame(1, "accepted", 2, { name: visitor, from: visitor, channelType: "web" })));
+    expect(screen.getByRole("option", { name: /Website visitor/ })).toBeTruthy();
+    expect(document.body.textContent).not.toContain(visitor);
+  });
+
   it("Accept sends the accept command through AcceptTask; the ack moves the task into the list, selected", async () => {
     const { socket } = await mount();
     act(() => socket.receive(reservationFrame(1, "pending", 1)));

@@ -35,6 +35,14 @@ describe("header and tabs", () => {
     expect(header.textContent).toContain("VIP customer");
   });
 
+  it("names an anonymous web visitor so, never by their visitor ID", () => {
+    const visitor = "WV" + "0a".repeat(16);
+    renderCanvas({ task: task({ attributes: { conversationSid: CH_SID, channelType: "web", from: visitor, name: visitor } }) });
+    const header = screen.getByRole("banner");
+    expect(within(header).getByRole("heading", { level: 2 }).textContent).toBe("Website visitor");
+    expect(header.textContent).not.toContain(visitor);
+  });
+
   it("counts the time since the server accepted the task, ticking each second", () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
     try {

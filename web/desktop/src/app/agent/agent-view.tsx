@@ -128,7 +128,7 @@ export function AgentView(props: AgentViewProps) {
       if (shown.current.has(task.reservationSid)) continue;
       const key = desktop.Notifications.show("ReservationRinging", {
         channel: task.taskChannel,
-        from: fromOf(task),
+        from: fromOf(task, t("customer.webVisitor")),
         reservationSid: task.reservationSid,
       });
       shown.current.set(task.reservationSid, key ?? "");

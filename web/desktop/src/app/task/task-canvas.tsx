@@ -12,7 +12,7 @@ import type { TaskCanvasProps } from "../types";
 import { taskRef } from "./actions";
 import { ChatPanel } from "./chat-panel";
 import { CustomerPanel } from "./customer-panel";
-import { customerOf } from "./customer-data";
+import { customerLabel, customerOf } from "./customer-data";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
 import { Wrapup } from "./wrapup";
@@ -62,7 +62,7 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
   const ref = useMemo(() => taskRef(task), [task]);
   const slotProps = useMemo(() => ({ task: ref }), [ref]);
   const customer = customerOf(task.attributes);
-  const title = customer.name ?? task.taskSid;
+  const title = customerLabel(task, t("customer.webVisitor"));
 
   const onTabKey = (event: KeyboardEvent): void => {
     const forward = desktop.Strings.dir === "rtl" ? "ArrowLeft" : "ArrowRight";

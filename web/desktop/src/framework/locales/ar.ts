@@ -116,6 +116,7 @@ export const ar: Record<StringKey, Message> = {
   "customer.name": "الاسم",
   "customer.email": "البريد الإلكتروني",
   "customer.phone": "الهاتف",
+  "customer.webVisitor": "زائر الموقع",
   "customer.history": "المحادثات السابقة",
   "customer.history.empty": "لا توجد محادثات سابقة.",
   "customer.attributes": "تفاصيل المهمة",

@@ -96,6 +96,7 @@ export const en = {
   "customer.name": "Name",
   "customer.email": "Email",
   "customer.phone": "Phone",
+  "customer.webVisitor": "Website visitor",
   "customer.history": "Previous conversations",
   "customer.history.empty": "No previous conversations.",
   "customer.attributes": "Task details",
