@@ -298,6 +298,12 @@ export const supervisorWorker = z.object({
   date_status_changed_ms: z.number(),
   /** JSON text, as in TaskRouter's worker resource. */
   attributes: z.string(),
+  /**
+   * The task queues the worker is a member of (their `target_workers` accepts them), in SID order: with
+   * `channels`, what tells a supervisor whether the worker can take a queue's next task now.
+   */
+  task_queue_sids: z.array(z.string()),
+  /** One per task channel, in the workspace's task channel order (the same for every worker). */
   channels: z.array(
     z.object({
       task_channel_sid: z.string(),
