@@ -157,6 +157,7 @@ export const ar: Record<StringKey, Message> = {
   "supervisor.teams.activity": "الحالة",
   "supervisor.teams.tasks": "المهام",
   "supervisor.teams.skills": "المهارات",
+  "supervisor.teams.languages": "اللغات",
   "supervisor.teams.editSkills": "تعديل المهارات",
   "supervisor.teams.capacity": "السعة",
   "supervisor.teams.capacityFor": "السعة لقناة {channel}",
@@ -165,7 +166,9 @@ export const ar: Record<StringKey, Message> = {
   "supervisor.queues.queue": "قائمة الانتظار",
   "supervisor.queues.waiting": "في الانتظار",
   "supervisor.queues.longestWait": "أطول انتظار",
-  "supervisor.queues.agentsAvailable": "الوكلاء المتاحون",
+  "supervisor.queues.agentsAvailable": "يمكنهم العمل الآن",
+  "supervisor.queues.agentsNote":
+    "يمكنهم العمل الآن: وكلاء في حالة متاحة لديهم سعة لمهمة إضافية على إحدى القنوات. مشغولون: بقية وكلاء قائمة الانتظار ممن ليسوا غير متصلين (بلغوا سعتهم الكاملة أو في استراحة). عدد المتاحين في TaskRouter يشمل الوكلاء المشغولين في حالة متاحة.",
   "supervisor.queues.agentsBusy": "الوكلاء المشغولون",
   "supervisor.queues.tasksToday": "مهام اليوم",
   "supervisor.queues.serviceLevel": "مستوى الخدمة",

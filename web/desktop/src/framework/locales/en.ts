@@ -137,6 +137,7 @@ export const en = {
   "supervisor.teams.activity": "Activity",
   "supervisor.teams.tasks": "Tasks",
   "supervisor.teams.skills": "Skills",
+  "supervisor.teams.languages": "Languages",
   "supervisor.teams.editSkills": "Edit skills",
   "supervisor.teams.capacity": "Capacity",
   "supervisor.teams.capacityFor": "Capacity for {channel}",
@@ -145,7 +146,9 @@ export const en = {
   "supervisor.queues.queue": "Queue",
   "supervisor.queues.waiting": "Waiting",
   "supervisor.queues.longestWait": "Longest wait",
-  "supervisor.queues.agentsAvailable": "Agents available",
+  "supervisor.queues.agentsAvailable": "Can take work now",
+  "supervisor.queues.agentsNote":
+    "Can take work now: agents in an available activity with room for one more task on a channel. Busy: the queue's other agents who are not Offline (at full capacity, or on a break). TaskRouter's available count includes busy agents in an available activity.",
   "supervisor.queues.agentsBusy": "Agents busy",
   "supervisor.queues.tasksToday": "Tasks today",
   "supervisor.queues.serviceLevel": "Service level",
