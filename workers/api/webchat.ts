@@ -51,6 +51,12 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   if (origin !== undefined && !originAllowed(originPolicy(config.settings.allowed_origins), origin, new URL(c.req.url).origin)) {
     const reason = `Origin ${origin.slice(0, 80)} is not in this channel's allowed_origins`;
     if (isSocket(c)) return refuseSocket(4403, reason, c.req.raw.headers);
+    // The page may read the refusal itself (and only it: no preflight passes), so its widget says
+    // "not available on this site" instead of failing like a dropped network.
+    if (c.req.method !== "OPTIONS") {
+      c.header("Access-Control-Allow-Origin", origin);
+      c.header("Vary", "Origin");
+    }
     throw new ApiError(403, 20403, reason);
   }
   if (origin !== undefined && !isSocket(c)) for (const [name, value] of Object.entries(corsHeaders(origin))) c.header(name, value);
