@@ -114,6 +114,14 @@ describe("the visitor's message list", () => {
     ]);
   });
 
+  it("puts the end of the conversation after the agent who left before it", () => {
+    const timeline = mergeMessages(emptyTimeline, [message(0), agentMessage(1)]);
+    const alex = { ...participant(), date_left: "2026-01-01T00:05:00Z" };
+    const notes = [{ key: "ended", text: "This conversation has ended.", after: 1 }];
+    const items = timelineItems(timeline, context({ notes, participants: [alex] }));
+    expect(items.filter((i) => i.kind === "note").map((i) => i.key)).toEqual([`joined:${alex.sid}`, `left:${alex.sid}`, "ended"]);
+  });
+
   it("shows unsent messages last: sending, sent (acknowledged, not yet echoed) and failed with a retry", () => {
     let timeline = mergeMessages(emptyTimeline, [message(0)]);
     timeline = addPending(timeline, { clientId: "c-a", body: "acknowledged", mediaSids: [] });

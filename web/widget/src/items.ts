@@ -96,7 +96,8 @@ function peopleNotes(messages: readonly MessageRecord[], people: readonly Person
  */
 export function timelineItems(timeline: Timeline, context: ItemContext): Item[] {
   const items: Item[] = [];
-  const notes = [...context.notes, ...peopleNotes(timeline.messages, context.participants, context.texts)];
+  // Who joined and left first: the controller's notes (the conversation ended) come after them.
+  const notes = [...peopleNotes(timeline.messages, context.participants, context.texts), ...context.notes];
   const notesAfter = (index: number) => {
     for (const note of notes) if (note.after === index) items.push({ kind: "note", key: note.key, text: note.text });
   };
