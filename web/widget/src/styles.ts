@@ -28,7 +28,7 @@ header button{font-size:22px;line-height:1;width:32px;height:32px;border-radius:
 .msg.failed{background:#ffebe9;color:#82071e}
 .msg img{display:block;max-width:100%;max-height:220px;border-radius:6px;margin-top:4px}
 .msg a{color:inherit}
-.note{align-self:center;font-size:12px;color:#57606a}
+.note{align-self:center;text-align:center;font-size:12px;color:#57606a}
 .typing{min-height:20px;padding:0 14px;font-size:12px;color:#57606a;background:#f6f8fa}
 form.compose{display:flex;gap:6px;padding:8px;border-top:1px solid #d0d7de;align-items:flex-end}
 textarea{flex:1;resize:none;border:1px solid #d0d7de;border-radius:8px;padding:8px;max-height:120px;min-height:38px}
