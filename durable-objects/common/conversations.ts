@@ -287,6 +287,21 @@ export interface ParticipantRecord {
   display_name: string | null;
 }
 
+/**
+ * A participant who left (an agent after wrap-up, one removed through the API): Switchboard keeps who
+ * they were, what they had read and when they joined (`date_created`) and left, so a transcript still
+ * names the author of every message and still shows the customer's messages as read.
+ */
+export interface PastParticipantRecord {
+  sid: string;
+  identity: string | null;
+  role: ParticipantRole;
+  display_name: string | null;
+  last_read_message_index: number | null;
+  date_created: IsoDate;
+  date_left: IsoDate;
+}
+
 export interface MessageDelivery {
   total: number;
   sent: "all" | "some" | "none";
@@ -326,6 +341,8 @@ export type ConversationFrame =
       readonly type: "conversation.snapshot";
       readonly conversation: ConversationRecord;
       readonly participants: readonly ParticipantRecord[];
+      /** Everyone who was a participant and left, in the order they joined. */
+      readonly past_participants: readonly PastParticipantRecord[];
       /** Messages after the client's `since` index (all when it gave none). */
       readonly messages: readonly MessageRecord[];
       /** Which participant this socket is. */
@@ -336,7 +353,7 @@ export type ConversationFrame =
   /** The customer withdrew the message: `message` is what is left of it (no body, no media, `attributes.removed`). */
   | { readonly type: "message.removed"; readonly message: MessageRecord }
   | { readonly type: "participant.joined"; readonly participant: ParticipantRecord }
-  | { readonly type: "participant.left"; readonly participant: ParticipantRecord }
+  | { readonly type: "participant.left"; readonly participant: ParticipantRecord; readonly date_left: IsoDate }
   | { readonly type: "participant.updated"; readonly participant: ParticipantRecord }
   | { readonly type: "typing"; readonly participantSid: string; readonly displayName: string | null }
   | { readonly type: "conversation.updated"; readonly conversation: ConversationRecord }

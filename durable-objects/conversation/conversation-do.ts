@@ -45,7 +45,14 @@ import {
   type UpdateParticipantInput,
 } from "../common/conversations";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
-import { conversationRecord, conversationRow, participantRecord, participantRows, type ConversationRow } from "./store/records";
+import {
+  conversationRecord,
+  conversationRow,
+  participantRecord,
+  participantRows,
+  pastParticipants,
+  type ConversationRow,
+} from "./store/records";
 import { newOp, noEffects, type Effects, type Op } from "./lifecycle/op";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
@@ -503,6 +510,7 @@ export class ConversationDO extends DurableObject<Env> {
       type: "conversation.snapshot",
       conversation: conversationRecord(row),
       participants: participantRows(op.host).map((p) => participantRecord(row, p)),
+      past_participants: pastParticipants(op.host),
       messages: messages.messagesSince(op, row, since),
       you: state.participantSid ?? `supervisor:${state.identity ?? ""}`,
     });

@@ -31,8 +31,31 @@ describe("header and tabs", () => {
     expect(header.textContent).toContain("ann@example.com");
     expect(header.textContent).toContain("Channel: chat");
     expect(header.textContent).toContain("Queue: Support");
-    expect(header.textContent).toContain("Accepted 0:00 ago");
+    expect(header.textContent).toMatch(/Accepted [\d:]+ ago/); // counted below
     expect(header.textContent).toContain("VIP customer");
+  });
+
+  it("names an anonymous web visitor so, never by their visitor ID", () => {
+    const visitor = "WV" + "0a".repeat(16);
+    renderCanvas({ task: task({ attributes: { conversationSid: CH_SID, channelType: "web", from: visitor, name: visitor } }) });
+    const header = screen.getByRole("banner");
+    expect(within(header).getByRole("heading", { level: 2 }).textContent).toBe("Website visitor");
+    expect(header.textContent).not.toContain(visitor);
+  });
+
+  it("counts the time since the server accepted the task, ticking each second", () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
+    try {
+      vi.setSystemTime(Date.UTC(2026, 0, 2, 10, 5));
+      // Accepted 2:05 ago by the server's account (already on this clock), whenever this tab first saw it.
+      renderCanvas({ task: task({ acceptedAt: Date.now() - 125_000 }) });
+      const header = screen.getByRole("banner");
+      expect(header.textContent).toContain("Accepted 2:05 ago");
+      act(() => void vi.advanceTimersByTime(1_000));
+      expect(header.textContent).toContain("Accepted 2:06 ago");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.each([

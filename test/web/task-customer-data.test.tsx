@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { crmUrl, customerOf, flattenAttributes } from "../../web/desktop/src/app/task/customer-data";
 
+const VISITOR = "WV" + "0a".repeat(16);
+
 const attributes = {
   from: "+1 555 0100",
   name: "Ann & Co",
@@ -125,6 +127,23 @@ describe("customerOf", () => {
     ],
     [{ customers: { email: "c@example.com" } }, { name: "c@example.com", address: null }],
     [{}, { name: null, address: null }],
+    // A web visitor's address is their visitor ID (WV…): never shown, their email or phone is.
+    [
+      { from: VISITOR, name: VISITOR, channelType: "web" },
+      { name: null, address: null },
+    ],
+    [
+      { from: VISITOR, name: VISITOR, customers: { email: "grace@example.com", phone: "+1555" } },
+      { name: "grace@example.com", address: "+1555" },
+    ],
+    [
+      { from: VISITOR, name: "Grace", customerName: "Grace", customers: { name: "Grace", email: "grace@example.com" } },
+      { name: "Grace", address: "grace@example.com" },
+    ],
+    [
+      { from: VISITOR, customers: { phone: "+1555" } },
+      { name: "+1555", address: null },
+    ],
   ])("%j → %j", (input, expected) => {
     expect(customerOf(input)).toEqual(expected);
   });

@@ -122,6 +122,19 @@ describe("the supervisors' feed in the Router DO", () => {
     expect(Date.now() - workerOf(frame, carol)!.date_status_changed_ms).toBeLessThan(5000);
   });
 
+  it("lists every worker's channels in the workspace's task channel order, and the queues each is a member of", async () => {
+    const { worker, supervise } = await configured();
+    // Worker channels made in one operation share a creation time: their stored order is by random SID.
+    const names = ["Ann", "Ben", "Cleo", "Dan", "Eve", "Fay"];
+    const sids = await Promise.all(names.map((name, i) => worker(name, AVAILABLE, i % 2 === 0 ? support : '{"skills":[]}')));
+    const frame = await (await supervise()).nextOf("supervisor.snapshot");
+    for (const [i, sid] of sids.entries()) {
+      const row = workerOf(frame, sid)!;
+      expect(row.channels.map((c) => c.task_channel_unique_name)).toEqual(["default", "voice", "chat"]);
+      expect(row.task_queue_sids).toEqual(i % 2 === 0 ? [EVERYONE, SUPPORT].sort() : [EVERYONE]);
+    }
+  });
+
   it("pushes a delta with the queue and the worker a new task touched, then coalesces changes to one a second", async () => {
     const { stub, worker, supervise, task, flushRows } = await configured();
     const alice = await worker("Alice");

@@ -97,6 +97,16 @@ describe("CORS", () => {
     expect(res.body).not.toHaveProperty("token");
   });
 
+  it("lets a refused page read the refusal (and nothing else), so its widget can say the chat is not available there", async () => {
+    const res = await widget(ws, chat, "https://evil.example").get("/config");
+    expect(res.status).toBe(403);
+    expect(res.body.message).toContain("allowed_origins");
+    expect(res.body).not.toHaveProperty("title");
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://evil.example");
+    expect(res.headers.get("access-control-allow-methods")).toBeNull(); // no preflight passes: no POST follows
+    expect(res.headers.get("vary")).toMatch(/origin/i);
+  });
+
   it("puts the CORS headers on errors too, so the widget can read them", async () => {
     const res = await widget(ws, chat).post("/sessions", { email: "nope" });
     expect(res.status).toBe(400);

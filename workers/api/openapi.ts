@@ -71,7 +71,8 @@ const DESCRIBED: readonly {
     method: "post",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/sessions",
     tag: "Web chat",
-    summary: "Start or resume a visitor's signed session (JSON: token?, name, email, phone)",
+    summary:
+      "Start or resume a visitor's signed session (JSON: token?, name, email, phone); answers their last conversation, open or closed",
     security: "none",
   },
   {
@@ -85,21 +86,21 @@ const DESCRIBED: readonly {
     method: "post",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/media",
     tag: "Web chat",
-    summary: "A visitor's attachment (raw bytes, ?filename=, at most 10 MB)",
+    summary: "A visitor's attachment (raw bytes, ?filename=, at most 10 MB; images but SVG, PDF, plain text)",
     security: "visitor",
   },
   {
     method: "get",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/media/{MediaSid}",
     tag: "Web chat",
-    summary: "An attachment of the visitor's conversation",
+    summary: "An attachment of the visitor's last conversation, or their own upload",
     security: "visitor",
   },
   {
     method: "get",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/socket",
     tag: "Web chat",
-    summary: "The visitor's live conversation (WebSocket; session token as a token.<jwt> subprotocol)",
+    summary: "The visitor's last conversation, live (WebSocket; session token as a token.<jwt> subprotocol); a closed one is read-only",
     security: "visitor",
   },
   {

@@ -5,11 +5,12 @@
  *
  * - `GET config` — public: the channel's title, greeting, colours and pre-chat fields.
  * - `POST sessions` — mints or renews the session (`{ token?, name?, email?, phone? }`); a token that
- *   does not check out simply starts a new visitor.
+ *   does not check out simply starts a new visitor. Answers the visitor's last conversation (open, or
+ *   closed: its transcript stays readable on the socket).
  * - `POST messages` — `{ client_id, body, media_sids? }`: the shared inbound path, idempotent by
  *   `<visitor>:<client_id>`, so a resend after a network drop stores one message.
  * - `POST media`, `GET media/<ME sid>` — attachments (webchat-media.ts).
- * - `GET socket` — the visitor's live conversation, held by its ConversationDO.
+ * - `GET socket` — the visitor's last conversation, live, held by its ConversationDO.
  *
  * Only `webchat` channels answer (any other kind is a 404), and only pages of the channel's
  * `allowed_origins` may call them (webchat-origins.ts). Bodies are never logged.
@@ -50,6 +51,12 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   if (origin !== undefined && !originAllowed(originPolicy(config.settings.allowed_origins), origin, new URL(c.req.url).origin)) {
     const reason = `Origin ${origin.slice(0, 80)} is not in this channel's allowed_origins`;
     if (isSocket(c)) return refuseSocket(4403, reason, c.req.raw.headers);
+    // The page may read the refusal itself (and only it: no preflight passes), so its widget says
+    // "not available on this site" instead of failing like a dropped network.
+    if (c.req.method !== "OPTIONS") {
+      c.header("Access-Control-Allow-Origin", origin);
+      c.header("Vary", "Origin");
+    }
     throw new ApiError(403, 20403, reason);
   }
   if (origin !== undefined && !isSocket(c)) for (const [name, value] of Object.entries(corsHeaders(origin))) c.header(name, value);
@@ -59,10 +66,13 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   await next();
 };
 
-/** The visitor's open conversation on this channel, if any. */
-async function openConversation(c: WebchatContext, visitorId: string): Promise<string | null> {
+/**
+ * The visitor's conversation on this channel: the open one, else the last one, closed (a visitor who
+ * comes back after the chat ended sees its transcript; their next message opens a new one).
+ */
+async function lastConversation(c: WebchatContext, visitorId: string): Promise<string | null> {
   const config = c.get("config");
-  const found = await c.env.DIRECTORY.getByName(config.workspaceSid).findOpen(c.get("accountSid"), config.sid, visitorId);
+  const found = await c.env.DIRECTORY.getByName(config.workspaceSid).findLatest(c.get("accountSid"), config.sid, visitorId);
   if (!found.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
   return found.value;
 }
@@ -116,7 +126,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
     },
     now,
   );
-  const conversationSid = previous ? await openConversation(c, session.visitorId) : null;
+  const conversationSid = previous ? await lastConversation(c, session.visitorId) : null;
   return c.json({ token, visitor_id: session.visitorId, conversation_sid: conversationSid, expires_at: iso(session.expiresAt) });
 });
 
@@ -161,7 +171,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/media", uploadMedia);
 
 webchat.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
   const session = await sessionOf(c, true);
-  return serveMedia(c, session, c.req.param("MediaSid"), () => openConversation(c, session.visitorId));
+  return serveMedia(c, session, c.req.param("MediaSid"), () => lastConversation(c, session.visitorId));
 });
 
 webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
@@ -180,7 +190,7 @@ webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
     Date.now(),
   );
   if (!check.ok) return refuseSocket(check.code, check.reason, headers);
-  const conversationSid = await openConversation(c, check.session.visitorId);
+  const conversationSid = await lastConversation(c, check.session.visitorId);
   if (conversationSid === null) return refuseSocket(4404, "no conversation yet", headers);
   const url = new URL("https://conversation.internal/socket");
   const since = c.req.query("since");

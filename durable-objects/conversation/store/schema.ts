@@ -19,6 +19,8 @@
  * - `sb_tasks`: the conversation's TaskRouter tasks (the first, and one per transfer), their agent and
  *   whom a transfer came from; `sb_task_events`: the event SIDs already applied (at-least-once queue).
  * - `sb_timers`: delivery and task-creation retries; the one alarm is set to the earliest `due_at`.
+ * - `sb_past_participants` (version 2): who left (agents after wrap-up), with their name, what they
+ *   had read and when they joined and left, so the transcript keeps naming them.
  */
 import type { Migration } from "../../common/migrations";
 
@@ -112,6 +114,21 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE sb_timers (
         kind   TEXT    PRIMARY KEY,
         due_at INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: "conversation: participants who left",
+    sql: `
+      CREATE TABLE sb_past_participants (
+        sid                     TEXT    PRIMARY KEY,
+        identity                TEXT,
+        role                    TEXT    NOT NULL,
+        display_name            TEXT,
+        last_read_message_index INTEGER,
+        date_created            INTEGER NOT NULL,
+        date_left               INTEGER NOT NULL
       );
     `,
   },

@@ -8,6 +8,7 @@
  * Close codes (observable by a browser, unlike an HTTP status on the upgrade): 4400 a bad request
  * (`since`), 4401 no valid token or it expired, 4403 the token may not use this channel (no worker,
  * another account, an unknown worker), 4408 silent for the grace period, 4410 the worker was deleted.
+ * A worker presence took offline is told so by the `hello` of their next connection (`presence_offline`).
  */
 import { z } from "zod";
 import { loadSnapshot } from "../store/config-store";
@@ -16,12 +17,14 @@ import {
   forgetPresence,
   markGone,
   markPresent,
+  notePresenceOffline,
   presenceCheckAt,
   presenceGraceMs,
   presenceOf,
   presenceRows,
   setPresenceCheck,
   setPresenceGraceMs,
+  takePresenceNotice,
 } from "../store/presence-store";
 import { HOLDING, reservationsOfTask } from "../store/reservation-store";
 import { timerDueAt } from "../store/timer-store";
@@ -134,10 +137,17 @@ export class AgentChannel<S> {
     };
     this.sockets.setConnection(socket, connection);
     const grace = presenceGraceMs(this.host);
-    this.host.transactionSync(() => {
+    const notice = this.host.transactionSync(() => {
       markPresent(this.host, connection.workerSid, connection.accountSid);
       this.checkPresenceBy(now + grace);
+      return takePresenceNotice(this.host, connection.workerSid);
     });
+    const worker = state.value.worker;
+    // Only while they are still where presence put them: an Activity chosen since says more.
+    const offline =
+      notice !== null && notice.activitySid === worker.activity_sid
+        ? { date_ms: notice.at, activity_sid: notice.activitySid, activity_name: worker.activity_name }
+        : null;
     const lastSeq = this.log.start(connection.workerSid);
     const replay = since === null ? { frames: [], complete: true } : this.log.replay(connection.workerSid, since, now);
     this.sockets.send(
@@ -150,7 +160,9 @@ export class AgentChannel<S> {
         heartbeat: { send: "ping", reply: "pong", interval_ms: heartbeatInterval(grace) },
         presence_grace_ms: grace,
         expires_at: iso(connection.expiresAt),
-        worker: state.value.worker,
+        date_ms: now,
+        presence_offline: offline,
+        worker,
         activities: state.value.activities,
         reservations: state.value.reservations,
       } satisfies ServerFrame),
@@ -175,7 +187,10 @@ export class AgentChannel<S> {
       if (typeof workerSid !== "string" || !this.log.logs(workerSid)) continue;
       for (const socket of this.sockets.open(workerSid)) this.sockets.close(socket, CLOSE_CODES.workerDeleted, "The worker was deleted");
       this.log.forget(workerSid);
-      this.host.transactionSync(() => forgetPresence(this.host, workerSid));
+      this.host.transactionSync(() => {
+        forgetPresence(this.host, workerSid);
+        takePresenceNotice(this.host, workerSid);
+      });
     }
   }
 
@@ -244,6 +259,8 @@ export class AgentChannel<S> {
         }
         const moved = takeOffline(this.router, worker, activity.sid, now);
         if (!moved.ok) console.warn(`Presence: taking worker ${worker.workerSid} offline failed: ${moved.message}`);
+        else if (moved.value === "moved")
+          this.host.transactionSync(() => notePresenceOffline(this.host, worker.workerSid, activity.sid, now));
       }
     }
     const byWorker = new Map(tracked.map((worker) => [worker.workerSid, worker]));

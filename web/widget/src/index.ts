@@ -48,10 +48,7 @@ function boot(script: HTMLScriptElement): void {
   });
   const fallback: WidgetConfig = { title: t.title, greeting: "", color: "#1f6feb", text_color: "#ffffff", prechat_fields: [] };
   chat.configure(overrides(fallback));
-  api.config().then(
-    (config) => chat.configure(overrides(config)),
-    (error: unknown) => console.error("Switchboard widget: the channel's configuration could not be loaded", error),
-  );
+  void chat.load(overrides);
 }
 
 const script =

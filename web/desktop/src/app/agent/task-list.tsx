@@ -67,7 +67,7 @@ export function TaskList({ tasks, selectedTaskSid }: { tasks: readonly DesktopTa
                 select(task);
               }}
             >
-              <span className="sb-option-title">{fromOf(task)}</span>
+              <span className="sb-option-title">{fromOf(task, t("customer.webVisitor"))}</span>
               <span className="sb-muted">
                 {task.taskChannel}
                 {task.state === "wrapping" ? ` · ${t("task.wrapup")}` : ""}

@@ -95,13 +95,32 @@ export function crmUrl(
   return filled.origin === selfOrigin ? null : filled.href;
 }
 
-/** Who the customer is, for the header: a name and the address they wrote from (either may be null). */
+/** A web chat visitor's ID, their address on the channel: an internal key, never shown to an agent. */
+const VISITOR_ID = /^WV[0-9a-f]{32}$/i;
+
+/**
+ * Who the customer is, for the header: their name, else their email or phone, and one more way to reach
+ * them (either may be null). A web visitor's ID (`WV…`) is never either.
+ * @example customerOf({ from: "WV…", customers: { email: "ann@example.com" } }) // { name: "ann@example.com", address: null }
+ */
 export function customerOf(attributes: Readonly<Record<string, unknown>>): { name: string | null; address: string | null } {
   const text = (path: string): string | null => {
     const value = scalarText(valueAt(attributes, path)).trim();
-    return value === "" ? null : value;
+    return value === "" || VISITOR_ID.test(value) ? null : value;
   };
-  const address = text("from") ?? text("customers.email") ?? text("customers.phone");
-  const name = text("customers.name") ?? text("customerName") ?? text("name");
-  return { name: name ?? address, address: name !== null && name !== address ? address : null };
+  const contacts = [text("from"), text("customers.email"), text("customers.phone")].filter((c): c is string => c !== null);
+  const name = text("customers.name") ?? text("customerName") ?? text("name") ?? contacts[0] ?? null;
+  return { name, address: contacts.find((contact) => contact !== name) ?? null };
+}
+
+/**
+ * What the desktop calls the customer of a task: {@link customerOf}'s name, else `anonymous` for a web
+ * visitor who gave no details, else the task SID.
+ * @example customerLabel(task, t("customer.webVisitor")) // "Ann Lee", "Website visitor" or "WT…"
+ */
+export function customerLabel(
+  task: { readonly taskSid: string; readonly attributes: Readonly<Record<string, unknown>> },
+  anonymous: string,
+): string {
+  return customerOf(task.attributes).name ?? (task.attributes.channelType === "web" ? anonymous : task.taskSid);
 }
