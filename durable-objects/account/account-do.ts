@@ -283,7 +283,7 @@ export class AccountDO extends DurableObject<Env> {
     return deleteUser(this.ctx.storage, sid);
   }
 
-  /** Password sign-in, rate-limited per email and per client key (see login-limits.ts). */
+  /** Password sign-in, rate-limited per (email, client) and per client (see login-limits.ts). */
   checkPassword(email: string, password: string, clientKey: string, now: number = Date.now()): Promise<SignIn> {
     return signIn(this.ctx.storage, email, password, clientKey, now);
   }
