@@ -271,3 +271,34 @@ describe("POST /api/auth/token", () => {
     expect(reply.body.message).toContain("Cross-site");
   });
 });
+
+describe("/openapi.json for sign-in", () => {
+  type Doc = {
+    paths: Record<string, Record<string, { security: Record<string, string[]>[] }>>;
+    components: { securitySchemes: Record<string, Record<string, string>> };
+  };
+  const security = async () => {
+    const doc = (await (await app.request(`${ORIGIN}/openapi.json`, {}, env)).json()) as Doc;
+    return { doc, of: (method: string, path: string) => doc.paths[path]?.[method]?.security };
+  };
+
+  it("describes login and SSO as public: no Basic credentials, no session", async () => {
+    const { of } = await security();
+    expect(of("post", "/api/auth/login")).toEqual([]);
+    expect(of("post", "/api/auth/sso")).toEqual([]);
+  });
+
+  it("describes the signed-in routes with the session cookie, and the users API as Basic or session", async () => {
+    const { doc, of } = await security();
+    expect(doc.components.securitySchemes.session).toEqual({ type: "apiKey", in: "cookie", name: "sb_session" });
+    for (const [method, path] of [
+      ["get", "/api/auth/me"],
+      ["post", "/api/auth/token"],
+      ["post", "/api/auth/logout"],
+    ]) {
+      expect(of(method!, path!), `${method} ${path}`).toEqual([{ session: [] }]);
+    }
+    expect(of("post", "/api/users")).toEqual([{ basic: [] }, { session: [] }]);
+    expect(of("get", "/api/users/{UserSid}")).toEqual([{ basic: [] }, { session: [] }]);
+  });
+});

@@ -26,6 +26,7 @@ const login = endpoint({
   path: "/auth/login",
   prefix: "/api",
   tag,
+  auth: "none",
   status: 200,
   summary: "Sign in with email and password (JSON or form); sets the sb_session cookie. 429 with Retry-After when rate-limited",
   params: { email: str({ min: 1, max: 254 }), password: str({ min: 1, max: 1024 }) },
@@ -35,6 +36,7 @@ const sso = endpoint({
   path: "/auth/sso",
   prefix: "/api",
   tag,
+  auth: "none",
   status: 200,
   summary: "Sign in with a JWT your backend signed with an API key (HS256, kid = SK…, sub = email, aud = switchboard, ≤ 10 min)",
   params: { token: str({ min: 1, max: 8192 }) },
@@ -44,13 +46,31 @@ const tokenEndpoint = endpoint({
   path: "/auth/token",
   prefix: "/api",
   tag,
+  auth: "session",
   status: 200,
   summary:
     "A token for the signed-in user's live connection: View=agent (their worker's channel; agents, and supervisors or admins linked to a worker) or View=supervisor (the workspace's feed; the default for supervisors and admins)",
   params: { WorkspaceSid: sid("WS").optional(), View: oneOf(["agent", "supervisor"]).optional() },
 });
-endpoint({ method: "get", path: "/auth/me", prefix: "/api", tag, summary: "The signed-in user, their workspace and worker", params: {} });
-endpoint({ method: "post", path: "/auth/logout", prefix: "/api", tag, status: 204, summary: "Sign out (clears the cookie)", params: {} });
+endpoint({
+  method: "get",
+  path: "/auth/me",
+  prefix: "/api",
+  tag,
+  auth: "session",
+  summary: "The signed-in user, their workspace and worker",
+  params: {},
+});
+endpoint({
+  method: "post",
+  path: "/auth/logout",
+  prefix: "/api",
+  tag,
+  auth: "session",
+  status: 204,
+  summary: "Sign out (clears the cookie)",
+  params: {},
+});
 
 export const auth = new Hono<{ Bindings: Env }>();
 

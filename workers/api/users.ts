@@ -30,6 +30,7 @@ const create = endpoint({
   method: "post",
   path: "/users",
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   status: 201,
   summary: "Create a user (admins): agents need WorkspaceSid and WorkerSid; omit Password for an SSO-only user",
@@ -39,16 +40,26 @@ const list = endpoint({
   method: "get",
   path: "/users",
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "List users (admins: all, or of WorkspaceSid; supervisors: their workspace's)",
   params: { WorkspaceSid: sid("WS").optional(), Role: oneOf(USER_ROLES).optional() },
   listKey: "users",
 });
-const fetchOne = endpoint({ method: "get", path: "/users/:UserSid", prefix: "/api", tag, summary: "Fetch a user", params: {} });
+const fetchOne = endpoint({
+  method: "get",
+  path: "/users/:UserSid",
+  prefix: "/api",
+  auth: "basic-or-session",
+  tag,
+  summary: "Fetch a user",
+  params: {},
+});
 const update = endpoint({
   method: "post",
   path: "/users/:UserSid",
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "Update a user (admins); WorkspaceSid or WorkerSid set to an empty string clears them",
   params: {
@@ -63,6 +74,7 @@ const remove = endpoint({
   method: "delete",
   path: "/users/:UserSid",
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   status: 204,
   summary: "Delete a user",
