@@ -5,8 +5,10 @@
  * the test's bounded wait with 4401 or 4403 and the reason, their token no longer refreshes, and a
  * reconnect with it is refused. A backend's token for the same worker (no user in it) keeps working.
  */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { queueNotice } from "../../durable-objects/account/user-sockets";
 import { CONVERSATION_SUBPROTOCOL } from "../../durable-objects/common/conversations";
 import { BASIC, call, makeUser, ORIGIN, signIn } from "./auth-helpers";
 import { AgentSocket } from "./realtime-helpers";
@@ -148,6 +150,30 @@ describe("an agent who is removed", () => {
       expect((await refresh(backend)).status).toBe(200);
       const socket = await live(backend);
       expect(await socket.nextOf("hello")).toMatchObject({ worker_sid: ed.workerSid });
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe("the AccountDO's alarm", () => {
+  it(
+    "closes the sockets of a change whose notice was committed but not yet delivered (the object evicted first)",
+    async () => {
+      const ivy = await agent("ivy");
+      const socket = await live(ivy.token);
+      await socket.nextOf("hello");
+      const account = env.ACCOUNT.getByName(env.ACCOUNT_SID!);
+      // The change and its notice, committed together, as if the object were evicted before telling anyone.
+      await runInDurableObject(account, async (_object, state) => {
+        state.storage.transactionSync(() => {
+          state.storage.sql.exec("UPDATE users SET disabled = 1 WHERE sid = ?", ivy.userSid);
+          queueNotice(state.storage, ivy.userSid, Date.now());
+        });
+        await state.storage.setAlarm(Date.now() + 60_000);
+      });
+      expect(socket.close).toBeNull();
+      expect(await runDurableObjectAlarm(account)).toBe(true);
+      expect(await socket.closed(CLOSE_WITHIN_MS)).toEqual({ code: 4401, reason: "This user was disabled: ask an admin" });
     },
     TIMEOUT_MS,
   );
