@@ -27,7 +27,6 @@ import type { PingReply } from "../common/ping";
 import {
   fail,
   invalid,
-  isSid,
   iso,
   newSid,
   notFound,
@@ -38,10 +37,10 @@ import {
   type WorkspaceRecord,
 } from "../common/taskrouter";
 import { paginate } from "../workspace/paging";
-import { routerFor } from "../../workers/locations";
-import { accessRefusal, type AccessRefusal, type TokenBinding, type UserAccess } from "../common/user-access";
+import { accessChanged, accessRefusal, type AccessRefusal, type TokenBinding } from "../common/user-access";
+import { NoticeCourier } from "./notice-courier";
 import { endSession, endSessions, isLive, SESSIONS_SCHEMA, startSession, userAccess } from "./sessions";
-import { deliverNotices, nextNoticeAt, notePlace, noticeRetryMs, queueNotice, USER_SOCKETS_SCHEMA, type Place } from "./user-sockets";
+import { notePlace, queueNotice, USER_SOCKETS_SCHEMA, type Place } from "./user-sockets";
 import { fromBase64Url, hashSecret, hmacMatches, newSecret, openSecret, sealSecret, secretMatches } from "./api-keys";
 import { hashPassword } from "../../workers/auth/passwords";
 import { LOGIN_LIMITS_SCHEMA } from "./login-limits";
@@ -156,11 +155,11 @@ const keyRecord = (row: KeyRow): ApiKeyRecord => ({
 
 export class AccountDO extends DurableObject<Env> {
   private schemaVersion = 0;
-  private delivering = false;
-  private deliverAgain = false;
+  private readonly notices: NoticeCourier;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.notices = new NoticeCourier(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
     });
@@ -311,7 +310,7 @@ export class AccountDO extends DurableObject<Env> {
       if (ended > 0 || accessChanged(before, after)) queueNotice(this.ctx.storage, sid, now);
       return updated;
     });
-    await this.noticesQueued();
+    await this.notices.queued();
     return result;
   }
 
@@ -324,7 +323,7 @@ export class AccountDO extends DurableObject<Env> {
       queueNotice(this.ctx.storage, sid, Date.now());
       return deleted;
     });
-    await this.noticesQueued();
+    await this.notices.queued();
     return result;
   }
 
@@ -352,7 +351,7 @@ export class AccountDO extends DurableObject<Env> {
       if (done) queueNotice(this.ctx.storage, userSid, Date.now());
       return done;
     });
-    await this.noticesQueued();
+    await this.notices.queued();
     return ended;
   }
 
@@ -363,7 +362,7 @@ export class AccountDO extends DurableObject<Env> {
       queueNotice(this.ctx.storage, userSid, Date.now());
       return count;
     });
-    await this.noticesQueued();
+    await this.notices.queued();
     return ended;
   }
 
@@ -379,43 +378,9 @@ export class AccountDO extends DurableObject<Env> {
     return refusal;
   }
 
-  // ── telling the places where users' sockets are open (user-sockets.ts) ───────────────────────────
-
+  /** Delivers the notices still due (user-sockets.ts): the backstop and the retries. */
   override async alarm(): Promise<void> {
-    await this.deliver();
-  }
-
-  /** A notice was committed: deliver it now, with the alarm as the backstop should this object be evicted first. */
-  private async noticesQueued(): Promise<void> {
-    await this.ctx.storage.setAlarm(Date.now() + noticeRetryMs(1));
-    this.ctx.waitUntil(this.deliver());
-  }
-
-  private async deliver(): Promise<void> {
-    if (this.delivering) {
-      this.deliverAgain = true;
-      return;
-    }
-    this.delivering = true;
-    try {
-      do {
-        this.deliverAgain = false;
-        await deliverNotices(this.ctx.storage, (place, userSid, access) => this.tell(place, userSid, access), Date.now);
-      } while (this.deliverAgain);
-      const next = nextNoticeAt(this.ctx.storage);
-      if (next === null) await this.ctx.storage.deleteAlarm();
-      else await this.ctx.storage.setAlarm(next);
-    } finally {
-      this.delivering = false;
-    }
-  }
-
-  /** Workspaces are reached through their Router DO (workers/locations.ts), conversations through theirs. */
-  private async tell(place: Place, userSid: string, access: UserAccess | null): Promise<void> {
-    const accountSid = this.env.ACCOUNT_SID ?? "";
-    if (isSid("WS", place)) await routerFor(this.env, place).closeUserSockets(accountSid, userSid, access);
-    else if (isSid("CH", place)) await this.env.CONVERSATION.getByName(place).closeUserSockets(accountSid, userSid, access);
-    else console.warn(`AccountDO: ${place} is neither a workspace nor a conversation; skipped`);
+    await this.notices.deliver();
   }
 
   /** Password sign-in, rate-limited per (email, client) and per client (see login-limits.ts). */
@@ -459,15 +424,4 @@ export class AccountDO extends DurableObject<Env> {
   putDesktopSettings(workspaceSid: string, input: DesktopSettingsInput): ApiResult<DesktopSettingsRecord> {
     return putDesktopSettings(this.ctx.storage, workspaceSid, input, Date.now());
   }
-}
-
-/** Whether a change to a user could take away a connection they hold (their sessions are compared apart). */
-function accessChanged(before: UserAccess | null, after: UserAccess | null): boolean {
-  if (before === null || after === null) return before !== after;
-  return (
-    before.role !== after.role ||
-    before.workspaceSid !== after.workspaceSid ||
-    before.workerSid !== after.workerSid ||
-    before.disabled !== after.disabled
-  );
 }

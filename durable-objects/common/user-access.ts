@@ -85,3 +85,17 @@ export function accessRefusal(user: UserAccess | null, binding: TokenBinding): A
   }
   return null;
 }
+
+/**
+ * Whether a change to a user could take away a connection they hold (their sessions are compared apart).
+ * @example accessChanged(before, after) // true when the role, workspace, worker or disabled flag moved
+ */
+export function accessChanged(before: UserAccess | null, after: UserAccess | null): boolean {
+  if (before === null || after === null) return before !== after;
+  return (
+    before.role !== after.role ||
+    before.workspaceSid !== after.workspaceSid ||
+    before.workerSid !== after.workerSid ||
+    before.disabled !== after.disabled
+  );
+}

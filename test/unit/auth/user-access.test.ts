@@ -3,7 +3,7 @@
  * user changes while it is open: removed, disabled, signed out, unlinked from the worker, demoted.
  */
 import { describe, expect, it } from "vitest";
-import { accessRefusal, type TokenBinding, type UserAccess } from "../../../durable-objects/common/user-access";
+import { accessChanged, accessRefusal, type TokenBinding, type UserAccess } from "../../../durable-objects/common/user-access";
 
 const WS = "WS" + "1".repeat(32);
 const OTHER_WS = "WS" + "9".repeat(32);
@@ -71,5 +71,19 @@ describe("accessRefusal", () => {
     ],
   ])("refuses %s", (_, user, binding, code, reason) => {
     expect(accessRefusal(user, binding)).toEqual({ code, reason });
+  });
+});
+
+describe("accessChanged", () => {
+  it.each([
+    ["a new name only (nothing the rule reads)", agent, { ...agent }, false],
+    ["new sessions only (compared apart, by what ended)", agent, { ...agent, sessions: [] }, false],
+    ["a new role", agent, { ...agent, role: "supervisor" as const }, true],
+    ["a new worker", agent, { ...agent, workerSid: "WK" + "6".repeat(32) }, true],
+    ["a new workspace", supervisor, { ...supervisor, workspaceSid: OTHER_WS }, true],
+    ["disabled", agent, { ...agent, disabled: true }, true],
+    ["deleted", agent, null, true],
+  ])("%s → %s", (_, before, after, changed) => {
+    expect(accessChanged(before, after)).toBe(changed);
   });
 });
