@@ -79,10 +79,11 @@ import {
   bridgeTag,
   closeUserSockets,
   isBridge,
+  userTags,
   isSupervisor,
   supervisorSockets,
 } from "./socket-hosts";
-import { bindingFor, userTag, type UserAccess } from "../common/user-access";
+import { bindingFor, type UserAccess } from "../common/user-access";
 import type { RouterMessage } from "./lifecycle/op";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
@@ -304,8 +305,7 @@ export class RouterDO extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     const supervisor = identity.workerSid === undefined && identity.role !== "worker";
     const tags = supervisor ? [SUPERVISOR_TAG] : identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)];
-    if (identity.user) tags.push(userTag(identity.user.userSid));
-    this.ctx.acceptWebSocket(server, tags);
+    this.ctx.acceptWebSocket(server, [...tags, ...userTags(identity)]);
     if (supervisor) this.openSupervisor(server, identity);
     else if (this.channel.open(server, identity, sinceOf(url.searchParams.get("since")), Date.now())) await this.settle();
     const offered =
@@ -331,7 +331,7 @@ export class RouterDO extends DurableObject<Env> {
       const host = bridgeSockets(this.ctx);
       for (const older of host.open(workerSid)) host.close(older, 4409, "A newer session of this worker replaced this one");
     }
-    this.ctx.acceptWebSocket(server, [BRIDGE_TAG, bridgeTag(workerSid ?? ""), ...(identity.user ? [userTag(identity.user.userSid)] : [])]);
+    this.ctx.acceptWebSocket(server, [BRIDGE_TAG, bridgeTag(workerSid ?? ""), ...userTags(identity)]);
     bindBridgeSocket(server, identity.accountSid, bindingFor(identity));
     if (workerSid === undefined) bridgeSockets(this.ctx).close(server, 4403, "The SDK serves one worker: the token names none");
     else if (this.bridge.open(server, { ...identity, workerSid }, Date.now())) await this.settle();
@@ -347,16 +347,8 @@ export class RouterDO extends DurableObject<Env> {
     if (identity.expiresAt <= now) return agentSockets(this.ctx).close(ws, 4401, "The token has expired");
     const { accountSid, role, ops, expiresAt } = identity;
     const binding = bindingFor(identity);
-    agentSockets(this.ctx).setConnection(ws, {
-      accountSid,
-      workerSid: "",
-      role,
-      ops,
-      expiresAt,
-      connectedAt: now,
-      lastMessageAt: now,
-      ...(binding ? { binding } : {}),
-    });
+    const connection = { accountSid, workerSid: "", role, ops, expiresAt, connectedAt: now, lastMessageAt: now };
+    agentSockets(this.ctx).setConnection(ws, binding ? { ...connection, binding } : connection);
     this.supervisors.open(ws, now);
   }
 
@@ -390,9 +382,8 @@ export class RouterDO extends DurableObject<Env> {
   }
 
   /**
-   * A user changed (the AccountDO tells every workspace where they opened sockets): closes their sockets
-   * that `access` no longer allows (null: the user was deleted). An agent whose last socket closes is
-   * gone from now, and the presence grace period then takes them offline, so their tasks go to others.
+   * A user changed (told by the AccountDO): closes their sockets `access` no longer allows (null: deleted).
+   * An agent left with no socket is gone from now; the presence grace period then takes them offline.
    */
   async closeUserSockets(accountSid: string, userSid: string, access: UserAccess | null): Promise<number> {
     const now = Date.now();

@@ -80,6 +80,10 @@ export function supervisorSockets(ctx: DurableObjectState): SupervisorSocketHost
   };
 }
 
+/** The extra tag of a socket opened with a signed-in user's token (none for a backend's token). */
+export const userTags = (identity: { user?: { userSid: string } | undefined }): string[] =>
+  identity.user ? [userTag(identity.user.userSid)] : [];
+
 /** The part of any Router socket's attachment that says whose token opened it (SDK sockets carry only this). */
 const userSocket = z.object({ accountSid: z.string(), binding: tokenBinding });
 
