@@ -63,7 +63,8 @@ import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TaskPort, type TransferInput } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer, timerDue } from "./lifecycle/timers";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
-import { CLOSE, SUPERVISOR_TAG, admit, broadcast, close, openSockets, participantTag, send, stateOf } from "./sockets";
+import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
+import type { UserAccess } from "../common/user-access";
 
 /** A failed operation's result, thrown out of `transactionSync` so nothing it wrote is kept. */
 class Rollback extends Error {
@@ -237,8 +238,7 @@ export class ConversationDO extends DurableObject<Env> {
     const since = sinceOf(url.searchParams.get("since"));
     const admission = admit(this.ctx.storage, identity);
     const { 0: client, 1: server } = new WebSocketPair();
-    const tag = admission.ok && admission.state.participantSid !== null ? participantTag(admission.state.participantSid) : SUPERVISOR_TAG;
-    this.ctx.acceptWebSocket(server, [tag]);
+    this.ctx.acceptWebSocket(server, socketTags(admission, identity));
     if (!admission.ok) close(server, admission.code, admission.reason);
     else if (since === -1) close(server, CLOSE.badRequest, "since must be a message index");
     else {
@@ -248,6 +248,11 @@ export class ConversationDO extends DurableObject<Env> {
     const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
     const headers: HeadersInit = offered.includes(CONVERSATION_SUBPROTOCOL) ? { "Sec-WebSocket-Protocol": CONVERSATION_SUBPROTOCOL } : {};
     return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  /** A user changed (told by the AccountDO): closes their sockets here that `access` no longer allows. */
+  closeUserSockets(accountSid: string, userSid: string, access: UserAccess | null): number {
+    return closeUserSockets(this.ctx, accountSid, userSid, access);
   }
 
   override async webSocketMessage(ws: WebSocket, text: string | ArrayBuffer): Promise<void> {

@@ -95,7 +95,7 @@ eventbridge.get("/", async (c) => {
   const query = new URL(c.req.url).searchParams;
   const token = query.get("token");
   if (!token) return refuse(4401, "A token is required: ?token=");
-  const check = await verifyRealtimeToken(c.env, token);
+  const check = await verifyRealtimeToken(c.env, token, { opening: "workspace" });
   if (!check.ok) return refuse(check.code, check.reason);
   if (check.identity.workerSid === undefined) return refuse(4403, "The SDK serves one worker: the token names none");
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(check.identity) });

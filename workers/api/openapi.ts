@@ -127,6 +127,15 @@ const SECURITY = {
   none: [],
 } as const;
 
+/** What each declared endpoint's `auth` means as OpenAPI security requirements (any one of them). */
+const ENDPOINT_SECURITY = {
+  basic: [{ basic: [] }],
+  bearer: [{ bearer: [] }],
+  session: [{ session: [] }],
+  "basic-or-session": [{ basic: [] }, { session: [] }],
+  none: [],
+} as const;
+
 export function openApiDocument(origin: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const d of DESCRIBED) {
@@ -159,7 +168,7 @@ export function openApiDocument(origin: string) {
     const operation: Record<string, unknown> = {
       summary: ep.summary,
       tags: [ep.tag],
-      security: [{ [ep.auth ?? "basic"]: [] }],
+      security: ENDPOINT_SECURITY[ep.auth ?? "basic"],
       responses: {
         [String(ep.status ?? (ep.method === "post" && !/:[A-Za-z]*Sid$/.test(ep.path) ? 201 : ep.method === "delete" ? 204 : 200))]: {
           description: "Success",
@@ -192,7 +201,11 @@ export function openApiDocument(origin: string) {
     info: { title: "Switchboard TaskRouter-compatible API", version: VERSION },
     servers: [{ url: origin }],
     components: {
-      securitySchemes: { basic: { type: "http", scheme: "basic" }, bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      securitySchemes: {
+        basic: { type: "http", scheme: "basic" },
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        session: { type: "apiKey", in: "cookie", name: "sb_session" },
+      },
       schemas: {
         Error: {
           type: "object",

@@ -30,6 +30,7 @@ import { HOLDING, reservationsOfTask } from "../store/reservation-store";
 import { timerDueAt } from "../store/timer-store";
 import { channelOf } from "../store/worker-store";
 import { fail, invalid, iso, ok, type ApiResult, type EventRecord } from "../../common/taskrouter";
+import { bindingFor, tokenBinding } from "../../common/user-access";
 import type { Router } from "../lifecycle/router";
 import { parseCommand, runCommand, type CommandActor, type CommandRouter } from "./commands";
 import { framesOf, type FrameContext } from "./event-frames";
@@ -46,6 +47,8 @@ export const agentIdentity = z.object({
   ops: z.array(z.string()),
   /** Epoch ms. */
   expiresAt: z.number(),
+  /** The signed-in user the token was minted for (the desktop's tokens): their sockets are tagged and closed should they lose access. */
+  user: z.object({ userSid: z.string(), sessionSid: z.string() }).optional(),
 });
 export type AgentIdentity = z.infer<typeof agentIdentity>;
 
@@ -59,6 +62,8 @@ export const connectionState = z.object({
   connectedAt: z.number(),
   /** The last frame the client sent (the auto-answered `ping` is read from the runtime instead). */
   lastMessageAt: z.number(),
+  /** What a user's token was minted for, judged again when the AccountDO says the user changed. */
+  binding: tokenBinding.optional(),
 });
 export type Connection = z.infer<typeof connectionState> & CommandActor;
 
@@ -126,6 +131,7 @@ export class AgentChannel<S> {
     const state = this.router.agentSnapshot(identity.accountSid, identity.workerSid, now);
     if (!state.ok) return refuse(CLOSE_CODES.forbidden, state.message);
 
+    const binding = bindingFor(identity);
     const connection: Connection = {
       accountSid: identity.accountSid,
       workerSid: identity.workerSid,
@@ -134,6 +140,7 @@ export class AgentChannel<S> {
       expiresAt: identity.expiresAt,
       connectedAt: now,
       lastMessageAt: now,
+      ...(binding ? { binding } : {}),
     };
     this.sockets.setConnection(socket, connection);
     const grace = presenceGraceMs(this.host);

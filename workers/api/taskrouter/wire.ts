@@ -27,8 +27,11 @@ export interface EndpointSpec<S extends Shape> {
   readonly listKey?: string;
   /** The success status, when the usual one does not fit (201 for a POST that creates, 204 for DELETE, 200 otherwise). */
   readonly status?: 200 | 201 | 204;
-  /** How callers authenticate; Basic (account or API key) unless said otherwise. */
-  readonly auth?: "basic" | "bearer";
+  /**
+   * How callers authenticate, for /openapi.json: Basic (account or API key) unless said otherwise;
+   * "session" is the desktop's `sb_session` cookie, "none" a public route (sign-in itself).
+   */
+  readonly auth?: "basic" | "bearer" | "session" | "basic-or-session" | "none";
   /** Where `path` is mounted; /taskrouter/v1 unless said otherwise (Switchboard-native routes use /api). */
   readonly prefix?: string;
 }

@@ -39,6 +39,7 @@ export const ar: Record<StringKey, Message> = {
   "signIn.error.credentials": "البريد الإلكتروني وكلمة المرور غير متطابقين.",
   "signIn.error.rateLimited": "محاولات كثيرة جدًا. حاول مرة أخرى بعد {seconds} ثانية.",
   "signIn.signOut": "تسجيل الخروج",
+  "signIn.signOutEverywhere": "تسجيل الخروج من جميع الأجهزة",
 
   "header.activity": "الحالة",
   "header.signedInAs": "تم تسجيل الدخول باسم {name}",

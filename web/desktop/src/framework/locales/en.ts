@@ -33,6 +33,7 @@ export const en = {
   "signIn.error.credentials": "That email and password do not match.",
   "signIn.error.rateLimited": "Too many attempts. Try again in {seconds} seconds.",
   "signIn.signOut": "Sign out",
+  "signIn.signOutEverywhere": "Sign out everywhere",
 
   "header.activity": "Activity",
   "header.signedInAs": "Signed in as {name}",
