@@ -58,9 +58,11 @@ export function endpoint<S extends Shape>(spec: EndpointSpec<S>): Endpoint<S> {
     schema,
     async parse(c) {
       const raw = await readParams(c);
-      const input: Record<string, unknown> = {};
+      // No prototype: a name like `__proto__` is a key like any other, never the object's prototype.
+      const input: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const [name, values] of raw) {
-        const field = params[name];
+        // Own names only: `constructor` or `toString` are inherited by every object, not parameters.
+        const field = Object.hasOwn(params, name) ? params[name] : undefined;
         if (!field) throw new ApiError(400, 20001, `Unknown parameter ${name}`);
         input[name] = isRepeated(field) ? values : values[values.length - 1];
       }
@@ -75,8 +77,9 @@ export function endpoint<S extends Shape>(spec: EndpointSpec<S>): Endpoint<S> {
 
 function invalidParameter(error: z.ZodError, input: Record<string, unknown>): ApiError {
   const issue = error.issues[0]!;
+  if (issue.code === "unrecognized_keys") return new ApiError(400, 20001, `Unknown parameter ${issue.keys[0] ?? ""}`);
   const name = String(issue.path[0] ?? "");
-  const given = input[name];
+  const given = Object.hasOwn(input, name) ? input[name] : undefined;
   const shown = given === undefined ? "" : ` (got ${JSON.stringify(given).slice(0, 80)})`;
   if (given === undefined) return new ApiError(400, 20001, `Missing required parameter ${name}`);
   const message =
