@@ -52,6 +52,30 @@ describe("crmUrl", () => {
     expect(crmUrl(template, attrs)).toBeNull();
   });
 
+  it.each([
+    // template, attributes, expected (worked out by hand: each value encodeURIComponent'ed in its own segment)
+    ["https://crm.example/customers/{{task.id}}/view", { id: "a/b" }, "https://crm.example/customers/a%2Fb/view"],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "../admin" }, "https://crm.example/customers/..%2Fadmin/view"],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "..x" }, "https://crm.example/customers/..x/view"],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "a\\b" }, "https://crm.example/customers/a%5Cb/view"],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "%2e%2E" }, "https://crm.example/customers/%252e%252E/view"],
+    ["https://crm.example/customers/{{task.id}}?q={{task.q}}", { id: "7", q: ".." }, "https://crm.example/customers/7?q=.."],
+    ["https://crm.example/customers/{{task.id}}#{{task.q}}", { id: "7", q: "../x" }, "https://crm.example/customers/7#..%2Fx"],
+  ])("a value fills one path segment and no more: %s with %j → %s", (template, attrs, expected) => {
+    expect(crmUrl(template, attrs)).toBe(expected);
+  });
+
+  it.each([
+    // a whole segment of dots is a step up or a no-op in every URL parser (%2E too): the path would change
+    ["https://crm.example/customers/{{task.id}}/view", { id: ".." }],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "." }],
+    ["https://crm.example/customers/{{task.id}}", { id: ".." }],
+    ["https://crm.example/customers/{{task.id}}", { id: "." }],
+    ["https://crm.example/customers/{{task.a}}{{task.b}}/view", { a: ".", b: "." }],
+  ])("refuses %s with %j rather than show another page", (template, attrs) => {
+    expect(crmUrl(template, attrs)).toBeNull();
+  });
+
   it("a CRM on the desktop's own origin is refused (scripts + same-origin could lift the sandbox)", () => {
     expect(crmUrl("http://127.0.0.1:8787/app/#/agent?x={{task.from}}", attributes, "http://127.0.0.1:8787")).toBeNull();
     expect(crmUrl("https://crm.example/?x={{task.from}}", attributes, "http://127.0.0.1:8787")).toBe(

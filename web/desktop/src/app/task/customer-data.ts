@@ -65,18 +65,28 @@ const parse = (text: string): URL | null => {
   }
 };
 
+/** What stands for the i-th placeholder while the template is parsed: letters only, so no parser changes it. */
+const MARKER_PREFIX = "sbcrmfill";
+const marker = (i: number): string => `${MARKER_PREFIX}${i}x`;
+const MARKER = new RegExp(`${MARKER_PREFIX}(\\d+)x`, "g");
+/** A path segment every URL parser treats as a step (`..`, `%2e%2E`) or as nothing (`.`): it would move the path. */
+const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
+
 /**
- * Fills `{{task.<path>}}` placeholders with the task's attributes, URL-encoded (unknown paths, objects and
- * any other placeholder become empty), and returns the URL only when it is an absolute http(s) URL —
- * never `javascript:`, `data:` or a relative path. Attributes come partly from customers, so a
- * placeholder may fill the path, query or fragment but never pick the host: the filled URL must keep the
- * origin the template has without its placeholders. And because the frame may run scripts with its own
- * origin, a CRM on the desktop's own origin (`selfOrigin`) is refused: it could lift its sandbox.
- * Null when there is no usable URL.
+ * Fills `{{task.<path>}}` placeholders with the task's attributes, each value URL-encoded as one piece
+ * (unknown paths, objects and any other placeholder become empty), and returns the URL only when it is
+ * an absolute http(s) URL — never `javascript:`, `data:` or a relative path. Attributes come partly from
+ * customers, so a placeholder may fill the path, query or fragment but never the scheme, host, port or
+ * credentials: the template is parsed with the placeholders still unfilled, and the values go into its
+ * path, query and fragment only. In the path a value is one segment at most (`/` is encoded), and a
+ * segment that would be `.` or `..` — which no encoding keeps from moving the path — refuses the URL. And
+ * because the frame may run scripts with its own origin, a CRM on the desktop's own origin (`selfOrigin`)
+ * is refused: it could lift its sandbox. Null when there is no usable URL.
  *
  * @example
  * crmUrl("https://crm.example/customers?phone={{task.from}}", { from: "+1 555" });
  * // "https://crm.example/customers?phone=%2B1%20555"
+ * crmUrl("https://crm.example/customers/{{task.id}}", { id: ".." }); // null
  */
 export function crmUrl(
   template: string | null | undefined,
@@ -84,15 +94,27 @@ export function crmUrl(
   selfOrigin: string | null = null,
 ): string | null {
   if (!template) return null;
-  const filled = parse(
-    template.replace(PLACEHOLDER, (_match, expression: string) =>
-      expression.startsWith("task.") ? encodeURIComponent(scalarText(valueAt(attributes, expression.slice(5)))) : "",
-    ),
+  const values: string[] = [];
+  const marked = parse(
+    template.replace(PLACEHOLDER, (_match, expression: string) => {
+      values.push(expression.startsWith("task.") ? encodeURIComponent(scalarText(valueAt(attributes, expression.slice(5)))) : "");
+      return marker(values.length - 1);
+    }),
   );
-  const fixed = parse(template.replace(PLACEHOLDER, ""));
-  if (!filled || !fixed || filled.origin !== fixed.origin) return null;
-  if (filled.protocol !== "https:" && filled.protocol !== "http:") return null;
-  return filled.origin === selfOrigin ? null : filled.href;
+  if (!marked || (marked.protocol !== "https:" && marked.protocol !== "http:")) return null;
+  const { origin, username, password, pathname, search, hash } = marked;
+  if ([origin, username, password].some((part) => part.includes(MARKER_PREFIX))) return null;
+  const fill = (text: string): string => text.replace(MARKER, (_match, i: string) => values[Number(i)] ?? "");
+  const segments = pathname.split("/").map((segment) => {
+    const filled = fill(segment);
+    return filled !== segment && DOT_SEGMENT.test(filled) ? null : filled;
+  });
+  if (segments.includes(null)) return null;
+  const credentials = username || password ? `${username}${password ? `:${password}` : ""}@` : "";
+  const href = `${marked.protocol}//${credentials}${marked.host}${segments.join("/")}${fill(search)}${fill(hash)}`;
+  const filled = parse(href);
+  if (!filled || filled.origin !== origin || filled.origin === selfOrigin) return null;
+  return filled.href;
 }
 
 /** Who the customer is, for the header: a name and the address they wrote from (either may be null). */
