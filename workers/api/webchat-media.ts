@@ -6,13 +6,13 @@
  * Uploads are kept where every attachment is (media.ts: `media/<workspace>/<ME sid>` in R2, content
  * type and file name as metadata) plus the uploader's visitor ID in the object's custom metadata; the
  * store's `put` has no place for it, so they are written here with the same key and metadata. A
- * download is served sandboxed (CSP `sandbox`, `nosniff`), so no upload can run script on this origin
- * — SVG, the image type that can carry script, is refused on upload besides.
+ * download is served as every attachment is (media.ts `mediaResponse`: CSP `sandbox`, `nosniff`), so no
+ * upload can run script on this origin — SVG, the image type that can carry script, is refused on upload besides.
  */
 import type { MediaRef, MessageRecord } from "../../durable-objects/common/conversations";
 import { isSid, newSid } from "../../durable-objects/common/taskrouter";
 import type { VisitorSession } from "../auth/visitor-session";
-import { MAX_MEDIA_BYTES, mediaKey, mediaStore } from "../channels/media";
+import { MAX_MEDIA_BYTES, mediaKey, mediaResponse, mediaStore } from "../channels/media";
 import { readBodyAtMost } from "../read-at-most";
 import { ApiError } from "./errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
@@ -118,18 +118,5 @@ export async function serveMedia(
   }
   const stored = await mediaStore(c.env, session.workspaceSid).get(mediaSid);
   if (stored === null) throw missing;
-  const { ref, body } = stored;
-  const disposition = ref.content_type.startsWith("image/") || ref.content_type === "application/pdf" ? "inline" : "attachment";
-  const name = encodeURIComponent(ref.filename ?? mediaSid);
-  return new Response(body, {
-    headers: {
-      ...Object.fromEntries(c.res.headers),
-      "content-type": ref.content_type,
-      "content-length": String(ref.size),
-      "content-disposition": `${disposition}; filename*=UTF-8''${name}`,
-      "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-      "x-content-type-options": "nosniff",
-      "cache-control": "private, max-age=3600",
-    },
-  });
+  return mediaResponse(stored, c.res.headers);
 }

@@ -23,7 +23,7 @@ import { ApiError } from "../api/errors";
 import type { Env } from "../env";
 import { readBodyAtMost } from "../read-at-most";
 import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "./adapter";
-import { mediaStore, validMediaLink } from "./media";
+import { mediaResponse, mediaStore, validMediaLink } from "./media";
 import { adapterDeps } from "./outbound";
 import { adapterFor } from "./registry";
 
@@ -188,12 +188,5 @@ inbound.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
   if (!authToken || !(await validMediaLink(authToken, url, Date.now()))) throw new ApiError(403, 20403, "The media link is not valid");
   const found = await mediaStore(c.env, c.req.param("WorkspaceSid")).get(c.req.param("MediaSid"));
   if (!found) throw notFound();
-  return new Response(found.body, {
-    headers: {
-      "Content-Type": found.ref.content_type,
-      "Content-Length": String(found.ref.size),
-      "Cache-Control": "private, max-age=3600",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return mediaResponse(found);
 });

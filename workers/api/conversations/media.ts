@@ -6,11 +6,11 @@
  * Both take the account's Basic credentials or an agent's realtime token (Bearer) of that workspace.
  *
  * Uploads are limited to 10 MB and to types a browser will not run as a page (images but SVG, PDF,
- * plain text and CSV, audio, video); downloads are served sandboxed and never sniffed, because media
- * that arrived from customers' channels may be anything.
+ * plain text and CSV, audio, video); downloads are served as every attachment is (`mediaResponse`: sandboxed, never sniffed), because
+ * media that arrived from customers' channels may be anything.
  */
 import { isSid } from "../../../durable-objects/common/taskrouter";
-import { MAX_MEDIA_BYTES, mediaStore } from "../../channels/media";
+import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../channels/media";
 import { readAtMost } from "../../read-at-most";
 import { ApiError } from "../errors";
 import { unwrap } from "../taskrouter/wire";
@@ -25,8 +25,6 @@ const ALLOWED_TYPES = [
   /^audio\/[\w.+-]+$/,
   /^video\/[\w.+-]+$/,
 ];
-/** Shown inline by a browser; anything else downloads. */
-const INLINE = /^(image|audio|video)\/|^application\/pdf$/;
 
 const tooLarge = () => new ApiError(413, 20413, `The attachment is larger than ${MAX_MEDIA_BYTES} bytes (10 MB), the most accepted`);
 
@@ -76,17 +74,5 @@ routes.get("/media/:WorkspaceSid/:MediaSid", basicOrBearer(), async (c) => {
   else unwrap(await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(c.get("accountSid")));
   const found = await mediaStore(c.env, workspaceSid).get(mediaSid);
   if (!found) throw missing();
-  const { ref } = found;
-  const disposition = INLINE.test(ref.content_type) ? "inline" : "attachment";
-  const name = ref.filename ?? ref.sid;
-  return new Response(found.body, {
-    headers: {
-      "content-type": ref.content_type,
-      "content-length": String(ref.size),
-      "content-disposition": `${disposition}; filename*=UTF-8''${encodeURIComponent(name)}`,
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "sandbox; default-src 'none'",
-      "cache-control": "private, max-age=3600",
-    },
-  });
+  return mediaResponse(found);
 });
