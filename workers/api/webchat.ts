@@ -30,6 +30,24 @@ const MAX_BODY_CHARS = 4000;
 const notFound = (what: string) => new ApiError(404, 20404, `The requested resource ${what} was not found`);
 const isSocket = (c: WebchatContext) => c.req.header("upgrade")?.toLowerCase() === "websocket";
 
+/**
+ * Why the channel's origin policy refuses this request, or null. A browser names the calling page in
+ * `Origin` on every fetch and WebSocket that changes anything, so a session, message, upload or socket
+ * without one is no page of an allowed site: only a channel open to any site (`*`) takes it. The public
+ * `config` and media downloads (an `<img src>` sends no Origin; the session token guards them) are GETs.
+ */
+function originRefusal(c: WebchatContext, config: ChannelConfig): string | null {
+  const origin = c.req.header("origin");
+  const policy = originPolicy(config.settings.allowed_origins);
+  if (origin !== undefined) {
+    return originAllowed(policy, origin, new URL(c.req.url).origin)
+      ? null
+      : `Origin ${origin.slice(0, 80)} is not in this channel's allowed_origins`;
+  }
+  if (policy.any || (c.req.method === "GET" && !isSocket(c))) return null;
+  return "No Origin header: this channel takes requests only from the pages of its allowed_origins, and a browser always names the page";
+}
+
 /** Finds the web chat channel the path names and applies its origin policy (CORS included). */
 const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   const workspaceSid = c.req.param("WorkspaceSid") ?? "";
@@ -46,12 +64,12 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
     if (isSocket(c)) return refuseSocket(4404, `No ${missing}`, c.req.raw.headers);
     throw notFound(missing);
   }
-  const origin = c.req.header("origin");
-  if (origin !== undefined && !originAllowed(originPolicy(config.settings.allowed_origins), origin, new URL(c.req.url).origin)) {
-    const reason = `Origin ${origin.slice(0, 80)} is not in this channel's allowed_origins`;
-    if (isSocket(c)) return refuseSocket(4403, reason, c.req.raw.headers);
-    throw new ApiError(403, 20403, reason);
+  const refusal = originRefusal(c, config);
+  if (refusal !== null) {
+    if (isSocket(c)) return refuseSocket(4403, refusal, c.req.raw.headers);
+    throw new ApiError(403, 20403, refusal);
   }
+  const origin = c.req.header("origin");
   if (origin !== undefined && !isSocket(c)) for (const [name, value] of Object.entries(corsHeaders(origin))) c.header(name, value);
   if (c.req.method === "OPTIONS") return c.body(null, 204);
   c.set("accountSid", accountSid!);
