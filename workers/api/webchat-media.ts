@@ -13,7 +13,7 @@ import type { MediaRef, MessageRecord } from "../../durable-objects/common/conve
 import { isSid, newSid } from "../../durable-objects/common/taskrouter";
 import type { VisitorSession } from "../auth/visitor-session";
 import { MAX_MEDIA_BYTES, mediaKey, mediaResponse, mediaStore } from "../channels/media";
-import { readBodyAtMost } from "../read-at-most";
+import { readBody } from "./body-limit";
 import { ApiError } from "./errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
 
@@ -36,8 +36,7 @@ export async function uploadMedia(c: WebchatContext): Promise<Response> {
     );
   }
   if (!webchatLimit("media", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many uploads; try again in a minute");
-  const bytes = await readBodyAtMost(c.req.raw, MAX_MEDIA_BYTES);
-  if (bytes === null) throw new ApiError(413, 20413, `The attachment is larger than ${MAX_MEDIA_BYTES} bytes (10 MB)`);
+  const bytes = await readBody(c, MAX_MEDIA_BYTES);
   if (bytes.byteLength === 0) throw new ApiError(400, 20001, "Invalid parameter body: the attachment is empty");
   // Control characters, quotes and slashes never reach a Content-Disposition header.
   const filename =

@@ -27,6 +27,9 @@ import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
 
 const MAX_BODY_CHARS = 4000;
+/** Body limits: a session carries at most a token and three short fields; a message 4,000 characters, JSON-escaped. */
+export const SESSION_BODY_LIMIT = 16 * 1024;
+export const MESSAGE_BODY_LIMIT = 64 * 1024;
 const notFound = (what: string) => new ApiError(404, 20404, `The requested resource ${what} was not found`);
 const isSocket = (c: WebchatContext) => c.req.header("upgrade")?.toLowerCase() === "websocket";
 
@@ -111,7 +114,7 @@ const sessionBody = z.object({ token: z.string().max(8192).optional() }).passthr
 
 webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
   const config = c.get("config");
-  const body = await readJson(c, sessionBody, 16 * 1024);
+  const body = await readJson(c, sessionBody, SESSION_BODY_LIMIT);
   const prechat = readPrechat(body as Record<string, unknown>);
   if (!prechat.ok) throw new ApiError(400, 20001, `Invalid parameter ${prechat.field}: ${prechat.message}`);
   const authToken = c.env.AUTH_TOKEN ?? "";
@@ -150,7 +153,7 @@ const messageBody = z.strictObject({
 webchat.post("/:WorkspaceSid/:ChannelSid/messages", async (c) => {
   const config = c.get("config");
   const session = await sessionOf(c);
-  const input = await readJson(c, messageBody, 64 * 1024);
+  const input = await readJson(c, messageBody, MESSAGE_BODY_LIMIT);
   if (input.body.trim() === "" && input.media_sids.length === 0)
     throw new ApiError(400, 20001, "Invalid parameter body: a message needs a body or media_sids");
   if (!webchatLimit("message", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many messages; slow down");

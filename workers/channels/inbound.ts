@@ -19,9 +19,9 @@ import type { ChannelConfig, InboundContext } from "../../durable-objects/common
 import { webhookPath } from "../../durable-objects/common/conversations";
 import { redactCardNumbers, redactDeep } from "../../durable-objects/common/card-numbers";
 import { fail, isSid, newSid, ok, type ApiResult } from "../../durable-objects/common/taskrouter";
+import { readBody } from "../api/body-limit";
 import { ApiError } from "../api/errors";
 import type { Env } from "../env";
-import { readBodyAtMost } from "../read-at-most";
 import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "./adapter";
 import { mediaResponse, mediaStore, validMediaLink } from "./media";
 import { adapterDeps } from "./outbound";
@@ -148,8 +148,7 @@ inbound.post("/:WorkspaceSid/:ChannelSid", async (c) => {
   const config = await channelOf(c);
   const adapter = adapterFor(config.kind);
   if (!adapter) throw notFound();
-  const rawBody = await readBodyAtMost(c.req.raw, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
-  if (rawBody === null) throw new ApiError(413, 20413, "The webhook body is too large");
+  const rawBody = await readBody(c, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
   // The URL the provider signed is the one it called, query string included (Twilio signs it whole).
   const request: WebhookRequest = { url: c.req.url, method: c.req.method, headers: c.req.raw.headers, rawBody };
   if (!(await adapter.verify(request, config))) {

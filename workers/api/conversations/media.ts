@@ -11,7 +11,7 @@
  */
 import { isSid } from "../../../durable-objects/common/taskrouter";
 import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../channels/media";
-import { readAtMost } from "../../read-at-most";
+import { bodyTooLarge, readBody } from "../body-limit";
 import { ApiError } from "../errors";
 import { unwrap } from "../taskrouter/wire";
 import { basicOrBearer, nativeGroup, requireWorkspace, type CallerContext } from "./caller";
@@ -25,8 +25,6 @@ const ALLOWED_TYPES = [
   /^audio\/[\w.+-]+$/,
   /^video\/[\w.+-]+$/,
 ];
-
-const tooLarge = () => new ApiError(413, 20413, `The attachment is larger than ${MAX_MEDIA_BYTES} bytes (10 MB), the most accepted`);
 
 /** `?filename=`: optional, a plain file name (no path, no control characters), at most 255 characters. */
 function filenameOf(c: CallerContext): string | null {
@@ -44,7 +42,7 @@ routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) 
   const missing = () => new ApiError(404, 20404, `The requested resource Conversation ${conversationSid} was not found`);
   if (!isSid("CH", conversationSid)) throw missing();
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_MEDIA_BYTES) throw tooLarge();
+  if (declared > MAX_MEDIA_BYTES) throw bodyTooLarge(MAX_MEDIA_BYTES); // before the conversation is looked up
   const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!ALLOWED_TYPES.some((type) => type.test(contentType))) {
     throw new ApiError(
@@ -57,9 +55,7 @@ routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) 
   const conversation = await c.env.CONVERSATION.getByName(conversationSid).getConversation(c.get("accountSid"));
   if (!conversation.ok) throw missing();
   requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
-  // Read no further than the limit, whatever Content-Length said (a streamed body declares none).
-  const bytes = await readAtMost(c.req.raw.body, MAX_MEDIA_BYTES);
-  if (bytes === null) throw tooLarge();
+  const bytes = await readBody(c, MAX_MEDIA_BYTES);
   if (bytes.byteLength === 0) throw new ApiError(400, 20001, "The request body is empty: send the file's bytes");
   const ref = await mediaStore(c.env, conversation.value.workspace_sid).put(bytes, contentType, filename);
   return c.json(ref, 201);
