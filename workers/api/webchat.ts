@@ -4,8 +4,10 @@
  * here and sent back as `Authorization: Bearer` (or a `token.<jwt>` subprotocol on the socket):
  *
  * - `GET config` — public: the channel's title, greeting, colours and pre-chat fields.
- * - `POST sessions` — mints or renews the session (`{ token?, name?, email?, phone? }`); a token that
- *   does not check out simply starts a new visitor.
+ * - `POST sessions` — mints or renews the session (`{ token?, identity?, name?, email?, phone? }`); a
+ *   token that does not check out simply starts a new visitor. `identity` is the JWT the team's site
+ *   signs for a signed-in customer (visitor-identity.ts): only it links the visitor to a customer's
+ *   profile; the pre-chat fields are the visitor's unverified word.
  * - `POST messages` — `{ client_id, body, media_sids? }`: the shared inbound path, idempotent by
  *   `<visitor>:<client_id>`, so a resend after a network drop stores one message.
  * - `POST media`, `GET media/<ME sid>` — attachments (webchat-media.ts).
@@ -19,7 +21,8 @@ import { z } from "zod";
 import { CONVERSATION_SUBPROTOCOL, type ChannelConfig, type InboundMessage } from "../../durable-objects/common/conversations";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import { isSid, iso } from "../../durable-objects/common/taskrouter";
-import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession } from "../auth/visitor-session";
+import { sameCustomer, verifyVisitorIdentity, type VerifiedIdentity } from "../auth/visitor-identity";
+import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
 import { receiveInbound } from "../channels/inbound";
 import { ApiError } from "./errors";
 import { readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
@@ -110,7 +113,15 @@ webchat.get("/:WorkspaceSid/:ChannelSid/config", (c) => {
   });
 });
 
-const sessionBody = z.object({ token: z.string().max(8192).optional() }).passthrough();
+const sessionBody = z.object({ token: z.string().max(8192).optional(), identity: z.string().max(8192).optional() }).passthrough();
+
+/** The identity the team's site signed for the visitor (401 naming the problem when it does not check out). */
+async function signedIdentity(c: WebchatContext, token: string, now: number): Promise<VerifiedIdentity> {
+  const account = c.env.ACCOUNT.getByName(c.get("accountSid"));
+  const check = await verifyVisitorIdentity(token, (kid, input, signature) => account.verifyApiKeySignature(kid, input, signature), now);
+  if (!check.ok) throw new ApiError(401, 20003, `The visitor's identity refused: ${check.reason}`);
+  return check.identity;
+}
 
 webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
   const config = c.get("config");
@@ -120,9 +131,14 @@ webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
   const authToken = c.env.AUTH_TOKEN ?? "";
   const where = { workspaceSid: config.workspaceSid, channelSid: config.sid };
   const now = Date.now();
+  const identity = body.identity ? await signedIdentity(c, body.identity, now) : null;
   // A token that does not check out (expired, forged, another channel's) starts a new visitor: never an error to handle.
   const known = body.token ? await verifyVisitorSession(authToken, where, body.token, now) : null;
-  const previous = known?.ok ? known.session : null;
+  // A visitor the site now names as someone else (another customer signed in on that browser) is a new visitor.
+  const previous =
+    known?.ok && (identity === null || known.session.identified === null || sameCustomer(identity, known.session.identified))
+      ? known.session
+      : null;
   if (!webchatLimit("session", previous?.visitorId ?? c.req.header("cf-connecting-ip") ?? "anonymous", now)) {
     throw new ApiError(429, 20429, "Too many sessions; try again in a minute");
   }
@@ -134,6 +150,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
       name: prechat.details.name ?? previous?.name ?? null,
       email: prechat.details.email ?? previous?.email ?? null,
       phone: prechat.details.phone ?? previous?.phone ?? null,
+      identified: identity ?? previous?.identified ?? null,
     },
     now,
   );
@@ -150,6 +167,22 @@ const messageBody = z.strictObject({
     .default([]),
 });
 
+/**
+ * Who the visitor is, as the inbound path takes it: an identity the team's site signed links them to
+ * the customer's profile; without one, whatever the pre-chat form said is their unverified word.
+ */
+function whoIsWriting(session: VisitorSession): Pick<InboundMessage, "customerName" | "identified" | "unverified"> {
+  const { identified } = session;
+  if (identified !== null) {
+    const { email, phone } = identified;
+    return { customerName: identified.name ?? null, identified: { ...(email ? { email } : {}), ...(phone ? { phone } : {}) } };
+  }
+  const said = Object.fromEntries(
+    (["name", "email", "phone"] as const).flatMap((field) => (session[field] === null ? [] : [[field, session[field]]])),
+  );
+  return { customerName: session.name, ...(Object.keys(said).length > 0 ? { unverified: said } : {}) };
+}
+
 webchat.post("/:WorkspaceSid/:ChannelSid/messages", async (c) => {
   const config = c.get("config");
   const session = await sessionOf(c);
@@ -158,19 +191,17 @@ webchat.post("/:WorkspaceSid/:ChannelSid/messages", async (c) => {
     throw new ApiError(400, 20001, "Invalid parameter body: a message needs a body or media_sids");
   if (!webchatLimit("message", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many messages; slow down");
   const media = await mediaRefsOf(c, session, input.media_sids);
-  const identified = { ...(session.email ? { email: session.email } : {}), ...(session.phone ? { phone: session.phone } : {}) };
   const message: InboundMessage = {
     providerMessageId: `${session.visitorId}:${input.client_id}`,
     channel: "web",
     customerAddress: session.visitorId,
     proxyAddress: config.sid,
-    customerName: session.name,
     body: input.body,
     media,
     attributes: {},
     thread: null,
     sentAt: Date.now(),
-    ...(Object.keys(identified).length > 0 ? { identified } : {}),
+    ...whoIsWriting(session),
   };
   const received = await receiveInbound(c.env, config, { messages: [message], statuses: [] });
   if (!received.ok) throw new ApiError(received.status >= 500 ? 503 : (received.status as 400), received.code, received.message);

@@ -54,6 +54,7 @@ export function redactContent(content: WebhookContent): WebhookContent {
       body: redactCardNumbers(m.body),
       customerName: m.customerName === null ? null : redactCardNumbers(m.customerName),
       attributes: redactDeep(m.attributes),
+      ...(m.unverified ? { unverified: redactDeep(m.unverified) } : {}),
     })),
     statuses: content.statuses.map((s) => ({ ...s, errorMessage: s.errorMessage === null ? null : redactCardNumbers(s.errorMessage) })),
   };
@@ -84,7 +85,8 @@ export async function receiveInbound(
       channelSid: config.sid,
       channel: message.channel,
       customerAddress: message.customerAddress,
-      customerName: message.customerName,
+      // A name only the customer vouches for stays on their conversation, marked as such, not on a profile.
+      customerName: message.unverified?.name !== undefined ? null : message.customerName,
       thread: message.thread,
       newConversationSid: newSid("CH"),
       ...(message.identified ? { identified: message.identified } : {}),

@@ -24,7 +24,9 @@ export interface Received {
 
 /**
  * The attributes of a conversation's task, as Flex writes them: who the customer is, what they wrote
- * before and who helped them last (for known-agent routing), all with card numbers masked.
+ * before and who helped them last (for known-agent routing), all with card numbers masked. What the
+ * customer only said about themselves (a pre-chat form) is kept apart in `customers.unverified`, so
+ * neither a workflow nor an agent mistakes it for the profile's details.
  * @example flexAttributes("CH…", context, message).channelType // "sms"
  */
 export function flexAttributes(conversationSid: string, context: InboundContext, message: InboundMessage): Record<string, unknown> {
@@ -39,10 +41,11 @@ export function flexAttributes(conversationSid: string, context: InboundContext,
     direction: "inbound",
     customers: {
       profile_sid: customer.profileSid,
-      name: customer.name ?? message.customerName,
+      name: customer.name ?? (message.unverified?.name === undefined ? message.customerName : null),
       email: customer.email,
       phone: customer.phone,
       last_worker_sid: customer.lastWorkerSid,
+      ...(message.unverified && Object.keys(message.unverified).length > 0 ? { unverified: message.unverified } : {}),
     },
     history: customer.history.map((h) => ({
       conversation_sid: h.conversationSid,
