@@ -4,7 +4,7 @@
  * customer's name and address for the header.
  */
 import { describe, expect, it } from "vitest";
-import { crmUrl, customerOf, flattenAttributes } from "../../web/desktop/src/app/task/customer-data";
+import { crmUrl, customerOf, flattenAttributes, isUnverified, unverifiedOf } from "../../web/desktop/src/app/task/customer-data";
 
 const attributes = {
   from: "+1 555 0100",
@@ -151,5 +151,30 @@ describe("customerOf", () => {
     [{}, { name: null, address: null }],
   ])("%j → %j", (input, expected) => {
     expect(customerOf(input)).toEqual(expected);
+  });
+});
+
+describe("unverifiedOf and isUnverified", () => {
+  const said = { name: "Grace", email: "grace@example.com" };
+  it.each([
+    // attributes, what the visitor said, whether the name shown is only their word
+    [
+      { name: "Grace", customers: { name: null, email: null, unverified: said } },
+      { name: "Grace", email: "grace@example.com", phone: null },
+      true,
+    ],
+    [
+      { name: "Grace", customers: { name: "Grace Hopper", unverified: said } },
+      { name: "Grace", email: "grace@example.com", phone: null },
+      false,
+    ], // the profile knows her
+    [{ name: "Grace", customers: { email: "grace@example.com" } }, null, false], // a signed identity: nothing unverified
+    [{ customers: { unverified: { email: 7, phone: "" } } }, null, false], // nothing usable
+    [{ customers: { unverified: "grace" } }, null, false],
+    [{ customers: Object.assign(Object.create({ unverified: said }), {}) }, null, false], // inherited, not the task's
+    [{}, null, false],
+  ])("%j → %j, %s", (attributes, expected, unverified) => {
+    expect(unverifiedOf(attributes)).toEqual(expected);
+    expect(isUnverified(attributes)).toBe(unverified);
   });
 });

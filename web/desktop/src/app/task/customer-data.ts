@@ -1,7 +1,7 @@
 /**
  * Pure helpers for the customer panel: the task's attributes as a readable key/value list, the customer's
- * name and address as the header shows them, and the CRM screen-pop URL filled from a workspace's
- * template. Kept free of React so the rules (what is shown, what URL is allowed) are table-tested.
+ * name and address as the header shows them, what a web visitor only said about themselves (shown as
+ * unverified), and the CRM screen-pop URL filled from a workspace's template. Kept free of React so the rules (what is shown, what URL is allowed) are table-tested.
  */
 
 export interface AttributeRow {
@@ -126,4 +126,40 @@ export function customerOf(attributes: Readonly<Record<string, unknown>>): { nam
   const address = text("from") ?? text("customers.email") ?? text("customers.phone");
   const name = text("customers.name") ?? text("customerName") ?? text("name");
   return { name: name ?? address, address: name !== null && name !== address ? address : null };
+}
+
+/** What a web visitor typed about themselves in the pre-chat form: nobody checked it. */
+export interface UnverifiedDetails {
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+}
+
+/**
+ * The task's `customers.unverified` (the pre-chat form's details, which the server keeps apart from
+ * the profile's), or null when it says nothing.
+ * @example unverifiedOf({ customers: { unverified: { email: "grace@example.com" } } }) // { name: null, email: "grace@example.com", phone: null }
+ */
+export function unverifiedOf(attributes: Readonly<Record<string, unknown>>): UnverifiedDetails | null {
+  const said = valueAt(attributes, "customers.unverified");
+  if (said === null || typeof said !== "object" || Array.isArray(said)) return null;
+  const field = (name: string): string | null => {
+    const value = valueAt(said, name);
+    return typeof value === "string" && value.trim() !== "" ? value : null;
+  };
+  const details = { name: field("name"), email: field("email"), phone: field("phone") };
+  return details.name === null && details.email === null && details.phone === null ? null : details;
+}
+
+/**
+ * Whether the customer's name as shown is only the visitor's word: they said something in the pre-chat
+ * form and their profile knows nothing of them (no name, email or phone) — a customer the team's site
+ * identified, or the profile knows, is not marked.
+ * @example isUnverified({ name: "Grace", customers: { name: null, unverified: { name: "Grace" } } }) // true
+ */
+export function isUnverified(attributes: Readonly<Record<string, unknown>>): boolean {
+  const known = ["customers.name", "customers.email", "customers.phone"].some(
+    (path) => scalarText(valueAt(attributes, path)).trim() !== "",
+  );
+  return !known && unverifiedOf(attributes) !== null;
 }

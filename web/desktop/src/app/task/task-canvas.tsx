@@ -12,7 +12,8 @@ import type { DesktopTask, TaskCanvasProps } from "../types";
 import { taskRef } from "./actions";
 import { ChatPanel } from "./chat-panel";
 import { CustomerPanel } from "./customer-panel";
-import { customerOf } from "./customer-data";
+import { customerOf, isUnverified } from "./customer-data";
+import { UnverifiedBadge } from "./unverified-badge";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
 import { Wrapup } from "./wrapup";
@@ -109,7 +110,15 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
     <section className="sb-task" hidden={!active} aria-labelledby={`${baseId}-title`}>
       <header className="sb-task__header">
         <div className="sb-task__who">
-          <h2 id={`${baseId}-title`}>{title}</h2>
+          <h2 id={`${baseId}-title`}>
+            {title}
+            {isUnverified(task.attributes) && (
+              <>
+                {" "}
+                <UnverifiedBadge />
+              </>
+            )}
+          </h2>
           {customer.address && <p>{customer.address}</p>}
         </div>
         <ul className="sb-task__meta">
