@@ -44,7 +44,8 @@ const DESCRIBED: readonly {
     method: "get",
     path: "/webhooks/{WorkspaceSid}/{ChannelSid}/media/{MediaSid}",
     tag: "Channels",
-    summary: "An attachment behind a signed, expiring link (for providers that fetch media by URL)",
+    summary:
+      "An attachment behind a signed, expiring link (for providers that fetch media by URL); served as every attachment is: CSP sandbox, nosniff, inline only for images, audio, video and PDF",
     security: "provider",
   },
   {
@@ -74,7 +75,7 @@ const DESCRIBED: readonly {
     method: "get",
     path: "/api/media/{WorkspaceSid}/{MediaSid}",
     tag: "Conversations",
-    summary: "Download an attachment",
+    summary: "Download an attachment (CSP sandbox, nosniff, Content-Disposition inline only for images, audio, video and PDF)",
     security: "bearer",
   },
   {
@@ -88,7 +89,8 @@ const DESCRIBED: readonly {
     method: "post",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/sessions",
     tag: "Web chat",
-    summary: "Start or resume a visitor's signed session (JSON: token?, name, email, phone)",
+    summary:
+      "Start or resume a visitor's signed session (JSON: token?, identity? — a JWT your site signs with an API key, aud switchboard:webchat — and the pre-chat name, email, phone, kept as unverified); 401 for an identity that does not check out, 403 without an allowed Origin",
     security: "none",
     maxBodyBytes: SESSION_BODY_LIMIT,
   },
