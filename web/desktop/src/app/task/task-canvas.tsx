@@ -173,6 +173,7 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
             taskSid={task.taskSid}
             conversationSid={task.conversationSid!}
             customerName={title}
+            customerUnverified={isUnverified(task.attributes)}
             session={session}
             settings={settings}
             visible={active && selected === "chat"}
