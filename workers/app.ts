@@ -25,6 +25,7 @@ import { auth } from "./api/auth";
 import { users } from "./api/users";
 import { plugins } from "./api/plugins";
 import { desktop } from "./api/desktop";
+import { desktopPage } from "./desktop/page";
 import { sessionRoutes as workerSessionRoutes } from "./api/taskrouter/workers";
 import { errorDocs } from "./docs/errors-page";
 
@@ -62,6 +63,8 @@ app.route("/api", auth);
 app.route("/api", users);
 app.route("/api", plugins);
 app.route("/api", desktop);
+app.get("/app/", ...desktopPage);
+app.get("/app/index.html", ...desktopPage);
 
 /**
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the

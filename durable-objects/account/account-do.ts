@@ -49,6 +49,7 @@ import {
   deletePlugin,
   getPlugin,
   listPlugins,
+  pluginOrigins,
   PLUGINS_SCHEMA,
   updatePlugin,
   type PluginInput,
@@ -56,6 +57,7 @@ import {
 } from "./plugins";
 import { bootstrapAdmin, signIn, type SignIn } from "./sign-in";
 import {
+  crmOrigins,
   DESKTOP_SETTINGS_SCHEMA,
   getDesktopSettings,
   putDesktopSettings,
@@ -428,5 +430,10 @@ export class AccountDO extends DurableObject<Env> {
 
   putDesktopSettings(workspaceSid: string, input: DesktopSettingsInput): ApiResult<DesktopSettingsRecord> {
     return putDesktopSettings(this.ctx.storage, workspaceSid, input, Date.now());
+  }
+
+  /** Where the desktop may load plugins from and frame CRMs, across the account: its document's CSP (workers/desktop-page.ts). */
+  desktopSources(): { plugins: string[]; crm: string[] } {
+    return { plugins: pluginOrigins(this.ctx.storage), crm: crmOrigins(this.ctx.storage) };
   }
 }

@@ -157,10 +157,15 @@ export interface InboundMessage {
   /** When the provider says it was sent (ms). */
   readonly sentAt: number;
   /**
-   * Contact details the customer gave themselves (a web chat pre-chat form), passed on as
-   * `ResolveInboundInput.identified` so the DirectoryDO links the address to that profile.
+   * Contact details someone vouches for (a web visitor's identity signed by the team's site), passed
+   * on as `ResolveInboundInput.identified` so the DirectoryDO links the address to that profile.
    */
   readonly identified?: { readonly email?: string; readonly phone?: string };
+  /**
+   * What the customer said about themselves and nobody checked (a web chat pre-chat form): shown to
+   * agents as unverified (the task's `customers.unverified`), never used to find a profile.
+   */
+  readonly unverified?: { readonly name?: string; readonly email?: string; readonly phone?: string };
 }
 
 export type DeliveryStatus = "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "undelivered";
@@ -513,8 +518,9 @@ export interface ResolveInboundInput {
   /** Claimed as the address's open conversation when it has none. */
   readonly newConversationSid: string;
   /**
-   * Contact details the customer gave (a web chat pre-chat form): links the address to the profile
-   * holding that email or phone, so a web visitor who identifies shares the history of their other channels.
+   * Verified contact details (a web visitor's identity signed by the team's site): links the address to
+   * the profile holding that email or phone, so the visitor shares the history of their other channels.
+   * Never what a customer merely typed: that would let anyone claim someone else's profile.
    */
   readonly identified?: { readonly email?: string; readonly phone?: string };
 }

@@ -69,10 +69,13 @@ function teamSite(
   return listenLocally(server).then((origin) => ({ server, origin, embed: (tag: string) => (script = tag), pluginHits: () => hits }));
 }
 
-/** A page that records uncaught errors, so the test can insist there were none. */
+/** A page that records uncaught errors and anything the Content-Security-Policy blocked, so the test can insist there were none. */
 async function watchedPage(context: BrowserContext, problems: string[], who: string): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => problems.push(`${who}: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`${who}: ${message.text()}`);
+  });
   return page;
 }
 

@@ -131,6 +131,17 @@ describe("a ringing reservation", () => {
     expect(screen.getByTestId(`canvas-${taskSid(1)}`).dataset.active).toBe("true");
   });
 
+  it("marks a name the visitor only typed in the pre-chat form as unverified, ringing and in the task list", async () => {
+    const { socket } = await mount();
+    const said = { customers: { name: null, unverified: { name: "Customer 1", email: "grace@example.com" } } };
+    act(() => socket.receive(reservationFrame(1, "pending", 1, said)));
+    expect(within(screen.getByRole("group", { name: "Incoming chat from Customer 1" })).getByText("unverified")).toBeTruthy();
+    act(() => socket.receive(reservationFrame(2, "accepted", 2, said)));
+    act(() => socket.receive(reservationFrame(3, "accepted", 3)));
+    expect(screen.getByRole("option", { name: /Customer 2/ }).textContent).toContain("unverified");
+    expect(screen.getByRole("option", { name: /Customer 3/ }).textContent).not.toContain("unverified");
+  });
+
   it("a beforeAcceptTask listener that cancels stops the command from being sent", async () => {
     const { socket } = await mount();
     act(() => socket.receive(reservationFrame(1, "pending", 1, { blocked: true })));

@@ -76,6 +76,25 @@ describe("header and tabs", () => {
     expect(screen.getByRole("tabpanel").id).toBe(selected.getAttribute("aria-controls"));
   });
 
+  it("marks a name the visitor only typed as unverified, and a known customer's not at all", () => {
+    const said = { name: "Grace Hopper", email: "grace@example.com" };
+    const anonymous = task({
+      attributes: {
+        conversationSid: CH_SID,
+        from: "WV1",
+        name: "Grace Hopper",
+        customers: { profile_sid: PR_SID, name: null, unverified: said },
+      },
+    });
+    const { unmount } = renderCanvas({ task: anonymous });
+    const heading = within(screen.getByRole("banner")).getByRole("heading", { level: 2 });
+    expect(heading.textContent).toBe("Grace Hopper unverified");
+    expect(within(heading).getByText("unverified").getAttribute("title")).toBe("The visitor typed this themselves; nobody has checked it.");
+    unmount();
+    renderCanvas();
+    expect(within(screen.getByRole("banner")).getByRole("heading", { level: 2 }).textContent).toBe("Ann Lee");
+  });
+
   it("a task without a conversation has only the Customer tab and no Transfer", () => {
     renderCanvas({ task: task({ conversationSid: null }) });
     expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["Customer"]);
@@ -242,6 +261,24 @@ describe("customer panel", () => {
     expect(history.textContent).toContain("closed");
     expect(calls[0]!.credentials).toBe("same-origin");
     expect(calls[0]!.headers.get("authorization")).toBeNull(); // the session cookie, not a token
+  });
+
+  it("shows what the pre-chat form said under its own heading, marked unverified; nothing of the kind for a known customer", () => {
+    stubFetch({});
+    const said = { name: "Grace Hopper", email: "grace@example.com" };
+    renderCanvas({
+      task: task({
+        attributes: { conversationSid: CH_SID, from: "WV1", customers: { profile_sid: PR_SID, name: null, unverified: said } },
+      }),
+    });
+    openCustomer();
+    const section = screen.getByRole("region", { name: "Pre-chat form unverified" });
+    const rows = [...section.querySelectorAll("dt")].map((dt) => `${dt.textContent}=${dt.nextElementSibling!.textContent}`);
+    expect(rows).toEqual(["Name=Grace Hopper", "Email=grace@example.com"]);
+    cleanup();
+    renderCanvas();
+    openCustomer();
+    expect(screen.queryByRole("region", { name: /Pre-chat form/ })).toBeNull();
   });
 
   it("without a profile there is no history request", () => {

@@ -115,6 +115,18 @@ describe("what a channel carries besides text", () => {
   });
 });
 
+describe("an unverified customer", () => {
+  it("marks the name on the customer's messages as unverified, and not the agent's", async () => {
+    const unverified = task({
+      attributes: { conversationSid: CH_SID, from: "WV1", name: "Ann", customers: { name: null, unverified: { name: "Ann" } } },
+    });
+    const { log } = await openChat([message(0, MB_CUSTOMER, "Hello"), message(1, MB_AGENT, "Hi Ann")], { task: unverified });
+    const [customer, mine] = within(log).getAllByRole("listitem");
+    expect(customer!.querySelector(".sb-chat__author")!.textContent).toBe("Ann unverified");
+    expect(mine!.querySelector(".sb-chat__author")!.textContent).toBe("You");
+  });
+});
+
 describe("sending", () => {
   it("Enter sends through SendMessage (a plugin may change the text); the ack marks it sent; Shift+Enter is a new line", async () => {
     const { desktop, socket, log } = await openChat();

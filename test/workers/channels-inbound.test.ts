@@ -321,4 +321,28 @@ describe("signed media links", () => {
       expect((await call(bad)).status).toBe(403);
     }
   });
+
+  // Media from customers' channels may be anything: a link serves it as /api/media does (same helper).
+  it.each([
+    // type, disposition (worked out by hand: raster images, audio, video and PDF inline; anything else downloads)
+    ["image/png", "inline; filename*=UTF-8''a%20b.bin"],
+    ["video/mp4", "inline; filename*=UTF-8''a%20b.bin"],
+    ["application/pdf", "inline; filename*=UTF-8''a%20b.bin"],
+    ["text/html", "attachment; filename*=UTF-8''a%20b.bin"],
+    ["image/svg+xml", "attachment; filename*=UTF-8''a%20b.bin"],
+    ["application/octet-stream", "attachment; filename*=UTF-8''a%20b.bin"],
+  ])("serve %s sandboxed, never sniffed, as %s — the same headers as /api/media", async (type, disposition) => {
+    const ref = await mediaStore(env, ws).put(new TextEncoder().encode("<script>alert(1)</script>"), type, "a b.bin");
+    const link = await call((await signedMediaUrl(env.AUTH_TOKEN!, twilioUrl(), ref.sid, Date.now())).slice(ORIGIN.length));
+    const api = await call(`/api/media/${ws}/${ref.sid}`, { headers: AUTH });
+    for (const res of [link, api]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe(type);
+      expect(res.headers.get("content-disposition")).toBe(disposition);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("content-security-policy")).toMatch(/^sandbox; default-src 'none'/);
+    }
+    const headers = (res: Response) => [...res.headers].filter(([name]) => name !== "date");
+    expect(headers(link)).toEqual(headers(api));
+  });
 });

@@ -23,6 +23,8 @@ import { endpoint, unwrap } from "./taskrouter/wire";
 import { tokenBody } from "./tokens";
 
 const tag = "Sign-in";
+/** Anyone may post to the sign-in routes: their fields (≤ 1 KB of password, an 8 KB SSO token) fit in 16 KB. */
+const SIGN_IN_BODY_LIMIT = 16 * 1024;
 const login = endpoint({
   method: "post",
   path: "/auth/login",
@@ -32,6 +34,7 @@ const login = endpoint({
   status: 200,
   summary: "Sign in with email and password (JSON or form); sets the sb_session cookie. 429 with Retry-After when rate-limited",
   params: { email: str({ min: 1, max: 254 }), password: str({ min: 1, max: 1024 }) },
+  maxBodyBytes: SIGN_IN_BODY_LIMIT,
 });
 const sso = endpoint({
   method: "post",
@@ -42,6 +45,7 @@ const sso = endpoint({
   status: 200,
   summary: "Sign in with a JWT your backend signed with an API key (HS256, kid = SK…, sub = email, aud = switchboard, ≤ 10 min)",
   params: { token: str({ min: 1, max: 8192 }) },
+  maxBodyBytes: SIGN_IN_BODY_LIMIT,
 });
 const tokenEndpoint = endpoint({
   method: "post",

@@ -6,15 +6,15 @@
  * Uploads are kept where every attachment is (media.ts: `media/<workspace>/<ME sid>` in R2, content
  * type and file name as metadata) plus the uploader's visitor ID in the object's custom metadata; the
  * store's `put` has no place for it, so they are written here with the same key and metadata. A
- * download is served sandboxed (CSP `sandbox`, `nosniff`), so no upload can run script on this origin
- * — SVG, the image type that can carry script, is refused on upload besides.
+ * download is served as every attachment is (media.ts `mediaResponse`: CSP `sandbox`, `nosniff`), so no
+ * upload can run script on this origin — SVG, the image type that can carry script, is refused on upload besides.
  */
 import type { MediaRef, MessageRecord } from "../../durable-objects/common/conversations";
 import { isSid, newSid } from "../../durable-objects/common/taskrouter";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../durable-objects/common/webchat-uploads";
 import type { VisitorSession } from "../auth/visitor-session";
-import { mediaKey, mediaStore } from "../channels/media";
-import { readBodyAtMost } from "../read-at-most";
+import { mediaKey, mediaResponse, mediaStore } from "../channels/media";
+import { readBody } from "./body-limit";
 import { ApiError } from "./errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
 
@@ -36,8 +36,7 @@ export async function uploadMedia(c: WebchatContext): Promise<Response> {
     );
   }
   if (!webchatLimit("media", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many uploads; try again in a minute");
-  const bytes = await readBodyAtMost(c.req.raw, WEBCHAT_MAX_UPLOAD_BYTES);
-  if (bytes === null) throw new ApiError(413, 20413, `The attachment is larger than ${WEBCHAT_MAX_UPLOAD_BYTES} bytes (10 MB)`);
+  const bytes = await readBody(c, WEBCHAT_MAX_UPLOAD_BYTES);
   if (bytes.byteLength === 0) throw new ApiError(400, 20001, "Invalid parameter body: the attachment is empty");
   // Control characters, quotes and slashes never reach a Content-Disposition header.
   const filename =
@@ -118,18 +117,5 @@ export async function serveMedia(
   }
   const stored = await mediaStore(c.env, session.workspaceSid).get(mediaSid);
   if (stored === null) throw missing;
-  const { ref, body } = stored;
-  const disposition = ref.content_type.startsWith("image/") || ref.content_type === "application/pdf" ? "inline" : "attachment";
-  const name = encodeURIComponent(ref.filename ?? mediaSid);
-  return new Response(body, {
-    headers: {
-      ...Object.fromEntries(c.res.headers),
-      "content-type": ref.content_type,
-      "content-length": String(ref.size),
-      "content-disposition": `${disposition}; filename*=UTF-8''${name}`,
-      "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-      "x-content-type-options": "nosniff",
-      "cache-control": "private, max-age=3600",
-    },
-  });
+  return mediaResponse(stored, c.res.headers);
 }

@@ -19,11 +19,11 @@ import { Hono, type Context } from "hono";
 import type { ChannelConfig, InboundContext } from "../../durable-objects/common/conversations";
 import { webhookPath } from "../../durable-objects/common/conversations";
 import { fail, isSid, newSid, ok, type ApiResult } from "../../durable-objects/common/taskrouter";
+import { readBody } from "../api/body-limit";
 import { ApiError } from "../api/errors";
 import type { Env } from "../env";
-import { readBodyAtMost } from "../read-at-most";
 import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "./adapter";
-import { mediaStore, validMediaLink } from "./media";
+import { mediaResponse, mediaStore, validMediaLink } from "./media";
 import { adapterDeps } from "./outbound";
 import { redactContent } from "./redact";
 import { adapterFor } from "./registry";
@@ -67,7 +67,8 @@ export async function receiveInbound(
       channelSid: config.sid,
       channel: message.channel,
       customerAddress: message.customerAddress,
-      customerName: message.customerName,
+      // A name only the customer vouches for stays on their conversation, marked as such, not on a profile.
+      customerName: message.unverified?.name !== undefined ? null : message.customerName,
       thread: message.thread,
       newConversationSid: newSid("CH"),
       ...(message.identified ? { identified: message.identified } : {}),
@@ -140,8 +141,7 @@ inbound.post("/:WorkspaceSid/:ChannelSid", async (c) => {
   const config = await channelOf(c);
   const adapter = adapterFor(config.kind);
   if (!adapter) throw notFound();
-  const rawBody = await readBodyAtMost(c.req.raw, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
-  if (rawBody === null) throw new ApiError(413, 20413, "The webhook body is too large");
+  const rawBody = await readBody(c, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
   // The URL the provider signed is the one it called, query string included (Twilio signs it whole).
   const request: WebhookRequest = { url: c.req.url, method: c.req.method, headers: c.req.raw.headers, rawBody };
   if (!(await adapter.verify(request, config))) {
@@ -180,12 +180,5 @@ inbound.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
   if (!authToken || !(await validMediaLink(authToken, url, Date.now()))) throw new ApiError(403, 20403, "The media link is not valid");
   const found = await mediaStore(c.env, c.req.param("WorkspaceSid")).get(c.req.param("MediaSid"));
   if (!found) throw notFound();
-  return new Response(found.body, {
-    headers: {
-      "Content-Type": found.ref.content_type,
-      "Content-Length": String(found.ref.size),
-      "Cache-Control": "private, max-age=3600",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return mediaResponse(found);
 });

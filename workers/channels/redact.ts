@@ -29,6 +29,7 @@ export function redactContent(content: WebhookContent): WebhookContent {
       customerName: m.customerName === null ? null : redactCardNumbers(m.customerName),
       attributes: redactDeep(m.attributes),
       ...(m.conversationAttributes ? { conversationAttributes: redactDeep(m.conversationAttributes) } : {}),
+      ...(m.unverified ? { unverified: redactDeep(m.unverified) } : {}),
     })),
     statuses: content.statuses.map((s) => ({ ...s, errorMessage: s.errorMessage === null ? null : redactCardNumbers(s.errorMessage) })),
   };

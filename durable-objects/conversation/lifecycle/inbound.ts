@@ -33,7 +33,9 @@ const typedName = (name: string | null): string | null => (name === null ? null 
  * masked in the names; `from`, the customer's phone and email, and `name` when it falls back to the
  * address are addresses and are kept as they are, so the agent sees who wrote and the Router can tell
  * them apart. `channelSid` is the conversation's CH SID, as Flex sets it; the channel configuration the
- * customer wrote to is `channelConfigSid`.
+ * customer wrote to is `channelConfigSid`. What the
+ * customer only said about themselves (a pre-chat form) is kept apart in `customers.unverified`, so
+ * neither a workflow nor an agent mistakes it for the profile's details.
  * @example flexAttributes("CH…", context, message).channelType // "sms"
  */
 export function flexAttributes(conversationSid: string, context: InboundContext, message: InboundMessage): Record<string, unknown> {
@@ -52,10 +54,11 @@ export function flexAttributes(conversationSid: string, context: InboundContext,
     direction: "inbound",
     customers: {
       profile_sid: customer.profileSid,
-      name: profileName ?? messageName,
+      name: profileName ?? (message.unverified?.name === undefined ? messageName : null),
       email: customer.email,
       phone: customer.phone,
       last_worker_sid: customer.lastWorkerSid,
+      ...(message.unverified && Object.keys(message.unverified).length > 0 ? { unverified: message.unverified } : {}),
     },
     history: customer.history.map((h) => ({
       conversation_sid: h.conversationSid,

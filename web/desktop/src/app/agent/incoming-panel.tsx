@@ -8,6 +8,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { customerLabel } from "../task/customer-data";
 import type { DesktopTask } from "../types";
+import { isUnverified } from "../task/customer-data";
+import { UnverifiedBadge } from "../task/unverified-badge";
 import { taskRefOf } from "./task-store";
 
 export interface RingTime {
@@ -99,6 +101,7 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
         >
           <div className="sb-incoming-text">
             <strong>{t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}</strong>
+            {isUnverified(task.attributes) && <UnverifiedBadge />}
             {task.queueName && <span className="sb-muted">{t("reservation.queue", { queue: task.queueName })}</span>}
             {pending.length > 1 && <span className="sb-muted">{t("reservation.waiting", { count: pending.length - 1 })}</span>}
           </div>

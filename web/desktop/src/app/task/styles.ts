@@ -66,6 +66,7 @@ const css = `
 .sb-dialog__actions { display: flex; justify-content: flex-end; margin-block-start: var(--sb-space-md); }
 .sb-badge { font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); }
 .sb-badge--ok { color: var(--sb-color-success); }
+.sb-badge--warn { color: var(--sb-color-warning); font-weight: var(--sb-font-weight-bold); }
 .sb-customer { display: grid; gap: var(--sb-space-md); padding: var(--sb-space-md); }
 .sb-customer h3 { margin-block: 0 var(--sb-space-xs); font-size: var(--sb-font-size-md); }
 .sb-customer h3 a { font-weight: var(--sb-font-weight-regular); margin-inline-start: var(--sb-space-sm); color: var(--sb-color-primary); }

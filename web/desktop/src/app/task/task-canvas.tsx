@@ -12,7 +12,8 @@ import type { TaskCanvasProps } from "../types";
 import { taskRef } from "./actions";
 import { ChatPanel } from "./chat-panel";
 import { CustomerPanel } from "./customer-panel";
-import { customerLabel, customerOf } from "./customer-data";
+import { customerLabel, customerOf, isUnverified } from "./customer-data";
+import { UnverifiedBadge } from "./unverified-badge";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
 import { Wrapup } from "./wrapup";
@@ -85,7 +86,15 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
     <section className="sb-task" hidden={!active} aria-labelledby={`${baseId}-title`}>
       <header className="sb-task__header">
         <div className="sb-task__who">
-          <h2 id={`${baseId}-title`}>{title}</h2>
+          <h2 id={`${baseId}-title`}>
+            {title}
+            {isUnverified(task.attributes) && (
+              <>
+                {" "}
+                <UnverifiedBadge />
+              </>
+            )}
+          </h2>
           {customer.address && <p>{customer.address}</p>}
         </div>
         <ul className="sb-task__meta">
@@ -140,6 +149,7 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
             taskSid={task.taskSid}
             conversationSid={task.conversationSid!}
             customerName={title}
+            customerUnverified={isUnverified(task.attributes)}
             session={session}
             settings={settings}
             visible={active && selected === "chat"}
