@@ -58,7 +58,7 @@ export function flexAttributes(conversationSid: string, context: InboundContext,
       email: customer.email,
       phone: customer.phone,
       last_worker_sid: customer.lastWorkerSid,
-      ...(message.unverified && Object.keys(message.unverified).length > 0 ? { unverified: message.unverified } : {}),
+      ...(message.unverified && Object.keys(message.unverified).length > 0 ? { unverified: redactDeep(message.unverified) } : {}),
     },
     history: customer.history.map((h) => ({
       conversation_sid: h.conversationSid,
