@@ -189,3 +189,44 @@ describe("multitasking paths", () => {
     expect(run(source, "queue", { worker: w })).toBe(expected);
   });
 });
+
+describe("keys with segments that start with a digit (worker.routing.levels.9am, routing.skills.2)", () => {
+  // A segment after a dot may start with a digit, or be digits only: on an object it names that key, on
+  // an array a canonical index (as in a JSON Pointer) names that element. The first segment of a bare key
+  // may not: `9 == 9` stays a comparison of numbers.
+  const t = task({
+    routing: { "9am": true, skills: { "2": "support" }, list: ["voice", "chat", "support"] },
+    required: { "9am": 3 },
+    "2": "two",
+  });
+  const w = worker({ routing: { levels: { "9am": 4, "2pm": 1 }, skills: ["billing", "sales", "support"] } });
+  const none = worker({ routing: { levels: {} } });
+  const available = (n: number) => (name: string) => (name === "available" ? n : undefined);
+  it.each<[ExpressionKind, string, boolean, EvaluationInput]>([
+    // Filters read the task; `task.` is optional.
+    ["filter", "routing.9am == true", true, { task: t }],
+    ["filter", "task.routing.9am == true", true, { task: t }],
+    ["filter", "task.routing.skills.2 == 'support'", true, { task: t }], // the object key "2"
+    ["filter", "routing.list.2 == 'support'", true, { task: t }], // element 2 of an array
+    ["filter", "routing.list.02 == 'support'", false, { task: t }], // "02" is no array index
+    ["filter", "routing.list.3 == 'support'", false, { task: t }], // past the end: NULL
+    ["filter", "task.2 == 'two'", true, { task: t }], // after the prefix, a digits-only key of the task
+    ["filter", "routing.list[2].0 == 's'", false, { task: t }], // a string has no keys
+    ["filter", "routing.9AM == true", false, { task: t }], // keys are case-sensitive
+    // Target expressions: worker. and task. on both sides.
+    ["target", "worker.routing.levels.9am >= task.required.9am", true, { task: t, worker: w }], // 4 >= 3
+    ["target", "worker.routing.levels.2pm >= task.required.9am", false, { task: t, worker: w }], // 1 >= 3
+    ["target", "worker.routing.levels.9am >= task.required.9am", false, { task: t, worker: none }], // NULL
+    ["target", "routing.skills.2 == 'support' AND task.routing.9am == true", true, { task: t, worker: w }],
+    // A queue's target_workers: `worker.` optional.
+    ["queue", "routing.levels.9am > 3", true, { worker: w }],
+    ["queue", "worker.routing.levels.2pm > 3", false, { worker: w }],
+    ["queue", "worker.routing.skills.2 == 'support'", true, { worker: w }],
+    ["queue", "routing.skills.1 IN ['sales', 'billing']", true, { worker: w }],
+    // skip_if: the task's keys beside the counters.
+    ["skip_if", "task.routing.9am == true AND workers.available == 0", true, { task: t, counters: available(0) }],
+    ["skip_if", "routing.9am == true AND workers.available == 0", false, { task: t, counters: available(2) }],
+  ])("%s: %s → %s", (kind, source, expected, input) => {
+    expect(run(source, kind, input)).toBe(expected);
+  });
+});
