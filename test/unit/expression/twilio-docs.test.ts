@@ -230,3 +230,41 @@ describe("keys with segments that start with a digit (worker.routing.levels.9am,
     expect(run(source, kind, input)).toBe(expected);
   });
 });
+
+describe("every operator in every place, keywords in any case", () => {
+  // T and W are the reference's worked-example documents.
+  const T = task({
+    type: "support",
+    language: "en",
+    level: 3,
+    vip: true,
+    notes: "refund request",
+    customer: { tier: "gold", tags: ["billing", "urgent"] },
+    preferred_agents: ["alice", "bob"],
+  });
+  const W = worker({ id: "alice", skills: ["support", "sales"], languages: ["en", "es"], level: 5, team: { name: "north" } });
+  const input: EvaluationInput = { task: T, worker: W, counters: (name) => ({ available: 0, unavailable: 2 })[name] };
+  it.each<[ExpressionKind, string, boolean]>([
+    // Filters: the task.
+    ["filter", "type == 'support' and language In ['en', 'fr']", true],
+    ["filter", 'task.customer.tags HAS "urgent" AND notes contains "refund"', true],
+    ["filter", "customer.tier != 'gold' OR level < 3", false], // 'gold' == 'gold', and 3 < 3 is false
+    ["filter", "task.vip = true && (level >= 3 || type NOT IN ['sales'])", true],
+    ["filter", "language not in ['en'] Or level > 3", false],
+    ["filter", "1==1", true],
+    // Target expressions: worker. and task.
+    ["target", "worker.skills has task.type AND task.language IN worker.languages", true],
+    ["target", "worker.id Not In task.preferred_agents", false], // alice is preferred
+    ["target", "worker.level > task.level and worker.team.name == 'north'", true], // 5 > 3
+    ["target", "worker.level <= task.level or worker.languages contains 'e'", true], // "en" and "es" contain "e"
+    // A queue's target_workers: the worker, prefix optional.
+    ["queue", "skills HAS 'support' AnD worker.languages has 'en'", true],
+    ["queue", "level >= 5 && team.name != 'south'", true],
+    ["queue", "worker.activity_name IN ['Available', 'VIP'] AND sid != ''", true],
+    // skip_if: the counters and the task.
+    ["skip_if", "workers.available == 0 and task.vip == true", true],
+    ["skip_if", "workers.unavailable > 2 OR level < 3", false], // 2 > 2 and 3 < 3 are both false
+  ])("%s: %s → %s", (kind, source, expected) => {
+    expect(run(source, kind, input)).toBe(expected);
+  });
+});
