@@ -137,7 +137,7 @@ async function expectTooLarge(res: Response, limit: number) {
   expect(await res.json()).toEqual({
     code: 20413,
     message: `The request body is larger than ${limit} bytes, the most this endpoint accepts`,
-    more_info: "https://www.twilio.com/docs/errors/20413",
+    more_info: `${ORIGIN}/docs/errors/20413`, // this deployment's own page for the code
     status: 413,
   });
 }
