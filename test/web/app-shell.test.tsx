@@ -165,6 +165,25 @@ describe("the app", () => {
     expect(api.calls.map((call) => `${call.method} ${call.path}`)).toContain("POST /api/auth/logout-all");
     reload.mockRestore();
   });
+  it("goes back to sign-in, saying so, when the server refuses the session a token (signed out elsewhere, removed)", async () => {
+    let removed = false;
+    const refused = () => ({ status: 401, body: { code: 20003, message: "This sign-in has ended", status: 401 } });
+    const api = fakeFetch({
+      "GET /api/auth/me": () => (removed ? refused() : me()),
+      "POST /api/auth/token": () => (removed ? refused() : token()),
+      "GET /api/workspaces/WS1/plugins": () => ({ status: 200, body: { plugins: [] } }),
+    });
+    setFetch(api.fetch);
+    render(<App root={root} WebSocket={asWebSocket} realtimeUrl="ws://test/api/realtime" />);
+    await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    // An admin removes Ada: the server closes her socket with 4401 and will mint no new token.
+    removed = true;
+    act(() => FakeWebSocket.last.close(4401, "The user was removed"));
+    // The client reconnects after its first backoff (at most 0.6 s), asking for a new token this time.
+    await screen.findByRole("heading", { name: "Sign in to Switchboard" }, { timeout: 5_000 });
+    expect(screen.getByRole("status").textContent).toBe("You were signed out. Sign in again to continue.");
+    expect(screen.queryByText("Signed in as Ada Lovelace")).toBeNull();
+  });
 });
 
 describe("routes, settings, session", () => {

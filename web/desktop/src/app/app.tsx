@@ -22,7 +22,7 @@ import type { DesktopSession, DesktopSettings } from "./types";
 
 type Phase =
   | { kind: "loading" }
-  | { kind: "signed-out" }
+  | { kind: "signed-out"; ended?: boolean }
   | { kind: "failed" }
   | { kind: "ready"; session: DesktopSession; me: MeResponse; desktop: Desktop; settings: DesktopSettings };
 
@@ -79,14 +79,17 @@ export function App(props: AppProps) {
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
   const strings = useMemo<Strings>(() => createStrings(initialLocale()), []);
 
+  // The server refused this session a token (signed out elsewhere, disabled, removed, demoted): back to sign-in.
+  const ended = useCallback(() => setPhase({ kind: "signed-out", ended: true }), []);
+
   const start = useCallback(async () => {
     try {
-      const found = await loadSession();
+      const found = await loadSession(Date.now, ended);
       setPhase(found ? await boot(found.session, found.me, root) : { kind: "signed-out" });
     } catch {
       setPhase({ kind: "failed" });
     }
-  }, [root]);
+  }, [root, ended]);
 
   useEffect(() => {
     void start();
@@ -121,6 +124,7 @@ export function App(props: AppProps) {
         <SignIn
           strings={strings}
           ssoToken={ssoTokenFromUrl()}
+          ended={phase.ended === true}
           onSignedIn={() => {
             if (ssoTokenFromUrl()) history.replaceState(null, "", location.pathname + location.hash);
             setPhase({ kind: "loading" });
@@ -131,7 +135,7 @@ export function App(props: AppProps) {
     case "ready":
       return (
         <DesktopProvider desktop={phase.desktop}>
-          <Shell {...props} session={phase.session} me={phase.me} settings={phase.settings} />
+          <Shell {...props} session={phase.session} me={phase.me} settings={phase.settings} onEnded={ended} />
         </DesktopProvider>
       );
   }
@@ -143,10 +147,14 @@ function Shell({
   settings,
   WebSocket,
   realtimeUrl,
-}: AppProps & { session: DesktopSession; me: MeResponse; settings: DesktopSettings }) {
+  onEnded,
+}: AppProps & { session: DesktopSession; me: MeResponse; settings: DesktopSettings; onEnded: () => void }) {
   const route = useRoute(session.user);
   // A supervisor linked to a worker works in both views: each connection needs its own kind of token.
-  const agentSession = useMemo(() => (session.user.role === "agent" ? session : sessionOf(me.user, Date.now, "agent")), [session, me]);
+  const agentSession = useMemo(
+    () => (session.user.role === "agent" ? session : sessionOf(me.user, Date.now, "agent", onEnded)),
+    [session, me, onEnded],
+  );
   const initialActivity = me.worker ? { sid: me.worker.activity_sid, name: me.worker.activity_name, available: me.worker.available } : null;
   const initialActivities = useMemo<ActivityInfo[]>(() => {
     const known: ActivityInfo[] = [];

@@ -4,7 +4,7 @@
  * session, or every session of the user: "sign out everywhere"), and the realtime token for sockets
  * (`POST /api/auth/token`), cached until a minute before it expires.
  */
-import { api } from "./api";
+import { api, HttpError } from "./api";
 import type { DesktopSession } from "./types";
 
 /** The user as the server returns it (durable-objects/account/users.ts `UserRecord`). */
@@ -52,10 +52,20 @@ export async function signOutEverywhere(): Promise<void> {
 }
 
 /**
+ * Called when the server refuses a token to this session (401: signed out elsewhere, the user disabled
+ * or removed; 403: the role or the linked worker no longer allows the view): the desktop goes back to
+ * sign-in instead of retrying a connection that can never come back.
+ */
+export type SessionEnded = () => void;
+
+/**
  * The current session, or null when not signed in (401).
  * @example const session = await loadSession(); if (!session) showSignIn();
  */
-export async function loadSession(now: () => number = Date.now): Promise<{ session: DesktopSession; me: MeResponse } | null> {
+export async function loadSession(
+  now: () => number = Date.now,
+  onEnded?: SessionEnded,
+): Promise<{ session: DesktopSession; me: MeResponse } | null> {
   let me: MeResponse;
   try {
     me = await api<MeResponse>("GET", "/api/auth/me");
@@ -63,7 +73,7 @@ export async function loadSession(now: () => number = Date.now): Promise<{ sessi
     if ((error as { status?: number }).status === 401) return null;
     throw error;
   }
-  return { session: sessionOf(me.user, now), me };
+  return { session: sessionOf(me.user, now, undefined, onEnded), me };
 }
 
 /** Which live connection a token is for: the agent's own channel, or the supervisors' feed. */
@@ -73,11 +83,12 @@ export type TokenView = "agent" | "supervisor";
  * A `DesktopSession` for a user, with the cached token getter. The token serves `view` (default: agents
  * their channel, supervisors and admins the feed) — a supervisor linked to a worker needs one of each.
  */
-export function sessionOf(user: UserRecord, now: () => number = Date.now, view?: TokenView): DesktopSession {
+export function sessionOf(user: UserRecord, now: () => number = Date.now, view?: TokenView, onEnded?: SessionEnded): DesktopSession {
   const asked = view ?? (user.role === "agent" ? "agent" : "supervisor");
   let cached: { token: string; expiresAt: number } | null = null;
   let pending: Promise<string> | null = null;
-  const token = async (): Promise<string> => {
+  const token = async (fresh = false): Promise<string> => {
+    if (fresh) cached = null;
     if (cached && cached.expiresAt - TOKEN_MARGIN_MS > now()) return cached.token;
     pending ??= api<TokenResponse>("POST", "/api/auth/token", {
       ...(user.workspace_sid ? { WorkspaceSid: user.workspace_sid } : {}),
@@ -86,6 +97,10 @@ export function sessionOf(user: UserRecord, now: () => number = Date.now, view?:
       .then((minted) => {
         cached = { token: minted.token, expiresAt: Date.parse(minted.expires_at) };
         return minted.token;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof HttpError && (error.status === 401 || error.status === 403)) onEnded?.();
+        throw error;
       })
       .finally(() => {
         pending = null;

@@ -24,8 +24,11 @@ export interface DesktopSession {
     readonly workspaceSid: string;
     readonly workerSid: string | null;
   };
-  /** A fresh realtime token (cached until a minute before it expires). */
-  token(): Promise<string>;
+  /**
+   * A realtime token, cached until a minute before it expires; `fresh` asks the server again (after a
+   * socket was closed with 4401: the token it had is no longer good).
+   */
+  token(fresh?: boolean): Promise<string>;
 }
 export interface DesktopSettings {
   readonly crmUrlTemplate: string | null; // e.g. "https://crm.example/customers?phone={{task.from}}"

@@ -60,7 +60,7 @@ export function AgentView(props: AgentViewProps) {
     const workerSid = session.user.workerSid;
     // From 0 on a fresh page: the server's log (the last hour) rebuilds the reservations still open.
     const client = new RealtimeClient({
-      token: () => session.token(),
+      token: (fresh) => session.token(fresh),
       since: storedSeq(workerSid),
       ...(latest.current.WebSocket ? { WebSocket: latest.current.WebSocket } : {}),
       ...(latest.current.realtimeUrl ? { url: latest.current.realtimeUrl } : {}),

@@ -21,7 +21,8 @@ export class CommandError extends Error {
 }
 
 export interface RealtimeOptions {
-  token(): Promise<string>;
+  /** The token to connect with; `fresh` after a 4401 close (see DesktopSession.token). */
+  token(fresh?: boolean): Promise<string>;
   onFrame(frame: ServerFrame, receivedAt: number): void;
   onStatus?(status: ConnectionStatus, previous: ConnectionStatus): void;
   /** Defaults to `/api/realtime` on this page's host (ws: or wss:). */
@@ -50,6 +51,8 @@ export const defaultBackoff = (attempt: number): number => Math.min(30_000, 500 
 export class RealtimeClient {
   private socket: WebSocket | null = null;
   private status: ConnectionStatus = "closed";
+  /** The server closed the socket with 4401: the next connect asks for a new token, not the cached one. */
+  private staleToken = false;
   private attempt = 0;
   private nextId = 1;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -114,10 +117,11 @@ export class RealtimeClient {
     this.setStatus(this.attempt === 0 && this.status === "closed" ? "connecting" : this.status);
     let token: string;
     try {
-      token = await this.options.token();
+      token = await this.options.token(this.staleToken);
     } catch {
       return this.scheduleReconnect();
     }
+    this.staleToken = false;
     if (this.stopped) return;
     const Socket = this.options.WebSocket ?? WebSocket;
     const socket = new Socket(this.url(), [`token.${token}`, "switchboard"]);
@@ -136,6 +140,7 @@ export class RealtimeClient {
         this.setStatus("closed");
         return;
       }
+      if (event.code === 4401) this.staleToken = true;
       this.scheduleReconnect();
     };
   }

@@ -15,6 +15,8 @@ export interface SignInProps {
   onSignedIn(): void;
   /** The SSO token from the URL, if any. */
   ssoToken?: string | null;
+  /** The session just ended on the server (signed out elsewhere, disabled, removed): say so. */
+  ended?: boolean;
 }
 
 /** The catalog message for a failed sign-in. */
@@ -26,7 +28,7 @@ export function signInError(strings: Strings, error: unknown): string {
   return strings.t("app.error.generic");
 }
 
-export function SignIn({ strings, onSignedIn, ssoToken }: SignInProps) {
+export function SignIn({ strings, onSignedIn, ssoToken, ended = false }: SignInProps) {
   const t = strings.t.bind(strings);
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -58,6 +60,11 @@ export function SignIn({ strings, onSignedIn, ssoToken }: SignInProps) {
     <main className="sb-sign-in" id="sb-main">
       <form className="sb-card" onSubmit={submit} aria-describedby={error ? errorId : undefined} noValidate>
         <h1>{t("signIn.title")}</h1>
+        {ended && (
+          <p className="sb-muted" role="status">
+            {t("signIn.ended")}
+          </p>
+        )}
         <div className="sb-field">
           <label htmlFor={emailId}>{t("signIn.email")}</label>
           <input id={emailId} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />

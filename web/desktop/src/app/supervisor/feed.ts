@@ -99,7 +99,8 @@ export function applyFrame(state: FeedState, frame: SupervisorFrame, receivedAt:
 export type FeedStatus = "connecting" | "online" | "offline";
 
 export interface SupervisorSocketOptions {
-  token(): Promise<string>;
+  /** The token to connect with; `fresh` after a 4401 close (see DesktopSession.token). */
+  token(fresh?: boolean): Promise<string>;
   onFrame(frame: SupervisorFrame, receivedAt: number): void;
   onStatus(status: FeedStatus): void;
   /** Defaults to `/api/realtime` on this page's host. */
@@ -128,6 +129,8 @@ const defaultUrl = (): string => {
 export class SupervisorSocket {
   private socket: WebSocket | null = null;
   private attempt = 0;
+  /** The server closed the socket with 4401: the next connect asks for a new token. */
+  private staleToken = false;
   private stopped = true;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -155,10 +158,11 @@ export class SupervisorSocket {
     this.options.onStatus(this.attempt === 0 ? "connecting" : "offline");
     let token: string;
     try {
-      token = await this.options.token();
+      token = await this.options.token(this.staleToken);
     } catch {
       return this.scheduleReconnect();
     }
+    this.staleToken = false;
     if (this.stopped) return;
     const Socket = this.options.WebSocket ?? globalThis.WebSocket;
     const socket = new Socket(this.options.url ?? defaultUrl(), [`token.${token}`, "switchboard"]);
@@ -184,9 +188,10 @@ export class SupervisorSocket {
         if (socket.readyState === 1) socket.send("ping");
       }, this.options.heartbeatMs ?? 25_000);
     };
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (event.code === 4401) this.staleToken = true;
       this.stopHeartbeat();
       this.scheduleReconnect();
     };

@@ -33,7 +33,7 @@ function useSupervisorFeed(props: SupervisorViewProps): { feed: FeedState; statu
   const { session, WebSocket, realtimeUrl, backoff } = props;
   useEffect(() => {
     const socket = new SupervisorSocket({
-      token: () => session.token(),
+      token: (fresh) => session.token(fresh),
       onFrame: (frame, at) => setFeed((state) => applyFrame(state, frame, at)),
       onStatus: setStatus,
       ...(WebSocket ? { WebSocket } : {}),

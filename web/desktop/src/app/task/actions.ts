@@ -31,7 +31,8 @@ export function conversationSockets(desktop: Desktop, factory: ClientFactory = c
   registry = {
     acquire(conversationSid, session) {
       let entry = open.get(conversationSid);
-      if (!entry) open.set(conversationSid, (entry = { client: factory({ conversationSid, token: () => session.token() }), users: 0 }));
+      if (!entry)
+        open.set(conversationSid, (entry = { client: factory({ conversationSid, token: (fresh) => session.token(fresh) }), users: 0 }));
       entry.users += 1;
       return entry.client;
     },

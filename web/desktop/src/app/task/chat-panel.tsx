@@ -40,7 +40,7 @@ function useConversation(conversationSid: string, session: DesktopSession): { cl
   latestSession.current = session;
   useEffect(() => {
     const sockets = conversationSockets(desktop);
-    setClient(sockets.acquire(conversationSid, { user: latestSession.current.user, token: () => latestSession.current.token() }));
+    setClient(sockets.acquire(conversationSid, { user: latestSession.current.user, token: (fresh) => latestSession.current.token(fresh) }));
     return () => sockets.release(conversationSid);
   }, [desktop, conversationSid]);
   const source = client ?? noClient;

@@ -16,7 +16,8 @@ const FINAL_CLOSES = new Set([4400, 4403, 4404, 4410]);
 export interface ConversationClientOptions {
   readonly conversationSid: string;
   /** A fresh realtime token for each (re)connect. */
-  readonly token: () => Promise<string>;
+  /** The token to connect with; `fresh` after a 4401 close (see DesktopSession.token). */
+  readonly token: (fresh?: boolean) => Promise<string>;
   /** The Worker's origin (`http(s)://host`); default the page's. */
   readonly origin?: string;
   readonly WebSocket?: typeof WebSocket;
@@ -42,7 +43,7 @@ export const backoffDelay = (attempt: number, random: number): number => Math.mi
 
 /**
  * @example
- * const client = createConversationClient({ conversationSid: "CH…", token: () => session.token() });
+ * const client = createConversationClient({ conversationSid: "CH…", token: (fresh) => session.token(fresh) });
  * client.subscribe(() => render(client.getState()));
  * client.send("Hello!");
  */
@@ -55,6 +56,8 @@ export function createConversationClient(options: ConversationClientOptions): Co
   let state: ChatState = initialChatState;
   let socket: WebSocket | null = null;
   let attempt = 0;
+  // The server closed the socket with 4401: the next connect asks for a new token.
+  let staleToken = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -102,7 +105,8 @@ export function createConversationClient(options: ConversationClientOptions): Co
     if (stopped) return;
     let token: string;
     try {
-      token = await options.token();
+      token = await options.token(staleToken);
+      staleToken = false;
     } catch {
       if (!stopped) scheduleReconnect(); // signed out or offline: the next attempt asks again
       return;
@@ -135,6 +139,7 @@ export function createConversationClient(options: ConversationClientOptions): Co
         set({ ...state, connection: "closed", closedReason: event.reason || `closed (${event.code})` });
         return;
       }
+      if (event.code === 4401) staleToken = true;
       scheduleReconnect();
     };
   };

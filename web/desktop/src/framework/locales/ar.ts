@@ -38,6 +38,7 @@ export const ar: Record<StringKey, Message> = {
   "signIn.sso": "تسجيل الدخول بحساب شركتك",
   "signIn.error.credentials": "البريد الإلكتروني وكلمة المرور غير متطابقين.",
   "signIn.error.rateLimited": "محاولات كثيرة جدًا. حاول مرة أخرى بعد {seconds} ثانية.",
+  "signIn.ended": "تم تسجيل خروجك. سجّل الدخول مرة أخرى للمتابعة.",
   "signIn.signOut": "تسجيل الخروج",
   "signIn.signOutEverywhere": "تسجيل الخروج من جميع الأجهزة",
 

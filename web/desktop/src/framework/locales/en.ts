@@ -32,6 +32,7 @@ export const en = {
   "signIn.sso": "Sign in with your company account",
   "signIn.error.credentials": "That email and password do not match.",
   "signIn.error.rateLimited": "Too many attempts. Try again in {seconds} seconds.",
+  "signIn.ended": "You were signed out. Sign in again to continue.",
   "signIn.signOut": "Sign out",
   "signIn.signOutEverywhere": "Sign out everywhere",
 
