@@ -302,5 +302,16 @@ describe("/openapi.json for sign-in", () => {
     }
     expect(of("post", "/api/users")).toEqual([{ basic: [] }, { session: [] }]);
     expect(of("get", "/api/users/{UserSid}")).toEqual([{ basic: [] }, { session: [] }]);
+    // What the desktop reads and changes with its cookie: the customer's profile, a supervisor's worker edits.
+    for (const [method, path] of [
+      ["get", "/api/workspaces/{WorkspaceSid}/profiles/{ProfileSid}"],
+      ["get", "/api/workspaces/{WorkspaceSid}/profiles/{ProfileSid}/conversations"],
+      ["post", "/taskrouter/v1/Workspaces/{WorkspaceSid}/Workers/{Sid}"],
+      ["post", "/taskrouter/v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}"],
+    ]) {
+      expect(of(method!, path!), `${method} ${path}`).toEqual([{ basic: [] }, { session: [] }]);
+    }
+    // Creating a profile stays Basic only.
+    expect(of("post", "/api/workspaces/{WorkspaceSid}/profiles")).toEqual([{ basic: [] }]);
   });
 });

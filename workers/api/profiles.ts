@@ -68,7 +68,15 @@ const create = endpoint({
   summary: "Create a customer profile",
   params: fields,
 });
-const fetchOne = endpoint({ method: "get", path: ONE, prefix: "/api", tag, summary: "Fetch a customer profile", params: {} });
+const fetchOne = endpoint({
+  method: "get",
+  path: ONE,
+  prefix: "/api",
+  tag,
+  summary: "Fetch a customer profile (Basic, or a signed-in user of the workspace)",
+  params: {},
+  auth: "basic-or-session",
+});
 const update = endpoint({
   method: "post",
   path: ONE,
@@ -91,8 +99,9 @@ const conversations = endpoint({
   path: CONVERSATIONS,
   prefix: "/api",
   tag,
-  summary: "A customer's conversations across channels, newest first",
+  summary: "A customer's conversations across channels, newest first (Basic, or a signed-in user of the workspace)",
   params: {},
+  auth: "basic-or-session",
   listKey: "conversations",
 });
 

@@ -80,6 +80,8 @@ const update = endpoint({
     Attributes: attributes.optional(),
     RejectPendingReservations: bool().optional(),
   },
+  // Also a signed-in supervisor or admin of the workspace (sessionRoutes below): the desktop's edits.
+  auth: "basic-or-session",
 });
 const remove = endpoint({
   method: "delete",
@@ -111,6 +113,8 @@ const updateChannel = endpoint({
   tag: "WorkerChannels",
   summary: "Set a worker channel's capacity (0 stops new reservations) or switch it on or off",
   params: { Capacity: int(0, 50).optional(), Available: bool().optional() },
+  // Also a signed-in supervisor or admin of the workspace (sessionRoutes below): the desktop's edits.
+  auth: "basic-or-session",
 });
 
 const router = (c: Context) => routerStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
