@@ -35,3 +35,8 @@ it("gives npm scripts Node 22.12 or newer through the node dev dependency", () =
   const [lockedMajor, lockedMinor] = (lock.packages["node_modules/node"]?.version ?? "0.0.0").split(".").map(Number);
   expect(lockedMajor! > 22 || (lockedMajor === 22 && lockedMinor! >= 12)).toBe(true);
 });
+
+it("keeps npm install quiet on Node 20: the project's .npmrc logs errors only, not a warning per Node 22 package", () => {
+  const npmrc = readFileSync(join(root, ".npmrc"), "utf8");
+  expect(npmrc.split("\n").filter((line) => !line.startsWith("#") && line.trim() !== "")).toEqual(["loglevel=error"]);
+});
