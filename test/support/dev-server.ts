@@ -34,7 +34,8 @@ export async function freePort(): Promise<number> {
 
 function run(args: string[]): ChildProcess {
   return spawn(process.execPath, [wranglerBin, ...args], {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    // Offline, like npm start: no fetch of Request.cf from workers.cloudflare.com (nothing would answer).
+    env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
