@@ -56,9 +56,11 @@ export function normalizeEmail(raw: string): string | null {
 /**
  * The key of the person behind an address on a channel: `phone:+…` for SMS and WhatsApp numbers,
  * `email:…` for mail, else `<channel>:<address>` (a web visitor, a PSID, an SMS sender ID that is no
- * phone number). Null when the address is empty or too long.
+ * phone number, a WhatsApp business-scoped user ID — without the `whatsapp:` Twilio-style prefix it may
+ * carry, so the channel is named once). Null when the address is empty or too long.
  * @example profileKey("sms", "+15551234567")               // "phone:+15551234567"
  * @example profileKey("whatsapp", "whatsapp:+15551234567") // "phone:+15551234567"
+ * @example profileKey("whatsapp", "whatsapp:US.1349…")    // "whatsapp:US.1349…" (a business-scoped user ID)
  * @example profileKey("web", "visitor-42")                 // "web:visitor-42"
  */
 export function profileKey(channel: ConversationChannel, address: string): string | null {
@@ -68,7 +70,7 @@ export function profileKey(channel: ConversationChannel, address: string): strin
     case "sms":
     case "whatsapp": {
       const phone = normalizePhone(trimmed);
-      return phone ? `phone:${phone}` : `${channel}:${trimmed}`;
+      return phone ? `phone:${phone}` : `${channel}:${trimmed.replace(/^(whatsapp|sms):/i, "")}`;
     }
     case "email": {
       const email = normalizeEmail(trimmed);

@@ -43,6 +43,8 @@ describe("profileKey", () => {
     ["sms", "+15551234567", "phone:+15551234567"],
     ["whatsapp", "whatsapp:+15551234567", "phone:+15551234567"],
     ["whatsapp", "15551234567", "phone:+15551234567"],
+    // A business-scoped user ID (no phone number behind it that we may see): a key of its own, prefix once.
+    ["whatsapp", "whatsapp:US.13491208655302741918", "whatsapp:US.13491208655302741918"],
     // an SMS sender that is no phone number keeps its own key
     ["sms", "ACME", "sms:ACME"],
     // email: case and display name do not matter
