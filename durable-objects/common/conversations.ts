@@ -279,6 +279,23 @@ export interface MessageRecord {
   delivery_error: string | null;
 }
 
+/** Twilio's delivery receipt: how a delivered message fared with its recipient (here: the customer's channel). */
+export interface DeliveryReceiptRecord {
+  sid: string;
+  account_sid: string;
+  chat_service_sid: string;
+  conversation_sid: string;
+  message_sid: string;
+  /** The provider's ID of the delivered copy (Twilio's `SM…`, Meta's `wamid.…`), once the provider took it. */
+  channel_message_sid: string | null;
+  participant_sid: string | null;
+  status: "sent" | "delivered" | "read" | "failed" | "undelivered";
+  /** The provider's error code; 0 when there is none. */
+  error_code: number;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+}
+
 // ── the live conversation socket (customer widget and agent desktop) ──────────────────────────────
 
 /** Frames the ConversationDO sends on a socket. */

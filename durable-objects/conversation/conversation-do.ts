@@ -32,6 +32,7 @@ import {
   type ConversationRecord,
   type ConversationTaskEvent,
   type CreateConversationInput,
+  type DeliveryReceiptRecord,
   type InboundContext,
   type InboundMessage,
   type MediaRef,
@@ -179,6 +180,14 @@ export class ConversationDO extends DurableObject<Env> {
 
   async removeMessage(accountSid: string, sid: string): Promise<ApiResult<null>> {
     return this.apply((op) => messages.removeMessage(op, accountSid, sid));
+  }
+
+  listReceipts(accountSid: string, messageSidOrIndex: string, page: PageRequest): ApiResult<Page<DeliveryReceiptRecord>> {
+    return messages.listReceipts(this.op(), accountSid, messageSidOrIndex, page);
+  }
+
+  getReceipt(accountSid: string, messageSidOrIndex: string, receiptSid: string): ApiResult<DeliveryReceiptRecord> {
+    return messages.getReceipt(this.op(), accountSid, messageSidOrIndex, receiptSid);
   }
 
   // ── channels and TaskRouter ─────────────────────────────────────────────────────────────────────

@@ -78,11 +78,21 @@ function outbound(host: StoreHost, sid: string, row: MessageRow): OutboundMessag
   };
 }
 
-/** Writes a message's new delivery state and its frame. */
+/** Statuses a delivery receipt shows (queued and sending come before the receipt exists). */
+const RECEIPTED: readonly (DeliveryStatus | null | undefined)[] = ["sent", "delivered", "read", "failed", "undelivered"];
+
+/** Writes a message's new delivery state (and its receipt's dates) and its frame. */
 function setStatus(host: StoreHost, row: MessageRow, patch: Partial<MessageRow>, now: number, publish: (frame: ConversationFrame) => void) {
   const conversation = conversationRow(host);
   if (!conversation) return;
-  const updated = { ...row, ...patch, date_updated: now };
+  const receipted = RECEIPTED.includes(patch.delivery_status);
+  const updated = {
+    ...row,
+    ...patch,
+    date_updated: now,
+    receipt_created_at: receipted ? (row.receipt_created_at ?? now) : row.receipt_created_at,
+    receipt_updated_at: receipted ? now : row.receipt_updated_at,
+  };
   saveMessage(host, updated);
   publish({ type: "message.updated", message: messageRecord(conversation, updated) });
 }
@@ -161,7 +171,17 @@ function settle(
     case "failed":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
       clearTimer(host, "delivery");
-      setStatus(host, row, { delivery_status: "failed", delivery_error: errorText(outcome.error, outcome.errorCode) }, now, publish);
+      setStatus(
+        host,
+        row,
+        {
+          delivery_status: "failed",
+          delivery_error: errorText(outcome.error, outcome.errorCode),
+          delivery_error_code: errorCode(outcome.errorCode),
+        },
+        now,
+        publish,
+      );
       return false;
     case "retry":
       if (attempt >= MAX_DELIVERY_ATTEMPTS) {
@@ -183,6 +203,9 @@ function settle(
 }
 
 const errorText = (error: string, code: string | null): string => (code === null ? error : `${code}: ${error}`);
+
+/** A provider's error code as the receipt's integer (Twilio's are numbers; anything else has none). */
+const errorCode = (code: string | null): number | null => (code !== null && /^\d{1,9}$/.test(code) ? Number(code) : null);
 
 /** How far along a delivery is; a status report never moves a message back. */
 const PROGRESS: Record<DeliveryStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4, failed: 5, undelivered: 5 };
@@ -219,6 +242,9 @@ function applyTo(op: Op, row: MessageRow, update: StatusUpdate): string {
   const error = failedNow
     ? errorText(update.errorMessage ?? `The provider reported ${update.status}`, update.errorCode)
     : row.delivery_error;
-  setStatus(op.host, row, { delivery_status: update.status, delivery_error: error }, op.now, (frame) => op.effects.frames.push(frame));
+  const code = failedNow ? errorCode(update.errorCode) : row.delivery_error_code;
+  setStatus(op.host, row, { delivery_status: update.status, delivery_error: error, delivery_error_code: code }, op.now, (frame) =>
+    op.effects.frames.push(frame),
+  );
   return row.sid;
 }

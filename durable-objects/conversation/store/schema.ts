@@ -19,6 +19,10 @@
  * - `sb_tasks`: the conversation's TaskRouter tasks (the first, and one per transfer), their agent and
  *   whom a transfer came from; `sb_task_events`: the event SIDs already applied (at-least-once queue).
  * - `sb_timers`: delivery and task-creation retries; the one alarm is set to the earliest `due_at`.
+ *
+ * Migration 2 gives a delivered message its delivery receipt (Twilio's `DY…`, one per message: the
+ * customer's channel is its one recipient): whom it went to, the provider's numeric error code, and when
+ * the receipt was made and last moved.
  */
 import type { Migration } from "../../common/migrations";
 
@@ -113,6 +117,16 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
         kind   TEXT    PRIMARY KEY,
         due_at INTEGER NOT NULL
       );
+    `,
+  },
+  {
+    version: 2,
+    name: "conversation: delivery receipts (recipient, error code, receipt dates)",
+    sql: `
+      ALTER TABLE sb_messages ADD COLUMN delivery_participant_sid TEXT;
+      ALTER TABLE sb_messages ADD COLUMN delivery_error_code INTEGER;
+      ALTER TABLE sb_messages ADD COLUMN receipt_created_at INTEGER;
+      ALTER TABLE sb_messages ADD COLUMN receipt_updated_at INTEGER;
     `,
   },
 ];

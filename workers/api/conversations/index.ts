@@ -15,13 +15,14 @@ import { routes as interactions } from "./interactions";
 import { routes as media } from "./media";
 import { routes as messages } from "./messages";
 import { routes as participants } from "./participants";
+import { routes as receipts } from "./receipts";
 import { routes as transfer } from "./transfer";
 
 export { conversationSocket } from "./socket";
 
 export const conversations = routeGroup();
 conversations.use(basicAuth());
-for (const group of [conversationRoutes, participants, messages]) conversations.route("/", group);
+for (const group of [conversationRoutes, participants, messages, receipts]) conversations.route("/", group);
 
 export const flex = routeGroup();
 flex.use(basicAuth());
