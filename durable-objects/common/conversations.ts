@@ -8,6 +8,8 @@
  * conversation, MB participant, IM message, ME media, IS chat service (one per workspace); ours: XC a
  * channel configuration, PR a customer profile.
  */
+import type { IndexedParticipant } from "./conversation-users";
+import type { WebhookConfigs } from "./conversation-webhooks";
 import type { IsoDate } from "./taskrouter";
 
 // ── channels ───────────────────────────────────────────────────────────────────────────────────────
@@ -439,6 +441,8 @@ export interface ConversationIndexEntry {
   readonly lastWorkerSid: string | null;
   readonly dateCreated: number;
   readonly dateUpdated: number;
+  /** Everyone in the conversation, when the entry says (it replaces the list); absent: the list is kept. */
+  readonly participants?: readonly IndexedParticipant[];
 }
 
 /** A customer profile as the API returns it. */
@@ -484,4 +488,6 @@ export interface ResolvedInbound {
   /** True when `newConversationSid` was claimed: the ConversationDO must create the conversation. */
   readonly created: boolean;
   readonly customer: CustomerContext;
+  /** The chat service's webhook configuration, handed on so the conversation need not ask for it again. */
+  readonly webhooks?: WebhookConfigs;
 }

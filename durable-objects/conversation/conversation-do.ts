@@ -158,6 +158,11 @@ export class ConversationDO extends DurableObject<Env> {
     return this.apply((op) => participants.removeParticipant(op, accountSid, sid));
   }
 
+  /** A participant (by SID or identity) with its conversation and the newest message's index. */
+  membership(accountSid: string, sidOrIdentity: string): ApiResult<participants.MembershipView> {
+    return participants.membership(this.op(), accountSid, sidOrIdentity);
+  }
+
   // ── messages ────────────────────────────────────────────────────────────────────────────────────
 
   async addMessage(accountSid: string, input: AddMessageInput): Promise<ApiResult<MessageRecord>> {

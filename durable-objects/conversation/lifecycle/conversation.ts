@@ -143,6 +143,7 @@ export function indexEntry(op: Op, row: ConversationRow): ConversationIndexEntry
     lastWorkerSid: row.last_worker_sid,
     dateCreated: row.date_created,
     dateUpdated: row.date_updated,
+    participants: participantRows(op.host).map((p) => ({ sid: p.sid, identity: p.identity, address: p.binding_address })),
   };
 }
 

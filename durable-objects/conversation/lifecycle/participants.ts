@@ -4,10 +4,17 @@
  * one participant at most (Twilio's 50433 and 50416). Every change is a frame for the open sockets.
  */
 import { fail, invalid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
-import type { AddParticipantInput, ParticipantRecord, ParticipantRole, UpdateParticipantInput } from "../../common/conversations";
-import { run } from "../../router/store/host";
+import type {
+  AddParticipantInput,
+  ConversationRecord,
+  ParticipantRecord,
+  ParticipantRole,
+  UpdateParticipantInput,
+} from "../../common/conversations";
+import { first, run } from "../../router/store/host";
 import { pageWindow, slicePage } from "../../router/store/paging";
 import {
+  conversationRecord,
   participantBy,
   participantRecord,
   participantRows,
@@ -57,7 +64,8 @@ export function insertParticipant(op: Op, conversation: ConversationRow, input: 
   saveParticipant(op.host, row);
   const record = participantRecord(conversation, row);
   op.effects.frames.push({ type: "participant.joined", participant: record });
-  if (role === "customer") op.effects.index = true;
+  // The directory knows who is in which conversation (ParticipantConversations), and the customer's address.
+  op.effects.index = true;
   return ok(record);
 }
 
@@ -120,6 +128,7 @@ export function deleteParticipant(op: Op, conversation: ConversationRow, row: Pa
   const record = participantRecord(conversation, row);
   op.effects.frames.push({ type: "participant.left", participant: record });
   op.effects.left.push(row.sid);
+  op.effects.index = true;
   return record;
 }
 
@@ -134,3 +143,24 @@ export function removeParticipant(op: Op, accountSid: string, sid: string): ApiR
 
 /** The participant the customer is (role `customer`), if any. */
 export const customerParticipant = (op: Op): ParticipantRow | undefined => participantRows(op.host).find((p) => p.role === "customer");
+
+/** A participant's view of its conversation (ParticipantConversations, UserConversations). */
+export interface MembershipView {
+  readonly conversation: ConversationRecord;
+  readonly participant: ParticipantRecord;
+  /** The newest message's index, for the unread count; null while there is none. */
+  readonly lastMessageIndex: number | null;
+}
+
+export function membership(op: Op, accountSid: string, sidOrIdentity: string): ApiResult<MembershipView> {
+  const conversation = loadConversation(op, accountSid);
+  if (!conversation.ok) return conversation;
+  const row = findParticipant(op, sidOrIdentity);
+  if (!row) return notFound("Participant", sidOrIdentity);
+  const last = first<{ idx: number | null }>(op.host, "SELECT max(idx) AS idx FROM sb_messages")?.idx ?? null;
+  return ok({
+    conversation: conversationRecord(conversation.value),
+    participant: participantRecord(conversation.value, row),
+    lastMessageIndex: last,
+  });
+}

@@ -128,12 +128,15 @@ export async function conversationRef(c: ConversationsContext, name: "Sid" | "Co
   return { sid, record: record.value };
 }
 
-/** The base of this request's conversation URLs: account-level or in its chat service. */
-export function conversationsBase(c: ConversationsContext): string {
+/** The base of this request's URLs: `…/conversations/v1`, or its chat service's `…/v1/Services/IS…`. */
+export function serviceBase(c: ConversationsContext): string {
   const origin = new URL(c.req.url).origin;
   const service = c.req.param("ChatServiceSid");
-  return `${origin}${CONVERSATIONS_PREFIX}${service ? `/Services/${service}` : ""}/Conversations`;
+  return `${origin}${CONVERSATIONS_PREFIX}${service ? `/Services/${service}` : ""}`;
 }
+
+/** The base of this request's conversation URLs: account-level or in its chat service. */
+export const conversationsBase = (c: ConversationsContext): string => `${serviceBase(c)}/Conversations`;
 
 /** The URL of a conversation as this request addresses conversations. */
 export const conversationUrl = (c: ConversationsContext, conversationSid: string): string => `${conversationsBase(c)}/${conversationSid}`;

@@ -6,6 +6,7 @@
  * message that stays in the conversation (the customer's own, or one to chat participants only), has none.
  */
 import type { DeliveryReceiptRecord } from "../../../durable-objects/common/conversations";
+import { paging } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import { conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
 
@@ -27,7 +28,7 @@ scoped(
     tag: "Messages",
     summary: "List a message's delivery receipts (one, the customer channel's, once it was sent; none for a message not delivered)",
     listKey: "delivery_receipts",
-    params: {},
+    params: paging,
   },
   async (c, p) => {
     const ref = await conversationRef(c, "ConversationSid");
