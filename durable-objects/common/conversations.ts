@@ -343,6 +343,8 @@ export interface CreateConversationInput {
   readonly dateCreated?: number;
   readonly channel?: ConversationChannel | null;
   readonly channelSid?: string | null;
+  /** Participants added with the conversation, all or nothing (ConversationWithParticipants). */
+  readonly participants?: readonly AddParticipantInput[];
 }
 
 export interface UpdateConversationInput {

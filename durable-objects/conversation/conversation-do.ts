@@ -92,14 +92,29 @@ export class ConversationDO extends DurableObject<Env> {
   async create(accountSid: string, input: CreateConversationInput): Promise<ApiResult<ConversationRecord>> {
     const checked = conversations.newConversation(this.op(), accountSid, input);
     if (!checked.ok) return checked;
+    const initial = input.participants ?? [];
+    const participantsOk = participants.checkInitialParticipants(initial);
+    if (!participantsOk.ok) return participantsOk;
     // The directory holds the workspace's unique names: it answers 50353 for one already taken.
     const indexed = await this.directory(input.workspaceSid).upsert(accountSid, conversations.indexEntry(this.op(), checked.value));
     if (!indexed.ok) return indexed;
     const { result, effects } = this.mutate((op) => {
       const blocked = conversations.cannotCreate(op);
-      return blocked.ok ? ok(conversations.storeConversation(op, checked.value)) : blocked;
+      if (!blocked.ok) return blocked;
+      const record = conversations.storeConversation(op, checked.value);
+      const row = conversationRow(op.host)!;
+      for (const participant of initial) {
+        const added = participants.insertParticipant(op, row, participant);
+        if (!added.ok) return added;
+      }
+      return ok(record);
     });
-    effects.index = !result.ok; // another create won meanwhile: put its entry back
+    if (!result.ok) {
+      // Another create won meanwhile: put its entry back. Nothing was stored: take ours out again.
+      if (conversationRow(this.ctx.storage)) effects.index = true;
+      else
+        await this.call("removing the refused conversation's entry", () => this.directory(input.workspaceSid).remove(accountSid, this.sid));
+    }
     await this.settle(effects);
     return result;
   }

@@ -69,6 +69,31 @@ export function insertParticipant(op: Op, conversation: ConversationRow, input: 
   return ok(record);
 }
 
+/** Twilio's cap on the participants a conversation is created with. */
+export const MAX_INITIAL_PARTICIPANTS = 50;
+
+/**
+ * Checks the participants a new conversation is made with, before anything is written: each must be a
+ * chat identity or a messaging binding, and no identity or address may come twice.
+ */
+export function checkInitialParticipants(inputs: readonly AddParticipantInput[]): ApiResult<void> {
+  if (inputs.length > MAX_INITIAL_PARTICIPANTS) return invalid("Participant", `at most ${MAX_INITIAL_PARTICIPANTS} per conversation`);
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    const identity = optionalText("Identity", input.identity);
+    if (!identity.ok) return identity;
+    const binding = input.messagingBinding ?? null;
+    if (!identity.value && (binding === null || typeof binding.address !== "string" || binding.address === ""))
+      return invalid("Participant", "each needs an identity or a messaging_binding.address");
+    const attributes = redactedAttributes("Participant attributes", input.attributes, "{}");
+    if (!attributes.ok) return attributes;
+    const key = identity.value ? `identity ${identity.value}` : `address ${binding!.address}`;
+    if (seen.has(key)) return invalid("Participant", `${key} is given twice`);
+    seen.add(key);
+  }
+  return ok(undefined);
+}
+
 export function addParticipant(op: Op, accountSid: string, input: AddParticipantInput): ApiResult<ParticipantRecord> {
   const conversation = loadConversation(op, accountSid);
   if (!conversation.ok) return conversation;

@@ -11,6 +11,7 @@ import { Hono } from "hono";
 import type { CallerEnv } from "./caller";
 import { routeGroup } from "./context";
 import { routes as users } from "./conversation-users";
+import { routes as withParticipants } from "./conversation-with-participants";
 import { routes as conversationRoutes } from "./conversations";
 import { routes as interactions } from "./interactions";
 import { routes as media } from "./media";
@@ -24,7 +25,7 @@ export { conversationSocket } from "./socket";
 
 export const conversations = routeGroup();
 conversations.use(basicAuth());
-const groups = [conversationRoutes, participants, messages, receipts, users, participantConversations];
+const groups = [conversationRoutes, withParticipants, participants, messages, receipts, users, participantConversations];
 for (const group of groups) conversations.route("/", group);
 
 export const flex = routeGroup();
