@@ -398,6 +398,8 @@ export interface InboundContext {
   readonly taskChannel: string;
   /** The customer's profile and history, for the task's attributes (from the DirectoryDO). */
   readonly customer: CustomerContext;
+  /** The chat service's webhook configuration, when the DirectoryDO handed it on (else the conversation reads it). */
+  readonly webhooks?: WebhookConfigs;
 }
 
 /** What routing and the agent see of a customer (put in the task's `customers` / `history` attributes). */

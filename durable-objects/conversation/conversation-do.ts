@@ -29,6 +29,7 @@ import {
   type AddMessageInput,
   type AddParticipantInput,
   type ChannelConfig,
+  type ConversationChannel,
   type ConversationRecord,
   type ConversationTaskEvent,
   type CreateConversationInput,
@@ -44,17 +45,34 @@ import {
   type UpdateMessageInput,
   type UpdateParticipantInput,
 } from "../common/conversations";
+import {
+  restSource,
+  SYSTEM_SOURCE,
+  type ActionSource,
+  type ScopedWebhookInput,
+  type ScopedWebhookRecord,
+} from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
-import { conversationRecord, conversationRow, participantRecord, participantRows, type ConversationRow } from "./store/records";
+import {
+  chatServiceSid,
+  conversationRecord,
+  conversationRow,
+  participantRecord,
+  participantRows,
+  type ConversationRow,
+} from "./store/records";
 import { newOp, noEffects, type Effects, type Op } from "./lifecycle/op";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
-import { applyStatus, drainDeliveries } from "./lifecycle/delivery";
+import { applyStatus, drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
+import { outboxHooks, queueHooks, replayMessages, type HookContext, type HookEvent } from "./lifecycle/hooks";
+import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
 import { createPendingTask, onTaskEvent, transfer, type TaskPort, type TransferInput } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer, timerDue } from "./lifecycle/timers";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
+import { ConversationWebhooks, HOOKS_RETRY_MS } from "./webhooks";
 import { CLOSE, SUPERVISOR_TAG, admit, broadcast, close, openSockets, participantTag, send, stateOf } from "./sockets";
 
 /** A failed operation's result, thrown out of `transactionSync` so nothing it wrote is kept. */
@@ -66,6 +84,17 @@ class Rollback extends Error {
 
 const INDEX_RETRY_MS = 5_000;
 
+/** The fields of `values` that are set, for spreading over an input (a pre-event answer's changes). */
+function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Who wrote an inbound message, as Twilio's `Source` names it (the web chat widget is Twilio's SDK). */
+function channelSource(channel: ConversationChannel): ActionSource {
+  const source = channel === "web" ? "SDK" : channel === "custom" ? "API" : channel.toUpperCase();
+  return { source, webhooks: true };
+}
+
 export class ConversationDO extends DurableObject<Env> {
   private schemaVersion = 0;
   /** The alarm as last set: the time it fires for, or null. */
@@ -74,9 +103,11 @@ export class ConversationDO extends DurableObject<Env> {
   private draining: Promise<void> = Promise.resolve();
   /** The directory updates in flight, chained (see syncIndex). */
   private indexing: Promise<void> = Promise.resolve();
+  private readonly webhooks: ConversationWebhooks;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.webhooks = new ConversationWebhooks(ctx.storage, env, () => this.sid);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
       this.alarmAt = await ctx.storage.getAlarm();
@@ -89,7 +120,23 @@ export class ConversationDO extends DurableObject<Env> {
 
   // ── the conversation ────────────────────────────────────────────────────────────────────────────
 
-  async create(accountSid: string, input: CreateConversationInput): Promise<ApiResult<ConversationRecord>> {
+  async create(
+    accountSid: string,
+    request: CreateConversationInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<ConversationRecord>> {
+    const hooks = await this.webhooks.context({ account_sid: accountSid, workspace_sid: request.workspaceSid }, source);
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onConversationAdd",
+      chatServiceSid: chatServiceSid(request.workspaceSid),
+      friendlyName: request.friendlyName,
+      uniqueName: request.uniqueName,
+      attributes: request.attributes,
+      state: request.state,
+    });
+    if (!pre.ok) return pre;
+    const { friendlyName, uniqueName, attributes } = pre.value;
+    const input: CreateConversationInput = { ...request, ...defined({ friendlyName, uniqueName, attributes }) };
     const checked = conversations.newConversation(this.op(), accountSid, input);
     if (!checked.ok) return checked;
     const initial = input.participants ?? [];
@@ -108,7 +155,7 @@ export class ConversationDO extends DurableObject<Env> {
         if (!added.ok) return added;
       }
       return ok(record);
-    });
+    }, hooks);
     if (!result.ok) {
       // Another create won meanwhile: put its entry back. Nothing was stored: take ours out again.
       if (conversationRow(this.ctx.storage)) effects.index = true;
@@ -123,7 +170,23 @@ export class ConversationDO extends DurableObject<Env> {
     return conversations.getConversation(this.op(), accountSid);
   }
 
-  async updateConversation(accountSid: string, input: UpdateConversationInput): Promise<ApiResult<ConversationRecord>> {
+  async updateConversation(
+    accountSid: string,
+    request: UpdateConversationInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<ConversationRecord>> {
+    const loaded = this.loaded(accountSid);
+    if (!loaded.ok) return loaded;
+    const hooks = await this.webhooks.context(loaded.value, source);
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onConversationUpdate",
+      conversation: conversationRecord(loaded.value),
+      ...request,
+    });
+    if (!pre.ok) return pre;
+    const { friendlyName, uniqueName, attributes, state } = pre.value;
+    const input: UpdateConversationInput = { ...request, ...defined({ friendlyName, uniqueName, attributes, state }) };
+    // Read again: other requests ran while the pre-event webhook was asked.
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
     if (input.uniqueName !== undefined && (input.uniqueName || null) !== row.value.unique_name) {
@@ -132,29 +195,60 @@ export class ConversationDO extends DurableObject<Env> {
       const indexed = await this.directory(row.value.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), patched.value));
       if (!indexed.ok) return indexed;
     }
-    return this.apply((op) => conversations.updateConversation(op, accountSid, input));
+    return this.apply((op) => conversations.updateConversation(op, accountSid, input), hooks);
   }
 
-  async deleteConversation(accountSid: string): Promise<ApiResult<null>> {
+  async deleteConversation(accountSid: string, source: ActionSource = restSource(false)): Promise<ApiResult<null>> {
+    const before = this.loaded(accountSid);
+    if (!before.ok) return before;
+    const hooks = await this.webhooks.context(before.value, source);
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onConversationRemove",
+      conversation: conversationRecord(before.value),
+    });
+    if (!pre.ok) return pre;
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
+    // Its requests are made now: the storage that would hold them is about to be wiped.
+    const removed: HookEvent = { type: "onConversationRemoved", conversation: conversationRecord(row.value) };
     for (const ws of openSockets(this.ctx)) close(ws, CLOSE.deleted, "The conversation was deleted");
-    const removed = await this.directory(row.value.workspace_sid)
+    const unlisted = await this.directory(row.value.workspace_sid)
       .remove(accountSid, this.sid)
       .catch((error: unknown) => ({ ok: false, message: String(error) }) as const);
-    if (!removed.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${removed.message}`);
+    if (!unlisted.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${unlisted.message}`);
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;
     applyMigrations(this.ctx.storage, CONVERSATION_MIGRATIONS);
     conversations.writeTombstone(this.op(), accountSid);
+    if (queueHooks(this.ctx.storage, accountSid, [removed], hooks, Date.now()) > 0) {
+      setTimer(this.ctx.storage, "hooks", Date.now() + HOOKS_RETRY_MS);
+      await this.flushHooks();
+    }
     return ok(null);
   }
 
   // ── participants ────────────────────────────────────────────────────────────────────────────────
 
-  async addParticipant(accountSid: string, input: AddParticipantInput): Promise<ApiResult<ParticipantRecord>> {
-    return this.apply((op) => participants.addParticipant(op, accountSid, input));
+  async addParticipant(
+    accountSid: string,
+    request: AddParticipantInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<ParticipantRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, source);
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onParticipantAdd",
+      conversation: conversationRecord(row.value),
+      identity: request.identity ?? null,
+      attributes: request.attributes,
+      address: request.messagingBinding?.address ?? null,
+      proxyAddress: request.messagingBinding?.proxyAddress ?? null,
+    });
+    if (!pre.ok) return pre;
+    const input: AddParticipantInput = { ...request, ...defined({ attributes: pre.value.attributes }) };
+    return this.apply((op) => participants.addParticipant(op, accountSid, input), hooks);
   }
 
   listParticipants(accountSid: string, page: PageRequest): ApiResult<Page<ParticipantRecord>> {
@@ -165,12 +259,28 @@ export class ConversationDO extends DurableObject<Env> {
     return participants.getParticipant(this.op(), accountSid, sidOrIdentity);
   }
 
-  async updateParticipant(accountSid: string, sid: string, input: UpdateParticipantInput): Promise<ApiResult<ParticipantRecord>> {
-    return this.apply((op) => participants.updateParticipant(op, accountSid, sid, input));
+  async updateParticipant(
+    accountSid: string,
+    sid: string,
+    request: UpdateParticipantInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<ParticipantRecord>> {
+    const current = participants.getParticipant(this.op(), accountSid, sid);
+    if (!current.ok) return current;
+    const hooks = await this.webhooks.context(this.where(), source);
+    const pre = await this.webhooks.pre(hooks, accountSid, { type: "onParticipantUpdate", participant: current.value, ...request });
+    if (!pre.ok) return pre;
+    const input: UpdateParticipantInput = { ...request, ...defined({ attributes: pre.value.attributes }) };
+    return this.apply((op) => participants.updateParticipant(op, accountSid, sid, input), hooks);
   }
 
-  async removeParticipant(accountSid: string, sid: string): Promise<ApiResult<null>> {
-    return this.apply((op) => participants.removeParticipant(op, accountSid, sid));
+  async removeParticipant(accountSid: string, sid: string, source: ActionSource = restSource(false)): Promise<ApiResult<null>> {
+    const current = participants.getParticipant(this.op(), accountSid, sid);
+    if (!current.ok) return current;
+    const hooks = await this.webhooks.context(this.where(), source);
+    const pre = await this.webhooks.pre(hooks, accountSid, { type: "onParticipantRemove", participant: current.value });
+    if (!pre.ok) return pre;
+    return this.apply((op) => participants.removeParticipant(op, accountSid, sid), hooks);
   }
 
   /** A participant (by SID or identity) with its conversation and the newest message's index. */
@@ -180,10 +290,14 @@ export class ConversationDO extends DurableObject<Env> {
 
   // ── messages ────────────────────────────────────────────────────────────────────────────────────
 
-  async addMessage(accountSid: string, input: AddMessageInput): Promise<ApiResult<MessageRecord>> {
-    const media = await this.withMedia(accountSid, input);
-    if (!media.ok) return media;
-    return this.apply((op) => messages.addMessage(op, accountSid, media.value));
+  async addMessage(
+    accountSid: string,
+    input: AddMessageInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<MessageRecord>> {
+    const checked = await this.messageToAdd(accountSid, input, source);
+    if (!checked.ok) return checked;
+    return this.apply((op) => messages.addMessage(op, accountSid, checked.value.input), checked.value.hooks);
   }
 
   listMessages(accountSid: string, page: PageRequest, order: "asc" | "desc"): ApiResult<Page<MessageRecord>> {
@@ -194,12 +308,58 @@ export class ConversationDO extends DurableObject<Env> {
     return messages.getMessage(this.op(), accountSid, sidOrIndex);
   }
 
-  async updateMessage(accountSid: string, sid: string, input: UpdateMessageInput): Promise<ApiResult<MessageRecord>> {
-    return this.apply((op) => messages.updateMessage(op, accountSid, sid, input));
+  async updateMessage(
+    accountSid: string,
+    sid: string,
+    request: UpdateMessageInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<MessageRecord>> {
+    const current = messages.getMessage(this.op(), accountSid, sid);
+    if (!current.ok) return current;
+    const hooks = await this.webhooks.context(this.where(), source);
+    const pre = await this.webhooks.pre(hooks, accountSid, { type: "onMessageUpdate", message: current.value, ...request });
+    if (!pre.ok) return pre;
+    const input: UpdateMessageInput = { ...request, ...defined({ body: pre.value.body, attributes: pre.value.attributes }) };
+    return this.apply((op) => messages.updateMessage(op, accountSid, sid, input), hooks);
   }
 
-  async removeMessage(accountSid: string, sid: string): Promise<ApiResult<null>> {
-    return this.apply((op) => messages.removeMessage(op, accountSid, sid));
+  async removeMessage(accountSid: string, sid: string, source: ActionSource = restSource(false)): Promise<ApiResult<null>> {
+    const current = messages.getMessage(this.op(), accountSid, sid);
+    if (!current.ok) return current;
+    const hooks = await this.webhooks.context(this.where(), source);
+    const pre = await this.webhooks.pre(hooks, accountSid, { type: "onMessageRemove", message: current.value });
+    if (!pre.ok) return pre;
+    return this.apply((op) => messages.removeMessage(op, accountSid, sid), hooks);
+  }
+
+  // ── conversation-scoped webhooks ────────────────────────────────────────────────────────────────
+
+  async createWebhook(accountSid: string, input: ScopedWebhookInput): Promise<ApiResult<ScopedWebhookRecord>> {
+    return this.apply((op) => {
+      const made = scopedWebhooks.createScopedWebhook(op, accountSid, input);
+      // replay_after: the stored messages from that index go to the new webhook, as onMessageAdded.
+      if (made.ok && input.replayAfter !== undefined) {
+        const replayed = replayMessages(op.host, accountSid, made.value.sid, input.replayAfter, op.now);
+        if (replayed > 0) setTimer(op.host, "hooks", op.now + HOOKS_RETRY_MS);
+      }
+      return made;
+    });
+  }
+
+  listWebhooks(accountSid: string, page: PageRequest): ApiResult<Page<ScopedWebhookRecord>> {
+    return scopedWebhooks.listScopedWebhooks(this.op(), accountSid, page);
+  }
+
+  getWebhook(accountSid: string, sid: string): ApiResult<ScopedWebhookRecord> {
+    return scopedWebhooks.getScopedWebhook(this.op(), accountSid, sid);
+  }
+
+  async updateWebhook(accountSid: string, sid: string, input: ScopedWebhookInput): Promise<ApiResult<ScopedWebhookRecord>> {
+    return this.apply((op) => scopedWebhooks.updateScopedWebhook(op, accountSid, sid, input));
+  }
+
+  async deleteWebhook(accountSid: string, sid: string): Promise<ApiResult<null>> {
+    return this.apply((op) => scopedWebhooks.deleteScopedWebhook(op, accountSid, sid));
   }
 
   listReceipts(accountSid: string, messageSidOrIndex: string, page: PageRequest): ApiResult<Page<DeliveryReceiptRecord>> {
@@ -213,20 +373,26 @@ export class ConversationDO extends DurableObject<Env> {
   // ── channels and TaskRouter ─────────────────────────────────────────────────────────────────────
 
   async receive(accountSid: string, context: InboundContext, message: InboundMessage): Promise<ApiResult<Received>> {
-    return this.apply((op) => receive(op, accountSid, context, message));
+    const where = { account_sid: accountSid, workspace_sid: context.workspaceSid };
+    const hooks = await this.webhooks.context(where, channelSource(message.channel), context.webhooks);
+    return this.apply((op) => receive(op, accountSid, context, message), hooks);
   }
 
   async applyStatus(accountSid: string, update: StatusUpdate): Promise<ApiResult<{ messageSid: string | null }>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, SYSTEM_SOURCE);
     return this.apply((op) => {
-      const row = conversationRow(op.host);
-      if (!row || row.account_sid !== accountSid)
-        return { ok: false, status: 404, code: 20404, message: `Conversation ${op.sid} not found` };
-      return ok({ messageSid: applyStatus(op, update) });
-    });
+      const loaded = this.loadedIn(op, accountSid);
+      return loaded.ok ? ok({ messageSid: applyStatus(op, update) }) : loaded;
+    }, hooks);
   }
 
   async onTaskEvent(accountSid: string, event: ConversationTaskEvent): Promise<ApiResult<void>> {
-    return this.apply((op) => onTaskEvent(op, accountSid, event));
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, SYSTEM_SOURCE);
+    return this.apply((op) => onTaskEvent(op, accountSid, event), hooks);
   }
 
   async transfer(accountSid: string, input: TransferInput): Promise<ApiResult<{ taskSid: string }>> {
@@ -277,14 +443,19 @@ export class ConversationDO extends DurableObject<Env> {
     const participantSid = state.participantSid;
     switch (command.type) {
       case "message.send": {
+        const key = `socket:${participantSid}:${command.clientId}`;
+        // A resend of a message already stored is answered from storage, without asking any webhook again.
+        const earlier = messages.keyedMessage(this.op(), key);
+        if (earlier) return send(ws, { type: "ack", clientId: command.clientId, messageSid: earlier.sid });
         const input = { participantSid, body: command.body, mediaSids: command.mediaSids };
-        const media = await this.withMedia(state.accountSid, input);
-        if (!media.ok) return send(ws, { type: "error", clientId: command.clientId, status: media.status, message: media.message });
+        const source: ActionSource = { source: "SDK", webhooks: true, clientIdentity: state.identity };
+        const checked = await this.messageToAdd(state.accountSid, input, source);
+        if (!checked.ok) return send(ws, { type: "error", clientId: command.clientId, status: checked.status, message: checked.message });
         const { result, effects } = this.mutate((op) => {
           const conversation = this.loadedIn(op, state.accountSid);
           if (!conversation.ok) return conversation;
-          return messages.insertMessage(op, conversation.value, media.value, `socket:${participantSid}:${command.clientId}`);
-        });
+          return messages.insertMessage(op, conversation.value, checked.value.input, key);
+        }, checked.value.hooks);
         // The ack goes before the message.added broadcast, so the sender's client knows the stored copy
         // is its own when it arrives and never shows the message twice (sent, and still "sending").
         if (result.ok) send(ws, { type: "ack", clientId: command.clientId, messageSid: result.value.sid });
@@ -295,8 +466,14 @@ export class ConversationDO extends DurableObject<Env> {
       case "typing":
         return broadcast(this.ctx, [{ type: "typing", participantSid, displayName: state.displayName }]);
       case "read": {
-        const result = await this.apply((op) =>
-          participants.updateParticipant(op, state.accountSid, participantSid, { lastReadMessageIndex: command.index }),
+        // Announced (onParticipantUpdated), but never asked about: a read is not something to refuse.
+        const row = this.loaded(state.accountSid);
+        const hooks = row.ok
+          ? await this.webhooks.context(row.value, { source: "SDK", webhooks: true, clientIdentity: state.identity })
+          : null;
+        const result = await this.apply(
+          (op) => participants.updateParticipant(op, state.accountSid, participantSid, { lastReadMessageIndex: command.index }),
+          hooks,
         );
         if (!result.ok) send(ws, { type: "error", clientId: null, status: result.status, message: result.message });
         return;
@@ -330,6 +507,9 @@ export class ConversationDO extends DurableObject<Env> {
       await createPendingTask(this.ctx.storage, this.taskPort(row), now);
       await this.deliverPending(now);
     }
+    // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
+    const hooksDue = timerDue(this.ctx.storage, "hooks");
+    if (hooksDue !== null && hooksDue <= now()) await this.webhooks.flush();
     await this.syncAlarm();
   }
 
@@ -354,13 +534,20 @@ export class ConversationDO extends DurableObject<Env> {
       : { ok: false, status: 404, code: 20404, message: `The requested resource Conversation ${op.sid} was not found` };
   }
 
-  /** One operation in one transaction: all of it, or (on a failure result) nothing. */
-  private mutate<T>(fn: (op: Op) => ApiResult<T>): { result: ApiResult<T>; effects: Effects } {
+  /**
+   * One operation in one transaction: all of it, or (on a failure result) nothing — with its post-event
+   * webhook requests written to the outbox in the same transaction (none without `hooks`).
+   */
+  private mutate<T>(fn: (op: Op) => ApiResult<T>, hooks: HookContext | null = null): { result: ApiResult<T>; effects: Effects } {
     const op = this.op();
     try {
       const result = this.ctx.storage.transactionSync(() => {
         const answer = fn(op);
         if (!answer.ok) throw new Rollback(answer);
+        const row = conversationRow(op.host);
+        // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
+        if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0)
+          setTimer(op.host, "hooks", op.now + HOOKS_RETRY_MS);
         return answer;
       });
       return { result, effects: op.effects };
@@ -370,8 +557,8 @@ export class ConversationDO extends DurableObject<Env> {
     }
   }
 
-  private async apply<T>(fn: (op: Op) => ApiResult<T>): Promise<ApiResult<T>> {
-    const { result, effects } = this.mutate(fn);
+  private async apply<T>(fn: (op: Op) => ApiResult<T>, hooks: HookContext | null = null): Promise<ApiResult<T>> {
+    const { result, effects } = this.mutate(fn, hooks);
     await this.settle(effects);
     return result;
   }
@@ -397,6 +584,47 @@ export class ConversationDO extends DurableObject<Env> {
       if (effects.deliver) this.ctx.waitUntil(this.deliverPending());
     }
     await this.syncAlarm();
+    if (outboxHooks(this.ctx.storage, 1).length > 0) this.ctx.waitUntil(this.flushHooks());
+  }
+
+  /** Sends the post-event outbox to the queue, then points the alarm at what is left to retry. */
+  private async flushHooks(): Promise<void> {
+    await this.webhooks.flush();
+    await this.syncAlarm();
+  }
+
+  /** The stored conversation; only where a check just found it (before any await). */
+  private where(): ConversationRow {
+    return conversationRow(this.ctx.storage)!;
+  }
+
+  /**
+   * A message about to be added (REST or socket): its attachments resolved, the onMessageAdd pre-event
+   * asked, and the answer's changes applied; with the context its post-events go out with.
+   */
+  private async messageToAdd(
+    accountSid: string,
+    request: AddMessageInput,
+    source: ActionSource,
+  ): Promise<ApiResult<{ input: AddMessageInput; hooks: HookContext | null }>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const media = await this.withMedia(accountSid, request);
+    if (!media.ok) return media;
+    const hooks = await this.webhooks.context(row.value, source);
+    const author = request.participantSid ? participants.findParticipant(this.op(), request.participantSid) : undefined;
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onMessageAdd",
+      conversation: conversationRecord(row.value),
+      author: request.author ?? author?.identity ?? author?.binding_address ?? null,
+      body: request.body ?? null,
+      attributes: request.attributes,
+      participantSid: request.participantSid ?? null,
+      media: media.value.media ?? [],
+    });
+    if (!pre.ok) return pre;
+    const { body, author: newAuthor, attributes } = pre.value;
+    return ok({ input: { ...media.value, ...defined({ body, author: newAuthor, attributes }) }, hooks });
   }
 
   /**
@@ -462,8 +690,15 @@ export class ConversationDO extends DurableObject<Env> {
       }
       return outcome;
     };
+    // Delivery receipts are announced (onDeliveryUpdated) in the transaction that moves them.
+    const hooks = hasDeliveries(this.ctx.storage) ? await this.webhooks.context(row, SYSTEM_SOURCE) : null;
+    const receipted = (receipt: DeliveryReceiptRecord) => {
+      if (queueHooks(this.ctx.storage, row.account_sid, [{ type: "onDeliveryUpdated", receipt }], hooks, now()) > 0)
+        setTimer(this.ctx.storage, "hooks", now() + HOOKS_RETRY_MS);
+    };
     try {
-      await drainDeliveries(this.ctx.storage, this.sid, deliver, now, (frame) => broadcast(this.ctx, [frame]));
+      await drainDeliveries(this.ctx.storage, this.sid, deliver, now, (frame) => broadcast(this.ctx, [frame]), receipted);
+      if (outboxHooks(this.ctx.storage, 1).length > 0) await this.webhooks.flush();
     } catch (error) {
       console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);
     }

@@ -12,9 +12,26 @@
  *
  * Provider status callbacks then move the message forward (sent → delivered → read), never back.
  */
-import type { DeliveryOutcome, DeliveryStatus, EmailThread, MediaRef, OutboundMessage, StatusUpdate } from "../../common/conversations";
+import type {
+  DeliveryOutcome,
+  DeliveryReceiptRecord,
+  DeliveryStatus,
+  EmailThread,
+  MediaRef,
+  OutboundMessage,
+  StatusUpdate,
+} from "../../common/conversations";
 import { first, run, type StoreHost } from "../../router/store/host";
-import { conversationRow, messageBy, messageRecord, messageRows, participantRows, saveMessage, type MessageRow } from "../store/records";
+import {
+  conversationRow,
+  messageBy,
+  messageRecord,
+  messageRows,
+  participantRows,
+  receiptRecord,
+  saveMessage,
+  type MessageRow,
+} from "../store/records";
 import { backoff, clearTimer, setTimer, timerDue } from "./timers";
 import type { Op } from "./op";
 import type { ConversationFrame } from "../../common/conversations";
@@ -24,6 +41,9 @@ export const DELIVERY_BACKOFF_MS = 2_000;
 export const DELIVERY_BACKOFF_CAP_MS = 60_000;
 /** How long a send may take before the alarm treats it as lost and tries again. */
 export const IN_FLIGHT_MS = 30_000;
+
+/** Whether anything waits in the delivery queue. */
+export const hasDeliveries = (host: StoreHost): boolean => headOf(host) !== undefined;
 
 /** Puts a stored message at the tail of the delivery queue. */
 export function enqueueDelivery(op: Op, messageIdx: number): void {
@@ -81,8 +101,18 @@ function outbound(host: StoreHost, sid: string, row: MessageRow): OutboundMessag
 /** Statuses a delivery receipt shows (queued and sending come before the receipt exists). */
 const RECEIPTED: readonly (DeliveryStatus | null | undefined)[] = ["sent", "delivered", "read", "failed", "undelivered"];
 
-/** Writes a message's new delivery state (and its receipt's dates) and its frame. */
-function setStatus(host: StoreHost, row: MessageRow, patch: Partial<MessageRow>, now: number, publish: (frame: ConversationFrame) => void) {
+/** Hears a delivery receipt that moved (sent, delivered, read, failed, undelivered): the onDeliveryUpdated post-event. */
+export type ReceiptListener = (receipt: DeliveryReceiptRecord) => void;
+
+/** Writes a message's new delivery state (and its receipt's dates) and its frame; a receipt that moved is heard. */
+function setStatus(
+  host: StoreHost,
+  row: MessageRow,
+  patch: Partial<MessageRow>,
+  now: number,
+  publish: (frame: ConversationFrame) => void,
+  onReceipt?: ReceiptListener,
+) {
   const conversation = conversationRow(host);
   if (!conversation) return;
   const receipted = RECEIPTED.includes(patch.delivery_status);
@@ -95,6 +125,8 @@ function setStatus(host: StoreHost, row: MessageRow, patch: Partial<MessageRow>,
   };
   saveMessage(host, updated);
   publish({ type: "message.updated", message: messageRecord(conversation, updated) });
+  const receipt = onReceipt && updated.delivery_status !== row.delivery_status ? receiptRecord(conversation, updated) : null;
+  if (onReceipt && receipt) onReceipt(receipt);
 }
 
 /**
@@ -107,6 +139,7 @@ export async function drainDeliveries(
   deliver: Deliver,
   now: () => number,
   publish: (frame: ConversationFrame) => void,
+  receipted?: ReceiptListener,
 ): Promise<void> {
   for (;;) {
     const start = host.transactionSync(() => {
@@ -122,7 +155,14 @@ export async function drainDeliveries(
       if (!row || !message) {
         run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", head.message_idx);
         if (row)
-          setStatus(host, row, { delivery_status: "failed", delivery_error: "The customer has no messaging binding" }, now(), publish);
+          setStatus(
+            host,
+            row,
+            { delivery_status: "failed", delivery_error: "The customer has no messaging binding" },
+            now(),
+            publish,
+            receipted,
+          );
         return { skip: true } as const;
       }
       const attempt = head.attempts + 1;
@@ -147,7 +187,7 @@ export async function drainDeliveries(
       if (!head || head.message_idx !== start.idx || head.attempts !== start.attempt) return false;
       const row = messageBy(host, "idx", start.idx);
       if (!row) return false;
-      return settle(host, row, start.attempt, outcome, now(), publish);
+      return settle(host, row, start.attempt, outcome, now(), publish, receipted);
     });
     if (stop) return;
   }
@@ -161,12 +201,20 @@ function settle(
   outcome: DeliveryOutcome,
   now: number,
   publish: (frame: ConversationFrame) => void,
+  receipted?: ReceiptListener,
 ) {
   switch (outcome.kind) {
     case "sent":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
       clearTimer(host, "delivery");
-      setStatus(host, row, { delivery_status: "sent", delivery_error: null, provider_message_id: outcome.providerMessageId }, now, publish);
+      setStatus(
+        host,
+        row,
+        { delivery_status: "sent", delivery_error: null, provider_message_id: outcome.providerMessageId },
+        now,
+        publish,
+        receipted,
+      );
       return false;
     case "failed":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
@@ -181,6 +229,7 @@ function settle(
         },
         now,
         publish,
+        receipted,
       );
       return false;
     case "retry":
@@ -188,7 +237,7 @@ function settle(
         run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
         clearTimer(host, "delivery");
         const error = `Gave up after ${attempt} attempts: ${outcome.error}`;
-        setStatus(host, row, { delivery_status: "failed", delivery_error: error }, now, publish);
+        setStatus(host, row, { delivery_status: "failed", delivery_error: error }, now, publish, receipted);
         return false;
       }
       run(host, "UPDATE sb_deliveries SET last_error = ? WHERE message_idx = ?", outcome.error, row.idx);
@@ -243,8 +292,13 @@ function applyTo(op: Op, row: MessageRow, update: StatusUpdate): string {
     ? errorText(update.errorMessage ?? `The provider reported ${update.status}`, update.errorCode)
     : row.delivery_error;
   const code = failedNow ? errorCode(update.errorCode) : row.delivery_error_code;
-  setStatus(op.host, row, { delivery_status: update.status, delivery_error: error, delivery_error_code: code }, op.now, (frame) =>
-    op.effects.frames.push(frame),
+  setStatus(
+    op.host,
+    row,
+    { delivery_status: update.status, delivery_error: error, delivery_error_code: code },
+    op.now,
+    (frame) => op.effects.frames.push(frame),
+    (receipt) => op.effects.hooks.push({ type: "onDeliveryUpdated", receipt }),
   );
   return row.sid;
 }

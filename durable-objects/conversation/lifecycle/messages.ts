@@ -93,6 +93,7 @@ export function insertMessage(
   if (delivered) enqueueDelivery(op, row.idx);
   const record = messageRecord(conversation, row);
   op.effects.frames.push({ type: "message.added", message: record });
+  op.effects.hooks.push({ type: "onMessageAdded", message: record });
   return ok(record);
 }
 
@@ -146,6 +147,7 @@ export function updateMessage(op: Op, accountSid: string, sid: string, input: Up
   saveMessage(op.host, updated);
   const record = messageRecord(conversation.value, updated);
   op.effects.frames.push({ type: "message.updated", message: record });
+  op.effects.hooks.push({ type: "onMessageUpdated", message: record });
   return ok(record);
 }
 
@@ -158,6 +160,7 @@ export function removeMessage(op: Op, accountSid: string, sid: string): ApiResul
   run(op.host, "DELETE FROM sb_messages WHERE idx = ?", row.idx);
   run(op.host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
   run(op.host, "DELETE FROM sb_idempotency WHERE message_sid = ?", row.sid);
+  op.effects.hooks.push({ type: "onMessageRemoved", message: messageRecord(conversation.value, { ...row, date_updated: op.now }) });
   return ok(null);
 }
 

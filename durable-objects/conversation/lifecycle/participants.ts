@@ -64,6 +64,7 @@ export function insertParticipant(op: Op, conversation: ConversationRow, input: 
   saveParticipant(op.host, row);
   const record = participantRecord(conversation, row);
   op.effects.frames.push({ type: "participant.joined", participant: record });
+  op.effects.hooks.push({ type: "onParticipantAdded", participant: record });
   // The directory knows who is in which conversation (ParticipantConversations), and the customer's address.
   op.effects.index = true;
   return ok(record);
@@ -144,6 +145,7 @@ export function updateParticipant(op: Op, accountSid: string, sid: string, input
   saveParticipant(op.host, updated);
   const record = participantRecord(conversation.value, updated);
   op.effects.frames.push({ type: "participant.updated", participant: record });
+  op.effects.hooks.push({ type: "onParticipantUpdated", participant: record });
   return ok(record);
 }
 
@@ -152,6 +154,7 @@ export function deleteParticipant(op: Op, conversation: ConversationRow, row: Pa
   run(op.host, "DELETE FROM sb_participants WHERE sid = ?", row.sid);
   const record = participantRecord(conversation, row);
   op.effects.frames.push({ type: "participant.left", participant: record });
+  op.effects.hooks.push({ type: "onParticipantRemoved", participant: record });
   op.effects.left.push(row.sid);
   op.effects.index = true;
   return record;

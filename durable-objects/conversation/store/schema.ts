@@ -23,6 +23,11 @@
  * Migration 2 gives a delivered message its delivery receipt (Twilio's `DY…`, one per message: the
  * customer's channel is its one recipient): whom it went to, the provider's numeric error code, and when
  * the receipt was made and last moved.
+ *
+ * Migration 3, webhooks: `sb_webhooks` holds the conversation-scoped webhooks (Twilio's `WH…`, at most
+ * five); `sb_hook_outbox` the post-event webhook requests written in the transaction of the change they
+ * announce and sent to the EVENTS queue after the commit (removed once queued; the alarm retries), so an
+ * eviction delays an event but never loses one; a `hooks` timer in `sb_timers` is that retry.
  */
 import type { Migration } from "../../common/migrations";
 
@@ -127,6 +132,28 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sb_messages ADD COLUMN delivery_error_code INTEGER;
       ALTER TABLE sb_messages ADD COLUMN receipt_created_at INTEGER;
       ALTER TABLE sb_messages ADD COLUMN receipt_updated_at INTEGER;
+    `,
+  },
+  {
+    version: 3,
+    name: "conversation: scoped webhooks, post-event outbox",
+    sql: `
+      CREATE TABLE sb_webhooks (
+        sid          TEXT    PRIMARY KEY,
+        target       TEXT    NOT NULL,
+        url          TEXT,
+        method       TEXT,
+        filters      TEXT,
+        triggers     TEXT,
+        flow_sid     TEXT,
+        replay_after INTEGER,
+        date_created INTEGER NOT NULL,
+        date_updated INTEGER NOT NULL
+      );
+      CREATE TABLE sb_hook_outbox (
+        id   INTEGER PRIMARY KEY AUTOINCREMENT,
+        body TEXT    NOT NULL
+      );
     `,
   },
 ];

@@ -11,6 +11,7 @@
 import type { Context, Handler } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
+import { restSource, type ActionSource } from "../../../durable-objects/common/conversation-webhooks";
 import type { ConversationRecord } from "../../../durable-objects/common/conversations";
 import { isSid, type Page, type WorkspaceRecord } from "../../../durable-objects/common/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
@@ -29,6 +30,13 @@ export const routeGroup = () => new Hono<ConversationsEnv>();
 
 /** The chat service of a workspace. @example chatServiceSid("WS0123…") // "IS0123…" */
 export const chatServiceSid = (workspaceSid: string): string => `IS${workspaceSid.slice(2)}`;
+
+/**
+ * Who a REST call is, for webhooks: it fires them only with `X-Twilio-Webhook-Enabled: true`, as in
+ * Twilio (an integration's own writes do not come back to it unless it asks).
+ * @example await stub.addMessage(accountSid, input, actionSource(c))
+ */
+export const actionSource = (c: Context): ActionSource => restSource(c.req.header("x-twilio-webhook-enabled")?.toLowerCase() === "true");
 
 export const conversationStub = (env: Env, conversationSid: string) => env.CONVERSATION.getByName(conversationSid);
 export const directoryStub = (env: Env, workspaceSid: string) => env.DIRECTORY.getByName(workspaceSid);

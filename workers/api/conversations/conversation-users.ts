@@ -14,6 +14,7 @@ import type { MembershipView } from "../../../durable-objects/conversation/lifec
 import { int, oneOf, paging, sid, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import {
+  actionSource,
   conversationRef,
   conversationStub,
   conversationUrl,
@@ -214,7 +215,9 @@ scoped(
     if (p.LastReadMessageIndex === undefined) return c.json(userConversationBody(c, user, view));
     const accountSid = c.get("accountSid");
     const stub = conversationStub(c.env, ref.sid);
-    unwrap(await stub.updateParticipant(accountSid, view.participant.sid, { lastReadMessageIndex: p.LastReadMessageIndex }));
+    unwrap(
+      await stub.updateParticipant(accountSid, view.participant.sid, { lastReadMessageIndex: p.LastReadMessageIndex }, actionSource(c)),
+    );
     return c.json(userConversationBody(c, user, unwrap(await stub.membership(accountSid, view.participant.sid))));
   },
 );
@@ -230,7 +233,7 @@ scoped(
   },
   async (c) => {
     const { ref, view } = await pathMembership(c);
-    unwrap(await conversationStub(c.env, ref.sid).removeParticipant(c.get("accountSid"), view.participant.sid));
+    unwrap(await conversationStub(c.env, ref.sid).removeParticipant(c.get("accountSid"), view.participant.sid, actionSource(c)));
     return c.body(null, 204);
   },
 );

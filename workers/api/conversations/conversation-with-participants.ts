@@ -12,7 +12,7 @@ import type { AddParticipantInput, ConversationRecord } from "../../../durable-o
 import { ApiError } from "../errors";
 import { date, oneOf, repeated, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";
-import { conversationStub, requestWorkspace, routeGroup, scoped } from "./context";
+import { actionSource, conversationStub, requestWorkspace, routeGroup, scoped } from "./context";
 import { attributesParam, conversationBody } from "./conversations";
 
 export const routes = routeGroup();
@@ -84,15 +84,19 @@ scoped(
   async (c, p) => {
     const participants = (p.Participant ?? []).map((raw, i) => participantInput(raw, i + 1));
     const workspaceSid = await requestWorkspace(c);
-    const result: ApiResult<ConversationRecord> = await conversationStub(c.env, newSid("CH")).create(c.get("accountSid"), {
-      workspaceSid,
-      friendlyName: p.FriendlyName,
-      uniqueName: p.UniqueName,
-      attributes: p.Attributes,
-      state: p.State,
-      dateCreated: p.DateCreated,
-      participants,
-    });
+    const result: ApiResult<ConversationRecord> = await conversationStub(c.env, newSid("CH")).create(
+      c.get("accountSid"),
+      {
+        workspaceSid,
+        friendlyName: p.FriendlyName,
+        uniqueName: p.UniqueName,
+        attributes: p.Attributes,
+        state: p.State,
+        dateCreated: p.DateCreated,
+        participants,
+      },
+      actionSource(c),
+    );
     return c.json(conversationBody(c, unwrap(result)), 201);
   },
 );

@@ -13,6 +13,7 @@ import { newSid, type ApiResult, type Page } from "../../../durable-objects/comm
 import { date, oneOf, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import {
+  actionSource,
   conversationRef,
   conversationStub,
   conversationUrl,
@@ -96,14 +97,18 @@ scoped(
     const workspaceSid = await requestWorkspace(c);
     const sid = newSid("CH");
     const record = unwrap<ConversationRecord>(
-      await conversationStub(c.env, sid).create(c.get("accountSid"), {
-        workspaceSid,
-        friendlyName: p.FriendlyName,
-        uniqueName: p.UniqueName,
-        attributes: p.Attributes,
-        state: p.State,
-        dateCreated: p.DateCreated,
-      }),
+      await conversationStub(c.env, sid).create(
+        c.get("accountSid"),
+        {
+          workspaceSid,
+          friendlyName: p.FriendlyName,
+          uniqueName: p.UniqueName,
+          attributes: p.Attributes,
+          state: p.State,
+          dateCreated: p.DateCreated,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(conversationBody(c, record), 201);
   },
@@ -164,13 +169,17 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "Sid");
     const record = unwrap<ConversationRecord>(
-      await conversationStub(c.env, ref.sid).updateConversation(c.get("accountSid"), {
-        friendlyName: p.FriendlyName,
-        // Twilio clears a unique name given as the empty string.
-        uniqueName: p.UniqueName === undefined ? undefined : p.UniqueName === "" ? null : p.UniqueName,
-        attributes: p.Attributes,
-        state: p.State,
-      }),
+      await conversationStub(c.env, ref.sid).updateConversation(
+        c.get("accountSid"),
+        {
+          friendlyName: p.FriendlyName,
+          // Twilio clears a unique name given as the empty string.
+          uniqueName: p.UniqueName === undefined ? undefined : p.UniqueName === "" ? null : p.UniqueName,
+          attributes: p.Attributes,
+          state: p.State,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(conversationBody(c, record));
   },
@@ -187,7 +196,7 @@ scoped(
   },
   async (c) => {
     const ref = await conversationRef(c, "Sid");
-    unwrap(await conversationStub(c.env, ref.sid).deleteConversation(c.get("accountSid")));
+    unwrap(await conversationStub(c.env, ref.sid).deleteConversation(c.get("accountSid"), actionSource(c)));
     return c.body(null, 204);
   },
 );

@@ -20,12 +20,13 @@ import { routes as participantConversations } from "./participant-conversations"
 import { routes as participants } from "./participants";
 import { routes as receipts } from "./receipts";
 import { routes as transfer } from "./transfer";
+import { routes as webhooks } from "./webhooks";
 
 export { conversationSocket } from "./socket";
 
 export const conversations = routeGroup();
 conversations.use(basicAuth());
-const groups = [conversationRoutes, withParticipants, participants, messages, receipts, users, participantConversations];
+const groups = [conversationRoutes, withParticipants, participants, messages, receipts, users, participantConversations, webhooks];
 for (const group of groups) conversations.route("/", group);
 
 export const flex = routeGroup();

@@ -13,7 +13,7 @@ import { isSid } from "../../../durable-objects/common/taskrouter";
 import { ApiError } from "../errors";
 import { date, oneOf, paging, repeated, sid, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { actionSource, conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
 import { attributesParam } from "./conversations";
 
 export const routes = routeGroup();
@@ -60,13 +60,17 @@ scoped(
     const stub = conversationStub(c.env, ref.sid);
     const record = unwrap(
       // The ConversationDO resolves MediaSid to the workspace's stored attachments (400 naming an unknown one).
-      await stub.addMessage(c.get("accountSid"), {
-        author: p.Author,
-        body: p.Body,
-        attributes: p.Attributes,
-        mediaSids,
-        dateCreated: p.DateCreated,
-      }),
+      await stub.addMessage(
+        c.get("accountSid"),
+        {
+          author: p.Author,
+          body: p.Body,
+          attributes: p.Attributes,
+          mediaSids,
+          dateCreated: p.DateCreated,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(messageBody(c, record), 201);
   },
@@ -121,10 +125,15 @@ scoped(
     const ref = await conversationRef(c, "ConversationSid");
     const stub = conversationStub(c.env, ref.sid);
     const record = unwrap(
-      await stub.updateMessage(c.get("accountSid"), await messageSid(c, stub), {
-        body: p.Body,
-        attributes: p.Attributes,
-      }),
+      await stub.updateMessage(
+        c.get("accountSid"),
+        await messageSid(c, stub),
+        {
+          body: p.Body,
+          attributes: p.Attributes,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(messageBody(c, record));
   },
@@ -133,7 +142,7 @@ scoped(
 scoped(routes, { method: "delete", path: `${BASE}/:Sid`, tag: "Messages", summary: "Delete a message", params: {} }, async (c) => {
   const ref = await conversationRef(c, "ConversationSid");
   const stub = conversationStub(c.env, ref.sid);
-  unwrap(await stub.removeMessage(c.get("accountSid"), await messageSid(c, stub)));
+  unwrap(await stub.removeMessage(c.get("accountSid"), await messageSid(c, stub), actionSource(c)));
   return c.body(null, 204);
 });
 
