@@ -235,9 +235,35 @@ export function hookTargets(configs: WebhookConfigs, scoped: readonly ScopedWebh
 }
 
 /**
- * Writes the outbox rows for `events` (in the caller's transaction); answers how many. Events of a
- * change made without webhooks are dropped.
+ * The requests `events` make (nothing for a change made without webhooks): one per event and URL, the
+ * same idempotency token for every URL of one event.
  */
+export function hookRequests(
+  host: StoreHost,
+  accountSid: string,
+  events: readonly HookEvent[],
+  context: HookContext | null,
+  now: number,
+): ConversationWebhookMessage[] {
+  if (context === null || !context.source.webhooks || events.length === 0) return [];
+  const scoped = scopedWebhookRows(host);
+  const requests: ConversationWebhookMessage[] = [];
+  for (const event of events) {
+    const targets = hookTargets(context.configs, scoped, event);
+    if (targets.length === 0) continue;
+    const params = hookParams(event, context.source, accountSid, now);
+    const idempotencyToken = newSid("EV");
+    for (const target of targets) requests.push({ kind: "conversation-webhook", accountSid, ...target, params, idempotencyToken });
+  }
+  return requests;
+}
+
+/** Writes requests to the outbox (in the caller's transaction); answers how many were written. */
+export function writeRequests(host: StoreHost, requests: readonly ConversationWebhookMessage[]): number {
+  return requests.filter((request) => writeRequest(host, request)).length;
+}
+
+/** Writes the outbox rows for `events` (in the caller's transaction); answers how many. */
 export function queueHooks(
   host: StoreHost,
   accountSid: string,
@@ -245,18 +271,7 @@ export function queueHooks(
   context: HookContext | null,
   now: number,
 ): number {
-  if (context === null || !context.source.webhooks || events.length === 0) return 0;
-  const scoped = scopedWebhookRows(host);
-  let queued = 0;
-  for (const event of events) {
-    const targets = hookTargets(context.configs, scoped, event);
-    if (targets.length === 0) continue;
-    const params = hookParams(event, context.source, accountSid, now);
-    const idempotencyToken = newSid("EV");
-    for (const target of targets)
-      if (writeRequest(host, { kind: "conversation-webhook", accountSid, ...target, params, idempotencyToken })) queued++;
-  }
-  return queued;
+  return writeRequests(host, hookRequests(host, accountSid, events, context, now));
 }
 
 /** One outbox row; a request too large for a queue message is logged (without its content) and left out. */
