@@ -286,7 +286,7 @@ describe("pre-events", () => {
 });
 
 describe("post-events, the whole way", () => {
-  it("reach the service's URL and the conversation's scoped webhook through the queue, signed; a quiet REST call sends none", async () => {
+  it("reach the service's URL and the conversation's scoped webhook through the queue, signed; a quiet REST call sends none; a deletion too", async () => {
     const other = "IS" + (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "post-events" })).sid.slice(2);
     const base = `${V1}/Services/${other}/Conversations`;
     await ok("POST", `${V1}/Services/${other}/Configuration/Webhooks`, [
@@ -295,18 +295,24 @@ describe("post-events, the whole way", () => {
     ]);
     const received = integration(() => new Response(null, { status: 204 }));
     const conversation = (await ok("POST", base, { FriendlyName: "announced" })).sid;
-    await ok("POST", `${base}/${conversation}/Webhooks`, {
-      Target: "webhook",
-      "Configuration.Url": "https://bot.example/scoped",
-      "Configuration.Filters": "onMessageAdded",
-    });
+    await ok("POST", `${base}/${conversation}/Webhooks`, [
+      ["Target", "webhook"],
+      ["Configuration.Url", "https://bot.example/scoped"],
+      ["Configuration.Filters", "onMessageAdded"],
+      ["Configuration.Filters", "onConversationRemoved"],
+    ]);
     await ok("POST", `${base}/${conversation}/Messages`, { Author: "ann", Body: "not announced" });
     const sent = await ok("POST", `${base}/${conversation}/Messages`, { Author: "ann", Body: "announced" }, HOOKED);
+    // Deleting wipes the conversation's storage: its own webhook still hears of it.
+    expect((await rest("DELETE", `${base}/${conversation}`, undefined, HOOKED)).status).toBe(204);
 
     // The queue's consumer delivers in batches (up to five seconds apart).
-    await eventually(() => (received.length >= 2 ? received : undefined), "both post-event webhooks", 45_000, 100);
-    expect(received.map((r) => r.url).sort()).toEqual(["https://bot.example/post", "https://bot.example/scoped"]);
-    for (const request of received) {
+    await eventually(() => (received.length >= 3 ? received : undefined), "the three post-event webhooks", 45_000, 100);
+    const removed = received.filter((r) => r.form.EventType === "onConversationRemoved");
+    expect(removed.map((r) => [r.url, r.signed, r.form.ConversationSid])).toEqual([["https://bot.example/scoped", true, conversation]]);
+    const added = received.filter((r) => r.form.EventType !== "onConversationRemoved");
+    expect(added.map((r) => r.url).sort()).toEqual(["https://bot.example/post", "https://bot.example/scoped"]);
+    for (const request of added) {
       expect(request.signed).toBe(true);
       expect(request.form).toMatchObject({
         EventType: "onMessageAdded",
