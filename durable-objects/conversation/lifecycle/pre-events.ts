@@ -19,6 +19,7 @@
 import type { ActionSource, PreEvent, WebhookConfigs, WebhookMethod } from "../../common/conversation-webhooks";
 import type { ConversationRecord, ConversationState, MediaRef, MessageRecord, ParticipantRecord } from "../../common/conversations";
 import type { FormParams } from "../../../workers/callbacks/signature";
+import { redactCardNumbers } from "../../common/card-numbers";
 
 /** A change about to happen, with what the pre-event's parameters describe. */
 export type PreEventCall =
@@ -150,9 +151,15 @@ export function preTargets(configs: WebhookConfigs, type: PreEvent): { url: stri
   return out;
 }
 
+/**
+ * The parameters without absent values, and with every card number masked: a pre-event describes input
+ * not yet checked or stored (the lifecycle masks it only when it stores it), and it leaves for another
+ * system.
+ */
 function form(values: Record<string, string | number | null | undefined>): FormParams {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(values)) if (value !== null && value !== undefined) out[name] = String(value);
+  for (const [name, value] of Object.entries(values))
+    if (value !== null && value !== undefined) out[name] = redactCardNumbers(String(value));
   return out;
 }
 

@@ -22,7 +22,7 @@ import { createScopedWebhook, updateScopedWebhook } from "../../../durable-objec
 import type { Op } from "../../../durable-objects/conversation/lifecycle/op";
 import type { StoreHost } from "../../../durable-objects/router/store/host";
 import type { ConversationWebhookMessage } from "../../../workers/callbacks/messages";
-import { ACCOUNT, SID, WORKSPACE, at, context, inbound, migratedHost } from "./conversation-fixtures";
+import { ACCOUNT, CARD, SID, WORKSPACE, at, context, inbound, migratedHost } from "./conversation-fixtures";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 
 const value = <T>(result: { ok: true; value: T } | { ok: false; message: string }): T => {
@@ -262,6 +262,32 @@ describe("pre-events", () => {
       Body: "Hi",
       Attributes: "{}",
     });
+  });
+
+  it("never show a card number: the change is masked before it is sent out", () => {
+    const host = conversation();
+    const record = value(updateConversation(at(host, 2_000), ACCOUNT, {}));
+    const params = preEventParams(
+      {
+        type: "onMessageAdd",
+        conversation: record,
+        author: "ann",
+        body: `my card is ${CARD}`,
+        attributes: JSON.stringify({ note: CARD }),
+        participantSid: null,
+        media: [],
+      },
+      SDK,
+      ACCOUNT,
+    );
+    expect(JSON.stringify(params)).not.toContain(CARD);
+    expect(params.Body).toBe("my card is **** **** **** 1111");
+    const added = preEventParams(
+      { type: "onConversationAdd", chatServiceSid: "IS1", friendlyName: CARD, attributes: `{"n":"${CARD}"}` },
+      SDK,
+      ACCOUNT,
+    );
+    expect(JSON.stringify(added)).not.toContain(CARD);
   });
 
   it.each([
