@@ -175,7 +175,7 @@ describe("conversation-scoped webhooks", () => {
     expect(made.sid).toMatch(/^WH[0-9a-f]{32}$/);
     const studio = await ok("POST", base, { Target: "studio", "Configuration.FlowSid": "FW" + "1".repeat(32) });
     expect(studio.configuration).toEqual({ flow_sid: "FW" + "1".repeat(32) });
-    expect(((await ok("GET", base)).webhooks as { sid: string }[]).map((w) => w.sid)).toEqual([made.sid, studio.sid]);
+    expect(((await ok("GET", base)).webhooks as { sid: string }[]).map((w) => w.sid).sort()).toEqual([made.sid, studio.sid].sort());
     expect(await ok("GET", `${base}/${made.sid}`)).toEqual(made);
     const updated = await ok("POST", `${base}/${made.sid}`, { "Configuration.Method": "POST" });
     expect(updated.configuration).toMatchObject({ method: "post", url: "https://bot.example/scoped" });
