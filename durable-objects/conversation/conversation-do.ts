@@ -176,13 +176,13 @@ export class ConversationDO extends ConversationShell {
     const removed: HookEvent = { type: "onConversationRemoved", conversation: conversationRecord(row.value) };
     const requests = hookRequests(this.ctx.storage, accountSid, [removed], hooks, Date.now());
     for (const ws of openSockets(this.ctx)) close(ws, CLOSE.deleted, "The conversation was deleted");
-    // Earlier events not queued yet survive the wipe too (after any flush in flight, so its row ids are done with).
-    await this.webhooks.flush();
-    const pending = outboxHooks(this.ctx.storage, MAX_PENDING_HOOKS).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
     const unlisted = await this.directory(row.value.workspace_sid)
       .remove(accountSid, this.sid)
       .catch((error: unknown) => ({ ok: false, message: String(error) }) as const);
     if (!unlisted.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${unlisted.message}`);
+    // Earlier events not queued yet survive the wipe too (after any flush in flight, so its row ids are done with).
+    await this.webhooks.flush();
+    const pending = outboxHooks(this.ctx.storage, MAX_PENDING_HOOKS).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;
