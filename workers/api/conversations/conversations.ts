@@ -4,8 +4,8 @@
  * then read from its ConversationDO so a listed conversation equals what GET returns).
  *
  * Accepted but ignored, as there is nothing here for them to do: MessagingServiceSid, Timers.Inactive,
- * Timers.Closed, Bindings.Email.*, DateUpdated and the X-Twilio-Webhook-Enabled header. State
- * `initializing` is not supported (a conversation is usable as soon as it exists).
+ * Timers.Closed, Bindings.Email.* and DateUpdated. State `initializing` is not supported (a conversation
+ * is usable as soon as it exists). `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
 import { z } from "zod";
 import type { ConversationIndexEntry, ConversationRecord, ConversationState } from "../../../durable-objects/common/conversations";

@@ -5,8 +5,9 @@
  * numbers in the body and the attributes before it stores them. A message to a conversation whose customer
  * is on SMS, WhatsApp, email … is delivered by the ConversationDO; its state shows on `delivery_status`.
  *
- * Accepted but ignored: DateUpdated, Subject and the X-Twilio-Webhook-Enabled header. ContentSid
- * (content templates) is refused with a 400 rather than sending a message without its content.
+ * Accepted but ignored: DateUpdated and Subject. ContentSid (content templates) is refused with a 400
+ * rather than sending a message without its content. `X-Twilio-Webhook-Enabled: true` makes a change
+ * fire its webhooks (the onMessageAdd pre-event may refuse or rewrite it).
  */
 import type { MessageRecord } from "../../../durable-objects/common/conversations";
 import { isSid } from "../../../durable-objects/common/taskrouter";

@@ -3,8 +3,8 @@
  * one by MessagingBinding.Address and .ProxyAddress — Twilio's two kinds), list, fetch (by MB SID or
  * identity), update (attributes, last read index) and remove. All answered by the ConversationDO.
  *
- * Accepted but ignored: RoleSid, DateCreated, DateUpdated, LastReadTimestamp,
- * MessagingBinding.ProjectedAddress and the X-Twilio-Webhook-Enabled header.
+ * Accepted but ignored: RoleSid, DateCreated, DateUpdated, LastReadTimestamp and
+ * MessagingBinding.ProjectedAddress. `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
 import type { ParticipantRecord } from "../../../durable-objects/common/conversations";
 import { isSid } from "../../../durable-objects/common/taskrouter";
