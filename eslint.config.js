@@ -16,7 +16,32 @@ export default tseslint.config(
         setTimeout: "readonly",
         Buffer: "readonly",
         URLSearchParams: "readonly",
+        AbortSignal: "readonly",
       },
+    },
+  },
+  {
+    // The demo shop's one browser script (served as written, no build).
+    files: ["web/public/demo/*.js"],
+    languageOptions: { globals: { document: "readonly", location: "readonly", URLSearchParams: "readonly" } },
+  },
+  {
+    // Every route reads at most its declared limit: bodies are read through workers/api/body-limit.ts only.
+    files: ["workers/**/*.ts"],
+    ignores: ["workers/api/body-limit.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(json|text|arrayBuffer|formData|blob|parseBody)$/][callee.object.property.name='req']",
+          message: "Read a request body with readBody/readText (workers/api/body-limit.ts), which stops at the route's limit.",
+        },
+        {
+          selector: "MemberExpression[property.name='body'][object.property.name='raw']",
+          message: "Read a request body with readBody/readText (workers/api/body-limit.ts), which stops at the route's limit.",
+        },
+      ],
     },
   },
   {

@@ -25,7 +25,9 @@ import { auth } from "./api/auth";
 import { users } from "./api/users";
 import { plugins } from "./api/plugins";
 import { desktop } from "./api/desktop";
+import { desktopPage } from "./desktop/page";
 import { sessionRoutes as workerSessionRoutes } from "./api/taskrouter/workers";
+import { errorDocs } from "./docs/errors-page";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -38,6 +40,9 @@ app.get("/health", (c) => c.json({ status: "ok", regions: regions.regions.length
 
 /** The OpenAPI document of every endpoint, generated from the schemas that validate them. */
 app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+
+/** What each error code means and how to fix it: every error body's `more_info` links here. */
+app.route("/docs", errorDocs);
 
 app.route("/taskrouter/v1", workerSessionRoutes); // a supervisor's session on two worker updates; Basic passes through
 app.route("/taskrouter/v1", taskrouter);
@@ -58,6 +63,8 @@ app.route("/api", auth);
 app.route("/api", users);
 app.route("/api", plugins);
 app.route("/api", desktop);
+app.get("/app/", ...desktopPage);
+app.get("/app/index.html", ...desktopPage);
 
 /**
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the

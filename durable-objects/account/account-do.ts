@@ -9,16 +9,23 @@
  * a key derived from the auth token, so the signature of an AccessToken made with the key can be checked
  * here without the secret ever leaving this object (see api-keys.ts).
  *
- * It also holds the people who sign in (users.ts, sign-in.ts: password hashes, the sign-in rate limit)
+ * It also holds the people who sign in (users.ts, sign-in.ts: password hashes, the sign-in rate limit),
+ * their sign-in sessions (sessions.ts) and where their live connections are open (user-sockets.ts),
  * and the plugins each workspace's desktop loads (plugins.ts): one deployment is one account, so one
  * object answers every sign-in. Passwords cross RPC from the Worker in plain text and are hashed here;
  * no hash ever leaves this object.
+ *
+ * A change to who a user is (deleted, disabled, role, workspace, worker) or to their sessions is
+ * committed with a notice in the same transaction; the notice is then carried to the Router DOs and
+ * ConversationDOs where the user has sockets open, which close those the user may no longer hold. The
+ * one alarm retries a notice that could not be delivered.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
 import { applyMigrations, type Migration } from "../common/migrations";
 import type { PingReply } from "../common/ping";
 import {
+  fail,
   invalid,
   iso,
   newSid,
@@ -30,6 +37,10 @@ import {
   type WorkspaceRecord,
 } from "../common/taskrouter";
 import { paginate } from "../workspace/paging";
+import { accessChanged, accessRefusal, type AccessRefusal, type TokenBinding } from "../common/user-access";
+import { NoticeCourier } from "./notice-courier";
+import { endSession, endSessions, isLive, SESSIONS_SCHEMA, startSession, userAccess } from "./sessions";
+import { notePlace, queueNotice, USER_SOCKETS_SCHEMA, type Place } from "./user-sockets";
 import { fromBase64Url, hashSecret, hmacMatches, newSecret, openSecret, sealSecret, secretMatches } from "./api-keys";
 import { hashPassword } from "../../workers/auth/passwords";
 import { LOGIN_LIMITS_SCHEMA } from "./login-limits";
@@ -38,6 +49,7 @@ import {
   deletePlugin,
   getPlugin,
   listPlugins,
+  pluginOrigins,
   PLUGINS_SCHEMA,
   updatePlugin,
   type PluginInput,
@@ -45,6 +57,7 @@ import {
 } from "./plugins";
 import { bootstrapAdmin, signIn, type SignIn } from "./sign-in";
 import {
+  crmOrigins,
   DESKTOP_SETTINGS_SCHEMA,
   getDesktopSettings,
   putDesktopSettings,
@@ -102,6 +115,11 @@ CREATE TABLE api_keys (
     name: "agent desktop settings per workspace",
     sql: DESKTOP_SETTINGS_SCHEMA,
   },
+  {
+    version: 5,
+    name: "sign-in sessions, where users' sockets are open, and notices of changes to them",
+    sql: SESSIONS_SCHEMA + USER_SOCKETS_SCHEMA,
+  },
 ];
 
 export const MAX_API_KEY_NAME_LENGTH = 64;
@@ -139,9 +157,11 @@ const keyRecord = (row: KeyRow): ApiKeyRecord => ({
 
 export class AccountDO extends DurableObject<Env> {
   private schemaVersion = 0;
+  private readonly notices: NoticeCourier;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.notices = new NoticeCourier(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
     });
@@ -178,7 +198,12 @@ export class AccountDO extends DurableObject<Env> {
       .toArray();
     const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
     if (!result.ok) return result;
-    return ok({ ...result.value, items: result.value.items.map((row) => JSON.parse(row.record) as WorkspaceRecord) });
+    // Copies made before `card_masking_enabled` existed lack it until the workspace changes: it was on.
+    const record = (row: { record: string }): WorkspaceRecord => {
+      const stored = JSON.parse(row.record) as Omit<WorkspaceRecord, "card_masking_enabled"> & Partial<WorkspaceRecord>;
+      return { ...stored, card_masking_enabled: stored.card_masking_enabled ?? true };
+    };
+    return ok({ ...result.value, items: result.value.items.map(record) });
   }
 
   // ── API keys ──────────────────────────────────────────────────────────────────────────────────────
@@ -273,17 +298,99 @@ export class AccountDO extends DurableObject<Env> {
     return row ? userRecord(row) : null;
   }
 
-  /** Changes a user; `password` set replaces the password (hashed here, never stored in plain text). */
-  async updateUser(sid: string, changes: UserChanges, password?: string): Promise<ApiResult<UserRecord>> {
+  /**
+   * Changes a user; `password` set replaces the password (hashed here, never stored in plain text) and
+   * ends the user's other sessions — all but `keepSession`, the caller's own when they change their own
+   * password. Disabling ends every session. Open sockets the user may no longer hold are closed.
+   */
+  async updateUser(sid: string, changes: UserChanges, password?: string, keepSession?: string): Promise<ApiResult<UserRecord>> {
     const hash = password === undefined ? undefined : await hashPassword(password);
-    return updateUser(this.ctx.storage, sid, changes, hash, Date.now());
+    const now = Date.now();
+    const result = this.ctx.storage.transactionSync(() => {
+      const before = userAccess(this.ctx.storage, sid, now);
+      const updated = updateUser(this.ctx.storage, sid, changes, hash, now);
+      if (!updated.ok) return updated;
+      let ended = 0;
+      if (updated.value.disabled) ended = endSessions(this.ctx.storage, sid);
+      else if (hash !== undefined) ended = endSessions(this.ctx.storage, sid, keepSession ?? null);
+      const after = userAccess(this.ctx.storage, sid, now);
+      if (ended > 0 || accessChanged(before, after)) queueNotice(this.ctx.storage, sid, now);
+      return updated;
+    });
+    await this.notices.queued();
+    return result;
   }
 
-  deleteUser(sid: string): ApiResult<null> {
-    return deleteUser(this.ctx.storage, sid);
+  /** Deletes a user, their sessions with them; their open sockets are closed. */
+  async deleteUser(sid: string): Promise<ApiResult<null>> {
+    const result = this.ctx.storage.transactionSync(() => {
+      const deleted = deleteUser(this.ctx.storage, sid);
+      if (!deleted.ok) return deleted;
+      endSessions(this.ctx.storage, sid);
+      queueNotice(this.ctx.storage, sid, Date.now());
+      return deleted;
+    });
+    await this.notices.queued();
+    return result;
   }
 
-  /** Password sign-in, rate-limited per email and per client key (see login-limits.ts). */
+  // ── sign-in sessions (sessions.ts) ────────────────────────────────────────────────────────────────
+
+  /** Starts a session for a user who just proved who they are; null when they are gone or disabled meanwhile. */
+  startSession(userSid: string, ttlMs: number): string | null {
+    const user = userAccess(this.ctx.storage, userSid, Date.now());
+    if (!user || user.disabled) return null;
+    return startSession(this.ctx.storage, userSid, Date.now(), ttlMs);
+  }
+
+  /** The user of a session cookie, if the session has not ended and the user may still sign in (401 otherwise). */
+  sessionUser(userSid: string, sessionSid: string): ApiResult<UserRecord> {
+    const user = getUser(this.ctx.storage, userSid);
+    if (!user.ok || user.value.disabled) return fail(401, 20003, "This user was removed or disabled: sign in again");
+    if (!isLive(this.ctx.storage, userSid, sessionSid, Date.now())) return fail(401, 20003, "This session has ended: sign in again");
+    return user;
+  }
+
+  /** Signs out one session (its sockets close); false when it had already ended. */
+  async endSession(userSid: string, sessionSid: string): Promise<boolean> {
+    const ended = this.ctx.storage.transactionSync(() => {
+      const done = endSession(this.ctx.storage, userSid, sessionSid);
+      if (done) queueNotice(this.ctx.storage, userSid, Date.now());
+      return done;
+    });
+    await this.notices.queued();
+    return ended;
+  }
+
+  /** Signs the user out everywhere: every session ends and every socket opened from one closes. Answers how many ended. */
+  async endAllSessions(userSid: string): Promise<number> {
+    const ended = this.ctx.storage.transactionSync(() => {
+      const count = endSessions(this.ctx.storage, userSid);
+      queueNotice(this.ctx.storage, userSid, Date.now());
+      return count;
+    });
+    await this.notices.queued();
+    return ended;
+  }
+
+  /**
+   * Whether the user a token was minted for may still use it (common/user-access.ts): null when they
+   * may, else the close code and reason. `opening` names where a socket is being opened with it (a
+   * workspace or a conversation), remembered so that a later change can close it.
+   */
+  checkTokenUser(binding: TokenBinding, opening: Place | null): AccessRefusal | null {
+    const now = Date.now();
+    const refusal = accessRefusal(userAccess(this.ctx.storage, binding.userSid, now), binding);
+    if (refusal === null && opening !== null) notePlace(this.ctx.storage, binding.userSid, opening, now);
+    return refusal;
+  }
+
+  /** Delivers the notices still due (user-sockets.ts): the backstop and the retries. */
+  override async alarm(): Promise<void> {
+    await this.notices.deliver();
+  }
+
+  /** Password sign-in, rate-limited per (email, client) and per client (see login-limits.ts). */
   checkPassword(email: string, password: string, clientKey: string, now: number = Date.now()): Promise<SignIn> {
     return signIn(this.ctx.storage, email, password, clientKey, now);
   }
@@ -323,5 +430,10 @@ export class AccountDO extends DurableObject<Env> {
 
   putDesktopSettings(workspaceSid: string, input: DesktopSettingsInput): ApiResult<DesktopSettingsRecord> {
     return putDesktopSettings(this.ctx.storage, workspaceSid, input, Date.now());
+  }
+
+  /** Where the desktop may load plugins from and frame CRMs, across the account: its document's CSP (workers/desktop-page.ts). */
+  desktopSources(): { plugins: string[]; crm: string[] } {
+    return { plugins: pluginOrigins(this.ctx.storage), crm: crmOrigins(this.ctx.storage) };
   }
 }

@@ -195,3 +195,22 @@ export function putDesktopSettings(
     .toArray();
   return ok(getDesktopSettings(host, workspaceSid));
 }
+
+/**
+ * The origins of every workspace's CRM screen pop (placeholders never pick the host, so the template
+ * without them names it), each once: what the desktop's Content-Security-Policy lets it frame.
+ * @example crmOrigins(host) // ["https://crm.example.com"]
+ */
+export function crmOrigins(host: MigrationHost): string[] {
+  const rows = host.sql
+    .exec("SELECT DISTINCT crm_url_template FROM desktop_settings WHERE crm_url_template IS NOT NULL")
+    .toArray() as unknown as { crm_url_template: string }[];
+  const origins = rows.flatMap(({ crm_url_template: template }) => {
+    try {
+      return [new URL(template.replace(/\{\{[^}]*\}\}/g, "")).origin];
+    } catch {
+      return [];
+    }
+  });
+  return [...new Set(origins.filter((origin) => /^https?:\/\//.test(origin)))].sort();
+}

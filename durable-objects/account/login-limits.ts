@@ -1,9 +1,11 @@
 /**
- * How fast passwords may be guessed: at most 5 failed sign-ins per email and 20 per client (its IP
- * address, or "local") within any 15 minutes. Beyond that, sign-in is refused — before any password is
- * hashed — until the oldest failure in the window ages out, and the caller is told how many seconds
- * that is. A successful sign-in clears the email's failures (not the client's: one right password must
- * not buy twenty more guesses at other accounts).
+ * How fast passwords may be guessed: at most 5 failed sign-ins per email *from one client* (its IP
+ * address, `CF-Connecting-IP`, or "local") and 20 per client across all emails, within any 15 minutes.
+ * Beyond that, that client is refused — before any password is hashed — until the oldest failure in
+ * the window ages out, and it is told how many seconds that is. The limit is per (email, client)
+ * together so that a stranger guessing from elsewhere can never lock the real user out: their own
+ * client still has all its tries. A successful sign-in clears the email's failures from that client
+ * (not the client's own count: one right password must not buy twenty more guesses at other accounts).
  *
  * An attempt is counted as failed *before* its password is checked and un-counted if it succeeds, so
  * guesses sent in parallel (which interleave while PBKDF2 runs) can never exceed the limit. Pure logic
@@ -11,7 +13,7 @@
  */
 import type { MigrationHost } from "../common/migrations";
 
-export const LOGIN_LIMITS = { perEmail: 5, perClient: 20, windowMs: 15 * 60_000 } as const;
+export const LOGIN_LIMITS = { perAccountAndClient: 5, perClient: 20, windowMs: 15 * 60_000 } as const;
 
 /** The table of migration 3 of the AccountDO. */
 export const LOGIN_LIMITS_SCHEMA = `
@@ -22,7 +24,8 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_by_subject ON login_failures (subject, at);`;
 
-const emailSubject = (email: string) => `email:${email}`;
+// JSON keeps the pair unambiguous whatever characters the client key or the typed email hold.
+const pairSubject = (email: string, clientKey: string) => `pair:${JSON.stringify([clientKey, email])}`;
 const clientSubject = (clientKey: string) => `client:${clientKey}`;
 
 /** Seconds until `subject` may try again, or 0 when it has fewer than `limit` failures in the window. */
@@ -47,7 +50,7 @@ function waitFor(host: MigrationHost, subject: string, limit: number, now: numbe
  */
 export function loginWait(host: MigrationHost, email: string, clientKey: string, now: number): number {
   return Math.max(
-    waitFor(host, emailSubject(email), LOGIN_LIMITS.perEmail, now),
+    waitFor(host, pairSubject(email, clientKey), LOGIN_LIMITS.perAccountAndClient, now),
     waitFor(host, clientSubject(clientKey), LOGIN_LIMITS.perClient, now),
   );
 }
@@ -56,27 +59,28 @@ export function loginWait(host: MigrationHost, email: string, clientKey: string,
 export interface Attempt {
   readonly clientRowId: number;
   readonly email: string;
+  readonly clientKey: string;
 }
 
 /**
- * Counts an attempt as failed for both the email and the client (and forgets failures older than the
- * window while at it).
+ * Counts an attempt as failed for both the (email, client) pair and the client (and forgets failures
+ * older than the window while at it).
  */
 export function countAttempt(host: MigrationHost, email: string, clientKey: string, now: number): Attempt {
   return host.transactionSync(() => {
     host.sql.exec("DELETE FROM login_failures WHERE at <= ?", now - LOGIN_LIMITS.windowMs).toArray();
-    host.sql.exec("INSERT INTO login_failures (subject, at) VALUES (?, ?)", emailSubject(email), now).toArray();
+    host.sql.exec("INSERT INTO login_failures (subject, at) VALUES (?, ?)", pairSubject(email, clientKey), now).toArray();
     const [row] = host.sql
       .exec("INSERT INTO login_failures (subject, at) VALUES (?, ?) RETURNING id", clientSubject(clientKey), now)
       .toArray() as { id: number }[];
-    return { clientRowId: row!.id, email };
+    return { clientRowId: row!.id, email, clientKey };
   });
 }
 
-/** The attempt succeeded: clear the email's failures and this attempt's client row. */
+/** The attempt succeeded: clear the email's failures from this client and this attempt's client row. */
 export function attemptSucceeded(host: MigrationHost, attempt: Attempt): void {
   host.transactionSync(() => {
-    host.sql.exec("DELETE FROM login_failures WHERE subject = ?", emailSubject(attempt.email)).toArray();
+    host.sql.exec("DELETE FROM login_failures WHERE subject = ?", pairSubject(attempt.email, attempt.clientKey)).toArray();
     host.sql.exec("DELETE FROM login_failures WHERE id = ?", attempt.clientRowId).toArray();
   });
 }

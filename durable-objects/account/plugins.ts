@@ -176,3 +176,13 @@ export function deletePlugin(host: MigrationHost, workspaceSid: string, sid: str
   host.sql.exec("DELETE FROM plugins WHERE sid = ?", sid).toArray();
   return ok(null);
 }
+
+/**
+ * The origins of every enabled plugin of the account (any workspace), each once: the sources the
+ * desktop's Content-Security-Policy lets scripts, styles and calls come from.
+ * @example pluginOrigins(host) // ["https://plugins.example.com"]
+ */
+export function pluginOrigins(host: MigrationHost): string[] {
+  const urls = host.sql.exec("SELECT DISTINCT url FROM plugins WHERE enabled = 1").toArray() as unknown as { url: string }[];
+  return [...new Set(urls.map(({ url }) => new URL(url).origin))].sort();
+}

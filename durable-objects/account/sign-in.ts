@@ -16,7 +16,7 @@ export type SignIn =
   | { ok: false; reason: "rate-limited"; retryAfter: number };
 
 /**
- * Checks `password` for `email`, counting the attempt against the email's and the client's limits.
+ * Checks `password` for `email`, counting the attempt against the (email, client) pair's and the client's limits.
  * @example const outcome = await signIn(storage, "ada@example.com", "…", "203.0.113.7", Date.now());
  */
 export async function signIn(host: MigrationHost, email: string, password: string, clientKey: string, now: number): Promise<SignIn> {

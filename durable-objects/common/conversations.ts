@@ -148,15 +148,26 @@ export interface InboundMessage {
    * ({title, payload}), `email` ({subject, message_id, cc}) …
    */
   readonly attributes: Readonly<Record<string, unknown>>;
+  /**
+   * What the channel says about the customer or how they came (Twilio's `from_city`, `from_state`,
+   * `from_zip`, `from_country` and `to_*`; Meta's ad or link `referral`; a Messenger `optin`): merged,
+   * key by key, into the conversation's attributes and the attributes of its tasks from then on.
+   */
+  readonly conversationAttributes?: Readonly<Record<string, unknown>>;
   /** Email only: threads the message into the conversation holding any of these Message-IDs. */
   readonly thread: EmailThread | null;
   /** When the provider says it was sent (ms). */
   readonly sentAt: number;
   /**
-   * Contact details the customer gave themselves (a web chat pre-chat form), passed on as
-   * `ResolveInboundInput.identified` so the DirectoryDO links the address to that profile.
+   * Contact details someone vouches for (a web visitor's identity signed by the team's site), passed
+   * on as `ResolveInboundInput.identified` so the DirectoryDO links the address to that profile.
    */
   readonly identified?: { readonly email?: string; readonly phone?: string };
+  /**
+   * What the customer said about themselves and nobody checked (a web chat pre-chat form): shown to
+   * agents as unverified (the task's `customers.unverified`), never used to find a profile.
+   */
+  readonly unverified?: { readonly name?: string; readonly email?: string; readonly phone?: string };
 }
 
 export type DeliveryStatus = "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "undelivered";
@@ -175,6 +186,39 @@ export interface StatusUpdate {
    * before this time (ms) and that has not reached `status` yet; `providerMessageId` is then "".
    */
   readonly watermark?: number;
+}
+
+/**
+ * The customer changed one of the conversation's messages after sending it, as Meta's channels report
+ * it; matched within the customer's open conversation, like a {@link StatusUpdate}.
+ * - `reaction`: to an agent's message (by the provider ID its delivery got) or their own; `emoji` null
+ *   when they took it back; `providerMessageId` null for a reaction that names no message (Instagram's
+ *   like_heart), which goes on the latest message the customer was sent.
+ * - `unsent`: their own message, withdrawn (Instagram's unsend): its content is removed for the agent.
+ */
+export type MessageChange =
+  | {
+      readonly kind: "reaction";
+      readonly providerMessageId: string | null;
+      readonly customerAddress: string;
+      readonly emoji: string | null;
+      readonly at: number;
+    }
+  | { readonly kind: "unsent"; readonly providerMessageId: string; readonly customerAddress: string; readonly at: number };
+
+/** A customer's reaction as it is kept on the message it answers (`attributes.reactions`). */
+export interface MessageReaction {
+  readonly by: "customer";
+  readonly emoji: string;
+}
+
+/**
+ * What a message the customer withdrew keeps (`attributes.removed`): who and when. Its body, media and
+ * other attributes are gone; the record stays so indexes are never reused.
+ */
+export interface MessageRemoval {
+  readonly by: "customer";
+  readonly date_removed: IsoDate;
 }
 
 // ── outbound ───────────────────────────────────────────────────────────────────────────────────────
@@ -250,6 +294,21 @@ export interface ParticipantRecord {
   display_name: string | null;
 }
 
+/**
+ * A participant who left (an agent after wrap-up, one removed through the API): Switchboard keeps who
+ * they were, what they had read and when they joined (`date_created`) and left, so a transcript still
+ * names the author of every message and still shows the customer's messages as read.
+ */
+export interface PastParticipantRecord {
+  sid: string;
+  identity: string | null;
+  role: ParticipantRole;
+  display_name: string | null;
+  last_read_message_index: number | null;
+  date_created: IsoDate;
+  date_left: IsoDate;
+}
+
 export interface MessageDelivery {
   total: number;
   sent: "all" | "some" | "none";
@@ -306,6 +365,8 @@ export type ConversationFrame =
       readonly type: "conversation.snapshot";
       readonly conversation: ConversationRecord;
       readonly participants: readonly ParticipantRecord[];
+      /** Everyone who was a participant and left, in the order they joined. */
+      readonly past_participants: readonly PastParticipantRecord[];
       /** Messages after the client's `since` index (all when it gave none). */
       readonly messages: readonly MessageRecord[];
       /** Which participant this socket is. */
@@ -313,8 +374,10 @@ export type ConversationFrame =
     }
   | { readonly type: "message.added"; readonly message: MessageRecord }
   | { readonly type: "message.updated"; readonly message: MessageRecord }
+  /** The customer withdrew the message: `message` is what is left of it (no body, no media, `attributes.removed`). */
+  | { readonly type: "message.removed"; readonly message: MessageRecord }
   | { readonly type: "participant.joined"; readonly participant: ParticipantRecord }
-  | { readonly type: "participant.left"; readonly participant: ParticipantRecord }
+  | { readonly type: "participant.left"; readonly participant: ParticipantRecord; readonly date_left: IsoDate }
   | { readonly type: "participant.updated"; readonly participant: ParticipantRecord }
   | { readonly type: "typing"; readonly participantSid: string; readonly displayName: string | null }
   | { readonly type: "conversation.updated"; readonly conversation: ConversationRecord }
@@ -480,8 +543,9 @@ export interface ResolveInboundInput {
   /** Claimed as the address's open conversation when it has none. */
   readonly newConversationSid: string;
   /**
-   * Contact details the customer gave (a web chat pre-chat form): links the address to the profile
-   * holding that email or phone, so a web visitor who identifies shares the history of their other channels.
+   * Verified contact details (a web visitor's identity signed by the team's site): links the address to
+   * the profile holding that email or phone, so the visitor shares the history of their other channels.
+   * Never what a customer merely typed: that would let anyone claim someone else's profile.
    */
   readonly identified?: { readonly email?: string; readonly phone?: string };
 }

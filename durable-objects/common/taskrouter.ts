@@ -48,6 +48,11 @@ export interface WorkspaceRecord {
   timeout_activity_name: string | null;
   multi_task_enabled: boolean;
   prioritize_queue_order: "FIFO" | "LIFO";
+  /**
+   * Switchboard's own: card numbers in task and worker attributes (and so in events) are masked before
+   * they are stored. On unless the workspace turned it off; snapshots from before it existed lack it.
+   */
+  card_masking_enabled: boolean;
   date_created: IsoDate;
   date_updated: IsoDate;
 }

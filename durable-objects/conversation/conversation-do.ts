@@ -36,6 +36,7 @@ import {
   type DeliveryReceiptRecord,
   type InboundContext,
   type InboundMessage,
+  type MessageChange,
   type MessageRecord,
   type ParticipantRecord,
   type StatusUpdate,
@@ -51,7 +52,7 @@ import {
   type ScopedWebhookRecord,
 } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
-import { chatServiceSid, conversationRecord, conversationRow, participantRecord, participantRows } from "./store/records";
+import { chatServiceSid, conversationRecord, conversationRow, participantRecord, participantRows, pastParticipants } from "./store/records";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
@@ -59,13 +60,15 @@ import { applyStatus } from "./lifecycle/delivery";
 import { hookRequests, outboxHooks, replayMessages, writeRequests, type HookEvent } from "./lifecycle/hooks";
 import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
+import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
 import { setTimer, timerDue } from "./lifecycle/timers";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
 import { ConversationShell, defined } from "./conversation-shell";
 import { HOOKS_RETRY_MS } from "./webhooks";
 import type { ConversationWebhookMessage } from "../../workers/callbacks/messages";
-import { CLOSE, SUPERVISOR_TAG, admit, broadcast, close, openSockets, participantTag, send, stateOf } from "./sockets";
+import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
+import type { UserAccess } from "../common/user-access";
 
 /** What a deletion carries over of an outbox the queue could not take. */
 const MAX_PENDING_HOOKS = 1_000;
@@ -355,6 +358,11 @@ export class ConversationDO extends ConversationShell {
     }, hooks);
   }
 
+  /** A customer's reaction to a message or withdrawal of one (Meta's channels); null when no message matches. */
+  async applyChange(accountSid: string, change: MessageChange): Promise<ApiResult<{ messageSid: string | null }>> {
+    return this.apply((op) => applyChange(op, accountSid, change));
+  }
+
   async onTaskEvent(accountSid: string, event: ConversationTaskEvent): Promise<ApiResult<void>> {
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
@@ -384,8 +392,7 @@ export class ConversationDO extends ConversationShell {
     const since = sinceOf(url.searchParams.get("since"));
     const admission = admit(this.ctx.storage, identity);
     const { 0: client, 1: server } = new WebSocketPair();
-    const tag = admission.ok && admission.state.participantSid !== null ? participantTag(admission.state.participantSid) : SUPERVISOR_TAG;
-    this.ctx.acceptWebSocket(server, [tag]);
+    this.ctx.acceptWebSocket(server, socketTags(admission, identity));
     if (!admission.ok) close(server, admission.code, admission.reason);
     else if (since === -1) close(server, CLOSE.badRequest, "since must be a message index");
     else {
@@ -395,6 +402,11 @@ export class ConversationDO extends ConversationShell {
     const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
     const headers: HeadersInit = offered.includes(CONVERSATION_SUBPROTOCOL) ? { "Sec-WebSocket-Protocol": CONVERSATION_SUBPROTOCOL } : {};
     return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  /** A user changed (told by the AccountDO): closes their sockets here that `access` no longer allows. */
+  closeUserSockets(accountSid: string, userSid: string, access: UserAccess | null): number {
+    return closeUserSockets(this.ctx, accountSid, userSid, access);
   }
 
   override async webSocketMessage(ws: WebSocket, text: string | ArrayBuffer): Promise<void> {
@@ -487,6 +499,7 @@ export class ConversationDO extends ConversationShell {
       type: "conversation.snapshot",
       conversation: conversationRecord(row),
       participants: participantRows(op.host).map((p) => participantRecord(row, p)),
+      past_participants: pastParticipants(op.host),
       messages: messages.messagesSince(op, row, since),
       you: state.participantSid ?? `supervisor:${state.identity ?? ""}`,
     });

@@ -120,6 +120,11 @@ export abstract class ConversationShell extends DurableObject<Env> {
       for (const ws of openSockets(this.ctx, participantSid)) close(ws, CLOSE.left, "You left the conversation");
     const row = conversationRow(this.ctx.storage);
     if (row) {
+      // A withdrawn message's attachments: the bytes go too (a failure leaves an unreferenced object, logged).
+      for (const sid of effects.deleteMedia)
+        await this.env.RECORDINGS.delete(mediaKey(row.workspace_sid, sid)).catch((error: unknown) =>
+          console.error(`ConversationDO ${this.sid}: deleting the attachment ${sid} of a withdrawn message failed`, error),
+        );
       if (effects.index) await this.syncIndex(row.account_sid);
       else if (effects.touch) {
         // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
@@ -265,7 +270,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
       createTask: async (input) => {
         // As for a send: the pending task's retry timer is armed before the Router is called.
         await this.syncAlarm();
-        const created = await router().createTask(row.account_sid, input);
+        // Built from masked messages with the customer's address kept (flexAttributes): stored as given.
+        const created = await router().createTask(row.account_sid, { ...input, attributesMasked: true });
         return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
       },
       wrapTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),

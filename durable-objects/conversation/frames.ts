@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { ConversationCommand, ConversationFrame } from "../common/conversations";
+import { tokenBinding } from "../common/user-access";
 
 /** The header of the Worker → ConversationDO upgrade that carries the verified identity (JSON). */
 export const IDENTITY_HEADER = "x-switchboard-identity";
@@ -38,6 +39,8 @@ export const conversationIdentity = z.object({
   /** Customer: the visitor ID; agent: the worker SID; supervisor: their worker SID, or null when they are no worker. */
   identity: z.string().min(1).nullable(),
   displayName: z.string().nullable(),
+  /** An agent's or supervisor's token minted for a signed-in user: judged again when the user changes. */
+  binding: tokenBinding.optional(),
 });
 export type ConversationIdentity = z.infer<typeof conversationIdentity>;
 

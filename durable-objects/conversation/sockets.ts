@@ -1,12 +1,14 @@
 /**
  * The ConversationDO's hibernatable sockets: who may open one (the customer participant, an agent
- * participant, a supervisor read-only), how they are tagged (`p:<MB sid>` per participant, `supervisor`)
- * so `ctx.getWebSockets(tag)` finds them after hibernation, and sending frames without letting one
- * broken socket fail the operation that produced them.
+ * participant, a supervisor read-only), how they are tagged (`p:<MB sid>` per participant, `supervisor`,
+ * and `user:US…` when a signed-in user's token opened it) so `ctx.getWebSockets(tag)` finds them after
+ * hibernation, sending frames without letting one broken socket fail the operation that produced them,
+ * and closing a user's sockets once they may no longer hold them.
  */
 import type { ConversationFrame } from "../common/conversations";
 import type { StoreHost } from "../router/store/host";
 import { closeReason } from "../router/realtime/handshake";
+import { accessRefusal, userTag, type UserAccess } from "../common/user-access";
 import { conversationRow, participantBy } from "./store/records";
 import { socketState, type ConversationIdentity, type SocketState } from "./frames";
 
@@ -39,6 +41,30 @@ export function admit(host: StoreHost, identity: ConversationIdentity): Admissio
       reason: `You are not ${expected === "agent" ? "an agent" : "the customer"} of this conversation`,
     };
   return { ok: true, state: { ...identity, participantSid: participant.sid } };
+}
+
+/** The tags a socket is accepted with: its participant's (or `supervisor`), and its user's. */
+export function socketTags(admission: Admission, identity: ConversationIdentity): string[] {
+  const tags = [admission.ok && admission.state.participantSid !== null ? participantTag(admission.state.participantSid) : SUPERVISOR_TAG];
+  if (identity.binding) tags.push(userTag(identity.binding.userSid));
+  return tags;
+}
+
+/**
+ * Closes the user's sockets on this conversation that `access` no longer allows (null: deleted), with
+ * 4401 or 4403 and the reason; answers how many.
+ */
+export function closeUserSockets(ctx: DurableObjectState, accountSid: string, userSid: string, access: UserAccess | null): number {
+  let closed = 0;
+  for (const ws of ctx.getWebSockets(userTag(userSid))) {
+    const state = ws.readyState === WebSocket.OPEN ? stateOf(ws) : null;
+    if (!state?.binding || state.accountSid !== accountSid || state.binding.userSid !== userSid) continue;
+    const refusal = accessRefusal(access, state.binding);
+    if (refusal === null) continue;
+    close(ws, refusal.code, refusal.reason);
+    closed++;
+  }
+  return closed;
 }
 
 /** A socket's attachment, or null when it has none (it is then closed). */

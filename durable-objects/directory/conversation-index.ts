@@ -167,6 +167,22 @@ export function findOpen(host: StoreHost, channelSid: string, customerAddress: s
   return row?.conversation_sid ?? null;
 }
 
+/**
+ * The customer's newest conversation on a channel: the open one, else the last one that closed (a web
+ * visitor coming back after the chat ended still sees it); null when they have none.
+ */
+export function findLatest(host: StoreHost, channelSid: string, customerAddress: string): string | null {
+  const open = findOpen(host, channelSid, customerAddress);
+  if (open !== null) return open;
+  const row = first<{ sid: string }>(
+    host,
+    "SELECT sid FROM sb_conversations WHERE channel_sid = ? AND customer_address = ? ORDER BY date_created DESC, sid DESC LIMIT 1",
+    channelSid,
+    customerAddress,
+  );
+  return row?.sid ?? null;
+}
+
 export function claimAddress(host: StoreHost, channelSid: string, customerAddress: string, conversationSid: string): void {
   run(
     host,

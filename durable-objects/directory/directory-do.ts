@@ -50,6 +50,10 @@ export class DirectoryDO extends DurableObject<Env> {
     return this.directory.findOpen(accountSid, channelSid, customerAddress);
   }
 
+  findLatest(accountSid: string, channelSid: string, customerAddress: string): ApiResult<string | null> {
+    return this.directory.findLatest(accountSid, channelSid, customerAddress);
+  }
+
   upsert(accountSid: string, entry: ConversationIndexEntry): ApiResult<void> {
     return this.directory.upsert(accountSid, entry);
   }

@@ -114,6 +114,10 @@ export class Directory {
     return this.read(accountSid, () => ok(index.findOpen(this.host, channelSid, customerAddress.trim())));
   }
 
+  findLatest(accountSid: string, channelSid: string, customerAddress: string): ApiResult<string | null> {
+    return this.read(accountSid, () => ok(index.findLatest(this.host, channelSid, customerAddress.trim())));
+  }
+
   upsert(accountSid: string, entry: ConversationIndexEntry): ApiResult<void> {
     return this.write(accountSid, () => {
       if (!isSid("CH", entry.sid)) return invalid("sid", "must be a CH SID");

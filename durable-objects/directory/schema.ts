@@ -1,14 +1,15 @@
 /**
  * The DirectoryDO's tables. One object per workspace, so no table carries the workspace:
  * - `sb_directory_account`: the account the object was first called by (every later call must match);
- * - `sb_conversations`: the index of the workspace's conversations (list, unique names, last worker);
+ * - `sb_conversations`: the index of the workspace's conversations (list, unique names, last worker),
+ *   and by customer address (version 2) for a returning visitor's last conversation, closed or not;
  * - `sb_open_addresses`: the one open conversation of each (channel configuration, customer address),
  *   released when the conversation closes, so the customer's next message opens a new one;
  * - `sb_email_threads`: Message-IDs seen or sent per email channel → the conversation they belong to;
  * - `sb_profiles`, `sb_profile_addresses` (what the API shows) and `sb_profile_keys` (derived from the
  *   addresses, email and phone; a key belongs to one profile, which is how a person is recognised).
  *
- * Migration 2, the chat service's side of Conversations (the workspace is one chat service):
+ * Migration 3, the chat service's side of Conversations (the workspace is one chat service):
  * - `sb_users`: its Conversations users (`US…`), unique by identity;
  * - `sb_conversation_participants`: who is in which conversation (identity or binding address), written
  *   with the conversation's index entry, for ParticipantConversations and UserConversations;
@@ -83,6 +84,13 @@ CREATE INDEX sb_profile_keys_profile ON sb_profile_keys (profile_sid);
   },
   {
     version: 2,
+    name: "conversations by customer address (a returning web visitor's last conversation)",
+    sql: `
+CREATE INDEX sb_conversations_address ON sb_conversations (channel_sid, customer_address, date_created);
+`,
+  },
+  {
+    version: 3,
     name: "conversations users, participants per conversation, webhook configuration",
     sql: `
 CREATE TABLE sb_users (

@@ -6,7 +6,7 @@
  *
  * Synchronous SQL over the narrow storage host; callers hold the transaction.
  */
-import { redactDeep } from "../common/card-numbers";
+import { redactDeep } from "../common/card-attributes";
 import type { ConversationUserInput, ConversationUserRecord } from "../common/conversation-users";
 import { fail, invalid, isSid, iso, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
 import { first, run, type StoreHost } from "../router/store/host";

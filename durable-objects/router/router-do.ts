@@ -74,12 +74,16 @@ import {
   BRIDGE_TAG,
   SUPERVISOR_TAG,
   agentSockets,
+  bindBridgeSocket,
   bridgeSockets,
   bridgeTag,
+  closeUserSockets,
   isBridge,
+  userTags,
   isSupervisor,
   supervisorSockets,
 } from "./socket-hosts";
+import { bindingFor, type UserAccess } from "../common/user-access";
 import type { RouterMessage } from "./lifecycle/op";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
@@ -300,10 +304,8 @@ export class RouterDO extends DurableObject<Env> {
     if (url.pathname === "/eventbridge") return this.openBridge(identity, url.searchParams.get("closeExistingSessions") === "true");
     const { 0: client, 1: server } = new WebSocketPair();
     const supervisor = identity.workerSid === undefined && identity.role !== "worker";
-    this.ctx.acceptWebSocket(
-      server,
-      supervisor ? [SUPERVISOR_TAG] : identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)],
-    );
+    const tags = supervisor ? [SUPERVISOR_TAG] : identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)];
+    this.ctx.acceptWebSocket(server, [...tags, ...userTags(identity)]);
     if (supervisor) this.openSupervisor(server, identity);
     else if (this.channel.open(server, identity, sinceOf(url.searchParams.get("since")), Date.now())) await this.settle();
     const offered =
@@ -329,7 +331,8 @@ export class RouterDO extends DurableObject<Env> {
       const host = bridgeSockets(this.ctx);
       for (const older of host.open(workerSid)) host.close(older, 4409, "A newer session of this worker replaced this one");
     }
-    this.ctx.acceptWebSocket(server, [BRIDGE_TAG, bridgeTag(workerSid ?? "")]);
+    this.ctx.acceptWebSocket(server, [BRIDGE_TAG, bridgeTag(workerSid ?? ""), ...userTags(identity)]);
+    bindBridgeSocket(server, identity.accountSid, bindingFor(identity));
     if (workerSid === undefined) bridgeSockets(this.ctx).close(server, 4403, "The SDK serves one worker: the token names none");
     else if (this.bridge.open(server, { ...identity, workerSid }, Date.now())) await this.settle();
     return new Response(null, { status: 101, webSocket: client });
@@ -343,7 +346,9 @@ export class RouterDO extends DurableObject<Env> {
     const now = Date.now();
     if (identity.expiresAt <= now) return agentSockets(this.ctx).close(ws, 4401, "The token has expired");
     const { accountSid, role, ops, expiresAt } = identity;
-    agentSockets(this.ctx).setConnection(ws, { accountSid, workerSid: "", role, ops, expiresAt, connectedAt: now, lastMessageAt: now });
+    const binding = bindingFor(identity);
+    const connection = { accountSid, workerSid: "", role, ops, expiresAt, connectedAt: now, lastMessageAt: now };
+    agentSockets(this.ctx).setConnection(ws, binding ? { ...connection, binding } : connection);
     this.supervisors.open(ws, now);
   }
 
@@ -374,6 +379,18 @@ export class RouterDO extends DurableObject<Env> {
     if (isBridge(this.ctx, ws) || isSupervisor(this.ctx, ws)) return;
     this.channel.closed(ws, Date.now());
     await this.settle();
+  }
+
+  /**
+   * A user changed (told by the AccountDO): closes their sockets `access` no longer allows (null: deleted).
+   * An agent left with no socket is gone from now; the presence grace period then takes them offline.
+   */
+  async closeUserSockets(accountSid: string, userSid: string, access: UserAccess | null): Promise<number> {
+    const now = Date.now();
+    const closed = closeUserSockets(this.ctx, accountSid, userSid, access);
+    for (const ws of closed) if (!isBridge(this.ctx, ws) && !isSupervisor(this.ctx, ws)) this.channel.closed(ws, now);
+    await this.settle();
+    return closed.length;
   }
 
   /** The live channel's settings: the presence grace period (a Router setting until the workspace has one). */

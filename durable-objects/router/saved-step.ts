@@ -31,7 +31,7 @@ export function stepOf(config: WorkflowConfiguration, saved: SavedStep): Routing
       filterIndex: null,
       targetIndex: 0,
       filterName: DEFAULT_FILTER_NAME,
-      target: Object.freeze({ queue: config.defaultFilter.queue }),
+      target: config.defaultFilter,
       workflowEnteredAt: saved.workflowEnteredAt,
       deadline: null,
     });

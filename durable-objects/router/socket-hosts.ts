@@ -3,7 +3,11 @@
  * (`worker:WK…`, the live channel), the twilio-taskrouter SDK (`eb`, `eb:WK…`, the Event Bridge) and
  * supervisors (`supervisor`, the feed). Each adapter turns `ctx.getWebSockets(tag)`, attachments and
  * sends into the small host interface its channel takes, so the channels stay free of Workers APIs.
+ * A socket opened with a token minted for a signed-in user also carries `user:US…` and the token's
+ * binding in its attachment, so the sockets of a user who lost access are found and closed.
  */
+import { z } from "zod";
+import { accessRefusal, tokenBinding, userTag, type TokenBinding, type UserAccess } from "../common/user-access";
 import { connectionState, type SocketHost } from "./realtime/channel";
 import { closeReason, workerTag } from "./realtime/handshake";
 import type { BridgeSocketHost } from "./eventbridge/hub";
@@ -74,4 +78,35 @@ export function supervisorSockets(ctx: DurableObjectState): SupervisorSocketHost
       }),
     send: (ws, text) => agents.send(ws, text),
   };
+}
+
+/** The extra tag of a socket opened with a signed-in user's token (none for a backend's token). */
+export const userTags = (identity: { user?: { userSid: string } | undefined }): string[] =>
+  identity.user ? [userTag(identity.user.userSid)] : [];
+
+/** The part of any Router socket's attachment that says whose token opened it (SDK sockets carry only this). */
+const userSocket = z.object({ accountSid: z.string(), binding: tokenBinding });
+
+/** The tags and attachment of an SDK socket opened with a user's token (none for a backend's). */
+export function bindBridgeSocket(ws: WebSocket, accountSid: string, binding: TokenBinding | undefined): void {
+  if (binding) ws.serializeAttachment({ accountSid, binding } satisfies z.infer<typeof userSocket>);
+}
+
+/**
+ * Closes the user's open sockets (any kind) that `access` no longer allows — 4401 when the user or
+ * their sign-in is gone, 4403 when their role or worker no longer fits — and answers them.
+ */
+export function closeUserSockets(ctx: DurableObjectState, accountSid: string, userSid: string, access: UserAccess | null): WebSocket[] {
+  const agents = agentSockets(ctx);
+  const closed: WebSocket[] = [];
+  for (const ws of ctx.getWebSockets(userTag(userSid))) {
+    if (ws.readyState !== WebSocket.OPEN) continue;
+    const parsed = userSocket.safeParse(ws.deserializeAttachment());
+    if (!parsed.success || parsed.data.accountSid !== accountSid || parsed.data.binding.userSid !== userSid) continue;
+    const refusal = accessRefusal(access, parsed.data.binding);
+    if (refusal === null) continue;
+    agents.close(ws, refusal.code, refusal.reason);
+    closed.push(ws);
+  }
+  return closed;
 }

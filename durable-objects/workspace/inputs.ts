@@ -20,6 +20,8 @@ export interface CreateWorkspaceInput {
   readonly template?: "NONE" | "FIFO";
   /** Default "FIFO". */
   readonly prioritizeQueueOrder?: QueueOrder;
+  /** Default true: card numbers in task and worker attributes are masked before they are stored. */
+  readonly cardMaskingEnabled?: boolean;
 }
 
 export interface UpdateWorkspaceInput {
@@ -32,6 +34,7 @@ export interface UpdateWorkspaceInput {
   readonly prioritizeQueueOrder?: QueueOrder;
   readonly defaultActivitySid?: string;
   readonly timeoutActivitySid?: string;
+  readonly cardMaskingEnabled?: boolean;
 }
 
 export interface WorkspaceFilters {

@@ -24,6 +24,7 @@ export interface WorkspaceRow {
   readonly timeout_activity_sid: string | null;
   readonly multi_task_enabled: number;
   readonly prioritize_queue_order: "FIFO" | "LIFO";
+  readonly card_masking_enabled: number;
   readonly home_region: string;
   readonly version: number;
   readonly date_created: number;
@@ -148,6 +149,7 @@ export function workspaceRecord(row: WorkspaceRow, names: ReadonlyMap<string, st
     timeout_activity_name: nameOf(names, row.timeout_activity_sid),
     multi_task_enabled: row.multi_task_enabled === 1,
     prioritize_queue_order: row.prioritize_queue_order,
+    card_masking_enabled: row.card_masking_enabled === 1,
     date_created: iso(row.date_created),
     date_updated: iso(row.date_updated),
   };

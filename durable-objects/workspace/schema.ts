@@ -125,4 +125,9 @@ CREATE TABLE channel_secrets (
 );
 `,
   },
+  {
+    version: 4,
+    name: "card masking of task and worker attributes, on unless turned off",
+    sql: "ALTER TABLE workspace ADD COLUMN card_masking_enabled INTEGER NOT NULL DEFAULT 1",
+  },
 ];

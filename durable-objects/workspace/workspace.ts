@@ -77,6 +77,7 @@ export function createWorkspace(
     timeout_activity_sid: null,
     multi_task_enabled: input.multiTaskEnabled === false ? 0 : 1,
     prioritize_queue_order: queueOrder.value ?? "FIFO",
+    card_masking_enabled: input.cardMaskingEnabled === false ? 0 : 1,
     home_region: homeRegion,
     version: 0,
     date_created: now,
@@ -90,8 +91,9 @@ export function createWorkspace(
   ws = { ...ws, default_activity_sid: offline.sid, timeout_activity_sid: offline.sid };
   sql.exec(
     `INSERT INTO workspace (sid, account_sid, friendly_name, event_callback_url, events_filter, default_activity_sid,
-       timeout_activity_sid, multi_task_enabled, prioritize_queue_order, home_region, version, date_created, date_updated, deleted_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+       timeout_activity_sid, multi_task_enabled, prioritize_queue_order, card_masking_enabled, home_region, version,
+       date_created, date_updated, deleted_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
     ws.sid,
     ws.account_sid,
     ws.friendly_name,
@@ -101,6 +103,7 @@ export function createWorkspace(
     ws.timeout_activity_sid,
     ws.multi_task_enabled,
     ws.prioritize_queue_order,
+    ws.card_masking_enabled,
     ws.home_region,
     ws.version,
     ws.date_created,
@@ -147,18 +150,21 @@ export function updateWorkspace(scope: Scope, input: UpdateWorkspaceInput): ApiR
     events_filter: input.eventsFilter === undefined ? ws.events_filter : input.eventsFilter === "" ? null : input.eventsFilter,
     multi_task_enabled: input.multiTaskEnabled === undefined ? ws.multi_task_enabled : input.multiTaskEnabled ? 1 : 0,
     prioritize_queue_order: queueOrder.value ?? ws.prioritize_queue_order,
+    card_masking_enabled: input.cardMaskingEnabled === undefined ? ws.card_masking_enabled : input.cardMaskingEnabled ? 1 : 0,
     default_activity_sid: input.defaultActivitySid ?? ws.default_activity_sid,
     timeout_activity_sid: input.timeoutActivitySid ?? ws.timeout_activity_sid,
     date_updated: scope.now,
   };
   sql.exec(
     `UPDATE workspace SET friendly_name = ?, event_callback_url = ?, events_filter = ?, multi_task_enabled = ?,
-       prioritize_queue_order = ?, default_activity_sid = ?, timeout_activity_sid = ?, date_updated = ? WHERE sid = ?`,
+       prioritize_queue_order = ?, card_masking_enabled = ?, default_activity_sid = ?, timeout_activity_sid = ?, date_updated = ?
+     WHERE sid = ?`,
     row.friendly_name,
     row.event_callback_url,
     row.events_filter,
     row.multi_task_enabled,
     row.prioritize_queue_order,
+    row.card_masking_enabled,
     row.default_activity_sid,
     row.timeout_activity_sid,
     row.date_updated,

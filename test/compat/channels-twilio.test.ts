@@ -56,7 +56,13 @@ describe("SMS through a Twilio number", () => {
   const customer = "+15550001111";
 
   it("opens a conversation and a task from a signed inbound SMS, with the card number masked", async () => {
-    const params = inboundSms(double.accountSid, { From: customer, To: NUMBER, Body: "Hi, my card 4111 1111 1111 1111 was charged twice" });
+    const params = inboundSms(double.accountSid, {
+      From: customer,
+      To: NUMBER,
+      Body: "Hi, my card 4111 1111 1111 1111 was charged twice",
+      FromCity: "BROOKLYN",
+      FromZip: "11201",
+    });
     const response = await double.sendWebhook(webhookUrl, params);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain("<Response/>");
@@ -65,10 +71,18 @@ describe("SMS through a Twilio number", () => {
       const tasks = await client.taskrouter.v1.workspaces(workspaceSid).tasks.list();
       return tasks.find((t) => JSON.parse(t.attributes).from === customer);
     }, "the conversation's task");
-    const attributes = JSON.parse(task.attributes) as { conversationSid: string; channelType: string };
+    const attributes = JSON.parse(task.attributes) as { conversationSid: string; channelType: string; channelSid: string };
     expect(attributes.channelType).toBe("sms");
     conversationSid = attributes.conversationSid;
     expect(conversationSid).toMatch(/^CH[0-9a-f]{32}$/);
+    // As Flex sets them: the conversation as channelSid; where the customer is, from Twilio's From* parameters.
+    expect(attributes).toMatchObject({
+      channelSid: conversationSid,
+      from_city: "BROOKLYN",
+      from_state: "NY",
+      from_zip: "11201",
+      from_country: "US",
+    });
 
     const messages = await messagesOf(conversationSid);
     expect(messages.map((m) => m.body)).toEqual(["Hi, my card **** **** **** 1111 was charged twice"]);

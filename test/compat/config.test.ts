@@ -5,7 +5,7 @@
  * Twilio's error shape for bad input.
  */
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { raw, switchboardClient } from "./client";
 
 const client = switchboardClient();
@@ -111,7 +111,7 @@ describe("Workspaces", () => {
       body: {
         code: 20001,
         message: "Missing required parameter FriendlyName",
-        more_info: "https://www.twilio.com/docs/errors/20001",
+        more_info: `${inject("baseUrl")}/docs/errors/20001`,
         status: 400,
       },
     });

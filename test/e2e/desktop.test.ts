@@ -69,10 +69,13 @@ function teamSite(
   return listenLocally(server).then((origin) => ({ server, origin, embed: (tag: string) => (script = tag), pluginHits: () => hits }));
 }
 
-/** A page that records uncaught errors, so the test can insist there were none. */
+/** A page that records uncaught errors and anything the Content-Security-Policy blocked, so the test can insist there were none. */
 async function watchedPage(context: BrowserContext, problems: string[], who: string): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => problems.push(`${who}: ${error.message}`));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`${who}: ${message.text()}`);
+  });
   return page;
 }
 
@@ -271,6 +274,8 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await ringing.waitFor({ state: "detached", ...WAIT });
     const canvas = agent.locator("section.sb-task:not([hidden])");
     await canvas.getByRole("heading", { name: "Grace Hopper" }).waitFor(WAIT);
+    // Counted from the server's accept: a few seconds at most, whatever this machine's clock says.
+    await expect.poll(async () => (await canvas.locator("header time").textContent()) ?? "", WAIT).toMatch(/^Accepted 0:0\d ago$/);
     const tasks = agent.getByRole("listbox", { name: /Tasks/ });
     await tasks.getByRole("option", { name: /Grace Hopper/ }).waitFor(WAIT);
     const chatLog = canvas.getByRole("log", { name: "Conversation with Grace Hopper" });
@@ -295,6 +300,8 @@ describe("the agent desktop and the supervisor views in a browser", () => {
 
     // ── the supervisor: the task accepted, the queue empty again, today's figures live ──
     await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("0");
+    // Ada holds one chat of two: she can take one more, so she is not busy.
+    expect([await cell(queueRow, queues, "Can take work now"), await cell(queueRow, queues, "Agents busy")]).toEqual(["1", "0"]);
     await expect.poll(() => cell(queueRow, queues, "Tasks today"), WAIT).toMatch(/\b1 accepted\b/);
     expect(await cell(queueRow, queues, "Service level")).not.toBe("No answers yet");
     await teamsTab.click();
@@ -315,6 +322,14 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const done = await ws.tasks(task[0]!.sid).fetch();
     expect(done.assignmentStatus).toBe("completed");
     expect(done.reason).toBe("Refund issued");
+
+    // ── the visitor, back after the chat closed: its transcript, Ada still named on her reply ──
+    await customer.reload();
+    await widget.getByRole("button", { name: "Open chat" }).click(WAIT);
+    await widget.getByText("This conversation has ended. Write again to start a new one.").waitFor(WAIT);
+    expect(await widgetLog.locator(".msg", { hasText: "Refunding one now" }).locator(".who").textContent()).toBe("Ada Lovelace");
+    expect(await widgetLog.locator(".note").allTextContents()).toContain("Ada Lovelace left");
+    await customer.screenshot({ path: join(SHOTS, "desktop-8-visitor-after-close.png") });
 
     // ── the supervisor's Teams: Ada still Available, nothing in hand ──
     await expect.poll(() => cell(adaRow, teams, "Tasks"), WAIT).toContain("chat: 0 of 2");

@@ -1,9 +1,13 @@
 /**
  * The web chat widget in a real browser against the compat suite's `wrangler dev`: a team's page (on
- * another origin) embeds widget.js; a visitor fills the pre-chat form and writes a card number; an
- * agent gets the reservation on their live socket, accepts it, joins the conversation, sees the card
- * number masked, types and replies; the visitor sees all of it, and after a reload the same
- * conversation. Screenshots of each state go to test/e2e/screenshots/ (git-ignored).
+ * another origin) embeds widget.js; a visitor fills the pre-chat form, sees the team's greeting as the
+ * first message and writes a card number; an agent gets the reservation on their live socket, accepts
+ * it, joins the conversation, sees the card number masked, types and replies; the visitor sees all of
+ * it, and after a reload the same conversation — still after the agent wrapped up (names, read ticks,
+ * who joined and left) and after it closed (the transcript, and that writing again starts a new one).
+ * Also: a phone-sized screen gets the chat full-screen, and a site not in the channel's
+ * allowed_origins gets a plain "not available here". Screenshots of each state go to
+ * test/e2e/screenshots/ (git-ignored).
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -145,9 +149,12 @@ describe("the web chat widget in a browser", () => {
     await widget.getByRole("button", { name: "Start chat" }).click();
 
     const composer = widget.getByRole("textbox", { name: "Type your message…" });
+    const log = widget.getByRole("log");
+    // The greeting is the team's first message, under the widget's title.
+    const greeting = log.locator(".msg").first();
+    expect(await greeting.textContent()).toBe("Shop supportHi! Ask us anything.");
     await composer.fill(`Hi, my card ${CARD} was charged twice`);
     await composer.press("Enter");
-    const log = widget.getByRole("log");
     await bubble(log, "was charged twice").waitFor();
 
     // ── the agent accepts and joins ──
@@ -205,12 +212,91 @@ describe("the web chat widget in a browser", () => {
     expect(await widget.getByLabel("Name").count()).toBe(0); // no pre-chat form for a returning visitor
     await page.screenshot({ path: join(SHOTS, "4-after-reload.png") });
 
+    // ── the agent wraps up: the visitor is told, and a reload still names Ada and shows what she read ──
+    desk.send({ type: "wrapup", id: 2, reservation_sid: reservation.sid });
+    await desk.next((f) => f.type === "ack" && f.id === 2, "wrapup ack");
+    await widget.getByText("Ada left").waitFor({ timeout: 20_000 });
+    await page.reload();
+    await widget.getByRole("button", { name: "Open chat" }).click();
+    await bubble(log, "Refunding one now").waitFor();
+    expect(await bubble(log, "Refunding one now").locator(".who").textContent()).toBe("Ada");
+    expect(await bubble(log, "was charged twice").locator(".tick").textContent()).toBe("✓✓ Read");
+    expect(await log.locator(".note").allTextContents()).toEqual(["Ada joined", "Ada left"]);
+    await page.screenshot({ path: join(SHOTS, "5-after-wrap-up.png") });
+
+    // ── the task completes: the conversation closes, and coming back shows its transcript ──
+    desk.send({ type: "complete", id: 3, reservation_sid: reservation.sid });
+    await desk.next((f) => f.type === "ack" && f.id === 3, "complete ack");
+    await eventually(
+      async () => (await client.conversations.v1.conversations(conversationSid).fetch()).state === "closed",
+      "the conversation to close",
+    );
+    await page.reload();
+    await widget.getByRole("button", { name: "Open chat" }).click();
+    await widget.getByText("This conversation has ended. Write again to start a new one.").waitFor();
+    expect((await log.locator(".msg").allTextContents()).length).toBe(3); // the greeting and both messages
+    expect(await bubble(log, "Refunding one now").locator(".who").textContent()).toBe("Ada");
+    await page.screenshot({ path: join(SHOTS, "6-closed-history.png") });
+
     await page.keyboard.press("Escape");
     await panel.waitFor({ state: "hidden" });
     expect(problems).toEqual([]);
     desk.socket.close();
     room.socket.close();
   });
+
+  it(
+    "fills a phone's screen, and tells a site the channel does not allow that the chat is not available",
+    { timeout: 60_000 },
+    async () => {
+      const client = switchboardClient();
+      const workspace = await client.taskrouter.v1.workspaces.create({ friendlyName: `e2e-webchat-${randomUUID().slice(0, 8)}` });
+      const allowed = await teamSite();
+      const elsewhere = await teamSite();
+      try {
+        const channel = await raw("POST", `/api/workspaces/${workspace.sid}/channels`, {
+          Kind: "webchat",
+          FriendlyName: "Shop chat",
+          "Settings.title": "Shop support",
+          "Settings.greeting": "Hi! Ask us anything.",
+          "Settings.allowed_origins": allowed.origin,
+        });
+        expect(channel.status).toBe(201);
+        const tag = `<script src="${baseUrl}/widget.js" data-workspace="${workspace.sid}" data-channel="${(channel.body as { sid: string }).sid}" async></script>`;
+        allowed.embed(tag);
+        elsewhere.embed(tag);
+
+        // A phone: the open chat covers the screen, the launcher steps aside, × closes it.
+        const phone = await browser.newPage({ viewport: { width: 375, height: 700 } });
+        await phone.goto(allowed.origin);
+        const widget = phone.locator("switchboard-chat");
+        await widget.getByRole("button", { name: "Open chat" }).click();
+        const panel = widget.getByRole("dialog", { name: "Shop support" });
+        await widget.getByRole("textbox", { name: "Type your message…" }).waitFor();
+        expect(await panel.boundingBox()).toEqual({ x: 0, y: 0, width: 375, height: 700 });
+        expect(await widget.locator("button.launcher").isVisible()).toBe(false);
+        await phone.screenshot({ path: join(SHOTS, "7-phone.png") });
+        await widget.getByRole("button", { name: "Close chat" }).first().click();
+        await panel.waitFor({ state: "hidden" });
+        expect(await widget.locator("button.launcher").isVisible()).toBe(true);
+        await phone.close();
+
+        // A site not in allowed_origins: the server refuses it (403), the widget says so plainly.
+        const stranger = await browser.newPage({ viewport: { width: 900, height: 720 } });
+        await stranger.goto(elsewhere.origin);
+        const blocked = stranger.locator("switchboard-chat");
+        await blocked.getByRole("button", { name: "Open chat" }).click();
+        await blocked.getByText("This chat isn't available on this site.").waitFor();
+        expect(await blocked.getByRole("textbox", { name: "Type your message…" }).isVisible()).toBe(false);
+        expect(await blocked.getByRole("log").isVisible()).toBe(false);
+        await stranger.screenshot({ path: join(SHOTS, "8-not-allowed.png") });
+        await stranger.close();
+      } finally {
+        allowed.server.close();
+        elsewhere.server.close();
+      }
+    },
+  );
 });
 
 /** A computed style of an element in the page (evaluated there: this file is typed for Node, without the DOM's globals). */

@@ -20,7 +20,8 @@ export interface DevServer {
 
 const wranglerBin = join(process.cwd(), "node_modules", "wrangler", "bin", "wrangler.js");
 
-async function freePort(): Promise<number> {
+/** A port of 127.0.0.1 nothing listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -116,6 +116,8 @@ describe("connecting", () => {
         heartbeat: { send: "ping", reply: "pong", interval_ms: 20_000 },
         presence_grace_ms: 60_000,
         expires_at: "2026-11-25T13:00:00Z",
+        date_ms: T0, // the server's clock, for the client's skew
+        presence_offline: null,
         worker: {
           sid: ann,
           friendly_name: "Ann",
@@ -182,6 +184,7 @@ describe("what hello says about the worker now", () => {
           reason: null,
         },
         date_ms: T0,
+        accepted_ms: null,
       },
     ]);
     // Once it has timed out, a new page finds nothing to answer, and Ann in the workspace's timeout activity.
@@ -212,17 +215,19 @@ describe("what hello says about the worker now", () => {
     const pending = chat(T0 + 7000);
     clock.now = T0 + 8000;
     expect(
-      hello(connect(ann)).reservations.map(({ reservation, task, date_ms }) => [
+      hello(connect(ann)).reservations.map(({ reservation, task, date_ms, accepted_ms }) => [
         task.sid,
         reservation.status,
         task.assignment_status,
         reservation.timeout_at,
         date_ms,
+        accepted_ms,
       ]),
     ).toEqual([
-      [wrapping, "wrapping", "wrapping", null, T0 + 2000],
-      [accepted, "accepted", "assigned", null, T0 + 5000],
-      [pending, "pending", "reserved", T0 + 7000 + 120_000, T0 + 7000],
+      // created, then accepted (the wrapping one 1 s after it was made, even though it wrapped up later)
+      [wrapping, "wrapping", "wrapping", null, T0 + 2000, T0 + 3000],
+      [accepted, "accepted", "assigned", null, T0 + 5000, T0 + 6000],
+      [pending, "pending", "reserved", T0 + 7000 + 120_000, T0 + 7000, null],
     ]);
   });
 
@@ -482,6 +487,40 @@ describe("presence", () => {
     expect(pending(bob).map((r) => r.task_sid)).toEqual([task.sid]);
     // Nobody is watched any more, so no presence timer is left.
     expect(host.sql.exec("SELECT count(*) AS n FROM sb_timers WHERE kind = 'presence'").toArray()[0]!.n).toBe(0);
+  });
+
+  it("tells the agent on their next connection that presence set them offline, once", () => {
+    const { channel, connect, worker, drop, clock } = setup();
+    const ann = worker("Ann");
+    drop(connect(ann));
+    clock.now = T0 + 60_000;
+    channel.sweep(clock.now);
+    clock.now = T0 + 3 * HOUR; // later in the day, say: whenever she comes back, with a new token
+    const fresh = { expiresAt: clock.now + HOUR };
+    const back = connect(ann, null, fresh);
+    expect(back.frames()[0]).toMatchObject({
+      type: "hello",
+      presence_offline: { date_ms: T0 + 60_000, activity_sid: OFFLINE, activity_name: "Offline" },
+    });
+    expect(connect(ann, null, fresh).frames()[0]).toMatchObject({ presence_offline: null }); // told once
+  });
+
+  it("does not tell an agent presence set them offline once their activity changed since", () => {
+    const { router, channel, connect, worker, drop, clock } = setup();
+    const ann = worker("Ann");
+    drop(connect(ann));
+    clock.now = T0 + 60_000;
+    channel.sweep(clock.now);
+    value(router.updateWorker(ACCOUNT, ann, { activitySid: AVAILABLE }, clock.now)); // a supervisor put her back
+    expect(connect(ann).frames()[0]).toMatchObject({ presence_offline: null });
+    // Nor one who left by choosing Offline themselves.
+    const bob = worker("Bob");
+    const socket = connect(bob);
+    value(router.updateWorker(ACCOUNT, bob, { activitySid: OFFLINE }, clock.now));
+    drop(socket);
+    clock.now += 60_000;
+    channel.sweep(clock.now);
+    expect(connect(bob).frames()[0]).toMatchObject({ presence_offline: null });
   });
 
   it("changes nothing for an agent who reconnects within the grace period", () => {

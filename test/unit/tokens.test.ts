@@ -23,6 +23,8 @@ const AUTH_TOKEN = "test-auth-token";
 const KEY = "SK" + "1".repeat(32);
 const WORKSPACE = "WS" + "1".repeat(32);
 const WORKER = "WK" + "2".repeat(32);
+const USER = "US" + "3".repeat(32);
+const SESSION = "SE" + "4".repeat(32);
 /** 2026-11-25T12:00:00Z, a whole second, so `iat` = T / 1000 exactly. */
 const T = Date.UTC(2026, 10, 25, 12);
 
@@ -223,6 +225,14 @@ describe("refusals", () => {
     ["a chain older than 24 hours", { role: "admin", ops: ["*"], auth_time: T / 1000 - 86_400 }, 4401, "auth_time"],
     ["an iat two minutes ahead", { role: "admin", ops: ["*"], iat: T / 1000 + 120 }, 4401, "issued in the future"],
     ["no exp", { role: "admin", ops: ["*"], exp: undefined }, 4401, "numeric iat and exp"],
+    ["a user without a session", { role: "worker", sub: WORKER, ops: [], user_sid: USER }, 4401, "both user_sid"],
+    ["a session without a user", { role: "worker", sub: WORKER, ops: [], session_sid: SESSION }, 4401, "both user_sid"],
+    [
+      "a user_sid that is not a user SID",
+      { role: "worker", sub: WORKER, ops: [], user_sid: "ada", session_sid: SESSION },
+      4401,
+      "both user_sid",
+    ],
   ] as const)("refuses %s", async (_name, claims, code, reason) => {
     expect(await refused(await signed(claims))).toEqual({ code, reason: expect.stringContaining(reason) });
   });
@@ -234,6 +244,28 @@ describe("refusals", () => {
       T + 1000,
     );
     expect(check.ok && check.identity.ops).toEqual(["reservations:accept"]);
+  });
+});
+
+describe("tokens minted for a signed-in user", () => {
+  it("name the user and the session in user_sid and session_sid, and say so in the identity, through refreshes", async () => {
+    const user = { userSid: USER, sessionSid: SESSION };
+    const first = await mintToken(authority(), grant({ user }), T);
+    expect(decodeJwt(first.token)).toMatchObject({ sub: WORKER, user_sid: USER, session_sid: SESSION });
+    expect(first.identity.user).toEqual(user);
+    const check = await inspectToken(first.token, authority(), T + 1000);
+    if (!check.ok) throw new Error(check.reason);
+    expect(check.identity.user).toEqual(user);
+    const refreshed = await mintToken(authority(), refreshGrant(check.identity, check.details), T + 1000);
+    expect(decodeJwt(refreshed.token)).toMatchObject({ user_sid: USER, session_sid: SESSION });
+  });
+
+  it("are not made for a backend's worker token (no user claims, no user in the identity)", async () => {
+    const { token, identity } = await mintToken(authority(), grant(), T);
+    expect(decodeJwt(token)).not.toHaveProperty("user_sid");
+    const check = await inspectToken(token, authority(), T + 1000);
+    expect(check.ok && check.identity).not.toHaveProperty("user");
+    expect(identity).not.toHaveProperty("user");
   });
 });
 

@@ -100,6 +100,17 @@ describe("a ringing reservation", () => {
     expect(window.__sbRingTimes?.map((r) => r.reservationSid)).toEqual([reservationSid(1)]);
   });
 
+  it("rings for an anonymous web visitor by that name, never their visitor ID, and lists them so once accepted", async () => {
+    const { socket } = await mount();
+    const visitor = "WV" + "0a".repeat(16);
+    act(() => socket.receive(reservationFrame(1, "pending", 1, { name: visitor, from: visitor, channelType: "web" })));
+    expect(screen.getByRole("group", { name: "Incoming chat from Website visitor" })).toBeTruthy();
+    expect(desktop.Notifications.visible.map((n) => n.message)).toEqual(["New chat task from Website visitor"]);
+    act(() => socket.receive(reservationFrame(1, "accepted", 2, { name: visitor, from: visitor, channelType: "web" })));
+    expect(screen.getByRole("option", { name: /Website visitor/ })).toBeTruthy();
+    expect(document.body.textContent).not.toContain(visitor);
+  });
+
   it("Accept sends the accept command through AcceptTask; the ack moves the task into the list, selected", async () => {
     const { socket } = await mount();
     act(() => socket.receive(reservationFrame(1, "pending", 1)));
@@ -118,6 +129,17 @@ describe("a ringing reservation", () => {
     expect(desktop.Notifications.visible.filter((n) => n.id === "ReservationRinging")).toEqual([]);
     expect(screen.getByRole("option", { name: /Customer 1/ }).getAttribute("aria-selected")).toBe("true");
     expect(screen.getByTestId(`canvas-${taskSid(1)}`).dataset.active).toBe("true");
+  });
+
+  it("marks a name the visitor only typed in the pre-chat form as unverified, ringing and in the task list", async () => {
+    const { socket } = await mount();
+    const said = { customers: { name: null, unverified: { name: "Customer 1", email: "grace@example.com" } } };
+    act(() => socket.receive(reservationFrame(1, "pending", 1, said)));
+    expect(within(screen.getByRole("group", { name: "Incoming chat from Customer 1" })).getByText("unverified")).toBeTruthy();
+    act(() => socket.receive(reservationFrame(2, "accepted", 2, said)));
+    act(() => socket.receive(reservationFrame(3, "accepted", 3)));
+    expect(screen.getByRole("option", { name: /Customer 2/ }).textContent).toContain("unverified");
+    expect(screen.getByRole("option", { name: /Customer 3/ }).textContent).not.toContain("unverified");
   });
 
   it("a beforeAcceptTask listener that cancels stops the command from being sent", async () => {
@@ -272,6 +294,21 @@ describe("the connection's life", () => {
     act(() => again.receive(hello({ replay: { since: 5, count: 0, complete: true } })));
     expect(desktop.Notifications.visible.map((n) => n.id)).toEqual(["ConnectionRestored"]);
     expect(screen.getByRole("option", { name: /Customer 1/ })).toBeTruthy(); // the task is still there
+  });
+
+  it("tells an agent who comes back that presence set them offline, in their language", async () => {
+    const { socket } = await mount();
+    const offline = { date_ms: Date.now() - 3_600_000, activity_sid: "WA2", activity_name: "Offline" };
+    act(() => socket.receive(hello({ presence_offline: offline })));
+    expect(desktop.Notifications.visible.map((n) => [n.id, n.type, n.message])).toEqual([
+      ["PresenceOffline", "warning", "You were set to Offline because your connection dropped."],
+    ]);
+    act(() => desktop.Notifications.dismissAll());
+    act(() => desktop.Strings.setLocale("ar"));
+    act(() => socket.receive(hello({ presence_offline: offline })));
+    expect(desktop.Notifications.visible.map((n) => n.message)).toEqual(["تم تعيينك على Offline لأن اتصالك انقطع."]);
+    act(() => socket.receive(hello({ presence_offline: null })));
+    expect(desktop.Notifications.visible).toHaveLength(1); // nothing new without a notice
   });
 
   it("a reload resumes from the seq kept in sessionStorage", async () => {

@@ -1,7 +1,8 @@
 /**
  * The app shell end to end in happy-dom with a fake API and socket: sign-in errors from the catalog
  * (401, 429 with the seconds), SSO, the signed-in desktop by role, the language switch flipping the
- * page to right-to-left (and remembered), settings defaults, enabled plugins loaded, sign-out.
+ * page to right-to-left (and remembered), settings defaults, enabled plugins loaded, sign-out and
+ * "sign out everywhere".
  */
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -142,6 +143,27 @@ describe("the app", () => {
     await waitFor(() => expect(location.hash).toBe("#/supervisor")); // the route is written by an effect
     expect(screen.queryByRole("navigation")).toBeNull();
     expect(FakeWebSocket.instances).toEqual([]);
+  });
+
+  it("the account menu signs out everywhere: every session ends, then the page reloads to sign-in", async () => {
+    const api = fakeFetch({
+      "GET /api/auth/me": () => me({ ...agent, role: "supervisor", worker_sid: null }),
+      "GET /api/workspaces/WS1/plugins": () => ({ status: 200, body: { plugins: [] } }),
+      "POST /api/auth/logout-all": () => ({ status: 204, body: null }),
+    });
+    setFetch(api.fetch);
+    const reload = vi.spyOn(location, "assign").mockImplementation(() => undefined);
+    render(<App root={root} />);
+    // The plain sign-out stays one click away; the account menu holds signing out everywhere.
+    await screen.findByRole("button", { name: "Sign out" });
+    const menu = screen.getByText("Signed in as Ada Lovelace").closest("details")!;
+    expect(menu.open).toBe(false);
+    fireEvent.click(screen.getByText("Signed in as Ada Lovelace"));
+    expect(menu.open).toBe(true);
+    fireEvent.click(await screen.findByRole("button", { name: "Sign out everywhere" }));
+    await waitFor(() => expect(reload).toHaveBeenCalledWith("/app/"));
+    expect(api.calls.map((call) => `${call.method} ${call.path}`)).toContain("POST /api/auth/logout-all");
+    reload.mockRestore();
   });
 });
 

@@ -38,10 +38,17 @@ describe("show", () => {
 
   it("registers every built-in id the desktop relies on", () => {
     const notifications = createNotifications({ desktop: null });
-    for (const id of ["ReservationRinging", "MessageReceived", "ConnectionLost", "ConnectionRestored", "ActionFailed", "PluginFailed"]) {
-      expect(notifications.isRegistered(id)).toBe(true);
-    }
-    expect(builtinNotifications.map((n) => n.id)).toHaveLength(6);
+    const ids = [
+      "ReservationRinging",
+      "MessageReceived",
+      "ConnectionLost",
+      "ConnectionRestored",
+      "PresenceOffline",
+      "ActionFailed",
+      "PluginFailed",
+    ];
+    for (const id of ids) expect(notifications.isRegistered(id)).toBe(true);
+    expect(builtinNotifications.map((n) => n.id)).toHaveLength(ids.length);
   });
 
   it("follows the locale of the strings at the time it is shown", () => {

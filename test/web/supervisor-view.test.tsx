@@ -178,7 +178,13 @@ describe("SupervisorView", () => {
       .map((cell) => cell.textContent);
     expect(names).toEqual(["Ada", "Ben"]);
     const ada = within(rowOf("Ada"));
-    expect(ada.getByText("billing, ar")).toBeTruthy();
+    expect(ada.getByText("billing")).toBeTruthy(); // skills without the languages …
+    expect(ada.getByText("ar")).toBeTruthy(); // … which have their own column
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((th) => th.textContent),
+    ).toContain("Languages");
     expect(ada.getByText("blue")).toBeTruthy();
     expect(ada.getByText("chat: 0 of 2")).toBeTruthy();
     expect(ada.getByText("1:05")).toBeTruthy();
@@ -226,7 +232,7 @@ describe("SupervisorView", () => {
   it.each([
     ["team", "Team", "red", ["Ben"]],
     ["skill", "Skills", "billing", ["Ada"]],
-    ["skill (languages count)", "Skills", "ar", ["Ada"]],
+    ["language", "Languages", "ar", ["Ada"]],
     ["activity", "Activity", "Break", ["Ben"]],
     ["nothing (All)", "Team", "", ["Ada", "Ben"]],
   ])("filters by %s", async (_, label, value, expected) => {
@@ -348,6 +354,41 @@ describe("SupervisorView", () => {
     fireEvent.click(screen.getByRole("tab", { name: "Queue Stats" }));
     const row = screen.getByRole("table", { name: "Queue Stats" }).querySelector(`tr[data-queue-sid="${WQ}"]`) as HTMLElement;
     expect(within(row).getAllByRole("cell")[5]!.textContent).toBe(shown);
+  });
+
+  it("Queue Stats: an agent at full capacity cannot take work now and counts as busy, whatever TaskRouter's available count says", async () => {
+    const socket = await mount();
+    const member = { task_queue_sids: [WQ] };
+    const chat = (assigned: number) => [{ ...worker("", "").channels[0]!, configured_capacity: 2, assigned_tasks: assigned }];
+    const ada = (assigned: number) => worker(WK_ADA, "Ada", { ...member, channels: chat(assigned) });
+    const workers = [
+      ada(2), // Available, both chats taken
+      worker(WK_BEN, "Ben", { ...member, activity_name: "Break", available: false }),
+      worker("WK" + "6".repeat(32), "Cleo", { ...member, channels: chat(1) }), // Available, room for one more
+      worker("WK" + "7".repeat(32), "Dan", { ...member, activity_name: "Offline", available: false }),
+      worker("WK" + "8".repeat(32), "Eve", { task_queue_sids: [] }), // ready, but not in this queue
+    ];
+    act(() => socket.push({ ...snapshot(), queues: [queue({ total_available_workers: 2 })], workers }));
+    fireEvent.click(screen.getByRole("tab", { name: "Queue Stats" }));
+    const table = screen.getByRole("table", { name: "Queue Stats" });
+    const cells = () =>
+      within(table.querySelector(`tr[data-queue-sid="${WQ}"]`) as HTMLElement)
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent);
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((th) => th.textContent)
+        .slice(3, 5),
+    ).toEqual(["Can take work now", "Agents busy"]);
+    // Can take work: Cleo. Busy: Ada (full) and Ben (Break); Dan is Offline. TaskRouter's available count is 2 (Ada, Cleo).
+    expect(cells().slice(2, 4)).toEqual(["1", "2"]);
+    expect(screen.getByText(/Can take work now: agents in an available activity with room/)).toBeTruthy();
+    // Ada finishes a chat: she can take one more.
+    act(() =>
+      socket.push({ type: "supervisor.delta", date: "", date_ms: T0 + 1000, queues: [], workers: [ada(1)], removed_worker_sids: [] }),
+    );
+    expect(cells().slice(2, 4)).toEqual(["2", "1"]);
   });
 
   it("Queue Stats: a feed without today's figures (an older server) shows dashes", async () => {

@@ -31,8 +31,31 @@ describe("header and tabs", () => {
     expect(header.textContent).toContain("ann@example.com");
     expect(header.textContent).toContain("Channel: chat");
     expect(header.textContent).toContain("Queue: Support");
-    expect(header.textContent).toContain("Accepted 0:00 ago");
+    expect(header.textContent).toMatch(/Accepted [\d:]+ ago/); // counted below
     expect(header.textContent).toContain("VIP customer");
+  });
+
+  it("names an anonymous web visitor so, never by their visitor ID", () => {
+    const visitor = "WV" + "0a".repeat(16);
+    renderCanvas({ task: task({ attributes: { conversationSid: CH_SID, channelType: "web", from: visitor, name: visitor } }) });
+    const header = screen.getByRole("banner");
+    expect(within(header).getByRole("heading", { level: 2 }).textContent).toBe("Website visitor");
+    expect(header.textContent).not.toContain(visitor);
+  });
+
+  it("counts the time since the server accepted the task, ticking each second", () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
+    try {
+      vi.setSystemTime(Date.UTC(2026, 0, 2, 10, 5));
+      // Accepted 2:05 ago by the server's account (already on this clock), whenever this tab first saw it.
+      renderCanvas({ task: task({ acceptedAt: Date.now() - 125_000 }) });
+      const header = screen.getByRole("banner");
+      expect(header.textContent).toContain("Accepted 2:05 ago");
+      act(() => void vi.advanceTimersByTime(1_000));
+      expect(header.textContent).toContain("Accepted 2:06 ago");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.each([
@@ -51,6 +74,25 @@ describe("header and tabs", () => {
     expect(selected.textContent).toBe(expected);
     expect(document.activeElement).toBe(selected);
     expect(screen.getByRole("tabpanel").id).toBe(selected.getAttribute("aria-controls"));
+  });
+
+  it("marks a name the visitor only typed as unverified, and a known customer's not at all", () => {
+    const said = { name: "Grace Hopper", email: "grace@example.com" };
+    const anonymous = task({
+      attributes: {
+        conversationSid: CH_SID,
+        from: "WV1",
+        name: "Grace Hopper",
+        customers: { profile_sid: PR_SID, name: null, unverified: said },
+      },
+    });
+    const { unmount } = renderCanvas({ task: anonymous });
+    const heading = within(screen.getByRole("banner")).getByRole("heading", { level: 2 });
+    expect(heading.textContent).toBe("Grace Hopper unverified");
+    expect(within(heading).getByText("unverified").getAttribute("title")).toBe("The visitor typed this themselves; nobody has checked it.");
+    unmount();
+    renderCanvas();
+    expect(within(screen.getByRole("banner")).getByRole("heading", { level: 2 }).textContent).toBe("Ann Lee");
   });
 
   it("a task without a conversation has only the Customer tab and no Transfer", () => {
@@ -219,6 +261,24 @@ describe("customer panel", () => {
     expect(history.textContent).toContain("closed");
     expect(calls[0]!.credentials).toBe("same-origin");
     expect(calls[0]!.headers.get("authorization")).toBeNull(); // the session cookie, not a token
+  });
+
+  it("shows what the pre-chat form said under its own heading, marked unverified; nothing of the kind for a known customer", () => {
+    stubFetch({});
+    const said = { name: "Grace Hopper", email: "grace@example.com" };
+    renderCanvas({
+      task: task({
+        attributes: { conversationSid: CH_SID, from: "WV1", customers: { profile_sid: PR_SID, name: null, unverified: said } },
+      }),
+    });
+    openCustomer();
+    const section = screen.getByRole("region", { name: "Pre-chat form unverified" });
+    const rows = [...section.querySelectorAll("dt")].map((dt) => `${dt.textContent}=${dt.nextElementSibling!.textContent}`);
+    expect(rows).toEqual(["Name=Grace Hopper", "Email=grace@example.com"]);
+    cleanup();
+    renderCanvas();
+    openCustomer();
+    expect(screen.queryByRole("region", { name: /Pre-chat form/ })).toBeNull();
   });
 
   it("without a profile there is no history request", () => {

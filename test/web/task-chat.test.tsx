@@ -67,6 +67,66 @@ describe("history", () => {
   });
 });
 
+describe("what a channel carries besides text", () => {
+  const attributes = (value: unknown) => ({ attributes: JSON.stringify(value) });
+
+  it("shows a placeholder for a message it cannot show, a Flows reply's answers, the customer's reaction, and where they came from", async () => {
+    const { log } = await openChat([
+      message(
+        0,
+        MB_CUSTOMER,
+        "",
+        attributes({ referral: { source: "ADS", ad_id: "2385194", ads_context_data: { ad_title: "Spring sale" } } }),
+      ),
+      message(1, MB_CUSTOMER, "", attributes({ unsupported: { type: "location", reason: "location.latitude: expected number" } })),
+      message(
+        2,
+        MB_CUSTOMER,
+        "Sent",
+        attributes({
+          interactive: { type: "nfm_reply", name: "flow", response: { flow_token: "t", party_size: "2", date: "2025-06-12" } },
+        }),
+      ),
+      message(3, MB_AGENT, "It ships Monday", attributes({ reactions: [{ by: "customer", emoji: "❤️" }] })),
+      message(4, MB_CUSTOMER, "", attributes({ referral: { source: "SHORTLINK", ref: "order-4411" } })),
+      message(5, MB_CUSTOMER, "", attributes({ optin: { type: "notification_messages", title: "Spring offers" } })),
+      // Twilio's click-to-WhatsApp referral (ReferralHeadline, ReferralSourceType …).
+      message(6, MB_CUSTOMER, "Still on?", attributes({ referral: { headline: "Kettle week", sourceType: "ad", sourceId: "1202" } })),
+    ]);
+    const items = within(log).getAllByRole("listitem");
+    expect(items[0]!.textContent).toContain("Came from the ad “Spring sale”");
+    expect(items[1]!.textContent).toContain("Message not shown (location): location.latitude: expected number");
+    // The flow token is Meta's bookkeeping, not an answer.
+    const form = within(items[2]!).getByRole("group", { name: "Form answers" });
+    expect(
+      within(form)
+        .getAllByRole("term")
+        .map((dt) => dt.textContent),
+    ).toEqual(["party_size", "date"]);
+    expect(
+      within(form)
+        .getAllByRole("definition")
+        .map((dd) => dd.textContent),
+    ).toEqual(["2", "2025-06-12"]);
+    expect(items[3]!.textContent).toContain("Customer reacted ❤️");
+    expect(items[4]!.textContent).toContain("Came from a link (order-4411)");
+    expect(items[5]!.textContent).toContain("Agreed to receive “Spring offers”");
+    expect(items[6]!.textContent).toContain("Came from the ad “Kettle week”");
+  });
+});
+
+describe("an unverified customer", () => {
+  it("marks the name on the customer's messages as unverified, and not the agent's", async () => {
+    const unverified = task({
+      attributes: { conversationSid: CH_SID, from: "WV1", name: "Ann", customers: { name: null, unverified: { name: "Ann" } } },
+    });
+    const { log } = await openChat([message(0, MB_CUSTOMER, "Hello"), message(1, MB_AGENT, "Hi Ann")], { task: unverified });
+    const [customer, mine] = within(log).getAllByRole("listitem");
+    expect(customer!.querySelector(".sb-chat__author")!.textContent).toBe("Ann unverified");
+    expect(mine!.querySelector(".sb-chat__author")!.textContent).toBe("You");
+  });
+});
+
 describe("sending", () => {
   it("Enter sends through SendMessage (a plugin may change the text); the ack marks it sent; Shift+Enter is a new line", async () => {
     const { desktop, socket, log } = await openChat();

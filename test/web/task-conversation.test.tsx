@@ -34,6 +34,21 @@ describe("chat state", () => {
     expect(after.messages.map((m) => m.body)).toEqual(["a", "b", "c"]);
   });
 
+  it("drops a message the customer withdrew, live (message.removed) and from a later snapshot", () => {
+    const removed = message(1, MB_CUSTOMER, "", {
+      body: null,
+      attributes: JSON.stringify({ removed: { by: "customer", date_removed: "x" } }),
+    });
+    const live = fold(snapshot([message(0, MB_CUSTOMER, "a"), message(1, MB_CUSTOMER, "wrong photo"), message(2, MB_AGENT, "b")]), {
+      type: "message.removed",
+      message: removed,
+    });
+    expect(live.messages.map((m) => m.body)).toEqual(["a", "b"]);
+    // A reconnect: the snapshot still lists the withdrawn message, marked.
+    const again = applyFrame(live, snapshot([message(0, MB_CUSTOMER, "a"), removed, message(2, MB_AGENT, "b")]), 2000);
+    expect(again.messages.map((m) => m.body)).toEqual(["a", "b"]);
+  });
+
   it.each([
     // delivery_status from the channel, the customer's read index (web chat), expected state and error
     ["queued", null, "queued", null],

@@ -4,7 +4,9 @@
  * customer's name and address for the header.
  */
 import { describe, expect, it } from "vitest";
-import { crmUrl, customerOf, flattenAttributes } from "../../web/desktop/src/app/task/customer-data";
+import { crmUrl, customerOf, flattenAttributes, isUnverified, unverifiedOf } from "../../web/desktop/src/app/task/customer-data";
+
+const VISITOR = "WV" + "0a".repeat(16);
 
 const attributes = {
   from: "+1 555 0100",
@@ -49,6 +51,30 @@ describe("crmUrl", () => {
     ["https://crm.example{{task.port}}/c", { port: ":8443" }], // the encoded ":" makes no valid host
     ["{{task.url}}", { url: "https://evil.example/" }],
   ])("a placeholder cannot pick the host: %s", (template, attrs) => {
+    expect(crmUrl(template, attrs)).toBeNull();
+  });
+
+  it.each([
+    // template, attributes, expected (worked out by hand: each value encodeURIComponent'ed in its own segment)
+    ["https://crm.example/customers/{{task.id}}/view", { id: "a/b" }, "https://crm.example/customers/a%2Fb/view"],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "../admin" }, "https://crm.example/customers/..%2Fadmin/view"],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "..x" }, "https://crm.example/customers/..x/view"],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "a\\b" }, "https://crm.example/customers/a%5Cb/view"],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "%2e%2E" }, "https://crm.example/customers/%252e%252E/view"],
+    ["https://crm.example/customers/{{task.id}}?q={{task.q}}", { id: "7", q: ".." }, "https://crm.example/customers/7?q=.."],
+    ["https://crm.example/customers/{{task.id}}#{{task.q}}", { id: "7", q: "../x" }, "https://crm.example/customers/7#..%2Fx"],
+  ])("a value fills one path segment and no more: %s with %j → %s", (template, attrs, expected) => {
+    expect(crmUrl(template, attrs)).toBe(expected);
+  });
+
+  it.each([
+    // a whole segment of dots is a step up or a no-op in every URL parser (%2E too): the path would change
+    ["https://crm.example/customers/{{task.id}}/view", { id: ".." }],
+    ["https://crm.example/customers/{{task.id}}/view", { id: "." }],
+    ["https://crm.example/customers/{{task.id}}", { id: ".." }],
+    ["https://crm.example/customers/{{task.id}}", { id: "." }],
+    ["https://crm.example/customers/{{task.a}}{{task.b}}/view", { a: ".", b: "." }],
+  ])("refuses %s with %j rather than show another page", (template, attrs) => {
     expect(crmUrl(template, attrs)).toBeNull();
   });
 
@@ -125,7 +151,49 @@ describe("customerOf", () => {
     ],
     [{ customers: { email: "c@example.com" } }, { name: "c@example.com", address: null }],
     [{}, { name: null, address: null }],
+    // A web visitor's address is their visitor ID (WV…): never shown, their email or phone is.
+    [
+      { from: VISITOR, name: VISITOR, channelType: "web" },
+      { name: null, address: null },
+    ],
+    [
+      { from: VISITOR, name: VISITOR, customers: { email: "grace@example.com", phone: "+1555" } },
+      { name: "grace@example.com", address: "+1555" },
+    ],
+    [
+      { from: VISITOR, name: "Grace", customerName: "Grace", customers: { name: "Grace", email: "grace@example.com" } },
+      { name: "Grace", address: "grace@example.com" },
+    ],
+    [
+      { from: VISITOR, customers: { phone: "+1555" } },
+      { name: "+1555", address: null },
+    ],
   ])("%j → %j", (input, expected) => {
     expect(customerOf(input)).toEqual(expected);
+  });
+});
+
+describe("unverifiedOf and isUnverified", () => {
+  const said = { name: "Grace", email: "grace@example.com" };
+  it.each([
+    // attributes, what the visitor said, whether the name shown is only their word
+    [
+      { name: "Grace", customers: { name: null, email: null, unverified: said } },
+      { name: "Grace", email: "grace@example.com", phone: null },
+      true,
+    ],
+    [
+      { name: "Grace", customers: { name: "Grace Hopper", unverified: said } },
+      { name: "Grace", email: "grace@example.com", phone: null },
+      false,
+    ], // the profile knows her
+    [{ name: "Grace", customers: { email: "grace@example.com" } }, null, false], // a signed identity: nothing unverified
+    [{ customers: { unverified: { email: 7, phone: "" } } }, null, false], // nothing usable
+    [{ customers: { unverified: "grace" } }, null, false],
+    [{ customers: Object.assign(Object.create({ unverified: said }), {}) }, null, false], // inherited, not the task's
+    [{}, null, false],
+  ])("%j → %j, %s", (attributes, expected, unverified) => {
+    expect(unverifiedOf(attributes)).toEqual(expected);
+    expect(isUnverified(attributes)).toBe(unverified);
   });
 });

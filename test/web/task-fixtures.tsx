@@ -136,6 +136,7 @@ export function snapshot(
       task_sid: "WT" + "5".repeat(32),
     },
     participants,
+    past_participants: [],
     messages,
     you: MB_AGENT,
   };
@@ -157,6 +158,7 @@ export function task(overrides: Partial<DesktopTask> = {}): DesktopTask {
     conversationSid: CH_SID,
     createdAt: Date.UTC(2026, 0, 2, 10, 0),
     timeoutAt: null,
+    acceptedAt: Date.UTC(2026, 0, 2, 10, 1),
     ...overrides,
   };
 }

@@ -147,6 +147,16 @@ describe("refusing bad input (400 naming the field, nothing stored)", () => {
     const after = ((await (await call(base(), { headers: AUTH })).json()) as { channels: unknown[] }).channels.length;
     expect(after).toBe(before);
   });
+  it.each(["__proto__", "constructor", "toString"])("refuses a setting or secret named %s by its name (JSON)", async (name) => {
+    for (const body of [
+      { Kind: "webchat", settings: JSON.parse(`{${JSON.stringify(name)}:"x"}`) as unknown },
+      { Kind: "webchat", secrets: JSON.parse(`{${JSON.stringify(name)}:"x"}`) as unknown },
+    ]) {
+      const response = await call(base(), { method: "POST", headers: JSON_BODY, body: JSON.stringify(body) });
+      expect(response.status).toBe(400);
+      expect(await errorOf(response)).toMatch(new RegExp(`^Invalid parameter (Settings|Secrets)\\.${name}: is not a`));
+    }
+  });
 });
 
 describe("updating and deleting", () => {

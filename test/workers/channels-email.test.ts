@@ -1,8 +1,8 @@
 /**
  * The email channel end to end inside workerd. Mail arrives the two ways it can: through the Worker's
  * `email()` handler (Cloudflare Email Routing; the message object is built as the runtime builds it,
- * from a raw fixture) and through an inbound-parse webhook (SendGrid's raw form, HTTP Basic with the
- * channel's secret). A first mail opens a conversation and an email task; the customer's reply lands
+ * from a raw fixture) and through an inbound webhook (SendGrid's raw and parsed forms, Postmark's JSON,
+ * HTTP Basic with the channel's secret). A first mail opens a conversation and an email task; the customer's reply lands
  * in the same conversation; a redelivery stores nothing twice; unknown recipients and bad secrets
  * change nothing. An agent's reply goes out through Mailgun's MIME API (globalThis.fetch plays it,
  * checking credentials as Mailgun does) with the headers that keep the customer's thread.
@@ -19,6 +19,7 @@ import { mediaStore } from "../../workers/channels/media";
 import attachmentMail from "../unit/channels/fixtures/email-attachment.eml?raw";
 import plainMail from "../unit/channels/fixtures/email-plain.eml?raw";
 import replyMail from "../unit/channels/fixtures/email-reply.eml?raw";
+import * as providers from "../unit/channels/fixtures/email-providers";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const AUTH = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`) };
@@ -218,6 +219,55 @@ describe("mail through an inbound-parse webhook", () => {
     const response = await post({ email: mailFrom("lee@example.org", "parse-2") }, password);
     expect(response.status).toBe(status);
     expect(await openConversation("lee@example.org")).toBeNull();
+  });
+
+  it("takes SendGrid's parsed form: the text in its charset, the photo kept, threaded by the header block", async () => {
+    const first = providers.sendgridParsed({ messageId: "<CAHk-sg-10@mail.gmail.com>" });
+    const postRaw = (body: Uint8Array, contentType: string, password = PARSE_SECRET) =>
+      call(webhookPath(ws, channelSid), {
+        method: "POST",
+        headers: { "content-type": contentType, authorization: "Basic " + btoa(`sendgrid:${password}`) },
+        body,
+      });
+    expect((await postRaw(first.body, first.contentType)).status).toBe(200);
+    const reply = providers.sendgridParsed({
+      messageId: "<CAHk-sg-11@mail.gmail.com>",
+      inReplyTo: "<CAHk-sg-10@mail.gmail.com>",
+      text: new TextEncoder().encode("Fotos anbei."),
+    });
+    expect((await postRaw(reply.body, reply.contentType)).status).toBe(200);
+    const messages = await messagesOf((await openConversation("jonas.becker@example.de"))!);
+    expect(messages.map((m) => m.body)).toEqual(["Grüße aus Köln - die Lieferung ist beschädigt angekommen.", "Fotos anbei."]);
+    const photo = messages[0]!.media![0]!;
+    expect(photo).toMatchObject({ content_type: "image/png", filename: "karton.png" });
+    const stored = await mediaStore(env, ws).get(photo.sid);
+    expect(new Uint8Array(await new Response(stored!.body).arrayBuffer())).toEqual(providers.PNG);
+  });
+
+  it("takes Postmark's inbound JSON, once however often it is posted, its reply in the same conversation; a wrong secret gets 401", async () => {
+    const postJson = (json: unknown, password = PARSE_SECRET) =>
+      call(webhookPath(ws, channelSid), {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Basic " + btoa(`postmark:${password}`) },
+        body: JSON.stringify(json),
+      });
+    const first = providers.postmarkInbound({ messageId: "<CAJ-pm-10@mail.example.jp>" });
+    expect((await postJson(first, "guess")).status).toBe(401);
+    expect(await openConversation("aiko.tanaka@example.jp")).toBeNull();
+    expect((await postJson(first)).status).toBe(200);
+    expect((await postJson(first)).status).toBe(200);
+    const reply = providers.postmarkInbound({
+      messageId: "<CAJ-pm-11@mail.example.jp>",
+      inReplyTo: "<CAJ-pm-10@mail.example.jp>",
+      postmarkId: "9d2c1b0a-0000-4000-8000-000000000011",
+    });
+    expect((await postJson(reply)).status).toBe(200);
+    const messages = await messagesOf((await openConversation("aiko.tanaka@example.jp"))!);
+    expect(messages.map((m) => m.body)).toEqual([
+      "Could you send the invoice again? The total looks wrong.",
+      "The corrected invoice is fine, thank you.",
+    ]);
+    expect(messages[0]!.media).toMatchObject([{ content_type: "text/plain", filename: "notes.txt", size: 27 }]);
   });
 
   it("answers 400 naming the missing field, and stores nothing", async () => {

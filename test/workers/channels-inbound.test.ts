@@ -113,6 +113,53 @@ describe("a Twilio SMS webhook", () => {
     expect(JSON.parse(task.attributes)).toMatchObject({ conversationSid, channelType: "sms", from: "+15550001111", direction: "inbound" });
   });
 
+  it("keeps the customer's number where it names them, masking only the card number they wrote", async () => {
+    // +4915100000160 passes Luhn and starts like a Visa: free-text masking alone would show +*********0160.
+    const from = "+4915100000160";
+    expect((await twilioWebhook(sms(from, `pay with ${CARD}`))).status).toBe(200);
+    const conversationSid = (await openConversation(from))!;
+    expect((await messagesOf(conversationSid)).map((m) => [m.author, m.body])).toEqual([[from, "pay with **** **** **** 1111"]]);
+    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    if (!conversation.ok) throw new Error(conversation.message);
+    expect(conversation.value.friendly_name).toBe(from);
+    const participants = await env.CONVERSATION.getByName(conversationSid).listParticipants(ACCOUNT, { pageSize: 50, page: 0 });
+    expect(participants.ok && participants.value.items.map((p) => p.messaging_binding?.address)).toEqual([from]);
+    const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${conversation.value.task_sid}`, { headers: AUTH })).json()) as {
+      attributes: string;
+    };
+    expect(JSON.parse(task.attributes)).toMatchObject({ from, name: from, customers: { phone: from } });
+  });
+
+  it("gives the task where the customer writes from and, as Flex does, the conversation's SID as channelSid", async () => {
+    const located = {
+      ...sms("+14155550111", "Is the store open?"),
+      FromCity: "SAN FRANCISCO",
+      FromState: "CA",
+      FromZip: "94105",
+      FromCountry: "US",
+    };
+    expect((await twilioWebhook({ ...located, ToCity: "", ToState: "NY", ToZip: "", ToCountry: "US" })).status).toBe(200);
+    const conversationSid = (await openConversation("+14155550111"))!;
+    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const taskSid = conversation.ok ? conversation.value.task_sid : null;
+    const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { headers: AUTH })).json()) as {
+      attributes: string;
+    };
+    expect(JSON.parse(task.attributes)).toMatchObject({
+      conversationSid,
+      channelSid: conversationSid,
+      channelConfigSid: twilioChannel,
+      from_city: "SAN FRANCISCO",
+      from_state: "CA",
+      from_zip: "94105",
+      from_country: "US",
+      to_state: "NY",
+      to_country: "US",
+    });
+    expect(JSON.parse(task.attributes)).not.toHaveProperty("to_city");
+    expect(conversation.ok && JSON.parse(conversation.value.attributes)).toMatchObject({ from_city: "SAN FRANCISCO", from_zip: "94105" });
+  });
+
   it("stores a message once when Twilio delivers the same webhook twice", async () => {
     const params = sms("+15550002222", "hello twice");
     expect((await twilioWebhook(params)).status).toBe(200);
@@ -273,5 +320,29 @@ describe("signed media links", () => {
     ]) {
       expect((await call(bad)).status).toBe(403);
     }
+  });
+
+  // Media from customers' channels may be anything: a link serves it as /api/media does (same helper).
+  it.each([
+    // type, disposition (worked out by hand: raster images, audio, video and PDF inline; anything else downloads)
+    ["image/png", "inline; filename*=UTF-8''a%20b.bin"],
+    ["video/mp4", "inline; filename*=UTF-8''a%20b.bin"],
+    ["application/pdf", "inline; filename*=UTF-8''a%20b.bin"],
+    ["text/html", "attachment; filename*=UTF-8''a%20b.bin"],
+    ["image/svg+xml", "attachment; filename*=UTF-8''a%20b.bin"],
+    ["application/octet-stream", "attachment; filename*=UTF-8''a%20b.bin"],
+  ])("serve %s sandboxed, never sniffed, as %s — the same headers as /api/media", async (type, disposition) => {
+    const ref = await mediaStore(env, ws).put(new TextEncoder().encode("<script>alert(1)</script>"), type, "a b.bin");
+    const link = await call((await signedMediaUrl(env.AUTH_TOKEN!, twilioUrl(), ref.sid, Date.now())).slice(ORIGIN.length));
+    const api = await call(`/api/media/${ws}/${ref.sid}`, { headers: AUTH });
+    for (const res of [link, api]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe(type);
+      expect(res.headers.get("content-disposition")).toBe(disposition);
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("content-security-policy")).toMatch(/^sandbox; default-src 'none'/);
+    }
+    const headers = (res: Response) => [...res.headers].filter(([name]) => name !== "date");
+    expect(headers(link)).toEqual(headers(api));
   });
 });

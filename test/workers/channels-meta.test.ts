@@ -28,6 +28,7 @@ const toApp = (request: Request) => app.request(request, undefined, env);
 let ws = "";
 let whatsappChannel = "";
 let messengerChannel = "";
+let instagramChannel = "";
 let graph: GraphDouble;
 const realFetch = globalThis.fetch;
 
@@ -54,6 +55,13 @@ beforeAll(async () => {
   messengerChannel = await channel({
     Kind: "messenger",
     "Settings.page_id": ms.PAGE_ID,
+    "Settings.graph_base_url": `${GRAPH_ORIGIN}/v21.0`,
+    "Secrets.page_access_token": PAGE_TOKEN,
+    ...secrets,
+  });
+  instagramChannel = await channel({
+    Kind: "instagram",
+    "Settings.page_id": ms.IG_ACCOUNT_ID,
     "Settings.graph_base_url": `${GRAPH_ORIGIN}/v21.0`,
     "Secrets.page_access_token": PAGE_TOKEN,
     ...secrets,
@@ -168,12 +176,50 @@ describe("a WhatsApp Cloud webhook", () => {
     expect(await openConversation("whatsapp:+14155550104")).toBeNull();
   });
 
-  it("answers 400 naming the field to a signed body Meta never sends, and stores nothing", async () => {
-    const payload = waTextFrom("14155550103", "no id", "");
+  it("answers 400 naming the field to a signed body that is not Meta's envelope, and stores nothing", async () => {
+    const payload = waTextFrom("14155550103", "no metadata") as { entry: { changes: { value: Record<string, unknown> }[] }[] };
+    delete payload.entry[0]!.changes[0]!.value.metadata;
     const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET);
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { message: string }).message).toContain("messages.0.id");
+    expect(((await response.json()) as { message: string }).message).toContain("value.metadata");
     expect(await openConversation("whatsapp:+14155550103")).toBeNull();
+  });
+
+  it("takes a batch with one unreadable message: the others in order, the odd one as unsupported, 200 so Meta does not retry", async () => {
+    const payload = wa.waBatchWithOddOne() as {
+      entry: { changes: { value: { contacts: { wa_id: string }[]; messages: { from: string }[] } }[] }[];
+    };
+    const value = payload.entry[0]!.changes[0]!.value;
+    value.contacts[0]!.wa_id = "14155550105";
+    for (const message of value.messages) message.from = "14155550105";
+    const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET);
+    expect([response.status, await response.text()]).toEqual([200, "EVENT_RECEIVED"]);
+    // Meta redelivers now and then: the same batch changes nothing the second time.
+    expect((await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), payload, APP_SECRET)).status).toBe(200);
+    const messages = await messagesOf((await openConversation("whatsapp:+14155550105"))!);
+    expect(messages.map((m) => [m.body, JSON.parse(m.attributes).unsupported?.type ?? null])).toEqual([
+      ["First", null],
+      ["", "location"],
+      ["Third", null],
+    ]);
+  });
+});
+
+describe("a WhatsApp customer known by a business-scoped user ID", () => {
+  it("opens a conversation under whatsapp:<BSUID>, and the agent's reply goes back to that same ID", async () => {
+    const response = await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), wa.waTextFromBsuid(), APP_SECRET);
+    expect(response.status).toBe(200);
+    const conversationSid = (await openConversation("whatsapp:US.13491208655302741918"))!;
+    expect((await messagesOf(conversationSid)).map((m) => [m.author, m.body])).toEqual([
+      ["whatsapp:US.13491208655302741918", "Hi, I ordered the blue one"],
+    ]);
+    const conversation = env.CONVERSATION.getByName(conversationSid);
+    expect((await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Thanks, Sheena — checking now." })).ok).toBe(true);
+    await conversation.deliverPending();
+    expect(graph.sent.map((s) => [s.body.recipient, s.body.to])).toEqual([["US.13491208655302741918", undefined]]);
+    const status = wa.waStatusToBsuid(graph.sent[0]!.id, "read");
+    expect((await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), status, APP_SECRET)).status).toBe(200);
+    expect((await messagesOf(conversationSid)).find((m) => m.author === "Alex")?.delivery_status).toBe("read");
   });
 });
 
@@ -198,11 +244,67 @@ describe("an agent's reply over WhatsApp", () => {
 });
 
 describe("a Messenger webhook", () => {
+  it("keeps the ad a customer came from on the conversation and its task, and their message follows in the same conversation", async () => {
+    const customer = "7102938475610293";
+    const tap = ms.pageWebhook([{ ...eventsOf(ms.msAdReferral())[0]!, sender: { id: customer } }]);
+    expect((await sendMetaWebhook(toApp, webhookUrl(messengerChannel), tap, APP_SECRET)).status).toBe(200);
+    const text = ms.pageWebhook([ms.fromCustomer({ message: { mid: "m_AFTER_AD", text: "Do you have it in red?" } }, customer)]);
+    expect((await sendMetaWebhook(toApp, webhookUrl(messengerChannel), text, APP_SECRET)).status).toBe(200);
+
+    const conversationSid = (await openConversation(customer, messengerChannel))!;
+    expect((await messagesOf(conversationSid)).map((m) => m.body)).toEqual(["", "Do you have it in red?"]);
+    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const expected = { referral: { ad_id: "23851942784930412", ref: "spring-sale", source: "ADS", type: "OPEN_THREAD" } };
+    expect(conversation.ok && JSON.parse(conversation.value.attributes)).toMatchObject(expected);
+    const taskSid = conversation.ok ? conversation.value.task_sid : null;
+    const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { headers: FORM })).json()) as {
+      attributes: string;
+    };
+    expect(JSON.parse(task.attributes)).toMatchObject({ ...expected, channelType: "messenger", conversationSid });
+  });
+
   it("takes the customer's message in and ignores the echo of our own send", async () => {
     const events = [ms.fromCustomer({ message: { mid: "m_IN1", text: "Is my order on its way?" } }), ...eventsOf(ms.msEcho())];
     const response = await sendMetaWebhook(toApp, webhookUrl(messengerChannel), ms.pageWebhook(events), APP_SECRET);
     expect(response.status).toBe(200);
     const conversationSid = (await openConversation(ms.PSID, messengerChannel))!;
     expect((await messagesOf(conversationSid)).map((m) => m.body)).toEqual(["Is my order on its way?"]);
+  });
+});
+
+describe("an Instagram webhook", () => {
+  const igEvent = (fields: Record<string, unknown>) =>
+    ms.pageWebhook([ms.fromCustomer(fields, ms.IGSID, ms.IG_ACCOUNT_ID)], ms.IG_ACCOUNT_ID, "instagram");
+  const send = (payload: unknown) => sendMetaWebhook(toApp, webhookUrl(instagramChannel), payload, APP_SECRET);
+
+  it("puts the customer's ❤️ on the agent's message instead of adding one, and an unsend removes their photo for the agent", async () => {
+    const photo = graph.addMedia("ig-photo-1", new Uint8Array([0xff, 0xd8, 0xff, 9, 9]), "image/jpeg");
+    const incoming = igEvent({
+      message: { mid: "aWdf-PHOTO-1", text: "this one", attachments: [{ type: "image", payload: { url: photo } }] },
+    });
+    expect((await send(incoming)).status).toBe(200);
+    const conversationSid = (await openConversation(ms.IGSID, instagramChannel))!;
+    const conversation = env.CONVERSATION.getByName(conversationSid);
+    expect((await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Lovely — it ships Monday." })).ok).toBe(true);
+    await conversation.deliverPending();
+    const delivered = graph.sent.at(-1)!.id;
+
+    const heart = ms.igReaction(delivered) as { entry: { messaging: Record<string, unknown>[] }[] };
+    expect((await send(heart)).status).toBe(200);
+    expect((await send(heart)).status).toBe(200); // Meta's redelivery: still one reaction
+    let messages = await messagesOf(conversationSid);
+    expect(messages.map((m) => m.body)).toEqual(["this one", "Lovely — it ships Monday."]);
+    expect(JSON.parse(messages[1]!.attributes)).toEqual({ reactions: [{ by: "customer", emoji: "\u2764\uFE0F" }] });
+
+    const [stored] = messages[0]!.media!;
+    expect(await env.RECORDINGS.head(`media/${ws}/${stored!.sid}`)).not.toBeNull();
+    expect((await send(igEvent({ message: { mid: "aWdf-PHOTO-1", is_deleted: true } }))).status).toBe(200);
+    messages = await messagesOf(conversationSid);
+    expect(messages[0]).toMatchObject({ index: 0, body: null, media: null });
+    expect(JSON.parse(messages[0]!.attributes)).toEqual({ removed: { by: "customer", date_removed: expect.any(String) } });
+    // Through the REST API as well, and the photo's bytes are gone from the media store.
+    const rest = await call(`/conversations/v1/Conversations/${conversationSid}/Messages/0`, { headers: FORM });
+    expect(((await rest.json()) as { body: string | null }).body).toBeNull();
+    expect(await env.RECORDINGS.head(`media/${ws}/${stored!.sid}`)).toBeNull();
   });
 });

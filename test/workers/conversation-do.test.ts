@@ -172,6 +172,36 @@ describe("sockets", () => {
     expect(all.map((m) => m.body)).toEqual(["before", "from the API", "from the desktop"]);
   });
 
+  it("tells an agent's socket when the customer withdraws a message (message.removed) and when they react to one (message.updated)", async () => {
+    const { sid, stub } = fresh();
+    const worker = newSid("WK");
+    const customer = "5830912837465123";
+    const ig = { ...inbound("aWdf-WITHDRAWN", "wrong photo", customer), channel: "instagram" as const };
+    value(await stub().receive(ACCOUNT, { ...context, kind: "instagram" }, ig));
+    value(await stub().addParticipant(ACCOUNT, { identity: worker, role: "agent" }));
+    const socket = await connect(sid, agent(worker));
+    await socket.nextOf("conversation.snapshot");
+    await evictDurableObject(stub());
+
+    const at = Date.now();
+    value(
+      await stub().applyChange(ACCOUNT, {
+        kind: "reaction",
+        providerMessageId: "aWdf-WITHDRAWN",
+        customerAddress: customer,
+        emoji: "😮",
+        at,
+      }),
+    );
+    const updated = (await socket.nextOf("message.updated")).message as { index: number; attributes: string };
+    expect([updated.index, JSON.parse(updated.attributes)]).toEqual([0, { reactions: [{ by: "customer", emoji: "😮" }] }]);
+    const change = { kind: "unsent", providerMessageId: "aWdf-WITHDRAWN", customerAddress: customer, at } as const;
+    expect(value(await stub().applyChange(ACCOUNT, change)).messageSid).toMatch(/^IM/);
+    const removed = (await socket.nextOf("message.removed")).message as { index: number; body: string | null };
+    expect([removed.index, removed.body]).toEqual([0, null]);
+    expect(await stub().applyChange(OTHER_ACCOUNT, change)).toMatchObject({ ok: false, status: 404 });
+  });
+
   it.each([
     ["a worker who is no participant", { role: "agent", identity: "WK" + "f".repeat(32) }, 4403],
     ["another account", { role: "agent", accountSid: OTHER_ACCOUNT }, 4404],

@@ -5,7 +5,7 @@
  * is ever created here.) Also: every endpoint is in /openapi.json, account-level and service-scoped.
  */
 import { env, exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const ORIGIN = "http://sb.test";
 const basic = (user: string, password: string) => "Basic " + btoa(`${user}:${password}`);
@@ -22,11 +22,6 @@ async function call(method: string, path: string, authorization?: string, form?:
   });
   return { status: res.status, body: (await res.json()) as { code: number; message: string; status: number } };
 }
-
-// The first request loads the whole Worker, which can take longer than a test's 5 s budget.
-beforeAll(async () => {
-  await exports.default.fetch(`${ORIGIN}/health`);
-}, 30_000);
 
 describe("authentication", () => {
   it.each([

@@ -25,7 +25,7 @@ describe("onError", () => {
     expect(await res.json()).toEqual({
       code: 20001,
       message: "FriendlyName is required",
-      more_info: "https://www.twilio.com/docs/errors/20001",
+      more_info: "http://localhost/docs/errors/20001",
       status: 400,
     });
   });
@@ -34,6 +34,16 @@ describe("onError", () => {
     const res = await appThatThrows(new HTTPException(413, { message: "Payload too large" })).request("/boom");
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ code: 20413, message: "Payload too large", status: 413 });
+  });
+
+  it.each([
+    [400, 20001],
+    [401, 20003],
+    [403, 20403],
+  ])("gives Hono's HTTPException %i Twilio's code %i, as Switchboard's own checks do", async (status, code) => {
+    const res = await appThatThrows(new HTTPException(status as 400, { message: "Refused" })).request("/boom");
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ code, message: "Refused", more_info: `http://localhost/docs/errors/${code}`, status });
   });
 
   it("answers anything else with a 500 that names the request id and nothing internal", async () => {
@@ -46,7 +56,7 @@ describe("onError", () => {
     expect(body).toEqual({
       code: 20500,
       message: "Internal error (request req-123)",
-      more_info: "https://www.twilio.com/docs/errors/20500",
+      more_info: "http://localhost/docs/errors/20500",
       status: 500,
     });
     expect(JSON.stringify(body)).not.toContain("sb_tasks");

@@ -39,7 +39,7 @@ describe("unknown routes", () => {
     expect(await res.json()).toEqual({
       code: 20404,
       message: `The requested resource ${path} was not found`,
-      more_info: "https://www.twilio.com/docs/errors/20404",
+      more_info: `${BASE}/docs/errors/20404`,
       status: 404,
     });
   });

@@ -2,7 +2,8 @@
  * A WebSocket client for the agents' channel tests inside workerd: it records every frame from the
  * moment the socket is accepted, waits (with a timeout, never a bare sleep) for the next frame that
  * matches, and for the close code. Also: connecting straight to a Router DO with an identity built by
- * the test, as the Worker would after checking a token.
+ * the test, as the Worker would after checking a token. Its deadlines run on `performance.now()`, so a
+ * test that fakes `Date` (to move the Router DO's clock) still gets a timeout instead of a hang.
  */
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
@@ -36,7 +37,7 @@ export class AgentSocket {
 
   /** The next frame not read yet that matches (frames before it are skipped). */
   async next(matches: (frame: Frame) => boolean = () => true, timeoutMs = 3000): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       while (this.read < this.frames.length) {
         const frame = this.frames[this.read++]!;
@@ -54,18 +55,18 @@ export class AgentSocket {
 
   /** Waits for the server to close the socket. */
   async closed(timeoutMs = 3000): Promise<{ code: number; reason: string }> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     while (!this.close) await this.until(deadline, "the close");
     return this.close;
   }
 
   async waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     while (!condition()) await this.until(deadline, what);
   }
 
   private until(deadline: number, what: string): Promise<void> {
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (left <= 0) return Promise.reject(new Error(`timed out waiting for ${what}; frames so far: ${JSON.stringify(this.frames)}`));
     return new Promise((resolve) => {
       const timer = setTimeout(

@@ -3,11 +3,13 @@
  * test builds: the snapshot after a scripted setup (figures worked out by hand), a delta when a task
  * arrives, deltas coalesced to one a second through the alarm, eviction while connected, commands
  * refused, and worker tokens still getting the agents' channel. Storage is per file, so each test has
- * its own Router DO (its own region name).
+ * its own Router DO (its own region name). The clock is the test's (fake `Date`, which the Router DO
+ * shares in workerd), a day ahead of the real one so no alarm fires by itself: a second passes when the
+ * test says so, not by sleeping, and the one-a-second rule is checked without racing the real alarm.
  */
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { routerName } from "../../durable-objects/common/taskrouter";
 import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
 import type { SupervisorQueue, SupervisorWorker } from "../../durable-objects/router/realtime/frames";
@@ -15,6 +17,9 @@ import { ACCOUNT, AVAILABLE, DEFAULT_CHANNEL, EVERYONE, OFFLINE, SUPPORT, WORKSP
 import { connectToRouter, type AgentSocket, type Frame } from "./realtime-helpers";
 
 const HOUR = 3600_000;
+/** A whole hour a day ahead of the real clock. */
+const T0 = Math.ceil(Date.now() / HOUR) * HOUR + 24 * HOUR;
+const clock = (ms: number) => vi.setSystemTime(T0 + ms);
 const support = '{"skills":["support"]}';
 
 let objects = 0;
@@ -47,7 +52,6 @@ async function configured() {
 const queueOf = (frame: Frame, sid: string) => (frame.queues as SupervisorQueue[]).find((queue) => queue.sid === sid);
 const workerOf = (frame: Frame, sid: string) => (frame.workers as SupervisorWorker[]).find((worker) => worker.sid === sid);
 const deltas = (socket: AgentSocket) => socket.frames.filter((frame) => frame.type === "supervisor.delta");
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const statuses = (counts: Partial<Record<string, number>>) => ({
   pending: 0,
   reserved: 0,
@@ -58,12 +62,21 @@ const statuses = (counts: Partial<Record<string, number>>) => ({
   ...counts,
 });
 
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  clock(0);
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe("the supervisors' feed in the Router DO", () => {
   it("closes a supervisor whose token expired while connected, at the next delta (4401)", async () => {
     const { supervise, task } = await configured();
-    const socket = await supervise({ expiresAt: Date.now() + 300 });
+    const socket = await supervise({ expiresAt: T0 + 300 });
     expect((await socket.next()).type).toBe("supervisor.snapshot");
-    await sleep(400); // the token expires; nothing is sent until something changes
+    clock(400); // the token expires; nothing is sent until something changes
     await task();
     expect(await socket.closed()).toEqual({ code: 4401, reason: "The token has expired" });
     expect(deltas(socket)).toEqual([]);
@@ -94,7 +107,7 @@ describe("the supervisors' feed in the Router DO", () => {
         { sid: expect.any(String), friendly_name: "Break", workers: 0 },
       ],
     });
-    expect(queueOf(frame, SUPPORT)!.longest_task_waiting_age).toBeLessThan(5);
+    expect(queueOf(frame, SUPPORT)!.longest_task_waiting_age).toBe(0);
     expect(queueOf(frame, EVERYONE)).toMatchObject({
       friendly_name: "Everyone",
       tasks_by_status: statuses({}),
@@ -119,7 +132,20 @@ describe("the supervisors' feed in the Router DO", () => {
     expect(a.channels.find((c) => c.task_channel_sid === DEFAULT_CHANNEL)).toMatchObject({ reserved_tasks: 1, assigned_tasks: 0 });
     expect(workerOf(frame, bob)!.reservations).toEqual([]);
     expect(workerOf(frame, carol)).toMatchObject({ activity_name: "Offline", available: false, reservations: [] });
-    expect(Date.now() - workerOf(frame, carol)!.date_status_changed_ms).toBeLessThan(5000);
+    expect(workerOf(frame, carol)!.date_status_changed_ms).toBe(T0);
+  });
+
+  it("lists every worker's channels in the workspace's task channel order, and the queues each is a member of", async () => {
+    const { worker, supervise } = await configured();
+    // Worker channels made in one operation share a creation time: their stored order is by random SID.
+    const names = ["Ann", "Ben", "Cleo", "Dan", "Eve", "Fay"];
+    const sids = await Promise.all(names.map((name, i) => worker(name, AVAILABLE, i % 2 === 0 ? support : '{"skills":[]}')));
+    const frame = await (await supervise()).nextOf("supervisor.snapshot");
+    for (const [i, sid] of sids.entries()) {
+      const row = workerOf(frame, sid)!;
+      expect(row.channels.map((c) => c.task_channel_unique_name)).toEqual(["default", "voice", "chat"]);
+      expect(row.task_queue_sids).toEqual(i % 2 === 0 ? [EVERYONE, SUPPORT].sort() : [EVERYONE]);
+    }
   });
 
   it("pushes a delta with the queue and the worker a new task touched, then coalesces changes to one a second", async () => {
@@ -146,16 +172,17 @@ describe("the supervisors' feed in the Router DO", () => {
     await runDurableObjectAlarm(stub());
     const coalesced = await socket.nextOf("supervisor.delta");
     expect(queueOf(coalesced, SUPPORT)!.tasks_by_status).toEqual(statuses({ pending: 2, reserved: 1 }));
-    expect(coalesced.date_ms as number).toBeGreaterThanOrEqual((delta.date_ms as number) + 1000);
+    expect([delta.date_ms, coalesced.date_ms]).toEqual([T0, T0 + 1000]);
     expect(await flushRows()).toEqual([]);
     expect(deltas(socket)).toHaveLength(2);
 
-    // A change a second after that flush goes at once again.
-    await sleep(Math.max(0, (coalesced.date_ms as number) + 1050 - Date.now()));
+    // A change a second after that flush goes at once again: no flush row, no alarm needed.
+    clock(2000);
     await task("sales");
-    const immediate = await socket.nextOf("supervisor.delta", 900);
-    expect(queueOf(immediate, EVERYONE)!.total_tasks).toBe(1);
     expect(await flushRows()).toEqual([]);
+    const immediate = await socket.nextOf("supervisor.delta");
+    expect(immediate.date_ms).toBe(T0 + 2000);
+    expect(queueOf(immediate, EVERYONE)!.total_tasks).toBe(1);
   });
 
   it("carries each queue's figures since midnight UTC, live: 2 tasks created, 1 accepted within 30 s → service level 1", async () => {
@@ -222,9 +249,11 @@ describe("the supervisors' feed in the Router DO", () => {
     const flushed = await socket.nextOf("supervisor.delta");
     expect(queueOf(flushed, SUPPORT)!.tasks_by_status).toEqual(statuses({ pending: 1, reserved: 1 }));
 
+    // A restarted object has flushed nothing yet, so the next change goes at once, within the second.
     await evictDurableObject(stub());
-    await sleep(1050);
+    clock(1500);
     await task("sales");
+    expect(await flushRows()).toEqual([]);
     expect(queueOf(await socket.nextOf("supervisor.delta"), EVERYONE)!.total_tasks).toBe(1);
   });
 

@@ -58,6 +58,7 @@ export function snapshot(version = 1, workflows: WorkflowRecord[] = [workflow()]
       timeout_activity_sid: BREAK,
       timeout_activity_name: "Break",
       multi_task_enabled: true,
+      card_masking_enabled: true,
       prioritize_queue_order: "FIFO",
       date_created: T,
       date_updated: T,

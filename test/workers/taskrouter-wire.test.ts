@@ -96,6 +96,26 @@ describe("parameters", () => {
     expect(error.message).toContain(message);
   });
 
+  // Names an object inherits are not parameters: each is refused by name, like any unknown one.
+  it.each(["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"])(
+    "refuses %s as an unknown parameter, in a form and in JSON",
+    async (name) => {
+      for (const res of [
+        await post(`FriendlyName=Ann&${name}=1`),
+        await post(`{"FriendlyName":"Ann",${JSON.stringify(name)}:{"polluted":true}}`, "application/json"),
+        await test.request(`/Probe?${name}=1`, {
+          method: "POST",
+          body: "FriendlyName=Ann",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        }),
+      ]) {
+        expect(res.status).toBe(400);
+        expect(await res.json()).toMatchObject({ code: 20001, message: `Unknown parameter ${name}` });
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    },
+  );
+
   it("answers a malformed JSON body with a 400", async () => {
     const res = await post("{", "application/json");
     expect(res.status).toBe(400);

@@ -97,6 +97,44 @@ describe("CORS", () => {
     expect(res.body).not.toHaveProperty("token");
   });
 
+  it("lets a refused page read the refusal (and nothing else), so its widget can say the chat is not available there", async () => {
+    const res = await widget(ws, chat, "https://evil.example").get("/config");
+    expect(res.status).toBe(403);
+    expect(res.body.message).toContain("allowed_origins");
+    expect(res.body).not.toHaveProperty("title");
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://evil.example");
+    expect(res.headers.get("access-control-allow-methods")).toBeNull(); // no preflight passes: no POST follows
+    expect(res.headers.get("vary")).toMatch(/origin/i);
+  });
+
+  // A browser always says which page calls (fetch and WebSocket alike); a request that names none is no
+  // page of an allowed site, so only a channel open to any site (*) takes it.
+  it.each([
+    ["a channel that lists its sites", () => chat],
+    ["a channel that lists none (Switchboard's own origin only)", () => closed],
+  ])("refuses a session, a message or an upload without an Origin on %s, with a 403 naming the header", async (_, channel) => {
+    const visitor = await widget(ws, channel(), channel() === chat ? SHOP : ORIGIN).session();
+    const anonymous = widget(ws, channel(), null);
+    for (const res of [
+      await anonymous.post("/sessions", {}),
+      await anonymous.post("/sessions", { token: visitor.token }),
+      await anonymous.post("/messages", { client_id: "c1", body: "hi" }, visitor.token),
+      await anonymous.upload(new Uint8Array([1]), "text/plain", visitor.token),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ code: 20403 });
+      expect(res.body.message).toMatch(/Origin header.*allowed_origins/);
+      expect(res.body).not.toHaveProperty("token");
+    }
+    const socket = await openSocket(`${anonymous.base}/socket`, ["switchboard.conversation.v1", `token.${visitor.token}`], null);
+    expect((await socket.closed).code).toBe(4403);
+  });
+
+  it("lets a request without an Origin through on a channel open to any site (*), and the public config on any channel", async () => {
+    expect((await widget(ws, open, null).post("/sessions", {})).status).toBe(200);
+    expect((await widget(ws, chat, null).get("/config")).status).toBe(200);
+  });
+
   it("puts the CORS headers on errors too, so the widget can read them", async () => {
     const res = await widget(ws, chat).post("/sessions", { email: "nope" });
     expect(res.status).toBe(400);

@@ -48,6 +48,7 @@ describe("a new workspace", () => {
       timeout_activity_name: "Offline",
       multi_task_enabled: true,
       prioritize_queue_order: "FIFO",
+      card_masking_enabled: true,
       date_created: workspace.date_created,
       date_updated: workspace.date_created,
     });

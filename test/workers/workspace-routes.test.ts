@@ -106,7 +106,7 @@ describe("Workspaces", () => {
     expect(res.body).toMatchObject({
       status,
       code: status === 404 ? 20404 : 20001,
-      more_info: expect.stringContaining("twilio.com/docs/errors"),
+      more_info: `${ORIGIN}/docs/errors/${status === 404 ? 20404 : 20001}`,
     });
     expect(res.body.message).toContain(message);
   });

@@ -1,17 +1,19 @@
 /**
  * Signing in to the agent desktop, under /api/auth: with an email and password (`/login`), or with a
  * short-lived token the team's own backend signs with one of the account's API keys (`/sso`). Either
- * way the answer is the `sb_session` cookie (workers/auth/session.ts), with which the desktop reads who
- * it is (`/me`) and gets the token for its live connection (`/token`) — so the browser never holds the
- * account's credentials. Passwords, cookies and tokens are never logged here.
+ * way the answer is the `sb_session` cookie (workers/auth/session.ts) naming a session the AccountDO
+ * keeps, with which the desktop reads who it is (`/me`) and gets the token for its live connection
+ * (`/token`, naming the user and the session) — so the browser never holds the account's credentials.
+ * `/logout` ends the session, `/logout-all` every session of the user; either closes the live
+ * connections opened from them. Passwords, cookies and tokens are never logged here.
  */
 import { Hono, type Context } from "hono";
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
 import type { UserRecord } from "../../durable-objects/account/users";
 import { isSid, iso } from "../../durable-objects/common/taskrouter";
 import { DEFAULT_TTL } from "../auth/realtime-token";
-import { mintSession, sessionCookie } from "../auth/session";
-import { accountOf, currentUser } from "../auth/session-guard";
+import { cookieValue, mintSession, readSession, SESSION_TTL, sessionCookie } from "../auth/session";
+import { accountOf, currentSession, currentUser } from "../auth/session-guard";
 import { mintRealtimeToken } from "../auth/tokens";
 import type { Env } from "../env";
 import { routerFor } from "../locations";
@@ -21,36 +23,70 @@ import { endpoint, unwrap } from "./taskrouter/wire";
 import { tokenBody } from "./tokens";
 
 const tag = "Sign-in";
+/** Anyone may post to the sign-in routes: their fields (≤ 1 KB of password, an 8 KB SSO token) fit in 16 KB. */
+const SIGN_IN_BODY_LIMIT = 16 * 1024;
 const login = endpoint({
   method: "post",
   path: "/auth/login",
   prefix: "/api",
   tag,
+  auth: "none",
   status: 200,
   summary: "Sign in with email and password (JSON or form); sets the sb_session cookie. 429 with Retry-After when rate-limited",
   params: { email: str({ min: 1, max: 254 }), password: str({ min: 1, max: 1024 }) },
+  maxBodyBytes: SIGN_IN_BODY_LIMIT,
 });
 const sso = endpoint({
   method: "post",
   path: "/auth/sso",
   prefix: "/api",
   tag,
+  auth: "none",
   status: 200,
   summary: "Sign in with a JWT your backend signed with an API key (HS256, kid = SK…, sub = email, aud = switchboard, ≤ 10 min)",
   params: { token: str({ min: 1, max: 8192 }) },
+  maxBodyBytes: SIGN_IN_BODY_LIMIT,
 });
 const tokenEndpoint = endpoint({
   method: "post",
   path: "/auth/token",
   prefix: "/api",
   tag,
+  auth: "session",
   status: 200,
   summary:
     "A token for the signed-in user's live connection: View=agent (their worker's channel; agents, and supervisors or admins linked to a worker) or View=supervisor (the workspace's feed; the default for supervisors and admins)",
   params: { WorkspaceSid: sid("WS").optional(), View: oneOf(["agent", "supervisor"]).optional() },
 });
-endpoint({ method: "get", path: "/auth/me", prefix: "/api", tag, summary: "The signed-in user, their workspace and worker", params: {} });
-endpoint({ method: "post", path: "/auth/logout", prefix: "/api", tag, status: 204, summary: "Sign out (clears the cookie)", params: {} });
+endpoint({
+  method: "get",
+  path: "/auth/me",
+  prefix: "/api",
+  tag,
+  auth: "session",
+  summary: "The signed-in user, their workspace and worker",
+  params: {},
+});
+endpoint({
+  method: "post",
+  path: "/auth/logout",
+  prefix: "/api",
+  tag,
+  auth: "session",
+  status: 204,
+  summary: "Sign out: ends this session (its live connections close) and clears the cookie",
+  params: {},
+});
+const logoutAll = endpoint({
+  method: "post",
+  path: "/auth/logout-all",
+  prefix: "/api",
+  tag,
+  auth: "session",
+  status: 204,
+  summary: "Sign out everywhere: ends every session of the signed-in user, this one included, and closes their live connections",
+  params: {},
+});
 
 export const auth = new Hono<{ Bindings: Env }>();
 
@@ -71,7 +107,10 @@ function refuseCrossSite(c: Context): void {
 
 async function signedIn(c: Context<{ Bindings: Env }>, user: UserRecord): Promise<Response> {
   const account = accountOf(c.env);
-  c.header("Set-Cookie", sessionCookie(await mintSession(user, account.authToken, account.sid, Date.now()), c.req.url));
+  // The session is kept in the AccountDO; null when the user was disabled or deleted a moment ago.
+  const sessionSid = await account.stub.startSession(user.sid, SESSION_TTL * 1000);
+  if (sessionSid === null) throw new ApiError(403, 20403, "This user is disabled: ask an admin");
+  c.header("Set-Cookie", sessionCookie(await mintSession(user, sessionSid, account.authToken, account.sid, Date.now()), c.req.url));
   c.header("Cache-Control", "no-store");
   return c.json({ user });
 }
@@ -96,7 +135,7 @@ auth.post("/auth/login", async (c) => {
     case "rate-limited": {
       c.header("Retry-After", String(outcome.retryAfter));
       const error = new ApiError(429, 20429, `Too many failed sign-ins: try again in ${outcome.retryAfter} seconds`);
-      return c.json({ ...error.toBody(), retry_after: outcome.retryAfter }, 429);
+      return c.json({ ...error.toBody(new URL(c.req.url).origin), retry_after: outcome.retryAfter }, 429);
     }
     default: {
       const unknown: never = outcome;
@@ -147,10 +186,22 @@ auth.post("/auth/sso", async (c) => {
   return signedIn(c, user);
 });
 
-auth.post("/auth/logout", (c) => {
+auth.post("/auth/logout", async (c) => {
   // Clearing needs no valid session (an expired one is cleared too), but must come from this site.
   const origin = c.req.header("origin");
   if (origin !== new URL(c.req.url).origin) throw new ApiError(403, 20403, "Cross-site request refused (Origin header)");
+  const account = accountOf(c.env);
+  const cookie = cookieValue(c.req.header("cookie"));
+  const claims = cookie === null ? null : await readSession(cookie, account.authToken, account.sid, Date.now());
+  if (claims) await account.stub.endSession(claims.sub, claims.sid);
+  c.header("Set-Cookie", sessionCookie(null, c.req.url));
+  return c.body(null, 204);
+});
+
+auth.post("/auth/logout-all", async (c) => {
+  const { user } = await currentSession(c);
+  await logoutAll.parse(c);
+  await accountOf(c.env).stub.endAllSessions(user.sid);
   c.header("Set-Cookie", sessionCookie(null, c.req.url));
   return c.body(null, 204);
 });
@@ -170,7 +221,7 @@ auth.get("/auth/me", async (c) => {
 });
 
 auth.post("/auth/token", async (c) => {
-  const user = await currentUser(c);
+  const { user, sessionSid } = await currentSession(c);
   const { WorkspaceSid: asked, View: view = user.role === "agent" ? "agent" : "supervisor" } = await tokenEndpoint.parse(c);
   if (view === "supervisor" && user.role === "agent") throw new ApiError(403, 20403, "An agent cannot watch the supervisors' feed");
   if (view === "agent" && !user.worker_sid) throw new ApiError(400, 20001, "Invalid parameter View: this user is linked to no worker");
@@ -191,6 +242,8 @@ auth.post("/auth/token", async (c) => {
     role: user.role === "agent" ? "worker" : "supervisor",
     ...(workerSid ? { workerSid } : {}),
     ttl: DEFAULT_TTL,
+    // The token names the user and the session: refresh and connect check both again.
+    user: { userSid: user.sid, sessionSid },
   });
   c.header("Cache-Control", "no-store");
   return c.json(tokenBody(minted));

@@ -108,22 +108,25 @@ type ConfigParams = z.output<z.ZodObject<typeof configParams>>;
 
 /** `Settings.x` / `Secrets.x` parameters merged over the `settings` / `secrets` JSON objects. */
 function settingsAndSecrets(p: ConfigParams): { settings?: Record<string, SettingValue>; secrets?: Record<string, string> } {
-  const settings: Record<string, SettingValue> = {};
-  const secrets: Record<string, string> = {};
+  // Maps, then Object.fromEntries: a name like `__proto__` stays a name, so the checks refuse it by that name.
+  const settingsByName = new Map<string, SettingValue>();
+  const secretsByName = new Map<string, string>();
   for (const [name, value] of Object.entries(p.settings ?? {})) {
     const parsed = settingValue.safeParse(value);
     if (!parsed.success) throw new ApiError(400, 20001, `Invalid parameter Settings.${name}: must be a string, number or boolean`);
-    settings[name] = parsed.data;
+    settingsByName.set(name, parsed.data);
   }
   for (const [name, value] of Object.entries(p.secrets ?? {})) {
     if (typeof value !== "string") throw new ApiError(400, 20001, `Invalid parameter Secrets.${name}: must be a string`);
-    secrets[name] = value;
+    secretsByName.set(name, value);
   }
   for (const [key, value] of Object.entries(p)) {
     if (value === undefined) continue;
-    if (key.startsWith("Settings.")) settings[key.slice("Settings.".length)] = value as SettingValue;
-    if (key.startsWith("Secrets.")) secrets[key.slice("Secrets.".length)] = value as string;
+    if (key.startsWith("Settings.")) settingsByName.set(key.slice("Settings.".length), value as SettingValue);
+    if (key.startsWith("Secrets.")) secretsByName.set(key.slice("Secrets.".length), value as string);
   }
+  const settings = Object.fromEntries(settingsByName);
+  const secrets = Object.fromEntries(secretsByName);
   return {
     ...(Object.keys(settings).length > 0 ? { settings } : {}),
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),

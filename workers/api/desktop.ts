@@ -41,6 +41,7 @@ const fetchSettings = endpoint({
   method: "get",
   path: SETTINGS,
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "The desktop settings of a workspace (defaults when unset)",
   params: {},
@@ -49,6 +50,7 @@ const updateSettings = endpoint({
   method: "post",
   path: SETTINGS,
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary:
     "Change the desktop settings (admins): CrmUrlTemplate (http(s) with {{task.<attribute>}}; empty removes it), " +
@@ -64,6 +66,7 @@ const targets = endpoint({
   method: "get",
   path: TARGETS,
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "Where a task can be transferred: every queue, and every worker with whether their activity is available",
   params: {},
@@ -72,6 +75,7 @@ const queueStats = endpoint({
   method: "get",
   path: QUEUE_STATS,
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "Each queue's tasks and reservations since midnight UTC and its service level (supervisors and admins)",
   params: { ServiceLevelSeconds: int(1, 3600).optional() },

@@ -3,7 +3,9 @@
  *
  * Every error Switchboard answers has Twilio's shape — `{ code, message, more_info, status }` — so a
  * stock Twilio client reports it the way it reports Twilio's own. Handlers throw {@link ApiError};
- * {@link onError} turns it into that body. Anything else is a bug: it is logged with the request id
+ * {@link onError} turns it into that body. `more_info` links to the code's page in docs/errors.md as
+ * this deployment serves it (workers/docs/), on the request's own origin: it works offline and always
+ * describes the version that answered. Anything else is a bug: it is logged with the request id
  * and answered as a 500 that names only the request id, never the internals.
  */
 import type { Context, NotFoundHandler } from "hono";
@@ -18,8 +20,18 @@ export interface TwilioErrorBody {
   readonly status: number;
 }
 
-/** Twilio's generic error codes follow 20000 + HTTP status (20403, 20404, 20429, 20500). */
-const genericCode = (status: number): number => 20000 + status;
+/**
+ * The code of a refusal made by the HTTP layer (Hono's middleware) rather than by a handler: Twilio's
+ * codes for a bad request and bad credentials, and otherwise Twilio's generic 20000 + HTTP status
+ * (20403, 20404, 20413, 20500), which docs/errors.md documents as a family.
+ */
+const genericCode = (status: number): number => (status === 400 ? 20001 : status === 401 ? 20003 : 20000 + status);
+
+/**
+ * Where a code is documented on the deployment at `origin`.
+ * @example errorDocsUrl("https://sb.example", 20404) // "https://sb.example/docs/errors/20404"
+ */
+export const errorDocsUrl = (origin: string, code: number): string => `${origin}/docs/errors/${code}`;
 
 /**
  * An error meant for the caller: its status, Twilio-style code and message are sent as they are, so
@@ -39,13 +51,9 @@ export class ApiError extends Error {
     this.name = "ApiError";
   }
 
-  toBody(): TwilioErrorBody {
-    return {
-      code: this.code,
-      message: this.message,
-      more_info: `https://www.twilio.com/docs/errors/${this.code}`,
-      status: this.status,
-    };
+  /** The body sent to the caller; `origin` is the request's (`new URL(c.req.url).origin`). */
+  toBody(origin: string): TwilioErrorBody {
+    return { code: this.code, message: this.message, more_info: errorDocsUrl(origin, this.code), status: this.status };
   }
 }
 
@@ -58,7 +66,7 @@ export function resourceNotFound(path: string): ApiError {
 type WithRequestId = { Variables: { requestId: string } };
 
 function respond(c: Context, error: ApiError): Response {
-  return c.json(error.toBody(), error.status);
+  return c.json(error.toBody(new URL(c.req.url).origin), error.status);
 }
 
 export const onNotFound: NotFoundHandler = (c) => respond(c, resourceNotFound(c.req.path));

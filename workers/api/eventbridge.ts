@@ -18,6 +18,8 @@ import { serveBridge, type BridgeBackend } from "../../durable-objects/router/ev
 import { verifyRealtimeToken, type RealtimeIdentity } from "../auth/tokens";
 import type { Env } from "../env";
 import { routerFor } from "../locations";
+import { readText } from "./body-limit";
+import { ApiError } from "./errors";
 
 const CORS = {
   "Access-Control-Allow-Origin": "*",
@@ -25,6 +27,9 @@ const CORS = {
   "Access-Control-Allow-Headers": "apiVersion, clientVersion, If-Match, Content-Type",
   "Access-Control-Max-Age": "600",
 };
+
+/** Anyone may post here (the token is in the body): a request carries at most a task's 16 KB of attributes, JSON in JSON. */
+export const BRIDGE_BODY_LIMIT = 64 * 1024;
 
 const body = z.object({
   url: z.string().min(1),
@@ -68,10 +73,17 @@ export const eventbridge = new Hono<{ Bindings: Env }>();
 eventbridge.options("/", () => new Response(null, { status: 204, headers: CORS }));
 
 eventbridge.post("/", async (c) => {
-  let parsed: z.infer<typeof body>;
+  let text: string;
   try {
     // JSON labelled as a form by the SDK: read as bytes, so the runtime does not warn about the type.
-    const result = body.safeParse(JSON.parse(new TextDecoder().decode(await c.req.arrayBuffer())));
+    text = await readText(c, BRIDGE_BODY_LIMIT);
+  } catch (error) {
+    if (error instanceof ApiError) return c.json(error.toBody(new URL(c.req.url).origin), error.status, CORS);
+    throw error;
+  }
+  let parsed: z.infer<typeof body>;
+  try {
+    const result = body.safeParse(JSON.parse(text));
     if (!result.success) return message(c, 400, "The body must be JSON {url, method, params, token}");
     parsed = result.data;
   } catch {
@@ -95,7 +107,7 @@ eventbridge.get("/", async (c) => {
   const query = new URL(c.req.url).searchParams;
   const token = query.get("token");
   if (!token) return refuse(4401, "A token is required: ?token=");
-  const check = await verifyRealtimeToken(c.env, token);
+  const check = await verifyRealtimeToken(c.env, token, { opening: "workspace" });
   if (!check.ok) return refuse(check.code, check.reason);
   if (check.identity.workerSid === undefined) return refuse(4403, "The SDK serves one worker: the token names none");
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(check.identity) });

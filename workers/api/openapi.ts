@@ -3,8 +3,13 @@
  * very zod schemas that validate requests (the wire layer's registry), so it cannot drift from them.
  */
 import { z } from "zod";
+import { MAX_MEDIA_BYTES } from "../channels/adapter";
+import { MAX_WEBHOOK_BYTES } from "../channels/inbound";
 import { VERSION } from "../config";
+import { DEFAULT_BODY_LIMIT } from "./body-limit";
+import { BRIDGE_BODY_LIMIT } from "./eventbridge";
 import { API_PREFIX, registry } from "./taskrouter/wire";
+import { MESSAGE_BODY_LIMIT, SESSION_BODY_LIMIT } from "./webchat";
 
 /**
  * Endpoints whose requests are not form or JSON parameters — providers' webhooks (verified by their
@@ -16,6 +21,8 @@ const DESCRIBED: readonly {
   readonly tag: string;
   readonly summary: string;
   readonly security: "basic" | "bearer" | "provider" | "visitor" | "none";
+  /** POST: the most body bytes read (413 past it). */
+  readonly maxBodyBytes?: number;
 }[] = [
   {
     method: "get",
@@ -29,15 +36,25 @@ const DESCRIBED: readonly {
     path: "/webhooks/{WorkspaceSid}/{ChannelSid}",
     tag: "Channels",
     summary:
-      "A provider's inbound message or status webhook, verified with the channel's secret (X-Twilio-Signature, X-Hub-Signature-256, X-Switchboard-Signature or Basic for inbound parse)",
+      "A provider's inbound message or status webhook, verified with the channel's secret (X-Twilio-Signature, X-Hub-Signature-256, X-Switchboard-Signature, or Basic for inbound mail: SendGrid Inbound Parse raw or parsed, Mailgun's body-mime, Postmark's JSON); the email channel's inbound parse takes up to 32 MB",
     security: "provider",
+    maxBodyBytes: MAX_WEBHOOK_BYTES,
   },
   {
     method: "get",
     path: "/webhooks/{WorkspaceSid}/{ChannelSid}/media/{MediaSid}",
     tag: "Channels",
-    summary: "An attachment behind a signed, expiring link (for providers that fetch media by URL)",
+    summary:
+      "An attachment behind a signed, expiring link (for providers that fetch media by URL); served as every attachment is: CSP sandbox, nosniff, inline only for images, audio, video and PDF",
     security: "provider",
+  },
+  {
+    method: "post",
+    path: "/v1/wschannels",
+    tag: "TaskRouter SDK",
+    summary: "The twilio-taskrouter SDK's HTTP proxy (JSON {url, method, params, token}; the token is the credential)",
+    security: "none",
+    maxBodyBytes: BRIDGE_BODY_LIMIT,
   },
   {
     method: "get",
@@ -52,12 +69,13 @@ const DESCRIBED: readonly {
     tag: "Conversations",
     summary: "Upload an attachment (raw bytes, ?filename=, at most 10 MB); answers a MediaRef",
     security: "bearer",
+    maxBodyBytes: MAX_MEDIA_BYTES,
   },
   {
     method: "get",
     path: "/api/media/{WorkspaceSid}/{MediaSid}",
     tag: "Conversations",
-    summary: "Download an attachment",
+    summary: "Download an attachment (CSP sandbox, nosniff, Content-Disposition inline only for images, audio, video and PDF)",
     security: "bearer",
   },
   {
@@ -71,8 +89,10 @@ const DESCRIBED: readonly {
     method: "post",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/sessions",
     tag: "Web chat",
-    summary: "Start or resume a visitor's signed session (JSON: token?, name, email, phone)",
+    summary:
+      "Start or resume a visitor's signed session (JSON: token?, identity? — a JWT your site signs with an API key, aud switchboard:webchat — and the pre-chat name, email, phone, kept as unverified); answers their last conversation, open or closed; 401 for an identity that does not check out, 403 without an allowed Origin",
     security: "none",
+    maxBodyBytes: SESSION_BODY_LIMIT,
   },
   {
     method: "post",
@@ -80,27 +100,43 @@ const DESCRIBED: readonly {
     tag: "Web chat",
     summary: "A visitor's message (JSON: client_id, body, media_sids); idempotent by client_id",
     security: "visitor",
+    maxBodyBytes: MESSAGE_BODY_LIMIT,
   },
   {
     method: "post",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/media",
     tag: "Web chat",
-    summary: "A visitor's attachment (raw bytes, ?filename=, at most 10 MB)",
+    summary: "A visitor's attachment (raw bytes, ?filename=, at most 10 MB; images but SVG, PDF, plain text)",
     security: "visitor",
+    maxBodyBytes: MAX_MEDIA_BYTES,
   },
   {
     method: "get",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/media/{MediaSid}",
     tag: "Web chat",
-    summary: "An attachment of the visitor's conversation",
+    summary: "An attachment of the visitor's last conversation, or their own upload",
     security: "visitor",
   },
   {
     method: "get",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/socket",
     tag: "Web chat",
-    summary: "The visitor's live conversation (WebSocket; session token as a token.<jwt> subprotocol)",
+    summary: "The visitor's last conversation, live (WebSocket; session token as a token.<jwt> subprotocol); a closed one is read-only",
     security: "visitor",
+  },
+  {
+    method: "get",
+    path: "/docs/errors",
+    tag: "Errors",
+    summary: "Every error code Switchboard answers with: what it means and how to fix it (HTML, docs/errors.md)",
+    security: "none",
+  },
+  {
+    method: "get",
+    path: "/docs/errors/{Code}",
+    tag: "Errors",
+    summary: "One error code's page: where an error body's more_info links",
+    security: "none",
   },
 ];
 
@@ -111,6 +147,23 @@ const SECURITY = {
   visitor: [{ bearer: [] }],
   none: [],
 } as const;
+
+/** What each declared endpoint's `auth` means as OpenAPI security requirements (any one of them). */
+const ENDPOINT_SECURITY = {
+  basic: [{ basic: [] }],
+  bearer: [{ bearer: [] }],
+  session: [{ session: [] }],
+  "basic-or-session": [{ basic: [] }, { session: [] }],
+  none: [],
+} as const;
+
+/** The 413 of a route that reads at most `limit` body bytes (body-limit.ts). */
+const tooLargeResponse = (limit: number) => ({
+  "413": {
+    description: `The request body is larger than ${limit} bytes, the most this endpoint reads`,
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
+});
 
 export function openApiDocument(origin: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -126,7 +179,7 @@ export function openApiDocument(origin: string) {
       tags: [d.tag],
       security: SECURITY[d.security],
       parameters,
-      responses: { "200": { description: "Success" } },
+      responses: { "200": { description: "Success" }, ...(d.maxBodyBytes === undefined ? {} : tooLargeResponse(d.maxBodyBytes)) },
     };
   }
   for (const ep of registry) {
@@ -144,7 +197,7 @@ export function openApiDocument(origin: string) {
     const operation: Record<string, unknown> = {
       summary: ep.summary,
       tags: [ep.tag],
-      security: [{ [ep.auth ?? "basic"]: [] }],
+      security: ENDPOINT_SECURITY[ep.auth ?? "basic"],
       responses: {
         [String(ep.status ?? (ep.method === "post" && !/:[A-Za-z]*Sid$/.test(ep.path) ? 201 : ep.method === "delete" ? 204 : 200))]: {
           description: "Success",
@@ -158,6 +211,7 @@ export function openApiDocument(origin: string) {
       },
     };
     if (ep.method === "post") {
+      Object.assign(operation.responses as object, tooLargeResponse(ep.maxBodyBytes ?? DEFAULT_BODY_LIMIT));
       operation.parameters = pathParams;
       operation.requestBody = { content: { "application/x-www-form-urlencoded": { schema }, "application/json": { schema } } };
     } else {
@@ -177,14 +231,18 @@ export function openApiDocument(origin: string) {
     info: { title: "Switchboard TaskRouter-compatible API", version: VERSION },
     servers: [{ url: origin }],
     components: {
-      securitySchemes: { basic: { type: "http", scheme: "basic" }, bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      securitySchemes: {
+        basic: { type: "http", scheme: "basic" },
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        session: { type: "apiKey", in: "cookie", name: "sb_session" },
+      },
       schemas: {
         Error: {
           type: "object",
           properties: {
             code: { type: "integer" },
             message: { type: "string" },
-            more_info: { type: "string" },
+            more_info: { type: "string", format: "uri", description: "This deployment's page on the code: {origin}/docs/errors/{code}" },
             status: { type: "integer" },
           },
         },

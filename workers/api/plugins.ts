@@ -20,6 +20,7 @@ const create = endpoint({
   method: "post",
   path: LIST,
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   status: 201,
   summary: "Register a plugin (admins): Url of an ES module, https (http only on localhost)",
@@ -29,21 +30,40 @@ const list = endpoint({
   method: "get",
   path: LIST,
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "List the workspace's plugins, oldest first",
   params: {},
   listKey: "plugins",
 });
-const fetchOne = endpoint({ method: "get", path: ONE, prefix: "/api", tag, summary: "Fetch a plugin", params: {} });
+const fetchOne = endpoint({
+  method: "get",
+  path: ONE,
+  prefix: "/api",
+  auth: "basic-or-session",
+  tag,
+  summary: "Fetch a plugin",
+  params: {},
+});
 const update = endpoint({
   method: "post",
   path: ONE,
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "Update a plugin (admins)",
   params: { Url: str({ min: 1, max: 2048 }).optional(), FriendlyName: str({ max: 64 }).optional(), Enabled: bool().optional() },
 });
-const remove = endpoint({ method: "delete", path: ONE, prefix: "/api", tag, status: 204, summary: "Delete a plugin (admins)", params: {} });
+const remove = endpoint({
+  method: "delete",
+  path: ONE,
+  prefix: "/api",
+  auth: "basic-or-session",
+  tag,
+  status: 204,
+  summary: "Delete a plugin (admins)",
+  params: {},
+});
 
 type PluginsEnv = { Bindings: Env; Variables: AuthVariables };
 export const plugins = new Hono<PluginsEnv>();

@@ -18,7 +18,7 @@ import { ApiError } from "./errors";
 
 /** Who the token stands for: the one place the live channel checks tokens. */
 function identify(env: Env, token: string): Promise<TokenCheck> {
-  return verifyRealtimeToken(env, token);
+  return verifyRealtimeToken(env, token, { opening: "workspace" });
 }
 
 const answered = (subprotocol: boolean): HeadersInit => (subprotocol ? { "Sec-WebSocket-Protocol": SUBPROTOCOL } : {});

@@ -39,7 +39,8 @@ const refresh = endpoint({
   tag,
   status: 200,
   auth: "bearer",
-  summary: "Exchange a valid token (Authorization: Bearer) for a new one with the same claims, within 24 hours of the first",
+  summary:
+    "Exchange a valid token (Authorization: Bearer) for a new one with the same claims, within 24 hours of the first; a signed-in user's token only while the user, their sign-in and their role still allow it",
   params: {},
 });
 
@@ -96,7 +97,8 @@ tokens.post("/tokens/refresh", async (c) => {
     throw new ApiError(401, 20003, "Authentication required: Authorization: Bearer <the token to refresh>");
   }
   const now = Date.now();
-  const check = await inspectRealtimeToken(c.env, bearer, now);
+  // A user's token is checked against the AccountDO too: removed, disabled, signed out or demoted is refused.
+  const check = await inspectRealtimeToken(c.env, bearer, { now });
   if (!check.ok) throw check.code === 4403 ? new ApiError(403, 20403, check.reason) : new ApiError(401, 20101, check.reason);
   if (check.details.kind !== "switchboard") {
     throw new ApiError(

@@ -3,7 +3,9 @@
  * desktop (session cookie, role admin) or a backend (the account's Basic credentials); a supervisor may
  * read the users of their own workspace. A user's worker must exist in their workspace: checked here,
  * through the Router, before the AccountDO stores the link. A password is never returned, only
- * `has_password` (false for a user who signs in through SSO only).
+ * `has_password` (false for a user who signs in through SSO only). Deleting, disabling, demoting or
+ * unlinking a user, or setting their password, ends what they may no longer hold — sessions, tokens,
+ * open live connections — in the AccountDO, at once.
  */
 import { Hono, type Context } from "hono";
 import { USER_ROLES, type UserChanges, type UserRecord } from "../../durable-objects/account/users";
@@ -30,6 +32,7 @@ const create = endpoint({
   method: "post",
   path: "/users",
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   status: 201,
   summary: "Create a user (admins): agents need WorkspaceSid and WorkerSid; omit Password for an SSO-only user",
@@ -39,16 +42,26 @@ const list = endpoint({
   method: "get",
   path: "/users",
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "List users (admins: all, or of WorkspaceSid; supervisors: their workspace's)",
   params: { WorkspaceSid: sid("WS").optional(), Role: oneOf(USER_ROLES).optional() },
   listKey: "users",
 });
-const fetchOne = endpoint({ method: "get", path: "/users/:UserSid", prefix: "/api", tag, summary: "Fetch a user", params: {} });
+const fetchOne = endpoint({
+  method: "get",
+  path: "/users/:UserSid",
+  prefix: "/api",
+  auth: "basic-or-session",
+  tag,
+  summary: "Fetch a user",
+  params: {},
+});
 const update = endpoint({
   method: "post",
   path: "/users/:UserSid",
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   summary: "Update a user (admins); WorkspaceSid or WorkerSid set to an empty string clears them",
   params: {
@@ -63,6 +76,7 @@ const remove = endpoint({
   method: "delete",
   path: "/users/:UserSid",
   prefix: "/api",
+  auth: "basic-or-session",
   tag,
   status: 204,
   summary: "Delete a user",
@@ -170,7 +184,9 @@ users.post("/users/:UserSid", async (c) => {
   const workerSid = changes.workerSid !== undefined ? changes.workerSid : current.worker_sid;
   if (changes.workspaceSid !== undefined || changes.workerSid !== undefined)
     await checkLinks(c.env, caller.accountSid, workspaceSid, workerSid);
-  return c.json(unwrap(await account.updateUser(current.sid, changes, p.Password)));
+  // A new password ends the user's other sessions; their own session survives when they set it themselves.
+  const keepSession = caller.kind === "user" && caller.user.sid === current.sid ? caller.sessionSid : undefined;
+  return c.json(unwrap(await account.updateUser(current.sid, changes, p.Password, keepSession)));
 });
 
 users.delete("/users/:UserSid", async (c) => {

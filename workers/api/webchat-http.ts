@@ -9,6 +9,7 @@ import { CONVERSATION_SUBPROTOCOL, type ChannelConfig } from "../../durable-obje
 import { closeReason } from "../../durable-objects/router/realtime/handshake";
 import { verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
 import type { Env } from "../env";
+import { readText } from "./body-limit";
 import { ApiError } from "./errors";
 import { rateLimiter } from "./webchat-limits";
 
@@ -32,9 +33,7 @@ export const webchatLimit = rateLimiter({
  * @example const input = await readJson(c, z.object({ body: z.string() }), 64 * 1024);
  */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit: number): Promise<z.output<S>> {
-  if (Number(c.req.header("content-length") ?? "0") > limit) throw new ApiError(413, 20413, `The body is larger than ${limit} bytes`);
-  const text = await c.req.text();
-  if (new TextEncoder().encode(text).byteLength > limit) throw new ApiError(413, 20413, `The body is larger than ${limit} bytes`);
+  const text = await readText(c, limit);
   let parsed: unknown;
   try {
     parsed = text === "" ? {} : JSON.parse(text);

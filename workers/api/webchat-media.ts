@@ -1,23 +1,23 @@
 /**
- * Attachments of web chat visitors: `POST …/media` (raw bytes, at most 10 MB, images, PDF or plain
- * text) and `GET …/media/<ME sid>`, which serves a visitor only their own uploads and the attachments
- * of their open conversation (an agent's screenshot, say).
+ * Attachments of web chat visitors: `POST …/media` (raw bytes, at most 10 MB, of the types
+ * durable-objects/common/webchat-uploads.ts lists: images but SVG, PDF, plain text) and `GET …/media/<ME sid>`, which serves a visitor only their own uploads and the attachments
+ * of their last conversation (an agent's screenshot, say), open or closed.
  *
  * Uploads are kept where every attachment is (media.ts: `media/<workspace>/<ME sid>` in R2, content
  * type and file name as metadata) plus the uploader's visitor ID in the object's custom metadata; the
  * store's `put` has no place for it, so they are written here with the same key and metadata. A
- * download is served sandboxed (CSP `sandbox`, `nosniff`), so no upload can run script on this origin
- * — SVG, the image type that can carry script, is refused on upload besides.
+ * download is served as every attachment is (media.ts `mediaResponse`: CSP `sandbox`, `nosniff`), so no
+ * upload can run script on this origin — SVG, the image type that can carry script, is refused on upload besides.
  */
 import type { MediaRef, MessageRecord } from "../../durable-objects/common/conversations";
 import { isSid, newSid } from "../../durable-objects/common/taskrouter";
+import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../durable-objects/common/webchat-uploads";
 import type { VisitorSession } from "../auth/visitor-session";
-import { MAX_MEDIA_BYTES, mediaKey, mediaStore } from "../channels/media";
-import { readBodyAtMost } from "../read-at-most";
+import { mediaKey, mediaResponse, mediaStore } from "../channels/media";
+import { readBody } from "./body-limit";
 import { ApiError } from "./errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
 
-const ALLOWED = /^(image\/(png|jpeg|gif|webp|avif|heic|heif|bmp)|application\/pdf|text\/plain)$/;
 /** How many of the conversation's newest messages are searched for an attachment an agent sent. */
 const SEARCHED_MESSAGES = 500;
 
@@ -28,7 +28,7 @@ const SEARCHED_MESSAGES = 500;
 export async function uploadMedia(c: WebchatContext): Promise<Response> {
   const session = await sessionOf(c);
   const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (!ALLOWED.test(contentType)) {
+  if (!isWebchatUploadType(contentType)) {
     throw new ApiError(
       415,
       20415,
@@ -36,8 +36,7 @@ export async function uploadMedia(c: WebchatContext): Promise<Response> {
     );
   }
   if (!webchatLimit("media", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many uploads; try again in a minute");
-  const bytes = await readBodyAtMost(c.req.raw, MAX_MEDIA_BYTES);
-  if (bytes === null) throw new ApiError(413, 20413, `The attachment is larger than ${MAX_MEDIA_BYTES} bytes (10 MB)`);
+  const bytes = await readBody(c, WEBCHAT_MAX_UPLOAD_BYTES);
   if (bytes.byteLength === 0) throw new ApiError(400, 20001, "Invalid parameter body: the attachment is empty");
   // Control characters, quotes and slashes never reach a Content-Disposition header.
   const filename =
@@ -100,36 +99,23 @@ async function inConversation(c: WebchatContext, conversationSid: string, mediaS
 }
 
 /**
- * `GET …/media/<ME sid>` for the visitor: their upload, or an attachment of their open conversation.
+ * `GET …/media/<ME sid>` for the visitor: their upload, or an attachment of their last conversation.
  * Anything else is a 404, whether it exists or not.
  */
 export async function serveMedia(
   c: WebchatContext,
   session: VisitorSession,
   mediaSid: string,
-  openConversation: () => Promise<string | null>,
+  lastConversation: () => Promise<string | null>,
 ): Promise<Response> {
   const missing = new ApiError(404, 20404, `The requested resource Media ${mediaSid.slice(0, 40)} was not found`);
   const found = await uploaded(c, session.workspaceSid, mediaSid);
   if (found === null) throw missing;
   if (found.uploader !== session.visitorId) {
-    const conversationSid = await openConversation();
+    const conversationSid = await lastConversation();
     if (conversationSid === null || !(await inConversation(c, conversationSid, mediaSid))) throw missing;
   }
   const stored = await mediaStore(c.env, session.workspaceSid).get(mediaSid);
   if (stored === null) throw missing;
-  const { ref, body } = stored;
-  const disposition = ref.content_type.startsWith("image/") || ref.content_type === "application/pdf" ? "inline" : "attachment";
-  const name = encodeURIComponent(ref.filename ?? mediaSid);
-  return new Response(body, {
-    headers: {
-      ...Object.fromEntries(c.res.headers),
-      "content-type": ref.content_type,
-      "content-length": String(ref.size),
-      "content-disposition": `${disposition}; filename*=UTF-8''${name}`,
-      "content-security-policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-      "x-content-type-options": "nosniff",
-      "cache-control": "private, max-age=3600",
-    },
-  });
+  return mediaResponse(stored, c.res.headers);
 }

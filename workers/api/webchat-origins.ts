@@ -7,7 +7,8 @@
  * tokens a page keeps in its own storage, so another site cannot use a visitor's session; what the
  * list stops is another site putting the team's widget — and conversations in the team's queues — on
  * its own pages. Checked on every request that carries an `Origin` (fetches and WebSocket upgrades),
- * and answered in the CORS headers.
+ * and answered in the CORS headers; a session, message, upload or socket without one is refused unless
+ * the channel says `*` (webchat.ts), since a browser always sends it.
  */
 
 /** The parsed setting: `any`, or exact origins and `*.`-suffix patterns. */

@@ -4,12 +4,15 @@
  * here and sent back as `Authorization: Bearer` (or a `token.<jwt>` subprotocol on the socket):
  *
  * - `GET config` — public: the channel's title, greeting, colours and pre-chat fields.
- * - `POST sessions` — mints or renews the session (`{ token?, name?, email?, phone? }`); a token that
- *   does not check out simply starts a new visitor.
+ * - `POST sessions` — mints or renews the session (`{ token?, identity?, name?, email?, phone? }`); a
+ *   token that does not check out simply starts a new visitor. `identity` is the JWT the team's site
+ *   signs for a signed-in customer (visitor-identity.ts): only it links the visitor to a customer's
+ *   profile; the pre-chat fields are the visitor's unverified word. Answers the visitor's last
+ *   conversation (open, or closed: its transcript stays readable on the socket).
  * - `POST messages` — `{ client_id, body, media_sids? }`: the shared inbound path, idempotent by
  *   `<visitor>:<client_id>`, so a resend after a network drop stores one message.
  * - `POST media`, `GET media/<ME sid>` — attachments (webchat-media.ts).
- * - `GET socket` — the visitor's live conversation, held by its ConversationDO.
+ * - `GET socket` — the visitor's last conversation, live, held by its ConversationDO.
  *
  * Only `webchat` channels answer (any other kind is a 404), and only pages of the channel's
  * `allowed_origins` may call them (webchat-origins.ts). Bodies are never logged.
@@ -19,7 +22,8 @@ import { z } from "zod";
 import { CONVERSATION_SUBPROTOCOL, type ChannelConfig, type InboundMessage } from "../../durable-objects/common/conversations";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import { isSid, iso } from "../../durable-objects/common/taskrouter";
-import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession } from "../auth/visitor-session";
+import { sameCustomer, verifyVisitorIdentity, type VerifiedIdentity } from "../auth/visitor-identity";
+import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
 import { receiveInbound } from "../channels/inbound";
 import { ApiError } from "./errors";
 import { readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
@@ -27,8 +31,29 @@ import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
 
 const MAX_BODY_CHARS = 4000;
+/** Body limits: a session carries at most a token and three short fields; a message 4,000 characters, JSON-escaped. */
+export const SESSION_BODY_LIMIT = 16 * 1024;
+export const MESSAGE_BODY_LIMIT = 64 * 1024;
 const notFound = (what: string) => new ApiError(404, 20404, `The requested resource ${what} was not found`);
 const isSocket = (c: WebchatContext) => c.req.header("upgrade")?.toLowerCase() === "websocket";
+
+/**
+ * Why the channel's origin policy refuses this request, or null. A browser names the calling page in
+ * `Origin` on every fetch and WebSocket that changes anything, so a session, message, upload or socket
+ * without one is no page of an allowed site: only a channel open to any site (`*`) takes it. The public
+ * `config` and media downloads (an `<img src>` sends no Origin; the session token guards them) are GETs.
+ */
+function originRefusal(c: WebchatContext, config: ChannelConfig): string | null {
+  const origin = c.req.header("origin");
+  const policy = originPolicy(config.settings.allowed_origins);
+  if (origin !== undefined) {
+    return originAllowed(policy, origin, new URL(c.req.url).origin)
+      ? null
+      : `Origin ${origin.slice(0, 80)} is not in this channel's allowed_origins`;
+  }
+  if (policy.any || (c.req.method === "GET" && !isSocket(c))) return null;
+  return "No Origin header: this channel takes requests only from the pages of its allowed_origins, and a browser always names the page";
+}
 
 /** Finds the web chat channel the path names and applies its origin policy (CORS included). */
 const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
@@ -46,12 +71,19 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
     if (isSocket(c)) return refuseSocket(4404, `No ${missing}`, c.req.raw.headers);
     throw notFound(missing);
   }
-  const origin = c.req.header("origin");
-  if (origin !== undefined && !originAllowed(originPolicy(config.settings.allowed_origins), origin, new URL(c.req.url).origin)) {
-    const reason = `Origin ${origin.slice(0, 80)} is not in this channel's allowed_origins`;
-    if (isSocket(c)) return refuseSocket(4403, reason, c.req.raw.headers);
-    throw new ApiError(403, 20403, reason);
+  const refusal = originRefusal(c, config);
+  if (refusal !== null) {
+    if (isSocket(c)) return refuseSocket(4403, refusal, c.req.raw.headers);
+    // The page may read the refusal itself (and only it: no preflight passes), so its widget says
+    // "not available on this site" instead of failing like a dropped network.
+    const refused = c.req.header("origin");
+    if (refused !== undefined && c.req.method !== "OPTIONS") {
+      c.header("Access-Control-Allow-Origin", refused);
+      c.header("Vary", "Origin");
+    }
+    throw new ApiError(403, 20403, refusal);
   }
+  const origin = c.req.header("origin");
   if (origin !== undefined && !isSocket(c)) for (const [name, value] of Object.entries(corsHeaders(origin))) c.header(name, value);
   if (c.req.method === "OPTIONS") return c.body(null, 204);
   c.set("accountSid", accountSid!);
@@ -59,10 +91,13 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   await next();
 };
 
-/** The visitor's open conversation on this channel, if any. */
-async function openConversation(c: WebchatContext, visitorId: string): Promise<string | null> {
+/**
+ * The visitor's conversation on this channel: the open one, else the last one, closed (a visitor who
+ * comes back after the chat ended sees its transcript; their next message opens a new one).
+ */
+async function lastConversation(c: WebchatContext, visitorId: string): Promise<string | null> {
   const config = c.get("config");
-  const found = await c.env.DIRECTORY.getByName(config.workspaceSid).findOpen(c.get("accountSid"), config.sid, visitorId);
+  const found = await c.env.DIRECTORY.getByName(config.workspaceSid).findLatest(c.get("accountSid"), config.sid, visitorId);
   if (!found.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
   return found.value;
 }
@@ -89,19 +124,32 @@ webchat.get("/:WorkspaceSid/:ChannelSid/config", (c) => {
   });
 });
 
-const sessionBody = z.object({ token: z.string().max(8192).optional() }).passthrough();
+const sessionBody = z.object({ token: z.string().max(8192).optional(), identity: z.string().max(8192).optional() }).passthrough();
+
+/** The identity the team's site signed for the visitor (401 naming the problem when it does not check out). */
+async function signedIdentity(c: WebchatContext, token: string, now: number): Promise<VerifiedIdentity> {
+  const account = c.env.ACCOUNT.getByName(c.get("accountSid"));
+  const check = await verifyVisitorIdentity(token, (kid, input, signature) => account.verifyApiKeySignature(kid, input, signature), now);
+  if (!check.ok) throw new ApiError(401, 20003, `The visitor's identity refused: ${check.reason}`);
+  return check.identity;
+}
 
 webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
   const config = c.get("config");
-  const body = await readJson(c, sessionBody, 16 * 1024);
+  const body = await readJson(c, sessionBody, SESSION_BODY_LIMIT);
   const prechat = readPrechat(body as Record<string, unknown>);
   if (!prechat.ok) throw new ApiError(400, 20001, `Invalid parameter ${prechat.field}: ${prechat.message}`);
   const authToken = c.env.AUTH_TOKEN ?? "";
   const where = { workspaceSid: config.workspaceSid, channelSid: config.sid };
   const now = Date.now();
+  const identity = body.identity ? await signedIdentity(c, body.identity, now) : null;
   // A token that does not check out (expired, forged, another channel's) starts a new visitor: never an error to handle.
   const known = body.token ? await verifyVisitorSession(authToken, where, body.token, now) : null;
-  const previous = known?.ok ? known.session : null;
+  // A visitor the site now names as someone else (another customer signed in on that browser) is a new visitor.
+  const previous =
+    known?.ok && (identity === null || known.session.identified === null || sameCustomer(identity, known.session.identified))
+      ? known.session
+      : null;
   if (!webchatLimit("session", previous?.visitorId ?? c.req.header("cf-connecting-ip") ?? "anonymous", now)) {
     throw new ApiError(429, 20429, "Too many sessions; try again in a minute");
   }
@@ -113,10 +161,11 @@ webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
       name: prechat.details.name ?? previous?.name ?? null,
       email: prechat.details.email ?? previous?.email ?? null,
       phone: prechat.details.phone ?? previous?.phone ?? null,
+      identified: identity ?? previous?.identified ?? null,
     },
     now,
   );
-  const conversationSid = previous ? await openConversation(c, session.visitorId) : null;
+  const conversationSid = previous ? await lastConversation(c, session.visitorId) : null;
   return c.json({ token, visitor_id: session.visitorId, conversation_sid: conversationSid, expires_at: iso(session.expiresAt) });
 });
 
@@ -129,27 +178,41 @@ const messageBody = z.strictObject({
     .default([]),
 });
 
+/**
+ * Who the visitor is, as the inbound path takes it: an identity the team's site signed links them to
+ * the customer's profile; without one, whatever the pre-chat form said is their unverified word.
+ */
+function whoIsWriting(session: VisitorSession): Pick<InboundMessage, "customerName" | "identified" | "unverified"> {
+  const { identified } = session;
+  if (identified !== null) {
+    const { email, phone } = identified;
+    return { customerName: identified.name ?? null, identified: { ...(email ? { email } : {}), ...(phone ? { phone } : {}) } };
+  }
+  const said = Object.fromEntries(
+    (["name", "email", "phone"] as const).flatMap((field) => (session[field] === null ? [] : [[field, session[field]]])),
+  );
+  return { customerName: session.name, ...(Object.keys(said).length > 0 ? { unverified: said } : {}) };
+}
+
 webchat.post("/:WorkspaceSid/:ChannelSid/messages", async (c) => {
   const config = c.get("config");
   const session = await sessionOf(c);
-  const input = await readJson(c, messageBody, 64 * 1024);
+  const input = await readJson(c, messageBody, MESSAGE_BODY_LIMIT);
   if (input.body.trim() === "" && input.media_sids.length === 0)
     throw new ApiError(400, 20001, "Invalid parameter body: a message needs a body or media_sids");
   if (!webchatLimit("message", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many messages; slow down");
   const media = await mediaRefsOf(c, session, input.media_sids);
-  const identified = { ...(session.email ? { email: session.email } : {}), ...(session.phone ? { phone: session.phone } : {}) };
   const message: InboundMessage = {
     providerMessageId: `${session.visitorId}:${input.client_id}`,
     channel: "web",
     customerAddress: session.visitorId,
     proxyAddress: config.sid,
-    customerName: session.name,
     body: input.body,
     media,
     attributes: {},
     thread: null,
     sentAt: Date.now(),
-    ...(Object.keys(identified).length > 0 ? { identified } : {}),
+    ...whoIsWriting(session),
   };
   const received = await receiveInbound(c.env, config, { messages: [message], statuses: [] });
   if (!received.ok) throw new ApiError(received.status >= 500 ? 503 : (received.status as 400), received.code, received.message);
@@ -161,7 +224,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/media", uploadMedia);
 
 webchat.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
   const session = await sessionOf(c, true);
-  return serveMedia(c, session, c.req.param("MediaSid"), () => openConversation(c, session.visitorId));
+  return serveMedia(c, session, c.req.param("MediaSid"), () => lastConversation(c, session.visitorId));
 });
 
 webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
@@ -180,7 +243,7 @@ webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
     Date.now(),
   );
   if (!check.ok) return refuseSocket(check.code, check.reason, headers);
-  const conversationSid = await openConversation(c, check.session.visitorId);
+  const conversationSid = await lastConversation(c, check.session.visitorId);
   if (conversationSid === null) return refuseSocket(4404, "no conversation yet", headers);
   const url = new URL("https://conversation.internal/socket");
   const since = c.req.query("since");

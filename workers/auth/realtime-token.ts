@@ -7,7 +7,9 @@
  *   can never pass for a Twilio AccessToken or the reverse). Claims: `iss` (the account SID or the API
  *   key SID that asked for it), `sub` (the worker SID, when there is one), `aud`, `account_sid`,
  *   `workspace_sid`, `role`, `ops`, `iat`, `exp`, `jti`, and `auth_time` — when the first token of the
- *   chain was minted; refreshing never takes a token past `auth_time` + 24 h.
+ *   chain was minted; refreshing never takes a token past `auth_time` + 24 h. A token minted for a
+ *   signed-in user (the desktop's) also names them: `user_sid` (US…) and `session_sid` (SE…, the sign-in
+ *   it came from), which the Worker checks against the AccountDO on every refresh and connect.
  * - **Twilio AccessTokens with a TaskRouter grant**, as the stock `twilio-taskrouter` SDK sends them
  *   (header `cty: "twilio-fpa;v=1"`, `grants.task_router = { workspace_sid, worker_sid, role }`),
  *   signed by the team's backend with the auth token (`iss` = the account SID) or with an API key's
@@ -20,7 +22,7 @@
  */
 import { SignJWT, compactVerify, decodeJwt, decodeProtectedHeader, errors, type CryptoKey, type JWTPayload } from "jose";
 import { isSid, iso } from "../../durable-objects/common/taskrouter";
-import { isRole, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck } from "./token-claims";
+import { isRole, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck, type TokenUser } from "./token-claims";
 
 /** Token lifetimes, in seconds: at least a minute when minted, an hour unless asked, never over a day. */
 export const MIN_TTL = 60;
@@ -56,6 +58,8 @@ export interface TokenGrant {
   readonly ttl: number;
   /** When the chain of refreshes began (seconds since epoch); a new token's own `iat` when omitted. */
   readonly sessionStart?: number;
+  /** The signed-in user the token is for (the desktop's tokens); omitted for a backend's worker token. */
+  readonly user?: TokenUser;
 }
 
 export interface MintedToken {
@@ -119,6 +123,7 @@ export async function mintToken(
     role: grant.role,
     ops: [...ops],
     auth_time: sessionStart,
+    ...(grant.user ? { user_sid: grant.user.userSid, session_sid: grant.user.sessionSid } : {}),
   })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(grant.issuer)
@@ -135,6 +140,7 @@ export async function mintToken(
     ...(grant.workerSid ? { workerSid: grant.workerSid } : {}),
     ops,
     expiresAt: exp * 1000,
+    ...(grant.user ? { user: { ...grant.user } } : {}),
   };
   return { token, identity };
 }
@@ -149,6 +155,7 @@ export function refreshGrant(identity: RealtimeIdentity, details: TokenDetails):
     ...(identity.workerSid ? { workerSid: identity.workerSid } : {}),
     ttl: details.expiresAt - details.issuedAt,
     sessionStart: details.sessionStart,
+    ...(identity.user ? { user: identity.user } : {}),
   };
 }
 
@@ -250,7 +257,16 @@ async function inspectSwitchboardToken(
   if (claims.aud !== AUDIENCE) return invalid("The token is not meant for live connections");
   if (claims.account_sid !== authority.accountSid) return forbidden("The token is for another account");
 
-  const { iss: issuer, sub: workerSid, workspace_sid: workspaceSid, role, ops, auth_time: sessionStart } = claims;
+  const {
+    iss: issuer,
+    sub: workerSid,
+    workspace_sid: workspaceSid,
+    role,
+    ops,
+    auth_time: sessionStart,
+    user_sid: userSid,
+    session_sid: sessionSid,
+  } = claims;
   if (issuer !== authority.accountSid && !isSid("SK", issuer))
     return invalid("The token's issuer is neither this account nor one of its API keys");
   if (!isSid("WS", workspaceSid)) return invalid("The token has no workspace_sid");
@@ -260,6 +276,9 @@ async function inspectSwitchboardToken(
   if (!Array.isArray(ops) || !ops.every((op) => typeof op === "string")) return invalid("The token's ops must be a list of operations");
   if (!isSeconds(sessionStart) || sessionStart > times.iat || times.exp > sessionStart + MAX_TTL) {
     return invalid("The token's auth_time must be at most 24 hours before it expires");
+  }
+  if ((userSid !== undefined || sessionSid !== undefined) && !(isSid("US", userSid) && isSid("SE", sessionSid))) {
+    return invalid("A user's token needs both user_sid (US…) and session_sid (SE…)");
   }
   if (issuer !== authority.accountSid && !(await authority.apiKeyExists(issuer)))
     return invalid("The API key that asked for this token was deleted");
@@ -272,6 +291,7 @@ async function inspectSwitchboardToken(
     ...(workerSid !== undefined ? { workerSid } : {}),
     ops: opsFor(role, workerSid).filter((op) => ops.includes(op)),
     expiresAt: times.exp * 1000,
+    ...(isSid("US", userSid) && isSid("SE", sessionSid) ? { user: { userSid, sessionSid } } : {}),
   };
   return { ok: true, identity, details: { kind: "switchboard", issuer, issuedAt: times.iat, expiresAt: times.exp, sessionStart } };
 }

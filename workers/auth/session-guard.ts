@@ -1,7 +1,8 @@
 /**
  * Who is calling a route of the desktop's API: the signed-in user (the `sb_session` cookie, checked by
- * session.ts and then loaded afresh from the AccountDO, so a deleted, disabled or demoted user loses
- * access on their very next request), or a backend with the account's Basic credentials.
+ * session.ts, then its session and user checked afresh in the AccountDO, so a signed-out session or a
+ * deleted, disabled or demoted user loses access on their very next request), or a backend with the
+ * account's Basic credentials.
  *
  * CSRF: a cookie rides along on cross-site requests, so every cookie-authenticated POST or DELETE must
  * carry an `Origin` equal to the request's own origin, or it is refused with a 403. (SameSite=Lax
@@ -32,25 +33,41 @@ export const accountOf = (env: Env) => {
   return { sid: env.ACCOUNT_SID, authToken: env.AUTH_TOKEN, stub: env.ACCOUNT.getByName(env.ACCOUNT_SID) };
 };
 
+/** A signed-in user and the session their cookie names. */
+export interface SignedIn {
+  readonly user: UserRecord;
+  /** SE…: the session, which a token minted for the user carries (it stops working when the session ends). */
+  readonly sessionSid: string;
+}
+
 /**
- * The signed-in user, loaded afresh from the AccountDO (401 without a valid session, or when the user
- * was deleted or disabled since). State-changing requests must also pass the same-origin check.
- * @example const user = await currentUser(c); if (user.role !== "admin") throw forbidden;
+ * The signed-in user and their session, checked afresh in the AccountDO (401 without a valid cookie,
+ * when the session has ended, or when the user was deleted or disabled since). State-changing requests
+ * must also pass the same-origin check.
+ * @example const { user, sessionSid } = await currentSession(c);
  */
-export async function currentUser<E extends { Bindings: Env }>(c: Context<E>): Promise<UserRecord> {
+export async function currentSession<E extends { Bindings: Env }>(c: Context<E>): Promise<SignedIn> {
   const token = cookieValue(c.req.header("cookie"));
   if (!token) throw notSignedIn();
   const account = accountOf(c.env);
   const claims = await readSession(token, account.authToken, account.sid, Date.now());
   if (!claims) throw new ApiError(401, 20003, "The session is invalid or expired: sign in again");
   requireSameOrigin(c);
-  const user = await account.stub.getUser(claims.sub);
-  if (!user.ok || user.value.disabled) throw new ApiError(401, 20003, "This user was removed or disabled: sign in again");
-  return user.value;
+  const user = await account.stub.sessionUser(claims.sub, claims.sid);
+  if (!user.ok) throw new ApiError(401, 20003, user.message);
+  return { user: user.value, sessionSid: claims.sid };
+}
+
+/**
+ * The signed-in user (see {@link currentSession}).
+ * @example const user = await currentUser(c); if (user.role !== "admin") throw forbidden;
+ */
+export async function currentUser<E extends { Bindings: Env }>(c: Context<E>): Promise<UserRecord> {
+  return (await currentSession(c)).user;
 }
 
 /** Who is calling a route that takes either the account's Basic credentials or a session. */
-export type Caller = { kind: "account"; accountSid: string } | { kind: "user"; accountSid: string; user: UserRecord };
+export type Caller = { kind: "account"; accountSid: string } | { kind: "user"; accountSid: string; user: UserRecord; sessionSid: string };
 
 /**
  * Basic credentials when an `Authorization` header is present (account SID or API key, as everywhere),
@@ -62,6 +79,6 @@ export async function basicOrSession(c: Context<{ Bindings: Env; Variables: Auth
     await basicAuth()(c, async () => {});
     return { kind: "account", accountSid: c.get("accountSid") };
   }
-  const user = await currentUser(c);
-  return { kind: "user", accountSid: accountOf(c.env).sid, user };
+  const { user, sessionSid } = await currentSession(c);
+  return { kind: "user", accountSid: accountOf(c.env).sid, user, sessionSid };
 }

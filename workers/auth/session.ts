@@ -2,11 +2,12 @@
  * The desktop's sign-in session: an HS256 JWT in an HttpOnly cookie (`sb_session`, 12 hours), signed
  * with a key derived from the auth token by HKDF (info "switchboard-session …"), so it can never pass
  * for a realtime token or a Twilio AccessToken, and rotating the auth token signs everyone out.
- * Claims: `sub` (US…), `role`, `ws`, `wk`, `name`, `iat`, `exp`.
+ * Claims: `sub` (US…), `sid` (SE…, the session), `role`, `ws`, `wk`, `name`, `iat`, `exp`.
  *
- * The JWT only says who signed in. Every route that acts on a session loads the user again from the
- * AccountDO (one RPC per request, see `currentUser` in session-guard.ts), so deleting, disabling or demoting a user
- * takes effect on their very next request; the cookie spares storing sessions, not checking them.
+ * The JWT only says who signed in, and in which session. Every route that acts on a session asks the
+ * AccountDO (one RPC per request, see `currentUser` in session-guard.ts) whether that session is still
+ * open and loads the user again, so signing out, "sign out everywhere", a new password, and deleting,
+ * disabling or demoting a user take effect on the very next request (durable-objects/account/sessions.ts).
  *
  * Pure apart from Web Crypto (tested in plain Node); the route guards that use it are in session-guard.ts.
  */
@@ -20,6 +21,8 @@ export const SESSION_TTL = 43_200;
 
 export interface SessionClaims {
   readonly sub: string;
+  /** The server-side session (SE…): the cookie is good only while it has not ended. */
+  readonly sid: string;
   readonly role: UserRole;
   readonly ws: string | null;
   readonly wk: string | null;
@@ -42,12 +45,18 @@ export async function sessionKey(authToken: string, accountSid: string): Promise
 }
 
 /**
- * A session JWT for `user`, valid {@link SESSION_TTL} seconds from `now`.
- * @example const jwt = await mintSession(user, env.AUTH_TOKEN, env.ACCOUNT_SID, Date.now());
+ * A session JWT for `user` and their server-side session `sessionSid`, valid {@link SESSION_TTL} seconds from `now`.
+ * @example const jwt = await mintSession(user, "SE…", env.AUTH_TOKEN, env.ACCOUNT_SID, Date.now());
  */
-export async function mintSession(user: UserRecord, authToken: string, accountSid: string, now: number): Promise<string> {
+export async function mintSession(
+  user: UserRecord,
+  sessionSid: string,
+  authToken: string,
+  accountSid: string,
+  now: number,
+): Promise<string> {
   const iat = Math.floor(now / 1000);
-  return new SignJWT({ role: user.role, ws: user.workspace_sid, wk: user.worker_sid, name: user.friendly_name })
+  return new SignJWT({ sid: sessionSid, role: user.role, ws: user.workspace_sid, wk: user.worker_sid, name: user.friendly_name })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(user.sid)
     .setIssuedAt(iat)
@@ -65,16 +74,17 @@ export async function readSession(token: string, authToken: string, accountSid: 
     ({ payload } = await jwtVerify(token, await sessionKey(authToken, accountSid), {
       algorithms: ["HS256"],
       currentDate: new Date(now),
-      requiredClaims: ["sub", "iat", "exp"],
+      requiredClaims: ["sub", "sid", "iat", "exp"],
     }));
   } catch (error) {
     if (error instanceof errors.JOSEError || error instanceof TypeError) return null;
     throw error;
   }
-  const { sub, role, ws = null, wk = null, name, iat, exp } = payload;
-  if (!isSid("US", sub) || typeof role !== "string" || typeof name !== "string") return null;
+  const { sub, sid, role, ws = null, wk = null, name, iat, exp } = payload;
+  // A cookie from before sessions were kept on the server has no sid: it is refused (sign in again).
+  if (!isSid("US", sub) || !isSid("SE", sid) || typeof role !== "string" || typeof name !== "string") return null;
   if (typeof iat !== "number" || typeof exp !== "number" || exp - iat > SESSION_TTL) return null;
-  return { sub, role: role as UserRole, ws: ws as string | null, wk: wk as string | null, name, iat, exp };
+  return { sub, sid, role: role as UserRole, ws: ws as string | null, wk: wk as string | null, name, iat, exp };
 }
 
 const isHttps = (url: string) => new URL(url).protocol === "https:";

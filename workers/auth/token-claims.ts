@@ -23,6 +23,14 @@ export const SUPERVISOR_OPS = ["workers:read", "queues:read", "tasks:read", "res
 /** An admin may do everything in the workspace. */
 export const ANY_OP = "*";
 
+/** The person a token was minted for from their sign-in session (the desktop's tokens); none for a backend's. */
+export interface TokenUser {
+  /** US… */
+  userSid: string;
+  /** SE…: the sign-in session the token came from; the token stops working when it ends. */
+  sessionSid: string;
+}
+
 /** The identity a verified token stands for. */
 export interface RealtimeIdentity {
   accountSid: string;
@@ -33,6 +41,8 @@ export interface RealtimeIdentity {
   ops: readonly string[];
   /** When the token stops being accepted (ms since epoch); a connection should close or refresh by then. */
   expiresAt: number;
+  /** Set when the token was minted for a user: every refresh and (re)connect checks the user again. */
+  user?: TokenUser;
 }
 
 /**

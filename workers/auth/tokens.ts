@@ -2,11 +2,16 @@
  * Tokens for live connections, bound to this deployment: the account's credentials and its AccountDO
  * (which holds the API keys) make the {@link TokenAuthority} that realtime-token.ts mints and checks
  * with. The agent WebSocket calls {@link verifyRealtimeToken}; `POST /api/tokens` mints through
- * {@link mintRealtimeToken}. No token, secret or signature is ever logged here.
+ * {@link mintRealtimeToken}. A token minted for a signed-in user is checked against the AccountDO
+ * on every use as well — the user still exists, is enabled, their sign-in has not ended and their role
+ * and worker still allow the token's view — so removing someone cuts them off at their next refresh
+ * or reconnect (and the AccountDO closes what they have open). No token, secret or signature is ever
+ * logged here.
  */
 import type { Env } from "../env";
 import { inspectToken, mintToken, type MintedToken, type TokenAuthority, type TokenGrant, type TokenInspection } from "./realtime-token";
-import type { TokenCheck } from "./token-claims";
+import type { RealtimeIdentity, TokenCheck } from "./token-claims";
+import { bindingFor } from "../../durable-objects/common/user-access";
 
 export { allows, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck } from "./token-claims";
 
@@ -25,25 +30,45 @@ function authority(env: Pick<Env, "ACCOUNT_SID" | "AUTH_TOKEN" | "ACCOUNT">): To
 
 const NO_ACCOUNT = "This deployment has no account credentials (set ACCOUNT_SID and AUTH_TOKEN)";
 
+/** What a check is for, besides the token. */
+export interface CheckOptions {
+  readonly now?: number;
+  /**
+   * Where a socket is being opened with the token: on its workspace (the Router DO's channels) or on
+   * a conversation. The AccountDO remembers it for a user's token, to close the socket should the user
+   * lose access.
+   */
+  readonly opening?: "workspace" | { readonly conversationSid: string };
+}
+
 /**
  * Checks a token a live connection presents — a Switchboard token or a Twilio AccessToken with a
  * TaskRouter grant — and says who it stands for, or which close code to answer (4401: bad, expired,
- * forged or revoked; 4403: genuine but not for this account or without a usable grant). It does not
- * check that the workspace or worker exist: the Router's calls, scoped by `identity.accountSid`, do.
+ * forged or revoked, or its user removed or signed out; 4403: genuine but not for this account, without
+ * a usable grant, or its user no longer allowed the view). It does not check that the workspace or
+ * worker exist: the Router's calls, scoped by `identity.accountSid`, do.
  * @example
- * const check = await verifyRealtimeToken(env, token);
+ * const check = await verifyRealtimeToken(env, token, { opening: "workspace" });
  * if (!check.ok) return socket.close(check.code, check.reason);
  */
-export async function verifyRealtimeToken(env: Env, token: string, now = Date.now()): Promise<TokenCheck> {
-  const check = await inspectRealtimeToken(env, token, now);
+export async function verifyRealtimeToken(env: Env, token: string, options: CheckOptions = {}): Promise<TokenCheck> {
+  const check = await inspectRealtimeToken(env, token, options);
   return check.ok ? { ok: true, identity: check.identity } : check;
 }
 
 /** {@link verifyRealtimeToken} with what a refresh needs besides the identity (kind, issuer, times). */
-export async function inspectRealtimeToken(env: Env, token: string, now = Date.now()): Promise<TokenInspection> {
+export async function inspectRealtimeToken(env: Env, token: string, options: CheckOptions = {}): Promise<TokenInspection> {
   const keys = authority(env);
-  return keys ? inspectToken(token, keys, now) : { ok: false, code: 4401, reason: NO_ACCOUNT };
+  if (!keys) return { ok: false, code: 4401, reason: NO_ACCOUNT };
+  const check = await inspectToken(token, keys, options.now ?? Date.now());
+  const binding = check.ok ? bindingFor(check.identity) : undefined;
+  if (!check.ok || binding === undefined) return check;
+  const refusal = await env.ACCOUNT.getByName(keys.accountSid).checkTokenUser(binding, placeOf(check.identity, options.opening));
+  return refusal === null ? check : { ok: false, ...refusal };
 }
+
+const placeOf = (identity: RealtimeIdentity, opening: CheckOptions["opening"]): string | null =>
+  opening === undefined ? null : opening === "workspace" ? identity.workspaceSid : opening.conversationSid;
 
 /**
  * Mints a Switchboard token for this deployment's account. The caller has checked that the workspace

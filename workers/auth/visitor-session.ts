@@ -5,13 +5,15 @@
  * info `webchat:<channel SID>`, so a session minted for one channel can never pass for another (its
  * signature does not even check), and no web chat session can pass for an agent's token (those use
  * another derivation, see realtime-token.ts). Claims: `sub` the visitor ID (`WV` + 32 hex), `ws`, `xc`,
- * what the pre-chat form identified (`name`, `email`, `phone`), `iat`, `exp` (30 days, renewed on
- * every visit).
+ * what the pre-chat form said (`name`, `email`, `phone`: the visitor's word, never proof of who they
+ * are), `idv` — the identity the team's site signed (visitor-identity.ts), when there was one — `iat`,
+ * `exp` (30 days, renewed on every visit).
  *
  * Pure apart from Web Crypto and jose: the Worker passes the auth token, tests run it in plain Node.
  */
 import { SignJWT, errors, jwtVerify, type CryptoKey } from "jose";
 import { isSid, newSid } from "../../durable-objects/common/taskrouter";
+import type { VerifiedIdentity } from "./visitor-identity";
 
 /** How long a session lasts since the visitor's last visit, in seconds. */
 export const SESSION_TTL_SECONDS = 30 * 86_400;
@@ -19,7 +21,7 @@ export const SESSION_TTL_SECONDS = 30 * 86_400;
 export const SESSION_AUDIENCE = "switchboard:webchat";
 const MAX_TOKEN_LENGTH = 4096;
 
-/** What the pre-chat form may tell about the visitor. */
+/** What the pre-chat form may tell about the visitor: unverified. */
 export interface VisitorDetails {
   readonly name: string | null;
   readonly email: string | null;
@@ -28,6 +30,8 @@ export interface VisitorDetails {
 
 /** A verified session. Times in ms since epoch. */
 export interface VisitorSession extends VisitorDetails {
+  /** Who the team's site said the visitor is (a signed identity), or null for an anonymous visitor. */
+  readonly identified: VerifiedIdentity | null;
   readonly visitorId: string;
   readonly workspaceSid: string;
   readonly channelSid: string;
@@ -61,15 +65,22 @@ async function sessionKey(authToken: string, channelSid: string): Promise<Crypto
  */
 export async function mintVisitorSession(
   authToken: string,
-  visitor: VisitorDetails & { readonly visitorId: string; readonly workspaceSid: string; readonly channelSid: string },
+  visitor: VisitorDetails & {
+    readonly visitorId: string;
+    readonly workspaceSid: string;
+    readonly channelSid: string;
+    readonly identified?: VerifiedIdentity | null;
+  },
   now: number,
 ): Promise<{ token: string; session: VisitorSession }> {
   const iat = Math.floor(now / 1000);
   const exp = iat + SESSION_TTL_SECONDS;
-  const claims: Record<string, string> = { ws: visitor.workspaceSid, xc: visitor.channelSid };
+  const identified = visitor.identified ?? null;
+  const claims: Record<string, string | VerifiedIdentity> = { ws: visitor.workspaceSid, xc: visitor.channelSid };
   if (visitor.name !== null) claims.name = visitor.name;
   if (visitor.email !== null) claims.email = visitor.email;
   if (visitor.phone !== null) claims.phone = visitor.phone;
+  if (identified !== null) claims.idv = identified;
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(visitor.visitorId)
@@ -77,10 +88,19 @@ export async function mintVisitorSession(
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(await sessionKey(authToken, visitor.channelSid));
-  return { token, session: { ...visitor, issuedAt: iat * 1000, expiresAt: exp * 1000 } };
+  return { token, session: { ...visitor, identified, issuedAt: iat * 1000, expiresAt: exp * 1000 } };
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+
+/** The `idv` claim as this module wrote it: an object of email, phone and name strings, one of the first two set. */
+function identityClaim(value: unknown): VerifiedIdentity | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const claim = value as Record<string, unknown>;
+  const [email, phone, name] = [text(claim.email), text(claim.phone), text(claim.name)];
+  if (email === null && phone === null) return null;
+  return { ...(email === null ? {} : { email }), ...(phone === null ? {} : { phone }), ...(name === null ? {} : { name }) };
+}
 
 /**
  * Checks a session token for this workspace's channel: signature (under the channel's own key),
@@ -122,6 +142,7 @@ export async function verifyVisitorSession(
       name: text(payload.name),
       email: text(payload.email),
       phone: text(payload.phone),
+      identified: identityClaim(payload.idv),
       issuedAt: Number(payload.iat) * 1000,
       expiresAt: Number(payload.exp) * 1000,
     },

@@ -11,6 +11,7 @@ import type {
   DeliveryOutcome,
   InboundMessage,
   MediaRef,
+  MessageChange,
   OutboundMessage,
   StatusUpdate,
 } from "../../durable-objects/common/conversations";
@@ -25,10 +26,12 @@ export interface WebhookRequest {
   readonly rawBody: Uint8Array;
 }
 
-/** What a verified webhook carried. Either list may be empty (e.g. Meta's echoes are dropped). */
+/** What a verified webhook carried. Any list may be empty (e.g. Meta's echoes are dropped). */
 export interface WebhookContent {
   readonly messages: readonly InboundMessage[];
   readonly statuses: readonly StatusUpdate[];
+  /** Reactions and unsends of earlier messages (Meta's channels), applied after `messages`. */
+  readonly changes?: readonly MessageChange[];
 }
 
 /** The largest attachment accepted (10 MB), as Twilio's MMS and most chat providers limit them. */

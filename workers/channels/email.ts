@@ -4,12 +4,12 @@
  * thread. (Mail routed to the Worker by Cloudflare Email Routing arrives at email-handler.ts instead;
  * both turn a raw mail into a message with {@link mailToInbound}.)
  *
- * Inbound parse (`POST /webhooks/WS…/XC…`): a `multipart/form-data` (or URL-encoded) form carrying the
- * raw message in an `email` field (SendGrid Inbound Parse, "POST the raw, full MIME message") or a
- * `body-mime` field (Mailgun routes forwarding to a URL ending in "mime"). Neither provider signs that
- * request in a way we can check without its API, so the channel's `inbound_parse_secret` is the
- * password of HTTP Basic credentials in the URL the provider is given:
- * `https://any:<inbound_parse_secret>@switchboard.example/webhooks/WS…/XC…` (any user name).
+ * Inbound webhooks (`POST /webhooks/WS…/XC…`), read by email-inbound.ts: SendGrid Inbound Parse in
+ * either mode (the raw MIME in `email`, or its parsed form), Mailgun's `body-mime`, Postmark's inbound
+ * JSON. None of them signs that request in a way we can check without its API, so the channel's
+ * `inbound_parse_secret` is the password of HTTP Basic credentials in the URL the provider is given:
+ * `https://any:<inbound_parse_secret>@switchboard.example/webhooks/WS…/XC…` (any user name), checked
+ * before the body is read.
  *
  * Outbound: `POST {mail_api_base_url}/v3/{mail_domain}/messages.mime` with Basic `api:{mail_api_key}`
  * and a form of `to` and `message` (the raw MIME as a file), as Mailgun documents it. `message.thread`
@@ -19,19 +19,19 @@
  * delivery's provider message ID, so a customer's reply (whose In-Reply-To names it) threads back.
  */
 import type { ChannelConfig, DeliveryOutcome, InboundMessage, MediaRef, OutboundMessage } from "../../durable-objects/common/conversations";
-import { MalformedWebhook, type ChannelAdapter, type MediaStore, type WebhookRequest } from "./adapter";
+import type { ChannelAdapter, MediaStore } from "./adapter";
 import {
   buildEmail,
   emailToInbound,
   isMailAddress,
   MAX_EMAIL_BYTES,
   messageIds,
-  parseEmail,
   replyReferences,
   replySubject,
   type EmailAttachment,
   type ParsedEmail,
 } from "./email-mime";
+import { readInboundMail } from "./email-inbound";
 import { sameSecret } from "../auth/constant-time";
 
 const MAILGUN_BASE_URL = "https://api.mailgun.net";
@@ -87,25 +87,6 @@ export async function mailToInbound(
   return { ...message, attributes: { ...message.attributes, email } };
 }
 
-/** The raw mail of an inbound-parse form: SendGrid's `email` field or Mailgun's `body-mime`. */
-async function rawMailOf(request: WebhookRequest): Promise<Uint8Array | string> {
-  let form: FormData;
-  try {
-    form = await new Request(request.url, {
-      method: "POST",
-      headers: request.headers,
-      body: request.rawBody as Uint8Array<ArrayBuffer>,
-    }).formData();
-  } catch {
-    throw new MalformedWebhook("The body is not multipart/form-data or URL-encoded form data");
-  }
-  const field = form.get("email") ?? form.get("body-mime");
-  if (field === null) throw new MalformedWebhook('The form has no "email" (SendGrid) or "body-mime" (Mailgun) field with the raw message');
-  const raw = typeof field === "string" ? field : new Uint8Array(await field.arrayBuffer());
-  if (raw.length === 0) throw new MalformedWebhook("The raw message is empty");
-  return raw;
-}
-
 const retry = (error: string): DeliveryOutcome => ({ kind: "retry", error });
 const failed = (error: string, errorCode: string | null = null): DeliveryOutcome => ({ kind: "failed", error, errorCode });
 
@@ -145,7 +126,8 @@ async function providerMessage(response: Response): Promise<string> {
 
 export const emailAdapter: ChannelAdapter = {
   kind: "email",
-  // The raw mail (up to 25 MB) plus the other fields SendGrid posts beside it (headers, envelope, SPF …).
+  // The raw mail (up to 25 MB) plus the other fields SendGrid posts beside it (headers, envelope, SPF …);
+  // Postmark's JSON carries attachments in base64, about as large as a raw mail's.
   maxBodyBytes: MAX_EMAIL_BYTES + 7 * 1024 * 1024,
   // HTTP Basic credentials that do not hold: 401, as for every Basic-authenticated route.
   refusalStatus: 401,
@@ -158,15 +140,7 @@ export const emailAdapter: ChannelAdapter = {
   },
 
   async parse(request, config, deps) {
-    const raw = await rawMailOf(request);
-    const size = typeof raw === "string" ? new TextEncoder().encode(raw).byteLength : raw.byteLength;
-    if (size > MAX_EMAIL_BYTES) throw new MalformedWebhook(`The message is ${size} bytes; at most ${MAX_EMAIL_BYTES} are accepted`);
-    let mail: ParsedEmail;
-    try {
-      mail = await parseEmail(raw);
-    } catch {
-      throw new MalformedWebhook("The raw message is not a readable MIME message");
-    }
+    const mail = await readInboundMail(request);
     const message = await mailToInbound(mail, config, deps.media, deps.now());
     return { messages: message ? [message] : [], statuses: [] };
   },

@@ -2,10 +2,11 @@
  * The one inbound path of every messaging channel: `POST /webhooks/<workspace>/<channel>` is where
  * providers deliver customers' messages and status reports. It finds the channel configuration, has
  * the channel's adapter verify the provider's signature (401/403 and nothing else happens when it does
- * not hold) and parse the body (400 when the provider would never send it), redacts card numbers, and
- * hands each message to the DirectoryDO (which conversation: the customer's open one or a new one) and
- * the ConversationDO (stored once per provider message ID, a task for a new conversation). The email
- * handler and the web chat routes have no webhook and call {@link receiveInbound} directly.
+ * not hold) and parse the body (400 when the provider would never send it), masks card numbers in its
+ * free text (redact.ts; never in addresses or IDs), and hands each message to the DirectoryDO (which
+ * conversation: the customer's open one or a new one) and the ConversationDO (stored once per provider
+ * message ID, a task for a new conversation). The email handler and the web chat routes have no
+ * webhook and call {@link receiveInbound} directly.
  *
  * Never losing a message rests on the provider's retries: when a Durable Object fails or refuses, the
  * webhook is answered 503 and the provider sends it again; the ConversationDO's idempotency key makes
@@ -17,14 +18,14 @@
 import { Hono, type Context } from "hono";
 import type { ChannelConfig, InboundContext } from "../../durable-objects/common/conversations";
 import { webhookPath } from "../../durable-objects/common/conversations";
-import { redactCardNumbers, redactDeep } from "../../durable-objects/common/card-numbers";
 import { fail, isSid, newSid, ok, type ApiResult } from "../../durable-objects/common/taskrouter";
+import { readBody } from "../api/body-limit";
 import { ApiError } from "../api/errors";
 import type { Env } from "../env";
-import { readBodyAtMost } from "../read-at-most";
 import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "./adapter";
-import { mediaStore, validMediaLink } from "./media";
+import { mediaResponse, mediaStore, validMediaLink } from "./media";
 import { adapterDeps } from "./outbound";
+import { redactContent } from "./redact";
 import { adapterFor } from "./registry";
 
 /** The largest webhook body read unless the adapter declares more (`maxBodyBytes`). */
@@ -41,28 +42,10 @@ export interface ReceivedMessage {
 }
 
 /**
- * The content with every card number masked: message bodies, customer names and every string of the
- * attributes (keys included). Runs before anything else sees the content.
- *
- * @example
- * redactContent({ messages: [{ …, body: "card 4111 1111 1111 1111" }], statuses: [] }).messages[0].body // "card **** **** **** 1111"
- */
-export function redactContent(content: WebhookContent): WebhookContent {
-  return {
-    messages: content.messages.map((m) => ({
-      ...m,
-      body: redactCardNumbers(m.body),
-      customerName: m.customerName === null ? null : redactCardNumbers(m.customerName),
-      attributes: redactDeep(m.attributes),
-    })),
-    statuses: content.statuses.map((s) => ({ ...s, errorMessage: s.errorMessage === null ? null : redactCardNumbers(s.errorMessage) })),
-  };
-}
-
-/**
  * Takes a verified, parsed delivery in: redacts it, then for each message (in order) finds or opens
  * the customer's conversation and stores the message there (once per provider message ID), and applies
- * each status report to the customer's open conversation (reports about unknown messages are ignored).
+ * each reaction or unsend, then each status report, to the customer's open conversation (those about
+ * messages it does not have are ignored).
  * A Durable Object that refuses answers its failure; one that is unreachable throws. Either way the
  * caller should have the provider retry: what was stored before stays stored, and is not stored twice.
  *
@@ -74,7 +57,7 @@ export async function receiveInbound(
   env: Env,
   config: ChannelConfig,
   content: WebhookContent,
-): Promise<ApiResult<{ messages: ReceivedMessage[]; statuses: number }>> {
+): Promise<ApiResult<{ messages: ReceivedMessage[]; changes: number; statuses: number }>> {
   const clean = redactContent(content);
   const directory = env.DIRECTORY.getByName(config.workspaceSid);
   const messages: ReceivedMessage[] = [];
@@ -84,7 +67,8 @@ export async function receiveInbound(
       channelSid: config.sid,
       channel: message.channel,
       customerAddress: message.customerAddress,
-      customerName: message.customerName,
+      // A name only the customer vouches for stays on their conversation, marked as such, not on a profile.
+      customerName: message.unverified?.name !== undefined ? null : message.customerName,
       thread: message.thread,
       newConversationSid: newSid("CH"),
       ...(message.identified ? { identified: message.identified } : {}),
@@ -105,6 +89,15 @@ export async function receiveInbound(
     if (!received.ok) return received;
     messages.push({ conversationSid, ...received.value });
   }
+  let changes = 0;
+  for (const change of clean.changes ?? []) {
+    const open = await directory.findOpen(config.accountSid, config.sid, change.customerAddress);
+    if (!open.ok) return open;
+    if (open.value === null) continue;
+    const applied = await env.CONVERSATION.getByName(open.value).applyChange(config.accountSid, change);
+    if (!applied.ok) return applied;
+    if (applied.value.messageSid !== null) changes++;
+  }
   let statuses = 0;
   for (const status of clean.statuses) {
     const open = await directory.findOpen(config.accountSid, config.sid, status.customerAddress);
@@ -114,7 +107,7 @@ export async function receiveInbound(
     if (!applied.ok) return applied;
     if (applied.value.messageSid !== null) statuses++;
   }
-  return ok({ messages, statuses });
+  return ok({ messages, changes, statuses });
 }
 
 // ── the webhook routes ─────────────────────────────────────────────────────────────────────────────
@@ -150,13 +143,12 @@ inbound.post("/:WorkspaceSid/:ChannelSid", async (c) => {
   const config = await channelOf(c);
   const adapter = adapterFor(config.kind);
   if (!adapter) throw notFound();
-  const rawBody = await readBodyAtMost(c.req.raw, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
-  if (rawBody === null) throw new ApiError(413, 20413, "The webhook body is too large");
+  const rawBody = await readBody(c, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
   // The URL the provider signed is the one it called, query string included (Twilio signs it whole).
   const request: WebhookRequest = { url: c.req.url, method: c.req.method, headers: c.req.raw.headers, rawBody };
   if (!(await adapter.verify(request, config))) {
     const status = adapter.refusalStatus ?? 403;
-    throw new ApiError(status, 20000 + status, "The webhook signature is not valid for this channel");
+    throw new ApiError(status, status === 401 ? 20003 : 20403, "The webhook signature is not valid for this channel");
   }
   const deps = adapterDeps(c.env, config, config.webhookUrl ?? new URL(c.req.url).origin + webhookPath(config.workspaceSid, config.sid));
   let content: WebhookContent;
@@ -190,12 +182,5 @@ inbound.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
   if (!authToken || !(await validMediaLink(authToken, url, Date.now()))) throw new ApiError(403, 20403, "The media link is not valid");
   const found = await mediaStore(c.env, c.req.param("WorkspaceSid")).get(c.req.param("MediaSid"));
   if (!found) throw notFound();
-  return new Response(found.body, {
-    headers: {
-      "Content-Type": found.ref.content_type,
-      "Content-Length": String(found.ref.size),
-      "Cache-Control": "private, max-age=3600",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return mediaResponse(found);
 });

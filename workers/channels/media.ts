@@ -2,7 +2,8 @@
  * Attachments of conversations, kept in R2 (the `RECORDINGS` bucket) under `media/<workspace>/<ME sid>`
  * with their content type and file name, so a download can be served without another lookup. Adapters
  * store what a provider hands them (MMS, WhatsApp images, mail attachments) through this one store
- * before the message that references them is stored; the REST and web chat routes read it back.
+ * before the message that references them is stored; the REST and web chat routes read it back, and
+ * every route serves one through {@link mediaResponse} (sandboxed, never sniffed).
  *
  * Providers that fetch media by URL (Twilio's MediaUrl, WhatsApp's `link`) get public links:
  * `<channel webhook URL>/media/<ME sid>?expires=<unix s>&signature=<hex>`, valid for a day, served by
@@ -61,6 +62,34 @@ export function mediaStore(env: Pick<Env, "RECORDINGS">, workspaceSid: string): 
       return { ref, body: object.body };
     },
   };
+}
+
+// ── serving ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Shown in the browser (raster images, audio, video, PDF); anything else — HTML, SVG, unknown bytes — downloads. */
+const INLINE = /^(image\/(png|jpeg|gif|webp|avif|heic|heif|bmp)|audio\/[\w.+-]+|video\/[\w.+-]+|application\/pdf)$/;
+
+/**
+ * The one way an attachment is served — `/api/media`, signed links, the web chat's `media/<sid>` — because
+ * media that came from customers' channels may be anything: never sniffed, shown inline only when a
+ * browser cannot run it, and sandboxed (an opaque origin with no script) even then. The image and media
+ * sources let a browser's own viewer show the file. `extra` adds headers (the web chat's CORS).
+ *
+ * @example
+ * const found = await mediaStore(env, "WS…").get("ME…");
+ * if (found) return mediaResponse(found);
+ */
+export function mediaResponse(found: { readonly ref: MediaRef; readonly body: ReadableStream }, extra: HeadersInit = {}): Response {
+  const { ref, body } = found;
+  const disposition = INLINE.test(ref.content_type) ? "inline" : "attachment";
+  const headers = new Headers(extra);
+  headers.set("content-type", ref.content_type);
+  headers.set("content-length", String(ref.size));
+  headers.set("content-disposition", `${disposition}; filename*=UTF-8''${encodeURIComponent(ref.filename ?? ref.sid)}`);
+  headers.set("x-content-type-options", "nosniff");
+  headers.set("content-security-policy", "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'");
+  headers.set("cache-control", "private, max-age=3600");
+  return new Response(body, { headers });
 }
 
 // ── signed public links ────────────────────────────────────────────────────────────────────────────

@@ -7,61 +7,24 @@
  * side is the page (or Instagram account) ID in the channel's `page_id`. Entries for other pages are
  * ignored, since one Meta app may serve many pages, each its own channel.
  *
- * Events: `message` (text; image/video/audio/file attachments fetched into the media store; quick-reply
- * taps as `attributes.interactive {type: "quick_reply", id, title}`; legacy location pins as
- * `attributes.location`; shares, story mentions and reels as `attributes.links` — Meta forbids keeping
- * story content, so those are never downloaded); `postback` (button taps: body the title,
- * `attributes.postback {title, payload}`); `delivery` and `read` receipts (per message ID where Meta
- * gives one, else by `watermark`, see StatusUpdate). Echoes of our own sends (`is_echo`), deleted
- * Instagram messages, reactions and `standby` events (another app owns the thread) are dropped.
+ * Each event becomes a message, a change to an earlier message (a reaction, an unsend) or receipts
+ * (`delivery` and `read`, per message ID where Meta gives one, else by `watermark`, see StatusUpdate):
+ * meta-messenger-events.ts reads them. Echoes of our own sends (`is_echo`), events of a plugin's
+ * `user_ref` (no PSID yet) and `standby` events (another app owns the thread) are dropped.
  */
 import { z } from "zod";
-import type { ChannelConfig, ChannelKind, InboundMessage, MediaRef, StatusUpdate } from "../../durable-objects/common/conversations";
+import type { ChannelConfig, ChannelKind, InboundMessage, MessageChange, StatusUpdate } from "../../durable-objects/common/conversations";
 import type { AdapterDeps, ChannelAdapter, WebhookContent, WebhookRequest } from "./adapter";
-import { checked, downloadMedia, isMediaRef, readPayload, type MediaUnavailable } from "./meta-graph";
+import { checked, readPayload } from "./meta-graph";
+import { changeOf, messageOf, messagingEvent, receiptsOf, type MessagingEvent } from "./meta-messenger-events";
 import { deliverMessenger } from "./meta-messenger-send";
 import { metaChallenge, validMetaSignature } from "./meta-signature";
-
-const attachment = z.object({
-  type: z.string(),
-  payload: z
-    .object({
-      url: z.string().optional(),
-      title: z.string().optional(),
-      coordinates: z.object({ lat: z.number(), long: z.number() }).optional(),
-    })
-    .nullish(),
-});
-
-const event = z.object({
-  sender: z.object({ id: z.string().min(1) }),
-  recipient: z.object({ id: z.string().min(1) }),
-  timestamp: z.number().optional(),
-  message: z
-    .object({
-      mid: z.string().min(1),
-      text: z.string().optional(),
-      is_echo: z.boolean().optional(),
-      is_deleted: z.boolean().optional(),
-      is_unsupported: z.boolean().optional(),
-      quick_reply: z.object({ payload: z.string() }).optional(),
-      attachments: z.array(attachment).optional(),
-      reply_to: z.object({ mid: z.string().optional() }).optional(),
-    })
-    .optional(),
-  postback: z.object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string().optional() }).optional(),
-  delivery: z.object({ mids: z.array(z.string()).optional(), watermark: z.number() }).optional(),
-  read: z.object({ watermark: z.number().optional(), mid: z.string().optional() }).optional(),
-});
-type MessagingEvent = z.infer<typeof event>;
 
 const payloadOf = (object: "page" | "instagram") =>
   z.object({
     object: z.literal(object),
     entry: z.array(z.object({ id: z.string(), messaging: z.array(z.unknown()).optional() })),
   });
-
-const DOWNLOADED = new Set(["image", "video", "audio", "file"]);
 
 /** One adapter per wire `object`: Messenger pages and Instagram accounts differ only in these. */
 function metaMessagingAdapter(kind: Extract<ChannelKind, "messenger" | "instagram">, object: "page" | "instagram"): ChannelAdapter {
@@ -93,108 +56,26 @@ async function parseMessaging(
   const pageId = String(config.settings.page_id ?? "");
   const messages: InboundMessage[] = [];
   const statuses: StatusUpdate[] = [];
+  const changes: MessageChange[] = [];
   for (const [e, entry] of body.entry.entries()) {
     if (entry.id !== pageId) continue;
     for (const [m, raw] of (entry.messaging ?? []).entries()) {
-      const item = checked(event, raw, ["entry", e, "messaging", m]);
+      const parsed = checked(messagingEvent, raw, ["entry", e, "messaging", m]);
+      const senderId = parsed.sender.id;
+      if (senderId === undefined) continue; // a plugin's user_ref: no conversation to put it in
+      const item: MessagingEvent = { ...parsed, sender: { ...parsed.sender, id: senderId } };
       // Our own sends come back as echoes (sometimes without is_echo, e.g. from the page inbox).
       if (item.sender.id === pageId || item.message?.is_echo) continue;
       const at = item.timestamp ?? deps.now();
-      statuses.push(...receipts(item, at));
-      const inbound = await normalize(item, kind, at, config, deps);
+      statuses.push(...receiptsOf(item, at));
+      const change = changeOf(item, at);
+      if (change) {
+        changes.push(change);
+        continue;
+      }
+      const inbound = await messageOf(item, kind, at, config, deps);
       if (inbound) messages.push(inbound);
     }
   }
-  return { messages, statuses };
-}
-
-function receipts(item: MessagingEvent, at: number): StatusUpdate[] {
-  const customerAddress = item.sender.id;
-  const base = { customerAddress, errorCode: null, errorMessage: null } as const;
-  const out: StatusUpdate[] = [];
-  if (item.delivery) {
-    const { mids, watermark } = item.delivery;
-    if (mids && mids.length > 0) for (const mid of mids) out.push({ ...base, providerMessageId: mid, status: "delivered", at });
-    else out.push({ ...base, providerMessageId: "", status: "delivered", at, watermark });
-  }
-  if (item.read?.mid) out.push({ ...base, providerMessageId: item.read.mid, status: "read", at });
-  else if (item.read?.watermark !== undefined)
-    out.push({ ...base, providerMessageId: "", status: "read", at, watermark: item.read.watermark });
-  return out;
-}
-
-async function normalize(
-  item: MessagingEvent,
-  channel: "messenger" | "instagram",
-  at: number,
-  config: ChannelConfig,
-  deps: AdapterDeps,
-): Promise<InboundMessage | null> {
-  const attributes: Record<string, unknown> = {};
-  const media: MediaRef[] = [];
-  let body: string;
-  let providerMessageId: string;
-  if (item.message) {
-    const message = item.message;
-    if (message.is_deleted) return null;
-    providerMessageId = message.mid;
-    body = message.text ?? "";
-    if (message.reply_to?.mid) attributes.reply_to = message.reply_to.mid;
-    if (message.quick_reply) attributes.interactive = { type: "quick_reply", id: message.quick_reply.payload, title: body };
-    if (message.is_unsupported) attributes.unsupported = { type: "unsupported", reason: "Meta does not pass this kind of message on" };
-    const unavailable: MediaUnavailable[] = [];
-    const links: { type: string; url: string; title?: string }[] = [];
-    for (const part of message.attachments ?? []) {
-      const url = part.payload?.url;
-      if (part.payload?.coordinates) {
-        const { lat, long } = part.payload.coordinates;
-        attributes.location = { latitude: lat, longitude: long, ...(part.payload.title ? { name: part.payload.title } : {}) };
-        if (body === "") body = `📍 ${part.payload.title ?? `${lat}, ${long}`}`;
-      } else if (DOWNLOADED.has(part.type) && url) {
-        const kept = await downloadMedia(deps, config, config.secrets.page_access_token, {
-          url,
-          type: part.type,
-          contentType: null,
-          filename: part.type === "file" ? fileNameOf(url) : null,
-        });
-        if (isMediaRef(kept)) media.push(kept);
-        else unavailable.push(kept);
-      } else if (url) {
-        links.push({ type: part.type, url, ...(part.payload?.title ? { title: part.payload.title } : {}) });
-      } else {
-        unavailable.push({ type: part.type, reason: "Switchboard does not show this kind of attachment yet" });
-      }
-    }
-    if (unavailable.length > 0) attributes.media_unavailable = unavailable;
-    if (links.length > 0) attributes.links = links;
-  } else if (item.postback) {
-    const { mid, title, payload } = item.postback;
-    providerMessageId = mid ?? `postback:${item.sender.id}:${at}`;
-    body = title ?? payload ?? "";
-    attributes.postback = { title: title ?? null, payload: payload ?? null };
-  } else {
-    return null; // receipts only
-  }
-  return {
-    providerMessageId,
-    channel,
-    customerAddress: item.sender.id,
-    proxyAddress: item.recipient.id,
-    customerName: null,
-    body,
-    media,
-    attributes,
-    thread: null,
-    sentAt: at,
-  };
-}
-
-/** A file attachment's name, from the last segment of its CDN path ("…/invoice.pdf?…" → "invoice.pdf"). */
-function fileNameOf(url: string): string | null {
-  try {
-    const last = new URL(url).pathname.split("/").pop() ?? "";
-    return /\.[A-Za-z0-9]{1,8}$/.test(last) ? decodeURIComponent(last) : null;
-  } catch {
-    return null; // not a URL, or a broken %-escape: no name is better than a wrong one
-  }
+  return changes.length > 0 ? { messages, statuses, changes } : { messages, statuses };
 }

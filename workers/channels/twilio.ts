@@ -8,7 +8,9 @@
  * are fetched with the channel's credentials and stored — but only from the configured API origin
  * (`api_base_url`, default https://api.twilio.com): a URL elsewhere is skipped and noted on the
  * message, so a forged webhook cannot make us fetch arbitrary URLs. WhatsApp locations, quick-reply
- * buttons and click-to-WhatsApp referrals become message attributes. Status callbacks (MessageStatus)
+ * buttons and click-to-WhatsApp referrals become message attributes; where the numbers are (FromCity,
+ * FromState, FromZip, FromCountry and the To* twins, as `from_city` …) and the referral go on the
+ * conversation and its task (`conversationAttributes`). Status callbacks (MessageStatus)
  * become status updates of the customer (To) address.
  *
  * Out: `POST {api_base_url}/2010-04-01/Accounts/{AC}/Messages.json` with Basic auth, From the channel's
@@ -74,6 +76,30 @@ function extras(p: Record<string, string>): Record<string, unknown> {
   );
   if (Object.keys(referral).length > 0) attributes.referral = referral;
   return attributes;
+}
+
+/** Twilio's geographic parameters of a number (US and Canadian numbers), as task attribute names. */
+const LOCATION = {
+  FromCity: "from_city",
+  FromState: "from_state",
+  FromZip: "from_zip",
+  FromCountry: "from_country",
+  ToCity: "to_city",
+  ToState: "to_state",
+  ToZip: "to_zip",
+  ToCountry: "to_country",
+} as const;
+
+/**
+ * What the webhook says about the customer, for the conversation and its task: where the numbers are
+ * (only what Twilio filled in; it sends the names with empty values when it does not know) and a
+ * click-to-WhatsApp ad's referral.
+ */
+function conversationContext(p: Record<string, string>, attributes: Record<string, unknown>): Record<string, unknown> {
+  const context: Record<string, unknown> = {};
+  for (const [param, name] of Object.entries(LOCATION)) if (p[param]) context[name] = p[param];
+  if (attributes.referral) context.referral = attributes.referral;
+  return context;
 }
 
 /** Fetches and stores the message's media from the Twilio API origin only; the rest is noted, not fetched. */
@@ -160,6 +186,7 @@ export const twilioAdapter: ChannelAdapter = {
     if (p.MessageStatus !== undefined) return { messages: [], statuses: statusUpdate(p, deps) };
     if (!p.MessageSid || !p.From || !p.To) throw new MalformedWebhook("an inbound message needs MessageSid, From and To");
     const { media, notes } = await storeMedia(p, config, deps);
+    const attributes = { ...extras(p), ...notes };
     const message: InboundMessage = {
       providerMessageId: p.MessageSid,
       channel: p.From.startsWith("whatsapp:") ? "whatsapp" : "sms",
@@ -168,7 +195,8 @@ export const twilioAdapter: ChannelAdapter = {
       customerName: p.ProfileName || null,
       body: p.Body ?? "",
       media,
-      attributes: { ...extras(p), ...notes },
+      attributes,
+      conversationAttributes: conversationContext(p, attributes),
       thread: null,
       sentAt: deps.now(),
     };

@@ -21,10 +21,22 @@ type Part =
 type WhatsAppMediaType = "image" | "video" | "audio" | "document";
 
 /**
- * The WhatsApp ID of a customer address (`whatsapp:+1555…`, `+1555…` or digits), as the Send API takes it.
+ * The WhatsApp ID of a customer address (`whatsapp:+1555…`, `+1555…` or digits; `whatsapp:US.1349…`
+ * for a business-scoped user ID), as the Send API takes it.
  * @example waIdOf("whatsapp:+15551234567") // "15551234567"
+ * @example waIdOf("whatsapp:US.13491208655302741918") // "US.13491208655302741918"
  */
 export const waIdOf = (address: string): string => address.replace(/^whatsapp:/, "").replace(/^\+/, "");
+
+/**
+ * Who a message goes to, in the field the Send API reads it from: a phone number in `to`, a
+ * business-scoped user ID in `recipient` — the ID the customer wrote from, never rewritten.
+ * @example recipientOf("whatsapp:US.13491208655302741918") // { recipient: "US.13491208655302741918" }
+ */
+export function recipientOf(address: string): { to: string } | { recipient: string } {
+  const id = waIdOf(address);
+  return /^\d*$/.test(id) ? { to: id } : { recipient: id };
+}
 
 /** The WhatsApp message type for an attachment: WhatsApp takes only JPEG/PNG images and MP4/3GPP video inline. */
 function mediaType(contentType: string): WhatsAppMediaType {
@@ -56,7 +68,7 @@ export async function deliverWhatsApp(message: OutboundMessage, config: ChannelC
   if (parts.length === 0) return { kind: "failed", error: "the message has neither text nor attachments", errorCode: null };
 
   const base = `${graphBase(config)}/${encodeURIComponent(phoneNumberId)}`;
-  const envelope = { messaging_product: "whatsapp", recipient_type: "individual", to: waIdOf(message.customerAddress) };
+  const envelope = { messaging_product: "whatsapp", recipient_type: "individual", ...recipientOf(message.customerAddress) };
   let firstId: string | null = null;
   for (const [sent, part] of parts.entries()) {
     let json: Record<string, unknown>;

@@ -8,9 +8,10 @@
  * Flex-style task request, which the shell sends to the Router after the commit (tasks.ts).
  */
 import { notFound, ok, type ApiResult } from "../../common/taskrouter";
-import { redactCardNumbers, redactDeep } from "../../common/card-numbers";
+import { redactDeep } from "../../common/card-attributes";
+import { redactCardNumbers } from "../../common/card-numbers";
 import type { InboundContext, InboundMessage } from "../../common/conversations";
-import { conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
+import { conversationRecord, conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";
 import { conflict, type Op } from "./op";
@@ -22,27 +23,42 @@ export interface Received {
   readonly created: boolean;
 }
 
+/** A name someone typed (the customer, an agent editing the profile), with card numbers masked. */
+const typedName = (name: string | null): string | null => (name === null ? null : redactCardNumbers(name));
+
 /**
  * The attributes of a conversation's task, as Flex writes them: who the customer is, what they wrote
- * before and who helped them last (for known-agent routing), all with card numbers masked.
+ * before and who helped them last (for known-agent routing), with what the channel said about the
+ * customer (`message.conversationAttributes`, e.g. Twilio's `from_city`) beside them. Card numbers are
+ * masked in the names; `from`, the customer's phone and email, and `name` when it falls back to the
+ * address are addresses and are kept as they are, so the agent sees who wrote and the Router can tell
+ * them apart. `channelSid` is the conversation's CH SID, as Flex sets it; the channel configuration the
+ * customer wrote to is `channelConfigSid`. What the
+ * customer only said about themselves (a pre-chat form) is kept apart in `customers.unverified`, so
+ * neither a workflow nor an agent mistakes it for the profile's details.
  * @example flexAttributes("CH…", context, message).channelType // "sms"
  */
 export function flexAttributes(conversationSid: string, context: InboundContext, message: InboundMessage): Record<string, unknown> {
   const { customer } = context;
+  const messageName = typedName(message.customerName);
+  const profileName = typedName(customer.name);
   const attributes: Record<string, unknown> = {
+    ...message.conversationAttributes,
     conversationSid,
     channelType: message.channel,
-    channelSid: context.channelSid,
+    channelSid: conversationSid,
+    channelConfigSid: context.channelSid,
     from: message.customerAddress,
-    name: message.customerName ?? customer.name ?? message.customerAddress,
-    customerName: message.customerName ?? customer.name,
+    name: messageName ?? profileName ?? message.customerAddress,
+    customerName: messageName ?? profileName,
     direction: "inbound",
     customers: {
       profile_sid: customer.profileSid,
-      name: customer.name ?? message.customerName,
+      name: profileName ?? (message.unverified?.name === undefined ? messageName : null),
       email: customer.email,
       phone: customer.phone,
       last_worker_sid: customer.lastWorkerSid,
+      ...(message.unverified && Object.keys(message.unverified).length > 0 ? { unverified: redactDeep(message.unverified) } : {}),
     },
     history: customer.history.map((h) => ({
       conversation_sid: h.conversationSid,
@@ -52,7 +68,7 @@ export function flexAttributes(conversationSid: string, context: InboundContext,
     })),
   };
   if (customer.lastWorkerSid) attributes.known_worker_sid = customer.lastWorkerSid;
-  return redactDeep(attributes);
+  return attributes;
 }
 
 /** The conversation a first message opens (not yet stored). */
@@ -66,9 +82,10 @@ function opened(op: Op, accountSid: string, context: InboundContext, message: In
     sid: op.sid,
     account_sid: accountSid,
     workspace_sid: context.workspaceSid,
-    friendly_name: redactCardNumbers(message.customerName ?? message.customerAddress),
+    // Named after the customer: their name as typed (masked), else their address as it is.
+    friendly_name: typedName(message.customerName) ?? message.customerAddress,
     unique_name: null,
-    attributes: "{}",
+    attributes: JSON.stringify(redactDeep(message.conversationAttributes ?? {})),
     state: "active",
     channel: message.channel,
     channel_sid: context.channelSid,
@@ -83,6 +100,30 @@ function opened(op: Op, accountSid: string, context: InboundContext, message: In
     task_attempts: 0,
     task_error: null,
   };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * What the channel said with a later message (an ad the customer came back from, say), merged key by
+ * key into the conversation's attributes — left as they are when the API set them to something other
+ * than an object — and into the request its next tasks are made from; the sockets are told.
+ */
+function addContext(op: Op, conversation: ConversationRow, context: Readonly<Record<string, unknown>>): ConversationRow {
+  const extra = redactDeep({ ...context });
+  const attributes = JSON.parse(conversation.attributes) as unknown;
+  let taskRequest = conversation.task_request;
+  if (taskRequest !== null) {
+    const request = JSON.parse(taskRequest) as TaskRequest;
+    taskRequest = JSON.stringify({ ...request, attributes: JSON.stringify({ ...JSON.parse(request.attributes), ...extra }) });
+  }
+  const saved = saveConversation(op.host, {
+    ...conversation,
+    attributes: isObject(attributes) ? JSON.stringify({ ...attributes, ...extra }) : conversation.attributes,
+    task_request: taskRequest,
+  });
+  op.effects.frames.push({ type: "conversation.updated", conversation: conversationRecord(saved) });
+  return saved;
 }
 
 /** Stores one inbound message (in the caller's transaction). */
@@ -117,6 +158,9 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
     conversation = saveConversation(op.host, { ...conversation, task_sid: null, task_pending: 1, task_attempts: 0, task_error: null });
     op.effects.createTask = true;
   }
+  if (!created && message.conversationAttributes && Object.keys(message.conversationAttributes).length > 0) {
+    conversation = addContext(op, conversation, message.conversationAttributes);
+  }
 
   let customer = customerParticipant(op);
   if (!customer) {
@@ -125,7 +169,7 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
       identity: web ? message.customerAddress : null,
       messagingBinding: web ? null : { address: message.customerAddress, proxyAddress: message.proxyAddress },
       role: "customer",
-      displayName: message.customerName,
+      displayName: typedName(message.customerName),
     });
     if (!joined.ok) return joined;
     customer = customerParticipant(op);

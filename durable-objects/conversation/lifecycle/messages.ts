@@ -5,7 +5,7 @@
  * to a customer who is not on web chat.
  */
 import { invalid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
-import { redactDeep } from "../../common/card-numbers";
+import { redactDeep } from "../../common/card-attributes";
 import type { AddMessageInput, DeliveryReceiptRecord, MediaRef, MessageRecord, UpdateMessageInput } from "../../common/conversations";
 import { first, run } from "../../router/store/host";
 import { pageFrom, pageWindow, slicePage } from "../../router/store/paging";

@@ -5,7 +5,8 @@
  * wrap up — and what changed, for webhooks. Keeping effects as data lets the pure core run, and be tested, without sockets or RPC.
  */
 import { fail, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
-import { redactCardNumbers, redactDeep } from "../../common/card-numbers";
+import { redactDeep } from "../../common/card-attributes";
+import { redactCardNumbers } from "../../common/card-numbers";
 import type { ConversationFrame } from "../../common/conversations";
 import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/records";
 import type { HookEvent } from "./hooks";
@@ -27,6 +28,8 @@ export interface Effects {
   readonly wrapTasks: string[];
   /** Something joined the delivery queue. */
   deliver: boolean;
+  /** Attachments (ME SIDs) whose bytes must go from the media store: their message was withdrawn. */
+  readonly deleteMedia: string[];
   /** The first task is pending: create it. */
   createTask: boolean;
   /** What changed, for post-event webhooks (written to the outbox in the same transaction, or dropped). */
@@ -48,6 +51,7 @@ export const noEffects = (): Effects => ({
   left: [],
   wrapTasks: [],
   deliver: false,
+  deleteMedia: [],
   createTask: false,
   hooks: [],
 });
@@ -68,7 +72,7 @@ export function loadConversation(op: Op, accountSid: string): ApiResult<Conversa
 export const isDeleted = (op: Op): boolean => tombstone(op.host) !== undefined;
 
 /**
- * JSON text of attributes, validated and with every card number masked; `fallback` when absent.
+ * JSON text of attributes, validated and with card numbers masked (but in addresses and IDs); `fallback` when absent.
  * @example redactedAttributes("Attributes", '{"note":"4111111111111111"}', "{}") // ok('{"note":"************1111"}')
  */
 export function redactedAttributes(param: string, text: string | undefined, fallback: string): ApiResult<string> {

@@ -3,7 +3,7 @@
  * the agents (identity = their worker SID) and bots. An identity and a binding address each belong to
  * one participant at most (Twilio's 50433 and 50416). Every change is a frame for the open sockets.
  */
-import { fail, invalid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
+import { fail, invalid, iso, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
 import type {
   AddParticipantInput,
   ConversationRecord,
@@ -19,6 +19,7 @@ import {
   participantRecord,
   participantRows,
   saveParticipant,
+  savePastParticipant,
   type ConversationRow,
   type ParticipantRow,
 } from "../store/records";
@@ -149,11 +150,15 @@ export function updateParticipant(op: Op, accountSid: string, sid: string, input
   return ok(record);
 }
 
-/** Removes a participant of a loaded conversation: a `participant.left` frame, and their sockets close. */
+/**
+ * Removes a participant of a loaded conversation: a `participant.left` frame, and their sockets close.
+ * Who they were is kept (sb_past_participants), so the transcript still names them.
+ */
 export function deleteParticipant(op: Op, conversation: ConversationRow, row: ParticipantRow): ParticipantRecord {
   run(op.host, "DELETE FROM sb_participants WHERE sid = ?", row.sid);
+  savePastParticipant(op.host, row, op.now);
   const record = participantRecord(conversation, row);
-  op.effects.frames.push({ type: "participant.left", participant: record });
+  op.effects.frames.push({ type: "participant.left", participant: record, date_left: iso(op.now) });
   op.effects.hooks.push({ type: "onParticipantRemoved", participant: record });
   op.effects.left.push(row.sid);
   op.effects.index = true;

@@ -15,6 +15,7 @@ import type {
   MessageRecord,
   ParticipantRecord,
   ParticipantRole,
+  PastParticipantRecord,
 } from "../../common/conversations";
 
 export type { StoreHost };
@@ -128,6 +129,44 @@ export function saveParticipant(host: StoreHost, row: ParticipantRow): void {
     ...columns.map((column) => row[column]),
   );
 }
+
+/** Keeps a participant who leaves (in the same transaction as their removal). */
+export function savePastParticipant(host: StoreHost, row: ParticipantRow, leftAt: number): void {
+  run(
+    host,
+    `INSERT OR REPLACE INTO sb_past_participants (sid, identity, role, display_name, last_read_message_index, date_created, date_left)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    row.sid,
+    row.identity,
+    row.role,
+    row.display_name,
+    row.last_read_message_index,
+    row.date_created,
+    leftAt,
+  );
+}
+
+export const pastParticipants = (host: StoreHost): PastParticipantRecord[] =>
+  rows<{
+    sid: string;
+    identity: string | null;
+    role: ParticipantRole;
+    display_name: string | null;
+    last_read_message_index: number | null;
+    date_created: number;
+    date_left: number;
+  }>(
+    host,
+    "SELECT sid, identity, role, display_name, last_read_message_index, date_created, date_left FROM sb_past_participants ORDER BY date_created, sid",
+  ).map((row) => ({
+    sid: row.sid,
+    identity: row.identity,
+    role: row.role,
+    display_name: row.display_name,
+    last_read_message_index: row.last_read_message_index === null ? null : Number(row.last_read_message_index),
+    date_created: iso(Number(row.date_created)),
+    date_left: iso(Number(row.date_left)),
+  }));
 
 export const messageBy = (host: StoreHost, column: "sid" | "idx" | "provider_message_id", value: string | number): MessageRow | undefined =>
   first<MessageRow>(host, `SELECT ${MESSAGE_COLUMNS} FROM sb_messages WHERE ${column} = ?`, value);

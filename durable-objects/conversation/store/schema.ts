@@ -19,12 +19,14 @@
  * - `sb_tasks`: the conversation's TaskRouter tasks (the first, and one per transfer), their agent and
  *   whom a transfer came from; `sb_task_events`: the event SIDs already applied (at-least-once queue).
  * - `sb_timers`: delivery and task-creation retries; the one alarm is set to the earliest `due_at`.
+ * - `sb_past_participants` (version 2): who left (agents after wrap-up), with their name, what they
+ *   had read and when they joined and left, so the transcript keeps naming them.
  *
- * Migration 2 gives a delivered message its delivery receipt (Twilio's `DY…`, one per message: the
+ * Migration 3 gives a delivered message its delivery receipt (Twilio's `DY…`, one per message: the
  * customer's channel is its one recipient): whom it went to, the provider's numeric error code, and when
  * the receipt was made and last moved.
  *
- * Migration 3, webhooks: `sb_webhooks` holds the conversation-scoped webhooks (Twilio's `WH…`, at most
+ * Migration 4, webhooks: `sb_webhooks` holds the conversation-scoped webhooks (Twilio's `WH…`, at most
  * five); `sb_hook_outbox` the post-event webhook requests written in the transaction of the change they
  * announce and sent to the EVENTS queue after the commit (removed once queued; the alarm retries), so an
  * eviction delays an event but never loses one; a `hooks` timer in `sb_timers` is that retry.
@@ -126,6 +128,21 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    name: "conversation: participants who left",
+    sql: `
+      CREATE TABLE sb_past_participants (
+        sid                     TEXT    PRIMARY KEY,
+        identity                TEXT,
+        role                    TEXT    NOT NULL,
+        display_name            TEXT,
+        last_read_message_index INTEGER,
+        date_created            INTEGER NOT NULL,
+        date_left               INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
     name: "conversation: delivery receipts (recipient, error code, receipt dates)",
     sql: `
       ALTER TABLE sb_messages ADD COLUMN delivery_participant_sid TEXT;
@@ -135,7 +152,7 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 3,
+    version: 4,
     name: "conversation: scoped webhooks, post-event outbox",
     sql: `
       CREATE TABLE sb_webhooks (

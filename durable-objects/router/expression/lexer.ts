@@ -3,6 +3,12 @@
  * means the first error in reading order is the one reported, whether it is a lexical one (an
  * unterminated string) or a grammatical one the parser finds earlier. Keywords are not special here: a
  * word is a word, and the parser decides whether it is `AND` or a key segment called `and`.
+ *
+ * Keys are the one place where what came before matters. A `.` written right after a word or a `]` is a
+ * key's separator, never the start of a number (`a.5` is not `a` then 0.5), and the segment written
+ * right after that dot is a word even when it starts with a digit or is digits only (`levels.9am`,
+ * `skills.2`), as Twilio's attribute documents allow such keys. A bare key still starts with a letter,
+ * `_` or `$`, so `9 == 9` stays a comparison of numbers.
  */
 
 import { END_OF_INPUT, unexpected } from "./errors";
@@ -43,6 +49,10 @@ function isDigit(ch: string | undefined): boolean {
  */
 export class Lexer {
   private pos = 0;
+  /** Where the last word or `]` ended: a `.` exactly there separates key segments. */
+  private keyEnd = -1;
+  /** Where the last key separator ended: a segment exactly there may start with a digit. */
+  private segmentAt = -1;
 
   constructor(private readonly src: string) {}
 
@@ -58,12 +68,16 @@ export class Lexer {
     const ch = src.charAt(pos);
     const ch1 = src.charAt(pos + 1);
 
-    if (WORD_START.test(ch)) {
+    if (WORD_START.test(ch) || (start === this.segmentAt && WORD_PART.test(ch))) {
       pos++;
       while (pos < src.length && WORD_PART.test(src.charAt(pos))) pos++;
       const text = src.slice(start, pos);
-      this.pos = pos;
+      this.pos = this.keyEnd = pos;
       return { type: "word", text, upper: text.toUpperCase(), start, end: pos };
+    }
+    if (ch === "." && start === this.keyEnd) {
+      this.segmentAt = start + 1;
+      return this.punct(".", start, 1);
     }
     if (isDigit(ch) || (ch === "." && isDigit(ch1)) || (ch === "-" && (isDigit(ch1) || (ch1 === "." && isDigit(src.charAt(pos + 2)))))) {
       return this.number(start);
@@ -78,10 +92,12 @@ export class Lexer {
       case ">":
       case "<":
         return this.punct("op", start, 1, ch);
+      case "]":
+        this.keyEnd = start + 1;
+        return this.punct(ch, start, 1);
       case "(":
       case ")":
       case "[":
-      case "]":
       case ",":
       case ".":
         return this.punct(ch, start, 1);

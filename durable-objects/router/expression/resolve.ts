@@ -3,16 +3,23 @@
  * the worker's named fields, channel capacities, the clock and the skip_if counters. Missing anything
  * (no worker, no such key, a key on something that is not an object) is undefined, TaskRouter's NULL.
  * Attribute walks look only at own properties, so `constructor` or `__proto__` never reach a prototype.
+ * A name segment that is a canonical array index (`skills.2`, not `skills.02`) reads that element of an
+ * array, as a JSON Pointer does: Twilio's docs write such keys after a dot, and on an object they name
+ * the key `"2"` as usual.
  */
 
 import type { ChannelField, EvaluationInput, Json, PathRef, WorkerField, WorkerView } from "./ast";
 import { clockValues, type ClockValues } from "./clock";
 
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+
 /**
- * Follows `segments` into a JSON document: names index objects (own properties only), numbers index arrays.
+ * Follows `segments` into a JSON document: names index objects (own properties only), numbers index
+ * arrays, and so do names that are canonical indexes (`"2"`).
  *
  * @example
  * readSegments({ object: { array: ["a", "b", "c"] } }, ["object", "array", 2]) // "c"
+ * readSegments({ skills: ["a", "b", "c"] }, ["skills", "2"]) // "c"
  * readSegments({ a: 1 }, ["constructor"]) // undefined
  */
 export function readSegments(document: Json | undefined, segments: readonly (string | number)[]): Json | undefined {
@@ -23,8 +30,12 @@ export function readSegments(document: Json | undefined, segments: readonly (str
     if (typeof segment === "number") {
       if (!Array.isArray(current)) return undefined;
       current = segment < current.length ? current[segment] : undefined;
+    } else if (Array.isArray(current)) {
+      if (!ARRAY_INDEX.test(segment as string)) return undefined;
+      const index = Number(segment);
+      current = index < current.length ? current[index] : undefined;
     } else {
-      if (Array.isArray(current) || !Object.hasOwn(current, segment as string)) return undefined;
+      if (!Object.hasOwn(current, segment as string)) return undefined;
       current = (current as Record<string, unknown>)[segment as string];
     }
   }

@@ -45,6 +45,11 @@ export class ConfigView {
     return this.workspace.sid;
   }
 
+  /** Whether card numbers in task and worker attributes are masked (on unless turned off; see card-masking.ts). */
+  get masksCardNumbers(): boolean {
+    return this.workspace.card_masking_enabled !== false;
+  }
+
   /** Whether an event of this type goes to the workspace's EventCallbackUrl (set, and allowed by EventsFilter). */
   wantsEventCallback(eventType: string): boolean {
     return Boolean(this.workspace.event_callback_url) && eventsFilterAllows(this.workspace.events_filter, eventType);

@@ -21,6 +21,7 @@ import {
   type TaskRecord,
   type TaskStatus,
 } from "../../common/taskrouter";
+import { storedAttributes, storedReason } from "./card-masking";
 import { checkAttributes, checkDate, checkInteger, checkOrdering, checkString, MAX_PRIORITY } from "./checks";
 import { taskEvent } from "./events";
 import { newTask, parseAttributes } from "./load";
@@ -49,6 +50,11 @@ export interface CreateTaskInput {
   readonly taskChannel?: string;
   /** Epoch ms, not in the future; default: creation time. */
   readonly virtualStartTime?: number;
+  /**
+   * The caller built the attributes from content it masked itself and knows which fields are
+   * addresses (the ConversationDO): they are stored as given. Never set from the REST API.
+   */
+  readonly attributesMasked?: boolean;
 }
 
 export interface UpdateTaskInput {
@@ -123,7 +129,7 @@ export function createTask(op: Op, input: CreateTaskInput): ApiResult<TaskResult
     sid: newSid("WT"),
     workflow_sid: workflowText.value,
     task_channel_sid: channel.sid,
-    attributes: attributes.value.text,
+    attributes: input.attributesMasked === true ? attributes.value.text : storedAttributes(op.view, attributes.value),
     status: "pending",
     priority: priority.value,
     reason: null,
@@ -202,7 +208,8 @@ export function updateTask(op: Op, sid: string, input: UpdateTaskInput): ApiResu
   }
 
   const changes: Partial<TaskRow> = {};
-  if (attributes && attributes.value.text !== task.attributes) changes.attributes = attributes.value.text;
+  const attributesText = attributes && storedAttributes(op.view, attributes.value, task.attributes);
+  if (attributesText !== undefined && attributesText !== task.attributes) changes.attributes = attributesText;
   if (priority && priority.value !== task.priority) changes.priority = priority.value;
   if (start && start.value !== task.virtual_start_time) changes.virtual_start_time = start.value;
   if (channelSid !== undefined && channelSid !== task.task_channel_sid) changes.task_channel_sid = channelSid;
@@ -221,7 +228,7 @@ export function updateTask(op: Op, sid: string, input: UpdateTaskInput): ApiResu
     task = tasks.get(op.host, sid)!;
   }
   if (status !== undefined && status !== task.status) {
-    const why = reason?.value ?? null;
+    const why = reason ? storedReason(op.view, reason.value) : null;
     if (status === "canceled") cancel(op, task, why);
     else if (status === "wrapping") wrapUp(op, task);
     else if (status === "completed") complete(op, task, why);

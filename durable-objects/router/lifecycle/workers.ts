@@ -27,6 +27,7 @@ import {
   type PageRequest,
   type WorkerRecord,
 } from "../../common/taskrouter";
+import { storedAttributes } from "./card-masking";
 import { checkAttributes, checkBoolean, checkFriendlyName, checkOrdering, checkString } from "./checks";
 import { workerEvent } from "./events";
 import { workerInput } from "./load";
@@ -155,7 +156,7 @@ export function createWorker(op: Op, input: CreateWorkerInput): ApiResult<Worker
     friendly_name: name.value,
     name_key: nameKey(name.value),
     activity_sid: activity.value,
-    attributes: attributes.value.text,
+    attributes: storedAttributes(op.view, attributes.value),
     idle_since: op.now,
     status_changed_at: op.now,
     created_at: op.now,
@@ -209,7 +210,7 @@ export function updateWorker(op: Op, sid: string, input: UpdateWorkerInput): Api
   if (input.attributes !== undefined) {
     const checked = checkAttributes(input.attributes);
     if (!checked.ok) return checked;
-    attributes = checked.value.text;
+    attributes = storedAttributes(op.view, checked.value, row.attributes);
   }
   let reject = false;
   if (input.rejectPendingReservations !== undefined) {

@@ -26,9 +26,12 @@ export interface TaskKey {
 
 export const bySid = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Identifies an ordering, so tasks whose targets share an `order_by` share a ready list. */
+/**
+ * Identifies an ordering, so tasks whose targets share an `order_by` share a ready list. The segments go
+ * in as JSON: `scores[2]` and `scores.2` read different things on an object, so they must not share one.
+ */
 export function orderKey(orderBy: OrderBy): string {
-  return orderBy.map((k) => `${k.segments.join(".")} ${k.direction}`).join(",");
+  return orderBy.map((k) => `${JSON.stringify(k.segments)} ${k.direction}`).join(",");
 }
 
 export function readyComparator(orderBy: OrderBy): (a: ReadyKey, b: ReadyKey) => number {

@@ -1,7 +1,7 @@
 /**
  * What an agent's live connection says first, beside where the log stands: the worker as they are now,
  * every activity of the workspace, and the worker's open reservations (pending, accepted, wrapping)
- * with their tasks and timeouts — what a freshly opened page must know before the first change frame,
+ * with their tasks, timeouts and when they were accepted — what a freshly opened page must know before the first change frame,
  * without a round of REST reads. Read in one synchronous turn of the Router, so it is exactly the state
  * the worker's `last_seq` describes.
  *
@@ -11,6 +11,7 @@
  */
 import type { ConfigView } from "../lifecycle/config-view";
 import { taskData, workerData } from "../lifecycle/events";
+import { reservationAcceptedAt } from "../store/event-store";
 import type { StoreHost } from "../store/host";
 import { reservations } from "../store/reservation-store";
 import { tasks } from "../store/task-store";
@@ -56,6 +57,8 @@ export function agentSnapshot(host: StoreHost, view: ConfigView, workerSid: stri
       },
       task: frameTaskOf(taskData(view, task, now)),
       date_ms: reservation.created_at,
+      accepted_ms:
+        status === "pending" ? null : reservationAcceptedAt(host, reservation.sid, reservation.created_at, reservation.updated_at),
     });
   }
   return {

@@ -8,6 +8,7 @@
  * Close codes (observable by a browser, unlike an HTTP status on the upgrade): 4400 a bad request
  * (`since`), 4401 no valid token or it expired, 4403 the token may not use this channel (no worker,
  * another account, an unknown worker), 4408 silent for the grace period, 4410 the worker was deleted.
+ * A worker presence took offline is told so by the `hello` of their next connection (`presence_offline`).
  */
 import { z } from "zod";
 import { loadSnapshot } from "../store/config-store";
@@ -16,17 +17,20 @@ import {
   forgetPresence,
   markGone,
   markPresent,
+  notePresenceOffline,
   presenceCheckAt,
   presenceGraceMs,
   presenceOf,
   presenceRows,
   setPresenceCheck,
   setPresenceGraceMs,
+  takePresenceNotice,
 } from "../store/presence-store";
 import { HOLDING, reservationsOfTask } from "../store/reservation-store";
 import { timerDueAt } from "../store/timer-store";
 import { channelOf } from "../store/worker-store";
 import { fail, invalid, iso, ok, type ApiResult, type EventRecord } from "../../common/taskrouter";
+import { bindingFor, tokenBinding } from "../../common/user-access";
 import type { Router } from "../lifecycle/router";
 import { parseCommand, runCommand, type CommandActor, type CommandRouter } from "./commands";
 import { framesOf, type FrameContext } from "./event-frames";
@@ -43,6 +47,8 @@ export const agentIdentity = z.object({
   ops: z.array(z.string()),
   /** Epoch ms. */
   expiresAt: z.number(),
+  /** The signed-in user the token was minted for (the desktop's tokens): their sockets are tagged and closed should they lose access. */
+  user: z.object({ userSid: z.string(), sessionSid: z.string() }).optional(),
 });
 export type AgentIdentity = z.infer<typeof agentIdentity>;
 
@@ -56,6 +62,8 @@ export const connectionState = z.object({
   connectedAt: z.number(),
   /** The last frame the client sent (the auto-answered `ping` is read from the runtime instead). */
   lastMessageAt: z.number(),
+  /** What a user's token was minted for, judged again when the AccountDO says the user changed. */
+  binding: tokenBinding.optional(),
 });
 export type Connection = z.infer<typeof connectionState> & CommandActor;
 
@@ -123,6 +131,7 @@ export class AgentChannel<S> {
     const state = this.router.agentSnapshot(identity.accountSid, identity.workerSid, now);
     if (!state.ok) return refuse(CLOSE_CODES.forbidden, state.message);
 
+    const binding = bindingFor(identity);
     const connection: Connection = {
       accountSid: identity.accountSid,
       workerSid: identity.workerSid,
@@ -131,13 +140,21 @@ export class AgentChannel<S> {
       expiresAt: identity.expiresAt,
       connectedAt: now,
       lastMessageAt: now,
+      ...(binding ? { binding } : {}),
     };
     this.sockets.setConnection(socket, connection);
     const grace = presenceGraceMs(this.host);
-    this.host.transactionSync(() => {
+    const notice = this.host.transactionSync(() => {
       markPresent(this.host, connection.workerSid, connection.accountSid);
       this.checkPresenceBy(now + grace);
+      return takePresenceNotice(this.host, connection.workerSid);
     });
+    const worker = state.value.worker;
+    // Only while they are still where presence put them: an Activity chosen since says more.
+    const offline =
+      notice !== null && notice.activitySid === worker.activity_sid
+        ? { date_ms: notice.at, activity_sid: notice.activitySid, activity_name: worker.activity_name }
+        : null;
     const lastSeq = this.log.start(connection.workerSid);
     const replay = since === null ? { frames: [], complete: true } : this.log.replay(connection.workerSid, since, now);
     this.sockets.send(
@@ -150,7 +167,9 @@ export class AgentChannel<S> {
         heartbeat: { send: "ping", reply: "pong", interval_ms: heartbeatInterval(grace) },
         presence_grace_ms: grace,
         expires_at: iso(connection.expiresAt),
-        worker: state.value.worker,
+        date_ms: now,
+        presence_offline: offline,
+        worker,
         activities: state.value.activities,
         reservations: state.value.reservations,
       } satisfies ServerFrame),
@@ -175,7 +194,10 @@ export class AgentChannel<S> {
       if (typeof workerSid !== "string" || !this.log.logs(workerSid)) continue;
       for (const socket of this.sockets.open(workerSid)) this.sockets.close(socket, CLOSE_CODES.workerDeleted, "The worker was deleted");
       this.log.forget(workerSid);
-      this.host.transactionSync(() => forgetPresence(this.host, workerSid));
+      this.host.transactionSync(() => {
+        forgetPresence(this.host, workerSid);
+        takePresenceNotice(this.host, workerSid);
+      });
     }
   }
 
@@ -244,6 +266,8 @@ export class AgentChannel<S> {
         }
         const moved = takeOffline(this.router, worker, activity.sid, now);
         if (!moved.ok) console.warn(`Presence: taking worker ${worker.workerSid} offline failed: ${moved.message}`);
+        else if (moved.value === "moved")
+          this.host.transactionSync(() => notePresenceOffline(this.host, worker.workerSid, activity.sid, now));
       }
     }
     const byWorker = new Map(tracked.map((worker) => [worker.workerSid, worker]));

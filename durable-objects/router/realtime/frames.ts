@@ -171,6 +171,11 @@ export const helloReservation = z.object({
   task: frameTask,
   /** Epoch ms when the reservation was created. */
   date_ms: z.number(),
+  /**
+   * Epoch ms when the reservation was accepted (what "Accepted 2:05 ago" counts from), null while it is
+   * pending; null too for one whose accept event is past the 30-day retention.
+   */
+  accepted_ms: z.number().nullable(),
 });
 
 /**
@@ -197,6 +202,17 @@ export const helloFrame = z.object({
   presence_grace_ms: z.number(),
   /** When the token expires: the server closes the connection then (4401); reconnect with a new one. */
   expires_at: z.string(),
+  /**
+   * The server's clock when it sent this frame (epoch ms): a client whose own clock is off corrects the
+   * server's times by the difference (an accept time, a timeout) before counting from them.
+   */
+  date_ms: z.number(),
+  /**
+   * Set when presence moved the worker to an offline Activity (their connection gone past the grace
+   * period) and they have not changed Activity since: the desktop tells them why. Said once, on the
+   * first connection after it happened.
+   */
+  presence_offline: z.object({ date_ms: z.number(), activity_sid: z.string(), activity_name: z.string().nullable() }).nullable(),
   /** The worker as they are now, with whether their activity is an available one. */
   worker: helloWorker,
   /** Every activity of the workspace, in the workspace's order: what the worker may switch to. */
@@ -282,6 +298,12 @@ export const supervisorWorker = z.object({
   date_status_changed_ms: z.number(),
   /** JSON text, as in TaskRouter's worker resource. */
   attributes: z.string(),
+  /**
+   * The task queues the worker is a member of (their `target_workers` accepts them), in SID order: with
+   * `channels`, what tells a supervisor whether the worker can take a queue's next task now.
+   */
+  task_queue_sids: z.array(z.string()),
+  /** One per task channel, in the workspace's task channel order (the same for every worker). */
   channels: z.array(
     z.object({
       task_channel_sid: z.string(),

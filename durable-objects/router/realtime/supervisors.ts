@@ -40,6 +40,12 @@ export interface SupervisorSocketHost<S> {
 
 export type SupervisorRouter = Pick<Router, "bulkQueueStatistics" | "queueStatistics" | "queuesOfWorker">;
 
+/** Each task channel's place in the workspace's order (what every worker's channels are sorted by). */
+const channelOrder = (config: WorkspaceConfigSnapshot, taskChannelSid: string): number => {
+  const index = config.taskChannels.findIndex((channel) => channel.sid === taskChannelSid);
+  return index === -1 ? Number.MAX_SAFE_INTEGER : index;
+};
+
 interface Dirty {
   readonly queues: Set<string>;
   readonly workers: Set<string>;
@@ -74,7 +80,7 @@ export class SupervisorFeed<S> {
       date: iso(now),
       date_ms: now,
       queues,
-      workers: config ? all.map((row) => this.workerView(config, row)) : [],
+      workers: config ? all.map((row) => this.workerView(config, row, now)) : [],
     };
     this.sockets.send(socket, JSON.stringify(frame));
   }
@@ -116,7 +122,7 @@ export class SupervisorFeed<S> {
     const removed: string[] = [];
     for (const sid of [...dirty.workers].sort()) {
       const row = workers.get(this.host, sid);
-      if (row) changed.push(this.workerView(config, row));
+      if (row) changed.push(this.workerView(config, row, now));
       else removed.push(sid);
     }
     const frame: ServerFrame = {
@@ -183,7 +189,7 @@ export class SupervisorFeed<S> {
     return views;
   }
 
-  private workerView(config: WorkspaceConfigSnapshot, row: WorkerRow): SupervisorWorker {
+  private workerView(config: WorkspaceConfigSnapshot, row: WorkerRow, now: number): SupervisorWorker {
     const activity = config.activities.find((a) => a.sid === row.activity_sid);
     const held = reservations.where(
       this.host,
@@ -191,6 +197,11 @@ export class SupervisorFeed<S> {
       row.sid,
     );
     const changedAt = Number(row.status_changed_at);
+    const queues = this.router.queuesOfWorker(config.workspace.account_sid, row.sid, now);
+    // Stored per worker in creation order, which ties (one operation makes them all) break by random SID.
+    const channels = channelsOf(this.host, row.sid).sort(
+      (a, b) => channelOrder(config, a.task_channel_sid) - channelOrder(config, b.task_channel_sid),
+    );
     return {
       sid: row.sid,
       friendly_name: row.friendly_name,
@@ -200,7 +211,8 @@ export class SupervisorFeed<S> {
       date_status_changed: iso(changedAt),
       date_status_changed_ms: changedAt,
       attributes: row.attributes,
-      channels: channelsOf(this.host, row.sid).map((channel) => {
+      task_queue_sids: queues.ok ? queues.value : [],
+      channels: channels.map((channel) => {
         const unique = config.taskChannels.find((c) => c.sid === channel.task_channel_sid)?.unique_name ?? null;
         const mine = held.filter((r) => r.channel === unique);
         return {

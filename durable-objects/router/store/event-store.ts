@@ -85,3 +85,19 @@ export function listEvents(host: StoreHost, query: EventQuery, window: PageWindo
 export function purgeEvents(host: StoreHost, now: number): void {
   run(host, "DELETE FROM sb_events WHERE date_ms < ?", now - EVENT_RETENTION_MS);
 }
+
+/**
+ * When a reservation was accepted (epoch ms): its `reservation.accepted` event, looked for between
+ * `from` and `to` (the reservation's creation and last change, so the date index bounds the search);
+ * null when it was not accepted there, or the event is past the retention.
+ */
+export function reservationAcceptedAt(host: StoreHost, reservationSid: string, from: number, to: number): number | null {
+  const row = first<{ date_ms: number }>(
+    host,
+    "SELECT date_ms FROM sb_events WHERE date_ms >= ? AND date_ms <= ? AND reservation_sid = ? AND event_type = 'reservation.accepted' ORDER BY date_ms LIMIT 1",
+    from,
+    to,
+    reservationSid,
+  );
+  return row ? Number(row.date_ms) : null;
+}

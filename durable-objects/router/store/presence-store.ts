@@ -4,7 +4,10 @@
  * grace period before a worker who is gone moves offline (a Router setting until the workspace
  * carries one), and the one timer that wakes the Router to check (kind "presence" in `sb_timers`, so
  * the object's single alarm covers it; the Router DO handles it before the Router fires its own).
+ * Version 4 adds `sb_presence_notices`: a worker presence took offline, and to which Activity, until
+ * their next connection tells them.
  */
+import type { Migration } from "../../common/migrations";
 import { first, rows, run, type StoreHost } from "./host";
 import { clearTimer, setTimer } from "./timer-store";
 
@@ -63,4 +66,39 @@ export function setPresenceCheck(host: StoreHost, at: number | null): void {
 
 export function presenceOf(host: StoreHost, workerSid: string): PresenceRow | undefined {
   return first<PresenceRow>(host, "SELECT worker_sid, account_sid, gone_since FROM sb_presence WHERE worker_sid = ?", workerSid);
+}
+
+/** Migration 4's DDL, written out literally: a shipped migration never changes. */
+export const PRESENCE_NOTICES_SCHEMA: Omit<Migration, "version"> = {
+  name: "realtime: workers presence took offline, until their next connection is told (sb_presence_notices)",
+  sql: `
+CREATE TABLE sb_presence_notices (
+  worker_sid   TEXT    PRIMARY KEY,
+  activity_sid TEXT    NOT NULL,
+  at           INTEGER NOT NULL
+);
+`,
+};
+
+export interface PresenceNotice {
+  readonly activitySid: string;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+/** Presence moved the worker to `activitySid` at `at`. */
+export function notePresenceOffline(host: StoreHost, workerSid: string, activitySid: string, at: number): void {
+  run(host, "INSERT OR REPLACE INTO sb_presence_notices (worker_sid, activity_sid, at) VALUES (?, ?, ?)", workerSid, activitySid, at);
+}
+
+/** The worker's notice, removed as it is read (it is said once), or null. */
+export function takePresenceNotice(host: StoreHost, workerSid: string): PresenceNotice | null {
+  const row = first<{ activity_sid: string; at: number }>(
+    host,
+    "SELECT activity_sid, at FROM sb_presence_notices WHERE worker_sid = ?",
+    workerSid,
+  );
+  if (!row) return null;
+  run(host, "DELETE FROM sb_presence_notices WHERE worker_sid = ?", workerSid);
+  return { activitySid: row.activity_sid, at: Number(row.at) };
 }

@@ -21,10 +21,12 @@
  *   `sb_frame_heads` (frames pushed to each worker, numbered per worker, kept for replay after a
  *   reconnect), `sb_presence` (connected workers and since when their last connection is gone) and
  *   `sb_realtime_settings` (the presence grace period).
+ * - version 4, `sb_presence_notices`: workers presence took offline, until their next connection says so.
  */
 import type { Migration } from "../../common/migrations";
 import { STATISTICS_SCHEMA } from "../statistics";
 import { REALTIME_SCHEMA } from "./frame-store";
+import { PRESENCE_NOTICES_SCHEMA } from "./presence-store";
 
 export const ROUTER_MIGRATIONS: readonly Migration[] = [
   {
@@ -120,4 +122,5 @@ export const ROUTER_MIGRATIONS: readonly Migration[] = [
   },
   { version: 2, ...STATISTICS_SCHEMA },
   { version: 3, ...REALTIME_SCHEMA },
+  { version: 4, ...PRESENCE_NOTICES_SCHEMA },
 ];

@@ -4,11 +4,23 @@
  * compiled, trusted `WorkflowConfiguration`, or into the list of EVERY problem with its JSON path, so a
  * rejected save says all that is wrong at once. Routing (`routing.ts`) only ever sees the trusted form.
  *
+ * Older shapes Twilio has accepted, read as the modern form they stand for (same routing, same events):
+ * - a filter named by `friendly_name` (Twilio's older SDK WorkflowBuilders — twilio-ruby 4, twilio-node
+ *   1–2, twilio-java's WorkflowRule — wrote that key) instead of `filter_friendly_name`; both may be
+ *   given when they agree;
+ * - a filter with `queue` (and optionally `priority`, `timeout`) on itself instead of `targets`, as the
+ *   oldest docs wrote it: one target with those keys;
+ * - `default_filter` as the builders wrote it, a whole target (`expression`, `priority`, unset keys as
+ *   `null`): its `expression`, `priority`, `order_by` and known worker apply as on any target. A default
+ *   filter never times out and has nothing to skip to, so a `timeout` or `skip_if` there is refused rather
+ *   than ignored.
+ *
  * Choices where Twilio's docs are silent (documented here so the API reference can repeat them):
  * - `filter_friendly_name` may be omitted; the name is then `""` (we do not invent one that could clash
  *   with a real filter's name in events).
  * - `filters` is required but may be empty (every task then goes to the default filter).
- * - `default_filter` is optional; without it a task that matches nothing is routed nowhere (`null`).
+ * - `default_filter` is optional; without it a task that matches nothing is routed nowhere (`null`): it
+ *   waits, in no queue, until its attributes change, it is canceled or its TTL ends.
  * - A target may omit `queue` unless it is its filter's first target: it then keeps the previous target's
  *   queue (Twilio's lifecycle docs show such a target widening the same queue after a timeout).
  * - `priority` and `timeout` accept JSON numbers or strings of digits (`"10"`), normalized to numbers.
@@ -19,43 +31,11 @@
  */
 
 import type { CompiledExpression } from "../expression";
-import { parseAttributePath, type PathSegment } from "./attribute-path";
-import { parseOrderBy, type OrderBy } from "./order-by";
-import {
-  childPath,
-  compileAt,
-  describeValue,
-  isObject,
-  isTaskQueueSid,
-  ProblemList,
-  readBoundedInteger,
-  type ConfigurationProblem,
-} from "./problems";
+import { childPath, compileAt, describeValue, isObject, ProblemList, type ConfigurationProblem } from "./problems";
+import { parseTarget, TARGET_KEYS, type RoutingTarget, type Walk } from "./target";
 
 export type { ConfigurationProblem } from "./problems";
-
-export interface KnownWorker {
-  readonly by: "sid" | "friendly_name";
-  /** The task attribute path after `task.`: `["requested_agent"]`. */
-  readonly segments: readonly PathSegment[];
-  /** As written: `"task.requested_agent"`. */
-  readonly text: string;
-}
-
-export interface RoutingTarget {
-  /** A TaskQueue SID (WQ + 32 hex), inherited from the previous target when omitted. */
-  readonly queue: string;
-  /** Kind "target": which of the queue's workers qualify (`worker.` / `task.` keys). */
-  readonly expression?: CompiledExpression;
-  /** 0..2^31-1; replaces the task's priority when the task enters this step. */
-  readonly priority?: number;
-  /** Seconds, 1..1 209 600, cumulative from workflow entry (see routing.ts). */
-  readonly timeout?: number;
-  readonly orderBy?: OrderBy;
-  /** Kind "skip_if": `workers.available == 0` and the like. */
-  readonly skipIf?: CompiledExpression;
-  readonly knownWorker?: KnownWorker;
-}
+export { MAX_PRIORITY, MAX_TARGET_TIMEOUT_SECONDS, type KnownWorker, type RoutingTarget } from "./target";
 
 export interface RoutingFilter {
   readonly name: string;
@@ -66,7 +46,8 @@ export interface RoutingFilter {
 
 export interface WorkflowConfiguration {
   readonly filters: readonly RoutingFilter[];
-  readonly defaultFilter: { readonly queue: string } | null;
+  /** The target of a task that matches no filter (or times out of its filter's last target); no timeout, no skip_if. */
+  readonly defaultFilter: RoutingTarget | null;
 }
 
 export interface ParseWorkflowOptions {
@@ -79,30 +60,17 @@ export interface ParseWorkflowOptions {
 export type ParseWorkflowResult = { ok: true; configuration: WorkflowConfiguration } | { ok: false; problems: ConfigurationProblem[] };
 
 export const DEFAULT_MAX_CONFIGURATION_BYTES = 65_536;
-export const MAX_PRIORITY = 2_147_483_647;
-export const MAX_TARGET_TIMEOUT_SECONDS = 1_209_600;
 
 const ROOT_KEYS = ["task_routing"] as const;
 const ROUTING_KEYS = ["filters", "default_filter"] as const;
-const FILTER_KEYS = ["filter_friendly_name", "expression", "targets"] as const;
-const TARGET_KEYS = [
-  "queue",
-  "expression",
-  "priority",
-  "timeout",
-  "order_by",
-  "skip_if",
-  "known_worker_sid",
-  "known_worker_friendly_name",
-] as const;
-const DEFAULT_FILTER_KEYS = ["queue"] as const;
+/** The filter's name: `filter_friendly_name`, or `friendly_name` as the older SDK builders wrote it. */
+const NAME_KEYS = ["filter_friendly_name", "friendly_name"] as const;
+/** The oldest form's one target, written on the filter itself. */
+const FILTER_TARGET_KEYS = ["queue", "priority", "timeout"] as const;
+const FILTER_KEYS = [...NAME_KEYS, "expression", "targets", ...FILTER_TARGET_KEYS] as const;
+/** `timeout` and `skip_if` are read apart: `null` (as the builders wrote them) is fine, a value is refused. */
+const DEFAULT_FILTER_KEYS = TARGET_KEYS.filter((key) => key !== "timeout" && key !== "skip_if");
 const MATCH_ALL_HINT = 'use "1==1" to match every task';
-
-/** What the parsers below share while walking one document. */
-interface Walk {
-  readonly problems: ProblemList;
-  readonly queueExists: ((sid: string) => boolean) | undefined;
-}
 
 /**
  * Parses and validates a Workflow configuration, given as JSON text (as the API receives it) or as an
@@ -209,13 +177,7 @@ function parseFilter(raw: unknown, path: string, walk: Walk): RoutingFilter | un
     return undefined;
   }
   problems.unknownKeys(raw, FILTER_KEYS, path);
-
-  let name = "";
-  const rawName = raw["filter_friendly_name"];
-  if (typeof rawName === "string") name = rawName;
-  else if (rawName !== undefined && rawName !== null) {
-    problems.add(childPath(path, "filter_friendly_name"), `must be a string, got ${describeValue(rawName)}`);
-  }
+  const name = readFilterName(raw, path, problems);
 
   const expressionPath = childPath(path, "expression");
   const rawExpression = raw["expression"];
@@ -230,9 +192,48 @@ function parseFilter(raw: unknown, path: string, walk: Walk): RoutingFilter | un
     expression = compileAt(rawExpression, "filter", expressionPath, problems);
   }
 
-  const targets = parseTargets(raw["targets"], childPath(path, "targets"), walk);
+  const targets = parseFilterTargets(raw, path, walk);
   if (!expression || !targets) return undefined;
   return Object.freeze({ name, expression, targets });
+}
+
+/** `filter_friendly_name`, or `friendly_name` as the older SDK builders wrote it; `""` when neither. */
+function readFilterName(raw: Record<string, unknown>, path: string, problems: ProblemList): string {
+  let name: string | undefined;
+  for (const key of NAME_KEYS) {
+    const value = raw[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string") problems.add(childPath(path, key), `must be a string, got ${describeValue(value)}`);
+    else if (name === undefined) name = value;
+    else if (value !== name) {
+      problems.add(
+        childPath(path, key),
+        `is ${describeValue(value)} but filter_friendly_name is ${describeValue(name)}: give the filter one name`,
+      );
+    }
+  }
+  return name ?? "";
+}
+
+/** The filter's `targets`, or the one target the oldest form writes on the filter itself. */
+function parseFilterTargets(raw: Record<string, unknown>, path: string, walk: Walk): readonly RoutingTarget[] | undefined {
+  const onFilter = FILTER_TARGET_KEYS.filter((key) => raw[key] !== undefined && raw[key] !== null);
+  if (onFilter.length === 0) return parseTargets(raw["targets"], childPath(path, "targets"), walk);
+  if (raw["targets"] !== undefined && raw["targets"] !== null) {
+    const keys = onFilter.map((key) => JSON.stringify(key)).join(", ");
+    walk.problems.add(
+      path,
+      `has both "targets" and ${keys}: a filter routes through its targets, or (the older form) to the queue written on it, not both`,
+    );
+    return undefined;
+  }
+  const written = Object.fromEntries(onFilter.map((key) => [key, raw[key]]));
+  const target = parseTarget(written, path, walk, {
+    keys: FILTER_TARGET_KEYS,
+    inherits: false,
+    missingQueue: 'is required: a filter needs "targets", or a "queue" of its own',
+  });
+  return target && Object.freeze([target]);
 }
 
 function parseTargets(raw: unknown, path: string, walk: Walk): readonly RoutingTarget[] | undefined {
@@ -252,151 +253,38 @@ function parseTargets(raw: unknown, path: string, walk: Walk): readonly RoutingT
   const targets: (RoutingTarget | undefined)[] = [];
   let previousQueue: string | undefined;
   raw.forEach((target, i) => {
-    const parsed = parseTarget(target, childPath(path, i), i === 0, previousQueue, walk);
+    const parsed = parseTarget(target, childPath(path, i), walk, {
+      keys: TARGET_KEYS,
+      inherits: i > 0,
+      previousQueue,
+      missingQueue: "is required on the first target of a filter",
+    });
     targets.push(parsed);
     previousQueue = parsed?.queue;
   });
   return targets.every((t): t is RoutingTarget => t !== undefined) ? Object.freeze(targets) : undefined;
 }
 
-function parseTarget(raw: unknown, path: string, first: boolean, previousQueue: string | undefined, walk: Walk): RoutingTarget | undefined {
-  const { problems } = walk;
-  if (!isObject(raw)) {
-    problems.add(path, `must be an object, got ${describeValue(raw)}`);
-    return undefined;
-  }
-  problems.unknownKeys(raw, TARGET_KEYS, path);
-  const before = problems.problems.length;
-  const given = (key: string): unknown => (raw[key] === null ? undefined : raw[key]);
-
-  let queue: string | undefined;
-  if (given("queue") === undefined && !first) queue = previousQueue;
-  else queue = readQueue(raw["queue"], childPath(path, "queue"), walk, "is required on the first target of a filter");
-
-  const target: { -readonly [K in keyof RoutingTarget]: RoutingTarget[K] } = { queue: queue ?? "" };
-
-  const expression = readOptionalExpression(given("expression"), childPath(path, "expression"), "target", problems);
-  if (expression) target.expression = expression;
-
-  const rawPriority = given("priority");
-  if (rawPriority !== undefined) {
-    const priority = readBoundedInteger(rawPriority, 0, MAX_PRIORITY);
-    if (priority === undefined) {
-      problems.add(childPath(path, "priority"), `must be an integer from 0 to ${MAX_PRIORITY}, got ${describeValue(rawPriority)}`);
-    } else target.priority = priority;
-  }
-
-  const rawTimeout = given("timeout");
-  if (rawTimeout !== undefined) {
-    const timeout = readBoundedInteger(rawTimeout, 1, MAX_TARGET_TIMEOUT_SECONDS);
-    if (timeout === undefined) {
-      problems.add(
-        childPath(path, "timeout"),
-        `must be a whole number of seconds from 1 to ${MAX_TARGET_TIMEOUT_SECONDS}, got ${describeValue(rawTimeout)}`,
-      );
-    } else target.timeout = timeout;
-  }
-
-  const rawOrderBy = given("order_by");
-  if (rawOrderBy !== undefined) {
-    if (typeof rawOrderBy !== "string") {
-      problems.add(childPath(path, "order_by"), `must be a string, got ${describeValue(rawOrderBy)}`);
-    } else {
-      const orderBy = parseOrderBy(rawOrderBy);
-      if (!orderBy.ok) problems.add(childPath(path, "order_by"), orderBy.message);
-      else if (orderBy.orderBy.length > 0) target.orderBy = orderBy.orderBy;
-    }
-  }
-
-  const skipIf = readOptionalExpression(given("skip_if"), childPath(path, "skip_if"), "skip_if", problems);
-  if (skipIf) target.skipIf = skipIf;
-
-  const knownWorker = readKnownWorker(raw, path, problems);
-  if (knownWorker) target.knownWorker = knownWorker;
-
-  if (queue === undefined || problems.problems.length > before) return undefined;
-  return Object.freeze(target);
-}
-
-/** A queue reference: required, a well-formed SID, and (when the caller can tell) one that exists. */
-function readQueue(raw: unknown, path: string, walk: Walk, missing: string): string | undefined {
-  const { problems } = walk;
-  if (raw === undefined || raw === null) {
-    problems.add(path, missing);
-    return undefined;
-  }
-  if (typeof raw !== "string") {
-    problems.add(path, `must be a string, got ${describeValue(raw)}`);
-    return undefined;
-  }
-  if (!isTaskQueueSid(raw)) {
-    problems.add(path, `must be a TaskQueue SID ("WQ" followed by 32 hex digits), got ${describeValue(raw)}`);
-    return undefined;
-  }
-  if (walk.queueExists && !walk.queueExists(raw)) {
-    problems.add(path, `TaskQueue ${raw} does not exist in this workspace`);
-    return undefined;
-  }
-  return raw;
-}
-
-function readOptionalExpression(
-  raw: unknown,
-  path: string,
-  kind: "target" | "skip_if",
-  problems: ProblemList,
-): CompiledExpression | undefined {
-  if (raw === undefined) return undefined;
-  if (typeof raw !== "string") {
-    problems.add(path, `must be a string, got ${describeValue(raw)}`);
-    return undefined;
-  }
-  if (raw.trim() === "") return undefined;
-  return compileAt(raw, kind, path, problems);
-}
-
-const KNOWN_WORKER_KEYS = [
-  ["known_worker_sid", "sid"],
-  ["known_worker_friendly_name", "friendly_name"],
-] as const;
-
-function readKnownWorker(raw: Record<string, unknown>, path: string, problems: ProblemList): KnownWorker | undefined {
-  const present = KNOWN_WORKER_KEYS.filter(([key]) => raw[key] !== undefined && raw[key] !== null);
-  if (present.length === 2) {
-    problems.add(path, "known_worker_sid and known_worker_friendly_name cannot both be given: a target names its known worker one way");
-    return undefined;
-  }
-  const [entry] = present;
-  if (!entry) return undefined;
-  const [key, by] = entry;
-  const value = raw[key];
-  const keyPath = childPath(path, key);
-  const form = `must have the form "task.<attribute>" (the task attribute holding the worker's ${by === "sid" ? "SID" : "friendly name"})`;
-  if (typeof value !== "string") {
-    problems.add(keyPath, `${form}, got ${describeValue(value)}`);
-    return undefined;
-  }
-  const prefix = "task.";
-  const parsed = value.startsWith(prefix) ? parseAttributePath(value.slice(prefix.length), prefix.length) : undefined;
-  if (!parsed) {
-    problems.add(keyPath, `${form}, got ${describeValue(value)}`);
-    return undefined;
-  }
-  if (!parsed.ok) {
-    problems.add(keyPath, `${form}; ${describeValue(value)} at position ${parsed.position}: ${parsed.message}`);
-    return undefined;
-  }
-  return Object.freeze({ by, segments: Object.freeze(parsed.segments), text: value });
-}
-
-function parseDefaultFilter(raw: unknown, walk: Walk): { readonly queue: string } | null | undefined {
+/** Null when there is none; undefined when it is wrong. */
+function parseDefaultFilter(raw: unknown, walk: Walk): RoutingTarget | null | undefined {
   const path = "task_routing.default_filter";
   if (raw === undefined || raw === null) return null;
   if (!isObject(raw)) {
     walk.problems.add(path, `must be an object with a "queue" key, got ${describeValue(raw)}`);
     return undefined;
   }
-  walk.problems.unknownKeys(raw, DEFAULT_FILTER_KEYS, path);
-  const queue = readQueue(raw["queue"], childPath(path, "queue"), walk, "is required");
-  return queue === undefined ? undefined : Object.freeze({ queue });
+  const { problems } = walk;
+  const before = problems.problems.length;
+  const { timeout, skip_if: skipIf, ...target } = raw;
+  if (timeout !== undefined && timeout !== null) {
+    problems.add(
+      childPath(path, "timeout"),
+      "must be left out: a task in the default filter waits until it is assigned, canceled or its TTL ends",
+    );
+  }
+  if (skipIf !== undefined && skipIf !== null) {
+    problems.add(childPath(path, "skip_if"), "must be left out: the default filter is the last step, so there is nothing to skip to");
+  }
+  const parsed = parseTarget(target, path, walk, { keys: DEFAULT_FILTER_KEYS, inherits: false, missingQueue: "is required" });
+  return parsed === undefined || problems.problems.length > before ? undefined : parsed;
 }

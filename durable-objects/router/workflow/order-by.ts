@@ -81,7 +81,7 @@ function parseKey(
   }
   const prefixed = path.word.startsWith(WORKER_PREFIX) && path.word.length > WORKER_PREFIX.length;
   const bare = prefixed ? path.word.slice(WORKER_PREFIX.length) : path.word;
-  const parsed = parseAttributePath(bare, path.at + (prefixed ? WORKER_PREFIX.length : 0));
+  const parsed = parseAttributePath(bare, path.at + (prefixed ? WORKER_PREFIX.length : 0), prefixed);
   if (!parsed.ok) return { ok: false, message: `Invalid key '${path.word}' at position ${parsed.position}: ${parsed.message}` };
 
   let dir: "ASC" | "DESC" = "ASC";

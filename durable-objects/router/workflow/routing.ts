@@ -38,7 +38,7 @@ export interface RoutingStep {
   readonly targetIndex: number;
   /** The filter's `filter_friendly_name`, or "Default Filter". */
   readonly filterName: string;
-  /** The target in force; the default filter's is just `{ queue }`. */
+  /** The target in force; the default filter's has no timeout and no skip_if. */
   readonly target: RoutingTarget;
   /** Epoch ms when the task entered (or was last re-evaluated through) the workflow. */
   readonly workflowEnteredAt: number;
@@ -266,7 +266,7 @@ function defaultStep(config: WorkflowConfiguration, enteredAt: number): RoutingS
     filterIndex: null,
     targetIndex: 0,
     filterName: DEFAULT_FILTER_NAME,
-    target: Object.freeze({ queue: config.defaultFilter.queue }),
+    target: config.defaultFilter,
     workflowEnteredAt: enteredAt,
     deadline: null,
   });

@@ -3,7 +3,8 @@
  * checked the way Meta checks them: a Bearer token (else 401 OAuthException code 190), the JSON Meta
  * requires (else 400 code 100 naming the parameter), and answered with Meta's JSON.
  *
- * - `POST /{phone_number_id}/messages` (WhatsApp) → `{messaging_product, contacts: [{input, wa_id}], messages: [{id: "wamid.…"}]}`
+ * - `POST /{phone_number_id}/messages` (WhatsApp; a phone number in `to`, a business-scoped user ID in
+ *   `recipient`) → `{messaging_product, contacts: [{input, wa_id | user_id}], messages: [{id: "wamid.…"}]}`
  * - `POST /{phone_number_id}/media` (WhatsApp upload, multipart) → `{id}`
  * - `POST /me/messages`, `POST /{page_id}/messages` (Messenger/Instagram Send API) → `{recipient_id, message_id}`
  * - `GET /{media-id}` → `{url, mime_type, sha256, file_size, id}`, the URL pointing back here
@@ -115,7 +116,14 @@ export function createGraphDouble(options: GraphDoubleOptions): GraphDouble {
 
   function whatsappSend(path: string, token: string, body: Record<string, unknown>): Response {
     if (body.messaging_product !== "whatsapp") return metaError(400, 100, "(#100) The parameter messaging_product is required.");
-    if (typeof body.to !== "string" || body.to === "") return metaError(400, 100, "(#100) The parameter to is required.");
+    // A phone number goes in `to`; a business-scoped user ID (BSUID, "US.1349…") in `recipient`.
+    const to = typeof body.to === "string" && body.to !== "" ? body.to : null;
+    const recipient = typeof body.recipient === "string" && body.recipient !== "" ? body.recipient : null;
+    if (to === null && recipient === null) return metaError(400, 100, "(#100) The parameter to is required.");
+    if (to !== null && recipient !== null) return metaError(400, 100, "(#100) Set either to or recipient, not both.");
+    if (to !== null && !/^\+?\d{5,15}$/.test(to)) return metaError(400, 100, "(#100) Invalid parameter: to must be a phone number.");
+    if (recipient !== null && !/^[A-Z]{2}\.\d+$/.test(recipient))
+      return metaError(400, 100, "(#100) Invalid parameter: recipient must be a business-scoped user ID.");
     const type = typeof body.type === "string" ? body.type : "text";
     const content = body[type] as Record<string, unknown> | undefined;
     if (content === undefined) return metaError(400, 100, `(#100) The parameter ${type} is required.`);
@@ -129,7 +137,8 @@ export function createGraphDouble(options: GraphDoubleOptions): GraphDouble {
     }
     const id = `wamid.${randomId()}`;
     sent.push({ path, token, body, id });
-    return json(200, { messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id }] });
+    const contact = to !== null ? { input: to, wa_id: to.replace(/^\+/, "") } : { input: recipient, user_id: recipient };
+    return json(200, { messaging_product: "whatsapp", contacts: [contact], messages: [{ id }] });
   }
 
   function pageSend(path: string, token: string, body: Record<string, unknown>): Response {

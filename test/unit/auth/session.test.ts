@@ -20,12 +20,15 @@ const user: UserRecord = {
   date_updated: "2026-03-02T09:00:00Z",
 };
 
+const SESSION = "SE" + "b".repeat(32);
+
 describe("session JWT", () => {
-  it("carries sub, role, ws, wk, name, iat and exp = iat + 12 h", async () => {
-    const jwt = await mintSession(user, TOKEN, ACCOUNT, T0);
+  it("carries sub, the server-side session sid, role, ws, wk, name, iat and exp = iat + 12 h", async () => {
+    const jwt = await mintSession(user, SESSION, TOKEN, ACCOUNT, T0);
     // T0 is 1772442000 s; 12 h later is 1772485200.
     expect(decodeJwt(jwt)).toEqual({
       sub: user.sid,
+      sid: SESSION,
       role: "agent",
       ws: user.workspace_sid,
       wk: user.worker_sid,
@@ -33,13 +36,13 @@ describe("session JWT", () => {
       iat: 1772442000,
       exp: 1772485200,
     });
-    expect(await readSession(jwt, TOKEN, ACCOUNT, T0 + 1000)).toMatchObject({ sub: user.sid, role: "agent" });
+    expect(await readSession(jwt, TOKEN, ACCOUNT, T0 + 1000)).toMatchObject({ sub: user.sid, sid: SESSION, role: "agent" });
   });
 
   it.each([
-    ["expired", async () => mintSession(user, TOKEN, ACCOUNT, T0), T0 + SESSION_TTL * 1000],
-    ["signed for another account", async () => mintSession(user, TOKEN, "AC" + "6".repeat(32), T0), T0],
-    ["signed under another auth token", async () => mintSession(user, "rotated", ACCOUNT, T0), T0],
+    ["expired", async () => mintSession(user, SESSION, TOKEN, ACCOUNT, T0), T0 + SESSION_TTL * 1000],
+    ["signed for another account", async () => mintSession(user, SESSION, TOKEN, "AC" + "6".repeat(32), T0), T0],
+    ["signed under another auth token", async () => mintSession(user, SESSION, "rotated", ACCOUNT, T0), T0],
     [
       "signed with the raw auth token",
       async () =>
@@ -49,6 +52,17 @@ describe("session JWT", () => {
           .setIssuedAt(T0 / 1000)
           .setExpirationTime(T0 / 1000 + 60)
           .sign(new TextEncoder().encode(TOKEN)),
+      T0,
+    ],
+    [
+      "without a server-side session (a cookie from before sessions were kept)",
+      async () =>
+        new SignJWT({ role: "agent", name: "Ada" })
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(user.sid)
+          .setIssuedAt(T0 / 1000)
+          .setExpirationTime(T0 / 1000 + 60)
+          .sign(await sessionKey(TOKEN, ACCOUNT)),
       T0,
     ],
     ["with an alg of none", async () => `${btoa('{"alg":"none"}')}.${btoa(JSON.stringify({ sub: user.sid, role: "admin" }))}.`, T0],

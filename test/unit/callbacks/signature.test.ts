@@ -45,6 +45,7 @@ describe("twilioSignature", () => {
     expect(signedPayload("https://x.test/cb", {})).toBe("https://x.test/cb");
   });
 
+  // 200 random requests through both implementations: about 9 s on a loaded 2-core machine.
   it("agrees with twilio.validateRequest on any URL, names and values (unicode, empty, JSON)", async () => {
     const params = fc.dictionary(
       fc.string({ minLength: 1, maxLength: 12 }).filter((name) => name !== "__proto__"),
@@ -57,7 +58,7 @@ describe("twilioSignature", () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 30_000);
 });
 
 describe("validTwilioSignature", () => {

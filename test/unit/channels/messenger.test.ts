@@ -90,6 +90,79 @@ describe("Messenger inbound", () => {
     });
   });
 
+  it("keeps a Get Started postback's referral (the link or ad the customer came from) on the conversation", async () => {
+    const [message] = (await parse(ms.msPostback())).messages;
+    const referral = { ref: "menu", source: "SHORTLINK", type: "OPEN_THREAD" };
+    expect(message?.attributes).toEqual({ postback: { title: "Talk to an agent", payload: "AGENT" }, referral });
+    expect(message?.conversationAttributes).toEqual({ referral });
+  });
+
+  it.each([
+    // [fixture, the referral kept]
+    [
+      "an ad's referral",
+      ms.msAdReferral(),
+      {
+        ref: "spring-sale",
+        ad_id: "23851942784930412",
+        source: "ADS",
+        type: "OPEN_THREAD",
+        ads_context_data: {
+          ad_title: "Spring sale: 20% off every bike",
+          photo_url: "https://scontent.xx.fbcdn.net/v/t45.1600-4/spring.jpg",
+          post_id: "108964571819532_122107316918176530",
+        },
+      },
+    ],
+    ["an m.me link's referral", ms.msShortlinkReferral(), { ref: "order-4411", source: "SHORTLINK", type: "OPEN_THREAD" }],
+  ])("turns %s into an empty message carrying it, kept on the conversation too", async (_, payload, referral) => {
+    const { messages } = await parse(payload);
+    expect(messages).toEqual([
+      {
+        providerMessageId: `referral:${ms.PSID}:${ms.TIMESTAMP_MS}`,
+        channel: "messenger",
+        customerAddress: ms.PSID,
+        proxyAddress: ms.PAGE_ID,
+        customerName: null,
+        body: "",
+        media: [],
+        attributes: { referral },
+        conversationAttributes: { referral },
+        thread: null,
+        sentAt: ms.TIMESTAMP_MS,
+      },
+    ]);
+  });
+
+  it("keeps an opt-in on the conversation without the token Meta issues for sending", async () => {
+    const [message] = (await parse(ms.msOptin())).messages;
+    const optin = {
+      type: "notification_messages",
+      payload: "SPRING_OFFERS",
+      title: "Spring offers",
+      notification_messages_frequency: "WEEKLY",
+      notification_messages_timezone: "Europe/Paris",
+      token_expiry_timestamp: 1757194783000,
+    };
+    expect(message).toMatchObject({ providerMessageId: `optin:${ms.PSID}:${ms.TIMESTAMP_MS}`, body: "", attributes: { optin } });
+    expect(message?.conversationAttributes).toEqual({ optin });
+    expect(JSON.stringify(message)).not.toContain("7295126318240213758");
+  });
+
+  it("ignores a checkbox plugin's opt-in, whose sender is not yet a PSID (nobody to write to)", async () => {
+    expect(await parse(ms.msCheckboxOptin())).toEqual({ messages: [], statuses: [] });
+  });
+
+  it.each([
+    ["like", "👍"],
+    ["love", "\u2764\uFE0F"],
+    ["wow", "😮"],
+  ])("reads a Messenger reaction named %s without an emoji as %s", async (reaction, emoji) => {
+    expect((await parse(ms.msReaction(reaction))).changes).toEqual([
+      { kind: "reaction", providerMessageId: "m_OUT1", customerAddress: ms.PSID, emoji, at: ms.TIMESTAMP_MS },
+    ]);
+  });
+
   it("ignores the echo of our own send", async () => {
     expect(await parse(ms.msEcho())).toEqual({ messages: [], statuses: [] });
   });
@@ -153,13 +226,10 @@ describe("Instagram inbound", () => {
     });
   });
 
-  it("keeps a story mention as a link, never downloading the story", async () => {
-    const [message] = (await parseIg(ms.igStoryMention())).messages;
-    expect(message?.media).toEqual([]);
-    expect(message?.attributes.links).toEqual([
-      { type: "story_mention", url: "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1790&signature=abc" },
-    ]);
-    expect(media.items.size).toBe(0);
+  it("keeps the ad a first message came from on the conversation", async () => {
+    const [message] = (await parseIg(ms.igAdMessage())).messages;
+    const referral = { ref: "ig-spring", ad_id: "120210432198765432", source: "ADS", type: "OPEN_THREAD" };
+    expect(message).toMatchObject({ body: "Is this still available?", attributes: { referral }, conversationAttributes: { referral } });
   });
 
   it("maps messaging_seen (read by mid) to a read update for that message", async () => {
@@ -175,8 +245,43 @@ describe("Instagram inbound", () => {
     ]);
   });
 
-  it("ignores a deleted message", async () => {
-    expect((await parseIg(ms.igDeleted())).messages).toEqual([]);
+  it("reports an unsent message as a change to it, not as a message", async () => {
+    expect(await parseIg(ms.igDeleted())).toEqual({
+      messages: [],
+      statuses: [],
+      changes: [{ kind: "unsent", providerMessageId: "aWdfDELETED1", customerAddress: ms.IGSID, at: ms.TIMESTAMP_MS }],
+    });
+  });
+
+  it.each([
+    // [fixture, the change expected]
+    [
+      "a ❤️ reaction to our message",
+      ms.igReaction(),
+      { kind: "reaction", providerMessageId: "aWdfOUTBOUND1", customerAddress: ms.IGSID, emoji: "\u2764\uFE0F", at: ms.TIMESTAMP_MS },
+    ],
+    [
+      "a reaction taken back",
+      ms.igReaction("aWdfOUTBOUND1", "unreact"),
+      { kind: "reaction", providerMessageId: "aWdfOUTBOUND1", customerAddress: ms.IGSID, emoji: null, at: ms.TIMESTAMP_MS },
+    ],
+    [
+      "a like_heart sent on its own (the latest message sent to them)",
+      ms.igLikeHeart(),
+      { kind: "reaction", providerMessageId: null, customerAddress: ms.IGSID, emoji: "\u2764\uFE0F", at: ms.TIMESTAMP_MS },
+    ],
+  ])("reports %s as a reaction, not as a message", async (_, payload, change) => {
+    expect(await parseIg(payload)).toEqual({ messages: [], statuses: [], changes: [change] });
+  });
+
+  it("keeps a story mention's media, downloaded from Meta's CDN like any attachment", async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xdb, 7]);
+    const url = graph.addMedia("story-1790", jpeg, "image/jpeg");
+    const payload = ms.igStoryMention() as { entry: { messaging: { message: { attachments: { payload: { url: string } }[] } }[] }[] };
+    payload.entry[0]!.messaging[0]!.message.attachments[0]!.payload.url = url;
+    const [message] = (await parseIg(payload)).messages;
+    expect(message?.media).toEqual([{ sid: expect.stringMatching(/^ME/), content_type: "image/jpeg", filename: null, size: 5 }]);
+    expect(message?.attributes).toEqual({ story_mention: { url } });
   });
 });
 

@@ -118,10 +118,37 @@ describe("parse", () => {
         body: "Where is my order?",
         media: [],
         attributes: {},
+        // inboundSms: FromState NY, FromCountry US, ToState CA, ToCountry US; the empty ones are left out.
+        conversationAttributes: { from_state: "NY", from_country: "US", to_state: "CA", to_country: "US" },
         thread: null,
         sentAt: NOW,
       },
     ]);
+  });
+
+  it("keeps where the customer writes from (FromCity, FromState, FromZip, FromCountry, and ours) for the task", async () => {
+    const params = sms({
+      FromCity: "SAN FRANCISCO",
+      FromState: "CA",
+      FromZip: "94105",
+      FromCountry: "US",
+      ToCity: "OAKLAND",
+      ToState: "CA",
+      ToZip: "94612",
+      ToCountry: "US",
+    });
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), deps())).messages;
+    expect(message?.attributes).toEqual({});
+    expect(message?.conversationAttributes).toEqual({
+      from_city: "SAN FRANCISCO",
+      from_state: "CA",
+      from_zip: "94105",
+      from_country: "US",
+      to_city: "OAKLAND",
+      to_state: "CA",
+      to_zip: "94612",
+      to_country: "US",
+    });
   });
 
   it("stores both attachments of an MMS, fetched from Twilio with the channel's credentials", async () => {
@@ -174,6 +201,31 @@ describe("parse", () => {
       customerName: "Ada Lovelace",
       attributes: { wa_id: "15550001111" },
     });
+  });
+
+  it("keeps a click-to-WhatsApp ad's referral on the message and on the conversation", async () => {
+    const params = sms({
+      From: `whatsapp:${CUSTOMER}`,
+      To: `whatsapp:${NUMBER}`,
+      Body: "Is the offer still on?",
+      ReferralBody: "20% off every kettle this week",
+      ReferralHeadline: "Spring sale",
+      ReferralSourceId: "120210432198765432",
+      ReferralSourceType: "ad",
+      ReferralSourceUrl: "https://fb.me/3cr4Wqqkv",
+      ReferralCtwaClid: "ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zfUQ2a",
+    });
+    const [message] = (await twilioAdapter.parse(webhook(params), config(), deps())).messages;
+    const referral = {
+      body: "20% off every kettle this week",
+      headline: "Spring sale",
+      sourceId: "120210432198765432",
+      sourceType: "ad",
+      sourceUrl: "https://fb.me/3cr4Wqqkv",
+      ctwaClid: "ARAkLkA8rmlFeiCktEJQ-QTwRiyYHAFDLMNDBH0CD3qpjd0HR4irJ6LEkR7JwFF4XvnO2E4Nx0-eM-GABDLOPaOdRMv-_zfUQ2a",
+    };
+    expect(message?.attributes.referral).toEqual(referral);
+    expect(message?.conversationAttributes).toMatchObject({ referral });
   });
 
   it("keeps a WhatsApp location as the message's location attribute", async () => {

@@ -143,6 +143,41 @@ describe("inbound messages", () => {
     expect(message?.attributes).toEqual(attributes);
   });
 
+  it("keeps a Flows reply: the text WhatsApp showed as body, the answers parsed from response_json", async () => {
+    const [message] = (await parse(wa.waFlowReply())).messages;
+    expect(message?.body).toBe("Sent");
+    expect(message?.attributes).toEqual({
+      interactive: {
+        type: "nfm_reply",
+        name: "flow",
+        response: {
+          flow_token: "AQAAAAACS5FpgQ_cAAAAAD0QI3s.",
+          appointment_date: "2025-06-12",
+          appointment_time: "10:30",
+          party_size: "2",
+        },
+      },
+      reply_to: "wamid.FLOWSENT1",
+    });
+  });
+
+  it("keeps a Flows reply whose response_json is not JSON as the text Meta sent", async () => {
+    const [message] = (await parse(wa.waFlowReply("{not json"))).messages;
+    expect(message?.attributes.interactive).toEqual({ type: "nfm_reply", name: "flow", response: "{not json" });
+  });
+
+  it("fetches a legacy voice note as an audio attachment", async () => {
+    const ogg = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0, 2]);
+    graph.addMedia("1220937182397", ogg, "audio/ogg");
+    const [message] = (await parse(wa.waVoice())).messages;
+    expect(message?.body).toBe("");
+    expect(message?.attributes).toEqual({});
+    expect(message?.media).toEqual([
+      { sid: expect.stringMatching(/^ME/), content_type: "audio/ogg; codecs=opus", filename: null, size: 6 },
+    ]);
+    expect(media.items.get(message!.media[0]!.sid)?.bytes).toEqual(ogg);
+  });
+
   it("ignores a reaction being removed (no emoji)", async () => {
     expect((await parse(wa.waReaction())).messages).toEqual([]);
   });
@@ -158,6 +193,90 @@ describe("inbound messages", () => {
     };
     expect(await parse(other)).toEqual({ messages: [], statuses: [] });
     expect(await parse(template)).toEqual({ messages: [], statuses: [] });
+  });
+});
+
+describe("business-scoped user IDs (BSUID)", () => {
+  it("takes a message from a customer known only by their BSUID, the address keeping the ID as Meta wrote it", async () => {
+    const { messages } = await parse(wa.waTextFromBsuid());
+    expect(messages).toEqual([
+      {
+        providerMessageId: "wamid.HBgUVVMuMTM0OTEyMDg2NTUzMDI3NDE5MTgVAgASGBQ3QkRCQ0M=",
+        channel: "whatsapp",
+        customerAddress: "whatsapp:US.13491208655302741918",
+        proxyAddress: wa.PHONE_NUMBER_ID,
+        customerName: "Sheena Nelson",
+        body: "Hi, I ordered the blue one",
+        media: [],
+        attributes: {},
+        thread: null,
+        sentAt: 1749418783000,
+      },
+    ]);
+  });
+
+  it("takes a message with from_user_id and no from (the phone number withheld)", async () => {
+    const payload = wa.waTextFromBsuid() as { entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[] };
+    delete payload.entry[0]!.changes[0]!.value.messages[0]!.from;
+    const [message] = (await parse(payload)).messages;
+    expect(message).toMatchObject({ customerAddress: "whatsapp:US.13491208655302741918", customerName: "Sheena Nelson" });
+  });
+
+  it("reports a status of a message to a BSUID customer under the same address", async () => {
+    expect((await parse(wa.waStatusToBsuid("wamid.OUTBOUND1", "read"))).statuses).toEqual([
+      {
+        providerMessageId: "wamid.OUTBOUND1",
+        customerAddress: "whatsapp:US.13491208655302741918",
+        status: "read",
+        errorCode: null,
+        errorMessage: null,
+        at: 1749418783000,
+      },
+    ]);
+  });
+});
+
+describe("a delivery with a message that cannot be read", () => {
+  it("keeps the others and records the odd one as unsupported, in order, instead of refusing the delivery", async () => {
+    const { messages } = await parse(wa.waBatchWithOddOne());
+    expect(messages.map((m) => [m.providerMessageId, m.customerAddress, m.body])).toEqual([
+      ["wamid.BATCH1", "whatsapp:+16505551234", "First"],
+      ["wamid.BATCH2", "whatsapp:+16505551234", ""],
+      ["wamid.BATCH3", "whatsapp:+16505551234", "Third"],
+    ]);
+    expect(messages[1]?.attributes).toEqual({
+      unsupported: { type: "location", reason: expect.stringContaining("location.latitude") },
+    });
+    expect(messages[1]?.customerName).toBe("Sheena Nelson");
+  });
+
+  it("records a message without an ID under an ID derived from its content, so a redelivery stores it once", async () => {
+    const payload = wa.waMessage("", "text", { text: { body: "x" } });
+    const [first] = (await parse(payload)).messages;
+    const [again] = (await parse(payload)).messages;
+    expect(first?.providerMessageId).toMatch(/^unreadable:[0-9a-f]{64}$/);
+    expect(again?.providerMessageId).toBe(first?.providerMessageId);
+    expect(first?.attributes).toEqual({ unsupported: { type: "text", reason: expect.stringContaining("id") } });
+  });
+
+  it("drops a message that names no sender (nowhere to put it) and keeps the rest", async () => {
+    const payload = wa.waWebhook({
+      messages: [
+        { id: "wamid.NOBODY", timestamp: wa.TIMESTAMP, type: "text", text: { body: "?" } },
+        { from: wa.WA_ID, id: "wamid.SOMEONE", timestamp: wa.TIMESTAMP, type: "text", text: { body: "Hello" } },
+      ],
+    });
+    expect((await parse(payload)).messages.map((m) => m.providerMessageId)).toEqual(["wamid.SOMEONE"]);
+  });
+
+  it("skips a status it cannot read and keeps the others", async () => {
+    const payload = wa.waWebhook({
+      statuses: [
+        { id: "wamid.OUT1", status: "delivered", timestamp: "yesterday", recipient_id: wa.WA_ID },
+        { id: "wamid.OUT2", status: "delivered", timestamp: wa.TIMESTAMP, recipient_id: wa.WA_ID },
+      ],
+    });
+    expect((await parse(payload)).statuses.map((s) => s.providerMessageId)).toEqual(["wamid.OUT2"]);
   });
 });
 
@@ -199,14 +318,17 @@ describe("malformed webhooks", () => {
     ["another object", JSON.stringify({ object: "page", entry: [] }), /object/],
     ["an entry without changes", JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "1" }] }), /entry\.0\.changes/],
     [
-      "a message without an ID",
-      JSON.stringify(wa.waMessage("", "text", { text: { body: "x" } })),
-      /entry\.0\.changes\.0\.value\.messages\.0\.id/,
+      "a change without the phone number's metadata",
+      JSON.stringify({
+        object: "whatsapp_business_account",
+        entry: [{ id: "1", changes: [{ field: "messages", value: { messages: [] } }] }],
+      }),
+      /entry\.0\.changes\.0\.value\.metadata/,
     ],
     [
-      "a status with a non-numeric timestamp",
-      JSON.stringify(wa.waStatus("wamid.1", "sent", { timestamp: "yesterday" })),
-      /statuses\.0\.timestamp/,
+      "messages that are not a list",
+      JSON.stringify(wa.waWebhook({ messages: { id: "wamid.1" } })),
+      /entry\.0\.changes\.0\.value\.messages/,
     ],
   ])("refuses %s with MalformedWebhook naming the field", async (_, raw, message) => {
     const request = await metaRequest(null, { rawBody: new TextEncoder().encode(raw) });
@@ -250,6 +372,18 @@ describe("delivery", () => {
         },
       },
     ]);
+  });
+
+  it("answers a BSUID customer at the same ID, as Meta's `recipient` (a phone number goes in `to`)", async () => {
+    const outcome = await deliver(outbound({ customerAddress: "whatsapp:US.13491208655302741918" }));
+    expect(outcome).toEqual({ kind: "sent", providerMessageId: graph.sent[0]?.id });
+    expect(graph.sent[0]?.body).toEqual({
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      recipient: "US.13491208655302741918",
+      type: "text",
+      text: { body: "It comes in red and blue.", preview_url: false },
+    });
   });
 
   it("sends reply buttons set on attributes.interactive", async () => {

@@ -139,6 +139,29 @@ describe("receive", () => {
     expect(attributes.history).toHaveLength(1);
   });
 
+  it("keeps what a visitor only said about themselves apart, in customers.unverified, card numbers masked", () => {
+    const host = migratedHost();
+    const anonymous = context({
+      kind: "webchat",
+      customer: { profileSid: "PR" + "2".repeat(32), name: null, email: null, phone: null, lastWorkerSid: null, history: [] },
+    });
+    const said = { name: `Grace ${CARD}`, email: "grace@example.com" };
+    const web = inbound("v-2", "hi", { channel: "web", customerAddress: "visitor-2", customerName: said.name, unverified: said });
+    value(receive(at(host, 1_000), ACCOUNT, anonymous, web));
+    const [task] = host.sql.exec("SELECT task_request FROM sb_conversation").toArray();
+    const attributes = JSON.parse(JSON.parse(String(task!.task_request)).attributes);
+    // the profile's own fields stay empty: only the profile's (or a signed identity's) details go there
+    expect(attributes.customers).toEqual({
+      profile_sid: "PR" + "2".repeat(32),
+      name: null,
+      email: null,
+      phone: null,
+      last_worker_sid: null,
+      unverified: { name: "Grace **** **** **** 1111", email: "grace@example.com" },
+    });
+    expect(attributes).not.toHaveProperty("known_worker_sid");
+  });
+
   it("makes a web visitor a chat identity, not a binding, and their messages are never queued for delivery", () => {
     const host = migratedHost();
     const web = inbound("v-1", "hi", { channel: "web", customerAddress: "visitor-1" });

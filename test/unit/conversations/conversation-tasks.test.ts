@@ -8,7 +8,7 @@ import { receive } from "../../../durable-objects/conversation/lifecycle/inbound
 import { createPendingTask, onTaskEvent, transfer, type TaskPort } from "../../../durable-objects/conversation/lifecycle/tasks";
 import { timerDue } from "../../../durable-objects/conversation/lifecycle/timers";
 import type { StoreHost } from "../../../durable-objects/router/store/host";
-import { ACCOUNT, SID, WORKFLOW, at, context, inbound, migratedHost } from "./conversation-fixtures";
+import { ACCOUNT, CHANNEL, SID, WORKFLOW, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 const ANN = "WK" + "a".repeat(32);
 const BOB = "WK" + "b".repeat(32);
@@ -68,6 +68,21 @@ describe("the first task", () => {
     });
     expect(conversation(host)).toMatchObject({ task_sid: task, task_pending: 0, task_error: null });
     expect(timerDue(host, "task")).toBeNull();
+  });
+
+  it("names the conversation's CH SID as channelSid, as Flex does, and the channel configuration as channelConfigSid", async () => {
+    const { created } = await withTask();
+    expect(created[0]!.attributes).toMatchObject({ conversationSid: SID, channelSid: SID, channelConfigSid: CHANNEL });
+  });
+
+  it("carries what the channel said about the customer (Twilio's from_city …), which also goes on the conversation", async () => {
+    const host = migratedHost();
+    const where = { from_city: "SAN FRANCISCO", from_state: "CA", from_zip: "94105", from_country: "US" };
+    receive(at(host, 1_000), ACCOUNT, context(), inbound("SM1", "hello", { conversationAttributes: where }));
+    const { port, created } = router();
+    await createPendingTask(host, port, () => 2_000);
+    expect(created[0]!.attributes).toMatchObject({ ...where, conversationSid: SID, from: "+15550001111" });
+    expect(JSON.parse(String(host.sql.exec("SELECT attributes FROM sb_conversation").toArray()[0]!.attributes))).toEqual(where);
   });
 
   it("is retried with backoff when the Router refuses, keeping the conversation and the error", async () => {
@@ -140,6 +155,24 @@ describe("task events", () => {
     expect(conversation(host).state).toBe("active");
     onTaskEvent(at(host, 7_000), ACCOUNT, event("task.completed", second));
     expect(conversation(host).state).toBe("closed");
+  });
+
+  it("a later message's channel context (an ad the customer came back from) goes on the conversation, live, and on the next task", async () => {
+    const { host, task, port, created } = await withTask();
+    onTaskEvent(at(host, 3_000), ACCOUNT, event("reservation.accepted", task, ANN));
+    onTaskEvent(at(host, 4_000), ACCOUNT, event("task.wrapup", task));
+    const referral = { referral: { source: "ADS", type: "OPEN_THREAD", ad_id: "6045246247433", ref: "spring-sale" } };
+    const again = at(host, 5_000);
+    receive(again, ACCOUNT, context(), inbound("SM2", "", { conversationAttributes: referral }));
+    // The last conversation.updated of the message (the first says it is active again).
+    const updated = again.effects.frames.filter((f) => f.type === "conversation.updated").at(-1);
+    expect(updated && JSON.parse(updated.conversation.attributes)).toEqual(referral);
+    await createPendingTask(host, port, () => 5_500);
+    expect(created[1]!.attributes).toMatchObject({ ...referral, conversationSid: SID });
+    // The same message delivered again changes nothing.
+    const twice = at(host, 6_000);
+    receive(twice, ACCOUNT, context(), inbound("SM2", "", { conversationAttributes: { referral: { ref: "other" } } }));
+    expect(twice.effects.frames).toEqual([]);
   });
 
   it("transfer: a new task with the transfer attributes; when accepted, Bob joins, Ann's task goes to wrapping and she leaves", async () => {

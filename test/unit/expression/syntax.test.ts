@@ -64,6 +64,8 @@ describe("constants", () => {
     ["x == 3.141529", 3.141529],
     ["x == -5", -5],
     ["x == .5", 0.5],
+    ["x==.5", 0.5], // a dot after an operator starts a number, not a key segment
+    ["x IN [1,.5]", [1, 0.5]],
     ["x == -.5", -0.5],
     ["x == 0800", 800], // leading zeros: time-of-day examples
     ["x == -0", 0],
@@ -107,6 +109,13 @@ describe("keys and how each kind resolves them", () => {
     ["filter", "$x_1.Y2", { source: "task.attributes", segments: ["$x_1", "Y2"] }],
     ["filter", "task.in", { source: "task.attributes", segments: ["in"] }], // keywords are fine after a dot
     ["filter", "sid", { source: "task.attributes", segments: ["sid"] }],
+    // After a dot a segment may start with a digit, or be digits only (a name, not an index: see resolve.ts).
+    ["filter", "levels.9am", { source: "task.attributes", segments: ["levels", "9am"] }],
+    ["filter", "task.9am", { source: "task.attributes", segments: ["9am"] }],
+    ["filter", "routing.skills.2", { source: "task.attributes", segments: ["routing", "skills", "2"] }],
+    ["filter", "a.1.5", { source: "task.attributes", segments: ["a", "1", "5"] }],
+    ["filter", "a[0].5", { source: "task.attributes", segments: ["a", 0, "5"] }],
+    ["filter", "a.$1e5", { source: "task.attributes", segments: ["a", "$1e5"] }],
     ["target", "skills", { source: "worker.attributes", segments: ["skills"] }],
     ["target", "worker.skills", { source: "worker.attributes", segments: ["skills"] }],
     ["target", "task.type", { source: "task.attributes", segments: ["type"] }],
@@ -116,6 +125,9 @@ describe("keys and how each kind resolves them", () => {
     ["target", "worker.activity_sid", { source: "worker.field", field: "activity_sid" }],
     ["target", "worker.sid.x", { source: "worker.attributes", segments: ["sid", "x"] }],
     ["target", "worker.channel.voice.assigned_tasks", { source: "worker.channel", channel: "voice", field: "assigned_tasks" }],
+    ["target", "worker.routing.levels.9am", { source: "worker.attributes", segments: ["routing", "levels", "9am"] }],
+    ["target", "worker.2", { source: "worker.attributes", segments: ["2"] }],
+    ["target", "task.required.9am", { source: "task.attributes", segments: ["required", "9am"] }],
     ["queue", "languages", { source: "worker.attributes", segments: ["languages"] }],
     ["queue", "worker.languages", { source: "worker.attributes", segments: ["languages"] }],
     ["queue", "task.type", { source: "worker.attributes", segments: ["task", "type"] }], // just an attribute named task
@@ -135,6 +147,8 @@ describe("keys and how each kind resolves them", () => {
     ["skip_if", "workers.WA0123456789abcdef0123456789abcdef", { source: "counter", name: "WA0123456789abcdef0123456789abcdef" }],
     ["skip_if", "priority", { source: "task.attributes", segments: ["priority"] }],
     ["skip_if", "task.priority", { source: "task.attributes", segments: ["priority"] }],
+    ["skip_if", "task.routing.9am", { source: "task.attributes", segments: ["routing", "9am"] }],
+    ["queue", "routing.levels.9am", { source: "worker.attributes", segments: ["routing", "levels", "9am"] }],
     ["filter", "taskrouter.currentTime", { source: "clock", field: "currentTime" }],
     ["target", "taskrouter.currentHour", { source: "clock", field: "currentHour" }],
     ["queue", "taskrouter.currentMin", { source: "clock", field: "currentMin" }],
@@ -201,6 +215,10 @@ describe("syntax errors: exact position and token", () => {
     ["<> is not an operator", "a <> 1", "filter", 3, ">"],
     ["=== is not an operator", "a === 1", "filter", 4, "="],
     ["exponent", "a == 1e5", "filter", 6, "e5"],
+    ["a bare key starting with a digit", "9am == true", "filter", 1, "am"],
+    ["a number then a dot and a name", "a == 5.b", "filter", 6, "."],
+    ["a space before a digit segment", "a. 9am == 1", "filter", 3, "9"],
+    ["a hyphen inside a digit segment", "worker.9-5 == 1", "target", 8, "-5"],
     ["number too large", `a == ${"9".repeat(400)}`, "filter", 5, "9".repeat(400)],
     ["stray dot", "a == .", "filter", 5, "."],
     ["stray #", "a == #", "filter", 5, "#"],

@@ -189,3 +189,82 @@ describe("multitasking paths", () => {
     expect(run(source, "queue", { worker: w })).toBe(expected);
   });
 });
+
+describe("keys with segments that start with a digit (worker.routing.levels.9am, routing.skills.2)", () => {
+  // A segment after a dot may start with a digit, or be digits only: on an object it names that key, on
+  // an array a canonical index (as in a JSON Pointer) names that element. The first segment of a bare key
+  // may not: `9 == 9` stays a comparison of numbers.
+  const t = task({
+    routing: { "9am": true, skills: { "2": "support" }, list: ["voice", "chat", "support"] },
+    required: { "9am": 3 },
+    "2": "two",
+  });
+  const w = worker({ routing: { levels: { "9am": 4, "2pm": 1 }, skills: ["billing", "sales", "support"] } });
+  const none = worker({ routing: { levels: {} } });
+  const available = (n: number) => (name: string) => (name === "available" ? n : undefined);
+  it.each<[ExpressionKind, string, boolean, EvaluationInput]>([
+    // Filters read the task; `task.` is optional.
+    ["filter", "routing.9am == true", true, { task: t }],
+    ["filter", "task.routing.9am == true", true, { task: t }],
+    ["filter", "task.routing.skills.2 == 'support'", true, { task: t }], // the object key "2"
+    ["filter", "routing.list.2 == 'support'", true, { task: t }], // element 2 of an array
+    ["filter", "routing.list.02 == 'support'", false, { task: t }], // "02" is no array index
+    ["filter", "routing.list.3 == 'support'", false, { task: t }], // past the end: NULL
+    ["filter", "task.2 == 'two'", true, { task: t }], // after the prefix, a digits-only key of the task
+    ["filter", "routing.list[2].0 == 's'", false, { task: t }], // a string has no keys
+    ["filter", "routing.9AM == true", false, { task: t }], // keys are case-sensitive
+    // Target expressions: worker. and task. on both sides.
+    ["target", "worker.routing.levels.9am >= task.required.9am", true, { task: t, worker: w }], // 4 >= 3
+    ["target", "worker.routing.levels.2pm >= task.required.9am", false, { task: t, worker: w }], // 1 >= 3
+    ["target", "worker.routing.levels.9am >= task.required.9am", false, { task: t, worker: none }], // NULL
+    ["target", "routing.skills.2 == 'support' AND task.routing.9am == true", true, { task: t, worker: w }],
+    // A queue's target_workers: `worker.` optional.
+    ["queue", "routing.levels.9am > 3", true, { worker: w }],
+    ["queue", "worker.routing.levels.2pm > 3", false, { worker: w }],
+    ["queue", "worker.routing.skills.2 == 'support'", true, { worker: w }],
+    ["queue", "routing.skills.1 IN ['sales', 'billing']", true, { worker: w }],
+    // skip_if: the task's keys beside the counters.
+    ["skip_if", "task.routing.9am == true AND workers.available == 0", true, { task: t, counters: available(0) }],
+    ["skip_if", "routing.9am == true AND workers.available == 0", false, { task: t, counters: available(2) }],
+  ])("%s: %s → %s", (kind, source, expected, input) => {
+    expect(run(source, kind, input)).toBe(expected);
+  });
+});
+
+describe("every operator in every place, keywords in any case", () => {
+  // T and W are the reference's worked-example documents.
+  const T = task({
+    type: "support",
+    language: "en",
+    level: 3,
+    vip: true,
+    notes: "refund request",
+    customer: { tier: "gold", tags: ["billing", "urgent"] },
+    preferred_agents: ["alice", "bob"],
+  });
+  const W = worker({ id: "alice", skills: ["support", "sales"], languages: ["en", "es"], level: 5, team: { name: "north" } });
+  const input: EvaluationInput = { task: T, worker: W, counters: (name) => ({ available: 0, unavailable: 2 })[name] };
+  it.each<[ExpressionKind, string, boolean]>([
+    // Filters: the task.
+    ["filter", "type == 'support' and language In ['en', 'fr']", true],
+    ["filter", 'task.customer.tags HAS "urgent" AND notes contains "refund"', true],
+    ["filter", "customer.tier != 'gold' OR level < 3", false], // 'gold' == 'gold', and 3 < 3 is false
+    ["filter", "task.vip = true && (level >= 3 || type NOT IN ['sales'])", true],
+    ["filter", "language not in ['en'] Or level > 3", false],
+    ["filter", "1==1", true],
+    // Target expressions: worker. and task.
+    ["target", "worker.skills has task.type AND task.language IN worker.languages", true],
+    ["target", "worker.id Not In task.preferred_agents", false], // alice is preferred
+    ["target", "worker.level > task.level and worker.team.name == 'north'", true], // 5 > 3
+    ["target", "worker.level <= task.level or worker.languages contains 'e'", true], // "en" and "es" contain "e"
+    // A queue's target_workers: the worker, prefix optional.
+    ["queue", "skills HAS 'support' AnD worker.languages has 'en'", true],
+    ["queue", "level >= 5 && team.name != 'south'", true],
+    ["queue", "worker.activity_name IN ['Available', 'VIP'] AND sid != ''", true],
+    // skip_if: the counters and the task.
+    ["skip_if", "workers.available == 0 and task.vip == true", true],
+    ["skip_if", "workers.unavailable > 2 OR level < 3", false], // 2 > 2 and 3 < 3 are both false
+  ])("%s: %s → %s", (kind, source, expected) => {
+    expect(run(source, kind, input)).toBe(expected);
+  });
+});

@@ -25,7 +25,17 @@ describe("visitor sessions", () => {
     const { token, session } = await mintVisitorSession(AUTH_TOKEN, visitor, NOW);
     expect(session.expiresAt).toBe(NOW + SESSION_TTL_SECONDS * 1000);
     const check = await verifyVisitorSession(AUTH_TOKEN, { workspaceSid: WS, channelSid: XC }, token, NOW + 1000);
-    expect(check).toEqual({ ok: true, session: { ...visitor, issuedAt: NOW, expiresAt: NOW + SESSION_TTL_SECONDS * 1000 } });
+    expect(check).toEqual({
+      ok: true,
+      session: { ...visitor, identified: null, issuedAt: NOW, expiresAt: NOW + SESSION_TTL_SECONDS * 1000 },
+    });
+  });
+
+  it("carries the identity the team's site signed apart from what the pre-chat form said", async () => {
+    const identified = { email: "grace@example.com", name: "Grace" };
+    const { token } = await mintVisitorSession(AUTH_TOKEN, { ...visitor, identified }, NOW);
+    const check = await verifyVisitorSession(AUTH_TOKEN, { workspaceSid: WS, channelSid: XC }, token, NOW);
+    expect(check).toMatchObject({ ok: true, session: { identified, email: visitor.email, name: visitor.name } });
   });
 
   it("refuses a session of another channel of the same workspace", async () => {

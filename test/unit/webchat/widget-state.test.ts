@@ -11,12 +11,14 @@ import {
   emptyTimeline,
   mergeMessages,
   newClientId,
+  peopleOf,
   reconnectDelay,
   settlePending,
   sinceIndex,
   tickFor,
   typingThrottle,
   unsent,
+  withParticipant,
 } from "../../../web/widget/src/state";
 import { message, participant } from "./fixtures";
 
@@ -88,6 +90,26 @@ describe("delivery ticks", () => {
     ["the agent read further", 7, "read"],
   ] as const)("%s → %s", (_, lastRead, tick) => {
     expect(tickFor(message(3), [participant({ last_read_message_index: lastRead })])).toBe(tick);
+  });
+
+  it("still counts what an agent read after they left the conversation", () => {
+    // Alex read up to 4 and wrapped up: the left frame keeps them, with when they left.
+    let people = peopleOf({ participants: [participant({ last_read_message_index: 4 })], past_participants: [] });
+    people = withParticipant(people, participant({ last_read_message_index: 4 }), "2026-01-01T00:05:00Z");
+    expect(people).toMatchObject([{ display_name: "Alex", date_left: "2026-01-01T00:05:00Z" }]);
+    expect(tickFor(message(3), people)).toBe("read");
+  });
+
+  it("knows everyone of a snapshot: participants now and those who left, each once", () => {
+    const left = { ...participant(), date_left: "2026-01-01T00:05:00Z" };
+    const customer = participant({ sid: "MB" + "c".repeat(32), role: "customer" });
+    const people = peopleOf({ participants: [customer], past_participants: [left] });
+    expect(people.map((p) => [p.role, p.date_left ?? null])).toEqual([
+      ["customer", null],
+      ["agent", "2026-01-01T00:05:00Z"],
+    ]);
+    // A joined frame for someone known (a reconnect's snapshot, then the frame) replaces, never repeats.
+    expect(withParticipant(people, customer)).toHaveLength(2);
   });
 
   it("does not count the visitor's own reading", () => {

@@ -198,11 +198,12 @@ describe("invalid configurations: every problem with its path", () => {
     ],
     [
       "unknown filter key",
-      withFilter({ friendly_name: "Sales" }),
+      withFilter({ filter_name: "Sales" }),
       [
         {
-          path: "task_routing.filters[0].friendly_name",
-          message: 'unknown key "friendly_name"; allowed keys: filter_friendly_name, expression, targets',
+          path: "task_routing.filters[0].filter_name",
+          message:
+            'unknown key "filter_name"; allowed keys: filter_friendly_name, friendly_name, expression, targets, queue, priority, timeout',
         },
       ],
     ],
@@ -392,8 +393,14 @@ describe("invalid configurations: every problem with its path", () => {
     ],
     [
       "default_filter extra key",
-      { task_routing: { filters: [], default_filter: { queue: Q, timeout: 5 } } },
-      [{ path: "task_routing.default_filter.timeout", message: 'unknown key "timeout"; allowed keys: queue' }],
+      { task_routing: { filters: [], default_filter: { queue: Q, colour: "red" } } },
+      [
+        {
+          path: "task_routing.default_filter.colour",
+          message:
+            'unknown key "colour"; allowed keys: queue, expression, priority, order_by, known_worker_sid, known_worker_friendly_name',
+        },
+      ],
     ],
   ])("%s", (_name, input, problems) => {
     expect(parseWorkflowConfiguration(input)).toEqual({ ok: false, problems });

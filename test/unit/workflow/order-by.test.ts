@@ -37,6 +37,11 @@ describe("parseOrderBy: valid clauses", () => {
         { segments: ["tenure"], direction: "ASC", text: "tenure" },
       ],
     ],
+    // After `worker.` (and after any dot) a segment may start with a digit or be digits only, as in expressions.
+    ["worker.routing.levels.9am DESC", [{ segments: ["routing", "levels", "9am"], direction: "DESC", text: "worker.routing.levels.9am" }]],
+    ["worker.9am", [{ segments: ["9am"], direction: "ASC", text: "worker.9am" }]],
+    ["skills.2 desc", [{ segments: ["skills", "2"], direction: "DESC", text: "skills.2" }]],
+    ["worker.scores[0].2", [{ segments: ["scores", 0, "2"], direction: "ASC", text: "worker.scores[0].2" }]],
     // `worker` alone is an attribute called "worker" (a prefix needs a name after it, as in expressions).
     ["worker DESC", [{ segments: ["worker"], direction: "DESC", text: "worker" }]],
     // Empty or blank: no ordering.
@@ -84,6 +89,9 @@ describe("orderValues", () => {
     // Index out of range, or indexing into an object: missing.
     ["scores[5], skills[0]", { scores: [1], skills: { level: 1 } }, [null, null]],
     ["level", { level: 0 }, [0]],
+    // Digit segments: an object's key, or (digits only) an array's element.
+    ["worker.routing.levels.9am DESC, scores.1", { routing: { levels: { "9am": 4 } }, scores: [1, 2.5] }, [4, 2.5]],
+    ["worker.routing.levels.9am", { routing: { levels: { "10am": 4 } } }, [null]],
   ])("%j of %j", (clause, attributes, expected) => {
     expect(orderValues(parsed(clause), attributes)).toEqual(expected);
   });
@@ -168,6 +176,7 @@ describe("formatOrderBy", () => {
   it.each([
     ["level desc,tenure", "worker.level DESC, worker.tenure ASC"],
     ["worker.skills.scores[2] DESC", "worker.skills.scores[2] DESC"],
+    ["routing.levels.9am desc, skills.2", "worker.routing.levels.9am DESC, worker.skills.2 ASC"],
     ["", ""],
   ])("%j → %j", (clause, expected) => {
     expect(formatOrderBy(parsed(clause))).toBe(expected);
@@ -175,5 +184,26 @@ describe("formatOrderBy", () => {
     expect(parsed(formatOrderBy(parsed(clause))).map((k) => [k.segments, k.direction])).toEqual(
       parsed(clause).map((k) => [k.segments, k.direction]),
     );
+  });
+});
+
+describe("sorting workers by a key whose segment starts with a digit", () => {
+  // Levels at 9am: ann 2, bob 5, cid 3, dee none (last).
+  const workers: [string, Attributes][] = [
+    ["ann", { routing: { levels: { "9am": 2 } } }],
+    ["bob", { routing: { levels: { "9am": 5 } } }],
+    ["cid", { routing: { levels: { "9am": 3, "2pm": 9 } } }],
+    ["dee", { routing: { levels: {} } }],
+  ];
+  it.each([
+    ["worker.routing.levels.9am DESC", ["bob", "cid", "ann", "dee"]],
+    ["worker.routing.levels.9am ASC", ["ann", "cid", "bob", "dee"]],
+    ["worker.routing.levels.2pm DESC, worker.routing.levels.9am DESC", ["cid", "bob", "ann", "dee"]],
+  ])("%j → %j", (clause, expected) => {
+    const orderBy = parsed(clause);
+    const sorted = workers
+      .map(([name, attributes]) => ({ name, key: orderValues(orderBy, attributes) }))
+      .sort((x, y) => compareOrderValues(orderBy, x.key, y.key));
+    expect(sorted.map((w) => w.name)).toEqual(expected);
   });
 });

@@ -43,10 +43,11 @@ async function answer<T>(response: Response): Promise<T> {
 }
 
 /**
- * The calls of one channel, from the API origin and the channel's workspace and SID.
+ * The calls of one channel, from the API origin and the channel's workspace and SID; `identity` is the
+ * JWT the team's site signed for a signed-in customer (`data-identity`), sent with every session request.
  * @example const api = channelApi("https://switchboard.example", "WS…", "XC…"); const config = await api.config();
  */
-export function channelApi(origin: string, workspaceSid: string, channelSid: string) {
+export function channelApi(origin: string, workspaceSid: string, channelSid: string, identity: string | null = null) {
   const base = `${origin.replace(/\/$/, "")}/api/webchat/${encodeURIComponent(workspaceSid)}/${encodeURIComponent(channelSid)}`;
   const json = (token: string | null, body: unknown): RequestInit => ({
     method: "POST",
@@ -56,7 +57,9 @@ export function channelApi(origin: string, workspaceSid: string, channelSid: str
   return {
     config: async () => answer<WidgetConfig>(await fetch(`${base}/config`)),
     session: async (token: string | null, fields: Record<string, string>) =>
-      answer<SessionReply>(await fetch(`${base}/sessions`, json(null, { ...fields, ...(token ? { token } : {}) }))),
+      answer<SessionReply>(
+        await fetch(`${base}/sessions`, json(null, { ...fields, ...(token ? { token } : {}), ...(identity ? { identity } : {}) })),
+      ),
     send: async (token: string, message: { client_id: string; body: string; media_sids: readonly string[] }) =>
       answer<SendReply>(await fetch(`${base}/messages`, json(token, message))),
     upload: async (token: string, file: File) =>

@@ -1,10 +1,13 @@
 /**
- * The widget's controller: the visitor's session (kept in localStorage per channel, so a returning
- * visitor continues their conversation), sending with a client ID that makes a resend harmless, the
- * live socket and what its frames change, typing and read receipts. The DOM is ChatView's; the
- * rules are state.ts's and items.ts's.
+ * The widget's controller: the channel's configuration, the visitor's session (kept in localStorage
+ * per channel, so a returning visitor continues their conversation, or reads the last one after it
+ * closed), sending with a client ID that makes a resend harmless, the live socket and what its frames
+ * change, typing and read receipts. A channel that refuses this site (403: not in its
+ * `allowed_origins`) turns the panel into a plain "not available here", asked nothing more. The DOM is
+ * ChatView's; the rules are state.ts's and items.ts's.
  */
-import type { ConversationFrame, ParticipantRecord } from "../../../durable-objects/common/conversations";
+import type { ConversationFrame } from "../../../durable-objects/common/conversations";
+import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../durable-objects/common/webchat-uploads";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
 import { connection, type Connection } from "./connection";
 import { timelineItems, type Note } from "./items";
@@ -13,18 +16,23 @@ import {
   emptyTimeline,
   mergeMessages,
   newClientId,
+  peopleOf,
   reconnectDelay,
   settlePending,
   sinceIndex,
   typingThrottle,
   unsent,
+  withParticipant,
+  type Person,
   type Timeline,
 } from "./state";
 import type { Texts } from "./texts";
 import type { ChatView } from "./view";
 
-const MAX_UPLOAD = 10 * 1024 * 1024;
 const TYPING_SHOWN_MS = 4_000;
+
+/** Whether the server refused this site (the Origin is not in the channel's allowed_origins). */
+const refusesSite = (error: unknown): boolean => error instanceof HttpError && error.status === 403;
 
 export class Chat {
   private token: string | null;
@@ -32,9 +40,12 @@ export class Chat {
   private conversationSid: string | null = null;
   private session: Promise<void> | null = null;
   private timeline: Timeline = emptyTimeline;
-  private participants: ParticipantRecord[] = [];
+  private people: Person[] = [];
   private you: string | null = null;
   private notes: Note[] = [];
+  private greeting: { from: string; text: string } | null = null;
+  /** The channel refused this site: nothing more is asked of it. */
+  private refused = false;
   private live: Connection | null = null;
   private readonly mayType = typingThrottle();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -60,15 +71,29 @@ export class Chat {
   configure(config: WidgetConfig): void {
     this.view.theme(config.title, config.color, config.text_color);
     this.prechatFields = config.prechat_fields;
-    if (config.greeting) this.notes = [{ key: "greeting", text: config.greeting, after: -1 }];
+    this.greeting = config.greeting ? { from: config.title, text: config.greeting } : null;
     this.render();
+  }
+
+  /**
+   * Loads the channel's configuration (`overrides`: the page's data-* settings): a refusal of this
+   * site shows at once, whatever else fails is logged and the defaults stay.
+   */
+  async load(overrides: (config: WidgetConfig) => WidgetConfig): Promise<void> {
+    try {
+      this.configure(overrides(await this.api.config()));
+    } catch (error) {
+      if (refusesSite(error)) this.refuse();
+      else console.error("Switchboard widget: the channel's configuration could not be loaded", error);
+    }
   }
 
   /** The first open starts (or resumes) the session. */
   opened(): void {
+    if (this.refused) return;
     if (this.session === null) {
       if (this.token === null && this.prechatFields.length > 0) this.view.askPrechat(this.prechatFields);
-      else this.session = this.startSession({});
+      else this.begin();
     }
     this.markRead();
   }
@@ -76,14 +101,28 @@ export class Chat {
   prechat(fields: Record<string, string>): void {
     this.session = this.startSession(fields).catch((error: unknown) => {
       this.session = null;
+      if (this.refused) return;
       const message = error instanceof Error ? error.message : String(error);
       const field = this.prechatFields.find((f) => message.includes(f)) ?? "";
       this.view.askPrechat(this.prechatFields, { field, message });
     });
   }
 
+  /** Starts a session now; a failure is seen by whoever awaits it next (`ready()`), or shown when it is a refusal. */
+  private begin(): void {
+    const started = this.startSession({});
+    started.catch(() => undefined); // handled by ready(); a refusal already shows
+    this.session = started;
+  }
+
   private async startSession(fields: Record<string, string>): Promise<void> {
-    const reply = await this.api.session(this.token, fields);
+    let reply;
+    try {
+      reply = await this.api.session(this.token, fields);
+    } catch (error) {
+      if (refusesSite(error)) this.refuse();
+      throw error;
+    }
     this.token = reply.token;
     this.visitorId = reply.visitor_id;
     write(this.storageKey, reply.token);
@@ -107,8 +146,8 @@ export class Chat {
   }
 
   async attach(file: File): Promise<void> {
-    if (file.size > MAX_UPLOAD) return this.view.showStatus(this.t.tooLarge);
-    if (!/^image\/|^application\/pdf$/.test(file.type)) return this.view.showStatus(this.t.badType);
+    if (file.size > WEBCHAT_MAX_UPLOAD_BYTES) return this.view.showStatus(this.t.tooLarge);
+    if (!isWebchatUploadType(file.type)) return this.view.showStatus(this.t.badType);
     this.view.showStatus(null);
     try {
       await this.ready();
@@ -136,7 +175,7 @@ export class Chat {
   /** Sends one pending message; a network failure leaves it pending for the next flush. */
   private async deliver(clientId: string): Promise<void> {
     const pending = this.timeline.pending.find((p) => p.clientId === clientId);
-    if (!pending) return;
+    if (!pending || this.refused) return;
     try {
       await this.ready();
       const reply = await this.api.send(this.token!, { client_id: clientId, body: pending.body, media_sids: pending.mediaSids });
@@ -144,8 +183,11 @@ export class Chat {
       this.timeline = settlePending(this.timeline, clientId, { messageSid: reply.message_sid });
       if (reply.conversation_sid !== this.conversationSid) this.follow(reply.conversation_sid);
     } catch (error) {
-      if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
-        // The session is gone (rotated credentials, another channel's token): start a new one.
+      if (this.refused) {
+        // The panel says the chat is not available here; nothing is retried.
+      } else if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
+        // The session is gone (rotated credentials, another channel's token): start a new one. A site the
+        // channel refuses is refused again there, and stops.
         this.token = null;
         this.session = null;
         this.scheduleFlush();
@@ -159,6 +201,7 @@ export class Chat {
   }
 
   private flush(): void {
+    if (this.refused) return;
     for (const pending of unsent(this.timeline)) void this.deliver(pending.clientId);
   }
 
@@ -179,7 +222,8 @@ export class Chat {
       this.live?.close();
       this.conversationSid = conversationSid;
       this.timeline = { messages: [], pending: this.timeline.pending };
-      this.participants = [];
+      this.people = [];
+      this.notes = [];
       this.lastReadSent = -1;
     }
     this.live = connection({
@@ -195,7 +239,7 @@ export class Chat {
         this.live = null;
         if (code === 4401 || code === 4403) {
           this.token = null;
-          this.session = this.startSession({});
+          this.begin();
         }
       },
     });
@@ -205,9 +249,12 @@ export class Chat {
     switch (frame.type) {
       case "conversation.snapshot":
         this.you = frame.you;
-        this.participants = [...frame.participants];
+        this.people = peopleOf(frame);
         this.timeline = mergeMessages(this.timeline, frame.messages);
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
+        break;
+      case "message.removed":
+        this.timeline = { ...this.timeline, messages: this.timeline.messages.filter((m) => m.sid !== frame.message.sid) };
         break;
       case "message.added":
       case "message.updated":
@@ -216,16 +263,12 @@ export class Chat {
         break;
       case "participant.joined":
       case "participant.updated":
-      case "participant.left": {
-        const p = frame.participant;
-        this.participants = this.participants.filter((q) => q.sid !== p.sid);
-        if (frame.type !== "participant.left") this.participants.push(p);
-        if (frame.type !== "participant.updated" && p.role !== "customer") {
-          const name = p.display_name ?? this.t.agent;
-          this.note(`${frame.type}:${p.sid}`, frame.type === "participant.joined" ? this.t.joined(name) : this.t.left(name));
-        }
+        this.people = withParticipant(this.people, frame.participant);
         break;
-      }
+      case "participant.left":
+        // Kept, marked as gone: their name and what they read stay (items.ts places "… left").
+        this.people = withParticipant(this.people, frame.participant, frame.date_left);
+        break;
       case "typing":
         if (frame.participantSid !== this.you) this.showTyping(this.t.typing(frame.displayName ?? this.t.agent));
         break;
@@ -260,13 +303,23 @@ export class Chat {
     if (this.live?.send({ type: "read", index: last })) this.lastReadSent = last;
   }
 
+  /** This site is refused: the panel says so instead of offering a composer whose messages never leave. */
+  private refuse(): void {
+    if (this.refused) return;
+    this.refused = true;
+    this.live?.close();
+    clearTimeout(this.retryTimer);
+    this.view.showUnavailable(this.t.unavailable);
+  }
+
   private render(): void {
     const token = this.token ?? "";
     this.view.render(
       timelineItems(this.timeline, {
-        participants: this.participants,
+        participants: this.people,
         you: { participantSid: this.you, visitorId: this.visitorId },
         notes: this.notes,
+        greeting: this.greeting,
         mediaUrl: (sid) => this.api.mediaUrl(token, sid),
         texts: this.t,
       }),

@@ -4,7 +4,8 @@
  *   <script src="https://switchboard.example/widget.js" data-workspace="WS…" data-channel="XC…" async></script>
  *
  * The API origin is the script's own (override with `data-api`); `data-title`, `data-color`,
- * `data-greeting` and `data-locale` override the channel's settings. Everything renders in a Shadow DOM
+ * `data-greeting` and `data-locale` override the channel's settings; `data-identity` carries the JWT the
+ * team's backend signs for a signed-in customer (their verified identity). Everything renders in a Shadow DOM
  * on a host element appended to <body>, so the page and the widget cannot restyle each other (it is
  * open, not closed: closing it would keep out test drivers and assistive tools, not a hostile page).
  * Only types come from the server's code: the bundle holds nothing but this folder.
@@ -24,7 +25,7 @@ function boot(script: HTMLScriptElement): void {
   }
   const origin = data.api ?? new URL(script.src, location.href).origin;
   const t = textsFor(data.locale ?? null);
-  const api = channelApi(origin, workspaceSid, channelSid);
+  const api = channelApi(origin, workspaceSid, channelSid, data.identity ?? null);
 
   const host = document.createElement("switchboard-chat");
   const root = host.attachShadow({ mode: "open" });
@@ -48,10 +49,7 @@ function boot(script: HTMLScriptElement): void {
   });
   const fallback: WidgetConfig = { title: t.title, greeting: "", color: "#1f6feb", text_color: "#ffffff", prechat_fields: [] };
   chat.configure(overrides(fallback));
-  api.config().then(
-    (config) => chat.configure(overrides(config)),
-    (error: unknown) => console.error("Switchboard widget: the channel's configuration could not be loaded", error),
-  );
+  void chat.load(overrides);
 }
 
 const script =

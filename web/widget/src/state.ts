@@ -1,10 +1,11 @@
 /**
  * The widget's pure rules, apart from the DOM and the network so they run in plain Node tests: which
  * messages the visitor sees (merged by SID, in the conversation's order, with their own unsent ones
- * after), where a reconnect resumes (`?since=`), which tick a visitor's message shows, how long to
- * wait before reconnecting, and how often typing may be announced.
+ * after), who is or was in the conversation (agents who left stay known, so their names and what they
+ * read survive a wrap-up and a reload), where a reconnect resumes (`?since=`), which tick a visitor's
+ * message shows, how long to wait before reconnecting, and how often typing may be announced.
  */
-import type { MessageRecord, ParticipantRecord } from "../../../durable-objects/common/conversations";
+import type { ParticipantRecord, PastParticipantRecord, MessageRecord } from "../../../durable-objects/common/conversations";
 
 /** A message the visitor wrote that the server has not stored yet (or refused). */
 export interface PendingMessage {
@@ -81,6 +82,34 @@ export function sinceIndex(timeline: Timeline): number | null {
   return last ? last.index : null;
 }
 
+/** Someone who is in the conversation, or was: a participant who left has `date_left`. */
+export type Person = Pick<ParticipantRecord, "sid" | "identity" | "role" | "display_name" | "last_read_message_index" | "date_created"> & {
+  readonly date_left?: string | null;
+};
+
+/**
+ * Everyone a snapshot names: the participants now, then those who left (the conversation's history).
+ * @example peopleOf(snapshot).find((p) => p.sid === message.participant_sid)?.display_name // "Alex", even after Alex wrapped up
+ */
+export function peopleOf(snapshot: {
+  readonly participants: readonly ParticipantRecord[];
+  readonly past_participants?: readonly PastParticipantRecord[];
+}): Person[] {
+  const now = snapshot.participants.map((p): Person => ({ ...p, date_left: null }));
+  const known = new Set(now.map((p) => p.sid));
+  return [...now, ...(snapshot.past_participants ?? []).filter((p) => !known.has(p.sid))];
+}
+
+/**
+ * A participant frame applied: a join or an update replaces what was known of them; a leave (with
+ * `dateLeft`) keeps them, marked as gone, so their name and what they read stay.
+ */
+export function withParticipant(people: readonly Person[], participant: ParticipantRecord, dateLeft: string | null = null): Person[] {
+  const person: Person = { ...participant, date_left: dateLeft };
+  const index = people.findIndex((p) => p.sid === participant.sid);
+  return index === -1 ? [...people, person] : people.map((p, i) => (i === index ? person : p));
+}
+
 /** Whether the visitor wrote this message (their participant, or their visitor ID as author). */
 export const isOwn = (message: MessageRecord, you: { participantSid: string | null; visitorId: string }): boolean =>
   (you.participantSid !== null && message.participant_sid === you.participantSid) || message.author === you.visitorId;
@@ -89,10 +118,11 @@ export const isOwn = (message: MessageRecord, you: { participantSid: string | nu
 export type Tick = "sending" | "sent" | "read" | "failed";
 
 /**
- * `read` once any agent's `last_read_message_index` reaches the message, `sent` otherwise.
+ * `read` once any agent's `last_read_message_index` reaches the message (an agent who left included),
+ * `sent` otherwise.
  * @example tickFor(messageAtIndex3, [agentWhoReadUpTo4]) // "read"
  */
-export function tickFor(message: MessageRecord, participants: readonly ParticipantRecord[]): Tick {
+export function tickFor(message: MessageRecord, participants: readonly Person[]): Tick {
   const read = participants.some(
     (p) => p.role !== "customer" && p.last_read_message_index !== null && p.last_read_message_index >= message.index,
   );

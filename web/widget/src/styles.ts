@@ -2,7 +2,9 @@
  * The widget's CSS, inside its Shadow DOM: nothing here reaches the page and the page's CSS does not
  * reach in. The page's rules can still match the host element itself (`* { color: red !important }`),
  * so nothing is inherited from it: fonts, colours and position are set on `.root`, inside. The team's
- * colours arrive as the custom properties `--sb-color` and `--sb-text`.
+ * colours arrive as the custom properties `--sb-color` and `--sb-text`. Below 480 px wide the open
+ * panel fills the screen (a phone has no room for a floating card) and the launcher steps aside: the
+ * panel's × closes it.
  */
 export const styles = `
 :host{all:initial;--sb-color:#1f6feb;--sb-text:#fff}
@@ -26,7 +28,7 @@ header button{font-size:22px;line-height:1;width:32px;height:32px;border-radius:
 .msg.failed{background:#ffebe9;color:#82071e}
 .msg img{display:block;max-width:100%;max-height:220px;border-radius:6px;margin-top:4px}
 .msg a{color:inherit}
-.note{align-self:center;font-size:12px;color:#57606a}
+.note{align-self:center;text-align:center;font-size:12px;color:#57606a}
 .typing{min-height:20px;padding:0 14px;font-size:12px;color:#57606a;background:#f6f8fa}
 form.compose{display:flex;gap:6px;padding:8px;border-top:1px solid #d0d7de;align-items:flex-end}
 textarea{flex:1;resize:none;border:1px solid #d0d7de;border-radius:8px;padding:8px;max-height:120px;min-height:38px}
@@ -37,5 +39,7 @@ form.prechat{padding:16px;display:flex;flex-direction:column;gap:10px;flex:1;ove
 form.prechat label{display:flex;flex-direction:column;gap:4px;font-weight:600}
 form.prechat input{border:1px solid #d0d7de;border-radius:8px;padding:8px;font-weight:400}
 .error{color:#cf222e;font-size:12px;min-height:1em}
+.unavailable{margin:auto;padding:24px;text-align:center;color:#57606a}
+@media (max-width:480px){.panel{position:fixed;inset:0;width:auto;height:auto;height:100dvh;border-radius:0}.root.open .launcher{display:none}}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;

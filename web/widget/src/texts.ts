@@ -8,7 +8,7 @@ export const texts = {
   title: "Chat with us",
   placeholder: "Type your message…",
   send: "Send",
-  attach: "Attach a file (image or PDF, up to 10 MB)",
+  attach: "Attach a file (an image, PDF or plain text file, up to 10 MB)",
   start: "Start chat",
   name: "Name",
   email: "Email",
@@ -25,8 +25,9 @@ export const texts = {
   agent: "Agent",
   ended: "This conversation has ended. Write again to start a new one.",
   offline: "Reconnecting…",
+  unavailable: "This chat isn't available on this site.",
   tooLarge: "That file is larger than 10 MB.",
-  badType: "Only images and PDF files can be attached.",
+  badType: "Only images (not SVG), PDF and plain text files can be attached.",
   attachment: "Attachment",
 } as const;
 

@@ -1,9 +1,11 @@
 /**
  * The widget's DOM, inside its Shadow DOM: the launcher, the panel (header, optional
- * pre-chat form, message log, typing line, composer). It renders what the controller hands it and
- * reports what the visitor does; it holds no conversation state. The log is updated by key, so a
- * screen reader's live region announces only what is new.
+ * pre-chat form, message log, typing line, composer, or instead of all of it a line saying the chat is
+ * not available on this site). It renders what the controller hands it and reports what the visitor
+ * does; it holds no conversation state. The log is updated by key, so a screen reader's live region
+ * announces only what is new.
  */
+import { WEBCHAT_UPLOAD_TYPES } from "../../../durable-objects/common/webchat-uploads";
 import type { Item } from "./items";
 import { styles } from "./styles";
 import type { Texts } from "./texts";
@@ -45,6 +47,7 @@ export class ChatView {
   private readonly input: HTMLTextAreaElement;
   private readonly file: HTMLInputElement;
   private prechat: HTMLFormElement | null = null;
+  private unavailable: HTMLElement | null = null;
   private readonly rendered = new Map<string, { el: HTMLElement; sig: string }>();
 
   constructor(
@@ -60,7 +63,7 @@ export class ChatView {
     this.log = h("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": t.messages, tabindex: "0" });
     this.typing = h("div", { class: "typing", "aria-live": "polite" });
     this.input = h("textarea", { rows: "1", placeholder: t.placeholder, "aria-label": t.placeholder, maxlength: "4000" });
-    this.file = h("input", { type: "file", accept: "image/*,application/pdf", class: "sr", tabindex: "-1", "aria-hidden": "true" });
+    this.file = h("input", { type: "file", accept: WEBCHAT_UPLOAD_TYPES.join(","), class: "sr", tabindex: "-1", "aria-hidden": "true" });
     const attach = h("button", { type: "button", class: "attach", "aria-label": t.attach, title: t.attach });
     attach.innerHTML = CLIP_ICON;
     this.compose = h("form", { class: "compose" }, attach, this.file, this.input, h("button", { type: "submit", class: "send" }, t.send));
@@ -113,15 +116,17 @@ export class ChatView {
 
   open(): void {
     this.panel.hidden = false;
+    this.panel.parentElement!.classList.add("open");
     this.launcher.setAttribute("aria-expanded", "true");
     this.launcher.setAttribute("aria-label", this.t.close);
-    (this.prechat?.querySelector("input") ?? this.input).focus();
+    (this.prechat?.querySelector("input") ?? (this.unavailable ? null : this.input))?.focus();
     this.log.scrollTop = this.log.scrollHeight;
     this.on.onOpen();
   }
 
   close(): void {
     this.panel.hidden = true;
+    this.panel.parentElement!.classList.remove("open");
     this.launcher.setAttribute("aria-expanded", "false");
     this.launcher.setAttribute("aria-label", this.t.open);
     this.launcher.focus();
@@ -162,8 +167,18 @@ export class ChatView {
     if (this.isOpen) (form.querySelector<HTMLInputElement>(`[name="${error?.field ?? ""}"]`) ?? form.querySelector("input"))?.focus();
   }
 
+  /** The channel refused this site: one line instead of the form, the log and the composer, for good. */
+  showUnavailable(text: string): void {
+    this.prechat?.remove();
+    this.prechat = null;
+    this.log.hidden = this.compose.hidden = this.typing.hidden = this.status.hidden = true;
+    this.unavailable ??= this.panel.insertBefore(h("p", { class: "unavailable", role: "alert" }), this.typing);
+    this.unavailable.textContent = text;
+  }
+
   /** Back to the conversation once the pre-chat form is taken. */
   showChat(): void {
+    if (this.unavailable) return;
     this.prechat?.remove();
     this.prechat = null;
     this.log.hidden = this.compose.hidden = false;

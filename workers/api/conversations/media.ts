@@ -6,12 +6,12 @@
  * Both take the account's Basic credentials or an agent's realtime token (Bearer) of that workspace.
  *
  * Uploads are limited to 10 MB and to types a browser will not run as a page (images but SVG, PDF,
- * plain text and CSV, audio, video); downloads are served sandboxed and never sniffed, because media
- * that arrived from customers' channels may be anything.
+ * plain text and CSV, audio, video); downloads are served as every attachment is (`mediaResponse`: sandboxed, never sniffed), because
+ * media that arrived from customers' channels may be anything.
  */
 import { isSid } from "../../../durable-objects/common/taskrouter";
-import { MAX_MEDIA_BYTES, mediaStore } from "../../channels/media";
-import { readAtMost } from "../../read-at-most";
+import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../channels/media";
+import { bodyTooLarge, readBody } from "../body-limit";
 import { ApiError } from "../errors";
 import { unwrap } from "../taskrouter/wire";
 import { basicOrBearer, nativeGroup, requireWorkspace, type CallerContext } from "./caller";
@@ -25,10 +25,6 @@ const ALLOWED_TYPES = [
   /^audio\/[\w.+-]+$/,
   /^video\/[\w.+-]+$/,
 ];
-/** Shown inline by a browser; anything else downloads. */
-const INLINE = /^(image|audio|video)\/|^application\/pdf$/;
-
-const tooLarge = () => new ApiError(413, 20413, `The attachment is larger than ${MAX_MEDIA_BYTES} bytes (10 MB), the most accepted`);
 
 /** `?filename=`: optional, a plain file name (no path, no control characters), at most 255 characters. */
 function filenameOf(c: CallerContext): string | null {
@@ -46,7 +42,7 @@ routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) 
   const missing = () => new ApiError(404, 20404, `The requested resource Conversation ${conversationSid} was not found`);
   if (!isSid("CH", conversationSid)) throw missing();
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_MEDIA_BYTES) throw tooLarge();
+  if (declared > MAX_MEDIA_BYTES) throw bodyTooLarge(MAX_MEDIA_BYTES); // before the conversation is looked up
   const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!ALLOWED_TYPES.some((type) => type.test(contentType))) {
     throw new ApiError(
@@ -59,9 +55,7 @@ routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) 
   const conversation = await c.env.CONVERSATION.getByName(conversationSid).getConversation(c.get("accountSid"));
   if (!conversation.ok) throw missing();
   requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
-  // Read no further than the limit, whatever Content-Length said (a streamed body declares none).
-  const bytes = await readAtMost(c.req.raw.body, MAX_MEDIA_BYTES);
-  if (bytes === null) throw tooLarge();
+  const bytes = await readBody(c, MAX_MEDIA_BYTES);
   if (bytes.byteLength === 0) throw new ApiError(400, 20001, "The request body is empty: send the file's bytes");
   const ref = await mediaStore(c.env, conversation.value.workspace_sid).put(bytes, contentType, filename);
   return c.json(ref, 201);
@@ -76,17 +70,5 @@ routes.get("/media/:WorkspaceSid/:MediaSid", basicOrBearer(), async (c) => {
   else unwrap(await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(c.get("accountSid")));
   const found = await mediaStore(c.env, workspaceSid).get(mediaSid);
   if (!found) throw missing();
-  const { ref } = found;
-  const disposition = INLINE.test(ref.content_type) ? "inline" : "attachment";
-  const name = ref.filename ?? ref.sid;
-  return new Response(found.body, {
-    headers: {
-      "content-type": ref.content_type,
-      "content-length": String(ref.size),
-      "content-disposition": `${disposition}; filename*=UTF-8''${encodeURIComponent(name)}`,
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "sandbox; default-src 'none'",
-      "cache-control": "private, max-age=3600",
-    },
-  });
+  return mediaResponse(found);
 });

@@ -11,6 +11,7 @@
 import type { Context } from "hono";
 import { CONVERSATION_SUBPROTOCOL } from "../../../durable-objects/common/conversations";
 import { IDENTITY_HEADER, readHandshake } from "../../../durable-objects/router/realtime/handshake";
+import { bindingFor, type TokenBinding } from "../../../durable-objects/common/user-access";
 import { verifyRealtimeToken, type RealtimeIdentity } from "../../auth/tokens";
 import type { Env } from "../../env";
 import { ApiError } from "../errors";
@@ -23,12 +24,22 @@ export interface ConversationSocketIdentity {
   /** The worker SID (an agent's participant identity); null for a supervisor who is not a worker. */
   readonly identity: string | null;
   readonly displayName: null;
+  /** Set when the token was minted for a signed-in user: the socket closes should they lose access. */
+  readonly binding?: TokenBinding;
 }
 
 /** Agents act as their worker; supervisors and admins watch (and may join as their worker, when they are one). */
 export function socketIdentity(token: RealtimeIdentity): ConversationSocketIdentity {
   const role = token.role === "worker" ? "agent" : "supervisor";
-  return { accountSid: token.accountSid, workspaceSid: token.workspaceSid, role, identity: token.workerSid ?? null, displayName: null };
+  const binding = bindingFor(token);
+  return {
+    accountSid: token.accountSid,
+    workspaceSid: token.workspaceSid,
+    role,
+    identity: token.workerSid ?? null,
+    displayName: null,
+    ...(binding ? { binding } : {}),
+  };
 }
 
 const offersSubprotocol = (headers: Headers): boolean =>
@@ -59,10 +70,11 @@ export async function conversationSocket(c: Context<{ Bindings: Env }>): Promise
   if (handshake.token === null) {
     return refuse(4401, "A token is required: ?token=, a token.<token> subprotocol or Authorization: Bearer", subprotocol);
   }
-  const check = await verifyRealtimeToken(c.env, handshake.token);
-  if (!check.ok) return refuse(check.code, check.reason, subprotocol);
   const conversationSid = c.req.param("ConversationSid") ?? "";
-  if (!/^CH[0-9a-f]{32}$/.test(conversationSid)) return refuse(4404, `No conversation ${conversationSid.slice(0, 40)}`, subprotocol);
+  const wellFormed = /^CH[0-9a-f]{32}$/.test(conversationSid);
+  const check = await verifyRealtimeToken(c.env, handshake.token, wellFormed ? { opening: { conversationSid } } : {});
+  if (!check.ok) return refuse(check.code, check.reason, subprotocol);
+  if (!wellFormed) return refuse(4404, `No conversation ${conversationSid.slice(0, 40)}`, subprotocol);
   const url = new URL("https://conversation.internal/socket");
   if (handshake.since !== null) url.searchParams.set("since", handshake.since);
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(socketIdentity(check.identity)) });

@@ -39,6 +39,20 @@ export function bool() {
     .transform((v) => (typeof v === "boolean" ? v : ["true", "1", "yes"].includes(v.trim().toLowerCase())));
 }
 
+/**
+ * A boolean that must be spelled out — `true` or `false` (any case), or a JSON boolean — for switches
+ * where Twilio's reading of anything else as false would turn a safeguard off on a typo.
+ */
+export function strictBool() {
+  return z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+    if (typeof v === "boolean") return v;
+    const word = v.trim().toLowerCase();
+    if (word === "true" || word === "false") return word === "true";
+    ctx.addIssue({ code: "custom", message: "must be true or false" });
+    return z.NEVER;
+  });
+}
+
 /** One of a fixed set of values, compared exactly. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of ${values.join(", ")}` });

@@ -1,12 +1,13 @@
 /**
- * TaskRouter's wire format in one place: reading a request's parameters (query, form or JSON body),
- * validating them against an endpoint's declared schema, and writing resources and pages back with
- * Twilio's absolute `url`s and paging `meta`. Every endpoint is declared with {@link endpoint}, which
+ * TaskRouter's wire format in one place: reading a request's parameters (query, form or JSON body of
+ * at most the endpoint's `maxBodyBytes`, see body-limit.ts), validating them against an endpoint's
+ * declared schema, and writing resources and pages back with Twilio's absolute `url`s and paging `meta`. Every endpoint is declared with {@link endpoint}, which
  * also records it for /openapi.json — the document is generated from the schemas that validate.
  */
 import type { Context } from "hono";
 import { z } from "zod";
 import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/taskrouter";
+import { DEFAULT_BODY_LIMIT, readText } from "../body-limit";
 import { ApiError } from "../errors";
 import { isRepeated, paging } from "./params";
 
@@ -27,10 +28,15 @@ export interface EndpointSpec<S extends Shape> {
   readonly listKey?: string;
   /** The success status, when the usual one does not fit (201 for a POST that creates, 204 for DELETE, 200 otherwise). */
   readonly status?: 200 | 201 | 204;
-  /** How callers authenticate; Basic (account or API key) unless said otherwise. */
-  readonly auth?: "basic" | "bearer";
+  /**
+   * How callers authenticate, for /openapi.json: Basic (account or API key) unless said otherwise;
+   * "session" is the desktop's `sb_session` cookie, "none" a public route (sign-in itself).
+   */
+  readonly auth?: "basic" | "bearer" | "session" | "basic-or-session" | "none";
   /** Where `path` is mounted; /taskrouter/v1 unless said otherwise (Switchboard-native routes use /api). */
   readonly prefix?: string;
+  /** The most body bytes read (413 past it); {@link DEFAULT_BODY_LIMIT} unless said otherwise. */
+  readonly maxBodyBytes?: number;
 }
 
 export interface Endpoint<S extends Shape> extends EndpointSpec<S> {
@@ -57,10 +63,12 @@ export function endpoint<S extends Shape>(spec: EndpointSpec<S>): Endpoint<S> {
     params,
     schema,
     async parse(c) {
-      const raw = await readParams(c);
-      const input: Record<string, unknown> = {};
+      const raw = await readParams(c, spec.maxBodyBytes ?? DEFAULT_BODY_LIMIT);
+      // No prototype: a name like `__proto__` is a key like any other, never the object's prototype.
+      const input: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const [name, values] of raw) {
-        const field = params[name];
+        // Own names only: `constructor` or `toString` are inherited by every object, not parameters.
+        const field = Object.hasOwn(params, name) ? params[name] : undefined;
         if (!field) throw new ApiError(400, 20001, `Unknown parameter ${name}`);
         input[name] = isRepeated(field) ? values : values[values.length - 1];
       }
@@ -75,8 +83,9 @@ export function endpoint<S extends Shape>(spec: EndpointSpec<S>): Endpoint<S> {
 
 function invalidParameter(error: z.ZodError, input: Record<string, unknown>): ApiError {
   const issue = error.issues[0]!;
+  if (issue.code === "unrecognized_keys") return new ApiError(400, 20001, `Unknown parameter ${issue.keys[0] ?? ""}`);
   const name = String(issue.path[0] ?? "");
-  const given = input[name];
+  const given = Object.hasOwn(input, name) ? input[name] : undefined;
   const shown = given === undefined ? "" : ` (got ${JSON.stringify(given).slice(0, 80)})`;
   if (given === undefined) return new ApiError(400, 20001, `Missing required parameter ${name}`);
   const message =
@@ -86,17 +95,16 @@ function invalidParameter(error: z.ZodError, input: Record<string, unknown>): Ap
 
 /**
  * The request's parameters as name → values (several for a repeated name). GET and DELETE read the
- * query string; POST reads the query string and the body, form-encoded or JSON.
+ * query string; POST reads the query string and the body (at most `limit` bytes), form-encoded or JSON.
  */
-export async function readParams(c: Context): Promise<Map<string, string[] | unknown[]>> {
+async function readParams(c: Context, limit: number): Promise<Map<string, string[] | unknown[]>> {
   const out = new Map<string, unknown[]>();
   const add = (name: string, value: unknown) => out.set(name, [...(out.get(name) ?? []), value]);
   const url = new URL(c.req.url);
   for (const [name, value] of url.searchParams) add(name, value);
   if (c.req.method !== "POST") return out;
   const type = c.req.header("content-type") ?? "";
-  // Decoded by hand: workerd warns when .text() reads a form-encoded body.
-  const text = new TextDecoder().decode(await c.req.arrayBuffer());
+  const text = await readText(c, limit);
   if (text.trim() === "") return out;
   if (type.includes("application/json")) {
     let body: unknown;

@@ -9,7 +9,7 @@ import type { WorkspaceRecord } from "../../../durable-objects/common/taskrouter
 import { isSid, newSid } from "../../../durable-objects/common/taskrouter";
 import { resourceNotFound } from "../errors";
 import { routeGroup, workspaceStub } from "./context";
-import { bool, oneOf, paging, sid, str, url } from "./params";
+import { bool, oneOf, paging, sid, str, strictBool, url } from "./params";
 import { endpoint, pageBody, pageRequest, unwrap, withLinks } from "./wire";
 
 export const routes = routeGroup();
@@ -41,6 +41,10 @@ const friendlyName = str({ min: 1, max: 64 });
 const queueOrder = oneOf(["FIFO", "LIFO"]);
 /** On update an empty string clears the URL. */
 const clearableUrl = z.union([z.literal(""), url()]);
+/** Switchboard's own parameter (Twilio has no such setting); on by default. */
+const cardMasking = strictBool().describe(
+  "Switchboard only. Mask card numbers in task and worker attributes (and the events that carry them) before they are stored: true (default) or false",
+);
 
 const create = endpoint({
   method: "post",
@@ -54,6 +58,7 @@ const create = endpoint({
     MultiTaskEnabled: bool().optional(),
     Template: oneOf(["NONE", "FIFO"]).optional(),
     PrioritizeQueueOrder: queueOrder.optional(),
+    CardMaskingEnabled: cardMasking.optional(),
   },
 });
 
@@ -81,6 +86,7 @@ const update = endpoint({
     MultiTaskEnabled: bool().optional(),
     TimeoutActivitySid: sid("WA").optional(),
     PrioritizeQueueOrder: queueOrder.optional(),
+    CardMaskingEnabled: cardMasking.optional(),
   },
 });
 
@@ -102,6 +108,7 @@ routes.post(create.path, async (c) => {
     multiTaskEnabled: p.MultiTaskEnabled,
     template: p.Template,
     prioritizeQueueOrder: p.PrioritizeQueueOrder,
+    cardMaskingEnabled: p.CardMaskingEnabled,
   });
   return c.json(workspaceBody(c, unwrap(result)), 201);
 });
@@ -129,6 +136,7 @@ routes.post(update.path, async (c) => {
     multiTaskEnabled: p.MultiTaskEnabled,
     timeoutActivitySid: p.TimeoutActivitySid,
     prioritizeQueueOrder: p.PrioritizeQueueOrder,
+    cardMaskingEnabled: p.CardMaskingEnabled,
   });
   return c.json(workspaceBody(c, unwrap(result)));
 });

@@ -10,7 +10,7 @@ import { AgentView } from "./agent/agent-view";
 import type { ActivityInfo } from "./agent/frames";
 import { DesktopProvider } from "./desktop-context";
 import { useRoute } from "./routes";
-import { loadSession, sessionOf, signOut, type MeResponse } from "./session";
+import { loadSession, sessionOf, signOut, signOutEverywhere, type MeResponse } from "./session";
 import { DEFAULT_SETTINGS, loadDesktopSettings, loadPluginUrls, readPreferences } from "./settings";
 import { Header } from "./shell/header";
 import { NotificationList } from "./shell/notification-list";
@@ -165,6 +165,11 @@ function Shell({
         routes={routesFor(session.user)}
         onSignOut={() => {
           void signOut()
+            .catch(() => undefined)
+            .finally(() => location.assign(location.pathname));
+        }}
+        onSignOutEverywhere={() => {
+          void signOutEverywhere()
             .catch(() => undefined)
             .finally(() => location.assign(location.pathname));
         }}

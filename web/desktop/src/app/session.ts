@@ -1,7 +1,8 @@
 /**
  * The signed-in user: sign-in with email/password or an SSO token (both set the HttpOnly `sb_session`
- * cookie, so script never sees a credential), `GET /api/auth/me` → a `DesktopSession`, sign-out, and the
- * realtime token for sockets (`POST /api/auth/token`), cached until a minute before it expires.
+ * cookie, so script never sees a credential), `GET /api/auth/me` → a `DesktopSession`, sign-out (this
+ * session, or every session of the user: "sign out everywhere"), and the realtime token for sockets
+ * (`POST /api/auth/token`), cached until a minute before it expires.
  */
 import { api } from "./api";
 import type { DesktopSession } from "./types";
@@ -43,6 +44,11 @@ export async function signInWithSso(token: string): Promise<void> {
 
 export async function signOut(): Promise<void> {
   await api("POST", "/api/auth/logout");
+}
+
+/** Ends every session of the user — other browsers and devices too — and closes their live connections. */
+export async function signOutEverywhere(): Promise<void> {
+  await api("POST", "/api/auth/logout-all");
 }
 
 /**

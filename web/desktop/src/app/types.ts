@@ -13,6 +13,7 @@ export interface DesktopTask {
   readonly conversationSid: string | null; // attributes.conversationSid
   readonly createdAt: number; // ms
   readonly timeoutAt: number | null; // ms: when the pending reservation times out (countdown)
+  readonly acceptedAt: number | null; // ms: when the server accepted it ("Accepted 2:05 ago"); null while pending
 }
 export interface DesktopSession {
   readonly user: {

@@ -51,6 +51,8 @@ export const builtinNotifications = [
   { id: "MessageReceived", content: "notifications.messageReceived", type: "info", timeout: 5000, desktop: true },
   { id: "ConnectionLost", content: "notifications.connectionLost", type: "error", timeout: 0 },
   { id: "ConnectionRestored", content: "notifications.connectionRestored", type: "success", timeout: 3000 },
+  // Presence moved the agent to an offline Activity while their connection was gone ({activity}: its name).
+  { id: "PresenceOffline", content: "notifications.presenceOffline", type: "warning", timeout: 0 },
   { id: "ActionFailed", content: "notifications.actionFailed", type: "error", timeout: 8000 },
   { id: "PluginFailed", content: "notifications.pluginFailed", type: "error", timeout: 0 },
 ] as const satisfies readonly NotificationDefinition[];

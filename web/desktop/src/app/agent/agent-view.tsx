@@ -67,6 +67,9 @@ export function AgentView(props: AgentViewProps) {
       ...(latest.current.backoff ? { backoff: latest.current.backoff } : {}),
       onFrame: (frame, receivedAt) => {
         store.apply(frame, receivedAt);
+        // Back after presence set them offline (their connection was gone past the grace period): say why.
+        const offline = frame.type === "hello" ? frame.presence_offline : null;
+        if (offline) Notifications.show("PresenceOffline", { activity: offline.activity_name ?? offline.activity_sid });
         if (client.lastSeq !== null) {
           try {
             sessionStorage.setItem(seqKey(workerSid), String(client.lastSeq));
@@ -125,7 +128,7 @@ export function AgentView(props: AgentViewProps) {
       if (shown.current.has(task.reservationSid)) continue;
       const key = desktop.Notifications.show("ReservationRinging", {
         channel: task.taskChannel,
-        from: fromOf(task),
+        from: fromOf(task, t("customer.webVisitor")),
         reservationSid: task.reservationSid,
       });
       shown.current.set(task.reservationSid, key ?? "");

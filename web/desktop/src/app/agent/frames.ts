@@ -1,8 +1,8 @@
 /**
  * The subset of the agents' live-channel frames (durable-objects/router/realtime/frames.ts) the
  * desktop reads, typed for the browser without importing server code. Optional fields are read when a
- * server sends them (a `hello` carrying the worker, its open reservations and the workspace's
- * activities) and derived otherwise.
+ * server sends them (a `hello` carrying the worker, its open reservations, the workspace's activities,
+ * the server's clock and a presence notice) and derived otherwise.
  */
 
 export interface FrameTask {
@@ -48,8 +48,12 @@ export interface HelloFrame {
   heartbeat: { send: "ping"; reply: "pong"; interval_ms: number };
   presence_grace_ms: number;
   expires_at: string;
+  /** The server's clock when it sent hello: the skew every server time is corrected by. */
+  date_ms?: number;
+  /** Presence took the worker offline (their connection gone past the grace period): tell them. */
+  presence_offline?: { date_ms: number; activity_sid: string; activity_name: string | null } | null;
   worker?: FrameWorker;
-  reservations?: { reservation: FrameReservation; task: FrameTask; date_ms?: number }[];
+  reservations?: { reservation: FrameReservation; task: FrameTask; date_ms?: number; accepted_ms?: number | null }[];
   activities?: ActivityInfo[];
 }
 

@@ -6,7 +6,10 @@
  */
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
+import { customerLabel } from "../task/customer-data";
 import type { DesktopTask } from "../types";
+import { isUnverified } from "../task/customer-data";
+import { UnverifiedBadge } from "../task/unverified-badge";
 import { taskRefOf } from "./task-store";
 
 export interface RingTime {
@@ -21,15 +24,8 @@ declare global {
   }
 }
 
-/** Who a task is from, for display: the customer's name, address, or the task SID. */
-export function fromOf(task: DesktopTask): string {
-  const a = task.attributes;
-  const customers = (typeof a.customers === "object" && a.customers !== null ? a.customers : {}) as Record<string, unknown>;
-  for (const value of [a.name, a.customerName, customers.name, a.from, customers.email, customers.phone]) {
-    if (typeof value === "string" && value.trim()) return value;
-  }
-  return task.taskSid;
-}
+/** Who a task is from, for display: the customer's name, email or phone, "Website visitor" (`anonymous`), or the task SID. */
+export const fromOf = (task: DesktopTask, anonymous: string): string => customerLabel(task, anonymous);
 
 const secondsLeft = (timeoutAt: number | null, now: number): number | null =>
   timeoutAt === null ? null : Math.max(0, Math.ceil((timeoutAt - now) / 1000));
@@ -99,12 +95,13 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
           ref={panel}
           className="sb-incoming"
           role="group"
-          aria-label={t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task) })}
+          aria-label={t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}
           aria-describedby="sb-incoming-shortcuts"
           data-reservation-sid={task.reservationSid}
         >
           <div className="sb-incoming-text">
-            <strong>{t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task) })}</strong>
+            <strong>{t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}</strong>
+            {isUnverified(task.attributes) && <UnverifiedBadge />}
             {task.queueName && <span className="sb-muted">{t("reservation.queue", { queue: task.queueName })}</span>}
             {pending.length > 1 && <span className="sb-muted">{t("reservation.waiting", { count: pending.length - 1 })}</span>}
           </div>

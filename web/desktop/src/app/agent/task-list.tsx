@@ -6,6 +6,8 @@
 import { useEffect, useState, type KeyboardEvent } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { DesktopTask } from "../types";
+import { isUnverified } from "../task/customer-data";
+import { UnverifiedBadge } from "../task/unverified-badge";
 import { fromOf } from "./incoming-panel";
 
 const optionId = (task: DesktopTask) => `sb-task-${task.taskSid}`;
@@ -67,7 +69,15 @@ export function TaskList({ tasks, selectedTaskSid }: { tasks: readonly DesktopTa
                 select(task);
               }}
             >
-              <span className="sb-option-title">{fromOf(task)}</span>
+              <span className="sb-option-title">
+                {fromOf(task, t("customer.webVisitor"))}
+                {isUnverified(task.attributes) && (
+                  <>
+                    {" "}
+                    <UnverifiedBadge />
+                  </>
+                )}
+              </span>
               <span className="sb-muted">
                 {task.taskChannel}
                 {task.state === "wrapping" ? ` · ${t("task.wrapup")}` : ""}

@@ -4,6 +4,10 @@
  * the activities to choose from, and the connection status. An external store for
  * `useSyncExternalStore`: every change makes a new immutable snapshot. It also emits the framework's
  * task events so plugins see the lifecycle.
+ *
+ * Times from the server (a reservation's timeout, when it was accepted) are moved onto this machine's
+ * clock: `hello` carries the server's clock, and the difference to ours when it arrived is the skew
+ * taken off every server time, so a laptop whose clock is minutes off still counts from the right moment.
  */
 import type { TaskEvent, TaskEvents, TaskRef } from "../../framework";
 import type { DesktopTask, ReservationState } from "../types";
@@ -56,6 +60,9 @@ const timeOf = (value: number | string | null | undefined): number | null => {
   return null;
 };
 
+/** A server time on this machine's clock. */
+const local = (serverMs: number | null, skew: number): number | null => (serverMs === null ? null : serverMs - skew);
+
 /** The task a plugin sees in actions and events. */
 export const taskRefOf = (task: DesktopTask): TaskRef & { reservationSid: string } => ({
   sid: task.taskSid,
@@ -64,8 +71,19 @@ export const taskRefOf = (task: DesktopTask): TaskRef & { reservationSid: string
   attributes: task.attributes,
 });
 
-/** A `DesktopTask` from a frame's reservation and task (`at`: the event's epoch ms). */
-export function desktopTaskOf(reservation: FrameReservation, task: FrameTask, at: number, previous?: DesktopTask): DesktopTask {
+/**
+ * A `DesktopTask` from a frame's reservation and task (`at`: the event's epoch ms), with its times on
+ * this machine's clock (`skew`: the server's clock minus ours). `acceptedAt`: when the server accepted
+ * it, when this frame says (hello's `accepted_ms`, an accept frame's time), else as known before.
+ */
+export function desktopTaskOf(
+  reservation: FrameReservation,
+  task: FrameTask,
+  at: number,
+  previous?: DesktopTask,
+  times: { readonly skew?: number; readonly acceptedAt?: number | null } = {},
+): DesktopTask {
+  const skew = times.skew ?? 0;
   const attributes = parseAttributes(task.attributes);
   const state = reservation.status as ReservationState;
   const conversation = attributes.conversationSid ?? attributes.conversation_sid;
@@ -77,8 +95,12 @@ export function desktopTaskOf(reservation: FrameReservation, task: FrameTask, at
     taskChannel: task.task_channel_unique_name ?? task.task_channel_sid,
     queueName: task.task_queue_friendly_name,
     conversationSid: typeof conversation === "string" ? conversation : null,
-    createdAt: previous?.createdAt ?? at - task.age * 1000,
-    timeoutAt: state === "pending" ? (timeOf(reservation.timeout_at) ?? previous?.timeoutAt ?? at + DEFAULT_RESERVATION_TIMEOUT_MS) : null,
+    createdAt: previous?.createdAt ?? at - skew - task.age * 1000,
+    timeoutAt:
+      state === "pending"
+        ? (local(timeOf(reservation.timeout_at), skew) ?? previous?.timeoutAt ?? at - skew + DEFAULT_RESERVATION_TIMEOUT_MS)
+        : null,
+    acceptedAt: state === "pending" ? null : (local(times.acceptedAt ?? null, skew) ?? previous?.acceptedAt ?? null),
   };
 }
 
@@ -95,6 +117,8 @@ export class AgentStore {
   private readonly listeners = new Set<Listener>();
   /** Frames of the current replay still to come: history, so no task events for plugins. */
   private replaying = 0;
+  /** The server's clock minus ours, from the last `hello` (0 until one says). */
+  private skew = 0;
 
   constructor(
     private readonly events: TaskEvents | null,
@@ -169,6 +193,7 @@ export class AgentStore {
     switch (frame.type) {
       case "hello": {
         this.replaying = frame.replay.count;
+        if (typeof frame.date_ms === "number") this.skew = frame.date_ms - this.clock();
         if (frame.activities) this.addActivities(frame.activities);
         if (frame.worker) this.setActivity(frame.worker.activity_sid, frame.worker.activity_name, frame.worker.available);
         if (frame.reservations) {
@@ -179,7 +204,10 @@ export class AgentStore {
           this.set({ tasks: this.state.tasks.filter((t) => keep.has(t.reservationSid)) });
           for (const r of open) {
             const previous = this.state.tasks.find((t) => t.reservationSid === r.reservation.sid);
-            const task = desktopTaskOf(r.reservation, r.task, r.date_ms ?? now, previous);
+            const task = desktopTaskOf(r.reservation, r.task, r.date_ms ?? now + this.skew, previous, {
+              skew: this.skew,
+              acceptedAt: r.accepted_ms ?? null,
+            });
             this.upsert(task, previous ? undefined : receivedAt);
             if (!previous) emit(task);
           }
@@ -205,7 +233,8 @@ export class AgentStore {
     }
     if (frame.type.startsWith("reservation.") && "reservation" in frame) {
       const previous = this.state.tasks.find((t) => t.reservationSid === frame.reservation.sid);
-      const task = desktopTaskOf(frame.reservation, frame.task, frame.date_ms, previous);
+      const acceptedAt = frame.type === "reservation.accepted" ? frame.date_ms : null;
+      const task = desktopTaskOf(frame.reservation, frame.task, frame.date_ms, previous, { skew: this.skew, acceptedAt });
       if (OPEN_STATES.includes(task.state)) this.upsert(task, previous ? undefined : receivedAt);
       else this.remove(task.reservationSid);
       if (previous?.state !== task.state) emit(task);

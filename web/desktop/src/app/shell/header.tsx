@@ -1,7 +1,7 @@
 /**
  * The desktop's header: the app name, the `MainHeader` slot, the view switch (for supervisors linked
  * to a worker), the language and theme switchers (SetLanguage / SetTheme actions, remembered in
- * localStorage), who is signed in, and sign-out.
+ * localStorage), who is signed in — a small account menu, which holds "Sign out everywhere" — and sign-out.
  */
 import { useEffect, useId, useState } from "react";
 import { locales } from "../../framework";
@@ -26,9 +26,11 @@ export interface HeaderProps {
   route: Route;
   routes: readonly Route[];
   onSignOut(): void;
+  /** Ends every session of the user (other devices too). */
+  onSignOutEverywhere(): void;
 }
 
-export function Header({ session, route, routes, onSignOut }: HeaderProps) {
+export function Header({ session, route, routes, onSignOut, onSignOutEverywhere }: HeaderProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const languageId = useId();
@@ -93,7 +95,14 @@ export function Header({ session, route, routes, onSignOut }: HeaderProps) {
         </select>
       </div>
       <DesktopNotificationsButton />
-      <span className="sb-muted sb-user">{t("header.signedInAs", { name: session.user.name })}</span>
+      <details className="sb-account-menu">
+        <summary className="sb-muted sb-user">{t("header.signedInAs", { name: session.user.name })}</summary>
+        <div className="sb-account-menu-items">
+          <button type="button" className="sb-button sb-button-quiet" onClick={onSignOutEverywhere}>
+            {t("signIn.signOutEverywhere")}
+          </button>
+        </div>
+      </details>
       <button type="button" className="sb-button" onClick={onSignOut}>
         {t("signIn.signOut")}
       </button>

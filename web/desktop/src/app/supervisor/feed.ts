@@ -43,6 +43,9 @@ export interface FeedWorker {
   readonly date_status_changed_ms: number;
   /** JSON text. */
   readonly attributes: string;
+  /** The queues the worker is a member of; absent from a server older than this desktop. */
+  readonly task_queue_sids?: readonly string[];
+  /** In the workspace's task channel order. */
   readonly channels: readonly FeedChannel[];
   readonly reservations: readonly { readonly sid: string; readonly task_sid: string; readonly status: string }[];
 }

@@ -6,15 +6,18 @@
  * The feed sends a queue again at most a second after a task in it changes, so nothing is polled
  * (`GET /api/workspaces/:ws/queue-statistics` answers the same figures for other uses).
  *
- * "Busy" is the queue's eligible agents whose activity is not an available one, less those in an
- * activity named Offline (TaskRouter's default): the feed counts members per activity, not per task.
+ * "Can take work now" is the queue's members (each feed worker lists their queues) in an available
+ * activity with room for one more task on a channel; "Busy" is its other members not in an activity
+ * named Offline — at full capacity, or in an unavailable activity such as Break. TaskRouter's
+ * `total_available_workers` counts the available activity alone (busy or not), so it is not what the
+ * column shows; a feed without membership (an older server) falls back to it and the activity counts.
  * The `Supervisor.QueueStats.Columns` slot adds plugin columns (`{ queue }` per row, `{ header: true }`).
  */
 import { useMemo } from "react";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
-import type { QueueState } from "./feed";
-import { clock } from "./format";
+import type { FeedWorker, QueueState } from "./feed";
+import { canTakeWork, clock, isOffline } from "./format";
 import { useSlotHasEntries } from "./teams-view";
 
 export const QUEUE_STATS_SLOT = "Supervisor.QueueStats.Columns";
@@ -22,17 +25,28 @@ const HEADER_PROPS = Object.freeze({ header: true });
 
 export const waitingOf = (queue: QueueState): number => (queue.tasks_by_status.pending ?? 0) + (queue.tasks_by_status.reserved ?? 0);
 
-export function busyOf(queue: QueueState): number {
+/** The queue's agents who can take work now and who are busy (see the header comment). */
+export function agentsOf(queue: QueueState, workers: readonly FeedWorker[]): { ready: number; busy: number } {
+  if (workers.some((w) => w.task_queue_sids !== undefined)) {
+    const members = workers.filter((w) => w.task_queue_sids?.includes(queue.sid) && !isOffline(w));
+    const ready = members.filter(canTakeWork).length;
+    return { ready, busy: members.length - ready };
+  }
   const offline = queue.activity_statistics.filter((a) => a.friendly_name.toLowerCase() === "offline").reduce((n, a) => n + a.workers, 0);
-  return Math.max(0, queue.total_eligible_workers - queue.total_available_workers - offline);
+  return {
+    ready: queue.total_available_workers,
+    busy: Math.max(0, queue.total_eligible_workers - queue.total_available_workers - offline),
+  };
 }
 
 export interface QueueStatsViewProps {
   readonly queues: readonly QueueState[];
+  /** The feed's workers, for who can take work now. */
+  readonly workers: readonly FeedWorker[];
   readonly now: number;
 }
 
-export function QueueStatsView({ queues, now }: QueueStatsViewProps) {
+export function QueueStatsView({ queues, workers, now }: QueueStatsViewProps) {
   const t = useStrings();
   const desktop = useDesktop();
   const extraColumns = useSlotHasEntries(QUEUE_STATS_SLOT);
@@ -65,11 +79,12 @@ export function QueueStatsView({ queues, now }: QueueStatsViewProps) {
               </tr>
             )}
             {queues.map((queue) => (
-              <QueueRow key={queue.sid} queue={queue} now={now} extraColumns={extraColumns} />
+              <QueueRow key={queue.sid} queue={queue} agents={agentsOf(queue, workers)} now={now} extraColumns={extraColumns} />
             ))}
           </tbody>
         </table>
       </div>
+      <p className="sb-sv-hint">{t("supervisor.queues.agentsNote")}</p>
       <p className="sb-sv-hint">{t("supervisor.queues.todayNote")}</p>
     </section>
   );
@@ -77,11 +92,12 @@ export function QueueStatsView({ queues, now }: QueueStatsViewProps) {
 
 interface QueueRowProps {
   readonly queue: QueueState;
+  readonly agents: { readonly ready: number; readonly busy: number };
   readonly now: number;
   readonly extraColumns: boolean;
 }
 
-function QueueRow({ queue, now, extraColumns }: QueueRowProps) {
+function QueueRow({ queue, agents, now, extraColumns }: QueueRowProps) {
   const t = useStrings();
   const desktop = useDesktop();
   const slotProps = useMemo(() => ({ queue }), [queue]);
@@ -95,8 +111,8 @@ function QueueRow({ queue, now, extraColumns }: QueueRowProps) {
       <td className="sb-sv-num">
         <time>{clock(longest)}</time>
       </td>
-      <td className="sb-sv-num">{queue.total_available_workers}</td>
-      <td className="sb-sv-num">{busyOf(queue)}</td>
+      <td className="sb-sv-num">{agents.ready}</td>
+      <td className="sb-sv-num">{agents.busy}</td>
       <td>
         {today
           ? t("supervisor.queues.tasksTodayValue", {

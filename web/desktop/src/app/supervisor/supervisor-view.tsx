@@ -109,7 +109,7 @@ export function SupervisorView(props: SupervisorViewProps) {
           ) : name === "teams" ? (
             <TeamsView workers={feed.workers} now={now} />
           ) : (
-            <QueueStatsView queues={feed.queues} now={now} />
+            <QueueStatsView queues={feed.queues} workers={feed.workers} now={now} />
           )}
         </div>
       ))}

@@ -1,7 +1,8 @@
 /**
  * Teams: every agent of the workspace, live from the supervisor feed — name, activity, time in state
- * (ticking each second from when the activity began), tasks in hand per channel, skills, team — with
- * filters by team, skill and activity (plain selects), an edit button per agent opening the skills /
+ * (ticking each second from when the activity began), tasks in hand per channel (in the workspace's
+ * channel order, the same on every row), skills (with Flex's `routing.levels`), languages (a column of
+ * their own when anyone has some), team — with filters by team, skill, language and activity (plain selects), an edit button per agent opening the skills /
  * capacity dialog, and the `Supervisor.Teams.Columns` slot for plugins' extra columns (each entry gets
  * `{ worker }` in a row's cell and `{ header: true }` in the header cell).
  */
@@ -10,7 +11,7 @@ import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { EditAgentDialog } from "./edit-agent-dialog";
 import type { FeedWorker } from "./feed";
-import { clock, skillsOf, teamOf } from "./format";
+import { clock, languagesOf, skillLabel, skillsOf, teamOf } from "./format";
 
 export const TEAMS_SLOT = "Supervisor.Teams.Columns";
 const HEADER_PROPS = Object.freeze({ header: true });
@@ -64,6 +65,7 @@ export function TeamsView({ workers, now }: TeamsViewProps) {
   const t = useStrings();
   const [team, setTeam] = useState(ALL);
   const [skill, setSkill] = useState(ALL);
+  const [language, setLanguage] = useState(ALL);
   const [activity, setActivity] = useState(ALL);
   const [editing, setEditing] = useState<string | null>(null);
   const editButtons = useRef(new Map<string, HTMLButtonElement>());
@@ -71,11 +73,14 @@ export function TeamsView({ workers, now }: TeamsViewProps) {
 
   const teams = useMemo(() => distinct(workers.map(teamOf)), [workers]);
   const skills = useMemo(() => distinct(workers.flatMap(skillsOf)), [workers]);
+  const languages = useMemo(() => distinct(workers.flatMap(languagesOf)), [workers]);
+  const showLanguages = languages.length > 0;
   const activities = useMemo(() => distinct(workers.map((w) => w.activity_name)), [workers]);
   const shown = workers.filter(
     (w) =>
       (team === ALL || teamOf(w) === team) &&
       (skill === ALL || skillsOf(w).includes(skill)) &&
+      (language === ALL || languagesOf(w).includes(language)) &&
       (activity === ALL || w.activity_name === activity),
   );
   const editingWorker = editing === null ? undefined : workers.find((w) => w.sid === editing);
@@ -91,6 +96,7 @@ export function TeamsView({ workers, now }: TeamsViewProps) {
       <div className="sb-sv-filters" role="group" aria-label={t("supervisor.teams.title")}>
         <Filter label={t("supervisor.teams.team")} value={team} options={teams} onChange={setTeam} />
         <Filter label={t("supervisor.teams.skills")} value={skill} options={skills} onChange={setSkill} />
+        {showLanguages && <Filter label={t("supervisor.teams.languages")} value={language} options={languages} onChange={setLanguage} />}
         <Filter label={t("supervisor.teams.activity")} value={activity} options={activities} onChange={setActivity} />
       </div>
       <div className="sb-sv-scroll">
@@ -105,6 +111,7 @@ export function TeamsView({ workers, now }: TeamsViewProps) {
               <th scope="col">{t("supervisor.teams.timeInState")}</th>
               <th scope="col">{t("supervisor.teams.tasks")}</th>
               <th scope="col">{t("supervisor.teams.skills")}</th>
+              {showLanguages && <th scope="col">{t("supervisor.teams.languages")}</th>}
               <th scope="col">{t("supervisor.teams.team")}</th>
               {extraColumns && (
                 <th scope="col">
@@ -119,7 +126,7 @@ export function TeamsView({ workers, now }: TeamsViewProps) {
           <tbody>
             {shown.length === 0 && (
               <tr>
-                <td colSpan={extraColumns ? 8 : 7}>{t("supervisor.teams.empty")}</td>
+                <td colSpan={7 + (extraColumns ? 1 : 0) + (showLanguages ? 1 : 0)}>{t("supervisor.teams.empty")}</td>
               </tr>
             )}
             {shown.map((worker) => (
@@ -128,6 +135,7 @@ export function TeamsView({ workers, now }: TeamsViewProps) {
                 worker={worker}
                 now={now}
                 extraColumns={extraColumns}
+                showLanguages={showLanguages}
                 onEdit={() => setEditing(worker.sid)}
                 buttonRef={(element) => {
                   if (element) editButtons.current.set(worker.sid, element);
@@ -147,15 +155,17 @@ interface WorkerRowProps {
   readonly worker: FeedWorker;
   readonly now: number;
   readonly extraColumns: boolean;
+  readonly showLanguages: boolean;
   readonly onEdit: () => void;
   readonly buttonRef: (element: HTMLButtonElement | null) => void;
 }
 
-function WorkerRow({ worker, now, extraColumns, onEdit, buttonRef }: WorkerRowProps) {
+function WorkerRow({ worker, now, extraColumns, showLanguages, onEdit, buttonRef }: WorkerRowProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const slotProps = useMemo(() => ({ worker }), [worker]);
-  const skills = skillsOf(worker);
+  const skills = skillsOf(worker).map((skill) => skillLabel(worker, skill));
+  const languages = languagesOf(worker);
   return (
     <tr data-worker-sid={worker.sid}>
       <th scope="row">{worker.friendly_name}</th>
@@ -182,6 +192,7 @@ function WorkerRow({ worker, now, extraColumns, onEdit, buttonRef }: WorkerRowPr
         </ul>
       </td>
       <td>{skills.length === 0 ? t("supervisor.teams.none") : skills.join(", ")}</td>
+      {showLanguages && <td>{languages.length === 0 ? t("supervisor.teams.none") : languages.join(", ")}</td>}
       <td>{teamOf(worker) ?? "—"}</td>
       {extraColumns && (
         <td>

@@ -13,11 +13,15 @@ import { deliveryOf, initialChatState, lastIndexOf, timelineOf, type ChatState, 
 import { Composer } from "./composer";
 import type { ConversationClient } from "./conversation-client";
 import { MediaView } from "./media-view";
+import { MessageExtras } from "./message-extras-view";
+import { UnverifiedBadge } from "./unverified-badge";
 
 export interface ChatPanelProps {
   readonly taskSid: string;
   readonly conversationSid: string;
   readonly customerName: string;
+  /** The customer's name is only what they typed (a web visitor's pre-chat form): marked unverified on their messages. */
+  readonly customerUnverified?: boolean;
   readonly session: DesktopSession;
   readonly settings: DesktopSettings;
   /** The chat is on screen (task active, Chat tab selected): messages count as read. */
@@ -114,6 +118,7 @@ export function ChatPanel(props: ChatPanelProps) {
               locale={Strings.locale}
               workspaceSid={workspaceSid}
               session={session}
+              customerUnverified={props.customerUnverified ?? false}
             />
           ))}
         </ol>
@@ -144,6 +149,7 @@ function TimelineEntry({
   locale,
   workspaceSid,
   session,
+  customerUnverified,
 }: {
   item: TimelineItem;
   state: ChatState;
@@ -151,6 +157,7 @@ function TimelineEntry({
   locale: string;
   workspaceSid: string;
   session: DesktopSession;
+  customerUnverified: boolean;
 }) {
   if (item.kind === "note") {
     return <li className="sb-chat__note">{t(item.note.kind === "joined" ? "chat.joined" : "chat.left", { name: item.note.name })}</li>;
@@ -171,11 +178,22 @@ function TimelineEntry({
   const delivery = author === "mine" ? deliveryOf(state, message) : null;
   return (
     <li className={`sb-chat__message sb-chat__message--${author}`} data-delivery={delivery?.status}>
-      {author !== "system" && <span className="sb-chat__author">{author === "mine" ? t("chat.you") : item.name}</span>}
+      {author !== "system" && (
+        <span className="sb-chat__author">
+          {author === "mine" ? t("chat.you") : item.name}
+          {author === "customer" && customerUnverified && (
+            <>
+              {" "}
+              <UnverifiedBadge />
+            </>
+          )}
+        </span>
+      )}
       {message.body && <p className="sb-chat__body">{message.body}</p>}
       {message.media?.map((media) => (
         <MediaView key={media.sid} media={media} workspaceSid={workspaceSid} session={session} />
       ))}
+      <MessageExtras message={message} t={t} />
       <time className="sb-chat__time" dateTime={message.date_created}>
         {new Date(message.date_created).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" })}
       </time>

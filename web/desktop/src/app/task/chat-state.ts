@@ -1,6 +1,6 @@
 /**
  * The chat panel's state as a pure reducer over the conversation socket's frames (snapshot, message
- * added/updated, participants joining and leaving, typing, ack, error) plus the agent's own messages
+ * added/updated/removed, participants joining and leaving, typing, ack, error) plus the agent's own messages
  * not yet acknowledged. The socket client owns one of these; the panel renders `timelineOf(state)`.
  * Pure so the ordering, merging after a reconnect and delivery-state rules are tested without a DOM.
  */
@@ -12,6 +12,7 @@ import type {
   MessageRecord,
   ParticipantRecord,
 } from "../../../../../durable-objects/common/conversations";
+import { isRemoved } from "./message-extras";
 
 export type { ConversationFrame, MessageRecord, ParticipantRecord, MediaRef, ConversationRecord };
 
@@ -71,9 +72,13 @@ export const lastIndexOf = (state: ChatState): number => state.messages.at(-1)?.
 const nameOf = (participant: ParticipantRecord | undefined): string =>
   participant?.display_name ?? participant?.identity ?? participant?.messaging_binding?.address ?? "";
 
+/** Merges messages by SID, in index order; a message the customer withdrew is dropped, however it arrives. */
 function upsertMessages(messages: readonly MessageRecord[], incoming: readonly MessageRecord[]): MessageRecord[] {
   const bySid = new Map(messages.map((m) => [m.sid, m]));
-  for (const message of incoming) bySid.set(message.sid, message);
+  for (const message of incoming) {
+    if (isRemoved(message)) bySid.delete(message.sid);
+    else bySid.set(message.sid, message);
+  }
   return [...bySid.values()].sort((a, b) => a.index - b.index);
 }
 
@@ -104,6 +109,8 @@ export function applyFrame(state: ChatState, frame: ConversationFrame, now: numb
         pending: settle(state.pending, messages),
       };
     }
+    case "message.removed":
+      return { ...state, messages: state.messages.filter((m) => m.sid !== frame.message.sid) };
     case "message.added":
     case "message.updated": {
       const messages = upsertMessages(state.messages, [frame.message]);

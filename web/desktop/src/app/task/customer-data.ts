@@ -1,7 +1,7 @@
 /**
  * Pure helpers for the customer panel: the task's attributes as a readable key/value list, the customer's
- * name and address as the header shows them, and the CRM screen-pop URL filled from a workspace's
- * template. Kept free of React so the rules (what is shown, what URL is allowed) are table-tested.
+ * name and address as the header shows them, what a web visitor only said about themselves (shown as
+ * unverified), and the CRM screen-pop URL filled from a workspace's template. Kept free of React so the rules (what is shown, what URL is allowed) are table-tested.
  */
 
 export interface AttributeRow {
@@ -65,18 +65,28 @@ const parse = (text: string): URL | null => {
   }
 };
 
+/** What stands for the i-th placeholder while the template is parsed: letters only, so no parser changes it. */
+const MARKER_PREFIX = "sbcrmfill";
+const marker = (i: number): string => `${MARKER_PREFIX}${i}x`;
+const MARKER = new RegExp(`${MARKER_PREFIX}(\\d+)x`, "g");
+/** A path segment every URL parser treats as a step (`..`, `%2e%2E`) or as nothing (`.`): it would move the path. */
+const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
+
 /**
- * Fills `{{task.<path>}}` placeholders with the task's attributes, URL-encoded (unknown paths, objects and
- * any other placeholder become empty), and returns the URL only when it is an absolute http(s) URL —
- * never `javascript:`, `data:` or a relative path. Attributes come partly from customers, so a
- * placeholder may fill the path, query or fragment but never pick the host: the filled URL must keep the
- * origin the template has without its placeholders. And because the frame may run scripts with its own
- * origin, a CRM on the desktop's own origin (`selfOrigin`) is refused: it could lift its sandbox.
- * Null when there is no usable URL.
+ * Fills `{{task.<path>}}` placeholders with the task's attributes, each value URL-encoded as one piece
+ * (unknown paths, objects and any other placeholder become empty), and returns the URL only when it is
+ * an absolute http(s) URL — never `javascript:`, `data:` or a relative path. Attributes come partly from
+ * customers, so a placeholder may fill the path, query or fragment but never the scheme, host, port or
+ * credentials: the template is parsed with the placeholders still unfilled, and the values go into its
+ * path, query and fragment only. In the path a value is one segment at most (`/` is encoded), and a
+ * segment that would be `.` or `..` — which no encoding keeps from moving the path — refuses the URL. And
+ * because the frame may run scripts with its own origin, a CRM on the desktop's own origin (`selfOrigin`)
+ * is refused: it could lift its sandbox. Null when there is no usable URL.
  *
  * @example
  * crmUrl("https://crm.example/customers?phone={{task.from}}", { from: "+1 555" });
  * // "https://crm.example/customers?phone=%2B1%20555"
+ * crmUrl("https://crm.example/customers/{{task.id}}", { id: ".." }); // null
  */
 export function crmUrl(
   template: string | null | undefined,
@@ -84,24 +94,91 @@ export function crmUrl(
   selfOrigin: string | null = null,
 ): string | null {
   if (!template) return null;
-  const filled = parse(
-    template.replace(PLACEHOLDER, (_match, expression: string) =>
-      expression.startsWith("task.") ? encodeURIComponent(scalarText(valueAt(attributes, expression.slice(5)))) : "",
-    ),
+  const values: string[] = [];
+  const marked = parse(
+    template.replace(PLACEHOLDER, (_match, expression: string) => {
+      values.push(expression.startsWith("task.") ? encodeURIComponent(scalarText(valueAt(attributes, expression.slice(5)))) : "");
+      return marker(values.length - 1);
+    }),
   );
-  const fixed = parse(template.replace(PLACEHOLDER, ""));
-  if (!filled || !fixed || filled.origin !== fixed.origin) return null;
-  if (filled.protocol !== "https:" && filled.protocol !== "http:") return null;
-  return filled.origin === selfOrigin ? null : filled.href;
+  if (!marked || (marked.protocol !== "https:" && marked.protocol !== "http:")) return null;
+  const { origin, username, password, pathname, search, hash } = marked;
+  if ([origin, username, password].some((part) => part.includes(MARKER_PREFIX))) return null;
+  const fill = (text: string): string => text.replace(MARKER, (_match, i: string) => values[Number(i)] ?? "");
+  const segments = pathname.split("/").map((segment) => {
+    const filled = fill(segment);
+    return filled !== segment && DOT_SEGMENT.test(filled) ? null : filled;
+  });
+  if (segments.includes(null)) return null;
+  const credentials = username || password ? `${username}${password ? `:${password}` : ""}@` : "";
+  const href = `${marked.protocol}//${credentials}${marked.host}${segments.join("/")}${fill(search)}${fill(hash)}`;
+  const filled = parse(href);
+  if (!filled || filled.origin !== origin || filled.origin === selfOrigin) return null;
+  return filled.href;
 }
 
-/** Who the customer is, for the header: a name and the address they wrote from (either may be null). */
+/** A web chat visitor's ID, their address on the channel: an internal key, never shown to an agent. */
+const VISITOR_ID = /^WV[0-9a-f]{32}$/i;
+
+/**
+ * Who the customer is, for the header: their name, else their email or phone, and one more way to reach
+ * them (either may be null). A web visitor's ID (`WV…`) is never either.
+ * @example customerOf({ from: "WV…", customers: { email: "ann@example.com" } }) // { name: "ann@example.com", address: null }
+ */
 export function customerOf(attributes: Readonly<Record<string, unknown>>): { name: string | null; address: string | null } {
   const text = (path: string): string | null => {
     const value = scalarText(valueAt(attributes, path)).trim();
-    return value === "" ? null : value;
+    return value === "" || VISITOR_ID.test(value) ? null : value;
   };
-  const address = text("from") ?? text("customers.email") ?? text("customers.phone");
-  const name = text("customers.name") ?? text("customerName") ?? text("name");
-  return { name: name ?? address, address: name !== null && name !== address ? address : null };
+  const contacts = [text("from"), text("customers.email"), text("customers.phone")].filter((c): c is string => c !== null);
+  const name = text("customers.name") ?? text("customerName") ?? text("name") ?? contacts[0] ?? null;
+  return { name, address: contacts.find((contact) => contact !== name) ?? null };
+}
+
+/**
+ * What the desktop calls the customer of a task: {@link customerOf}'s name, else `anonymous` for a web
+ * visitor who gave no details, else the task SID.
+ * @example customerLabel(task, t("customer.webVisitor")) // "Ann Lee", "Website visitor" or "WT…"
+ */
+export function customerLabel(
+  task: { readonly taskSid: string; readonly attributes: Readonly<Record<string, unknown>> },
+  anonymous: string,
+): string {
+  return customerOf(task.attributes).name ?? (task.attributes.channelType === "web" ? anonymous : task.taskSid);
+}
+
+/** What a web visitor typed about themselves in the pre-chat form: nobody checked it. */
+export interface UnverifiedDetails {
+  readonly name: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+}
+
+/**
+ * The task's `customers.unverified` (the pre-chat form's details, which the server keeps apart from
+ * the profile's), or null when it says nothing.
+ * @example unverifiedOf({ customers: { unverified: { email: "grace@example.com" } } }) // { name: null, email: "grace@example.com", phone: null }
+ */
+export function unverifiedOf(attributes: Readonly<Record<string, unknown>>): UnverifiedDetails | null {
+  const said = valueAt(attributes, "customers.unverified");
+  if (said === null || typeof said !== "object" || Array.isArray(said)) return null;
+  const field = (name: string): string | null => {
+    const value = valueAt(said, name);
+    return typeof value === "string" && value.trim() !== "" ? value : null;
+  };
+  const details = { name: field("name"), email: field("email"), phone: field("phone") };
+  return details.name === null && details.email === null && details.phone === null ? null : details;
+}
+
+/**
+ * Whether the customer's name as shown is only the visitor's word: they said something in the pre-chat
+ * form and their profile knows nothing of them (no name, email or phone) — a customer the team's site
+ * identified, or the profile knows, is not marked.
+ * @example isUnverified({ name: "Grace", customers: { name: null, unverified: { name: "Grace" } } }) // true
+ */
+export function isUnverified(attributes: Readonly<Record<string, unknown>>): boolean {
+  const known = ["customers.name", "customers.email", "customers.phone"].some(
+    (path) => scalarText(valueAt(attributes, path)).trim() !== "",
+  );
+  return !known && unverifiedOf(attributes) !== null;
 }

@@ -1,15 +1,16 @@
 /**
- * The Customer tab: the task's attributes as a key/value list, the customer's previous conversations
- * (by `attributes.customers.profile_sid`), the `CustomerPanel` slot for plugins, and the CRM screen pop —
+ * The Customer tab: the task's attributes as a key/value list, what a web visitor said in the pre-chat
+ * form (marked unverified), the customer's previous conversations (by `attributes.customers.profile_sid`), the `CustomerPanel` slot for plugins, and the CRM screen pop —
  * the workspace's `crmUrlTemplate` filled from the task, shown in a sandboxed iframe with a link to open
  * it in a new tab. Only http(s) URLs are ever loaded (see customer-data.ts).
  */
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { DesktopSession, DesktopSettings, DesktopTask } from "../types";
 import { pastConversations, type PastConversation } from "./api";
-import { crmUrl, flattenAttributes, valueAt } from "./customer-data";
+import { crmUrl, flattenAttributes, unverifiedOf, valueAt } from "./customer-data";
+import { UnverifiedBadge } from "./unverified-badge";
 
 export interface CustomerPanelProps {
   readonly task: DesktopTask;
@@ -44,6 +45,7 @@ export function CustomerPanel({ task, session, settings, slotProps, visible }: C
           <iframe title={t("crm.title")} src={crm} sandbox="allow-scripts allow-forms allow-same-origin allow-popups" />
         </section>
       )}
+      <Prechat task={task} />
       {opened && <History task={task} session={session} />}
       <section aria-label={t("customer.attributes")}>
         <h3>{t("customer.attributes")}</h3>
@@ -57,6 +59,30 @@ export function CustomerPanel({ task, session, settings, slotProps, visible }: C
         </dl>
       </section>
     </div>
+  );
+}
+
+/** What a web visitor typed in the pre-chat form, under its own heading and marked unverified. */
+function Prechat({ task }: { task: DesktopTask }) {
+  const t = useStrings();
+  const headingId = useId();
+  const said = unverifiedOf(task.attributes);
+  if (said === null) return null;
+  const rows = (["name", "email", "phone"] as const).filter((field) => said[field] !== null);
+  return (
+    <section aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        {t("customer.prechat")} <UnverifiedBadge />
+      </h3>
+      <dl className="sb-customer__attributes">
+        {rows.map((field) => (
+          <div key={field}>
+            <dt>{t(`customer.${field}`)}</dt>
+            <dd>{said[field]}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }
 

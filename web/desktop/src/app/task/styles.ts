@@ -37,6 +37,11 @@ const css = `
 .sb-chat__body { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .sb-chat__time, .sb-chat__delivery { font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); margin-inline-end: var(--sb-space-sm); }
 .sb-chat__message[data-delivery="failed"] .sb-chat__delivery { color: var(--sb-color-error); }
+.sb-chat__extra, .sb-chat__reaction { margin: 0; font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); }
+.sb-chat__form { display: grid; grid-template-columns: auto 1fr; gap: 0 var(--sb-space-sm); margin: var(--sb-space-xs) 0 0; font-size: var(--sb-font-size-sm); }
+.sb-chat__form > div { display: contents; }
+.sb-chat__form dt { font-weight: var(--sb-font-weight-bold); }
+.sb-chat__form dd { margin: 0; overflow-wrap: anywhere; }
 .sb-chat__image { display: block; max-inline-size: 100%; max-block-size: 16rem; border-radius: var(--sb-radius-sm); }
 .sb-chat__typing { min-block-size: 1.5em; margin: 0; padding-inline: var(--sb-space-md); color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
 .sb-chat__status { margin: 0; padding-inline: var(--sb-space-md); color: var(--sb-color-warning); }
@@ -61,6 +66,7 @@ const css = `
 .sb-dialog__actions { display: flex; justify-content: flex-end; margin-block-start: var(--sb-space-md); }
 .sb-badge { font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); }
 .sb-badge--ok { color: var(--sb-color-success); }
+.sb-badge--warn { color: var(--sb-color-warning); font-weight: var(--sb-font-weight-bold); }
 .sb-customer { display: grid; gap: var(--sb-space-md); padding: var(--sb-space-md); }
 .sb-customer h3 { margin-block: 0 var(--sb-space-xs); font-size: var(--sb-font-size-md); }
 .sb-customer h3 a { font-weight: var(--sb-font-weight-regular); margin-inline-start: var(--sb-space-sm); color: var(--sb-color-primary); }

@@ -1,6 +1,6 @@
 /**
  * The task canvas: everything the agent works with on one accepted task. A header (who the customer is,
- * the channel, the queue, how long since the task was accepted, the `TaskCanvas.Header` slot, Transfer
+ * the channel, the queue, how long since the server accepted the task, the `TaskCanvas.Header` slot, Transfer
  * and Wrap up / disposition / Complete), tabs (Chat for tasks with a conversation, Customer, and the
  * `TaskCanvas.Tabs` slot) and their panels. Inactive canvases stay mounted but hidden, so each task's
  * draft, scroll position and socket survive switching between tasks.
@@ -8,11 +8,12 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
-import type { DesktopTask, TaskCanvasProps } from "../types";
+import type { TaskCanvasProps } from "../types";
 import { taskRef } from "./actions";
 import { ChatPanel } from "./chat-panel";
 import { CustomerPanel } from "./customer-panel";
-import { customerOf } from "./customer-data";
+import { customerLabel, customerOf, isUnverified } from "./customer-data";
+import { UnverifiedBadge } from "./unverified-badge";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
 import { Wrapup } from "./wrapup";
@@ -26,30 +27,6 @@ export function formatElapsed(ms: number): string {
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, "0");
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
-}
-
-/** When this desktop first saw the reservation accepted (kept in sessionStorage across a reload). */
-function useAcceptedAt(task: DesktopTask): number | null {
-  const key = `sb.accepted.${task.reservationSid}`;
-  const [at, setAt] = useState<number | null>(() => {
-    try {
-      const stored = Number(globalThis.sessionStorage?.getItem(key));
-      return Number.isFinite(stored) && stored > 0 ? stored : null;
-    } catch {
-      return null;
-    }
-  });
-  useEffect(() => {
-    if (at !== null || task.state === "pending") return;
-    const now = Date.now();
-    setAt(now);
-    try {
-      globalThis.sessionStorage?.setItem(key, String(now));
-    } catch {
-      // storage disabled: the time since accepting restarts after a reload
-    }
-  }, [at, key, task.state]);
-  return at;
 }
 
 function useNow(active: boolean, everyMs = 1000): number {
@@ -79,14 +56,14 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
   const [transferring, setTransferring] = useState(false);
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
   const baseId = useId();
-  const acceptedAt = useAcceptedAt(task);
+  const acceptedAt = task.acceptedAt;
   const now = useNow(active);
 
   const wrapping = task.state === "wrapping" || (wrappedHere && task.state === "accepted");
   const ref = useMemo(() => taskRef(task), [task]);
   const slotProps = useMemo(() => ({ task: ref }), [ref]);
   const customer = customerOf(task.attributes);
-  const title = customer.name ?? task.taskSid;
+  const title = customerLabel(task, t("customer.webVisitor"));
 
   const onTabKey = (event: KeyboardEvent): void => {
     const forward = desktop.Strings.dir === "rtl" ? "ArrowLeft" : "ArrowRight";
@@ -109,7 +86,15 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
     <section className="sb-task" hidden={!active} aria-labelledby={`${baseId}-title`}>
       <header className="sb-task__header">
         <div className="sb-task__who">
-          <h2 id={`${baseId}-title`}>{title}</h2>
+          <h2 id={`${baseId}-title`}>
+            {title}
+            {isUnverified(task.attributes) && (
+              <>
+                {" "}
+                <UnverifiedBadge />
+              </>
+            )}
+          </h2>
           {customer.address && <p>{customer.address}</p>}
         </div>
         <ul className="sb-task__meta">
@@ -164,6 +149,7 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
             taskSid={task.taskSid}
             conversationSid={task.conversationSid!}
             customerName={title}
+            customerUnverified={isUnverified(task.attributes)}
             session={session}
             settings={settings}
             visible={active && selected === "chat"}

@@ -1,0 +1,160 @@
+/**
+ * Where a user's live connections may be open, and which users' sockets still have to be told about a
+ * change — so that deleting, disabling, demoting, unlinking or signing someone out closes what they
+ * have open within seconds, not when their token expires.
+ *
+ * - **Places**: each time a token minted for a user opens a socket, the AccountDO (which checks it)
+ *   notes where — the workspace (its Router DO holds the agent channel, the supervisors' feed and the
+ *   SDK sockets) or the conversation (its ConversationDO holds the conversation socket). A token lives
+ *   at most 24 hours, so places last seen longer ago than that are forgotten.
+ * - **Notices**: a change to who a user is or to their sessions writes a notice in the same
+ *   transaction; the AccountDO then sends the user's current access to every place (and retries from
+ *   its alarm until every place has heard it, giving up after {@link MAX_NOTICE_ATTEMPTS}). A notice
+ *   carries a version, so one written while an older one was being delivered is not lost when the
+ *   older one completes.
+ *
+ * Pure logic over the AccountDO's storage, with the clock passed in.
+ */
+import type { MigrationHost } from "../common/migrations";
+import type { UserAccess } from "../common/user-access";
+import { userAccess } from "./sessions";
+
+/** The tables of migration 5 of the AccountDO (see account-do.ts). */
+export const USER_SOCKETS_SCHEMA = `
+CREATE TABLE sb_user_places (
+  user_sid  TEXT    NOT NULL,
+  place     TEXT    NOT NULL,
+  last_at   INTEGER NOT NULL,
+  PRIMARY KEY (user_sid, place)
+);
+CREATE INDEX sb_user_places_by_age ON sb_user_places (last_at);
+CREATE TABLE sb_user_notices (
+  user_sid  TEXT    PRIMARY KEY,
+  version   INTEGER NOT NULL,
+  due_at    INTEGER NOT NULL,
+  attempts  INTEGER NOT NULL DEFAULT 0
+);`;
+
+/** How long a place is remembered after the last socket opened there: the longest a token lives. */
+export const PLACE_RETENTION_MS = 24 * 3600_000;
+/** A failed delivery is tried again after 2, 4, 8 … s, at most a minute apart, ten times in all. */
+export const MAX_NOTICE_ATTEMPTS = 10;
+export const noticeRetryMs = (attempts: number): number => Math.min(60_000, 1000 * 2 ** Math.max(1, attempts));
+
+/** A workspace (`WS…`: its Router DO) or a conversation (`CH…`: its ConversationDO). */
+export type Place = string;
+
+/**
+ * Notes that a socket for `userSid` is opening at `place` (and forgets places nobody opened in 24 h).
+ * @example notePlace(host, "US…", "WS…", Date.now())
+ */
+export function notePlace(host: MigrationHost, userSid: string, place: Place, now: number): void {
+  host.transactionSync(() => {
+    host.sql.exec("DELETE FROM sb_user_places WHERE last_at <= ?", now - PLACE_RETENTION_MS).toArray();
+    host.sql
+      .exec(
+        `INSERT INTO sb_user_places (user_sid, place, last_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_sid, place) DO UPDATE SET last_at = excluded.last_at`,
+        userSid,
+        place,
+        now,
+      )
+      .toArray();
+  });
+}
+
+/** Where the user's sockets may still be open. */
+export function placesOf(host: MigrationHost, userSid: string, now: number): Place[] {
+  return (
+    host.sql
+      .exec("SELECT place FROM sb_user_places WHERE user_sid = ? AND last_at > ? ORDER BY place", userSid, now - PLACE_RETENTION_MS)
+      .toArray() as { place: string }[]
+  ).map((row) => row.place);
+}
+
+/** Queues telling the user's places about a change (replacing a notice not yet delivered). Call inside the change's transaction. */
+export function queueNotice(host: MigrationHost, userSid: string, now: number): void {
+  host.sql
+    .exec(
+      `INSERT INTO sb_user_notices (user_sid, version, due_at, attempts) VALUES (?, 1, ?, 0)
+       ON CONFLICT (user_sid) DO UPDATE SET version = sb_user_notices.version + 1, due_at = excluded.due_at, attempts = 0`,
+      userSid,
+      now,
+    )
+    .toArray();
+}
+
+export interface Notice {
+  readonly userSid: string;
+  readonly version: number;
+  readonly attempts: number;
+}
+
+/** Notices due by `now`, oldest first. */
+export function dueNotices(host: MigrationHost, now: number): Notice[] {
+  return (
+    host.sql.exec("SELECT user_sid, version, attempts FROM sb_user_notices WHERE due_at <= ? ORDER BY due_at, user_sid", now).toArray() as {
+      user_sid: string;
+      version: number;
+      attempts: number;
+    }[]
+  ).map((row) => ({ userSid: row.user_sid, version: row.version, attempts: row.attempts }));
+}
+
+/** When the next notice is due, or null when none waits. */
+export function nextNoticeAt(host: MigrationHost): number | null {
+  const [row] = host.sql.exec("SELECT MIN(due_at) AS due FROM sb_user_notices").toArray() as { due: number | null }[];
+  return row?.due ?? null;
+}
+
+/** Every place heard the notice: forget it, unless a newer change queued another meanwhile. */
+export function noticeDelivered(host: MigrationHost, notice: Notice): void {
+  host.sql.exec("DELETE FROM sb_user_notices WHERE user_sid = ? AND version = ?", notice.userSid, notice.version).toArray();
+}
+
+/**
+ * Some place could not be reached: try the notice again later; false when it was the last attempt
+ * (the notice is dropped, and the caller logs it — the sockets still close when their token expires).
+ */
+export function noticeFailed(host: MigrationHost, notice: Notice, now: number): boolean {
+  const attempts = notice.attempts + 1;
+  if (attempts >= MAX_NOTICE_ATTEMPTS) {
+    noticeDelivered(host, notice);
+    return false;
+  }
+  host.sql
+    .exec(
+      "UPDATE sb_user_notices SET attempts = ?, due_at = ? WHERE user_sid = ? AND version = ?",
+      attempts,
+      now + noticeRetryMs(attempts),
+      notice.userSid,
+      notice.version,
+    )
+    .toArray();
+  return true;
+}
+
+/** Tells one place a user's access now (null: deleted); rejects when the place could not be reached. */
+export type TellPlace = (place: Place, userSid: string, access: UserAccess | null) => Promise<void>;
+
+/**
+ * Delivers every notice due by `now()`: the user's current access to each of their places, in parallel.
+ * @example await deliverNotices(ctx.storage, (place, user, access) => routerFor(env, place).closeUserSockets(…), Date.now)
+ */
+export async function deliverNotices(host: MigrationHost, tell: TellPlace, now: () => number): Promise<void> {
+  for (const notice of dueNotices(host, now())) {
+    const access = userAccess(host, notice.userSid, now());
+    const places = placesOf(host, notice.userSid, now());
+    const results = await Promise.allSettled(places.map((place) => tell(place, notice.userSid, access)));
+    const failures = results.filter((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failures.length === 0) {
+      noticeDelivered(host, notice);
+      continue;
+    }
+    const retried = noticeFailed(host, notice, now());
+    console.warn(
+      `AccountDO: ${failures.length} of ${places.length} places of user ${notice.userSid} could not be told of a change; ${retried ? "retrying" : "giving up"}`,
+      failures[0]!.reason,
+    );
+  }
+}

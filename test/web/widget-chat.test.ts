@@ -1,0 +1,130 @@
+/**
+ * The web chat widget's controller and DOM together, in happy-dom with a fake channel API: a site the
+ * channel does not allow gets a clear "not available here" instead of a composer whose messages never
+ * leave "Sending…"; the attach button and file picker name exactly what the server accepts; the
+ * greeting is the team's first message.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { WEBCHAT_UPLOAD_TYPES } from "../../durable-objects/common/webchat-uploads";
+import { HttpError, type ChannelApi, type WidgetConfig } from "../../web/widget/src/api";
+import { Chat } from "../../web/widget/src/chat";
+import { texts } from "../../web/widget/src/texts";
+import { ChatView } from "../../web/widget/src/view";
+
+const CONFIG: WidgetConfig = {
+  title: "Shop support",
+  greeting: "Hi! Ask us anything.",
+  color: "#0a7d4f",
+  text_color: "#fff",
+  prechat_fields: [],
+};
+const refused = () => Promise.reject(new HttpError(403, "Origin https://elsewhere.example is not in this channel's allowed_origins"));
+
+/** A channel API whose calls the test decides; nothing reaches a network. */
+function fakeApi(overrides: Partial<ChannelApi> = {}): ChannelApi {
+  return {
+    config: vi.fn(async () => CONFIG),
+    session: vi.fn(async () => ({ token: "t", visitor_id: "WV1", conversation_sid: null, expires_at: "2099-01-01T00:00:00Z" })),
+    send: vi.fn(async () => ({ conversation_sid: "CH1", message_sid: "IM1" })),
+    upload: vi.fn(),
+    mediaUrl: (_token, sid) => `https://sb.example/media/${sid}`,
+    socketUrl: () => "wss://sb.example/socket",
+    ...overrides,
+  };
+}
+
+function mount(api: ChannelApi) {
+  const host = document.createElement("div");
+  document.body.append(host);
+  const root = host.attachShadow({ mode: "open" });
+  let chat: Chat | null = null;
+  const view = new ChatView(root, texts, {
+    onOpen: () => chat?.opened(),
+    onSend: (body) => chat?.send(body),
+    onTyping: () => undefined,
+    onAttach: (file) => void chat?.attach(file),
+    onPrechat: (fields) => chat?.prechat(fields),
+    onRetry: (clientId) => chat?.retry(clientId),
+  });
+  chat = new Chat(api, view, texts, "switchboard.webchat.test");
+  const $ = <E extends Element>(selector: string) => root.querySelector<E>(selector);
+  const visible = (selector: string) => {
+    const el = $<HTMLElement>(selector);
+    return el !== null && !el.closest("[hidden]");
+  };
+  return { chat, view, root, $, visible };
+}
+
+/** Lets the fake API's promises settle. */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+beforeEach(() => localStorage.clear());
+afterEach(() => {
+  document.body.replaceChildren();
+  vi.restoreAllMocks();
+});
+
+describe("on a site the channel does not allow", () => {
+  it("says the chat is not available here, with no composer, as soon as the configuration is refused", async () => {
+    const api = fakeApi({ config: vi.fn(refused), session: vi.fn(refused) });
+    const { chat, view, $, visible } = mount(api);
+    await chat.load((config) => config);
+    view.open();
+    await settle();
+    expect($(".unavailable")?.textContent).toBe(texts.unavailable);
+    expect(visible(".unavailable")).toBe(true);
+    expect(visible("form.compose")).toBe(false);
+    expect(api.session).not.toHaveBeenCalled(); // nothing more is asked of a channel that refused this site
+  });
+
+  it("turns a message sent before the refusal into the same error, not a bubble stuck at Sending…", async () => {
+    const api = fakeApi({ session: vi.fn(refused) });
+    const { chat, view, visible } = mount(api);
+    await chat.load((config) => config);
+    view.open();
+    chat.send("Hello?");
+    await settle();
+    await settle();
+    expect(visible(".unavailable")).toBe(true);
+    expect(visible(".log")).toBe(false); // no bubble left at "Sending…"
+    expect(visible("form.compose")).toBe(false);
+    expect(api.send).not.toHaveBeenCalled();
+    await settle();
+    expect(api.session).toHaveBeenCalledTimes(1); // refused once: never retried in a loop
+  });
+});
+
+describe("attachments", () => {
+  it("offers exactly the types the upload route accepts, and says so on the button", () => {
+    const { $ } = mount(fakeApi());
+    expect($<HTMLInputElement>("input[type=file]")?.accept.split(",")).toEqual([...WEBCHAT_UPLOAD_TYPES]);
+    const button = $<HTMLButtonElement>("button.attach")!;
+    expect(button.getAttribute("aria-label")).toBe(texts.attach);
+    expect(texts.attach).toMatch(/image.*PDF.*text.*10 MB/);
+  });
+
+  it.each([
+    ["a plain text file", "notes.txt", "text/plain", true],
+    ["a PNG", "shot.png", "image/png", true],
+    ["an SVG (it can carry script)", "logo.svg", "image/svg+xml", false],
+    ["a Word document", "cv.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", false],
+  ])("%s (%s): accepted %s", async (_, name, type, accepted) => {
+    const api = fakeApi({ upload: vi.fn(async () => ({ sid: "ME1", content_type: type, filename: name, size: 3 })) });
+    const { chat, $ } = mount(api);
+    await chat.load((config) => config);
+    await chat.attach(new File(["abc"], name, { type }));
+    expect(vi.mocked(api.upload).mock.calls.length).toBe(accepted ? 1 : 0);
+    expect($(".status")?.textContent).toBe(accepted ? "" : texts.badType);
+  });
+});
+
+describe("the greeting", () => {
+  it("is the team's first message, named with the widget's title", async () => {
+    const { chat, $ } = mount(fakeApi());
+    await chat.load((config) => config);
+    const first = $<HTMLElement>(".log")!.firstElementChild as HTMLElement;
+    expect(first.className).toBe("msg");
+    expect(first.querySelector(".who")?.textContent).toBe("Shop support");
+    expect(first.textContent).toContain("Hi! Ask us anything.");
+  });
+});
