@@ -18,13 +18,13 @@ import type {
   MessageRecord,
   ParticipantRecord,
 } from "../../common/conversations";
-import { redactCardNumbers } from "../../common/card-numbers";
 import { iso, newSid } from "../../common/taskrouter";
 import { rows, run, type StoreHost } from "../../router/store/host";
 import type { ConversationWebhookMessage } from "../../../workers/callbacks/messages";
 import type { FormParams } from "../../../workers/callbacks/signature";
 import { conversationRow, messageRecord, messageRows } from "../store/records";
 import { listOf, scopedWebhookRows, type ScopedWebhookRow } from "./scoped-webhooks";
+import { webhookForm as form } from "./webhook-form";
 
 /** A change worth a post-event, as the lifecycle records it. */
 export type HookEvent =
@@ -54,17 +54,6 @@ interface Target {
 
 /** A request larger than this is not queued (a queue message holds 128 KB): logged instead. */
 export const MAX_HOOK_BYTES = 100_000;
-
-/**
- * A parameter set without its absent values (Twilio leaves unset parameters out), card numbers masked
- * once more: what is stored is masked already, and this is the last door before another system.
- */
-function form(values: Record<string, string | number | null | undefined>): FormParams {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(values))
-    if (value !== null && value !== undefined) out[name] = redactCardNumbers(String(value));
-  return out;
-}
 
 /** Twilio's `Media` parameter: the attachments as JSON. */
 const mediaParam = (message: MessageRecord): string | null =>

@@ -20,6 +20,7 @@ import type { ActionSource, PreEvent, WebhookConfigs, WebhookMethod } from "../.
 import type { ConversationRecord, ConversationState, MediaRef, MessageRecord, ParticipantRecord } from "../../common/conversations";
 import type { FormParams } from "../../../workers/callbacks/signature";
 import { redactCardNumbers } from "../../common/card-numbers";
+import { webhookForm as form } from "./webhook-form";
 
 /** A change about to happen, with what the pre-event's parameters describe. */
 export type PreEventCall =
@@ -151,17 +152,8 @@ export function preTargets(configs: WebhookConfigs, type: PreEvent): { url: stri
   return out;
 }
 
-/**
- * The parameters without absent values, and with every card number masked: a pre-event describes input
- * not yet checked or stored (the lifecycle masks it only when it stores it), and it leaves for another
- * system.
- */
-function form(values: Record<string, string | number | null | undefined>): FormParams {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(values))
-    if (value !== null && value !== undefined) out[name] = redactCardNumbers(String(value));
-  return out;
-}
+/** A name the caller typed (not yet stored): free text, masked; a stored name goes as it is (it may be an address). */
+const typed = (name: string | null | undefined): string | null | undefined => (name ? redactCardNumbers(name) : name);
 
 const mediaParam = (media: readonly MediaRef[]): string | null =>
   media.length === 0
@@ -179,7 +171,7 @@ export function preEventParams(call: PreEventCall, source: ActionSource, account
       return form({
         ...common,
         ChatServiceSid: call.chatServiceSid,
-        FriendlyName: call.friendlyName,
+        FriendlyName: typed(call.friendlyName),
         UniqueName: call.uniqueName,
         Attributes: call.attributes ?? "{}",
         State: call.state ?? "active",
@@ -190,7 +182,7 @@ export function preEventParams(call: PreEventCall, source: ActionSource, account
         ...common,
         ChatServiceSid: c.chat_service_sid,
         ConversationSid: c.sid,
-        FriendlyName: call.friendlyName === undefined ? c.friendly_name : call.friendlyName,
+        FriendlyName: call.friendlyName === undefined ? c.friendly_name : typed(call.friendlyName),
         UniqueName: call.uniqueName === undefined ? c.unique_name : call.uniqueName,
         Attributes: call.attributes ?? c.attributes,
         State: call.state ?? c.state,

@@ -39,6 +39,8 @@ const config = (overrides: Partial<WebhookConfig>): WebhookConfig => ({
 });
 const NONE: WebhookConfigs = { service: null, account: null };
 const SDK: ActionSource = { source: "SDK", webhooks: true, clientIdentity: "WK-ann" };
+/** A Messenger sender ID that passes Luhn with Visa's prefix: an address, never a card number. */
+const PSID = "4242424242424242";
 
 function conversation(host: StoreHost = migratedHost()) {
   const op = at(host, 1_000);
@@ -159,6 +161,26 @@ describe("post-events", () => {
       ["https://r.example/", "one"],
       ["https://r.example/", "two"],
     ]);
+  });
+
+  it("keep a customer's card-like address as it is (names, authors, bindings, IDs in attributes) and mask free text", () => {
+    const host = migratedHost();
+    const configs = {
+      service: config({ post_webhook_url: "https://h.example/", filters: ["onConversationAdded", "onMessageAdded"] }),
+      account: null,
+    };
+    const message = inbound("mid.1", `card ${CARD}`, {
+      channel: "messenger",
+      customerAddress: PSID,
+      proxyAddress: "1234567890",
+      customerName: null, // Messenger gives none: the conversation is named after the address
+      attributes: { sender_id: PSID, note: CARD },
+    });
+    run(host, 1_000, configs, (op) => receive(op, ACCOUNT, context(), message), { source: "MESSENGER", webhooks: true });
+    const [added, posted] = outbox(host).map((r) => r.params);
+    expect(added).toMatchObject({ EventType: "onConversationAdded", FriendlyName: PSID, "MessagingBinding.Address": PSID });
+    expect(posted).toMatchObject({ EventType: "onMessageAdded", Author: PSID, Body: "card **** **** **** 1111" });
+    expect(JSON.parse(posted!.Attributes!)).toMatchObject({ sender_id: PSID, note: "**** **** **** 1111" });
   });
 
   it.each<[string, HookEvent["type"]]>([
@@ -288,6 +310,31 @@ describe("pre-events", () => {
       ACCOUNT,
     );
     expect(JSON.stringify(added)).not.toContain(CARD);
+  });
+
+  it("keep addresses and identities as they are: only free text is masked", () => {
+    const host = conversation();
+    const record = value(updateConversation(at(host, 2_000), ACCOUNT, {}));
+    const added = preEventParams(
+      {
+        type: "onParticipantAdd",
+        conversation: record,
+        identity: PSID,
+        attributes: JSON.stringify({ wa_id: PSID, note: CARD }),
+        address: PSID,
+        proxyAddress: "1234567890",
+      },
+      { source: "SDK", webhooks: true, clientIdentity: PSID },
+      ACCOUNT,
+    );
+    expect(added).toMatchObject({ Identity: PSID, "MessagingBinding.Address": PSID, ClientIdentity: PSID });
+    expect(JSON.parse(added.Attributes!)).toEqual({ wa_id: PSID, note: "**** **** **** 1111" });
+    const posted = preEventParams(
+      { type: "onMessageAdd", conversation: record, author: PSID, body: PSID, participantSid: null, media: [] },
+      SDK,
+      ACCOUNT,
+    );
+    expect(posted).toMatchObject({ Author: PSID, Body: "************4242" });
   });
 
   it.each([
