@@ -360,7 +360,10 @@ export class ConversationDO extends ConversationShell {
 
   /** A customer's reaction to a message or withdrawal of one (Meta's channels); null when no message matches. */
   async applyChange(accountSid: string, change: MessageChange): Promise<ApiResult<{ messageSid: string | null }>> {
-    return this.apply((op) => applyChange(op, accountSid, change));
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, row.value.channel ? channelSource(row.value.channel) : SYSTEM_SOURCE);
+    return this.apply((op) => applyChange(op, accountSid, change), hooks);
   }
 
   async onTaskEvent(accountSid: string, event: ConversationTaskEvent): Promise<ApiResult<void>> {

@@ -6,11 +6,13 @@
  * - conversation-scoped webhooks (CRUD, at most five, another conversation's not found);
  * - pre-events: a refusal stops the change (REST and an agent's socket), a JSON answer modifies it, no
  *   answer lets it through, and a REST call without X-Twilio-Webhook-Enabled asks nobody;
- * - post-events, the whole way: outbox → EVENTS queue → the consumer → the endpoint, signed.
+ * - post-events, the whole way: outbox → EVENTS queue → the consumer → the endpoint, signed; a customer's
+ *   reaction and unsend (Meta's channels) among them.
  */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CONVERSATION_SUBPROTOCOL } from "../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL, type InboundContext, type InboundMessage } from "../../durable-objects/common/conversations";
+import { newSid } from "../../durable-objects/common/taskrouter";
 import { eventually } from "../support/eventually";
 import { AgentSocket } from "./realtime-helpers";
 
@@ -325,5 +327,47 @@ describe("post-events, the whole way", () => {
         Source: "API",
       });
     }
+  }, 60_000);
+
+  it("a customer's reaction and unsend are onMessageUpdated, with their channel as the Source", async () => {
+    const ws = (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "message changes" })).sid;
+    await ok("POST", `${V1}/Services/IS${ws.slice(2)}/Configuration/Webhooks`, [
+      ["PostWebhookUrl", "https://bot.example/changes"],
+      ["Filters", "onMessageUpdated"],
+    ]);
+    const received = integration(() => new Response(null, { status: 204 }));
+    const stub = env.CONVERSATION.getByName(newSid("CH"));
+    const customer = "17841400000000001"; // an Instagram-scoped ID
+    const context: InboundContext = {
+      workspaceSid: ws,
+      channelSid: newSid("XC"),
+      kind: "instagram",
+      workflowSid: null,
+      taskChannel: "chat",
+      customer: { profileSid: newSid("PR"), name: null, email: null, phone: null, lastWorkerSid: null, history: [] },
+    };
+    const photo: InboundMessage = {
+      providerMessageId: "aWdf-1",
+      channel: "instagram",
+      customerAddress: customer,
+      proxyAddress: "17841400000000999",
+      customerName: null,
+      body: "my receipt",
+      media: [],
+      attributes: {},
+      thread: null,
+      sentAt: Date.now(),
+    };
+    expect((await stub.receive(env.ACCOUNT_SID!, context, photo)).ok).toBe(true);
+    const change = { providerMessageId: "aWdf-1", customerAddress: customer, at: Date.now() };
+    expect((await stub.applyChange(env.ACCOUNT_SID!, { kind: "reaction", emoji: "❤️", ...change })).ok).toBe(true);
+    expect((await stub.applyChange(env.ACCOUNT_SID!, { kind: "unsent", ...change })).ok).toBe(true);
+
+    await eventually(() => (received.length >= 2 ? received : undefined), "the two onMessageUpdated webhooks", 45_000, 100);
+    expect(received.every((r) => r.signed && r.form.EventType === "onMessageUpdated" && r.form.Source === "INSTAGRAM")).toBe(true);
+    const attributes = received.map((r) => JSON.parse(r.form.Attributes!) as Record<string, unknown>);
+    expect(attributes).toContainEqual({ reactions: [{ by: "customer", emoji: "❤️" }] });
+    expect(attributes).toContainEqual({ removed: { by: "customer", date_removed: expect.any(String) } });
+    expect(received.find((r) => "removed" in JSON.parse(r.form.Attributes!))?.form.Body).toBeUndefined();
   }, 60_000);
 });
