@@ -8,6 +8,8 @@
  * conversation, MB participant, IM message, ME media, IS chat service (one per workspace); ours: XC a
  * channel configuration, PR a customer profile.
  */
+import type { IndexedParticipant } from "./conversation-users";
+import type { WebhookConfigs } from "./conversation-webhooks";
 import type { IsoDate } from "./taskrouter";
 
 // ── channels ───────────────────────────────────────────────────────────────────────────────────────
@@ -338,6 +340,23 @@ export interface MessageRecord {
   delivery_error: string | null;
 }
 
+/** Twilio's delivery receipt: how a delivered message fared with its recipient (here: the customer's channel). */
+export interface DeliveryReceiptRecord {
+  sid: string;
+  account_sid: string;
+  chat_service_sid: string;
+  conversation_sid: string;
+  message_sid: string;
+  /** The provider's ID of the delivered copy (Twilio's `SM…`, Meta's `wamid.…`), once the provider took it. */
+  channel_message_sid: string | null;
+  participant_sid: string | null;
+  status: "sent" | "delivered" | "read" | "failed" | "undelivered";
+  /** The provider's error code; 0 when there is none. */
+  error_code: number;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+}
+
 // ── the live conversation socket (customer widget and agent desktop) ──────────────────────────────
 
 /** Frames the ConversationDO sends on a socket. */
@@ -387,6 +406,8 @@ export interface CreateConversationInput {
   readonly dateCreated?: number;
   readonly channel?: ConversationChannel | null;
   readonly channelSid?: string | null;
+  /** Participants added with the conversation, all or nothing (ConversationWithParticipants). */
+  readonly participants?: readonly AddParticipantInput[];
 }
 
 export interface UpdateConversationInput {
@@ -440,6 +461,8 @@ export interface InboundContext {
   readonly taskChannel: string;
   /** The customer's profile and history, for the task's attributes (from the DirectoryDO). */
   readonly customer: CustomerContext;
+  /** The chat service's webhook configuration, when the DirectoryDO handed it on (else the conversation reads it). */
+  readonly webhooks?: WebhookConfigs;
 }
 
 /** What routing and the agent see of a customer (put in the task's `customers` / `history` attributes). */
@@ -485,6 +508,8 @@ export interface ConversationIndexEntry {
   readonly lastWorkerSid: string | null;
   readonly dateCreated: number;
   readonly dateUpdated: number;
+  /** Everyone in the conversation, when the entry says (it replaces the list); absent: the list is kept. */
+  readonly participants?: readonly IndexedParticipant[];
 }
 
 /** A customer profile as the API returns it. */
@@ -531,4 +556,6 @@ export interface ResolvedInbound {
   /** True when `newConversationSid` was claimed: the ConversationDO must create the conversation. */
   readonly created: boolean;
   readonly customer: CustomerContext;
+  /** The chat service's webhook configuration, handed on so the conversation need not ask for it again. */
+  readonly webhooks?: WebhookConfigs;
 }

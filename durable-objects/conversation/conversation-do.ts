@@ -6,7 +6,8 @@
  * - on each RPC: one synchronous operation in one transaction (a failure rolls it back whole), then
  *   its effects: frames pushed to the sockets, the DirectoryDO's entry refreshed, the first task created
  *   through the Router, the delivery queue drained in the background (`ctx.waitUntil`), the alarm set;
- * - on the alarm: delivery and task-creation retries, and a directory entry that could not be written.
+ * - on the alarm: delivery and task-creation retries, a directory entry that could not be written, and
+ *   post-event webhooks the queue did not take.
  *
  * The first `create` or `receive` fixes the account and workspace; another account's calls answer 404,
  * as for a conversation never created. `deleteConversation` wipes the storage and leaves a tombstone:
@@ -15,100 +16,118 @@
  * Sockets (Hibernation API): the Worker verifies the token and forwards the upgrade to `/socket` with
  * the identity in `x-switchboard-identity`; the customer and agents must be participants, supervisors
  * watch read-only. Frames are `ConversationFrame`, commands `ConversationCommand`.
+ *
+ * Webhooks: every change names who made it (`ActionSource`; a REST call fires webhooks only with
+ * `X-Twilio-Webhook-Enabled: true`); the REST and socket changes ask their pre-event first (a refusal is
+ * the answer, changes are applied to the input), and every committed change's post-events leave through
+ * the outbox. This file is the RPC surface; the machinery is conversation-shell.ts.
  */
-import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env";
-import { routerFor } from "../../workers/locations";
-import { deliverOutbound } from "../../workers/channels/outbound";
-import { mediaKey } from "../../workers/channels/media";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import { ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import { ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
 import {
   CONVERSATION_SUBPROTOCOL,
   type AddMessageInput,
   type AddParticipantInput,
-  type ChannelConfig,
+  type ConversationChannel,
   type ConversationRecord,
   type ConversationTaskEvent,
   type CreateConversationInput,
+  type DeliveryReceiptRecord,
   type InboundContext,
   type InboundMessage,
-  type MediaRef,
   type MessageChange,
   type MessageRecord,
-  type OutboundMessage,
   type ParticipantRecord,
   type StatusUpdate,
   type UpdateConversationInput,
   type UpdateMessageInput,
   type UpdateParticipantInput,
 } from "../common/conversations";
-import { CONVERSATION_MIGRATIONS } from "./store/schema";
 import {
-  conversationRecord,
-  conversationRow,
-  participantRecord,
-  participantRows,
-  pastParticipants,
-  type ConversationRow,
-} from "./store/records";
-import { newOp, noEffects, type Effects, type Op } from "./lifecycle/op";
+  restSource,
+  SYSTEM_SOURCE,
+  type ActionSource,
+  type ScopedWebhookInput,
+  type ScopedWebhookRecord,
+} from "../common/conversation-webhooks";
+import { CONVERSATION_MIGRATIONS } from "./store/schema";
+import { chatServiceSid, conversationRecord, conversationRow, participantRecord, participantRows, pastParticipants } from "./store/records";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
-import { applyStatus, drainDeliveries } from "./lifecycle/delivery";
+import { applyStatus } from "./lifecycle/delivery";
+import { hookRequests, outboxHooks, replayMessages, writeRequests, type HookEvent } from "./lifecycle/hooks";
+import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
 import { applyChange } from "./lifecycle/changes";
-import { createPendingTask, onTaskEvent, transfer, type TaskPort, type TransferInput } from "./lifecycle/tasks";
-import { clearTimer, earliestTimer, setTimer, timerDue } from "./lifecycle/timers";
+import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
+import { setTimer, timerDue } from "./lifecycle/timers";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
+import { ConversationShell, defined } from "./conversation-shell";
+import { HOOKS_RETRY_MS } from "./webhooks";
+import type { ConversationWebhookMessage } from "../../workers/callbacks/messages";
 import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
 import type { UserAccess } from "../common/user-access";
 
-/** A failed operation's result, thrown out of `transactionSync` so nothing it wrote is kept. */
-class Rollback extends Error {
-  constructor(readonly failure: ApiFailure) {
-    super(failure.message);
-  }
+/** What a deletion carries over of an outbox the queue could not take. */
+const MAX_PENDING_HOOKS = 1_000;
+
+/** Who wrote an inbound message, as Twilio's `Source` names it (the web chat widget is Twilio's SDK). */
+function channelSource(channel: ConversationChannel): ActionSource {
+  const source = channel === "web" ? "SDK" : channel === "custom" ? "API" : channel.toUpperCase();
+  return { source, webhooks: true };
 }
 
-const INDEX_RETRY_MS = 5_000;
-
-export class ConversationDO extends DurableObject<Env> {
-  private schemaVersion = 0;
-  /** The alarm as last set: the time it fires for, or null. */
-  private alarmAt: number | null = null;
-  /** The delivery drains, one after another. */
-  private draining: Promise<void> = Promise.resolve();
-  /** The directory updates in flight, chained (see syncIndex). */
-  private indexing: Promise<void> = Promise.resolve();
-
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    void ctx.blockConcurrencyWhile(async () => {
-      this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
-      this.alarmAt = await ctx.storage.getAlarm();
-    });
-  }
-
+export class ConversationDO extends ConversationShell {
   ping(): PingReply {
     return { class: "ConversationDO", version: this.schemaVersion };
   }
 
   // ── the conversation ────────────────────────────────────────────────────────────────────────────
 
-  async create(accountSid: string, input: CreateConversationInput): Promise<ApiResult<ConversationRecord>> {
+  async create(
+    accountSid: string,
+    request: CreateConversationInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<ConversationRecord>> {
+    const hooks = await this.webhooks.context({ account_sid: accountSid, workspace_sid: request.workspaceSid }, source);
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onConversationAdd",
+      chatServiceSid: chatServiceSid(request.workspaceSid),
+      friendlyName: request.friendlyName,
+      uniqueName: request.uniqueName,
+      attributes: request.attributes,
+      state: request.state,
+    });
+    if (!pre.ok) return pre;
+    const { friendlyName, uniqueName, attributes } = pre.value;
+    const input: CreateConversationInput = { ...request, ...defined({ friendlyName, uniqueName, attributes }) };
     const checked = conversations.newConversation(this.op(), accountSid, input);
     if (!checked.ok) return checked;
+    const initial = input.participants ?? [];
+    const participantsOk = participants.checkInitialParticipants(initial);
+    if (!participantsOk.ok) return participantsOk;
     // The directory holds the workspace's unique names: it answers 50353 for one already taken.
     const indexed = await this.directory(input.workspaceSid).upsert(accountSid, conversations.indexEntry(this.op(), checked.value));
     if (!indexed.ok) return indexed;
     const { result, effects } = this.mutate((op) => {
       const blocked = conversations.cannotCreate(op);
-      return blocked.ok ? ok(conversations.storeConversation(op, checked.value)) : blocked;
-    });
-    effects.index = !result.ok; // another create won meanwhile: put its entry back
+      if (!blocked.ok) return blocked;
+      const record = conversations.storeConversation(op, checked.value);
+      const row = conversationRow(op.host)!;
+      for (const participant of initial) {
+        const added = participants.insertParticipant(op, row, participant);
+        if (!added.ok) return added;
+      }
+      return ok(record);
+    }, hooks);
+    if (!result.ok) {
+      // Another create won meanwhile: put its entry back. Nothing was stored: take ours out again.
+      if (conversationRow(this.ctx.storage)) effects.index = true;
+      else
+        await this.call("removing the refused conversation's entry", () => this.directory(input.workspaceSid).remove(accountSid, this.sid));
+    }
     await this.settle(effects);
     return result;
   }
@@ -117,7 +136,23 @@ export class ConversationDO extends DurableObject<Env> {
     return conversations.getConversation(this.op(), accountSid);
   }
 
-  async updateConversation(accountSid: string, input: UpdateConversationInput): Promise<ApiResult<ConversationRecord>> {
+  async updateConversation(
+    accountSid: string,
+    request: UpdateConversationInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<ConversationRecord>> {
+    const loaded = this.loaded(accountSid);
+    if (!loaded.ok) return loaded;
+    const hooks = await this.webhooks.context(loaded.value, source);
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onConversationUpdate",
+      conversation: conversationRecord(loaded.value),
+      ...request,
+    });
+    if (!pre.ok) return pre;
+    const { friendlyName, uniqueName, attributes, state } = pre.value;
+    const input: UpdateConversationInput = { ...request, ...defined({ friendlyName, uniqueName, attributes, state }) };
+    // Read again: other requests ran while the pre-event webhook was asked.
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
     if (input.uniqueName !== undefined && (input.uniqueName || null) !== row.value.unique_name) {
@@ -126,29 +161,64 @@ export class ConversationDO extends DurableObject<Env> {
       const indexed = await this.directory(row.value.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), patched.value));
       if (!indexed.ok) return indexed;
     }
-    return this.apply((op) => conversations.updateConversation(op, accountSid, input));
+    return this.apply((op) => conversations.updateConversation(op, accountSid, input), hooks);
   }
 
-  async deleteConversation(accountSid: string): Promise<ApiResult<null>> {
+  async deleteConversation(accountSid: string, source: ActionSource = restSource(false)): Promise<ApiResult<null>> {
+    const before = this.loaded(accountSid);
+    if (!before.ok) return before;
+    const hooks = await this.webhooks.context(before.value, source);
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onConversationRemove",
+      conversation: conversationRecord(before.value),
+    });
+    if (!pre.ok) return pre;
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
+    // Its requests are made now, while the scoped webhooks are still there: the storage is about to be wiped.
+    const removed: HookEvent = { type: "onConversationRemoved", conversation: conversationRecord(row.value) };
+    const requests = hookRequests(this.ctx.storage, accountSid, [removed], hooks, Date.now());
     for (const ws of openSockets(this.ctx)) close(ws, CLOSE.deleted, "The conversation was deleted");
-    const removed = await this.directory(row.value.workspace_sid)
+    const unlisted = await this.directory(row.value.workspace_sid)
       .remove(accountSid, this.sid)
       .catch((error: unknown) => ({ ok: false, message: String(error) }) as const);
-    if (!removed.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${removed.message}`);
+    if (!unlisted.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${unlisted.message}`);
+    // Earlier events not queued yet survive the wipe too (after any flush in flight, so its row ids are done with).
+    await this.webhooks.flush();
+    const pending = outboxHooks(this.ctx.storage, MAX_PENDING_HOOKS).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;
     applyMigrations(this.ctx.storage, CONVERSATION_MIGRATIONS);
     conversations.writeTombstone(this.op(), accountSid);
+    if (writeRequests(this.ctx.storage, [...pending, ...requests]) > 0) {
+      setTimer(this.ctx.storage, "hooks", Date.now() + HOOKS_RETRY_MS);
+      await this.flushHooks();
+    }
     return ok(null);
   }
 
   // ── participants ────────────────────────────────────────────────────────────────────────────────
 
-  async addParticipant(accountSid: string, input: AddParticipantInput): Promise<ApiResult<ParticipantRecord>> {
-    return this.apply((op) => participants.addParticipant(op, accountSid, input));
+  async addParticipant(
+    accountSid: string,
+    request: AddParticipantInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<ParticipantRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, source);
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onParticipantAdd",
+      conversation: conversationRecord(row.value),
+      identity: request.identity ?? null,
+      attributes: request.attributes,
+      address: request.messagingBinding?.address ?? null,
+      proxyAddress: request.messagingBinding?.proxyAddress ?? null,
+    });
+    if (!pre.ok) return pre;
+    const input: AddParticipantInput = { ...request, ...defined({ attributes: pre.value.attributes }) };
+    return this.apply((op) => participants.addParticipant(op, accountSid, input), hooks);
   }
 
   listParticipants(accountSid: string, page: PageRequest): ApiResult<Page<ParticipantRecord>> {
@@ -159,20 +229,45 @@ export class ConversationDO extends DurableObject<Env> {
     return participants.getParticipant(this.op(), accountSid, sidOrIdentity);
   }
 
-  async updateParticipant(accountSid: string, sid: string, input: UpdateParticipantInput): Promise<ApiResult<ParticipantRecord>> {
-    return this.apply((op) => participants.updateParticipant(op, accountSid, sid, input));
+  async updateParticipant(
+    accountSid: string,
+    sid: string,
+    request: UpdateParticipantInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<ParticipantRecord>> {
+    const current = participants.getParticipant(this.op(), accountSid, sid);
+    if (!current.ok) return current;
+    const hooks = await this.webhooks.context(this.where(), source);
+    const pre = await this.webhooks.pre(hooks, accountSid, { type: "onParticipantUpdate", participant: current.value, ...request });
+    if (!pre.ok) return pre;
+    const input: UpdateParticipantInput = { ...request, ...defined({ attributes: pre.value.attributes }) };
+    return this.apply((op) => participants.updateParticipant(op, accountSid, sid, input), hooks);
   }
 
-  async removeParticipant(accountSid: string, sid: string): Promise<ApiResult<null>> {
-    return this.apply((op) => participants.removeParticipant(op, accountSid, sid));
+  async removeParticipant(accountSid: string, sid: string, source: ActionSource = restSource(false)): Promise<ApiResult<null>> {
+    const current = participants.getParticipant(this.op(), accountSid, sid);
+    if (!current.ok) return current;
+    const hooks = await this.webhooks.context(this.where(), source);
+    const pre = await this.webhooks.pre(hooks, accountSid, { type: "onParticipantRemove", participant: current.value });
+    if (!pre.ok) return pre;
+    return this.apply((op) => participants.removeParticipant(op, accountSid, sid), hooks);
+  }
+
+  /** A participant (by SID or identity) with its conversation and the newest message's index. */
+  membership(accountSid: string, sidOrIdentity: string): ApiResult<participants.MembershipView> {
+    return participants.membership(this.op(), accountSid, sidOrIdentity);
   }
 
   // ── messages ────────────────────────────────────────────────────────────────────────────────────
 
-  async addMessage(accountSid: string, input: AddMessageInput): Promise<ApiResult<MessageRecord>> {
-    const media = await this.withMedia(accountSid, input);
-    if (!media.ok) return media;
-    return this.apply((op) => messages.addMessage(op, accountSid, media.value));
+  async addMessage(
+    accountSid: string,
+    input: AddMessageInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<MessageRecord>> {
+    const checked = await this.messageToAdd(accountSid, input, source);
+    if (!checked.ok) return checked;
+    return this.apply((op) => messages.addMessage(op, accountSid, checked.value.input), checked.value.hooks);
   }
 
   listMessages(accountSid: string, page: PageRequest, order: "asc" | "desc"): ApiResult<Page<MessageRecord>> {
@@ -183,36 +278,99 @@ export class ConversationDO extends DurableObject<Env> {
     return messages.getMessage(this.op(), accountSid, sidOrIndex);
   }
 
-  async updateMessage(accountSid: string, sid: string, input: UpdateMessageInput): Promise<ApiResult<MessageRecord>> {
-    return this.apply((op) => messages.updateMessage(op, accountSid, sid, input));
+  async updateMessage(
+    accountSid: string,
+    sid: string,
+    request: UpdateMessageInput,
+    source: ActionSource = restSource(false),
+  ): Promise<ApiResult<MessageRecord>> {
+    const current = messages.getMessage(this.op(), accountSid, sid);
+    if (!current.ok) return current;
+    const hooks = await this.webhooks.context(this.where(), source);
+    const pre = await this.webhooks.pre(hooks, accountSid, { type: "onMessageUpdate", message: current.value, ...request });
+    if (!pre.ok) return pre;
+    const input: UpdateMessageInput = { ...request, ...defined({ body: pre.value.body, attributes: pre.value.attributes }) };
+    return this.apply((op) => messages.updateMessage(op, accountSid, sid, input), hooks);
   }
 
-  async removeMessage(accountSid: string, sid: string): Promise<ApiResult<null>> {
-    return this.apply((op) => messages.removeMessage(op, accountSid, sid));
+  async removeMessage(accountSid: string, sid: string, source: ActionSource = restSource(false)): Promise<ApiResult<null>> {
+    const current = messages.getMessage(this.op(), accountSid, sid);
+    if (!current.ok) return current;
+    const hooks = await this.webhooks.context(this.where(), source);
+    const pre = await this.webhooks.pre(hooks, accountSid, { type: "onMessageRemove", message: current.value });
+    if (!pre.ok) return pre;
+    return this.apply((op) => messages.removeMessage(op, accountSid, sid), hooks);
+  }
+
+  // ── conversation-scoped webhooks ────────────────────────────────────────────────────────────────
+
+  async createWebhook(accountSid: string, input: ScopedWebhookInput): Promise<ApiResult<ScopedWebhookRecord>> {
+    return this.apply((op) => {
+      const made = scopedWebhooks.createScopedWebhook(op, accountSid, input);
+      // replay_after: the stored messages from that index go to the new webhook, as onMessageAdded.
+      if (made.ok && input.replayAfter !== undefined) {
+        const replayed = replayMessages(op.host, accountSid, made.value.sid, input.replayAfter, op.now);
+        if (replayed > 0) setTimer(op.host, "hooks", op.now + HOOKS_RETRY_MS);
+      }
+      return made;
+    });
+  }
+
+  listWebhooks(accountSid: string, page: PageRequest): ApiResult<Page<ScopedWebhookRecord>> {
+    return scopedWebhooks.listScopedWebhooks(this.op(), accountSid, page);
+  }
+
+  getWebhook(accountSid: string, sid: string): ApiResult<ScopedWebhookRecord> {
+    return scopedWebhooks.getScopedWebhook(this.op(), accountSid, sid);
+  }
+
+  async updateWebhook(accountSid: string, sid: string, input: ScopedWebhookInput): Promise<ApiResult<ScopedWebhookRecord>> {
+    return this.apply((op) => scopedWebhooks.updateScopedWebhook(op, accountSid, sid, input));
+  }
+
+  async deleteWebhook(accountSid: string, sid: string): Promise<ApiResult<null>> {
+    return this.apply((op) => scopedWebhooks.deleteScopedWebhook(op, accountSid, sid));
+  }
+
+  listReceipts(accountSid: string, messageSidOrIndex: string, page: PageRequest): ApiResult<Page<DeliveryReceiptRecord>> {
+    return messages.listReceipts(this.op(), accountSid, messageSidOrIndex, page);
+  }
+
+  getReceipt(accountSid: string, messageSidOrIndex: string, receiptSid: string): ApiResult<DeliveryReceiptRecord> {
+    return messages.getReceipt(this.op(), accountSid, messageSidOrIndex, receiptSid);
   }
 
   // ── channels and TaskRouter ─────────────────────────────────────────────────────────────────────
 
   async receive(accountSid: string, context: InboundContext, message: InboundMessage): Promise<ApiResult<Received>> {
-    return this.apply((op) => receive(op, accountSid, context, message));
+    const where = { account_sid: accountSid, workspace_sid: context.workspaceSid };
+    const hooks = await this.webhooks.context(where, channelSource(message.channel), context.webhooks);
+    return this.apply((op) => receive(op, accountSid, context, message), hooks);
   }
 
   async applyStatus(accountSid: string, update: StatusUpdate): Promise<ApiResult<{ messageSid: string | null }>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, SYSTEM_SOURCE);
     return this.apply((op) => {
-      const row = conversationRow(op.host);
-      if (!row || row.account_sid !== accountSid)
-        return { ok: false, status: 404, code: 20404, message: `Conversation ${op.sid} not found` };
-      return ok({ messageSid: applyStatus(op, update) });
-    });
+      const loaded = this.loadedIn(op, accountSid);
+      return loaded.ok ? ok({ messageSid: applyStatus(op, update) }) : loaded;
+    }, hooks);
   }
 
   /** A customer's reaction to a message or withdrawal of one (Meta's channels); null when no message matches. */
   async applyChange(accountSid: string, change: MessageChange): Promise<ApiResult<{ messageSid: string | null }>> {
-    return this.apply((op) => applyChange(op, accountSid, change));
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, row.value.channel ? channelSource(row.value.channel) : SYSTEM_SOURCE);
+    return this.apply((op) => applyChange(op, accountSid, change), hooks);
   }
 
   async onTaskEvent(accountSid: string, event: ConversationTaskEvent): Promise<ApiResult<void>> {
-    return this.apply((op) => onTaskEvent(op, accountSid, event));
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, SYSTEM_SOURCE);
+    return this.apply((op) => onTaskEvent(op, accountSid, event), hooks);
   }
 
   async transfer(accountSid: string, input: TransferInput): Promise<ApiResult<{ taskSid: string }>> {
@@ -223,8 +381,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** Sends what waits in the delivery queue (also run in the background after every change; tests await it). */
   deliverPending(now: () => number = Date.now): Promise<void> {
-    this.draining = this.draining.then(() => this.drain(now));
-    return this.draining;
+    return this.deliverInOrder(now);
   }
 
   // ── sockets ─────────────────────────────────────────────────────────────────────────────────────
@@ -267,14 +424,19 @@ export class ConversationDO extends DurableObject<Env> {
     const participantSid = state.participantSid;
     switch (command.type) {
       case "message.send": {
+        const key = `socket:${participantSid}:${command.clientId}`;
+        // A resend of a message already stored is answered from storage, without asking any webhook again.
+        const earlier = messages.keyedMessage(this.op(), key);
+        if (earlier) return send(ws, { type: "ack", clientId: command.clientId, messageSid: earlier.sid });
         const input = { participantSid, body: command.body, mediaSids: command.mediaSids };
-        const media = await this.withMedia(state.accountSid, input);
-        if (!media.ok) return send(ws, { type: "error", clientId: command.clientId, status: media.status, message: media.message });
+        const source: ActionSource = { source: "SDK", webhooks: true, clientIdentity: state.identity };
+        const checked = await this.messageToAdd(state.accountSid, input, source);
+        if (!checked.ok) return send(ws, { type: "error", clientId: command.clientId, status: checked.status, message: checked.message });
         const { result, effects } = this.mutate((op) => {
           const conversation = this.loadedIn(op, state.accountSid);
           if (!conversation.ok) return conversation;
-          return messages.insertMessage(op, conversation.value, media.value, `socket:${participantSid}:${command.clientId}`);
-        });
+          return messages.insertMessage(op, conversation.value, checked.value.input, key);
+        }, checked.value.hooks);
         // The ack goes before the message.added broadcast, so the sender's client knows the stored copy
         // is its own when it arrives and never shows the message twice (sent, and still "sending").
         if (result.ok) send(ws, { type: "ack", clientId: command.clientId, messageSid: result.value.sid });
@@ -285,8 +447,14 @@ export class ConversationDO extends DurableObject<Env> {
       case "typing":
         return broadcast(this.ctx, [{ type: "typing", participantSid, displayName: state.displayName }]);
       case "read": {
-        const result = await this.apply((op) =>
-          participants.updateParticipant(op, state.accountSid, participantSid, { lastReadMessageIndex: command.index }),
+        // Announced (onParticipantUpdated), but never asked about: a read is not something to refuse.
+        const row = this.loaded(state.accountSid);
+        const hooks = row.ok
+          ? await this.webhooks.context(row.value, { source: "SDK", webhooks: true, clientIdentity: state.identity })
+          : null;
+        const result = await this.apply(
+          (op) => participants.updateParticipant(op, state.accountSid, participantSid, { lastReadMessageIndex: command.index }),
+          hooks,
         );
         if (!result.ok) send(ws, { type: "error", clientId: null, status: result.status, message: result.message });
         return;
@@ -320,191 +488,10 @@ export class ConversationDO extends DurableObject<Env> {
       await createPendingTask(this.ctx.storage, this.taskPort(row), now);
       await this.deliverPending(now);
     }
+    // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
+    const hooksDue = timerDue(this.ctx.storage, "hooks");
+    if (hooksDue !== null && hooksDue <= now()) await this.webhooks.flush();
     await this.syncAlarm();
-  }
-
-  // ── internals ───────────────────────────────────────────────────────────────────────────────────
-
-  private get sid(): string {
-    return this.ctx.id.name ?? "";
-  }
-
-  private op(): Op {
-    return newOp(this.ctx.storage, this.sid, Date.now());
-  }
-
-  private loaded(accountSid: string): ApiResult<ConversationRow> {
-    return this.loadedIn(this.op(), accountSid);
-  }
-
-  private loadedIn(op: Op, accountSid: string): ApiResult<ConversationRow> {
-    const row = conversationRow(op.host);
-    return row && row.account_sid === accountSid
-      ? ok(row)
-      : { ok: false, status: 404, code: 20404, message: `The requested resource Conversation ${op.sid} was not found` };
-  }
-
-  /** One operation in one transaction: all of it, or (on a failure result) nothing. */
-  private mutate<T>(fn: (op: Op) => ApiResult<T>): { result: ApiResult<T>; effects: Effects } {
-    const op = this.op();
-    try {
-      const result = this.ctx.storage.transactionSync(() => {
-        const answer = fn(op);
-        if (!answer.ok) throw new Rollback(answer);
-        return answer;
-      });
-      return { result, effects: op.effects };
-    } catch (error) {
-      if (error instanceof Rollback) return { result: error.failure, effects: noEffects() };
-      throw error;
-    }
-  }
-
-  private async apply<T>(fn: (op: Op) => ApiResult<T>): Promise<ApiResult<T>> {
-    const { result, effects } = this.mutate(fn);
-    await this.settle(effects);
-    return result;
-  }
-
-  /** Carries out a committed operation's effects. */
-  private async settle(effects: Effects): Promise<void> {
-    broadcast(this.ctx, effects.frames);
-    for (const participantSid of effects.left)
-      for (const ws of openSockets(this.ctx, participantSid)) close(ws, CLOSE.left, "You left the conversation");
-    const row = conversationRow(this.ctx.storage);
-    if (row) {
-      // A withdrawn message's attachments: the bytes go too (a failure leaves an unreferenced object, logged).
-      for (const sid of effects.deleteMedia)
-        await this.env.RECORDINGS.delete(mediaKey(row.workspace_sid, sid)).catch((error: unknown) =>
-          console.error(`ConversationDO ${this.sid}: deleting the attachment ${sid} of a withdrawn message failed`, error),
-        );
-      if (effects.index) await this.syncIndex(row.account_sid);
-      else if (effects.touch) {
-        // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
-        setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
-        this.ctx.waitUntil(this.syncIndex(row.account_sid));
-      }
-      for (const workerSid of effects.notedWorkers)
-        await this.call("noting the last worker", () => this.directory(row.workspace_sid).noteWorker(row.account_sid, row.sid, workerSid));
-      const port = this.taskPort(row);
-      for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
-      if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
-      if (effects.deliver) this.ctx.waitUntil(this.deliverPending());
-    }
-    await this.syncAlarm();
-  }
-
-  /**
-   * Writes the directory's entry from the stored row; on failure the alarm tries again. Calls run one
-   * after another (each reads the row when its turn comes), so an older entry never lands after a newer.
-   */
-  private syncIndex(accountSid: string): Promise<void> {
-    this.indexing = this.indexing.then(() => this.writeIndex(accountSid));
-    return this.indexing;
-  }
-
-  private async writeIndex(accountSid: string): Promise<void> {
-    const row = conversationRow(this.ctx.storage);
-    if (!row) return;
-    const done = await this.call("updating the directory", () =>
-      this.directory(row.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), row)),
-    );
-    if (done) clearTimer(this.ctx.storage, "index");
-    else setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
-  }
-
-  /** An RPC whose failure is logged (without content) and answered as false. */
-  private async call(what: string, fn: () => Promise<ApiResult<unknown>>): Promise<boolean> {
-    try {
-      const result = await fn();
-      if (!result.ok) console.warn(`ConversationDO ${this.sid}: ${what} failed: ${result.message}`);
-      return result.ok;
-    } catch (error) {
-      console.error(`ConversationDO ${this.sid}: ${what} failed`, error);
-      return false;
-    }
-  }
-
-  private async syncAlarm(): Promise<void> {
-    const next = earliestTimer(this.ctx.storage);
-    if (next === this.alarmAt) return;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
-    this.alarmAt = next;
-  }
-
-  private async drain(now: () => number): Promise<void> {
-    const row = conversationRow(this.ctx.storage);
-    if (!row || row.channel_sid === null) return;
-    let config: Promise<ApiResult<ChannelConfig>> | null = null;
-    const deliver = async (message: OutboundMessage) => {
-      // The send's in-flight guard was just written: arm the alarm on it first, or a send lost with an
-      // evicted object would leave the message "sending" with nothing to retry it.
-      await this.syncAlarm();
-      config ??= this.env.WORKSPACE.getByName(row.workspace_sid).channelConfig(row.account_sid, row.channel_sid!);
-      const found = await config;
-      if (!found.ok) {
-        return found.status === 404
-          ? ({ kind: "failed", error: `Channel ${row.channel_sid} no longer exists`, errorCode: null } as const)
-          : ({ kind: "retry", error: found.message } as const);
-      }
-      const outcome = await deliverOutbound(this.env, found.value, message);
-      // A mail we sent is part of the thread: the customer's reply to it (or a colleague's) comes back here.
-      if (outcome.kind === "sent" && row.channel === "email") {
-        await this.call("recording the mail's Message-ID", () =>
-          this.directory(row.workspace_sid).recordThread(row.account_sid, row.sid, [outcome.providerMessageId]),
-        );
-      }
-      return outcome;
-    };
-    try {
-      await drainDeliveries(this.ctx.storage, this.sid, deliver, now, (frame) => broadcast(this.ctx, [frame]));
-    } catch (error) {
-      console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);
-    }
-    await this.syncAlarm();
-  }
-
-  private taskPort(row: ConversationRow): TaskPort {
-    const router = () => routerFor(this.env, row.workspace_sid);
-    return {
-      oldestWorkflow: async () => {
-        const page = await this.env.WORKSPACE.getByName(row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
-        return page.ok ? (page.value.items[0]?.sid ?? null) : null;
-      },
-      createTask: async (input) => {
-        // As for a send: the pending task's retry timer is armed before the Router is called.
-        await this.syncAlarm();
-        // Built from masked messages with the customer's address kept (flexAttributes): stored as given.
-        const created = await router().createTask(row.account_sid, { ...input, attributesMasked: true });
-        return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
-      },
-      wrapTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),
-      cancelTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
-    };
-  }
-
-  private directory(workspaceSid: string) {
-    return this.env.DIRECTORY.getByName(workspaceSid);
-  }
-
-  /** The input with its `mediaSids` resolved to stored attachments of the workspace (400 naming an unknown one). */
-  private async withMedia(accountSid: string, input: AddMessageInput): Promise<ApiResult<AddMessageInput>> {
-    if (!input.mediaSids || input.mediaSids.length === 0) return ok(input);
-    const row = this.loaded(accountSid);
-    if (!row.ok) return row;
-    const media: MediaRef[] = [...(input.media ?? [])];
-    for (const sid of input.mediaSids) {
-      const head = /^ME[0-9a-f]{32}$/.test(sid) ? await this.env.RECORDINGS.head(mediaKey(row.value.workspace_sid, sid)) : null;
-      if (!head) return { ok: false, status: 400, code: 20001, message: `Invalid parameter MediaSid: no media ${sid} in this workspace` };
-      media.push({
-        sid,
-        content_type: head.httpMetadata?.contentType ?? "application/octet-stream",
-        filename: head.customMetadata?.filename ?? null,
-        size: head.size,
-      });
-    }
-    return ok({ ...input, media });
   }
 
   private sendSnapshot(ws: WebSocket, state: SocketState, since: number | null): void {

@@ -4,6 +4,7 @@
  * that thread replies back into their conversation. Synchronous SQL over the narrow storage host, so
  * it runs the same in workerd and on `node:sqlite`; callers hold the transaction.
  */
+import type { IndexedParticipant, Membership } from "../common/conversation-users";
 import type { ConversationIndexEntry, ConversationState, EmailThread } from "../common/conversations";
 import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
 import { first, rows, run, type SqlValue, type StoreHost } from "../router/store/host";
@@ -108,6 +109,7 @@ export function upsertConversation(host: StoreHost, entry: ConversationIndexEntr
   });
   if (!isOpen(state)) releaseAddress(host, entry.sid);
   else if (channelSid !== null && customerAddress !== null) claimAddress(host, channelSid, customerAddress, entry.sid);
+  if (entry.participants !== undefined) saveParticipants(host, entry.sid, entry.participants);
   return ok(undefined);
 }
 
@@ -116,6 +118,41 @@ export function removeConversation(host: StoreHost, sid: string): void {
   run(host, "DELETE FROM sb_conversations WHERE sid = ?", sid);
   releaseAddress(host, sid);
   run(host, "DELETE FROM sb_email_threads WHERE conversation_sid = ?", sid);
+  run(host, "DELETE FROM sb_conversation_participants WHERE conversation_sid = ?", sid);
+}
+
+// ── who is in which conversation ────────────────────────────────────────────────────────────────
+
+/** Replaces the conversation's participants with `participants`. */
+function saveParticipants(host: StoreHost, conversationSid: string, participants: readonly IndexedParticipant[]): void {
+  run(host, "DELETE FROM sb_conversation_participants WHERE conversation_sid = ?", conversationSid);
+  for (const p of participants) {
+    run(
+      host,
+      "INSERT OR REPLACE INTO sb_conversation_participants (conversation_sid, participant_sid, identity, address) VALUES (?, ?, ?, ?)",
+      conversationSid,
+      p.sid,
+      p.identity,
+      p.address,
+    );
+  }
+}
+
+/** Whose conversations to list: a chat identity, or a messaging binding's address. */
+export type MembershipQuery = { readonly identity: string } | { readonly address: string };
+
+/** The conversations a participant is in, oldest first, with the participant's SID in each. */
+export function memberships(host: StoreHost, query: MembershipQuery, request: PageRequest): ApiResult<Page<Membership>> {
+  const [column, value] = "identity" in query ? ["identity", query.identity] : ["address", query.address];
+  // A subquery, so the keyset's `sid` and `date_created` are the conversation's.
+  const select = `SELECT * FROM (SELECT c.sid AS sid, c.date_created AS date_created, p.participant_sid AS participant_sid, p.${column} AS member
+    FROM sb_conversation_participants p JOIN sb_conversations c ON c.sid = p.conversation_sid)`;
+  return keysetPage<{ sid: string; participant_sid: string }, Membership>(
+    host,
+    { select, where: ["member = ?"], bindings: [value], column: "date_created", order: "asc" },
+    request,
+    (row) => ({ conversationSid: row.sid, participantSid: row.participant_sid }),
+  );
 }
 
 // ── open conversation per address ───────────────────────────────────────────────────────────────

@@ -1,7 +1,9 @@
 /**
  * DirectoryDO: one per workspace (`env.DIRECTORY.getByName(workspaceSid)`). A thin shell around the
  * Directory (directory.ts), which owns the index of the workspace's conversations, the open
- * conversation of each customer address, email threads and customer profiles. It migrates its storage
+ * conversation of each customer address, email threads and customer profiles — and, the workspace being
+ * one chat service, its Conversations users, who is in which conversation and its webhook configuration.
+ * It migrates its storage
  * on start-up and forwards each RPC to one synchronous, transactional operation.
  *
  * RPC methods take the caller's account SID first (the first caller binds the object; any other
@@ -14,10 +16,12 @@ import type { ConversationIndexEntry, ProfileRecord, ResolveInboundInput, Resolv
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
 import type { ApiResult, Page, PageRequest } from "../common/taskrouter";
-import { Directory, type ListFilter, type ProfileInput, type ProfileQuery } from "./directory";
+import type { ConversationUserInput, ConversationUserRecord, Membership } from "../common/conversation-users";
+import type { WebhookConfig, WebhookConfigInput, WebhookConfigs } from "../common/conversation-webhooks";
+import { Directory, type ListFilter, type MembershipQuery, type ProfileInput, type ProfileQuery, type WebhookScope } from "./directory";
 import { DIRECTORY_MIGRATIONS } from "./schema";
 
-export type { ListFilter, ProfileInput, ProfileQuery } from "./directory";
+export type { ListFilter, MembershipQuery, ProfileInput, ProfileQuery, WebhookScope } from "./directory";
 
 export class DirectoryDO extends DurableObject<Env> {
   private schemaVersion = 0;
@@ -102,5 +106,43 @@ export class DirectoryDO extends DurableObject<Env> {
 
   findProfile(accountSid: string, query: ProfileQuery): ApiResult<ProfileRecord | null> {
     return this.directory.findProfile(accountSid, query);
+  }
+
+  // ── the chat service ─────────────────────────────────────────────────────────────────────────────
+
+  createUser(accountSid: string, input: ConversationUserInput): ApiResult<ConversationUserRecord> {
+    return this.directory.createUser(accountSid, input);
+  }
+
+  getUser(accountSid: string, sidOrIdentity: string): ApiResult<ConversationUserRecord> {
+    return this.directory.getUser(accountSid, sidOrIdentity);
+  }
+
+  updateUser(accountSid: string, sidOrIdentity: string, input: ConversationUserInput): ApiResult<ConversationUserRecord> {
+    return this.directory.updateUser(accountSid, sidOrIdentity, input);
+  }
+
+  deleteUser(accountSid: string, sidOrIdentity: string): ApiResult<void> {
+    return this.directory.deleteUser(accountSid, sidOrIdentity);
+  }
+
+  listUsers(accountSid: string, page: PageRequest): ApiResult<Page<ConversationUserRecord>> {
+    return this.directory.listUsers(accountSid, page);
+  }
+
+  memberships(accountSid: string, query: MembershipQuery, page: PageRequest): ApiResult<Page<Membership>> {
+    return this.directory.memberships(accountSid, query, page);
+  }
+
+  webhookConfig(accountSid: string, scope: WebhookScope): ApiResult<WebhookConfig> {
+    return this.directory.webhookConfig(accountSid, scope);
+  }
+
+  setWebhookConfig(accountSid: string, scope: WebhookScope, input: WebhookConfigInput): ApiResult<WebhookConfig> {
+    return this.directory.setWebhookConfig(accountSid, scope, input);
+  }
+
+  webhookConfigs(accountSid: string): ApiResult<WebhookConfigs> {
+    return this.directory.webhookConfigs(accountSid);
   }
 }

@@ -7,6 +7,8 @@
  * Because a Durable Object runs one synchronous operation at a time, `resolveInbound` is the single
  * place where two webhooks arriving together for a new customer agree on ONE conversation.
  */
+import type { ConversationUserInput, ConversationUserRecord, Membership } from "../common/conversation-users";
+import type { WebhookConfig, WebhookConfigInput, WebhookConfigs } from "../common/conversation-webhooks";
 import type { ConversationIndexEntry, CustomerContext, ProfileRecord, ResolveInboundInput, ResolvedInbound } from "../common/conversations";
 import {
   fail,
@@ -25,9 +27,13 @@ import { first, run, type StoreHost } from "../router/store/host";
 import { contactOf, emailKey, isConversationChannel, normalizeEmail, normalizePhone, phoneKey, profileKey } from "./addresses";
 import * as index from "./conversation-index";
 import * as profiles from "./profiles";
+import * as users from "./users";
+import * as hooks from "./webhook-config";
+import type { WebhookScope } from "./webhook-config";
 
 export type { ProfileAddress, ProfileInput, ProfileQuery } from "./profiles";
-export type { ListFilter } from "./conversation-index";
+export type { ListFilter, MembershipQuery } from "./conversation-index";
+export type { WebhookScope } from "./webhook-config";
 
 /** How many earlier conversations a customer's context carries. */
 export const HISTORY_LIMIT = 10;
@@ -100,7 +106,7 @@ export class Directory {
         );
       }
       if (thread) index.recordMessageIds(this.host, channelSid, conversationSid, [thread.messageId]);
-      return ok({ conversationSid, created, customer: this.customerContext(profileSid, conversationSid) });
+      return ok({ conversationSid, created, customer: this.customerContext(profileSid, conversationSid), webhooks: this.configs() });
     });
   }
 
@@ -206,7 +212,51 @@ export class Directory {
     });
   }
 
+  // ── the chat service: users, memberships, webhook configuration ─────────────────────────────────
+
+  createUser(accountSid: string, input: ConversationUserInput): ApiResult<ConversationUserRecord> {
+    return this.write(accountSid, () => users.createUser(this.host, this.scope(accountSid), newSid("US"), input, this.now()));
+  }
+
+  getUser(accountSid: string, sidOrIdentity: string): ApiResult<ConversationUserRecord> {
+    return this.read(accountSid, () => users.getUser(this.host, this.scope(accountSid), sidOrIdentity));
+  }
+
+  updateUser(accountSid: string, sidOrIdentity: string, input: ConversationUserInput): ApiResult<ConversationUserRecord> {
+    return this.write(accountSid, () => users.updateUser(this.host, this.scope(accountSid), sidOrIdentity, input, this.now()));
+  }
+
+  deleteUser(accountSid: string, sidOrIdentity: string): ApiResult<void> {
+    return this.write(accountSid, () => users.deleteUser(this.host, sidOrIdentity));
+  }
+
+  listUsers(accountSid: string, page: PageRequest): ApiResult<Page<ConversationUserRecord>> {
+    return this.read(accountSid, () => users.listUsers(this.host, this.scope(accountSid), page));
+  }
+
+  /** The conversations a chat identity or a binding address is a participant of, oldest first. */
+  memberships(accountSid: string, query: index.MembershipQuery, page: PageRequest): ApiResult<Page<Membership>> {
+    return this.read(accountSid, () => index.memberships(this.host, query, page));
+  }
+
+  webhookConfig(accountSid: string, scope: WebhookScope): ApiResult<WebhookConfig> {
+    return this.read(accountSid, () => ok(hooks.getWebhookConfig(this.host, scope)));
+  }
+
+  setWebhookConfig(accountSid: string, scope: WebhookScope, input: WebhookConfigInput): ApiResult<WebhookConfig> {
+    return this.write(accountSid, () => hooks.setWebhookConfig(this.host, scope, input));
+  }
+
+  /** What this chat service's conversations send their events to, besides their own scoped webhooks. */
+  webhookConfigs(accountSid: string): ApiResult<WebhookConfigs> {
+    return this.read(accountSid, () => ok(this.configs()));
+  }
+
   // ── internals ──────────────────────────────────────────────────────────────────────────────────
+
+  private configs(): WebhookConfigs {
+    return { service: hooks.setConfigOf(this.host, "service"), account: hooks.setConfigOf(this.host, "account") };
+  }
 
   private scope(accountSid: string): profiles.Scope {
     return { accountSid, workspaceSid: this.workspaceSid };

@@ -8,6 +8,13 @@
  * - `sb_email_threads`: Message-IDs seen or sent per email channel → the conversation they belong to;
  * - `sb_profiles`, `sb_profile_addresses` (what the API shows) and `sb_profile_keys` (derived from the
  *   addresses, email and phone; a key belongs to one profile, which is how a person is recognised).
+ *
+ * Migration 3, the chat service's side of Conversations (the workspace is one chat service):
+ * - `sb_users`: its Conversations users (`US…`), unique by identity;
+ * - `sb_conversation_participants`: who is in which conversation (identity or binding address), written
+ *   with the conversation's index entry, for ParticipantConversations and UserConversations;
+ * - `sb_webhook_config`: its webhook configuration (`service`), and the account's (`account`) when this is
+ *   the default chat service.
  */
 import type { Migration } from "../common/migrations";
 
@@ -80,6 +87,39 @@ CREATE INDEX sb_profile_keys_profile ON sb_profile_keys (profile_sid);
     name: "conversations by customer address (a returning web visitor's last conversation)",
     sql: `
 CREATE INDEX sb_conversations_address ON sb_conversations (channel_sid, customer_address, date_created);
+`,
+  },
+  {
+    version: 3,
+    name: "conversations users, participants per conversation, webhook configuration",
+    sql: `
+CREATE TABLE sb_users (
+  sid           TEXT    PRIMARY KEY,
+  identity      TEXT    NOT NULL UNIQUE,
+  friendly_name TEXT,
+  attributes    TEXT    NOT NULL,
+  role_sid      TEXT,
+  date_created  INTEGER NOT NULL,
+  date_updated  INTEGER NOT NULL
+);
+CREATE INDEX sb_users_created ON sb_users (date_created, sid);
+CREATE TABLE sb_conversation_participants (
+  conversation_sid TEXT NOT NULL,
+  participant_sid  TEXT NOT NULL,
+  identity         TEXT,
+  address          TEXT,
+  PRIMARY KEY (conversation_sid, participant_sid)
+);
+CREATE INDEX sb_conversation_participants_identity ON sb_conversation_participants (identity);
+CREATE INDEX sb_conversation_participants_address ON sb_conversation_participants (address);
+CREATE TABLE sb_webhook_config (
+  scope            TEXT PRIMARY KEY CHECK (scope IN ('service', 'account')),
+  pre_webhook_url  TEXT,
+  post_webhook_url TEXT,
+  method           TEXT,
+  filters          TEXT,
+  target           TEXT NOT NULL
+);
 `,
   },
 ];

@@ -7,7 +7,13 @@ import type { ApiResult, EventRecord, TaskRecord, WorkerRecord } from "../../dur
 import { fail, notFound, ok } from "../../durable-objects/common/taskrouter";
 import { callbackDepsFromEnv } from "../../workers/callbacks/bindings";
 import { consumeCallbacks, type CallbackDeps } from "../../workers/callbacks/consumer";
-import type { AssignmentMessage, CallbackSettings, EventMessage, RouterCallbackRpc } from "../../workers/callbacks/messages";
+import type {
+  AssignmentMessage,
+  CallbackSettings,
+  ConversationWebhookMessage,
+  EventMessage,
+  RouterCallbackRpc,
+} from "../../workers/callbacks/messages";
 
 const AC = "AC" + "5".repeat(32);
 const WS = "WS" + "a".repeat(32);
@@ -417,5 +423,63 @@ describe("assignment callbacks", () => {
     router.applyAssignmentInstruction.mockRejectedValue(new Error("Durable Object is overloaded"));
     const result = await consume([assignment()], { attempts: 4 });
     expect(result.retryMessages).toEqual([{ msgId: "m1", delaySeconds: 16 }]);
+  });
+});
+
+// ---- Conversations post-event webhooks -----------------------------------------------------------
+
+describe("conversation webhooks", () => {
+  const CH = "CH" + "4".repeat(32);
+  const HOOK_URL = "https://bot.example.com/conversations?tenant=acme";
+  const hook = (overrides: Partial<ConversationWebhookMessage> = {}): ConversationWebhookMessage => ({
+    kind: "conversation-webhook",
+    accountSid: AC,
+    url: HOOK_URL,
+    method: "POST",
+    params: { AccountSid: AC, EventType: "onMessageAdded", ConversationSid: CH, Body: "Zoë & co", Source: "SDK" },
+    idempotencyToken: EV1,
+    ...overrides,
+  });
+
+  it("POSTs the parameters the ConversationDO built, signed with AUTH_TOKEN, and acknowledges on 200", async () => {
+    const received = endpoints(() => new Response("ok"));
+    expect(await consume([hook()])).toMatchObject(ACKED_ALL);
+    const [request] = received;
+    expect(request!.url).toBe(HOOK_URL);
+    expect(request!.form).toEqual(hook().params);
+    expect(request!.headers.get("I-Twilio-Idempotency-Token")).toBe(EV1);
+    expect(request!.headers.get("X-Twilio-Signature")).toBe(await expectedSignature(HOOK_URL, request!.form));
+    // No Durable Object is asked: the message carries everything.
+    expect(settingsCalls).toEqual([]);
+  });
+
+  it("sends a GET webhook with the parameters in the URL it signs", async () => {
+    const received = endpoints(() => new Response(null, { status: 204 }));
+    expect(await consume([hook({ method: "GET" })])).toMatchObject(ACKED_ALL);
+    const [request] = received;
+    expect(request!.url).toBe(`${HOOK_URL}&${new URLSearchParams(hook().params).toString()}`);
+    expect(request!.form).toEqual({});
+    expect(request!.headers.get("X-Twilio-Signature")).toBe(await expectedSignature(request!.url, {}));
+  });
+
+  it("retries a failing endpoint with backoff, then gives up after the eighth attempt with a log naming only the host", async () => {
+    endpoints(() => new Response(null, { status: 502 }));
+    expect((await consume([hook()], { attempts: 3 })).retryMessages).toEqual([{ msgId: "m1", delaySeconds: 8 }]);
+    expect(await consume([hook()], { attempts: 8 })).toMatchObject(ACKED_ALL);
+    expect(log.error).toHaveBeenCalledWith(
+      `callbacks: conversation webhook onMessageAdded for ${CH} to bot.example.com: answered HTTP 502; giving up after attempt 8 of 8`,
+    );
+    expect(JSON.stringify(log.error.mock.calls)).not.toContain("tenant=acme");
+  });
+
+  it("acknowledges without sending a webhook message that is malformed", async () => {
+    const received = endpoints(() => new Response(null, { status: 204 }));
+    expect(
+      await consume([
+        { ...hook(), method: "PUT" },
+        { ...hook(), accountSid: "nope" },
+      ]),
+    ).toMatchObject(ACKED_ALL);
+    expect(received).toEqual([]);
   });
 });

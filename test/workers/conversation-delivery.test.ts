@@ -298,3 +298,77 @@ describe("replies to an SMS customer", () => {
     expect(await deliveryDue(stub())).toBeNull();
   });
 });
+
+describe("delivery receipts (GET …/Messages/{Message}/Receipts)", () => {
+  interface Receipt {
+    sid: string;
+    message_sid: string;
+    conversation_sid: string;
+    participant_sid: string | null;
+    channel_message_sid: string | null;
+    status: string;
+    error_code: number;
+    url: string;
+  }
+  const receipts = async (sid: string, message: string) =>
+    (
+      (await rest("GET", `/conversations/v1/Conversations/${sid}/Messages/${message}/Receipts`)) as unknown as {
+        delivery_receipts: Receipt[];
+      }
+    ).delivery_receipts;
+  const status = async (path: string) => (await exports.default.fetch(`${ORIGIN}${path}`, { headers: { authorization: AUTH } })).status;
+
+  it("shows the customer's receipt of a reply: Twilio's SM SID, sent then delivered, by message SID or index", async () => {
+    const customer = "+15550401010";
+    const { sid, stub } = await conversationWith(customer);
+    const sent = await reply(sid, "your parcel left the depot");
+    await stub().deliverPending();
+    const smSid = twilio.accepted[0]!.sid;
+    const customerSid = (
+      (await rest("GET", `/conversations/v1/Conversations/${sid}/Participants`)) as unknown as {
+        participants: { sid: string; messaging_binding: { address: string } | null }[];
+      }
+    ).participants.find((p) => p.messaging_binding?.address === customer)!.sid;
+
+    const [receipt] = await receipts(sid, sent.sid);
+    expect(receipt).toMatchObject({
+      message_sid: sent.sid,
+      conversation_sid: sid,
+      participant_sid: customerSid,
+      channel_message_sid: smSid,
+      status: "sent",
+      error_code: 0,
+    });
+    expect(receipt!.sid).toMatch(/^DY[0-9a-f]{32}$/);
+    expect(receipt!.url).toBe(`${ORIGIN}/conversations/v1/Conversations/${sid}/Messages/${sent.sid}/Receipts/${receipt!.sid}`);
+
+    const callback = { AccountSid: TWILIO_AC, MessageSid: smSid, SmsSid: smSid, MessageStatus: "delivered", To: customer, From: NUMBER };
+    expect((await twilioPost(callback)).status).toBe(200);
+    const fetched = await rest("GET", `/conversations/v1/Conversations/${sid}/Messages/${sent.index}/Receipts/${receipt!.sid}`);
+    expect(fetched).toMatchObject({ sid: receipt!.sid, status: "delivered", error_code: 0 });
+    expect((await message(sid, sent.sid)).delivery).toMatchObject({ total: 1, sent: "all", delivered: "all", read: "none" });
+  });
+
+  it("a refused reply's receipt is failed with Twilio's error code; the customer's own message has none", async () => {
+    const { sid, stub } = await conversationWith("+15550402020");
+    twilio.failNext(1, 400, 21211, "The 'To' number is not a valid phone number.");
+    const refused = await reply(sid, "this one bounces");
+    await stub().deliverPending();
+    expect(await receipts(sid, refused.sid)).toMatchObject([{ status: "failed", error_code: 21211, channel_message_sid: null }]);
+    // Index 0 is the customer's "hello": nothing was delivered, so nothing was receipted.
+    expect(await receipts(sid, "0")).toEqual([]);
+  });
+
+  it("answers 404 for an unknown message or receipt, and for another message's receipt", async () => {
+    const { sid, stub } = await conversationWith("+15550403030");
+    const one = await reply(sid, "one");
+    const two = await reply(sid, "two");
+    await stub().deliverPending();
+    const [receipt] = await receipts(sid, one.sid);
+    const base = `/conversations/v1/Conversations/${sid}/Messages`;
+    expect(await status(`${base}/IM${"0".repeat(32)}/Receipts`)).toBe(404);
+    expect(await status(`${base}/${one.sid}/Receipts/DY${"0".repeat(32)}`)).toBe(404);
+    expect(await status(`${base}/${two.sid}/Receipts/${receipt!.sid}`)).toBe(404);
+    expect(await status(`${base}/${one.sid}/Receipts/not-a-receipt`)).toBe(404);
+  });
+});

@@ -30,6 +30,14 @@ describe("authentication", () => {
     ["GET", `/conversations/v1/Services/IS${"1".repeat(32)}/Conversations/CH${"1".repeat(32)}/Messages`],
     ["POST", "/flex/v1/Interactions"],
     ["GET", `/flex/v1/Interactions/KD${"1".repeat(32)}`],
+    ["GET", "/conversations/v1/Users"],
+    ["POST", `/conversations/v1/Services/IS${"1".repeat(32)}/Users`],
+    ["GET", "/conversations/v1/ParticipantConversations?Identity=ada"],
+    ["POST", "/conversations/v1/ConversationWithParticipants"],
+    ["GET", "/conversations/v1/Configuration/Webhooks"],
+    ["POST", `/conversations/v1/Services/IS${"1".repeat(32)}/Configuration/Webhooks`],
+    ["GET", `/conversations/v1/Conversations/CH${"1".repeat(32)}/Webhooks`],
+    ["GET", `/conversations/v1/Conversations/CH${"1".repeat(32)}/Messages/IM${"1".repeat(32)}/Receipts`],
   ])("%s %s without credentials is a 401 in Twilio's shape", async (method, path) => {
     const res = await call(method, path);
     expect(res.status).toBe(401);
@@ -50,6 +58,9 @@ describe("an account without a workspace", () => {
     ["GET", "/conversations/v1/Conversations"],
     ["POST", "/conversations/v1/Conversations"],
     ["GET", "/conversations/v1/Conversations/some-unique-name"],
+    ["GET", "/conversations/v1/Configuration/Webhooks"],
+    ["GET", "/conversations/v1/Users"],
+    ["GET", "/conversations/v1/ParticipantConversations?Identity=ada"],
   ])("%s %s is a 404 saying a workspace must be created first", async (method, path) => {
     const res = await call(method, path, AUTH, method === "POST" ? { FriendlyName: "x" } : undefined);
     expect(res.status).toBe(404);
@@ -75,7 +86,7 @@ describe("an account without a workspace", () => {
 });
 
 describe("/openapi.json", () => {
-  it("documents the account-level and service-scoped Conversations paths and Interactions", async () => {
+  it("documents the account-level and service-scoped Conversations paths (webhooks, receipts, users …) and Interactions", async () => {
     const res = await exports.default.fetch(`${ORIGIN}/openapi.json`);
     const paths = Object.keys(((await res.json()) as { paths: Record<string, unknown> }).paths);
     expect(paths).toEqual(
@@ -87,6 +98,17 @@ describe("/openapi.json", () => {
         "/flex/v1/Interactions",
         "/flex/v1/Interactions/{Sid}",
         "/api/conversations/{ConversationSid}/transfer",
+        "/conversations/v1/Configuration/Webhooks",
+        "/conversations/v1/Services/{ChatServiceSid}/Configuration/Webhooks",
+        "/conversations/v1/Conversations/{ConversationSid}/Webhooks/{Sid}",
+        "/conversations/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks",
+        "/conversations/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}",
+        "/conversations/v1/ParticipantConversations",
+        "/conversations/v1/Services/{ChatServiceSid}/ParticipantConversations",
+        "/conversations/v1/ConversationWithParticipants",
+        "/conversations/v1/Services/{ChatServiceSid}/ConversationWithParticipants",
+        "/conversations/v1/Users/{Sid}",
+        "/conversations/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}",
       ]),
     );
   });

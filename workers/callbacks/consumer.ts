@@ -1,7 +1,7 @@
 /**
  * The consumer of the `EVENTS` queue: delivers each message's callback — events to the workspace's
- * EventCallbackUrl, assignments to the workflow's AssignmentCallbackUrl (then its fallback) — signed
- * like Twilio's, and acknowledges or retries it. Routing never waits for any of this: the Router DO
+ * EventCallbackUrl, assignments to the workflow's AssignmentCallbackUrl (then its fallback),
+ * Conversations post-event webhooks to their URL — signed like Twilio's, and acknowledges or retries it. Routing never waits for any of this: the Router DO
  * only enqueues, so a slow or failing endpoint delays nothing but its own callbacks.
  *
  * Per message: 2xx → acknowledged; a failure → retried after 2, 4, 8 … s (policy.ts) until
@@ -21,6 +21,7 @@ import {
   parseCallbackMessage,
   type AssignmentMessage,
   type CallbackSettings,
+  type ConversationWebhookMessage,
   type EventMessage,
   type RouterCallbackRpc,
   type WorkspaceCallbackRpc,
@@ -94,6 +95,7 @@ class BatchRun {
       this.deps.log.warn(`callbacks: message ${queued.id} is not a callback message; acknowledged without delivery`);
       return "ack";
     }
+    if (message.kind === "conversation-webhook") return this.conversationWebhook(message, queued);
     try {
       return message.kind === "event" ? await this.event(message, queued) : await this.assignment(message, queued);
     } catch (error) {
@@ -166,6 +168,14 @@ class BatchRun {
     return "ack";
   }
 
+  /** A Conversations post-event: already built by the ConversationDO, so only signed, sent and retried. */
+  private async conversationWebhook(message: ConversationWebhookMessage, queued: QueuedMessage): Promise<Decision> {
+    const what = `conversation webhook ${message.params.EventType ?? ""} for ${message.params.ConversationSid ?? "a conversation"}`;
+    const outcome = await this.post(message.url, message.params, message.idempotencyToken, false, message.method);
+    if (outcome.delivered) return "ack";
+    return this.undelivered(queued, `${what} to ${endpointForLog(message.url)}`, outcome);
+  }
+
   private settings(workspaceSid: string, workflowSid?: string): Promise<ApiResult<CallbackSettings>> {
     const key = `${workspaceSid}/${workflowSid ?? ""}`;
     let settings = this.settingsCache.get(key);
@@ -176,11 +186,17 @@ class BatchRun {
     return settings;
   }
 
-  private async post(url: string, params: FormParams, idempotencyToken: string, readBody: boolean): Promise<PostOutcome> {
+  private async post(
+    url: string,
+    params: FormParams,
+    idempotencyToken: string,
+    readBody: boolean,
+    method: "GET" | "POST" = "POST",
+  ): Promise<PostOutcome> {
     const authToken = this.deps.authToken;
     if (!authToken) return { delivered: false, problem: "AUTH_TOKEN is not set, so callbacks cannot be signed", permanent: false };
     const timeoutMs = this.deps.timeoutMs ?? CALLBACK_TIMEOUT_MS;
-    return postCallback(url, params, { fetch: this.deps.fetch, authToken, timeoutMs, idempotencyToken, readBody });
+    return postCallback(url, params, { fetch: this.deps.fetch, authToken, timeoutMs, idempotencyToken, readBody, method });
   }
 
   /** A resource the callback needs is gone (acknowledged) or could not be read (retried). */

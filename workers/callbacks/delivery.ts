@@ -1,8 +1,8 @@
 /**
- * One signed callback request: a form-encoded POST with `X-Twilio-Signature`, a timeout, and an
- * outcome that says whether to try again. It decides nothing about retries or instructions (the
- * consumer does) and never lets the auth token, the signature, a URL's credentials or its path and
- * query into an outcome, because outcomes are logged.
+ * One signed callback request: a form-encoded POST (or a GET with the parameters in its query) with
+ * `X-Twilio-Signature`, a timeout, and an outcome that says whether to try again. It decides nothing
+ * about retries or instructions (the consumer does) and never lets the auth token, the signature, a
+ * URL's credentials or its path and query into an outcome, because outcomes are logged.
  *
  * Credentials in a callback URL (`https://user:pass@host/…`, which Twilio supports) are sent as HTTP
  * Basic auth and left out of the signed URL, as Twilio does; fetch() refuses URLs that carry them.
@@ -17,12 +17,17 @@ export interface PostOptions {
   readonly idempotencyToken: string;
   /** Whether the caller needs the response body (assignment instructions); otherwise it is discarded. */
   readonly readBody: boolean;
+  /**
+   * POST (the default) sends the parameters as a form body; GET puts them in the query string and signs
+   * the whole URL, as Twilio does for a webhook configured with Method GET.
+   */
+  readonly method?: "GET" | "POST";
 }
 
 export type PostOutcome =
   | { readonly delivered: true; readonly status: number; readonly body: string }
-  /** `permanent`: trying again cannot help (the URL itself is unusable). */
-  | { readonly delivered: false; readonly problem: string; readonly permanent: boolean };
+  /** `permanent`: trying again cannot help (the URL itself is unusable); `status`: what the endpoint answered, if it did. */
+  | { readonly delivered: false; readonly problem: string; readonly permanent: boolean; readonly status?: number };
 
 /**
  * POSTs `params` to `url`, signed with `authToken`; delivered means a 2xx answer within the timeout.
@@ -34,23 +39,27 @@ export type PostOutcome =
 export async function postCallback(url: string, params: FormParams, options: PostOptions): Promise<PostOutcome> {
   const target = splitCredentials(url);
   if (target === null) return { delivered: false, problem: "the callback URL is not an absolute http(s) URL", permanent: true };
+  const get = options.method === "GET";
+  const query = new URLSearchParams(params).toString();
+  // A GET carries the parameters in its URL, and the signature covers that URL alone.
+  const requestUrl = get && query !== "" ? `${target.url}${target.url.includes("?") ? "&" : "?"}${query}` : target.url;
   const headers = new Headers({
-    "Content-Type": "application/x-www-form-urlencoded",
-    "X-Twilio-Signature": await twilioSignature(options.authToken, target.url, params),
+    "X-Twilio-Signature": await twilioSignature(options.authToken, requestUrl, get ? {} : params),
     "I-Twilio-Idempotency-Token": options.idempotencyToken,
   });
+  if (!get) headers.set("Content-Type", "application/x-www-form-urlencoded");
   if (target.authorization !== null) headers.set("Authorization", target.authorization);
   try {
-    const response = await options.fetch(target.url, {
-      method: "POST",
+    const response = await options.fetch(requestUrl, {
+      method: get ? "GET" : "POST",
       headers,
-      body: new URLSearchParams(params).toString(),
+      ...(get ? {} : { body: query }),
       redirect: "manual",
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     if (response.status < 200 || response.status > 299) {
       await response.body?.cancel();
-      return { delivered: false, problem: `answered HTTP ${response.status}`, permanent: false };
+      return { delivered: false, problem: `answered HTTP ${response.status}`, permanent: false, status: response.status };
     }
     if (!options.readBody) {
       await response.body?.cancel();

@@ -1,7 +1,7 @@
 /**
  * The contract of the callbacks queue: what producers (the Router DO after each state change, the
- * Workspace DO after configuration changes) put on the `EVENTS` queue, and the Durable Object RPCs
- * the consumer calls to deliver it. Producers import these types and check each send with
+ * Workspace DO after configuration changes, the ConversationDO's post-event webhooks) put on the
+ * `EVENTS` queue, and the Durable Object RPCs the consumer calls to deliver it. Producers import these types and check each send with
  * `satisfies CallbackMessage`; the consumer validates every body again, since a queue may also carry
  * messages from an older or newer release.
  */
@@ -35,7 +35,21 @@ export interface AssignmentMessage {
   readonly reservationExpiresAtMs?: number;
 }
 
-export type CallbackMessage = EventMessage | AssignmentMessage;
+/**
+ * A Conversations post-event webhook (the ConversationDO's outbox): its form parameters, already built,
+ * for one URL — the chat service's or account's PostWebhookUrl, or a conversation-scoped webhook's.
+ */
+export interface ConversationWebhookMessage {
+  readonly kind: "conversation-webhook";
+  readonly accountSid: string;
+  readonly url: string;
+  readonly method: "GET" | "POST";
+  readonly params: Readonly<Record<string, string>>;
+  /** The same for every request of one event, sent as I-Twilio-Idempotency-Token. */
+  readonly idempotencyToken: string;
+}
+
+export type CallbackMessage = EventMessage | AssignmentMessage | ConversationWebhookMessage;
 
 const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-f]{32}$`));
 
@@ -63,6 +77,14 @@ const messageSchema = z.discriminatedUnion("kind", [
     taskSid: sid("WT"),
     workerSid: sid("WK"),
     reservationExpiresAtMs: z.number().optional(),
+  }),
+  z.object({
+    kind: z.literal("conversation-webhook"),
+    accountSid: sid("AC"),
+    url: z.string().min(1),
+    method: z.enum(["GET", "POST"]),
+    params: z.record(z.string(), z.string()),
+    idempotencyToken: z.string().min(1),
   }),
 ]);
 

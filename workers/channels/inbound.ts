@@ -74,7 +74,7 @@ export async function receiveInbound(
       ...(message.identified ? { identified: message.identified } : {}),
     });
     if (!resolved.ok) return resolved;
-    const { conversationSid, customer } = resolved.value;
+    const { conversationSid, customer, webhooks } = resolved.value;
     const context: InboundContext = {
       workspaceSid: config.workspaceSid,
       channelSid: config.sid,
@@ -82,6 +82,8 @@ export async function receiveInbound(
       workflowSid: config.workflowSid,
       taskChannel: config.taskChannel,
       customer,
+      // The chat service's webhooks, read in the same call: the conversation need not ask again.
+      ...(webhooks ? { webhooks } : {}),
     };
     const received = await env.CONVERSATION.getByName(conversationSid).receive(config.accountSid, context, message);
     if (!received.ok) return received;

@@ -8,6 +8,7 @@
  *   attachments' bytes too, by the shell after the commit), `attributes.removed` says who and when, and
  *   a `message.removed` frame lets desktops drop it. The row stays: indexes are never reused, and its
  *   idempotency key keeps a late redelivery of the original from storing it again.
+ * Both are announced to post-event webhooks as onMessageUpdated, with the channel as their `Source`.
  * A change to a message the conversation does not have changes nothing.
  */
 import { iso, ok, type ApiResult } from "../../common/taskrouter";
@@ -67,7 +68,9 @@ function react(op: Op, conversation: ConversationRow, row: MessageRow, emoji: st
   if (text === row.attributes) return row.sid;
   const updated: MessageRow = { ...row, attributes: text, date_updated: op.now };
   saveMessage(op.host, updated);
-  op.effects.frames.push({ type: "message.updated", message: messageRecord(conversation, updated) });
+  const record = messageRecord(conversation, updated);
+  op.effects.frames.push({ type: "message.updated", message: record });
+  op.effects.hooks.push({ type: "onMessageUpdated", message: record });
   return row.sid;
 }
 
@@ -78,6 +81,9 @@ function remove(op: Op, conversation: ConversationRow, row: MessageRow): string 
   const updated: MessageRow = { ...row, body: null, media: null, attributes: JSON.stringify({ removed }), date_updated: op.now };
   saveMessage(op.host, updated);
   op.effects.deleteMedia.push(...media.map((ref) => ref.sid));
-  op.effects.frames.push({ type: "message.removed", message: messageRecord(conversation, updated) });
+  const record = messageRecord(conversation, updated);
+  op.effects.frames.push({ type: "message.removed", message: record });
+  // To webhooks an update: the message is still there (GET answers it), emptied.
+  op.effects.hooks.push({ type: "onMessageUpdated", message: record });
   return row.sid;
 }

@@ -67,11 +67,20 @@ export function newConversation(op: Op, accountSid: string, input: CreateConvers
   });
 }
 
-/** Stores a conversation checked by {@link newConversation}. */
-export function storeConversation(op: Op, row: ConversationRow): ConversationRecord {
+/**
+ * Stores a conversation checked by {@link newConversation}; `binding`: the customer's addresses, when a
+ * message of theirs opened it (announced with the conversation, as Twilio does).
+ */
+export function storeConversation(
+  op: Op,
+  row: ConversationRow,
+  binding: { address: string; proxyAddress: string } | null = null,
+): ConversationRecord {
   const saved = saveConversation(op.host, row);
   op.effects.index = true;
-  return conversationRecord(saved);
+  const record = conversationRecord(saved);
+  op.effects.hooks.push({ type: "onConversationAdded", conversation: record, binding });
+  return record;
 }
 
 export function getConversation(op: Op, accountSid: string): ApiResult<ConversationRecord> {
@@ -111,7 +120,14 @@ export function updateConversation(op: Op, accountSid: string, input: UpdateConv
   op.effects.index = true;
   const record = conversationRecord(saved);
   op.effects.frames.push({ type: "conversation.updated", conversation: record });
+  announceUpdate(op, record, row.value.state);
   return ok(record);
+}
+
+/** The post-events of an update: updated, and state updated when the state moved. */
+function announceUpdate(op: Op, record: ConversationRecord, from: ConversationState): void {
+  op.effects.hooks.push({ type: "onConversationUpdated", conversation: record });
+  if (record.state !== from) op.effects.hooks.push({ type: "onConversationStateUpdated", conversation: record, from });
 }
 
 /** Moves the conversation to `state` (task events); no-op when it is there already. */
@@ -119,7 +135,9 @@ export function moveTo(op: Op, row: ConversationRow, state: ConversationState): 
   if (row.state === state || row.state === "closed") return row;
   const saved = saveConversation(op.host, { ...row, state, date_updated: op.now });
   op.effects.index = true;
-  op.effects.frames.push({ type: "conversation.updated", conversation: conversationRecord(saved) });
+  const record = conversationRecord(saved);
+  op.effects.frames.push({ type: "conversation.updated", conversation: record });
+  announceUpdate(op, record, row.state);
   return saved;
 }
 
@@ -143,6 +161,7 @@ export function indexEntry(op: Op, row: ConversationRow): ConversationIndexEntry
     lastWorkerSid: row.last_worker_sid,
     dateCreated: row.date_created,
     dateUpdated: row.date_updated,
+    participants: participantRows(op.host).map((p) => ({ sid: p.sid, identity: p.identity, address: p.binding_address })),
   };
 }
 

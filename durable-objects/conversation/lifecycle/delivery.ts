@@ -12,9 +12,26 @@
  *
  * Provider status callbacks then move the message forward (sent → delivered → read), never back.
  */
-import type { DeliveryOutcome, DeliveryStatus, EmailThread, MediaRef, OutboundMessage, StatusUpdate } from "../../common/conversations";
+import type {
+  DeliveryOutcome,
+  DeliveryReceiptRecord,
+  DeliveryStatus,
+  EmailThread,
+  MediaRef,
+  OutboundMessage,
+  StatusUpdate,
+} from "../../common/conversations";
 import { first, run, type StoreHost } from "../../router/store/host";
-import { conversationRow, messageBy, messageRecord, messageRows, participantRows, saveMessage, type MessageRow } from "../store/records";
+import {
+  conversationRow,
+  messageBy,
+  messageRecord,
+  messageRows,
+  participantRows,
+  receiptRecord,
+  saveMessage,
+  type MessageRow,
+} from "../store/records";
 import { backoff, clearTimer, setTimer, timerDue } from "./timers";
 import type { Op } from "./op";
 import type { ConversationFrame } from "../../common/conversations";
@@ -24,6 +41,9 @@ export const DELIVERY_BACKOFF_MS = 2_000;
 export const DELIVERY_BACKOFF_CAP_MS = 60_000;
 /** How long a send may take before the alarm treats it as lost and tries again. */
 export const IN_FLIGHT_MS = 30_000;
+
+/** Whether anything waits in the delivery queue. */
+export const hasDeliveries = (host: StoreHost): boolean => headOf(host) !== undefined;
 
 /** Puts a stored message at the tail of the delivery queue. */
 export function enqueueDelivery(op: Op, messageIdx: number): void {
@@ -78,13 +98,35 @@ function outbound(host: StoreHost, sid: string, row: MessageRow): OutboundMessag
   };
 }
 
-/** Writes a message's new delivery state and its frame. */
-function setStatus(host: StoreHost, row: MessageRow, patch: Partial<MessageRow>, now: number, publish: (frame: ConversationFrame) => void) {
+/** Statuses a delivery receipt shows (queued and sending come before the receipt exists). */
+const RECEIPTED: readonly (DeliveryStatus | null | undefined)[] = ["sent", "delivered", "read", "failed", "undelivered"];
+
+/** Hears a delivery receipt that moved (sent, delivered, read, failed, undelivered): the onDeliveryUpdated post-event. */
+export type ReceiptListener = (receipt: DeliveryReceiptRecord) => void;
+
+/** Writes a message's new delivery state (and its receipt's dates) and its frame; a receipt that moved is heard. */
+function setStatus(
+  host: StoreHost,
+  row: MessageRow,
+  patch: Partial<MessageRow>,
+  now: number,
+  publish: (frame: ConversationFrame) => void,
+  onReceipt?: ReceiptListener,
+) {
   const conversation = conversationRow(host);
   if (!conversation) return;
-  const updated = { ...row, ...patch, date_updated: now };
+  const receipted = RECEIPTED.includes(patch.delivery_status);
+  const updated = {
+    ...row,
+    ...patch,
+    date_updated: now,
+    receipt_created_at: receipted ? (row.receipt_created_at ?? now) : row.receipt_created_at,
+    receipt_updated_at: receipted ? now : row.receipt_updated_at,
+  };
   saveMessage(host, updated);
   publish({ type: "message.updated", message: messageRecord(conversation, updated) });
+  const receipt = onReceipt && updated.delivery_status !== row.delivery_status ? receiptRecord(conversation, updated) : null;
+  if (onReceipt && receipt) onReceipt(receipt);
 }
 
 /**
@@ -97,6 +139,7 @@ export async function drainDeliveries(
   deliver: Deliver,
   now: () => number,
   publish: (frame: ConversationFrame) => void,
+  receipted?: ReceiptListener,
 ): Promise<void> {
   for (;;) {
     const start = host.transactionSync(() => {
@@ -112,7 +155,14 @@ export async function drainDeliveries(
       if (!row || !message) {
         run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", head.message_idx);
         if (row)
-          setStatus(host, row, { delivery_status: "failed", delivery_error: "The customer has no messaging binding" }, now(), publish);
+          setStatus(
+            host,
+            row,
+            { delivery_status: "failed", delivery_error: "The customer has no messaging binding" },
+            now(),
+            publish,
+            receipted,
+          );
         return { skip: true } as const;
       }
       const attempt = head.attempts + 1;
@@ -137,7 +187,7 @@ export async function drainDeliveries(
       if (!head || head.message_idx !== start.idx || head.attempts !== start.attempt) return false;
       const row = messageBy(host, "idx", start.idx);
       if (!row) return false;
-      return settle(host, row, start.attempt, outcome, now(), publish);
+      return settle(host, row, start.attempt, outcome, now(), publish, receipted);
     });
     if (stop) return;
   }
@@ -151,24 +201,43 @@ function settle(
   outcome: DeliveryOutcome,
   now: number,
   publish: (frame: ConversationFrame) => void,
+  receipted?: ReceiptListener,
 ) {
   switch (outcome.kind) {
     case "sent":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
       clearTimer(host, "delivery");
-      setStatus(host, row, { delivery_status: "sent", delivery_error: null, provider_message_id: outcome.providerMessageId }, now, publish);
+      setStatus(
+        host,
+        row,
+        { delivery_status: "sent", delivery_error: null, provider_message_id: outcome.providerMessageId },
+        now,
+        publish,
+        receipted,
+      );
       return false;
     case "failed":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
       clearTimer(host, "delivery");
-      setStatus(host, row, { delivery_status: "failed", delivery_error: errorText(outcome.error, outcome.errorCode) }, now, publish);
+      setStatus(
+        host,
+        row,
+        {
+          delivery_status: "failed",
+          delivery_error: errorText(outcome.error, outcome.errorCode),
+          delivery_error_code: errorCode(outcome.errorCode),
+        },
+        now,
+        publish,
+        receipted,
+      );
       return false;
     case "retry":
       if (attempt >= MAX_DELIVERY_ATTEMPTS) {
         run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
         clearTimer(host, "delivery");
         const error = `Gave up after ${attempt} attempts: ${outcome.error}`;
-        setStatus(host, row, { delivery_status: "failed", delivery_error: error }, now, publish);
+        setStatus(host, row, { delivery_status: "failed", delivery_error: error }, now, publish, receipted);
         return false;
       }
       run(host, "UPDATE sb_deliveries SET last_error = ? WHERE message_idx = ?", outcome.error, row.idx);
@@ -183,6 +252,9 @@ function settle(
 }
 
 const errorText = (error: string, code: string | null): string => (code === null ? error : `${code}: ${error}`);
+
+/** A provider's error code as the receipt's integer (Twilio's are numbers; anything else has none). */
+const errorCode = (code: string | null): number | null => (code !== null && /^\d{1,9}$/.test(code) ? Number(code) : null);
 
 /** How far along a delivery is; a status report never moves a message back. */
 const PROGRESS: Record<DeliveryStatus, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4, failed: 5, undelivered: 5 };
@@ -219,6 +291,14 @@ function applyTo(op: Op, row: MessageRow, update: StatusUpdate): string {
   const error = failedNow
     ? errorText(update.errorMessage ?? `The provider reported ${update.status}`, update.errorCode)
     : row.delivery_error;
-  setStatus(op.host, row, { delivery_status: update.status, delivery_error: error }, op.now, (frame) => op.effects.frames.push(frame));
+  const code = failedNow ? errorCode(update.errorCode) : row.delivery_error_code;
+  setStatus(
+    op.host,
+    row,
+    { delivery_status: update.status, delivery_error: error, delivery_error_code: code },
+    op.now,
+    (frame) => op.effects.frames.push(frame),
+    (receipt) => op.effects.hooks.push({ type: "onDeliveryUpdated", receipt }),
+  );
   return row.sid;
 }

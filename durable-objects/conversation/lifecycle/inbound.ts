@@ -141,7 +141,12 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
   if (!conversation) {
     const blocked = cannotCreate(op);
     if (!blocked.ok) return blocked;
-    storeConversation(op, opened(op, accountSid, context, message));
+    const web = message.channel === "web";
+    storeConversation(
+      op,
+      opened(op, accountSid, context, message),
+      web ? null : { address: message.customerAddress, proxyAddress: message.proxyAddress },
+    );
     conversation = conversationRow(op.host)!;
     created = true;
     op.effects.createTask = true;

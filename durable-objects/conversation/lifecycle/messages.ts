@@ -6,10 +6,10 @@
  */
 import { invalid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
 import { redactDeep } from "../../common/card-attributes";
-import type { AddMessageInput, MediaRef, MessageRecord, UpdateMessageInput } from "../../common/conversations";
+import type { AddMessageInput, DeliveryReceiptRecord, MediaRef, MessageRecord, UpdateMessageInput } from "../../common/conversations";
 import { first, run } from "../../router/store/host";
-import { pageFrom, pageWindow } from "../../router/store/paging";
-import { messageBy, messageRecord, messageRows, saveMessage, type ConversationRow, type MessageRow } from "../store/records";
+import { pageFrom, pageWindow, slicePage } from "../../router/store/paging";
+import { messageBy, messageRecord, messageRows, receiptRecord, saveMessage, type ConversationRow, type MessageRow } from "../store/records";
 import { conflict, loadConversation, redactedAttributes, redactedBody, type Op } from "./op";
 import { customerParticipant, findParticipant } from "./participants";
 import { enqueueDelivery } from "./delivery";
@@ -83,12 +83,17 @@ export function insertMessage(
     delivery_status: delivered ? "queued" : null,
     delivery_error: null,
     provider_message_id: null,
+    delivery_participant_sid: delivered ? (customer?.sid ?? null) : null,
+    delivery_error_code: null,
+    receipt_created_at: null,
+    receipt_updated_at: null,
   };
   saveMessage(op.host, row);
   if (key !== null) rememberKey(op, key, row.sid);
   if (delivered) enqueueDelivery(op, row.idx);
   const record = messageRecord(conversation, row);
   op.effects.frames.push({ type: "message.added", message: record });
+  op.effects.hooks.push({ type: "onMessageAdded", message: record });
   return ok(record);
 }
 
@@ -142,6 +147,7 @@ export function updateMessage(op: Op, accountSid: string, sid: string, input: Up
   saveMessage(op.host, updated);
   const record = messageRecord(conversation.value, updated);
   op.effects.frames.push({ type: "message.updated", message: record });
+  op.effects.hooks.push({ type: "onMessageUpdated", message: record });
   return ok(record);
 }
 
@@ -154,5 +160,32 @@ export function removeMessage(op: Op, accountSid: string, sid: string): ApiResul
   run(op.host, "DELETE FROM sb_messages WHERE idx = ?", row.idx);
   run(op.host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
   run(op.host, "DELETE FROM sb_idempotency WHERE message_sid = ?", row.sid);
+  op.effects.hooks.push({ type: "onMessageRemoved", message: messageRecord(conversation.value, { ...row, date_updated: op.now }) });
   return ok(null);
+}
+
+/** A message's delivery receipts: its customer's, once the delivery has one (Twilio lists one per recipient). */
+export function listReceipts(
+  op: Op,
+  accountSid: string,
+  messageSidOrIndex: string,
+  page: PageRequest,
+): ApiResult<Page<DeliveryReceiptRecord>> {
+  const conversation = loadConversation(op, accountSid);
+  if (!conversation.ok) return conversation;
+  const row = findMessage(op, messageSidOrIndex);
+  if (!row) return notFound("Message", messageSidOrIndex);
+  const window = pageWindow(page);
+  if (!window.ok) return window;
+  const receipt = receiptRecord(conversation.value, row);
+  return ok(slicePage(receipt === null ? [] : [receipt], window.value));
+}
+
+export function getReceipt(op: Op, accountSid: string, messageSidOrIndex: string, receiptSid: string): ApiResult<DeliveryReceiptRecord> {
+  const conversation = loadConversation(op, accountSid);
+  if (!conversation.ok) return conversation;
+  const row = findMessage(op, messageSidOrIndex);
+  if (!row) return notFound("Message", messageSidOrIndex);
+  const receipt = receiptRecord(conversation.value, row);
+  return receipt !== null && receipt.sid === receiptSid ? ok(receipt) : notFound("DeliveryReceipt", receiptSid);
 }

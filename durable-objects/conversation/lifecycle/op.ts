@@ -2,13 +2,14 @@
  * One operation on a conversation, as every lifecycle module sees it: the storage, the conversation's
  * SID (the Durable Object's name), the time, and the effects the operation leaves for the shell to carry
  * out once it has committed — frames to push, the directory entry to refresh, sockets to close, tasks to
- * wrap up. Keeping effects as data lets the pure core run, and be tested, without sockets or RPC.
+ * wrap up — and what changed, for webhooks. Keeping effects as data lets the pure core run, and be tested, without sockets or RPC.
  */
 import { fail, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
 import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
 import type { ConversationFrame } from "../../common/conversations";
 import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/records";
+import type { HookEvent } from "./hooks";
 
 export interface Effects {
   readonly frames: ConversationFrame[];
@@ -31,6 +32,8 @@ export interface Effects {
   readonly deleteMedia: string[];
   /** The first task is pending: create it. */
   createTask: boolean;
+  /** What changed, for post-event webhooks (written to the outbox in the same transaction, or dropped). */
+  readonly hooks: HookEvent[];
 }
 
 export interface Op {
@@ -50,6 +53,7 @@ export const noEffects = (): Effects => ({
   deliver: false,
   deleteMedia: [],
   createTask: false,
+  hooks: [],
 });
 
 export const newOp = (host: StoreHost, sid: string, now: number): Op => ({ host, sid, now, effects: noEffects() });

@@ -4,10 +4,17 @@
  * one participant at most (Twilio's 50433 and 50416). Every change is a frame for the open sockets.
  */
 import { fail, invalid, iso, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
-import type { AddParticipantInput, ParticipantRecord, ParticipantRole, UpdateParticipantInput } from "../../common/conversations";
-import { run } from "../../router/store/host";
+import type {
+  AddParticipantInput,
+  ConversationRecord,
+  ParticipantRecord,
+  ParticipantRole,
+  UpdateParticipantInput,
+} from "../../common/conversations";
+import { first, run } from "../../router/store/host";
 import { pageWindow, slicePage } from "../../router/store/paging";
 import {
+  conversationRecord,
   participantBy,
   participantRecord,
   participantRows,
@@ -58,8 +65,35 @@ export function insertParticipant(op: Op, conversation: ConversationRow, input: 
   saveParticipant(op.host, row);
   const record = participantRecord(conversation, row);
   op.effects.frames.push({ type: "participant.joined", participant: record });
-  if (role === "customer") op.effects.index = true;
+  op.effects.hooks.push({ type: "onParticipantAdded", participant: record });
+  // The directory knows who is in which conversation (ParticipantConversations), and the customer's address.
+  op.effects.index = true;
   return ok(record);
+}
+
+/** Twilio's cap on the participants a conversation is created with. */
+export const MAX_INITIAL_PARTICIPANTS = 50;
+
+/**
+ * Checks the participants a new conversation is made with, before anything is written: each must be a
+ * chat identity or a messaging binding, and no identity or address may come twice.
+ */
+export function checkInitialParticipants(inputs: readonly AddParticipantInput[]): ApiResult<void> {
+  if (inputs.length > MAX_INITIAL_PARTICIPANTS) return invalid("Participant", `at most ${MAX_INITIAL_PARTICIPANTS} per conversation`);
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    const identity = optionalText("Identity", input.identity);
+    if (!identity.ok) return identity;
+    const binding = input.messagingBinding ?? null;
+    if (!identity.value && (binding === null || typeof binding.address !== "string" || binding.address === ""))
+      return invalid("Participant", "each needs an identity or a messaging_binding.address");
+    const attributes = redactedAttributes("Participant attributes", input.attributes, "{}");
+    if (!attributes.ok) return attributes;
+    const key = identity.value ? `identity ${identity.value}` : `address ${binding!.address}`;
+    if (seen.has(key)) return invalid("Participant", `${key} is given twice`);
+    seen.add(key);
+  }
+  return ok(undefined);
 }
 
 export function addParticipant(op: Op, accountSid: string, input: AddParticipantInput): ApiResult<ParticipantRecord> {
@@ -112,6 +146,7 @@ export function updateParticipant(op: Op, accountSid: string, sid: string, input
   saveParticipant(op.host, updated);
   const record = participantRecord(conversation.value, updated);
   op.effects.frames.push({ type: "participant.updated", participant: record });
+  op.effects.hooks.push({ type: "onParticipantUpdated", participant: record });
   return ok(record);
 }
 
@@ -124,7 +159,9 @@ export function deleteParticipant(op: Op, conversation: ConversationRow, row: Pa
   savePastParticipant(op.host, row, op.now);
   const record = participantRecord(conversation, row);
   op.effects.frames.push({ type: "participant.left", participant: record, date_left: iso(op.now) });
+  op.effects.hooks.push({ type: "onParticipantRemoved", participant: record });
   op.effects.left.push(row.sid);
+  op.effects.index = true;
   return record;
 }
 
@@ -139,3 +176,24 @@ export function removeParticipant(op: Op, accountSid: string, sid: string): ApiR
 
 /** The participant the customer is (role `customer`), if any. */
 export const customerParticipant = (op: Op): ParticipantRow | undefined => participantRows(op.host).find((p) => p.role === "customer");
+
+/** A participant's view of its conversation (ParticipantConversations, UserConversations). */
+export interface MembershipView {
+  readonly conversation: ConversationRecord;
+  readonly participant: ParticipantRecord;
+  /** The newest message's index, for the unread count; null while there is none. */
+  readonly lastMessageIndex: number | null;
+}
+
+export function membership(op: Op, accountSid: string, sidOrIdentity: string): ApiResult<MembershipView> {
+  const conversation = loadConversation(op, accountSid);
+  if (!conversation.ok) return conversation;
+  const row = findParticipant(op, sidOrIdentity);
+  if (!row) return notFound("Participant", sidOrIdentity);
+  const last = first<{ idx: number | null }>(op.host, "SELECT max(idx) AS idx FROM sb_messages")?.idx ?? null;
+  return ok({
+    conversation: conversationRecord(conversation.value),
+    participant: participantRecord(conversation.value, row),
+    lastMessageIndex: last,
+  });
+}

@@ -1,11 +1,12 @@
 /**
  * The conversation's deadlines, one row per kind, so the Durable Object's single alarm can be set to
  * the earliest: the head of the delivery queue (a retry's backoff, or the in-flight guard of a send that
- * may have died with an eviction), the pending task's next attempt, and a retry of the directory entry.
+ * may have died with an eviction), the pending task's next attempt, a retry of the directory entry, and
+ * the post-event outbox's (`hooks`) next attempt at the queue.
  */
 import { first, run, type StoreHost } from "../../router/store/host";
 
-export type TimerKind = "delivery" | "task" | "index";
+export type TimerKind = "delivery" | "task" | "index" | "hooks";
 
 export function setTimer(host: StoreHost, kind: TimerKind, dueAt: number): void {
   run(host, "INSERT OR REPLACE INTO sb_timers (kind, due_at) VALUES (?, ?)", kind, dueAt);

@@ -8,6 +8,7 @@ import type {
   ConversationChannel,
   ConversationRecord,
   ConversationState,
+  DeliveryReceiptRecord,
   DeliveryStatus,
   MediaRef,
   MessageDelivery,
@@ -79,6 +80,13 @@ export interface MessageRow {
   delivery_status: DeliveryStatus | null;
   delivery_error: string | null;
   provider_message_id: string | null;
+  /** The participant the delivery went to (the customer), set when it was queued. */
+  delivery_participant_sid: string | null;
+  /** The provider's numeric error code of a failed delivery. */
+  delivery_error_code: number | null;
+  /** When the delivery first reached a receipt status (sent, failed …) and when it last moved. */
+  receipt_created_at: number | null;
+  receipt_updated_at: number | null;
 }
 
 const CONVERSATION_COLUMNS =
@@ -86,7 +94,8 @@ const CONVERSATION_COLUMNS =
 const PARTICIPANT_COLUMNS =
   "sid, identity, attributes, binding_type, binding_address, binding_proxy_address, role, display_name, last_read_message_index, last_read_at, date_created, date_updated";
 const MESSAGE_COLUMNS =
-  "idx, sid, author, body, media, attributes, participant_sid, date_created, date_updated, delivery_status, delivery_error, provider_message_id";
+  "idx, sid, author, body, media, attributes, participant_sid, date_created, date_updated, delivery_status, delivery_error, provider_message_id, " +
+  "delivery_participant_sid, delivery_error_code, receipt_created_at, receipt_updated_at";
 
 export const conversationRow = (host: StoreHost): ConversationRow | undefined =>
   first<ConversationRow>(host, `SELECT ${CONVERSATION_COLUMNS} FROM sb_conversation WHERE id = 1`);
@@ -253,5 +262,31 @@ export function messageRecord(conversation: ConversationRow, row: MessageRow): M
     content_sid: null,
     delivery_status: row.delivery_status,
     delivery_error: row.delivery_error,
+  };
+}
+
+/** The statuses a delivery receipt can have: a message still queued or sending has none yet. */
+const RECEIPT_STATUSES = ["sent", "delivered", "read", "failed", "undelivered"] as const;
+
+/** The delivery receipt's SID: one receipt per message (its one recipient), so it is the message's hex behind `DY`. */
+export const receiptSid = (messageSid: string): string => "DY" + messageSid.slice(2);
+
+/** A message's delivery receipt, once its delivery has one; null before (or for a message never delivered). */
+export function receiptRecord(conversation: ConversationRow, row: MessageRow): DeliveryReceiptRecord | null {
+  const status = RECEIPT_STATUSES.find((s) => s === row.delivery_status);
+  if (status === undefined) return null;
+  const created = row.receipt_created_at ?? row.date_updated;
+  return {
+    sid: receiptSid(row.sid),
+    account_sid: conversation.account_sid,
+    chat_service_sid: chatServiceSid(conversation.workspace_sid),
+    conversation_sid: conversation.sid,
+    message_sid: row.sid,
+    channel_message_sid: row.provider_message_id,
+    participant_sid: row.delivery_participant_sid,
+    status,
+    error_code: row.delivery_error_code ?? 0,
+    date_created: iso(created),
+    date_updated: iso(row.receipt_updated_at ?? created),
   };
 }

@@ -21,6 +21,15 @@
  * - `sb_timers`: delivery and task-creation retries; the one alarm is set to the earliest `due_at`.
  * - `sb_past_participants` (version 2): who left (agents after wrap-up), with their name, what they
  *   had read and when they joined and left, so the transcript keeps naming them.
+ *
+ * Migration 3 gives a delivered message its delivery receipt (Twilio's `DY…`, one per message: the
+ * customer's channel is its one recipient): whom it went to, the provider's numeric error code, and when
+ * the receipt was made and last moved.
+ *
+ * Migration 4, webhooks: `sb_webhooks` holds the conversation-scoped webhooks (Twilio's `WH…`, at most
+ * five); `sb_hook_outbox` the post-event webhook requests written in the transaction of the change they
+ * announce and sent to the EVENTS queue after the commit (removed once queued; the alarm retries), so an
+ * eviction delays an event but never loses one; a `hooks` timer in `sb_timers` is that retry.
  */
 import type { Migration } from "../../common/migrations";
 
@@ -129,6 +138,38 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
         last_read_message_index INTEGER,
         date_created            INTEGER NOT NULL,
         date_left               INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: "conversation: delivery receipts (recipient, error code, receipt dates)",
+    sql: `
+      ALTER TABLE sb_messages ADD COLUMN delivery_participant_sid TEXT;
+      ALTER TABLE sb_messages ADD COLUMN delivery_error_code INTEGER;
+      ALTER TABLE sb_messages ADD COLUMN receipt_created_at INTEGER;
+      ALTER TABLE sb_messages ADD COLUMN receipt_updated_at INTEGER;
+    `,
+  },
+  {
+    version: 4,
+    name: "conversation: scoped webhooks, post-event outbox",
+    sql: `
+      CREATE TABLE sb_webhooks (
+        sid          TEXT    PRIMARY KEY,
+        target       TEXT    NOT NULL,
+        url          TEXT,
+        method       TEXT,
+        filters      TEXT,
+        triggers     TEXT,
+        flow_sid     TEXT,
+        replay_after INTEGER,
+        date_created INTEGER NOT NULL,
+        date_updated INTEGER NOT NULL
+      );
+      CREATE TABLE sb_hook_outbox (
+        id   INTEGER PRIMARY KEY AUTOINCREMENT,
+        body TEXT    NOT NULL
       );
     `,
   },

@@ -71,22 +71,23 @@ describe("postCallback", () => {
   });
 
   it.each([
-    { name: "a 500", answer: () => new Response("boom", { status: 500 }), problem: "answered HTTP 500" },
-    { name: "a 404", answer: () => new Response(null, { status: 404 }), problem: "answered HTTP 404" },
+    { name: "a 500", answer: () => new Response("boom", { status: 500 }), problem: "answered HTTP 500", status: 500 },
+    { name: "a 404", answer: () => new Response(null, { status: 404 }), problem: "answered HTTP 404", status: 404 },
     {
       name: "a redirect, not followed",
       answer: () => new Response(null, { status: 302, headers: { Location: "https://elsewhere.example.com/" } }),
       problem: "answered HTTP 302",
+      status: 302,
     },
     {
       name: "a network error",
       answer: () => Promise.reject(new TypeError("fetch failed: https://hooks.example.com/secret-path")),
       problem: "the request failed (network error)",
     },
-  ])("$name is a failure worth retrying, described without the URL", async ({ answer, problem }) => {
+  ])("$name is a failure worth retrying, described without the URL", async ({ name: _name, answer, problem, ...answered }) => {
     const wire = recorder(answer);
     const outcome = await postCallback("https://hooks.example.com/secret-path", params, options(wire.fetch));
-    expect(outcome).toEqual({ delivered: false, problem, permanent: false });
+    expect(outcome).toEqual({ delivered: false, problem, permanent: false, ...answered });
   });
 
   it("gives up on an endpoint that does not answer within the timeout", async () => {
@@ -116,5 +117,31 @@ describe("endpointForLog", () => {
     { url: "nonsense", expected: "(invalid URL)" },
   ])("$url → $expected", ({ url, expected }) => {
     expect(endpointForLog(url)).toBe(expected);
+  });
+});
+
+describe("postCallback with Method GET (Conversations webhooks configured so)", () => {
+  it("puts the parameters in the query, sends no body, and signs the whole URL as twilio.validateRequest expects", async () => {
+    const wire = recorder(() => new Response(null, { status: 200 }));
+    const url = "https://hooks.example.com/conversations?tenant=acme";
+    expect(await postCallback(url, params, options(wire.fetch, { method: "GET" }))).toMatchObject({ delivered: true });
+
+    const [sent] = wire.sent;
+    const query = new URLSearchParams(params).toString();
+    expect(sent!.url).toBe(`${url}&${query}`);
+    expect(sent!.init.method).toBe("GET");
+    expect(sent!.init.body).toBeUndefined();
+    expect(header(sent!, "Content-Type")).toBeNull();
+    expect(twilio.validateRequest(TOKEN, header(sent!, "X-Twilio-Signature")!, sent!.url, {})).toBe(true);
+  });
+
+  it("answers the status of a refusal, so a pre-event can tell a refusal from no answer", async () => {
+    const wire = recorder(() => new Response("no", { status: 403 }));
+    expect(await postCallback("https://hooks.example.com/pre", params, options(wire.fetch))).toEqual({
+      delivered: false,
+      problem: "answered HTTP 403",
+      permanent: false,
+      status: 403,
+    });
   });
 });

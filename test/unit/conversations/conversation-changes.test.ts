@@ -1,7 +1,8 @@
 // A customer changing a message after sending it (Meta's reactions and unsends), on the conversation's
 // pure core: a reaction lands on the message it answers (not as a message of its own) and can be taken
 // back; an unsend removes the message's content for the agent, says so in a frame, leaves its attachments
-// to be deleted, and happens once however often Meta reports it.
+// to be deleted, and happens once however often Meta reports it. Both are announced to post-event
+// webhooks as onMessageUpdated.
 import { describe, expect, it } from "vitest";
 import type { MediaRef, MessageChange } from "../../../durable-objects/common/conversations";
 import { applyChange } from "../../../durable-objects/conversation/lifecycle/changes";
@@ -88,6 +89,17 @@ describe("a reaction", () => {
     expect(attributesOf(host, 1)).toEqual({});
   });
 
+  it("is announced as onMessageUpdated (post-event webhooks), and one that changes nothing is not", async () => {
+    const host = await conversation();
+    const op = at(host, 5_000);
+    applyChange(op, ACCOUNT, reaction("aWdf-OUT-1", "❤️"));
+    const updated = getMessage(at(host, 9_000), ACCOUNT, "1");
+    expect(op.effects.hooks).toEqual([{ type: "onMessageUpdated", message: updated.ok ? updated.value : null }]);
+    const same = at(host, 5_100);
+    applyChange(same, ACCOUNT, reaction("aWdf-OUT-1", "❤️"));
+    expect(same.effects.hooks).toEqual([]);
+  });
+
   it("to a message this conversation does not have changes nothing", async () => {
     const host = await conversation();
     const op = at(host, 5_000);
@@ -126,6 +138,17 @@ describe("an unsend", () => {
     expect(redelivered).toMatchObject({ ok: true, value: { duplicate: true } });
     const removed = getMessage(at(host, 9_000), ACCOUNT, "0");
     expect(removed.ok && removed.value.body).toBeNull();
+  });
+
+  it("is announced as onMessageUpdated (the message stays, emptied), once however often it is reported", async () => {
+    const host = await conversation();
+    const op = at(host, 5_000);
+    applyChange(op, ACCOUNT, unsent("aWdf-IN"));
+    const removed = getMessage(at(host, 9_000), ACCOUNT, "0");
+    expect(op.effects.hooks).toEqual([{ type: "onMessageUpdated", message: removed.ok ? removed.value : null }]);
+    const again = at(host, 6_000);
+    applyChange(again, ACCOUNT, unsent("aWdf-IN"));
+    expect(again.effects.hooks).toEqual([]);
   });
 
   it("only ever removes the customer's own messages: an agent's message ID changes nothing", async () => {

@@ -11,6 +11,7 @@
 import type { Context, Handler } from "hono";
 import { Hono } from "hono";
 import type { z } from "zod";
+import { restSource, type ActionSource } from "../../../durable-objects/common/conversation-webhooks";
 import type { ConversationRecord } from "../../../durable-objects/common/conversations";
 import { isSid, type Page, type WorkspaceRecord } from "../../../durable-objects/common/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
@@ -29,6 +30,13 @@ export const routeGroup = () => new Hono<ConversationsEnv>();
 
 /** The chat service of a workspace. @example chatServiceSid("WS0123…") // "IS0123…" */
 export const chatServiceSid = (workspaceSid: string): string => `IS${workspaceSid.slice(2)}`;
+
+/**
+ * Who a REST call is, for webhooks: it fires them only with `X-Twilio-Webhook-Enabled: true`, as in
+ * Twilio (an integration's own writes do not come back to it unless it asks).
+ * @example await stub.addMessage(accountSid, input, actionSource(c))
+ */
+export const actionSource = (c: Context): ActionSource => restSource(c.req.header("x-twilio-webhook-enabled")?.toLowerCase() === "true");
 
 export const conversationStub = (env: Env, conversationSid: string) => env.CONVERSATION.getByName(conversationSid);
 export const directoryStub = (env: Env, workspaceSid: string) => env.DIRECTORY.getByName(workspaceSid);
@@ -128,12 +136,15 @@ export async function conversationRef(c: ConversationsContext, name: "Sid" | "Co
   return { sid, record: record.value };
 }
 
-/** The base of this request's conversation URLs: account-level or in its chat service. */
-export function conversationsBase(c: ConversationsContext): string {
+/** The base of this request's URLs: `…/conversations/v1`, or its chat service's `…/v1/Services/IS…`. */
+export function serviceBase(c: ConversationsContext): string {
   const origin = new URL(c.req.url).origin;
   const service = c.req.param("ChatServiceSid");
-  return `${origin}${CONVERSATIONS_PREFIX}${service ? `/Services/${service}` : ""}/Conversations`;
+  return `${origin}${CONVERSATIONS_PREFIX}${service ? `/Services/${service}` : ""}`;
 }
+
+/** The base of this request's conversation URLs: account-level or in its chat service. */
+export const conversationsBase = (c: ConversationsContext): string => `${serviceBase(c)}/Conversations`;
 
 /** The URL of a conversation as this request addresses conversations. */
 export const conversationUrl = (c: ConversationsContext, conversationSid: string): string => `${conversationsBase(c)}/${conversationSid}`;

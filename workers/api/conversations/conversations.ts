@@ -4,8 +4,8 @@
  * then read from its ConversationDO so a listed conversation equals what GET returns).
  *
  * Accepted but ignored, as there is nothing here for them to do: MessagingServiceSid, Timers.Inactive,
- * Timers.Closed, Bindings.Email.*, DateUpdated and the X-Twilio-Webhook-Enabled header. State
- * `initializing` is not supported (a conversation is usable as soon as it exists).
+ * Timers.Closed, Bindings.Email.* and DateUpdated. State `initializing` is not supported (a conversation
+ * is usable as soon as it exists). `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
 import { z } from "zod";
 import type { ConversationIndexEntry, ConversationRecord, ConversationState } from "../../../durable-objects/common/conversations";
@@ -13,6 +13,7 @@ import { newSid, type ApiResult, type Page } from "../../../durable-objects/comm
 import { date, oneOf, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import {
+  actionSource,
   conversationRef,
   conversationStub,
   conversationUrl,
@@ -96,14 +97,18 @@ scoped(
     const workspaceSid = await requestWorkspace(c);
     const sid = newSid("CH");
     const record = unwrap<ConversationRecord>(
-      await conversationStub(c.env, sid).create(c.get("accountSid"), {
-        workspaceSid,
-        friendlyName: p.FriendlyName,
-        uniqueName: p.UniqueName,
-        attributes: p.Attributes,
-        state: p.State,
-        dateCreated: p.DateCreated,
-      }),
+      await conversationStub(c.env, sid).create(
+        c.get("accountSid"),
+        {
+          workspaceSid,
+          friendlyName: p.FriendlyName,
+          uniqueName: p.UniqueName,
+          attributes: p.Attributes,
+          state: p.State,
+          dateCreated: p.DateCreated,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(conversationBody(c, record), 201);
   },
@@ -164,13 +169,17 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "Sid");
     const record = unwrap<ConversationRecord>(
-      await conversationStub(c.env, ref.sid).updateConversation(c.get("accountSid"), {
-        friendlyName: p.FriendlyName,
-        // Twilio clears a unique name given as the empty string.
-        uniqueName: p.UniqueName === undefined ? undefined : p.UniqueName === "" ? null : p.UniqueName,
-        attributes: p.Attributes,
-        state: p.State,
-      }),
+      await conversationStub(c.env, ref.sid).updateConversation(
+        c.get("accountSid"),
+        {
+          friendlyName: p.FriendlyName,
+          // Twilio clears a unique name given as the empty string.
+          uniqueName: p.UniqueName === undefined ? undefined : p.UniqueName === "" ? null : p.UniqueName,
+          attributes: p.Attributes,
+          state: p.State,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(conversationBody(c, record));
   },
@@ -187,7 +196,7 @@ scoped(
   },
   async (c) => {
     const ref = await conversationRef(c, "Sid");
-    unwrap(await conversationStub(c.env, ref.sid).deleteConversation(c.get("accountSid")));
+    unwrap(await conversationStub(c.env, ref.sid).deleteConversation(c.get("accountSid"), actionSource(c)));
     return c.body(null, 204);
   },
 );

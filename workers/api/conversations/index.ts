@@ -10,18 +10,24 @@ import { basicAuth } from "../../auth/basic";
 import { Hono } from "hono";
 import type { CallerEnv } from "./caller";
 import { routeGroup } from "./context";
+import { routes as users } from "./conversation-users";
+import { routes as withParticipants } from "./conversation-with-participants";
 import { routes as conversationRoutes } from "./conversations";
 import { routes as interactions } from "./interactions";
 import { routes as media } from "./media";
 import { routes as messages } from "./messages";
+import { routes as participantConversations } from "./participant-conversations";
 import { routes as participants } from "./participants";
+import { routes as receipts } from "./receipts";
 import { routes as transfer } from "./transfer";
+import { routes as webhooks } from "./webhooks";
 
 export { conversationSocket } from "./socket";
 
 export const conversations = routeGroup();
 conversations.use(basicAuth());
-for (const group of [conversationRoutes, participants, messages]) conversations.route("/", group);
+const groups = [conversationRoutes, withParticipants, participants, messages, receipts, users, participantConversations, webhooks];
+for (const group of groups) conversations.route("/", group);
 
 export const flex = routeGroup();
 flex.use(basicAuth());

@@ -5,15 +5,16 @@
  * numbers in the body and the attributes before it stores them. A message to a conversation whose customer
  * is on SMS, WhatsApp, email … is delivered by the ConversationDO; its state shows on `delivery_status`.
  *
- * Accepted but ignored: DateUpdated, Subject and the X-Twilio-Webhook-Enabled header. ContentSid
- * (content templates) is refused with a 400 rather than sending a message without its content.
+ * Accepted but ignored: DateUpdated and Subject. ContentSid (content templates) is refused with a 400
+ * rather than sending a message without its content. `X-Twilio-Webhook-Enabled: true` makes a change
+ * fire its webhooks (the onMessageAdd pre-event may refuse or rewrite it).
  */
 import type { MessageRecord } from "../../../durable-objects/common/conversations";
 import { isSid } from "../../../durable-objects/common/taskrouter";
 import { ApiError } from "../errors";
 import { date, oneOf, paging, repeated, sid, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { actionSource, conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
 import { attributesParam } from "./conversations";
 
 export const routes = routeGroup();
@@ -60,13 +61,17 @@ scoped(
     const stub = conversationStub(c.env, ref.sid);
     const record = unwrap(
       // The ConversationDO resolves MediaSid to the workspace's stored attachments (400 naming an unknown one).
-      await stub.addMessage(c.get("accountSid"), {
-        author: p.Author,
-        body: p.Body,
-        attributes: p.Attributes,
-        mediaSids,
-        dateCreated: p.DateCreated,
-      }),
+      await stub.addMessage(
+        c.get("accountSid"),
+        {
+          author: p.Author,
+          body: p.Body,
+          attributes: p.Attributes,
+          mediaSids,
+          dateCreated: p.DateCreated,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(messageBody(c, record), 201);
   },
@@ -121,10 +126,15 @@ scoped(
     const ref = await conversationRef(c, "ConversationSid");
     const stub = conversationStub(c.env, ref.sid);
     const record = unwrap(
-      await stub.updateMessage(c.get("accountSid"), await messageSid(c, stub), {
-        body: p.Body,
-        attributes: p.Attributes,
-      }),
+      await stub.updateMessage(
+        c.get("accountSid"),
+        await messageSid(c, stub),
+        {
+          body: p.Body,
+          attributes: p.Attributes,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(messageBody(c, record));
   },
@@ -133,7 +143,7 @@ scoped(
 scoped(routes, { method: "delete", path: `${BASE}/:Sid`, tag: "Messages", summary: "Delete a message", params: {} }, async (c) => {
   const ref = await conversationRef(c, "ConversationSid");
   const stub = conversationStub(c.env, ref.sid);
-  unwrap(await stub.removeMessage(c.get("accountSid"), await messageSid(c, stub)));
+  unwrap(await stub.removeMessage(c.get("accountSid"), await messageSid(c, stub), actionSource(c)));
   return c.body(null, 204);
 });
 

@@ -3,15 +3,15 @@
  * one by MessagingBinding.Address and .ProxyAddress — Twilio's two kinds), list, fetch (by MB SID or
  * identity), update (attributes, last read index) and remove. All answered by the ConversationDO.
  *
- * Accepted but ignored: RoleSid, DateCreated, DateUpdated, LastReadTimestamp,
- * MessagingBinding.ProjectedAddress and the X-Twilio-Webhook-Enabled header.
+ * Accepted but ignored: RoleSid, DateCreated, DateUpdated, LastReadTimestamp and
+ * MessagingBinding.ProjectedAddress. `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
 import type { ParticipantRecord } from "../../../durable-objects/common/conversations";
 import { isSid } from "../../../durable-objects/common/taskrouter";
 import { ApiError } from "../errors";
 import { date, int, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { actionSource, conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
 import { attributesParam } from "./conversations";
 
 export const routes = routeGroup();
@@ -68,12 +68,16 @@ scoped(
     }
     const ref = await conversationRef(c, "ConversationSid");
     const record = unwrap(
-      await conversationStub(c.env, ref.sid).addParticipant(c.get("accountSid"), {
-        identity: identity ?? null,
-        attributes: p.Attributes,
-        messagingBinding: customerAddress !== undefined ? { address: customerAddress, proxyAddress: proxyAddress! } : null,
-        ...(customerAddress !== undefined ? { role: "customer" as const } : {}),
-      }),
+      await conversationStub(c.env, ref.sid).addParticipant(
+        c.get("accountSid"),
+        {
+          identity: identity ?? null,
+          attributes: p.Attributes,
+          messagingBinding: customerAddress !== undefined ? { address: customerAddress, proxyAddress: proxyAddress! } : null,
+          ...(customerAddress !== undefined ? { role: "customer" as const } : {}),
+        },
+        actionSource(c),
+      ),
     );
     return c.json(participantBody(c, record), 201);
   },
@@ -133,10 +137,15 @@ scoped(
     const stub = conversationStub(c.env, ref.sid);
     const sid = await participantSid(c, stub);
     const record = unwrap(
-      await stub.updateParticipant(accountSid, sid, {
-        attributes: p.Attributes,
-        lastReadMessageIndex: p.LastReadMessageIndex,
-      }),
+      await stub.updateParticipant(
+        accountSid,
+        sid,
+        {
+          attributes: p.Attributes,
+          lastReadMessageIndex: p.LastReadMessageIndex,
+        },
+        actionSource(c),
+      ),
     );
     return c.json(participantBody(c, record));
   },
@@ -150,7 +159,7 @@ scoped(
     const accountSid = c.get("accountSid");
     const stub = conversationStub(c.env, ref.sid);
     const sid = await participantSid(c, stub);
-    unwrap(await stub.removeParticipant(accountSid, sid));
+    unwrap(await stub.removeParticipant(accountSid, sid, actionSource(c)));
     return c.body(null, 204);
   },
 );

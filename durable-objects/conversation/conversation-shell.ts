@@ -1,0 +1,304 @@
+/**
+ * The ConversationDO's machinery, apart from its RPC surface (conversation-do.ts): one operation in one
+ * transaction with its post-event requests (`mutate`), then its effects (`settle`: frames to the
+ * sockets, the directory's entry, the first task, deliveries and webhooks in the background, the
+ * alarm), and the I/O around it — the Router as a {@link TaskPort}, the delivery drain to the
+ * customer's channel, attachments in R2, the webhooks' configuration and pre-events.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../../workers/env";
+import { routerFor } from "../../workers/locations";
+import { deliverOutbound } from "../../workers/channels/outbound";
+import { mediaKey } from "../../workers/channels/media";
+import { applyMigrations } from "../common/migrations";
+import { ok, type ApiFailure, type ApiResult } from "../common/taskrouter";
+import type { AddMessageInput, ChannelConfig, DeliveryReceiptRecord, MediaRef, OutboundMessage } from "../common/conversations";
+import { SYSTEM_SOURCE, type ActionSource } from "../common/conversation-webhooks";
+import { CONVERSATION_MIGRATIONS } from "./store/schema";
+import { conversationRecord, conversationRow, type ConversationRow } from "./store/records";
+import { newOp, noEffects, type Effects, type Op } from "./lifecycle/op";
+import * as conversations from "./lifecycle/conversation";
+import * as participants from "./lifecycle/participants";
+import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
+import { outboxHooks, queueHooks, type HookContext } from "./lifecycle/hooks";
+import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
+import { clearTimer, earliestTimer, setTimer } from "./lifecycle/timers";
+import { ConversationWebhooks, HOOKS_RETRY_MS } from "./webhooks";
+import { broadcast, CLOSE, close, openSockets } from "./sockets";
+
+/** A failed operation's result, thrown out of `transactionSync` so nothing it wrote is kept. */
+class Rollback extends Error {
+  constructor(readonly failure: ApiFailure) {
+    super(failure.message);
+  }
+}
+
+const INDEX_RETRY_MS = 5_000;
+
+/** The fields of `values` that are set, for spreading over an input (a pre-event answer's changes). */
+export function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+export abstract class ConversationShell extends DurableObject<Env> {
+  protected schemaVersion = 0;
+  /** The alarm as last set: the time it fires for, or null. */
+  protected alarmAt: number | null = null;
+  /** The delivery drains, one after another. */
+  private draining: Promise<void> = Promise.resolve();
+  /** The directory updates in flight, chained (see syncIndex). */
+  private indexing: Promise<void> = Promise.resolve();
+  protected readonly webhooks: ConversationWebhooks;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.webhooks = new ConversationWebhooks(ctx.storage, env, () => this.sid);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  /** Runs the delivery drains one after another (see deliverPending). */
+  protected deliverInOrder(now: () => number = Date.now): Promise<void> {
+    this.draining = this.draining.then(() => this.drain(now));
+    return this.draining;
+  }
+
+  protected get sid(): string {
+    return this.ctx.id.name ?? "";
+  }
+
+  protected op(): Op {
+    return newOp(this.ctx.storage, this.sid, Date.now());
+  }
+
+  protected loaded(accountSid: string): ApiResult<ConversationRow> {
+    return this.loadedIn(this.op(), accountSid);
+  }
+
+  protected loadedIn(op: Op, accountSid: string): ApiResult<ConversationRow> {
+    const row = conversationRow(op.host);
+    return row && row.account_sid === accountSid
+      ? ok(row)
+      : { ok: false, status: 404, code: 20404, message: `The requested resource Conversation ${op.sid} was not found` };
+  }
+
+  /**
+   * One operation in one transaction: all of it, or (on a failure result) nothing — with its post-event
+   * webhook requests written to the outbox in the same transaction (none without `hooks`).
+   */
+  protected mutate<T>(fn: (op: Op) => ApiResult<T>, hooks: HookContext | null = null): { result: ApiResult<T>; effects: Effects } {
+    const op = this.op();
+    try {
+      const result = this.ctx.storage.transactionSync(() => {
+        const answer = fn(op);
+        if (!answer.ok) throw new Rollback(answer);
+        const row = conversationRow(op.host);
+        // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
+        if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0)
+          setTimer(op.host, "hooks", op.now + HOOKS_RETRY_MS);
+        return answer;
+      });
+      return { result, effects: op.effects };
+    } catch (error) {
+      if (error instanceof Rollback) return { result: error.failure, effects: noEffects() };
+      throw error;
+    }
+  }
+
+  protected async apply<T>(fn: (op: Op) => ApiResult<T>, hooks: HookContext | null = null): Promise<ApiResult<T>> {
+    const { result, effects } = this.mutate(fn, hooks);
+    await this.settle(effects);
+    return result;
+  }
+
+  /** Carries out a committed operation's effects. */
+  protected async settle(effects: Effects): Promise<void> {
+    broadcast(this.ctx, effects.frames);
+    for (const participantSid of effects.left)
+      for (const ws of openSockets(this.ctx, participantSid)) close(ws, CLOSE.left, "You left the conversation");
+    const row = conversationRow(this.ctx.storage);
+    if (row) {
+      // A withdrawn message's attachments: the bytes go too (a failure leaves an unreferenced object, logged).
+      for (const sid of effects.deleteMedia)
+        await this.env.RECORDINGS.delete(mediaKey(row.workspace_sid, sid)).catch((error: unknown) =>
+          console.error(`ConversationDO ${this.sid}: deleting the attachment ${sid} of a withdrawn message failed`, error),
+        );
+      if (effects.index) await this.syncIndex(row.account_sid);
+      else if (effects.touch) {
+        // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
+        setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
+        this.ctx.waitUntil(this.syncIndex(row.account_sid));
+      }
+      for (const workerSid of effects.notedWorkers)
+        await this.call("noting the last worker", () => this.directory(row.workspace_sid).noteWorker(row.account_sid, row.sid, workerSid));
+      const port = this.taskPort(row);
+      for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
+      if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
+      if (effects.deliver) this.ctx.waitUntil(this.deliverInOrder());
+    }
+    await this.syncAlarm();
+    if (outboxHooks(this.ctx.storage, 1).length > 0) this.ctx.waitUntil(this.flushHooks());
+  }
+
+  /** Sends the post-event outbox to the queue, then points the alarm at what is left to retry. */
+  protected async flushHooks(): Promise<void> {
+    await this.webhooks.flush();
+    await this.syncAlarm();
+  }
+
+  /** The stored conversation; only where a check just found it (before any await). */
+  protected where(): ConversationRow {
+    return conversationRow(this.ctx.storage)!;
+  }
+
+  /**
+   * A message about to be added (REST or socket): its attachments resolved, the onMessageAdd pre-event
+   * asked, and the answer's changes applied; with the context its post-events go out with.
+   */
+  protected async messageToAdd(
+    accountSid: string,
+    request: AddMessageInput,
+    source: ActionSource,
+  ): Promise<ApiResult<{ input: AddMessageInput; hooks: HookContext | null }>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const media = await this.withMedia(accountSid, request);
+    if (!media.ok) return media;
+    const hooks = await this.webhooks.context(row.value, source);
+    const author = request.participantSid ? participants.findParticipant(this.op(), request.participantSid) : undefined;
+    const pre = await this.webhooks.pre(hooks, accountSid, {
+      type: "onMessageAdd",
+      conversation: conversationRecord(row.value),
+      author: request.author ?? author?.identity ?? author?.binding_address ?? null,
+      body: request.body ?? null,
+      attributes: request.attributes,
+      participantSid: request.participantSid ?? null,
+      media: media.value.media ?? [],
+    });
+    if (!pre.ok) return pre;
+    const { body, author: newAuthor, attributes } = pre.value;
+    return ok({ input: { ...media.value, ...defined({ body, author: newAuthor, attributes }) }, hooks });
+  }
+
+  /**
+   * Writes the directory's entry from the stored row; on failure the alarm tries again. Calls run one
+   * after another (each reads the row when its turn comes), so an older entry never lands after a newer.
+   */
+  protected syncIndex(accountSid: string): Promise<void> {
+    this.indexing = this.indexing.then(() => this.writeIndex(accountSid));
+    return this.indexing;
+  }
+
+  private async writeIndex(accountSid: string): Promise<void> {
+    const row = conversationRow(this.ctx.storage);
+    if (!row) return;
+    const done = await this.call("updating the directory", () =>
+      this.directory(row.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), row)),
+    );
+    if (done) clearTimer(this.ctx.storage, "index");
+    else setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
+  }
+
+  /** An RPC whose failure is logged (without content) and answered as false. */
+  protected async call(what: string, fn: () => Promise<ApiResult<unknown>>): Promise<boolean> {
+    try {
+      const result = await fn();
+      if (!result.ok) console.warn(`ConversationDO ${this.sid}: ${what} failed: ${result.message}`);
+      return result.ok;
+    } catch (error) {
+      console.error(`ConversationDO ${this.sid}: ${what} failed`, error);
+      return false;
+    }
+  }
+
+  protected async syncAlarm(): Promise<void> {
+    const next = earliestTimer(this.ctx.storage);
+    if (next === this.alarmAt) return;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+    this.alarmAt = next;
+  }
+
+  private async drain(now: () => number): Promise<void> {
+    const row = conversationRow(this.ctx.storage);
+    if (!row || row.channel_sid === null) return;
+    let config: Promise<ApiResult<ChannelConfig>> | null = null;
+    const deliver = async (message: OutboundMessage) => {
+      // The send's in-flight guard was just written: arm the alarm on it first, or a send lost with an
+      // evicted object would leave the message "sending" with nothing to retry it.
+      await this.syncAlarm();
+      config ??= this.env.WORKSPACE.getByName(row.workspace_sid).channelConfig(row.account_sid, row.channel_sid!);
+      const found = await config;
+      if (!found.ok) {
+        return found.status === 404
+          ? ({ kind: "failed", error: `Channel ${row.channel_sid} no longer exists`, errorCode: null } as const)
+          : ({ kind: "retry", error: found.message } as const);
+      }
+      const outcome = await deliverOutbound(this.env, found.value, message);
+      // A mail we sent is part of the thread: the customer's reply to it (or a colleague's) comes back here.
+      if (outcome.kind === "sent" && row.channel === "email") {
+        await this.call("recording the mail's Message-ID", () =>
+          this.directory(row.workspace_sid).recordThread(row.account_sid, row.sid, [outcome.providerMessageId]),
+        );
+      }
+      return outcome;
+    };
+    // Delivery receipts are announced (onDeliveryUpdated) in the transaction that moves them.
+    const hooks = hasDeliveries(this.ctx.storage) ? await this.webhooks.context(row, SYSTEM_SOURCE) : null;
+    const receipted = (receipt: DeliveryReceiptRecord) => {
+      if (queueHooks(this.ctx.storage, row.account_sid, [{ type: "onDeliveryUpdated", receipt }], hooks, now()) > 0)
+        setTimer(this.ctx.storage, "hooks", now() + HOOKS_RETRY_MS);
+    };
+    try {
+      await drainDeliveries(this.ctx.storage, this.sid, deliver, now, (frame) => broadcast(this.ctx, [frame]), receipted);
+      if (outboxHooks(this.ctx.storage, 1).length > 0) await this.webhooks.flush();
+    } catch (error) {
+      console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);
+    }
+    await this.syncAlarm();
+  }
+
+  protected taskPort(row: ConversationRow): TaskPort {
+    const router = () => routerFor(this.env, row.workspace_sid);
+    return {
+      oldestWorkflow: async () => {
+        const page = await this.env.WORKSPACE.getByName(row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
+        return page.ok ? (page.value.items[0]?.sid ?? null) : null;
+      },
+      createTask: async (input) => {
+        // As for a send: the pending task's retry timer is armed before the Router is called.
+        await this.syncAlarm();
+        // Built from masked messages with the customer's address kept (flexAttributes): stored as given.
+        const created = await router().createTask(row.account_sid, { ...input, attributesMasked: true });
+        return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
+      },
+      wrapTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),
+      cancelTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
+    };
+  }
+
+  protected directory(workspaceSid: string) {
+    return this.env.DIRECTORY.getByName(workspaceSid);
+  }
+
+  /** The input with its `mediaSids` resolved to stored attachments of the workspace (400 naming an unknown one). */
+  protected async withMedia(accountSid: string, input: AddMessageInput): Promise<ApiResult<AddMessageInput>> {
+    if (!input.mediaSids || input.mediaSids.length === 0) return ok(input);
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const media: MediaRef[] = [...(input.media ?? [])];
+    for (const sid of input.mediaSids) {
+      const head = /^ME[0-9a-f]{32}$/.test(sid) ? await this.env.RECORDINGS.head(mediaKey(row.value.workspace_sid, sid)) : null;
+      if (!head) return { ok: false, status: 400, code: 20001, message: `Invalid parameter MediaSid: no media ${sid} in this workspace` };
+      media.push({
+        sid,
+        content_type: head.httpMetadata?.contentType ?? "application/octet-stream",
+        filename: head.customMetadata?.filename ?? null,
+        size: head.size,
+      });
+    }
+    return ok({ ...input, media });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The ConversationDO's webhook I/O, apart from the object so the object reads as its operations:
+ * - {@link ConversationWebhooks.context}: what a change needs to announce itself — who made it and the
+ *   chat service's webhook configuration (one DirectoryDO read; none for a change that sends nothing);
+ * - {@link ConversationWebhooks.pre}: the pre-event calls, made before the change (a refusal is the
+ *   change's failure; a timeout lets it through);
+ * - {@link ConversationWebhooks.flush}: the post-event outbox to the EVENTS queue after the commit (one
+ *   flush at a time; on failure the `hooks` timer makes the alarm try again).
+ */
+import type { Env } from "../../workers/env";
+import { callPreEvent } from "../../workers/callbacks/pre-event";
+import type { ActionSource, WebhookConfigs } from "../common/conversation-webhooks";
+import { fail, newSid, ok, type ApiResult } from "../common/taskrouter";
+import type { StoreHost } from "../router/store/host";
+import { outboxHooks, removeHooks, type HookContext } from "./lifecycle/hooks";
+import { preEventChanges, preEventParams, preTargets, type PreEventCall, type PreEventChanges } from "./lifecycle/pre-events";
+import { clearTimer, setTimer } from "./lifecycle/timers";
+
+/** How long an unsent outbox waits before the alarm tries again (also the guard set with every write). */
+export const HOOKS_RETRY_MS = 5_000;
+/** Queue batches: at most 100 messages and 256 KB. */
+const BATCH_MESSAGES = 100;
+const BATCH_BYTES = 200_000;
+
+const NO_CONFIG: WebhookConfigs = { service: null, account: null };
+
+export class ConversationWebhooks {
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly storage: StoreHost,
+    private readonly env: Env,
+    private readonly name: () => string,
+  ) {}
+
+  /**
+   * The context a change announces itself with, or null when it sends nothing (a REST call without
+   * `X-Twilio-Webhook-Enabled: true`). `known`: a configuration the caller already holds (an inbound
+   * message gets it from the DirectoryDO with its conversation).
+   */
+  async context(
+    where: { readonly account_sid: string; readonly workspace_sid: string },
+    source: ActionSource,
+    known?: WebhookConfigs,
+  ): Promise<HookContext | null> {
+    if (!source.webhooks) return null;
+    if (known) return { source, configs: known };
+    try {
+      const configs = await this.env.DIRECTORY.getByName(where.workspace_sid).webhookConfigs(where.account_sid);
+      if (configs.ok) return { source, configs: configs.value };
+      console.warn(`ConversationDO ${this.name()}: the webhook configuration could not be read: ${configs.message}`);
+    } catch (error) {
+      // The change still happens (and its scoped webhooks still fire): a directory hiccup must not stop a conversation.
+      console.error(`ConversationDO ${this.name()}: the webhook configuration could not be read`, error);
+    }
+    return { source, configs: NO_CONFIG };
+  }
+
+  /** Calls the change's pre-event URLs in turn; answers the changes they ask for, or the refusal. */
+  async pre(context: HookContext | null, accountSid: string, call: PreEventCall): Promise<ApiResult<PreEventChanges>> {
+    if (context === null) return ok({});
+    const targets = preTargets(context.configs, call.type);
+    if (targets.length === 0) return ok({});
+    const authToken = this.env.AUTH_TOKEN;
+    if (!authToken) {
+      console.warn(`ConversationDO ${this.name()}: AUTH_TOKEN is not set, so ${call.type} cannot be signed; the change goes ahead`);
+      return ok({});
+    }
+    const params = preEventParams(call, context.source, accountSid);
+    const changes: PreEventChanges = {};
+    for (const target of targets) {
+      const outcome = await callPreEvent(target.url, target.method, params, {
+        fetch: (input, init) => fetch(input, init),
+        authToken,
+        idempotencyToken: newSid("EV"),
+      });
+      if (outcome.kind === "refuse") {
+        return fail(403, 20403, `The ${call.type} pre-event webhook refused the change (it answered HTTP ${outcome.status})`);
+      }
+      if (outcome.kind === "unanswered") {
+        console.warn(`ConversationDO ${this.name()}: ${call.type} pre-event webhook: ${outcome.problem}; the change goes ahead`);
+        continue;
+      }
+      const answer = preEventChanges(call.type, outcome.answer);
+      if (answer.ignored.length > 0)
+        console.warn(`ConversationDO ${this.name()}: ${call.type} answer: ignored ${answer.ignored.join(", ")}`);
+      Object.assign(changes, answer.changes);
+    }
+    return ok(changes);
+  }
+
+  /** Sends the outbox (in the background after every change that wrote to it, and from the alarm). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.send());
+    return this.flushing;
+  }
+
+  private async send(): Promise<void> {
+    try {
+      for (;;) {
+        const rows = outboxHooks(this.storage, BATCH_MESSAGES);
+        if (rows.length === 0) {
+          clearTimer(this.storage, "hooks");
+          return;
+        }
+        // The oldest rows that fit one batch (always at least one).
+        let bytes = 0;
+        let size = 0;
+        while (size < rows.length && (size === 0 || bytes + rows[size]!.body.length <= BATCH_BYTES)) bytes += rows[size++]!.body.length;
+        const batch = rows.slice(0, size);
+        await this.env.EVENTS.sendBatch(batch.map((row) => ({ body: JSON.parse(row.body) as unknown })));
+        this.storage.transactionSync(() =>
+          removeHooks(
+            this.storage,
+            batch.map((row) => row.id),
+          ),
+        );
+      }
+    } catch (error) {
+      console.error(`ConversationDO ${this.name()}: queueing webhooks failed; the alarm retries`, error);
+      setTimer(this.storage, "hooks", Date.now() + HOOKS_RETRY_MS);
+    }
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * Conversations v1 webhook configuration at Twilio's three levels:
+ * - `/Configuration/Webhooks`: the account's (Method, Filters, PreWebhookUrl, PostWebhookUrl, Target).
+ *   Like every account-level path it addresses the default chat service (the account's oldest
+ *   workspace), whose DirectoryDO keeps it; `Target=flex` sends nothing (routing here is built in);
+ * - `/Services/{ChatServiceSid}/Configuration/Webhooks`: a chat service's own (its DirectoryDO);
+ * - `/Conversations/{ConversationSid}/Webhooks` (+ `/{Sid}`, and the service twins): a conversation's
+ *   scoped webhooks (Target webhook, trigger or studio; Configuration.Url, .Method, .Filters,
+ *   .Triggers, .FlowSid, .ReplayAfter), kept by its ConversationDO.
+ *
+ * What fires when, and how it is signed, is in lifecycle/hooks.ts and lifecycle/pre-events.ts.
+ */
+import type { ScopedWebhookRecord, WebhookConfig } from "../../../durable-objects/common/conversation-webhooks";
+import type { z } from "zod";
+import { int, oneOf, paging, repeated, str } from "../taskrouter/params";
+import { endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "../taskrouter/wire";
+import {
+  CONVERSATIONS_PREFIX,
+  conversationRef,
+  conversationStub,
+  conversationUrl,
+  defaultWorkspace,
+  directoryStub,
+  requestWorkspace,
+  routeGroup,
+  scoped,
+  serviceBase,
+  type ConversationsContext,
+} from "./context";
+
+export const routes = routeGroup();
+
+/** Twilio's methods arrive in either case; stored as GET or POST. */
+const method = str({ max: 8 })
+  .transform((v) => v.toUpperCase())
+  .pipe(oneOf(["GET", "POST"]));
+/** A URL, or "" to clear it (the DirectoryDO checks it is absolute http or https). */
+const hookUrl = str({ max: 2048 });
+/** Event names, given as repeated parameters (what the `twilio` client sends) or comma-separated. */
+const names = repeated(str({ max: 1024 }));
+const split = (values: readonly string[] | undefined): string[] | undefined =>
+  values
+    ?.flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+
+/** Mounts one handler for an endpoint declared at exactly one path (documented in /openapi.json). */
+function single<S extends Record<string, z.ZodType>>(
+  spec: Omit<EndpointSpec<S>, "prefix">,
+  handler: (c: ConversationsContext, params: z.output<z.ZodObject<S>>) => Promise<Response>,
+): void {
+  const declared = endpoint({ ...spec, prefix: CONVERSATIONS_PREFIX });
+  routes.on(spec.method.toUpperCase(), declared.path, async (c) => handler(c, await declared.parse(c)));
+}
+
+// ── the account's and a chat service's configuration ─────────────────────────────────────────────
+
+const accountBody = (c: ConversationsContext, config: WebhookConfig) => ({
+  account_sid: c.get("accountSid"),
+  method: config.method,
+  filters: config.filters,
+  pre_webhook_url: config.pre_webhook_url,
+  post_webhook_url: config.post_webhook_url,
+  target: config.target,
+  url: `${serviceBase(c)}/Configuration/Webhooks`,
+});
+
+const serviceBody = (c: ConversationsContext, config: WebhookConfig) => ({
+  account_sid: c.get("accountSid"),
+  chat_service_sid: c.req.param("ChatServiceSid") ?? null,
+  pre_webhook_url: config.pre_webhook_url,
+  post_webhook_url: config.post_webhook_url,
+  filters: config.filters,
+  method: config.method,
+  url: `${serviceBase(c)}/Configuration/Webhooks`,
+});
+
+single(
+  { method: "get", path: "/Configuration/Webhooks", tag: "Webhooks", summary: "Fetch the account's webhook configuration", params: {} },
+  async (c) => {
+    const workspaceSid = await defaultWorkspace(c.env, c.get("accountSid"));
+    return c.json(accountBody(c, unwrap(await directoryStub(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "account"))));
+  },
+);
+
+single(
+  {
+    method: "post",
+    path: "/Configuration/Webhooks",
+    tag: "Webhooks",
+    summary: "Update the account's webhook configuration (kept with the default chat service; Target=flex sends nothing)",
+    params: {
+      Method: method.optional(),
+      Filters: names.optional(),
+      PreWebhookUrl: hookUrl.optional(),
+      PostWebhookUrl: hookUrl.optional(),
+      Target: oneOf(["webhook", "flex"]).optional(),
+    },
+  },
+  async (c, p) => {
+    const workspaceSid = await defaultWorkspace(c.env, c.get("accountSid"));
+    const config = unwrap(
+      await directoryStub(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "account", {
+        method: p.Method,
+        filters: split(p.Filters),
+        preWebhookUrl: p.PreWebhookUrl,
+        postWebhookUrl: p.PostWebhookUrl,
+        target: p.Target,
+      }),
+    );
+    return c.json(accountBody(c, config));
+  },
+);
+
+single(
+  {
+    method: "get",
+    path: "/Services/:ChatServiceSid/Configuration/Webhooks",
+    tag: "Webhooks",
+    summary: "Fetch a chat service's webhook configuration",
+    params: {},
+  },
+  async (c) => {
+    const workspaceSid = await requestWorkspace(c);
+    return c.json(serviceBody(c, unwrap(await directoryStub(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "service"))));
+  },
+);
+
+single(
+  {
+    method: "post",
+    path: "/Services/:ChatServiceSid/Configuration/Webhooks",
+    tag: "Webhooks",
+    summary: "Update a chat service's webhook configuration (PreWebhookUrl, PostWebhookUrl, Filters, Method)",
+    params: { PreWebhookUrl: hookUrl.optional(), PostWebhookUrl: hookUrl.optional(), Filters: names.optional(), Method: method.optional() },
+  },
+  async (c, p) => {
+    const workspaceSid = await requestWorkspace(c);
+    const config = unwrap(
+      await directoryStub(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "service", {
+        preWebhookUrl: p.PreWebhookUrl,
+        postWebhookUrl: p.PostWebhookUrl,
+        filters: split(p.Filters),
+        method: p.Method,
+      }),
+    );
+    return c.json(serviceBody(c, config));
+  },
+);
+
+// ── a conversation's scoped webhooks ─────────────────────────────────────────────────────────────
+
+const BASE = "/Conversations/:ConversationSid/Webhooks";
+
+const scopedBody = (c: ConversationsContext, record: ScopedWebhookRecord) => ({
+  ...record,
+  url: `${conversationUrl(c, record.conversation_sid)}/Webhooks/${record.sid}`,
+});
+
+const configuration = {
+  "Configuration.Url": str({ max: 2048 }).optional(),
+  "Configuration.Method": method.optional(),
+  "Configuration.Filters": names.optional(),
+  "Configuration.Triggers": repeated(str({ max: 256 })).optional(),
+  "Configuration.FlowSid": str({ max: 34 }).optional(),
+};
+
+const scopedInput = (p: { [K in keyof typeof configuration]?: z.output<(typeof configuration)[K]> }) => ({
+  url: p["Configuration.Url"],
+  method: p["Configuration.Method"] === undefined ? undefined : (p["Configuration.Method"].toLowerCase() as "get" | "post"),
+  filters: split(p["Configuration.Filters"]),
+  triggers: p["Configuration.Triggers"],
+  flowSid: p["Configuration.FlowSid"],
+});
+
+scoped(
+  routes,
+  {
+    method: "post",
+    path: BASE,
+    tag: "Webhooks",
+    summary: "Add a conversation-scoped webhook (Target webhook, trigger or studio — studio is stored, not run); at most 5",
+    status: 201,
+    params: {
+      Target: oneOf(["webhook", "trigger", "studio"]),
+      ...configuration,
+      "Configuration.ReplayAfter": int(0, 2_147_483_647).optional(),
+    },
+  },
+  async (c, p) => {
+    const ref = await conversationRef(c, "ConversationSid");
+    const record = unwrap(
+      await conversationStub(c.env, ref.sid).createWebhook(c.get("accountSid"), {
+        target: p.Target,
+        ...scopedInput(p),
+        replayAfter: p["Configuration.ReplayAfter"],
+      }),
+    );
+    return c.json(scopedBody(c, record), 201);
+  },
+);
+
+scoped(
+  routes,
+  { method: "get", path: BASE, tag: "Webhooks", summary: "List a conversation's scoped webhooks", listKey: "webhooks", params: paging },
+  async (c, p) => {
+    const ref = await conversationRef(c, "ConversationSid");
+    const page = pageRequest(p);
+    const result = unwrap(await conversationStub(c.env, ref.sid).listWebhooks(c.get("accountSid"), page));
+    return c.json(pageBody(c, "webhooks", result, page, (record) => scopedBody(c, record)));
+  },
+);
+
+scoped(
+  routes,
+  { method: "get", path: `${BASE}/:Sid`, tag: "Webhooks", summary: "Fetch a conversation-scoped webhook", params: {} },
+  async (c) => {
+    const ref = await conversationRef(c, "ConversationSid");
+    const record = unwrap(await conversationStub(c.env, ref.sid).getWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
+    return c.json(scopedBody(c, record));
+  },
+);
+
+scoped(
+  routes,
+  {
+    method: "post",
+    path: `${BASE}/:Sid`,
+    tag: "Webhooks",
+    summary: "Update a conversation-scoped webhook's URL, method, filters, triggers or flow",
+    params: configuration,
+  },
+  async (c, p) => {
+    const ref = await conversationRef(c, "ConversationSid");
+    const record = unwrap(
+      await conversationStub(c.env, ref.sid).updateWebhook(c.get("accountSid"), c.req.param("Sid") ?? "", scopedInput(p)),
+    );
+    return c.json(scopedBody(c, record));
+  },
+);
+
+scoped(
+  routes,
+  { method: "delete", path: `${BASE}/:Sid`, tag: "Webhooks", summary: "Remove a conversation-scoped webhook", params: {} },
+  async (c) => {
+    const ref = await conversationRef(c, "ConversationSid");
+    unwrap(await conversationStub(c.env, ref.sid).deleteWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
+    return c.body(null, 204);
+  },
+);
