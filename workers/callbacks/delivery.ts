@@ -7,7 +7,11 @@
  * Credentials in a callback URL (`https://user:pass@host/…`, which Twilio supports) are sent as HTTP
  * Basic auth and left out of the signed URL, as Twilio does; fetch() refuses URLs that carry them.
  */
+import { readAtMost } from "../read-at-most";
 import { twilioSignature, type FormParams } from "./signature";
+
+/** The most of an answer read when the caller wants it (instructions, a pre-event's changes): beyond it, none. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
 
 export interface PostOptions {
   readonly fetch: typeof fetch;
@@ -15,7 +19,10 @@ export interface PostOptions {
   readonly timeoutMs: number;
   /** Sent as I-Twilio-Idempotency-Token, so a receiver can drop a redelivery it has already handled. */
   readonly idempotencyToken: string;
-  /** Whether the caller needs the response body (assignment instructions); otherwise it is discarded. */
+  /**
+   * Whether the caller needs the response body (assignment instructions, a pre-event's changes);
+   * otherwise it is discarded. At most {@link MAX_ANSWER_BYTES} are read: a longer answer counts as empty.
+   */
   readonly readBody: boolean;
   /**
    * POST (the default) sends the parameters as a form body; GET puts them in the query string and signs
@@ -65,7 +72,8 @@ export async function postCallback(url: string, params: FormParams, options: Pos
       await response.body?.cancel();
       return { delivered: true, status: response.status, body: "" };
     }
-    return { delivered: true, status: response.status, body: await response.text() };
+    const answer = await readAtMost(response.body, MAX_ANSWER_BYTES);
+    return { delivered: true, status: response.status, body: answer === null ? "" : new TextDecoder().decode(answer) };
   } catch (error) {
     return { delivered: false, problem: describeFailure(error, options.timeoutMs), permanent: false };
   }

@@ -90,6 +90,21 @@ describe("postCallback", () => {
     expect(outcome).toEqual({ delivered: false, problem, permanent: false, ...answered });
   });
 
+  it("reads at most 64 KB of an answer: a longer one counts as empty, and the rest is never pulled", async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 16 * 1024;
+        controller.enqueue(new Uint8Array(16 * 1024).fill(0x7b)); // "{{{{…": never a complete answer
+      },
+    });
+    const wire = recorder(() => new Response(endless, { status: 200 }));
+    const outcome = await postCallback("https://app.example.com/assign", params, options(wire.fetch, { readBody: true }));
+    expect(outcome).toEqual({ delivered: true, status: 200, body: "" });
+    // 64 KB and the chunk that passed it, perhaps one more the stream queued ahead: never the endless rest.
+    expect(pulled).toBeLessThanOrEqual(64 * 1024 + 3 * 16 * 1024);
+  });
+
   it("gives up on an endpoint that does not answer within the timeout", async () => {
     const hang = recorder(
       ({ init }) =>
