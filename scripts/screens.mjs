@@ -1,0 +1,37 @@
+/**
+ * Refreshes the screenshots the README shows (docs/screens/) from the ones the browser tests just saved
+ * (test/e2e/screenshots/, written by `npm test`'s compat project): run `npm test` (or only the e2e tests),
+ * then `npm run screens`, and commit what changed.
+ */
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const from = join(root, "test", "e2e", "screenshots");
+const to = join(root, "docs", "screens");
+
+/** README image ← the browser test's screenshot. */
+export const SCREENS = {
+  "agent-desktop.png": "desktop-3-chat.png",
+  "ringing.png": "desktop-2-ringing.png",
+  "queue-stats.png": "desktop-6-queue-stats.png",
+  "web-chat-widget.png": "3-conversation.png",
+};
+
+/** Copies every screen; exits 1 naming what the browser tests have not saved yet. */
+function refresh() {
+  const missing = Object.values(SCREENS).filter((source) => !existsSync(join(from, source)));
+  if (missing.length > 0) {
+    console.error(
+      `No ${missing.join(", ")} in test/e2e/screenshots: run the browser tests first (npx vitest run --project compat test/e2e).`,
+    );
+    process.exit(1);
+  }
+  mkdirSync(to, { recursive: true });
+  for (const [target, source] of Object.entries(SCREENS)) copyFileSync(join(from, source), join(to, target));
+  console.log(`Copied ${Object.keys(SCREENS).length} screenshots to docs/screens/.`);
+}
+
+// Run as `npm run screens`; imported (by the README test) it only lends its list.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) refresh();
