@@ -6,7 +6,7 @@ import { app } from "./app";
 import { callbackDepsFromEnv } from "./callbacks/bindings";
 import { consumeCallbacks } from "./callbacks/consumer";
 import { handleEmail } from "./channels/email-handler";
-import type { Env } from "./env";
+import type { Env } from "../platform/env";
 
 export { AccountDO } from "../durable-objects/account/account-do";
 export { ConversationDO } from "../durable-objects/conversation/conversation-do";

@@ -21,7 +21,7 @@
  * one alarm retries a notice that could not be delivered.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env";
+import type { Env } from "../../platform/env";
 import { applyMigrations, type Migration } from "../common/migrations";
 import type { PingReply } from "../common/ping";
 import {
@@ -435,5 +435,12 @@ export class AccountDO extends DurableObject<Env> {
   /** Where the desktop may load plugins from and frame CRMs, across the account: its document's CSP (workers/desktop-page.ts). */
   desktopSources(): { plugins: string[]; crm: string[] } {
     return { plugins: pluginOrigins(this.ctx.storage), crm: crmOrigins(this.ctx.storage) };
+  }
+}
+
+// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
+declare module "../../platform/env" {
+  interface DurableObjectClasses {
+    AccountDO: AccountDO;
   }
 }

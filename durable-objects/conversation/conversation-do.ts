@@ -1,5 +1,5 @@
 /**
- * ConversationDO: one per conversation, named by its SID (`env.CONVERSATION.getByName("CH…")`). A thin
+ * ConversationDO: one per conversation, named by its SID (`conversationFor(env, "CH…")`). A thin
  * shell around the pure lifecycle (lifecycle/*.ts), which owns the participants, the messages, their
  * delivery to the customer's channel, inbound idempotency keys and the conversation's tasks:
  * - on wake, inside `blockConcurrencyWhile`: migrate, and remember the alarm;
@@ -506,5 +506,12 @@ export class ConversationDO extends ConversationShell {
       messages: messages.messagesSince(op, row, since),
       you: state.participantSid ?? `supervisor:${state.identity ?? ""}`,
     });
+  }
+}
+
+// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
+declare module "../../platform/env" {
+  interface DurableObjectClasses {
+    ConversationDO: ConversationDO;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * DirectoryDO: one per workspace (`env.DIRECTORY.getByName(workspaceSid)`). A thin shell around the
+ * DirectoryDO: one per workspace (`directoryFor(env, workspaceSid)`). A thin shell around the
  * Directory (directory.ts), which owns the index of the workspace's conversations, the open
  * conversation of each customer address, email threads and customer profiles — and, the workspace being
  * one chat service, its Conversations users, who is in which conversation and its webhook configuration.
@@ -11,7 +11,7 @@
  * an error's message.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env";
+import type { Env } from "../../platform/env";
 import type { ConversationIndexEntry, ProfileRecord, ResolveInboundInput, ResolvedInbound } from "../common/conversations";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
@@ -144,5 +144,12 @@ export class DirectoryDO extends DurableObject<Env> {
 
   webhookConfigs(accountSid: string): ApiResult<WebhookConfigs> {
     return this.directory.webhookConfigs(accountSid);
+  }
+}
+
+// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
+declare module "../../platform/env" {
+  interface DurableObjectClasses {
+    DirectoryDO: DirectoryDO;
   }
 }

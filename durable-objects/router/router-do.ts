@@ -28,7 +28,7 @@
  * regions' Routers add up.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env";
+import type { Env } from "../../platform/env";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
 import type {
@@ -87,9 +87,10 @@ import { bindingFor, type UserAccess } from "../common/user-access";
 import type { RouterMessage } from "./lifecycle/op";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
 import type { CallbackMessage } from "../../workers/callbacks/messages";
-import { regions } from "../../workers/config";
+import { regions } from "../../platform/regions";
 import { BridgeHub } from "./eventbridge/hub";
 import { SupervisorFeed } from "./realtime/supervisors";
+import { conversationFor } from "../../platform/objects";
 
 /** What the Router queues is what the callbacks consumer reads (a compile-time check). */
 const _sameMessages = (message: Exclude<RouterMessage, ConversationMessage>): CallbackMessage => message;
@@ -489,7 +490,7 @@ export class RouterDO extends DurableObject<Env> {
    * another account) is final and only logged; a thrown error (the object unreachable) is retried.
    */
   private async tellConversation(message: ConversationMessage): Promise<void> {
-    const result = await this.env.CONVERSATION.getByName(message.conversationSid).onTaskEvent(message.accountSid, message.event);
+    const result = await conversationFor(this.env, message.conversationSid).onTaskEvent(message.accountSid, message.event);
     if (!result.ok) console.warn(`RouterDO: conversation ${message.conversationSid} refused ${message.event.eventType}: ${result.message}`);
   }
 }
@@ -501,5 +502,12 @@ function idOf(text: string): string | number | null {
     return typeof id === "string" || typeof id === "number" ? id : null;
   } catch {
     return null;
+  }
+}
+
+// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
+declare module "../../platform/env" {
+  interface DurableObjectClasses {
+    RouterDO: RouterDO;
   }
 }

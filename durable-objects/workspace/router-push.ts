@@ -4,8 +4,8 @@
  * The Router keeps the highest version it has seen and ignores older pushes, so a retried or
  * reordered push is harmless.
  */
-import type { Env } from "../../workers/env";
-import { routerFor } from "../../workers/locations";
+import type { Env } from "../../platform/env";
+import { routerFor } from "../../platform/objects";
 import type { EventRecord, WorkspaceConfigSnapshot } from "../common/taskrouter";
 
 export interface PushOptions {

@@ -15,8 +15,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CallbackSettings, EventMessage } from "../../workers/callbacks/messages";
-import { regions } from "../../workers/config";
-import type { Env } from "../../workers/env";
+import { regions } from "../../platform/regions";
+import type { Env } from "../../platform/env";
 import { openSecret, sealSecret } from "../account/api-keys";
 import { webhookPath, type ChannelConfig, type ChannelRecord } from "../common/conversations";
 import { applyMigrations } from "../common/migrations";
@@ -61,6 +61,7 @@ import * as taskChannels from "./task-channels";
 import * as taskQueues from "./task-queues";
 import * as workflows from "./workflows";
 import * as workspace from "./workspace";
+import { accountFor } from "../../platform/objects";
 
 export type * from "./inputs";
 export type { CreateChannelInput, UpdateChannelInput } from "./channels";
@@ -436,9 +437,16 @@ export class WorkspaceDO extends DurableObject<Env> {
       .exec<{ directory_wanted: number; directory_synced: number }>("SELECT directory_wanted, directory_synced FROM sb_sync")
       .toArray();
     if (!ws || !sync || sync.directory_wanted <= sync.directory_synced) return;
-    const account = this.env.ACCOUNT.getByName(ws.account_sid);
+    const account = accountFor(this.env, ws.account_sid);
     if (ws.deleted_at !== null) await account.removeWorkspace(ws.sid);
     else await account.putWorkspace(workspace.currentRecord(sql, ws));
     sql.exec("UPDATE sb_sync SET directory_synced = max(directory_synced, ?)", sync.directory_wanted);
+  }
+}
+
+// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
+declare module "../../platform/env" {
+  interface DurableObjectClasses {
+    WorkspaceDO: WorkspaceDO;
   }
 }

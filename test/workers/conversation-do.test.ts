@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { newSid } from "../../durable-objects/common/taskrouter";
 import type { InboundContext, InboundMessage } from "../../durable-objects/common/conversations";
 import { IDENTITY_HEADER } from "../../durable-objects/conversation/frames";
-import { routerFor } from "../../workers/locations";
+import { routerFor } from "../../platform/objects";
 import { AgentSocket } from "./realtime-helpers";
 import { ACCOUNT, AVAILABLE, OTHER_ACCOUNT, WORKFLOW, WORKSPACE, snapshot, value } from "./router-fixtures";
 

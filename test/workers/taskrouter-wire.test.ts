@@ -165,8 +165,8 @@ describe("/api/ping", () => {
 
 describe("router locations", () => {
   it("reaches the same Router DO for the same workspace and region, and a jurisdiction region works locally", async () => {
-    const { routerFor } = await import("../../workers/locations");
-    const { regions } = await import("../../workers/config");
+    const { routerFor } = await import("../../platform/objects");
+    const { regions } = await import("../../platform/regions");
     const ws = "WS" + "7".repeat(32);
     expect(routerFor(env, ws).id.toString()).toBe(routerFor(env, ws, regions.defaultRegion).id.toString());
     const eu = regions.regions.find((r) => r.jurisdiction);

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { routerFor } from "../../workers/locations";
+import { routerFor } from "../../platform/objects";
 import { fetchApp, newChannel, newWorkspace, SHOP, widget } from "./webchat-helpers";
 
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);

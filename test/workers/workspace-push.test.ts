@@ -8,8 +8,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { newSid, type ApiResult } from "../../durable-objects/common/taskrouter";
 import type { CreateWorkspaceInput } from "../../durable-objects/workspace/workspace-do";
-import { regions } from "../../workers/config";
-import { routerFor } from "../../workers/locations";
+import { regions } from "../../platform/regions";
+import { routerFor } from "../../platform/objects";
 
 const ACCOUNT = "AC" + "e".repeat(32);
 

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { routerFor } from "../../workers/locations";
+import { routerFor } from "../../platform/objects";
 
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
 const ORIGIN = "http://sb.test";

@@ -10,7 +10,7 @@
  * /openapi.json documents it. ESLint refuses any other way of reading a body in workers/.
  */
 import type { Context } from "hono";
-import { readBodyAtMost } from "../read-at-most";
+import { readBodyAtMost } from "../../platform/read-at-most";
 import { ApiError } from "./errors";
 
 /**

@@ -23,10 +23,11 @@ import {
 } from "../../durable-objects/common/conversations";
 import type { CreateChannelInput, UpdateChannelInput } from "../../durable-objects/workspace/channels";
 import { basicAuth, type AuthVariables } from "../auth/basic";
-import type { Env } from "../env";
+import type { Env } from "../../platform/env";
 import { ApiError } from "./errors";
 import { jsonObject, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { workspaceFor } from "../../platform/objects";
 
 const tag = "Channels";
 const BASE = "/workspaces/:WorkspaceSid/channels";
@@ -92,7 +93,7 @@ function pathSid(c: Context, name: string, prefix: string, what: string): string
   if (!parsed.success) throw new ApiError(404, 20404, `The requested resource ${what} ${raw ?? ""} was not found`);
   return parsed.data;
 }
-const workspace = (c: Context<ChannelsEnv>) => c.env.WORKSPACE.getByName(pathSid(c, "WorkspaceSid", "WS", "Workspace"));
+const workspace = (c: Context<ChannelsEnv>) => workspaceFor(c.env, pathSid(c, "WorkspaceSid", "WS", "Workspace"));
 
 /** The record as the API shows it: with its own `url` and the `webhook_url` to give the provider. */
 function channelBody(c: Context, record: ChannelRecord) {

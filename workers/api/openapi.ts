@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { MAX_MEDIA_BYTES } from "../channels/adapter";
 import { MAX_WEBHOOK_BYTES } from "../channels/inbound";
-import { VERSION } from "../config";
+import { VERSION } from "../../platform/regions";
 import { DEFAULT_BODY_LIMIT } from "./body-limit";
 import { BRIDGE_BODY_LIMIT } from "./eventbridge";
 import { API_PREFIX, registry } from "./taskrouter/wire";

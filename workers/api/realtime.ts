@@ -12,8 +12,8 @@
 import type { Context } from "hono";
 import { IDENTITY_HEADER, SUBPROTOCOL, readHandshake } from "../../durable-objects/router/realtime/handshake";
 import { verifyRealtimeToken, type TokenCheck } from "../auth/tokens";
-import type { Env } from "../env";
-import { routerFor } from "../locations";
+import type { Env } from "../../platform/env";
+import { routerFor } from "../../platform/objects";
 import { ApiError } from "./errors";
 
 /** Who the token stands for: the one place the live channel checks tokens. */

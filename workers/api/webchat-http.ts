@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { CONVERSATION_SUBPROTOCOL, type ChannelConfig } from "../../durable-objects/common/conversations";
 import { closeReason } from "../../durable-objects/router/realtime/handshake";
 import { verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
-import type { Env } from "../env";
+import type { Env } from "../../platform/env";
 import { readText } from "./body-limit";
 import { ApiError } from "./errors";
 import { rateLimiter } from "./webchat-limits";

@@ -17,6 +17,7 @@ import { mediaKey, mediaResponse, mediaStore } from "../channels/media";
 import { readBody } from "./body-limit";
 import { ApiError } from "./errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
+import { conversationFor } from "../../platform/objects";
 
 /** How many of the conversation's newest messages are searched for an attachment an agent sent. */
 const SEARCHED_MESSAGES = 500;
@@ -84,7 +85,7 @@ export async function mediaRefsOf(c: WebchatContext, session: VisitorSession, si
 
 /** Whether one of the newest messages of the conversation carries the attachment. */
 async function inConversation(c: WebchatContext, conversationSid: string, mediaSid: string): Promise<boolean> {
-  const stub = c.env.CONVERSATION.getByName(conversationSid);
+  const stub = conversationFor(c.env, conversationSid);
   let pageToken: string | undefined;
   for (let page = 0, seen = 0; seen < SEARCHED_MESSAGES; page++) {
     const listed = await stub.listMessages(c.get("accountSid"), { pageSize: 100, page, ...(pageToken ? { pageToken } : {}) }, "desc");

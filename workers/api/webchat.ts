@@ -29,6 +29,7 @@ import { ApiError } from "./errors";
 import { readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
 import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
+import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
 
 const MAX_BODY_CHARS = 4000;
 /** Body limits: a session carries at most a token and three short fields; a message 4,000 characters, JSON-escaped. */
@@ -63,7 +64,7 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   const missing = `web chat channel ${channelSid.slice(0, 40)}`;
   let config: ChannelConfig | null = null;
   if (accountSid && isSid("WS", workspaceSid) && isSid("XC", channelSid)) {
-    const found = await c.env.WORKSPACE.getByName(workspaceSid).channelConfig(accountSid, channelSid);
+    const found = await workspaceFor(c.env, workspaceSid).channelConfig(accountSid, channelSid);
     if (found.ok && found.value.kind === "webchat" && found.value.workspaceSid === workspaceSid) config = found.value;
     else if (!found.ok && found.status !== 404) throw new ApiError(503, 20503, "The channel is unavailable; try again");
   }
@@ -97,7 +98,7 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
  */
 async function lastConversation(c: WebchatContext, visitorId: string): Promise<string | null> {
   const config = c.get("config");
-  const found = await c.env.DIRECTORY.getByName(config.workspaceSid).findLatest(c.get("accountSid"), config.sid, visitorId);
+  const found = await directoryFor(c.env, config.workspaceSid).findLatest(c.get("accountSid"), config.sid, visitorId);
   if (!found.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
   return found.value;
 }
@@ -128,7 +129,7 @@ const sessionBody = z.object({ token: z.string().max(8192).optional(), identity:
 
 /** The identity the team's site signed for the visitor (401 naming the problem when it does not check out). */
 async function signedIdentity(c: WebchatContext, token: string, now: number): Promise<VerifiedIdentity> {
-  const account = c.env.ACCOUNT.getByName(c.get("accountSid"));
+  const account = accountFor(c.env, c.get("accountSid"));
   const check = await verifyVisitorIdentity(token, (kid, input, signature) => account.verifyApiKeySignature(kid, input, signature), now);
   if (!check.ok) throw new ApiError(401, 20003, `The visitor's identity refused: ${check.reason}`);
   return check.identity;
@@ -257,5 +258,5 @@ webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
   };
   const upgrade = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(identity) });
   if (offered.includes(CONVERSATION_SUBPROTOCOL)) upgrade.set("sec-websocket-protocol", CONVERSATION_SUBPROTOCOL);
-  return c.env.CONVERSATION.getByName(conversationSid).fetch(new Request(url, { headers: upgrade }));
+  return conversationFor(c.env, conversationSid).fetch(new Request(url, { headers: upgrade }));
 });

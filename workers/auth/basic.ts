@@ -5,8 +5,9 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { ApiError } from "../api/errors";
-import type { Env } from "../env";
-import { sameSecret } from "./constant-time";
+import type { Env } from "../../platform/env";
+import { sameSecret } from "../../platform/constant-time";
+import { accountFor } from "../../platform/objects";
 
 export type AuthVariables = {
   accountSid: string;
@@ -36,8 +37,7 @@ interface ApiKeyVerifier {
 
 /** The account's API-key directory, when the deployment has one. */
 function apiKeys(env: Env, accountSid: string): ApiKeyVerifier | null {
-  const namespace = (env as unknown as { ACCOUNT?: { getByName(name: string): ApiKeyVerifier } }).ACCOUNT;
-  return namespace ? namespace.getByName(accountSid) : null;
+  return (env as Partial<Env>).ACCOUNT ? accountFor(env, accountSid) : null;
 }
 
 /**

@@ -10,7 +10,7 @@
  * sign-in takes says nothing about which emails exist. Pure apart from Web Crypto: runs in workerd and
  * in plain Node alike. No password or hash is ever logged here.
  */
-import { sameBytes } from "./constant-time";
+import { sameBytes } from "../../platform/constant-time";
 
 export const PBKDF2_ITERATIONS = 100_000;
 const SCHEME = "pbkdf2-sha256";

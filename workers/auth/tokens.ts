@@ -8,10 +8,11 @@
  * or reconnect (and the AccountDO closes what they have open). No token, secret or signature is ever
  * logged here.
  */
-import type { Env } from "../env";
+import type { Env } from "../../platform/env";
 import { inspectToken, mintToken, type MintedToken, type TokenAuthority, type TokenGrant, type TokenInspection } from "./realtime-token";
 import type { RealtimeIdentity, TokenCheck } from "./token-claims";
 import { bindingFor } from "../../durable-objects/common/user-access";
+import { accountFor } from "../../platform/objects";
 
 export { allows, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck } from "./token-claims";
 
@@ -19,7 +20,7 @@ export { allows, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenChe
 function authority(env: Pick<Env, "ACCOUNT_SID" | "AUTH_TOKEN" | "ACCOUNT">): TokenAuthority | null {
   const { ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken } = env;
   if (!accountSid || !authToken) return null;
-  const account = () => env.ACCOUNT.getByName(accountSid);
+  const account = () => accountFor(env, accountSid);
   return {
     accountSid,
     authToken,
@@ -63,7 +64,7 @@ export async function inspectRealtimeToken(env: Env, token: string, options: Che
   const check = await inspectToken(token, keys, options.now ?? Date.now());
   const binding = check.ok ? bindingFor(check.identity) : undefined;
   if (!check.ok || binding === undefined) return check;
-  const refusal = await env.ACCOUNT.getByName(keys.accountSid).checkTokenUser(binding, placeOf(check.identity, options.opening));
+  const refusal = await accountFor(env, keys.accountSid).checkTokenUser(binding, placeOf(check.identity, options.opening));
   return refusal === null ? check : { ok: false, ...refusal };
 }
 

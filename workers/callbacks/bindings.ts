@@ -3,8 +3,8 @@
  * Workspace DO and the Router DO of a region, the runtime's fetch and clock, and console.
  * `satisfies` checks that the Durable Objects really offer the RPCs the consumer relies on (messages.ts).
  */
-import type { Env } from "../env";
-import { routerFor } from "../locations";
+import type { Env } from "../../platform/env";
+import { routerFor, workspaceFor } from "../../platform/objects";
 import type { CallbackDeps } from "./consumer";
 import type { RouterCallbackRpc, WorkspaceCallbackRpc } from "./messages";
 
@@ -15,7 +15,7 @@ import type { RouterCallbackRpc, WorkspaceCallbackRpc } from "./messages";
 export function callbackDepsFromEnv(env: Env): CallbackDeps {
   return {
     authToken: env.AUTH_TOKEN,
-    workspace: (workspaceSid) => env.WORKSPACE.getByName(workspaceSid) satisfies WorkspaceCallbackRpc,
+    workspace: (workspaceSid) => workspaceFor(env, workspaceSid) satisfies WorkspaceCallbackRpc,
     router: (workspaceSid, regionId) => routerFor(env, workspaceSid, regionId) satisfies RouterCallbackRpc,
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),

@@ -116,7 +116,7 @@ export interface CallbackSettings {
 }
 
 /**
- * The one RPC the consumer needs from the WorkspaceDO (`env.WORKSPACE.getByName(workspaceSid)`):
+ * The one RPC the consumer needs from the WorkspaceDO (`workspaceFor(env, workspaceSid)`):
  * the callback URLs and filter of the workspace and, when asked, of one workflow. A deleted or
  * unknown workspace answers `notFound`; an unknown workflow answers `workflow: null`.
  */
@@ -126,7 +126,7 @@ export interface WorkspaceCallbackRpc {
 
 /**
  * The RPCs the consumer needs from the RouterDO of the reservation's region
- * (`env.ROUTER.getByName(routerName(workspaceSid, regionId))`).
+ * (`routerFor(env, workspaceSid, regionId)`).
  */
 export interface RouterCallbackRpc {
   getTask(accountSid: string, taskSid: string): Promise<ApiResult<{ readonly task: TaskRecord }>>;

@@ -30,7 +30,7 @@ import type {
   StatusUpdate,
 } from "../../durable-objects/common/conversations";
 import { MAX_MEDIA_BYTES, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
-import { sameText } from "../auth/constant-time";
+import { sameText } from "../../platform/constant-time";
 
 /** How far a request's timestamp may be from now (either way) before it is refused as a replay. */
 export const CUSTOM_TOLERANCE_SECONDS = 300;

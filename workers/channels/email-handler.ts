@@ -12,12 +12,13 @@
  * is thrown, so Email Routing reports it as a temporary failure rather than the mail being dropped.
  */
 import type { ChannelConfig } from "../../durable-objects/common/conversations";
-import type { Env } from "../env";
-import { readAtMost } from "../read-at-most";
+import type { Env } from "../../platform/env";
+import { readAtMost } from "../../platform/read-at-most";
 import { mailToInbound } from "./email";
 import { MAX_EMAIL_BYTES, parseEmail, type ParsedEmail } from "./email-mime";
 import { receiveInbound } from "./inbound";
 import { mediaStore } from "./media";
+import { accountFor, workspaceFor } from "../../platform/objects";
 
 /** One email channel's place: which workspace's WorkspaceDO holds it. */
 export interface EmailRoute {
@@ -49,13 +50,13 @@ export function recipientKeys(recipient: string): string[] {
 /** Every email channel of the account, by address (the oldest channel wins a shared address). */
 async function scanEmailChannels(env: Env, accountSid: string): Promise<Map<string, EmailRoute>> {
   const byAddress = new Map<string, EmailRoute>();
-  const account = env.ACCOUNT.getByName(accountSid);
+  const account = accountFor(env, accountSid);
   let workspaceToken: string | undefined;
   for (let page = 0; ; page++) {
     const workspaces = await account.listWorkspaces({}, { pageSize: PAGE_SIZE, page, pageToken: workspaceToken });
     if (!workspaces.ok) throw new Error(`Listing the account's workspaces failed: ${workspaces.message}`);
     for (const workspace of workspaces.value.items) {
-      const stub = env.WORKSPACE.getByName(workspace.sid);
+      const stub = workspaceFor(env, workspace.sid);
       let channelToken: string | undefined;
       for (let channelPage = 0; ; channelPage++) {
         const channels = await stub.listChannels(accountSid, { pageSize: PAGE_SIZE, page: channelPage, pageToken: channelToken });
@@ -93,7 +94,7 @@ export async function emailChannelFor(env: Env, recipient: string, now: number):
   if (!route && (!routes || now - routes.at >= MIN_RESCAN_MS)) route = await rescan();
   // A cached route may be stale (the channel was deleted or its address changed): check, rescan once.
   for (let attempt = 0; route; attempt++) {
-    const config = await env.WORKSPACE.getByName(route.workspaceSid).channelConfig(accountSid, route.channelSid);
+    const config = await workspaceFor(env, route.workspaceSid).channelConfig(accountSid, route.channelSid);
     const address = config.ok && config.value.kind === "email" ? String(config.value.settings.address ?? "").toLowerCase() : "";
     if (config.ok && keys.includes(address)) return config.value;
     if (attempt > 0) break;

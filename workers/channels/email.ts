@@ -32,7 +32,7 @@ import {
   type ParsedEmail,
 } from "./email-mime";
 import { readInboundMail } from "./email-inbound";
-import { sameSecret } from "../auth/constant-time";
+import { sameSecret } from "../../platform/constant-time";
 
 const MAILGUN_BASE_URL = "https://api.mailgun.net";
 

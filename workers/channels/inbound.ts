@@ -21,12 +21,13 @@ import { webhookPath } from "../../durable-objects/common/conversations";
 import { fail, isSid, newSid, ok, type ApiResult } from "../../durable-objects/common/taskrouter";
 import { readBody } from "../api/body-limit";
 import { ApiError } from "../api/errors";
-import type { Env } from "../env";
+import type { Env } from "../../platform/env";
 import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "./adapter";
 import { mediaResponse, mediaStore, validMediaLink } from "./media";
 import { adapterDeps } from "./outbound";
 import { redactContent } from "./redact";
 import { adapterFor } from "./registry";
+import { conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
 
 /** The largest webhook body read unless the adapter declares more (`maxBodyBytes`). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -59,7 +60,7 @@ export async function receiveInbound(
   content: WebhookContent,
 ): Promise<ApiResult<{ messages: ReceivedMessage[]; changes: number; statuses: number }>> {
   const clean = redactContent(content);
-  const directory = env.DIRECTORY.getByName(config.workspaceSid);
+  const directory = directoryFor(env, config.workspaceSid);
   const messages: ReceivedMessage[] = [];
   for (const message of clean.messages) {
     const resolved = await directory.resolveInbound(config.accountSid, {
@@ -85,7 +86,7 @@ export async function receiveInbound(
       // The chat service's webhooks, read in the same call: the conversation need not ask again.
       ...(webhooks ? { webhooks } : {}),
     };
-    const received = await env.CONVERSATION.getByName(conversationSid).receive(config.accountSid, context, message);
+    const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
     if (!received.ok) return received;
     messages.push({ conversationSid, ...received.value });
   }
@@ -94,7 +95,7 @@ export async function receiveInbound(
     const open = await directory.findOpen(config.accountSid, config.sid, change.customerAddress);
     if (!open.ok) return open;
     if (open.value === null) continue;
-    const applied = await env.CONVERSATION.getByName(open.value).applyChange(config.accountSid, change);
+    const applied = await conversationFor(env, open.value).applyChange(config.accountSid, change);
     if (!applied.ok) return applied;
     if (applied.value.messageSid !== null) changes++;
   }
@@ -103,7 +104,7 @@ export async function receiveInbound(
     const open = await directory.findOpen(config.accountSid, config.sid, status.customerAddress);
     if (!open.ok) return open;
     if (open.value === null) continue;
-    const applied = await env.CONVERSATION.getByName(open.value).applyStatus(config.accountSid, status);
+    const applied = await conversationFor(env, open.value).applyStatus(config.accountSid, status);
     if (!applied.ok) return applied;
     if (applied.value.messageSid !== null) statuses++;
   }
@@ -122,7 +123,7 @@ async function channelOf(c: Context<InboundEnv>): Promise<ChannelConfig> {
   const channelSid = c.req.param("ChannelSid") ?? "";
   const accountSid = c.env.ACCOUNT_SID;
   if (!accountSid || !isSid("WS", workspaceSid) || !isSid("XC", channelSid)) throw notFound();
-  const config = await c.env.WORKSPACE.getByName(workspaceSid).channelConfig(accountSid, channelSid);
+  const config = await workspaceFor(c.env, workspaceSid).channelConfig(accountSid, channelSid);
   if (!config.ok) {
     if (config.status === 404) throw notFound();
     throw new ApiError(503, 20503, "The channel configuration is unavailable; try again");

@@ -12,9 +12,9 @@
  */
 import { newSid } from "../../durable-objects/common/taskrouter";
 import type { MediaRef } from "../../durable-objects/common/conversations";
-import type { Env } from "../env";
+import type { Env } from "../../platform/env";
 import { MAX_MEDIA_BYTES, type MediaStore } from "./adapter";
-import { sameText } from "../auth/constant-time";
+import { sameText } from "../../platform/constant-time";
 
 // Defined with the adapter contract so pure adapters can use it without this module's bindings.
 export { MAX_MEDIA_BYTES };

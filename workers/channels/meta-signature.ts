@@ -7,7 +7,7 @@
  */
 import type { ChannelConfig } from "../../durable-objects/common/conversations";
 import type { WebhookRequest } from "./adapter";
-import { sameText } from "../auth/constant-time";
+import { sameText } from "../../platform/constant-time";
 
 const encoder = new TextEncoder();
 

@@ -10,7 +10,7 @@
  * message counts as sent the moment it is stored (providerMessageId = the message SID).
  */
 import type { ChannelConfig, DeliveryOutcome, MediaRef, OutboundMessage } from "../../durable-objects/common/conversations";
-import type { Env } from "../env";
+import type { Env } from "../../platform/env";
 import type { AdapterDeps } from "./adapter";
 import { mediaStore, signedMediaUrl } from "./media";
 import { adapterFor } from "./registry";

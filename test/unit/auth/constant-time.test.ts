@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sameBytes, sameSecret, sameText } from "../../../workers/auth/constant-time";
+import { sameBytes, sameSecret, sameText } from "../../../platform/constant-time";
 
 describe("constant-time comparisons", () => {
   it.each([

@@ -8,7 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { basicAuth, type AuthVariables } from "../../auth/basic";
 import { verifyRealtimeToken, type RealtimeIdentity } from "../../auth/tokens";
-import type { Env } from "../../env";
+import type { Env } from "../../../platform/env";
 import { ApiError } from "../errors";
 
 export type CallerVariables = AuthVariables & {

@@ -12,8 +12,9 @@ import type { AddParticipantInput, ConversationRecord } from "../../../durable-o
 import { ApiError } from "../errors";
 import { date, oneOf, repeated, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";
-import { actionSource, conversationStub, requestWorkspace, routeGroup, scoped } from "./context";
+import { actionSource, requestWorkspace, routeGroup, scoped } from "./context";
 import { attributesParam, conversationBody } from "./conversations";
+import { conversationFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -84,7 +85,7 @@ scoped(
   async (c, p) => {
     const participants = (p.Participant ?? []).map((raw, i) => participantInput(raw, i + 1));
     const workspaceSid = await requestWorkspace(c);
-    const result: ApiResult<ConversationRecord> = await conversationStub(c.env, newSid("CH")).create(
+    const result: ApiResult<ConversationRecord> = await conversationFor(c.env, newSid("CH")).create(
       c.get("accountSid"),
       {
         workspaceSid,

@@ -13,8 +13,9 @@ import { CONVERSATION_SUBPROTOCOL } from "../../../durable-objects/common/conver
 import { IDENTITY_HEADER, readHandshake } from "../../../durable-objects/router/realtime/handshake";
 import { bindingFor, type TokenBinding } from "../../../durable-objects/common/user-access";
 import { verifyRealtimeToken, type RealtimeIdentity } from "../../auth/tokens";
-import type { Env } from "../../env";
+import type { Env } from "../../../platform/env";
 import { ApiError } from "../errors";
+import { conversationFor } from "../../../platform/objects";
 
 /** The identity the ConversationDO reads from {@link IDENTITY_HEADER} on an agent's or supervisor's upgrade. */
 export interface ConversationSocketIdentity {
@@ -79,5 +80,5 @@ export async function conversationSocket(c: Context<{ Bindings: Env }>): Promise
   if (handshake.since !== null) url.searchParams.set("since", handshake.since);
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(socketIdentity(check.identity)) });
   if (subprotocol) headers.set("sec-websocket-protocol", CONVERSATION_SUBPROTOCOL);
-  return c.env.CONVERSATION.getByName(conversationSid).fetch(new Request(url, { headers }));
+  return conversationFor(c.env, conversationSid).fetch(new Request(url, { headers }));
 }

@@ -10,10 +10,11 @@ import { isSid, type WorkerChannelRecord, type WorkerRecord } from "../../../dur
 import { accountOf, currentUser } from "../../auth/session-guard";
 import { cookieValue } from "../../auth/session";
 import { ApiError, resourceNotFound } from "../errors";
-import { routeGroup, routerStub, type TaskRouterEnv } from "./context";
+import { routeGroup, type TaskRouterEnv } from "./context";
 import { bool, int, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { routerFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -117,7 +118,7 @@ const updateChannel = endpoint({
   auth: "basic-or-session",
 });
 
-const router = (c: Context) => routerStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 /** The worker SID of the path, or null for another path at the same depth (statistics). */
 const workerSid = (c: Context): string | null => {
   const value = c.req.param("Sid") ?? "";

@@ -7,9 +7,15 @@
  * a region's routing on the wrong continent, so the file is validated strictly and every problem is
  * reported at once, each with its path, before the Worker serves anything.
  *
+ * The deployment's regions are validated once, when this module loads: a bad regions.json throws here, so
+ * `wrangler dev` and `wrangler deploy` refuse to start the Worker and print every problem, instead of a
+ * running Worker routing tasks to the wrong place.
+ *
  * Pure: no `cloudflare:*` import, so the same code runs in the Worker and in plain-Node unit tests.
  */
 import { z } from "zod";
+import { version } from "../package.json";
+import rawRegions from "../regions.json";
 
 /** Cloudflare's Durable Object location hints (data-location reference). */
 export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
@@ -149,3 +155,9 @@ export function loadRegions(raw: unknown): Regions {
   if (problems.length > 0 || !parsed.success) throw new RegionsConfigError(problems);
   return parsed.data;
 }
+
+/** The deployment's regions, from regions.json. */
+export const regions = loadRegions(rawRegions);
+
+/** Switchboard's release, from package.json. */
+export const VERSION: string = version;

@@ -1,30 +1,43 @@
 /**
- * The Worker's bindings, as declared in wrangler.toml. Every Worker module and Durable Object takes
- * this `Env`; it is also merged into `Cloudflare.Env` so `env` from `cloudflare:workers` (and from
- * `cloudflare:test` in tests) is typed the same way.
+ * The Worker's bindings, as declared in wrangler.toml, written out by hand: every Worker module and
+ * Durable Object takes this `Env`. It is also merged into `Cloudflare.Env`, so `env` from
+ * `cloudflare:workers` (and from `cloudflare:test` in tests) is typed the same way.
+ *
+ * The platform layer imports no layer above it, so the Durable Object classes are not imported here:
+ * each class file registers itself in {@link DurableObjectClasses} (a module augmentation, as
+ * `Cloudflare.Env` itself is one), and the namespaces below are typed from that registry.
  */
-import type { AccountDO } from "../durable-objects/account/account-do";
-import type { ConversationDO } from "../durable-objects/conversation/conversation-do";
-import type { DirectoryDO } from "../durable-objects/directory/directory-do";
-import type { RouterDO } from "../durable-objects/router/router-do";
-import type { WorkspaceDO } from "../durable-objects/workspace/workspace-do";
+
+/**
+ * The Durable Object classes by name; each class's own file adds its entry:
+ * @example
+ * declare module "../../platform/env" {
+ *   interface DurableObjectClasses {
+ *     RouterDO: RouterDO;
+ *   }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DurableObjectClasses {}
+
+type Namespace<K extends string> = DurableObjectNamespace<K extends keyof DurableObjectClasses ? DurableObjectClasses[K] : undefined>;
 
 export interface Env {
   /** One WorkspaceDO per workspace: configuration of record. */
-  readonly WORKSPACE: DurableObjectNamespace<WorkspaceDO>;
+  readonly WORKSPACE: Namespace<"WorkspaceDO">;
   /** One RouterDO per workspace × region: tasks, workers, reservations. */
-  readonly ROUTER: DurableObjectNamespace<RouterDO>;
+  readonly ROUTER: Namespace<"RouterDO">;
   /** One ConversationDO per conversation: participants and messages. */
-  readonly CONVERSATION: DurableObjectNamespace<ConversationDO>;
+  readonly CONVERSATION: Namespace<"ConversationDO">;
   /** One DirectoryDO per workspace: its conversations' index, open conversation per customer address, customer profiles. */
-  readonly DIRECTORY: DurableObjectNamespace<DirectoryDO>;
+  readonly DIRECTORY: Namespace<"DirectoryDO">;
   /** One AccountDO per account: the directory of its workspaces and its API keys. */
-  readonly ACCOUNT: DurableObjectNamespace<AccountDO>;
+  readonly ACCOUNT: Namespace<"AccountDO">;
   /** Cross-workspace reporting data (D1 migrations in ./migrations). */
   readonly DB: D1Database;
   /** Call and video recordings. */
   readonly RECORDINGS: R2Bucket;
-  /** Events for webhooks and reporting; consumed by this Worker's `queue()` handler. */
+  /** Events for webhooks and reporting (platform/events.ts); consumed by this Worker's `queue()` handler. */
   readonly EVENTS: Queue;
   /** The static files in web/public. */
   readonly ASSETS: Fetcher;
@@ -45,9 +58,5 @@ declare global {
   namespace Cloudflare {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface Env extends SwitchboardEnv {}
-    interface GlobalProps {
-      mainModule: typeof import("./index");
-      durableNamespaces: "WorkspaceDO" | "RouterDO" | "ConversationDO" | "AccountDO" | "DirectoryDO";
-    }
   }
 }
