@@ -24,18 +24,9 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
 import { applyMigrations, type Migration } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import {
-  fail,
-  invalid,
-  iso,
-  newSid,
-  notFound,
-  ok,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-  type WorkspaceRecord,
-} from "../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { iso, type WorkspaceRecord } from "../../contract/taskrouter";
+import { newSid } from "../../contract/ids";
 import { paginate } from "../workspace/paging";
 import { accessChanged, accessRefusal, type AccessRefusal, type TokenBinding } from "../common/user-access";
 import { NoticeCourier } from "./notice-courier";

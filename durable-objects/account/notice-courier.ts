@@ -7,7 +7,7 @@
  */
 import type { Env } from "../../platform/env";
 import { conversationFor, routerFor } from "../../platform/objects";
-import { isSid } from "../common/taskrouter";
+import { isSid } from "../../contract/ids";
 import type { UserAccess } from "../common/user-access";
 import { deliverNotices, nextNoticeAt, noticeRetryMs, type Place } from "./user-sockets";
 

@@ -10,7 +10,7 @@
  * Pure logic over the AccountDO's storage, with the clock passed in.
  */
 import type { MigrationHost } from "../common/migrations";
-import { isSid, newSid } from "../common/taskrouter";
+import { isSid, newSid } from "../../contract/ids";
 import type { UserAccess } from "../common/user-access";
 import { userRow } from "./users";
 

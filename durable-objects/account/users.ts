@@ -9,7 +9,9 @@
  * account (workspace optional: the one the desktop opens first). Whether the worker exists is checked by
  * the Worker through the Router before it calls here: this object cannot see the Router's storage.
  */
-import { fail, invalid, iso, isSid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { iso } from "../../contract/taskrouter";
+import { isSid, newSid } from "../../contract/ids";
 import type { MigrationHost, SqlValue } from "../common/migrations";
 import { paginate } from "../workspace/paging";
 

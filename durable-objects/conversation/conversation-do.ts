@@ -24,21 +24,23 @@
  */
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import { ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import { ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import {
   CONVERSATION_SUBPROTOCOL,
-  type AddMessageInput,
-  type AddParticipantInput,
   type ConversationChannel,
   type ConversationRecord,
+  type DeliveryReceiptRecord,
+  type MessageRecord,
+  type ParticipantRecord,
+} from "../../contract/conversations";
+import {
+  type AddMessageInput,
+  type AddParticipantInput,
   type ConversationTaskEvent,
   type CreateConversationInput,
-  type DeliveryReceiptRecord,
   type InboundContext,
   type InboundMessage,
   type MessageChange,
-  type MessageRecord,
-  type ParticipantRecord,
   type StatusUpdate,
   type UpdateConversationInput,
   type UpdateMessageInput,

@@ -10,7 +10,8 @@
 import type { Env } from "../../platform/env";
 import { callPreEvent } from "../../workers/callbacks/pre-event";
 import type { ActionSource, WebhookConfigs } from "../common/conversation-webhooks";
-import { fail, newSid, ok, type ApiResult } from "../common/taskrouter";
+import { fail, ok, type ApiResult } from "../common/rpc";
+import { newSid } from "../../contract/ids";
 import type { StoreHost } from "../router/store/host";
 import { outboxHooks, removeHooks, type HookContext } from "./lifecycle/hooks";
 import { preEventChanges, preEventParams, preTargets, type PreEventCall, type PreEventChanges } from "./lifecycle/pre-events";

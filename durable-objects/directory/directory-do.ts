@@ -15,7 +15,7 @@ import type { Env } from "../../platform/env";
 import type { ConversationIndexEntry, ProfileRecord, ResolveInboundInput, ResolvedInbound } from "../common/conversations";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import type { ApiResult, Page, PageRequest } from "../common/taskrouter";
+import type { ApiResult, Page, PageRequest } from "../common/rpc";
 import type { ConversationUserInput, ConversationUserRecord, Membership } from "../common/conversation-users";
 import type { WebhookConfig, WebhookConfigInput, WebhookConfigs } from "../common/conversation-webhooks";
 import { Directory, type ListFilter, type MembershipQuery, type ProfileInput, type ProfileQuery, type WebhookScope } from "./directory";

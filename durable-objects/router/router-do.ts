@@ -31,17 +31,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import type {
-  ApiResult,
-  EventRecord,
-  Page,
-  PageRequest,
-  ReservationRecord,
-  TaskRecord,
-  WorkerChannelRecord,
-  WorkerRecord,
-  WorkspaceConfigSnapshot,
-} from "../common/taskrouter";
+import type { ApiResult, Page, PageRequest, WorkspaceConfigSnapshot } from "../common/rpc";
+import type { EventRecord, ReservationRecord, TaskRecord, WorkerChannelRecord, WorkerRecord } from "../../contract/taskrouter";
 import {
   OUTBOX_RETRY_MS,
   Router,

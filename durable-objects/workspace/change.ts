@@ -8,7 +8,8 @@
  * their SIDs and dates here, when the change commits, so a retried push delivers the same events.
  */
 import type { SqlExec } from "../common/migrations";
-import { iso, newSid, type EventRecord } from "../common/taskrouter";
+import { iso, type EventRecord } from "../../contract/taskrouter";
+import { newSid } from "../../contract/ids";
 import type { WorkspaceRow } from "./records";
 
 export interface Scope {

@@ -6,7 +6,8 @@
  */
 import type { Env } from "../../platform/env";
 import { routerFor } from "../../platform/objects";
-import type { EventRecord, WorkspaceConfigSnapshot } from "../common/taskrouter";
+import type { EventRecord } from "../../contract/taskrouter";
+import type { WorkspaceConfigSnapshot } from "../common/rpc";
 
 export interface PushOptions {
   /** A workflow whose waiting tasks re-run against its new configuration. */

@@ -21,21 +21,16 @@ import { openSecret, sealSecret } from "../account/api-keys";
 import { webhookPath, type ChannelConfig, type ChannelRecord } from "../common/conversations";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
+import { newSid } from "../../contract/ids";
+import { notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import {
-  newSid,
-  notFound,
-  ok,
   type ActivityRecord,
-  type ApiFailure,
-  type ApiResult,
   type EventRecord,
-  type Page,
-  type PageRequest,
   type TaskChannelRecord,
   type TaskQueueRecord,
   type WorkflowRecord,
   type WorkspaceRecord,
-} from "../common/taskrouter";
+} from "../../contract/taskrouter";
 import * as activities from "./activities";
 import * as channels from "./channels";
 import type { Change, Scope } from "./change";

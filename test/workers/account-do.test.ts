@@ -5,7 +5,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ApiResult, WorkspaceRecord } from "../../durable-objects/common/taskrouter";
+import type { ApiResult } from "../../durable-objects/common/rpc";
+import type { WorkspaceRecord } from "../../contract/taskrouter";
 
 const value = <T>(result: ApiResult<T>): T => {
   if (!result.ok) throw new Error(`expected ok, got ${result.status} ${result.message}`);

@@ -9,7 +9,7 @@ import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queueNotice } from "../../durable-objects/account/user-sockets";
-import { CONVERSATION_SUBPROTOCOL } from "../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
 import { BASIC, call, makeUser, ORIGIN, signIn } from "./auth-helpers";
 import { AgentSocket } from "./realtime-helpers";
 

@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ApiResult, EventRecord, TaskRecord, WorkerRecord } from "../../durable-objects/common/taskrouter";
-import { fail, notFound, ok } from "../../durable-objects/common/taskrouter";
+import { type ApiResult, fail, notFound, ok } from "../../durable-objects/common/rpc";
+import type { EventRecord, TaskRecord, WorkerRecord } from "../../contract/taskrouter";
 import { callbackDepsFromEnv } from "../../workers/callbacks/bindings";
 import { consumeCallbacks, type CallbackDeps } from "../../workers/callbacks/consumer";
 import type {

@@ -10,7 +10,8 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { webhookPath, type MessageRecord } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../durable-objects/common/conversations";
+import { type MessageRecord } from "../../contract/conversations";
 import { twilioSignature } from "../../workers/callbacks/signature";
 
 const ORIGIN = "https://sb.example";

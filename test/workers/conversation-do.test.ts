@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newSid } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
 import type { InboundContext, InboundMessage } from "../../durable-objects/common/conversations";
 import { IDENTITY_HEADER } from "../../durable-objects/conversation/frames";
 import { routerFor } from "../../platform/objects";

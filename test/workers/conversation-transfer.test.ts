@@ -11,12 +11,8 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CONVERSATION_SUBPROTOCOL,
-  webhookPath,
-  type MessageRecord,
-  type ParticipantRecord,
-} from "../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL, type MessageRecord, type ParticipantRecord } from "../../contract/conversations";
+import { webhookPath } from "../../durable-objects/common/conversations";
 import { twilioSignature } from "../../workers/callbacks/signature";
 import { AgentSocket } from "./realtime-helpers";
 

@@ -11,8 +11,9 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CONVERSATION_SUBPROTOCOL, type InboundContext, type InboundMessage } from "../../durable-objects/common/conversations";
-import { newSid } from "../../durable-objects/common/taskrouter";
+import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
+import { type InboundContext, type InboundMessage } from "../../durable-objects/common/conversations";
+import { newSid } from "../../contract/ids";
 import { eventually } from "../support/eventually";
 import { AgentSocket } from "./realtime-helpers";
 

@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newSid } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
 import { app } from "../../workers/app";
 
 const AUTH = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };

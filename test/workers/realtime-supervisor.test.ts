@@ -12,7 +12,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { routerName } from "../../platform/objects";
 import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
-import type { SupervisorQueue, SupervisorWorker } from "../../durable-objects/router/realtime/frames";
+import type { SupervisorQueue, SupervisorWorker } from "../../contract/realtime-frames";
 import { ACCOUNT, AVAILABLE, DEFAULT_CHANNEL, EVERYONE, OFFLINE, SUPPORT, WORKSPACE, snapshot, value } from "./router-fixtures";
 import { connectToRouter, type AgentSocket, type Frame } from "./realtime-helpers";
 

@@ -6,8 +6,9 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ConversationFrame, ConversationTaskEvent } from "../../durable-objects/common/conversations";
-import { newSid } from "../../durable-objects/common/taskrouter";
+import type { ConversationFrame } from "../../contract/conversations";
+import type { ConversationTaskEvent } from "../../durable-objects/common/conversations";
+import { newSid } from "../../contract/ids";
 import { newChannel, newWorkspace, openSocket, widget } from "./webchat-helpers";
 
 type Snapshot = Extract<ConversationFrame, { type: "conversation.snapshot" }>;

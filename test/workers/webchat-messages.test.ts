@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ConversationFrame, MessageRecord } from "../../durable-objects/common/conversations";
+import type { ConversationFrame, MessageRecord } from "../../contract/conversations";
 import { newChannel, newWorkspace, openSocket, widget } from "./webchat-helpers";
 
 let ws = "";

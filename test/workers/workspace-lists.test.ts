@@ -5,7 +5,8 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { newSid, type ApiResult, type Page, type PageRequest } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
+import { type ApiResult, type Page, type PageRequest } from "../../durable-objects/common/rpc";
 
 const ACCOUNT = "AC" + "d".repeat(32);
 const sid = newSid("WS");

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { paginate, type PageKey } from "../../durable-objects/workspace/paging";
-import type { Page, PageRequest } from "../../durable-objects/common/taskrouter";
+import type { Page, PageRequest } from "../../durable-objects/common/rpc";
 
 const key = (item: PageKey) => item;
 /** Items at times 1, 1, 2, 3, …: two share a time, so the SID must break the tie. */

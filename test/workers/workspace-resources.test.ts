@@ -5,7 +5,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newSid, type ApiResult, type WorkspaceConfigSnapshot } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
+import { type ApiResult, type WorkspaceConfigSnapshot } from "../../durable-objects/common/rpc";
 
 const ACCOUNT = "AC" + "c".repeat(32);
 const ALL = { pageSize: 1000, page: 0 };

@@ -11,8 +11,7 @@
  * curl -u "$ACCOUNT_SID:$AUTH_TOKEN" https://switchboard.example/api/workspaces/WS…/channels \
  *   -d Kind=twilio -d Settings.twilio_account_sid=AC… -d Settings.phone_number=+15551234567 -d Secrets.auth_token=…
  */
-import type { Context } from "hono";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import {
   CHANNEL_KINDS,

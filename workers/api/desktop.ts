@@ -14,7 +14,8 @@ import { SERVICE_LEVEL_SECONDS } from "../../durable-objects/router/realtime/sup
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { DesktopSettingsRecord } from "../../durable-objects/account/desktop-settings";
-import type { Page, PageRequest, TaskQueueRecord, WorkerRecord } from "../../durable-objects/common/taskrouter";
+import type { Page, PageRequest } from "../../durable-objects/common/rpc";
+import type { TaskQueueRecord, WorkerRecord } from "../../contract/taskrouter";
 import type { QueueFigures } from "../../durable-objects/router/router-do";
 import { queueCumulativeBody } from "../../durable-objects/router/statistics";
 import type { AuthVariables } from "../auth/basic";

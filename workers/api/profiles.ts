@@ -8,11 +8,10 @@
  * An address is written `<channel>:<address>` (`sms:+15551234567`, `whatsapp:whatsapp:+15551234567`,
  * `web:visitor-42`) in a form, or `{ "channel", "address" }` in JSON; `Address` may repeat.
  */
-import type { Context } from "hono";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ConversationIndexEntry, ProfileRecord } from "../../durable-objects/common/conversations";
-import { iso } from "../../durable-objects/common/taskrouter";
+import { iso } from "../../contract/taskrouter";
 import { CONVERSATION_CHANNELS } from "../../durable-objects/directory/addresses";
 import type { ProfileAddress, ProfileInput } from "../../durable-objects/directory/directory";
 import { basicAuth, type AuthVariables } from "../auth/basic";

@@ -6,7 +6,7 @@
  * leave the backend or this Worker.
  */
 import { Hono, type Context } from "hono";
-import { iso } from "../../durable-objects/common/taskrouter";
+import { iso } from "../../contract/taskrouter";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import { DEFAULT_TTL, MAX_TTL, MIN_TTL, refreshGrant, type MintedToken } from "../auth/realtime-token";
 import { ROLES } from "../auth/token-claims";

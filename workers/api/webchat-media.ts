@@ -1,6 +1,6 @@
 /**
  * Attachments of web chat visitors: `POST …/media` (raw bytes, at most 10 MB, of the types
- * durable-objects/common/webchat-uploads.ts lists: images but SVG, PDF, plain text) and `GET …/media/<ME sid>`, which serves a visitor only their own uploads and the attachments
+ * contract/webchat-uploads.ts lists: images but SVG, PDF, plain text) and `GET …/media/<ME sid>`, which serves a visitor only their own uploads and the attachments
  * of their last conversation (an agent's screenshot, say), open or closed.
  *
  * Uploads are kept where every attachment is (media.ts: `media/<workspace>/<ME sid>` in R2, content
@@ -9,9 +9,9 @@
  * download is served as every attachment is (media.ts `mediaResponse`: CSP `sandbox`, `nosniff`), so no
  * upload can run script on this origin — SVG, the image type that can carry script, is refused on upload besides.
  */
-import type { MediaRef, MessageRecord } from "../../durable-objects/common/conversations";
-import { isSid, newSid } from "../../durable-objects/common/taskrouter";
-import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../durable-objects/common/webchat-uploads";
+import type { MediaRef, MessageRecord } from "../../contract/conversations";
+import { isSid, newSid } from "../../contract/ids";
+import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../contract/webchat-uploads";
 import type { VisitorSession } from "../auth/visitor-session";
 import { mediaKey, mediaResponse, mediaStore } from "../channels/media";
 import { readBody } from "./body-limit";

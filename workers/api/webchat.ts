@@ -19,9 +19,11 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { CONVERSATION_SUBPROTOCOL, type ChannelConfig, type InboundMessage } from "../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
+import { type ChannelConfig, type InboundMessage } from "../../durable-objects/common/conversations";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
-import { isSid, iso } from "../../durable-objects/common/taskrouter";
+import { isSid } from "../../contract/ids";
+import { iso } from "../../contract/taskrouter";
 import { sameCustomer, verifyVisitorIdentity, type VerifiedIdentity } from "../auth/visitor-identity";
 import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
 import { receiveInbound } from "../channels/inbound";

@@ -12,7 +12,7 @@
  * Pure apart from Web Crypto and jose: the Worker passes the auth token, tests run it in plain Node.
  */
 import { SignJWT, errors, jwtVerify, type CryptoKey } from "jose";
-import { isSid, newSid } from "../../durable-objects/common/taskrouter";
+import { isSid, newSid } from "../../contract/ids";
 import type { VerifiedIdentity } from "./visitor-identity";
 
 /** How long a session lasts since the visitor's last visit, in seconds. */

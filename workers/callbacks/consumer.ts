@@ -13,7 +13,7 @@
  * Its Durable Objects, fetch, clock and log come in as {@link CallbackDeps} (bindings.ts builds them
  * from the Worker's env), so tests drive it with stubs.
  */
-import type { ApiResult } from "../../durable-objects/common/taskrouter";
+import type { ApiResult } from "../../durable-objects/common/rpc";
 import { assignmentCallbackParams, parseAssignmentAnswer } from "./assignment";
 import { endpointForLog, postCallback, type PostOutcome } from "./delivery";
 import { eventCallbackParams } from "./event-params";

@@ -6,7 +6,8 @@
  * messages from an older or newer release.
  */
 import { z } from "zod";
-import type { ApiResult, EventRecord, TaskRecord, WorkerRecord } from "../../durable-objects/common/taskrouter";
+import type { ApiResult } from "../../durable-objects/common/rpc";
+import type { EventRecord, TaskRecord, WorkerRecord } from "../../contract/taskrouter";
 import type { AssignmentInstruction } from "./assignment";
 
 /** An event to POST to the workspace's EventCallbackUrl (if it has one and its EventsFilter lets it through). */

@@ -10,11 +10,11 @@ import type {
   ChannelKind,
   DeliveryOutcome,
   InboundMessage,
-  MediaRef,
   MessageChange,
   OutboundMessage,
   StatusUpdate,
 } from "../../durable-objects/common/conversations";
+import type { MediaRef } from "../../contract/conversations";
 
 /** A provider's webhook request, read once: the exact public URL it was sent to and its raw body. */
 export interface WebhookRequest {

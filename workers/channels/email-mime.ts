@@ -12,7 +12,8 @@
  */
 import { createMimeMessage } from "mimetext/browser";
 import PostalMime, { type Address } from "postal-mime";
-import type { EmailThread, InboundMessage, MediaRef } from "../../durable-objects/common/conversations";
+import type { EmailThread, InboundMessage } from "../../durable-objects/common/conversations";
+import type { MediaRef } from "../../contract/conversations";
 import { htmlToText, trimQuotedReply } from "./email-text";
 
 /** The largest mail taken (the raw message, attachments included), as most providers cap it. */

@@ -18,7 +18,8 @@
  * `<IM…@mail_domain>` (a Message-ID outside the sending domain costs deliverability), and is the
  * delivery's provider message ID, so a customer's reply (whose In-Reply-To names it) threads back.
  */
-import type { ChannelConfig, DeliveryOutcome, InboundMessage, MediaRef, OutboundMessage } from "../../durable-objects/common/conversations";
+import type { ChannelConfig, DeliveryOutcome, InboundMessage, OutboundMessage } from "../../durable-objects/common/conversations";
+import type { MediaRef } from "../../contract/conversations";
 import type { ChannelAdapter, MediaStore } from "./adapter";
 import {
   buildEmail,

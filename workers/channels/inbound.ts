@@ -16,9 +16,9 @@
  * adapter has none) and `GET …/media/<ME sid>` (signed public links to attachments, see media.ts).
  */
 import { Hono, type Context } from "hono";
-import type { ChannelConfig, InboundContext } from "../../durable-objects/common/conversations";
-import { webhookPath } from "../../durable-objects/common/conversations";
-import { fail, isSid, newSid, ok, type ApiResult } from "../../durable-objects/common/taskrouter";
+import { type ChannelConfig, type InboundContext, webhookPath } from "../../durable-objects/common/conversations";
+import { fail, ok, type ApiResult } from "../../durable-objects/common/rpc";
+import { isSid, newSid } from "../../contract/ids";
 import { readBody } from "../api/body-limit";
 import { ApiError } from "../api/errors";
 import type { Env } from "../../platform/env";

@@ -10,8 +10,8 @@
  * the inbound route. The signature is HMAC-SHA256 under the deployment's auth token over the path and
  * the expiry, so a link names exactly one attachment of one channel and stops working.
  */
-import { newSid } from "../../durable-objects/common/taskrouter";
-import type { MediaRef } from "../../durable-objects/common/conversations";
+import { newSid } from "../../contract/ids";
+import type { MediaRef } from "../../contract/conversations";
 import type { Env } from "../../platform/env";
 import { MAX_MEDIA_BYTES, type MediaStore } from "./adapter";
 import { sameText } from "../../platform/constant-time";

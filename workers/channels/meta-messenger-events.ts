@@ -16,7 +16,8 @@
  * was sent, or the one it replies to), and `message.is_deleted` (an unsend).
  */
 import { z } from "zod";
-import type { ChannelConfig, InboundMessage, MediaRef, MessageChange, StatusUpdate } from "../../durable-objects/common/conversations";
+import type { ChannelConfig, InboundMessage, MessageChange, StatusUpdate } from "../../durable-objects/common/conversations";
+import type { MediaRef } from "../../contract/conversations";
 import type { AdapterDeps } from "./adapter";
 import { downloadMedia, isMediaRef, type MediaUnavailable } from "./meta-graph";
 

@@ -22,10 +22,10 @@ import type {
   ChannelConfig,
   DeliveryOutcome,
   InboundMessage,
-  MediaRef,
   OutboundMessage,
   StatusUpdate,
 } from "../../durable-objects/common/conversations";
+import type { MediaRef } from "../../contract/conversations";
 import { validTwilioSignature } from "../callbacks/signature";
 import { MAX_MEDIA_BYTES, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
 

@@ -17,8 +17,9 @@ import type {
   DeliveryReceiptRecord,
   MessageRecord,
   ParticipantRecord,
-} from "../../common/conversations";
-import { iso, newSid } from "../../common/taskrouter";
+} from "../../../contract/conversations";
+import { iso } from "../../../contract/taskrouter";
+import { newSid } from "../../../contract/ids";
 import { rows, run, type StoreHost } from "../../router/store/host";
 import type { ConversationWebhookMessage } from "../../../workers/callbacks/messages";
 import type { FormParams } from "../../../workers/callbacks/signature";

@@ -4,10 +4,10 @@
  * out once it has committed — frames to push, the directory entry to refresh, sockets to close, tasks to
  * wrap up — and what changed, for webhooks. Keeping effects as data lets the pure core run, and be tested, without sockets or RPC.
  */
-import { fail, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
+import { fail, notFound, ok, type ApiFailure, type ApiResult } from "../../common/rpc";
 import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
-import type { ConversationFrame } from "../../common/conversations";
+import type { ConversationFrame } from "../../../contract/conversations";
 import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/records";
 import type { HookEvent } from "./hooks";
 

@@ -17,7 +17,7 @@
  * | on…Remove            | nothing (a 2xx lets it through)               |
  */
 import type { ActionSource, PreEvent, WebhookConfigs, WebhookMethod } from "../../common/conversation-webhooks";
-import type { ConversationRecord, ConversationState, MediaRef, MessageRecord, ParticipantRecord } from "../../common/conversations";
+import type { ConversationRecord, ConversationState, MediaRef, MessageRecord, ParticipantRecord } from "../../../contract/conversations";
 import type { FormParams } from "../../../workers/callbacks/signature";
 import { redactCardNumbers } from "../../common/card-numbers";
 import { webhookForm as form } from "./webhook-form";

@@ -8,14 +8,8 @@ import { eventsFilterAllows } from "../../../workers/callbacks/policy";
 import type { MatcherOptions } from "../matcher/types";
 import { parseTaskQueueConfig, type TaskQueueConfig } from "../queues/task-queue";
 import { formatProblems, parseWorkflowConfiguration, type WorkflowConfiguration } from "../workflow";
-import type {
-  ActivityRecord,
-  TaskChannelRecord,
-  TaskQueueRecord,
-  WorkflowRecord,
-  WorkspaceConfigSnapshot,
-  WorkspaceRecord,
-} from "../../common/taskrouter";
+import type { ActivityRecord, TaskChannelRecord, TaskQueueRecord, WorkflowRecord, WorkspaceRecord } from "../../../contract/taskrouter";
+import type { WorkspaceConfigSnapshot } from "../../common/rpc";
 
 const bySid = <T extends { sid: string }>(items: readonly T[]) => new Map(items.map((item) => [item.sid, item]));
 

@@ -21,16 +21,14 @@ import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { outboxSize, peek, remove as removeSent } from "../store/outbox-store";
 import { pageWindow, type PageWindow } from "../store/paging";
 import { dueTimers, earliestTimer, setTimer } from "../store/timer-store";
+import { fail, notFound, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
 import {
-  fail,
-  notFound,
-  ok,
-  type ApiResult,
   type EventRecord,
-  type Page,
   type WorkerChannelRecord,
-  type WorkspaceConfigSnapshot,
-} from "../../common/taskrouter";
+  type ReservationRecord,
+  type TaskRecord,
+  type WorkerRecord,
+} from "../../../contract/taskrouter";
 import {
   addWorkerChannels,
   isNewer,
@@ -96,7 +94,6 @@ import {
   type UpdateWorkerInput,
   type WorkerResult,
 } from "./workers";
-import type { PageRequest, ReservationRecord, TaskRecord, WorkerRecord } from "../../common/taskrouter";
 import type { StatisticsOptions } from "../statistics";
 
 export interface RouterOptions {

@@ -18,7 +18,7 @@ import { tasks } from "../store/task-store";
 import { timerDueAt } from "../store/timer-store";
 import { workers } from "../store/worker-store";
 import { frameTaskOf, frameWorkerOf } from "./event-frames";
-import type { HelloActivity, HelloReservation, HelloWorker } from "./frames";
+import type { HelloActivity, HelloReservation, HelloWorker } from "../../../contract/realtime-frames";
 
 type OpenStatus = HelloReservation["reservation"]["status"];
 const OPEN: readonly string[] = ["pending", "accepted", "wrapping"] satisfies OpenStatus[];

@@ -19,9 +19,9 @@
  */
 import { allows as tokenAllows, WORKER_OPS } from "../../../workers/auth/token-claims";
 import type { Router } from "../lifecycle/router";
-import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
-import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../common/taskrouter";
-import { COMMAND_TYPES, commandFrame, commandId, type CommandFrame } from "./frames";
+import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "../../common/rpc";
+import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
+import { COMMAND_TYPES, commandFrame, commandId, type CommandFrame } from "../../../contract/realtime-frames";
 
 /** Who sends commands: the connection's account, worker, role and allowed operations. */
 export interface CommandActor {

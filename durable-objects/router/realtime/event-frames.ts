@@ -12,8 +12,14 @@
  * - `worker.activity.update`, `worker.attributes.update`, `worker.capacity.update`,
  *   `worker.channel.availability.update`, `worker.deleted`: the worker.
  */
-import type { EventRecord } from "../../common/taskrouter";
-import { RESERVATION_FRAME_TYPES, WORKER_CHANNEL_FRAME_TYPES, type FrameTask, type FrameWorker, type UnnumberedChange } from "./frames";
+import type { EventRecord } from "../../../contract/taskrouter";
+import {
+  RESERVATION_FRAME_TYPES,
+  WORKER_CHANNEL_FRAME_TYPES,
+  type FrameTask,
+  type FrameWorker,
+  type UnnumberedChange,
+} from "../../../contract/realtime-frames";
 
 /** What deriving frames needs to know beyond the event (read after the operation committed). */
 export interface FrameContext {

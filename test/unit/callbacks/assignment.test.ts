@@ -1,6 +1,6 @@
 // Assignment callbacks: the parameters sent and the instructions read back.
 import { describe, expect, it } from "vitest";
-import type { TaskRecord, WorkerRecord } from "../../../durable-objects/common/taskrouter";
+import type { TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
 import { assignmentCallbackParams, parseAssignmentAnswer } from "../../../workers/callbacks/assignment";
 
 const AC = "AC" + "a".repeat(32);

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ChannelConfig, MediaRef, OutboundMessage } from "../../../durable-objects/common/conversations";
+import type { ChannelConfig, OutboundMessage } from "../../../durable-objects/common/conversations";
+import type { MediaRef } from "../../../contract/conversations";
 import { MalformedWebhook, type AdapterDeps, type MediaStore, type WebhookRequest } from "../../../workers/channels/adapter";
 import { emailAdapter } from "../../../workers/channels/email";
 import { buildEmail, parseEmail } from "../../../workers/channels/email-mime";

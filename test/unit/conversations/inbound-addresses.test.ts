@@ -9,7 +9,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isCardNumber } from "../../../durable-objects/common/card-numbers";
-import type { ConversationChannel, InboundMessage } from "../../../durable-objects/common/conversations";
+import type { ConversationChannel } from "../../../contract/conversations";
+import type { InboundMessage } from "../../../durable-objects/common/conversations";
 import { flexAttributes, receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 import { redactContent } from "../../../workers/channels/redact";
 import { ACCOUNT, SID, at, context, inbound, migratedHost } from "./conversation-fixtures";

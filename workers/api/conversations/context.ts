@@ -8,12 +8,13 @@
  * One chat service per workspace: its SID is the workspace's hex behind "IS", so it is computed, never
  * stored. The account-level paths use the account's default workspace, its oldest.
  */
-import type { Context, Handler } from "hono";
-import { Hono } from "hono";
+import { type Context, type Handler, Hono } from "hono";
 import type { z } from "zod";
 import { restSource, type ActionSource } from "../../../durable-objects/common/conversation-webhooks";
-import type { ConversationRecord } from "../../../durable-objects/common/conversations";
-import { isSid, type Page, type WorkspaceRecord } from "../../../durable-objects/common/taskrouter";
+import type { ConversationRecord } from "../../../contract/conversations";
+import { isSid } from "../../../contract/ids";
+import { type Page } from "../../../durable-objects/common/rpc";
+import { type WorkspaceRecord } from "../../../contract/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
 import type { Env } from "../../../platform/env";
 import { ApiError, resourceNotFound } from "../errors";

@@ -7,8 +7,10 @@
  * The ConversationDO stores the conversation and every participant in one transaction.
  */
 import { z } from "zod";
-import { newSid, type ApiResult } from "../../../durable-objects/common/taskrouter";
-import type { AddParticipantInput, ConversationRecord } from "../../../durable-objects/common/conversations";
+import { newSid } from "../../../contract/ids";
+import { type ApiResult } from "../../../durable-objects/common/rpc";
+import type { AddParticipantInput } from "../../../durable-objects/common/conversations";
+import type { ConversationRecord } from "../../../contract/conversations";
 import { ApiError } from "../errors";
 import { date, oneOf, repeated, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";

@@ -8,8 +8,10 @@
  * is usable as soon as it exists). `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
 import { z } from "zod";
-import type { ConversationIndexEntry, ConversationRecord, ConversationState } from "../../../durable-objects/common/conversations";
-import { newSid, type ApiResult, type Page } from "../../../durable-objects/common/taskrouter";
+import type { ConversationIndexEntry } from "../../../durable-objects/common/conversations";
+import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
+import { newSid } from "../../../contract/ids";
+import { type ApiResult, type Page } from "../../../durable-objects/common/rpc";
 import { date, oneOf, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import { actionSource, conversationRef, conversationUrl, requestWorkspace, routeGroup, scoped, type ConversationsContext } from "./context";

@@ -9,8 +9,9 @@
  * rest under `flexInteraction` ({sid, channelSid, channelType, taskSid, …}).
  */
 import { z } from "zod";
-import type { ConversationChannel, ConversationRecord } from "../../../durable-objects/common/conversations";
-import { isSid, newSid, type TaskRecord } from "../../../durable-objects/common/taskrouter";
+import type { ConversationChannel, ConversationRecord } from "../../../contract/conversations";
+import { isSid, newSid } from "../../../contract/ids";
+import { type TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
 import { conversationFor, routerFor, workspaceFor } from "../../../platform/objects";
 import { ApiError } from "../errors";

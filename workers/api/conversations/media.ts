@@ -9,7 +9,7 @@
  * plain text and CSV, audio, video); downloads are served as every attachment is (`mediaResponse`: sandboxed, never sniffed), because
  * media that arrived from customers' channels may be anything.
  */
-import { isSid } from "../../../durable-objects/common/taskrouter";
+import { isSid } from "../../../contract/ids";
 import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../channels/media";
 import { bodyTooLarge, readBody } from "../body-limit";
 import { ApiError } from "../errors";

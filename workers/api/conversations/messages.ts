@@ -9,8 +9,8 @@
  * rather than sending a message without its content. `X-Twilio-Webhook-Enabled: true` makes a change
  * fire its webhooks (the onMessageAdd pre-event may refuse or rewrite it).
  */
-import type { MessageRecord } from "../../../durable-objects/common/conversations";
-import { isSid } from "../../../durable-objects/common/taskrouter";
+import type { MessageRecord } from "../../../contract/conversations";
+import { isSid } from "../../../contract/ids";
 import { ApiError } from "../errors";
 import { date, oneOf, paging, repeated, sid, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";

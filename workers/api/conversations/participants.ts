@@ -6,8 +6,8 @@
  * Accepted but ignored: RoleSid, DateCreated, DateUpdated, LastReadTimestamp and
  * MessagingBinding.ProjectedAddress. `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
-import type { ParticipantRecord } from "../../../durable-objects/common/conversations";
-import { isSid } from "../../../durable-objects/common/taskrouter";
+import type { ParticipantRecord } from "../../../contract/conversations";
+import { isSid } from "../../../contract/ids";
 import { ApiError } from "../errors";
 import { date, int, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";

@@ -5,7 +5,7 @@
  * status (sent, delivered, read, failed, undelivered) and its error code. A message still queued, and a
  * message that stays in the conversation (the customer's own, or one to chat participants only), has none.
  */
-import type { DeliveryReceiptRecord } from "../../../durable-objects/common/conversations";
+import type { DeliveryReceiptRecord } from "../../../contract/conversations";
 import { paging } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import { conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";

@@ -9,7 +9,7 @@
  * not the status of a failed upgrade. The ConversationDO refuses a token of another workspace (4403).
  */
 import type { Context } from "hono";
-import { CONVERSATION_SUBPROTOCOL } from "../../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../../contract/conversations";
 import { IDENTITY_HEADER, readHandshake } from "../../../durable-objects/router/realtime/handshake";
 import { bindingFor, type TokenBinding } from "../../../durable-objects/common/user-access";
 import { verifyRealtimeToken, type RealtimeIdentity } from "../../auth/tokens";

@@ -4,7 +4,7 @@
  * task wrapped up); this route only checks who asks. With an agent's realtime token (Bearer) the agent
  * is the token's worker; with Basic credentials a backend names the worker in WorkerSid.
  */
-import { isSid } from "../../../durable-objects/common/taskrouter";
+import { isSid } from "../../../contract/ids";
 import { ApiError } from "../errors";
 import { oneOf, sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";

@@ -3,7 +3,7 @@
  * fixed at creation), delete and list, all answered by the WorkspaceDO.
  */
 import type { Context } from "hono";
-import type { ActivityRecord } from "../../../durable-objects/common/taskrouter";
+import type { ActivityRecord } from "../../../contract/taskrouter";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { routeGroup } from "./context";
 import { bool, paging, str } from "./params";

@@ -9,7 +9,7 @@
  * accepted (a stock client may send them) and otherwise ignored.
  */
 import type { Context } from "hono";
-import type { ReservationRecord } from "../../../durable-objects/common/taskrouter";
+import type { ReservationRecord } from "../../../contract/taskrouter";
 import type { ReservationOwner, UpdateReservationInput } from "../../../durable-objects/router/router-do";
 import { routeGroup } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";

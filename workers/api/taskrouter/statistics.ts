@@ -42,7 +42,7 @@ import {
   workspaceStatistics,
   type StatisticsIds,
 } from "../../../durable-objects/router/statistics";
-import { isSid } from "../../../durable-objects/common/taskrouter";
+import { isSid } from "../../../contract/ids";
 import { resourceNotFound } from "../errors";
 import { routeGroup } from "./context";
 import { date, int, paging, repeated, sid, str } from "./params";

@@ -4,7 +4,7 @@
  * The list key is `channels`, as twilio-node reads it.
  */
 import type { Context } from "hono";
-import type { TaskChannelRecord } from "../../../durable-objects/common/taskrouter";
+import type { TaskChannelRecord } from "../../../contract/taskrouter";
 import { routeGroup } from "./context";
 import { bool, paging, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";

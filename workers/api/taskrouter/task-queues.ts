@@ -6,7 +6,8 @@
  * through to the statistics routes.
  */
 import type { Context } from "hono";
-import { isSid, type TaskQueueRecord } from "../../../durable-objects/common/taskrouter";
+import { isSid } from "../../../contract/ids";
+import { type TaskQueueRecord } from "../../../contract/taskrouter";
 import { routeGroup } from "./context";
 import { int, oneOf, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";

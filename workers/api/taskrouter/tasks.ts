@@ -6,7 +6,7 @@
  * worker or queue) are not supported yet and answer 400 rather than being silently ignored.
  */
 import type { Context } from "hono";
-import type { TaskRecord, TaskStatus } from "../../../durable-objects/common/taskrouter";
+import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
 import { ApiError } from "../errors";
 import { routeGroup } from "./context";
 import { bool, date, int, oneOf, paging, repeated, sid, str } from "./params";

@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/taskrouter";
+import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/rpc";
 import { DEFAULT_BODY_LIMIT, readText } from "../body-limit";
 import { ApiError } from "../errors";
 import { isRepeated, paging } from "./params";

@@ -6,7 +6,8 @@
  * /Workers that are not a worker SID (`Statistics`, …) fall through to the statistics routes.
  */
 import type { Context } from "hono";
-import { isSid, type WorkerChannelRecord, type WorkerRecord } from "../../../durable-objects/common/taskrouter";
+import { isSid } from "../../../contract/ids";
+import { type WorkerChannelRecord, type WorkerRecord } from "../../../contract/taskrouter";
 import { accountOf, currentUser } from "../../auth/session-guard";
 import { cookieValue } from "../../auth/session";
 import { ApiError, resourceNotFound } from "../errors";

@@ -5,7 +5,7 @@
  * workflow's waiting tasks against the new document.
  */
 import type { Context } from "hono";
-import type { WorkflowRecord } from "../../../durable-objects/common/taskrouter";
+import type { WorkflowRecord } from "../../../contract/taskrouter";
 import { routeGroup } from "./context";
 import { bool, int, paging, str, url } from "./params";
 import { endpoint, pageBody, pageRequest, unwrap, withLinks } from "./wire";

@@ -5,8 +5,8 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import type { WorkspaceRecord } from "../../../durable-objects/common/taskrouter";
-import { isSid, newSid } from "../../../durable-objects/common/taskrouter";
+import type { WorkspaceRecord } from "../../../contract/taskrouter";
+import { isSid, newSid } from "../../../contract/ids";
 import { resourceNotFound } from "../errors";
 import { routeGroup } from "./context";
 import { bool, oneOf, paging, sid, str, strictBool, url } from "./params";

@@ -16,7 +16,7 @@
  *   first, then `supervisor.delta` frames with the queues and workers that changed, at most one a second.
  */
 import { z } from "zod";
-import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../common/taskrouter";
+import type { ReservationRecord, TaskRecord, WorkerRecord } from "./taskrouter";
 
 const sidOf = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a ${prefix} SID (${prefix} followed by 32 hex digits)`);
@@ -259,7 +259,7 @@ export const supervisorQueue = z.object({
   total_available_workers: z.number(),
   total_eligible_workers: z.number(),
   activity_statistics: z.array(activityStatistic),
-  /** Since midnight UTC (supervisor-today.ts), live like the rest: what Queue Stats shows as tasks today and service level. */
+  /** Since midnight UTC (durable-objects/router/realtime/supervisor-today.ts), live like the rest: what Queue Stats shows as tasks today and service level. */
   today: z.object({
     /** Epoch ms of today's midnight UTC; the window runs to the frame's `date_ms`. */
     since: z.number(),
@@ -379,3 +379,5 @@ export type HelloActivity = z.infer<typeof helloActivity>;
 export type HelloReservation = z.infer<typeof helloReservation>;
 export type SupervisorQueue = z.infer<typeof supervisorQueue>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;
+/** A queue's figures since midnight UTC, as the feed sends them (`today` of each queue). */
+export type SupervisorToday = SupervisorQueue["today"];

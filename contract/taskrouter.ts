@@ -1,40 +1,15 @@
 /**
- * The contract between the Worker and the TaskRouter Durable Objects: the records each resource is
- * returned as (Twilio's snake_case JSON, dates as ISO 8601 UTC strings, without `url`/`links`, which
- * only the Worker can build because only it knows the request's origin), paging, and how a Durable
- * Object reports a client error across RPC (a value, never a thrown error: RPC keeps only an error's
- * message). Pure types and tiny helpers; imported by both sides.
+ * TaskRouter's resources as the API returns them and the browser reads them: Twilio's snake_case
+ * JSON, dates as ISO 8601 UTC strings, without `url`/`links`, which only the Worker can build because
+ * only it knows the request's origin. The Durable Objects return these records over RPC; the Worker
+ * adds the links; the desktop's live channel carries parts of them (realtime-frames.ts).
  */
 
-/** A client error, in Twilio's terms. The Worker turns it into `{code, message, more_info, status}`. */
-export interface ApiFailure {
-  readonly ok: false;
-  readonly status: number;
-  readonly code: number;
-  readonly message: string;
-}
-export type ApiResult<T> = { readonly ok: true; readonly value: T } | ApiFailure;
-
-export const ok = <T>(value: T): ApiResult<T> => ({ ok: true, value });
-export const fail = (status: number, code: number, message: string): ApiFailure => ({ ok: false, status, code, message });
-export const notFound = (what: string, sid: string): ApiFailure => fail(404, 20404, `The requested resource ${what} ${sid} was not found`);
-export const invalid = (param: string, message: string): ApiFailure => fail(400, 20001, `Invalid parameter ${param}: ${message}`);
-
-/** A page request as the Durable Object sees it. `pageToken` is opaque and comes from a previous page. */
-export interface PageRequest {
-  readonly pageSize: number;
-  readonly page: number;
-  readonly pageToken?: string;
-}
-
-/** One page of a list; `nextPageToken` null on the last page. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextPageToken: string | null;
-  readonly previousPageToken: string | null;
-}
-
+/** A date on the wire: ISO 8601 UTC to the second (`2026-12-01T09:30:00Z`). */
 export type IsoDate = string;
+
+/** @example iso(Date.UTC(2026, 11, 1, 9, 30)) // "2026-12-01T09:30:00Z" */
+export const iso = (ms: number): IsoDate => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 export interface WorkspaceRecord {
   account_sid: string;
@@ -140,6 +115,7 @@ export interface WorkerChannelRecord {
 }
 
 export type TaskStatus = "pending" | "reserved" | "assigned" | "canceled" | "completed" | "wrapping";
+
 export type ReservationStatus = "pending" | "accepted" | "rejected" | "timeout" | "canceled" | "rescinded" | "wrapping" | "completed";
 
 export interface TaskRecord {
@@ -201,34 +177,3 @@ export interface EventRecord {
   source: string;
   source_ip_address: string;
 }
-
-/** SIDs: two-letter prefix + 32 lowercase hex, never reused. */
-export function newSid(prefix: string): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  let hex = "";
-  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
-  return prefix + hex;
-}
-
-export function isSid(prefix: string, value: unknown): value is string {
-  return typeof value === "string" && value.length === 34 && value.startsWith(prefix) && /^[0-9a-f]{32}$/.test(value.slice(2));
-}
-
-export const iso = (ms: number): IsoDate => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-
-/**
- * Everything a Router DO needs to know about a workspace's configuration, pushed by the Workspace DO
- * after every change (the Router keeps the highest `version` it has seen and ignores older pushes).
- */
-export interface WorkspaceConfigSnapshot {
-  readonly version: number;
-  readonly workspace: WorkspaceRecord;
-  readonly activities: readonly ActivityRecord[];
-  readonly taskChannels: readonly TaskChannelRecord[];
-  readonly taskQueues: readonly TaskQueueRecord[];
-  readonly workflows: readonly WorkflowRecord[];
-}
-
-/** The Router DO of a workspace in a region. */
-export const routerName = (workspaceSid: string, regionId: string): string => `${workspaceSid}:${regionId}`;
