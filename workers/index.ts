@@ -3,8 +3,8 @@
  * queue) and the Durable Object classes wrangler.toml binds. It holds no logic of its own.
  */
 import { app } from "./app";
-import { callbackDepsFromEnv } from "./callbacks/bindings";
-import { consumeCallbacks } from "./callbacks/consumer";
+import { callbackDepsFromEnv } from "./queue/bindings";
+import { consumeCallbacks } from "./queue/consumer";
 import { handleEmail } from "./channels/email-handler";
 import type { Env } from "../platform/env";
 
@@ -19,7 +19,7 @@ export default {
 
   /**
    * Consumer of the `switchboard-events` queue: signed event and assignment callbacks, with retries
-   * (workers/callbacks/). Reporting facts into D1 will join it here.
+   * (workers/queue/). Reporting facts into D1 will join it here.
    */
   async queue(batch: MessageBatch, env: Env, _ctx: ExecutionContext): Promise<void> {
     await consumeCallbacks(batch, callbackDepsFromEnv(env));

@@ -68,7 +68,7 @@ import { setTimer, timerDue } from "./lifecycle/timers";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
 import { ConversationShell, defined } from "./conversation-shell";
 import { HOOKS_RETRY_MS } from "./webhooks";
-import type { ConversationWebhookMessage } from "../../workers/callbacks/messages";
+import type { ConversationWebhookMessage } from "../../platform/events-queue";
 import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
 import type { UserAccess } from "../common/user-access";
 

@@ -8,7 +8,7 @@
  *   flush at a time; on failure the `hooks` timer makes the alarm try again).
  */
 import type { Env } from "../../platform/env";
-import { callPreEvent } from "../../workers/callbacks/pre-event";
+import { callPreEvent } from "../../callbacks/pre-event";
 import type { ActionSource, WebhookConfigs } from "../common/conversation-webhooks";
 import { fail, ok, type ApiResult } from "../common/rpc";
 import { newSid } from "../../contract/ids";

@@ -77,15 +77,10 @@ import {
 import { bindingFor, type UserAccess } from "../common/user-access";
 import type { RouterMessage } from "./lifecycle/op";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
-import type { CallbackMessage } from "../../workers/callbacks/messages";
 import { regions } from "../../platform/regions";
 import { BridgeHub } from "./eventbridge/hub";
 import { SupervisorFeed } from "./realtime/supervisors";
 import { conversationFor } from "../../platform/objects";
-
-/** What the Router queues is what the callbacks consumer reads (a compile-time check). */
-const _sameMessages = (message: Exclude<RouterMessage, ConversationMessage>): CallbackMessage => message;
-void _sameMessages;
 
 /** The Router's input and result types, for the Worker's routes (RPC callers type against them). */
 export type * from "./lifecycle/router";

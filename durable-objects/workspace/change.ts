@@ -52,7 +52,7 @@ export interface EventSubject {
   /** Below the workspace: "Activities/WA…"; "" for the workspace itself. */
   readonly path: string;
   readonly name: string;
-  /** Extra `event_data` fields, keyed as workers/callbacks/event-params.ts documents them. */
+  /** Extra `event_data` fields, keyed as callbacks/event-params.ts documents them. */
   readonly data?: Readonly<Record<string, string | boolean>>;
 }
 

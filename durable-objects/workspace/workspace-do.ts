@@ -14,7 +14,8 @@
  * Deliveries run one at a time, so each receiver gets changes in the order they were made.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { CallbackSettings, EventMessage } from "../../workers/callbacks/messages";
+import type { CallbackSettings } from "../../callbacks/policy";
+import type { EventMessage } from "../../platform/events-queue";
 import { regions } from "../../platform/regions";
 import type { Env } from "../../platform/env";
 import { openSecret, sealSecret } from "../account/api-keys";
@@ -118,7 +119,7 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
 
   /**
-   * Where the workspace's callbacks go, for the EVENTS queue consumer (workers/callbacks/), which has
+   * Where the workspace's callbacks go, for the EVENTS queue consumer (workers/queue/), which has
    * no account to scope by: it names the workspace it was told about by the workspace's own events.
    */
   callbackSettings(workspaceSid: string, workflowSid?: string): ApiResult<CallbackSettings> {

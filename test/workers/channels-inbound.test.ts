@@ -10,7 +10,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { webhookPath } from "../../durable-objects/common/conversations";
 import { app } from "../../workers/app";
-import { twilioSignature } from "../../workers/callbacks/signature";
+import { twilioSignature } from "../../callbacks/signature";
 import { signCustom } from "../../workers/channels/custom";
 import { mediaStore, signedMediaUrl } from "../../workers/channels/media";
 

@@ -12,7 +12,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { webhookPath } from "../../durable-objects/common/conversations";
 import { type MessageRecord } from "../../contract/conversations";
-import { twilioSignature } from "../../workers/callbacks/signature";
+import { twilioSignature } from "../../callbacks/signature";
 
 const ORIGIN = "https://sb.example";
 const ACCOUNT = env.ACCOUNT_SID!;

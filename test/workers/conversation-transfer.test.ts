@@ -13,7 +13,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONVERSATION_SUBPROTOCOL, type MessageRecord, type ParticipantRecord } from "../../contract/conversations";
 import { webhookPath } from "../../durable-objects/common/conversations";
-import { twilioSignature } from "../../workers/callbacks/signature";
+import { twilioSignature } from "../../callbacks/signature";
 import { AgentSocket } from "./realtime-helpers";
 
 const ORIGIN = "https://sb.example";

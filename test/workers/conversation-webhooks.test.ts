@@ -49,7 +49,7 @@ async function ok(
   return res.body;
 }
 
-/** Twilio's signature, written out apart from workers/callbacks/signature.ts, as an integration checks it. */
+/** Twilio's signature, written out apart from callbacks/signature.ts, as an integration checks it. */
 async function signature(url: string, form: Record<string, string>): Promise<string> {
   const data = Object.keys(form)
     .sort()

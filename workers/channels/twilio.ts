@@ -2,7 +2,7 @@
  * SMS, MMS and WhatsApp through a Twilio number: Twilio's messaging webhook in, the Messages API out.
  *
  * In: a form-encoded POST signed with `X-Twilio-Signature` (HMAC-SHA1 of the URL and the sorted
- * parameters under the channel's auth token, see workers/callbacks/signature.ts) whose AccountSid must be
+ * parameters under the channel's auth token, see callbacks/signature.ts) whose AccountSid must be
  * the channel's; a bad signature is answered 403, as Twilio's own helper libraries do. A message's
  * channel is `whatsapp` when From carries Twilio's `whatsapp:` prefix, else `sms`. MMS / WhatsApp media
  * are fetched with the channel's credentials and stored — but only from the configured API origin
@@ -26,7 +26,7 @@ import type {
   StatusUpdate,
 } from "../../durable-objects/common/conversations";
 import type { MediaRef } from "../../contract/conversations";
-import { validTwilioSignature } from "../callbacks/signature";
+import { validTwilioSignature } from "../../callbacks/signature";
 import { MAX_MEDIA_BYTES, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
 
 export const TWILIO_API_BASE_URL = "https://api.twilio.com";

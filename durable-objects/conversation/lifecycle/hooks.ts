@@ -21,8 +21,8 @@ import type {
 import { iso } from "../../../contract/taskrouter";
 import { newSid } from "../../../contract/ids";
 import { rows, run, type StoreHost } from "../../router/store/host";
-import type { ConversationWebhookMessage } from "../../../workers/callbacks/messages";
-import type { FormParams } from "../../../workers/callbacks/signature";
+import type { ConversationWebhookMessage } from "../../../platform/events-queue";
+import type { FormParams } from "../../../callbacks/signature";
 import { conversationRow, messageRecord, messageRows } from "../store/records";
 import { listOf, scopedWebhookRows, type ScopedWebhookRow } from "./scoped-webhooks";
 import { webhookForm as form } from "./webhook-form";

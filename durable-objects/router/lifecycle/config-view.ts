@@ -4,7 +4,7 @@
  * configurations). Parsing cannot fail for a snapshot the Workspace DO accepted; if it does anyway, the
  * queue or workflow is left out of routing (and reported once on the console) rather than crashing.
  */
-import { eventsFilterAllows } from "../../../workers/callbacks/policy";
+import { eventsFilterAllows } from "../../../callbacks/policy";
 import type { MatcherOptions } from "../matcher/types";
 import { parseTaskQueueConfig, type TaskQueueConfig } from "../queues/task-queue";
 import { formatProblems, parseWorkflowConfiguration, type WorkflowConfiguration } from "../workflow";

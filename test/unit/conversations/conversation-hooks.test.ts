@@ -21,7 +21,7 @@ import { preEventChanges, preEventParams, preTargets } from "../../../durable-ob
 import { createScopedWebhook, updateScopedWebhook } from "../../../durable-objects/conversation/lifecycle/scoped-webhooks";
 import type { Op } from "../../../durable-objects/conversation/lifecycle/op";
 import type { StoreHost } from "../../../durable-objects/router/store/host";
-import type { ConversationWebhookMessage } from "../../../workers/callbacks/messages";
+import type { ConversationWebhookMessage } from "../../../platform/events-queue";
 import { ACCOUNT, CARD, SID, WORKSPACE, at, context, inbound, migratedHost } from "./conversation-fixtures";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 

@@ -14,20 +14,38 @@
  * from the Worker's env), so tests drive it with stubs.
  */
 import type { ApiResult } from "../../durable-objects/common/rpc";
-import { assignmentCallbackParams, parseAssignmentAnswer } from "./assignment";
-import { endpointForLog, postCallback, type PostOutcome } from "./delivery";
-import { eventCallbackParams } from "./event-params";
+import { assignmentCallbackParams, parseAssignmentAnswer, type AssignmentInstruction } from "../../callbacks/assignment";
+import { endpointForLog, postCallback, type PostOutcome } from "../../callbacks/delivery";
+import { eventCallbackParams } from "../../callbacks/event-params";
 import {
   parseCallbackMessage,
   type AssignmentMessage,
-  type CallbackSettings,
   type ConversationWebhookMessage,
   type EventMessage,
-  type RouterCallbackRpc,
-  type WorkspaceCallbackRpc,
-} from "./messages";
-import { CALLBACK_TIMEOUT_MS, eventsFilterAllows, MAX_ATTEMPTS, retryDelaySeconds } from "./policy";
-import type { FormParams } from "./signature";
+} from "../../platform/events-queue";
+import { type CallbackSettings, CALLBACK_TIMEOUT_MS, eventsFilterAllows, MAX_ATTEMPTS, retryDelaySeconds } from "../../callbacks/policy";
+import type { FormParams } from "../../callbacks/signature";
+import type { TaskRecord, WorkerRecord } from "../../contract/taskrouter";
+
+/**
+ * The one RPC the consumer needs from the WorkspaceDO (`workspaceFor(env, workspaceSid)`):
+ * the callback URLs and filter of the workspace and, when asked, of one workflow. A deleted or
+ * unknown workspace answers `notFound`; an unknown workflow answers `workflow: null`.
+ */
+export interface WorkspaceCallbackRpc {
+  callbackSettings(workspaceSid: string, workflowSid?: string): Promise<ApiResult<CallbackSettings>>;
+}
+
+/**
+ * The RPCs the consumer needs from the RouterDO of the reservation's region
+ * (`routerFor(env, workspaceSid, regionId)`).
+ */
+export interface RouterCallbackRpc {
+  getTask(accountSid: string, taskSid: string): Promise<ApiResult<{ readonly task: TaskRecord }>>;
+  getWorker(accountSid: string, workerSid: string): Promise<ApiResult<{ readonly worker: WorkerRecord }>>;
+  /** Applies what an assignment callback answered; a reservation no longer pending answers a failure. */
+  applyAssignmentInstruction(accountSid: string, reservationSid: string, instruction: AssignmentInstruction): Promise<ApiResult<unknown>>;
+}
 
 /** The parts of a queue message the consumer uses (Cloudflare's `Message` has them all). */
 export interface QueuedMessage {

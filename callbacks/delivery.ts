@@ -7,7 +7,7 @@
  * Credentials in a callback URL (`https://user:pass@host/…`, which Twilio supports) are sent as HTTP
  * Basic auth and left out of the signed URL, as Twilio does; fetch() refuses URLs that carry them.
  */
-import { readAtMost } from "../../platform/read-at-most";
+import { readAtMost } from "../platform/read-at-most";
 import { twilioSignature, type FormParams } from "./signature";
 
 /** The most of an answer read when the caller wants it (instructions, a pre-event's changes): beyond it, none. */

@@ -50,7 +50,7 @@
  * Values: strings as they are, finite numbers in decimal, booleans as `true`/`false`, objects and
  * arrays as JSON; null, undefined and non-finite numbers are left out.
  */
-import type { EventRecord } from "../../contract/taskrouter";
+import type { EventRecord } from "../contract/taskrouter";
 import type { FormParams } from "./signature";
 
 /** The event_data keys sent in callbacks and the Twilio parameter each becomes (see the table above). */

@@ -5,8 +5,7 @@
  */
 import type { Env } from "../../platform/env";
 import { routerFor, workspaceFor } from "../../platform/objects";
-import type { CallbackDeps } from "./consumer";
-import type { RouterCallbackRpc, WorkspaceCallbackRpc } from "./messages";
+import type { CallbackDeps, RouterCallbackRpc, WorkspaceCallbackRpc } from "./consumer";
 
 /**
  * @example

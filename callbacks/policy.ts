@@ -45,3 +45,17 @@ export function eventsFilterAllows(eventsFilter: string | null, eventType: strin
     .filter((type) => type !== "");
   return types.length === 0 || types.includes(eventType);
 }
+
+/** Where a workspace's callbacks go, as the Workspace DO's `callbackSettings` answers. */
+export interface CallbackSettings {
+  /** The workspace's friendly name, sent as WorkspaceName. */
+  readonly workspaceName: string;
+  readonly eventCallbackUrl: string | null;
+  /** Comma-separated event types; null or empty means every event. */
+  readonly eventsFilter: string | null;
+  /** Present when a workflowSid was asked for and the workflow exists. */
+  readonly workflow: {
+    readonly assignmentCallbackUrl: string | null;
+    readonly fallbackAssignmentCallbackUrl: string | null;
+  } | null;
+}

@@ -7,7 +7,7 @@
  * (those travel as an Authorization header; see delivery.ts). WebCrypto only, so this module runs the
  * same in workerd and in a plain-Node unit test.
  */
-import { sameText } from "../../platform/constant-time";
+import { sameText } from "../platform/constant-time";
 
 /** Form parameters of a callback: one string value per name (TaskRouter callbacks never repeat a name). */
 export type FormParams = Readonly<Record<string, string>>;

@@ -6,7 +6,7 @@
  * and only the fields Twilio defines for each instruction reach the Router DO.
  */
 import { z } from "zod";
-import type { TaskRecord, WorkerRecord } from "../../contract/taskrouter";
+import type { TaskRecord, WorkerRecord } from "../contract/taskrouter";
 import type { FormParams } from "./signature";
 
 export interface AssignmentFacts {
