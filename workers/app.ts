@@ -19,7 +19,7 @@ import { basicAuth } from "./auth/basic";
 import { profiles } from "./api/profiles";
 import { webchat } from "./api/webchat";
 import { channels } from "./api/channels";
-import { inbound } from "./channels/inbound";
+import { inbound } from "./inbound/webhooks";
 import { conversations, conversationSocket, conversationsNative, flex } from "./api/conversations";
 import { auth } from "./api/auth";
 import { users } from "./api/users";

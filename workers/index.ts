@@ -5,7 +5,7 @@
 import { app } from "./app";
 import { callbackDepsFromEnv } from "./queue/bindings";
 import { consumeCallbacks } from "./queue/consumer";
-import { handleEmail } from "./channels/email-handler";
+import { handleEmail } from "./inbound/email";
 import type { Env } from "../platform/env";
 
 export { AccountDO } from "../durable-objects/account/account-do";
@@ -25,6 +25,6 @@ export default {
     await consumeCallbacks(batch, callbackDepsFromEnv(env));
   },
 
-  /** Mail routed to the Worker by Cloudflare Email Routing: the email channel (workers/channels/email-handler.ts). */
+  /** Mail routed to the Worker by Cloudflare Email Routing: the email channel (workers/inbound/email.ts). */
   email: handleEmail,
 } satisfies ExportedHandler<Env>;

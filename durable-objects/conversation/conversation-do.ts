@@ -39,13 +39,11 @@ import {
   type ConversationTaskEvent,
   type CreateConversationInput,
   type InboundContext,
-  type InboundMessage,
-  type MessageChange,
-  type StatusUpdate,
   type UpdateConversationInput,
   type UpdateMessageInput,
   type UpdateParticipantInput,
 } from "../common/conversations";
+import { type InboundMessage, type MessageChange, type StatusUpdate } from "../../channels/messages";
 import {
   restSource,
   SYSTEM_SOURCE,

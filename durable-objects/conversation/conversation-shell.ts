@@ -8,11 +8,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
 import { directoryFor, routerFor, workspaceFor } from "../../platform/objects";
-import { deliverOutbound } from "../../workers/channels/outbound";
-import { mediaKey } from "../../workers/channels/media";
+import { deliverOutbound } from "../../channels/outbound";
+import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../common/migrations";
 import { ok, type ApiFailure, type ApiResult } from "../common/rpc";
-import type { AddMessageInput, ChannelConfig, OutboundMessage } from "../common/conversations";
+import type { AddMessageInput } from "../common/conversations";
+import type { ChannelConfig } from "../../channels/channel-config";
+import type { OutboundMessage } from "../../channels/messages";
 import type { DeliveryReceiptRecord, MediaRef } from "../../contract/conversations";
 import { SYSTEM_SOURCE, type ActionSource } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";

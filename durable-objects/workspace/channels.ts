@@ -28,7 +28,7 @@ import {
   type ChannelKind,
   type ChannelRecord,
   type SettingValue,
-} from "../common/conversations";
+} from "../../channels/channel-config";
 import type { SqlExec } from "../common/migrations";
 import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso } from "../../contract/taskrouter";

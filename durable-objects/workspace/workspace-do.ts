@@ -19,7 +19,7 @@ import type { EventMessage } from "../../platform/events-queue";
 import { regions } from "../../platform/regions";
 import type { Env } from "../../platform/env";
 import { openSecret, sealSecret } from "../account/api-keys";
-import { webhookPath, type ChannelConfig, type ChannelRecord } from "../common/conversations";
+import { webhookPath, type ChannelConfig, type ChannelRecord } from "../../channels/channel-config";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
 import { newSid } from "../../contract/ids";

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ChannelRecord } from "../../durable-objects/common/conversations";
+import type { ChannelRecord } from "../../channels/channel-config";
 import { app } from "../../workers/app";
 
 const AUTH = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };

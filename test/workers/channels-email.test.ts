@@ -10,12 +10,12 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { webhookPath } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../channels/channel-config";
 import { app } from "../../workers/app";
 import worker from "../../workers/index";
-import { forgetEmailRoutes } from "../../workers/channels/email-handler";
-import { parseEmail } from "../../workers/channels/email-mime";
-import { mediaStore } from "../../workers/channels/media";
+import { forgetEmailRoutes } from "../../workers/inbound/email";
+import { parseEmail } from "../../channels/email-mime";
+import { mediaStore } from "../../channels/media";
 import attachmentMail from "../unit/channels/fixtures/email-attachment.eml?raw";
 import plainMail from "../unit/channels/fixtures/email-plain.eml?raw";
 import replyMail from "../unit/channels/fixtures/email-reply.eml?raw";

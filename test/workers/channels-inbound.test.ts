@@ -8,11 +8,11 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { webhookPath } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../channels/channel-config";
 import { app } from "../../workers/app";
 import { twilioSignature } from "../../callbacks/signature";
-import { signCustom } from "../../workers/channels/custom";
-import { mediaStore, signedMediaUrl } from "../../workers/channels/media";
+import { signCustom } from "../../channels/custom";
+import { mediaStore, signedMediaUrl } from "../../channels/media";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const AUTH = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`) };

@@ -8,7 +8,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { webhookPath } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../channels/channel-config";
 import { app } from "../../workers/app";
 import { createGraphDouble, sendMetaWebhook, type GraphDouble } from "../support/doubles/graph";
 import * as ms from "../unit/channels/fixtures/meta-messenger";

@@ -12,7 +12,7 @@ import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONVERSATION_SUBPROTOCOL, type MessageRecord, type ParticipantRecord } from "../../contract/conversations";
-import { webhookPath } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../channels/channel-config";
 import { twilioSignature } from "../../callbacks/signature";
 import { AgentSocket } from "./realtime-helpers";
 

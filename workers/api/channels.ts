@@ -13,13 +13,7 @@
  */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import {
-  CHANNEL_KINDS,
-  CHANNEL_SETTINGS,
-  webhookPath,
-  type ChannelRecord,
-  type SettingValue,
-} from "../../durable-objects/common/conversations";
+import { CHANNEL_KINDS, CHANNEL_SETTINGS, webhookPath, type ChannelRecord, type SettingValue } from "../../channels/channel-config";
 import type { CreateChannelInput, UpdateChannelInput } from "../../durable-objects/workspace/channels";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import type { Env } from "../../platform/env";

@@ -3,8 +3,8 @@
  * very zod schemas that validate requests (the wire layer's registry), so it cannot drift from them.
  */
 import { z } from "zod";
-import { MAX_MEDIA_BYTES } from "../channels/adapter";
-import { MAX_WEBHOOK_BYTES } from "../channels/inbound";
+import { MAX_MEDIA_BYTES } from "../../channels/adapter";
+import { MAX_WEBHOOK_BYTES } from "../inbound/webhooks";
 import { VERSION } from "../../platform/regions";
 import { DEFAULT_BODY_LIMIT } from "./body-limit";
 import { BRIDGE_BODY_LIMIT } from "./eventbridge";

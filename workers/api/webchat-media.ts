@@ -13,7 +13,7 @@ import type { MediaRef, MessageRecord } from "../../contract/conversations";
 import { isSid, newSid } from "../../contract/ids";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../contract/webchat-uploads";
 import type { VisitorSession } from "../auth/visitor-session";
-import { mediaKey, mediaResponse, mediaStore } from "../channels/media";
+import { mediaKey, mediaResponse, mediaStore } from "../../channels/media";
 import { readBody } from "./body-limit";
 import { ApiError } from "./errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";

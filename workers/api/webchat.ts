@@ -20,13 +20,14 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
-import { type ChannelConfig, type InboundMessage } from "../../durable-objects/common/conversations";
+import { type ChannelConfig } from "../../channels/channel-config";
+import { type InboundMessage } from "../../channels/messages";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import { isSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
 import { sameCustomer, verifyVisitorIdentity, type VerifiedIdentity } from "../auth/visitor-identity";
 import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
-import { receiveInbound } from "../channels/inbound";
+import { receiveInbound } from "../inbound/webhooks";
 import { ApiError } from "./errors";
 import { readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
 import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";

@@ -14,7 +14,7 @@
 import { iso } from "../../../contract/taskrouter";
 import { ok, type ApiResult } from "../../common/rpc";
 import type { MediaRef, MessageReaction, MessageRemoval } from "../../../contract/conversations";
-import type { MessageChange } from "../../common/conversations";
+import type { MessageChange } from "../../../channels/messages";
 import { messageBy, messageRecord, messageRows, saveMessage, type ConversationRow, type MessageRow } from "../store/records";
 import { keyedMessage } from "./messages";
 import { loadConversation, type Op } from "./op";

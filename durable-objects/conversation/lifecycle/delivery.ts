@@ -12,7 +12,7 @@
  *
  * Provider status callbacks then move the message forward (sent → delivered → read), never back.
  */
-import type { DeliveryOutcome, EmailThread, OutboundMessage, StatusUpdate } from "../../common/conversations";
+import type { DeliveryOutcome, EmailThread, OutboundMessage, StatusUpdate } from "../../../channels/messages";
 import type { DeliveryReceiptRecord, DeliveryStatus, MediaRef, ConversationFrame } from "../../../contract/conversations";
 import { first, run, type StoreHost } from "../../router/store/host";
 import {

@@ -10,7 +10,8 @@
 import { notFound, ok, type ApiResult } from "../../common/rpc";
 import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
-import type { InboundContext, InboundMessage } from "../../common/conversations";
+import type { InboundContext } from "../../common/conversations";
+import type { InboundMessage } from "../../../channels/messages";
 import { conversationRecord, conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";

@@ -10,7 +10,7 @@
  * media that arrived from customers' channels may be anything.
  */
 import { isSid } from "../../../contract/ids";
-import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../channels/media";
+import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../../channels/media";
 import { bodyTooLarge, readBody } from "../body-limit";
 import { ApiError } from "../errors";
 import { unwrap } from "../taskrouter/wire";

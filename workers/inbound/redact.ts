@@ -11,7 +11,7 @@
  */
 import { redactDeep } from "../../durable-objects/common/card-attributes";
 import { redactCardNumbers } from "../../durable-objects/common/card-numbers";
-import type { WebhookContent } from "./adapter";
+import type { WebhookContent } from "../../channels/adapter";
 
 /**
  * The content with every card number in its free text masked; addresses and IDs as they came.

@@ -16,8 +16,9 @@
  * was sent, or the one it replies to), and `message.is_deleted` (an unsend).
  */
 import { z } from "zod";
-import type { ChannelConfig, InboundMessage, MessageChange, StatusUpdate } from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
+import type { ChannelConfig } from "./channel-config";
+import type { InboundMessage, MessageChange, StatusUpdate } from "./messages";
+import type { MediaRef } from "../contract/conversations";
 import type { AdapterDeps } from "./adapter";
 import { downloadMedia, isMediaRef, type MediaUnavailable } from "./meta-graph";
 

@@ -6,7 +6,8 @@
  * both); reply choices (meta-replies.ts) become quick replies on the last part. The first part's
  * `message_id` is the message's provider ID, and a failure after a part went out is final, as for WhatsApp.
  */
-import type { ChannelConfig, DeliveryOutcome, OutboundMessage } from "../../durable-objects/common/conversations";
+import type { ChannelConfig } from "./channel-config";
+import type { DeliveryOutcome, OutboundMessage } from "./messages";
 import type { AdapterDeps } from "./adapter";
 import { graphBase, graphSend, partsOutcome } from "./meta-graph";
 import { flatChoices, outboundChoices } from "./meta-replies";

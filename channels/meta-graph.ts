@@ -12,8 +12,9 @@
  * require it; CDN URLs are pre-signed and never see it.
  */
 import type { z } from "zod";
-import type { ChannelConfig, DeliveryOutcome } from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
+import type { ChannelConfig } from "./channel-config";
+import type { DeliveryOutcome } from "./messages";
+import type { MediaRef } from "../contract/conversations";
 import { MalformedWebhook, ProviderUnavailable, type AdapterDeps } from "./adapter";
 
 /** Meta's Graph API, unless a channel's `graph_base_url` points elsewhere (a test double, a newer version). */

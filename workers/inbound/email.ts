@@ -11,13 +11,13 @@
  * mail over 25 MB or that is not MIME at all; a failure of ours (a Durable Object or R2 unreachable)
  * is thrown, so Email Routing reports it as a temporary failure rather than the mail being dropped.
  */
-import type { ChannelConfig } from "../../durable-objects/common/conversations";
+import type { ChannelConfig } from "../../channels/channel-config";
 import type { Env } from "../../platform/env";
 import { readAtMost } from "../../platform/read-at-most";
-import { mailToInbound } from "./email";
-import { MAX_EMAIL_BYTES, parseEmail, type ParsedEmail } from "./email-mime";
-import { receiveInbound } from "./inbound";
-import { mediaStore } from "./media";
+import { mailToInbound } from "../../channels/email";
+import { MAX_EMAIL_BYTES, parseEmail, type ParsedEmail } from "../../channels/email-mime";
+import { receiveInbound } from "./webhooks";
+import { mediaStore } from "../../channels/media";
 import { accountFor, workspaceFor } from "../../platform/objects";
 
 /** One email channel's place: which workspace's WorkspaceDO holds it. */

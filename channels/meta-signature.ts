@@ -5,9 +5,9 @@
  * `hub.verify_token` is the one typed into Meta's console. WebCrypto only, so this runs the same in
  * workerd and in a plain-Node unit test.
  */
-import type { ChannelConfig } from "../../durable-objects/common/conversations";
+import type { ChannelConfig } from "./channel-config";
 import type { WebhookRequest } from "./adapter";
-import { sameText } from "../../platform/constant-time";
+import { sameText } from "../platform/constant-time";
 
 const encoder = new TextEncoder();
 

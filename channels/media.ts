@@ -10,11 +10,11 @@
  * the inbound route. The signature is HMAC-SHA256 under the deployment's auth token over the path and
  * the expiry, so a link names exactly one attachment of one channel and stops working.
  */
-import { newSid } from "../../contract/ids";
-import type { MediaRef } from "../../contract/conversations";
-import type { Env } from "../../platform/env";
+import { newSid } from "../contract/ids";
+import type { MediaRef } from "../contract/conversations";
+import type { Env } from "../platform/env";
 import { MAX_MEDIA_BYTES, type MediaStore } from "./adapter";
-import { sameText } from "../../platform/constant-time";
+import { sameText } from "../platform/constant-time";
 
 // Defined with the adapter contract so pure adapters can use it without this module's bindings.
 export { MAX_MEDIA_BYTES };

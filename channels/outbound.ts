@@ -9,9 +9,10 @@
  * Web chat never reaches an adapter: its customers read replies on their socket, so a web chat
  * message counts as sent the moment it is stored (providerMessageId = the message SID).
  */
-import type { ChannelConfig, DeliveryOutcome, OutboundMessage } from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
-import type { Env } from "../../platform/env";
+import type { ChannelConfig } from "./channel-config";
+import type { DeliveryOutcome, OutboundMessage } from "./messages";
+import type { MediaRef } from "../contract/conversations";
+import type { Env } from "../platform/env";
 import type { AdapterDeps } from "./adapter";
 import { mediaStore, signedMediaUrl } from "./media";
 import { adapterFor } from "./registry";

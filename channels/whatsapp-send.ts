@@ -10,8 +10,9 @@
  * failure is final (`failed`, naming how many parts were sent) so a retry never repeats what the
  * customer already has.
  */
-import type { ChannelConfig, DeliveryOutcome, OutboundMessage } from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
+import type { ChannelConfig } from "./channel-config";
+import type { DeliveryOutcome, OutboundMessage } from "./messages";
+import type { MediaRef } from "../contract/conversations";
 import type { AdapterDeps } from "./adapter";
 import { graphBase, graphSend, partsOutcome, storedMediaBlob } from "./meta-graph";
 import { outboundChoices, type OutboundInteractive } from "./meta-replies";

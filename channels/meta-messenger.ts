@@ -13,7 +13,8 @@
  * `user_ref` (no PSID yet) and `standby` events (another app owns the thread) are dropped.
  */
 import { z } from "zod";
-import type { ChannelConfig, ChannelKind, InboundMessage, MessageChange, StatusUpdate } from "../../durable-objects/common/conversations";
+import type { ChannelConfig, ChannelKind } from "./channel-config";
+import type { InboundMessage, MessageChange, StatusUpdate } from "./messages";
 import type { AdapterDeps, ChannelAdapter, WebhookContent, WebhookRequest } from "./adapter";
 import { checked, readPayload } from "./meta-graph";
 import { changeOf, messageOf, messagingEvent, receiptsOf, type MessagingEvent } from "./meta-messenger-events";

@@ -19,8 +19,9 @@
  * BSUID ("US.13491208655302741918") in `from` or `from_user_id` for a customer whose number is hidden.
  */
 import { z } from "zod";
-import type { ChannelConfig, InboundMessage } from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
+import type { ChannelConfig } from "./channel-config";
+import type { InboundMessage } from "./messages";
+import type { MediaRef } from "../contract/conversations";
 import type { AdapterDeps } from "./adapter";
 import { downloadMedia, graphBase, GraphUnavailable, isMediaRef, type MediaUnavailable } from "./meta-graph";
 

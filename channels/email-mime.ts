@@ -2,7 +2,7 @@
  * Email on the wire, both ways, with no runtime APIs beyond WebCrypto: a raw RFC 5322 message parsed
  * (postal-mime) into what the inbound path needs, and an agent's reply built as a raw MIME message
  * (mimetext) that keeps the customer's thread. The email channel's adapter (email.ts) and the Email
- * Workers handler (email-handler.ts) both go through here, so a mail is read the same whichever way
+ * Workers handler (workers/inbound/email.ts) both go through here, so a mail is read the same whichever way
  * it arrived.
  *
  * mimetext is used through its `browser` entry: its default (Node) entry imports `node:os` and
@@ -12,8 +12,8 @@
  */
 import { createMimeMessage } from "mimetext/browser";
 import PostalMime, { type Address } from "postal-mime";
-import type { EmailThread, InboundMessage } from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
+import type { EmailThread, InboundMessage } from "./messages";
+import type { MediaRef } from "../contract/conversations";
 import { htmlToText, trimQuotedReply } from "./email-text";
 
 /** The largest mail taken (the raw message, attachments included), as most providers cap it. */

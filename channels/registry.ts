@@ -10,7 +10,7 @@
  * Web chat has no provider: its customers send through the widget's own routes and read replies on
  * their socket, so `deliverOutbound` never reaches an adapter for it (see outbound.ts).
  */
-import type { ChannelKind } from "../../durable-objects/common/conversations";
+import type { ChannelKind } from "./channel-config";
 import type { ChannelAdapter } from "./adapter";
 import { customAdapter } from "./custom";
 import { emailAdapter } from "./email";

@@ -1,7 +1,7 @@
 /**
  * The email channel's adapter: mail that reaches us through a provider's inbound-parse webhook, and
  * agents' replies sent through Mailgun's MIME API with the headers that keep them in the customer's
- * thread. (Mail routed to the Worker by Cloudflare Email Routing arrives at email-handler.ts instead;
+ * thread. (Mail routed to the Worker by Cloudflare Email Routing arrives at workers/inbound/email.ts instead;
  * both turn a raw mail into a message with {@link mailToInbound}.)
  *
  * Inbound webhooks (`POST /webhooks/WS…/XC…`), read by email-inbound.ts: SendGrid Inbound Parse in
@@ -18,8 +18,9 @@
  * `<IM…@mail_domain>` (a Message-ID outside the sending domain costs deliverability), and is the
  * delivery's provider message ID, so a customer's reply (whose In-Reply-To names it) threads back.
  */
-import type { ChannelConfig, DeliveryOutcome, InboundMessage, OutboundMessage } from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
+import type { ChannelConfig } from "./channel-config";
+import type { DeliveryOutcome, InboundMessage, OutboundMessage } from "./messages";
+import type { MediaRef } from "../contract/conversations";
 import type { ChannelAdapter, MediaStore } from "./adapter";
 import {
   buildEmail,
@@ -33,7 +34,7 @@ import {
   type ParsedEmail,
 } from "./email-mime";
 import { readInboundMail } from "./email-inbound";
-import { sameSecret } from "../../platform/constant-time";
+import { sameSecret } from "../platform/constant-time";
 
 const MAILGUN_BASE_URL = "https://api.mailgun.net";
 

@@ -21,16 +21,11 @@
  * A 2xx answer is sent (your answer's `id`, if any, is what your status events must name; else the IM
  * SID); 429 or 5xx is retried with backoff; any other status is a failure shown on the message.
  */
-import type {
-  ChannelConfig,
-  DeliveryOutcome,
-  InboundMessage,
-  OutboundMessage,
-  StatusUpdate,
-} from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
+import type { ChannelConfig } from "./channel-config";
+import type { DeliveryOutcome, InboundMessage, OutboundMessage, StatusUpdate } from "./messages";
+import type { MediaRef } from "../contract/conversations";
 import { MAX_MEDIA_BYTES, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
-import { sameText } from "../../platform/constant-time";
+import { sameText } from "../platform/constant-time";
 
 /** How far a request's timestamp may be from now (either way) before it is refused as a replay. */
 export const CUSTOM_TOLERANCE_SECONDS = 300;

@@ -13,20 +13,21 @@
  * the retry of an already stored message a no-op. Bodies are never logged.
  *
  * Also here: `GET /webhooks/<workspace>/<channel>` (the provider's verification handshake, 405 when the
- * adapter has none) and `GET …/media/<ME sid>` (signed public links to attachments, see media.ts).
+ * adapter has none) and `GET …/media/<ME sid>` (signed public links to attachments, see channels/media.ts).
  */
 import { Hono, type Context } from "hono";
-import { type ChannelConfig, type InboundContext, webhookPath } from "../../durable-objects/common/conversations";
+import { type ChannelConfig, webhookPath } from "../../channels/channel-config";
+import { type InboundContext } from "../../durable-objects/common/conversations";
 import { fail, ok, type ApiResult } from "../../durable-objects/common/rpc";
 import { isSid, newSid } from "../../contract/ids";
 import { readBody } from "../api/body-limit";
 import { ApiError } from "../api/errors";
 import type { Env } from "../../platform/env";
-import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "./adapter";
-import { mediaResponse, mediaStore, validMediaLink } from "./media";
-import { adapterDeps } from "./outbound";
+import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "../../channels/adapter";
+import { mediaResponse, mediaStore, validMediaLink } from "../../channels/media";
+import { adapterDeps } from "../../channels/outbound";
 import { redactContent } from "./redact";
-import { adapterFor } from "./registry";
+import { adapterFor } from "../../channels/registry";
 import { conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
 
 /** The largest webhook body read unless the adapter declares more (`maxBodyBytes`). */

@@ -18,15 +18,10 @@
  * route, StatusCallback the channel's webhook URL. 201 → sent; 429, 5xx or a network error → retry;
  * any other answer → failed with Twilio's error code.
  */
-import type {
-  ChannelConfig,
-  DeliveryOutcome,
-  InboundMessage,
-  OutboundMessage,
-  StatusUpdate,
-} from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
-import { validTwilioSignature } from "../../callbacks/signature";
+import type { ChannelConfig } from "./channel-config";
+import type { DeliveryOutcome, InboundMessage, OutboundMessage, StatusUpdate } from "./messages";
+import type { MediaRef } from "../contract/conversations";
+import { validTwilioSignature } from "../callbacks/signature";
 import { MAX_MEDIA_BYTES, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
 
 export const TWILIO_API_BASE_URL = "https://api.twilio.com";

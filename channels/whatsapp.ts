@@ -15,7 +15,8 @@
  * as unsupported (whatsapp-messages.ts), the status skipped, and the rest of the batch taken.
  */
 import { z } from "zod";
-import type { ChannelConfig, InboundMessage, StatusUpdate } from "../../durable-objects/common/conversations";
+import type { ChannelConfig } from "./channel-config";
+import type { InboundMessage, StatusUpdate } from "./messages";
 import type { AdapterDeps, ChannelAdapter, WebhookContent, WebhookRequest } from "./adapter";
 import { checked, readPayload } from "./meta-graph";
 import { metaChallenge, validMetaSignature } from "./meta-signature";

@@ -5,16 +5,9 @@
  * finding the channel configuration, redacting card numbers, the DirectoryDO and ConversationDO calls —
  * so an adapter knows only its provider's wire format.
  */
-import type {
-  ChannelConfig,
-  ChannelKind,
-  DeliveryOutcome,
-  InboundMessage,
-  MessageChange,
-  OutboundMessage,
-  StatusUpdate,
-} from "../../durable-objects/common/conversations";
-import type { MediaRef } from "../../contract/conversations";
+import type { ChannelConfig, ChannelKind } from "./channel-config";
+import type { DeliveryOutcome, InboundMessage, MessageChange, OutboundMessage, StatusUpdate } from "./messages";
+import type { MediaRef } from "../contract/conversations";
 
 /** A provider's webhook request, read once: the exact public URL it was sent to and its raw body. */
 export interface WebhookRequest {
