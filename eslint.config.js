@@ -26,20 +26,20 @@ export default tseslint.config(
     languageOptions: { globals: { document: "readonly", location: "readonly", URLSearchParams: "readonly" } },
   },
   {
-    // Every route reads at most its declared limit: bodies are read through workers/api/body-limit.ts only.
+    // Every route reads at most its declared limit: bodies are read through workers/http/body-limit.ts only.
     files: ["workers/**/*.ts"],
-    ignores: ["workers/api/body-limit.ts"],
+    ignores: ["workers/http/body-limit.ts"],
     rules: {
       "no-restricted-syntax": [
         "error",
         {
           selector:
             "CallExpression[callee.property.name=/^(json|text|arrayBuffer|formData|blob|parseBody)$/][callee.object.property.name='req']",
-          message: "Read a request body with readBody/readText (workers/api/body-limit.ts), which stops at the route's limit.",
+          message: "Read a request body with readBody/readText (workers/http/body-limit.ts), which stops at the route's limit.",
         },
         {
           selector: "MemberExpression[property.name='body'][object.property.name='raw']",
-          message: "Read a request body with readBody/readText (workers/api/body-limit.ts), which stops at the route's limit.",
+          message: "Read a request body with readBody/readText (workers/http/body-limit.ts), which stops at the route's limit.",
         },
       ],
     },

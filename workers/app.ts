@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { onError, onNotFound } from "./api/errors";
+import { onError, onNotFound } from "./http/errors";
 import { regions, VERSION } from "../platform/regions";
 import type { Env } from "../platform/env";
 import { openApiDocument } from "./api/openapi";

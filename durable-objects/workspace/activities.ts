@@ -10,7 +10,7 @@ import { type ActivityRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName } from "./checks";
 import type { ActivityFilters, CreateActivityInput, UpdateActivityInput } from "./inputs";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { activityRecord, activityRow, activityRows, type ActivityRow } from "./records";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

@@ -11,7 +11,7 @@ import { type TaskChannelRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName } from "./checks";
 import type { CreateTaskChannelInput, UpdateTaskChannelInput } from "./inputs";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { taskChannelRecord, taskChannelRow, taskChannelRows, type TaskChannelRow } from "./records";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

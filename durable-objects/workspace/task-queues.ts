@@ -13,7 +13,7 @@ import { type TaskQueueRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkActivityRef, checkFriendlyName, problemsFailure } from "./checks";
 import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./inputs";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { activityNames, taskQueueRecord, taskQueueRow, taskQueueRows, workflowsUsingQueue, type TaskQueueRow } from "./records";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

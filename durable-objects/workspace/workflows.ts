@@ -12,7 +12,7 @@ import { type WorkflowRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName, optionalUrl, problemsFailure } from "./checks";
 import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./inputs";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./records";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../durable-objects/router/realtime/commands";
-import { framesOf, type FrameContext } from "../../durable-objects/router/realtime/event-frames";
+import { framesOf, type FrameContext } from "../../durable-objects/router/lifecycle/event-frames";
 import { agentFrame, serverFrame } from "../../contract/realtime-frames";
 import type { EventRecord } from "../../contract/taskrouter";
 

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { onError } from "../../workers/api/errors";
+import { onError } from "../../workers/http/errors";
 import { bool, int, jsonObject, oneOf, repeated, str } from "../../workers/api/taskrouter/params";
 import { endpoint, pageBody, pageRequest } from "../../workers/api/taskrouter/wire";
 

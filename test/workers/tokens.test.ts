@@ -9,7 +9,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { SignJWT, decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { SUPERVISOR_OPS, WORKER_OPS } from "../../workers/auth/token-claims";
+import { SUPERVISOR_OPS, WORKER_OPS } from "../../durable-objects/common/token-claims";
 import { mintRealtimeToken, verifyRealtimeToken } from "../../workers/auth/tokens";
 
 const ACCOUNT = env.ACCOUNT_SID!;

@@ -16,7 +16,7 @@ import { accountOf, currentSession, currentUser } from "../auth/session-guard";
 import { mintRealtimeToken } from "../auth/tokens";
 import type { Env } from "../../platform/env";
 import { routerFor, workspaceFor } from "../../platform/objects";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
 import { tokenBody } from "./tokens";

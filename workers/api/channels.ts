@@ -17,7 +17,7 @@ import { CHANNEL_KINDS, CHANNEL_SETTINGS, webhookPath, type ChannelRecord, type 
 import type { CreateChannelInput, UpdateChannelInput } from "../../durable-objects/workspace/channels";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import type { Env } from "../../platform/env";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { jsonObject, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 import { workspaceFor } from "../../platform/objects";

@@ -22,7 +22,7 @@ import type { AuthVariables } from "../auth/basic";
 import { accountOf, basicOrSession, type Caller } from "../auth/session-guard";
 import type { Env } from "../../platform/env";
 import { routerFor, workspaceFor } from "../../platform/objects";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { int, repeated, sid, str } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
 

@@ -15,11 +15,12 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import { serveBridge, type BridgeBackend } from "../../durable-objects/router/eventbridge/proxy";
-import { verifyRealtimeToken, type RealtimeIdentity } from "../auth/tokens";
+import { verifyRealtimeToken } from "../auth/tokens";
+import type { RealtimeIdentity } from "../../durable-objects/common/token-claims";
 import type { Env } from "../../platform/env";
 import { routerFor, workspaceFor } from "../../platform/objects";
-import { readText } from "./body-limit";
-import { ApiError } from "./errors";
+import { readText } from "../http/body-limit";
+import { ApiError } from "../http/errors";
 
 const CORS = {
   "Access-Control-Allow-Origin": "*",

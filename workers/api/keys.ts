@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import type { Env } from "../../platform/env";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 import { accountFor } from "../../platform/objects";

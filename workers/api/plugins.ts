@@ -9,7 +9,7 @@ import { Hono, type Context } from "hono";
 import type { AuthVariables } from "../auth/basic";
 import { accountOf, basicOrSession, type Caller } from "../auth/session-guard";
 import type { Env } from "../../platform/env";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { bool, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 import { workspaceFor } from "../../platform/objects";

@@ -18,7 +18,7 @@ import { basicAuth, type AuthVariables } from "../auth/basic";
 import { cookieValue } from "../auth/session";
 import { accountOf, currentUser } from "../auth/session-guard";
 import type { Env } from "../../platform/env";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { paging, repeated, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 import { directoryFor, workspaceFor } from "../../platform/objects";

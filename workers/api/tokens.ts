@@ -9,11 +9,11 @@ import { Hono, type Context } from "hono";
 import { iso } from "../../contract/taskrouter";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import { DEFAULT_TTL, MAX_TTL, MIN_TTL, refreshGrant, type MintedToken } from "../auth/realtime-token";
-import { ROLES } from "../auth/token-claims";
+import { ROLES } from "../../durable-objects/common/token-claims";
 import { inspectRealtimeToken, mintRealtimeToken } from "../auth/tokens";
 import type { Env } from "../../platform/env";
 import { routerFor, workspaceFor } from "../../platform/objects";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { int, oneOf, sid } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
 

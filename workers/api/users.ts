@@ -9,12 +9,12 @@
  */
 import { Hono, type Context } from "hono";
 import { USER_ROLES, type UserChanges, type UserRecord } from "../../durable-objects/account/users";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/passwords";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../durable-objects/account/passwords";
 import type { AuthVariables } from "../auth/basic";
 import { accountOf, basicOrSession, type Caller } from "../auth/session-guard";
 import type { Env } from "../../platform/env";
 import { routerFor, workspaceFor } from "../../platform/objects";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { bool, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 

@@ -14,8 +14,8 @@ import { isSid, newSid } from "../../contract/ids";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../contract/webchat-uploads";
 import type { VisitorSession } from "../auth/visitor-session";
 import { mediaKey, mediaResponse, mediaStore } from "../../channels/media";
-import { readBody } from "./body-limit";
-import { ApiError } from "./errors";
+import { readBody } from "../http/body-limit";
+import { ApiError } from "../http/errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
 import { conversationFor } from "../../platform/objects";
 

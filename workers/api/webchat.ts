@@ -25,10 +25,17 @@ import { type InboundMessage } from "../../channels/messages";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import { isSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
-import { sameCustomer, verifyVisitorIdentity, type VerifiedIdentity } from "../auth/visitor-identity";
-import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
+import { sameCustomer, verifyVisitorIdentity } from "../auth/visitor-identity";
+import {
+  mintVisitorSession,
+  newVisitorId,
+  readPrechat,
+  verifyVisitorSession,
+  type VerifiedIdentity,
+  type VisitorSession,
+} from "../auth/visitor-session";
 import { receiveInbound } from "../inbound/webhooks";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 import { readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
 import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";

@@ -4,7 +4,7 @@
  * what every Durable Object call is scoped by, so another account's workspace is simply not found.
  */
 import type { MiddlewareHandler } from "hono";
-import { ApiError } from "../api/errors";
+import { ApiError } from "../http/errors";
 import type { Env } from "../../platform/env";
 import { sameSecret } from "../../platform/constant-time";
 import { accountFor } from "../../platform/objects";

@@ -23,7 +23,14 @@
 import { SignJWT, compactVerify, decodeJwt, decodeProtectedHeader, errors, type CryptoKey, type JWTPayload } from "jose";
 import { isSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
-import { isRole, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck, type TokenUser } from "./token-claims";
+import {
+  isRole,
+  opsFor,
+  type RealtimeIdentity,
+  type RealtimeRole,
+  type TokenCheck,
+  type TokenUser,
+} from "../../durable-objects/common/token-claims";
 
 /** Token lifetimes, in seconds: at least a minute when minted, an hour unless asked, never over a day. */
 export const MIN_TTL = 60;

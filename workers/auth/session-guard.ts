@@ -10,7 +10,7 @@
  */
 import type { Context } from "hono";
 import type { UserRecord } from "../../durable-objects/account/users";
-import { ApiError } from "../api/errors";
+import { ApiError } from "../http/errors";
 import type { Env } from "../../platform/env";
 import { basicAuth, type AuthVariables } from "./basic";
 import { cookieValue, readSession } from "./session";

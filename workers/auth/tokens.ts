@@ -10,11 +10,9 @@
  */
 import type { Env } from "../../platform/env";
 import { inspectToken, mintToken, type MintedToken, type TokenAuthority, type TokenGrant, type TokenInspection } from "./realtime-token";
-import type { RealtimeIdentity, TokenCheck } from "./token-claims";
+import type { RealtimeIdentity, TokenCheck } from "../../durable-objects/common/token-claims";
 import { bindingFor } from "../../durable-objects/common/user-access";
 import { accountFor } from "../../platform/objects";
-
-export { allows, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck } from "./token-claims";
 
 /** The account's credentials and API keys, or null when the deployment has no account configured. */
 function authority(env: Pick<Env, "ACCOUNT_SID" | "AUTH_TOKEN" | "ACCOUNT">): TokenAuthority | null {

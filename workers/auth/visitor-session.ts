@@ -13,7 +13,13 @@
  */
 import { SignJWT, errors, jwtVerify, type CryptoKey } from "jose";
 import { isSid, newSid } from "../../contract/ids";
-import type { VerifiedIdentity } from "./visitor-identity";
+
+/** Who the team's site says the visitor is (visitor-identity.ts checks its signature); email lower-cased. */
+export interface VerifiedIdentity {
+  readonly email?: string;
+  readonly phone?: string;
+  readonly name?: string;
+}
 
 /** How long a session lasts since the visitor's last visit, in seconds. */
 export const SESSION_TTL_SECONDS = 30 * 86_400;

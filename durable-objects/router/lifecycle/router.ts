@@ -14,7 +14,7 @@
  * are stored with the change they count, and an eviction can neither lose nor double them.
  */
 import { RoutingEngine } from "../engine";
-import { agentSnapshot, type AgentSnapshot } from "../realtime/agent-snapshot";
+import { agentSnapshot, type AgentSnapshot } from "./agent-snapshot";
 import { purgeEvents } from "../store/event-store";
 import { withRowCache, type StoreHost } from "../store/host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";

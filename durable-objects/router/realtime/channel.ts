@@ -34,7 +34,7 @@ import { iso, type EventRecord } from "../../../contract/taskrouter";
 import { bindingFor, tokenBinding } from "../../common/user-access";
 import type { Router } from "../lifecycle/router";
 import { parseCommand, runCommand, type CommandActor, type CommandRouter } from "./commands";
-import { framesOf, type FrameContext } from "./event-frames";
+import { framesOf, type FrameContext } from "../lifecycle/event-frames";
 import { FrameLog } from "./frame-log";
 import type { ServerFrame } from "../../../contract/realtime-frames";
 import { decidePresence, offlineActivity, takeOffline } from "./presence";

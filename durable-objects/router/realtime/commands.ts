@@ -15,9 +15,9 @@
  * A connection acts only on its own worker: reservations are reached through the worker (another
  * worker's reservation is not found, as on the REST path `/Workers/{WK}/Reservations/{WR}`), and a
  * task only when the worker holds it. The token's `ops` must allow the command (the rules of
- * workers/auth/token-claims.ts, which mints them).
+ * durable-objects/common/token-claims.ts, by which the Worker mints them).
  */
-import { allows as tokenAllows, WORKER_OPS } from "../../../workers/auth/token-claims";
+import { allows as tokenAllows, WORKER_OPS } from "../../common/token-claims";
 import type { Router } from "../lifecycle/router";
 import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "../../common/rpc";
 import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";

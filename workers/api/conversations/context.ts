@@ -17,7 +17,7 @@ import { type Page } from "../../../durable-objects/common/rpc";
 import { type WorkspaceRecord } from "../../../contract/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
 import type { Env } from "../../../platform/env";
-import { ApiError, resourceNotFound } from "../errors";
+import { ApiError, resourceNotFound } from "../../http/errors";
 import { endpoint, unwrap, type EndpointSpec } from "../taskrouter/wire";
 import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../../platform/objects";
 

@@ -11,7 +11,7 @@ import { newSid } from "../../../contract/ids";
 import { type ApiResult } from "../../../durable-objects/common/rpc";
 import type { AddParticipantInput } from "../../../durable-objects/common/conversations";
 import type { ConversationRecord } from "../../../contract/conversations";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { date, oneOf, repeated, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";
 import { actionSource, requestWorkspace, routeGroup, scoped } from "./context";

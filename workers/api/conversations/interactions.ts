@@ -14,7 +14,7 @@ import { isSid, newSid } from "../../../contract/ids";
 import { type TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
 import { conversationFor, routerFor, workspaceFor } from "../../../platform/objects";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
 import { defaultWorkspace, routeGroup, type ConversationsContext } from "./context";

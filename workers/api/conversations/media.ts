@@ -11,8 +11,8 @@
  */
 import { isSid } from "../../../contract/ids";
 import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../../channels/media";
-import { bodyTooLarge, readBody } from "../body-limit";
-import { ApiError } from "../errors";
+import { bodyTooLarge, readBody } from "../../http/body-limit";
+import { ApiError } from "../../http/errors";
 import { unwrap } from "../taskrouter/wire";
 import { basicOrBearer, nativeGroup, requireWorkspace, type CallerContext } from "./caller";
 import { conversationFor, workspaceFor } from "../../../platform/objects";

@@ -11,7 +11,7 @@
  */
 import type { MessageRecord } from "../../../contract/conversations";
 import { isSid } from "../../../contract/ids";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { date, oneOf, paging, repeated, sid, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import { actionSource, conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";

@@ -5,7 +5,7 @@
  * in which conversation with each conversation's index entry), each then read from its ConversationDO.
  */
 import type { MembershipView } from "../../../durable-objects/conversation/lifecycle/participants";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import { conversationUrl, requestWorkspace, routeGroup, scoped, type ConversationsContext } from "./context";

@@ -8,7 +8,7 @@
  */
 import type { ParticipantRecord } from "../../../contract/conversations";
 import { isSid } from "../../../contract/ids";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { date, int, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import { actionSource, conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";

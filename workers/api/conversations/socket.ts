@@ -12,9 +12,10 @@ import type { Context } from "hono";
 import { CONVERSATION_SUBPROTOCOL } from "../../../contract/conversations";
 import { IDENTITY_HEADER, readHandshake } from "../../../durable-objects/router/realtime/handshake";
 import { bindingFor, type TokenBinding } from "../../../durable-objects/common/user-access";
-import { verifyRealtimeToken, type RealtimeIdentity } from "../../auth/tokens";
+import { verifyRealtimeToken } from "../../auth/tokens";
+import type { RealtimeIdentity } from "../../../durable-objects/common/token-claims";
 import type { Env } from "../../../platform/env";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { conversationFor } from "../../../platform/objects";
 
 /** The identity the ConversationDO reads from {@link IDENTITY_HEADER} on an agent's or supervisor's upgrade. */

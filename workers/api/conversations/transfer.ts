@@ -5,7 +5,7 @@
  * is the token's worker; with Basic credentials a backend names the worker in WorkerSid.
  */
 import { isSid } from "../../../contract/ids";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { oneOf, sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
 import { basicOrBearer, nativeGroup, requireWorkspace } from "./caller";

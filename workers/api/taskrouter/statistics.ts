@@ -43,7 +43,7 @@ import {
   type StatisticsIds,
 } from "../../../durable-objects/router/statistics";
 import { isSid } from "../../../contract/ids";
-import { resourceNotFound } from "../errors";
+import { resourceNotFound } from "../../http/errors";
 import { routeGroup } from "./context";
 import { date, int, paging, repeated, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";

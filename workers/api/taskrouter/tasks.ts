@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { routeGroup } from "./context";
 import { bool, date, int, oneOf, paging, repeated, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";

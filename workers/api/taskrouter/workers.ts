@@ -10,7 +10,7 @@ import { isSid } from "../../../contract/ids";
 import { type WorkerChannelRecord, type WorkerRecord } from "../../../contract/taskrouter";
 import { accountOf, currentUser } from "../../auth/session-guard";
 import { cookieValue } from "../../auth/session";
-import { ApiError, resourceNotFound } from "../errors";
+import { ApiError, resourceNotFound } from "../../http/errors";
 import { routeGroup, type TaskRouterEnv } from "./context";
 import { bool, int, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";

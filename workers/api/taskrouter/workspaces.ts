@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { WorkspaceRecord } from "../../../contract/taskrouter";
 import { isSid, newSid } from "../../../contract/ids";
-import { resourceNotFound } from "../errors";
+import { resourceNotFound } from "../../http/errors";
 import { routeGroup } from "./context";
 import { bool, oneOf, paging, sid, str, strictBool, url } from "./params";
 import { endpoint, pageBody, pageRequest, unwrap, withLinks } from "./wire";

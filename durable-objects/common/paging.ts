@@ -9,7 +9,7 @@
  * workflows), so callers load the filtered, ordered rows and this module slices them. Pure: it runs the
  * same in workerd and in plain Node.
  */
-import { invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { invalid, ok, type ApiResult, type Page, type PageRequest } from "./rpc";
 
 export const MAX_PAGE_SIZE = 1000;
 

@@ -9,8 +9,8 @@
  * Router DO and in unit tests on node:sqlite. Tasks and workers take the shape the change frames give
  * them (built by the same functions from the same fields), so a client keeps one model of both.
  */
-import type { ConfigView } from "../lifecycle/config-view";
-import { taskData, workerData } from "../lifecycle/events";
+import type { ConfigView } from "./config-view";
+import { taskData, workerData } from "./events";
 import { reservationAcceptedAt } from "../store/event-store";
 import type { StoreHost } from "../store/host";
 import { reservations } from "../store/reservation-store";
