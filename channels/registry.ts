@@ -4,11 +4,10 @@
  *
  * Each adapter's author adds its import and entry (one line each): `whatsapp.ts` exports
  * `whatsappAdapter`, `meta-messenger.ts` `messengerAdapter` and `instagramAdapter`, `email.ts`
- * `emailAdapter`, `webchat.ts` `webchatAdapter`. A kind without an adapter answers 404 on its webhook
- * and `failed` on delivery.
+ * `emailAdapter`. A kind without an adapter answers 404 on its webhook and `failed` on delivery.
  *
- * Web chat has no provider: its customers send through the widget's own routes and read replies on
- * their socket, so `deliverOutbound` never reaches an adapter for it (see outbound.ts).
+ * Web chat has no provider, so no adapter: its customers send through the widget's own routes and read
+ * replies on their socket, and `deliverOutbound` never reaches an adapter for it (see outbound.ts).
  */
 import type { ChannelKind } from "./channel-config";
 import type { ChannelAdapter } from "./adapter";

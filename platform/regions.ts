@@ -22,9 +22,6 @@ export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "o
 /** Cloudflare's Durable Object jurisdictions: a hard guarantee of where an object runs and stores. */
 export const JURISDICTIONS = ["eu", "fedramp"] as const;
 
-export type LocationHint = (typeof LOCATION_HINTS)[number];
-export type Jurisdiction = (typeof JURISDICTIONS)[number];
-
 const KEBAB_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_ID_LENGTH = 32;
 

@@ -54,6 +54,3 @@ export const tasks = table<TaskRow>(
   ],
   "sid",
 );
-
-/** The statuses in which a task is still being routed. */
-export const WAITING: readonly TaskStatus[] = ["pending", "reserved"];
