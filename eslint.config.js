@@ -2,23 +2,23 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const bodyReadMessage = "Read a request body with readBody/readText (workers/http/body-limit.ts), which stops at the route's limit.";
+const bodyRead = { message: "Read a request body with readBody/readText (workers/http/body-limit.ts), which stops at the route's limit." };
 const bodyReads = [
   {
+    ...bodyRead,
     selector: "CallExpression[callee.property.name=/^(json|text|arrayBuffer|formData|blob|parseBody)$/][callee.object.property.name='req']",
-    message: bodyReadMessage,
   },
-  { selector: "MemberExpression[property.name='body'][object.property.name='raw']", message: bodyReadMessage },
+  { ...bodyRead, selector: "MemberExpression[property.name='body'][object.property.name='raw']" },
 ];
-
-const addressingMessage =
-  "Address Durable Objects through platform/objects.ts (routerFor, workspaceFor, …), the one module that places them.";
+const addressed = {
+  message: "Address Durable Objects through platform/objects.ts (routerFor, workspaceFor, …), the one module that places them.",
+};
 const addressing = [
-  { selector: "CallExpression[callee.property.name=/^(getByName|idFromName|idFromString|newUniqueId)$/]", message: addressingMessage },
+  { ...addressed, selector: "CallExpression[callee.property.name=/^(getByName|idFromName|idFromString|newUniqueId)$/]" },
   {
+    ...addressed,
     selector:
       "CallExpression[callee.property.name='get'][callee.object.property.name=/^(WORKSPACE|ROUTER|CONVERSATION|DIRECTORY|ACCOUNT)$/]",
-    message: addressingMessage,
   },
 ];
 

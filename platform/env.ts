@@ -4,19 +4,11 @@
  * `cloudflare:workers` (and from `cloudflare:test` in tests) is typed the same way.
  *
  * The platform layer imports no layer above it, so the Durable Object classes are not imported here:
- * each class file registers itself in {@link DurableObjectClasses} (a module augmentation, as
- * `Cloudflare.Env` itself is one), and the namespaces below are typed from that registry.
+ * the Worker's entry (workers/index.ts), which exports them for wrangler.toml's bindings, names them in
+ * {@link DurableObjectClasses} (a module augmentation, as `Cloudflare.Env` itself is one).
  */
 
-/**
- * The Durable Object classes by name; each class's own file adds its entry:
- * @example
- * declare module "../../platform/env" {
- *   interface DurableObjectClasses {
- *     RouterDO: RouterDO;
- *   }
- * }
- */
+/** The Durable Object classes by name (workers/index.ts fills it in). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface DurableObjectClasses {}
 

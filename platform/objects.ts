@@ -39,33 +39,17 @@ export function routerFor(env: Pick<Env, "ROUTER">, workspaceSid: string, region
   return namespace.getByName(routerName(workspaceSid, region.id), { locationHint: region.locationHint });
 }
 
-/**
- * The Router DO that answers `/api/ping`: a no-op round trip to a Durable Object, the yardstick the
- * benchmarks measure against.
- * @example await pingRouter(env).ping()
- */
+/** The Router DO that answers `/api/ping`, the no-op round trip the benchmarks measure against. @example await pingRouter(env).ping() */
 export const pingRouter = (env: Pick<Env, "ROUTER">) => env.ROUTER.getByName("ping");
 
-/**
- * The AccountDO of `accountSid`: its workspaces, API keys, users and sessions.
- * @example await accountFor(env, "AC…").listWorkspaces({}, { pageSize: 50, page: 0 })
- */
+/** The AccountDO of `accountSid`: workspaces, API keys, users, sessions. @example await accountFor(env, "AC…").desktopSources() */
 export const accountFor = (env: Pick<Env, "ACCOUNT">, accountSid: string) => env.ACCOUNT.getByName(accountSid);
 
-/**
- * The WorkspaceDO of `workspaceSid`: its configuration of record and channel configurations.
- * @example await workspaceFor(env, "WS…").getWorkspace(accountSid)
- */
+/** The WorkspaceDO of `workspaceSid`: configuration of record, channels. @example await workspaceFor(env, "WS…").getWorkspace(accountSid) */
 export const workspaceFor = (env: Pick<Env, "WORKSPACE">, workspaceSid: string) => env.WORKSPACE.getByName(workspaceSid);
 
-/**
- * The DirectoryDO of `workspaceSid`: its conversations' index, customers' open conversations and profiles.
- * @example await directoryFor(env, "WS…").resolveInbound(accountSid, input)
- */
+/** The DirectoryDO of `workspaceSid`: conversations' index, customers, profiles. @example await directoryFor(env, "WS…").webhookConfigs(accountSid) */
 export const directoryFor = (env: Pick<Env, "DIRECTORY">, workspaceSid: string) => env.DIRECTORY.getByName(workspaceSid);
 
-/**
- * The ConversationDO of `conversationSid`.
- * @example await conversationFor(env, "CH…").getConversation(accountSid)
- */
+/** The ConversationDO of `conversationSid`. @example await conversationFor(env, "CH…").getConversation(accountSid) */
 export const conversationFor = (env: Pick<Env, "CONVERSATION">, conversationSid: string) => env.CONVERSATION.getByName(conversationSid);

@@ -1,6 +1,7 @@
 /**
  * The Worker's entry point: the handlers Cloudflare calls (`fetch` for HTTP, `queue` for the events
- * queue) and the Durable Object classes wrangler.toml binds. It holds no logic of its own.
+ * queue, `email`) and the Durable Object classes wrangler.toml binds, which it also names in the Env.
+ * It holds no logic of its own.
  */
 import { app } from "./app";
 import { callbackDepsFromEnv } from "./queue/bindings";
@@ -13,6 +14,17 @@ export { ConversationDO } from "../durable-objects/conversation/conversation-do"
 export { DirectoryDO } from "../durable-objects/directory/directory-do";
 export { RouterDO } from "../durable-objects/router/router-do";
 export { WorkspaceDO } from "../durable-objects/workspace/workspace-do";
+
+// The classes by name, for the Env's namespaces (platform/env.ts imports no layer above it).
+declare module "../platform/env" {
+  interface DurableObjectClasses {
+    AccountDO: import("../durable-objects/account/account-do").AccountDO;
+    ConversationDO: import("../durable-objects/conversation/conversation-do").ConversationDO;
+    DirectoryDO: import("../durable-objects/directory/directory-do").DirectoryDO;
+    RouterDO: import("../durable-objects/router/router-do").RouterDO;
+    WorkspaceDO: import("../durable-objects/workspace/workspace-do").WorkspaceDO;
+  }
+}
 
 export default {
   fetch: app.fetch,

@@ -428,10 +428,3 @@ export class AccountDO extends DurableObject<Env> {
     return { plugins: pluginOrigins(this.ctx.storage), crm: crmOrigins(this.ctx.storage) };
   }
 }
-
-// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
-declare module "../../platform/env" {
-  interface DurableObjectClasses {
-    AccountDO: AccountDO;
-  }
-}

@@ -33,17 +33,17 @@ import {
   type MessageRecord,
   type ParticipantRecord,
 } from "../../contract/conversations";
-import {
-  type AddMessageInput,
-  type AddParticipantInput,
-  type ConversationTaskEvent,
-  type CreateConversationInput,
-  type InboundContext,
-  type UpdateConversationInput,
-  type UpdateMessageInput,
-  type UpdateParticipantInput,
+import type {
+  AddMessageInput,
+  AddParticipantInput,
+  ConversationTaskEvent,
+  CreateConversationInput,
+  InboundContext,
+  UpdateConversationInput,
+  UpdateMessageInput,
+  UpdateParticipantInput,
 } from "../common/conversations";
-import { type InboundMessage, type MessageChange, type StatusUpdate } from "../../channels/messages";
+import type { InboundMessage, MessageChange, StatusUpdate } from "../../channels/messages";
 import {
   restSource,
   SYSTEM_SOURCE,
@@ -507,12 +507,5 @@ export class ConversationDO extends ConversationShell {
       messages: messages.messagesSince(op, row, since),
       you: state.participantSid ?? `supervisor:${state.identity ?? ""}`,
     });
-  }
-}
-
-// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
-declare module "../../platform/env" {
-  interface DurableObjectClasses {
-    ConversationDO: ConversationDO;
   }
 }

@@ -146,10 +146,3 @@ export class DirectoryDO extends DurableObject<Env> {
     return this.directory.webhookConfigs(accountSid);
   }
 }
-
-// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
-declare module "../../platform/env" {
-  interface DurableObjectClasses {
-    DirectoryDO: DirectoryDO;
-  }
-}

@@ -490,10 +490,3 @@ function idOf(text: string): string | number | null {
     return null;
   }
 }
-
-// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
-declare module "../../platform/env" {
-  interface DurableObjectClasses {
-    RouterDO: RouterDO;
-  }
-}

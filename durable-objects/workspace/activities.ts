@@ -6,7 +6,7 @@
  */
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { newSid } from "../../contract/ids";
-import { type ActivityRecord } from "../../contract/taskrouter";
+import type { ActivityRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName } from "./checks";
 import type { ActivityFilters, CreateActivityInput, UpdateActivityInput } from "./inputs";

@@ -7,7 +7,7 @@
  */
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { isSid, newSid } from "../../contract/ids";
-import { type TaskChannelRecord } from "../../contract/taskrouter";
+import type { TaskChannelRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName } from "./checks";
 import type { CreateTaskChannelInput, UpdateTaskChannelInput } from "./inputs";

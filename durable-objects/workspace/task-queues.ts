@@ -9,7 +9,7 @@ import { tryCompileExpression, type Attributes } from "../router/expression";
 import { parseTaskQueueConfig } from "../router/queues";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { newSid } from "../../contract/ids";
-import { type TaskQueueRecord } from "../../contract/taskrouter";
+import type { TaskQueueRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkActivityRef, checkFriendlyName, problemsFailure } from "./checks";
 import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./inputs";

@@ -8,7 +8,7 @@
 import { parseWorkflowConfiguration, type WorkflowConfiguration } from "../router/workflow";
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { newSid } from "../../contract/ids";
-import { type WorkflowRecord } from "../../contract/taskrouter";
+import type { WorkflowRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName, optionalUrl, problemsFailure } from "./checks";
 import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./inputs";

@@ -24,13 +24,13 @@ import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
 import { newSid } from "../../contract/ids";
 import { notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
-import {
-  type ActivityRecord,
-  type EventRecord,
-  type TaskChannelRecord,
-  type TaskQueueRecord,
-  type WorkflowRecord,
-  type WorkspaceRecord,
+import type {
+  ActivityRecord,
+  EventRecord,
+  TaskChannelRecord,
+  TaskQueueRecord,
+  WorkflowRecord,
+  WorkspaceRecord,
 } from "../../contract/taskrouter";
 import * as activities from "./activities";
 import * as channels from "./channels";
@@ -437,12 +437,5 @@ export class WorkspaceDO extends DurableObject<Env> {
     if (ws.deleted_at !== null) await account.removeWorkspace(ws.sid);
     else await account.putWorkspace(workspace.currentRecord(sql, ws));
     sql.exec("UPDATE sb_sync SET directory_synced = max(directory_synced, ?)", sync.directory_wanted);
-  }
-}
-
-// Names this class in the platform's Env (platform/env.ts), which imports no Durable Object.
-declare module "../../platform/env" {
-  interface DurableObjectClasses {
-    WorkspaceDO: WorkspaceDO;
   }
 }

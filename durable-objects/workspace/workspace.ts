@@ -8,7 +8,7 @@
  * SID answers 404 forever and is never created again.
  */
 import { fail, invalid, ok, type ApiResult, type WorkspaceConfigSnapshot } from "../common/rpc";
-import { type EventRecord, type WorkspaceRecord } from "../../contract/taskrouter";
+import type { EventRecord, WorkspaceRecord } from "../../contract/taskrouter";
 import type { SqlExec } from "../common/migrations";
 import { activitySubject, insertActivity } from "./activities";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";

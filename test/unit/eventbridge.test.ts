@@ -8,7 +8,7 @@ import { bridgeTask, initFrame, seconds, versionOf } from "../../durable-objects
 import { serveBridge, type BridgeBackend } from "../../durable-objects/router/eventbridge/proxy";
 import { routeOf } from "../../durable-objects/router/eventbridge/routes";
 import { ok } from "../../durable-objects/common/rpc";
-import { type EventRecord, type TaskRecord } from "../../contract/taskrouter";
+import type { EventRecord, TaskRecord } from "../../contract/taskrouter";
 
 const WS = "WS" + "1".repeat(32);
 const WK = "WK" + "2".repeat(32);

@@ -11,7 +11,7 @@ import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { webhookPath } from "../../channels/channel-config";
-import { type MessageRecord } from "../../contract/conversations";
+import type { MessageRecord } from "../../contract/conversations";
 import { twilioSignature } from "../../callbacks/signature";
 
 const ORIGIN = "https://sb.example";

@@ -12,8 +12,8 @@
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
-import { type InboundContext } from "../../durable-objects/common/conversations";
-import { type InboundMessage } from "../../channels/messages";
+import type { InboundContext } from "../../durable-objects/common/conversations";
+import type { InboundMessage } from "../../channels/messages";
 import { newSid } from "../../contract/ids";
 import { eventually } from "../support/eventually";
 import { AgentSocket } from "./realtime-helpers";

@@ -7,7 +7,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ResolveInboundInput } from "../../durable-objects/common/conversations";
 import { newSid } from "../../contract/ids";
-import { type ApiResult } from "../../durable-objects/common/rpc";
+import type { ApiResult } from "../../durable-objects/common/rpc";
 import { DIRECTORY_MIGRATIONS } from "../../durable-objects/directory/schema";
 
 const ACCOUNT = "AC" + "a".repeat(32);

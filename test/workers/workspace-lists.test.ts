@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { newSid } from "../../contract/ids";
-import { type ApiResult, type Page, type PageRequest } from "../../durable-objects/common/rpc";
+import type { ApiResult, Page, PageRequest } from "../../durable-objects/common/rpc";
 
 const ACCOUNT = "AC" + "d".repeat(32);
 const sid = newSid("WS");

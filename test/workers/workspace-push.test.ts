@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { newSid } from "../../contract/ids";
-import { type ApiResult } from "../../durable-objects/common/rpc";
+import type { ApiResult } from "../../durable-objects/common/rpc";
 import type { CreateWorkspaceInput } from "../../durable-objects/workspace/workspace-do";
 import { regions } from "../../platform/regions";
 import { routerFor } from "../../platform/objects";

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newSid } from "../../contract/ids";
-import { type ApiResult, type WorkspaceConfigSnapshot } from "../../durable-objects/common/rpc";
+import type { ApiResult, WorkspaceConfigSnapshot } from "../../durable-objects/common/rpc";
 
 const ACCOUNT = "AC" + "c".repeat(32);
 const ALL = { pageSize: 1000, page: 0 };

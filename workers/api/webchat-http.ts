@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
-import { type ChannelConfig } from "../../channels/channel-config";
+import type { ChannelConfig } from "../../channels/channel-config";
 import { closeReason } from "../../durable-objects/router/realtime/handshake";
 import { verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
 import type { Env } from "../../platform/env";

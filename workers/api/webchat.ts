@@ -20,8 +20,8 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
-import { type ChannelConfig } from "../../channels/channel-config";
-import { type InboundMessage } from "../../channels/messages";
+import type { ChannelConfig } from "../../channels/channel-config";
+import type { InboundMessage } from "../../channels/messages";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import { isSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";

@@ -17,7 +17,7 @@
  */
 import { Hono, type Context } from "hono";
 import { type ChannelConfig, webhookPath } from "../../channels/channel-config";
-import { type InboundContext } from "../../durable-objects/common/conversations";
+import type { InboundContext } from "../../durable-objects/common/conversations";
 import { fail, ok, type ApiResult } from "../../durable-objects/common/rpc";
 import { isSid, newSid } from "../../contract/ids";
 import { readBody } from "../http/body-limit";

@@ -6,13 +6,7 @@
  * on. The backend is an interface so the rules run in plain Node; the Worker binds it to the DO stubs.
  */
 import { fail, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
-import {
-  type ActivityRecord,
-  type ReservationRecord,
-  type ReservationStatus,
-  type TaskStatus,
-  type WorkerChannelRecord,
-} from "../../../contract/taskrouter";
+import type { ActivityRecord, ReservationRecord, ReservationStatus, TaskStatus, WorkerChannelRecord } from "../../../contract/taskrouter";
 import type { ReservationOwner, ReservationResult, UpdateReservationInput } from "../lifecycle/reservations";
 import type { TaskResult, UpdateTaskInput } from "../lifecycle/tasks";
 import type { UpdateWorkerInput, WorkerResult } from "../lifecycle/workers";

@@ -5,7 +5,7 @@
 import { getEvent as getStoredEvent, listEvents as listStoredEvents, EVENT_RETENTION_MS } from "../store/event-store";
 import { pageFrom, type PageWindow } from "../store/paging";
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
-import { type EventRecord } from "../../../contract/taskrouter";
+import type { EventRecord } from "../../../contract/taskrouter";
 import { checkDate, checkInteger } from "./checks";
 import type { Op } from "./op";
 

@@ -12,7 +12,7 @@ import { reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks } from "../store/task-store";
 import { workers } from "../store/worker-store";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
-import { type ReservationRecord, type ReservationStatus } from "../../../contract/taskrouter";
+import type { ReservationRecord, ReservationStatus } from "../../../contract/taskrouter";
 import { checkString } from "./checks";
 import type { Op } from "./op";
 import { etagMatches, etagOf, reservationRecord } from "./records";

@@ -22,13 +22,7 @@ import { outboxSize, peek, remove as removeSent } from "../store/outbox-store";
 import { pageWindow, type PageWindow } from "../store/paging";
 import { dueTimers, earliestTimer, setTimer } from "../store/timer-store";
 import { fail, notFound, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
-import {
-  type EventRecord,
-  type WorkerChannelRecord,
-  type ReservationRecord,
-  type TaskRecord,
-  type WorkerRecord,
-} from "../../../contract/taskrouter";
+import type { EventRecord, WorkerChannelRecord, ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
 import {
   addWorkerChannels,
   isNewer,

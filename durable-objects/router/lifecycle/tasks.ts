@@ -11,7 +11,7 @@ import { tasks, type TaskRow } from "../store/task-store";
 import { setTimer } from "../store/timer-store";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import { newSid } from "../../../contract/ids";
-import { type TaskRecord, type TaskStatus } from "../../../contract/taskrouter";
+import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
 import { storedAttributes, storedReason } from "./card-masking";
 import { checkAttributes, checkDate, checkInteger, checkOrdering, checkString, MAX_PRIORITY } from "./checks";
 import { taskEvent } from "./events";

@@ -7,7 +7,7 @@
 import { type PageWindow, slicePage } from "../store/paging";
 import { channelsOf, workerChannels, workers, type WorkerChannelRow } from "../store/worker-store";
 import { notFound, ok, type ApiResult, type Page } from "../../common/rpc";
-import { type WorkerChannelRecord } from "../../../contract/taskrouter";
+import type { WorkerChannelRecord } from "../../../contract/taskrouter";
 import { checkBoolean, checkInteger } from "./checks";
 import { workerEvent } from "./events";
 import type { Op } from "./op";

@@ -17,7 +17,7 @@ import {
 } from "../store/worker-store";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import { newSid } from "../../../contract/ids";
-import { type WorkerRecord } from "../../../contract/taskrouter";
+import type { WorkerRecord } from "../../../contract/taskrouter";
 import { storedAttributes } from "./card-masking";
 import { checkAttributes, checkBoolean, checkFriendlyName, checkOrdering, checkString } from "./checks";
 import { workerEvent } from "./events";

@@ -11,7 +11,7 @@
  */
 import type { Router } from "../lifecycle/router";
 import { ok, type ApiResult, type WorkspaceConfigSnapshot } from "../../common/rpc";
-import { type ActivityRecord } from "../../../contract/taskrouter";
+import type { ActivityRecord } from "../../../contract/taskrouter";
 
 export interface TrackedWorker {
   readonly workerSid: string;

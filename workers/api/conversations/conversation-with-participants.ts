@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { newSid } from "../../../contract/ids";
-import { type ApiResult } from "../../../durable-objects/common/rpc";
+import type { ApiResult } from "../../../durable-objects/common/rpc";
 import type { AddParticipantInput } from "../../../durable-objects/common/conversations";
 import type { ConversationRecord } from "../../../contract/conversations";
 import { ApiError } from "../../http/errors";

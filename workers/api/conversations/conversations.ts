@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { ConversationIndexEntry } from "../../../durable-objects/common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
 import { newSid } from "../../../contract/ids";
-import { type ApiResult, type Page } from "../../../durable-objects/common/rpc";
+import type { ApiResult, Page } from "../../../durable-objects/common/rpc";
 import { date, oneOf, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import { actionSource, conversationRef, conversationUrl, requestWorkspace, routeGroup, scoped, type ConversationsContext } from "./context";

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import type { ConversationChannel, ConversationRecord } from "../../../contract/conversations";
 import { isSid, newSid } from "../../../contract/ids";
-import { type TaskRecord } from "../../../contract/taskrouter";
+import type { TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
 import { conversationFor, routerFor, workspaceFor } from "../../../platform/objects";
 import { ApiError } from "../../http/errors";

@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import { isSid } from "../../../contract/ids";
-import { type TaskQueueRecord } from "../../../contract/taskrouter";
+import type { TaskQueueRecord } from "../../../contract/taskrouter";
 import { routeGroup } from "./context";
 import { int, oneOf, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";

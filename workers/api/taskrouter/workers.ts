@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import { isSid } from "../../../contract/ids";
-import { type WorkerChannelRecord, type WorkerRecord } from "../../../contract/taskrouter";
+import type { WorkerChannelRecord, WorkerRecord } from "../../../contract/taskrouter";
 import { accountOf, currentUser } from "../../auth/session-guard";
 import { cookieValue } from "../../auth/session";
 import { ApiError, resourceNotFound } from "../../http/errors";
