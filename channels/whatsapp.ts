@@ -23,8 +23,6 @@ import { metaChallenge, validMetaSignature } from "./meta-signature";
 import { deliverWhatsApp } from "./whatsapp-send";
 import { normalizeWhatsApp, unreadableMessage, waErrors, whatsappAddress, whatsappMessage } from "./whatsapp-messages";
 
-export { whatsappAddress } from "./whatsapp-messages";
-
 const status = z
   .object({
     id: z.string().min(1),

@@ -15,6 +15,7 @@ import { CONVERSATION_SUBPROTOCOL, type MessageRecord, type ParticipantRecord } 
 import { webhookPath } from "../../channels/channel-config";
 import { twilioSignature } from "../../callbacks/signature";
 import { AgentSocket } from "./realtime-helpers";
+import { conversationFor, directoryFor } from "../../platform/objects";
 
 const ORIGIN = "https://sb.example";
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -130,10 +131,10 @@ async function text(from: string, body: string): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-const conversation = (sid: string) => env.CONVERSATION.getByName(sid);
+const conversation = (sid: string) => conversationFor(env, sid);
 
 async function openConversation(address: string): Promise<string> {
-  const found = await env.DIRECTORY.getByName(ws).findOpen(ACCOUNT, channel, address);
+  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
   if (!found.ok || found.value === null) throw new Error(`no open conversation for ${address}`);
   return found.value;
 }

@@ -17,6 +17,7 @@ import type { InboundMessage } from "../../channels/messages";
 import { newSid } from "../../contract/ids";
 import { eventually } from "../support/eventually";
 import { AgentSocket } from "./realtime-helpers";
+import { conversationFor } from "../../platform/objects";
 
 const ORIGIN = "http://sb.test";
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
@@ -338,7 +339,7 @@ describe("post-events, the whole way", () => {
       ["Filters", "onMessageUpdated"],
     ]);
     const received = integration(() => new Response(null, { status: 204 }));
-    const stub = env.CONVERSATION.getByName(newSid("CH"));
+    const stub = conversationFor(env, newSid("CH"));
     const customer = "17841400000000001"; // an Instagram-scoped ID
     const context: InboundContext = {
       workspaceSid: ws,

@@ -10,7 +10,7 @@ import { newSid } from "../../contract/ids";
 import type { ApiResult } from "../../durable-objects/common/rpc";
 import type { CreateWorkspaceInput } from "../../durable-objects/workspace/workspace-do";
 import { regions } from "../../platform/regions";
-import { routerFor } from "../../platform/objects";
+import { routerFor, workspaceFor } from "../../platform/objects";
 
 const ACCOUNT = "AC" + "e".repeat(32);
 
@@ -21,7 +21,7 @@ function value<T>(result: ApiResult<T>): T {
 
 async function newWorkspace(input: CreateWorkspaceInput = { friendlyName: "Push" }) {
   const sid = newSid("WS");
-  const stub = env.WORKSPACE.getByName(sid);
+  const stub = workspaceFor(env, sid);
   value(await stub.createWorkspace(ACCOUNT, sid, input));
   return { sid, stub, router: routerFor(env, sid, regions.defaultRegion) };
 }

@@ -12,8 +12,6 @@
 import { verifyApiKeyJwt, type VerifySignature } from "./api-key-jwt";
 import { readPrechat, type VerifiedIdentity } from "./visitor-session";
 
-export type { VerifySignature } from "./api-key-jwt";
-
 /** The audience of visitor identities, distinct from SSO's `switchboard`. */
 export const IDENTITY_AUDIENCE = "switchboard:webchat";
 /** The longest an identity may live (exp − iat, seconds): it sits in a web page. */

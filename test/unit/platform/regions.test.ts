@@ -1,7 +1,7 @@
 // regions.json as shipped, and loadRegions' report for each kind of mistake an operator can make.
 import { describe, expect, it } from "vitest";
-import shipped from "../../regions.json";
-import { loadRegions, RegionsConfigError } from "../../platform/regions";
+import shipped from "../../../regions.json";
+import { loadRegions, RegionsConfigError } from "../../../platform/regions";
 
 const region = (overrides: Record<string, unknown> = {}) => ({
   id: "us-east",
