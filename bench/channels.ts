@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { CONVERSATION_SUBPROTOCOL } from "../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../contract/conversations";
 import { inboundSms, startTwilioDouble } from "../test/support/doubles/twilio";
 import { startDevServer } from "../test/support/dev-server";
 import { buildWeb } from "../scripts/build-web.mjs";

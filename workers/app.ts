@@ -5,9 +5,9 @@
  */
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { onError, onNotFound } from "./api/errors";
-import { regions, VERSION } from "./config";
-import type { Env } from "./env";
+import { onError, onNotFound } from "./http/errors";
+import { regions, VERSION } from "../platform/regions";
+import type { Env } from "../platform/env";
 import { openApiDocument } from "./api/openapi";
 import { keys } from "./api/keys";
 import { realtimeSettings } from "./api/realtime-settings";
@@ -19,7 +19,7 @@ import { basicAuth } from "./auth/basic";
 import { profiles } from "./api/profiles";
 import { webchat } from "./api/webchat";
 import { channels } from "./api/channels";
-import { inbound } from "./channels/inbound";
+import { inbound } from "./inbound/webhooks";
 import { conversations, conversationSocket, conversationsNative, flex } from "./api/conversations";
 import { auth } from "./api/auth";
 import { users } from "./api/users";
@@ -28,6 +28,7 @@ import { desktop } from "./api/desktop";
 import { desktopPage } from "./desktop/page";
 import { sessionRoutes as workerSessionRoutes } from "./api/taskrouter/workers";
 import { errorDocs } from "./docs/errors-page";
+import { pingRouter } from "../platform/objects";
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -70,7 +71,7 @@ app.get("/app/index.html", ...desktopPage);
  * An authenticated round trip to a Durable Object that does nothing: operators use it to check the
  * object layer, and `npm run bench` as the baseline every HTTP figure is a ratio to.
  */
-app.get("/api/ping", basicAuth(), async (c) => c.json(await c.env.ROUTER.getByName("ping").ping()));
+app.get("/api/ping", basicAuth(), async (c) => c.json(await pingRouter(c.env).ping()));
 
 app.notFound(onNotFound);
 app.onError(onError);

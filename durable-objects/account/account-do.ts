@@ -21,28 +21,19 @@
  * one alarm retries a notice that could not be delivered.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env";
+import type { Env } from "../../platform/env";
 import { applyMigrations, type Migration } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import {
-  fail,
-  invalid,
-  iso,
-  newSid,
-  notFound,
-  ok,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-  type WorkspaceRecord,
-} from "../common/taskrouter";
-import { paginate } from "../workspace/paging";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { iso, type WorkspaceRecord } from "../../contract/taskrouter";
+import { newSid } from "../../contract/ids";
+import { paginate } from "../common/paging";
 import { accessChanged, accessRefusal, type AccessRefusal, type TokenBinding } from "../common/user-access";
 import { NoticeCourier } from "./notice-courier";
 import { endSession, endSessions, isLive, SESSIONS_SCHEMA, startSession, userAccess } from "./sessions";
 import { notePlace, queueNotice, USER_SOCKETS_SCHEMA, type Place } from "./user-sockets";
 import { fromBase64Url, hashSecret, hmacMatches, newSecret, openSecret, sealSecret, secretMatches } from "./api-keys";
-import { hashPassword } from "../../workers/auth/passwords";
+import { hashPassword } from "./passwords";
 import { LOGIN_LIMITS_SCHEMA } from "./login-limits";
 import {
   createPlugin,
@@ -432,7 +423,7 @@ export class AccountDO extends DurableObject<Env> {
     return putDesktopSettings(this.ctx.storage, workspaceSid, input, Date.now());
   }
 
-  /** Where the desktop may load plugins from and frame CRMs, across the account: its document's CSP (workers/desktop-page.ts). */
+  /** Where the desktop may load plugins from and frame CRMs, across the account: its document's CSP (workers/desktop/page.ts). */
   desktopSources(): { plugins: string[]; crm: string[] } {
     return { plugins: pluginOrigins(this.ctx.storage), crm: crmOrigins(this.ctx.storage) };
   }

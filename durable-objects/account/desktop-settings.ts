@@ -4,7 +4,8 @@
  * AccountDO beside the plugins, keyed by workspace: one row, replaced as a whole by an admin. The
  * rules live here so the API and any future import path share them; pure logic over `{ sql }`.
  */
-import { invalid, iso, ok, type ApiResult } from "../common/taskrouter";
+import { invalid, ok, type ApiResult } from "../common/rpc";
+import { iso } from "../../contract/taskrouter";
 import type { MigrationHost } from "../common/migrations";
 
 export const MAX_CRM_URL_LENGTH = 2048;

@@ -1,13 +1,13 @@
 /**
  * Carries the AccountDO's notices (user-sockets.ts) to the objects that hold a user's sockets: each
- * workspace's Router DO, reached through workers/locations.ts (the one module that addresses Router
+ * workspace's Router DO, reached through platform/objects.ts (the one module that addresses Router
  * DOs), and each ConversationDO. Delivery starts as soon as a change commits; the AccountDO's one alarm
  * is the backstop for an object evicted before it finished, and retries a place that could not be
  * reached. One delivery runs at a time; a notice queued meanwhile is picked up by the same run.
  */
-import type { Env } from "../../workers/env";
-import { routerFor } from "../../workers/locations";
-import { isSid } from "../common/taskrouter";
+import type { Env } from "../../platform/env";
+import { conversationFor, routerFor } from "../../platform/objects";
+import { isSid } from "../../contract/ids";
 import type { UserAccess } from "../common/user-access";
 import { deliverNotices, nextNoticeAt, noticeRetryMs, type Place } from "./user-sockets";
 
@@ -50,7 +50,7 @@ export class NoticeCourier {
     // One deployment is one account: the objects check their sockets were opened under it.
     const accountSid = this.env.ACCOUNT_SID ?? "";
     if (isSid("WS", place)) await routerFor(this.env, place).closeUserSockets(accountSid, userSid, access);
-    else if (isSid("CH", place)) await this.env.CONVERSATION.getByName(place).closeUserSockets(accountSid, userSid, access);
+    else if (isSid("CH", place)) await conversationFor(this.env, place).closeUserSockets(accountSid, userSid, access);
     else console.warn(`AccountDO: ${place} is neither a workspace nor a conversation; skipped`);
   }
 }

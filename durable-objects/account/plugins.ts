@@ -4,9 +4,11 @@
  * the users who load them. Pure logic over `{ sql, transactionSync }`; the URL rule lives here so the
  * API and any future import path share it.
  */
-import { invalid, iso, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { iso } from "../../contract/taskrouter";
+import { newSid } from "../../contract/ids";
 import type { MigrationHost, SqlValue } from "../common/migrations";
-import { paginate } from "../workspace/paging";
+import { paginate } from "../common/paging";
 
 export const MAX_PLUGIN_URL_LENGTH = 2048;
 export const MAX_PLUGIN_NAME_LENGTH = 64;

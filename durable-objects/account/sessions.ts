@@ -10,7 +10,7 @@
  * Pure logic over the AccountDO's storage, with the clock passed in.
  */
 import type { MigrationHost } from "../common/migrations";
-import { isSid, newSid } from "../common/taskrouter";
+import { newSid } from "../../contract/ids";
 import type { UserAccess } from "../common/user-access";
 import { userRow } from "./users";
 
@@ -23,9 +23,6 @@ CREATE TABLE sb_sessions (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX sb_sessions_by_user ON sb_sessions (user_sid, expires_at);`;
-
-/** Session SIDs: `SE` + 32 hex, random (the cookie is signed, so knowing one forges nothing). */
-export const isSessionSid = (value: unknown): value is string => isSid("SE", value);
 
 /**
  * Starts a session for `userSid` that lasts `ttlMs` (and forgets sessions that have expired meanwhile).

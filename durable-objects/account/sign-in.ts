@@ -5,7 +5,7 @@
  * told so only once the password is right. Pure apart from Web Crypto, over the AccountDO's storage.
  */
 import type { MigrationHost } from "../common/migrations";
-import { hashPassword, verifyPassword } from "../../workers/auth/passwords";
+import { hashPassword, verifyPassword } from "./passwords";
 import { attemptSucceeded, countAttempt, loginWait } from "./login-limits";
 import { createUser, hasAdmin, normalizeEmail, userRecord, userRowByEmail, type UserRecord } from "./users";
 

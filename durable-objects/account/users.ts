@@ -1,7 +1,7 @@
 /**
  * The people who sign in to the agent desktop: their records and the rules a record must keep. Pure
  * logic over the AccountDO's storage (`{ sql, transactionSync }`), so it runs the same in workerd and
- * on `node:sqlite` in a unit test. Passwords arrive here already hashed (workers/auth/passwords.ts);
+ * on `node:sqlite` in a unit test. Passwords arrive here already hashed (passwords.ts);
  * no record that leaves this module carries the hash — only `has_password`.
  *
  * Roles: an **agent** works tasks as one TaskRouter worker of one workspace (both required); a
@@ -9,9 +9,11 @@
  * account (workspace optional: the one the desktop opens first). Whether the worker exists is checked by
  * the Worker through the Router before it calls here: this object cannot see the Router's storage.
  */
-import { fail, invalid, iso, isSid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { iso } from "../../contract/taskrouter";
+import { isSid, newSid } from "../../contract/ids";
 import type { MigrationHost, SqlValue } from "../common/migrations";
-import { paginate } from "../workspace/paging";
+import { paginate } from "../common/paging";
 
 export const USER_ROLES = ["agent", "supervisor", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];

@@ -3,7 +3,7 @@
  * Worker (Users, UserConversations, ParticipantConversations) and the DirectoryDO that holds both for its
  * workspace (= chat service). Pure types: no `cloudflare:*` import.
  */
-import type { IsoDate } from "./taskrouter";
+import type { IsoDate } from "../../contract/taskrouter";
 
 /** A Conversations user of a chat service (Twilio's `US…`), held by the workspace's DirectoryDO. */
 export interface ConversationUserRecord {

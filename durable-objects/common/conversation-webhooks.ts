@@ -8,7 +8,7 @@
  * account-level path — is the default chat service's), a chat service's own, and a conversation's
  * scoped webhooks. Records are Twilio's JSON without `url`/`links`, which only the Worker builds.
  */
-import type { IsoDate } from "./taskrouter";
+import type { IsoDate } from "../../contract/taskrouter";
 
 /** Events sent after a change (post-events), as Twilio names them in `Filters` and `EventType`. */
 export const POST_EVENTS = [

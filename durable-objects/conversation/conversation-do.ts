@@ -1,5 +1,5 @@
 /**
- * ConversationDO: one per conversation, named by its SID (`env.CONVERSATION.getByName("CH…")`). A thin
+ * ConversationDO: one per conversation, named by its SID (`conversationFor(env, "CH…")`). A thin
  * shell around the pure lifecycle (lifecycle/*.ts), which owns the participants, the messages, their
  * delivery to the customer's channel, inbound idempotency keys and the conversation's tasks:
  * - on wake, inside `blockConcurrencyWhile`: migrate, and remember the alarm;
@@ -24,26 +24,26 @@
  */
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import { ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import { ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import {
   CONVERSATION_SUBPROTOCOL,
-  type AddMessageInput,
-  type AddParticipantInput,
   type ConversationChannel,
   type ConversationRecord,
-  type ConversationTaskEvent,
-  type CreateConversationInput,
   type DeliveryReceiptRecord,
-  type InboundContext,
-  type InboundMessage,
-  type MessageChange,
   type MessageRecord,
   type ParticipantRecord,
-  type StatusUpdate,
-  type UpdateConversationInput,
-  type UpdateMessageInput,
-  type UpdateParticipantInput,
+} from "../../contract/conversations";
+import type {
+  AddMessageInput,
+  AddParticipantInput,
+  ConversationTaskEvent,
+  CreateConversationInput,
+  InboundContext,
+  UpdateConversationInput,
+  UpdateMessageInput,
+  UpdateParticipantInput,
 } from "../common/conversations";
+import type { InboundMessage, MessageChange, StatusUpdate } from "../../channels/messages";
 import {
   restSource,
   SYSTEM_SOURCE,
@@ -57,7 +57,8 @@ import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
 import { applyStatus } from "./lifecycle/delivery";
-import { hookRequests, outboxHooks, replayMessages, writeRequests, type HookEvent } from "./lifecycle/hooks";
+import { hookRequests, outboxHooks, replayMessages, writeRequests } from "./lifecycle/hooks";
+import type { HookEvent } from "./lifecycle/op";
 import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
 import { applyChange } from "./lifecycle/changes";
@@ -66,7 +67,7 @@ import { setTimer, timerDue } from "./lifecycle/timers";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
 import { ConversationShell, defined } from "./conversation-shell";
 import { HOOKS_RETRY_MS } from "./webhooks";
-import type { ConversationWebhookMessage } from "../../workers/callbacks/messages";
+import type { ConversationWebhookMessage } from "../../platform/events-queue";
 import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
 import type { UserAccess } from "../common/user-access";
 

@@ -6,13 +6,16 @@
  * customer's channel, attachments in R2, the webhooks' configuration and pre-events.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env";
-import { routerFor } from "../../workers/locations";
-import { deliverOutbound } from "../../workers/channels/outbound";
-import { mediaKey } from "../../workers/channels/media";
+import type { Env } from "../../platform/env";
+import { directoryFor, routerFor, workspaceFor } from "../../platform/objects";
+import { deliverOutbound } from "../../channels/outbound";
+import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../common/migrations";
-import { ok, type ApiFailure, type ApiResult } from "../common/taskrouter";
-import type { AddMessageInput, ChannelConfig, DeliveryReceiptRecord, MediaRef, OutboundMessage } from "../common/conversations";
+import { ok, type ApiFailure, type ApiResult } from "../common/rpc";
+import type { AddMessageInput } from "../common/conversations";
+import type { ChannelConfig } from "../../channels/channel-config";
+import type { OutboundMessage } from "../../channels/messages";
+import type { DeliveryReceiptRecord, MediaRef } from "../../contract/conversations";
 import { SYSTEM_SOURCE, type ActionSource } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
 import { conversationRecord, conversationRow, type ConversationRow } from "./store/records";
@@ -229,7 +232,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       // The send's in-flight guard was just written: arm the alarm on it first, or a send lost with an
       // evicted object would leave the message "sending" with nothing to retry it.
       await this.syncAlarm();
-      config ??= this.env.WORKSPACE.getByName(row.workspace_sid).channelConfig(row.account_sid, row.channel_sid!);
+      config ??= workspaceFor(this.env, row.workspace_sid).channelConfig(row.account_sid, row.channel_sid!);
       const found = await config;
       if (!found.ok) {
         return found.status === 404
@@ -264,7 +267,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
     const router = () => routerFor(this.env, row.workspace_sid);
     return {
       oldestWorkflow: async () => {
-        const page = await this.env.WORKSPACE.getByName(row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
+        const page = await workspaceFor(this.env, row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
         return page.ok ? (page.value.items[0]?.sid ?? null) : null;
       },
       createTask: async (input) => {
@@ -280,7 +283,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
   }
 
   protected directory(workspaceSid: string) {
-    return this.env.DIRECTORY.getByName(workspaceSid);
+    return directoryFor(this.env, workspaceSid);
   }
 
   /** The input with its `mediaSids` resolved to stored attachments of the workspace (400 naming an unknown one). */

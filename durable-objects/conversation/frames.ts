@@ -5,7 +5,7 @@
  * after it checked a token, never forwarded from a client).
  */
 import { z } from "zod";
-import type { ConversationCommand, ConversationFrame } from "../common/conversations";
+import type { ConversationCommand, ConversationFrame } from "../../contract/conversations";
 import { tokenBinding } from "../common/user-access";
 
 /** The header of the Worker → ConversationDO upgrade that carries the verified identity (JSON). */

@@ -5,7 +5,7 @@
  * hibernation, sending frames without letting one broken socket fail the operation that produced them,
  * and closing a user's sockets once they may no longer hold them.
  */
-import type { ConversationFrame } from "../common/conversations";
+import type { ConversationFrame } from "../../contract/conversations";
 import type { StoreHost } from "../router/store/host";
 import { closeReason } from "../router/realtime/handshake";
 import { accessRefusal, userTag, type UserAccess } from "../common/user-access";

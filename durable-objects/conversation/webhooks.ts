@@ -7,14 +7,16 @@
  * - {@link ConversationWebhooks.flush}: the post-event outbox to the EVENTS queue after the commit (one
  *   flush at a time; on failure the `hooks` timer makes the alarm try again).
  */
-import type { Env } from "../../workers/env";
-import { callPreEvent } from "../../workers/callbacks/pre-event";
+import type { Env } from "../../platform/env";
+import { callPreEvent } from "../../callbacks/pre-event";
 import type { ActionSource, WebhookConfigs } from "../common/conversation-webhooks";
-import { fail, newSid, ok, type ApiResult } from "../common/taskrouter";
+import { fail, ok, type ApiResult } from "../common/rpc";
+import { newSid } from "../../contract/ids";
 import type { StoreHost } from "../router/store/host";
 import { outboxHooks, removeHooks, type HookContext } from "./lifecycle/hooks";
 import { preEventChanges, preEventParams, preTargets, type PreEventCall, type PreEventChanges } from "./lifecycle/pre-events";
 import { clearTimer, setTimer } from "./lifecycle/timers";
+import { directoryFor } from "../../platform/objects";
 
 /** How long an unsent outbox waits before the alarm tries again (also the guard set with every write). */
 export const HOOKS_RETRY_MS = 5_000;
@@ -46,7 +48,7 @@ export class ConversationWebhooks {
     if (!source.webhooks) return null;
     if (known) return { source, configs: known };
     try {
-      const configs = await this.env.DIRECTORY.getByName(where.workspace_sid).webhookConfigs(where.account_sid);
+      const configs = await directoryFor(this.env, where.workspace_sid).webhookConfigs(where.account_sid);
       if (configs.ok) return { source, configs: configs.value };
       console.warn(`ConversationDO ${this.name()}: the webhook configuration could not be read: ${configs.message}`);
     } catch (error) {

@@ -8,7 +8,7 @@
  *
  * Pure: no storage, no `cloudflare:*`; table-tested in Node.
  */
-import type { ConversationChannel } from "../common/conversations";
+import type { ConversationChannel } from "../../contract/conversations";
 
 export const CONVERSATION_CHANNELS: readonly ConversationChannel[] = [
   "web",

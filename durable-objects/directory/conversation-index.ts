@@ -5,8 +5,10 @@
  * it runs the same in workerd and on `node:sqlite`; callers hold the transaction.
  */
 import type { IndexedParticipant, Membership } from "../common/conversation-users";
-import type { ConversationIndexEntry, ConversationState, EmailThread } from "../common/conversations";
-import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import type { ConversationIndexEntry } from "../common/conversations";
+import type { EmailThread } from "../../channels/messages";
+import type { ConversationState } from "../../contract/conversations";
+import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { first, rows, run, type SqlValue, type StoreHost } from "../router/store/host";
 import { keysetPage } from "./paging";
 

@@ -1,5 +1,5 @@
 /**
- * DirectoryDO: one per workspace (`env.DIRECTORY.getByName(workspaceSid)`). A thin shell around the
+ * DirectoryDO: one per workspace (`directoryFor(env, workspaceSid)`). A thin shell around the
  * Directory (directory.ts), which owns the index of the workspace's conversations, the open
  * conversation of each customer address, email threads and customer profiles — and, the workspace being
  * one chat service, its Conversations users, who is in which conversation and its webhook configuration.
@@ -11,11 +11,11 @@
  * an error's message.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env";
+import type { Env } from "../../platform/env";
 import type { ConversationIndexEntry, ProfileRecord, ResolveInboundInput, ResolvedInbound } from "../common/conversations";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import type { ApiResult, Page, PageRequest } from "../common/taskrouter";
+import type { ApiResult, Page, PageRequest } from "../common/rpc";
 import type { ConversationUserInput, ConversationUserRecord, Membership } from "../common/conversation-users";
 import type { WebhookConfig, WebhookConfigInput, WebhookConfigs } from "../common/conversation-webhooks";
 import { Directory, type ListFilter, type MembershipQuery, type ProfileInput, type ProfileQuery, type WebhookScope } from "./directory";

@@ -10,19 +10,9 @@
 import type { ConversationUserInput, ConversationUserRecord, Membership } from "../common/conversation-users";
 import type { WebhookConfig, WebhookConfigInput, WebhookConfigs } from "../common/conversation-webhooks";
 import type { ConversationIndexEntry, CustomerContext, ProfileRecord, ResolveInboundInput, ResolvedInbound } from "../common/conversations";
-import {
-  fail,
-  invalid,
-  isSid,
-  iso,
-  newSid,
-  notFound,
-  ok,
-  type ApiFailure,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-} from "../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { isSid, newSid } from "../../contract/ids";
+import { iso } from "../../contract/taskrouter";
 import { first, run, type StoreHost } from "../router/store/host";
 import { contactOf, emailKey, isConversationChannel, normalizeEmail, normalizePhone, phoneKey, profileKey } from "./addresses";
 import * as index from "./conversation-index";

@@ -5,7 +5,7 @@
  * Tokens are opaque to clients and checked when they come back; a request without one starts at
  * `page × pageSize`, as Twilio's `Page` parameter allows.
  */
-import { invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import { invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { rows, type SqlValue, type StoreHost } from "../router/store/host";
 
 export const MAX_PAGE_SIZE = 1000;

@@ -6,8 +6,10 @@
  *
  * Synchronous SQL over the narrow storage host; callers hold the transaction.
  */
-import type { ConversationChannel, ProfileRecord } from "../common/conversations";
-import { fail, invalid, iso, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import type { ConversationChannel } from "../../contract/conversations";
+import type { ProfileRecord } from "../common/conversations";
+import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { iso } from "../../contract/taskrouter";
 import { first, rows, run, type StoreHost } from "../router/store/host";
 import { emailKey, isConversationChannel, normalizeEmail, normalizePhone, phoneKey, profileKey } from "./addresses";
 import { keysetPage } from "./paging";

@@ -8,7 +8,9 @@
  */
 import { redactDeep } from "../common/card-attributes";
 import type { ConversationUserInput, ConversationUserRecord } from "../common/conversation-users";
-import { fail, invalid, isSid, iso, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { isSid } from "../../contract/ids";
+import { iso } from "../../contract/taskrouter";
 import { first, run, type StoreHost } from "../router/store/host";
 import { keysetPage } from "./paging";
 import type { Scope } from "./profiles";

@@ -7,7 +7,7 @@
  * Synchronous SQL over the narrow storage host; callers hold the transaction.
  */
 import { SERVICE_FILTERS, type WebhookConfig, type WebhookConfigInput, type WebhookMethod } from "../common/conversation-webhooks";
-import { invalid, ok, type ApiResult } from "../common/taskrouter";
+import { invalid, ok, type ApiResult } from "../common/rpc";
 import { first, run, type StoreHost } from "../router/store/host";
 
 export type WebhookScope = "service" | "account";

@@ -28,20 +28,11 @@
  * regions' Routers add up.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../workers/env";
+import type { Env } from "../../platform/env";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import type {
-  ApiResult,
-  EventRecord,
-  Page,
-  PageRequest,
-  ReservationRecord,
-  TaskRecord,
-  WorkerChannelRecord,
-  WorkerRecord,
-  WorkspaceConfigSnapshot,
-} from "../common/taskrouter";
+import type { ApiResult, Page, PageRequest, WorkspaceConfigSnapshot } from "../common/rpc";
+import type { EventRecord, ReservationRecord, TaskRecord, WorkerChannelRecord, WorkerRecord } from "../../contract/taskrouter";
 import {
   OUTBOX_RETRY_MS,
   Router,
@@ -86,14 +77,10 @@ import {
 import { bindingFor, type UserAccess } from "../common/user-access";
 import type { RouterMessage } from "./lifecycle/op";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
-import type { CallbackMessage } from "../../workers/callbacks/messages";
-import { regions } from "../../workers/config";
+import { regions } from "../../platform/regions";
 import { BridgeHub } from "./eventbridge/hub";
 import { SupervisorFeed } from "./realtime/supervisors";
-
-/** What the Router queues is what the callbacks consumer reads (a compile-time check). */
-const _sameMessages = (message: Exclude<RouterMessage, ConversationMessage>): CallbackMessage => message;
-void _sameMessages;
+import { conversationFor } from "../../platform/objects";
 
 /** The Router's input and result types, for the Worker's routes (RPC callers type against them). */
 export type * from "./lifecycle/router";
@@ -489,7 +476,7 @@ export class RouterDO extends DurableObject<Env> {
    * another account) is final and only logged; a thrown error (the object unreachable) is retried.
    */
   private async tellConversation(message: ConversationMessage): Promise<void> {
-    const result = await this.env.CONVERSATION.getByName(message.conversationSid).onTaskEvent(message.accountSid, message.event);
+    const result = await conversationFor(this.env, message.conversationSid).onTaskEvent(message.accountSid, message.event);
     if (!result.ok) console.warn(`RouterDO: conversation ${message.conversationSid} refused ${message.event.eventType}: ${result.message}`);
   }
 }

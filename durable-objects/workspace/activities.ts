@@ -4,21 +4,13 @@
  * activity the workspace or a queue relies on (default, timeout, a queue's reservation or assignment
  * activity) cannot be deleted: workers would be moved to an activity that no longer exists.
  */
-import {
-  fail,
-  invalid,
-  newSid,
-  notFound,
-  ok,
-  type ActivityRecord,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-} from "../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { newSid } from "../../contract/ids";
+import type { ActivityRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName } from "./checks";
 import type { ActivityFilters, CreateActivityInput, UpdateActivityInput } from "./inputs";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { activityRecord, activityRow, activityRows, type ActivityRow } from "./records";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

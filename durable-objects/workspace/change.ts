@@ -8,7 +8,8 @@
  * their SIDs and dates here, when the change commits, so a retried push delivers the same events.
  */
 import type { SqlExec } from "../common/migrations";
-import { iso, newSid, type EventRecord } from "../common/taskrouter";
+import { iso, type EventRecord } from "../../contract/taskrouter";
+import { newSid } from "../../contract/ids";
 import type { WorkspaceRow } from "./records";
 
 export interface Scope {
@@ -51,7 +52,7 @@ export interface EventSubject {
   /** Below the workspace: "Activities/WA…"; "" for the workspace itself. */
   readonly path: string;
   readonly name: string;
-  /** Extra `event_data` fields, keyed as workers/callbacks/event-params.ts documents them. */
+  /** Extra `event_data` fields, keyed as callbacks/event-params.ts documents them. */
   readonly data?: Readonly<Record<string, string | boolean>>;
 }
 

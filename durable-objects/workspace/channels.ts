@@ -21,23 +21,20 @@
  * Every `*_url` setting is an absolute http(s) URL. Channel changes bump the channel's own `version`
  * (not the workspace's: the Router's snapshot does not include channels, so nothing needs pushing).
  */
-import { CHANNEL_KINDS, CHANNEL_SETTINGS, DEFAULT_TASK_CHANNEL } from "../common/conversations";
-import type { ChannelKind, ChannelRecord, SettingValue } from "../common/conversations";
-import type { SqlExec } from "../common/migrations";
 import {
-  fail,
-  invalid,
-  iso,
-  isSid,
-  notFound,
-  ok,
-  type ApiFailure,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-} from "../common/taskrouter";
+  CHANNEL_KINDS,
+  CHANNEL_SETTINGS,
+  DEFAULT_TASK_CHANNEL,
+  type ChannelKind,
+  type ChannelRecord,
+  type SettingValue,
+} from "../../channels/channel-config";
+import type { SqlExec } from "../common/migrations";
+import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { iso } from "../../contract/taskrouter";
+import { isSid } from "../../contract/ids";
 import { checkFriendlyName, checkHttpUrl } from "./checks";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { taskChannelRow, workflowRow, type WorkspaceRow } from "./records";
 
 export interface CreateChannelInput {

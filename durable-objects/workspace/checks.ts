@@ -4,7 +4,8 @@
  * undefined when the value is acceptable, so a mutation can check everything before it writes anything.
  */
 import { formatProblems, type ConfigurationProblem } from "../router/workflow";
-import { fail, invalid, isSid, type ApiFailure } from "../common/taskrouter";
+import { fail, invalid, type ApiFailure } from "../common/rpc";
+import { isSid } from "../../contract/ids";
 import type { SqlExec } from "../common/migrations";
 import { activityRow } from "./records";
 

@@ -37,10 +37,6 @@ export interface UpdateWorkspaceInput {
   readonly cardMaskingEnabled?: boolean;
 }
 
-export interface WorkspaceFilters {
-  readonly friendlyName?: string;
-}
-
 export interface CreateActivityInput {
   readonly friendlyName: string;
   /** Default true; fixed after create. */

@@ -1,6 +1,6 @@
 /**
  * Rows of the WorkspaceDO's tables (see schema.ts) and how each becomes the API record the contract
- * defines (durable-objects/common/taskrouter.ts): snake_case, ISO dates without milliseconds, booleans
+ * defines (contract/taskrouter.ts): snake_case, ISO dates without milliseconds, booleans
  * from 0/1, activity names joined in. Reads only; every query binds its parameters. Rows are read with
  * `toArray()` at once, so no cursor outlives the synchronous call that opened it.
  */
@@ -12,7 +12,7 @@ import {
   type TaskQueueRecord,
   type WorkflowRecord,
   type WorkspaceRecord,
-} from "../common/taskrouter";
+} from "../../contract/taskrouter";
 
 export interface WorkspaceRow {
   readonly sid: string;

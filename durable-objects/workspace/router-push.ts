@@ -4,9 +4,10 @@
  * The Router keeps the highest version it has seen and ignores older pushes, so a retried or
  * reordered push is harmless.
  */
-import type { Env } from "../../workers/env";
-import { routerFor } from "../../workers/locations";
-import type { EventRecord, WorkspaceConfigSnapshot } from "../common/taskrouter";
+import type { Env } from "../../platform/env";
+import { routerFor } from "../../platform/objects";
+import type { EventRecord } from "../../contract/taskrouter";
+import type { WorkspaceConfigSnapshot } from "../common/rpc";
 
 export interface PushOptions {
   /** A workflow whose waiting tasks re-run against its new configuration. */

@@ -5,21 +5,13 @@
  * Like Twilio, a name with a hyphen or a dot is accepted although `worker.channel.<name>.…` expressions
  * cannot address it.
  */
-import {
-  invalid,
-  isSid,
-  newSid,
-  notFound,
-  ok,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-  type TaskChannelRecord,
-} from "../common/taskrouter";
+import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { isSid, newSid } from "../../contract/ids";
+import type { TaskChannelRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName } from "./checks";
 import type { CreateTaskChannelInput, UpdateTaskChannelInput } from "./inputs";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { taskChannelRecord, taskChannelRow, taskChannelRows, type TaskChannelRow } from "./records";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

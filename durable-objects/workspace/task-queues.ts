@@ -7,21 +7,13 @@
  */
 import { tryCompileExpression, type Attributes } from "../router/expression";
 import { parseTaskQueueConfig } from "../router/queues";
-import {
-  fail,
-  invalid,
-  newSid,
-  notFound,
-  ok,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-  type TaskQueueRecord,
-} from "../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { newSid } from "../../contract/ids";
+import type { TaskQueueRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkActivityRef, checkFriendlyName, problemsFailure } from "./checks";
 import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./inputs";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { activityNames, taskQueueRecord, taskQueueRow, taskQueueRows, workflowsUsingQueue, type TaskQueueRow } from "./records";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

@@ -6,11 +6,13 @@
  * as Twilio returns it; the queues it routes to are recorded so a queue in use cannot be deleted.
  */
 import { parseWorkflowConfiguration, type WorkflowConfiguration } from "../router/workflow";
-import { invalid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest, type WorkflowRecord } from "../common/taskrouter";
+import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { newSid } from "../../contract/ids";
+import type { WorkflowRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkFriendlyName, optionalUrl, problemsFailure } from "./checks";
 import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./inputs";
-import { paginate } from "./paging";
+import { paginate } from "../common/paging";
 import { taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./records";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

@@ -14,28 +14,24 @@
  * Deliveries run one at a time, so each receiver gets changes in the order they were made.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { CallbackSettings, EventMessage } from "../../workers/callbacks/messages";
-import { regions } from "../../workers/config";
-import type { Env } from "../../workers/env";
+import type { CallbackSettings } from "../../callbacks/policy";
+import type { EventMessage } from "../../platform/events-queue";
+import { regions } from "../../platform/regions";
+import type { Env } from "../../platform/env";
 import { openSecret, sealSecret } from "../account/api-keys";
-import { webhookPath, type ChannelConfig, type ChannelRecord } from "../common/conversations";
+import { webhookPath, type ChannelConfig, type ChannelRecord } from "../../channels/channel-config";
 import { applyMigrations } from "../common/migrations";
 import type { PingReply } from "../common/ping";
-import {
-  newSid,
-  notFound,
-  ok,
-  type ActivityRecord,
-  type ApiFailure,
-  type ApiResult,
-  type EventRecord,
-  type Page,
-  type PageRequest,
-  type TaskChannelRecord,
-  type TaskQueueRecord,
-  type WorkflowRecord,
-  type WorkspaceRecord,
-} from "../common/taskrouter";
+import { newSid } from "../../contract/ids";
+import { notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import type {
+  ActivityRecord,
+  EventRecord,
+  TaskChannelRecord,
+  TaskQueueRecord,
+  WorkflowRecord,
+  WorkspaceRecord,
+} from "../../contract/taskrouter";
 import * as activities from "./activities";
 import * as channels from "./channels";
 import type { Change, Scope } from "./change";
@@ -61,6 +57,7 @@ import * as taskChannels from "./task-channels";
 import * as taskQueues from "./task-queues";
 import * as workflows from "./workflows";
 import * as workspace from "./workspace";
+import { accountFor } from "../../platform/objects";
 
 export type * from "./inputs";
 export type { CreateChannelInput, UpdateChannelInput } from "./channels";
@@ -122,7 +119,7 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
 
   /**
-   * Where the workspace's callbacks go, for the EVENTS queue consumer (workers/callbacks/), which has
+   * Where the workspace's callbacks go, for the EVENTS queue consumer (workers/queue/), which has
    * no account to scope by: it names the workspace it was told about by the workspace's own events.
    */
   callbackSettings(workspaceSid: string, workflowSid?: string): ApiResult<CallbackSettings> {
@@ -436,7 +433,7 @@ export class WorkspaceDO extends DurableObject<Env> {
       .exec<{ directory_wanted: number; directory_synced: number }>("SELECT directory_wanted, directory_synced FROM sb_sync")
       .toArray();
     if (!ws || !sync || sync.directory_wanted <= sync.directory_synced) return;
-    const account = this.env.ACCOUNT.getByName(ws.account_sid);
+    const account = accountFor(this.env, ws.account_sid);
     if (ws.deleted_at !== null) await account.removeWorkspace(ws.sid);
     else await account.putWorkspace(workspace.currentRecord(sql, ws));
     sql.exec("UPDATE sb_sync SET directory_synced = max(directory_synced, ?)", sync.directory_wanted);

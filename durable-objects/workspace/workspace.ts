@@ -7,15 +7,8 @@
  * every task there. Deleting a workspace wipes its resources and leaves the row as a tombstone, so its
  * SID answers 404 forever and is never created again.
  */
-import {
-  fail,
-  invalid,
-  ok,
-  type ApiResult,
-  type EventRecord,
-  type WorkspaceConfigSnapshot,
-  type WorkspaceRecord,
-} from "../common/taskrouter";
+import { fail, invalid, ok, type ApiResult, type WorkspaceConfigSnapshot } from "../common/rpc";
+import type { EventRecord, WorkspaceRecord } from "../../contract/taskrouter";
 import type { SqlExec } from "../common/migrations";
 import { activitySubject, insertActivity } from "./activities";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";

@@ -7,7 +7,8 @@ import { bridgeFramesOf, type BridgeReader } from "../../durable-objects/router/
 import { bridgeTask, initFrame, seconds, versionOf } from "../../durable-objects/router/eventbridge/payloads";
 import { serveBridge, type BridgeBackend } from "../../durable-objects/router/eventbridge/proxy";
 import { routeOf } from "../../durable-objects/router/eventbridge/routes";
-import { ok, type EventRecord, type TaskRecord } from "../../durable-objects/common/taskrouter";
+import { ok } from "../../durable-objects/common/rpc";
+import type { EventRecord, TaskRecord } from "../../contract/taskrouter";
 
 const WS = "WS" + "1".repeat(32);
 const WK = "WK" + "2".repeat(32);

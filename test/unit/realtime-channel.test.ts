@@ -11,7 +11,7 @@ import { AgentChannel, type AgentIdentity, type Connection, type SocketHost } fr
 import { decidePresence, offlineActivity } from "../../durable-objects/router/realtime/presence";
 import { applyMigrations } from "../../durable-objects/common/migrations";
 import { ROUTER_MIGRATIONS } from "../../durable-objects/router/store/schema";
-import { serverFrame, type ServerFrame } from "../../durable-objects/router/realtime/frames";
+import { serverFrame, type ServerFrame } from "../../contract/realtime-frames";
 import {
   ACCOUNT,
   AVAILABLE,

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../durable-objects/router/realtime/commands";
-import { framesOf, type FrameContext } from "../../durable-objects/router/realtime/event-frames";
-import { agentFrame, serverFrame } from "../../durable-objects/router/realtime/frames";
-import type { EventRecord } from "../../durable-objects/common/taskrouter";
+import { framesOf, type FrameContext } from "../../durable-objects/router/lifecycle/event-frames";
+import { agentFrame, serverFrame } from "../../contract/realtime-frames";
+import type { EventRecord } from "../../contract/taskrouter";
 
 const WR = "WR" + "a".repeat(32);
 const WT = "WT" + "b".repeat(32);

@@ -5,7 +5,7 @@
  * the minutes not yet kept, and that a new UTC day starts from zero.
  */
 import { describe, expect, it } from "vitest";
-import { invalid, ok } from "../../durable-objects/common/taskrouter";
+import { invalid, ok } from "../../durable-objects/common/rpc";
 import {
   midnightUtc,
   SERVICE_LEVEL_SECONDS,

@@ -8,7 +8,7 @@ import { SignJWT, decodeJwt, decodeProtectedHeader } from "jose";
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
 import { inspectToken, signingKey, type TokenAuthority } from "../../workers/auth/realtime-token";
-import { SUPERVISOR_OPS, WORKER_OPS } from "../../workers/auth/token-claims";
+import { SUPERVISOR_OPS, WORKER_OPS } from "../../durable-objects/common/token-claims";
 
 const { AccessToken } = twilio.jwt;
 const ACCOUNT = "AC" + "5".repeat(32);

@@ -15,7 +15,7 @@ import {
   type TokenAuthority,
   type TokenGrant,
 } from "../../workers/auth/realtime-token";
-import { allows, SUPERVISOR_OPS, WORKER_OPS } from "../../workers/auth/token-claims";
+import { allows, SUPERVISOR_OPS, WORKER_OPS } from "../../durable-objects/common/token-claims";
 
 const ACCOUNT = "AC" + "5".repeat(32);
 const OTHER_ACCOUNT = "AC" + "6".repeat(32);

@@ -5,7 +5,7 @@
  */
 import { render } from "@testing-library/react";
 import { vi } from "vitest";
-import type { ConversationFrame, MessageRecord, ParticipantRecord } from "../../durable-objects/common/conversations";
+import type { ConversationFrame, MessageRecord, ParticipantRecord } from "../../contract/conversations";
 import { DesktopProvider } from "../../web/desktop/src/app/desktop-context";
 import { registerTaskActions } from "../../web/desktop/src/app/task/actions";
 import { TaskCanvas } from "../../web/desktop/src/app/task/task-canvas";

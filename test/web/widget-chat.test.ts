@@ -5,7 +5,7 @@
  * greeting is the team's first message.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { WEBCHAT_UPLOAD_TYPES } from "../../durable-objects/common/webchat-uploads";
+import { WEBCHAT_UPLOAD_TYPES } from "../../contract/webchat-uploads";
 import { HttpError, type ChannelApi, type WidgetConfig } from "../../web/widget/src/api";
 import { Chat } from "../../web/widget/src/chat";
 import { texts } from "../../web/widget/src/texts";

@@ -5,7 +5,9 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ApiResult, WorkspaceRecord } from "../../durable-objects/common/taskrouter";
+import type { ApiResult } from "../../durable-objects/common/rpc";
+import type { WorkspaceRecord } from "../../contract/taskrouter";
+import { accountFor } from "../../platform/objects";
 
 const value = <T>(result: ApiResult<T>): T => {
   if (!result.ok) throw new Error(`expected ok, got ${result.status} ${result.message}`);
@@ -31,7 +33,7 @@ const workspace = (n: number, friendlyName: string, dateCreated: string): Worksp
 
 describe("workspace directory", () => {
   it("lists workspaces oldest first, filters by friendly name, and follows puts and removes", async () => {
-    const account = env.ACCOUNT.getByName("AC-directory");
+    const account = accountFor(env, "AC-directory");
     // Created out of order: 3 is oldest; 1 and 2 share a second, so the SID decides (1 before 2).
     await account.putWorkspace(workspace(2, "Sales", "2026-01-02T00:00:00Z"));
     await account.putWorkspace(workspace(1, "Support", "2026-01-02T00:00:00Z"));
@@ -55,7 +57,7 @@ describe("workspace directory", () => {
   });
 
   it.each([1, 2, 50])("pages of %i visit each workspace once", async (pageSize) => {
-    const account = env.ACCOUNT.getByName(`AC-paging-${pageSize}`);
+    const account = accountFor(env, `AC-paging-${pageSize}`);
     for (let i = 0; i < 7; i++) await account.putWorkspace(workspace(i, `W${i}`, `2026-01-01T00:00:0${i}Z`));
     const seen: string[] = [];
     let token: string | undefined;
@@ -69,14 +71,14 @@ describe("workspace directory", () => {
   });
 
   it("answers a bad page token with a 400 naming PageToken", async () => {
-    const result = await env.ACCOUNT.getByName("AC-bad-token").listWorkspaces({}, { pageSize: 5, page: 1, pageToken: "nope" });
+    const result = await accountFor(env, "AC-bad-token").listWorkspaces({}, { pageSize: 5, page: 1, pageToken: "nope" });
     expect(result).toMatchObject({ ok: false, status: 400, code: 20001 });
   });
 });
 
 describe("API keys", () => {
   it("returns the secret once, stores only its SHA-256, and verifies it", async () => {
-    const account = env.ACCOUNT.getByName("AC-keys");
+    const account = accountFor(env, "AC-keys");
     const key = value(await account.createApiKey("CI"));
     expect(key.sid).toMatch(/^SK[0-9a-f]{32}$/);
     expect(key.secret).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 bytes of base64url, no padding
@@ -100,7 +102,7 @@ describe("API keys", () => {
   });
 
   it("gives every key its own secret, and a deleted key no longer verifies", async () => {
-    const account = env.ACCOUNT.getByName("AC-keys-delete");
+    const account = accountFor(env, "AC-keys-delete");
     const a = value(await account.createApiKey("a"));
     const b = value(await account.createApiKey("b"));
     expect(a.secret).not.toBe(b.secret);
@@ -113,7 +115,7 @@ describe("API keys", () => {
   });
 
   it("refuses a friendly name longer than 64 characters", async () => {
-    const account = env.ACCOUNT.getByName("AC-keys-long");
+    const account = accountFor(env, "AC-keys-long");
     const result = await account.createApiKey("x".repeat(65));
     expect(result).toMatchObject({ ok: false, status: 400, code: 20001 });
     expect(!result.ok && result.message).toContain("Invalid parameter FriendlyName");

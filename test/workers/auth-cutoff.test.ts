@@ -9,9 +9,10 @@ import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queueNotice } from "../../durable-objects/account/user-sockets";
-import { CONVERSATION_SUBPROTOCOL } from "../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
 import { BASIC, call, makeUser, ORIGIN, signIn } from "./auth-helpers";
 import { AgentSocket } from "./realtime-helpers";
+import { accountFor } from "../../platform/objects";
 
 const PASSWORD = "agent-password-1";
 /** The longest a close may take to arrive (it takes ~50 ms): the AccountDO tells the Router DO in the background. */
@@ -162,7 +163,7 @@ describe("the AccountDO's alarm", () => {
       const ivy = await agent("ivy");
       const socket = await live(ivy.token);
       await socket.nextOf("hello");
-      const account = env.ACCOUNT.getByName(env.ACCOUNT_SID!);
+      const account = accountFor(env, env.ACCOUNT_SID!);
       // The change and its notice, committed together, as if the object were evicted before telling anyone.
       await runInDurableObject(account, async (_object, state) => {
         state.storage.transactionSync(() => {

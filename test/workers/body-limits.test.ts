@@ -7,7 +7,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { webhookPath } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../channels/channel-config";
 import { newChannel, newWorkspace, SHOP, widget } from "./webchat-helpers";
 
 const ORIGIN = "https://sb.example";

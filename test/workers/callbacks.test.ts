@@ -3,17 +3,12 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ApiResult, EventRecord, TaskRecord, WorkerRecord } from "../../durable-objects/common/taskrouter";
-import { fail, notFound, ok } from "../../durable-objects/common/taskrouter";
-import { callbackDepsFromEnv } from "../../workers/callbacks/bindings";
-import { consumeCallbacks, type CallbackDeps } from "../../workers/callbacks/consumer";
-import type {
-  AssignmentMessage,
-  CallbackSettings,
-  ConversationWebhookMessage,
-  EventMessage,
-  RouterCallbackRpc,
-} from "../../workers/callbacks/messages";
+import { type ApiResult, fail, notFound, ok } from "../../durable-objects/common/rpc";
+import type { EventRecord, TaskRecord, WorkerRecord } from "../../contract/taskrouter";
+import { callbackDepsFromEnv } from "../../workers/queue/bindings";
+import { consumeCallbacks, type CallbackDeps, type RouterCallbackRpc } from "../../workers/queue/consumer";
+import type { AssignmentMessage, ConversationWebhookMessage, EventMessage } from "../../platform/events-queue";
+import type { CallbackSettings } from "../../callbacks/policy";
 
 const AC = "AC" + "5".repeat(32);
 const WS = "WS" + "a".repeat(32);
@@ -114,7 +109,7 @@ function endpoints(answer: (received: Received) => Response | Promise<Response>)
   return received;
 }
 
-/** Twilio's algorithm written out independently of workers/callbacks/signature.ts. */
+/** Twilio's algorithm written out independently of callbacks/signature.ts. */
 async function expectedSignature(url: string, form: Record<string, string>): Promise<string> {
   const data = Object.keys(form)
     .sort()

@@ -7,8 +7,9 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ChannelRecord } from "../../durable-objects/common/conversations";
+import type { ChannelRecord } from "../../channels/channel-config";
 import { app } from "../../workers/app";
+import { workspaceFor } from "../../platform/objects";
 
 const AUTH = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };
 const FORM = { ...AUTH, "content-type": "application/x-www-form-urlencoded" };
@@ -163,7 +164,7 @@ describe("updating and deleting", () => {
   it("replaces and clears secrets write-only, keeps unnamed settings, and bumps the version", async () => {
     const created = (await (await post(base(), { Kind: "twilio", ...KINDS[0]![1] })).json()) as Body;
     const path = `${base()}/${created.sid}`;
-    const stub = env.WORKSPACE.getByName(ws);
+    const stub = workspaceFor(env, ws);
     const v1 = await stub.channelConfig(env.ACCOUNT_SID!, created.sid);
     expect(v1).toMatchObject({ ok: true, value: { secrets: { auth_token: "tok" }, version: 1 } });
 
@@ -195,7 +196,7 @@ describe("updating and deleting", () => {
     const created = (await (
       await post(base(), { Kind: "custom", "Settings.outbound_url": "https://t.example", "Secrets.signing_secret": "plain-secret-123" })
     ).json()) as Body;
-    const rows = await runInDurableObject(env.WORKSPACE.getByName(ws), (_instance, state) =>
+    const rows = await runInDurableObject(workspaceFor(env, ws), (_instance, state) =>
       state.storage.sql.exec("SELECT sealed FROM channel_secrets WHERE channel_sid = ?", created.sid).toArray(),
     );
     expect(rows).toHaveLength(1);
@@ -222,7 +223,7 @@ describe("listing, scoping and authentication", () => {
     expect((await post(base().replace(ws, "WS" + "0".repeat(32)), { Kind: "webchat" })).status).toBe(404);
     expect((await call("/api/workspaces/nonsense/channels", { headers: AUTH })).status).toBe(404);
     expect((await call(`${base()}/XC${"0".repeat(32)}`, { headers: AUTH })).status).toBe(404);
-    const stub = env.WORKSPACE.getByName(ws);
+    const stub = workspaceFor(env, ws);
     expect(await stub.createChannel(OTHER_ACCOUNT, { kind: "webchat" })).toMatchObject({ ok: false, status: 404 });
     expect(await stub.listChannels(OTHER_ACCOUNT, { pageSize: 50, page: 0 })).toMatchObject({ ok: false, status: 404 });
   });

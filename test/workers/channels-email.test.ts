@@ -10,16 +10,17 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { webhookPath } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../channels/channel-config";
 import { app } from "../../workers/app";
 import worker from "../../workers/index";
-import { forgetEmailRoutes } from "../../workers/channels/email-handler";
-import { parseEmail } from "../../workers/channels/email-mime";
-import { mediaStore } from "../../workers/channels/media";
+import { forgetEmailRoutes } from "../../workers/inbound/email";
+import { parseEmail } from "../../channels/email-mime";
+import { mediaStore } from "../../channels/media";
 import attachmentMail from "../unit/channels/fixtures/email-attachment.eml?raw";
 import plainMail from "../unit/channels/fixtures/email-plain.eml?raw";
 import replyMail from "../unit/channels/fixtures/email-reply.eml?raw";
 import * as providers from "../unit/channels/fixtures/email-providers";
+import { conversationFor, directoryFor } from "../../platform/objects";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const AUTH = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`) };
@@ -88,12 +89,12 @@ async function deliverMail(raw: string, to = SUPPORT) {
 }
 
 const openConversation = async (address: string) => {
-  const found = await env.DIRECTORY.getByName(ws).findOpen(ACCOUNT, channelSid, address);
+  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channelSid, address);
   if (!found.ok) throw new Error(found.message);
   return found.value;
 };
 const messagesOf = async (conversationSid: string) => {
-  const page = await env.CONVERSATION.getByName(conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
+  const page = await conversationFor(env, conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
   if (!page.ok) throw new Error(page.message);
   return page.value.items;
 };
@@ -108,7 +109,7 @@ describe("mail through Email Routing", () => {
     expect(JSON.parse(message!.attributes)).toMatchObject({
       email: { subject: "Order #4411 never arrived", message_id: "<CAF7a1b2c3d4e5f6@mail.example.org>" },
     });
-    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const conversation = await conversationFor(env, conversationSid).getConversation(ACCOUNT);
     expect(conversation).toMatchObject({ ok: true, value: { channel: "email", channel_sid: channelSid } });
     const taskSid = conversation.ok ? conversation.value.task_sid : null;
     const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { headers: AUTH })).json()) as {
@@ -294,7 +295,7 @@ describe("an agent's reply by email", () => {
       sent.push({ url: request.url, to: form.get("to"), mime: await file.text() });
       return Response.json({ id: "<queued@mailgun>", message: "Queued. Thank you." });
     };
-    const conversation = env.CONVERSATION.getByName(conversationSid);
+    const conversation = conversationFor(env, conversationSid);
     const added = await conversation.addMessage(ACCOUNT, { author: "Alex", body: "It ships today — sorry for the wait." });
     expect(added.ok).toBe(true);
     await conversation.deliverPending();

@@ -8,11 +8,12 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { webhookPath } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../channels/channel-config";
 import { app } from "../../workers/app";
-import { twilioSignature } from "../../workers/callbacks/signature";
-import { signCustom } from "../../workers/channels/custom";
-import { mediaStore, signedMediaUrl } from "../../workers/channels/media";
+import { twilioSignature } from "../../callbacks/signature";
+import { signCustom } from "../../channels/custom";
+import { mediaStore, signedMediaUrl } from "../../channels/media";
+import { conversationFor, directoryFor } from "../../platform/objects";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const AUTH = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`) };
@@ -82,12 +83,12 @@ const sms = (from: string, body: string, sid = "SM" + crypto.randomUUID().replac
 });
 
 const openConversation = async (address: string, channel = twilioChannel) => {
-  const found = await env.DIRECTORY.getByName(ws).findOpen(ACCOUNT, channel, address);
+  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
   if (!found.ok) throw new Error(found.message);
   return found.value;
 };
 const messagesOf = async (conversationSid: string) => {
-  const page = await env.CONVERSATION.getByName(conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
+  const page = await conversationFor(env, conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
   if (!page.ok) throw new Error(page.message);
   return page.value.items;
 };
@@ -101,7 +102,7 @@ describe("a Twilio SMS webhook", () => {
     expect(conversationSid).toMatch(/^CH[0-9a-f]{32}$/);
     const messages = await messagesOf(conversationSid!);
     expect(messages.map((m) => m.body)).toEqual(["my card is **** **** **** 1111"]);
-    const conversation = await env.CONVERSATION.getByName(conversationSid!).getConversation(ACCOUNT);
+    const conversation = await conversationFor(env, conversationSid!).getConversation(ACCOUNT);
     expect(conversation).toMatchObject({ ok: true, value: { channel: "sms", channel_sid: twilioChannel, workspace_sid: ws } });
     const taskSid = conversation.ok ? conversation.value.task_sid : null;
     expect(taskSid).toMatch(/^WT[0-9a-f]{32}$/);
@@ -119,10 +120,10 @@ describe("a Twilio SMS webhook", () => {
     expect((await twilioWebhook(sms(from, `pay with ${CARD}`))).status).toBe(200);
     const conversationSid = (await openConversation(from))!;
     expect((await messagesOf(conversationSid)).map((m) => [m.author, m.body])).toEqual([[from, "pay with **** **** **** 1111"]]);
-    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const conversation = await conversationFor(env, conversationSid).getConversation(ACCOUNT);
     if (!conversation.ok) throw new Error(conversation.message);
     expect(conversation.value.friendly_name).toBe(from);
-    const participants = await env.CONVERSATION.getByName(conversationSid).listParticipants(ACCOUNT, { pageSize: 50, page: 0 });
+    const participants = await conversationFor(env, conversationSid).listParticipants(ACCOUNT, { pageSize: 50, page: 0 });
     expect(participants.ok && participants.value.items.map((p) => p.messaging_binding?.address)).toEqual([from]);
     const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${conversation.value.task_sid}`, { headers: AUTH })).json()) as {
       attributes: string;
@@ -140,7 +141,7 @@ describe("a Twilio SMS webhook", () => {
     };
     expect((await twilioWebhook({ ...located, ToCity: "", ToState: "NY", ToZip: "", ToCountry: "US" })).status).toBe(200);
     const conversationSid = (await openConversation("+14155550111"))!;
-    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const conversation = await conversationFor(env, conversationSid).getConversation(ACCOUNT);
     const taskSid = conversation.ok ? conversation.value.task_sid : null;
     const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { headers: AUTH })).json()) as {
       attributes: string;
@@ -240,7 +241,7 @@ describe("an agent's reply over SMS", () => {
       sent.push({ auth, form: new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())), url: request.url });
       return Response.json({ sid: "SM" + "c".repeat(32), status: "queued" }, { status: 201 });
     };
-    const conversation = env.CONVERSATION.getByName(conversationSid);
+    const conversation = conversationFor(env, conversationSid);
     const added = await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Yes, tell me your order number" });
     expect(added.ok).toBe(true);
     await conversation.deliverPending();

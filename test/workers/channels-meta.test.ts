@@ -8,11 +8,12 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { webhookPath } from "../../durable-objects/common/conversations";
+import { webhookPath } from "../../channels/channel-config";
 import { app } from "../../workers/app";
 import { createGraphDouble, sendMetaWebhook, type GraphDouble } from "../support/doubles/graph";
 import * as ms from "../unit/channels/fixtures/meta-messenger";
 import * as wa from "../unit/channels/fixtures/meta-whatsapp";
+import { conversationFor, directoryFor } from "../../platform/objects";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const FORM = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`), "content-type": "application/x-www-form-urlencoded" };
@@ -87,12 +88,12 @@ afterEach(() => {
 
 const webhookUrl = (channel: string) => `${ORIGIN}${webhookPath(ws, channel)}`;
 const openConversation = async (address: string, channel = whatsappChannel) => {
-  const found = await env.DIRECTORY.getByName(ws).findOpen(ACCOUNT, channel, address);
+  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
   if (!found.ok) throw new Error(found.message);
   return found.value;
 };
 const messagesOf = async (conversationSid: string) => {
-  const page = await env.CONVERSATION.getByName(conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
+  const page = await conversationFor(env, conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
   if (!page.ok) throw new Error(page.message);
   return page.value.items;
 };
@@ -130,7 +131,7 @@ describe("a WhatsApp Cloud webhook", () => {
     const conversationSid = (await openConversation("whatsapp:+16505551234"))!;
     const [message] = await messagesOf(conversationSid);
     expect(message).toMatchObject({ body: "The blue one", media: [{ content_type: "image/jpeg", size: 4 }] });
-    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const conversation = await conversationFor(env, conversationSid).getConversation(ACCOUNT);
     expect(conversation).toMatchObject({ ok: true, value: { channel: "whatsapp", channel_sid: whatsappChannel } });
     const taskSid = conversation.ok ? conversation.value.task_sid : null;
     const task = (await (await call(`/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { headers: FORM })).json()) as {
@@ -213,7 +214,7 @@ describe("a WhatsApp customer known by a business-scoped user ID", () => {
     expect((await messagesOf(conversationSid)).map((m) => [m.author, m.body])).toEqual([
       ["whatsapp:US.13491208655302741918", "Hi, I ordered the blue one"],
     ]);
-    const conversation = env.CONVERSATION.getByName(conversationSid);
+    const conversation = conversationFor(env, conversationSid);
     expect((await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Thanks, Sheena — checking now." })).ok).toBe(true);
     await conversation.deliverPending();
     expect(graph.sent.map((s) => [s.body.recipient, s.body.to])).toEqual([["US.13491208655302741918", undefined]]);
@@ -227,7 +228,7 @@ describe("an agent's reply over WhatsApp", () => {
   it("goes out through the Graph API, and Meta's status webhook marks it delivered", async () => {
     await sendMetaWebhook(toApp, webhookUrl(whatsappChannel), waTextFrom("14155550104", "can you help?"), APP_SECRET);
     const conversationSid = (await openConversation("whatsapp:+14155550104"))!;
-    const conversation = env.CONVERSATION.getByName(conversationSid);
+    const conversation = conversationFor(env, conversationSid);
     expect((await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Yes — what is your order number?" })).ok).toBe(true);
     await conversation.deliverPending();
     expect(graph.sent.map((s) => [s.path, s.body.to, (s.body.text as { body: string }).body])).toEqual([
@@ -253,7 +254,7 @@ describe("a Messenger webhook", () => {
 
     const conversationSid = (await openConversation(customer, messengerChannel))!;
     expect((await messagesOf(conversationSid)).map((m) => m.body)).toEqual(["", "Do you have it in red?"]);
-    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(ACCOUNT);
+    const conversation = await conversationFor(env, conversationSid).getConversation(ACCOUNT);
     const expected = { referral: { ad_id: "23851942784930412", ref: "spring-sale", source: "ADS", type: "OPEN_THREAD" } };
     expect(conversation.ok && JSON.parse(conversation.value.attributes)).toMatchObject(expected);
     const taskSid = conversation.ok ? conversation.value.task_sid : null;
@@ -284,7 +285,7 @@ describe("an Instagram webhook", () => {
     });
     expect((await send(incoming)).status).toBe(200);
     const conversationSid = (await openConversation(ms.IGSID, instagramChannel))!;
-    const conversation = env.CONVERSATION.getByName(conversationSid);
+    const conversation = conversationFor(env, conversationSid);
     expect((await conversation.addMessage(ACCOUNT, { author: "Alex", body: "Lovely — it ships Monday." })).ok).toBe(true);
     await conversation.deliverPending();
     const delivered = graph.sent.at(-1)!.id;

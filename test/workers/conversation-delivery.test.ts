@@ -10,8 +10,10 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { webhookPath, type MessageRecord } from "../../durable-objects/common/conversations";
-import { twilioSignature } from "../../workers/callbacks/signature";
+import { webhookPath } from "../../channels/channel-config";
+import type { MessageRecord } from "../../contract/conversations";
+import { twilioSignature } from "../../callbacks/signature";
+import { conversationFor, directoryFor } from "../../platform/objects";
 
 const ORIGIN = "https://sb.example";
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -138,10 +140,10 @@ async function conversationWith(customer: string) {
     NumMedia: "0",
   });
   expect(res.status).toBe(200);
-  const found = await env.DIRECTORY.getByName(ws).findOpen(ACCOUNT, channel, customer);
+  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, customer);
   if (!found.ok || found.value === null) throw new Error(`no conversation for ${customer}`);
   const conversationSid = found.value;
-  return { sid: conversationSid, stub: () => env.CONVERSATION.getByName(conversationSid) };
+  return { sid: conversationSid, stub: () => conversationFor(env, conversationSid) };
 }
 
 /** The agent replies over the REST API; the background send it starts is awaited by the caller. */

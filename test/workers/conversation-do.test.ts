@@ -8,16 +8,17 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newSid } from "../../durable-objects/common/taskrouter";
-import type { InboundContext, InboundMessage } from "../../durable-objects/common/conversations";
+import { newSid } from "../../contract/ids";
+import type { InboundContext } from "../../durable-objects/common/conversations";
+import type { InboundMessage } from "../../channels/messages";
 import { IDENTITY_HEADER } from "../../durable-objects/conversation/frames";
-import { routerFor } from "../../workers/locations";
+import { conversationFor, routerFor } from "../../platform/objects";
 import { AgentSocket } from "./realtime-helpers";
 import { ACCOUNT, AVAILABLE, OTHER_ACCOUNT, WORKFLOW, WORKSPACE, snapshot, value } from "./router-fixtures";
 
 const fresh = () => {
   const sid = newSid("CH");
-  return { sid, stub: () => env.CONVERSATION.getByName(sid) };
+  return { sid, stub: () => conversationFor(env, sid) };
 };
 const CARD = "4111 1111 1111 1111";
 
@@ -131,7 +132,7 @@ describe("an inbound conversation", () => {
 describe("sockets", () => {
   async function connect(sid: string, identity: object, since?: number) {
     const url = `https://conversation.internal/socket${since === undefined ? "" : `?since=${since}`}`;
-    const response = await env.CONVERSATION.getByName(sid).fetch(
+    const response = await conversationFor(env, sid).fetch(
       new Request(url, { headers: { upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(identity) } }),
     );
     expect(response.status).toBe(101);

@@ -11,14 +11,11 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CONVERSATION_SUBPROTOCOL,
-  webhookPath,
-  type MessageRecord,
-  type ParticipantRecord,
-} from "../../durable-objects/common/conversations";
-import { twilioSignature } from "../../workers/callbacks/signature";
+import { CONVERSATION_SUBPROTOCOL, type MessageRecord, type ParticipantRecord } from "../../contract/conversations";
+import { webhookPath } from "../../channels/channel-config";
+import { twilioSignature } from "../../callbacks/signature";
 import { AgentSocket } from "./realtime-helpers";
+import { conversationFor, directoryFor } from "../../platform/objects";
 
 const ORIGIN = "https://sb.example";
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -134,10 +131,10 @@ async function text(from: string, body: string): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-const conversation = (sid: string) => env.CONVERSATION.getByName(sid);
+const conversation = (sid: string) => conversationFor(env, sid);
 
 async function openConversation(address: string): Promise<string> {
-  const found = await env.DIRECTORY.getByName(ws).findOpen(ACCOUNT, channel, address);
+  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
   if (!found.ok || found.value === null) throw new Error(`no open conversation for ${address}`);
   return found.value;
 }

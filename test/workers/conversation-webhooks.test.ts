@@ -11,10 +11,13 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CONVERSATION_SUBPROTOCOL, type InboundContext, type InboundMessage } from "../../durable-objects/common/conversations";
-import { newSid } from "../../durable-objects/common/taskrouter";
+import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
+import type { InboundContext } from "../../durable-objects/common/conversations";
+import type { InboundMessage } from "../../channels/messages";
+import { newSid } from "../../contract/ids";
 import { eventually } from "../support/eventually";
 import { AgentSocket } from "./realtime-helpers";
+import { conversationFor } from "../../platform/objects";
 
 const ORIGIN = "http://sb.test";
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
@@ -48,7 +51,7 @@ async function ok(
   return res.body;
 }
 
-/** Twilio's signature, written out apart from workers/callbacks/signature.ts, as an integration checks it. */
+/** Twilio's signature, written out apart from callbacks/signature.ts, as an integration checks it. */
 async function signature(url: string, form: Record<string, string>): Promise<string> {
   const data = Object.keys(form)
     .sort()
@@ -336,7 +339,7 @@ describe("post-events, the whole way", () => {
       ["Filters", "onMessageUpdated"],
     ]);
     const received = integration(() => new Response(null, { status: 204 }));
-    const stub = env.CONVERSATION.getByName(newSid("CH"));
+    const stub = conversationFor(env, newSid("CH"));
     const customer = "17841400000000001"; // an Instagram-scoped ID
     const context: InboundContext = {
       workspaceSid: ws,

@@ -7,7 +7,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CONVERSATION_SUBPROTOCOL } from "../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
 import { AgentSocket } from "./realtime-helpers";
 
 const ORIGIN = "http://sb.test";

@@ -7,9 +7,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import type { SupervisorQueue } from "../../durable-objects/router/realtime/frames";
+import type { SupervisorQueue } from "../../contract/realtime-frames";
 import { app } from "../../workers/app";
-import { routerFor } from "../../workers/locations";
+import { routerFor } from "../../platform/objects";
 import { BASIC, call, makeUser, signIn, team } from "./auth-helpers";
 import { connectToRouter } from "./realtime-helpers";
 

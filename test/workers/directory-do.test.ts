@@ -6,8 +6,10 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ResolveInboundInput } from "../../durable-objects/common/conversations";
-import { newSid, type ApiResult } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
+import type { ApiResult } from "../../durable-objects/common/rpc";
 import { DIRECTORY_MIGRATIONS } from "../../durable-objects/directory/schema";
+import { directoryFor } from "../../platform/objects";
 
 const ACCOUNT = "AC" + "a".repeat(32);
 const OTHER_ACCOUNT = "AC" + "b".repeat(32);
@@ -24,7 +26,7 @@ function value<T>(result: ApiResult<T>): T {
 /** A directory of its own (one per test: storage is shared within the file). */
 function fresh() {
   const workspaceSid = newSid("WS");
-  const stub = env.DIRECTORY.getByName(workspaceSid);
+  const stub = directoryFor(env, workspaceSid);
   const sms = (overrides: Partial<ResolveInboundInput> = {}): ResolveInboundInput => ({
     workspaceSid,
     channelSid: SMS,
@@ -55,7 +57,7 @@ describe("DirectoryDO", () => {
     value(await stub.noteWorker(ACCOUNT, first.conversationSid, WORKER));
     await evictDurableObject(stub);
 
-    const again = env.DIRECTORY.getByName(workspaceSid);
+    const again = directoryFor(env, workspaceSid);
     expect(value(await again.findOpen(ACCOUNT, SMS, "+15551234567"))).toBe(first.conversationSid);
     const wa = value(
       await again.resolveInbound(ACCOUNT, sms({ channelSid: WHATSAPP, channel: "whatsapp", customerAddress: "whatsapp:+15551234567" })),

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { applyMigrations, schemaVersion } from "../../durable-objects/common/migrations";
+import { conversationFor } from "../../platform/objects";
 
 const namespaces = [
   ["WorkspaceDO", () => env.WORKSPACE],
@@ -48,7 +49,7 @@ describe("applyMigrations on Durable Object storage", () => {
   const v2 = { version: 2, name: "notes.author", sql: "ALTER TABLE sb_notes ADD COLUMN author TEXT" };
 
   it("applies pending migrations once, in order, and records them", async () => {
-    const stub = env.CONVERSATION.getByName("apply-migrations");
+    const stub = conversationFor(env, "apply-migrations");
     await runInDurableObject(stub, async (_instance, state) => {
       await state.storage.deleteAll();
       expect(applyMigrations(state.storage, [v1], () => 1_000)).toBe(1);
@@ -64,7 +65,7 @@ describe("applyMigrations on Durable Object storage", () => {
   });
 
   it("rolls back a failing migration completely, leaving the version where it was", async () => {
-    const stub = env.CONVERSATION.getByName("failing-migration");
+    const stub = conversationFor(env, "failing-migration");
     await runInDurableObject(stub, async (_instance, state) => {
       await state.storage.deleteAll();
       const broken = { version: 1, name: "broken", sql: "CREATE TABLE sb_half (id INTEGER); SELECT * FROM missing" };
@@ -76,7 +77,7 @@ describe("applyMigrations on Durable Object storage", () => {
   });
 
   it("refuses a migration list whose versions are not 1, 2, 3, …", async () => {
-    const stub = env.CONVERSATION.getByName("misnumbered");
+    const stub = conversationFor(env, "misnumbered");
     await runInDurableObject(stub, async (_instance, state) => {
       await state.storage.deleteAll();
       expect(() => applyMigrations(state.storage, [v2])).toThrow(/versions must be 1, 2, 3/);

@@ -1,9 +1,9 @@
-// The shared error handling (workers/api/errors.ts), on a throwaway app with routes that fail on purpose.
+// The shared error handling (workers/http/errors.ts), on a throwaway app with routes that fail on purpose.
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, onError, onNotFound } from "../../workers/api/errors";
+import { ApiError, onError, onNotFound } from "../../workers/http/errors";
 
 function appThatThrows(error: unknown) {
   const app = new Hono<{ Variables: { requestId: string } }>();

@@ -7,7 +7,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { routerFor } from "../../workers/locations";
+import { routerFor } from "../../platform/objects";
 
 const ORIGIN = "http://sb.test";
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);

@@ -4,8 +4,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newSid } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
 import { app } from "../../workers/app";
+import { directoryFor, workspaceFor } from "../../platform/objects";
 
 const AUTH = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };
 const FORM = { ...AUTH, "content-type": "application/x-www-form-urlencoded" };
@@ -102,7 +103,7 @@ describe("/api/workspaces/:WorkspaceSid/profiles", () => {
 
   it("lists a customer's conversations across channels, newest first", async () => {
     const ws = await workspace();
-    const directory = env.DIRECTORY.getByName(ws);
+    const directory = directoryFor(env, ws);
     const account = env.ACCOUNT_SID!;
     const base = { workspaceSid: ws, customerName: "Ada", thread: null } as const;
     const sms = await directory.resolveInbound(account, {
@@ -196,7 +197,7 @@ describe("/api/workspaces/:WorkspaceSid/profiles", () => {
 
     // another account's workspace, one that does not exist, and a path that is no workspace SID
     const foreign = newSid("WS");
-    await env.WORKSPACE.getByName(foreign).createWorkspace("AC" + "9".repeat(32), foreign, { friendlyName: "theirs" });
+    await workspaceFor(env, foreign).createWorkspace("AC" + "9".repeat(32), foreign, { friendlyName: "theirs" });
     for (const other of [foreign, newSid("WS"), "nonsense"]) {
       expect((await call(`/api/workspaces/${other}/profiles`, { headers: AUTH })).status).toBe(404);
       expect((await call(`/api/workspaces/${other}/profiles`, { method: "POST", headers: FORM, body: "FriendlyName=x" })).status).toBe(404);

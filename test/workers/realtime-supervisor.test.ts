@@ -10,9 +10,9 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { routerName } from "../../durable-objects/common/taskrouter";
+import { routerName } from "../../platform/objects";
 import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
-import type { SupervisorQueue, SupervisorWorker } from "../../durable-objects/router/realtime/frames";
+import type { SupervisorQueue, SupervisorWorker } from "../../contract/realtime-frames";
 import { ACCOUNT, AVAILABLE, DEFAULT_CHANNEL, EVERYONE, OFFLINE, SUPPORT, WORKSPACE, snapshot, value } from "./router-fixtures";
 import { connectToRouter, type AgentSocket, type Frame } from "./realtime-helpers";
 

@@ -9,7 +9,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { routerName } from "../../durable-objects/common/taskrouter";
+import { routerName } from "../../platform/objects";
 import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
 import { ACCOUNT, AVAILABLE, BREAK, OFFLINE, WORKSPACE, snapshot, value } from "./router-fixtures";
 import { connectToRouter, type Frame } from "./realtime-helpers";

@@ -4,7 +4,8 @@
  * HAS 'support') and an Everyone queue, and one workflow: support tasks to Support, anything else to
  * Everyone. Pure data, shared by the unit tests (node:sqlite) and the workerd tests.
  */
-import type { WorkflowRecord, WorkspaceConfigSnapshot } from "../../durable-objects/common/taskrouter";
+import type { WorkflowRecord } from "../../contract/taskrouter";
+import type { WorkspaceConfigSnapshot } from "../../durable-objects/common/rpc";
 
 export const ACCOUNT = "AC" + "5".repeat(32);
 export const OTHER_ACCOUNT = "AC" + "6".repeat(32);

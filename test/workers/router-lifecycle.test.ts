@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { routerName } from "../../durable-objects/common/taskrouter";
+import { routerName } from "../../platform/objects";
 import { ACCOUNT, AVAILABLE, BREAK, EVERYONE, SUPPORT, WORKSPACE, snapshot, value, workflow } from "./router-fixtures";
 
 let objects = 0;

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { routerFor } from "../../workers/locations";
+import { routerFor } from "../../platform/objects";
 import { AVAILABLE, OFFLINE, SUPPORT, WORKSPACE, snapshot, value } from "./router-fixtures";
 
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);

@@ -11,7 +11,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { StatisticsQuery } from "../../durable-objects/router/router-do";
-import { routerName } from "../../durable-objects/common/taskrouter";
+import { routerName } from "../../platform/objects";
 import { ACCOUNT, AVAILABLE, BREAK, EVERYONE, OFFLINE, SUPPORT, WORKFLOW, WORKSPACE, snapshot, value, workflow } from "./router-fixtures";
 
 const HOUR = 3_600_000;

@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { app } from "../../workers/app";
-import { routerFor } from "../../workers/locations";
+import { routerFor } from "../../platform/objects";
 import { AVAILABLE, BREAK, CHAT, EVERYONE, OFFLINE, SUPPORT, VOICE, WORKFLOW, WORKSPACE, snapshot, value } from "./router-fixtures";
 
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);

@@ -5,7 +5,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { routerName, type ApiResult } from "../../durable-objects/common/taskrouter";
+import { routerName } from "../../platform/objects";
+import type { ApiResult } from "../../durable-objects/common/rpc";
 import { ACCOUNT, AVAILABLE, OFFLINE, OTHER_ACCOUNT, WORKSPACE, snapshot, value } from "./router-fixtures";
 
 const stub = () => env.ROUTER.getByName(routerName(WORKSPACE, "validation"));

@@ -9,8 +9,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { SignJWT, decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { SUPERVISOR_OPS, WORKER_OPS } from "../../workers/auth/token-claims";
+import { SUPERVISOR_OPS, WORKER_OPS } from "../../durable-objects/common/token-claims";
 import { mintRealtimeToken, verifyRealtimeToken } from "../../workers/auth/tokens";
+import { accountFor } from "../../platform/objects";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const ORIGIN = "http://sb.test";
@@ -254,7 +255,7 @@ describe("AccountDO: sealed API key secrets", () => {
   }
 
   it("keeps the secret sealed, checks signatures made with it, and says which keys exist", async () => {
-    const account = env.ACCOUNT.getByName("AC-sealed");
+    const account = accountFor(env, "AC-sealed");
     const a = (await account.createApiKey("a")) as { ok: true; value: { sid: string; secret: string } };
     const b = (await account.createApiKey("b")) as { ok: true; value: { sid: string; secret: string } };
     const [ka, kb] = [a.value, b.value];

@@ -6,9 +6,11 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ConversationFrame, ConversationTaskEvent } from "../../durable-objects/common/conversations";
-import { newSid } from "../../durable-objects/common/taskrouter";
+import type { ConversationFrame } from "../../contract/conversations";
+import type { ConversationTaskEvent } from "../../durable-objects/common/conversations";
+import { newSid } from "../../contract/ids";
 import { newChannel, newWorkspace, openSocket, widget } from "./webchat-helpers";
+import { conversationFor } from "../../platform/objects";
 
 type Snapshot = Extract<ConversationFrame, { type: "conversation.snapshot" }>;
 const WORKER = "WK" + "a".repeat(32);
@@ -31,7 +33,7 @@ async function must<T>(result: Promise<{ ok: true; value: T } | { ok: false; mes
 
 /** A task event for the conversation's task, as the queue consumer hands it over. */
 async function taskEvent(conversationSid: string, eventType: string): Promise<void> {
-  const stub = env.CONVERSATION.getByName(conversationSid);
+  const stub = conversationFor(env, conversationSid);
   const conversation = await must(stub.getConversation(account()));
   const event: ConversationTaskEvent = {
     eventSid: newSid("EV"),
@@ -54,7 +56,7 @@ async function answeredVisitor() {
   const first = await routes.post("/messages", { client_id: "c-1", body: "Hello?" }, visitor.token);
   const conversationSid = first.body.conversation_sid as string;
   await taskEvent(conversationSid, "reservation.accepted");
-  const stub = env.CONVERSATION.getByName(conversationSid);
+  const stub = conversationFor(env, conversationSid);
   const agent = await must(stub.getParticipant(account(), WORKER));
   await must(stub.addMessage(account(), { participantSid: agent.sid, body: "Hi Grace, Ada here." }));
   await must(stub.updateParticipant(account(), agent.sid, { lastReadMessageIndex: 0 }));
@@ -114,7 +116,7 @@ describe("a visitor whose conversation closed", () => {
     const stranger = await routes.session();
     const upload = await routes.upload(new Uint8Array([1, 2, 3]), "application/pdf", stranger.token, "receipt.pdf");
     const mediaSid = upload.body.sid as string;
-    const stub = env.CONVERSATION.getByName(conversationSid);
+    const stub = conversationFor(env, conversationSid);
     const agent = await must(stub.getParticipant(account(), WORKER));
     await must(stub.addMessage(account(), { participantSid: agent.sid, body: "", mediaSids: [mediaSid] }));
     await taskEvent(conversationSid, "task.completed");

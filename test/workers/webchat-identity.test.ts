@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { routerFor } from "../../workers/locations";
+import { conversationFor, directoryFor, routerFor } from "../../platform/objects";
 import { fetchApp, newChannel, newWorkspace, SHOP, widget } from "./webchat-helpers";
 
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
@@ -42,7 +42,7 @@ beforeAll(async () => {
   chat = await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": SHOP, "Settings.prechat_fields": "name,email" });
   key = await newKey();
   // Grace is a known customer: she texted before, an agent helped her, her profile has her email.
-  const directory = env.DIRECTORY.getByName(ws);
+  const directory = directoryFor(env, ws);
   const resolved = await directory.resolveInbound(account(), {
     workspaceSid: ws,
     channelSid: "XC" + "1".repeat(32),
@@ -62,7 +62,7 @@ beforeAll(async () => {
 async function firstTaskOf(token: string, clientId: string): Promise<Record<string, unknown> & { customers: Record<string, unknown> }> {
   const sent = await widget(ws, chat).post("/messages", { client_id: clientId, body: "hello" }, token);
   expect(sent.status).toBe(201);
-  const conversation = await env.CONVERSATION.getByName(sent.body.conversation_sid as string).getConversation(account());
+  const conversation = await conversationFor(env, sent.body.conversation_sid as string).getConversation(account());
   if (!conversation.ok || !conversation.value.task_sid) throw new Error("no task");
   const task = await routerFor(env, ws).getTask(account(), conversation.value.task_sid);
   if (!task.ok) throw new Error(task.message);
@@ -80,7 +80,7 @@ describe("the pre-chat form", () => {
     expect(attributes.history).toEqual([]);
     expect(attributes).not.toHaveProperty("known_worker_sid");
 
-    const grace = await env.DIRECTORY.getByName(ws).getProfile(account(), victim.profileSid);
+    const grace = await directoryFor(env, ws).getProfile(account(), victim.profileSid);
     expect(grace).toMatchObject({ ok: true, value: { email: VICTIM, last_worker_sid: KNOWN_AGENT } });
     expect(grace.ok && grace.value.addresses).toEqual([{ channel: "sms", address: "+15557654321" }]);
   });

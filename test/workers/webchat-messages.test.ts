@@ -6,8 +6,9 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ConversationFrame, MessageRecord } from "../../durable-objects/common/conversations";
+import type { ConversationFrame, MessageRecord } from "../../contract/conversations";
 import { newChannel, newWorkspace, openSocket, widget } from "./webchat-helpers";
+import { conversationFor } from "../../platform/objects";
 
 let ws = "";
 let chat = "";
@@ -22,7 +23,7 @@ beforeAll(async () => {
 const account = () => env.ACCOUNT_SID!;
 
 async function messagesOf(conversationSid: string): Promise<MessageRecord[]> {
-  const listed = await env.CONVERSATION.getByName(conversationSid).listMessages(account(), { pageSize: 50, page: 0 }, "asc");
+  const listed = await conversationFor(env, conversationSid).listMessages(account(), { pageSize: 50, page: 0 }, "asc");
   if (!listed.ok) throw new Error(listed.message);
   return [...listed.value.items] as MessageRecord[];
 }
@@ -45,7 +46,7 @@ describe("POST …/messages", () => {
       ["Hello", ada.visitor_id],
       ["Anyone there?", ada.visitor_id],
     ]);
-    const conversation = await env.CONVERSATION.getByName(conversationSid).getConversation(account());
+    const conversation = await conversationFor(env, conversationSid).getConversation(account());
     expect(conversation).toMatchObject({ ok: true, value: { channel: "web", channel_sid: chat, task_sid: expect.stringMatching(/^WT/) } });
     expect((await routes.session({ token: ada.token })).conversation_sid).toBe(conversationSid);
   });

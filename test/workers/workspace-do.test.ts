@@ -6,8 +6,10 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newSid, type ApiResult } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
+import type { ApiResult } from "../../durable-objects/common/rpc";
 import type { CreateWorkspaceInput } from "../../durable-objects/workspace/workspace-do";
+import { accountFor, workspaceFor } from "../../platform/objects";
 
 const ACCOUNT = "AC" + "a".repeat(32);
 const OTHER_ACCOUNT = "AC" + "b".repeat(32);
@@ -20,7 +22,7 @@ function value<T>(result: ApiResult<T>): T {
 
 async function newWorkspace(input: CreateWorkspaceInput = { friendlyName: "Support" }, account = ACCOUNT) {
   const sid = newSid("WS");
-  const stub = env.WORKSPACE.getByName(sid);
+  const stub = workspaceFor(env, sid);
   const workspace = value(await stub.createWorkspace(account, sid, input));
   return { sid, stub, workspace };
 }
@@ -117,7 +119,7 @@ describe("a new workspace", () => {
     ],
   ])("is refused with %s, leaving nothing behind", async (_name, input, message) => {
     const sid = newSid("WS");
-    const stub = env.WORKSPACE.getByName(sid);
+    const stub = workspaceFor(env, sid);
     const result = await stub.createWorkspace(ACCOUNT, sid, input);
     expect(result).toMatchObject({ ok: false, status: 400, code: 20001 });
     expect(!result.ok && result.message).toContain(message);
@@ -171,7 +173,7 @@ describe("another account", () => {
   });
 
   it("finds nothing in an object that holds no workspace", async () => {
-    const stub = env.WORKSPACE.getByName(newSid("WS"));
+    const stub = workspaceFor(env, newSid("WS"));
     expect(await stub.getWorkspace(ACCOUNT)).toMatchObject({ ok: false, status: 404, code: 20404 });
     expect(await stub.listActivities(ACCOUNT, {}, ALL)).toMatchObject({ ok: false, status: 404 });
   });
@@ -246,7 +248,7 @@ describe("deleting a workspace", () => {
 });
 
 describe("the account directory", () => {
-  const listed = async (account = ACCOUNT) => value(await env.ACCOUNT.getByName(account).listWorkspaces({}, ALL)).items;
+  const listed = async (account = ACCOUNT) => value(await accountFor(env, account).listWorkspaces({}, ALL)).items;
 
   it("follows creation, every change to the workspace record, and deletion", async () => {
     const { sid, stub, workspace } = await newWorkspace({ friendlyName: "Directory" });

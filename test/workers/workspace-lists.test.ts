@@ -5,11 +5,13 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { newSid, type ApiResult, type Page, type PageRequest } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
+import type { ApiResult, Page, PageRequest } from "../../durable-objects/common/rpc";
+import { workspaceFor } from "../../platform/objects";
 
 const ACCOUNT = "AC" + "d".repeat(32);
 const sid = newSid("WS");
-const stub = env.WORKSPACE.getByName(sid);
+const stub = workspaceFor(env, sid);
 
 function value<T>(result: ApiResult<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.status} ${result.message}`);

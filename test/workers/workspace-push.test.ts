@@ -6,10 +6,11 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newSid, type ApiResult } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
+import type { ApiResult } from "../../durable-objects/common/rpc";
 import type { CreateWorkspaceInput } from "../../durable-objects/workspace/workspace-do";
-import { regions } from "../../workers/config";
-import { routerFor } from "../../workers/locations";
+import { regions } from "../../platform/regions";
+import { routerFor, workspaceFor } from "../../platform/objects";
 
 const ACCOUNT = "AC" + "e".repeat(32);
 
@@ -20,7 +21,7 @@ function value<T>(result: ApiResult<T>): T {
 
 async function newWorkspace(input: CreateWorkspaceInput = { friendlyName: "Push" }) {
   const sid = newSid("WS");
-  const stub = env.WORKSPACE.getByName(sid);
+  const stub = workspaceFor(env, sid);
   value(await stub.createWorkspace(ACCOUNT, sid, input));
   return { sid, stub, router: routerFor(env, sid, regions.defaultRegion) };
 }

@@ -5,7 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newSid, type ApiResult, type WorkspaceConfigSnapshot } from "../../durable-objects/common/taskrouter";
+import { newSid } from "../../contract/ids";
+import type { ApiResult, WorkspaceConfigSnapshot } from "../../durable-objects/common/rpc";
+import { workspaceFor } from "../../platform/objects";
 
 const ACCOUNT = "AC" + "c".repeat(32);
 const ALL = { pageSize: 1000, page: 0 };
@@ -18,7 +20,7 @@ function value<T>(result: ApiResult<T>): T {
 
 async function newWorkspace() {
   const sid = newSid("WS");
-  const stub = env.WORKSPACE.getByName(sid);
+  const stub = workspaceFor(env, sid);
   value(await stub.createWorkspace(ACCOUNT, sid, { friendlyName: "Resources" }));
   const snapshot = async (): Promise<WorkspaceConfigSnapshot> => value(await stub.getSnapshot(ACCOUNT));
   /** Runs a call that must be refused with `status` and a message containing `message`, changing nothing. */

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
-import { routerFor } from "../../workers/locations";
+import { accountFor, routerFor } from "../../platform/objects";
 
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
 const ORIGIN = "http://sb.test";
@@ -129,7 +129,7 @@ describe("Workspaces", () => {
   });
 
   it("are reachable with an API key of the account", async () => {
-    const key = await env.ACCOUNT.getByName(env.ACCOUNT_SID!).createApiKey("routes test");
+    const key = await accountFor(env, env.ACCOUNT_SID!).createApiKey("routes test");
     if (!key.ok) throw new Error(key.message);
     const res = await call("GET", "/Workspaces", undefined, "Basic " + btoa(`${key.value.sid}:${key.value.secret}`));
     expect(res.status).toBe(200);

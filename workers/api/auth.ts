@@ -14,9 +14,9 @@ import { DEFAULT_TTL } from "../auth/realtime-token";
 import { cookieValue, mintSession, readSession, SESSION_TTL, sessionCookie } from "../auth/session";
 import { accountOf, currentSession, currentUser } from "../auth/session-guard";
 import { mintRealtimeToken } from "../auth/tokens";
-import type { Env } from "../env";
-import { routerFor } from "../locations";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { routerFor, workspaceFor } from "../../platform/objects";
+import { ApiError } from "../http/errors";
 import { oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
 import { tokenBody } from "./tokens";
@@ -190,7 +190,7 @@ auth.post("/auth/logout-all", async (c) => {
 auth.get("/auth/me", async (c) => {
   const user = await currentUser(c);
   const accountSid = accountOf(c.env).sid;
-  const workspace = user.workspace_sid ? await c.env.WORKSPACE.getByName(user.workspace_sid).getWorkspace(accountSid) : null;
+  const workspace = user.workspace_sid ? await workspaceFor(c.env, user.workspace_sid).getWorkspace(accountSid) : null;
   const worker =
     user.workspace_sid && user.worker_sid ? await routerFor(c.env, user.workspace_sid).getWorker(accountSid, user.worker_sid) : null;
   c.header("Cache-Control", "no-store");
@@ -213,7 +213,7 @@ auth.post("/auth/token", async (c) => {
   }
   const workspaceSid = user.role === "admin" ? (asked ?? user.workspace_sid) : user.workspace_sid;
   if (!workspaceSid) throw new ApiError(400, 20001, "Missing required parameter WorkspaceSid: an admin names the workspace to watch");
-  unwrap(await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(accountSid));
+  unwrap(await workspaceFor(c.env, workspaceSid).getWorkspace(accountSid));
   const workerSid = view === "agent" && user.worker_sid ? user.worker_sid : undefined;
   if (workerSid) unwrap(await routerFor(c.env, workspaceSid).getWorker(accountSid, workerSid));
   const minted = await mintRealtimeToken(c.env, {

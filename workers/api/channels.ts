@@ -11,22 +11,16 @@
  * curl -u "$ACCOUNT_SID:$AUTH_TOKEN" https://switchboard.example/api/workspaces/WS…/channels \
  *   -d Kind=twilio -d Settings.twilio_account_sid=AC… -d Settings.phone_number=+15551234567 -d Secrets.auth_token=…
  */
-import type { Context } from "hono";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
-import {
-  CHANNEL_KINDS,
-  CHANNEL_SETTINGS,
-  webhookPath,
-  type ChannelRecord,
-  type SettingValue,
-} from "../../durable-objects/common/conversations";
+import { CHANNEL_KINDS, CHANNEL_SETTINGS, webhookPath, type ChannelRecord, type SettingValue } from "../../channels/channel-config";
 import type { CreateChannelInput, UpdateChannelInput } from "../../durable-objects/workspace/channels";
 import { basicAuth, type AuthVariables } from "../auth/basic";
-import type { Env } from "../env";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { ApiError } from "../http/errors";
 import { jsonObject, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { workspaceFor } from "../../platform/objects";
 
 const tag = "Channels";
 const BASE = "/workspaces/:WorkspaceSid/channels";
@@ -92,7 +86,7 @@ function pathSid(c: Context, name: string, prefix: string, what: string): string
   if (!parsed.success) throw new ApiError(404, 20404, `The requested resource ${what} ${raw ?? ""} was not found`);
   return parsed.data;
 }
-const workspace = (c: Context<ChannelsEnv>) => c.env.WORKSPACE.getByName(pathSid(c, "WorkspaceSid", "WS", "Workspace"));
+const workspace = (c: Context<ChannelsEnv>) => workspaceFor(c.env, pathSid(c, "WorkspaceSid", "WS", "Workspace"));
 
 /** The record as the API shows it: with its own `url` and the `webhook_url` to give the provider. */
 function channelBody(c: Context, record: ChannelRecord) {

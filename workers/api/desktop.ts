@@ -14,14 +14,15 @@ import { SERVICE_LEVEL_SECONDS } from "../../durable-objects/router/realtime/sup
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { DesktopSettingsRecord } from "../../durable-objects/account/desktop-settings";
-import type { Page, PageRequest, TaskQueueRecord, WorkerRecord } from "../../durable-objects/common/taskrouter";
+import type { Page, PageRequest } from "../../durable-objects/common/rpc";
+import type { TaskQueueRecord, WorkerRecord } from "../../contract/taskrouter";
 import type { QueueFigures } from "../../durable-objects/router/router-do";
 import { queueCumulativeBody } from "../../durable-objects/router/statistics";
 import type { AuthVariables } from "../auth/basic";
 import { accountOf, basicOrSession, type Caller } from "../auth/session-guard";
-import type { Env } from "../env";
-import { routerFor } from "../locations";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { routerFor, workspaceFor } from "../../platform/objects";
+import { ApiError } from "../http/errors";
 import { int, repeated, sid, str } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
 
@@ -95,7 +96,7 @@ async function workspaceOf(c: Context<DesktopEnv>): Promise<{ caller: Caller; wo
   const workspaceSid = c.req.param("WorkspaceSid") ?? "";
   if (!sid("WS").safeParse(workspaceSid).success) throw missing(c);
   if (caller.kind === "user" && caller.user.role !== "admin" && caller.user.workspace_sid !== workspaceSid) throw missing(c);
-  const found = await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(caller.accountSid);
+  const found = await workspaceFor(c.env, workspaceSid).getWorkspace(caller.accountSid);
   if (!found.ok) throw missing(c);
   return { caller, workspaceSid };
 }
@@ -151,7 +152,7 @@ async function all<T>(fetchPage: (page: PageRequest) => Promise<Page<T>>): Promi
 }
 
 const queuesOf = (env: Env, accountSid: string, workspaceSid: string) =>
-  all<TaskQueueRecord>(async (page) => unwrap(await env.WORKSPACE.getByName(workspaceSid).listTaskQueues(accountSid, {}, page)));
+  all<TaskQueueRecord>(async (page) => unwrap(await workspaceFor(env, workspaceSid).listTaskQueues(accountSid, {}, page)));
 
 desktop.get(TARGETS, async (c) => {
   const { caller, workspaceSid } = await workspaceOf(c);

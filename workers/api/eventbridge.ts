@@ -15,11 +15,12 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import { serveBridge, type BridgeBackend } from "../../durable-objects/router/eventbridge/proxy";
-import { verifyRealtimeToken, type RealtimeIdentity } from "../auth/tokens";
-import type { Env } from "../env";
-import { routerFor } from "../locations";
-import { readText } from "./body-limit";
-import { ApiError } from "./errors";
+import { verifyRealtimeToken } from "../auth/tokens";
+import type { RealtimeIdentity } from "../../durable-objects/common/token-claims";
+import type { Env } from "../../platform/env";
+import { routerFor, workspaceFor } from "../../platform/objects";
+import { readText } from "../http/body-limit";
+import { ApiError } from "../http/errors";
 
 const CORS = {
   "Access-Control-Allow-Origin": "*",
@@ -45,7 +46,7 @@ const message = (c: BridgeContext, status: 400 | 401 | 403 | 404 | 426, text: st
 /** The Router and Workspace calls of the proxy, scoped to the token's account. */
 function backendFor(env: Env, identity: RealtimeIdentity): BridgeBackend {
   const router = routerFor(env, identity.workspaceSid);
-  const workspace = env.WORKSPACE.getByName(identity.workspaceSid);
+  const workspace = workspaceFor(env, identity.workspaceSid);
   const account = identity.accountSid;
   return {
     getWorker: (workerSid) => router.getWorker(account, workerSid),

@@ -5,10 +5,11 @@
  */
 import { Hono } from "hono";
 import { basicAuth, type AuthVariables } from "../auth/basic";
-import type { Env } from "../env";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { ApiError } from "../http/errors";
 import { sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { accountFor } from "../../platform/objects";
 
 const tag = "API keys";
 const create = endpoint({
@@ -40,7 +41,7 @@ for (const path of ["/keys", "/keys/*"]) {
   });
 }
 
-const account = (env: Env, accountSid: string) => env.ACCOUNT.getByName(accountSid);
+const account = (env: Env, accountSid: string) => accountFor(env, accountSid);
 
 keys.post("/keys", async (c) => {
   const p = await create.parse(c);

@@ -3,10 +3,10 @@
  * very zod schemas that validate requests (the wire layer's registry), so it cannot drift from them.
  */
 import { z } from "zod";
-import { MAX_MEDIA_BYTES } from "../channels/adapter";
-import { MAX_WEBHOOK_BYTES } from "../channels/inbound";
-import { VERSION } from "../config";
-import { DEFAULT_BODY_LIMIT } from "./body-limit";
+import { MAX_MEDIA_BYTES } from "../../channels/adapter";
+import { MAX_WEBHOOK_BYTES } from "../inbound/webhooks";
+import { VERSION } from "../../platform/regions";
+import { DEFAULT_BODY_LIMIT } from "../http/body-limit";
 import { BRIDGE_BODY_LIMIT } from "./eventbridge";
 import { API_PREFIX, registry } from "./taskrouter/wire";
 import { MESSAGE_BODY_LIMIT, SESSION_BODY_LIMIT } from "./webchat";

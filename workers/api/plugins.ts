@@ -8,10 +8,11 @@
 import { Hono, type Context } from "hono";
 import type { AuthVariables } from "../auth/basic";
 import { accountOf, basicOrSession, type Caller } from "../auth/session-guard";
-import type { Env } from "../env";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { ApiError } from "../http/errors";
 import { bool, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { workspaceFor } from "../../platform/objects";
 
 const tag = "Plugins";
 const LIST = "/workspaces/:WorkspaceSid/plugins";
@@ -74,7 +75,7 @@ const missing = (c: Context) => new ApiError(404, 20404, `The requested resource
 async function workspaceOf(c: Context<PluginsEnv>, caller: Caller): Promise<string> {
   const workspaceSid = c.req.param("WorkspaceSid") ?? "";
   if (!sid("WS").safeParse(workspaceSid).success) throw missing(c);
-  const found = await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(caller.accountSid);
+  const found = await workspaceFor(c.env, workspaceSid).getWorkspace(caller.accountSid);
   if (!found.ok) throw missing(c);
   return workspaceSid;
 }

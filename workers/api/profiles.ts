@@ -8,20 +8,20 @@
  * An address is written `<channel>:<address>` (`sms:+15551234567`, `whatsapp:whatsapp:+15551234567`,
  * `web:visitor-42`) in a form, or `{ "channel", "address" }` in JSON; `Address` may repeat.
  */
-import type { Context } from "hono";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ConversationIndexEntry, ProfileRecord } from "../../durable-objects/common/conversations";
-import { iso } from "../../durable-objects/common/taskrouter";
+import { iso } from "../../contract/taskrouter";
 import { CONVERSATION_CHANNELS } from "../../durable-objects/directory/addresses";
 import type { ProfileAddress, ProfileInput } from "../../durable-objects/directory/directory";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import { cookieValue } from "../auth/session";
 import { accountOf, currentUser } from "../auth/session-guard";
-import type { Env } from "../env";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { ApiError } from "../http/errors";
 import { paging, repeated, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { directoryFor, workspaceFor } from "../../platform/objects";
 
 const tag = "Customer profiles";
 const LIST = "/workspaces/:WorkspaceSid/profiles";
@@ -139,8 +139,8 @@ async function directoryOf(c: ProfilesContext) {
   const raw = c.req.param("WorkspaceSid") ?? "";
   const parsed = sid("WS").safeParse(raw);
   if (!parsed.success) throw new ApiError(404, 20404, `The requested resource Workspace ${raw} was not found`);
-  unwrap(await c.env.WORKSPACE.getByName(parsed.data).getWorkspace(c.get("accountSid")));
-  return { workspaceSid: parsed.data, directory: c.env.DIRECTORY.getByName(parsed.data) };
+  unwrap(await workspaceFor(c.env, parsed.data).getWorkspace(c.get("accountSid")));
+  return { workspaceSid: parsed.data, directory: directoryFor(c.env, parsed.data) };
 }
 
 function profileSid(c: ProfilesContext): string {

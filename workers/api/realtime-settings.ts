@@ -5,11 +5,11 @@
  */
 import { Hono } from "hono";
 import { basicAuth, type AuthVariables } from "../auth/basic";
-import type { Env } from "../env";
-import { routerFor } from "../locations";
+import type { Env } from "../../platform/env";
+import { routerFor } from "../../platform/objects";
 import { int, sid } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
-import { ApiError } from "./errors";
+import { ApiError } from "../http/errors";
 
 const tag = "Live channel";
 const PATH = "/workspaces/:WorkspaceSid/realtime-settings";

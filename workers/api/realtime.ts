@@ -11,10 +11,11 @@
  */
 import type { Context } from "hono";
 import { IDENTITY_HEADER, SUBPROTOCOL, readHandshake } from "../../durable-objects/router/realtime/handshake";
-import { verifyRealtimeToken, type TokenCheck } from "../auth/tokens";
-import type { Env } from "../env";
-import { routerFor } from "../locations";
-import { ApiError } from "./errors";
+import { verifyRealtimeToken } from "../auth/tokens";
+import type { TokenCheck } from "../../durable-objects/common/token-claims";
+import type { Env } from "../../platform/env";
+import { routerFor } from "../../platform/objects";
+import { ApiError } from "../http/errors";
 
 /** Who the token stands for: the one place the live channel checks tokens. */
 function identify(env: Env, token: string): Promise<TokenCheck> {

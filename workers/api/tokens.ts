@@ -6,14 +6,14 @@
  * leave the backend or this Worker.
  */
 import { Hono, type Context } from "hono";
-import { iso } from "../../durable-objects/common/taskrouter";
+import { iso } from "../../contract/taskrouter";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import { DEFAULT_TTL, MAX_TTL, MIN_TTL, refreshGrant, type MintedToken } from "../auth/realtime-token";
-import { ROLES } from "../auth/token-claims";
+import { ROLES } from "../../durable-objects/common/token-claims";
 import { inspectRealtimeToken, mintRealtimeToken } from "../auth/tokens";
-import type { Env } from "../env";
-import { routerFor } from "../locations";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { routerFor, workspaceFor } from "../../platform/objects";
+import { ApiError } from "../http/errors";
 import { int, oneOf, sid } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
 
@@ -49,7 +49,7 @@ export const tokens = new Hono<TokensEnv>();
 
 /** The worker must exist in the workspace, and the workspace in the account (404 otherwise). */
 async function checkGrantable(env: Env, accountSid: string, workspaceSid: string, workerSid: string | undefined): Promise<void> {
-  unwrap(await env.WORKSPACE.getByName(workspaceSid).getWorkspace(accountSid));
+  unwrap(await workspaceFor(env, workspaceSid).getWorkspace(accountSid));
   if (workerSid) unwrap(await routerFor(env, workspaceSid).getWorker(accountSid, workerSid));
 }
 

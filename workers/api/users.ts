@@ -9,12 +9,12 @@
  */
 import { Hono, type Context } from "hono";
 import { USER_ROLES, type UserChanges, type UserRecord } from "../../durable-objects/account/users";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/passwords";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../durable-objects/account/passwords";
 import type { AuthVariables } from "../auth/basic";
 import { accountOf, basicOrSession, type Caller } from "../auth/session-guard";
-import type { Env } from "../env";
-import { routerFor } from "../locations";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { routerFor, workspaceFor } from "../../platform/objects";
+import { ApiError } from "../http/errors";
 import { bool, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 
@@ -102,7 +102,7 @@ function requireAdmin(caller: Caller, what: string): void {
 /** The workspace exists in the account, and the worker (if any) in the workspace — 400 naming the field otherwise. */
 async function checkLinks(env: Env, accountSid: string, workspaceSid: string | null, workerSid: string | null): Promise<void> {
   if (workspaceSid === null) return;
-  const workspace = await env.WORKSPACE.getByName(workspaceSid).getWorkspace(accountSid);
+  const workspace = await workspaceFor(env, workspaceSid).getWorkspace(accountSid);
   if (!workspace.ok) throw new ApiError(400, 20001, `Invalid parameter WorkspaceSid: workspace ${workspaceSid} does not exist`);
   if (workerSid === null) return;
   const worker = await routerFor(env, workspaceSid).getWorker(accountSid, workerSid);

@@ -5,12 +5,13 @@
  */
 import type { Context } from "hono";
 import type { z } from "zod";
-import { CONVERSATION_SUBPROTOCOL, type ChannelConfig } from "../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
+import type { ChannelConfig } from "../../channels/channel-config";
 import { closeReason } from "../../durable-objects/router/realtime/handshake";
 import { verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
-import type { Env } from "../env";
-import { readText } from "./body-limit";
-import { ApiError } from "./errors";
+import type { Env } from "../../platform/env";
+import { readText } from "../http/body-limit";
+import { ApiError } from "../http/errors";
 import { rateLimiter } from "./webchat-limits";
 
 /** What the channel middleware of webchat.ts leaves for the handlers. */

@@ -1,6 +1,6 @@
 /**
  * Attachments of web chat visitors: `POST …/media` (raw bytes, at most 10 MB, of the types
- * durable-objects/common/webchat-uploads.ts lists: images but SVG, PDF, plain text) and `GET …/media/<ME sid>`, which serves a visitor only their own uploads and the attachments
+ * contract/webchat-uploads.ts lists: images but SVG, PDF, plain text) and `GET …/media/<ME sid>`, which serves a visitor only their own uploads and the attachments
  * of their last conversation (an agent's screenshot, say), open or closed.
  *
  * Uploads are kept where every attachment is (media.ts: `media/<workspace>/<ME sid>` in R2, content
@@ -9,14 +9,15 @@
  * download is served as every attachment is (media.ts `mediaResponse`: CSP `sandbox`, `nosniff`), so no
  * upload can run script on this origin — SVG, the image type that can carry script, is refused on upload besides.
  */
-import type { MediaRef, MessageRecord } from "../../durable-objects/common/conversations";
-import { isSid, newSid } from "../../durable-objects/common/taskrouter";
-import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../durable-objects/common/webchat-uploads";
+import type { MediaRef, MessageRecord } from "../../contract/conversations";
+import { isSid, newSid } from "../../contract/ids";
+import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../contract/webchat-uploads";
 import type { VisitorSession } from "../auth/visitor-session";
-import { mediaKey, mediaResponse, mediaStore } from "../channels/media";
-import { readBody } from "./body-limit";
-import { ApiError } from "./errors";
+import { mediaKey, mediaResponse, mediaStore } from "../../channels/media";
+import { readBody } from "../http/body-limit";
+import { ApiError } from "../http/errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
+import { conversationFor } from "../../platform/objects";
 
 /** How many of the conversation's newest messages are searched for an attachment an agent sent. */
 const SEARCHED_MESSAGES = 500;
@@ -84,7 +85,7 @@ export async function mediaRefsOf(c: WebchatContext, session: VisitorSession, si
 
 /** Whether one of the newest messages of the conversation carries the attachment. */
 async function inConversation(c: WebchatContext, conversationSid: string, mediaSid: string): Promise<boolean> {
-  const stub = c.env.CONVERSATION.getByName(conversationSid);
+  const stub = conversationFor(c.env, conversationSid);
   let pageToken: string | undefined;
   for (let page = 0, seen = 0; seen < SEARCHED_MESSAGES; page++) {
     const listed = await stub.listMessages(c.get("accountSid"), { pageSize: 100, page, ...(pageToken ? { pageToken } : {}) }, "desc");

@@ -19,16 +19,27 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { CONVERSATION_SUBPROTOCOL, type ChannelConfig, type InboundMessage } from "../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
+import type { ChannelConfig } from "../../channels/channel-config";
+import type { InboundMessage } from "../../channels/messages";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
-import { isSid, iso } from "../../durable-objects/common/taskrouter";
-import { sameCustomer, verifyVisitorIdentity, type VerifiedIdentity } from "../auth/visitor-identity";
-import { mintVisitorSession, newVisitorId, readPrechat, verifyVisitorSession, type VisitorSession } from "../auth/visitor-session";
-import { receiveInbound } from "../channels/inbound";
-import { ApiError } from "./errors";
+import { isSid } from "../../contract/ids";
+import { iso } from "../../contract/taskrouter";
+import { sameCustomer, verifyVisitorIdentity } from "../auth/visitor-identity";
+import {
+  mintVisitorSession,
+  newVisitorId,
+  readPrechat,
+  verifyVisitorSession,
+  type VerifiedIdentity,
+  type VisitorSession,
+} from "../auth/visitor-session";
+import { receiveInbound } from "../inbound/webhooks";
+import { ApiError } from "../http/errors";
 import { readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
 import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
+import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
 
 const MAX_BODY_CHARS = 4000;
 /** Body limits: a session carries at most a token and three short fields; a message 4,000 characters, JSON-escaped. */
@@ -63,7 +74,7 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   const missing = `web chat channel ${channelSid.slice(0, 40)}`;
   let config: ChannelConfig | null = null;
   if (accountSid && isSid("WS", workspaceSid) && isSid("XC", channelSid)) {
-    const found = await c.env.WORKSPACE.getByName(workspaceSid).channelConfig(accountSid, channelSid);
+    const found = await workspaceFor(c.env, workspaceSid).channelConfig(accountSid, channelSid);
     if (found.ok && found.value.kind === "webchat" && found.value.workspaceSid === workspaceSid) config = found.value;
     else if (!found.ok && found.status !== 404) throw new ApiError(503, 20503, "The channel is unavailable; try again");
   }
@@ -97,7 +108,7 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
  */
 async function lastConversation(c: WebchatContext, visitorId: string): Promise<string | null> {
   const config = c.get("config");
-  const found = await c.env.DIRECTORY.getByName(config.workspaceSid).findLatest(c.get("accountSid"), config.sid, visitorId);
+  const found = await directoryFor(c.env, config.workspaceSid).findLatest(c.get("accountSid"), config.sid, visitorId);
   if (!found.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
   return found.value;
 }
@@ -128,7 +139,7 @@ const sessionBody = z.object({ token: z.string().max(8192).optional(), identity:
 
 /** The identity the team's site signed for the visitor (401 naming the problem when it does not check out). */
 async function signedIdentity(c: WebchatContext, token: string, now: number): Promise<VerifiedIdentity> {
-  const account = c.env.ACCOUNT.getByName(c.get("accountSid"));
+  const account = accountFor(c.env, c.get("accountSid"));
   const check = await verifyVisitorIdentity(token, (kid, input, signature) => account.verifyApiKeySignature(kid, input, signature), now);
   if (!check.ok) throw new ApiError(401, 20003, `The visitor's identity refused: ${check.reason}`);
   return check.identity;
@@ -257,5 +268,5 @@ webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
   };
   const upgrade = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(identity) });
   if (offered.includes(CONVERSATION_SUBPROTOCOL)) upgrade.set("sec-websocket-protocol", CONVERSATION_SUBPROTOCOL);
-  return c.env.CONVERSATION.getByName(conversationSid).fetch(new Request(url, { headers: upgrade }));
+  return conversationFor(c.env, conversationSid).fetch(new Request(url, { headers: upgrade }));
 });

@@ -7,7 +7,8 @@
  * stays pure. A refusal names the problem, never a secret.
  */
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
-import { isSid, iso } from "../../durable-objects/common/taskrouter";
+import { isSid } from "../../contract/ids";
+import { iso } from "../../contract/taskrouter";
 
 /** How far in our future a token may say it was issued (clocks differ), in seconds. */
 const CLOCK_SKEW = 60;

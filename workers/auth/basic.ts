@@ -4,9 +4,10 @@
  * what every Durable Object call is scoped by, so another account's workspace is simply not found.
  */
 import type { MiddlewareHandler } from "hono";
-import { ApiError } from "../api/errors";
-import type { Env } from "../env";
-import { sameSecret } from "./constant-time";
+import { ApiError } from "../http/errors";
+import type { Env } from "../../platform/env";
+import { sameSecret } from "../../platform/constant-time";
+import { accountFor } from "../../platform/objects";
 
 export type AuthVariables = {
   accountSid: string;
@@ -30,16 +31,6 @@ function credentials(header: string | undefined): { user: string; password: stri
 
 const unauthorized = (message: string) => new ApiError(401, 20003, message);
 
-interface ApiKeyVerifier {
-  verifyApiKey(sid: string, secret: string): Promise<boolean> | boolean;
-}
-
-/** The account's API-key directory, when the deployment has one. */
-function apiKeys(env: Env, accountSid: string): ApiKeyVerifier | null {
-  const namespace = (env as unknown as { ACCOUNT?: { getByName(name: string): ApiKeyVerifier } }).ACCOUNT;
-  return namespace ? namespace.getByName(accountSid) : null;
-}
-
 /**
  * Requires Basic credentials of this deployment's account (or one of its API keys) and records the
  * account SID for the handlers. Answers 401 with Twilio's error body otherwise.
@@ -57,8 +48,9 @@ export function basicAuth(): MiddlewareHandler<{ Bindings: Env; Variables: AuthV
     let valid = false;
     const credential = given.user === accountSid ? "account" : "api-key";
     if (credential === "account") valid = await sameSecret(given.password, authToken);
-    else if (/^SK[0-9a-f]{32}$/.test(given.user))
-      valid = (await apiKeys(c.env, accountSid)?.verifyApiKey(given.user, given.password)) ?? false;
+    // An API key is checked by the account's directory, when the deployment has one.
+    else if (/^SK[0-9a-f]{32}$/.test(given.user) && (c.env as Partial<Env>).ACCOUNT)
+      valid = await accountFor(c.env, accountSid).verifyApiKey(given.user, given.password);
     if (!valid) {
       c.header("WWW-Authenticate", 'Basic realm="Switchboard"');
       throw unauthorized("Invalid username or password");

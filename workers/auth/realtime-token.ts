@@ -21,8 +21,16 @@
  * tokens they check.
  */
 import { SignJWT, compactVerify, decodeJwt, decodeProtectedHeader, errors, type CryptoKey, type JWTPayload } from "jose";
-import { isSid, iso } from "../../durable-objects/common/taskrouter";
-import { isRole, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck, type TokenUser } from "./token-claims";
+import { isSid } from "../../contract/ids";
+import { iso } from "../../contract/taskrouter";
+import {
+  isRole,
+  opsFor,
+  type RealtimeIdentity,
+  type RealtimeRole,
+  type TokenCheck,
+  type TokenUser,
+} from "../../durable-objects/common/token-claims";
 
 /** Token lifetimes, in seconds: at least a minute when minted, an hour unless asked, never over a day. */
 export const MIN_TTL = 60;

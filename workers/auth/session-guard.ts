@@ -10,10 +10,11 @@
  */
 import type { Context } from "hono";
 import type { UserRecord } from "../../durable-objects/account/users";
-import { ApiError } from "../api/errors";
-import type { Env } from "../env";
+import { ApiError } from "../http/errors";
+import type { Env } from "../../platform/env";
 import { basicAuth, type AuthVariables } from "./basic";
 import { cookieValue, readSession } from "./session";
+import { accountFor } from "../../platform/objects";
 
 /** Refuses a state-changing request whose `Origin` is missing or another site's. */
 export function requireSameOrigin(c: Context): void {
@@ -30,7 +31,7 @@ export const notSignedIn = () => new ApiError(401, 20003, "Not signed in (sign i
 export const accountOf = (env: Env) => {
   if (!env.ACCOUNT_SID || !env.AUTH_TOKEN)
     throw new ApiError(401, 20003, "This deployment has no account credentials (set ACCOUNT_SID and AUTH_TOKEN)");
-  return { sid: env.ACCOUNT_SID, authToken: env.AUTH_TOKEN, stub: env.ACCOUNT.getByName(env.ACCOUNT_SID) };
+  return { sid: env.ACCOUNT_SID, authToken: env.AUTH_TOKEN, stub: accountFor(env, env.ACCOUNT_SID) };
 };
 
 /** A signed-in user and the session their cookie names. */

@@ -13,7 +13,7 @@
  */
 import { jwtVerify, SignJWT, errors, type CryptoKey, type JWTPayload } from "jose";
 import type { UserRecord, UserRole } from "../../durable-objects/account/users";
-import { isSid } from "../../durable-objects/common/taskrouter";
+import { isSid } from "../../contract/ids";
 
 export const SESSION_COOKIE = "sb_session";
 /** Seconds: a working day and a bit. */

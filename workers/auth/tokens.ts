@@ -8,18 +8,17 @@
  * or reconnect (and the AccountDO closes what they have open). No token, secret or signature is ever
  * logged here.
  */
-import type { Env } from "../env";
+import type { Env } from "../../platform/env";
 import { inspectToken, mintToken, type MintedToken, type TokenAuthority, type TokenGrant, type TokenInspection } from "./realtime-token";
-import type { RealtimeIdentity, TokenCheck } from "./token-claims";
+import type { RealtimeIdentity, TokenCheck } from "../../durable-objects/common/token-claims";
 import { bindingFor } from "../../durable-objects/common/user-access";
-
-export { allows, opsFor, type RealtimeIdentity, type RealtimeRole, type TokenCheck } from "./token-claims";
+import { accountFor } from "../../platform/objects";
 
 /** The account's credentials and API keys, or null when the deployment has no account configured. */
 function authority(env: Pick<Env, "ACCOUNT_SID" | "AUTH_TOKEN" | "ACCOUNT">): TokenAuthority | null {
   const { ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken } = env;
   if (!accountSid || !authToken) return null;
-  const account = () => env.ACCOUNT.getByName(accountSid);
+  const account = () => accountFor(env, accountSid);
   return {
     accountSid,
     authToken,
@@ -63,7 +62,7 @@ export async function inspectRealtimeToken(env: Env, token: string, options: Che
   const check = await inspectToken(token, keys, options.now ?? Date.now());
   const binding = check.ok ? bindingFor(check.identity) : undefined;
   if (!check.ok || binding === undefined) return check;
-  const refusal = await env.ACCOUNT.getByName(keys.accountSid).checkTokenUser(binding, placeOf(check.identity, options.opening));
+  const refusal = await accountFor(env, keys.accountSid).checkTokenUser(binding, placeOf(check.identity, options.opening));
   return refusal === null ? check : { ok: false, ...refusal };
 }
 

@@ -10,22 +10,13 @@
  * optional `name`, `iat` and `exp` at most an hour apart — checked like an SSO token (api-key-jwt.ts).
  */
 import { verifyApiKeyJwt, type VerifySignature } from "./api-key-jwt";
-import { readPrechat } from "./visitor-session";
-
-export type { VerifySignature } from "./api-key-jwt";
+import { readPrechat, type VerifiedIdentity } from "./visitor-session";
 
 /** The audience of visitor identities, distinct from SSO's `switchboard`. */
 export const IDENTITY_AUDIENCE = "switchboard:webchat";
 /** The longest an identity may live (exp − iat, seconds): it sits in a web page. */
 export const IDENTITY_MAX_LIFETIME = 3600;
 const MAX_TOKEN_LENGTH = 8192;
-
-/** Who the team's site says the visitor is; email lower-cased. */
-export interface VerifiedIdentity {
-  readonly email?: string;
-  readonly phone?: string;
-  readonly name?: string;
-}
 
 export type IdentityCheck = { readonly ok: true; readonly identity: VerifiedIdentity } | { readonly ok: false; readonly reason: string };
 

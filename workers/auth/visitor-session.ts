@@ -12,8 +12,14 @@
  * Pure apart from Web Crypto and jose: the Worker passes the auth token, tests run it in plain Node.
  */
 import { SignJWT, errors, jwtVerify, type CryptoKey } from "jose";
-import { isSid, newSid } from "../../durable-objects/common/taskrouter";
-import type { VerifiedIdentity } from "./visitor-identity";
+import { isSid, newSid } from "../../contract/ids";
+
+/** Who the team's site says the visitor is (visitor-identity.ts checks its signature); email lower-cased. */
+export interface VerifiedIdentity {
+  readonly email?: string;
+  readonly phone?: string;
+  readonly name?: string;
+}
 
 /** How long a session lasts since the visitor's last visit, in seconds. */
 export const SESSION_TTL_SECONDS = 30 * 86_400;

@@ -10,8 +10,9 @@
  */
 import type { Context } from "hono";
 import { secureHeaders } from "hono/secure-headers";
-import type { Env } from "../env";
+import type { Env } from "../../platform/env";
 import { desktopContentSecurityPolicy, type DesktopSources } from "./content-security-policy";
+import { accountFor } from "../../platform/objects";
 
 type PageContext = Context<{ Bindings: Env }>;
 
@@ -25,7 +26,7 @@ const headers = secureHeaders({
 async function sourcesOf(env: Env): Promise<DesktopSources> {
   if (!env.ACCOUNT_SID) return { plugins: [], crm: [] };
   try {
-    return await env.ACCOUNT.getByName(env.ACCOUNT_SID).desktopSources();
+    return await accountFor(env, env.ACCOUNT_SID).desktopSources();
   } catch (error) {
     console.error("desktop page: plugin and CRM origins unavailable, serving the strictest policy:", error);
     return { plugins: [], crm: [] };

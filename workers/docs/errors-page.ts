@@ -1,12 +1,12 @@
 /**
  * GET /docs/errors and /docs/errors/{code}: docs/errors.md served by the deployment itself, as HTML, so
- * the `more_info` of every error body (workers/api/errors.ts) opens a page that explains its code —
+ * the `more_info` of every error body (workers/http/errors.ts) opens a page that explains its code —
  * offline too, and always for the version that answered. Public, like /health: it is documentation.
  */
 import { Hono } from "hono";
 import { marked } from "marked";
 import errorsMarkdown from "../../docs/errors.md";
-import { ApiError } from "../api/errors";
+import { ApiError } from "../http/errors";
 import { errorDocFor, parseErrorDocs, type ErrorDoc } from "./error-codes";
 
 const docs = parseErrorDocs(errorsMarkdown);

@@ -11,8 +11,10 @@
  * Both are announced to post-event webhooks as onMessageUpdated, with the channel as their `Source`.
  * A change to a message the conversation does not have changes nothing.
  */
-import { iso, ok, type ApiResult } from "../../common/taskrouter";
-import type { MediaRef, MessageChange, MessageReaction, MessageRemoval } from "../../common/conversations";
+import { iso } from "../../../contract/taskrouter";
+import { ok, type ApiResult } from "../../common/rpc";
+import type { MediaRef, MessageReaction, MessageRemoval } from "../../../contract/conversations";
+import type { MessageChange } from "../../../channels/messages";
 import { messageBy, messageRecord, messageRows, saveMessage, type ConversationRow, type MessageRow } from "../store/records";
 import { keyedMessage } from "./messages";
 import { loadConversation, type Op } from "./op";

@@ -6,14 +6,9 @@
  * `closed` when its task is completed or canceled — a closed conversation is never reopened (the
  * customer's next message opens a new one), but its transcript stays readable.
  */
-import { fail, invalid, ok, type ApiResult } from "../../common/taskrouter";
-import type {
-  ConversationIndexEntry,
-  ConversationRecord,
-  ConversationState,
-  CreateConversationInput,
-  UpdateConversationInput,
-} from "../../common/conversations";
+import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
+import type { ConversationIndexEntry, CreateConversationInput, UpdateConversationInput } from "../../common/conversations";
+import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
 import { run } from "../../router/store/host";
 import { conversationRecord, conversationRow, participantRows, saveConversation, type ConversationRow } from "../store/records";
 import { conflict, isDeleted, loadConversation, optionalText, redactedAttributes, type Op } from "./op";

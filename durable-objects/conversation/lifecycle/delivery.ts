@@ -12,15 +12,8 @@
  *
  * Provider status callbacks then move the message forward (sent → delivered → read), never back.
  */
-import type {
-  DeliveryOutcome,
-  DeliveryReceiptRecord,
-  DeliveryStatus,
-  EmailThread,
-  MediaRef,
-  OutboundMessage,
-  StatusUpdate,
-} from "../../common/conversations";
+import type { DeliveryOutcome, EmailThread, OutboundMessage, StatusUpdate } from "../../../channels/messages";
+import type { DeliveryReceiptRecord, DeliveryStatus, MediaRef, ConversationFrame } from "../../../contract/conversations";
 import { first, run, type StoreHost } from "../../router/store/host";
 import {
   conversationRow,
@@ -34,7 +27,6 @@ import {
 } from "../store/records";
 import { backoff, clearTimer, setTimer, timerDue } from "./timers";
 import type { Op } from "./op";
-import type { ConversationFrame } from "../../common/conversations";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
 export const DELIVERY_BACKOFF_MS = 2_000;

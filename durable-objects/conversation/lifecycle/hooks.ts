@@ -11,34 +11,16 @@
  * sends nothing.
  */
 import type { ActionSource, PostEvent, WebhookConfig, WebhookConfigs, WebhookMethod } from "../../common/conversation-webhooks";
-import type {
-  ConversationRecord,
-  ConversationState,
-  DeliveryReceiptRecord,
-  MessageRecord,
-  ParticipantRecord,
-} from "../../common/conversations";
-import { iso, newSid } from "../../common/taskrouter";
+import type { ConversationRecord, MessageRecord, ParticipantRecord } from "../../../contract/conversations";
+import { iso } from "../../../contract/taskrouter";
+import { newSid } from "../../../contract/ids";
 import { rows, run, type StoreHost } from "../../router/store/host";
-import type { ConversationWebhookMessage } from "../../../workers/callbacks/messages";
-import type { FormParams } from "../../../workers/callbacks/signature";
+import type { ConversationWebhookMessage } from "../../../platform/events-queue";
+import type { FormParams } from "../../../callbacks/signature";
 import { conversationRow, messageRecord, messageRows } from "../store/records";
 import { listOf, scopedWebhookRows, type ScopedWebhookRow } from "./scoped-webhooks";
 import { webhookForm as form } from "./webhook-form";
-
-/** A change worth a post-event, as the lifecycle records it. */
-export type HookEvent =
-  | { readonly type: "onConversationAdded"; readonly conversation: ConversationRecord; readonly binding?: Binding | null }
-  | { readonly type: "onConversationUpdated" | "onConversationRemoved"; readonly conversation: ConversationRecord }
-  | { readonly type: "onConversationStateUpdated"; readonly conversation: ConversationRecord; readonly from: ConversationState }
-  | { readonly type: "onMessageAdded" | "onMessageUpdated" | "onMessageRemoved"; readonly message: MessageRecord }
-  | { readonly type: "onParticipantAdded" | "onParticipantUpdated" | "onParticipantRemoved"; readonly participant: ParticipantRecord }
-  | { readonly type: "onDeliveryUpdated"; readonly receipt: DeliveryReceiptRecord };
-
-interface Binding {
-  readonly address: string;
-  readonly proxyAddress: string;
-}
+import type { HookEvent } from "./op";
 
 /** What a change's webhooks need besides the change: who made it, and the service's configuration. */
 export interface HookContext {

@@ -7,10 +7,11 @@
  * identity for web visitors, a messaging binding otherwise), and a "task pending" marker with the
  * Flex-style task request, which the shell sends to the Router after the commit (tasks.ts).
  */
-import { notFound, ok, type ApiResult } from "../../common/taskrouter";
+import { notFound, ok, type ApiResult } from "../../common/rpc";
 import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
-import type { InboundContext, InboundMessage } from "../../common/conversations";
+import type { InboundContext } from "../../common/conversations";
+import type { InboundMessage } from "../../../channels/messages";
 import { conversationRecord, conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";

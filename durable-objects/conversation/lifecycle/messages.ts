@@ -4,9 +4,11 @@
  * the same message), and queued for delivery to the customer's channel when an agent or the API writes
  * to a customer who is not on web chat.
  */
-import { invalid, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
+import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import { newSid } from "../../../contract/ids";
 import { redactDeep } from "../../common/card-attributes";
-import type { AddMessageInput, DeliveryReceiptRecord, MediaRef, MessageRecord, UpdateMessageInput } from "../../common/conversations";
+import type { AddMessageInput, UpdateMessageInput } from "../../common/conversations";
+import type { DeliveryReceiptRecord, MediaRef, MessageRecord } from "../../../contract/conversations";
 import { first, run } from "../../router/store/host";
 import { pageFrom, pageWindow, slicePage } from "../../router/store/paging";
 import { messageBy, messageRecord, messageRows, receiptRecord, saveMessage, type ConversationRow, type MessageRow } from "../store/records";

@@ -4,12 +4,32 @@
  * out once it has committed — frames to push, the directory entry to refresh, sockets to close, tasks to
  * wrap up — and what changed, for webhooks. Keeping effects as data lets the pure core run, and be tested, without sockets or RPC.
  */
-import { fail, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
+import { fail, notFound, ok, type ApiFailure, type ApiResult } from "../../common/rpc";
 import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
-import type { ConversationFrame } from "../../common/conversations";
+import type {
+  ConversationFrame,
+  ConversationRecord,
+  ConversationState,
+  DeliveryReceiptRecord,
+  MessageRecord,
+  ParticipantRecord,
+} from "../../../contract/conversations";
 import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/records";
-import type { HookEvent } from "./hooks";
+
+/** A change worth a post-event, as the lifecycle records it (hooks.ts turns it into outbox rows). */
+export type HookEvent =
+  | { readonly type: "onConversationAdded"; readonly conversation: ConversationRecord; readonly binding?: Binding | null }
+  | { readonly type: "onConversationUpdated" | "onConversationRemoved"; readonly conversation: ConversationRecord }
+  | { readonly type: "onConversationStateUpdated"; readonly conversation: ConversationRecord; readonly from: ConversationState }
+  | { readonly type: "onMessageAdded" | "onMessageUpdated" | "onMessageRemoved"; readonly message: MessageRecord }
+  | { readonly type: "onParticipantAdded" | "onParticipantUpdated" | "onParticipantRemoved"; readonly participant: ParticipantRecord }
+  | { readonly type: "onDeliveryUpdated"; readonly receipt: DeliveryReceiptRecord };
+
+interface Binding {
+  readonly address: string;
+  readonly proxyAddress: string;
+}
 
 export interface Effects {
   readonly frames: ConversationFrame[];

@@ -3,14 +3,11 @@
  * the agents (identity = their worker SID) and bots. An identity and a binding address each belong to
  * one participant at most (Twilio's 50433 and 50416). Every change is a frame for the open sockets.
  */
-import { fail, invalid, iso, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
-import type {
-  AddParticipantInput,
-  ConversationRecord,
-  ParticipantRecord,
-  ParticipantRole,
-  UpdateParticipantInput,
-} from "../../common/conversations";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import { iso } from "../../../contract/taskrouter";
+import { newSid } from "../../../contract/ids";
+import type { AddParticipantInput, UpdateParticipantInput } from "../../common/conversations";
+import type { ConversationRecord, ParticipantRecord, ParticipantRole } from "../../../contract/conversations";
 import { first, run } from "../../router/store/host";
 import { pageWindow, slicePage } from "../../router/store/paging";
 import {

@@ -2,7 +2,7 @@
  * Pre-event webhooks, the pure part: which URLs a pre-event goes to (the chat service's and the account's
  * `PreWebhookUrl` when their `Filters` name it; conversation-scoped webhooks take post-events only), the
  * form parameters of each (the change about to happen, named as Twilio names them) and what an answer
- * may change. The shell makes the calls (workers/callbacks/pre-event.ts) before the change and applies
+ * may change. The shell makes the calls (callbacks/pre-event.ts) before the change and applies
  * the changes to its input, which the lifecycle then checks and redacts like any input.
  *
  * What an answer's JSON body may change (keys in Twilio's snake_case or the REST API's PascalCase):
@@ -17,8 +17,8 @@
  * | on…Remove            | nothing (a 2xx lets it through)               |
  */
 import type { ActionSource, PreEvent, WebhookConfigs, WebhookMethod } from "../../common/conversation-webhooks";
-import type { ConversationRecord, ConversationState, MediaRef, MessageRecord, ParticipantRecord } from "../../common/conversations";
-import type { FormParams } from "../../../workers/callbacks/signature";
+import type { ConversationRecord, ConversationState, MediaRef, MessageRecord, ParticipantRecord } from "../../../contract/conversations";
+import type { FormParams } from "../../../callbacks/signature";
 import { redactCardNumbers } from "../../common/card-numbers";
 import { webhookForm as form } from "./webhook-form";
 

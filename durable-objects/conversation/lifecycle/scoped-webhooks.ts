@@ -8,7 +8,9 @@
  * Creating one with `replay_after` sends it every stored message from that index on, as `onMessageAdded`.
  */
 import { MAX_SCOPED_WEBHOOKS, POST_EVENTS, type ScopedWebhookInput, type ScopedWebhookRecord } from "../../common/conversation-webhooks";
-import { fail, invalid, isSid, iso, newSid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import { isSid, newSid } from "../../../contract/ids";
+import { iso } from "../../../contract/taskrouter";
 import { first, rows, run, type StoreHost } from "../../router/store/host";
 import { pageWindow, slicePage } from "../../router/store/paging";
 import type { ConversationRow } from "../store/records";

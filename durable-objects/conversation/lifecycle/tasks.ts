@@ -14,7 +14,7 @@
  * and when that task's reservation is accepted, the new agent joins and the transferring agent's task
  * goes to wrapping. The history is the conversation's, so it travels by construction.
  */
-import { fail, invalid, ok, type ApiResult } from "../../common/taskrouter";
+import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationTaskEvent } from "../../common/conversations";
 import { first, rows, run, type StoreHost } from "../../router/store/host";
 import { conversationRecord, conversationRow, participantBy, participantRows, saveConversation, type TaskRequest } from "../store/records";

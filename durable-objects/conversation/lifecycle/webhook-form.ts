@@ -9,7 +9,7 @@
  */
 import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
-import type { FormParams } from "../../../workers/callbacks/signature";
+import type { FormParams } from "../../../callbacks/signature";
 
 const FREE_TEXT: ReadonlySet<string> = new Set(["Body"]);
 const DOCUMENTS: ReadonlySet<string> = new Set(["Attributes", "Media"]);

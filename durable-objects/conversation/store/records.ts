@@ -3,7 +3,7 @@
  * Rows are read and written only here and in the lifecycle modules, always with bound parameters.
  */
 import { first, rows, run, type StoreHost } from "../../router/store/host";
-import { iso } from "../../common/taskrouter";
+import { iso } from "../../../contract/taskrouter";
 import type {
   ConversationChannel,
   ConversationRecord,
@@ -16,7 +16,7 @@ import type {
   ParticipantRecord,
   ParticipantRole,
   PastParticipantRecord,
-} from "../../common/conversations";
+} from "../../../contract/conversations";
 
 export type { StoreHost };
 

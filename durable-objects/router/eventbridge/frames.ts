@@ -9,7 +9,7 @@
  * - `worker.activity.update` / `worker.attributes.update` → the worker;
  * - `worker.capacity.update` / `worker.channel.availability.update` → the worker, the worker channel.
  */
-import type { EventRecord, ReservationStatus } from "../../common/taskrouter";
+import type { EventRecord, ReservationStatus } from "../../../contract/taskrouter";
 import { bridgeFrame, type BridgeReservation, type BridgeTask, type BridgeWorker } from "./payloads";
 
 /** Reads of the committed state (the Router DO binds them to its own reads). */

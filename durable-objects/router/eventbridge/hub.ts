@@ -7,7 +7,7 @@
  * while sockets are open). The client never sends frames. The sockets are behind
  * {@link BridgeSocketHost}, so every rule runs in plain Node.
  */
-import type { EventRecord } from "../../common/taskrouter";
+import type { EventRecord } from "../../../contract/taskrouter";
 import type { Router } from "../lifecycle/router";
 import { first, type StoreHost } from "../store/host";
 import { reservationsOfTask } from "../store/reservation-store";

@@ -12,7 +12,7 @@ import type {
   TaskRecord,
   WorkerChannelRecord,
   WorkerRecord,
-} from "../../common/taskrouter";
+} from "../../../contract/taskrouter";
 
 /** Epoch seconds of an ISO date (null stays null). */
 export const seconds = (isoDate: string | null): number | null => (isoDate === null ? null : Math.floor(Date.parse(isoDate) / 1000));

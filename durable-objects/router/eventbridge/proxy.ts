@@ -5,17 +5,8 @@
  * and a worker's token only its own worker, its own reservations and the tasks it holds a reservation
  * on. The backend is an interface so the rules run in plain Node; the Worker binds it to the DO stubs.
  */
-import {
-  fail,
-  type ActivityRecord,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-  type ReservationRecord,
-  type ReservationStatus,
-  type TaskStatus,
-  type WorkerChannelRecord,
-} from "../../common/taskrouter";
+import { fail, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import type { ActivityRecord, ReservationRecord, ReservationStatus, TaskStatus, WorkerChannelRecord } from "../../../contract/taskrouter";
 import type { ReservationOwner, ReservationResult, UpdateReservationInput } from "../lifecycle/reservations";
 import type { TaskResult, UpdateTaskInput } from "../lifecycle/tasks";
 import type { UpdateWorkerInput, WorkerResult } from "../lifecycle/workers";

@@ -4,7 +4,7 @@
  * `invalid("<Parameter>", …)` — a value, never a throw — naming the parameter as the client spelled it.
  */
 import type { Attributes } from "../expression";
-import { invalid, ok, type ApiResult } from "../../common/taskrouter";
+import { invalid, ok, type ApiResult } from "../../common/rpc";
 
 /** Largest Attributes document, in UTF-8 bytes, whitespace included. */
 export const MAX_ATTRIBUTES_BYTES = 16 * 1024;

@@ -4,18 +4,12 @@
  * configurations). Parsing cannot fail for a snapshot the Workspace DO accepted; if it does anyway, the
  * queue or workflow is left out of routing (and reported once on the console) rather than crashing.
  */
-import { eventsFilterAllows } from "../../../workers/callbacks/policy";
+import { eventsFilterAllows } from "../../../callbacks/policy";
 import type { MatcherOptions } from "../matcher/types";
 import { parseTaskQueueConfig, type TaskQueueConfig } from "../queues/task-queue";
 import { formatProblems, parseWorkflowConfiguration, type WorkflowConfiguration } from "../workflow";
-import type {
-  ActivityRecord,
-  TaskChannelRecord,
-  TaskQueueRecord,
-  WorkflowRecord,
-  WorkspaceConfigSnapshot,
-  WorkspaceRecord,
-} from "../../common/taskrouter";
+import type { ActivityRecord, TaskChannelRecord, TaskQueueRecord, WorkflowRecord, WorkspaceRecord } from "../../../contract/taskrouter";
+import type { WorkspaceConfigSnapshot } from "../../common/rpc";
 
 const bySid = <T extends { sid: string }>(items: readonly T[]) => new Map(items.map((item) => [item.sid, item]));
 

@@ -7,7 +7,7 @@
  * keep the agent out of the conversation for seconds).
  */
 import type { ConversationTaskEvent } from "../../common/conversations";
-import type { EventRecord } from "../../common/taskrouter";
+import type { EventRecord } from "../../../contract/taskrouter";
 
 /** The events that change who is in a conversation or whether it is open. */
 export const CONVERSATION_EVENT_TYPES: ReadonlySet<string> = new Set([

@@ -4,7 +4,8 @@
  */
 import { getEvent as getStoredEvent, listEvents as listStoredEvents, EVENT_RETENTION_MS } from "../store/event-store";
 import { pageFrom, type PageWindow } from "../store/paging";
-import { invalid, notFound, ok, type ApiResult, type EventRecord, type Page, type PageRequest } from "../../common/taskrouter";
+import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import type { EventRecord } from "../../../contract/taskrouter";
 import { checkDate, checkInteger } from "./checks";
 import type { Op } from "./op";
 

@@ -1,7 +1,7 @@
 /**
  * What each event says. Every state change the Router makes is recorded as an EventRecord whose
  * `event_data` uses the snake_case keys of Twilio's callback parameters (the table in
- * workers/callbacks/event-params.ts), so the same record serves the Events API and event callbacks.
+ * callbacks/event-params.ts), so the same record serves the Events API and event callbacks.
  * These builders are pure; `Op.record` stores and sends what they return.
  */
 import type { TaskRoutingEvent } from "../engine";

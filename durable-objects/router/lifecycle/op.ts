@@ -16,11 +16,13 @@ import type { StoreHost } from "../store/host";
 import { enqueue } from "../store/outbox-store";
 import { tasks, type TaskRow } from "../store/task-store";
 import { workers, type WorkerRow } from "../store/worker-store";
-import { iso, newSid, type EventRecord } from "../../common/taskrouter";
+import { iso, type EventRecord } from "../../../contract/taskrouter";
+import { newSid } from "../../../contract/ids";
 import type { StatisticsFact } from "../statistics";
 import type { ConfigView } from "./config-view";
 import type { EventDraft } from "./events";
 import { conversationMessage, type ConversationMessage } from "./conversation-events";
+import type { CallbackMessage } from "../../../platform/events-queue";
 
 /** Who caused a change: the account through the API, or the workspace itself (timers, routing). */
 export interface Actor {
@@ -29,27 +31,11 @@ export interface Actor {
 }
 
 /**
- * What the Router puts in its outbox: for the EVENTS queue (the callbacks consumer's `CallbackMessage`;
- * router-do.ts checks the two agree at compile time), and `conversation` messages, which the Router DO
- * hands to the conversation's Durable Object itself.
+ * What the Router puts in its outbox: events and assignments for the EVENTS queue (its one contract,
+ * platform/events-queue.ts), and `conversation` messages, which the Router DO hands to the
+ * conversation's Durable Object itself.
  */
-export type RouterMessage =
-  | ConversationMessage
-  | { readonly kind: "event"; readonly workspaceSid: string; readonly event: EventRecord }
-  | {
-      readonly kind: "assignment";
-      readonly workspaceSid: string;
-      /** The Router's region: the consumer reaches this Router DO again through it. */
-      readonly regionId: string;
-      /** The account, for the consumer's RPCs back to this Router (they are scoped by account). */
-      readonly accountSid: string;
-      readonly workflowSid: string;
-      readonly reservationSid: string;
-      readonly taskSid: string;
-      readonly workerSid: string;
-      /** When the reservation times out: past it, the callback is pointless. */
-      readonly reservationExpiresAtMs: number;
-    };
+export type RouterMessage = ConversationMessage | Extract<CallbackMessage, { kind: "event" | "assignment" }>;
 
 /** A worker's move between Activities, for the real-time count of workers per Activity (null: none). */
 export interface ActivityMove {

@@ -10,8 +10,8 @@
  * counted before the task's queue moves, so a reservation in the queue the task leaves counts there.
  */
 import type { EngineOutcome } from "../engine";
-import type { ReservationStatus } from "../../common/taskrouter";
-import { newSid } from "../../common/taskrouter";
+import type { ReservationStatus } from "../../../contract/taskrouter";
+import { newSid } from "../../../contract/ids";
 import { factsFromRouting, type ReservationOutcome, type StatisticsFact } from "../statistics";
 import { pendingFor, pendingOfTask, reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";

@@ -7,7 +7,7 @@ import { availableCapacityPercentage } from "../matcher/worker-state";
 import type { ReservationRow } from "../store/reservation-store";
 import type { TaskRow } from "../store/task-store";
 import type { WorkerChannelRow, WorkerRow } from "../store/worker-store";
-import { iso, type ReservationRecord, type TaskRecord, type WorkerChannelRecord, type WorkerRecord } from "../../common/taskrouter";
+import { iso, type ReservationRecord, type TaskRecord, type WorkerChannelRecord, type WorkerRecord } from "../../../contract/taskrouter";
 import type { ConfigView } from "./config-view";
 
 /** The ETag of a worker, task or reservation: its version, quoted as HTTP wants. */

@@ -11,17 +11,8 @@ import { pageFrom, type PageWindow } from "../store/paging";
 import { reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks } from "../store/task-store";
 import { workers } from "../store/worker-store";
-import {
-  fail,
-  invalid,
-  notFound,
-  ok,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-  type ReservationRecord,
-  type ReservationStatus,
-} from "../../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import type { ReservationRecord, ReservationStatus } from "../../../contract/taskrouter";
 import { checkString } from "./checks";
 import type { Op } from "./op";
 import { etagMatches, etagOf, reservationRecord } from "./records";

@@ -14,23 +14,15 @@
  * are stored with the change they count, and an eviction can neither lose nor double them.
  */
 import { RoutingEngine } from "../engine";
-import { agentSnapshot, type AgentSnapshot } from "../realtime/agent-snapshot";
+import { agentSnapshot, type AgentSnapshot } from "./agent-snapshot";
 import { purgeEvents } from "../store/event-store";
 import { withRowCache, type StoreHost } from "../store/host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { outboxSize, peek, remove as removeSent } from "../store/outbox-store";
 import { pageWindow, type PageWindow } from "../store/paging";
 import { dueTimers, earliestTimer, setTimer } from "../store/timer-store";
-import {
-  fail,
-  notFound,
-  ok,
-  type ApiResult,
-  type EventRecord,
-  type Page,
-  type WorkerChannelRecord,
-  type WorkspaceConfigSnapshot,
-} from "../../common/taskrouter";
+import { fail, notFound, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
+import type { EventRecord, WorkerChannelRecord, ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
 import {
   addWorkerChannels,
   isNewer,
@@ -96,7 +88,6 @@ import {
   type UpdateWorkerInput,
   type WorkerResult,
 } from "./workers";
-import type { PageRequest, ReservationRecord, TaskRecord, WorkerRecord } from "../../common/taskrouter";
 import type { StatisticsOptions } from "../statistics";
 
 export interface RouterOptions {

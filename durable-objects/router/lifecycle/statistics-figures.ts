@@ -10,7 +10,7 @@
  * task figures come from the statistics' counters and buckets, worker figures from the matcher's queue
  * counters and the Activity counts.
  */
-import { invalid, notFound, ok, type ApiResult, type Page } from "../../common/taskrouter";
+import { invalid, notFound, ok, type ApiResult, type Page } from "../../common/rpc";
 import { slicePage, type PageWindow } from "../store/paging";
 import { workerByName, workers } from "../store/worker-store";
 import {

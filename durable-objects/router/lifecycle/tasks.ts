@@ -9,18 +9,9 @@ import { rows, type SqlValue } from "../store/host";
 import { pendingOfTask } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
 import { setTimer } from "../store/timer-store";
-import {
-  fail,
-  invalid,
-  newSid,
-  notFound,
-  ok,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-  type TaskRecord,
-  type TaskStatus,
-} from "../../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import { newSid } from "../../../contract/ids";
+import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
 import { storedAttributes, storedReason } from "./card-masking";
 import { checkAttributes, checkDate, checkInteger, checkOrdering, checkString, MAX_PRIORITY } from "./checks";
 import { taskEvent } from "./events";

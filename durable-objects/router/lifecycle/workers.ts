@@ -5,8 +5,7 @@
  */
 import { tryCompileExpression } from "../expression";
 import { heldBy, pendingOfWorker } from "../store/reservation-store";
-import type { PageWindow } from "../store/paging";
-import { slicePage } from "../store/paging";
+import { type PageWindow, slicePage } from "../store/paging";
 import {
   channelsOf,
   deleteWorker as deleteWorkerRows,
@@ -16,17 +15,9 @@ import {
   workers,
   type WorkerRow,
 } from "../store/worker-store";
-import {
-  fail,
-  invalid,
-  newSid,
-  notFound,
-  ok,
-  type ApiResult,
-  type Page,
-  type PageRequest,
-  type WorkerRecord,
-} from "../../common/taskrouter";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import { newSid } from "../../../contract/ids";
+import type { WorkerRecord } from "../../../contract/taskrouter";
 import { storedAttributes } from "./card-masking";
 import { checkAttributes, checkBoolean, checkFriendlyName, checkOrdering, checkString } from "./checks";
 import { workerEvent } from "./events";

@@ -29,13 +29,14 @@ import {
 import { HOLDING, reservationsOfTask } from "../store/reservation-store";
 import { timerDueAt } from "../store/timer-store";
 import { channelOf } from "../store/worker-store";
-import { fail, invalid, iso, ok, type ApiResult, type EventRecord } from "../../common/taskrouter";
+import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
+import { iso, type EventRecord } from "../../../contract/taskrouter";
 import { bindingFor, tokenBinding } from "../../common/user-access";
 import type { Router } from "../lifecycle/router";
 import { parseCommand, runCommand, type CommandActor, type CommandRouter } from "./commands";
-import { framesOf, type FrameContext } from "./event-frames";
+import { framesOf, type FrameContext } from "../lifecycle/event-frames";
 import { FrameLog } from "./frame-log";
-import type { ServerFrame } from "./frames";
+import type { ServerFrame } from "../../../contract/realtime-frames";
 import { decidePresence, offlineActivity, takeOffline } from "./presence";
 
 /** Who a connection was opened for, as the Worker verified it from the token. */

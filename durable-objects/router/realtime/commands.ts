@@ -15,13 +15,13 @@
  * A connection acts only on its own worker: reservations are reached through the worker (another
  * worker's reservation is not found, as on the REST path `/Workers/{WK}/Reservations/{WR}`), and a
  * task only when the worker holds it. The token's `ops` must allow the command (the rules of
- * workers/auth/token-claims.ts, which mints them).
+ * durable-objects/common/token-claims.ts, by which the Worker mints them).
  */
-import { allows as tokenAllows, WORKER_OPS } from "../../../workers/auth/token-claims";
+import { allows as tokenAllows, WORKER_OPS } from "../../common/token-claims";
 import type { Router } from "../lifecycle/router";
-import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "../../common/taskrouter";
-import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../common/taskrouter";
-import { COMMAND_TYPES, commandFrame, commandId, type CommandFrame } from "./frames";
+import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "../../common/rpc";
+import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
+import { COMMAND_TYPES, commandFrame, commandId, type CommandFrame } from "../../../contract/realtime-frames";
 
 /** Who sends commands: the connection's account, worker, role and allowed operations. */
 export interface CommandActor {

@@ -20,7 +20,7 @@ import {
   type StoredFrame,
 } from "../store/frame-store";
 import type { StoreHost } from "../store/host";
-import type { AddressedFrame } from "./event-frames";
+import type { AddressedFrame } from "../lifecycle/event-frames";
 
 export interface FrameRetention {
   /** Frames kept per worker (the oldest beyond it are dropped). */

@@ -10,7 +10,8 @@
  * with the last sign of life of their open connections, and acts on the decision.
  */
 import type { Router } from "../lifecycle/router";
-import { ok, type ActivityRecord, type ApiResult, type WorkspaceConfigSnapshot } from "../../common/taskrouter";
+import { ok, type ApiResult, type WorkspaceConfigSnapshot } from "../../common/rpc";
+import type { ActivityRecord } from "../../../contract/taskrouter";
 
 export interface TrackedWorker {
   readonly workerSid: string;

@@ -13,29 +13,14 @@
  * clock); today's minute buckets are not rolled up into hours before they are 24 h old, so the kept
  * sums stay exact. A new UTC day starts the queue's tally afresh.
  */
-import type { ApiResult } from "../../common/taskrouter";
+import type { ApiResult } from "../../common/rpc";
 import type { CumulativeFigures, StatisticsWindow } from "../statistics";
+import type { SupervisorToday } from "../../../contract/realtime-frames";
 
 /** The service level's threshold, seconds: a reservation accepted within it answered in time (Flex's default, and the REST endpoint's). */
 export const SERVICE_LEVEL_SECONDS = 30;
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-
-/** A queue's figures since midnight UTC, as the feed sends them. */
-export interface SupervisorToday {
-  /** Epoch ms of today's midnight UTC: the window is [since, the frame's date_ms]. */
-  readonly since: number;
-  /** Tasks that entered the queue (created into it, or moved to it). */
-  readonly tasks_created: number;
-  /** Reservations accepted. */
-  readonly tasks_accepted: number;
-  readonly tasks_completed: number;
-  readonly tasks_canceled: number;
-  /** 0…1: accepted within `service_level_threshold` over all accepted; null before the first of the day. */
-  readonly service_level: number | null;
-  /** Seconds. */
-  readonly service_level_threshold: number;
-}
 
 /** The queue's cumulative figures over a window, with the one SplitByWaitTime threshold. */
 export type CumulativeReader = (

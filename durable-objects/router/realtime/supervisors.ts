@@ -14,7 +14,8 @@
  * walks the tasks. Sockets are behind
  * {@link SupervisorSocketHost}, so the rules run in plain Node.
  */
-import { iso, notFound, ok, type EventRecord, type WorkspaceConfigSnapshot } from "../../common/taskrouter";
+import { iso, type EventRecord } from "../../../contract/taskrouter";
+import { notFound, ok, type WorkspaceConfigSnapshot } from "../../common/rpc";
 import type { Router } from "../lifecycle/router";
 import { queueRealtimeBody } from "../statistics";
 import { loadSnapshot } from "../store/config-store";
@@ -23,7 +24,7 @@ import { reservations } from "../store/reservation-store";
 import { setTimer } from "../store/timer-store";
 import { TodayTally, type CumulativeReader } from "./supervisor-today";
 import { channelsOf, workers, type WorkerRow } from "../store/worker-store";
-import type { ServerFrame, SupervisorQueue, SupervisorWorker } from "./frames";
+import type { ServerFrame, SupervisorQueue, SupervisorWorker } from "../../../contract/realtime-frames";
 
 /** The shortest time between two frames to a supervisor. */
 export const SUPERVISOR_FLUSH_MS = 1000;

@@ -9,7 +9,7 @@
  * names just the task and the worker. After an eviction the Router DO hands the live tasks back with
  * `loadTask` (a `LiveTask` per stored task) before recording new facts.
  */
-import type { TaskStatus } from "../../common/taskrouter";
+import type { TaskStatus } from "../../../contract/taskrouter";
 import type { RoutingEvent } from "../workflow/routing";
 
 /** How a reservation ended or moved on, as TaskRouter names its events (`reservation.<outcome>`). */

@@ -7,7 +7,7 @@
  * Units: ages, durations and `avg_task_acceptance_time` are seconds. `min`, `max`, `total` and
  * `avg_task_acceptance_time` are whole seconds; `avg` keeps two decimals (10, 20 and 40 s → 23.33).
  */
-import { iso, type TaskStatus } from "../../common/taskrouter";
+import { iso, type TaskStatus } from "../../../contract/taskrouter";
 import {
   NO_DURATION,
   type CumulativeFigures,

@@ -8,7 +8,7 @@
  * the queue they were assigned from, as Twilio's `task_queue_sid` does), until it is deleted or purged.
  * "Waiting" means `pending` or `reserved`: not yet accepted by anyone.
  */
-import type { TaskStatus } from "../../common/taskrouter";
+import type { TaskStatus } from "../../../contract/taskrouter";
 import { SortedSet } from "../matcher/sorted-set";
 import type { LiveTask } from "./facts";
 import type { WorkMeter } from "./figures";

@@ -4,7 +4,7 @@
  * them with its own clock before asking any Router DO, so every region answers for the same window.
  * Bad input comes back as an `ApiResult` failure naming the parameter.
  */
-import { invalid, ok, type ApiResult } from "../../common/taskrouter";
+import { invalid, ok, type ApiResult } from "../../common/rpc";
 import { MINUTE_MS } from "./bucket-store";
 
 export interface StatisticsWindow {

@@ -2,7 +2,7 @@
  * The workspace configuration the Router routes by: the latest snapshot the Workspace DO pushed. One
  * row; a push with a version not above the stored one is ignored by the caller.
  */
-import type { WorkspaceConfigSnapshot } from "../../common/taskrouter";
+import type { WorkspaceConfigSnapshot } from "../../common/rpc";
 import { first, run, type StoreHost } from "./host";
 
 export function loadSnapshot(host: StoreHost): WorkspaceConfigSnapshot | null {

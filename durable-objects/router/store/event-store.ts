@@ -2,7 +2,7 @@
  * Events: every state change, stored with the columns the Events list filters on, kept 30 days.
  * The record itself is stored whole, as the API returns it (the Worker adds `url`).
  */
-import type { EventRecord } from "../../common/taskrouter";
+import type { EventRecord } from "../../../contract/taskrouter";
 import { first, rows, run, type SqlValue, type StoreHost } from "./host";
 import type { PageWindow } from "./paging";
 

@@ -67,12 +67,6 @@ export function framesAfter(host: StoreHost, workerSid: string, seq: number): St
   return rows<StoredFrame>(host, "SELECT seq, body FROM sb_frames WHERE worker_sid = ? AND seq > ? ORDER BY seq", workerSid, seq);
 }
 
-/** The oldest sequence number still kept for a worker, or null when none is. */
-export function oldestFrame(host: StoreHost, workerSid: string): number | null {
-  const row = first<{ seq: number | null }>(host, "SELECT min(seq) AS seq FROM sb_frames WHERE worker_sid = ?", workerSid);
-  return row?.seq == null ? null : Number(row.seq);
-}
-
 /** Drops a worker's frames numbered `upTo` or below. */
 export function dropFramesUpTo(host: StoreHost, workerSid: string, upTo: number): void {
   run(host, "DELETE FROM sb_frames WHERE worker_sid = ? AND seq <= ?", workerSid, upTo);

@@ -3,7 +3,7 @@
  * names), so a page token is an offset into that order: opaque to clients, and checked when it comes
  * back. Stores fetch one row more than the page size to know whether a next page exists.
  */
-import { invalid, ok, type ApiResult, type Page, type PageRequest } from "../../common/taskrouter";
+import { invalid, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 
 export const MAX_PAGE_SIZE = 1000;
 

@@ -3,7 +3,7 @@
  * needs from them: the capacity each worker holds per channel (pending, accepted and wrapping
  * reservations hold it) and the workers a task must not be offered again (rejected, timed out).
  */
-import type { ReservationStatus } from "../../common/taskrouter";
+import type { ReservationStatus } from "../../../contract/taskrouter";
 import { rows, type StoreHost } from "./host";
 import { table } from "./table";
 

@@ -3,7 +3,7 @@
  * target indexes plus when it entered the workflow; the step's deadline follows from the configuration),
  * which is everything `RoutingEngine.restoreTask` needs to put it back after the object wakes.
  */
-import type { TaskStatus } from "../../common/taskrouter";
+import type { TaskStatus } from "../../../contract/taskrouter";
 import { table } from "./table";
 
 export type TaskRow = {
@@ -54,6 +54,3 @@ export const tasks = table<TaskRow>(
   ],
   "sid",
 );
-
-/** The statuses in which a task is still being routed. */
-export const WAITING: readonly TaskStatus[] = ["pending", "reserved"];

@@ -1,6 +1,6 @@
 /** Password hashing: the stored format, checking right and wrong passwords, and damaged or tampered hashes. */
 import { describe, expect, it } from "vitest";
-import { hashPassword, parsePasswordHash, PBKDF2_ITERATIONS, verifyPassword } from "../../../workers/auth/passwords";
+import { hashPassword, parsePasswordHash, PBKDF2_ITERATIONS, verifyPassword } from "../../../durable-objects/account/passwords";
 
 const PASSWORD = "correct horse battery staple";
 const stored = await hashPassword(PASSWORD);

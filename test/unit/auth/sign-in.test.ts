@@ -8,7 +8,7 @@ import { LOGIN_LIMITS, loginWait } from "../../../durable-objects/account/login-
 import { bootstrapAdmin, signIn } from "../../../durable-objects/account/sign-in";
 import { createUser, hasAdmin, userRowByEmail } from "../../../durable-objects/account/users";
 import type { MigrationHost } from "../../../durable-objects/common/migrations";
-import { hashPassword, verifyPassword } from "../../../workers/auth/passwords";
+import { hashPassword, verifyPassword } from "../../../durable-objects/account/passwords";
 import { accountHost } from "./account-host";
 
 const T0 = Date.UTC(2026, 2, 2, 10, 0, 0);

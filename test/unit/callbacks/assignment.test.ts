@@ -1,7 +1,7 @@
 // Assignment callbacks: the parameters sent and the instructions read back.
 import { describe, expect, it } from "vitest";
-import type { TaskRecord, WorkerRecord } from "../../../durable-objects/common/taskrouter";
-import { assignmentCallbackParams, parseAssignmentAnswer } from "../../../workers/callbacks/assignment";
+import type { TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
+import { assignmentCallbackParams, parseAssignmentAnswer } from "../../../callbacks/assignment";
 
 const AC = "AC" + "a".repeat(32);
 const WS = "WS" + "b".repeat(32);

@@ -1,7 +1,7 @@
 // One signed callback request, against a fetch double that records what would go on the wire.
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
-import { endpointForLog, postCallback, type PostOptions } from "../../../workers/callbacks/delivery";
+import { endpointForLog, postCallback, type PostOptions } from "../../../callbacks/delivery";
 
 const TOKEN = "switchboard-test-token";
 const params = { EventType: "task.created", TaskAttributes: '{"name":"Zoë & co"}' };

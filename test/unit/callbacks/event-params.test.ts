@@ -1,7 +1,7 @@
 // Event callback parameters: an EventRecord becomes exactly the form parameters Twilio sends.
 import { describe, expect, it } from "vitest";
-import type { EventRecord } from "../../../durable-objects/common/taskrouter";
-import { EVENT_DATA_PARAMS, eventCallbackParams, formValue } from "../../../workers/callbacks/event-params";
+import type { EventRecord } from "../../../contract/taskrouter";
+import { EVENT_DATA_PARAMS, eventCallbackParams, formValue } from "../../../callbacks/event-params";
 
 const AC = "AC" + "a".repeat(32);
 const WS = "WS" + "b".repeat(32);

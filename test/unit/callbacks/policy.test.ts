@@ -1,6 +1,6 @@
 // When callbacks are sent and retried: the backoff schedule and the workspace's EventsFilter.
 import { describe, expect, it } from "vitest";
-import { eventsFilterAllows, MAX_ATTEMPTS, MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../../../workers/callbacks/policy";
+import { eventsFilterAllows, MAX_ATTEMPTS, MAX_RETRY_DELAY_SECONDS, retryDelaySeconds } from "../../../callbacks/policy";
 
 describe("retryDelaySeconds", () => {
   it.each([

@@ -2,7 +2,7 @@
 // through with its answer, any other status refuses it, and no answer (timeout, network) lets it through.
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
-import { callPreEvent, PRE_EVENT_TIMEOUT_MS } from "../../../workers/callbacks/pre-event";
+import { callPreEvent, PRE_EVENT_TIMEOUT_MS } from "../../../callbacks/pre-event";
 
 const TOKEN = "switchboard-test-token";
 const URL_ = "https://bot.example/pre";

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
-import { signedPayload, twilioSignature, validTwilioSignature, type FormParams } from "../../../workers/callbacks/signature";
+import { signedPayload, twilioSignature, validTwilioSignature, type FormParams } from "../../../callbacks/signature";
 
 const AC = "AC" + "1".repeat(32);
 const WT = "WT" + "2".repeat(32);

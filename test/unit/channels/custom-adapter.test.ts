@@ -3,9 +3,10 @@
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChannelConfig, OutboundMessage } from "../../../durable-objects/common/conversations";
-import { MalformedWebhook, type AdapterDeps, type WebhookRequest } from "../../../workers/channels/adapter";
-import { customAdapter, signCustom, verifyCustom } from "../../../workers/channels/custom";
+import type { ChannelConfig } from "../../../channels/channel-config";
+import type { OutboundMessage } from "../../../channels/messages";
+import { MalformedWebhook, type AdapterDeps, type WebhookRequest } from "../../../channels/adapter";
+import { customAdapter, signCustom, verifyCustom } from "../../../channels/custom";
 import { listenLocally } from "../../support/listen";
 
 const SECRET = "whsec_team_secret";

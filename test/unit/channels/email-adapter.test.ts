@@ -5,10 +5,12 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ChannelConfig, MediaRef, OutboundMessage } from "../../../durable-objects/common/conversations";
-import { MalformedWebhook, type AdapterDeps, type MediaStore, type WebhookRequest } from "../../../workers/channels/adapter";
-import { emailAdapter } from "../../../workers/channels/email";
-import { buildEmail, parseEmail } from "../../../workers/channels/email-mime";
+import type { ChannelConfig } from "../../../channels/channel-config";
+import type { OutboundMessage } from "../../../channels/messages";
+import type { MediaRef } from "../../../contract/conversations";
+import { MalformedWebhook, type AdapterDeps, type MediaStore, type WebhookRequest } from "../../../channels/adapter";
+import { emailAdapter } from "../../../channels/email";
+import { buildEmail, parseEmail } from "../../../channels/email-mime";
 import { startMailApi, type MailApiDouble } from "../../support/doubles/mail-api";
 import * as providers from "./fixtures/email-providers";
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildEmail, emailToInbound, messageIds, parseEmail, replyReferences, replySubject } from "../../../workers/channels/email-mime";
+import { buildEmail, emailToInbound, messageIds, parseEmail, replyReferences, replySubject } from "../../../channels/email-mime";
 
 const fixture = (name: string): Uint8Array => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 

@@ -1,6 +1,6 @@
 /** What an agent reads of an email: HTML as text, and a reply without its quoted history. */
 import { describe, expect, it } from "vitest";
-import { decodeEntities, htmlToText, trimQuotedReply } from "../../../workers/channels/email-text";
+import { decodeEntities, htmlToText, trimQuotedReply } from "../../../channels/email-text";
 
 describe("htmlToText", () => {
   it.each([

@@ -5,9 +5,9 @@
  * replies, attachments by signed link) with Meta's refusals and outages mapped to outcomes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../../durable-objects/common/conversations";
-import { MalformedWebhook } from "../../../workers/channels/adapter";
-import { instagramAdapter, messengerAdapter } from "../../../workers/channels/meta-messenger";
+import type { OutboundMessage } from "../../../channels/messages";
+import { MalformedWebhook } from "../../../channels/adapter";
+import { instagramAdapter, messengerAdapter } from "../../../channels/meta-messenger";
 import { startGraphServer, type GraphServer } from "../../support/doubles/graph-server";
 import { adapterDeps, memoryMedia, metaChannel, metaRequest, type MemoryMedia } from "./fixtures/meta-deps";
 import * as ms from "./fixtures/meta-messenger";

@@ -2,9 +2,10 @@
 // signed by the stock `twilio` package, and against the Messages API double.
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ChannelConfig, MediaRef } from "../../../durable-objects/common/conversations";
-import { MalformedWebhook, type AdapterDeps, type MediaStore, type WebhookRequest } from "../../../workers/channels/adapter";
-import { twilioAdapter } from "../../../workers/channels/twilio";
+import type { ChannelConfig } from "../../../channels/channel-config";
+import type { MediaRef } from "../../../contract/conversations";
+import { MalformedWebhook, type AdapterDeps, type MediaStore, type WebhookRequest } from "../../../channels/adapter";
+import { twilioAdapter } from "../../../channels/twilio";
 import { inboundSms, startTwilioDouble, type TwilioDouble } from "../../support/doubles/twilio";
 
 const NUMBER = "+15552223333";

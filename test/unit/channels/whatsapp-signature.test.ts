@@ -4,9 +4,9 @@
  * that subscribes the callback URL. Every adapter is checked, since each must wire the shared check in.
  */
 import { describe, expect, it } from "vitest";
-import type { ChannelAdapter } from "../../../workers/channels/adapter";
-import { instagramAdapter, messengerAdapter } from "../../../workers/channels/meta-messenger";
-import { whatsappAdapter } from "../../../workers/channels/whatsapp";
+import type { ChannelAdapter } from "../../../channels/adapter";
+import { instagramAdapter, messengerAdapter } from "../../../channels/meta-messenger";
+import { whatsappAdapter } from "../../../channels/whatsapp";
 import { hubSignature } from "../../support/doubles/graph";
 import { APP_SECRET, metaChannel, metaRequest, VERIFY_TOKEN, WEBHOOK_URL } from "./fixtures/meta-deps";
 import { waText } from "./fixtures/meta-whatsapp";

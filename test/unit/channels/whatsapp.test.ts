@@ -5,10 +5,10 @@
  * attachments uploaded by ID) with Meta's refusals, throttling and outages mapped to outcomes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { OutboundMessage } from "../../../durable-objects/common/conversations";
-import { MalformedWebhook } from "../../../workers/channels/adapter";
-import { GraphUnavailable } from "../../../workers/channels/meta-graph";
-import { whatsappAdapter } from "../../../workers/channels/whatsapp";
+import type { OutboundMessage } from "../../../channels/messages";
+import { MalformedWebhook } from "../../../channels/adapter";
+import { GraphUnavailable } from "../../../channels/meta-graph";
+import { whatsappAdapter } from "../../../channels/whatsapp";
 import { startGraphServer, type GraphServer } from "../../support/doubles/graph-server";
 import { adapterDeps, memoryMedia, metaChannel, metaRequest, type MemoryMedia } from "./fixtures/meta-deps";
 import * as wa from "./fixtures/meta-whatsapp";

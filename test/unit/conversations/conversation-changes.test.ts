@@ -4,7 +4,8 @@
 // to be deleted, and happens once however often Meta reports it. Both are announced to post-event
 // webhooks as onMessageUpdated.
 import { describe, expect, it } from "vitest";
-import type { MediaRef, MessageChange } from "../../../durable-objects/common/conversations";
+import type { MediaRef } from "../../../contract/conversations";
+import type { MessageChange } from "../../../channels/messages";
 import { applyChange } from "../../../durable-objects/conversation/lifecycle/changes";
 import { drainDeliveries } from "../../../durable-objects/conversation/lifecycle/delivery";
 import { addMessage, getMessage, listMessages } from "../../../durable-objects/conversation/lifecycle/messages";

@@ -1,7 +1,7 @@
 // The outbound delivery queue with an injected `deliver`: order kept, only the head in flight, retry with
 // backoff, giving up, failures visible on the message, and provider statuses that never move backwards.
 import { describe, expect, it } from "vitest";
-import type { DeliveryOutcome, OutboundMessage } from "../../../durable-objects/common/conversations";
+import type { DeliveryOutcome, OutboundMessage } from "../../../channels/messages";
 import {
   IN_FLIGHT_MS,
   MAX_DELIVERY_ATTEMPTS,

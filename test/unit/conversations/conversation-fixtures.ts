@@ -3,7 +3,8 @@
  * workspace, an SMS channel, and a customer's first message.
  */
 import { applyMigrations } from "../../../durable-objects/common/migrations";
-import type { InboundContext, InboundMessage } from "../../../durable-objects/common/conversations";
+import type { InboundContext } from "../../../durable-objects/common/conversations";
+import type { InboundMessage } from "../../../channels/messages";
 import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/store/schema";
 import { newOp, type Op } from "../../../durable-objects/conversation/lifecycle/op";
 import type { StoreHost } from "../../../durable-objects/router/store/host";

@@ -7,21 +7,14 @@
 import { describe, expect, it } from "vitest";
 import type { ActionSource, WebhookConfig, WebhookConfigs } from "../../../durable-objects/common/conversation-webhooks";
 import { newConversation, storeConversation, updateConversation } from "../../../durable-objects/conversation/lifecycle/conversation";
-import {
-  hookParams,
-  outboxHooks,
-  queueHooks,
-  replayMessages,
-  triggered,
-  type HookEvent,
-} from "../../../durable-objects/conversation/lifecycle/hooks";
+import { hookParams, outboxHooks, queueHooks, replayMessages, triggered } from "../../../durable-objects/conversation/lifecycle/hooks";
+import type { HookEvent, Op } from "../../../durable-objects/conversation/lifecycle/op";
 import { addMessage, removeMessage } from "../../../durable-objects/conversation/lifecycle/messages";
 import { addParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
 import { preEventChanges, preEventParams, preTargets } from "../../../durable-objects/conversation/lifecycle/pre-events";
 import { createScopedWebhook, updateScopedWebhook } from "../../../durable-objects/conversation/lifecycle/scoped-webhooks";
-import type { Op } from "../../../durable-objects/conversation/lifecycle/op";
 import type { StoreHost } from "../../../durable-objects/router/store/host";
-import type { ConversationWebhookMessage } from "../../../workers/callbacks/messages";
+import type { ConversationWebhookMessage } from "../../../platform/events-queue";
 import { ACCOUNT, CARD, SID, WORKSPACE, at, context, inbound, migratedHost } from "./conversation-fixtures";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 

@@ -2,7 +2,7 @@
 // retried with backoff when the Router refuses), task events moving participants and state (each applied
 // once), and a transfer that hands the conversation to the next agent.
 import { describe, expect, it } from "vitest";
-import { fail, ok } from "../../../durable-objects/common/taskrouter";
+import { fail, ok } from "../../../durable-objects/common/rpc";
 import type { ConversationTaskEvent } from "../../../durable-objects/common/conversations";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 import { createPendingTask, onTaskEvent, transfer, type TaskPort } from "../../../durable-objects/conversation/lifecycle/tasks";

@@ -1,7 +1,7 @@
 /** Address normalization: which addresses on which channels are the same person. */
 import { describe, expect, it } from "vitest";
 import { contactOf, normalizeEmail, normalizePhone, profileKey } from "../../../durable-objects/directory/addresses";
-import type { ConversationChannel } from "../../../durable-objects/common/conversations";
+import type { ConversationChannel } from "../../../contract/conversations";
 
 describe("normalizePhone", () => {
   it.each([

@@ -3,7 +3,7 @@
  * to, on `node:sqlite`.
  */
 import { describe, expect, it } from "vitest";
-import type { EmailThread } from "../../../durable-objects/common/conversations";
+import type { EmailThread } from "../../../channels/messages";
 import {
   ACCOUNT,
   EMAIL,

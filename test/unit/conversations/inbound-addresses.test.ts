@@ -9,9 +9,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isCardNumber } from "../../../durable-objects/common/card-numbers";
-import type { ConversationChannel, InboundMessage } from "../../../durable-objects/common/conversations";
+import type { ConversationChannel } from "../../../contract/conversations";
+import type { InboundMessage } from "../../../channels/messages";
 import { flexAttributes, receive } from "../../../durable-objects/conversation/lifecycle/inbound";
-import { redactContent } from "../../../workers/channels/redact";
+import { redactContent } from "../../../workers/inbound/redact";
 import { ACCOUNT, SID, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 /** Country calling codes of every length (1, 2 and 3 digits). */

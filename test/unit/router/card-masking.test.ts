@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { applyMigrations } from "../../../durable-objects/common/migrations";
-import type { WorkspaceConfigSnapshot } from "../../../durable-objects/common/taskrouter";
+import type { WorkspaceConfigSnapshot } from "../../../durable-objects/common/rpc";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
 import { ACCOUNT, AVAILABLE, snapshot, value } from "../../workers/router-fixtures";

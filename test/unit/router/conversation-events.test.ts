@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conversationMessage } from "../../../durable-objects/router/lifecycle/conversation-events";
-import type { EventRecord } from "../../../durable-objects/common/taskrouter";
+import type { EventRecord } from "../../../contract/taskrouter";
 
 const CH = "CH" + "c".repeat(32);
 const event = (type: string, attributes: unknown, extra: Record<string, unknown> = {}): EventRecord => ({

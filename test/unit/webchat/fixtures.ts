@@ -1,5 +1,5 @@
 /** Records for the widget's tests, with only what each test cares about set. */
-import type { MessageRecord, ParticipantRecord } from "../../../durable-objects/common/conversations";
+import type { MessageRecord, ParticipantRecord } from "../../../contract/conversations";
 
 export const VISITOR = "WV" + "1".repeat(32);
 export const CUSTOMER_PARTICIPANT = "MB" + "c".repeat(32);

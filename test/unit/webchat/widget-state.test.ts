@@ -4,7 +4,7 @@
  * how long a reconnect waits and how often typing is announced.
  */
 import { describe, expect, it } from "vitest";
-import { CONVERSATION_SUBPROTOCOL } from "../../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../../contract/conversations";
 import { SUBPROTOCOL } from "../../../web/widget/src/connection";
 import {
   addPending,

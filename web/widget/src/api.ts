@@ -3,7 +3,7 @@
  * visitor's session, sending, uploading, and the URLs of media and of the live socket. Errors keep
  * the HTTP status, so the caller tells a refusal (never resent) from a network drop (resent later).
  */
-import type { MediaRef } from "../../../durable-objects/common/conversations";
+import type { MediaRef } from "../../../contract/conversations";
 
 /** What the channel shows (nothing secret). */
 export interface WidgetConfig {

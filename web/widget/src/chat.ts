@@ -6,8 +6,8 @@
  * `allowed_origins`) turns the panel into a plain "not available here", asked nothing more. The DOM is
  * ChatView's; the rules are state.ts's and items.ts's.
  */
-import type { ConversationFrame } from "../../../durable-objects/common/conversations";
-import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../durable-objects/common/webchat-uploads";
+import type { ConversationFrame } from "../../../contract/conversations";
+import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
 import { connection, type Connection } from "./connection";
 import { timelineItems, type Note } from "./items";

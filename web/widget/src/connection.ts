@@ -3,7 +3,7 @@
  * (1 s … 30 s) after a drop, resuming after the last message seen, and stops for good only when the
  * server says the session or the conversation is gone (4401/4403/4404), which the widget handles.
  */
-import type { ConversationCommand, ConversationFrame } from "../../../durable-objects/common/conversations";
+import type { ConversationCommand, ConversationFrame } from "../../../contract/conversations";
 import { reconnectDelay } from "./state";
 
 /** The conversation socket's subprotocol (the contract's `CONVERSATION_SUBPROTOCOL`; only types are imported, to keep the bundle small). */

@@ -5,7 +5,7 @@
  * left (rebuilt from the people of the conversation, so a reload shows them where they were) and the
  * controller's own ("This conversation has ended") after the message they followed.
  */
-import type { MessageRecord } from "../../../durable-objects/common/conversations";
+import type { MessageRecord } from "../../../contract/conversations";
 import { isOwn, tickFor, type Person, type Tick, type Timeline } from "./state";
 import type { Texts } from "./texts";
 

@@ -5,7 +5,7 @@
  * read survive a wrap-up and a reload), where a reconnect resumes (`?since=`), which tick a visitor's
  * message shows, how long to wait before reconnecting, and how often typing may be announced.
  */
-import type { ParticipantRecord, PastParticipantRecord, MessageRecord } from "../../../durable-objects/common/conversations";
+import type { ParticipantRecord, PastParticipantRecord, MessageRecord } from "../../../contract/conversations";
 
 /** A message the visitor wrote that the server has not stored yet (or refused). */
 export interface PendingMessage {

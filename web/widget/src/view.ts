@@ -5,7 +5,7 @@
  * does; it holds no conversation state. The log is updated by key, so a screen reader's live region
  * announces only what is new.
  */
-import { WEBCHAT_UPLOAD_TYPES } from "../../../durable-objects/common/webchat-uploads";
+import { WEBCHAT_UPLOAD_TYPES } from "../../../contract/webchat-uploads";
 import type { Item } from "./items";
 import { styles } from "./styles";
 import type { Texts } from "./texts";

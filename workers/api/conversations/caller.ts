@@ -4,12 +4,12 @@
  * realtime token it already holds for its live connection, as `Authorization: Bearer`. A token is
  * bound to one workspace; each route checks the resource is in it.
  */
-import type { Context, MiddlewareHandler } from "hono";
-import { Hono } from "hono";
+import { type Context, type MiddlewareHandler, Hono } from "hono";
 import { basicAuth, type AuthVariables } from "../../auth/basic";
-import { verifyRealtimeToken, type RealtimeIdentity } from "../../auth/tokens";
-import type { Env } from "../../env";
-import { ApiError } from "../errors";
+import { verifyRealtimeToken } from "../../auth/tokens";
+import type { RealtimeIdentity } from "../../../durable-objects/common/token-claims";
+import type { Env } from "../../../platform/env";
+import { ApiError } from "../../http/errors";
 
 export type CallerVariables = AuthVariables & {
   /** The token's identity for a Bearer caller; null for Basic (the account itself). */

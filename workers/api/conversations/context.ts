@@ -8,16 +8,18 @@
  * One chat service per workspace: its SID is the workspace's hex behind "IS", so it is computed, never
  * stored. The account-level paths use the account's default workspace, its oldest.
  */
-import type { Context, Handler } from "hono";
-import { Hono } from "hono";
+import { type Context, type Handler, Hono } from "hono";
 import type { z } from "zod";
 import { restSource, type ActionSource } from "../../../durable-objects/common/conversation-webhooks";
-import type { ConversationRecord } from "../../../durable-objects/common/conversations";
-import { isSid, type Page, type WorkspaceRecord } from "../../../durable-objects/common/taskrouter";
+import type { ConversationRecord } from "../../../contract/conversations";
+import { isSid } from "../../../contract/ids";
+import type { Page } from "../../../durable-objects/common/rpc";
+import type { WorkspaceRecord } from "../../../contract/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
-import type { Env } from "../../env";
-import { ApiError, resourceNotFound } from "../errors";
+import type { Env } from "../../../platform/env";
+import { ApiError, resourceNotFound } from "../../http/errors";
 import { endpoint, unwrap, type EndpointSpec } from "../taskrouter/wire";
+import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../../platform/objects";
 
 export type ConversationsEnv = { Bindings: Env; Variables: AuthVariables };
 export type ConversationsContext = Context<ConversationsEnv>;
@@ -37,9 +39,6 @@ export const chatServiceSid = (workspaceSid: string): string => `IS${workspaceSi
  * @example await stub.addMessage(accountSid, input, actionSource(c))
  */
 export const actionSource = (c: Context): ActionSource => restSource(c.req.header("x-twilio-webhook-enabled")?.toLowerCase() === "true");
-
-export const conversationStub = (env: Env, conversationSid: string) => env.CONVERSATION.getByName(conversationSid);
-export const directoryStub = (env: Env, workspaceSid: string) => env.DIRECTORY.getByName(workspaceSid);
 
 type Shape = Record<string, z.ZodType>;
 type Method = EndpointSpec<Shape>["method"];
@@ -82,7 +81,7 @@ export async function requestWorkspace(c: ConversationsContext): Promise<string>
   const accountSid = c.get("accountSid");
   const fromPath = serviceWorkspace(c);
   if (fromPath !== null) {
-    const found = await c.env.WORKSPACE.getByName(fromPath).getWorkspace(accountSid);
+    const found = await workspaceFor(c.env, fromPath).getWorkspace(accountSid);
     if (!found.ok) throw resourceNotFound(new URL(c.req.url).pathname);
     return fromPath;
   }
@@ -91,7 +90,7 @@ export async function requestWorkspace(c: ConversationsContext): Promise<string>
 
 /** The account's default workspace (its oldest); a 404 naming the fix when it has none. */
 export async function defaultWorkspace(env: Env, accountSid: string): Promise<string> {
-  const page = unwrap<Page<WorkspaceRecord>>(await env.ACCOUNT.getByName(accountSid).listWorkspaces({}, { pageSize: 1, page: 0 }));
+  const page = unwrap<Page<WorkspaceRecord>>(await accountFor(env, accountSid).listWorkspaces({}, { pageSize: 1, page: 0 }));
   const oldest = page.items[0];
   if (!oldest) {
     throw new ApiError(
@@ -125,12 +124,12 @@ export async function conversationRef(c: ConversationsContext, name: "Sid" | "Co
   if (!CONVERSATION_SID.test(value)) {
     if (value === "" || value.length > 256) throw missing();
     const workspaceSid = fromPath ?? (await defaultWorkspace(c.env, accountSid));
-    const found = await directoryStub(c.env, workspaceSid).byUniqueName(accountSid, value);
+    const found = await directoryFor(c.env, workspaceSid).byUniqueName(accountSid, value);
     if (!found.ok || found.value === null) throw missing();
     sid = found.value;
   }
   if (fromPath === null && sid === value) return { sid, record: null };
-  const record = await conversationStub(c.env, sid).getConversation(accountSid);
+  const record = await conversationFor(c.env, sid).getConversation(accountSid);
   if (!record.ok) throw missing();
   if (fromPath !== null && record.value.workspace_sid !== fromPath) throw missing();
   return { sid, record: record.value };

@@ -16,9 +16,7 @@ import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import {
   actionSource,
   conversationRef,
-  conversationStub,
   conversationUrl,
-  directoryStub,
   requestWorkspace,
   routeGroup,
   scoped,
@@ -26,6 +24,7 @@ import {
   type ConversationsContext,
 } from "./context";
 import { attributesParam } from "./conversations";
+import { conversationFor, directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -57,7 +56,7 @@ scoped(
   async (c, p) => {
     const workspaceSid = await requestWorkspace(c);
     const record = unwrap(
-      await directoryStub(c.env, workspaceSid).createUser(c.get("accountSid"), {
+      await directoryFor(c.env, workspaceSid).createUser(c.get("accountSid"), {
         identity: p.Identity,
         friendlyName: p.FriendlyName,
         attributes: p.Attributes,
@@ -74,14 +73,14 @@ scoped(
   async (c, p) => {
     const workspaceSid = await requestWorkspace(c);
     const page = pageRequest(p);
-    const result = unwrap(await directoryStub(c.env, workspaceSid).listUsers(c.get("accountSid"), page));
+    const result = unwrap(await directoryFor(c.env, workspaceSid).listUsers(c.get("accountSid"), page));
     return c.json(pageBody(c, "users", result, page, (record) => userBody(c, record)));
   },
 );
 
 scoped(routes, { method: "get", path: "/Users/:Sid", tag: "Users", summary: "Fetch a user by SID or identity", params: {} }, async (c) => {
   const workspaceSid = await requestWorkspace(c);
-  const record = unwrap(await directoryStub(c.env, workspaceSid).getUser(c.get("accountSid"), c.req.param("Sid") ?? ""));
+  const record = unwrap(await directoryFor(c.env, workspaceSid).getUser(c.get("accountSid"), c.req.param("Sid") ?? ""));
   return c.json(userBody(c, record));
 });
 
@@ -97,7 +96,7 @@ scoped(
   async (c, p) => {
     const workspaceSid = await requestWorkspace(c);
     const record = unwrap(
-      await directoryStub(c.env, workspaceSid).updateUser(c.get("accountSid"), c.req.param("Sid") ?? "", {
+      await directoryFor(c.env, workspaceSid).updateUser(c.get("accountSid"), c.req.param("Sid") ?? "", {
         friendlyName: p.FriendlyName,
         attributes: p.Attributes,
         roleSid: p.RoleSid,
@@ -109,7 +108,7 @@ scoped(
 
 scoped(routes, { method: "delete", path: "/Users/:Sid", tag: "Users", summary: "Delete a user", params: {} }, async (c) => {
   const workspaceSid = await requestWorkspace(c);
-  unwrap(await directoryStub(c.env, workspaceSid).deleteUser(c.get("accountSid"), c.req.param("Sid") ?? ""));
+  unwrap(await directoryFor(c.env, workspaceSid).deleteUser(c.get("accountSid"), c.req.param("Sid") ?? ""));
   return c.body(null, 204);
 });
 
@@ -118,7 +117,7 @@ scoped(routes, { method: "delete", path: "/Users/:Sid", tag: "Users", summary: "
 /** The path's user, read from the request's chat service. */
 async function pathUser(c: ConversationsContext) {
   const workspaceSid = await requestWorkspace(c);
-  const user = unwrap(await directoryStub(c.env, workspaceSid).getUser(c.get("accountSid"), c.req.param("UserSid") ?? ""));
+  const user = unwrap(await directoryFor(c.env, workspaceSid).getUser(c.get("accountSid"), c.req.param("UserSid") ?? ""));
   return { workspaceSid, user };
 }
 
@@ -154,7 +153,7 @@ function userConversationBody(c: ConversationsContext, user: ConversationUserRec
 async function pathMembership(c: ConversationsContext) {
   const { user } = await pathUser(c);
   const ref = await conversationRef(c, "ConversationSid");
-  const view = unwrap(await conversationStub(c.env, ref.sid).membership(c.get("accountSid"), user.identity));
+  const view = unwrap(await conversationFor(c.env, ref.sid).membership(c.get("accountSid"), user.identity));
   return { user, ref, view };
 }
 
@@ -172,9 +171,9 @@ scoped(
     const { workspaceSid, user } = await pathUser(c);
     const accountSid = c.get("accountSid");
     const page = pageRequest(p);
-    const found = unwrap(await directoryStub(c.env, workspaceSid).memberships(accountSid, { identity: user.identity }, page));
+    const found = unwrap(await directoryFor(c.env, workspaceSid).memberships(accountSid, { identity: user.identity }, page));
     const views = await Promise.all(
-      found.items.map((m) => conversationStub(c.env, m.conversationSid).membership(accountSid, m.participantSid)),
+      found.items.map((m) => conversationFor(c.env, m.conversationSid).membership(accountSid, m.participantSid)),
     );
     // A conversation deleted or left between the two reads is left out rather than failing the page.
     const items = views.flatMap((result) => (result.ok ? [result.value] : []));
@@ -214,7 +213,7 @@ scoped(
     const { user, ref, view } = await pathMembership(c);
     if (p.LastReadMessageIndex === undefined) return c.json(userConversationBody(c, user, view));
     const accountSid = c.get("accountSid");
-    const stub = conversationStub(c.env, ref.sid);
+    const stub = conversationFor(c.env, ref.sid);
     unwrap(
       await stub.updateParticipant(accountSid, view.participant.sid, { lastReadMessageIndex: p.LastReadMessageIndex }, actionSource(c)),
     );
@@ -233,7 +232,7 @@ scoped(
   },
   async (c) => {
     const { ref, view } = await pathMembership(c);
-    unwrap(await conversationStub(c.env, ref.sid).removeParticipant(c.get("accountSid"), view.participant.sid, actionSource(c)));
+    unwrap(await conversationFor(c.env, ref.sid).removeParticipant(c.get("accountSid"), view.participant.sid, actionSource(c)));
     return c.body(null, 204);
   },
 );

@@ -7,13 +7,16 @@
  * The ConversationDO stores the conversation and every participant in one transaction.
  */
 import { z } from "zod";
-import { newSid, type ApiResult } from "../../../durable-objects/common/taskrouter";
-import type { AddParticipantInput, ConversationRecord } from "../../../durable-objects/common/conversations";
-import { ApiError } from "../errors";
+import { newSid } from "../../../contract/ids";
+import type { ApiResult } from "../../../durable-objects/common/rpc";
+import type { AddParticipantInput } from "../../../durable-objects/common/conversations";
+import type { ConversationRecord } from "../../../contract/conversations";
+import { ApiError } from "../../http/errors";
 import { date, oneOf, repeated, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";
-import { actionSource, conversationStub, requestWorkspace, routeGroup, scoped } from "./context";
+import { actionSource, requestWorkspace, routeGroup, scoped } from "./context";
 import { attributesParam, conversationBody } from "./conversations";
+import { conversationFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -84,7 +87,7 @@ scoped(
   async (c, p) => {
     const participants = (p.Participant ?? []).map((raw, i) => participantInput(raw, i + 1));
     const workspaceSid = await requestWorkspace(c);
-    const result: ApiResult<ConversationRecord> = await conversationStub(c.env, newSid("CH")).create(
+    const result: ApiResult<ConversationRecord> = await conversationFor(c.env, newSid("CH")).create(
       c.get("accountSid"),
       {
         workspaceSid,

@@ -8,21 +8,14 @@
  * is usable as soon as it exists). `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
 import { z } from "zod";
-import type { ConversationIndexEntry, ConversationRecord, ConversationState } from "../../../durable-objects/common/conversations";
-import { newSid, type ApiResult, type Page } from "../../../durable-objects/common/taskrouter";
+import type { ConversationIndexEntry } from "../../../durable-objects/common/conversations";
+import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
+import { newSid } from "../../../contract/ids";
+import type { ApiResult, Page } from "../../../durable-objects/common/rpc";
 import { date, oneOf, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import {
-  actionSource,
-  conversationRef,
-  conversationStub,
-  conversationUrl,
-  directoryStub,
-  requestWorkspace,
-  routeGroup,
-  scoped,
-  type ConversationsContext,
-} from "./context";
+import { actionSource, conversationRef, conversationUrl, requestWorkspace, routeGroup, scoped, type ConversationsContext } from "./context";
+import { conversationFor, directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -97,7 +90,7 @@ scoped(
     const workspaceSid = await requestWorkspace(c);
     const sid = newSid("CH");
     const record = unwrap<ConversationRecord>(
-      await conversationStub(c.env, sid).create(
+      await conversationFor(c.env, sid).create(
         c.get("accountSid"),
         {
           workspaceSid,
@@ -129,10 +122,10 @@ scoped(
     const accountSid = c.get("accountSid");
     const page = pageRequest(p);
     const entries = unwrap<Page<ConversationIndexEntry>>(
-      await directoryStub(c.env, workspaceSid).list(accountSid, page, { state: p.State, startDate: p.StartDate, endDate: p.EndDate }),
+      await directoryFor(c.env, workspaceSid).list(accountSid, page, { state: p.State, startDate: p.StartDate, endDate: p.EndDate }),
     );
     const records: ApiResult<ConversationRecord>[] = await Promise.all(
-      entries.items.map((entry) => conversationStub(c.env, entry.sid).getConversation(accountSid)),
+      entries.items.map((entry) => conversationFor(c.env, entry.sid).getConversation(accountSid)),
     );
     // A conversation deleted between the two reads is left out rather than failing the page.
     const items = records.flatMap((result) => (result.ok ? [result.value] : []));
@@ -145,7 +138,7 @@ scoped(
   { method: "get", path: "/Conversations/:Sid", tag: "Conversations", summary: "Fetch a conversation by SID or unique name", params: {} },
   async (c) => {
     const ref = await conversationRef(c, "Sid");
-    const record = ref.record ?? unwrap<ConversationRecord>(await conversationStub(c.env, ref.sid).getConversation(c.get("accountSid")));
+    const record = ref.record ?? unwrap<ConversationRecord>(await conversationFor(c.env, ref.sid).getConversation(c.get("accountSid")));
     return c.json(conversationBody(c, record));
   },
 );
@@ -169,7 +162,7 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "Sid");
     const record = unwrap<ConversationRecord>(
-      await conversationStub(c.env, ref.sid).updateConversation(
+      await conversationFor(c.env, ref.sid).updateConversation(
         c.get("accountSid"),
         {
           friendlyName: p.FriendlyName,
@@ -196,7 +189,7 @@ scoped(
   },
   async (c) => {
     const ref = await conversationRef(c, "Sid");
-    unwrap(await conversationStub(c.env, ref.sid).deleteConversation(c.get("accountSid"), actionSource(c)));
+    unwrap(await conversationFor(c.env, ref.sid).deleteConversation(c.get("accountSid"), actionSource(c)));
     return c.body(null, 204);
   },
 );

@@ -9,14 +9,15 @@
  * rest under `flexInteraction` ({sid, channelSid, channelType, taskSid, …}).
  */
 import { z } from "zod";
-import type { ConversationChannel, ConversationRecord } from "../../../durable-objects/common/conversations";
-import { isSid, newSid, type TaskRecord } from "../../../durable-objects/common/taskrouter";
-import type { Env } from "../../env";
-import { routerFor } from "../../locations";
-import { ApiError } from "../errors";
+import type { ConversationChannel, ConversationRecord } from "../../../contract/conversations";
+import { isSid, newSid } from "../../../contract/ids";
+import type { TaskRecord } from "../../../contract/taskrouter";
+import type { Env } from "../../../platform/env";
+import { conversationFor, routerFor, workspaceFor } from "../../../platform/objects";
+import { ApiError } from "../../http/errors";
 import { sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
-import { conversationStub, defaultWorkspace, routeGroup, type ConversationsContext } from "./context";
+import { defaultWorkspace, routeGroup, type ConversationsContext } from "./context";
 
 export const routes = routeGroup();
 const PREFIX = "/flex/v1";
@@ -189,14 +190,14 @@ routes.post(create.path, async (c) => {
   }
   const given = routingAttributes(routing.attributes);
   const workspaceSid = routing.workspace_sid ?? (await defaultWorkspace(c.env, accountSid));
-  if (!(await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(accountSid)).ok) {
+  if (!(await workspaceFor(c.env, workspaceSid).getWorkspace(accountSid)).ok) {
     throw new ApiError(404, 20404, `The requested resource Workspace ${workspaceSid} was not found`);
   }
 
   const existing = channel.properties?.media_channel_sid;
   const conversationSid = existing ?? newSid("CH");
   const hex = conversationSid.slice(2);
-  const stub = conversationStub(c.env, conversationSid);
+  const stub = conversationFor(c.env, conversationSid);
   let conversation: ConversationRecord;
   if (existing) {
     conversation = unwrap(await stub.getConversation(accountSid));
@@ -268,7 +269,7 @@ routes.get(fetchOne.path, async (c) => {
   const missing = new ApiError(404, 20404, `The requested resource Interaction ${value} was not found`);
   if (!isSid("KD", value)) throw missing;
   const accountSid = c.get("accountSid");
-  const conversation = await conversationStub(c.env, `CH${value.slice(2)}`).getConversation(accountSid);
+  const conversation = await conversationFor(c.env, `CH${value.slice(2)}`).getConversation(accountSid);
   if (!conversation.ok) throw missing;
   const link = parseAttributes(conversation.value.attributes).flexInteraction as InteractionLink | undefined;
   if (link?.sid !== value) throw missing;

@@ -9,12 +9,13 @@
  * plain text and CSV, audio, video); downloads are served as every attachment is (`mediaResponse`: sandboxed, never sniffed), because
  * media that arrived from customers' channels may be anything.
  */
-import { isSid } from "../../../durable-objects/common/taskrouter";
-import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../channels/media";
-import { bodyTooLarge, readBody } from "../body-limit";
-import { ApiError } from "../errors";
+import { isSid } from "../../../contract/ids";
+import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../../channels/media";
+import { bodyTooLarge, readBody } from "../../http/body-limit";
+import { ApiError } from "../../http/errors";
 import { unwrap } from "../taskrouter/wire";
 import { basicOrBearer, nativeGroup, requireWorkspace, type CallerContext } from "./caller";
+import { conversationFor, workspaceFor } from "../../../platform/objects";
 
 export const routes = nativeGroup();
 
@@ -52,7 +53,7 @@ routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) 
     );
   }
   const filename = filenameOf(c);
-  const conversation = await c.env.CONVERSATION.getByName(conversationSid).getConversation(c.get("accountSid"));
+  const conversation = await conversationFor(c.env, conversationSid).getConversation(c.get("accountSid"));
   if (!conversation.ok) throw missing();
   requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
   const bytes = await readBody(c, MAX_MEDIA_BYTES);
@@ -67,7 +68,7 @@ routes.get("/media/:WorkspaceSid/:MediaSid", basicOrBearer(), async (c) => {
   const missing = () => new ApiError(404, 20404, `The requested resource Media ${mediaSid} was not found`);
   if (!isSid("WS", workspaceSid)) throw missing();
   if (c.get("identity")) requireWorkspace(c, workspaceSid, `Media ${mediaSid}`);
-  else unwrap(await c.env.WORKSPACE.getByName(workspaceSid).getWorkspace(c.get("accountSid")));
+  else unwrap(await workspaceFor(c.env, workspaceSid).getWorkspace(c.get("accountSid")));
   const found = await mediaStore(c.env, workspaceSid).get(mediaSid);
   if (!found) throw missing();
   return mediaResponse(found);

@@ -9,13 +9,14 @@
  * rather than sending a message without its content. `X-Twilio-Webhook-Enabled: true` makes a change
  * fire its webhooks (the onMessageAdd pre-event may refuse or rewrite it).
  */
-import type { MessageRecord } from "../../../durable-objects/common/conversations";
-import { isSid } from "../../../durable-objects/common/taskrouter";
-import { ApiError } from "../errors";
+import type { MessageRecord } from "../../../contract/conversations";
+import { isSid } from "../../../contract/ids";
+import { ApiError } from "../../http/errors";
 import { date, oneOf, paging, repeated, sid, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { actionSource, conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { actionSource, conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
 import { attributesParam } from "./conversations";
+import { conversationFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -58,7 +59,7 @@ scoped(
     }
     if (mediaSids.length > MAX_MEDIA) throw new ApiError(400, 20001, `Invalid parameter MediaSid: at most ${MAX_MEDIA} per message`);
     const ref = await conversationRef(c, "ConversationSid");
-    const stub = conversationStub(c.env, ref.sid);
+    const stub = conversationFor(c.env, ref.sid);
     const record = unwrap(
       // The ConversationDO resolves MediaSid to the workspace's stored attachments (400 naming an unknown one).
       await stub.addMessage(
@@ -90,7 +91,7 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "ConversationSid");
     const page = pageRequest(p);
-    const result = unwrap(await conversationStub(c.env, ref.sid).listMessages(c.get("accountSid"), page, p.Order ?? "asc"));
+    const result = unwrap(await conversationFor(c.env, ref.sid).listMessages(c.get("accountSid"), page, p.Order ?? "asc"));
     return c.json(pageBody(c, "messages", result, page, (record) => messageBody(c, record)));
   },
 );
@@ -100,7 +101,7 @@ scoped(
   { method: "get", path: `${BASE}/:Sid`, tag: "Messages", summary: "Fetch a message by SID or index", params: {} },
   async (c) => {
     const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(await conversationStub(c.env, ref.sid).getMessage(c.get("accountSid"), c.req.param("Sid") ?? ""));
+    const record = unwrap(await conversationFor(c.env, ref.sid).getMessage(c.get("accountSid"), c.req.param("Sid") ?? ""));
     return c.json(messageBody(c, record));
   },
 );
@@ -124,7 +125,7 @@ scoped(
   async (c, p) => {
     if (p.Author !== undefined) throw new ApiError(400, 20001, "Invalid parameter Author: a message's author cannot be changed");
     const ref = await conversationRef(c, "ConversationSid");
-    const stub = conversationStub(c.env, ref.sid);
+    const stub = conversationFor(c.env, ref.sid);
     const record = unwrap(
       await stub.updateMessage(
         c.get("accountSid"),
@@ -142,13 +143,13 @@ scoped(
 
 scoped(routes, { method: "delete", path: `${BASE}/:Sid`, tag: "Messages", summary: "Delete a message", params: {} }, async (c) => {
   const ref = await conversationRef(c, "ConversationSid");
-  const stub = conversationStub(c.env, ref.sid);
+  const stub = conversationFor(c.env, ref.sid);
   unwrap(await stub.removeMessage(c.get("accountSid"), await messageSid(c, stub), actionSource(c)));
   return c.body(null, 204);
 });
 
 /** The path's message as an IM SID: an index is looked up first. */
-async function messageSid(c: ConversationsContext, stub: ReturnType<typeof conversationStub>): Promise<string> {
+async function messageSid(c: ConversationsContext, stub: ReturnType<typeof conversationFor>): Promise<string> {
   const value = c.req.param("Sid") ?? "";
   return isSid("IM", value) ? value : unwrap(await stub.getMessage(c.get("accountSid"), value)).sid;
 }

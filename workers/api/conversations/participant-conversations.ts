@@ -5,18 +5,11 @@
  * in which conversation with each conversation's index entry), each then read from its ConversationDO.
  */
 import type { MembershipView } from "../../../durable-objects/conversation/lifecycle/participants";
-import { ApiError } from "../errors";
+import { ApiError } from "../../http/errors";
 import { paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import {
-  conversationStub,
-  conversationUrl,
-  directoryStub,
-  requestWorkspace,
-  routeGroup,
-  scoped,
-  type ConversationsContext,
-} from "./context";
+import { conversationUrl, requestWorkspace, routeGroup, scoped, type ConversationsContext } from "./context";
+import { conversationFor, directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -61,7 +54,7 @@ scoped(
       throw new ApiError(400, 20001, "Invalid parameter Identity: give either Identity or Address, not both");
     const workspaceSid = await requestWorkspace(c);
     const accountSid = c.get("accountSid");
-    const directory = directoryStub(c.env, workspaceSid);
+    const directory = directoryFor(c.env, workspaceSid);
     const page = pageRequest(p);
     const query = p.Identity !== undefined ? { identity: p.Identity } : { address: p.Address! };
     const [found, user] = await Promise.all([
@@ -71,7 +64,7 @@ scoped(
     const memberships = unwrap(found);
     const userSid = user?.ok ? user.value.sid : null;
     const views = await Promise.all(
-      memberships.items.map((m) => conversationStub(c.env, m.conversationSid).membership(accountSid, m.participantSid)),
+      memberships.items.map((m) => conversationFor(c.env, m.conversationSid).membership(accountSid, m.participantSid)),
     );
     // A conversation deleted or left between the two reads is left out rather than failing the page.
     const items = views.flatMap((result) => (result.ok ? [result.value] : []));

@@ -6,18 +6,19 @@
  * Accepted but ignored: RoleSid, DateCreated, DateUpdated, LastReadTimestamp and
  * MessagingBinding.ProjectedAddress. `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
-import type { ParticipantRecord } from "../../../durable-objects/common/conversations";
-import { isSid } from "../../../durable-objects/common/taskrouter";
-import { ApiError } from "../errors";
+import type { ParticipantRecord } from "../../../contract/conversations";
+import { isSid } from "../../../contract/ids";
+import { ApiError } from "../../http/errors";
 import { date, int, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { actionSource, conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { actionSource, conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
 import { attributesParam } from "./conversations";
+import { conversationFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
 /** The path's participant as an MB SID: an identity is looked up first. */
-async function participantSid(c: ConversationsContext, stub: ReturnType<typeof conversationStub>): Promise<string> {
+async function participantSid(c: ConversationsContext, stub: ReturnType<typeof conversationFor>): Promise<string> {
   const value = c.req.param("Sid") ?? "";
   return isSid("MB", value) ? value : unwrap(await stub.getParticipant(c.get("accountSid"), value)).sid;
 }
@@ -68,7 +69,7 @@ scoped(
     }
     const ref = await conversationRef(c, "ConversationSid");
     const record = unwrap(
-      await conversationStub(c.env, ref.sid).addParticipant(
+      await conversationFor(c.env, ref.sid).addParticipant(
         c.get("accountSid"),
         {
           identity: identity ?? null,
@@ -96,7 +97,7 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "ConversationSid");
     const page = pageRequest(p);
-    const result = unwrap(await conversationStub(c.env, ref.sid).listParticipants(c.get("accountSid"), page));
+    const result = unwrap(await conversationFor(c.env, ref.sid).listParticipants(c.get("accountSid"), page));
     return c.json(pageBody(c, "participants", result, page, (record) => participantBody(c, record)));
   },
 );
@@ -106,7 +107,7 @@ scoped(
   { method: "get", path: `${BASE}/:Sid`, tag: "Participants", summary: "Fetch a participant by SID or identity", params: {} },
   async (c) => {
     const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(await conversationStub(c.env, ref.sid).getParticipant(c.get("accountSid"), c.req.param("Sid") ?? ""));
+    const record = unwrap(await conversationFor(c.env, ref.sid).getParticipant(c.get("accountSid"), c.req.param("Sid") ?? ""));
     return c.json(participantBody(c, record));
   },
 );
@@ -134,7 +135,7 @@ scoped(
     }
     const ref = await conversationRef(c, "ConversationSid");
     const accountSid = c.get("accountSid");
-    const stub = conversationStub(c.env, ref.sid);
+    const stub = conversationFor(c.env, ref.sid);
     const sid = await participantSid(c, stub);
     const record = unwrap(
       await stub.updateParticipant(
@@ -157,7 +158,7 @@ scoped(
   async (c) => {
     const ref = await conversationRef(c, "ConversationSid");
     const accountSid = c.get("accountSid");
-    const stub = conversationStub(c.env, ref.sid);
+    const stub = conversationFor(c.env, ref.sid);
     const sid = await participantSid(c, stub);
     unwrap(await stub.removeParticipant(accountSid, sid, actionSource(c)));
     return c.body(null, 204);

@@ -5,10 +5,11 @@
  * status (sent, delivered, read, failed, undelivered) and its error code. A message still queued, and a
  * message that stays in the conversation (the customer's own, or one to chat participants only), has none.
  */
-import type { DeliveryReceiptRecord } from "../../../durable-objects/common/conversations";
+import type { DeliveryReceiptRecord } from "../../../contract/conversations";
 import { paging } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { conversationRef, conversationStub, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { conversationFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -33,7 +34,7 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "ConversationSid");
     const page = pageRequest(p);
-    const result = unwrap(await conversationStub(c.env, ref.sid).listReceipts(c.get("accountSid"), c.req.param("MessageSid") ?? "", page));
+    const result = unwrap(await conversationFor(c.env, ref.sid).listReceipts(c.get("accountSid"), c.req.param("MessageSid") ?? "", page));
     return c.json(pageBody(c, "delivery_receipts", result, page, (record) => receiptBody(c, record)));
   },
 );
@@ -44,7 +45,7 @@ scoped(
   async (c) => {
     const ref = await conversationRef(c, "ConversationSid");
     const record = unwrap(
-      await conversationStub(c.env, ref.sid).getReceipt(c.get("accountSid"), c.req.param("MessageSid") ?? "", c.req.param("Sid") ?? ""),
+      await conversationFor(c.env, ref.sid).getReceipt(c.get("accountSid"), c.req.param("MessageSid") ?? "", c.req.param("Sid") ?? ""),
     );
     return c.json(receiptBody(c, record));
   },

@@ -9,12 +9,14 @@
  * not the status of a failed upgrade. The ConversationDO refuses a token of another workspace (4403).
  */
 import type { Context } from "hono";
-import { CONVERSATION_SUBPROTOCOL } from "../../../durable-objects/common/conversations";
+import { CONVERSATION_SUBPROTOCOL } from "../../../contract/conversations";
 import { IDENTITY_HEADER, readHandshake } from "../../../durable-objects/router/realtime/handshake";
 import { bindingFor, type TokenBinding } from "../../../durable-objects/common/user-access";
-import { verifyRealtimeToken, type RealtimeIdentity } from "../../auth/tokens";
-import type { Env } from "../../env";
-import { ApiError } from "../errors";
+import { verifyRealtimeToken } from "../../auth/tokens";
+import type { RealtimeIdentity } from "../../../durable-objects/common/token-claims";
+import type { Env } from "../../../platform/env";
+import { ApiError } from "../../http/errors";
+import { conversationFor } from "../../../platform/objects";
 
 /** The identity the ConversationDO reads from {@link IDENTITY_HEADER} on an agent's or supervisor's upgrade. */
 export interface ConversationSocketIdentity {
@@ -79,5 +81,5 @@ export async function conversationSocket(c: Context<{ Bindings: Env }>): Promise
   if (handshake.since !== null) url.searchParams.set("since", handshake.since);
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(socketIdentity(check.identity)) });
   if (subprotocol) headers.set("sec-websocket-protocol", CONVERSATION_SUBPROTOCOL);
-  return c.env.CONVERSATION.getByName(conversationSid).fetch(new Request(url, { headers }));
+  return conversationFor(c.env, conversationSid).fetch(new Request(url, { headers }));
 }

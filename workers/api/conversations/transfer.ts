@@ -4,11 +4,12 @@
  * task wrapped up); this route only checks who asks. With an agent's realtime token (Bearer) the agent
  * is the token's worker; with Basic credentials a backend names the worker in WorkerSid.
  */
-import { isSid } from "../../../durable-objects/common/taskrouter";
-import { ApiError } from "../errors";
+import { isSid } from "../../../contract/ids";
+import { ApiError } from "../../http/errors";
 import { oneOf, sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
 import { basicOrBearer, nativeGroup, requireWorkspace } from "./caller";
+import { conversationFor } from "../../../platform/objects";
 
 export const routes = nativeGroup();
 
@@ -43,7 +44,7 @@ routes.post(transfer.path, basicOrBearer(), async (c) => {
   const conversationSid = c.req.param("ConversationSid");
   const missing = () => new ApiError(404, 20404, `The requested resource Conversation ${conversationSid} was not found`);
   if (!isSid("CH", conversationSid)) throw missing();
-  const stub = c.env.CONVERSATION.getByName(conversationSid);
+  const stub = conversationFor(c.env, conversationSid);
   const accountSid = c.get("accountSid");
   if (identity) {
     const conversation = await stub.getConversation(accountSid);

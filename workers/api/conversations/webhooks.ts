@@ -17,16 +17,15 @@ import { endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "../t
 import {
   CONVERSATIONS_PREFIX,
   conversationRef,
-  conversationStub,
   conversationUrl,
   defaultWorkspace,
-  directoryStub,
   requestWorkspace,
   routeGroup,
   scoped,
   serviceBase,
   type ConversationsContext,
 } from "./context";
+import { conversationFor, directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -79,7 +78,7 @@ single(
   { method: "get", path: "/Configuration/Webhooks", tag: "Webhooks", summary: "Fetch the account's webhook configuration", params: {} },
   async (c) => {
     const workspaceSid = await defaultWorkspace(c.env, c.get("accountSid"));
-    return c.json(accountBody(c, unwrap(await directoryStub(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "account"))));
+    return c.json(accountBody(c, unwrap(await directoryFor(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "account"))));
   },
 );
 
@@ -100,7 +99,7 @@ single(
   async (c, p) => {
     const workspaceSid = await defaultWorkspace(c.env, c.get("accountSid"));
     const config = unwrap(
-      await directoryStub(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "account", {
+      await directoryFor(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "account", {
         method: p.Method,
         filters: split(p.Filters),
         preWebhookUrl: p.PreWebhookUrl,
@@ -122,7 +121,7 @@ single(
   },
   async (c) => {
     const workspaceSid = await requestWorkspace(c);
-    return c.json(serviceBody(c, unwrap(await directoryStub(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "service"))));
+    return c.json(serviceBody(c, unwrap(await directoryFor(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "service"))));
   },
 );
 
@@ -137,7 +136,7 @@ single(
   async (c, p) => {
     const workspaceSid = await requestWorkspace(c);
     const config = unwrap(
-      await directoryStub(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "service", {
+      await directoryFor(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "service", {
         preWebhookUrl: p.PreWebhookUrl,
         postWebhookUrl: p.PostWebhookUrl,
         filters: split(p.Filters),
@@ -190,7 +189,7 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "ConversationSid");
     const record = unwrap(
-      await conversationStub(c.env, ref.sid).createWebhook(c.get("accountSid"), {
+      await conversationFor(c.env, ref.sid).createWebhook(c.get("accountSid"), {
         target: p.Target,
         ...scopedInput(p),
         replayAfter: p["Configuration.ReplayAfter"],
@@ -206,7 +205,7 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "ConversationSid");
     const page = pageRequest(p);
-    const result = unwrap(await conversationStub(c.env, ref.sid).listWebhooks(c.get("accountSid"), page));
+    const result = unwrap(await conversationFor(c.env, ref.sid).listWebhooks(c.get("accountSid"), page));
     return c.json(pageBody(c, "webhooks", result, page, (record) => scopedBody(c, record)));
   },
 );
@@ -216,7 +215,7 @@ scoped(
   { method: "get", path: `${BASE}/:Sid`, tag: "Webhooks", summary: "Fetch a conversation-scoped webhook", params: {} },
   async (c) => {
     const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(await conversationStub(c.env, ref.sid).getWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
+    const record = unwrap(await conversationFor(c.env, ref.sid).getWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
     return c.json(scopedBody(c, record));
   },
 );
@@ -233,7 +232,7 @@ scoped(
   async (c, p) => {
     const ref = await conversationRef(c, "ConversationSid");
     const record = unwrap(
-      await conversationStub(c.env, ref.sid).updateWebhook(c.get("accountSid"), c.req.param("Sid") ?? "", scopedInput(p)),
+      await conversationFor(c.env, ref.sid).updateWebhook(c.get("accountSid"), c.req.param("Sid") ?? "", scopedInput(p)),
     );
     return c.json(scopedBody(c, record));
   },
@@ -244,7 +243,7 @@ scoped(
   { method: "delete", path: `${BASE}/:Sid`, tag: "Webhooks", summary: "Remove a conversation-scoped webhook", params: {} },
   async (c) => {
     const ref = await conversationRef(c, "ConversationSid");
-    unwrap(await conversationStub(c.env, ref.sid).deleteWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
+    unwrap(await conversationFor(c.env, ref.sid).deleteWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
     return c.body(null, 204);
   },
 );

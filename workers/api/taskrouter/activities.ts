@@ -3,11 +3,12 @@
  * fixed at creation), delete and list, all answered by the WorkspaceDO.
  */
 import type { Context } from "hono";
-import type { ActivityRecord } from "../../../durable-objects/common/taskrouter";
+import type { ActivityRecord } from "../../../contract/taskrouter";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
-import { routeGroup, workspaceStub } from "./context";
+import { routeGroup } from "./context";
 import { bool, paging, str } from "./params";
 import { workspaceSidParam } from "./workspaces";
+import { workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -52,7 +53,7 @@ const remove = endpoint({
   params: {},
 });
 
-const workspace = (c: Context) => workspaceStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const workspace = (c: Context) => workspaceFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const sidParam = (c: Context) => c.req.param("Sid") ?? "";
 
 routes.post(create.path, async (c) => {

@@ -5,10 +5,11 @@
  */
 import type { Context } from "hono";
 import type { EventRecordRpc } from "../../../durable-objects/router/router-do";
-import { routeGroup, routerStub } from "./context";
+import { routeGroup } from "./context";
 import { date, int, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { routerFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -48,7 +49,7 @@ const list = endpoint({
 });
 const fetchOne = endpoint({ method: "get", path: `${BASE}/:Sid`, tag: "Events", summary: "Fetch an event", params: {} });
 
-const router = (c: Context) => routerStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 
 routes.get(list.path, async (c) => {
   const p = await list.parse(c);

@@ -9,12 +9,13 @@
  * accepted (a stock client may send them) and otherwise ignored.
  */
 import type { Context } from "hono";
-import type { ReservationRecord } from "../../../durable-objects/common/taskrouter";
+import type { ReservationRecord } from "../../../contract/taskrouter";
 import type { ReservationOwner, UpdateReservationInput } from "../../../durable-objects/router/router-do";
-import { routeGroup, routerStub } from "./context";
+import { routeGroup } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { routerFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -138,7 +139,7 @@ const endpoints = {
   },
 };
 
-const router = (c: Context) => routerStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const ownerOf = (c: Context, through: "task" | "worker"): ReservationOwner =>
   through === "task" ? { taskSid: c.req.param("TaskSid") ?? "" } : { workerSid: c.req.param("WorkerSid") ?? "" };
 

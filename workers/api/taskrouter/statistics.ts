@@ -42,12 +42,13 @@ import {
   workspaceStatistics,
   type StatisticsIds,
 } from "../../../durable-objects/router/statistics";
-import { isSid } from "../../../durable-objects/common/taskrouter";
-import { resourceNotFound } from "../errors";
-import { routeGroup, routerStub } from "./context";
+import { isSid } from "../../../contract/ids";
+import { resourceNotFound } from "../../http/errors";
+import { routeGroup } from "./context";
 import { date, int, paging, repeated, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { routerFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -94,7 +95,7 @@ function scope(c: Context) {
   const accountSid: string = c.get("accountSid");
   const ids: StatisticsIds = { accountSid, workspaceSid };
   const workspace = apiUrl(c, `Workspaces/${workspaceSid}`);
-  return { accountSid, ids, workspace, router: routerStub(c.env, workspaceSid), now: Date.now() };
+  return { accountSid, ids, workspace, router: routerFor(c.env, workspaceSid), now: Date.now() };
 }
 
 // ── workspace ─────────────────────────────────────────────────────────────────────────────────────

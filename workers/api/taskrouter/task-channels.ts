@@ -4,11 +4,12 @@
  * The list key is `channels`, as twilio-node reads it.
  */
 import type { Context } from "hono";
-import type { TaskChannelRecord } from "../../../durable-objects/common/taskrouter";
-import { routeGroup, workspaceStub } from "./context";
+import type { TaskChannelRecord } from "../../../contract/taskrouter";
+import { routeGroup } from "./context";
 import { bool, paging, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -59,7 +60,7 @@ const remove = endpoint({
   params: {},
 });
 
-const workspace = (c: Context) => workspaceStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const workspace = (c: Context) => workspaceFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const sidParam = (c: Context) => c.req.param("Sid") ?? "";
 
 routes.post(create.path, async (c) => {

@@ -6,11 +6,13 @@
  * through to the statistics routes.
  */
 import type { Context } from "hono";
-import { isSid, type TaskQueueRecord } from "../../../durable-objects/common/taskrouter";
-import { routeGroup, routerStub, workspaceStub } from "./context";
+import { isSid } from "../../../contract/ids";
+import type { TaskQueueRecord } from "../../../contract/taskrouter";
+import { routeGroup } from "./context";
 import { int, oneOf, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { routerFor, workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -78,7 +80,7 @@ const remove = endpoint({
   params: {},
 });
 
-const workspace = (c: Context) => workspaceStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const workspace = (c: Context) => workspaceFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 /** The queue SID of the path, or null for another path at the same depth (statistics). */
 const queueSid = (c: Context): string | null => {
   const value = c.req.param("Sid") ?? "";
@@ -105,11 +107,11 @@ routes.get(list.path, async (c) => {
   const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
   let sids: string[] | undefined;
   if (p.WorkerSid !== undefined) {
-    unwrap(await workspaceStub(c.env, workspaceSid).getWorkspace(accountSid)); // 404 before asking the Router
-    sids = unwrap(await routerStub(c.env, workspaceSid).queuesOfWorker(accountSid, p.WorkerSid));
+    unwrap(await workspaceFor(c.env, workspaceSid).getWorkspace(accountSid)); // 404 before asking the Router
+    sids = unwrap(await routerFor(c.env, workspaceSid).queuesOfWorker(accountSid, p.WorkerSid));
   }
   const filters = { friendlyName: p.FriendlyName, evaluateWorkerAttributes: p.EvaluateWorkerAttributes, sids, ordering: p.Ordering };
-  const result = await workspaceStub(c.env, workspaceSid).listTaskQueues(accountSid, filters, page);
+  const result = await workspaceFor(c.env, workspaceSid).listTaskQueues(accountSid, filters, page);
   return c.json(pageBody(c, "task_queues", unwrap(result), page, (record) => taskQueueBody(c, record)));
 });
 

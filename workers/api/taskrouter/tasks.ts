@@ -6,12 +6,13 @@
  * worker or queue) are not supported yet and answer 400 rather than being silently ignored.
  */
 import type { Context } from "hono";
-import type { TaskRecord, TaskStatus } from "../../../durable-objects/common/taskrouter";
-import { ApiError } from "../errors";
-import { routeGroup, routerStub } from "./context";
+import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
+import { ApiError } from "../../http/errors";
+import { routeGroup } from "./context";
 import { bool, date, int, oneOf, paging, repeated, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { routerFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -94,7 +95,7 @@ const remove = endpoint({
   params: {},
 });
 
-const router = (c: Context) => routerStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const taskSid = (c: Context) => c.req.param("Sid") ?? "";
 const notSupported = (name: string) => new ApiError(400, 20001, `${name} is not supported yet: route the task through a Workflow`);
 

@@ -6,9 +6,9 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/taskrouter";
-import { DEFAULT_BODY_LIMIT, readText } from "../body-limit";
-import { ApiError } from "../errors";
+import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/rpc";
+import { DEFAULT_BODY_LIMIT, readText } from "../../http/body-limit";
+import { ApiError } from "../../http/errors";
 import { isRepeated, paging } from "./params";
 
 export const API_PREFIX = "/taskrouter/v1";

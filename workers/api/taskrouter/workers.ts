@@ -6,14 +6,16 @@
  * /Workers that are not a worker SID (`Statistics`, …) fall through to the statistics routes.
  */
 import type { Context } from "hono";
-import { isSid, type WorkerChannelRecord, type WorkerRecord } from "../../../durable-objects/common/taskrouter";
+import { isSid } from "../../../contract/ids";
+import type { WorkerChannelRecord, WorkerRecord } from "../../../contract/taskrouter";
 import { accountOf, currentUser } from "../../auth/session-guard";
 import { cookieValue } from "../../auth/session";
-import { ApiError, resourceNotFound } from "../errors";
-import { routeGroup, routerStub, type TaskRouterEnv } from "./context";
+import { ApiError, resourceNotFound } from "../../http/errors";
+import { routeGroup, type TaskRouterEnv } from "./context";
 import { bool, int, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { routerFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -117,7 +119,7 @@ const updateChannel = endpoint({
   auth: "basic-or-session",
 });
 
-const router = (c: Context) => routerStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 /** The worker SID of the path, or null for another path at the same depth (statistics). */
 const workerSid = (c: Context): string | null => {
   const value = c.req.param("Sid") ?? "";

@@ -5,11 +5,12 @@
  * workflow's waiting tasks against the new document.
  */
 import type { Context } from "hono";
-import type { WorkflowRecord } from "../../../durable-objects/common/taskrouter";
-import { routeGroup, workspaceStub } from "./context";
+import type { WorkflowRecord } from "../../../contract/taskrouter";
+import { routeGroup } from "./context";
 import { bool, int, paging, str, url } from "./params";
 import { endpoint, pageBody, pageRequest, unwrap, withLinks } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -61,7 +62,7 @@ const update = endpoint({
 });
 const remove = endpoint({ method: "delete", path: `${BASE}/:Sid`, tag: "Workflows", summary: "Delete a workflow", params: {} });
 
-const workspace = (c: Context) => workspaceStub(c.env, workspaceSidParam(c, "WorkspaceSid"));
+const workspace = (c: Context) => workspaceFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const sidParam = (c: Context) => c.req.param("Sid") ?? "";
 
 routes.post(create.path, async (c) => {

@@ -5,12 +5,13 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import type { WorkspaceRecord } from "../../../durable-objects/common/taskrouter";
-import { isSid, newSid } from "../../../durable-objects/common/taskrouter";
-import { resourceNotFound } from "../errors";
-import { routeGroup, workspaceStub } from "./context";
+import type { WorkspaceRecord } from "../../../contract/taskrouter";
+import { isSid, newSid } from "../../../contract/ids";
+import { resourceNotFound } from "../../http/errors";
+import { routeGroup } from "./context";
 import { bool, oneOf, paging, sid, str, strictBool, url } from "./params";
 import { endpoint, pageBody, pageRequest, unwrap, withLinks } from "./wire";
+import { accountFor, workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -101,7 +102,7 @@ const remove = endpoint({
 routes.post(create.path, async (c) => {
   const p = await create.parse(c);
   const sid = newSid("WS");
-  const result = await workspaceStub(c.env, sid).createWorkspace(c.get("accountSid"), sid, {
+  const result = await workspaceFor(c.env, sid).createWorkspace(c.get("accountSid"), sid, {
     friendlyName: p.FriendlyName,
     eventCallbackUrl: p.EventCallbackUrl,
     eventsFilter: p.EventsFilter,
@@ -116,19 +117,19 @@ routes.post(create.path, async (c) => {
 routes.get(list.path, async (c) => {
   const p = await list.parse(c);
   const page = pageRequest(p);
-  const result = await c.env.ACCOUNT.getByName(c.get("accountSid")).listWorkspaces({ friendlyName: p.FriendlyName }, page);
+  const result = await accountFor(c.env, c.get("accountSid")).listWorkspaces({ friendlyName: p.FriendlyName }, page);
   return c.json(pageBody(c, "workspaces", unwrap(result), page, (record) => workspaceBody(c, record)));
 });
 
 routes.get(fetchOne.path, async (c) => {
   await fetchOne.parse(c);
-  const result = await workspaceStub(c.env, workspaceSidParam(c)).getWorkspace(c.get("accountSid"));
+  const result = await workspaceFor(c.env, workspaceSidParam(c)).getWorkspace(c.get("accountSid"));
   return c.json(workspaceBody(c, unwrap(result)));
 });
 
 routes.post(update.path, async (c) => {
   const p = await update.parse(c);
-  const result = await workspaceStub(c.env, workspaceSidParam(c)).updateWorkspace(c.get("accountSid"), {
+  const result = await workspaceFor(c.env, workspaceSidParam(c)).updateWorkspace(c.get("accountSid"), {
     defaultActivitySid: p.DefaultActivitySid,
     eventCallbackUrl: p.EventCallbackUrl,
     eventsFilter: p.EventsFilter,
@@ -143,6 +144,6 @@ routes.post(update.path, async (c) => {
 
 routes.delete(remove.path, async (c) => {
   await remove.parse(c);
-  unwrap(await workspaceStub(c.env, workspaceSidParam(c)).deleteWorkspace(c.get("accountSid")));
+  unwrap(await workspaceFor(c.env, workspaceSidParam(c)).deleteWorkspace(c.get("accountSid")));
   return c.body(null, 204);
 });

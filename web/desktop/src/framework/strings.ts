@@ -9,14 +9,10 @@
  * reported once per key and locale (console in development; `onMissing` to route it elsewhere).
  */
 import { ar } from "./locales/ar";
-import { en, type StringKey } from "./locales/en";
+import { en, type Catalog, type Message, type StringKey } from "./locales/en";
 
-export type { StringKey } from "./locales/en";
+export type { Catalog, Message, PluralMessage, StringKey } from "./locales/en";
 
-/** Plural forms as `Intl.PluralRules` names them; `other` is required, the rest per language. */
-export type PluralMessage = { readonly other: string } & Partial<Record<Exclude<Intl.LDMLPluralRule, "other">, string>>;
-export type Message = string | PluralMessage;
-export type Catalog = Readonly<Record<string, Message>>;
 export type Vars = Readonly<Record<string, string | number>>;
 
 /** The catalogs shipped with the desktop. Add one here (and a test run) to add a language. */

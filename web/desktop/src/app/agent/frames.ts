@@ -1,5 +1,5 @@
 /**
- * The subset of the agents' live-channel frames (durable-objects/router/realtime/frames.ts) the
+ * The subset of the agents' live-channel frames (contract/realtime-frames.ts) the
  * desktop reads, typed for the browser without importing server code. Optional fields are read when a
  * server sends them (a `hello` carrying the worker, its open reservations, the workspace's activities,
  * the server's clock and a presence notice) and derived otherwise.

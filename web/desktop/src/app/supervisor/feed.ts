@@ -1,11 +1,11 @@
 /**
  * The supervisors' live feed in the browser: the frame shapes of `supervisor.snapshot` and
- * `supervisor.delta` (mirroring durable-objects/router/realtime/frames.ts, whose zod schemas stay out of
+ * `supervisor.delta` (mirroring contract/realtime-frames.ts, whose zod schemas stay out of
  * the bundle; plain types such as `SupervisorToday` are imported), the pure reducer that folds them into the Teams / Queue Stats state, and the one WebSocket to
  * `/api/realtime` with a supervisor token (`token.<jwt>` + `switchboard` subprotocols), the `ping`
  * heartbeat and reconnection with backoff. A reconnect gets a fresh snapshot, so nothing is replayed.
  */
-import type { SupervisorToday } from "../../../../../durable-objects/router/realtime/supervisor-today";
+import type { SupervisorToday } from "../../../../../contract/realtime-frames";
 
 /** A queue's figures since midnight UTC (the window ends at the frame's `date_ms`): the server's type, imported for its shape only. */
 export type FeedToday = SupervisorToday;

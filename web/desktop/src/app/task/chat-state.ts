@@ -11,7 +11,7 @@ import type {
   MediaRef,
   MessageRecord,
   ParticipantRecord,
-} from "../../../../../durable-objects/common/conversations";
+} from "../../../../../contract/conversations";
 import { isRemoved } from "./message-extras";
 
 export type { ConversationFrame, MessageRecord, ParticipantRecord, MediaRef, ConversationRecord };

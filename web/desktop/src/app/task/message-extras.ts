@@ -5,7 +5,7 @@
  * came from, what they opted in to. Pure, so the rules are tested without a DOM; message-extras-view.tsx
  * renders them.
  */
-import type { MessageRecord } from "./chat-state";
+import type { MessageRecord } from "../../../../../contract/conversations";
 
 export type MessageExtra =
   | { readonly kind: "unsupported"; readonly type: string; readonly reason: string }

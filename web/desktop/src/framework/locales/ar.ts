@@ -2,8 +2,7 @@
  * Arabic (right-to-left): the same keys and placeholders as English (`en.ts`), with Arabic's six plural
  * forms where a count is shown. Typed against English's keys, so a missing or extra key fails tsc too.
  */
-import type { StringKey } from "./en";
-import type { Message } from "../strings";
+import type { Message, StringKey } from "./en";
 
 export const ar: Record<StringKey, Message> = {
   "app.name": "Switchboard",

@@ -2,9 +2,14 @@
  * English, the reference catalog: every string the agent desktop and supervisor views show, by key.
  * Other catalogs must have exactly these keys and the same `{placeholders}` (test/web/strings.test.ts).
  * A value is text, or plural forms chosen by `Intl.PluralRules` on `{count}` (`other` is required).
- * Activity, queue and disposition names are data from the workspace, never catalog entries.
+ * Activity, queue and disposition names are data from the workspace, never catalog entries. The shape
+ * of every catalog is declared here too, so the catalogs need nothing from strings.ts.
  */
-import type { Catalog } from "../strings";
+
+/** Plural forms as `Intl.PluralRules` names them; `other` is required, the rest per language. */
+export type PluralMessage = { readonly other: string } & Partial<Record<Exclude<Intl.LDMLPluralRule, "other">, string>>;
+export type Message = string | PluralMessage;
+export type Catalog = Readonly<Record<string, Message>>;
 
 export const en = {
   "app.name": "Switchboard",

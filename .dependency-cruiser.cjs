@@ -1,0 +1,47 @@
+/**
+ * The direction of Switchboard's imports, checked by `npm run lint` (ARCHITECTURE.md, "Layers"): each
+ * layer imports only the layers after it in LAYERS, contract/ only zod, web/ only contract/, the pure
+ * cores no runtime shell, and nothing imports itself back. `import type` counts: it is a dependency too.
+ */
+const LAYERS = ["workers", "durable-objects", "channels", "callbacks", "platform", "contract"];
+
+/** The pure cores (ARCHITECTURE.md, "Pure core, thin shells"; tsconfig.node.json compiles the same set). */
+const PURE = [
+  "^(contract|callbacks)/",
+  "^channels/(?!outbound\\.ts$|media\\.ts$)",
+  "^platform/(regions|constant-time|read-at-most|events-queue)\\.ts$",
+  "^durable-objects/common/",
+  "^durable-objects/router/(?!router-do\\.ts$|socket-hosts\\.ts$)",
+  "^durable-objects/conversation/(lifecycle|store)/",
+  "^durable-objects/directory/(?!directory-do\\.ts$)",
+];
+/** What they must never reach: the request layer, Durable Object classes, socket and I/O shells, the runtime. */
+const SHELLS = [
+  "^workers/",
+  "-do\\.ts$",
+  "^durable-objects/(router/socket-hosts|conversation/(sockets|conversation-shell|webhooks)|account/notice-courier|workspace/router-push)\\.ts$",
+  "^(channels/(outbound|media)|platform/(env|objects))\\.ts$",
+  "^cloudflare:",
+];
+
+const rule = (name, from, to, extra = {}) => ({ name, severity: "error", from, to, ...extra });
+
+module.exports = {
+  forbidden: [
+    ...LAYERS.slice(1).map((layer, i) =>
+      rule(`down-only-${layer}`, { path: `^${layer}/` }, { path: `^(${LAYERS.slice(0, i + 1).join("|")})/` }),
+    ),
+    rule("contract-imports-only-zod", { path: "^contract/" }, { pathNot: "^contract/|^node_modules/zod/" }),
+    rule("web-imports-only-contract", { path: "^web/", pathNot: "\\.config\\.ts$" }, { pathNot: "^(web|contract|node_modules)/" }),
+    rule("pure-core-no-shell", { path: PURE }, { path: SHELLS }),
+    rule("no-circular", {}, { circular: true }),
+    rule("no-circular-folders", {}, { circular: true }, { scope: "folder" }),
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^(test|bench|scripts|examples|web/public)/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { extensions: [".ts", ".tsx", ".js", ".mjs", ".json"] },
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * The Worker's bindings, as declared in wrangler.toml, written out by hand: every Worker module and
+ * Durable Object takes this `Env`. It is also merged into `Cloudflare.Env`, so `env` from
+ * `cloudflare:workers` (and from `cloudflare:test` in tests) is typed the same way.
+ *
+ * The platform layer imports no layer above it, so the Durable Object classes are not imported here:
+ * the Worker's entry (workers/index.ts), which exports them for wrangler.toml's bindings, names them in
+ * {@link DurableObjectClasses} (a module augmentation, as `Cloudflare.Env` itself is one).
+ */
+
+/** The Durable Object classes by name (workers/index.ts fills it in). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface DurableObjectClasses {}
+
+type Namespace<K extends string> = DurableObjectNamespace<K extends keyof DurableObjectClasses ? DurableObjectClasses[K] : undefined>;
+
+export interface Env {
+  /** One WorkspaceDO per workspace: configuration of record. */
+  readonly WORKSPACE: Namespace<"WorkspaceDO">;
+  /** One RouterDO per workspace × region: tasks, workers, reservations. */
+  readonly ROUTER: Namespace<"RouterDO">;
+  /** One ConversationDO per conversation: participants and messages. */
+  readonly CONVERSATION: Namespace<"ConversationDO">;
+  /** One DirectoryDO per workspace: its conversations' index, open conversation per customer address, customer profiles. */
+  readonly DIRECTORY: Namespace<"DirectoryDO">;
+  /** One AccountDO per account: the directory of its workspaces and its API keys. */
+  readonly ACCOUNT: Namespace<"AccountDO">;
+  /** Cross-workspace reporting data (D1 migrations in ./migrations). */
+  readonly DB: D1Database;
+  /** Call and video recordings. */
+  readonly RECORDINGS: R2Bucket;
+  /** Events for webhooks and reporting (platform/events.ts); consumed by this Worker's `queue()` handler. */
+  readonly EVENTS: Queue;
+  /** The static files in web/public. */
+  readonly ASSETS: Fetcher;
+  /** Account credentials (HTTP Basic): `.dev.vars` locally, `wrangler secret put` in production. */
+  readonly ACCOUNT_SID?: string;
+  readonly AUTH_TOKEN?: string;
+  /** The first admin's sign-in, used only while the account has no admin (see durable-objects/account/sign-in.ts). */
+  readonly ADMIN_EMAIL?: string;
+  readonly ADMIN_PASSWORD?: string;
+}
+
+type SwitchboardEnv = Env;
+
+// Cloudflare's types are declared as a global namespace; augmenting it is the documented way to type
+// `env` in tests and `cloudflare:workers`, so the namespace and the empty extension are intended.
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Cloudflare {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Env extends SwitchboardEnv {}
+  }
+}

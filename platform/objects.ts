@@ -1,0 +1,55 @@
+/**
+ * The one place that addresses Durable Objects: one function per kind of object, named for what the
+ * object is one of. Where an object lives is decided here alone: a workspace's Router DO (one per
+ * workspace × region) is created with its region's `locationHint` and, when the region has one, inside
+ * its `jurisdiction` — a different object ID space, so a caller that addressed a router any other way
+ * would reach a different object. The other objects are named by their SID. Nothing else calls
+ * `getByName` (ESLint refuses it outside this file), as partyserver's `getServerByName` and
+ * livekit-server-sdk's `ServiceBase` keep addressing and options in one place.
+ */
+import type { Env } from "./env";
+import { regions } from "./regions";
+
+/** A Router DO's name: one per workspace × region ("WS…:<region>"). */
+export const routerName = (workspaceSid: string, regionId: string): string => `${workspaceSid}:${regionId}`;
+
+let warned = false;
+
+/** The Router namespace, restricted to a jurisdiction; local workerd has none, so `npm start` runs unrestricted. */
+function routerNamespace(env: Pick<Env, "ROUTER">, jurisdiction: DurableObjectJurisdiction | undefined): Env["ROUTER"] {
+  if (!jurisdiction) return env.ROUTER;
+  try {
+    return env.ROUTER.jurisdiction(jurisdiction);
+  } catch (error) {
+    if (!(error instanceof Error) || !/not implemented in workerd/i.test(error.message)) throw error;
+    if (!warned) console.warn(`Durable Object jurisdictions are not available locally; "${jurisdiction}" regions run unrestricted here.`);
+    warned = true;
+    return env.ROUTER;
+  }
+}
+
+/**
+ * The Router DO of `workspaceSid` in `regionId` (the deployment's default region when omitted).
+ * @example routerFor(env, "WS…").getTask(accountSid, "WT…")
+ */
+export function routerFor(env: Pick<Env, "ROUTER">, workspaceSid: string, regionId: string = regions.defaultRegion) {
+  const region = regions.regions.find((r) => r.id === regionId);
+  if (!region) throw new Error(`Unknown region ${regionId}`);
+  const namespace = routerNamespace(env, region.jurisdiction);
+  return namespace.getByName(routerName(workspaceSid, region.id), { locationHint: region.locationHint });
+}
+
+/** The Router DO that answers `/api/ping`, the no-op round trip the benchmarks measure against. @example await pingRouter(env).ping() */
+export const pingRouter = (env: Pick<Env, "ROUTER">) => env.ROUTER.getByName("ping");
+
+/** The AccountDO of `accountSid`: workspaces, API keys, users, sessions. @example await accountFor(env, "AC…").desktopSources() */
+export const accountFor = (env: Pick<Env, "ACCOUNT">, accountSid: string) => env.ACCOUNT.getByName(accountSid);
+
+/** The WorkspaceDO of `workspaceSid`: configuration of record, channels. @example await workspaceFor(env, "WS…").getWorkspace(accountSid) */
+export const workspaceFor = (env: Pick<Env, "WORKSPACE">, workspaceSid: string) => env.WORKSPACE.getByName(workspaceSid);
+
+/** The DirectoryDO of `workspaceSid`: conversations' index, customers, profiles. @example await directoryFor(env, "WS…").webhookConfigs(accountSid) */
+export const directoryFor = (env: Pick<Env, "DIRECTORY">, workspaceSid: string) => env.DIRECTORY.getByName(workspaceSid);
+
+/** The ConversationDO of `conversationSid`. @example await conversationFor(env, "CH…").getConversation(accountSid) */
+export const conversationFor = (env: Pick<Env, "CONVERSATION">, conversationSid: string) => env.CONVERSATION.getByName(conversationSid);

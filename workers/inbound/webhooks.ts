@@ -1,0 +1,188 @@
+/**
+ * The one inbound path of every messaging channel: `POST /webhooks/<workspace>/<channel>` is where
+ * providers deliver customers' messages and status reports. It finds the channel configuration, has
+ * the channel's adapter verify the provider's signature (401/403 and nothing else happens when it does
+ * not hold) and parse the body (400 when the provider would never send it), masks card numbers in its
+ * free text (redact.ts; never in addresses or IDs), and hands each message to the DirectoryDO (which
+ * conversation: the customer's open one or a new one) and the ConversationDO (stored once per provider
+ * message ID, a task for a new conversation). The email handler and the web chat routes have no
+ * webhook and call {@link receiveInbound} directly.
+ *
+ * Never losing a message rests on the provider's retries: when a Durable Object fails or refuses, the
+ * webhook is answered 503 and the provider sends it again; the ConversationDO's idempotency key makes
+ * the retry of an already stored message a no-op. Bodies are never logged.
+ *
+ * Also here: `GET /webhooks/<workspace>/<channel>` (the provider's verification handshake, 405 when the
+ * adapter has none) and `GET …/media/<ME sid>` (signed public links to attachments, see channels/media.ts).
+ */
+import { Hono, type Context } from "hono";
+import { type ChannelConfig, webhookPath } from "../../channels/channel-config";
+import type { InboundContext } from "../../durable-objects/common/conversations";
+import { fail, ok, type ApiResult } from "../../durable-objects/common/rpc";
+import { isSid, newSid } from "../../contract/ids";
+import { readBody } from "../http/body-limit";
+import { ApiError } from "../http/errors";
+import type { Env } from "../../platform/env";
+import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "../../channels/adapter";
+import { mediaResponse, mediaStore, validMediaLink } from "../../channels/media";
+import { adapterDeps } from "../../channels/outbound";
+import { redactContent } from "./redact";
+import { adapterFor } from "../../channels/registry";
+import { conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
+
+/** The largest webhook body read unless the adapter declares more (`maxBodyBytes`). */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/** What became of one inbound message. */
+export interface ReceivedMessage {
+  readonly conversationSid: string;
+  readonly messageSid: string;
+  /** The provider had sent it before: nothing changed. */
+  readonly duplicate: boolean;
+  /** It opened a new conversation (and its task). */
+  readonly created: boolean;
+}
+
+/**
+ * Takes a verified, parsed delivery in: redacts it, then for each message (in order) finds or opens
+ * the customer's conversation and stores the message there (once per provider message ID), and applies
+ * each reaction or unsend, then each status report, to the customer's open conversation (those about
+ * messages it does not have are ignored).
+ * A Durable Object that refuses answers its failure; one that is unreachable throws. Either way the
+ * caller should have the provider retry: what was stored before stays stored, and is not stored twice.
+ *
+ * @example
+ * const result = await receiveInbound(env, config, { messages: [message], statuses: [] });
+ * if (result.ok) result.value.messages[0].conversationSid; // "CH…"
+ */
+export async function receiveInbound(
+  env: Env,
+  config: ChannelConfig,
+  content: WebhookContent,
+): Promise<ApiResult<{ messages: ReceivedMessage[]; changes: number; statuses: number }>> {
+  const clean = redactContent(content);
+  const directory = directoryFor(env, config.workspaceSid);
+  const messages: ReceivedMessage[] = [];
+  for (const message of clean.messages) {
+    const resolved = await directory.resolveInbound(config.accountSid, {
+      workspaceSid: config.workspaceSid,
+      channelSid: config.sid,
+      channel: message.channel,
+      customerAddress: message.customerAddress,
+      // A name only the customer vouches for stays on their conversation, marked as such, not on a profile.
+      customerName: message.unverified?.name !== undefined ? null : message.customerName,
+      thread: message.thread,
+      newConversationSid: newSid("CH"),
+      ...(message.identified ? { identified: message.identified } : {}),
+    });
+    if (!resolved.ok) return resolved;
+    const { conversationSid, customer, webhooks } = resolved.value;
+    const context: InboundContext = {
+      workspaceSid: config.workspaceSid,
+      channelSid: config.sid,
+      kind: config.kind,
+      workflowSid: config.workflowSid,
+      taskChannel: config.taskChannel,
+      customer,
+      // The chat service's webhooks, read in the same call: the conversation need not ask again.
+      ...(webhooks ? { webhooks } : {}),
+    };
+    const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
+    if (!received.ok) return received;
+    messages.push({ conversationSid, ...received.value });
+  }
+  let changes = 0;
+  for (const change of clean.changes ?? []) {
+    const open = await directory.findOpen(config.accountSid, config.sid, change.customerAddress);
+    if (!open.ok) return open;
+    if (open.value === null) continue;
+    const applied = await conversationFor(env, open.value).applyChange(config.accountSid, change);
+    if (!applied.ok) return applied;
+    if (applied.value.messageSid !== null) changes++;
+  }
+  let statuses = 0;
+  for (const status of clean.statuses) {
+    const open = await directory.findOpen(config.accountSid, config.sid, status.customerAddress);
+    if (!open.ok) return open;
+    if (open.value === null) continue;
+    const applied = await conversationFor(env, open.value).applyStatus(config.accountSid, status);
+    if (!applied.ok) return applied;
+    if (applied.value.messageSid !== null) statuses++;
+  }
+  return ok({ messages, changes, statuses });
+}
+
+// ── the webhook routes ─────────────────────────────────────────────────────────────────────────────
+
+type InboundEnv = { Bindings: Env; Variables: { requestId: string } };
+
+const notFound = () => new ApiError(404, 20404, "The requested resource was not found");
+
+/** The channel a webhook path names, or a 404 that says nothing about which part was wrong. */
+async function channelOf(c: Context<InboundEnv>): Promise<ChannelConfig> {
+  const workspaceSid = c.req.param("WorkspaceSid") ?? "";
+  const channelSid = c.req.param("ChannelSid") ?? "";
+  const accountSid = c.env.ACCOUNT_SID;
+  if (!accountSid || !isSid("WS", workspaceSid) || !isSid("XC", channelSid)) throw notFound();
+  const config = await workspaceFor(c.env, workspaceSid).channelConfig(accountSid, channelSid);
+  if (!config.ok) {
+    if (config.status === 404) throw notFound();
+    throw new ApiError(503, 20503, "The channel configuration is unavailable; try again");
+  }
+  return config.value;
+}
+
+export const inbound = new Hono<InboundEnv>();
+
+inbound.get("/:WorkspaceSid/:ChannelSid", async (c) => {
+  const config = await channelOf(c);
+  const adapter = adapterFor(config.kind);
+  if (!adapter?.challenge) return c.text("Method Not Allowed", 405, { Allow: "POST" });
+  return adapter.challenge(new URL(c.req.url), config);
+});
+
+inbound.post("/:WorkspaceSid/:ChannelSid", async (c) => {
+  const config = await channelOf(c);
+  const adapter = adapterFor(config.kind);
+  if (!adapter) throw notFound();
+  const rawBody = await readBody(c, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
+  // The URL the provider signed is the one it called, query string included (Twilio signs it whole).
+  const request: WebhookRequest = { url: c.req.url, method: c.req.method, headers: c.req.raw.headers, rawBody };
+  if (!(await adapter.verify(request, config))) {
+    const status = adapter.refusalStatus ?? 403;
+    throw new ApiError(status, status === 401 ? 20003 : 20403, "The webhook signature is not valid for this channel");
+  }
+  const deps = adapterDeps(c.env, config, config.webhookUrl ?? new URL(c.req.url).origin + webhookPath(config.workspaceSid, config.sid));
+  let content: WebhookContent;
+  try {
+    content = await adapter.parse(request, config, deps);
+  } catch (error) {
+    if (error instanceof MalformedWebhook) throw new ApiError(400, 20001, `Malformed webhook: ${error.message}`);
+    if (error instanceof ProviderUnavailable) throw new ApiError(503, 20503, `${error.message}; please retry`);
+    throw error;
+  }
+  let result: Awaited<ReturnType<typeof receiveInbound>>;
+  try {
+    result = await receiveInbound(c.env, config, content);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(`[request ${c.get("requestId")}] inbound ${config.kind} webhook for ${config.sid} not stored: ${reason}`);
+    result = fail(503, 20503, "unreachable");
+  }
+  if (!result.ok) {
+    console.error(
+      `[request ${c.get("requestId")}] inbound ${config.kind} webhook for ${config.sid} refused: ${result.status} ${result.code}`,
+    );
+    throw new ApiError(503, 20503, "The message could not be stored yet; please retry");
+  }
+  return adapter.acknowledge();
+});
+
+inbound.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
+  const authToken = c.env.AUTH_TOKEN;
+  const url = new URL(c.req.url);
+  if (!authToken || !(await validMediaLink(authToken, url, Date.now()))) throw new ApiError(403, 20403, "The media link is not valid");
+  const found = await mediaStore(c.env, c.req.param("WorkspaceSid")).get(c.req.param("MediaSid"));
+  if (!found) throw notFound();
+  return mediaResponse(found);
+});
