@@ -1,7 +1,8 @@
 /**
  * The direction of Switchboard's imports, checked by `npm run lint` (ARCHITECTURE.md, "Layers"): each
  * layer imports only the layers after it in LAYERS, contract/ only zod, web/ only contract/, the pure
- * cores no runtime shell, and nothing imports itself back. `import type` counts: it is a dependency too.
+ * cores no runtime shell, the Durable Objects no provider code (only the Deliver port's types and its
+ * one wiring in the ConversationDO's shell), and nothing imports itself back. `import type` counts: it is a dependency too.
  */
 const LAYERS = ["workers", "durable-objects", "channels", "callbacks", "platform", "contract"];
 
@@ -34,6 +35,11 @@ module.exports = {
     rule("contract-imports-only-zod", { path: "^contract/" }, { pathNot: "^contract/|^node_modules/zod/" }),
     rule("web-imports-only-contract", { path: "^web/", pathNot: "\\.config\\.ts$" }, { pathNot: "^(web|contract|node_modules)/" }),
     rule("pure-core-no-shell", { path: PURE }, { path: SHELLS }),
+    rule(
+      "objects-deliver-through-the-port",
+      { path: "^durable-objects/", pathNot: "^durable-objects/conversation/conversation-shell\\.ts$" },
+      { path: "^channels/", pathNot: "^channels/(messages|channel-config)\\.ts$" },
+    ),
     rule("no-circular", {}, { circular: true }),
     rule("no-circular-folders", {}, { circular: true }, { scope: "folder" }),
   ],

@@ -1,10 +1,11 @@
 /**
  * What crosses a channel, as every adapter normalizes it: a customer's message, their change to one
  * (a reaction, an unsend) and a provider's delivery report coming in; a message to deliver and what
- * one attempt came to going out. The inbound route (workers/inbound/) and the ConversationDO work in
- * these terms only, never in a provider's.
+ * one attempt came to going out, and the Deliver port that makes the attempt. The inbound route
+ * (workers/inbound/) and the ConversationDO work in these terms only, never in a provider's.
  */
 import type { ConversationChannel, DeliveryStatus, MediaRef } from "../contract/conversations";
+import type { ChannelConfig } from "./channel-config";
 
 // ── inbound ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -118,3 +119,10 @@ export type DeliveryOutcome =
   | { readonly kind: "sent"; readonly providerMessageId: string }
   | { readonly kind: "retry"; readonly error: string }
   | { readonly kind: "failed"; readonly error: string; readonly errorCode: string | null };
+
+/**
+ * The Deliver port: one delivery attempt of `message` on the channel `config` describes. Never throws:
+ * a failure is an outcome. The ConversationDO depends on this type alone; `channelDelivery(env)`
+ * (outbound.ts) is the implementation it is built with, and tests hand it a fake that records.
+ */
+export type Deliver = (message: OutboundMessage, config: ChannelConfig) => Promise<DeliveryOutcome>;
