@@ -36,6 +36,29 @@ export interface MediaStore {
   get(sid: string): Promise<{ readonly ref: MediaRef; readonly body: ReadableStream } | null>;
 }
 
+/**
+ * A provider's answer carrying an attachment, kept in the media store under the type the webhook named
+ * (else the answer's): null, and nothing read past the limit, when it declares or turns out to be
+ * larger than {@link MAX_MEDIA_BYTES}, so the adapter notes it on the message instead.
+ *
+ * @example
+ * const ref = await keepMedia(await deps.fetch(url), deps.media, "image/jpeg", null); // null: over 10 MB
+ */
+export async function keepMedia(
+  response: Response,
+  media: MediaStore,
+  contentType: string | null,
+  filename: string | null,
+): Promise<MediaRef | null> {
+  if (Number(response.headers.get("content-length") ?? "0") > MAX_MEDIA_BYTES) {
+    await response.body?.cancel();
+    return null;
+  }
+  const bytes = await response.arrayBuffer();
+  if (bytes.byteLength > MAX_MEDIA_BYTES) return null;
+  return media.put(bytes, contentType ?? response.headers.get("content-type") ?? "application/octet-stream", filename);
+}
+
 /** What an adapter may reach while parsing or delivering. */
 export interface AdapterDeps {
   /** The global fetch (providers' APIs and media); tests point the channel's `*_base_url` settings at doubles. */
@@ -56,6 +79,18 @@ export class MalformedWebhook extends Error {
   constructor(message: string) {
     super(message);
     this.name = "MalformedWebhook";
+  }
+}
+
+/**
+ * A webhook body as JSON; anything else is a body the provider never sends.
+ * @example const events = readJson(request.rawBody); // throws MalformedWebhook("the body is not JSON")
+ */
+export function readJson(rawBody: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(rawBody));
+  } catch {
+    throw new MalformedWebhook("the body is not JSON");
   }
 }
 

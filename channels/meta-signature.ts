@@ -7,9 +7,7 @@
  */
 import type { ChannelConfig } from "./channel-config";
 import type { WebhookRequest } from "./adapter";
-import { sameText } from "../platform/constant-time";
-
-const encoder = new TextEncoder();
+import { hmacSha256Hex, sameText } from "../platform/constant-time";
 
 /** The header Meta signs every webhook POST with. */
 export const META_SIGNATURE_HEADER = "X-Hub-Signature-256";
@@ -22,11 +20,7 @@ export const META_SIGNATURE_HEADER = "X-Hub-Signature-256";
  * // "sha256=5d0c…"
  */
 export async function metaSignature(appSecret: string, rawBody: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, rawBody));
-  let hex = "";
-  for (const byte of mac) hex += byte.toString(16).padStart(2, "0");
-  return `sha256=${hex}`;
+  return `sha256=${await hmacSha256Hex(appSecret, rawBody)}`;
 }
 
 /**
