@@ -1,9 +1,11 @@
 /**
  * What every channel adapter (one file per provider in this folder) implements: verify a provider's
  * webhook, turn it into Switchboard's normalized messages and status updates, and deliver an agent's
- * reply through the provider's API. The shared inbound path (inbound.ts) does everything else —
- * finding the channel configuration, redacting card numbers, the DirectoryDO and ConversationDO calls —
- * so an adapter knows only its provider's wire format.
+ * reply through the provider's API; and the two helpers every adapter reading media or JSON shares.
+ * The inbound route (workers/inbound/webhooks.ts) does everything else — finding the channel
+ * configuration, redacting card numbers, the DirectoryDO and ConversationDO calls — so an adapter knows
+ * only its provider's wire format. test/unit/channels/adapter-contract.ts is the behaviour every
+ * adapter owes, run against each.
  */
 import type { ChannelConfig, ChannelKind } from "./channel-config";
 import type { DeliveryOutcome, InboundMessage, MessageChange, OutboundMessage, StatusUpdate } from "./messages";
