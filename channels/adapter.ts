@@ -1,11 +1,9 @@
 /**
  * What every channel adapter (one file per provider in this folder) implements: verify a provider's
  * webhook, turn it into Switchboard's normalized messages and status updates, and deliver an agent's
- * reply through the provider's API; and the two helpers every adapter reading media or JSON shares.
- * The inbound route (workers/inbound/webhooks.ts) does everything else — finding the channel
- * configuration, redacting card numbers, the DirectoryDO and ConversationDO calls — so an adapter knows
- * only its provider's wire format. test/unit/channels/adapter-contract.ts is the behaviour every
- * adapter owes, run against each.
+ * reply through the provider's API (test/unit/channels/adapter-contract.ts checks each). The inbound route
+ * (workers/inbound/) does everything else — the channel configuration, redacting card numbers, the
+ * DirectoryDO and ConversationDO calls — so an adapter knows only its provider's wire format.
  */
 import type { ChannelConfig, ChannelKind } from "./channel-config";
 import type { DeliveryOutcome, InboundMessage, MessageChange, OutboundMessage, StatusUpdate } from "./messages";
@@ -39,12 +37,9 @@ export interface MediaStore {
 }
 
 /**
- * A provider's answer carrying an attachment, kept in the media store under the type the webhook named
- * (else the answer's): null, and nothing read past the limit, when it declares or turns out to be
- * larger than {@link MAX_MEDIA_BYTES}, so the adapter notes it on the message instead.
- *
- * @example
- * const ref = await keepMedia(await deps.fetch(url), deps.media, "image/jpeg", null); // null: over 10 MB
+ * A fetched attachment kept in the store, typed as the webhook said (else as the answer does); null when
+ * larger than {@link MAX_MEDIA_BYTES}: the adapter notes it on the message instead.
+ * @example const ref = await keepMedia(await deps.fetch(url), deps.media, "image/jpeg", null);
  */
 export async function keepMedia(
   response: Response,

@@ -120,9 +120,5 @@ export type DeliveryOutcome =
   | { readonly kind: "retry"; readonly error: string }
   | { readonly kind: "failed"; readonly error: string; readonly errorCode: string | null };
 
-/**
- * The Deliver port: one delivery attempt of `message` on the channel `config` describes. Never throws:
- * a failure is an outcome. The ConversationDO depends on this type alone; `channelDelivery(env)`
- * (outbound.ts) is the implementation it is built with, and tests hand it a fake that records.
- */
+/** The Deliver port, all the ConversationDO knows of providers: one attempt, never a throw (outbound.ts builds it). */
 export type Deliver = (message: OutboundMessage, config: ChannelConfig) => Promise<DeliveryOutcome>;

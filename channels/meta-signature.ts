@@ -9,20 +9,6 @@ import type { ChannelConfig } from "./channel-config";
 import type { WebhookRequest } from "./adapter";
 import { hmacSha256Hex, sameText } from "../platform/constant-time";
 
-/** The header Meta signs every webhook POST with. */
-export const META_SIGNATURE_HEADER = "X-Hub-Signature-256";
-
-/**
- * The `X-Hub-Signature-256` value Meta sends for `rawBody` under `appSecret`.
- *
- * @example
- * const signature = await metaSignature(appSecret, new TextEncoder().encode(JSON.stringify(payload)));
- * // "sha256=5d0c…"
- */
-export async function metaSignature(appSecret: string, rawBody: Uint8Array): Promise<string> {
-  return `sha256=${await hmacSha256Hex(appSecret, rawBody)}`;
-}
-
 /**
  * Whether the request carries Meta's signature of its exact bytes under the channel's `app_secret`.
  * A channel without an app secret accepts nothing: an unsigned webhook is never trusted.
@@ -32,11 +18,10 @@ export async function metaSignature(appSecret: string, rawBody: Uint8Array): Pro
  */
 export async function validMetaSignature(request: WebhookRequest, config: ChannelConfig): Promise<boolean> {
   const appSecret = config.secrets.app_secret;
-  const presented = request.headers.get(META_SIGNATURE_HEADER);
-  if (!appSecret || presented === null) return false;
-  if (!presented.startsWith("sha256=")) return false;
+  const presented = request.headers.get("X-Hub-Signature-256");
+  if (!appSecret || presented === null || !presented.startsWith("sha256=")) return false;
   // Meta writes lowercase hex; the same digest in uppercase hex is still the same signature.
-  return sameText("sha256=" + presented.slice(7).toLowerCase(), await metaSignature(appSecret, request.rawBody));
+  return sameText(presented.slice(7).toLowerCase(), await hmacSha256Hex(appSecret, request.rawBody));
 }
 
 /**

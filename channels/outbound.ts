@@ -1,9 +1,6 @@
 /**
- * The Deliver port's implementation (the port is `Deliver` in messages.ts): what the ConversationDO's
- * delivery queue is given to reach the customer's channel. Which provider API is called is the
- * adapter's business (registry.ts); this module gives it what it may reach — fetch, the workspace's
- * media, the channel's webhook URL for status callbacks, and signed public links to attachments for
- * providers that fetch media by URL.
+ * The Deliver port (messages.ts) over the adapters (registry.ts), and what an adapter may reach: fetch,
+ * the workspace's media, the channel's webhook URL for status callbacks, signed links to attachments.
  */
 import type { ChannelConfig } from "./channel-config";
 import type { Deliver } from "./messages";
@@ -35,11 +32,8 @@ export function adapterDeps(
 }
 
 /**
- * The Deliver port over the deployment's adapters, media and links.
- *
- * @example
- * const deliver = channelDelivery(env);
- * const outcome = await deliver(message, config); // sent · retry · failed, never a throw
+ * The Deliver port the ConversationDO is built with.
+ * @example const outcome = await channelDelivery(env)(message, config); // sent · retry · failed, never a throw
  */
 export function channelDelivery(env: Pick<Env, "RECORDINGS" | "AUTH_TOKEN">): Deliver {
   return (message, config) => deliverThrough(message, config, adapterDeps(env, config));

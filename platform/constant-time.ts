@@ -42,24 +42,19 @@ export async function sameSecret(a: string, b: string): Promise<boolean> {
   return sameBytes(new Uint8Array(x), new Uint8Array(y));
 }
 
-/** Bytes as lowercase hex. */
 const hex = (bytes: ArrayBuffer): string => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 const bytesOf = (data: Uint8Array | string): Uint8Array => (typeof data === "string" ? encoder.encode(data) : data);
 
 /**
- * The lowercase hex HMAC-SHA256 of `data` under `secret`: what Meta's and the custom channel's
- * webhook signatures and our signed media links carry.
- * @example sameText(presented, "sha256=" + (await hmacSha256Hex(appSecret, rawBody)))
+ * The hex HMAC-SHA256 of `data`: Meta's and the custom channel's signatures, our signed media links.
+ * @example sameText(presented, await hmacSha256Hex(appSecret, rawBody))
  */
 export async function hmacSha256Hex(secret: string, data: Uint8Array | string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return hex(await crypto.subtle.sign("HMAC", key, bytesOf(data)));
 }
 
-/**
- * The lowercase hex SHA-256 of `data`: a stable name for content that brings none of its own.
- * @example `<${await sha256Hex(rawMail)}@switchboard.invalid>`
- */
+/** The hex SHA-256 of `data`, a stable name for content that brings none. @example await sha256Hex(rawMail) */
 export async function sha256Hex(data: Uint8Array | string): Promise<string> {
   return hex(await crypto.subtle.digest("SHA-256", bytesOf(data)));
 }
