@@ -16,7 +16,7 @@
  * - refuse: what the channel cannot carry fails at once, naming why, and nothing reaches the provider.
  */
 import { describe, expect, it } from "vitest";
-import type { ChannelConfig, ChannelKind } from "../../../channels/channel-config";
+import { DEFAULT_TASK_CHANNEL, type ChannelConfig, type ChannelKind } from "../../../channels/channel-config";
 import type { InboundMessage, OutboundMessage, StatusUpdate } from "../../../channels/messages";
 import { MalformedWebhook, ProviderUnavailable, type AdapterDeps, type WebhookRequest } from "../../../channels/adapter";
 import { adapterFor, deliverThrough } from "../../../channels/registry";
@@ -243,6 +243,26 @@ export function runAdapterContract(kit: AdapterKit): void {
     });
   });
 }
+
+/** A channel of `kind` as the WorkspaceDO opens it for an adapter, in workspace WS1… of account AC5…. */
+export const channelConfig = (
+  kind: ChannelKind,
+  settings: ChannelConfig["settings"],
+  secrets: ChannelConfig["secrets"],
+  extra: Partial<ChannelConfig> = {},
+): ChannelConfig => ({
+  sid: "XC" + "2".repeat(32),
+  accountSid: "AC" + "5".repeat(32),
+  workspaceSid: "WS" + "1".repeat(32),
+  kind,
+  friendlyName: `Acme ${kind}`,
+  workflowSid: null,
+  taskChannel: DEFAULT_TASK_CHANNEL[kind],
+  settings,
+  secrets,
+  version: 1,
+  ...extra,
+});
 
 /** A reply as the ConversationDO hands it over; kits override the addresses. */
 export const OUTBOUND: OutboundMessage = {

@@ -8,7 +8,7 @@ import type { AdapterDeps, WebhookRequest } from "../../../channels/adapter";
 import { customAdapter, signCustom, verifyCustom } from "../../../channels/custom";
 import { memoryMedia } from "../../support/doubles/media-store";
 import { startTeamServer, teamSignature as signedBy, type TeamServer } from "../../support/doubles/team-server";
-import { OUTBOUND, runAdapterContract } from "./adapter-contract";
+import { channelConfig, OUTBOUND, runAdapterContract } from "./adapter-contract";
 
 const SECRET = "whsec_team_secret";
 const NOW = Date.UTC(2026, 10, 25, 12);
@@ -20,18 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => team.close());
 
-const config = (): ChannelConfig => ({
-  sid: "XC" + "2".repeat(32),
-  accountSid: "AC" + "5".repeat(32),
-  workspaceSid: "WS" + "1".repeat(32),
-  kind: "custom",
-  friendlyName: "In-app chat",
-  workflowSid: null,
-  taskChannel: "chat",
-  settings: { outbound_url: team.url },
-  secrets: { signing_secret: SECRET },
-  version: 1,
-});
+const config = (): ChannelConfig => channelConfig("custom", { outbound_url: team.url }, { signing_secret: SECRET });
 
 const deps = (overrides: Partial<AdapterDeps> = {}): AdapterDeps => ({
   fetch: globalThis.fetch,

@@ -12,7 +12,7 @@ import { emailAdapter } from "../../../channels/email";
 import { buildEmail, parseEmail } from "../../../channels/email-mime";
 import { startMailApi, type MailApiDouble } from "../../support/doubles/mail-api";
 import { memoryMedia } from "../../support/doubles/media-store";
-import { runAdapterContract } from "./adapter-contract";
+import { channelConfig, OUTBOUND, runAdapterContract } from "./adapter-contract";
 import * as providers from "./fixtures/email-providers";
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -29,26 +29,18 @@ beforeEach(() => {
   mailApi.failNext(0, 500);
 });
 
-function channel(overrides: { settings?: Record<string, string>; secrets?: Record<string, string> } = {}): ChannelConfig {
-  return {
-    sid: "XC" + "2".repeat(32),
-    accountSid: "AC" + "5".repeat(32),
-    workspaceSid: "WS" + "1".repeat(32),
-    kind: "email",
-    friendlyName: "Acme support inbox",
-    workflowSid: null,
-    taskChannel: "email",
-    settings: {
+const channel = (overrides: { settings?: Record<string, string>; secrets?: Record<string, string> } = {}): ChannelConfig =>
+  channelConfig(
+    "email",
+    {
       address: "support@acme-support.test",
       from_name: "Acme Support",
       mail_domain: "mail.acme-support.test",
       mail_api_base_url: mailApi.baseUrl,
       ...overrides.settings,
     },
-    secrets: { mail_api_key: "key-live-123", inbound_parse_secret: "parse-secret-9", ...overrides.secrets },
-    version: 1,
-  };
-}
+    { mail_api_key: "key-live-123", inbound_parse_secret: "parse-secret-9", ...overrides.secrets },
+  );
 
 const deps = (media: MediaStore = memoryMedia(), overrides: Partial<AdapterDeps> = {}): AdapterDeps => ({
   fetch: globalThis.fetch,
@@ -78,14 +70,10 @@ const jsonRequest = (json: unknown) => rawRequest(new TextEncoder().encode(JSON.
 const MULTIPART = providers.multipartBody([]).contentType;
 const encoded = (json: unknown) => () => new TextEncoder().encode(JSON.stringify(json));
 const reply: OutboundMessage = {
-  conversationSid: "CH" + "3".repeat(32),
-  messageSid: "IM" + "4".repeat(32),
-  index: 1,
+  ...OUTBOUND,
   customerAddress: "maria.garcia@example.org",
   proxyAddress: "support@acme-support.test",
   body: "Hi Maria, it ships today.",
-  media: [],
-  attributes: {},
   // As the ConversationDO fills it from the customer's latest mail.
   thread: {
     messageId: "<IM" + "4".repeat(32) + "@switchboard>",
@@ -93,7 +81,6 @@ const reply: OutboundMessage = {
     references: ["<CAF7a1b2c3d4e5f6@mail.example.org>"],
     subject: "RE: Order #4411 never arrived",
   },
-  authorName: "Alice",
 };
 const IN_REPLY_TO_US = "<IM0123456789abcdef0123456789abcdef@mail.acme-support.test>";
 

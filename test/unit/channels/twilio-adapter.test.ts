@@ -9,7 +9,7 @@ import type { AdapterDeps, WebhookRequest } from "../../../channels/adapter";
 import { twilioAdapter } from "../../../channels/twilio";
 import { memoryMedia, type MemoryMedia } from "../../support/doubles/media-store";
 import { inboundSms, startTwilioDouble, type TwilioDouble } from "../../support/doubles/twilio";
-import { OUTBOUND, runAdapterContract } from "./adapter-contract";
+import { channelConfig, OUTBOUND, runAdapterContract } from "./adapter-contract";
 
 const NUMBER = "+15552223333";
 const CUSTOMER = "+15550001111";
@@ -23,20 +23,13 @@ beforeAll(async () => {
 });
 afterAll(() => double.close());
 
-const config = (overrides: Partial<ChannelConfig> = {}): ChannelConfig => ({
-  sid: "XC" + "2".repeat(32),
-  accountSid: "AC" + "5".repeat(32),
-  workspaceSid: "WS" + "1".repeat(32),
-  kind: "twilio",
-  friendlyName: "Support line",
-  workflowSid: null,
-  taskChannel: "sms",
-  settings: { twilio_account_sid: double.accountSid, phone_number: NUMBER, api_base_url: double.url },
-  secrets: { auth_token: double.authToken },
-  version: 1,
-  webhookUrl: WEBHOOK,
-  ...overrides,
-});
+const config = (overrides: Partial<ChannelConfig> = {}): ChannelConfig =>
+  channelConfig(
+    "twilio",
+    { twilio_account_sid: double.accountSid, phone_number: NUMBER, api_base_url: double.url },
+    { auth_token: double.authToken },
+    { webhookUrl: WEBHOOK, ...overrides },
+  );
 
 function deps(overrides: Partial<AdapterDeps> = {}): AdapterDeps & { media: MemoryMedia } {
   return { fetch: globalThis.fetch, media: memoryMedia(), webhookUrl: WEBHOOK, now: () => NOW, ...overrides } as AdapterDeps & {
