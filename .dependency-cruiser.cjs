@@ -1,7 +1,8 @@
 /**
  * The direction of Switchboard's imports, checked by `npm run lint` (ARCHITECTURE.md, "Layers"): each
  * layer imports only the layers after it in LAYERS, contract/ only zod, web/ only contract/, the pure
- * cores no runtime shell, and nothing imports itself back. `import type` counts: it is a dependency too.
+ * cores no runtime shell, the Durable Objects no provider code, and nothing imports itself back.
+ * `import type` counts: it is a dependency too.
  */
 const LAYERS = ["workers", "durable-objects", "channels", "callbacks", "platform", "contract"];
 
@@ -24,6 +25,8 @@ const SHELLS = [
   "^cloudflare:",
 ];
 
+/** The Durable Objects see channels/ only as the Deliver port's types; the ConversationDO's shell builds it. */
+const [PORT_TYPES, PORT_WIRING] = ["^channels/(messages|channel-config)\\.ts$", "^durable-objects/conversation/conversation-shell\\.ts$"];
 const rule = (name, from, to, extra = {}) => ({ name, severity: "error", from, to, ...extra });
 
 module.exports = {
@@ -34,6 +37,7 @@ module.exports = {
     rule("contract-imports-only-zod", { path: "^contract/" }, { pathNot: "^contract/|^node_modules/zod/" }),
     rule("web-imports-only-contract", { path: "^web/", pathNot: "\\.config\\.ts$" }, { pathNot: "^(web|contract|node_modules)/" }),
     rule("pure-core-no-shell", { path: PURE }, { path: SHELLS }),
+    rule("deliver-through-the-port", { path: "^durable-objects/", pathNot: PORT_WIRING }, { path: "^channels/", pathNot: PORT_TYPES }),
     rule("no-circular", {}, { circular: true }),
     rule("no-circular-folders", {}, { circular: true }, { scope: "folder" }),
   ],

@@ -1,9 +1,9 @@
 /**
  * What every channel adapter (one file per provider in this folder) implements: verify a provider's
  * webhook, turn it into Switchboard's normalized messages and status updates, and deliver an agent's
- * reply through the provider's API. The shared inbound path (inbound.ts) does everything else —
- * finding the channel configuration, redacting card numbers, the DirectoryDO and ConversationDO calls —
- * so an adapter knows only its provider's wire format.
+ * reply through the provider's API (test/unit/channels/adapter-contract.ts checks each). The inbound route
+ * (workers/inbound/) does everything else — the channel configuration, redacting card numbers, the
+ * DirectoryDO and ConversationDO calls — so an adapter knows only its provider's wire format.
  */
 import type { ChannelConfig, ChannelKind } from "./channel-config";
 import type { DeliveryOutcome, InboundMessage, MessageChange, OutboundMessage, StatusUpdate } from "./messages";
@@ -36,6 +36,26 @@ export interface MediaStore {
   get(sid: string): Promise<{ readonly ref: MediaRef; readonly body: ReadableStream } | null>;
 }
 
+/**
+ * A fetched attachment kept in the store, typed as the webhook said (else as the answer does); null when
+ * larger than {@link MAX_MEDIA_BYTES}: the adapter notes it on the message instead.
+ * @example const ref = await keepMedia(await deps.fetch(url), deps.media, "image/jpeg", null);
+ */
+export async function keepMedia(
+  response: Response,
+  media: MediaStore,
+  contentType: string | null,
+  filename: string | null,
+): Promise<MediaRef | null> {
+  if (Number(response.headers.get("content-length") ?? "0") > MAX_MEDIA_BYTES) {
+    await response.body?.cancel();
+    return null;
+  }
+  const bytes = await response.arrayBuffer();
+  if (bytes.byteLength > MAX_MEDIA_BYTES) return null;
+  return media.put(bytes, contentType ?? response.headers.get("content-type") ?? "application/octet-stream", filename);
+}
+
 /** What an adapter may reach while parsing or delivering. */
 export interface AdapterDeps {
   /** The global fetch (providers' APIs and media); tests point the channel's `*_base_url` settings at doubles. */
@@ -56,6 +76,18 @@ export class MalformedWebhook extends Error {
   constructor(message: string) {
     super(message);
     this.name = "MalformedWebhook";
+  }
+}
+
+/**
+ * A webhook body as JSON; anything else is a body the provider never sends.
+ * @example const events = readJson(request.rawBody); // throws MalformedWebhook("the body is not JSON")
+ */
+export function readJson(rawBody: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(rawBody));
+  } catch {
+    throw new MalformedWebhook("the body is not JSON");
   }
 }
 

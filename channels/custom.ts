@@ -24,8 +24,8 @@
 import type { ChannelConfig } from "./channel-config";
 import type { DeliveryOutcome, InboundMessage, OutboundMessage, StatusUpdate } from "./messages";
 import type { MediaRef } from "../contract/conversations";
-import { MAX_MEDIA_BYTES, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
-import { sameText } from "../platform/constant-time";
+import { keepMedia, MalformedWebhook, readJson, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
+import { hmacSha256Hex, sameText } from "../platform/constant-time";
 
 /** How far a request's timestamp may be from now (either way) before it is refused as a replay. */
 export const CUSTOM_TOLERANCE_SECONDS = 300;
@@ -33,13 +33,6 @@ const MAX_MEDIA_PER_MESSAGE = 5;
 const STATUSES = ["sent", "delivered", "read", "failed", "undelivered"] as const;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-async function hmacHex(secret: string, data: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
-  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 function signedBytes(timestamp: string, body: string | Uint8Array): Uint8Array {
   const prefix = encoder.encode(`${timestamp}.`);
@@ -60,7 +53,7 @@ function signedBytes(timestamp: string, body: string | Uint8Array): Uint8Array {
  *   "X-Switchboard-Timestamp": timestamp, "X-Switchboard-Signature": await signCustom(secret, timestamp, body) } });
  */
 export async function signCustom(secret: string, timestamp: string | number, body: string | Uint8Array): Promise<string> {
-  return `v1=${await hmacHex(secret, signedBytes(String(timestamp), body))}`;
+  return `v1=${await hmacSha256Hex(secret, signedBytes(String(timestamp), body))}`;
 }
 
 /**
@@ -73,7 +66,7 @@ export async function verifyCustom(secret: string, headers: Headers, rawBody: Ui
   const timestamp = headers.get("x-switchboard-timestamp") ?? "";
   const header = headers.get("x-switchboard-signature") ?? "";
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now / 1000 - Number(timestamp)) > CUSTOM_TOLERANCE_SECONDS) return false;
-  const expected = `v1=${await hmacHex(secret, signedBytes(timestamp, rawBody))}`;
+  const expected = `v1=${await hmacSha256Hex(secret, signedBytes(timestamp, rawBody))}`;
   // Every candidate is compared in full (several are sent while a secret is being rotated).
   let matched = false;
   for (const given of header.split(",").map((s) => s.trim())) matched = sameText(given, expected) || matched;
@@ -105,14 +98,12 @@ async function storeMedia(items: unknown, where: string, deps: AdapterDeps): Pro
     }
     try {
       const response = await deps.fetch(url.toString());
-      const size = Number(response.headers.get("content-length") ?? "0");
-      if (!response.ok || size > MAX_MEDIA_BYTES) {
-        skipped.push({ index, reason: response.ok ? "larger than 10 MB" : `answered ${response.status}` });
-        continue;
-      }
-      const type =
-        typeof item.content_type === "string" ? item.content_type : (response.headers.get("content-type") ?? "application/octet-stream");
-      media.push(await deps.media.put(await response.arrayBuffer(), type, typeof item.filename === "string" ? item.filename : null));
+      const type = typeof item.content_type === "string" ? item.content_type : null;
+      const kept = response.ok
+        ? await keepMedia(response, deps.media, type, typeof item.filename === "string" ? item.filename : null)
+        : null;
+      if (kept) media.push(kept);
+      else skipped.push({ index, reason: response.ok ? "larger than 10 MB" : `answered ${response.status}` });
     } catch (error) {
       skipped.push({ index, reason: error instanceof Error ? error.message : "fetch failed" });
     }
@@ -176,12 +167,7 @@ export const customAdapter: ChannelAdapter = {
   },
 
   async parse(request, config, deps) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(decoder.decode(request.rawBody));
-    } catch {
-      throw new MalformedWebhook("the body is not JSON");
-    }
+    const parsed = readJson(request.rawBody);
     const events = Array.isArray(parsed) ? parsed : [parsed];
     const messages: InboundMessage[] = [];
     const statuses: StatusUpdate[] = [];

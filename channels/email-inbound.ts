@@ -15,7 +15,7 @@
  */
 import { getMultipartBoundary, MultipartParseError, parseMultipart } from "@remix-run/multipart-parser";
 import { z } from "zod";
-import { MalformedWebhook, type WebhookRequest } from "./adapter";
+import { MalformedWebhook, readJson, type WebhookRequest } from "./adapter";
 import { MAX_EMAIL_BYTES, messageIds, parseEmail, type EmailAttachment, type ParsedEmail } from "./email-mime";
 import { htmlToText } from "./email-text";
 
@@ -189,15 +189,7 @@ function postmark(json: unknown): ParsedEmail {
  * const mail = await readInboundMail(request); // then mailToInbound(mail, config, media, now)
  */
 export async function readInboundMail(request: WebhookRequest): Promise<ParsedEmail> {
-  if (/^application\/json/i.test(request.headers.get("content-type") ?? "")) {
-    let json: unknown;
-    try {
-      json = JSON.parse(utf8.decode(request.rawBody));
-    } catch {
-      throw new MalformedWebhook("The body is not JSON");
-    }
-    return postmark(json);
-  }
+  if (/^application\/json/i.test(request.headers.get("content-type") ?? "")) return postmark(readJson(request.rawBody));
   const form = readForm(request);
   const raw = form.get("email") ?? form.get("body-mime");
   if (raw) {

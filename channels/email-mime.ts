@@ -15,6 +15,7 @@ import PostalMime, { type Address } from "postal-mime";
 import type { EmailThread, InboundMessage } from "./messages";
 import type { MediaRef } from "../contract/conversations";
 import { htmlToText, trimQuotedReply } from "./email-text";
+import { sha256Hex } from "../platform/constant-time";
 
 /** The largest mail taken (the raw message, attachments included), as most providers cap it. */
 export const MAX_EMAIL_BYTES = 25 * 1024 * 1024;
@@ -54,8 +55,6 @@ export function messageIds(header: string | null | undefined): string[] {
   return header?.match(/<[^<>\s]+>/g) ?? [];
 }
 
-const hex = (bytes: ArrayBuffer): string => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
-
 const mailboxes = (addresses: readonly Address[] | Address | undefined): { address: string; name: string }[] =>
   (Array.isArray(addresses) ? addresses : addresses ? [addresses] : []).flatMap((a: Address) =>
     a.group ? a.group : a.address ? [{ address: a.address, name: a.name }] : [],
@@ -72,7 +71,7 @@ export async function parseEmail(raw: Uint8Array | string): Promise<ParsedEmail>
   const bytes = typeof raw === "string" ? new TextEncoder().encode(raw) : raw;
   const email = await PostalMime.parse(bytes);
   const from = mailboxes(email.from)[0];
-  const messageId = messageIds(email.messageId)[0] ?? `<${hex(await crypto.subtle.digest("SHA-256", bytes))}@switchboard.invalid>`;
+  const messageId = messageIds(email.messageId)[0] ?? `<${await sha256Hex(bytes)}@switchboard.invalid>`;
   const sentAt = email.date ? Date.parse(email.date) : NaN;
   return {
     messageId,

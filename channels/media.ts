@@ -14,10 +14,7 @@ import { newSid } from "../contract/ids";
 import type { MediaRef } from "../contract/conversations";
 import type { Env } from "../platform/env";
 import { MAX_MEDIA_BYTES, type MediaStore } from "./adapter";
-import { sameText } from "../platform/constant-time";
-
-// Defined with the adapter contract so pure adapters can use it without this module's bindings.
-export { MAX_MEDIA_BYTES };
+import { hmacSha256Hex, sameText } from "../platform/constant-time";
 
 /** An attachment over {@link MAX_MEDIA_BYTES}: the caller answers 413 or skips it. */
 export class MediaTooLarge extends Error {
@@ -97,13 +94,7 @@ export function mediaResponse(found: { readonly ref: MediaRef; readonly body: Re
 /** How long a link works: providers fetch media within seconds; a day covers their retries. */
 export const MEDIA_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 
-const encoder = new TextEncoder();
-
-async function mac(authToken: string, data: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const bytes = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`switchboard-media-link/v1\n${data}`)));
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+const mac = (authToken: string, data: string): Promise<string> => hmacSha256Hex(authToken, `switchboard-media-link/v1\n${data}`);
 
 /**
  * A link to attachment `mediaSid` under the channel's webhook URL, expiring a day after `now`.

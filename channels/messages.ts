@@ -1,10 +1,11 @@
 /**
  * What crosses a channel, as every adapter normalizes it: a customer's message, their change to one
  * (a reaction, an unsend) and a provider's delivery report coming in; a message to deliver and what
- * one attempt came to going out. The inbound route (workers/inbound/) and the ConversationDO work in
- * these terms only, never in a provider's.
+ * one attempt came to going out, and the Deliver port that makes the attempt. The inbound route
+ * (workers/inbound/) and the ConversationDO work in these terms only, never in a provider's.
  */
 import type { ConversationChannel, DeliveryStatus, MediaRef } from "../contract/conversations";
+import type { ChannelConfig } from "./channel-config";
 
 // ── inbound ────────────────────────────────────────────────────────────────────────────────────────
 
@@ -118,3 +119,6 @@ export type DeliveryOutcome =
   | { readonly kind: "sent"; readonly providerMessageId: string }
   | { readonly kind: "retry"; readonly error: string }
   | { readonly kind: "failed"; readonly error: string; readonly errorCode: string | null };
+
+/** The Deliver port, all the ConversationDO knows of providers: one attempt, never a throw (outbound.ts builds it). */
+export type Deliver = (message: OutboundMessage, config: ChannelConfig) => Promise<DeliveryOutcome>;

@@ -15,16 +15,10 @@ import type { z } from "zod";
 import type { ChannelConfig } from "./channel-config";
 import type { DeliveryOutcome } from "./messages";
 import type { MediaRef } from "../contract/conversations";
-import { MalformedWebhook, ProviderUnavailable, type AdapterDeps } from "./adapter";
+import { keepMedia, MalformedWebhook, ProviderUnavailable, readJson, type AdapterDeps } from "./adapter";
 
 /** Meta's Graph API, unless a channel's `graph_base_url` points elsewhere (a test double, a newer version). */
 export const DEFAULT_GRAPH_BASE_URL = "https://graph.facebook.com/v21.0";
-
-/**
- * Larger attachments are left out of the message (and named in its attributes): the media store's own
- * limit (media.ts, 10 MB), checked before the bytes are held in memory.
- */
-export const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 
 const MEDIA_HOST_SUFFIXES = [".fbcdn.net", ".fbsbx.com", ".cdninstagram.com", ".whatsapp.net"];
 const TOKEN_HOSTS = new Set(["lookaside.fbsbx.com"]);
@@ -39,15 +33,6 @@ const THROTTLING_CODES = new Set([4, 17, 32, 613, 80007, 130429, 131056]);
 export function graphBase(config: ChannelConfig): string {
   const configured = config.settings.graph_base_url;
   return (typeof configured === "string" && configured !== "" ? configured : DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, "");
-}
-
-/** The webhook body as JSON; anything else is a body Meta never sends. */
-export function readJson(rawBody: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(rawBody));
-  } catch {
-    throw new MalformedWebhook("the body is not JSON");
-  }
 }
 
 /** A webhook body checked against the shape Meta documents; the first problem names the field (`entry.0.id: …`). */
@@ -191,15 +176,8 @@ export async function downloadMedia(
     await response.body?.cancel();
     return { type: source.type, reason: `the attachment could not be downloaded (HTTP ${response.status})` };
   }
-  const declared = Number(response.headers.get("content-length") ?? "0");
-  if (declared > MAX_MEDIA_BYTES) {
-    await response.body?.cancel();
-    return { type: source.type, reason: "the attachment is larger than 10 MB" };
-  }
-  const bytes = await response.arrayBuffer();
-  if (bytes.byteLength > MAX_MEDIA_BYTES) return { type: source.type, reason: "the attachment is larger than 10 MB" };
-  const contentType = source.contentType ?? response.headers.get("content-type") ?? "application/octet-stream";
-  return deps.media.put(bytes, contentType, source.filename);
+  const kept = await keepMedia(response, deps.media, source.contentType, source.filename);
+  return kept ?? { type: source.type, reason: "the attachment is larger than 10 MB" };
 }
 
 /** Whether {@link downloadMedia} kept the attachment. */

@@ -7,27 +7,7 @@
  */
 import type { ChannelConfig } from "./channel-config";
 import type { WebhookRequest } from "./adapter";
-import { sameText } from "../platform/constant-time";
-
-const encoder = new TextEncoder();
-
-/** The header Meta signs every webhook POST with. */
-export const META_SIGNATURE_HEADER = "X-Hub-Signature-256";
-
-/**
- * The `X-Hub-Signature-256` value Meta sends for `rawBody` under `appSecret`.
- *
- * @example
- * const signature = await metaSignature(appSecret, new TextEncoder().encode(JSON.stringify(payload)));
- * // "sha256=5d0c…"
- */
-export async function metaSignature(appSecret: string, rawBody: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, rawBody));
-  let hex = "";
-  for (const byte of mac) hex += byte.toString(16).padStart(2, "0");
-  return `sha256=${hex}`;
-}
+import { hmacSha256Hex, sameText } from "../platform/constant-time";
 
 /**
  * Whether the request carries Meta's signature of its exact bytes under the channel's `app_secret`.
@@ -38,11 +18,10 @@ export async function metaSignature(appSecret: string, rawBody: Uint8Array): Pro
  */
 export async function validMetaSignature(request: WebhookRequest, config: ChannelConfig): Promise<boolean> {
   const appSecret = config.secrets.app_secret;
-  const presented = request.headers.get(META_SIGNATURE_HEADER);
-  if (!appSecret || presented === null) return false;
-  if (!presented.startsWith("sha256=")) return false;
+  const presented = request.headers.get("X-Hub-Signature-256");
+  if (!appSecret || presented === null || !presented.startsWith("sha256=")) return false;
   // Meta writes lowercase hex; the same digest in uppercase hex is still the same signature.
-  return sameText("sha256=" + presented.slice(7).toLowerCase(), await metaSignature(appSecret, request.rawBody));
+  return sameText(presented.slice(7).toLowerCase(), await hmacSha256Hex(appSecret, request.rawBody));
 }
 
 /**

@@ -22,7 +22,7 @@ import type { ChannelConfig } from "./channel-config";
 import type { DeliveryOutcome, InboundMessage, OutboundMessage, StatusUpdate } from "./messages";
 import type { MediaRef } from "../contract/conversations";
 import { validTwilioSignature } from "../callbacks/signature";
-import { MAX_MEDIA_BYTES, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
+import { keepMedia, MalformedWebhook, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
 
 export const TWILIO_API_BASE_URL = "https://api.twilio.com";
 
@@ -115,17 +115,9 @@ async function storeMedia(
     }
     try {
       const response = await deps.fetch(url, { headers: { Authorization: basicAuth(config) } });
-      if (!response.ok) {
-        skipped.push({ index: i, reason: `Twilio answered ${response.status}` });
-        continue;
-      }
-      if (Number(response.headers.get("content-length") ?? "0") > MAX_MEDIA_BYTES) {
-        skipped.push({ index: i, reason: "larger than 10 MB" });
-        continue;
-      }
-      const bytes = await response.arrayBuffer();
-      const type = p[`MediaContentType${i}`] || response.headers.get("content-type") || "application/octet-stream";
-      media.push(await deps.media.put(bytes, type, null));
+      const kept = response.ok ? await keepMedia(response, deps.media, p[`MediaContentType${i}`] || null, null) : null;
+      if (kept) media.push(kept);
+      else skipped.push({ index: i, reason: response.ok ? "larger than 10 MB" : `Twilio answered ${response.status}` });
     } catch (error) {
       skipped.push({ index: i, reason: error instanceof Error ? error.message : "fetch failed" });
     }

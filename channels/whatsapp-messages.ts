@@ -24,6 +24,7 @@ import type { InboundMessage } from "./messages";
 import type { MediaRef } from "../contract/conversations";
 import type { AdapterDeps } from "./adapter";
 import { downloadMedia, graphBase, GraphUnavailable, isMediaRef, type MediaUnavailable } from "./meta-graph";
+import { sha256Hex } from "../platform/constant-time";
 
 const media = z.object({
   id: z.string().min(1),
@@ -202,11 +203,6 @@ function flowResponse(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** A media ID → its short-lived URL (`GET {graph}/{media-id}`) → its bytes, both with the channel's token. */

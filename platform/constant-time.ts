@@ -1,8 +1,8 @@
 /**
  * Comparing what a caller presents (a signature, a token, a password hash, a secret) with what we
  * expect, in time that does not depend on where they first differ — so response times never tell an
- * attacker how much of a guess was right. Pure Web Crypto; used by Basic auth, passwords and every
- * channel's webhook verification.
+ * attacker how much of a guess was right; and the hex digests most of them are compared with. Pure Web
+ * Crypto; used by Basic auth, passwords and every channel's webhook verification and signed links.
  */
 
 const encoder = new TextEncoder();
@@ -40,4 +40,21 @@ export async function sameSecret(a: string, b: string): Promise<boolean> {
     crypto.subtle.digest("SHA-256", encoder.encode(b)),
   ]);
   return sameBytes(new Uint8Array(x), new Uint8Array(y));
+}
+
+const hex = (bytes: ArrayBuffer): string => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+const bytesOf = (data: Uint8Array | string): Uint8Array => (typeof data === "string" ? encoder.encode(data) : data);
+
+/**
+ * The hex HMAC-SHA256 of `data`: Meta's and the custom channel's signatures, our signed media links.
+ * @example sameText(presented, await hmacSha256Hex(appSecret, rawBody))
+ */
+export async function hmacSha256Hex(secret: string, data: Uint8Array | string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return hex(await crypto.subtle.sign("HMAC", key, bytesOf(data)));
+}
+
+/** The hex SHA-256 of `data`, a stable name for content that brings none. @example await sha256Hex(rawMail) */
+export async function sha256Hex(data: Uint8Array | string): Promise<string> {
+  return hex(await crypto.subtle.digest("SHA-256", bytesOf(data)));
 }

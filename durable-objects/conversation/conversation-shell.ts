@@ -3,18 +3,19 @@
  * transaction with its post-event requests (`mutate`), then its effects (`settle`: frames to the
  * sockets, the directory's entry, the first task, deliveries and webhooks in the background, the
  * alarm), and the I/O around it — the Router as a {@link TaskPort}, the delivery drain to the
- * customer's channel, attachments in R2, the webhooks' configuration and pre-events.
+ * customer's channel through the {@link Deliver} port, attachments in R2, the webhooks' configuration
+ * and pre-events.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
 import { directoryFor, routerFor, workspaceFor } from "../../platform/objects";
-import { deliverOutbound } from "../../channels/outbound";
+import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../common/migrations";
 import { ok, type ApiFailure, type ApiResult } from "../common/rpc";
 import type { AddMessageInput } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
-import type { OutboundMessage } from "../../channels/messages";
+import type { Deliver, OutboundMessage } from "../../channels/messages";
 import type { DeliveryReceiptRecord, MediaRef } from "../../contract/conversations";
 import { SYSTEM_SOURCE, type ActionSource } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
@@ -52,9 +53,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
   /** The directory updates in flight, chained (see syncIndex). */
   private indexing: Promise<void> = Promise.resolve();
   protected readonly webhooks: ConversationWebhooks;
+  /** How a message reaches the customer's channel: the channels' adapters (a test may swap in a fake). */
+  protected deliver: Deliver;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.deliver = channelDelivery(env);
     this.webhooks = new ConversationWebhooks(ctx.storage, env, () => this.sid);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
@@ -228,7 +232,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
     const row = conversationRow(this.ctx.storage);
     if (!row || row.channel_sid === null) return;
     let config: Promise<ApiResult<ChannelConfig>> | null = null;
-    const deliver = async (message: OutboundMessage) => {
+    const send = async (message: OutboundMessage) => {
       // The send's in-flight guard was just written: arm the alarm on it first, or a send lost with an
       // evicted object would leave the message "sending" with nothing to retry it.
       await this.syncAlarm();
@@ -239,7 +243,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
           ? ({ kind: "failed", error: `Channel ${row.channel_sid} no longer exists`, errorCode: null } as const)
           : ({ kind: "retry", error: found.message } as const);
       }
-      const outcome = await deliverOutbound(this.env, found.value, message);
+      const outcome = await this.deliver(message, found.value);
       // A mail we sent is part of the thread: the customer's reply to it (or a colleague's) comes back here.
       if (outcome.kind === "sent" && row.channel === "email") {
         await this.call("recording the mail's Message-ID", () =>
@@ -255,7 +259,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         setTimer(this.ctx.storage, "hooks", now() + HOOKS_RETRY_MS);
     };
     try {
-      await drainDeliveries(this.ctx.storage, this.sid, deliver, now, (frame) => broadcast(this.ctx, [frame]), receipted);
+      await drainDeliveries(this.ctx.storage, this.sid, send, now, (frame) => broadcast(this.ctx, [frame]), receipted);
       if (outboxHooks(this.ctx.storage, 1).length > 0) await this.webhooks.flush();
     } catch (error) {
       console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);

@@ -12,6 +12,8 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { webhookPath } from "../../channels/channel-config";
 import type { MessageRecord } from "../../contract/conversations";
+import type { ChannelConfig } from "../../channels/channel-config";
+import type { Deliver, OutboundMessage } from "../../channels/messages";
 import { twilioSignature } from "../../callbacks/signature";
 import { conversationFor, directoryFor } from "../../platform/objects";
 
@@ -372,5 +374,26 @@ describe("delivery receipts (GET …/Messages/{Message}/Receipts)", () => {
     expect(await status(`${base}/${one.sid}/Receipts/DY${"0".repeat(32)}`)).toBe(404);
     expect(await status(`${base}/${two.sid}/Receipts/${receipt!.sid}`)).toBe(404);
     expect(await status(`${base}/${one.sid}/Receipts/not-a-receipt`)).toBe(404);
+  });
+});
+
+describe("the Deliver port", () => {
+  it("is all the object delivers through: a fake that records gets each reply with the channel's configuration", async () => {
+    const { sid, stub } = await conversationWith("+15550501010");
+    const handed: [OutboundMessage, ChannelConfig][] = [];
+    const fake: Deliver = async (message, config) => {
+      handed.push([message, config]);
+      return { kind: "sent", providerMessageId: `fake-${handed.length}` };
+    };
+    await runInDurableObject(stub(), (instance) => {
+      instance["deliver"] = fake; // the shell's protected port, swapped as a test may
+    });
+    const sent = await reply(sid, "through the port");
+    await stub().deliverPending();
+    expect(twilio.calls).toEqual([]);
+    expect(handed.map(([m, c]) => [m.messageSid, m.body, m.customerAddress, c.sid, c.kind, c.secrets.auth_token])).toEqual([
+      [sent.sid, "through the port", "+15550501010", channel, "twilio", TWILIO_TOKEN],
+    ]);
+    expect((await message(sid, sent.sid)).delivery_status).toBe("sent");
   });
 });

@@ -43,9 +43,6 @@ export function enqueueDelivery(op: Op, messageIdx: number): void {
   op.effects.deliver = true;
 }
 
-/** Sends one message; never throws for a provider's refusal (an exception counts as `retry`). */
-export type Deliver = (message: OutboundMessage) => Promise<DeliveryOutcome>;
-
 interface Head {
   readonly message_idx: number;
   readonly attempts: number;
@@ -123,12 +120,14 @@ function setStatus(
 
 /**
  * Sends the queue's messages in order until it is empty or the head must wait.
- * @example await drainDeliveries(ctx.storage, "CH…", (message) => deliverOutbound(env, config, message), Date.now, push)
+ * `send` makes one attempt (the shell's Deliver port with the channel's configuration); never throws
+ * for a provider's refusal (an exception counts as `retry`).
+ * @example await drainDeliveries(ctx.storage, "CH…", (message) => deliver(message, config), Date.now, push)
  */
 export async function drainDeliveries(
   host: StoreHost,
   sid: string,
-  deliver: Deliver,
+  send: (message: OutboundMessage) => Promise<DeliveryOutcome>,
   now: () => number,
   publish: (frame: ConversationFrame) => void,
   receipted?: ReceiptListener,
@@ -168,7 +167,7 @@ export async function drainDeliveries(
 
     let outcome: DeliveryOutcome;
     try {
-      outcome = await deliver(start.message);
+      outcome = await send(start.message);
     } catch (error) {
       outcome = { kind: "retry", error: error instanceof Error ? error.message : String(error) };
     }

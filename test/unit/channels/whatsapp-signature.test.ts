@@ -1,7 +1,8 @@
 /**
  * Meta's webhook authentication, shared by the WhatsApp Cloud, Messenger and Instagram adapters
- * (meta-signature.ts): the X-Hub-Signature-256 HMAC over the raw bytes, and the hub.challenge handshake
- * that subscribes the callback URL. Every adapter is checked, since each must wire the shared check in.
+ * (meta-signature.ts), beyond what the adapter contract checks: how the X-Hub-Signature-256 header may
+ * and may not be written, and the hub.challenge handshake that subscribes the callback URL. Every
+ * adapter is checked, since each must wire the shared check in.
  */
 import { describe, expect, it } from "vitest";
 import type { ChannelAdapter } from "../../../channels/adapter";
@@ -21,10 +22,6 @@ const body = new TextEncoder().encode(JSON.stringify(waText()));
 describe.each(adapters)("%s webhook signature", (_, adapter) => {
   const config = metaChannel(adapter.kind, {}, {});
 
-  it("accepts Meta's signature of the exact bytes", async () => {
-    expect(await adapter.verify(await metaRequest(null, { rawBody: body }), config)).toBe(true);
-  });
-
   it("accepts the same digest written in uppercase hex", async () => {
     const signature = await hubSignature(APP_SECRET, body);
     expect(
@@ -33,14 +30,6 @@ describe.each(adapters)("%s webhook signature", (_, adapter) => {
   });
 
   it.each([
-    ["signed with another app's secret", async () => hubSignature("someone-elses-secret", body), body],
-    // The signature of the original bytes, sent with one byte changed: a re-serialised or tampered body.
-    [
-      "over a tampered body",
-      async () => hubSignature(APP_SECRET, body),
-      new TextEncoder().encode(JSON.stringify(waText("Refund me twice"))),
-    ],
-    ["without the header", async () => null, body],
     ["with SHA-1's prefix (X-Hub-Signature style)", async () => (await hubSignature(APP_SECRET, body)).replace("sha256=", "sha1="), body],
     ["with no prefix", async () => (await hubSignature(APP_SECRET, body)).slice(7), body],
     ["with an empty signature", async () => "sha256=", body],
@@ -87,11 +76,5 @@ describe.each(adapters)("%s subscription handshake", (_, adapter) => {
       secrets: { app_secret: APP_SECRET },
     });
     expect(response.status).toBe(403);
-  });
-
-  it("acknowledges a taken webhook with 200 EVENT_RECEIVED", async () => {
-    const response = adapter.acknowledge();
-    expect(response.status).toBe(200);
-    expect(await response.text()).toBe("EVENT_RECEIVED");
   });
 });

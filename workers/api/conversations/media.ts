@@ -10,7 +10,8 @@
  * media that arrived from customers' channels may be anything.
  */
 import { isSid } from "../../../contract/ids";
-import { MAX_MEDIA_BYTES, mediaResponse, mediaStore } from "../../../channels/media";
+import { MAX_MEDIA_BYTES } from "../../../channels/adapter";
+import { mediaResponse, mediaStore } from "../../../channels/media";
 import { bodyTooLarge, readBody } from "../../http/body-limit";
 import { ApiError } from "../../http/errors";
 import { unwrap } from "../taskrouter/wire";
