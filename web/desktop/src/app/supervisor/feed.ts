@@ -1,11 +1,13 @@
 /**
  * The supervisors' live feed in the browser: the frame shapes of `supervisor.snapshot` and
  * `supervisor.delta` (mirroring contract/realtime-frames.ts, whose zod schemas stay out of
- * the bundle; plain types such as `SupervisorToday` are imported), the pure reducer that folds them into the Teams / Queue Stats state, and the one WebSocket to
- * `/api/realtime` with a supervisor token (`token.<jwt>` + `switchboard` subprotocols), the `ping`
- * heartbeat and reconnection with backoff. A reconnect gets a fresh snapshot, so nothing is replayed.
+ * the bundle; plain types such as `SupervisorToday` are imported), the pure reducer that folds them into the Teams / Queue Stats state, and the
+ * feed's socket (web/socket/reconnecting-socket.ts) to `/api/realtime` with a supervisor token, pinging
+ * every 25 s. A reconnect gets a fresh snapshot, so nothing is replayed.
  */
 import type { SupervisorToday } from "../../../../../contract/realtime-frames";
+import { reconnectingSocket, type Backoff, type ReconnectingSocket, type SocketStatus } from "../../../../socket/reconnecting-socket";
+import { REALTIME_BACKOFF, REALTIME_FINAL_CODES, realtimeUrl } from "../agent/realtime-client";
 
 /** A queue's figures since midnight UTC (the window ends at the frame's `date_ms`): the server's type, imported for its shape only. */
 export type FeedToday = SupervisorToday;
@@ -96,122 +98,43 @@ export function applyFrame(state: FeedState, frame: SupervisorFrame, receivedAt:
   return { ready: state.ready, queues: [...queues.values()].sort(byName), workers: [...workers.values()].sort(byName) };
 }
 
-export type FeedStatus = "connecting" | "online" | "offline";
+export type FeedStatus = SocketStatus;
 
-export interface SupervisorSocketOptions {
+export interface SupervisorFeedOptions {
   /** The token to connect with; `fresh` after a 4401 close (see DesktopSession.token). */
-  token(fresh?: boolean): Promise<string>;
+  token(fresh: boolean): Promise<string>;
   onFrame(frame: SupervisorFrame, receivedAt: number): void;
   onStatus(status: FeedStatus): void;
   /** Defaults to `/api/realtime` on this page's host. */
   url?: string;
   WebSocket?: typeof WebSocket;
-  /** Milliseconds before reconnect attempt n (1, 2, …): 0.5 s doubling to 30 s by default. */
-  backoff?: (attempt: number) => number;
+  backoff?: Partial<Backoff>;
   /** The heartbeat interval; the server answers `ping` with `pong`. */
   heartbeatMs?: number;
   now?: () => number;
 }
 
-export const supervisorBackoff = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1));
-
-const defaultUrl = (): string => {
-  const { protocol, host } = globalThis.location;
-  return `${protocol === "https:" ? "wss:" : "ws:"}//${host}/api/realtime`;
-};
-
 /**
- * One supervisor connection; `start()` opens it, `stop()` closes it for good.
+ * One supervisor connection, open until `close()`: online at each snapshot, which starts the state over.
  * @example
- * const socket = new SupervisorSocket({ token: session.token, onFrame: (f, at) => setState((s) => applyFrame(s, f, at)), onStatus });
- * socket.start();
+ * const feed = openSupervisorFeed({ token: session.token, onFrame: (f, at) => setState((s) => applyFrame(s, f, at)), onStatus });
+ * feed.close("closed by the supervisor view");
  */
-export class SupervisorSocket {
-  private socket: WebSocket | null = null;
-  private attempt = 0;
-  /** The server closed the socket with 4401: the next connect asks for a new token. */
-  private staleToken = false;
-  private stopped = true;
-  private retry: ReturnType<typeof setTimeout> | null = null;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
-
-  constructor(private readonly options: SupervisorSocketOptions) {}
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    void this.connect();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    this.retry = null;
-    this.stopHeartbeat();
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close(1000, "closed by the supervisor view");
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    this.options.onStatus(this.attempt === 0 ? "connecting" : "offline");
-    let token: string;
-    try {
-      token = await this.options.token(this.staleToken);
-    } catch {
-      return this.scheduleReconnect();
-    }
-    this.staleToken = false;
-    if (this.stopped) return;
-    const Socket = this.options.WebSocket ?? globalThis.WebSocket;
-    const socket = new Socket(this.options.url ?? defaultUrl(), [`token.${token}`, "switchboard"]);
-    this.socket = socket;
-    socket.onmessage = (event: MessageEvent) => {
-      if (this.socket !== socket || typeof event.data !== "string" || event.data === "pong") return;
-      let frame: SupervisorFrame;
-      try {
-        frame = JSON.parse(event.data) as SupervisorFrame;
-      } catch {
-        return;
-      }
-      if (frame.type !== "supervisor.snapshot" && frame.type !== "supervisor.delta") return;
-      if (frame.type === "supervisor.snapshot") {
-        this.attempt = 0;
-        this.options.onStatus("online");
-      }
-      this.options.onFrame(frame, (this.options.now ?? Date.now)());
-    };
-    socket.onopen = () => {
-      this.stopHeartbeat();
-      this.heartbeat = setInterval(() => {
-        if (socket.readyState === 1) socket.send("ping");
-      }, this.options.heartbeatMs ?? 25_000);
-    };
-    socket.onclose = (event: CloseEvent) => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      if (event.code === 4401) this.staleToken = true;
-      this.stopHeartbeat();
-      this.scheduleReconnect();
-    };
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped) return;
-    this.attempt += 1;
-    this.options.onStatus("offline");
-    this.retry = setTimeout(
-      () => {
-        this.retry = null;
-        void this.connect();
-      },
-      (this.options.backoff ?? supervisorBackoff)(this.attempt),
-    );
-  }
-
-  private stopHeartbeat(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
-  }
+export function openSupervisorFeed(options: SupervisorFeedOptions): ReconnectingSocket {
+  return reconnectingSocket<SupervisorFrame>({
+    url: () => realtimeUrl(options.url),
+    token: (fresh) => options.token(fresh),
+    protocols: (token) => [`token.${token}`, "switchboard"],
+    parse: (value) => {
+      const type = (value as { type?: unknown }).type;
+      return type === "supervisor.snapshot" || type === "supervisor.delta" ? (value as SupervisorFrame) : null;
+    },
+    readyOn: (frame) => frame.type === "supervisor.snapshot",
+    onFrame: (frame) => options.onFrame(frame, (options.now ?? Date.now)()),
+    onStatus: (status) => options.onStatus(status),
+    finalCodes: REALTIME_FINAL_CODES,
+    backoff: { ...REALTIME_BACKOFF, ...options.backoff },
+    heartbeatMs: options.heartbeatMs ?? 25_000,
+    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+  });
 }
