@@ -16,10 +16,8 @@
  *   first, then `supervisor.delta` frames with the queues and workers that changed, at most one a second.
  */
 import { z } from "zod";
+import { Sids } from "./ids";
 import type { ReservationRecord, TaskRecord, WorkerRecord } from "./taskrouter";
-
-const sidOf = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a ${prefix} SID (${prefix} followed by 32 hex digits)`);
 
 /** A command's id, chosen by the client and echoed in the answer. */
 export const commandId = z.union([z.string().min(1).max(64), z.number().int()], {
@@ -29,20 +27,20 @@ export const commandId = z.union([z.string().min(1).max(64), z.number().int()], 
 // ── commands (client → server) ───────────────────────────────────────────────────────────────────
 
 const reservationOrTask = {
-  reservation_sid: sidOf("WR").optional(),
-  task_sid: sidOf("WT").optional(),
+  reservation_sid: Sids.reservation.optional(),
+  task_sid: Sids.task.optional(),
 };
 const oneTarget = (frame: { reservation_sid?: string; task_sid?: string }) =>
   (frame.reservation_sid === undefined) !== (frame.task_sid === undefined);
 const oneTargetMessage = { message: "give either reservation_sid or task_sid", path: ["reservation_sid"] };
 
-export const acceptFrame = z.strictObject({ type: z.literal("accept"), id: commandId, reservation_sid: sidOf("WR") });
+export const acceptFrame = z.strictObject({ type: z.literal("accept"), id: commandId, reservation_sid: Sids.reservation });
 export const rejectFrame = z.strictObject({
   type: z.literal("reject"),
   id: commandId,
-  reservation_sid: sidOf("WR"),
+  reservation_sid: Sids.reservation,
   /** Where the worker moves (Twilio's WorkerActivitySid). */
-  activity_sid: sidOf("WA").optional(),
+  activity_sid: Sids.activity.optional(),
 });
 export const wrapupFrame = z
   .strictObject({ type: z.literal("wrapup"), id: commandId, ...reservationOrTask })
@@ -53,7 +51,7 @@ export const completeFrame = z
 export const setActivityFrame = z.strictObject({
   type: z.literal("set-activity"),
   id: commandId,
-  activity_sid: sidOf("WA"),
+  activity_sid: Sids.activity,
   reject_pending_reservations: z.boolean().optional(),
 });
 export const updateAttributesFrame = z.strictObject({
