@@ -16,6 +16,14 @@
  *   first, then `supervisor.delta` frames with the queues and workers that changed, at most one a second.
  */
 import { z } from "zod";
+import {
+  AGENT_FRAME_TYPES,
+  COMMAND_TYPES,
+  RESERVATION_FRAME_TYPES,
+  SUPERVISOR_FRAME_TYPES,
+  WORKER_CHANNEL_FRAME_TYPES,
+  type SameKinds,
+} from "./frame-types";
 import { Sids } from "./ids";
 import type { ReservationRecord, TaskRecord, WorkerRecord } from "./taskrouter";
 
@@ -62,21 +70,8 @@ export const updateAttributesFrame = z.strictObject({
 });
 
 const commandMembers = [acceptFrame, rejectFrame, wrapupFrame, completeFrame, setActivityFrame, updateAttributesFrame] as const;
-export const COMMAND_TYPES = ["accept", "reject", "wrapup", "complete", "set-activity", "update-attributes"] as const;
 
 // ── what the server pushes ───────────────────────────────────────────────────────────────────────
-
-export const RESERVATION_FRAME_TYPES = [
-  "reservation.created",
-  "reservation.accepted",
-  "reservation.rejected",
-  "reservation.timeout",
-  "reservation.canceled",
-  "reservation.rescinded",
-  "reservation.wrapup",
-  "reservation.completed",
-] as const;
-export const WORKER_CHANNEL_FRAME_TYPES = ["worker.capacity.update", "worker.channel.availability.update"] as const;
 
 const reservationStatus = z.enum(["pending", "accepted", "rejected", "timeout", "canceled", "rescinded", "wrapping", "completed"]);
 const taskStatus = z.enum(["pending", "reserved", "assigned", "canceled", "completed", "wrapping"]);
@@ -379,3 +374,7 @@ export type SupervisorQueue = z.infer<typeof supervisorQueue>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;
 /** A queue's figures since midnight UTC, as the feed sends them (`today` of each queue). */
 export type SupervisorToday = SupervisorQueue["today"];
+
+/** frame-types.ts's lists name exactly these unions' kinds. */
+true satisfies SameKinds<(typeof COMMAND_TYPES)[number], CommandFrame["type"]>;
+true satisfies SameKinds<(typeof AGENT_FRAME_TYPES | typeof SUPERVISOR_FRAME_TYPES)[number], ServerFrame["type"]>;

@@ -30,6 +30,16 @@ export function backoffDelay(backoff: Backoff, attempt: number, random: number):
   return Math.max(backoff.minDelayMs, Math.round(full * (1 - backoff.jitter * random)));
 }
 
+/**
+ * A `parse` that knows a frame by its `type` (the contract's lists in contract/frame-types.ts): the edge
+ * check that keeps a frame of a newer server's kind from reaching a reducer that does not know it.
+ * @example parse: ofTypes<ConversationFrame>(CONVERSATION_FRAME_TYPES)
+ */
+export function ofTypes<F extends { type: string }>(types: readonly F["type"][]): (value: unknown) => F | null {
+  const known = new Set<unknown>(types);
+  return (value) => (typeof value === "object" && value !== null && known.has((value as { type?: unknown }).type) ? (value as F) : null);
+}
+
 export type SocketStatus = "connecting" | "online" | "offline" | "closed";
 
 export interface SocketOptions<F> {

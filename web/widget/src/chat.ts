@@ -9,7 +9,8 @@
 import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../../contract/conversations";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
-import { backoffDelay, DEFAULT_BACKOFF, reconnectingSocket, type ReconnectingSocket } from "../../socket/reconnecting-socket";
+import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
+import { backoffDelay, DEFAULT_BACKOFF, ofTypes, reconnectingSocket, type ReconnectingSocket } from "../../socket/reconnecting-socket";
 import { timelineItems, type Note } from "./items";
 import {
   addPending,
@@ -230,7 +231,7 @@ export class Chat {
       url: () => this.api.socketUrl(sinceIndex(this.timeline)),
       token: () => this.token ?? "",
       protocols: (token) => [CONVERSATION_SUBPROTOCOL, `token.${token}`],
-      parse: (value) => value as ConversationFrame,
+      parse: ofTypes<ConversationFrame>(CONVERSATION_FRAME_TYPES),
       onFrame: (frame) => this.frame(frame),
       onStatus: (status) => {
         if (status === "online") {

@@ -4,7 +4,14 @@
  * interval `hello` gives, `?since=<last seq>` on each reconnect so nothing is lost, and commands answered by `ack` /
  * `error` with the same id (a command in flight when the socket drops fails: the caller retries).
  */
-import { reconnectingSocket, type Backoff, type ReconnectingSocket, type SocketStatus } from "../../../../socket/reconnecting-socket";
+import { AGENT_FRAME_TYPES } from "../../../../../contract/frame-types";
+import {
+  ofTypes,
+  reconnectingSocket,
+  type Backoff,
+  type ReconnectingSocket,
+  type SocketStatus,
+} from "../../../../socket/reconnecting-socket";
 import type { AckFrame, Command, ServerFrame } from "./frames";
 
 export type ConnectionStatus = SocketStatus;
@@ -80,7 +87,7 @@ export class RealtimeClient {
       },
       token: (fresh) => options.token(fresh),
       protocols: (token) => [`token.${token}`, "switchboard"],
-      parse: (value) => value as ServerFrame,
+      parse: ofTypes<ServerFrame>(AGENT_FRAME_TYPES),
       readyOn: (frame) => frame.type === "hello",
       onFrame: (frame) => this.receive(frame, (options.now ?? (() => performance.now()))()),
       onStatus: (status, previous) => {

@@ -6,7 +6,14 @@
  * every 25 s. A reconnect gets a fresh snapshot, so nothing is replayed.
  */
 import type { SupervisorToday } from "../../../../../contract/realtime-frames";
-import { reconnectingSocket, type Backoff, type ReconnectingSocket, type SocketStatus } from "../../../../socket/reconnecting-socket";
+import { SUPERVISOR_FRAME_TYPES } from "../../../../../contract/frame-types";
+import {
+  ofTypes,
+  reconnectingSocket,
+  type Backoff,
+  type ReconnectingSocket,
+  type SocketStatus,
+} from "../../../../socket/reconnecting-socket";
 import { REALTIME_BACKOFF, REALTIME_FINAL_CODES, realtimeUrl } from "../agent/realtime-client";
 
 /** A queue's figures since midnight UTC (the window ends at the frame's `date_ms`): the server's type, imported for its shape only. */
@@ -125,10 +132,7 @@ export function openSupervisorFeed(options: SupervisorFeedOptions): Reconnecting
     url: () => realtimeUrl(options.url),
     token: (fresh) => options.token(fresh),
     protocols: (token) => [`token.${token}`, "switchboard"],
-    parse: (value) => {
-      const type = (value as { type?: unknown }).type;
-      return type === "supervisor.snapshot" || type === "supervisor.delta" ? (value as SupervisorFrame) : null;
-    },
+    parse: ofTypes<SupervisorFrame>(SUPERVISOR_FRAME_TYPES),
     readyOn: (frame) => frame.type === "supervisor.snapshot",
     onFrame: (frame) => options.onFrame(frame, (options.now ?? Date.now)()),
     onStatus: (status) => options.onStatus(status),

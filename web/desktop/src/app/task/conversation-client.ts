@@ -7,7 +7,8 @@
  * Outgoing typing is throttled to one frame per 2 s; `read` is sent only when the index moves forward.
  */
 import { CONVERSATION_SUBPROTOCOL } from "../../../../../contract/conversations";
-import { reconnectingSocket, type Backoff } from "../../../../socket/reconnecting-socket";
+import { CONVERSATION_FRAME_TYPES } from "../../../../../contract/frame-types";
+import { ofTypes, reconnectingSocket, type Backoff } from "../../../../socket/reconnecting-socket";
 import { applyFrame, initialChatState, lastIndexOf, type ChatState, type ConversationFrame, type PendingMessage } from "./chat-state";
 
 export const TYPING_THROTTLE_MS = 2000;
@@ -90,7 +91,7 @@ export function createConversationClient(options: ConversationClientOptions): Co
     url: urlFor,
     token: (fresh) => options.token(fresh),
     protocols: (token) => [CONVERSATION_SUBPROTOCOL, `token.${token}`],
-    parse: (value) => value as ConversationFrame,
+    parse: ofTypes<ConversationFrame>(CONVERSATION_FRAME_TYPES),
     onFrame,
     onStatus: (status) => {
       if (status === "online") {
