@@ -1,10 +1,17 @@
 /**
- * The client side of the golden frames (test/unit/contract/golden/agent-frames.json, which the server's
- * frame builders must produce): each frozen frame passes the agent's socket and the desktop's store
- * takes it, so a wire change shows here as well as on the server.
+ * The client side of the golden frames (test/unit/contract/golden/*.json, which the server's frame
+ * builders must produce): each frozen agent frame passes the agent's socket into the desktop's store, and
+ * each conversation frame the edge check and the desktop's and widget's reducers, so a wire change shows
+ * here as well as on the server.
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import golden from "../unit/contract/golden/agent-frames.json";
+import conversationGolden from "../unit/contract/golden/conversation-frames.json";
+import type { ConversationFrame } from "../../contract/conversations";
+import { CONVERSATION_FRAME_TYPES } from "../../contract/frame-types";
+import { ofTypes } from "../../web/socket/reconnecting-socket";
+import { applyFrame as applyChatFrame, initialChatState } from "../../web/desktop/src/app/task/chat-state";
+import { emptyTimeline, mergeMessages, peopleOf } from "../../web/widget/src/state";
 import { AgentStore } from "../../web/desktop/src/app/agent/task-store";
 import { RealtimeClient } from "../../web/desktop/src/app/agent/realtime-client";
 import type { ServerFrame } from "../../web/desktop/src/app/agent/frames";
@@ -36,5 +43,28 @@ describe("golden agent frames in the desktop", () => {
     expect(client.lastSeq).toBe(1);
     client.stop();
     vi.useRealTimers();
+  });
+});
+
+/** The conversation socket's goldens (test/unit/contract/golden/conversation-frames.json, built there by the ConversationDO's operations). */
+const conversationFrames = Object.entries(conversationGolden) as unknown as [string, ConversationFrame][];
+
+describe("golden conversation frames in the desktop and the widget", () => {
+  it.each(conversationFrames)("%s passes the edge check and the desktop's chat state takes it", (_type, frame) => {
+    expect(ofTypes<ConversationFrame>(CONVERSATION_FRAME_TYPES)(frame)).toBe(frame);
+    const snapshot = conversationGolden["conversation.snapshot"] as unknown as ConversationFrame;
+    const state = applyChatFrame(applyChatFrame(initialChatState, snapshot, 1_000), frame, 2_000);
+    expect(state.messages.length).toBeGreaterThanOrEqual(0);
+  });
+
+  it("the widget's rules take the snapshot and a message", () => {
+    const snapshot = conversationGolden["conversation.snapshot"] as unknown as Extract<
+      ConversationFrame,
+      { type: "conversation.snapshot" }
+    >;
+    const added = conversationGolden["message.added"] as unknown as Extract<ConversationFrame, { type: "message.added" }>;
+    expect(peopleOf(snapshot).map((p) => p.sid)).toEqual(snapshot.participants.map((p) => p.sid));
+    const timeline = mergeMessages(mergeMessages(emptyTimeline, snapshot.messages), [added.message]);
+    expect(timeline.messages.map((m) => m.index)).toEqual([added.message.index]);
   });
 });
