@@ -374,6 +374,9 @@ export type SupervisorQueue = z.infer<typeof supervisorQueue>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;
 /** A queue's figures since midnight UTC, as the feed sends them (`today` of each queue). */
 export type SupervisorToday = SupervisorQueue["today"];
+export type SupervisorReservation = z.infer<typeof supervisorReservation>;
+export type SupervisorSnapshotFrame = z.infer<typeof supervisorSnapshotFrame>;
+export type SupervisorDeltaFrame = z.infer<typeof supervisorDeltaFrame>;
 
 /** frame-types.ts's lists name exactly these unions' kinds. */
 true satisfies SameKinds<(typeof COMMAND_TYPES)[number], CommandFrame["type"]>;

@@ -1,11 +1,18 @@
 /**
- * The supervisors' live feed in the browser: the frame shapes of `supervisor.snapshot` and
- * `supervisor.delta` (mirroring contract/realtime-frames.ts, whose zod schemas stay out of
- * the bundle; plain types such as `SupervisorToday` are imported), the pure reducer that folds them into the Teams / Queue Stats state, and the
+ * The supervisors' live feed in the browser: the frames of `supervisor.snapshot` and
+ * `supervisor.delta` as the contract types them (contract/realtime-frames.ts, types only: its zod
+ * schemas stay out of the bundle), lenient where an older server sends less, the pure reducer that folds them into the Teams / Queue Stats state, and the
  * feed's socket (web/socket/reconnecting-socket.ts) to `/api/realtime` with a supervisor token, pinging
  * every 25 s. A reconnect gets a fresh snapshot, so nothing is replayed.
  */
-import type { SupervisorToday } from "../../../../../contract/realtime-frames";
+import type {
+  SupervisorDeltaFrame,
+  SupervisorQueue,
+  SupervisorReservation,
+  SupervisorSnapshotFrame,
+  SupervisorToday,
+  SupervisorWorker,
+} from "../../../../../contract/realtime-frames";
 import { SUPERVISOR_FRAME_TYPES } from "../../../../../contract/frame-types";
 import {
   ofTypes,
@@ -16,58 +23,23 @@ import {
 } from "../../../../socket/reconnecting-socket";
 import { REALTIME_BACKOFF, REALTIME_FINAL_CODES, realtimeUrl } from "../agent/realtime-client";
 
-/** A queue's figures since midnight UTC (the window ends at the frame's `date_ms`): the server's type, imported for its shape only. */
+/** A queue's figures since midnight UTC (the window ends at the frame's `date_ms`). */
 export type FeedToday = SupervisorToday;
 
-export interface FeedQueue {
-  readonly sid: string;
-  readonly friendly_name: string;
-  readonly tasks_by_status: Readonly<Record<string, number>>;
-  readonly total_tasks: number;
-  /** Seconds, at the frame's `date_ms`. */
-  readonly longest_task_waiting_age: number;
-  readonly longest_task_waiting_sid: string | null;
-  readonly total_available_workers: number;
-  readonly total_eligible_workers: number;
-  readonly activity_statistics: readonly { readonly sid: string; readonly friendly_name: string; readonly workers: number }[];
-  /** Today's figures; absent only from a server older than this desktop (the columns show "—"). */
-  readonly today?: FeedToday;
-}
+/** A queue as the feed carries it; `today` is absent only from a server older than this desktop (the columns show "—"). */
+export type FeedQueue = Omit<SupervisorQueue, "today"> & { readonly today?: FeedToday };
 
-export interface FeedChannel {
-  readonly task_channel_sid: string;
-  readonly task_channel_unique_name: string | null;
-  readonly configured_capacity: number;
-  readonly available: boolean;
-  readonly reserved_tasks: number;
-  readonly assigned_tasks: number;
-}
+export type FeedChannel = SupervisorWorker["channels"][number];
 
-export interface FeedWorker {
-  readonly sid: string;
-  readonly friendly_name: string;
-  readonly activity_sid: string;
-  readonly activity_name: string | null;
-  readonly available: boolean;
-  readonly date_status_changed_ms: number;
-  /** JSON text. */
-  readonly attributes: string;
-  /** The queues the worker is a member of; absent from a server older than this desktop. */
+/** A worker as the feed carries it; `task_queue_sids` is absent from a server older than this desktop. */
+export type FeedWorker = Omit<SupervisorWorker, "date_status_changed" | "task_queue_sids" | "reservations"> & {
   readonly task_queue_sids?: readonly string[];
-  /** In the workspace's task channel order. */
-  readonly channels: readonly FeedChannel[];
-  readonly reservations: readonly { readonly sid: string; readonly task_sid: string; readonly status: string }[];
-}
+  readonly reservations: readonly Pick<SupervisorReservation, "sid" | "task_sid" | "status">[];
+};
 
 export type SupervisorFrame =
-  | { readonly type: "supervisor.snapshot"; readonly date_ms: number; readonly queues: FeedQueue[]; readonly workers: FeedWorker[] }
-  | {
-      readonly type: "supervisor.delta";
-      readonly date_ms: number;
-      readonly queues: FeedQueue[];
-      readonly workers: FeedWorker[];
-      readonly removed_worker_sids: string[];
-    };
+  | (Omit<SupervisorSnapshotFrame, "date" | "queues" | "workers"> & { readonly queues: FeedQueue[]; readonly workers: FeedWorker[] })
+  | (Omit<SupervisorDeltaFrame, "date" | "queues" | "workers"> & { readonly queues: FeedQueue[]; readonly workers: FeedWorker[] });
 
 /** A queue as shown, with when its figures were taken (the longest wait ticks on from there). */
 export interface QueueState extends FeedQueue {
