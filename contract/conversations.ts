@@ -5,6 +5,7 @@
  * SIDs follow Twilio's prefixes: CH conversation, MB participant, IM message, ME media, IS chat service
  * (one per workspace); ours: XC a channel configuration, PR a customer profile.
  */
+import type { CONVERSATION_FRAME_TYPES, SameKinds } from "./frame-types";
 import type { IsoDate } from "./taskrouter";
 
 /**
@@ -183,3 +184,6 @@ export type ConversationCommand =
 
 /** The socket's subprotocol, as the agent channel's: the token travels in `Sec-WebSocket-Protocol`, never in a URL. */
 export const CONVERSATION_SUBPROTOCOL = "switchboard.conversation.v1";
+
+/** frame-types.ts's list names exactly the socket's kinds. */
+true satisfies SameKinds<(typeof CONVERSATION_FRAME_TYPES)[number], ConversationFrame["type"]>;

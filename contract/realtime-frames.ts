@@ -16,10 +16,16 @@
  *   first, then `supervisor.delta` frames with the queues and workers that changed, at most one a second.
  */
 import { z } from "zod";
+import {
+  AGENT_FRAME_TYPES,
+  COMMAND_TYPES,
+  RESERVATION_FRAME_TYPES,
+  SUPERVISOR_FRAME_TYPES,
+  WORKER_CHANNEL_FRAME_TYPES,
+  type SameKinds,
+} from "./frame-types";
+import { Sids } from "./ids";
 import type { ReservationRecord, TaskRecord, WorkerRecord } from "./taskrouter";
-
-const sidOf = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a ${prefix} SID (${prefix} followed by 32 hex digits)`);
 
 /** A command's id, chosen by the client and echoed in the answer. */
 export const commandId = z.union([z.string().min(1).max(64), z.number().int()], {
@@ -29,20 +35,20 @@ export const commandId = z.union([z.string().min(1).max(64), z.number().int()], 
 // ── commands (client → server) ───────────────────────────────────────────────────────────────────
 
 const reservationOrTask = {
-  reservation_sid: sidOf("WR").optional(),
-  task_sid: sidOf("WT").optional(),
+  reservation_sid: Sids.reservation.optional(),
+  task_sid: Sids.task.optional(),
 };
 const oneTarget = (frame: { reservation_sid?: string; task_sid?: string }) =>
   (frame.reservation_sid === undefined) !== (frame.task_sid === undefined);
 const oneTargetMessage = { message: "give either reservation_sid or task_sid", path: ["reservation_sid"] };
 
-export const acceptFrame = z.strictObject({ type: z.literal("accept"), id: commandId, reservation_sid: sidOf("WR") });
+export const acceptFrame = z.strictObject({ type: z.literal("accept"), id: commandId, reservation_sid: Sids.reservation });
 export const rejectFrame = z.strictObject({
   type: z.literal("reject"),
   id: commandId,
-  reservation_sid: sidOf("WR"),
+  reservation_sid: Sids.reservation,
   /** Where the worker moves (Twilio's WorkerActivitySid). */
-  activity_sid: sidOf("WA").optional(),
+  activity_sid: Sids.activity.optional(),
 });
 export const wrapupFrame = z
   .strictObject({ type: z.literal("wrapup"), id: commandId, ...reservationOrTask })
@@ -53,7 +59,7 @@ export const completeFrame = z
 export const setActivityFrame = z.strictObject({
   type: z.literal("set-activity"),
   id: commandId,
-  activity_sid: sidOf("WA"),
+  activity_sid: Sids.activity,
   reject_pending_reservations: z.boolean().optional(),
 });
 export const updateAttributesFrame = z.strictObject({
@@ -64,21 +70,8 @@ export const updateAttributesFrame = z.strictObject({
 });
 
 const commandMembers = [acceptFrame, rejectFrame, wrapupFrame, completeFrame, setActivityFrame, updateAttributesFrame] as const;
-export const COMMAND_TYPES = ["accept", "reject", "wrapup", "complete", "set-activity", "update-attributes"] as const;
 
 // ── what the server pushes ───────────────────────────────────────────────────────────────────────
-
-export const RESERVATION_FRAME_TYPES = [
-  "reservation.created",
-  "reservation.accepted",
-  "reservation.rejected",
-  "reservation.timeout",
-  "reservation.canceled",
-  "reservation.rescinded",
-  "reservation.wrapup",
-  "reservation.completed",
-] as const;
-export const WORKER_CHANNEL_FRAME_TYPES = ["worker.capacity.update", "worker.channel.availability.update"] as const;
 
 const reservationStatus = z.enum(["pending", "accepted", "rejected", "timeout", "canceled", "rescinded", "wrapping", "completed"]);
 const taskStatus = z.enum(["pending", "reserved", "assigned", "canceled", "completed", "wrapping"]);
@@ -381,3 +374,10 @@ export type SupervisorQueue = z.infer<typeof supervisorQueue>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;
 /** A queue's figures since midnight UTC, as the feed sends them (`today` of each queue). */
 export type SupervisorToday = SupervisorQueue["today"];
+export type SupervisorReservation = z.infer<typeof supervisorReservation>;
+export type SupervisorSnapshotFrame = z.infer<typeof supervisorSnapshotFrame>;
+export type SupervisorDeltaFrame = z.infer<typeof supervisorDeltaFrame>;
+
+/** frame-types.ts's lists name exactly these unions' kinds. */
+true satisfies SameKinds<(typeof COMMAND_TYPES)[number], CommandFrame["type"]>;
+true satisfies SameKinds<(typeof AGENT_FRAME_TYPES | typeof SUPERVISOR_FRAME_TYPES)[number], ServerFrame["type"]>;

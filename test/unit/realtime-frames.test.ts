@@ -3,6 +3,7 @@
  * 400 naming the field), which events reach which workers and the frame each becomes, and that every
  * frame the server builds passes the shared zod schema a client would validate it with.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../durable-objects/router/realtime/commands";
 import { framesOf, type FrameContext } from "../../durable-objects/router/lifecycle/event-frames";
@@ -223,5 +224,34 @@ describe("framesOf", () => {
     const frames = framesOf(event("reservation.created", { reservation_sid: WR, ...taskData, ...workerData }), context);
     expect(agentFrame.parse({ ...frames[0]!.frame, seq: 4 })).toMatchObject({ type: "reservation.created", seq: 4 });
     expect(agentFrame.parse({ type: "accept", id: 1, reservation_sid: WR })).toEqual({ type: "accept", id: 1, reservation_sid: WR });
+  });
+});
+
+/**
+ * Golden frames (test/unit/contract/golden/agent-frames.json, read by the desktop's tests too): the
+ * frames the server builds from fixed events equal the frozen ones and parse, so a wire change needs a
+ * deliberate golden update.
+ */
+const goldenCases: [string, Record<string, unknown>][] = [
+  ["reservation.created", { reservation_sid: WR, ...taskData, ...workerData }],
+  ["reservation.accepted", { reservation_sid: WR, ...taskData, ...workerData }],
+  ["reservation.wrapup", { reservation_sid: WR, ...taskData, ...workerData }],
+  ["task.updated", taskData],
+  ["worker.activity.update", { ...workerData, worker_previous_activity_sid: WA, worker_previous_activity_name: "Offline" }],
+  ["worker.attributes.update", workerData],
+  ["worker.capacity.update", { ...workerData, task_channel_sid: "TC1", worker_channel_available: true }],
+  ["worker.deleted", workerData],
+];
+
+describe("golden frames", () => {
+  it.each(goldenCases)("%s is built as frozen and parses", (type, data) => {
+    const golden = JSON.parse(readFileSync(new URL("./contract/golden/agent-frames.json", import.meta.url), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const [framed] = framesOf(event(type, data), context);
+    const frame = { ...framed!.frame, seq: 1 };
+    expect(frame).toEqual(golden[type]);
+    expect(serverFrame.parse(golden[type])).toEqual(golden[type]);
   });
 });

@@ -4,6 +4,7 @@
  * server errors become ActionFailed, task lists are keyboard-driven, and every task's canvas stays
  * mounted so each keeps its own draft. The canvas itself is stubbed here (it has its own tests).
  */
+import type { Backoff } from "../../web/socket/reconnecting-socket";
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AgentView } from "../../web/desktop/src/app/agent/agent-view";
@@ -35,7 +36,7 @@ const ringer = (): Ringer & { ringing: boolean } => {
 let desktop: Desktop;
 let bell: ReturnType<typeof ringer>;
 
-async function mount(extra: { backoff?: (attempt: number) => number } = {}) {
+async function mount(extra: { backoff?: Partial<Backoff> } = {}) {
   desktop = createDesktop({
     workspaceSid: "WS1",
     user: { identity: "ada", role: "agent" },
@@ -282,7 +283,7 @@ describe("activity", () => {
 
 describe("the connection's life", () => {
   it("a dropped socket shows ConnectionLost and reconnects from the last seq; back online shows ConnectionRestored", async () => {
-    const { socket } = await mount({ backoff: () => 0 });
+    const { socket } = await mount({ backoff: { firstDelayMs: 0 } });
     act(() => socket.receive(reservationFrame(1, "accepted", 5)));
     act(() => socket.close(1006));
     expect(screen.getByRole("status").textContent).toBe("Reconnecting…");

@@ -19,7 +19,7 @@ function client(options: Partial<ConstructorParameters<typeof RealtimeClient>[0]
     onStatus: (status) => statuses.push(status),
     url: "ws://test/api/realtime",
     WebSocket: asWebSocket,
-    backoff: (attempt) => attempt * 1000,
+    backoff: { firstDelayMs: 1000, growth: 2, jitter: 0 },
     ...options,
   });
   return { c, frames, statuses };

@@ -153,7 +153,7 @@ async function mount() {
         session={session}
         WebSocket={FakeSocket as unknown as typeof WebSocket}
         realtimeUrl="ws://sb.test/api/realtime"
-        backoff={() => 1000}
+        backoff={{ firstDelayMs: 1000, growth: 1, jitter: 0 }}
       />
     </DesktopProvider>,
   );

@@ -6,7 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { applyFrame, deliveryOf, initialChatState, timelineOf, type ChatState } from "../../web/desktop/src/app/task/chat-state";
-import { backoffDelay, createConversationClient } from "../../web/desktop/src/app/task/conversation-client";
+import { CONVERSATION_BACKOFF, createConversationClient } from "../../web/desktop/src/app/task/conversation-client";
+import { backoffDelay, DEFAULT_BACKOFF } from "../../web/socket/reconnecting-socket";
 import { CH_SID, FakeWebSocket, MB_AGENT, MB_CUSTOMER, MB_OTHER, message, participant, snapshot } from "./task-fixtures";
 
 const fold = (...frames: Parameters<typeof applyFrame>[1][]): ChatState =>
@@ -95,7 +96,7 @@ describe("conversation client", () => {
       token: async () => "jwt",
       origin: "https://desk.example",
       WebSocket: FakeWebSocket as unknown as typeof WebSocket,
-      random: () => 1,
+      random: () => 0,
     });
 
   it("connects with the token subprotocol and resumes after the last index on reconnect, with growing delays", async () => {
@@ -122,12 +123,13 @@ describe("conversation client", () => {
   });
 
   it.each([
-    [0, 0, 500],
-    [0, 1, 1000],
-    [3, 1, 8000],
-    [10, 1, 30_000],
+    // 1 s doubling to 30 s, up to half taken off at random.
+    [0, 1, 500],
+    [0, 0, 1000],
+    [3, 0, 8000],
+    [10, 0, 30_000],
   ])("backoff attempt %i, random %d → %i ms", (attempt, random, expected) => {
-    expect(backoffDelay(attempt, random)).toBe(expected);
+    expect(backoffDelay({ ...DEFAULT_BACKOFF, minDelayMs: 0, ...CONVERSATION_BACKOFF }, attempt, random)).toBe(expected);
   });
 
   it("re-sends an unacknowledged message with the same clientId after a reconnect, and not after its ack", async () => {
@@ -204,7 +206,7 @@ describe("conversation client", () => {
       },
       origin: "https://desk.example",
       WebSocket: FakeWebSocket as unknown as typeof WebSocket,
-      random: () => 1,
+      random: () => 0,
     });
     await vi.advanceTimersByTimeAsync(0);
     expect(FakeWebSocket.instances).toHaveLength(0);

@@ -13,13 +13,8 @@
  *   `worker.channel.availability.update`, `worker.deleted`: the worker.
  */
 import type { EventRecord } from "../../../contract/taskrouter";
-import {
-  RESERVATION_FRAME_TYPES,
-  WORKER_CHANNEL_FRAME_TYPES,
-  type FrameTask,
-  type FrameWorker,
-  type UnnumberedChange,
-} from "../../../contract/realtime-frames";
+import { RESERVATION_FRAME_TYPES, WORKER_CHANNEL_FRAME_TYPES } from "../../../contract/frame-types";
+import type { FrameTask, FrameWorker, UnnumberedChange } from "../../../contract/realtime-frames";
 
 /** What deriving frames needs to know beyond the event (read after the operation committed). */
 export interface FrameContext {

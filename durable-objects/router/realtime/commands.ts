@@ -21,7 +21,8 @@ import { allows as tokenAllows, WORKER_OPS } from "../../common/token-claims";
 import type { Router } from "../lifecycle/router";
 import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "../../common/rpc";
 import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
-import { COMMAND_TYPES, commandFrame, commandId, type CommandFrame } from "../../../contract/realtime-frames";
+import { COMMAND_TYPES } from "../../../contract/frame-types";
+import { commandFrame, commandId, type CommandFrame } from "../../../contract/realtime-frames";
 
 /** Who sends commands: the connection's account, worker, role and allowed operations. */
 export interface CommandActor {

@@ -1,18 +1,15 @@
 /**
  * The widget's pure rules: what the visitor's message list holds after snapshots, echoes and
- * reconnects (each message once, in order), where a reconnect resumes, which tick a message shows,
- * how long a reconnect waits and how often typing is announced.
+ * reconnects (each message once, in order), where a reconnect resumes, which tick a message shows
+ * and how often typing is announced (how long a reconnect waits: test/web/reconnecting-socket.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { CONVERSATION_SUBPROTOCOL } from "../../../contract/conversations";
-import { SUBPROTOCOL } from "../../../web/widget/src/connection";
 import {
   addPending,
   emptyTimeline,
   mergeMessages,
   newClientId,
   peopleOf,
-  reconnectDelay,
   settlePending,
   sinceIndex,
   tickFor,
@@ -114,27 +111,6 @@ describe("delivery ticks", () => {
 
   it("does not count the visitor's own reading", () => {
     expect(tickFor(message(3), [participant({ role: "customer", last_read_message_index: 9 })])).toBe("sent");
-  });
-});
-
-describe("reconnecting", () => {
-  it.each([
-    // 1 s doubling: 1, 2, 4, 8, 16, then capped at 30 s.
-    [0, 0, 1_000],
-    [1, 0, 2_000],
-    [3, 0, 8_000],
-    [4, 0, 16_000],
-    [5, 0, 30_000],
-    [50, 0, 30_000],
-    // Jitter takes off at most a quarter, never below 1 s: 30 s × (1 − 0.999/4) ≈ 22 508 ms.
-    [5, 0.999, 22_508],
-    [0, 0.999, 1_000],
-  ])("attempt %i with random %d waits %i ms", (attempt, random, delay) => {
-    expect(reconnectDelay(attempt, random)).toBe(delay);
-  });
-
-  it("uses the contract's subprotocol", () => {
-    expect(SUBPROTOCOL).toBe(CONVERSATION_SUBPROTOCOL);
   });
 });
 

@@ -6,10 +6,11 @@
  * `allowed_origins`) turns the panel into a plain "not available here", asked nothing more. The DOM is
  * ChatView's; the rules are state.ts's and items.ts's.
  */
-import type { ConversationFrame } from "../../../contract/conversations";
+import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../../contract/conversations";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
-import { connection, type Connection } from "./connection";
+import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
+import { backoffDelay, DEFAULT_BACKOFF, ofTypes, reconnectingSocket, type ReconnectingSocket } from "../../socket/reconnecting-socket";
 import { timelineItems, type Note } from "./items";
 import {
   addPending,
@@ -17,7 +18,6 @@ import {
   mergeMessages,
   newClientId,
   peopleOf,
-  reconnectDelay,
   settlePending,
   sinceIndex,
   typingThrottle,
@@ -46,7 +46,7 @@ export class Chat {
   private greeting: { from: string; text: string } | null = null;
   /** The channel refused this site: nothing more is asked of it. */
   private refused = false;
-  private live: Connection | null = null;
+  private live: ReconnectingSocket | null = null;
   private readonly mayType = typingThrottle();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -212,30 +212,36 @@ export class Chat {
         this.retryTimer = undefined;
         this.flush();
       },
-      reconnectDelay(this.retries++, Math.random()),
+      backoffDelay(DEFAULT_BACKOFF, this.retries++, Math.random()),
     );
   }
 
   /** Listens to a conversation (the visitor's open one, or the new one their message started). */
   private follow(conversationSid: string): void {
     if (this.conversationSid !== conversationSid) {
-      this.live?.close();
+      this.live?.close("closed by the widget");
       this.conversationSid = conversationSid;
       this.timeline = { messages: [], pending: this.timeline.pending };
       this.people = [];
       this.notes = [];
       this.lastReadSent = -1;
     }
-    this.live = connection({
+    // Kept open until the server says the session or the conversation is gone, which the widget handles.
+    this.live = reconnectingSocket<ConversationFrame>({
       url: () => this.api.socketUrl(sinceIndex(this.timeline)),
       token: () => this.token ?? "",
+      protocols: (token) => [CONVERSATION_SUBPROTOCOL, `token.${token}`],
+      parse: ofTypes<ConversationFrame>(CONVERSATION_FRAME_TYPES),
       onFrame: (frame) => this.frame(frame),
-      onOpen: () => {
-        this.view.showStatus(null);
-        this.flush();
+      onStatus: (status) => {
+        if (status === "online") {
+          this.view.showStatus(null);
+          this.flush();
+        } else if (status === "offline") this.view.showStatus(this.t.offline);
       },
-      onDrop: () => this.view.showStatus(this.t.offline),
-      onRefused: (code) => {
+      finalCodes: [4401, 4403, 4404, 1008],
+      backoff: DEFAULT_BACKOFF,
+      onFinalClose: (code) => {
         this.live = null;
         if (code === 4401 || code === 4403) {
           this.token = null;
@@ -307,7 +313,7 @@ export class Chat {
   private refuse(): void {
     if (this.refused) return;
     this.refused = true;
-    this.live?.close();
+    this.live?.close("closed by the widget");
     clearTimeout(this.retryTimer);
     this.view.showUnavailable(this.t.unavailable);
   }

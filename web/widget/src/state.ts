@@ -129,20 +129,6 @@ export function tickFor(message: MessageRecord, participants: readonly Person[])
   return read ? "read" : "sent";
 }
 
-export const BACKOFF_MIN_MS = 1_000;
-export const BACKOFF_MAX_MS = 30_000;
-
-/**
- * The wait before reconnect attempt `attempt` (0 = the first after a drop): doubling from 1 s up to
- * 30 s, with up to a quarter taken off at random (`random` in [0, 1)) so a restart does not bring every
- * widget back in the same second.
- * @example reconnectDelay(0, 0) // 1000; reconnectDelay(3, 0) // 8000; reconnectDelay(10, 0) // 30000
- */
-export function reconnectDelay(attempt: number, random: number): number {
-  const full = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.max(0, Math.min(attempt, 16)));
-  return Math.max(BACKOFF_MIN_MS, Math.round(full * (1 - random / 4)));
-}
-
 export const TYPING_INTERVAL_MS = 2_000;
 
 /**

@@ -4,6 +4,7 @@
  * each keeps its draft and scroll position. Registers the agent's actions for as long as it is shown.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { Backoff } from "../../../../socket/reconnecting-socket";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { TaskCanvas } from "../task/task-canvas";
@@ -26,7 +27,7 @@ export interface AgentViewProps {
   /** For tests: the socket constructor, the realtime URL, the reconnect delays and the ringer. */
   WebSocket?: typeof WebSocket;
   realtimeUrl?: string;
-  backoff?: (attempt: number) => number;
+  backoff?: Partial<Backoff>;
   ringer?: Ringer;
 }
 

@@ -1,12 +1,20 @@
 /**
- * The agent's one WebSocket to `/api/realtime`: the realtime token as a `token.<jwt>` subprotocol
- * beside `switchboard`, the `ping` heartbeat at the interval `hello` gives, reconnection with
- * exponential backoff and `?since=<last seq>` so nothing is lost, and commands answered by `ack` /
+ * The agent's one WebSocket to `/api/realtime`, on web/socket/reconnecting-socket.ts: the realtime token
+ * as a `token.<jwt>` subprotocol beside `switchboard`, online at `hello`, the `ping` heartbeat at the
+ * interval `hello` gives, `?since=<last seq>` on each reconnect so nothing is lost, and commands answered by `ack` /
  * `error` with the same id (a command in flight when the socket drops fails: the caller retries).
  */
+import { AGENT_FRAME_TYPES } from "../../../../../contract/frame-types";
+import {
+  ofTypes,
+  reconnectingSocket,
+  type Backoff,
+  type ReconnectingSocket,
+  type SocketStatus,
+} from "../../../../socket/reconnecting-socket";
 import type { AckFrame, Command, ServerFrame } from "./frames";
 
-export type ConnectionStatus = "connecting" | "online" | "offline" | "closed";
+export type ConnectionStatus = SocketStatus;
 
 /** A command the server refused (its REST status, code and message), or one the socket lost. */
 export class CommandError extends Error {
@@ -30,17 +38,21 @@ export interface RealtimeOptions {
   /** Start from this sequence number (a reload keeps it in sessionStorage). */
   since?: number | null;
   WebSocket?: typeof WebSocket;
-  /** Milliseconds before reconnect attempt `n` (1, 2, …). Default: 0.5 s doubling to 30 s, with jitter. */
-  backoff?: (attempt: number) => number;
+  /** The waits between reconnects (default 0.5 s doubling to 30 s, up to a fifth off at random). */
+  backoff?: Partial<Backoff>;
   /** Commands unanswered this long fail. */
   commandTimeoutMs?: number;
   now?: () => number;
 }
 
+/** The live channel's reconnects, for agents and supervisors alike. */
+export const REALTIME_BACKOFF = { firstDelayMs: 500, jitter: 0.2 } satisfies Partial<Backoff>;
 /** Close codes after which reconnecting cannot help (not allowed, worker deleted). */
-const FINAL_CLOSE_CODES = new Set([4403, 4410]);
+export const REALTIME_FINAL_CODES = [4403, 4410];
 
-export const defaultBackoff = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
+/** The live channel's URL: `/api/realtime` on this page's host unless given. */
+export const realtimeUrl = (url?: string): string =>
+  url ?? `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/api/realtime`;
 
 /**
  * @example
@@ -49,15 +61,8 @@ export const defaultBackoff = (attempt: number): number => Math.min(30_000, 500 
  * await client.command({ type: "accept", reservation_sid: "WR…" });
  */
 export class RealtimeClient {
-  private socket: WebSocket | null = null;
-  private status: ConnectionStatus = "closed";
-  /** The server closed the socket with 4401: the next connect asks for a new token, not the cached one. */
-  private staleToken = false;
-  private attempt = 0;
+  private socket: ReconnectingSocket | null = null;
   private nextId = 1;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
-  private retry: ReturnType<typeof setTimeout> | null = null;
-  private stopped = true;
   private readonly pending = new Map<
     string,
     { resolve(ack: AckFrame): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }
@@ -69,31 +74,40 @@ export class RealtimeClient {
   }
 
   get connectionStatus(): ConnectionStatus {
-    return this.status;
+    return this.socket?.status ?? "closed";
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    void this.connect();
+    if (this.socket && this.socket.status !== "closed") return;
+    const { options } = this;
+    this.socket = reconnectingSocket<ServerFrame>({
+      url: () => {
+        const base = realtimeUrl(options.url);
+        return this.lastSeq === null ? base : `${base}${base.includes("?") ? "&" : "?"}since=${this.lastSeq}`;
+      },
+      token: (fresh) => options.token(fresh),
+      protocols: (token) => [`token.${token}`, "switchboard"],
+      parse: ofTypes<ServerFrame>(AGENT_FRAME_TYPES),
+      readyOn: (frame) => frame.type === "hello",
+      onFrame: (frame) => this.receive(frame, (options.now ?? (() => performance.now()))()),
+      onStatus: (status, previous) => {
+        if (status === "offline" || status === "closed") this.failPending("The connection was lost before the server answered");
+        options.onStatus?.(status, previous);
+      },
+      finalCodes: REALTIME_FINAL_CODES,
+      backoff: { ...REALTIME_BACKOFF, ...options.backoff },
+      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+    });
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    this.retry = null;
-    this.stopHeartbeat();
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close(1000, "signed out");
-    this.failPending("The connection was closed");
-    this.setStatus("closed");
+    this.socket?.close("signed out");
   }
 
   /** Sends a command; resolves with its `ack`, rejects with a CommandError. */
   command(command: Command): Promise<AckFrame> {
     const socket = this.socket;
-    if (!socket || socket.readyState !== 1 || this.status !== "online") {
+    if (!socket?.open || socket.status !== "online") {
       return Promise.reject(new CommandError(503, 0, "Not connected: try again when the connection is back"));
     }
     const id = `c${this.nextId++}`;
@@ -103,60 +117,13 @@ export class RealtimeClient {
         reject(new CommandError(504, 0, "No answer from the server"));
       }, this.options.commandTimeoutMs ?? 15_000);
       this.pending.set(id, { resolve, reject, timer });
-      socket.send(JSON.stringify({ ...command, id }));
+      socket.send({ ...command, id });
     });
   }
 
-  private url(): string {
-    const base = this.options.url ?? `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/api/realtime`;
-    return this.lastSeq === null ? base : `${base}${base.includes("?") ? "&" : "?"}since=${this.lastSeq}`;
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    this.setStatus(this.attempt === 0 && this.status === "closed" ? "connecting" : this.status);
-    let token: string;
-    try {
-      token = await this.options.token(this.staleToken);
-    } catch {
-      return this.scheduleReconnect();
-    }
-    this.staleToken = false;
-    if (this.stopped) return;
-    const Socket = this.options.WebSocket ?? WebSocket;
-    const socket = new Socket(this.url(), [`token.${token}`, "switchboard"]);
-    this.socket = socket;
-    socket.onmessage = (event: MessageEvent) => {
-      if (this.socket !== socket) return;
-      this.receive(event.data, (this.options.now ?? (() => performance.now()))());
-    };
-    socket.onclose = (event: CloseEvent) => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.stopHeartbeat();
-      this.failPending("The connection was lost before the server answered");
-      if (FINAL_CLOSE_CODES.has(event.code)) {
-        this.stopped = true;
-        this.setStatus("closed");
-        return;
-      }
-      if (event.code === 4401) this.staleToken = true;
-      this.scheduleReconnect();
-    };
-  }
-
-  private receive(data: unknown, receivedAt: number): void {
-    if (data === "pong" || typeof data !== "string") return;
-    let frame: ServerFrame;
-    try {
-      frame = JSON.parse(data) as ServerFrame;
-    } catch {
-      return;
-    }
+  private receive(frame: ServerFrame, receivedAt: number): void {
     if (frame.type === "hello") {
-      this.attempt = 0;
-      this.startHeartbeat(frame.heartbeat.interval_ms);
-      this.setStatus("online");
+      this.socket?.heartbeat(Math.max(1_000, frame.heartbeat.interval_ms || 20_000));
     } else if (frame.type === "ack" || frame.type === "error") {
       const waiting = frame.id === null ? undefined : this.pending.get(String(frame.id));
       if (waiting) {
@@ -171,42 +138,11 @@ export class RealtimeClient {
     this.options.onFrame(frame, receivedAt);
   }
 
-  private scheduleReconnect(): void {
-    if (this.stopped) return;
-    this.setStatus("offline");
-    this.attempt += 1;
-    const delay = (this.options.backoff ?? defaultBackoff)(this.attempt);
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      void this.connect();
-    }, delay);
-  }
-
-  private startHeartbeat(intervalMs: number): void {
-    this.stopHeartbeat();
-    const every = Math.max(1_000, intervalMs || 20_000);
-    this.heartbeat = setInterval(() => {
-      if (this.socket?.readyState === 1) this.socket.send("ping");
-    }, every);
-  }
-
-  private stopHeartbeat(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
-  }
-
   private failPending(message: string): void {
     for (const [id, waiting] of this.pending) {
       clearTimeout(waiting.timer);
       waiting.reject(new CommandError(503, 0, message));
       this.pending.delete(id);
     }
-  }
-
-  private setStatus(next: ConnectionStatus): void {
-    const previous = this.status;
-    if (previous === next) return;
-    this.status = next;
-    this.options.onStatus?.(next, previous);
   }
 }

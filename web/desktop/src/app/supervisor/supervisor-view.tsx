@@ -9,8 +9,9 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { DesktopSession } from "../types";
 import { registerSupervisorActions } from "./actions";
-import { applyFrame, EMPTY_FEED, SupervisorSocket, type FeedState, type FeedStatus } from "./feed";
+import { applyFrame, EMPTY_FEED, openSupervisorFeed, type FeedState, type FeedStatus } from "./feed";
 import { useNow } from "./format";
+import type { Backoff } from "../../../../socket/reconnecting-socket";
 import { QueueStatsView } from "./queue-stats-view";
 import { ensureSupervisorStyles } from "./styles";
 import { TeamsView } from "./teams-view";
@@ -20,7 +21,7 @@ export interface SupervisorViewProps {
   /** For tests: the socket constructor, the realtime URL and the reconnect delays. */
   readonly WebSocket?: typeof WebSocket;
   readonly realtimeUrl?: string;
-  readonly backoff?: (attempt: number) => number;
+  readonly backoff?: Partial<Backoff>;
 }
 
 type Tab = "teams" | "queues";
@@ -32,7 +33,7 @@ function useSupervisorFeed(props: SupervisorViewProps): { feed: FeedState; statu
   const [status, setStatus] = useState<FeedStatus>("connecting");
   const { session, WebSocket, realtimeUrl, backoff } = props;
   useEffect(() => {
-    const socket = new SupervisorSocket({
+    const feed = openSupervisorFeed({
       token: (fresh) => session.token(fresh),
       onFrame: (frame, at) => setFeed((state) => applyFrame(state, frame, at)),
       onStatus: setStatus,
@@ -40,8 +41,7 @@ function useSupervisorFeed(props: SupervisorViewProps): { feed: FeedState; statu
       ...(realtimeUrl ? { url: realtimeUrl } : {}),
       ...(backoff ? { backoff } : {}),
     });
-    socket.start();
-    return () => socket.stop();
+    return () => feed.close("closed by the supervisor view");
   }, [session, WebSocket, realtimeUrl, backoff]);
   return { feed, status };
 }

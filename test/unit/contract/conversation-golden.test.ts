@@ -1,0 +1,71 @@
+/**
+ * Golden frames of the conversation socket (golden/conversation-frames.json, read by the desktop's
+ * tests too): the ConversationDO's operations, at fixed times over node:sqlite, push frames that equal
+ * the frozen ones once their random SIDs are numbered in order of appearance, and every kind the
+ * contract names (contract/frame-types.ts) has a golden, so a wire change needs a deliberate update.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
+import type { ConversationFrame } from "../../../contract/conversations";
+import { updateConversation } from "../../../durable-objects/conversation/lifecycle/conversation";
+import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
+import { applyChange } from "../../../durable-objects/conversation/lifecycle/changes";
+import { addMessage, updateMessage } from "../../../durable-objects/conversation/lifecycle/messages";
+import { addParticipant, removeParticipant, updateParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
+import type { ApiResult } from "../../../durable-objects/common/rpc";
+import { ACCOUNT, at, context, inbound, migratedHost } from "../conversations/conversation-fixtures";
+
+const value = <T>(result: ApiResult<T>): T => {
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+};
+
+/** Each distinct SID becomes its prefix and its number in order of appearance (CH…01, IM…02 …). */
+function numbered(frames: readonly ConversationFrame[]): ConversationFrame[] {
+  const seen = new Map<string, string>();
+  const text = JSON.stringify(frames).replace(/\b([A-Z]{2})[0-9a-f]{32}\b/g, (sid, prefix: string) => {
+    if (!seen.has(sid)) seen.set(sid, prefix + String(seen.size + 1).padStart(32, "0"));
+    return seen.get(sid)!;
+  });
+  return JSON.parse(text) as ConversationFrame[];
+}
+
+/** One of each kind the ConversationDO's operations push, the first of its kind. */
+function builtFrames(): Record<string, ConversationFrame> {
+  const host = migratedHost();
+  const frames: ConversationFrame[] = [];
+  const run = <T>(now: number, operation: (op: ReturnType<typeof at>) => ApiResult<T>): T => {
+    const op = at(host, now);
+    const result = value(host.transactionSync(() => operation(op)));
+    frames.push(...op.effects.frames);
+    return result;
+  };
+  run(1_000, (op) => receive(op, ACCOUNT, context(), inbound("SM1", "hello")));
+  const agent = run(2_000, (op) => addParticipant(op, ACCOUNT, { identity: "WK" + "9".repeat(32), attributes: "{}" }));
+  const reply = run(3_000, (op) => addMessage(op, ACCOUNT, { body: "Hi Ada", author: agent.identity ?? "agent" }));
+  run(4_000, (op) => updateMessage(op, ACCOUNT, reply.sid, { body: "Hi Ada!" }));
+  run(5_000, (op) => updateParticipant(op, ACCOUNT, agent.sid, { attributes: '{"note":1}' }));
+  run(6_000, (op) => applyChange(op, ACCOUNT, { kind: "unsent", providerMessageId: "SM1", customerAddress: "+15550001111", at: 6_000 }));
+  run(7_000, (op) => removeParticipant(op, ACCOUNT, agent.sid));
+  run(8_000, (op) => updateConversation(op, ACCOUNT, { state: "closed" }));
+  const byKind: Record<string, ConversationFrame> = {};
+  for (const frame of numbered(frames)) byKind[frame.type] ??= frame;
+  return byKind;
+}
+
+const golden = JSON.parse(readFileSync(new URL("./golden/conversation-frames.json", import.meta.url), "utf8")) as Record<
+  string,
+  ConversationFrame
+>;
+
+describe("golden conversation frames", () => {
+  it("the operations push the frozen frames", () => {
+    const built = builtFrames();
+    for (const [kind, frame] of Object.entries(built)) expect([kind, frame]).toEqual([kind, golden[kind]]);
+  });
+
+  it("every kind the contract names has a golden", () => {
+    expect(Object.keys(golden).sort()).toEqual([...CONVERSATION_FRAME_TYPES].sort());
+  });
+});
