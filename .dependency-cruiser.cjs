@@ -10,7 +10,7 @@ const PURE = [
   "^(contract|callbacks)/",
   "^channels/(?!outbound\\.ts$|media\\.ts$)",
   "^platform/(regions|constant-time|read-at-most|events-queue)\\.ts$",
-  "^durable-objects/common/",
+  "^durable-objects/(common|kit)/",
   "^durable-objects/router/(?!router-do\\.ts$|socket-hosts\\.ts$)",
   "^durable-objects/conversation/(lifecycle|store)/",
   "^durable-objects/directory/(?!directory-do\\.ts$)",

@@ -22,7 +22,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
-import { applyMigrations, type Migration } from "../common/migrations";
+import { applyMigrations, type Migration } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso, type WorkspaceRecord } from "../../contract/taskrouter";

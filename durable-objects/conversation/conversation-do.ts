@@ -22,7 +22,7 @@
  * the answer, changes are applied to the input), and every committed change's post-events leave through
  * the outbox. This file is the RPC surface; the machinery is conversation-shell.ts.
  */
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import {

@@ -10,7 +10,7 @@ import type { Env } from "../../platform/env";
 import { directoryFor, routerFor, workspaceFor } from "../../platform/objects";
 import { deliverOutbound } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import { ok, type ApiFailure, type ApiResult } from "../common/rpc";
 import type { AddMessageInput } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";

@@ -6,7 +6,7 @@
  * and closing a user's sockets once they may no longer hold them.
  */
 import type { ConversationFrame } from "../../contract/conversations";
-import type { StoreHost } from "../router/store/host";
+import type { StoreHost } from "../kit/sql-host";
 import { closeReason } from "../router/realtime/handshake";
 import { accessRefusal, userTag, type UserAccess } from "../common/user-access";
 import { conversationRow, participantBy } from "./store/records";

@@ -12,7 +12,7 @@ import { callPreEvent } from "../../callbacks/pre-event";
 import type { ActionSource, WebhookConfigs } from "../common/conversation-webhooks";
 import { fail, ok, type ApiResult } from "../common/rpc";
 import { newSid } from "../../contract/ids";
-import type { StoreHost } from "../router/store/host";
+import type { StoreHost } from "../kit/sql-host";
 import { outboxHooks, removeHooks, type HookContext } from "./lifecycle/hooks";
 import { preEventChanges, preEventParams, preTargets, type PreEventCall, type PreEventChanges } from "./lifecycle/pre-events";
 import { clearTimer, setTimer } from "./lifecycle/timers";

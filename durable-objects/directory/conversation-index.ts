@@ -9,7 +9,7 @@ import type { ConversationIndexEntry } from "../common/conversations";
 import type { EmailThread } from "../../channels/messages";
 import type { ConversationState } from "../../contract/conversations";
 import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
-import { first, rows, run, type SqlValue, type StoreHost } from "../router/store/host";
+import { first, rows, run, type SqlValue, type StoreHost } from "../kit/sql-host";
 import { keysetPage } from "./paging";
 
 export interface ConversationRow {

@@ -6,7 +6,7 @@
  * `page × pageSize`, as Twilio's `Page` parameter allows.
  */
 import { invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
-import { rows, type SqlValue, type StoreHost } from "../router/store/host";
+import { rows, type SqlValue, type StoreHost } from "../kit/sql-host";
 
 export const MAX_PAGE_SIZE = 1000;
 

@@ -11,7 +11,7 @@ import type { ConversationUserInput, ConversationUserRecord } from "../common/co
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { isSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
-import { first, run, type StoreHost } from "../router/store/host";
+import { first, run, type StoreHost } from "../kit/sql-host";
 import { keysetPage } from "./paging";
 import type { Scope } from "./profiles";
 

@@ -29,7 +29,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import type { ApiResult, Page, PageRequest, WorkspaceConfigSnapshot } from "../common/rpc";
 import type { EventRecord, ReservationRecord, TaskRecord, WorkerChannelRecord, WorkerRecord } from "../../contract/taskrouter";

@@ -29,7 +29,7 @@ import {
   type ChannelRecord,
   type SettingValue,
 } from "../../channels/channel-config";
-import type { SqlExec } from "../common/migrations";
+import type { SqlExec } from "../kit/sql-host";
 import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso } from "../../contract/taskrouter";
 import { isSid } from "../../contract/ids";

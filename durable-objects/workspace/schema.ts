@@ -8,7 +8,7 @@
  * changes not yet delivered to the Router or the EVENTS queue; `sb_sync` records how far the Router
  * and the account's workspace directory have caught up.
  */
-import type { Migration } from "../common/migrations";
+import type { Migration } from "../kit/migrations";
 
 /** Append-only: never edit or renumber a shipped migration. */
 export const WORKSPACE_MIGRATIONS: readonly Migration[] = [

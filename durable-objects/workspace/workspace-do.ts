@@ -20,7 +20,7 @@ import { regions } from "../../platform/regions";
 import type { Env } from "../../platform/env";
 import { openSecret, sealSecret } from "../account/api-keys";
 import { webhookPath, type ChannelConfig, type ChannelRecord } from "../../channels/channel-config";
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { newSid } from "../../contract/ids";
 import { notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";

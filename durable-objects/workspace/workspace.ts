@@ -9,7 +9,7 @@
  */
 import { fail, invalid, ok, type ApiResult, type WorkspaceConfigSnapshot } from "../common/rpc";
 import type { EventRecord, WorkspaceRecord } from "../../contract/taskrouter";
-import type { SqlExec } from "../common/migrations";
+import type { SqlExec } from "../kit/sql-host";
 import { activitySubject, insertActivity } from "./activities";
 import { configEvent, type Change, type EventSubject, type Scope } from "./change";
 import { checkActivityRef, checkFriendlyName, optionalUrl } from "./checks";

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Router } from "../../durable-objects/router/lifecycle/router";
 import { AgentChannel, type AgentIdentity, type Connection, type SocketHost } from "../../durable-objects/router/realtime/channel";
 import { decidePresence, offlineActivity } from "../../durable-objects/router/realtime/presence";
-import { applyMigrations } from "../../durable-objects/common/migrations";
+import { applyMigrations } from "../../durable-objects/kit/migrations";
 import { ROUTER_MIGRATIONS } from "../../durable-objects/router/store/schema";
 import { serverFrame, type ServerFrame } from "../../contract/realtime-frames";
 import {

@@ -9,7 +9,7 @@
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationIndexEntry, CreateConversationInput, UpdateConversationInput } from "../../common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
-import { run } from "../../router/store/host";
+import { run } from "../../kit/sql-host";
 import { conversationRecord, conversationRow, participantRows, saveConversation, type ConversationRow } from "../store/records";
 import { conflict, isDeleted, loadConversation, optionalText, redactedAttributes, type Op } from "./op";
 

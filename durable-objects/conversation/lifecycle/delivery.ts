@@ -14,7 +14,7 @@
  */
 import type { DeliveryOutcome, EmailThread, OutboundMessage, StatusUpdate } from "../../../channels/messages";
 import type { DeliveryReceiptRecord, DeliveryStatus, MediaRef, ConversationFrame } from "../../../contract/conversations";
-import { first, run, type StoreHost } from "../../router/store/host";
+import { first, run, type StoreHost } from "../../kit/sql-host";
 import {
   conversationRow,
   messageBy,

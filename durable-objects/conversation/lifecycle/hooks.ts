@@ -14,7 +14,7 @@ import type { ActionSource, PostEvent, WebhookConfig, WebhookConfigs, WebhookMet
 import type { ConversationRecord, MessageRecord, ParticipantRecord } from "../../../contract/conversations";
 import { iso } from "../../../contract/taskrouter";
 import { newSid } from "../../../contract/ids";
-import { rows, run, type StoreHost } from "../../router/store/host";
+import { rows, run, type StoreHost } from "../../kit/sql-host";
 import type { ConversationWebhookMessage } from "../../../platform/events-queue";
 import type { FormParams } from "../../../callbacks/signature";
 import { conversationRow, messageRecord, messageRows } from "../store/records";

@@ -8,7 +8,7 @@ import { iso } from "../../../contract/taskrouter";
 import { newSid } from "../../../contract/ids";
 import type { AddParticipantInput, UpdateParticipantInput } from "../../common/conversations";
 import type { ConversationRecord, ParticipantRecord, ParticipantRole } from "../../../contract/conversations";
-import { first, run } from "../../router/store/host";
+import { first, run } from "../../kit/sql-host";
 import { pageWindow, slicePage } from "../../router/store/paging";
 import {
   conversationRecord,

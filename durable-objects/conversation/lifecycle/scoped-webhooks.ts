@@ -11,7 +11,7 @@ import { MAX_SCOPED_WEBHOOKS, POST_EVENTS, type ScopedWebhookInput, type ScopedW
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import { isSid, newSid } from "../../../contract/ids";
 import { iso } from "../../../contract/taskrouter";
-import { first, rows, run, type StoreHost } from "../../router/store/host";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { pageWindow, slicePage } from "../../router/store/paging";
 import type { ConversationRow } from "../store/records";
 import { loadConversation, type Op } from "./op";

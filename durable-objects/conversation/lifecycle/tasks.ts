@@ -16,7 +16,7 @@
  */
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationTaskEvent } from "../../common/conversations";
-import { first, rows, run, type StoreHost } from "../../router/store/host";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { conversationRecord, conversationRow, participantBy, participantRows, saveConversation, type TaskRequest } from "../store/records";
 import { moveTo } from "./conversation";
 import { loadConversation, newOp, type Op } from "./op";

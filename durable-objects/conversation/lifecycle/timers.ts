@@ -4,7 +4,7 @@
  * may have died with an eviction), the pending task's next attempt, a retry of the directory entry, and
  * the post-event outbox's (`hooks`) next attempt at the queue.
  */
-import { first, run, type StoreHost } from "../../router/store/host";
+import { first, run, type StoreHost } from "../../kit/sql-host";
 
 export type TimerKind = "delivery" | "task" | "index" | "hooks";
 

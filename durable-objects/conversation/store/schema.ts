@@ -31,7 +31,7 @@
  * announce and sent to the EVENTS queue after the commit (removed once queued; the alarm retries), so an
  * eviction delays an event but never loses one; a `hooks` timer in `sb_timers` is that retry.
  */
-import type { Migration } from "../../common/migrations";
+import type { Migration } from "../../kit/migrations";
 
 export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
   {

@@ -9,7 +9,7 @@
  */
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { Router } from "../lifecycle/router";
-import { first, type StoreHost } from "../store/host";
+import { first, type StoreHost } from "../../kit/sql-host";
 import { reservationsOfTask } from "../store/reservation-store";
 import { clearTimer, setTimer } from "../store/timer-store";
 import { bridgeFramesOf, type BridgeReader } from "./frames";

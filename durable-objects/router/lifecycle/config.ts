@@ -9,7 +9,7 @@
  */
 import { RoutingEngine } from "../engine";
 import { insertEvent, type EventSubjects } from "../store/event-store";
-import { rows } from "../store/host";
+import { rows } from "../../kit/sql-host";
 import { workerChannels, workers } from "../store/worker-store";
 import { newSid } from "../../../contract/ids";
 import type { EventRecord } from "../../../contract/taskrouter";

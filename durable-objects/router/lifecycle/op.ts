@@ -12,7 +12,7 @@
  */
 import type { RoutingEngine } from "../engine";
 import { insertEvent } from "../store/event-store";
-import type { StoreHost } from "../store/host";
+import type { StoreHost } from "../../kit/sql-host";
 import { enqueue } from "../store/outbox-store";
 import { tasks, type TaskRow } from "../store/task-store";
 import { workers, type WorkerRow } from "../store/worker-store";

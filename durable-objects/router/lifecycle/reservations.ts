@@ -6,7 +6,7 @@
  * checks and changes the reservation in one synchronous transaction, of two concurrent accepts exactly
  * one wins and the other is told the reservation is no longer pending.
  */
-import { rows, type SqlValue } from "../store/host";
+import { rows, type SqlValue } from "../../kit/sql-host";
 import { pageFrom, type PageWindow } from "../store/paging";
 import { reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks } from "../store/task-store";

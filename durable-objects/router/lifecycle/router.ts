@@ -16,7 +16,7 @@
 import { RoutingEngine } from "../engine";
 import { agentSnapshot, type AgentSnapshot } from "./agent-snapshot";
 import { purgeEvents } from "../store/event-store";
-import { withRowCache, type StoreHost } from "../store/host";
+import { withRowCache, type StoreHost } from "../../kit/sql-host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { outboxSize, peek, remove as removeSent } from "../store/outbox-store";
 import { pageWindow, type PageWindow } from "../store/paging";

@@ -5,7 +5,7 @@
  */
 import { tryCompileExpression } from "../expression";
 import { pageFrom, slicePage, type PageWindow } from "../store/paging";
-import { rows, type SqlValue } from "../store/host";
+import { rows, type SqlValue } from "../../kit/sql-host";
 import { pendingOfTask } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
 import { setTimer } from "../store/timer-store";

@@ -5,7 +5,7 @@
  * were deleted with the change that made them moot; any left over are dropped here.
  */
 import { reservations } from "../store/reservation-store";
-import { run } from "../store/host";
+import { run } from "../../kit/sql-host";
 import { tasks } from "../store/task-store";
 import { clearTimer, type Timer } from "../store/timer-store";
 import type { Op } from "./op";

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { loadSnapshot } from "../store/config-store";
-import type { StoreHost } from "../store/host";
+import type { StoreHost } from "../../kit/sql-host";
 import {
   forgetPresence,
   markGone,

@@ -19,7 +19,7 @@ import { notFound, ok, type WorkspaceConfigSnapshot } from "../../common/rpc";
 import type { Router } from "../lifecycle/router";
 import { queueRealtimeBody } from "../statistics";
 import { loadSnapshot } from "../store/config-store";
-import { rows, run, type StoreHost } from "../store/host";
+import { rows, run, type StoreHost } from "../../kit/sql-host";
 import { reservations } from "../store/reservation-store";
 import { setTimer } from "../store/timer-store";
 import { TodayTally, type CumulativeReader } from "./supervisor-today";

@@ -3,7 +3,7 @@
  * The record itself is stored whole, as the API returns it (the Worker adds `url`).
  */
 import type { EventRecord } from "../../../contract/taskrouter";
-import { first, rows, run, type SqlValue, type StoreHost } from "./host";
+import { first, rows, run, type SqlValue, type StoreHost } from "../../kit/sql-host";
 import type { PageWindow } from "./paging";
 
 /** Twilio keeps events 30 days. */

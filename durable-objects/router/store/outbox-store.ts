@@ -3,7 +3,7 @@
  * once sent: a crash between commit and send delays a message, it does not lose it. Consumers are
  * idempotent (the queue is at-least-once anyway).
  */
-import { rows, run, type StoreHost } from "./host";
+import { rows, run, type StoreHost } from "../../kit/sql-host";
 
 export function enqueue(host: StoreHost, message: unknown): void {
   run(host, "INSERT INTO sb_outbox (body) VALUES (?)", JSON.stringify(message));

@@ -7,8 +7,8 @@
  * Version 4 adds `sb_presence_notices`: a worker presence took offline, and to which Activity, until
  * their next connection tells them.
  */
-import type { Migration } from "../../common/migrations";
-import { first, rows, run, type StoreHost } from "./host";
+import type { Migration } from "../../kit/migrations";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { clearTimer, setTimer } from "./timer-store";
 
 export interface PresenceRow {

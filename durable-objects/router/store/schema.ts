@@ -23,7 +23,7 @@
  *   `sb_realtime_settings` (the presence grace period).
  * - version 4, `sb_presence_notices`: workers presence took offline, until their next connection says so.
  */
-import type { Migration } from "../../common/migrations";
+import type { Migration } from "../../kit/migrations";
 import { STATISTICS_SCHEMA } from "../statistics";
 import { REALTIME_SCHEMA } from "./frame-store";
 import { PRESENCE_NOTICES_SCHEMA } from "./presence-store";

@@ -2,7 +2,7 @@
  * Timers: every deadline the Router keeps, in one table, so the Durable Object's single alarm can be
  * set to the earliest. A timer is keyed by its kind and the SID it concerns; setting it again moves it.
  */
-import { first, rows, run, type StoreHost } from "./host";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 
 export type TimerKind =
   /** A pending reservation times out (the workflow's task_reservation_timeout). */

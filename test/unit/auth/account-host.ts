@@ -4,7 +4,7 @@
  * user-socket tables.
  */
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import type { MigrationHost } from "../../../durable-objects/common/migrations";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { DESKTOP_SETTINGS_SCHEMA } from "../../../durable-objects/account/desktop-settings";
 import { LOGIN_LIMITS_SCHEMA } from "../../../durable-objects/account/login-limits";
 import { PLUGINS_SCHEMA } from "../../../durable-objects/account/plugins";
@@ -12,7 +12,7 @@ import { SESSIONS_SCHEMA } from "../../../durable-objects/account/sessions";
 import { USER_SOCKETS_SCHEMA } from "../../../durable-objects/account/user-sockets";
 import { USERS_SCHEMA } from "../../../durable-objects/account/users";
 
-export function accountHost(): MigrationHost {
+export function accountHost(): StoreHost {
   const db = new DatabaseSync(":memory:");
   db.exec(USERS_SCHEMA + LOGIN_LIMITS_SCHEMA + PLUGINS_SCHEMA + DESKTOP_SETTINGS_SCHEMA + SESSIONS_SCHEMA + USER_SOCKETS_SCHEMA);
   return {

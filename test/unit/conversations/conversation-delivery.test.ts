@@ -12,7 +12,7 @@ import {
 import { addMessage } from "../../../durable-objects/conversation/lifecycle/messages";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 import { timerDue } from "../../../durable-objects/conversation/lifecycle/timers";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { ACCOUNT, SID, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 /** An SMS conversation with the agent's messages `bodies` queued. */

@@ -13,7 +13,7 @@ import { addMessage, removeMessage } from "../../../durable-objects/conversation
 import { addParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
 import { preEventChanges, preEventParams, preTargets } from "../../../durable-objects/conversation/lifecycle/pre-events";
 import { createScopedWebhook, updateScopedWebhook } from "../../../durable-objects/conversation/lifecycle/scoped-webhooks";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import type { ConversationWebhookMessage } from "../../../platform/events-queue";
 import { ACCOUNT, CARD, SID, WORKSPACE, at, context, inbound, migratedHost } from "./conversation-fixtures";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";

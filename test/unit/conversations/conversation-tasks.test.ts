@@ -7,7 +7,7 @@ import type { ConversationTaskEvent } from "../../../durable-objects/common/conv
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 import { createPendingTask, onTaskEvent, transfer, type TaskPort } from "../../../durable-objects/conversation/lifecycle/tasks";
 import { timerDue } from "../../../durable-objects/conversation/lifecycle/timers";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { ACCOUNT, CHANNEL, SID, WORKFLOW, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 const ANN = "WK" + "a".repeat(32);

@@ -4,7 +4,7 @@
  * the same millisecond.
  */
 import type { ConversationIndexEntry, ResolveInboundInput } from "../../../durable-objects/common/conversations";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { Directory } from "../../../durable-objects/directory/directory";
 import { DIRECTORY_MIGRATIONS } from "../../../durable-objects/directory/schema";
 import { sqliteHost } from "../router/sqlite-host";

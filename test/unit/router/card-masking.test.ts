@@ -6,7 +6,7 @@
  * Read back through the API and from the raw tables.
  */
 import { describe, expect, it } from "vitest";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import type { WorkspaceConfigSnapshot } from "../../../durable-objects/common/rpc";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../../durable-objects/common/rpc";
 import { ACCOUNT, AVAILABLE, SUPPORT, WORKFLOW, WORKSPACE, snapshot, value, workflow } from "../../workers/router-fixtures";

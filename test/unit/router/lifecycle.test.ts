@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
 import { ACCOUNT, AVAILABLE, snapshot, value } from "../../workers/router-fixtures";
 import { sqliteHost } from "./sqlite-host";
