@@ -15,6 +15,7 @@
  *
  * Pure logic over the AccountDO's storage, with the clock passed in.
  */
+import { retryDelayMs, retryPolicy } from "../../platform/backoff";
 import type { StoreHost } from "../kit/sql-host";
 import type { UserAccess } from "../common/user-access";
 import { userAccess } from "./sessions";
@@ -39,7 +40,7 @@ CREATE TABLE sb_user_notices (
 export const PLACE_RETENTION_MS = 24 * 3600_000;
 /** A failed delivery is tried again after 2, 4, 8 … s, at most a minute apart, ten times in all. */
 export const MAX_NOTICE_ATTEMPTS = 10;
-export const noticeRetryMs = (attempts: number): number => Math.min(60_000, 1000 * 2 ** Math.max(1, attempts));
+export const NOTICE_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: 60_000, maxAttempts: MAX_NOTICE_ATTEMPTS });
 
 /** A workspace (`WS…`: its Router DO) or a conversation (`CH…`: its ConversationDO). */
 export type Place = string;
@@ -118,7 +119,8 @@ export function noticeDelivered(host: StoreHost, notice: Notice): void {
  */
 export function noticeFailed(host: StoreHost, notice: Notice, now: number): boolean {
   const attempts = notice.attempts + 1;
-  if (attempts >= MAX_NOTICE_ATTEMPTS) {
+  const delay = retryDelayMs(NOTICE_RETRIES, attempts);
+  if (delay === null) {
     noticeDelivered(host, notice);
     return false;
   }
@@ -126,7 +128,7 @@ export function noticeFailed(host: StoreHost, notice: Notice, now: number): bool
     .exec(
       "UPDATE sb_user_notices SET attempts = ?, due_at = ? WHERE user_sid = ? AND version = ?",
       attempts,
-      now + noticeRetryMs(attempts),
+      now + delay,
       notice.userSid,
       notice.version,
     )

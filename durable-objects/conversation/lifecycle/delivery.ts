@@ -12,6 +12,7 @@
  *
  * Provider status callbacks then move the message forward (sent → delivered → read), never back.
  */
+import { retryDelayMs, retryPolicy } from "../../../platform/backoff";
 import type { DeliveryOutcome, EmailThread, OutboundMessage, StatusUpdate } from "../../../channels/messages";
 import type { DeliveryReceiptRecord, DeliveryStatus, MediaRef, ConversationFrame } from "../../../contract/conversations";
 import { first, run, type StoreHost } from "../../kit/sql-host";
@@ -25,12 +26,11 @@ import {
   saveMessage,
   type MessageRow,
 } from "../store/records";
-import { backoff, clearTimer, setTimer, timerDue } from "./timers";
+import { clearTimer, setTimer, timerDue } from "./timers";
 import type { Op } from "./op";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
-export const DELIVERY_BACKOFF_MS = 2_000;
-export const DELIVERY_BACKOFF_CAP_MS = 60_000;
+const DELIVERY_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: 60_000, maxAttempts: MAX_DELIVERY_ATTEMPTS });
 /** How long a send may take before the alarm treats it as lost and tries again. */
 export const IN_FLIGHT_MS = 30_000;
 
@@ -224,8 +224,9 @@ function settle(
         receipted,
       );
       return false;
-    case "retry":
-      if (attempt >= MAX_DELIVERY_ATTEMPTS) {
+    case "retry": {
+      const delay = retryDelayMs(DELIVERY_RETRIES, attempt);
+      if (delay === null) {
         run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
         clearTimer(host, "delivery");
         const error = `Gave up after ${attempt} attempts: ${outcome.error}`;
@@ -233,9 +234,10 @@ function settle(
         return false;
       }
       run(host, "UPDATE sb_deliveries SET last_error = ? WHERE message_idx = ?", outcome.error, row.idx);
-      setTimer(host, "delivery", now + backoff(attempt, DELIVERY_BACKOFF_MS, DELIVERY_BACKOFF_CAP_MS));
+      setTimer(host, "delivery", now + delay);
       if (row.delivery_status !== "queued") setStatus(host, row, { delivery_status: "queued" }, now, publish);
       return true;
+    }
     default: {
       const never: never = outcome;
       throw new Error(`unknown delivery outcome ${JSON.stringify(never)}`);

@@ -14,6 +14,7 @@
  * and when that task's reservation is accepted, the new agent joins and the transferring agent's task
  * goes to wrapping. The history is the conversation's, so it travels by construction.
  */
+import { retryDelay, retryPolicy } from "../../../platform/backoff";
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationTaskEvent } from "../../common/conversations";
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
@@ -21,12 +22,11 @@ import { conversationRecord, conversationRow, participantBy, participantRows, sa
 import { moveTo } from "./conversation";
 import { loadConversation, newOp, type Op } from "./op";
 import { deleteParticipant, insertParticipant } from "./participants";
-import { backoff, clearTimer, setTimer, timerDue } from "./timers";
+import { clearTimer, setTimer, timerDue } from "./timers";
 
-export const TASK_BACKOFF_MS = 5_000;
-export const TASK_BACKOFF_CAP_MS = 10 * 60_000;
 /** About three hours of trying; then the failure stays on the conversation for an admin to see. */
 export const MAX_TASK_ATTEMPTS = 24;
+const TASK_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 10 * 60_000, maxAttempts: MAX_TASK_ATTEMPTS });
 
 /** What the conversation needs of TaskRouter (the Router DO in the shell; a double in unit tests). */
 export interface TaskPort {
@@ -85,7 +85,7 @@ export async function createPendingTask(host: StoreHost, port: TaskPort, now: ()
     const attempt = row.task_attempts + 1;
     saveConversation(host, { ...row, task_attempts: attempt });
     // The safety net: if this attempt dies with the object, the alarm makes the next.
-    setTimer(host, "task", now() + backoff(attempt, TASK_BACKOFF_MS, TASK_BACKOFF_CAP_MS));
+    setTimer(host, "task", now() + retryDelay(TASK_RETRIES, attempt));
     return { attempt, request: JSON.parse(row.task_request) as TaskRequest };
   });
   if (!start) return;

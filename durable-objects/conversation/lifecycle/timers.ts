@@ -25,9 +25,3 @@ export function timerDue(host: StoreHost, kind: TimerKind): number | null {
 export function earliestTimer(host: StoreHost): number | null {
   return first<{ at: number | null }>(host, "SELECT min(due_at) AS at FROM sb_timers")?.at ?? null;
 }
-
-/**
- * Exponential backoff: `base` × 2^(attempt − 1), capped.
- * @example backoff(3, 2_000, 60_000) // 8_000
- */
-export const backoff = (attempt: number, base: number, cap: number): number => Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
