@@ -63,7 +63,7 @@ import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
 import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
-import { setTimer, timerDue } from "./lifecycle/timers";
+import { setTimer, timerDueAt } from "../kit/timers";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
 import { ConversationShell, defined } from "./conversation-shell";
 import { HOOKS_RETRY_MS } from "./webhooks";
@@ -193,7 +193,7 @@ export class ConversationDO extends ConversationShell {
     applyMigrations(this.ctx.storage, CONVERSATION_MIGRATIONS);
     conversations.writeTombstone(this.op(), accountSid);
     if (writeRequests(this.ctx.storage, [...pending, ...requests]) > 0) {
-      setTimer(this.ctx.storage, "hooks", Date.now() + HOOKS_RETRY_MS);
+      setTimer(this.ctx.storage, "hooks", "", Date.now() + HOOKS_RETRY_MS);
       await this.flushHooks();
     }
     return ok(null);
@@ -311,7 +311,7 @@ export class ConversationDO extends ConversationShell {
       // replay_after: the stored messages from that index go to the new webhook, as onMessageAdded.
       if (made.ok && input.replayAfter !== undefined) {
         const replayed = replayMessages(op.host, accountSid, made.value.sid, input.replayAfter, op.now);
-        if (replayed > 0) setTimer(op.host, "hooks", op.now + HOOKS_RETRY_MS);
+        if (replayed > 0) setTimer(op.host, "hooks", "", op.now + HOOKS_RETRY_MS);
       }
       return made;
     });
@@ -484,13 +484,13 @@ export class ConversationDO extends ConversationShell {
     const now = () => Math.max(Date.now(), at);
     const row = conversationRow(this.ctx.storage);
     if (row) {
-      const indexDue = timerDue(this.ctx.storage, "index");
+      const indexDue = timerDueAt(this.ctx.storage, "index", "");
       if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
       await createPendingTask(this.ctx.storage, this.taskPort(row), now);
       await this.deliverPending(now);
     }
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
-    const hooksDue = timerDue(this.ctx.storage, "hooks");
+    const hooksDue = timerDueAt(this.ctx.storage, "hooks", "");
     if (hooksDue !== null && hooksDue <= now()) await this.webhooks.flush();
     await this.syncAlarm();
   }

@@ -25,7 +25,7 @@ import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
 import { outboxHooks, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
-import { clearTimer, earliestTimer, setTimer } from "./lifecycle/timers";
+import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
 import { ConversationWebhooks, HOOKS_RETRY_MS } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets } from "./sockets";
 
@@ -100,7 +100,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         const row = conversationRow(op.host);
         // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
         if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0)
-          setTimer(op.host, "hooks", op.now + HOOKS_RETRY_MS);
+          setTimer(op.host, "hooks", "", op.now + HOOKS_RETRY_MS);
         return answer;
       });
       return { result, effects: op.effects };
@@ -131,7 +131,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       if (effects.index) await this.syncIndex(row.account_sid);
       else if (effects.touch) {
         // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
-        setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
+        setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
         this.ctx.waitUntil(this.syncIndex(row.account_sid));
       }
       for (const workerSid of effects.notedWorkers)
@@ -200,8 +200,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
     const done = await this.call("updating the directory", () =>
       this.directory(row.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), row)),
     );
-    if (done) clearTimer(this.ctx.storage, "index");
-    else setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
+    if (done) clearTimer(this.ctx.storage, "index", "");
+    else setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
   }
 
   /** An RPC whose failure is logged (without content) and answered as false. */
@@ -252,7 +252,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
     const hooks = hasDeliveries(this.ctx.storage) ? await this.webhooks.context(row, SYSTEM_SOURCE) : null;
     const receipted = (receipt: DeliveryReceiptRecord) => {
       if (queueHooks(this.ctx.storage, row.account_sid, [{ type: "onDeliveryUpdated", receipt }], hooks, now()) > 0)
-        setTimer(this.ctx.storage, "hooks", now() + HOOKS_RETRY_MS);
+        setTimer(this.ctx.storage, "hooks", "", now() + HOOKS_RETRY_MS);
     };
     try {
       await drainDeliveries(this.ctx.storage, this.sid, deliver, now, (frame) => broadcast(this.ctx, [frame]), receipted);

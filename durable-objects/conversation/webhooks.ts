@@ -15,7 +15,7 @@ import { newSid } from "../../contract/ids";
 import type { StoreHost } from "../kit/sql-host";
 import { outboxHooks, removeHooks, type HookContext } from "./lifecycle/hooks";
 import { preEventChanges, preEventParams, preTargets, type PreEventCall, type PreEventChanges } from "./lifecycle/pre-events";
-import { clearTimer, setTimer } from "./lifecycle/timers";
+import { clearTimer, setTimer } from "../kit/timers";
 import { directoryFor } from "../../platform/objects";
 
 /** How long an unsent outbox waits before the alarm tries again (also the guard set with every write). */
@@ -102,7 +102,7 @@ export class ConversationWebhooks {
       for (;;) {
         const rows = outboxHooks(this.storage, BATCH_MESSAGES);
         if (rows.length === 0) {
-          clearTimer(this.storage, "hooks");
+          clearTimer(this.storage, "hooks", "");
           return;
         }
         // The oldest rows that fit one batch (always at least one).
@@ -120,7 +120,7 @@ export class ConversationWebhooks {
       }
     } catch (error) {
       console.error(`ConversationDO ${this.name()}: queueing webhooks failed; the alarm retries`, error);
-      setTimer(this.storage, "hooks", Date.now() + HOOKS_RETRY_MS);
+      setTimer(this.storage, "hooks", "", Date.now() + HOOKS_RETRY_MS);
     }
   }
 }

@@ -26,7 +26,7 @@ import {
   saveMessage,
   type MessageRow,
 } from "../store/records";
-import { clearTimer, setTimer, timerDue } from "./timers";
+import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 import type { Op } from "./op";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -137,10 +137,10 @@ export async function drainDeliveries(
     const start = host.transactionSync(() => {
       const head = headOf(host);
       if (!head) {
-        clearTimer(host, "delivery");
+        clearTimer(host, "delivery", "");
         return null;
       }
-      const due = timerDue(host, "delivery");
+      const due = timerDueAt(host, "delivery", "");
       if (due !== null && due > now()) return null; // backing off, or another drain has it in flight
       const row = messageBy(host, "idx", head.message_idx);
       const message = row ? outbound(host, sid, row) : null;
@@ -159,7 +159,7 @@ export async function drainDeliveries(
       }
       const attempt = head.attempts + 1;
       run(host, "UPDATE sb_deliveries SET attempts = ? WHERE message_idx = ?", attempt, head.message_idx);
-      setTimer(host, "delivery", now() + IN_FLIGHT_MS);
+      setTimer(host, "delivery", "", now() + IN_FLIGHT_MS);
       if (row.delivery_status !== "sending") setStatus(host, row, { delivery_status: "sending" }, now(), publish);
       return { skip: false, idx: head.message_idx, attempt, message } as const;
     });
@@ -198,7 +198,7 @@ function settle(
   switch (outcome.kind) {
     case "sent":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
-      clearTimer(host, "delivery");
+      clearTimer(host, "delivery", "");
       setStatus(
         host,
         row,
@@ -210,7 +210,7 @@ function settle(
       return false;
     case "failed":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
-      clearTimer(host, "delivery");
+      clearTimer(host, "delivery", "");
       setStatus(
         host,
         row,
@@ -228,13 +228,13 @@ function settle(
       const delay = retryDelayMs(DELIVERY_RETRIES, attempt);
       if (delay === null) {
         run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
-        clearTimer(host, "delivery");
+        clearTimer(host, "delivery", "");
         const error = `Gave up after ${attempt} attempts: ${outcome.error}`;
         setStatus(host, row, { delivery_status: "failed", delivery_error: error }, now, publish, receipted);
         return false;
       }
       run(host, "UPDATE sb_deliveries SET last_error = ? WHERE message_idx = ?", outcome.error, row.idx);
-      setTimer(host, "delivery", now + delay);
+      setTimer(host, "delivery", "", now + delay);
       if (row.delivery_status !== "queued") setStatus(host, row, { delivery_status: "queued" }, now, publish);
       return true;
     }

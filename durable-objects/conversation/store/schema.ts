@@ -30,8 +30,14 @@
  * five); `sb_hook_outbox` the post-event webhook requests written in the transaction of the change they
  * announce and sent to the EVENTS queue after the commit (removed once queued; the alarm retries), so an
  * eviction delays an event but never loses one; a `hooks` timer in `sb_timers` is that retry.
+ *
+ * Migration 5 moves the timers into the table every object shares (kit/timers.ts): a timer is keyed
+ * by kind and SID, and the conversation's own — `delivery` (the head of the delivery queue: a retry's
+ * backoff, or the in-flight guard of a send that may have died with an eviction), `task` (the pending
+ * task's next attempt), `index` (a retry of the directory entry) and `hooks` — have the SID "".
  */
 import type { Migration } from "../../kit/migrations";
+import { TIMERS_TABLE } from "../../kit/timers";
 
 export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
   {
@@ -171,6 +177,16 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
         id   INTEGER PRIMARY KEY AUTOINCREMENT,
         body TEXT    NOT NULL
       );
+    `,
+  },
+  {
+    version: 5,
+    name: "conversation: timers in the shared table (kind, sid, due_at)",
+    sql: `
+      ALTER TABLE sb_timers RENAME TO sb_timers_by_kind;
+      ${TIMERS_TABLE}
+      INSERT INTO sb_timers (kind, sid, due_at) SELECT kind, '', due_at FROM sb_timers_by_kind;
+      DROP TABLE sb_timers_by_kind;
     `,
   },
 ];

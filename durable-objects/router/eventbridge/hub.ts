@@ -9,9 +9,9 @@
  */
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { Router } from "../lifecycle/router";
-import { first, type StoreHost } from "../../kit/sql-host";
+import type { StoreHost } from "../../kit/sql-host";
 import { reservationsOfTask } from "../store/reservation-store";
-import { clearTimer, setTimer } from "../store/timer-store";
+import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 import { bridgeFramesOf, type BridgeReader } from "./frames";
 import { bridgeChannel, bridgeReservation, bridgeTask, bridgeWorker, initFrame, versionOf } from "./payloads";
 
@@ -91,8 +91,7 @@ export class BridgeHub<S> {
   }
 
   private heartbeatAt(): number | null {
-    const row = first<{ due_at: number }>(this.host, "SELECT due_at FROM sb_timers WHERE kind = 'eb-heartbeat' AND sid = ?", TIMER_SID);
-    return row === undefined ? null : Number(row.due_at);
+    return timerDueAt(this.host, "eb-heartbeat", TIMER_SID);
   }
 
   private reader(now: number): BridgeReader {

@@ -20,7 +20,7 @@ import { withRowCache, type StoreHost } from "../../kit/sql-host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { outboxSize, peek, remove as removeSent } from "../store/outbox-store";
 import { pageWindow, type PageWindow } from "../store/paging";
-import { dueTimers, earliestTimer, setTimer } from "../store/timer-store";
+import { dueTimers, earliestTimer, setTimer } from "../../kit/timers";
 import { fail, notFound, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
 import type { EventRecord, WorkerChannelRecord, ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
 import {
@@ -74,7 +74,7 @@ import {
   type WorkersFilter,
 } from "./statistics-figures";
 import { RouterStatistics } from "./statistics";
-import { fireTimers } from "./timers";
+import { fireTimers, type TimerKind } from "./timers";
 import { getWorkerChannel, listWorkerChannels, updateWorkerChannel, type UpdateWorkerChannelInput } from "./worker-channels";
 import {
   createWorker,
@@ -352,7 +352,7 @@ export class Router {
 
   /** Fires every timer due at or before `now` in one operation. */
   fireTimers(now: number): void {
-    const due = dueTimers(this.host, now);
+    const due = dueTimers<TimerKind>(this.host, now);
     if (due.length === 0 || !this.view) return;
     this.write(null, now, (op) => {
       fireTimers(op, due);

@@ -8,7 +8,7 @@ import { pageFrom, slicePage, type PageWindow } from "../store/paging";
 import { rows, type SqlValue } from "../../kit/sql-host";
 import { pendingOfTask } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
-import { setTimer } from "../store/timer-store";
+import { setTimer } from "../../kit/timers";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import { newSid } from "../../../contract/ids";
 import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";

@@ -10,7 +10,7 @@
  */
 import { activeOfTask, reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
-import { clearTimer, setTimer } from "../store/timer-store";
+import { clearTimer, setTimer } from "../../kit/timers";
 import { workers } from "../store/worker-store";
 import { taskEvent } from "./events";
 import type { Op } from "./op";

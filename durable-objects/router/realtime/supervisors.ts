@@ -21,7 +21,7 @@ import { queueRealtimeBody } from "../statistics";
 import { loadSnapshot } from "../store/config-store";
 import { rows, run, type StoreHost } from "../../kit/sql-host";
 import { reservations } from "../store/reservation-store";
-import { setTimer } from "../store/timer-store";
+import { setTimer } from "../../kit/timers";
 import { TodayTally, type CumulativeReader } from "./supervisor-today";
 import { channelsOf, workers, type WorkerRow } from "../store/worker-store";
 import type { ServerFrame, SupervisorQueue, SupervisorWorker } from "../../../contract/realtime-frames";
