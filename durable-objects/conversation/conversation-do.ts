@@ -57,16 +57,16 @@ import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
 import { applyStatus } from "./lifecycle/delivery";
-import { hookRequests, outboxHooks, replayMessages, writeRequests } from "./lifecycle/hooks";
+import { hookRequests, HOOKS_TOPIC, replayMessages, writeRequests } from "./lifecycle/hooks";
 import type { HookEvent } from "./lifecycle/op";
 import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
 import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
-import { setTimer, timerDueAt } from "../kit/timers";
+import { timerDueAt } from "../kit/timers";
+import { OUTBOX_TIMER, unsent } from "../kit/outbox";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
 import { ConversationShell, defined } from "./conversation-shell";
-import { HOOKS_RETRY_MS } from "./webhooks";
 import type { ConversationWebhookMessage } from "../../platform/events-queue";
 import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
 import type { UserAccess } from "../common/user-access";
@@ -185,15 +185,17 @@ export class ConversationDO extends ConversationShell {
       .catch((error: unknown) => ({ ok: false, message: String(error) }) as const);
     if (!unlisted.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${unlisted.message}`);
     // Earlier events not queued yet survive the wipe too (after any flush in flight, so its row ids are done with).
-    await this.webhooks.flush();
-    const pending = outboxHooks(this.ctx.storage, MAX_PENDING_HOOKS).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
+    await this.webhooks.outbox.drain();
+    const pending = unsent(this.ctx.storage, HOOKS_TOPIC, MAX_PENDING_HOOKS).map(
+      (row) => JSON.parse(row.body) as ConversationWebhookMessage,
+    );
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;
     applyMigrations(this.ctx.storage, CONVERSATION_MIGRATIONS);
     conversations.writeTombstone(this.op(), accountSid);
     if (writeRequests(this.ctx.storage, [...pending, ...requests]) > 0) {
-      setTimer(this.ctx.storage, "hooks", "", Date.now() + HOOKS_RETRY_MS);
+      this.webhooks.outbox.guard(this.ctx.storage, Date.now());
       await this.flushHooks();
     }
     return ok(null);
@@ -311,7 +313,7 @@ export class ConversationDO extends ConversationShell {
       // replay_after: the stored messages from that index go to the new webhook, as onMessageAdded.
       if (made.ok && input.replayAfter !== undefined) {
         const replayed = replayMessages(op.host, accountSid, made.value.sid, input.replayAfter, op.now);
-        if (replayed > 0) setTimer(op.host, "hooks", "", op.now + HOOKS_RETRY_MS);
+        if (replayed > 0) this.webhooks.outbox.guard(op.host, op.now);
       }
       return made;
     });
@@ -490,8 +492,8 @@ export class ConversationDO extends ConversationShell {
       await this.deliverPending(now);
     }
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
-    const hooksDue = timerDueAt(this.ctx.storage, "hooks", "");
-    if (hooksDue !== null && hooksDue <= now()) await this.webhooks.flush();
+    const hooksDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, HOOKS_TOPIC);
+    if (hooksDue !== null && hooksDue <= now()) await this.webhooks.outbox.drain();
     await this.syncAlarm();
   }
 

@@ -23,10 +23,10 @@ import { newOp, noEffects, type Effects, type Op } from "./lifecycle/op";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
-import { outboxHooks, queueHooks, type HookContext } from "./lifecycle/hooks";
+import { queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
-import { ConversationWebhooks, HOOKS_RETRY_MS } from "./webhooks";
+import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets } from "./sockets";
 
 /** A failed operation's result, thrown out of `transactionSync` so nothing it wrote is kept. */
@@ -99,8 +99,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         if (!answer.ok) throw new Rollback(answer);
         const row = conversationRow(op.host);
         // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
-        if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0)
-          setTimer(op.host, "hooks", "", op.now + HOOKS_RETRY_MS);
+        if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0) this.webhooks.outbox.guard(op.host, op.now);
         return answer;
       });
       return { result, effects: op.effects };
@@ -142,12 +141,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
       if (effects.deliver) this.ctx.waitUntil(this.deliverInOrder());
     }
     await this.syncAlarm();
-    if (outboxHooks(this.ctx.storage, 1).length > 0) this.ctx.waitUntil(this.flushHooks());
+    if (this.webhooks.outbox.hasUnsent()) this.ctx.waitUntil(this.flushHooks());
   }
 
   /** Sends the post-event outbox to the queue, then points the alarm at what is left to retry. */
   protected async flushHooks(): Promise<void> {
-    await this.webhooks.flush();
+    await this.webhooks.outbox.drain();
     await this.syncAlarm();
   }
 
@@ -252,11 +251,11 @@ export abstract class ConversationShell extends DurableObject<Env> {
     const hooks = hasDeliveries(this.ctx.storage) ? await this.webhooks.context(row, SYSTEM_SOURCE) : null;
     const receipted = (receipt: DeliveryReceiptRecord) => {
       if (queueHooks(this.ctx.storage, row.account_sid, [{ type: "onDeliveryUpdated", receipt }], hooks, now()) > 0)
-        setTimer(this.ctx.storage, "hooks", "", now() + HOOKS_RETRY_MS);
+        this.webhooks.outbox.guard(this.ctx.storage, now());
     };
     try {
       await drainDeliveries(this.ctx.storage, this.sid, deliver, now, (frame) => broadcast(this.ctx, [frame]), receipted);
-      if (outboxHooks(this.ctx.storage, 1).length > 0) await this.webhooks.flush();
+      if (this.webhooks.outbox.hasUnsent()) await this.webhooks.outbox.drain();
     } catch (error) {
       console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);
     }

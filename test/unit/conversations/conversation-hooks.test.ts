@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import type { ActionSource, WebhookConfig, WebhookConfigs } from "../../../durable-objects/common/conversation-webhooks";
 import { newConversation, storeConversation, updateConversation } from "../../../durable-objects/conversation/lifecycle/conversation";
-import { hookParams, outboxHooks, queueHooks, replayMessages, triggered } from "../../../durable-objects/conversation/lifecycle/hooks";
+import { hookParams, HOOKS_TOPIC, queueHooks, replayMessages, triggered } from "../../../durable-objects/conversation/lifecycle/hooks";
+import { unsent } from "../../../durable-objects/kit/outbox";
 import type { HookEvent, Op } from "../../../durable-objects/conversation/lifecycle/op";
 import { addMessage, removeMessage } from "../../../durable-objects/conversation/lifecycle/messages";
 import { addParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
@@ -48,7 +49,7 @@ function run<T>(host: StoreHost, now: number, configs: WebhookConfigs, fn: (op: 
   queueHooks(host, ACCOUNT, op.effects.hooks, { source, configs }, now);
   return result;
 }
-const outbox = (host: StoreHost) => outboxHooks(host, 100).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
+const outbox = (host: StoreHost) => unsent(host, HOOKS_TOPIC, 100).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
 
 describe("post-events", () => {
   it("a message goes to the service's PostWebhookUrl with Twilio's parameters, once per URL", () => {
