@@ -26,7 +26,7 @@ import {
   value,
   workflow,
 } from "../workers/router-fixtures";
-import { sqliteHost } from "./router/sqlite-host";
+import { sqliteHost } from "./kit/sqlite-host";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 /** The fixture workspace's activities, as `hello` lists them. */

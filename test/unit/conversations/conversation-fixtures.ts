@@ -8,7 +8,7 @@ import type { InboundMessage } from "../../../channels/messages";
 import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/store/schema";
 import { newOp, type Op } from "../../../durable-objects/conversation/lifecycle/op";
 import type { StoreHost } from "../../../durable-objects/kit/sql-host";
-import { sqliteHost } from "../router/sqlite-host";
+import { sqliteHost } from "../kit/sqlite-host";
 
 export const ACCOUNT = "AC" + "5".repeat(32);
 export const OTHER_ACCOUNT = "AC" + "6".repeat(32);
