@@ -52,20 +52,27 @@ import {
   type ScopedWebhookRecord,
 } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
-import { chatServiceSid, conversationRecord, conversationRow, participantRecord, participantRows, pastParticipants } from "./store/records";
+import {
+  chatServiceSid,
+  conversationRecord,
+  conversationRow,
+  participantRecord,
+  participantRows,
+  pastParticipants,
+} from "./store/conversation-rows";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
 import { applyStatus } from "./lifecycle/delivery";
 import { hookRequests, HOOKS_TOPIC, replayMessages, writeRequests } from "./lifecycle/hooks";
-import type { HookEvent } from "./lifecycle/op";
+import type { HookEvent } from "./lifecycle/conversation-operation";
 import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
 import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
 import { timerDueAt } from "../kit/timers";
 import { OUTBOX_TIMER, unsent } from "../kit/outbox";
-import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
+import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./socket-commands";
 import { ConversationShell, defined } from "./conversation-shell";
 import type { ConversationWebhookMessage } from "../../platform/events-queue";
 import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";

@@ -74,7 +74,7 @@ import {
   supervisorSockets,
 } from "./socket-hosts";
 import { bindingFor, type UserAccess } from "../common/user-access";
-import { EVENTS_TOPIC, type RouterMessage } from "./lifecycle/op";
+import { EVENTS_TOPIC, type RouterMessage } from "./lifecycle/router-operation";
 import { Outbox, type OutboxRow } from "../kit/outbox";
 import { retryPolicy } from "../../platform/backoff";
 import type { ConversationMessage } from "./lifecycle/conversation-events";

@@ -35,7 +35,7 @@ import { iso } from "../../contract/taskrouter";
 import { isSid } from "../../contract/ids";
 import { checkFriendlyName, checkHttpUrl } from "./checks";
 import { paginate } from "../common/paging";
-import { taskChannelRow, workflowRow, type WorkspaceRow } from "./records";
+import { taskChannelRow, workflowRow, type WorkspaceRow } from "./workspace-rows";
 
 export interface CreateChannelInput {
   /** Checked here: the Worker passes what it was given, so the 400 names the kinds. */

@@ -34,7 +34,7 @@ import type {
 } from "../../contract/taskrouter";
 import * as activities from "./activities";
 import * as channels from "./channels";
-import type { Change, Scope } from "./change";
+import type { Change, Scope } from "./config-change";
 import type {
   ActivityFilters,
   CreateActivityInput,
@@ -49,8 +49,8 @@ import type {
   UpdateWorkflowInput,
   UpdateWorkspaceInput,
   WorkflowFilters,
-} from "./inputs";
-import { workflowRow, workspaceRow, type WorkspaceRow } from "./records";
+} from "./config-inputs";
+import { workflowRow, workspaceRow, type WorkspaceRow } from "./workspace-rows";
 import { pushConfig } from "./router-push";
 import { WORKSPACE_MIGRATIONS } from "./schema";
 import * as taskChannels from "./task-channels";
@@ -59,7 +59,7 @@ import * as workflows from "./workflows";
 import * as workspace from "./workspace";
 import { accountFor } from "../../platform/objects";
 
-export type * from "./inputs";
+export type * from "./config-inputs";
 export type { CreateChannelInput, UpdateChannelInput } from "./channels";
 
 /** How long to wait before retrying a delivery that failed. */

@@ -10,8 +10,8 @@ import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationIndexEntry, CreateConversationInput, UpdateConversationInput } from "../../common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
 import { run } from "../../kit/sql-host";
-import { conversationRecord, conversationRow, participantRows, saveConversation, type ConversationRow } from "../store/records";
-import { conflict, isDeleted, loadConversation, optionalText, redactedAttributes, type Op } from "./op";
+import { conversationRecord, conversationRow, participantRows, saveConversation, type ConversationRow } from "../store/conversation-rows";
+import { conflict, isDeleted, loadConversation, optionalText, redactedAttributes, type Op } from "./conversation-operation";
 
 const STATES: readonly ConversationState[] = ["active", "inactive", "closed"];
 

@@ -25,9 +25,9 @@ import {
   receiptRecord,
   saveMessage,
   type MessageRow,
-} from "../store/records";
+} from "../store/conversation-rows";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
-import type { Op } from "./op";
+import type { Op } from "./conversation-operation";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const DELIVERY_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: 60_000, maxAttempts: MAX_DELIVERY_ATTEMPTS });

@@ -18,10 +18,10 @@ import { newSid } from "../../../contract/ids";
 import type { StoreHost } from "../../kit/sql-host";
 import type { ConversationWebhookMessage } from "../../../platform/events-queue";
 import type { FormParams } from "../../../callbacks/signature";
-import { conversationRow, messageRecord, messageRows } from "../store/records";
+import { conversationRow, messageRecord, messageRows } from "../store/conversation-rows";
 import { listOf, scopedWebhookRows, type ScopedWebhookRow } from "./scoped-webhooks";
 import { webhookForm as form } from "./webhook-form";
-import type { HookEvent } from "./op";
+import type { HookEvent } from "./conversation-operation";
 
 /** What a change's webhooks need besides the change: who made it, and the service's configuration. */
 export interface HookContext {

@@ -19,8 +19,8 @@ import {
   savePastParticipant,
   type ConversationRow,
   type ParticipantRow,
-} from "../store/records";
-import { loadConversation, optionalText, redactedAttributes, type Op } from "./op";
+} from "../store/conversation-rows";
+import { loadConversation, optionalText, redactedAttributes, type Op } from "./conversation-operation";
 
 const ROLES: readonly ParticipantRole[] = ["customer", "agent", "bot"];
 

@@ -13,8 +13,8 @@ import { isSid, newSid } from "../../../contract/ids";
 import { iso } from "../../../contract/taskrouter";
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { pageWindow, slicePage } from "../../router/store/paging";
-import type { ConversationRow } from "../store/records";
-import { loadConversation, type Op } from "./op";
+import type { ConversationRow } from "../store/conversation-rows";
+import { loadConversation, type Op } from "./conversation-operation";
 
 export interface ScopedWebhookRow {
   sid: string;

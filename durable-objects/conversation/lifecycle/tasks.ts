@@ -18,9 +18,16 @@ import { retryDelay, retryPolicy } from "../../../platform/backoff";
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationTaskEvent } from "../../common/conversations";
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
-import { conversationRecord, conversationRow, participantBy, participantRows, saveConversation, type TaskRequest } from "../store/records";
+import {
+  conversationRecord,
+  conversationRow,
+  participantBy,
+  participantRows,
+  saveConversation,
+  type TaskRequest,
+} from "../store/conversation-rows";
 import { moveTo } from "./conversation";
-import { loadConversation, newOp, type Op } from "./op";
+import { loadConversation, newOp, type Op } from "./conversation-operation";
 import { deleteParticipant, insertParticipant } from "./participants";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 

@@ -1,7 +1,7 @@
 /**
  * The stock SDK's sockets, held by the Router next to the agents' channel: each one is opened for the
  * worker a verified token names and gets `init` at once; committed events become Event Bridge frames
- * (frames.ts) for the workers with a socket open; and, since the SDK drops a link that stays silent
+ * (bridge-frames.ts) for the workers with a socket open; and, since the SDK drops a link that stays silent
  * for 30 s (WebSocket pings do not count), an empty text frame goes to every socket each
  * {@link HEARTBEAT_MS} from the Router's one alarm (an `eb-heartbeat` timer in sb_timers, kept only
  * while sockets are open). The client never sends frames. The sockets are behind
@@ -12,7 +12,7 @@ import type { Router } from "../lifecycle/router";
 import type { StoreHost } from "../../kit/sql-host";
 import { reservationsOfTask } from "../store/reservation-store";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
-import { bridgeFramesOf, type BridgeReader } from "./frames";
+import { bridgeFramesOf, type BridgeReader } from "./bridge-frames";
 import { bridgeChannel, bridgeReservation, bridgeTask, bridgeWorker, initFrame, versionOf } from "./payloads";
 
 /** Well inside the SDK's 30 s silence limit, with room for a late alarm. */

@@ -15,8 +15,8 @@ import { newSid } from "../../../contract/ids";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../common/rpc";
 import type { ConfigView } from "./config-view";
-import type { Op } from "./op";
-import { applyOutcome } from "./outcome";
+import type { Op } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
 
 export interface ApplyConfigOptions {
   /** A workflow updated with ReEvaluateTasks=true: its waiting tasks start over from the top. */

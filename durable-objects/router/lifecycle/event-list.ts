@@ -7,7 +7,7 @@ import { pageFrom, type PageWindow } from "../store/paging";
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import type { EventRecord } from "../../../contract/taskrouter";
 import { checkDate, checkInteger } from "./checks";
-import type { Op } from "./op";
+import type { Op } from "./router-operation";
 
 export interface ListEventsInput extends PageRequest {
   readonly eventType?: string;

@@ -14,8 +14,8 @@ import { workers } from "../store/worker-store";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import type { ReservationRecord, ReservationStatus } from "../../../contract/taskrouter";
 import { checkString } from "./checks";
-import type { Op } from "./op";
-import { etagMatches, etagOf, reservationRecord } from "./records";
+import type { Op } from "./router-operation";
+import { etagMatches, etagOf, reservationRecord } from "./api-records";
 import { accept, complete, reject, wrapUp } from "./transitions";
 import { preconditionFailed } from "./workers";
 

@@ -34,8 +34,8 @@ import {
 import { ConfigView } from "./config-view";
 import { getEvent, listEvents, type ListEventsInput } from "./event-list";
 import { buildEngine } from "./load";
-import { Op, type Actor } from "./op";
-import { applyOutcome } from "./outcome";
+import { Op, type Actor } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
 import {
   applyInstruction,
   getReservation,

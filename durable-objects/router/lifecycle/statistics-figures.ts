@@ -24,7 +24,7 @@ import {
   type WorkerSelection,
   type WorkersCumulativeFigures,
 } from "../statistics";
-import type { Op } from "./op";
+import type { Op } from "./router-operation";
 import type { RouterStatistics } from "./statistics";
 
 /** What a statistics request wants, as the Worker resolved it. */

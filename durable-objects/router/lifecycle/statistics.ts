@@ -11,7 +11,7 @@
 import { rows, type StoreHost } from "../../kit/sql-host";
 import { tasks } from "../store/task-store";
 import { TaskRouterStatistics, type StatisticsOptions } from "../statistics";
-import type { ActivityMove, Op } from "./op";
+import type { ActivityMove, Op } from "./router-operation";
 
 export class RouterStatistics {
   readonly tasks: TaskRouterStatistics;

@@ -16,9 +16,9 @@ import { storedAttributes, storedReason } from "./card-masking";
 import { checkAttributes, checkDate, checkInteger, checkOrdering, checkString, MAX_PRIORITY } from "./checks";
 import { taskEvent } from "./events";
 import { newTask, parseAttributes } from "./load";
-import type { Op } from "./op";
-import { applyOutcome } from "./outcome";
-import { etagMatches, etagOf, taskRecord } from "./records";
+import type { Op } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
+import { etagMatches, etagOf, taskRecord } from "./api-records";
 import { cancel, complete, remove, wrapUp } from "./transitions";
 import { preconditionFailed } from "./workers";
 

@@ -7,8 +7,8 @@
 import { reservations } from "../store/reservation-store";
 import { tasks } from "../store/task-store";
 import { clearDueTimers, clearTimer, type Timer } from "../../kit/timers";
-import type { Op } from "./op";
-import { applyOutcome } from "./outcome";
+import type { Op } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
 import { cancel, remove, timeOut, TTL_REASON } from "./transitions";
 
 export type TimerKind =

@@ -10,9 +10,9 @@ import { notFound, ok, type ApiResult, type Page } from "../../common/rpc";
 import type { WorkerChannelRecord } from "../../../contract/taskrouter";
 import { checkBoolean, checkInteger } from "./checks";
 import { workerEvent } from "./events";
-import type { Op } from "./op";
-import { applyOutcome } from "./outcome";
-import { workerChannelRecord } from "./records";
+import type { Op } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
+import { workerChannelRecord } from "./api-records";
 
 export const MAX_CHANNEL_CAPACITY = 50;
 

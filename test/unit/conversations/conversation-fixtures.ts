@@ -6,7 +6,7 @@ import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import type { InboundContext } from "../../../durable-objects/common/conversations";
 import type { InboundMessage } from "../../../channels/messages";
 import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/store/schema";
-import { newOp, type Op } from "../../../durable-objects/conversation/lifecycle/op";
+import { newOp, type Op } from "../../../durable-objects/conversation/lifecycle/conversation-operation";
 import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { sqliteHost } from "../kit/sqlite-host";
 

@@ -9,7 +9,7 @@ import type { ActionSource, WebhookConfig, WebhookConfigs } from "../../../durab
 import { newConversation, storeConversation, updateConversation } from "../../../durable-objects/conversation/lifecycle/conversation";
 import { hookParams, HOOKS_TOPIC, queueHooks, replayMessages, triggered } from "../../../durable-objects/conversation/lifecycle/hooks";
 import { unsent } from "../../../durable-objects/kit/outbox";
-import type { HookEvent, Op } from "../../../durable-objects/conversation/lifecycle/op";
+import type { HookEvent, Op } from "../../../durable-objects/conversation/lifecycle/conversation-operation";
 import { addMessage, removeMessage } from "../../../durable-objects/conversation/lifecycle/messages";
 import { addParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
 import { preEventChanges, preEventParams, preTargets } from "../../../durable-objects/conversation/lifecycle/pre-events";

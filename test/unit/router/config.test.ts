@@ -9,7 +9,7 @@ import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema"
 import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { removeSent, unsent } from "../../../durable-objects/kit/outbox";
 import type { StoreHost } from "../../../durable-objects/kit/sql-host";
-import { EVENTS_TOPIC } from "../../../durable-objects/router/lifecycle/op";
+import { EVENTS_TOPIC } from "../../../durable-objects/router/lifecycle/router-operation";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../../durable-objects/common/rpc";
 import { ACCOUNT, AVAILABLE, SUPPORT, WORKFLOW, WORKSPACE, snapshot, value, workflow } from "../../workers/router-fixtures";

@@ -18,7 +18,7 @@ import { tasks, type TaskRow } from "../store/task-store";
 import { clearTimer, setTimer } from "../../kit/timers";
 import { markReserved, workers } from "../store/worker-store";
 import { reservationEvent, routingEvent } from "./events";
-import type { Op } from "./op";
+import type { Op } from "./router-operation";
 
 /** Twilio's default `task_reservation_timeout`, for a workflow record that lacks one. */
 export const DEFAULT_RESERVATION_TIMEOUT_S = 120;

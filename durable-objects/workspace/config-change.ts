@@ -10,7 +10,7 @@
 import type { SqlExec } from "../kit/sql-host";
 import { iso, type EventRecord } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
-import type { WorkspaceRow } from "./records";
+import type { WorkspaceRow } from "./workspace-rows";
 
 export interface Scope {
   readonly sql: SqlExec;
