@@ -27,7 +27,7 @@ import type { PingReply } from "../common/ping";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso, type WorkspaceRecord } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
-import { paginate } from "../common/paging";
+import { paginate } from "../kit/paging";
 import { accessChanged, accessRefusal, type AccessRefusal, type TokenBinding } from "../common/user-access";
 import { NoticeCourier } from "./notice-courier";
 import { endSession, endSessions, isLive, SESSIONS_SCHEMA, startSession, userAccess } from "./sessions";

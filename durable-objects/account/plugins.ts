@@ -8,7 +8,7 @@ import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } fr
 import { iso } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
 import type { StoreHost, SqlValue } from "../kit/sql-host";
-import { paginate } from "../common/paging";
+import { paginate } from "../kit/paging";
 
 export const MAX_PLUGIN_URL_LENGTH = 2048;
 export const MAX_PLUGIN_NAME_LENGTH = 64;

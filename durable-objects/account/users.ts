@@ -13,7 +13,7 @@ import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageReques
 import { iso } from "../../contract/taskrouter";
 import { isSid, newSid } from "../../contract/ids";
 import type { StoreHost, SqlValue } from "../kit/sql-host";
-import { paginate } from "../common/paging";
+import { paginate } from "../kit/paging";
 
 export const USER_ROLES = ["agent", "supervisor", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];

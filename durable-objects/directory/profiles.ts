@@ -12,7 +12,7 @@ import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page
 import { iso } from "../../contract/taskrouter";
 import { first, rows, run, type StoreHost } from "../kit/sql-host";
 import { emailKey, isConversationChannel, normalizeEmail, normalizePhone, phoneKey, profileKey } from "./addresses";
-import { keysetPage } from "./paging";
+import { keysetPage } from "../kit/paging";
 
 export interface ProfileAddress {
   readonly channel: ConversationChannel;

@@ -12,7 +12,7 @@ import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageReques
 import { isSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
 import { first, run, type StoreHost } from "../kit/sql-host";
-import { keysetPage } from "./paging";
+import { keysetPage } from "../kit/paging";
 import type { Scope } from "./profiles";
 
 interface UserRow {

@@ -10,7 +10,7 @@ import type { ActivityRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName } from "./checks";
 import type { ActivityFilters, CreateActivityInput, UpdateActivityInput } from "./config-inputs";
-import { paginate } from "../common/paging";
+import { paginate } from "../kit/paging";
 import { activityRecord, activityRow, activityRows, type ActivityRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

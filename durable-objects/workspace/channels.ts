@@ -34,7 +34,7 @@ import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page
 import { iso } from "../../contract/taskrouter";
 import { isSid } from "../../contract/ids";
 import { checkFriendlyName, checkHttpUrl } from "./checks";
-import { paginate } from "../common/paging";
+import { paginate } from "../kit/paging";
 import { taskChannelRow, workflowRow, type WorkspaceRow } from "./workspace-rows";
 
 export interface CreateChannelInput {

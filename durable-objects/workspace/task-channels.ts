@@ -11,7 +11,7 @@ import type { TaskChannelRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName } from "./checks";
 import type { CreateTaskChannelInput, UpdateTaskChannelInput } from "./config-inputs";
-import { paginate } from "../common/paging";
+import { paginate } from "../kit/paging";
 import { taskChannelRecord, taskChannelRow, taskChannelRows, type TaskChannelRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

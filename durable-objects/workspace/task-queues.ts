@@ -13,7 +13,7 @@ import type { TaskQueueRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkActivityRef, checkFriendlyName, problemsFailure } from "./checks";
 import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./config-inputs";
-import { paginate } from "../common/paging";
+import { paginate } from "../kit/paging";
 import { activityNames, taskQueueRecord, taskQueueRow, taskQueueRows, workflowsUsingQueue, type TaskQueueRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

@@ -12,7 +12,7 @@ import type { WorkflowRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName, optionalUrl, problemsFailure } from "./checks";
 import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./config-inputs";
-import { paginate } from "../common/paging";
+import { paginate } from "../kit/paging";
 import { taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;

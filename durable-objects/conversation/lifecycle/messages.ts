@@ -10,7 +10,7 @@ import { redactDeep } from "../../common/card-attributes";
 import type { AddMessageInput, UpdateMessageInput } from "../../common/conversations";
 import type { DeliveryReceiptRecord, MediaRef, MessageRecord } from "../../../contract/conversations";
 import { first, run } from "../../kit/sql-host";
-import { pageFrom, pageWindow, slicePage } from "../../router/store/paging";
+import { pageFrom, pageWindow, slicePage } from "../../kit/paging";
 import {
   messageBy,
   messageRecord,

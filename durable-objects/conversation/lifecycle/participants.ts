@@ -9,7 +9,7 @@ import { newSid } from "../../../contract/ids";
 import type { AddParticipantInput, UpdateParticipantInput } from "../../common/conversations";
 import type { ConversationRecord, ParticipantRecord, ParticipantRole } from "../../../contract/conversations";
 import { first, run } from "../../kit/sql-host";
-import { pageWindow, slicePage } from "../../router/store/paging";
+import { pageWindow, slicePage } from "../../kit/paging";
 import {
   conversationRecord,
   participantBy,

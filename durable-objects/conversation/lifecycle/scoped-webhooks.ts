@@ -12,7 +12,7 @@ import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageReques
 import { isSid, newSid } from "../../../contract/ids";
 import { iso } from "../../../contract/taskrouter";
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
-import { pageWindow, slicePage } from "../../router/store/paging";
+import { pageWindow, slicePage } from "../../kit/paging";
 import type { ConversationRow } from "../store/conversation-rows";
 import { loadConversation, type Op } from "./conversation-operation";
 

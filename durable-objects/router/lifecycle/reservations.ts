@@ -7,7 +7,7 @@
  * one wins and the other is told the reservation is no longer pending.
  */
 import { rows, type SqlValue } from "../../kit/sql-host";
-import { pageFrom, type PageWindow } from "../store/paging";
+import { pageFrom, type PageWindow } from "../../kit/paging";
 import { reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks } from "../store/task-store";
 import { workers } from "../store/worker-store";

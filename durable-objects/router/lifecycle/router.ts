@@ -18,7 +18,7 @@ import { agentSnapshot, type AgentSnapshot } from "./agent-snapshot";
 import { purgeEvents } from "../store/event-store";
 import { withRowCache, type StoreHost } from "../../kit/sql-host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
-import { pageWindow, type PageWindow } from "../store/paging";
+import { pageWindow, type PageWindow } from "../../kit/paging";
 import { dueTimers, earliestTimer } from "../../kit/timers";
 import { fail, notFound, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
 import type { EventRecord, WorkerChannelRecord, ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";

@@ -4,7 +4,7 @@
  * completes), delete, and list with Twilio's filters and ordering.
  */
 import { tryCompileExpression } from "../expression";
-import { pageFrom, slicePage, type PageWindow } from "../store/paging";
+import { pageFrom, slicePage, type PageWindow } from "../../kit/paging";
 import { rows, type SqlValue } from "../../kit/sql-host";
 import { pendingOfTask } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";

@@ -4,7 +4,7 @@
  * task channel's SID or its unique name. A change reaches the matcher at once and may offer the worker
  * tasks; it is recorded as `worker.capacity.update` or `worker.channel.availability.update`.
  */
-import { type PageWindow, slicePage } from "../store/paging";
+import { type PageWindow, slicePage } from "../../kit/paging";
 import { channelsOf, workerChannels, workers, type WorkerChannelRow } from "../store/worker-store";
 import { notFound, ok, type ApiResult, type Page } from "../../common/rpc";
 import type { WorkerChannelRecord } from "../../../contract/taskrouter";

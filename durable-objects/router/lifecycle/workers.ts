@@ -5,7 +5,7 @@
  */
 import { tryCompileExpression } from "../expression";
 import { heldBy, pendingOfWorker } from "../store/reservation-store";
-import { type PageWindow, slicePage } from "../store/paging";
+import { type PageWindow, slicePage } from "../../kit/paging";
 import {
   channelsOf,
   deleteWorker as deleteWorkerRows,

@@ -4,7 +4,7 @@
  */
 import type { EventRecord } from "../../../contract/taskrouter";
 import { first, rows, run, type SqlValue, type StoreHost } from "../../kit/sql-host";
-import type { PageWindow } from "./paging";
+import type { PageWindow } from "../../kit/paging";
 
 /** Twilio keeps events 30 days. */
 export const EVENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
