@@ -19,7 +19,7 @@ const PURE = [
 const SHELLS = [
   "^workers/",
   "-do\\.ts$",
-  "^durable-objects/(router/socket-hosts|conversation/(sockets|conversation-shell|webhooks)|account/notice-courier|workspace/router-push)\\.ts$",
+  "^durable-objects/(router/socket-hosts|conversation/(sockets|conversation-shell|webhooks)|account/notice-courier|workspace/config-delivery)\\.ts$",
   "^(channels/(outbound|media)|platform/(env|objects))\\.ts$",
   "^cloudflare:",
 ];
