@@ -15,9 +15,6 @@ import { conflict, isDeleted, loadConversation, optionalText, redactedAttributes
 
 const STATES: readonly ConversationState[] = ["active", "inactive", "closed"];
 
-/** Twilio's code for a unique name another conversation of the service holds. */
-export const UNIQUE_NAME_TAKEN = 50353;
-
 /** Why this object cannot take a new conversation: it holds one, or held one that was deleted. */
 export function cannotCreate(op: Op): ApiResult<void> {
   if (isDeleted(op)) return conflict(`Conversation ${op.sid} was deleted; a conversation SID is never reused`);
