@@ -59,6 +59,11 @@ export type SendBatch = (rows: readonly OutboxRow[]) => Promise<number>;
 export class Outbox {
   private draining: Promise<boolean> | null = null;
   private failures = 0;
+  /**
+   * Whether the retry timer may be set (unknown after a wake): an empty outbox clears it only then, so
+   * a drain with nothing gone wrong writes nothing but its removals (the Router's hot path).
+   */
+  private timerSet = true;
 
   constructor(
     private readonly host: StoreHost,
@@ -74,6 +79,7 @@ export class Outbox {
    */
   guard(host: StoreHost, now: number): void {
     setTimer(host, OUTBOX_TIMER, this.topic, now + retryDelay(this.retry, 1));
+    this.timerSet = true;
   }
 
   /** Whether a message waits. */
@@ -95,7 +101,8 @@ export class Outbox {
       for (;;) {
         const batch = unsent(this.host, this.topic, this.batchSize);
         if (batch.length === 0) {
-          clearTimer(this.host, OUTBOX_TIMER, this.topic);
+          if (this.timerSet) clearTimer(this.host, OUTBOX_TIMER, this.topic);
+          this.timerSet = false;
           this.failures = 0;
           return true;
         }
@@ -112,6 +119,7 @@ export class Outbox {
       const delay = retryDelay(this.retry, this.failures);
       console.error(`outbox ${this.topic}: sending failed; retrying in ${delay} ms`, error);
       this.host.transactionSync(() => setTimer(this.host, OUTBOX_TIMER, this.topic, Date.now() + delay));
+      this.timerSet = true;
       return false;
     }
   }
