@@ -10,8 +10,8 @@ const LAYERS = ["workers", "durable-objects", "channels", "callbacks", "platform
 const PURE = [
   "^(contract|callbacks)/",
   "^channels/(?!outbound\\.ts$|media\\.ts$)",
-  "^platform/(regions|constant-time|read-at-most|events-queue)\\.ts$",
-  "^durable-objects/common/",
+  "^platform/(regions|constant-time|read-at-most|events-queue|backoff)\\.ts$",
+  "^durable-objects/(common|kit)/",
   "^durable-objects/router/(?!router-do\\.ts$|socket-hosts\\.ts$)",
   "^durable-objects/conversation/(lifecycle|store)/",
   "^durable-objects/directory/(?!directory-do\\.ts$)",
@@ -20,7 +20,7 @@ const PURE = [
 const SHELLS = [
   "^workers/",
   "-do\\.ts$",
-  "^durable-objects/(router/socket-hosts|conversation/(sockets|conversation-shell|webhooks)|account/notice-courier|workspace/router-push)\\.ts$",
+  "^durable-objects/(router/socket-hosts|conversation/(sockets|conversation-shell|webhooks)|account/notice-courier|workspace/config-delivery)\\.ts$",
   "^(channels/(outbound|media)|platform/(env|objects))\\.ts$",
   "^cloudflare:",
 ];

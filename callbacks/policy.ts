@@ -3,6 +3,7 @@
  * schedule for endpoints that fail, and the per-request timeout. Numbers live here, in one place,
  * so the consumer reads as the decisions it makes and the schedule can be checked by a table test.
  */
+import { retryDelayMs, retryPolicy } from "../platform/backoff";
 
 /** TaskRouter asks apps to answer a callback within 15 s; a request still open then has failed. */
 export const CALLBACK_TIMEOUT_MS = 15_000;
@@ -17,6 +18,8 @@ export const MAX_ATTEMPTS = 8;
 /** No retry waits longer than this. */
 export const MAX_RETRY_DELAY_SECONDS = 300;
 
+const CALLBACK_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: MAX_RETRY_DELAY_SECONDS * 1000, maxAttempts: MAX_ATTEMPTS });
+
 /**
  * Seconds to wait before the next delivery after attempt `attempts` (1-based, as `message.attempts`)
  * failed, or null when that was the last attempt: 2, 4, 8, … doubling, capped at 300.
@@ -26,8 +29,8 @@ export const MAX_RETRY_DELAY_SECONDS = 300;
  * retryDelaySeconds(MAX_ATTEMPTS); // null: give up
  */
 export function retryDelaySeconds(attempts: number, maxAttempts: number = MAX_ATTEMPTS): number | null {
-  if (attempts >= maxAttempts) return null;
-  return Math.min(2 ** Math.max(1, attempts), MAX_RETRY_DELAY_SECONDS);
+  const delay = retryDelayMs({ ...CALLBACK_RETRIES, maxAttempts }, attempts);
+  return delay === null ? null : delay / 1000;
 }
 
 /**

@@ -22,26 +22,36 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
-import { applyMigrations, type Migration } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
+import { ACCOUNT_MIGRATIONS } from "./schema";
+import { putWorkspace, removeWorkspace, listWorkspaces, type WorkspaceDirectoryFilters } from "./workspace-directory";
+import {
+  deleteKey,
+  insertKey,
+  keyRecord,
+  keySecrets,
+  listKeys,
+  MAX_API_KEY_NAME_LENGTH,
+  type ApiKeyRecord,
+  type KeyRow,
+  type NewApiKey,
+} from "./api-key-store";
 import type { PingReply } from "../common/ping";
-import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
-import { iso, type WorkspaceRecord } from "../../contract/taskrouter";
+import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import type { WorkspaceRecord } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
-import { paginate } from "../common/paging";
 import { accessChanged, accessRefusal, type AccessRefusal, type TokenBinding } from "../common/user-access";
 import { NoticeCourier } from "./notice-courier";
-import { endSession, endSessions, isLive, SESSIONS_SCHEMA, startSession, userAccess } from "./sessions";
-import { notePlace, queueNotice, USER_SOCKETS_SCHEMA, type Place } from "./user-sockets";
+import { endSession, endSessions, isLive, startSession, userAccess } from "./sessions";
+import { notePlace, queueNotice, type Place } from "./user-sockets";
 import { fromBase64Url, hashSecret, hmacMatches, newSecret, openSecret, sealSecret, secretMatches } from "./api-keys";
 import { hashPassword } from "./passwords";
-import { LOGIN_LIMITS_SCHEMA } from "./login-limits";
 import {
   createPlugin,
   deletePlugin,
   getPlugin,
   listPlugins,
   pluginOrigins,
-  PLUGINS_SCHEMA,
   updatePlugin,
   type PluginInput,
   type PluginRecord,
@@ -49,7 +59,6 @@ import {
 import { bootstrapAdmin, signIn, type SignIn } from "./sign-in";
 import {
   crmOrigins,
-  DESKTOP_SETTINGS_SCHEMA,
   getDesktopSettings,
   putDesktopSettings,
   type DesktopSettingsInput,
@@ -63,88 +72,11 @@ import {
   updateUser,
   userRecord,
   userRowByEmail,
-  USERS_SCHEMA,
   type UserChanges,
   type UserFilters,
   type UserInput,
   type UserRecord,
 } from "./users";
-
-/** Append-only: never edit or renumber a shipped migration. */
-const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: "workspace directory and API keys",
-    sql: `
-CREATE TABLE workspaces (
-  sid           TEXT    PRIMARY KEY,
-  friendly_name TEXT    NOT NULL,
-  date_created  INTEGER NOT NULL,
-  record        TEXT    NOT NULL
-);
-CREATE TABLE api_keys (
-  sid           TEXT    PRIMARY KEY,
-  friendly_name TEXT    NOT NULL,
-  secret_sha256 BLOB    NOT NULL,
-  date_created  INTEGER NOT NULL,
-  date_updated  INTEGER NOT NULL
-);`,
-  },
-  {
-    version: 2,
-    // NULL for keys created before it (or without an auth token): they cannot sign AccessTokens.
-    name: "sealed API key secrets, to check AccessTokens signed with a key",
-    sql: `ALTER TABLE api_keys ADD COLUMN secret_sealed BLOB;`,
-  },
-  {
-    version: 3,
-    name: "users, sign-in failures and plugin registrations",
-    sql: USERS_SCHEMA + LOGIN_LIMITS_SCHEMA + PLUGINS_SCHEMA,
-  },
-  {
-    version: 4,
-    name: "agent desktop settings per workspace",
-    sql: DESKTOP_SETTINGS_SCHEMA,
-  },
-  {
-    version: 5,
-    name: "sign-in sessions, where users' sockets are open, and notices of changes to them",
-    sql: SESSIONS_SCHEMA + USER_SOCKETS_SCHEMA,
-  },
-];
-
-export const MAX_API_KEY_NAME_LENGTH = 64;
-
-/** An API key as listed: never its secret. */
-export interface ApiKeyRecord {
-  sid: string;
-  friendly_name: string;
-  date_created: string;
-  date_updated: string;
-}
-
-/** An API key as created: the only time its secret is returned. */
-export interface NewApiKey extends ApiKeyRecord {
-  secret: string;
-}
-
-export interface WorkspaceDirectoryFilters {
-  readonly friendlyName?: string;
-}
-
-interface KeyRow {
-  sid: string;
-  friendly_name: string;
-  date_created: number;
-  date_updated: number;
-}
-
-const keyRecord = (row: KeyRow): ApiKeyRecord => ({
-  sid: row.sid,
-  friendly_name: row.friendly_name,
-  date_created: iso(row.date_created),
-  date_updated: iso(row.date_updated),
-});
 
 export class AccountDO extends DurableObject<Env> {
   private schemaVersion = 0;
@@ -154,7 +86,7 @@ export class AccountDO extends DurableObject<Env> {
     super(ctx, env);
     this.notices = new NoticeCourier(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
+      this.schemaVersion = applyMigrations(ctx.storage, ACCOUNT_MIGRATIONS);
     });
   }
 
@@ -162,42 +94,22 @@ export class AccountDO extends DurableObject<Env> {
     return { class: "AccountDO", version: this.schemaVersion };
   }
 
-  // ── workspace directory (kept current by each WorkspaceDO) ────────────────────────────────────────
+  // ── workspace directory (kept current by each WorkspaceDO; workspace-directory.ts) ────────────────
 
   putWorkspace(record: WorkspaceRecord): void {
-    this.ctx.storage.sql.exec(
-      `INSERT INTO workspaces (sid, friendly_name, date_created, record) VALUES (?, ?, ?, ?)
-       ON CONFLICT (sid) DO UPDATE SET friendly_name = excluded.friendly_name, record = excluded.record`,
-      record.sid,
-      record.friendly_name,
-      Date.parse(record.date_created),
-      JSON.stringify(record),
-    );
+    putWorkspace(this.ctx.storage, record);
   }
 
   removeWorkspace(sid: string): void {
-    this.ctx.storage.sql.exec("DELETE FROM workspaces WHERE sid = ?", sid);
+    removeWorkspace(this.ctx.storage, sid);
   }
 
   /** The account's workspaces, oldest first, optionally only those with this exact friendly name. */
   listWorkspaces(filters: WorkspaceDirectoryFilters, page: PageRequest): ApiResult<Page<WorkspaceRecord>> {
-    const rows = this.ctx.storage.sql
-      .exec<{ sid: string; date_created: number; record: string }>(
-        "SELECT sid, date_created, record FROM workspaces WHERE ?1 IS NULL OR friendly_name = ?1 ORDER BY date_created, sid",
-        filters.friendlyName ?? null,
-      )
-      .toArray();
-    const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
-    if (!result.ok) return result;
-    // Copies made before `card_masking_enabled` existed lack it until the workspace changes: it was on.
-    const record = (row: { record: string }): WorkspaceRecord => {
-      const stored = JSON.parse(row.record) as Omit<WorkspaceRecord, "card_masking_enabled"> & Partial<WorkspaceRecord>;
-      return { ...stored, card_masking_enabled: stored.card_masking_enabled ?? true };
-    };
-    return ok({ ...result.value, items: result.value.items.map(record) });
+    return listWorkspaces(this.ctx.storage, filters, page);
   }
 
-  // ── API keys ──────────────────────────────────────────────────────────────────────────────────────
+  // ── API keys (api-key-store.ts, api-keys.ts) ─────────────────────────────────────────────────────
 
   /** Creates a key; the answer carries its secret, which is never available again. */
   async createApiKey(friendlyName: string): Promise<ApiResult<NewApiKey>> {
@@ -209,24 +121,13 @@ export class AccountDO extends DurableObject<Env> {
     const row: KeyRow = { sid: newSid("SK"), friendly_name: friendlyName, date_created: now, date_updated: now };
     const hash = await hashSecret(secret);
     const sealed = this.env.AUTH_TOKEN ? await sealSecret(secret, this.env.AUTH_TOKEN, row.sid) : null;
-    this.ctx.storage.sql.exec(
-      "INSERT INTO api_keys (sid, friendly_name, secret_sha256, secret_sealed, date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?)",
-      row.sid,
-      row.friendly_name,
-      hash,
-      sealed,
-      row.date_created,
-      row.date_updated,
-    );
+    insertKey(this.ctx.storage, row, hash, sealed);
     return ok({ ...keyRecord(row), secret });
   }
 
   /** Whether `secret` is the secret of this account's key `sid`. */
   async verifyApiKey(sid: string, secret: string): Promise<boolean> {
-    const [row] = this.ctx.storage.sql
-      .exec<{ secret_sha256: ArrayBuffer }>("SELECT secret_sha256 FROM api_keys WHERE sid = ?", sid)
-      .toArray();
-    return secretMatches(secret, row?.secret_sha256);
+    return secretMatches(secret, keySecrets(this.ctx.storage, sid)?.secret_sha256);
   }
 
   /**
@@ -235,36 +136,25 @@ export class AccountDO extends DurableObject<Env> {
    * secrets were sealed, or a seal made under a previous auth token.
    */
   async verifyApiKeySignature(sid: string, signingInput: string, signature: string): Promise<boolean> {
-    const [row] = this.ctx.storage.sql
-      .exec<{ secret_sealed: ArrayBuffer | null }>("SELECT secret_sealed FROM api_keys WHERE sid = ?", sid)
-      .toArray();
+    const sealed = keySecrets(this.ctx.storage, sid)?.secret_sealed;
     const authToken = this.env.AUTH_TOKEN;
     const signatureBytes = fromBase64Url(signature);
-    if (!row?.secret_sealed || !authToken || !signatureBytes) return false;
-    const secret = await openSecret(row.secret_sealed, authToken, sid);
+    if (!sealed || !authToken || !signatureBytes) return false;
+    const secret = await openSecret(sealed, authToken, sid);
     return secret !== null && hmacMatches(secret, signingInput, signatureBytes);
   }
 
   /** Whether key `sid` exists: the tokens a key asked for die with it. */
   hasApiKey(sid: string): boolean {
-    return this.ctx.storage.sql.exec("SELECT 1 FROM api_keys WHERE sid = ?", sid).toArray().length > 0;
+    return keySecrets(this.ctx.storage, sid) !== undefined;
   }
 
   listApiKeys(page: PageRequest): ApiResult<Page<ApiKeyRecord>> {
-    const rows = this.ctx.storage.sql
-      .exec<{ sid: string; friendly_name: string; date_created: number; date_updated: number }>(
-        "SELECT sid, friendly_name, date_created, date_updated FROM api_keys ORDER BY date_created, sid",
-      )
-      .toArray();
-    const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
-    if (!result.ok) return result;
-    return ok({ ...result.value, items: result.value.items.map(keyRecord) });
+    return listKeys(this.ctx.storage, page);
   }
 
   deleteApiKey(sid: string): ApiResult<null> {
-    const cursor = this.ctx.storage.sql.exec("DELETE FROM api_keys WHERE sid = ?", sid);
-    cursor.toArray();
-    return cursor.rowsWritten > 0 ? ok(null) : notFound("Key", sid);
+    return deleteKey(this.ctx.storage, sid);
   }
 
   // ── users and sign-in (users.ts, sign-in.ts) ─────────────────────────────────────────────────────

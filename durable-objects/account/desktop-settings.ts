@@ -6,7 +6,7 @@
  */
 import { invalid, ok, type ApiResult } from "../common/rpc";
 import { iso } from "../../contract/taskrouter";
-import type { MigrationHost } from "../common/migrations";
+import type { StoreHost } from "../kit/sql-host";
 
 export const MAX_CRM_URL_LENGTH = 2048;
 export const MAX_DISPOSITION_CODES = 50;
@@ -123,7 +123,7 @@ function checkCodes(codes: readonly string[]): ApiResult<string[]> {
   return ok(trimmed);
 }
 
-const rowOf = (host: MigrationHost, workspaceSid: string) =>
+const rowOf = (host: StoreHost, workspaceSid: string) =>
   host.sql
     .exec(
       "SELECT workspace_sid, crm_url_template, disposition_codes, canned_responses, date_updated FROM desktop_settings WHERE workspace_sid = ?",
@@ -140,7 +140,7 @@ const record = (row: SettingsRow): DesktopSettingsRecord => ({
 });
 
 /** @example getDesktopSettings(host, "WS…").disposition_codes // ["Resolved", "Follow-up needed", "No answer"] when unset */
-export function getDesktopSettings(host: MigrationHost, workspaceSid: string): DesktopSettingsRecord {
+export function getDesktopSettings(host: StoreHost, workspaceSid: string): DesktopSettingsRecord {
   const row = rowOf(host, workspaceSid);
   if (row) return record(row);
   return {
@@ -157,7 +157,7 @@ export function getDesktopSettings(host: MigrationHost, workspaceSid: string): D
  * @example putDesktopSettings(host, "WS…", { dispositionCodes: ["Sold", "Not interested"] }, Date.now())
  */
 export function putDesktopSettings(
-  host: MigrationHost,
+  host: StoreHost,
   workspaceSid: string,
   input: DesktopSettingsInput,
   now: number,
@@ -202,7 +202,7 @@ export function putDesktopSettings(
  * without them names it), each once: what the desktop's Content-Security-Policy lets it frame.
  * @example crmOrigins(host) // ["https://crm.example.com"]
  */
-export function crmOrigins(host: MigrationHost): string[] {
+export function crmOrigins(host: StoreHost): string[] {
   const rows = host.sql
     .exec("SELECT DISTINCT crm_url_template FROM desktop_settings WHERE crm_url_template IS NOT NULL")
     .toArray() as unknown as { crm_url_template: string }[];

@@ -11,7 +11,7 @@
  * guesses sent in parallel (which interleave while PBKDF2 runs) can never exceed the limit. Pure logic
  * over the AccountDO's storage with an injected clock, so the windows are tested without waiting.
  */
-import type { MigrationHost } from "../common/migrations";
+import type { StoreHost } from "../kit/sql-host";
 
 export const LOGIN_LIMITS = { perAccountAndClient: 5, perClient: 20, windowMs: 15 * 60_000 } as const;
 
@@ -29,7 +29,7 @@ const pairSubject = (email: string, clientKey: string) => `pair:${JSON.stringify
 const clientSubject = (clientKey: string) => `client:${clientKey}`;
 
 /** Seconds until `subject` may try again, or 0 when it has fewer than `limit` failures in the window. */
-function waitFor(host: MigrationHost, subject: string, limit: number, now: number): number {
+function waitFor(host: StoreHost, subject: string, limit: number, now: number): number {
   const rows = host.sql
     .exec(
       "SELECT at FROM login_failures WHERE subject = ? AND at > ? ORDER BY at DESC LIMIT ?",
@@ -48,7 +48,7 @@ function waitFor(host: MigrationHost, subject: string, limit: number, now: numbe
  * Seconds the caller must wait before signing in as `email` from `clientKey`, or 0 when it may try now.
  * @example const wait = loginWait(host, "ada@example.com", "203.0.113.7", Date.now()); if (wait > 0) refuse(wait);
  */
-export function loginWait(host: MigrationHost, email: string, clientKey: string, now: number): number {
+export function loginWait(host: StoreHost, email: string, clientKey: string, now: number): number {
   return Math.max(
     waitFor(host, pairSubject(email, clientKey), LOGIN_LIMITS.perAccountAndClient, now),
     waitFor(host, clientSubject(clientKey), LOGIN_LIMITS.perClient, now),
@@ -66,7 +66,7 @@ export interface Attempt {
  * Counts an attempt as failed for both the (email, client) pair and the client (and forgets failures
  * older than the window while at it).
  */
-export function countAttempt(host: MigrationHost, email: string, clientKey: string, now: number): Attempt {
+export function countAttempt(host: StoreHost, email: string, clientKey: string, now: number): Attempt {
   return host.transactionSync(() => {
     host.sql.exec("DELETE FROM login_failures WHERE at <= ?", now - LOGIN_LIMITS.windowMs).toArray();
     host.sql.exec("INSERT INTO login_failures (subject, at) VALUES (?, ?)", pairSubject(email, clientKey), now).toArray();
@@ -78,7 +78,7 @@ export function countAttempt(host: MigrationHost, email: string, clientKey: stri
 }
 
 /** The attempt succeeded: clear the email's failures from this client and this attempt's client row. */
-export function attemptSucceeded(host: MigrationHost, attempt: Attempt): void {
+export function attemptSucceeded(host: StoreHost, attempt: Attempt): void {
   host.transactionSync(() => {
     host.sql.exec("DELETE FROM login_failures WHERE subject = ?", pairSubject(attempt.email, attempt.clientKey)).toArray();
     host.sql.exec("DELETE FROM login_failures WHERE id = ?", attempt.clientRowId).toArray();

@@ -9,7 +9,7 @@ import type { Env } from "../../platform/env";
 import { conversationFor, routerFor } from "../../platform/objects";
 import { isSid } from "../../contract/ids";
 import type { UserAccess } from "../common/user-access";
-import { deliverNotices, nextNoticeAt, noticeRetryMs, type Place } from "./user-sockets";
+import { deliverNotices, nextNoticeAt, NOTICE_RETRIES, type Place } from "./user-sockets";
 
 export class NoticeCourier {
   private running = false;
@@ -22,7 +22,7 @@ export class NoticeCourier {
 
   /** A notice was committed: deliver it now, with the alarm set first should the object be evicted before. */
   async queued(): Promise<void> {
-    await this.ctx.storage.setAlarm(Date.now() + noticeRetryMs(1));
+    await this.ctx.storage.setAlarm(Date.now() + NOTICE_RETRIES.baseDelayMs);
     this.ctx.waitUntil(this.deliver());
   }
 

@@ -7,8 +7,8 @@
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
-import type { MigrationHost, SqlValue } from "../common/migrations";
-import { paginate } from "../common/paging";
+import type { StoreHost, SqlValue } from "../kit/sql-host";
+import { paginate } from "../kit/paging";
 
 export const MAX_PLUGIN_URL_LENGTH = 2048;
 export const MAX_PLUGIN_NAME_LENGTH = 64;
@@ -78,7 +78,7 @@ const record = (row: PluginRow): PluginRecord => ({
 });
 
 const COLUMNS = "sid, workspace_sid, friendly_name, url, enabled, date_created, date_updated";
-const rowsOf = (host: MigrationHost, query: string, ...bindings: SqlValue[]) =>
+const rowsOf = (host: StoreHost, query: string, ...bindings: SqlValue[]) =>
   host.sql.exec(query, ...bindings).toArray() as unknown as PluginRow[];
 
 export interface PluginInput {
@@ -99,7 +99,7 @@ function checkInput(input: PluginInput): ApiResult<null> {
 }
 
 /** @example createPlugin(host, "WS…", { friendlyName: "CRM panel", url: "https://cdn.example.com/crm.js" }, Date.now()) */
-export function createPlugin(host: MigrationHost, workspaceSid: string, input: PluginInput, now: number): ApiResult<PluginRecord> {
+export function createPlugin(host: StoreHost, workspaceSid: string, input: PluginInput, now: number): ApiResult<PluginRecord> {
   if (input.url === undefined) return invalid("Url", "is required");
   const checked = checkInput(input);
   if (!checked.ok) return checked;
@@ -127,28 +127,22 @@ export function createPlugin(host: MigrationHost, workspaceSid: string, input: P
   return ok(record(row));
 }
 
-const pluginRow = (host: MigrationHost, workspaceSid: string, sid: string) =>
+const pluginRow = (host: StoreHost, workspaceSid: string, sid: string) =>
   rowsOf(host, `SELECT ${COLUMNS} FROM plugins WHERE workspace_sid = ? AND sid = ?`, workspaceSid, sid)[0];
 
-export function getPlugin(host: MigrationHost, workspaceSid: string, sid: string): ApiResult<PluginRecord> {
+export function getPlugin(host: StoreHost, workspaceSid: string, sid: string): ApiResult<PluginRecord> {
   const row = pluginRow(host, workspaceSid, sid);
   return row ? ok(record(row)) : notFound("Plugin", sid);
 }
 
-export function listPlugins(host: MigrationHost, workspaceSid: string, page: PageRequest): ApiResult<Page<PluginRecord>> {
+export function listPlugins(host: StoreHost, workspaceSid: string, page: PageRequest): ApiResult<Page<PluginRecord>> {
   const rows = rowsOf(host, `SELECT ${COLUMNS} FROM plugins WHERE workspace_sid = ? ORDER BY date_created, sid`, workspaceSid);
   const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
   if (!result.ok) return result;
   return ok({ ...result.value, items: result.value.items.map(record) });
 }
 
-export function updatePlugin(
-  host: MigrationHost,
-  workspaceSid: string,
-  sid: string,
-  input: PluginInput,
-  now: number,
-): ApiResult<PluginRecord> {
+export function updatePlugin(host: StoreHost, workspaceSid: string, sid: string, input: PluginInput, now: number): ApiResult<PluginRecord> {
   const row = pluginRow(host, workspaceSid, sid);
   if (!row) return notFound("Plugin", sid);
   const checked = checkInput(input);
@@ -173,7 +167,7 @@ export function updatePlugin(
   return ok(record(next));
 }
 
-export function deletePlugin(host: MigrationHost, workspaceSid: string, sid: string): ApiResult<null> {
+export function deletePlugin(host: StoreHost, workspaceSid: string, sid: string): ApiResult<null> {
   if (!pluginRow(host, workspaceSid, sid)) return notFound("Plugin", sid);
   host.sql.exec("DELETE FROM plugins WHERE sid = ?", sid).toArray();
   return ok(null);
@@ -184,7 +178,7 @@ export function deletePlugin(host: MigrationHost, workspaceSid: string, sid: str
  * desktop's Content-Security-Policy lets scripts, styles and calls come from.
  * @example pluginOrigins(host) // ["https://plugins.example.com"]
  */
-export function pluginOrigins(host: MigrationHost): string[] {
+export function pluginOrigins(host: StoreHost): string[] {
   const urls = host.sql.exec("SELECT DISTINCT url FROM plugins WHERE enabled = 1").toArray() as unknown as { url: string }[];
   return [...new Set(urls.map(({ url }) => new URL(url).origin))].sort();
 }

@@ -9,7 +9,7 @@
  *
  * Pure logic over the AccountDO's storage, with the clock passed in.
  */
-import type { MigrationHost } from "../common/migrations";
+import type { StoreHost } from "../kit/sql-host";
 import { newSid } from "../../contract/ids";
 import type { UserAccess } from "../common/user-access";
 import { userRow } from "./users";
@@ -28,7 +28,7 @@ CREATE INDEX sb_sessions_by_user ON sb_sessions (user_sid, expires_at);`;
  * Starts a session for `userSid` that lasts `ttlMs` (and forgets sessions that have expired meanwhile).
  * @example const sid = startSession(host, "US…", Date.now(), SESSION_TTL * 1000);
  */
-export function startSession(host: MigrationHost, userSid: string, now: number, ttlMs: number): string {
+export function startSession(host: StoreHost, userSid: string, now: number, ttlMs: number): string {
   const sid = newSid("SE");
   host.transactionSync(() => {
     host.sql.exec("DELETE FROM sb_sessions WHERE expires_at <= ?", now).toArray();
@@ -40,7 +40,7 @@ export function startSession(host: MigrationHost, userSid: string, now: number, 
 }
 
 /** The user's sessions that have not ended, oldest first. */
-export function liveSessions(host: MigrationHost, userSid: string, now: number): string[] {
+export function liveSessions(host: StoreHost, userSid: string, now: number): string[] {
   return (
     host.sql.exec("SELECT sid FROM sb_sessions WHERE user_sid = ? AND expires_at > ? ORDER BY created_at, sid", userSid, now).toArray() as {
       sid: string;
@@ -49,7 +49,7 @@ export function liveSessions(host: MigrationHost, userSid: string, now: number):
 }
 
 /** Whether session `sid` is the user's and has not ended. */
-export function isLive(host: MigrationHost, userSid: string, sid: string, now: number): boolean {
+export function isLive(host: StoreHost, userSid: string, sid: string, now: number): boolean {
   return (
     host.sql.exec("SELECT 1 AS one FROM sb_sessions WHERE sid = ? AND user_sid = ? AND expires_at > ?", sid, userSid, now).toArray()
       .length > 0
@@ -57,7 +57,7 @@ export function isLive(host: MigrationHost, userSid: string, sid: string, now: n
 }
 
 /** Ends one of the user's sessions; false when it had already ended (or was someone else's). */
-export function endSession(host: MigrationHost, userSid: string, sid: string): boolean {
+export function endSession(host: StoreHost, userSid: string, sid: string): boolean {
   return host.sql.exec("DELETE FROM sb_sessions WHERE sid = ? AND user_sid = ? RETURNING sid", sid, userSid).toArray().length > 0;
 }
 
@@ -65,7 +65,7 @@ export function endSession(host: MigrationHost, userSid: string, sid: string): b
  * Ends all of the user's sessions but `keep` (when given); answers how many ended.
  * @example endSessions(host, "US…", currentSid) // a new password: every other device signs in again
  */
-export function endSessions(host: MigrationHost, userSid: string, keep: string | null = null): number {
+export function endSessions(host: StoreHost, userSid: string, keep: string | null = null): number {
   return host.sql.exec("DELETE FROM sb_sessions WHERE user_sid = ? AND sid IS NOT ? RETURNING sid", userSid, keep).toArray().length;
 }
 
@@ -73,7 +73,7 @@ export function endSessions(host: MigrationHost, userSid: string, keep: string |
  * The user as the live connections' rule needs them (common/user-access.ts), or null when deleted.
  * @example accessRefusal(userAccess(host, binding.userSid, Date.now()), binding)
  */
-export function userAccess(host: MigrationHost, userSid: string, now: number): UserAccess | null {
+export function userAccess(host: StoreHost, userSid: string, now: number): UserAccess | null {
   const row = userRow(host, userSid);
   if (!row) return null;
   return {

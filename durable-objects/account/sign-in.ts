@@ -4,7 +4,7 @@
  * user's state. Unknown email and wrong password are the same refusal ("invalid"); a disabled user is
  * told so only once the password is right. Pure apart from Web Crypto, over the AccountDO's storage.
  */
-import type { MigrationHost } from "../common/migrations";
+import type { StoreHost } from "../kit/sql-host";
 import { hashPassword, verifyPassword } from "./passwords";
 import { attemptSucceeded, countAttempt, loginWait } from "./login-limits";
 import { createUser, hasAdmin, normalizeEmail, userRecord, userRowByEmail, type UserRecord } from "./users";
@@ -19,7 +19,7 @@ export type SignIn =
  * Checks `password` for `email`, counting the attempt against the (email, client) pair's and the client's limits.
  * @example const outcome = await signIn(storage, "ada@example.com", "…", "203.0.113.7", Date.now());
  */
-export async function signIn(host: MigrationHost, email: string, password: string, clientKey: string, now: number): Promise<SignIn> {
+export async function signIn(host: StoreHost, email: string, password: string, clientKey: string, now: number): Promise<SignIn> {
   const normalized = normalizeEmail(email);
   const retryAfter = loginWait(host, normalized, clientKey, now);
   if (retryAfter > 0) return { ok: false, reason: "rate-limited", retryAfter };
@@ -41,7 +41,7 @@ export async function signIn(host: MigrationHost, email: string, password: strin
  * @returns the admin created, or null when none was.
  * @example await bootstrapAdmin(storage, env.ADMIN_EMAIL, env.ADMIN_PASSWORD, Date.now())
  */
-export async function bootstrapAdmin(host: MigrationHost, email: string, password: string, now: number): Promise<UserRecord | null> {
+export async function bootstrapAdmin(host: StoreHost, email: string, password: string, now: number): Promise<UserRecord | null> {
   if (hasAdmin(host) || userRowByEmail(host, email)) return null;
   const hash = await hashPassword(password);
   // Check again after the await: a concurrent sign-in may have made the admin meanwhile.

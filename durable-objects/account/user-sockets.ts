@@ -15,7 +15,8 @@
  *
  * Pure logic over the AccountDO's storage, with the clock passed in.
  */
-import type { MigrationHost } from "../common/migrations";
+import { retryDelayMs, retryPolicy } from "../../platform/backoff";
+import type { StoreHost } from "../kit/sql-host";
 import type { UserAccess } from "../common/user-access";
 import { userAccess } from "./sessions";
 
@@ -39,7 +40,7 @@ CREATE TABLE sb_user_notices (
 export const PLACE_RETENTION_MS = 24 * 3600_000;
 /** A failed delivery is tried again after 2, 4, 8 … s, at most a minute apart, ten times in all. */
 export const MAX_NOTICE_ATTEMPTS = 10;
-export const noticeRetryMs = (attempts: number): number => Math.min(60_000, 1000 * 2 ** Math.max(1, attempts));
+export const NOTICE_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: 60_000, maxAttempts: MAX_NOTICE_ATTEMPTS });
 
 /** A workspace (`WS…`: its Router DO) or a conversation (`CH…`: its ConversationDO). */
 export type Place = string;
@@ -48,7 +49,7 @@ export type Place = string;
  * Notes that a socket for `userSid` is opening at `place` (and forgets places nobody opened in 24 h).
  * @example notePlace(host, "US…", "WS…", Date.now())
  */
-export function notePlace(host: MigrationHost, userSid: string, place: Place, now: number): void {
+export function notePlace(host: StoreHost, userSid: string, place: Place, now: number): void {
   host.transactionSync(() => {
     host.sql.exec("DELETE FROM sb_user_places WHERE last_at <= ?", now - PLACE_RETENTION_MS).toArray();
     host.sql
@@ -64,7 +65,7 @@ export function notePlace(host: MigrationHost, userSid: string, place: Place, no
 }
 
 /** Where the user's sockets may still be open. */
-export function placesOf(host: MigrationHost, userSid: string, now: number): Place[] {
+export function placesOf(host: StoreHost, userSid: string, now: number): Place[] {
   return (
     host.sql
       .exec("SELECT place FROM sb_user_places WHERE user_sid = ? AND last_at > ? ORDER BY place", userSid, now - PLACE_RETENTION_MS)
@@ -73,7 +74,7 @@ export function placesOf(host: MigrationHost, userSid: string, now: number): Pla
 }
 
 /** Queues telling the user's places about a change (replacing a notice not yet delivered). Call inside the change's transaction. */
-export function queueNotice(host: MigrationHost, userSid: string, now: number): void {
+export function queueNotice(host: StoreHost, userSid: string, now: number): void {
   host.sql
     .exec(
       `INSERT INTO sb_user_notices (user_sid, version, due_at, attempts) VALUES (?, 1, ?, 0)
@@ -91,7 +92,7 @@ export interface Notice {
 }
 
 /** Notices due by `now`, oldest first. */
-export function dueNotices(host: MigrationHost, now: number): Notice[] {
+export function dueNotices(host: StoreHost, now: number): Notice[] {
   return (
     host.sql.exec("SELECT user_sid, version, attempts FROM sb_user_notices WHERE due_at <= ? ORDER BY due_at, user_sid", now).toArray() as {
       user_sid: string;
@@ -102,13 +103,13 @@ export function dueNotices(host: MigrationHost, now: number): Notice[] {
 }
 
 /** When the next notice is due, or null when none waits. */
-export function nextNoticeAt(host: MigrationHost): number | null {
+export function nextNoticeAt(host: StoreHost): number | null {
   const [row] = host.sql.exec("SELECT MIN(due_at) AS due FROM sb_user_notices").toArray() as { due: number | null }[];
   return row?.due ?? null;
 }
 
 /** Every place heard the notice: forget it, unless a newer change queued another meanwhile. */
-export function noticeDelivered(host: MigrationHost, notice: Notice): void {
+export function noticeDelivered(host: StoreHost, notice: Notice): void {
   host.sql.exec("DELETE FROM sb_user_notices WHERE user_sid = ? AND version = ?", notice.userSid, notice.version).toArray();
 }
 
@@ -116,9 +117,10 @@ export function noticeDelivered(host: MigrationHost, notice: Notice): void {
  * Some place could not be reached: try the notice again later; false when it was the last attempt
  * (the notice is dropped, and the caller logs it — the sockets still close when their token expires).
  */
-export function noticeFailed(host: MigrationHost, notice: Notice, now: number): boolean {
+export function noticeFailed(host: StoreHost, notice: Notice, now: number): boolean {
   const attempts = notice.attempts + 1;
-  if (attempts >= MAX_NOTICE_ATTEMPTS) {
+  const delay = retryDelayMs(NOTICE_RETRIES, attempts);
+  if (delay === null) {
     noticeDelivered(host, notice);
     return false;
   }
@@ -126,7 +128,7 @@ export function noticeFailed(host: MigrationHost, notice: Notice, now: number): 
     .exec(
       "UPDATE sb_user_notices SET attempts = ?, due_at = ? WHERE user_sid = ? AND version = ?",
       attempts,
-      now + noticeRetryMs(attempts),
+      now + delay,
       notice.userSid,
       notice.version,
     )
@@ -141,7 +143,7 @@ export type TellPlace = (place: Place, userSid: string, access: UserAccess | nul
  * Delivers every notice due by `now()`: the user's current access to each of their places, in parallel.
  * @example await deliverNotices(ctx.storage, (place, user, access) => routerFor(env, place).closeUserSockets(…), Date.now)
  */
-export async function deliverNotices(host: MigrationHost, tell: TellPlace, now: () => number): Promise<void> {
+export async function deliverNotices(host: StoreHost, tell: TellPlace, now: () => number): Promise<void> {
   for (const notice of dueNotices(host, now())) {
     const access = userAccess(host, notice.userSid, now());
     const places = placesOf(host, notice.userSid, now());

@@ -12,8 +12,8 @@
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso } from "../../contract/taskrouter";
 import { isSid, newSid } from "../../contract/ids";
-import type { MigrationHost, SqlValue } from "../common/migrations";
-import { paginate } from "../common/paging";
+import type { StoreHost, SqlValue } from "../kit/sql-host";
+import { paginate } from "../kit/paging";
 
 export const USER_ROLES = ["agent", "supervisor", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -85,7 +85,7 @@ CREATE INDEX users_by_workspace ON users (workspace_sid, date_created, sid);`;
 
 const COLUMNS = "sid, email, friendly_name, role, workspace_sid, worker_sid, password_hash, disabled, date_created, date_updated";
 
-const rowsOf = (host: MigrationHost, query: string, ...bindings: SqlValue[]) =>
+const rowsOf = (host: StoreHost, query: string, ...bindings: SqlValue[]) =>
   host.sql.exec(query, ...bindings).toArray() as unknown as UserRow[];
 
 /** Emails are compared lower-cased and trimmed: `Ada@Example.com ` signs in as ada@example.com. */
@@ -132,7 +132,7 @@ const taken = (email: string) => fail(409, 20409, `A user with email ${email} al
  * Creates a user; `passwordHash` null for a user who signs in only through SSO.
  * @example createUser(host, { email: "ada@example.com", role: "agent", workspaceSid: "WS…", workerSid: "WK…" }, hash, Date.now())
  */
-export function createUser(host: MigrationHost, input: UserInput, passwordHash: string | null, now: number): ApiResult<UserRecord> {
+export function createUser(host: StoreHost, input: UserInput, passwordHash: string | null, now: number): ApiResult<UserRecord> {
   const email = checkEmail(input.email);
   if (!email.ok) return email;
   const friendlyName = input.friendlyName ?? email.value;
@@ -170,15 +170,15 @@ export function createUser(host: MigrationHost, input: UserInput, passwordHash: 
   return ok(userRecord(row));
 }
 
-export function userRow(host: MigrationHost, sid: string): UserRow | undefined {
+export function userRow(host: StoreHost, sid: string): UserRow | undefined {
   return rowsOf(host, `SELECT ${COLUMNS} FROM users WHERE sid = ?`, sid)[0];
 }
 
-export function userRowByEmail(host: MigrationHost, email: string): UserRow | undefined {
+export function userRowByEmail(host: StoreHost, email: string): UserRow | undefined {
   return rowsOf(host, `SELECT ${COLUMNS} FROM users WHERE email = ?`, normalizeEmail(email))[0];
 }
 
-export function getUser(host: MigrationHost, sid: string): ApiResult<UserRecord> {
+export function getUser(host: StoreHost, sid: string): ApiResult<UserRecord> {
   const row = userRow(host, sid);
   return row ? ok(userRecord(row)) : notFound("User", sid);
 }
@@ -189,7 +189,7 @@ export interface UserFilters {
 }
 
 /** Users oldest first, optionally of one workspace and one role. */
-export function listUsers(host: MigrationHost, filters: UserFilters, page: PageRequest): ApiResult<Page<UserRecord>> {
+export function listUsers(host: StoreHost, filters: UserFilters, page: PageRequest): ApiResult<Page<UserRecord>> {
   const rows = rowsOf(
     host,
     `SELECT ${COLUMNS} FROM users WHERE (?1 IS NULL OR workspace_sid = ?1) AND (?2 IS NULL OR role = ?2) ORDER BY date_created, sid`,
@@ -206,7 +206,7 @@ export function listUsers(host: MigrationHost, filters: UserFilters, page: PageR
  * password, a string replaces it.
  */
 export function updateUser(
-  host: MigrationHost,
+  host: StoreHost,
   sid: string,
   changes: UserChanges,
   passwordHash: string | undefined,
@@ -255,13 +255,13 @@ export function updateUser(
   return ok(userRecord(next));
 }
 
-export function deleteUser(host: MigrationHost, sid: string): ApiResult<null> {
+export function deleteUser(host: StoreHost, sid: string): ApiResult<null> {
   if (!userRow(host, sid)) return notFound("User", sid);
   host.sql.exec("DELETE FROM users WHERE sid = ?", sid).toArray();
   return ok(null);
 }
 
 /** Whether any admin exists (enabled or not): the first admin from the environment is made only when none does. */
-export function hasAdmin(host: MigrationHost): boolean {
+export function hasAdmin(host: StoreHost): boolean {
   return host.sql.exec("SELECT 1 AS one FROM users WHERE role = 'admin' LIMIT 1").toArray().length > 0;
 }

@@ -22,7 +22,7 @@
  * the answer, changes are applied to the input), and every committed change's post-events leave through
  * the outbox. This file is the RPC surface; the machinery is conversation-shell.ts.
  */
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import {
@@ -52,21 +52,28 @@ import {
   type ScopedWebhookRecord,
 } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
-import { chatServiceSid, conversationRecord, conversationRow, participantRecord, participantRows, pastParticipants } from "./store/records";
+import {
+  chatServiceSid,
+  conversationRecord,
+  conversationRow,
+  participantRecord,
+  participantRows,
+  pastParticipants,
+} from "./store/conversation-rows";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
 import { applyStatus } from "./lifecycle/delivery";
-import { hookRequests, outboxHooks, replayMessages, writeRequests } from "./lifecycle/hooks";
-import type { HookEvent } from "./lifecycle/op";
+import { hookRequests, HOOKS_TOPIC, replayMessages, writeRequests } from "./lifecycle/hooks";
+import type { HookEvent } from "./lifecycle/conversation-operation";
 import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
 import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
-import { setTimer, timerDue } from "./lifecycle/timers";
-import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./frames";
+import { timerDueAt } from "../kit/timers";
+import { OUTBOX_TIMER, unsent } from "../kit/outbox";
+import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./socket-commands";
 import { ConversationShell, defined } from "./conversation-shell";
-import { HOOKS_RETRY_MS } from "./webhooks";
 import type { ConversationWebhookMessage } from "../../platform/events-queue";
 import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
 import type { UserAccess } from "../common/user-access";
@@ -185,15 +192,17 @@ export class ConversationDO extends ConversationShell {
       .catch((error: unknown) => ({ ok: false, message: String(error) }) as const);
     if (!unlisted.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${unlisted.message}`);
     // Earlier events not queued yet survive the wipe too (after any flush in flight, so its row ids are done with).
-    await this.webhooks.flush();
-    const pending = outboxHooks(this.ctx.storage, MAX_PENDING_HOOKS).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
+    await this.webhooks.outbox.drain();
+    const pending = unsent(this.ctx.storage, HOOKS_TOPIC, MAX_PENDING_HOOKS).map(
+      (row) => JSON.parse(row.body) as ConversationWebhookMessage,
+    );
     await this.ctx.storage.deleteAll();
     await this.ctx.storage.deleteAlarm();
     this.alarmAt = null;
     applyMigrations(this.ctx.storage, CONVERSATION_MIGRATIONS);
     conversations.writeTombstone(this.op(), accountSid);
     if (writeRequests(this.ctx.storage, [...pending, ...requests]) > 0) {
-      setTimer(this.ctx.storage, "hooks", Date.now() + HOOKS_RETRY_MS);
+      this.webhooks.outbox.guard(this.ctx.storage, Date.now());
       await this.flushHooks();
     }
     return ok(null);
@@ -311,7 +320,7 @@ export class ConversationDO extends ConversationShell {
       // replay_after: the stored messages from that index go to the new webhook, as onMessageAdded.
       if (made.ok && input.replayAfter !== undefined) {
         const replayed = replayMessages(op.host, accountSid, made.value.sid, input.replayAfter, op.now);
-        if (replayed > 0) setTimer(op.host, "hooks", op.now + HOOKS_RETRY_MS);
+        if (replayed > 0) this.webhooks.outbox.guard(op.host, op.now);
       }
       return made;
     });
@@ -484,14 +493,14 @@ export class ConversationDO extends ConversationShell {
     const now = () => Math.max(Date.now(), at);
     const row = conversationRow(this.ctx.storage);
     if (row) {
-      const indexDue = timerDue(this.ctx.storage, "index");
+      const indexDue = timerDueAt(this.ctx.storage, "index", "");
       if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
       await createPendingTask(this.ctx.storage, this.taskPort(row), now);
       await this.deliverPending(now);
     }
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
-    const hooksDue = timerDue(this.ctx.storage, "hooks");
-    if (hooksDue !== null && hooksDue <= now()) await this.webhooks.flush();
+    const hooksDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, HOOKS_TOPIC);
+    if (hooksDue !== null && hooksDue <= now()) await this.webhooks.outbox.drain();
     await this.syncAlarm();
   }
 

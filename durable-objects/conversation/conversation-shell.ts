@@ -11,7 +11,7 @@ import type { Env } from "../../platform/env";
 import { directoryFor, routerFor, workspaceFor } from "../../platform/objects";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import { ok, type ApiFailure, type ApiResult } from "../common/rpc";
 import type { AddMessageInput } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
@@ -19,15 +19,15 @@ import type { Deliver, OutboundMessage } from "../../channels/messages";
 import type { DeliveryReceiptRecord, MediaRef } from "../../contract/conversations";
 import { SYSTEM_SOURCE, type ActionSource } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
-import { conversationRecord, conversationRow, type ConversationRow } from "./store/records";
-import { newOp, noEffects, type Effects, type Op } from "./lifecycle/op";
+import { conversationRecord, conversationRow, type ConversationRow } from "./store/conversation-rows";
+import { newOp, noEffects, type Effects, type Op } from "./lifecycle/conversation-operation";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
-import { outboxHooks, queueHooks, type HookContext } from "./lifecycle/hooks";
+import { queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
-import { clearTimer, earliestTimer, setTimer } from "./lifecycle/timers";
-import { ConversationWebhooks, HOOKS_RETRY_MS } from "./webhooks";
+import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
+import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets } from "./sockets";
 
 /** A failed operation's result, thrown out of `transactionSync` so nothing it wrote is kept. */
@@ -103,8 +103,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         if (!answer.ok) throw new Rollback(answer);
         const row = conversationRow(op.host);
         // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
-        if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0)
-          setTimer(op.host, "hooks", op.now + HOOKS_RETRY_MS);
+        if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0) this.webhooks.outbox.guard(op.host, op.now);
         return answer;
       });
       return { result, effects: op.effects };
@@ -135,7 +134,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       if (effects.index) await this.syncIndex(row.account_sid);
       else if (effects.touch) {
         // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
-        setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
+        setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
         this.ctx.waitUntil(this.syncIndex(row.account_sid));
       }
       for (const workerSid of effects.notedWorkers)
@@ -146,12 +145,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
       if (effects.deliver) this.ctx.waitUntil(this.deliverInOrder());
     }
     await this.syncAlarm();
-    if (outboxHooks(this.ctx.storage, 1).length > 0) this.ctx.waitUntil(this.flushHooks());
+    if (this.webhooks.outbox.hasUnsent()) this.ctx.waitUntil(this.flushHooks());
   }
 
   /** Sends the post-event outbox to the queue, then points the alarm at what is left to retry. */
   protected async flushHooks(): Promise<void> {
-    await this.webhooks.flush();
+    await this.webhooks.outbox.drain();
     await this.syncAlarm();
   }
 
@@ -204,8 +203,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
     const done = await this.call("updating the directory", () =>
       this.directory(row.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), row)),
     );
-    if (done) clearTimer(this.ctx.storage, "index");
-    else setTimer(this.ctx.storage, "index", Date.now() + INDEX_RETRY_MS);
+    if (done) clearTimer(this.ctx.storage, "index", "");
+    else setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
   }
 
   /** An RPC whose failure is logged (without content) and answered as false. */
@@ -256,11 +255,11 @@ export abstract class ConversationShell extends DurableObject<Env> {
     const hooks = hasDeliveries(this.ctx.storage) ? await this.webhooks.context(row, SYSTEM_SOURCE) : null;
     const receipted = (receipt: DeliveryReceiptRecord) => {
       if (queueHooks(this.ctx.storage, row.account_sid, [{ type: "onDeliveryUpdated", receipt }], hooks, now()) > 0)
-        setTimer(this.ctx.storage, "hooks", now() + HOOKS_RETRY_MS);
+        this.webhooks.outbox.guard(this.ctx.storage, now());
     };
     try {
       await drainDeliveries(this.ctx.storage, this.sid, send, now, (frame) => broadcast(this.ctx, [frame]), receipted);
-      if (outboxHooks(this.ctx.storage, 1).length > 0) await this.webhooks.flush();
+      if (this.webhooks.outbox.hasUnsent()) await this.webhooks.outbox.drain();
     } catch (error) {
       console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);
     }

@@ -6,11 +6,11 @@
  * and closing a user's sockets once they may no longer hold them.
  */
 import type { ConversationFrame } from "../../contract/conversations";
-import type { StoreHost } from "../router/store/host";
+import type { StoreHost } from "../kit/sql-host";
 import { closeReason } from "../router/realtime/handshake";
 import { accessRefusal, userTag, type UserAccess } from "../common/user-access";
-import { conversationRow, participantBy } from "./store/records";
-import { socketState, type ConversationIdentity, type SocketState } from "./frames";
+import { conversationRow, participantBy } from "./store/conversation-rows";
+import { socketState, type ConversationIdentity, type SocketState } from "./socket-commands";
 
 export const SUPERVISOR_TAG = "supervisor";
 export const participantTag = (participantSid: string): string => `p:${participantSid}`;

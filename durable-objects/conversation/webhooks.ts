@@ -4,36 +4,39 @@
  *   chat service's webhook configuration (one DirectoryDO read; none for a change that sends nothing);
  * - {@link ConversationWebhooks.pre}: the pre-event calls, made before the change (a refusal is the
  *   change's failure; a timeout lets it through);
- * - {@link ConversationWebhooks.flush}: the post-event outbox to the EVENTS queue after the commit (one
- *   flush at a time; on failure the `hooks` timer makes the alarm try again).
+ * - {@link ConversationWebhooks.outbox}: the post-event outbox (kit/outbox.ts, topic `hooks`) to the
+ *   EVENTS queue after the commit (one drain at a time; on failure its timer makes the alarm try again).
  */
 import type { Env } from "../../platform/env";
 import { callPreEvent } from "../../callbacks/pre-event";
 import type { ActionSource, WebhookConfigs } from "../common/conversation-webhooks";
 import { fail, ok, type ApiResult } from "../common/rpc";
 import { newSid } from "../../contract/ids";
-import type { StoreHost } from "../router/store/host";
-import { outboxHooks, removeHooks, type HookContext } from "./lifecycle/hooks";
+import type { StoreHost } from "../kit/sql-host";
+import { HOOKS_TOPIC, type HookContext } from "./lifecycle/hooks";
 import { preEventChanges, preEventParams, preTargets, type PreEventCall, type PreEventChanges } from "./lifecycle/pre-events";
-import { clearTimer, setTimer } from "./lifecycle/timers";
+import { Outbox, type OutboxRow } from "../kit/outbox";
+import { retryPolicy } from "../../platform/backoff";
 import { directoryFor } from "../../platform/objects";
 
 /** How long an unsent outbox waits before the alarm tries again (also the guard set with every write). */
-export const HOOKS_RETRY_MS = 5_000;
-/** Queue batches: at most 100 messages and 256 KB. */
-const BATCH_MESSAGES = 100;
+const HOOKS_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 5_000 });
+/** Queue batches: at most 100 messages (the outbox's batch) and 256 KB. */
 const BATCH_BYTES = 200_000;
 
 const NO_CONFIG: WebhookConfigs = { service: null, account: null };
 
 export class ConversationWebhooks {
-  private flushing: Promise<void> = Promise.resolve();
+  /** Drained in the background after every change that wrote to it, and from the alarm. */
+  readonly outbox: Outbox;
 
   constructor(
-    private readonly storage: StoreHost,
+    storage: StoreHost,
     private readonly env: Env,
     private readonly name: () => string,
-  ) {}
+  ) {
+    this.outbox = new Outbox(storage, HOOKS_TOPIC, (rows) => this.send(rows), HOOKS_RETRIES);
+  }
 
   /**
    * The context a change announces itself with, or null when it sends nothing (a REST call without
@@ -91,36 +94,12 @@ export class ConversationWebhooks {
     return ok(changes);
   }
 
-  /** Sends the outbox (in the background after every change that wrote to it, and from the alarm). */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.send());
-    return this.flushing;
-  }
-
-  private async send(): Promise<void> {
-    try {
-      for (;;) {
-        const rows = outboxHooks(this.storage, BATCH_MESSAGES);
-        if (rows.length === 0) {
-          clearTimer(this.storage, "hooks");
-          return;
-        }
-        // The oldest rows that fit one batch (always at least one).
-        let bytes = 0;
-        let size = 0;
-        while (size < rows.length && (size === 0 || bytes + rows[size]!.body.length <= BATCH_BYTES)) bytes += rows[size++]!.body.length;
-        const batch = rows.slice(0, size);
-        await this.env.EVENTS.sendBatch(batch.map((row) => ({ body: JSON.parse(row.body) as unknown })));
-        this.storage.transactionSync(() =>
-          removeHooks(
-            this.storage,
-            batch.map((row) => row.id),
-          ),
-        );
-      }
-    } catch (error) {
-      console.error(`ConversationDO ${this.name()}: queueing webhooks failed; the alarm retries`, error);
-      setTimer(this.storage, "hooks", Date.now() + HOOKS_RETRY_MS);
-    }
+  /** Queues the oldest requests that fit one batch (always at least one). */
+  private async send(rows: readonly OutboxRow[]): Promise<number> {
+    let bytes = 0;
+    let size = 0;
+    while (size < rows.length && (size === 0 || bytes + rows[size]!.body.length <= BATCH_BYTES)) bytes += rows[size++]!.body.length;
+    await this.env.EVENTS.sendBatch(rows.slice(0, size).map((row) => ({ body: JSON.parse(row.body) as unknown })));
+    return size;
   }
 }

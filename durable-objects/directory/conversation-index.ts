@@ -9,8 +9,8 @@ import type { ConversationIndexEntry } from "../common/conversations";
 import type { EmailThread } from "../../channels/messages";
 import type { ConversationState } from "../../contract/conversations";
 import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
-import { first, rows, run, type SqlValue, type StoreHost } from "../router/store/host";
-import { keysetPage } from "./paging";
+import { first, rows, run, type SqlValue, type StoreHost } from "../kit/sql-host";
+import { keysetPage } from "../kit/paging";
 
 export interface ConversationRow {
   sid: string;

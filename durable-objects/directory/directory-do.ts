@@ -13,7 +13,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
 import type { ConversationIndexEntry, ProfileRecord, ResolveInboundInput, ResolvedInbound } from "../common/conversations";
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import type { ApiResult, Page, PageRequest } from "../common/rpc";
 import type { ConversationUserInput, ConversationUserRecord, Membership } from "../common/conversation-users";

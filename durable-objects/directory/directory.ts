@@ -13,7 +13,7 @@ import type { ConversationIndexEntry, CustomerContext, ProfileRecord, ResolveInb
 import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { isSid, newSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
-import { first, run, type StoreHost } from "../router/store/host";
+import { first, run, type StoreHost } from "../kit/sql-host";
 import { contactOf, emailKey, isConversationChannel, normalizeEmail, normalizePhone, phoneKey, profileKey } from "./addresses";
 import * as index from "./conversation-index";
 import * as profiles from "./profiles";

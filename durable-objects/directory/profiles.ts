@@ -10,9 +10,9 @@ import type { ConversationChannel } from "../../contract/conversations";
 import type { ProfileRecord } from "../common/conversations";
 import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso } from "../../contract/taskrouter";
-import { first, rows, run, type StoreHost } from "../router/store/host";
+import { first, rows, run, type StoreHost } from "../kit/sql-host";
 import { emailKey, isConversationChannel, normalizeEmail, normalizePhone, phoneKey, profileKey } from "./addresses";
-import { keysetPage } from "./paging";
+import { keysetPage } from "../kit/paging";
 
 export interface ProfileAddress {
   readonly channel: ConversationChannel;

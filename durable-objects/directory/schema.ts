@@ -16,7 +16,7 @@
  * - `sb_webhook_config`: its webhook configuration (`service`), and the account's (`account`) when this is
  *   the default chat service.
  */
-import type { Migration } from "../common/migrations";
+import type { Migration } from "../kit/migrations";
 
 /** Append-only: never edit or renumber a shipped migration. */
 export const DIRECTORY_MIGRATIONS: readonly Migration[] = [

@@ -11,8 +11,8 @@ import type { ConversationUserInput, ConversationUserRecord } from "../common/co
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { isSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
-import { first, run, type StoreHost } from "../router/store/host";
-import { keysetPage } from "./paging";
+import { first, run, type StoreHost } from "../kit/sql-host";
+import { keysetPage } from "../kit/paging";
 import type { Scope } from "./profiles";
 
 interface UserRow {

@@ -8,7 +8,7 @@
  */
 import { SERVICE_FILTERS, type WebhookConfig, type WebhookConfigInput, type WebhookMethod } from "../common/conversation-webhooks";
 import { invalid, ok, type ApiResult } from "../common/rpc";
-import { first, run, type StoreHost } from "../router/store/host";
+import { first, run, type StoreHost } from "../kit/sql-host";
 
 export type WebhookScope = "service" | "account";
 

@@ -29,12 +29,11 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import type { ApiResult, Page, PageRequest, WorkspaceConfigSnapshot } from "../common/rpc";
 import type { EventRecord, ReservationRecord, TaskRecord, WorkerChannelRecord, WorkerRecord } from "../../contract/taskrouter";
 import {
-  OUTBOX_RETRY_MS,
   Router,
   type ApplyConfigOptions,
   type AssignmentInstruction,
@@ -75,7 +74,9 @@ import {
   supervisorSockets,
 } from "./socket-hosts";
 import { bindingFor, type UserAccess } from "../common/user-access";
-import type { RouterMessage } from "./lifecycle/op";
+import { EVENTS_TOPIC, type RouterMessage } from "./lifecycle/router-operation";
+import { Outbox, type OutboxRow } from "../kit/outbox";
+import { retryPolicy } from "../../platform/backoff";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
 import { regions } from "../../platform/regions";
 import { BridgeHub } from "./eventbridge/hub";
@@ -92,8 +93,8 @@ export type * from "./lifecycle/router";
  */
 export type EventRecordRpc = Omit<EventRecord, "event_data"> & { event_data: { [key: string]: string | number | boolean | null } };
 
-/** Queue messages per send (Cloudflare Queues accepts up to 100 per batch). */
-const SEND_BATCH = 100;
+/** An outbox the queue or a conversation could not take is retried after this long. */
+const OUTBOX_RETRIES = retryPolicy({ baseDelayMs: 30_000, maxDelayMs: 30_000 });
 
 export class RouterDO extends DurableObject<Env> {
   private schemaVersion = 0;
@@ -103,7 +104,7 @@ export class RouterDO extends DurableObject<Env> {
   private supervisors!: SupervisorFeed<WebSocket>;
   /** The alarm as last set: the time it fires for, or null. */
   private alarmAt: number | null = null;
-  private sending = false;
+  private outbox!: Outbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -114,6 +115,7 @@ export class RouterDO extends DurableObject<Env> {
       // The channel publishes what each committed operation recorded; it exists before load() runs.
       let channel: AgentChannel<WebSocket> | undefined;
       this.router = new Router(ctx.storage, { regionId, onEvents: (events) => channel && this.publish(channel, events) });
+      this.outbox = new Outbox(ctx.storage, EVENTS_TOPIC, (batch) => this.send(batch), OUTBOX_RETRIES);
       this.channel = channel = new AgentChannel(ctx.storage, this.router, agentSockets(this.ctx));
       this.bridge = new BridgeHub(ctx.storage, this.router, bridgeSockets(this.ctx));
       this.supervisors = new SupervisorFeed(ctx.storage, this.router, supervisorSockets(this.ctx));
@@ -437,38 +439,29 @@ export class RouterDO extends DurableObject<Env> {
       else await this.ctx.storage.setAlarm(next);
       this.alarmAt = next;
     }
-    if (!this.sending && this.router.unsent(1).length > 0) this.ctx.waitUntil(this.send());
+    if (this.outbox.hasUnsent()) this.ctx.waitUntil(this.drain());
+  }
+
+  /** Drains the outbox; when it fails, points the alarm at its retry. */
+  private async drain(): Promise<void> {
+    if (!(await this.outbox.drain())) await this.settle();
   }
 
   /**
-   * Sends the outbox in order, a batch at a time: conversation messages to their ConversationDO by RPC
-   * (each in turn, so a conversation hears "accepted" before "wrapup"), the rest to the EVENTS queue.
-   * On failure the alarm retries later, from the first message not yet delivered.
+   * Sends the oldest of the outbox (kit/outbox.ts drains it in order, a batch at a time): conversation
+   * messages to their ConversationDO by RPC (each in turn, so a conversation hears "accepted" before
+   * "wrapup"), the rest to the EVENTS queue. Answers how many went.
    */
-  private async send(): Promise<void> {
-    this.sending = true;
-    try {
-      for (;;) {
-        const batch = this.router.unsent(SEND_BATCH);
-        if (batch.length === 0) break;
-        const bodies = batch.map((message) => JSON.parse(message.body) as RouterMessage);
-        const firstConversation = bodies.findIndex((body) => body.kind === "conversation");
-        const queued = firstConversation === -1 ? batch.length : firstConversation;
-        if (queued > 0) {
-          await this.env.EVENTS.sendBatch(bodies.slice(0, queued).map((body) => ({ body })));
-          this.router.sent(batch.slice(0, queued).map((message) => message.id));
-          continue;
-        }
-        await this.tellConversation(bodies[0] as ConversationMessage);
-        this.router.sent([batch[0]!.id]);
-      }
-    } catch (error) {
-      console.error("RouterDO: delivering the outbox failed; retrying later", error);
-      this.router.retrySendingAt(Date.now() + OUTBOX_RETRY_MS);
-      await this.settle();
-    } finally {
-      this.sending = false;
+  private async send(batch: readonly OutboxRow[]): Promise<number> {
+    const bodies = batch.map((message) => JSON.parse(message.body) as RouterMessage);
+    const firstConversation = bodies.findIndex((body) => body.kind === "conversation");
+    const queued = firstConversation === -1 ? batch.length : firstConversation;
+    if (queued === 0) {
+      await this.tellConversation(bodies[0] as ConversationMessage);
+      return 1;
     }
+    await this.env.EVENTS.sendBatch(bodies.slice(0, queued).map((body) => ({ body })));
+    return queued;
   }
 
   /**

@@ -7,11 +7,11 @@
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { newSid } from "../../contract/ids";
 import type { ActivityRecord } from "../../contract/taskrouter";
-import { configEvent, type Change, type EventSubject, type Scope } from "./change";
+import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName } from "./checks";
-import type { ActivityFilters, CreateActivityInput, UpdateActivityInput } from "./inputs";
-import { paginate } from "../common/paging";
-import { activityRecord, activityRow, activityRows, type ActivityRow } from "./records";
+import type { ActivityFilters, CreateActivityInput, UpdateActivityInput } from "./config-inputs";
+import { paginate } from "../kit/paging";
+import { activityRecord, activityRow, activityRows, type ActivityRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
 

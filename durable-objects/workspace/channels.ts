@@ -29,13 +29,13 @@ import {
   type ChannelRecord,
   type SettingValue,
 } from "../../channels/channel-config";
-import type { SqlExec } from "../common/migrations";
+import type { SqlExec } from "../kit/sql-host";
 import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso } from "../../contract/taskrouter";
 import { isSid } from "../../contract/ids";
 import { checkFriendlyName, checkHttpUrl } from "./checks";
-import { paginate } from "../common/paging";
-import { taskChannelRow, workflowRow, type WorkspaceRow } from "./records";
+import { paginate } from "../kit/paging";
+import { taskChannelRow, workflowRow, type WorkspaceRow } from "./workspace-rows";
 
 export interface CreateChannelInput {
   /** Checked here: the Worker passes what it was given, so the 400 names the kinds. */

@@ -6,8 +6,8 @@
 import { formatProblems, type ConfigurationProblem } from "../router/workflow";
 import { fail, invalid, type ApiFailure } from "../common/rpc";
 import { isSid } from "../../contract/ids";
-import type { SqlExec } from "../common/migrations";
-import { activityRow } from "./records";
+import type { SqlExec } from "../kit/sql-host";
+import { activityRow } from "./workspace-rows";
 
 export const MAX_FRIENDLY_NAME_LENGTH = 64;
 

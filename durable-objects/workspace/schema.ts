@@ -8,7 +8,8 @@
  * changes not yet delivered to the Router or the EVENTS queue; `sb_sync` records how far the Router
  * and the account's workspace directory have caught up.
  */
-import type { Migration } from "../common/migrations";
+import type { Migration } from "../kit/migrations";
+import { TIMERS_TABLE } from "../kit/timers";
 
 /** Append-only: never edit or renumber a shipped migration. */
 export const WORKSPACE_MIGRATIONS: readonly Migration[] = [
@@ -129,5 +130,10 @@ CREATE TABLE channel_secrets (
     version: 4,
     name: "card masking of task and worker attributes, on unless turned off",
     sql: "ALTER TABLE workspace ADD COLUMN card_masking_enabled INTEGER NOT NULL DEFAULT 1",
+  },
+  {
+    version: 5,
+    name: "the shared timers table (a failed delivery's retry)",
+    sql: TIMERS_TABLE,
   },
 ];

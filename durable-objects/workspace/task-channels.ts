@@ -8,11 +8,11 @@
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { isSid, newSid } from "../../contract/ids";
 import type { TaskChannelRecord } from "../../contract/taskrouter";
-import { configEvent, type Change, type EventSubject, type Scope } from "./change";
+import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName } from "./checks";
-import type { CreateTaskChannelInput, UpdateTaskChannelInput } from "./inputs";
-import { paginate } from "../common/paging";
-import { taskChannelRecord, taskChannelRow, taskChannelRows, type TaskChannelRow } from "./records";
+import type { CreateTaskChannelInput, UpdateTaskChannelInput } from "./config-inputs";
+import { paginate } from "../kit/paging";
+import { taskChannelRecord, taskChannelRow, taskChannelRows, type TaskChannelRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
 

@@ -10,11 +10,11 @@ import { parseTaskQueueConfig } from "../router/queues";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { newSid } from "../../contract/ids";
 import type { TaskQueueRecord } from "../../contract/taskrouter";
-import { configEvent, type Change, type EventSubject, type Scope } from "./change";
+import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkActivityRef, checkFriendlyName, problemsFailure } from "./checks";
-import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./inputs";
-import { paginate } from "../common/paging";
-import { activityNames, taskQueueRecord, taskQueueRow, taskQueueRows, workflowsUsingQueue, type TaskQueueRow } from "./records";
+import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./config-inputs";
+import { paginate } from "../kit/paging";
+import { activityNames, taskQueueRecord, taskQueueRow, taskQueueRows, workflowsUsingQueue, type TaskQueueRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
 

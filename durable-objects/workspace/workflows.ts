@@ -9,11 +9,11 @@ import { parseWorkflowConfiguration, type WorkflowConfiguration } from "../route
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { newSid } from "../../contract/ids";
 import type { WorkflowRecord } from "../../contract/taskrouter";
-import { configEvent, type Change, type EventSubject, type Scope } from "./change";
+import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName, optionalUrl, problemsFailure } from "./checks";
-import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./inputs";
-import { paginate } from "../common/paging";
-import { taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./records";
+import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./config-inputs";
+import { paginate } from "../kit/paging";
+import { taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
 

@@ -5,36 +5,26 @@
  * calling account (anything else is a 404, so one account cannot probe another's SIDs), runs one of
  * the mutations of this folder in a single transaction, and then delivers the change.
  *
- * Delivery is an outbox. The change's events are written in the same transaction as the change; then
- * the full snapshot and the undelivered events are pushed to the workspace's Router DO (which keeps
- * events for the Events API), the events are put on the EVENTS queue (event callbacks), and the
- * workspace record goes to the account's directory (AccountDO). All are awaited, so a client that
- * creates a workflow and then a task finds the Router already knows the workflow. If one is unreachable
- * the change still stands — it is committed — and the alarm retries until everything has caught up.
- * Deliveries run one at a time, so each receiver gets changes in the order they were made.
+ * Delivery is an outbox (config-delivery.ts). The change's events are written in the same transaction
+ * as the change; then the snapshot goes to the Router DO, the events to the EVENTS queue and the
+ * workspace record to the AccountDO. All are awaited, so a client that creates a workflow and then a
+ * task finds the Router already knows the workflow. If one is unreachable the change still stands — it
+ * is committed — and the alarm retries until everything has caught up.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CallbackSettings } from "../../callbacks/policy";
-import type { EventMessage } from "../../platform/events-queue";
 import { regions } from "../../platform/regions";
 import type { Env } from "../../platform/env";
 import { openSecret, sealSecret } from "../account/api-keys";
 import { webhookPath, type ChannelConfig, type ChannelRecord } from "../../channels/channel-config";
-import { applyMigrations } from "../common/migrations";
+import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { newSid } from "../../contract/ids";
 import { notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
-import type {
-  ActivityRecord,
-  EventRecord,
-  TaskChannelRecord,
-  TaskQueueRecord,
-  WorkflowRecord,
-  WorkspaceRecord,
-} from "../../contract/taskrouter";
+import type { ActivityRecord, TaskChannelRecord, TaskQueueRecord, WorkflowRecord, WorkspaceRecord } from "../../contract/taskrouter";
 import * as activities from "./activities";
 import * as channels from "./channels";
-import type { Change, Scope } from "./change";
+import type { Change, Scope } from "./config-change";
 import type {
   ActivityFilters,
   CreateActivityInput,
@@ -49,23 +39,17 @@ import type {
   UpdateWorkflowInput,
   UpdateWorkspaceInput,
   WorkflowFilters,
-} from "./inputs";
-import { workflowRow, workspaceRow, type WorkspaceRow } from "./records";
-import { pushConfig } from "./router-push";
+} from "./config-inputs";
+import { workflowRow, workspaceRow, type WorkspaceRow } from "./workspace-rows";
+import { ConfigDelivery } from "./config-delivery";
 import { WORKSPACE_MIGRATIONS } from "./schema";
 import * as taskChannels from "./task-channels";
 import * as taskQueues from "./task-queues";
 import * as workflows from "./workflows";
 import * as workspace from "./workspace";
-import { accountFor } from "../../platform/objects";
 
-export type * from "./inputs";
+export type * from "./config-inputs";
 export type { CreateChannelInput, UpdateChannelInput } from "./channels";
-
-/** How long to wait before retrying a delivery that failed. */
-const RETRY_DELAY_MS = 10_000;
-/** Queues take at most 100 messages per batch. */
-const QUEUE_BATCH = 100;
 
 /** Thrown inside a transaction to roll back a change that turned out to be invalid. */
 class Rollback extends Error {
@@ -78,11 +62,11 @@ type ReadScope = Pick<Scope, "sql" | "ws">;
 
 export class WorkspaceDO extends DurableObject<Env> {
   private schemaVersion = 0;
-  /** The delivery in progress, so the next one starts after it. */
-  private delivering: Promise<unknown> = Promise.resolve();
+  private readonly delivery: ConfigDelivery;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.delivery = new ConfigDelivery(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, WORKSPACE_MIGRATIONS);
     });
@@ -320,9 +304,9 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   // ── delivery ────────────────────────────────────────────────────────────────────────────────────
 
-  /** Retries a delivery that failed. */
+  /** Retries a delivery that failed (config-delivery.ts). */
   override async alarm(): Promise<void> {
-    await this.deliver();
+    await this.delivery.deliver();
   }
 
   /** The live workspace of this account, or the 404 every other caller gets. */
@@ -374,68 +358,7 @@ export class WorkspaceDO extends DurableObject<Env> {
       if (error instanceof Rollback) return error.failure;
       throw error;
     }
-    await this.deliver();
+    await this.delivery.deliver();
     return result;
-  }
-
-  /** Delivers what is pending, after any delivery already running; on failure, retries by alarm. */
-  private deliver(): Promise<void> {
-    const run = this.delivering.then(async () => {
-      // Independent: an unreachable Router must not hold back callbacks or the directory, nor the reverse.
-      const outcomes = await Promise.allSettled([this.pushToRouter(), this.sendToQueue(), this.syncDirectory()]);
-      this.ctx.storage.sql.exec("DELETE FROM sb_outbox WHERE queued = 1 AND version <= (SELECT router_version FROM sb_sync)");
-      const failures = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
-      if (failures.length === 0) return;
-      console.error(`WorkspaceDO: delivery failed, retrying in ${RETRY_DELAY_MS} ms:`, ...failures);
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
-    });
-    this.delivering = run.catch(() => undefined); // a failed setAlarm must not stop later deliveries
-    return run;
-  }
-
-  private async pushToRouter(): Promise<void> {
-    const { sql } = this.ctx.storage;
-    const ws = workspaceRow(sql);
-    const [sync] = sql.exec<{ router_version: number }>("SELECT router_version FROM sb_sync").toArray();
-    if (!ws || !sync || ws.version <= sync.router_version) return;
-    const pending = sql
-      .exec<{ events: string; re_evaluate: string | null }>(
-        "SELECT events, re_evaluate FROM sb_outbox WHERE version > ? ORDER BY seq",
-        sync.router_version,
-      )
-      .toArray();
-    const events = pending.flatMap((row) => JSON.parse(row.events) as EventRecord[]);
-    const reEvaluate = pending.findLast((row) => row.re_evaluate !== null)?.re_evaluate;
-    const snapshot = workspace.loadSnapshot(sql, ws);
-    await pushConfig(this.env, ws.home_region, snapshot, events, reEvaluate ? { reEvaluateTasksOf: reEvaluate } : {});
-    sql.exec("UPDATE sb_sync SET router_version = max(router_version, ?)", snapshot.version);
-  }
-
-  /** Puts the events not yet queued on the EVENTS queue, for the workspace's event callbacks. */
-  private async sendToQueue(): Promise<void> {
-    const { sql } = this.ctx.storage;
-    const pending = sql.exec<{ seq: number; events: string }>("SELECT seq, events FROM sb_outbox WHERE queued = 0 ORDER BY seq").toArray();
-    const last = pending.at(-1)?.seq;
-    if (last === undefined) return;
-    const messages = pending.flatMap((row) =>
-      (JSON.parse(row.events) as EventRecord[]).map((event) => ({
-        body: { kind: "event", workspaceSid: event.workspace_sid, event } satisfies EventMessage,
-      })),
-    );
-    for (let i = 0; i < messages.length; i += QUEUE_BATCH) await this.env.EVENTS.sendBatch(messages.slice(i, i + QUEUE_BATCH));
-    sql.exec("UPDATE sb_outbox SET queued = 1 WHERE seq <= ?", last);
-  }
-
-  private async syncDirectory(): Promise<void> {
-    const { sql } = this.ctx.storage;
-    const ws = workspaceRow(sql);
-    const [sync] = sql
-      .exec<{ directory_wanted: number; directory_synced: number }>("SELECT directory_wanted, directory_synced FROM sb_sync")
-      .toArray();
-    if (!ws || !sync || sync.directory_wanted <= sync.directory_synced) return;
-    const account = accountFor(this.env, ws.account_sid);
-    if (ws.deleted_at !== null) await account.removeWorkspace(ws.sid);
-    else await account.putWorkspace(workspace.currentRecord(sql, ws));
-    sql.exec("UPDATE sb_sync SET directory_synced = max(directory_synced, ?)", sync.directory_wanted);
   }
 }

@@ -9,11 +9,11 @@
  */
 import { fail, invalid, ok, type ApiResult, type WorkspaceConfigSnapshot } from "../common/rpc";
 import type { EventRecord, WorkspaceRecord } from "../../contract/taskrouter";
-import type { SqlExec } from "../common/migrations";
+import type { SqlExec } from "../kit/sql-host";
 import { activitySubject, insertActivity } from "./activities";
-import { configEvent, type Change, type EventSubject, type Scope } from "./change";
+import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkActivityRef, checkFriendlyName, optionalUrl } from "./checks";
-import type { CreateWorkspaceInput, UpdateWorkspaceInput } from "./inputs";
+import type { CreateWorkspaceInput, UpdateWorkspaceInput } from "./config-inputs";
 import {
   activityNames,
   activityRecord,
@@ -26,7 +26,7 @@ import {
   workflowRows,
   workspaceRecord,
   type WorkspaceRow,
-} from "./records";
+} from "./workspace-rows";
 import { DEFAULT_TASK_CHANNELS, insertTaskChannel, taskChannelSubject } from "./task-channels";
 import { createTaskQueue } from "./task-queues";
 import { createWorkflow } from "./workflows";

@@ -3,7 +3,7 @@
  * hand), which events become frames for whom, and the proxy's access rules against a fake backend.
  */
 import { describe, expect, it } from "vitest";
-import { bridgeFramesOf, type BridgeReader } from "../../durable-objects/router/eventbridge/frames";
+import { bridgeFramesOf, type BridgeReader } from "../../durable-objects/router/eventbridge/bridge-frames";
 import { bridgeTask, initFrame, seconds, versionOf } from "../../durable-objects/router/eventbridge/payloads";
 import { serveBridge, type BridgeBackend } from "../../durable-objects/router/eventbridge/proxy";
 import { routeOf } from "../../durable-objects/router/eventbridge/routes";

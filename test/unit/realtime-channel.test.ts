@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Router } from "../../durable-objects/router/lifecycle/router";
 import { AgentChannel, type AgentIdentity, type Connection, type SocketHost } from "../../durable-objects/router/realtime/channel";
 import { decidePresence, offlineActivity } from "../../durable-objects/router/realtime/presence";
-import { applyMigrations } from "../../durable-objects/common/migrations";
+import { applyMigrations } from "../../durable-objects/kit/migrations";
 import { ROUTER_MIGRATIONS } from "../../durable-objects/router/store/schema";
 import { serverFrame, type ServerFrame } from "../../contract/realtime-frames";
 import {
@@ -26,7 +26,7 @@ import {
   value,
   workflow,
 } from "../workers/router-fixtures";
-import { sqliteHost } from "./router/sqlite-host";
+import { sqliteHost } from "./kit/sqlite-host";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 /** The fixture workspace's activities, as `hello` lists them. */

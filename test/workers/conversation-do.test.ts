@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { newSid } from "../../contract/ids";
 import type { InboundContext } from "../../durable-objects/common/conversations";
 import type { InboundMessage } from "../../channels/messages";
-import { IDENTITY_HEADER } from "../../durable-objects/conversation/frames";
+import { IDENTITY_HEADER } from "../../durable-objects/conversation/socket-commands";
 import { conversationFor, routerFor } from "../../platform/objects";
 import { AgentSocket } from "./realtime-helpers";
 import { ACCOUNT, AVAILABLE, OTHER_ACCOUNT, WORKFLOW, WORKSPACE, snapshot, value } from "./router-fixtures";

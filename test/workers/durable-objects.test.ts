@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { applyMigrations, schemaVersion } from "../../durable-objects/common/migrations";
+import { applyMigrations, schemaVersion } from "../../durable-objects/kit/migrations";
 import { conversationFor } from "../../platform/objects";
 
 const namespaces = [

@@ -15,9 +15,9 @@ import { iso } from "../../../contract/taskrouter";
 import { ok, type ApiResult } from "../../common/rpc";
 import type { MediaRef, MessageReaction, MessageRemoval } from "../../../contract/conversations";
 import type { MessageChange } from "../../../channels/messages";
-import { messageBy, messageRecord, messageRows, saveMessage, type ConversationRow, type MessageRow } from "../store/records";
+import { messageBy, messageRecord, messageRows, saveMessage, type ConversationRow, type MessageRow } from "../store/conversation-rows";
 import { keyedMessage } from "./messages";
-import { loadConversation, type Op } from "./op";
+import { loadConversation, type Op } from "./conversation-operation";
 
 const objectOf = (text: string): Record<string, unknown> | null => {
   const value = JSON.parse(text) as unknown;

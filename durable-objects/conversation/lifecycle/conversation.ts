@@ -9,14 +9,11 @@
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationIndexEntry, CreateConversationInput, UpdateConversationInput } from "../../common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
-import { run } from "../../router/store/host";
-import { conversationRecord, conversationRow, participantRows, saveConversation, type ConversationRow } from "../store/records";
-import { conflict, isDeleted, loadConversation, optionalText, redactedAttributes, type Op } from "./op";
+import { run } from "../../kit/sql-host";
+import { conversationRecord, conversationRow, participantRows, saveConversation, type ConversationRow } from "../store/conversation-rows";
+import { conflict, isDeleted, loadConversation, optionalText, redactedAttributes, type Op } from "./conversation-operation";
 
 const STATES: readonly ConversationState[] = ["active", "inactive", "closed"];
-
-/** Twilio's code for a unique name another conversation of the service holds. */
-export const UNIQUE_NAME_TAKEN = 50353;
 
 /** Why this object cannot take a new conversation: it holds one, or held one that was deleted. */
 export function cannotCreate(op: Op): ApiResult<void> {

@@ -12,9 +12,10 @@
  *
  * Provider status callbacks then move the message forward (sent → delivered → read), never back.
  */
+import { retryDelayMs, retryPolicy } from "../../../platform/backoff";
 import type { DeliveryOutcome, EmailThread, OutboundMessage, StatusUpdate } from "../../../channels/messages";
 import type { DeliveryReceiptRecord, DeliveryStatus, MediaRef, ConversationFrame } from "../../../contract/conversations";
-import { first, run, type StoreHost } from "../../router/store/host";
+import { first, run, type StoreHost } from "../../kit/sql-host";
 import {
   conversationRow,
   messageBy,
@@ -24,13 +25,12 @@ import {
   receiptRecord,
   saveMessage,
   type MessageRow,
-} from "../store/records";
-import { backoff, clearTimer, setTimer, timerDue } from "./timers";
-import type { Op } from "./op";
+} from "../store/conversation-rows";
+import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
+import type { Op } from "./conversation-operation";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
-export const DELIVERY_BACKOFF_MS = 2_000;
-export const DELIVERY_BACKOFF_CAP_MS = 60_000;
+const DELIVERY_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: 60_000, maxAttempts: MAX_DELIVERY_ATTEMPTS });
 /** How long a send may take before the alarm treats it as lost and tries again. */
 export const IN_FLIGHT_MS = 30_000;
 
@@ -136,10 +136,10 @@ export async function drainDeliveries(
     const start = host.transactionSync(() => {
       const head = headOf(host);
       if (!head) {
-        clearTimer(host, "delivery");
+        clearTimer(host, "delivery", "");
         return null;
       }
-      const due = timerDue(host, "delivery");
+      const due = timerDueAt(host, "delivery", "");
       if (due !== null && due > now()) return null; // backing off, or another drain has it in flight
       const row = messageBy(host, "idx", head.message_idx);
       const message = row ? outbound(host, sid, row) : null;
@@ -158,7 +158,7 @@ export async function drainDeliveries(
       }
       const attempt = head.attempts + 1;
       run(host, "UPDATE sb_deliveries SET attempts = ? WHERE message_idx = ?", attempt, head.message_idx);
-      setTimer(host, "delivery", now() + IN_FLIGHT_MS);
+      setTimer(host, "delivery", "", now() + IN_FLIGHT_MS);
       if (row.delivery_status !== "sending") setStatus(host, row, { delivery_status: "sending" }, now(), publish);
       return { skip: false, idx: head.message_idx, attempt, message } as const;
     });
@@ -197,7 +197,7 @@ function settle(
   switch (outcome.kind) {
     case "sent":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
-      clearTimer(host, "delivery");
+      clearTimer(host, "delivery", "");
       setStatus(
         host,
         row,
@@ -209,7 +209,7 @@ function settle(
       return false;
     case "failed":
       run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
-      clearTimer(host, "delivery");
+      clearTimer(host, "delivery", "");
       setStatus(
         host,
         row,
@@ -223,18 +223,20 @@ function settle(
         receipted,
       );
       return false;
-    case "retry":
-      if (attempt >= MAX_DELIVERY_ATTEMPTS) {
+    case "retry": {
+      const delay = retryDelayMs(DELIVERY_RETRIES, attempt);
+      if (delay === null) {
         run(host, "DELETE FROM sb_deliveries WHERE message_idx = ?", row.idx);
-        clearTimer(host, "delivery");
+        clearTimer(host, "delivery", "");
         const error = `Gave up after ${attempt} attempts: ${outcome.error}`;
         setStatus(host, row, { delivery_status: "failed", delivery_error: error }, now, publish, receipted);
         return false;
       }
       run(host, "UPDATE sb_deliveries SET last_error = ? WHERE message_idx = ?", outcome.error, row.idx);
-      setTimer(host, "delivery", now + backoff(attempt, DELIVERY_BACKOFF_MS, DELIVERY_BACKOFF_CAP_MS));
+      setTimer(host, "delivery", "", now + delay);
       if (row.delivery_status !== "queued") setStatus(host, row, { delivery_status: "queued" }, now, publish);
       return true;
+    }
     default: {
       const never: never = outcome;
       throw new Error(`unknown delivery outcome ${JSON.stringify(never)}`);

@@ -10,17 +10,18 @@
  * with retries. A change made without webhooks (a REST call without `X-Twilio-Webhook-Enabled: true`)
  * sends nothing.
  */
+import { enqueue } from "../../kit/outbox";
 import type { ActionSource, PostEvent, WebhookConfig, WebhookConfigs, WebhookMethod } from "../../common/conversation-webhooks";
 import type { ConversationRecord, MessageRecord, ParticipantRecord } from "../../../contract/conversations";
 import { iso } from "../../../contract/taskrouter";
 import { newSid } from "../../../contract/ids";
-import { rows, run, type StoreHost } from "../../router/store/host";
+import type { StoreHost } from "../../kit/sql-host";
 import type { ConversationWebhookMessage } from "../../../platform/events-queue";
 import type { FormParams } from "../../../callbacks/signature";
-import { conversationRow, messageRecord, messageRows } from "../store/records";
+import { conversationRow, messageRecord, messageRows } from "../store/conversation-rows";
 import { listOf, scopedWebhookRows, type ScopedWebhookRow } from "./scoped-webhooks";
 import { webhookForm as form } from "./webhook-form";
-import type { HookEvent } from "./op";
+import type { HookEvent } from "./conversation-operation";
 
 /** What a change's webhooks need besides the change: who made it, and the service's configuration. */
 export interface HookContext {
@@ -257,17 +258,12 @@ function writeRequest(host: StoreHost, message: ConversationWebhookMessage): boo
     console.warn(`ConversationDO: ${message.params.EventType ?? "a webhook"} is too large for the queue (${body.length} bytes); not sent`);
     return false;
   }
-  run(host, "INSERT INTO sb_hook_outbox (body) VALUES (?)", body);
+  enqueue(host, HOOKS_TOPIC, body);
   return true;
 }
 
-/** The oldest outbox rows. */
-export const outboxHooks = (host: StoreHost, limit: number): { id: number; body: string }[] =>
-  rows<{ id: number; body: string }>(host, "SELECT id, body FROM sb_hook_outbox ORDER BY id LIMIT ?", limit);
-
-export function removeHooks(host: StoreHost, ids: readonly number[]): void {
-  for (const id of ids) run(host, "DELETE FROM sb_hook_outbox WHERE id = ?", id);
-}
+/** The ConversationDO's outbox topic (kit/outbox.ts): the post-event webhook requests. */
+export const HOOKS_TOPIC = "hooks";
 
 /** At most this many stored messages are replayed to a new scoped webhook. */
 export const MAX_REPLAY = 1_000;

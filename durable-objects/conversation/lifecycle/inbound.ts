@@ -12,10 +12,10 @@ import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
 import type { InboundContext } from "../../common/conversations";
 import type { InboundMessage } from "../../../channels/messages";
-import { conversationRecord, conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/records";
+import { conversationRecord, conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/conversation-rows";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";
-import { conflict, type Op } from "./op";
+import { conflict, type Op } from "./conversation-operation";
 import { customerParticipant, insertParticipant } from "./participants";
 
 export interface Received {

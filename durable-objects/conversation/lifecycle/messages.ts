@@ -9,10 +9,18 @@ import { newSid } from "../../../contract/ids";
 import { redactDeep } from "../../common/card-attributes";
 import type { AddMessageInput, UpdateMessageInput } from "../../common/conversations";
 import type { DeliveryReceiptRecord, MediaRef, MessageRecord } from "../../../contract/conversations";
-import { first, run } from "../../router/store/host";
-import { pageFrom, pageWindow, slicePage } from "../../router/store/paging";
-import { messageBy, messageRecord, messageRows, receiptRecord, saveMessage, type ConversationRow, type MessageRow } from "../store/records";
-import { conflict, loadConversation, redactedAttributes, redactedBody, type Op } from "./op";
+import { first, run } from "../../kit/sql-host";
+import { pageFrom, pageWindow, slicePage } from "../../kit/paging";
+import {
+  messageBy,
+  messageRecord,
+  messageRows,
+  receiptRecord,
+  saveMessage,
+  type ConversationRow,
+  type MessageRow,
+} from "../store/conversation-rows";
+import { conflict, loadConversation, redactedAttributes, redactedBody, type Op } from "./conversation-operation";
 import { customerParticipant, findParticipant } from "./participants";
 import { enqueueDelivery } from "./delivery";
 

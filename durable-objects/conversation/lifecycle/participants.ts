@@ -8,8 +8,8 @@ import { iso } from "../../../contract/taskrouter";
 import { newSid } from "../../../contract/ids";
 import type { AddParticipantInput, UpdateParticipantInput } from "../../common/conversations";
 import type { ConversationRecord, ParticipantRecord, ParticipantRole } from "../../../contract/conversations";
-import { first, run } from "../../router/store/host";
-import { pageWindow, slicePage } from "../../router/store/paging";
+import { first, run } from "../../kit/sql-host";
+import { pageWindow, slicePage } from "../../kit/paging";
 import {
   conversationRecord,
   participantBy,
@@ -19,8 +19,8 @@ import {
   savePastParticipant,
   type ConversationRow,
   type ParticipantRow,
-} from "../store/records";
-import { loadConversation, optionalText, redactedAttributes, type Op } from "./op";
+} from "../store/conversation-rows";
+import { loadConversation, optionalText, redactedAttributes, type Op } from "./conversation-operation";
 
 const ROLES: readonly ParticipantRole[] = ["customer", "agent", "bot"];
 

@@ -11,10 +11,10 @@ import { MAX_SCOPED_WEBHOOKS, POST_EVENTS, type ScopedWebhookInput, type ScopedW
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import { isSid, newSid } from "../../../contract/ids";
 import { iso } from "../../../contract/taskrouter";
-import { first, rows, run, type StoreHost } from "../../router/store/host";
-import { pageWindow, slicePage } from "../../router/store/paging";
-import type { ConversationRow } from "../store/records";
-import { loadConversation, type Op } from "./op";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
+import { pageWindow, slicePage } from "../../kit/paging";
+import type { ConversationRow } from "../store/conversation-rows";
+import { loadConversation, type Op } from "./conversation-operation";
 
 export interface ScopedWebhookRow {
   sid: string;

@@ -14,19 +14,26 @@
  * and when that task's reservation is accepted, the new agent joins and the transferring agent's task
  * goes to wrapping. The history is the conversation's, so it travels by construction.
  */
+import { retryDelay, retryPolicy } from "../../../platform/backoff";
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationTaskEvent } from "../../common/conversations";
-import { first, rows, run, type StoreHost } from "../../router/store/host";
-import { conversationRecord, conversationRow, participantBy, participantRows, saveConversation, type TaskRequest } from "../store/records";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
+import {
+  conversationRecord,
+  conversationRow,
+  participantBy,
+  participantRows,
+  saveConversation,
+  type TaskRequest,
+} from "../store/conversation-rows";
 import { moveTo } from "./conversation";
-import { loadConversation, newOp, type Op } from "./op";
+import { loadConversation, newOp, type Op } from "./conversation-operation";
 import { deleteParticipant, insertParticipant } from "./participants";
-import { backoff, clearTimer, setTimer, timerDue } from "./timers";
+import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 
-export const TASK_BACKOFF_MS = 5_000;
-export const TASK_BACKOFF_CAP_MS = 10 * 60_000;
 /** About three hours of trying; then the failure stays on the conversation for an admin to see. */
 export const MAX_TASK_ATTEMPTS = 24;
+const TASK_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 10 * 60_000, maxAttempts: MAX_TASK_ATTEMPTS });
 
 /** What the conversation needs of TaskRouter (the Router DO in the shell; a double in unit tests). */
 export interface TaskPort {
@@ -80,12 +87,12 @@ export async function createPendingTask(host: StoreHost, port: TaskPort, now: ()
   const start = host.transactionSync(() => {
     const row = conversationRow(host);
     if (!row || row.task_pending !== 1 || row.task_request === null || row.state === "closed") return null;
-    const due = timerDue(host, "task");
+    const due = timerDueAt(host, "task", "");
     if (row.task_attempts > 0 && due !== null && due > now()) return null; // backing off, or an attempt is in flight
     const attempt = row.task_attempts + 1;
     saveConversation(host, { ...row, task_attempts: attempt });
     // The safety net: if this attempt dies with the object, the alarm makes the next.
-    setTimer(host, "task", now() + backoff(attempt, TASK_BACKOFF_MS, TASK_BACKOFF_CAP_MS));
+    setTimer(host, "task", "", now() + retryDelay(TASK_RETRIES, attempt));
     return { attempt, request: JSON.parse(row.task_request) as TaskRequest };
   });
   if (!start) return;
@@ -107,14 +114,14 @@ export async function createPendingTask(host: StoreHost, port: TaskPort, now: ()
         { task_sid: result.value.taskSid, worker_sid: null, reservation_sid: null, transferred_from: null, status: "pending" },
         now(),
       );
-      clearTimer(host, "task");
+      clearTimer(host, "task", "");
       return null;
     }
     // Logged without the conversation's content: only where it is and what the Router said.
     console.warn(`ConversationDO ${row.sid}: creating its task failed (attempt ${start.attempt}): ${result.message}`);
     const gaveUp = start.attempt >= MAX_TASK_ATTEMPTS;
     saveConversation(host, { ...row, task_pending: gaveUp ? 0 : 1, task_error: result.message });
-    if (gaveUp) clearTimer(host, "task");
+    if (gaveUp) clearTimer(host, "task", "");
     return null;
   });
   // A task made by an attempt that lost the race (or for a conversation deleted meanwhile) is canceled.

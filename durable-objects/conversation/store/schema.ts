@@ -30,8 +30,17 @@
  * five); `sb_hook_outbox` the post-event webhook requests written in the transaction of the change they
  * announce and sent to the EVENTS queue after the commit (removed once queued; the alarm retries), so an
  * eviction delays an event but never loses one; a `hooks` timer in `sb_timers` is that retry.
+ *
+ * Migration 5 moves the timers and the outbox into the tables every object shares (kit/timers.ts,
+ * kit/outbox.ts): a timer is keyed by kind and SID, and the conversation's own — `delivery` (the head of
+ * the delivery queue: a retry's backoff, or the in-flight guard of a send that may have died with an
+ * eviction), `task` (the pending task's next attempt), `index` (a retry of the directory entry) — have
+ * the SID ""; `sb_hook_outbox` becomes the topic `hooks` of `sb_outbox`, and its `hooks` timer the
+ * outbox's (`outbox`, `hooks`).
  */
-import type { Migration } from "../../common/migrations";
+import type { Migration } from "../../kit/migrations";
+import { OUTBOX_TABLE } from "../../kit/outbox";
+import { TIMERS_TABLE } from "../../kit/timers";
 
 export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
   {
@@ -171,6 +180,21 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
         id   INTEGER PRIMARY KEY AUTOINCREMENT,
         body TEXT    NOT NULL
       );
+    `,
+  },
+  {
+    version: 5,
+    name: "conversation: the shared timers (kind, sid, due_at) and outbox (topic hooks)",
+    sql: `
+      ALTER TABLE sb_timers RENAME TO sb_timers_by_kind;
+      ${TIMERS_TABLE}
+      INSERT INTO sb_timers (kind, sid, due_at)
+        SELECT CASE kind WHEN 'hooks' THEN 'outbox' ELSE kind END, CASE kind WHEN 'hooks' THEN 'hooks' ELSE '' END, due_at
+        FROM sb_timers_by_kind;
+      DROP TABLE sb_timers_by_kind;
+      ${OUTBOX_TABLE}
+      INSERT INTO sb_outbox (id, topic, body) SELECT id, 'hooks', body FROM sb_hook_outbox;
+      DROP TABLE sb_hook_outbox;
     `,
   },
 ];

@@ -1,7 +1,7 @@
 /**
  * The stock SDK's sockets, held by the Router next to the agents' channel: each one is opened for the
  * worker a verified token names and gets `init` at once; committed events become Event Bridge frames
- * (frames.ts) for the workers with a socket open; and, since the SDK drops a link that stays silent
+ * (bridge-frames.ts) for the workers with a socket open; and, since the SDK drops a link that stays silent
  * for 30 s (WebSocket pings do not count), an empty text frame goes to every socket each
  * {@link HEARTBEAT_MS} from the Router's one alarm (an `eb-heartbeat` timer in sb_timers, kept only
  * while sockets are open). The client never sends frames. The sockets are behind
@@ -9,10 +9,10 @@
  */
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { Router } from "../lifecycle/router";
-import { first, type StoreHost } from "../store/host";
+import type { StoreHost } from "../../kit/sql-host";
 import { reservationsOfTask } from "../store/reservation-store";
-import { clearTimer, setTimer } from "../store/timer-store";
-import { bridgeFramesOf, type BridgeReader } from "./frames";
+import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
+import { bridgeFramesOf, type BridgeReader } from "./bridge-frames";
 import { bridgeChannel, bridgeReservation, bridgeTask, bridgeWorker, initFrame, versionOf } from "./payloads";
 
 /** Well inside the SDK's 30 s silence limit, with room for a late alarm. */
@@ -91,8 +91,7 @@ export class BridgeHub<S> {
   }
 
   private heartbeatAt(): number | null {
-    const row = first<{ due_at: number }>(this.host, "SELECT due_at FROM sb_timers WHERE kind = 'eb-heartbeat' AND sid = ?", TIMER_SID);
-    return row === undefined ? null : Number(row.due_at);
+    return timerDueAt(this.host, "eb-heartbeat", TIMER_SID);
   }
 
   private reader(now: number): BridgeReader {

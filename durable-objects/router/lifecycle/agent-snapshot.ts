@@ -12,10 +12,10 @@
 import type { ConfigView } from "./config-view";
 import { taskData, workerData } from "./events";
 import { reservationAcceptedAt } from "../store/event-store";
-import type { StoreHost } from "../store/host";
+import type { StoreHost } from "../../kit/sql-host";
 import { reservations } from "../store/reservation-store";
 import { tasks } from "../store/task-store";
-import { timerDueAt } from "../store/timer-store";
+import { timerDueAt } from "../../kit/timers";
 import { workers } from "../store/worker-store";
 import { frameTaskOf, frameWorkerOf } from "./event-frames";
 import type { HelloActivity, HelloReservation, HelloWorker } from "../../../contract/realtime-frames";

@@ -9,14 +9,14 @@
  */
 import { RoutingEngine } from "../engine";
 import { insertEvent, type EventSubjects } from "../store/event-store";
-import { rows } from "../store/host";
+import { rows } from "../../kit/sql-host";
 import { workerChannels, workers } from "../store/worker-store";
 import { newSid } from "../../../contract/ids";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../common/rpc";
 import type { ConfigView } from "./config-view";
-import type { Op } from "./op";
-import { applyOutcome } from "./outcome";
+import type { Op } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
 
 export interface ApplyConfigOptions {
   /** A workflow updated with ReEvaluateTasks=true: its waiting tasks start over from the top. */

@@ -3,11 +3,11 @@
  * event is about, and by time (the last `Minutes`, 15 by default, or StartDate/EndDate) — newest first.
  */
 import { getEvent as getStoredEvent, listEvents as listStoredEvents, EVENT_RETENTION_MS } from "../store/event-store";
-import { pageFrom, type PageWindow } from "../store/paging";
+import { pageFrom, type PageWindow } from "../../kit/paging";
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import type { EventRecord } from "../../../contract/taskrouter";
 import { checkDate, checkInteger } from "./checks";
-import type { Op } from "./op";
+import type { Op } from "./router-operation";
 
 export interface ListEventsInput extends PageRequest {
   readonly eventType?: string;

@@ -9,7 +9,7 @@ import type { Attributes } from "../expression";
 import { RoutingEngine, type EngineOutcome, type NewTask } from "../engine";
 import type { WorkerInput } from "../matcher/types";
 import { heldCapacity, routingHolds } from "../store/reservation-store";
-import type { StoreHost } from "../store/host";
+import type { StoreHost } from "../../kit/sql-host";
 import { tasks, type TaskRow } from "../store/task-store";
 import { workerChannels, workers, type WorkerChannelRow, type WorkerRow } from "../store/worker-store";
 import type { ConfigView } from "./config-view";

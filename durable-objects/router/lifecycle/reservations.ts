@@ -6,16 +6,16 @@
  * checks and changes the reservation in one synchronous transaction, of two concurrent accepts exactly
  * one wins and the other is told the reservation is no longer pending.
  */
-import { rows, type SqlValue } from "../store/host";
-import { pageFrom, type PageWindow } from "../store/paging";
+import { rows, type SqlValue } from "../../kit/sql-host";
+import { pageFrom, type PageWindow } from "../../kit/paging";
 import { reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks } from "../store/task-store";
 import { workers } from "../store/worker-store";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import type { ReservationRecord, ReservationStatus } from "../../../contract/taskrouter";
 import { checkString } from "./checks";
-import type { Op } from "./op";
-import { etagMatches, etagOf, reservationRecord } from "./records";
+import type { Op } from "./router-operation";
+import { etagMatches, etagOf, reservationRecord } from "./api-records";
 import { accept, complete, reject, wrapUp } from "./transitions";
 import { preconditionFailed } from "./workers";
 

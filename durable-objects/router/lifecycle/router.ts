@@ -16,11 +16,10 @@
 import { RoutingEngine } from "../engine";
 import { agentSnapshot, type AgentSnapshot } from "./agent-snapshot";
 import { purgeEvents } from "../store/event-store";
-import { withRowCache, type StoreHost } from "../store/host";
+import { withRowCache, type StoreHost } from "../../kit/sql-host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
-import { outboxSize, peek, remove as removeSent } from "../store/outbox-store";
-import { pageWindow, type PageWindow } from "../store/paging";
-import { dueTimers, earliestTimer, setTimer } from "../store/timer-store";
+import { pageWindow, type PageWindow } from "../../kit/paging";
+import { dueTimers, earliestTimer } from "../../kit/timers";
 import { fail, notFound, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
 import type { EventRecord, WorkerChannelRecord, ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
 import {
@@ -35,8 +34,8 @@ import {
 import { ConfigView } from "./config-view";
 import { getEvent, listEvents, type ListEventsInput } from "./event-list";
 import { buildEngine } from "./load";
-import { Op, type Actor } from "./op";
-import { applyOutcome } from "./outcome";
+import { Op, type Actor } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
 import {
   applyInstruction,
   getReservation,
@@ -74,7 +73,7 @@ import {
   type WorkersFilter,
 } from "./statistics-figures";
 import { RouterStatistics } from "./statistics";
-import { fireTimers } from "./timers";
+import { fireTimers, type TimerKind } from "./timers";
 import { getWorkerChannel, listWorkerChannels, updateWorkerChannel, type UpdateWorkerChannelInput } from "./worker-channels";
 import {
   createWorker,
@@ -102,10 +101,7 @@ export interface RouterOptions {
   readonly statistics?: StatisticsOptions;
 }
 
-/** How long an unsent outbox waits before the alarm retries it. */
-export const OUTBOX_RETRY_MS = 30_000;
 const EVENT_PURGE_INTERVAL_MS = 3600_000;
-const OUTBOX_TIMER = "outbox";
 
 /** Thrown inside a transaction to roll it back with a client error. */
 class Rollback extends Error {
@@ -343,7 +339,7 @@ export class Router {
     return this.read(accountSid, now, (op) => workerInstanceFigures(op, this.statistics, workerSid, query));
   }
 
-  // ── timers and the outbox ───────────────────────────────────────────────────────────────────────
+  // ── timers ──────────────────────────────────────────────────────────────────────────────────────
 
   /** When the alarm should next fire: the earliest timer, or null. */
   nextAlarm(): number | null {
@@ -352,26 +348,12 @@ export class Router {
 
   /** Fires every timer due at or before `now` in one operation. */
   fireTimers(now: number): void {
-    const due = dueTimers(this.host, now);
+    const due = dueTimers<TimerKind>(this.host, now);
     if (due.length === 0 || !this.view) return;
     this.write(null, now, (op) => {
       fireTimers(op, due);
       return ok(null);
     });
-  }
-
-  /** The oldest unsent queue messages (their JSON bodies with their outbox ids). */
-  unsent(limit: number): { id: number; body: string }[] {
-    return peek(this.host, limit);
-  }
-
-  /** Sent messages leave the outbox; when sending failed the alarm retries in a while. */
-  sent(ids: readonly number[]): void {
-    this.host.transactionSync(() => removeSent(this.host, ids));
-  }
-
-  retrySendingAt(at: number): void {
-    if (outboxSize(this.host) > 0) this.host.transactionSync(() => setTimer(this.host, OUTBOX_TIMER, "outbox", at));
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────

@@ -11,7 +11,7 @@
  * counters and the Activity counts.
  */
 import { invalid, notFound, ok, type ApiResult, type Page } from "../../common/rpc";
-import { slicePage, type PageWindow } from "../store/paging";
+import { slicePage, type PageWindow } from "../../kit/paging";
 import { workerByName, workers } from "../store/worker-store";
 import {
   workerFigures,
@@ -24,7 +24,7 @@ import {
   type WorkerSelection,
   type WorkersCumulativeFigures,
 } from "../statistics";
-import type { Op } from "./op";
+import type { Op } from "./router-operation";
 import type { RouterStatistics } from "./statistics";
 
 /** What a statistics request wants, as the Worker resolved it. */

@@ -8,10 +8,10 @@
  * what lives in memory (live tasks, Activity counts) is rebuilt from the rows on wake. Rebuilding reads
  * every stored task and worker once; fetches read counters and buckets only (statistics-figures.ts).
  */
-import { rows, type StoreHost } from "../store/host";
+import { rows, type StoreHost } from "../../kit/sql-host";
 import { tasks } from "../store/task-store";
 import { TaskRouterStatistics, type StatisticsOptions } from "../statistics";
-import type { ActivityMove, Op } from "./op";
+import type { ActivityMove, Op } from "./router-operation";
 
 export class RouterStatistics {
   readonly tasks: TaskRouterStatistics;

@@ -4,11 +4,11 @@
  * completes), delete, and list with Twilio's filters and ordering.
  */
 import { tryCompileExpression } from "../expression";
-import { pageFrom, slicePage, type PageWindow } from "../store/paging";
-import { rows, type SqlValue } from "../store/host";
+import { pageFrom, slicePage, type PageWindow } from "../../kit/paging";
+import { rows, type SqlValue } from "../../kit/sql-host";
 import { pendingOfTask } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
-import { setTimer } from "../store/timer-store";
+import { setTimer } from "../../kit/timers";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import { newSid } from "../../../contract/ids";
 import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
@@ -16,9 +16,9 @@ import { storedAttributes, storedReason } from "./card-masking";
 import { checkAttributes, checkDate, checkInteger, checkOrdering, checkString, MAX_PRIORITY } from "./checks";
 import { taskEvent } from "./events";
 import { newTask, parseAttributes } from "./load";
-import type { Op } from "./op";
-import { applyOutcome } from "./outcome";
-import { etagMatches, etagOf, taskRecord } from "./records";
+import type { Op } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
+import { etagMatches, etagOf, taskRecord } from "./api-records";
 import { cancel, complete, remove, wrapUp } from "./transitions";
 import { preconditionFailed } from "./workers";
 

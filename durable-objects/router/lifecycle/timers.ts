@@ -5,14 +5,31 @@
  * were deleted with the change that made them moot; any left over are dropped here.
  */
 import { reservations } from "../store/reservation-store";
-import { run } from "../store/host";
 import { tasks } from "../store/task-store";
-import { clearTimer, type Timer } from "../store/timer-store";
-import type { Op } from "./op";
-import { applyOutcome } from "./outcome";
+import { clearDueTimers, clearTimer, type Timer } from "../../kit/timers";
+import type { Op } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
 import { cancel, remove, timeOut, TTL_REASON } from "./transitions";
 
-export function fireTimers(op: Op, due: readonly Timer[]): void {
+export type TimerKind =
+  /** A pending reservation times out (the workflow's task_reservation_timeout). */
+  | "reservation"
+  /** A waiting task's workflow step times out (the engine's deadlines). */
+  | "step"
+  /** A task's TTL (`Timeout`) runs out before it is assigned. */
+  | "ttl"
+  /** A completed or canceled task is purged. */
+  | "purge"
+  /** Outbox messages that could not be sent are retried. */
+  | "outbox"
+  /** Workers of the live channel who have been gone longer than the grace period go offline (realtime/presence.ts). */
+  | "presence"
+  /** The stock SDK's sockets get an empty frame, so they never sit silent for 30 s (eventbridge/hub.ts). */
+  | "eb-heartbeat"
+  /** Changes coalesced for the supervisors' feed go out (realtime/supervisors.ts); one row per queue or worker SID. */
+  | "supervisor-flush";
+
+export function fireTimers(op: Op, due: readonly Timer<TimerKind>[]): void {
   let ticked = false;
   for (const timer of due) {
     switch (timer.kind) {
@@ -26,7 +43,7 @@ export function fireTimers(op: Op, due: readonly Timer[]): void {
         // One tick moves every task whose step is due; their new deadlines are set again from its outcome.
         if (ticked) break;
         ticked = true;
-        run(op.host, "DELETE FROM sb_timers WHERE kind = 'step' AND due_at <= ?", op.now);
+        clearDueTimers(op.host, "step", op.now);
         applyOutcome(op, op.route.tick(op.now));
         break;
       case "ttl": {

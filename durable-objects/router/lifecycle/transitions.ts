@@ -10,11 +10,11 @@
  */
 import { activeOfTask, reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
-import { clearTimer, setTimer } from "../store/timer-store";
+import { clearTimer, setTimer } from "../../kit/timers";
 import { workers } from "../store/worker-store";
 import { taskEvent } from "./events";
-import type { Op } from "./op";
-import { applyOutcome, endReservation } from "./outcome";
+import type { Op } from "./router-operation";
+import { applyOutcome, endReservation } from "./routing-outcome";
 import { changeActivity, refreshWorker } from "./workers";
 
 /** Completed and canceled tasks are purged this long after they end, as Twilio does. */

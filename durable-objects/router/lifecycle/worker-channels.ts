@@ -4,15 +4,15 @@
  * task channel's SID or its unique name. A change reaches the matcher at once and may offer the worker
  * tasks; it is recorded as `worker.capacity.update` or `worker.channel.availability.update`.
  */
-import { type PageWindow, slicePage } from "../store/paging";
+import { type PageWindow, slicePage } from "../../kit/paging";
 import { channelsOf, workerChannels, workers, type WorkerChannelRow } from "../store/worker-store";
 import { notFound, ok, type ApiResult, type Page } from "../../common/rpc";
 import type { WorkerChannelRecord } from "../../../contract/taskrouter";
 import { checkBoolean, checkInteger } from "./checks";
 import { workerEvent } from "./events";
-import type { Op } from "./op";
-import { applyOutcome } from "./outcome";
-import { workerChannelRecord } from "./records";
+import type { Op } from "./router-operation";
+import { applyOutcome } from "./routing-outcome";
+import { workerChannelRecord } from "./api-records";
 
 export const MAX_CHANNEL_CAPACITY = 50;
 

@@ -5,7 +5,7 @@
  */
 import { tryCompileExpression } from "../expression";
 import { heldBy, pendingOfWorker } from "../store/reservation-store";
-import { type PageWindow, slicePage } from "../store/paging";
+import { type PageWindow, slicePage } from "../../kit/paging";
 import {
   channelsOf,
   deleteWorker as deleteWorkerRows,
@@ -22,9 +22,9 @@ import { storedAttributes } from "./card-masking";
 import { checkAttributes, checkBoolean, checkFriendlyName, checkOrdering, checkString } from "./checks";
 import { workerEvent } from "./events";
 import { workerInput } from "./load";
-import type { Op } from "./op";
-import { applyOutcome, endReservation } from "./outcome";
-import { etagMatches, etagOf, workerRecord } from "./records";
+import type { Op } from "./router-operation";
+import { applyOutcome, endReservation } from "./routing-outcome";
+import { etagMatches, etagOf, workerRecord } from "./api-records";
 
 export interface CreateWorkerInput {
   readonly friendlyName: string;

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { loadSnapshot } from "../store/config-store";
-import type { StoreHost } from "../store/host";
+import type { StoreHost } from "../../kit/sql-host";
 import {
   forgetPresence,
   markGone,
@@ -27,7 +27,7 @@ import {
   takePresenceNotice,
 } from "../store/presence-store";
 import { HOLDING, reservationsOfTask } from "../store/reservation-store";
-import { timerDueAt } from "../store/timer-store";
+import { timerDueAt } from "../../kit/timers";
 import { channelOf } from "../store/worker-store";
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import { iso, type EventRecord } from "../../../contract/taskrouter";

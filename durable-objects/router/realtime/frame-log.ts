@@ -19,7 +19,7 @@ import {
   startFrames,
   type StoredFrame,
 } from "../store/frame-store";
-import type { StoreHost } from "../store/host";
+import type { StoreHost } from "../../kit/sql-host";
 import type { AddressedFrame } from "../lifecycle/event-frames";
 
 export interface FrameRetention {

@@ -18,7 +18,8 @@
  * The column names in the statements below are built once, at module load, from the constant lists in
  * figures.ts; every value is a bound parameter.
  */
-import type { Migration, SqlExec, SqlValue } from "../../common/migrations";
+import type { Migration } from "../../kit/migrations";
+import type { SqlExec, SqlValue } from "../../kit/sql-host";
 import type { DurationFigures, SplitFigures, WorkMeter } from "./figures";
 import { COUNTERS, NO_DURATION, WAITS, mergeDurations, zeroCounts, type Counter, type Wait } from "./figures";
 

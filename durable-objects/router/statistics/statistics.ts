@@ -17,7 +17,7 @@
  * - `worker.activity-ended` → one stint of the Activity for everyone, the worker's queues and the worker.
  * Facts about a task the module does not know (never created here, or already deleted) are ignored.
  */
-import type { SqlExec } from "../../common/migrations";
+import type { SqlExec } from "../../kit/sql-host";
 import { BucketStore, HOUR_MS, MINUTE_MS, minuteRange, type BucketDelta, type WaitOutcome } from "./bucket-store";
 import type { LiveTask, StatisticsFact } from "./facts";
 import {

@@ -3,7 +3,7 @@
  * row; a push with a version not above the stored one is ignored by the caller.
  */
 import type { WorkspaceConfigSnapshot } from "../../common/rpc";
-import { first, run, type StoreHost } from "./host";
+import { first, run, type StoreHost } from "../../kit/sql-host";
 
 export function loadSnapshot(host: StoreHost): WorkspaceConfigSnapshot | null {
   const row = first<{ snapshot: string }>(host, "SELECT snapshot FROM sb_config WHERE id = 1");

@@ -3,8 +3,8 @@
  * The record itself is stored whole, as the API returns it (the Worker adds `url`).
  */
 import type { EventRecord } from "../../../contract/taskrouter";
-import { first, rows, run, type SqlValue, type StoreHost } from "./host";
-import type { PageWindow } from "./paging";
+import { first, rows, run, type SqlValue, type StoreHost } from "../../kit/sql-host";
+import type { PageWindow } from "../../kit/paging";
 
 /** Twilio keeps events 30 days. */
 export const EVENT_RETENTION_MS = 30 * 24 * 3600 * 1000;

@@ -5,8 +5,8 @@
  * sequence number, which outlives the frames), so workers driven only through the REST API cost
  * nothing on the routing path. How long frames stay is decided by the caller (realtime/frame-log.ts).
  */
-import type { Migration } from "../../common/migrations";
-import { first, rows, run, type StoreHost } from "./host";
+import type { Migration } from "../../kit/migrations";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 
 /**
  * Migration 3's DDL: the frame log, presence of connected workers and the live channel's settings.

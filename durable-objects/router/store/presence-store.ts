@@ -7,9 +7,9 @@
  * Version 4 adds `sb_presence_notices`: a worker presence took offline, and to which Activity, until
  * their next connection tells them.
  */
-import type { Migration } from "../../common/migrations";
-import { first, rows, run, type StoreHost } from "./host";
-import { clearTimer, setTimer } from "./timer-store";
+import type { Migration } from "../../kit/migrations";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
+import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 
 export interface PresenceRow {
   readonly worker_sid: string;
@@ -54,8 +54,7 @@ export function setPresenceGraceMs(host: StoreHost, ms: number): void {
 
 /** When presence is next checked, or null. */
 export function presenceCheckAt(host: StoreHost): number | null {
-  const row = first<{ due_at: number }>(host, "SELECT due_at FROM sb_timers WHERE kind = ? AND sid = ?", PRESENCE_TIMER, PRESENCE_TIMER);
-  return row ? Number(row.due_at) : null;
+  return timerDueAt(host, PRESENCE_TIMER, PRESENCE_TIMER);
 }
 
 /** Sets (or, with null, clears) the time presence is next checked. */

@@ -4,7 +4,7 @@
  * reservations hold it) and the workers a task must not be offered again (rejected, timed out).
  */
 import type { ReservationStatus } from "../../../contract/taskrouter";
-import { rows, type StoreHost } from "./host";
+import { rows, type StoreHost } from "../../kit/sql-host";
 import { table } from "./table";
 
 export type ReservationRow = {

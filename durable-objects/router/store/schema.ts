@@ -22,8 +22,10 @@
  *   reconnect), `sb_presence` (connected workers and since when their last connection is gone) and
  *   `sb_realtime_settings` (the presence grace period).
  * - version 4, `sb_presence_notices`: workers presence took offline, until their next connection says so.
+ * - version 5: `sb_outbox` becomes the outbox every object shares (kit/outbox.ts), its messages under
+ *   the topic `events`, and the outbox's retry timer is named for the topic.
  */
-import type { Migration } from "../../common/migrations";
+import type { Migration } from "../../kit/migrations";
 import { STATISTICS_SCHEMA } from "../statistics";
 import { REALTIME_SCHEMA } from "./frame-store";
 import { PRESENCE_NOTICES_SCHEMA } from "./presence-store";
@@ -123,4 +125,12 @@ export const ROUTER_MIGRATIONS: readonly Migration[] = [
   { version: 2, ...STATISTICS_SCHEMA },
   { version: 3, ...REALTIME_SCHEMA },
   { version: 4, ...PRESENCE_NOTICES_SCHEMA },
+  {
+    version: 5,
+    name: "router: the shared outbox (a topic per message)",
+    sql: `
+      ALTER TABLE sb_outbox ADD COLUMN topic TEXT NOT NULL DEFAULT 'events';
+      UPDATE sb_timers SET sid = 'events' WHERE kind = 'outbox';
+    `,
+  },
 ];

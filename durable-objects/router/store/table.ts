@@ -3,7 +3,7 @@
  * (save a whole row, get by key, select with a WHERE clause, delete). The SQL text is built once
  * from these constant column lists; values are always bound parameters.
  */
-import { first, rows, run, type SqlValue, type StoreHost } from "./host";
+import { first, rows, run, type SqlValue, type StoreHost } from "../../kit/sql-host";
 
 export type Row = Record<string, SqlValue>;
 

@@ -3,7 +3,7 @@
  * lower-case form, UNIQUE in the schema). The capacity a worker holds on each channel is not stored:
  * it is counted from the reservations that hold it (pending, accepted, wrapping), see reservation-store.
  */
-import { run, type StoreHost } from "./host";
+import { run, type StoreHost } from "../../kit/sql-host";
 import { table } from "./table";
 
 export type WorkerRow = {

@@ -18,7 +18,7 @@ import {
   type TellPlace,
 } from "../../../durable-objects/account/user-sockets";
 import { createUser, deleteUser } from "../../../durable-objects/account/users";
-import type { MigrationHost } from "../../../durable-objects/common/migrations";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import type { UserAccess } from "../../../durable-objects/common/user-access";
 import { accountHost } from "./account-host";
 
@@ -29,7 +29,7 @@ const WS = "WS" + "1".repeat(32);
 const WK = "WK" + "2".repeat(32);
 const CH = "CH" + "3".repeat(32);
 
-let host: MigrationHost;
+let host: StoreHost;
 let ada: string;
 beforeEach(() => {
   host = accountHost();

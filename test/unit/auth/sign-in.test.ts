@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { LOGIN_LIMITS, loginWait } from "../../../durable-objects/account/login-limits";
 import { bootstrapAdmin, signIn } from "../../../durable-objects/account/sign-in";
 import { createUser, hasAdmin, userRowByEmail } from "../../../durable-objects/account/users";
-import type { MigrationHost } from "../../../durable-objects/common/migrations";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { hashPassword, verifyPassword } from "../../../durable-objects/account/passwords";
 import { accountHost } from "./account-host";
 
@@ -17,7 +17,7 @@ const WS = "WS" + "1".repeat(32);
 const WK = "WK" + "2".repeat(32);
 const PASSWORD = "ada-password-1";
 
-let host: MigrationHost;
+let host: StoreHost;
 beforeEach(async () => {
   host = accountHost();
   const made = createUser(

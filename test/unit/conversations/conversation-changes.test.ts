@@ -10,7 +10,7 @@ import { applyChange } from "../../../durable-objects/conversation/lifecycle/cha
 import { drainDeliveries } from "../../../durable-objects/conversation/lifecycle/delivery";
 import { addMessage, getMessage, listMessages } from "../../../durable-objects/conversation/lifecycle/messages";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { ACCOUNT, OTHER_ACCOUNT, SID, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 const IGSID = "5830912837465123";

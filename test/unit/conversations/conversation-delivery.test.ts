@@ -11,8 +11,8 @@ import {
 } from "../../../durable-objects/conversation/lifecycle/delivery";
 import { addMessage } from "../../../durable-objects/conversation/lifecycle/messages";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
-import { timerDue } from "../../../durable-objects/conversation/lifecycle/timers";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
+import { timerDueAt } from "../../../durable-objects/kit/timers";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { ACCOUNT, SID, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 /** An SMS conversation with the agent's messages `bodies` queued. */
@@ -61,7 +61,7 @@ describe("the delivery queue", () => {
       ["sent", "P-3"],
     ]);
     expect(frames).toContainEqual(expect.objectContaining({ type: "message.updated" }));
-    expect(timerDue(host, "delivery")).toBeNull();
+    expect(timerDueAt(host, "delivery", "")).toBeNull();
   });
 
   it("never queues the customer's own messages", () => {
@@ -75,11 +75,11 @@ describe("the delivery queue", () => {
     const { sent, deliver } = provider({ kind: "retry", error: "503" }, { kind: "retry", error: "503" });
     await drain(host, deliver, 10_000);
     expect(sent.map((m) => m.body)).toEqual(["first"]);
-    expect(timerDue(host, "delivery")).toBe(12_000); // 2 s after the first attempt
+    expect(timerDueAt(host, "delivery", "")).toBe(12_000); // 2 s after the first attempt
     await drain(host, deliver, 11_000); // not due yet: nothing is sent
     expect(sent).toHaveLength(1);
     await drain(host, deliver, 12_000);
-    expect(timerDue(host, "delivery")).toBe(16_000); // 4 s after the second attempt
+    expect(timerDueAt(host, "delivery", "")).toBe(16_000); // 4 s after the second attempt
     await drain(host, deliver, 16_000);
     expect(sent.map((m) => m.body)).toEqual(["first", "first", "first", "second"]);
     expect(status(host).map((r) => r.delivery_status)).toEqual(["sent", "sent"]);

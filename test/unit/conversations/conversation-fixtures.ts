@@ -2,13 +2,13 @@
  * A ConversationDO's storage on node:sqlite (migrated) and the inputs the tests share: an account, a
  * workspace, an SMS channel, and a customer's first message.
  */
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import type { InboundContext } from "../../../durable-objects/common/conversations";
 import type { InboundMessage } from "../../../channels/messages";
 import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/store/schema";
-import { newOp, type Op } from "../../../durable-objects/conversation/lifecycle/op";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
-import { sqliteHost } from "../router/sqlite-host";
+import { newOp, type Op } from "../../../durable-objects/conversation/lifecycle/conversation-operation";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
+import { sqliteHost } from "../kit/sqlite-host";
 
 export const ACCOUNT = "AC" + "5".repeat(32);
 export const OTHER_ACCOUNT = "AC" + "6".repeat(32);

@@ -7,13 +7,14 @@
 import { describe, expect, it } from "vitest";
 import type { ActionSource, WebhookConfig, WebhookConfigs } from "../../../durable-objects/common/conversation-webhooks";
 import { newConversation, storeConversation, updateConversation } from "../../../durable-objects/conversation/lifecycle/conversation";
-import { hookParams, outboxHooks, queueHooks, replayMessages, triggered } from "../../../durable-objects/conversation/lifecycle/hooks";
-import type { HookEvent, Op } from "../../../durable-objects/conversation/lifecycle/op";
+import { hookParams, HOOKS_TOPIC, queueHooks, replayMessages, triggered } from "../../../durable-objects/conversation/lifecycle/hooks";
+import { unsent } from "../../../durable-objects/kit/outbox";
+import type { HookEvent, Op } from "../../../durable-objects/conversation/lifecycle/conversation-operation";
 import { addMessage, removeMessage } from "../../../durable-objects/conversation/lifecycle/messages";
 import { addParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
 import { preEventChanges, preEventParams, preTargets } from "../../../durable-objects/conversation/lifecycle/pre-events";
 import { createScopedWebhook, updateScopedWebhook } from "../../../durable-objects/conversation/lifecycle/scoped-webhooks";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import type { ConversationWebhookMessage } from "../../../platform/events-queue";
 import { ACCOUNT, CARD, SID, WORKSPACE, at, context, inbound, migratedHost } from "./conversation-fixtures";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
@@ -48,7 +49,7 @@ function run<T>(host: StoreHost, now: number, configs: WebhookConfigs, fn: (op: 
   queueHooks(host, ACCOUNT, op.effects.hooks, { source, configs }, now);
   return result;
 }
-const outbox = (host: StoreHost) => outboxHooks(host, 100).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
+const outbox = (host: StoreHost) => unsent(host, HOOKS_TOPIC, 100).map((row) => JSON.parse(row.body) as ConversationWebhookMessage);
 
 describe("post-events", () => {
   it("a message goes to the service's PostWebhookUrl with Twilio's parameters, once per URL", () => {

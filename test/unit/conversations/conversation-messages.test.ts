@@ -5,7 +5,7 @@ import { newConversation, storeConversation, updateConversation } from "../../..
 import { addMessage, getMessage, listMessages, removeMessage } from "../../../durable-objects/conversation/lifecycle/messages";
 import { addParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { ACCOUNT, CARD, OTHER_ACCOUNT, WORKSPACE, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 function created(host: StoreHost = migratedHost()) {

@@ -6,8 +6,8 @@ import { fail, ok } from "../../../durable-objects/common/rpc";
 import type { ConversationTaskEvent } from "../../../durable-objects/common/conversations";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 import { createPendingTask, onTaskEvent, transfer, type TaskPort } from "../../../durable-objects/conversation/lifecycle/tasks";
-import { timerDue } from "../../../durable-objects/conversation/lifecycle/timers";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
+import { timerDueAt } from "../../../durable-objects/kit/timers";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { ACCOUNT, CHANNEL, SID, WORKFLOW, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 const ANN = "WK" + "a".repeat(32);
@@ -67,7 +67,7 @@ describe("the first task", () => {
       attributes: { conversationSid: SID, channelType: "sms" },
     });
     expect(conversation(host)).toMatchObject({ task_sid: task, task_pending: 0, task_error: null });
-    expect(timerDue(host, "task")).toBeNull();
+    expect(timerDueAt(host, "task", "")).toBeNull();
   });
 
   it("names the conversation's CH SID as channelSid, as Flex does, and the channel configuration as channelConfigSid", async () => {
@@ -96,11 +96,11 @@ describe("the first task", () => {
       task_attempts: 1,
       task_error: expect.stringMatching(/no Workflow/),
     });
-    expect(timerDue(host, "task")).toBe(15_000); // 5 s
+    expect(timerDueAt(host, "task", "")).toBe(15_000); // 5 s
     await createPendingTask(host, port, () => 12_000); // not due: no attempt
     expect(conversation(host).task_attempts).toBe(1);
     await createPendingTask(host, port, () => 15_000);
-    expect(timerDue(host, "task")).toBe(25_000); // 10 s
+    expect(timerDueAt(host, "task", "")).toBe(25_000); // 10 s
     await createPendingTask(host, port, () => 25_000);
     expect(created).toHaveLength(1);
     expect(conversation(host)).toMatchObject({ task_pending: 0, task_error: null, task_attempts: 3 });

@@ -4,10 +4,10 @@
  * the same millisecond.
  */
 import type { ConversationIndexEntry, ResolveInboundInput } from "../../../durable-objects/common/conversations";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { Directory } from "../../../durable-objects/directory/directory";
 import { DIRECTORY_MIGRATIONS } from "../../../durable-objects/directory/schema";
-import { sqliteHost } from "../router/sqlite-host";
+import { sqliteHost } from "../kit/sqlite-host";
 
 export const ACCOUNT = "AC" + "5".repeat(32);
 export const OTHER_ACCOUNT = "AC" + "6".repeat(32);

@@ -6,12 +6,12 @@
  * Read back through the API and from the raw tables.
  */
 import { describe, expect, it } from "vitest";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import type { WorkspaceConfigSnapshot } from "../../../durable-objects/common/rpc";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
 import { ACCOUNT, AVAILABLE, snapshot, value } from "../../workers/router-fixtures";
-import { sqliteHost } from "./sqlite-host";
+import { sqliteHost } from "../kit/sqlite-host";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const page = { pageSize: 50, page: 0 };

@@ -6,11 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
+import { removeSent, unsent } from "../../../durable-objects/kit/outbox";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
+import { EVENTS_TOPIC } from "../../../durable-objects/router/lifecycle/router-operation";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../../durable-objects/common/rpc";
 import { ACCOUNT, AVAILABLE, SUPPORT, WORKFLOW, WORKSPACE, snapshot, value, workflow } from "../../workers/router-fixtures";
-import { sqliteHost } from "./sqlite-host";
+import { sqliteHost } from "../kit/sqlite-host";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const page = { pageSize: 100, page: 0 };
@@ -22,7 +25,7 @@ function setup(first: WorkspaceConfigSnapshot = snapshot(1)) {
   const router = new Router(host, { onEvents: (recorded) => events.push([...recorded]) });
   router.load(T0);
   value(router.applyConfig(first, [], {}, T0));
-  return { router, events };
+  return { router, events, host };
 }
 
 const withQueue = (version: number, targetWorkers: string): WorkspaceConfigSnapshot => {
@@ -109,7 +112,8 @@ describe("configuration pushes", () => {
 });
 
 describe("what goes on the events queue", () => {
-  const kinds = (router: Router) => router.unsent(1000).map((m) => JSON.parse(m.body) as { kind: string; event?: EventRecord });
+  const kinds = (host: StoreHost) =>
+    unsent(host, EVENTS_TOPIC, 1000).map((m) => JSON.parse(m.body) as { kind: string; event?: EventRecord });
   const withCallback = (version: number, url: string | null, filter: string | null): WorkspaceConfigSnapshot => {
     const s = snapshot(version);
     return { ...s, workspace: { ...s.workspace, event_callback_url: url, events_filter: filter } };
@@ -123,10 +127,13 @@ describe("what goes on the events queue", () => {
     // A filter keeps only the listed types.
     ["a filter", "https://example.test/events", "task.created", ["task.created"]],
   ])("with %s", (_name, url, filter, expected) => {
-    const { router } = setup(withCallback(1, url, filter));
-    router.sent(router.unsent(1000).map((m) => m.id));
+    const { router, host } = setup(withCallback(1, url, filter));
+    removeSent(
+      host,
+      unsent(host, EVENTS_TOPIC, 1000).map((m) => m.id),
+    );
     value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0));
-    const queued = kinds(router).flatMap((m) => (m.kind === "event" ? [m.event!.event_type] : []));
+    const queued = kinds(host).flatMap((m) => (m.kind === "event" ? [m.event!.event_type] : []));
     for (const type of expected) expect(queued).toContain(type);
     if (expected.length === 0) expect(queued).toEqual([]);
     if (filter) expect(queued.every((t) => t === filter)).toBe(true);

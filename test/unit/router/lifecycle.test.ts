@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
 import { ACCOUNT, AVAILABLE, snapshot, value } from "../../workers/router-fixtures";
-import { sqliteHost } from "./sqlite-host";
+import { sqliteHost } from "../kit/sqlite-host";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const page = { pageSize: 50, page: 0 };

@@ -6,9 +6,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { ACCOUNT, AVAILABLE, CHAT, snapshot, value } from "../../workers/router-fixtures";
-import { sqliteHost } from "./sqlite-host";
+import { sqliteHost } from "../kit/sqlite-host";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const MINUTE = 60_000;

@@ -7,10 +7,10 @@
 import { describe, expect, it } from "vitest";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
-import type { StoreHost } from "../../../durable-objects/router/store/host";
-import { applyMigrations } from "../../../durable-objects/common/migrations";
+import type { StoreHost } from "../../../durable-objects/kit/sql-host";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { ACCOUNT, AVAILABLE, EVERYONE, OFFLINE, SUPPORT, snapshot, value, workflow } from "../../workers/router-fixtures";
-import { sqliteHost } from "./sqlite-host";
+import { sqliteHost } from "../kit/sqlite-host";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const page = { pageSize: 1000, page: 0 };

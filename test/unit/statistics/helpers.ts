@@ -3,7 +3,7 @@
  * `ctx.storage.sql`, SIDs that read as what they are, and a clock in whole minutes of one day.
  */
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
-import type { SqlExec } from "../../../durable-objects/common/migrations";
+import type { SqlExec } from "../../../durable-objects/kit/sql-host";
 import { STATISTICS_SCHEMA, TaskRouterStatistics, type StatisticsOptions } from "../../../durable-objects/router/statistics";
 
 /** An in-memory SQLite with the statistics tables, behind the same `{ exec }` the DO passes. */

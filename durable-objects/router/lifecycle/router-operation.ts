@@ -12,8 +12,8 @@
  */
 import type { RoutingEngine } from "../engine";
 import { insertEvent } from "../store/event-store";
-import type { StoreHost } from "../store/host";
-import { enqueue } from "../store/outbox-store";
+import type { StoreHost } from "../../kit/sql-host";
+import { enqueue } from "../../kit/outbox";
 import { tasks, type TaskRow } from "../store/task-store";
 import { workers, type WorkerRow } from "../store/worker-store";
 import { iso, type EventRecord } from "../../../contract/taskrouter";
@@ -36,6 +36,9 @@ export interface Actor {
  * conversation's Durable Object itself.
  */
 export type RouterMessage = ConversationMessage | Extract<CallbackMessage, { kind: "event" | "assignment" }>;
+
+/** The Router's outbox topic (kit/outbox.ts): every RouterMessage, in the order written. */
+export const EVENTS_TOPIC = "events";
 
 /** A worker's move between Activities, for the real-time count of workers per Activity (null: none). */
 export interface ActivityMove {
@@ -104,7 +107,7 @@ export class Op {
   }
 
   send(message: RouterMessage): void {
-    enqueue(this.host, message);
+    enqueue(this.host, EVENTS_TOPIC, JSON.stringify(message));
   }
 
   fact(fact: StatisticsFact): void {

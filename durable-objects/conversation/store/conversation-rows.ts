@@ -2,7 +2,7 @@
  * The ConversationDO's rows and how each becomes the contract's record (Twilio Conversations v1's JSON).
  * Rows are read and written only here and in the lifecycle modules, always with bound parameters.
  */
-import { first, rows, run, type StoreHost } from "../../router/store/host";
+import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { iso } from "../../../contract/taskrouter";
 import type {
   ConversationChannel,

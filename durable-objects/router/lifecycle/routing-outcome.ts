@@ -15,10 +15,10 @@ import { newSid } from "../../../contract/ids";
 import { factsFromRouting, type ReservationOutcome, type StatisticsFact } from "../statistics";
 import { pendingFor, pendingOfTask, reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
-import { clearTimer, setTimer } from "../store/timer-store";
+import { clearTimer, setTimer } from "../../kit/timers";
 import { markReserved, workers } from "../store/worker-store";
 import { reservationEvent, routingEvent } from "./events";
-import type { Op } from "./op";
+import type { Op } from "./router-operation";
 
 /** Twilio's default `task_reservation_timeout`, for a workflow record that lacks one. */
 export const DEFAULT_RESERVATION_TIMEOUT_S = 120;

@@ -15,7 +15,7 @@ import type {
   MessageRecord,
   ParticipantRecord,
 } from "../../../contract/conversations";
-import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/records";
+import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/conversation-rows";
 
 /** A change worth a post-event, as the lifecycle records it (hooks.ts turns it into outbox rows). */
 export type HookEvent =

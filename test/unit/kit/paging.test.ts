@@ -1,10 +1,10 @@
 /**
- * Keyset paging (durable-objects/common/paging.ts): a walk by tokens visits every item exactly once
+ * Keyset paging (durable-objects/kit/paging.ts): a walk by tokens visits every item exactly once
  * in list order, forwards and backwards, and survives items created or deleted between pages.
  */
 import { describe, expect, it } from "vitest";
-import { paginate, type PageKey } from "../../durable-objects/common/paging";
-import type { Page, PageRequest } from "../../durable-objects/common/rpc";
+import { paginate, type PageKey } from "../../../durable-objects/kit/paging";
+import type { Page, PageRequest } from "../../../durable-objects/common/rpc";
 
 const key = (item: PageKey) => item;
 /** Items at times 1, 1, 2, 3, …: two share a time, so the SID must break the tie. */

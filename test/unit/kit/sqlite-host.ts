@@ -4,7 +4,7 @@
  * transactions use savepoints, as Durable Object storage does.
  */
 import { DatabaseSync } from "node:sqlite";
-import type { SqlValue, StoreHost } from "../../../durable-objects/router/store/host";
+import type { SqlValue, StoreHost } from "../../../durable-objects/kit/sql-host";
 
 export function sqliteHost(): StoreHost {
   const db = new DatabaseSync(":memory:");

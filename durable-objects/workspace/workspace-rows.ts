@@ -4,7 +4,7 @@
  * from 0/1, activity names joined in. Reads only; every query binds its parameters. Rows are read with
  * `toArray()` at once, so no cursor outlives the synchronous call that opened it.
  */
-import type { SqlExec } from "../common/migrations";
+import type { SqlExec } from "../kit/sql-host";
 import {
   iso,
   type ActivityRecord,

@@ -7,22 +7,9 @@
  * request ever sees a half-migrated schema. Each migration runs in its own synchronous transaction:
  * it either lands completely, together with its `sb_migrations` row, or not at all.
  *
- * Pure: it takes a narrow `{ sql, transactionSync }` host instead of the Durable Object, so
- * `ctx.storage` satisfies it in workerd and a `node:sqlite` wrapper satisfies it in plain Node.
+ * Pure: it takes the narrow SQL host (sql-host.ts) instead of the Durable Object.
  */
-
-export type SqlValue = string | number | null | ArrayBuffer;
-
-/** The slice of `SqlStorage` this module needs. */
-export interface SqlExec {
-  exec(query: string, ...bindings: SqlValue[]): { toArray(): Record<string, SqlValue>[] };
-}
-
-/** The slice of `DurableObjectStorage` this module needs. */
-export interface MigrationHost {
-  readonly sql: SqlExec;
-  transactionSync<T>(fn: () => T): T;
-}
+import type { StoreHost } from "./sql-host";
 
 export interface Migration {
   /** 1, 2, 3, …: strictly increasing, never renumbered or edited once shipped. */
@@ -49,7 +36,7 @@ function assertOrdered(migrations: readonly Migration[]): void {
 }
 
 /** The highest migration version recorded in this object's storage (0 for a new object). */
-export function schemaVersion(host: Pick<MigrationHost, "sql">): number {
+export function schemaVersion(host: Pick<StoreHost, "sql">): number {
   host.sql.exec(CREATE_TABLE);
   const [row] = host.sql.exec("SELECT coalesce(max(version), 0) AS version FROM sb_migrations").toArray();
   return Number(row?.version ?? 0);
@@ -64,7 +51,7 @@ export function schemaVersion(host: Pick<MigrationHost, "sql">): number {
  *   this.schemaVersion = applyMigrations(ctx.storage, MIGRATIONS);
  * });
  */
-export function applyMigrations(host: MigrationHost, migrations: readonly Migration[], now: () => number = Date.now): number {
+export function applyMigrations(host: StoreHost, migrations: readonly Migration[], now: () => number = Date.now): number {
   assertOrdered(migrations);
   let version = schemaVersion(host);
   for (const migration of migrations) {

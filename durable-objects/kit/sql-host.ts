@@ -1,15 +1,30 @@
 /**
- * The narrow slice of Durable Object storage the Router's stores use: `sql.exec` with bound parameters
- * and `transactionSync`. `ctx.storage` satisfies it in workerd; a `node:sqlite` wrapper satisfies it in
- * plain Node, so every store and the whole router lifecycle run in unit tests without workerd.
- * Cursors are always read to arrays at once: nothing here holds one across an `await`.
+ * The SQL host: the narrow slice of Durable Object storage every store and shared part takes —
+ * `sql.exec` with bound parameters and `transactionSync` — instead of the Durable Object. `ctx.storage`
+ * satisfies it in workerd; a `node:sqlite` wrapper satisfies it in plain Node, so every store, every
+ * part of this folder and each object's pure core run in unit tests without workerd (one behavioural
+ * suite, test/unit/kit/sql-host.case.ts, runs against both). Cursors are always read to arrays at
+ * once: nothing here holds one across an `await`.
+ *
+ * @example
+ * const host: StoreHost = ctx.storage;
+ * const open = rows<{ sid: string }>(host, "SELECT sid FROM sb_tasks WHERE status = ?", "pending");
  */
-import type { MigrationHost, SqlValue } from "../../common/migrations";
 
-export type StoreHost = MigrationHost & {
+export type SqlValue = string | number | null | ArrayBuffer;
+
+/** The slice of `SqlStorage` a store needs. */
+export interface SqlExec {
+  exec(query: string, ...bindings: SqlValue[]): { toArray(): Record<string, SqlValue>[] };
+}
+
+/** The slice of `DurableObjectStorage` a store needs. */
+export interface StoreHost {
+  readonly sql: SqlExec;
+  transactionSync<T>(fn: () => T): T;
   /** Rows read or written by key during one operation (see {@link withRowCache}). */
   readonly rowCache?: Map<string, Record<string, SqlValue> | null>;
-};
+}
 
 /**
  * The same storage for one operation, remembering rows by key: an operation that reads the same task
@@ -19,7 +34,6 @@ export type StoreHost = MigrationHost & {
 export function withRowCache(host: StoreHost): StoreHost {
   return { sql: host.sql, transactionSync: (fn) => host.transactionSync(fn), rowCache: new Map() };
 }
-export type { SqlValue };
 
 /** Every row a query returns, typed by the caller (columns are as the schema declares them). */
 export function rows<T>(host: StoreHost, query: string, ...bindings: SqlValue[]): T[] {

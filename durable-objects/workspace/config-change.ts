@@ -7,10 +7,10 @@
  * `activity.created`, `task-queue.expression.updated`, …, with `actor_type` "account"). Events get
  * their SIDs and dates here, when the change commits, so a retried push delivers the same events.
  */
-import type { SqlExec } from "../common/migrations";
+import type { SqlExec } from "../kit/sql-host";
 import { iso, type EventRecord } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
-import type { WorkspaceRow } from "./records";
+import type { WorkspaceRow } from "./workspace-rows";
 
 export interface Scope {
   readonly sql: SqlExec;

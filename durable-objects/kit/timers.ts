@@ -1,0 +1,62 @@
+/**
+ * Timers: every deadline a Durable Object keeps, in one table, so its single alarm can be set to the
+ * earliest (Cloudflare allows one alarm per object; the Agents SDK keeps its schedules the same way).
+ * A timer is keyed by its kind and what it concerns — a SID, or "" for the object itself — and setting
+ * it again moves it. Kinds are the caller's: each object names its own (the Router's reservations and
+ * TTLs, the ConversationDO's delivery head, the WorkspaceDO's delivery retry, …) and dispatches the due
+ * ones itself; a timer written in the transaction of the change that needs it is never lost to an
+ * eviction.
+ *
+ * @example
+ * setTimer(host, "reservation", "WR…", now + 120_000);
+ * const next = earliestTimer(host); // what the alarm is set to
+ * for (const timer of dueTimers<"reservation">(host, Date.now())) fire(timer);
+ */
+import { first, rows, run, type StoreHost } from "./sql-host";
+
+/** The table, for an object's migrations (the Router has had it since its first). */
+export const TIMERS_TABLE = `CREATE TABLE sb_timers (
+  kind   TEXT    NOT NULL,
+  sid    TEXT    NOT NULL,
+  due_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, sid)
+);
+CREATE INDEX sb_timers_by_due ON sb_timers (due_at);`;
+
+export interface Timer<K extends string = string> {
+  readonly kind: K;
+  /** What the timer concerns: a SID, or "" for the object itself. */
+  readonly sid: string;
+  readonly due_at: number;
+}
+
+/** Sets (or moves) the timer of `kind` for `sid`. */
+export function setTimer(host: StoreHost, kind: string, sid: string, dueAt: number): void {
+  run(host, "INSERT OR REPLACE INTO sb_timers (kind, sid, due_at) VALUES (?, ?, ?)", kind, sid, dueAt);
+}
+
+export function clearTimer(host: StoreHost, kind: string, sid: string): void {
+  run(host, "DELETE FROM sb_timers WHERE kind = ? AND sid = ?", kind, sid);
+}
+
+/** Clears every timer of `kind` due at or before `now` (one tick that handles them all at once). */
+export function clearDueTimers(host: StoreHost, kind: string, now: number): void {
+  run(host, "DELETE FROM sb_timers WHERE kind = ? AND due_at <= ?", kind, now);
+}
+
+/** Every timer due at or before `now`, earliest first; `K` is the caller's union of kinds. */
+export function dueTimers<K extends string>(host: StoreHost, now: number): Timer<K>[] {
+  return rows<Timer<K>>(host, "SELECT kind, sid, due_at FROM sb_timers WHERE due_at <= ? ORDER BY due_at, kind, sid", now);
+}
+
+/** When the alarm should fire: the earliest timer, or null when there is none. */
+export function earliestTimer(host: StoreHost): number | null {
+  const row = first<{ at: number | null }>(host, "SELECT min(due_at) AS at FROM sb_timers");
+  return row?.at ?? null;
+}
+
+/** When one timer is due (epoch ms), or null when it is not set. */
+export function timerDueAt(host: StoreHost, kind: string, sid: string): number | null {
+  const row = first<{ due_at: number }>(host, "SELECT due_at FROM sb_timers WHERE kind = ? AND sid = ?", kind, sid);
+  return row === undefined ? null : Number(row.due_at);
+}
