@@ -12,7 +12,8 @@ import { directoryFor, routerFor, workspaceFor } from "../../platform/objects";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../kit/migrations";
-import { ok, type ApiFailure, type ApiResult } from "../common/rpc";
+import { ok, type ApiResult } from "../common/rpc";
+import { Rollback } from "../kit/sql-host";
 import type { AddMessageInput } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
 import type { Deliver, OutboundMessage } from "../../channels/messages";
@@ -29,13 +30,6 @@ import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets } from "./sockets";
-
-/** A failed operation's result, thrown out of `transactionSync` so nothing it wrote is kept. */
-class Rollback extends Error {
-  constructor(readonly failure: ApiFailure) {
-    super(failure.message);
-  }
-}
 
 const INDEX_RETRY_MS = 5_000;
 

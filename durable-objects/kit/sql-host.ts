@@ -11,6 +11,8 @@
  * const open = rows<{ sid: string }>(host, "SELECT sid FROM sb_tasks WHERE status = ?", "pending");
  */
 
+import type { ApiFailure } from "../common/rpc";
+
 export type SqlValue = string | number | null | ArrayBuffer;
 
 /** The slice of `SqlStorage` a store needs. */
@@ -52,3 +54,10 @@ export function run(host: StoreHost, query: string, ...bindings: SqlValue[]): vo
 
 /** SQLite has no booleans: 1 and 0. */
 export const bit = (value: boolean): number => (value ? 1 : 0);
+
+/** Thrown inside `transactionSync` to roll back an operation whose result is a failure; the caller returns `failure`. */
+export class Rollback extends Error {
+  constructor(readonly failure: ApiFailure) {
+    super(failure.message);
+  }
+}

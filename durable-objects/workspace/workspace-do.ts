@@ -20,7 +20,8 @@ import { webhookPath, type ChannelConfig, type ChannelRecord } from "../../chann
 import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { newSid } from "../../contract/ids";
-import { notFound, ok, type ApiFailure, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { Rollback } from "../kit/sql-host";
 import type { ActivityRecord, TaskChannelRecord, TaskQueueRecord, WorkflowRecord, WorkspaceRecord } from "../../contract/taskrouter";
 import * as activities from "./activities";
 import * as channels from "./channels";
@@ -50,13 +51,6 @@ import * as workspace from "./workspace";
 
 export type * from "./config-inputs";
 export type { CreateChannelInput, UpdateChannelInput } from "./channels";
-
-/** Thrown inside a transaction to roll back a change that turned out to be invalid. */
-class Rollback extends Error {
-  constructor(readonly failure: ApiFailure) {
-    super(failure.message);
-  }
-}
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
 

@@ -16,7 +16,7 @@
 import { RoutingEngine } from "../engine";
 import { agentSnapshot, type AgentSnapshot } from "./agent-snapshot";
 import { purgeEvents } from "../store/event-store";
-import { withRowCache, type StoreHost } from "../../kit/sql-host";
+import { Rollback, withRowCache, type StoreHost } from "../../kit/sql-host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { pageWindow, type PageWindow } from "../../kit/paging";
 import { dueTimers, earliestTimer } from "../../kit/timers";
@@ -102,13 +102,6 @@ export interface RouterOptions {
 }
 
 const EVENT_PURGE_INTERVAL_MS = 3600_000;
-
-/** Thrown inside a transaction to roll it back with a client error. */
-class Rollback extends Error {
-  constructor(readonly failure: ApiResult<never>) {
-    super("rolled back");
-  }
-}
 
 const workspaceNotFound = (): ApiResult<never> => fail(404, 20404, "The requested resource Workspace was not found");
 
