@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { AgentStore } from "../../web/desktop/src/app/agent/task-store";
-import type { ServerFrame } from "../../web/desktop/src/app/agent/frames";
+import type { ServerFrame } from "../../web/desktop/src/app/agent/realtime-client";
 import { hello, reservationFrame, reservationSid } from "./app-fakes";
 
 const LOCAL = Date.UTC(2026, 10, 25, 12, 0, 0);

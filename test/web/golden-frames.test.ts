@@ -14,7 +14,7 @@ import { applyFrame as applyChatFrame, initialChatState } from "../../web/deskto
 import { emptyTimeline, mergeMessages, peopleOf } from "../../web/widget/src/state";
 import { AgentStore } from "../../web/desktop/src/app/agent/task-store";
 import { RealtimeClient } from "../../web/desktop/src/app/agent/realtime-client";
-import type { ServerFrame } from "../../web/desktop/src/app/agent/frames";
+import type { ServerFrame } from "../../web/desktop/src/app/agent/realtime-client";
 import { asWebSocket, FakeWebSocket, hello } from "./app-fakes";
 
 const frames = Object.entries(golden) as [string, ServerFrame][];

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { applyTheme, builtinThemes, createDesktop, createStrings, locales, type Desktop, type Strings } from "../framework";
 import { AgentView } from "./agent/agent-view";
-import type { ActivityInfo } from "./agent/frames";
+import type { HelloActivity as ActivityInfo } from "../../../../contract/realtime-frames";
 import { DesktopProvider } from "./desktop-context";
 import { useRoute } from "./routes";
 import { loadSession, sessionOf, signOut, signOutEverywhere, type MeResponse } from "./session";

@@ -4,7 +4,7 @@
  */
 import { useId, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
-import type { ActivityInfo } from "./frames";
+import type { HelloActivity as ActivityInfo } from "../../../../../contract/realtime-frames";
 
 export function ActivitySelector({
   activities,

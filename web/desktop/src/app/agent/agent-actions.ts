@@ -6,15 +6,12 @@
  */
 import type { Desktop } from "../../framework";
 import type { DesktopTask } from "../types";
-import type { Command } from "./frames";
+import type { AckFrame, Command } from "./realtime-client";
 import type { AgentStore } from "./task-store";
 
 /** What the actions need from the socket. */
 export interface CommandSender {
-  command(command: Command): Promise<{
-    reservation?: { sid: string; reservation_status?: string };
-    worker?: { sid: string; activity_sid?: string; activity_name?: string; available?: boolean };
-  }>;
+  command(command: Command): Promise<AckFrame>;
 }
 
 /** The task an action's payload names: by `reservationSid`, or its task (`sid`, `taskSid` or `reservationSid`). */
@@ -27,7 +24,7 @@ function taskOf(store: AgentStore, payload: Record<string, unknown>): DesktopTas
   return found;
 }
 
-const statusOf = (ack: Awaited<ReturnType<CommandSender["command"]>>) => ack.reservation?.reservation_status;
+const statusOf = (ack: AckFrame) => ack.reservation?.reservation_status;
 
 /**
  * Registers the agent's actions; returns a function that unregisters them.

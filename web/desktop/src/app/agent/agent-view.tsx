@@ -11,7 +11,7 @@ import { TaskCanvas } from "../task/task-canvas";
 import type { DesktopSession, DesktopSettings } from "../types";
 import { ActivitySelector } from "./activity-selector";
 import { registerAgentActions } from "./agent-actions";
-import type { ActivityInfo } from "./frames";
+import type { HelloActivity as ActivityInfo } from "../../../../../contract/realtime-frames";
 import { fromOf, IncomingPanel } from "./incoming-panel";
 import { RealtimeClient } from "./realtime-client";
 import { createRinger, type Ringer } from "./ringer";

@@ -12,7 +12,36 @@ import {
   type ReconnectingSocket,
   type SocketStatus,
 } from "../../../../socket/reconnecting-socket";
-import type { AckFrame, Command, ServerFrame } from "./frames";
+import type { ServerFrame as AgentServerFrame } from "../../../../../contract/realtime-frames";
+
+type Hello = Extract<AgentServerFrame, { type: "hello" }>;
+type SinceHello = "date_ms" | "worker" | "reservations" | "activities";
+
+/**
+ * The agents' frames as the desktop reads them: the contract's (contract/realtime-frames.ts, types
+ * only), except that a hello from a server older than this desktop may lack the clock, the worker, its
+ * reservations and the activities, and an `ack` is read for the fields the actions look at.
+ */
+export type ServerFrame =
+  | Exclude<AgentServerFrame, Hello | { type: "ack" } | { type: `supervisor.${string}` }>
+  | (Omit<Hello, SinceHello> & Partial<Pick<Hello, SinceHello>>)
+  | AckFrame;
+
+export interface AckFrame {
+  type: "ack";
+  id: string | number;
+  reservation?: { sid: string; reservation_status?: string; task_sid?: string };
+  task?: { sid: string; assignment_status?: string };
+  worker?: { sid: string; activity_sid?: string; activity_name?: string; available?: boolean };
+}
+
+/** A command as the desktop sends it; the client adds the `id`. */
+export type Command =
+  | { type: "accept"; reservation_sid: string }
+  | { type: "reject"; reservation_sid: string; activity_sid?: string }
+  | { type: "wrapup"; reservation_sid?: string; task_sid?: string }
+  | { type: "complete"; reservation_sid?: string; task_sid?: string; reason?: string }
+  | { type: "set-activity"; activity_sid: string; reject_pending_reservations?: boolean };
 
 export type ConnectionStatus = SocketStatus;
 

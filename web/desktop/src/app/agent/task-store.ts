@@ -11,8 +11,8 @@
  */
 import type { TaskEvent, TaskEvents, TaskRef } from "../../framework";
 import type { DesktopTask, ReservationState } from "../types";
-import type { ActivityInfo, FrameReservation, FrameTask, ServerFrame } from "./frames";
-import type { ConnectionStatus } from "./realtime-client";
+import type { FrameReservation, FrameTask, HelloActivity as ActivityInfo } from "../../../../../contract/realtime-frames";
+import type { ConnectionStatus, ServerFrame } from "./realtime-client";
 
 /** TaskRouter's default reservation timeout (a workflow's task_reservation_timeout), used when the frame has none. */
 export const DEFAULT_RESERVATION_TIMEOUT_MS = 120_000;
@@ -49,15 +49,6 @@ const parseAttributes = (text: string | null | undefined): Record<string, unknow
   } catch {
     return {};
   }
-};
-
-const timeOf = (value: number | string | null | undefined): number | null => {
-  if (typeof value === "number") return value;
-  if (typeof value === "string") {
-    const parsed = Date.parse(value);
-    return Number.isNaN(parsed) ? null : parsed;
-  }
-  return null;
 };
 
 /** A server time on this machine's clock. */
@@ -98,7 +89,7 @@ export function desktopTaskOf(
     createdAt: previous?.createdAt ?? at - skew - task.age * 1000,
     timeoutAt:
       state === "pending"
-        ? (local(timeOf(reservation.timeout_at), skew) ?? previous?.timeoutAt ?? at - skew + DEFAULT_RESERVATION_TIMEOUT_MS)
+        ? (local(reservation.timeout_at ?? null, skew) ?? previous?.timeoutAt ?? at - skew + DEFAULT_RESERVATION_TIMEOUT_MS)
         : null,
     acceptedAt: state === "pending" ? null : (local(times.acceptedAt ?? null, skew) ?? previous?.acceptedAt ?? null),
   };
@@ -241,9 +232,8 @@ export class AgentStore {
       return;
     }
     if (frame.type.startsWith("worker.") && "worker" in frame) {
-      if (frame.activities) this.addActivities(frame.activities);
       if (frame.type === "worker.activity.update" || frame.worker.activity_sid !== this.state.activitySid) {
-        this.setActivity(frame.worker.activity_sid, frame.worker.activity_name, frame.worker.available);
+        this.setActivity(frame.worker.activity_sid, frame.worker.activity_name);
       }
     }
   }
