@@ -5,9 +5,9 @@
  */
 import type { Context } from "hono";
 import type { TaskChannelRecord } from "../../../contract/taskrouter";
-import { routeGroup } from "./context";
+import { resourceRoutes, routeGroup } from "./context";
 import { bool, paging, str } from "./params";
-import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
+import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
 import { workspaceFor } from "../../../platform/objects";
 
@@ -20,81 +20,44 @@ export const taskChannelBody = (c: Context, record: TaskChannelRecord) => ({
   links: { workspace: apiUrl(c, `Workspaces/${record.workspace_sid}`) },
 });
 
-const BASE = "/Workspaces/:WorkspaceSid/TaskChannels";
 const friendlyName = str({ min: 1, max: 64 });
-
-const create = endpoint({
-  method: "post",
-  path: BASE,
-  tag: "TaskChannels",
-  summary: "Create a task channel",
-  params: { FriendlyName: friendlyName, UniqueName: str({ min: 1, max: 64 }), ChannelOptimizedRouting: bool().optional() },
-});
-const list = endpoint({
-  method: "get",
-  path: BASE,
-  tag: "TaskChannels",
-  summary: "List task channels, oldest first",
-  listKey: "channels",
-  params: { ...paging },
-});
-const fetchOne = endpoint({
-  method: "get",
-  path: `${BASE}/:Sid`,
-  tag: "TaskChannels",
-  summary: "Fetch a task channel by SID or unique name",
-  params: {},
-});
-const update = endpoint({
-  method: "post",
-  path: `${BASE}/:Sid`,
-  tag: "TaskChannels",
-  summary: "Update a task channel (by SID or unique name)",
-  params: { FriendlyName: friendlyName.optional(), ChannelOptimizedRouting: bool().optional() },
-});
-const remove = endpoint({
-  method: "delete",
-  path: `${BASE}/:Sid`,
-  tag: "TaskChannels",
-  summary: "Delete a task channel (by SID or unique name)",
-  params: {},
-});
-
 const workspace = (c: Context) => workspaceFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
-const sidParam = (c: Context) => c.req.param("Sid") ?? "";
 
-routes.post(create.path, async (c) => {
-  const p = await create.parse(c);
-  const result = await workspace(c).createTaskChannel(c.get("accountSid"), {
-    friendlyName: p.FriendlyName,
-    uniqueName: p.UniqueName,
-    channelOptimizedRouting: p.ChannelOptimizedRouting,
-  });
-  return c.json(taskChannelBody(c, unwrap(result)), 201);
-});
-
-routes.get(list.path, async (c) => {
-  const page = pageRequest(await list.parse(c));
-  const result = await workspace(c).listTaskChannels(c.get("accountSid"), page);
-  return c.json(pageBody(c, "channels", unwrap(result), page, (record) => taskChannelBody(c, record)));
-});
-
-routes.get(fetchOne.path, async (c) => {
-  await fetchOne.parse(c);
-  return c.json(taskChannelBody(c, unwrap(await workspace(c).getTaskChannel(c.get("accountSid"), sidParam(c)))));
-});
-
-routes.post(update.path, async (c) => {
-  const p = await update.parse(c);
-  const result = await workspace(c).updateTaskChannel(c.get("accountSid"), sidParam(c), {
-    friendlyName: p.FriendlyName,
-    channelOptimizedRouting: p.ChannelOptimizedRouting,
-  });
-  return c.json(taskChannelBody(c, unwrap(result)));
-});
-
-routes.delete(remove.path, async (c) => {
-  await remove.parse(c);
-  unwrap(await workspace(c).deleteTaskChannel(c.get("accountSid"), sidParam(c)));
-  return c.body(null, 204);
+resourceRoutes(routes, {
+  path: "/Workspaces/:WorkspaceSid/TaskChannels",
+  tag: "TaskChannels",
+  listKey: "channels",
+  body: taskChannelBody,
+  create: {
+    summary: "Create a task channel",
+    params: { FriendlyName: friendlyName, UniqueName: str({ min: 1, max: 64 }), ChannelOptimizedRouting: bool().optional() },
+    run: (c, p) =>
+      workspace(c).createTaskChannel(c.get("accountSid"), {
+        friendlyName: p.FriendlyName,
+        uniqueName: p.UniqueName,
+        channelOptimizedRouting: p.ChannelOptimizedRouting,
+      }),
+  },
+  list: {
+    summary: "List task channels, oldest first",
+    params: { ...paging },
+    run: (c, _p, page) => workspace(c).listTaskChannels(c.get("accountSid"), page),
+  },
+  fetch: {
+    summary: "Fetch a task channel by SID or unique name",
+    run: (c, sid) => workspace(c).getTaskChannel(c.get("accountSid"), sid),
+  },
+  update: {
+    summary: "Update a task channel (by SID or unique name)",
+    params: { FriendlyName: friendlyName.optional(), ChannelOptimizedRouting: bool().optional() },
+    run: (c, sid, p) =>
+      workspace(c).updateTaskChannel(c.get("accountSid"), sid, {
+        friendlyName: p.FriendlyName,
+        channelOptimizedRouting: p.ChannelOptimizedRouting,
+      }),
+  },
+  remove: {
+    summary: "Delete a task channel (by SID or unique name)",
+    run: (c, sid) => workspace(c).deleteTaskChannel(c.get("accountSid"), sid),
+  },
 });

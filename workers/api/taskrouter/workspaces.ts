@@ -8,9 +8,9 @@ import { z } from "zod";
 import type { WorkspaceRecord } from "../../../contract/taskrouter";
 import { isSid, newSid } from "../../../contract/ids";
 import { resourceNotFound } from "../../http/errors";
-import { routeGroup } from "./context";
+import { resourceRoutes, routeGroup } from "./context";
 import { bool, oneOf, paging, sid, str, strictBool, url } from "./params";
-import { endpoint, pageBody, pageRequest, unwrap, withLinks } from "./wire";
+import { withLinks } from "./wire";
 import { accountFor, workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
@@ -47,103 +47,66 @@ const cardMasking = strictBool().describe(
   "Switchboard only. Mask card numbers in task and worker attributes (and the events that carry them) before they are stored: true (default) or false",
 );
 
-const create = endpoint({
-  method: "post",
-  path: "/Workspaces",
-  tag: "Workspaces",
-  summary: "Create a workspace with Twilio's default activities and task channels (Template=FIFO adds a queue and a workflow)",
-  params: {
-    FriendlyName: friendlyName,
-    EventCallbackUrl: url().optional(),
-    EventsFilter: str({ max: 4096 }).optional(),
-    MultiTaskEnabled: bool().optional(),
-    Template: oneOf(["NONE", "FIFO"]).optional(),
-    PrioritizeQueueOrder: queueOrder.optional(),
-    CardMaskingEnabled: cardMasking.optional(),
-  },
-});
+const workspace = (c: Context) => workspaceFor(c.env, workspaceSidParam(c));
 
-const list = endpoint({
-  method: "get",
+resourceRoutes(routes, {
   path: "/Workspaces",
   tag: "Workspaces",
-  summary: "List the account's workspaces, oldest first",
   listKey: "workspaces",
-  params: { ...paging, FriendlyName: str().optional() },
-});
-
-const fetchOne = endpoint({ method: "get", path: "/Workspaces/:Sid", tag: "Workspaces", summary: "Fetch a workspace", params: {} });
-
-const update = endpoint({
-  method: "post",
-  path: "/Workspaces/:Sid",
-  tag: "Workspaces",
-  summary: "Update a workspace",
-  params: {
-    DefaultActivitySid: sid("WA").optional(),
-    EventCallbackUrl: clearableUrl.optional(),
-    EventsFilter: str({ max: 4096 }).optional(),
-    FriendlyName: friendlyName.optional(),
-    MultiTaskEnabled: bool().optional(),
-    TimeoutActivitySid: sid("WA").optional(),
-    PrioritizeQueueOrder: queueOrder.optional(),
-    CardMaskingEnabled: cardMasking.optional(),
+  body: workspaceBody,
+  create: {
+    summary: "Create a workspace with Twilio's default activities and task channels (Template=FIFO adds a queue and a workflow)",
+    params: {
+      FriendlyName: friendlyName,
+      EventCallbackUrl: url().optional(),
+      EventsFilter: str({ max: 4096 }).optional(),
+      MultiTaskEnabled: bool().optional(),
+      Template: oneOf(["NONE", "FIFO"]).optional(),
+      PrioritizeQueueOrder: queueOrder.optional(),
+      CardMaskingEnabled: cardMasking.optional(),
+    },
+    run: (c, p) => {
+      const sid = newSid("WS");
+      return workspaceFor(c.env, sid).createWorkspace(c.get("accountSid"), sid, {
+        friendlyName: p.FriendlyName,
+        eventCallbackUrl: p.EventCallbackUrl,
+        eventsFilter: p.EventsFilter,
+        multiTaskEnabled: p.MultiTaskEnabled,
+        template: p.Template,
+        prioritizeQueueOrder: p.PrioritizeQueueOrder,
+        cardMaskingEnabled: p.CardMaskingEnabled,
+      });
+    },
   },
-});
-
-const remove = endpoint({
-  method: "delete",
-  path: "/Workspaces/:Sid",
-  tag: "Workspaces",
-  summary: "Delete a workspace and everything in it",
-  params: {},
-});
-
-routes.post(create.path, async (c) => {
-  const p = await create.parse(c);
-  const sid = newSid("WS");
-  const result = await workspaceFor(c.env, sid).createWorkspace(c.get("accountSid"), sid, {
-    friendlyName: p.FriendlyName,
-    eventCallbackUrl: p.EventCallbackUrl,
-    eventsFilter: p.EventsFilter,
-    multiTaskEnabled: p.MultiTaskEnabled,
-    template: p.Template,
-    prioritizeQueueOrder: p.PrioritizeQueueOrder,
-    cardMaskingEnabled: p.CardMaskingEnabled,
-  });
-  return c.json(workspaceBody(c, unwrap(result)), 201);
-});
-
-routes.get(list.path, async (c) => {
-  const p = await list.parse(c);
-  const page = pageRequest(p);
-  const result = await accountFor(c.env, c.get("accountSid")).listWorkspaces({ friendlyName: p.FriendlyName }, page);
-  return c.json(pageBody(c, "workspaces", unwrap(result), page, (record) => workspaceBody(c, record)));
-});
-
-routes.get(fetchOne.path, async (c) => {
-  await fetchOne.parse(c);
-  const result = await workspaceFor(c.env, workspaceSidParam(c)).getWorkspace(c.get("accountSid"));
-  return c.json(workspaceBody(c, unwrap(result)));
-});
-
-routes.post(update.path, async (c) => {
-  const p = await update.parse(c);
-  const result = await workspaceFor(c.env, workspaceSidParam(c)).updateWorkspace(c.get("accountSid"), {
-    defaultActivitySid: p.DefaultActivitySid,
-    eventCallbackUrl: p.EventCallbackUrl,
-    eventsFilter: p.EventsFilter,
-    friendlyName: p.FriendlyName,
-    multiTaskEnabled: p.MultiTaskEnabled,
-    timeoutActivitySid: p.TimeoutActivitySid,
-    prioritizeQueueOrder: p.PrioritizeQueueOrder,
-    cardMaskingEnabled: p.CardMaskingEnabled,
-  });
-  return c.json(workspaceBody(c, unwrap(result)));
-});
-
-routes.delete(remove.path, async (c) => {
-  await remove.parse(c);
-  unwrap(await workspaceFor(c.env, workspaceSidParam(c)).deleteWorkspace(c.get("accountSid")));
-  return c.body(null, 204);
+  list: {
+    summary: "List the account's workspaces, oldest first",
+    params: { ...paging, FriendlyName: str().optional() },
+    run: (c, p, page) => accountFor(c.env, c.get("accountSid")).listWorkspaces({ friendlyName: p.FriendlyName }, page),
+  },
+  fetch: { summary: "Fetch a workspace", run: (c) => workspace(c).getWorkspace(c.get("accountSid")) },
+  update: {
+    summary: "Update a workspace",
+    params: {
+      DefaultActivitySid: sid("WA").optional(),
+      EventCallbackUrl: clearableUrl.optional(),
+      EventsFilter: str({ max: 4096 }).optional(),
+      FriendlyName: friendlyName.optional(),
+      MultiTaskEnabled: bool().optional(),
+      TimeoutActivitySid: sid("WA").optional(),
+      PrioritizeQueueOrder: queueOrder.optional(),
+      CardMaskingEnabled: cardMasking.optional(),
+    },
+    run: (c, _sid, p) =>
+      workspace(c).updateWorkspace(c.get("accountSid"), {
+        defaultActivitySid: p.DefaultActivitySid,
+        eventCallbackUrl: p.EventCallbackUrl,
+        eventsFilter: p.EventsFilter,
+        friendlyName: p.FriendlyName,
+        multiTaskEnabled: p.MultiTaskEnabled,
+        timeoutActivitySid: p.TimeoutActivitySid,
+        prioritizeQueueOrder: p.PrioritizeQueueOrder,
+        cardMaskingEnabled: p.CardMaskingEnabled,
+      }),
+  },
+  remove: { summary: "Delete a workspace and everything in it", run: (c) => workspace(c).deleteWorkspace(c.get("accountSid")) },
 });
