@@ -12,6 +12,7 @@
  * WQ or WK SID (`Statistics`, `RealTimeStatistics`, `CumulativeStatistics`) on to these.
  */
 import type { Context } from "hono";
+import type { z } from "zod";
 import type { QueueFigures, StatisticsQuery, WorkersFigures } from "../../../durable-objects/router/router-do";
 import {
   DEFAULT_MINUTES,
@@ -46,7 +47,7 @@ import { isSid } from "../../../contract/ids";
 import { resourceNotFound } from "../../http/errors";
 import { routeGroup } from "./context";
 import { date, int, paging, repeated, sid, str } from "./params";
-import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
+import { apiUrl, endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "./wire";
 import { workspaceSidParam } from "./workspaces";
 import { routerFor } from "../../../platform/objects";
 
@@ -98,98 +99,65 @@ function scope(c: Context) {
   return { accountSid, ids, workspace, router: routerFor(c.env, workspaceSid), now: Date.now() };
 }
 
+type Scope = ReturnType<typeof scope>;
+
+/** Declares a statistics endpoint (a GET unless said otherwise) and answers it with what `answer` builds. */
+function figuresRoute<S extends Record<string, z.ZodType>>(
+  spec: Omit<EndpointSpec<S>, "method"> & { readonly method?: "post" },
+  answer: (p: z.output<z.ZodObject<S>>, s: Scope, c: Context) => Promise<object>,
+): void {
+  const declared = endpoint({ method: "get", ...spec });
+  routes.on(declared.method.toUpperCase(), declared.path, async (c) => {
+    const p = await declared.parse(c);
+    return c.json(await answer(p, scope(c), c));
+  });
+}
+
 // ── workspace ─────────────────────────────────────────────────────────────────────────────────────
 
-const workspaceBoth = endpoint({
-  method: "get",
-  path: `${WS}/Statistics`,
-  tag: "WorkspaceStatistics",
-  summary: `Workspace statistics: real-time, and cumulative over ${windowNote}`,
-  params: cumulative,
-});
-const workspaceRealtime = endpoint({
-  method: "get",
-  path: `${WS}/RealTimeStatistics`,
-  tag: "WorkspaceStatistics",
-  summary: "Workspace real-time statistics",
-  params: channel,
-});
-const workspaceCumulative = endpoint({
-  method: "get",
-  path: `${WS}/CumulativeStatistics`,
-  tag: "WorkspaceStatistics",
-  summary: `Workspace cumulative statistics over ${windowNote}`,
-  params: cumulative,
-});
+figuresRoute(
+  {
+    path: `${WS}/Statistics`,
+    tag: "WorkspaceStatistics",
+    summary: `Workspace statistics: real-time, and cumulative over ${windowNote}`,
+    params: cumulative,
+  },
+  async (p, s) => {
+    const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { realtime: true, cumulative: true })));
+    const body = workspaceStatistics(
+      s.ids,
+      workspaceRealtimeBody(need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now),
+      workspaceCumulativeBody(need(figures.cumulative, "cumulative")),
+    );
+    return { ...body, url: `${s.workspace}/Statistics` };
+  },
+);
 
-routes.get(workspaceBoth.path, async (c) => {
-  const p = await workspaceBoth.parse(c);
-  const s = scope(c);
-  const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { realtime: true, cumulative: true })));
-  const body = workspaceStatistics(
-    s.ids,
-    workspaceRealtimeBody(need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now),
-    workspaceCumulativeBody(need(figures.cumulative, "cumulative")),
-  );
-  return c.json({ ...body, url: `${s.workspace}/Statistics` });
-});
+figuresRoute(
+  { path: `${WS}/RealTimeStatistics`, tag: "WorkspaceStatistics", summary: "Workspace real-time statistics", params: channel },
+  async (p, s) => {
+    const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { realtime: true })));
+    const body = workspaceRealTimeStatistics(s.ids, need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now);
+    return { ...body, url: `${s.workspace}/RealTimeStatistics` };
+  },
+);
 
-routes.get(workspaceRealtime.path, async (c) => {
-  const p = await workspaceRealtime.parse(c);
-  const s = scope(c);
-  const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { realtime: true })));
-  const body = workspaceRealTimeStatistics(s.ids, need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now);
-  return c.json({ ...body, url: `${s.workspace}/RealTimeStatistics` });
-});
-
-routes.get(workspaceCumulative.path, async (c) => {
-  const p = await workspaceCumulative.parse(c);
-  const s = scope(c);
-  const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { cumulative: true })));
-  const body = workspaceCumulativeStatistics(s.ids, need(figures.cumulative, "cumulative"));
-  return c.json({ ...body, url: `${s.workspace}/CumulativeStatistics` });
-});
+figuresRoute(
+  {
+    path: `${WS}/CumulativeStatistics`,
+    tag: "WorkspaceStatistics",
+    summary: `Workspace cumulative statistics over ${windowNote}`,
+    params: cumulative,
+  },
+  async (p, s) => {
+    const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { cumulative: true })));
+    return { ...workspaceCumulativeStatistics(s.ids, need(figures.cumulative, "cumulative")), url: `${s.workspace}/CumulativeStatistics` };
+  },
+);
 
 // ── task queues ───────────────────────────────────────────────────────────────────────────────────
 
 const QUEUE = `${WS}/TaskQueues/:TaskQueueSid`;
-const queueBoth = endpoint({
-  method: "get",
-  path: `${QUEUE}/Statistics`,
-  tag: "TaskQueueStatistics",
-  summary: `A task queue's statistics: real-time, and cumulative over ${windowNote}`,
-  params: cumulative,
-});
-const queueRealtime = endpoint({
-  method: "get",
-  path: `${QUEUE}/RealTimeStatistics`,
-  tag: "TaskQueueStatistics",
-  summary: "A task queue's real-time statistics",
-  params: channel,
-});
-const queueCumulative = endpoint({
-  method: "get",
-  path: `${QUEUE}/CumulativeStatistics`,
-  tag: "TaskQueueStatistics",
-  summary: `A task queue's cumulative statistics over ${windowNote}`,
-  params: cumulative,
-});
-const queueList = endpoint({
-  method: "get",
-  path: `${WS}/TaskQueues/Statistics`,
-  tag: "TaskQueueStatistics",
-  summary: `Statistics of every task queue (or those named FriendlyName), oldest first: real-time, and cumulative over ${windowNote}`,
-  listKey: "task_queues_statistics",
-  params: { ...paging, ...cumulative, FriendlyName: str().optional() },
-});
-const queueBulk = endpoint({
-  method: "post",
-  path: `${WS}/TaskQueues/RealTimeStatistics`,
-  tag: "TaskQueueStatistics",
-  summary: "Real-time statistics of up to 50 task queues at once (QueueSids, repeated or a JSON array)",
-  params: { QueueSids: repeated(sid("WQ")), ...channel },
-  status: 200,
-});
 
 /** A queue's `{realtime, cumulative}` pair, as `/Statistics` and each list item nest them. */
 function queuePair(figures: QueueFigures, ids: StatisticsIds, now: number) {
@@ -201,176 +169,189 @@ function queuePair(figures: QueueFigures, ids: StatisticsIds, now: number) {
   );
 }
 
-routes.get(queueList.path, async (c) => {
-  const p = await queueList.parse(c);
-  const s = scope(c);
-  const page = pageRequest(p);
-  const q = query(p, s.now, { realtime: true, cumulative: true });
-  const result = unwrap(await s.router.queueListStatistics(s.accountSid, { ...page, friendlyName: p.FriendlyName }, q));
-  return c.json(pageBody(c, "task_queues_statistics", result, page, (figures) => queuePair(figures, s.ids, s.now)));
-});
+figuresRoute(
+  {
+    path: `${QUEUE}/Statistics`,
+    tag: "TaskQueueStatistics",
+    summary: `A task queue's statistics: real-time, and cumulative over ${windowNote}`,
+    params: cumulative,
+  },
+  async (p, s, c) => {
+    const queueSid = pathSid(c, "TaskQueueSid", "WQ");
+    const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { realtime: true, cumulative: true })));
+    return { ...queuePair({ ...figures, queueSid }, s.ids, s.now), url: `${s.workspace}/TaskQueues/${queueSid}/Statistics` };
+  },
+);
 
-routes.post(queueBulk.path, async (c) => {
-  const p = await queueBulk.parse(c);
-  const s = scope(c);
-  const figures = unwrap(await s.router.bulkQueueStatistics(s.accountSid, p.QueueSids, query(p, s.now, { realtime: true })));
-  const queues = figures.map((f) => ({ queueSid: f.queueSid, figures: need(f.realtime, "real-time"), workers: need(f.workers, "worker") }));
-  return c.json({ ...taskQueueBulkRealTimeStatistics(s.ids, queues, s.now), url: `${s.workspace}/TaskQueues/RealTimeStatistics` });
-});
+figuresRoute(
+  { path: `${QUEUE}/RealTimeStatistics`, tag: "TaskQueueStatistics", summary: "A task queue's real-time statistics", params: channel },
+  async (p, s, c) => {
+    const queueSid = pathSid(c, "TaskQueueSid", "WQ");
+    const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { realtime: true })));
+    const body = taskQueueRealTimeStatistics(s.ids, queueSid, need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now);
+    return { ...body, url: `${s.workspace}/TaskQueues/${queueSid}/RealTimeStatistics` };
+  },
+);
 
-routes.get(queueBoth.path, async (c) => {
-  const p = await queueBoth.parse(c);
-  const s = scope(c);
-  const queueSid = pathSid(c, "TaskQueueSid", "WQ");
-  const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { realtime: true, cumulative: true })));
-  return c.json({ ...queuePair({ ...figures, queueSid }, s.ids, s.now), url: `${s.workspace}/TaskQueues/${queueSid}/Statistics` });
-});
+figuresRoute(
+  {
+    path: `${QUEUE}/CumulativeStatistics`,
+    tag: "TaskQueueStatistics",
+    summary: `A task queue's cumulative statistics over ${windowNote}`,
+    params: cumulative,
+  },
+  async (p, s, c) => {
+    const queueSid = pathSid(c, "TaskQueueSid", "WQ");
+    const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { cumulative: true })));
+    const body = taskQueueCumulativeStatistics(s.ids, queueSid, need(figures.cumulative, "cumulative"));
+    return { ...body, url: `${s.workspace}/TaskQueues/${queueSid}/CumulativeStatistics` };
+  },
+);
 
-routes.get(queueRealtime.path, async (c) => {
-  const p = await queueRealtime.parse(c);
-  const s = scope(c);
-  const queueSid = pathSid(c, "TaskQueueSid", "WQ");
-  const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { realtime: true })));
-  const body = taskQueueRealTimeStatistics(s.ids, queueSid, need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now);
-  return c.json({ ...body, url: `${s.workspace}/TaskQueues/${queueSid}/RealTimeStatistics` });
-});
+figuresRoute(
+  {
+    path: `${WS}/TaskQueues/Statistics`,
+    tag: "TaskQueueStatistics",
+    summary: `Statistics of every task queue (or those named FriendlyName), oldest first: real-time, and cumulative over ${windowNote}`,
+    listKey: "task_queues_statistics",
+    params: { ...paging, ...cumulative, FriendlyName: str().optional() },
+  },
+  async (p, s, c) => {
+    const page = pageRequest(p);
+    const q = query(p, s.now, { realtime: true, cumulative: true });
+    const result = unwrap(await s.router.queueListStatistics(s.accountSid, { ...page, friendlyName: p.FriendlyName }, q));
+    return pageBody(c, "task_queues_statistics", result, page, (figures) => queuePair(figures, s.ids, s.now));
+  },
+);
 
-routes.get(queueCumulative.path, async (c) => {
-  const p = await queueCumulative.parse(c);
-  const s = scope(c);
-  const queueSid = pathSid(c, "TaskQueueSid", "WQ");
-  const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { cumulative: true })));
-  const body = taskQueueCumulativeStatistics(s.ids, queueSid, need(figures.cumulative, "cumulative"));
-  return c.json({ ...body, url: `${s.workspace}/TaskQueues/${queueSid}/CumulativeStatistics` });
-});
+figuresRoute(
+  {
+    method: "post",
+    path: `${WS}/TaskQueues/RealTimeStatistics`,
+    tag: "TaskQueueStatistics",
+    summary: "Real-time statistics of up to 50 task queues at once (QueueSids, repeated or a JSON array)",
+    params: { QueueSids: repeated(sid("WQ")), ...channel },
+    status: 200,
+  },
+  async (p, s) => {
+    const figures = unwrap(await s.router.bulkQueueStatistics(s.accountSid, p.QueueSids, query(p, s.now, { realtime: true })));
+    const queues = figures.map((f) => ({
+      queueSid: f.queueSid,
+      figures: need(f.realtime, "real-time"),
+      workers: need(f.workers, "worker"),
+    }));
+    return { ...taskQueueBulkRealTimeStatistics(s.ids, queues, s.now), url: `${s.workspace}/TaskQueues/RealTimeStatistics` };
+  },
+);
 
 // ── workflows ─────────────────────────────────────────────────────────────────────────────────────
 
 const WORKFLOW = `${WS}/Workflows/:WorkflowSid`;
-const workflowBoth = endpoint({
-  method: "get",
-  path: `${WORKFLOW}/Statistics`,
-  tag: "WorkflowStatistics",
-  summary: `A workflow's statistics: real-time, and cumulative over ${windowNote}`,
-  params: cumulative,
-});
-const workflowRealtime = endpoint({
-  method: "get",
-  path: `${WORKFLOW}/RealTimeStatistics`,
-  tag: "WorkflowStatistics",
-  summary: "A workflow's real-time statistics",
-  params: channel,
-});
-const workflowCumulative = endpoint({
-  method: "get",
-  path: `${WORKFLOW}/CumulativeStatistics`,
-  tag: "WorkflowStatistics",
-  summary: `A workflow's cumulative statistics over ${windowNote}`,
-  params: cumulative,
-});
 
-routes.get(workflowBoth.path, async (c) => {
-  const p = await workflowBoth.parse(c);
-  const s = scope(c);
-  const workflowSid = pathSid(c, "WorkflowSid", "WW");
-  const figures = unwrap(
-    await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { realtime: true, cumulative: true })),
-  );
-  const body = workflowStatistics(
-    s.ids,
-    workflowSid,
-    workflowRealtimeBody(need(figures.realtime, "real-time"), s.now),
-    workflowCumulativeBody(need(figures.cumulative, "cumulative")),
-  );
-  return c.json({ ...body, url: `${s.workspace}/Workflows/${workflowSid}/Statistics` });
-});
+figuresRoute(
+  {
+    path: `${WORKFLOW}/Statistics`,
+    tag: "WorkflowStatistics",
+    summary: `A workflow's statistics: real-time, and cumulative over ${windowNote}`,
+    params: cumulative,
+  },
+  async (p, s, c) => {
+    const workflowSid = pathSid(c, "WorkflowSid", "WW");
+    const figures = unwrap(
+      await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { realtime: true, cumulative: true })),
+    );
+    const body = workflowStatistics(
+      s.ids,
+      workflowSid,
+      workflowRealtimeBody(need(figures.realtime, "real-time"), s.now),
+      workflowCumulativeBody(need(figures.cumulative, "cumulative")),
+    );
+    return { ...body, url: `${s.workspace}/Workflows/${workflowSid}/Statistics` };
+  },
+);
 
-routes.get(workflowRealtime.path, async (c) => {
-  const p = await workflowRealtime.parse(c);
-  const s = scope(c);
-  const workflowSid = pathSid(c, "WorkflowSid", "WW");
-  const figures = unwrap(await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { realtime: true })));
-  const body = workflowRealTimeStatistics(s.ids, workflowSid, need(figures.realtime, "real-time"), s.now);
-  return c.json({ ...body, url: `${s.workspace}/Workflows/${workflowSid}/RealTimeStatistics` });
-});
+figuresRoute(
+  { path: `${WORKFLOW}/RealTimeStatistics`, tag: "WorkflowStatistics", summary: "A workflow's real-time statistics", params: channel },
+  async (p, s, c) => {
+    const workflowSid = pathSid(c, "WorkflowSid", "WW");
+    const figures = unwrap(await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { realtime: true })));
+    const body = workflowRealTimeStatistics(s.ids, workflowSid, need(figures.realtime, "real-time"), s.now);
+    return { ...body, url: `${s.workspace}/Workflows/${workflowSid}/RealTimeStatistics` };
+  },
+);
 
-routes.get(workflowCumulative.path, async (c) => {
-  const p = await workflowCumulative.parse(c);
-  const s = scope(c);
-  const workflowSid = pathSid(c, "WorkflowSid", "WW");
-  const figures = unwrap(await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { cumulative: true })));
-  const body = workflowCumulativeStatistics(s.ids, workflowSid, need(figures.cumulative, "cumulative"));
-  return c.json({ ...body, url: `${s.workspace}/Workflows/${workflowSid}/CumulativeStatistics` });
-});
+figuresRoute(
+  {
+    path: `${WORKFLOW}/CumulativeStatistics`,
+    tag: "WorkflowStatistics",
+    summary: `A workflow's cumulative statistics over ${windowNote}`,
+    params: cumulative,
+  },
+  async (p, s, c) => {
+    const workflowSid = pathSid(c, "WorkflowSid", "WW");
+    const figures = unwrap(await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { cumulative: true })));
+    const body = workflowCumulativeStatistics(s.ids, workflowSid, need(figures.cumulative, "cumulative"));
+    return { ...body, url: `${s.workspace}/Workflows/${workflowSid}/CumulativeStatistics` };
+  },
+);
 
 // ── workers ───────────────────────────────────────────────────────────────────────────────────────
 
 const WORKERS = `${WS}/Workers`;
-const workersBoth = endpoint({
-  method: "get",
-  path: `${WORKERS}/Statistics`,
-  tag: "WorkerStatistics",
-  summary: `Workers' statistics (everyone, a queue's members, or one by FriendlyName): real-time, and cumulative over ${windowNote}`,
-  params: { ...window, TaskQueueSid: sid("WQ").optional(), TaskQueueName: str().optional(), FriendlyName: str().optional() },
-});
-const workersRealtime = endpoint({
-  method: "get",
-  path: `${WORKERS}/RealTimeStatistics`,
-  tag: "WorkerStatistics",
-  summary: "Workers' real-time statistics: how many are in each Activity",
-  params: channel,
-});
-const workersCumulative = endpoint({
-  method: "get",
-  path: `${WORKERS}/CumulativeStatistics`,
-  tag: "WorkerStatistics",
-  summary: `Workers' cumulative statistics over ${windowNote}: reservations and time in each Activity`,
-  params: window,
-});
-const workerOne = endpoint({
-  method: "get",
-  path: `${WORKERS}/:WorkerSid/Statistics`,
-  tag: "WorkerStatistics",
-  summary: `A worker's cumulative statistics over ${windowNote}`,
-  params: window,
-});
-
 const workersCumulativeOf = (figures: WorkersFigures) => workersCumulativeBody(need(figures.cumulative, "cumulative"), figures.activities);
 
-routes.get(workersBoth.path, async (c) => {
-  const p = await workersBoth.parse(c);
-  const s = scope(c);
-  const filter = { taskQueueSid: p.TaskQueueSid, taskQueueName: p.TaskQueueName, friendlyName: p.FriendlyName };
-  const figures = unwrap(await s.router.workersStatistics(s.accountSid, filter, query(p, s.now, { realtime: true, cumulative: true })));
-  const body = workersStatistics(s.ids, workersRealtimeBody(need(figures.realtime, "real-time")), workersCumulativeOf(figures));
-  return c.json({ ...body, url: `${s.workspace}/Workers/Statistics` });
-});
+figuresRoute(
+  {
+    path: `${WORKERS}/Statistics`,
+    tag: "WorkerStatistics",
+    summary: `Workers' statistics (everyone, a queue's members, or one by FriendlyName): real-time, and cumulative over ${windowNote}`,
+    params: { ...window, TaskQueueSid: sid("WQ").optional(), TaskQueueName: str().optional(), FriendlyName: str().optional() },
+  },
+  async (p, s) => {
+    const filter = { taskQueueSid: p.TaskQueueSid, taskQueueName: p.TaskQueueName, friendlyName: p.FriendlyName };
+    const figures = unwrap(await s.router.workersStatistics(s.accountSid, filter, query(p, s.now, { realtime: true, cumulative: true })));
+    const body = workersStatistics(s.ids, workersRealtimeBody(need(figures.realtime, "real-time")), workersCumulativeOf(figures));
+    return { ...body, url: `${s.workspace}/Workers/Statistics` };
+  },
+);
 
-routes.get(workersRealtime.path, async (c) => {
-  const p = await workersRealtime.parse(c);
-  const s = scope(c);
-  const figures = unwrap(await s.router.workersStatistics(s.accountSid, {}, query(p, s.now, { realtime: true })));
-  return c.json({
-    ...workersRealTimeStatistics(s.ids, need(figures.realtime, "real-time")),
-    url: `${s.workspace}/Workers/RealTimeStatistics`,
-  });
-});
+figuresRoute(
+  {
+    path: `${WORKERS}/RealTimeStatistics`,
+    tag: "WorkerStatistics",
+    summary: "Workers' real-time statistics: how many are in each Activity",
+    params: channel,
+  },
+  async (p, s) => {
+    const figures = unwrap(await s.router.workersStatistics(s.accountSid, {}, query(p, s.now, { realtime: true })));
+    return { ...workersRealTimeStatistics(s.ids, need(figures.realtime, "real-time")), url: `${s.workspace}/Workers/RealTimeStatistics` };
+  },
+);
 
-routes.get(workersCumulative.path, async (c) => {
-  const p = await workersCumulative.parse(c);
-  const s = scope(c);
-  const figures = unwrap(await s.router.workersStatistics(s.accountSid, {}, query(p, s.now, { cumulative: true })));
-  const body = workersCumulativeStatistics(s.ids, need(figures.cumulative, "cumulative"), figures.activities);
-  return c.json({ ...body, url: `${s.workspace}/Workers/CumulativeStatistics` });
-});
+figuresRoute(
+  {
+    path: `${WORKERS}/CumulativeStatistics`,
+    tag: "WorkerStatistics",
+    summary: `Workers' cumulative statistics over ${windowNote}: reservations and time in each Activity`,
+    params: window,
+  },
+  async (p, s) => {
+    const figures = unwrap(await s.router.workersStatistics(s.accountSid, {}, query(p, s.now, { cumulative: true })));
+    const body = workersCumulativeStatistics(s.ids, need(figures.cumulative, "cumulative"), figures.activities);
+    return { ...body, url: `${s.workspace}/Workers/CumulativeStatistics` };
+  },
+);
 
-routes.get(workerOne.path, async (c) => {
-  const p = await workerOne.parse(c);
-  const s = scope(c);
-  const workerSid = pathSid(c, "WorkerSid", "WK");
-  const figures = unwrap(await s.router.workerStatistics(s.accountSid, workerSid, query(p, s.now, { cumulative: true })));
-  return c.json({
-    ...workerStatistics(s.ids, workerSid, workersCumulativeOf(figures)),
-    url: `${s.workspace}/Workers/${workerSid}/Statistics`,
-  });
-});
+figuresRoute(
+  {
+    path: `${WORKERS}/:WorkerSid/Statistics`,
+    tag: "WorkerStatistics",
+    summary: `A worker's cumulative statistics over ${windowNote}`,
+    params: window,
+  },
+  async (p, s, c) => {
+    const workerSid = pathSid(c, "WorkerSid", "WK");
+    const figures = unwrap(await s.router.workerStatistics(s.accountSid, workerSid, query(p, s.now, { cumulative: true })));
+    return { ...workerStatistics(s.ids, workerSid, workersCumulativeOf(figures)), url: `${s.workspace}/Workers/${workerSid}/Statistics` };
+  },
+);
