@@ -19,10 +19,9 @@ import { basicAuth, type AuthVariables } from "../auth/basic";
 import type { Env } from "../../platform/env";
 import { ApiError } from "../http/errors";
 import { jsonObject, oneOf, sid, str } from "./taskrouter/params";
-import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { resourceRoutes } from "./taskrouter/context";
 import { workspaceFor } from "../../platform/objects";
 
-const tag = "Channels";
 const BASE = "/workspaces/:WorkspaceSid/channels";
 const ONE = `${BASE}/:ChannelSid`;
 
@@ -41,41 +40,6 @@ const configParams = {
   TaskChannel: str({ min: 1, max: 64 }).optional(),
 };
 
-const create = endpoint({
-  method: "post",
-  path: BASE,
-  prefix: "/api",
-  tag,
-  summary: "Connect a channel (Kind twilio, whatsapp, messenger, instagram, email, webchat or custom)",
-  params: { Kind: oneOf(CHANNEL_KINDS as unknown as [string, ...string[]]), ...configParams },
-});
-const list = endpoint({
-  method: "get",
-  path: BASE,
-  prefix: "/api",
-  tag,
-  summary: "List the workspace's channels",
-  listKey: "channels",
-  params: {},
-});
-const fetchOne = endpoint({
-  method: "get",
-  path: ONE,
-  prefix: "/api",
-  tag,
-  summary: "Fetch a channel (secrets shown as set or not)",
-  params: {},
-});
-const update = endpoint({
-  method: "post",
-  path: ONE,
-  prefix: "/api",
-  tag,
-  summary: "Update a channel; a secret given replaces it, an empty one clears it",
-  params: configParams,
-});
-const remove = endpoint({ method: "delete", path: ONE, prefix: "/api", tag, summary: "Disconnect a channel", params: {} });
-
 type ChannelsEnv = { Bindings: Env; Variables: AuthVariables };
 export const channels = new Hono<ChannelsEnv>();
 for (const path of [BASE, ONE]) channels.use(path, basicAuth());
@@ -87,6 +51,7 @@ function pathSid(c: Context, name: string, prefix: string, what: string): string
   return parsed.data;
 }
 const workspace = (c: Context<ChannelsEnv>) => workspaceFor(c.env, pathSid(c, "WorkspaceSid", "WS", "Workspace"));
+const channelSid = (c: Context) => pathSid(c, "ChannelSid", "XC", "Channel");
 
 /** The record as the API shows it: with its own `url` and the `webhook_url` to give the provider. */
 function channelBody(c: Context, record: ChannelRecord) {
@@ -137,33 +102,46 @@ function changeInput(c: Context, p: ConfigParams): UpdateChannelInput {
   };
 }
 
-channels.post(BASE, async (c) => {
-  const p = await create.parse(c);
-  const input: CreateChannelInput = { kind: p.Kind, ...changeInput(c, p) };
-  return c.json(channelBody(c, unwrap(await workspace(c).createChannel(c.get("accountSid"), input))), 201);
-});
-
-channels.get(BASE, async (c) => {
-  const request = pageRequest(await list.parse(c));
-  const page = unwrap(await workspace(c).listChannels(c.get("accountSid"), request));
-  return c.json(pageBody(c, "channels", page, request, (record) => channelBody(c, record)));
-});
-
-channels.get(ONE, async (c) => {
-  await fetchOne.parse(c);
-  const channelSid = pathSid(c, "ChannelSid", "XC", "Channel");
-  return c.json(channelBody(c, unwrap(await workspace(c).getChannel(c.get("accountSid"), channelSid))));
-});
-
-channels.post(ONE, async (c) => {
-  const p = await update.parse(c);
-  const channelSid = pathSid(c, "ChannelSid", "XC", "Channel");
-  return c.json(channelBody(c, unwrap(await workspace(c).updateChannel(c.get("accountSid"), channelSid, changeInput(c, p)))));
-});
-
-channels.delete(ONE, async (c) => {
-  await remove.parse(c);
-  const channelSid = pathSid(c, "ChannelSid", "XC", "Channel");
-  unwrap(await workspace(c).deleteChannel(c.get("accountSid"), channelSid));
-  return c.body(null, 204);
+resourceRoutes(channels, {
+  path: BASE,
+  itemPath: ONE,
+  prefix: "/api",
+  tag: "Channels",
+  listKey: "channels",
+  body: channelBody,
+  create: {
+    summary: "Connect a channel (Kind twilio, whatsapp, messenger, instagram, email, webchat or custom)",
+    params: { Kind: oneOf(CHANNEL_KINDS as unknown as [string, ...string[]]), ...configParams },
+    run: (c, p) => {
+      const input: CreateChannelInput = { kind: p.Kind, ...changeInput(c, p) };
+      return workspace(c).createChannel(c.get("accountSid"), input);
+    },
+  },
+  list: {
+    summary: "List the workspace's channels",
+    params: {},
+    run: (c, _p, page) => workspace(c).listChannels(c.get("accountSid"), page),
+  },
+  fetch: {
+    summary: "Fetch a channel (secrets shown as set or not)",
+    run: (c) => {
+      const sid = channelSid(c);
+      return workspace(c).getChannel(c.get("accountSid"), sid);
+    },
+  },
+  update: {
+    summary: "Update a channel; a secret given replaces it, an empty one clears it",
+    params: configParams,
+    run: (c, _sid, p) => {
+      const sid = channelSid(c);
+      return workspace(c).updateChannel(c.get("accountSid"), sid, changeInput(c, p));
+    },
+  },
+  remove: {
+    summary: "Disconnect a channel",
+    run: (c) => {
+      const sid = channelSid(c);
+      return workspace(c).deleteChannel(c.get("accountSid"), sid);
+    },
+  },
 });

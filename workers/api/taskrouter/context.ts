@@ -27,10 +27,11 @@ interface Action<S extends Shape, Run> {
 }
 
 /**
- * Mounts a resource's create and list at `path` and its fetch, update and delete at `path/:Sid`,
- * declaring each endpoint in that order (for /openapi.json) and answering as Twilio does: the record
- * through `body` (201 on create), a page under `listKey`, an empty 204 on delete. `sid` reads the
- * path's `:Sid`, or null for another path at the same depth (statistics), which falls through.
+ * Mounts a resource's create and list at `path` and its fetch, update and delete at `itemPath`
+ * (`path/:Sid` unless said otherwise), declaring each endpoint in that order (for /openapi.json) and
+ * answering as Twilio does: the record through `body` (201 on create), a page under `listKey`, an
+ * empty 204 on delete. `sid` reads the path's `:Sid`, or null for another path at the same depth
+ * (statistics), which falls through.
  * @example
  * resourceRoutes(routes, { path: "/Workspaces/:WorkspaceSid/Activities", tag: "Activities", listKey: "activities",
  *   body: activityBody, create: { summary: "Create an activity", params: { … }, run: (c, p) => … }, … });
@@ -39,6 +40,9 @@ export function resourceRoutes<R, C extends Shape, L extends Shape, U extends Sh
   routes: Hono<TaskRouterEnv>,
   spec: {
     readonly path: string;
+    readonly itemPath?: string;
+    /** Where the paths are mounted, when not below /taskrouter/v1 (`/api` for Switchboard-native routes). */
+    readonly prefix?: string;
     readonly tag: string;
     readonly listKey: string;
     readonly body: (c: Context, record: R) => object;
@@ -50,14 +54,16 @@ export function resourceRoutes<R, C extends Shape, L extends Shape, U extends Sh
     readonly remove: Omit<Action<Shape, (c: TaskRouterContext, sid: string) => Promise<ApiResult<unknown>>>, "params">;
   },
 ): void {
-  const { path, tag, body } = spec;
-  const one = `${path}/:Sid`;
+  const { path, tag, body, prefix } = spec;
+  const one = spec.itemPath ?? `${path}/:Sid`;
+  const at = prefix === undefined ? { path, tag } : { path, prefix, tag };
+  const item = { ...at, path: one };
   const sidOf = spec.sid ?? ((c: Context) => c.req.param("Sid") ?? "");
-  const create = endpoint({ method: "post", path, tag, summary: spec.create.summary, params: spec.create.params });
-  const list = endpoint({ method: "get", path, tag, summary: spec.list.summary, listKey: spec.listKey, params: spec.list.params });
-  const fetchOne = endpoint({ method: "get", path: one, tag, summary: spec.fetch.summary, params: {} });
-  const update = endpoint({ method: "post", path: one, tag, summary: spec.update.summary, params: spec.update.params });
-  const remove = endpoint({ method: "delete", path: one, tag, summary: spec.remove.summary, params: {} });
+  const create = endpoint({ method: "post", ...at, summary: spec.create.summary, params: spec.create.params });
+  const list = endpoint({ method: "get", ...at, summary: spec.list.summary, listKey: spec.listKey, params: spec.list.params });
+  const fetchOne = endpoint({ method: "get", ...item, summary: spec.fetch.summary, params: {} });
+  const update = endpoint({ method: "post", ...item, summary: spec.update.summary, params: spec.update.params });
+  const remove = endpoint({ method: "delete", ...item, summary: spec.remove.summary, params: {} });
 
   routes.post(path, async (c) => c.json(body(c, unwrap(await spec.create.run(c, await create.parse(c)))), 201));
   routes.get(path, async (c) => {
