@@ -26,7 +26,8 @@ import { ApiError } from "../http/errors";
 import { int, repeated, sid, str } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
 
-const tag = "Agent desktop";
+/** Where these Switchboard-native endpoints live, how they are called, and their OpenAPI group. */
+const signedIn = { prefix: "/api", auth: "basic-or-session", tag: "Agent desktop" } as const;
 const WS = "/workspaces/:WorkspaceSid";
 const SETTINGS = `${WS}/desktop-settings`;
 const TARGETS = `${WS}/transfer-targets`;
@@ -41,18 +42,14 @@ export const DEFAULT_SERVICE_LEVEL_SECONDS = SERVICE_LEVEL_SECONDS;
 const fetchSettings = endpoint({
   method: "get",
   path: SETTINGS,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "The desktop settings of a workspace (defaults when unset)",
   params: {},
 });
 const updateSettings = endpoint({
   method: "post",
   path: SETTINGS,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary:
     "Change the desktop settings (admins): CrmUrlTemplate (http(s) with {{task.<attribute>}}; empty removes it), " +
     "DispositionCode (repeated, 1–50, ≤ 64 characters), CannedResponses (JSON array ≤ 100 of {title ≤ 80, body ≤ 2000})",
@@ -66,18 +63,14 @@ const updateSettings = endpoint({
 const targets = endpoint({
   method: "get",
   path: TARGETS,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "Where a task can be transferred: every queue, and every worker with whether their activity is available",
   params: {},
 });
 const queueStats = endpoint({
   method: "get",
   path: QUEUE_STATS,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "Each queue's tasks and reservations since midnight UTC and its service level (supervisors and admins)",
   params: { ServiceLevelSeconds: int(1, 3600).optional() },
 });

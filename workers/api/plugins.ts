@@ -14,15 +14,14 @@ import { bool, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 import { workspaceFor } from "../../platform/objects";
 
-const tag = "Plugins";
+/** Where these Switchboard-native endpoints live, how they are called, and their OpenAPI group. */
+const signedIn = { prefix: "/api", auth: "basic-or-session", tag: "Plugins" } as const;
 const LIST = "/workspaces/:WorkspaceSid/plugins";
 const ONE = `${LIST}/:PluginSid`;
 const create = endpoint({
   method: "post",
   path: LIST,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   status: 201,
   summary: "Register a plugin (admins): Url of an ES module, https (http only on localhost)",
   params: { Url: str({ min: 1, max: 2048 }), FriendlyName: str({ max: 64 }).optional(), Enabled: bool().optional() },
@@ -30,9 +29,7 @@ const create = endpoint({
 const list = endpoint({
   method: "get",
   path: LIST,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "List the workspace's plugins, oldest first",
   params: {},
   listKey: "plugins",
@@ -40,27 +37,21 @@ const list = endpoint({
 const fetchOne = endpoint({
   method: "get",
   path: ONE,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "Fetch a plugin",
   params: {},
 });
 const update = endpoint({
   method: "post",
   path: ONE,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "Update a plugin (admins)",
   params: { Url: str({ min: 1, max: 2048 }).optional(), FriendlyName: str({ max: 64 }).optional(), Enabled: bool().optional() },
 });
 const remove = endpoint({
   method: "delete",
   path: ONE,
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   status: 204,
   summary: "Delete a plugin (admins)",
   params: {},

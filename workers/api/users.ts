@@ -18,7 +18,8 @@ import { ApiError } from "../http/errors";
 import { bool, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 
-const tag = "Users";
+/** Where these Switchboard-native endpoints live, how they are called, and their OpenAPI group. */
+const signedIn = { prefix: "/api", auth: "basic-or-session", tag: "Users" } as const;
 const fields = {
   Email: str({ min: 3, max: 254 }),
   FriendlyName: str({ min: 1, max: 128 }).optional(),
@@ -31,9 +32,7 @@ const fields = {
 const create = endpoint({
   method: "post",
   path: "/users",
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   status: 201,
   summary: "Create a user (admins): agents need WorkspaceSid and WorkerSid; omit Password for an SSO-only user",
   params: fields,
@@ -41,9 +40,7 @@ const create = endpoint({
 const list = endpoint({
   method: "get",
   path: "/users",
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "List users (admins: all, or of WorkspaceSid; supervisors: their workspace's)",
   params: { WorkspaceSid: sid("WS").optional(), Role: oneOf(USER_ROLES).optional() },
   listKey: "users",
@@ -51,18 +48,14 @@ const list = endpoint({
 const fetchOne = endpoint({
   method: "get",
   path: "/users/:UserSid",
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "Fetch a user",
   params: {},
 });
 const update = endpoint({
   method: "post",
   path: "/users/:UserSid",
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   summary: "Update a user (admins); WorkspaceSid or WorkerSid set to an empty string clears them",
   params: {
     ...fields,
@@ -75,9 +68,7 @@ const update = endpoint({
 const remove = endpoint({
   method: "delete",
   path: "/users/:UserSid",
-  prefix: "/api",
-  auth: "basic-or-session",
-  tag,
+  ...signedIn,
   status: 204,
   summary: "Delete a user",
   params: {},
