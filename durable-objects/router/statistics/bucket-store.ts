@@ -149,13 +149,13 @@ const STINT_VALUES = [
 ] as const;
 
 /**
- * Folds rows into a table in one statement: the rows travel as one JSON array bound to one parameter
- * (Durable Objects bind at most 100 per statement), and a row whose key exists is merged into it.
+ * Folds one row into a table: a row whose key exists is merged into it. (One statement per row: a
+ * multi-row upsert, or rows passed as JSON, cost SQLite more than the statements they save.)
  */
 function upsertStatement(table: string, keys: readonly string[], columns: readonly (readonly [string, Fold])[]): string {
   const all = [...keys, ...columns.map(([c]) => c)];
   return (
-    `INSERT INTO ${table} (${all.join(", ")}) SELECT ${all.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?) WHERE true ` +
+    `INSERT INTO ${table} (${all.join(", ")}) VALUES (${all.map(() => "?").join(", ")}) ` +
     `ON CONFLICT (${keys.join(", ")}) DO UPDATE SET ${mergeClause(columns)}`
   );
 }
@@ -205,7 +205,7 @@ export type WaitOutcome = "accepted" | "canceled";
 
 /**
  * Rows to fold into one table, merged in memory first (the same folds as the statement's): what an
- * operation adds to the same bucket is one row.
+ * operation adds to the same bucket is one statement (a task created and reserved: seven changes, four buckets).
  */
 class Pending {
   private readonly rows = new Map<string, SqlValue[]>();
@@ -224,8 +224,7 @@ class Pending {
   }
 
   write(sql: SqlExec): void {
-    if (this.rows.size === 0) return;
-    sql.exec(this.statement, JSON.stringify([...this.rows.values()])).toArray();
+    for (const row of this.rows.values()) sql.exec(this.statement, ...row).toArray();
     this.rows.clear();
   }
 }
@@ -280,7 +279,7 @@ export class BucketStore {
     this.newStints.add([scope, MINUTE_SPAN, minuteOf(at), activitySid, 1, durationMs, durationMs, durationMs]);
   }
 
-  /** Stores what was added since the last flush: at most one statement per table. */
+  /** Stores what was added since the last flush: one statement per bucket changed. */
   flush(): void {
     this.newBuckets.write(this.sql);
     this.newWaits.write(this.sql);

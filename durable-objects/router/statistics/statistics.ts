@@ -90,7 +90,7 @@ export class TaskRouterStatistics {
     this.recordAll([fact]);
   }
 
-  /** Records an operation's facts in order, storing what they add to the buckets in one statement per table. */
+  /** Records an operation's facts in order, storing what they add to each bucket in one statement. */
   recordAll(facts: readonly StatisticsFact[]): void {
     for (const fact of facts) this.apply(fact);
     this.store.flush();
