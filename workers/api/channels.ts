@@ -21,6 +21,7 @@ import { ApiError } from "../http/errors";
 import { jsonObject, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 import { workspaceFor } from "../../platform/objects";
+import { forgetChannel } from "../inbound/channel-cache";
 
 const tag = "Channels";
 const BASE = "/workspaces/:WorkspaceSid/channels";
@@ -158,12 +159,15 @@ channels.get(ONE, async (c) => {
 channels.post(ONE, async (c) => {
   const p = await update.parse(c);
   const channelSid = pathSid(c, "ChannelSid", "XC", "Channel");
-  return c.json(channelBody(c, unwrap(await workspace(c).updateChannel(c.get("accountSid"), channelSid, changeInput(c, p)))));
+  const updated = unwrap(await workspace(c).updateChannel(c.get("accountSid"), channelSid, changeInput(c, p)));
+  forgetChannel(c.get("accountSid"), pathSid(c, "WorkspaceSid", "WS", "Workspace"), channelSid);
+  return c.json(channelBody(c, updated));
 });
 
 channels.delete(ONE, async (c) => {
   await remove.parse(c);
   const channelSid = pathSid(c, "ChannelSid", "XC", "Channel");
   unwrap(await workspace(c).deleteChannel(c.get("accountSid"), channelSid));
+  forgetChannel(c.get("accountSid"), pathSid(c, "WorkspaceSid", "WS", "Workspace"), channelSid);
   return c.body(null, 204);
 });
