@@ -1,7 +1,7 @@
 /**
  * Inbound messaging through a real `wrangler dev`: a customer's SMS, signed as Twilio signs its
- * webhooks, posted to the `twilio` channel's `webhook_url` (Worker → WorkspaceDO channel config →
- * DirectoryDO → ConversationDO), until the `message.added` frame reaches the agent's conversation
+ * webhooks, posted to the `twilio` channel's `webhook_url` (Worker, with its cached channel
+ * configuration → DirectoryDO → ConversationDO), until the `message.added` frame reaches the agent's conversation
  * socket. Throughput (messages/s with 8 webhooks in flight) and one-at-a-time latency, each against an
  * authenticated no-op Durable Object round trip (`/api/ping`) measured in the same run; and the web
  * chat widget's size as the build script measures it (minified, gzip level 9) against its budget.

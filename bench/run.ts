@@ -89,13 +89,13 @@ async function channelsSection(): Promise<string> {
   return [
     "## Channels: inbound messages to the agent, and the widget's size",
     "",
-    `Measured ${machine()}, through \`wrangler dev\` on 127.0.0.1. One customer's SMS, signed as Twilio signs its webhooks, posted to a \`twilio\` channel's \`webhook_url\` (Worker → WorkspaceDO → DirectoryDO → ConversationDO) until the \`message.added\` frame reaches the accepted agent's conversation socket; the baseline is an authenticated no-op Durable Object round trip (\`/api/ping\`) in the same run. ${f.messages.toLocaleString("en")} messages with 8 in flight after 50 to warm up; one at a time, ${f.delivered.length} samples of each, interleaved.`,
+    `Measured ${machine()}, through \`wrangler dev\` on 127.0.0.1. One customer's SMS, signed as Twilio signs its webhooks, posted to a \`twilio\` channel's \`webhook_url\` (Worker, its cached channel configuration → DirectoryDO → ConversationDO) until the \`message.added\` frame reaches the accepted agent's conversation socket; the baseline is an authenticated no-op Durable Object round trip (\`/api/ping\`) in the same run. ${f.messages.toLocaleString("en")} messages with 8 in flight after 50 to warm up; one at a time, ${f.delivered.length} samples of each, interleaved.`,
     "",
     "| figure | value |",
     "|---|---:|",
     ...channelsRows(f),
     "",
-    "Every inbound message makes three Durable Object calls in a row — the WorkspaceDO for the channel's configuration, the DirectoryDO for the customer's open conversation, the ConversationDO to store it — so the webhook's own answer costs about two and a half no-op round trips; the frame goes out of the ConversationDO before its answer travels back through the Worker. The conversation's entry in the directory (its last activity) is refreshed after the answer. Caching channel configurations in the Worker would take one call off the path.",
+    "Every inbound message makes two Durable Object calls in a row — the DirectoryDO for the customer's open conversation, the ConversationDO to store it; the channel's configuration comes from the Worker's cache (`workers/inbound/channel-cache.ts`, checked against the WorkspaceDO's version every 5 s) — and the frame goes out of the ConversationDO before its answer travels back through the Worker. The conversation's entry in the directory (its last activity) is refreshed after the answer.",
   ].join("\n");
 }
 

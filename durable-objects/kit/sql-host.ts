@@ -20,21 +20,49 @@ export interface SqlExec {
   exec(query: string, ...bindings: SqlValue[]): { toArray(): Record<string, SqlValue>[] };
 }
 
+/** A write an operation holds back (see {@link operationHost}): it touches `table` and runs once. */
+export interface HeldWrite {
+  readonly table: string;
+  write(sql: SqlExec): void;
+}
+
 /** The slice of `DurableObjectStorage` a store needs. */
 export interface StoreHost {
   readonly sql: SqlExec;
   transactionSync<T>(fn: () => T): T;
-  /** Rows read or written by key during one operation (see {@link withRowCache}). */
+  /** Rows read or written by key during one operation (see {@link operationHost}). */
   readonly rowCache?: Map<string, Record<string, SqlValue> | null>;
+  /** Writes held back until the operation ends, by key: a later write of the same key replaces the earlier. */
+  readonly held?: Map<string, HeldWrite>;
 }
 
+/** The storage of one operation (see {@link operationHost}); `flush` runs the writes it still holds. */
+export type OperationHost = StoreHost & Required<Pick<StoreHost, "rowCache" | "held">> & { flush(): void };
+
 /**
- * The same storage for one operation, remembering rows by key: an operation that reads the same task
- * several times (routing, reservations, statistics) queries it once. Writes go to SQL as always and
- * update the cache; a new operation starts with an empty cache, so a rollback leaves nothing behind.
+ * The same storage for one operation, remembering rows by key and holding writes back: an operation
+ * that reads the same task several times (routing, reservations, statistics) queries it once, and one
+ * that saves it several times (created, entered a queue, reserved) writes it once; the events it
+ * records go in as one statement. A held write runs before the first statement that names its table,
+ * and the rest when the operation ends (`flush`, inside its transaction), so every query sees what the
+ * operation wrote. A new operation starts empty, so a rollback leaves nothing behind.
  */
-export function withRowCache(host: StoreHost): StoreHost {
-  return { sql: host.sql, transactionSync: (fn) => host.transactionSync(fn), rowCache: new Map() };
+export function operationHost(host: StoreHost): OperationHost {
+  const held = new Map<string, HeldWrite>();
+  const release = (query: string | null) => {
+    for (const [key, write] of held) {
+      if (query !== null && !query.includes(write.table)) continue;
+      held.delete(key);
+      write.write(host.sql);
+    }
+  };
+  const sql: SqlExec = {
+    exec(query, ...bindings) {
+      if (held.size > 0) release(query);
+      return host.sql.exec(query, ...bindings);
+    },
+  };
+  return { sql, transactionSync: (fn) => host.transactionSync(fn), rowCache: new Map(), held, flush: () => release(null) };
 }
 
 /** Every row a query returns, typed by the caller (columns are as the schema declares them). */

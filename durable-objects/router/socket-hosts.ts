@@ -64,18 +64,31 @@ export function bridgeSockets(ctx: DurableObjectState): BridgeSocketHost<WebSock
   };
 }
 
+/**
+ * When each supervisor's token expires, read from its attachment once per socket object (a supervisor
+ * sends no commands, so the attachment never changes): a change fanned out to a thousand supervisors
+ * would otherwise deserialize and parse a thousand attachments.
+ */
+const supervisorExpiry = new WeakMap<WebSocket, number>();
+
 /** The supervisors' sockets; like an agent's, an expired token is closed at the next frame it would have received. */
 export function supervisorSockets(ctx: DurableObjectState): SupervisorSocketHost<WebSocket> {
   const agents = agentSockets(ctx);
+  const expiresAt = (ws: WebSocket): number => {
+    let at = supervisorExpiry.get(ws);
+    if (at === undefined) supervisorExpiry.set(ws, (at = agents.connection(ws)?.expiresAt ?? 0));
+    return at;
+  };
   return {
-    open: () =>
-      ctx.getWebSockets(SUPERVISOR_TAG).filter((ws) => {
+    open: () => {
+      const now = Date.now();
+      return ctx.getWebSockets(SUPERVISOR_TAG).filter((ws) => {
         if (ws.readyState !== WebSocket.OPEN) return false;
-        const connection = agents.connection(ws);
-        if (connection && connection.expiresAt > Date.now()) return true;
+        if (expiresAt(ws) > now) return true;
         agents.close(ws, 4401, "The token has expired");
         return false;
-      }),
+      });
+    },
     send: (ws, text) => agents.send(ws, text),
   };
 }

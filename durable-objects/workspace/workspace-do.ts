@@ -265,6 +265,14 @@ export class WorkspaceDO extends DurableObject<Env> {
     });
   }
 
+  /** A channel's version, which every change bumps: how the Worker's cached configuration is told stale (nothing is unsealed). */
+  channelVersion(accountSid: string, channelSid: string): ApiResult<number> {
+    return this.read(accountSid, (scope) => {
+      const row = channels.channelRow(scope.sql, channelSid);
+      return row ? ok(row.version) : notFound("Channel", channelSid);
+    });
+  }
+
   /** Each secret sealed under the deployment's auth token (null stays null: clear it); null without a token. */
   private async sealChannelSecrets(
     channelSid: string,

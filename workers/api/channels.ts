@@ -21,6 +21,7 @@ import { ApiError } from "../http/errors";
 import { jsonObject, oneOf, sid, str } from "./taskrouter/params";
 import { resourceRoutes } from "./taskrouter/context";
 import { workspaceFor } from "../../platform/objects";
+import { forgetChannel } from "../inbound/channel-cache";
 
 const BASE = "/workspaces/:WorkspaceSid/channels";
 const ONE = `${BASE}/:ChannelSid`;
@@ -132,16 +133,20 @@ resourceRoutes(channels, {
   update: {
     summary: "Update a channel; a secret given replaces it, an empty one clears it",
     params: configParams,
-    run: (c, _sid, p) => {
+    run: async (c, _sid, p) => {
       const sid = channelSid(c);
-      return workspace(c).updateChannel(c.get("accountSid"), sid, changeInput(c, p));
+      const updated = await workspace(c).updateChannel(c.get("accountSid"), sid, changeInput(c, p));
+      forgetChannel(c.get("accountSid"), pathSid(c, "WorkspaceSid", "WS", "Workspace"), sid);
+      return updated;
     },
   },
   remove: {
     summary: "Disconnect a channel",
-    run: (c) => {
+    run: async (c) => {
       const sid = channelSid(c);
-      return workspace(c).deleteChannel(c.get("accountSid"), sid);
+      const deleted = await workspace(c).deleteChannel(c.get("accountSid"), sid);
+      forgetChannel(c.get("accountSid"), pathSid(c, "WorkspaceSid", "WS", "Workspace"), sid);
+      return deleted;
     },
   },
 });

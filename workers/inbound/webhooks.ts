@@ -28,7 +28,8 @@ import { mediaResponse, mediaStore, validMediaLink } from "../../channels/media"
 import { adapterDeps } from "../../channels/outbound";
 import { redactContent } from "./redact";
 import { adapterFor } from "../../channels/registry";
-import { conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
+import { conversationFor, directoryFor } from "../../platform/objects";
+import { channelConfig, type CachedConfig } from "./channel-cache";
 
 /** The largest webhook body read unless the adapter declares more (`maxBodyBytes`). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -118,13 +119,13 @@ type InboundEnv = { Bindings: Env; Variables: { requestId: string } };
 
 const notFound = () => new ApiError(404, 20404, "The requested resource was not found");
 
-/** The channel a webhook path names, or a 404 that says nothing about which part was wrong. */
-async function channelOf(c: Context<InboundEnv>): Promise<ChannelConfig> {
+/** The channel a webhook path names (cached: channel-cache.ts), or a 404 that says nothing about which part was wrong. */
+async function channelOf(c: Context<InboundEnv>, fresh = false): Promise<CachedConfig> {
   const workspaceSid = c.req.param("WorkspaceSid") ?? "";
   const channelSid = c.req.param("ChannelSid") ?? "";
   const accountSid = c.env.ACCOUNT_SID;
   if (!accountSid || !isSid("WS", workspaceSid) || !isSid("XC", channelSid)) throw notFound();
-  const config = await workspaceFor(c.env, workspaceSid).channelConfig(accountSid, channelSid);
+  const config = await channelConfig(c.env, accountSid, workspaceSid, channelSid, Date.now(), fresh);
   if (!config.ok) {
     if (config.status === 404) throw notFound();
     throw new ApiError(503, 20503, "The channel configuration is unavailable; try again");
@@ -135,20 +136,29 @@ async function channelOf(c: Context<InboundEnv>): Promise<ChannelConfig> {
 export const inbound = new Hono<InboundEnv>();
 
 inbound.get("/:WorkspaceSid/:ChannelSid", async (c) => {
-  const config = await channelOf(c);
+  const { config } = await channelOf(c);
   const adapter = adapterFor(config.kind);
   if (!adapter?.challenge) return c.text("Method Not Allowed", 405, { Allow: "POST" });
   return adapter.challenge(new URL(c.req.url), config);
 });
 
 inbound.post("/:WorkspaceSid/:ChannelSid", async (c) => {
-  const config = await channelOf(c);
-  const adapter = adapterFor(config.kind);
+  const first = await channelOf(c);
+  let config = first.config;
+  let adapter = adapterFor(config.kind);
   if (!adapter) throw notFound();
   const rawBody = await readBody(c, adapter.maxBodyBytes ?? MAX_WEBHOOK_BYTES);
   // The URL the provider signed is the one it called, query string included (Twilio signs it whole).
   const request: WebhookRequest = { url: c.req.url, method: c.req.method, headers: c.req.raw.headers, rawBody };
-  if (!(await adapter.verify(request, config))) {
+  let verified = await adapter.verify(request, config);
+  if (!verified && first.cached) {
+    // Refused by a cached copy: the secret may have just changed, so once more against a fresh read.
+    ({ config } = await channelOf(c, true));
+    adapter = adapterFor(config.kind);
+    verified = adapter !== null && (await adapter.verify(request, config));
+  }
+  if (!adapter) throw notFound();
+  if (!verified) {
     const status = adapter.refusalStatus ?? 403;
     throw new ApiError(status, status === 401 ? 20003 : 20403, "The webhook signature is not valid for this channel");
   }

@@ -16,7 +16,7 @@
 import { RoutingEngine } from "../engine";
 import { agentSnapshot, type AgentSnapshot } from "./agent-snapshot";
 import { purgeEvents } from "../store/event-store";
-import { Rollback, withRowCache, type StoreHost } from "../../kit/sql-host";
+import { Rollback, operationHost, type StoreHost } from "../../kit/sql-host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { pageWindow, type PageWindow } from "../../kit/paging";
 import { dueTimers, earliestTimer } from "../../kit/timers";
@@ -161,10 +161,10 @@ export class Router {
       addWorkerChannels(op);
       storeConfigEvents(op, events);
       if (rebuild) {
-        const built = buildEngine(this.host, after, now);
+        const built = buildEngine(op.host, after, now);
         this.engine = built.engine;
         op.routed = true;
-        const fresh = new Op(this.host, this.engine, after, now, op.actor, this.options.regionId);
+        const fresh = new Op(op.host, this.engine, after, now, op.actor, this.options.regionId);
         applyOutcome(fresh, built.outcome);
         offerEverything(fresh, this.engine, options);
         op.events.push(...fresh.events);
@@ -376,13 +376,15 @@ export class Router {
   }
 
   private transaction<T>(view: ConfigView, actor: Actor, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {
-    const op = new Op(withRowCache(this.host), this.engine, view, now, actor, this.options.regionId);
+    const host = operationHost(this.host);
+    const op = new Op(host, this.engine, view, now, actor, this.options.regionId);
     let counted = false;
     let result: ApiResult<T>;
     try {
       result = this.host.transactionSync(() => {
         const value = fn(op);
         if (!value.ok) throw new Rollback(value);
+        host.flush();
         counted = true;
         this.statistics.record(op);
         if (now - this.lastEventPurge > EVENT_PURGE_INTERVAL_MS) {

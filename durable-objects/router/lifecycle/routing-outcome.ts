@@ -54,7 +54,8 @@ export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled"
       workflow_entered_at: step ? step.workflowEnteredAt : null,
     });
     if (step?.deadline != null) setTimer(op.host, "step", task.sid, step.deadline);
-    else clearTimer(op.host, "step", task.sid);
+    // A step timer is only ever set for a task that has a step (a new task has none yet).
+    else if (hasStep(task)) clearTimer(op.host, "step", task.sid);
     touched.add(task.sid);
   }
 
@@ -65,6 +66,8 @@ export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled"
   }
   for (const fact of routingFacts) op.fact(fact);
 
+  // A task reserved below has a pending reservation made now, which nothing after it ends: it stays reserved.
+  const reservedNow = new Set<string>();
   for (const decision of outcome.reservations) {
     const task = tasks.get(op.host, decision.taskSid);
     const worker = workers.get(op.host, decision.workerSid);
@@ -101,11 +104,13 @@ export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled"
         reservationExpiresAtMs: expiresAt,
       });
     }
-    touched.add(task.sid);
+    reservedNow.add(task.sid);
   }
 
-  for (const sid of touched) syncWaitingStatus(op, sid);
+  for (const sid of touched) if (!reservedNow.has(sid)) syncWaitingStatus(op, sid);
 }
+
+const hasStep = (task: TaskRow) => task.filter_index !== null || task.target_index !== null || task.workflow_entered_at !== null;
 
 /** Moves a reservation on (accepted, rejected, timeout, canceled, rescinded, wrapping, completed), records its event and stops its timeout. */
 export function endReservation(op: Op, reservation: ReservationRow, status: ReservationStatus, at = op.now): ReservationRow {

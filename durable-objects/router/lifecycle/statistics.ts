@@ -52,7 +52,7 @@ export class RouterStatistics {
 
   /** Records what a successful operation did. Call inside its transaction, after it succeeded. */
   record(op: Op): void {
-    for (const fact of op.facts) this.tasks.record(fact);
+    this.tasks.recordAll(op.facts);
     for (const move of op.activityMoves) this.move(move);
   }
 

@@ -34,7 +34,7 @@ const QUEUE_BATCH = 50;
 const ALL_QUEUES = "*";
 
 export interface SupervisorSocketHost<S> {
-  /** The supervisors' open sockets. */
+  /** The supervisors' open sockets (asked once per change: with a thousand supervisors it is not free). */
   open(): S[];
   send(socket: S, text: string): void;
 }
@@ -88,10 +88,12 @@ export class SupervisorFeed<S> {
 
   /** A committed operation's events: what they touched goes out now, or with the next flush. */
   publish(events: readonly EventRecord[], now: number): void {
-    if (events.length === 0 || this.sockets.open().length === 0) return;
+    if (events.length === 0) return;
+    const sockets = this.sockets.open();
+    if (sockets.length === 0) return;
     const dirty = this.touched(events, now);
     if (dirty.queues.size === 0 && dirty.workers.size === 0) return;
-    if (now - this.lastFlush >= SUPERVISOR_FLUSH_MS) return this.flush(dirty, now);
+    if (now - this.lastFlush >= SUPERVISOR_FLUSH_MS) return this.flush(dirty, now, sockets);
     const dueAt = this.lastFlush + SUPERVISOR_FLUSH_MS;
     this.host.transactionSync(() => {
       for (const sid of [...dirty.queues, ...dirty.workers]) setTimer(this.host, "supervisor-flush", sid, dueAt);
@@ -106,13 +108,15 @@ export class SupervisorFeed<S> {
     const dirty: Dirty = { queues: new Set(), workers: new Set() };
     for (const { sid } of pending) (sid.startsWith("WK") ? dirty.workers : dirty.queues).add(sid);
     // Nobody is listening any more: the rows are dropped, nothing is built.
-    if (this.sockets.open().length === 0) return;
-    this.flush(dirty, now);
+    const sockets = this.sockets.open();
+    if (sockets.length === 0) return;
+    this.flush(dirty, now, sockets);
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────────
 
-  private flush(dirty: Dirty, now: number): void {
+  /** One delta, serialized once: every socket is sent the same text. */
+  private flush(dirty: Dirty, now: number, sockets: readonly S[]): void {
     this.lastFlush = now;
     const config = loadSnapshot(this.host);
     if (!config) return;
@@ -135,7 +139,7 @@ export class SupervisorFeed<S> {
       removed_worker_sids: removed,
     };
     const text = JSON.stringify(frame);
-    for (const socket of this.sockets.open()) this.sockets.send(socket, text);
+    for (const socket of sockets) this.sockets.send(socket, text);
   }
 
   /** The queues and workers events touched: a task's queue, a reservation's worker, a worker's queues. */

@@ -149,17 +149,22 @@ const STINT_VALUES = [
   ["max_ms", "max"],
 ] as const;
 
+/**
+ * Folds one row into a table: a row whose key exists is merged into it. (One statement per row: a
+ * multi-row upsert, or rows passed as JSON, cost SQLite more than the statements they save.)
+ */
+function upsertStatement(table: string, keys: readonly string[], columns: readonly (readonly [string, Fold])[]): string {
+  const all = [...keys, ...columns.map(([c]) => c)];
+  return (
+    `INSERT INTO ${table} (${all.join(", ")}) VALUES (${all.map(() => "?").join(", ")}) ` +
+    `ON CONFLICT (${keys.join(", ")}) DO UPDATE SET ${mergeClause(columns)}`
+  );
+}
+
 const SQL = {
-  addBucket:
-    `INSERT INTO sb_stats_buckets (scope, span, period, channel, ${VALUE_COLUMNS.map(([c]) => c).join(", ")}) ` +
-    `VALUES (?, ?, ?, ?, ${VALUE_COLUMNS.map(() => "?").join(", ")}) ` +
-    `ON CONFLICT (scope, span, period, channel) DO UPDATE SET ${mergeClause(VALUE_COLUMNS)}`,
-  addWait:
-    "INSERT INTO sb_stats_waits (scope, span, period, channel, outcome, wait_s, tasks) VALUES (?, ?, ?, ?, ?, ?, 1) " +
-    "ON CONFLICT (scope, span, period, channel, outcome, wait_s) DO UPDATE SET tasks = tasks + 1",
-  addStint:
-    "INSERT INTO sb_stats_activity (scope, span, period, activity_sid, stints, total_ms, min_ms, max_ms) VALUES (?, ?, ?, ?, 1, ?, ?, ?) " +
-    `ON CONFLICT (scope, span, period, activity_sid) DO UPDATE SET ${mergeClause(STINT_VALUES)}`,
+  addBuckets: upsertStatement("sb_stats_buckets", ["scope", "span", "period", ...BUCKET_KEYS], VALUE_COLUMNS),
+  addWaits: upsertStatement("sb_stats_waits", ["scope", "span", "period", ...WAIT_KEYS], WAIT_VALUES),
+  addStints: upsertStatement("sb_stats_activity", ["scope", "span", "period", ...STINT_KEYS], STINT_VALUES),
   readBuckets: `SELECT * FROM sb_stats_buckets WHERE scope = ? AND span IN (${MINUTE_SPAN}, ${HOUR_SPAN}) AND period >= ? AND period < ?`,
   readWaits: `SELECT channel, outcome, wait_s, tasks FROM sb_stats_waits WHERE scope = ? AND span IN (${MINUTE_SPAN}, ${HOUR_SPAN}) AND period >= ? AND period < ?`,
   readStints: `SELECT activity_sid, stints, total_ms, min_ms, max_ms FROM sb_stats_activity WHERE scope = ? AND span IN (${MINUTE_SPAN}, ${HOUR_SPAN}) AND period >= ? AND period < ?`,
@@ -199,12 +204,62 @@ export interface BucketSums {
 
 export type WaitOutcome = "accepted" | "canceled";
 
+/**
+ * Rows to fold into one table, merged in memory first (the same folds as the statement's): what an
+ * operation adds to the same bucket is one statement (a task created and reserved: seven changes, four buckets).
+ */
+class Pending {
+  private readonly rows = new Map<string, SqlValue[]>();
+
+  constructor(
+    private readonly statement: string,
+    private readonly keyCount: number,
+    private readonly folds: readonly Fold[],
+  ) {}
+
+  add(row: SqlValue[]): void {
+    const key = JSON.stringify(row.slice(0, this.keyCount));
+    const before = this.rows.get(key);
+    if (!before) return void this.rows.set(key, row);
+    this.folds.forEach((fold, i) => (before[this.keyCount + i] = foldValue(fold, before[this.keyCount + i]!, row[this.keyCount + i]!)));
+  }
+
+  write(sql: SqlExec): void {
+    for (const row of this.rows.values()) sql.exec(this.statement, ...row).toArray();
+    this.rows.clear();
+  }
+}
+
+function foldValue(fold: Fold, a: SqlValue, b: SqlValue): SqlValue {
+  if (fold === "sum") return Number(a) + Number(b);
+  if (a === null) return b;
+  if (b === null) return a;
+  return fold === "min" ? Math.min(Number(a), Number(b)) : Math.max(Number(a), Number(b));
+}
+
 export class BucketStore {
+  private readonly newBuckets = new Pending(
+    SQL.addBuckets,
+    4,
+    VALUE_COLUMNS.map(([, fold]) => fold),
+  );
+  private readonly newWaits = new Pending(
+    SQL.addWaits,
+    6,
+    WAIT_VALUES.map(([, fold]) => fold),
+  );
+  private readonly newStints = new Pending(
+    SQL.addStints,
+    4,
+    STINT_VALUES.map(([, fold]) => fold),
+  );
+
   constructor(
     private readonly sql: SqlExec,
     private readonly meter: WorkMeter,
   ) {}
 
+  /** Adds to a bucket; stored by the next {@link flush}. */
   add(scope: string, channel: string, at: number, delta: BucketDelta): void {
     const values: SqlValue[] = [];
     for (const counter of COUNTERS) values.push(delta.counts?.[counter] ?? 0);
@@ -212,17 +267,24 @@ export class BucketStore {
       const ms = delta.waits?.[wait];
       values.push(...(ms === undefined ? [0, 0, null, null] : [1, ms, ms, ms]));
     }
-    this.sql.exec(SQL.addBucket, scope, MINUTE_SPAN, minuteOf(at), channel, ...values);
+    this.newBuckets.add([scope, MINUTE_SPAN, minuteOf(at), channel, ...values]);
   }
 
   /** One task accepted or canceled after `waitMs`, for SplitByWaitTime (kept in whole seconds, rounded up). */
   addWait(scope: string, channel: string, at: number, outcome: WaitOutcome, waitMs: number): void {
-    this.sql.exec(SQL.addWait, scope, MINUTE_SPAN, minuteOf(at), channel, outcome, Math.ceil(Math.max(0, waitMs) / 1000));
+    this.newWaits.add([scope, MINUTE_SPAN, minuteOf(at), channel, outcome, Math.ceil(Math.max(0, waitMs) / 1000), 1]);
   }
 
   /** One Activity stint of `durationMs` that ended at `at`. */
   addStint(scope: string, activitySid: string, at: number, durationMs: number): void {
-    this.sql.exec(SQL.addStint, scope, MINUTE_SPAN, minuteOf(at), activitySid, durationMs, durationMs, durationMs);
+    this.newStints.add([scope, MINUTE_SPAN, minuteOf(at), activitySid, 1, durationMs, durationMs, durationMs]);
+  }
+
+  /** Stores what was added since the last flush: one statement per bucket changed. */
+  flush(): void {
+    this.newBuckets.write(this.sql);
+    this.newWaits.write(this.sql);
+    this.newStints.write(this.sql);
   }
 
   /** Counters and waits of the scopes' buckets in `range`, over every channel or one. */

@@ -87,6 +87,16 @@ export class TaskRouterStatistics {
   }
 
   record(fact: StatisticsFact): void {
+    this.recordAll([fact]);
+  }
+
+  /** Records an operation's facts in order, storing what they add to each bucket in one statement. */
+  recordAll(facts: readonly StatisticsFact[]): void {
+    for (const fact of facts) this.apply(fact);
+    this.store.flush();
+  }
+
+  private apply(fact: StatisticsFact): void {
     this.maintain(fact.at);
     if (fact.type === "worker.activity-ended") {
       const duration = Math.max(0, fact.at - fact.since);
@@ -106,7 +116,7 @@ export class TaskRouterStatistics {
         queueEnteredAt: null,
       };
       this.board.upsert(task);
-      this.count(task, fact.at, { counts: { tasks_created: 1, tasks_entered: 1 } });
+      this.add(task, fact.at, { counts: { tasks_created: 1, tasks_entered: 1 } });
       return;
     }
     const task = this.board.get(fact.taskSid);
@@ -118,30 +128,30 @@ export class TaskRouterStatistics {
         return;
       case "task.queue-left":
         if (task.queueSid === null) return;
-        if (fact.reason === "moved") this.count(task, fact.at, { counts: { tasks_moved: 1 } });
+        if (fact.reason === "moved") this.add(task, fact.at, { counts: { tasks_moved: 1 } });
         this.board.upsert({ ...task, queueSid: null, queueEnteredAt: null });
         return;
       case "task.workflow-timeout":
-        this.count(task, fact.at, { counts: { tasks_timed_out_in_workflow: 1 } });
+        this.add(task, fact.at, { counts: { tasks_timed_out_in_workflow: 1 } });
         return;
       case "task.status-changed":
         if (fact.status === task.status) return;
         if (fact.status === "canceled") this.finish(task, fact.at, "canceled");
-        if (fact.status === "completed") this.count(task, fact.at, { counts: { tasks_completed: 1 } });
+        if (fact.status === "completed") this.add(task, fact.at, { counts: { tasks_completed: 1 } });
         this.board.upsert({ ...task, status: fact.status });
         return;
       case "task.updated":
         this.board.upsert({ ...task, priority: fact.priority ?? task.priority, channel: fact.channel ?? task.channel });
         return;
       case "task.deleted":
-        if (fact.by === "api") this.count(task, fact.at, { counts: { tasks_deleted: 1 } });
+        if (fact.by === "api") this.add(task, fact.at, { counts: { tasks_deleted: 1 } });
         this.board.remove(task.sid);
         return;
       case "reservation": {
         const counter = RESERVATION_COUNTER[fact.outcome];
         this.store.add(fact.workerSid, task.channel, fact.at, { counts: { [counter]: 1 } });
         if (fact.outcome === "accepted") this.finish(task, fact.at, "accepted");
-        else this.count(task, fact.at, { counts: { [counter]: 1 } });
+        else this.add(task, fact.at, { counts: { [counter]: 1 } });
         return;
       }
       default: {
@@ -188,6 +198,7 @@ export class TaskRouterStatistics {
    * for days may also call it from its alarm.
    */
   compact(now: number): void {
+    this.store.flush();
     this.maintainedHour = Math.floor(now / HOUR_MS);
     const rollBefore = Math.floor((now - this.options.minuteRetentionMs) / HOUR_MS) * (HOUR_MS / MINUTE_MS);
     this.store.rollUp(rollBefore);
@@ -199,7 +210,7 @@ export class TaskRouterStatistics {
   }
 
   /** Adds a delta to the task's workspace, workflow and current queue. */
-  private count(task: LiveTask, at: number, delta: BucketDelta): void {
+  private add(task: LiveTask, at: number, delta: BucketDelta): void {
     for (const scope of scopesOf(task)) this.store.add(scope, task.channel, at, delta);
   }
 

@@ -1,9 +1,10 @@
 /**
  * Events: every state change, stored with the columns the Events list filters on, kept 30 days.
- * The record itself is stored whole, as the API returns it (the Worker adds `url`).
+ * The record itself is stored whole, as the API returns it (the Worker adds `url`). An operation's
+ * events are inserted together, up to ten a statement, when it ends or before anything reads them.
  */
 import type { EventRecord } from "../../../contract/taskrouter";
-import { first, rows, run, type SqlValue, type StoreHost } from "../../kit/sql-host";
+import { first, rows, run, type HeldWrite, type SqlExec, type SqlValue, type StoreHost } from "../../kit/sql-host";
 import type { PageWindow } from "../../kit/paging";
 
 /** Twilio keeps events 30 days. */
@@ -19,11 +20,30 @@ export interface EventSubjects {
   readonly taskChannelSid?: string | null;
 }
 
+const EVENT_COLUMNS =
+  "sid, date_ms, event_type, task_sid, worker_sid, reservation_sid, task_queue_sid, workflow_sid, task_channel_sid, record";
+/** Durable Objects bind at most 100 parameters per statement: ten events of ten columns. */
+const EVENTS_PER_INSERT = 10;
+const insertOf = (count: number) =>
+  `INSERT INTO sb_events (${EVENT_COLUMNS}) VALUES ${Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`;
+const INSERTS = Array.from({ length: EVENTS_PER_INSERT }, (_, i) => insertOf(i + 1));
+
+/** Events recorded by one operation, inserted together in the order recorded. */
+class EventBatch implements HeldWrite {
+  readonly table = "sb_events";
+  readonly values: SqlValue[][] = [];
+
+  write(sql: SqlExec): void {
+    for (let i = 0; i < this.values.length; i += EVENTS_PER_INSERT) {
+      const chunk = this.values.slice(i, i + EVENTS_PER_INSERT);
+      sql.exec(INSERTS[chunk.length - 1]!, ...chunk.flat()).toArray();
+    }
+  }
+}
+
+/** Stores an event; in an operation (`operationHost`), with the operation's other events in one statement. */
 export function insertEvent(host: StoreHost, record: EventRecord, subjects: EventSubjects): void {
-  run(
-    host,
-    `INSERT INTO sb_events (sid, date_ms, event_type, task_sid, worker_sid, reservation_sid, task_queue_sid, workflow_sid, task_channel_sid, record)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const values: SqlValue[] = [
     record.sid,
     record.event_date_ms,
     record.event_type,
@@ -34,7 +54,12 @@ export function insertEvent(host: StoreHost, record: EventRecord, subjects: Even
     subjects.workflowSid ?? null,
     subjects.taskChannelSid ?? null,
     JSON.stringify(record),
-  );
+  ];
+  if (!host.held) return run(host, INSERTS[0]!, ...values);
+  const held = host.held.get("sb_events");
+  const batch = held instanceof EventBatch ? held : new EventBatch();
+  if (batch !== held) host.held.set("sb_events", batch);
+  batch.values.push(values);
 }
 
 export function getEvent(host: StoreHost, sid: string): EventRecord | undefined {

@@ -1,7 +1,8 @@
 /**
  * A typed table: one row type, its columns listed once, and the few statements every store needs
  * (save a whole row, get by key, select with a WHERE clause, delete). The SQL text is built once
- * from these constant column lists; values are always bound parameters.
+ * from these constant column lists; values are always bound parameters. Within an operation a save is
+ * held back (host.ts, `operationHost`), so a row saved three times is written once.
  */
 import { first, rows, run, type SqlValue, type StoreHost } from "../../kit/sql-host";
 
@@ -25,8 +26,12 @@ export function table<R extends Row>(name: string, columns: readonly (keyof R & 
     name,
     select,
     save: (host, row) => {
-      run(host, save, ...columns.map((column) => row[column] ?? null));
-      host.rowCache?.set(`${name}:${row[key]}`, { ...row });
+      const values = columns.map((column) => row[column] ?? null);
+      const cacheKey = `${name}:${row[key]}`;
+      // In an operation, a row saved again before anything reads its table is written once.
+      if (host.held) host.held.set(cacheKey, { table: name, write: (sql) => sql.exec(save, ...values).toArray() });
+      else run(host, save, ...values);
+      host.rowCache?.set(cacheKey, { ...row });
     },
     get: (host, value) => {
       const cacheKey = `${name}:${value}`;
