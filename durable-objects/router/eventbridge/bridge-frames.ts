@@ -10,6 +10,7 @@
  * - `worker.capacity.update` / `worker.channel.availability.update` → the worker, the worker channel.
  */
 import type { EventRecord, ReservationStatus } from "../../../contract/taskrouter";
+import { RESERVATION_STATUS, text } from "../lifecycle/event-frames";
 import { bridgeFrame, type BridgeReservation, type BridgeTask, type BridgeWorker } from "./payloads";
 
 /** Reads of the committed state (the Router DO binds them to its own reads). */
@@ -28,21 +29,10 @@ export interface BridgeAddressed {
   readonly text: string;
 }
 
-const STATUS: Record<string, ReservationStatus> = {
-  "reservation.created": "pending",
-  "reservation.accepted": "accepted",
-  "reservation.rejected": "rejected",
-  "reservation.timeout": "timeout",
-  "reservation.canceled": "canceled",
-  "reservation.rescinded": "rescinded",
-  "reservation.wrapup": "wrapping",
-  "reservation.completed": "completed",
-};
+const STATUS: Readonly<Record<string, ReservationStatus>> = RESERVATION_STATUS;
 const TASK_TYPES = ["task.updated", "task.wrapup", "task.completed", "task.canceled"];
 const WORKER_TYPES = ["worker.activity.update", "worker.attributes.update"];
 const CHANNEL_TYPES = ["worker.capacity.update", "worker.channel.availability.update"];
-
-const text = (data: Record<string, unknown>, key: string): string | null => (typeof data[key] === "string" ? (data[key] as string) : null);
 
 /**
  * The frames one event becomes for the workers `listening` (workers without an SDK socket cost no reads).

@@ -32,10 +32,11 @@ export interface AddressedFrame {
 }
 
 type Data = Record<string, unknown>;
-const text = (data: Data, key: string): string | null => (typeof data[key] === "string" ? (data[key] as string) : null);
+export const text = (data: Data, key: string): string | null => (typeof data[key] === "string" ? (data[key] as string) : null);
 const number = (data: Data, key: string): number | null => (typeof data[key] === "number" ? (data[key] as number) : null);
 
-const RESERVATION_STATUS = {
+/** The reservation status each reservation event leaves behind (the agents' frames and the SDK bridge's). */
+export const RESERVATION_STATUS = {
   "reservation.created": "pending",
   "reservation.accepted": "accepted",
   "reservation.rejected": "rejected",

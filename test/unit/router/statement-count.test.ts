@@ -2,7 +2,7 @@
  * What the hot path costs in SQL: the statements a task's creation runs, pinned, so a change that adds
  * one does it on purpose. Inside a Durable Object each statement costs a real share of a request (a
  * write alone is about a sixth of a no-op round trip), so an operation holds its writes back
- * (store/host.ts, `operationHost`): a row saved several times is written once, its events go in
+ * (durable-objects/kit/sql-host.ts, `operationHost`): a row saved several times is written once, its events go in
  * together, and its statistics are one upsert per bucket changed. Counted with a node:sqlite host that logs
  * every statement.
  */
