@@ -92,25 +92,27 @@ export async function receiveInbound(
     if (!received.ok) return received;
     messages.push({ conversationSid, ...received.value });
   }
-  let changes = 0;
-  for (const change of clean.changes ?? []) {
-    const open = await directory.findOpen(config.accountSid, config.sid, change.customerAddress);
-    if (!open.ok) return open;
-    if (open.value === null) continue;
-    const applied = await conversationFor(env, open.value).applyChange(config.accountSid, change);
-    if (!applied.ok) return applied;
-    if (applied.value.messageSid !== null) changes++;
-  }
-  let statuses = 0;
-  for (const status of clean.statuses) {
-    const open = await directory.findOpen(config.accountSid, config.sid, status.customerAddress);
-    if (!open.ok) return open;
-    if (open.value === null) continue;
-    const applied = await conversationFor(env, open.value).applyStatus(config.accountSid, status);
-    if (!applied.ok) return applied;
-    if (applied.value.messageSid !== null) statuses++;
-  }
-  return ok({ messages, changes, statuses });
+  /** Applies each to its customer's open conversation, in order; answers how many touched a message it has. */
+  const toOpen = async <T extends { customerAddress: string }>(
+    items: readonly T[],
+    apply: (conversation: ReturnType<typeof conversationFor>, item: T) => Promise<ApiResult<{ messageSid: string | null }>>,
+  ): Promise<ApiResult<number>> => {
+    let applied = 0;
+    for (const item of items) {
+      const open = await directory.findOpen(config.accountSid, config.sid, item.customerAddress);
+      if (!open.ok) return open;
+      if (open.value === null) continue;
+      const result = await apply(conversationFor(env, open.value), item);
+      if (!result.ok) return result;
+      if (result.value.messageSid !== null) applied++;
+    }
+    return ok(applied);
+  };
+  const changes = await toOpen(clean.changes ?? [], (conversation, change) => conversation.applyChange(config.accountSid, change));
+  if (!changes.ok) return changes;
+  const statuses = await toOpen(clean.statuses, (conversation, status) => conversation.applyStatus(config.accountSid, status));
+  if (!statuses.ok) return statuses;
+  return ok({ messages, changes: changes.value, statuses: statuses.value });
 }
 
 // ── the webhook routes ─────────────────────────────────────────────────────────────────────────────
