@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,6 +81,18 @@ async function stop(run: Run | undefined): Promise<void> {
     run.child.kill("SIGINT"); // Ctrl-C
     await run.exited;
   }
+  // The runtime's sockets can outlive the process tree's exit by a moment on a loaded machine; a user
+  // restarting by hand is slower than that, so wait for the port as they would.
+  await eventually(() => listenable(port), `port ${port} to be free after the stop`);
+}
+
+/** True once nothing listens on `port` of 127.0.0.1 (we could bind it ourselves). */
+function listenable(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(undefined));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
 }
 
 /** The block: the last rule-delimited lines of the output. */
