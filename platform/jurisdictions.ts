@@ -105,3 +105,13 @@ export function homeRegionOf(workspaceSid: string, deployment: Regions = regions
   if (!home) throw new Error(`Workspace ${workspaceSid} is pinned to "${jurisdiction}", but no region in regions.json is in it`);
   return home.id;
 }
+
+/**
+ * The bindings (wrangler.toml) that hold a pinned workspace's bytes: its R2 bucket and its reporting
+ * database, each created inside the jurisdiction. platform/stores.ts picks them; a unit test checks
+ * that wrangler.toml binds them for every jurisdiction regions.json offers.
+ */
+export const JURISDICTION_BINDINGS = {
+  eu: { bucket: "RECORDINGS_EU", database: "DB_EU" },
+  fedramp: { bucket: "RECORDINGS_FEDRAMP", database: "DB_FEDRAMP" },
+} as const satisfies Record<Jurisdiction, { bucket: string; database: string }>;
