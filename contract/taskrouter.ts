@@ -28,6 +28,11 @@ export interface WorkspaceRecord {
    * they are stored. On unless the workspace turned it off; snapshots from before it existed lack it.
    */
   card_masking_enabled: boolean;
+  /**
+   * Switchboard's own: the jurisdiction the workspace was pinned to at creation (every object and byte of
+   * it stays there; README, "Data residency"), or null. Fixed for the workspace's life.
+   */
+  jurisdiction: "eu" | "fedramp" | null;
   date_created: IsoDate;
   date_updated: IsoDate;
 }

@@ -50,9 +50,10 @@ export function listWorkspaces(host: StoreHost, filters: WorkspaceDirectoryFilte
   const result = paginate(found, (row) => ({ at: row.date_created, sid: row.sid }), page);
   if (!result.ok) return result;
   // Copies made before `card_masking_enabled` existed lack it until the workspace changes: it was on.
+  // Copies made before `jurisdiction` existed are of workspaces made before pinning: none.
   const record = (row: { record: string }): WorkspaceRecord => {
-    const stored = JSON.parse(row.record) as Omit<WorkspaceRecord, "card_masking_enabled"> & Partial<WorkspaceRecord>;
-    return { ...stored, card_masking_enabled: stored.card_masking_enabled ?? true };
+    const stored = JSON.parse(row.record) as Omit<WorkspaceRecord, "card_masking_enabled" | "jurisdiction"> & Partial<WorkspaceRecord>;
+    return { ...stored, card_masking_enabled: stored.card_masking_enabled ?? true, jurisdiction: stored.jurisdiction ?? null };
   };
   return ok({ ...result.value, items: result.value.items.map(record) });
 }

@@ -13,7 +13,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CallbackSettings } from "../../callbacks/policy";
-import { regions } from "../../platform/regions";
+import { homeRegionOf } from "../../platform/jurisdictions";
 import type { Env } from "../../platform/env";
 import { openSecret, sealSecret } from "../account/api-keys";
 import { webhookPath, type ChannelConfig, type ChannelRecord } from "../../channels/channel-config";
@@ -73,14 +73,15 @@ export class WorkspaceDO extends DurableObject<Env> {
   // ── workspace ───────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Creates the workspace this object is named for. The Worker picks the SID (`newSid("WS")`) and
-   * calls the object of that name; a SID that was ever used, even if deleted, is refused.
+   * Creates the workspace this object is named for. The Worker picks the SID (`newSidIn("WS", jurisdiction)`)
+   * and calls the object of that name; a SID that was ever used, even if deleted, is refused. Its routing
+   * starts in its home region: the first of its jurisdiction, or the deployment's default.
    */
   async createWorkspace(accountSid: string, sid: string, input: CreateWorkspaceInput): Promise<ApiResult<WorkspaceRecord>> {
     const sql = this.ctx.storage.sql;
     return this.change(() => {
       if (workspaceRow(sql)) return { ok: false, status: 409, code: 20409, message: `Workspace ${sid} already exists` };
-      return workspace.createWorkspace(sql, accountSid, sid, input, Date.now(), regions.defaultRegion);
+      return workspace.createWorkspace(sql, accountSid, sid, input, Date.now(), homeRegionOf(sid));
     });
   }
 

@@ -5,6 +5,7 @@
  * `toArray()` at once, so no cursor outlives the synchronous call that opened it.
  */
 import type { SqlExec } from "../kit/sql-host";
+import { jurisdictionOf } from "../../platform/jurisdictions";
 import {
   iso,
   type ActivityRecord,
@@ -150,6 +151,7 @@ export function workspaceRecord(row: WorkspaceRow, names: ReadonlyMap<string, st
     multi_task_enabled: row.multi_task_enabled === 1,
     prioritize_queue_order: row.prioritize_queue_order,
     card_masking_enabled: row.card_masking_enabled === 1,
+    jurisdiction: jurisdictionOf(row.sid),
     date_created: iso(row.date_created),
     date_updated: iso(row.date_updated),
   };

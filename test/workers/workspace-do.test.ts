@@ -51,6 +51,7 @@ describe("a new workspace", () => {
       multi_task_enabled: true,
       prioritize_queue_order: "FIFO",
       card_masking_enabled: true,
+      jurisdiction: null, // a random SID: no jurisdiction
       date_created: workspace.date_created,
       date_updated: workspace.date_created,
     });

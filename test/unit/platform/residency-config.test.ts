@@ -1,5 +1,6 @@
 // wrangler.toml binds, for every jurisdiction regions.json offers, the R2 bucket and the D1 database a
-// workspace pinned there writes to (platform/stores.ts), each created inside that jurisdiction — so adding
+// workspace pinned there writes to (platform/stores.ts), the bucket declared inside that jurisdiction (a
+// D1 database gets its jurisdiction from `wrangler d1 create --jurisdiction`, README) — so adding
 // a region of a new jurisdiction without its storage fails here, not in production on a pinned
 // workspace's first attachment. Read with wrangler's own parser.
 import { unstable_readConfig } from "wrangler";
@@ -25,10 +26,10 @@ describe.each(offeredJurisdictions())("the %s jurisdiction's storage", (jurisdic
     expect(bound?.bucket_name).not.toBe(global?.bucket_name);
   });
 
-  it(`${database} is a D1 database in ${jurisdiction} with the global one's migrations`, () => {
+  it(`${database} is a D1 database of its own with the global one's migrations`, () => {
     const bound = config.d1_databases.find((d) => d.binding === database);
     const global = config.d1_databases.find((d) => d.binding === "DB");
-    expect(bound).toMatchObject({ jurisdiction, migrations_dir: global?.migrations_dir });
+    expect(bound).toMatchObject({ migrations_dir: global?.migrations_dir });
     expect(bound?.database_id).not.toBe(global?.database_id);
     expect(bound?.database_name).not.toBe(global?.database_name);
   });
