@@ -7,10 +7,10 @@
  * Timers.Closed, Bindings.Email.* and DateUpdated. State `initializing` is not supported (a conversation
  * is usable as soon as it exists). `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
+import { newSidBeside } from "../../../platform/jurisdictions";
 import { z } from "zod";
 import type { ConversationIndexEntry } from "../../../durable-objects/common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
-import { newSid } from "../../../contract/ids";
 import type { ApiResult, Page } from "../../../durable-objects/common/rpc";
 import { date, oneOf, paging, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
@@ -88,7 +88,7 @@ scoped(
   },
   async (c, p) => {
     const workspaceSid = await requestWorkspace(c);
-    const sid = newSid("CH");
+    const sid = newSidBeside("CH", workspaceSid);
     const record = unwrap<ConversationRecord>(
       await conversationFor(c.env, sid).create(
         c.get("accountSid"),
