@@ -14,7 +14,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyD1Migrations } from "cloudflare:test";
-import { conversationFor } from "../../platform/objects";
+import { conversationFor, routerFor } from "../../platform/objects";
 import { jurisdictionOf, newSidIn } from "../../platform/jurisdictions";
 import { recordingsFor, reportingFor } from "../../platform/stores";
 import { distinct, recordBindings, teamFlow, type Flow } from "./residency-helpers";
@@ -65,6 +65,13 @@ describe("a workspace pinned to the EU", () => {
     await applyD1Migrations(env.DB_EU, env.TEST_MIGRATIONS);
     const schema = await reportingFor(env, flow.workspaceSid).prepare("SELECT value FROM sb_meta WHERE key = ?").bind("schema").first();
     expect(schema).toEqual({ value: "switchboard-d1/1" });
+  });
+
+  it("its routers are addressed only in EU regions: another region is refused, not created", () => {
+    expect(() => routerFor(env, flow.workspaceSid, "us-east")).toThrow(
+      `Region us-east is outside the jurisdiction of workspace ${flow.workspaceSid}`,
+    );
+    expect(() => routerFor(env, flow.workspaceSid, "eu-ireland")).toThrow(/outside the jurisdiction/); // in Europe, not in the EU jurisdiction
   });
 
   it("a conversation SID outside the workspace's jurisdiction is refused before anything is stored", async () => {
