@@ -53,6 +53,14 @@ function isWebSocketUrl(value: string): boolean {
   return (url.protocol === "ws:" || url.protocol === "wss:") && url.hostname !== "";
 }
 
+/** Decimal degrees within ±`limit` (90 for a latitude, 180 for a longitude); a string such as "53.35" is refused. */
+function degrees(limit: 90 | 180) {
+  const expected = (input: unknown) => `expected decimal degrees from -${limit} to ${limit} (got ${got(input)})`;
+  return z
+    .number({ error: (issue) => (issue.input === undefined ? "required" : expected(issue.input)) })
+    .refine((value) => Math.abs(value) <= limit, { error: (issue) => expected(issue.input) });
+}
+
 const RegionSchema = z.strictObject(
   {
     id: requiredString("a kebab-case id")
@@ -63,6 +71,12 @@ const RegionSchema = z.strictObject(
     name: requiredString("a display name").trim().min(1, { error: "expected a non-empty display name" }),
     locationHint: oneOf(LOCATION_HINTS),
     jurisdiction: oneOf(JURISDICTIONS).optional(),
+    // The region that takes this one's new tasks while it is down; checked against the other ids in
+    // partnerProblems. Optional only because a deployment of one region has nowhere to fail over to.
+    partner: requiredString("a region id").optional(),
+    // Where the region's city is, for the nearest region to a request (nearestRegion).
+    latitude: degrees(90),
+    longitude: degrees(180),
     livekitUrl: requiredString("a ws:// or wss:// URL").refine(isWebSocketUrl, {
       error: (issue) => `expected a ws:// or wss:// URL (got ${got(issue.input)})`,
     }),
@@ -138,6 +152,32 @@ function crossRegionProblems(raw: unknown): string[] {
 }
 
 /**
+ * Each region's partner must be another region of the file; a region may omit it only when it is the
+ * only one. Like {@link crossRegionProblems}, it reads whatever parts of the file are readable.
+ */
+function partnerProblems(raw: unknown): string[] {
+  const regions = typeof raw === "object" && raw !== null ? (raw as { regions?: unknown }).regions : undefined;
+  if (!Array.isArray(regions)) return [];
+  const fields = regions.map((region: unknown) =>
+    typeof region === "object" && region !== null ? (region as { id?: unknown; partner?: unknown }) : null,
+  );
+  const ids = [...new Set(fields.flatMap((region) => (typeof region?.id === "string" ? [region.id] : [])))];
+
+  const problems: string[] = [];
+  fields.forEach((region, index) => {
+    if (region === null) return; // the schema's problem
+    const { id, partner } = region;
+    const path = `regions[${index}].partner`;
+    if (partner === undefined && regions.length > 1)
+      problems.push(`${path}: required when there is more than one region (the id of the region to fail over to)`);
+    if (typeof partner !== "string") return; // absent, or the schema's problem
+    if (partner === id) problems.push(`${path}: ${JSON.stringify(partner)} is this region; name another region to fail over to`);
+    else if (!ids.includes(partner)) problems.push(`${path}: ${JSON.stringify(partner)} is not one of the region ids (${ids.join(", ")})`);
+  });
+  return problems;
+}
+
+/**
  * Validates the parsed contents of `regions.json`.
  *
  * @throws {RegionsConfigError} listing every problem, each prefixed with its path.
@@ -148,7 +188,7 @@ function crossRegionProblems(raw: unknown): string[] {
 export function loadRegions(raw: unknown): Regions {
   const parsed = RegionsSchema.safeParse(raw);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-  problems.push(...crossRegionProblems(raw));
+  problems.push(...crossRegionProblems(raw), ...partnerProblems(raw));
   if (problems.length > 0 || !parsed.success) throw new RegionsConfigError(problems);
   return parsed.data;
 }
