@@ -8,6 +8,7 @@
  * where the objects are, not by luck). `npm run bench -- regions` writes its section in BENCHMARKS.md.
  */
 import { percentile } from "./report";
+import { seededRandom } from "./seeded-random";
 
 /** What is where on the path: the two people's edges, and the Durable Objects between them. */
 export type Stop = "customer-edge" | "workspace" | "directory" | "conversation" | "router" | "agent-edge";
@@ -151,18 +152,6 @@ export function servingRegion(inputs: Inputs, regionIds: readonly string[], cust
   return staffed.reduce((best, id) => (rttBetween(inputs, customerRegion, id) < rttBetween(inputs, customerRegion, best) ? id : best));
 }
 
-/** mulberry32: a small seeded generator, so every run draws the same numbers. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** A standard normal draw (Box–Muller). */
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -221,7 +210,7 @@ export function simulate(
 ): RegionFigures[] {
   const problems = inputProblems(inputs, regionIds);
   if (problems.length > 0) throw new Error(`The regions simulation's inputs are unusable:\n  - ${problems.join("\n  - ")}`);
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const totalCustomers = regionIds.reduce((sum, id) => sum + inputs.populations.customers[id]!, 0);
   return regionIds.map((region) => {
     const servedFrom = servingRegion(inputs, regionIds, region);
