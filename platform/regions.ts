@@ -1,9 +1,11 @@
 /**
- * The shape of `regions.json` and the one function that turns the raw file into trusted data.
+ * The shape of `regions.json`, the one function that turns the raw file into trusted data, and the
+ * region nearest a request (`nearestRegion`, at the end).
  *
  * Every region is a place where Switchboard runs a Router Durable Object next to a LiveKit media edge:
  * `locationHint` tells Cloudflare where to create that object, `jurisdiction` (optional) pins its storage
- * to a legal area, `livekitUrl` is where that region's calls and video go. A typo here would silently put
+ * to a legal area, `livekitUrl` is where that region's calls and video go, `partner` the region that is to
+ * take its new tasks while it is down (failover, not built yet), `latitude`/`longitude` where its city is. A typo here would silently put
  * a region's routing on the wrong continent, so the file is validated strictly and every problem is
  * reported at once, each with its path, before the Worker serves anything.
  *
@@ -72,7 +74,7 @@ const RegionSchema = z.strictObject(
     name: requiredString("a display name").trim().min(1, { error: "expected a non-empty display name" }),
     locationHint: oneOf(LOCATION_HINTS),
     jurisdiction: oneOf(JURISDICTIONS).optional(),
-    // The region that takes this one's new tasks while it is down; checked against the other ids in
+    // The region that is to take this one's new tasks while it is down; checked against the other ids in
     // partnerProblems. Optional only because a deployment of one region has nowhere to fail over to.
     partner: requiredString("a region id").optional(),
     // Where the region's city is, for the nearest region to a request (nearestRegion).
