@@ -3,7 +3,7 @@
  * (the chat service of the path, or the account's default one) and how a conversation is named in a
  * path (its CH SID or its unique name), the absolute URLs Twilio puts in every record, and the way each
  * endpoint is declared twice — at `/Conversations…` and at `/Services/{ChatServiceSid}/Conversations…` —
- * with one handler for both.
+ * with one handler for both, and the five endpoints of a resource declared that way.
  *
  * One chat service per workspace: its SID is the workspace's hex behind "IS", so it is computed, never
  * stored. The account-level paths use the account's default workspace, its oldest.
@@ -13,12 +13,12 @@ import type { z } from "zod";
 import { restSource, type ActionSource } from "../../../durable-objects/common/conversation-webhooks";
 import type { ConversationRecord } from "../../../contract/conversations";
 import { isSid } from "../../../contract/ids";
-import type { Page } from "../../../durable-objects/common/rpc";
+import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/rpc";
 import type { WorkspaceRecord } from "../../../contract/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
 import type { Env } from "../../../platform/env";
 import { ApiError, resourceNotFound } from "../../http/errors";
-import { endpoint, unwrap, type EndpointSpec } from "../taskrouter/wire";
+import { endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "../taskrouter/wire";
 import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../../platform/objects";
 
 export type ConversationsEnv = { Bindings: Env; Variables: AuthVariables };
@@ -64,6 +64,75 @@ export function scoped<S extends Shape>(
   const run: Handler<ConversationsEnv> = async (c) => handler(c, await account.parse(c));
   routes.on(spec.method.toUpperCase() as Uppercase<Method>, [account.path, service.path], run);
 }
+
+type Params<S extends Shape> = z.output<z.ZodObject<S>>;
+type Call<T> = Promise<ApiResult<T>>;
+
+/** One of a resource's endpoints: what /openapi.json says of it, its parameters and the Durable Object call. */
+interface Action<S extends Shape, Run> {
+  readonly summary: string;
+  readonly params: S;
+  readonly run: Run;
+}
+
+/**
+ * Declares a resource's endpoints with {@link scoped}, each it has in this order: create and list at
+ * `path`, fetch, update and remove at `path/:Sid` (whose value each gets as `sid`). Answers as Twilio
+ * does: the record through `body` (201 on create), a page under `listKey`, an empty 204 on remove.
+ * @example
+ * resourceRoutes(routes, { path: "/Conversations/:ConversationSid/Webhooks", tag: "Webhooks", listKey: "webhooks",
+ *   body: scopedBody, list: { summary: "List …", params: paging, run: async (c, p, page) => … }, … });
+ */
+export function resourceRoutes<R, C extends Shape, L extends Shape, U extends Shape>(
+  routes: Hono<ConversationsEnv>,
+  spec: {
+    readonly path: string;
+    readonly tag: string;
+    readonly listKey: string;
+    readonly body: (c: ConversationsContext, record: R) => object;
+    readonly create?: Action<C, (c: ConversationsContext, p: Params<C>) => Call<R>>;
+    readonly list?: Action<L, (c: ConversationsContext, p: Params<L>, page: PageRequest) => Call<Page<R>>>;
+    readonly fetch?: Omit<Action<Shape, (c: ConversationsContext, sid: string) => Call<R>>, "params">;
+    readonly update?: Action<U, (c: ConversationsContext, sid: string, p: Params<U>) => Call<R>>;
+    readonly remove?: Omit<Action<Shape, (c: ConversationsContext, sid: string) => Call<unknown>>, "params">;
+  },
+): void {
+  const { path, tag, listKey, body, create, list, fetch, update, remove } = spec;
+  const item = `${path}/:Sid`;
+  const sidOf = (c: ConversationsContext) => c.req.param("Sid") ?? "";
+  if (create) {
+    scoped(routes, { method: "post", path, tag, summary: create.summary, status: 201, params: create.params }, async (c, p) =>
+      c.json(body(c, unwrap(await create.run(c, p))), 201),
+    );
+  }
+  if (list) {
+    scoped(routes, { method: "get", path, tag, summary: list.summary, listKey, params: list.params }, async (c, p) => {
+      const page = pageRequest(p);
+      const result = unwrap(await list.run(c, p, page));
+      return c.json(pageBody(c, listKey, result, page, (record) => body(c, record)));
+    });
+  }
+  if (fetch) {
+    scoped(routes, { method: "get", path: item, tag, summary: fetch.summary, params: {} }, async (c) =>
+      c.json(body(c, unwrap(await fetch.run(c, sidOf(c))))),
+    );
+  }
+  if (update) {
+    scoped(routes, { method: "post", path: item, tag, summary: update.summary, params: update.params }, async (c, p) =>
+      c.json(body(c, unwrap(await update.run(c, sidOf(c), p)))),
+    );
+  }
+  if (remove) {
+    scoped(routes, { method: "delete", path: item, tag, summary: remove.summary, params: {} }, async (c) => {
+      unwrap(await remove.run(c, sidOf(c)));
+      return c.body(null, 204);
+    });
+  }
+}
+
+/** The path's conversation (`:ConversationSid`, by CH SID or unique name), for the resources kept in it. */
+export const pathConversation = async (c: ConversationsContext) =>
+  conversationFor(c.env, (await conversationRef(c, "ConversationSid")).sid);
 
 /** The workspace of the path's chat service, or null on an account-level path. A malformed service SID is a 404. */
 export function serviceWorkspace(c: ConversationsContext): string | null {

@@ -11,10 +11,18 @@ import { z } from "zod";
 import type { ConversationIndexEntry } from "../../../durable-objects/common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
 import { newSid } from "../../../contract/ids";
-import type { ApiResult, Page } from "../../../durable-objects/common/rpc";
+import { ok, type ApiResult, type Page } from "../../../durable-objects/common/rpc";
 import { date, oneOf, paging, str } from "../taskrouter/params";
-import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { actionSource, conversationRef, conversationUrl, requestWorkspace, routeGroup, scoped, type ConversationsContext } from "./context";
+import { unwrap } from "../taskrouter/wire";
+import {
+  actionSource,
+  conversationRef,
+  conversationUrl,
+  requestWorkspace,
+  resourceRoutes,
+  routeGroup,
+  type ConversationsContext,
+} from "./context";
 import { conversationFor, directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
@@ -69,14 +77,19 @@ const ignored = {
   "Bindings.Email.Name": str({ max: 256 }).optional(),
 };
 
-scoped(
-  routes,
-  {
-    method: "post",
-    path: "/Conversations",
-    tag: "Conversations",
+/** The path's conversation (`:Sid`, by CH SID or unique name). */
+const thisConversation = async (c: ConversationsContext) => {
+  const ref = await conversationRef(c, "Sid");
+  return { ref, stub: conversationFor(c.env, ref.sid) };
+};
+
+resourceRoutes(routes, {
+  path: "/Conversations",
+  tag: "Conversations",
+  listKey: "conversations",
+  body: conversationBody,
+  create: {
     summary: "Create a conversation (MessagingServiceSid, Timers.* and Bindings.* are accepted and ignored)",
-    status: 201,
     params: {
       FriendlyName: friendlyName.optional(),
       UniqueName: uniqueName.optional(),
@@ -85,12 +98,9 @@ scoped(
       DateCreated: date().optional(),
       ...ignored,
     },
-  },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const sid = newSid("CH");
-    const record = unwrap<ConversationRecord>(
-      await conversationFor(c.env, sid).create(
+    run: async (c, p) => {
+      const workspaceSid = await requestWorkspace(c);
+      return conversationFor(c.env, newSid("CH")).create(
         c.get("accountSid"),
         {
           workspaceSid,
@@ -101,54 +111,33 @@ scoped(
           dateCreated: p.DateCreated,
         },
         actionSource(c),
-      ),
-    );
-    return c.json(conversationBody(c, record), 201);
+      );
+    },
   },
-);
-
-scoped(
-  routes,
-  {
-    method: "get",
-    path: "/Conversations",
-    tag: "Conversations",
+  list: {
     summary: "List conversations, oldest first (newest first with StartDate/EndDate, a range of creation dates, both days included)",
-    listKey: "conversations",
     params: { ...paging, State: oneOf(STATES).optional(), StartDate: date().optional(), EndDate: endOfDay().optional() },
+    run: async (c, p, page) => {
+      const workspaceSid = await requestWorkspace(c);
+      const accountSid = c.get("accountSid");
+      const entries = unwrap<Page<ConversationIndexEntry>>(
+        await directoryFor(c.env, workspaceSid).list(accountSid, page, { state: p.State, startDate: p.StartDate, endDate: p.EndDate }),
+      );
+      const records: ApiResult<ConversationRecord>[] = await Promise.all(
+        entries.items.map((entry) => conversationFor(c.env, entry.sid).getConversation(accountSid)),
+      );
+      // A conversation deleted between the two reads is left out rather than failing the page.
+      return ok({ ...entries, items: records.flatMap((result) => (result.ok ? [result.value] : [])) });
+    },
   },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const accountSid = c.get("accountSid");
-    const page = pageRequest(p);
-    const entries = unwrap<Page<ConversationIndexEntry>>(
-      await directoryFor(c.env, workspaceSid).list(accountSid, page, { state: p.State, startDate: p.StartDate, endDate: p.EndDate }),
-    );
-    const records: ApiResult<ConversationRecord>[] = await Promise.all(
-      entries.items.map((entry) => conversationFor(c.env, entry.sid).getConversation(accountSid)),
-    );
-    // A conversation deleted between the two reads is left out rather than failing the page.
-    const items = records.flatMap((result) => (result.ok ? [result.value] : []));
-    return c.json(pageBody(c, "conversations", { ...entries, items }, page, (record) => conversationBody(c, record)));
+  fetch: {
+    summary: "Fetch a conversation by SID or unique name",
+    run: async (c) => {
+      const { ref, stub } = await thisConversation(c);
+      return ref.record ? ok(ref.record) : stub.getConversation(c.get("accountSid"));
+    },
   },
-);
-
-scoped(
-  routes,
-  { method: "get", path: "/Conversations/:Sid", tag: "Conversations", summary: "Fetch a conversation by SID or unique name", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "Sid");
-    const record = ref.record ?? unwrap<ConversationRecord>(await conversationFor(c.env, ref.sid).getConversation(c.get("accountSid")));
-    return c.json(conversationBody(c, record));
-  },
-);
-
-scoped(
-  routes,
-  {
-    method: "post",
-    path: "/Conversations/:Sid",
-    tag: "Conversations",
+  update: {
     summary: "Update a conversation's friendly name, unique name, attributes or state",
     params: {
       FriendlyName: friendlyName.optional(),
@@ -158,11 +147,8 @@ scoped(
       DateCreated: date().optional(),
       ...ignored,
     },
-  },
-  async (c, p) => {
-    const ref = await conversationRef(c, "Sid");
-    const record = unwrap<ConversationRecord>(
-      await conversationFor(c.env, ref.sid).updateConversation(
+    run: async (c, _sid, p) =>
+      (await thisConversation(c)).stub.updateConversation(
         c.get("accountSid"),
         {
           friendlyName: p.FriendlyName,
@@ -173,23 +159,9 @@ scoped(
         },
         actionSource(c),
       ),
-    );
-    return c.json(conversationBody(c, record));
   },
-);
-
-scoped(
-  routes,
-  {
-    method: "delete",
-    path: "/Conversations/:Sid",
-    tag: "Conversations",
+  remove: {
     summary: "Delete a conversation, its participants and its messages",
-    params: {},
+    run: async (c) => (await thisConversation(c)).stub.deleteConversation(c.get("accountSid"), actionSource(c)),
   },
-  async (c) => {
-    const ref = await conversationRef(c, "Sid");
-    unwrap(await conversationFor(c.env, ref.sid).deleteConversation(c.get("accountSid"), actionSource(c)));
-    return c.body(null, 204);
-  },
-);
+});

@@ -13,19 +13,19 @@
 import type { ScopedWebhookRecord, WebhookConfig } from "../../../durable-objects/common/conversation-webhooks";
 import type { z } from "zod";
 import { int, oneOf, paging, repeated, str } from "../taskrouter/params";
-import { endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "../taskrouter/wire";
+import { endpoint, unwrap, type EndpointSpec } from "../taskrouter/wire";
 import {
   CONVERSATIONS_PREFIX,
-  conversationRef,
   conversationUrl,
   defaultWorkspace,
+  pathConversation,
   requestWorkspace,
+  resourceRoutes,
   routeGroup,
-  scoped,
   serviceBase,
   type ConversationsContext,
 } from "./context";
-import { conversationFor, directoryFor } from "../../../platform/objects";
+import { directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -149,8 +149,6 @@ single(
 
 // ── a conversation's scoped webhooks ─────────────────────────────────────────────────────────────
 
-const BASE = "/Conversations/:ConversationSid/Webhooks";
-
 const scopedBody = (c: ConversationsContext, record: ScopedWebhookRecord) => ({
   ...record,
   url: `${conversationUrl(c, record.conversation_sid)}/Webhooks/${record.sid}`,
@@ -172,78 +170,41 @@ const scopedInput = (p: { [K in keyof typeof configuration]?: z.output<(typeof c
   flowSid: p["Configuration.FlowSid"],
 });
 
-scoped(
-  routes,
-  {
-    method: "post",
-    path: BASE,
-    tag: "Webhooks",
+resourceRoutes(routes, {
+  path: "/Conversations/:ConversationSid/Webhooks",
+  tag: "Webhooks",
+  listKey: "webhooks",
+  body: scopedBody,
+  create: {
     summary: "Add a conversation-scoped webhook (Target webhook, trigger or studio — studio is stored, not run); at most 5",
-    status: 201,
     params: {
       Target: oneOf(["webhook", "trigger", "studio"]),
       ...configuration,
       "Configuration.ReplayAfter": int(0, 2_147_483_647).optional(),
     },
-  },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(
-      await conversationFor(c.env, ref.sid).createWebhook(c.get("accountSid"), {
+    run: async (c, p) =>
+      (await pathConversation(c)).createWebhook(c.get("accountSid"), {
         target: p.Target,
         ...scopedInput(p),
         replayAfter: p["Configuration.ReplayAfter"],
       }),
-    );
-    return c.json(scopedBody(c, record), 201);
   },
-);
-
-scoped(
-  routes,
-  { method: "get", path: BASE, tag: "Webhooks", summary: "List a conversation's scoped webhooks", listKey: "webhooks", params: paging },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const page = pageRequest(p);
-    const result = unwrap(await conversationFor(c.env, ref.sid).listWebhooks(c.get("accountSid"), page));
-    return c.json(pageBody(c, "webhooks", result, page, (record) => scopedBody(c, record)));
+  list: {
+    summary: "List a conversation's scoped webhooks",
+    params: paging,
+    run: async (c, _p, page) => (await pathConversation(c)).listWebhooks(c.get("accountSid"), page),
   },
-);
-
-scoped(
-  routes,
-  { method: "get", path: `${BASE}/:Sid`, tag: "Webhooks", summary: "Fetch a conversation-scoped webhook", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(await conversationFor(c.env, ref.sid).getWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
-    return c.json(scopedBody(c, record));
+  fetch: {
+    summary: "Fetch a conversation-scoped webhook",
+    run: async (c, sid) => (await pathConversation(c)).getWebhook(c.get("accountSid"), sid),
   },
-);
-
-scoped(
-  routes,
-  {
-    method: "post",
-    path: `${BASE}/:Sid`,
-    tag: "Webhooks",
+  update: {
     summary: "Update a conversation-scoped webhook's URL, method, filters, triggers or flow",
     params: configuration,
+    run: async (c, sid, p) => (await pathConversation(c)).updateWebhook(c.get("accountSid"), sid, scopedInput(p)),
   },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(
-      await conversationFor(c.env, ref.sid).updateWebhook(c.get("accountSid"), c.req.param("Sid") ?? "", scopedInput(p)),
-    );
-    return c.json(scopedBody(c, record));
+  remove: {
+    summary: "Remove a conversation-scoped webhook",
+    run: async (c, sid) => (await pathConversation(c)).deleteWebhook(c.get("accountSid"), sid),
   },
-);
-
-scoped(
-  routes,
-  { method: "delete", path: `${BASE}/:Sid`, tag: "Webhooks", summary: "Remove a conversation-scoped webhook", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    unwrap(await conversationFor(c.env, ref.sid).deleteWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
-    return c.body(null, 204);
-  },
-);
+});
