@@ -3,22 +3,23 @@
  * (the chat service of the path, or the account's default one) and how a conversation is named in a
  * path (its CH SID or its unique name), the absolute URLs Twilio puts in every record, and the way each
  * endpoint is declared twice — at `/Conversations…` and at `/Services/{ChatServiceSid}/Conversations…` —
- * with one handler for both, and the five endpoints of a resource declared that way.
+ * with one handler for both.
  *
  * One chat service per workspace: its SID is the workspace's hex behind "IS", so it is computed, never
  * stored. The account-level paths use the account's default workspace, its oldest.
  */
-import { type Context, type Handler, Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import { restSource, type ActionSource } from "../../../durable-objects/common/conversation-webhooks";
 import type { ConversationRecord } from "../../../contract/conversations";
 import { isSid } from "../../../contract/ids";
-import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/rpc";
+import type { Page } from "../../../durable-objects/common/rpc";
 import type { WorkspaceRecord } from "../../../contract/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
 import type { Env } from "../../../platform/env";
 import { ApiError, resourceNotFound } from "../../http/errors";
-import { endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "../taskrouter/wire";
+import type { Mount } from "../taskrouter/context";
+import { endpoint, unwrap, type EndpointSpec } from "../taskrouter/wire";
 import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../../platform/objects";
 
 export type ConversationsEnv = { Bindings: Env; Variables: AuthVariables };
@@ -41,11 +42,24 @@ export const chatServiceSid = (workspaceSid: string): string => `IS${workspaceSi
 export const actionSource = (c: Context): ActionSource => restSource(c.req.header("x-twilio-webhook-enabled")?.toLowerCase() === "true");
 
 type Shape = Record<string, z.ZodType>;
-type Method = EndpointSpec<Shape>["method"];
 
 /**
- * Declares an endpoint at its account-level path and at its service-scoped twin (both documented in
- * /openapi.json) and mounts one handler on both.
+ * Mounts an endpoint at its account-level path and at its service-scoped twin, both documented in
+ * /openapi.json, with one handler (taskrouter/context.ts's Mount): pass it as a resource's `mount`.
+ */
+export const mountScoped: Mount = (routes, spec, handler) => {
+  const account = endpoint({ ...spec, prefix: CONVERSATIONS_PREFIX });
+  const service = endpoint({
+    ...spec,
+    path: `/Services/:ChatServiceSid${spec.path}`,
+    summary: `${spec.summary} (in a chat service)`,
+    prefix: CONVERSATIONS_PREFIX,
+  });
+  routes.on(spec.method.toUpperCase(), [account.path, service.path], (c, next) => handler(c, () => account.parse(c), next));
+};
+
+/**
+ * Declares an endpoint with {@link mountScoped}, its handler given the parameters.
  * @example
  * scoped(routes, { method: "get", path: "/Conversations/:Sid", tag: "Conversations", summary: "Fetch", params: {} }, async (c, p) => …);
  */
@@ -54,80 +68,7 @@ export function scoped<S extends Shape>(
   spec: Omit<EndpointSpec<S>, "prefix">,
   handler: (c: ConversationsContext, params: z.output<z.ZodObject<S>>) => Promise<Response>,
 ): void {
-  const account = endpoint({ ...spec, prefix: CONVERSATIONS_PREFIX });
-  const service = endpoint({
-    ...spec,
-    path: `/Services/:ChatServiceSid${spec.path}`,
-    summary: `${spec.summary} (in a chat service)`,
-    prefix: CONVERSATIONS_PREFIX,
-  });
-  const run: Handler<ConversationsEnv> = async (c) => handler(c, await account.parse(c));
-  routes.on(spec.method.toUpperCase() as Uppercase<Method>, [account.path, service.path], run);
-}
-
-type Params<S extends Shape> = z.output<z.ZodObject<S>>;
-type Call<T> = Promise<ApiResult<T>>;
-
-/** One of a resource's endpoints: what /openapi.json says of it, its parameters and the Durable Object call. */
-interface Action<S extends Shape, Run> {
-  readonly summary: string;
-  readonly params: S;
-  readonly run: Run;
-}
-
-/**
- * Declares a resource's endpoints with {@link scoped}, each it has in this order: create and list at
- * `path`, fetch, update and remove at `path/:Sid` (whose value each gets as `sid`). Answers as Twilio
- * does: the record through `body` (201 on create), a page under `listKey`, an empty 204 on remove.
- * @example
- * resourceRoutes(routes, { path: "/Conversations/:ConversationSid/Webhooks", tag: "Webhooks", listKey: "webhooks",
- *   body: scopedBody, list: { summary: "List …", params: paging, run: async (c, p, page) => … }, … });
- */
-export function resourceRoutes<R, C extends Shape, L extends Shape, U extends Shape>(
-  routes: Hono<ConversationsEnv>,
-  spec: {
-    readonly path: string;
-    readonly tag: string;
-    readonly listKey: string;
-    readonly body: (c: ConversationsContext, record: R) => object;
-    readonly create?: Action<C, (c: ConversationsContext, p: Params<C>) => Call<R>>;
-    readonly list?: Action<L, (c: ConversationsContext, p: Params<L>, page: PageRequest) => Call<Page<R>>>;
-    readonly fetch?: Omit<Action<Shape, (c: ConversationsContext, sid: string) => Call<R>>, "params">;
-    readonly update?: Action<U, (c: ConversationsContext, sid: string, p: Params<U>) => Call<R>>;
-    readonly remove?: Omit<Action<Shape, (c: ConversationsContext, sid: string) => Call<unknown>>, "params">;
-  },
-): void {
-  const { path, tag, listKey, body, create, list, fetch, update, remove } = spec;
-  const item = `${path}/:Sid`;
-  const sidOf = (c: ConversationsContext) => c.req.param("Sid") ?? "";
-  if (create) {
-    scoped(routes, { method: "post", path, tag, summary: create.summary, status: 201, params: create.params }, async (c, p) =>
-      c.json(body(c, unwrap(await create.run(c, p))), 201),
-    );
-  }
-  if (list) {
-    scoped(routes, { method: "get", path, tag, summary: list.summary, listKey, params: list.params }, async (c, p) => {
-      const page = pageRequest(p);
-      const result = unwrap(await list.run(c, p, page));
-      return c.json(pageBody(c, listKey, result, page, (record) => body(c, record)));
-    });
-  }
-  if (fetch) {
-    scoped(routes, { method: "get", path: item, tag, summary: fetch.summary, params: {} }, async (c) =>
-      c.json(body(c, unwrap(await fetch.run(c, sidOf(c))))),
-    );
-  }
-  if (update) {
-    scoped(routes, { method: "post", path: item, tag, summary: update.summary, params: update.params }, async (c, p) =>
-      c.json(body(c, unwrap(await update.run(c, sidOf(c), p)))),
-    );
-  }
-  if (remove) {
-    scoped(routes, { method: "delete", path: item, tag, summary: remove.summary, params: {} }, async (c) => {
-      unwrap(await remove.run(c, sidOf(c)));
-      return c.body(null, 204);
-    });
-  }
+  mountScoped(routes, spec, async (c, parse) => handler(c, await parse()));
 }
 
 /** The path's conversation (`:ConversationSid`, by CH SID or unique name), for the resources kept in it. */

@@ -18,12 +18,13 @@ import {
   conversationRef,
   conversationUrl,
   requestWorkspace,
-  resourceRoutes,
+  mountScoped,
   routeGroup,
   scoped,
   serviceBase,
   type ConversationsContext,
 } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 import { attributesParam } from "./conversations";
 import { conversationFor, directoryFor } from "../../../platform/objects";
 
@@ -43,6 +44,7 @@ const roleSid = sid("RL");
 const directory = async (c: ConversationsContext) => directoryFor(c.env, await requestWorkspace(c));
 
 resourceRoutes(routes, {
+  mount: mountScoped,
   path: "/Users",
   tag: "Users",
   listKey: "users",

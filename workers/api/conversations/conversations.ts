@@ -19,10 +19,11 @@ import {
   conversationRef,
   conversationUrl,
   requestWorkspace,
-  resourceRoutes,
+  mountScoped,
   routeGroup,
   type ConversationsContext,
 } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 import { conversationFor, directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
@@ -84,6 +85,7 @@ const thisConversation = async (c: ConversationsContext) => {
 };
 
 resourceRoutes(routes, {
+  mount: mountScoped,
   path: "/Conversations",
   tag: "Conversations",
   listKey: "conversations",

@@ -14,7 +14,8 @@ import { isSid } from "../../../contract/ids";
 import { ApiError } from "../../http/errors";
 import { date, oneOf, paging, repeated, sid, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";
-import { actionSource, conversationUrl, pathConversation, resourceRoutes, routeGroup, type ConversationsContext } from "./context";
+import { actionSource, conversationUrl, mountScoped, pathConversation, routeGroup, type ConversationsContext } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 import { attributesParam } from "./conversations";
 import type { conversationFor } from "../../../platform/objects";
 
@@ -36,6 +37,7 @@ const body = str({ max: 32_768 });
 const MAX_MEDIA = 10;
 
 resourceRoutes(routes, {
+  mount: mountScoped,
   path: "/Conversations/:ConversationSid/Messages",
   tag: "Messages",
   listKey: "messages",

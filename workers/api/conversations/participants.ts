@@ -11,7 +11,8 @@ import { isSid } from "../../../contract/ids";
 import { ApiError } from "../../http/errors";
 import { date, int, paging, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";
-import { actionSource, conversationUrl, pathConversation, resourceRoutes, routeGroup, type ConversationsContext } from "./context";
+import { actionSource, conversationUrl, mountScoped, pathConversation, routeGroup, type ConversationsContext } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 import { attributesParam } from "./conversations";
 import type { conversationFor } from "../../../platform/objects";
 
@@ -37,6 +38,7 @@ const ignored = {
 };
 
 resourceRoutes(routes, {
+  mount: mountScoped,
   path: "/Conversations/:ConversationSid/Participants",
   tag: "Participants",
   listKey: "participants",

@@ -7,7 +7,8 @@
  */
 import type { DeliveryReceiptRecord } from "../../../contract/conversations";
 import { paging } from "../taskrouter/params";
-import { conversationUrl, pathConversation, resourceRoutes, routeGroup, type ConversationsContext } from "./context";
+import { conversationUrl, mountScoped, pathConversation, routeGroup, type ConversationsContext } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 
 export const routes = routeGroup();
 
@@ -20,6 +21,7 @@ const receiptBody = (c: ConversationsContext, record: DeliveryReceiptRecord) => 
 const messageSid = (c: ConversationsContext) => c.req.param("MessageSid") ?? "";
 
 resourceRoutes(routes, {
+  mount: mountScoped,
   path: "/Conversations/:ConversationSid/Messages/:MessageSid/Receipts",
   tag: "Messages",
   listKey: "delivery_receipts",

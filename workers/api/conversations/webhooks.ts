@@ -13,18 +13,19 @@
 import type { ScopedWebhookRecord, WebhookConfig } from "../../../durable-objects/common/conversation-webhooks";
 import type { z } from "zod";
 import { int, oneOf, paging, repeated, str } from "../taskrouter/params";
-import { endpoint, unwrap, type EndpointSpec } from "../taskrouter/wire";
+import { unwrap, type EndpointSpec } from "../taskrouter/wire";
 import {
   CONVERSATIONS_PREFIX,
   conversationUrl,
   defaultWorkspace,
   pathConversation,
   requestWorkspace,
-  resourceRoutes,
+  mountScoped,
   routeGroup,
   serviceBase,
   type ConversationsContext,
 } from "./context";
+import { mountOne, resourceRoutes } from "../taskrouter/context";
 import { directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
@@ -48,8 +49,7 @@ function single<S extends Record<string, z.ZodType>>(
   spec: Omit<EndpointSpec<S>, "prefix">,
   handler: (c: ConversationsContext, params: z.output<z.ZodObject<S>>) => Promise<Response>,
 ): void {
-  const declared = endpoint({ ...spec, prefix: CONVERSATIONS_PREFIX });
-  routes.on(spec.method.toUpperCase(), declared.path, async (c) => handler(c, await declared.parse(c)));
+  mountOne(routes, { ...spec, prefix: CONVERSATIONS_PREFIX }, async (c, parse) => handler(c, await parse()));
 }
 
 // ── the account's and a chat service's configuration ─────────────────────────────────────────────
@@ -171,6 +171,7 @@ const scopedInput = (p: { [K in keyof typeof configuration]?: z.output<(typeof c
 });
 
 resourceRoutes(routes, {
+  mount: mountScoped,
   path: "/Conversations/:ConversationSid/Webhooks",
   tag: "Webhooks",
   listKey: "webhooks",
