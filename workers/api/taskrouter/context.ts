@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from "hono";
 import type { z } from "zod";
-import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/rpc";
+import { ok, type ApiResult, type Page, type PageRequest } from "../../../durable-objects/common/rpc";
 import type { AuthVariables } from "../../auth/basic";
 import type { Env } from "../../../platform/env";
 import { endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "./wire";
@@ -45,6 +45,20 @@ interface Action<S extends Shape, Run> {
   readonly run: Run;
 }
 type Call<T> = Promise<ApiResult<T>>;
+
+/**
+ * The record of a Router answer that carries an ETag (a task, a worker, a reservation), the ETag set
+ * on the response. @example run: async (c, sid) => tagged(c, "task", await router(c).getTask(accountSid, sid))
+ */
+export function tagged<K extends string, R>(
+  c: Context,
+  key: K,
+  result: ApiResult<{ readonly etag: string } & Record<NoInfer<K>, R>>,
+): ApiResult<R> {
+  if (!result.ok) return result;
+  c.header("ETag", result.value.etag);
+  return ok(result.value[key]);
+}
 
 /**
  * Mounts each route a resource has: create and list at `path`, fetch, update and delete at `itemPath`
