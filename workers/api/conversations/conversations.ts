@@ -28,7 +28,7 @@ import { conversationFor, directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
-const STATES = ["active", "inactive", "closed"] as const satisfies readonly ConversationState[];
+export const STATES = ["active", "inactive", "closed"] as const satisfies readonly ConversationState[];
 
 /** A conversation as Twilio returns it: the record plus `url` and `links`. */
 export function conversationBody(c: ConversationsContext, record: ConversationRecord) {
@@ -66,9 +66,9 @@ function endOfDay() {
   });
 }
 
-const friendlyName = str({ max: 256 });
+export const friendlyName = str({ max: 256 });
 /** A unique name may not look like a conversation SID, or a path could mean either. */
-const uniqueName = str({ max: 256 }).refine((v) => !/^CH[0-9a-fA-F]{32}$/.test(v), { message: "must not be a conversation SID" });
+export const uniqueName = str({ max: 256 }).refine((v) => !/^CH[0-9a-fA-F]{32}$/.test(v), { message: "must not be a conversation SID" });
 const ignored = {
   MessagingServiceSid: str({ max: 34 }).optional(),
   DateUpdated: date().optional(),
