@@ -13,7 +13,7 @@
 import type { ScopedWebhookRecord, WebhookConfig } from "../../../durable-objects/common/conversation-webhooks";
 import type { z } from "zod";
 import { int, oneOf, paging, repeated, str } from "../taskrouter/params";
-import { unwrap, type EndpointSpec } from "../taskrouter/wire";
+import { unwrap } from "../taskrouter/wire";
 import {
   CONVERSATIONS_PREFIX,
   conversationUrl,
@@ -44,14 +44,6 @@ const split = (values: readonly string[] | undefined): string[] | undefined =>
     .map((v) => v.trim())
     .filter((v) => v !== "");
 
-/** Mounts one handler for an endpoint declared at exactly one path (documented in /openapi.json). */
-function single<S extends Record<string, z.ZodType>>(
-  spec: Omit<EndpointSpec<S>, "prefix">,
-  handler: (c: ConversationsContext, params: z.output<z.ZodObject<S>>) => Promise<Response>,
-): void {
-  mountOne(routes, { ...spec, prefix: CONVERSATIONS_PREFIX }, async (c, parse) => handler(c, await parse()));
-}
-
 // ── the account's and a chat service's configuration ─────────────────────────────────────────────
 
 const accountBody = (c: ConversationsContext, config: WebhookConfig) => ({
@@ -74,20 +66,13 @@ const serviceBody = (c: ConversationsContext, config: WebhookConfig) => ({
   url: `${serviceBase(c)}/Configuration/Webhooks`,
 });
 
-single(
-  { method: "get", path: "/Configuration/Webhooks", tag: "Webhooks", summary: "Fetch the account's webhook configuration", params: {} },
-  async (c) => {
-    const workspaceSid = await defaultWorkspace(c.env, c.get("accountSid"));
-    return c.json(accountBody(c, unwrap(await directoryFor(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "account"))));
-  },
-);
-
-single(
+/** The two levels a configuration is kept at: its path, whose it is, its parameters, its workspace and its body. */
+const LEVELS = [
   {
-    method: "post",
+    scope: "account",
     path: "/Configuration/Webhooks",
-    tag: "Webhooks",
-    summary: "Update the account's webhook configuration (kept with the default chat service; Target=flex sends nothing)",
+    whose: "the account's",
+    update: "Update the account's webhook configuration (kept with the default chat service; Target=flex sends nothing)",
     params: {
       Method: method.optional(),
       Filters: names.optional(),
@@ -95,57 +80,41 @@ single(
       PostWebhookUrl: hookUrl.optional(),
       Target: oneOf(["webhook", "flex"]).optional(),
     },
+    workspace: (c: ConversationsContext) => defaultWorkspace(c.env, c.get("accountSid")),
+    body: accountBody,
   },
-  async (c, p) => {
-    const workspaceSid = await defaultWorkspace(c.env, c.get("accountSid"));
-    const config = unwrap(
-      await directoryFor(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "account", {
-        method: p.Method,
-        filters: split(p.Filters),
-        preWebhookUrl: p.PreWebhookUrl,
-        postWebhookUrl: p.PostWebhookUrl,
-        target: p.Target,
-      }),
-    );
-    return c.json(accountBody(c, config));
-  },
-);
-
-single(
   {
-    method: "get",
+    scope: "service",
     path: "/Services/:ChatServiceSid/Configuration/Webhooks",
-    tag: "Webhooks",
-    summary: "Fetch a chat service's webhook configuration",
-    params: {},
-  },
-  async (c) => {
-    const workspaceSid = await requestWorkspace(c);
-    return c.json(serviceBody(c, unwrap(await directoryFor(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "service"))));
-  },
-);
-
-single(
-  {
-    method: "post",
-    path: "/Services/:ChatServiceSid/Configuration/Webhooks",
-    tag: "Webhooks",
-    summary: "Update a chat service's webhook configuration (PreWebhookUrl, PostWebhookUrl, Filters, Method)",
+    whose: "a chat service's",
+    update: "Update a chat service's webhook configuration (PreWebhookUrl, PostWebhookUrl, Filters, Method)",
     params: { PreWebhookUrl: hookUrl.optional(), PostWebhookUrl: hookUrl.optional(), Filters: names.optional(), Method: method.optional() },
+    workspace: requestWorkspace,
+    body: serviceBody,
   },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const config = unwrap(
-      await directoryFor(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "service", {
-        preWebhookUrl: p.PreWebhookUrl,
-        postWebhookUrl: p.PostWebhookUrl,
-        filters: split(p.Filters),
-        method: p.Method,
-      }),
-    );
-    return c.json(serviceBody(c, config));
-  },
-);
+] as const;
+
+for (const level of LEVELS) {
+  const at = { path: level.path, prefix: CONVERSATIONS_PREFIX, tag: "Webhooks" };
+  const directory = async (c: ConversationsContext) => directoryFor(c.env, await level.workspace(c));
+  mountOne(routes, { method: "get", ...at, summary: `Fetch ${level.whose} webhook configuration`, params: {} }, async (c, parse) => {
+    await parse();
+    return c.json(level.body(c, unwrap(await (await directory(c)).webhookConfig(c.get("accountSid"), level.scope))));
+  });
+  mountOne(routes, { method: "post", ...at, summary: level.update, params: level.params }, async (c, parse) => {
+    const p = await parse();
+    const config = await (
+      await directory(c)
+    ).setWebhookConfig(c.get("accountSid"), level.scope, {
+      method: p.Method,
+      filters: split(p.Filters),
+      preWebhookUrl: p.PreWebhookUrl,
+      postWebhookUrl: p.PostWebhookUrl,
+      target: "Target" in p ? p.Target : undefined,
+    });
+    return c.json(level.body(c, unwrap(config)));
+  });
+}
 
 // ── a conversation's scoped webhooks ─────────────────────────────────────────────────────────────
 
