@@ -78,6 +78,16 @@ const ignored = {
   "Bindings.Email.Name": str({ max: 256 }).optional(),
 };
 
+/** What a create or an update may give. */
+const fields = {
+  FriendlyName: friendlyName.optional(),
+  UniqueName: uniqueName.optional(),
+  Attributes: attributesParam.optional(),
+  State: oneOf(STATES).optional(),
+  DateCreated: date().optional(),
+  ...ignored,
+};
+
 /** The path's conversation (`:Sid`, by CH SID or unique name). */
 const thisConversation = async (c: ConversationsContext) => {
   const ref = await conversationRef(c, "Sid");
@@ -92,14 +102,7 @@ resourceRoutes(routes, {
   body: conversationBody,
   create: {
     summary: "Create a conversation (MessagingServiceSid, Timers.* and Bindings.* are accepted and ignored)",
-    params: {
-      FriendlyName: friendlyName.optional(),
-      UniqueName: uniqueName.optional(),
-      Attributes: attributesParam.optional(),
-      State: oneOf(STATES).optional(),
-      DateCreated: date().optional(),
-      ...ignored,
-    },
+    params: fields,
     run: async (c, p) => {
       const workspaceSid = await requestWorkspace(c);
       return conversationFor(c.env, newSid("CH")).create(
@@ -141,14 +144,7 @@ resourceRoutes(routes, {
   },
   update: {
     summary: "Update a conversation's friendly name, unique name, attributes or state",
-    params: {
-      FriendlyName: friendlyName.optional(),
-      UniqueName: uniqueName.optional(),
-      Attributes: attributesParam.optional(),
-      State: oneOf(STATES).optional(),
-      DateCreated: date().optional(),
-      ...ignored,
-    },
+    params: fields,
     run: async (c, _sid, p) =>
       (await thisConversation(c)).stub.updateConversation(
         c.get("accountSid"),
