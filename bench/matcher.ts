@@ -12,6 +12,7 @@ import type { QueueInput, TaskInput, WorkerInput } from "../durable-objects/rout
 import { parseOrderBy } from "../durable-objects/router/workflow/order-by";
 import { ReferenceMatcher } from "../test/unit/matcher/reference";
 import { percentile } from "./report";
+import { seededRandom as random } from "./seeded-random";
 
 const SKILLS = Array.from({ length: 20 }, (_, i) => `skill${i}`);
 const LANGUAGES = ["en", "es", "fr", "de", "pt"];
@@ -19,17 +20,6 @@ const TEAMS = Array.from({ length: 20 }, (_, i) => `team${i}`);
 const AVAILABLE = "WA" + "a".repeat(32);
 const OFFLINE = "WA" + "0".repeat(32);
 const hex = (prefix: string, n: number) => prefix + n.toString(16).padStart(32, "0");
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const orderByLevel = (() => {
   const parsed = parseOrderBy("worker.level DESC");

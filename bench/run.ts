@@ -9,6 +9,9 @@ import { runTaskRouterBench } from "./taskrouter";
 import { runSupervisorsBench, supervisorsRows } from "./supervisors";
 import { channelsRows, runChannelsBench } from "./channels";
 import { desktopRows, runDesktopBench } from "./desktop";
+import { MODELS, PATH, regionsRows, simulate } from "./regions-sim";
+import regionsInputs from "./regions-inputs.json";
+import { regions } from "../platform/regions";
 import { machine, percentile, writeSection } from "./report";
 
 const ms = (x: number) => (x < 0.01 ? x.toFixed(4) : x.toFixed(3));
@@ -114,6 +117,38 @@ async function desktopSection(): Promise<string> {
   ].join("\n");
 }
 
+function regionsSection(): string {
+  const samplesPerRegion = 10_000;
+  const seed = 13;
+  const figures = simulate(
+    regionsInputs,
+    regions.regions.map((r) => r.id),
+    { seed, samplesPerRegion },
+  );
+  const { rtt, withinRegionRttMs, backboneJitter, lastMile, serviceMs, populations } = regionsInputs;
+  return [
+    "## Regions: a customer's message to an agent's ring, per-region routing vs one central router (simulated)",
+    "",
+    `A model, not a measurement: \`bench/regions-sim.ts\` on the inputs of \`bench/regions-inputs.json\`, each with its source (${new Date().toISOString().slice(0, 10)}, seed ${seed}, ${samplesPerRegion.toLocaleString("en")} messages per region, every model on the same draws). It follows the first message of a web chat conversation from the customer's device to \`reservation.created\` on the agent's socket, through the calls the code makes, one after the other:`,
+    "",
+    ...PATH.map(
+      (hop, i) => `${i + 1}. ${hop.from} → ${hop.to}, ${hop.trip === "round" ? "a round trip" : "one way"}: ${hop.what} (\`${hop.code}\`)`,
+    ),
+    "",
+    "Where the objects are in each model:",
+    "",
+    ...MODELS.map((m) => `- **${m.short}** — ${m.label}.`),
+    "",
+    `The workspace's home is ${regionsInputs.home}; the ConversationDO is where Cloudflare creates it, near the customer's edge, except in the central model; the Router DO holds the sockets of its region's agents. Customers are served by their own region's agents, or by the staffed region nearest them. The third model is not planned by issue 13: it is what calls 1, 2 and 4 would need (a channel configuration cached in the Worker, as the webhooks' route has, and a directory per serving region) for per-region routing to pay off.`,
+    "",
+    `Inputs: round trips between regions ${rtt.status}, ${rtt.date} (${rtt.source}); ${withinRegionRttMs.value} ms within a region (${withinRegionRttMs.status}); each backbone traversal times a log-normal factor, σ ${backboneJitter.sigma} (${backboneJitter.status}); a person's last mile, one way, median ${lastMile.medianOneWayMs} ms and p95 ${lastMile.p95OneWayMs} ms (${lastMile.status} from Cloudflare's stated reach); the Router's createTask ${serviceMs.createTask} ms (measured here), other calls ${serviceMs.otherCall} ms (estimated); populations ${populations.status}.`,
+    "",
+    ...regionsRows(figures),
+    "",
+    "Per-region routing alone changes next to nothing on this path: it takes the task's creation and the ring off the backbone, but calls 1, 2 and 4 still go to the workspace's home, three round trips where the central model makes two round trips and two one-way legs of the same length, so a Sydney customer still waits about three trans-Pacific round trips. Only with those reads in the serving region does a Sydney agent ring in tens of milliseconds, as issue 13 expects; customers served from another region (Frankfurt's, from Ireland) keep one short backbone leg per call. The webhooks' path (SMS, WhatsApp, email) skips call 1 while its channel cache is fresh, which takes one round trip off the first two models alike.",
+  ].join("\n");
+}
+
 const only = process.argv[2];
 if (!only || only === "matcher") writeSection("BENCHMARKS.md", "matcher", matcherSection());
 if (!only || only === "taskrouter") writeSection("BENCHMARKS.md", "taskrouter", await taskRouterSection());
@@ -121,4 +156,5 @@ if (!only || only === "realtime") writeSection("BENCHMARKS.md", "realtime", awai
 if (!only || only === "supervisors") writeSection("BENCHMARKS.md", "supervisors", await supervisorsSection());
 if (!only || only === "channels") writeSection("BENCHMARKS.md", "channels", await channelsSection());
 if (!only || only === "desktop") writeSection("BENCHMARKS.md", "desktop", await desktopSection());
+if (!only || only === "regions") writeSection("BENCHMARKS.md", "regions", regionsSection());
 console.log("BENCHMARKS.md updated");

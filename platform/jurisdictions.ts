@@ -14,9 +14,9 @@
  * Pure: no `cloudflare:*` import (platform/objects.ts applies it to the namespaces).
  */
 import { newSid } from "../contract/ids";
-import { JURISDICTIONS, regions, type Regions } from "./regions";
+import { JURISDICTIONS, regions, type Jurisdiction, type Regions } from "./regions";
 
-export type Jurisdiction = (typeof JURISDICTIONS)[number];
+export type { Jurisdiction };
 
 /**
  * Each jurisdiction's marker, XORed into the check: apart in three hex digits, so no one-digit slip

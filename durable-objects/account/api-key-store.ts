@@ -5,7 +5,7 @@
  */
 import { notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { iso } from "../../contract/taskrouter";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 import { first, rows, type StoreHost } from "../kit/sql-host";
 
 export const API_KEYS_SCHEMA = `
@@ -73,9 +73,7 @@ export const keySecrets = (host: StoreHost, sid: string) =>
 
 export function listKeys(host: StoreHost, page: PageRequest): ApiResult<Page<ApiKeyRecord>> {
   const found = rows<KeyRow>(host, "SELECT sid, friendly_name, date_created, date_updated FROM api_keys ORDER BY date_created, sid");
-  const result = paginate(found, (row) => ({ at: row.date_created, sid: row.sid }), page);
-  if (!result.ok) return result;
-  return ok({ ...result.value, items: result.value.items.map(keyRecord) });
+  return pageOfRows(found, page, keyRecord);
 }
 
 export function deleteKey(host: StoreHost, sid: string): ApiResult<null> {

@@ -8,7 +8,7 @@ import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } fr
 import { iso } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
 import type { StoreHost, SqlValue } from "../kit/sql-host";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 
 export const MAX_PLUGIN_URL_LENGTH = 2048;
 export const MAX_PLUGIN_NAME_LENGTH = 64;
@@ -137,9 +137,7 @@ export function getPlugin(host: StoreHost, workspaceSid: string, sid: string): A
 
 export function listPlugins(host: StoreHost, workspaceSid: string, page: PageRequest): ApiResult<Page<PluginRecord>> {
   const rows = rowsOf(host, `SELECT ${COLUMNS} FROM plugins WHERE workspace_sid = ? ORDER BY date_created, sid`, workspaceSid);
-  const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
-  if (!result.ok) return result;
-  return ok({ ...result.value, items: result.value.items.map(record) });
+  return pageOfRows(rows, page, record);
 }
 
 export function updatePlugin(host: StoreHost, workspaceSid: string, sid: string, input: PluginInput, now: number): ApiResult<PluginRecord> {

@@ -13,7 +13,7 @@ import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageReques
 import { iso } from "../../contract/taskrouter";
 import { isSid, newSid } from "../../contract/ids";
 import type { StoreHost, SqlValue } from "../kit/sql-host";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 
 export const USER_ROLES = ["agent", "supervisor", "admin"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -196,9 +196,7 @@ export function listUsers(host: StoreHost, filters: UserFilters, page: PageReque
     filters.workspaceSid ?? null,
     filters.role ?? null,
   );
-  const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
-  if (!result.ok) return result;
-  return ok({ ...result.value, items: result.value.items.map(userRecord) });
+  return pageOfRows(rows, page, userRecord);
 }
 
 /**

@@ -3,9 +3,9 @@
  * WorkspaceDO (retrying until it succeeds), so `GET /Workspaces` lists them without waking every one.
  * Pure over the narrow SQL host.
  */
-import { ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import type { ApiResult, Page, PageRequest } from "../common/rpc";
 import type { WorkspaceRecord } from "../../contract/taskrouter";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 import { rows, run, type StoreHost } from "../kit/sql-host";
 
 export const WORKSPACES_SCHEMA = `
@@ -47,13 +47,10 @@ export function listWorkspaces(host: StoreHost, filters: WorkspaceDirectoryFilte
     "SELECT sid, date_created, record FROM workspaces WHERE ?1 IS NULL OR friendly_name = ?1 ORDER BY date_created, sid",
     filters.friendlyName ?? null,
   );
-  const result = paginate(found, (row) => ({ at: row.date_created, sid: row.sid }), page);
-  if (!result.ok) return result;
   // Copies made before `card_masking_enabled` existed lack it until the workspace changes: it was on.
   // Copies made before `jurisdiction` existed are of workspaces made before pinning: none.
-  const record = (row: { record: string }): WorkspaceRecord => {
+  return pageOfRows(found, page, (row): WorkspaceRecord => {
     const stored = JSON.parse(row.record) as Omit<WorkspaceRecord, "card_masking_enabled" | "jurisdiction"> & Partial<WorkspaceRecord>;
     return { ...stored, card_masking_enabled: stored.card_masking_enabled ?? true, jurisdiction: stored.jurisdiction ?? null };
-  };
-  return ok({ ...result.value, items: result.value.items.map(record) });
+  });
 }

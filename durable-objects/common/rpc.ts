@@ -20,6 +20,14 @@ export const fail = (status: number, code: number, message: string): ApiFailure 
 export const notFound = (what: string, sid: string): ApiFailure => fail(404, 20404, `The requested resource ${what} ${sid} was not found`);
 export const invalid = (param: string, message: string): ApiFailure => fail(400, 20001, `Invalid parameter ${param}: ${message}`);
 
+/**
+ * The fields of `values` that are set, for spreading over an input (a pre-event answer's changes, the
+ * parameters a request gave). @example { email, ...defined({ friendlyName: p.FriendlyName }) }
+ */
+export function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /** A page request as the Durable Object sees it. `pageToken` is opaque and comes from a previous page. */
 export interface PageRequest {
   readonly pageSize: number;

@@ -24,7 +24,7 @@
  */
 import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
-import { ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { defined, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import {
   CONVERSATION_SUBPROTOCOL,
   type ConversationChannel,
@@ -73,7 +73,7 @@ import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./
 import { timerDueAt } from "../kit/timers";
 import { OUTBOX_TIMER, unsent } from "../kit/outbox";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./socket-commands";
-import { ConversationShell, defined } from "./conversation-shell";
+import { ConversationShell } from "./conversation-shell";
 import type { ConversationWebhookMessage } from "../../platform/events-queue";
 import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
 import type { UserAccess } from "../common/user-access";

@@ -13,7 +13,7 @@ import { recordingsFor } from "../../platform/stores";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../kit/migrations";
-import { ok, type ApiResult } from "../common/rpc";
+import { defined, ok, type ApiResult } from "../common/rpc";
 import { Rollback } from "../kit/sql-host";
 import type { AddMessageInput } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
@@ -33,11 +33,6 @@ import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets } from "./sockets";
 
 const INDEX_RETRY_MS = 5_000;
-
-/** The fields of `values` that are set, for spreading over an input (a pre-event answer's changes). */
-export function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
 
 export abstract class ConversationShell extends DurableObject<Env> {
   protected schemaVersion = 0;

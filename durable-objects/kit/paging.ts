@@ -6,7 +6,7 @@
  *   plugins, the directory's conversations, users and profiles): a token names the item a page stopped
  *   at and the next page resumes right after it (or, going back, right before it), so a page follows the
  *   previous one exactly while items come and go in between — an offset would skip or repeat them. Small
- *   lists are sliced in memory ({@link paginate}); the directory's are read in SQL ({@link keysetPage}).
+ *   lists are sliced in memory ({@link paginate}, {@link pageOfRows}); the directory's are read in SQL ({@link keysetPage}).
  * - **Offset**, for lists ordered by what the client asks (the Router's by priority, dates or names, the
  *   conversation's messages and participants): a token is an offset into that order
  *   ({@link pageWindow}, then {@link pageFrom} or {@link slicePage}); stores fetch one row more than the
@@ -124,6 +124,20 @@ export function paginate<T>(
     nextPageToken: last !== undefined && end < items.length ? cursorToken("after", order, keyOf(last)) : null,
     previousPageToken: first !== undefined && start > 0 ? cursorToken("before", order, keyOf(first)) : null,
   });
+}
+
+/**
+ * {@link paginate} over rows in creation order (`date_created`, then `sid`), each row of the page made
+ * its record. @example pageOfRows(rows, page, (row) => userRecord(row))
+ */
+export function pageOfRows<Row extends { readonly date_created: number; readonly sid: string }, R>(
+  rows: readonly Row[],
+  request: PageRequest,
+  record: (row: Row) => R,
+  order: ListOrder = "asc",
+): ApiResult<Page<R>> {
+  const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), request, order);
+  return result.ok ? ok({ ...result.value, items: result.value.items.map((row) => record(row)) }) : result;
 }
 
 /** A keyset list read in SQL: its rows, the conditions that filter them, and the column they are ordered by. */

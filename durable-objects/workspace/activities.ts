@@ -10,7 +10,7 @@ import type { ActivityRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName } from "./checks";
 import type { ActivityFilters, CreateActivityInput, UpdateActivityInput } from "./config-inputs";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 import { activityRecord, activityRow, activityRows, type ActivityRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
@@ -33,9 +33,7 @@ export function listActivities(scope: ReadScope, filters: ActivityFilters, page:
       (filters.friendlyName === undefined || row.friendly_name === filters.friendlyName) &&
       (filters.available === undefined || row.available === (filters.available ? 1 : 0)),
   );
-  const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
-  if (!result.ok) return result;
-  return ok({ ...result.value, items: result.value.items.map((row) => activityRecord(scope.ws, row)) });
+  return pageOfRows(rows, page, (row) => activityRecord(scope.ws, row));
 }
 
 export function getActivity(scope: ReadScope, sid: string): ApiResult<ActivityRecord> {

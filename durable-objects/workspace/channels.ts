@@ -34,7 +34,7 @@ import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult, type Page
 import { iso } from "../../contract/taskrouter";
 import { isSid } from "../../contract/ids";
 import { checkFriendlyName, checkHttpUrl } from "./checks";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 import { taskChannelRow, workflowRow, type WorkspaceRow } from "./workspace-rows";
 
 export interface CreateChannelInput {
@@ -298,9 +298,7 @@ export function getChannel(scope: ReadScope, sid: string): ApiResult<ChannelReco
 
 export function listChannels(scope: ReadScope, page: PageRequest): ApiResult<Page<ChannelRecord>> {
   const rows = scope.sql.exec("SELECT * FROM channels ORDER BY date_created, sid").toArray() as unknown as ChannelRow[];
-  const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
-  if (!result.ok) return result;
-  return ok({ ...result.value, items: result.value.items.map((row) => channelRecord(scope.ws, row, secretNames(scope.sql, row.sid))) });
+  return pageOfRows(rows, page, (row) => channelRecord(scope.ws, row, secretNames(scope.sql, row.sid)));
 }
 
 export function deleteChannel(scope: ReadScope, sid: string): ApiResult<null> {

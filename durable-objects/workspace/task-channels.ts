@@ -11,7 +11,7 @@ import type { TaskChannelRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName } from "./checks";
 import type { CreateTaskChannelInput, UpdateTaskChannelInput } from "./config-inputs";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 import { taskChannelRecord, taskChannelRow, taskChannelRows, type TaskChannelRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
@@ -37,9 +37,7 @@ export const taskChannelSubject = (row: TaskChannelRow): EventSubject => ({
 });
 
 export function listTaskChannels(scope: ReadScope, page: PageRequest): ApiResult<Page<TaskChannelRecord>> {
-  const result = paginate(taskChannelRows(scope.sql), (row) => ({ at: row.date_created, sid: row.sid }), page);
-  if (!result.ok) return result;
-  return ok({ ...result.value, items: result.value.items.map((row) => taskChannelRecord(scope.ws, row)) });
+  return pageOfRows(taskChannelRows(scope.sql), page, (row) => taskChannelRecord(scope.ws, row));
 }
 
 /** By SID (TC…) or unique name. */

@@ -13,7 +13,7 @@ import type { TaskQueueRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkActivityRef, checkFriendlyName, problemsFailure } from "./checks";
 import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./config-inputs";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 import { activityNames, taskQueueRecord, taskQueueRow, taskQueueRows, workflowsUsingQueue, type TaskQueueRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
@@ -60,10 +60,8 @@ export function listTaskQueues(scope: ReadScope, filters: TaskQueueFilters, page
       (attributes === undefined || admits(row, attributes)),
   );
   if (order === "desc") rows.reverse();
-  const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page, order);
-  if (!result.ok) return result;
   const names = activityNames(scope.sql);
-  return ok({ ...result.value, items: result.value.items.map((row) => taskQueueRecord(scope.ws, row, names)) });
+  return pageOfRows(rows, page, (row) => taskQueueRecord(scope.ws, row, names), order);
 }
 
 export function getTaskQueue(scope: ReadScope, sid: string): ApiResult<TaskQueueRecord> {

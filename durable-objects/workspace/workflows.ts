@@ -12,7 +12,7 @@ import type { WorkflowRecord } from "../../contract/taskrouter";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkFriendlyName, optionalUrl, problemsFailure } from "./checks";
 import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./config-inputs";
-import { paginate } from "../kit/paging";
+import { pageOfRows } from "../kit/paging";
 import { taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
@@ -37,9 +37,7 @@ function queuesOf(configuration: WorkflowConfiguration): Set<string> {
 
 export function listWorkflows(scope: ReadScope, filters: WorkflowFilters, page: PageRequest): ApiResult<Page<WorkflowRecord>> {
   const rows = workflowRows(scope.sql).filter((row) => filters.friendlyName === undefined || row.friendly_name === filters.friendlyName);
-  const result = paginate(rows, (row) => ({ at: row.date_created, sid: row.sid }), page);
-  if (!result.ok) return result;
-  return ok({ ...result.value, items: result.value.items.map((row) => workflowRecord(scope.ws, row)) });
+  return pageOfRows(rows, page, (row) => workflowRecord(scope.ws, row));
 }
 
 export function getWorkflow(scope: ReadScope, sid: string): ApiResult<WorkflowRecord> {

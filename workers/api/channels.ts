@@ -15,6 +15,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { CHANNEL_KINDS, CHANNEL_SETTINGS, webhookPath, type ChannelRecord, type SettingValue } from "../../channels/channel-config";
 import type { CreateChannelInput, UpdateChannelInput } from "../../durable-objects/workspace/channels";
+import { defined } from "../../durable-objects/common/rpc";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import type { Env } from "../../platform/env";
 import { ApiError } from "../http/errors";
@@ -96,9 +97,7 @@ function settingsAndSecrets(p: ConfigParams): { settings?: Record<string, Settin
 function changeInput(c: Context, p: ConfigParams): UpdateChannelInput {
   return {
     origin: new URL(c.req.url).origin,
-    ...(p.FriendlyName !== undefined ? { friendlyName: p.FriendlyName } : {}),
-    ...(p.WorkflowSid !== undefined ? { workflowSid: p.WorkflowSid === "" ? null : p.WorkflowSid } : {}),
-    ...(p.TaskChannel !== undefined ? { taskChannel: p.TaskChannel } : {}),
+    ...defined({ friendlyName: p.FriendlyName, workflowSid: p.WorkflowSid === "" ? null : p.WorkflowSid, taskChannel: p.TaskChannel }),
     ...settingsAndSecrets(p),
   };
 }

@@ -14,7 +14,7 @@ import { SERVICE_LEVEL_SECONDS } from "../../durable-objects/router/realtime/sup
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { DesktopSettingsRecord } from "../../durable-objects/account/desktop-settings";
-import type { Page, PageRequest } from "../../durable-objects/common/rpc";
+import { defined, type Page, type PageRequest } from "../../durable-objects/common/rpc";
 import type { TaskQueueRecord, WorkerRecord } from "../../contract/taskrouter";
 import type { QueueFigures } from "../../durable-objects/router/router-do";
 import { queueCumulativeBody } from "../../durable-objects/router/statistics";
@@ -118,8 +118,7 @@ desktop.post(SETTINGS, async (c) => {
   const p = await updateSettings.parse(c);
   const canned = p.CannedResponses;
   const input = {
-    ...(p.CrmUrlTemplate !== undefined ? { crmUrlTemplate: p.CrmUrlTemplate } : {}),
-    ...(p.DispositionCode !== undefined ? { dispositionCodes: p.DispositionCode } : {}),
+    ...defined({ crmUrlTemplate: p.CrmUrlTemplate, dispositionCodes: p.DispositionCode }),
     ...(canned !== undefined ? { cannedResponses: cannedText(canned) } : {}),
   };
   return c.json(settingsBody(c, workspaceSid, unwrap(await accountOf(c.env).stub.putDesktopSettings(workspaceSid, input))));

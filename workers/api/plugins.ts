@@ -12,6 +12,7 @@ import type { Env } from "../../platform/env";
 import { ApiError } from "../http/errors";
 import { bool, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { defined } from "../../durable-objects/common/rpc";
 import { workspaceFor } from "../../platform/objects";
 
 /** Where these Switchboard-native endpoints live, how they are called, and their OpenAPI group. */
@@ -102,11 +103,7 @@ plugins.post(LIST, async (c) => {
   mayWrite(caller);
   const workspaceSid = await workspaceOf(c, caller);
   const p = await create.parse(c);
-  const input = {
-    url: p.Url,
-    ...(p.FriendlyName !== undefined ? { friendlyName: p.FriendlyName } : {}),
-    ...(p.Enabled !== undefined ? { enabled: p.Enabled } : {}),
-  };
+  const input = { url: p.Url, ...defined({ friendlyName: p.FriendlyName, enabled: p.Enabled }) };
   return c.json(unwrap(await accountOf(c.env).stub.createPlugin(workspaceSid, input)), 201);
 });
 
@@ -123,11 +120,7 @@ plugins.post(ONE, async (c) => {
   mayWrite(caller);
   const workspaceSid = await workspaceOf(c, caller);
   const p = await update.parse(c);
-  const input = {
-    ...(p.Url !== undefined ? { url: p.Url } : {}),
-    ...(p.FriendlyName !== undefined ? { friendlyName: p.FriendlyName } : {}),
-    ...(p.Enabled !== undefined ? { enabled: p.Enabled } : {}),
-  };
+  const input = defined({ url: p.Url, friendlyName: p.FriendlyName, enabled: p.Enabled });
   return c.json(unwrap(await accountOf(c.env).stub.updatePlugin(workspaceSid, pluginSid(c), input)));
 });
 

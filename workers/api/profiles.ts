@@ -21,6 +21,7 @@ import type { Env } from "../../platform/env";
 import { ApiError } from "../http/errors";
 import { paging, repeated, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { defined } from "../../durable-objects/common/rpc";
 import { directoryFor, workspaceFor } from "../../platform/objects";
 
 const tag = "Customer profiles";
@@ -154,11 +155,8 @@ const cleared = (value: string | undefined) => (value === undefined ? undefined 
 
 function input(p: z.output<typeof create.schema>): ProfileInput {
   return {
-    ...(p.FriendlyName !== undefined ? { friendlyName: cleared(p.FriendlyName) } : {}),
-    ...(p.Email !== undefined ? { email: cleared(p.Email) } : {}),
-    ...(p.Phone !== undefined ? { phone: cleared(p.Phone) } : {}),
-    ...(p.Attributes !== undefined ? { attributes: p.Attributes } : {}),
-    ...(p.Address !== undefined ? { addresses: p.Address } : {}),
+    ...defined({ friendlyName: cleared(p.FriendlyName), email: cleared(p.Email), phone: cleared(p.Phone) }),
+    ...defined({ attributes: p.Attributes, addresses: p.Address }),
   };
 }
 

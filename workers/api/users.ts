@@ -17,6 +17,7 @@ import { routerFor, workspaceFor } from "../../platform/objects";
 import { ApiError } from "../http/errors";
 import { bool, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
+import { defined } from "../../durable-objects/common/rpc";
 
 /** Where these Switchboard-native endpoints live, how they are called, and their OpenAPI group. */
 const signedIn = { prefix: "/api", auth: "basic-or-session", tag: "Users" } as const;
@@ -117,8 +118,7 @@ users.post("/users", async (c) => {
       role: p.Role,
       workspaceSid: p.WorkspaceSid ?? null,
       workerSid: p.WorkerSid ?? null,
-      ...(p.FriendlyName !== undefined ? { friendlyName: p.FriendlyName } : {}),
-      ...(p.Disabled !== undefined ? { disabled: p.Disabled } : {}),
+      ...defined({ friendlyName: p.FriendlyName, disabled: p.Disabled }),
     },
     p.Password,
   );
@@ -161,12 +161,8 @@ users.post("/users/:UserSid", async (c) => {
   const current = unwrap(await account.getUser(userSid(c)));
   const cleared = (value: string | undefined) => (value === undefined ? undefined : value === "" ? null : value);
   const changes: UserChanges = {
-    ...(p.Email !== undefined ? { email: p.Email } : {}),
-    ...(p.FriendlyName !== undefined ? { friendlyName: p.FriendlyName } : {}),
-    ...(p.Role !== undefined ? { role: p.Role } : {}),
-    ...(p.WorkspaceSid !== undefined ? { workspaceSid: cleared(p.WorkspaceSid)! } : {}),
-    ...(p.WorkerSid !== undefined ? { workerSid: cleared(p.WorkerSid)! } : {}),
-    ...(p.Disabled !== undefined ? { disabled: p.Disabled } : {}),
+    ...defined({ email: p.Email, friendlyName: p.FriendlyName, role: p.Role }),
+    ...defined({ workspaceSid: cleared(p.WorkspaceSid), workerSid: cleared(p.WorkerSid), disabled: p.Disabled }),
   };
   if (caller.kind === "user" && caller.user.sid === current.sid && (changes.disabled || (changes.role && changes.role !== "admin"))) {
     throw new ApiError(400, 20001, "An admin cannot disable or demote themselves: another admin must");

@@ -50,6 +50,12 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit
   return result.data;
 }
 
+/** Checks a visitor session token against this request's channel. */
+export function checkSession(c: WebchatContext, token: string, now = Date.now()) {
+  const config = c.get("config");
+  return verifyVisitorSession(c.env.AUTH_TOKEN ?? "", { workspaceSid: config.workspaceSid, channelSid: config.sid }, token, now);
+}
+
 /**
  * The visitor session of a request: `Authorization: Bearer`, or `?token=` where a browser cannot set
  * headers (`<img src>`). 401 when missing or invalid, 403 when it belongs to another channel.
@@ -58,13 +64,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, limit
 export async function sessionOf(c: WebchatContext, allowQuery = false): Promise<VisitorSession> {
   const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? (allowQuery ? c.req.query("token") : undefined);
   if (!token) throw new ApiError(401, 20003, "A visitor session is required: Authorization: Bearer <token> from POST …/sessions");
-  const config = c.get("config");
-  const check = await verifyVisitorSession(
-    c.env.AUTH_TOKEN ?? "",
-    { workspaceSid: config.workspaceSid, channelSid: config.sid },
-    token,
-    Date.now(),
-  );
+  const check = await checkSession(c, token);
   if (!check.ok) throw new ApiError(check.code === 4403 ? 403 : 401, check.code === 4403 ? 20403 : 20003, check.reason);
   return check.session;
 }

@@ -26,17 +26,10 @@ import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake
 import { isSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
 import { sameCustomer, verifyVisitorIdentity } from "../auth/visitor-identity";
-import {
-  mintVisitorSession,
-  newVisitorId,
-  readPrechat,
-  verifyVisitorSession,
-  type VerifiedIdentity,
-  type VisitorSession,
-} from "../auth/visitor-session";
+import { mintVisitorSession, newVisitorId, readPrechat, type VerifiedIdentity, type VisitorSession } from "../auth/visitor-session";
 import { receiveInbound } from "../inbound/webhooks";
 import { ApiError } from "../http/errors";
-import { readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
+import { checkSession, readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
 import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
 import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
@@ -155,7 +148,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
   const now = Date.now();
   const identity = body.identity ? await signedIdentity(c, body.identity, now) : null;
   // A token that does not check out (expired, forged, another channel's) starts a new visitor: never an error to handle.
-  const known = body.token ? await verifyVisitorSession(authToken, where, body.token, now) : null;
+  const known = body.token ? await checkSession(c, body.token, now) : null;
   // A visitor the site now names as someone else (another customer signed in on that browser) is a new visitor.
   const previous =
     known?.ok && (identity === null || known.session.identified === null || sameCustomer(identity, known.session.identified))
@@ -246,13 +239,7 @@ webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
     offered.find((p) => p.startsWith("token."))?.slice("token.".length) ??
     /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
   if (!token) return refuseSocket(4401, "A visitor session is required: a token.<token> subprotocol", headers);
-  const config = c.get("config");
-  const check = await verifyVisitorSession(
-    c.env.AUTH_TOKEN ?? "",
-    { workspaceSid: config.workspaceSid, channelSid: config.sid },
-    token,
-    Date.now(),
-  );
+  const check = await checkSession(c, token);
   if (!check.ok) return refuseSocket(check.code, check.reason, headers);
   const conversationSid = await lastConversation(c, check.session.visitorId);
   if (conversationSid === null) return refuseSocket(4404, "no conversation yet", headers);
@@ -261,7 +248,7 @@ webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
   if (since !== undefined) url.searchParams.set("since", since);
   const identity = {
     accountSid: c.get("accountSid"),
-    workspaceSid: config.workspaceSid,
+    workspaceSid: c.get("config").workspaceSid,
     role: "customer",
     identity: check.session.visitorId,
     displayName: check.session.name,

@@ -13,24 +13,31 @@ import {
 } from "../../../platform/jurisdictions";
 import { loadRegions } from "../../../platform/regions";
 
-const livekitUrl = "wss://example.livekit.cloud";
+/** A region of a made-up regions.json: what the tests read, and the rest any valid value. */
+const region = (id: string, partner: string, jurisdiction?: "eu" | "fedramp") => ({
+  id,
+  name: id,
+  locationHint: "weur",
+  ...(jurisdiction ? { jurisdiction } : {}),
+  partner,
+  latitude: 50,
+  longitude: 8,
+  livekitUrl: "wss://example.livekit.cloud",
+});
 /** Two EU regions (not first in the list), one FedRAMP, two unrestricted; the default is unrestricted. */
 const deployment = loadRegions({
   defaultRegion: "us-east",
   regions: [
-    { id: "us-east", name: "US East", locationHint: "enam", livekitUrl },
-    { id: "eu-ireland", name: "Ireland", locationHint: "weur", livekitUrl },
-    { id: "eu-frankfurt", name: "Frankfurt", locationHint: "weur", jurisdiction: "eu", livekitUrl },
-    { id: "eu-paris", name: "Paris", locationHint: "weur", jurisdiction: "eu", livekitUrl },
-    { id: "us-gov", name: "US Gov", locationHint: "enam", jurisdiction: "fedramp", livekitUrl },
+    region("us-east", "eu-ireland"),
+    region("eu-ireland", "us-east"),
+    region("eu-frankfurt", "eu-paris", "eu"),
+    region("eu-paris", "eu-frankfurt", "eu"),
+    region("us-gov", "us-east", "fedramp"),
   ],
 });
 const euOnly = loadRegions({
   defaultRegion: "us-east",
-  regions: [
-    { id: "us-east", name: "US East", locationHint: "enam", livekitUrl },
-    { id: "eu-frankfurt", name: "Frankfurt", locationHint: "weur", jurisdiction: "eu", livekitUrl },
-  ],
+  regions: [region("us-east", "eu-frankfurt"), region("eu-frankfurt", "us-east", "eu")],
 });
 
 describe("the jurisdiction in a SID", () => {
@@ -123,7 +130,8 @@ describe("pinning a new workspace", () => {
     expect(jurisdictionRefusal("fedramp", euOnly)).toBe(
       'no region of this deployment is in the "fedramp" jurisdiction (regions.json offers: eu)',
     );
-    const none = loadRegions({ defaultRegion: "a", regions: [{ id: "a", name: "A", locationHint: "enam", livekitUrl }] });
+    const { partner: _, ...alone } = region("a", "");
+    const none = loadRegions({ defaultRegion: "a", regions: [alone] });
     expect(jurisdictionRefusal("eu", none)).toBe('no region of this deployment is in the "eu" jurisdiction (regions.json offers: none)');
   });
 });

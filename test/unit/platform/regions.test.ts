@@ -7,14 +7,24 @@ const region = (overrides: Record<string, unknown> = {}) => ({
   id: "us-east",
   name: "US East (Ashburn)",
   locationHint: "enam",
+  latitude: 39.0438,
+  longitude: -77.4874,
+  partner: "us-east",
   livekitUrl: "wss://switchboard-us-east.livekit.cloud",
   ...overrides,
 });
 
-/** A valid two-region file with `regions[1]` replaced by `second`. */
+/**
+ * A valid file of three regions with `regions[1]` replaced by `second`. us-east and ap-sydney fail over to
+ * each other, so `second` (whose partner is us-east unless it says otherwise) is the only thing in question.
+ */
 const withSecond = (second: unknown) => ({
   defaultRegion: "us-east",
-  regions: [region(), second],
+  regions: [
+    region({ partner: "ap-sydney" }),
+    second,
+    region({ id: "ap-sydney", name: "Sydney", locationHint: "oc", latitude: -33.8688, longitude: 151.2093 }),
+  ],
 });
 
 function problemsOf(raw: unknown): readonly string[] {
@@ -61,6 +71,20 @@ describe("the shipped regions.json", () => {
   it("keeps Frankfurt in the EU jurisdiction", () => {
     expect(regions.regions.find((r) => r.id === "eu-frankfurt")?.jurisdiction).toBe("eu");
   });
+
+  it("gives each region a partner nearby to fail over to", () => {
+    const partners = Object.fromEntries(regions.regions.map((r) => [r.id, r.partner]));
+    expect(partners).toEqual({
+      "us-east": "us-west",
+      "us-west": "us-east",
+      "eu-ireland": "eu-frankfurt",
+      "eu-frankfurt": "eu-ireland",
+      "ap-singapore": "ap-tokyo",
+      "ap-tokyo": "ap-singapore",
+      "ap-sydney": "ap-singapore",
+      "sa-sao-paulo": "us-east",
+    });
+  });
 });
 
 describe("loadRegions rejects", () => {
@@ -106,12 +130,49 @@ describe("loadRegions rejects", () => {
       'regions[1].livekitUrl: expected a ws:// or wss:// URL (got "lk.example.com")',
     ],
     ["a misspelt field", withSecond(region({ id: "us-west", locationhint: "wnam" })), 'regions[1]: unknown field "locationhint"'],
-    ["a duplicate id", withSecond(region()), 'regions[1].id: duplicate id "us-east" (also regions[0])'],
+    ["a duplicate id", withSecond(region({ partner: "ap-sydney" })), 'regions[1].id: duplicate id "us-east" (also regions[0])'],
     [
       "a default region that does not exist",
-      { defaultRegion: "mars", regions: [region()] },
+      { defaultRegion: "mars", regions: [region({ partner: undefined })] },
       'defaultRegion: "mars" is not one of the region ids (us-east)',
     ],
+    [
+      "a region without a partner when there are others to fail over to",
+      withSecond(region({ id: "us-west", partner: undefined })),
+      "regions[1].partner: required when there is more than one region (the id of the region to fail over to)",
+    ],
+    [
+      "a partner that is not a region",
+      withSecond(region({ id: "us-west", partner: "us-central" })),
+      'regions[1].partner: "us-central" is not one of the region ids (us-east, us-west, ap-sydney)',
+    ],
+    [
+      "a region that is its own partner",
+      withSecond(region({ id: "us-west", partner: "us-west" })),
+      'regions[1].partner: "us-west" is this region; name another region to fail over to',
+    ],
+    [
+      "a partner that is not a string",
+      withSecond(region({ id: "us-west", partner: 2 })),
+      "regions[1].partner: expected a region id (got number 2)",
+    ],
+    ["a missing latitude", withSecond(region({ id: "us-west", latitude: undefined })), "regions[1].latitude: required"],
+    [
+      "a latitude written as a string",
+      withSecond(region({ id: "us-west", latitude: "45.5152" })),
+      'regions[1].latitude: expected decimal degrees from -90 to 90 (got "45.5152")',
+    ],
+    [
+      "a latitude out of range",
+      withSecond(region({ id: "us-west", latitude: 122.6784 })),
+      "regions[1].latitude: expected decimal degrees from -90 to 90 (got number 122.6784)",
+    ],
+    [
+      "a longitude out of range",
+      withSecond(region({ id: "us-west", longitude: -238.5 })),
+      "regions[1].longitude: expected decimal degrees from -180 to 180 (got number -238.5)",
+    ],
+    ["a missing longitude", withSecond(region({ id: "us-west", longitude: undefined })), "regions[1].longitude: required"],
   ])("%s", (_case, raw, problem) => {
     expect(problemsOf(raw)).toEqual([problem]);
   });
@@ -119,16 +180,28 @@ describe("loadRegions rejects", () => {
   it("reports every problem at once, each with its path, in the error message", () => {
     const raw = {
       defaultRegion: "mars",
-      regions: [region({ locationHint: "europe" }), region({ livekitUrl: "http://x" })],
+      regions: [
+        region({ locationHint: "europe", partner: "us-west" }),
+        region({ livekitUrl: "http://x", latitude: -91, partner: "eu-west" }),
+      ],
     };
-    // regions[0] has a bad hint, regions[1] a bad URL and the same id, and the default does not exist.
+    // regions[0] has a bad hint and a partner that does not exist; regions[1] a bad URL, a latitude past
+    // the pole, the same id and a partner that does not exist; and the default does not exist.
     const expected = [
       'regions[0].locationHint: expected one of wnam, enam, sam, weur, eeur, apac, oc, afr, me (got "europe")',
+      "regions[1].latitude: expected decimal degrees from -90 to 90 (got number -91)",
       'regions[1].livekitUrl: expected a ws:// or wss:// URL (got "http://x")',
       'regions[1].id: duplicate id "us-east" (also regions[0])',
       'defaultRegion: "mars" is not one of the region ids (us-east)',
+      'regions[0].partner: "us-west" is not one of the region ids (us-east)',
+      'regions[1].partner: "eu-west" is not one of the region ids (us-east)',
     ];
     expect(problemsOf(raw)).toEqual(expected);
     expect(() => loadRegions(raw)).toThrow(`regions.json is invalid:\n${expected.map((line) => `  - ${line}`).join("\n")}`);
+  });
+
+  it("lets a deployment of one region name no partner: there is nowhere to fail over to", () => {
+    const sole = loadRegions({ defaultRegion: "us-east", regions: [region({ partner: undefined })] });
+    expect(sole.regions[0]?.partner).toBeUndefined();
   });
 });

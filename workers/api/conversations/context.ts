@@ -8,7 +8,7 @@
  * One chat service per workspace: its SID is the workspace's hex behind "IS", so it is computed, never
  * stored. The account-level paths use the account's default workspace, its oldest.
  */
-import { type Context, type Handler, Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { z } from "zod";
 import { restSource, type ActionSource } from "../../../durable-objects/common/conversation-webhooks";
 import type { ConversationRecord } from "../../../contract/conversations";
@@ -18,6 +18,7 @@ import type { WorkspaceRecord } from "../../../contract/taskrouter";
 import type { AuthVariables } from "../../auth/basic";
 import type { Env } from "../../../platform/env";
 import { ApiError, resourceNotFound } from "../../http/errors";
+import type { Mount } from "../taskrouter/context";
 import { endpoint, unwrap, type EndpointSpec } from "../taskrouter/wire";
 import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../../platform/objects";
 
@@ -41,11 +42,24 @@ export const chatServiceSid = (workspaceSid: string): string => `IS${workspaceSi
 export const actionSource = (c: Context): ActionSource => restSource(c.req.header("x-twilio-webhook-enabled")?.toLowerCase() === "true");
 
 type Shape = Record<string, z.ZodType>;
-type Method = EndpointSpec<Shape>["method"];
 
 /**
- * Declares an endpoint at its account-level path and at its service-scoped twin (both documented in
- * /openapi.json) and mounts one handler on both.
+ * Mounts an endpoint at its account-level path and at its service-scoped twin, both documented in
+ * /openapi.json, with one handler (taskrouter/context.ts's Mount): pass it as a resource's `mount`.
+ */
+export const mountScoped: Mount = (routes, spec, handler) => {
+  const account = endpoint({ ...spec, prefix: CONVERSATIONS_PREFIX });
+  const service = endpoint({
+    ...spec,
+    path: `/Services/:ChatServiceSid${spec.path}`,
+    summary: `${spec.summary} (in a chat service)`,
+    prefix: CONVERSATIONS_PREFIX,
+  });
+  routes.on(spec.method.toUpperCase(), [account.path, service.path], (c, next) => handler(c, () => account.parse(c), next));
+};
+
+/**
+ * Declares an endpoint with {@link mountScoped}, its handler given the parameters.
  * @example
  * scoped(routes, { method: "get", path: "/Conversations/:Sid", tag: "Conversations", summary: "Fetch", params: {} }, async (c, p) => …);
  */
@@ -54,16 +68,12 @@ export function scoped<S extends Shape>(
   spec: Omit<EndpointSpec<S>, "prefix">,
   handler: (c: ConversationsContext, params: z.output<z.ZodObject<S>>) => Promise<Response>,
 ): void {
-  const account = endpoint({ ...spec, prefix: CONVERSATIONS_PREFIX });
-  const service = endpoint({
-    ...spec,
-    path: `/Services/:ChatServiceSid${spec.path}`,
-    summary: `${spec.summary} (in a chat service)`,
-    prefix: CONVERSATIONS_PREFIX,
-  });
-  const run: Handler<ConversationsEnv> = async (c) => handler(c, await account.parse(c));
-  routes.on(spec.method.toUpperCase() as Uppercase<Method>, [account.path, service.path], run);
+  mountScoped(routes, spec, async (c, parse) => handler(c, await parse()));
 }
+
+/** The path's conversation (`:ConversationSid`, by CH SID or unique name), for the resources kept in it. */
+export const pathConversation = async (c: ConversationsContext) =>
+  conversationFor(c.env, (await conversationRef(c, "ConversationSid")).sid);
 
 /** The workspace of the path's chat service, or null on an account-level path. A malformed service SID is a 404. */
 export function serviceWorkspace(c: ConversationsContext): string | null {

@@ -18,11 +18,13 @@ import {
   conversationRef,
   conversationUrl,
   requestWorkspace,
+  mountScoped,
   routeGroup,
   scoped,
   serviceBase,
   type ConversationsContext,
 } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 import { attributesParam } from "./conversations";
 import { conversationFor, directoryFor } from "../../../platform/objects";
 
@@ -38,78 +40,48 @@ const identity = str({ min: 1, max: 256 });
 const friendlyName = str({ max: 256 });
 const roleSid = sid("RL");
 
-scoped(
-  routes,
-  {
-    method: "post",
-    path: "/Users",
-    tag: "Users",
+/** The request's chat service's directory, which keeps its users. */
+const directory = async (c: ConversationsContext) => directoryFor(c.env, await requestWorkspace(c));
+
+resourceRoutes(routes, {
+  mount: mountScoped,
+  path: "/Users",
+  tag: "Users",
+  listKey: "users",
+  body: userBody,
+  create: {
     summary: "Create a Conversations user (Identity unique in the chat service; RoleSid stored as given)",
-    status: 201,
     params: {
       Identity: identity,
       FriendlyName: friendlyName.optional(),
       Attributes: attributesParam.optional(),
       RoleSid: roleSid.optional(),
     },
-  },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const record = unwrap(
-      await directoryFor(c.env, workspaceSid).createUser(c.get("accountSid"), {
+    run: async (c, p) =>
+      (await directory(c)).createUser(c.get("accountSid"), {
         identity: p.Identity,
         friendlyName: p.FriendlyName,
         attributes: p.Attributes,
         roleSid: p.RoleSid,
       }),
-    );
-    return c.json(userBody(c, record), 201);
   },
-);
-
-scoped(
-  routes,
-  { method: "get", path: "/Users", tag: "Users", summary: "List the chat service's users, oldest first", listKey: "users", params: paging },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const page = pageRequest(p);
-    const result = unwrap(await directoryFor(c.env, workspaceSid).listUsers(c.get("accountSid"), page));
-    return c.json(pageBody(c, "users", result, page, (record) => userBody(c, record)));
+  list: {
+    summary: "List the chat service's users, oldest first",
+    params: paging,
+    run: async (c, _p, page) => (await directory(c)).listUsers(c.get("accountSid"), page),
   },
-);
-
-scoped(routes, { method: "get", path: "/Users/:Sid", tag: "Users", summary: "Fetch a user by SID or identity", params: {} }, async (c) => {
-  const workspaceSid = await requestWorkspace(c);
-  const record = unwrap(await directoryFor(c.env, workspaceSid).getUser(c.get("accountSid"), c.req.param("Sid") ?? ""));
-  return c.json(userBody(c, record));
-});
-
-scoped(
-  routes,
-  {
-    method: "post",
-    path: "/Users/:Sid",
-    tag: "Users",
+  fetch: { summary: "Fetch a user by SID or identity", run: async (c, sid) => (await directory(c)).getUser(c.get("accountSid"), sid) },
+  update: {
     summary: "Update a user's friendly name, attributes or role (the identity cannot change)",
     params: { FriendlyName: friendlyName.optional(), Attributes: attributesParam.optional(), RoleSid: roleSid.optional() },
-  },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const record = unwrap(
-      await directoryFor(c.env, workspaceSid).updateUser(c.get("accountSid"), c.req.param("Sid") ?? "", {
+    run: async (c, sid, p) =>
+      (await directory(c)).updateUser(c.get("accountSid"), sid, {
         friendlyName: p.FriendlyName,
         attributes: p.Attributes,
         roleSid: p.RoleSid,
       }),
-    );
-    return c.json(userBody(c, record));
   },
-);
-
-scoped(routes, { method: "delete", path: "/Users/:Sid", tag: "Users", summary: "Delete a user", params: {} }, async (c) => {
-  const workspaceSid = await requestWorkspace(c);
-  unwrap(await directoryFor(c.env, workspaceSid).deleteUser(c.get("accountSid"), c.req.param("Sid") ?? ""));
-  return c.body(null, 204);
+  remove: { summary: "Delete a user", run: async (c, sid) => (await directory(c)).deleteUser(c.get("accountSid"), sid) },
 });
 
 // ── the user's conversations ─────────────────────────────────────────────────────────────────────

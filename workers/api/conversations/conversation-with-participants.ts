@@ -15,7 +15,7 @@ import { ApiError } from "../../http/errors";
 import { date, oneOf, repeated, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";
 import { actionSource, requestWorkspace, routeGroup, scoped } from "./context";
-import { attributesParam, conversationBody } from "./conversations";
+import { attributesParam, conversationBody, friendlyName, STATES, uniqueName } from "./conversations";
 import { conversationFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
@@ -68,12 +68,10 @@ scoped(
       "Create a conversation with its participants (Participant: JSON with identity or messaging_binding.address/proxy_address), all or nothing",
     status: 201,
     params: {
-      FriendlyName: str({ max: 256 }).optional(),
-      UniqueName: str({ max: 256 })
-        .refine((v) => !/^CH[0-9a-fA-F]{32}$/.test(v), { message: "must not be a conversation SID" })
-        .optional(),
+      FriendlyName: friendlyName.optional(),
+      UniqueName: uniqueName.optional(),
       Attributes: attributesParam.optional(),
-      State: oneOf(["active", "inactive", "closed"]).optional(),
+      State: oneOf(STATES).optional(),
       DateCreated: date().optional(),
       DateUpdated: date().optional(),
       MessagingServiceSid: str({ max: 34 }).optional(),

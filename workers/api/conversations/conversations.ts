@@ -11,15 +11,24 @@ import { newSidBeside } from "../../../platform/jurisdictions";
 import { z } from "zod";
 import type { ConversationIndexEntry } from "../../../durable-objects/common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
-import type { ApiResult, Page } from "../../../durable-objects/common/rpc";
+import { ok, type ApiResult, type Page } from "../../../durable-objects/common/rpc";
 import { date, oneOf, paging, str } from "../taskrouter/params";
-import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { actionSource, conversationRef, conversationUrl, requestWorkspace, routeGroup, scoped, type ConversationsContext } from "./context";
+import { unwrap } from "../taskrouter/wire";
+import {
+  actionSource,
+  conversationRef,
+  conversationUrl,
+  requestWorkspace,
+  mountScoped,
+  routeGroup,
+  type ConversationsContext,
+} from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 import { conversationFor, directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
-const STATES = ["active", "inactive", "closed"] as const satisfies readonly ConversationState[];
+export const STATES = ["active", "inactive", "closed"] as const satisfies readonly ConversationState[];
 
 /** A conversation as Twilio returns it: the record plus `url` and `links`. */
 export function conversationBody(c: ConversationsContext, record: ConversationRecord) {
@@ -57,9 +66,9 @@ function endOfDay() {
   });
 }
 
-const friendlyName = str({ max: 256 });
+export const friendlyName = str({ max: 256 });
 /** A unique name may not look like a conversation SID, or a path could mean either. */
-const uniqueName = str({ max: 256 }).refine((v) => !/^CH[0-9a-fA-F]{32}$/.test(v), { message: "must not be a conversation SID" });
+export const uniqueName = str({ max: 256 }).refine((v) => !/^CH[0-9a-fA-F]{32}$/.test(v), { message: "must not be a conversation SID" });
 const ignored = {
   MessagingServiceSid: str({ max: 34 }).optional(),
   DateUpdated: date().optional(),
@@ -69,28 +78,34 @@ const ignored = {
   "Bindings.Email.Name": str({ max: 256 }).optional(),
 };
 
-scoped(
-  routes,
-  {
-    method: "post",
-    path: "/Conversations",
-    tag: "Conversations",
+/** What a create or an update may give. */
+const fields = {
+  FriendlyName: friendlyName.optional(),
+  UniqueName: uniqueName.optional(),
+  Attributes: attributesParam.optional(),
+  State: oneOf(STATES).optional(),
+  DateCreated: date().optional(),
+  ...ignored,
+};
+
+/** The path's conversation (`:Sid`, by CH SID or unique name). */
+const thisConversation = async (c: ConversationsContext) => {
+  const ref = await conversationRef(c, "Sid");
+  return { ref, stub: conversationFor(c.env, ref.sid) };
+};
+
+resourceRoutes(routes, {
+  mount: mountScoped,
+  path: "/Conversations",
+  tag: "Conversations",
+  listKey: "conversations",
+  body: conversationBody,
+  create: {
     summary: "Create a conversation (MessagingServiceSid, Timers.* and Bindings.* are accepted and ignored)",
-    status: 201,
-    params: {
-      FriendlyName: friendlyName.optional(),
-      UniqueName: uniqueName.optional(),
-      Attributes: attributesParam.optional(),
-      State: oneOf(STATES).optional(),
-      DateCreated: date().optional(),
-      ...ignored,
-    },
-  },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const sid = newSidBeside("CH", workspaceSid);
-    const record = unwrap<ConversationRecord>(
-      await conversationFor(c.env, sid).create(
+    params: fields,
+    run: async (c, p) => {
+      const workspaceSid = await requestWorkspace(c);
+      return conversationFor(c.env, newSidBeside("CH", workspaceSid)).create(
         c.get("accountSid"),
         {
           workspaceSid,
@@ -101,68 +116,37 @@ scoped(
           dateCreated: p.DateCreated,
         },
         actionSource(c),
-      ),
-    );
-    return c.json(conversationBody(c, record), 201);
-  },
-);
-
-scoped(
-  routes,
-  {
-    method: "get",
-    path: "/Conversations",
-    tag: "Conversations",
-    summary: "List conversations, oldest first (newest first with StartDate/EndDate, a range of creation dates, both days included)",
-    listKey: "conversations",
-    params: { ...paging, State: oneOf(STATES).optional(), StartDate: date().optional(), EndDate: endOfDay().optional() },
-  },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const accountSid = c.get("accountSid");
-    const page = pageRequest(p);
-    const entries = unwrap<Page<ConversationIndexEntry>>(
-      await directoryFor(c.env, workspaceSid).list(accountSid, page, { state: p.State, startDate: p.StartDate, endDate: p.EndDate }),
-    );
-    const records: ApiResult<ConversationRecord>[] = await Promise.all(
-      entries.items.map((entry) => conversationFor(c.env, entry.sid).getConversation(accountSid)),
-    );
-    // A conversation deleted between the two reads is left out rather than failing the page.
-    const items = records.flatMap((result) => (result.ok ? [result.value] : []));
-    return c.json(pageBody(c, "conversations", { ...entries, items }, page, (record) => conversationBody(c, record)));
-  },
-);
-
-scoped(
-  routes,
-  { method: "get", path: "/Conversations/:Sid", tag: "Conversations", summary: "Fetch a conversation by SID or unique name", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "Sid");
-    const record = ref.record ?? unwrap<ConversationRecord>(await conversationFor(c.env, ref.sid).getConversation(c.get("accountSid")));
-    return c.json(conversationBody(c, record));
-  },
-);
-
-scoped(
-  routes,
-  {
-    method: "post",
-    path: "/Conversations/:Sid",
-    tag: "Conversations",
-    summary: "Update a conversation's friendly name, unique name, attributes or state",
-    params: {
-      FriendlyName: friendlyName.optional(),
-      UniqueName: uniqueName.optional(),
-      Attributes: attributesParam.optional(),
-      State: oneOf(STATES).optional(),
-      DateCreated: date().optional(),
-      ...ignored,
+      );
     },
   },
-  async (c, p) => {
-    const ref = await conversationRef(c, "Sid");
-    const record = unwrap<ConversationRecord>(
-      await conversationFor(c.env, ref.sid).updateConversation(
+  list: {
+    summary: "List conversations, oldest first (newest first with StartDate/EndDate, a range of creation dates, both days included)",
+    params: { ...paging, State: oneOf(STATES).optional(), StartDate: date().optional(), EndDate: endOfDay().optional() },
+    run: async (c, p, page) => {
+      const workspaceSid = await requestWorkspace(c);
+      const accountSid = c.get("accountSid");
+      const entries = unwrap<Page<ConversationIndexEntry>>(
+        await directoryFor(c.env, workspaceSid).list(accountSid, page, { state: p.State, startDate: p.StartDate, endDate: p.EndDate }),
+      );
+      const records: ApiResult<ConversationRecord>[] = await Promise.all(
+        entries.items.map((entry) => conversationFor(c.env, entry.sid).getConversation(accountSid)),
+      );
+      // A conversation deleted between the two reads is left out rather than failing the page.
+      return ok({ ...entries, items: records.flatMap((result) => (result.ok ? [result.value] : [])) });
+    },
+  },
+  fetch: {
+    summary: "Fetch a conversation by SID or unique name",
+    run: async (c) => {
+      const { ref, stub } = await thisConversation(c);
+      return ref.record ? ok(ref.record) : stub.getConversation(c.get("accountSid"));
+    },
+  },
+  update: {
+    summary: "Update a conversation's friendly name, unique name, attributes or state",
+    params: fields,
+    run: async (c, _sid, p) =>
+      (await thisConversation(c)).stub.updateConversation(
         c.get("accountSid"),
         {
           friendlyName: p.FriendlyName,
@@ -173,23 +157,9 @@ scoped(
         },
         actionSource(c),
       ),
-    );
-    return c.json(conversationBody(c, record));
   },
-);
-
-scoped(
-  routes,
-  {
-    method: "delete",
-    path: "/Conversations/:Sid",
-    tag: "Conversations",
+  remove: {
     summary: "Delete a conversation, its participants and its messages",
-    params: {},
+    run: async (c) => (await thisConversation(c)).stub.deleteConversation(c.get("accountSid"), actionSource(c)),
   },
-  async (c) => {
-    const ref = await conversationRef(c, "Sid");
-    unwrap(await conversationFor(c.env, ref.sid).deleteConversation(c.get("accountSid"), actionSource(c)));
-    return c.body(null, 204);
-  },
-);
+});

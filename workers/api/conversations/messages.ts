@@ -13,10 +13,11 @@ import type { MessageRecord } from "../../../contract/conversations";
 import { isSid } from "../../../contract/ids";
 import { ApiError } from "../../http/errors";
 import { date, oneOf, paging, repeated, sid, str } from "../taskrouter/params";
-import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { actionSource, conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { unwrap } from "../taskrouter/wire";
+import { actionSource, conversationUrl, mountScoped, pathConversation, routeGroup, type ConversationsContext } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 import { attributesParam } from "./conversations";
-import { conversationFor } from "../../../platform/objects";
+import type { conversationFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -26,19 +27,23 @@ export function messageBody(c: ConversationsContext, record: MessageRecord) {
   return { ...record, url, links: { delivery_receipts: `${url}/Receipts`, channel_metadata: `${url}/ChannelMetadata` } };
 }
 
-const BASE = "/Conversations/:ConversationSid/Messages";
+/** The path's message as an IM SID: an index is looked up first. */
+async function messageSid(c: ConversationsContext, stub: ReturnType<typeof conversationFor>, value: string): Promise<string> {
+  return isSid("IM", value) ? value : unwrap(await stub.getMessage(c.get("accountSid"), value)).sid;
+}
+
 /** Twilio's limit on a message body. */
 const body = str({ max: 32_768 });
 const MAX_MEDIA = 10;
 
-scoped(
-  routes,
-  {
-    method: "post",
-    path: BASE,
-    tag: "Messages",
+resourceRoutes(routes, {
+  mount: mountScoped,
+  path: "/Conversations/:ConversationSid/Messages",
+  tag: "Messages",
+  listKey: "messages",
+  body: messageBody,
+  create: {
     summary: "Send a message (Body and/or MediaSid); delivered to the customer's channel when they are not on chat",
-    status: 201,
     params: {
       Author: str({ max: 256 }).optional(),
       Body: body.optional(),
@@ -50,68 +55,29 @@ scoped(
       ContentSid: str({ max: 34 }).optional(),
       ContentVariables: str({ max: 16_384 }).optional(),
     },
-  },
-  async (c, p) => {
-    if (p.ContentSid !== undefined) throw new ApiError(400, 20001, "Invalid parameter ContentSid: content templates are not supported");
-    const mediaSids = p.MediaSid ?? [];
-    if ((p.Body === undefined || p.Body === "") && mediaSids.length === 0) {
-      throw new ApiError(400, 20001, "Missing required parameter Body (or MediaSid)");
-    }
-    if (mediaSids.length > MAX_MEDIA) throw new ApiError(400, 20001, `Invalid parameter MediaSid: at most ${MAX_MEDIA} per message`);
-    const ref = await conversationRef(c, "ConversationSid");
-    const stub = conversationFor(c.env, ref.sid);
-    const record = unwrap(
+    run: async (c, p) => {
+      if (p.ContentSid !== undefined) throw new ApiError(400, 20001, "Invalid parameter ContentSid: content templates are not supported");
+      const mediaSids = p.MediaSid ?? [];
+      if ((p.Body === undefined || p.Body === "") && mediaSids.length === 0) {
+        throw new ApiError(400, 20001, "Missing required parameter Body (or MediaSid)");
+      }
+      if (mediaSids.length > MAX_MEDIA) throw new ApiError(400, 20001, `Invalid parameter MediaSid: at most ${MAX_MEDIA} per message`);
+      const stub = await pathConversation(c);
       // The ConversationDO resolves MediaSid to the workspace's stored attachments (400 naming an unknown one).
-      await stub.addMessage(
-        c.get("accountSid"),
-        {
-          author: p.Author,
-          body: p.Body,
-          attributes: p.Attributes,
-          mediaSids,
-          dateCreated: p.DateCreated,
-        },
-        actionSource(c),
-      ),
-    );
-    return c.json(messageBody(c, record), 201);
+      const input = { author: p.Author, body: p.Body, attributes: p.Attributes, mediaSids, dateCreated: p.DateCreated };
+      return stub.addMessage(c.get("accountSid"), input, actionSource(c));
+    },
   },
-);
-
-scoped(
-  routes,
-  {
-    method: "get",
-    path: BASE,
-    tag: "Messages",
+  list: {
     summary: "List a conversation's messages by index (Order asc, the default, or desc)",
-    listKey: "messages",
     params: { ...paging, Order: oneOf(["asc", "desc"]).optional() },
+    run: async (c, p, page) => (await pathConversation(c)).listMessages(c.get("accountSid"), page, p.Order ?? "asc"),
   },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const page = pageRequest(p);
-    const result = unwrap(await conversationFor(c.env, ref.sid).listMessages(c.get("accountSid"), page, p.Order ?? "asc"));
-    return c.json(pageBody(c, "messages", result, page, (record) => messageBody(c, record)));
+  fetch: {
+    summary: "Fetch a message by SID or index",
+    run: async (c, sid) => (await pathConversation(c)).getMessage(c.get("accountSid"), sid),
   },
-);
-
-scoped(
-  routes,
-  { method: "get", path: `${BASE}/:Sid`, tag: "Messages", summary: "Fetch a message by SID or index", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(await conversationFor(c.env, ref.sid).getMessage(c.get("accountSid"), c.req.param("Sid") ?? ""));
-    return c.json(messageBody(c, record));
-  },
-);
-
-scoped(
-  routes,
-  {
-    method: "post",
-    path: `${BASE}/:Sid`,
-    tag: "Messages",
+  update: {
     summary: "Update a message's body or attributes (Author cannot change)",
     params: {
       Body: body.optional(),
@@ -121,35 +87,22 @@ scoped(
       DateUpdated: date().optional(),
       Subject: str({ max: 256 }).optional(),
     },
-  },
-  async (c, p) => {
-    if (p.Author !== undefined) throw new ApiError(400, 20001, "Invalid parameter Author: a message's author cannot be changed");
-    const ref = await conversationRef(c, "ConversationSid");
-    const stub = conversationFor(c.env, ref.sid);
-    const record = unwrap(
-      await stub.updateMessage(
+    run: async (c, sid, p) => {
+      if (p.Author !== undefined) throw new ApiError(400, 20001, "Invalid parameter Author: a message's author cannot be changed");
+      const stub = await pathConversation(c);
+      return stub.updateMessage(
         c.get("accountSid"),
-        await messageSid(c, stub),
-        {
-          body: p.Body,
-          attributes: p.Attributes,
-        },
+        await messageSid(c, stub, sid),
+        { body: p.Body, attributes: p.Attributes },
         actionSource(c),
-      ),
-    );
-    return c.json(messageBody(c, record));
+      );
+    },
   },
-);
-
-scoped(routes, { method: "delete", path: `${BASE}/:Sid`, tag: "Messages", summary: "Delete a message", params: {} }, async (c) => {
-  const ref = await conversationRef(c, "ConversationSid");
-  const stub = conversationFor(c.env, ref.sid);
-  unwrap(await stub.removeMessage(c.get("accountSid"), await messageSid(c, stub), actionSource(c)));
-  return c.body(null, 204);
+  remove: {
+    summary: "Delete a message",
+    run: async (c, sid) => {
+      const stub = await pathConversation(c);
+      return stub.removeMessage(c.get("accountSid"), await messageSid(c, stub, sid), actionSource(c));
+    },
+  },
 });
-
-/** The path's message as an IM SID: an index is looked up first. */
-async function messageSid(c: ConversationsContext, stub: ReturnType<typeof conversationFor>): Promise<string> {
-  const value = c.req.param("Sid") ?? "";
-  return isSid("IM", value) ? value : unwrap(await stub.getMessage(c.get("accountSid"), value)).sid;
-}

@@ -10,16 +10,16 @@ import type { ParticipantRecord } from "../../../contract/conversations";
 import { isSid } from "../../../contract/ids";
 import { ApiError } from "../../http/errors";
 import { date, int, paging, str } from "../taskrouter/params";
-import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { actionSource, conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
+import { unwrap } from "../taskrouter/wire";
+import { actionSource, conversationUrl, mountScoped, pathConversation, routeGroup, type ConversationsContext } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 import { attributesParam } from "./conversations";
-import { conversationFor } from "../../../platform/objects";
+import type { conversationFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
 /** The path's participant as an MB SID: an identity is looked up first. */
-async function participantSid(c: ConversationsContext, stub: ReturnType<typeof conversationFor>): Promise<string> {
-  const value = c.req.param("Sid") ?? "";
+async function participantSid(c: ConversationsContext, stub: ReturnType<typeof conversationFor>, value: string): Promise<string> {
   return isSid("MB", value) ? value : unwrap(await stub.getParticipant(c.get("accountSid"), value)).sid;
 }
 
@@ -29,7 +29,6 @@ export const participantBody = (c: ConversationsContext, record: ParticipantReco
   url: `${conversationUrl(c, record.conversation_sid)}/Participants/${record.sid}`,
 });
 
-const BASE = "/Conversations/:ConversationSid/Participants";
 const address = str({ min: 1, max: 256 });
 const ignored = {
   RoleSid: str({ max: 34 }).optional(),
@@ -38,14 +37,14 @@ const ignored = {
   "MessagingBinding.ProjectedAddress": str({ max: 256 }).optional(),
 };
 
-scoped(
-  routes,
-  {
-    method: "post",
-    path: BASE,
-    tag: "Participants",
+resourceRoutes(routes, {
+  mount: mountScoped,
+  path: "/Conversations/:ConversationSid/Participants",
+  tag: "Participants",
+  listKey: "participants",
+  body: participantBody,
+  create: {
     summary: "Add a chat participant (Identity) or an SMS-style one (MessagingBinding.Address and MessagingBinding.ProxyAddress)",
-    status: 201,
     params: {
       Identity: str({ min: 1, max: 256 }).optional(),
       Attributes: attributesParam.optional(),
@@ -53,23 +52,20 @@ scoped(
       "MessagingBinding.ProxyAddress": address.optional(),
       ...ignored,
     },
-  },
-  async (c, p) => {
-    const identity = p.Identity;
-    const customerAddress = p["MessagingBinding.Address"];
-    const proxyAddress = p["MessagingBinding.ProxyAddress"];
-    if (identity !== undefined && customerAddress !== undefined) {
-      throw new ApiError(400, 20001, "Invalid parameter Identity: give either Identity or MessagingBinding.Address, not both");
-    }
-    if (identity === undefined && customerAddress === undefined) {
-      throw new ApiError(400, 20001, "Missing required parameter Identity (or MessagingBinding.Address for an SMS-style participant)");
-    }
-    if (customerAddress !== undefined && proxyAddress === undefined) {
-      throw new ApiError(400, 20001, "Missing required parameter MessagingBinding.ProxyAddress (our address the participant writes to)");
-    }
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(
-      await conversationFor(c.env, ref.sid).addParticipant(
+    run: async (c, p) => {
+      const identity = p.Identity;
+      const customerAddress = p["MessagingBinding.Address"];
+      const proxyAddress = p["MessagingBinding.ProxyAddress"];
+      if (identity !== undefined && customerAddress !== undefined) {
+        throw new ApiError(400, 20001, "Invalid parameter Identity: give either Identity or MessagingBinding.Address, not both");
+      }
+      if (identity === undefined && customerAddress === undefined) {
+        throw new ApiError(400, 20001, "Missing required parameter Identity (or MessagingBinding.Address for an SMS-style participant)");
+      }
+      if (customerAddress !== undefined && proxyAddress === undefined) {
+        throw new ApiError(400, 20001, "Missing required parameter MessagingBinding.ProxyAddress (our address the participant writes to)");
+      }
+      return (await pathConversation(c)).addParticipant(
         c.get("accountSid"),
         {
           identity: identity ?? null,
@@ -78,46 +74,19 @@ scoped(
           ...(customerAddress !== undefined ? { role: "customer" as const } : {}),
         },
         actionSource(c),
-      ),
-    );
-    return c.json(participantBody(c, record), 201);
+      );
+    },
   },
-);
-
-scoped(
-  routes,
-  {
-    method: "get",
-    path: BASE,
-    tag: "Participants",
+  list: {
     summary: "List a conversation's participants",
-    listKey: "participants",
     params: paging,
+    run: async (c, _p, page) => (await pathConversation(c)).listParticipants(c.get("accountSid"), page),
   },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const page = pageRequest(p);
-    const result = unwrap(await conversationFor(c.env, ref.sid).listParticipants(c.get("accountSid"), page));
-    return c.json(pageBody(c, "participants", result, page, (record) => participantBody(c, record)));
+  fetch: {
+    summary: "Fetch a participant by SID or identity",
+    run: async (c, sid) => (await pathConversation(c)).getParticipant(c.get("accountSid"), sid),
   },
-);
-
-scoped(
-  routes,
-  { method: "get", path: `${BASE}/:Sid`, tag: "Participants", summary: "Fetch a participant by SID or identity", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(await conversationFor(c.env, ref.sid).getParticipant(c.get("accountSid"), c.req.param("Sid") ?? ""));
-    return c.json(participantBody(c, record));
-  },
-);
-
-scoped(
-  routes,
-  {
-    method: "post",
-    path: `${BASE}/:Sid`,
-    tag: "Participants",
+  update: {
     summary: "Update a participant's attributes or last read message index (Identity and the binding cannot change)",
     params: {
       Attributes: attributesParam.optional(),
@@ -127,40 +96,22 @@ scoped(
       "MessagingBinding.ProxyAddress": address.optional(),
       ...ignored,
     },
+    run: async (c, sid, p) => {
+      if (p.Identity !== undefined)
+        throw new ApiError(400, 20001, "Invalid parameter Identity: a participant's identity cannot be changed");
+      if (p["MessagingBinding.ProxyAddress"] !== undefined) {
+        throw new ApiError(400, 20001, "Invalid parameter MessagingBinding.ProxyAddress: a participant's binding cannot be changed");
+      }
+      const stub = await pathConversation(c);
+      const input = { attributes: p.Attributes, lastReadMessageIndex: p.LastReadMessageIndex };
+      return stub.updateParticipant(c.get("accountSid"), await participantSid(c, stub, sid), input, actionSource(c));
+    },
   },
-  async (c, p) => {
-    if (p.Identity !== undefined) throw new ApiError(400, 20001, "Invalid parameter Identity: a participant's identity cannot be changed");
-    if (p["MessagingBinding.ProxyAddress"] !== undefined) {
-      throw new ApiError(400, 20001, "Invalid parameter MessagingBinding.ProxyAddress: a participant's binding cannot be changed");
-    }
-    const ref = await conversationRef(c, "ConversationSid");
-    const accountSid = c.get("accountSid");
-    const stub = conversationFor(c.env, ref.sid);
-    const sid = await participantSid(c, stub);
-    const record = unwrap(
-      await stub.updateParticipant(
-        accountSid,
-        sid,
-        {
-          attributes: p.Attributes,
-          lastReadMessageIndex: p.LastReadMessageIndex,
-        },
-        actionSource(c),
-      ),
-    );
-    return c.json(participantBody(c, record));
+  remove: {
+    summary: "Remove a participant from a conversation",
+    run: async (c, sid) => {
+      const stub = await pathConversation(c);
+      return stub.removeParticipant(c.get("accountSid"), await participantSid(c, stub, sid), actionSource(c));
+    },
   },
-);
-
-scoped(
-  routes,
-  { method: "delete", path: `${BASE}/:Sid`, tag: "Participants", summary: "Remove a participant from a conversation", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const accountSid = c.get("accountSid");
-    const stub = conversationFor(c.env, ref.sid);
-    const sid = await participantSid(c, stub);
-    unwrap(await stub.removeParticipant(accountSid, sid, actionSource(c)));
-    return c.body(null, 204);
-  },
-);
+});

@@ -7,13 +7,10 @@
  */
 import type { DeliveryReceiptRecord } from "../../../contract/conversations";
 import { paging } from "../taskrouter/params";
-import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
-import { conversationRef, conversationUrl, routeGroup, scoped, type ConversationsContext } from "./context";
-import { conversationFor } from "../../../platform/objects";
+import { conversationUrl, mountScoped, pathConversation, routeGroup, type ConversationsContext } from "./context";
+import { resourceRoutes } from "../taskrouter/context";
 
 export const routes = routeGroup();
-
-const BASE = "/Conversations/:ConversationSid/Messages/:MessageSid/Receipts";
 
 /** A receipt as Twilio returns it: the record plus its `url` (under the message as the record names it). */
 const receiptBody = (c: ConversationsContext, record: DeliveryReceiptRecord) => ({
@@ -21,32 +18,21 @@ const receiptBody = (c: ConversationsContext, record: DeliveryReceiptRecord) => 
   url: `${conversationUrl(c, record.conversation_sid)}/Messages/${record.message_sid}/Receipts/${record.sid}`,
 });
 
-scoped(
-  routes,
-  {
-    method: "get",
-    path: BASE,
-    tag: "Messages",
-    summary: "List a message's delivery receipts (one, the customer channel's, once it was sent; none for a message not delivered)",
-    listKey: "delivery_receipts",
-    params: paging,
-  },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const page = pageRequest(p);
-    const result = unwrap(await conversationFor(c.env, ref.sid).listReceipts(c.get("accountSid"), c.req.param("MessageSid") ?? "", page));
-    return c.json(pageBody(c, "delivery_receipts", result, page, (record) => receiptBody(c, record)));
-  },
-);
+const messageSid = (c: ConversationsContext) => c.req.param("MessageSid") ?? "";
 
-scoped(
-  routes,
-  { method: "get", path: `${BASE}/:Sid`, tag: "Messages", summary: "Fetch a message's delivery receipt", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(
-      await conversationFor(c.env, ref.sid).getReceipt(c.get("accountSid"), c.req.param("MessageSid") ?? "", c.req.param("Sid") ?? ""),
-    );
-    return c.json(receiptBody(c, record));
+resourceRoutes(routes, {
+  mount: mountScoped,
+  path: "/Conversations/:ConversationSid/Messages/:MessageSid/Receipts",
+  tag: "Messages",
+  listKey: "delivery_receipts",
+  body: receiptBody,
+  list: {
+    summary: "List a message's delivery receipts (one, the customer channel's, once it was sent; none for a message not delivered)",
+    params: paging,
+    run: async (c, _p, page) => (await pathConversation(c)).listReceipts(c.get("accountSid"), messageSid(c), page),
   },
-);
+  fetch: {
+    summary: "Fetch a message's delivery receipt",
+    run: async (c, sid) => (await pathConversation(c)).getReceipt(c.get("accountSid"), messageSid(c), sid),
+  },
+});

@@ -13,19 +13,20 @@
 import type { ScopedWebhookRecord, WebhookConfig } from "../../../durable-objects/common/conversation-webhooks";
 import type { z } from "zod";
 import { int, oneOf, paging, repeated, str } from "../taskrouter/params";
-import { endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "../taskrouter/wire";
+import { unwrap } from "../taskrouter/wire";
 import {
   CONVERSATIONS_PREFIX,
-  conversationRef,
   conversationUrl,
   defaultWorkspace,
+  pathConversation,
   requestWorkspace,
+  mountScoped,
   routeGroup,
-  scoped,
   serviceBase,
   type ConversationsContext,
 } from "./context";
-import { conversationFor, directoryFor } from "../../../platform/objects";
+import { mountOne, resourceRoutes } from "../taskrouter/context";
+import { directoryFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -42,15 +43,6 @@ const split = (values: readonly string[] | undefined): string[] | undefined =>
     ?.flatMap((v) => v.split(","))
     .map((v) => v.trim())
     .filter((v) => v !== "");
-
-/** Mounts one handler for an endpoint declared at exactly one path (documented in /openapi.json). */
-function single<S extends Record<string, z.ZodType>>(
-  spec: Omit<EndpointSpec<S>, "prefix">,
-  handler: (c: ConversationsContext, params: z.output<z.ZodObject<S>>) => Promise<Response>,
-): void {
-  const declared = endpoint({ ...spec, prefix: CONVERSATIONS_PREFIX });
-  routes.on(spec.method.toUpperCase(), declared.path, async (c) => handler(c, await declared.parse(c)));
-}
 
 // ── the account's and a chat service's configuration ─────────────────────────────────────────────
 
@@ -74,20 +66,13 @@ const serviceBody = (c: ConversationsContext, config: WebhookConfig) => ({
   url: `${serviceBase(c)}/Configuration/Webhooks`,
 });
 
-single(
-  { method: "get", path: "/Configuration/Webhooks", tag: "Webhooks", summary: "Fetch the account's webhook configuration", params: {} },
-  async (c) => {
-    const workspaceSid = await defaultWorkspace(c.env, c.get("accountSid"));
-    return c.json(accountBody(c, unwrap(await directoryFor(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "account"))));
-  },
-);
-
-single(
+/** The two levels a configuration is kept at: its path, whose it is, its parameters, its workspace and its body. */
+const LEVELS = [
   {
-    method: "post",
+    scope: "account",
     path: "/Configuration/Webhooks",
-    tag: "Webhooks",
-    summary: "Update the account's webhook configuration (kept with the default chat service; Target=flex sends nothing)",
+    whose: "the account's",
+    update: "Update the account's webhook configuration (kept with the default chat service; Target=flex sends nothing)",
     params: {
       Method: method.optional(),
       Filters: names.optional(),
@@ -95,61 +80,43 @@ single(
       PostWebhookUrl: hookUrl.optional(),
       Target: oneOf(["webhook", "flex"]).optional(),
     },
+    workspace: (c: ConversationsContext) => defaultWorkspace(c.env, c.get("accountSid")),
+    body: accountBody,
   },
-  async (c, p) => {
-    const workspaceSid = await defaultWorkspace(c.env, c.get("accountSid"));
-    const config = unwrap(
-      await directoryFor(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "account", {
-        method: p.Method,
-        filters: split(p.Filters),
-        preWebhookUrl: p.PreWebhookUrl,
-        postWebhookUrl: p.PostWebhookUrl,
-        target: p.Target,
-      }),
-    );
-    return c.json(accountBody(c, config));
-  },
-);
-
-single(
   {
-    method: "get",
+    scope: "service",
     path: "/Services/:ChatServiceSid/Configuration/Webhooks",
-    tag: "Webhooks",
-    summary: "Fetch a chat service's webhook configuration",
-    params: {},
-  },
-  async (c) => {
-    const workspaceSid = await requestWorkspace(c);
-    return c.json(serviceBody(c, unwrap(await directoryFor(c.env, workspaceSid).webhookConfig(c.get("accountSid"), "service"))));
-  },
-);
-
-single(
-  {
-    method: "post",
-    path: "/Services/:ChatServiceSid/Configuration/Webhooks",
-    tag: "Webhooks",
-    summary: "Update a chat service's webhook configuration (PreWebhookUrl, PostWebhookUrl, Filters, Method)",
+    whose: "a chat service's",
+    update: "Update a chat service's webhook configuration (PreWebhookUrl, PostWebhookUrl, Filters, Method)",
     params: { PreWebhookUrl: hookUrl.optional(), PostWebhookUrl: hookUrl.optional(), Filters: names.optional(), Method: method.optional() },
+    workspace: requestWorkspace,
+    body: serviceBody,
   },
-  async (c, p) => {
-    const workspaceSid = await requestWorkspace(c);
-    const config = unwrap(
-      await directoryFor(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), "service", {
-        preWebhookUrl: p.PreWebhookUrl,
-        postWebhookUrl: p.PostWebhookUrl,
-        filters: split(p.Filters),
-        method: p.Method,
-      }),
-    );
-    return c.json(serviceBody(c, config));
-  },
-);
+] as const;
+
+for (const level of LEVELS) {
+  const at = { path: level.path, prefix: CONVERSATIONS_PREFIX, tag: "Webhooks" };
+  const directory = async (c: ConversationsContext) => directoryFor(c.env, await level.workspace(c));
+  mountOne(routes, { method: "get", ...at, summary: `Fetch ${level.whose} webhook configuration`, params: {} }, async (c, parse) => {
+    await parse();
+    return c.json(level.body(c, unwrap(await (await directory(c)).webhookConfig(c.get("accountSid"), level.scope))));
+  });
+  mountOne(routes, { method: "post", ...at, summary: level.update, params: level.params }, async (c, parse) => {
+    const p = await parse();
+    const config = await (
+      await directory(c)
+    ).setWebhookConfig(c.get("accountSid"), level.scope, {
+      method: p.Method,
+      filters: split(p.Filters),
+      preWebhookUrl: p.PreWebhookUrl,
+      postWebhookUrl: p.PostWebhookUrl,
+      target: "Target" in p ? p.Target : undefined,
+    });
+    return c.json(level.body(c, unwrap(config)));
+  });
+}
 
 // ── a conversation's scoped webhooks ─────────────────────────────────────────────────────────────
-
-const BASE = "/Conversations/:ConversationSid/Webhooks";
 
 const scopedBody = (c: ConversationsContext, record: ScopedWebhookRecord) => ({
   ...record,
@@ -172,78 +139,42 @@ const scopedInput = (p: { [K in keyof typeof configuration]?: z.output<(typeof c
   flowSid: p["Configuration.FlowSid"],
 });
 
-scoped(
-  routes,
-  {
-    method: "post",
-    path: BASE,
-    tag: "Webhooks",
+resourceRoutes(routes, {
+  mount: mountScoped,
+  path: "/Conversations/:ConversationSid/Webhooks",
+  tag: "Webhooks",
+  listKey: "webhooks",
+  body: scopedBody,
+  create: {
     summary: "Add a conversation-scoped webhook (Target webhook, trigger or studio — studio is stored, not run); at most 5",
-    status: 201,
     params: {
       Target: oneOf(["webhook", "trigger", "studio"]),
       ...configuration,
       "Configuration.ReplayAfter": int(0, 2_147_483_647).optional(),
     },
-  },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(
-      await conversationFor(c.env, ref.sid).createWebhook(c.get("accountSid"), {
+    run: async (c, p) =>
+      (await pathConversation(c)).createWebhook(c.get("accountSid"), {
         target: p.Target,
         ...scopedInput(p),
         replayAfter: p["Configuration.ReplayAfter"],
       }),
-    );
-    return c.json(scopedBody(c, record), 201);
   },
-);
-
-scoped(
-  routes,
-  { method: "get", path: BASE, tag: "Webhooks", summary: "List a conversation's scoped webhooks", listKey: "webhooks", params: paging },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const page = pageRequest(p);
-    const result = unwrap(await conversationFor(c.env, ref.sid).listWebhooks(c.get("accountSid"), page));
-    return c.json(pageBody(c, "webhooks", result, page, (record) => scopedBody(c, record)));
+  list: {
+    summary: "List a conversation's scoped webhooks",
+    params: paging,
+    run: async (c, _p, page) => (await pathConversation(c)).listWebhooks(c.get("accountSid"), page),
   },
-);
-
-scoped(
-  routes,
-  { method: "get", path: `${BASE}/:Sid`, tag: "Webhooks", summary: "Fetch a conversation-scoped webhook", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(await conversationFor(c.env, ref.sid).getWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
-    return c.json(scopedBody(c, record));
+  fetch: {
+    summary: "Fetch a conversation-scoped webhook",
+    run: async (c, sid) => (await pathConversation(c)).getWebhook(c.get("accountSid"), sid),
   },
-);
-
-scoped(
-  routes,
-  {
-    method: "post",
-    path: `${BASE}/:Sid`,
-    tag: "Webhooks",
+  update: {
     summary: "Update a conversation-scoped webhook's URL, method, filters, triggers or flow",
     params: configuration,
+    run: async (c, sid, p) => (await pathConversation(c)).updateWebhook(c.get("accountSid"), sid, scopedInput(p)),
   },
-  async (c, p) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    const record = unwrap(
-      await conversationFor(c.env, ref.sid).updateWebhook(c.get("accountSid"), c.req.param("Sid") ?? "", scopedInput(p)),
-    );
-    return c.json(scopedBody(c, record));
+  remove: {
+    summary: "Remove a conversation-scoped webhook",
+    run: async (c, sid) => (await pathConversation(c)).deleteWebhook(c.get("accountSid"), sid),
   },
-);
-
-scoped(
-  routes,
-  { method: "delete", path: `${BASE}/:Sid`, tag: "Webhooks", summary: "Remove a conversation-scoped webhook", params: {} },
-  async (c) => {
-    const ref = await conversationRef(c, "ConversationSid");
-    unwrap(await conversationFor(c.env, ref.sid).deleteWebhook(c.get("accountSid"), c.req.param("Sid") ?? ""));
-    return c.body(null, 204);
-  },
-);
+});

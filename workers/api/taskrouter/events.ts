@@ -5,9 +5,9 @@
  */
 import type { Context } from "hono";
 import type { EventRecordRpc } from "../../../durable-objects/router/router-do";
-import { routeGroup } from "./context";
+import { resourceRoutes, routeGroup } from "./context";
 import { date, int, paging, sid, str } from "./params";
-import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
+import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
 import { routerFor } from "../../../platform/objects";
 
@@ -24,54 +24,44 @@ export function eventBody(c: Context, record: EventRecordRpc) {
   };
 }
 
-const BASE = "/Workspaces/:WorkspaceSid/Events";
-
-const list = endpoint({
-  method: "get",
-  path: BASE,
-  tag: "Events",
-  summary: "List events, newest first: the last Minutes (default 15), or StartDate to EndDate",
-  listKey: "events",
-  params: {
-    ...paging,
-    EndDate: date().optional(),
-    EventType: str({ max: 64 }).optional(),
-    Minutes: int(1, 43_200).optional(),
-    ReservationSid: sid("WR").optional(),
-    StartDate: date().optional(),
-    TaskQueueSid: sid("WQ").optional(),
-    TaskSid: sid("WT").optional(),
-    WorkerSid: sid("WK").optional(),
-    WorkflowSid: sid("WW").optional(),
-    TaskChannel: str({ max: 64 }).optional(),
-    Sid: sid("EV").optional(),
-  },
-});
-const fetchOne = endpoint({ method: "get", path: `${BASE}/:Sid`, tag: "Events", summary: "Fetch an event", params: {} });
-
 const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 
-routes.get(list.path, async (c) => {
-  const p = await list.parse(c);
-  const page = pageRequest(p);
-  const result = await router(c).listEvents(c.get("accountSid"), {
-    ...page,
-    endDate: p.EndDate,
-    eventType: p.EventType,
-    minutes: p.Minutes,
-    reservationSid: p.ReservationSid,
-    startDate: p.StartDate,
-    taskQueueSid: p.TaskQueueSid,
-    taskSid: p.TaskSid,
-    workerSid: p.WorkerSid,
-    workflowSid: p.WorkflowSid,
-    taskChannel: p.TaskChannel,
-    sid: p.Sid,
-  });
-  return c.json(pageBody(c, "events", unwrap(result), page, (record) => eventBody(c, record)));
-});
-
-routes.get(fetchOne.path, async (c) => {
-  await fetchOne.parse(c);
-  return c.json(eventBody(c, unwrap(await router(c).getEvent(c.get("accountSid"), c.req.param("Sid") ?? ""))));
+resourceRoutes(routes, {
+  path: "/Workspaces/:WorkspaceSid/Events",
+  tag: "Events",
+  listKey: "events",
+  body: eventBody,
+  list: {
+    summary: "List events, newest first: the last Minutes (default 15), or StartDate to EndDate",
+    params: {
+      ...paging,
+      EndDate: date().optional(),
+      EventType: str({ max: 64 }).optional(),
+      Minutes: int(1, 43_200).optional(),
+      ReservationSid: sid("WR").optional(),
+      StartDate: date().optional(),
+      TaskQueueSid: sid("WQ").optional(),
+      TaskSid: sid("WT").optional(),
+      WorkerSid: sid("WK").optional(),
+      WorkflowSid: sid("WW").optional(),
+      TaskChannel: str({ max: 64 }).optional(),
+      Sid: sid("EV").optional(),
+    },
+    run: (c, p, page) =>
+      router(c).listEvents(c.get("accountSid"), {
+        ...page,
+        endDate: p.EndDate,
+        eventType: p.EventType,
+        minutes: p.Minutes,
+        reservationSid: p.ReservationSid,
+        startDate: p.StartDate,
+        taskQueueSid: p.TaskQueueSid,
+        taskSid: p.TaskSid,
+        workerSid: p.WorkerSid,
+        workflowSid: p.WorkflowSid,
+        taskChannel: p.TaskChannel,
+        sid: p.Sid,
+      }),
+  },
+  fetch: { summary: "Fetch an event", run: (c, sid) => router(c).getEvent(c.get("accountSid"), sid) },
 });

@@ -11,9 +11,9 @@
 import type { Context } from "hono";
 import type { ReservationRecord } from "../../../contract/taskrouter";
 import type { ReservationOwner, UpdateReservationInput } from "../../../durable-objects/router/router-do";
-import { routeGroup } from "./context";
+import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
-import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
+import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
 import { routerFor } from "../../../platform/objects";
 
@@ -97,48 +97,6 @@ const updateParams = {
   ...callParameters,
 };
 
-const BY_TASK = "/Workspaces/:WorkspaceSid/Tasks/:TaskSid/Reservations";
-const BY_WORKER = "/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Reservations";
-
-const endpoints = {
-  task: {
-    list: endpoint({
-      method: "get",
-      path: BY_TASK,
-      tag: "Reservations",
-      summary: "List a task's reservations, oldest first",
-      listKey: "reservations",
-      params: { ...paging, ReservationStatus: oneOf(STATUSES).optional(), WorkerSid: sid("WK").optional() },
-    }),
-    fetch: endpoint({ method: "get", path: `${BY_TASK}/:Sid`, tag: "Reservations", summary: "Fetch a task's reservation", params: {} }),
-    update: endpoint({
-      method: "post",
-      path: `${BY_TASK}/:Sid`,
-      tag: "Reservations",
-      summary: "Accept, reject, wrap up or complete a reservation (If-Match optional)",
-      params: { ...updateParams, SupervisorMode: oneOf(["monitor", "whisper", "barge"]).optional(), Supervisor: str().optional() },
-    }),
-  },
-  worker: {
-    list: endpoint({
-      method: "get",
-      path: BY_WORKER,
-      tag: "Reservations",
-      summary: "List a worker's reservations, oldest first",
-      listKey: "reservations",
-      params: { ...paging, ReservationStatus: oneOf(STATUSES).optional() },
-    }),
-    fetch: endpoint({ method: "get", path: `${BY_WORKER}/:Sid`, tag: "Reservations", summary: "Fetch a worker's reservation", params: {} }),
-    update: endpoint({
-      method: "post",
-      path: `${BY_WORKER}/:Sid`,
-      tag: "Reservations",
-      summary: "Accept, reject, wrap up or complete a reservation (If-Match optional)",
-      params: updateParams,
-    }),
-  },
-};
-
 const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const ownerOf = (c: Context, through: "task" | "worker"): ReservationOwner =>
   through === "task" ? { taskSid: c.req.param("TaskSid") ?? "" } : { workerSid: c.req.param("WorkerSid") ?? "" };
@@ -159,37 +117,42 @@ function requestedStatus(p: { ReservationStatus?: string; Instruction?: string; 
   }
 }
 
+const listParams = { ...paging, ReservationStatus: oneOf(STATUSES).optional() };
+
 for (const through of ["task", "worker"] as const) {
-  const { list, fetch, update } = endpoints[through];
-
-  routes.get(list.path, async (c) => {
-    const p = await list.parse(c);
-    const page = pageRequest(p);
-    const result = await router(c).listReservations(c.get("accountSid"), ownerOf(c, through), {
-      ...page,
-      reservationStatus: p.ReservationStatus,
-      workerSid: "WorkerSid" in p ? (p.WorkerSid as string | undefined) : undefined,
-    });
-    return c.json(pageBody(c, "reservations", unwrap(result), page, (record) => reservationBody(c, record, through)));
-  });
-
-  routes.get(fetch.path, async (c) => {
-    await fetch.parse(c);
-    const result = unwrap(await router(c).getReservation(c.get("accountSid"), ownerOf(c, through), c.req.param("Sid") ?? ""));
-    c.header("ETag", result.etag);
-    return c.json(reservationBody(c, result.reservation, through));
-  });
-
-  routes.post(update.path, async (c) => {
-    const p = await update.parse(c);
-    const result = unwrap(
-      await router(c).updateReservation(c.get("accountSid"), ownerOf(c, through), c.req.param("Sid") ?? "", {
-        reservationStatus: requestedStatus(p),
-        workerActivitySid: p.WorkerActivitySid,
-        ifMatch: c.req.header("if-match"),
-      }),
-    );
-    c.header("ETag", result.etag);
-    return c.json(reservationBody(c, result.reservation, through));
+  const byTask = through === "task";
+  resourceRoutes(routes, {
+    path: byTask ? "/Workspaces/:WorkspaceSid/Tasks/:TaskSid/Reservations" : "/Workspaces/:WorkspaceSid/Workers/:WorkerSid/Reservations",
+    tag: "Reservations",
+    listKey: "reservations",
+    body: (c, record: ReservationRecord) => reservationBody(c, record, through),
+    list: {
+      summary: `List a ${through}'s reservations, oldest first`,
+      params: byTask ? { ...listParams, WorkerSid: sid("WK").optional() } : listParams,
+      run: (c, p, page) =>
+        router(c).listReservations(c.get("accountSid"), ownerOf(c, through), {
+          ...page,
+          reservationStatus: p.ReservationStatus,
+          workerSid: "WorkerSid" in p ? (p.WorkerSid as string | undefined) : undefined,
+        }),
+    },
+    fetch: {
+      summary: `Fetch a ${through}'s reservation`,
+      run: async (c, sid) => tagged(c, "reservation", await router(c).getReservation(c.get("accountSid"), ownerOf(c, through), sid)),
+    },
+    update: {
+      summary: "Accept, reject, wrap up or complete a reservation (If-Match optional)",
+      params: byTask
+        ? { ...updateParams, SupervisorMode: oneOf(["monitor", "whisper", "barge"]).optional(), Supervisor: str().optional() }
+        : updateParams,
+      run: async (c, sid, p) => {
+        const updated = await router(c).updateReservation(c.get("accountSid"), ownerOf(c, through), sid, {
+          reservationStatus: requestedStatus(p),
+          workerActivitySid: p.WorkerActivitySid,
+          ifMatch: c.req.header("if-match"),
+        });
+        return tagged(c, "reservation", updated);
+      },
+    },
   });
 }

@@ -8,9 +8,10 @@
 import type { Context } from "hono";
 import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
 import { ApiError } from "../../http/errors";
-import { routeGroup } from "./context";
+import { ok } from "../../../durable-objects/common/rpc";
+import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, date, int, oneOf, paging, repeated, sid, str } from "./params";
-import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
+import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
 import { routerFor } from "../../../platform/objects";
 
@@ -30,106 +31,68 @@ export function taskBody(c: Context, record: TaskRecord) {
 }
 
 const STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
-const BASE = "/Workspaces/:WorkspaceSid/Tasks";
 const attributes = str({ max: 65_536 });
 const priority = int(0, 2_147_483_647);
 
-const create = endpoint({
-  method: "post",
-  path: BASE,
-  tag: "Tasks",
-  summary: "Create a task; it enters its workflow (optional when the workspace has one) at once",
-  params: {
-    Timeout: int(1, 1_209_600).optional(),
-    Priority: priority.optional(),
-    TaskChannel: str({ min: 1, max: 64 }).optional(),
-    WorkflowSid: sid("WW").optional(),
-    Attributes: attributes.optional(),
-    VirtualStartTime: date().optional(),
-    RoutingTarget: str().optional(),
-    IgnoreCapacity: bool().optional(),
-    TaskQueueSid: sid("WQ").optional(),
-  },
-});
-const list = endpoint({
-  method: "get",
-  path: BASE,
-  tag: "Tasks",
-  summary: "List tasks (AssignmentStatus may repeat); Ordering defaults to DateCreated:asc",
-  listKey: "tasks",
-  params: {
-    ...paging,
-    Priority: priority.optional(),
-    AssignmentStatus: repeated(str()).optional(),
-    WorkflowSid: sid("WW").optional(),
-    WorkflowName: str().optional(),
-    TaskQueueSid: sid("WQ").optional(),
-    TaskQueueName: str().optional(),
-    EvaluateTaskAttributes: str({ max: 4096 }).optional(),
-    RoutingTarget: str().optional(),
-    Ordering: str({ max: 200 }).optional(),
-    HasAddons: bool().optional(),
-  },
-});
-const fetchOne = endpoint({ method: "get", path: `${BASE}/:Sid`, tag: "Tasks", summary: "Fetch a task (with its ETag)", params: {} });
-const update = endpoint({
-  method: "post",
-  path: `${BASE}/:Sid`,
-  tag: "Tasks",
-  summary:
-    "Update a task: attributes, priority, channel, virtual start time, or AssignmentStatus canceled | wrapping | completed (with Reason)",
-  params: {
-    Attributes: attributes.optional(),
-    AssignmentStatus: oneOf(STATUSES).optional(),
-    Reason: str({ max: 1024 }).optional(),
-    Priority: priority.optional(),
-    TaskChannel: str({ min: 1, max: 64 }).optional(),
-    VirtualStartTime: date().optional(),
-  },
-});
-const remove = endpoint({
-  method: "delete",
-  path: `${BASE}/:Sid`,
-  tag: "Tasks",
-  summary: "Delete a task in any state (If-Match optional)",
-  params: {},
-});
-
 const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
-const taskSid = (c: Context) => c.req.param("Sid") ?? "";
 const notSupported = (name: string) => new ApiError(400, 20001, `${name} is not supported yet: route the task through a Workflow`);
 
-routes.post(create.path, async (c) => {
-  const p = await create.parse(c);
-  if (p.RoutingTarget !== undefined) throw notSupported("RoutingTarget");
-  if (p.TaskQueueSid !== undefined) throw notSupported("TaskQueueSid");
-  const result = unwrap(
-    await router(c).createTask(c.get("accountSid"), {
-      attributes: p.Attributes,
-      workflowSid: p.WorkflowSid,
-      timeout: p.Timeout,
-      priority: p.Priority,
-      taskChannel: p.TaskChannel,
-      virtualStartTime: p.VirtualStartTime,
-    }),
-  );
-  c.header("ETag", result.etag);
-  return c.json(taskBody(c, result.task), 201);
-});
-
-routes.get(list.path, async (c) => {
-  const p = await list.parse(c);
-  const page = pageRequest(p);
-  if (p.RoutingTarget !== undefined) throw notSupported("RoutingTarget");
-  // Twilio's clients repeat AssignmentStatus; a comma-separated value is accepted too.
-  const statuses = p.AssignmentStatus?.flatMap((value) => value.split(",").map((s) => s.trim())).filter((s) => s !== "");
-  const unknown = statuses?.find((status) => !(STATUSES as readonly string[]).includes(status));
-  if (unknown !== undefined)
-    throw new ApiError(400, 20001, `Invalid parameter AssignmentStatus: must be one of ${STATUSES.join(", ")} (got "${unknown}")`);
-  const noAddons = p.HasAddons === true; // no task has add-ons here
-  const result = noAddons
-    ? { ok: true as const, value: { items: [], nextPageToken: null, previousPageToken: null } }
-    : await router(c).listTasks(c.get("accountSid"), {
+resourceRoutes(routes, {
+  path: "/Workspaces/:WorkspaceSid/Tasks",
+  tag: "Tasks",
+  listKey: "tasks",
+  body: taskBody,
+  create: {
+    summary: "Create a task; it enters its workflow (optional when the workspace has one) at once",
+    params: {
+      Timeout: int(1, 1_209_600).optional(),
+      Priority: priority.optional(),
+      TaskChannel: str({ min: 1, max: 64 }).optional(),
+      WorkflowSid: sid("WW").optional(),
+      Attributes: attributes.optional(),
+      VirtualStartTime: date().optional(),
+      RoutingTarget: str().optional(),
+      IgnoreCapacity: bool().optional(),
+      TaskQueueSid: sid("WQ").optional(),
+    },
+    run: async (c, p) => {
+      if (p.RoutingTarget !== undefined) throw notSupported("RoutingTarget");
+      if (p.TaskQueueSid !== undefined) throw notSupported("TaskQueueSid");
+      const created = await router(c).createTask(c.get("accountSid"), {
+        attributes: p.Attributes,
+        workflowSid: p.WorkflowSid,
+        timeout: p.Timeout,
+        priority: p.Priority,
+        taskChannel: p.TaskChannel,
+        virtualStartTime: p.VirtualStartTime,
+      });
+      return tagged(c, "task", created);
+    },
+  },
+  list: {
+    summary: "List tasks (AssignmentStatus may repeat); Ordering defaults to DateCreated:asc",
+    params: {
+      ...paging,
+      Priority: priority.optional(),
+      AssignmentStatus: repeated(str()).optional(),
+      WorkflowSid: sid("WW").optional(),
+      WorkflowName: str().optional(),
+      TaskQueueSid: sid("WQ").optional(),
+      TaskQueueName: str().optional(),
+      EvaluateTaskAttributes: str({ max: 4096 }).optional(),
+      RoutingTarget: str().optional(),
+      Ordering: str({ max: 200 }).optional(),
+      HasAddons: bool().optional(),
+    },
+    run: async (c, p, page) => {
+      if (p.RoutingTarget !== undefined) throw notSupported("RoutingTarget");
+      // Twilio's clients repeat AssignmentStatus; a comma-separated value is accepted too.
+      const statuses = p.AssignmentStatus?.flatMap((value) => value.split(",").map((s) => s.trim())).filter((s) => s !== "");
+      const unknown = statuses?.find((status) => !(STATUSES as readonly string[]).includes(status));
+      if (unknown !== undefined)
+        throw new ApiError(400, 20001, `Invalid parameter AssignmentStatus: must be one of ${STATUSES.join(", ")} (got "${unknown}")`);
+      if (p.HasAddons === true) return ok({ items: [], nextPageToken: null, previousPageToken: null }); // no task has add-ons here
+      return router(c).listTasks(c.get("accountSid"), {
         ...page,
         assignmentStatus: statuses as TaskStatus[] | undefined,
         workflowSid: p.WorkflowSid,
@@ -140,35 +103,38 @@ routes.get(list.path, async (c) => {
         priority: p.Priority,
         ordering: p.Ordering,
       });
-  return c.json(pageBody(c, "tasks", unwrap(result), page, (record: TaskRecord) => taskBody(c, record)));
-});
-
-routes.get(fetchOne.path, async (c) => {
-  await fetchOne.parse(c);
-  const result = unwrap(await router(c).getTask(c.get("accountSid"), taskSid(c)));
-  c.header("ETag", result.etag);
-  return c.json(taskBody(c, result.task));
-});
-
-routes.post(update.path, async (c) => {
-  const p = await update.parse(c);
-  const result = unwrap(
-    await router(c).updateTask(c.get("accountSid"), taskSid(c), {
-      attributes: p.Attributes,
-      assignmentStatus: p.AssignmentStatus,
-      reason: p.Reason,
-      priority: p.Priority,
-      taskChannel: p.TaskChannel,
-      virtualStartTime: p.VirtualStartTime,
-      ifMatch: c.req.header("if-match"),
-    }),
-  );
-  c.header("ETag", result.etag);
-  return c.json(taskBody(c, result.task));
-});
-
-routes.delete(remove.path, async (c) => {
-  await remove.parse(c);
-  unwrap(await router(c).deleteTask(c.get("accountSid"), taskSid(c), c.req.header("if-match")));
-  return c.body(null, 204);
+    },
+  },
+  fetch: {
+    summary: "Fetch a task (with its ETag)",
+    run: async (c, sid) => tagged(c, "task", await router(c).getTask(c.get("accountSid"), sid)),
+  },
+  update: {
+    summary:
+      "Update a task: attributes, priority, channel, virtual start time, or AssignmentStatus canceled | wrapping | completed (with Reason)",
+    params: {
+      Attributes: attributes.optional(),
+      AssignmentStatus: oneOf(STATUSES).optional(),
+      Reason: str({ max: 1024 }).optional(),
+      Priority: priority.optional(),
+      TaskChannel: str({ min: 1, max: 64 }).optional(),
+      VirtualStartTime: date().optional(),
+    },
+    run: async (c, sid, p) => {
+      const updated = await router(c).updateTask(c.get("accountSid"), sid, {
+        attributes: p.Attributes,
+        assignmentStatus: p.AssignmentStatus,
+        reason: p.Reason,
+        priority: p.Priority,
+        taskChannel: p.TaskChannel,
+        virtualStartTime: p.VirtualStartTime,
+        ifMatch: c.req.header("if-match"),
+      });
+      return tagged(c, "task", updated);
+    },
+  },
+  remove: {
+    summary: "Delete a task in any state (If-Match optional)",
+    run: (c, sid) => router(c).deleteTask(c.get("accountSid"), sid, c.req.header("if-match")),
+  },
 });
