@@ -13,28 +13,24 @@ import { JURISDICTION_BINDINGS, jurisdictionOf } from "./jurisdictions";
 export type Buckets = Pick<Env, "RECORDINGS" | "RECORDINGS_EU" | "RECORDINGS_FEDRAMP">;
 type Databases = Pick<Env, "DB" | "DB_EU" | "DB_FEDRAMP">;
 
+/** The binding `sid`'s jurisdiction names, or `global` for an unpinned SID; never the global one for a pinned SID. */
+function pick<T>(env: object, sid: string, kind: "bucket" | "database", global: T): T {
+  const jurisdiction = jurisdictionOf(sid);
+  if (jurisdiction === null) return global;
+  const binding = JURISDICTION_BINDINGS[jurisdiction][kind];
+  const bound = (env as Record<string, T | undefined>)[binding];
+  if (!bound) throw new Error(`${sid} is pinned to "${jurisdiction}", but no ${kind} is bound as ${binding} (wrangler.toml)`);
+  return bound;
+}
+
 /**
  * The R2 bucket holding the attachments and recordings of the workspace (or conversation) `sid`.
  * @example await recordingsFor(env, workspaceSid).put(mediaKey(workspaceSid, sid), bytes)
  */
-export function recordingsFor(env: Buckets, sid: string): R2Bucket {
-  const jurisdiction = jurisdictionOf(sid);
-  if (jurisdiction === null) return env.RECORDINGS;
-  const binding = JURISDICTION_BINDINGS[jurisdiction].bucket;
-  const bucket = env[binding];
-  if (!bucket) throw new Error(`${sid} is pinned to "${jurisdiction}", but no R2 bucket is bound as ${binding} (wrangler.toml)`);
-  return bucket;
-}
+export const recordingsFor = (env: Buckets, sid: string): R2Bucket => pick(env, sid, "bucket", env.RECORDINGS);
 
 /**
  * The D1 database for the reporting rows of the workspace (or conversation) `sid`.
  * @example await reportingFor(env, workspaceSid).prepare("INSERT INTO …").bind(…).run()
  */
-export function reportingFor(env: Databases, sid: string): D1Database {
-  const jurisdiction = jurisdictionOf(sid);
-  if (jurisdiction === null) return env.DB;
-  const binding = JURISDICTION_BINDINGS[jurisdiction].database;
-  const database = env[binding];
-  if (!database) throw new Error(`${sid} is pinned to "${jurisdiction}", but no D1 database is bound as ${binding} (wrangler.toml)`);
-  return database;
-}
+export const reportingFor = (env: Databases, sid: string): D1Database => pick(env, sid, "database", env.DB);

@@ -67,6 +67,16 @@ describe("a workspace pinned to the EU", () => {
     expect(schema).toEqual({ value: "switchboard-d1/1" });
   });
 
+  it("a jurisdiction without its bucket or database bound is an error, never the global one", () => {
+    const fedramp = newSidIn("WS", "fedramp"); // this deployment binds no RECORDINGS_FEDRAMP nor DB_FEDRAMP
+    expect(() => recordingsFor(env, fedramp)).toThrow(
+      `${fedramp} is pinned to "fedramp", but no bucket is bound as RECORDINGS_FEDRAMP (wrangler.toml)`,
+    );
+    expect(() => reportingFor(env, fedramp)).toThrow(
+      `${fedramp} is pinned to "fedramp", but no database is bound as DB_FEDRAMP (wrangler.toml)`,
+    );
+  });
+
   it("its routers are addressed only in EU regions: another region is refused, not created", () => {
     expect(() => routerFor(env, flow.workspaceSid, "us-east")).toThrow(
       `Region us-east is outside the jurisdiction of workspace ${flow.workspaceSid}`,

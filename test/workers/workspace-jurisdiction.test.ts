@@ -10,21 +10,9 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { workspaceFor } from "../../platform/objects";
 import { jurisdictionOf } from "../../platform/jurisdictions";
-
-const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
-const V1 = "http://sb.test/taskrouter/v1";
+import { call } from "./taskrouter-call";
 
 type Body = Record<string, unknown> & { sid: string; message: string };
-
-async function call(method: string, path: string, params?: Record<string, string>) {
-  const init: RequestInit = { method, headers: { authorization: AUTH } };
-  if (params) {
-    init.body = new URLSearchParams(params).toString();
-    (init.headers as Record<string, string>)["content-type"] = "application/x-www-form-urlencoded";
-  }
-  const res = await app.request(`${V1}${path}`, init, env);
-  return { status: res.status, body: (await res.json()) as Body };
-}
 
 const workspaceNames = async () => ((await call("GET", "/Workspaces?PageSize=1000")).body.workspaces as Body[]).map((w) => w.friendly_name);
 
