@@ -13,7 +13,7 @@ import type { ConversationChannel, ConversationRecord } from "../../../contract/
 import { isSid, newSid } from "../../../contract/ids";
 import type { TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
-import { conversationFor, routerFor, workspaceFor } from "../../../platform/objects";
+import { conversationFor, routerFor, routerOf, workspaceFor } from "../../../platform/objects";
 import { ApiError } from "../../http/errors";
 import { sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
@@ -278,6 +278,6 @@ routes.get(fetchOne.path, async (c) => {
 });
 
 async function taskOf(env: Env, accountSid: string, workspaceSid: string, taskSid: string): Promise<TaskRecord | null> {
-  const result = await routerFor(env, workspaceSid).getTask(accountSid, taskSid);
+  const result = await routerOf(env, workspaceSid, taskSid).getTask(accountSid, taskSid);
   return result.ok ? result.value.task : null;
 }

@@ -9,7 +9,7 @@ import { routeGroup } from "./context";
 import { date, int, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor } from "../../../platform/objects";
+import { routerFor, routerOf } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -73,5 +73,6 @@ routes.get(list.path, async (c) => {
 
 routes.get(fetchOne.path, async (c) => {
   await fetchOne.parse(c);
-  return c.json(eventBody(c, unwrap(await router(c).getEvent(c.get("accountSid"), c.req.param("Sid") ?? ""))));
+  const sid = c.req.param("Sid") ?? "";
+  return c.json(eventBody(c, unwrap(await routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid).getEvent(c.get("accountSid"), sid))));
 });

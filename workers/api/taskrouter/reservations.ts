@@ -15,7 +15,7 @@ import { routeGroup } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor } from "../../../platform/objects";
+import { routerOf } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -139,9 +139,13 @@ const endpoints = {
   },
 };
 
-const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const ownerOf = (c: Context, through: "task" | "worker"): ReservationOwner =>
   through === "task" ? { taskSid: c.req.param("TaskSid") ?? "" } : { workerSid: c.req.param("WorkerSid") ?? "" };
+/** The Router that holds the task or worker of the path, and so its reservations (reserved in its own region). */
+const router = (c: Context, through: "task" | "worker") => {
+  const owner = ownerOf(c, through);
+  return routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), "taskSid" in owner ? owner.taskSid : owner.workerSid);
+};
 
 /** The status an update asks for: ReservationStatus, or what an Instruction means for the reservation. */
 function requestedStatus(p: { ReservationStatus?: string; Instruction?: string; CallAccept?: boolean; RedirectAccept?: boolean }) {
@@ -165,7 +169,7 @@ for (const through of ["task", "worker"] as const) {
   routes.get(list.path, async (c) => {
     const p = await list.parse(c);
     const page = pageRequest(p);
-    const result = await router(c).listReservations(c.get("accountSid"), ownerOf(c, through), {
+    const result = await router(c, through).listReservations(c.get("accountSid"), ownerOf(c, through), {
       ...page,
       reservationStatus: p.ReservationStatus,
       workerSid: "WorkerSid" in p ? (p.WorkerSid as string | undefined) : undefined,
@@ -175,7 +179,7 @@ for (const through of ["task", "worker"] as const) {
 
   routes.get(fetch.path, async (c) => {
     await fetch.parse(c);
-    const result = unwrap(await router(c).getReservation(c.get("accountSid"), ownerOf(c, through), c.req.param("Sid") ?? ""));
+    const result = unwrap(await router(c, through).getReservation(c.get("accountSid"), ownerOf(c, through), c.req.param("Sid") ?? ""));
     c.header("ETag", result.etag);
     return c.json(reservationBody(c, result.reservation, through));
   });
@@ -183,7 +187,7 @@ for (const through of ["task", "worker"] as const) {
   routes.post(update.path, async (c) => {
     const p = await update.parse(c);
     const result = unwrap(
-      await router(c).updateReservation(c.get("accountSid"), ownerOf(c, through), c.req.param("Sid") ?? "", {
+      await router(c, through).updateReservation(c.get("accountSid"), ownerOf(c, through), c.req.param("Sid") ?? "", {
         reservationStatus: requestedStatus(p),
         workerActivitySid: p.WorkerActivitySid,
         ifMatch: c.req.header("if-match"),

@@ -12,7 +12,7 @@ import { routeGroup } from "./context";
 import { bool, date, int, oneOf, paging, repeated, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor } from "../../../platform/objects";
+import { routerFor, routerOf } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -97,6 +97,8 @@ const remove = endpoint({
 
 const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const taskSid = (c: Context) => c.req.param("Sid") ?? "";
+/** The Router that holds the task of the path: the region its SID names, else the workspace's home region. */
+const routerOfTask = (c: Context) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), taskSid(c));
 const notSupported = (name: string) => new ApiError(400, 20001, `${name} is not supported yet: route the task through a Workflow`);
 
 routes.post(create.path, async (c) => {
@@ -145,7 +147,7 @@ routes.get(list.path, async (c) => {
 
 routes.get(fetchOne.path, async (c) => {
   await fetchOne.parse(c);
-  const result = unwrap(await router(c).getTask(c.get("accountSid"), taskSid(c)));
+  const result = unwrap(await routerOfTask(c).getTask(c.get("accountSid"), taskSid(c)));
   c.header("ETag", result.etag);
   return c.json(taskBody(c, result.task));
 });
@@ -153,7 +155,7 @@ routes.get(fetchOne.path, async (c) => {
 routes.post(update.path, async (c) => {
   const p = await update.parse(c);
   const result = unwrap(
-    await router(c).updateTask(c.get("accountSid"), taskSid(c), {
+    await routerOfTask(c).updateTask(c.get("accountSid"), taskSid(c), {
       attributes: p.Attributes,
       assignmentStatus: p.AssignmentStatus,
       reason: p.Reason,
@@ -169,6 +171,6 @@ routes.post(update.path, async (c) => {
 
 routes.delete(remove.path, async (c) => {
   await remove.parse(c);
-  unwrap(await router(c).deleteTask(c.get("accountSid"), taskSid(c), c.req.header("if-match")));
+  unwrap(await routerOfTask(c).deleteTask(c.get("accountSid"), taskSid(c), c.req.header("if-match")));
   return c.body(null, 204);
 });
