@@ -1,6 +1,7 @@
 /**
  * TaskRouter v1 Reservations, reached through their task (`/Tasks/{WT}/Reservations`) or their worker
- * (`/Workers/{WK}/Reservations`), answered by the Router DO: list, fetch, and update — accept, reject
+ * (`/Workers/{WK}/Reservations`), answered by the Router DO of that task's or worker's region (a task is
+ * reserved in its own region): list, fetch, and update — accept, reject
  * (optionally moving the worker with WorkerActivitySid), wrap up, complete.
  *
  * `Instruction` is taken as Twilio's call instructions are once the call is bridged: `dequeue`,

@@ -1,5 +1,6 @@
 /**
- * TaskRouter v1 Tasks of a workspace, answered by the Router DO: create (the task is routed at once),
+ * TaskRouter v1 Tasks of a workspace, answered by the Router DO of the task's region (its SID names it;
+ * a new one's is `Region`, else placement.ts's defaults; lists read every region): create (routed at once),
  * fetch (age computed now), update (attributes re-run the workflow; AssignmentStatus cancels, wraps up
  * or completes; If-Match guards against lost updates), delete, and list with Twilio's filters and
  * Ordering. Task responses carry an ETag. RoutingTarget and TaskQueueSid (routing a task straight to a
@@ -9,10 +10,12 @@ import type { Context } from "hono";
 import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
 import { ApiError } from "../../http/errors";
 import { routeGroup } from "./context";
-import { bool, date, int, oneOf, paging, repeated, sid, str } from "./params";
+import { bool, date, int, oneOf, paging, region, repeated, sid, str } from "./params";
+import { routerToCreateIn, taskRegion } from "./placement";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor, routerOf } from "../../../platform/objects";
+import { routerOf } from "../../../platform/objects";
+import { byOrdering, listAcrossRegions } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -49,6 +52,7 @@ const create = endpoint({
     RoutingTarget: str().optional(),
     IgnoreCapacity: bool().optional(),
     TaskQueueSid: sid("WQ").optional(),
+    Region: region("The region whose Router routes the task (default: the workspace's home region)").optional(),
   },
 });
 const list = endpoint({
@@ -95,7 +99,12 @@ const remove = endpoint({
   params: {},
 });
 
-const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
+/** The Tasks list's orderings (as the Routers sort: durable-objects/router/lifecycle/tasks.ts), for merging regions. */
+const TASK_ORDER = {
+  DateCreated: (t: TaskRecord) => t.date_created,
+  Priority: (t: TaskRecord) => t.priority,
+  VirtualStartTime: (t: TaskRecord) => t.virtual_start_time,
+};
 const taskSid = (c: Context) => c.req.param("Sid") ?? "";
 /** The Router that holds the task of the path: the region its SID names, else the workspace's home region. */
 const routerOfTask = (c: Context) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), taskSid(c));
@@ -105,8 +114,10 @@ routes.post(create.path, async (c) => {
   const p = await create.parse(c);
   if (p.RoutingTarget !== undefined) throw notSupported("RoutingTarget");
   if (p.TaskQueueSid !== undefined) throw notSupported("TaskQueueSid");
+  const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
+  const router = await routerToCreateIn(c.env, c.get("accountSid"), workspaceSid, taskRegion(c, workspaceSid, p.Region));
   const result = unwrap(
-    await router(c).createTask(c.get("accountSid"), {
+    await router.createTask(c.get("accountSid"), {
       attributes: p.Attributes,
       workflowSid: p.WorkflowSid,
       timeout: p.Timeout,
@@ -131,17 +142,19 @@ routes.get(list.path, async (c) => {
   const noAddons = p.HasAddons === true; // no task has add-ons here
   const result = noAddons
     ? { ok: true as const, value: { items: [], nextPageToken: null, previousPageToken: null } }
-    : await router(c).listTasks(c.get("accountSid"), {
-        ...page,
-        assignmentStatus: statuses as TaskStatus[] | undefined,
-        workflowSid: p.WorkflowSid,
-        workflowName: p.WorkflowName,
-        taskQueueSid: p.TaskQueueSid,
-        taskQueueName: p.TaskQueueName,
-        evaluateTaskAttributes: p.EvaluateTaskAttributes,
-        priority: p.Priority,
-        ordering: p.Ordering,
-      });
+    : await listAcrossRegions(c, page, byOrdering<TaskRecord>(p.Ordering, TASK_ORDER, "DateCreated:asc"), (router, request) =>
+        router.listTasks(c.get("accountSid"), {
+          ...request,
+          assignmentStatus: statuses as TaskStatus[] | undefined,
+          workflowSid: p.WorkflowSid,
+          workflowName: p.WorkflowName,
+          taskQueueSid: p.TaskQueueSid,
+          taskQueueName: p.TaskQueueName,
+          evaluateTaskAttributes: p.EvaluateTaskAttributes,
+          priority: p.Priority,
+          ordering: p.Ordering,
+        }),
+      );
   return c.json(pageBody(c, "tasks", unwrap(result), page, (record: TaskRecord) => taskBody(c, record)));
 });
 
