@@ -146,3 +146,21 @@ describe("statistics across regions", () => {
     expect(listed[0]!.realtime.total_tasks).toBe(4);
   });
 });
+
+describe("the agent desktop across regions", () => {
+  const basic = { authorization: BASIC, origin: null };
+
+  it("offers every region's agents as transfer targets", async () => {
+    const reply = await call("GET", `/api/workspaces/${ws}/transfer-targets`, basic);
+    expect(reply.status).toBe(200);
+    const listed = (reply.body.workers as { sid: string; available: boolean }[]).map((w) => w.sid).sort();
+    expect(listed).toEqual(workers.map(([, sid]) => sid).sort());
+  });
+
+  it("counts every region's tasks in a queue's statistics since midnight", async () => {
+    const reply = await call("GET", `/api/workspaces/${ws}/queue-statistics`, basic);
+    expect(reply.status).toBe(200);
+    const [sample] = reply.body.queues as { sid: string; tasks_entered: number }[];
+    expect(sample).toMatchObject({ sid: queue, tasks_entered: 4 });
+  });
+});
