@@ -9,6 +9,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { routerFor, workspaceFor } from "../../platform/objects";
 import { regionOfSid } from "../../platform/region-sids";
+import { applyMigrations } from "../../durable-objects/kit/migrations";
+import { WORKSPACE_MIGRATIONS } from "../../durable-objects/workspace/schema";
 import { ok, taskrouter, value } from "./regions-helpers";
 
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -45,6 +47,24 @@ describe("a workspace's home region", () => {
       'Invalid parameter Region: must be one of this deployment\'s regions: us-east, us-west, eu-ireland, eu-frankfurt, ap-singapore, ap-tokyo, ap-sydney, sa-sao-paulo (got "mars-base")',
     );
     expect(((await ok("GET", "/Workspaces", { PageSize: "1000" })).workspaces as unknown[]).length).toBe(before);
+  });
+});
+
+describe("a workspace from before regions", () => {
+  it("has its home region listed by the migration, with the version its Router already has", async () => {
+    const ws = await workspace();
+    const stub = workspaceFor(env, ws.sid);
+    // Back to the schema before migration 6, with the Router known to be at version 1; then upgrade.
+    const listed = await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE sb_regions");
+      sql.exec("DELETE FROM sb_migrations WHERE version >= 6");
+      sql.exec("UPDATE sb_sync SET router_version = 1");
+      applyMigrations(state.storage, WORKSPACE_MIGRATIONS);
+      return sql.exec("SELECT region, position, router_version FROM sb_regions").toArray();
+    });
+    expect(listed).toEqual([{ region: "us-east", position: 0, router_version: 1 }]);
+    expect(value(await stub.getWorkspace(ACCOUNT)).regions).toEqual(["us-east"]);
   });
 });
 
