@@ -8,6 +8,7 @@
  * livekit-server-sdk's `ServiceBase` keep addressing and options in one place.
  */
 import type { Env } from "./env";
+import { homeRegionOf, regionOfItem } from "./region-sids";
 import { regions } from "./regions";
 
 /** A Router DO's name: one per workspace × region ("WS…:<region>"). */
@@ -29,15 +30,25 @@ function routerNamespace(env: Pick<Env, "ROUTER">, jurisdiction: DurableObjectJu
 }
 
 /**
- * The Router DO of `workspaceSid` in `regionId` (the deployment's default region when omitted).
- * @example routerFor(env, "WS…").getTask(accountSid, "WT…")
+ * The Router DO of `workspaceSid` in `regionId` (the workspace's home region when omitted, which its
+ * SID names; the deployment's default for a workspace from before regions).
+ * @example routerFor(env, "WS…", "eu-ireland").listWorkers(accountSid, page)
  */
-export function routerFor(env: Pick<Env, "ROUTER">, workspaceSid: string, regionId: string = regions.defaultRegion) {
+export function routerFor(env: Pick<Env, "ROUTER">, workspaceSid: string, regionId: string = homeRegionOf(workspaceSid)) {
   const region = regions.regions.find((r) => r.id === regionId);
   if (!region) throw new Error(`Unknown region ${regionId}`);
   const namespace = routerNamespace(env, region.jurisdiction);
   return namespace.getByName(routerName(workspaceSid, region.id), { locationHint: region.locationHint });
 }
+
+/**
+ * The Router DO that holds the worker, task or reservation `sid` of `workspaceSid`: the region its SID
+ * names (platform/region-sids.ts), else the workspace's home region. Every path that has such a SID
+ * reaches its owner through this, without asking anyone first.
+ * @example routerOf(env, "WS…", "WT…").getTask(accountSid, "WT…")
+ */
+export const routerOf = (env: Pick<Env, "ROUTER">, workspaceSid: string, sid: string) =>
+  routerFor(env, workspaceSid, regionOfItem(workspaceSid, sid));
 
 /** The Router DO that answers `/api/ping`, the no-op round trip the benchmarks measure against. @example await pingRouter(env).ping() */
 export const pingRouter = (env: Pick<Env, "ROUTER">) => env.ROUTER.getByName("ping");

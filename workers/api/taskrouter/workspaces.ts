@@ -6,12 +6,14 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import type { WorkspaceRecord } from "../../../contract/taskrouter";
-import { isSid, newSid } from "../../../contract/ids";
+import { isSid } from "../../../contract/ids";
 import { resourceNotFound } from "../../http/errors";
 import { resourceRoutes, routeGroup } from "./context";
-import { bool, oneOf, paging, sid, str, strictBool, url } from "./params";
+import { bool, oneOf, paging, region, sid, str, strictBool, url } from "./params";
 import { withLinks } from "./wire";
 import { accountFor, workspaceFor } from "../../../platform/objects";
+import { regionalSid } from "../../../platform/region-sids";
+import { regions } from "../../../platform/regions";
 
 export const routes = routeGroup();
 
@@ -64,9 +66,10 @@ resourceRoutes(routes, {
       Template: oneOf(["NONE", "FIFO"]).optional(),
       PrioritizeQueueOrder: queueOrder.optional(),
       CardMaskingEnabled: cardMasking.optional(),
+      Region: region(`The workspace's home region (default ${regions.defaultRegion}), named by its SID for good`).optional(),
     },
     run: (c, p) => {
-      const sid = newSid("WS");
+      const sid = regionalSid("WS", p.Region ?? regions.defaultRegion);
       return workspaceFor(c.env, sid).createWorkspace(c.get("accountSid"), sid, {
         friendlyName: p.FriendlyName,
         eventCallbackUrl: p.EventCallbackUrl,
