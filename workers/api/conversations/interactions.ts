@@ -14,7 +14,7 @@ import { isSid, newSid } from "../../../contract/ids";
 import type { TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
 import { conversationFor, routerOf, workspaceFor } from "../../../platform/objects";
-import { routerToCreateIn, taskRegion } from "../taskrouter/placement";
+import { placementOf, routerToCreateIn } from "../taskrouter/placement";
 import { ApiError } from "../../http/errors";
 import { sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
@@ -243,7 +243,7 @@ routes.post(create.path, async (c) => {
     conversations: { initiated_by: initiatedBy, conversation_id: link.sid, media: [{ type: "ChatTranscript", sid: conversationSid }] },
   };
   // The interaction is all or nothing: a conversation made for it goes with a task that cannot be made.
-  const router = await routerToCreateIn(c.env, accountSid, workspaceSid, taskRegion(c, workspaceSid, undefined)).catch(async (error) => {
+  const router = await routerToCreateIn(c.env, accountSid, workspaceSid, placementOf(workspaceSid, undefined)).catch(async (error) => {
     if (!existing) await stub.deleteConversation(accountSid);
     throw error;
   });

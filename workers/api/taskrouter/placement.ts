@@ -1,40 +1,24 @@
 /**
- * Where a new worker or task is created: the one place the defaults are chained, so the order can be
- * read (and changed) here alone —
- * - a task: the explicit `Region` → the channel's configured region (not yet: channels have none) →
- *   the region nearest the request's edge → the workspace's home region;
- * - a worker: the explicit `Region` → the nearest edge's → the home region.
- * Then, before anything is created in a region other than home, the WorkspaceDO adds it to the
- * workspace's regions (idempotent) and answers once that region's Router has the configuration.
+ * Where a new worker or task is created: the explicit `Region`, else the workspace's home region — the
+ * one place the defaults are chained, so the order can be read (and changed) here alone. Before
+ * anything is created in a region other than home, the WorkspaceDO adds it to the workspace's regions
+ * (idempotent) and answers once that region's Router has the configuration.
+ *
+ * Not yet in the chain, on purpose: the region nearest the request's edge (`nearestRegion(cf)` in
+ * platform/regions.ts) and a channel's own region. Until a task can overflow to another region's
+ * workers, a task placed by nearness could wait in a region where nobody works; and a worker created
+ * by an admin's API call says nothing about where the agent will sign in.
  */
-import type { Context } from "hono";
 import { routerFor, workspaceFor } from "../../../platform/objects";
 import { homeRegionOf } from "../../../platform/region-sids";
 import type { Env } from "../../../platform/env";
 import { unwrap } from "./wire";
 
 /**
- * The region nearest the edge that received the request, from `request.cf`. The step is kept for
- * `nearestRegion(cf)` (platform/regions.ts); until it is wired, no region is nearest and the chain
- * goes on to the home region.
+ * The region a new worker or task is created in.
+ * @example placementOf("WS…", p.Region) // "eu-ireland" when asked; else the workspace's home region
  */
-export function nearestEdgeRegion(_request: Request): string | null {
-  return null;
-}
-
-/**
- * The region a new task is created in.
- * @example taskRegion(c, "WS…", p.Region) // "eu-ireland" when asked; else the nearest edge's or home
- */
-export const taskRegion = (c: Context, workspaceSid: string, explicit: string | undefined): string =>
-  explicit ?? nearestEdgeRegion(c.req.raw) ?? homeRegionOf(workspaceSid);
-
-/**
- * The region a new worker is created in (their home region: where their socket is held).
- * @example workerRegion(c, "WS…", p.Region)
- */
-export const workerRegion = (c: Context, workspaceSid: string, explicit: string | undefined): string =>
-  explicit ?? nearestEdgeRegion(c.req.raw) ?? homeRegionOf(workspaceSid);
+export const placementOf = (workspaceSid: string, explicit: string | undefined): string => explicit ?? homeRegionOf(workspaceSid);
 
 /**
  * The Router to create something in `region`, once the region is one of the workspace's and its Router

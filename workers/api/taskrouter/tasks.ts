@@ -12,7 +12,7 @@ import { ApiError } from "../../http/errors";
 import { ok } from "../../../durable-objects/common/rpc";
 import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, date, int, oneOf, paging, region, repeated, sid, str } from "./params";
-import { routerToCreateIn, taskRegion } from "./placement";
+import { routerToCreateIn, placementOf } from "./placement";
 import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
 import { routerOf } from "../../../platform/objects";
@@ -70,7 +70,7 @@ resourceRoutes(routes, {
       if (p.RoutingTarget !== undefined) throw notSupported("RoutingTarget");
       if (p.TaskQueueSid !== undefined) throw notSupported("TaskQueueSid");
       const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
-      const router = await routerToCreateIn(c.env, c.get("accountSid"), workspaceSid, taskRegion(c, workspaceSid, p.Region));
+      const router = await routerToCreateIn(c.env, c.get("accountSid"), workspaceSid, placementOf(workspaceSid, p.Region));
       const created = await router.createTask(c.get("accountSid"), {
         attributes: p.Attributes,
         workflowSid: p.WorkflowSid,
