@@ -22,6 +22,12 @@ const addressing = [
   },
 ];
 
+const stored = {
+  message:
+    "Reach R2 buckets and D1 databases through platform/stores.ts (recordingsFor, reportingFor), which picks the workspace's jurisdiction.",
+};
+const storing = [{ ...stored, selector: "MemberExpression[property.name=/^(RECORDINGS|DB)(_[A-Z]+)?$/]" }];
+
 export default tseslint.config(
   { ignores: ["node_modules/", ".wrangler/", "web/dist/", "coverage/", "web/public/widget.js", "web/public/app/"] },
   js.configs.recommended,
@@ -54,7 +60,7 @@ export default tseslint.config(
     // Every route reads at most its declared limit: bodies are read through workers/http/body-limit.ts only.
     files: ["workers/**/*.ts"],
     ignores: ["workers/http/body-limit.ts"],
-    rules: { "no-restricted-syntax": ["error", ...bodyReads, ...addressing] },
+    rules: { "no-restricted-syntax": ["error", ...bodyReads, ...addressing, ...storing] },
   },
   {
     // Durable Objects are addressed in one place (location hints and jurisdictions applied there).
@@ -67,6 +73,11 @@ export default tseslint.config(
       "workers/http/body-limit.ts",
     ],
     ignores: ["platform/objects.ts"],
+    rules: { "no-restricted-syntax": ["error", ...addressing, ...storing] },
+  },
+  {
+    // A pinned workspace's bytes stay in its jurisdiction: buckets and databases are picked in one place.
+    files: ["platform/stores.ts"],
     rules: { "no-restricted-syntax": ["error", ...addressing] },
   },
   {

@@ -1,5 +1,5 @@
 /**
- * Attachments of conversations, kept in R2 (the `RECORDINGS` bucket) under `media/<workspace>/<ME sid>`
+ * Attachments of conversations, kept in R2 (the workspace's bucket, platform/stores.ts) under `media/<workspace>/<ME sid>`
  * with their content type and file name, so a download can be served without another lookup. Adapters
  * store what a provider hands them (MMS, WhatsApp images, mail attachments) through this one store
  * before the message that references them is stored; the REST and web chat routes read it back, and
@@ -12,7 +12,7 @@
  */
 import { newSid } from "../contract/ids";
 import type { MediaRef } from "../contract/conversations";
-import type { Env } from "../platform/env";
+import { recordingsFor, type Buckets } from "../platform/stores";
 import { MAX_MEDIA_BYTES, type MediaStore } from "./adapter";
 import { hmacSha256Hex, sameText } from "../platform/constant-time";
 
@@ -34,13 +34,14 @@ export const mediaKey = (workspaceSid: string, mediaSid: string): string => `med
  * const ref = await mediaStore(env, "WS…").put(bytes, "image/jpeg", "photo.jpg"); // { sid: "ME…", size, … }
  * const found = await mediaStore(env, "WS…").get(ref.sid); // { ref, body: ReadableStream } or null
  */
-export function mediaStore(env: Pick<Env, "RECORDINGS">, workspaceSid: string): MediaStore {
+export function mediaStore(env: Buckets, workspaceSid: string): MediaStore {
+  const bucket = recordingsFor(env, workspaceSid);
   return {
     async put(bytes, contentType, filename) {
       const size = bytes.byteLength;
       if (size > MAX_MEDIA_BYTES) throw new MediaTooLarge(size);
       const sid = newSid("ME");
-      await env.RECORDINGS.put(mediaKey(workspaceSid, sid), bytes, {
+      await bucket.put(mediaKey(workspaceSid, sid), bytes, {
         httpMetadata: { contentType },
         customMetadata: filename === null ? {} : { filename },
       });
@@ -48,7 +49,7 @@ export function mediaStore(env: Pick<Env, "RECORDINGS">, workspaceSid: string): 
     },
     async get(sid) {
       if (!/^ME[0-9a-f]{32}$/.test(sid)) return null;
-      const object = await env.RECORDINGS.get(mediaKey(workspaceSid, sid));
+      const object = await bucket.get(mediaKey(workspaceSid, sid));
       if (!object) return null;
       const ref: MediaRef = {
         sid,

@@ -6,6 +6,7 @@ import type { ChannelConfig } from "./channel-config";
 import type { Deliver } from "./messages";
 import type { MediaRef } from "../contract/conversations";
 import type { Env } from "../platform/env";
+import type { Buckets } from "../platform/stores";
 import type { AdapterDeps } from "./adapter";
 import { mediaStore, signedMediaUrl } from "./media";
 import { deliverThrough } from "./registry";
@@ -17,7 +18,7 @@ import { deliverThrough } from "./registry";
  * const deps = adapterDeps(env, config); // { fetch, media, webhookUrl, now, mediaUrl? }
  */
 export function adapterDeps(
-  env: Pick<Env, "RECORDINGS" | "AUTH_TOKEN">,
+  env: Buckets & Pick<Env, "AUTH_TOKEN">,
   config: ChannelConfig,
   webhookUrl = config.webhookUrl ?? "",
 ): AdapterDeps {
@@ -35,6 +36,6 @@ export function adapterDeps(
  * The Deliver port the ConversationDO is built with.
  * @example const outcome = await channelDelivery(env)(message, config); // sent · retry · failed, never a throw
  */
-export function channelDelivery(env: Pick<Env, "RECORDINGS" | "AUTH_TOKEN">): Deliver {
+export function channelDelivery(env: Buckets & Pick<Env, "AUTH_TOKEN">): Deliver {
   return (message, config) => deliverThrough(message, config, adapterDeps(env, config));
 }

@@ -35,6 +35,11 @@ export interface WorkspaceRecord {
    * then in the order they joined (the first worker or task created there). Absent in older snapshots.
    */
   regions?: string[];
+  /**
+   * Switchboard's own: the jurisdiction the workspace was pinned to at creation (every object and byte of
+   * it stays there; README, "Data residency"), or null. Fixed for the workspace's life.
+   */
+  jurisdiction: "eu" | "fedramp" | null;
   date_created: IsoDate;
   date_updated: IsoDate;
 }

@@ -25,10 +25,18 @@ export interface Env {
   readonly DIRECTORY: Namespace<"DirectoryDO">;
   /** One AccountDO per account: the directory of its workspaces and its API keys. */
   readonly ACCOUNT: Namespace<"AccountDO">;
-  /** Cross-workspace reporting data (D1 migrations in ./migrations). */
+  /** Cross-workspace reporting data (D1 migrations in ./migrations); pinned workspaces' in DB_<J> (platform/stores.ts). */
   readonly DB: D1Database;
-  /** Call and video recordings. */
+  /** Reporting data of workspaces pinned to the EU: a database created inside the `eu` jurisdiction, same migrations. */
+  readonly DB_EU: D1Database;
+  /** The same for FedRAMP, bound only by a deployment with a `fedramp` region. */
+  readonly DB_FEDRAMP?: D1Database;
+  /** Attachments, call and video recordings; pinned workspaces' in RECORDINGS_<J> (platform/stores.ts). */
   readonly RECORDINGS: R2Bucket;
+  /** Attachments and recordings of workspaces pinned to the EU: a bucket in the `eu` jurisdiction. */
+  readonly RECORDINGS_EU: R2Bucket;
+  /** The same for FedRAMP, bound only by a deployment with a `fedramp` region. */
+  readonly RECORDINGS_FEDRAMP?: R2Bucket;
   /** Events for webhooks and reporting (platform/events.ts); consumed by this Worker's `queue()` handler. */
   readonly EVENTS: Queue;
   /** The static files in web/public. */

@@ -3,11 +3,15 @@
  * object is one of. Where an object lives is decided here alone: a workspace's Router DO (one per
  * workspace × region) is created with its region's `locationHint` and, when the region has one, inside
  * its `jurisdiction` — a different object ID space, so a caller that addressed a router any other way
- * would reach a different object. The other objects are named by their SID. Nothing else calls
- * `getByName` (ESLint refuses it outside this file), as partyserver's `getServerByName` and
- * livekit-server-sdk's `ServiceBase` keep addressing and options in one place.
+ * would reach a different object. The other objects are named by their SID. A workspace pinned to a
+ * jurisdiction (platform/jurisdictions.ts) says so in its SID, as its conversations' SIDs do, so its
+ * WorkspaceDO, DirectoryDO, ConversationDOs and Router DOs are all addressed inside that jurisdiction
+ * from the SID alone. Nothing else calls `getByName` (ESLint refuses it outside this file), as
+ * partyserver's `getServerByName` and livekit-server-sdk's `ServiceBase` keep addressing and options in
+ * one place.
  */
 import type { Env } from "./env";
+import { jurisdictionOf, regionAllowed } from "./jurisdictions";
 import { homeRegionOf, regionOfItem } from "./region-sids";
 import { regions } from "./regions";
 
@@ -16,28 +20,34 @@ export const routerName = (workspaceSid: string, regionId: string): string => `$
 
 let warned = false;
 
-/** The Router namespace, restricted to a jurisdiction; local workerd has none, so `npm start` runs unrestricted. */
-function routerNamespace(env: Pick<Env, "ROUTER">, jurisdiction: DurableObjectJurisdiction | undefined): Env["ROUTER"] {
-  if (!jurisdiction) return env.ROUTER;
+/** `namespace` restricted to a jurisdiction; local workerd has none, so `npm start` runs unrestricted. */
+function inJurisdiction<T extends Rpc.DurableObjectBranded | undefined>(
+  namespace: DurableObjectNamespace<T>,
+  jurisdiction: DurableObjectJurisdiction | null | undefined,
+): DurableObjectNamespace<T> {
+  if (!jurisdiction) return namespace;
   try {
-    return env.ROUTER.jurisdiction(jurisdiction);
+    return namespace.jurisdiction(jurisdiction);
   } catch (error) {
     if (!(error instanceof Error) || !/not implemented in workerd/i.test(error.message)) throw error;
-    if (!warned) console.warn(`Durable Object jurisdictions are not available locally; "${jurisdiction}" regions run unrestricted here.`);
+    if (!warned) console.warn(`Durable Object jurisdictions are not available locally; "${jurisdiction}" objects run unrestricted here.`);
     warned = true;
-    return env.ROUTER;
+    return namespace;
   }
 }
 
 /**
- * The Router DO of `workspaceSid` in `regionId` (the workspace's home region when omitted, which its
- * SID names; the deployment's default for a workspace from before regions).
+ * The Router DO of `workspaceSid` in `regionId` — by default the workspace's home region, which its SID
+ * names (the deployment's default for a workspace from before regions). A region outside a pinned
+ * workspace's jurisdiction is never addressed: that throws, as a region that does not exist does.
  * @example routerFor(env, "WS…", "eu-ireland").listWorkers(accountSid, page)
  */
 export function routerFor(env: Pick<Env, "ROUTER">, workspaceSid: string, regionId: string = homeRegionOf(workspaceSid)) {
   const region = regions.regions.find((r) => r.id === regionId);
   if (!region) throw new Error(`Unknown region ${regionId}`);
-  const namespace = routerNamespace(env, region.jurisdiction);
+  if (!regionAllowed(workspaceSid, region.id))
+    throw new Error(`Region ${regionId} is outside the jurisdiction of workspace ${workspaceSid}`);
+  const namespace = inJurisdiction(env.ROUTER, region.jurisdiction);
   return namespace.getByName(routerName(workspaceSid, region.id), { locationHint: region.locationHint });
 }
 
@@ -53,14 +63,17 @@ export const routerOf = (env: Pick<Env, "ROUTER">, workspaceSid: string, sid: st
 /** The Router DO that answers `/api/ping`, the no-op round trip the benchmarks measure against. @example await pingRouter(env).ping() */
 export const pingRouter = (env: Pick<Env, "ROUTER">) => env.ROUTER.getByName("ping");
 
-/** The AccountDO of `accountSid`: workspaces, API keys, users, sessions. @example await accountFor(env, "AC…").desktopSources() */
+/** The AccountDO of `accountSid`: workspaces, API keys, users, sessions; global, even for pinned workspaces (README, "Data residency"). @example await accountFor(env, "AC…").desktopSources() */
 export const accountFor = (env: Pick<Env, "ACCOUNT">, accountSid: string) => env.ACCOUNT.getByName(accountSid);
 
 /** The WorkspaceDO of `workspaceSid`: configuration of record, channels. @example await workspaceFor(env, "WS…").getWorkspace(accountSid) */
-export const workspaceFor = (env: Pick<Env, "WORKSPACE">, workspaceSid: string) => env.WORKSPACE.getByName(workspaceSid);
+export const workspaceFor = (env: Pick<Env, "WORKSPACE">, workspaceSid: string) =>
+  inJurisdiction(env.WORKSPACE, jurisdictionOf(workspaceSid)).getByName(workspaceSid);
 
 /** The DirectoryDO of `workspaceSid`: conversations' index, customers, profiles. @example await directoryFor(env, "WS…").webhookConfigs(accountSid) */
-export const directoryFor = (env: Pick<Env, "DIRECTORY">, workspaceSid: string) => env.DIRECTORY.getByName(workspaceSid);
+export const directoryFor = (env: Pick<Env, "DIRECTORY">, workspaceSid: string) =>
+  inJurisdiction(env.DIRECTORY, jurisdictionOf(workspaceSid)).getByName(workspaceSid);
 
-/** The ConversationDO of `conversationSid`. @example await conversationFor(env, "CH…").getConversation(accountSid) */
-export const conversationFor = (env: Pick<Env, "CONVERSATION">, conversationSid: string) => env.CONVERSATION.getByName(conversationSid);
+/** The ConversationDO of `conversationSid` (in its workspace's jurisdiction, which its SID carries). @example await conversationFor(env, "CH…").getConversation(accountSid) */
+export const conversationFor = (env: Pick<Env, "CONVERSATION">, conversationSid: string) =>
+  inJurisdiction(env.CONVERSATION, jurisdictionOf(conversationSid)).getByName(conversationSid);

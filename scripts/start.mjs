@@ -177,20 +177,25 @@ function wrangler(args, { onLine } = {}) {
   });
 }
 
-/** Applies pending D1 migrations, printing one line, or all of wrangler's output when it fails. */
+/** wrangler.toml's D1 databases: the global one and the EU one for pinned workspaces (same migrations). */
+const D1_BINDINGS = ["DB", "DB_EU"];
+
+/** Applies pending D1 migrations to each database, printing one line each, or all of wrangler's output when it fails. */
 async function migrate() {
-  /** @type {string[]} */
-  const output = [];
-  const status = await wrangler(["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])], {
-    onLine: (line) => output.push(line),
-  });
-  if (status !== 0) {
-    console.error(output.join("\n"));
-    console.error("Applying the local D1 migrations failed (see above); not starting.");
-    process.exit(status);
+  for (const binding of D1_BINDINGS) {
+    /** @type {string[]} */
+    const output = [];
+    const status = await wrangler(["d1", "migrations", "apply", binding, "--local", ...(persistTo ? ["--persist-to", persistTo] : [])], {
+      onLine: (line) => output.push(line),
+    });
+    if (status !== 0) {
+      console.error(output.join("\n"));
+      console.error(`Applying the local D1 migrations to ${binding} failed (see above); not starting.`);
+      process.exit(status);
+    }
+    const applied = output.filter((line) => /✅/.test(line)).length;
+    console.log(applied > 0 ? `D1 database ${binding}: applied ${applied} migration(s).` : `D1 database ${binding}: up to date.`);
   }
-  const applied = output.filter((line) => /✅/.test(line)).length;
-  console.log(applied > 0 ? `D1 database: applied ${applied} migration(s).` : "D1 database: up to date.");
 }
 
 /**

@@ -48,8 +48,9 @@ export function listWorkspaces(host: StoreHost, filters: WorkspaceDirectoryFilte
     filters.friendlyName ?? null,
   );
   // Copies made before `card_masking_enabled` existed lack it until the workspace changes: it was on.
+  // Copies made before `jurisdiction` existed are of workspaces made before pinning: none.
   return pageOfRows(found, page, (row): WorkspaceRecord => {
-    const stored = JSON.parse(row.record) as Omit<WorkspaceRecord, "card_masking_enabled"> & Partial<WorkspaceRecord>;
-    return { ...stored, card_masking_enabled: stored.card_masking_enabled ?? true };
+    const stored = JSON.parse(row.record) as Omit<WorkspaceRecord, "card_masking_enabled" | "jurisdiction"> & Partial<WorkspaceRecord>;
+    return { ...stored, card_masking_enabled: stored.card_masking_enabled ?? true, jurisdiction: stored.jurisdiction ?? null };
   });
 }

@@ -120,7 +120,7 @@ export class ConversationDO extends ConversationShell {
     const indexed = await this.directory(input.workspaceSid).upsert(accountSid, conversations.indexEntry(this.op(), checked.value));
     if (!indexed.ok) return indexed;
     const { result, effects } = this.mutate((op) => {
-      const blocked = conversations.cannotCreate(op);
+      const blocked = conversations.cannotCreate(op, input.workspaceSid);
       if (!blocked.ok) return blocked;
       const record = conversations.storeConversation(op, checked.value);
       const row = conversationRow(op.host)!;

@@ -9,6 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
 import { directoryFor, routerFor, routerOf, workspaceFor } from "../../platform/objects";
+import { recordingsFor } from "../../platform/stores";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../kit/migrations";
@@ -117,9 +118,11 @@ export abstract class ConversationShell extends DurableObject<Env> {
     if (row) {
       // A withdrawn message's attachments: the bytes go too (a failure leaves an unreferenced object, logged).
       for (const sid of effects.deleteMedia)
-        await this.env.RECORDINGS.delete(mediaKey(row.workspace_sid, sid)).catch((error: unknown) =>
-          console.error(`ConversationDO ${this.sid}: deleting the attachment ${sid} of a withdrawn message failed`, error),
-        );
+        await recordingsFor(this.env, row.workspace_sid)
+          .delete(mediaKey(row.workspace_sid, sid))
+          .catch((error: unknown) =>
+            console.error(`ConversationDO ${this.sid}: deleting the attachment ${sid} of a withdrawn message failed`, error),
+          );
       if (effects.index) await this.syncIndex(row.account_sid);
       else if (effects.touch) {
         // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
@@ -288,7 +291,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
     if (!row.ok) return row;
     const media: MediaRef[] = [...(input.media ?? [])];
     for (const sid of input.mediaSids) {
-      const head = /^ME[0-9a-f]{32}$/.test(sid) ? await this.env.RECORDINGS.head(mediaKey(row.value.workspace_sid, sid)) : null;
+      const head = /^ME[0-9a-f]{32}$/.test(sid)
+        ? await recordingsFor(this.env, row.value.workspace_sid).head(mediaKey(row.value.workspace_sid, sid))
+        : null;
       if (!head) return { ok: false, status: 400, code: 20001, message: `Invalid parameter MediaSid: no media ${sid} in this workspace` };
       media.push({
         sid,

@@ -35,6 +35,11 @@ export interface UpdateWorkspaceInput {
   readonly defaultActivitySid?: string;
   readonly timeoutActivitySid?: string;
   readonly cardMaskingEnabled?: boolean;
+  /**
+   * The jurisdiction the caller believes the workspace is in ("" for none): the one it is in changes
+   * nothing; any other is refused, since a workspace never moves (its SID names where it lives).
+   */
+  readonly jurisdiction?: string;
 }
 
 export interface CreateActivityInput {

@@ -75,8 +75,8 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   /**
    * Creates the workspace this object is named for. The Worker picks the SID (`regionalSid("WS", home)`,
-   * which names the home region, platform/region-sids.ts) and calls the object of that name; a SID
-   * that was ever used, even if deleted, is refused.
+   * which names the home region, platform/region-sids.ts, and so its jurisdiction, if any) and calls the
+   * object of that name; a SID that was ever used, even if deleted, is refused.
    */
   async createWorkspace(accountSid: string, sid: string, input: CreateWorkspaceInput): Promise<ApiResult<WorkspaceRecord>> {
     const sql = this.ctx.storage.sql;

@@ -5,6 +5,7 @@
  * `toArray()` at once, so no cursor outlives the synchronous call that opened it.
  */
 import type { SqlExec } from "../kit/sql-host";
+import { jurisdictionOf } from "../../platform/jurisdictions";
 import {
   iso,
   type ActivityRecord,
@@ -156,6 +157,7 @@ export function workspaceRecord(row: WorkspaceRow, names: ReadonlyMap<string, st
     card_masking_enabled: row.card_masking_enabled === 1,
     home_region: row.home_region,
     regions: [...regions],
+    jurisdiction: jurisdictionOf(row.sid),
     date_created: iso(row.date_created),
     date_updated: iso(row.date_updated),
   };

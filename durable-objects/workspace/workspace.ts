@@ -10,6 +10,7 @@
 import { fail, invalid, ok, type ApiResult, type WorkspaceConfigSnapshot } from "../common/rpc";
 import type { EventRecord, WorkspaceRecord } from "../../contract/taskrouter";
 import type { SqlExec } from "../kit/sql-host";
+import { jurisdictionOf } from "../../platform/jurisdictions";
 import { activitySubject, insertActivity } from "./activities";
 import { configEvent, type Change, type EventSubject, type Scope } from "./config-change";
 import { checkActivityRef, checkFriendlyName, optionalUrl } from "./checks";
@@ -124,6 +125,9 @@ export function createWorkspace(
 
 export function updateWorkspace(scope: Scope, input: UpdateWorkspaceInput): ApiResult<Change<WorkspaceRecord>> {
   const { sql, ws } = scope;
+  if (input.jurisdiction !== undefined && (input.jurisdiction || null) !== jurisdictionOf(ws.sid)) {
+    return invalid("Jurisdiction", "moving a workspace between jurisdictions is not supported");
+  }
   const friendlyName = input.friendlyName ?? ws.friendly_name;
   const bad = checkFriendlyName("FriendlyName", friendlyName);
   if (bad) return bad;

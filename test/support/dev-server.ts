@@ -54,7 +54,12 @@ export async function startDevServer(): Promise<DevServer> {
   const stateDir = mkdtempSync(join(tmpdir(), "switchboard-dev-"));
   const accountSid = "AC" + randomBytes(16).toString("hex");
   const authToken = randomBytes(16).toString("hex");
-  await finished(run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]), "applying D1 migrations");
+  for (const binding of ["DB", "DB_EU"]) {
+    await finished(
+      run(["d1", "migrations", "apply", binding, "--local", "--persist-to", stateDir]),
+      `applying D1 migrations to ${binding}`,
+    );
+  }
   const port = await freePort();
   const inspector = await freePort();
   const dev = run([

@@ -165,6 +165,31 @@ describe("the app", () => {
     expect(api.calls.map((call) => `${call.method} ${call.path}`)).toContain("POST /api/auth/logout-all");
     reload.mockRestore();
   });
+  it.each([
+    ["eu", "Data kept in the EU"],
+    ["fedramp", "Data kept in FedRAMP data centers"],
+  ])("the account menu says where a workspace pinned to %s keeps its data", async (jurisdiction, text) => {
+    const pinned = me();
+    pinned.body.workspace = { ...pinned.body.workspace, jurisdiction } as typeof pinned.body.workspace;
+    setFetch(
+      fakeFetch({ "GET /api/auth/me": () => pinned, "GET /api/workspaces/WS1/plugins": () => ({ status: 200, body: { plugins: [] } }) })
+        .fetch,
+    );
+    render(<App root={root} />);
+    const menu = (await screen.findByText("Signed in as Ada Lovelace")).closest("details")!;
+    expect(menu.textContent).toContain(text);
+  });
+
+  it("an unpinned workspace's account menu says nothing of a jurisdiction", async () => {
+    setFetch(
+      fakeFetch({ "GET /api/auth/me": () => me(), "GET /api/workspaces/WS1/plugins": () => ({ status: 200, body: { plugins: [] } }) })
+        .fetch,
+    );
+    render(<App root={root} />);
+    const menu = (await screen.findByText("Signed in as Ada Lovelace")).closest("details")!;
+    expect(menu.textContent).not.toMatch(/Data kept/);
+  });
+
   it("goes back to sign-in, saying so, when the server refuses the session a token (signed out elsewhere, removed)", async () => {
     let removed = false;
     const refused = () => ({ status: 401, body: { code: 20003, message: "This sign-in has ended", status: 401 } });

@@ -26,6 +26,7 @@ const workspace = (n: number, friendlyName: string, dateCreated: string): Worksp
   timeout_activity_name: null,
   multi_task_enabled: true,
   card_masking_enabled: true,
+  jurisdiction: null,
   prioritize_queue_order: "FIFO",
   date_created: dateCreated,
   date_updated: dateCreated,

@@ -8,23 +8,14 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
+import { call as callAs } from "./taskrouter-call";
 
-const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
-const V1 = "http://sb.test/taskrouter/v1";
 const CARD = "4111 1111 1111 1111";
 const CARD_DIGITS = /4111.?1111.?1111.?1111/;
 
 type Body = Record<string, unknown> & { sid: string; attributes: string };
 
-async function call(method: string, path: string, params?: Record<string, string>) {
-  const init: RequestInit = { method, headers: { authorization: AUTH } };
-  if (params) {
-    init.body = new URLSearchParams(params).toString();
-    (init.headers as Record<string, string>)["content-type"] = "application/x-www-form-urlencoded";
-  }
-  const res = await app.request(`${V1}${path}`, init, env);
-  return { status: res.status, body: (await res.json()) as Body };
-}
+const call = (method: string, path: string, params?: Record<string, string>) => callAs<Body>(method, path, params);
 
 let ws = "";
 beforeAll(async () => {

@@ -60,6 +60,7 @@ export function snapshot(version = 1, workflows: WorkflowRecord[] = [workflow()]
       timeout_activity_name: "Break",
       multi_task_enabled: true,
       card_masking_enabled: true,
+      jurisdiction: null,
       prioritize_queue_order: "FIFO",
       date_created: T,
       date_updated: T,

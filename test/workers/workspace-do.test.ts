@@ -54,6 +54,7 @@ describe("a new workspace", () => {
       // Switchboard's extension fields (issue 13): the home region, and the regions used so far.
       home_region: "us-east",
       regions: ["us-east"],
+      jurisdiction: null, // a random SID: no jurisdiction
       date_created: workspace.date_created,
       date_updated: workspace.date_created,
     });

@@ -18,6 +18,7 @@ import { readBody } from "../http/body-limit";
 import { ApiError } from "../http/errors";
 import { sessionOf, webchatLimit, type WebchatContext } from "./webchat-http";
 import { conversationFor } from "../../platform/objects";
+import { recordingsFor } from "../../platform/stores";
 
 /** How many of the conversation's newest messages are searched for an attachment an agent sent. */
 const SEARCHED_MESSAGES = 500;
@@ -46,7 +47,7 @@ export async function uploadMedia(c: WebchatContext): Promise<Response> {
       .join("")
       .slice(0, 200) || null;
   const sid = newSid("ME");
-  await c.env.RECORDINGS.put(mediaKey(session.workspaceSid, sid), bytes, {
+  await recordingsFor(c.env, session.workspaceSid).put(mediaKey(session.workspaceSid, sid), bytes, {
     httpMetadata: { contentType },
     customMetadata: { ...(filename === null ? {} : { filename }), uploader: session.visitorId },
   });
@@ -56,7 +57,7 @@ export async function uploadMedia(c: WebchatContext): Promise<Response> {
 /** Who uploaded an attachment of the workspace (a visitor ID), and its MediaRef; null when there is none. */
 async function uploaded(c: WebchatContext, workspaceSid: string, sid: string): Promise<{ uploader: string | null; ref: MediaRef } | null> {
   if (!isSid("ME", sid)) return null;
-  const head = await c.env.RECORDINGS.head(mediaKey(workspaceSid, sid));
+  const head = await recordingsFor(c.env, workspaceSid).head(mediaKey(workspaceSid, sid));
   if (!head) return null;
   const ref: MediaRef = {
     sid,

@@ -15,11 +15,12 @@
  * Also here: `GET /webhooks/<workspace>/<channel>` (the provider's verification handshake, 405 when the
  * adapter has none) and `GET …/media/<ME sid>` (signed public links to attachments, see channels/media.ts).
  */
+import { newSidBeside } from "../../platform/jurisdictions";
 import { Hono, type Context } from "hono";
 import { type ChannelConfig, webhookPath } from "../../channels/channel-config";
 import type { InboundContext } from "../../durable-objects/common/conversations";
 import { fail, ok, type ApiResult } from "../../durable-objects/common/rpc";
-import { isSid, newSid } from "../../contract/ids";
+import { isSid } from "../../contract/ids";
 import { readBody } from "../http/body-limit";
 import { ApiError } from "../http/errors";
 import type { Env } from "../../platform/env";
@@ -73,7 +74,7 @@ export async function receiveInbound(
       // A name only the customer vouches for stays on their conversation, marked as such, not on a profile.
       customerName: message.unverified?.name !== undefined ? null : message.customerName,
       thread: message.thread,
-      newConversationSid: newSid("CH"),
+      newConversationSid: newSidBeside("CH", config.workspaceSid),
       ...(message.identified ? { identified: message.identified } : {}),
     });
     if (!resolved.ok) return resolved;

@@ -10,13 +10,21 @@ import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import type { ConversationIndexEntry, CreateConversationInput, UpdateConversationInput } from "../../common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
 import { run } from "../../kit/sql-host";
+import { jurisdictionOf } from "../../../platform/jurisdictions";
 import { conversationRecord, conversationRow, participantRows, saveConversation, type ConversationRow } from "../store/conversation-rows";
 import { conflict, isDeleted, loadConversation, optionalText, redactedAttributes, type Op } from "./conversation-operation";
 
 const STATES: readonly ConversationState[] = ["active", "inactive", "closed"];
 
-/** Why this object cannot take a new conversation: it holds one, or held one that was deleted. */
-export function cannotCreate(op: Op): ApiResult<void> {
+/**
+ * Why this object cannot take a new conversation of `workspaceSid`: it holds one, or held one that was
+ * deleted, or its SID is not in the workspace's jurisdiction (it would hold a pinned workspace's
+ * messages outside it, or be looked for where it is not: a bug of whoever minted the SID).
+ */
+export function cannotCreate(op: Op, workspaceSid: string): ApiResult<void> {
+  if (jurisdictionOf(op.sid) !== jurisdictionOf(workspaceSid)) {
+    return fail(500, 20500, `Conversation ${op.sid} is not in the jurisdiction of workspace ${workspaceSid}; it was not created`);
+  }
   if (isDeleted(op)) return conflict(`Conversation ${op.sid} was deleted; a conversation SID is never reused`);
   if (conversationRow(op.host)) return conflict(`Conversation ${op.sid} already exists`);
   return ok(undefined);
@@ -24,7 +32,7 @@ export function cannotCreate(op: Op): ApiResult<void> {
 
 /** The row a create would store, after every check; nothing is written. */
 export function newConversation(op: Op, accountSid: string, input: CreateConversationInput): ApiResult<ConversationRow> {
-  const blocked = cannotCreate(op);
+  const blocked = cannotCreate(op, input.workspaceSid);
   if (!blocked.ok) return blocked;
   const friendlyName = optionalText("FriendlyName", input.friendlyName);
   if (!friendlyName.ok) return friendlyName;

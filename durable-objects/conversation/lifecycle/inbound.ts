@@ -140,7 +140,7 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
 
   let created = false;
   if (!conversation) {
-    const blocked = cannotCreate(op);
+    const blocked = cannotCreate(op, context.workspaceSid);
     if (!blocked.ok) return blocked;
     const web = message.channel === "web";
     storeConversation(

@@ -43,7 +43,19 @@ it("creates every binding platform/env.ts requires", () => {
   const body = env.slice(env.indexOf("export interface Env {"), env.indexOf("\n}", env.indexOf("export interface Env {")));
   // Optional members are secrets and vars set per deployment (`wrangler secret put`), not bindings.
   const required = [...body.matchAll(/^\s*readonly ([A-Z_]+): /gm)].map((match) => match[1]);
-  expect(required).toEqual(["WORKSPACE", "ROUTER", "CONVERSATION", "DIRECTORY", "ACCOUNT", "DB", "RECORDINGS", "EVENTS", "ASSETS"]);
+  expect(required).toEqual([
+    "WORKSPACE",
+    "ROUTER",
+    "CONVERSATION",
+    "DIRECTORY",
+    "ACCOUNT",
+    "DB",
+    "DB_EU",
+    "RECORDINGS",
+    "RECORDINGS_EU",
+    "EVENTS",
+    "ASSETS",
+  ]);
   const bound = [...run.output.matchAll(/^env\.([A-Z_]+)\b/gm)].map((match) => match[1]);
   expect(bound.sort()).toEqual([...required].sort());
 });

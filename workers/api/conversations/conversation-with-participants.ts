@@ -6,8 +6,8 @@
  * `attributes` (JSON text or an object) and `role_sid` (accepted and ignored, as on Participants).
  * The ConversationDO stores the conversation and every participant in one transaction.
  */
+import { newSidBeside } from "../../../platform/jurisdictions";
 import { z } from "zod";
-import { newSid } from "../../../contract/ids";
 import type { ApiResult } from "../../../durable-objects/common/rpc";
 import type { AddParticipantInput } from "../../../durable-objects/common/conversations";
 import type { ConversationRecord } from "../../../contract/conversations";
@@ -85,7 +85,7 @@ scoped(
   async (c, p) => {
     const participants = (p.Participant ?? []).map((raw, i) => participantInput(raw, i + 1));
     const workspaceSid = await requestWorkspace(c);
-    const result: ApiResult<ConversationRecord> = await conversationFor(c.env, newSid("CH")).create(
+    const result: ApiResult<ConversationRecord> = await conversationFor(c.env, newSidBeside("CH", workspaceSid)).create(
       c.get("accountSid"),
       {
         workspaceSid,

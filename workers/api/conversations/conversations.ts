@@ -7,10 +7,10 @@
  * Timers.Closed, Bindings.Email.* and DateUpdated. State `initializing` is not supported (a conversation
  * is usable as soon as it exists). `X-Twilio-Webhook-Enabled: true` makes a change fire its webhooks.
  */
+import { newSidBeside } from "../../../platform/jurisdictions";
 import { z } from "zod";
 import type { ConversationIndexEntry } from "../../../durable-objects/common/conversations";
 import type { ConversationRecord, ConversationState } from "../../../contract/conversations";
-import { newSid } from "../../../contract/ids";
 import { ok, type ApiResult, type Page } from "../../../durable-objects/common/rpc";
 import { date, oneOf, paging, str } from "../taskrouter/params";
 import { unwrap } from "../taskrouter/wire";
@@ -105,7 +105,7 @@ resourceRoutes(routes, {
     params: fields,
     run: async (c, p) => {
       const workspaceSid = await requestWorkspace(c);
-      return conversationFor(c.env, newSid("CH")).create(
+      return conversationFor(c.env, newSidBeside("CH", workspaceSid)).create(
         c.get("accountSid"),
         {
           workspaceSid,

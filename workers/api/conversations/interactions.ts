@@ -8,9 +8,10 @@
  * digits, so `GET /Interactions/KD…` reads the conversation, and the conversation's attributes keep the
  * rest under `flexInteraction` ({sid, channelSid, channelType, taskSid, …}).
  */
+import { newSidBeside } from "../../../platform/jurisdictions";
 import { z } from "zod";
 import type { ConversationChannel, ConversationRecord } from "../../../contract/conversations";
-import { isSid, newSid } from "../../../contract/ids";
+import { isSid } from "../../../contract/ids";
 import type { TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
 import { conversationFor, routerOf, workspaceFor } from "../../../platform/objects";
@@ -196,7 +197,7 @@ routes.post(create.path, async (c) => {
   }
 
   const existing = channel.properties?.media_channel_sid;
-  const conversationSid = existing ?? newSid("CH");
+  const conversationSid = existing ?? newSidBeside("CH", workspaceSid);
   const hex = conversationSid.slice(2);
   const stub = conversationFor(c.env, conversationSid);
   let conversation: ConversationRecord;

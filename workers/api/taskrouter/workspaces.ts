@@ -7,6 +7,9 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { WorkspaceRecord } from "../../../contract/taskrouter";
 import { isSid } from "../../../contract/ids";
+import { invalid } from "../../../durable-objects/common/rpc";
+import { homeForNew, jurisdictionRefusal } from "../../../platform/jurisdictions";
+import { JURISDICTIONS } from "../../../platform/regions";
 import { resourceNotFound } from "../../http/errors";
 import { resourceRoutes, routeGroup } from "./context";
 import { bool, oneOf, paging, region, sid, str, strictBool, url } from "./params";
@@ -49,6 +52,17 @@ const cardMasking = strictBool().describe(
   "Switchboard only. Mask card numbers in task and worker attributes (and the events that carry them) before they are stored: true (default) or false",
 );
 
+/** Switchboard's own: where the workspace's data lives, fixed at creation (README, "Data residency"). */
+const jurisdiction = oneOf(JURISDICTIONS).describe(
+  "Switchboard only. Pin the workspace to a jurisdiction: every object and byte of it (routing, conversations, profiles, attachments, reporting) stays inside it. One that a region of regions.json is in; fixed for the workspace's life",
+);
+/** On update only the jurisdiction it is in ("" for none) is accepted: a workspace never moves. */
+const sameJurisdiction = z
+  .union([z.literal(""), jurisdiction])
+  .describe(
+    'Switchboard only. The workspace\'s jurisdiction ("" for none); any other than the one it is in is refused: moving is not supported',
+  );
+
 const workspace = (c: Context) => workspaceFor(c.env, workspaceSidParam(c));
 
 resourceRoutes(routes, {
@@ -67,9 +81,14 @@ resourceRoutes(routes, {
       PrioritizeQueueOrder: queueOrder.optional(),
       CardMaskingEnabled: cardMasking.optional(),
       Region: region(`The workspace's home region (default ${regions.defaultRegion}), named by its SID for good`).optional(),
+      Jurisdiction: jurisdiction.optional(),
     },
-    run: (c, p) => {
-      const sid = regionalSid("WS", p.Region ?? regions.defaultRegion);
+    run: async (c, p) => {
+      const refusal = p.Jurisdiction === undefined ? null : jurisdictionRefusal(p.Jurisdiction);
+      if (refusal) return invalid("Jurisdiction", refusal);
+      const home = homeForNew(p.Jurisdiction, p.Region);
+      if (home === null) return invalid("Region", `${p.Region ?? ""} is not in the "${p.Jurisdiction ?? ""}" jurisdiction the workspace is pinned to`);
+      const sid = regionalSid("WS", home);
       return workspaceFor(c.env, sid).createWorkspace(c.get("accountSid"), sid, {
         friendlyName: p.FriendlyName,
         eventCallbackUrl: p.EventCallbackUrl,
@@ -98,6 +117,7 @@ resourceRoutes(routes, {
       TimeoutActivitySid: sid("WA").optional(),
       PrioritizeQueueOrder: queueOrder.optional(),
       CardMaskingEnabled: cardMasking.optional(),
+      Jurisdiction: sameJurisdiction.optional(),
     },
     run: (c, _sid, p) =>
       workspace(c).updateWorkspace(c.get("accountSid"), {
@@ -109,6 +129,7 @@ resourceRoutes(routes, {
         timeoutActivitySid: p.TimeoutActivitySid,
         prioritizeQueueOrder: p.PrioritizeQueueOrder,
         cardMaskingEnabled: p.CardMaskingEnabled,
+        jurisdiction: p.Jurisdiction,
       }),
   },
   remove: { summary: "Delete a workspace and everything in it", run: (c) => workspace(c).deleteWorkspace(c.get("accountSid")) },

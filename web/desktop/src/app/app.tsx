@@ -171,6 +171,7 @@ function Shell({
         session={session}
         route={route}
         routes={routesFor(session.user)}
+        jurisdiction={me.workspace?.jurisdiction ?? null}
         onSignOut={() => {
           void signOut()
             .catch(() => undefined)

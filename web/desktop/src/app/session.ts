@@ -20,7 +20,13 @@ export interface UserRecord {
 /** What `/api/auth/me` answers besides the user: the workspace and the agent's worker. */
 export interface MeResponse {
   user: UserRecord;
-  workspace: { sid: string; default_activity_sid: string | null; default_activity_name: string | null } | null;
+  workspace: {
+    sid: string;
+    default_activity_sid: string | null;
+    default_activity_name: string | null;
+    /** Where the workspace keeps its data, when pinned (README, "Data residency"); absent from an older server. */
+    jurisdiction?: "eu" | "fedramp" | null;
+  } | null;
   worker: { sid: string; friendly_name: string; activity_sid: string; activity_name: string; available: boolean } | null;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The desktop's header: the app name, the `MainHeader` slot, the view switch (for supervisors linked
  * to a worker), the language and theme switchers (SetLanguage / SetTheme actions, remembered in
- * localStorage), who is signed in — a small account menu, which holds "Sign out everywhere" — and sign-out.
+ * localStorage), who is signed in — a small account menu, which holds "Sign out everywhere" and, for a
+ * workspace pinned to a jurisdiction, where its data is kept — and sign-out.
  */
 import { useEffect, useId, useState } from "react";
 import { locales } from "../../framework";
@@ -28,9 +29,11 @@ export interface HeaderProps {
   onSignOut(): void;
   /** Ends every session of the user (other devices too). */
   onSignOutEverywhere(): void;
+  /** The jurisdiction the workspace is pinned to, if any. */
+  jurisdiction?: "eu" | "fedramp" | null;
 }
 
-export function Header({ session, route, routes, onSignOut, onSignOutEverywhere }: HeaderProps) {
+export function Header({ session, route, routes, onSignOut, onSignOutEverywhere, jurisdiction = null }: HeaderProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const languageId = useId();
@@ -98,6 +101,7 @@ export function Header({ session, route, routes, onSignOut, onSignOutEverywhere 
       <details className="sb-account-menu">
         <summary className="sb-muted sb-user">{t("header.signedInAs", { name: session.user.name })}</summary>
         <div className="sb-account-menu-items">
+          {jurisdiction && <p className="sb-muted">{t(`header.jurisdiction.${jurisdiction}`)}</p>}
           <button type="button" className="sb-button sb-button-quiet" onClick={onSignOutEverywhere}>
             {t("signIn.signOutEverywhere")}
           </button>

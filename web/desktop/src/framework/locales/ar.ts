@@ -43,6 +43,8 @@ export const ar: Record<StringKey, Message> = {
 
   "header.activity": "الحالة",
   "header.signedInAs": "تم تسجيل الدخول باسم {name}",
+  "header.jurisdiction.eu": "تُحفظ البيانات داخل الاتحاد الأوروبي",
+  "header.jurisdiction.fedramp": "تُحفظ البيانات في مراكز بيانات FedRAMP",
   "header.connection.online": "متصل",
   "header.connection.offline": "جارٍ إعادة الاتصال…",
 

@@ -43,6 +43,8 @@ export const en = {
 
   "header.activity": "Activity",
   "header.signedInAs": "Signed in as {name}",
+  "header.jurisdiction.eu": "Data kept in the EU",
+  "header.jurisdiction.fedramp": "Data kept in FedRAMP data centers",
   "header.connection.online": "Connected",
   "header.connection.offline": "Reconnecting…",
 
