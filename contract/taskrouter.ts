@@ -28,6 +28,13 @@ export interface WorkspaceRecord {
    * they are stored. On unless the workspace turned it off; snapshots from before it existed lack it.
    */
   card_masking_enabled: boolean;
+  /** Switchboard's own: the region the workspace was created in, whose Router holds what names no other. */
+  home_region?: string;
+  /**
+   * Switchboard's own: the regions whose Routers hold the workspace's workers and tasks, home first,
+   * then in the order they joined (the first worker or task created there). Absent in older snapshots.
+   */
+  regions?: string[];
   /**
    * Switchboard's own: the jurisdiction the workspace was pinned to at creation (every object and byte of
    * it stays there; README, "Data residency"), or null. Fixed for the workspace's life.

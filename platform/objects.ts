@@ -11,7 +11,8 @@
  * one place.
  */
 import type { Env } from "./env";
-import { homeRegionOf, jurisdictionOf, regionAllowed } from "./jurisdictions";
+import { jurisdictionOf, regionAllowed } from "./jurisdictions";
+import { homeRegionOf, regionOfItem } from "./region-sids";
 import { regions } from "./regions";
 
 /** A Router DO's name: one per workspace × region ("WS…:<region>"). */
@@ -36,10 +37,10 @@ function inJurisdiction<T extends Rpc.DurableObjectBranded | undefined>(
 }
 
 /**
- * The Router DO of `workspaceSid` in `regionId` — by default the workspace's home region (the first
- * region of its jurisdiction for a pinned workspace, else the deployment's default). A region outside a
- * pinned workspace's jurisdiction is never addressed: that throws, as a region that does not exist does.
- * @example routerFor(env, "WS…").getTask(accountSid, "WT…")
+ * The Router DO of `workspaceSid` in `regionId` — by default the workspace's home region, which its SID
+ * names (the deployment's default for a workspace from before regions). A region outside a pinned
+ * workspace's jurisdiction is never addressed: that throws, as a region that does not exist does.
+ * @example routerFor(env, "WS…", "eu-ireland").listWorkers(accountSid, page)
  */
 export function routerFor(env: Pick<Env, "ROUTER">, workspaceSid: string, regionId: string = homeRegionOf(workspaceSid)) {
   const region = regions.regions.find((r) => r.id === regionId);
@@ -49,6 +50,15 @@ export function routerFor(env: Pick<Env, "ROUTER">, workspaceSid: string, region
   const namespace = inJurisdiction(env.ROUTER, region.jurisdiction);
   return namespace.getByName(routerName(workspaceSid, region.id), { locationHint: region.locationHint });
 }
+
+/**
+ * The Router DO that holds the worker, task or reservation `sid` of `workspaceSid`: the region its SID
+ * names (platform/region-sids.ts), else the workspace's home region. Every path that has such a SID
+ * reaches its owner through this, without asking anyone first.
+ * @example routerOf(env, "WS…", "WT…").getTask(accountSid, "WT…")
+ */
+export const routerOf = (env: Pick<Env, "ROUTER">, workspaceSid: string, sid: string) =>
+  routerFor(env, workspaceSid, regionOfItem(workspaceSid, sid));
 
 /** The Router DO that answers `/api/ping`, the no-op round trip the benchmarks measure against. @example await pingRouter(env).ping() */
 export const pingRouter = (env: Pick<Env, "ROUTER">) => env.ROUTER.getByName("ping");

@@ -128,8 +128,26 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out === "" ? "(root)" : out;
 }
 
+/** 32-bit FNV-1a of an ASCII string: small, stable across runtimes, good enough to spread short ids. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
 /**
- * Checks that only make sense across regions: unique ids and an existing default. They run on whatever
+ * A region's short code: 12 bits of its id's FNV-1a hash as 3 lowercase hex digits. SIDs minted in a
+ * region carry it (platform/region-sids.ts), so it must never change for a region: it is derived from
+ * the id alone, never from its place in the file.
+ * @example regionCode("us-east") // three hex digits, the same on every deployment
+ */
+export const regionCode = (regionId: string): string => (fnv1a(regionId) & 0xfff).toString(16).padStart(3, "0");
+
+/**
+ * Checks that only make sense across regions: unique ids, unique codes and an existing default. They run on whatever
  * parts of the file are readable, even when other fields are wrong, so one pass reports everything.
  */
 function crossRegionProblems(raw: unknown): string[] {
@@ -146,6 +164,18 @@ function crossRegionProblems(raw: unknown): string[] {
     if (first === undefined) firstIndexById.set(id, index);
     else problems.push(`regions[${index}].id: duplicate id ${JSON.stringify(id)} (also regions[${first}])`);
   });
+
+  // Two regions of one code would make a SID's region ambiguous; renaming one region is the fix.
+  const idByCode = new Map<string, string>();
+  for (const [id, index] of firstIndexById) {
+    const code = regionCode(id);
+    const other = idByCode.get(code);
+    if (other === undefined) idByCode.set(code, id);
+    else
+      problems.push(
+        `regions[${index}].id: ${JSON.stringify(id)} has the same SID code ${code} as ${JSON.stringify(other)}; rename one of them`,
+      );
+  }
 
   if (typeof defaultRegion === "string" && firstIndexById.size > 0 && !firstIndexById.has(defaultRegion)) {
     const known = [...firstIndexById.keys()].join(", ");

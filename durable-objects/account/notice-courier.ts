@@ -49,7 +49,9 @@ export class NoticeCourier {
   private async tell(place: Place, userSid: string, access: UserAccess | null): Promise<void> {
     // One deployment is one account: the objects check their sockets were opened under it.
     const accountSid = this.env.ACCOUNT_SID ?? "";
-    if (isSid("WS", place)) await routerFor(this.env, place).closeUserSockets(accountSid, userSid, access);
+    // A Router's place is its name, "WS…:<region>" (or the workspace alone: its home region's Router).
+    const [workspaceSid = "", region] = place.split(":");
+    if (isSid("WS", workspaceSid)) await routerFor(this.env, workspaceSid, region).closeUserSockets(accountSid, userSid, access);
     else if (isSid("CH", place)) await conversationFor(this.env, place).closeUserSockets(accountSid, userSid, access);
     else console.warn(`AccountDO: ${place} is neither a workspace nor a conversation; skipped`);
   }

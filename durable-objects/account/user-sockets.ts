@@ -42,7 +42,7 @@ export const PLACE_RETENTION_MS = 24 * 3600_000;
 export const MAX_NOTICE_ATTEMPTS = 10;
 export const NOTICE_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: 60_000, maxAttempts: MAX_NOTICE_ATTEMPTS });
 
-/** A workspace (`WS…`: its Router DO) or a conversation (`CH…`: its ConversationDO). */
+/** A Router DO (`WS…:<region>`, its name; a bare `WS…` is the home region's) or a conversation (`CH…`: its ConversationDO). */
 export type Place = string;
 
 /**

@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
-import { directoryFor, routerFor, workspaceFor } from "../../platform/objects";
+import { directoryFor, routerFor, routerOf, workspaceFor } from "../../platform/objects";
 import { recordingsFor } from "../../platform/stores";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
@@ -259,7 +259,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
   }
 
   protected taskPort(row: ConversationRow): TaskPort {
+    // A new task goes to the workspace's home region; a task's later changes to the Router its SID names.
     const router = () => routerFor(this.env, row.workspace_sid);
+    const routerOfTask = (taskSid: string) => routerOf(this.env, row.workspace_sid, taskSid);
     return {
       oldestWorkflow: async () => {
         const page = await workspaceFor(this.env, row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
@@ -272,8 +274,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
         const created = await router().createTask(row.account_sid, { ...input, attributesMasked: true });
         return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
       },
-      wrapTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),
-      cancelTask: (taskSid) => router().updateTask(row.account_sid, taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
+      wrapTask: (taskSid) => routerOfTask(taskSid).updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),
+      cancelTask: (taskSid) =>
+        routerOfTask(taskSid).updateTask(row.account_sid, taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
     };
   }
 

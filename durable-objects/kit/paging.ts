@@ -30,7 +30,7 @@ export function checkPageRequest(request: PageRequest): ApiResult<PageRequest> {
   return ok(request);
 }
 
-const encodeToken = (parts: readonly (string | number)[]): string =>
+const encodeToken = (parts: readonly (string | number | Readonly<Record<string, number>>)[]): string =>
   btoa(JSON.stringify(parts)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 function decodeToken(token: string): unknown[] | undefined {
@@ -203,7 +203,8 @@ export interface PageWindow {
   readonly limit: number;
 }
 
-const offsetToken = (offset: number): string => encodeToken(["o", offset]);
+/** The token of an offset page starting at `offset` (also how a list across regions asks each region for its part). */
+export const offsetToken = (offset: number): string => encodeToken(["o", offset]);
 
 /**
  * Where an offset page starts: the token's offset when there is one, else `page × pageSize`.
@@ -235,4 +236,25 @@ export function pageFrom<T>(fetched: readonly T[], window: PageWindow): Page<T> 
 /** The page of an already filtered and ordered list. */
 export function slicePage<T>(all: readonly T[], window: PageWindow): Page<T> {
   return pageFrom(all.slice(window.offset, window.offset + window.limit), window);
+}
+
+// ── across regions ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The token of a list merged across the Routers of several regions (kit/region-pages.ts): how far into
+ * each region's own list the pages so far have gone.
+ */
+export const regionsToken = (offsets: Readonly<Record<string, number>>): string => encodeToken(["r", offsets]);
+
+/** The offsets a {@link regionsToken} carries, or undefined for any other token (a 400 for the caller). */
+export function readRegionsToken(token: string, regionIds: readonly string[]): Record<string, number> | undefined {
+  const parts = decodeToken(token);
+  if (parts?.length !== 2 || parts[0] !== "r" || typeof parts[1] !== "object" || parts[1] === null || Array.isArray(parts[1]))
+    return undefined;
+  const offsets: Record<string, number> = {};
+  for (const [region, offset] of Object.entries(parts[1] as Record<string, unknown>)) {
+    if (!regionIds.includes(region) || !Number.isSafeInteger(offset) || (offset as number) < 0) return undefined;
+    offsets[region] = offset as number;
+  }
+  return offsets;
 }

@@ -1,10 +1,12 @@
 /**
  * How the WorkspaceDO delivers a committed change — an outbox of its own shape, because its receivers
- * want different things of it: the full snapshot and the undelivered events go to the workspace's
- * Router DO (which keeps events for the Events API), the events to the EVENTS queue (event callbacks),
- * and the workspace record to the account's directory (AccountDO). The change wrote its `sb_outbox` row
- * and bumped `sb_sync`'s counters in its own transaction (workspace-do.ts); a row leaves once the Router
- * has its version and its events are queued. Deliveries run one at a time, so each receiver gets changes
+ * want different things of it: the full snapshot goes to the Router DO of every region the workspace
+ * uses (`sb_regions`), with the undelivered events to the home region's alone (which keeps them for the
+ * Events API, once), the events to the EVENTS queue (event callbacks), and the workspace record to the
+ * account's directory (AccountDO). The change wrote its `sb_outbox` row and bumped `sb_sync`'s counters
+ * in its own transaction (workspace-do.ts); a row leaves once every region's Router has its version and
+ * its events are queued. Each region's version is kept apart, so one unreachable region holds back no
+ * other, and a region that joins later is given the current snapshot by the same path. Deliveries run one at a time, so each receiver gets changes
  * in the order they were made; one that fails is retried by a `delivery` timer (kit/timers.ts) on the
  * one alarm.
  */
@@ -14,7 +16,7 @@ import { accountFor, routerFor } from "../../platform/objects";
 import { retryDelay, retryPolicy } from "../../platform/backoff";
 import type { EventRecord } from "../../contract/taskrouter";
 import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
-import { workspaceRow } from "./workspace-rows";
+import { workspaceRow, type WorkspaceRow } from "./workspace-rows";
 import * as workspace from "./workspace";
 
 /** The timer (kind; its SID is "") that retries a delivery that failed. */
@@ -38,7 +40,7 @@ export class ConfigDelivery {
   deliver(): Promise<void> {
     const run = this.delivering.then(async () => {
       // Independent: an unreachable Router must not hold back callbacks or the directory, nor the reverse.
-      const outcomes = await Promise.allSettled([this.pushToRouter(), this.sendToQueue(), this.syncDirectory()]);
+      const outcomes = await Promise.allSettled([...this.pushToRouters(), this.sendToQueue(), this.syncDirectory()]);
       const { storage } = this.ctx;
       storage.sql.exec("DELETE FROM sb_outbox WHERE queued = 1 AND version <= (SELECT router_version FROM sb_sync)");
       const failures = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
@@ -59,28 +61,42 @@ export class ConfigDelivery {
     return run;
   }
 
-  private async pushToRouter(): Promise<void> {
+  /** One push per region whose Router is behind, all at once. */
+  private pushToRouters(): Promise<void>[] {
     const { sql } = this.ctx.storage;
     const ws = workspaceRow(sql);
-    const [sync] = sql.exec<{ router_version: number }>("SELECT router_version FROM sb_sync").toArray();
-    if (!ws || !sync || ws.version <= sync.router_version) return;
+    if (!ws) return [];
+    const behind = sql
+      .exec<{ region: string; position: number; router_version: number }>(
+        "SELECT region, position, router_version FROM sb_regions WHERE router_version < ? ORDER BY position",
+        ws.version,
+      )
+      .toArray();
+    return behind.map((region) => this.pushTo(ws, region.region, region.position === 0, region.router_version));
+  }
+
+  private async pushTo(ws: WorkspaceRow, region: string, home: boolean, routerVersion: number): Promise<void> {
+    const { sql } = this.ctx.storage;
     const pending = sql
       .exec<{ events: string; re_evaluate: string | null }>(
         "SELECT events, re_evaluate FROM sb_outbox WHERE version > ? ORDER BY seq",
-        sync.router_version,
+        routerVersion,
       )
       .toArray();
-    const events = pending.flatMap((row) => JSON.parse(row.events) as EventRecord[]);
+    const events = home ? pending.flatMap((row) => JSON.parse(row.events) as EventRecord[]) : [];
     const reEvaluate = pending.findLast((row) => row.re_evaluate !== null)?.re_evaluate;
     const snapshot = workspace.loadSnapshot(sql, ws);
     // The Router keeps the highest version it has seen and ignores older pushes: a retried or reordered push is harmless.
-    const answer = await routerFor(this.env, ws.sid, ws.home_region).applyConfig(
+    const answer = await routerFor(this.env, ws.sid, region).applyConfig(
       snapshot,
       events,
       reEvaluate ? { reEvaluateTasksOf: reEvaluate } : {},
     );
-    if (!answer.ok) throw new Error(`Router refused configuration version ${snapshot.version}: ${answer.status} ${answer.message}`);
-    sql.exec("UPDATE sb_sync SET router_version = max(router_version, ?)", snapshot.version);
+    if (!answer.ok) {
+      throw new Error(`Router of ${region} refused configuration version ${snapshot.version}: ${answer.status} ${answer.message}`);
+    }
+    sql.exec("UPDATE sb_regions SET router_version = max(router_version, ?) WHERE region = ?", snapshot.version, region);
+    sql.exec("UPDATE sb_sync SET router_version = (SELECT min(router_version) FROM sb_regions)");
   }
 
   /** Puts the events not yet queued on the EVENTS queue, for the workspace's event callbacks. */

@@ -6,7 +6,8 @@
  *
  * Bookkeeping that is not a TaskRouter resource lives in `sb_` tables: `sb_outbox` holds the events of
  * changes not yet delivered to the Router or the EVENTS queue; `sb_sync` records how far the Router
- * and the account's workspace directory have caught up.
+ * and the account's workspace directory have caught up; `sb_regions` lists the regions whose Routers
+ * hold the workspace's workers and tasks, and the configuration version each Router is known to have.
  */
 import type { Migration } from "../kit/migrations";
 import { TIMERS_TABLE } from "../kit/timers";
@@ -135,5 +136,20 @@ CREATE TABLE channel_secrets (
     version: 5,
     name: "the shared timers table (a failed delivery's retry)",
     sql: TIMERS_TABLE,
+  },
+  {
+    version: 6,
+    name: "the regions the workspace uses, each with its own delivered configuration version",
+    // Home first (position 0), then in the order they joined. sb_sync.router_version stays the version
+    // every region's Router has (the lowest), which is what lets an outbox row go.
+    sql: `
+CREATE TABLE sb_regions (
+  region         TEXT    PRIMARY KEY,
+  position       INTEGER NOT NULL UNIQUE,
+  router_version INTEGER NOT NULL
+);
+INSERT INTO sb_regions (region, position, router_version)
+  SELECT home_region, 0, (SELECT router_version FROM sb_sync) FROM workspace;
+`,
   },
 ];

@@ -13,14 +13,15 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CallbackSettings } from "../../callbacks/policy";
-import { homeRegionOf } from "../../platform/jurisdictions";
+import { regions } from "../../platform/regions";
+import { homeRegionOf } from "../../platform/region-sids";
 import type { Env } from "../../platform/env";
 import { openSecret, sealSecret } from "../account/api-keys";
 import { webhookPath, type ChannelConfig, type ChannelRecord } from "../../channels/channel-config";
 import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { newSid } from "../../contract/ids";
-import { notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { Rollback } from "../kit/sql-host";
 import type { ActivityRecord, TaskChannelRecord, TaskQueueRecord, WorkflowRecord, WorkspaceRecord } from "../../contract/taskrouter";
 import * as activities from "./activities";
@@ -41,7 +42,7 @@ import type {
   UpdateWorkspaceInput,
   WorkflowFilters,
 } from "./config-inputs";
-import { workflowRow, workspaceRow, type WorkspaceRow } from "./workspace-rows";
+import { workflowRow, workspaceRegions, workspaceRow, type WorkspaceRow } from "./workspace-rows";
 import { ConfigDelivery } from "./config-delivery";
 import { WORKSPACE_MIGRATIONS } from "./schema";
 import * as taskChannels from "./task-channels";
@@ -73,9 +74,9 @@ export class WorkspaceDO extends DurableObject<Env> {
   // ── workspace ───────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Creates the workspace this object is named for. The Worker picks the SID (`newSidIn("WS", jurisdiction)`)
-   * and calls the object of that name; a SID that was ever used, even if deleted, is refused. Its routing
-   * starts in its home region: the first of its jurisdiction, or the deployment's default.
+   * Creates the workspace this object is named for. The Worker picks the SID (`regionalSid("WS", home)`,
+   * which names the home region, platform/region-sids.ts, and so its jurisdiction, if any) and calls the
+   * object of that name; a SID that was ever used, even if deleted, is refused.
    */
   async createWorkspace(accountSid: string, sid: string, input: CreateWorkspaceInput): Promise<ApiResult<WorkspaceRecord>> {
     const sql = this.ctx.storage.sql;
@@ -83,6 +84,42 @@ export class WorkspaceDO extends DurableObject<Env> {
       if (workspaceRow(sql)) return { ok: false, status: 409, code: 20409, message: `Workspace ${sid} already exists` };
       return workspace.createWorkspace(sql, accountSid, sid, input, Date.now(), homeRegionOf(sid));
     });
+  }
+
+  /** The regions the workspace uses, home first, then in the order they joined. */
+  workspaceRegions(accountSid: string): ApiResult<string[]> {
+    return this.read(accountSid, (scope) => ok(workspaceRegions(scope.sql)));
+  }
+
+  /**
+   * Makes `region` one of the workspace's regions, before the first worker or task is created there:
+   * idempotent, and it answers only once that region's Router has the current configuration (503 if it
+   * cannot be reached: then nothing should be created there yet; the alarm keeps trying).
+   */
+  async useRegion(accountSid: string, region: string): Promise<ApiResult<string[]>> {
+    if (!regions.regions.some((r) => r.id === region)) return invalid("Region", `no region ${JSON.stringify(region)} in this deployment`);
+    const listed = this.workspaceRegions(accountSid);
+    if (!listed.ok) return listed;
+    if (!listed.value.includes(region)) {
+      const joined = await this.write(accountSid, (scope) => workspace.addRegion(scope, region));
+      if (!joined.ok) return joined;
+    } else if (this.regionBehind(region)) {
+      await this.delivery.deliver();
+    }
+    if (this.regionBehind(region)) return fail(503, 20503, `The Router of region ${region} cannot be reached; try again`);
+    return this.workspaceRegions(accountSid);
+  }
+
+  /** Whether the Router of `region` lacks the current configuration. */
+  private regionBehind(region: string): boolean {
+    const { sql } = this.ctx.storage;
+    const [row] = sql
+      .exec<{ behind: number }>(
+        "SELECT router_version < (SELECT version FROM workspace) AS behind FROM sb_regions WHERE region = ?",
+        region,
+      )
+      .toArray();
+    return row?.behind !== 0;
   }
 
   getWorkspace(accountSid: string): ApiResult<WorkspaceRecord> {

@@ -137,7 +137,11 @@ export function activityNames(sql: SqlExec): Map<string, string> {
 
 const nameOf = (names: ReadonlyMap<string, string>, sid: string | null): string | null => (sid === null ? null : (names.get(sid) ?? null));
 
-export function workspaceRecord(row: WorkspaceRow, names: ReadonlyMap<string, string>): WorkspaceRecord {
+/** The regions the workspace uses, home first, then in the order they joined. */
+export const workspaceRegions = (sql: SqlExec): string[] =>
+  rows<{ region: string }>(sql, "SELECT region FROM sb_regions ORDER BY position").map((row) => row.region);
+
+export function workspaceRecord(row: WorkspaceRow, names: ReadonlyMap<string, string>, regions: readonly string[]): WorkspaceRecord {
   return {
     account_sid: row.account_sid,
     sid: row.sid,
@@ -151,6 +155,8 @@ export function workspaceRecord(row: WorkspaceRow, names: ReadonlyMap<string, st
     multi_task_enabled: row.multi_task_enabled === 1,
     prioritize_queue_order: row.prioritize_queue_order,
     card_masking_enabled: row.card_masking_enabled === 1,
+    home_region: row.home_region,
+    regions: [...regions],
     jurisdiction: jurisdictionOf(row.sid),
     date_created: iso(row.date_created),
     date_updated: iso(row.date_updated),

@@ -26,6 +26,7 @@ import {
   workflowRecord,
   workflowRows,
   workspaceRecord,
+  workspaceRegions,
   type WorkspaceRow,
 } from "./workspace-rows";
 import { DEFAULT_TASK_CHANNELS, insertTaskChannel, taskChannelSubject } from "./task-channels";
@@ -35,7 +36,7 @@ import { createWorkflow } from "./workflows";
 const subject = (row: WorkspaceRow): EventSubject => ({ type: "Workspace", sid: row.sid, path: "", name: row.friendly_name });
 
 export function currentRecord(sql: SqlExec, row: WorkspaceRow): WorkspaceRecord {
-  return workspaceRecord(row, activityNames(sql));
+  return workspaceRecord(row, activityNames(sql), workspaceRegions(sql));
 }
 
 function checkQueueOrder(value: string | undefined): ApiResult<"FIFO" | "LIFO" | undefined> {
@@ -103,6 +104,8 @@ export function createWorkspace(
     ws.date_created,
     ws.date_updated,
   );
+  // The home region's Router is the first to be given the configuration.
+  sql.exec("INSERT INTO sb_regions (region, position, router_version) VALUES (?, 0, 0)", homeRegion);
   const live: Scope = { ...scope, ws };
   events.push(configEvent(live, "workspace.created", subject(ws)));
   for (const row of activities) events.push(configEvent(live, "activity.created", activitySubject(row)));
@@ -170,6 +173,19 @@ export function updateWorkspace(scope: Scope, input: UpdateWorkspaceInput): ApiR
   return ok({ value: currentRecord(sql, row), events: [configEvent({ ...scope, ws: row }, "workspace.updated", subject(row))] });
 }
 
+/**
+ * Adds `region` to the regions the workspace uses (after those already there); its Router is then
+ * given the configuration by the delivery that follows every change. No event: Twilio has none for it.
+ */
+export function addRegion(scope: Scope, region: string): ApiResult<Change<string[]>> {
+  const { sql } = scope;
+  sql.exec(
+    "INSERT INTO sb_regions (region, position, router_version) SELECT ?, coalesce(max(position), -1) + 1, 0 FROM sb_regions",
+    region,
+  );
+  return ok({ value: workspaceRegions(sql), events: [] });
+}
+
 /** Wipes every resource and tombstones the workspace row. */
 export function deleteWorkspace(scope: Scope): ApiResult<Change<null>> {
   const { sql, ws } = scope;
@@ -194,7 +210,7 @@ export function loadSnapshot(sql: SqlExec, ws: WorkspaceRow): WorkspaceConfigSna
   const names = activityNames(sql);
   return {
     version: ws.version,
-    workspace: workspaceRecord(ws, names),
+    workspace: workspaceRecord(ws, names, workspaceRegions(sql)),
     activities: activityRows(sql).map((row) => activityRecord(ws, row)),
     taskChannels: taskChannelRows(sql).map((row) => taskChannelRecord(ws, row)),
     taskQueues: taskQueueRows(sql).map((row) => taskQueueRecord(ws, row, names)),

@@ -16,7 +16,8 @@ import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { applyD1Migrations } from "cloudflare:test";
 import { conversationFor, routerFor } from "../../platform/objects";
-import { jurisdictionOf, newSidIn } from "../../platform/jurisdictions";
+import { newSid } from "../../contract/ids";
+import { jurisdictionOf } from "../../platform/jurisdictions";
 import { recordingsFor, reportingFor } from "../../platform/stores";
 import { distinct, recordBindings, teamFlow, type Flow } from "./residency-helpers";
 
@@ -69,13 +70,10 @@ describe("a workspace pinned to the EU", () => {
   });
 
   it("a jurisdiction without its bucket or database bound is an error, never the global one", () => {
-    const fedramp = newSidIn("WS", "fedramp"); // this deployment binds no RECORDINGS_FEDRAMP nor DB_FEDRAMP
-    expect(() => recordingsFor(env, fedramp)).toThrow(
-      `${fedramp} is pinned to "fedramp", but no bucket is bound as RECORDINGS_FEDRAMP (wrangler.toml)`,
-    );
-    expect(() => reportingFor(env, fedramp)).toThrow(
-      `${fedramp} is pinned to "fedramp", but no database is bound as DB_FEDRAMP (wrangler.toml)`,
-    );
+    const ws = flow.workspaceSid;
+    const unbound = { RECORDINGS: env.RECORDINGS, DB: env.DB } as unknown as typeof env; // a deployment that forgot the EU bindings
+    expect(() => recordingsFor(unbound, ws)).toThrow(`${ws} is pinned to "eu", but no bucket is bound as RECORDINGS_EU (wrangler.toml)`);
+    expect(() => reportingFor(unbound, ws)).toThrow(`${ws} is pinned to "eu", but no database is bound as DB_EU (wrangler.toml)`);
   });
 
   it("its routers are addressed only in EU regions: another region is refused, not created", () => {
@@ -86,7 +84,7 @@ describe("a workspace pinned to the EU", () => {
   });
 
   it("a conversation SID outside the workspace's jurisdiction is refused before anything is stored", async () => {
-    const stray = newSidIn("CH", null);
+    const stray = newSid("CH"); // a SID naming no region: no jurisdiction
     const created = await conversationFor(env, stray).create(env.ACCOUNT_SID!, { workspaceSid: flow.workspaceSid });
     expect(created).toMatchObject({ ok: false, status: 500 });
     expect(created.ok ? "" : created.message).toBe(

@@ -51,6 +51,9 @@ describe("a new workspace", () => {
       multi_task_enabled: true,
       prioritize_queue_order: "FIFO",
       card_masking_enabled: true,
+      // Switchboard's extension fields (issue 13): the home region, and the regions used so far.
+      home_region: "us-east",
+      regions: ["us-east"],
       jurisdiction: null, // a random SID: no jurisdiction
       date_created: workspace.date_created,
       date_updated: workspace.date_created,

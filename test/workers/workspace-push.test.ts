@@ -107,8 +107,8 @@ describe("pushing configuration to the Router", () => {
 
   it("retries by alarm when the Router cannot be reached, answering the change meanwhile", async () => {
     const { stub, router } = await newWorkspace();
-    // Point the workspace at a region that does not exist: every push fails.
-    await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("UPDATE workspace SET home_region = 'nowhere'"));
+    // Point the workspace's one region at a region that does not exist: every push fails.
+    await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("UPDATE sb_regions SET region = 'nowhere'"));
     const queue = value(await stub.createTaskQueue(ACCOUNT, { friendlyName: "Late" }));
     const workflow = value(
       await stub.createWorkflow(ACCOUNT, {
@@ -131,9 +131,7 @@ describe("pushing configuration to the Router", () => {
     expect(await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())).not.toBeNull();
     expect(await routerVersion(router)).toBe(1);
 
-    await runInDurableObject(stub, (_instance, state) =>
-      state.storage.sql.exec("UPDATE workspace SET home_region = ?", regions.defaultRegion),
-    );
+    await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("UPDATE sb_regions SET region = ?", regions.defaultRegion));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await delivery(stub)).toEqual({ outbox: [], routerVersion: 4, version: 4 });
     expect(await routerVersion(router)).toBe(4);

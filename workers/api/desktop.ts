@@ -18,6 +18,7 @@ import { defined, type Page, type PageRequest } from "../../durable-objects/comm
 import type { TaskQueueRecord, WorkerRecord } from "../../contract/taskrouter";
 import type { QueueFigures } from "../../durable-objects/router/router-do";
 import { queueCumulativeBody } from "../../durable-objects/router/statistics";
+import { mergeTaskScopeFigures } from "../../durable-objects/router/lifecycle/figures-across-regions";
 import type { AuthVariables } from "../auth/basic";
 import { accountOf, basicOrSession, type Caller } from "../auth/session-guard";
 import type { Env } from "../../platform/env";
@@ -146,14 +147,27 @@ async function all<T>(fetchPage: (page: PageRequest) => Promise<Page<T>>): Promi
 const queuesOf = (env: Env, accountSid: string, workspaceSid: string) =>
   all<TaskQueueRecord>(async (page) => unwrap(await workspaceFor(env, workspaceSid).listTaskQueues(accountSid, {}, page)));
 
+/** What each Router of the workspace's regions answers, every page of it: workers and queues span regions. */
+async function fromEveryRegion<T>(
+  env: Env,
+  accountSid: string,
+  workspaceSid: string,
+  list: (router: ReturnType<typeof routerFor>, page: PageRequest) => Promise<Page<T>>,
+): Promise<T[][]> {
+  const regions = unwrap(await workspaceFor(env, workspaceSid).workspaceRegions(accountSid));
+  return Promise.all(regions.map((region) => all<T>((page) => list(routerFor(env, workspaceSid, region), page))));
+}
+
 desktop.get(TARGETS, async (c) => {
   const { caller, workspaceSid } = await workspaceOf(c);
   await targets.parse(c);
-  const router = routerFor(c.env, workspaceSid);
-  const [queues, workers] = await Promise.all([
+  const [queues, byRegion] = await Promise.all([
     queuesOf(c.env, caller.accountSid, workspaceSid),
-    all<WorkerRecord>(async (page) => unwrap(await router.listWorkers(caller.accountSid, page))),
+    fromEveryRegion<WorkerRecord>(c.env, caller.accountSid, workspaceSid, async (router, page) =>
+      unwrap(await router.listWorkers(caller.accountSid, page)),
+    ),
   ]);
+  const workers = byRegion.flat();
   return c.json({
     queues: queues.map((q) => ({ sid: q.sid, friendly_name: q.friendly_name })),
     workers: workers.map((w) => ({ sid: w.sid, friendly_name: w.friendly_name, available: w.available })),
@@ -168,10 +182,16 @@ desktop.get(QUEUE_STATS, async (c) => {
   const now = Date.now();
   const midnight = new Date(now);
   midnight.setUTCHours(0, 0, 0, 0);
-  const router = routerFor(c.env, workspaceSid);
   const names = new Map((await queuesOf(c.env, caller.accountSid, workspaceSid)).map((q) => [q.sid, q.friendly_name]));
   const query = { cumulative: { window: { startMs: midnight.getTime(), endMs: now }, splitByWaitTime: [threshold] } };
-  const figures = await all<QueueFigures>(async (page) => unwrap(await router.queueListStatistics(caller.accountSid, page, query)));
+  // Each region counts its own tasks of every queue: a queue's figures are the sum over the regions.
+  const byRegion = await fromEveryRegion<QueueFigures>(c.env, caller.accountSid, workspaceSid, async (router, page) =>
+    unwrap(await router.queueListStatistics(caller.accountSid, page, query)),
+  );
+  const figures = byRegion[0]!.map((first) => ({
+    ...mergeTaskScopeFigures(byRegion.flatMap((list) => list.filter((f) => f.queueSid === first.queueSid))),
+    queueSid: first.queueSid,
+  }));
   const out = figures.flatMap((f) => {
     if (!f.cumulative) return [];
     const body = queueCumulativeBody(f.cumulative);

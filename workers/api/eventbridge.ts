@@ -15,10 +15,11 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import { serveBridge, type BridgeBackend } from "../../durable-objects/router/eventbridge/proxy";
+import type { ReservationOwner } from "../../durable-objects/router/router-do";
 import { verifyRealtimeToken } from "../auth/tokens";
 import type { RealtimeIdentity } from "../../durable-objects/common/token-claims";
 import type { Env } from "../../platform/env";
-import { routerFor, workspaceFor } from "../../platform/objects";
+import { routerOf, workspaceFor } from "../../platform/objects";
 import { readText } from "../http/body-limit";
 import { ApiError } from "../http/errors";
 
@@ -45,19 +46,21 @@ const message = (c: BridgeContext, status: 400 | 401 | 403 | 404 | 426, text: st
 
 /** The Router and Workspace calls of the proxy, scoped to the token's account. */
 function backendFor(env: Env, identity: RealtimeIdentity): BridgeBackend {
-  const router = routerFor(env, identity.workspaceSid);
+  // Each call goes to the Router that holds its worker or task (the region its SID names).
+  const router = (sid: string) => routerOf(env, identity.workspaceSid, sid);
+  const ownerSid = (owner: ReservationOwner) => ("taskSid" in owner ? owner.taskSid : owner.workerSid);
   const workspace = workspaceFor(env, identity.workspaceSid);
   const account = identity.accountSid;
   return {
-    getWorker: (workerSid) => router.getWorker(account, workerSid),
-    updateWorker: (workerSid, input) => router.updateWorker(account, workerSid, input),
+    getWorker: (workerSid) => router(workerSid).getWorker(account, workerSid),
+    updateWorker: (workerSid, input) => router(workerSid).updateWorker(account, workerSid, input),
     listActivities: (page) => workspace.listActivities(account, {}, page),
-    listWorkerChannels: (workerSid, page) => router.listWorkerChannels(account, workerSid, page),
-    listReservations: (owner, input) => router.listReservations(account, owner, input),
-    getReservation: (owner, sid) => router.getReservation(account, owner, sid),
-    updateReservation: (owner, sid, input) => router.updateReservation(account, owner, sid, input),
-    getTask: (taskSid) => router.getTask(account, taskSid),
-    updateTask: (taskSid, input) => router.updateTask(account, taskSid, input),
+    listWorkerChannels: (workerSid, page) => router(workerSid).listWorkerChannels(account, workerSid, page),
+    listReservations: (owner, input) => router(ownerSid(owner)).listReservations(account, owner, input),
+    getReservation: (owner, sid) => router(ownerSid(owner)).getReservation(account, owner, sid),
+    updateReservation: (owner, sid, input) => router(ownerSid(owner)).updateReservation(account, owner, sid, input),
+    getTask: (taskSid) => router(taskSid).getTask(account, taskSid),
+    updateTask: (taskSid, input) => router(taskSid).updateTask(account, taskSid, input),
   };
 }
 
@@ -114,5 +117,6 @@ eventbridge.get("/", async (c) => {
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(check.identity) });
   const url = new URL("https://router.internal/eventbridge");
   if (query.get("closeExistingSessions") === "true") url.searchParams.set("closeExistingSessions", "true");
-  return routerFor(c.env, check.identity.workspaceSid).fetch(new Request(url, { headers }));
+  // The SDK serves one worker: its socket is held by the Router of the worker's region.
+  return routerOf(c.env, check.identity.workspaceSid, check.identity.workerSid).fetch(new Request(url, { headers }));
 });

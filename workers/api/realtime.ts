@@ -14,7 +14,7 @@ import { IDENTITY_HEADER, SUBPROTOCOL, readHandshake } from "../../durable-objec
 import { verifyRealtimeToken } from "../auth/tokens";
 import type { TokenCheck } from "../../durable-objects/common/token-claims";
 import type { Env } from "../../platform/env";
-import { routerFor } from "../../platform/objects";
+import { routerFor, routerOf } from "../../platform/objects";
 import { ApiError } from "../http/errors";
 
 /** Who the token stands for: the one place the live channel checks tokens. */
@@ -51,5 +51,8 @@ export async function realtime(c: Context<{ Bindings: Env }>): Promise<Response>
   if (handshake.since !== null) url.searchParams.set("since", handshake.since);
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(check.identity) });
   if (handshake.subprotocol) headers.set("sec-websocket-protocol", SUBPROTOCOL);
-  return routerFor(c.env, check.identity.workspaceSid).fetch(new Request(url, { headers }));
+  // An agent's socket is held by the Router of their worker's region; a supervisor's by the home region's.
+  const { workspaceSid, workerSid } = check.identity;
+  const router = workerSid === undefined ? routerFor(c.env, workspaceSid) : routerOf(c.env, workspaceSid, workerSid);
+  return router.fetch(new Request(url, { headers }));
 }

@@ -12,7 +12,8 @@ import type { Env } from "../../platform/env";
 import { inspectToken, mintToken, type MintedToken, type TokenAuthority, type TokenGrant, type TokenInspection } from "./realtime-token";
 import type { RealtimeIdentity, TokenCheck } from "../../durable-objects/common/token-claims";
 import { bindingFor } from "../../durable-objects/common/user-access";
-import { accountFor } from "../../platform/objects";
+import { accountFor, routerName } from "../../platform/objects";
+import { regionOfItem } from "../../platform/region-sids";
 
 /** The account's credentials and API keys, or null when the deployment has no account configured. */
 function authority(env: Pick<Env, "ACCOUNT_SID" | "AUTH_TOKEN" | "ACCOUNT">): TokenAuthority | null {
@@ -66,8 +67,16 @@ export async function inspectRealtimeToken(env: Env, token: string, options: Che
   return refusal === null ? check : { ok: false, ...refusal };
 }
 
-const placeOf = (identity: RealtimeIdentity, opening: CheckOptions["opening"]): string | null =>
-  opening === undefined ? null : opening === "workspace" ? identity.workspaceSid : opening.conversationSid;
+/**
+ * Where the socket opens, for the AccountDO to close it later: a conversation, or the Router that holds
+ * it — the worker's region's for an agent ("WS…:<region>", the Router's name), the home region's else.
+ */
+function placeOf(identity: RealtimeIdentity, opening: CheckOptions["opening"]): string | null {
+  if (opening === undefined) return null;
+  if (opening !== "workspace") return opening.conversationSid;
+  const { workspaceSid, workerSid } = identity;
+  return workerSid === undefined ? workspaceSid : routerName(workspaceSid, regionOfItem(workspaceSid, workerSid));
+}
 
 /**
  * Mints a Switchboard token for this deployment's account. The caller has checked that the workspace

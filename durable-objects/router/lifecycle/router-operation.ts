@@ -18,6 +18,7 @@ import { tasks, type TaskRow } from "../store/task-store";
 import { workers, type WorkerRow } from "../store/worker-store";
 import { iso, type EventRecord } from "../../../contract/taskrouter";
 import { newSid } from "../../../contract/ids";
+import { regionalSid } from "../../../platform/region-sids";
 import type { StatisticsFact } from "../statistics";
 import type { ConfigView } from "./config-view";
 import type { EventDraft } from "./events";
@@ -66,6 +67,14 @@ export class Op {
     readonly regionId = "",
   ) {}
 
+  /**
+   * A new SID of `prefix` that names this Router's region (platform/region-sids.ts), so any edge finds
+   * the worker, task, reservation or event here again; a Router of no region (unit tests) mints plain ones.
+   */
+  mint(prefix: "WK" | "WT" | "WR" | "EV"): string {
+    return this.regionId ? regionalSid(prefix, this.regionId) : newSid(prefix);
+  }
+
   /** The engine, for a call that changes routing state. */
   get route(): RoutingEngine {
     this.routed = true;
@@ -81,7 +90,7 @@ export class Op {
     const record: EventRecord = {
       account_sid: this.view.accountSid,
       workspace_sid: this.view.workspaceSid,
-      sid: newSid("EV"),
+      sid: this.mint("EV"),
       event_type: draft.type,
       event_date: iso(draft.at),
       event_date_ms: draft.at,

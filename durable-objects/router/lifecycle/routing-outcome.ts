@@ -11,7 +11,6 @@
  */
 import type { EngineOutcome } from "../engine";
 import type { ReservationStatus } from "../../../contract/taskrouter";
-import { newSid } from "../../../contract/ids";
 import { factsFromRouting, type ReservationOutcome, type StatisticsFact } from "../statistics";
 import { pendingFor, pendingOfTask, reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
@@ -74,7 +73,7 @@ export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled"
     if (!task || !worker) continue;
     const reserved = task.status === "pending" ? op.saveTask({ ...task, status: "reserved" }) : task;
     const reservation: ReservationRow = {
-      sid: newSid("WR"),
+      sid: op.mint("WR"),
       task_sid: task.sid,
       worker_sid: worker.sid,
       worker_name: worker.friendly_name,

@@ -10,7 +10,6 @@ import { pendingOfTask } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
 import { setTimer } from "../../kit/timers";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
-import { newSid } from "../../../contract/ids";
 import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
 import { storedAttributes, storedReason } from "./card-masking";
 import { checkAttributes, checkDate, checkInteger, checkOrdering, checkString, MAX_PRIORITY } from "./checks";
@@ -117,7 +116,7 @@ export function createTask(op: Op, input: CreateTaskInput): ApiResult<TaskResult
   if (!start.ok) return start;
 
   const row: TaskRow = {
-    sid: newSid("WT"),
+    sid: op.mint("WT"),
     workflow_sid: workflowText.value,
     task_channel_sid: channel.sid,
     attributes: input.attributesMasked === true ? attributes.value.text : storedAttributes(op.view, attributes.value),

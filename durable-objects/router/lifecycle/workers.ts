@@ -143,7 +143,7 @@ export function createWorker(op: Op, input: CreateWorkerInput): ApiResult<Worker
   if (!attributes.ok) return attributes;
 
   const row: WorkerRow = {
-    sid: newSid("WK"),
+    sid: op.mint("WK"),
     friendly_name: name.value,
     name_key: nameKey(name.value),
     activity_sid: activity.value,

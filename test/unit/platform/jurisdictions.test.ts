@@ -1,16 +1,17 @@
-// A workspace's jurisdiction, read from its SID alone: pinned SIDs decode to their jurisdiction, random
-// SIDs (every SID minted before pinning existed) decode to none, and the regions a pinned workspace may use.
+// A workspace's jurisdiction, read from its SID alone: a SID names its region (platform/region-sids.ts),
+// and the region's jurisdiction is the SID's; random SIDs (every SID minted before regions) read as none;
+// the regions a pinned workspace may use, and the home a new one gets.
 import { describe, expect, it } from "vitest";
 import { newSid } from "../../../contract/ids";
 import {
-  homeRegionOf,
+  homeForNew,
   jurisdictionOf,
   jurisdictionRefusal,
   newSidBeside,
-  newSidIn,
   offeredJurisdictions,
   regionAllowed,
 } from "../../../platform/jurisdictions";
+import { regionalSid } from "../../../platform/region-sids";
 import { loadRegions } from "../../../platform/regions";
 
 /** A region of a made-up regions.json: what the tests read, and the rest any valid value. */
@@ -41,62 +42,52 @@ const euOnly = loadRegions({
 });
 
 describe("the jurisdiction in a SID", () => {
-  it.each(["eu", "fedramp"] as const)("a SID minted in %s reads back as %s, keeps Twilio's shape and stays unique", (jurisdiction) => {
-    const sids = Array.from({ length: 1_000 }, () => newSidIn("WS", jurisdiction));
+  it.each([
+    ["eu-frankfurt", "eu"],
+    ["eu-paris", "eu"],
+    ["us-gov", "fedramp"],
+    ["eu-ireland", null], // in Europe, not in the EU jurisdiction
+    ["us-east", null],
+  ] as const)("a SID minted in %s reads back as %s, keeps Twilio's shape and stays unique", (region, jurisdiction) => {
+    const sids = Array.from({ length: 1_000 }, () => regionalSid("WS", region));
     for (const sid of sids) {
       expect(sid).toMatch(/^WS[0-9a-f]{32}$/);
-      expect(jurisdictionOf(sid)).toBe(jurisdiction);
+      expect(jurisdictionOf(sid, deployment)).toBe(jurisdiction);
     }
     expect(new Set(sids).size).toBe(sids.length);
   });
 
   it("a conversation minted beside a pinned workspace carries the workspace's jurisdiction; beside an unpinned one, none", () => {
-    const pinned = newSidIn("WS", "eu");
+    const pinned = regionalSid("WS", "eu-frankfurt"); // the shipped regions.json's EU region
     expect(jurisdictionOf(newSidBeside("CH", pinned))).toBe("eu");
     expect(newSidBeside("CH", pinned)).toMatch(/^CH[0-9a-f]{32}$/);
     expect(jurisdictionOf(newSidBeside("CH", newSid("WS")))).toBeNull();
+    expect(jurisdictionOf(newSidBeside("CH", regionalSid("WS", "eu-ireland")))).toBeNull();
   });
 
-  it("the prefix is not part of the mark: the same hex under another prefix names the same jurisdiction", () => {
-    const sid = newSidIn("CH", "fedramp");
-    expect(jurisdictionOf(`KD${sid.slice(2)}`)).toBe("fedramp");
-  });
-
-  it("200 000 random SIDs (as every SID minted before pinning) read as none", () => {
-    // A random SID passes the check with probability 2 in 2^32 (one value of the last 8 hex digits per
-    // jurisdiction): about 0.0001 false marks expected in this sample, so one is a broken check.
+  it("200 000 random SIDs (as every SID minted before regions) read as none", () => {
     let marked = 0;
-    for (let i = 0; i < 200_000; i++) if (jurisdictionOf(newSid("WS")) !== null) marked++;
+    for (let i = 0; i < 200_000; i++) if (jurisdictionOf(newSid("WS"), deployment) !== null) marked++;
     expect(marked).toBe(0);
   });
 
-  it("an unpinned mint never looks pinned, and one changed digit breaks the mark", () => {
-    for (let i = 0; i < 10_000; i++) expect(jurisdictionOf(newSidIn("CH", null))).toBeNull();
-    const sid = newSidIn("WS", "eu");
+  it("one changed digit breaks the mark", () => {
+    const sid = regionalSid("WS", "eu-frankfurt");
     for (const at of [2, 20, 33]) {
       const flipped = sid.slice(0, at) + (sid[at] === "0" ? "1" : "0") + sid.slice(at + 1);
-      expect(jurisdictionOf(flipped)).toBeNull();
+      expect(jurisdictionOf(flipped, deployment)).toBeNull();
     }
   });
 
   it.each(["", "WS", "WS" + "g".repeat(32), "WS" + "A".repeat(32), "WS" + "0".repeat(31), 42, null])("%j is no SID: none", (value) => {
-    expect(jurisdictionOf(value as string)).toBeNull();
+    expect(jurisdictionOf(value as string, deployment)).toBeNull();
   });
 });
 
 describe("where a workspace's routers may live", () => {
-  const eu = newSidIn("WS", "eu");
-  const fedramp = newSidIn("WS", "fedramp");
+  const eu = regionalSid("WS", "eu-frankfurt");
+  const fedramp = regionalSid("WS", "us-gov");
   const unpinned = newSid("WS");
-
-  it.each([
-    // [workspace, home region]: the first region of the jurisdiction in regions.json's order; else the default
-    [eu, "eu-frankfurt"],
-    [fedramp, "us-gov"],
-    [unpinned, "us-east"],
-  ])("%s is at home in %s", (sid, region) => {
-    expect(homeRegionOf(sid, deployment)).toBe(region);
-  });
 
   it.each([
     [eu, "eu-frankfurt", true],
@@ -113,9 +104,24 @@ describe("where a workspace's routers may live", () => {
   ])("%s in %s: %s", (sid, region, allowed) => {
     expect(regionAllowed(sid, region, deployment)).toBe(allowed);
   });
+});
 
-  it("a pinned workspace whose jurisdiction the deployment no longer offers has no home (never a region outside it)", () => {
-    expect(() => homeRegionOf(fedramp, euOnly)).toThrow(/pinned to "fedramp", but no region in regions.json is in it/);
+describe("the home of a new workspace", () => {
+  it.each([
+    // [Jurisdiction, Region, home]: the Region named; else the first of the jurisdiction in regions.json's order; else the default
+    [undefined, undefined, "us-east"],
+    [undefined, "eu-ireland", "eu-ireland"],
+    ["eu", undefined, "eu-frankfurt"],
+    ["eu", "eu-paris", "eu-paris"],
+    ["fedramp", undefined, "us-gov"],
+    ["eu", "eu-ireland", null], // outside the jurisdiction asked for: refused
+    ["eu", "us-gov", null],
+  ] as const)("Jurisdiction %s, Region %s: %s", (jurisdiction, region, home) => {
+    expect(homeForNew(jurisdiction, region, deployment)).toBe(home);
+  });
+
+  it("a jurisdiction the deployment does not offer has no home (never a region outside it)", () => {
+    expect(homeForNew("fedramp", undefined, euOnly)).toBeNull();
   });
 });
 

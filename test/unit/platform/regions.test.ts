@@ -132,6 +132,12 @@ describe("loadRegions rejects", () => {
     ["a misspelt field", withSecond(region({ id: "us-west", locationhint: "wnam" })), 'regions[1]: unknown field "locationhint"'],
     ["a duplicate id", withSecond(region({ partner: "ap-sydney" })), 'regions[1].id: duplicate id "us-east" (also regions[0])'],
     [
+      // "region-5884" and "us-east" share the 12-bit code 6a9 (found by search), so SIDs could not tell them apart.
+      "two regions of one SID code",
+      withSecond(region({ id: "region-5884" })),
+      'regions[1].id: "region-5884" has the same SID code 6a9 as "us-east"; rename one of them',
+    ],
+    [
       "a default region that does not exist",
       { defaultRegion: "mars", regions: [region({ partner: undefined })] },
       'defaultRegion: "mars" is not one of the region ids (us-east)',

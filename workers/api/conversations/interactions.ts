@@ -14,7 +14,8 @@ import type { ConversationChannel, ConversationRecord } from "../../../contract/
 import { isSid } from "../../../contract/ids";
 import type { TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
-import { conversationFor, routerFor, workspaceFor } from "../../../platform/objects";
+import { conversationFor, routerOf, workspaceFor } from "../../../platform/objects";
+import { placementOf, routerToCreateIn } from "../taskrouter/placement";
 import { ApiError } from "../../http/errors";
 import { sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
@@ -242,7 +243,12 @@ routes.post(create.path, async (c) => {
     ...(customer?.name !== undefined ? { customerName: customer.name } : {}),
     conversations: { initiated_by: initiatedBy, conversation_id: link.sid, media: [{ type: "ChatTranscript", sid: conversationSid }] },
   };
-  const created = await routerFor(c.env, workspaceSid).createTask(accountSid, {
+  // The interaction is all or nothing: a conversation made for it goes with a task that cannot be made.
+  const router = await routerToCreateIn(c.env, accountSid, workspaceSid, placementOf(workspaceSid, undefined)).catch(async (error) => {
+    if (!existing) await stub.deleteConversation(accountSid);
+    throw error;
+  });
+  const created = await router.createTask(accountSid, {
     attributes: JSON.stringify(attributes),
     workflowSid: routing.workflow_sid,
     taskChannel: routing.task_channel_sid ?? routing.task_channel_unique_name ?? DEFAULT_TASK_CHANNEL[kind],
@@ -279,6 +285,6 @@ routes.get(fetchOne.path, async (c) => {
 });
 
 async function taskOf(env: Env, accountSid: string, workspaceSid: string, taskSid: string): Promise<TaskRecord | null> {
-  const result = await routerFor(env, workspaceSid).getTask(accountSid, taskSid);
+  const result = await routerOf(env, workspaceSid, taskSid).getTask(accountSid, taskSid);
   return result.ok ? result.value.task : null;
 }

@@ -1,8 +1,9 @@
 /**
  * What every TaskRouter route handler shares: its Hono environment (bindings + the authenticated
  * account), and the five routes of a resource, which the Conversations API uses too, mounted its own
- * way. A workspace's Durable Objects are reached through platform/objects.ts; a workspace lives in its
- * home region, for now the deployment's default region, and every path already takes a region.
+ * way. A workspace's Durable Objects are reached through platform/objects.ts: its configuration in its
+ * WorkspaceDO, its workers and tasks in the Router of their region (placement.ts for new ones, routerOf
+ * for the rest, across-regions.ts for lists).
  */
 import { Hono, type Context } from "hono";
 import type { z } from "zod";

@@ -1,7 +1,8 @@
 /**
- * TaskRouter v1 Events of a workspace (read-only, kept 30 days), answered by the Router DO, which
- * records every state change — its own and the configuration changes the Workspace DO pushes to it:
- * fetch one, or list newest first, by default the last 15 minutes.
+ * TaskRouter v1 Events of a workspace (read-only, kept 30 days), answered by the Router DOs, which
+ * record every state change — each its own, and the home region's the configuration changes the
+ * Workspace DO pushes to it: fetch one (from the region its SID names), or list newest first across
+ * every region, by default the last 15 minutes.
  */
 import type { Context } from "hono";
 import type { EventRecordRpc } from "../../../durable-objects/router/router-do";
@@ -9,7 +10,8 @@ import { resourceRoutes, routeGroup } from "./context";
 import { date, int, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor } from "../../../platform/objects";
+import { routerOf } from "../../../platform/objects";
+import { listAcrossRegions } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -24,7 +26,8 @@ export function eventBody(c: Context, record: EventRecordRpc) {
   };
 }
 
-const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
+/** Newest first, as each Router keeps them. */
+const newestFirst = (a: EventRecordRpc, b: EventRecordRpc) => b.event_date_ms - a.event_date_ms || (a.sid < b.sid ? -1 : 1);
 
 resourceRoutes(routes, {
   path: "/Workspaces/:WorkspaceSid/Events",
@@ -48,20 +51,25 @@ resourceRoutes(routes, {
       Sid: sid("EV").optional(),
     },
     run: (c, p, page) =>
-      router(c).listEvents(c.get("accountSid"), {
-        ...page,
-        endDate: p.EndDate,
-        eventType: p.EventType,
-        minutes: p.Minutes,
-        reservationSid: p.ReservationSid,
-        startDate: p.StartDate,
-        taskQueueSid: p.TaskQueueSid,
-        taskSid: p.TaskSid,
-        workerSid: p.WorkerSid,
-        workflowSid: p.WorkflowSid,
-        taskChannel: p.TaskChannel,
-        sid: p.Sid,
-      }),
+      listAcrossRegions(c, page, newestFirst, (router, request) =>
+        router.listEvents(c.get("accountSid"), {
+          ...request,
+          endDate: p.EndDate,
+          eventType: p.EventType,
+          minutes: p.Minutes,
+          reservationSid: p.ReservationSid,
+          startDate: p.StartDate,
+          taskQueueSid: p.TaskQueueSid,
+          taskSid: p.TaskSid,
+          workerSid: p.WorkerSid,
+          workflowSid: p.WorkflowSid,
+          taskChannel: p.TaskChannel,
+          sid: p.Sid,
+        }),
+      ),
   },
-  fetch: { summary: "Fetch an event", run: (c, sid) => router(c).getEvent(c.get("accountSid"), sid) },
+  fetch: {
+    summary: "Fetch an event",
+    run: (c, sid) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid).getEvent(c.get("accountSid"), sid),
+  },
 });

@@ -4,6 +4,7 @@
  * validates the request (a 400 naming the parameter) and documents it in /openapi.json.
  */
 import { z } from "zod";
+import { regions } from "../../../platform/regions";
 
 /** Parameters that may repeat (`AssignmentStatus=pending&AssignmentStatus=reserved`). */
 const repeatedSchemas = new WeakSet<z.ZodType>();
@@ -51,6 +52,18 @@ export function strictBool() {
     ctx.addIssue({ code: "custom", message: "must be true or false" });
     return z.NEVER;
   });
+}
+
+/**
+ * Switchboard's `Region` parameter: the id of one of the deployment's regions (regions.json), or a 400
+ * naming it and every region there is.
+ */
+export function region(what: string) {
+  const known = regions.regions.map((r) => r.id);
+  return z
+    .string()
+    .refine((v) => known.includes(v), { error: `must be one of this deployment's regions: ${known.join(", ")}` })
+    .describe(`Switchboard only. ${what}: one of ${known.join(", ")}`);
 }
 
 /** One of a fixed set of values, compared exactly. */

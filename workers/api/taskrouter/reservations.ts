@@ -1,6 +1,7 @@
 /**
  * TaskRouter v1 Reservations, reached through their task (`/Tasks/{WT}/Reservations`) or their worker
- * (`/Workers/{WK}/Reservations`), answered by the Router DO: list, fetch, and update — accept, reject
+ * (`/Workers/{WK}/Reservations`), answered by the Router DO of that task's or worker's region (a task is
+ * reserved in its own region): list, fetch, and update — accept, reject
  * (optionally moving the worker with WorkerActivitySid), wrap up, complete.
  *
  * `Instruction` is taken as Twilio's call instructions are once the call is bridged: `dequeue`,
@@ -15,7 +16,7 @@ import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor } from "../../../platform/objects";
+import { routerOf } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -97,9 +98,13 @@ const updateParams = {
   ...callParameters,
 };
 
-const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 const ownerOf = (c: Context, through: "task" | "worker"): ReservationOwner =>
   through === "task" ? { taskSid: c.req.param("TaskSid") ?? "" } : { workerSid: c.req.param("WorkerSid") ?? "" };
+/** The Router that holds the task or worker of the path, and so its reservations (reserved in its own region). */
+const router = (c: Context, through: "task" | "worker") => {
+  const owner = ownerOf(c, through);
+  return routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), "taskSid" in owner ? owner.taskSid : owner.workerSid);
+};
 
 /** The status an update asks for: ReservationStatus, or what an Instruction means for the reservation. */
 function requestedStatus(p: { ReservationStatus?: string; Instruction?: string; CallAccept?: boolean; RedirectAccept?: boolean }) {
@@ -130,7 +135,7 @@ for (const through of ["task", "worker"] as const) {
       summary: `List a ${through}'s reservations, oldest first`,
       params: byTask ? { ...listParams, WorkerSid: sid("WK").optional() } : listParams,
       run: (c, p, page) =>
-        router(c).listReservations(c.get("accountSid"), ownerOf(c, through), {
+        router(c, through).listReservations(c.get("accountSid"), ownerOf(c, through), {
           ...page,
           reservationStatus: p.ReservationStatus,
           workerSid: "WorkerSid" in p ? (p.WorkerSid as string | undefined) : undefined,
@@ -138,7 +143,8 @@ for (const through of ["task", "worker"] as const) {
     },
     fetch: {
       summary: `Fetch a ${through}'s reservation`,
-      run: async (c, sid) => tagged(c, "reservation", await router(c).getReservation(c.get("accountSid"), ownerOf(c, through), sid)),
+      run: async (c, sid) =>
+        tagged(c, "reservation", await router(c, through).getReservation(c.get("accountSid"), ownerOf(c, through), sid)),
     },
     update: {
       summary: "Accept, reject, wrap up or complete a reservation (If-Match optional)",
@@ -146,7 +152,7 @@ for (const through of ["task", "worker"] as const) {
         ? { ...updateParams, SupervisorMode: oneOf(["monitor", "whisper", "barge"]).optional(), Supervisor: str().optional() }
         : updateParams,
       run: async (c, sid, p) => {
-        const updated = await router(c).updateReservation(c.get("accountSid"), ownerOf(c, through), sid, {
+        const updated = await router(c, through).updateReservation(c.get("accountSid"), ownerOf(c, through), sid, {
           reservationStatus: requestedStatus(p),
           workerActivitySid: p.WorkerActivitySid,
           ifMatch: c.req.header("if-match"),

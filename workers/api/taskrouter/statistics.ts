@@ -3,8 +3,11 @@
  * cumulative, and both at once (`/Statistics`), plus the queue list and the bulk real-time fetch.
  *
  * Each request resolves its window (`Minutes`, or `StartDate`/`EndDate`) and `SplitByWaitTime` once,
- * here, with this Worker's clock, then asks the workspace's Router DO for figures in one RPC and
- * formats them with the statistics module's builders, adding Twilio's `url`. The Router keeps the
+ * here, with this Worker's clock, then asks the Router DO of every region the workspace uses for
+ * figures (one RPC each, at once), adds them up (router/lifecycle/figures-across-regions.ts) and
+ * formats them with the statistics module's builders, adding Twilio's `url`. A workspace of several
+ * regions also gets each region's own figures, formatted alike, under `regions` (Switchboard's
+ * extension); one of a single region answers exactly as before regions. The Router keeps the
  * figures incrementally, so no fetch scans tasks. Bad parameters are a 400 naming the parameter
  * before any Durable Object is asked.
  *
@@ -45,11 +48,14 @@ import {
 } from "../../../durable-objects/router/statistics";
 import { isSid } from "../../../contract/ids";
 import { resourceNotFound } from "../../http/errors";
-import { routeGroup } from "./context";
+import { routeGroup, type TaskRouterEnv } from "./context";
 import { date, int, paging, repeated, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor } from "../../../platform/objects";
+import { routerFor, routerOf } from "../../../platform/objects";
+import type { ApiResult } from "../../../durable-objects/common/rpc";
+import { mergeTaskScopeFigures, mergeWorkersFigures } from "../../../durable-objects/router/lifecycle/figures-across-regions";
+import { regionsOf } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -91,15 +97,38 @@ function pathSid(c: Context, name: string, prefix: string): string {
   return value;
 }
 
-function scope(c: Context) {
+async function scope(c: Context<TaskRouterEnv>) {
   const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
   const accountSid: string = c.get("accountSid");
   const ids: StatisticsIds = { accountSid, workspaceSid };
   const workspace = apiUrl(c, `Workspaces/${workspaceSid}`);
-  return { accountSid, ids, workspace, router: routerFor(c.env, workspaceSid), now: Date.now() };
+  const regions = await regionsOf(c);
+  return { accountSid, ids, workspace, regions, router: (region: string) => routerFor(c.env, workspaceSid, region), now: Date.now() };
 }
 
-type Scope = ReturnType<typeof scope>;
+type Scope = Awaited<ReturnType<typeof scope>>;
+type Router = ReturnType<Scope["router"]>;
+/** Figures summed across the workspace's regions, and each region's own when there are several. */
+type Summed<F> = { readonly total: F; readonly byRegion: Readonly<Record<string, F>> | null };
+
+/** Asks every region's Router for the same figures, at once, and adds them up with `merge`. */
+async function everyRegion<F>(s: Scope, ask: (router: Router) => Promise<ApiResult<F>>, merge: (parts: F[]) => F): Promise<Summed<F>> {
+  const parts = await Promise.all(s.regions.map(async (region) => unwrap(await ask(s.router(region)))));
+  if (parts.length === 1) return { total: parts[0]!, byRegion: null };
+  return { total: merge(parts), byRegion: Object.fromEntries(s.regions.map((region, i) => [region, parts[i]!])) };
+}
+
+/** The body of the sum, with each region's own body under `regions` when the workspace spans several. */
+function withRegions<F>(figures: Summed<F>, format: (figures: F) => object): object {
+  const body = format(figures.total);
+  if (!figures.byRegion) return body;
+  return { ...body, regions: Object.fromEntries(Object.entries(figures.byRegion).map(([region, f]) => [region, format(f)])) };
+}
+
+/** Items of the same page from every region (the same queues: one configuration), added up item by item. */
+function mergeQueueLists(parts: readonly (readonly QueueFigures[])[]): QueueFigures[] {
+  return parts[0]!.map((item, i) => ({ ...mergeTaskScopeFigures(parts.map((part) => part[i]!)), queueSid: item.queueSid }));
+}
 
 /** Declares a statistics endpoint (a GET unless said otherwise) and answers it with what `answer` builds. */
 function figuresRoute<S extends Record<string, z.ZodType>>(
@@ -109,7 +138,7 @@ function figuresRoute<S extends Record<string, z.ZodType>>(
   const declared = endpoint({ method: "get", ...spec });
   routes.on(declared.method.toUpperCase(), declared.path, async (c) => {
     const p = await declared.parse(c);
-    return c.json(await answer(p, scope(c), c));
+    return c.json(await answer(p, await scope(c), c));
   });
 }
 
@@ -123,11 +152,14 @@ figuresRoute(
     params: cumulative,
   },
   async (p, s) => {
-    const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { realtime: true, cumulative: true })));
-    const body = workspaceStatistics(
-      s.ids,
-      workspaceRealtimeBody(need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now),
-      workspaceCumulativeBody(need(figures.cumulative, "cumulative")),
+    const q = query(p, s.now, { realtime: true, cumulative: true });
+    const figures = await everyRegion(s, (router) => router.workspaceStatistics(s.accountSid, q), mergeTaskScopeFigures);
+    const body = withRegions(figures, (f) =>
+      workspaceStatistics(
+        s.ids,
+        workspaceRealtimeBody(need(f.realtime, "real-time"), need(f.workers, "worker"), s.now),
+        workspaceCumulativeBody(need(f.cumulative, "cumulative")),
+      ),
     );
     return { ...body, url: `${s.workspace}/Statistics` };
   },
@@ -136,8 +168,11 @@ figuresRoute(
 figuresRoute(
   { path: `${WS}/RealTimeStatistics`, tag: "WorkspaceStatistics", summary: "Workspace real-time statistics", params: channel },
   async (p, s) => {
-    const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { realtime: true })));
-    const body = workspaceRealTimeStatistics(s.ids, need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now);
+    const q = query(p, s.now, { realtime: true });
+    const figures = await everyRegion(s, (router) => router.workspaceStatistics(s.accountSid, q), mergeTaskScopeFigures);
+    const body = withRegions(figures, (f) =>
+      workspaceRealTimeStatistics(s.ids, need(f.realtime, "real-time"), need(f.workers, "worker"), s.now),
+    );
     return { ...body, url: `${s.workspace}/RealTimeStatistics` };
   },
 );
@@ -150,8 +185,10 @@ figuresRoute(
     params: cumulative,
   },
   async (p, s) => {
-    const figures = unwrap(await s.router.workspaceStatistics(s.accountSid, query(p, s.now, { cumulative: true })));
-    return { ...workspaceCumulativeStatistics(s.ids, need(figures.cumulative, "cumulative")), url: `${s.workspace}/CumulativeStatistics` };
+    const q = query(p, s.now, { cumulative: true });
+    const figures = await everyRegion(s, (router) => router.workspaceStatistics(s.accountSid, q), mergeTaskScopeFigures);
+    const body = withRegions(figures, (f) => workspaceCumulativeStatistics(s.ids, need(f.cumulative, "cumulative")));
+    return { ...body, url: `${s.workspace}/CumulativeStatistics` };
   },
 );
 
@@ -178,8 +215,12 @@ figuresRoute(
   },
   async (p, s, c) => {
     const queueSid = pathSid(c, "TaskQueueSid", "WQ");
-    const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { realtime: true, cumulative: true })));
-    return { ...queuePair({ ...figures, queueSid }, s.ids, s.now), url: `${s.workspace}/TaskQueues/${queueSid}/Statistics` };
+    const q = query(p, s.now, { realtime: true, cumulative: true });
+    const figures = await everyRegion(s, (router) => router.queueStatistics(s.accountSid, queueSid, q), mergeTaskScopeFigures);
+    return {
+      ...withRegions(figures, (f) => queuePair({ ...f, queueSid }, s.ids, s.now)),
+      url: `${s.workspace}/TaskQueues/${queueSid}/Statistics`,
+    };
   },
 );
 
@@ -187,8 +228,11 @@ figuresRoute(
   { path: `${QUEUE}/RealTimeStatistics`, tag: "TaskQueueStatistics", summary: "A task queue's real-time statistics", params: channel },
   async (p, s, c) => {
     const queueSid = pathSid(c, "TaskQueueSid", "WQ");
-    const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { realtime: true })));
-    const body = taskQueueRealTimeStatistics(s.ids, queueSid, need(figures.realtime, "real-time"), need(figures.workers, "worker"), s.now);
+    const q = query(p, s.now, { realtime: true });
+    const figures = await everyRegion(s, (router) => router.queueStatistics(s.accountSid, queueSid, q), mergeTaskScopeFigures);
+    const body = withRegions(figures, (f) =>
+      taskQueueRealTimeStatistics(s.ids, queueSid, need(f.realtime, "real-time"), need(f.workers, "worker"), s.now),
+    );
     return { ...body, url: `${s.workspace}/TaskQueues/${queueSid}/RealTimeStatistics` };
   },
 );
@@ -202,8 +246,9 @@ figuresRoute(
   },
   async (p, s, c) => {
     const queueSid = pathSid(c, "TaskQueueSid", "WQ");
-    const figures = unwrap(await s.router.queueStatistics(s.accountSid, queueSid, query(p, s.now, { cumulative: true })));
-    const body = taskQueueCumulativeStatistics(s.ids, queueSid, need(figures.cumulative, "cumulative"));
+    const q = query(p, s.now, { cumulative: true });
+    const figures = await everyRegion(s, (router) => router.queueStatistics(s.accountSid, queueSid, q), mergeTaskScopeFigures);
+    const body = withRegions(figures, (f) => taskQueueCumulativeStatistics(s.ids, queueSid, need(f.cumulative, "cumulative")));
     return { ...body, url: `${s.workspace}/TaskQueues/${queueSid}/CumulativeStatistics` };
   },
 );
@@ -219,7 +264,13 @@ figuresRoute(
   async (p, s, c) => {
     const page = pageRequest(p);
     const q = query(p, s.now, { realtime: true, cumulative: true });
-    const result = unwrap(await s.router.queueListStatistics(s.accountSid, { ...page, friendlyName: p.FriendlyName }, q));
+    // Every region pages the same queues (one configuration): the first region's tokens serve for all.
+    const pages = await Promise.all(
+      s.regions.map(async (region) =>
+        unwrap(await s.router(region).queueListStatistics(s.accountSid, { ...page, friendlyName: p.FriendlyName }, q)),
+      ),
+    );
+    const result = { ...pages[0]!, items: pages.length === 1 ? pages[0]!.items : mergeQueueLists(pages.map((part) => part.items)) };
     return pageBody(c, "task_queues_statistics", result, page, (figures) => queuePair(figures, s.ids, s.now));
   },
 );
@@ -234,8 +285,9 @@ figuresRoute(
     status: 200,
   },
   async (p, s) => {
-    const figures = unwrap(await s.router.bulkQueueStatistics(s.accountSid, p.QueueSids, query(p, s.now, { realtime: true })));
-    const queues = figures.map((f) => ({
+    const q = query(p, s.now, { realtime: true });
+    const { total } = await everyRegion(s, (router) => router.bulkQueueStatistics(s.accountSid, p.QueueSids, q), mergeQueueLists);
+    const queues = total.map((f) => ({
       queueSid: f.queueSid,
       figures: need(f.realtime, "real-time"),
       workers: need(f.workers, "worker"),
@@ -257,14 +309,15 @@ figuresRoute(
   },
   async (p, s, c) => {
     const workflowSid = pathSid(c, "WorkflowSid", "WW");
-    const figures = unwrap(
-      await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { realtime: true, cumulative: true })),
-    );
-    const body = workflowStatistics(
-      s.ids,
-      workflowSid,
-      workflowRealtimeBody(need(figures.realtime, "real-time"), s.now),
-      workflowCumulativeBody(need(figures.cumulative, "cumulative")),
+    const q = query(p, s.now, { realtime: true, cumulative: true });
+    const figures = await everyRegion(s, (router) => router.workflowStatistics(s.accountSid, workflowSid, q), mergeTaskScopeFigures);
+    const body = withRegions(figures, (f) =>
+      workflowStatistics(
+        s.ids,
+        workflowSid,
+        workflowRealtimeBody(need(f.realtime, "real-time"), s.now),
+        workflowCumulativeBody(need(f.cumulative, "cumulative")),
+      ),
     );
     return { ...body, url: `${s.workspace}/Workflows/${workflowSid}/Statistics` };
   },
@@ -274,8 +327,9 @@ figuresRoute(
   { path: `${WORKFLOW}/RealTimeStatistics`, tag: "WorkflowStatistics", summary: "A workflow's real-time statistics", params: channel },
   async (p, s, c) => {
     const workflowSid = pathSid(c, "WorkflowSid", "WW");
-    const figures = unwrap(await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { realtime: true })));
-    const body = workflowRealTimeStatistics(s.ids, workflowSid, need(figures.realtime, "real-time"), s.now);
+    const q = query(p, s.now, { realtime: true });
+    const figures = await everyRegion(s, (router) => router.workflowStatistics(s.accountSid, workflowSid, q), mergeTaskScopeFigures);
+    const body = withRegions(figures, (f) => workflowRealTimeStatistics(s.ids, workflowSid, need(f.realtime, "real-time"), s.now));
     return { ...body, url: `${s.workspace}/Workflows/${workflowSid}/RealTimeStatistics` };
   },
 );
@@ -289,8 +343,9 @@ figuresRoute(
   },
   async (p, s, c) => {
     const workflowSid = pathSid(c, "WorkflowSid", "WW");
-    const figures = unwrap(await s.router.workflowStatistics(s.accountSid, workflowSid, query(p, s.now, { cumulative: true })));
-    const body = workflowCumulativeStatistics(s.ids, workflowSid, need(figures.cumulative, "cumulative"));
+    const q = query(p, s.now, { cumulative: true });
+    const figures = await everyRegion(s, (router) => router.workflowStatistics(s.accountSid, workflowSid, q), mergeTaskScopeFigures);
+    const body = withRegions(figures, (f) => workflowCumulativeStatistics(s.ids, workflowSid, need(f.cumulative, "cumulative")));
     return { ...body, url: `${s.workspace}/Workflows/${workflowSid}/CumulativeStatistics` };
   },
 );
@@ -309,8 +364,11 @@ figuresRoute(
   },
   async (p, s) => {
     const filter = { taskQueueSid: p.TaskQueueSid, taskQueueName: p.TaskQueueName, friendlyName: p.FriendlyName };
-    const figures = unwrap(await s.router.workersStatistics(s.accountSid, filter, query(p, s.now, { realtime: true, cumulative: true })));
-    const body = workersStatistics(s.ids, workersRealtimeBody(need(figures.realtime, "real-time")), workersCumulativeOf(figures));
+    const q = query(p, s.now, { realtime: true, cumulative: true });
+    const figures = await everyRegion(s, (router) => router.workersStatistics(s.accountSid, filter, q), mergeWorkersFigures);
+    const body = withRegions(figures, (f) =>
+      workersStatistics(s.ids, workersRealtimeBody(need(f.realtime, "real-time")), workersCumulativeOf(f)),
+    );
     return { ...body, url: `${s.workspace}/Workers/Statistics` };
   },
 );
@@ -323,8 +381,10 @@ figuresRoute(
     params: channel,
   },
   async (p, s) => {
-    const figures = unwrap(await s.router.workersStatistics(s.accountSid, {}, query(p, s.now, { realtime: true })));
-    return { ...workersRealTimeStatistics(s.ids, need(figures.realtime, "real-time")), url: `${s.workspace}/Workers/RealTimeStatistics` };
+    const q = query(p, s.now, { realtime: true });
+    const figures = await everyRegion(s, (router) => router.workersStatistics(s.accountSid, {}, q), mergeWorkersFigures);
+    const body = withRegions(figures, (f) => workersRealTimeStatistics(s.ids, need(f.realtime, "real-time")));
+    return { ...body, url: `${s.workspace}/Workers/RealTimeStatistics` };
   },
 );
 
@@ -336,8 +396,9 @@ figuresRoute(
     params: window,
   },
   async (p, s) => {
-    const figures = unwrap(await s.router.workersStatistics(s.accountSid, {}, query(p, s.now, { cumulative: true })));
-    const body = workersCumulativeStatistics(s.ids, need(figures.cumulative, "cumulative"), figures.activities);
+    const q = query(p, s.now, { cumulative: true });
+    const figures = await everyRegion(s, (router) => router.workersStatistics(s.accountSid, {}, q), mergeWorkersFigures);
+    const body = withRegions(figures, (f) => workersCumulativeStatistics(s.ids, need(f.cumulative, "cumulative"), f.activities));
     return { ...body, url: `${s.workspace}/Workers/CumulativeStatistics` };
   },
 );
@@ -351,7 +412,9 @@ figuresRoute(
   },
   async (p, s, c) => {
     const workerSid = pathSid(c, "WorkerSid", "WK");
-    const figures = unwrap(await s.router.workerStatistics(s.accountSid, workerSid, query(p, s.now, { cumulative: true })));
+    // A worker's figures are all in their own region's Router.
+    const router = routerOf(c.env, s.ids.workspaceSid, workerSid);
+    const figures = unwrap(await router.workerStatistics(s.accountSid, workerSid, query(p, s.now, { cumulative: true })));
     return { ...workerStatistics(s.ids, workerSid, workersCumulativeOf(figures)), url: `${s.workspace}/Workers/${workerSid}/Statistics` };
   },
 );

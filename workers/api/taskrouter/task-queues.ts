@@ -13,7 +13,7 @@ import { resourceRoutes, routeGroup } from "./context";
 import { int, oneOf, paging, sid, str } from "./params";
 import { apiUrl, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor, workspaceFor } from "../../../platform/objects";
+import { routerOf, workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -82,7 +82,7 @@ resourceRoutes(routes, {
       let sids: string[] | undefined;
       if (p.WorkerSid !== undefined) {
         unwrap(await workspaceFor(c.env, workspaceSid).getWorkspace(accountSid)); // 404 before asking the Router
-        sids = unwrap(await routerFor(c.env, workspaceSid).queuesOfWorker(accountSid, p.WorkerSid));
+        sids = unwrap(await routerOf(c.env, workspaceSid, p.WorkerSid).queuesOfWorker(accountSid, p.WorkerSid));
       }
       const filters = { friendlyName: p.FriendlyName, evaluateWorkerAttributes: p.EvaluateWorkerAttributes, sids, ordering: p.Ordering };
       return workspaceFor(c.env, workspaceSid).listTaskQueues(accountSid, filters, page);

@@ -1,5 +1,6 @@
 /**
- * TaskRouter v1 Tasks of a workspace, answered by the Router DO: create (the task is routed at once),
+ * TaskRouter v1 Tasks of a workspace, answered by the Router DO of the task's region (its SID names it;
+ * a new one's is `Region`, else placement.ts's defaults; lists read every region): create (routed at once),
  * fetch (age computed now), update (attributes re-run the workflow; AssignmentStatus cancels, wraps up
  * or completes; If-Match guards against lost updates), delete, and list with Twilio's filters and
  * Ordering. Task responses carry an ETag. RoutingTarget and TaskQueueSid (routing a task straight to a
@@ -10,10 +11,12 @@ import type { TaskRecord, TaskStatus } from "../../../contract/taskrouter";
 import { ApiError } from "../../http/errors";
 import { ok } from "../../../durable-objects/common/rpc";
 import { resourceRoutes, routeGroup, tagged } from "./context";
-import { bool, date, int, oneOf, paging, repeated, sid, str } from "./params";
+import { bool, date, int, oneOf, paging, region, repeated, sid, str } from "./params";
+import { routerToCreateIn, placementOf } from "./placement";
 import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor } from "../../../platform/objects";
+import { routerOf } from "../../../platform/objects";
+import { byOrdering, listAcrossRegions } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -34,7 +37,14 @@ const STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "w
 const attributes = str({ max: 65_536 });
 const priority = int(0, 2_147_483_647);
 
-const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
+/** The Tasks list's orderings (as the Routers sort: durable-objects/router/lifecycle/tasks.ts), for merging regions. */
+const TASK_ORDER = {
+  DateCreated: (t: TaskRecord) => t.date_created,
+  Priority: (t: TaskRecord) => t.priority,
+  VirtualStartTime: (t: TaskRecord) => t.virtual_start_time,
+};
+/** The Router that holds the task `sid`: the region its SID names, else the workspace's home region. */
+const routerOfTask = (c: Context, sid: string) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid);
 const notSupported = (name: string) => new ApiError(400, 20001, `${name} is not supported yet: route the task through a Workflow`);
 
 resourceRoutes(routes, {
@@ -54,11 +64,14 @@ resourceRoutes(routes, {
       RoutingTarget: str().optional(),
       IgnoreCapacity: bool().optional(),
       TaskQueueSid: sid("WQ").optional(),
+      Region: region("The region whose Router routes the task (default: the workspace's home region)").optional(),
     },
     run: async (c, p) => {
       if (p.RoutingTarget !== undefined) throw notSupported("RoutingTarget");
       if (p.TaskQueueSid !== undefined) throw notSupported("TaskQueueSid");
-      const created = await router(c).createTask(c.get("accountSid"), {
+      const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
+      const router = await routerToCreateIn(c.env, c.get("accountSid"), workspaceSid, placementOf(workspaceSid, p.Region));
+      const created = await router.createTask(c.get("accountSid"), {
         attributes: p.Attributes,
         workflowSid: p.WorkflowSid,
         timeout: p.Timeout,
@@ -92,22 +105,24 @@ resourceRoutes(routes, {
       if (unknown !== undefined)
         throw new ApiError(400, 20001, `Invalid parameter AssignmentStatus: must be one of ${STATUSES.join(", ")} (got "${unknown}")`);
       if (p.HasAddons === true) return ok({ items: [], nextPageToken: null, previousPageToken: null }); // no task has add-ons here
-      return router(c).listTasks(c.get("accountSid"), {
-        ...page,
-        assignmentStatus: statuses as TaskStatus[] | undefined,
-        workflowSid: p.WorkflowSid,
-        workflowName: p.WorkflowName,
-        taskQueueSid: p.TaskQueueSid,
-        taskQueueName: p.TaskQueueName,
-        evaluateTaskAttributes: p.EvaluateTaskAttributes,
-        priority: p.Priority,
-        ordering: p.Ordering,
-      });
+      return listAcrossRegions(c, page, byOrdering<TaskRecord>(p.Ordering, TASK_ORDER, "DateCreated:asc"), (router, request) =>
+        router.listTasks(c.get("accountSid"), {
+          ...request,
+          assignmentStatus: statuses as TaskStatus[] | undefined,
+          workflowSid: p.WorkflowSid,
+          workflowName: p.WorkflowName,
+          taskQueueSid: p.TaskQueueSid,
+          taskQueueName: p.TaskQueueName,
+          evaluateTaskAttributes: p.EvaluateTaskAttributes,
+          priority: p.Priority,
+          ordering: p.Ordering,
+        }),
+      );
     },
   },
   fetch: {
     summary: "Fetch a task (with its ETag)",
-    run: async (c, sid) => tagged(c, "task", await router(c).getTask(c.get("accountSid"), sid)),
+    run: async (c, sid) => tagged(c, "task", await routerOfTask(c, sid).getTask(c.get("accountSid"), sid)),
   },
   update: {
     summary:
@@ -121,7 +136,7 @@ resourceRoutes(routes, {
       VirtualStartTime: date().optional(),
     },
     run: async (c, sid, p) => {
-      const updated = await router(c).updateTask(c.get("accountSid"), sid, {
+      const updated = await routerOfTask(c, sid).updateTask(c.get("accountSid"), sid, {
         attributes: p.Attributes,
         assignmentStatus: p.AssignmentStatus,
         reason: p.Reason,
@@ -135,6 +150,6 @@ resourceRoutes(routes, {
   },
   remove: {
     summary: "Delete a task in any state (If-Match optional)",
-    run: (c, sid) => router(c).deleteTask(c.get("accountSid"), sid, c.req.header("if-match")),
+    run: (c, sid) => routerOfTask(c, sid).deleteTask(c.get("accountSid"), sid, c.req.header("if-match")),
   },
 });

@@ -1,6 +1,7 @@
 /**
- * TaskRouter v1 Workers of a workspace and their WorkerChannels, answered by the workspace's Router
- * DO (workers live where they route): create, fetch, update (with RejectPendingReservations and
+ * TaskRouter v1 Workers of a workspace and their WorkerChannels, answered by the Router DO of the
+ * worker's region (workers live where they route; the SID names it, a new worker's is `Region`, else
+ * placement.ts's defaults; the list reads every region): create, fetch, update (with RejectPendingReservations and
  * If-Match), delete, list with Twilio's filters; channels by WC SID, TaskChannel SID or unique name.
  * Worker responses carry an ETag, which If-Match on update and delete compares with. Paths under
  * /Workers that are not a worker SID (`Statistics`, …) fall through to the statistics routes.
@@ -12,10 +13,13 @@ import { accountOf, currentUser } from "../../auth/session-guard";
 import { cookieValue } from "../../auth/session";
 import { ApiError, resourceNotFound } from "../../http/errors";
 import { routeGroup, type TaskRouterEnv } from "./context";
-import { bool, int, paging, sid, str } from "./params";
+import { bool, int, paging, region, sid, str } from "./params";
+import { routerToCreateIn, placementOf } from "./placement";
+import { regionOfItem } from "../../../platform/region-sids";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor } from "../../../platform/objects";
+import { routerOf } from "../../../platform/objects";
+import { byOrdering, listAcrossRegions } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -50,7 +54,14 @@ const create = endpoint({
   path: BASE,
   tag: "Workers",
   summary: "Create a worker (in the workspace's default activity unless ActivitySid says otherwise)",
-  params: { FriendlyName: friendlyName, ActivitySid: sid("WA").optional(), Attributes: attributes.optional() },
+  params: {
+    FriendlyName: friendlyName,
+    ActivitySid: sid("WA").optional(),
+    Attributes: attributes.optional(),
+    Region: region(
+      "The worker's home region, whose Router holds the worker and their socket (default: the workspace's home region)",
+    ).optional(),
+  },
 });
 const list = endpoint({
   method: "get",
@@ -81,6 +92,7 @@ const update = endpoint({
     ActivitySid: sid("WA").optional(),
     Attributes: attributes.optional(),
     RejectPendingReservations: bool().optional(),
+    Region: region("Only the worker's current region: moving a worker between regions is not supported yet").optional(),
   },
   // Also a signed-in supervisor or admin of the workspace (sessionRoutes below): the desktop's edits.
   auth: "basic-or-session",
@@ -119,7 +131,15 @@ const updateChannel = endpoint({
   auth: "basic-or-session",
 });
 
-const router = (c: Context) => routerFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
+/** The Workers list's orderings (as the Routers sort: durable-objects/router/lifecycle/workers.ts), for merging regions. */
+const WORKER_ORDER = {
+  DateCreated: (w: WorkerRecord) => w.date_created,
+  DateStatusChanged: (w: WorkerRecord) => w.date_status_changed,
+  FriendlyName: (w: WorkerRecord) => w.friendly_name.toLowerCase(),
+};
+/** The Router that holds worker `sid`: the region its SID names, else the workspace's home region. */
+const routerOfWorker = (c: Context, sid: string) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid);
+const pathWorker = (c: Context) => c.req.param("WorkerSid") ?? "";
 /** The worker SID of the path, or null for another path at the same depth (statistics). */
 const workerSid = (c: Context): string | null => {
   const value = c.req.param("Sid") ?? "";
@@ -129,8 +149,10 @@ const ifMatch = (c: Context) => c.req.header("if-match");
 
 routes.post(create.path, async (c) => {
   const p = await create.parse(c);
+  const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
+  const router = await routerToCreateIn(c.env, c.get("accountSid"), workspaceSid, placementOf(workspaceSid, p.Region));
   const result = unwrap(
-    await router(c).createWorker(c.get("accountSid"), {
+    await router.createWorker(c.get("accountSid"), {
       friendlyName: p.FriendlyName,
       activitySid: p.ActivitySid,
       attributes: p.Attributes,
@@ -143,17 +165,20 @@ routes.post(create.path, async (c) => {
 routes.get(list.path, async (c) => {
   const p = await list.parse(c);
   const page = pageRequest(p);
-  const result = await router(c).listWorkers(c.get("accountSid"), {
-    ...page,
-    activityName: p.ActivityName,
-    activitySid: p.ActivitySid,
-    available: p.Available,
-    friendlyName: p.FriendlyName,
-    targetWorkersExpression: p.TargetWorkersExpression,
-    taskQueueName: p.TaskQueueName,
-    taskQueueSid: p.TaskQueueSid,
-    ordering: p.Ordering,
-  });
+  const compare = byOrdering<WorkerRecord>(p.Ordering, WORKER_ORDER, "DateCreated:asc");
+  const result = await listAcrossRegions(c, page, compare, (router, request) =>
+    router.listWorkers(c.get("accountSid"), {
+      ...request,
+      activityName: p.ActivityName,
+      activitySid: p.ActivitySid,
+      available: p.Available,
+      friendlyName: p.FriendlyName,
+      targetWorkersExpression: p.TargetWorkersExpression,
+      taskQueueName: p.TaskQueueName,
+      taskQueueSid: p.TaskQueueSid,
+      ordering: p.Ordering,
+    }),
+  );
   return c.json(pageBody(c, "workers", unwrap(result), page, (record) => workerBody(c, record)));
 });
 
@@ -161,7 +186,7 @@ routes.get(fetchOne.path, async (c, next) => {
   const sid = workerSid(c);
   if (sid === null) return next();
   await fetchOne.parse(c);
-  const result = unwrap(await router(c).getWorker(c.get("accountSid"), sid));
+  const result = unwrap(await routerOfWorker(c, sid).getWorker(c.get("accountSid"), sid));
   c.header("ETag", result.etag);
   return c.json(workerBody(c, result.worker));
 });
@@ -174,11 +199,19 @@ routes.post(update.path, async (c, next) => {
 
 async function updateWorkerHandler(c: Context<TaskRouterEnv>, sid: string, attributesOnly = false) {
   const p = await update.parse(c);
+  const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
+  if (p.Region !== undefined && p.Region !== regionOfItem(workspaceSid, sid)) {
+    throw new ApiError(
+      400,
+      20001,
+      `Invalid parameter Region: worker ${sid} is in ${regionOfItem(workspaceSid, sid)}; moving a worker to another region is not supported yet`,
+    );
+  }
   if (attributesOnly && (p.FriendlyName !== undefined || p.ActivitySid !== undefined || p.RejectPendingReservations !== undefined)) {
     throw new ApiError(403, 20403, "A signed-in supervisor may change a worker's Attributes only");
   }
   const result = unwrap(
-    await router(c).updateWorker(c.get("accountSid"), sid, {
+    await routerOfWorker(c, sid).updateWorker(c.get("accountSid"), sid, {
       friendlyName: p.FriendlyName,
       activitySid: p.ActivitySid,
       attributes: p.Attributes,
@@ -194,20 +227,20 @@ routes.delete(remove.path, async (c, next) => {
   const sid = workerSid(c);
   if (sid === null) return next();
   await remove.parse(c);
-  unwrap(await router(c).deleteWorker(c.get("accountSid"), sid, ifMatch(c)));
+  unwrap(await routerOfWorker(c, sid).deleteWorker(c.get("accountSid"), sid, ifMatch(c)));
   return c.body(null, 204);
 });
 
 routes.get(listChannels.path, async (c) => {
   const p = await listChannels.parse(c);
   const page = pageRequest(p);
-  const result = await router(c).listWorkerChannels(c.get("accountSid"), c.req.param("WorkerSid") ?? "", page);
+  const result = await routerOfWorker(c, pathWorker(c)).listWorkerChannels(c.get("accountSid"), pathWorker(c), page);
   return c.json(pageBody(c, "channels", unwrap(result), page, (record) => workerChannelBody(c, record)));
 });
 
 routes.get(fetchChannel.path, async (c) => {
   await fetchChannel.parse(c);
-  const result = await router(c).getWorkerChannel(c.get("accountSid"), c.req.param("WorkerSid") ?? "", c.req.param("Sid") ?? "");
+  const result = await routerOfWorker(c, pathWorker(c)).getWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "");
   return c.json(workerChannelBody(c, unwrap(result)));
 });
 
@@ -215,7 +248,7 @@ routes.post(updateChannel.path, (c) => updateChannelHandler(c));
 
 async function updateChannelHandler(c: Context<TaskRouterEnv>) {
   const p = await updateChannel.parse(c);
-  const result = await router(c).updateWorkerChannel(c.get("accountSid"), c.req.param("WorkerSid") ?? "", c.req.param("Sid") ?? "", {
+  const result = await routerOfWorker(c, pathWorker(c)).updateWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "", {
     capacity: p.Capacity,
     available: p.Available,
   });

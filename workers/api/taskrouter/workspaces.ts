@@ -8,13 +8,15 @@ import { z } from "zod";
 import type { WorkspaceRecord } from "../../../contract/taskrouter";
 import { isSid } from "../../../contract/ids";
 import { invalid } from "../../../durable-objects/common/rpc";
-import { jurisdictionRefusal, newSidIn } from "../../../platform/jurisdictions";
+import { homeForNew, jurisdictionRefusal } from "../../../platform/jurisdictions";
 import { JURISDICTIONS } from "../../../platform/regions";
 import { resourceNotFound } from "../../http/errors";
 import { resourceRoutes, routeGroup } from "./context";
-import { bool, oneOf, paging, sid, str, strictBool, url } from "./params";
+import { bool, oneOf, paging, region, sid, str, strictBool, url } from "./params";
 import { withLinks } from "./wire";
 import { accountFor, workspaceFor } from "../../../platform/objects";
+import { regionalSid } from "../../../platform/region-sids";
+import { regions } from "../../../platform/regions";
 
 export const routes = routeGroup();
 
@@ -78,12 +80,15 @@ resourceRoutes(routes, {
       Template: oneOf(["NONE", "FIFO"]).optional(),
       PrioritizeQueueOrder: queueOrder.optional(),
       CardMaskingEnabled: cardMasking.optional(),
+      Region: region(`The workspace's home region (default ${regions.defaultRegion}), named by its SID for good`).optional(),
       Jurisdiction: jurisdiction.optional(),
     },
     run: async (c, p) => {
       const refusal = p.Jurisdiction === undefined ? null : jurisdictionRefusal(p.Jurisdiction);
       if (refusal) return invalid("Jurisdiction", refusal);
-      const sid = newSidIn("WS", p.Jurisdiction ?? null);
+      const home = homeForNew(p.Jurisdiction, p.Region);
+      if (home === null) return invalid("Region", `${p.Region ?? ""} is not in the "${p.Jurisdiction ?? ""}" jurisdiction the workspace is pinned to`);
+      const sid = regionalSid("WS", home);
       return workspaceFor(c.env, sid).createWorkspace(c.get("accountSid"), sid, {
         friendlyName: p.FriendlyName,
         eventCallbackUrl: p.EventCallbackUrl,
