@@ -39,7 +39,11 @@ export const newSidBeside = (prefix: string, workspaceSid: string): string => re
  * when the region asked for is outside the jurisdiction asked for (the caller answers 400).
  * @example homeForNew("eu", undefined) // "eu-frankfurt"
  */
-export function homeForNew(jurisdiction: Jurisdiction | undefined, region: string | undefined, deployment: Regions = regions): string | null {
+export function homeForNew(
+  jurisdiction: Jurisdiction | undefined,
+  region: string | undefined,
+  deployment: Regions = regions,
+): string | null {
   if (jurisdiction === undefined) return region ?? deployment.defaultRegion;
   const inside = deployment.regions.filter((r) => r.jurisdiction === jurisdiction);
   if (region === undefined) return inside[0]?.id ?? null;

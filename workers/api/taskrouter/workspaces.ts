@@ -87,7 +87,8 @@ resourceRoutes(routes, {
       const refusal = p.Jurisdiction === undefined ? null : jurisdictionRefusal(p.Jurisdiction);
       if (refusal) return invalid("Jurisdiction", refusal);
       const home = homeForNew(p.Jurisdiction, p.Region);
-      if (home === null) return invalid("Region", `${p.Region ?? ""} is not in the "${p.Jurisdiction ?? ""}" jurisdiction the workspace is pinned to`);
+      if (home === null)
+        return invalid("Region", `${p.Region ?? ""} is not in the "${p.Jurisdiction ?? ""}" jurisdiction the workspace is pinned to`);
       const sid = regionalSid("WS", home);
       return workspaceFor(c.env, sid).createWorkspace(c.get("accountSid"), sid, {
         friendlyName: p.FriendlyName,
