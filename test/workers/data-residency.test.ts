@@ -3,12 +3,13 @@
  * jurisdictions, so the bindings are instrumented instead (residency-helpers.ts says how, and why that
  * and not a wrapped Env: the Durable Objects' own calls count as much as the Worker's) and a real flow
  * runs through a pinned workspace — created with Jurisdiction=eu, a web chat channel configured, an
- * agent added; a customer's message with an attachment creates the conversation and the task, the
- * agent accepts, joins, reads the messages and opens the attachment. Every Durable Object it touched is
- * asserted by name with the jurisdiction it was addressed in — only the AccountDO, global by design
- * (README, "Data residency"), is outside — and every bucket key went to RECORDINGS_EU. The same flow for
- * an unpinned workspace (data-residency-control.test.ts) is recorded using the defaults, so this record
- * is able to show a use outside the jurisdiction. Each flow has its file: a file is one isolate with
+ * agent added, who connects to the live channel with a token; a customer's message with an attachment
+ * creates the conversation and the task, the agent's socket rings, they accept on it, join, read the
+ * messages and open the attachment. Every Durable Object it touched is asserted by name with the
+ * jurisdiction it was addressed in — only the AccountDO, global by design (README, "Data residency"), is
+ * outside — and every bucket key went to RECORDINGS_EU. The same flow for an unpinned workspace
+ * (data-residency-control.test.ts) is recorded using the defaults, so this record is able to show a use
+ * outside the jurisdiction. Each flow has its file: a file is one isolate with
  * its own queue, so the other flow's background work cannot land in this record.
  */
 import { env } from "cloudflare:workers";

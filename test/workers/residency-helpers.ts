@@ -13,9 +13,10 @@
  * that remembers `j` and addresses the one local namespace — production's path, not objects.ts's local
  * fallback — and each use is recorded with the binding it was made on and the jurisdiction it was in.
  */
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { eventually } from "../support/eventually";
+import { AgentSocket } from "./realtime-helpers";
 import { fetchApp, newChannel, widget } from "./webchat-helpers";
 
 /** One use of a binding: an object addressed by name (in a jurisdiction or not), a bucket key, a database call. */
@@ -131,8 +132,9 @@ export interface Flow {
 /**
  * A team's first day, over HTTP as the team and its customer would: create the workspace (pinned to
  * `jurisdiction` when given) with the FIFO template, configure a web chat channel, add an available
- * agent; a customer uploads a photo and writes — which creates the conversation and its task, reserved
- * for the agent — the agent accepts, joins the conversation, reads its messages and opens the photo.
+ * agent, who gets a token and connects to the live channel; a customer uploads a photo and writes — which
+ * creates the conversation and its task — the agent's socket rings, they accept on it, join the
+ * conversation, read its messages and open the photo.
  */
 export async function teamFlow(jurisdiction: string | null): Promise<Flow> {
   const v1 = "/taskrouter/v1/Workspaces";
@@ -146,6 +148,13 @@ export async function teamFlow(jurisdiction: string | null): Promise<Flow> {
   const available = ((await api("GET", `${v1}/${workspaceSid}/Activities?FriendlyName=Available`)).activities as { sid: string }[])[0]!;
   const worker = await api("POST", `${v1}/${workspaceSid}/Workers`, { FriendlyName: "ann", ActivitySid: available.sid });
   const workerSid = worker.sid as string;
+  const minted = await api("POST", "/api/tokens", { WorkspaceSid: workspaceSid, Role: "worker", WorkerSid: workerSid });
+  const live = await exports.default.fetch(`https://sb.example/api/realtime?token=${minted.token as string}`, {
+    headers: { Upgrade: "websocket" },
+  });
+  expect(live.status).toBe(101);
+  const socket = new AgentSocket(live.webSocket!);
+  expect(await socket.nextOf("hello", 10_000)).toMatchObject({ worker_sid: workerSid });
 
   const customer = widget(workspaceSid, channelSid);
   const session = await customer.session({ name: "Ada" });
@@ -160,12 +169,10 @@ export async function teamFlow(jurisdiction: string | null): Promise<Flow> {
   expect(sent.status).toBe(201);
   const conversationSid = sent.body.conversation_sid as string;
 
-  const taskSid = await eventually(async () => {
-    const page = await api("GET", `${v1}/${workspaceSid}/Workers/${workerSid}/Reservations?ReservationStatus=pending`);
-    return (page.reservations as { task_sid: string }[])[0]?.task_sid;
-  }, "the agent's reservation");
-  const reservation = ((await api("GET", `${v1}/${workspaceSid}/Tasks/${taskSid}/Reservations`)).reservations as { sid: string }[])[0]!;
-  await api("POST", `${v1}/${workspaceSid}/Tasks/${taskSid}/Reservations/${reservation.sid}`, { ReservationStatus: "accepted" });
+  const ringing = (await socket.nextOf("reservation.created", 10_000)).reservation as { sid: string; task_sid: string };
+  const taskSid = ringing.task_sid;
+  socket.send({ type: "accept", id: 1, reservation_sid: ringing.sid });
+  expect(await socket.nextOf("ack", 10_000)).toMatchObject({ id: 1, reservation: { reservation_status: "accepted" } });
   await eventually(async () => {
     const page = await api("GET", `/conversations/v1/Conversations/${conversationSid}/Participants`);
     return (page.participants as { identity: string | null }[]).some((p) => p.identity === workerSid) ? true : undefined;
@@ -176,5 +183,6 @@ export async function teamFlow(jurisdiction: string | null): Promise<Flow> {
   const photo = await fetchApp(`/api/media/${workspaceSid}/${mediaSid}`, { headers: AUTH });
   expect(photo.status).toBe(200);
   expect(new Uint8Array(await photo.arrayBuffer())).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
+  socket.ws.close(1000, "done");
   return { workspaceSid, conversationSid, taskSid, workerSid, mediaSid };
 }
