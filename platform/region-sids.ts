@@ -1,10 +1,12 @@
 /**
  * Which region's Router holds a worker, task or reservation, told by its SID alone, so any edge reaches
  * the owner without asking anyone first. A SID minted in a region keeps Twilio's shape (two letters and
- * 32 lowercase hex digits) and ends with the region's code (regions.ts, 3 hex) and a check (3 hex) over
- * everything before it: `WT` + 26 random hex + code + check. A SID minted before regions, or by another
- * system, fails the check (a random SID passes one time in 4096, and must then also end in one of the
- * deployment's few codes) and answers null: the caller then uses the workspace's home region.
+ * 32 lowercase hex digits) and ends with the region's code (regions.ts, 3 hex) and a check (5 hex) over
+ * everything before it: `WT` + 24 random hex + code + check. A SID minted before regions, or by another
+ * system, fails the check (a random SID passes one time in about a million, and must then also end in
+ * one of the deployment's few codes: about 5 in 10^9 for eight regions) and answers null: the caller then
+ * uses the workspace's home region. The check is that long because a workspace SID misread as naming
+ * another region would send its objects' addresses to that region (and its jurisdiction).
  *
  * A workspace SID carries its home region the same way (minted at creation), so the home region of any
  * workspace is known without a round trip too; a workspace from before has the deployment's default.
@@ -15,10 +17,10 @@ import { newSid } from "../contract/ids";
 import { fnv1a, type Region, regionCode, regions } from "./regions";
 
 const SID_SHAPE = /^[A-Z]{2}[0-9a-f]{32}$/;
-/** Prefix and random hex before the region's code: 2 + 26 characters. */
-const HEAD = 28;
+/** Prefix and random hex before the region's code: 2 + 24 characters (96 random bits). */
+const HEAD = 26;
 
-const check = (headAndCode: string): string => (fnv1a(headAndCode) & 0xfff).toString(16).padStart(3, "0");
+const check = (headAndCode: string): string => (fnv1a(headAndCode) & 0xfffff).toString(16).padStart(5, "0");
 
 /**
  * A new SID of `prefix` that names `regionId` as its region.

@@ -65,7 +65,7 @@ describe("regionalSid and regionOfSid", () => {
       const sid = "WT" + hex;
       if (regionOfSid(sid) !== null) regional++;
     }
-    // Expected 200,000 × 8/4096 × 1/4096 ≈ 0.1 for the eight shipped regions.
+    // Expected 200,000 × 8/4096 × 1/2^20 ≈ 0.0004 for the eight shipped regions.
     expect(regional).toBe(0);
     // And crypto-random SIDs, as newSid mints them.
     expect(Array.from({ length: 20_000 }, () => regionOfSid(newSid("WK"))).filter((r) => r !== null)).toEqual([]);
