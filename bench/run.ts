@@ -58,6 +58,10 @@ async function taskRouterSection(): Promise<string> {
     `| tasks created and reserved (\`POST /Tasks\`, 50 workers ready) | ${f.tasksPerSecond.toFixed(0)} tasks/s, ${(f.reservedShare * 100).toFixed(0)} % reserved on creation |`,
     `| **ratio tasks / no-op round trip** (target ≥ 0.5) | **${(f.tasksPerSecond / f.pingPerSecond).toFixed(2)}** |`,
     `| statistics fetch with ${f.pendingTasks.toLocaleString("en")} pending tasks (queue and workspace \`/Statistics\`) | p50 ${f.statsP50.toFixed(1)} ms, p99 ${f.statsP99.toFixed(1)} ms (${(f.statsP50 / f.pingLatencyP50).toFixed(1)}× a no-op round trip, one at a time) |`,
+    ...[...f.statsAcrossRegionsP50].map(
+      ([count, p50]) =>
+        `| workspace \`/Statistics\`, its tasks in ${count} region${count === 1 ? "" : "s"} (${f.tasksPerRegion} in each; every region's Router asked, the figures added up) | p50 ${p50.toFixed(1)} ms (${(p50 / f.pingLatencyP50).toFixed(1)}× a no-op round trip, one at a time) |`,
+    ),
   ].join("\n");
 }
 

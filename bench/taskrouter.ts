@@ -6,8 +6,10 @@
 import { startDevServer } from "../test/support/dev-server";
 import { apiFor } from "./api";
 import { percentile } from "./report";
+import { regions } from "../platform/regions";
 
 const CONCURRENCY = 8;
+const TASKS_PER_REGION = 20;
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();
@@ -40,6 +42,9 @@ export interface TaskRouterFigures {
   statsP50: number;
   statsP99: number;
   pendingTasks: number;
+  /** Workspace `/Statistics` p50 (one at a time) for a workspace whose tasks are in 1, 2 and 8 regions. */
+  statsAcrossRegionsP50: ReadonlyMap<number, number>;
+  tasksPerRegion: number;
 }
 
 export async function runTaskRouterBench(tasks = 1000, pending = 10_000): Promise<TaskRouterFigures> {
@@ -93,7 +98,25 @@ export async function runTaskRouterBench(tasks = 1000, pending = 10_000): Promis
       stats.push((await timed(() => api("GET", `${idleBase}/TaskQueues/${queue}/Statistics`))).ms);
       stats.push((await timed(() => api("GET", `${idleBase}/Statistics`))).ms);
     }
+    // The same fetch for workspaces whose tasks are in one, two and eight regions: the Worker reads the
+    // workspace's regions, asks every region's Router and adds their figures up.
+    const statsAcrossRegionsP50 = new Map<number, number>();
+    for (const count of [1, 2, 8].filter((n) => n <= regions.regions.length)) {
+      const spread = (await api("POST", "/taskrouter/v1/Workspaces", { FriendlyName: `bench-regions-${count}`, Template: "FIFO" })) as {
+        sid: string;
+      };
+      const spreadBase = `/taskrouter/v1/Workspaces/${spread.sid}`;
+      const spreadWorkflow = ((await api("GET", `${spreadBase}/Workflows`)) as { workflows: { sid: string }[] }).workflows[0]!.sid;
+      for (const region of regions.regions.slice(0, count))
+        for (let i = 0; i < TASKS_PER_REGION; i++)
+          await api("POST", `${spreadBase}/Tasks`, { WorkflowSid: spreadWorkflow, Attributes: "{}", Region: region.id });
+      const fetches: number[] = [];
+      for (let i = 0; i < 100; i++) fetches.push((await timed(() => api("GET", `${spreadBase}/Statistics`))).ms);
+      statsAcrossRegionsP50.set(count, percentile(fetches, 50));
+    }
     return {
+      statsAcrossRegionsP50,
+      tasksPerRegion: TASKS_PER_REGION,
       pingPerSecond: ping.perSecond,
       tasksPerSecond: created.perSecond,
       reservedShare: reserved / tasks,
