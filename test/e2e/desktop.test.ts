@@ -69,10 +69,16 @@ function teamSite(
   return listenLocally(server).then((origin) => ({ server, origin, embed: (tag: string) => (script = tag), pluginHits: () => hits }));
 }
 
-/** A page that records uncaught errors and anything the Content-Security-Policy blocked, so the test can insist there were none. */
+/**
+ * A page that records uncaught errors, anything the Content-Security-Policy blocked and any 5xx answer,
+ * so the test can insist there were none.
+ */
 async function watchedPage(context: BrowserContext, problems: string[], who: string): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (error) => problems.push(`${who}: ${error.message}`));
+  page.on("response", (response) => {
+    if (response.status() >= 500) problems.push(`${who}: ${response.status()} from ${response.request().method()} ${response.url()}`);
+  });
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) problems.push(`${who}: ${message.text()}`);
   });
@@ -243,6 +249,13 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await customer.goto(site.origin);
     const widget = customer.locator("switchboard-chat");
     await widget.getByRole("button", { name: "Open chat" }).click(WAIT);
+    // Seen once in a full run: the pre-chat form never came. Say what the widget showed instead, and what failed.
+    await widget
+      .getByLabel("Name")
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\nthe widget showed: ${await widget.innerText()}\nproblems: ${JSON.stringify(problems)}`);
+      });
     await widget.getByLabel("Name").fill("Grace Hopper");
     await widget.getByLabel("Email").fill("grace@example.com");
     await widget.getByRole("button", { name: "Start chat" }).click();
