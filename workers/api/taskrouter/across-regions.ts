@@ -2,18 +2,25 @@
  * Lists that span the workspace's regions (workers, tasks, events): the regions come from the
  * WorkspaceDO, each region's Router answers its part with the client's filters, and
  * kit/region-pages.ts merges the pages in the list's order. A workspace of one region is answered by
- * that region's Router alone, exactly as before regions.
+ * that region's Router alone, exactly as before regions. And the one Router a single item's path reaches.
  */
 import type { Context } from "hono";
 import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/rpc";
 import { pageAcrossRegions } from "../../../durable-objects/kit/region-pages";
-import { routerFor, workspaceFor } from "../../../platform/objects";
+import { routerFor, routerOf, workspaceFor } from "../../../platform/objects";
 import { homeRegionOf } from "../../../platform/region-sids";
 import type { TaskRouterEnv } from "./context";
 import { unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
 
 type Router = ReturnType<typeof routerFor>;
+
+/**
+ * The Router that holds the worker, task, reservation or event `sid` of the path's workspace: the region
+ * its SID names, else the workspace's home region.
+ * @example await routerHolding(c, "WT…").getTask(accountSid, "WT…")
+ */
+export const routerHolding = (c: Context, sid: string) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid);
 
 /**
  * The regions the workspace of the path uses, home first. One the WorkspaceDO does not know (another

@@ -9,9 +9,7 @@ import type { EventRecordRpc } from "../../../durable-objects/router/router-do";
 import { resourceRoutes, routeGroup } from "./context";
 import { date, int, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
-import { workspaceSidParam } from "./workspaces";
-import { routerOf } from "../../../platform/objects";
-import { listAcrossRegions } from "./across-regions";
+import { listAcrossRegions, routerHolding } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -70,6 +68,6 @@ resourceRoutes(routes, {
   },
   fetch: {
     summary: "Fetch an event",
-    run: (c, sid) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid).getEvent(c.get("accountSid"), sid),
+    run: (c, sid) => routerHolding(c, sid).getEvent(c.get("accountSid"), sid),
   },
 });

@@ -15,8 +15,7 @@ import type { ReservationOwner, UpdateReservationInput } from "../../../durable-
 import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
-import { workspaceSidParam } from "./workspaces";
-import { routerOf } from "../../../platform/objects";
+import { routerHolding } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -103,7 +102,7 @@ const ownerOf = (c: Context, through: "task" | "worker"): ReservationOwner =>
 /** The Router that holds the task or worker of the path, and so its reservations (reserved in its own region). */
 const router = (c: Context, through: "task" | "worker") => {
   const owner = ownerOf(c, through);
-  return routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), "taskSid" in owner ? owner.taskSid : owner.workerSid);
+  return routerHolding(c, "taskSid" in owner ? owner.taskSid : owner.workerSid);
 };
 
 /** The status an update asks for: ReservationStatus, or what an Instruction means for the reservation. */

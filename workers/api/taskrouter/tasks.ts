@@ -15,8 +15,7 @@ import { bool, date, int, oneOf, paging, region, repeated, sid, str } from "./pa
 import { routerToCreateIn, placementOf } from "./placement";
 import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerOf } from "../../../platform/objects";
-import { byOrdering, listAcrossRegions } from "./across-regions";
+import { byOrdering, listAcrossRegions, routerHolding } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -43,8 +42,6 @@ const TASK_ORDER = {
   Priority: (t: TaskRecord) => t.priority,
   VirtualStartTime: (t: TaskRecord) => t.virtual_start_time,
 };
-/** The Router that holds the task `sid`: the region its SID names, else the workspace's home region. */
-const routerOfTask = (c: Context, sid: string) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid);
 const notSupported = (name: string) => new ApiError(400, 20001, `${name} is not supported yet: route the task through a Workflow`);
 
 resourceRoutes(routes, {
@@ -122,7 +119,7 @@ resourceRoutes(routes, {
   },
   fetch: {
     summary: "Fetch a task (with its ETag)",
-    run: async (c, sid) => tagged(c, "task", await routerOfTask(c, sid).getTask(c.get("accountSid"), sid)),
+    run: async (c, sid) => tagged(c, "task", await routerHolding(c, sid).getTask(c.get("accountSid"), sid)),
   },
   update: {
     summary:
@@ -136,7 +133,7 @@ resourceRoutes(routes, {
       VirtualStartTime: date().optional(),
     },
     run: async (c, sid, p) => {
-      const updated = await routerOfTask(c, sid).updateTask(c.get("accountSid"), sid, {
+      const updated = await routerHolding(c, sid).updateTask(c.get("accountSid"), sid, {
         attributes: p.Attributes,
         assignmentStatus: p.AssignmentStatus,
         reason: p.Reason,
@@ -150,6 +147,6 @@ resourceRoutes(routes, {
   },
   remove: {
     summary: "Delete a task in any state (If-Match optional)",
-    run: (c, sid) => routerOfTask(c, sid).deleteTask(c.get("accountSid"), sid, c.req.header("if-match")),
+    run: (c, sid) => routerHolding(c, sid).deleteTask(c.get("accountSid"), sid, c.req.header("if-match")),
   },
 });

@@ -18,8 +18,7 @@ import { routerToCreateIn, placementOf } from "./placement";
 import { regionOfItem } from "../../../platform/region-sids";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerOf } from "../../../platform/objects";
-import { byOrdering, listAcrossRegions } from "./across-regions";
+import { byOrdering, listAcrossRegions, routerHolding } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -137,8 +136,6 @@ const WORKER_ORDER = {
   DateStatusChanged: (w: WorkerRecord) => w.date_status_changed,
   FriendlyName: (w: WorkerRecord) => w.friendly_name.toLowerCase(),
 };
-/** The Router that holds worker `sid`: the region its SID names, else the workspace's home region. */
-const routerOfWorker = (c: Context, sid: string) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid);
 const pathWorker = (c: Context) => c.req.param("WorkerSid") ?? "";
 /** The worker SID of the path, or null for another path at the same depth (statistics). */
 const workerSid = (c: Context): string | null => {
@@ -186,7 +183,7 @@ routes.get(fetchOne.path, async (c, next) => {
   const sid = workerSid(c);
   if (sid === null) return next();
   await fetchOne.parse(c);
-  const result = unwrap(await routerOfWorker(c, sid).getWorker(c.get("accountSid"), sid));
+  const result = unwrap(await routerHolding(c, sid).getWorker(c.get("accountSid"), sid));
   c.header("ETag", result.etag);
   return c.json(workerBody(c, result.worker));
 });
@@ -211,7 +208,7 @@ async function updateWorkerHandler(c: Context<TaskRouterEnv>, sid: string, attri
     throw new ApiError(403, 20403, "A signed-in supervisor may change a worker's Attributes only");
   }
   const result = unwrap(
-    await routerOfWorker(c, sid).updateWorker(c.get("accountSid"), sid, {
+    await routerHolding(c, sid).updateWorker(c.get("accountSid"), sid, {
       friendlyName: p.FriendlyName,
       activitySid: p.ActivitySid,
       attributes: p.Attributes,
@@ -227,20 +224,20 @@ routes.delete(remove.path, async (c, next) => {
   const sid = workerSid(c);
   if (sid === null) return next();
   await remove.parse(c);
-  unwrap(await routerOfWorker(c, sid).deleteWorker(c.get("accountSid"), sid, ifMatch(c)));
+  unwrap(await routerHolding(c, sid).deleteWorker(c.get("accountSid"), sid, ifMatch(c)));
   return c.body(null, 204);
 });
 
 routes.get(listChannels.path, async (c) => {
   const p = await listChannels.parse(c);
   const page = pageRequest(p);
-  const result = await routerOfWorker(c, pathWorker(c)).listWorkerChannels(c.get("accountSid"), pathWorker(c), page);
+  const result = await routerHolding(c, pathWorker(c)).listWorkerChannels(c.get("accountSid"), pathWorker(c), page);
   return c.json(pageBody(c, "channels", unwrap(result), page, (record) => workerChannelBody(c, record)));
 });
 
 routes.get(fetchChannel.path, async (c) => {
   await fetchChannel.parse(c);
-  const result = await routerOfWorker(c, pathWorker(c)).getWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "");
+  const result = await routerHolding(c, pathWorker(c)).getWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "");
   return c.json(workerChannelBody(c, unwrap(result)));
 });
 
@@ -248,7 +245,7 @@ routes.post(updateChannel.path, (c) => updateChannelHandler(c));
 
 async function updateChannelHandler(c: Context<TaskRouterEnv>) {
   const p = await updateChannel.parse(c);
-  const result = await routerOfWorker(c, pathWorker(c)).updateWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "", {
+  const result = await routerHolding(c, pathWorker(c)).updateWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "", {
     capacity: p.Capacity,
     available: p.Available,
   });
