@@ -3,6 +3,7 @@
  * edit or renumber a shipped migration.
  */
 import type { Migration } from "../kit/migrations";
+import { TIMERS_TABLE } from "../kit/timers";
 import { API_KEYS_SCHEMA } from "./api-key-store";
 import { DESKTOP_SETTINGS_SCHEMA } from "./desktop-settings";
 import { LOGIN_LIMITS_SCHEMA } from "./login-limits";
@@ -38,5 +39,13 @@ export const ACCOUNT_MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: "sign-in sessions, where users' sockets are open, and notices of changes to them",
     sql: SESSIONS_SCHEMA + USER_SOCKETS_SCHEMA,
+  },
+  {
+    version: 6,
+    // The alarm is set from sb_timers, as in the other objects; a notice still waiting keeps its due time.
+    name: "notices' due times in the kit's timers table",
+    sql: `${TIMERS_TABLE}
+INSERT INTO sb_timers (kind, sid, due_at) SELECT 'notice', user_sid, due_at FROM sb_user_notices;
+ALTER TABLE sb_user_notices DROP COLUMN due_at;`,
   },
 ];

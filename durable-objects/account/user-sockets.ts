@@ -11,16 +11,18 @@
  *   transaction; the AccountDO then sends the user's current access to every place (and retries from
  *   its alarm until every place has heard it, giving up after {@link MAX_NOTICE_ATTEMPTS}). A notice
  *   carries a version, so one written while an older one was being delivered is not lost when the
- *   older one completes.
+ *   older one completes. When it is due is a `notice` timer in the kit's `sb_timers` (kit/timers.ts),
+ *   the table the AccountDO's one alarm is set from, as every other object's is.
  *
  * Pure logic over the AccountDO's storage, with the clock passed in.
  */
 import { retryDelayMs, retryPolicy } from "../../platform/backoff";
-import type { StoreHost } from "../kit/sql-host";
+import { first, rows, run, type StoreHost } from "../kit/sql-host";
+import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
 import type { UserAccess } from "../common/user-access";
 import { userAccess } from "./sessions";
 
-/** The tables of migration 5 of the AccountDO (see account-do.ts). */
+/** The tables of migration 5 of the AccountDO (schema.ts); migration 6 moved `due_at` into `sb_timers`. */
 export const USER_SOCKETS_SCHEMA = `
 CREATE TABLE sb_user_places (
   user_sid  TEXT    NOT NULL,
@@ -35,6 +37,9 @@ CREATE TABLE sb_user_notices (
   due_at    INTEGER NOT NULL,
   attempts  INTEGER NOT NULL DEFAULT 0
 );`;
+
+/** The kind of the timer (kit/timers.ts) that says when a user's notice is next due. */
+const NOTICE_TIMER = "notice";
 
 /** How long a place is remembered after the last socket opened there: the longest a token lives. */
 export const PLACE_RETENTION_MS = 24 * 3600_000;
@@ -77,12 +82,12 @@ export function placesOf(host: StoreHost, userSid: string, now: number): Place[]
 export function queueNotice(host: StoreHost, userSid: string, now: number): void {
   host.sql
     .exec(
-      `INSERT INTO sb_user_notices (user_sid, version, due_at, attempts) VALUES (?, 1, ?, 0)
-       ON CONFLICT (user_sid) DO UPDATE SET version = sb_user_notices.version + 1, due_at = excluded.due_at, attempts = 0`,
+      `INSERT INTO sb_user_notices (user_sid, version, attempts) VALUES (?, 1, 0)
+       ON CONFLICT (user_sid) DO UPDATE SET version = sb_user_notices.version + 1, attempts = 0`,
       userSid,
-      now,
     )
     .toArray();
+  setTimer(host, NOTICE_TIMER, userSid, now);
 }
 
 export interface Notice {
@@ -93,24 +98,24 @@ export interface Notice {
 
 /** Notices due by `now`, oldest first. */
 export function dueNotices(host: StoreHost, now: number): Notice[] {
-  return (
-    host.sql.exec("SELECT user_sid, version, attempts FROM sb_user_notices WHERE due_at <= ? ORDER BY due_at, user_sid", now).toArray() as {
-      user_sid: string;
-      version: number;
-      attempts: number;
-    }[]
+  return rows<{ user_sid: string; version: number; attempts: number }>(
+    host,
+    `SELECT n.user_sid, n.version, n.attempts FROM sb_user_notices n
+     JOIN sb_timers t ON t.kind = ? AND t.sid = n.user_sid
+     WHERE t.due_at <= ? ORDER BY t.due_at, n.user_sid`,
+    NOTICE_TIMER,
+    now,
   ).map((row) => ({ userSid: row.user_sid, version: row.version, attempts: row.attempts }));
 }
 
-/** When the next notice is due, or null when none waits. */
-export function nextNoticeAt(host: StoreHost): number | null {
-  const [row] = host.sql.exec("SELECT MIN(due_at) AS due FROM sb_user_notices").toArray() as { due: number | null }[];
-  return row?.due ?? null;
-}
+/** When the next notice is due, or null when none waits: notices are the AccountDO's only timers. */
+export const nextNoticeAt = (host: StoreHost): number | null => earliestTimer(host);
 
-/** Every place heard the notice: forget it, unless a newer change queued another meanwhile. */
+/** Every place heard the notice: forget it, unless a newer change queued another meanwhile (whose timer stays). */
 export function noticeDelivered(host: StoreHost, notice: Notice): void {
-  host.sql.exec("DELETE FROM sb_user_notices WHERE user_sid = ? AND version = ?", notice.userSid, notice.version).toArray();
+  run(host, "DELETE FROM sb_user_notices WHERE user_sid = ? AND version = ?", notice.userSid, notice.version);
+  if (!first(host, "SELECT 1 AS queued FROM sb_user_notices WHERE user_sid = ?", notice.userSid))
+    clearTimer(host, NOTICE_TIMER, notice.userSid);
 }
 
 /**
@@ -124,15 +129,8 @@ export function noticeFailed(host: StoreHost, notice: Notice, now: number): bool
     noticeDelivered(host, notice);
     return false;
   }
-  host.sql
-    .exec(
-      "UPDATE sb_user_notices SET attempts = ?, due_at = ? WHERE user_sid = ? AND version = ?",
-      attempts,
-      now + delay,
-      notice.userSid,
-      notice.version,
-    )
-    .toArray();
+  run(host, "UPDATE sb_user_notices SET attempts = ? WHERE user_sid = ? AND version = ?", attempts, notice.userSid, notice.version);
+  setTimer(host, NOTICE_TIMER, notice.userSid, now + delay);
   return true;
 }
 

@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { endSession, endSessions, isLive, liveSessions, startSession, userAccess } from "../../../durable-objects/account/sessions";
 import {
   deliverNotices,
+  dueNotices,
   MAX_NOTICE_ATTEMPTS,
   nextNoticeAt,
   notePlace,
@@ -20,6 +21,9 @@ import {
 import { createUser, deleteUser } from "../../../durable-objects/account/users";
 import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import type { UserAccess } from "../../../durable-objects/common/user-access";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
+import { ACCOUNT_MIGRATIONS } from "../../../durable-objects/account/schema";
+import { sqliteHost } from "../kit/sqlite-host";
 import { accountHost } from "./account-host";
 
 const T0 = Date.UTC(2026, 2, 2, 10, 0, 0);
@@ -135,5 +139,19 @@ describe("places and notices", () => {
     await deliverNotices(host, slow, () => T0 + 2);
     expect(told).toHaveLength(2);
     expect(nextNoticeAt(host)).toBeNull();
+  });
+
+  it("keeps the due time of a notice that waited through the upgrade that moved due times into sb_timers", async () => {
+    // Migrations 1–5 only: a notice due at T0 + 5 s, retried twice already, as an object from before had it.
+    const old = sqliteHost();
+    applyMigrations(
+      old,
+      ACCOUNT_MIGRATIONS.filter((m) => m.version <= 5),
+    );
+    old.sql.exec("INSERT INTO sb_user_notices (user_sid, version, due_at, attempts) VALUES (?, 3, ?, 2)", ada, T0 + 5000);
+    applyMigrations(old, ACCOUNT_MIGRATIONS);
+    expect(nextNoticeAt(old)).toBe(T0 + 5000);
+    expect(dueNotices(old, T0 + 4999)).toEqual([]);
+    expect(dueNotices(old, T0 + 5000)).toEqual([{ userSid: ada, version: 3, attempts: 2 }]);
   });
 });
