@@ -164,7 +164,9 @@ export async function regionForNewTask(
   const partner = deployment.regions.find((r) => r.id === wanted)?.partner;
   if (partner === undefined) return refuse("has no partner region");
   if (!regionAllowed(workspaceSid, partner, deployment))
-    return refuse(`its partner ${partner} is outside this workspace's jurisdiction (${JSON.stringify(jurisdictionOf(workspaceSid, deployment))})`);
+    return refuse(
+      `its partner ${partner} is outside this workspace's jurisdiction (${JSON.stringify(jurisdictionOf(workspaceSid, deployment))})`,
+    );
   const partnerDown = await whyDown(partner, deps);
   if (partnerDown !== null) return refuse(`its partner ${partner} is down too (${partnerDown})`, "one of them");
   return { ok: true, region: partner, failedOverFrom: wanted };
@@ -175,10 +177,12 @@ async function whyDown(region: string, { settings, health, ping }: FailoverDeps)
   if (settings.down.has(region)) return "REGIONS_DOWN";
   if (!health.isDown(region, settings.afterMs)) return null;
   if (health.probeDue(region)) {
-    const answered = await health.observe(region, () => ping(region)).then(
-      () => true,
-      () => false,
-    );
+    const answered = await health
+      .observe(region, () => ping(region))
+      .then(
+        () => true,
+        () => false,
+      );
     if (answered) return null;
   }
   return `its Router calls have failed for ${settings.afterMs / 1000} s`;

@@ -47,7 +47,9 @@ describe("the failover configuration", () => {
     ]);
     expect(problemsOf({ FAILOVER_AFTER_SECONDS: "0" })).toHaveLength(1);
     expect(problemsOf({ FAILOVER_AFTER_SECONDS: "soon" })).toHaveLength(1);
-    expect(() => failoverSettings({ REGIONS_DOWN: "atlantis" })).toThrow(/^Failover configuration \(wrangler vars\) is invalid:\n {2}- REGIONS_DOWN: "atlantis"/);
+    expect(() => failoverSettings({ REGIONS_DOWN: "atlantis" })).toThrow(
+      /^Failover configuration \(wrangler vars\) is invalid:\n {2}- REGIONS_DOWN: "atlantis"/,
+    );
   });
 });
 
