@@ -83,7 +83,8 @@ async function nearestUsedRegion(
 /**
  * Creates a task in `wanted` — or, while it is down, in its partner (platform/failover.ts) — through
  * `create`, whose thrown failure counts against that region (an answer, even a refusal, does not).
- * A refusal (the partner outside the workspace's jurisdiction, or down too) is a 503 naming the region.
+ * A refusal (the partner outside the workspace's jurisdiction, or down too) is a 503 naming the region,
+ * and so is a Router that cannot be reached (before failover says its region is down).
  * @example await createTaskIn(env, accountSid, "WS…", "us-east", (router) => router.createTask(accountSid, input))
  */
 export async function createTaskIn<T>(
@@ -100,7 +101,13 @@ export async function createTaskIn<T>(
   });
   if (!placed.ok) throw new ApiError(503, 20503, placed.message);
   const router = await routerToCreateIn(env, accountSid, workspaceSid, placed.region);
-  return regionHealth.observe(placed.region, () => create(router));
+  try {
+    return await regionHealth.observe(placed.region, () => create(router));
+  } catch (error) {
+    // Counted against the region (observe); the caller may try again, and after FAILOVER_AFTER_SECONDS of these its partner answers.
+    console.error(`placement: creating a task in ${placed.region} for ${workspaceSid} failed`, error);
+    throw new ApiError(503, 20503, `The Router of region ${placed.region} cannot be reached; try again`);
+  }
 }
 
 /**

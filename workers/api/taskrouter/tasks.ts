@@ -14,6 +14,7 @@ import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, date, int, oneOf, paging, region, repeated, sid, str } from "./params";
 import { createTaskIn, edgeOf, taskRegion } from "./placement";
 import { apiUrl } from "./wire";
+import { regionOfItem } from "../../../platform/region-sids";
 import { workspaceSidParam } from "./workspaces";
 import { byOrdering, listAcrossRegions, routerHolding } from "./across-regions";
 
@@ -29,7 +30,8 @@ export function taskBody(c: Context, record: TaskRecord) {
     workspace,
   };
   if (record.task_queue_sid) links.task_queue = `${workspace}/TaskQueues/${record.task_queue_sid}`;
-  return { ...record, url, links };
+  // Switchboard's own: the region whose Router holds the task (its SID names it), e.g. its partner's after a failover.
+  return { ...record, region: regionOfItem(record.workspace_sid, record.sid), url, links };
 }
 
 const STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
