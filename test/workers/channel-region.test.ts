@@ -73,4 +73,15 @@ describe("a channel's Region", () => {
       body: { region: "eu-frankfurt", friendly_name: "EU chat" },
     });
   });
+
+  it("is described in /openapi.json, on create and update", async () => {
+    type Schema = { properties: Record<string, unknown> };
+    const doc = (await (await call("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: Schema }> } }>>;
+    };
+    for (const path of ["/api/workspaces/{WorkspaceSid}/channels", "/api/workspaces/{WorkspaceSid}/channels/{ChannelSid}"]) {
+      const form = doc.paths[path]!.post!.requestBody.content["application/x-www-form-urlencoded"]!.schema;
+      expect(JSON.stringify(form.properties.Region)).toMatch(/conversations' tasks are created in/);
+    }
+  });
 });
