@@ -10,7 +10,7 @@ import { conversationFor } from "../../platform/objects";
 import { regionOfSid } from "../../platform/region-sids";
 import type { RequestGeo } from "../../platform/regions";
 import { eventually } from "../support/eventually";
-import { ok, regionsHoldingTask } from "./regions-helpers";
+import { ok, regionsHoldingTask, taskrouter } from "./regions-helpers";
 import { newChannel, SHOP } from "./webchat-helpers";
 
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -101,5 +101,20 @@ describe("a conversation's task", () => {
     const channel = await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": "*", Region: "eu-ireland" });
     expect(await customerWrites(ws, channel, SYDNEY)).toBe("eu-ireland");
     expect(await regionsOf()).toEqual(["us-east", "ap-sydney", "eu-ireland"]);
+  });
+});
+
+describe("a Region outside a pinned workspace's jurisdiction", () => {
+  it.each([
+    ["a task", "/Tasks", { Attributes: "{}", Region: "us-east" }],
+    ["a worker", "/Workers", { FriendlyName: "Nobody", Region: "us-east" }],
+  ])("on %s is a 400 naming it, and nothing is created", async (_kind, path, params) => {
+    const eu = (await ok("POST", "/Workspaces", { FriendlyName: "EU", Template: "FIFO", Jurisdiction: "eu" })).sid;
+    const refused = await taskrouter("POST", `/Workspaces/${eu}${path}`, params);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe(`Invalid parameter Region: us-east is outside the jurisdiction of workspace ${eu}`);
+    expect((await ok("GET", `/Workspaces/${eu}/Tasks`)).tasks).toEqual([]);
+    expect((await ok("GET", `/Workspaces/${eu}/Workers`)).workers).toEqual([]);
+    expect((await ok("GET", `/Workspaces/${eu}`)).regions).toEqual(["eu-frankfurt"]);
   });
 });

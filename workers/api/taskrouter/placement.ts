@@ -94,6 +94,7 @@ export async function createTaskIn<T>(
   wanted: string,
   create: (router: ReturnType<typeof routerFor>) => Promise<T>,
 ): Promise<T> {
+  checkAllowed(workspaceSid, wanted); // before anything is asked of it
   const placed = await regionForNewTask(workspaceSid, wanted, {
     settings: failoverSettings(env),
     health: regionHealth,
@@ -117,9 +118,14 @@ export async function createTaskIn<T>(
  * @example await routerToCreateIn(c.env, accountSid, "WS…", "eu-ireland").then((router) => router.createWorker(…))
  */
 export async function routerToCreateIn(env: Env, accountSid: string, workspaceSid: string, region: string) {
-  if (!regionAllowed(workspaceSid, region))
-    throw new ApiError(400, 20001, `Invalid parameter Region: ${region} is outside the jurisdiction of workspace ${workspaceSid}`);
+  checkAllowed(workspaceSid, region);
   if (region !== homeRegionOf(workspaceSid))
     rememberRegions(accountSid, workspaceSid, unwrap(await workspaceFor(env, workspaceSid).useRegion(accountSid, region)), Date.now());
   return routerFor(env, workspaceSid, region);
+}
+
+/** A 400 for a region outside a pinned workspace's jurisdiction (only an explicit `Region` can be; the other steps choose inside it). */
+function checkAllowed(workspaceSid: string, region: string): void {
+  if (!regionAllowed(workspaceSid, region))
+    throw new ApiError(400, 20001, `Invalid parameter Region: ${region} is outside the jurisdiction of workspace ${workspaceSid}`);
 }
