@@ -87,6 +87,21 @@ describe("a task created through the API", () => {
     expect(regionOfSid(await createTask(ws))).toBe("us-east"); // no edge (local): home
     expect(await regionsOf()).toEqual(["us-east", "ap-sydney"]);
   });
+
+  it("goes home when the workspace's regions cannot be read: the home region is always one of them", async () => {
+    const other = (await ok("POST", "/Workspaces", { FriendlyName: "Unreadable", Template: "FIFO" })).sid;
+    const proto = Object.getPrototypeOf(env.WORKSPACE) as { getByName: (this: object, name: string) => unknown };
+    const real = proto.getByName;
+    proto.getByName = function (this: object, name: string) {
+      if (name !== other) return real.call(this, name);
+      return { workspaceRegions: () => Promise.reject(new Error("Network connection lost.")) };
+    };
+    try {
+      expect(regionOfSid(await createTask(other, SYDNEY))).toBe("us-east");
+    } finally {
+      proto.getByName = real;
+    }
+  });
 });
 
 describe("a conversation's task", () => {

@@ -29,6 +29,7 @@ import { homeRegionOf } from "../../../platform/region-sids";
 import { nearestRegion, type RequestGeo } from "../../../platform/regions";
 import type { Env } from "../../../platform/env";
 import { ApiError } from "../../http/errors";
+import { fail } from "../../../durable-objects/common/rpc";
 import { rememberRegions, usedRegions } from "./used-regions";
 import { unwrap } from "./wire";
 
@@ -71,7 +72,9 @@ async function nearestUsedRegion(
   const jurisdiction = jurisdictionOf(workspaceSid) ?? undefined;
   const nearest = nearestRegion(edge, { jurisdiction });
   if (nearest === null || nearest.id === homeRegionOf(workspaceSid)) return nearest?.id ?? null; // home is always used
-  const used = await usedRegions(env, accountSid, workspaceSid, Date.now());
+  const used = await usedRegions(env, accountSid, workspaceSid, Date.now()).catch((error: unknown) =>
+    fail(503, 20503, error instanceof Error ? error.message : String(error)),
+  );
   if (!used.ok) {
     // Not knowing the list is no reason to refuse a task: the home region is always one of them.
     console.warn(`placement: the regions of ${workspaceSid} could not be read (${used.message}); the task goes home`);
