@@ -31,6 +31,8 @@ export interface ChannelRecord {
   workflow_sid: string | null;
   /** The TaskChannel unique name of the tasks ("chat", "sms", "email" …). */
   task_channel: string;
+  /** Switchboard's own: the region new conversations' tasks are created in; null: the customer's nearest of the workspace's, else home. */
+  region: string | null;
   /** Kind-specific, non-secret settings (see `CHANNEL_SETTINGS`). */
   settings: Record<string, SettingValue>;
   /** Names of the kind's secrets, each true when set. */
@@ -51,6 +53,8 @@ export interface ChannelConfig {
   readonly friendlyName: string;
   readonly workflowSid: string | null;
   readonly taskChannel: string;
+  /** The region its conversations' tasks are created in (null or absent: placement's defaults). */
+  readonly region?: string | null;
   readonly settings: Readonly<Record<string, SettingValue>>;
   readonly secrets: Readonly<Record<string, string>>;
   /** Bumped on every change, so a cached copy can be told stale. */

@@ -47,6 +47,10 @@ export interface Env {
   /** The first admin's sign-in, used only while the account has no admin (see durable-objects/account/sign-in.ts). */
   readonly ADMIN_EMAIL?: string;
   readonly ADMIN_PASSWORD?: string;
+  /** Regions marked down by the operator (ids separated by commas): their new tasks go to their partners (platform/failover.ts). */
+  readonly REGIONS_DOWN?: string;
+  /** Seconds a region's Router calls must fail, without a success, before its new tasks go to its partner (default 30). */
+  readonly FAILOVER_AFTER_SECONDS?: string;
 }
 
 type SwitchboardEnv = Env;

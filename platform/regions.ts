@@ -5,7 +5,7 @@
  * Every region is a place where Switchboard runs a Router Durable Object next to a LiveKit media edge:
  * `locationHint` tells Cloudflare where to create that object, `jurisdiction` (optional) pins its storage
  * to a legal area, `livekitUrl` is where that region's calls and video go, `partner` the region that is to
- * take its new tasks while it is down (failover, not built yet), `latitude`/`longitude` where its city is. A typo here would silently put
+ * take its new tasks while it is down (platform/failover.ts), `latitude`/`longitude` where its city is. A typo here would silently put
  * a region's routing on the wrong continent, so the file is validated strictly and every problem is
  * reported at once, each with its path, before the Worker serves anything.
  *

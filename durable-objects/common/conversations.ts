@@ -75,6 +75,11 @@ export interface InboundContext {
   /** The task's workflow and TaskChannel (from the channel configuration). */
   readonly workflowSid: string | null;
   readonly taskChannel: string;
+  /**
+   * The region the conversation's tasks are to be created in: placement's choice (the channel's region,
+   * else the customer's nearest of the workspace's) when the conversation opens; absent: the home region.
+   */
+  readonly region?: string;
   /** The customer's profile and history, for the task's attributes (from the DirectoryDO). */
   readonly customer: CustomerContext;
   /** The chat service's webhook configuration, when the DirectoryDO handed it on (else the conversation reads it). */

@@ -13,7 +13,9 @@ import { recordingsFor } from "../../platform/stores";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../kit/migrations";
-import { defined, ok, type ApiResult } from "../common/rpc";
+import { defined, fail, ok, type ApiResult } from "../common/rpc";
+import { failoverSettings, regionForNewTask, regionHealth } from "../../platform/failover";
+import { homeRegionOf } from "../../platform/region-sids";
 import { Rollback } from "../kit/sql-host";
 import type { AddMessageInput } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
@@ -259,19 +261,34 @@ export abstract class ConversationShell extends DurableObject<Env> {
   }
 
   protected taskPort(row: ConversationRow): TaskPort {
-    // A new task goes to the workspace's home region; a task's later changes to the Router its SID names.
-    const router = () => routerFor(this.env, row.workspace_sid);
+    // A new task goes to the region recorded when the conversation opened (else home), or while that is
+    // down to its partner (platform/failover.ts; workers/api/taskrouter/placement.ts chose the region);
+    // a task's later changes go to the Router its SID names.
+    const workspaceSid = row.workspace_sid;
     const routerOfTask = (taskSid: string) => routerOf(this.env, row.workspace_sid, taskSid);
     return {
       oldestWorkflow: async () => {
         const page = await workspaceFor(this.env, row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
         return page.ok ? (page.value.items[0]?.sid ?? null) : null;
       },
-      createTask: async (input) => {
+      createTask: async ({ region: wanted, ...input }) => {
         // As for a send: the pending task's retry timer is armed before the Router is called.
         await this.syncAlarm();
+        const placed = await regionForNewTask(workspaceSid, wanted ?? homeRegionOf(workspaceSid), {
+          settings: failoverSettings(this.env),
+          health: regionHealth,
+          ping: (region) => routerFor(this.env, workspaceSid, region).ping(),
+        });
+        if (!placed.ok) return fail(503, 20503, placed.message); // the alarm tries again
+        if (placed.region !== homeRegionOf(workspaceSid)) {
+          const joined = await workspaceFor(this.env, workspaceSid).useRegion(row.account_sid, placed.region);
+          if (!joined.ok) return joined;
+        }
         // Built from masked messages with the customer's address kept (flexAttributes): stored as given.
-        const created = await router().createTask(row.account_sid, { ...input, attributesMasked: true });
+        const router = routerFor(this.env, workspaceSid, placed.region);
+        const created = await regionHealth.observe(placed.region, async () =>
+          router.createTask(row.account_sid, { ...input, attributesMasked: true }),
+        );
         return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
       },
       wrapTask: (taskSid) => routerOfTask(taskSid).updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),

@@ -18,7 +18,8 @@
  * - email: address
  * - custom: outbound_url, secret signing_secret
  * - webchat: nothing
- * Every `*_url` setting is an absolute http(s) URL. Channel changes bump the channel's own `version`
+ * Every `*_url` setting is an absolute http(s) URL. A channel may name the region its conversations' tasks
+ * are created in (workers/api/taskrouter/placement.ts), inside the workspace's jurisdiction. Channel changes bump the channel's own `version`
  * (not the workspace's: the Router's snapshot does not include channels, so nothing needs pushing).
  */
 import {
@@ -36,6 +37,8 @@ import { isSid } from "../../contract/ids";
 import { checkFriendlyName, checkHttpUrl } from "./checks";
 import { pageOfRows } from "../kit/paging";
 import { taskChannelRow, workflowRow, type WorkspaceRow } from "./workspace-rows";
+import { regions } from "../../platform/regions";
+import { jurisdictionOf, regionAllowed } from "../../platform/jurisdictions";
 
 export interface CreateChannelInput {
   /** Checked here: the Worker passes what it was given, so the 400 names the kinds. */
@@ -45,6 +48,8 @@ export interface CreateChannelInput {
   readonly workflowSid?: string | null;
   /** Default per kind (`DEFAULT_TASK_CHANNEL`). */
   readonly taskChannel?: string;
+  /** Where its conversations' tasks are created: a region of regions.json inside the workspace's jurisdiction; null or omitted: none. */
+  readonly region?: string | null;
   readonly settings?: Readonly<Record<string, SettingValue>>;
   readonly secrets?: Readonly<Record<string, string>>;
   /** The public origin the request came through (`https://switchboard.example`): where the webhook URL points. */
@@ -56,6 +61,8 @@ export interface UpdateChannelInput {
   /** Null clears it. */
   readonly workflowSid?: string | null;
   readonly taskChannel?: string;
+  /** Null clears it. */
+  readonly region?: string | null;
   /** Only the named settings change; an empty string removes one. */
   readonly settings?: Readonly<Record<string, SettingValue>>;
   /** Only the named secrets change: a value replaces it, an empty string clears it. */
@@ -69,6 +76,7 @@ export interface ChannelRow {
   readonly friendly_name: string;
   readonly workflow_sid: string | null;
   readonly task_channel: string;
+  readonly region: string | null;
   /** JSON object of SettingValue. */
   readonly settings: string;
   readonly public_origin: string | null;
@@ -83,6 +91,7 @@ export interface ChannelDraft {
   readonly friendlyName: string;
   readonly workflowSid: string | null;
   readonly taskChannel: string;
+  readonly region: string | null;
   readonly settings: Record<string, SettingValue>;
   readonly secrets: ReadonlyMap<string, string | null>;
   readonly origin: string | null;
@@ -168,6 +177,10 @@ export function checkChannel(
     return invalid("TaskChannel", `must be the unique name of a TaskChannel of this workspace, got ${JSON.stringify(taskChannel)}`);
   }
 
+  const region = input.region === undefined ? (current?.row.region ?? null) : input.region || null;
+  const badRegion = region === null ? undefined : checkRegion(scope, region);
+  if (badRegion) return badRegion;
+
   const settings: Record<string, SettingValue> = current ? (JSON.parse(current.row.settings) as Record<string, SettingValue>) : {};
   for (const [name, value] of Object.entries(input.settings ?? {})) {
     if (!(allowed.settings as readonly string[]).includes(name)) {
@@ -202,7 +215,20 @@ export function checkChannel(
   const origin = input.origin ?? current?.row.public_origin ?? null;
   if (origin !== null && (!URL.canParse(origin) || new URL(origin).origin !== origin))
     return invalid("origin", "must be an http(s) origin");
-  return ok({ kind, friendlyName, workflowSid, taskChannel, settings, secrets, origin });
+  return ok({ kind, friendlyName, workflowSid, taskChannel, region, settings, secrets, origin });
+}
+
+/** A channel's region: one of regions.json's, and inside a pinned workspace's jurisdiction (its tasks' Routers could live nowhere else). */
+function checkRegion(scope: ReadScope, region: string): ApiFailure | undefined {
+  const known = regions.regions.map((r) => r.id);
+  if (!known.includes(region)) return invalid("Region", `must be one of this deployment's regions: ${known.join(", ")}`);
+  if (regionAllowed(scope.ws.sid, region)) return undefined;
+  const inside = known.filter((id) => regionAllowed(scope.ws.sid, id));
+  const jurisdiction = JSON.stringify(jurisdictionOf(scope.ws.sid));
+  return invalid(
+    "Region",
+    `${region} is outside the jurisdiction of workspace ${scope.ws.sid} (${jurisdiction}; its regions: ${inside.join(", ")})`,
+  );
 }
 
 // ── storage ──────────────────────────────────────────────────────────────────────────────────────
@@ -236,6 +262,7 @@ export function channelRecord(ws: WorkspaceRow, row: ChannelRow, set: ReadonlySe
     friendly_name: row.friendly_name,
     workflow_sid: row.workflow_sid,
     task_channel: row.task_channel,
+    region: row.region,
     settings: JSON.parse(row.settings) as Record<string, SettingValue>,
     secrets: Object.fromEntries(CHANNEL_SETTINGS[row.kind].secrets.map((name) => [name, set.has(name)])),
     date_created: iso(row.date_created),
@@ -257,11 +284,12 @@ export function writeChannel(
   const settings = JSON.stringify(draft.settings);
   if (channelRow(sql, sid)) {
     sql.exec(
-      `UPDATE channels SET friendly_name = ?, workflow_sid = ?, task_channel = ?, settings = ?, public_origin = ?, version = version + 1,
-       date_updated = ? WHERE sid = ?`,
+      `UPDATE channels SET friendly_name = ?, workflow_sid = ?, task_channel = ?, region = ?, settings = ?, public_origin = ?,
+       version = version + 1, date_updated = ? WHERE sid = ?`,
       draft.friendlyName,
       draft.workflowSid,
       draft.taskChannel,
+      draft.region,
       settings,
       draft.origin,
       now,
@@ -269,13 +297,14 @@ export function writeChannel(
     );
   } else {
     sql.exec(
-      `INSERT INTO channels (sid, kind, friendly_name, workflow_sid, task_channel, settings, public_origin, version, date_created, date_updated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+      `INSERT INTO channels (sid, kind, friendly_name, workflow_sid, task_channel, region, settings, public_origin, version, date_created,
+       date_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
       sid,
       draft.kind,
       draft.friendlyName,
       draft.workflowSid,
       draft.taskChannel,
+      draft.region,
       settings,
       draft.origin,
       now,

@@ -152,4 +152,9 @@ INSERT INTO sb_regions (region, position, router_version)
   SELECT home_region, 0, (SELECT router_version FROM sb_sync) FROM workspace;
 `,
   },
+  {
+    version: 7,
+    name: "a channel's region, where its conversations' tasks are created (null: placement's defaults)",
+    sql: "ALTER TABLE channels ADD COLUMN region TEXT",
+  },
 ];

@@ -296,6 +296,7 @@ export class WorkspaceDO extends DurableObject<Env> {
       friendlyName: row.friendly_name,
       workflowSid: row.workflow_sid,
       taskChannel: row.task_channel,
+      region: row.region,
       settings: JSON.parse(row.settings) as ChannelConfig["settings"],
       secrets,
       version: row.version,

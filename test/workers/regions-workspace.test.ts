@@ -58,6 +58,7 @@ describe("a workspace from before regions", () => {
     const listed = await runInDurableObject(stub, (_instance, state) => {
       const sql = state.storage.sql;
       sql.exec("DROP TABLE sb_regions");
+      sql.exec("ALTER TABLE channels DROP COLUMN region"); // migration 7's, re-applied with it
       sql.exec("DELETE FROM sb_migrations WHERE version >= 6");
       sql.exec("UPDATE sb_sync SET router_version = 1");
       applyMigrations(state.storage, WORKSPACE_MIGRATIONS);

@@ -19,7 +19,7 @@ import { defined } from "../../durable-objects/common/rpc";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import type { Env } from "../../platform/env";
 import { ApiError } from "../http/errors";
-import { jsonObject, oneOf, sid, str } from "./taskrouter/params";
+import { jsonObject, oneOf, region, sid, str } from "./taskrouter/params";
 import { resourceRoutes } from "./taskrouter/context";
 import { workspaceFor } from "../../platform/objects";
 import { forgetChannel } from "../inbound/channel-cache";
@@ -40,6 +40,12 @@ const configParams = {
   FriendlyName: str({ min: 1, max: 64 }).optional(),
   WorkflowSid: z.union([z.literal(""), sid("WW")]).optional(),
   TaskChannel: str({ min: 1, max: 64 }).optional(),
+  Region: z
+    .union([z.literal(""), region("The region its conversations' tasks are created in (empty clears it)")])
+    .optional()
+    .describe(
+      "Switchboard only. The region new conversations' tasks are created in (empty clears it; default: the customer's nearest region the workspace uses, else its home)",
+    ),
 };
 
 type ChannelsEnv = { Bindings: Env; Variables: AuthVariables };
@@ -97,7 +103,12 @@ function settingsAndSecrets(p: ConfigParams): { settings?: Record<string, Settin
 function changeInput(c: Context, p: ConfigParams): UpdateChannelInput {
   return {
     origin: new URL(c.req.url).origin,
-    ...defined({ friendlyName: p.FriendlyName, workflowSid: p.WorkflowSid === "" ? null : p.WorkflowSid, taskChannel: p.TaskChannel }),
+    ...defined({
+      friendlyName: p.FriendlyName,
+      workflowSid: p.WorkflowSid === "" ? null : p.WorkflowSid,
+      taskChannel: p.TaskChannel,
+      region: p.Region === "" ? null : p.Region,
+    }),
     ...settingsAndSecrets(p),
   };
 }

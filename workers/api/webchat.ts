@@ -28,6 +28,7 @@ import { iso } from "../../contract/taskrouter";
 import { sameCustomer, verifyVisitorIdentity } from "../auth/visitor-identity";
 import { mintVisitorSession, newVisitorId, readPrechat, type VerifiedIdentity, type VisitorSession } from "../auth/visitor-session";
 import { receiveInbound } from "../inbound/webhooks";
+import { edgeOf } from "./taskrouter/placement";
 import { ApiError } from "../http/errors";
 import { checkSession, readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
 import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
@@ -218,7 +219,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/messages", async (c) => {
     sentAt: Date.now(),
     ...whoIsWriting(session),
   };
-  const received = await receiveInbound(c.env, config, { messages: [message], statuses: [] });
+  const received = await receiveInbound(c.env, config, { messages: [message], statuses: [] }, edgeOf(c.req.raw));
   if (!received.ok) throw new ApiError(received.status >= 500 ? 503 : (received.status as 400), received.code, received.message);
   const stored = received.value.messages[0]!;
   return c.json({ conversation_sid: stored.conversationSid, message_sid: stored.messageSid }, stored.duplicate ? 200 : 201);

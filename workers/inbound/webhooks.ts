@@ -5,7 +5,8 @@
  * not hold) and parse the body (400 when the provider would never send it), masks card numbers in its
  * free text (redact.ts; never in addresses or IDs), and hands each message to the DirectoryDO (which
  * conversation: the customer's open one or a new one) and the ConversationDO (stored once per provider
- * message ID, a task for a new conversation). The email handler and the web chat routes have no
+ * message ID, a task for a new conversation, in the region placement chooses for the channel and the
+ * customer's edge). The email handler and the web chat routes have no
  * webhook and call {@link receiveInbound} directly.
  *
  * Never losing a message rests on the provider's retries: when a Durable Object fails or refuses, the
@@ -31,6 +32,8 @@ import { redactContent } from "./redact";
 import { adapterFor } from "../../channels/registry";
 import { conversationFor, directoryFor } from "../../platform/objects";
 import { channelConfig, type CachedConfig } from "./channel-cache";
+import { edgeOf, taskRegion } from "../api/taskrouter/placement";
+import type { RequestGeo } from "../../platform/regions";
 
 /** The largest webhook body read unless the adapter declares more (`maxBodyBytes`). */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -61,6 +64,7 @@ export async function receiveInbound(
   env: Env,
   config: ChannelConfig,
   content: WebhookContent,
+  edge?: RequestGeo,
 ): Promise<ApiResult<{ messages: ReceivedMessage[]; changes: number; statuses: number }>> {
   const clean = redactContent(content);
   const directory = directoryFor(env, config.workspaceSid);
@@ -78,7 +82,9 @@ export async function receiveInbound(
       ...(message.identified ? { identified: message.identified } : {}),
     });
     if (!resolved.ok) return resolved;
-    const { conversationSid, customer, webhooks } = resolved.value;
+    const { conversationSid, customer, webhooks, created } = resolved.value;
+    // Where a new conversation's tasks go is chosen once, here, where the customer's edge is known.
+    const region = created ? await taskRegion(env, config.accountSid, config.workspaceSid, { channel: config.region, edge }) : undefined;
     const context: InboundContext = {
       workspaceSid: config.workspaceSid,
       channelSid: config.sid,
@@ -88,6 +94,7 @@ export async function receiveInbound(
       customer,
       // The chat service's webhooks, read in the same call: the conversation need not ask again.
       ...(webhooks ? { webhooks } : {}),
+      ...(region ? { region } : {}),
     };
     const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
     if (!received.ok) return received;
@@ -176,7 +183,7 @@ inbound.post("/:WorkspaceSid/:ChannelSid", async (c) => {
   }
   let result: Awaited<ReturnType<typeof receiveInbound>>;
   try {
-    result = await receiveInbound(c.env, config, content);
+    result = await receiveInbound(c.env, config, content, edgeOf(c.req.raw));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     console.error(`[request ${c.get("requestId")}] inbound ${config.kind} webhook for ${config.sid} not stored: ${reason}`);

@@ -78,6 +78,7 @@ function opened(op: Op, accountSid: string, context: InboundContext, message: In
     workflowSid: context.workflowSid,
     taskChannel: context.taskChannel,
     attributes: JSON.stringify(flexAttributes(op.sid, context, message)),
+    ...(context.region ? { region: context.region } : {}),
   };
   return {
     sid: op.sid,

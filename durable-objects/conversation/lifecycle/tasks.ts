@@ -39,7 +39,13 @@ const TASK_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 10 * 60_000, 
 export interface TaskPort {
   /** The workspace's oldest workflow, for channels configured without one; null when it has none. */
   oldestWorkflow(): Promise<string | null>;
-  createTask(input: { workflowSid: string; taskChannel: string; attributes: string }): Promise<ApiResult<{ taskSid: string }>>;
+  /** Creates the task in `region` (absent: the home region) — or, while it is down, in its partner. */
+  createTask(input: {
+    workflowSid: string;
+    taskChannel: string;
+    attributes: string;
+    region?: string;
+  }): Promise<ApiResult<{ taskSid: string }>>;
   wrapTask(taskSid: string): Promise<ApiResult<unknown>>;
   cancelTask(taskSid: string): Promise<ApiResult<unknown>>;
 }

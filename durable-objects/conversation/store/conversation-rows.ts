@@ -25,6 +25,8 @@ export interface TaskRequest {
   readonly workflowSid: string | null;
   readonly taskChannel: string;
   readonly attributes: string;
+  /** Where its tasks are to be created (the Worker's placement when the conversation opened); absent: the home region. */
+  readonly region?: string;
 }
 
 export interface ConversationRow {

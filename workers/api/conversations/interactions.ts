@@ -15,7 +15,7 @@ import { isSid } from "../../../contract/ids";
 import type { TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
 import { conversationFor, routerOf, workspaceFor } from "../../../platform/objects";
-import { placementOf, routerToCreateIn } from "../taskrouter/placement";
+import { createTaskIn, edgeOf, taskRegion } from "../taskrouter/placement";
 import { ApiError } from "../../http/errors";
 import { sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
@@ -244,16 +244,18 @@ routes.post(create.path, async (c) => {
     conversations: { initiated_by: initiatedBy, conversation_id: link.sid, media: [{ type: "ChatTranscript", sid: conversationSid }] },
   };
   // The interaction is all or nothing: a conversation made for it goes with a task that cannot be made.
-  const router = await routerToCreateIn(c.env, accountSid, workspaceSid, placementOf(workspaceSid, undefined)).catch(async (error) => {
+  const wanted = await taskRegion(c.env, accountSid, workspaceSid, { edge: edgeOf(c.req.raw) });
+  const created = await createTaskIn(c.env, accountSid, workspaceSid, wanted, async (router) =>
+    router.createTask(accountSid, {
+      attributes: JSON.stringify(attributes),
+      workflowSid: routing.workflow_sid,
+      taskChannel: routing.task_channel_sid ?? routing.task_channel_unique_name ?? DEFAULT_TASK_CHANNEL[kind],
+      priority: routing.priority,
+      timeout: routing.timeout,
+    }),
+  ).catch(async (error: unknown) => {
     if (!existing) await stub.deleteConversation(accountSid);
     throw error;
-  });
-  const created = await router.createTask(accountSid, {
-    attributes: JSON.stringify(attributes),
-    workflowSid: routing.workflow_sid,
-    taskChannel: routing.task_channel_sid ?? routing.task_channel_unique_name ?? DEFAULT_TASK_CHANNEL[kind],
-    priority: routing.priority,
-    timeout: routing.timeout,
   });
   if (!created.ok) {
     // The interaction is all or nothing: a conversation made for it goes with the task that failed.

@@ -12,8 +12,9 @@ import { ApiError } from "../../http/errors";
 import { ok } from "../../../durable-objects/common/rpc";
 import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, date, int, oneOf, paging, region, repeated, sid, str } from "./params";
-import { routerToCreateIn, placementOf } from "./placement";
+import { createTaskIn, edgeOf, taskRegion } from "./placement";
 import { apiUrl } from "./wire";
+import { regionOfItem } from "../../../platform/region-sids";
 import { workspaceSidParam } from "./workspaces";
 import { byOrdering, listAcrossRegions, routerHolding } from "./across-regions";
 
@@ -29,7 +30,8 @@ export function taskBody(c: Context, record: TaskRecord) {
     workspace,
   };
   if (record.task_queue_sid) links.task_queue = `${workspace}/TaskQueues/${record.task_queue_sid}`;
-  return { ...record, url, links };
+  // Switchboard's own: the region whose Router holds the task (its SID names it), e.g. its partner's after a failover.
+  return { ...record, region: regionOfItem(record.workspace_sid, record.sid), url, links };
 }
 
 const STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
@@ -61,21 +63,26 @@ resourceRoutes(routes, {
       RoutingTarget: str().optional(),
       IgnoreCapacity: bool().optional(),
       TaskQueueSid: sid("WQ").optional(),
-      Region: region("The region whose Router routes the task (default: the workspace's home region)").optional(),
+      Region: region(
+        "The region whose Router routes the task (default: the region nearest the caller among those the workspace uses, else its home region; while that region is down, its partner)",
+      ).optional(),
     },
     run: async (c, p) => {
       if (p.RoutingTarget !== undefined) throw notSupported("RoutingTarget");
       if (p.TaskQueueSid !== undefined) throw notSupported("TaskQueueSid");
       const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
-      const router = await routerToCreateIn(c.env, c.get("accountSid"), workspaceSid, placementOf(workspaceSid, p.Region));
-      const created = await router.createTask(c.get("accountSid"), {
-        attributes: p.Attributes,
-        workflowSid: p.WorkflowSid,
-        timeout: p.Timeout,
-        priority: p.Priority,
-        taskChannel: p.TaskChannel,
-        virtualStartTime: p.VirtualStartTime,
-      });
+      const accountSid = c.get("accountSid");
+      const wanted = await taskRegion(c.env, accountSid, workspaceSid, { explicit: p.Region, edge: edgeOf(c.req.raw) });
+      const created = await createTaskIn(c.env, accountSid, workspaceSid, wanted, async (router) =>
+        router.createTask(accountSid, {
+          attributes: p.Attributes,
+          workflowSid: p.WorkflowSid,
+          timeout: p.Timeout,
+          priority: p.Priority,
+          taskChannel: p.TaskChannel,
+          virtualStartTime: p.VirtualStartTime,
+        }),
+      );
       return tagged(c, "task", created);
     },
   },

@@ -14,7 +14,7 @@ import { cookieValue } from "../../auth/session";
 import { ApiError, resourceNotFound } from "../../http/errors";
 import { routeGroup, type TaskRouterEnv } from "./context";
 import { bool, int, paging, region, sid, str } from "./params";
-import { routerToCreateIn, placementOf } from "./placement";
+import { routerToCreateIn, workerRegion } from "./placement";
 import { regionOfItem } from "../../../platform/region-sids";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
@@ -147,7 +147,7 @@ const ifMatch = (c: Context) => c.req.header("if-match");
 routes.post(create.path, async (c) => {
   const p = await create.parse(c);
   const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
-  const router = await routerToCreateIn(c.env, c.get("accountSid"), workspaceSid, placementOf(workspaceSid, p.Region));
+  const router = await routerToCreateIn(c.env, c.get("accountSid"), workspaceSid, workerRegion(workspaceSid, p.Region));
   const result = unwrap(
     await router.createWorker(c.get("accountSid"), {
       friendlyName: p.FriendlyName,
