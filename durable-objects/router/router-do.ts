@@ -20,7 +20,9 @@
  * and forwarded by workers/api/eventbridge.ts to `/eventbridge`: `init` on accept, Event Bridge frames
  * from the same `onEvents`, and an empty heartbeat frame from the same alarm. Supervisors' sockets (tagged
  * `supervisor`: a supervisor or admin token naming no worker) get the feed of realtime/supervisors.ts:
- * a snapshot, then deltas from the same `onEvents`, coalesced to one a second through the same alarm.
+ * a snapshot, then deltas from the same `onEvents`, coalesced to one a second through the same alarm;
+ * across regions the Router holding them leases each other region's share of the feed
+ * (`superviseRegion`, renewed from the alarm) and those Routers push it (`supervisorRegionFrame`).
  *
  * RPC methods take the caller's account SID (another account's workspace is not found) and return
  * `ApiResult`s: client errors are values, because RPC keeps only an error's message. Statistics come
