@@ -298,7 +298,8 @@ export class RouterDO extends DurableObject<Env> {
     const supervisor = identity.workerSid === undefined && identity.role !== "worker";
     const tags = supervisor ? [SUPERVISOR_TAG] : identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)];
     this.ctx.acceptWebSocket(server, [...tags, ...userTags(identity)]);
-    if (supervisor) await this.openSupervisor(server, identity);
+    // A supervisor's snapshot may wait for other regions' Routers: the upgrade is answered without waiting.
+    if (supervisor) this.ctx.waitUntil(this.openSupervisor(server, identity));
     else if (this.channel.open(server, identity, sinceOf(url.searchParams.get("since")), Date.now())) await this.settle();
     const offered =
       request.headers
@@ -341,7 +342,12 @@ export class RouterDO extends DurableObject<Env> {
     const binding = bindingFor(identity);
     const connection = { accountSid, workerSid: "", role, ops, expiresAt, connectedAt: now, lastMessageAt: now };
     agentSockets(this.ctx).setConnection(ws, binding ? { ...connection, binding } : connection);
-    await this.supervisors.open(ws, now);
+    try {
+      await this.supervisors.open(ws, now);
+    } catch (error) {
+      console.error("RouterDO: a supervisor's snapshot could not be built", error);
+      return agentSockets(this.ctx).close(ws, 1011, "The feed could not start; reconnect");
+    }
     await this.settle();
   }
 

@@ -90,6 +90,8 @@ export class SupervisorFeed<S> {
   private readonly remote: RemoteRegions;
   /** Regions being asked for their share right now: callers at the same time share the one call. */
   private readonly asking = new Map<string, Promise<void>>();
+  /** Sockets whose snapshot is still being put together (other regions asked): no delta goes before it. */
+  private readonly opening = new Set<S>();
 
   constructor(
     private readonly host: StoreHost,
@@ -110,7 +112,12 @@ export class SupervisorFeed<S> {
         const kept = this.remote.state(region);
         return kept === null || (kept.missing && kept.retryAt <= now);
       });
-      await Promise.all(ask.map((region) => this.ask(config, region, now, socket)));
+      this.opening.add(socket);
+      try {
+        await Promise.all(ask.map((region) => this.ask(config, region, now)));
+      } finally {
+        this.opening.delete(socket);
+      }
       if (timerDueAt(this.host, LEASE_TIMER, "") === null) this.scheduleRenewal(config, now);
     }
     this.sockets.send(socket, JSON.stringify(this.snapshot(config, now)));
@@ -119,7 +126,7 @@ export class SupervisorFeed<S> {
   /** A committed operation's events: what they touched goes out now, or with the next flush. */
   publish(events: readonly EventRecord[], now: number): void {
     if (events.length === 0) return;
-    const sockets = this.sockets.open();
+    const sockets = this.ready();
     if (sockets.length === 0 && this.leases.live(now).length === 0) return;
     const dirty = this.touched(events, now);
     if (dirty.queues.size === 0 && dirty.workers.size === 0) return;
@@ -138,7 +145,7 @@ export class SupervisorFeed<S> {
     const dirty: Dirty = { queues: new Set(), workers: new Set() };
     for (const { sid } of pending) (sid.startsWith("WK") ? dirty.workers : dirty.queues).add(sid);
     // Nobody is listening any more: the rows are dropped, nothing is built.
-    const sockets = this.sockets.open();
+    const sockets = this.ready();
     if (sockets.length === 0 && this.leases.live(now).length === 0) return;
     this.flush(dirty, now, sockets);
   }
@@ -228,16 +235,22 @@ export class SupervisorFeed<S> {
     setTimer(this.host, LEASE_TIMER, "", Math.min(now + LEASE_RENEW_MS, ...retries));
   }
 
-  /** Asks `region` for its share (one call at a time per region); what changed goes to the supervisors but `except`. */
-  private ask(config: WorkspaceConfigSnapshot, region: string, now: number, except?: S): Promise<void> {
+  /** The supervisors' sockets that have had their snapshot. */
+  private ready(): S[] {
+    const open = this.sockets.open();
+    return this.opening.size === 0 ? open : open.filter((socket) => !this.opening.has(socket));
+  }
+
+  /** Asks `region` for its share (one call at a time per region); what changed goes to the supervisors. */
+  private ask(config: WorkspaceConfigSnapshot, region: string, now: number): Promise<void> {
     const running = this.asking.get(region);
     if (running) return running;
-    const asked = this.askOnce(config, region, now, except).finally(() => this.asking.delete(region));
+    const asked = this.askOnce(config, region, now).finally(() => this.asking.delete(region));
     this.asking.set(region, asked);
     return asked;
   }
 
-  private async askOnce(config: WorkspaceConfigSnapshot, region: string, now: number, except?: S): Promise<void> {
+  private async askOnce(config: WorkspaceConfigSnapshot, region: string, now: number): Promise<void> {
     const kept = this.remote.state(region);
     let answer: ApiResult<RegionFrame | null>;
     try {
@@ -250,24 +263,23 @@ export class SupervisorFeed<S> {
       console.warn(`RouterDO: the supervisors' feed cannot reach region ${region}: ${answer.message}`);
       const attempts = (kept?.missing ? kept.attempts : 0) + 1;
       const removed = this.remote.markMissing(region, attempts, now + retryDelay(REGION_RETRIES, attempts));
-      if (!kept?.missing) this.broadcast(config, allQueues(config), [], removed, now, except);
+      if (!kept?.missing) this.broadcast(config, allQueues(config), [], removed, now);
       return;
     }
     if (answer.value === null) return;
     const applied = this.remote.apply(answer.value);
-    if (applied.outcome === "applied") this.broadcast(config, allQueues(config), answer.value.workers, applied.removed, now, except);
+    if (applied.outcome === "applied") this.broadcast(config, allQueues(config), answer.value.workers, applied.removed, now);
   }
 
-  /** A delta of other regions' changes (with this region's share of each queue) to every supervisor but `except`. */
+  /** A delta of other regions' changes (with this region's share of each queue) to every supervisor that has its snapshot. */
   private broadcast(
     config: WorkspaceConfigSnapshot,
     queueSids: readonly string[],
     changed: readonly SupervisorWorker[],
     removed: readonly string[],
     now: number,
-    except?: S,
   ): void {
-    const sockets = this.sockets.open().filter((socket) => socket !== except);
+    const sockets = this.ready();
     if (sockets.length === 0) return;
     const known = new Set(queueSids);
     const parts = this.queueParts(
