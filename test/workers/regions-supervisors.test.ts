@@ -10,13 +10,13 @@
  * fires by itself): each change comes a second or more after the last, so every Router flushes at once,
  * and the holder's renewal runs when the test fires its alarm.
  */
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { routerFor } from "../../platform/objects";
 import type { SupervisorQueue, SupervisorWorker } from "../../contract/realtime-frames";
 import type { RegionFrame } from "../../durable-objects/router/realtime/supervisor-parts";
-import { connectToRouter, type AgentSocket, type Frame } from "./realtime-helpers";
+import { AgentSocket, connectToRouter, type Frame } from "./realtime-helpers";
 import { ok } from "./regions-helpers";
 import { BASIC, call } from "./auth-helpers";
 import { OTHER_ACCOUNT } from "./router-fixtures";
@@ -155,6 +155,24 @@ describe("the supervisors' feed across two regions", () => {
       longest_task_waiting_sid: t1,
     });
     expect(queueOf(reserved, queue)!.today).toMatchObject({ tasks_created: 1 });
+  });
+
+  it("reaches a supervisor connected through /api/realtime with a minted token, as the desktop connects", async () => {
+    const { ws, workers, task } = await team(["us-east", "eu-ireland"], ["Ann", "Eve"]);
+    const minted = await call("POST", "/api/tokens", {
+      authorization: BASIC,
+      origin: null,
+      form: { WorkspaceSid: ws, Role: "supervisor" },
+    });
+    expect(minted.status).toBe(200);
+    const res = await exports.default.fetch(`http://sb.test/api/realtime?token=${String(minted.body.token)}`, {
+      headers: { Upgrade: "websocket" },
+    });
+    const socket = new AgentSocket(res.webSocket!);
+    expect(names(await socket.nextOf("supervisor.snapshot"))).toEqual(["Ann@us-east", "Eve@eu-ireland"]);
+    later();
+    const t1 = await task("eu-ireland");
+    expect(workerOf(await socket.nextOf("supervisor.delta"), workers.Eve!)!.reservations).toMatchObject([{ task_sid: t1 }]);
   });
 
   it("sums a queue's figures over the regions: tasks by status, workers, today's counts", async () => {
