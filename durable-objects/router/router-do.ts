@@ -140,7 +140,9 @@ export class RouterDO extends DurableObject<Env> {
     events: readonly EventRecord[] = [],
     options: ApplyConfigOptions = {},
   ): Promise<ApiResult<{ applied: boolean; version: number }>> {
-    return this.after(this.router.applyConfig(snapshot, events, options, Date.now()));
+    const applied = this.router.applyConfig(snapshot, events, options, Date.now());
+    this.supervisors.regionsChanged(Date.now());
+    return this.after(applied);
   }
 
   // ── workers ─────────────────────────────────────────────────────────────────────────────────────

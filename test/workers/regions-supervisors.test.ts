@@ -253,6 +253,21 @@ describe("the supervisors' feed across two regions", () => {
   });
 });
 
+describe("a region joining while supervisors watch", () => {
+  it("is asked for its share at the next renewal, and its agents appear", async () => {
+    const { ws, supervise, router } = await team(["us-east"], ["Ann"]);
+    const socket = await supervise();
+    expect((await socket.nextOf("supervisor.snapshot")).regions).toEqual(["us-east"]);
+    later();
+    const eve = (await ok("POST", `/Workspaces/${ws}/Workers`, { FriendlyName: "Eve", Region: "eu-ireland" })).sid;
+    later(10_000);
+    expect(await runDurableObjectAlarm(router("us-east"))).toBe(true);
+    const joined = await socket.nextOf("supervisor.delta");
+    expect(names(joined)).toEqual(["Eve@eu-ireland"]);
+    expect(workerOf(joined, eve)!.region).toBe("eu-ireland");
+  });
+});
+
 describe("the supervisors' feed across three regions", () => {
   it("adds up three regions, drops a region's deleted worker, and keeps going when one region throws", async () => {
     const { ws, queue, workers, router, task, supervise } = await team(["us-east", "eu-ireland", "ap-sydney"], ["Ann", "Eve", "Sam"]);

@@ -199,6 +199,17 @@ export class SupervisorFeed<S> {
     return ok({ subscribed: true });
   }
 
+  /**
+   * The configuration changed (a region may have joined the workspace): with supervisors here and no
+   * renewal planned yet, one is planned, and it asks every region not heard from. (Not at once: the new
+   * region's Router is given the configuration by the same delivery, perhaps after this one.)
+   */
+  regionsChanged(now: number): void {
+    const config = loadSnapshot(this.host);
+    if (!config || this.otherRegions(config).length === 0 || this.sockets.open().length === 0) return;
+    if (timerDueAt(this.host, LEASE_TIMER, "") === null) this.scheduleRenewal(config, now);
+  }
+
   /** From the alarm: renews the leases (a region whose frame was lost answers in full), and asks missing regions again when due. */
   async renew(now: number): Promise<void> {
     const due = timerDueAt(this.host, LEASE_TIMER, "");
