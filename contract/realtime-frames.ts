@@ -13,7 +13,8 @@
  *   `seq`, which a reconnecting client passes back as `?since=`.
  * - The heartbeat is the bare text `ping`, answered `pong` without waking the object (not JSON).
  * - A supervisor's connection (a supervisor or admin token naming no worker) gets `supervisor.snapshot`
- *   first, then `supervisor.delta` frames with the queues and workers that changed, at most one a second.
+ *   first, then `supervisor.delta` frames with the queues and workers that changed: every region of the
+ *   workspace, at most one frame a second per region.
  */
 import { z } from "zod";
 import {
@@ -310,9 +311,18 @@ export const supervisorWorker = z.object({
     }),
   ),
   reservations: z.array(supervisorReservation),
+  /** Switchboard's own: the region whose Router holds the worker (their home region). */
+  region: z.string(),
 });
 
-/** The first frame of a supervisor's connection: every queue and every worker of the Router. */
+/**
+ * Switchboard's own: the regions of the workspace whose Routers could not be reached. Their workers are
+ * left out and the queues' figures are the other regions' sums, until the region answers again (then a
+ * delta brings its workers and the queues summed with it, and the list no longer names it).
+ */
+const missingRegions = z.array(z.string());
+
+/** The first frame of a supervisor's connection: every queue (figures summed over the regions) and every worker of every region. */
 export const supervisorSnapshotFrame = z.object({
   type: z.literal("supervisor.snapshot"),
   /** ISO 8601 and epoch ms of the figures. */
@@ -320,9 +330,16 @@ export const supervisorSnapshotFrame = z.object({
   date_ms: z.number(),
   queues: z.array(supervisorQueue),
   workers: z.array(supervisorWorker),
+  /** Switchboard's own: the regions the workspace uses, home first (every worker's `region` is one). */
+  regions: z.array(z.string()),
+  missing_regions: missingRegions,
 });
 
-/** What changed since the last frame: those queues and workers in full, and the workers deleted (at most one a second). */
+/**
+ * What changed since the last frame: those queues and workers in full, and the workers deleted. The
+ * holding Router's own changes go at most once a second, and so does each other region's (forwarded as
+ * they arrive, so the feed stays within a second of every region).
+ */
 export const supervisorDeltaFrame = z.object({
   type: z.literal("supervisor.delta"),
   date: z.string(),
@@ -330,6 +347,7 @@ export const supervisorDeltaFrame = z.object({
   queues: z.array(supervisorQueue),
   workers: z.array(supervisorWorker),
   removed_worker_sids: z.array(z.string()),
+  missing_regions: missingRegions,
 });
 
 const serverMembers = [

@@ -20,7 +20,9 @@
  * and forwarded by workers/api/eventbridge.ts to `/eventbridge`: `init` on accept, Event Bridge frames
  * from the same `onEvents`, and an empty heartbeat frame from the same alarm. Supervisors' sockets (tagged
  * `supervisor`: a supervisor or admin token naming no worker) get the feed of realtime/supervisors.ts:
- * a snapshot, then deltas from the same `onEvents`, coalesced to one a second through the same alarm.
+ * a snapshot, then deltas from the same `onEvents`, coalesced to one a second through the same alarm;
+ * across regions the Router holding them leases each other region's share of the feed
+ * (`superviseRegion`, renewed from the alarm) and those Routers push it (`supervisorRegionFrame`).
  *
  * RPC methods take the caller's account SID (another account's workspace is not found) and return
  * `ApiResult`s: client errors are values, because RPC keeps only an error's message. Statistics come
@@ -80,8 +82,9 @@ import { retryPolicy } from "../../platform/backoff";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
 import { regions } from "../../platform/regions";
 import { BridgeHub } from "./eventbridge/hub";
-import { SupervisorFeed } from "./realtime/supervisors";
-import { conversationFor } from "../../platform/objects";
+import { SupervisorFeed, type RegionLink } from "./realtime/supervisors";
+import { conversationFor, routerFor } from "../../platform/objects";
+import type { RegionFrame } from "./realtime/supervisor-parts";
 
 /** The Router's input and result types, for the Worker's routes (RPC callers type against them). */
 export type * from "./lifecycle/router";
@@ -118,7 +121,7 @@ export class RouterDO extends DurableObject<Env> {
       this.outbox = new Outbox(ctx.storage, EVENTS_TOPIC, (batch) => this.send(batch), OUTBOX_RETRIES);
       this.channel = channel = new AgentChannel(ctx.storage, this.router, agentSockets(this.ctx));
       this.bridge = new BridgeHub(ctx.storage, this.router, bridgeSockets(this.ctx));
-      this.supervisors = new SupervisorFeed(ctx.storage, this.router, supervisorSockets(this.ctx));
+      this.supervisors = new SupervisorFeed(ctx.storage, this.router, supervisorSockets(this.ctx), regionId, this.regionLink(regionId));
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
       this.router.load(Date.now());
       this.alarmAt = await ctx.storage.getAlarm();
@@ -137,7 +140,9 @@ export class RouterDO extends DurableObject<Env> {
     events: readonly EventRecord[] = [],
     options: ApplyConfigOptions = {},
   ): Promise<ApiResult<{ applied: boolean; version: number }>> {
-    return this.after(this.router.applyConfig(snapshot, events, options, Date.now()));
+    const applied = this.router.applyConfig(snapshot, events, options, Date.now());
+    this.supervisors.regionsChanged(Date.now());
+    return this.after(applied);
   }
 
   // ── workers ─────────────────────────────────────────────────────────────────────────────────────
@@ -295,7 +300,8 @@ export class RouterDO extends DurableObject<Env> {
     const supervisor = identity.workerSid === undefined && identity.role !== "worker";
     const tags = supervisor ? [SUPERVISOR_TAG] : identity.workerSid === undefined ? [] : [workerTag(identity.workerSid)];
     this.ctx.acceptWebSocket(server, [...tags, ...userTags(identity)]);
-    if (supervisor) this.openSupervisor(server, identity);
+    // A supervisor's snapshot may wait for other regions' Routers: the upgrade is answered without waiting.
+    if (supervisor) this.ctx.waitUntil(this.openSupervisor(server, identity));
     else if (this.channel.open(server, identity, sinceOf(url.searchParams.get("since")), Date.now())) await this.settle();
     const offered =
       request.headers
@@ -331,14 +337,20 @@ export class RouterDO extends DurableObject<Env> {
    * A supervisor's socket: the snapshot, then deltas (realtime/supervisors.ts). The attachment keeps the
    * identity with no worker, so the presence sweep closes it when the token expires.
    */
-  private openSupervisor(ws: WebSocket, identity: AgentIdentity): void {
+  private async openSupervisor(ws: WebSocket, identity: AgentIdentity): Promise<void> {
     const now = Date.now();
     if (identity.expiresAt <= now) return agentSockets(this.ctx).close(ws, 4401, "The token has expired");
     const { accountSid, role, ops, expiresAt } = identity;
     const binding = bindingFor(identity);
     const connection = { accountSid, workerSid: "", role, ops, expiresAt, connectedAt: now, lastMessageAt: now };
     agentSockets(this.ctx).setConnection(ws, binding ? { ...connection, binding } : connection);
-    this.supervisors.open(ws, now);
+    try {
+      await this.supervisors.open(ws, now);
+    } catch (error) {
+      console.error("RouterDO: a supervisor's snapshot could not be built", error);
+      return agentSockets(this.ctx).close(ws, 1011, "The feed could not start; reconnect");
+    }
+    await this.settle();
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -387,6 +399,38 @@ export class RouterDO extends DurableObject<Env> {
     return this.after(this.channel.settings(accountSid, changes, Date.now()));
   }
 
+  // ── the supervisors' feed across regions (realtime/supervisors.ts) ───────────────────────────────
+
+  /** The Router holding supervisors in `holder` takes or renews its lease on this region's share of the feed. */
+  async superviseRegion(accountSid: string, holder: string, knownSeq: number | null): Promise<ApiResult<RegionFrame | null>> {
+    return this.after(this.supervisors.subscribe(accountSid, holder, knownSeq, Date.now()));
+  }
+
+  /** Another region's share of the feed, for this Router's supervisors; `subscribed: false` ends that region's lease. */
+  async supervisorRegionFrame(accountSid: string, frame: RegionFrame): Promise<ApiResult<{ subscribed: boolean }>> {
+    return this.after(await this.supervisors.receive(accountSid, frame, Date.now()));
+  }
+
+  /** How the feed reaches the Routers of this workspace's other regions (never another workspace's: the name is this one's). */
+  private regionLink(regionId: string): RegionLink {
+    const workspaceSid = this.ctx.id.name?.split(":")[0] ?? "";
+    return {
+      subscribe: (accountSid, region, knownSeq) =>
+        routerFor(this.env, workspaceSid, region).superviseRegion(accountSid, regionId, knownSeq),
+      push: (accountSid, holder, frame) => {
+        const sent = routerFor(this.env, workspaceSid, holder)
+          .supervisorRegionFrame(accountSid, frame)
+          .then((answer) => {
+            if (!answer.ok) console.warn(`RouterDO: region ${holder} refused the supervisors' frame: ${answer.message}`);
+            else if (!answer.value.subscribed) this.supervisors.unsubscribed(holder);
+          })
+          // Lost: the holder sees the gap at the next frame or at its lease's renewal, and asks for a full one.
+          .catch((error: unknown) => console.warn(`RouterDO: the supervisors' frame to region ${holder} was lost`, error));
+        this.ctx.waitUntil(sent);
+      },
+    };
+  }
+
   // ── the alarm ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -399,6 +443,7 @@ export class RouterDO extends DurableObject<Env> {
     this.alarmAt = null;
     this.channel.sweep(now);
     this.bridge.heartbeat(now);
+    await this.supervisors.renew(now);
     this.supervisors.flushDue(now);
     this.router.fireTimers(now);
     await this.settle();

@@ -405,6 +405,59 @@ describe("SupervisorView", () => {
     ).toEqual(["—", "—"]);
   });
 
+  it("across regions: labels each agent with their region, folds another region's changes in, and names a region that cannot be reached", async () => {
+    const socket = await mount();
+    const regional = {
+      ...snapshot(),
+      workers: [worker(WK_ADA, "Ada", { region: "us-east" }), worker(WK_BEN, "Ben", { region: "eu-ireland" })],
+      regions: ["us-east", "eu-ireland"],
+      missing_regions: [],
+    };
+    act(() => socket.push(regional));
+    const table = screen.getByRole("table", { name: /Teams/ });
+    expect(
+      within(table)
+        .getAllByRole("rowheader")
+        .map((cell) => cell.textContent),
+    ).toEqual(["Adain us-east", "Benin eu-ireland"]);
+    expect(screen.queryByRole("alert")).toBeNull();
+
+    // eu-ireland's Ben takes a chat; then eu-ireland cannot be reached: Ben leaves the table, the alert names the region.
+    const busy = worker(WK_BEN, "Ben", {
+      region: "eu-ireland",
+      channels: [{ ...worker(WK_BEN, "Ben").channels[0]!, reserved_tasks: 1 }],
+    });
+    const delta = {
+      type: "supervisor.delta",
+      date: "",
+      date_ms: T0,
+      queues: [],
+      workers: [busy],
+      removed_worker_sids: [],
+      missing_regions: [],
+    };
+    act(() => socket.push(delta));
+    expect(within(table).getByText("chat: 1 of 2")).toBeTruthy();
+    act(() => socket.push({ ...delta, workers: [], removed_worker_sids: [WK_BEN], missing_regions: ["eu-ireland"] }));
+    expect(
+      within(table)
+        .getAllByRole("rowheader")
+        .map((cell) => cell.textContent),
+    ).toEqual(["Adain us-east"]);
+    expect(screen.getByRole("alert").textContent).toBe(
+      "Not shown: eu-ireland cannot be reached. Agents and tasks there are left out until it answers.",
+    );
+    act(() => socket.push({ ...delta, workers: [worker(WK_BEN, "Ben", { region: "eu-ireland" })] }));
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(within(table).getAllByRole("rowheader")).toHaveLength(2);
+  });
+
+  it("shows no region labels for a workspace of one region", async () => {
+    const socket = await mount();
+    act(() => socket.push({ ...snapshot(), regions: ["us-east"], missing_regions: [] }));
+    expect(screen.getAllByRole("rowheader").map((cell) => cell.textContent)).toEqual(["Ada", "Ben"]);
+  });
+
   it("tabs are keyboard-usable with arrow keys", async () => {
     const socket = await mount();
     act(() => socket.push(snapshot()));

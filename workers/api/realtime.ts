@@ -51,7 +51,8 @@ export async function realtime(c: Context<{ Bindings: Env }>): Promise<Response>
   if (handshake.since !== null) url.searchParams.set("since", handshake.since);
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(check.identity) });
   if (handshake.subprotocol) headers.set("sec-websocket-protocol", SUBPROTOCOL);
-  // An agent's socket is held by the Router of their worker's region; a supervisor's by the home region's.
+  // An agent's socket is held by the Router of their worker's region; a supervisor's by the home region's,
+  // which leases the other regions' shares of the feed (durable-objects/router/realtime/supervisors.ts).
   const { workspaceSid, workerSid } = check.identity;
   const router = workerSid === undefined ? routerFor(c.env, workspaceSid) : routerOf(c.env, workspaceSid, workerSid);
   return router.fetch(new Request(url, { headers }));

@@ -27,7 +27,9 @@ export type TimerKind =
   /** The stock SDK's sockets get an empty frame, so they never sit silent for 30 s (eventbridge/hub.ts). */
   | "eb-heartbeat"
   /** Changes coalesced for the supervisors' feed go out (realtime/supervisors.ts); one row per queue or worker SID. */
-  | "supervisor-flush";
+  | "supervisor-flush"
+  /** The holder of supervisors' sockets renews its leases in the other regions (realtime/supervisors.ts). */
+  | "supervisor-lease";
 
 export function fireTimers(op: Op, due: readonly Timer<TimerKind>[]): void {
   let ticked = false;
@@ -72,7 +74,8 @@ export function fireTimers(op: Op, due: readonly Timer<TimerKind>[]): void {
         clearTimer(op.host, timer.kind, timer.sid);
         break;
       case "supervisor-flush":
-        // Like presence: the Durable Object flushes the supervisors' feed before the Router's timers.
+      case "supervisor-lease":
+        // Like presence: the Durable Object flushes and renews the supervisors' feed before the Router's timers.
         clearTimer(op.host, timer.kind, timer.sid);
         break;
       default: {

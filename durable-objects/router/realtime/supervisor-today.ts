@@ -29,7 +29,8 @@ export type CumulativeReader = (
   splitByWaitTime: readonly number[],
 ) => ApiResult<CumulativeFigures>;
 
-interface Sums {
+/** Today's counts of a queue in one region; regions' counts add up (`addTodaySums`) before {@link todayFigures}. */
+export interface TodaySums {
   readonly created: number;
   readonly accepted: number;
   readonly completed: number;
@@ -42,10 +43,10 @@ interface Kept {
   readonly since: number;
   /** The minutes in [since, through) are in `sums`; `through` is a minute boundary. */
   readonly through: number;
-  readonly sums: Sums;
+  readonly sums: TodaySums;
 }
 
-const NONE: Sums = { created: 0, accepted: 0, completed: 0, canceled: 0, within: 0, after: 0 };
+export const NO_TODAY: TodaySums = { created: 0, accepted: 0, completed: 0, canceled: 0, within: 0, after: 0 };
 
 /** Midnight UTC of the day `now` falls in. */
 export const midnightUtc = (now: number): number => Math.floor(now / DAY_MS) * DAY_MS;
@@ -63,30 +64,25 @@ export class TodayTally {
 
   /** The queue's figures for [midnight UTC, now]; null when `read` cannot read the queue. */
   of(queueSid: string, now: number, read: CumulativeReader): SupervisorToday | null {
+    const sums = this.sumsOf(queueSid, now, read);
+    return sums && todayFigures(sums, now, this.thresholdSeconds);
+  }
+
+  /** The queue's counts for [midnight UTC, now], before they are figures: what regions add up. */
+  sumsOf(queueSid: string, now: number, read: CumulativeReader): TodaySums | null {
     const since = midnightUtc(now);
     const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     let kept = this.kept.get(queueSid);
-    if (!kept || kept.since !== since || kept.through > minute) kept = { since, through: since, sums: NONE };
+    if (!kept || kept.since !== since || kept.through > minute) kept = { since, through: since, sums: NO_TODAY };
     if (kept.through < minute) {
       const over = this.sums(read, queueSid, { startMs: kept.through, endMs: minute });
       if (!over) return null;
-      kept = { since, through: minute, sums: add(kept.sums, over) };
+      kept = { since, through: minute, sums: addTodaySums(kept.sums, over) };
       this.kept.set(queueSid, kept);
     }
     // The current minute's bucket holds nothing later than now: read it whole.
     const current = this.sums(read, queueSid, { startMs: minute, endMs: minute + MINUTE_MS });
-    if (!current) return null;
-    const total = add(kept.sums, current);
-    const answered = total.within + total.after;
-    return {
-      since,
-      tasks_created: total.created,
-      tasks_accepted: total.accepted,
-      tasks_completed: total.completed,
-      tasks_canceled: total.canceled,
-      service_level: answered === 0 ? null : total.within / answered,
-      service_level_threshold: this.thresholdSeconds,
-    };
+    return current && addTodaySums(kept.sums, current);
   }
 
   /** Forgets queues that no longer exist (the set is small; called with the workspace's queues). */
@@ -95,7 +91,7 @@ export class TodayTally {
     for (const sid of this.kept.keys()) if (!keep.has(sid)) this.kept.delete(sid);
   }
 
-  private sums(read: CumulativeReader, queueSid: string, window: StatisticsWindow): Sums | null {
+  private sums(read: CumulativeReader, queueSid: string, window: StatisticsWindow): TodaySums | null {
     const figures = read(queueSid, window, [this.thresholdSeconds]);
     if (!figures.ok) return null;
     const { counts, splits } = figures.value;
@@ -110,7 +106,8 @@ export class TodayTally {
   }
 }
 
-function add(a: Sums, b: Sums): Sums {
+/** Two sets of today's counts added up (two minutes, or two regions). */
+export function addTodaySums(a: TodaySums, b: TodaySums): TodaySums {
   return {
     created: a.created + b.created,
     accepted: a.accepted + b.accepted,
@@ -118,5 +115,22 @@ function add(a: Sums, b: Sums): Sums {
     canceled: a.canceled + b.canceled,
     within: a.within + b.within,
     after: a.after + b.after,
+  };
+}
+
+/**
+ * Today's counts as the feed shows them: the service level is the share answered within the threshold.
+ * @example todayFigures({ created: 2, accepted: 1, completed: 0, canceled: 0, within: 1, after: 0 }, now).service_level // 1
+ */
+export function todayFigures(sums: TodaySums, now: number, thresholdSeconds = SERVICE_LEVEL_SECONDS): SupervisorToday {
+  const answered = sums.within + sums.after;
+  return {
+    since: midnightUtc(now),
+    tasks_created: sums.created,
+    tasks_accepted: sums.accepted,
+    tasks_completed: sums.completed,
+    tasks_canceled: sums.canceled,
+    service_level: answered === 0 ? null : sums.within / answered,
+    service_level_threshold: thresholdSeconds,
   };
 }

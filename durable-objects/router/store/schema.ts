@@ -133,4 +133,30 @@ export const ROUTER_MIGRATIONS: readonly Migration[] = [
       UPDATE sb_timers SET sid = 'events' WHERE kind = 'outbox';
     `,
   },
+  {
+    version: 6,
+    // realtime/supervisor-leases.ts (a region's subscribers) and realtime/supervisor-regions.ts (a holder's other regions).
+    name: "router: the supervisors' feed across regions (leases, and other regions' shares)",
+    sql: `
+      CREATE TABLE sb_supervisor_leases (
+        holder     TEXT    PRIMARY KEY,
+        expires_at INTEGER NOT NULL,
+        seq        INTEGER NOT NULL
+      );
+      CREATE TABLE sb_supervisor_regions (
+        region   TEXT    PRIMARY KEY,
+        seq      INTEGER NOT NULL,
+        missing  INTEGER NOT NULL DEFAULT 0,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        retry_at INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE sb_supervisor_parts (
+        region TEXT NOT NULL,
+        kind   TEXT NOT NULL,
+        sid    TEXT NOT NULL,
+        body   TEXT NOT NULL,
+        PRIMARY KEY (region, kind, sid)
+      );
+    `,
+  },
 ];

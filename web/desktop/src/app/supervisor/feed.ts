@@ -31,15 +31,24 @@ export type FeedQueue = Omit<SupervisorQueue, "today"> & { readonly today?: Feed
 
 export type FeedChannel = SupervisorWorker["channels"][number];
 
-/** A worker as the feed carries it; `task_queue_sids` is absent from a server older than this desktop. */
-export type FeedWorker = Omit<SupervisorWorker, "date_status_changed" | "task_queue_sids" | "reservations"> & {
+/** A worker as the feed carries it; `task_queue_sids` and `region` are absent from a server older than this desktop. */
+export type FeedWorker = Omit<SupervisorWorker, "date_status_changed" | "task_queue_sids" | "reservations" | "region"> & {
   readonly task_queue_sids?: readonly string[];
+  readonly region?: string;
   readonly reservations: readonly Pick<SupervisorReservation, "sid" | "task_sid" | "status">[];
 };
 
+/** What every frame carries; the regions are absent from a server older than this desktop (one region, nothing missing). */
+interface FeedFrameBody {
+  readonly queues: FeedQueue[];
+  readonly workers: FeedWorker[];
+  readonly missing_regions?: readonly string[];
+}
+
 export type SupervisorFrame =
-  | (Omit<SupervisorSnapshotFrame, "date" | "queues" | "workers"> & { readonly queues: FeedQueue[]; readonly workers: FeedWorker[] })
-  | (Omit<SupervisorDeltaFrame, "date" | "queues" | "workers"> & { readonly queues: FeedQueue[]; readonly workers: FeedWorker[] });
+  | (Omit<SupervisorSnapshotFrame, "date" | "queues" | "workers" | "regions" | "missing_regions"> &
+      FeedFrameBody & { readonly regions?: readonly string[] })
+  | (Omit<SupervisorDeltaFrame, "date" | "queues" | "workers" | "missing_regions"> & FeedFrameBody);
 
 /** A queue as shown, with when its figures were taken (the longest wait ticks on from there). */
 export interface QueueState extends FeedQueue {
@@ -52,29 +61,37 @@ export interface FeedState {
   readonly queues: readonly QueueState[];
   /** Alphabetical, as the snapshot lists them. */
   readonly workers: readonly FeedWorker[];
+  /** The workspace's regions, home first (one: the views show no region labels). */
+  readonly regions: readonly string[];
+  /** Regions that could not be reached: their agents are not shown and the queue figures leave them out. */
+  readonly missingRegions: readonly string[];
 }
 
-export const EMPTY_FEED: FeedState = { ready: false, queues: [], workers: [] };
+export const EMPTY_FEED: FeedState = { ready: false, queues: [], workers: [], regions: [], missingRegions: [] };
 
 const byName = (a: { friendly_name: string; sid: string }, b: { friendly_name: string; sid: string }) =>
   a.friendly_name.localeCompare(b.friendly_name, undefined, { sensitivity: "base" }) || a.sid.localeCompare(b.sid);
 
 /**
  * Folds a frame into the state: a snapshot replaces everything, a delta replaces the queues and workers
- * it carries and drops the removed ones. `receivedAt` anchors the ticking waits to this clock.
+ * it carries (of whichever region: the server sums the queues) and drops the removed ones; each frame
+ * says which regions are missing now. `receivedAt` anchors the ticking waits to this clock.
  * @example state = applyFrame(state, JSON.parse(event.data), Date.now());
  */
 export function applyFrame(state: FeedState, frame: SupervisorFrame, receivedAt: number): FeedState {
   const stamp = (q: FeedQueue): QueueState => ({ ...q, asOf: receivedAt });
+  const missingRegions = frame.missing_regions ?? [];
   if (frame.type === "supervisor.snapshot") {
-    return { ready: true, queues: frame.queues.map(stamp).sort(byName), workers: [...frame.workers].sort(byName) };
+    const queues = frame.queues.map(stamp).sort(byName);
+    return { ready: true, queues, workers: [...frame.workers].sort(byName), regions: frame.regions ?? [], missingRegions };
   }
   const queues = new Map(state.queues.map((q) => [q.sid, q]));
   for (const q of frame.queues) queues.set(q.sid, stamp(q));
   const workers = new Map(state.workers.map((w) => [w.sid, w]));
   for (const w of frame.workers) workers.set(w.sid, w);
   for (const sid of frame.removed_worker_sids) workers.delete(sid);
-  return { ready: state.ready, queues: [...queues.values()].sort(byName), workers: [...workers.values()].sort(byName) };
+  const sorted = { queues: [...queues.values()].sort(byName), workers: [...workers.values()].sort(byName) };
+  return { ...state, ...sorted, missingRegions };
 }
 
 export type FeedStatus = SocketStatus;

@@ -1,8 +1,10 @@
 /**
  * The supervisor views: Teams and Queue Stats as two tabs over ONE live connection — a socket to
  * `/api/realtime` with the supervisor's token, which answers with `supervisor.snapshot` and then
- * `supervisor.delta` frames (at most one a second), so the views are never more than about a second
- * behind (today's queue figures included); it reconnects with backoff and gets a fresh snapshot. One clock ticks every second for the
+ * `supervisor.delta` frames (at most one a second from each region the workspace uses), so the views are
+ * never more than about a second behind any region (today's queue figures included, summed over the
+ * regions; each agent's region is shown when there are several, and a region that cannot be reached is
+ * named); it reconnects with backoff and gets a fresh snapshot. One clock ticks every second for the
  * time-in-state and longest-wait columns. Registers the supervisor's actions (actions.ts) while shown.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
@@ -102,12 +104,17 @@ export function SupervisorView(props: SupervisorViewProps) {
           {status === "online" ? t("header.connection.online") : status === "offline" ? t("header.connection.offline") : t("app.loading")}
         </p>
       </div>
+      {feed.missingRegions.length > 0 && (
+        <p className="sb-sv-error" role="alert">
+          {t("supervisor.regionsMissing", { regions: feed.missingRegions.join(", ") })}
+        </p>
+      )}
       {TABS.map((name) => (
         <div key={name} role="tabpanel" id={`sb-sv-panel-${name}`} aria-labelledby={`sb-sv-tab-${name}`} hidden={tab !== name}>
           {!feed.ready ? (
             <p>{t("app.loading")}</p>
           ) : name === "teams" ? (
-            <TeamsView workers={feed.workers} now={now} />
+            <TeamsView workers={feed.workers} now={now} showRegions={feed.regions.length > 1} />
           ) : (
             <QueueStatsView queues={feed.queues} workers={feed.workers} now={now} />
           )}

@@ -56,11 +56,13 @@ function Filter({ label, value, options, onChange }: FilterProps) {
 
 export interface TeamsViewProps {
   readonly workers: readonly FeedWorker[];
+  /** Whether the workspace uses more than one region: then each agent's region is shown under their name. */
+  readonly showRegions?: boolean;
   /** Now, from the view's one-second tick. */
   readonly now: number;
 }
 
-export function TeamsView({ workers, now }: TeamsViewProps) {
+export function TeamsView({ workers, now, showRegions = false }: TeamsViewProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const [team, setTeam] = useState(ALL);
@@ -136,6 +138,7 @@ export function TeamsView({ workers, now }: TeamsViewProps) {
                 now={now}
                 extraColumns={extraColumns}
                 showLanguages={showLanguages}
+                showRegion={showRegions}
                 onEdit={() => setEditing(worker.sid)}
                 buttonRef={(element) => {
                   if (element) editButtons.current.set(worker.sid, element);
@@ -156,11 +159,12 @@ interface WorkerRowProps {
   readonly now: number;
   readonly extraColumns: boolean;
   readonly showLanguages: boolean;
+  readonly showRegion: boolean;
   readonly onEdit: () => void;
   readonly buttonRef: (element: HTMLButtonElement | null) => void;
 }
 
-function WorkerRow({ worker, now, extraColumns, showLanguages, onEdit, buttonRef }: WorkerRowProps) {
+function WorkerRow({ worker, now, extraColumns, showLanguages, showRegion, onEdit, buttonRef }: WorkerRowProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const slotProps = useMemo(() => ({ worker }), [worker]);
@@ -168,7 +172,10 @@ function WorkerRow({ worker, now, extraColumns, showLanguages, onEdit, buttonRef
   const languages = languagesOf(worker);
   return (
     <tr data-worker-sid={worker.sid}>
-      <th scope="row">{worker.friendly_name}</th>
+      <th scope="row">
+        {worker.friendly_name}
+        {showRegion && worker.region && <p className="sb-sv-hint">{t("supervisor.teams.region", { region: worker.region })}</p>}
+      </th>
       <td>
         <span className={worker.available ? "sb-sv-dot sb-sv-dot-on" : "sb-sv-dot"} aria-hidden="true" />
         {worker.activity_name ?? "—"}

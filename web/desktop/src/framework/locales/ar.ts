@@ -155,6 +155,8 @@ export const ar: Record<StringKey, Message> = {
   "supervisor.teams.removeSkill": "إزالة المهارة {skill}",
   "supervisor.teams.channelLoad": "{channel}: {assigned} من {capacity}",
   "supervisor.teams.none": "لا شيء",
+  "supervisor.teams.region": "في {region}",
+  "supervisor.regionsMissing": "غير معروض: تعذّر الوصول إلى {regions}. يُستبعد الوكلاء والمهام هناك حتى تستجيب.",
   "supervisor.filters.all": "الكل",
   "supervisor.error.forbidden": "يمكن للمشرفين والمسؤولين فقط تعديل الوكلاء.",
   "supervisor.error.notFound": "هذا الوكيل أو هذه القناة لم تعد موجودة.",

@@ -141,6 +141,8 @@ export const en = {
   "supervisor.teams.removeSkill": "Remove skill {skill}",
   "supervisor.teams.channelLoad": "{channel}: {assigned} of {capacity}",
   "supervisor.teams.none": "None",
+  "supervisor.teams.region": "in {region}",
+  "supervisor.regionsMissing": "Not shown: {regions} cannot be reached. Agents and tasks there are left out until it answers.",
   "supervisor.filters.all": "All",
   "supervisor.error.forbidden": "Only supervisors and admins can change agents.",
   "supervisor.error.notFound": "This agent or channel no longer exists.",

@@ -1,0 +1,162 @@
+/**
+ * The pure parts of the supervisors' feed across regions: a queue's row summed from its regions'
+ * shares (figures worked out by hand), and what the holder keeps of the other regions — frames applied
+ * in order, a repeated one ignored, a gap or an unknown region asking for a full share, a full share
+ * dropping the workers it no longer has, a region marked missing losing its share — on `node:sqlite`.
+ */
+import { describe, expect, it } from "vitest";
+import { applyMigrations } from "../../../durable-objects/kit/migrations";
+import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
+import { mergeQueueParts, type QueuePart, type RegionFrame } from "../../../durable-objects/router/realtime/supervisor-parts";
+import { RemoteRegions } from "../../../durable-objects/router/realtime/supervisor-regions";
+import type { SupervisorWorker } from "../../../contract/realtime-frames";
+import { sqliteHost } from "../kit/sqlite-host";
+
+const T0 = Date.UTC(2030, 0, 7, 12);
+const QUEUE = "WQ" + "1".repeat(32);
+const AVAILABLE = { sid: "WA" + "a".repeat(32), friendlyName: "Available" };
+const OFFLINE = { sid: "WA" + "b".repeat(32), friendlyName: "Offline" };
+const statuses = (pending: number, reserved: number) => ({ pending, reserved, assigned: 0, wrapping: 0, completed: 0, canceled: 0 });
+
+const usEast: QueuePart = {
+  sid: QUEUE,
+  friendly_name: "Support",
+  realtime: {
+    tasksByStatus: statuses(1, 2),
+    tasksByPriority: { "0": 3 },
+    totalTasks: 3,
+    longestWaiting: { sid: "WTa", since: T0 - 60_000 },
+    longestInQueue: { sid: "WTa", since: T0 - 50_000 },
+  },
+  workers: {
+    activities: [
+      { ...AVAILABLE, workers: 2 },
+      { ...OFFLINE, workers: 1 },
+    ],
+    available: 2,
+    eligible: 3,
+  },
+  today: { created: 4, accepted: 2, completed: 1, canceled: 0, within: 2, after: 0 },
+};
+const euIreland: QueuePart = {
+  ...usEast,
+  realtime: {
+    tasksByStatus: statuses(2, 0),
+    tasksByPriority: { "0": 2 },
+    totalTasks: 2,
+    longestWaiting: { sid: "WTb", since: T0 - 90_000 },
+    longestInQueue: { sid: "WTb", since: T0 - 80_000 },
+  },
+  workers: {
+    activities: [
+      { ...AVAILABLE, workers: 0 },
+      { ...OFFLINE, workers: 1 },
+    ],
+    available: 0,
+    eligible: 1,
+  },
+  today: { created: 2, accepted: 2, completed: 0, canceled: 1, within: 0, after: 2 },
+};
+
+describe("a queue's row from its regions' shares", () => {
+  it("adds the counts, takes the oldest waiting task of all, and works the service level out of the summed counts", () => {
+    // Tasks: 1+2 pending, 2+0 reserved = 5; the oldest wait is eu-ireland's WTb, 90 s; workers 2+0
+    // available, 3+1 eligible; today 4+2 created, 2+2 accepted, 2 of the 4 within 30 s → 0.5.
+    expect(mergeQueueParts([usEast, euIreland], T0)).toEqual({
+      sid: QUEUE,
+      friendly_name: "Support",
+      tasks_by_status: statuses(3, 2),
+      total_tasks: 5,
+      longest_task_waiting_age: 90,
+      longest_task_waiting_sid: "WTb",
+      total_available_workers: 2,
+      total_eligible_workers: 4,
+      activity_statistics: [
+        { sid: AVAILABLE.sid, friendly_name: "Available", workers: 2 },
+        { sid: OFFLINE.sid, friendly_name: "Offline", workers: 2 },
+      ],
+      today: {
+        since: Date.UTC(2030, 0, 7),
+        tasks_created: 6,
+        tasks_accepted: 4,
+        tasks_completed: 1,
+        tasks_canceled: 1,
+        service_level: 0.5,
+        service_level_threshold: 30,
+      },
+    });
+  });
+
+  it("is one region's own row when there is one share", () => {
+    expect(mergeQueueParts([usEast], T0)).toMatchObject({ total_tasks: 3, longest_task_waiting_age: 60, today: { service_level: 1 } });
+  });
+});
+
+const worker = (sid: string, name: string): SupervisorWorker => ({
+  sid,
+  friendly_name: name,
+  activity_sid: AVAILABLE.sid,
+  activity_name: "Available",
+  available: true,
+  date_status_changed: "2030-01-07T12:00:00Z",
+  date_status_changed_ms: T0,
+  attributes: "{}",
+  task_queue_sids: [QUEUE],
+  channels: [],
+  reservations: [],
+  region: "eu-ireland",
+});
+const EVE = "WK" + "e".repeat(32);
+const UNA = "WK" + "f".repeat(32);
+const frame = (seq: number, overrides: Partial<RegionFrame> = {}): RegionFrame => ({
+  region: "eu-ireland",
+  seq,
+  full: false,
+  queues: [euIreland],
+  workers: [],
+  removed_worker_sids: [],
+  ...overrides,
+});
+
+function kept() {
+  const host = sqliteHost();
+  applyMigrations(host, ROUTER_MIGRATIONS);
+  return new RemoteRegions(host);
+}
+
+describe("what the holder keeps of another region", () => {
+  it("applies frames in order, ignores a repeated one, and asks for a full share at a gap or before any", () => {
+    const remote = kept();
+    expect(remote.apply(frame(1))).toEqual({ outcome: "gap" }); // nothing kept yet
+    expect(remote.apply(frame(3, { full: true, workers: [worker(EVE, "Eve"), worker(UNA, "Una")] }))).toEqual({
+      outcome: "applied",
+      removed: [],
+    });
+    expect(remote.apply(frame(4, { removed_worker_sids: [UNA] }))).toEqual({ outcome: "applied", removed: [] });
+    expect(remote.workers().map((w) => w.friendly_name)).toEqual(["Eve"]);
+    expect(remote.apply(frame(4))).toEqual({ outcome: "stale" });
+    expect(remote.apply(frame(6))).toEqual({ outcome: "gap" });
+    expect(remote.state("eu-ireland")).toEqual({ seq: 4, missing: false, attempts: 0, retryAt: 0 });
+    expect(remote.queueParts(QUEUE)).toEqual([euIreland]);
+  });
+
+  it("drops, with a full share, the workers it no longer has; and ignores a full share older than what is kept", () => {
+    const remote = kept();
+    remote.apply(frame(2, { full: true, workers: [worker(EVE, "Eve"), worker(UNA, "Una")] }));
+    expect(remote.apply(frame(5, { full: true, workers: [worker(EVE, "Eve")] }))).toEqual({ outcome: "applied", removed: [UNA] });
+    expect(remote.apply(frame(4, { full: true, workers: [] }))).toEqual({ outcome: "stale" });
+    expect(remote.workers().map((w) => w.sid)).toEqual([EVE]);
+  });
+
+  it("forgets a missing region's share until a full one comes, and says which regions are missing", () => {
+    const remote = kept();
+    remote.apply(frame(1, { full: true, workers: [worker(EVE, "Eve")] }));
+    expect(remote.markMissing("eu-ireland", 1, T0 + 2_000)).toEqual([EVE]);
+    expect(remote.missing(["us-east", "eu-ireland"])).toEqual(["eu-ireland"]);
+    expect(remote.workers()).toEqual([]);
+    expect(remote.queueParts(QUEUE)).toEqual([]);
+    expect(remote.apply(frame(2))).toEqual({ outcome: "gap" });
+    expect(remote.apply(frame(1, { full: true, workers: [worker(EVE, "Eve")] }))).toEqual({ outcome: "applied", removed: [] });
+    expect(remote.missing(["us-east", "eu-ireland"])).toEqual([]);
+  });
+});
