@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
-import { directoryFor, routerFor, routerOf, workspaceFor } from "../../platform/objects";
+import { directoryFor, followMoves, routerFor, workspaceFor } from "../../platform/objects";
 import { recordingsFor } from "../../platform/stores";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
@@ -259,9 +259,11 @@ export abstract class ConversationShell extends DurableObject<Env> {
   }
 
   protected taskPort(row: ConversationRow): TaskPort {
-    // A new task goes to the workspace's home region; a task's later changes to the Router its SID names.
+    // A new task goes to the workspace's home region; a task's later changes to the Router that holds it
+    // (its SID names it; a task handed over to another region is followed there).
     const router = () => routerFor(this.env, row.workspace_sid);
-    const routerOfTask = (taskSid: string) => routerOf(this.env, row.workspace_sid, taskSid);
+    const updateTask = (taskSid: string, input: { assignmentStatus: "wrapping" | "canceled"; reason?: string }) =>
+      followMoves(this.env, row.workspace_sid, taskSid, (holder) => holder.updateTask(row.account_sid, taskSid, input));
     return {
       oldestWorkflow: async () => {
         const page = await workspaceFor(this.env, row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
@@ -274,9 +276,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
         const created = await router().createTask(row.account_sid, { ...input, attributesMasked: true });
         return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
       },
-      wrapTask: (taskSid) => routerOfTask(taskSid).updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),
-      cancelTask: (taskSid) =>
-        routerOfTask(taskSid).updateTask(row.account_sid, taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
+      wrapTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "wrapping" }),
+      cancelTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
     };
   }
 

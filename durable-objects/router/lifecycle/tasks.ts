@@ -20,6 +20,7 @@ import { applyOutcome } from "./routing-outcome";
 import { etagMatches, etagOf, taskRecord } from "./api-records";
 import { cancel, complete, remove, wrapUp } from "./transitions";
 import { preconditionFailed } from "./workers";
+import { movedAway } from "./handover";
 
 export const DEFAULT_TASK_TIMEOUT_S = 86_400;
 export const MAX_TASK_TIMEOUT_S = 1_209_600;
@@ -149,9 +150,12 @@ export function createTask(op: Op, input: CreateTaskInput): ApiResult<TaskResult
   return ok(result(op, tasks.get(op.host, row.sid)!));
 }
 
+/** A task not here: moved to another region (the caller follows it there), or not found. */
+const missingTask = (op: Op, sid: string) => movedAway(op, "Task", sid) ?? notFound("Task", sid);
+
 export function getTask(op: Op, sid: string): ApiResult<TaskResult> {
   const row = tasks.get(op.host, sid);
-  return row ? ok(result(op, row)) : notFound("Task", sid);
+  return row ? ok(result(op, row)) : missingTask(op, sid);
 }
 
 /** Which AssignmentStatus a client may set, from which statuses. */
@@ -163,7 +167,7 @@ const ALLOWED_FROM: Readonly<Partial<Record<TaskStatus, readonly TaskStatus[]>>>
 
 export function updateTask(op: Op, sid: string, input: UpdateTaskInput): ApiResult<TaskResult> {
   let task = tasks.get(op.host, sid);
-  if (!task) return notFound("Task", sid);
+  if (!task) return missingTask(op, sid);
   if (!etagMatches(input.ifMatch, task.version)) return preconditionFailed("Task", sid);
   if (task.status === "completed" || task.status === "canceled") {
     return fail(400, 20001, `Task ${sid} is ${task.status} and can no longer be updated`);
@@ -228,7 +232,7 @@ export function updateTask(op: Op, sid: string, input: UpdateTaskInput): ApiResu
 
 export function deleteTask(op: Op, sid: string, ifMatch?: string): ApiResult<null> {
   const task = tasks.get(op.host, sid);
-  if (!task) return notFound("Task", sid);
+  if (!task) return missingTask(op, sid);
   if (!etagMatches(ifMatch, task.version)) return preconditionFailed("Task", sid);
   remove(op, task, "task.deleted");
   return ok(null);

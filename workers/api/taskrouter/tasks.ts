@@ -15,7 +15,7 @@ import { bool, date, int, oneOf, paging, region, repeated, sid, str } from "./pa
 import { routerToCreateIn, placementOf } from "./placement";
 import { apiUrl } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { byOrdering, listAcrossRegions, routerHolding } from "./across-regions";
+import { byOrdering, holding, listAcrossRegions } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -119,7 +119,7 @@ resourceRoutes(routes, {
   },
   fetch: {
     summary: "Fetch a task (with its ETag)",
-    run: async (c, sid) => tagged(c, "task", await routerHolding(c, sid).getTask(c.get("accountSid"), sid)),
+    run: async (c, sid) => tagged(c, "task", await holding(c, sid, (router) => router.getTask(c.get("accountSid"), sid))),
   },
   update: {
     summary:
@@ -133,7 +133,7 @@ resourceRoutes(routes, {
       VirtualStartTime: date().optional(),
     },
     run: async (c, sid, p) => {
-      const updated = await routerHolding(c, sid).updateTask(c.get("accountSid"), sid, {
+      const input = {
         attributes: p.Attributes,
         assignmentStatus: p.AssignmentStatus,
         reason: p.Reason,
@@ -141,12 +141,13 @@ resourceRoutes(routes, {
         taskChannel: p.TaskChannel,
         virtualStartTime: p.VirtualStartTime,
         ifMatch: c.req.header("if-match"),
-      });
+      };
+      const updated = await holding(c, sid, (router) => router.updateTask(c.get("accountSid"), sid, input));
       return tagged(c, "task", updated);
     },
   },
   remove: {
     summary: "Delete a task in any state (If-Match optional)",
-    run: (c, sid) => routerHolding(c, sid).deleteTask(c.get("accountSid"), sid, c.req.header("if-match")),
+    run: (c, sid) => holding(c, sid, (router) => router.deleteTask(c.get("accountSid"), sid, c.req.header("if-match"))),
   },
 });
