@@ -46,7 +46,7 @@ export async function regionsOf(c: Context<TaskRouterEnv>): Promise<string[]> {
  * One page of a list across the workspace's regions.
  * @example await listAcrossRegions(c, page, byOrdering(p.Ordering, WORKER_FIELDS), (router, request) => router.listWorkers(accountSid, { ...filters, ...request }))
  */
-export async function listAcrossRegions<T>(
+export async function listAcrossRegions<T extends { readonly sid: string }>(
   c: Context<TaskRouterEnv>,
   request: PageRequest,
   compare: (a: T, b: T) => number,
