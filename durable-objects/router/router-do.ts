@@ -462,26 +462,33 @@ export class RouterDO extends DurableObject<Env> {
     return result;
   }
 
-  /** Points the alarm at the earliest timer and sends the outbox in the background. */
+  /** Points the alarm at the earliest timer and sends the outboxes in the background. */
   private async settle(): Promise<void> {
+    await this.syncAlarm();
+    if (this.outbox.hasUnsent()) this.ctx.waitUntil(this.drain());
+    if (this.handovers.hasUnsent()) this.ctx.waitUntil(this.drainHandovers());
+  }
+
+  private async syncAlarm(): Promise<void> {
     const next = this.router.nextAlarm();
     if (next !== this.alarmAt) {
       if (next === null) await this.ctx.storage.deleteAlarm();
       else await this.ctx.storage.setAlarm(next);
       this.alarmAt = next;
     }
-    if (this.outbox.hasUnsent()) this.ctx.waitUntil(this.drain());
-    if (this.handovers.hasUnsent()) this.ctx.waitUntil(this.drainHandovers());
   }
 
-  /** Drains the outbox; when it fails, points the alarm at its retry. */
+  /**
+   * Drains the outbox; when it fails, points the alarm at its retry (only the alarm: sending again at
+   * once would retry a receiver that cannot be reached in a loop, with no wait between attempts).
+   */
   private async drain(): Promise<void> {
-    if (!(await this.outbox.drain())) await this.settle();
+    if (!(await this.outbox.drain())) await this.syncAlarm();
   }
 
   /** Drains the handovers; when one fails, points the alarm at its retry. */
   private async drainHandovers(): Promise<void> {
-    if (!(await this.handovers.drain())) await this.settle();
+    if (!(await this.handovers.drain())) await this.syncAlarm();
   }
 
   /**
