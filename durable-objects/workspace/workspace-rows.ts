@@ -148,7 +148,8 @@ export const workspaceRegions = (sql: SqlExec): string[] =>
 export function joinRegion(sql: SqlExec, region: string): void {
   sql.exec(
     `INSERT INTO sb_regions (region, position, router_version)
-     SELECT ?, coalesce(max(position), -1) + 1, 0 FROM sb_regions WHERE NOT EXISTS (SELECT 1 FROM sb_regions WHERE region = ?)`,
+     SELECT ?, (SELECT coalesce(max(position), -1) + 1 FROM sb_regions), 0
+     WHERE NOT EXISTS (SELECT 1 FROM sb_regions WHERE region = ?)`,
     region,
     region,
   );
