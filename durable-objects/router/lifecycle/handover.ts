@@ -123,15 +123,7 @@ export function acceptHandover(op: Op, payload: HandoverPayload): ApiResult<{ ac
   tasks.save(op.host, row);
   moves.save(op.host, { sid: row.sid, region: op.regionId, hop: payload.hop, state: "held", updated_at: op.now });
   setTimer(op.host, "ttl", row.sid, Math.max(op.now, row.created_at + row.timeout * 1000));
-  op.fact({
-    type: "task.created",
-    at: op.now,
-    taskSid: row.sid,
-    workflowSid: row.workflow_sid,
-    channel: row.task_channel_sid,
-    priority: row.priority,
-    arrived: true,
-  });
+  op.countCreated(row, true);
   applyOutcome(op, op.route.receiveTask(newTask(op.view, row), payload.step, op.now));
   return ok({ accepted: true });
 }

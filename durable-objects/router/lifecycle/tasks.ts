@@ -138,14 +138,7 @@ export function createTask(op: Op, input: CreateTaskInput): ApiResult<TaskResult
   tasks.save(op.host, row);
   setTimer(op.host, "ttl", row.sid, op.now + timeout.value * 1000);
   op.record(taskEvent(op.view, "task.created", row, op.now, `Task ${row.sid} created`));
-  op.fact({
-    type: "task.created",
-    at: op.now,
-    taskSid: row.sid,
-    workflowSid: row.workflow_sid,
-    channel: row.task_channel_sid,
-    priority: row.priority,
-  });
+  op.countCreated(row);
   applyOutcome(op, op.route.createTask(newTask(op.view, row), op.now));
   return ok(result(op, tasks.get(op.host, row.sid)!));
 }
