@@ -85,6 +85,13 @@ describe("a task whose target names another region", () => {
     expect(await s.events(s.a(), "reservation.created")).toBe(0);
     // A's worker was never offered it, and is free for A's own tasks.
     expect(value(await s.a().getWorkerChannel(ACCOUNT, s.uma, "default")).assigned_tasks).toBe(0);
+
+    // After the move, both evicted: the tombstone and B's reservation are what storage says.
+    await evictDurableObject(s.a());
+    await evictDurableObject(s.b());
+    expect(await s.a().getTask(ACCOUNT, s.task)).toMatchObject({ ok: false, status: 409, movedTo: "eu-ireland" });
+    expect(await s.reservations(s.b())).toEqual([[s.siobhan(), "pending"]]);
+    expect(value(await s.a().listTasks(ACCOUNT, page)).items).toEqual([]);
   });
 
   it("converges when B is evicted after taking it and A after B took it, before A recorded the move", async () => {
