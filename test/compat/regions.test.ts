@@ -107,5 +107,8 @@ describe("the stock clients in a workspace that spans regions", () => {
     await accepted;
     const fetched = await ws.tasks(task.sid).fetch();
     expect([fetched.assignmentStatus, fetched.taskQueueSid]).toEqual(["assigned", queue]);
+    // The SDK's own task calls name the task's SID, which names us-east: they are followed to eu-ireland.
+    await reservation.task.complete("resolved in Dublin");
+    expect((await ws.tasks(task.sid).fetch()).assignmentStatus).toBe("completed");
   });
 });
