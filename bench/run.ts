@@ -62,6 +62,15 @@ async function taskRouterSection(): Promise<string> {
       ([count, p50]) =>
         `| workspace \`/Statistics\`, its tasks in ${count} region${count === 1 ? "" : "s"} (${f.tasksPerRegion} in each; every region's Router asked, the figures added up) | p50 ${p50.toFixed(1)} ms (${(p50 / f.pingLatencyP50).toFixed(1)}× a no-op round trip, one at a time) |`,
     ),
+    ...(
+      [
+        ["task created → reserved in its own region (the answer says reserved)", f.reservedHere],
+        ["task created in us-east → handed over → reserved in eu-ireland (read until reserved)", f.reservedAfterHandover],
+      ] as const
+    ).map(
+      ([what, samples]) =>
+        `| ${what}, ${samples.length} one at a time | p50 ${percentile(samples, 50).toFixed(1)} ms, p95 ${percentile(samples, 95).toFixed(1)} ms (${(percentile(samples, 50) / percentile(f.handoverPings, 50)).toFixed(1)}× a no-op round trip) |`,
+    ),
   ].join("\n");
 }
 

@@ -45,6 +45,61 @@ export interface TaskRouterFigures {
   /** Workspace `/Statistics` p50 (one at a time) for a workspace whose tasks are in 1, 2 and 8 regions. */
   statsAcrossRegionsP50: ReadonlyMap<number, number>;
   tasksPerRegion: number;
+  /**
+   * Task created → reserved, one at a time: to a worker of the region it was created in, and created in
+   * the home region then handed over to eu-ireland's Router by a target naming that region (issue 13).
+   */
+  reservedHere: number[];
+  reservedAfterHandover: number[];
+  /** Sequential no-op round trips measured alongside them. */
+  handoverPings: number[];
+}
+
+const HANDOVER_SAMPLES = 40;
+
+/**
+ * Created → reserved in the task's own region vs. created in the home region (us-east) and handed over
+ * to eu-ireland, interleaved. A handed-over task answers `pending` (the handover runs after the answer),
+ * so its reservation is seen by reading the task until it says reserved; the own-region task's answer
+ * already says so.
+ */
+async function handoverLatencies(api: ReturnType<typeof apiFor>) {
+  const ws = (await api("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "bench-handover" })) as { sid: string };
+  const base = `/taskrouter/v1/Workspaces/${ws.sid}`;
+  const available = ((await api("GET", `${base}/Activities?FriendlyName=Available`)) as { activities: { sid: string }[] }).activities[0]!
+    .sid;
+  const queue = ((await api("POST", `${base}/TaskQueues`, { FriendlyName: "Everyone", TargetWorkers: "1==1" })) as { sid: string }).sid;
+  for (const region of ["us-east", "eu-ireland"]) {
+    const worker = (await api("POST", `${base}/Workers`, { FriendlyName: `agent-${region}`, ActivitySid: available, Region: region })) as {
+      sid: string;
+    };
+    await api("POST", `${base}/Workers/${worker.sid}/Channels/default`, { Capacity: String(HANDOVER_SAMPLES + 10) });
+  }
+  const workflow = async (name: string, target: Record<string, string>) =>
+    (
+      (await api("POST", `${base}/Workflows`, {
+        FriendlyName: name,
+        Configuration: JSON.stringify({ task_routing: { filters: [{ expression: "1==1", targets: [{ queue, ...target }] }] } }),
+      })) as { sid: string }
+    ).sid;
+  const here = await workflow("Here", {});
+  const overflow = await workflow("To Dublin", { region: "eu-ireland" });
+  const reservedHere: number[] = [];
+  const reservedAfterHandover: number[] = [];
+  const pings: number[] = [];
+  for (let i = 0; i < HANDOVER_SAMPLES; i++) {
+    pings.push((await timed(() => api("GET", "/api/ping"))).ms);
+    reservedHere.push((await timed(() => api("POST", `${base}/Tasks`, { WorkflowSid: here, Attributes: "{}" }))).ms);
+    reservedAfterHandover.push(
+      (
+        await timed(async () => {
+          const task = (await api("POST", `${base}/Tasks`, { WorkflowSid: overflow, Attributes: "{}" })) as { sid: string };
+          while (((await api("GET", `${base}/Tasks/${task.sid}`)) as { assignment_status: string }).assignment_status !== "reserved");
+        })
+      ).ms,
+    );
+  }
+  return { reservedHere, reservedAfterHandover, handoverPings: pings };
 }
 
 export async function runTaskRouterBench(tasks = 1000, pending = 10_000): Promise<TaskRouterFigures> {
@@ -114,7 +169,9 @@ export async function runTaskRouterBench(tasks = 1000, pending = 10_000): Promis
       for (let i = 0; i < 100; i++) fetches.push((await timed(() => api("GET", `${spreadBase}/Statistics`))).ms);
       statsAcrossRegionsP50.set(count, percentile(fetches, 50));
     }
+    const handovers = await handoverLatencies(api);
     return {
+      ...handovers,
       statsAcrossRegionsP50,
       tasksPerRegion: TASKS_PER_REGION,
       pingPerSecond: ping.perSecond,

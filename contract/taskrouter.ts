@@ -156,6 +156,8 @@ export interface TaskRecord {
   addons: string;
   date_created: IsoDate;
   date_updated: IsoDate;
+  /** Switchboard's own: the region whose Router holds the task (after a handover, not the one its SID names). */
+  region?: string;
 }
 
 export interface ReservationRecord {

@@ -60,6 +60,31 @@ export function routerFor(env: Pick<Env, "ROUTER">, workspaceSid: string, region
 export const routerOf = (env: Pick<Env, "ROUTER">, workspaceSid: string, sid: string) =>
   routerFor(env, workspaceSid, regionOfItem(workspaceSid, sid));
 
+/** A task handed over twice more while a caller followed it is still found; past this many hops it is not (a bug). */
+const MAX_MOVES_FOLLOWED = 4;
+
+/**
+ * Calls `call` on the Router that holds `sid` (`routerOf`) and, when that Router answers that the item
+ * was handed over to another region (an ApiFailure with `movedTo`, router/lifecycle/handover.ts), on
+ * the Router of that region — so only handed-over items pay the extra hop. Every path that changes or
+ * reads a task by SID goes through this: the Worker's routes, the ConversationDO's task changes.
+ * @example await followMoves(env, "WS…", "WT…", (router) => router.getTask(accountSid, "WT…"))
+ */
+export async function followMoves<R>(
+  env: Pick<Env, "ROUTER">,
+  workspaceSid: string,
+  sid: string,
+  call: (router: ReturnType<typeof routerFor>) => R,
+): Promise<Awaited<R>> {
+  let result = await call(routerOf(env, workspaceSid, sid));
+  for (let hops = 0; hops < MAX_MOVES_FOLLOWED; hops++) {
+    const movedTo = (result as { ok?: boolean; movedTo?: string }).movedTo;
+    if (movedTo === undefined) break;
+    result = await call(routerFor(env, workspaceSid, movedTo));
+  }
+  return result;
+}
+
 /** The Router DO that answers `/api/ping`, the no-op round trip the benchmarks measure against. @example await pingRouter(env).ping() */
 export const pingRouter = (env: Pick<Env, "ROUTER">) => env.ROUTER.getByName("ping");
 

@@ -12,6 +12,11 @@ export interface ApiFailure {
   readonly status: number;
   readonly code: number;
   readonly message: string;
+  /**
+   * The item was handed over to this region's Router (router/lifecycle/handover.ts): callers that
+   * address it by SID ask there (platform/objects.ts, `followMoves`).
+   */
+  readonly movedTo?: string;
 }
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | ApiFailure;
 

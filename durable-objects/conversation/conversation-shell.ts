@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
-import { directoryFor, routerFor, routerOf, workspaceFor } from "../../platform/objects";
+import { directoryFor, followMoves, routerFor, workspaceFor } from "../../platform/objects";
 import { recordingsFor } from "../../platform/stores";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
@@ -263,9 +263,11 @@ export abstract class ConversationShell extends DurableObject<Env> {
   protected taskPort(row: ConversationRow): TaskPort {
     // A new task goes to the region recorded when the conversation opened (else home), or while that is
     // down to its partner (platform/failover.ts; workers/api/taskrouter/placement.ts chose the region);
-    // a task's later changes go to the Router its SID names.
+    // a task's later changes go to the Router that holds it (its SID names it; a task handed over to
+    // another region is followed there).
     const workspaceSid = row.workspace_sid;
-    const routerOfTask = (taskSid: string) => routerOf(this.env, row.workspace_sid, taskSid);
+    const updateTask = (taskSid: string, input: { assignmentStatus: "wrapping" | "canceled"; reason?: string }) =>
+      followMoves(this.env, workspaceSid, taskSid, (holder) => holder.updateTask(row.account_sid, taskSid, input));
     return {
       oldestWorkflow: async () => {
         const page = await workspaceFor(this.env, row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
@@ -291,9 +293,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
         );
         return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
       },
-      wrapTask: (taskSid) => routerOfTask(taskSid).updateTask(row.account_sid, taskSid, { assignmentStatus: "wrapping" }),
-      cancelTask: (taskSid) =>
-        routerOfTask(taskSid).updateTask(row.account_sid, taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
+      wrapTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "wrapping" }),
+      cancelTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
     };
   }
 

@@ -22,7 +22,7 @@ export type RegionPageFetch<T> = (region: string, request: PageRequest) => Promi
  * await pageAcrossRegions(["us-east", "eu-ireland"], { pageSize: 50, page: 0 }, byCreation,
  *   (region, request) => routerFor(env, ws, region).listWorkers(accountSid, { ...filters, ...request }))
  */
-export async function pageAcrossRegions<T>(
+export async function pageAcrossRegions<T extends { readonly sid: string }>(
   regionIds: readonly string[],
   request: PageRequest,
   compare: (a: T, b: T) => number,
@@ -53,9 +53,11 @@ export async function pageAcrossRegions<T>(
   if (failed && !failed.ok) return failed;
   const lists = pages.map((page) => (page.ok ? page.value : { items: [], nextPageToken: null, previousPageToken: null }));
 
-  // k-way merge of the regions' heads: few regions, so a scan per item is enough.
+  // k-way merge of the regions' heads: few regions, so a scan per item is enough. A task handed over
+  // between regions is in both for a moment (taken there, not yet recorded as moved here): once.
   const heads = lists.map(() => 0);
   const merged: T[] = [];
+  const seen = new Set<string>();
   while (merged.length < want) {
     let best = -1;
     lists.forEach((list, i) => {
@@ -63,8 +65,11 @@ export async function pageAcrossRegions<T>(
       if (item !== undefined && (best === -1 || compare(item, lists[best]!.items[heads[best]!]!) < 0)) best = i;
     });
     if (best === -1) break;
-    merged.push(lists[best]!.items[heads[best]!]!);
+    const item = lists[best]!.items[heads[best]!]!;
     heads[best]!++;
+    if (seen.has(item.sid)) continue;
+    seen.add(item.sid);
+    merged.push(item);
   }
   const more = lists.some((list, i) => heads[i]! < list.items.length || list.nextPageToken !== null);
   const next: Record<string, number> = {};

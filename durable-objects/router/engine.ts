@@ -20,6 +20,7 @@ import type { MatcherOptions, ReservationDecision, ReservationEnd, TaskInput, Wo
 import type { TaskQueueConfig } from "./queues/task-queue";
 import {
   afterSkip,
+  arriveAt,
   afterTimeout,
   enterWorkflowWithEvents,
   knownWorkerOf,
@@ -74,6 +75,11 @@ export interface EngineOutcome {
   readonly moved: RoutedTask[];
   /** Workers whose open reservation on a task was rescinded or canceled. */
   readonly released: { taskSid: string; workerSid: string }[];
+  /**
+   * Tasks that entered a step of another region (a target's `region`): the engine let go of them, and
+   * the caller hands each over to that region's Router at this step. Absent when there are none.
+   */
+  handovers?: RoutedTask[];
 }
 
 interface TaskEntry {
@@ -95,7 +101,11 @@ export class RoutingEngine {
   );
   private readonly clock: RoutingClock;
 
-  constructor(options: MatcherOptions = {}) {
+  /** `region`: the region this engine routes for; a step whose target names another is handed over. */
+  constructor(
+    options: MatcherOptions = {},
+    private readonly region = "",
+  ) {
     this.matcher = new Matcher(options);
     this.clock = options.timeZone === undefined ? {} : { timeZone: options.timeZone };
   }
@@ -176,6 +186,22 @@ export class RoutingEngine {
     const out = none();
     if (!workflow) return out;
     this.place(entry, enterWorkflowWithEvents(workflow, this.view(entry), now, this.clock), now, out);
+    return out;
+  }
+
+  /**
+   * A task handed over by another region's Router, entering at the step it was given there (`saved`;
+   * its deadline still counted from when it entered the workflow) and offered to this region's workers.
+   * A step that no longer exists re-evaluates the task from the top.
+   */
+  receiveTask(task: NewTask, saved: SavedStep | null, now: number): EngineOutcome {
+    const entry: TaskEntry = { input: task, attributes: task.attributes, step: null, priority: task.priority };
+    this.tasks.set(task.sid, entry);
+    const out = none();
+    const workflow = this.workflows.get(task.workflowSid);
+    if (!workflow) return out;
+    const step = saved && stepOf(workflow, saved);
+    this.place(entry, step ? arriveAt(step, now) : reevaluate(workflow, null, this.view(entry), now, this.clock), now, out);
     return out;
   }
 
@@ -353,6 +379,7 @@ export class RoutingEngine {
     const workflow = this.workflows.get(entry.input.workflowSid);
     let current = outcome;
     for (;;) {
+      if (current.step && this.isForeign(current.step)) return this.handOver(entry, current, out);
       out.events.push(...current.events.map((event) => ({ ...event, taskSid: entry.input.sid })));
       entry.step = current.step;
       entry.priority = priorityAfter(entry.priority, current.events);
@@ -371,6 +398,30 @@ export class RoutingEngine {
       if (!skip || !workflow) return;
       current = afterSkip(workflow, entry.step, this.view(entry), now, this.clock);
     }
+  }
+
+  /** Whether a step is another region's: its target names a region other than this engine's. */
+  private isForeign(step: RoutingStep): boolean {
+    return step.target.region !== undefined && step.target.region !== this.region;
+  }
+
+  /**
+   * The task entered a step of another region: it leaves this engine (its open reservations are let go)
+   * and is reported for handover at that step. Arriving at the step (target matched, queue entered, the
+   * target's priority) is the other region's to report, so those events are left out here.
+   */
+  private handOver(entry: TaskEntry, outcome: RoutingOutcome, out: EngineOutcome): void {
+    const step = outcome.step!;
+    const events = outcome.events.filter(
+      (e) => e.step !== step || (e.type !== "workflow.target-matched" && e.type !== "task-queue.entered"),
+    );
+    out.events.push(...events.map((event) => ({ ...event, taskSid: entry.input.sid })));
+    entry.step = step;
+    const routed = { sid: entry.input.sid, workflowSid: entry.input.workflowSid, step, priority: entry.priority };
+    out.moved.push(routed);
+    out.released.push(...this.matcher.removeTask(entry.input.sid).map((workerSid) => ({ taskSid: entry.input.sid, workerSid })));
+    this.forget(entry.input.sid);
+    (out.handovers ??= []).push(routed);
   }
 
   /** Hands the task, at its current step, to the matcher and asks for reservations. */

@@ -77,6 +77,7 @@ import {
 } from "./socket-hosts";
 import { bindingFor, type UserAccess } from "../common/user-access";
 import { EVENTS_TOPIC, type RouterMessage } from "./lifecycle/router-operation";
+import { HANDOVER_TOPIC, type HandoverMessage, type HandoverPayload } from "./lifecycle/handover";
 import { Outbox, type OutboxRow } from "../kit/outbox";
 import { retryPolicy } from "../../platform/backoff";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
@@ -98,6 +99,8 @@ export type EventRecordRpc = Omit<EventRecord, "event_data"> & { event_data: { [
 
 /** An outbox the queue or a conversation could not take is retried after this long. */
 const OUTBOX_RETRIES = retryPolicy({ baseDelayMs: 30_000, maxDelayMs: 30_000 });
+/** A handover another region's Router did not take is retried sooner at first: the task waits for it. */
+const HANDOVER_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: 60_000 });
 
 export class RouterDO extends DurableObject<Env> {
   private schemaVersion = 0;
@@ -108,6 +111,9 @@ export class RouterDO extends DurableObject<Env> {
   /** The alarm as last set: the time it fires for, or null. */
   private alarmAt: number | null = null;
   private outbox!: Outbox;
+  /** Tasks handed over to other regions' Routers, one at a time (lifecycle/handover.ts). */
+  private handovers!: Outbox;
+  private workspaceSid = "";
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -115,10 +121,12 @@ export class RouterDO extends DurableObject<Env> {
       this.schemaVersion = applyMigrations(ctx.storage, ROUTER_MIGRATIONS);
       // Named `routerName(workspaceSid, regionId)`, i.e. "WS…:<region>".
       const regionId = ctx.id.name?.split(":")[1] ?? regions.defaultRegion;
+      this.workspaceSid = ctx.id.name?.split(":")[0] ?? "";
       // The channel publishes what each committed operation recorded; it exists before load() runs.
       let channel: AgentChannel<WebSocket> | undefined;
       this.router = new Router(ctx.storage, { regionId, onEvents: (events) => channel && this.publish(channel, events) });
       this.outbox = new Outbox(ctx.storage, EVENTS_TOPIC, (batch) => this.send(batch), OUTBOX_RETRIES);
+      this.handovers = new Outbox(ctx.storage, HANDOVER_TOPIC, (batch) => this.handOver(batch), HANDOVER_RETRIES, 1);
       this.channel = channel = new AgentChannel(ctx.storage, this.router, agentSockets(this.ctx));
       this.bridge = new BridgeHub(ctx.storage, this.router, bridgeSockets(this.ctx));
       this.supervisors = new SupervisorFeed(ctx.storage, this.router, supervisorSockets(this.ctx), regionId, this.regionLink(regionId));
@@ -201,15 +209,38 @@ export class RouterDO extends DurableObject<Env> {
   }
 
   async updateTask(accountSid: string, sid: string, input: UpdateTaskInput): Promise<ApiResult<TaskResult>> {
+    await this.handOverFirst(sid);
     return this.after(this.router.updateTask(accountSid, sid, input, Date.now()));
   }
 
   async deleteTask(accountSid: string, sid: string, ifMatch?: string): Promise<ApiResult<null>> {
+    await this.handOverFirst(sid);
     return this.after(this.router.deleteTask(accountSid, sid, ifMatch, Date.now()));
   }
 
   listTasks(accountSid: string, input: ListTasksInput): ApiResult<Page<TaskRecord>> {
     return this.router.listTasks(accountSid, input, Date.now());
+  }
+
+  // ── handovers between regions (lifecycle/handover.ts) ───────────────────────────────────────────
+
+  /** A task another region's Router hands over: inserted under its SID and routed here (idempotent by SID and hop). */
+  async acceptHandover(accountSid: string, payload: HandoverPayload): Promise<ApiResult<{ accepted: boolean }>> {
+    return this.after(this.router.acceptHandover(accountSid, payload, Date.now()));
+  }
+
+  /** The sender withdrew hop `hop` of task `sid`: a waiting copy taken here is dropped, and the hop refused. */
+  async withdrawHandover(accountSid: string, sid: string, hop: number): Promise<ApiResult<{ dropped: boolean }>> {
+    return this.after(this.router.dropWithdrawn(accountSid, sid, hop, Date.now()));
+  }
+
+  /**
+   * A change to a task being handed over waits for the handover to finish, so it is applied where the
+   * task ends up: there (the caller is answered "moved" and follows it) or, when the other region
+   * cannot be reached, here (a cancel then withdraws the handover).
+   */
+  private async handOverFirst(sid: string): Promise<void> {
+    if (this.router.handingOver(sid)) await this.handovers.drain();
   }
 
   // ── reservations ────────────────────────────────────────────────────────────────────────────────
@@ -476,20 +507,55 @@ export class RouterDO extends DurableObject<Env> {
     return result;
   }
 
-  /** Points the alarm at the earliest timer and sends the outbox in the background. */
+  /** Points the alarm at the earliest timer and sends the outboxes in the background. */
   private async settle(): Promise<void> {
+    await this.syncAlarm();
+    if (this.outbox.hasUnsent()) this.ctx.waitUntil(this.drain());
+    if (this.handovers.hasUnsent()) this.ctx.waitUntil(this.drainHandovers());
+  }
+
+  private async syncAlarm(): Promise<void> {
     const next = this.router.nextAlarm();
     if (next !== this.alarmAt) {
       if (next === null) await this.ctx.storage.deleteAlarm();
       else await this.ctx.storage.setAlarm(next);
       this.alarmAt = next;
     }
-    if (this.outbox.hasUnsent()) this.ctx.waitUntil(this.drain());
   }
 
-  /** Drains the outbox; when it fails, points the alarm at its retry. */
+  /**
+   * Drains the outbox; when it fails, points the alarm at its retry (only the alarm: sending again at
+   * once would retry a receiver that cannot be reached in a loop, with no wait between attempts).
+   */
   private async drain(): Promise<void> {
-    if (!(await this.outbox.drain())) await this.settle();
+    if (!(await this.outbox.drain())) await this.syncAlarm();
+  }
+
+  /** Drains the handovers; when one fails, points the alarm at its retry. */
+  private async drainHandovers(): Promise<void> {
+    if (!(await this.handovers.drain())) await this.syncAlarm();
+  }
+
+  /**
+   * Sends the oldest handover message to the Router of its region: the task as it is now (nothing when
+   * the handover is no longer on), then, once that Router took it, records the move here. A withdrawal
+   * tells that Router to drop what it took. A refusal (its configuration is behind) is retried as an
+   * unreachable Router is: the task stays here meanwhile, pending, visible and cancelable.
+   */
+  private async handOver(batch: readonly OutboxRow[]): Promise<number> {
+    const message = JSON.parse(batch[0]!.body) as HandoverMessage;
+    const other = routerFor(this.env, this.workspaceSid, message.region);
+    if (message.kind === "withdraw") {
+      const accountSid = this.router.accountSid();
+      if (accountSid) expectOk(await other.withdrawHandover(accountSid, message.taskSid, message.hop), message);
+      return 1;
+    }
+    const payload = this.router.handoverPayload(message, Date.now());
+    if (!payload) return 1;
+    expectOk(await other.acceptHandover(payload.accountSid, payload), message);
+    this.router.recordMoved(message, Date.now());
+    await this.settle();
+    return 1;
   }
 
   /**
@@ -517,6 +583,12 @@ export class RouterDO extends DurableObject<Env> {
     const result = await conversationFor(this.env, message.conversationSid).onTaskEvent(message.accountSid, message.event);
     if (!result.ok) console.warn(`RouterDO: conversation ${message.conversationSid} refused ${message.event.eventType}: ${result.message}`);
   }
+}
+
+/** A refusal by the other region's Router is retried like a failure to reach it (the outbox's backoff). */
+function expectOk(result: ApiResult<unknown>, message: HandoverMessage): void {
+  if (!result.ok)
+    throw new Error(`${message.kind} of task ${message.taskSid} to ${message.region} refused: ${result.status} ${result.message}`);
 }
 
 /** The `id` of a JSON frame a client sent, echoed in the error that answers it; null when there is none. */

@@ -13,7 +13,9 @@ import { configEvent, type Change, type EventSubject, type Scope } from "./confi
 import { checkFriendlyName, optionalUrl, problemsFailure } from "./checks";
 import type { CreateWorkflowInput, UpdateWorkflowInput, WorkflowFilters } from "./config-inputs";
 import { pageOfRows } from "../kit/paging";
-import { taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./workspace-rows";
+import { joinRegion, taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./workspace-rows";
+import { regionAllowed } from "../../platform/jurisdictions";
+import { regions } from "../../platform/regions";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
 
@@ -26,6 +28,25 @@ const subject = (row: WorkflowRow): EventSubject => ({
   path: `Workflows/${row.sid}`,
   name: row.friendly_name,
 });
+
+/**
+ * What is wrong with a target's `region` for this workspace: not a region of this deployment, or (for a
+ * workspace pinned to a jurisdiction) one outside it; null when it is fine.
+ */
+function regionProblem(workspaceSid: string, region: string): string | null {
+  if (!regions.regions.some((r) => r.id === region))
+    return `no region ${JSON.stringify(region)} in this deployment (regions.json has: ${regions.regions.map((r) => r.id).join(", ")})`;
+  if (!regionAllowed(workspaceSid, region)) return `region ${region} is outside the jurisdiction this workspace is pinned to`;
+  return null;
+}
+
+/** Every region a configuration's targets name (overflow to another region's Router). */
+function regionsOf(configuration: WorkflowConfiguration): Set<string> {
+  const named = new Set<string>();
+  for (const filter of configuration.filters) for (const target of filter.targets) if (target.region) named.add(target.region);
+  if (configuration.defaultFilter?.region) named.add(configuration.defaultFilter.region);
+  return named;
+}
 
 /** Every queue a configuration can send a task to. */
 function queuesOf(configuration: WorkflowConfiguration): Set<string> {
@@ -46,13 +67,20 @@ export function getWorkflow(scope: ReadScope, sid: string): ApiResult<WorkflowRe
 }
 
 /** The row a create or update would store and the queues it routes to, after every check. */
-function validRow(scope: Scope, current: WorkflowRow, patch: UpdateWorkflowInput): ApiResult<{ row: WorkflowRow; queues: Set<string> }> {
+function validRow(
+  scope: Scope,
+  current: WorkflowRow,
+  patch: UpdateWorkflowInput,
+): ApiResult<{ row: WorkflowRow; queues: Set<string>; regions: Set<string> }> {
   const friendlyName = patch.friendlyName ?? current.friendly_name;
   const bad = checkFriendlyName("FriendlyName", friendlyName);
   if (bad) return bad;
 
   const text = patch.configuration ?? current.configuration;
-  const parsed = parseWorkflowConfiguration(text, { queueExists: (sid) => taskQueueRow(scope.sql, sid) !== undefined });
+  const parsed = parseWorkflowConfiguration(text, {
+    queueExists: (sid) => taskQueueRow(scope.sql, sid) !== undefined,
+    regionProblem: (region) => regionProblem(scope.ws.sid, region),
+  });
   if (!parsed.ok) return problemsFailure("Configuration", parsed.problems);
 
   const assignment = optionalUrl("AssignmentCallbackUrl", patch.assignmentCallbackUrl, current.assignment_callback_url);
@@ -83,10 +111,16 @@ function validRow(scope: Scope, current: WorkflowRow, patch: UpdateWorkflowInput
       date_updated: scope.now,
     },
     queues: queuesOf(parsed.configuration),
+    regions: regionsOf(parsed.configuration),
   });
 }
 
-function save(scope: Scope, row: WorkflowRow, queues: ReadonlySet<string>): void {
+/**
+ * Stores the workflow and the queues it routes to. A region its targets name joins the workspace's
+ * regions in the same change, so that region's Router has the configuration before a task overflows there.
+ */
+function save(scope: Scope, row: WorkflowRow, queues: ReadonlySet<string>, named: ReadonlySet<string>): void {
+  for (const region of named) joinRegion(scope.sql, region);
   scope.sql.exec(
     `INSERT INTO workflows (sid, friendly_name, configuration, assignment_callback_url, fallback_assignment_callback_url,
        task_reservation_timeout, date_created, date_updated)
@@ -121,7 +155,7 @@ export function createWorkflow(scope: Scope, input: CreateWorkflowInput): ApiRes
   };
   const valid = validRow(scope, blank, input);
   if (!valid.ok) return valid;
-  save(scope, valid.value.row, valid.value.queues);
+  save(scope, valid.value.row, valid.value.queues, valid.value.regions);
   return ok({
     value: workflowRecord(scope.ws, valid.value.row),
     events: [configEvent(scope, "workflow.created", subject(valid.value.row))],
@@ -133,7 +167,7 @@ export function updateWorkflow(scope: Scope, sid: string, input: UpdateWorkflowI
   if (!current) return notFound("Workflow", sid);
   const valid = validRow(scope, current, input);
   if (!valid.ok) return valid;
-  save(scope, valid.value.row, valid.value.queues);
+  save(scope, valid.value.row, valid.value.queues, valid.value.regions);
   return ok({
     value: workflowRecord(scope.ws, valid.value.row),
     events: [configEvent(scope, "workflow.updated", subject(valid.value.row))],

@@ -141,6 +141,20 @@ const nameOf = (names: ReadonlyMap<string, string>, sid: string | null): string 
 export const workspaceRegions = (sql: SqlExec): string[] =>
   rows<{ region: string }>(sql, "SELECT region FROM sb_regions ORDER BY position").map((row) => row.region);
 
+/**
+ * Makes `region` one of the workspace's regions (after those already there; one already there stays
+ * where it is). Its Router gets the configuration from the delivery that follows every change.
+ */
+export function joinRegion(sql: SqlExec, region: string): void {
+  sql.exec(
+    `INSERT INTO sb_regions (region, position, router_version)
+     SELECT ?, (SELECT coalesce(max(position), -1) + 1 FROM sb_regions), 0
+     WHERE NOT EXISTS (SELECT 1 FROM sb_regions WHERE region = ?)`,
+    region,
+    region,
+  );
+}
+
 export function workspaceRecord(row: WorkspaceRow, names: ReadonlyMap<string, string>, regions: readonly string[]): WorkspaceRecord {
   return {
     account_sid: row.account_sid,

@@ -24,6 +24,7 @@ import {
   taskQueueRecord,
   taskQueueRows,
   workflowRecord,
+  joinRegion,
   workflowRows,
   workspaceRecord,
   workspaceRegions,
@@ -178,12 +179,8 @@ export function updateWorkspace(scope: Scope, input: UpdateWorkspaceInput): ApiR
  * given the configuration by the delivery that follows every change. No event: Twilio has none for it.
  */
 export function addRegion(scope: Scope, region: string): ApiResult<Change<string[]>> {
-  const { sql } = scope;
-  sql.exec(
-    "INSERT INTO sb_regions (region, position, router_version) SELECT ?, coalesce(max(position), -1) + 1, 0 FROM sb_regions",
-    region,
-  );
-  return ok({ value: workspaceRegions(sql), events: [] });
+  joinRegion(scope.sql, region);
+  return ok({ value: workspaceRegions(scope.sql), events: [] });
 }
 
 /** Wipes every resource and tombstones the workspace row. */

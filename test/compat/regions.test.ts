@@ -3,7 +3,8 @@
  * dev`: the `twilio` package creates a worker and a task in eu-ireland (`Region` is Switchboard's
  * extension, so it goes through the client's own `request`, as a team would send any extra parameter)
  * and reads them back with its typed resources; the stock `twilio-taskrouter` Worker of that worker is
- * given the reservation of a task created there and accepts it.
+ * given the reservation of a task created there and accepts it, and of a task created in the home region
+ * and handed over to eu-ireland by a workflow target naming it (the stock client's task reads follow it).
  */
 import { once } from "node:events";
 import { randomUUID } from "node:crypto";
@@ -87,5 +88,27 @@ describe("the stock clients in a workspace that spans regions", () => {
     await reservation.accept();
     await accepted;
     expect((await ws.tasks(task.sid).fetch()).assignmentStatus).toBe("assigned");
+    await ws.tasks(task.sid).update({ assignmentStatus: "completed", reason: "done" });
+  });
+
+  it("ring the eu-ireland worker's SDK for a task created in the home region and handed over by a target naming eu-ireland", async () => {
+    const queue = (await ws.taskQueues.create({ friendlyName: "Dublin", targetWorkers: "1 == 1" })).sid;
+    const configuration = JSON.stringify({
+      task_routing: { filters: [{ expression: "1==1", targets: [{ queue, region: "eu-ireland" }] }] },
+    });
+    const overflow = (await ws.workflows.create({ friendlyName: "To Dublin", configuration })).sid;
+
+    const rung = once(worker!, "reservationCreated");
+    const task = await ws.tasks.create({ attributes: '{"lang":"en"}', workflowSid: overflow });
+    const [reservation] = (await rung) as [Reservation];
+    expect(reservation.task.sid).toBe(task.sid);
+    const accepted = once(reservation, "accepted");
+    await reservation.accept();
+    await accepted;
+    const fetched = await ws.tasks(task.sid).fetch();
+    expect([fetched.assignmentStatus, fetched.taskQueueSid]).toEqual(["assigned", queue]);
+    // The SDK's own task calls name the task's SID, which names us-east: they are followed to eu-ireland.
+    await reservation.task.complete("resolved in Dublin");
+    expect((await ws.tasks(task.sid).fetch()).assignmentStatus).toBe("completed");
   });
 });

@@ -19,7 +19,7 @@ import type { ReservationOwner } from "../../durable-objects/router/router-do";
 import { verifyRealtimeToken } from "../auth/tokens";
 import type { RealtimeIdentity } from "../../durable-objects/common/token-claims";
 import type { Env } from "../../platform/env";
-import { routerOf, workspaceFor } from "../../platform/objects";
+import { followMoves, routerOf, workspaceFor } from "../../platform/objects";
 import { readText } from "../http/body-limit";
 import { ApiError } from "../http/errors";
 
@@ -46,21 +46,22 @@ const message = (c: BridgeContext, status: 400 | 401 | 403 | 404 | 426, text: st
 
 /** The Router and Workspace calls of the proxy, scoped to the token's account. */
 function backendFor(env: Env, identity: RealtimeIdentity): BridgeBackend {
-  // Each call goes to the Router that holds its worker or task (the region its SID names).
-  const router = (sid: string) => routerOf(env, identity.workspaceSid, sid);
+  // Each call goes to the Router that holds its worker or task: the region its SID names, or the one a
+  // task was handed over to (followMoves).
+  const via = <R>(sid: string, call: (router: ReturnType<typeof routerOf>) => R) => followMoves(env, identity.workspaceSid, sid, call);
   const ownerSid = (owner: ReservationOwner) => ("taskSid" in owner ? owner.taskSid : owner.workerSid);
   const workspace = workspaceFor(env, identity.workspaceSid);
   const account = identity.accountSid;
   return {
-    getWorker: (workerSid) => router(workerSid).getWorker(account, workerSid),
-    updateWorker: (workerSid, input) => router(workerSid).updateWorker(account, workerSid, input),
+    getWorker: (workerSid) => via(workerSid, (router) => router.getWorker(account, workerSid)),
+    updateWorker: (workerSid, input) => via(workerSid, (router) => router.updateWorker(account, workerSid, input)),
     listActivities: (page) => workspace.listActivities(account, {}, page),
-    listWorkerChannels: (workerSid, page) => router(workerSid).listWorkerChannels(account, workerSid, page),
-    listReservations: (owner, input) => router(ownerSid(owner)).listReservations(account, owner, input),
-    getReservation: (owner, sid) => router(ownerSid(owner)).getReservation(account, owner, sid),
-    updateReservation: (owner, sid, input) => router(ownerSid(owner)).updateReservation(account, owner, sid, input),
-    getTask: (taskSid) => router(taskSid).getTask(account, taskSid),
-    updateTask: (taskSid, input) => router(taskSid).updateTask(account, taskSid, input),
+    listWorkerChannels: (workerSid, page) => via(workerSid, (router) => router.listWorkerChannels(account, workerSid, page)),
+    listReservations: (owner, input) => via(ownerSid(owner), (router) => router.listReservations(account, owner, input)),
+    getReservation: (owner, sid) => via(ownerSid(owner), (router) => router.getReservation(account, owner, sid)),
+    updateReservation: (owner, sid, input) => via(ownerSid(owner), (router) => router.updateReservation(account, owner, sid, input)),
+    getTask: (taskSid) => via(taskSid, (router) => router.getTask(account, taskSid)),
+    updateTask: (taskSid, input) => via(taskSid, (router) => router.updateTask(account, taskSid, input)),
   };
 }
 

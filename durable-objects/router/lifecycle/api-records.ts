@@ -56,7 +56,8 @@ export function workerChannelRecord(view: ConfigView, row: WorkerChannelRow, ass
   };
 }
 
-export function taskRecord(view: ConfigView, row: TaskRow, now: number): TaskRecord {
+/** A task as the API shows it; `region` is the Router's own (a handed-over task's is not the one its SID names). */
+export function taskRecord(view: ConfigView, row: TaskRow, now: number, region = ""): TaskRecord {
   const queue = row.queue_sid === null ? undefined : view.queue(row.queue_sid);
   const channel = view.taskChannel(row.task_channel_sid);
   return {
@@ -82,6 +83,7 @@ export function taskRecord(view: ConfigView, row: TaskRow, now: number): TaskRec
     addons: "{}",
     date_created: iso(row.created_at),
     date_updated: iso(row.updated_at),
+    ...(region ? { region } : {}),
   };
 }
 

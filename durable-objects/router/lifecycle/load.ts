@@ -63,8 +63,14 @@ export function newTask(view: ConfigView, row: TaskRow): NewTask {
   };
 }
 
-export function buildEngine(host: StoreHost, view: ConfigView, now: number): { engine: RoutingEngine; outcome: EngineOutcome } {
-  const engine = new RoutingEngine(view.engineOptions());
+/** `region`: the region the Router serves; a task being handed over to another is not routed here. */
+export function buildEngine(
+  host: StoreHost,
+  view: ConfigView,
+  now: number,
+  region = "",
+): { engine: RoutingEngine; outcome: EngineOutcome } {
+  const engine = new RoutingEngine(view.engineOptions(), region);
   for (const record of view.snapshot.taskQueues) {
     const queue = view.queueConfig(record);
     if (queue) engine.upsertQueue(queue, now);
@@ -88,7 +94,8 @@ export function buildEngine(host: StoreHost, view: ConfigView, now: number): { e
 
   const holds = routingHolds(host);
   const outcome: EngineOutcome = { reservations: [], events: [], moved: [], released: [] };
-  for (const row of tasks.where(host, "status IN ('pending', 'reserved') ORDER BY created_at, sid")) {
+  const waiting = "status IN ('pending', 'reserved') AND sid NOT IN (SELECT sid FROM sb_moves WHERE state = 'sending')";
+  for (const row of tasks.where(host, `${waiting} ORDER BY created_at, sid`)) {
     const hold = holds.get(row.sid) ?? { reserved: [], excluded: [] };
     const step =
       row.workflow_entered_at === null || row.target_index === null

@@ -12,6 +12,7 @@ import { reservations, type ReservationRow } from "../store/reservation-store";
 import { tasks } from "../store/task-store";
 import { workers } from "../store/worker-store";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import { movedAway } from "./handover";
 import type { ReservationRecord, ReservationStatus } from "../../../contract/taskrouter";
 import { checkString } from "./checks";
 import type { Op } from "./router-operation";
@@ -66,7 +67,8 @@ const result = (op: Op, row: ReservationRow): ReservationResult => ({
 });
 
 function checkOwner(op: Op, owner: ReservationOwner): ApiResult<null> {
-  if ("taskSid" in owner) return tasks.get(op.host, owner.taskSid) ? ok(null) : notFound("Task", owner.taskSid);
+  if ("taskSid" in owner)
+    return tasks.get(op.host, owner.taskSid) ? ok(null) : (movedAway(op, "Task", owner.taskSid) ?? notFound("Task", owner.taskSid));
   return workers.get(op.host, owner.workerSid) ? ok(null) : notFound("Worker", owner.workerSid);
 }
 

@@ -123,6 +123,19 @@ export class Op {
     this.facts.push(fact);
   }
 
+  /** The statistics fact of a task joining this Router: created here, or `arrived` from another region's (live only). */
+  countCreated(row: TaskRow, arrived = false): void {
+    this.fact({
+      type: "task.created",
+      at: this.now,
+      taskSid: row.sid,
+      workflowSid: row.workflow_sid,
+      channel: row.task_channel_sid,
+      priority: row.priority,
+      ...(arrived ? { arrived } : {}),
+    });
+  }
+
   /**
    * Saves a changed task: `updated_at` is now and the version (ETag) moves on. A new status, priority
    * or channel is a statistics fact at `at` (a timer's due time, otherwise now).

@@ -37,6 +37,15 @@ import { buildEngine } from "./load";
 import { Op, type Actor } from "./router-operation";
 import { applyOutcome } from "./routing-outcome";
 import {
+  acceptHandover,
+  dropWithdrawn,
+  handingOver,
+  handoverPayload,
+  recordMoved,
+  type HandoverMessage,
+  type HandoverPayload,
+} from "./handover";
+import {
   applyInstruction,
   getReservation,
   listReservations,
@@ -128,7 +137,7 @@ export class Router {
       return;
     }
     const view = this.view;
-    const built = buildEngine(this.host, view, now);
+    const built = buildEngine(this.host, view, now, this.options.regionId);
     this.engine = built.engine;
     const { outcome } = built;
     if (outcome.events.length + outcome.moved.length + outcome.reservations.length + outcome.released.length > 0) {
@@ -161,7 +170,7 @@ export class Router {
       addWorkerChannels(op);
       storeConfigEvents(op, events);
       if (rebuild) {
-        const built = buildEngine(op.host, after, now);
+        const built = buildEngine(op.host, after, now, this.options.regionId);
         this.engine = built.engine;
         op.routed = true;
         const fresh = new Op(op.host, this.engine, after, now, op.actor, this.options.regionId);
@@ -332,6 +341,46 @@ export class Router {
     return this.read(accountSid, now, (op) => workerInstanceFigures(op, this.statistics, workerSid, query));
   }
 
+  // ── handovers between regions (handover.ts) ───────────────────────────────────────────────────
+
+  /** The workspace's account, once the Router has a configuration. */
+  accountSid(): string | null {
+    return this.view?.accountSid ?? null;
+  }
+
+  /** Whether task `sid` is being handed over to another region (sent, not yet answered). */
+  handingOver(sid: string): boolean {
+    return handingOver(this.host, sid);
+  }
+
+  /** What to send for a handover message now; null when it is no longer on (recorded, or withdrawn). */
+  handoverPayload(message: HandoverMessage, now: number): HandoverPayload | null {
+    const view = this.scope(null);
+    if (!view.ok) return null;
+    return handoverPayload(
+      new Op(this.host, this.engine, view.value, now, { type: "workspace", sid: view.value.workspaceSid }, this.options.regionId),
+      message,
+    );
+  }
+
+  /** A task handed over by another region's Router (idempotent by SID and hop). */
+  acceptHandover(accountSid: string, payload: HandoverPayload, now: number): ApiResult<{ accepted: boolean }> {
+    return this.write(accountSid, now, (op) => acceptHandover(op, payload));
+  }
+
+  /** The other Router took the task: it leaves this one, which keeps its tombstone. */
+  recordMoved(message: HandoverMessage, now: number): void {
+    this.write(null, now, (op) => {
+      recordMoved(op, message);
+      return ok(null);
+    });
+  }
+
+  /** The sender withdrew hop `hop` of task `sid` (it ended there first). */
+  dropWithdrawn(accountSid: string, sid: string, hop: number, now: number): ApiResult<{ dropped: boolean }> {
+    return this.write(accountSid, now, (op) => dropWithdrawn(op, sid, hop));
+  }
+
   // ── timers ──────────────────────────────────────────────────────────────────────────────────────
 
   /** When the alarm should next fire: the earliest timer, or null. */
@@ -406,6 +455,8 @@ export class Router {
 
 export type { QueueFigures, StatisticsQuery, TaskScopeFigures, WorkersFigures, WorkersFilter };
 export type {
+  HandoverMessage,
+  HandoverPayload,
   ApplyConfigOptions,
   AssignmentInstruction,
   CreateTaskInput,

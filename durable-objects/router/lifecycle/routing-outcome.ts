@@ -18,6 +18,7 @@ import { clearTimer, setTimer } from "../../kit/timers";
 import { markReserved, workers } from "../store/worker-store";
 import { reservationEvent, routingEvent } from "./events";
 import type { Op } from "./router-operation";
+import { startHandover } from "./handover-outbox";
 
 /** Twilio's default `task_reservation_timeout`, for a workflow record that lacks one. */
 export const DEFAULT_RESERVATION_TIMEOUT_S = 120;
@@ -107,6 +108,8 @@ export function applyOutcome(op: Op, outcome: EngineOutcome, endedAs: "canceled"
   }
 
   for (const sid of touched) if (!reservedNow.has(sid)) syncWaitingStatus(op, sid);
+  // Tasks that entered another region's step leave for it (router/lifecycle/handover.ts).
+  for (const routed of outcome.handovers ?? []) startHandover(op, routed);
 }
 
 const hasStep = (task: TaskRow) => task.filter_index !== null || task.target_index !== null || task.workflow_entered_at !== null;

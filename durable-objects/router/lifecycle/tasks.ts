@@ -20,6 +20,7 @@ import { applyOutcome } from "./routing-outcome";
 import { etagMatches, etagOf, taskRecord } from "./api-records";
 import { cancel, complete, remove, wrapUp } from "./transitions";
 import { preconditionFailed } from "./workers";
+import { movedAway } from "./handover";
 
 export const DEFAULT_TASK_TIMEOUT_S = 86_400;
 export const MAX_TASK_TIMEOUT_S = 1_209_600;
@@ -76,7 +77,7 @@ export interface TaskResult {
   readonly etag: string;
 }
 
-const result = (op: Op, row: TaskRow): TaskResult => ({ task: taskRecord(op.view, row, op.now), etag: etagOf(row.version) });
+const result = (op: Op, row: TaskRow): TaskResult => ({ task: taskRecord(op.view, row, op.now, op.regionId), etag: etagOf(row.version) });
 const isWaiting = (task: TaskRow) => task.status === "pending" || task.status === "reserved";
 
 function checkStart(op: Op, value: unknown): ApiResult<number> {
@@ -137,21 +138,17 @@ export function createTask(op: Op, input: CreateTaskInput): ApiResult<TaskResult
   tasks.save(op.host, row);
   setTimer(op.host, "ttl", row.sid, op.now + timeout.value * 1000);
   op.record(taskEvent(op.view, "task.created", row, op.now, `Task ${row.sid} created`));
-  op.fact({
-    type: "task.created",
-    at: op.now,
-    taskSid: row.sid,
-    workflowSid: row.workflow_sid,
-    channel: row.task_channel_sid,
-    priority: row.priority,
-  });
+  op.countCreated(row);
   applyOutcome(op, op.route.createTask(newTask(op.view, row), op.now));
   return ok(result(op, tasks.get(op.host, row.sid)!));
 }
 
+/** A task not here: moved to another region (the caller follows it there), or not found. */
+const missingTask = (op: Op, sid: string) => movedAway(op, "Task", sid) ?? notFound("Task", sid);
+
 export function getTask(op: Op, sid: string): ApiResult<TaskResult> {
   const row = tasks.get(op.host, sid);
-  return row ? ok(result(op, row)) : notFound("Task", sid);
+  return row ? ok(result(op, row)) : missingTask(op, sid);
 }
 
 /** Which AssignmentStatus a client may set, from which statuses. */
@@ -163,7 +160,7 @@ const ALLOWED_FROM: Readonly<Partial<Record<TaskStatus, readonly TaskStatus[]>>>
 
 export function updateTask(op: Op, sid: string, input: UpdateTaskInput): ApiResult<TaskResult> {
   let task = tasks.get(op.host, sid);
-  if (!task) return notFound("Task", sid);
+  if (!task) return missingTask(op, sid);
   if (!etagMatches(input.ifMatch, task.version)) return preconditionFailed("Task", sid);
   if (task.status === "completed" || task.status === "canceled") {
     return fail(400, 20001, `Task ${sid} is ${task.status} and can no longer be updated`);
@@ -228,7 +225,7 @@ export function updateTask(op: Op, sid: string, input: UpdateTaskInput): ApiResu
 
 export function deleteTask(op: Op, sid: string, ifMatch?: string): ApiResult<null> {
   const task = tasks.get(op.host, sid);
-  if (!task) return notFound("Task", sid);
+  if (!task) return missingTask(op, sid);
   if (!etagMatches(ifMatch, task.version)) return preconditionFailed("Task", sid);
   remove(op, task, "task.deleted");
   return ok(null);
@@ -285,7 +282,7 @@ export function listTasks(op: Op, input: ListTasksInput, window: PageWindow): Ap
         compiled.expression.evaluate({ task: { sid: row.sid, attributes: parseAttributes(row.attributes) }, clock: { now: op.now } }),
       );
     const page = slicePage(matching, window);
-    return ok({ ...page, items: page.items.map((row) => taskRecord(op.view, row, op.now)) });
+    return ok({ ...page, items: page.items.map((row) => taskRecord(op.view, row, op.now, op.regionId)) });
   }
   const fetched = rows<TaskRow>(
     op.host,
@@ -295,5 +292,5 @@ export function listTasks(op: Op, input: ListTasksInput, window: PageWindow): Ap
     window.offset,
   );
   const page = pageFrom(fetched, window);
-  return ok({ ...page, items: page.items.map((row) => taskRecord(op.view, row, op.now)) });
+  return ok({ ...page, items: page.items.map((row) => taskRecord(op.view, row, op.now, op.regionId)) });
 }

@@ -16,6 +16,7 @@ import { taskEvent } from "./events";
 import type { Op } from "./router-operation";
 import { applyOutcome, endReservation } from "./routing-outcome";
 import { changeActivity, refreshWorker } from "./workers";
+import { withdrawHandover } from "./handover-outbox";
 
 /** Completed and canceled tasks are purged this long after they end, as Twilio does. */
 export const PURGE_AFTER_MS = 15 * 60 * 1000;
@@ -77,6 +78,7 @@ export function complete(op: Op, task: TaskRow, reason: string | null): void {
 export function cancel(op: Op, task: TaskRow, reason: string | null, at = op.now): void {
   const canceled = op.saveTask({ ...task, status: "canceled", reason }, at);
   leaveRouting(op, task.sid);
+  withdrawHandover(op, task.sid);
   applyOutcome(op, op.route.cancelTask(task.sid, op.now), "canceled");
   setTimer(op.host, "purge", task.sid, op.now + PURGE_AFTER_MS);
   op.record(taskEvent(op.view, "task.canceled", canceled, at, `Task ${task.sid} canceled${reason ? `: ${reason}` : ""}`));
@@ -89,6 +91,7 @@ export function cancel(op: Op, task: TaskRow, reason: string | null, at = op.now
  * reservations leaves its status alone, and that mark is no statistics fact.
  */
 export function remove(op: Op, task: TaskRow, eventType: "task.deleted" | "task.system-deleted"): void {
+  withdrawHandover(op, task.sid);
   if (task.status === "pending" || task.status === "reserved") {
     tasks.save(op.host, { ...task, status: "canceled" });
     applyOutcome(op, op.route.cancelTask(task.sid, op.now), "canceled");

@@ -28,6 +28,11 @@ export type StatisticsFact =
        */
       readonly channel: string;
       readonly priority: number;
+      /**
+       * Handed over from another region's Router, where it was created and counted: here it is only
+       * live (the real-time figures), so the sum over regions counts its creation once.
+       */
+      readonly arrived?: boolean;
     }
   /** The task entered a queue (`task-queue.entered`); leaving its previous queue is a separate fact. */
   | { readonly type: "task.queue-entered"; readonly at: number; readonly taskSid: string; readonly queueSid: string }

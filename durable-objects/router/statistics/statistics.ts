@@ -116,7 +116,7 @@ export class TaskRouterStatistics {
         queueEnteredAt: null,
       };
       this.board.upsert(task);
-      this.add(task, fact.at, { counts: { tasks_created: 1, tasks_entered: 1 } });
+      if (!fact.arrived) this.add(task, fact.at, { counts: { tasks_created: 1, tasks_entered: 1 } });
       return;
     }
     const task = this.board.get(fact.taskSid);

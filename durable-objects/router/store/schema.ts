@@ -24,10 +24,13 @@
  * - version 4, `sb_presence_notices`: workers presence took offline, until their next connection says so.
  * - version 5: `sb_outbox` becomes the outbox every object shares (kit/outbox.ts), its messages under
  *   the topic `events`, and the outbox's retry timer is named for the topic.
+ * - version 6, `sb_moves` (move-store.ts): tasks handed over to or from another region's Router, and
+ *   the tombstones of those that left.
  */
 import type { Migration } from "../../kit/migrations";
 import { STATISTICS_SCHEMA } from "../statistics";
 import { REALTIME_SCHEMA } from "./frame-store";
+import { MOVES_SCHEMA } from "./move-store";
 import { PRESENCE_NOTICES_SCHEMA } from "./presence-store";
 
 export const ROUTER_MIGRATIONS: readonly Migration[] = [
@@ -159,4 +162,5 @@ export const ROUTER_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  { version: 7, ...MOVES_SCHEMA },
 ];

@@ -53,6 +53,8 @@ export interface WorkflowConfiguration {
 export interface ParseWorkflowOptions {
   /** Whether a well-formed TaskQueue SID names a queue of this workspace; unchecked when omitted. */
   readonly queueExists?: (sid: string) => boolean;
+  /** What is wrong with a target's `region` (e.g. unknown), or null; unchecked when omitted. */
+  readonly regionProblem?: (region: string) => string | null;
   /** Largest accepted document in UTF-8 bytes; default 65 536. */
   readonly maxBytes?: number;
 }
@@ -94,7 +96,7 @@ export function parseWorkflowConfiguration(input: unknown, options: ParseWorkflo
   const document = readDocument(input, maxBytes);
   if (!document.ok) return { ok: false, problems: [{ path: "", message: document.message }] };
 
-  const walk: Walk = { problems: new ProblemList(), queueExists: options.queueExists };
+  const walk: Walk = { problems: new ProblemList(), queueExists: options.queueExists, regionProblem: options.regionProblem };
   const configuration = parseRoot(document.value, walk);
   if (!configuration || !walk.problems.empty) return { ok: false, problems: walk.problems.problems };
   return { ok: true, configuration };

@@ -223,6 +223,18 @@ export function priorityAfter(current: number, events: readonly RoutingEvent[]):
   return priority;
 }
 
+/**
+ * Arriving at `step` from elsewhere (a task handed over by another region's Router at that step):
+ * `workflow.target-matched` and `task-queue.entered` at `now`.
+ *
+ * @example arriveAt(step, now).events.map((e) => e.type) // ["workflow.target-matched", "task-queue.entered"]
+ */
+export function arriveAt(step: RoutingStep, now: number): RoutingOutcome {
+  const events: RoutingEvent[] = [];
+  arrive(events, step, now, true);
+  return { step, events };
+}
+
 function clockInput(now: number, clock: RoutingClock | undefined): NonNullable<EvaluationInput["clock"]> {
   return clock?.timeZone === undefined ? { now } : { now, timeZone: clock.timeZone };
 }

@@ -32,6 +32,12 @@ export interface RoutingTarget {
   /** Kind "skip_if": `workers.available == 0` and the like. */
   readonly skipIf?: CompiledExpression;
   readonly knownWorker?: KnownWorker;
+  /**
+   * Switchboard's extension: the region whose Router routes the task at this step (regions.json's id).
+   * Absent: the region that holds the task. A Router entering a step of another region hands the task
+   * over to that region's Router (router/lifecycle/handover.ts).
+   */
+  readonly region?: string;
 }
 
 export const MAX_PRIORITY = 2_147_483_647;
@@ -46,12 +52,15 @@ export const TARGET_KEYS = [
   "skip_if",
   "known_worker_sid",
   "known_worker_friendly_name",
+  "region",
 ] as const;
 
 /** What the parsers of one document share while walking it. */
 export interface Walk {
   readonly problems: ProblemList;
   readonly queueExists: ((sid: string) => boolean) | undefined;
+  /** What is wrong with a target's `region` (unknown, outside the workspace's jurisdiction), or null; unchecked when omitted. */
+  readonly regionProblem: ((region: string) => string | null) | undefined;
 }
 
 export interface TargetRules {
@@ -128,6 +137,9 @@ export function parseTarget(raw: unknown, path: string, walk: Walk, rules: Targe
   const knownWorker = readKnownWorker(raw, path, problems);
   if (knownWorker) target.knownWorker = knownWorker;
 
+  const region = readRegion(given("region"), childPath(path, "region"), walk);
+  if (region !== undefined) target.region = region;
+
   if (queue === undefined || problems.problems.length > before) return undefined;
   return Object.freeze(target);
 }
@@ -149,6 +161,21 @@ function readQueue(raw: unknown, path: string, walk: Walk, missing: string): str
   }
   if (walk.queueExists && !walk.queueExists(raw)) {
     problems.add(path, `TaskQueue ${raw} does not exist in this workspace`);
+    return undefined;
+  }
+  return raw;
+}
+
+/** A target's `region`: a non-empty string the caller (when it can tell) finds no problem with. */
+function readRegion(raw: unknown, path: string, walk: Walk): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "string" || raw.trim() === "") {
+    walk.problems.add(path, `must be a region's id from regions.json, got ${describeValue(raw)}`);
+    return undefined;
+  }
+  const problem = walk.regionProblem?.(raw);
+  if (problem) {
+    walk.problems.add(path, problem);
     return undefined;
   }
   return raw;

@@ -90,4 +90,14 @@ describe("pageAcrossRegions", () => {
         : fetch(region, request);
     expect(await pageAcrossRegions(regions, { pageSize: 2, page: 0 }, byAt, refusing)).toMatchObject({ ok: false, status: 400 });
   });
+
+  it("lists an item two regions both answer once (a task taken by one region, not yet recorded as moved by the other)", async () => {
+    const both: RegionPageFetch<Item> = async (region, request) => {
+      const window = pageWindow(request);
+      const items = region === "us-east" ? [...lists["us-east"]!, { at: 3, sid: "e3" }].sort(byAt) : lists[region]!;
+      return window.ok ? ok(slicePage(items, window.value)) : window;
+    };
+    const page = await pageAcrossRegions(regions, { pageSize: 50, page: 0 }, byAt, both);
+    expect(page.ok && page.value.items.map((item) => item.sid)).toEqual(["e1", "u2", "e3", "s4", "u5", "u6", "s7"]);
+  });
 });

@@ -10,7 +10,7 @@ const Q_SPANISH = `WQ${"b".repeat(32)}`;
 const Q_EVERYONE = `WQ${"c".repeat(32)}`;
 const Q = `WQ${"0123456789abcdef".repeat(2)}`;
 const EXPECTED_VALUE = "expected a value (a key, a string, a number, true, false or [ … ])";
-const TARGET_KEYS = "queue, expression, priority, timeout, order_by, skip_if, known_worker_sid, known_worker_friendly_name";
+const TARGET_KEYS = "queue, expression, priority, timeout, order_by, skip_if, known_worker_sid, known_worker_friendly_name, region";
 
 /** A one-filter, one-target document with the filter's and target's fields overridden. */
 function withFilter(filter: Record<string, unknown>): unknown {
@@ -398,7 +398,7 @@ describe("invalid configurations: every problem with its path", () => {
         {
           path: "task_routing.default_filter.colour",
           message:
-            'unknown key "colour"; allowed keys: queue, expression, priority, order_by, known_worker_sid, known_worker_friendly_name',
+            'unknown key "colour"; allowed keys: queue, expression, priority, order_by, known_worker_sid, known_worker_friendly_name, region',
         },
       ],
     ],

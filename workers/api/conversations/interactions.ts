@@ -14,7 +14,7 @@ import type { ConversationChannel, ConversationRecord } from "../../../contract/
 import { isSid } from "../../../contract/ids";
 import type { TaskRecord } from "../../../contract/taskrouter";
 import type { Env } from "../../../platform/env";
-import { conversationFor, routerOf, workspaceFor } from "../../../platform/objects";
+import { conversationFor, followMoves, workspaceFor } from "../../../platform/objects";
 import { createTaskIn, edgeOf, taskRegion } from "../taskrouter/placement";
 import { ApiError } from "../../http/errors";
 import { sid, str } from "../taskrouter/params";
@@ -287,6 +287,6 @@ routes.get(fetchOne.path, async (c) => {
 });
 
 async function taskOf(env: Env, accountSid: string, workspaceSid: string, taskSid: string): Promise<TaskRecord | null> {
-  const result = await routerOf(env, workspaceSid, taskSid).getTask(accountSid, taskSid);
+  const result = await followMoves(env, workspaceSid, taskSid, (router) => router.getTask(accountSid, taskSid));
   return result.ok ? result.value.task : null;
 }

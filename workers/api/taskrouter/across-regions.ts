@@ -7,13 +7,13 @@
 import type { Context } from "hono";
 import type { ApiResult, Page, PageRequest } from "../../../durable-objects/common/rpc";
 import { pageAcrossRegions } from "../../../durable-objects/kit/region-pages";
-import { routerFor, routerOf, workspaceFor } from "../../../platform/objects";
+import { followMoves, routerFor, routerOf, workspaceFor } from "../../../platform/objects";
 import { homeRegionOf } from "../../../platform/region-sids";
 import type { TaskRouterEnv } from "./context";
 import { unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
 
-type Router = ReturnType<typeof routerFor>;
+export type Router = ReturnType<typeof routerFor>;
 
 /**
  * The Router that holds the worker, task, reservation or event `sid` of the path's workspace: the region
@@ -21,6 +21,14 @@ type Router = ReturnType<typeof routerFor>;
  * @example await routerHolding(c, "WT…").getTask(accountSid, "WT…")
  */
 export const routerHolding = (c: Context, sid: string) => routerOf(c.env, workspaceSidParam(c, "WorkspaceSid"), sid);
+
+/**
+ * `call` on the Router that holds `sid` now: the one its SID names, or, for a task handed over to
+ * another region, that region's (one extra hop, for handed-over items only).
+ * @example await holding(c, "WT…", (router) => router.getTask(accountSid, "WT…"))
+ */
+export const holding = <R>(c: Context, sid: string, call: (router: Router) => R): Promise<Awaited<R>> =>
+  followMoves(c.env, workspaceSidParam(c, "WorkspaceSid"), sid, call);
 
 /**
  * The regions the workspace of the path uses, home first. One the WorkspaceDO does not know (another
@@ -38,7 +46,7 @@ export async function regionsOf(c: Context<TaskRouterEnv>): Promise<string[]> {
  * One page of a list across the workspace's regions.
  * @example await listAcrossRegions(c, page, byOrdering(p.Ordering, WORKER_FIELDS), (router, request) => router.listWorkers(accountSid, { ...filters, ...request }))
  */
-export async function listAcrossRegions<T>(
+export async function listAcrossRegions<T extends { readonly sid: string }>(
   c: Context<TaskRouterEnv>,
   request: PageRequest,
   compare: (a: T, b: T) => number,

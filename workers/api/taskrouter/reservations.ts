@@ -15,7 +15,7 @@ import type { ReservationOwner, UpdateReservationInput } from "../../../durable-
 import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
-import { routerHolding } from "./across-regions";
+import { holding, type Router } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -99,10 +99,13 @@ const updateParams = {
 
 const ownerOf = (c: Context, through: "task" | "worker"): ReservationOwner =>
   through === "task" ? { taskSid: c.req.param("TaskSid") ?? "" } : { workerSid: c.req.param("WorkerSid") ?? "" };
-/** The Router that holds the task or worker of the path, and so its reservations (reserved in its own region). */
-const router = (c: Context, through: "task" | "worker") => {
+/**
+ * `call` on the Router that holds the task or worker of the path, and so its reservations (reserved in
+ * its own region; a task handed over to another region is followed there).
+ */
+const viaOwner = <R>(c: Context, through: "task" | "worker", call: (router: Router) => R) => {
   const owner = ownerOf(c, through);
-  return routerHolding(c, "taskSid" in owner ? owner.taskSid : owner.workerSid);
+  return holding(c, "taskSid" in owner ? owner.taskSid : owner.workerSid, call);
 };
 
 /** The status an update asks for: ReservationStatus, or what an Instruction means for the reservation. */
@@ -134,16 +137,22 @@ for (const through of ["task", "worker"] as const) {
       summary: `List a ${through}'s reservations, oldest first`,
       params: byTask ? { ...listParams, WorkerSid: sid("WK").optional() } : listParams,
       run: (c, p, page) =>
-        router(c, through).listReservations(c.get("accountSid"), ownerOf(c, through), {
-          ...page,
-          reservationStatus: p.ReservationStatus,
-          workerSid: "WorkerSid" in p ? (p.WorkerSid as string | undefined) : undefined,
-        }),
+        viaOwner(c, through, (router) =>
+          router.listReservations(c.get("accountSid"), ownerOf(c, through), {
+            ...page,
+            reservationStatus: p.ReservationStatus,
+            workerSid: "WorkerSid" in p ? (p.WorkerSid as string | undefined) : undefined,
+          }),
+        ),
     },
     fetch: {
       summary: `Fetch a ${through}'s reservation`,
       run: async (c, sid) =>
-        tagged(c, "reservation", await router(c, through).getReservation(c.get("accountSid"), ownerOf(c, through), sid)),
+        tagged(
+          c,
+          "reservation",
+          await viaOwner(c, through, (router) => router.getReservation(c.get("accountSid"), ownerOf(c, through), sid)),
+        ),
     },
     update: {
       summary: "Accept, reject, wrap up or complete a reservation (If-Match optional)",
@@ -151,11 +160,10 @@ for (const through of ["task", "worker"] as const) {
         ? { ...updateParams, SupervisorMode: oneOf(["monitor", "whisper", "barge"]).optional(), Supervisor: str().optional() }
         : updateParams,
       run: async (c, sid, p) => {
-        const updated = await router(c, through).updateReservation(c.get("accountSid"), ownerOf(c, through), sid, {
-          reservationStatus: requestedStatus(p),
-          workerActivitySid: p.WorkerActivitySid,
-          ifMatch: c.req.header("if-match"),
-        });
+        const input = { reservationStatus: requestedStatus(p), workerActivitySid: p.WorkerActivitySid, ifMatch: c.req.header("if-match") };
+        const updated = await viaOwner(c, through, (router) =>
+          router.updateReservation(c.get("accountSid"), ownerOf(c, through), sid, input),
+        );
         return tagged(c, "reservation", updated);
       },
     },

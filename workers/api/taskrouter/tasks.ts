@@ -16,7 +16,7 @@ import { createTaskIn, edgeOf, taskRegion } from "./placement";
 import { apiUrl } from "./wire";
 import { regionOfItem } from "../../../platform/region-sids";
 import { workspaceSidParam } from "./workspaces";
-import { byOrdering, listAcrossRegions, routerHolding } from "./across-regions";
+import { byOrdering, holding, listAcrossRegions } from "./across-regions";
 
 export const routes = routeGroup();
 
@@ -30,8 +30,9 @@ export function taskBody(c: Context, record: TaskRecord) {
     workspace,
   };
   if (record.task_queue_sid) links.task_queue = `${workspace}/TaskQueues/${record.task_queue_sid}`;
-  // Switchboard's own: the region whose Router holds the task (its SID names it), e.g. its partner's after a failover.
-  return { ...record, region: regionOfItem(record.workspace_sid, record.sid), url, links };
+  // Switchboard's own: the region whose Router holds the task — its partner's after a failover, the
+  // other region's after a handover; a Router of no region (tests') leaves it to the SID.
+  return { ...record, region: record.region ?? regionOfItem(record.workspace_sid, record.sid), url, links };
 }
 
 const STATUSES = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"] as const;
@@ -126,7 +127,7 @@ resourceRoutes(routes, {
   },
   fetch: {
     summary: "Fetch a task (with its ETag)",
-    run: async (c, sid) => tagged(c, "task", await routerHolding(c, sid).getTask(c.get("accountSid"), sid)),
+    run: async (c, sid) => tagged(c, "task", await holding(c, sid, (router) => router.getTask(c.get("accountSid"), sid))),
   },
   update: {
     summary:
@@ -140,7 +141,7 @@ resourceRoutes(routes, {
       VirtualStartTime: date().optional(),
     },
     run: async (c, sid, p) => {
-      const updated = await routerHolding(c, sid).updateTask(c.get("accountSid"), sid, {
+      const input = {
         attributes: p.Attributes,
         assignmentStatus: p.AssignmentStatus,
         reason: p.Reason,
@@ -148,12 +149,13 @@ resourceRoutes(routes, {
         taskChannel: p.TaskChannel,
         virtualStartTime: p.VirtualStartTime,
         ifMatch: c.req.header("if-match"),
-      });
+      };
+      const updated = await holding(c, sid, (router) => router.updateTask(c.get("accountSid"), sid, input));
       return tagged(c, "task", updated);
     },
   },
   remove: {
     summary: "Delete a task in any state (If-Match optional)",
-    run: (c, sid) => routerHolding(c, sid).deleteTask(c.get("accountSid"), sid, c.req.header("if-match")),
+    run: (c, sid) => holding(c, sid, (router) => router.deleteTask(c.get("accountSid"), sid, c.req.header("if-match"))),
   },
 });

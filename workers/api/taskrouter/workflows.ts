@@ -25,7 +25,12 @@ export const workflowBody = (c: Context, record: WorkflowRecord) =>
 
 const friendlyName = str({ min: 1, max: 64 });
 /** Twilio's documented ceiling for a workflow document; the parser checks the exact byte count. */
-const configuration = str({ min: 1, max: 65_536 });
+const configuration = str({ min: 1, max: 65_536 }).describe(
+  "The routing document (JSON): task_routing.filters[].targets[] and default_filter, as Twilio's. Switchboard's extension: a " +
+    'target may name a region ("region": "eu-ireland", one of regions.json\'s ids, inside a pinned workspace\'s jurisdiction); a ' +
+    "task entering that step is handed over to that region's Router, which routes it to its workers. Saving a workflow that names " +
+    "a region makes it one of the workspace's. A bad document is a 400 listing every problem with its JSON path.",
+);
 const settings = {
   AssignmentCallbackUrl: url().optional(),
   FallbackAssignmentCallbackUrl: url().optional(),
