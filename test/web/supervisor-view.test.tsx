@@ -146,11 +146,11 @@ afterEach(() => {
 });
 
 /** Renders the view and lets the token promise resolve so the socket opens. */
-async function mount() {
+async function mount(as: DesktopSession = session) {
   render(
     <DesktopProvider desktop={desktop}>
       <SupervisorView
-        session={session}
+        session={as}
         WebSocket={FakeSocket as unknown as typeof WebSocket}
         realtimeUrl="ws://sb.test/api/realtime"
         backoff={{ firstDelayMs: 1000, growth: 1, jitter: 0 }}
@@ -450,6 +450,39 @@ describe("SupervisorView", () => {
     act(() => socket.push({ ...delta, workers: [worker(WK_BEN, "Ben", { region: "eu-ireland" })] }));
     expect(screen.queryByRole("alert")).toBeNull();
     expect(within(table).getAllByRole("rowheader")).toHaveLength(2);
+  });
+
+  it("lets an admin move an agent to another of the workspace's regions, after the other changes; a supervisor sees no such field", async () => {
+    const regional = {
+      ...snapshot(),
+      workers: [worker(WK_ADA, "Ada", { region: "us-east" }), worker(WK_BEN, "Ben", { region: "eu-ireland" })],
+      regions: ["us-east", "eu-ireland"],
+      missing_regions: [],
+    };
+    const supervisorSocket = await mount();
+    act(() => supervisorSocket.push(regional));
+    fireEvent.click(within(screen.getByRole("rowheader", { name: /^Ada/ }).closest("tr")!).getByRole("button", { name: "Edit Ada" }));
+    expect(within(screen.getByRole("dialog")).queryByLabelText("Works in region")).toBeNull();
+    cleanup();
+
+    const admin: DesktopSession = { ...session, user: { ...session.user, role: "admin" } };
+    const socket = await mount(admin);
+    act(() => socket.push(regional));
+    const moved = vi.fn();
+    desktop.Actions.addListener("afterMoveWorker", moved);
+    fireEvent.click(within(screen.getByRole("rowheader", { name: /^Ada/ }).closest("tr")!).getByRole("button", { name: "Edit Ada" }));
+    const dialog = screen.getByRole("dialog", { name: "Edit agent Ada" });
+    const region = within(dialog).getByLabelText("Works in region") as HTMLSelectElement;
+    expect([region.value, [...region.options].map((o) => o.value)]).toEqual(["us-east", ["us-east", "eu-ireland"]]);
+    fireEvent.change(within(dialog).getByLabelText("Capacity for chat"), { target: { value: "3" } });
+    fireEvent.change(region, { target: { value: "eu-ireland" } });
+    await act(async () => void fireEvent.click(within(dialog).getByRole("button", { name: "Save" })));
+    expect(requests.filter((r) => r.method === "POST").map((r) => [r.url, r.body])).toEqual([
+      [`/taskrouter/v1/Workspaces/${WS}/Workers/${WK_ADA}/Channels/${TC_CHAT}`, { Capacity: 3 }],
+      [`/taskrouter/v1/Workspaces/${WS}/Workers/${WK_ADA}`, { Region: "eu-ireland" }],
+    ]);
+    expect(moved).toHaveBeenCalledOnce();
+    expect(screen.queryByRole("dialog")).toBeNull();
   });
 
   it("shows no region labels for a workspace of one region", async () => {

@@ -261,9 +261,19 @@ describe("a supervisor's session on worker updates", () => {
     ["a cross-site request", () => supervisor, "https://evil.example", { Attributes: "{}" }, 403],
     ["a change of activity (Attributes only)", () => supervisor, undefined, { FriendlyName: "Renamed" }, 403],
     ["bad Attributes", () => supervisor, undefined, { Attributes: "not json" }, 400],
+    ["a supervisor's move to another region (an admin's only)", () => supervisor, undefined, { Region: "eu-ireland" }, 403],
   ])("refuses %s on the worker", async (_, cookie, origin, form, status) => {
     const reply = await call("POST", worker(), { cookie: cookie(), ...(origin ? { origin } : {}), form });
     expect(reply.status).toBe(status);
+  });
+
+  it("an admin's session may name the worker's Region (the desktop's move); the supervisor's may not", async () => {
+    const before = await call("GET", worker(), basic);
+    const same = await call("POST", worker(), { cookie: admin, form: { Region: "us-east" } });
+    expect([same.status, same.body.sid]).toEqual([200, workers[1]]);
+    const refused = await call("POST", worker(), { cookie: supervisor, form: { Region: "us-east" } });
+    expect([refused.status, refused.body.message]).toEqual([403, "Only an admin may move a worker to another region"]);
+    expect((await call("GET", worker(), basic)).body.version).toBe(before.body.version);
   });
 
   it.each([

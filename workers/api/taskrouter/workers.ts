@@ -194,18 +194,20 @@ routes.post(update.path, async (c, next) => {
   return updateWorkerHandler(c, sid);
 });
 
-async function updateWorkerHandler(c: Context<TaskRouterEnv>, sid: string, attributesOnly = false) {
+/** `staff`: the role of a signed-in supervisor or admin (the desktop's edits), null for Basic auth. */
+async function updateWorkerHandler(c: Context<TaskRouterEnv>, sid: string, staff: StaffRole | null = null) {
   const p = await update.parse(c);
   const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
+  if (staff !== null && (p.FriendlyName !== undefined || p.ActivitySid !== undefined || p.RejectPendingReservations !== undefined)) {
+    throw new ApiError(403, 20403, "A signed-in supervisor may change a worker's Attributes only (an admin their Region too)");
+  }
+  if (staff === "supervisor" && p.Region !== undefined) throw new ApiError(403, 20403, "Only an admin may move a worker to another region");
   if (p.Region !== undefined && p.Region !== regionOfItem(workspaceSid, sid)) {
     throw new ApiError(
       400,
       20001,
       `Invalid parameter Region: worker ${sid} is in ${regionOfItem(workspaceSid, sid)}; moving a worker to another region is not supported yet`,
     );
-  }
-  if (attributesOnly && (p.FriendlyName !== undefined || p.ActivitySid !== undefined || p.RejectPendingReservations !== undefined)) {
-    throw new ApiError(403, 20403, "A signed-in supervisor may change a worker's Attributes only");
   }
   const result = unwrap(
     await routerHolding(c, sid).updateWorker(c.get("accountSid"), sid, {
@@ -255,7 +257,7 @@ async function updateChannelHandler(c: Context<TaskRouterEnv>) {
 // ── the same two updates for a signed-in supervisor (the Teams view), mounted before Basic auth ─────
 
 /**
- * `POST …/Workers/{WK}` (Attributes only) and `POST …/Workers/{WK}/Channels/{WC}` with the desktop's
+ * `POST …/Workers/{WK}` (Attributes only; an admin's `Region` too, to move the agent) and `POST …/Workers/{WK}/Channels/{WC}` with the desktop's
  * session cookie, for supervisors and admins of the workspace (agents: 403; another workspace: 404).
  * A request with an `Authorization` header, or without a session cookie, passes on to the Basic-auth
  * routes unchanged. Mounted at /taskrouter/v1 ahead of the TaskRouter group.
@@ -263,23 +265,27 @@ async function updateChannelHandler(c: Context<TaskRouterEnv>) {
  */
 export const sessionRoutes = routeGroup();
 
-async function signedInSupervisor(c: Context<TaskRouterEnv>): Promise<boolean> {
-  if (c.req.header("authorization") !== undefined || cookieValue(c.req.header("cookie")) === null) return false;
+type StaffRole = "supervisor" | "admin";
+
+/** The role of the signed-in supervisor or admin making this request, or null when it is not made with a session. */
+async function signedInSupervisor(c: Context<TaskRouterEnv>): Promise<StaffRole | null> {
+  if (c.req.header("authorization") !== undefined || cookieValue(c.req.header("cookie")) === null) return null;
   const user = await currentUser(c);
   const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
   if (user.role !== "admin" && user.workspace_sid !== workspaceSid) throw resourceNotFound(new URL(c.req.url).pathname);
   if (user.role === "agent") throw new ApiError(403, 20403, "Only supervisors and admins may change workers");
   c.set("accountSid", accountOf(c.env).sid);
-  return true;
+  return user.role;
 }
 
 sessionRoutes.post(update.path, async (c, next) => {
   const sid = workerSid(c);
-  if (sid === null || !(await signedInSupervisor(c))) return next();
-  return updateWorkerHandler(c, sid, true);
+  const staff = sid === null ? null : await signedInSupervisor(c);
+  if (sid === null || staff === null) return next();
+  return updateWorkerHandler(c, sid, staff);
 });
 
 sessionRoutes.post(updateChannel.path, async (c, next) => {
-  if (!(await signedInSupervisor(c))) return next();
+  if ((await signedInSupervisor(c)) === null) return next();
   return updateChannelHandler(c);
 });

@@ -1,7 +1,9 @@
 /**
- * The Teams view's edit dialog: an agent's skills (a comma list, shown as removable chips) and the
- * capacity of each of their channels. Save sends only what changed, through the desktop's actions
- * (`UpdateWorkerSkills`, `SetWorkerCapacity`); a refusal is shown from the catalog by its status and
+ * The Teams view's edit dialog: an agent's skills (a comma list, shown as removable chips), the
+ * capacity of each of their channels and, for an admin of a workspace that uses several regions, the
+ * region the agent works in. Save sends only what changed, through the desktop's actions
+ * (`UpdateWorkerSkills`, `SetWorkerCapacity`, then `MoveWorker` — last, since an agent who is busy is
+ * not moved and the other changes should not wait on that); a refusal is shown from the catalog by its status and
  * the dialog stays open. Modal, labelled by its title; Escape or Cancel closes it and focus goes back
  * to the button that opened it (the caller's job, in `onClose`).
  */
@@ -22,15 +24,20 @@ const splitSkills = (text: string): string[] => [
 
 export interface EditAgentDialogProps {
   readonly worker: FeedWorker;
+  /** The regions the agent may be moved to (the workspace's, for an admin); none: no region field. */
+  readonly regions?: readonly string[];
   readonly onClose: () => void;
 }
 
-export function EditAgentDialog({ worker, onClose }: EditAgentDialogProps) {
+export function EditAgentDialog({ worker, regions = [], onClose }: EditAgentDialogProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const titleId = useId();
   const skillsId = useId();
   const hintId = useId();
+  const regionId = useId();
+  const [region, setRegion] = useState(worker.region ?? "");
+  const movable = regions.length > 1 && worker.region !== undefined;
   const initialSkills = editableSkillsOf(worker);
   const [skillsText, setSkillsText] = useState(initialSkills.join(", "));
   const [capacities, setCapacities] = useState<Record<string, string>>(() =>
@@ -60,6 +67,9 @@ export function EditAgentDialog({ worker, onClose }: EditAgentDialogProps) {
           taskChannel: channel.task_channel_sid,
           capacity: value,
         });
+      }
+      if (movable && region !== worker.region) {
+        await desktop.Actions.invokeAction("MoveWorker", { workerSid: worker.sid, region });
       }
       onClose();
     } catch (caught) {
@@ -127,6 +137,18 @@ export function EditAgentDialog({ worker, onClose }: EditAgentDialogProps) {
               );
             })}
           </fieldset>
+          {movable && (
+            <div className="sb-sv-capacity">
+              <label htmlFor={regionId}>{t("supervisor.teams.regionField")}</label>
+              <select id={regionId} value={region} onChange={(event) => setRegion(event.target.value)}>
+                {regions.map((id) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
           <p role="alert" className="sb-sv-error">
             {error}
           </p>

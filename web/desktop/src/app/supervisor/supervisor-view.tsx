@@ -114,7 +114,12 @@ export function SupervisorView(props: SupervisorViewProps) {
           {!feed.ready ? (
             <p>{t("app.loading")}</p>
           ) : name === "teams" ? (
-            <TeamsView workers={feed.workers} now={now} showRegions={feed.regions.length > 1} />
+            <TeamsView
+              workers={feed.workers}
+              now={now}
+              showRegions={feed.regions.length > 1}
+              movableTo={props.session.user.role === "admin" ? feed.regions : []}
+            />
           ) : (
             <QueueStatsView queues={feed.queues} workers={feed.workers} now={now} />
           )}

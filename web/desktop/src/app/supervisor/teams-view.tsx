@@ -60,9 +60,11 @@ export interface TeamsViewProps {
   readonly showRegions?: boolean;
   /** Now, from the view's one-second tick. */
   readonly now: number;
+  /** The regions an agent may be moved to from the edit dialog (an admin's, when the workspace uses several). */
+  readonly movableTo?: readonly string[];
 }
 
-export function TeamsView({ workers, now, showRegions = false }: TeamsViewProps) {
+export function TeamsView({ workers, now, showRegions = false, movableTo = [] }: TeamsViewProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const [team, setTeam] = useState(ALL);
@@ -149,7 +151,7 @@ export function TeamsView({ workers, now, showRegions = false }: TeamsViewProps)
           </tbody>
         </table>
       </div>
-      {editingWorker && <EditAgentDialog worker={editingWorker} onClose={closeDialog} />}
+      {editingWorker && <EditAgentDialog worker={editingWorker} regions={movableTo} onClose={closeDialog} />}
     </section>
   );
 }

@@ -174,6 +174,7 @@ export const ar: Record<StringKey, Message> = {
   "supervisor.teams.languages": "اللغات",
   "supervisor.teams.editSkills": "تعديل المهارات",
   "supervisor.teams.capacity": "السعة",
+  "supervisor.teams.regionField": "يعمل في المنطقة",
   "supervisor.teams.capacityFor": "السعة لقناة {channel}",
   "supervisor.teams.empty": "لا يوجد وكلاء في هذا الفريق.",
   "supervisor.queues.title": "إحصاءات قوائم الانتظار",

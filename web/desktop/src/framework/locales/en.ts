@@ -160,6 +160,7 @@ export const en = {
   "supervisor.teams.languages": "Languages",
   "supervisor.teams.editSkills": "Edit skills",
   "supervisor.teams.capacity": "Capacity",
+  "supervisor.teams.regionField": "Works in region",
   "supervisor.teams.capacityFor": "Capacity for {channel}",
   "supervisor.teams.empty": "No agents in this team.",
   "supervisor.queues.title": "Queue Stats",
