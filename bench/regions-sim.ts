@@ -11,7 +11,7 @@ import { percentile } from "./report";
 import { seededRandom } from "./seeded-random";
 
 /** What is where on the path: the two people's edges, and the Durable Objects between them. */
-export type Stop = "customer-edge" | "workspace" | "directory" | "conversation" | "router" | "agent-edge";
+export type Stop = "customer-edge" | "directory" | "conversation" | "router" | "agent-edge";
 type ObjectStop = Exclude<Stop, "customer-edge" | "agent-edge">;
 /** Where an object is: the workspace's home region, the customer's region, or the serving agents' region. */
 export type Site = "home" | "customer" | "serving";
@@ -29,16 +29,11 @@ export interface Hop {
 /**
  * The first message of a web chat conversation, from the Worker at the customer's edge to the
  * `reservation.created` frame on the agent's socket (ARCHITECTURE.md, "The path of an inbound message").
+ * Not on it: the channel's configuration (the isolate's copy, workers/inbound/channel-cache.ts, checked
+ * at home once per 5 s, which a busy edge amortises) and the conversation's entry in the directory
+ * (written after the task is created).
  */
 export const PATH: readonly Hop[] = [
-  {
-    from: "customer-edge",
-    to: "workspace",
-    trip: "round",
-    service: "otherCall",
-    what: "the web chat channel's configuration (`channelConfig`, read on every request)",
-    code: "workers/api/webchat.ts",
-  },
   {
     from: "customer-edge",
     to: "directory",
@@ -54,14 +49,6 @@ export const PATH: readonly Hop[] = [
     service: "otherCall",
     what: "the message stored (`receive`; it answers after the task is created)",
     code: "durable-objects/conversation/conversation-do.ts",
-  },
-  {
-    from: "conversation",
-    to: "directory",
-    trip: "round",
-    service: "otherCall",
-    what: "the new conversation indexed before its task is created (`syncIndex`)",
-    code: "durable-objects/conversation/conversation-shell.ts",
   },
   {
     from: "conversation",
@@ -94,19 +81,19 @@ export const MODELS: readonly Model[] = [
     id: "central",
     short: "central router",
     label: "one central router in us-east (every object there)",
-    places: { workspace: "home", directory: "home", conversation: "home", router: "home" },
+    places: { directory: "home", conversation: "home", router: "home" },
   },
   {
     id: "per-region",
     short: "per-region routing",
-    label: "per-region routing, today's reads (configuration and directory at home)",
-    places: { workspace: "home", directory: "home", conversation: "customer", router: "serving" },
+    label: "per-region routing as built: the directory at the workspace's home",
+    places: { directory: "home", conversation: "customer", router: "serving" },
   },
   {
     id: "regional",
-    short: "per-region, regional reads",
-    label: "per-region routing with the configuration and the directory read in the serving region",
-    places: { workspace: "serving", directory: "serving", conversation: "customer", router: "serving" },
+    short: "per-region, regional directory",
+    label: "per-region routing with a directory in the serving region (not built)",
+    places: { directory: "serving", conversation: "customer", router: "serving" },
   },
 ];
 

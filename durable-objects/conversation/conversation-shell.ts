@@ -125,17 +125,21 @@ export abstract class ConversationShell extends DurableObject<Env> {
           .catch((error: unknown) =>
             console.error(`ConversationDO ${this.sid}: deleting the attachment ${sid} of a withdrawn message failed`, error),
           );
-      if (effects.index) await this.syncIndex(row.account_sid);
-      else if (effects.touch) {
+      // The task first: an agent is rung without waiting on the directory (the workspace's home region).
+      const port = this.taskPort(row);
+      for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
+      if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
+      if (effects.index) {
+        // The timer first, so an eviction before the call still gets the entry written by the alarm.
+        setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
+        await this.syncIndex(row.account_sid);
+      } else if (effects.touch) {
         // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
         setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
         this.ctx.waitUntil(this.syncIndex(row.account_sid));
       }
       for (const workerSid of effects.notedWorkers)
         await this.call("noting the last worker", () => this.directory(row.workspace_sid).noteWorker(row.account_sid, row.sid, workerSid));
-      const port = this.taskPort(row);
-      for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
-      if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
       if (effects.deliver) this.ctx.waitUntil(this.deliverInOrder());
     }
     await this.syncAlarm();

@@ -28,12 +28,13 @@ import { iso } from "../../contract/taskrouter";
 import { sameCustomer, verifyVisitorIdentity } from "../auth/visitor-identity";
 import { mintVisitorSession, newVisitorId, readPrechat, type VerifiedIdentity, type VisitorSession } from "../auth/visitor-session";
 import { receiveInbound } from "../inbound/webhooks";
+import { channelConfig } from "../inbound/channel-cache";
 import { edgeOf } from "./taskrouter/placement";
 import { ApiError } from "../http/errors";
 import { checkSession, readJson, refuseSocket, sessionOf, webchatLimit, type WebchatContext, type WebchatEnv } from "./webchat-http";
 import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
-import { accountFor, conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
+import { accountFor, conversationFor, directoryFor } from "../../platform/objects";
 
 const MAX_BODY_CHARS = 4000;
 /** Body limits: a session carries at most a token and three short fields; a message 4,000 characters, JSON-escaped. */
@@ -68,8 +69,11 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   const missing = `web chat channel ${channelSid.slice(0, 40)}`;
   let config: ChannelConfig | null = null;
   if (accountSid && isSid("WS", workspaceSid) && isSid("XC", channelSid)) {
-    const found = await workspaceFor(c.env, workspaceSid).channelConfig(accountSid, channelSid);
-    if (found.ok && found.value.kind === "webchat" && found.value.workspaceSid === workspaceSid) config = found.value;
+    // The isolate's copy (channel-cache.ts, at most 5 s stale), as the webhooks use: the customer's
+    // message then makes no call to the workspace's home region before it reaches their conversation.
+    const found = await channelConfig(c.env, accountSid, workspaceSid, channelSid, Date.now());
+    const value = found.ok ? found.value.config : null;
+    if (value && value.kind === "webchat" && value.workspaceSid === workspaceSid) config = value;
     else if (!found.ok && found.status !== 404) throw new ApiError(503, 20503, "The channel is unavailable; try again");
   }
   if (config === null) {
