@@ -547,7 +547,15 @@ export class RouterDO extends DurableObject<Env> {
     const other = routerFor(this.env, this.workspaceSid, message.region);
     if (message.kind === "withdraw") {
       const accountSid = this.router.accountSid();
-      if (accountSid) expectOk(await other.withdrawHandover(accountSid, message.taskSid, message.hop), message);
+      if (!accountSid) return 1;
+      const withdrawn = await other.withdrawHandover(accountSid, message.taskSid, message.hop);
+      expectOk(withdrawn, message);
+      // The other region took the task (its answer lost) and assigned it before the withdrawal came:
+      // canceled here, assigned there. Rare (a lost answer, then that region unreachable); said aloud.
+      if (withdrawn.ok && !withdrawn.value.dropped)
+        console.warn(
+          `RouterDO ${this.workspaceSid}: task ${message.taskSid} ended here while handing over, but ${message.region} had already assigned its copy (hop ${message.hop}); that copy stands`,
+        );
       return 1;
     }
     const payload = this.router.handoverPayload(message, Date.now());
