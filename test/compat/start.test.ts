@@ -161,55 +161,60 @@ describe("npm start", () => {
     }
   });
 
-  it("serves the demo shop, whose widget chats with the seeded channel in a browser, under Switchboard's icon", async () => {
-    const demo = demoOf(first!.output);
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
-      const problems: string[] = [];
-      page.on("pageerror", (error) => problems.push(error.message));
-      await page.goto(demo.url);
-      // The page shows the documented embed tag it used, with the seeded channel.
-      expect(await page.locator("#embed-snippet").textContent()).toBe(
-        `<script src="${base}/widget.js" data-workspace="${demo.workspaceSid}" data-channel="${demo.channelSid}" async></script>`,
-      );
-      const widget = page.locator("switchboard-chat");
-      await widget.getByRole("button", { name: "Open chat" }).click();
-      await widget.getByRole("dialog", { name: "Copper Kettle" }).waitFor();
-      await widget.getByLabel("Name").fill("Grace");
-      await widget.getByRole("button", { name: "Start chat" }).click();
-      const composer = widget.getByRole("textbox", { name: "Type your message…" });
-      await composer.fill("Where is my order 1042?");
-      await composer.press("Enter");
+  // A browser, a page, the widget's first requests to a cold Worker: about 5 s on a quiet machine, once over 30 s in a full run beside other work.
+  it(
+    "serves the demo shop, whose widget chats with the seeded channel in a browser, under Switchboard's icon",
+    { timeout: 90_000 },
+    async () => {
+      const demo = demoOf(first!.output);
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+        const problems: string[] = [];
+        page.on("pageerror", (error) => problems.push(error.message));
+        await page.goto(demo.url);
+        // The page shows the documented embed tag it used, with the seeded channel.
+        expect(await page.locator("#embed-snippet").textContent()).toBe(
+          `<script src="${base}/widget.js" data-workspace="${demo.workspaceSid}" data-channel="${demo.channelSid}" async></script>`,
+        );
+        const widget = page.locator("switchboard-chat");
+        await widget.getByRole("button", { name: "Open chat" }).click();
+        await widget.getByRole("dialog", { name: "Copper Kettle" }).waitFor();
+        await widget.getByLabel("Name").fill("Grace");
+        await widget.getByRole("button", { name: "Start chat" }).click();
+        const composer = widget.getByRole("textbox", { name: "Type your message…" });
+        await composer.fill("Where is my order 1042?");
+        await composer.press("Enter");
 
-      // The chat is a task of the demo workflow, waiting in Support for an agent to go Available.
-      const tasks = `${base}/taskrouter/v1/Workspaces/${demo.workspaceSid}/Tasks`;
-      const task = await eventually(async () => {
-        const list = (await (await fetch(tasks, { headers: { authorization } })).json()) as { tasks: Record<string, unknown>[] };
-        return list.tasks[0];
-      }, "the chat's task");
-      expect(task).toMatchObject({ task_queue_friendly_name: "Support", assignment_status: "pending", task_channel_unique_name: "chat" });
-      expect(JSON.parse(task.attributes as string)).toMatchObject({ channelType: "web", customerName: "Grace" });
+        // The chat is a task of the demo workflow, waiting in Support for an agent to go Available.
+        const tasks = `${base}/taskrouter/v1/Workspaces/${demo.workspaceSid}/Tasks`;
+        const task = await eventually(async () => {
+          const list = (await (await fetch(tasks, { headers: { authorization } })).json()) as { tasks: Record<string, unknown>[] };
+          return list.tasks[0];
+        }, "the chat's task");
+        expect(task).toMatchObject({ task_queue_friendly_name: "Support", assignment_status: "pending", task_channel_unique_name: "chat" });
+        expect(JSON.parse(task.attributes as string)).toMatchObject({ channelType: "web", customerName: "Grace" });
 
-      // The shop and the desktop carry Switchboard's icon, served as a plain SVG file.
-      const desk = await browser.newPage();
-      await desk.goto(`${base}/app/`);
-      for (const p of [page, desk]) {
-        const href = (await p.locator('link[rel="icon"]').getAttribute("href")) ?? "";
-        const icon = await fetch(new URL(href, base));
-        expect(icon.status).toBe(200);
-        expect(icon.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
-        expect(await icon.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+        // The shop and the desktop carry Switchboard's icon, served as a plain SVG file.
+        const desk = await browser.newPage();
+        await desk.goto(`${base}/app/`);
+        for (const p of [page, desk]) {
+          const href = (await p.locator('link[rel="icon"]').getAttribute("href")) ?? "";
+          const icon = await fetch(new URL(href, base));
+          expect(icon.status).toBe(200);
+          expect(icon.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+          expect(await icon.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+        }
+        // Without the channel in its address the page says where to find the link, and loads no widget.
+        await desk.goto(`${base}/demo/`);
+        await desk.getByText("Open the demo link that").waitFor();
+        expect(await desk.locator("switchboard-chat").count()).toBe(0);
+        expect(problems).toEqual([]);
+      } finally {
+        await browser.close();
       }
-      // Without the channel in its address the page says where to find the link, and loads no widget.
-      await desk.goto(`${base}/demo/`);
-      await desk.getByText("Open the demo link that").waitFor();
-      expect(await desk.locator("switchboard-chat").count()).toBe(0);
-      expect(problems).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+    },
+  );
 
   it("keeps request logs out of its output, so the block stays last", async () => {
     for (const path of ["/health", "/app/", "/demo/", "/no-such-page"]) await fetch(`${base}${path}`);
