@@ -94,6 +94,25 @@ describe("on a site the channel does not allow", () => {
   });
 });
 
+describe("the pre-chat questions", () => {
+  it("are asked of a visitor who opens the chat before the channel's configuration has come", async () => {
+    let answer: (config: WidgetConfig) => void = () => undefined;
+    const slow = new Promise<WidgetConfig>((resolve) => (answer = resolve));
+    const api = fakeApi({ config: vi.fn(() => slow) });
+    const { chat, view, $ } = mount(api);
+    const loading = chat.load((config) => config);
+    view.open();
+    view.open();
+    await settle();
+    expect(api.session).not.toHaveBeenCalled(); // no session before the questions are known
+    answer({ title: "Shop support", greeting: "", color: "#000000", text_color: "#ffffff", prechat_fields: ["name"] });
+    await loading;
+    await settle();
+    expect($("form.prechat input")?.getAttribute("name")).toBe("name");
+    expect(api.session).not.toHaveBeenCalled();
+  });
+});
+
 describe("attachments", () => {
   it("offers exactly the types the upload route accepts, and says so on the button", () => {
     const { $ } = mount(fakeApi());

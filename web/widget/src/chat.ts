@@ -53,6 +53,10 @@ export class Chat {
   private retries = 0;
   private lastReadSent = -1;
   private prechatFields: readonly string[] = [];
+  /** The channel's configuration, loading: the first open waits for it (the pre-chat questions are in it). */
+  private configured: Promise<void> = Promise.resolve();
+  /** An open is waiting for the configuration: a second one changes nothing. */
+  private opening = false;
 
   constructor(
     private readonly api: ChannelApi,
@@ -79,23 +83,33 @@ export class Chat {
    * Loads the channel's configuration (`overrides`: the page's data-* settings): a refusal of this
    * site shows at once, whatever else fails is logged and the defaults stay.
    */
-  async load(overrides: (config: WidgetConfig) => WidgetConfig): Promise<void> {
-    try {
-      this.configure(overrides(await this.api.config()));
-    } catch (error) {
-      if (refusesSite(error)) this.refuse();
-      else console.error("Switchboard widget: the channel's configuration could not be loaded", error);
-    }
+  load(overrides: (config: WidgetConfig) => WidgetConfig): Promise<void> {
+    this.configured = (async () => {
+      try {
+        this.configure(overrides(await this.api.config()));
+      } catch (error) {
+        if (refusesSite(error)) this.refuse();
+        else console.error("Switchboard widget: the channel's configuration could not be loaded", error);
+      }
+    })();
+    return this.configured;
   }
 
-  /** The first open starts (or resumes) the session. */
+  /**
+   * The first open starts (or resumes) the session — once the configuration has come, so a visitor who
+   * opens the chat at once is still asked the channel's pre-chat questions.
+   */
   opened(): void {
     if (this.refused) return;
-    if (this.session === null) {
+    this.markRead();
+    if (this.session !== null || this.opening) return;
+    this.opening = true;
+    void this.configured.then(() => {
+      this.opening = false;
+      if (this.refused || this.session !== null) return;
       if (this.token === null && this.prechatFields.length > 0) this.view.askPrechat(this.prechatFields);
       else this.begin();
-    }
-    this.markRead();
+    });
   }
 
   prechat(fields: Record<string, string>): void {
