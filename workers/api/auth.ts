@@ -15,7 +15,7 @@ import { cookieValue, mintSession, readSession, SESSION_TTL, sessionCookie } fro
 import { accountOf, currentSession, currentUser } from "../auth/session-guard";
 import { mintRealtimeToken } from "../auth/tokens";
 import type { Env } from "../../platform/env";
-import { routerOf, workspaceFor } from "../../platform/objects";
+import { followMoves, workspaceFor } from "../../platform/objects";
 import { ApiError } from "../http/errors";
 import { oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
@@ -193,7 +193,7 @@ auth.get("/auth/me", async (c) => {
   const workspace = user.workspace_sid ? await workspaceFor(c.env, user.workspace_sid).getWorkspace(accountSid) : null;
   const worker =
     user.workspace_sid && user.worker_sid
-      ? await routerOf(c.env, user.workspace_sid, user.worker_sid).getWorker(accountSid, user.worker_sid)
+      ? await followMoves(c.env, user.workspace_sid, user.worker_sid, (router) => router.getWorker(accountSid, user.worker_sid!))
       : null;
   c.header("Cache-Control", "no-store");
   return c.json({
@@ -217,7 +217,7 @@ auth.post("/auth/token", async (c) => {
   if (!workspaceSid) throw new ApiError(400, 20001, "Missing required parameter WorkspaceSid: an admin names the workspace to watch");
   unwrap(await workspaceFor(c.env, workspaceSid).getWorkspace(accountSid));
   const workerSid = view === "agent" && user.worker_sid ? user.worker_sid : undefined;
-  if (workerSid) unwrap(await routerOf(c.env, workspaceSid, workerSid).getWorker(accountSid, workerSid));
+  if (workerSid) unwrap(await followMoves(c.env, workspaceSid, workerSid, (router) => router.getWorker(accountSid, workerSid)));
   const minted = await mintRealtimeToken(c.env, {
     issuer: accountSid,
     accountSid,

@@ -20,7 +20,7 @@ import { Rollback, operationHost, type StoreHost } from "../../kit/sql-host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { pageWindow, type PageWindow } from "../../kit/paging";
 import { dueTimers, earliestTimer } from "../../kit/timers";
-import { fail, notFound, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
+import { fail, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
 import type { EventRecord, WorkerChannelRecord, ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
 import {
   addWorkerChannels,
@@ -45,6 +45,9 @@ import {
   type HandoverMessage,
   type HandoverPayload,
 } from "./handover";
+import { acceptWorkerMove, recordWorkerMoved, startWorkerMove, workerMovePayload, type WorkerMovePayload } from "./worker-move";
+import type { WorkerMoveMessage } from "./handover-outbox";
+import { missingWorker, movedAway } from "./moved-away";
 import {
   applyInstruction,
   getReservation,
@@ -236,7 +239,7 @@ export class Router {
   agentSnapshot(accountSid: string, workerSid: string, now: number): ApiResult<AgentSnapshot> {
     return this.read(accountSid, now, (op) => {
       const snapshot = agentSnapshot(op.host, op.view, workerSid, now);
-      return snapshot ? ok(snapshot) : notFound("Worker", workerSid);
+      return snapshot ? ok(snapshot) : missingWorker(op, workerSid);
     });
   }
 
@@ -379,6 +382,39 @@ export class Router {
   /** The sender withdrew hop `hop` of task `sid` (it ended there first). */
   dropWithdrawn(accountSid: string, sid: string, hop: number, now: number): ApiResult<{ dropped: boolean }> {
     return this.write(accountSid, now, (op) => dropWithdrawn(op, sid, hop));
+  }
+
+  // ── workers moving between regions (worker-move.ts) ───────────────────────────────────────────
+
+  /** Worker `sid` is to move to `region` (409 while they hold a reservation; `moving: false` when already there). */
+  startWorkerMove(accountSid: string, sid: string, region: string, now: number): ApiResult<{ moving: boolean }> {
+    return this.write(accountSid, now, (op) => startWorkerMove(op, sid, region));
+  }
+
+  /** What to send for a worker's move now; null when it is no longer on. */
+  workerMovePayload(message: WorkerMoveMessage, now: number): WorkerMovePayload | null {
+    const view = this.scope(null);
+    if (!view.ok) return null;
+    return workerMovePayload(
+      new Op(this.host, this.engine, view.value, now, { type: "workspace", sid: view.value.workspaceSid }, this.options.regionId),
+      message,
+    );
+  }
+
+  /** A worker moved here by another region's Router (idempotent by SID and hop). */
+  acceptWorkerMove(accountSid: string, payload: WorkerMovePayload, now: number): ApiResult<{ accepted: boolean }> {
+    return this.write(accountSid, now, (op) => acceptWorkerMove(op, payload));
+  }
+
+  /** The other Router took the worker: they leave this one, which keeps the tombstone. `moved`: this call recorded it. */
+  recordWorkerMoved(message: WorkerMoveMessage, now: number): boolean {
+    const recorded = this.write(null, now, (op) => recordWorkerMoved(op, message));
+    return recorded.ok && recorded.value.moved;
+  }
+
+  /** The region item `sid` moved to from here, or null when it did not (it is here, or unknown). */
+  movedTo(sid: string): string | null {
+    return movedAway({ host: this.host }, "Item", sid)?.movedTo ?? null;
   }
 
   // ── timers ──────────────────────────────────────────────────────────────────────────────────────

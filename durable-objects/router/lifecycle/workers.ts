@@ -3,6 +3,7 @@
  * list with Twilio's filters. Every change reaches the matcher at once (`upsertWorker`), which may
  * offer the worker tasks; an activity change is recorded with the activity left and the time spent in it.
  */
+import { missingWorker } from "./moved-away";
 import { tryCompileExpression } from "../expression";
 import { heldBy, pendingOfWorker } from "../store/reservation-store";
 import { type PageWindow, slicePage } from "../../kit/paging";
@@ -15,9 +16,10 @@ import {
   workers,
   type WorkerRow,
 } from "../store/worker-store";
-import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import { newSid } from "../../../contract/ids";
 import type { WorkerRecord } from "../../../contract/taskrouter";
+import { moves } from "../store/move-store";
 import { storedAttributes } from "./card-masking";
 import { checkAttributes, checkBoolean, checkFriendlyName, checkOrdering, checkString } from "./checks";
 import { workerEvent } from "./events";
@@ -69,7 +71,8 @@ export const preconditionFailed = (what: string, sid: string): ApiResult<never> 
 
 /** Tells the matcher everything about a worker again (keeping the capacity they hold) and stores the outcome. */
 export function refreshWorker(op: Op, row: WorkerRow): void {
-  const input = workerInput(op.view, row, channelsOf(op.host, row.sid), op.engine.matcher.assignedTasks(row.sid));
+  const moving = moves.get(op.host, row.sid)?.state === "sending"; // worker-move.ts: offered nothing while moving away
+  const input = workerInput(op.view, row, channelsOf(op.host, row.sid), op.engine.matcher.assignedTasks(row.sid), moving);
   applyOutcome(op, op.route.upsertWorker(input, op.now));
 }
 
@@ -78,7 +81,7 @@ export function refreshWorker(op: Op, row: WorkerRow): void {
  * counted for everyone, the queues the worker is in (asked before the matcher hears of the change) and
  * the worker.
  */
-function endStint(op: Op, row: WorkerRow, nextActivitySid: string | null): void {
+export function endStint(op: Op, row: WorkerRow, nextActivitySid: string | null): void {
   op.fact({
     type: "worker.activity-ended",
     at: op.now,
@@ -175,12 +178,12 @@ export function createWorker(op: Op, input: CreateWorkerInput): ApiResult<Worker
 
 export function getWorker(op: Op, sid: string): ApiResult<WorkerResult> {
   const row = workers.get(op.host, sid);
-  return row ? ok(result(op, row)) : notFound("Worker", sid);
+  return row ? ok(result(op, row)) : missingWorker(op, sid);
 }
 
 export function updateWorker(op: Op, sid: string, input: UpdateWorkerInput): ApiResult<WorkerResult> {
   let row = workers.get(op.host, sid);
-  if (!row) return notFound("Worker", sid);
+  if (!row) return missingWorker(op, sid);
   if (!etagMatches(input.ifMatch, row.version)) return preconditionFailed("Worker", sid);
 
   let name: string | undefined;
@@ -233,7 +236,7 @@ export function updateWorker(op: Op, sid: string, input: UpdateWorkerInput): Api
 
 export function deleteWorker(op: Op, sid: string, ifMatch?: string): ApiResult<null> {
   const row = workers.get(op.host, sid);
-  if (!row) return notFound("Worker", sid);
+  if (!row) return missingWorker(op, sid);
   if (!etagMatches(ifMatch, row.version)) return preconditionFailed("Worker", sid);
   const held = heldBy(op.host, sid);
   if (held > 0) {
@@ -301,6 +304,6 @@ export function listWorkers(op: Op, input: ListWorkersInput, window: PageWindow)
 
 /** The TaskQueues a worker belongs to, for the TaskQueues list's `WorkerSid` filter. */
 export function queuesOfWorker(op: Op, workerSid: string): ApiResult<string[]> {
-  if (!workers.get(op.host, workerSid)) return notFound("Worker", workerSid);
+  if (!workers.get(op.host, workerSid)) return missingWorker(op, workerSid);
   return ok(op.engine.matcher.queuesOfWorker(workerSid));
 }
