@@ -31,6 +31,7 @@ import {
 import { enqueue } from "../../kit/outbox";
 import { newSid } from "../../../contract/ids";
 import { HANDOVER_TOPIC, type WorkerMoveMessage } from "./handover-outbox";
+import { missingWorker } from "./moved-away";
 import type { Op } from "./router-operation";
 import { endStint, refreshWorker } from "./workers";
 
@@ -50,7 +51,7 @@ export interface WorkerMovePayload {
  */
 export function startWorkerMove(op: Op, sid: string, region: string): ApiResult<{ moving: boolean }> {
   const row = workers.get(op.host, sid);
-  if (!row) return fail(404, 20404, `The requested resource Worker ${sid} was not found`);
+  if (!row) return missingWorker(op, sid);
   if (region === op.regionId) return ok({ moving: false });
   const move = moves.get(op.host, sid);
   if (move?.state === "sending") return move.region === region ? ok({ moving: true }) : movingAlready(sid, move.region);
