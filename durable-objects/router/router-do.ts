@@ -207,7 +207,33 @@ export class RouterDO extends DurableObject<Env> {
   async moveWorker(accountSid: string, sid: string, region: string): Promise<ApiResult<{ region: string }>> {
     const started = this.router.startWorkerMove(accountSid, sid, region, Date.now());
     if (!started.ok) return this.after(started);
-    if (!started.value.moving) return this.after(ok({ region }));
+    return started.value.moving ? this.moved(sid, region) : this.after(ok({ region }));
+  }
+
+  /** Whether worker `sid`'s region is still by default: their agent's first sign-in may move them. */
+  regionUnsettled(accountSid: string, sid: string): ApiResult<boolean> {
+    return this.router.regionUnsettled(accountSid, sid, Date.now());
+  }
+
+  /**
+   * The agent of worker `sid` signed in nearest `nearest`: the first such sign-in settles the worker's
+   * region, and moves them there (waiting, as moveWorker does) when it is another. A busy worker stays
+   * (`refused`); the caller only logs a failure.
+   */
+  async settleWorkerRegion(
+    accountSid: string,
+    sid: string,
+    nearest: string,
+  ): Promise<ApiResult<{ region: string | null; refused?: string }>> {
+    const settled = this.router.settleWorkerRegion(accountSid, sid, nearest, Date.now());
+    if (!settled.ok) return this.after(settled);
+    if (!settled.value.moving)
+      return this.after(ok({ region: null, ...(settled.value.refused ? { refused: settled.value.refused } : {}) }));
+    return this.moved(sid, nearest);
+  }
+
+  /** Waits for worker `sid`'s move to `region`: ok once they are there, a 503 while that Router cannot be reached. */
+  private async moved(sid: string, region: string): Promise<ApiResult<{ region: string }>> {
     await this.handovers.drain();
     await this.settle();
     if (this.router.movedTo(sid) === region) return ok({ region });

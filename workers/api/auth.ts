@@ -18,6 +18,7 @@ import type { Env } from "../../platform/env";
 import { followMoves, workspaceFor } from "../../platform/objects";
 import { ApiError } from "../http/errors";
 import { oneOf, sid, str } from "./taskrouter/params";
+import { edgeOf, settleOnSignIn } from "./taskrouter/placement";
 import { endpoint, unwrap } from "./taskrouter/wire";
 import { tokenBody } from "./tokens";
 
@@ -110,7 +111,21 @@ async function signedIn(c: Context<{ Bindings: Env }>, user: UserRecord): Promis
   if (sessionSid === null) throw new ApiError(403, 20403, "This user is disabled: ask an admin");
   c.header("Set-Cookie", sessionCookie(await mintSession(user, sessionSid, account.authToken, account.sid, Date.now()), c.req.url));
   c.header("Cache-Control", "no-store");
+  await settleWorkerRegion(c, user);
   return c.json({ user });
+}
+
+/**
+ * An agent's first sign-in decides where their worker works (placement.ts, settleOnSignIn). It never
+ * fails the sign-in: a move that cannot be made now is logged, and the worker stays where they are.
+ */
+async function settleWorkerRegion(c: Context<{ Bindings: Env }>, user: UserRecord): Promise<void> {
+  if (!user.workspace_sid || !user.worker_sid) return;
+  try {
+    await settleOnSignIn(c.env, accountOf(c.env).sid, user.workspace_sid, user.worker_sid, edgeOf(c.req.raw));
+  } catch (error) {
+    console.warn(`auth: the region of worker ${user.worker_sid} was not settled at ${user.email}'s sign-in`, error);
+  }
 }
 
 auth.post("/auth/login", async (c) => {

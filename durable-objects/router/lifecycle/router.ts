@@ -45,7 +45,15 @@ import {
   type HandoverMessage,
   type HandoverPayload,
 } from "./handover";
-import { acceptWorkerMove, recordWorkerMoved, startWorkerMove, workerMovePayload, type WorkerMovePayload } from "./worker-move";
+import {
+  acceptWorkerMove,
+  recordWorkerMoved,
+  regionUnsettled,
+  settleWorkerRegion,
+  startWorkerMove,
+  workerMovePayload,
+  type WorkerMovePayload,
+} from "./worker-move";
 import type { WorkerMoveMessage } from "./handover-outbox";
 import { missingWorker, movedAway } from "./moved-away";
 import {
@@ -389,6 +397,16 @@ export class Router {
   /** Worker `sid` is to move to `region` (409 while they hold a reservation; `moving: false` when already there). */
   startWorkerMove(accountSid: string, sid: string, region: string, now: number): ApiResult<{ moving: boolean }> {
     return this.write(accountSid, now, (op) => startWorkerMove(op, sid, region));
+  }
+
+  /** Whether worker `sid`'s region is still by default (their agent's first sign-in may move them). */
+  regionUnsettled(accountSid: string, sid: string, now: number): ApiResult<boolean> {
+    return this.read(accountSid, now, (op) => regionUnsettled(op, sid));
+  }
+
+  /** The first sign-in settles worker `sid`'s region, moving them to `nearest` when it is another (worker-move.ts). */
+  settleWorkerRegion(accountSid: string, sid: string, nearest: string, now: number): ApiResult<{ moving: boolean; refused?: string }> {
+    return this.write(accountSid, now, (op) => settleWorkerRegion(op, sid, nearest));
   }
 
   /** What to send for a worker's move now; null when it is no longer on. */

@@ -13,6 +13,10 @@
  *    leave, the `sb_moves` row becomes the tombstone that answers `movedTo`, and the DO closes the
  *    worker's sockets with a code the desktop reconnects on (workers/api/realtime.ts then finds B).
  *
+ * A worker created without `Region` is in the home region by default (`region_unsettled`): their
+ * agent's first sign-in settles it (`settleWorkerRegion`), moving them to the region nearest that
+ * sign-in through the same steps; an explicit `Region` settles it too.
+ *
  * An eviction anywhere repeats a step, never skips one. A worker who is busy is refused with a 409
  * (code 20409) that changes nothing.
  */
@@ -70,6 +74,27 @@ export function startWorkerMove(op: Op, sid: string, region: string): ApiResult<
   return ok({ moving: true });
 }
 
+/**
+ * An agent linked to worker `sid` signed in nearest `nearest`: while the worker's region is still by
+ * default, this first sign-in settles it — for good, whatever follows — and, when `nearest` is another
+ * region, starts their move there. A worker holding a reservation stays (`refused` says why): the
+ * sign-in never fails for it. `moving` is false when nothing is to move.
+ */
+export function settleWorkerRegion(op: Op, sid: string, nearest: string): ApiResult<{ moving: boolean; refused?: string }> {
+  const row = workers.get(op.host, sid);
+  if (!row) return missingWorker(op, sid);
+  if (row.region_unsettled !== 1) return ok({ moving: false });
+  op.saveWorker({ ...row, region_unsettled: 0 });
+  const started = startWorkerMove(op, sid, nearest);
+  return started.ok ? started : ok({ moving: false, refused: started.message });
+}
+
+/** Whether worker `sid`'s region is still by default (no explicit Region, no sign-in yet). */
+export function regionUnsettled(op: Op, sid: string): ApiResult<boolean> {
+  const row = workers.get(op.host, sid);
+  return row ? ok(row.region_unsettled === 1) : missingWorker(op, sid);
+}
+
 const movingAlready = (sid: string, region: string): ApiFailure =>
   fail(409, 20409, `Worker ${sid} is moving to region ${region} already; try again once it has arrived`);
 
@@ -101,7 +126,7 @@ export function acceptWorkerMove(op: Op, payload: WorkerMovePayload): ApiResult<
   const namesake = workerByName(op.host, payload.worker.friendly_name);
   if (namesake && namesake.sid !== payload.sid)
     return fail(409, 20409, `A Worker named ${JSON.stringify(payload.worker.friendly_name)} already exists in region ${op.regionId}`);
-  const row: WorkerRow = { ...payload.worker };
+  const row: WorkerRow = { ...payload.worker, region_unsettled: payload.worker.region_unsettled ?? 0 };
   workers.save(op.host, row);
   for (const channel of op.view.taskChannels) {
     const carried = payload.channels.find((c) => c.task_channel_sid === channel.sid);

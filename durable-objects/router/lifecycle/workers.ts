@@ -34,6 +34,8 @@ export interface CreateWorkerInput {
   readonly activitySid?: string;
   /** JSON text of an object, default `{}`. */
   readonly attributes?: string;
+  /** Created without `Region`: their agent's first sign-in may still move them (worker-move.ts). */
+  readonly regionByDefault?: boolean;
 }
 
 export interface UpdateWorkerInput {
@@ -44,6 +46,8 @@ export interface UpdateWorkerInput {
   readonly rejectPendingReservations?: boolean;
   /** The If-Match header: the ETag the client last saw. */
   readonly ifMatch?: string;
+  /** An explicit `Region` was given: no sign-in moves the worker from now on. */
+  readonly regionSettled?: boolean;
 }
 
 export interface ListWorkersInput extends PageRequest {
@@ -156,6 +160,7 @@ export function createWorker(op: Op, input: CreateWorkerInput): ApiResult<Worker
     created_at: op.now,
     updated_at: op.now,
     version: 1,
+    region_unsettled: input.regionByDefault ? 1 : 0,
   };
   workers.save(op.host, row);
   for (const channel of op.view.taskChannels) {
@@ -223,6 +228,7 @@ export function updateWorker(op: Op, sid: string, input: UpdateWorkerInput): Api
     op.record(workerEvent(op.view, "worker.attributes.update", row, op.now, `Worker ${row.friendly_name} attributes updated`));
   }
   if (activitySid !== undefined) row = changeActivity(op, row, activitySid);
+  if (input.regionSettled && row.region_unsettled === 1) row = op.saveWorker({ ...row, region_unsettled: 0 });
   // Told to the matcher before the rejections, so that the freed worker is not offered tasks again.
   refreshWorker(op, row);
   if (reject) {

@@ -20,6 +20,12 @@ export type WorkerRow = {
   updated_at: number;
   /** Bumped on every change; the ETag. */
   version: number;
+  /**
+   * 1 while the worker is in the home region only "by default" (created without `Region`) and no sign-in
+   * has settled it: the agent's first sign-in moves them to the region nearest it (worker-move.ts).
+   * An explicit `Region` (create or update) or that first sign-in sets it to 0 for good.
+   */
+  region_unsettled: number;
 };
 
 export type WorkerChannelRow = {
@@ -48,6 +54,7 @@ export const workers = table<WorkerRow>(
     "created_at",
     "updated_at",
     "version",
+    "region_unsettled",
   ],
   "sid",
 );

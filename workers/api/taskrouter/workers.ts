@@ -57,7 +57,7 @@ const create = endpoint({
     ActivitySid: sid("WA").optional(),
     Attributes: attributes.optional(),
     Region: region(
-      "The worker's home region, whose Router holds the worker and their socket (default: the workspace's home region)",
+      "The worker's home region, whose Router holds the worker and their socket (default: the region nearest their agent's first sign-in, until then the workspace's home region)",
     ).optional(),
   },
 });
@@ -154,6 +154,8 @@ routes.post(create.path, async (c) => {
       friendlyName: p.FriendlyName,
       activitySid: p.ActivitySid,
       attributes: p.Attributes,
+      // Without Region, the home region is a default the agent's first sign-in may change (auth.ts).
+      regionByDefault: p.Region === undefined,
     }),
   );
   c.header("ETag", result.etag);
@@ -213,6 +215,7 @@ async function updateWorkerHandler(c: Context<TaskRouterEnv>, sid: string, attri
         attributes: p.Attributes,
         rejectPendingReservations: p.RejectPendingReservations,
         ifMatch: ifMatch(c),
+        regionSettled: p.Region !== undefined,
       }),
     ),
   );
