@@ -6,7 +6,7 @@
  * moved by a sign-in; a sign-in whose move cannot be made (a busy worker) still succeeds. The edge is the
  * request's `cf`, given here as Cloudflare would set it (as in placement.test.ts).
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RequestGeo } from "../../platform/regions";
 import { makeUser } from "./auth-helpers";
