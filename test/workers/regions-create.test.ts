@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { routerFor } from "../../platform/objects";
 import { regionOfSid } from "../../platform/region-sids";
 import { AgentSocket } from "./realtime-helpers";
-import { ok, regionsHoldingTask, regionsHoldingWorker, taskrouter } from "./regions-helpers";
+import { agentToken, ok, regionsHoldingTask, regionsHoldingWorker, taskrouter } from "./regions-helpers";
 
 const ALL = ["us-east", "eu-ireland", "ap-sydney"];
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -95,16 +95,7 @@ describe("an agent of eu-ireland", () => {
     const offline = ((await ok("GET", api("/Activities"), { FriendlyName: "Offline" })).activities as { sid: string }[])[0]!.sid;
     await ok("POST", api(`/Workers/${workers["eu-ireland"]}`), { ActivitySid: offline });
     const agent = (await ok("POST", api("/Workers"), { FriendlyName: "Aoife", ActivitySid: available, Region: "eu-ireland" })).sid;
-    const minted = await exports.default.fetch("http://sb.test/api/tokens", {
-      method: "POST",
-      headers: {
-        authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`),
-        "content-type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams({ WorkspaceSid: ws, Role: "worker", WorkerSid: agent }).toString(),
-    });
-    expect(minted.status).toBe(200);
-    const { token: jwt } = (await minted.json()) as { token: string };
+    const jwt = await agentToken(ws, agent);
     const res = await exports.default.fetch(`http://sb.test/api/realtime?token=${jwt}`, { headers: { Upgrade: "websocket" } });
     expect(res.status).toBe(101);
     const socket = new AgentSocket(res.webSocket!);

@@ -35,14 +35,12 @@ async function agentOf(workerSid: string): Promise<string> {
 
 /** A password sign-in from `cf`'s edge (a client of its own, so no rate limit is shared): its status. */
 async function signInFrom(email: string, cf: RequestGeo): Promise<number> {
-  const res = await exports.default.fetch(
-    new Request("http://sb.test/api/auth/login", {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: "http://sb.test", "cf-connecting-ip": `10.9.0.${++clients}` },
-      body: JSON.stringify({ email, password: PASSWORD }),
-      cf,
-    } as RequestInit),
-  );
+  const init: RequestInit = {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: "http://sb.test", "cf-connecting-ip": `10.9.0.${++clients}` },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  };
+  const res = await exports.default.fetch(new Request("http://sb.test/api/auth/login", { ...init, cf } as RequestInit));
   await res.text();
   return res.status;
 }

@@ -16,7 +16,7 @@ import type { WorkerMovePayload } from "../../durable-objects/router/lifecycle/w
 import { followMoves, routerFor } from "../../platform/objects";
 import { eventually } from "../support/eventually";
 import { AgentSocket } from "./realtime-helpers";
-import { ok, regionsHoldingWorker, taskrouter } from "./regions-helpers";
+import { agentToken, ok, regionsHoldingWorker, taskrouter } from "./regions-helpers";
 import { ACCOUNT, AVAILABLE, snapshot, value } from "./router-fixtures";
 
 const ALL = ["us-east", "eu-ireland", "ap-sydney"];
@@ -28,20 +28,6 @@ beforeAll(async () => {
   ws = (await ok("POST", "/Workspaces", { FriendlyName: "Movers", Template: "FIFO" })).sid;
   available = ((await ok("GET", api("/Activities"), { FriendlyName: "Available" })).activities as { sid: string }[])[0]!.sid;
 });
-
-/** A worker's agent token, minted through /api/tokens as the desktop's backend does. */
-async function agentToken(workerSid: string): Promise<string> {
-  const minted = await exports.default.fetch("http://sb.test/api/tokens", {
-    method: "POST",
-    headers: {
-      authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`),
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ WorkspaceSid: ws, Role: "worker", WorkerSid: workerSid }).toString(),
-  });
-  expect(minted.status).toBe(200);
-  return ((await minted.json()) as { token: string }).token;
-}
 
 async function openSocket(token: string): Promise<AgentSocket> {
   const res = await exports.default.fetch(`http://sb.test/api/realtime?token=${token}`, { headers: { Upgrade: "websocket" } });
@@ -119,7 +105,7 @@ describe("Region on a worker's update", () => {
 
   it("closes the agent's socket with a reconnect code, and the reconnect reaches the new region, which rings them", async () => {
     const sid = (await ok("POST", api("/Workers"), { FriendlyName: "Roaming Rory", ActivitySid: available })).sid;
-    const token = await agentToken(sid);
+    const token = await agentToken(ws, sid);
     const before = await openSocket(token);
     expect(await before.nextOf("hello")).toMatchObject({ worker_sid: sid });
 
@@ -134,7 +120,7 @@ describe("Region on a worker's update", () => {
     const task = (await ok("POST", api("/Tasks"), { Attributes: "{}", Region: "ap-sydney" })).sid;
     expect(await after.nextOf("reservation.created")).toMatchObject({ task: { sid: task } });
     // A fresh token, and /api/tokens' check, find them too.
-    const again = await openSocket(await agentToken(sid));
+    const again = await openSocket(await agentToken(ws, sid));
     expect(await again.nextOf("hello")).toMatchObject({ worker_sid: sid });
     await ok("POST", api(`/Tasks/${task}`), { AssignmentStatus: "canceled", Reason: "test" });
     after.ws.close(1000, "done");

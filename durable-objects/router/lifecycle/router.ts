@@ -366,12 +366,8 @@ export class Router {
 
   /** What to send for a handover message now; null when it is no longer on (recorded, or withdrawn). */
   handoverPayload(message: HandoverMessage, now: number): HandoverPayload | null {
-    const view = this.scope(null);
-    if (!view.ok) return null;
-    return handoverPayload(
-      new Op(this.host, this.engine, view.value, now, { type: "workspace", sid: view.value.workspaceSid }, this.options.regionId),
-      message,
-    );
+    const op = this.systemOp(now);
+    return op && handoverPayload(op, message);
   }
 
   /** A task handed over by another region's Router (idempotent by SID and hop). */
@@ -411,12 +407,8 @@ export class Router {
 
   /** What to send for a worker's move now; null when it is no longer on. */
   workerMovePayload(message: WorkerMoveMessage, now: number): WorkerMovePayload | null {
-    const view = this.scope(null);
-    if (!view.ok) return null;
-    return workerMovePayload(
-      new Op(this.host, this.engine, view.value, now, { type: "workspace", sid: view.value.workspaceSid }, this.options.regionId),
-      message,
-    );
+    const op = this.systemOp(now);
+    return op && workerMovePayload(op, message);
   }
 
   /** A worker moved here by another region's Router (idempotent by SID and hop). */
@@ -457,6 +449,13 @@ export class Router {
   private scope(accountSid: string | null): ApiResult<ConfigView> {
     if (!this.view || (accountSid !== null && this.view.accountSid !== accountSid)) return workspaceNotFound();
     return ok(this.view);
+  }
+
+  /** A read by the workspace itself (an outbox drain reading what to send), or null before any configuration. */
+  private systemOp(now: number): Op | null {
+    const view = this.scope(null);
+    if (!view.ok) return null;
+    return new Op(this.host, this.engine, view.value, now, { type: "workspace", sid: view.value.workspaceSid }, this.options.regionId);
   }
 
   private read<T>(accountSid: string, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {

@@ -25,6 +25,7 @@ import { heldBy } from "../store/reservation-store";
 import { moves } from "../store/move-store";
 import {
   channelsOf,
+  defaultWorkerChannel,
   deleteWorker,
   workerByName,
   workerChannels,
@@ -33,7 +34,6 @@ import {
   type WorkerRow,
 } from "../store/worker-store";
 import { enqueue } from "../../kit/outbox";
-import { newSid } from "../../../contract/ids";
 import { HANDOVER_TOPIC, type WorkerMoveMessage } from "./handover-outbox";
 import { missingWorker } from "./moved-away";
 import type { Op } from "./router-operation";
@@ -130,19 +130,7 @@ export function acceptWorkerMove(op: Op, payload: WorkerMovePayload): ApiResult<
   workers.save(op.host, row);
   for (const channel of op.view.taskChannels) {
     const carried = payload.channels.find((c) => c.task_channel_sid === channel.sid);
-    workerChannels.save(
-      op.host,
-      carried ?? {
-        sid: newSid("WC"),
-        worker_sid: row.sid,
-        task_channel_sid: channel.sid,
-        capacity: 1,
-        available: 1,
-        last_assigned_at: 0,
-        created_at: op.now,
-        updated_at: op.now,
-      },
-    );
+    workerChannels.save(op.host, carried ?? defaultWorkerChannel(row.sid, channel.sid, op.now));
   }
   moves.save(op.host, { sid: row.sid, region: op.regionId, hop: payload.hop, state: "held", updated_at: op.now });
   op.activityMoves.push({ from: null, to: row.activity_sid });

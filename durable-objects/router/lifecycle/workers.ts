@@ -9,6 +9,7 @@ import { heldBy, pendingOfWorker } from "../store/reservation-store";
 import { type PageWindow, slicePage } from "../../kit/paging";
 import {
   channelsOf,
+  defaultWorkerChannel,
   deleteWorker as deleteWorkerRows,
   nameKey,
   workerByName,
@@ -17,7 +18,6 @@ import {
   type WorkerRow,
 } from "../store/worker-store";
 import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
-import { newSid } from "../../../contract/ids";
 import type { WorkerRecord } from "../../../contract/taskrouter";
 import { moves } from "../store/move-store";
 import { storedAttributes } from "./card-masking";
@@ -164,16 +164,7 @@ export function createWorker(op: Op, input: CreateWorkerInput): ApiResult<Worker
   };
   workers.save(op.host, row);
   for (const channel of op.view.taskChannels) {
-    workerChannels.save(op.host, {
-      sid: newSid("WC"),
-      worker_sid: row.sid,
-      task_channel_sid: channel.sid,
-      capacity: 1,
-      available: 1,
-      last_assigned_at: 0,
-      created_at: op.now,
-      updated_at: op.now,
-    });
+    workerChannels.save(op.host, defaultWorkerChannel(row.sid, channel.sid, op.now));
   }
   op.record(workerEvent(op.view, "worker.created", row, op.now, `Worker ${row.friendly_name} created`));
   op.activityMoves.push({ from: null, to: row.activity_sid });

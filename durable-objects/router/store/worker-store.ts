@@ -4,6 +4,7 @@
  * it is counted from the reservations that hold it (pending, accepted, wrapping), see reservation-store.
  */
 import { run, type StoreHost } from "../../kit/sql-host";
+import { newSid } from "../../../contract/ids";
 import { table } from "./table";
 
 export type WorkerRow = {
@@ -64,6 +65,18 @@ export const workerChannels = table<WorkerChannelRow>(
   ["sid", "worker_sid", "task_channel_sid", "capacity", "available", "last_assigned_at", "created_at", "updated_at"],
   "sid",
 );
+
+/** A worker's channel as a new worker (or a new task channel) gets it: capacity 1, switched on, never assigned. */
+export const defaultWorkerChannel = (workerSid: string, taskChannelSid: string, now: number): WorkerChannelRow => ({
+  sid: newSid("WC"),
+  worker_sid: workerSid,
+  task_channel_sid: taskChannelSid,
+  capacity: 1,
+  available: 1,
+  last_assigned_at: 0,
+  created_at: now,
+  updated_at: now,
+});
 
 export const nameKey = (friendlyName: string): string => friendlyName.toLowerCase();
 
