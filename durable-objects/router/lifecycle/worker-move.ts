@@ -37,7 +37,7 @@ import { enqueue } from "../../kit/outbox";
 import { HANDOVER_TOPIC, type WorkerMoveMessage } from "./handover-outbox";
 import { missingWorker } from "./moved-away";
 import type { Op } from "./router-operation";
-import { endStint, refreshWorker } from "./workers";
+import { refreshWorker } from "./workers";
 
 /** Everything the receiving Router needs to hold the worker as this one did. */
 export interface WorkerMovePayload {
@@ -140,7 +140,7 @@ export function acceptWorkerMove(op: Op, payload: WorkerMovePayload): ApiResult<
 
 /**
  * Step 3: the other Router has the worker. Their rows leave this one and the `sb_moves` row is the
- * tombstone; their stint in their Activity ends here (it goes on there). A repeat changes nothing:
+ * tombstone; they leave the real-time count of their Activity here. A repeat changes nothing:
  * `moved` says whether this call recorded it (the DO then closes the worker's sockets).
  */
 export function recordWorkerMoved(op: Op, message: WorkerMoveMessage): ApiResult<{ moved: boolean }> {
@@ -149,7 +149,9 @@ export function recordWorkerMoved(op: Op, message: WorkerMoveMessage): ApiResult
   moves.save(op.host, { ...move, state: "moved", updated_at: op.now });
   const row = workers.get(op.host, message.workerSid);
   if (!row) return ok({ moved: true });
-  endStint(op, row, null);
+  // Their stint in their Activity goes on in the other region, which counts it whole when it ends there
+  // (from `status_changed_at`, carried): here they only leave the real-time count.
+  op.activityMoves.push({ from: row.activity_sid, to: null });
   op.route.removeWorker(row.sid);
   deleteWorker(op.host, row.sid);
   return ok({ moved: true });

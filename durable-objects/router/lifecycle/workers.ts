@@ -85,7 +85,7 @@ export function refreshWorker(op: Op, row: WorkerRow): void {
  * counted for everyone, the queues the worker is in (asked before the matcher hears of the change) and
  * the worker.
  */
-export function endStint(op: Op, row: WorkerRow, nextActivitySid: string | null): void {
+function endStint(op: Op, row: WorkerRow, nextActivitySid: string | null): void {
   op.fact({
     type: "worker.activity-ended",
     at: op.now,
