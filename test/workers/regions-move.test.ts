@@ -35,6 +35,22 @@ async function openSocket(token: string): Promise<AgentSocket> {
   return new AgentSocket(res.webSocket!);
 }
 
+/**
+ * The stock SDK's socket (`/v1/wschannels`), its Event Bridge frames read as AgentSocket frames:
+ * `{ event_type, payload }` becomes `{ type: event_type, … }` ("" heartbeats skipped).
+ */
+async function openSdkSocket(token: string): Promise<AgentSocket> {
+  const res = await exports.default.fetch(`http://sb.test/v1/wschannels?token=${token}`, { headers: { Upgrade: "websocket" } });
+  expect(res.status).toBe(101);
+  const ws = res.webSocket!;
+  const socket = new AgentSocket(ws, (text) => {
+    if (text.trim() === "") return null;
+    const frame = JSON.parse(text) as { event_type: string; payload: Record<string, unknown> };
+    return { ...frame.payload, type: frame.event_type };
+  });
+  return socket;
+}
+
 describe("Region on a worker's update", () => {
   it("moves an idle worker to that region, whose SID still reaches them, who takes tasks there and is listed once", async () => {
     const attributes = JSON.stringify({ skills: ["billing"], languages: ["ga"] });
@@ -109,7 +125,11 @@ describe("Region on a worker's update", () => {
     const before = await openSocket(token);
     expect(await before.nextOf("hello")).toMatchObject({ worker_sid: sid });
 
+    const sdkBefore = await openSdkSocket(token);
+    expect((await sdkBefore.nextOf("init")).type).toBe("init");
+
     await ok("POST", api(`/Workers/${sid}`), { Region: "ap-sydney" });
+    expect((await sdkBefore.closed()).code).toBe(4307);
     const { code } = await before.closed();
     expect(code).toBe(4307);
     expect([4403, 4410]).not.toContain(code); // the desktop's final codes (web/desktop/src/app/agent/realtime-client.ts)
@@ -117,8 +137,13 @@ describe("Region on a worker's update", () => {
     // The same token (minted before the move) reconnects, through the SID's region, to ap-sydney's Router.
     const after = await openSocket(token);
     expect(await after.nextOf("hello")).toMatchObject({ worker_sid: sid });
+    // The SDK's socket reconnects there too.
+    const sdkAfter = await openSdkSocket(token);
+    expect(await sdkAfter.nextOf("init")).toMatchObject({ channel_id: sid });
     const task = (await ok("POST", api("/Tasks"), { Attributes: "{}", Region: "ap-sydney" })).sid;
     expect(await after.nextOf("reservation.created")).toMatchObject({ task: { sid: task } });
+    expect(await sdkAfter.nextOf("reservation.created")).toMatchObject({ task_sid: task });
+    sdkAfter.ws.close(1000, "done");
     // A fresh token, and /api/tokens' check, find them too.
     const again = await openSocket(await agentToken(ws, sid));
     expect(await again.nextOf("hello")).toMatchObject({ worker_sid: sid });
