@@ -75,6 +75,16 @@ describe("Region on a worker's update", () => {
     const listed = (await ok("GET", api("/Workers"), { FriendlyName: "Niamh Ní Bhriain" })).workers as { sid: string }[];
     expect(listed.map((w) => w.sid)).toEqual([sid]);
     expect(await routerFor(env, ws, "us-east").getWorker(ACCOUNT, sid)).toMatchObject({ ok: false, status: 409, movedTo: "eu-ireland" });
+    // Each region's Events list says what happened there: the worker left us-east, and arrived in eu-ireland.
+    const transfers = (await ok("GET", api("/Events"), { WorkerSid: sid, EventType: "worker.transferred-region" })).events as {
+      description: string;
+      event_data: { from_region: string; to_region: string };
+    }[];
+    expect(transfers.map((e) => e.description).sort()).toEqual([
+      "Worker Niamh arrived from region us-east",
+      "Worker Niamh moved to region eu-ireland",
+    ]);
+    expect(transfers.every((e) => e.event_data.from_region === "us-east" && e.event_data.to_region === "eu-ireland")).toBe(true);
 
     // A task created in eu-ireland is reserved to them there.
     const task = (await ok("POST", api("/Tasks"), { Attributes: "{}", Region: "eu-ireland" })).sid;

@@ -37,7 +37,20 @@ import { enqueue } from "../../kit/outbox";
 import { HANDOVER_TOPIC, type WorkerMoveMessage } from "./handover-outbox";
 import { missingWorker } from "./moved-away";
 import type { Op } from "./router-operation";
+import { workerEvent } from "./events";
 import { refreshWorker } from "./workers";
+
+/**
+ * Switchboard's extension event of a move, recorded by both Routers (its data names both regions and the
+ * hop): where the worker leaves, and where they arrive — so each region's supervisors' feed and
+ * real-time figures hear of it, and each region's Events list says what happened there.
+ */
+export const WORKER_TRANSFERRED_EVENT = "worker.transferred-region";
+
+const transferred = (op: Op, row: WorkerRow, from: string, to: string, hop: number, description: string) => {
+  const event = workerEvent(op.view, WORKER_TRANSFERRED_EVENT, row, op.now, description);
+  op.record({ ...event, data: { ...event.data, from_region: from, to_region: to, hop } });
+};
 
 /** Everything the receiving Router needs to hold the worker as this one did. */
 export interface WorkerMovePayload {
@@ -134,6 +147,14 @@ export function acceptWorkerMove(op: Op, payload: WorkerMovePayload): ApiResult<
   }
   moves.save(op.host, { sid: row.sid, region: op.regionId, hop: payload.hop, state: "held", updated_at: op.now });
   op.activityMoves.push({ from: null, to: row.activity_sid });
+  transferred(
+    op,
+    row,
+    payload.fromRegion,
+    op.regionId,
+    payload.hop,
+    `Worker ${row.friendly_name} arrived from region ${payload.fromRegion}`,
+  );
   refreshWorker(op, row);
   return ok({ accepted: true });
 }
@@ -154,5 +175,6 @@ export function recordWorkerMoved(op: Op, message: WorkerMoveMessage): ApiResult
   op.activityMoves.push({ from: row.activity_sid, to: null });
   op.route.removeWorker(row.sid);
   deleteWorker(op.host, row.sid);
+  transferred(op, row, op.regionId, move.region, move.hop, `Worker ${row.friendly_name} moved to region ${move.region}`);
   return ok({ moved: true });
 }
