@@ -115,12 +115,14 @@ describe("the stock clients in a workspace that spans regions", () => {
   });
 
   it("move the worker to ap-sydney (Region on update), read it back there, and ring its SDK, which reconnected, for a task created there", async () => {
+    const ready = once(worker!, "ready");
     const moved = await post(`/Workspaces/${workspaceSid}/Workers/${workerSid}`, { Region: "ap-sydney" });
     expect(moved.sid).toBe(workerSid);
     expect((await ws.workers(workerSid).fetch()).friendlyName).toBe("siobhan");
     expect((await ws.workers.list()).filter((w) => w.sid === workerSid)).toHaveLength(1);
 
     // The SDK's socket in eu-ireland was closed (4307); the SDK reconnects, and its new socket is held in ap-sydney.
+    await ready;
     const rung = once(worker!, "reservationCreated");
     const task = await post(`/Workspaces/${workspaceSid}/Tasks`, { Attributes: "{}", Region: "ap-sydney", WorkflowSid: workflowSid });
     const [reservation] = (await rung) as [Reservation];
