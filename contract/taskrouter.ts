@@ -109,6 +109,8 @@ export interface WorkerRecord {
   date_status_changed: IsoDate;
   date_created: IsoDate;
   date_updated: IsoDate;
+  /** Switchboard's own: the region whose Router holds the worker (after a move, not the one its SID names). */
+  region?: string;
 }
 
 export interface WorkerChannelRecord {

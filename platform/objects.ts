@@ -85,6 +85,34 @@ export async function followMoves<R>(
   return result;
 }
 
+/**
+ * On a Router's answer to a forwarded WebSocket upgrade (status 421): the region the worker moved to
+ * (router/lifecycle/worker-move.ts). {@link upgradeAtHolder} forwards the upgrade there instead.
+ */
+export const MOVED_TO_HEADER = "sb-moved-to";
+
+/**
+ * Forwards a WebSocket upgrade for worker `workerSid` to the Router holding them now: the one their
+ * SID names, which accepts it, or — when they moved to another region — answers 421 naming it, and the
+ * upgrade goes there (one extra hop, only for moved workers). The request carries no body, so it is
+ * sent again as it is.
+ * @example return upgradeAtHolder(env, "WS…", "WK…", new Request(url, { headers }))
+ */
+export async function upgradeAtHolder(
+  env: Pick<Env, "ROUTER">,
+  workspaceSid: string,
+  workerSid: string,
+  request: Request,
+): Promise<Response> {
+  let response = await routerOf(env, workspaceSid, workerSid).fetch(request.clone());
+  for (let hops = 0; hops < MAX_MOVES_FOLLOWED; hops++) {
+    const movedTo = response.status === 421 ? response.headers.get(MOVED_TO_HEADER) : null;
+    if (movedTo === null) break;
+    response = await routerFor(env, workspaceSid, movedTo).fetch(request.clone());
+  }
+  return response;
+}
+
 /** The Router DO that answers `/api/ping`, the no-op round trip the benchmarks measure against. @example await pingRouter(env).ping() */
 export const pingRouter = (env: Pick<Env, "ROUTER">) => env.ROUTER.getByName("ping");
 

@@ -33,7 +33,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
 import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
-import type { ApiResult, Page, PageRequest, WorkspaceConfigSnapshot } from "../common/rpc";
+import { fail, ok, type ApiResult, type Page, type PageRequest, type WorkspaceConfigSnapshot } from "../common/rpc";
 import type { EventRecord, ReservationRecord, TaskRecord, WorkerChannelRecord, WorkerRecord } from "../../contract/taskrouter";
 import {
   Router,
@@ -78,13 +78,15 @@ import {
 import { bindingFor, type UserAccess } from "../common/user-access";
 import { EVENTS_TOPIC, type RouterMessage } from "./lifecycle/router-operation";
 import { HANDOVER_TOPIC, type HandoverMessage, type HandoverPayload } from "./lifecycle/handover";
+import type { HandoverTopicMessage, WorkerMoveMessage } from "./lifecycle/handover-outbox";
+import type { WorkerMovePayload } from "./lifecycle/worker-move";
 import { Outbox, type OutboxRow } from "../kit/outbox";
 import { retryPolicy } from "../../platform/backoff";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
 import { regions } from "../../platform/regions";
 import { BridgeHub } from "./eventbridge/hub";
 import { SupervisorFeed, type RegionLink } from "./realtime/supervisors";
-import { conversationFor, routerFor } from "../../platform/objects";
+import { MOVED_TO_HEADER, conversationFor, routerFor } from "../../platform/objects";
 import type { RegionFrame } from "./realtime/supervisor-parts";
 
 /** The Router's input and result types, for the Worker's routes (RPC callers type against them). */
@@ -164,10 +166,12 @@ export class RouterDO extends DurableObject<Env> {
   }
 
   async updateWorker(accountSid: string, sid: string, input: UpdateWorkerInput): Promise<ApiResult<WorkerResult>> {
+    await this.handOverFirst(sid);
     return this.after(this.router.updateWorker(accountSid, sid, input, Date.now()));
   }
 
   async deleteWorker(accountSid: string, sid: string, ifMatch?: string): Promise<ApiResult<null>> {
+    await this.handOverFirst(sid);
     return this.after(this.router.deleteWorker(accountSid, sid, ifMatch, Date.now()));
   }
 
@@ -190,7 +194,55 @@ export class RouterDO extends DurableObject<Env> {
     ref: string,
     input: UpdateWorkerChannelInput,
   ): Promise<ApiResult<WorkerChannelRecord>> {
+    await this.handOverFirst(workerSid);
     return this.after(this.router.updateWorkerChannel(accountSid, workerSid, ref, input, Date.now()));
+  }
+
+  /**
+   * Moves worker `sid` to `region`'s Router (lifecycle/worker-move.ts) and waits for the move: `region`
+   * is where the worker is once this answers. A worker who holds a reservation is a 409 that changes
+   * nothing. When that Router cannot be reached, a 503: the worker stays here, offered nothing, and the
+   * move is retried from the alarm (the outbox's backoff) until it arrives.
+   */
+  async moveWorker(accountSid: string, sid: string, region: string): Promise<ApiResult<{ region: string }>> {
+    const started = this.router.startWorkerMove(accountSid, sid, region, Date.now());
+    if (!started.ok) return this.after(started);
+    return started.value.moving ? this.moved(sid, region) : this.after(ok({ region }));
+  }
+
+  /** Whether worker `sid`'s region is still by default: their agent's first sign-in may move them. */
+  regionUnsettled(accountSid: string, sid: string): ApiResult<boolean> {
+    return this.router.regionUnsettled(accountSid, sid, Date.now());
+  }
+
+  /**
+   * The agent of worker `sid` signed in nearest `nearest`: the first such sign-in settles the worker's
+   * region, and moves them there (waiting, as moveWorker does) when it is another. A busy worker stays
+   * (`refused`); the caller only logs a failure.
+   */
+  async settleWorkerRegion(
+    accountSid: string,
+    sid: string,
+    nearest: string,
+  ): Promise<ApiResult<{ region: string | null; refused?: string }>> {
+    const settled = this.router.settleWorkerRegion(accountSid, sid, nearest, Date.now());
+    if (!settled.ok) return this.after(settled);
+    if (!settled.value.moving)
+      return this.after(ok({ region: null, ...(settled.value.refused ? { refused: settled.value.refused } : {}) }));
+    return this.moved(sid, nearest);
+  }
+
+  /** Waits for worker `sid`'s move to `region`: ok once they are there, a 503 while that Router cannot be reached. */
+  private async moved(sid: string, region: string): Promise<ApiResult<{ region: string }>> {
+    await this.handovers.drain();
+    await this.settle();
+    if (this.router.movedTo(sid) === region) return ok({ region });
+    return fail(503, 20503, `Worker ${sid} is moving to region ${region}, whose Router cannot be reached now; the move is retried`);
+  }
+
+  /** A worker another region's Router moves here: inserted under their SID (idempotent by SID and hop). */
+  async acceptWorkerMove(accountSid: string, payload: WorkerMovePayload): Promise<ApiResult<{ accepted: boolean }>> {
+    return this.after(this.router.acceptWorkerMove(accountSid, payload, Date.now()));
   }
 
   /** The TaskQueues a worker belongs to (for the TaskQueues list's `WorkerSid` filter). */
@@ -325,6 +377,10 @@ export class RouterDO extends DurableObject<Env> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("Expected a WebSocket upgrade", { status: 426 });
     const identity = readIdentity(request.headers.get(IDENTITY_HEADER));
     if (!identity) return new Response("The upgrade carries no verified identity", { status: 400 });
+    // A worker who moved to another region: the Worker forwards the upgrade there (workers/api/realtime.ts).
+    const movedTo = identity.workerSid === undefined ? null : this.router.movedTo(identity.workerSid);
+    if (movedTo !== null)
+      return new Response(`The worker moved to region ${movedTo}`, { status: 421, headers: { [MOVED_TO_HEADER]: movedTo } });
     const url = new URL(request.url);
     if (url.pathname === "/eventbridge") return this.openBridge(identity, url.searchParams.get("closeExistingSessions") === "true");
     const { 0: client, 1: server } = new WebSocketPair();
@@ -543,8 +599,9 @@ export class RouterDO extends DurableObject<Env> {
    * unreachable Router is: the task stays here meanwhile, pending, visible and cancelable.
    */
   private async handOver(batch: readonly OutboxRow[]): Promise<number> {
-    const message = JSON.parse(batch[0]!.body) as HandoverMessage;
+    const message = JSON.parse(batch[0]!.body) as HandoverTopicMessage;
     const other = routerFor(this.env, this.workspaceSid, message.region);
+    if (message.kind === "worker") return this.moveWorkerNow(other, message);
     if (message.kind === "withdraw") {
       const accountSid = this.router.accountSid();
       if (!accountSid) return 1;
@@ -562,6 +619,25 @@ export class RouterDO extends DurableObject<Env> {
     if (!payload) return 1;
     expectOk(await other.acceptHandover(payload.accountSid, payload), message);
     this.router.recordMoved(message, Date.now());
+    await this.settle();
+    return 1;
+  }
+
+  /**
+   * A worker's move (lifecycle/worker-move.ts): the worker as they are now to the other Router, then,
+   * once it took them, the move recorded here and their sockets here closed so they reconnect there.
+   */
+  private async moveWorkerNow(other: ReturnType<typeof routerFor>, message: WorkerMoveMessage): Promise<number> {
+    const payload = this.router.workerMovePayload(message, Date.now());
+    if (!payload) return 1;
+    const accepted = await other.acceptWorkerMove(payload.accountSid, payload);
+    if (!accepted.ok)
+      throw new Error(`move of worker ${message.workerSid} to ${message.region} refused: ${accepted.status} ${accepted.message}`);
+    if (this.router.recordWorkerMoved(message, Date.now())) {
+      this.channel.moved(message.workerSid);
+      const bridge = bridgeSockets(this.ctx);
+      for (const ws of bridge.open(message.workerSid)) bridge.close(ws, 4307, "The worker moved to another region; reconnect");
+    }
     await this.settle();
     return 1;
   }

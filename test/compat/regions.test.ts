@@ -4,7 +4,9 @@
  * extension, so it goes through the client's own `request`, as a team would send any extra parameter)
  * and reads them back with its typed resources; the stock `twilio-taskrouter` Worker of that worker is
  * given the reservation of a task created there and accepts it, and of a task created in the home region
- * and handed over to eu-ireland by a workflow target naming it (the stock client's task reads follow it).
+ * and handed over to eu-ireland by a workflow target naming it (the stock client's task reads follow it);
+ * then the worker moves to ap-sydney (`Region` on update, through the same `request`) and its SDK, which
+ * reconnects, is rung there.
  */
 import { once } from "node:events";
 import { randomUUID } from "node:crypto";
@@ -111,4 +113,20 @@ describe("the stock clients in a workspace that spans regions", () => {
     await reservation.task.complete("resolved in Dublin");
     expect((await ws.tasks(task.sid).fetch()).assignmentStatus).toBe("completed");
   });
+
+  it("move the worker to ap-sydney (Region on update), read it back there, and ring its SDK, which reconnected, for a task created there", async () => {
+    const ready = once(worker!, "ready");
+    const moved = await post(`/Workspaces/${workspaceSid}/Workers/${workerSid}`, { Region: "ap-sydney" });
+    expect(moved.sid).toBe(workerSid);
+    expect((await ws.workers(workerSid).fetch()).friendlyName).toBe("siobhan");
+    expect((await ws.workers.list()).filter((w) => w.sid === workerSid)).toHaveLength(1);
+
+    // The SDK's socket in eu-ireland was closed (4307); the SDK reconnects, and its new socket is held in ap-sydney.
+    await ready;
+    const rung = once(worker!, "reservationCreated");
+    const task = await post(`/Workspaces/${workspaceSid}/Tasks`, { Attributes: "{}", Region: "ap-sydney", WorkflowSid: workflowSid });
+    const [reservation] = (await rung) as [Reservation];
+    expect(reservation.task.sid).toBe(task.sid);
+    await ws.tasks(task.sid).update({ assignmentStatus: "canceled", reason: "test" });
+  }, 60_000);
 });

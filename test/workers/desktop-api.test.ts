@@ -274,6 +274,10 @@ describe("a supervisor's session on worker updates", () => {
     const refused = await call("POST", worker(), { cookie: supervisor, form: { Region: "us-east" } });
     expect([refused.status, refused.body.message]).toEqual([403, "Only an admin may move a worker to another region"]);
     expect((await call("GET", worker(), basic)).body.version).toBe(before.body.version);
+    // The desktop's move: the admin's session names another region, and the worker is held there.
+    const moved = await call("POST", worker(), { cookie: admin, form: { Region: "eu-ireland" } });
+    expect([moved.status, moved.body.sid, moved.body.region]).toEqual([200, workers[1], "eu-ireland"]);
+    expect((await call("GET", worker(), basic)).body.region).toBe("eu-ireland");
   });
 
   it.each([

@@ -18,10 +18,17 @@ export class AgentSocket {
   private read = 0;
   private wake: (() => void) | null = null;
 
-  constructor(readonly ws: WebSocket) {
+  /** `parse` reads a text frame (null: skip it); the live channel's are JSON frames as they are. */
+  constructor(
+    readonly ws: WebSocket,
+    parse: (text: string) => Frame | null = (text) => JSON.parse(text) as Frame,
+  ) {
     ws.addEventListener("message", (event) => {
       if (event.data === "pong") this.pongs++;
-      else this.frames.push(JSON.parse(event.data as string) as Frame);
+      else {
+        const frame = parse(event.data as string);
+        if (frame) this.frames.push(frame);
+      }
       this.wake?.();
     });
     ws.addEventListener("close", (event) => {

@@ -2,7 +2,7 @@
  * Shared by the regions tests: TaskRouter calls as the stock clients make them (Basic credentials,
  * form bodies, query strings), and where a Router keeps a worker or task (asked of each Router directly).
  */
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { routerFor } from "../../platform/objects";
 import { BASIC, call, type Reply } from "./auth-helpers";
 
@@ -35,4 +35,15 @@ export async function regionsHoldingWorker(workspaceSid: string, sid: string, re
 export async function regionsHoldingTask(workspaceSid: string, sid: string, regionIds: readonly string[]): Promise<string[]> {
   const held = await Promise.all(regionIds.map(async (r) => (await routerFor(env, workspaceSid, r).getTask(env.ACCOUNT_SID!, sid)).ok));
   return regionIds.filter((_, i) => held[i]);
+}
+
+/** An agent token for worker `workerSid` of `workspaceSid`, minted through /api/tokens as a desktop's backend does. */
+export async function agentToken(workspaceSid: string, workerSid: string): Promise<string> {
+  const minted = await exports.default.fetch("http://sb.test/api/tokens", {
+    method: "POST",
+    headers: { authorization: BASIC, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ WorkspaceSid: workspaceSid, Role: "worker", WorkerSid: workerSid }).toString(),
+  });
+  if (minted.status !== 200) throw new Error(`POST /api/tokens: ${minted.status} ${await minted.text()}`);
+  return ((await minted.json()) as { token: string }).token;
 }

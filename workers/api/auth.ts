@@ -15,9 +15,10 @@ import { cookieValue, mintSession, readSession, SESSION_TTL, sessionCookie } fro
 import { accountOf, currentSession, currentUser } from "../auth/session-guard";
 import { mintRealtimeToken } from "../auth/tokens";
 import type { Env } from "../../platform/env";
-import { routerOf, workspaceFor } from "../../platform/objects";
+import { followMoves, workspaceFor } from "../../platform/objects";
 import { ApiError } from "../http/errors";
 import { oneOf, sid, str } from "./taskrouter/params";
+import { edgeOf, settleOnSignIn } from "./taskrouter/placement";
 import { endpoint, unwrap } from "./taskrouter/wire";
 import { tokenBody } from "./tokens";
 
@@ -110,7 +111,21 @@ async function signedIn(c: Context<{ Bindings: Env }>, user: UserRecord): Promis
   if (sessionSid === null) throw new ApiError(403, 20403, "This user is disabled: ask an admin");
   c.header("Set-Cookie", sessionCookie(await mintSession(user, sessionSid, account.authToken, account.sid, Date.now()), c.req.url));
   c.header("Cache-Control", "no-store");
+  await settleWorkerRegion(c, user);
   return c.json({ user });
+}
+
+/**
+ * An agent's first sign-in decides where their worker works (placement.ts, settleOnSignIn). It never
+ * fails the sign-in: a move that cannot be made now is logged, and the worker stays where they are.
+ */
+async function settleWorkerRegion(c: Context<{ Bindings: Env }>, user: UserRecord): Promise<void> {
+  if (!user.workspace_sid || !user.worker_sid) return;
+  try {
+    await settleOnSignIn(c.env, accountOf(c.env).sid, user.workspace_sid, user.worker_sid, edgeOf(c.req.raw));
+  } catch (error) {
+    console.warn(`auth: the region of worker ${user.worker_sid} was not settled at ${user.email}'s sign-in`, error);
+  }
 }
 
 auth.post("/auth/login", async (c) => {
@@ -193,7 +208,7 @@ auth.get("/auth/me", async (c) => {
   const workspace = user.workspace_sid ? await workspaceFor(c.env, user.workspace_sid).getWorkspace(accountSid) : null;
   const worker =
     user.workspace_sid && user.worker_sid
-      ? await routerOf(c.env, user.workspace_sid, user.worker_sid).getWorker(accountSid, user.worker_sid)
+      ? await followMoves(c.env, user.workspace_sid, user.worker_sid, (router) => router.getWorker(accountSid, user.worker_sid!))
       : null;
   c.header("Cache-Control", "no-store");
   return c.json({
@@ -217,7 +232,7 @@ auth.post("/auth/token", async (c) => {
   if (!workspaceSid) throw new ApiError(400, 20001, "Missing required parameter WorkspaceSid: an admin names the workspace to watch");
   unwrap(await workspaceFor(c.env, workspaceSid).getWorkspace(accountSid));
   const workerSid = view === "agent" && user.worker_sid ? user.worker_sid : undefined;
-  if (workerSid) unwrap(await routerOf(c.env, workspaceSid, workerSid).getWorker(accountSid, workerSid));
+  if (workerSid) unwrap(await followMoves(c.env, workspaceSid, workerSid, (router) => router.getWorker(accountSid, workerSid)));
   const minted = await mintRealtimeToken(c.env, {
     issuer: accountSid,
     accountSid,

@@ -19,7 +19,7 @@ import type { ReservationOwner } from "../../durable-objects/router/router-do";
 import { verifyRealtimeToken } from "../auth/tokens";
 import type { RealtimeIdentity } from "../../durable-objects/common/token-claims";
 import type { Env } from "../../platform/env";
-import { followMoves, routerOf, workspaceFor } from "../../platform/objects";
+import { followMoves, routerOf, upgradeAtHolder, workspaceFor } from "../../platform/objects";
 import { readText } from "../http/body-limit";
 import { ApiError } from "../http/errors";
 
@@ -118,6 +118,6 @@ eventbridge.get("/", async (c) => {
   const headers = new Headers({ upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(check.identity) });
   const url = new URL("https://router.internal/eventbridge");
   if (query.get("closeExistingSessions") === "true") url.searchParams.set("closeExistingSessions", "true");
-  // The SDK serves one worker: its socket is held by the Router of the worker's region.
-  return routerOf(c.env, check.identity.workspaceSid, check.identity.workerSid).fetch(new Request(url, { headers }));
+  // The SDK serves one worker: its socket is held by the Router of the worker's region (where they moved, if they did).
+  return upgradeAtHolder(c.env, check.identity.workspaceSid, check.identity.workerSid, new Request(url, { headers }));
 });

@@ -14,7 +14,7 @@ import { IDENTITY_HEADER, SUBPROTOCOL, readHandshake } from "../../durable-objec
 import { verifyRealtimeToken } from "../auth/tokens";
 import type { TokenCheck } from "../../durable-objects/common/token-claims";
 import type { Env } from "../../platform/env";
-import { routerFor, routerOf } from "../../platform/objects";
+import { routerFor, upgradeAtHolder } from "../../platform/objects";
 import { ApiError } from "../http/errors";
 
 /** Who the token stands for: the one place the live channel checks tokens. */
@@ -54,6 +54,7 @@ export async function realtime(c: Context<{ Bindings: Env }>): Promise<Response>
   // An agent's socket is held by the Router of their worker's region; a supervisor's by the home region's,
   // which leases the other regions' shares of the feed (durable-objects/router/realtime/supervisors.ts).
   const { workspaceSid, workerSid } = check.identity;
-  const router = workerSid === undefined ? routerFor(c.env, workspaceSid) : routerOf(c.env, workspaceSid, workerSid);
-  return router.fetch(new Request(url, { headers }));
+  // A worker who moved to another region is found there (upgradeAtHolder: one extra hop, for them only).
+  const upgrade = new Request(url, { headers });
+  return workerSid === undefined ? routerFor(c.env, workspaceSid).fetch(upgrade) : upgradeAtHolder(c.env, workspaceSid, workerSid, upgrade);
 }

@@ -12,7 +12,7 @@ import { DEFAULT_TTL, MAX_TTL, MIN_TTL, refreshGrant, type MintedToken } from ".
 import { ROLES } from "../../durable-objects/common/token-claims";
 import { inspectRealtimeToken, mintRealtimeToken } from "../auth/tokens";
 import type { Env } from "../../platform/env";
-import { routerOf, workspaceFor } from "../../platform/objects";
+import { followMoves, workspaceFor } from "../../platform/objects";
 import { ApiError } from "../http/errors";
 import { int, oneOf, sid } from "./taskrouter/params";
 import { endpoint, unwrap } from "./taskrouter/wire";
@@ -50,7 +50,7 @@ export const tokens = new Hono<TokensEnv>();
 /** The worker must exist in the workspace, and the workspace in the account (404 otherwise). */
 async function checkGrantable(env: Env, accountSid: string, workspaceSid: string, workerSid: string | undefined): Promise<void> {
   unwrap(await workspaceFor(env, workspaceSid).getWorkspace(accountSid));
-  if (workerSid) unwrap(await routerOf(env, workspaceSid, workerSid).getWorker(accountSid, workerSid));
+  if (workerSid) unwrap(await followMoves(env, workspaceSid, workerSid, (router) => router.getWorker(accountSid, workerSid)));
 }
 
 /** The user part of the Basic credentials basicAuth() accepted: the account SID or an `SK…` key SID. */

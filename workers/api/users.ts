@@ -13,7 +13,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../durable-objects/
 import type { AuthVariables } from "../auth/basic";
 import { accountOf, basicOrSession, type Caller } from "../auth/session-guard";
 import type { Env } from "../../platform/env";
-import { routerOf, workspaceFor } from "../../platform/objects";
+import { followMoves, workspaceFor } from "../../platform/objects";
 import { ApiError } from "../http/errors";
 import { bool, oneOf, sid, str } from "./taskrouter/params";
 import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
@@ -97,7 +97,7 @@ async function checkLinks(env: Env, accountSid: string, workspaceSid: string | n
   const workspace = await workspaceFor(env, workspaceSid).getWorkspace(accountSid);
   if (!workspace.ok) throw new ApiError(400, 20001, `Invalid parameter WorkspaceSid: workspace ${workspaceSid} does not exist`);
   if (workerSid === null) return;
-  const worker = await routerOf(env, workspaceSid, workerSid).getWorker(accountSid, workerSid);
+  const worker = await followMoves(env, workspaceSid, workerSid, (router) => router.getWorker(accountSid, workerSid));
   if (!worker.ok) throw new ApiError(400, 20001, `Invalid parameter WorkerSid: worker ${workerSid} is not in workspace ${workspaceSid}`);
 }
 

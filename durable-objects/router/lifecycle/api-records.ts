@@ -19,7 +19,8 @@ export function etagMatches(ifMatch: string | undefined, version: number): boole
   return ifMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "").replace(/^"|"$/g, "") === String(version));
 }
 
-export function workerRecord(view: ConfigView, row: WorkerRow): WorkerRecord {
+/** A worker as the API shows it; `region` is the Router's own (a moved worker's is not the one its SID names). */
+export function workerRecord(view: ConfigView, row: WorkerRow, region = ""): WorkerRecord {
   const activity = view.activity(row.activity_sid);
   return {
     account_sid: view.accountSid,
@@ -33,6 +34,7 @@ export function workerRecord(view: ConfigView, row: WorkerRow): WorkerRecord {
     date_status_changed: iso(row.status_changed_at),
     date_created: iso(row.created_at),
     date_updated: iso(row.updated_at),
+    ...(region ? { region } : {}),
   };
 }
 

@@ -10,8 +10,7 @@
 import { RoutingEngine } from "../engine";
 import { insertEvent, type EventSubjects } from "../store/event-store";
 import { rows } from "../../kit/sql-host";
-import { workerChannels, workers } from "../store/worker-store";
-import { newSid } from "../../../contract/ids";
+import { defaultWorkerChannel, workerChannels, workers } from "../store/worker-store";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../common/rpc";
 import type { ConfigView } from "./config-view";
@@ -42,16 +41,7 @@ export function addWorkerChannels(op: Op): void {
   for (const worker of workers.where(op.host, "1 = 1")) {
     for (const channel of op.view.taskChannels) {
       if (existing.has(`${worker.sid}:${channel.sid}`)) continue;
-      workerChannels.save(op.host, {
-        sid: newSid("WC"),
-        worker_sid: worker.sid,
-        task_channel_sid: channel.sid,
-        capacity: 1,
-        available: 1,
-        last_assigned_at: 0,
-        created_at: op.now,
-        updated_at: op.now,
-      });
+      workerChannels.save(op.host, defaultWorkerChannel(worker.sid, channel.sid, op.now));
     }
   }
 }

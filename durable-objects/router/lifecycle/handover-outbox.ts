@@ -23,6 +23,18 @@ export interface HandoverMessage {
   readonly hop: number;
 }
 
+/** A worker moving to another region (router/lifecycle/worker-move.ts), in the same topic. */
+export interface WorkerMoveMessage {
+  readonly kind: "worker";
+  readonly workerSid: string;
+  /** The region the worker goes to. */
+  readonly region: string;
+  readonly hop: number;
+}
+
+/** What the handover topic carries. */
+export type HandoverTopicMessage = HandoverMessage | WorkerMoveMessage;
+
 /**
  * Step 1, inside the routing decision's transaction: the task entered a step of another region. Called
  * by applyOutcome after it stored the step (whose deadline is the other region's now).

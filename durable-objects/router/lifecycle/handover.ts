@@ -20,11 +20,12 @@
  */
 import { clearTimer, setTimer } from "../../kit/timers";
 import type { StoreHost } from "../../kit/sql-host";
-import { fail, ok, type ApiFailure, type ApiResult } from "../../common/rpc";
+import { fail, ok, type ApiResult } from "../../common/rpc";
 import type { SavedStep } from "../engine";
 import type { HandoverMessage } from "./handover-outbox";
 
 export { HANDOVER_TOPIC, type HandoverMessage } from "./handover-outbox";
+export { movedAway } from "./moved-away";
 import { moves } from "../store/move-store";
 import { reservations } from "../store/reservation-store";
 import { tasks, type TaskRow } from "../store/task-store";
@@ -158,16 +159,6 @@ export function dropWithdrawn(op: Op, taskSid: string, hop: number): ApiResult<{
   }
   moves.save(op.host, { sid: taskSid, region: op.regionId, hop, state: "withdrawn", updated_at: op.now });
   return ok({ dropped: true });
-}
-
-/**
- * The refusal for a task that has moved to another region: the Worker layer (and the ConversationDO)
- * follow `movedTo` to the Router that holds it. Null when the task never left.
- */
-export function movedAway(op: Op, what: string, sid: string): ApiFailure | null {
-  const move = moves.get(op.host, sid);
-  if (move?.state !== "moved") return null;
-  return { ...fail(409, 20409, `${what} ${sid} was handed over to region ${move.region}`), movedTo: move.region };
 }
 
 /** The task leaves this Router without a task event of its own: only the real-time figures forget it. */

@@ -11,6 +11,7 @@ import type { WorkerInput } from "../matcher/types";
 import { heldCapacity, routingHolds } from "../store/reservation-store";
 import type { StoreHost } from "../../kit/sql-host";
 import { tasks, type TaskRow } from "../store/task-store";
+import { movingWorkers } from "../store/move-store";
 import { workerChannels, workers, type WorkerChannelRow, type WorkerRow } from "../store/worker-store";
 import type { ConfigView } from "./config-view";
 
@@ -26,6 +27,8 @@ export function workerInput(
   row: WorkerRow,
   channels: readonly WorkerChannelRow[],
   held: Readonly<Record<string, number>>,
+  /** Being moved to another region (worker-move.ts): seen as unavailable, so offered nothing here. */
+  moving = false,
 ): WorkerInput {
   const activity = view.activity(row.activity_sid);
   const inputs: Record<string, WorkerInput["channels"][string]> = {};
@@ -44,7 +47,7 @@ export function workerInput(
     friendlyName: row.friendly_name,
     activitySid: row.activity_sid,
     activityName: activity?.friendly_name ?? "",
-    activityAvailable: activity?.available ?? false,
+    activityAvailable: !moving && (activity?.available ?? false),
     attributes: parseAttributes(row.attributes),
     channels: inputs,
     idleSince: row.idle_since,
@@ -88,8 +91,9 @@ export function buildEngine(
   }
   const held = heldCapacity(host);
   // No task is loaded yet, so adding a worker cannot reserve anything.
+  const moving = movingWorkers(host);
   for (const row of workers.where(host, "1 = 1 ORDER BY created_at, sid")) {
-    engine.upsertWorker(workerInput(view, row, channelsByWorker.get(row.sid) ?? [], held.get(row.sid) ?? {}), now);
+    engine.upsertWorker(workerInput(view, row, channelsByWorker.get(row.sid) ?? [], held.get(row.sid) ?? {}, moving.has(row.sid)), now);
   }
 
   const holds = routingHolds(host);

@@ -6,6 +6,7 @@
  * checks and changes the reservation in one synchronous transaction, of two concurrent accepts exactly
  * one wins and the other is told the reservation is no longer pending.
  */
+import { missingWorker } from "./moved-away";
 import { rows, type SqlValue } from "../../kit/sql-host";
 import { pageFrom, type PageWindow } from "../../kit/paging";
 import { reservations, type ReservationRow } from "../store/reservation-store";
@@ -69,7 +70,7 @@ const result = (op: Op, row: ReservationRow): ReservationResult => ({
 function checkOwner(op: Op, owner: ReservationOwner): ApiResult<null> {
   if ("taskSid" in owner)
     return tasks.get(op.host, owner.taskSid) ? ok(null) : (movedAway(op, "Task", owner.taskSid) ?? notFound("Task", owner.taskSid));
-  return workers.get(op.host, owner.workerSid) ? ok(null) : notFound("Worker", owner.workerSid);
+  return workers.get(op.host, owner.workerSid) ? ok(null) : missingWorker(op, owner.workerSid);
 }
 
 function find(op: Op, owner: ReservationOwner, sid: string): ApiResult<ReservationRow> {

@@ -20,7 +20,7 @@ import { Rollback, operationHost, type StoreHost } from "../../kit/sql-host";
 import { loadSnapshot, saveSnapshot } from "../store/config-store";
 import { pageWindow, type PageWindow } from "../../kit/paging";
 import { dueTimers, earliestTimer } from "../../kit/timers";
-import { fail, notFound, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
+import { fail, ok, type ApiResult, type Page, type WorkspaceConfigSnapshot, type PageRequest } from "../../common/rpc";
 import type { EventRecord, WorkerChannelRecord, ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
 import {
   addWorkerChannels,
@@ -45,6 +45,17 @@ import {
   type HandoverMessage,
   type HandoverPayload,
 } from "./handover";
+import {
+  acceptWorkerMove,
+  recordWorkerMoved,
+  regionUnsettled,
+  settleWorkerRegion,
+  startWorkerMove,
+  workerMovePayload,
+  type WorkerMovePayload,
+} from "./worker-move";
+import type { WorkerMoveMessage } from "./handover-outbox";
+import { missingWorker, movedAway } from "./moved-away";
 import {
   applyInstruction,
   getReservation,
@@ -236,7 +247,7 @@ export class Router {
   agentSnapshot(accountSid: string, workerSid: string, now: number): ApiResult<AgentSnapshot> {
     return this.read(accountSid, now, (op) => {
       const snapshot = agentSnapshot(op.host, op.view, workerSid, now);
-      return snapshot ? ok(snapshot) : notFound("Worker", workerSid);
+      return snapshot ? ok(snapshot) : missingWorker(op, workerSid);
     });
   }
 
@@ -355,12 +366,8 @@ export class Router {
 
   /** What to send for a handover message now; null when it is no longer on (recorded, or withdrawn). */
   handoverPayload(message: HandoverMessage, now: number): HandoverPayload | null {
-    const view = this.scope(null);
-    if (!view.ok) return null;
-    return handoverPayload(
-      new Op(this.host, this.engine, view.value, now, { type: "workspace", sid: view.value.workspaceSid }, this.options.regionId),
-      message,
-    );
+    const op = this.systemOp(now);
+    return op && handoverPayload(op, message);
   }
 
   /** A task handed over by another region's Router (idempotent by SID and hop). */
@@ -379,6 +386,45 @@ export class Router {
   /** The sender withdrew hop `hop` of task `sid` (it ended there first). */
   dropWithdrawn(accountSid: string, sid: string, hop: number, now: number): ApiResult<{ dropped: boolean }> {
     return this.write(accountSid, now, (op) => dropWithdrawn(op, sid, hop));
+  }
+
+  // ── workers moving between regions (worker-move.ts) ───────────────────────────────────────────
+
+  /** Worker `sid` is to move to `region` (409 while they hold a reservation; `moving: false` when already there). */
+  startWorkerMove(accountSid: string, sid: string, region: string, now: number): ApiResult<{ moving: boolean }> {
+    return this.write(accountSid, now, (op) => startWorkerMove(op, sid, region));
+  }
+
+  /** Whether worker `sid`'s region is still by default (their agent's first sign-in may move them). */
+  regionUnsettled(accountSid: string, sid: string, now: number): ApiResult<boolean> {
+    return this.read(accountSid, now, (op) => regionUnsettled(op, sid));
+  }
+
+  /** The first sign-in settles worker `sid`'s region, moving them to `nearest` when it is another (worker-move.ts). */
+  settleWorkerRegion(accountSid: string, sid: string, nearest: string, now: number): ApiResult<{ moving: boolean; refused?: string }> {
+    return this.write(accountSid, now, (op) => settleWorkerRegion(op, sid, nearest));
+  }
+
+  /** What to send for a worker's move now; null when it is no longer on. */
+  workerMovePayload(message: WorkerMoveMessage, now: number): WorkerMovePayload | null {
+    const op = this.systemOp(now);
+    return op && workerMovePayload(op, message);
+  }
+
+  /** A worker moved here by another region's Router (idempotent by SID and hop). */
+  acceptWorkerMove(accountSid: string, payload: WorkerMovePayload, now: number): ApiResult<{ accepted: boolean }> {
+    return this.write(accountSid, now, (op) => acceptWorkerMove(op, payload));
+  }
+
+  /** The other Router took the worker: they leave this one, which keeps the tombstone. `moved`: this call recorded it. */
+  recordWorkerMoved(message: WorkerMoveMessage, now: number): boolean {
+    const recorded = this.write(null, now, (op) => recordWorkerMoved(op, message));
+    return recorded.ok && recorded.value.moved;
+  }
+
+  /** The region item `sid` moved to from here, or null when it did not (it is here, or unknown). */
+  movedTo(sid: string): string | null {
+    return movedAway({ host: this.host }, "Item", sid)?.movedTo ?? null;
   }
 
   // ── timers ──────────────────────────────────────────────────────────────────────────────────────
@@ -403,6 +449,13 @@ export class Router {
   private scope(accountSid: string | null): ApiResult<ConfigView> {
     if (!this.view || (accountSid !== null && this.view.accountSid !== accountSid)) return workspaceNotFound();
     return ok(this.view);
+  }
+
+  /** A read by the workspace itself (an outbox drain reading what to send), or null before any configuration. */
+  private systemOp(now: number): Op | null {
+    const view = this.scope(null);
+    if (!view.ok) return null;
+    return new Op(this.host, this.engine, view.value, now, { type: "workspace", sid: view.value.workspaceSid }, this.options.regionId);
   }
 
   private read<T>(accountSid: string, now: number, fn: (op: Op) => ApiResult<T>): ApiResult<T> {

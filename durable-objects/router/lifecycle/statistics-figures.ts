@@ -10,6 +10,7 @@
  * task figures come from the statistics' counters and buckets, worker figures from the matcher's queue
  * counters and the Activity counts.
  */
+import { missingWorker } from "./moved-away";
 import { invalid, notFound, ok, type ApiResult, type Page } from "../../common/rpc";
 import { slicePage, type PageWindow } from "../../kit/paging";
 import { workerByName, workers } from "../store/worker-store";
@@ -209,7 +210,7 @@ export function workerInstanceFigures(
   workerSid: string,
   query: StatisticsQuery,
 ): ApiResult<WorkersFigures> {
-  if (!workers.get(op.host, workerSid)) return notFound("Worker", workerSid);
+  if (!workers.get(op.host, workerSid)) return missingWorker(op, workerSid);
   const channel = channelKey(op, query);
   if (!channel.ok) return channel;
   return ok({

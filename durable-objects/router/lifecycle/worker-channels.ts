@@ -4,6 +4,7 @@
  * task channel's SID or its unique name. A change reaches the matcher at once and may offer the worker
  * tasks; it is recorded as `worker.capacity.update` or `worker.channel.availability.update`.
  */
+import { missingWorker } from "./moved-away";
 import { type PageWindow, slicePage } from "../../kit/paging";
 import { channelsOf, workerChannels, workers, type WorkerChannelRow } from "../store/worker-store";
 import { notFound, ok, type ApiResult, type Page } from "../../common/rpc";
@@ -36,7 +37,7 @@ function find(op: Op, workerSid: string, ref: string): WorkerChannelRow | undefi
 }
 
 export function listWorkerChannels(op: Op, workerSid: string, window: PageWindow): ApiResult<Page<WorkerChannelRecord>> {
-  if (!workers.get(op.host, workerSid)) return notFound("Worker", workerSid);
+  if (!workers.get(op.host, workerSid)) return missingWorker(op, workerSid);
   // In the order the workspace lists its task channels (they are all created at once with the worker).
   const position = new Map(op.view.taskChannels.map((channel, index) => [channel.sid, index]));
   const rows = channelsOf(op.host, workerSid).sort(
@@ -47,7 +48,7 @@ export function listWorkerChannels(op: Op, workerSid: string, window: PageWindow
 }
 
 export function getWorkerChannel(op: Op, workerSid: string, ref: string): ApiResult<WorkerChannelRecord> {
-  if (!workers.get(op.host, workerSid)) return notFound("Worker", workerSid);
+  if (!workers.get(op.host, workerSid)) return missingWorker(op, workerSid);
   const row = find(op, workerSid, ref);
   const found = row && record(op, row);
   return found ? ok(found) : notFound("WorkerChannel", ref);
@@ -60,7 +61,7 @@ export function updateWorkerChannel(
   input: UpdateWorkerChannelInput,
 ): ApiResult<WorkerChannelRecord> {
   const worker = workers.get(op.host, workerSid);
-  if (!worker) return notFound("Worker", workerSid);
+  if (!worker) return missingWorker(op, workerSid);
   const row = find(op, workerSid, ref);
   const channel = row && op.view.taskChannel(row.task_channel_sid);
   if (!row || !channel) return notFound("WorkerChannel", ref);

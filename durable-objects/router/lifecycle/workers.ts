@@ -3,11 +3,13 @@
  * list with Twilio's filters. Every change reaches the matcher at once (`upsertWorker`), which may
  * offer the worker tasks; an activity change is recorded with the activity left and the time spent in it.
  */
+import { missingWorker } from "./moved-away";
 import { tryCompileExpression } from "../expression";
 import { heldBy, pendingOfWorker } from "../store/reservation-store";
 import { type PageWindow, slicePage } from "../../kit/paging";
 import {
   channelsOf,
+  defaultWorkerChannel,
   deleteWorker as deleteWorkerRows,
   nameKey,
   workerByName,
@@ -15,9 +17,9 @@ import {
   workers,
   type WorkerRow,
 } from "../store/worker-store";
-import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
-import { newSid } from "../../../contract/ids";
+import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import type { WorkerRecord } from "../../../contract/taskrouter";
+import { moves } from "../store/move-store";
 import { storedAttributes } from "./card-masking";
 import { checkAttributes, checkBoolean, checkFriendlyName, checkOrdering, checkString } from "./checks";
 import { workerEvent } from "./events";
@@ -32,6 +34,8 @@ export interface CreateWorkerInput {
   readonly activitySid?: string;
   /** JSON text of an object, default `{}`. */
   readonly attributes?: string;
+  /** Created without `Region`: their agent's first sign-in may still move them (worker-move.ts). */
+  readonly regionByDefault?: boolean;
 }
 
 export interface UpdateWorkerInput {
@@ -42,6 +46,8 @@ export interface UpdateWorkerInput {
   readonly rejectPendingReservations?: boolean;
   /** The If-Match header: the ETag the client last saw. */
   readonly ifMatch?: string;
+  /** An explicit `Region` was given: no sign-in moves the worker from now on. */
+  readonly regionSettled?: boolean;
 }
 
 export interface ListWorkersInput extends PageRequest {
@@ -62,14 +68,15 @@ export interface WorkerResult {
   readonly etag: string;
 }
 
-const result = (op: Op, row: WorkerRow): WorkerResult => ({ worker: workerRecord(op.view, row), etag: etagOf(row.version) });
+const result = (op: Op, row: WorkerRow): WorkerResult => ({ worker: workerRecord(op.view, row, op.regionId), etag: etagOf(row.version) });
 
 export const preconditionFailed = (what: string, sid: string): ApiResult<never> =>
   fail(412, 20412, `${what} ${sid} has changed since the ETag given in If-Match; fetch it again and retry`);
 
 /** Tells the matcher everything about a worker again (keeping the capacity they hold) and stores the outcome. */
 export function refreshWorker(op: Op, row: WorkerRow): void {
-  const input = workerInput(op.view, row, channelsOf(op.host, row.sid), op.engine.matcher.assignedTasks(row.sid));
+  const moving = moves.get(op.host, row.sid)?.state === "sending"; // worker-move.ts: offered nothing while moving away
+  const input = workerInput(op.view, row, channelsOf(op.host, row.sid), op.engine.matcher.assignedTasks(row.sid), moving);
   applyOutcome(op, op.route.upsertWorker(input, op.now));
 }
 
@@ -153,19 +160,11 @@ export function createWorker(op: Op, input: CreateWorkerInput): ApiResult<Worker
     created_at: op.now,
     updated_at: op.now,
     version: 1,
+    region_unsettled: input.regionByDefault ? 1 : 0,
   };
   workers.save(op.host, row);
   for (const channel of op.view.taskChannels) {
-    workerChannels.save(op.host, {
-      sid: newSid("WC"),
-      worker_sid: row.sid,
-      task_channel_sid: channel.sid,
-      capacity: 1,
-      available: 1,
-      last_assigned_at: 0,
-      created_at: op.now,
-      updated_at: op.now,
-    });
+    workerChannels.save(op.host, defaultWorkerChannel(row.sid, channel.sid, op.now));
   }
   op.record(workerEvent(op.view, "worker.created", row, op.now, `Worker ${row.friendly_name} created`));
   op.activityMoves.push({ from: null, to: row.activity_sid });
@@ -175,12 +174,12 @@ export function createWorker(op: Op, input: CreateWorkerInput): ApiResult<Worker
 
 export function getWorker(op: Op, sid: string): ApiResult<WorkerResult> {
   const row = workers.get(op.host, sid);
-  return row ? ok(result(op, row)) : notFound("Worker", sid);
+  return row ? ok(result(op, row)) : missingWorker(op, sid);
 }
 
 export function updateWorker(op: Op, sid: string, input: UpdateWorkerInput): ApiResult<WorkerResult> {
   let row = workers.get(op.host, sid);
-  if (!row) return notFound("Worker", sid);
+  if (!row) return missingWorker(op, sid);
   if (!etagMatches(input.ifMatch, row.version)) return preconditionFailed("Worker", sid);
 
   let name: string | undefined;
@@ -220,6 +219,7 @@ export function updateWorker(op: Op, sid: string, input: UpdateWorkerInput): Api
     op.record(workerEvent(op.view, "worker.attributes.update", row, op.now, `Worker ${row.friendly_name} attributes updated`));
   }
   if (activitySid !== undefined) row = changeActivity(op, row, activitySid);
+  if (input.regionSettled && row.region_unsettled === 1) row = op.saveWorker({ ...row, region_unsettled: 0 });
   // Told to the matcher before the rejections, so that the freed worker is not offered tasks again.
   refreshWorker(op, row);
   if (reject) {
@@ -233,7 +233,7 @@ export function updateWorker(op: Op, sid: string, input: UpdateWorkerInput): Api
 
 export function deleteWorker(op: Op, sid: string, ifMatch?: string): ApiResult<null> {
   const row = workers.get(op.host, sid);
-  if (!row) return notFound("Worker", sid);
+  if (!row) return missingWorker(op, sid);
   if (!etagMatches(ifMatch, row.version)) return preconditionFailed("Worker", sid);
   const held = heldBy(op.host, sid);
   if (held > 0) {
@@ -296,11 +296,11 @@ export function listWorkers(op: Op, input: ListWorkersInput, window: PageWindow)
     return a.sid < b.sid ? -1 : a.sid > b.sid ? 1 : 0;
   });
   const page = slicePage(rows, window);
-  return ok({ ...page, items: page.items.map((row) => workerRecord(op.view, row)) });
+  return ok({ ...page, items: page.items.map((row) => workerRecord(op.view, row, op.regionId)) });
 }
 
 /** The TaskQueues a worker belongs to, for the TaskQueues list's `WorkerSid` filter. */
 export function queuesOfWorker(op: Op, workerSid: string): ApiResult<string[]> {
-  if (!workers.get(op.host, workerSid)) return notFound("Worker", workerSid);
+  if (!workers.get(op.host, workerSid)) return missingWorker(op, workerSid);
   return ok(op.engine.matcher.queuesOfWorker(workerSid));
 }

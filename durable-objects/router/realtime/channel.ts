@@ -7,7 +7,8 @@
  *
  * Close codes (observable by a browser, unlike an HTTP status on the upgrade): 4400 a bad request
  * (`since`), 4401 no valid token or it expired, 4403 the token may not use this channel (no worker,
- * another account, an unknown worker), 4408 silent for the grace period, 4410 the worker was deleted.
+ * another account, an unknown worker), 4408 silent for the grace period, 4410 the worker was deleted, 4307 the worker moved to another
+ * region (the client reconnects, and reaches that region's Router).
  * A worker presence took offline is told so by the `hello` of their next connection (`presence_offline`).
  */
 import { z } from "zod";
@@ -80,7 +81,14 @@ export interface SocketHost<S> {
   close(socket: S, code: number, reason: string): void;
 }
 
-export const CLOSE_CODES = { badRequest: 4400, unauthorized: 4401, forbidden: 4403, silent: 4408, workerDeleted: 4410 } as const;
+export const CLOSE_CODES = {
+  badRequest: 4400,
+  unauthorized: 4401,
+  forbidden: 4403,
+  silent: 4408,
+  workerDeleted: 4410,
+  workerMoved: 4307,
+} as const;
 
 /** The heartbeat clients are asked to send: often enough that two can be missed within the grace period. */
 const heartbeatInterval = (graceMs: number) => Math.max(1000, Math.min(20_000, Math.floor(graceMs / 3)));
@@ -200,6 +208,21 @@ export class AgentChannel<S> {
         takePresenceNotice(this.host, workerSid);
       });
     }
+  }
+
+  /**
+   * The worker moved to another region's Router (worker-move.ts): their sockets here are closed with
+   * 4307, which the desktop treats as "reconnect" (not one of its final codes) and so reaches the
+   * Router they are in now; what was logged or known of their presence here is forgotten.
+   */
+  moved(workerSid: string): void {
+    for (const socket of this.sockets.open(workerSid))
+      this.sockets.close(socket, CLOSE_CODES.workerMoved, "The worker moved to another region; reconnect");
+    this.log.forget(workerSid);
+    this.host.transactionSync(() => {
+      forgetPresence(this.host, workerSid);
+      takePresenceNotice(this.host, workerSid);
+    });
   }
 
   /** A frame from the client: a command, answered by `ack` or `error` on the same socket. */

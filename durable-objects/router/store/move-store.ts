@@ -1,9 +1,10 @@
 /**
- * Where a task handed over between regions stands, per SID (router/lifecycle/handover.ts). One row per
+ * Where a task handed over (or a worker moved) between regions stands, per SID (router/lifecycle/handover.ts). One row per
  * task that ever left or arrived here; `hop` counts its handovers, so a repeated or older handover is
  * recognised and changes nothing. The row of a task that left is its tombstone: the SID, which names
  * this region, still reaches this Router, which answers "moved to `region`".
  */
+import type { StoreHost } from "../../kit/sql-host";
 import { table } from "./table";
 
 export type MoveState =
@@ -26,6 +27,11 @@ export type MoveRow = {
 };
 
 export const moves = table<MoveRow>("sb_moves", ["sid", "region", "hop", "state", "updated_at"], "sid");
+
+/** The SIDs of the workers being moved away from here (sent, not yet answered): offered nothing meanwhile. */
+export function movingWorkers(host: StoreHost): Set<string> {
+  return new Set(moves.where(host, "state = 'sending' AND sid LIKE 'WK%'").map((move) => move.sid));
+}
 
 export const MOVES_SCHEMA = {
   name: "router: tasks handed over between regions, and their tombstones",

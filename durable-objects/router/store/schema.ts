@@ -24,8 +24,12 @@
  * - version 4, `sb_presence_notices`: workers presence took offline, until their next connection says so.
  * - version 5: `sb_outbox` becomes the outbox every object shares (kit/outbox.ts), its messages under
  *   the topic `events`, and the outbox's retry timer is named for the topic.
- * - version 6, `sb_moves` (move-store.ts): tasks handed over to or from another region's Router, and
- *   the tombstones of those that left.
+ * - version 6, the supervisors' feed across regions (realtime/supervisor-leases.ts, supervisor-regions.ts):
+ *   `sb_supervisor_leases`, `sb_supervisor_regions`, `sb_supervisor_parts`.
+ * - version 7, `sb_moves` (move-store.ts): tasks handed over to or from another region's Router, and
+ *   the tombstones of those that left (and, with the same rows, workers moved between regions).
+ * - version 8, `sb_workers.region_unsettled`: a worker in the home region by default, until their
+ *   agent's first sign-in settles where they work (lifecycle/worker-move.ts).
  */
 import type { Migration } from "../../kit/migrations";
 import { STATISTICS_SCHEMA } from "../statistics";
@@ -163,4 +167,11 @@ export const ROUTER_MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 7, ...MOVES_SCHEMA },
+  {
+    version: 8,
+    // worker-store.ts: a worker created without Region is settled by their agent's first sign-in (worker-move.ts).
+    // Workers from before stay as they are (0): their first sign-in is behind them.
+    name: "router: a worker's region, by default until the first sign-in settles it",
+    sql: `ALTER TABLE sb_workers ADD COLUMN region_unsettled INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -4,6 +4,7 @@
  * it is counted from the reservations that hold it (pending, accepted, wrapping), see reservation-store.
  */
 import { run, type StoreHost } from "../../kit/sql-host";
+import { newSid } from "../../../contract/ids";
 import { table } from "./table";
 
 export type WorkerRow = {
@@ -20,6 +21,12 @@ export type WorkerRow = {
   updated_at: number;
   /** Bumped on every change; the ETag. */
   version: number;
+  /**
+   * 1 while the worker is in the home region only "by default" (created without `Region`) and no sign-in
+   * has settled it: the agent's first sign-in moves them to the region nearest it (worker-move.ts).
+   * An explicit `Region` (create or update) or that first sign-in sets it to 0 for good.
+   */
+  region_unsettled: number;
 };
 
 export type WorkerChannelRow = {
@@ -48,6 +55,7 @@ export const workers = table<WorkerRow>(
     "created_at",
     "updated_at",
     "version",
+    "region_unsettled",
   ],
   "sid",
 );
@@ -57,6 +65,18 @@ export const workerChannels = table<WorkerChannelRow>(
   ["sid", "worker_sid", "task_channel_sid", "capacity", "available", "last_assigned_at", "created_at", "updated_at"],
   "sid",
 );
+
+/** A worker's channel as a new worker (or a new task channel) gets it: capacity 1, switched on, never assigned. */
+export const defaultWorkerChannel = (workerSid: string, taskChannelSid: string, now: number): WorkerChannelRow => ({
+  sid: newSid("WC"),
+  worker_sid: workerSid,
+  task_channel_sid: taskChannelSid,
+  capacity: 1,
+  available: 1,
+  last_assigned_at: 0,
+  created_at: now,
+  updated_at: now,
+});
 
 export const nameKey = (friendlyName: string): string => friendlyName.toLowerCase();
 

@@ -17,14 +17,17 @@
  * since it makes that call itself (and may retry it later, from its alarm).
  *
  * A new worker is created in the explicit `Region`, else the home region: an admin's API call says
- * nothing about where the agent will sign in.
+ * nothing about where the agent will sign in. That home region is only a default: the first sign-in
+ * of the agent linked to the worker settles it (`settleOnSignIn`), moving the worker to the region
+ * nearest that sign-in's edge (inside the workspace's jurisdiction) when it is another; from then on,
+ * only an explicit `Region` moves them.
  *
  * Before anything is created in a region other than home, the WorkspaceDO adds it to the workspace's
  * regions (idempotent) and answers once that region's Router has the configuration.
  */
 import { failoverSettings, regionForNewTask, regionHealth } from "../../../platform/failover";
 import { jurisdictionOf, regionAllowed } from "../../../platform/jurisdictions";
-import { routerFor, workspaceFor } from "../../../platform/objects";
+import { followMoves, routerFor, workspaceFor } from "../../../platform/objects";
 import { homeRegionOf } from "../../../platform/region-sids";
 import { nearestRegion, type RequestGeo } from "../../../platform/regions";
 import type { Env } from "../../../platform/env";
@@ -61,6 +64,32 @@ export async function taskRegion(env: Env, accountSid: string, workspaceSid: str
  * @example workerRegion("WS…", p.Region) // "eu-ireland" when asked
  */
 export const workerRegion = (workspaceSid: string, explicit: string | undefined): string => explicit ?? homeRegionOf(workspaceSid);
+
+/**
+ * The agent linked to worker `workerSid` signed in from `edge`: while the worker's region is by
+ * default, this first sign-in settles it and moves them to the region nearest `edge` (durable-objects/
+ * router/lifecycle/worker-move.ts). An edge that places the request nowhere (local, no `cf`) settles
+ * nothing. Answers where the worker moved, or null; a failure is thrown for the caller to log.
+ * @example await settleOnSignIn(env, accountSid, "WS…", "WK…", edgeOf(c.req.raw)) // "ap-sydney"
+ */
+export async function settleOnSignIn(
+  env: Env,
+  accountSid: string,
+  workspaceSid: string,
+  workerSid: string,
+  edge: RequestGeo | null | undefined,
+): Promise<string | null> {
+  const nearest = nearestRegion(edge, { jurisdiction: jurisdictionOf(workspaceSid) ?? undefined })?.id;
+  if (nearest === undefined) return null;
+  // One read on every sign-in; the rest only on the first.
+  if (!unwrap(await followMoves(env, workspaceSid, workerSid, (router) => router.regionUnsettled(accountSid, workerSid)))) return null;
+  await routerToCreateIn(env, accountSid, workspaceSid, nearest); // that region's Router has the configuration to take them
+  const settled = unwrap(
+    await followMoves(env, workspaceSid, workerSid, (router) => router.settleWorkerRegion(accountSid, workerSid, nearest)),
+  );
+  if (settled.refused) console.warn(`placement: worker ${workerSid} stays where they are at their first sign-in: ${settled.refused}`);
+  return settled.region;
+}
 
 /** Step 3: the region nearest `edge` among those the workspace uses, or null when `edge` places the request nowhere. */
 async function nearestUsedRegion(

@@ -52,7 +52,7 @@ import { routeGroup, type TaskRouterEnv } from "./context";
 import { date, int, paging, repeated, sid, str } from "./params";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap, type EndpointSpec } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerFor, routerOf } from "../../../platform/objects";
+import { followMoves, routerFor } from "../../../platform/objects";
 import type { ApiResult } from "../../../durable-objects/common/rpc";
 import { mergeTaskScopeFigures, mergeWorkersFigures } from "../../../durable-objects/router/lifecycle/figures-across-regions";
 import { regionsOf } from "./across-regions";
@@ -412,9 +412,12 @@ figuresRoute(
   },
   async (p, s, c) => {
     const workerSid = pathSid(c, "WorkerSid", "WK");
-    // A worker's figures are all in their own region's Router.
-    const router = routerOf(c.env, s.ids.workspaceSid, workerSid);
-    const figures = unwrap(await router.workerStatistics(s.accountSid, workerSid, query(p, s.now, { cumulative: true })));
+    // A worker's figures are all in their own region's Router (where they moved, if they did: followMoves).
+    const figures = unwrap(
+      await followMoves(c.env, s.ids.workspaceSid, workerSid, (router) =>
+        router.workerStatistics(s.accountSid, workerSid, query(p, s.now, { cumulative: true })),
+      ),
+    );
     return { ...workerStatistics(s.ids, workerSid, workersCumulativeOf(figures)), url: `${s.workspace}/Workers/${workerSid}/Statistics` };
   },
 );

@@ -13,7 +13,7 @@ import { resourceRoutes, routeGroup } from "./context";
 import { int, oneOf, paging, sid, str } from "./params";
 import { apiUrl, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { routerOf, workspaceFor } from "../../../platform/objects";
+import { followMoves, workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
 
@@ -80,9 +80,10 @@ resourceRoutes(routes, {
       const accountSid = c.get("accountSid");
       const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
       let sids: string[] | undefined;
-      if (p.WorkerSid !== undefined) {
+      const workerSid = p.WorkerSid;
+      if (workerSid !== undefined) {
         unwrap(await workspaceFor(c.env, workspaceSid).getWorkspace(accountSid)); // 404 before asking the Router
-        sids = unwrap(await routerOf(c.env, workspaceSid, p.WorkerSid).queuesOfWorker(accountSid, p.WorkerSid));
+        sids = unwrap(await followMoves(c.env, workspaceSid, workerSid, (router) => router.queuesOfWorker(accountSid, workerSid)));
       }
       const filters = { friendlyName: p.FriendlyName, evaluateWorkerAttributes: p.EvaluateWorkerAttributes, sids, ordering: p.Ordering };
       return workspaceFor(c.env, workspaceSid).listTaskQueues(accountSid, filters, page);

@@ -15,10 +15,10 @@ import { ApiError, resourceNotFound } from "../../http/errors";
 import { routeGroup, type TaskRouterEnv } from "./context";
 import { bool, int, paging, region, sid, str } from "./params";
 import { routerToCreateIn, workerRegion } from "./placement";
-import { regionOfItem } from "../../../platform/region-sids";
 import { apiUrl, endpoint, pageBody, pageRequest, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
-import { byOrdering, listAcrossRegions, routerHolding } from "./across-regions";
+import { byOrdering, holding, listAcrossRegions } from "./across-regions";
+import { regionOfItem } from "../../../platform/region-sids";
 
 export const routes = routeGroup();
 
@@ -28,6 +28,9 @@ export function workerBody(c: Context, record: WorkerRecord) {
   const url = `${workspace}/Workers/${record.sid}`;
   return {
     ...record,
+    // Switchboard's own: the region whose Router holds the worker — after a move, not the one the SID
+    // names; a Router of no region (tests') leaves it to the SID.
+    region: record.region ?? regionOfItem(record.workspace_sid, record.sid),
     url,
     links: {
       activity: `${workspace}/Activities/${record.activity_sid}`,
@@ -58,7 +61,7 @@ const create = endpoint({
     ActivitySid: sid("WA").optional(),
     Attributes: attributes.optional(),
     Region: region(
-      "The worker's home region, whose Router holds the worker and their socket (default: the workspace's home region)",
+      "The worker's home region, whose Router holds the worker and their socket (default: the region nearest their agent's first sign-in, until then the workspace's home region)",
     ).optional(),
   },
 });
@@ -91,7 +94,9 @@ const update = endpoint({
     ActivitySid: sid("WA").optional(),
     Attributes: attributes.optional(),
     RejectPendingReservations: bool().optional(),
-    Region: region("Only the worker's current region: moving a worker between regions is not supported yet").optional(),
+    Region: region(
+      "Switchboard's extension: moves the worker to this region's Router, which then holds them, their tasks and their socket (the SID keeps naming the first region, whose Router answers the one extra hop). Only a worker holding no reservation (pending, accepted or wrapping) moves: otherwise 409 (code 20409). The region they are in already changes nothing",
+    ).optional(),
   },
   // Also a signed-in supervisor or admin of the workspace (sessionRoutes below): the desktop's edits.
   auth: "basic-or-session",
@@ -153,6 +158,8 @@ routes.post(create.path, async (c) => {
       friendlyName: p.FriendlyName,
       activitySid: p.ActivitySid,
       attributes: p.Attributes,
+      // Without Region, the home region is a default the agent's first sign-in may change (auth.ts).
+      regionByDefault: p.Region === undefined,
     }),
   );
   c.header("ETag", result.etag);
@@ -183,7 +190,7 @@ routes.get(fetchOne.path, async (c, next) => {
   const sid = workerSid(c);
   if (sid === null) return next();
   await fetchOne.parse(c);
-  const result = unwrap(await routerHolding(c, sid).getWorker(c.get("accountSid"), sid));
+  const result = unwrap(await holding(c, sid, (router) => router.getWorker(c.get("accountSid"), sid)));
   c.header("ETag", result.etag);
   return c.json(workerBody(c, result.worker));
 });
@@ -197,49 +204,61 @@ routes.post(update.path, async (c, next) => {
 /** `staff`: the role of a signed-in supervisor or admin (the desktop's edits), null for Basic auth. */
 async function updateWorkerHandler(c: Context<TaskRouterEnv>, sid: string, staff: StaffRole | null = null) {
   const p = await update.parse(c);
-  const workspaceSid = workspaceSidParam(c, "WorkspaceSid");
+  const accountSid = c.get("accountSid");
   if (staff !== null && (p.FriendlyName !== undefined || p.ActivitySid !== undefined || p.RejectPendingReservations !== undefined)) {
     throw new ApiError(403, 20403, "A signed-in supervisor may change a worker's Attributes only (an admin their Region too)");
   }
   if (staff === "supervisor" && p.Region !== undefined) throw new ApiError(403, 20403, "Only an admin may move a worker to another region");
-  if (p.Region !== undefined && p.Region !== regionOfItem(workspaceSid, sid)) {
-    throw new ApiError(
-      400,
-      20001,
-      `Invalid parameter Region: worker ${sid} is in ${regionOfItem(workspaceSid, sid)}; moving a worker to another region is not supported yet`,
-    );
-  }
+  if (p.Region !== undefined) await moveWorker(c, sid, p.Region);
   const result = unwrap(
-    await routerHolding(c, sid).updateWorker(c.get("accountSid"), sid, {
-      friendlyName: p.FriendlyName,
-      activitySid: p.ActivitySid,
-      attributes: p.Attributes,
-      rejectPendingReservations: p.RejectPendingReservations,
-      ifMatch: ifMatch(c),
-    }),
+    await holding(c, sid, (router) =>
+      router.updateWorker(accountSid, sid, {
+        friendlyName: p.FriendlyName,
+        activitySid: p.ActivitySid,
+        attributes: p.Attributes,
+        rejectPendingReservations: p.RejectPendingReservations,
+        ifMatch: ifMatch(c),
+        regionSettled: p.Region !== undefined,
+      }),
+    ),
   );
   c.header("ETag", result.etag);
   return c.json(workerBody(c, result.worker));
+}
+
+/**
+ * `Region` on update: the worker moves to that region's Router (durable-objects/router/lifecycle/worker-move.ts),
+ * and this waits until they are there; the region they are in already changes nothing. A region outside
+ * a pinned workspace's jurisdiction is a 400, a worker holding a reservation a 409 (20409), a Router
+ * that cannot be reached a 503 (the worker stays where they were, offered nothing, and the move is retried).
+ */
+async function moveWorker(c: Context<TaskRouterEnv>, sid: string, region: string): Promise<void> {
+  const accountSid = c.get("accountSid");
+  // Joins the region to the workspace's first, so its Router has the configuration to take the worker.
+  await routerToCreateIn(c.env, accountSid, workspaceSidParam(c, "WorkspaceSid"), region);
+  unwrap(await holding(c, sid, (router) => router.moveWorker(accountSid, sid, region)));
 }
 
 routes.delete(remove.path, async (c, next) => {
   const sid = workerSid(c);
   if (sid === null) return next();
   await remove.parse(c);
-  unwrap(await routerHolding(c, sid).deleteWorker(c.get("accountSid"), sid, ifMatch(c)));
+  unwrap(await holding(c, sid, (router) => router.deleteWorker(c.get("accountSid"), sid, ifMatch(c))));
   return c.body(null, 204);
 });
 
 routes.get(listChannels.path, async (c) => {
   const p = await listChannels.parse(c);
   const page = pageRequest(p);
-  const result = await routerHolding(c, pathWorker(c)).listWorkerChannels(c.get("accountSid"), pathWorker(c), page);
+  const result = await holding(c, pathWorker(c), (router) => router.listWorkerChannels(c.get("accountSid"), pathWorker(c), page));
   return c.json(pageBody(c, "channels", unwrap(result), page, (record) => workerChannelBody(c, record)));
 });
 
 routes.get(fetchChannel.path, async (c) => {
   await fetchChannel.parse(c);
-  const result = await routerHolding(c, pathWorker(c)).getWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "");
+  const result = await holding(c, pathWorker(c), (router) =>
+    router.getWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? ""),
+  );
   return c.json(workerChannelBody(c, unwrap(result)));
 });
 
@@ -247,10 +266,12 @@ routes.post(updateChannel.path, (c) => updateChannelHandler(c));
 
 async function updateChannelHandler(c: Context<TaskRouterEnv>) {
   const p = await updateChannel.parse(c);
-  const result = await routerHolding(c, pathWorker(c)).updateWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "", {
-    capacity: p.Capacity,
-    available: p.Available,
-  });
+  const result = await holding(c, pathWorker(c), (router) =>
+    router.updateWorkerChannel(c.get("accountSid"), pathWorker(c), c.req.param("Sid") ?? "", {
+      capacity: p.Capacity,
+      available: p.Available,
+    }),
+  );
   return c.json(workerChannelBody(c, unwrap(result)));
 }
 
