@@ -67,7 +67,11 @@ export interface UpdateMessageInput {
   readonly attributes?: string;
 }
 
-/** Where an inbound message's conversation came from, for a conversation the message creates. */
+/**
+ * Where an inbound message's conversation came from, for a conversation the message creates. Without
+ * `customer` the message may only join a conversation that exists (a web chat visitor's, named by their
+ * session): the ConversationDO answers 404 instead of opening one.
+ */
 export interface InboundContext {
   readonly workspaceSid: string;
   readonly channelSid: string;
@@ -81,8 +85,14 @@ export interface InboundContext {
    */
   readonly region?: string;
   /** The customer's profile and history, for the task's attributes (from the DirectoryDO). */
-  readonly customer: CustomerContext;
-  /** The chat service's webhook configuration, when the DirectoryDO handed it on (else the conversation reads it). */
+  readonly customer?: CustomerContext;
+  /**
+   * The DirectoryDO has not been asked yet (a new web chat visitor's first message, which goes straight to
+   * their conversation): the conversation tells it after the task is created, with this, so that its
+   * entry, the address's claim and the profile (`customer.profileSid`, minted ahead) follow the ring.
+   */
+  readonly register?: Omit<ResolveInboundInput, "newConversationSid">;
+  /** The chat service's webhook configuration, when the caller holds it (else the conversation reads it). */
   readonly webhooks?: WebhookConfigs;
 }
 
@@ -163,6 +173,8 @@ export interface ResolveInboundInput {
   readonly thread: EmailThread | null;
   /** Claimed as the address's open conversation when it has none. */
   readonly newConversationSid: string;
+  /** The SID a new profile takes (one minted ahead, already in the task's attributes); absent: a new one. */
+  readonly newProfileSid?: string;
   /**
    * Verified contact details (a web visitor's identity signed by the team's site): links the address to
    * the profile holding that email or phone, so the visitor shares the history of their other channels.

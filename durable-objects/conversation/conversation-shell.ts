@@ -17,13 +17,20 @@ import { defined, fail, ok, type ApiResult } from "../common/rpc";
 import { failoverSettings, regionForNewTask, regionHealth } from "../../platform/failover";
 import { homeRegionOf } from "../../platform/region-sids";
 import { Rollback } from "../kit/sql-host";
-import type { AddMessageInput } from "../common/conversations";
+import type { AddMessageInput, InboundContext, ResolvedInbound } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
 import type { Deliver, OutboundMessage } from "../../channels/messages";
 import type { DeliveryReceiptRecord, MediaRef } from "../../contract/conversations";
 import { SYSTEM_SOURCE, type ActionSource } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
-import { conversationRecord, conversationRow, type ConversationRow } from "./store/conversation-rows";
+import {
+  conversationRecord,
+  conversationRow,
+  pendingRegistration,
+  saveConversation,
+  saveRegistration,
+  type ConversationRow,
+} from "./store/conversation-rows";
 import { newOp, noEffects, type Effects, type Op } from "./lifecycle/conversation-operation";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
@@ -196,13 +203,54 @@ export abstract class ConversationShell extends DurableObject<Env> {
   }
 
   private async writeIndex(accountSid: string): Promise<void> {
-    const row = conversationRow(this.ctx.storage);
-    if (!row) return;
-    const done = await this.call("updating the directory", () =>
-      this.directory(row.workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), row)),
-    );
+    if (!conversationRow(this.ctx.storage)) return;
+    const done =
+      (await this.register(accountSid)) &&
+      (await this.call("updating the directory", () =>
+        this.directory(this.where().workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), this.where())),
+      ));
     if (done) clearTimer(this.ctx.storage, "index", "");
-    else setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
+    else {
+      setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
+      // This may run in the background, after the change set the alarm for the retry it replaces.
+      await this.syncAlarm();
+    }
+  }
+
+  /**
+   * Tells the DirectoryDO of a customer it has not heard of yet (a new web chat visitor's first message,
+   * which came straight here): it claims the address for this conversation and makes the profile under
+   * the SID minted ahead, as `resolveInbound` would have before the message. True once it is told (or
+   * nothing was pending). The profile it answers becomes the conversation's, should it differ (a profile
+   * merged meanwhile); an address it says is another conversation's is logged: this one stays, listed.
+   */
+  private async register(accountSid: string): Promise<boolean> {
+    const pending = pendingRegistration(this.ctx.storage);
+    if (pending === undefined) return true;
+    const input = JSON.parse(pending) as NonNullable<InboundContext["register"]>;
+    let resolved: ApiResult<ResolvedInbound>;
+    try {
+      resolved = await this.directory(input.workspaceSid).resolveInbound(accountSid, { ...input, newConversationSid: this.sid });
+    } catch (error) {
+      console.error(`ConversationDO ${this.sid}: registering the customer with the directory failed`, error);
+      return false;
+    }
+    if (!resolved.ok && resolved.status >= 500) {
+      console.warn(`ConversationDO ${this.sid}: registering the customer with the directory failed: ${resolved.message}`);
+      return false;
+    }
+    // A refusal would be the same next time: the conversation keeps its entry (upsert) without the profile.
+    if (!resolved.ok) console.error(`ConversationDO ${this.sid}: the directory refused the customer's registration: ${resolved.message}`);
+    else if (resolved.value.conversationSid !== this.sid)
+      console.error(`ConversationDO ${this.sid}: the directory holds ${resolved.value.conversationSid} as the visitor's open conversation`);
+    const profileSid = resolved.ok ? resolved.value.customer.profileSid : null;
+    this.ctx.storage.transactionSync(() => {
+      const row = conversationRow(this.ctx.storage);
+      if (row && profileSid !== null && row.profile_sid !== profileSid)
+        saveConversation(this.ctx.storage, { ...row, profile_sid: profileSid });
+      saveRegistration(this.ctx.storage, null);
+    });
+    return true;
   }
 
   /** An RPC whose failure is logged (without content) and answered as false. */

@@ -61,6 +61,14 @@ export class Directory {
         return invalid("customerAddress", `is not an address on ${channel}`);
       }
       if (!isSid("CH", input.newConversationSid)) return invalid("newConversationSid", "must be a CH SID");
+      if (input.newProfileSid !== undefined) {
+        if (!isSid("PR", input.newProfileSid)) return invalid("newProfileSid", "must be a PR SID");
+        if (profiles.getProfileRow(this.host, input.newProfileSid)) {
+          // Taken already: only by this same message's earlier registration, which holds the address too.
+          const holder = profiles.keyHolder(this.host, profileKey(channel, input.customerAddress.trim())!);
+          if (holder !== input.newProfileSid) return fail(409, 20409, `Profile ${input.newProfileSid} already exists`);
+        }
+      }
       const address = input.customerAddress.trim();
       const now = this.now();
 
@@ -308,7 +316,7 @@ export class Directory {
       const made = profiles.createProfile(
         this.host,
         scope,
-        newSid("PR"),
+        input.newProfileSid ?? newSid("PR"),
         { friendlyName: name, email: free(email && emailKey(email)) ? email : null, phone: free(phone && phoneKey(phone)) ? phone : null },
         now,
       );

@@ -98,7 +98,8 @@ const DESCRIBED: readonly {
     method: "post",
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/messages",
     tag: "Web chat",
-    summary: "A visitor's message (JSON: client_id, body, media_sids); idempotent by client_id",
+    summary:
+      "A visitor's message (JSON: client_id, body, media_sids); idempotent by client_id. Answers conversation_sid and message_sid, and a renewed session token when the message opened another conversation than the session named (keep it: the visitor's next messages go straight to that conversation)",
     security: "visitor",
     maxBodyBytes: MESSAGE_BODY_LIMIT,
   },

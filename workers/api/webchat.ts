@@ -23,11 +23,21 @@ import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
 import type { InboundMessage } from "../../channels/messages";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
-import { isSid } from "../../contract/ids";
+import { isSid, newSid } from "../../contract/ids";
 import { iso } from "../../contract/taskrouter";
 import { sameCustomer, verifyVisitorIdentity } from "../auth/visitor-identity";
-import { mintVisitorSession, newVisitorId, readPrechat, type VerifiedIdentity, type VisitorSession } from "../auth/visitor-session";
-import { receiveInbound } from "../inbound/webhooks";
+import {
+  mintVisitorSession,
+  newVisitorId,
+  readPrechat,
+  type VerifiedIdentity,
+  type VisitorConversation,
+  type VisitorSession,
+} from "../auth/visitor-session";
+import { receiveInbound, type ReceivedMessage } from "../inbound/webhooks";
+import { receiveDirect } from "../inbound/direct";
+import { ok, type ApiResult } from "../../durable-objects/common/rpc";
+import { newSidBeside } from "../../platform/jurisdictions";
 import { channelConfig } from "../inbound/channel-cache";
 import { edgeOf } from "./taskrouter/placement";
 import { ApiError } from "../http/errors";
@@ -100,13 +110,27 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
   await next();
 };
 
+/** The visitor's open conversation on this channel and their latest (the open one, else the last closed one). */
+async function conversationsOf(c: WebchatContext, visitorId: string): Promise<{ open: string | null; latest: string | null }> {
+  const config = c.get("config");
+  const directory = directoryFor(c.env, config.workspaceSid);
+  const [open, latest] = await Promise.all([
+    directory.findOpen(c.get("accountSid"), config.sid, visitorId),
+    directory.findLatest(c.get("accountSid"), config.sid, visitorId),
+  ]);
+  if (!open.ok || !latest.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
+  return { open: open.value, latest: latest.value };
+}
+
 /**
  * The visitor's conversation on this channel: the open one, else the last one, closed (a visitor who
- * comes back after the chat ended sees its transcript; their next message opens a new one).
+ * comes back after the chat ended sees its transcript; their next message opens a new one). A new
+ * visitor's session names theirs, which the directory may not have heard of yet (inbound/direct.ts).
  */
-async function lastConversation(c: WebchatContext, visitorId: string): Promise<string | null> {
+async function lastConversation(c: WebchatContext, session: VisitorSession): Promise<string | null> {
+  if (session.newProfileSid !== null) return session.conversationSid;
   const config = c.get("config");
-  const found = await directoryFor(c.env, config.workspaceSid).findLatest(c.get("accountSid"), config.sid, visitorId);
+  const found = await directoryFor(c.env, config.workspaceSid).findLatest(c.get("accountSid"), config.sid, session.visitorId);
   if (!found.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
   return found.value;
 }
@@ -162,6 +186,8 @@ webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
   if (!webchatLimit("session", previous?.visitorId ?? c.req.header("cf-connecting-ip") ?? "anonymous", now)) {
     throw new ApiError(429, 20429, "Too many sessions; try again in a minute");
   }
+  const identified = identity ?? previous?.identified ?? null;
+  const had = previous ? await conversationsOf(c, previous.visitorId) : { open: null, latest: null };
   const { token, session } = await mintVisitorSession(
     authToken,
     {
@@ -170,13 +196,44 @@ webchat.post("/:WorkspaceSid/:ChannelSid/sessions", async (c) => {
       name: prechat.details.name ?? previous?.name ?? null,
       email: prechat.details.email ?? previous?.email ?? null,
       phone: prechat.details.phone ?? previous?.phone ?? null,
-      identified: identity ?? previous?.identified ?? null,
+      identified,
+      ...directRoute(config.workspaceSid, previous, identified, had),
     },
     now,
   );
-  const conversationSid = previous ? await lastConversation(c, session.visitorId) : null;
-  return c.json({ token, visitor_id: session.visitorId, conversation_sid: conversationSid, expires_at: iso(session.expiresAt) });
+  // A new visitor's first message may have opened theirs before the directory heard of it.
+  const opened =
+    had.latest ?? (session.newProfileSid !== null && (await exists(c, session.conversationSid!)) ? session.conversationSid : null);
+  return c.json({ token, visitor_id: session.visitorId, conversation_sid: opened, expires_at: iso(session.expiresAt) });
 });
+
+/** Whether the conversation has been opened (a 503 when its object cannot be reached). */
+async function exists(c: WebchatContext, conversationSid: string): Promise<boolean> {
+  try {
+    return (await conversationFor(c.env, conversationSid).getConversation(c.get("accountSid"))).ok;
+  } catch {
+    throw new ApiError(503, 20503, "The conversation is unavailable; try again");
+  }
+}
+
+/**
+ * Where the visitor's messages may go without the directory (inbound/direct.ts): their open
+ * conversation; for an anonymous visitor the directory has no conversation of, a new one (the one
+ * their first message opens) and their profile's SID, minted once and kept while unused. A visitor the
+ * site identifies, or who had conversations, opens their next one through the directory, which holds
+ * their history and last agent.
+ */
+function directRoute(
+  workspaceSid: string,
+  previous: VisitorSession | null,
+  identified: VerifiedIdentity | null,
+  known: { readonly open: string | null; readonly latest: string | null },
+): VisitorConversation {
+  if (known.open !== null) return { conversationSid: known.open, newProfileSid: null };
+  if (known.latest !== null || identified !== null) return { conversationSid: null, newProfileSid: null };
+  if (previous?.newProfileSid) return { conversationSid: previous.conversationSid, newProfileSid: previous.newProfileSid };
+  return { conversationSid: newSidBeside("CH", workspaceSid), newProfileSid: newSid("PR") };
+}
 
 const messageBody = z.strictObject({
   client_id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1–64 letters, digits or _ . : -"),
@@ -223,17 +280,53 @@ webchat.post("/:WorkspaceSid/:ChannelSid/messages", async (c) => {
     sentAt: Date.now(),
     ...whoIsWriting(session),
   };
-  const received = await receiveInbound(c.env, config, { messages: [message], statuses: [] }, edgeOf(c.req.raw));
-  if (!received.ok) throw new ApiError(received.status >= 500 ? 503 : (received.status as 400), received.code, received.message);
-  const stored = received.value.messages[0]!;
-  return c.json({ conversation_sid: stored.conversationSid, message_sid: stored.messageSid }, stored.duplicate ? 200 : 201);
+  const stored = await store(c, session, message);
+  // A message that opened another conversation than the session named: a session naming it comes back.
+  const renewed =
+    stored.conversationSid === session.conversationSid
+      ? null
+      : await mintVisitorSession(
+          c.env.AUTH_TOKEN ?? "",
+          { ...session, conversationSid: stored.conversationSid, newProfileSid: null },
+          Date.now(),
+        );
+  return c.json(
+    { conversation_sid: stored.conversationSid, message_sid: stored.messageSid, ...(renewed ? { token: renewed.token } : {}) },
+    stored.duplicate ? 200 : 201,
+  );
 });
+
+/**
+ * Stores the visitor's message: straight in the conversation their session names when it takes it
+ * (inbound/direct.ts), else the directory's way. A Durable Object that cannot be reached is a 503.
+ */
+async function store(c: WebchatContext, session: VisitorSession, message: InboundMessage): Promise<ReceivedMessage> {
+  const config = c.get("config");
+  const edge = edgeOf(c.req.raw);
+  let result: ApiResult<ReceivedMessage>;
+  try {
+    const { conversationSid, newProfileSid } = session;
+    const direct = conversationSid === null ? null : await receiveDirect(c.env, config, { conversationSid, newProfileSid }, message, edge);
+    if (direct !== null) result = direct;
+    else {
+      const received = await receiveInbound(c.env, config, { messages: [message], statuses: [] }, edge);
+      result = received.ok ? ok(received.value.messages[0]!) : received;
+    }
+  } catch (error) {
+    console.error(
+      `[request ${c.get("requestId")}] web chat message for ${config.sid} not stored: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    throw new ApiError(503, 20503, "The message could not be stored yet; please retry");
+  }
+  if (!result.ok) throw new ApiError(result.status >= 500 ? 503 : (result.status as 400), result.code, result.message);
+  return result.value;
+}
 
 webchat.post("/:WorkspaceSid/:ChannelSid/media", uploadMedia);
 
 webchat.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
   const session = await sessionOf(c, true);
-  return serveMedia(c, session, c.req.param("MediaSid"), () => lastConversation(c, session.visitorId));
+  return serveMedia(c, session, c.req.param("MediaSid"), () => lastConversation(c, session));
 });
 
 webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
@@ -246,8 +339,10 @@ webchat.get("/:WorkspaceSid/:ChannelSid/socket", async (c) => {
   if (!token) return refuseSocket(4401, "A visitor session is required: a token.<token> subprotocol", headers);
   const check = await checkSession(c, token);
   if (!check.ok) return refuseSocket(check.code, check.reason, headers);
-  const conversationSid = await lastConversation(c, check.session.visitorId);
-  if (conversationSid === null) return refuseSocket(4404, "no conversation yet", headers);
+  const conversationSid = await lastConversation(c, check.session);
+  // A new visitor's session names the conversation their first message opens: not there before it.
+  const opened = conversationSid !== null && (check.session.newProfileSid === null || (await exists(c, conversationSid)));
+  if (!opened) return refuseSocket(4404, "no conversation yet", headers);
   const url = new URL("https://conversation.internal/socket");
   const since = c.req.query("since");
   if (since !== undefined) url.searchParams.set("since", since);

@@ -7,7 +7,9 @@
  * another derivation, see realtime-token.ts). Claims: `sub` the visitor ID (`WV` + 32 hex), `ws`, `xc`,
  * what the pre-chat form said (`name`, `email`, `phone`: the visitor's word, never proof of who they
  * are), `idv` — the identity the team's site signed (visitor-identity.ts), when there was one — `iat`,
- * `exp` (30 days, renewed on every visit).
+ * `exp` (30 days, renewed on every visit), and where the visitor's messages go without asking the
+ * workspace's home region: `cv` their open conversation, or for a new visitor the one their first message
+ * will open, with `pr` the SID their profile will have (webchat-direct.ts).
  *
  * Pure apart from Web Crypto and jose: the Worker passes the auth token, tests run it in plain Node.
  */
@@ -34,8 +36,18 @@ export interface VisitorDetails {
   readonly phone: string | null;
 }
 
+/**
+ * Where the visitor's messages go straight: `conversationSid`, their open conversation; with
+ * `newProfileSid` too, a new visitor's conversation that their first message opens (nothing about them
+ * is in the directory yet, so what it would answer is known: a new profile of this SID, no history).
+ */
+export interface VisitorConversation {
+  readonly conversationSid: string | null;
+  readonly newProfileSid: string | null;
+}
+
 /** A verified session. Times in ms since epoch. */
-export interface VisitorSession extends VisitorDetails {
+export interface VisitorSession extends VisitorDetails, VisitorConversation {
   /** Who the team's site said the visitor is (a signed identity), or null for an anonymous visitor. */
   readonly identified: VerifiedIdentity | null;
   readonly visitorId: string;
@@ -76,7 +88,7 @@ export async function mintVisitorSession(
     readonly workspaceSid: string;
     readonly channelSid: string;
     readonly identified?: VerifiedIdentity | null;
-  },
+  } & Partial<VisitorConversation>,
   now: number,
 ): Promise<{ token: string; session: VisitorSession }> {
   const iat = Math.floor(now / 1000);
@@ -87,6 +99,10 @@ export async function mintVisitorSession(
   if (visitor.email !== null) claims.email = visitor.email;
   if (visitor.phone !== null) claims.phone = visitor.phone;
   if (identified !== null) claims.idv = identified;
+  const conversationSid = visitor.conversationSid ?? null;
+  const newProfileSid = conversationSid === null ? null : (visitor.newProfileSid ?? null);
+  if (conversationSid !== null) claims.cv = conversationSid;
+  if (newProfileSid !== null) claims.pr = newProfileSid;
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(visitor.visitorId)
@@ -94,7 +110,7 @@ export async function mintVisitorSession(
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(await sessionKey(authToken, visitor.channelSid));
-  return { token, session: { ...visitor, identified, issuedAt: iat * 1000, expiresAt: exp * 1000 } };
+  return { token, session: { ...visitor, identified, conversationSid, newProfileSid, issuedAt: iat * 1000, expiresAt: exp * 1000 } };
 }
 
 const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
@@ -149,6 +165,9 @@ export async function verifyVisitorSession(
       email: text(payload.email),
       phone: text(payload.phone),
       identified: identityClaim(payload.idv),
+      // Only this deployment signs these; a value of another shape is read as absent all the same.
+      conversationSid: isSid("CH", payload.cv) ? payload.cv : null,
+      newProfileSid: isSid("CH", payload.cv) && isSid("PR", payload.pr) ? payload.pr : null,
       issuedAt: Number(payload.iat) * 1000,
       expiresAt: Number(payload.exp) * 1000,
     },

@@ -26,6 +26,7 @@ import { readBody } from "../http/body-limit";
 import { ApiError } from "../http/errors";
 import type { Env } from "../../platform/env";
 import { MalformedWebhook, ProviderUnavailable, type WebhookContent, type WebhookRequest } from "../../channels/adapter";
+import type { InboundMessage } from "../../channels/messages";
 import { mediaResponse, mediaStore, validMediaLink } from "../../channels/media";
 import { adapterDeps } from "../../channels/outbound";
 import { redactContent } from "./redact";
@@ -47,6 +48,14 @@ export interface ReceivedMessage {
   /** It opened a new conversation (and its task). */
   readonly created: boolean;
 }
+
+/**
+ * The name a message gives its customer's profile: a name only the customer vouches for (a pre-chat
+ * form) stays on their conversation, marked as such, not on a profile.
+ * @example profileName({ …, customerName: "Ada", unverified: { name: "Ada" } }) // null
+ */
+export const profileName = (message: InboundMessage): string | null =>
+  message.unverified?.name !== undefined ? null : message.customerName;
 
 /**
  * Takes a verified, parsed delivery in: redacts it, then for each message (in order) finds or opens
@@ -75,8 +84,7 @@ export async function receiveInbound(
       channelSid: config.sid,
       channel: message.channel,
       customerAddress: message.customerAddress,
-      // A name only the customer vouches for stays on their conversation, marked as such, not on a profile.
-      customerName: message.unverified?.name !== undefined ? null : message.customerName,
+      customerName: profileName(message),
       thread: message.thread,
       newConversationSid: newSidBeside("CH", config.workspaceSid),
       ...(message.identified ? { identified: message.identified } : {}),

@@ -12,7 +12,14 @@ import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
 import type { InboundContext } from "../../common/conversations";
 import type { InboundMessage } from "../../../channels/messages";
-import { conversationRecord, conversationRow, saveConversation, type ConversationRow, type TaskRequest } from "../store/conversation-rows";
+import {
+  conversationRecord,
+  conversationRow,
+  saveConversation,
+  saveRegistration,
+  type ConversationRow,
+  type TaskRequest,
+} from "../store/conversation-rows";
 import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";
 import { conflict, type Op } from "./conversation-operation";
@@ -23,6 +30,9 @@ export interface Received {
   readonly duplicate: boolean;
   readonly created: boolean;
 }
+
+/** The context of a message that may open its conversation: the customer is known. */
+export type Opening = InboundContext & { readonly customer: NonNullable<InboundContext["customer"]> };
 
 /** A name someone typed (the customer, an agent editing the profile), with card numbers masked. */
 const typedName = (name: string | null): string | null => (name === null ? null : redactCardNumbers(name));
@@ -39,7 +49,7 @@ const typedName = (name: string | null): string | null => (name === null ? null 
  * neither a workflow nor an agent mistakes it for the profile's details.
  * @example flexAttributes("CH…", context, message).channelType // "sms"
  */
-export function flexAttributes(conversationSid: string, context: InboundContext, message: InboundMessage): Record<string, unknown> {
+export function flexAttributes(conversationSid: string, context: Opening, message: InboundMessage): Record<string, unknown> {
   const { customer } = context;
   const messageName = typedName(message.customerName);
   const profileName = typedName(customer.name);
@@ -73,7 +83,7 @@ export function flexAttributes(conversationSid: string, context: InboundContext,
 }
 
 /** The conversation a first message opens (not yet stored). */
-function opened(op: Op, accountSid: string, context: InboundContext, message: InboundMessage): ConversationRow {
+function opened(op: Op, accountSid: string, context: Opening, message: InboundMessage): ConversationRow {
   const request: TaskRequest = {
     workflowSid: context.workflowSid,
     taskChannel: context.taskChannel,
@@ -141,14 +151,17 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
 
   let created = false;
   if (!conversation) {
+    // Only a caller that knows the customer opens one; a session's conversation that is not there is a 404.
+    if (context.customer === undefined) return notFound("Conversation", op.sid);
     const blocked = cannotCreate(op, context.workspaceSid);
     if (!blocked.ok) return blocked;
     const web = message.channel === "web";
     storeConversation(
       op,
-      opened(op, accountSid, context, message),
+      opened(op, accountSid, { ...context, customer: context.customer }, message),
       web ? null : { address: message.customerAddress, proxyAddress: message.proxyAddress },
     );
+    if (context.register) saveRegistration(op.host, JSON.stringify(context.register));
     conversation = conversationRow(op.host)!;
     created = true;
     op.effects.createTask = true;

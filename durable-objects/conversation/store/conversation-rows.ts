@@ -114,6 +114,15 @@ export function saveConversation(host: StoreHost, row: ConversationRow): Convers
   return saved;
 }
 
+/** What the DirectoryDO is yet to be told of the customer (`InboundContext.register`, JSON), or undefined. */
+export const pendingRegistration = (host: StoreHost): string | undefined =>
+  first<{ body: string }>(host, "SELECT body FROM sb_registration WHERE id = 1")?.body;
+
+export function saveRegistration(host: StoreHost, body: string | null): void {
+  if (body === null) run(host, "DELETE FROM sb_registration WHERE id = 1");
+  else run(host, "INSERT OR REPLACE INTO sb_registration (id, body) VALUES (1, ?)", body);
+}
+
 export const tombstone = (host: StoreHost): { sid: string; account_sid: string } | undefined =>
   first(host, "SELECT sid, account_sid FROM sb_tombstone WHERE id = 1");
 

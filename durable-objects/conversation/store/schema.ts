@@ -37,6 +37,11 @@
  * eviction), `task` (the pending task's next attempt), `index` (a retry of the directory entry) — have
  * the SID ""; `sb_hook_outbox` becomes the topic `hooks` of `sb_outbox`, and its `hooks` timer the
  * outbox's (`outbox`, `hooks`).
+ *
+ * Migration 6, `sb_registration`: a conversation a new web chat visitor's first message opened without
+ * the DirectoryDO (so the agent is rung without a call to the workspace's home region) keeps here what the
+ * directory is to be told — the address to claim, the profile to create under the SID minted ahead — until
+ * the `index` timer's call has told it.
  */
 import type { Migration } from "../../kit/migrations";
 import { OUTBOX_TABLE } from "../../kit/outbox";
@@ -195,6 +200,16 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
       ${OUTBOX_TABLE}
       INSERT INTO sb_outbox (id, topic, body) SELECT id, 'hooks', body FROM sb_hook_outbox;
       DROP TABLE sb_hook_outbox;
+    `,
+  },
+  {
+    version: 6,
+    name: "conversation: a registration the DirectoryDO has yet to hear (a web chat visitor's first message)",
+    sql: `
+      CREATE TABLE sb_registration (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT    NOT NULL
+      );
     `,
   },
 ];

@@ -3,7 +3,7 @@
  * workspace, an SMS channel, and a customer's first message.
  */
 import { applyMigrations } from "../../../durable-objects/kit/migrations";
-import type { InboundContext } from "../../../durable-objects/common/conversations";
+import type { Opening } from "../../../durable-objects/conversation/lifecycle/inbound";
 import type { InboundMessage } from "../../../channels/messages";
 import { CONVERSATION_MIGRATIONS } from "../../../durable-objects/conversation/store/schema";
 import { newOp, type Op } from "../../../durable-objects/conversation/lifecycle/conversation-operation";
@@ -29,7 +29,7 @@ export function at(host: StoreHost, now: number): Op {
   return newOp(host, SID, now);
 }
 
-export const context = (overrides: Partial<InboundContext> = {}): InboundContext => ({
+export const context = (overrides: Partial<Opening> = {}): Opening => ({
   workspaceSid: WORKSPACE,
   channelSid: CHANNEL,
   kind: "twilio",

@@ -162,6 +162,29 @@ describe("receive", () => {
     expect(attributes).not.toHaveProperty("known_worker_sid");
   });
 
+  it("opens nothing for a message that only knows its conversation (a session's), and keeps what the directory is to be told", () => {
+    const host = migratedHost();
+    const web = inbound("v-3", "hi", { channel: "web", customerAddress: "visitor-3" });
+    const { customer: _, ...joinOnly } = context({ kind: "webchat" });
+    expect(receive(at(host, 1_000), ACCOUNT, joinOnly, web)).toMatchObject({ ok: false, status: 404 });
+    expect(host.sql.exec("SELECT count(*) AS n FROM sb_conversation").toArray()).toEqual([{ n: 0 }]);
+
+    const register = { workspaceSid: WORKSPACE, channelSid: joinOnly.channelSid, channel: "web" as const, customerAddress: "visitor-3" };
+    const opening = context({
+      kind: "webchat",
+      register: { ...register, customerName: null, thread: null, newProfileSid: "PR" + "3".repeat(32) },
+    });
+    value(host.transactionSync(() => receive(at(host, 2_000), ACCOUNT, opening, web)));
+    expect(JSON.parse(String(host.sql.exec("SELECT body FROM sb_registration").toArray()[0]!.body))).toMatchObject(register);
+    // Once open, a message that only knows its conversation joins it.
+    expect(
+      value(receive(at(host, 3_000), ACCOUNT, joinOnly, inbound("v-4", "again", { channel: "web", customerAddress: "visitor-3" }))),
+    ).toMatchObject({
+      duplicate: false,
+      created: false,
+    });
+  });
+
   it("makes a web visitor a chat identity, not a binding, and their messages are never queued for delivery", () => {
     const host = migratedHost();
     const web = inbound("v-1", "hi", { channel: "web", customerAddress: "visitor-1" });

@@ -288,6 +288,33 @@ describe("resolveInbound: the customer", () => {
     );
   });
 
+  it("makes a new customer's profile under the SID minted ahead, once however often it is told, and refuses one taken", () => {
+    const { dir } = directory();
+    const PR = "PR" + "a".repeat(32);
+    const web = { channelSid: WEBCHAT, channel: "web" as const, customerAddress: "WV" + "1".repeat(32), customerName: "Ada" };
+    // What a new web chat visitor's conversation tells the directory after its task was created (retried after a failure).
+    const told = value(dir.resolveInbound(ACCOUNT, inbound({ ...web, newConversationSid: ch(1), newProfileSid: PR })));
+    expect(told).toMatchObject({ conversationSid: ch(1), created: true, customer: { profileSid: PR, name: "Ada", history: [] } });
+    const again = value(dir.resolveInbound(ACCOUNT, inbound({ ...web, newConversationSid: ch(1), newProfileSid: PR })));
+    expect(again).toMatchObject({ conversationSid: ch(1), created: false, customer: { profileSid: PR } });
+    expect(value(dir.listProfiles(ACCOUNT, { pageSize: 50, page: 0 })).items.map((p) => p.sid)).toEqual([PR]);
+
+    // Another customer may not take it; a SID of another kind is named as wrong. Nothing changes either way.
+    const other = { ...web, customerAddress: "WV" + "2".repeat(32) };
+    expect(dir.resolveInbound(ACCOUNT, inbound({ ...other, newConversationSid: ch(2), newProfileSid: PR }))).toMatchObject({
+      ok: false,
+      status: 409,
+      message: `Profile ${PR} already exists`,
+    });
+    expect(dir.resolveInbound(ACCOUNT, inbound({ ...other, newConversationSid: ch(2), newProfileSid: ch(9) }))).toMatchObject({
+      ok: false,
+      status: 400,
+      message: expect.stringContaining("newProfileSid"),
+    });
+    expect(value(dir.findOpen(ACCOUNT, WEBCHAT, other.customerAddress))).toBeNull();
+    expect(value(dir.listProfiles(ACCOUNT, { pageSize: 50, page: 0 })).items).toHaveLength(1);
+  });
+
   it("gives a new visitor who identifies with a new phone a profile holding that phone, which SMS then finds", () => {
     const { dir } = directory();
     const web = value(

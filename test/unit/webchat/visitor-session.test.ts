@@ -27,7 +27,37 @@ describe("visitor sessions", () => {
     const check = await verifyVisitorSession(AUTH_TOKEN, { workspaceSid: WS, channelSid: XC }, token, NOW + 1000);
     expect(check).toEqual({
       ok: true,
-      session: { ...visitor, identified: null, issuedAt: NOW, expiresAt: NOW + SESSION_TTL_SECONDS * 1000 },
+      session: {
+        ...visitor,
+        identified: null,
+        conversationSid: null,
+        newProfileSid: null,
+        issuedAt: NOW,
+        expiresAt: NOW + SESSION_TTL_SECONDS * 1000,
+      },
+    });
+  });
+
+  it("names where the visitor's messages go: a new visitor's conversation with its profile, or an open one alone", async () => {
+    const CH = "CH" + "4".repeat(32);
+    const PR = "PR" + "5".repeat(32);
+    const where = { workspaceSid: WS, channelSid: XC };
+    const fresh = await mintVisitorSession(AUTH_TOKEN, { ...visitor, conversationSid: CH, newProfileSid: PR }, NOW);
+    expect(await verifyVisitorSession(AUTH_TOKEN, where, fresh.token, NOW)).toMatchObject({
+      ok: true,
+      session: { conversationSid: CH, newProfileSid: PR },
+    });
+    const open = await mintVisitorSession(AUTH_TOKEN, { ...visitor, conversationSid: CH, newProfileSid: null }, NOW);
+    expect(await verifyVisitorSession(AUTH_TOKEN, where, open.token, NOW)).toMatchObject({
+      ok: true,
+      session: { conversationSid: CH, newProfileSid: null },
+    });
+    // A profile without a conversation to open means nothing: it is not kept.
+    const stray = await mintVisitorSession(AUTH_TOKEN, { ...visitor, conversationSid: null, newProfileSid: PR }, NOW);
+    expect(stray.session).toMatchObject({ conversationSid: null, newProfileSid: null });
+    expect(await verifyVisitorSession(AUTH_TOKEN, where, stray.token, NOW)).toMatchObject({
+      ok: true,
+      session: { conversationSid: null, newProfileSid: null },
     });
   });
 

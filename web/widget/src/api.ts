@@ -24,6 +24,8 @@ export interface SessionReply {
 export interface SendReply {
   readonly conversation_sid: string;
   readonly message_sid: string;
+  /** A session naming the conversation the message opened, when the one held named another. */
+  readonly token?: string;
 }
 
 /** The server answered with an error status: `status` and its message. */

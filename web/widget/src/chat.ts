@@ -195,6 +195,10 @@ export class Chat {
       const reply = await this.api.send(this.token!, { client_id: clientId, body: pending.body, media_sids: pending.mediaSids });
       this.retries = 0;
       this.timeline = settlePending(this.timeline, clientId, { messageSid: reply.message_sid });
+      if (reply.token) {
+        this.token = reply.token;
+        write(this.storageKey, reply.token);
+      }
       if (reply.conversation_sid !== this.conversationSid) this.follow(reply.conversation_sid);
     } catch (error) {
       if (this.refused) {

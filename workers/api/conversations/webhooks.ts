@@ -27,6 +27,7 @@ import {
 } from "./context";
 import { mountOne, resourceRoutes } from "../taskrouter/context";
 import { directoryFor } from "../../../platform/objects";
+import { forgetWebhookConfigs } from "../../inbound/webhook-config-cache";
 
 export const routes = routeGroup();
 
@@ -103,15 +104,16 @@ for (const level of LEVELS) {
   });
   mountOne(routes, { method: "post", ...at, summary: level.update, params: level.params }, async (c, parse) => {
     const p = await parse();
-    const config = await (
-      await directory(c)
-    ).setWebhookConfig(c.get("accountSid"), level.scope, {
+    const workspaceSid = await level.workspace(c);
+    const config = await directoryFor(c.env, workspaceSid).setWebhookConfig(c.get("accountSid"), level.scope, {
       method: p.Method,
       filters: split(p.Filters),
       preWebhookUrl: p.PreWebhookUrl,
       postWebhookUrl: p.PostWebhookUrl,
       target: "Target" in p ? p.Target : undefined,
     });
+    // Web chat reads it from the isolate's copy (webhook-config-cache.ts): this isolate's takes it at once.
+    forgetWebhookConfigs(c.get("accountSid"), workspaceSid);
     return c.json(level.body(c, unwrap(config)));
   });
 }

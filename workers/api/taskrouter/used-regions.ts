@@ -13,13 +13,12 @@ import { ok, type ApiResult } from "../../../durable-objects/common/rpc";
 import type { Env } from "../../../platform/env";
 import { workspaceFor } from "../../../platform/objects";
 import { homeRegionOf } from "../../../platform/region-sids";
+import { IsolateCache } from "../../http/isolate-cache";
 
 /** How long a copy is used before it is read again. */
 export const USED_REGIONS_MS = 5_000;
-/** Workspaces kept per isolate; the least recently read goes first. */
-const MAX_WORKSPACES = 1_000;
 
-const cache = new Map<string, { readonly regions: readonly string[]; readonly readAt: number }>();
+const cache = new IsolateCache<readonly string[]>(USED_REGIONS_MS);
 const keyOf = (accountSid: string, workspaceSid: string) => `${accountSid}/${workspaceSid}`;
 
 /**
@@ -34,9 +33,8 @@ export async function usedRegions(
   workspaceSid: string,
   now: number,
 ): Promise<ApiResult<readonly string[]>> {
-  const key = keyOf(accountSid, workspaceSid);
-  const cached = cache.get(key);
-  if (cached && now - cached.readAt < USED_REGIONS_MS) return ok(cached.regions);
+  const cached = cache.get(keyOf(accountSid, workspaceSid), now);
+  if (cached) return ok(cached);
   const read = await workspaceFor(env, workspaceSid).workspaceRegions(accountSid);
   if (!read.ok) return read.status === 404 ? ok([homeRegionOf(workspaceSid)]) : read;
   rememberRegions(accountSid, workspaceSid, read.value, now);
@@ -45,8 +43,5 @@ export async function usedRegions(
 
 /** Keeps `regions` as the workspace's (the WorkspaceDO's answer to a read or a `useRegion`). */
 export function rememberRegions(accountSid: string, workspaceSid: string, regions: readonly string[], now: number): void {
-  const key = keyOf(accountSid, workspaceSid);
-  cache.delete(key); // re-inserted last: the Map's order is the order of use
-  cache.set(key, { regions, readAt: now });
-  if (cache.size > MAX_WORKSPACES) cache.delete(cache.keys().next().value!);
+  cache.set(keyOf(accountSid, workspaceSid), regions, now);
 }
