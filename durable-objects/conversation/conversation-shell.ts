@@ -13,8 +13,8 @@ import { recordingsFor } from "../../platform/stores";
 import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../kit/migrations";
-import { defined, fail, ok, type ApiResult } from "../common/rpc";
-import { failoverSettings, regionForNewTask, regionHealth } from "../../platform/failover";
+import { defined, ok, type ApiResult } from "../common/rpc";
+import { newTaskIn } from "../../platform/new-task";
 import { homeRegionOf } from "../../platform/region-sids";
 import { Rollback } from "../kit/sql-host";
 import type { AddMessageInput, InboundContext, ResolvedInbound } from "../common/conversations";
@@ -328,22 +328,13 @@ export abstract class ConversationShell extends DurableObject<Env> {
       createTask: async ({ region: wanted, ...input }) => {
         // As for a send: the pending task's retry timer is armed before the Router is called.
         await this.syncAlarm();
-        const placed = await regionForNewTask(workspaceSid, wanted ?? homeRegionOf(workspaceSid), {
-          settings: failoverSettings(this.env),
-          health: regionHealth,
-          ping: (region) => routerFor(this.env, workspaceSid, region).ping(),
-        });
-        if (!placed.ok) return fail(503, 20503, placed.message); // the alarm tries again
-        if (placed.region !== homeRegionOf(workspaceSid)) {
-          const joined = await workspaceFor(this.env, workspaceSid).useRegion(row.account_sid, placed.region);
-          if (!joined.ok) return joined;
-        }
         // Built from masked messages with the customer's address kept (flexAttributes): stored as given.
-        const router = routerFor(this.env, workspaceSid, placed.region);
-        const created = await regionHealth.observe(placed.region, async () =>
-          router.createTask(row.account_sid, { ...input, attributesMasked: true }),
-        );
-        return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
+        const create = async (router: ReturnType<typeof routerFor>): Promise<ApiResult<{ taskSid: string }>> => {
+          const created = await router.createTask(row.account_sid, { ...input, attributesMasked: true });
+          return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
+        };
+        const placed = await newTaskIn(this.env, row.account_sid, workspaceSid, wanted ?? homeRegionOf(workspaceSid), create);
+        return placed.ok ? placed.value : placed; // a failure: the alarm tries again
       },
       wrapTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "wrapping" }),
       cancelTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "canceled", reason: "not needed" }),

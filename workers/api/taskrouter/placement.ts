@@ -25,7 +25,7 @@
  * Before anything is created in a region other than home, the WorkspaceDO adds it to the workspace's
  * regions (idempotent) and answers once that region's Router has the configuration.
  */
-import { failoverSettings, regionForNewTask, regionHealth } from "../../../platform/failover";
+import { newTaskIn } from "../../../platform/new-task";
 import { jurisdictionOf, regionAllowed } from "../../../platform/jurisdictions";
 import { followMoves, routerFor, workspaceFor } from "../../../platform/objects";
 import { homeRegionOf } from "../../../platform/region-sids";
@@ -113,10 +113,9 @@ async function nearestUsedRegion(
 }
 
 /**
- * Creates a task in `wanted` — or, while it is down, in its partner (platform/failover.ts) — through
- * `create`, whose thrown failure counts against that region (an answer, even a refusal, does not).
- * A refusal (the partner outside the workspace's jurisdiction, or down too) is a 503 naming the region,
- * and so is a Router that cannot be reached (before failover says its region is down).
+ * Creates a task in `wanted` — or, while it is down, in its partner (platform/new-task.ts) — through
+ * `create`; a region outside a pinned workspace's jurisdiction is a 400. A refusal (the partner outside the workspace's jurisdiction, or down too) is a 503 naming the
+ * region, and so is a Router that cannot be reached (before failover says its region is down).
  * @example await createTaskIn(env, accountSid, "WS…", "us-east", (router) => router.createTask(accountSid, input))
  */
 export async function createTaskIn<T>(
@@ -127,20 +126,11 @@ export async function createTaskIn<T>(
   create: (router: ReturnType<typeof routerFor>) => Promise<T>,
 ): Promise<T> {
   checkAllowed(workspaceSid, wanted); // before anything is asked of it
-  const placed = await regionForNewTask(workspaceSid, wanted, {
-    settings: failoverSettings(env),
-    health: regionHealth,
-    ping: (region) => routerFor(env, workspaceSid, region).ping(),
-  });
-  if (!placed.ok) throw new ApiError(503, 20503, placed.message);
-  const router = await routerToCreateIn(env, accountSid, workspaceSid, placed.region);
-  try {
-    return await regionHealth.observe(placed.region, () => create(router));
-  } catch (error) {
-    // Counted against the region (observe); the caller may try again, and after FAILOVER_AFTER_SECONDS of these its partner answers.
-    console.error(`placement: creating a task in ${placed.region} for ${workspaceSid} failed`, error);
-    throw new ApiError(503, 20503, `The Router of region ${placed.region} cannot be reached; try again`);
-  }
+  const placed = await newTaskIn(env, accountSid, workspaceSid, wanted, create, (used) =>
+    rememberRegions(accountSid, workspaceSid, used, Date.now()),
+  );
+  if (!placed.ok) throw new ApiError(placed.status as 503, placed.code, placed.message);
+  return placed.value;
 }
 
 /**
