@@ -30,8 +30,9 @@ export interface Hop {
  * The first message of a web chat conversation, from the Worker at the customer's edge to the
  * `reservation.created` frame on the agent's socket (ARCHITECTURE.md, "The path of an inbound message").
  * Not on it: the channel's configuration (the isolate's copy, workers/inbound/channel-cache.ts, checked
- * at home once per 5 s, which a busy edge amortises) and the conversation's entry in the directory
- * (written after the task is created).
+ * at home once per 5 s, which a busy edge amortises), likewise the chat service's webhook configuration
+ * (webhook-config-cache.ts), and the conversation's entry in the directory (written after the task is
+ * created). The directory's call is on it only where a model says so.
  */
 export const PATH: readonly Hop[] = [
   {
@@ -39,7 +40,7 @@ export const PATH: readonly Hop[] = [
     to: "directory",
     trip: "round",
     service: "otherCall",
-    what: "the customer's open conversation, or a new one's SID (`resolveInbound`)",
+    what: "the customer's open conversation, or a new one's SID, and their profile and history (`resolveInbound`)",
     code: "workers/inbound/webhooks.ts",
   },
   {
@@ -73,27 +74,38 @@ export interface Model {
   /** A column's heading. */
   readonly short: string;
   readonly label: string;
-  readonly places: Readonly<Record<ObjectStop, Site>>;
+  /**
+   * Where the customer's request first reaches the system: their own region's edge (Cloudflare's), or
+   * the workspace's home, across the backbone, as a browser reaches a service run in one data center.
+   */
+  readonly edge: "customer" | "home";
+  /** Where each object is; a directory at null is not on the path. */
+  readonly places: Readonly<Record<Exclude<ObjectStop, "directory">, Site>> & { readonly directory: Site | null };
 }
 
 export const MODELS: readonly Model[] = [
   {
     id: "central",
     short: "central router",
-    label: "one central router in us-east (every object there)",
+    label: "one central router in us-east: the customer's browser reaches us-east, where every object is",
+    edge: "home",
     places: { directory: "home", conversation: "home", router: "home" },
   },
   {
-    id: "per-region",
-    short: "per-region routing",
-    label: "per-region routing as built: the directory at the workspace's home",
-    places: { directory: "home", conversation: "customer", router: "serving" },
+    id: "new-visitor",
+    short: "per-region, new visitor",
+    label:
+      "per-region routing as built, for a visitor the directory has never seen (most web chat visitors): their session names the conversation their first message opens, so it goes there straight (workers/inbound/direct.ts) and the directory hears of them after the ring",
+    edge: "customer",
+    places: { directory: null, conversation: "customer", router: "serving" },
   },
   {
-    id: "regional",
-    short: "per-region, regional directory",
-    label: "per-region routing with a directory in the serving region (not built)",
-    places: { directory: "serving", conversation: "customer", router: "serving" },
+    id: "known-customer",
+    short: "per-region, known customer",
+    label:
+      "per-region routing as built, for a customer the directory knows (a returning or identified visitor opening a new conversation): the directory at the workspace's home finds their history and last agent first",
+    edge: "customer",
+    places: { directory: "home", conversation: "customer", router: "serving" },
   },
 ];
 
@@ -152,6 +164,8 @@ export interface Draw {
   readonly agentMs: number;
   /** One backbone factor per hop of PATH. */
   readonly jitter: readonly number[];
+  /** The backbone factor of the customer's way to a central service. */
+  readonly access: number;
 }
 
 function draw(inputs: Inputs, random: () => number): Draw {
@@ -162,17 +176,27 @@ function draw(inputs: Inputs, random: () => number): Draw {
     customerMs: lastMile(),
     agentMs: lastMile(),
     jitter: PATH.map(() => Math.exp(inputs.backboneJitter.sigma * normal(random))),
+    access: Math.exp(inputs.backboneJitter.sigma * normal(random)),
   };
 }
 
 /** The time from the customer's device to the agent's ring for one draw, in ms. */
 export function ringMs(inputs: Inputs, model: Model, customerRegion: string, serving: string, sample: Draw): number {
   const siteRegion: Record<Site, string> = { home: inputs.home, customer: customerRegion, serving };
-  const regionOf = (stop: Stop): string =>
-    stop === "customer-edge" ? customerRegion : stop === "agent-edge" ? serving : siteRegion[model.places[stop]];
+  const edgeRegion = model.edge === "home" ? inputs.home : customerRegion;
+  const regionOf = (stop: Stop): string | null => {
+    if (stop === "customer-edge") return edgeRegion;
+    if (stop === "agent-edge") return serving;
+    const site = model.places[stop];
+    return site === null ? null : siteRegion[site];
+  };
   let total = sample.customerMs + sample.agentMs;
+  // A central service's customers cross the backbone to reach it (their last mile is counted apart).
+  if (edgeRegion !== customerRegion) total += (rttBetween(inputs, customerRegion, edgeRegion) * sample.access) / 2;
   PATH.forEach((hop, index) => {
-    const rtt = rttBetween(inputs, regionOf(hop.from), regionOf(hop.to)) * sample.jitter[index]!;
+    const [from, to] = [regionOf(hop.from), regionOf(hop.to)];
+    if (from === null || to === null) return;
+    const rtt = rttBetween(inputs, from, to) * sample.jitter[index]!;
     total += (hop.trip === "round" ? rtt : rtt / 2) + (hop.service === "none" ? 0 : inputs.serviceMs[hop.service]);
   });
   return total;

@@ -130,6 +130,18 @@ async function desktopSection(): Promise<string> {
   ].join("\n");
 }
 
+/** What the table says, in words, with its own figures: Sydney's customers, each model's median. */
+function regionsVerdict(figures: ReturnType<typeof simulate>): string {
+  const sydney = figures.find((f) => f.region === "ap-sydney");
+  if (!sydney) return "";
+  const p50 = (id: string) => `${percentile(sydney.samples[id]!, 50).toFixed(0)} ms`;
+  return [
+    `A new web chat visitor in Sydney rings a Sydney agent in ${p50("new-visitor")} (median), against ${p50("central")} through one central router: nothing on the way crosses the Pacific, since their session names the conversation their first message opens and the directory hears of them after the ring.`,
+    `A customer the directory knows (${p50("known-customer")}) still waits for it at the workspace's home — it holds their history and last agent, which known-agent routing needs before the task is made — so they fare about as under a central router; a directory per region (the customers' addresses and profiles split by region) would take that round trip off too, and is not built.`,
+    "Every later message of a web chat conversation goes straight to it too. The webhook channels (SMS, WhatsApp, Messenger, email) ask the directory for every message, as a known customer's first does; which edge their webhooks reach is the provider's choice, not the customer's.",
+  ].join(" ");
+}
+
 function regionsSection(): string {
   const samplesPerRegion = 10_000;
   const seed = 13;
@@ -152,13 +164,13 @@ function regionsSection(): string {
     "",
     ...MODELS.map((m) => `- **${m.short}** — ${m.label}.`),
     "",
-    `The workspace's home is ${regionsInputs.home}; the ConversationDO is where Cloudflare creates it, near the customer's edge, except in the central model; the Router DO holds the sockets of its region's agents. Customers are served by their own region's agents, or by the staffed region nearest them. Off the path since the first run of this model: the channel's configuration (web chat reads the isolate's copy, as the webhooks do) and the conversation's directory entry (written after its task is created). The third model is not built: a directory per serving region.`,
+    `The workspace's home is ${regionsInputs.home}; the ConversationDO is where Cloudflare creates it, near the customer's edge, except in the central model; the Router DO holds the sockets of its region's agents. Customers are served by their own region's agents, or by the staffed region nearest them. Not on the path in any model: the channel's and the webhooks' configuration (the isolate's copies, read again at most every 5 s) and the conversation's directory entry (written after its task is created).`,
     "",
     `Inputs: round trips between regions ${rtt.status}, ${rtt.date} (${rtt.source}); ${withinRegionRttMs.value} ms within a region (${withinRegionRttMs.status}); each backbone traversal times a log-normal factor, σ ${backboneJitter.sigma} (${backboneJitter.status}); a person's last mile, one way, median ${lastMile.medianOneWayMs} ms and p95 ${lastMile.p95OneWayMs} ms (${lastMile.status} from Cloudflare's stated reach); the Router's createTask ${serviceMs.createTask} ms (measured here), other calls ${serviceMs.otherCall} ms (estimated); populations ${populations.status}.`,
     "",
     ...regionsRows(figures),
     "",
-    "Per-region routing as built takes the task's creation and the ring off the backbone and leaves one call at the workspace's home: the directory (call 1, which finds or opens the customer's conversation), so a Sydney customer waits one trans-Pacific round trip instead of two round trips and two one-way crossings. Only a directory in the serving region would ring a Sydney agent in tens of milliseconds, as issue 13 expects; customers served from another region (Frankfurt's, from Ireland) keep one short backbone leg per call. Every later message of a web chat conversation takes the same call 1 today, so the directory is the next piece to place by region. A quiet edge pays a further round trip home when its channel copy is more than 5 s old.",
+    regionsVerdict(figures),
   ].join("\n");
 }
 
