@@ -21,7 +21,7 @@ const SHELLS = [
   "^workers/",
   "-do\\.ts$",
   "^durable-objects/(router/socket-hosts|conversation/(sockets|conversation-shell|webhooks)|account/notice-courier|workspace/config-delivery)\\.ts$",
-  "^(channels/(outbound|media)|platform/(env|objects|stores))\\.ts$",
+  "^(channels/(outbound|media)|platform/(env|objects|stores|new-task))\\.ts$",
   "^cloudflare:",
 ];
 
