@@ -92,7 +92,7 @@ async function signIn(page: Page, email: string, screenshot?: string): Promise<v
   await page.getByLabel("Password").fill(PASSWORD);
   if (screenshot) await page.screenshot({ path: join(SHOTS, screenshot) });
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor(WAIT);
+  await page.getByRole("button", { name: /^Account of / }).waitFor(WAIT);
 }
 
 /** The text of the cells of a table row, by column header. */
@@ -194,7 +194,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const agent = await watchedPage(agentContext, problems, "agent");
     await signIn(agent, agentEmail, "desktop-1-sign-in.png");
-    await agent.getByText("Signed in as Ada Lovelace").waitFor(WAIT);
+    await agent.getByRole("button", { name: "Account of Ada Lovelace" }).waitFor(WAIT);
     await agent.getByRole("status").filter({ hasText: "Connected" }).waitFor(WAIT);
     const activity = agent.getByLabel("Activity");
     await expect.poll(() => activity.isEnabled(), WAIT).toBe(true);
@@ -352,11 +352,12 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await expect.poll(() => cell(queueRow, queues, "Tasks today"), WAIT).toMatch(/\b1 completed\b/);
 
     // ── the desktop in Arabic: right to left, the catalog's strings ──
-    await agent.getByLabel("Language").selectOption("ar");
+    await agent.getByRole("button", { name: "Settings" }).click();
+    await agent.getByRole("menuitemradio", { name: "العربية" }).click();
     const html = agent.locator("html");
     await expect.poll(() => html.getAttribute("dir"), WAIT).toBe("rtl");
     expect(await html.getAttribute("lang")).toBe("ar");
-    await agent.getByRole("button", { name: "تسجيل الخروج" }).waitFor(WAIT);
+    await agent.getByRole("button", { name: "الإعدادات" }).waitFor(WAIT);
     // One more task rings, so the picture shows the incoming panel right to left too; then it is withdrawn.
     const last = await ws.tasks.create({ workflowSid: workflow.sid, taskChannel: "chat", attributes: JSON.stringify({ name: "Layla" }) });
     const arabicRing = agent.locator(".sb-incoming");

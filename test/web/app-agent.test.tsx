@@ -114,6 +114,8 @@ describe("a ringing reservation", () => {
 
   it("Accept sends the accept command through AcceptTask; the ack moves the task into the list, selected", async () => {
     const { socket } = await mount();
+    // Nothing in hand: the main area says what will appear there.
+    expect(screen.getByText("No task open")).toBeTruthy();
     act(() => socket.receive(reservationFrame(1, "pending", 1)));
     const seen = vi.fn();
     desktop.Actions.addListener("beforeAcceptTask", (payload) => seen(payload.reservationSid));
@@ -128,8 +130,13 @@ describe("a ringing reservation", () => {
     expect(screen.queryByRole("group", { name: /Incoming/ })).toBeNull();
     expect(bell.ringing).toBe(false);
     expect(desktop.Notifications.visible.filter((n) => n.id === "ReservationRinging")).toEqual([]);
-    expect(screen.getByRole("option", { name: /Customer 1/ }).getAttribute("aria-selected")).toBe("true");
+    const card = screen.getByRole("option", { name: /Customer 1/ });
+    expect(card.getAttribute("aria-selected")).toBe("true");
+    // The card: the channel's icon, the queue, and how long the agent has had it.
+    expect(card.querySelector(".sb-card-icon svg")).not.toBeNull();
+    expect(within(card).getByLabelText(/^With you for \d+:\d\d$/)).toBeTruthy();
     expect(screen.getByTestId(`canvas-${taskSid(1)}`).dataset.active).toBe("true");
+    expect(screen.queryByText("No task open")).toBeNull();
   });
 
   it("marks a name the visitor only typed in the pre-chat form as unverified, ringing and in the task list", async () => {

@@ -3,6 +3,7 @@
  * task list, and one `TaskCanvas` per task in hand — all kept mounted, only the selected one shown, so
  * each keeps its draft and scroll position. Registers the agent's actions for as long as it is shown.
  */
+import { EmptyState, Icon } from "../ui";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Backoff } from "../../../../socket/reconnecting-socket";
 import { Slot } from "../../framework/slots-react";
@@ -157,6 +158,11 @@ export function AgentView(props: AgentViewProps) {
         <TaskList tasks={inHand} selectedTaskSid={state.selectedTaskSid} />
       </aside>
       <main className="sb-agent-main" id="sb-main" tabIndex={-1}>
+        {inHand.length === 0 && (
+          <EmptyState icon={<Icon name="inbox" size={24} />} title={t("agent.empty.title")}>
+            {t("agent.empty.body")}
+          </EmptyState>
+        )}
         {inHand.map((task) => {
           const active = task.taskSid === state.selectedTaskSid;
           return (

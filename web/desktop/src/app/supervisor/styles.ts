@@ -29,9 +29,7 @@ const css = `
 .sb-sv-plain { list-style: none; margin: 0; padding: 0; }
 .sb-sv-hint { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
 .sb-sv-visually-hidden { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-.sb-sv-backdrop { position: fixed; inset: 0; display: grid; place-items: center; background: rgba(0, 0, 0, .4); }
-.sb-sv-dialog { inline-size: min(32rem, calc(100vw - 2 * var(--sb-space-lg))); max-block-size: calc(100vh - 2 * var(--sb-space-lg)); overflow: auto; background: var(--sb-color-surface-raised); border-radius: var(--sb-radius-lg); box-shadow: var(--sb-elevation-high); padding: var(--sb-space-lg); }
-.sb-sv-dialog h2 { margin-block: 0 var(--sb-space-md); font-size: var(--sb-font-size-lg); }
+.sb-sv-dialog { inline-size: min(32rem, calc(100vw - 2 * var(--sb-space-lg))); }
 .sb-sv-dialog form { display: flex; flex-direction: column; gap: var(--sb-space-sm); }
 .sb-sv-dialog fieldset { border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-md); display: flex; flex-direction: column; gap: var(--sb-space-sm); }
 .sb-sv-chips { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs); list-style: none; margin: 0; padding: 0; }

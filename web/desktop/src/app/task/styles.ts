@@ -56,9 +56,7 @@ const css = `
 .sb-canned__popup [role="menuitem"] { display: block; inline-size: 100%; text-align: start; border: 0; }
 .sb-canned__title { display: block; font-weight: var(--sb-font-weight-bold); }
 .sb-canned__body { display: block; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.sb-dialog__backdrop { position: fixed; inset: 0; z-index: 100; display: grid; place-items: center; background: rgb(0 0 0 / 40%); }
-.sb-dialog { inline-size: min(28rem, 92vw); max-block-size: 80vh; overflow: auto; padding: var(--sb-space-lg); background: var(--sb-color-surface-raised); color: var(--sb-color-text); border-radius: var(--sb-radius-lg); box-shadow: var(--sb-elevation-high); }
-.sb-dialog h2 { margin-block: 0 var(--sb-space-sm); font-size: var(--sb-font-size-lg); }
+.sb-dialog { inline-size: min(28rem, 92vw); max-block-size: 80vh; }
 .sb-dialog h3 { margin-block: var(--sb-space-md) var(--sb-space-xs); font-size: var(--sb-font-size-md); }
 .sb-dialog input { inline-size: 100%; box-sizing: border-box; padding: var(--sb-space-sm); }
 .sb-dialog__targets { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); }

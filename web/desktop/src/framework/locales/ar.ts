@@ -42,12 +42,17 @@ export const ar: Record<StringKey, Message> = {
   "signIn.signOutEverywhere": "تسجيل الخروج من جميع الأجهزة",
 
   "header.activity": "الحالة",
+  "header.settings": "الإعدادات",
+  "header.account": "حساب {name}",
   "header.signedInAs": "تم تسجيل الدخول باسم {name}",
   "header.jurisdiction.eu": "تُحفظ البيانات داخل الاتحاد الأوروبي",
   "header.jurisdiction.fedramp": "تُحفظ البيانات في مراكز بيانات FedRAMP",
   "header.connection.online": "متصل",
   "header.connection.offline": "جارٍ إعادة الاتصال…",
 
+  "taskList.inConversation": "معك منذ",
+  "agent.empty.title": "لا توجد مهمة مفتوحة",
+  "agent.empty.body": "عندما ترنّ مهمة، اقبلها فتُفتح هنا. تظهر مهامك الحالية في القائمة الجانبية.",
   "taskList.title": "المهام",
   "taskList.empty": "لا توجد مهام. ستظهر المهام الجديدة هنا.",
   "taskList.count": {

@@ -42,12 +42,17 @@ export const en = {
   "signIn.signOutEverywhere": "Sign out everywhere",
 
   "header.activity": "Activity",
+  "header.settings": "Settings",
+  "header.account": "Account of {name}",
   "header.signedInAs": "Signed in as {name}",
   "header.jurisdiction.eu": "Data kept in the EU",
   "header.jurisdiction.fedramp": "Data kept in FedRAMP data centers",
   "header.connection.online": "Connected",
   "header.connection.offline": "Reconnecting…",
 
+  "taskList.inConversation": "With you for",
+  "agent.empty.title": "No task open",
+  "agent.empty.body": "When a task rings, accept it and it opens here. Your tasks in hand are listed on the side.",
   "taskList.title": "Tasks",
   "taskList.empty": "No tasks. New ones appear here.",
   "taskList.count": { one: "{count} task", other: "{count} tasks" },
