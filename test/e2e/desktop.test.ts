@@ -304,12 +304,12 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await widgetLog.locator(".msg", { hasText: "Refunding one now" }).waitFor(WAIT);
     await agent.screenshot({ path: join(SHOTS, "desktop-3-chat.png") });
 
-    // ── the sample plugin's panel in the Customer tab ──
-    await canvas.getByRole("tab", { name: "Customer" }).click();
-    const pluginPanel = canvas.getByRole("heading", { name: "Sample plugin" });
+    // ── the sample plugin's panel in the customer pane, beside the chat ──
+    const customerPane = canvas.getByRole("complementary", { name: "Customer" });
+    const pluginPanel = customerPane.getByRole("heading", { name: "Sample plugin" });
     await pluginPanel.waitFor(WAIT);
-    expect(await canvas.getByText(`Workspace ${workspace.sid} · signed in as ${agentEmail}`).isVisible()).toBe(true);
-    await canvas.getByRole("tab", { name: "Chat" }).click();
+    expect(await customerPane.getByText(`Workspace ${workspace.sid} · signed in as ${agentEmail}`).isVisible()).toBe(true);
+    expect(await composer.isVisible()).toBe(true); // the chat is still there beside it
 
     // ── the supervisor: the task accepted, the queue empty again, today's figures live ──
     await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("0");

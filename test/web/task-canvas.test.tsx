@@ -58,22 +58,31 @@ describe("header and tabs", () => {
     }
   });
 
-  it.each([
-    // locale, key pressed on the Chat tab, tab selected after it
-    ["en", "ArrowRight", "Customer"],
-    ["en", "ArrowLeft", "Customer"], // wraps around
-    ["en", "End", "Customer"],
-    ["ar", "ArrowLeft", "العميل"], // right to left: left is forward
-  ])("%s: %s moves to %s, with focus", (locale, key, expected) => {
-    const { desktop } = renderCanvas();
-    act(() => desktop.Strings.setLocale(locale));
-    const [chat] = screen.getAllByRole("tab");
-    chat!.focus();
-    fireEvent.keyDown(chat!, { key });
-    const selected = screen.getByRole("tab", { selected: true });
-    expect(selected.textContent).toBe(expected);
-    expect(document.activeElement).toBe(selected);
-    expect(screen.getByRole("tabpanel").id).toBe(selected.getAttribute("aria-controls"));
+  it("shows the customer beside the chat, in a pane the agent resizes with the keys (mirrored right to left), remembered", () => {
+    localStorage.removeItem("sb.pane.customer");
+    const { desktop, unmount } = renderCanvas();
+    expect(screen.getAllByRole("tab").map((tab) => tab.textContent)).toEqual(["Chat"]);
+    const pane = screen.getByRole("complementary", { name: "Customer" });
+    const handle = screen.getByRole("separator", { name: "Resize the customer panel" });
+    expect(pane.style.inlineSize).toBe("320px");
+    // The pane is at the end: the handle moving towards the start (left, left to right) widens it.
+    fireEvent.keyDown(handle, { key: "ArrowLeft" });
+    expect(pane.style.inlineSize).toBe("336px");
+    fireEvent.keyDown(handle, { key: "End" });
+    expect([pane.style.inlineSize, handle.getAttribute("aria-valuenow")]).toEqual(["520px", "520"]);
+    fireEvent.keyDown(handle, { key: "ArrowLeft" }); // never past its limit
+    expect(pane.style.inlineSize).toBe("520px");
+    act(() => desktop.Strings.setLocale("ar"));
+    document.documentElement.dir = "rtl";
+    try {
+      fireEvent.keyDown(handle, { key: "ArrowLeft" }); // right to left, the pane is on the left: left narrows it... of 16
+      expect(pane.style.inlineSize).toBe("504px");
+    } finally {
+      document.documentElement.dir = "";
+    }
+    unmount();
+    renderCanvas();
+    expect(screen.getByRole("complementary", { name: "Customer" }).style.inlineSize).toBe("504px"); // remembered
   });
 
   it("marks a name the visitor only typed as unverified, and a known customer's not at all", () => {
@@ -222,12 +231,13 @@ describe("transfer", () => {
     stubFetch({});
     renderCanvas();
     fireEvent.click(screen.getByRole("button", { name: "Transfer" }));
-    expect((await screen.findByRole("alert")).textContent).toContain("no route GET");
+    expect((await within(screen.getByRole("dialog")).findByRole("alert")).textContent).toContain("no route GET");
   });
 });
 
 describe("customer panel", () => {
-  const openCustomer = () => fireEvent.click(screen.getByRole("tab", { name: "Customer" }));
+  // Beside the chat, in its own pane: nothing to open.
+  const openCustomer = () => expect(screen.getByRole("complementary", { name: "Customer" })).toBeTruthy();
 
   it("shows attributes flattened, previous conversations (not this one) and the plugin slot", async () => {
     const calls = stubFetch({
@@ -251,8 +261,8 @@ describe("customer panel", () => {
       component: { mount: (element: HTMLElement) => void element.append("Sample plugin panel") },
     });
     openCustomer();
-    const panel = screen.getByRole("tabpanel");
-    expect(panel.textContent).toContain("Sample plugin panel");
+    const panel = screen.getByRole("complementary", { name: "Customer" });
+    await waitFor(() => expect(panel.textContent).toContain("Sample plugin panel")); // a slot added while shown appears
     const terms = [...panel.querySelectorAll("dt")].map((dt) => `${dt.textContent}=${dt.nextElementSibling!.textContent}`);
     expect(terms).toContain("customers.email=ann@example.com");
     expect(terms).toContain(`customers.profile_sid=${PR_SID}`);

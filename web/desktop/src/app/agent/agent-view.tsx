@@ -3,7 +3,7 @@
  * task list, and one `TaskCanvas` per task in hand — all kept mounted, only the selected one shown, so
  * each keeps its draft and scroll position. Registers the agent's actions for as long as it is shown.
  */
-import { EmptyState, Icon } from "../ui";
+import { EmptyState, Icon, Splitter, usePaneWidth } from "../ui";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Backoff } from "../../../../socket/reconnecting-socket";
 import { Slot } from "../../framework/slots-react";
@@ -100,6 +100,7 @@ export function AgentView(props: AgentViewProps) {
     };
   }, [desktop, session, store]);
 
+  const [sideWidth, setSideWidth] = usePaneWidth("tasks", 300, 240, 440);
   const pending = state.tasks.filter((task) => task.state === "pending");
   const inHand = state.tasks.filter((task) => task.state !== "pending");
 
@@ -146,7 +147,7 @@ export function AgentView(props: AgentViewProps) {
 
   return (
     <div className="sb-agent">
-      <aside className="sb-agent-side" aria-label={t("taskList.title")}>
+      <aside className="sb-agent-side" aria-label={t("taskList.title")} style={{ inlineSize: sideWidth }}>
         <div className="sb-agent-status">
           <ActivitySelector activities={state.activities} activitySid={state.activitySid} disabled={state.connection !== "online"} />
           <span className="sb-connection" data-status={state.connection} role="status">
@@ -157,6 +158,7 @@ export function AgentView(props: AgentViewProps) {
         <Slot slots={desktop.Slots} name="AgentDesktop.TaskList" props={{ tasks: state.tasks }} />
         <TaskList tasks={inHand} selectedTaskSid={state.selectedTaskSid} />
       </aside>
+      <Splitter label={t("taskList.resize")} pane="start" width={sideWidth} min={240} max={440} onResize={setSideWidth} />
       <main className="sb-agent-main" id="sb-main" tabIndex={-1}>
         {inHand.length === 0 && (
           <EmptyState icon={<Icon name="inbox" size={24} />} title={t("agent.empty.title")}>

@@ -24,6 +24,9 @@ const css = `
 .sb-task__tabs { display: flex; gap: var(--sb-space-xs); padding-inline: var(--sb-space-md); border-block-end: 1px solid var(--sb-color-border); }
 .sb-task__tabs [role="tab"] { border: 0; border-block-end: 3px solid transparent; border-radius: 0; background: none; padding: var(--sb-space-sm) var(--sb-space-md); }
 .sb-task__tabs [role="tab"][aria-selected="true"] { border-block-end-color: var(--sb-color-primary); font-weight: var(--sb-font-weight-bold); }
+.sb-task__body { flex: 1 1 auto; display: flex; min-block-size: 0; }
+.sb-task__main { flex: 1 1 0; min-inline-size: 20rem; display: flex; flex-direction: column; min-block-size: 0; }
+.sb-task__context { flex: none; max-inline-size: 45%; overflow: auto; border-inline-start: 1px solid var(--sb-color-border); background: var(--sb-color-surface); }
 .sb-task__panel { flex: 1 1 auto; min-block-size: 0; overflow: auto; }
 .sb-task__panel[hidden] { display: none; }
 .sb-chat { display: flex; flex-direction: column; block-size: 100%; }

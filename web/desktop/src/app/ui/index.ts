@@ -8,3 +8,4 @@ export { ChannelIcon, Icon, Icons } from "./icons";
 export { Menu, type MenuGroup, type MenuItem } from "./menu";
 export { Tabs, type TabSpec } from "./tabs";
 export { formatDuration, initials, toneFor, type Tone } from "./format";
+export { Splitter, usePaneWidth, type SplitterProps } from "./splitter";

@@ -53,6 +53,7 @@ export const ar: Record<StringKey, Message> = {
   "taskList.inConversation": "معك منذ",
   "agent.empty.title": "لا توجد مهمة مفتوحة",
   "agent.empty.body": "عندما ترنّ مهمة، اقبلها فتُفتح هنا. تظهر مهامك الحالية في القائمة الجانبية.",
+  "taskList.resize": "تغيير حجم قائمة المهام",
   "taskList.title": "المهام",
   "taskList.empty": "لا توجد مهام. ستظهر المهام الجديدة هنا.",
   "taskList.count": {
@@ -126,6 +127,7 @@ export const ar: Record<StringKey, Message> = {
     other: "{count} رسالة غير مقروءة",
   },
 
+  "customer.resize": "تغيير حجم لوحة العميل",
   "customer.title": "العميل",
   "customer.name": "الاسم",
   "customer.email": "البريد الإلكتروني",

@@ -53,6 +53,7 @@ export const en = {
   "taskList.inConversation": "With you for",
   "agent.empty.title": "No task open",
   "agent.empty.body": "When a task rings, accept it and it opens here. Your tasks in hand are listed on the side.",
+  "taskList.resize": "Resize the task list",
   "taskList.title": "Tasks",
   "taskList.empty": "No tasks. New ones appear here.",
   "taskList.count": { one: "{count} task", other: "{count} tasks" },
@@ -112,6 +113,7 @@ export const en = {
   "chat.left": "{name} left",
   "chat.unread": { one: "{count} unread message", other: "{count} unread messages" },
 
+  "customer.resize": "Resize the customer panel",
   "customer.title": "Customer",
   "customer.name": "Name",
   "customer.email": "Email",
