@@ -85,9 +85,12 @@ describe("the agent's connection", () => {
 describe("a ringing reservation", () => {
   it("shows the incoming panel with who, the queue and a countdown, rings, notifies, and records its paint", async () => {
     const { socket } = await mount();
-    act(() => socket.receive(reservationFrame(1, "pending", 1)));
+    act(() => socket.receive(reservationFrame(1, "pending", 1, { preview: "Where is my order?" })));
     const panel = screen.getByRole("group", { name: "Incoming chat from Customer 1" });
     expect(within(panel).getByText("Queue: Support")).toBeTruthy();
+    // The channel's icon and the start of the customer's first message, while it rings.
+    expect(panel.querySelector(".sb-card-icon svg")).not.toBeNull();
+    expect(within(panel).getByText("Where is my order?").tagName).toBe("Q");
     expect(within(panel).getByRole("timer").textContent).toBe("120s");
     expect(
       within(panel)
