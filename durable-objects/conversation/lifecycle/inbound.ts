@@ -93,7 +93,12 @@ function previewOf(body: string): string | null {
   const line = body.replace(/\s+/gu, " ").trim();
   if (line === "") return null;
   const chars = [...line];
-  return chars.length <= PREVIEW_CHARS ? line : `${chars.slice(0, PREVIEW_CHARS - 1).join("").trimEnd()}…`;
+  return chars.length <= PREVIEW_CHARS
+    ? line
+    : `${chars
+        .slice(0, PREVIEW_CHARS - 1)
+        .join("")
+        .trimEnd()}…`;
 }
 
 /** The conversation a first message opens (not yet stored). */
