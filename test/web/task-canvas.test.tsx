@@ -239,6 +239,39 @@ describe("customer panel", () => {
   // Beside the chat, in its own pane: nothing to open.
   const openCustomer = () => expect(screen.getByRole("complementary", { name: "Customer" })).toBeTruthy();
 
+  it("is a card: name, the profile's email and phone, the addresses they wrote from and its fields; raw attributes one click away", async () => {
+    stubFetch({
+      [`GET /api/workspaces/${WS_SID}/profiles/${PR_SID}`]: () =>
+        Response.json({
+          sid: PR_SID,
+          friendly_name: "Ann Lee",
+          email: "ann@example.com",
+          phone: "+15550001111",
+          addresses: [
+            { channel: "email", address: "ann@example.com" },
+            { channel: "whatsapp", address: "whatsapp:+15550001111" },
+            { channel: "web", address: "WV" + "1".repeat(32) },
+          ],
+          attributes: JSON.stringify({ plan: "Gold", seats: 12 }),
+        }),
+    });
+    renderCanvas();
+    const card = screen.getByRole("region", { name: "Who the customer is" });
+    expect(within(card).getByText("Ann Lee")).toBeTruthy();
+    expect(card.querySelector(".sb-avatar")!.textContent).toBe("AL");
+    const addresses = await within(card).findByRole("list", { name: "Reached us from" });
+    // A web visitor's ID means nothing to an agent: it reads as a website visit.
+    expect(within(addresses).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      "ann@example.com",
+      "whatsapp:+15550001111",
+      "Website visitor",
+    ]);
+    const terms = [...card.querySelectorAll("dt")].map((dt) => `${dt.textContent}=${dt.nextElementSibling!.textContent}`);
+    expect(terms).toEqual(["Email=ann@example.com", "Phone=+15550001111", "plan=Gold", "seats=12"]);
+    const raw = screen.getByText("Task details").closest("details")!;
+    expect(raw.open).toBe(false);
+  });
+
   it("shows attributes flattened, previous conversations (not this one) and the plugin slot", async () => {
     const calls = stubFetch({
       [`GET /api/workspaces/${WS_SID}/profiles/${PR_SID}/conversations`]: () =>

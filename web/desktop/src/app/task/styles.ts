@@ -5,6 +5,16 @@
  * does not jump when someone starts or stops typing.
  */
 const css = `
+.sb-customer__card { display: grid; gap: var(--sb-space-sm); padding: var(--sb-space-md); margin-block-end: var(--sb-space-md); background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-lg); }
+.sb-customer__who { display: flex; align-items: center; gap: var(--sb-space-sm); }
+.sb-customer__name { margin: 0; font-size: var(--sb-font-size-lg); font-weight: var(--sb-font-weight-bold); overflow-wrap: anywhere; }
+.sb-customer__contact { display: grid; grid-template-columns: auto 1fr; gap: var(--sb-space-xs) var(--sb-space-md); margin: 0; }
+.sb-customer__contact > div { display: contents; }
+.sb-customer__contact dt { color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+.sb-customer__contact dd { margin: 0; overflow-wrap: anywhere; }
+.sb-customer__addresses { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); font-size: var(--sb-font-size-sm); }
+.sb-customer__addresses li, .sb-customer__history li { display: flex; align-items: center; gap: var(--sb-space-sm); }
+.sb-customer__raw summary { cursor: pointer; color: var(--sb-color-text-muted); padding-block: var(--sb-space-sm); }
 .sb-task { display: flex; flex-direction: column; min-block-size: 0; block-size: 100%; background: var(--sb-color-bg); color: var(--sb-color-text); font-family: var(--sb-font-family); }
 .sb-task[hidden] { display: none; }
 .sb-task button, .sb-task input, .sb-task textarea { font: inherit; color: inherit; }

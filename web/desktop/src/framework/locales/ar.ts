@@ -128,6 +128,8 @@ export const ar: Record<StringKey, Message> = {
   },
 
   "customer.resize": "تغيير حجم لوحة العميل",
+  "customer.card": "من هو العميل",
+  "customer.addresses": "تواصل معنا من",
   "customer.title": "العميل",
   "customer.name": "الاسم",
   "customer.email": "البريد الإلكتروني",

@@ -114,6 +114,8 @@ export const en = {
   "chat.unread": { one: "{count} unread message", other: "{count} unread messages" },
 
   "customer.resize": "Resize the customer panel",
+  "customer.card": "Who the customer is",
+  "customer.addresses": "Reached us from",
   "customer.title": "Customer",
   "customer.name": "Name",
   "customer.email": "Email",
