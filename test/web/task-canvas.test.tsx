@@ -261,11 +261,11 @@ describe("customer panel", () => {
     expect(card.querySelector(".sb-avatar")!.textContent).toBe("AL");
     const addresses = await within(card).findByRole("list", { name: "Reached us from" });
     // A web visitor's ID means nothing to an agent: it reads as a website visit.
-    expect(within(addresses).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
-      "ann@example.com",
-      "whatsapp:+15550001111",
-      "Website visitor",
-    ]);
+    expect(
+      within(addresses)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["ann@example.com", "whatsapp:+15550001111", "Website visitor"]);
     const terms = [...card.querySelectorAll("dt")].map((dt) => `${dt.textContent}=${dt.nextElementSibling!.textContent}`);
     expect(terms).toEqual(["Email=ann@example.com", "Phone=+15550001111", "plan=Gold", "seats=12"]);
     const raw = screen.getByText("Task details").closest("details")!;
