@@ -16,6 +16,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { raw, switchboardClient } from "../compat/client";
+import { seriousViolations } from "../support/axe";
 import { launchChromium } from "../support/browser";
 import { listenLocally } from "../support/listen";
 
@@ -277,6 +278,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     // ── the supervisor sees it: Ada holds a chat reservation, the queue has one waiting ──
     await expect.poll(() => cell(adaRow, teams, "Tasks"), WAIT).toContain("chat: 1 of 2");
     await supervisor.screenshot({ path: join(SHOTS, "desktop-5-supervisor-teams.png") });
+    expect(await seriousViolations(supervisor)).toEqual([]);
     await queuesTab.click();
     await queueRow.waitFor(WAIT);
     await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("1");
@@ -303,6 +305,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await chatLog.getByText("Sorry about that, Grace! Refunding one now.").waitFor(WAIT);
     await widgetLog.locator(".msg", { hasText: "Refunding one now" }).waitFor(WAIT);
     await agent.screenshot({ path: join(SHOTS, "desktop-3-chat.png") });
+    expect(await seriousViolations(agent)).toEqual([]); // the desk with a task open, the customer beside it
 
     // ── the sample plugin's panel in the customer pane, beside the chat ──
     const customerPane = canvas.getByRole("complementary", { name: "Customer" });

@@ -5,7 +5,7 @@
  * Accept / Reject — buttons and the Alt+A / Alt+R shortcuts, both through the AcceptTask / RejectTask
  * actions. It marks when it was painted (`data-ring-at`, `window.__sbRingTimes`) for the benchmark.
  */
-import { ChannelIcon } from "../ui";
+import { ChannelIcon, Icon } from "../ui";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { customerLabel } from "../task/customer-data";
@@ -93,6 +93,12 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
   const preview = typeof task?.attributes.preview === "string" ? task.attributes.preview : null;
   return (
     <div className="sb-incoming-slot" aria-live="assertive">
+      {!task && (
+        <div className="sb-incoming-idle">
+          <Icon name="bell" size={18} />
+          <span>{t("reservation.idle")}</span>
+        </div>
+      )}
       {task && (
         <div
           ref={panel}
@@ -106,8 +112,10 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
             <ChannelIcon channel={task.taskChannel} />
           </span>
           <div className="sb-incoming-text">
-            <strong>{t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}</strong>
-            {isUnverified(task.attributes) && <UnverifiedBadge />}
+            <span className="sb-incoming-who">
+              <strong>{t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}</strong>
+              {isUnverified(task.attributes) && <UnverifiedBadge />}
+            </span>
             {task.queueName && <span className="sb-muted">{t("reservation.queue", { queue: task.queueName })}</span>}
             {pending.length > 1 && <span className="sb-muted">{t("reservation.waiting", { count: pending.length - 1 })}</span>}
             {preview && <q className="sb-incoming-preview">{preview}</q>}

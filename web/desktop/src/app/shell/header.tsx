@@ -10,7 +10,7 @@ import { locales } from "../../framework";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { writePreferences } from "../settings";
-import { Avatar, Icon, Menu, type MenuGroup } from "../ui";
+import { Icon, Menu, type MenuGroup } from "../ui";
 import type { DesktopSession } from "../types";
 import type { Route } from "../routes";
 
@@ -140,7 +140,7 @@ export function Header({ session, route, routes, onSignOut, onSignOutEverywhere,
         label={t("header.account", { name: session.user.name })}
         button={
           <span className="sb-account-button">
-            <Avatar name={session.user.name} size="sm" />
+            <Icon name="account" size={18} />
             <span className="sb-account-name">{session.user.name}</span>
             <Icon name="chevronDown" size={14} />
           </span>

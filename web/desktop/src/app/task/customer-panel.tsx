@@ -37,7 +37,6 @@ export function CustomerPanel({ task, session, settings, slotProps, visible }: C
   const crm = crmUrl(settings.crmUrlTemplate, task.attributes, globalThis.location?.origin ?? null);
   return (
     <div className="sb-customer">
-      <Slot slots={desktop.Slots} name="CustomerPanel" props={slotProps} />
       {crm && opened && (
         <section className="sb-customer__crm" aria-label={t("crm.title")}>
           <h3>
@@ -50,6 +49,7 @@ export function CustomerPanel({ task, session, settings, slotProps, visible }: C
         </section>
       )}
       <Card task={task} session={session} opened={opened} />
+      <Slot slots={desktop.Slots} name="CustomerPanel" props={slotProps} />
       <Prechat task={task} />
       {opened && <History task={task} session={session} />}
       <details className="sb-customer__raw">

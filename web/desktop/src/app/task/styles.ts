@@ -75,9 +75,6 @@ const css = `
 .sb-dialog__targets { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); }
 .sb-dialog__targets button { display: flex; justify-content: space-between; inline-size: 100%; text-align: start; }
 .sb-dialog__actions { display: flex; justify-content: flex-end; margin-block-start: var(--sb-space-md); }
-.sb-badge { font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); }
-.sb-badge--ok { color: var(--sb-color-success); }
-.sb-badge--warn { color: var(--sb-color-warning); font-weight: var(--sb-font-weight-bold); }
 .sb-customer { display: grid; gap: var(--sb-space-md); padding: var(--sb-space-md); }
 .sb-customer h3 { margin-block: 0 var(--sb-space-xs); font-size: var(--sb-font-size-md); }
 .sb-customer h3 a { font-weight: var(--sb-font-weight-regular); margin-inline-start: var(--sb-space-sm); color: var(--sb-color-primary); }

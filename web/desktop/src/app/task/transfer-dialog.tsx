@@ -93,7 +93,7 @@ export function TransferDialog({ task, session, onClose }: TransferDialogProps) 
               <li key={worker.sid}>
                 <button type="button" data-target="worker" onClick={() => pick("worker", worker.sid)}>
                   <span>{worker.friendly_name}</span>
-                  <span className={worker.available ? "sb-badge sb-badge--ok" : "sb-badge"}>
+                  <span className="sb-badge" data-tone={worker.available ? "success" : "neutral"}>
                     {t(worker.available ? "task.transfer.available" : "task.transfer.unavailable")}
                   </span>
                 </button>

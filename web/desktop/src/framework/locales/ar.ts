@@ -20,6 +20,7 @@ export const ar: Record<StringKey, Message> = {
   "nav.views": "طرق العرض",
   "nav.agent": "سطح مكتب الوكيل",
   "nav.supervisor": "المشرف",
+  "reservation.idle": "لا شيء يرنّ. ترنّ المهمة الجديدة هنا.",
   "reservation.waiting": {
     zero: "لا توجد مهام أخرى في الانتظار",
     one: "مهمة أخرى في الانتظار",

@@ -27,6 +27,7 @@ export const en = {
   "nav.views": "Views",
   "nav.agent": "Agent desktop",
   "nav.supervisor": "Supervisor",
+  "reservation.idle": "Nothing is ringing. A new task rings here.",
   "reservation.waiting": { one: "{count} more waiting", other: "{count} more waiting" },
   "reservation.shortcuts": "Accept with Alt+A, reject with Alt+R",
 
