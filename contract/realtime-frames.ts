@@ -126,6 +126,12 @@ export const frameReservation = z.object({
    * reservation in `hello`; null otherwise (an accepted or ended reservation does not time out).
    */
   timeout_at: z.number().nullable(),
+  /**
+   * Switchboard's own: when the wrap-up ends by itself (epoch ms; the task is completed then), from the
+   * queue's WrapUpTimeoutSeconds — set on `reservation.wrapup` and on a wrapping reservation in `hello`,
+   * null otherwise (no automatic end, or not wrapping). What the desk counts down to.
+   */
+  wrapup_ends_at: z.number().nullable(),
 });
 
 export const reservationChangeFrame = z.object({

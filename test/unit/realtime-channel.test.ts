@@ -168,7 +168,14 @@ describe("what hello says about the worker now", () => {
     clock.now = T0 + 30_000;
     expect(hello(connect(ann)).reservations).toEqual([
       {
-        reservation: { sid: reservation!.sid, status: "pending", task_sid: task.sid, worker_sid: ann, timeout_at: T0 + 45_000 },
+        reservation: {
+          sid: reservation!.sid,
+          status: "pending",
+          task_sid: task.sid,
+          worker_sid: ann,
+          timeout_at: T0 + 45_000,
+          wrapup_ends_at: null,
+        },
         task: {
           sid: task.sid,
           attributes: '{"type":"support"}',
@@ -229,6 +236,50 @@ describe("what hello says about the worker now", () => {
       [accepted, "accepted", "assigned", null, T0 + 5000, T0 + 6000],
       [pending, "pending", "reserved", T0 + 7000 + 120_000, T0 + 7000, null],
     ]);
+  });
+
+  it("says when a wrap-up ends by itself (the queue's WrapUpTimeoutSeconds), and the timer completes the task then", () => {
+    const { router, connect, worker, clock } = setup();
+    const base = snapshot(2);
+    const taskQueues = base.taskQueues.map((q) => (q.sid === SUPPORT ? { ...q, wrap_up_timeout_seconds: 30 } : q));
+    value(router.applyConfig({ ...base, taskQueues }, [], {}, T0));
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    const [reservation] = value(router.listReservations(ACCOUNT, { workerSid: ann }, { pageSize: 50, page: 0 }, T0)).items;
+    const answer = (reservationStatus: "accepted" | "wrapping", at: number) =>
+      value(router.updateReservation(ACCOUNT, { workerSid: ann }, reservation!.sid, { reservationStatus }, at));
+    answer("accepted", T0 + 1000);
+    clock.now = T0 + 5000;
+    answer("wrapping", clock.now);
+    // Wrap-up began at T0 + 5 s: it ends 30 s later, on the frame and on a page opened meanwhile.
+    expect(socket.last()).toMatchObject({ type: "reservation.wrapup", reservation: { wrapup_ends_at: T0 + 35_000 } });
+    clock.now = T0 + 20_000;
+    expect(hello(connect(ann)).reservations[0]!.reservation).toMatchObject({ status: "wrapping", wrapup_ends_at: T0 + 35_000 });
+    router.fireTimers(T0 + 34_999); // not yet
+    expect(value(router.getTask(ACCOUNT, task.sid, clock.now)).task.assignment_status).toBe("wrapping");
+    clock.now = T0 + 35_000;
+    router.fireTimers(clock.now);
+    expect(value(router.getTask(ACCOUNT, task.sid, clock.now)).task).toMatchObject({
+      assignment_status: "completed",
+      reason: "Wrap-up time ended",
+    });
+    expect(socket.last()).toMatchObject({ type: "reservation.completed", reservation: { status: "completed", wrapup_ends_at: null } });
+    expect(hello(connect(ann)).reservations).toEqual([]);
+  });
+
+  it("ends no wrap-up by itself on a queue without WrapUpTimeoutSeconds, nor one the agent completed first", () => {
+    const { router, connect, worker, clock, host } = setup();
+    const ann = worker("Ann");
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    const [reservation] = value(router.listReservations(ACCOUNT, { workerSid: ann }, { pageSize: 50, page: 0 }, T0)).items;
+    value(router.updateReservation(ACCOUNT, { workerSid: ann }, reservation!.sid, { reservationStatus: "accepted" }, T0));
+    value(router.updateReservation(ACCOUNT, { workerSid: ann }, reservation!.sid, { reservationStatus: "wrapping" }, T0));
+    expect(hello(connect(ann)).reservations[0]!.reservation.wrapup_ends_at).toBeNull();
+    expect(host.sql.exec("SELECT count(*) AS n FROM sb_timers WHERE kind = 'wrapup'").toArray()[0]).toEqual({ n: 0 });
+    clock.now = T0 + 3_600_000;
+    router.fireTimers(clock.now);
+    expect(value(router.getTask(ACCOUNT, task.sid, clock.now)).task.assignment_status).toBe("wrapping");
   });
 
   it("shows an Offline worker every activity of the workspace, Available among them", () => {

@@ -127,11 +127,14 @@ const workerData = {
   worker_activity_name: "Available",
 };
 const TIMEOUT_AT = Date.UTC(2026, 10, 25, 12, 2);
+const WRAPUP_ENDS_AT = Date.UTC(2026, 10, 25, 12, 0, 30);
 const context: FrameContext = {
   workersHolding: (taskSid) => (taskSid === WT ? [WK, WK2] : []),
   channelCapacity: () => 3,
   // The timer a reservation.created event's operation set (WR's; other reservations have none).
   reservationTimeoutAt: (reservationSid) => (reservationSid === WR ? TIMEOUT_AT : null),
+  // The timer a wrap-up on a queue with WrapUpTimeoutSeconds set (WT's: 30 s after the event).
+  wrapUpEndsAt: (taskSid) => (taskSid === WT ? WRAPUP_ENDS_AT : null),
 };
 
 describe("framesOf", () => {
@@ -145,8 +148,8 @@ describe("framesOf", () => {
           event_sid: "EV" + "f".repeat(32),
           date: "2026-11-25T12:00:00Z",
           date_ms: Date.UTC(2026, 10, 25, 12),
-          // Wrapping does not time out, even if a timer were left.
-          reservation: { sid: WR, status: "wrapping", task_sid: WT, worker_sid: WK, timeout_at: null },
+          // Wrapping does not time out, even if a timer were left; it ends by itself when its queue says so.
+          reservation: { sid: WR, status: "wrapping", task_sid: WT, worker_sid: WK, timeout_at: null, wrapup_ends_at: WRAPUP_ENDS_AT },
           task: {
             sid: WT,
             attributes: '{"type":"support"}',
@@ -176,6 +179,18 @@ describe("framesOf", () => {
   ])("a %s frame of %s says when it times out: %s", (reservationSid, type, timeoutAt) => {
     const [framed] = framesOf(event(type, { reservation_sid: reservationSid, ...taskData, ...workerData }), context);
     expect(framed!.frame).toMatchObject({ reservation: { sid: reservationSid, timeout_at: timeoutAt } });
+    expect(serverFrame.safeParse({ ...framed!.frame, seq: 1 }).success).toBe(true);
+  });
+
+  it.each([
+    // task, type, wrapup_ends_at: only a wrap-up frame says when the wrap-up ends, and only when a timer ends it
+    [WT, "reservation.wrapup", WRAPUP_ENDS_AT],
+    ["WT" + "9".repeat(32), "reservation.wrapup", null],
+    [WT, "reservation.accepted", null],
+    [WT, "reservation.completed", null],
+  ])("a frame for task %s of %s says when its wrap-up ends: %s", (taskSid, type, endsAt) => {
+    const [framed] = framesOf(event(type, { reservation_sid: WR, ...taskData, task_sid: taskSid, ...workerData }), context);
+    expect(framed!.frame).toMatchObject({ reservation: { task_sid: taskSid, wrapup_ends_at: endsAt } });
     expect(serverFrame.safeParse({ ...framed!.frame, seq: 1 }).success).toBe(true);
   });
 

@@ -119,6 +119,7 @@ export class AgentChannel<S> {
       ],
       channelCapacity: (workerSid, taskChannelSid) => channelOf(host, workerSid, taskChannelSid)?.capacity ?? null,
       reservationTimeoutAt: (reservationSid) => timerDueAt(host, "reservation", reservationSid),
+      wrapUpEndsAt: (taskSid) => timerDueAt(host, "wrapup", taskSid),
     };
   }
 
