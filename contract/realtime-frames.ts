@@ -212,7 +212,23 @@ export const helloFrame = z.object({
    * period) and they have not changed Activity since: the desktop tells them why. Said once, on the
    * first connection after it happened.
    */
-  presence_offline: z.object({ date_ms: z.number(), activity_sid: z.string(), activity_name: z.string().nullable() }).nullable(),
+  presence_offline: z
+    .object({
+      date_ms: z.number(),
+      activity_sid: z.string(),
+      activity_name: z.string().nullable(),
+      /**
+       * Why: `disconnected` — every connection of theirs closed (or was lost unheard) and none came back
+       * within the grace period; `silent` — a connection stayed open but sent no heartbeat for the grace
+       * period (a laptop asleep).
+       */
+      reason: z.enum(["disconnected", "silent"]),
+      /** Epoch ms the grace period ran from (the last sign of life, or when they were noticed gone); null when not known. */
+      since_ms: z.number().nullable(),
+      /** The grace period that passed (ms). */
+      grace_ms: z.number(),
+    })
+    .nullable(),
   /** The worker as they are now, with whether their activity is an available one. */
   worker: helloWorker,
   /** Every activity of the workspace, in the workspace's order: what the worker may switch to. */

@@ -551,9 +551,31 @@ describe("presence", () => {
     const back = connect(ann, null, fresh);
     expect(back.frames()[0]).toMatchObject({
       type: "hello",
-      presence_offline: { date_ms: T0 + 60_000, activity_sid: OFFLINE, activity_name: "Offline" },
+      // Why: her connection closed at T0 and none came back within the 60 s grace period.
+      presence_offline: {
+        date_ms: T0 + 60_000,
+        activity_sid: OFFLINE,
+        activity_name: "Offline",
+        reason: "disconnected",
+        since_ms: T0,
+        grace_ms: 60_000,
+      },
     });
     expect(connect(ann, null, fresh).frames()[0]).toMatchObject({ presence_offline: null }); // told once
+  });
+
+  it("tells the agent whose open connection fell silent (no heartbeat for the grace period) that this is why", () => {
+    const { channel, connect, worker, clock } = setup();
+    const ann = worker("Ann");
+    const asleep = connect(ann); // open at T0, then nothing: a laptop asleep
+    clock.now = T0 + 60_000;
+    channel.sweep(clock.now);
+    expect(asleep.closed).not.toBeNull();
+    clock.now = T0 + 2 * HOUR;
+    const back = connect(ann, null, { expiresAt: clock.now + HOUR });
+    expect(back.frames()[0]).toMatchObject({
+      presence_offline: { date_ms: T0 + 60_000, activity_sid: OFFLINE, reason: "silent", since_ms: T0, grace_ms: 60_000 },
+    });
   });
 
   it("does not tell an agent presence set them offline once their activity changed since", () => {

@@ -235,6 +235,12 @@ describe("the agents' live channel in the Router DO", () => {
     expect(value(await stub().getWorker(ACCOUNT, ann)).worker.activity_sid).toBe(AVAILABLE);
     expect(await runDurableObjectAlarm(stub())).toBe(true);
     expect(value(await stub().getWorker(ACCOUNT, ann)).worker.activity_sid).toBe(OFFLINE);
+    // Evicted again before she comes back: her next connection is still told, and why.
+    await evictDurableObject(stub());
+    const back = await connect(ann);
+    expect(await back.nextOf("hello")).toMatchObject({
+      presence_offline: { activity_sid: OFFLINE, activity_name: "Offline", reason: "disconnected", grace_ms: 60_000 },
+    });
   });
 
   it("changes nothing for an agent who reconnects within the grace period", async () => {

@@ -38,7 +38,7 @@ import { parseCommand, runCommand, type CommandActor, type CommandRouter } from 
 import { framesOf, type FrameContext } from "../lifecycle/event-frames";
 import { FrameLog } from "./frame-log";
 import type { ServerFrame } from "../../../contract/realtime-frames";
-import { decidePresence, offlineActivity, takeOffline } from "./presence";
+import { decidePresence, offlineActivity, offlineCause, takeOffline } from "./presence";
 
 /** Who a connection was opened for, as the Worker verified it from the token. */
 export const agentIdentity = z.object({
@@ -163,7 +163,14 @@ export class AgentChannel<S> {
     // Only while they are still where presence put them: an Activity chosen since says more.
     const offline =
       notice !== null && notice.activitySid === worker.activity_sid
-        ? { date_ms: notice.at, activity_sid: notice.activitySid, activity_name: worker.activity_name }
+        ? {
+            date_ms: notice.at,
+            activity_sid: notice.activitySid,
+            activity_name: worker.activity_name,
+            reason: notice.reason ?? "disconnected",
+            since_ms: notice.since,
+            grace_ms: notice.graceMs ?? grace,
+          }
         : null;
     const lastSeq = this.log.start(connection.workerSid);
     const replay = since === null ? { frames: [], complete: true } : this.log.replay(connection.workerSid, since, now);
@@ -291,8 +298,11 @@ export class AgentChannel<S> {
         }
         const moved = takeOffline(this.router, worker, activity.sid, now);
         if (!moved.ok) console.warn(`Presence: taking worker ${worker.workerSid} offline failed: ${moved.message}`);
-        else if (moved.value === "moved")
-          this.host.transactionSync(() => notePresenceOffline(this.host, worker.workerSid, activity.sid, now));
+        else if (moved.value === "moved") {
+          const cause = offlineCause(worker);
+          const notice = { activitySid: activity.sid, at: now, reason: cause.reason, since: cause.since, graceMs: grace };
+          this.host.transactionSync(() => notePresenceOffline(this.host, worker.workerSid, notice));
+        }
       }
     }
     const byWorker = new Map(tracked.map((worker) => [worker.workerSid, worker]));
