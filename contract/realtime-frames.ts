@@ -287,9 +287,50 @@ export const supervisorQueue = z.object({
     tasks_canceled: z.number(),
     /** Share (0…1) of today's accepted reservations accepted within the threshold of the task's creation; null before the first. */
     service_level: z.number().nullable(),
-    /** Seconds (30, as `GET /api/workspaces/:ws/queue-statistics` by default). */
+    /** Seconds: the queue's SlaThresholdSeconds, else 30 (as `GET /api/workspaces/:ws/queue-statistics` by default). */
     service_level_threshold: z.number(),
   }),
+  // The tiles' fields below, the workers' `state` and the frames' `team` are optional only for a client
+  // reading a server from before them (or a worker kept from an older region); this server always sends them.
+  /** Switchboard's own, for the headline tiles: tasks not yet accepted (pending and reserved). */
+  waiting: z.number().int().nonnegative().optional(),
+  /** The queue's desk settings (the TaskQueue record's; null: not set). */
+  thresholds: z
+    .object({
+      /** A task waiting longer is over the queue's SLA (the desk colours its card). */
+      sla_seconds: z.number().nullable(),
+      waiting: z.number().nullable(),
+      longest_wait_seconds: z.number().nullable(),
+      /** Percent (0…100); `today.service_level` is a share (0…1). */
+      service_level_target: z.number().nullable(),
+    })
+    .optional(),
+  /** Whether each tile is past its threshold: more waiting, a longer wait, a service level below the target (false when unset). */
+  crossed: z.object({ waiting: z.boolean(), longest_wait: z.boolean(), service_level: z.boolean() }).optional(),
+});
+
+/**
+ * An agent's state on the supervisors' tiles (durable-objects/router/realtime/supervisor-tiles.ts): busy
+ * holds an accepted task, wrapping only wrapping ones, then their activity: available, offline (the
+ * workspace's offline activity) or away (any other unavailable one).
+ */
+export const AGENT_STATES = ["available", "busy", "wrapping", "away", "offline"] as const;
+export const agentState = z.enum(AGENT_STATES);
+
+/** Switchboard's own: the whole team's tiles, every region's workers counted. */
+export const supervisorTeam = z.object({
+  agents_by_state: z.object({
+    available: z.number().int().nonnegative(),
+    busy: z.number().int().nonnegative(),
+    wrapping: z.number().int().nonnegative(),
+    away: z.number().int().nonnegative(),
+    offline: z.number().int().nonnegative(),
+  }),
+  /**
+   * The task channels the team uses — at least one worker has it on with room for a task, or holds a task
+   * on it — in the workspace's order: the only channels a Teams view needs to show.
+   */
+  task_channels: z.array(z.object({ task_channel_sid: z.string(), task_channel_unique_name: z.string() })),
 });
 
 /** A task a worker has in hand: a reservation that holds capacity (pending, accepted or wrapping). */
@@ -335,6 +376,8 @@ export const supervisorWorker = z.object({
   reservations: z.array(supervisorReservation),
   /** Switchboard's own: the region whose Router holds the worker (their home region). */
   region: z.string(),
+  /** Switchboard's own: the agent's state on the tiles (see {@link AGENT_STATES}). */
+  state: agentState.optional(),
 });
 
 /**
@@ -355,6 +398,7 @@ export const supervisorSnapshotFrame = z.object({
   /** Switchboard's own: the regions the workspace uses, home first (every worker's `region` is one). */
   regions: z.array(z.string()),
   missing_regions: missingRegions,
+  team: supervisorTeam.optional(),
 });
 
 /**
@@ -370,6 +414,8 @@ export const supervisorDeltaFrame = z.object({
   workers: z.array(supervisorWorker),
   removed_worker_sids: z.array(z.string()),
   missing_regions: missingRegions,
+  /** The team's tiles now (every delta carries them whole: they are small). */
+  team: supervisorTeam.optional(),
 });
 
 const serverMembers = [
@@ -412,6 +458,8 @@ export type HelloActivity = z.infer<typeof helloActivity>;
 export type HelloReservation = z.infer<typeof helloReservation>;
 export type SupervisorQueue = z.infer<typeof supervisorQueue>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;
+export type SupervisorTeam = z.infer<typeof supervisorTeam>;
+export type AgentState = z.infer<typeof agentState>;
 /** A queue's figures since midnight UTC, as the feed sends them (`today` of each queue). */
 export type SupervisorToday = SupervisorQueue["today"];
 export type SupervisorReservation = z.infer<typeof supervisorReservation>;

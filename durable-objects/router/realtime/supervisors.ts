@@ -36,8 +36,10 @@ import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 import { retryDelay, retryPolicy } from "../../../platform/backoff";
 import { TodayTally, type CumulativeReader } from "./supervisor-today";
 import { channelsOf, workers, type WorkerRow } from "../store/worker-store";
-import type { ServerFrame, SupervisorQueue, SupervisorWorker } from "../../../contract/realtime-frames";
-import { byWorkerName, mergeQueueParts, type QueuePart, type RegionFrame } from "./supervisor-parts";
+import type { ServerFrame, SupervisorQueue, SupervisorTeam, SupervisorWorker } from "../../../contract/realtime-frames";
+import { byWorkerName, mergeQueueParts, serviceLevelSeconds, type QueuePart, type RegionFrame } from "./supervisor-parts";
+import { agentState, isOfflineName, memberOf, teamTiles, type HeldStatus, type TeamMember } from "./supervisor-tiles";
+import { offlineActivity } from "./presence";
 import { LEASE_RENEW_MS, SupervisorLeases } from "./supervisor-leases";
 import { RemoteRegions } from "./supervisor-regions";
 
@@ -304,16 +306,18 @@ export class SupervisorFeed<S> {
   /** The first frame: every queue summed over the regions, every worker of every region. */
   private snapshot(config: WorkspaceConfigSnapshot | null, now: number): ServerFrame {
     const regions = config?.workspace.regions ?? [this.regionId];
-    const queues = config ? this.queueParts(config, allQueues(config), now).map((part) => this.merged(part, now)) : [];
+    const queues = config ? this.queueParts(config, allQueues(config), now).map((part) => this.merged(config, part, now)) : [];
     const local = config ? workers.where(this.host, "1 = 1").map((row) => this.workerView(config, row, now)) : [];
+    const everyone = [...local, ...this.remote.workers()].sort(byWorkerName);
     return {
       type: "supervisor.snapshot",
       date: iso(now),
       date_ms: now,
       queues,
-      workers: [...local, ...this.remote.workers()].sort(byWorkerName),
+      workers: everyone,
       regions: [...regions],
       missing_regions: this.remote.missing(regions),
+      team: teamTiles(everyone.map(memberOf), config ? channelRefs(config) : []),
     };
   }
 
@@ -328,16 +332,53 @@ export class SupervisorFeed<S> {
       type: "supervisor.delta",
       date: iso(now),
       date_ms: now,
-      queues: parts.map((part) => this.merged(part, now)),
+      queues: parts.map((part) => this.merged(config, part, now)),
       workers: changed,
       removed_worker_sids: removed,
       missing_regions: this.remote.missing(config.workspace.regions ?? []),
+      team: this.team(config),
     };
   }
 
-  /** A queue's row: this region's share with the other regions' kept shares. */
-  private merged(part: QueuePart, now: number): SupervisorQueue {
-    return mergeQueueParts([part, ...this.remote.queueParts(part.sid)], now);
+  /** A queue's row: this region's share with the other regions' kept shares, against the queue's thresholds. */
+  private merged(config: WorkspaceConfigSnapshot, part: QueuePart, now: number): SupervisorQueue {
+    const queue = config.taskQueues.find((q) => q.sid === part.sid);
+    return mergeQueueParts([part, ...this.remote.queueParts(part.sid)], now, queue);
+  }
+
+  /**
+   * The team's tiles for a delta: this Router's workers read lightly (three queries, no per-worker
+   * queue membership) and the other regions' as kept.
+   */
+  private team(config: WorkspaceConfigSnapshot): SupervisorTeam {
+    const held = new Map<string, HeldStatus[]>();
+    const used = new Map<string, string[]>();
+    const channelSid = new Map(config.taskChannels.map((c) => [c.unique_name, c.sid]));
+    const add = (map: Map<string, string[]>, key: string, value: string) => map.set(key, [...(map.get(key) ?? []), value]);
+    for (const r of rows<{ worker_sid: string; status: HeldStatus; channel: string }>(
+      this.host,
+      "SELECT worker_sid, status, channel FROM sb_reservations WHERE status IN ('pending', 'accepted', 'wrapping')",
+    )) {
+      held.set(r.worker_sid, [...(held.get(r.worker_sid) ?? []), r.status]);
+      const sid = channelSid.get(r.channel);
+      if (sid) add(used, r.worker_sid, sid);
+    }
+    for (const c of rows<{ worker_sid: string; task_channel_sid: string }>(
+      this.host,
+      "SELECT worker_sid, task_channel_sid FROM sb_worker_channels WHERE available = 1 AND capacity > 0",
+    ))
+      add(used, c.worker_sid, c.task_channel_sid);
+    const local: TeamMember[] = rows<{ sid: string; activity_sid: string }>(this.host, "SELECT sid, activity_sid FROM sb_workers").map(
+      (w) => ({ state: this.stateOf(config, w.activity_sid, held.get(w.sid) ?? []), channels: used.get(w.sid) ?? [] }),
+    );
+    return teamTiles([...local, ...this.remote.workers().map(memberOf)], channelRefs(config));
+  }
+
+  /** An agent's state (supervisor-tiles.ts) from their activity in this configuration and the reservations they hold. */
+  private stateOf(config: WorkspaceConfigSnapshot, activitySid: string, held: readonly HeldStatus[]) {
+    const activity = config.activities.find((a) => a.sid === activitySid);
+    const offline = activitySid === offlineActivity(config)?.sid || isOfflineName(activity?.friendly_name);
+    return agentState({ available: activity?.available ?? false, offline }, held);
   }
 
   /** One frame, serialized once: every socket is sent the same text. */
@@ -408,10 +449,10 @@ export class SupervisorFeed<S> {
       const figures = this.router.bulkQueueStatistics(accountSid, batch, { realtime: true }, now);
       if (!figures.ok) continue;
       for (const { queueSid, realtime, workers: people } of figures.value) {
-        const today = this.today.sumsOf(queueSid, now, cumulative);
+        const record = config.taskQueues.find((queue) => queue.sid === queueSid);
+        const today = this.today.sumsOf(queueSid, now, cumulative, serviceLevelSeconds(record));
         if (!realtime || !people || !today) continue;
-        const friendlyName = config.taskQueues.find((queue) => queue.sid === queueSid)?.friendly_name ?? "";
-        parts.push({ sid: queueSid, friendly_name: friendlyName, realtime, workers: people, today });
+        parts.push({ sid: queueSid, friendly_name: record?.friendly_name ?? "", realtime, workers: people, today });
       }
     }
     return parts;
@@ -460,6 +501,14 @@ export class SupervisorFeed<S> {
         date_created: iso(Number(r.created_at)),
       })),
       region: this.regionId,
+      state: this.stateOf(
+        config,
+        row.activity_sid,
+        held.map((r) => r.status as HeldStatus),
+      ),
     };
   }
 }
+
+/** The workspace's task channels, in its order. */
+const channelRefs = (config: WorkspaceConfigSnapshot) => config.taskChannels.map((c) => ({ sid: c.sid, unique_name: c.unique_name }));
