@@ -164,6 +164,32 @@ export const workerChannelFrame = z.object({
 });
 export const workerDeletedFrame = z.object({ type: z.literal("worker.deleted"), ...change, worker: frameWorker });
 
+/**
+ * Switchboard's own: one of the worker's task queues (their attributes satisfy its TargetWorkers) as the
+ * agent sees it — the tasks waiting in it in the worker's region (the ones that can ring them).
+ */
+export const agentQueue = z.object({
+  sid: z.string(),
+  friendly_name: z.string(),
+  /** Tasks not yet accepted: pending and reserved. */
+  waiting: z.number().int().nonnegative(),
+  /** Epoch ms the longest-waiting task was created (count up from it), or null when none waits. */
+  oldest_waiting_since_ms: z.number().nullable(),
+  /** The queue's SlaThresholdSeconds: a task waiting longer is over it (null: not set). */
+  sla_threshold_seconds: z.number().nullable(),
+});
+
+/**
+ * Switchboard's own: the worker's queues again, whole, when what waits in them (or which queues are
+ * theirs) changed — at most once a second, like the supervisors' deltas. Not numbered or replayed: it is
+ * a figure of now, and each `hello` carries it afresh.
+ */
+export const agentQueuesFrame = z.object({
+  type: z.literal("queues.waiting"),
+  date_ms: z.number(),
+  queues: z.array(agentQueue),
+});
+
 export const helloWorker = frameWorker.extend({ available: z.boolean() });
 export const helloActivity = z.object({ sid: z.string(), friendly_name: z.string(), available: z.boolean() });
 export const helloReservation = z.object({
@@ -239,6 +265,8 @@ export const helloFrame = z.object({
    * one (with `since`) are what led to this state, not changes to apply on top of it.
    */
   reservations: z.array(helloReservation),
+  /** Switchboard's own: the worker's queues and what waits in them now, in the workspace's order; then `queues.waiting` frames. */
+  queues: z.array(agentQueue).optional(),
 });
 
 /** A command succeeded: the resource it changed, as the REST API would return it (without `url`/`links`). */
@@ -420,6 +448,7 @@ export const supervisorDeltaFrame = z.object({
 
 const serverMembers = [
   helloFrame,
+  agentQueuesFrame,
   reservationChangeFrame,
   taskUpdatedFrame,
   activityFrame,
@@ -456,6 +485,8 @@ export type FrameReservation = z.infer<typeof frameReservation>;
 export type HelloWorker = z.infer<typeof helloWorker>;
 export type HelloActivity = z.infer<typeof helloActivity>;
 export type HelloReservation = z.infer<typeof helloReservation>;
+export type AgentQueue = z.infer<typeof agentQueue>;
+export type AgentQueuesFrame = z.infer<typeof agentQueuesFrame>;
 export type SupervisorQueue = z.infer<typeof supervisorQueue>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;
 export type SupervisorTeam = z.infer<typeof supervisorTeam>;

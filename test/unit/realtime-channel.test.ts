@@ -17,6 +17,7 @@ import {
   AVAILABLE,
   BREAK,
   DEFAULT_CHANNEL,
+  EVERYONE,
   OFFLINE,
   OTHER_ACCOUNT,
   SUPPORT,
@@ -128,6 +129,11 @@ describe("connecting", () => {
         },
         activities: ACTIVITIES,
         reservations: [],
+        // Her queues (support skills: Support and Everyone), nothing waiting in either.
+        queues: [
+          { sid: SUPPORT, friendly_name: "Support", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+          { sid: EVERYONE, friendly_name: "Everyone", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+        ],
       },
     ]);
   });
@@ -305,6 +311,78 @@ describe("what hello says about the worker now", () => {
     const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
     expect(hello(connect(ann)).reservations.map((r) => r.task.sid)).toEqual([task.sid]);
     expect(hello(connect(bob)).reservations).toEqual([]);
+  });
+});
+
+describe("the waiting count of the agent's queues", () => {
+  const waitingFrames = (socket: FakeSocket) => socket.frames().filter((f) => f.type === "queues.waiting");
+
+  it("tells each agent what waits in their queues when it changes, at most once a second, and only agents of those queues", () => {
+    const { router, channel, connect, worker, clock, host } = setup();
+    const base = snapshot(2);
+    const taskQueues = base.taskQueues.map((q) => (q.sid === SUPPORT ? { ...q, sla_threshold_seconds: 45 } : q));
+    value(router.applyConfig({ ...base, taskQueues }, [], {}, T0));
+    // Ann (support) is in Support and Everyone but Offline, so nothing rings her; Olga (no skills) only in Everyone.
+    const ann = value(router.createWorker(ACCOUNT, { friendlyName: "Ann", activitySid: OFFLINE, attributes: support }, T0)).worker.sid;
+    const olga = value(router.createWorker(ACCOUNT, { friendlyName: "Olga", activitySid: OFFLINE, attributes: "{}" }, T0)).worker.sid;
+    const annSocket = connect(ann);
+    const olgaSocket = connect(olga);
+
+    clock.now = T0 + 5000; // a support task: goes at once to Ann (her Support queue), not to Olga
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, clock.now));
+    expect(waitingFrames(annSocket)).toEqual([
+      {
+        type: "queues.waiting",
+        date_ms: T0 + 5000,
+        queues: [
+          { sid: SUPPORT, friendly_name: "Support", waiting: 1, oldest_waiting_since_ms: T0 + 5000, sla_threshold_seconds: 45 },
+          { sid: EVERYONE, friendly_name: "Everyone", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+        ],
+      },
+    ]);
+    expect(waitingFrames(olgaSocket)).toEqual([]);
+
+    clock.now = T0 + 5500; // within the second: coalesced into a timer, nothing sent yet
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"other"}' }, clock.now)); // Everyone: both agents' queue
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, clock.now));
+    expect(waitingFrames(annSocket)).toHaveLength(1);
+    expect(host.sql.exec("SELECT sid, due_at FROM sb_timers WHERE kind = 'agent-queues' ORDER BY sid").toArray()).toEqual(
+      [
+        { sid: SUPPORT, due_at: T0 + 6000 },
+        { sid: EVERYONE, due_at: T0 + 6000 },
+      ].sort((a, b) => (a.sid < b.sid ? -1 : 1)),
+    );
+    clock.now = T0 + 6000;
+    channel.sweep(clock.now); // the alarm
+    expect(waitingFrames(annSocket).at(-1)).toMatchObject({
+      date_ms: T0 + 6000,
+      queues: [
+        { sid: SUPPORT, waiting: 2, oldest_waiting_since_ms: T0 + 5000 },
+        { sid: EVERYONE, waiting: 1, oldest_waiting_since_ms: T0 + 5500 },
+      ],
+    });
+    expect(waitingFrames(olgaSocket)).toEqual([
+      {
+        type: "queues.waiting",
+        date_ms: T0 + 6000,
+        queues: [{ sid: EVERYONE, friendly_name: "Everyone", waiting: 1, oldest_waiting_since_ms: T0 + 5500, sla_threshold_seconds: null }],
+      },
+    ]);
+    // A fresh page is told in its hello.
+    expect(serverFrame.parse(connect(olga).frames()[0])).toMatchObject({ type: "hello", queues: [{ sid: EVERYONE, waiting: 1 }] });
+  });
+
+  it("sends an agent their new list when their attributes change which queues are theirs", () => {
+    const { router, connect, clock } = setup();
+    const olga = value(router.createWorker(ACCOUNT, { friendlyName: "Olga", activitySid: OFFLINE, attributes: "{}" }, T0)).worker.sid;
+    const socket = connect(olga);
+    clock.now = T0 + 2000;
+    value(router.updateWorker(ACCOUNT, olga, { attributes: support }, clock.now));
+    expect(waitingFrames(socket).at(-1)!.queues).toEqual([
+      { sid: SUPPORT, friendly_name: "Support", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+      { sid: EVERYONE, friendly_name: "Everyone", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+    ]);
+    expect(serverFrame.safeParse(waitingFrames(socket).at(-1)).success).toBe(true);
   });
 });
 

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../durable-objects/router/realtime/commands";
 import { framesOf, type FrameContext } from "../../durable-objects/router/lifecycle/event-frames";
-import { agentFrame, serverFrame } from "../../contract/realtime-frames";
+import { agentFrame, agentQueuesFrame, serverFrame } from "../../contract/realtime-frames";
+import { agentQueueOf } from "../../durable-objects/router/realtime/agent-queues";
 import type { EventRecord } from "../../contract/taskrouter";
 
 const WR = "WR" + "a".repeat(32);
@@ -268,5 +269,35 @@ describe("golden frames", () => {
     const frame = { ...framed!.frame, seq: 1 };
     expect(frame).toEqual(golden[type]);
     expect(serverFrame.parse(golden[type])).toEqual(golden[type]);
+  });
+});
+
+/**
+ * The agents' `queues.waiting` golden (test/unit/contract/golden/agent-queue-frames.json, apart from the
+ * numbered change frames: it has no `seq`): built from a queue's real-time figures as the feed builds it.
+ */
+describe("golden queues.waiting frame", () => {
+  it("is built as frozen and parses", () => {
+    const golden = JSON.parse(readFileSync(new URL("./contract/golden/agent-queue-frames.json", import.meta.url), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const now = Date.UTC(2026, 10, 25, 12);
+    const byStatus = (pending: number, reserved: number) => ({ pending, reserved, assigned: 4, wrapping: 1, completed: 2, canceled: 0 });
+    // Support: 2 pending + 1 reserved = 3 waiting, the oldest created 90 s ago; Everyone: nothing waits.
+    const frame = {
+      type: "queues.waiting",
+      date_ms: now,
+      queues: [
+        agentQueueOf(
+          { sid: "WQ" + "1".repeat(32), friendly_name: "Support", sla_threshold_seconds: 45 },
+          { tasksByStatus: byStatus(2, 1), longestWaiting: { sid: WT, since: now - 90_000 } },
+        ),
+        agentQueueOf({ sid: "WQ" + "2".repeat(32), friendly_name: "Everyone" }, { tasksByStatus: byStatus(0, 0), longestWaiting: null }),
+      ],
+    };
+    expect(frame).toEqual(golden["queues.waiting"]);
+    expect(agentQueuesFrame.strict().parse(golden["queues.waiting"])).toEqual(golden["queues.waiting"]);
+    expect(serverFrame.parse(golden["queues.waiting"])).toEqual(golden["queues.waiting"]);
   });
 });

@@ -31,6 +31,8 @@ export type TimerKind =
   | "eb-heartbeat"
   /** Changes coalesced for the supervisors' feed go out (realtime/supervisors.ts); one row per queue or worker SID. */
   | "supervisor-flush"
+  /** Changes coalesced for the agents' `queues.waiting` frames go out (realtime/agent-queues.ts); one row per queue or worker SID. */
+  | "agent-queues"
   /** The holder of supervisors' sockets renews its leases in the other regions (realtime/supervisors.ts). */
   | "supervisor-lease";
 
@@ -84,6 +86,7 @@ export function fireTimers(op: Op, due: readonly Timer<TimerKind>[]): void {
         break;
       case "supervisor-flush":
       case "supervisor-lease":
+      case "agent-queues":
         // Like presence: the Durable Object flushes and renews the supervisors' feed before the Router's timers.
         clearTimer(op.host, timer.kind, timer.sid);
         break;

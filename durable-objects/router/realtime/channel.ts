@@ -39,6 +39,7 @@ import { framesOf, type FrameContext } from "../lifecycle/event-frames";
 import { FrameLog } from "./frame-log";
 import type { ServerFrame } from "../../../contract/realtime-frames";
 import { decidePresence, offlineActivity, offlineCause, takeOffline } from "./presence";
+import { AgentQueues, type AgentQueuesRouter } from "./agent-queues";
 
 /** Who a connection was opened for, as the Worker verified it from the token. */
 export const agentIdentity = z.object({
@@ -93,7 +94,7 @@ export const CLOSE_CODES = {
 /** The heartbeat clients are asked to send: often enough that two can be missed within the grace period. */
 const heartbeatInterval = (graceMs: number) => Math.max(1000, Math.min(20_000, Math.floor(graceMs / 3)));
 
-export type ChannelRouter = CommandRouter & Pick<Router, "getWorker" | "agentSnapshot">;
+export type ChannelRouter = CommandRouter & Pick<Router, "getWorker" | "agentSnapshot"> & AgentQueuesRouter;
 
 export interface RealtimeSettings {
   readonly presence_grace_seconds: number;
@@ -102,6 +103,7 @@ export interface RealtimeSettings {
 export class AgentChannel<S> {
   readonly log: FrameLog;
   private readonly context: FrameContext;
+  private readonly queues: AgentQueues<S>;
 
   constructor(
     private readonly host: StoreHost,
@@ -109,6 +111,7 @@ export class AgentChannel<S> {
     private readonly sockets: SocketHost<S>,
   ) {
     this.log = new FrameLog(host);
+    this.queues = new AgentQueues(host, router, sockets);
     this.context = {
       workersHolding: (taskSid) => [
         ...new Set(
@@ -189,6 +192,7 @@ export class AgentChannel<S> {
         worker,
         activities: state.value.activities,
         reservations: state.value.reservations,
+        queues: this.queues.of(identity.accountSid, connection.workerSid, now),
       } satisfies ServerFrame),
     );
     for (const frame of replay.frames) this.sockets.send(socket, frame.body);
@@ -199,6 +203,7 @@ export class AgentChannel<S> {
   publish(events: readonly EventRecord[], now: number): void {
     // A workspace whose agents never connected pays nothing on the routing path.
     if (this.log.empty) return;
+    this.queues.publish(events, now);
     const addressed = events.flatMap((event) => framesOf(event, this.context));
     if (addressed.length === 0) return;
     const logged = this.log.append(addressed, now);
@@ -266,11 +271,12 @@ export class AgentChannel<S> {
   }
 
   /**
-   * Presence, when its timer is due: connections whose token expired are closed, workers gone longer
+   * From the alarm: the coalesced `queues.waiting` frames when due (agent-queues.ts); then presence, when its timer is due: connections whose token expired are closed, workers gone longer
    * than the grace period are taken offline (their silent sockets closed), the others are looked at
    * again at their next deadline.
    */
   sweep(now: number): void {
+    this.queues.flushDue(now);
     const due = presenceCheckAt(this.host);
     if (due === null || due > now) return;
     for (const socket of this.sockets.open()) {
