@@ -318,7 +318,7 @@ describe("the waiting count of the agent's queues", () => {
   const waitingFrames = (socket: FakeSocket) => socket.frames().filter((f) => f.type === "queues.waiting");
 
   it("tells each agent what waits in their queues when it changes, at most once a second, and only agents of those queues", () => {
-    const { router, channel, connect, worker, clock, host } = setup();
+    const { router, channel, connect, clock, host } = setup();
     const base = snapshot(2);
     const taskQueues = base.taskQueues.map((q) => (q.sid === SUPPORT ? { ...q, sla_threshold_seconds: 45 } : q));
     value(router.applyConfig({ ...base, taskQueues }, [], {}, T0));

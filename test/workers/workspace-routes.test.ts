@@ -298,6 +298,28 @@ describe("TaskQueues", () => {
     expect(items((await call("GET", base)).body, "task_queues").map((q) => q.friendly_name)).toEqual(["Q"]);
   });
 
+  it("describe the desk settings in /openapi.json, on create and on update", async () => {
+    type Body = { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
+    const doc = (await (await app.request("http://sb.test/openapi.json", {}, env)).json()) as {
+      paths: Record<string, Record<string, Body>>;
+    };
+    const form = (path: string) => doc.paths[path]!.post!.requestBody.content["application/x-www-form-urlencoded"]!.schema.properties;
+    for (const path of [
+      "/taskrouter/v1/Workspaces/{WorkspaceSid}/TaskQueues",
+      "/taskrouter/v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}",
+    ]) {
+      const properties = form(path);
+      for (const name of [
+        "SlaThresholdSeconds",
+        "WaitingThreshold",
+        "LongestWaitThresholdSeconds",
+        "ServiceLevelTarget",
+        "WrapUpTimeoutSeconds",
+      ])
+        expect(JSON.stringify(properties[name])).toMatch(/Switchboard only/);
+    }
+  });
+
   it("filter by WorkerSid: the queues the Router says the worker is in", async () => {
     const ws = await workspace();
     const base = `/Workspaces/${ws.sid}/TaskQueues`;

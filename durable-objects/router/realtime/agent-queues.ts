@@ -19,7 +19,6 @@ import { setTimer } from "../../kit/timers";
 import type { Router } from "../lifecycle/router";
 import type { RealtimeFigures } from "../statistics";
 import { loadSnapshot } from "../store/config-store";
-import type { SocketHost } from "./channel";
 
 /** The shortest time between two `queues.waiting` frames from this Router. */
 export const AGENT_QUEUES_FLUSH_MS = 1000;
@@ -28,6 +27,13 @@ const TIMER = "agent-queues";
 const QUEUE_BATCH = 50;
 
 export type AgentQueuesRouter = Pick<Router, "bulkQueueStatistics" | "queuesOfWorker">;
+
+/** The agents' sockets, as much of channel.ts's SocketHost as this needs. */
+export interface AgentSockets<S> {
+  open(): S[];
+  connection(socket: S): { readonly workerSid: string } | null;
+  send(socket: S, text: string): void;
+}
 
 /**
  * A queue as the agent sees it, from this region's real-time figures of it.
@@ -58,7 +64,7 @@ export class AgentQueues<S> {
   constructor(
     private readonly host: StoreHost,
     private readonly router: AgentQueuesRouter,
-    private readonly sockets: Pick<SocketHost<S>, "open" | "connection" | "send">,
+    private readonly sockets: AgentSockets<S>,
   ) {}
 
   /** The worker's queues now, in the workspace's order (for `hello`). */
