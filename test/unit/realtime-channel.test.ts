@@ -45,8 +45,18 @@ class FakeSocket {
   connection: Connection | null = null;
   pingedAt: number | null = null;
   constructor(readonly tag: string | undefined) {}
-  /** The JSON frames received (the `pong` text left out). */
+  /**
+   * The JSON frames received: the `pong` text and the `queues.waiting` figures that follow changes left out
+   * (the tests of those read {@link waiting}), so the change frames read as the operations made them.
+   */
   frames(): Record<string, unknown>[] {
+    return this.json().filter((frame) => frame.type !== "queues.waiting");
+  }
+  /** The `queues.waiting` frames received. */
+  waiting(): Record<string, unknown>[] {
+    return this.json().filter((frame) => frame.type === "queues.waiting");
+  }
+  private json(): Record<string, unknown>[] {
     return this.sent.filter((text) => text !== "pong").map((text) => JSON.parse(text) as Record<string, unknown>);
   }
   last(): Record<string, unknown> {
@@ -315,7 +325,7 @@ describe("what hello says about the worker now", () => {
 });
 
 describe("the waiting count of the agent's queues", () => {
-  const waitingFrames = (socket: FakeSocket) => socket.frames().filter((f) => f.type === "queues.waiting");
+  const waitingFrames = (socket: FakeSocket) => socket.waiting();
 
   it("tells each agent what waits in their queues when it changes, at most once a second, and only agents of those queues", () => {
     const { router, channel, connect, clock, host } = setup();

@@ -178,9 +178,10 @@ describe("the agents' live channel in the Router DO", () => {
     expect(await again.nextOf("hello")).toMatchObject({ last_seq: 3, replay: { since: 1, count: 2, complete: true } });
     expect(await again.next()).toMatchObject({ type: "worker.activity.update", seq: 2, worker: { activity_sid: BREAK } });
     expect(await again.next()).toMatchObject({ type: "reservation.rejected", seq: 3, reservation: { task_sid: task } });
-    // Then live frames follow.
+    // Then live frames follow (and, her queues having changed, what waits in them: queues.waiting).
     value(await stub().updateWorker(ACCOUNT, ann, { attributes: '{"skills":["sales"]}' }));
     expect(await again.next()).toMatchObject({ type: "worker.attributes.update", seq: 4 });
+    expect(await again.next()).toMatchObject({ type: "queues.waiting" });
   });
 
   it("keeps serving an open socket after the object is evicted (hibernation)", async () => {

@@ -203,13 +203,13 @@ export class AgentChannel<S> {
   publish(events: readonly EventRecord[], now: number): void {
     // A workspace whose agents never connected pays nothing on the routing path.
     if (this.log.empty) return;
-    this.queues.publish(events, now);
     const addressed = events.flatMap((event) => framesOf(event, this.context));
-    if (addressed.length === 0) return;
-    const logged = this.log.append(addressed, now);
+    const logged = addressed.length === 0 ? [] : this.log.append(addressed, now);
     for (const frame of logged) {
       for (const socket of this.sockets.open(frame.workerSid)) this.push(socket, frame.text, now);
     }
+    // After the changes themselves: what now waits in the queues they touched.
+    this.queues.publish(events, now);
     for (const event of events) {
       if (event.event_type !== "worker.deleted") continue;
       const workerSid = event.event_data.worker_sid;
