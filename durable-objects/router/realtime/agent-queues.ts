@@ -5,17 +5,15 @@
  * membership. The figures are this Router's (the worker's region: the tasks that can ring them) and come
  * from the statistics' counters (`bulkQueueStatistics`), so nothing walks the tasks.
  *
- * Coalesced as the supervisors' deltas are (supervisors.ts): a change ≥ 1 s after the last flush goes at
- * once; otherwise what it touched is written as `agent-queues` rows in sb_timers (one per queue or
- * worker SID, due at last flush + 1 s), which the one alarm flushes — the dirty set survives eviction and
- * nothing keeps the object awake. The oldest wait is a time, not an age, so the desk counts it up itself
+ * Coalesced as the supervisors' deltas are (coalesced.ts): at most one flush a second, what a change
+ * within it touched kept as `agent-queues` rows in sb_timers for the one alarm. The oldest wait is a time, not an age, so the desk counts it up itself
  * and no frame is needed while nothing changes.
  */
 import type { AgentQueue, ServerFrame } from "../../../contract/realtime-frames";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../common/rpc";
-import { rows, run, type StoreHost } from "../../kit/sql-host";
-import { setTimer } from "../../kit/timers";
+import type { StoreHost } from "../../kit/sql-host";
+import { Coalesced } from "./coalesced";
 import type { Router } from "../lifecycle/router";
 import type { RealtimeFigures } from "../statistics";
 import { loadSnapshot } from "../store/config-store";
@@ -58,14 +56,15 @@ interface Dirty {
 }
 
 export class AgentQueues<S> {
-  /** When the last frames went out (0 after a restart, so the next change goes at once). */
-  private lastFlush = 0;
+  private readonly coalesced: Coalesced;
 
   constructor(
     private readonly host: StoreHost,
     private readonly router: AgentQueuesRouter,
     private readonly sockets: AgentSockets<S>,
-  ) {}
+  ) {
+    this.coalesced = new Coalesced(host, TIMER, AGENT_QUEUES_FLUSH_MS);
+  }
 
   /** The worker's queues now, in the workspace's order (for `hello`). */
   of(accountSid: string, workerSid: string, now: number): AgentQueue[] {
@@ -81,25 +80,19 @@ export class AgentQueues<S> {
     if (events.length === 0 || this.sockets.open().length === 0) return;
     const dirty = touched(events);
     if (dirty.queues.size === 0 && dirty.workers.size === 0) return;
-    if (now - this.lastFlush >= AGENT_QUEUES_FLUSH_MS) return this.flush(dirty, now);
-    const dueAt = this.lastFlush + AGENT_QUEUES_FLUSH_MS;
-    this.host.transactionSync(() => {
-      for (const sid of [...dirty.queues, ...dirty.workers]) setTimer(this.host, TIMER, sid, dueAt);
-    });
+    if (this.coalesced.goesNow([...dirty.queues, ...dirty.workers], now)) this.flush(dirty, now);
   }
 
   /** From the alarm: when the coalesced changes are due, one frame to each agent they concern. */
   flushDue(now: number): void {
-    const pending = rows<{ sid: string; due_at: number }>(this.host, "SELECT sid, due_at FROM sb_timers WHERE kind = ?", TIMER);
-    if (pending.length === 0 || !pending.some((row) => Number(row.due_at) <= now)) return;
-    run(this.host, "DELETE FROM sb_timers WHERE kind = ?", TIMER);
+    const due = this.coalesced.takeDue(now);
+    if (!due) return;
     const dirty: Dirty = { queues: new Set(), workers: new Set() };
-    for (const { sid } of pending) (sid.startsWith("WK") ? dirty.workers : dirty.queues).add(sid);
+    for (const sid of due) (sid.startsWith("WK") ? dirty.workers : dirty.queues).add(sid);
     if (this.sockets.open().length > 0) this.flush(dirty, now);
   }
 
   private flush(dirty: Dirty, now: number): void {
-    this.lastFlush = now;
     const config = loadSnapshot(this.host);
     if (!config) return;
     const accountSid = config.workspace.account_sid;

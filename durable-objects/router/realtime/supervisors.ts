@@ -30,7 +30,7 @@ import { iso, type EventRecord } from "../../../contract/taskrouter";
 import { fail, invalid, notFound, ok, type ApiResult, type WorkspaceConfigSnapshot } from "../../common/rpc";
 import type { Router } from "../lifecycle/router";
 import { loadSnapshot } from "../store/config-store";
-import { rows, run, type StoreHost } from "../../kit/sql-host";
+import { rows, type StoreHost } from "../../kit/sql-host";
 import { reservations } from "../store/reservation-store";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 import { retryDelay, retryPolicy } from "../../../platform/backoff";
@@ -42,6 +42,7 @@ import { agentState, isOfflineName, memberOf, teamTiles, type HeldStatus, type T
 import { offlineActivity } from "./presence";
 import { LEASE_RENEW_MS, SupervisorLeases } from "./supervisor-leases";
 import { RemoteRegions } from "./supervisor-regions";
+import { Coalesced } from "./coalesced";
 
 /** The shortest time between two frames to a supervisor. */
 export const SUPERVISOR_FLUSH_MS = 1000;
@@ -84,8 +85,8 @@ interface Dirty {
 const allQueues = (config: WorkspaceConfigSnapshot): string[] => config.taskQueues.map((queue) => queue.sid);
 
 export class SupervisorFeed<S> {
-  /** When the last delta went out (epoch ms; 0 after a restart, so the next change goes at once). */
-  private lastFlush = 0;
+  /** At most one delta a second (coalesced.ts: `supervisor-flush` rows in sb_timers, one per queue or worker SID). */
+  private readonly coalesced: Coalesced;
   /** Today's figures per queue, the minutes that are over kept in memory (rebuilt from the buckets after an eviction). */
   private readonly today = new TodayTally();
   private readonly leases: SupervisorLeases;
@@ -104,6 +105,7 @@ export class SupervisorFeed<S> {
   ) {
     this.leases = new SupervisorLeases(host);
     this.remote = new RemoteRegions(host);
+    this.coalesced = new Coalesced(host, "supervisor-flush", SUPERVISOR_FLUSH_MS);
   }
 
   /** A supervisor's socket was accepted: the other regions are asked for what is not kept, then the snapshot goes first. */
@@ -132,20 +134,15 @@ export class SupervisorFeed<S> {
     if (sockets.length === 0 && this.leases.live(now).length === 0) return;
     const dirty = this.touched(events, now);
     if (dirty.queues.size === 0 && dirty.workers.size === 0) return;
-    if (now - this.lastFlush >= SUPERVISOR_FLUSH_MS) return this.flush(dirty, now, sockets);
-    const dueAt = this.lastFlush + SUPERVISOR_FLUSH_MS;
-    this.host.transactionSync(() => {
-      for (const sid of [...dirty.queues, ...dirty.workers]) setTimer(this.host, "supervisor-flush", sid, dueAt);
-    });
+    if (this.coalesced.goesNow([...dirty.queues, ...dirty.workers], now)) this.flush(dirty, now, sockets);
   }
 
   /** From the alarm: when the coalesced changes are due, one delta with all of them. */
   flushDue(now: number): void {
-    const pending = rows<{ sid: string; due_at: number }>(this.host, "SELECT sid, due_at FROM sb_timers WHERE kind = 'supervisor-flush'");
-    if (pending.length === 0 || !pending.some((row) => Number(row.due_at) <= now)) return;
-    run(this.host, "DELETE FROM sb_timers WHERE kind = 'supervisor-flush'");
+    const due = this.coalesced.takeDue(now);
+    if (!due) return;
     const dirty: Dirty = { queues: new Set(), workers: new Set() };
-    for (const { sid } of pending) (sid.startsWith("WK") ? dirty.workers : dirty.queues).add(sid);
+    for (const sid of due) (sid.startsWith("WK") ? dirty.workers : dirty.queues).add(sid);
     // Nobody is listening any more: the rows are dropped, nothing is built.
     const sockets = this.ready();
     if (sockets.length === 0 && this.leases.live(now).length === 0) return;
@@ -389,7 +386,6 @@ export class SupervisorFeed<S> {
 
   /** The coalesced changes: one delta to this Router's supervisors, and this region's frame to each subscribed holder. */
   private flush(dirty: Dirty, now: number, sockets: readonly S[]): void {
-    this.lastFlush = now;
     const config = loadSnapshot(this.host);
     if (!config) return;
     const queueSids = dirty.queues.has(ALL_QUEUES) ? allQueues(config) : allQueues(config).filter((sid) => dirty.queues.has(sid));
