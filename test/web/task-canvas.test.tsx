@@ -113,6 +113,24 @@ describe("header and tabs", () => {
 });
 
 describe("wrap-up", () => {
+  it("counts down to the end of wrap-up when the queue ends it by itself", () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
+    try {
+      vi.setSystemTime(Date.UTC(2026, 0, 2, 10, 5));
+      renderCanvas({ task: task({ state: "wrapping", wrapupEndsAt: Date.now() + 30_000 }) });
+      expect(screen.getByLabelText("Ends by itself in 0:30")).toBeTruthy();
+      act(() => void vi.advanceTimersByTime(1_000));
+      expect(screen.getByLabelText("Ends by itself in 0:29")).toBeTruthy();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("says nothing of an end when the queue sets none", () => {
+    renderCanvas({ task: task({ state: "wrapping" }) });
+    expect(screen.queryByText(/Ends by itself/)).toBeNull();
+  });
+
   it("Wrap up → pick a disposition → Complete sends the code as the reason", async () => {
     const { wrapup, complete } = renderCanvas();
     fireEvent.click(screen.getByRole("button", { name: "Wrap up" }));

@@ -4,6 +4,7 @@
  * each keeps its draft and scroll position. Registers the agent's actions for as long as it is shown.
  */
 import { EmptyState, Icon, Splitter, usePaneWidth } from "../ui";
+import { AgentQueues } from "./agent-queues";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Backoff } from "../../../../socket/reconnecting-socket";
 import { Slot } from "../../framework/slots-react";
@@ -71,7 +72,14 @@ export function AgentView(props: AgentViewProps) {
         store.apply(frame, receivedAt);
         // Back after presence set them offline (their connection was gone past the grace period): say why.
         const offline = frame.type === "hello" ? frame.presence_offline : null;
-        if (offline) Notifications.show("PresenceOffline", { activity: offline.activity_name ?? offline.activity_sid });
+        if (offline) {
+          // Why: every connection gone, or one open but silent (a laptop asleep), for the grace period.
+          const minutes = Math.max(1, Math.round((offline.grace_ms ?? 60_000) / 60_000));
+          const why = desktop.Strings.t(offline.reason === "silent" ? "presence.why.silent" : "presence.why.disconnected", {
+            count: minutes,
+          });
+          Notifications.show("PresenceOffline", { activity: offline.activity_name ?? offline.activity_sid, why });
+        }
         if (client.lastSeq !== null) {
           try {
             sessionStorage.setItem(seqKey(workerSid), String(client.lastSeq));
@@ -155,6 +163,7 @@ export function AgentView(props: AgentViewProps) {
           </span>
         </div>
         <IncomingPanel pending={pending} frameAt={state.frameAt} />
+        <AgentQueues queues={state.queues} />
         <Slot slots={desktop.Slots} name="AgentDesktop.TaskList" props={{ tasks: state.tasks }} />
         <TaskList tasks={inHand} selectedTaskSid={state.selectedTaskSid} />
       </aside>

@@ -30,6 +30,7 @@ const css = `
 .sb-task__meta { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); list-style: none; padding: 0; }
 .sb-task__actions { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: center; margin-inline-start: auto; }
 .sb-wrapup { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: end; }
+.sb-wrapup-ends { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
 .sb-wrapup fieldset { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs) var(--sb-space-md); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); margin: 0; }
 .sb-task__tabs { display: flex; gap: var(--sb-space-xs); padding-inline: var(--sb-space-md); border-block-end: 1px solid var(--sb-color-border); }
 .sb-task__tabs [role="tab"] { border: 0; border-block-end: 3px solid transparent; border-radius: 0; background: none; padding: var(--sb-space-sm) var(--sb-space-md); }

@@ -135,6 +135,27 @@ export function Timer({
   );
 }
 
+/**
+ * Time left until `until` (epoch ms), ticking down to 0:00; `label` names it for a screen reader.
+ * @example <Countdown until={task.wrapupEndsAt} label="Wrap-up ends in" />
+ */
+export function Countdown({
+  until,
+  label,
+  clock = Date.now,
+}: {
+  readonly until: number;
+  readonly label: string;
+  readonly clock?: () => number;
+}) {
+  const text = formatDuration(until - useNow(clock));
+  return (
+    <time className="sb-timer" dateTime={new Date(until).toISOString()} aria-label={`${label} ${text}`}>
+      {text}
+    </time>
+  );
+}
+
 /** A headline figure with its label, coloured when it crosses its threshold. @example <Tile label="Waiting" value="7" tone="warning" /> */
 export function Tile({
   label,

@@ -55,6 +55,9 @@ export const ar: Record<StringKey, Message> = {
   "agent.empty.title": "لا توجد مهمة مفتوحة",
   "agent.empty.body": "عندما ترنّ مهمة، اقبلها فتُفتح هنا. تظهر مهامك الحالية في القائمة الجانبية.",
   "taskList.resize": "تغيير حجم قائمة المهام",
+  "agentQueues.title": "قوائم انتظارك",
+  "agentQueues.waiting": { one: "مهمة واحدة تنتظر", other: "{count} مهام تنتظر" },
+  "agentQueues.oldest": "أقدمها ينتظر منذ",
   "taskList.title": "المهام",
   "taskList.empty": "لا توجد مهام. ستظهر المهام الجديدة هنا.",
   "taskList.count": {
@@ -73,6 +76,7 @@ export const ar: Record<StringKey, Message> = {
   "reservation.countdown": "{seconds} ث",
   "reservation.timedOut": "انتهت مهلة الحجز.",
 
+  "task.wrapupEnds": "ينتهي تلقائيًا خلال",
   "task.wrapup": "إنهاء المحادثة",
   "task.complete": "إكمال",
   "task.disposition": "نتيجة المكالمة",
@@ -151,7 +155,12 @@ export const ar: Record<StringKey, Message> = {
   "notifications.messageReceived": "{from}: {body}",
   "notifications.connectionLost": "انقطع الاتصال. جارٍ إعادة الاتصال…",
   "notifications.connectionRestored": "عاد الاتصال.",
-  "notifications.presenceOffline": "تم تعيينك على {activity} لأن اتصالك انقطع.",
+  "presence.why.disconnected": { one: "اتصالك انقطع لأكثر من دقيقة", other: "اتصالك انقطع لأكثر من {count} دقائق" },
+  "presence.why.silent": {
+    one: "مكتبك توقف عن الاستجابة لأكثر من دقيقة (ربما دخل الحاسوب في وضع السكون)",
+    other: "مكتبك توقف عن الاستجابة لأكثر من {count} دقائق (ربما دخل الحاسوب في وضع السكون)",
+  },
+  "notifications.presenceOffline": "تم تعيينك على {activity} لأن {why}.",
   "notifications.actionFailed": "تعذّر تنفيذ {action}: {message}",
   "notifications.pluginFailed": "تعذّر تحميل الإضافة {plugin}: {message}",
   "notifications.enableDesktop": "إظهار إشعارات سطح المكتب",
