@@ -29,6 +29,7 @@ export const AGENT_FRAME_TYPES = [
   "worker.attributes.update",
   ...WORKER_CHANNEL_FRAME_TYPES,
   "worker.deleted",
+  "queues.waiting",
   "ack",
   "error",
 ] as const;

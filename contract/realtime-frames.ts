@@ -126,6 +126,12 @@ export const frameReservation = z.object({
    * reservation in `hello`; null otherwise (an accepted or ended reservation does not time out).
    */
   timeout_at: z.number().nullable(),
+  /**
+   * Switchboard's own: when the wrap-up ends by itself (epoch ms; the task is completed then), from the
+   * queue's WrapUpTimeoutSeconds — set on `reservation.wrapup` and on a wrapping reservation in `hello`,
+   * null otherwise (no automatic end, or not wrapping). What the desk counts down to.
+   */
+  wrapup_ends_at: z.number().nullable(),
 });
 
 export const reservationChangeFrame = z.object({
@@ -157,6 +163,32 @@ export const workerChannelFrame = z.object({
   }),
 });
 export const workerDeletedFrame = z.object({ type: z.literal("worker.deleted"), ...change, worker: frameWorker });
+
+/**
+ * Switchboard's own: one of the worker's task queues (their attributes satisfy its TargetWorkers) as the
+ * agent sees it — the tasks waiting in it in the worker's region (the ones that can ring them).
+ */
+export const agentQueue = z.object({
+  sid: z.string(),
+  friendly_name: z.string(),
+  /** Tasks not yet accepted: pending and reserved. */
+  waiting: z.number().int().nonnegative(),
+  /** Epoch ms the longest-waiting task was created (count up from it), or null when none waits. */
+  oldest_waiting_since_ms: z.number().nullable(),
+  /** The queue's SlaThresholdSeconds: a task waiting longer is over it (null: not set). */
+  sla_threshold_seconds: z.number().nullable(),
+});
+
+/**
+ * Switchboard's own: the worker's queues again, whole, when what waits in them (or which queues are
+ * theirs) changed — at most once a second, like the supervisors' deltas. Not numbered or replayed: it is
+ * a figure of now, and each `hello` carries it afresh.
+ */
+export const agentQueuesFrame = z.object({
+  type: z.literal("queues.waiting"),
+  date_ms: z.number(),
+  queues: z.array(agentQueue),
+});
 
 export const helloWorker = frameWorker.extend({ available: z.boolean() });
 export const helloActivity = z.object({ sid: z.string(), friendly_name: z.string(), available: z.boolean() });
@@ -206,7 +238,23 @@ export const helloFrame = z.object({
    * period) and they have not changed Activity since: the desktop tells them why. Said once, on the
    * first connection after it happened.
    */
-  presence_offline: z.object({ date_ms: z.number(), activity_sid: z.string(), activity_name: z.string().nullable() }).nullable(),
+  presence_offline: z
+    .object({
+      date_ms: z.number(),
+      activity_sid: z.string(),
+      activity_name: z.string().nullable(),
+      /**
+       * Why: `disconnected` — every connection of theirs closed (or was lost unheard) and none came back
+       * within the grace period; `silent` — a connection stayed open but sent no heartbeat for the grace
+       * period (a laptop asleep).
+       */
+      reason: z.enum(["disconnected", "silent"]),
+      /** Epoch ms the grace period ran from (the last sign of life, or when they were noticed gone); null when not known. */
+      since_ms: z.number().nullable(),
+      /** The grace period that passed (ms). */
+      grace_ms: z.number(),
+    })
+    .nullable(),
   /** The worker as they are now, with whether their activity is an available one. */
   worker: helloWorker,
   /** Every activity of the workspace, in the workspace's order: what the worker may switch to. */
@@ -217,6 +265,8 @@ export const helloFrame = z.object({
    * one (with `since`) are what led to this state, not changes to apply on top of it.
    */
   reservations: z.array(helloReservation),
+  /** Switchboard's own: the worker's queues and what waits in them now, in the workspace's order; then `queues.waiting` frames. */
+  queues: z.array(agentQueue).optional(),
 });
 
 /** A command succeeded: the resource it changed, as the REST API would return it (without `url`/`links`). */
@@ -265,9 +315,50 @@ export const supervisorQueue = z.object({
     tasks_canceled: z.number(),
     /** Share (0…1) of today's accepted reservations accepted within the threshold of the task's creation; null before the first. */
     service_level: z.number().nullable(),
-    /** Seconds (30, as `GET /api/workspaces/:ws/queue-statistics` by default). */
+    /** Seconds: the queue's SlaThresholdSeconds, else 30 (as `GET /api/workspaces/:ws/queue-statistics` by default). */
     service_level_threshold: z.number(),
   }),
+  // The tiles' fields below, the workers' `state` and the frames' `team` are optional only for a client
+  // reading a server from before them (or a worker kept from an older region); this server always sends them.
+  /** Switchboard's own, for the headline tiles: tasks not yet accepted (pending and reserved). */
+  waiting: z.number().int().nonnegative().optional(),
+  /** The queue's desk settings (the TaskQueue record's; null: not set). */
+  thresholds: z
+    .object({
+      /** A task waiting longer is over the queue's SLA (the desk colours its card). */
+      sla_seconds: z.number().nullable(),
+      waiting: z.number().nullable(),
+      longest_wait_seconds: z.number().nullable(),
+      /** Percent (0…100); `today.service_level` is a share (0…1). */
+      service_level_target: z.number().nullable(),
+    })
+    .optional(),
+  /** Whether each tile is past its threshold: more waiting, a longer wait, a service level below the target (false when unset). */
+  crossed: z.object({ waiting: z.boolean(), longest_wait: z.boolean(), service_level: z.boolean() }).optional(),
+});
+
+/**
+ * An agent's state on the supervisors' tiles (durable-objects/router/realtime/supervisor-tiles.ts): busy
+ * holds an accepted task, wrapping only wrapping ones, then their activity: available, offline (the
+ * workspace's offline activity) or away (any other unavailable one).
+ */
+export const AGENT_STATES = ["available", "busy", "wrapping", "away", "offline"] as const;
+export const agentState = z.enum(AGENT_STATES);
+
+/** Switchboard's own: the whole team's tiles, every region's workers counted. */
+export const supervisorTeam = z.object({
+  agents_by_state: z.object({
+    available: z.number().int().nonnegative(),
+    busy: z.number().int().nonnegative(),
+    wrapping: z.number().int().nonnegative(),
+    away: z.number().int().nonnegative(),
+    offline: z.number().int().nonnegative(),
+  }),
+  /**
+   * The task channels the team uses — at least one worker has it on with room for a task, or holds a task
+   * on it — in the workspace's order: the only channels a Teams view needs to show.
+   */
+  task_channels: z.array(z.object({ task_channel_sid: z.string(), task_channel_unique_name: z.string() })),
 });
 
 /** A task a worker has in hand: a reservation that holds capacity (pending, accepted or wrapping). */
@@ -313,6 +404,8 @@ export const supervisorWorker = z.object({
   reservations: z.array(supervisorReservation),
   /** Switchboard's own: the region whose Router holds the worker (their home region). */
   region: z.string(),
+  /** Switchboard's own: the agent's state on the tiles (see {@link AGENT_STATES}). */
+  state: agentState.optional(),
 });
 
 /**
@@ -333,6 +426,7 @@ export const supervisorSnapshotFrame = z.object({
   /** Switchboard's own: the regions the workspace uses, home first (every worker's `region` is one). */
   regions: z.array(z.string()),
   missing_regions: missingRegions,
+  team: supervisorTeam.optional(),
 });
 
 /**
@@ -348,10 +442,13 @@ export const supervisorDeltaFrame = z.object({
   workers: z.array(supervisorWorker),
   removed_worker_sids: z.array(z.string()),
   missing_regions: missingRegions,
+  /** The team's tiles now (every delta carries them whole: they are small). */
+  team: supervisorTeam.optional(),
 });
 
 const serverMembers = [
   helloFrame,
+  agentQueuesFrame,
   reservationChangeFrame,
   taskUpdatedFrame,
   activityFrame,
@@ -388,8 +485,12 @@ export type FrameReservation = z.infer<typeof frameReservation>;
 export type HelloWorker = z.infer<typeof helloWorker>;
 export type HelloActivity = z.infer<typeof helloActivity>;
 export type HelloReservation = z.infer<typeof helloReservation>;
+export type AgentQueue = z.infer<typeof agentQueue>;
+export type AgentQueuesFrame = z.infer<typeof agentQueuesFrame>;
 export type SupervisorQueue = z.infer<typeof supervisorQueue>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;
+export type SupervisorTeam = z.infer<typeof supervisorTeam>;
+export type AgentState = z.infer<typeof agentState>;
 /** A queue's figures since midnight UTC, as the feed sends them (`today` of each queue). */
 export type SupervisorToday = SupervisorQueue["today"];
 export type SupervisorReservation = z.infer<typeof supervisorReservation>;

@@ -77,6 +77,20 @@ export interface TaskQueueRecord {
   reservation_activity_name: string | null;
   assignment_activity_sid: string | null;
   assignment_activity_name: string | null;
+  /**
+   * Switchboard's own desk settings (null: not set), which stock clients ignore. A task waiting longer
+   * than `sla_threshold_seconds` is over the queue's SLA (the desk colours its card; the supervisors'
+   * service level counts within it, 30 s when unset).
+   */
+  sla_threshold_seconds: number | null;
+  /** The supervisors' tiles: more tasks waiting than this is crossed. */
+  waiting_threshold: number | null;
+  /** The supervisors' tiles: a task waiting longer than this (seconds) is crossed. */
+  longest_wait_threshold_seconds: number | null;
+  /** The supervisors' tiles: a service level today below this percentage is crossed. */
+  service_level_target: number | null;
+  /** A task in wrap-up on this queue is completed this many seconds after wrap-up began (null: never). */
+  wrap_up_timeout_seconds: number | null;
   date_created: IsoDate;
   date_updated: IsoDate;
 }

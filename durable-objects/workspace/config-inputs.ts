@@ -79,6 +79,17 @@ export interface CreateTaskQueueInput {
   readonly taskOrder?: QueueOrder;
   readonly reservationActivitySid?: string;
   readonly assignmentActivitySid?: string;
+  /** Switchboard's desk settings, whole numbers; 0 clears one (see TaskQueueRecord). */
+  readonly desk?: Partial<TaskQueueDesk>;
+}
+
+/** A queue's desk settings as the API names them; each is stored as given, or null for 0. */
+export interface TaskQueueDesk {
+  readonly slaThresholdSeconds: number;
+  readonly waitingThreshold: number;
+  readonly longestWaitThresholdSeconds: number;
+  readonly serviceLevelTarget: number;
+  readonly wrapUpTimeoutSeconds: number;
 }
 
 export type UpdateTaskQueueInput = Partial<CreateTaskQueueInput>;

@@ -157,4 +157,15 @@ INSERT INTO sb_regions (region, position, router_version)
     name: "a channel's region, where its conversations' tasks are created (null: placement's defaults)",
     sql: "ALTER TABLE channels ADD COLUMN region TEXT",
   },
+  {
+    version: 8,
+    name: "a task queue's desk settings: SLA and tile thresholds, automatic end of wrap-up (null: not set)",
+    sql: `
+ALTER TABLE task_queues ADD COLUMN sla_threshold_seconds INTEGER;
+ALTER TABLE task_queues ADD COLUMN waiting_threshold INTEGER;
+ALTER TABLE task_queues ADD COLUMN longest_wait_threshold_seconds INTEGER;
+ALTER TABLE task_queues ADD COLUMN service_level_target INTEGER;
+ALTER TABLE task_queues ADD COLUMN wrap_up_timeout_seconds INTEGER;
+`,
+  },
 ];

@@ -14,6 +14,7 @@ import { configEvent, type Change, type EventSubject, type Scope } from "./confi
 import { checkActivityRef, checkFriendlyName, problemsFailure } from "./checks";
 import type { CreateTaskQueueInput, TaskQueueFilters, UpdateTaskQueueInput } from "./config-inputs";
 import { pageOfRows } from "../kit/paging";
+import { applyDesk, NO_DESK } from "./task-queue-desk";
 import { activityNames, taskQueueRecord, taskQueueRow, taskQueueRows, workflowsUsingQueue, type TaskQueueRow } from "./workspace-rows";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
@@ -98,9 +99,11 @@ function validRow(scope: Scope, current: TaskQueueRow, patch: UpdateTaskQueueInp
   if (!reservation.ok) return reservation;
   const assignment = activity("AssignmentActivitySid", patch.assignmentActivitySid, current.assignment_activity_sid);
   if (!assignment.ok) return assignment;
+  const desk = applyDesk(current, patch.desk);
+  if (!desk.ok) return desk;
 
   return ok({
-    ...current,
+    ...desk.value,
     friendly_name: friendlyName,
     target_workers: parsed.queue.targetWorkers.source,
     max_reserved_workers: parsed.queue.maxReservedWorkers,
@@ -114,11 +117,15 @@ function validRow(scope: Scope, current: TaskQueueRow, patch: UpdateTaskQueueInp
 function save(scope: Scope, row: TaskQueueRow): void {
   scope.sql.exec(
     `INSERT INTO task_queues (sid, friendly_name, target_workers, max_reserved_workers, task_order,
-       reservation_activity_sid, assignment_activity_sid, date_created, date_updated)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       reservation_activity_sid, assignment_activity_sid, sla_threshold_seconds, waiting_threshold,
+       longest_wait_threshold_seconds, service_level_target, wrap_up_timeout_seconds, date_created, date_updated)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (sid) DO UPDATE SET friendly_name = excluded.friendly_name, target_workers = excluded.target_workers,
        max_reserved_workers = excluded.max_reserved_workers, task_order = excluded.task_order,
        reservation_activity_sid = excluded.reservation_activity_sid, assignment_activity_sid = excluded.assignment_activity_sid,
+       sla_threshold_seconds = excluded.sla_threshold_seconds, waiting_threshold = excluded.waiting_threshold,
+       longest_wait_threshold_seconds = excluded.longest_wait_threshold_seconds,
+       service_level_target = excluded.service_level_target, wrap_up_timeout_seconds = excluded.wrap_up_timeout_seconds,
        date_updated = excluded.date_updated`,
     row.sid,
     row.friendly_name,
@@ -127,6 +134,11 @@ function save(scope: Scope, row: TaskQueueRow): void {
     row.task_order,
     row.reservation_activity_sid,
     row.assignment_activity_sid,
+    row.sla_threshold_seconds,
+    row.waiting_threshold,
+    row.longest_wait_threshold_seconds,
+    row.service_level_target,
+    row.wrap_up_timeout_seconds,
     row.date_created,
     row.date_updated,
   );
@@ -141,6 +153,7 @@ export function createTaskQueue(scope: Scope, input: CreateTaskQueueInput): ApiR
     task_order: "FIFO",
     reservation_activity_sid: null,
     assignment_activity_sid: null,
+    ...NO_DESK,
     date_created: scope.now,
     date_updated: scope.now,
   };

@@ -58,6 +58,11 @@ export interface TaskQueueRow {
   readonly task_order: "FIFO" | "LIFO";
   readonly reservation_activity_sid: string | null;
   readonly assignment_activity_sid: string | null;
+  readonly sla_threshold_seconds: number | null;
+  readonly waiting_threshold: number | null;
+  readonly longest_wait_threshold_seconds: number | null;
+  readonly service_level_target: number | null;
+  readonly wrap_up_timeout_seconds: number | null;
   readonly date_created: number;
   readonly date_updated: number;
 }
@@ -215,6 +220,11 @@ export function taskQueueRecord(ws: WorkspaceRow, row: TaskQueueRow, names: Read
     reservation_activity_name: nameOf(names, row.reservation_activity_sid),
     assignment_activity_sid: row.assignment_activity_sid,
     assignment_activity_name: nameOf(names, row.assignment_activity_sid),
+    sla_threshold_seconds: row.sla_threshold_seconds,
+    waiting_threshold: row.waiting_threshold,
+    longest_wait_threshold_seconds: row.longest_wait_threshold_seconds,
+    service_level_target: row.service_level_target,
+    wrap_up_timeout_seconds: row.wrap_up_timeout_seconds,
     date_created: iso(row.date_created),
     date_updated: iso(row.date_updated),
   };

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { raw, switchboardClient } from "../compat/client";
+import { seriousViolations } from "../support/axe";
 import { launchChromium } from "../support/browser";
 import { listenLocally } from "../support/listen";
 
@@ -92,7 +93,7 @@ async function signIn(page: Page, email: string, screenshot?: string): Promise<v
   await page.getByLabel("Password").fill(PASSWORD);
   if (screenshot) await page.screenshot({ path: join(SHOTS, screenshot) });
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: "Sign out" }).waitFor(WAIT);
+  await page.getByRole("button", { name: /^Account of / }).waitFor(WAIT);
 }
 
 /** The text of the cells of a table row, by column header. */
@@ -194,7 +195,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const agent = await watchedPage(agentContext, problems, "agent");
     await signIn(agent, agentEmail, "desktop-1-sign-in.png");
-    await agent.getByText("Signed in as Ada Lovelace").waitFor(WAIT);
+    await agent.getByRole("button", { name: "Account of Ada Lovelace" }).waitFor(WAIT);
     await agent.getByRole("status").filter({ hasText: "Connected" }).waitFor(WAIT);
     const activity = agent.getByLabel("Activity");
     await expect.poll(() => activity.isEnabled(), WAIT).toBe(true);
@@ -277,6 +278,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     // ── the supervisor sees it: Ada holds a chat reservation, the queue has one waiting ──
     await expect.poll(() => cell(adaRow, teams, "Tasks"), WAIT).toContain("chat: 1 of 2");
     await supervisor.screenshot({ path: join(SHOTS, "desktop-5-supervisor-teams.png") });
+    expect(await seriousViolations(supervisor)).toEqual([]);
     await queuesTab.click();
     await queueRow.waitFor(WAIT);
     await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("1");
@@ -303,13 +305,14 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await chatLog.getByText("Sorry about that, Grace! Refunding one now.").waitFor(WAIT);
     await widgetLog.locator(".msg", { hasText: "Refunding one now" }).waitFor(WAIT);
     await agent.screenshot({ path: join(SHOTS, "desktop-3-chat.png") });
+    expect(await seriousViolations(agent)).toEqual([]); // the desk with a task open, the customer beside it
 
-    // ── the sample plugin's panel in the Customer tab ──
-    await canvas.getByRole("tab", { name: "Customer" }).click();
-    const pluginPanel = canvas.getByRole("heading", { name: "Sample plugin" });
+    // ── the sample plugin's panel in the customer pane, beside the chat ──
+    const customerPane = canvas.getByRole("complementary", { name: "Customer" });
+    const pluginPanel = customerPane.getByRole("heading", { name: "Sample plugin" });
     await pluginPanel.waitFor(WAIT);
-    expect(await canvas.getByText(`Workspace ${workspace.sid} · signed in as ${agentEmail}`).isVisible()).toBe(true);
-    await canvas.getByRole("tab", { name: "Chat" }).click();
+    expect(await customerPane.getByText(`Workspace ${workspace.sid} · signed in as ${agentEmail}`).isVisible()).toBe(true);
+    expect(await composer.isVisible()).toBe(true); // the chat is still there beside it
 
     // ── the supervisor: the task accepted, the queue empty again, today's figures live ──
     await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("0");
@@ -352,11 +355,12 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await expect.poll(() => cell(queueRow, queues, "Tasks today"), WAIT).toMatch(/\b1 completed\b/);
 
     // ── the desktop in Arabic: right to left, the catalog's strings ──
-    await agent.getByLabel("Language").selectOption("ar");
+    await agent.getByRole("button", { name: "Settings" }).click();
+    await agent.getByRole("menuitemradio", { name: "العربية" }).click();
     const html = agent.locator("html");
     await expect.poll(() => html.getAttribute("dir"), WAIT).toBe("rtl");
     expect(await html.getAttribute("lang")).toBe("ar");
-    await agent.getByRole("button", { name: "تسجيل الخروج" }).waitFor(WAIT);
+    await agent.getByRole("button", { name: "الإعدادات" }).waitFor(WAIT);
     // One more task rings, so the picture shows the incoming panel right to left too; then it is withdrawn.
     const last = await ws.tasks.create({ workflowSid: workflow.sid, taskChannel: "chat", attributes: JSON.stringify({ name: "Layla" }) });
     const arabicRing = agent.locator(".sb-incoming");

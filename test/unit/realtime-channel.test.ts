@@ -17,6 +17,7 @@ import {
   AVAILABLE,
   BREAK,
   DEFAULT_CHANNEL,
+  EVERYONE,
   OFFLINE,
   OTHER_ACCOUNT,
   SUPPORT,
@@ -44,8 +45,18 @@ class FakeSocket {
   connection: Connection | null = null;
   pingedAt: number | null = null;
   constructor(readonly tag: string | undefined) {}
-  /** The JSON frames received (the `pong` text left out). */
+  /**
+   * The JSON frames received: the `pong` text and the `queues.waiting` figures that follow changes left out
+   * (the tests of those read {@link waiting}), so the change frames read as the operations made them.
+   */
   frames(): Record<string, unknown>[] {
+    return this.json().filter((frame) => frame.type !== "queues.waiting");
+  }
+  /** The `queues.waiting` frames received. */
+  waiting(): Record<string, unknown>[] {
+    return this.json().filter((frame) => frame.type === "queues.waiting");
+  }
+  private json(): Record<string, unknown>[] {
     return this.sent.filter((text) => text !== "pong").map((text) => JSON.parse(text) as Record<string, unknown>);
   }
   last(): Record<string, unknown> {
@@ -128,6 +139,11 @@ describe("connecting", () => {
         },
         activities: ACTIVITIES,
         reservations: [],
+        // Her queues (support skills: Support and Everyone), nothing waiting in either.
+        queues: [
+          { sid: SUPPORT, friendly_name: "Support", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+          { sid: EVERYONE, friendly_name: "Everyone", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+        ],
       },
     ]);
   });
@@ -168,7 +184,14 @@ describe("what hello says about the worker now", () => {
     clock.now = T0 + 30_000;
     expect(hello(connect(ann)).reservations).toEqual([
       {
-        reservation: { sid: reservation!.sid, status: "pending", task_sid: task.sid, worker_sid: ann, timeout_at: T0 + 45_000 },
+        reservation: {
+          sid: reservation!.sid,
+          status: "pending",
+          task_sid: task.sid,
+          worker_sid: ann,
+          timeout_at: T0 + 45_000,
+          wrapup_ends_at: null,
+        },
         task: {
           sid: task.sid,
           attributes: '{"type":"support"}',
@@ -231,6 +254,50 @@ describe("what hello says about the worker now", () => {
     ]);
   });
 
+  it("says when a wrap-up ends by itself (the queue's WrapUpTimeoutSeconds), and the timer completes the task then", () => {
+    const { router, connect, worker, clock } = setup();
+    const base = snapshot(2);
+    const taskQueues = base.taskQueues.map((q) => (q.sid === SUPPORT ? { ...q, wrap_up_timeout_seconds: 30 } : q));
+    value(router.applyConfig({ ...base, taskQueues }, [], {}, T0));
+    const ann = worker("Ann");
+    const socket = connect(ann);
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    const [reservation] = value(router.listReservations(ACCOUNT, { workerSid: ann }, { pageSize: 50, page: 0 }, T0)).items;
+    const answer = (reservationStatus: "accepted" | "wrapping", at: number) =>
+      value(router.updateReservation(ACCOUNT, { workerSid: ann }, reservation!.sid, { reservationStatus }, at));
+    answer("accepted", T0 + 1000);
+    clock.now = T0 + 5000;
+    answer("wrapping", clock.now);
+    // Wrap-up began at T0 + 5 s: it ends 30 s later, on the frame and on a page opened meanwhile.
+    expect(socket.last()).toMatchObject({ type: "reservation.wrapup", reservation: { wrapup_ends_at: T0 + 35_000 } });
+    clock.now = T0 + 20_000;
+    expect(hello(connect(ann)).reservations[0]!.reservation).toMatchObject({ status: "wrapping", wrapup_ends_at: T0 + 35_000 });
+    router.fireTimers(T0 + 34_999); // not yet
+    expect(value(router.getTask(ACCOUNT, task.sid, clock.now)).task.assignment_status).toBe("wrapping");
+    clock.now = T0 + 35_000;
+    router.fireTimers(clock.now);
+    expect(value(router.getTask(ACCOUNT, task.sid, clock.now)).task).toMatchObject({
+      assignment_status: "completed",
+      reason: "Wrap-up time ended",
+    });
+    expect(socket.last()).toMatchObject({ type: "reservation.completed", reservation: { status: "completed", wrapup_ends_at: null } });
+    expect(hello(connect(ann)).reservations).toEqual([]);
+  });
+
+  it("ends no wrap-up by itself on a queue without WrapUpTimeoutSeconds, nor one the agent completed first", () => {
+    const { router, connect, worker, clock, host } = setup();
+    const ann = worker("Ann");
+    const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
+    const [reservation] = value(router.listReservations(ACCOUNT, { workerSid: ann }, { pageSize: 50, page: 0 }, T0)).items;
+    value(router.updateReservation(ACCOUNT, { workerSid: ann }, reservation!.sid, { reservationStatus: "accepted" }, T0));
+    value(router.updateReservation(ACCOUNT, { workerSid: ann }, reservation!.sid, { reservationStatus: "wrapping" }, T0));
+    expect(hello(connect(ann)).reservations[0]!.reservation.wrapup_ends_at).toBeNull();
+    expect(host.sql.exec("SELECT count(*) AS n FROM sb_timers WHERE kind = 'wrapup'").toArray()[0]).toEqual({ n: 0 });
+    clock.now = T0 + 3_600_000;
+    router.fireTimers(clock.now);
+    expect(value(router.getTask(ACCOUNT, task.sid, clock.now)).task.assignment_status).toBe("wrapping");
+  });
+
   it("shows an Offline worker every activity of the workspace, Available among them", () => {
     const { router, connect } = setup();
     const olga = value(router.createWorker(ACCOUNT, { friendlyName: "Olga", activitySid: OFFLINE }, T0)).worker.sid;
@@ -254,6 +321,78 @@ describe("what hello says about the worker now", () => {
     const task = value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, T0)).task;
     expect(hello(connect(ann)).reservations.map((r) => r.task.sid)).toEqual([task.sid]);
     expect(hello(connect(bob)).reservations).toEqual([]);
+  });
+});
+
+describe("the waiting count of the agent's queues", () => {
+  const waitingFrames = (socket: FakeSocket) => socket.waiting();
+
+  it("tells each agent what waits in their queues when it changes, at most once a second, and only agents of those queues", () => {
+    const { router, channel, connect, clock, host } = setup();
+    const base = snapshot(2);
+    const taskQueues = base.taskQueues.map((q) => (q.sid === SUPPORT ? { ...q, sla_threshold_seconds: 45 } : q));
+    value(router.applyConfig({ ...base, taskQueues }, [], {}, T0));
+    // Ann (support) is in Support and Everyone but Offline, so nothing rings her; Olga (no skills) only in Everyone.
+    const ann = value(router.createWorker(ACCOUNT, { friendlyName: "Ann", activitySid: OFFLINE, attributes: support }, T0)).worker.sid;
+    const olga = value(router.createWorker(ACCOUNT, { friendlyName: "Olga", activitySid: OFFLINE, attributes: "{}" }, T0)).worker.sid;
+    const annSocket = connect(ann);
+    const olgaSocket = connect(olga);
+
+    clock.now = T0 + 5000; // a support task: goes at once to Ann (her Support queue), not to Olga
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, clock.now));
+    expect(waitingFrames(annSocket)).toEqual([
+      {
+        type: "queues.waiting",
+        date_ms: T0 + 5000,
+        queues: [
+          { sid: SUPPORT, friendly_name: "Support", waiting: 1, oldest_waiting_since_ms: T0 + 5000, sla_threshold_seconds: 45 },
+          { sid: EVERYONE, friendly_name: "Everyone", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+        ],
+      },
+    ]);
+    expect(waitingFrames(olgaSocket)).toEqual([]);
+
+    clock.now = T0 + 5500; // within the second: coalesced into a timer, nothing sent yet
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"other"}' }, clock.now)); // Everyone: both agents' queue
+    value(router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }, clock.now));
+    expect(waitingFrames(annSocket)).toHaveLength(1);
+    expect(host.sql.exec("SELECT sid, due_at FROM sb_timers WHERE kind = 'agent-queues' ORDER BY sid").toArray()).toEqual(
+      [
+        { sid: SUPPORT, due_at: T0 + 6000 },
+        { sid: EVERYONE, due_at: T0 + 6000 },
+      ].sort((a, b) => (a.sid < b.sid ? -1 : 1)),
+    );
+    clock.now = T0 + 6000;
+    channel.sweep(clock.now); // the alarm
+    expect(waitingFrames(annSocket).at(-1)).toMatchObject({
+      date_ms: T0 + 6000,
+      queues: [
+        { sid: SUPPORT, waiting: 2, oldest_waiting_since_ms: T0 + 5000 },
+        { sid: EVERYONE, waiting: 1, oldest_waiting_since_ms: T0 + 5500 },
+      ],
+    });
+    expect(waitingFrames(olgaSocket)).toEqual([
+      {
+        type: "queues.waiting",
+        date_ms: T0 + 6000,
+        queues: [{ sid: EVERYONE, friendly_name: "Everyone", waiting: 1, oldest_waiting_since_ms: T0 + 5500, sla_threshold_seconds: null }],
+      },
+    ]);
+    // A fresh page is told in its hello.
+    expect(serverFrame.parse(connect(olga).frames()[0])).toMatchObject({ type: "hello", queues: [{ sid: EVERYONE, waiting: 1 }] });
+  });
+
+  it("sends an agent their new list when their attributes change which queues are theirs", () => {
+    const { router, connect, clock } = setup();
+    const olga = value(router.createWorker(ACCOUNT, { friendlyName: "Olga", activitySid: OFFLINE, attributes: "{}" }, T0)).worker.sid;
+    const socket = connect(olga);
+    clock.now = T0 + 2000;
+    value(router.updateWorker(ACCOUNT, olga, { attributes: support }, clock.now));
+    expect(waitingFrames(socket).at(-1)!.queues).toEqual([
+      { sid: SUPPORT, friendly_name: "Support", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+      { sid: EVERYONE, friendly_name: "Everyone", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: null },
+    ]);
+    expect(serverFrame.safeParse(waitingFrames(socket).at(-1)).success).toBe(true);
   });
 });
 
@@ -500,9 +639,31 @@ describe("presence", () => {
     const back = connect(ann, null, fresh);
     expect(back.frames()[0]).toMatchObject({
       type: "hello",
-      presence_offline: { date_ms: T0 + 60_000, activity_sid: OFFLINE, activity_name: "Offline" },
+      // Why: her connection closed at T0 and none came back within the 60 s grace period.
+      presence_offline: {
+        date_ms: T0 + 60_000,
+        activity_sid: OFFLINE,
+        activity_name: "Offline",
+        reason: "disconnected",
+        since_ms: T0,
+        grace_ms: 60_000,
+      },
     });
     expect(connect(ann, null, fresh).frames()[0]).toMatchObject({ presence_offline: null }); // told once
+  });
+
+  it("tells the agent whose open connection fell silent (no heartbeat for the grace period) that this is why", () => {
+    const { channel, connect, worker, clock } = setup();
+    const ann = worker("Ann");
+    const asleep = connect(ann); // open at T0, then nothing: a laptop asleep
+    clock.now = T0 + 60_000;
+    channel.sweep(clock.now);
+    expect(asleep.closed).not.toBeNull();
+    clock.now = T0 + 2 * HOUR;
+    const back = connect(ann, null, { expiresAt: clock.now + HOUR });
+    expect(back.frames()[0]).toMatchObject({
+      presence_offline: { date_ms: T0 + 60_000, activity_sid: OFFLINE, reason: "silent", since_ms: T0, grace_ms: 60_000 },
+    });
   });
 
   it("does not tell an agent presence set them offline once their activity changed since", () => {

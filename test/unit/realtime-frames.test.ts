@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../durable-objects/router/realtime/commands";
 import { framesOf, type FrameContext } from "../../durable-objects/router/lifecycle/event-frames";
-import { agentFrame, serverFrame } from "../../contract/realtime-frames";
+import { agentFrame, agentQueuesFrame, serverFrame } from "../../contract/realtime-frames";
+import { agentQueueOf } from "../../durable-objects/router/realtime/agent-queues";
 import type { EventRecord } from "../../contract/taskrouter";
 
 const WR = "WR" + "a".repeat(32);
@@ -127,11 +128,14 @@ const workerData = {
   worker_activity_name: "Available",
 };
 const TIMEOUT_AT = Date.UTC(2026, 10, 25, 12, 2);
+const WRAPUP_ENDS_AT = Date.UTC(2026, 10, 25, 12, 0, 30);
 const context: FrameContext = {
   workersHolding: (taskSid) => (taskSid === WT ? [WK, WK2] : []),
   channelCapacity: () => 3,
   // The timer a reservation.created event's operation set (WR's; other reservations have none).
   reservationTimeoutAt: (reservationSid) => (reservationSid === WR ? TIMEOUT_AT : null),
+  // The timer a wrap-up on a queue with WrapUpTimeoutSeconds set (WT's: 30 s after the event).
+  wrapUpEndsAt: (taskSid) => (taskSid === WT ? WRAPUP_ENDS_AT : null),
 };
 
 describe("framesOf", () => {
@@ -145,8 +149,8 @@ describe("framesOf", () => {
           event_sid: "EV" + "f".repeat(32),
           date: "2026-11-25T12:00:00Z",
           date_ms: Date.UTC(2026, 10, 25, 12),
-          // Wrapping does not time out, even if a timer were left.
-          reservation: { sid: WR, status: "wrapping", task_sid: WT, worker_sid: WK, timeout_at: null },
+          // Wrapping does not time out, even if a timer were left; it ends by itself when its queue says so.
+          reservation: { sid: WR, status: "wrapping", task_sid: WT, worker_sid: WK, timeout_at: null, wrapup_ends_at: WRAPUP_ENDS_AT },
           task: {
             sid: WT,
             attributes: '{"type":"support"}',
@@ -176,6 +180,18 @@ describe("framesOf", () => {
   ])("a %s frame of %s says when it times out: %s", (reservationSid, type, timeoutAt) => {
     const [framed] = framesOf(event(type, { reservation_sid: reservationSid, ...taskData, ...workerData }), context);
     expect(framed!.frame).toMatchObject({ reservation: { sid: reservationSid, timeout_at: timeoutAt } });
+    expect(serverFrame.safeParse({ ...framed!.frame, seq: 1 }).success).toBe(true);
+  });
+
+  it.each([
+    // task, type, wrapup_ends_at: only a wrap-up frame says when the wrap-up ends, and only when a timer ends it
+    [WT, "reservation.wrapup", WRAPUP_ENDS_AT],
+    ["WT" + "9".repeat(32), "reservation.wrapup", null],
+    [WT, "reservation.accepted", null],
+    [WT, "reservation.completed", null],
+  ])("a frame for task %s of %s says when its wrap-up ends: %s", (taskSid, type, endsAt) => {
+    const [framed] = framesOf(event(type, { reservation_sid: WR, ...taskData, task_sid: taskSid, ...workerData }), context);
+    expect(framed!.frame).toMatchObject({ reservation: { task_sid: taskSid, wrapup_ends_at: endsAt } });
     expect(serverFrame.safeParse({ ...framed!.frame, seq: 1 }).success).toBe(true);
   });
 
@@ -253,5 +269,35 @@ describe("golden frames", () => {
     const frame = { ...framed!.frame, seq: 1 };
     expect(frame).toEqual(golden[type]);
     expect(serverFrame.parse(golden[type])).toEqual(golden[type]);
+  });
+});
+
+/**
+ * The agents' `queues.waiting` golden (test/unit/contract/golden/agent-queue-frames.json, apart from the
+ * numbered change frames: it has no `seq`): built from a queue's real-time figures as the feed builds it.
+ */
+describe("golden queues.waiting frame", () => {
+  it("is built as frozen and parses", () => {
+    const golden = JSON.parse(readFileSync(new URL("./contract/golden/agent-queue-frames.json", import.meta.url), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    const now = Date.UTC(2026, 10, 25, 12);
+    const byStatus = (pending: number, reserved: number) => ({ pending, reserved, assigned: 4, wrapping: 1, completed: 2, canceled: 0 });
+    // Support: 2 pending + 1 reserved = 3 waiting, the oldest created 90 s ago; Everyone: nothing waits.
+    const frame = {
+      type: "queues.waiting",
+      date_ms: now,
+      queues: [
+        agentQueueOf(
+          { sid: "WQ" + "1".repeat(32), friendly_name: "Support", sla_threshold_seconds: 45 },
+          { tasksByStatus: byStatus(2, 1), longestWaiting: { sid: WT, since: now - 90_000 } },
+        ),
+        agentQueueOf({ sid: "WQ" + "2".repeat(32), friendly_name: "Everyone" }, { tasksByStatus: byStatus(0, 0), longestWaiting: null }),
+      ],
+    };
+    expect(frame).toEqual(golden["queues.waiting"]);
+    expect(agentQueuesFrame.strict().parse(golden["queues.waiting"])).toEqual(golden["queues.waiting"]);
+    expect(serverFrame.parse(golden["queues.waiting"])).toEqual(golden["queues.waiting"]);
   });
 });

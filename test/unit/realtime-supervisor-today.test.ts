@@ -78,6 +78,20 @@ describe("today's figures of a queue", () => {
     expect(new TodayTally().of(Q1, at(2), read)).toMatchObject({ tasks_accepted: 3, service_level: level });
   });
 
+  it("counts within the queue's own SLA threshold, and starts the day's tally over when it changes", () => {
+    const stats = statistics();
+    const { read } = reader(stats);
+    const today = new TodayTally();
+    // Answered after 20 s and 40 s: within 30 s one of two (0.5); within 45 s both (1); within 15 s none (0).
+    enqueue(stats, task(1), { queueSid: Q1, createdAt: at(0) });
+    enqueue(stats, task(2), { queueSid: Q1, createdAt: at(0) });
+    accept(stats, task(1), worker(1), at(0, 20));
+    accept(stats, task(2), worker(2), at(0, 40));
+    expect(today.of(Q1, at(3), read)).toMatchObject({ service_level: 0.5, service_level_threshold: 30 });
+    expect(today.of(Q1, at(4), read, 45)).toMatchObject({ service_level: 1, service_level_threshold: 45 });
+    expect(today.of(Q1, at(5), read, 15)).toMatchObject({ service_level: 0, service_level_threshold: 15 });
+  });
+
   it("counts completed and canceled tasks", () => {
     const stats = statistics();
     const { read } = reader(stats);

@@ -85,9 +85,12 @@ describe("the agent's connection", () => {
 describe("a ringing reservation", () => {
   it("shows the incoming panel with who, the queue and a countdown, rings, notifies, and records its paint", async () => {
     const { socket } = await mount();
-    act(() => socket.receive(reservationFrame(1, "pending", 1)));
+    act(() => socket.receive(reservationFrame(1, "pending", 1, { preview: "Where is my order?" })));
     const panel = screen.getByRole("group", { name: "Incoming chat from Customer 1" });
     expect(within(panel).getByText("Queue: Support")).toBeTruthy();
+    // The channel's icon and the start of the customer's first message, while it rings.
+    expect(panel.querySelector(".sb-card-icon svg")).not.toBeNull();
+    expect(within(panel).getByText("Where is my order?").tagName).toBe("Q");
     expect(within(panel).getByRole("timer").textContent).toBe("120s");
     expect(
       within(panel)
@@ -114,6 +117,8 @@ describe("a ringing reservation", () => {
 
   it("Accept sends the accept command through AcceptTask; the ack moves the task into the list, selected", async () => {
     const { socket } = await mount();
+    // Nothing in hand: the main area says what will appear there.
+    expect(screen.getByText("No task open")).toBeTruthy();
     act(() => socket.receive(reservationFrame(1, "pending", 1)));
     const seen = vi.fn();
     desktop.Actions.addListener("beforeAcceptTask", (payload) => seen(payload.reservationSid));
@@ -128,8 +133,13 @@ describe("a ringing reservation", () => {
     expect(screen.queryByRole("group", { name: /Incoming/ })).toBeNull();
     expect(bell.ringing).toBe(false);
     expect(desktop.Notifications.visible.filter((n) => n.id === "ReservationRinging")).toEqual([]);
-    expect(screen.getByRole("option", { name: /Customer 1/ }).getAttribute("aria-selected")).toBe("true");
+    const card = screen.getByRole("option", { name: /Customer 1/ });
+    expect(card.getAttribute("aria-selected")).toBe("true");
+    // The card: the channel's icon, the queue, and how long the agent has had it.
+    expect(card.querySelector(".sb-card-icon svg")).not.toBeNull();
+    expect(within(card).getByLabelText(/^With you for \d+:\d\d$/)).toBeTruthy();
     expect(screen.getByTestId(`canvas-${taskSid(1)}`).dataset.active).toBe("true");
+    expect(screen.queryByText("No task open")).toBeNull();
   });
 
   it("marks a name the visitor only typed in the pre-chat form as unverified, ringing and in the task list", async () => {
@@ -297,17 +307,51 @@ describe("the connection's life", () => {
     expect(screen.getByRole("option", { name: /Customer 1/ })).toBeTruthy(); // the task is still there
   });
 
+  it("lists the agent's queues with what waits there, from hello and then queues.waiting", async () => {
+    const { socket } = await mount();
+    expect(screen.queryByRole("heading", { name: "Your queues" })).toBeNull(); // none yet
+    const queue = { sid: "WQ1", friendly_name: "Support", waiting: 0, oldest_waiting_since_ms: null, sla_threshold_seconds: 30 };
+    act(() => socket.receive(hello({ queues: [queue] })));
+    const list = () => within(screen.getByRole("heading", { name: "Your queues" }).closest("section")!).getByRole("list");
+    expect(within(list()).getByLabelText("0 tasks waiting")).toBeTruthy();
+    act(() =>
+      socket.receive({
+        type: "queues.waiting",
+        date_ms: Date.now(),
+        queues: [{ ...queue, waiting: 2, oldest_waiting_since_ms: Date.now() - 45_000 }],
+      }),
+    );
+    expect(within(list()).getByLabelText("2 tasks waiting")).toBeTruthy();
+    // The oldest has waited 45 s, past the queue's 30 s SLA: its timer is coloured.
+    const timer = within(list()).getByLabelText(/^Oldest waiting for 0:4\d$/);
+    expect(timer.getAttribute("data-tone")).toBe("error");
+  });
+
   it("tells an agent who comes back that presence set them offline, in their language", async () => {
     const { socket } = await mount();
-    const offline = { date_ms: Date.now() - 3_600_000, activity_sid: "WA2", activity_name: "Offline" };
+    const since = Date.now() - 3_600_000;
+    const offline = {
+      date_ms: since,
+      activity_sid: "WA2",
+      activity_name: "Offline",
+      reason: "disconnected",
+      since_ms: since - 60_000,
+      grace_ms: 60_000,
+    };
     act(() => socket.receive(hello({ presence_offline: offline })));
     expect(desktop.Notifications.visible.map((n) => [n.id, n.type, n.message])).toEqual([
-      ["PresenceOffline", "warning", "You were set to Offline because your connection dropped."],
+      ["PresenceOffline", "warning", "You were set to Offline because your connection was gone for over a minute."],
+    ]);
+    act(() => desktop.Notifications.dismissAll());
+    // A connection open but silent (a laptop asleep) for a five-minute grace period says so.
+    act(() => socket.receive(hello({ presence_offline: { ...offline, reason: "silent", grace_ms: 300_000 } })));
+    expect(desktop.Notifications.visible.map((n) => n.message)).toEqual([
+      "You were set to Offline because your desk stopped answering for over 5 minutes (the computer may have slept).",
     ]);
     act(() => desktop.Notifications.dismissAll());
     act(() => desktop.Strings.setLocale("ar"));
     act(() => socket.receive(hello({ presence_offline: offline })));
-    expect(desktop.Notifications.visible.map((n) => n.message)).toEqual(["تم تعيينك على Offline لأن اتصالك انقطع."]);
+    expect(desktop.Notifications.visible.map((n) => n.message)).toEqual(["تم تعيينك على Offline لأن اتصالك انقطع لأكثر من دقيقة."]);
     act(() => socket.receive(hello({ presence_offline: null })));
     expect(desktop.Notifications.visible).toHaveLength(1); // nothing new without a notice
   });

@@ -100,7 +100,7 @@ describe("the app", () => {
     fireEvent.change(screen.getByLabelText("Email"), { target: { value: "ada@example.com" } });
     fireEvent.change(screen.getByLabelText("Password"), { target: { value: "right" } });
     fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
-    await screen.findByText("Signed in as Ada Lovelace");
+    await screen.findByRole("button", { name: "Account of Ada Lovelace" });
     await waitFor(() => expect(location.hash).toBe("#/agent")); // the route is written by an effect
     await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
     expect(FakeWebSocket.last.protocols).toEqual(["token.jwt", "switchboard"]);
@@ -117,13 +117,18 @@ describe("the app", () => {
       }).fetch,
     );
     render(<App root={root} WebSocket={asWebSocket} realtimeUrl="ws://test/api/realtime" />);
-    const language = (await screen.findByLabelText("Language")) as HTMLSelectElement;
+    // Settings: a menu in the header, its choices menu item radios, each saying which is on.
+    fireEvent.click(await screen.findByRole("button", { name: "Settings" }));
+    expect(screen.getByRole("menuitemradio", { name: "English" }).getAttribute("aria-checked")).toBe("true");
     expect([root.lang, root.dir]).toEqual(["en", "ltr"]);
-    await act(async () => void fireEvent.change(language, { target: { value: "ar" } }));
+    await act(async () => void fireEvent.click(screen.getByRole("menuitemradio", { name: "العربية" })));
     expect([root.lang, root.dir]).toEqual(["ar", "rtl"]);
     expect(readPreferences().locale).toBe("ar");
-    expect(screen.getByRole("button", { name: "تسجيل الخروج" })).toBeTruthy();
-    fireEvent.change(screen.getByLabelText("المظهر"), { target: { value: "dark" } });
+    expect(screen.queryByRole("menu")).toBeNull(); // a choice closes the menu
+    fireEvent.click(screen.getByRole("button", { name: "حساب Ada Lovelace" }));
+    expect(screen.getByRole("menuitem", { name: "تسجيل الخروج" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "الإعدادات" }));
+    fireEvent.click(screen.getByRole("menuitemradio", { name: "داكن" }));
     await waitFor(() => expect(root.dataset.theme).toBe("dark"));
     expect(readPreferences()).toEqual({ locale: "ar", theme: "dark" });
   });
@@ -154,13 +159,17 @@ describe("the app", () => {
     setFetch(api.fetch);
     const reload = vi.spyOn(location, "assign").mockImplementation(() => undefined);
     render(<App root={root} />);
-    // The plain sign-out stays one click away; the account menu holds signing out everywhere.
-    await screen.findByRole("button", { name: "Sign out" });
-    const menu = screen.getByText("Signed in as Ada Lovelace").closest("details")!;
-    expect(menu.open).toBe(false);
-    fireEvent.click(screen.getByText("Signed in as Ada Lovelace"));
-    expect(menu.open).toBe(true);
-    fireEvent.click(await screen.findByRole("button", { name: "Sign out everywhere" }));
+    // The account menu holds both sign-outs; Escape closes it and gives focus back to its button.
+    const account = await screen.findByRole("button", { name: "Account of Ada Lovelace" });
+    expect(account.getAttribute("aria-expanded")).toBe("false");
+    fireEvent.click(account);
+    expect(account.getAttribute("aria-expanded")).toBe("true");
+    expect(screen.getByRole("menuitem", { name: "Sign out" })).toBeTruthy();
+    fireEvent.keyDown(screen.getByRole("menu"), { key: "Escape" });
+    expect(screen.queryByRole("menu")).toBeNull();
+    expect(document.activeElement).toBe(account);
+    fireEvent.click(account);
+    fireEvent.click(screen.getByRole("menuitem", { name: "Sign out everywhere" }));
     await waitFor(() => expect(reload).toHaveBeenCalledWith("/app/"));
     expect(api.calls.map((call) => `${call.method} ${call.path}`)).toContain("POST /api/auth/logout-all");
     reload.mockRestore();
@@ -176,8 +185,8 @@ describe("the app", () => {
         .fetch,
     );
     render(<App root={root} />);
-    const menu = (await screen.findByText("Signed in as Ada Lovelace")).closest("details")!;
-    expect(menu.textContent).toContain(text);
+    fireEvent.click(await screen.findByRole("button", { name: "Account of Ada Lovelace" }));
+    expect(screen.getByRole("group", { name: `Signed in as Ada Lovelace. ${text}` })).toBeTruthy();
   });
 
   it("an unpinned workspace's account menu says nothing of a jurisdiction", async () => {
@@ -186,8 +195,9 @@ describe("the app", () => {
         .fetch,
     );
     render(<App root={root} />);
-    const menu = (await screen.findByText("Signed in as Ada Lovelace")).closest("details")!;
-    expect(menu.textContent).not.toMatch(/Data kept/);
+    fireEvent.click(await screen.findByRole("button", { name: "Account of Ada Lovelace" }));
+    expect(screen.getByRole("group", { name: "Signed in as Ada Lovelace" })).toBeTruthy();
+    expect(screen.getByRole("menu").textContent).not.toMatch(/Data kept/);
   });
 
   it("goes back to sign-in, saying so, when the server refuses the session a token (signed out elsewhere, removed)", async () => {
@@ -207,7 +217,7 @@ describe("the app", () => {
     // The client reconnects after its first backoff (at most 0.6 s), asking for a new token this time.
     await screen.findByRole("heading", { name: "Sign in to Switchboard" }, { timeout: 5_000 });
     expect(screen.getByRole("status").textContent).toBe("You were signed out. Sign in again to continue.");
-    expect(screen.queryByText("Signed in as Ada Lovelace")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Account of Ada Lovelace" })).toBeNull();
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import golden from "../unit/contract/golden/agent-frames.json";
+import queueGolden from "../unit/contract/golden/agent-queue-frames.json";
 import conversationGolden from "../unit/contract/golden/conversation-frames.json";
 import type { ConversationFrame } from "../../contract/conversations";
 import { CONVERSATION_FRAME_TYPES } from "../../contract/frame-types";
@@ -22,6 +23,16 @@ const frames = Object.entries(golden) as [string, ServerFrame][];
 beforeEach(() => FakeWebSocket.reset());
 
 describe("golden agent frames in the desktop", () => {
+  it("queues.waiting (numbered by nothing: a figure of now) becomes the agent's queues on this machine's clock", () => {
+    const store = new AgentStore(null, {}, () => 1_795_608_000_000);
+    store.apply(queueGolden["queues.waiting"] as ServerFrame, 0);
+    // hello said nothing of the server's clock here: no skew, the times as they came.
+    expect(store.snapshot.queues).toEqual([
+      { sid: "WQ" + "1".repeat(32), name: "Support", waiting: 3, oldestSince: 1_795_607_910_000, slaSeconds: 45 },
+      { sid: "WQ" + "2".repeat(32), name: "Everyone", waiting: 0, oldestSince: null, slaSeconds: null },
+    ]);
+  });
+
   it.each(frames)("%s reaches the store through the socket", async (_type, frame) => {
     vi.useFakeTimers();
     const store = new AgentStore(null);

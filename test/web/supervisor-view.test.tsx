@@ -356,6 +356,75 @@ describe("SupervisorView", () => {
     expect(within(row).getAllByRole("cell")[5]!.textContent).toBe(shown);
   });
 
+  it("headline tiles: the team's figures and agents by state, each queue's against its thresholds, coloured when crossed", async () => {
+    const socket = await mount();
+    const billing = queue({
+      sid: "WQ" + "b".repeat(32),
+      friendly_name: "Billing",
+      waiting: 0,
+      tasks_by_status: { pending: 0, reserved: 0 },
+      longest_task_waiting_age: 0,
+      // 3 answered, all within: the team's level is (9 × 0.75 + 3 × 1) / 12 = 0.8125 → 81%
+      today: { ...queue().today!, tasks_accepted: 3, service_level: 1 },
+      crossed: { waiting: false, longest_wait: false, service_level: false },
+    });
+    const support = queue({
+      waiting: 3,
+      thresholds: { sla_seconds: 20, waiting: 2, longest_wait_seconds: 60, service_level_target: 80 },
+      crossed: { waiting: true, longest_wait: false, service_level: true },
+    });
+    const team = {
+      agents_by_state: { available: 2, busy: 1, wrapping: 1, away: 1, offline: 3 },
+      task_channels: [{ task_channel_sid: "TC1", task_channel_unique_name: "chat" }],
+    };
+    act(() => socket.push({ ...snapshot(), queues: [support, billing], team }));
+    await act(async () => {});
+    fireEvent.click(screen.getByRole("tab", { name: "Queue Stats" }));
+    const teamRow = screen.getByRole("region", { name: "The team now" });
+    const tile = (root: HTMLElement, label: string) => within(root).getByText(label).closest(".sb-tile") as HTMLElement;
+    expect([tile(teamRow, "Waiting").textContent, tile(teamRow, "Waiting").dataset.tone]).toEqual(["Waiting3", "error"]);
+    expect([tile(teamRow, "Longest wait").textContent, tile(teamRow, "Longest wait").dataset.tone]).toEqual([
+      "Longest wait0:30",
+      "neutral",
+    ]);
+    expect(tile(teamRow, "Service level today").textContent).toBe("Service level today81%");
+    const states = within(screen.getByRole("list", { name: "Agents by state" })).getAllByRole("listitem");
+    expect(states.map((s) => s.textContent)).toEqual(["2Available", "1Busy", "1Wrapping up", "1Away", "3Offline"]);
+    const supportCard = within(screen.getByRole("list", { name: "Each queue now" })).getByRole("listitem", { name: "Support" });
+    expect(tile(supportCard, "Waiting").dataset.tone).toBe("error");
+    expect(tile(supportCard, "Service level today").textContent).toBe("Service level today75%Target 80%");
+    expect(tile(supportCard, "Service level today").dataset.tone).toBe("error");
+    const billingCard = within(screen.getByRole("list", { name: "Each queue now" })).getByRole("listitem", { name: "Billing" });
+    expect(tile(billingCard, "Waiting").dataset.tone).toBe("neutral");
+  });
+
+  it("Teams shows only the channels the team uses, and each agent's state as a dot", async () => {
+    const socket = await mount();
+    const sms = {
+      task_channel_sid: "TC" + "7".repeat(32),
+      task_channel_unique_name: "sms",
+      configured_capacity: 1,
+      available: true,
+      reserved_tasks: 0,
+      assigned_tasks: 0,
+    };
+    const ada = worker(WK_ADA, "Ada", { state: "busy" });
+    const both = { ...ada, channels: [...ada.channels, sms] };
+    const team = {
+      agents_by_state: { available: 0, busy: 1, wrapping: 0, away: 0, offline: 0 },
+      task_channels: [{ task_channel_sid: TC_CHAT, task_channel_unique_name: "chat" }],
+    };
+    act(() => socket.push({ ...snapshot(), workers: [both], team }));
+    await act(async () => {});
+    const row = document.querySelector(`tr[data-worker-sid="${WK_ADA}"]`) as HTMLElement;
+    expect(
+      within(row)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["chat: 0 of 2"]); // no sms: nobody takes it
+    expect(row.querySelector(".sb-state-dot")!.getAttribute("data-state")).toBe("busy");
+  });
+
   it("Queue Stats: an agent at full capacity cannot take work now and counts as busy, whatever TaskRouter's available count says", async () => {
     const socket = await mount();
     const member = { task_queue_sids: [WQ] };

@@ -58,22 +58,31 @@ describe("header and tabs", () => {
     }
   });
 
-  it.each([
-    // locale, key pressed on the Chat tab, tab selected after it
-    ["en", "ArrowRight", "Customer"],
-    ["en", "ArrowLeft", "Customer"], // wraps around
-    ["en", "End", "Customer"],
-    ["ar", "ArrowLeft", "العميل"], // right to left: left is forward
-  ])("%s: %s moves to %s, with focus", (locale, key, expected) => {
-    const { desktop } = renderCanvas();
-    act(() => desktop.Strings.setLocale(locale));
-    const [chat] = screen.getAllByRole("tab");
-    chat!.focus();
-    fireEvent.keyDown(chat!, { key });
-    const selected = screen.getByRole("tab", { selected: true });
-    expect(selected.textContent).toBe(expected);
-    expect(document.activeElement).toBe(selected);
-    expect(screen.getByRole("tabpanel").id).toBe(selected.getAttribute("aria-controls"));
+  it("shows the customer beside the chat, in a pane the agent resizes with the keys (mirrored right to left), remembered", () => {
+    localStorage.removeItem("sb.pane.customer");
+    const { desktop, unmount } = renderCanvas();
+    expect(screen.getAllByRole("tab").map((tab) => tab.textContent)).toEqual(["Chat"]);
+    const pane = screen.getByRole("complementary", { name: "Customer" });
+    const handle = screen.getByRole("separator", { name: "Resize the customer panel" });
+    expect(pane.style.inlineSize).toBe("320px");
+    // The pane is at the end: the handle moving towards the start (left, left to right) widens it.
+    fireEvent.keyDown(handle, { key: "ArrowLeft" });
+    expect(pane.style.inlineSize).toBe("336px");
+    fireEvent.keyDown(handle, { key: "End" });
+    expect([pane.style.inlineSize, handle.getAttribute("aria-valuenow")]).toEqual(["520px", "520"]);
+    fireEvent.keyDown(handle, { key: "ArrowLeft" }); // never past its limit
+    expect(pane.style.inlineSize).toBe("520px");
+    act(() => desktop.Strings.setLocale("ar"));
+    document.documentElement.dir = "rtl";
+    try {
+      fireEvent.keyDown(handle, { key: "ArrowLeft" }); // right to left, the pane is on the left: left narrows it... of 16
+      expect(pane.style.inlineSize).toBe("504px");
+    } finally {
+      document.documentElement.dir = "";
+    }
+    unmount();
+    renderCanvas();
+    expect(screen.getByRole("complementary", { name: "Customer" }).style.inlineSize).toBe("504px"); // remembered
   });
 
   it("marks a name the visitor only typed as unverified, and a known customer's not at all", () => {
@@ -104,6 +113,24 @@ describe("header and tabs", () => {
 });
 
 describe("wrap-up", () => {
+  it("counts down to the end of wrap-up when the queue ends it by itself", () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
+    try {
+      vi.setSystemTime(Date.UTC(2026, 0, 2, 10, 5));
+      renderCanvas({ task: task({ state: "wrapping", wrapupEndsAt: Date.now() + 30_000 }) });
+      expect(screen.getByLabelText("Ends by itself in 0:30")).toBeTruthy();
+      act(() => void vi.advanceTimersByTime(1_000));
+      expect(screen.getByLabelText("Ends by itself in 0:29")).toBeTruthy();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("says nothing of an end when the queue sets none", () => {
+    renderCanvas({ task: task({ state: "wrapping" }) });
+    expect(screen.queryByText(/Ends by itself/)).toBeNull();
+  });
+
   it("Wrap up → pick a disposition → Complete sends the code as the reason", async () => {
     const { wrapup, complete } = renderCanvas();
     fireEvent.click(screen.getByRole("button", { name: "Wrap up" }));
@@ -222,12 +249,46 @@ describe("transfer", () => {
     stubFetch({});
     renderCanvas();
     fireEvent.click(screen.getByRole("button", { name: "Transfer" }));
-    expect((await screen.findByRole("alert")).textContent).toContain("no route GET");
+    expect((await within(screen.getByRole("dialog")).findByRole("alert")).textContent).toContain("no route GET");
   });
 });
 
 describe("customer panel", () => {
-  const openCustomer = () => fireEvent.click(screen.getByRole("tab", { name: "Customer" }));
+  // Beside the chat, in its own pane: nothing to open.
+  const openCustomer = () => expect(screen.getByRole("complementary", { name: "Customer" })).toBeTruthy();
+
+  it("is a card: name, the profile's email and phone, the addresses they wrote from and its fields; raw attributes one click away", async () => {
+    stubFetch({
+      [`GET /api/workspaces/${WS_SID}/profiles/${PR_SID}`]: () =>
+        Response.json({
+          sid: PR_SID,
+          friendly_name: "Ann Lee",
+          email: "ann@example.com",
+          phone: "+15550001111",
+          addresses: [
+            { channel: "email", address: "ann@example.com" },
+            { channel: "whatsapp", address: "whatsapp:+15550001111" },
+            { channel: "web", address: "WV" + "1".repeat(32) },
+          ],
+          attributes: JSON.stringify({ plan: "Gold", seats: 12 }),
+        }),
+    });
+    renderCanvas();
+    const card = screen.getByRole("region", { name: "Who the customer is" });
+    expect(within(card).getByText("Ann Lee")).toBeTruthy();
+    expect(card.querySelector(".sb-avatar")!.textContent).toBe("AL");
+    const addresses = await within(card).findByRole("list", { name: "Reached us from" });
+    // A web visitor's ID means nothing to an agent: it reads as a website visit.
+    expect(
+      within(addresses)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["ann@example.com", "whatsapp:+15550001111", "Website visitor"]);
+    const terms = [...card.querySelectorAll("dt")].map((dt) => `${dt.textContent}=${dt.nextElementSibling!.textContent}`);
+    expect(terms).toEqual(["Email=ann@example.com", "Phone=+15550001111", "plan=Gold", "seats=12"]);
+    const raw = screen.getByText("Task details").closest("details")!;
+    expect(raw.open).toBe(false);
+  });
 
   it("shows attributes flattened, previous conversations (not this one) and the plugin slot", async () => {
     const calls = stubFetch({
@@ -251,8 +312,8 @@ describe("customer panel", () => {
       component: { mount: (element: HTMLElement) => void element.append("Sample plugin panel") },
     });
     openCustomer();
-    const panel = screen.getByRole("tabpanel");
-    expect(panel.textContent).toContain("Sample plugin panel");
+    const panel = screen.getByRole("complementary", { name: "Customer" });
+    await waitFor(() => expect(panel.textContent).toContain("Sample plugin panel")); // a slot added while shown appears
     const terms = [...panel.querySelectorAll("dt")].map((dt) => `${dt.textContent}=${dt.nextElementSibling!.textContent}`);
     expect(terms).toContain("customers.email=ann@example.com");
     expect(terms).toContain(`customers.profile_sid=${PR_SID}`);

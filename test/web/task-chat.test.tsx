@@ -256,7 +256,7 @@ describe("attachments", () => {
     fireEvent.click(screen.getByRole("button", { name: "Send" }));
     await waitFor(() => expect(sends(socket)).toHaveLength(1));
     expect(sends(socket)[0]).toMatchObject({ body: "", mediaSids: [mediaSid] });
-    const upload = calls[0]!;
+    const upload = calls.find((call) => call.method === "POST")!;
     expect(new URL(upload.url).searchParams.get("filename")).toBe("receipt.png");
     expect(upload.headers.get("authorization")).toBe("Bearer jwt-token");
     expect(upload.headers.get("content-type")).toBe("image/png");

@@ -159,6 +159,7 @@ export function task(overrides: Partial<DesktopTask> = {}): DesktopTask {
     createdAt: Date.UTC(2026, 0, 2, 10, 0),
     timeoutAt: null,
     acceptedAt: Date.UTC(2026, 0, 2, 10, 1),
+    wrapupEndsAt: null,
     ...overrides,
   };
 }

@@ -3,7 +3,16 @@
  * overrides, and switching at run time through the controller.
  */
 import { describe, expect, it, vi } from "vitest";
-import { applyTheme, brand, contrastRatio, dark, light, textPairs, toCssVariables } from "../../web/desktop/src/framework/theme";
+import {
+  applyTheme,
+  brand,
+  contrastRatio,
+  dark,
+  light,
+  nonTextPairs,
+  textPairs,
+  toCssVariables,
+} from "../../web/desktop/src/framework/theme";
 import { createThemeController } from "../../web/desktop/src/framework/theme-controller";
 
 describe("contrastRatio", () => {
@@ -26,6 +35,10 @@ describe("contrastRatio", () => {
 describe.each([light, dark])("built-in theme $name", (theme) => {
   it.each(textPairs(theme))("$pair passes WCAG AA (≥ 4.5:1)", ({ fg, bg }) => {
     expect(contrastRatio(fg, bg)).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it.each(nonTextPairs(theme))("$pair is told apart (≥ 3:1, WCAG 1.4.11)", ({ fg, bg }) => {
+    expect(contrastRatio(fg, bg)).toBeGreaterThanOrEqual(3);
   });
 
   it("has the same token names as the other built-in theme", () => {

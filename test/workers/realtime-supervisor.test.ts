@@ -13,7 +13,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { routerName } from "../../platform/objects";
 import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
 import type { SupervisorQueue, SupervisorWorker } from "../../contract/realtime-frames";
-import { ACCOUNT, AVAILABLE, DEFAULT_CHANNEL, EVERYONE, OFFLINE, SUPPORT, WORKSPACE, snapshot, value } from "./router-fixtures";
+import {
+  ACCOUNT,
+  AVAILABLE,
+  BREAK,
+  CHAT,
+  DEFAULT_CHANNEL,
+  EVERYONE,
+  OFFLINE,
+  SUPPORT,
+  WORKSPACE,
+  snapshot,
+  value,
+} from "./router-fixtures";
 import { connectToRouter, type AgentSocket, type Frame } from "./realtime-helpers";
 
 const HOUR = 3600_000;
@@ -289,5 +301,79 @@ describe("the supervisors' feed in the Router DO", () => {
     expect(await named.next()).toMatchObject({ type: "hello", worker_sid: alice });
     const expired = await supervise({ expiresAt: Date.now() - 1 });
     expect(await expired.closed()).toEqual({ code: 4401, reason: "The token has expired" });
+  });
+});
+
+describe("the supervisors' tiles in the Router DO's feed", () => {
+  it("crosses each queue's thresholds as the figures pass them, counts the team by state, and lists only the channels it uses", async () => {
+    const name = routerName(WORKSPACE, `supervisor-tiles-${++objects}`);
+    const stub = () => env.ROUTER.getByName(name);
+    const base = snapshot(1);
+    const desk = { sla_threshold_seconds: 45, waiting_threshold: 1, longest_wait_threshold_seconds: 60, service_level_target: 80 };
+    const taskQueues = base.taskQueues.map((q) => (q.sid === SUPPORT ? { ...q, ...desk } : q));
+    value(await stub().applyConfig({ ...base, taskQueues }, []));
+    const worker = async (friendlyName: string, activitySid: string) =>
+      value(await stub().createWorker(ACCOUNT, { friendlyName, activitySid, attributes: support })).worker.sid;
+    const ann = await worker("Ann", AVAILABLE);
+    await worker("Bob", BREAK);
+    await worker("Cy", OFFLINE);
+    // A chat-only team: everyone's default and voice channels are off.
+    const off = async (workerSid: string, ref: string) =>
+      value(await stub().updateWorkerChannel(ACCOUNT, workerSid, ref, { available: false }));
+    const everyone = value(await stub().listWorkers(ACCOUNT, { pageSize: 50, page: 0 })).items.map((w) => w.sid);
+    for (const sid of everyone) for (const ref of ["default", "voice"]) await off(sid, ref);
+    const socket = await connectToRouter(stub(), {
+      accountSid: ACCOUNT,
+      workspaceSid: WORKSPACE,
+      role: "supervisor",
+      ops: [],
+      expiresAt: T0 + HOUR,
+    });
+
+    const first = await socket.nextOf("supervisor.snapshot");
+    expect(first.team).toEqual({
+      agents_by_state: { available: 1, busy: 0, wrapping: 0, away: 1, offline: 1 },
+      task_channels: [{ task_channel_sid: CHAT, task_channel_unique_name: "chat" }],
+    });
+    expect(workerOf(first, ann)?.state).toBe("available");
+    expect(queueOf(first, SUPPORT)).toMatchObject({
+      waiting: 0,
+      thresholds: { sla_seconds: 45, waiting: 1, longest_wait_seconds: 60, service_level_target: 80 },
+      crossed: { waiting: false, longest_wait: false, service_level: false },
+      today: { service_level_threshold: 45 },
+    });
+
+    clock(5_000); // two support tasks on the default channel, which nobody has on: 2 waiting > 1
+    const created = value(await stub().createTask(ACCOUNT, { attributes: '{"type":"support"}' })).task.sid;
+    value(await stub().createTask(ACCOUNT, { attributes: '{"type":"support"}' }));
+    await socket.nextOf("supervisor.delta");
+    clock(6_000);
+    await runDurableObjectAlarm(stub()); // the second task's change, coalesced
+    const waiting = await socket.nextOf("supervisor.delta");
+    expect(queueOf(waiting, SUPPORT)).toMatchObject({ waiting: 2, crossed: { waiting: true, longest_wait: false } });
+
+    clock(75_000); // Ann switches default on and is rung for the first task, waiting 75 s > 60
+    value(await stub().updateWorkerChannel(ACCOUNT, ann, "default", { available: true }));
+    const rung = await socket.nextOf("supervisor.delta");
+    expect(queueOf(rung, SUPPORT)).toMatchObject({ waiting: 2, crossed: { waiting: true, longest_wait: true, service_level: false } });
+    expect(rung.team).toMatchObject({
+      agents_by_state: { available: 1, busy: 0 }, // a ring is not a task taken
+      task_channels: [
+        { task_channel_sid: DEFAULT_CHANNEL, task_channel_unique_name: "default" },
+        { task_channel_sid: CHAT, task_channel_unique_name: "chat" },
+      ],
+    });
+
+    clock(80_000); // she accepts after 75 s, past the 45 s SLA: today's service level 0 % < 80 %
+    const reservation = value(await stub().listReservations(ACCOUNT, { taskSid: created }, { pageSize: 50, page: 0 })).items[0]!.sid;
+    value(await stub().updateReservation(ACCOUNT, { workerSid: ann }, reservation, { reservationStatus: "accepted" }));
+    const accepted = await socket.nextOf("supervisor.delta");
+    expect(queueOf(accepted, SUPPORT)).toMatchObject({
+      waiting: 1,
+      today: { service_level: 0 },
+      crossed: { waiting: false, service_level: true },
+    });
+    expect(workerOf(accepted, ann)?.state).toBe("busy");
+    expect(accepted.team).toMatchObject({ agents_by_state: { available: 0, busy: 1, wrapping: 0, away: 1, offline: 1 } });
   });
 });

@@ -178,9 +178,10 @@ describe("the agents' live channel in the Router DO", () => {
     expect(await again.nextOf("hello")).toMatchObject({ last_seq: 3, replay: { since: 1, count: 2, complete: true } });
     expect(await again.next()).toMatchObject({ type: "worker.activity.update", seq: 2, worker: { activity_sid: BREAK } });
     expect(await again.next()).toMatchObject({ type: "reservation.rejected", seq: 3, reservation: { task_sid: task } });
-    // Then live frames follow.
+    // Then live frames follow (and, her queues having changed, what waits in them: queues.waiting).
     value(await stub().updateWorker(ACCOUNT, ann, { attributes: '{"skills":["sales"]}' }));
     expect(await again.next()).toMatchObject({ type: "worker.attributes.update", seq: 4 });
+    expect(await again.next()).toMatchObject({ type: "queues.waiting" });
   });
 
   it("keeps serving an open socket after the object is evicted (hibernation)", async () => {
@@ -235,6 +236,12 @@ describe("the agents' live channel in the Router DO", () => {
     expect(value(await stub().getWorker(ACCOUNT, ann)).worker.activity_sid).toBe(AVAILABLE);
     expect(await runDurableObjectAlarm(stub())).toBe(true);
     expect(value(await stub().getWorker(ACCOUNT, ann)).worker.activity_sid).toBe(OFFLINE);
+    // Evicted again before she comes back: her next connection is still told, and why.
+    await evictDurableObject(stub());
+    const back = await connect(ann);
+    expect(await back.nextOf("hello")).toMatchObject({
+      presence_offline: { activity_sid: OFFLINE, activity_name: "Offline", reason: "disconnected", grace_ms: 60_000 },
+    });
   });
 
   it("changes nothing for an agent who reconnects within the grace period", async () => {

@@ -59,6 +59,14 @@ describe("a workspace from before regions", () => {
       const sql = state.storage.sql;
       sql.exec("DROP TABLE sb_regions");
       sql.exec("ALTER TABLE channels DROP COLUMN region"); // migration 7's, re-applied with it
+      for (const column of [
+        "sla_threshold_seconds",
+        "waiting_threshold",
+        "longest_wait_threshold_seconds",
+        "service_level_target",
+        "wrap_up_timeout_seconds",
+      ])
+        sql.exec(`ALTER TABLE task_queues DROP COLUMN ${column}`); // migration 8's, likewise
       sql.exec("DELETE FROM sb_migrations WHERE version >= 6");
       sql.exec("UPDATE sb_sync SET router_version = 1");
       applyMigrations(state.storage, WORKSPACE_MIGRATIONS);

@@ -6,6 +6,7 @@
  */
 import type { WorkflowRecord } from "../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../durable-objects/common/rpc";
+import { NO_DESK } from "../../durable-objects/workspace/task-queue-desk";
 
 export const ACCOUNT = "AC" + "5".repeat(32);
 export const OTHER_ACCOUNT = "AC" + "6".repeat(32);
@@ -87,6 +88,7 @@ export function snapshot(version = 1, workflows: WorkflowRecord[] = [workflow()]
         reservation_activity_name: null,
         assignment_activity_sid: null,
         assignment_activity_name: null,
+        ...NO_DESK,
       },
       {
         ...common,
@@ -99,6 +101,7 @@ export function snapshot(version = 1, workflows: WorkflowRecord[] = [workflow()]
         reservation_activity_name: null,
         assignment_activity_sid: null,
         assignment_activity_name: null,
+        ...NO_DESK,
       },
     ],
     workflows,

@@ -168,6 +168,11 @@ describe("task queues", () => {
       reservation_activity_name: null,
       assignment_activity_sid: null,
       assignment_activity_name: null,
+      sla_threshold_seconds: null,
+      waiting_threshold: null,
+      longest_wait_threshold_seconds: null,
+      service_level_target: null,
+      wrap_up_timeout_seconds: null,
       date_created: plain.date_created,
       date_updated: plain.date_created,
     });

@@ -3,10 +3,12 @@
  * Twilio's status codes (201 on create, 204 on delete), `url` and `links` on every resource, list
  * bodies under Twilio's keys with absolute paging URLs, and Twilio-shaped 4xx bodies.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { accountFor, routerFor } from "../../platform/objects";
+import type { WorkspaceConfigSnapshot } from "../../durable-objects/common/rpc";
 
 const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
 const ORIGIN = "http://sb.test";
@@ -234,6 +236,88 @@ describe("TaskQueues", () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 20001, status: 400 });
     expect(res.body.message).toContain(message);
+  });
+
+  it("keep Switchboard's desk settings (thresholds, automatic end of wrap-up); 0 clears one", async () => {
+    const ws = await workspace();
+    const base = `/Workspaces/${ws.sid}/TaskQueues`;
+    const plain = (await call("POST", base, { FriendlyName: "Plain" })).body;
+    expect(plain).toMatchObject({
+      sla_threshold_seconds: null,
+      waiting_threshold: null,
+      longest_wait_threshold_seconds: null,
+      service_level_target: null,
+      wrap_up_timeout_seconds: null,
+    });
+    const created = await call("POST", base, {
+      FriendlyName: "Chat",
+      SlaThresholdSeconds: "45",
+      WaitingThreshold: "10",
+      LongestWaitThresholdSeconds: "120",
+      ServiceLevelTarget: "80",
+      WrapUpTimeoutSeconds: "30",
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      sla_threshold_seconds: 45,
+      waiting_threshold: 10,
+      longest_wait_threshold_seconds: 120,
+      service_level_target: 80,
+      wrap_up_timeout_seconds: 30,
+    });
+    // An update changes only what it names; 0 turns a setting off.
+    const updated = await call("POST", `${base}/${created.body.sid}`, { WrapUpTimeoutSeconds: "0", WaitingThreshold: "12" });
+    expect(updated.body).toMatchObject({ sla_threshold_seconds: 45, waiting_threshold: 12, wrap_up_timeout_seconds: null });
+    expect((await call("GET", `${base}/${created.body.sid}`)).body).toMatchObject({ waiting_threshold: 12, wrap_up_timeout_seconds: null });
+    // The Router routes by the same record, so it has the settings too.
+    const snapshot = await runInDurableObject(
+      routerFor(env, ws.sid),
+      (_instance, state) =>
+        JSON.parse(state.storage.sql.exec("SELECT snapshot FROM sb_config").one().snapshot as string) as WorkspaceConfigSnapshot,
+    );
+    expect(snapshot.taskQueues.find((q) => q.sid === created.body.sid)).toMatchObject({ sla_threshold_seconds: 45, waiting_threshold: 12 });
+  });
+
+  it.each([
+    [{ SlaThresholdSeconds: "-1" }, "Invalid parameter SlaThresholdSeconds: must be an integer from 0 to 86400"],
+    [{ WaitingThreshold: "many" }, "Invalid parameter WaitingThreshold"],
+    [{ LongestWaitThresholdSeconds: "86401" }, "Invalid parameter LongestWaitThresholdSeconds"],
+    [{ ServiceLevelTarget: "101" }, "Invalid parameter ServiceLevelTarget: must be an integer from 0 to 100"],
+    [{ WrapUpTimeoutSeconds: "1.5" }, "Invalid parameter WrapUpTimeoutSeconds"],
+  ])("refuse the desk setting %o with a 400 naming it, changing nothing", async (params, message) => {
+    const ws = await workspace();
+    const base = `/Workspaces/${ws.sid}/TaskQueues`;
+    const queue = (await call("POST", base, { FriendlyName: "Q", WrapUpTimeoutSeconds: "20" })).body;
+    const created = await call("POST", base, { FriendlyName: "R", ...params });
+    expect(created.status).toBe(400);
+    expect(created.body.message).toContain(message);
+    const updated = await call("POST", `${base}/${queue.sid}`, params);
+    expect(updated.status).toBe(400);
+    expect(updated.body.message).toContain(message);
+    expect((await call("GET", `${base}/${queue.sid}`)).body).toMatchObject({ wrap_up_timeout_seconds: 20, sla_threshold_seconds: null });
+    expect(items((await call("GET", base)).body, "task_queues").map((q) => q.friendly_name)).toEqual(["Q"]);
+  });
+
+  it("describe the desk settings in /openapi.json, on create and on update", async () => {
+    type Body = { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
+    const doc = (await (await app.request("http://sb.test/openapi.json", {}, env)).json()) as {
+      paths: Record<string, Record<string, Body>>;
+    };
+    const form = (path: string) => doc.paths[path]!.post!.requestBody.content["application/x-www-form-urlencoded"]!.schema.properties;
+    for (const path of [
+      "/taskrouter/v1/Workspaces/{WorkspaceSid}/TaskQueues",
+      "/taskrouter/v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}",
+    ]) {
+      const properties = form(path);
+      for (const name of [
+        "SlaThresholdSeconds",
+        "WaitingThreshold",
+        "LongestWaitThresholdSeconds",
+        "ServiceLevelTarget",
+        "WrapUpTimeoutSeconds",
+      ])
+        expect(JSON.stringify(properties[name])).toMatch(/Switchboard only/);
+    }
   });
 
   it("filter by WorkerSid: the queues the Router says the worker is in", async () => {

@@ -40,7 +40,8 @@ const typedName = (name: string | null): string | null => (name === null ? null 
 /**
  * The attributes of a conversation's task, as Flex writes them: who the customer is, what they wrote
  * before and who helped them last (for known-agent routing), with what the channel said about the
- * customer (`message.conversationAttributes`, e.g. Twilio's `from_city`) beside them. Card numbers are
+ * customer (`message.conversationAttributes`, e.g. Twilio's `from_city`) beside them, and the start of the
+ * message (`preview`) for the agent's ringing panel. Card numbers are
  * masked in the names; `from`, the customer's phone and email, and `name` when it falls back to the
  * address are addresses and are kept as they are, so the agent sees who wrote and the Router can tell
  * them apart. `channelSid` is the conversation's CH SID, as Flex sets it; the channel configuration the
@@ -60,6 +61,8 @@ export function flexAttributes(conversationSid: string, context: Opening, messag
     channelSid: conversationSid,
     channelConfigSid: context.channelSid,
     from: message.customerAddress,
+    // What the agent reads while it rings: the start of the first message (already masked), Switchboard's own.
+    preview: previewOf(redactCardNumbers(message.body)),
     name: messageName ?? profileName ?? message.customerAddress,
     customerName: messageName ?? profileName,
     direction: "inbound",
@@ -80,6 +83,22 @@ export function flexAttributes(conversationSid: string, context: Opening, messag
   };
   if (customer.lastWorkerSid) attributes.known_worker_sid = customer.lastWorkerSid;
   return attributes;
+}
+
+/** How much of the first message a task carries to the agent's ringing panel. */
+export const PREVIEW_CHARS = 140;
+
+/** The start of a message's text on one line, at most {@link PREVIEW_CHARS} characters; null for none. */
+function previewOf(body: string): string | null {
+  const line = body.replace(/\s+/gu, " ").trim();
+  if (line === "") return null;
+  const chars = [...line];
+  return chars.length <= PREVIEW_CHARS
+    ? line
+    : `${chars
+        .slice(0, PREVIEW_CHARS - 1)
+        .join("")
+        .trimEnd()}…`;
 }
 
 /** The conversation a first message opens (not yet stored). */

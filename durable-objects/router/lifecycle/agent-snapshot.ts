@@ -54,6 +54,7 @@ export function agentSnapshot(host: StoreHost, view: ConfigView, workerSid: stri
         task_sid: reservation.task_sid,
         worker_sid: reservation.worker_sid,
         timeout_at: status === "pending" ? timerDueAt(host, "reservation", reservation.sid) : null,
+        wrapup_ends_at: status === "wrapping" ? timerDueAt(host, "wrapup", reservation.task_sid) : null,
       },
       task: frameTaskOf(taskData(view, task, now)),
       date_ms: reservation.created_at,

@@ -2,8 +2,8 @@
  * Which committed events reach which workers' live connections, and the frame each becomes. Frames are
  * derived only from the events an operation recorded (the Router reports them after its transaction
  * commits), so nothing is pushed that was not stored; the frame carries what the event recorded, in the
- * shape of frames.ts. One thing is read beside the event: a new reservation's timeout, from the timer the
- * same operation set (the event itself keeps TaskRouter's fields only, as callbacks and the Events API
+ * shape of frames.ts. Two things are read beside the event: a new reservation's timeout and the end of a
+ * task's wrap-up, from the timers the same operation set (the event itself keeps TaskRouter's fields only, as callbacks and the Events API
  * show them).
  *
  * Who is concerned:
@@ -24,6 +24,8 @@ export interface FrameContext {
   channelCapacity(workerSid: string, taskChannelSid: string): number | null;
   /** When a pending reservation times out (epoch ms), or null when it has no timeout timer. */
   reservationTimeoutAt(reservationSid: string): number | null;
+  /** When a task's wrap-up ends by itself (epoch ms, its queue's WrapUpTimeoutSeconds), or null when it does not. */
+  wrapUpEndsAt(taskSid: string): number | null;
 }
 
 export interface AddressedFrame {
@@ -110,6 +112,7 @@ export function framesOf(event: EventRecord, context: FrameContext): AddressedFr
         worker_sid: workerSid,
         // Only a new reservation is pending; every later status has stopped its timer.
         timeout_at: type === "reservation.created" ? context.reservationTimeoutAt(reservationSid) : null,
+        wrapup_ends_at: type === "reservation.wrapup" ? context.wrapUpEndsAt(text(data, "task_sid") ?? "") : null,
       },
       task: frameTaskOf(data),
     };

@@ -1,6 +1,7 @@
 /**
  * What happens when timers come due (the alarm): a pending reservation times out, a waiting task's
- * workflow step times out (the engine moves it on), a task's TTL cancels it ("Task TTL Exceeded"), an
+ * workflow step times out (the engine moves it on), a task's TTL cancels it ("Task TTL Exceeded"), a
+ * task's wrap-up ends on its queue's WrapUpTimeoutSeconds (completed, as the agent's `complete` would), an
  * ended task is purged. Timers that no longer apply (the reservation was answered, the task assigned)
  * were deleted with the change that made them moot; any left over are dropped here.
  */
@@ -9,7 +10,7 @@ import { tasks } from "../store/task-store";
 import { clearDueTimers, clearTimer, type Timer } from "../../kit/timers";
 import type { Op } from "./router-operation";
 import { applyOutcome } from "./routing-outcome";
-import { cancel, remove, timeOut, TTL_REASON } from "./transitions";
+import { cancel, complete, remove, timeOut, TTL_REASON, WRAPUP_TIMEOUT_REASON } from "./transitions";
 
 export type TimerKind =
   /** A pending reservation times out (the workflow's task_reservation_timeout). */
@@ -18,6 +19,8 @@ export type TimerKind =
   | "step"
   /** A task's TTL (`Timeout`) runs out before it is assigned. */
   | "ttl"
+  /** A task in wrap-up on a queue with WrapUpTimeoutSeconds is completed (set by `wrapUp` in transitions.ts; its due time is the agents' `wrapup_ends_at`). */
+  | "wrapup"
   /** A completed or canceled task is purged. */
   | "purge"
   /** Outbox messages that could not be sent are retried. */
@@ -28,6 +31,8 @@ export type TimerKind =
   | "eb-heartbeat"
   /** Changes coalesced for the supervisors' feed go out (realtime/supervisors.ts); one row per queue or worker SID. */
   | "supervisor-flush"
+  /** Changes coalesced for the agents' `queues.waiting` frames go out (realtime/agent-queues.ts); one row per queue or worker SID. */
+  | "agent-queues"
   /** The holder of supervisors' sockets renews its leases in the other regions (realtime/supervisors.ts). */
   | "supervisor-lease";
 
@@ -54,6 +59,12 @@ export function fireTimers(op: Op, due: readonly Timer<TimerKind>[]): void {
         if (task && (task.status === "pending" || task.status === "reserved")) cancel(op, task, TTL_REASON, timer.due_at);
         break;
       }
+      case "wrapup": {
+        clearTimer(op.host, timer.kind, timer.sid);
+        const task = tasks.get(op.host, timer.sid);
+        if (task?.status === "wrapping") complete(op, task, WRAPUP_TIMEOUT_REASON);
+        break;
+      }
       case "purge": {
         clearTimer(op.host, timer.kind, timer.sid);
         const task = tasks.get(op.host, timer.sid);
@@ -75,6 +86,7 @@ export function fireTimers(op: Op, due: readonly Timer<TimerKind>[]): void {
         break;
       case "supervisor-flush":
       case "supervisor-lease":
+      case "agent-queues":
         // Like presence: the Durable Object flushes and renews the supervisors' feed before the Router's timers.
         clearTimer(op.host, timer.kind, timer.sid);
         break;

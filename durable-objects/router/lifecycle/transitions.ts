@@ -21,6 +21,8 @@ import { withdrawHandover } from "./handover-outbox";
 /** Completed and canceled tasks are purged this long after they end, as Twilio does. */
 export const PURGE_AFTER_MS = 15 * 60 * 1000;
 export const TTL_REASON = "Task TTL Exceeded";
+/** The reason a task completed by its queue's WrapUpTimeoutSeconds carries (its task.completed event says it). */
+export const WRAPUP_TIMEOUT_REASON = "Wrap-up time ended";
 
 /** Stops a task's routing timers when it leaves routing (assigned or ended). */
 function leaveRouting(op: Op, taskSid: string): void {
@@ -56,8 +58,11 @@ export function timeOut(op: Op, reservation: ReservationRow, at: number): void {
   applyOutcome(op, op.route.endReservation(reservation.task_sid, reservation.worker_sid, "timeout", op.now));
 }
 
+/** A task's wrap-up ends by itself when its queue says so (Switchboard's WrapUpTimeoutSeconds). */
 export function wrapUp(op: Op, task: TaskRow): void {
   const wrapping = op.saveTask({ ...task, status: "wrapping" });
+  const seconds = task.queue_sid === null ? null : (op.view.queue(task.queue_sid)?.wrap_up_timeout_seconds ?? null);
+  if (seconds !== null) setTimer(op.host, "wrapup", task.sid, op.now + seconds * 1000);
   const reservation = activeOfTask(op.host, task.sid);
   if (reservation && reservation.status === "accepted") endReservation(op, reservation, "wrapping");
   op.record(taskEvent(op.view, "task.wrapup", wrapping, op.now, `Task ${task.sid} wrapping up`));
@@ -65,6 +70,7 @@ export function wrapUp(op: Op, task: TaskRow): void {
 
 export function complete(op: Op, task: TaskRow, reason: string | null): void {
   const completed = op.saveTask({ ...task, status: "completed", reason });
+  clearTimer(op.host, "wrapup", task.sid);
   const reservation = activeOfTask(op.host, task.sid);
   if (reservation) {
     endReservation(op, reservation, "completed");
@@ -108,6 +114,6 @@ export function remove(op: Op, task: TaskRow, eventType: "task.deleted" | "task.
     clearTimer(op.host, "reservation", reservation.sid);
     reservations.delete(op.host, reservation.sid);
   }
-  for (const kind of ["ttl", "step", "purge"] as const) clearTimer(op.host, kind, task.sid);
+  for (const kind of ["ttl", "step", "purge", "wrapup"] as const) clearTimer(op.host, kind, task.sid);
   tasks.delete(op.host, task.sid);
 }

@@ -38,7 +38,8 @@ import { parseCommand, runCommand, type CommandActor, type CommandRouter } from 
 import { framesOf, type FrameContext } from "../lifecycle/event-frames";
 import { FrameLog } from "./frame-log";
 import type { ServerFrame } from "../../../contract/realtime-frames";
-import { decidePresence, offlineActivity, takeOffline } from "./presence";
+import { decidePresence, offlineActivity, offlineCause, takeOffline } from "./presence";
+import { AgentQueues, type AgentQueuesRouter } from "./agent-queues";
 
 /** Who a connection was opened for, as the Worker verified it from the token. */
 export const agentIdentity = z.object({
@@ -93,7 +94,7 @@ export const CLOSE_CODES = {
 /** The heartbeat clients are asked to send: often enough that two can be missed within the grace period. */
 const heartbeatInterval = (graceMs: number) => Math.max(1000, Math.min(20_000, Math.floor(graceMs / 3)));
 
-export type ChannelRouter = CommandRouter & Pick<Router, "getWorker" | "agentSnapshot">;
+export type ChannelRouter = CommandRouter & Pick<Router, "getWorker" | "agentSnapshot"> & AgentQueuesRouter;
 
 export interface RealtimeSettings {
   readonly presence_grace_seconds: number;
@@ -102,6 +103,7 @@ export interface RealtimeSettings {
 export class AgentChannel<S> {
   readonly log: FrameLog;
   private readonly context: FrameContext;
+  private readonly queues: AgentQueues<S>;
 
   constructor(
     private readonly host: StoreHost,
@@ -109,6 +111,7 @@ export class AgentChannel<S> {
     private readonly sockets: SocketHost<S>,
   ) {
     this.log = new FrameLog(host);
+    this.queues = new AgentQueues(host, router, sockets);
     this.context = {
       workersHolding: (taskSid) => [
         ...new Set(
@@ -119,6 +122,7 @@ export class AgentChannel<S> {
       ],
       channelCapacity: (workerSid, taskChannelSid) => channelOf(host, workerSid, taskChannelSid)?.capacity ?? null,
       reservationTimeoutAt: (reservationSid) => timerDueAt(host, "reservation", reservationSid),
+      wrapUpEndsAt: (taskSid) => timerDueAt(host, "wrapup", taskSid),
     };
   }
 
@@ -162,7 +166,14 @@ export class AgentChannel<S> {
     // Only while they are still where presence put them: an Activity chosen since says more.
     const offline =
       notice !== null && notice.activitySid === worker.activity_sid
-        ? { date_ms: notice.at, activity_sid: notice.activitySid, activity_name: worker.activity_name }
+        ? {
+            date_ms: notice.at,
+            activity_sid: notice.activitySid,
+            activity_name: worker.activity_name,
+            reason: notice.reason ?? "disconnected",
+            since_ms: notice.since,
+            grace_ms: notice.graceMs ?? grace,
+          }
         : null;
     const lastSeq = this.log.start(connection.workerSid);
     const replay = since === null ? { frames: [], complete: true } : this.log.replay(connection.workerSid, since, now);
@@ -181,6 +192,7 @@ export class AgentChannel<S> {
         worker,
         activities: state.value.activities,
         reservations: state.value.reservations,
+        queues: this.queues.of(identity.accountSid, connection.workerSid, now),
       } satisfies ServerFrame),
     );
     for (const frame of replay.frames) this.sockets.send(socket, frame.body);
@@ -192,11 +204,12 @@ export class AgentChannel<S> {
     // A workspace whose agents never connected pays nothing on the routing path.
     if (this.log.empty) return;
     const addressed = events.flatMap((event) => framesOf(event, this.context));
-    if (addressed.length === 0) return;
-    const logged = this.log.append(addressed, now);
+    const logged = addressed.length === 0 ? [] : this.log.append(addressed, now);
     for (const frame of logged) {
       for (const socket of this.sockets.open(frame.workerSid)) this.push(socket, frame.text, now);
     }
+    // After the changes themselves: what now waits in the queues they touched.
+    this.queues.publish(events, now);
     for (const event of events) {
       if (event.event_type !== "worker.deleted") continue;
       const workerSid = event.event_data.worker_sid;
@@ -258,11 +271,12 @@ export class AgentChannel<S> {
   }
 
   /**
-   * Presence, when its timer is due: connections whose token expired are closed, workers gone longer
+   * From the alarm: the coalesced `queues.waiting` frames when due (agent-queues.ts); then presence, when its timer is due: connections whose token expired are closed, workers gone longer
    * than the grace period are taken offline (their silent sockets closed), the others are looked at
    * again at their next deadline.
    */
   sweep(now: number): void {
+    this.queues.flushDue(now);
     const due = presenceCheckAt(this.host);
     if (due === null || due > now) return;
     for (const socket of this.sockets.open()) {
@@ -290,8 +304,11 @@ export class AgentChannel<S> {
         }
         const moved = takeOffline(this.router, worker, activity.sid, now);
         if (!moved.ok) console.warn(`Presence: taking worker ${worker.workerSid} offline failed: ${moved.message}`);
-        else if (moved.value === "moved")
-          this.host.transactionSync(() => notePresenceOffline(this.host, worker.workerSid, activity.sid, now));
+        else if (moved.value === "moved") {
+          const cause = offlineCause(worker);
+          const notice = { activitySid: activity.sid, at: now, reason: cause.reason, since: cause.since, graceMs: grace };
+          this.host.transactionSync(() => notePresenceOffline(this.host, worker.workerSid, notice));
+        }
       }
     }
     const byWorker = new Map(tracked.map((worker) => [worker.workerSid, worker]));

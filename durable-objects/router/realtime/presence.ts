@@ -12,6 +12,7 @@
 import type { Router } from "../lifecycle/router";
 import { ok, type ApiResult, type WorkspaceConfigSnapshot } from "../../common/rpc";
 import type { ActivityRecord } from "../../../contract/taskrouter";
+import type { OfflineReason } from "../store/presence-store";
 
 export interface TrackedWorker {
   readonly workerSid: string;
@@ -58,6 +59,15 @@ export function decidePresence(workers: readonly TrackedWorker[], now: number, g
     else nextCheckAt = nextCheckAt === null ? deadline : Math.min(nextCheckAt, deadline);
   }
   return { offline, gone, back, nextCheckAt };
+}
+
+/**
+ * Why a worker the decision takes offline goes, and since when: their last sign of life, or when they
+ * were noticed gone (what the grace period ran from).
+ * @example offlineCause({ workerSid: "WK1", accountSid: "AC1", goneSince: 5_000, lastSeen: null }) // { reason: "disconnected", since: 5_000 }
+ */
+export function offlineCause(worker: TrackedWorker): { reason: OfflineReason; since: number | null } {
+  return worker.lastSeen !== null ? { reason: "silent", since: worker.lastSeen } : { reason: "disconnected", since: worker.goneSince };
 }
 
 /**

@@ -12,7 +12,8 @@ import type { SupervisorQueue, SupervisorWorker } from "../../../contract/realti
 import { mergeRealtime, queueRealtimeBody, type RealtimeFigures, type WorkerFigures } from "../statistics";
 import { mergeWorkerFigures } from "../lifecycle/figures-across-regions";
 import { nameKey } from "../store/worker-store";
-import { addTodaySums, NO_TODAY, todayFigures, type TodaySums } from "./supervisor-today";
+import { addTodaySums, NO_TODAY, SERVICE_LEVEL_SECONDS, todayFigures, type TodaySums } from "./supervisor-today";
+import { queueTiles, type DeskThresholds } from "./supervisor-tiles";
 
 /** One region's share of a task queue's figures. */
 export interface QueuePart {
@@ -35,16 +36,27 @@ export interface RegionFrame {
   readonly removed_worker_sids: readonly string[];
 }
 
+/** The service level threshold of a queue (its SlaThresholdSeconds, else 30 s): every region reads its share with it. */
+export const serviceLevelSeconds = (queue: Partial<DeskThresholds> | undefined): number =>
+  queue?.sla_threshold_seconds ?? SERVICE_LEVEL_SECONDS;
+
 /**
- * A queue's row of the feed from every region's share of it (at least one).
- * @example mergeQueueParts([usEast, euIreland], now).total_tasks // both regions' tasks
+ * A queue's row of the feed from every region's share of it (at least one), with its tiles against the
+ * queue record's thresholds (`queue`: the holder's configuration of it).
+ * @example mergeQueueParts([usEast, euIreland], now, queue).total_tasks // both regions' tasks
  */
-export function mergeQueueParts(parts: readonly QueuePart[], now: number): SupervisorQueue {
+export function mergeQueueParts(parts: readonly QueuePart[], now: number, queue?: Partial<DeskThresholds>): SupervisorQueue {
   const [first] = parts;
   if (!first) throw new Error("mergeQueueParts needs at least one part");
   const realtime = parts.length === 1 ? first.realtime : mergeRealtime(parts.map((part) => part.realtime));
   const workers = parts.length === 1 ? first.workers : mergeWorkerFigures(parts.map((part) => part.workers));
   const body = queueRealtimeBody(realtime, workers, now);
+  const today = todayFigures(
+    parts.reduce((sum, part) => addTodaySums(sum, part.today), NO_TODAY),
+    now,
+    serviceLevelSeconds(queue),
+  );
+  const figures = { tasks_by_status: body.tasks_by_status, longest_task_waiting_age: body.longest_task_waiting_age, today };
   return {
     sid: first.sid,
     friendly_name: first.friendly_name,
@@ -55,10 +67,8 @@ export function mergeQueueParts(parts: readonly QueuePart[], now: number): Super
     total_available_workers: body.total_available_workers,
     total_eligible_workers: body.total_eligible_workers,
     activity_statistics: body.activity_statistics,
-    today: todayFigures(
-      parts.reduce((sum, part) => addTodaySums(sum, part.today), NO_TODAY),
-      now,
-    ),
+    today,
+    ...queueTiles(figures, queue),
   };
 }
 

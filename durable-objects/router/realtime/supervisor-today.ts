@@ -1,8 +1,8 @@
 /**
  * Today's figures of each queue for the supervisors' feed (`today` on every `supervisorQueue`): tasks
  * that entered the queue, reservations accepted, tasks completed and canceled since midnight UTC, and
- * the service level — the share of today's accepted reservations accepted within
- * {@link SERVICE_LEVEL_SECONDS} of the task's creation, exactly as `GET /api/workspaces/:ws/queue-statistics`
+ * the service level — the share of today's accepted reservations accepted within the queue's
+ * SlaThresholdSeconds (else {@link SERVICE_LEVEL_SECONDS}) of the task's creation, exactly as `GET /api/workspaces/:ws/queue-statistics`
  * (workers/api/desktop.ts) computes it with its default threshold: the TaskRouter cumulative statistics'
  * `reservations_accepted` and their `SplitByWaitTime` split (a wait of exactly the threshold is within).
  *
@@ -41,6 +41,8 @@ export interface TodaySums {
 
 interface Kept {
   readonly since: number;
+  /** The SplitByWaitTime the sums were read with: a queue's new SlaThresholdSeconds starts the day's tally over. */
+  readonly threshold: number;
   /** The minutes in [since, through) are in `sums`; `through` is a minute boundary. */
   readonly through: number;
   readonly sums: TodaySums;
@@ -63,25 +65,29 @@ export class TodayTally {
   constructor(private readonly thresholdSeconds = SERVICE_LEVEL_SECONDS) {}
 
   /** The queue's figures for [midnight UTC, now]; null when `read` cannot read the queue. */
-  of(queueSid: string, now: number, read: CumulativeReader): SupervisorToday | null {
-    const sums = this.sumsOf(queueSid, now, read);
-    return sums && todayFigures(sums, now, this.thresholdSeconds);
+  of(queueSid: string, now: number, read: CumulativeReader, threshold = this.thresholdSeconds): SupervisorToday | null {
+    const sums = this.sumsOf(queueSid, now, read, threshold);
+    return sums && todayFigures(sums, now, threshold);
   }
 
-  /** The queue's counts for [midnight UTC, now], before they are figures: what regions add up. */
-  sumsOf(queueSid: string, now: number, read: CumulativeReader): TodaySums | null {
+  /**
+   * The queue's counts for [midnight UTC, now], before they are figures: what regions add up. `threshold`
+   * is the queue's service level threshold (its SlaThresholdSeconds, else the tally's default).
+   */
+  sumsOf(queueSid: string, now: number, read: CumulativeReader, threshold = this.thresholdSeconds): TodaySums | null {
     const since = midnightUtc(now);
     const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     let kept = this.kept.get(queueSid);
-    if (!kept || kept.since !== since || kept.through > minute) kept = { since, through: since, sums: NO_TODAY };
+    if (!kept || kept.since !== since || kept.through > minute || kept.threshold !== threshold)
+      kept = { since, threshold, through: since, sums: NO_TODAY };
     if (kept.through < minute) {
-      const over = this.sums(read, queueSid, { startMs: kept.through, endMs: minute });
+      const over = this.sums(read, queueSid, { startMs: kept.through, endMs: minute }, threshold);
       if (!over) return null;
-      kept = { since, through: minute, sums: addTodaySums(kept.sums, over) };
+      kept = { since, threshold, through: minute, sums: addTodaySums(kept.sums, over) };
       this.kept.set(queueSid, kept);
     }
     // The current minute's bucket holds nothing later than now: read it whole.
-    const current = this.sums(read, queueSid, { startMs: minute, endMs: minute + MINUTE_MS });
+    const current = this.sums(read, queueSid, { startMs: minute, endMs: minute + MINUTE_MS }, threshold);
     return current && addTodaySums(kept.sums, current);
   }
 
@@ -91,8 +97,8 @@ export class TodayTally {
     for (const sid of this.kept.keys()) if (!keep.has(sid)) this.kept.delete(sid);
   }
 
-  private sums(read: CumulativeReader, queueSid: string, window: StatisticsWindow): TodaySums | null {
-    const figures = read(queueSid, window, [this.thresholdSeconds]);
+  private sums(read: CumulativeReader, queueSid: string, window: StatisticsWindow, threshold: number): TodaySums | null {
+    const figures = read(queueSid, window, [threshold]);
     if (!figures.ok) return null;
     const { counts, splits } = figures.value;
     return {

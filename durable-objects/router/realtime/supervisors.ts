@@ -30,16 +30,19 @@ import { iso, type EventRecord } from "../../../contract/taskrouter";
 import { fail, invalid, notFound, ok, type ApiResult, type WorkspaceConfigSnapshot } from "../../common/rpc";
 import type { Router } from "../lifecycle/router";
 import { loadSnapshot } from "../store/config-store";
-import { rows, run, type StoreHost } from "../../kit/sql-host";
+import { rows, type StoreHost } from "../../kit/sql-host";
 import { reservations } from "../store/reservation-store";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 import { retryDelay, retryPolicy } from "../../../platform/backoff";
 import { TodayTally, type CumulativeReader } from "./supervisor-today";
 import { channelsOf, workers, type WorkerRow } from "../store/worker-store";
-import type { ServerFrame, SupervisorQueue, SupervisorWorker } from "../../../contract/realtime-frames";
-import { byWorkerName, mergeQueueParts, type QueuePart, type RegionFrame } from "./supervisor-parts";
+import type { ServerFrame, SupervisorQueue, SupervisorTeam, SupervisorWorker } from "../../../contract/realtime-frames";
+import { byWorkerName, mergeQueueParts, serviceLevelSeconds, type QueuePart, type RegionFrame } from "./supervisor-parts";
+import { agentState, isOfflineName, memberOf, teamTiles, type HeldStatus, type TeamMember } from "./supervisor-tiles";
+import { offlineActivity } from "./presence";
 import { LEASE_RENEW_MS, SupervisorLeases } from "./supervisor-leases";
 import { RemoteRegions } from "./supervisor-regions";
+import { Coalesced } from "./coalesced";
 
 /** The shortest time between two frames to a supervisor. */
 export const SUPERVISOR_FLUSH_MS = 1000;
@@ -82,8 +85,8 @@ interface Dirty {
 const allQueues = (config: WorkspaceConfigSnapshot): string[] => config.taskQueues.map((queue) => queue.sid);
 
 export class SupervisorFeed<S> {
-  /** When the last delta went out (epoch ms; 0 after a restart, so the next change goes at once). */
-  private lastFlush = 0;
+  /** At most one delta a second (coalesced.ts: `supervisor-flush` rows in sb_timers, one per queue or worker SID). */
+  private readonly coalesced: Coalesced;
   /** Today's figures per queue, the minutes that are over kept in memory (rebuilt from the buckets after an eviction). */
   private readonly today = new TodayTally();
   private readonly leases: SupervisorLeases;
@@ -102,6 +105,7 @@ export class SupervisorFeed<S> {
   ) {
     this.leases = new SupervisorLeases(host);
     this.remote = new RemoteRegions(host);
+    this.coalesced = new Coalesced(host, "supervisor-flush", SUPERVISOR_FLUSH_MS);
   }
 
   /** A supervisor's socket was accepted: the other regions are asked for what is not kept, then the snapshot goes first. */
@@ -130,20 +134,15 @@ export class SupervisorFeed<S> {
     if (sockets.length === 0 && this.leases.live(now).length === 0) return;
     const dirty = this.touched(events, now);
     if (dirty.queues.size === 0 && dirty.workers.size === 0) return;
-    if (now - this.lastFlush >= SUPERVISOR_FLUSH_MS) return this.flush(dirty, now, sockets);
-    const dueAt = this.lastFlush + SUPERVISOR_FLUSH_MS;
-    this.host.transactionSync(() => {
-      for (const sid of [...dirty.queues, ...dirty.workers]) setTimer(this.host, "supervisor-flush", sid, dueAt);
-    });
+    if (this.coalesced.goesNow([...dirty.queues, ...dirty.workers], now)) this.flush(dirty, now, sockets);
   }
 
   /** From the alarm: when the coalesced changes are due, one delta with all of them. */
   flushDue(now: number): void {
-    const pending = rows<{ sid: string; due_at: number }>(this.host, "SELECT sid, due_at FROM sb_timers WHERE kind = 'supervisor-flush'");
-    if (pending.length === 0 || !pending.some((row) => Number(row.due_at) <= now)) return;
-    run(this.host, "DELETE FROM sb_timers WHERE kind = 'supervisor-flush'");
+    const due = this.coalesced.takeDue(now);
+    if (!due) return;
     const dirty: Dirty = { queues: new Set(), workers: new Set() };
-    for (const { sid } of pending) (sid.startsWith("WK") ? dirty.workers : dirty.queues).add(sid);
+    for (const sid of due) (sid.startsWith("WK") ? dirty.workers : dirty.queues).add(sid);
     // Nobody is listening any more: the rows are dropped, nothing is built.
     const sockets = this.ready();
     if (sockets.length === 0 && this.leases.live(now).length === 0) return;
@@ -304,16 +303,18 @@ export class SupervisorFeed<S> {
   /** The first frame: every queue summed over the regions, every worker of every region. */
   private snapshot(config: WorkspaceConfigSnapshot | null, now: number): ServerFrame {
     const regions = config?.workspace.regions ?? [this.regionId];
-    const queues = config ? this.queueParts(config, allQueues(config), now).map((part) => this.merged(part, now)) : [];
+    const queues = config ? this.queueParts(config, allQueues(config), now).map((part) => this.merged(config, part, now)) : [];
     const local = config ? workers.where(this.host, "1 = 1").map((row) => this.workerView(config, row, now)) : [];
+    const everyone = [...local, ...this.remote.workers()].sort(byWorkerName);
     return {
       type: "supervisor.snapshot",
       date: iso(now),
       date_ms: now,
       queues,
-      workers: [...local, ...this.remote.workers()].sort(byWorkerName),
+      workers: everyone,
       regions: [...regions],
       missing_regions: this.remote.missing(regions),
+      team: teamTiles(everyone.map(memberOf), config ? channelRefs(config) : []),
     };
   }
 
@@ -328,16 +329,53 @@ export class SupervisorFeed<S> {
       type: "supervisor.delta",
       date: iso(now),
       date_ms: now,
-      queues: parts.map((part) => this.merged(part, now)),
+      queues: parts.map((part) => this.merged(config, part, now)),
       workers: changed,
       removed_worker_sids: removed,
       missing_regions: this.remote.missing(config.workspace.regions ?? []),
+      team: this.team(config),
     };
   }
 
-  /** A queue's row: this region's share with the other regions' kept shares. */
-  private merged(part: QueuePart, now: number): SupervisorQueue {
-    return mergeQueueParts([part, ...this.remote.queueParts(part.sid)], now);
+  /** A queue's row: this region's share with the other regions' kept shares, against the queue's thresholds. */
+  private merged(config: WorkspaceConfigSnapshot, part: QueuePart, now: number): SupervisorQueue {
+    const queue = config.taskQueues.find((q) => q.sid === part.sid);
+    return mergeQueueParts([part, ...this.remote.queueParts(part.sid)], now, queue);
+  }
+
+  /**
+   * The team's tiles for a delta: this Router's workers read lightly (three queries, no per-worker
+   * queue membership) and the other regions' as kept.
+   */
+  private team(config: WorkspaceConfigSnapshot): SupervisorTeam {
+    const held = new Map<string, HeldStatus[]>();
+    const used = new Map<string, string[]>();
+    const channelSid = new Map(config.taskChannels.map((c) => [c.unique_name, c.sid]));
+    const add = (map: Map<string, string[]>, key: string, value: string) => map.set(key, [...(map.get(key) ?? []), value]);
+    for (const r of rows<{ worker_sid: string; status: HeldStatus; channel: string }>(
+      this.host,
+      "SELECT worker_sid, status, channel FROM sb_reservations WHERE status IN ('pending', 'accepted', 'wrapping')",
+    )) {
+      held.set(r.worker_sid, [...(held.get(r.worker_sid) ?? []), r.status]);
+      const sid = channelSid.get(r.channel);
+      if (sid) add(used, r.worker_sid, sid);
+    }
+    for (const c of rows<{ worker_sid: string; task_channel_sid: string }>(
+      this.host,
+      "SELECT worker_sid, task_channel_sid FROM sb_worker_channels WHERE available = 1 AND capacity > 0",
+    ))
+      add(used, c.worker_sid, c.task_channel_sid);
+    const local: TeamMember[] = rows<{ sid: string; activity_sid: string }>(this.host, "SELECT sid, activity_sid FROM sb_workers").map(
+      (w) => ({ state: this.stateOf(config, w.activity_sid, held.get(w.sid) ?? []), channels: used.get(w.sid) ?? [] }),
+    );
+    return teamTiles([...local, ...this.remote.workers().map(memberOf)], channelRefs(config));
+  }
+
+  /** An agent's state (supervisor-tiles.ts) from their activity in this configuration and the reservations they hold. */
+  private stateOf(config: WorkspaceConfigSnapshot, activitySid: string, held: readonly HeldStatus[]) {
+    const activity = config.activities.find((a) => a.sid === activitySid);
+    const offline = activitySid === offlineActivity(config)?.sid || isOfflineName(activity?.friendly_name);
+    return agentState({ available: activity?.available ?? false, offline }, held);
   }
 
   /** One frame, serialized once: every socket is sent the same text. */
@@ -348,7 +386,6 @@ export class SupervisorFeed<S> {
 
   /** The coalesced changes: one delta to this Router's supervisors, and this region's frame to each subscribed holder. */
   private flush(dirty: Dirty, now: number, sockets: readonly S[]): void {
-    this.lastFlush = now;
     const config = loadSnapshot(this.host);
     if (!config) return;
     const queueSids = dirty.queues.has(ALL_QUEUES) ? allQueues(config) : allQueues(config).filter((sid) => dirty.queues.has(sid));
@@ -408,10 +445,10 @@ export class SupervisorFeed<S> {
       const figures = this.router.bulkQueueStatistics(accountSid, batch, { realtime: true }, now);
       if (!figures.ok) continue;
       for (const { queueSid, realtime, workers: people } of figures.value) {
-        const today = this.today.sumsOf(queueSid, now, cumulative);
+        const record = config.taskQueues.find((queue) => queue.sid === queueSid);
+        const today = this.today.sumsOf(queueSid, now, cumulative, serviceLevelSeconds(record));
         if (!realtime || !people || !today) continue;
-        const friendlyName = config.taskQueues.find((queue) => queue.sid === queueSid)?.friendly_name ?? "";
-        parts.push({ sid: queueSid, friendly_name: friendlyName, realtime, workers: people, today });
+        parts.push({ sid: queueSid, friendly_name: record?.friendly_name ?? "", realtime, workers: people, today });
       }
     }
     return parts;
@@ -460,6 +497,14 @@ export class SupervisorFeed<S> {
         date_created: iso(Number(r.created_at)),
       })),
       region: this.regionId,
+      state: this.stateOf(
+        config,
+        row.activity_sid,
+        held.map((r) => r.status as HeldStatus),
+      ),
     };
   }
 }
+
+/** The workspace's task channels, in its order. */
+const channelRefs = (config: WorkspaceConfigSnapshot) => config.taskChannels.map((c) => ({ sid: c.sid, unique_name: c.unique_name }));

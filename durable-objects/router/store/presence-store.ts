@@ -5,7 +5,7 @@
  * carries one), and the one timer that wakes the Router to check (kind "presence" in `sb_timers`, so
  * the object's single alarm covers it; the Router DO handles it before the Router fires its own).
  * Version 4 adds `sb_presence_notices`: a worker presence took offline, and to which Activity, until
- * their next connection tells them.
+ * their next connection tells them; version 9 why (closed or silent), since when, and the grace period.
  */
 import type { Migration } from "../../kit/migrations";
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
@@ -79,25 +79,53 @@ CREATE TABLE sb_presence_notices (
 `,
 };
 
+/** Why presence took a worker offline: every connection closed (or lost unheard), or one open but silent. */
+export type OfflineReason = "disconnected" | "silent";
+
+/** Migration 9: why (presence.ts's OfflineReason), since when the grace period ran, and how long it was. */
+export const PRESENCE_NOTICE_CAUSE_SCHEMA: Omit<Migration, "version"> = {
+  name: "realtime: why presence took a worker offline (reason, since, grace), for their next hello",
+  sql: `
+ALTER TABLE sb_presence_notices ADD COLUMN reason TEXT;
+ALTER TABLE sb_presence_notices ADD COLUMN since INTEGER;
+ALTER TABLE sb_presence_notices ADD COLUMN grace_ms INTEGER;
+`,
+};
+
 export interface PresenceNotice {
   readonly activitySid: string;
   /** Epoch ms. */
   readonly at: number;
+  /** Null for a notice stored before migration 9 (the hello then says "disconnected"). */
+  readonly reason: OfflineReason | null;
+  /** Epoch ms the grace period ran from (last sign of life, or noticed gone); null when not known. */
+  readonly since: number | null;
+  readonly graceMs: number | null;
 }
 
-/** Presence moved the worker to `activitySid` at `at`. */
-export function notePresenceOffline(host: StoreHost, workerSid: string, activitySid: string, at: number): void {
-  run(host, "INSERT OR REPLACE INTO sb_presence_notices (worker_sid, activity_sid, at) VALUES (?, ?, ?)", workerSid, activitySid, at);
+/** Presence moved the worker to `notice.activitySid` at `notice.at`, for `notice.reason`. */
+export function notePresenceOffline(host: StoreHost, workerSid: string, notice: PresenceNotice): void {
+  run(
+    host,
+    "INSERT OR REPLACE INTO sb_presence_notices (worker_sid, activity_sid, at, reason, since, grace_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    workerSid,
+    notice.activitySid,
+    notice.at,
+    notice.reason,
+    notice.since,
+    notice.graceMs,
+  );
 }
 
 /** The worker's notice, removed as it is read (it is said once), or null. */
 export function takePresenceNotice(host: StoreHost, workerSid: string): PresenceNotice | null {
-  const row = first<{ activity_sid: string; at: number }>(
+  const row = first<{ activity_sid: string; at: number; reason: OfflineReason | null; since: number | null; grace_ms: number | null }>(
     host,
-    "SELECT activity_sid, at FROM sb_presence_notices WHERE worker_sid = ?",
+    "SELECT activity_sid, at, reason, since, grace_ms FROM sb_presence_notices WHERE worker_sid = ?",
     workerSid,
   );
   if (!row) return null;
   run(host, "DELETE FROM sb_presence_notices WHERE worker_sid = ?", workerSid);
-  return { activitySid: row.activity_sid, at: Number(row.at) };
+  const orNull = (value: number | null) => (value === null ? null : Number(value));
+  return { activitySid: row.activity_sid, at: Number(row.at), reason: row.reason, since: orNull(row.since), graceMs: orNull(row.grace_ms) };
 }

@@ -30,12 +30,14 @@
  *   the tombstones of those that left (and, with the same rows, workers moved between regions).
  * - version 8, `sb_workers.region_unsettled`: a worker in the home region by default, until their
  *   agent's first sign-in settles where they work (lifecycle/worker-move.ts).
+ * - version 9, `sb_presence_notices` gains why presence took the worker offline (closed or silent),
+ *   since when and the grace period, which their next `hello` says.
  */
 import type { Migration } from "../../kit/migrations";
 import { STATISTICS_SCHEMA } from "../statistics";
 import { REALTIME_SCHEMA } from "./frame-store";
 import { MOVES_SCHEMA } from "./move-store";
-import { PRESENCE_NOTICES_SCHEMA } from "./presence-store";
+import { PRESENCE_NOTICE_CAUSE_SCHEMA, PRESENCE_NOTICES_SCHEMA } from "./presence-store";
 
 export const ROUTER_MIGRATIONS: readonly Migration[] = [
   {
@@ -174,4 +176,5 @@ export const ROUTER_MIGRATIONS: readonly Migration[] = [
     name: "router: a worker's region, by default until the first sign-in settles it",
     sql: `ALTER TABLE sb_workers ADD COLUMN region_unsettled INTEGER NOT NULL DEFAULT 0;`,
   },
+  { version: 9, ...PRESENCE_NOTICE_CAUSE_SCHEMA },
 ];

@@ -111,6 +111,21 @@ describe("messages", () => {
 });
 
 describe("receive", () => {
+  it.each([
+    // what the customer wrote → the preview the agent reads while it rings
+    ["Hello there", "Hello there"],
+    ["  Where is\n\n my   order?  ", "Where is my order?"], // one line
+    [`pay with ${CARD}`, "pay with **** **** **** 1111"], // masked as the message is
+    ["x".repeat(140), "x".repeat(140)], // up to 140 characters as they are
+    ["x".repeat(141), "x".repeat(139) + "…"], // longer: cut at 139 and marked
+    ["", null], // an attachment alone has no text to show
+  ])("gives the task the start of the first message: %j → %j", (body, preview) => {
+    const host = migratedHost();
+    value(host.transactionSync(() => receive(at(host, 1_000), ACCOUNT, context(), inbound("SMp", body))));
+    const [row] = host.sql.exec("SELECT task_request FROM sb_conversation").toArray();
+    expect(JSON.parse(JSON.parse(String(row!.task_request)).attributes).preview).toBe(preview);
+  });
+
   it("creates the conversation, the customer and the message once; a second delivery is a duplicate", () => {
     const host = migratedHost();
     const op = at(host, 5_000);

@@ -84,7 +84,23 @@ describe("a queue's row from its regions' shares", () => {
         service_level: 0.5,
         service_level_threshold: 30,
       },
+      // 3 pending + 2 reserved wait; no thresholds set, so nothing is crossed.
+      waiting: 5,
+      thresholds: { sla_seconds: null, waiting: null, longest_wait_seconds: null, service_level_target: null },
+      crossed: { waiting: false, longest_wait: false, service_level: false },
     });
+  });
+
+  it("crosses the tiles past the queue's thresholds, summed over the regions", () => {
+    // 5 waiting > 4; the oldest waits 90 s > 60 s; 50 % < 80 %.
+    const desk = { sla_threshold_seconds: null, waiting_threshold: 4, longest_wait_threshold_seconds: 60, service_level_target: 80 };
+    expect(mergeQueueParts([usEast, euIreland], T0, desk)).toMatchObject({
+      waiting: 5,
+      thresholds: { sla_seconds: null, waiting: 4, longest_wait_seconds: 60, service_level_target: 80 },
+      crossed: { waiting: true, longest_wait: true, service_level: true },
+    });
+    // The queue's SLA threshold is the service level's: the summed counts were read with it.
+    expect(mergeQueueParts([usEast], T0, { ...desk, sla_threshold_seconds: 45 }).today.service_level_threshold).toBe(45);
   });
 
   it("is one region's own row when there is one share", () => {

@@ -13,6 +13,7 @@ import { resourceRoutes, routeGroup } from "./context";
 import { int, oneOf, paging, sid, str } from "./params";
 import { apiUrl, unwrap } from "./wire";
 import { workspaceSidParam } from "./workspaces";
+import { DESK_SETTINGS } from "../../../durable-objects/workspace/task-queue-desk";
 import { followMoves, workspaceFor } from "../../../platform/objects";
 
 export const routes = routeGroup();
@@ -42,6 +43,11 @@ const settings = {
   ReservationActivitySid: sid("WA").optional(),
   AssignmentActivitySid: sid("WA").optional(),
 };
+/** Switchboard's desk settings (durable-objects/workspace/task-queue-desk.ts): whole numbers, 0 clears one. */
+const desk = Object.fromEntries(
+  DESK_SETTINGS.map((s) => [s.param, int(0, s.max).describe(`Switchboard only. ${s.describe}; 0 turns it off`).optional()]),
+);
+const deskInput = (p: Record<string, unknown>) => Object.fromEntries(DESK_SETTINGS.map((s) => [s.key, p[s.param] as number | undefined]));
 /** The settings as the WorkspaceDO takes them. */
 const settingsInput = (p: z.output<z.ZodObject<typeof settings>>) => ({
   targetWorkers: p.TargetWorkers,
@@ -49,6 +55,7 @@ const settingsInput = (p: z.output<z.ZodObject<typeof settings>>) => ({
   taskOrder: p.TaskOrder,
   reservationActivitySid: p.ReservationActivitySid,
   assignmentActivitySid: p.AssignmentActivitySid,
+  desk: deskInput(p),
 });
 const workspace = (c: Context) => workspaceFor(c.env, workspaceSidParam(c, "WorkspaceSid"));
 
@@ -64,7 +71,7 @@ resourceRoutes(routes, {
   },
   create: {
     summary: "Create a task queue (TargetWorkers defaults to 1==1; an empty one matches nobody)",
-    params: { FriendlyName: friendlyName, ...settings },
+    params: { FriendlyName: friendlyName, ...settings, ...desk },
     run: (c, p) => workspace(c).createTaskQueue(c.get("accountSid"), { friendlyName: p.FriendlyName, ...settingsInput(p) }),
   },
   list: {
@@ -92,7 +99,7 @@ resourceRoutes(routes, {
   fetch: { summary: "Fetch a task queue", run: (c, sid) => workspace(c).getTaskQueue(c.get("accountSid"), sid) },
   update: {
     summary: "Update a task queue",
-    params: { FriendlyName: friendlyName.optional(), ...settings },
+    params: { FriendlyName: friendlyName.optional(), ...settings, ...desk },
     run: (c, sid, p) => workspace(c).updateTaskQueue(c.get("accountSid"), sid, { friendlyName: p.FriendlyName, ...settingsInput(p) }),
   },
   remove: {

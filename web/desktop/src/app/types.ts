@@ -14,6 +14,7 @@ export interface DesktopTask {
   readonly createdAt: number; // ms
   readonly timeoutAt: number | null; // ms: when the pending reservation times out (countdown)
   readonly acceptedAt: number | null; // ms: when the server accepted it ("Accepted 2:05 ago"); null while pending
+  readonly wrapupEndsAt: number | null; // ms: when wrap-up ends by itself (the queue's WrapUpTimeoutSeconds); null: it does not
 }
 export interface DesktopSession {
   readonly user: {

@@ -1,5 +1,5 @@
 /**
- * Themes as design tokens. A theme is one typed object (colour, spacing, radius, font, elevation);
+ * Themes as design tokens. A theme is one typed object (colour, spacing, radius, type, elevation, motion);
  * the desktop's CSS reads only `var(--sb-…)` custom properties generated from it, so switching theme
  * at run time is setting properties on one element, and a team's brand is a few overrides on a
  * built-in theme. Text colours are checked against WCAG AA (4.5:1) by the tests and by `brand()`,
@@ -23,20 +23,38 @@ export interface ThemeTokens {
     readonly success: string;
     readonly warning: string;
     readonly error: string;
+    /** Quiet backgrounds: a selected row, and the badges and tiles of each tone (their tone's colour is readable on them). */
+    readonly primarySoft: string;
+    readonly infoSoft: string;
+    readonly successSoft: string;
+    readonly warningSoft: string;
+    readonly errorSoft: string;
+    /** An agent's state, as a dot or a bar beside its name (3:1 against the surfaces, as non-text colour must be). */
+    readonly stateAvailable: string;
+    readonly stateBusy: string;
+    readonly stateWrapping: string;
+    readonly stateAway: string;
+    readonly stateOffline: string;
   };
   readonly space: { readonly xs: string; readonly sm: string; readonly md: string; readonly lg: string; readonly xl: string };
   readonly radius: { readonly sm: string; readonly md: string; readonly lg: string; readonly pill: string };
   readonly font: {
     readonly family: string;
     readonly familyMono: string;
+    readonly sizeXs: string;
     readonly sizeSm: string;
     readonly sizeMd: string;
     readonly sizeLg: string;
+    readonly sizeXl: string;
+    /** A tile's headline figure. */
+    readonly size2xl: string;
     readonly weightRegular: string;
     readonly weightBold: string;
     readonly lineHeight: string;
   };
   readonly elevation: { readonly low: string; readonly mid: string; readonly high: string };
+  /** How things move: a hover or a press, a panel opening; the easing of both. `prefers-reduced-motion` turns them off (app.css). */
+  readonly motion: { readonly fast: string; readonly base: string; readonly easing: string };
 }
 
 type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -48,13 +66,17 @@ const shared = {
   font: {
     family: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic", sans-serif',
     familyMono: 'ui-monospace, "SF Mono", Menlo, Consolas, monospace',
+    sizeXs: "11px",
     sizeSm: "12px",
     sizeMd: "14px",
     sizeLg: "18px",
+    sizeXl: "22px",
+    size2xl: "30px",
     weightRegular: "400",
     weightBold: "600",
     lineHeight: "1.45",
   },
+  motion: { fast: "120ms", base: "200ms", easing: "cubic-bezier(0.2, 0, 0, 1)" },
 } as const;
 
 export const light: ThemeTokens = {
@@ -74,6 +96,16 @@ export const light: ThemeTokens = {
     success: "#1b7a3c",
     warning: "#8a5300",
     error: "#b3261e",
+    primarySoft: "#e6eefc",
+    infoSoft: "#e3eef9",
+    successSoft: "#e3f3e8",
+    warningSoft: "#fbf0dc",
+    errorSoft: "#fbe7e5",
+    stateAvailable: "#1b7a3c",
+    stateBusy: "#b3261e",
+    stateWrapping: "#8a5300",
+    stateAway: "#6b4fbb",
+    stateOffline: "#6b7280",
   },
   ...shared,
   elevation: {
@@ -100,6 +132,16 @@ export const dark: ThemeTokens = {
     success: "#6fd08f",
     warning: "#f0b95a",
     error: "#ff8a80",
+    primarySoft: "#1f2d47",
+    infoSoft: "#1b2a3b",
+    successSoft: "#17301f",
+    warningSoft: "#33281a",
+    errorSoft: "#3a1e1c",
+    stateAvailable: "#6fd08f",
+    stateBusy: "#ff8a80",
+    stateWrapping: "#f0b95a",
+    stateAway: "#b9a4ff",
+    stateOffline: "#8b929c",
   },
   ...shared,
   elevation: { low: "0 1px 2px rgba(0, 0, 0, 0.5)", mid: "0 4px 12px rgba(0, 0, 0, 0.55)", high: "0 12px 32px rgba(0, 0, 0, 0.6)" },
@@ -147,7 +189,21 @@ export const textPairs = (theme: ThemeTokens): Array<{ pair: string; fg: string;
       pairs.push({ pair: `${fgName} on ${bgName}`, fg: c[fgName], bg });
   }
   pairs.push({ pair: "onPrimary on primary", fg: c.onPrimary, bg: c.primary });
+  pairs.push({ pair: "text on primarySoft", fg: c.text, bg: c.primarySoft });
+  for (const tone of ["info", "success", "warning", "error"] as const) {
+    pairs.push({ pair: `${tone} on ${tone}Soft`, fg: c[tone], bg: c[`${tone}Soft`] });
+    pairs.push({ pair: `text on ${tone}Soft`, fg: c.text, bg: c[`${tone}Soft`] });
+  }
   return pairs;
+};
+
+/** Colours that are not text but must be told apart from what is around them (WCAG 1.4.11, 3:1): the agent states. */
+export const nonTextPairs = (theme: ThemeTokens): Array<{ pair: string; fg: string; bg: string }> => {
+  const c = theme.color;
+  const states = ["stateAvailable", "stateBusy", "stateWrapping", "stateAway", "stateOffline"] as const;
+  return states.flatMap((state) =>
+    (["bg", "surface", "surfaceRaised"] as const).map((bgName) => ({ pair: `${state} on ${bgName}`, fg: c[state], bg: c[bgName] })),
+  );
 };
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
@@ -160,7 +216,7 @@ const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.to
  */
 export const toCssVariables = (theme: ThemeTokens): Record<`--sb-${string}`, string> => {
   const vars: Record<`--sb-${string}`, string> = {};
-  for (const group of ["color", "space", "radius", "font", "elevation"] as const) {
+  for (const group of ["color", "space", "radius", "font", "elevation", "motion"] as const) {
     for (const [token, value] of Object.entries(theme[group])) vars[`--sb-${group}-${kebab(token)}`] = value;
   }
   return vars;

@@ -3,6 +3,8 @@
  * task list, and one `TaskCanvas` per task in hand — all kept mounted, only the selected one shown, so
  * each keeps its draft and scroll position. Registers the agent's actions for as long as it is shown.
  */
+import { EmptyState, Icon, Splitter, usePaneWidth } from "../ui";
+import { AgentQueues } from "./agent-queues";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Backoff } from "../../../../socket/reconnecting-socket";
 import { Slot } from "../../framework/slots-react";
@@ -70,7 +72,14 @@ export function AgentView(props: AgentViewProps) {
         store.apply(frame, receivedAt);
         // Back after presence set them offline (their connection was gone past the grace period): say why.
         const offline = frame.type === "hello" ? frame.presence_offline : null;
-        if (offline) Notifications.show("PresenceOffline", { activity: offline.activity_name ?? offline.activity_sid });
+        if (offline) {
+          // Why: every connection gone, or one open but silent (a laptop asleep), for the grace period.
+          const minutes = Math.max(1, Math.round((offline.grace_ms ?? 60_000) / 60_000));
+          const why = desktop.Strings.t(offline.reason === "silent" ? "presence.why.silent" : "presence.why.disconnected", {
+            count: minutes,
+          });
+          Notifications.show("PresenceOffline", { activity: offline.activity_name ?? offline.activity_sid, why });
+        }
         if (client.lastSeq !== null) {
           try {
             sessionStorage.setItem(seqKey(workerSid), String(client.lastSeq));
@@ -99,6 +108,7 @@ export function AgentView(props: AgentViewProps) {
     };
   }, [desktop, session, store]);
 
+  const [sideWidth, setSideWidth] = usePaneWidth("tasks", 300, 240, 440);
   const pending = state.tasks.filter((task) => task.state === "pending");
   const inHand = state.tasks.filter((task) => task.state !== "pending");
 
@@ -145,7 +155,7 @@ export function AgentView(props: AgentViewProps) {
 
   return (
     <div className="sb-agent">
-      <aside className="sb-agent-side" aria-label={t("taskList.title")}>
+      <aside className="sb-agent-side" aria-label={t("taskList.title")} style={{ inlineSize: sideWidth }}>
         <div className="sb-agent-status">
           <ActivitySelector activities={state.activities} activitySid={state.activitySid} disabled={state.connection !== "online"} />
           <span className="sb-connection" data-status={state.connection} role="status">
@@ -153,10 +163,17 @@ export function AgentView(props: AgentViewProps) {
           </span>
         </div>
         <IncomingPanel pending={pending} frameAt={state.frameAt} />
+        <AgentQueues queues={state.queues} />
         <Slot slots={desktop.Slots} name="AgentDesktop.TaskList" props={{ tasks: state.tasks }} />
         <TaskList tasks={inHand} selectedTaskSid={state.selectedTaskSid} />
       </aside>
+      <Splitter label={t("taskList.resize")} pane="start" width={sideWidth} min={240} max={440} onResize={setSideWidth} />
       <main className="sb-agent-main" id="sb-main" tabIndex={-1}>
+        {inHand.length === 0 && (
+          <EmptyState icon={<Icon name="inbox" size={24} />} title={t("agent.empty.title")}>
+            {t("agent.empty.body")}
+          </EmptyState>
+        )}
         {inHand.map((task) => {
           const active = task.taskSid === state.selectedTaskSid;
           return (

@@ -1,9 +1,11 @@
 /**
  * The ringing reservation: a panel in space reserved at the top of the task list (so nothing shifts
- * when it appears) with who is calling, the queue, a countdown to the reservation's timeout, and
+ * when it appears) with the channel's icon, who is calling, the queue, the start of their first message
+ * (the task's `preview`), a countdown to the reservation's timeout, and
  * Accept / Reject — buttons and the Alt+A / Alt+R shortcuts, both through the AcceptTask / RejectTask
  * actions. It marks when it was painted (`data-ring-at`, `window.__sbRingTimes`) for the benchmark.
  */
+import { ChannelIcon, Icon } from "../ui";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { customerLabel } from "../task/customer-data";
@@ -88,8 +90,15 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
   }, [task]);
 
   const left = task ? secondsLeft(task.timeoutAt, now) : null;
+  const preview = typeof task?.attributes.preview === "string" ? task.attributes.preview : null;
   return (
     <div className="sb-incoming-slot" aria-live="assertive">
+      {!task && (
+        <div className="sb-incoming-idle">
+          <Icon name="bell" size={18} />
+          <span>{t("reservation.idle")}</span>
+        </div>
+      )}
       {task && (
         <div
           ref={panel}
@@ -99,11 +108,17 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
           aria-describedby="sb-incoming-shortcuts"
           data-reservation-sid={task.reservationSid}
         >
+          <span className="sb-card-icon">
+            <ChannelIcon channel={task.taskChannel} />
+          </span>
           <div className="sb-incoming-text">
-            <strong>{t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}</strong>
-            {isUnverified(task.attributes) && <UnverifiedBadge />}
+            <span className="sb-incoming-who">
+              <strong>{t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}</strong>
+              {isUnverified(task.attributes) && <UnverifiedBadge />}
+            </span>
             {task.queueName && <span className="sb-muted">{t("reservation.queue", { queue: task.queueName })}</span>}
             {pending.length > 1 && <span className="sb-muted">{t("reservation.waiting", { count: pending.length - 1 })}</span>}
+            {preview && <q className="sb-incoming-preview">{preview}</q>}
           </div>
           <span className="sb-countdown" role="timer" aria-live="off">
             {left === null ? null : left > 0 ? t("reservation.countdown", { seconds: left }) : t("reservation.timedOut")}

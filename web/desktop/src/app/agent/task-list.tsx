@@ -1,7 +1,8 @@
 /**
  * The agent's tasks in hand (accepted and wrapping; pending ones ring in the incoming panel above):
  * a `listbox` driven from the keyboard — arrows, Home/End move, Enter or Space opens the task through
- * the SelectTask action — with the selected task marked `aria-selected`.
+ * the SelectTask action — with the selected task marked `aria-selected`. Each is a card: the channel's
+ * icon, the customer, the channel and queue, and how long the agent has had it.
  */
 import { useEffect, useState, type KeyboardEvent } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
@@ -9,6 +10,7 @@ import type { DesktopTask } from "../types";
 import { isUnverified } from "../task/customer-data";
 import { UnverifiedBadge } from "../task/unverified-badge";
 import { fromOf } from "./incoming-panel";
+import { ChannelIcon, Timer } from "../ui";
 
 const optionId = (task: DesktopTask) => `sb-task-${task.taskSid}`;
 
@@ -69,19 +71,25 @@ export function TaskList({ tasks, selectedTaskSid }: { tasks: readonly DesktopTa
                 select(task);
               }}
             >
-              <span className="sb-option-title">
-                {fromOf(task, t("customer.webVisitor"))}
-                {isUnverified(task.attributes) && (
-                  <>
-                    {" "}
-                    <UnverifiedBadge />
-                  </>
-                )}
+              <span className="sb-card-icon">
+                <ChannelIcon channel={task.taskChannel} />
               </span>
-              <span className="sb-muted">
-                {task.taskChannel}
-                {task.state === "wrapping" ? ` · ${t("task.wrapup")}` : ""}
+              <span className="sb-card-body">
+                <span className="sb-option-title">
+                  {fromOf(task, t("customer.webVisitor"))}
+                  {isUnverified(task.attributes) && (
+                    <>
+                      {" "}
+                      <UnverifiedBadge />
+                    </>
+                  )}
+                </span>
+                <span className="sb-muted">
+                  {task.queueName ? `${task.taskChannel} · ${task.queueName}` : task.taskChannel}
+                  {task.state === "wrapping" ? ` · ${t("task.wrapup")}` : ""}
+                </span>
               </span>
+              <Timer since={task.acceptedAt ?? task.createdAt} label={t("taskList.inConversation")} />
             </li>
           ))}
         </ul>

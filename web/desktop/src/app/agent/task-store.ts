@@ -11,7 +11,7 @@
  */
 import type { TaskEvent, TaskEvents, TaskRef } from "../../framework";
 import type { DesktopTask, ReservationState } from "../types";
-import type { FrameReservation, FrameTask, HelloActivity as ActivityInfo } from "../../../../../contract/realtime-frames";
+import type { AgentQueue, FrameReservation, FrameTask, HelloActivity as ActivityInfo } from "../../../../../contract/realtime-frames";
 import type { ConnectionStatus, ServerFrame } from "./realtime-client";
 
 /** TaskRouter's default reservation timeout (a workflow's task_reservation_timeout), used when the frame has none. */
@@ -26,6 +26,8 @@ export interface AgentState {
   readonly activitySid: string | null;
   readonly activityName: string | null;
   readonly activities: readonly ActivityInfo[];
+  /** The agent's queues and what waits in them (hello, then `queues.waiting`). */
+  readonly queues: readonly AgentQueueView[];
   readonly connection: ConnectionStatus;
   /** performance.now() when each pending reservation's frame arrived (for the ring benchmark). */
   readonly frameAt: Readonly<Record<string, number>>;
@@ -92,8 +94,28 @@ export function desktopTaskOf(
         ? (local(reservation.timeout_at ?? null, skew) ?? previous?.timeoutAt ?? at - skew + DEFAULT_RESERVATION_TIMEOUT_MS)
         : null,
     acceptedAt: state === "pending" ? null : (local(times.acceptedAt ?? null, skew) ?? previous?.acceptedAt ?? null),
+    wrapupEndsAt: state === "wrapping" ? (local(reservation.wrapup_ends_at ?? null, skew) ?? previous?.wrapupEndsAt ?? null) : null,
   };
 }
+
+/** One of the agent's queues as the desk shows it: what waits there, since when on this machine's clock. */
+export interface AgentQueueView {
+  readonly sid: string;
+  readonly name: string;
+  readonly waiting: number;
+  /** Local ms the oldest waiting task was created; null when none waits. */
+  readonly oldestSince: number | null;
+  /** A task waiting longer is over the queue's SLA; null: not set. */
+  readonly slaSeconds: number | null;
+}
+
+const queueViewOf = (queue: AgentQueue, skew: number): AgentQueueView => ({
+  sid: queue.sid,
+  name: queue.friendly_name,
+  waiting: queue.waiting,
+  oldestSince: local(queue.oldest_waiting_since_ms, skew),
+  slaSeconds: queue.sla_threshold_seconds,
+});
 
 type Listener = () => void;
 
@@ -122,6 +144,7 @@ export class AgentStore {
       activitySid: null,
       activityName: null,
       activities: [],
+      queues: [],
       connection: "closed",
       frameAt: {},
       ...initial,
@@ -186,6 +209,7 @@ export class AgentStore {
         this.replaying = frame.replay.count;
         if (typeof frame.date_ms === "number") this.skew = frame.date_ms - this.clock();
         if (frame.activities) this.addActivities(frame.activities);
+        if (frame.queues) this.set({ queues: frame.queues.map((q) => queueViewOf(q, this.skew)) });
         if (frame.worker) this.setActivity(frame.worker.activity_sid, frame.worker.activity_name, frame.worker.available);
         if (frame.reservations) {
           const open = frame.reservations.filter((r) => OPEN_STATES.includes(r.reservation.status as ReservationState));
@@ -216,6 +240,9 @@ export class AgentStore {
         }
         return;
       }
+      case "queues.waiting":
+        this.set({ queues: frame.queues.map((q) => queueViewOf(q, this.skew)) });
+        return;
       case "ack":
       case "error":
         return;

@@ -1,15 +1,16 @@
 /**
- * The desktop's header: the app name, the `MainHeader` slot, the view switch (for supervisors linked
- * to a worker), the language and theme switchers (SetLanguage / SetTheme actions, remembered in
- * localStorage), who is signed in — a small account menu, which holds "Sign out everywhere" and, for a
- * workspace pinned to a jurisdiction, where its data is kept — and sign-out.
+ * The desktop's header, slim: the brand, the view switch (for supervisors linked to a worker), the
+ * `MainHeader` slot (where the agent view puts their activity and state), then two menus — Settings (the
+ * language and theme, SetLanguage / SetTheme actions remembered in localStorage, and asking the browser for
+ * desktop notifications while it has not been asked) and the account (who is signed in, where a pinned
+ * workspace keeps its data, sign out, sign out everywhere).
  */
-import { useEffect, useId, useState } from "react";
+import { useEffect, useState } from "react";
 import { locales } from "../../framework";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { writePreferences } from "../settings";
-import { DesktopNotificationsButton } from "./notification-list";
+import { Icon, Menu, type MenuGroup } from "../ui";
 import type { DesktopSession } from "../types";
 import type { Route } from "../routes";
 
@@ -33,13 +34,20 @@ export interface HeaderProps {
   jurisdiction?: "eu" | "fedramp" | null;
 }
 
+/** The browser's desktop notifications while it has not been asked (it only asks from a click), else null. */
+function useNotificationPermission(): { ask(): void } | null {
+  const api = (globalThis as { Notification?: typeof Notification }).Notification;
+  const [permission, setPermission] = useState(() => api?.permission ?? "denied");
+  if (!api || permission !== "default") return null;
+  return { ask: () => void api.requestPermission().then(setPermission, () => setPermission("denied")) };
+}
+
 export function Header({ session, route, routes, onSignOut, onSignOutEverywhere, jurisdiction = null }: HeaderProps) {
   const desktop = useDesktop();
   const t = useStrings();
-  const languageId = useId();
-  const themeId = useId();
   const [theme, setTheme] = useState(desktop.Theme.current.name);
   useEffect(() => desktop.Theme.subscribe((next) => setTheme(next.name)), [desktop]);
+  const notifications = useNotificationPermission();
 
   const change = (action: "SetLanguage" | "SetTheme", value: string) => {
     const payload = action === "SetLanguage" ? { locale: value } : { theme: value };
@@ -48,6 +56,53 @@ export function Header({ session, route, routes, onSignOut, onSignOutEverywhere,
       .catch(() => undefined);
   };
   const themeLabel = (name: string) => (name === "light" ? t("app.theme.light") : name === "dark" ? t("app.theme.dark") : name);
+
+  const settings: MenuGroup[] = [
+    {
+      label: t("app.language"),
+      items: locales.map((locale) => ({
+        key: `language-${locale}`,
+        label: <span lang={locale}>{languageName(locale)}</span>,
+        checked: desktop.Strings.locale === locale,
+        onSelect: () => change("SetLanguage", locale),
+      })),
+    },
+    {
+      label: t("app.theme"),
+      items: desktop.Theme.names.map((name) => ({
+        key: `theme-${name}`,
+        label: themeLabel(name),
+        icon: <Icon name={name === "dark" ? "moon" : "sun"} />,
+        checked: theme === name,
+        onSelect: () => change("SetTheme", name),
+      })),
+    },
+    ...(notifications
+      ? [
+          {
+            label: t("notifications.title"),
+            items: [
+              {
+                key: "desktop-notifications",
+                label: t("notifications.enableDesktop"),
+                icon: <Icon name="bell" />,
+                onSelect: notifications.ask,
+              },
+            ],
+          },
+        ]
+      : []),
+  ];
+  const account: MenuGroup[] = [
+    {
+      label: t("header.signedInAs", { name: session.user.name }),
+      ...(jurisdiction ? { note: t(`header.jurisdiction.${jurisdiction}`) } : {}),
+      items: [
+        { key: "sign-out", label: t("signIn.signOut"), icon: <Icon name="signOut" />, onSelect: onSignOut },
+        { key: "sign-out-everywhere", label: t("signIn.signOutEverywhere"), onSelect: onSignOutEverywhere },
+      ],
+    },
+  ];
 
   return (
     <header className="sb-header">
@@ -63,6 +118,9 @@ export function Header({ session, route, routes, onSignOut, onSignOutEverywhere,
         {t("app.skipToContent")}
       </a>
       <span className="sb-brand" aria-hidden="true">
+        <span className="sb-brand-mark">
+          <Icon name="inbox" size={14} />
+        </span>
         {t("app.name")}
       </span>
       {routes.length > 1 && (
@@ -77,39 +135,18 @@ export function Header({ session, route, routes, onSignOut, onSignOutEverywhere,
       <div className="sb-header-slot">
         <Slot slots={desktop.Slots} name="MainHeader" props={{ user: session.user }} />
       </div>
-      <div className="sb-field-inline">
-        <label htmlFor={languageId}>{t("app.language")}</label>
-        <select id={languageId} value={desktop.Strings.locale} onChange={(e) => change("SetLanguage", e.target.value)}>
-          {locales.map((locale) => (
-            <option key={locale} value={locale} lang={locale}>
-              {languageName(locale)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="sb-field-inline">
-        <label htmlFor={themeId}>{t("app.theme")}</label>
-        <select id={themeId} value={theme} onChange={(e) => change("SetTheme", e.target.value)}>
-          {desktop.Theme.names.map((name) => (
-            <option key={name} value={name}>
-              {themeLabel(name)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <DesktopNotificationsButton />
-      <details className="sb-account-menu">
-        <summary className="sb-muted sb-user">{t("header.signedInAs", { name: session.user.name })}</summary>
-        <div className="sb-account-menu-items">
-          {jurisdiction && <p className="sb-muted">{t(`header.jurisdiction.${jurisdiction}`)}</p>}
-          <button type="button" className="sb-button sb-button-quiet" onClick={onSignOutEverywhere}>
-            {t("signIn.signOutEverywhere")}
-          </button>
-        </div>
-      </details>
-      <button type="button" className="sb-button" onClick={onSignOut}>
-        {t("signIn.signOut")}
-      </button>
+      <Menu label={t("header.settings")} button={<Icon name="settings" size={18} />} groups={settings} />
+      <Menu
+        label={t("header.account", { name: session.user.name })}
+        button={
+          <span className="sb-account-button">
+            <Icon name="account" size={18} />
+            <span className="sb-account-name">{session.user.name}</span>
+            <Icon name="chevronDown" size={14} />
+          </span>
+        }
+        groups={account}
+      />
     </header>
   );
 }

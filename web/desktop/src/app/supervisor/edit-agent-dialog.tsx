@@ -4,14 +4,15 @@
  * region the agent works in. Save sends only what changed, through the desktop's actions
  * (`UpdateWorkerSkills`, `SetWorkerCapacity`, then `MoveWorker` — last, since an agent who is busy is
  * not moved and the other changes should not wait on that); a refusal is shown from the catalog by its status and
- * the dialog stays open. Modal, labelled by its title; Escape or Cancel closes it and focus goes back
- * to the button that opened it (the caller's job, in `onClose`).
+ * the dialog stays open. The design system's modal Dialog: labelled by its title, Escape or Cancel closes
+ * it and focus goes back to the button that opened it.
  */
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useRef, useState } from "react";
 import { HttpError } from "../api";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { FeedWorker } from "./feed";
 import { editableSkillsOf, errorKey } from "./format";
+import { Dialog } from "../ui";
 
 const splitSkills = (text: string): string[] => [
   ...new Set(
@@ -32,7 +33,6 @@ export interface EditAgentDialogProps {
 export function EditAgentDialog({ worker, regions = [], onClose }: EditAgentDialogProps) {
   const desktop = useDesktop();
   const t = useStrings();
-  const titleId = useId();
   const skillsId = useId();
   const hintId = useId();
   const regionId = useId();
@@ -46,8 +46,6 @@ export function EditAgentDialog({ worker, regions = [], onClose }: EditAgentDial
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
-
-  useEffect(() => firstField.current?.focus(), []);
 
   const skills = splitSkills(skillsText);
   const removeSkill = (skill: string) => setSkillsText(skills.filter((s) => s !== skill).join(", "));
@@ -78,90 +76,85 @@ export function EditAgentDialog({ worker, regions = [], onClose }: EditAgentDial
     }
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onClose();
-    }
-  };
-
   return (
-    <div className="sb-sv-backdrop">
-      <div className="sb-sv-dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={onKeyDown}>
-        <h2 id={titleId}>{t("supervisor.teams.editTitle", { name: worker.friendly_name })}</h2>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
-          <label htmlFor={skillsId}>{t("supervisor.teams.skills")}</label>
-          <input
-            id={skillsId}
-            ref={firstField}
-            type="text"
-            value={skillsText}
-            aria-describedby={hintId}
-            onChange={(event) => setSkillsText(event.target.value)}
-          />
-          <p id={hintId} className="sb-sv-hint">
-            {t("supervisor.teams.skillsHint")}
-          </p>
-          <ul className="sb-sv-chips" aria-label={t("supervisor.teams.skills")}>
-            {skills.map((skill) => (
-              <li key={skill} className="sb-sv-chip">
-                <span>{skill}</span>
-                <button type="button" aria-label={t("supervisor.teams.removeSkill", { skill })} onClick={() => removeSkill(skill)}>
-                  ×
-                </button>
-              </li>
-            ))}
-          </ul>
-          <fieldset>
-            <legend>{t("supervisor.teams.capacity")}</legend>
-            {worker.channels.map((channel) => {
-              const name = channel.task_channel_unique_name ?? channel.task_channel_sid;
-              return (
-                <label key={channel.task_channel_sid} className="sb-sv-capacity">
-                  <span>{t("supervisor.teams.capacityFor", { channel: name })}</span>
-                  <input
-                    type="number"
-                    min={0}
-                    max={50}
-                    step={1}
-                    inputMode="numeric"
-                    value={capacities[channel.task_channel_sid] ?? ""}
-                    onChange={(event) => setCapacities((c) => ({ ...c, [channel.task_channel_sid]: event.target.value }))}
-                  />
-                </label>
-              );
-            })}
-          </fieldset>
-          {movable && (
-            <div className="sb-sv-capacity">
-              <label htmlFor={regionId}>{t("supervisor.teams.regionField")}</label>
-              <select id={regionId} value={region} onChange={(event) => setRegion(event.target.value)}>
-                {regions.map((id) => (
-                  <option key={id} value={id}>
-                    {id}
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
-          <p role="alert" className="sb-sv-error">
-            {error}
-          </p>
-          <div className="sb-sv-buttons">
-            <button type="button" onClick={onClose}>
-              {t("app.cancel")}
-            </button>
-            <button type="submit" className="sb-sv-primary" disabled={saving}>
-              {t("app.save")}
-            </button>
+    <Dialog
+      title={t("supervisor.teams.editTitle", { name: worker.friendly_name })}
+      onClose={onClose}
+      initialFocus={firstField}
+      className="sb-sv-dialog"
+    >
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <label htmlFor={skillsId}>{t("supervisor.teams.skills")}</label>
+        <input
+          id={skillsId}
+          ref={firstField}
+          type="text"
+          value={skillsText}
+          aria-describedby={hintId}
+          onChange={(event) => setSkillsText(event.target.value)}
+        />
+        <p id={hintId} className="sb-sv-hint">
+          {t("supervisor.teams.skillsHint")}
+        </p>
+        <ul className="sb-sv-chips" aria-label={t("supervisor.teams.skills")}>
+          {skills.map((skill) => (
+            <li key={skill} className="sb-sv-chip">
+              <span>{skill}</span>
+              <button type="button" aria-label={t("supervisor.teams.removeSkill", { skill })} onClick={() => removeSkill(skill)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+        <fieldset>
+          <legend>{t("supervisor.teams.capacity")}</legend>
+          {worker.channels.map((channel) => {
+            const name = channel.task_channel_unique_name ?? channel.task_channel_sid;
+            return (
+              <label key={channel.task_channel_sid} className="sb-sv-capacity">
+                <span>{t("supervisor.teams.capacityFor", { channel: name })}</span>
+                <input
+                  type="number"
+                  min={0}
+                  max={50}
+                  step={1}
+                  inputMode="numeric"
+                  value={capacities[channel.task_channel_sid] ?? ""}
+                  onChange={(event) => setCapacities((c) => ({ ...c, [channel.task_channel_sid]: event.target.value }))}
+                />
+              </label>
+            );
+          })}
+        </fieldset>
+        {movable && (
+          <div className="sb-sv-capacity">
+            <label htmlFor={regionId}>{t("supervisor.teams.regionField")}</label>
+            <select id={regionId} value={region} onChange={(event) => setRegion(event.target.value)}>
+              {regions.map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
           </div>
-        </form>
-      </div>
-    </div>
+        )}
+        <p role="alert" className="sb-sv-error">
+          {error}
+        </p>
+        <div className="sb-sv-buttons">
+          <button type="button" onClick={onClose}>
+            {t("app.cancel")}
+          </button>
+          <button type="submit" className="sb-sv-primary" disabled={saving}>
+            {t("app.save")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

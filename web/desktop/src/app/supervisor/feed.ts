@@ -10,6 +10,7 @@ import type {
   SupervisorQueue,
   SupervisorReservation,
   SupervisorSnapshotFrame,
+  SupervisorTeam,
   SupervisorToday,
   SupervisorWorker,
 } from "../../../../../contract/realtime-frames";
@@ -65,9 +66,11 @@ export interface FeedState {
   readonly regions: readonly string[];
   /** Regions that could not be reached: their agents are not shown and the queue figures leave them out. */
   readonly missingRegions: readonly string[];
+  /** The team's headline figures (agents by state, the channels it uses); null from a server older than them. */
+  readonly team: SupervisorTeam | null;
 }
 
-export const EMPTY_FEED: FeedState = { ready: false, queues: [], workers: [], regions: [], missingRegions: [] };
+export const EMPTY_FEED: FeedState = { ready: false, queues: [], workers: [], regions: [], missingRegions: [], team: null };
 
 const byName = (a: { friendly_name: string; sid: string }, b: { friendly_name: string; sid: string }) =>
   a.friendly_name.localeCompare(b.friendly_name, undefined, { sensitivity: "base" }) || a.sid.localeCompare(b.sid);
@@ -83,7 +86,8 @@ export function applyFrame(state: FeedState, frame: SupervisorFrame, receivedAt:
   const missingRegions = frame.missing_regions ?? [];
   if (frame.type === "supervisor.snapshot") {
     const queues = frame.queues.map(stamp).sort(byName);
-    return { ready: true, queues, workers: [...frame.workers].sort(byName), regions: frame.regions ?? [], missingRegions };
+    const team = frame.team ?? null;
+    return { ready: true, queues, workers: [...frame.workers].sort(byName), regions: frame.regions ?? [], missingRegions, team };
   }
   const queues = new Map(state.queues.map((q) => [q.sid, q]));
   for (const q of frame.queues) queues.set(q.sid, stamp(q));
@@ -91,7 +95,7 @@ export function applyFrame(state: FeedState, frame: SupervisorFrame, receivedAt:
   for (const w of frame.workers) workers.set(w.sid, w);
   for (const sid of frame.removed_worker_sids) workers.delete(sid);
   const sorted = { queues: [...queues.values()].sort(byName), workers: [...workers.values()].sort(byName) };
-  return { ...state, ...sorted, missingRegions };
+  return { ...state, ...sorted, missingRegions, team: frame.team ?? state.team };
 }
 
 export type FeedStatus = SocketStatus;

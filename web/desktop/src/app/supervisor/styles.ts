@@ -5,6 +5,18 @@
  * not make columns jump.
  */
 const css = `
+.sb-sv-state-dot { margin-inline-end: var(--sb-space-xs); vertical-align: middle; }
+.sb-sv-tiles { display: grid; gap: var(--sb-space-md); margin-block-end: var(--sb-space-lg); }
+.sb-sv-tiles-row { display: flex; flex-wrap: wrap; gap: var(--sb-space-md); align-items: stretch; }
+.sb-sv-states { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: center; padding: var(--sb-space-md) var(--sb-space-lg); background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-lg); box-shadow: var(--sb-elevation-low); }
+.sb-sv-state { display: grid; grid-template-columns: auto auto; column-gap: var(--sb-space-xs); align-items: center; min-inline-size: 5.5rem; }
+.sb-sv-state-count { font-size: var(--sb-font-size-xl); font-weight: var(--sb-font-weight-bold); font-variant-numeric: tabular-nums; }
+.sb-sv-state-label { grid-column: 1 / -1; font-size: var(--sb-font-size-xs); color: var(--sb-color-text-muted); }
+.sb-sv-queue-tiles { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: var(--sb-space-md); }
+.sb-sv-queue-tile { display: grid; grid-template-columns: repeat(3, 1fr); gap: var(--sb-space-sm); padding: var(--sb-space-md); background: var(--sb-color-surface); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-lg); }
+.sb-sv-queue-tile .sb-tile { min-inline-size: 0; padding: var(--sb-space-sm) var(--sb-space-md); box-shadow: none; }
+.sb-sv-queue-tile .sb-tile-value { font-size: var(--sb-font-size-xl); }
+.sb-sv-queue-tile-name { grid-column: 1 / -1; margin: 0; font-weight: var(--sb-font-weight-bold); }
 .sb-sv { display: flex; flex-direction: column; gap: var(--sb-space-md); padding: var(--sb-space-md); color: var(--sb-color-text); background: var(--sb-color-bg); font-family: var(--sb-font-family); font-size: var(--sb-font-size-md); line-height: var(--sb-font-line-height); }
 .sb-sv button, .sb-sv input, .sb-sv select { font: inherit; color: inherit; }
 .sb-sv button, .sb-sv select, .sb-sv input { background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); padding-block: var(--sb-space-xs); padding-inline: var(--sb-space-sm); }
@@ -29,9 +41,7 @@ const css = `
 .sb-sv-plain { list-style: none; margin: 0; padding: 0; }
 .sb-sv-hint { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
 .sb-sv-visually-hidden { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-.sb-sv-backdrop { position: fixed; inset: 0; display: grid; place-items: center; background: rgba(0, 0, 0, .4); }
-.sb-sv-dialog { inline-size: min(32rem, calc(100vw - 2 * var(--sb-space-lg))); max-block-size: calc(100vh - 2 * var(--sb-space-lg)); overflow: auto; background: var(--sb-color-surface-raised); border-radius: var(--sb-radius-lg); box-shadow: var(--sb-elevation-high); padding: var(--sb-space-lg); }
-.sb-sv-dialog h2 { margin-block: 0 var(--sb-space-md); font-size: var(--sb-font-size-lg); }
+.sb-sv-dialog { inline-size: min(32rem, calc(100vw - 2 * var(--sb-space-lg))); }
 .sb-sv-dialog form { display: flex; flex-direction: column; gap: var(--sb-space-sm); }
 .sb-sv-dialog fieldset { border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-md); display: flex; flex-direction: column; gap: var(--sb-space-sm); }
 .sb-sv-chips { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs); list-style: none; margin: 0; padding: 0; }

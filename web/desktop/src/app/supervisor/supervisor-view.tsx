@@ -14,6 +14,7 @@ import { registerSupervisorActions } from "./actions";
 import { applyFrame, EMPTY_FEED, openSupervisorFeed, type FeedState, type FeedStatus } from "./feed";
 import { useNow } from "./format";
 import type { Backoff } from "../../../../socket/reconnecting-socket";
+import { HeadlineTiles } from "./headline-tiles";
 import { QueueStatsView } from "./queue-stats-view";
 import { ensureSupervisorStyles } from "./styles";
 import { TeamsView } from "./teams-view";
@@ -119,9 +120,13 @@ export function SupervisorView(props: SupervisorViewProps) {
               now={now}
               showRegions={feed.regions.length > 1}
               movableTo={props.session.user.role === "admin" ? feed.regions : []}
+              {...(feed.team ? { channels: feed.team.task_channels.map((c) => c.task_channel_sid) } : {})}
             />
           ) : (
-            <QueueStatsView queues={feed.queues} workers={feed.workers} now={now} />
+            <>
+              <HeadlineTiles queues={feed.queues} team={feed.team} now={now} />
+              <QueueStatsView queues={feed.queues} workers={feed.workers} now={now} />
+            </>
           )}
         </div>
       ))}

@@ -62,9 +62,11 @@ export interface TeamsViewProps {
   readonly now: number;
   /** The regions an agent may be moved to from the edit dialog (an admin's, when the workspace uses several). */
   readonly movableTo?: readonly string[];
+  /** The task channels the team uses (the feed's `team`): only these are shown; absent: every channel with room. */
+  readonly channels?: readonly string[];
 }
 
-export function TeamsView({ workers, now, showRegions = false, movableTo = [] }: TeamsViewProps) {
+export function TeamsView({ workers, now, showRegions = false, movableTo = [], channels }: TeamsViewProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const [team, setTeam] = useState(ALL);
@@ -141,6 +143,7 @@ export function TeamsView({ workers, now, showRegions = false, movableTo = [] }:
                 extraColumns={extraColumns}
                 showLanguages={showLanguages}
                 showRegion={showRegions}
+                {...(channels ? { channels } : {})}
                 onEdit={() => setEditing(worker.sid)}
                 buttonRef={(element) => {
                   if (element) editButtons.current.set(worker.sid, element);
@@ -162,11 +165,12 @@ interface WorkerRowProps {
   readonly extraColumns: boolean;
   readonly showLanguages: boolean;
   readonly showRegion: boolean;
+  readonly channels?: readonly string[];
   readonly onEdit: () => void;
   readonly buttonRef: (element: HTMLButtonElement | null) => void;
 }
 
-function WorkerRow({ worker, now, extraColumns, showLanguages, showRegion, onEdit, buttonRef }: WorkerRowProps) {
+function WorkerRow({ worker, now, extraColumns, showLanguages, showRegion, channels, onEdit, buttonRef }: WorkerRowProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const slotProps = useMemo(() => ({ worker }), [worker]);
@@ -179,7 +183,11 @@ function WorkerRow({ worker, now, extraColumns, showLanguages, showRegion, onEdi
         {showRegion && worker.region && <p className="sb-sv-hint">{t("supervisor.teams.region", { region: worker.region })}</p>}
       </th>
       <td>
-        <span className={worker.available ? "sb-sv-dot sb-sv-dot-on" : "sb-sv-dot"} aria-hidden="true" />
+        {worker.state ? (
+          <span className="sb-state-dot sb-sv-state-dot" data-state={worker.state} aria-hidden="true" />
+        ) : (
+          <span className={worker.available ? "sb-sv-dot sb-sv-dot-on" : "sb-sv-dot"} aria-hidden="true" />
+        )}
         {worker.activity_name ?? "—"}
       </td>
       <td className="sb-sv-num">
@@ -188,7 +196,9 @@ function WorkerRow({ worker, now, extraColumns, showLanguages, showRegion, onEdi
       <td>
         <ul className="sb-sv-plain">
           {worker.channels
-            .filter((c) => c.configured_capacity > 0 || c.assigned_tasks + c.reserved_tasks > 0)
+            .filter((c) =>
+              channels ? channels.includes(c.task_channel_sid) : c.configured_capacity > 0 || c.assigned_tasks + c.reserved_tasks > 0,
+            )
             .map((c) => (
               <li key={c.task_channel_sid}>
                 {t("supervisor.teams.channelLoad", {

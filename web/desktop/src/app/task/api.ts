@@ -94,6 +94,24 @@ export async function transferConversation(
 export const transferTargets = (workspaceSid: string): Promise<TransferTargets> =>
   cookie(`/api/workspaces/${encodeURIComponent(workspaceSid)}/transfer-targets`, "Loading transfer targets");
 
+/** A customer's profile, as the desk shows it: their details and every address they reached the team from. */
+export interface CustomerProfile {
+  readonly sid: string;
+  readonly friendly_name: string | null;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly addresses: readonly { readonly channel: string; readonly address: string }[];
+  /** JSON text of what the team keeps about them. */
+  readonly attributes: string;
+}
+
+/** @example const profile = await customerProfile("WS…", "PR…"); */
+export const customerProfile = (workspaceSid: string, profileSid: string): Promise<CustomerProfile> =>
+  cookie(
+    `/api/workspaces/${encodeURIComponent(workspaceSid)}/profiles/${encodeURIComponent(profileSid)}`,
+    "Loading the customer's profile",
+  );
+
 /** @example const past = await pastConversations("WS…", "PR…"); */
 export async function pastConversations(workspaceSid: string, profileSid: string): Promise<PastConversation[]> {
   const page = await cookie<{ conversations?: PastConversation[] }>(

@@ -108,20 +108,22 @@ export function ChatPanel(props: ChatPanelProps) {
           scroll.current = { top: element.scrollTop, atBottom: element.scrollHeight - element.scrollTop - element.clientHeight < 24 };
         }}
       >
-        <ol role="log" aria-live="polite" aria-label={t("chat.log", { name: props.customerName })}>
-          {items.map((item) => (
-            <TimelineEntry
-              key={item.key}
-              item={item}
-              state={state}
-              t={t}
-              locale={Strings.locale}
-              workspaceSid={workspaceSid}
-              session={session}
-              customerUnverified={props.customerUnverified ?? false}
-            />
-          ))}
-        </ol>
+        <div role="log" aria-live="polite" aria-label={t("chat.log", { name: props.customerName })}>
+          <ol>
+            {items.map((item) => (
+              <TimelineEntry
+                key={item.key}
+                item={item}
+                state={state}
+                t={t}
+                locale={Strings.locale}
+                workspaceSid={workspaceSid}
+                session={session}
+                customerUnverified={props.customerUnverified ?? false}
+              />
+            ))}
+          </ol>
+        </div>
       </div>
       <p className="sb-chat__typing" aria-live="polite">
         {state.typing ? t("chat.typing", { name: state.typing.name }) : ""}

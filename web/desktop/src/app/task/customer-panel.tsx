@@ -1,6 +1,9 @@
 /**
- * The Customer tab: the task's attributes as a key/value list, what a web visitor said in the pre-chat
- * form (marked unverified), the customer's previous conversations (by `attributes.customers.profile_sid`), the `CustomerPanel` slot for plugins, and the CRM screen pop —
+ * The customer pane, a card rather than a list of attributes: who they are (name, the email and phone
+ * their profile holds, every address they reached the team from, the profile's own fields), what a web
+ * visitor said in the pre-chat form (marked unverified), their previous conversations (by
+ * `attributes.customers.profile_sid`) with their channel and how they ended, the `CustomerPanel` slot for
+ * plugins, the task's raw attributes one click away, and the CRM screen pop —
  * the workspace's `crmUrlTemplate` filled from the task, shown in a sandboxed iframe with a link to open
  * it in a new tab. Only http(s) URLs are ever loaded (see customer-data.ts).
  */
@@ -8,9 +11,10 @@ import { useEffect, useId, useState } from "react";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { DesktopSession, DesktopSettings, DesktopTask } from "../types";
-import { pastConversations, type PastConversation } from "./api";
-import { crmUrl, flattenAttributes, unverifiedOf, valueAt } from "./customer-data";
+import { customerProfile, pastConversations, type CustomerProfile, type PastConversation } from "./api";
+import { crmUrl, customerLabel, flattenAttributes, isUnverified, unverifiedOf, valueAt } from "./customer-data";
 import { UnverifiedBadge } from "./unverified-badge";
+import { Avatar, Badge, ChannelIcon } from "../ui";
 
 export interface CustomerPanelProps {
   readonly task: DesktopTask;
@@ -33,7 +37,6 @@ export function CustomerPanel({ task, session, settings, slotProps, visible }: C
   const crm = crmUrl(settings.crmUrlTemplate, task.attributes, globalThis.location?.origin ?? null);
   return (
     <div className="sb-customer">
-      <Slot slots={desktop.Slots} name="CustomerPanel" props={slotProps} />
       {crm && opened && (
         <section className="sb-customer__crm" aria-label={t("crm.title")}>
           <h3>
@@ -45,10 +48,12 @@ export function CustomerPanel({ task, session, settings, slotProps, visible }: C
           <iframe title={t("crm.title")} src={crm} sandbox="allow-scripts allow-forms allow-same-origin allow-popups" />
         </section>
       )}
+      <Card task={task} session={session} opened={opened} />
+      <Slot slots={desktop.Slots} name="CustomerPanel" props={slotProps} />
       <Prechat task={task} />
       {opened && <History task={task} session={session} />}
-      <section aria-label={t("customer.attributes")}>
-        <h3>{t("customer.attributes")}</h3>
+      <details className="sb-customer__raw">
+        <summary>{t("customer.attributes")}</summary>
         <dl className="sb-customer__attributes">
           {rows.map((row) => (
             <div key={row.key}>
@@ -57,8 +62,97 @@ export function CustomerPanel({ task, session, settings, slotProps, visible }: C
             </div>
           ))}
         </dl>
-      </section>
+      </details>
     </div>
+  );
+}
+
+const PROFILE_SID = /^PR[0-9a-f]{32}$/;
+const profileSidOf = (task: DesktopTask): string | null => {
+  const raw = valueAt(task.attributes, "customers.profile_sid");
+  return typeof raw === "string" && PROFILE_SID.test(raw) ? raw : null;
+};
+
+/** The profile's own fields (its JSON attributes), as label and text; nested values as JSON. */
+function profileFields(attributes: string): [string, string][] {
+  try {
+    const parsed = JSON.parse(attributes) as unknown;
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return [];
+    return Object.entries(parsed as Record<string, unknown>).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]);
+  } catch {
+    return [];
+  }
+}
+
+/** Who the customer is: their name and contact details, the addresses they wrote from, the profile's fields. */
+function Card({ task, session, opened }: { task: DesktopTask; session: DesktopSession; opened: boolean }) {
+  const t = useStrings();
+  const profileSid = profileSidOf(task);
+  const [profile, setProfile] = useState<CustomerProfile | null>(null);
+  useEffect(() => {
+    if (!opened || profileSid === null) return;
+    let live = true;
+    customerProfile(session.user.workspaceSid, profileSid).then(
+      (loaded) => live && setProfile(loaded),
+      // The card still shows what the task says; the profile is extra.
+      (failure: unknown) => console.warn("The customer's profile could not be loaded", failure),
+    );
+    return () => {
+      live = false;
+    };
+  }, [opened, profileSid, session.user.workspaceSid]);
+
+  const name = customerLabel(task, t("customer.webVisitor"));
+  const text = (path: string) => {
+    const value = valueAt(task.attributes, path);
+    return typeof value === "string" && value !== "" ? value : null;
+  };
+  const email = profile?.email ?? text("customers.email");
+  const phone = profile?.phone ?? text("customers.phone");
+  const fields = profile ? profileFields(profile.attributes) : [];
+  return (
+    <section className="sb-customer__card" aria-label={t("customer.card")}>
+      <div className="sb-customer__who">
+        <Avatar name={isUnverified(task.attributes) ? null : name} />
+        <div>
+          <p className="sb-customer__name">{name}</p>
+          {isUnverified(task.attributes) && <UnverifiedBadge />}
+        </div>
+      </div>
+      <dl className="sb-customer__contact">
+        {email && (
+          <div>
+            <dt>{t("customer.email")}</dt>
+            <dd>{email}</dd>
+          </div>
+        )}
+        {phone && (
+          <div>
+            <dt>{t("customer.phone")}</dt>
+            <dd>{phone}</dd>
+          </div>
+        )}
+        {fields.map(([key, value]) => (
+          <div key={key}>
+            <dt>{key}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {profile && profile.addresses.length > 0 && (
+        <ul className="sb-customer__addresses" aria-label={t("customer.addresses")}>
+          {profile.addresses.map((a) => (
+            <li key={`${a.channel}:${a.address}`}>
+              <ChannelIcon channel={a.channel} />
+              <span>{a.channel === "web" ? t("customer.webVisitor") : a.address}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -89,8 +183,7 @@ function Prechat({ task }: { task: DesktopTask }) {
 function History({ task, session }: { task: DesktopTask; session: DesktopSession }) {
   const { Strings } = useDesktop();
   const t = useStrings();
-  const raw = valueAt(task.attributes, "customers.profile_sid");
-  const profileSid = typeof raw === "string" && /^PR[0-9a-f]{32}$/.test(raw) ? raw : null;
+  const profileSid = profileSidOf(task);
   const [past, setPast] = useState<PastConversation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -117,9 +210,10 @@ function History({ task, session }: { task: DesktopTask; session: DesktopSession
         <ul className="sb-customer__history">
           {past.map((conversation) => (
             <li key={conversation.sid}>
-              <time dateTime={conversation.date_created}>{dates.format(new Date(conversation.date_created))}</time>
+              <ChannelIcon channel={conversation.channel} />
               <span>{conversation.channel ?? "—"}</span>
-              <span>{conversation.state}</span>
+              <time dateTime={conversation.date_created}>{dates.format(new Date(conversation.date_created))}</time>
+              <Badge tone={conversation.state === "closed" ? "neutral" : "info"}>{conversation.state}</Badge>
             </li>
           ))}
         </ul>

@@ -5,6 +5,16 @@
  * does not jump when someone starts or stops typing.
  */
 const css = `
+.sb-customer__card { display: grid; gap: var(--sb-space-sm); padding: var(--sb-space-md); margin-block-end: var(--sb-space-md); background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-lg); }
+.sb-customer__who { display: flex; align-items: center; gap: var(--sb-space-sm); }
+.sb-customer__name { margin: 0; font-size: var(--sb-font-size-lg); font-weight: var(--sb-font-weight-bold); overflow-wrap: anywhere; }
+.sb-customer__contact { display: grid; grid-template-columns: auto 1fr; gap: var(--sb-space-xs) var(--sb-space-md); margin: 0; }
+.sb-customer__contact > div { display: contents; }
+.sb-customer__contact dt { color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+.sb-customer__contact dd { margin: 0; overflow-wrap: anywhere; }
+.sb-customer__addresses { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); font-size: var(--sb-font-size-sm); }
+.sb-customer__addresses li, .sb-customer__history li { display: flex; align-items: center; gap: var(--sb-space-sm); }
+.sb-customer__raw summary { cursor: pointer; color: var(--sb-color-text-muted); padding-block: var(--sb-space-sm); }
 .sb-task { display: flex; flex-direction: column; min-block-size: 0; block-size: 100%; background: var(--sb-color-bg); color: var(--sb-color-text); font-family: var(--sb-font-family); }
 .sb-task[hidden] { display: none; }
 .sb-task button, .sb-task input, .sb-task textarea { font: inherit; color: inherit; }
@@ -20,10 +30,14 @@ const css = `
 .sb-task__meta { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); list-style: none; padding: 0; }
 .sb-task__actions { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: center; margin-inline-start: auto; }
 .sb-wrapup { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: end; }
+.sb-wrapup-ends { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
 .sb-wrapup fieldset { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs) var(--sb-space-md); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); margin: 0; }
 .sb-task__tabs { display: flex; gap: var(--sb-space-xs); padding-inline: var(--sb-space-md); border-block-end: 1px solid var(--sb-color-border); }
 .sb-task__tabs [role="tab"] { border: 0; border-block-end: 3px solid transparent; border-radius: 0; background: none; padding: var(--sb-space-sm) var(--sb-space-md); }
 .sb-task__tabs [role="tab"][aria-selected="true"] { border-block-end-color: var(--sb-color-primary); font-weight: var(--sb-font-weight-bold); }
+.sb-task__body { flex: 1 1 auto; display: flex; min-block-size: 0; }
+.sb-task__main { flex: 1 1 0; min-inline-size: 20rem; display: flex; flex-direction: column; min-block-size: 0; }
+.sb-task__context { flex: none; max-inline-size: 45%; overflow: auto; border-inline-start: 1px solid var(--sb-color-border); background: var(--sb-color-surface); }
 .sb-task__panel { flex: 1 1 auto; min-block-size: 0; overflow: auto; }
 .sb-task__panel[hidden] { display: none; }
 .sb-chat { display: flex; flex-direction: column; block-size: 100%; }
@@ -56,17 +70,12 @@ const css = `
 .sb-canned__popup [role="menuitem"] { display: block; inline-size: 100%; text-align: start; border: 0; }
 .sb-canned__title { display: block; font-weight: var(--sb-font-weight-bold); }
 .sb-canned__body { display: block; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.sb-dialog__backdrop { position: fixed; inset: 0; z-index: 100; display: grid; place-items: center; background: rgb(0 0 0 / 40%); }
-.sb-dialog { inline-size: min(28rem, 92vw); max-block-size: 80vh; overflow: auto; padding: var(--sb-space-lg); background: var(--sb-color-surface-raised); color: var(--sb-color-text); border-radius: var(--sb-radius-lg); box-shadow: var(--sb-elevation-high); }
-.sb-dialog h2 { margin-block: 0 var(--sb-space-sm); font-size: var(--sb-font-size-lg); }
+.sb-dialog { inline-size: min(28rem, 92vw); max-block-size: 80vh; }
 .sb-dialog h3 { margin-block: var(--sb-space-md) var(--sb-space-xs); font-size: var(--sb-font-size-md); }
 .sb-dialog input { inline-size: 100%; box-sizing: border-box; padding: var(--sb-space-sm); }
 .sb-dialog__targets { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); }
 .sb-dialog__targets button { display: flex; justify-content: space-between; inline-size: 100%; text-align: start; }
 .sb-dialog__actions { display: flex; justify-content: flex-end; margin-block-start: var(--sb-space-md); }
-.sb-badge { font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); }
-.sb-badge--ok { color: var(--sb-color-success); }
-.sb-badge--warn { color: var(--sb-color-warning); font-weight: var(--sb-font-weight-bold); }
 .sb-customer { display: grid; gap: var(--sb-space-md); padding: var(--sb-space-md); }
 .sb-customer h3 { margin-block: 0 var(--sb-space-xs); font-size: var(--sb-font-size-md); }
 .sb-customer h3 a { font-weight: var(--sb-font-weight-regular); margin-inline-start: var(--sb-space-sm); color: var(--sb-color-primary); }

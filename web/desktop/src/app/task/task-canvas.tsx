@@ -1,9 +1,10 @@
 /**
  * The task canvas: everything the agent works with on one accepted task. A header (who the customer is,
  * the channel, the queue, how long since the server accepted the task, the `TaskCanvas.Header` slot, Transfer
- * and Wrap up / disposition / Complete), tabs (Chat for tasks with a conversation, Customer, and the
- * `TaskCanvas.Tabs` slot) and their panels. Inactive canvases stay mounted but hidden, so each task's
- * draft, scroll position and socket survive switching between tasks.
+ * and Wrap up / disposition / Complete), then the work: for a task with a conversation, the chat in the
+ * middle (its tab, with the `TaskCanvas.Tabs` slot's beside it) and the customer on the right, in a pane
+ * the agent can resize; for one without, the customer. Inactive canvases stay mounted but hidden, so each
+ * task's draft, scroll position and socket survive switching between tasks.
  */
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Slot } from "../../framework/slots-react";
@@ -17,17 +18,9 @@ import { UnverifiedBadge } from "./unverified-badge";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
 import { Wrapup } from "./wrapup";
+import { Splitter, formatDuration, usePaneWidth } from "../ui";
 
 type Tab = "chat" | "customer";
-
-/** "0:42", "12:05", "1:02:09". */
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
-}
 
 function useNow(active: boolean, everyMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
@@ -49,7 +42,9 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
   const t = useStrings();
   ensureTaskStyles();
   const hasChat = task.conversationSid !== null;
-  const tabs: Tab[] = hasChat ? ["chat", "customer"] : ["customer"];
+  // With a conversation, the customer has their own pane beside the chat; without one, they are the work.
+  const tabs: Tab[] = hasChat ? ["chat"] : ["customer"];
+  const [contextWidth, setContextWidth] = usePaneWidth("customer", 320, 260, 520);
   const [tab, setTab] = useState<Tab>(tabs[0]!);
   const selected: Tab = tabs.includes(tab) ? tab : tabs[0]!;
   const [wrappedHere, setWrappedHere] = useState(false);
@@ -102,7 +97,7 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
           {task.queueName && <li>{t("reservation.queue", { queue: task.queueName })}</li>}
           {acceptedAt !== null && (
             <li>
-              <time>{t("task.acceptedFor", { duration: formatElapsed(now - acceptedAt) })}</time>
+              <time>{t("task.acceptedFor", { duration: formatDuration(now - acceptedAt) })}</time>
             </li>
           )}
         </ul>
@@ -116,62 +111,64 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
           <Wrapup task={task} dispositionCodes={settings.dispositionCodes} wrapping={wrapping} onWrapping={() => setWrappedHere(true)} />
         </div>
       </header>
-      <div className="sb-task__tabs" role="tablist" aria-label={t("task.views")} onKeyDown={onTabKey}>
-        {tabs.map((name) => (
-          <button
-            key={name}
-            ref={(element) => {
-              if (element) tabRefs.current.set(name, element);
-              else tabRefs.current.delete(name);
-            }}
-            type="button"
-            role="tab"
-            id={`${baseId}-tab-${name}`}
-            aria-selected={selected === name}
-            aria-controls={`${baseId}-panel-${name}`}
-            tabIndex={selected === name ? 0 : -1}
-            onClick={() => setTab(name)}
-          >
-            {tabLabel(name)}
-          </button>
-        ))}
-        <Slot slots={desktop.Slots} name="TaskCanvas.Tabs" props={slotProps} />
-      </div>
-      {hasChat && (
-        <div
-          className="sb-task__panel"
-          role="tabpanel"
-          id={`${baseId}-panel-chat`}
-          aria-labelledby={`${baseId}-tab-chat`}
-          hidden={selected !== "chat"}
-        >
-          <ChatPanel
-            taskSid={task.taskSid}
-            conversationSid={task.conversationSid!}
-            customerName={title}
-            customerUnverified={isUnverified(task.attributes)}
-            session={session}
-            settings={settings}
-            visible={active && selected === "chat"}
-            disabled={wrapping || task.state !== "accepted"}
-            slotProps={slotProps}
-          />
+      <div className="sb-task__body">
+        <div className="sb-task__main">
+          <div className="sb-task__tabs" role="tablist" aria-label={t("task.views")} onKeyDown={onTabKey}>
+            {tabs.map((name) => (
+              <button
+                key={name}
+                ref={(element) => {
+                  if (element) tabRefs.current.set(name, element);
+                  else tabRefs.current.delete(name);
+                }}
+                type="button"
+                role="tab"
+                id={`${baseId}-tab-${name}`}
+                aria-selected={selected === name}
+                aria-controls={`${baseId}-panel-${name}`}
+                tabIndex={selected === name ? 0 : -1}
+                onClick={() => setTab(name)}
+              >
+                {tabLabel(name)}
+              </button>
+            ))}
+            <Slot slots={desktop.Slots} name="TaskCanvas.Tabs" props={slotProps} />
+          </div>
+          {hasChat && (
+            <div
+              className="sb-task__panel"
+              role="tabpanel"
+              id={`${baseId}-panel-chat`}
+              aria-labelledby={`${baseId}-tab-chat`}
+              hidden={selected !== "chat"}
+            >
+              <ChatPanel
+                taskSid={task.taskSid}
+                conversationSid={task.conversationSid!}
+                customerName={title}
+                customerUnverified={isUnverified(task.attributes)}
+                session={session}
+                settings={settings}
+                visible={active && selected === "chat"}
+                disabled={wrapping || task.state !== "accepted"}
+                slotProps={slotProps}
+              />
+            </div>
+          )}
+          {!hasChat && (
+            <div className="sb-task__panel" role="tabpanel" id={`${baseId}-panel-customer`} aria-labelledby={`${baseId}-tab-customer`}>
+              <CustomerPanel task={task} session={session} settings={settings} slotProps={slotProps} visible={active} />
+            </div>
+          )}
         </div>
-      )}
-      <div
-        className="sb-task__panel"
-        role="tabpanel"
-        id={`${baseId}-panel-customer`}
-        aria-labelledby={`${baseId}-tab-customer`}
-        hidden={selected !== "customer"}
-      >
-        <CustomerPanel
-          task={task}
-          session={session}
-          settings={settings}
-          slotProps={slotProps}
-          visible={active && selected === "customer"}
-        />
+        {hasChat && (
+          <>
+            <Splitter label={t("customer.resize")} pane="end" width={contextWidth} min={260} max={520} onResize={setContextWidth} />
+            <aside className="sb-task__context" aria-label={t("customer.title")} style={{ inlineSize: contextWidth }}>
+              <CustomerPanel task={task} session={session} settings={settings} slotProps={slotProps} visible={active} />
+            </aside>
+          </>
+        )}
       </div>
       {transferring && <TransferDialog task={task} session={session} onClose={() => setTransferring(false)} />}
     </section>

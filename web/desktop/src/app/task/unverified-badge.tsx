@@ -10,7 +10,7 @@ export function UnverifiedBadge() {
   const t = useStrings();
   ensureTaskStyles();
   return (
-    <span className="sb-badge sb-badge--warn" title={t("customer.unverified.hint")}>
+    <span className="sb-badge" data-tone="warning" title={t("customer.unverified.hint")}>
       {t("customer.unverified")}
     </span>
   );

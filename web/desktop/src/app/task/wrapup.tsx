@@ -2,8 +2,10 @@
  * Wrap-up: "Wrap up" invokes WrapupTask; then the agent picks a disposition (the workspace's
  * `dispositionCodes`, a native radio group — arrow keys move between codes) and "Complete" invokes
  * CompleteTask with the code as the completion `reason`. With no codes configured, Complete needs none.
- * The shell registers both actions; this only invokes them.
+ * When the task's queue ends wrap-up by itself (`WrapUpTimeoutSeconds`), a countdown says when. The shell
+ * registers both actions; this only invokes them.
  */
+import { Countdown } from "../ui";
 import { useId, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { DesktopTask } from "../types";
@@ -91,6 +93,11 @@ export function Wrapup({ task, dispositionCodes, wrapping, onWrapping }: WrapupP
       <button type="submit" className="sb-primary" disabled={busy || (needsCode && code === null)}>
         {t("task.complete")}
       </button>
+      {task.wrapupEndsAt !== null && (
+        <p className="sb-wrapup-ends">
+          {t("task.wrapupEnds")} <Countdown until={task.wrapupEndsAt} label={t("task.wrapupEnds")} />
+        </p>
+      )}
     </form>
   );
 }

@@ -1,0 +1,75 @@
+/**
+ * The desktop's icons: Lucide's (lucide-react, tree-shaken: only these reach the bundle), named once here
+ * for what they mean in the contact center, so a screen asks for "the SMS icon", not for a drawing.
+ * Decorative by default (`aria-hidden`): the text or the label beside an icon says what it means.
+ */
+import {
+  Bell,
+  Camera,
+  Check,
+  ChevronDown,
+  CircleUser,
+  Clock,
+  Globe,
+  Inbox,
+  LogOut,
+  Mail,
+  MessageCircle,
+  MessageSquare,
+  MessagesSquare,
+  Moon,
+  Phone,
+  Settings,
+  Smartphone,
+  Sun,
+  Users,
+  Video,
+  X,
+  type LucideIcon,
+  type LucideProps,
+} from "lucide-react";
+
+export const Icons = {
+  bell: Bell,
+  check: Check,
+  chevronDown: ChevronDown,
+  clock: Clock,
+  close: X,
+  account: CircleUser,
+  globe: Globe,
+  inbox: Inbox,
+  moon: Moon,
+  settings: Settings,
+  signOut: LogOut,
+  sun: Sun,
+  team: Users,
+} satisfies Record<string, LucideIcon>;
+
+/** Each channel's icon, by the conversation's channel or the task's TaskChannel. */
+const CHANNEL_ICONS: Record<string, LucideIcon> = {
+  web: MessageSquare,
+  chat: MessageSquare,
+  webchat: MessageSquare,
+  sms: Smartphone,
+  whatsapp: MessageCircle,
+  messenger: MessagesSquare,
+  instagram: Camera,
+  email: Mail,
+  voice: Phone,
+  video: Video,
+};
+
+/**
+ * The icon of a channel (a generic message for one it does not know).
+ * @example <ChannelIcon channel="sms" />
+ */
+export function ChannelIcon({ channel, ...props }: { readonly channel: string | null | undefined } & LucideProps) {
+  const Icon = CHANNEL_ICONS[(channel ?? "").toLowerCase()] ?? MessageSquare;
+  return <Icon aria-hidden="true" focusable="false" size={16} {...props} />;
+}
+
+/** An icon of {@link Icons}, decorative and 16 px unless told otherwise. @example <Icon name="bell" /> */
+export function Icon({ name, ...props }: { readonly name: keyof typeof Icons } & LucideProps) {
+  const Drawn = Icons[name];
+  return <Drawn aria-hidden="true" focusable="false" size={16} {...props} />;
+}
