@@ -256,6 +256,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       attributes: request.attributes,
       participantSid: request.participantSid ?? null,
       media: media.value.media ?? [],
+      visibility: request.visibility,
     });
     if (!pre.ok) return pre;
     const { body, author: newAuthor, attributes } = pre.value;

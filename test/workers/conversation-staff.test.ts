@@ -251,6 +251,7 @@ describe("internal notes", () => {
     await customer.next("conversation.snapshot");
     const agent = await staffSocket(sid, annToken);
 
+    agent.send({ type: "typing", note: true });
     agent.send({ type: "message.send", clientId: "n-2", body: "VIP customer", note: true });
     expect((await added(agent, "VIP customer")).message.visibility).toBe("staff");
     agent.send({ type: "message.send", clientId: "m-1", body: "Hi Vic, how can I help?" });
@@ -261,6 +262,10 @@ describe("internal notes", () => {
       customer.frames.flatMap((f) => (f.type === "message.added" ? [(f as { message: MessageRecord }).message.body] : []));
     await customerSees(customer, "Hi Vic, how can I help?");
     expect(bodies()).toEqual(["Hi Vic, how can I help?"]);
+    // Typing a note is shown to staff only; typing a reply is shown to the customer.
+    expect(customer.frames.filter((f) => f.type === "typing")).toEqual([]);
+    agent.send({ type: "typing" });
+    expect(await customer.next("typing")).toMatchObject({ type: "typing" });
     customer.socket.close();
 
     for (const query of ["", "?since=0"]) {
@@ -403,6 +408,40 @@ describe("supervisors in a live conversation", () => {
     expect(await anonymous.nextOf("error")).toMatchObject({ status: 403, message: expect.stringContaining("identity") });
     agent.ws.close(1000, "done");
     anonymous.ws.close(1000, "done");
+  });
+
+  it("watching a conversation with no task is an event of the home region's Router, about the conversation", async () => {
+    const sid = (await ok("POST", `/conversations/v1/Services/IS${ws.slice(2)}/Conversations`, { FriendlyName: "no task" })).sid;
+    const supervisor = await staffSocket(sid, sueToken);
+    await conversationFor(env, sid).sendSupervision();
+    const [monitor] = await eventsOf("supervisor.monitor", sid);
+    expect(monitor).toMatchObject({
+      resource_type: "Conversation",
+      resource_sid: sid,
+      event_data: { conversation_sid: sid, task_sid: null, worker_sid: null, supervisor_worker_sid: sue },
+    });
+    supervisor.ws.close(1000, "done");
+  });
+
+  it("the Router refuses a malformed action with a 400 naming it, and records nothing", async () => {
+    const { sid, taskSid } = await smsConversation("+15550401015");
+    const input = {
+      key: "not-a-key",
+      type: "supervisor.whisper" as const,
+      at: Date.now(),
+      conversationSid: sid,
+      taskSid,
+      workerSid: ann,
+      supervisor: { workerSid: sue, userSid: null, name: null },
+    };
+    expect(await routerOf(env, ws, taskSid).recordSupervisorEvent(ACCOUNT, input)).toMatchObject({
+      ok: false,
+      status: 400,
+      message: expect.stringContaining("Key"),
+    });
+    const badType = { ...input, key: "0".repeat(24), type: "supervisor.spy" as "supervisor.whisper" };
+    expect(await routerOf(env, ws, taskSid).recordSupervisorEvent(ACCOUNT, badType)).toMatchObject({ ok: false, status: 400 });
+    expect(await eventsOf("supervisor.whisper", sid)).toEqual([]);
   });
 
   it("a supervisor of another workspace cannot open the conversation to watch or whisper (4404)", async () => {
