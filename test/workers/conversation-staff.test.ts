@@ -457,3 +457,19 @@ describe("supervisors in a live conversation", () => {
     expect(await eventsOf("supervisor.monitor", sid)).toEqual([]);
   });
 });
+
+describe("the API's description", () => {
+  it("/openapi.json describes Visibility on sending a message, in both mounts", async () => {
+    type Schema = { properties: Record<string, unknown> };
+    const res = await exports.default.fetch(`${ORIGIN}/openapi.json`);
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { requestBody: { content: Record<string, { schema: Schema }> } }>>;
+    };
+    const paths = Object.keys(doc.paths).filter((path) => /\/Conversations\/\{ConversationSid\}\/Messages$/.test(path));
+    expect(paths.length).toBeGreaterThanOrEqual(2);
+    for (const path of paths) {
+      const form = doc.paths[path]!.post!.requestBody.content["application/x-www-form-urlencoded"]!.schema;
+      expect(JSON.stringify(form.properties.Visibility)).toMatch(/internal note/);
+    }
+  });
+});
