@@ -9,67 +9,19 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CONVERSATION_SUBPROTOCOL, type ConversationFrame, type MessageRecord } from "../../contract/conversations";
 import type { EventRecord } from "../../contract/taskrouter";
-import { webhookPath } from "../../channels/channel-config";
-import { twilioSignature } from "../../callbacks/signature";
 import { AgentSocket } from "./realtime-helpers";
 import { openSocket as openWidgetSocket, widget } from "./webchat-helpers";
 import { conversationFor, directoryFor, routerOf } from "../../platform/objects";
 import { eventually as pollUntil } from "../support/eventually";
+import { ACCOUNT, ORIGIN, eventually, ok, rest, smsChannel, textChannel, twilioDouble, type Body } from "./conversation-helpers";
 
-const ORIGIN = "https://sb.example";
-const ACCOUNT = env.ACCOUNT_SID!;
-const AUTH = "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`);
-const TWILIO_AC = "AC" + "a".repeat(32);
-const TWILIO_TOKEN = "twilio-auth-token";
 const NUMBER = "+15552224444";
 
-type Body = Record<string, unknown> & { sid: string };
-
-async function rest(method: string, path: string, params?: Record<string, string>) {
-  const headers: Record<string, string> = { authorization: AUTH };
-  if (params) headers["content-type"] = "application/x-www-form-urlencoded";
-  const res = await exports.default.fetch(`${ORIGIN}${path}`, {
-    method,
-    headers,
-    body: params ? new URLSearchParams(params).toString() : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Body & { message: string } };
-}
-
-async function ok(method: string, path: string, params?: Record<string, string>): Promise<Body> {
-  const { status, body } = await rest(method, path, params);
-  if (status >= 300) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(body)}`);
-  return body;
-}
-
-/** Polls `check` (each poll a round trip, no timer) until it answers a value, for at most `timeoutMs`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-  }
-}
-
-/** Twilio's Messages API double: every body it was asked to send to a customer. */
-const sentToCustomers: string[] = [];
-const realFetch = globalThis.fetch;
-beforeAll(() => {
-  globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    if (!request.url.startsWith("https://twilio.double/")) return realFetch(input, init);
-    sentToCustomers.push(new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())).get("Body") ?? "");
-    return Response.json({ sid: "SM" + crypto.randomUUID().replace(/-/g, ""), status: "queued" }, { status: 201 });
-  };
-});
-afterAll(() => {
-  globalThis.fetch = realFetch;
-});
+/** Every body Twilio's Messages API (the double) was asked to send to a customer. */
+const sentToCustomers = twilioDouble();
 
 let ws = "";
 let sms = "";
@@ -97,35 +49,13 @@ beforeAll(async () => {
   annToken = (await ok("POST", "/api/tokens", { WorkspaceSid: ws, Role: "worker", WorkerSid: ann })).token as string;
   sueToken = (await ok("POST", "/api/tokens", { WorkspaceSid: ws, Role: "supervisor", WorkerSid: sue })).token as string;
   anonymousSupervisor = (await ok("POST", "/api/tokens", { WorkspaceSid: ws, Role: "supervisor" })).token as string;
-  sms = (
-    await ok("POST", `/api/workspaces/${ws}/channels`, {
-      Kind: "twilio",
-      WorkflowSid: workflow,
-      "Settings.twilio_account_sid": TWILIO_AC,
-      "Settings.phone_number": NUMBER,
-      "Settings.api_base_url": "https://twilio.double",
-      "Secrets.auth_token": TWILIO_TOKEN,
-    })
-  ).sid;
+  sms = await smsChannel(ws, NUMBER, workflow);
   chat = (await ok("POST", `/api/workspaces/${ws}/channels`, { Kind: "webchat", WorkflowSid: workflow, "Settings.allowed_origins": "*" }))
     .sid;
 }, 30_000);
 
-/** The customer texts the channel's number, as Twilio posts it. */
-async function text(from: string, body: string): Promise<void> {
-  const sid = "SM" + crypto.randomUUID().replace(/-/g, "");
-  const params = { MessageSid: sid, SmsMessageSid: sid, AccountSid: TWILIO_AC, From: from, To: NUMBER, Body: body, NumMedia: "0" };
-  const url = `${ORIGIN}${webhookPath(ws, sms)}`;
-  const res = await exports.default.fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": await twilioSignature(TWILIO_TOKEN, url, params),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
-  expect(res.status).toBe(200);
-}
+/** The customer texts the channel's number. */
+const text = (from: string, body: string) => textChannel(ws, sms, from, NUMBER, body);
 
 async function taskOf(sid: string): Promise<string> {
   return eventually("the conversation's task", async () => {
