@@ -64,7 +64,15 @@ export interface ConversationRecord {
   task_sid: string | null;
 }
 
-export type ParticipantRole = "customer" | "agent" | "bot";
+/** `supervisor`: a supervisor who barged in (joined a live conversation to write to the customer). */
+export type ParticipantRole = "customer" | "agent" | "bot" | "supervisor";
+
+/**
+ * Who may read a message: `all` (the customer too) or `staff` — an internal note between agents, or a
+ * supervisor's whisper to the agent. A note is never delivered to the customer's channel, never on the
+ * customer's socket, and not in the customer's unread count; agents, supervisors and the REST API see it.
+ */
+export type MessageVisibility = "all" | "staff";
 
 export interface ParticipantRecord {
   sid: string;
@@ -130,6 +138,13 @@ export interface MessageRecord {
   /** Switchboard's: the state of the outbound delivery to the customer's channel, if any. */
   delivery_status: DeliveryStatus | null;
   delivery_error: string | null;
+  /** Switchboard's: `staff` for an internal note or a supervisor's whisper, which the customer never sees. */
+  visibility: MessageVisibility;
+  /**
+   * Switchboard's: what the author was when they wrote it (a participant's role, or `supervisor` for a
+   * whisper by a supervisor who is no participant); null for a message the API wrote without a participant.
+   */
+  author_role: ParticipantRole | null;
 }
 
 /** Twilio's delivery receipt: how a delivered message fared with its recipient (here: the customer's channel). */
@@ -176,11 +191,25 @@ export type ConversationFrame =
   | { readonly type: "ack"; readonly clientId: string; readonly messageSid: string }
   | { readonly type: "error"; readonly clientId: string | null; readonly status: number; readonly message: string };
 
-/** Commands a client sends on its socket. `clientId` makes `message.send` idempotent across reconnects. */
+/**
+ * Commands a client sends on its socket. `clientId` makes `message.send` idempotent across reconnects.
+ * Staff only (an agent's or supervisor's socket; the customer's answers 403): `note: true` sends an
+ * internal note (a supervisor who has not barged in sends nothing else: a whisper), a `typing` with
+ * `note: true` is shown to staff only, and a supervisor barges in (`barge.join`, as a participant of role
+ * `supervisor`, named `displayName`) and out (`barge.leave`); each answers with a fresh snapshot naming `you`.
+ */
 export type ConversationCommand =
-  | { readonly type: "message.send"; readonly clientId: string; readonly body: string; readonly mediaSids?: readonly string[] }
-  | { readonly type: "typing" }
-  | { readonly type: "read"; readonly index: number };
+  | {
+      readonly type: "message.send";
+      readonly clientId: string;
+      readonly body: string;
+      readonly mediaSids?: readonly string[];
+      readonly note?: boolean;
+    }
+  | { readonly type: "typing"; readonly note?: boolean }
+  | { readonly type: "read"; readonly index: number }
+  | { readonly type: "barge.join"; readonly displayName?: string }
+  | { readonly type: "barge.leave" };
 
 /** The socket's subprotocol, as the agent channel's: the token travels in `Sec-WebSocket-Protocol`, never in a URL. */
 export const CONVERSATION_SUBPROTOCOL = "switchboard.conversation.v1";

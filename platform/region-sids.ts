@@ -32,6 +32,20 @@ export function regionalSid(prefix: string, regionId: string): string {
 }
 
 /**
+ * The SID of `prefix` that `key` (24 hex digits, minted by whoever asks for the record) makes in
+ * `regionId` — the same every time, so a record asked for twice (a resend after a lost answer) is found
+ * under it instead of made again. Without a region (a Router of none, in unit tests) the code and check
+ * are zeros.
+ * @example keyedRegionalSid("EV", "us-east", "0123456789abcdef01234567") === keyedRegionalSid("EV", "us-east", "0123456789abcdef01234567")
+ */
+export function keyedRegionalSid(prefix: string, regionId: string, key: string): string {
+  if (!/^[0-9a-f]{24}$/.test(key)) throw new Error("A SID's key is 24 hex digits");
+  if (regionId === "") return prefix + key + "0".repeat(8);
+  const headAndCode = prefix + key + regionCode(regionId);
+  return headAndCode + check(headAndCode);
+}
+
+/**
  * The region a SID was minted in, or null for a SID that names none of `known` (an older SID, another
  * system's, or a region no longer deployed).
  * @example regionOfSid(regionalSid("WK", "ap-sydney")) // "ap-sydney"

@@ -4,7 +4,7 @@
  * (profiles, a resolved inbound message). What the browser reads is in contract/conversations.ts, what
  * crosses a channel in channels/. Pure types: no `cloudflare:*` import.
  */
-import type { ConversationChannel, ConversationState, MediaRef, ParticipantRole } from "../../contract/conversations";
+import type { ConversationChannel, ConversationState, MediaRef, MessageVisibility, ParticipantRole } from "../../contract/conversations";
 import type { IsoDate } from "../../contract/taskrouter";
 import type { ChannelKind } from "../../channels/channel-config";
 import type { EmailThread } from "../../channels/messages";
@@ -60,6 +60,10 @@ export interface AddMessageInput {
   /** Makes the call idempotent: the same key answers the same message. */
   readonly idempotencyKey?: string | null;
   readonly dateCreated?: number;
+  /** `staff`: an internal note (or a whisper), never delivered nor shown to the customer. Default `all`. */
+  readonly visibility?: MessageVisibility;
+  /** The author's role when they are no participant (a supervisor's whisper); else the participant's. */
+  readonly authorRole?: ParticipantRole;
 }
 
 export interface UpdateMessageInput {
@@ -191,4 +195,32 @@ export interface ResolvedInbound {
   readonly customer: CustomerContext;
   /** The chat service's webhook configuration, handed on so the conversation need not ask for it again. */
   readonly webhooks?: WebhookConfigs;
+}
+
+/** What a supervisor did in a live conversation, as the Router records it (`supervisor.*` events). */
+export type SupervisorEventType = "supervisor.monitor" | "supervisor.whisper" | "supervisor.barge.joined" | "supervisor.barge.left";
+
+/**
+ * One supervisor action, written to the ConversationDO's `supervision` outbox in the action's own
+ * transaction and handed to the Router of the conversation's task (the home region's when it has none),
+ * which records it once: `key` makes the event's SID, so a resend after a lost answer records nothing new.
+ */
+export interface SupervisorEventInput {
+  /** 24 hex digits, minted with the action. */
+  readonly key: string;
+  readonly type: SupervisorEventType;
+  /** Epoch ms of the action. */
+  readonly at: number;
+  readonly conversationSid: string;
+  readonly taskSid: string | null;
+  /** The agent whose conversation it is (the current task's worker, else the last one); null before any. */
+  readonly workerSid: string | null;
+  readonly supervisor: {
+    readonly workerSid: string | null;
+    readonly userSid: string | null;
+    readonly name: string | null;
+  };
+  /** The whisper's message, the barge's participant. */
+  readonly messageSid?: string;
+  readonly participantSid?: string;
 }

@@ -28,6 +28,7 @@ import { defined, ok, type ApiResult, type Page, type PageRequest } from "../com
 import {
   CONVERSATION_SUBPROTOCOL,
   type ConversationChannel,
+  type ConversationCommand,
   type ConversationRecord,
   type DeliveryReceiptRecord,
   type MessageRecord,
@@ -52,14 +53,7 @@ import {
   type ScopedWebhookRecord,
 } from "../common/conversation-webhooks";
 import { CONVERSATION_MIGRATIONS } from "./store/schema";
-import {
-  chatServiceSid,
-  conversationRecord,
-  conversationRow,
-  participantRecord,
-  participantRows,
-  pastParticipants,
-} from "./store/conversation-rows";
+import { chatServiceSid, conversationRecord, conversationRow } from "./store/conversation-rows";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import * as messages from "./lifecycle/messages";
@@ -75,8 +69,20 @@ import { OUTBOX_TIMER, unsent } from "../kit/outbox";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./socket-commands";
 import { ConversationShell } from "./conversation-shell";
 import type { ConversationWebhookMessage } from "../../platform/events-queue";
-import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, stateOf } from "./sockets";
+import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, staffIdentity, stateOf } from "./sockets";
+import { recordSupervision, SUPERVISION_TOPIC, type Supervisor } from "./lifecycle/supervision";
 import type { UserAccess } from "../common/user-access";
+
+const READ_ONLY =
+  "A supervisor watches this conversation read-only: whisper with a note, or barge in (barge.join) to write to the customer";
+const NO_CUSTOMER_NOTES = "Internal notes are for staff: the customer cannot write one";
+
+/** Who a supervisor's socket is, for their events. */
+const supervisorOf = (state: SocketState, name: string | null = state.displayName): Supervisor => ({
+  workerSid: state.identity,
+  userSid: state.binding?.userSid ?? null,
+  name,
+});
 
 /** What a deletion carries over of an outbox the queue could not take. */
 const MAX_PENDING_HOOKS = 1_000;
@@ -193,6 +199,8 @@ export class ConversationDO extends ConversationShell {
     if (!unlisted.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${unlisted.message}`);
     // Earlier events not queued yet survive the wipe too (after any flush in flight, so its row ids are done with).
     await this.webhooks.outbox.drain();
+    // Supervisors' actions not yet recorded by the Router get one last try (a failure is logged by the outbox).
+    await this.supervision.drain();
     const pending = unsent(this.ctx.storage, HOOKS_TOPIC, MAX_PENDING_HOOKS).map(
       (row) => JSON.parse(row.body) as ConversationWebhookMessage,
     );
@@ -280,8 +288,14 @@ export class ConversationDO extends ConversationShell {
     return this.apply((op) => messages.addMessage(op, accountSid, checked.value.input), checked.value.hooks);
   }
 
-  listMessages(accountSid: string, page: PageRequest, order: "asc" | "desc"): ApiResult<Page<MessageRecord>> {
-    return messages.listMessages(this.op(), accountSid, page, order);
+  /** `customer`: only what the customer may see (the widget's routes); staff read notes too. */
+  listMessages(
+    accountSid: string,
+    page: PageRequest,
+    order: "asc" | "desc",
+    audience: "staff" | "customer" = "staff",
+  ): ApiResult<Page<MessageRecord>> {
+    return messages.listMessages(this.op(), accountSid, page, order, audience);
   }
 
   getMessage(accountSid: string, sidOrIndex: string): ApiResult<MessageRecord> {
@@ -389,6 +403,11 @@ export class ConversationDO extends ConversationShell {
     return transfer(this.ctx.storage, this.sid, accountSid, input, this.taskPort(row.value), Date.now);
   }
 
+  /** Hands the supervisors' actions to the Router (also run in the background after each; tests await it). */
+  sendSupervision(): Promise<boolean> {
+    return this.supervision.drain();
+  }
+
   /** Sends what waits in the delivery queue (also run in the background after every change; tests await it). */
   deliverPending(now: () => number = Date.now): Promise<void> {
     return this.deliverInOrder(now);
@@ -411,10 +430,21 @@ export class ConversationDO extends ConversationShell {
     else {
       server.serializeAttachment(admission.state);
       this.sendSnapshot(server, admission.state, since);
+      if (admission.state.role === "supervisor" && admission.state.participantSid === null) await this.recordWatching(admission.state);
     }
     const offered = (request.headers.get("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
     const headers: HeadersInit = offered.includes(CONVERSATION_SUBPROTOCOL) ? { "Sec-WebSocket-Protocol": CONVERSATION_SUBPROTOCOL } : {};
     return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  /** A supervisor opened the conversation to watch: `supervisor.monitor`, once per socket opened. */
+  private async recordWatching(state: SocketState): Promise<void> {
+    const { effects } = this.mutate((op) => {
+      const conversation = this.loadedIn(op, state.accountSid);
+      if (conversation.ok) recordSupervision(op, conversation.value, "supervisor.monitor", supervisorOf(state));
+      return conversation;
+    });
+    await this.settle(effects);
   }
 
   /** A user changed (told by the AccountDO): closes their sockets here that `access` no longer allows. */
@@ -427,36 +457,22 @@ export class ConversationDO extends ConversationShell {
     if (!state) return close(ws, CLOSE.forbidden, "This connection has no identity");
     const command = parseCommand(text);
     if (command.type === "error") return send(ws, command);
-    if (state.participantSid === null) {
-      const clientId = command.type === "message.send" ? command.clientId : null;
-      return send(ws, { type: "error", clientId, status: 403, message: "A supervisor watches this conversation read-only" });
-    }
-    const participantSid = state.participantSid;
+    const refuse = (status: number, message: string, clientId: string | null = null) =>
+      send(ws, { type: "error", clientId, status, message });
     switch (command.type) {
-      case "message.send": {
-        const key = `socket:${participantSid}:${command.clientId}`;
-        // A resend of a message already stored is answered from storage, without asking any webhook again.
-        const earlier = messages.keyedMessage(this.op(), key);
-        if (earlier) return send(ws, { type: "ack", clientId: command.clientId, messageSid: earlier.sid });
-        const input = { participantSid, body: command.body, mediaSids: command.mediaSids };
-        const source: ActionSource = { source: "SDK", webhooks: true, clientIdentity: state.identity };
-        const checked = await this.messageToAdd(state.accountSid, input, source);
-        if (!checked.ok) return send(ws, { type: "error", clientId: command.clientId, status: checked.status, message: checked.message });
-        const { result, effects } = this.mutate((op) => {
-          const conversation = this.loadedIn(op, state.accountSid);
-          if (!conversation.ok) return conversation;
-          return messages.insertMessage(op, conversation.value, checked.value.input, key);
-        }, checked.value.hooks);
-        // The ack goes before the message.added broadcast, so the sender's client knows the stored copy
-        // is its own when it arrives and never shows the message twice (sent, and still "sending").
-        if (result.ok) send(ws, { type: "ack", clientId: command.clientId, messageSid: result.value.sid });
-        else send(ws, { type: "error", clientId: command.clientId, status: result.status, message: result.message });
-        await this.settle(effects);
-        return;
-      }
+      case "message.send":
+        return this.sendFromSocket(ws, state, command);
       case "typing":
-        return broadcast(this.ctx, [{ type: "typing", participantSid, displayName: state.displayName }]);
+        if (state.participantSid === null) return refuse(403, READ_ONLY);
+        if (command.note && state.role === "customer") return refuse(403, NO_CUSTOMER_NOTES);
+        return broadcast(
+          this.ctx,
+          [{ type: "typing", participantSid: state.participantSid, displayName: state.displayName }],
+          command.note ? "staff" : "all",
+        );
       case "read": {
+        if (state.participantSid === null) return refuse(403, READ_ONLY);
+        const participantSid = state.participantSid;
         // Announced (onParticipantUpdated), but never asked about: a read is not something to refuse.
         const row = this.loaded(state.accountSid);
         const hooks = row.ok
@@ -466,14 +482,122 @@ export class ConversationDO extends ConversationShell {
           (op) => participants.updateParticipant(op, state.accountSid, participantSid, { lastReadMessageIndex: command.index }),
           hooks,
         );
-        if (!result.ok) send(ws, { type: "error", clientId: null, status: result.status, message: result.message });
+        if (!result.ok) refuse(result.status, result.message);
         return;
       }
+      case "barge.join":
+        return this.bargeIn(ws, state, command.displayName ?? null);
+      case "barge.leave":
+        return this.bargeOut(ws, state);
       default: {
         const never: never = command;
         throw new Error(`unknown command ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  /**
+   * A message from a socket: a participant's (to everyone, or with `note` to staff only), or a watching
+   * supervisor's whisper (a note, as themselves: they are no participant). A supervisor's note is recorded
+   * as a `supervisor.whisper` event in the same transaction.
+   */
+  private async sendFromSocket(ws: WebSocket, state: SocketState, command: Extract<ConversationCommand, { type: "message.send" }>) {
+    const { clientId } = command;
+    const refuse = (status: number, message: string) => send(ws, { type: "error", clientId, status, message });
+    const note = command.note === true;
+    if (note && state.role === "customer") return refuse(403, NO_CUSTOMER_NOTES);
+    if (state.participantSid === null && !note) return refuse(403, READ_ONLY);
+    const author = state.participantSid === null ? (staffIdentity(state) ?? "supervisor") : null;
+    const key = `socket:${state.participantSid ?? `supervisor:${author}`}:${clientId}`;
+    // A resend of a message already stored is answered from storage, without asking any webhook again.
+    const earlier = messages.keyedMessage(this.op(), key);
+    if (earlier) return send(ws, { type: "ack", clientId, messageSid: earlier.sid });
+    const input: AddMessageInput = {
+      participantSid: state.participantSid,
+      body: command.body,
+      mediaSids: command.mediaSids,
+      ...(note ? { visibility: "staff" as const } : {}),
+      ...(author !== null ? { author, authorRole: "supervisor" as const } : {}),
+    };
+    const source: ActionSource = { source: "SDK", webhooks: true, clientIdentity: state.identity };
+    const checked = await this.messageToAdd(state.accountSid, input, source);
+    if (!checked.ok) return refuse(checked.status, checked.message);
+    const { result, effects } = this.mutate((op) => {
+      const conversation = this.loadedIn(op, state.accountSid);
+      if (!conversation.ok) return conversation;
+      const stored = messages.insertMessage(op, conversation.value, checked.value.input, key);
+      if (stored.ok && note && state.role === "supervisor" && stored.value.author_role === "supervisor")
+        recordSupervision(op, conversation.value, "supervisor.whisper", supervisorOf(state), { messageSid: stored.value.sid });
+      return stored;
+    }, checked.value.hooks);
+    // The ack goes before the message.added broadcast, so the sender's client knows the stored copy
+    // is its own when it arrives and never shows the message twice (sent, and still "sending").
+    if (result.ok) send(ws, { type: "ack", clientId, messageSid: result.value.sid });
+    else refuse(result.status, result.message);
+    await this.settle(effects);
+  }
+
+  /**
+   * A watching supervisor barges in: they join as a participant of role `supervisor` (the path every
+   * participant joins by), and from then on write to the customer as an agent does. Recorded as
+   * `supervisor.barge.joined`; the socket gets a fresh snapshot naming its participant.
+   */
+  private async bargeIn(ws: WebSocket, state: SocketState, displayName: string | null): Promise<void> {
+    const refuse = (status: number, message: string) => send(ws, { type: "error", clientId: null, status, message });
+    if (state.role !== "supervisor") return refuse(403, "Only a supervisor barges in");
+    if (state.participantSid !== null) return refuse(409, "You are already a participant of this conversation");
+    const identity = staffIdentity(state);
+    if (identity === null) return refuse(403, "A token naming neither a worker nor a user cannot barge in: it has no identity to join as");
+    const row = this.loaded(state.accountSid);
+    if (!row.ok) return refuse(row.status, row.message);
+    const hooks = await this.webhooks.context(row.value, { source: "SDK", webhooks: true, clientIdentity: identity });
+    const { result, effects } = this.mutate((op) => {
+      const conversation = this.loadedIn(op, state.accountSid);
+      if (!conversation.ok) return conversation;
+      if (conversation.value.state === "closed")
+        return { ok: false, status: 409, code: 20409, message: `Conversation ${this.sid} is closed` };
+      const attributes = JSON.stringify({ supervisor: { worker_sid: state.identity, user_sid: state.binding?.userSid ?? null } });
+      const joined = participants.insertParticipant(op, conversation.value, { identity, role: "supervisor", displayName, attributes });
+      if (joined.ok)
+        recordSupervision(op, conversation.value, "supervisor.barge.joined", supervisorOf(state, displayName), {
+          participantSid: joined.value.sid,
+        });
+      return joined;
+    }, hooks);
+    if (result.ok) {
+      const joined: SocketState = { ...state, participantSid: result.value.sid, displayName };
+      ws.serializeAttachment(joined);
+      this.sendSnapshot(ws, joined, null);
+    } else refuse(result.status, result.message);
+    await this.settle(effects);
+  }
+
+  /** A supervisor who barged in leaves (recorded as `supervisor.barge.left`) and watches again. */
+  private async bargeOut(ws: WebSocket, state: SocketState): Promise<void> {
+    const refuse = (status: number, message: string) => send(ws, { type: "error", clientId: null, status, message });
+    const participantSid = state.participantSid;
+    if (state.role !== "supervisor" || participantSid === null) return refuse(409, "You have not barged into this conversation");
+    const row = this.loaded(state.accountSid);
+    if (!row.ok) return refuse(row.status, row.message);
+    const hooks = await this.webhooks.context(row.value, {
+      source: "SDK",
+      webhooks: true,
+      clientIdentity: staffIdentity(state) ?? undefined,
+    });
+    const { result, effects } = this.mutate((op) => {
+      const conversation = this.loadedIn(op, state.accountSid);
+      if (!conversation.ok) return conversation;
+      const participant = participants.findParticipant(op, participantSid);
+      // A supervisor who joined as the agent (they are a worker too) leaves as agents do: by wrapping up.
+      if (participant?.role !== "supervisor")
+        return { ok: false, status: 409, code: 20409, message: "You have not barged into this conversation" };
+      participants.deleteParticipant(op, conversation.value, participant);
+      recordSupervision(op, conversation.value, "supervisor.barge.left", supervisorOf(state, participant.display_name), { participantSid });
+      return ok(null);
+    }, hooks);
+    if (!result.ok) refuse(result.status, result.message);
+    // settle lets the socket go: it watches again, with a fresh snapshot.
+    await this.settle(effects);
   }
 
   override async webSocketClose(): Promise<void> {
@@ -501,20 +625,8 @@ export class ConversationDO extends ConversationShell {
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
     const hooksDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, HOOKS_TOPIC);
     if (hooksDue !== null && hooksDue <= now()) await this.webhooks.outbox.drain();
+    const supervisionDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, SUPERVISION_TOPIC);
+    if (supervisionDue !== null && supervisionDue <= now()) await this.supervision.drain();
     await this.syncAlarm();
-  }
-
-  private sendSnapshot(ws: WebSocket, state: SocketState, since: number | null): void {
-    const op = this.op();
-    const row = conversationRow(op.host);
-    if (!row) return;
-    send(ws, {
-      type: "conversation.snapshot",
-      conversation: conversationRecord(row),
-      participants: participantRows(op.host).map((p) => participantRecord(row, p)),
-      past_participants: pastParticipants(op.host),
-      messages: messages.messagesSince(op, row, since),
-      you: state.participantSid ?? `supervisor:${state.identity ?? ""}`,
-    });
   }
 }

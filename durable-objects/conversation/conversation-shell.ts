@@ -4,7 +4,7 @@
  * sockets, the directory's entry, the first task, deliveries and webhooks in the background, the
  * alarm), and the I/O around it — the Router as a {@link TaskPort}, the delivery drain to the
  * customer's channel through the {@link Deliver} port, attachments in R2, the webhooks' configuration
- * and pre-events.
+ * and pre-events, and the supervisors' actions handed to the Router as events (the `supervision` outbox).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
@@ -26,6 +26,9 @@ import { CONVERSATION_MIGRATIONS } from "./store/schema";
 import {
   conversationRecord,
   conversationRow,
+  participantRecord,
+  participantRows,
+  pastParticipants,
   pendingRegistration,
   saveConversation,
   saveRegistration,
@@ -39,9 +42,16 @@ import { queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
-import { broadcast, CLOSE, close, openSockets } from "./sockets";
+import { broadcast, CLOSE, close, openSockets, send, stateOf } from "./sockets";
+import { Outbox, type OutboxRow } from "../kit/outbox";
+import { retryPolicy } from "../../platform/backoff";
+import { SUPERVISION_TOPIC, type SupervisionMessage } from "./lifecycle/supervision";
+import { messagesSince } from "./lifecycle/messages";
+import type { SocketState } from "./socket-commands";
 
 const INDEX_RETRY_MS = 5_000;
+/** A supervisor's action the Router could not take is handed over again after this long (then longer). */
+const SUPERVISION_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 60_000 });
 
 export abstract class ConversationShell extends DurableObject<Env> {
   protected schemaVersion = 0;
@@ -54,11 +64,14 @@ export abstract class ConversationShell extends DurableObject<Env> {
   protected readonly webhooks: ConversationWebhooks;
   /** How a message reaches the customer's channel: the channels' adapters (a test may swap in a fake). */
   protected deliver: Deliver;
+  /** Supervisors' actions on their way to the Router's events (lifecycle/supervision.ts). */
+  protected readonly supervision: Outbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.deliver = channelDelivery(env);
     this.webhooks = new ConversationWebhooks(ctx.storage, env, () => this.sid);
+    this.supervision = new Outbox(ctx.storage, SUPERVISION_TOPIC, (rows) => this.handOverSupervision(rows), SUPERVISION_RETRIES, 1);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
       this.alarmAt = await ctx.storage.getAlarm();
@@ -103,6 +116,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         const row = conversationRow(op.host);
         // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
         if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0) this.webhooks.outbox.guard(op.host, op.now);
+        if (op.effects.supervision) this.supervision.guard(op.host, op.now);
         return answer;
       });
       return { result, effects: op.effects };
@@ -121,8 +135,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
   /** Carries out a committed operation's effects. */
   protected async settle(effects: Effects): Promise<void> {
     broadcast(this.ctx, effects.frames);
-    for (const participantSid of effects.left)
-      for (const ws of openSockets(this.ctx, participantSid)) close(ws, CLOSE.left, "You left the conversation");
+    if (effects.left.length > 0) this.letGo(effects.left);
     const row = conversationRow(this.ctx.storage);
     if (row) {
       // A withdrawn message's attachments: the bytes go too (a failure leaves an unreferenced object, logged).
@@ -151,6 +164,62 @@ export abstract class ConversationShell extends DurableObject<Env> {
     }
     await this.syncAlarm();
     if (this.webhooks.outbox.hasUnsent()) this.ctx.waitUntil(this.flushHooks());
+    if (effects.supervision || this.supervision.hasUnsent()) this.ctx.waitUntil(this.flushSupervision());
+  }
+
+  /**
+   * The sockets of participants who left: closed — but a supervisor who barged out keeps watching (their
+   * socket becomes read-only again and gets a fresh snapshot saying so).
+   */
+  private letGo(left: readonly string[]): void {
+    for (const ws of openSockets(this.ctx)) {
+      const state = stateOf(ws);
+      if (state === null || state.participantSid === null || !left.includes(state.participantSid)) continue;
+      if (state.role !== "supervisor") {
+        close(ws, CLOSE.left, "You left the conversation");
+        continue;
+      }
+      const watching: SocketState = { ...state, participantSid: null };
+      ws.serializeAttachment(watching);
+      this.sendSnapshot(ws, watching, null);
+    }
+  }
+
+  /** The snapshot a socket starts from: the conversation, who is and was in it, the messages it may see after `since`. */
+  protected sendSnapshot(ws: WebSocket, state: SocketState, since: number | null): void {
+    const op = this.op();
+    const row = conversationRow(op.host);
+    if (!row) return;
+    send(ws, {
+      type: "conversation.snapshot",
+      conversation: conversationRecord(row),
+      participants: participantRows(op.host).map((p) => participantRecord(row, p)),
+      past_participants: pastParticipants(op.host),
+      messages: messagesSince(op, row, since, state.role !== "customer"),
+      you: state.participantSid ?? `supervisor:${state.identity ?? ""}`,
+    });
+  }
+
+  /** Hands the supervisors' actions to the Router, then points the alarm at what is left to retry. */
+  protected async flushSupervision(): Promise<void> {
+    await this.supervision.drain();
+    await this.syncAlarm();
+  }
+
+  /**
+   * One supervisor action to the Router holding the conversation's task (followed to the region it was
+   * handed over to), or the home region's when it has none. A refusal is final (logged); a Router that
+   * cannot be reached, or fails, is tried again from the alarm.
+   */
+  private async handOverSupervision(batch: readonly OutboxRow[]): Promise<number> {
+    const { accountSid, workspaceSid, event } = JSON.parse(batch[0]!.body) as SupervisionMessage;
+    const result =
+      event.taskSid === null
+        ? await routerFor(this.env, workspaceSid).recordSupervisorEvent(accountSid, event)
+        : await followMoves(this.env, workspaceSid, event.taskSid, (router) => router.recordSupervisorEvent(accountSid, event));
+    if (!result.ok && result.status >= 500) throw new Error(`the Router failed to record ${event.type}: ${result.message}`);
+    if (!result.ok) console.error(`ConversationDO ${this.sid}: the Router refused ${event.type}: ${result.message}`);
+    return 1;
   }
 
   /** Sends the post-event outbox to the queue, then points the alarm at what is left to retry. */
@@ -187,6 +256,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       attributes: request.attributes,
       participantSid: request.participantSid ?? null,
       media: media.value.media ?? [],
+      visibility: request.visibility,
     });
     if (!pre.ok) return pre;
     const { body, author: newAuthor, attributes } = pre.value;

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { ConversationCommand, ConversationFrame } from "../../contract/conversations";
 import { tokenBinding } from "../common/user-access";
+import type { SameKinds } from "../../contract/frame-types";
 
 /** The header of the Worker → ConversationDO upgrade that carries the verified identity (JSON). */
 export const IDENTITY_HEADER = "x-switchboard-identity";
@@ -22,15 +23,20 @@ const messageSend = z.object({
     .array(z.string().regex(/^ME[0-9a-f]{32}$/))
     .max(10)
     .optional(),
+  note: z.boolean().optional(),
 });
-const typing = z.object({ type: z.literal("typing") });
+const typing = z.object({ type: z.literal("typing"), note: z.boolean().optional() });
 const read = z.object({ type: z.literal("read"), index: z.number().int().min(0) });
+const bargeJoin = z.object({ type: z.literal("barge.join"), displayName: z.string().trim().min(1).max(128).optional() });
+const bargeLeave = z.object({ type: z.literal("barge.leave") });
 
-export const conversationCommand = z.discriminatedUnion("type", [messageSend, typing, read]);
+export const conversationCommand = z.discriminatedUnion("type", [messageSend, typing, read, bargeJoin, bargeLeave]);
 
 // Both directions stay one type: a schema that drifts from the contract fails the build here.
 const _commandMatches = (command: z.infer<typeof conversationCommand>): ConversationCommand => command;
 void _commandMatches;
+// …and every command the contract names has a schema.
+true satisfies SameKinds<ConversationCommand["type"], z.infer<typeof conversationCommand>["type"]>;
 
 export const conversationIdentity = z.object({
   accountSid: z.string().min(1),

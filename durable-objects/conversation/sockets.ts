@@ -3,7 +3,8 @@
  * participant, a supervisor read-only), how they are tagged (`p:<MB sid>` per participant, `supervisor`,
  * and `user:US…` when a signed-in user's token opened it) so `ctx.getWebSockets(tag)` finds them after
  * hibernation, sending frames without letting one broken socket fail the operation that produced them,
- * and closing a user's sockets once they may no longer hold them.
+ * and closing a user's sockets once they may no longer hold them. Staff-only messages (internal notes,
+ * whispers) go to agents' and supervisors' sockets only: {@link broadcast} is the one place that decides.
  */
 import type { ConversationFrame } from "../../contract/conversations";
 import type { StoreHost } from "../kit/sql-host";
@@ -30,9 +31,12 @@ export function admit(host: StoreHost, identity: ConversationIdentity): Admissio
   if (!conversation || conversation.account_sid !== identity.accountSid || conversation.workspace_sid !== identity.workspaceSid)
     return { ok: false, code: CLOSE.notFound, reason: "No such conversation" };
   const participant = identity.identity === null ? undefined : participantBy(host, "identity", identity.identity);
-  // A supervisor watches read-only, unless they joined the conversation as an agent (they are a worker too).
-  if (identity.role === "supervisor")
-    return { ok: true, state: { ...identity, participantSid: participant?.role === "agent" ? participant.sid : null } };
+  // A supervisor watches, unless they barged in or joined as an agent (they are a worker too): then they write as that participant.
+  if (identity.role === "supervisor") {
+    const joined = participantBy(host, "identity", staffIdentity(identity) ?? "");
+    const writes = joined?.role === "agent" || joined?.role === "supervisor";
+    return { ok: true, state: { ...identity, participantSid: writes ? joined.sid : null } };
+  }
   const expected = identity.role === "customer" ? "customer" : "agent";
   if (!participant || participant.role !== expected)
     return {
@@ -42,6 +46,13 @@ export function admit(host: StoreHost, identity: ConversationIdentity): Admissio
     };
   return { ok: true, state: { ...identity, participantSid: participant.sid } };
 }
+
+/**
+ * The identity a supervisor acts under in the conversation — as the participant they barge in as, and
+ * the author of their whispers: their worker SID when they are a worker, else their user's SID; null for
+ * a backend's token naming neither (such a supervisor may watch and whisper, but not barge in).
+ */
+export const staffIdentity = (identity: ConversationIdentity): string | null => identity.identity ?? identity.binding?.userSid ?? null;
 
 /** The tags a socket is accepted with: its participant's (or `supervisor`), and its user's. */
 export function socketTags(admission: Admission, identity: ConversationIdentity): string[] {
@@ -96,11 +107,25 @@ export function openSockets(ctx: DurableObjectState, participantSid?: string): W
     .filter((ws) => ws.readyState === WebSocket.OPEN);
 }
 
-/** Sends frames to every open socket; `typing` is not echoed to the participant typing. */
-export function broadcast(ctx: DurableObjectState, frames: readonly ConversationFrame[]): void {
+/** Whether a frame is for staff only: it carries a staff-only message (a note or a whisper). */
+const staffOnly = (frame: ConversationFrame): boolean =>
+  (frame.type === "message.added" || frame.type === "message.updated" || frame.type === "message.removed") &&
+  frame.message.visibility === "staff";
+
+/**
+ * Sends frames to every open socket; `typing` is not echoed to the participant typing. The customer's
+ * socket never gets a staff-only message, nor any frame when `audience` is `staff` (typing a note).
+ */
+export function broadcast(ctx: DurableObjectState, frames: readonly ConversationFrame[], audience: "all" | "staff" = "all"): void {
   if (frames.length === 0) return;
   for (const ws of openSockets(ctx)) {
-    const you = stateOf(ws)?.participantSid ?? null;
-    for (const frame of frames) if (frame.type !== "typing" || frame.participantSid !== you) send(ws, frame);
+    const state = stateOf(ws);
+    const customer = state === null || state.role === "customer";
+    if (customer && audience === "staff") continue;
+    const you = state?.participantSid ?? null;
+    for (const frame of frames) {
+      if (customer && staffOnly(frame)) continue;
+      if (frame.type !== "typing" || frame.participantSid !== you) send(ws, frame);
+    }
   }
 }

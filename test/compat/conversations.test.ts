@@ -172,6 +172,21 @@ describe("messages", () => {
     expect((await conversation.messages.list()).map((m) => m.body)).toEqual([sent.body]);
   });
 
+  it("lists an internal note (Visibility=staff, Switchboard's extension) with the rest, and the stock client reads both", async () => {
+    const sid = (await v1.conversations.create({ friendlyName: "with a note" })).sid;
+    await v1.conversations(sid).messages.create({ author: "ann", body: "Your order has shipped" });
+    const note = await raw("POST", `/conversations/v1/Conversations/${sid}/Messages`, { Author: "ann", Body: "VIP", Visibility: "staff" });
+    expect(note.status).toBe(201);
+    const listed = await v1.conversations(sid).messages.list();
+    expect(listed.map((m) => [m.index, m.author, m.body])).toEqual([
+      [0, "ann", "Your order has shipped"],
+      [1, "ann", "VIP"],
+    ]);
+    const page = await raw("GET", `/conversations/v1/Conversations/${sid}/Messages`);
+    const messages = (page.body as { messages: { visibility: string }[] }).messages;
+    expect(messages.map((m) => m.visibility)).toEqual(["all", "staff"]);
+  });
+
   it.each([
     [{}, /Body/],
     [{ Body: "hi", Attributes: "not json" }, /Attributes/],

@@ -10,67 +10,16 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CONVERSATION_SUBPROTOCOL, type MessageRecord, type ParticipantRecord } from "../../contract/conversations";
-import { webhookPath } from "../../channels/channel-config";
-import { twilioSignature } from "../../callbacks/signature";
 import { AgentSocket } from "./realtime-helpers";
+import { ACCOUNT, ORIGIN, eventually, ok, rest, smsChannel, textChannel, twilioDouble, type Body } from "./conversation-helpers";
 import { conversationFor, directoryFor } from "../../platform/objects";
 
-const ORIGIN = "https://sb.example";
-const ACCOUNT = env.ACCOUNT_SID!;
-const AUTH = "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`);
-const TWILIO_AC = "AC" + "a".repeat(32);
-const TWILIO_TOKEN = "twilio-auth-token";
 const NUMBER = "+15552223333";
 
-type Body = Record<string, unknown> & { sid: string };
-
-async function rest(method: string, path: string, params?: Record<string, string>) {
-  const headers: Record<string, string> = { authorization: AUTH };
-  if (params) headers["content-type"] = "application/x-www-form-urlencoded";
-  const res = await exports.default.fetch(`${ORIGIN}${path}`, {
-    method,
-    headers,
-    body: params ? new URLSearchParams(params).toString() : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Body };
-}
-
-/** A REST call that must succeed; answers its JSON body. */
-async function ok(method: string, path: string, params?: Record<string, string>): Promise<Body> {
-  const { status, body } = await rest(method, path, params);
-  if (status >= 300) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(body)}`);
-  return body;
-}
-
-/**
- * Polls `check` (which reads state over RPC or REST) until it answers a value, for at most `timeoutMs`.
- * The Router hands task events to the conversation in the background: each poll is a round trip that
- * lets that work go on, so no timer is involved.
- */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-  }
-}
-
-/** Agents' replies go to the channel's (double) Twilio API, which takes them all; nothing leaves workerd. */
-const realFetch = globalThis.fetch;
-beforeAll(() => {
-  globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    if (!request.url.startsWith("https://twilio.double/")) return realFetch(input, init);
-    return Response.json({ sid: "SM" + crypto.randomUUID().replace(/-/g, ""), status: "queued" }, { status: 201 });
-  };
-});
-afterAll(() => {
-  globalThis.fetch = realFetch;
-});
+// Agents' replies go to the channel's (double) Twilio API, which takes them all; nothing leaves workerd.
+twilioDouble();
 
 let ws = "";
 let first = "";
@@ -103,33 +52,11 @@ beforeAll(async () => {
   const workflow = (await ok("POST", `${base}/Workflows`, { FriendlyName: "Messaging", Configuration: JSON.stringify(configuration) })).sid;
   ann = (await ok("POST", `${base}/Workers`, { FriendlyName: "Ann", ActivitySid: available, Attributes: '{"team":"first"}' })).sid;
   bob = (await ok("POST", `${base}/Workers`, { FriendlyName: "Bob", ActivitySid: available, Attributes: '{"team":"second"}' })).sid;
-  channel = (
-    await ok("POST", `/api/workspaces/${ws}/channels`, {
-      Kind: "twilio",
-      WorkflowSid: workflow,
-      "Settings.twilio_account_sid": TWILIO_AC,
-      "Settings.phone_number": NUMBER,
-      "Settings.api_base_url": "https://twilio.double",
-      "Secrets.auth_token": TWILIO_TOKEN,
-    })
-  ).sid;
+  channel = await smsChannel(ws, NUMBER, workflow);
 }, 30_000);
 
-/** The customer texts the channel's number, as Twilio posts it (signed with the channel's auth token). */
-async function text(from: string, body: string): Promise<void> {
-  const sid = "SM" + crypto.randomUUID().replace(/-/g, "");
-  const params = { MessageSid: sid, SmsMessageSid: sid, AccountSid: TWILIO_AC, From: from, To: NUMBER, Body: body, NumMedia: "0" };
-  const url = `${ORIGIN}${webhookPath(ws, channel)}`;
-  const res = await exports.default.fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": await twilioSignature(TWILIO_TOKEN, url, params),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
-  expect(res.status).toBe(200);
-}
+/** The customer texts the channel's number. */
+const text = (from: string, body: string) => textChannel(ws, channel, from, NUMBER, body);
 
 const conversation = (sid: string) => conversationFor(env, sid);
 

@@ -84,12 +84,17 @@ export async function mediaRefsOf(c: WebchatContext, session: VisitorSession, si
   return refs;
 }
 
-/** Whether one of the newest messages of the conversation carries the attachment. */
+/** Whether one of the newest messages of the conversation the visitor may see (no staff note) carries the attachment. */
 async function inConversation(c: WebchatContext, conversationSid: string, mediaSid: string): Promise<boolean> {
   const stub = conversationFor(c.env, conversationSid);
   let pageToken: string | undefined;
   for (let page = 0, seen = 0; seen < SEARCHED_MESSAGES; page++) {
-    const listed = await stub.listMessages(c.get("accountSid"), { pageSize: 100, page, ...(pageToken ? { pageToken } : {}) }, "desc");
+    const listed = await stub.listMessages(
+      c.get("accountSid"),
+      { pageSize: 100, page, ...(pageToken ? { pageToken } : {}) },
+      "desc",
+      "customer",
+    );
     if (!listed.ok) return false;
     const messages = listed.value.items as readonly MessageRecord[];
     if (messages.some((m) => m.media?.some((ref) => ref.sid === mediaSid))) return true;

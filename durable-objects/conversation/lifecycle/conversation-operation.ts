@@ -52,6 +52,8 @@ export interface Effects {
   readonly deleteMedia: string[];
   /** The first task is pending: create it. */
   createTask: boolean;
+  /** A supervisor's action joined the `supervision` outbox (supervision.ts): guard it and hand it over. */
+  supervision: boolean;
   /** What changed, for post-event webhooks (written to the outbox in the same transaction, or dropped). */
   readonly hooks: HookEvent[];
 }
@@ -73,6 +75,7 @@ export const noEffects = (): Effects => ({
   deliver: false,
   deleteMedia: [],
   createTask: false,
+  supervision: false,
   hooks: [],
 });
 

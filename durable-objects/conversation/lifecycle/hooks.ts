@@ -8,7 +8,8 @@
  * {@link queueHooks} writes one outbox row per request in the operation's transaction; the shell sends
  * the outbox to the EVENTS queue after the commit and the callbacks consumer signs and delivers each
  * with retries. A change made without webhooks (a REST call without `X-Twilio-Webhook-Enabled: true`)
- * sends nothing.
+ * sends nothing. A staff-only message (an internal note, a whisper) goes to the team's own webhooks
+ * marked `Visibility=staff`, never to a `trigger` (a bot that answers the customer would quote it).
  */
 import { enqueue } from "../../kit/outbox";
 import type { ActionSource, PostEvent, WebhookConfig, WebhookConfigs, WebhookMethod } from "../../common/conversation-webhooks";
@@ -65,6 +66,8 @@ const messageParams = (m: MessageRecord) => ({
   ParticipantSid: m.participant_sid,
   Media: mediaParam(m),
   DateCreated: m.date_created,
+  // Switchboard's: only on a staff-only message, so a customer-visible one is Twilio's parameters alone.
+  Visibility: m.visibility === "staff" ? "staff" : undefined,
 });
 
 const participantParams = (p: ParticipantRecord) => ({
@@ -188,7 +191,9 @@ function scopedTarget(row: ScopedWebhookRow, event: HookEvent): Target | null {
     case "webhook":
       return listOf(row.filters).includes(event.type) ? { url: row.url, method } : null;
     case "trigger":
-      return event.type === "onMessageAdded" && triggered(event.message.body, listOf(row.triggers)) ? { url: row.url, method } : null;
+      return event.type === "onMessageAdded" && event.message.visibility === "all" && triggered(event.message.body, listOf(row.triggers))
+        ? { url: row.url, method }
+        : null;
     case "studio":
       return null;
     default:

@@ -2,16 +2,18 @@
  * Messages: indexed 0, 1, 2 … in the order the conversation stored them, redacted (card numbers in the
  * body, the attributes and media names) before they are stored, idempotent by key (the same key answers
  * the same message), and queued for delivery to the customer's channel when an agent or the API writes
- * to a customer who is not on web chat.
+ * to a customer who is not on web chat. A staff-only message (`visibility` `staff`: an internal note, a
+ * supervisor's whisper) is never queued, and only staff see it (sockets.ts, `CUSTOMER_VISIBLE`).
  */
 import { invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
 import { newSid } from "../../../contract/ids";
 import { redactDeep } from "../../common/card-attributes";
 import type { AddMessageInput, UpdateMessageInput } from "../../common/conversations";
-import type { DeliveryReceiptRecord, MediaRef, MessageRecord } from "../../../contract/conversations";
+import type { DeliveryReceiptRecord, MediaRef, MessageRecord, MessageVisibility } from "../../../contract/conversations";
 import { first, run } from "../../kit/sql-host";
 import { pageFrom, pageWindow, slicePage } from "../../kit/paging";
 import {
+  CUSTOMER_VISIBLE,
   messageBy,
   messageRecord,
   messageRows,
@@ -27,6 +29,7 @@ import { enqueueDelivery } from "./delivery";
 /** Twilio's default author of a message sent through the API without one. */
 const SYSTEM_AUTHOR = "system";
 export const MAX_BODY = 32 * 1024;
+const VISIBILITIES: readonly MessageVisibility[] = ["all", "staff"];
 
 /** The message an idempotency key already answered, if any. */
 export function keyedMessage(op: Op, key: string): MessageRow | undefined {
@@ -68,6 +71,8 @@ export function insertMessage(
     return invalid("Body", "is required unless the message has media");
   const attributes = redactedAttributes("Attributes", input.attributes, "{}");
   if (!attributes.ok) return attributes;
+  const visibility = input.visibility ?? "all";
+  if (!VISIBILITIES.includes(visibility)) return invalid("Visibility", `must be one of ${VISIBILITIES.join(", ")}`);
 
   // The author as a participant: the one named, else the participant whose identity is the author.
   let participant = input.participantSid ? findParticipant(op, input.participantSid) : undefined;
@@ -78,7 +83,13 @@ export function insertMessage(
 
   const customer = customerParticipant(op);
   const fromCustomer = customer !== undefined && (participant?.sid === customer.sid || author === customer.binding_address);
-  const delivered = !fromCustomer && customer?.binding_address != null && conversation.channel !== null && conversation.channel !== "web";
+  if (fromCustomer && visibility === "staff") return invalid("Visibility", "staff: the customer cannot write an internal note");
+  const delivered =
+    visibility === "all" &&
+    !fromCustomer &&
+    customer?.binding_address != null &&
+    conversation.channel !== null &&
+    conversation.channel !== "web";
   const created = input.dateCreated ?? op.now;
   const row: MessageRow = {
     idx: nextIndex(op),
@@ -97,6 +108,8 @@ export function insertMessage(
     delivery_error_code: null,
     receipt_created_at: null,
     receipt_updated_at: null,
+    visibility,
+    author_role: participant?.role ?? input.authorRole ?? null,
   };
   saveMessage(op.host, row);
   if (key !== null) rememberKey(op, key, row.sid);
@@ -114,21 +127,33 @@ export function addMessage(op: Op, accountSid: string, input: AddMessageInput): 
   return insertMessage(op, conversation.value, input, key);
 }
 
-export function listMessages(op: Op, accountSid: string, page: PageRequest, order: "asc" | "desc"): ApiResult<Page<MessageRecord>> {
+/**
+ * A page of messages by index. `customer`: only what the customer may see (the widget's routes); the
+ * team's API and the desktop read every message, notes marked by `visibility`.
+ */
+export function listMessages(
+  op: Op,
+  accountSid: string,
+  page: PageRequest,
+  order: "asc" | "desc",
+  audience: "staff" | "customer" = "staff",
+): ApiResult<Page<MessageRecord>> {
   const conversation = loadConversation(op, accountSid);
   if (!conversation.ok) return conversation;
   if (order !== "asc" && order !== "desc") return invalid("Order", "must be asc or desc");
   const window = pageWindow(page);
   if (!window.ok) return window;
   const { limit, offset } = window.value;
-  const fetched = messageRows(op.host, `ORDER BY idx ${order === "asc" ? "ASC" : "DESC"} LIMIT ? OFFSET ?`, limit, offset);
+  const where = audience === "customer" ? `WHERE ${CUSTOMER_VISIBLE} ` : "";
+  const fetched = messageRows(op.host, `${where}ORDER BY idx ${order === "asc" ? "ASC" : "DESC"} LIMIT ? OFFSET ?`, limit, offset);
   const result = pageFrom(fetched, window.value);
   return ok({ ...result, items: result.items.map((row) => messageRecord(conversation.value, row)) });
 }
 
-/** Messages after `since` (all when null), oldest first: what a socket's snapshot carries. */
-export function messagesSince(op: Op, conversation: ConversationRow, since: number | null): MessageRecord[] {
-  return messageRows(op.host, "WHERE idx > ? ORDER BY idx", since ?? -1).map((row) => messageRecord(conversation, row));
+/** Messages after `since` (all when null), oldest first: what a socket's snapshot carries (staff notes for staff only). */
+export function messagesSince(op: Op, conversation: ConversationRow, since: number | null, staff: boolean): MessageRecord[] {
+  const where = staff ? "WHERE idx > ?" : `WHERE idx > ? AND ${CUSTOMER_VISIBLE}`;
+  return messageRows(op.host, `${where} ORDER BY idx`, since ?? -1).map((row) => messageRecord(conversation, row));
 }
 
 /** A message by SID, or by index (Twilio accepts either in the path). */

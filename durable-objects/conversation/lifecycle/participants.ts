@@ -11,6 +11,7 @@ import type { ConversationRecord, ParticipantRecord, ParticipantRole } from "../
 import { first, run } from "../../kit/sql-host";
 import { pageWindow, slicePage } from "../../kit/paging";
 import {
+  CUSTOMER_VISIBLE,
   conversationRecord,
   participantBy,
   participantRecord,
@@ -22,7 +23,7 @@ import {
 } from "../store/conversation-rows";
 import { loadConversation, optionalText, redactedAttributes, type Op } from "./conversation-operation";
 
-const ROLES: readonly ParticipantRole[] = ["customer", "agent", "bot"];
+const ROLES: readonly ParticipantRole[] = ["customer", "agent", "bot", "supervisor"];
 
 /** How a participant's messaging binding is typed: the channel the conversation's customer writes on. */
 const bindingType = (row: ConversationRow): string => (row.channel === null || row.channel === "web" ? "sms" : row.channel);
@@ -178,7 +179,7 @@ export const customerParticipant = (op: Op): ParticipantRow | undefined => parti
 export interface MembershipView {
   readonly conversation: ConversationRecord;
   readonly participant: ParticipantRecord;
-  /** The newest message's index, for the unread count; null while there is none. */
+  /** The newest message's index the participant may read, for the unread count (a customer's: no staff note); null while there is none. */
   readonly lastMessageIndex: number | null;
 }
 
@@ -187,7 +188,8 @@ export function membership(op: Op, accountSid: string, sidOrIdentity: string): A
   if (!conversation.ok) return conversation;
   const row = findParticipant(op, sidOrIdentity);
   if (!row) return notFound("Participant", sidOrIdentity);
-  const last = first<{ idx: number | null }>(op.host, "SELECT max(idx) AS idx FROM sb_messages")?.idx ?? null;
+  const visible = row.role === "customer" ? ` WHERE ${CUSTOMER_VISIBLE}` : "";
+  const last = first<{ idx: number | null }>(op.host, `SELECT max(idx) AS idx FROM sb_messages${visible}`)?.idx ?? null;
   return ok({
     conversation: conversationRecord(conversation.value),
     participant: participantRecord(conversation.value, row),

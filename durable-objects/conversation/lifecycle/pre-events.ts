@@ -17,7 +17,14 @@
  * | on…Remove            | nothing (a 2xx lets it through)               |
  */
 import type { ActionSource, PreEvent, WebhookConfigs, WebhookMethod } from "../../common/conversation-webhooks";
-import type { ConversationRecord, ConversationState, MediaRef, MessageRecord, ParticipantRecord } from "../../../contract/conversations";
+import type {
+  MessageVisibility,
+  ConversationRecord,
+  ConversationState,
+  MediaRef,
+  MessageRecord,
+  ParticipantRecord,
+} from "../../../contract/conversations";
 import type { FormParams } from "../../../callbacks/signature";
 import { redactCardNumbers } from "../../common/card-numbers";
 import { webhookForm as form } from "./webhook-form";
@@ -49,6 +56,8 @@ export type PreEventCall =
       readonly attributes?: string;
       readonly participantSid: string | null;
       readonly media: readonly MediaRef[];
+      /** Switchboard's: `staff` for an internal note or a whisper (sent as `Visibility`, only then). */
+      readonly visibility?: MessageVisibility;
     }
   | { readonly type: "onMessageUpdate"; readonly message: MessageRecord; readonly body?: string | null; readonly attributes?: string }
   | { readonly type: "onMessageRemove"; readonly message: MessageRecord }
@@ -214,6 +223,7 @@ export function preEventParams(call: PreEventCall, source: ActionSource, account
         Attributes: call.attributes ?? "{}",
         ParticipantSid: call.participantSid,
         Media: mediaParam(call.media),
+        Visibility: call.visibility === "staff" ? "staff" : undefined,
       });
     case "onMessageUpdate":
     case "onMessageRemove": {

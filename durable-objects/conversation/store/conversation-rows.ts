@@ -13,6 +13,7 @@ import type {
   MediaRef,
   MessageDelivery,
   MessageRecord,
+  MessageVisibility,
   ParticipantRecord,
   ParticipantRole,
   PastParticipantRecord,
@@ -89,6 +90,9 @@ export interface MessageRow {
   /** When the delivery first reached a receipt status (sent, failed …) and when it last moved. */
   receipt_created_at: number | null;
   receipt_updated_at: number | null;
+  /** `staff`: an internal note or a whisper, never shown or delivered to the customer. */
+  visibility: MessageVisibility;
+  author_role: ParticipantRole | null;
 }
 
 const CONVERSATION_COLUMNS =
@@ -97,7 +101,7 @@ const PARTICIPANT_COLUMNS =
   "sid, identity, attributes, binding_type, binding_address, binding_proxy_address, role, display_name, last_read_message_index, last_read_at, date_created, date_updated";
 const MESSAGE_COLUMNS =
   "idx, sid, author, body, media, attributes, participant_sid, date_created, date_updated, delivery_status, delivery_error, provider_message_id, " +
-  "delivery_participant_sid, delivery_error_code, receipt_created_at, receipt_updated_at";
+  "delivery_participant_sid, delivery_error_code, receipt_created_at, receipt_updated_at, visibility, author_role";
 
 export const conversationRow = (host: StoreHost): ConversationRow | undefined =>
   first<ConversationRow>(host, `SELECT ${CONVERSATION_COLUMNS} FROM sb_conversation WHERE id = 1`);
@@ -178,6 +182,9 @@ export const pastParticipants = (host: StoreHost): PastParticipantRecord[] =>
     date_created: iso(Number(row.date_created)),
     date_left: iso(Number(row.date_left)),
   }));
+
+/** The SQL condition of the messages the customer may see: no staff note (their socket, their unread count). */
+export const CUSTOMER_VISIBLE = "visibility = 'all'";
 
 export const messageBy = (host: StoreHost, column: "sid" | "idx" | "provider_message_id", value: string | number): MessageRow | undefined =>
   first<MessageRow>(host, `SELECT ${MESSAGE_COLUMNS} FROM sb_messages WHERE ${column} = ?`, value);
@@ -273,6 +280,8 @@ export function messageRecord(conversation: ConversationRow, row: MessageRow): M
     content_sid: null,
     delivery_status: row.delivery_status,
     delivery_error: row.delivery_error,
+    visibility: row.visibility,
+    author_role: row.author_role,
   };
 }
 

@@ -42,6 +42,10 @@
  * the DirectoryDO (so the agent is rung without a call to the workspace's home region) keeps here what the
  * directory is to be told — the address to claim, the profile to create under the SID minted ahead — until
  * the `index` timer's call has told it.
+ *
+ * Migration 7, staff-only messages: `visibility` (`all`, or `staff` for an internal note or a supervisor's
+ * whisper, which never reaches the customer) and `author_role` (what the author was when they wrote it:
+ * a participant's role, or `supervisor` for a whisper from someone who is no participant).
  */
 import type { Migration } from "../../kit/migrations";
 import { OUTBOX_TABLE } from "../../kit/outbox";
@@ -210,6 +214,14 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
         id   INTEGER PRIMARY KEY CHECK (id = 1),
         body TEXT    NOT NULL
       );
+    `,
+  },
+  {
+    version: 7,
+    name: "conversation: staff-only messages (visibility) and the author's role",
+    sql: `
+      ALTER TABLE sb_messages ADD COLUMN visibility TEXT NOT NULL DEFAULT 'all';
+      ALTER TABLE sb_messages ADD COLUMN author_role TEXT;
     `,
   },
 ];

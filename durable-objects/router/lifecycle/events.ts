@@ -16,7 +16,7 @@ export interface EventDraft {
   readonly type: string;
   /** Epoch ms; a timeout's own deadline, otherwise the operation's time. */
   readonly at: number;
-  readonly resourceType: "Task" | "Reservation" | "Worker" | "Workflow" | "TaskQueue";
+  readonly resourceType: "Task" | "Reservation" | "Worker" | "Workflow" | "TaskQueue" | "Conversation";
   readonly resourceSid: string;
   /** Below the workspace, e.g. "Tasks/WT…". */
   readonly resourceUrl: string;

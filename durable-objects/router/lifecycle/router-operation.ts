@@ -18,7 +18,7 @@ import { tasks, type TaskRow } from "../store/task-store";
 import { workers, type WorkerRow } from "../store/worker-store";
 import { iso, type EventRecord } from "../../../contract/taskrouter";
 import { newSid } from "../../../contract/ids";
-import { regionalSid } from "../../../platform/region-sids";
+import { keyedRegionalSid, regionalSid } from "../../../platform/region-sids";
 import type { StatisticsFact } from "../statistics";
 import type { ConfigView } from "./config-view";
 import type { EventDraft } from "./events";
@@ -75,6 +75,11 @@ export class Op {
     return this.regionId ? regionalSid(prefix, this.regionId) : newSid(prefix);
   }
 
+  /** The SID `key` (24 hex) makes here: the same for the same key, so a resent record is found, not made twice. */
+  mintKeyed(prefix: "EV", key: string): string {
+    return keyedRegionalSid(prefix, this.regionId, key);
+  }
+
   /** The engine, for a call that changes routing state. */
   get route(): RoutingEngine {
     this.routed = true;
@@ -86,11 +91,12 @@ export class Op {
     return this.routingEngine;
   }
 
-  record(draft: EventDraft): EventRecord {
+  /** Stores an event (under `sid` when the caller made it, {@link mintKeyed}) and queues what it must. */
+  record(draft: EventDraft, sid: string = this.mint("EV")): EventRecord {
     const record: EventRecord = {
       account_sid: this.view.accountSid,
       workspace_sid: this.view.workspaceSid,
-      sid: this.mint("EV"),
+      sid,
       event_type: draft.type,
       event_date: iso(draft.at),
       event_date_ms: draft.at,

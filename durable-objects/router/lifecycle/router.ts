@@ -33,6 +33,8 @@ import {
 } from "./config";
 import { ConfigView } from "./config-view";
 import { getEvent, listEvents, type ListEventsInput } from "./event-list";
+import { recordSupervisorEvent } from "./supervisor-events";
+import type { SupervisorEventInput } from "../../common/conversations";
 import { buildEngine } from "./load";
 import { Op, type Actor } from "./router-operation";
 import { applyOutcome } from "./routing-outcome";
@@ -315,6 +317,11 @@ export class Router {
 
   getEvent(accountSid: string, sid: string, now: number): ApiResult<EventRecord> {
     return this.read(accountSid, now, (op) => getEvent(op, sid));
+  }
+
+  /** A supervisor's action in a live conversation (supervisor-events.ts), recorded once per key. */
+  recordSupervisorEvent(accountSid: string, input: SupervisorEventInput, now: number): ApiResult<{ eventSid: string; recorded: boolean }> {
+    return this.write(accountSid, now, (op) => recordSupervisorEvent(op, input));
   }
 
   // ── statistics ──────────────────────────────────────────────────────────────────────────────────

@@ -3,11 +3,15 @@
  * tests too): the ConversationDO's operations, at fixed times over node:sqlite, push frames that equal
  * the frozen ones once their random SIDs are numbered in order of appearance, and every kind the
  * contract names (contract/frame-types.ts) has a golden, so a wire change needs a deliberate update.
+ * Variants the desktop must read apart have their own golden, named `<kind> (<variant>)`: a
+ * supervisor's whisper (a staff-only message by someone who is no participant). The commands a client
+ * sends are frozen too (golden/conversation-commands.json): each parses, and each kind has one.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
-import type { ConversationFrame } from "../../../contract/conversations";
+import type { ConversationCommand, ConversationFrame } from "../../../contract/conversations";
+import { parseCommand } from "../../../durable-objects/conversation/socket-commands";
 import { updateConversation } from "../../../durable-objects/conversation/lifecycle/conversation";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 import { applyChange } from "../../../durable-objects/conversation/lifecycle/changes";
@@ -31,6 +35,9 @@ function numbered(frames: readonly ConversationFrame[]): ConversationFrame[] {
   return JSON.parse(text) as ConversationFrame[];
 }
 
+const WHISPER = "message.added (whisper)";
+const VARIANTS = [WHISPER];
+
 /** One of each kind the ConversationDO's operations push, the first of its kind. */
 function builtFrames(): Record<string, ConversationFrame> {
   const host = migratedHost();
@@ -51,6 +58,14 @@ function builtFrames(): Record<string, ConversationFrame> {
   run(8_000, (op) => updateConversation(op, ACCOUNT, { state: "closed" }));
   const byKind: Record<string, ConversationFrame> = {};
   for (const frame of numbered(frames)) byKind[frame.type] ??= frame;
+  // A supervisor's whisper, on a conversation of its own (so the SIDs above keep their numbers): staff
+  // only, by someone who is no participant (their worker SID, their role).
+  const whisper = migratedHost();
+  value(whisper.transactionSync(() => receive(at(whisper, 1_000), ACCOUNT, context(), inbound("SM1", "hello"))));
+  const op = at(whisper, 7_500);
+  const note = { body: "Offer the refund", author: "WK" + "5".repeat(32), authorRole: "supervisor" as const, visibility: "staff" as const };
+  value(whisper.transactionSync(() => addMessage(op, ACCOUNT, note)));
+  byKind[WHISPER] = numbered(op.effects.frames)[0]!;
   return byKind;
 }
 
@@ -65,7 +80,24 @@ describe("golden conversation frames", () => {
     for (const [kind, frame] of Object.entries(built)) expect([kind, frame]).toEqual([kind, golden[kind]]);
   });
 
-  it("every kind the contract names has a golden", () => {
-    expect(Object.keys(golden).sort()).toEqual([...CONVERSATION_FRAME_TYPES].sort());
+  it("every kind the contract names has a golden, and each variant", () => {
+    expect(Object.keys(golden).sort()).toEqual([...CONVERSATION_FRAME_TYPES, ...VARIANTS].sort());
+  });
+});
+
+const commands = JSON.parse(readFileSync(new URL("./golden/conversation-commands.json", import.meta.url), "utf8")) as Record<
+  string,
+  ConversationCommand
+>;
+
+describe("golden conversation commands", () => {
+  it.each(Object.entries(commands))("%s parses as it is", (_name, command) => {
+    expect(parseCommand(JSON.stringify(command))).toEqual(command);
+  });
+
+  it("every command kind has a golden", () => {
+    expect([...new Set(Object.values(commands).map((c) => c.type))].sort()).toEqual(
+      ["message.send", "typing", "read", "barge.join", "barge.leave"].sort(),
+    );
   });
 });

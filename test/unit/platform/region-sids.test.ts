@@ -3,7 +3,7 @@
 // old kind, which practically never read as regional.
 import { describe, expect, it } from "vitest";
 import { newSid } from "../../../contract/ids";
-import { homeRegionOf, regionalSid, regionOfItem, regionOfSid } from "../../../platform/region-sids";
+import { homeRegionOf, keyedRegionalSid, regionalSid, regionOfItem, regionOfSid } from "../../../platform/region-sids";
 import { regions } from "../../../platform/regions";
 
 /** A small seeded generator (mulberry32), so the sample is the same on every run. */
@@ -69,6 +69,25 @@ describe("regionalSid and regionOfSid", () => {
     expect(regional).toBe(0);
     // And crypto-random SIDs, as newSid mints them.
     expect(Array.from({ length: 20_000 }, () => regionOfSid(newSid("WK"))).filter((r) => r !== null)).toEqual([]);
+  });
+});
+
+describe("keyedRegionalSid", () => {
+  const key = "0123456789abcdef01234567";
+
+  it("makes the same SID of the same key in a region, naming that region, and another in another region", () => {
+    const [first, second] = regions.regions;
+    const sid = keyedRegionalSid("EV", first!.id, key);
+    expect(sid).toMatch(/^EV0123456789abcdef01234567[0-9a-f]{8}$/);
+    expect(keyedRegionalSid("EV", first!.id, key)).toBe(sid);
+    expect(regionOfSid(sid)).toBe(first!.id);
+    if (second) expect(keyedRegionalSid("EV", second.id, key)).not.toBe(sid);
+  });
+
+  it("names no region without one, and refuses a key that is not 24 hex digits", () => {
+    expect(keyedRegionalSid("EV", "", key)).toBe(`EV${key}00000000`);
+    expect(regionOfSid(keyedRegionalSid("EV", "", key))).toBeNull();
+    expect(() => keyedRegionalSid("EV", "", "xyz")).toThrow("24 hex");
   });
 });
 

@@ -22,6 +22,8 @@ export function message(index: number, overrides: Partial<MessageRecord> = {}): 
     content_sid: null,
     delivery_status: null,
     delivery_error: null,
+    visibility: "all",
+    author_role: null,
     ...overrides,
   };
 }

@@ -5,6 +5,9 @@
  * numbers in the body and the attributes before it stores them. A message to a conversation whose customer
  * is on SMS, WhatsApp, email … is delivered by the ConversationDO; its state shows on `delivery_status`.
  *
+ * Switchboard's extension: `Visibility=staff` sends an internal note — shown to agents and supervisors
+ * (and listed here, marked `visibility: "staff"`), never delivered nor shown to the customer.
+ *
  * Accepted but ignored: DateUpdated and Subject. ContentSid (content templates) is refused with a 400
  * rather than sending a message without its content. `X-Twilio-Webhook-Enabled: true` makes a change
  * fire its webhooks (the onMessageAdd pre-event may refuse or rewrite it).
@@ -54,6 +57,9 @@ resourceRoutes(routes, {
       Subject: str({ max: 256 }).optional(),
       ContentSid: str({ max: 34 }).optional(),
       ContentVariables: str({ max: 16_384 }).optional(),
+      Visibility: oneOf(["all", "staff"])
+        .optional()
+        .describe("Switchboard's extension: staff sends an internal note the customer never sees (default all)"),
     },
     run: async (c, p) => {
       if (p.ContentSid !== undefined) throw new ApiError(400, 20001, "Invalid parameter ContentSid: content templates are not supported");
@@ -64,7 +70,14 @@ resourceRoutes(routes, {
       if (mediaSids.length > MAX_MEDIA) throw new ApiError(400, 20001, `Invalid parameter MediaSid: at most ${MAX_MEDIA} per message`);
       const stub = await pathConversation(c);
       // The ConversationDO resolves MediaSid to the workspace's stored attachments (400 naming an unknown one).
-      const input = { author: p.Author, body: p.Body, attributes: p.Attributes, mediaSids, dateCreated: p.DateCreated };
+      const input = {
+        author: p.Author,
+        body: p.Body,
+        attributes: p.Attributes,
+        mediaSids,
+        dateCreated: p.DateCreated,
+        visibility: p.Visibility,
+      };
       return stub.addMessage(c.get("accountSid"), input, actionSource(c));
     },
   },

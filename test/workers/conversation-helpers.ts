@@ -1,0 +1,102 @@
+/**
+ * What the conversation tests that drive a whole team through the Worker share: REST calls with the
+ * account's Basic auth, a bounded poll for what the Durable Objects do in the background, Twilio's
+ * Messages API as a double behind `globalThis.fetch` (it takes every send and remembers its body), and a
+ * customer's text posted to an SMS channel's webhook, signed as Twilio signs it.
+ */
+import { env, exports } from "cloudflare:workers";
+import { afterAll, beforeAll, expect } from "vitest";
+import { webhookPath } from "../../channels/channel-config";
+import { twilioSignature } from "../../callbacks/signature";
+
+export const ORIGIN = "https://sb.example";
+export const ACCOUNT = env.ACCOUNT_SID!;
+const AUTH = "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`);
+export const TWILIO_AC = "AC" + "a".repeat(32);
+export const TWILIO_TOKEN = "twilio-auth-token";
+export const TWILIO_API = "https://twilio.double";
+
+export type Body = Record<string, unknown> & { sid: string };
+
+export async function rest(method: string, path: string, params?: Record<string, string>) {
+  const headers: Record<string, string> = { authorization: AUTH };
+  if (params) headers["content-type"] = "application/x-www-form-urlencoded";
+  const res = await exports.default.fetch(`${ORIGIN}${path}`, {
+    method,
+    headers,
+    body: params ? new URLSearchParams(params).toString() : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as Body & { message: string } };
+}
+
+/** A REST call that must succeed; answers its JSON body. */
+export async function ok(method: string, path: string, params?: Record<string, string>): Promise<Body> {
+  const { status, body } = await rest(method, path, params);
+  if (status >= 300) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/**
+ * Polls `check` (which reads state over RPC or REST) until it answers a value, for at most `timeoutMs`.
+ * The Router hands task events to the conversation in the background: each poll is a round trip that
+ * lets that work go on, so no timer is involved.
+ */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+/**
+ * For the file's tests: Twilio's Messages API at {@link TWILIO_API} takes every send (nothing leaves
+ * workerd); answers the bodies it was asked to send, in order.
+ */
+export function twilioDouble(): string[] {
+  const sent: string[] = [];
+  const realFetch = globalThis.fetch;
+  beforeAll(() => {
+    globalThis.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (!request.url.startsWith(`${TWILIO_API}/`)) return realFetch(input, init);
+      sent.push(new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer())).get("Body") ?? "");
+      return Response.json({ sid: "SM" + crypto.randomUUID().replace(/-/g, ""), status: "queued" }, { status: 201 });
+    };
+  });
+  afterAll(() => {
+    globalThis.fetch = realFetch;
+  });
+  return sent;
+}
+
+/** A `twilio` channel of the workspace on `number`, sending through the double. */
+export const smsChannel = async (workspaceSid: string, number: string, workflowSid: string) =>
+  (
+    await ok("POST", `/api/workspaces/${workspaceSid}/channels`, {
+      Kind: "twilio",
+      WorkflowSid: workflowSid,
+      "Settings.twilio_account_sid": TWILIO_AC,
+      "Settings.phone_number": number,
+      "Settings.api_base_url": TWILIO_API,
+      "Secrets.auth_token": TWILIO_TOKEN,
+    })
+  ).sid;
+
+/** The customer `from` texts `to`, the number of the SMS channel, as Twilio posts it (signed with the channel's auth token). */
+export async function textChannel(workspaceSid: string, channelSid: string, from: string, to: string, body: string): Promise<void> {
+  const sid = "SM" + crypto.randomUUID().replace(/-/g, "");
+  const params = { MessageSid: sid, SmsMessageSid: sid, AccountSid: TWILIO_AC, From: from, To: to, Body: body, NumMedia: "0" };
+  const url = `${ORIGIN}${webhookPath(workspaceSid, channelSid)}`;
+  const res = await exports.default.fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": await twilioSignature(TWILIO_TOKEN, url, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  });
+  expect(res.status).toBe(200);
+}
