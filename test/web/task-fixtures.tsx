@@ -107,6 +107,8 @@ export function message(index: number, participantSid: string | null, body: stri
     content_sid: null,
     delivery_status: null,
     delivery_error: null,
+    visibility: "all",
+    author_role: participantSid === MB_CUSTOMER ? "customer" : participantSid === null ? null : "agent",
     ...extra,
   };
 }
