@@ -7,6 +7,7 @@
  */
 import type { CONVERSATION_FRAME_TYPES, SameKinds } from "./frame-types";
 import type { IsoDate } from "./taskrouter";
+import type { ConversationSurvey } from "./surveys";
 
 /**
  * The channel a conversation's customer writes on, as Flex names it in a task's `channelType`
@@ -62,6 +63,8 @@ export interface ConversationRecord {
   channel: ConversationChannel | null;
   channel_sid: string | null;
   task_sid: string | null;
+  /** Switchboard's: the satisfaction survey offered when it ended (contract/surveys.ts); absent when none was. */
+  survey?: ConversationSurvey;
 }
 
 export type ParticipantRole = "customer" | "agent" | "bot";

@@ -180,6 +180,8 @@ function conversationBody(c: ProfilesContext, entry: ConversationIndexEntry) {
     last_worker_sid: entry.lastWorkerSid,
     date_created: iso(entry.dateCreated),
     date_updated: iso(entry.dateUpdated),
+    // Switchboard's: the satisfaction survey offered when it ended (its outcome on the customer card); null when none was.
+    survey: entry.survey ?? null,
     url: `${origin(c)}/conversations/v1/Conversations/${entry.sid}`,
   };
 }

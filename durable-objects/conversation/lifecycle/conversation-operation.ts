@@ -15,6 +15,7 @@ import type {
   MessageRecord,
   ParticipantRecord,
 } from "../../../contract/conversations";
+import type { EventMessage } from "../../../platform/events-queue";
 import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/conversation-rows";
 
 /** A change worth a post-event, as the lifecycle records it (hooks.ts turns it into outbox rows). */
@@ -54,6 +55,8 @@ export interface Effects {
   createTask: boolean;
   /** What changed, for post-event webhooks (written to the outbox in the same transaction, or dropped). */
   readonly hooks: HookEvent[];
+  /** Workspace events for the team's EventCallbackUrl (`conversation.survey`), written to the outbox in the same transaction. */
+  readonly events: EventMessage[];
 }
 
 export interface Op {
@@ -74,6 +77,7 @@ export const noEffects = (): Effects => ({
   deleteMedia: [],
   createTask: false,
   hooks: [],
+  events: [],
 });
 
 export const newOp = (host: StoreHost, sid: string, now: number): Op => ({ host, sid, now, effects: noEffects() });

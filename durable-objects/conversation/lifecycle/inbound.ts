@@ -24,6 +24,8 @@ import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";
 import { conflict, type Op } from "./conversation-operation";
 import { customerParticipant, insertParticipant } from "./participants";
+import { recordAnswer, surveyOpen } from "./survey";
+import type { SurveyAnswer } from "../../common/survey";
 
 export interface Received {
   readonly messageSid: string;
@@ -111,6 +113,8 @@ function opened(op: Op, accountSid: string, context: Opening, message: InboundMe
     task_pending: 1,
     task_attempts: 0,
     task_error: null,
+    survey_question: context.surveyQuestion ?? null,
+    survey: null,
   };
 }
 
@@ -146,7 +150,10 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
   if (conversation) {
     const earlier = keyedMessage(op, key);
     if (earlier) return ok({ messageSid: earlier.sid, duplicate: true, created: false });
-    if (conversation.state === "closed") return conflict(`Conversation ${op.sid} is closed; the customer's next message opens a new one`);
+    if (conversation.state === "closed") {
+      if (context.surveyAnswer) return answerByMessage(op, conversation, context.surveyAnswer, message, key);
+      return conflict(`Conversation ${op.sid} is closed; the customer's next message opens a new one`);
+    }
   }
 
   let created = false;
@@ -211,4 +218,38 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
   saveConversation(op.host, { ...conversation, date_updated: op.now });
   op.effects.touch = true;
   return ok({ messageSid: stored.value.sid, duplicate: false, created });
+}
+
+/**
+ * The customer's reply to the survey of this closed conversation (the directory routed it here): kept in
+ * the transcript and recorded as the answer; a 409 when the survey no longer takes one, so the caller
+ * opens a new conversation with the message instead.
+ */
+function answerByMessage(
+  op: Op,
+  conversation: ConversationRow,
+  answer: SurveyAnswer,
+  message: InboundMessage,
+  key: string,
+): ApiResult<Received> {
+  const open = surveyOpen(op, conversation);
+  if (!open.ok) return open;
+  const stored = insertMessage(
+    op,
+    conversation,
+    {
+      author: message.customerAddress,
+      body: message.body,
+      media: message.media,
+      attributes: JSON.stringify({ ...message.attributes, survey: "answer" }),
+      participantSid: customerParticipant(op)?.sid ?? null,
+      dateCreated: message.sentAt,
+    },
+    key,
+    false,
+    true,
+  );
+  if (!stored.ok) return stored;
+  recordAnswer(op, conversationRow(op.host)!, open.value, answer);
+  return ok({ messageSid: stored.value.sid, duplicate: false, created: false });
 }

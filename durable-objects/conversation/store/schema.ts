@@ -31,6 +31,10 @@
  * announce and sent to the EVENTS queue after the commit (removed once queued; the alarm retries), so an
  * eviction delays an event but never loses one; a `hooks` timer in `sb_timers` is that retry.
  *
+ * Migration 7, the satisfaction survey: `survey_question` on `sb_conversation` is what the channel asked
+ * when the conversation opened (null: no survey), `survey` the survey once offered (JSON of the contract's
+ * `ConversationSurvey`, answer included), on the row so every record and frame carries it.
+ *
  * Migration 5 moves the timers and the outbox into the tables every object shares (kit/timers.ts,
  * kit/outbox.ts): a timer is keyed by kind and SID, and the conversation's own — `delivery` (the head of
  * the delivery queue: a retry's backoff, or the in-flight guard of a send that may have died with an
@@ -210,6 +214,14 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
         id   INTEGER PRIMARY KEY CHECK (id = 1),
         body TEXT    NOT NULL
       );
+    `,
+  },
+  {
+    version: 7,
+    name: "conversation: the satisfaction survey (the question its channel asked it to offer, and the survey offered)",
+    sql: `
+      ALTER TABLE sb_conversation ADD COLUMN survey_question TEXT;
+      ALTER TABLE sb_conversation ADD COLUMN survey TEXT;
     `,
   },
 ];
