@@ -8,13 +8,12 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { ConversationTaskEvent } from "../../durable-objects/common/conversations";
 import { newSid } from "../../contract/ids";
 import { webhookPath } from "../../channels/channel-config";
 import { twilioSignature } from "../../callbacks/signature";
 import { conversationFor, directoryFor } from "../../platform/objects";
 import { eventually } from "../support/eventually";
-import { fetchApp, newChannel, newWorkspace, ORIGIN, widget } from "./webchat-helpers";
+import { conversationTaskEvent, fetchApp, must, newChannel, newWorkspace, ORIGIN, widget } from "./webchat-helpers";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const AUTH = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };
@@ -75,29 +74,8 @@ const surveyEvents = (conversationSid: string) =>
       r.url === "https://bot.example/events" && r.form.EventType === "conversation.survey" && r.form.ConversationSid === conversationSid,
   );
 
-async function must<T>(result: Promise<{ ok: true; value: T } | { ok: false; message: string }>): Promise<T> {
-  const settled = await result;
-  if (!settled.ok) throw new Error(settled.message);
-  return settled.value;
-}
-
-/** The conversation's task event, as the queue consumer hands it over. */
-async function taskEvent(conversationSid: string, eventType: string): Promise<void> {
-  const stub = conversationFor(env, conversationSid);
-  const conversation = await must(stub.getConversation(ACCOUNT));
-  const event: ConversationTaskEvent = {
-    eventSid: newSid("EV"),
-    eventType,
-    workspaceSid: ws,
-    taskSid: conversation.task_sid!,
-    conversationSid,
-    workerSid: WORKER,
-    workerName: "Ada",
-    reservationSid: "WR" + "b".repeat(32),
-    at: Date.now(),
-  };
-  await must(stub.onTaskEvent(ACCOUNT, event));
-}
+const taskEvent = (conversationSid: string, eventType: string) =>
+  conversationTaskEvent(ws, conversationSid, eventType, { sid: WORKER, name: "Ada" });
 
 /** An agent took the conversation and completed its task. */
 async function served(conversationSid: string) {
@@ -142,7 +120,7 @@ describe("the channel's setting", () => {
   });
 });
 
-describe("web chat", () => {
+describe("web chat", { timeout: 30_000 }, () => {
   it("shows the survey on the ended conversation; the visitor answers once; it is on the REST record and sent as one event", async () => {
     doubles();
     const routes = widget(ws, chat);
@@ -203,7 +181,7 @@ describe("web chat", () => {
   });
 });
 
-describe("SMS", () => {
+describe("SMS", { timeout: 30_000 }, () => {
   const url = () => `${ORIGIN}${webhookPath(ws, sms)}`;
   async function text(from: string, body: string, sid = newSid("SM")) {
     const params = {

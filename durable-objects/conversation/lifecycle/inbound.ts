@@ -10,7 +10,7 @@
 import { notFound, ok, type ApiResult } from "../../common/rpc";
 import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
-import type { InboundContext } from "../../common/conversations";
+import type { AddMessageInput, InboundContext } from "../../common/conversations";
 import type { InboundMessage } from "../../../channels/messages";
 import {
   conversationRecord,
@@ -142,6 +142,16 @@ function addContext(op: Op, conversation: ConversationRow, context: Readonly<Rec
   return saved;
 }
 
+/** The customer's message as the conversation stores it (`marks`: attributes of ours beside the channel's). */
+const customerMessage = (message: InboundMessage, participantSid: string | null, marks: Record<string, unknown> = {}): AddMessageInput => ({
+  author: message.customerAddress,
+  body: message.body,
+  media: message.media,
+  attributes: JSON.stringify({ ...message.attributes, ...marks }),
+  participantSid,
+  dateCreated: message.sentAt,
+});
+
 /** Stores one inbound message (in the caller's transaction). */
 export function receive(op: Op, accountSid: string, context: InboundContext, message: InboundMessage): ApiResult<Received> {
   const key = `inbound:${message.providerMessageId}`;
@@ -197,21 +207,8 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
     customer = customerParticipant(op);
   }
 
-  const stored = insertMessage(
-    op,
-    conversation,
-    {
-      author: message.customerAddress,
-      body: message.body,
-      media: message.media,
-      attributes: JSON.stringify(message.attributes),
-      participantSid: customer?.sid ?? null,
-      dateCreated: message.sentAt,
-    },
-    key,
-    // A location, a postback or a sticker may come without text: what it carries is in the attributes.
-    false,
-  );
+  // A location, a postback or a sticker may come without text: what it carries is in the attributes.
+  const stored = insertMessage(op, conversation, customerMessage(message, customer?.sid ?? null), key, false);
   if (!stored.ok) return stored;
   // Keep the conversation's "last activity" current for the directory's list.
   conversation = conversationRow(op.host)!;
@@ -237,14 +234,7 @@ function answerByMessage(
   const stored = insertMessage(
     op,
     conversation,
-    {
-      author: message.customerAddress,
-      body: message.body,
-      media: message.media,
-      attributes: JSON.stringify({ ...message.attributes, survey: "answer" }),
-      participantSid: customerParticipant(op)?.sid ?? null,
-      dateCreated: message.sentAt,
-    },
+    customerMessage(message, customerParticipant(op)?.sid ?? null, { survey: "answer" }),
     key,
     false,
     true,
