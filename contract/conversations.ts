@@ -67,6 +67,27 @@ export interface ConversationRecord {
   survey?: ConversationSurvey;
 }
 
+/**
+ * One of a customer's conversations as `GET /api/workspaces/WS…/profiles/PR…/conversations` lists them
+ * (Switchboard's, newest first): what the customer card shows of their history, with each one's outcome.
+ */
+export interface ProfileConversationRecord {
+  sid: string;
+  unique_name: string | null;
+  friendly_name: string | null;
+  state: ConversationState;
+  channel: ConversationChannel | null;
+  channel_sid: string | null;
+  customer_address: string | null;
+  profile_sid: string | null;
+  last_worker_sid: string | null;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+  /** The satisfaction survey offered when it ended (contract/surveys.ts), answered or not; null when none was. */
+  survey: ConversationSurvey | null;
+  url: string;
+}
+
 export type ParticipantRole = "customer" | "agent" | "bot";
 
 export interface ParticipantRecord {

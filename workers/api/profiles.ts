@@ -11,6 +11,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ConversationIndexEntry, ProfileRecord } from "../../durable-objects/common/conversations";
+import type { ProfileConversationRecord } from "../../contract/conversations";
 import { iso } from "../../contract/taskrouter";
 import { CONVERSATION_CHANNELS } from "../../durable-objects/directory/addresses";
 import type { ProfileAddress, ProfileInput } from "../../durable-objects/directory/directory";
@@ -167,7 +168,7 @@ function profileBody(c: ProfilesContext, record: ProfileRecord) {
   return { ...record, url, links: { conversations: `${url}/conversations` } };
 }
 
-function conversationBody(c: ProfilesContext, entry: ConversationIndexEntry) {
+function conversationBody(c: ProfilesContext, entry: ConversationIndexEntry): ProfileConversationRecord {
   return {
     sid: entry.sid,
     unique_name: entry.uniqueName,
