@@ -14,6 +14,7 @@ import { ChatView } from "../../web/widget/src/view";
 import type { ConversationRecord } from "../../contract/conversations";
 import type { ConversationSurvey } from "../../contract/surveys";
 import { asWebSocket, FakeWebSocket } from "./app-fakes";
+import surveyGolden from "../unit/contract/golden/conversation-survey-frames.json";
 
 const CONFIG: WidgetConfig = {
   title: "Shop support",
@@ -238,6 +239,16 @@ describe("the satisfaction survey of a conversation that ended", () => {
     await settle();
     expect($("form.survey .error")?.textContent).toBe("The survey was answered already");
     expect($("form.survey p")?.textContent).toBe("How did we do?");
+  });
+
+  it("takes the golden survey frames: the question when offered, thanks once answered", async () => {
+    const { visible, $ } = await visitor();
+    FakeWebSocket.last.receive(surveyGolden.offered);
+    expect(visible("form.survey")).toBe(true);
+    expect($("form.survey p")?.textContent).toBe("How did we do?");
+    FakeWebSocket.last.receive(surveyGolden.answered);
+    expect(visible("form.survey")).toBe(false);
+    expect($(".log")?.textContent).toContain(texts.thanks);
   });
 
   it("a survey answered already (from another tab) is thanked for, not asked", async () => {
