@@ -46,6 +46,11 @@
  * | activity_available                     | ActivityAvailable              | boolean                                           | activity.*                          |
  * | task_channel_name                      | TaskChannelName                | friendly name                                     | task-channel.*                      |
  * | task_channel_optimized_routing         | TaskChannelOptimizedRouting    | boolean                                           | task-channel.*                      |
+ * | conversation_sid                       | ConversationSid                | CH…                                               | conversation.survey (Switchboard's) |
+ * | profile_sid                            | ProfileSid                     | PR…, the customer's profile                       | conversation.survey                 |
+ * | survey_rating                          | SurveyRating                   | 1–5                                               | conversation.survey                 |
+ * | survey_comment                         | SurveyComment                  | the customer's comment, card numbers masked       | conversation.survey                 |
+ * | survey_via                             | SurveyVia                      | web (the widget) or message (a reply)             | conversation.survey                 |
  *
  * Values: strings as they are, finite numbers in decimal, booleans as `true`/`false`, objects and
  * arrays as JSON; null, undefined and non-finite numbers are left out.
@@ -95,6 +100,12 @@ export const EVENT_DATA_PARAMS: Readonly<Record<string, string>> = {
   activity_available: "ActivityAvailable",
   task_channel_name: "TaskChannelName",
   task_channel_optimized_routing: "TaskChannelOptimizedRouting",
+  // A conversation's satisfaction survey (Switchboard's conversation.survey; task_sid and worker_sid as above)
+  conversation_sid: "ConversationSid",
+  profile_sid: "ProfileSid",
+  survey_rating: "SurveyRating",
+  survey_comment: "SurveyComment",
+  survey_via: "SurveyVia",
 };
 
 /**

@@ -68,21 +68,33 @@ export interface ChannelConfig {
 }
 
 /**
+ * The satisfaction survey's settings, which every kind has: `csat_enabled` (true/false, off when absent)
+ * and `csat_question` (what the customer is asked; absent: "How did we do?").
+ */
+export const SURVEY_SETTINGS = ["csat_enabled", "csat_question"] as const;
+
+/**
  * Each kind's settings and secrets (names only; the WorkspaceDO validates values). A setting with a
  * default may be omitted on create. `*_base_url` settings point a channel at a provider's API (tests
  * point them at doubles on 127.0.0.1).
  */
 export const CHANNEL_SETTINGS = {
   webchat: {
-    settings: ["title", "greeting", "color", "text_color", "prechat_fields", "allowed_origins"],
+    settings: ["title", "greeting", "color", "text_color", "prechat_fields", "allowed_origins", ...SURVEY_SETTINGS],
     secrets: [],
   },
-  twilio: { settings: ["twilio_account_sid", "phone_number", "api_base_url"], secrets: ["auth_token"] },
-  whatsapp: { settings: ["phone_number_id", "graph_base_url"], secrets: ["access_token", "app_secret", "verify_token"] },
-  messenger: { settings: ["page_id", "graph_base_url"], secrets: ["page_access_token", "app_secret", "verify_token"] },
-  instagram: { settings: ["page_id", "graph_base_url"], secrets: ["page_access_token", "app_secret", "verify_token"] },
-  email: { settings: ["address", "from_name", "mail_api_base_url", "mail_domain"], secrets: ["mail_api_key", "inbound_parse_secret"] },
-  custom: { settings: ["outbound_url"], secrets: ["signing_secret"] },
+  twilio: { settings: ["twilio_account_sid", "phone_number", "api_base_url", ...SURVEY_SETTINGS], secrets: ["auth_token"] },
+  whatsapp: {
+    settings: ["phone_number_id", "graph_base_url", ...SURVEY_SETTINGS],
+    secrets: ["access_token", "app_secret", "verify_token"],
+  },
+  messenger: { settings: ["page_id", "graph_base_url", ...SURVEY_SETTINGS], secrets: ["page_access_token", "app_secret", "verify_token"] },
+  instagram: { settings: ["page_id", "graph_base_url", ...SURVEY_SETTINGS], secrets: ["page_access_token", "app_secret", "verify_token"] },
+  email: {
+    settings: ["address", "from_name", "mail_api_base_url", "mail_domain", ...SURVEY_SETTINGS],
+    secrets: ["mail_api_key", "inbound_parse_secret"],
+  },
+  custom: { settings: ["outbound_url", ...SURVEY_SETTINGS], secrets: ["signing_secret"] },
 } as const satisfies Record<ChannelKind, { settings: readonly string[]; secrets: readonly string[] }>;
 
 /** Default task channel per kind. */

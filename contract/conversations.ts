@@ -7,6 +7,7 @@
  */
 import type { CONVERSATION_FRAME_TYPES, SameKinds } from "./frame-types";
 import type { IsoDate } from "./taskrouter";
+import type { ConversationSurvey } from "./surveys";
 
 /**
  * The channel a conversation's customer writes on, as Flex names it in a task's `channelType`
@@ -62,6 +63,29 @@ export interface ConversationRecord {
   channel: ConversationChannel | null;
   channel_sid: string | null;
   task_sid: string | null;
+  /** Switchboard's: the satisfaction survey offered when it ended (contract/surveys.ts); absent when none was. */
+  survey?: ConversationSurvey;
+}
+
+/**
+ * One of a customer's conversations as `GET /api/workspaces/WS…/profiles/PR…/conversations` lists them
+ * (Switchboard's, newest first): what the customer card shows of their history, with each one's outcome.
+ */
+export interface ProfileConversationRecord {
+  sid: string;
+  unique_name: string | null;
+  friendly_name: string | null;
+  state: ConversationState;
+  channel: ConversationChannel | null;
+  channel_sid: string | null;
+  customer_address: string | null;
+  profile_sid: string | null;
+  last_worker_sid: string | null;
+  date_created: IsoDate;
+  date_updated: IsoDate;
+  /** The satisfaction survey offered when it ended (contract/surveys.ts), answered or not; null when none was. */
+  survey: ConversationSurvey | null;
+  url: string;
 }
 
 /** `supervisor`: a supervisor who barged in (joined a live conversation to write to the customer). */

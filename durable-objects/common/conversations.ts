@@ -10,6 +10,8 @@ import type { ChannelKind } from "../../channels/channel-config";
 import type { EmailThread } from "../../channels/messages";
 import type { IndexedParticipant } from "./conversation-users";
 import type { WebhookConfigs } from "./conversation-webhooks";
+import type { SurveyAnswer } from "./survey";
+import type { ConversationSurvey } from "../../contract/surveys";
 
 /** What a new conversation is made with (API, Interactions, or the first inbound message). */
 export interface CreateConversationInput {
@@ -98,6 +100,14 @@ export interface InboundContext {
   readonly register?: Omit<ResolveInboundInput, "newConversationSid">;
   /** The chat service's webhook configuration, when the caller holds it (else the conversation reads it). */
   readonly webhooks?: WebhookConfigs;
+  /** The survey question the channel offers when a conversation ends (common/survey.ts); absent or null: none. */
+  readonly surveyQuestion?: string | null;
+  /**
+   * The message answers the survey of the conversation the directory routed it to (a closed one whose
+   * survey waits): the rating and comment read from it. Refused with 409 when that survey no longer takes
+   * it (answered meanwhile, or past its window): the caller then opens a new conversation with it.
+   */
+  readonly surveyAnswer?: SurveyAnswer;
 }
 
 /** What routing and the agent see of a customer (put in the task's `customers` / `history` attributes). */
@@ -143,6 +153,13 @@ export interface ConversationIndexEntry {
   readonly lastWorkerSid: string | null;
   readonly dateCreated: number;
   readonly dateUpdated: number;
+  /** The satisfaction survey offered when it ended, answer included; absent: the entry does not say (kept). */
+  readonly survey?: ConversationSurvey | null;
+  /**
+   * Until when a reply on the customer's messaging address answers the survey (ms), while it waits for
+   * one; null otherwise. Absent: kept.
+   */
+  readonly surveyOpenUntil?: number | null;
   /** Everyone in the conversation, when the entry says (it replaces the list); absent: the list is kept. */
   readonly participants?: readonly IndexedParticipant[];
 }
@@ -185,6 +202,11 @@ export interface ResolveInboundInput {
    * Never what a customer merely typed: that would let anyone claim someone else's profile.
    */
   readonly identified?: { readonly email?: string; readonly phone?: string };
+  /**
+   * The message reads as a survey answer (common/survey.ts `surveyReply`): when the address has no open
+   * conversation but a closed one whose survey waits for an answer, that one is answered (`survey`).
+   */
+  readonly surveyReply?: boolean;
 }
 
 /** The DirectoryDO's answer to `resolveInbound`. */
@@ -192,6 +214,8 @@ export interface ResolvedInbound {
   readonly conversationSid: string;
   /** True when `newConversationSid` was claimed: the ConversationDO must create the conversation. */
   readonly created: boolean;
+  /** The conversation is a closed one whose survey the message answers (only asked with `surveyReply`). */
+  readonly survey?: boolean;
   readonly customer: CustomerContext;
   /** The chat service's webhook configuration, handed on so the conversation need not ask for it again. */
   readonly webhooks?: WebhookConfigs;

@@ -64,6 +64,8 @@ import * as scopedWebhooks from "./lifecycle/scoped-webhooks";
 import { receive, type Received } from "./lifecycle/inbound";
 import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
+import { answerSurvey } from "./lifecycle/survey";
+import type { ConversationSurvey } from "../../contract/surveys";
 import { timerDueAt } from "../kit/timers";
 import { OUTBOX_TIMER, unsent } from "../kit/outbox";
 import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState } from "./socket-commands";
@@ -406,6 +408,11 @@ export class ConversationDO extends ConversationShell {
   /** Hands the supervisors' actions to the Router (also run in the background after each; tests await it). */
   sendSupervision(): Promise<boolean> {
     return this.supervision.drain();
+  }
+
+  /** A web chat visitor's answer to the survey of their conversation that ended (lifecycle/survey.ts). */
+  answerSurvey(accountSid: string, identity: string, rating: unknown, comment: unknown): Promise<ApiResult<ConversationSurvey>> {
+    return this.apply((op) => answerSurvey(op, accountSid, identity, rating, comment));
   }
 
   /** Sends what waits in the delivery queue (also run in the background after every change; tests await it). */

@@ -38,7 +38,7 @@ import { newOp, noEffects, type Effects, type Op } from "./lifecycle/conversatio
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
-import { queueHooks, type HookContext } from "./lifecycle/hooks";
+import { queueEvents, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
@@ -115,7 +115,10 @@ export abstract class ConversationShell extends DurableObject<Env> {
         if (!answer.ok) throw new Rollback(answer);
         const row = conversationRow(op.host);
         // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
-        if (row && queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) > 0) this.webhooks.outbox.guard(op.host, op.now);
+        const queued = row
+          ? queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) + queueEvents(op.host, op.effects.events)
+          : 0;
+        if (queued > 0) this.webhooks.outbox.guard(op.host, op.now);
         if (op.effects.supervision) this.supervision.guard(op.host, op.now);
         return answer;
       });

@@ -8,6 +8,7 @@ import type { IndexedParticipant, Membership } from "../common/conversation-user
 import type { ConversationIndexEntry } from "../common/conversations";
 import type { EmailThread } from "../../channels/messages";
 import type { ConversationState } from "../../contract/conversations";
+import type { ConversationSurvey } from "../../contract/surveys";
 import { fail, invalid, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { first, rows, run, type SqlValue, type StoreHost } from "../kit/sql-host";
 import { keysetPage } from "../kit/paging";
@@ -24,6 +25,9 @@ export interface ConversationRow {
   last_worker_sid: string | null;
   date_created: number;
   date_updated: number;
+  /** JSON of the conversation's survey, or null. */
+  survey: string | null;
+  survey_open_until: number | null;
 }
 
 const COLUMNS = [
@@ -38,6 +42,8 @@ const COLUMNS = [
   "last_worker_sid",
   "date_created",
   "date_updated",
+  "survey",
+  "survey_open_until",
 ] as const;
 const SELECT = `SELECT ${COLUMNS.join(", ")} FROM sb_conversations`;
 
@@ -53,6 +59,7 @@ export const toEntry = (row: ConversationRow): ConversationIndexEntry => ({
   lastWorkerSid: row.last_worker_sid,
   dateCreated: row.date_created,
   dateUpdated: row.date_updated,
+  ...(row.survey === null ? {} : { survey: JSON.parse(row.survey) as ConversationSurvey }),
 });
 
 export const getConversation = (host: StoreHost, sid: string): ConversationRow | undefined =>
@@ -108,6 +115,8 @@ export function upsertConversation(host: StoreHost, entry: ConversationIndexEntr
     last_worker_sid: entry.lastWorkerSid ?? before?.last_worker_sid ?? null,
     date_created: before?.date_created ?? entry.dateCreated,
     date_updated: entry.dateUpdated,
+    survey: entry.survey === undefined ? (before?.survey ?? null) : entry.survey === null ? null : JSON.stringify(entry.survey),
+    survey_open_until: entry.surveyOpenUntil === undefined ? (before?.survey_open_until ?? null) : entry.surveyOpenUntil,
   });
   if (!isOpen(state)) releaseAddress(host, entry.sid);
   else if (channelSid !== null && customerAddress !== null) claimAddress(host, channelSid, customerAddress, entry.sid);
@@ -181,6 +190,22 @@ export function findLatest(host: StoreHost, channelSid: string, customerAddress:
     "SELECT sid FROM sb_conversations WHERE channel_sid = ? AND customer_address = ? ORDER BY date_created DESC, sid DESC LIMIT 1",
     channelSid,
     customerAddress,
+  );
+  return row?.sid ?? null;
+}
+
+/**
+ * The customer's closed conversation on a channel whose survey their reply may still answer (the newest,
+ * while its window is open at `now`); null when none waits.
+ */
+export function surveyAwaiting(host: StoreHost, channelSid: string, customerAddress: string, now: number): string | null {
+  const row = first<{ sid: string }>(
+    host,
+    `SELECT sid FROM sb_conversations WHERE channel_sid = ? AND customer_address = ? AND state = 'closed' AND survey_open_until >= ?
+     ORDER BY date_created DESC, sid DESC LIMIT 1`,
+    channelSid,
+    customerAddress,
+    now,
   );
   return row?.sid ?? null;
 }

@@ -74,6 +74,19 @@ export class Directory {
 
       let conversationSid = index.findOpen(this.host, channelSid, address);
       if (conversationSid === null && thread) conversationSid = index.threadConversation(this.host, channelSid, thread);
+      // A rating replying to the survey of the customer's conversation that just ended answers it there.
+      const survey =
+        conversationSid === null && input.surveyReply === true ? index.surveyAwaiting(this.host, channelSid, address, now) : null;
+      if (survey !== null) {
+        const profileSid = index.getConversation(this.host, survey)?.profile_sid ?? this.profileFor(input, address, now);
+        return ok({
+          conversationSid: survey,
+          created: false,
+          survey: true,
+          customer: this.customerContext(profileSid, survey),
+          webhooks: this.configs(),
+        });
+      }
       const created = conversationSid === null;
       const profileSid = this.profileFor(input, address, now);
       if (conversationSid === null) {
@@ -91,6 +104,8 @@ export class Directory {
           last_worker_sid: null,
           date_created: now,
           date_updated: now,
+          survey: null,
+          survey_open_until: null,
         });
         index.claimAddress(this.host, channelSid, address, conversationSid);
       } else {

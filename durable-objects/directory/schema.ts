@@ -15,6 +15,11 @@
  *   with the conversation's index entry, for ParticipantConversations and UserConversations;
  * - `sb_webhook_config`: its webhook configuration (`service`), and the account's (`account`) when this is
  *   the default chat service.
+ *
+ * Migration 4, satisfaction surveys: `sb_conversations.survey` (the survey a conversation offered when it
+ * ended, answer included: JSON of the contract's `ConversationSurvey`, for a profile's conversations) and
+ * `survey_open_until` (while a messaging customer's reply may still answer it: a closed conversation the
+ * address's next message that reads as a rating goes to instead of opening a new one).
  */
 import type { Migration } from "../kit/migrations";
 
@@ -120,6 +125,14 @@ CREATE TABLE sb_webhook_config (
   filters          TEXT,
   target           TEXT NOT NULL
 );
+`,
+  },
+  {
+    version: 4,
+    name: "conversations' satisfaction surveys: the survey for the profile's list, and until when a reply answers it",
+    sql: `
+ALTER TABLE sb_conversations ADD COLUMN survey TEXT;
+ALTER TABLE sb_conversations ADD COLUMN survey_open_until INTEGER;
 `,
   },
 ];

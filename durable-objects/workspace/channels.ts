@@ -133,9 +133,24 @@ const SETTING_CHECKS: Readonly<Record<string, (value: string) => string | undefi
 
 const isKind = (kind: string): kind is ChannelKind => (CHANNEL_KINDS as readonly string[]).includes(kind);
 
+/** Settings that are switches: true or false (a form sends the words), stored as booleans. */
+const SWITCHES: ReadonlySet<string> = new Set(["csat_enabled"]);
+/** Settings shown to customers as text, shorter than the general limit. */
+const TEXT_LIMITS: Readonly<Record<string, number>> = { csat_question: 300 };
+
+/** A switch's value as a boolean, or undefined when it is not one. */
+const switchValue = (value: SettingValue): boolean | undefined =>
+  value === true || value === "true" ? true : value === false || value === "false" ? false : undefined;
+
 function checkSetting(name: string, value: SettingValue): ApiFailure | undefined {
   const param = `Settings.${name}`;
+  if (SWITCHES.has(name))
+    return switchValue(value) === undefined
+      ? invalid(param, `must be true or false, got ${JSON.stringify(String(value).slice(0, 60))}`)
+      : undefined;
   if (typeof value !== "string") return undefined;
+  const limit = TEXT_LIMITS[name];
+  if (limit !== undefined && value.length > limit) return invalid(param, `must be at most ${limit} characters`);
   if (value.length > MAX_SETTING_LENGTH) return invalid(param, `must be at most ${MAX_SETTING_LENGTH} characters`);
   if (name.endsWith("_url")) return checkHttpUrl(param, value);
   const problem = SETTING_CHECKS[name]?.(value);
@@ -192,7 +207,7 @@ export function checkChannel(
     }
     const bad = checkSetting(name, value);
     if (bad) return bad;
-    settings[name] = value;
+    settings[name] = SWITCHES.has(name) ? switchValue(value)! : value;
   }
 
   const secrets = new Map<string, string | null>();

@@ -2,7 +2,8 @@
  * The web chat widget's controller and DOM together, in happy-dom with a fake channel API: a site the
  * channel does not allow gets a clear "not available here" instead of a composer whose messages never
  * leave "Sending…"; the attach button and file picker name exactly what the server accepts; the
- * greeting is the team's first message.
+ * greeting is the team's first message; the ended conversation's satisfaction survey is shown from its
+ * frame, answered with a rating and a comment, and thanked for.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { WEBCHAT_UPLOAD_TYPES } from "../../contract/webchat-uploads";
@@ -10,6 +11,10 @@ import { HttpError, type ChannelApi, type WidgetConfig } from "../../web/widget/
 import { Chat } from "../../web/widget/src/chat";
 import { texts } from "../../web/widget/src/texts";
 import { ChatView } from "../../web/widget/src/view";
+import type { ConversationRecord } from "../../contract/conversations";
+import type { ConversationSurvey } from "../../contract/surveys";
+import { asWebSocket, FakeWebSocket } from "./app-fakes";
+import surveyGolden from "../unit/contract/golden/conversation-survey-frames.json";
 
 const CONFIG: WidgetConfig = {
   title: "Shop support",
@@ -27,6 +32,7 @@ function fakeApi(overrides: Partial<ChannelApi> = {}): ChannelApi {
     session: vi.fn(async () => ({ token: "t", visitor_id: "WV1", conversation_sid: null, expires_at: "2099-01-01T00:00:00Z" })),
     send: vi.fn(async () => ({ conversation_sid: "CH1", message_sid: "IM1" })),
     upload: vi.fn(),
+    survey: vi.fn(async () => ({ conversation_sid: "CH1" })),
     mediaUrl: (_token, sid) => `https://sb.example/media/${sid}`,
     socketUrl: () => "wss://sb.example/socket",
     ...overrides,
@@ -45,6 +51,7 @@ function mount(api: ChannelApi) {
     onAttach: (file) => void chat?.attach(file),
     onPrechat: (fields) => chat?.prechat(fields),
     onRetry: (clientId) => chat?.retry(clientId),
+    onSurvey: (rating, comment) => void chat?.answerSurvey(rating, comment),
   });
   chat = new Chat(api, view, texts, "switchboard.webchat.test");
   const $ = <E extends Element>(selector: string) => root.querySelector<E>(selector);
@@ -62,6 +69,7 @@ beforeEach(() => localStorage.clear());
 afterEach(() => {
   document.body.replaceChildren();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 describe("on a site the channel does not allow", () => {
@@ -145,5 +153,108 @@ describe("the greeting", () => {
     expect(first.className).toBe("msg");
     expect(first.querySelector(".who")?.textContent).toBe("Shop support");
     expect(first.textContent).toContain("Hi! Ask us anything.");
+  });
+});
+
+describe("the satisfaction survey of a conversation that ended", () => {
+  const survey = (overrides: Partial<ConversationSurvey> = {}): ConversationSurvey => ({
+    status: "offered",
+    question: "How did we do?",
+    via: "web",
+    rating: null,
+    comment: null,
+    date_offered: "2026-12-06T10:00:00Z",
+    date_expires: "2026-12-07T10:00:00Z",
+    date_answered: null,
+    ...overrides,
+  });
+  const conversation = (state: ConversationRecord["state"], offered?: ConversationSurvey) =>
+    ({ sid: "CH1", state, ...(offered ? { survey: offered } : {}) }) as ConversationRecord;
+  const snapshot = (record: ConversationRecord) => ({
+    type: "conversation.snapshot",
+    conversation: record,
+    participants: [],
+    past_participants: [],
+    messages: [],
+    you: "MB1",
+  });
+
+  /** A returning visitor whose session names conversation CH1, its socket open on a fake. */
+  async function visitor(api = fakeApi()) {
+    vi.stubGlobal("WebSocket", asWebSocket);
+    FakeWebSocket.reset();
+    localStorage.setItem("switchboard.webchat.test", "t");
+    vi.mocked(api.session).mockResolvedValue({
+      token: "t",
+      visitor_id: "WV1",
+      conversation_sid: "CH1",
+      expires_at: "2099-01-01T00:00:00Z",
+    });
+    const mounted = mount(api);
+    await mounted.chat.load((config) => config);
+    mounted.view.open();
+    await settle();
+    await settle();
+    return { ...mounted, api };
+  }
+
+  it("is not shown while the conversation is open, then shows the question with 1–5 and a comment once it ends", async () => {
+    const { visible, $, root } = await visitor();
+    FakeWebSocket.last.receive(snapshot(conversation("active")));
+    expect(visible("form.survey")).toBe(false);
+    FakeWebSocket.last.receive({ type: "conversation.updated", conversation: conversation("closed", survey()) });
+    expect(visible("form.survey")).toBe(true);
+    expect($("form.survey p")?.textContent).toBe("How did we do?");
+    const buttons = Array.from(root.querySelectorAll<HTMLButtonElement>("button.rate"));
+    expect(buttons.map((b) => [b.textContent, b.getAttribute("aria-label")])).toEqual([1, 2, 3, 4, 5].map((n) => [String(n), `${n} of 5`]));
+    expect($<HTMLTextAreaElement>("form.survey textarea")?.getAttribute("aria-label")).toBe(texts.comment);
+  });
+
+  it("sends the rating chosen and the comment, then thanks the visitor instead of asking again", async () => {
+    const { $, root, api, visible } = await visitor();
+    FakeWebSocket.last.receive(snapshot(conversation("closed", survey())));
+    const four = root.querySelector<HTMLButtonElement>('button.rate[data-rating="4"]')!;
+    four.click();
+    expect(four.getAttribute("aria-pressed")).toBe("true");
+    $<HTMLTextAreaElement>("form.survey textarea")!.value = "  Quick and kind ";
+    $<HTMLButtonElement>("form.survey button[type=submit]")!.click();
+    await settle();
+    await settle();
+    expect(api.survey).toHaveBeenCalledWith("t", { rating: 4, comment: "Quick and kind" });
+    expect(visible("form.survey")).toBe(false);
+    expect($(".log")?.textContent).toContain(texts.thanks);
+  });
+
+  it("asks for a rating before sending anything, and shows the server's refusal in the survey", async () => {
+    const api = fakeApi({ survey: vi.fn(async () => Promise.reject(new HttpError(409, "The survey was answered already"))) });
+    const { $, root } = await visitor(api);
+    FakeWebSocket.last.receive(snapshot(conversation("closed", survey())));
+    $<HTMLButtonElement>("form.survey button[type=submit]")!.click();
+    await settle();
+    expect(api.survey).not.toHaveBeenCalled();
+    expect($("form.survey .error")?.textContent).toBe(texts.pickRating);
+    root.querySelector<HTMLButtonElement>('button.rate[data-rating="2"]')!.click();
+    $<HTMLButtonElement>("form.survey button[type=submit]")!.click();
+    await settle();
+    await settle();
+    expect($("form.survey .error")?.textContent).toBe("The survey was answered already");
+    expect($("form.survey p")?.textContent).toBe("How did we do?");
+  });
+
+  it("takes the golden survey frames: the question when offered, thanks once answered", async () => {
+    const { visible, $ } = await visitor();
+    FakeWebSocket.last.receive(surveyGolden.offered);
+    expect(visible("form.survey")).toBe(true);
+    expect($("form.survey p")?.textContent).toBe("How did we do?");
+    FakeWebSocket.last.receive(surveyGolden.answered);
+    expect(visible("form.survey")).toBe(false);
+    expect($(".log")?.textContent).toContain(texts.thanks);
+  });
+
+  it("a survey answered already (from another tab) is thanked for, not asked", async () => {
+    const { visible, $ } = await visitor();
+    FakeWebSocket.last.receive(snapshot(conversation("closed", survey({ status: "answered", rating: 5 }))));
+    expect(visible("form.survey")).toBe(false);
+    expect($(".log")?.textContent).toContain(texts.thanks);
   });
 });

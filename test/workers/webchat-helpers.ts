@@ -1,8 +1,12 @@
 /**
  * What the web chat route tests share: a workspace and its channels made over the REST API (Basic
- * auth), and calls to the widget's public routes as a page on `origin` makes them.
+ * auth), calls to the widget's public routes as a page on `origin` makes them, and a conversation's task
+ * events as the queue consumer hands them over.
  */
 import { env, exports } from "cloudflare:workers";
+import type { ConversationTaskEvent } from "../../durable-objects/common/conversations";
+import { newSid } from "../../contract/ids";
+import { conversationFor } from "../../platform/objects";
 
 export const ORIGIN = "https://sb.example";
 export const SHOP = "https://shop.example";
@@ -98,4 +102,34 @@ export async function openSocket(path: string, protocols: string[], origin: stri
     }
   };
   return { socket, frames, next, closed, protocol: res.headers.get("sec-websocket-protocol") };
+}
+
+/** An RPC's value, or a throw with its message. */
+export async function must<T>(result: Promise<{ ok: true; value: T } | { ok: false; message: string }>): Promise<T> {
+  const settled = await result;
+  if (!settled.ok) throw new Error(settled.message);
+  return settled.value;
+}
+
+/** An event of the conversation's current task, for `worker`, as the queue consumer hands it over. */
+export async function conversationTaskEvent(
+  workspaceSid: string,
+  conversationSid: string,
+  eventType: string,
+  worker: { readonly sid: string; readonly name: string },
+): Promise<void> {
+  const stub = conversationFor(env, conversationSid);
+  const conversation = await must(stub.getConversation(env.ACCOUNT_SID!));
+  const event: ConversationTaskEvent = {
+    eventSid: newSid("EV"),
+    eventType,
+    workspaceSid,
+    taskSid: conversation.task_sid!,
+    conversationSid,
+    workerSid: worker.sid,
+    workerName: worker.name,
+    reservationSid: "WR" + "b".repeat(32),
+    at: Date.now(),
+  };
+  await must(stub.onTaskEvent(env.ACCOUNT_SID!, event));
 }

@@ -7,9 +7,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConversationFrame } from "../../contract/conversations";
-import type { ConversationTaskEvent } from "../../durable-objects/common/conversations";
-import { newSid } from "../../contract/ids";
-import { newChannel, newWorkspace, openSocket, widget } from "./webchat-helpers";
+import { conversationTaskEvent, must, newChannel, newWorkspace, openSocket, widget } from "./webchat-helpers";
 import { conversationFor } from "../../platform/objects";
 
 type Snapshot = Extract<ConversationFrame, { type: "conversation.snapshot" }>;
@@ -25,29 +23,9 @@ beforeAll(async () => {
 
 const account = () => env.ACCOUNT_SID!;
 
-async function must<T>(result: Promise<{ ok: true; value: T } | { ok: false; message: string }>): Promise<T> {
-  const settled = await result;
-  if (!settled.ok) throw new Error(settled.message);
-  return settled.value;
-}
-
 /** A task event for the conversation's task, as the queue consumer hands it over. */
-async function taskEvent(conversationSid: string, eventType: string): Promise<void> {
-  const stub = conversationFor(env, conversationSid);
-  const conversation = await must(stub.getConversation(account()));
-  const event: ConversationTaskEvent = {
-    eventSid: newSid("EV"),
-    eventType,
-    workspaceSid: ws,
-    taskSid: conversation.task_sid!,
-    conversationSid,
-    workerSid: WORKER,
-    workerName: "Ada Lovelace",
-    reservationSid: "WR" + "b".repeat(32),
-    at: Date.now(),
-  };
-  await must(stub.onTaskEvent(account(), event));
-}
+const taskEvent = (conversationSid: string, eventType: string) =>
+  conversationTaskEvent(ws, conversationSid, eventType, { sid: WORKER, name: "Ada Lovelace" });
 
 /** A visitor who wrote once, whose agent joined, answered and read it. */
 async function answeredVisitor() {

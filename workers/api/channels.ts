@@ -31,9 +31,21 @@ const settingValue = z.union([z.string().max(2000, "must be at most 2000 charact
 const allSettings = [...new Set(Object.values(CHANNEL_SETTINGS).flatMap((kind) => kind.settings))];
 const allSecrets = [...new Set(Object.values(CHANNEL_SETTINGS).flatMap((kind) => kind.secrets))];
 
+/** What the settings every kind shares mean, for the OpenAPI document. */
+const SETTING_DOCS: Readonly<Record<string, string>> = {
+  csat_enabled:
+    "Switchboard only, any kind. true: a conversation whose task an agent completes offers the customer a satisfaction survey (1–5 and a comment): in the widget, or as a message answered by a reply starting with a digit 1–5 within 24 hours. Default false",
+  csat_question: 'Switchboard only, any kind. The survey\'s question, at most 300 characters (default "How did we do?")',
+};
+
 /** Every kind's settings and secrets as form parameters, so each is documented and an unknown one is a 400 naming it. */
 const configParams = {
-  ...Object.fromEntries(allSettings.map((name) => [`Settings.${name}`, settingValue.optional()])),
+  ...Object.fromEntries(
+    allSettings.map((name) => {
+      const described = SETTING_DOCS[name];
+      return [`Settings.${name}`, described ? settingValue.optional().describe(described) : settingValue.optional()];
+    }),
+  ),
   ...Object.fromEntries(allSecrets.map((name) => [`Secrets.${name}`, str({ max: 4096 }).optional()])),
   settings: jsonObject(16_384).optional(),
   secrets: jsonObject(16_384).optional(),

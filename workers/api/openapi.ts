@@ -9,7 +9,7 @@ import { VERSION } from "../../platform/regions";
 import { DEFAULT_BODY_LIMIT } from "../http/body-limit";
 import { BRIDGE_BODY_LIMIT } from "./eventbridge";
 import { API_PREFIX, registry } from "./taskrouter/wire";
-import { MESSAGE_BODY_LIMIT, SESSION_BODY_LIMIT } from "./webchat";
+import { MESSAGE_BODY_LIMIT, SESSION_BODY_LIMIT, SURVEY_BODY_LIMIT } from "./webchat";
 
 /**
  * Endpoints whose requests are not form or JSON parameters — providers' webhooks (verified by their
@@ -102,6 +102,15 @@ const DESCRIBED: readonly {
       "A visitor's message (JSON: client_id, body, media_sids); idempotent by client_id. Answers conversation_sid and message_sid, and a renewed session token when the message opened another conversation than the session named (keep it: the visitor's next messages go straight to that conversation)",
     security: "visitor",
     maxBodyBytes: MESSAGE_BODY_LIMIT,
+  },
+  {
+    method: "post",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/survey",
+    tag: "Web chat",
+    summary:
+      "The visitor's answer to the satisfaction survey of their conversation that ended (JSON: rating, a whole number 1–5; comment?, at most 1,000 characters, card numbers masked). Answers 201 with conversation_sid and the survey; 400 naming a bad rating or comment, 404 when the visitor has no conversation, 409 when it has not ended, offered no survey, was answered already or its 24-hour window closed",
+    security: "visitor",
+    maxBodyBytes: SURVEY_BODY_LIMIT,
   },
   {
     method: "post",

@@ -11,6 +11,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { ConversationIndexEntry, ProfileRecord } from "../../durable-objects/common/conversations";
+import type { ProfileConversationRecord } from "../../contract/conversations";
 import { iso } from "../../contract/taskrouter";
 import { CONVERSATION_CHANNELS } from "../../durable-objects/directory/addresses";
 import type { ProfileAddress, ProfileInput } from "../../durable-objects/directory/directory";
@@ -167,7 +168,7 @@ function profileBody(c: ProfilesContext, record: ProfileRecord) {
   return { ...record, url, links: { conversations: `${url}/conversations` } };
 }
 
-function conversationBody(c: ProfilesContext, entry: ConversationIndexEntry) {
+function conversationBody(c: ProfilesContext, entry: ConversationIndexEntry): ProfileConversationRecord {
   return {
     sid: entry.sid,
     unique_name: entry.uniqueName,
@@ -180,6 +181,8 @@ function conversationBody(c: ProfilesContext, entry: ConversationIndexEntry) {
     last_worker_sid: entry.lastWorkerSid,
     date_created: iso(entry.dateCreated),
     date_updated: iso(entry.dateUpdated),
+    // Switchboard's: the satisfaction survey offered when it ended (its outcome on the customer card); null when none was.
+    survey: entry.survey ?? null,
     url: `${origin(c)}/conversations/v1/Conversations/${entry.sid}`,
   };
 }

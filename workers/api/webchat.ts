@@ -11,6 +11,8 @@
  *   conversation (open, or closed: its transcript stays readable on the socket).
  * - `POST messages` — `{ client_id, body, media_sids? }`: the shared inbound path, idempotent by
  *   `<visitor>:<client_id>`, so a resend after a network drop stores one message.
+ * - `POST survey` — `{ rating: 1–5, comment? }`: the answer to the satisfaction survey of the visitor's
+ *   conversation that ended (once; 409 after, or with none offered).
  * - `POST media`, `GET media/<ME sid>` — attachments (webchat-media.ts).
  * - `GET socket` — the visitor's last conversation, live, held by its ConversationDO.
  *
@@ -20,6 +22,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
+import { MAX_SURVEY_COMMENT } from "../../contract/surveys";
 import type { ChannelConfig } from "../../channels/channel-config";
 import type { InboundMessage } from "../../channels/messages";
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
@@ -50,6 +53,8 @@ const MAX_BODY_CHARS = 4000;
 /** Body limits: a session carries at most a token and three short fields; a message 4,000 characters, JSON-escaped. */
 export const SESSION_BODY_LIMIT = 16 * 1024;
 export const MESSAGE_BODY_LIMIT = 64 * 1024;
+/** A survey answer: a rating and a comment of at most 1,000 characters, JSON-escaped. */
+export const SURVEY_BODY_LIMIT = 16 * 1024;
 const notFound = (what: string) => new ApiError(404, 20404, `The requested resource ${what} was not found`);
 const isSocket = (c: WebchatContext) => c.req.header("upgrade")?.toLowerCase() === "websocket";
 
@@ -321,6 +326,40 @@ async function store(c: WebchatContext, session: VisitorSession, message: Inboun
   if (!result.ok) throw new ApiError(result.status >= 500 ? 503 : (result.status as 400), result.code, result.message);
   return result.value;
 }
+
+const surveyBody = z.strictObject({
+  rating: z
+    .number("must be a whole number from 1 to 5")
+    .int("must be a whole number from 1 to 5")
+    .min(1, "must be from 1 to 5")
+    .max(5, "must be from 1 to 5"),
+  comment: z.string().max(MAX_SURVEY_COMMENT, `must be at most ${MAX_SURVEY_COMMENT} characters`).nullable().optional(),
+});
+
+/**
+ * The visitor's answer to the satisfaction survey of their conversation that ended (its record's
+ * `survey`): once (409 after), within its window, only their own (their session's last conversation).
+ */
+webchat.post("/:WorkspaceSid/:ChannelSid/survey", async (c) => {
+  const session = await sessionOf(c);
+  const input = await readJson(c, surveyBody, SURVEY_BODY_LIMIT);
+  if (!webchatLimit("message", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many requests; slow down");
+  const conversationSid = await lastConversation(c, session);
+  if (conversationSid === null) throw notFound("conversation of this visitor");
+  let answered: Awaited<ReturnType<ReturnType<typeof conversationFor>["answerSurvey"]>>;
+  try {
+    answered = await conversationFor(c.env, conversationSid).answerSurvey(
+      c.get("accountSid"),
+      session.visitorId,
+      input.rating,
+      input.comment ?? null,
+    );
+  } catch {
+    throw new ApiError(503, 20503, "The survey answer could not be stored yet; please retry");
+  }
+  if (!answered.ok) throw new ApiError(answered.status as 400, answered.code, answered.message);
+  return c.json({ conversation_sid: conversationSid, survey: answered.value }, 201);
+});
 
 webchat.post("/:WorkspaceSid/:ChannelSid/media", uploadMedia);
 

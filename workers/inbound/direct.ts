@@ -16,6 +16,7 @@ import type { ChannelConfig } from "../../channels/channel-config";
 import type { InboundMessage } from "../../channels/messages";
 import type { CustomerContext, InboundContext } from "../../durable-objects/common/conversations";
 import { ok, type ApiResult } from "../../durable-objects/common/rpc";
+import { surveyQuestion } from "../../durable-objects/common/survey";
 import type { Env } from "../../platform/env";
 import { conversationFor } from "../../platform/objects";
 import type { RequestGeo } from "../../platform/regions";
@@ -80,6 +81,7 @@ export async function receiveDirect(
     kind: config.kind,
     workflowSid: config.workflowSid,
     taskChannel: config.taskChannel,
+    surveyQuestion: surveyQuestion(config.settings),
     ...opening,
     ...(webhooks ? { webhooks } : {}),
   };

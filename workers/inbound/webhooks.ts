@@ -17,6 +17,7 @@
  * adapter has none) and `GET …/media/<ME sid>` (signed public links to attachments, see channels/media.ts).
  */
 import { newSidBeside } from "../../platform/jurisdictions";
+import { surveyQuestion, surveyReply, type SurveyAnswer } from "../../durable-objects/common/survey";
 import { Hono, type Context } from "hono";
 import { type ChannelConfig, webhookPath } from "../../channels/channel-config";
 import type { InboundContext } from "../../durable-objects/common/conversations";
@@ -79,34 +80,13 @@ export async function receiveInbound(
   const directory = directoryFor(env, config.workspaceSid);
   const messages: ReceivedMessage[] = [];
   for (const message of clean.messages) {
-    const resolved = await directory.resolveInbound(config.accountSid, {
-      workspaceSid: config.workspaceSid,
-      channelSid: config.sid,
-      channel: message.channel,
-      customerAddress: message.customerAddress,
-      customerName: profileName(message),
-      thread: message.thread,
-      newConversationSid: newSidBeside("CH", config.workspaceSid),
-      ...(message.identified ? { identified: message.identified } : {}),
-    });
-    if (!resolved.ok) return resolved;
-    const { conversationSid, customer, webhooks, created } = resolved.value;
-    // Where a new conversation's tasks go is chosen once, here, where the customer's edge is known.
-    const region = created ? await taskRegion(env, config.accountSid, config.workspaceSid, { channel: config.region, edge }) : undefined;
-    const context: InboundContext = {
-      workspaceSid: config.workspaceSid,
-      channelSid: config.sid,
-      kind: config.kind,
-      workflowSid: config.workflowSid,
-      taskChannel: config.taskChannel,
-      customer,
-      // The chat service's webhooks, read in the same call: the conversation need not ask again.
-      ...(webhooks ? { webhooks } : {}),
-      ...(region ? { region } : {}),
-    };
-    const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
+    // A rating may answer the survey of the customer's conversation that just ended (durable-objects/conversation/lifecycle/survey.ts).
+    const answer = surveyReply(message.body);
+    const answered = answer === null ? null : await receiveOne(env, config, message, edge, answer);
+    // Not a rating, no survey waiting, or that survey no longer takes it: the message goes where it would have.
+    const received = answered ?? (await receiveOne(env, config, message, edge, null))!;
     if (!received.ok) return received;
-    messages.push({ conversationSid, ...received.value });
+    messages.push(received.value);
   }
   /** Applies each to its customer's open conversation, in order; answers how many touched a message it has. */
   const toOpen = async <T extends { customerAddress: string }>(
@@ -129,6 +109,53 @@ export async function receiveInbound(
   const statuses = await toOpen(clean.statuses, (conversation, status) => conversation.applyStatus(config.accountSid, status));
   if (!statuses.ok) return statuses;
   return ok({ messages, changes: changes.value, statuses: statuses.value });
+}
+
+/**
+ * Finds or opens the message's conversation and stores the message there. With `answer`, only a closed
+ * conversation whose survey waits is looked for: null when there is none, or when it refused the answer
+ * (taken already, or its window closed just now), so the caller sends the message the usual way; never
+ * null without `answer`.
+ */
+async function receiveOne(
+  env: Env,
+  config: ChannelConfig,
+  message: InboundMessage,
+  edge: RequestGeo | undefined,
+  answer: SurveyAnswer | null,
+): Promise<ApiResult<ReceivedMessage> | null> {
+  const resolved = await directoryFor(env, config.workspaceSid).resolveInbound(config.accountSid, {
+    workspaceSid: config.workspaceSid,
+    channelSid: config.sid,
+    channel: message.channel,
+    customerAddress: message.customerAddress,
+    customerName: profileName(message),
+    thread: message.thread,
+    newConversationSid: newSidBeside("CH", config.workspaceSid),
+    ...(message.identified ? { identified: message.identified } : {}),
+    ...(answer ? { surveyReply: true } : {}),
+  });
+  if (!resolved.ok) return resolved;
+  const { conversationSid, customer, webhooks, created, survey } = resolved.value;
+  if (answer && !survey) return null;
+  // Where a new conversation's tasks go is chosen once, here, where the customer's edge is known.
+  const region = created ? await taskRegion(env, config.accountSid, config.workspaceSid, { channel: config.region, edge }) : undefined;
+  const context: InboundContext = {
+    workspaceSid: config.workspaceSid,
+    channelSid: config.sid,
+    kind: config.kind,
+    workflowSid: config.workflowSid,
+    taskChannel: config.taskChannel,
+    customer,
+    surveyQuestion: surveyQuestion(config.settings),
+    // The chat service's webhooks, read in the same call: the conversation need not ask again.
+    ...(webhooks ? { webhooks } : {}),
+    ...(region ? { region } : {}),
+    ...(answer && survey ? { surveyAnswer: answer } : {}),
+  };
+  const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
+  if (!received.ok) return answer && received.status === 409 ? null : received;
+  return ok({ conversationSid, ...received.value });
 }
 
 // ── the webhook routes ─────────────────────────────────────────────────────────────────────────────

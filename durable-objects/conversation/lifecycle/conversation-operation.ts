@@ -15,6 +15,7 @@ import type {
   MessageRecord,
   ParticipantRecord,
 } from "../../../contract/conversations";
+import type { EventMessage } from "../../../platform/events-queue";
 import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/conversation-rows";
 
 /** A change worth a post-event, as the lifecycle records it (hooks.ts turns it into outbox rows). */
@@ -56,6 +57,8 @@ export interface Effects {
   supervision: boolean;
   /** What changed, for post-event webhooks (written to the outbox in the same transaction, or dropped). */
   readonly hooks: HookEvent[];
+  /** Workspace events for the team's EventCallbackUrl (`conversation.survey`), written to the outbox in the same transaction. */
+  readonly events: EventMessage[];
 }
 
 export interface Op {
@@ -77,6 +80,7 @@ export const noEffects = (): Effects => ({
   createTask: false,
   supervision: false,
   hooks: [],
+  events: [],
 });
 
 export const newOp = (host: StoreHost, sid: string, now: number): Op => ({ host, sid, now, effects: noEffects() });

@@ -64,6 +64,8 @@ export function newConversation(op: Op, accountSid: string, input: CreateConvers
     task_pending: 0,
     task_attempts: 0,
     task_error: null,
+    survey_question: null,
+    survey: null,
   });
 }
 
@@ -149,6 +151,7 @@ export function customerAddress(op: Op): string | null {
 
 /** The directory's row for this conversation. */
 export function indexEntry(op: Op, row: ConversationRow): ConversationIndexEntry {
+  const survey = conversationRecord(row).survey;
   return {
     sid: row.sid,
     uniqueName: row.unique_name,
@@ -161,6 +164,11 @@ export function indexEntry(op: Op, row: ConversationRow): ConversationIndexEntry
     lastWorkerSid: row.last_worker_sid,
     dateCreated: row.date_created,
     dateUpdated: row.date_updated,
+    survey: survey ?? null,
+    // Within its window a reply on the customer's messaging address that reads as a rating is routed here:
+    // answered already, it is refused and opens a new conversation — but a provider's retry of the answer
+    // still finds it here, stored once.
+    surveyOpenUntil: survey?.via === "message" ? Date.parse(survey.date_expires) : null,
     participants: participantRows(op.host).map((p) => ({ sid: p.sid, identity: p.identity, address: p.binding_address })),
   };
 }

@@ -10,7 +10,7 @@
 import { notFound, ok, type ApiResult } from "../../common/rpc";
 import { redactDeep } from "../../common/card-attributes";
 import { redactCardNumbers } from "../../common/card-numbers";
-import type { InboundContext } from "../../common/conversations";
+import type { AddMessageInput, InboundContext } from "../../common/conversations";
 import type { InboundMessage } from "../../../channels/messages";
 import {
   conversationRecord,
@@ -24,6 +24,8 @@ import { cannotCreate, moveTo, storeConversation } from "./conversation";
 import { insertMessage, keyedMessage } from "./messages";
 import { conflict, type Op } from "./conversation-operation";
 import { customerParticipant, insertParticipant } from "./participants";
+import { recordAnswer, surveyOpen } from "./survey";
+import type { SurveyAnswer } from "../../common/survey";
 
 export interface Received {
   readonly messageSid: string;
@@ -130,6 +132,8 @@ function opened(op: Op, accountSid: string, context: Opening, message: InboundMe
     task_pending: 1,
     task_attempts: 0,
     task_error: null,
+    survey_question: context.surveyQuestion ?? null,
+    survey: null,
   };
 }
 
@@ -157,6 +161,16 @@ function addContext(op: Op, conversation: ConversationRow, context: Readonly<Rec
   return saved;
 }
 
+/** The customer's message as the conversation stores it (`marks`: attributes of ours beside the channel's). */
+const customerMessage = (message: InboundMessage, participantSid: string | null, marks: Record<string, unknown> = {}): AddMessageInput => ({
+  author: message.customerAddress,
+  body: message.body,
+  media: message.media,
+  attributes: JSON.stringify({ ...message.attributes, ...marks }),
+  participantSid,
+  dateCreated: message.sentAt,
+});
+
 /** Stores one inbound message (in the caller's transaction). */
 export function receive(op: Op, accountSid: string, context: InboundContext, message: InboundMessage): ApiResult<Received> {
   const key = `inbound:${message.providerMessageId}`;
@@ -165,7 +179,10 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
   if (conversation) {
     const earlier = keyedMessage(op, key);
     if (earlier) return ok({ messageSid: earlier.sid, duplicate: true, created: false });
-    if (conversation.state === "closed") return conflict(`Conversation ${op.sid} is closed; the customer's next message opens a new one`);
+    if (conversation.state === "closed") {
+      if (context.surveyAnswer) return answerByMessage(op, conversation, context.surveyAnswer, message, key);
+      return conflict(`Conversation ${op.sid} is closed; the customer's next message opens a new one`);
+    }
   }
 
   let created = false;
@@ -209,25 +226,39 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
     customer = customerParticipant(op);
   }
 
-  const stored = insertMessage(
-    op,
-    conversation,
-    {
-      author: message.customerAddress,
-      body: message.body,
-      media: message.media,
-      attributes: JSON.stringify(message.attributes),
-      participantSid: customer?.sid ?? null,
-      dateCreated: message.sentAt,
-    },
-    key,
-    // A location, a postback or a sticker may come without text: what it carries is in the attributes.
-    false,
-  );
+  // A location, a postback or a sticker may come without text: what it carries is in the attributes.
+  const stored = insertMessage(op, conversation, customerMessage(message, customer?.sid ?? null), key, false);
   if (!stored.ok) return stored;
   // Keep the conversation's "last activity" current for the directory's list.
   conversation = conversationRow(op.host)!;
   saveConversation(op.host, { ...conversation, date_updated: op.now });
   op.effects.touch = true;
   return ok({ messageSid: stored.value.sid, duplicate: false, created });
+}
+
+/**
+ * The customer's reply to the survey of this closed conversation (the directory routed it here): kept in
+ * the transcript and recorded as the answer; a 409 when the survey no longer takes one, so the caller
+ * opens a new conversation with the message instead.
+ */
+function answerByMessage(
+  op: Op,
+  conversation: ConversationRow,
+  answer: SurveyAnswer,
+  message: InboundMessage,
+  key: string,
+): ApiResult<Received> {
+  const open = surveyOpen(op, conversation);
+  if (!open.ok) return open;
+  const stored = insertMessage(
+    op,
+    conversation,
+    customerMessage(message, customerParticipant(op)?.sid ?? null, { survey: "answer" }),
+    key,
+    false,
+    true,
+  );
+  if (!stored.ok) return stored;
+  recordAnswer(op, conversationRow(op.host)!, open.value, answer);
+  return ok({ messageSid: stored.value.sid, duplicate: false, created: false });
 }

@@ -57,12 +57,14 @@ export function insertMessage(
   input: AddMessageInput,
   key: string | null,
   requireContent = true,
+  /** The customer's answer to the survey: the one message a closed conversation still takes (survey.ts). */
+  surveyAnswer = false,
 ): ApiResult<MessageRecord> {
   if (key !== null) {
     const earlier = keyedMessage(op, key);
     if (earlier) return ok(messageRecord(conversation, earlier));
   }
-  if (conversation.state === "closed") return conflict(`Conversation ${op.sid} is closed and takes no more messages`);
+  if (conversation.state === "closed" && !surveyAnswer) return conflict(`Conversation ${op.sid} is closed and takes no more messages`);
   if (input.body !== undefined && input.body !== null && typeof input.body !== "string") return invalid("Body", "must be a string");
   const body = redactedBody(input.body);
   if (body !== null && body.length > MAX_BODY) return invalid("Body", `must be at most ${MAX_BODY} characters`);

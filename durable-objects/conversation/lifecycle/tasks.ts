@@ -29,6 +29,7 @@ import {
 import { moveTo } from "./conversation";
 import { loadConversation, newOp, type Op } from "./conversation-operation";
 import { deleteParticipant, insertParticipant } from "./participants";
+import { offerSurvey } from "./survey";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 
 /** About three hours of trying; then the failure stays on the conversation for an admin to see. */
@@ -211,7 +212,11 @@ export function onTaskEvent(op: Op, accountSid: string, event: ConversationTaskE
       saveTask(op.host, { ...task, status: "done" }, op.now);
       leave(task.worker_sid ?? event.workerSid);
       // A transfer nobody took ends without touching the conversation; its current task ending closes it.
-      if (conversation.task_sid === task.task_sid) moveTo(op, conversation, "closed");
+      if (conversation.task_sid !== task.task_sid) return ok(undefined);
+      // The end an agent chose (not a cancel): the customer is asked how it went (survey.ts).
+      const served = event.eventType === "task.completed" && (task.worker_sid ?? event.workerSid) !== null;
+      if (served && conversation.state !== "closed") conversation = offerSurvey(op, conversation);
+      moveTo(op, conversation, "closed");
       return ok(undefined);
     }
     default:

@@ -4,6 +4,7 @@
  */
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { iso } from "../../../contract/taskrouter";
+import type { ConversationSurvey } from "../../../contract/surveys";
 import type {
   ConversationChannel,
   ConversationRecord,
@@ -52,6 +53,10 @@ export interface ConversationRow {
   task_pending: number;
   task_attempts: number;
   task_error: string | null;
+  /** The survey question its channel had when it opened; null: it offers none. */
+  survey_question: string | null;
+  /** JSON of the {@link ConversationSurvey} once offered, else null. */
+  survey: string | null;
 }
 
 export interface ParticipantRow {
@@ -96,7 +101,7 @@ export interface MessageRow {
 }
 
 const CONVERSATION_COLUMNS =
-  "sid, account_sid, workspace_sid, friendly_name, unique_name, attributes, state, channel, channel_sid, task_sid, date_created, date_updated, version, profile_sid, last_worker_sid, task_request, task_pending, task_attempts, task_error";
+  "sid, account_sid, workspace_sid, friendly_name, unique_name, attributes, state, channel, channel_sid, task_sid, date_created, date_updated, version, profile_sid, last_worker_sid, task_request, task_pending, task_attempts, task_error, survey_question, survey";
 const PARTICIPANT_COLUMNS =
   "sid, identity, attributes, binding_type, binding_address, binding_proxy_address, role, display_name, last_read_message_index, last_read_at, date_created, date_updated";
 const MESSAGE_COLUMNS =
@@ -224,6 +229,7 @@ export function conversationRecord(row: ConversationRow): ConversationRecord {
     channel: row.channel,
     channel_sid: row.channel_sid,
     task_sid: row.task_sid,
+    ...(row.survey === null ? {} : { survey: JSON.parse(row.survey) as ConversationSurvey }),
   };
 }
 

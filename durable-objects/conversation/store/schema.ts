@@ -46,6 +46,10 @@
  * Migration 7, staff-only messages: `visibility` (`all`, or `staff` for an internal note or a supervisor's
  * whisper, which never reaches the customer) and `author_role` (what the author was when they wrote it:
  * a participant's role, or `supervisor` for a whisper from someone who is no participant).
+ *
+ * Migration 8, the satisfaction survey: `survey_question` on `sb_conversation` is what the channel asked
+ * when the conversation opened (null: no survey), `survey` the survey once offered (JSON of the contract's
+ * `ConversationSurvey`, answer included), on the row so every record and frame carries it.
  */
 import type { Migration } from "../../kit/migrations";
 import { OUTBOX_TABLE } from "../../kit/outbox";
@@ -222,6 +226,14 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE sb_messages ADD COLUMN visibility TEXT NOT NULL DEFAULT 'all';
       ALTER TABLE sb_messages ADD COLUMN author_role TEXT;
+    `,
+  },
+  {
+    version: 8,
+    name: "conversation: the satisfaction survey (the question its channel asked it to offer, and the survey offered)",
+    sql: `
+      ALTER TABLE sb_conversation ADD COLUMN survey_question TEXT;
+      ALTER TABLE sb_conversation ADD COLUMN survey TEXT;
     `,
   },
 ];

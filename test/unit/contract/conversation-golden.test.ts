@@ -19,6 +19,9 @@ import { addMessage, updateMessage } from "../../../durable-objects/conversation
 import { addParticipant, removeParticipant, updateParticipant } from "../../../durable-objects/conversation/lifecycle/participants";
 import type { ApiResult } from "../../../durable-objects/common/rpc";
 import { ACCOUNT, at, context, inbound, migratedHost } from "../conversations/conversation-fixtures";
+import { onTaskEvent } from "../../../durable-objects/conversation/lifecycle/tasks";
+import { surveyReply } from "../../../durable-objects/common/survey";
+import { conversationSurvey } from "../../../contract/surveys";
 
 const value = <T>(result: ApiResult<T>): T => {
   if (!result.ok) throw new Error(result.message);
@@ -99,5 +102,56 @@ describe("golden conversation commands", () => {
     expect([...new Set(Object.values(commands).map((c) => c.type))].sort()).toEqual(
       ["message.send", "typing", "read", "barge.join", "barge.leave"].sort(),
     );
+  });
+});
+
+/**
+ * The satisfaction survey on the wire (golden/conversation-survey-frames.json): the `conversation.updated`
+ * frame of an SMS conversation closing with its survey offered, and the one of the answer, as the
+ * operations push them; each survey also parses with the contract's schema.
+ */
+function surveyFrames(): Record<string, ConversationFrame> {
+  const host = migratedHost();
+  const frames: Record<string, ConversationFrame> = {};
+  const run = <T>(name: string | null, now: number, operation: (op: ReturnType<typeof at>) => ApiResult<T>) => {
+    const op = at(host, now);
+    value(host.transactionSync(() => operation(op)));
+    const last = op.effects.frames.filter((f) => f.type === "conversation.updated").at(-1);
+    if (name !== null && last) frames[name] = last;
+  };
+  const task = (eventType: string) => ({
+    eventSid: `EV-${eventType}`,
+    eventType,
+    workspaceSid: "WS",
+    taskSid: "WT" + "7".repeat(32),
+    conversationSid: "CH",
+    workerSid: "WK" + "9".repeat(32),
+    workerName: "Ann",
+    reservationSid: "WR" + "8".repeat(32),
+    at: 0,
+  });
+  run(null, 1_000, (op) => receive(op, ACCOUNT, context({ surveyQuestion: "How did we do?" }), inbound("SM1", "hello")));
+  run(null, 2_000, (op) => onTaskEvent(op, ACCOUNT, task("reservation.accepted")));
+  run("offered", 3_000, (op) => onTaskEvent(op, ACCOUNT, task("task.completed")));
+  run("answered", 4_000, (op) => receive(op, ACCOUNT, context({ surveyAnswer: surveyReply("5 thanks")! }), inbound("SM2", "5 thanks")));
+  const names = Object.keys(frames);
+  return Object.fromEntries(numbered(Object.values(frames)).map((frame, i) => [names[i]!, frame]));
+}
+
+describe("golden survey frames", () => {
+  const survey = JSON.parse(readFileSync(new URL("./golden/conversation-survey-frames.json", import.meta.url), "utf8")) as Record<
+    string,
+    ConversationFrame
+  >;
+
+  it("the conversation closing with its survey offered, and answered, push the frozen frames", () => {
+    expect(surveyFrames()).toEqual(survey);
+  });
+
+  it("each frozen survey is the contract's", () => {
+    for (const frame of Object.values(survey)) {
+      if (frame.type !== "conversation.updated") throw new Error("a survey golden is a conversation.updated frame");
+      expect(conversationSurvey.safeParse(frame.conversation.survey).success).toBe(true);
+    }
   });
 });

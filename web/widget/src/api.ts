@@ -1,6 +1,6 @@
 /**
  * The widget's calls to its channel's public routes (workers/api/webchat.ts): configuration, the
- * visitor's session, sending, uploading, and the URLs of media and of the live socket. Errors keep
+ * visitor's session, sending, answering the survey, uploading, and the URLs of media and of the live socket. Errors keep
  * the HTTP status, so the caller tells a refusal (never resent) from a network drop (resent later).
  */
 import type { MediaRef } from "../../../contract/conversations";
@@ -64,6 +64,8 @@ export function channelApi(origin: string, workspaceSid: string, channelSid: str
       ),
     send: async (token: string, message: { client_id: string; body: string; media_sids: readonly string[] }) =>
       answer<SendReply>(await fetch(`${base}/messages`, json(token, message))),
+    survey: async (token: string, reply: { rating: number; comment: string | null }) =>
+      answer<{ conversation_sid: string }>(await fetch(`${base}/survey`, json(token, reply))),
     upload: async (token: string, file: File) =>
       answer<MediaRef>(
         await fetch(`${base}/media?filename=${encodeURIComponent(file.name)}`, {

@@ -7,6 +7,7 @@
  * ChatView's; the rules are state.ts's and items.ts's.
  */
 import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../../contract/conversations";
+import type { ConversationSurvey } from "../../../contract/surveys";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
 import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
@@ -57,6 +58,8 @@ export class Chat {
   private configured: Promise<void> = Promise.resolve();
   /** An open is waiting for the configuration: a second one changes nothing. */
   private opening = false;
+  /** The question of the ended conversation's survey while it waits for an answer. */
+  private surveyQuestion: string | null = null;
 
   constructor(
     private readonly api: ChannelApi,
@@ -243,6 +246,7 @@ export class Chat {
       this.people = [];
       this.notes = [];
       this.lastReadSent = -1;
+      this.view.showSurvey(null);
     }
     // Kept open until the server says the session or the conversation is gone, which the widget handles.
     this.live = reconnectingSocket<ConversationFrame>({
@@ -276,6 +280,7 @@ export class Chat {
         this.people = peopleOf(frame);
         this.timeline = mergeMessages(this.timeline, frame.messages);
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
+        this.showSurvey(frame.conversation.survey);
         break;
       case "message.removed":
         this.timeline = { ...this.timeline, messages: this.timeline.messages.filter((m) => m.sid !== frame.message.sid) };
@@ -298,6 +303,7 @@ export class Chat {
         break;
       case "conversation.updated":
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
+        this.showSurvey(frame.conversation.survey);
         break;
       case "ack":
       case "error":
@@ -306,6 +312,27 @@ export class Chat {
         frame satisfies never;
     }
     this.markRead();
+    this.render();
+  }
+
+  /** The ended conversation's survey, while it waits for the visitor's answer; once answered, thanks. */
+  private showSurvey(survey: ConversationSurvey | undefined): void {
+    if (survey?.status === "answered") this.note("thanks", this.t.thanks);
+    this.surveyQuestion = survey?.status === "offered" ? survey.question : null;
+    this.view.showSurvey(this.surveyQuestion);
+  }
+
+  /** Sends the visitor's answer; a refusal (answered already, too late) is shown in the survey. */
+  async answerSurvey(rating: number, comment: string): Promise<void> {
+    try {
+      await this.ready();
+      await this.api.survey(this.token!, { rating, comment: comment === "" ? null : comment });
+      this.note("thanks", this.t.thanks);
+      this.surveyQuestion = null;
+      this.view.showSurvey(null);
+    } catch (error) {
+      if (this.surveyQuestion !== null) this.view.showSurvey(this.surveyQuestion, error instanceof Error ? error.message : String(error));
+    }
     this.render();
   }
 

@@ -37,6 +37,7 @@ function boot(script: HTMLScriptElement): void {
     onAttach: (file) => void chat?.attach(file),
     onPrechat: (fields) => chat?.prechat(fields),
     onRetry: (clientId) => chat?.retry(clientId),
+    onSurvey: (rating, comment) => void chat?.answerSurvey(rating, comment),
   });
   chat = new Chat(api, view, t, `switchboard.webchat.${channelSid}`);
   document.body.append(host);

@@ -39,6 +39,11 @@ form.prechat{padding:16px;display:flex;flex-direction:column;gap:10px;flex:1;ove
 form.prechat label{display:flex;flex-direction:column;gap:4px;font-weight:600}
 form.prechat input{border:1px solid #d0d7de;border-radius:8px;padding:8px;font-weight:400}
 .error{color:#cf222e;font-size:12px;min-height:1em}
+form.survey{padding:8px 12px;border-top:1px solid #d0d7de;display:flex;flex-direction:column;gap:6px}
+form.survey p{margin:0;font-weight:600}
+.rates{display:flex;gap:6px}
+.rate{flex:1;height:36px;border:1px solid #d0d7de;border-radius:8px;font-weight:600}
+.rate[aria-pressed=true]{background:var(--sb-color);color:var(--sb-text);border-color:transparent}
 .unavailable{margin:auto;padding:24px;text-align:center;color:#57606a}
 @media (max-width:480px){.panel{position:fixed;inset:0;width:auto;height:auto;height:100dvh;border-radius:0}.root.open .launcher{display:none}}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}

@@ -29,6 +29,11 @@ export const texts = {
   tooLarge: "That file is larger than 10 MB.",
   badType: "Only images (not SVG), PDF and plain text files can be attached.",
   attachment: "Attachment",
+  rate: (n: number) => `${n} of 5`,
+  comment: "Add a comment (optional)",
+  sendFeedback: "Send feedback",
+  pickRating: "Choose a rating from 1 to 5.",
+  thanks: "Thank you for your feedback!",
 } as const;
 
 export type Texts = typeof texts;

@@ -18,6 +18,7 @@ export interface ViewHandlers {
   readonly onAttach: (file: File) => void;
   readonly onPrechat: (fields: Record<string, string>) => void;
   readonly onRetry: (clientId: string) => void;
+  readonly onSurvey: (rating: number, comment: string) => void;
 }
 
 type Attrs = Record<string, string | boolean>;
@@ -48,6 +49,7 @@ export class ChatView {
   private readonly file: HTMLInputElement;
   private prechat: HTMLFormElement | null = null;
   private unavailable: HTMLElement | null = null;
+  private survey: HTMLFormElement | null = null;
   private readonly rendered = new Map<string, { el: HTMLElement; sig: string }>();
 
   constructor(
@@ -183,6 +185,51 @@ export class ChatView {
     this.prechat = null;
     this.log.hidden = this.compose.hidden = false;
     if (this.isOpen) this.input.focus();
+  }
+
+  /**
+   * The satisfaction survey of the conversation that ended: its question, 1–5 buttons and a comment,
+   * above the composer (writing again still starts a new conversation); null takes it away.
+   */
+  showSurvey(question: string | null, error = ""): void {
+    if (question === null || this.unavailable) {
+      this.survey?.remove();
+      this.survey = null;
+      return;
+    }
+    if (!this.survey) {
+      let rating = 0;
+      const buttons = [1, 2, 3, 4, 5].map((n) =>
+        h(
+          "button",
+          { type: "button", class: "rate", "aria-pressed": "false", "aria-label": this.t.rate(n), "data-rating": String(n) },
+          String(n),
+        ),
+      );
+      const comment = h("textarea", { rows: "2", maxlength: "1000", placeholder: this.t.comment, "aria-label": this.t.comment });
+      const form = h(
+        "form",
+        { class: "survey" },
+        h("p", { id: "sb-survey" }),
+        h("div", { class: "rates", role: "group", "aria-labelledby": "sb-survey" }, ...buttons),
+        comment,
+        h("div", { class: "error", role: "alert" }),
+        h("button", { type: "submit", class: "send" }, this.t.sendFeedback),
+      );
+      for (const button of buttons)
+        button.addEventListener("click", () => {
+          rating = Number(button.dataset.rating);
+          for (const b of buttons) b.setAttribute("aria-pressed", String(b === button));
+        });
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        if (rating === 0) this.showSurvey(question, this.t.pickRating);
+        else this.on.onSurvey(rating, comment.value.trim());
+      });
+      this.survey = this.panel.insertBefore(form, this.compose);
+    }
+    this.survey.querySelector("p")!.textContent = question;
+    this.survey.querySelector(".error")!.textContent = error;
   }
 
   /** Updates the log to `items`, reusing the elements of items that did not change. */
