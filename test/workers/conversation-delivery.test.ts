@@ -26,7 +26,6 @@ const TWILIO_TOKEN = "twilio-auth-token";
 const NUMBER = "+15552223333";
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-
 /**
  * Twilio's Messages API as `globalThis.fetch` sees it: Basic auth of the channel's account (401 with
  * code 20003 otherwise), To must be E.164 (400, 21211), From one of the account's numbers (400, 21606),
