@@ -16,6 +16,7 @@ export const SCREENS = {
   "agent-desktop.png": "desktop-3-chat.png",
   "ringing.png": "desktop-2-ringing.png",
   "queue-stats.png": "desktop-6-queue-stats.png",
+  "supervisor-wall-dark.png": "desktop-9-wall-dark.png",
   "web-chat-widget.png": "3-conversation.png",
 };
 

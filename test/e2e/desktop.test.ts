@@ -283,6 +283,14 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await queueRow.waitFor(WAIT);
     await expect.poll(() => cell(queueRow, queues, "Waiting"), WAIT).toBe("1");
     await supervisor.screenshot({ path: join(SHOTS, "desktop-6-queue-stats.png") });
+    // The wall in the dark theme too, for a wall screen in a dim room; then back to light.
+    await supervisor.getByRole("button", { name: "Settings" }).click();
+    await supervisor.getByRole("menuitemradio", { name: "Dark" }).click();
+    await expect.poll(() => supervisor.locator("html").getAttribute("data-theme"), WAIT).toBe("dark");
+    expect(await seriousViolations(supervisor)).toEqual([]);
+    await supervisor.screenshot({ path: join(SHOTS, "desktop-9-wall-dark.png") });
+    await supervisor.getByRole("button", { name: "Settings" }).click();
+    await supervisor.getByRole("menuitemradio", { name: "Light" }).click();
 
     // ── the agent accepts with Alt+A: the canvas opens on the chat, the card masked ──
     await agent.keyboard.press("Alt+KeyA");

@@ -302,6 +302,16 @@ describe("customer panel", () => {
               channel: "whatsapp",
               date_created: "2025-12-24T09:30:00Z",
               friendly_name: "Ann",
+              survey: {
+                status: "answered",
+                question: "How did we do?",
+                via: "message",
+                rating: 2,
+                comment: "Took too long",
+                date_offered: "2025-12-24T10:00:00Z",
+                date_expires: "2025-12-25T10:00:00Z",
+                date_answered: "2025-12-24T10:05:00Z",
+              },
             },
           ],
         }),
@@ -320,6 +330,10 @@ describe("customer panel", () => {
     const history = await within(panel).findByRole("listitem");
     expect(history.textContent).toContain("whatsapp");
     expect(history.textContent).toContain("closed");
+    // How the customer rated it: two stars of five, coloured as poor, and what they added.
+    const rating = within(history).getByLabelText("Rated 2 of 5");
+    expect([rating.textContent, rating.dataset.tone]).toEqual(["★★", "error"]);
+    expect(history.textContent).toContain("Took too long");
     expect(calls[0]!.credentials).toBe("same-origin");
     expect(calls[0]!.headers.get("authorization")).toBeNull(); // the session cookie, not a token
   });

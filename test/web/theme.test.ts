@@ -105,3 +105,21 @@ describe("createThemeController", () => {
     expect(controller.current.name).toBe("acme-dark");
   });
 });
+
+describe("the desk's CSS", () => {
+  it("reads only custom properties the theme defines (or its own --sb-state)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const files = [
+      "web/desktop/src/app/styles/app.css",
+      "web/desktop/src/app/styles/ui.css",
+      "web/desktop/src/app/task/styles.ts",
+      "web/desktop/src/app/supervisor/styles.ts",
+    ];
+    const defined = new Set([...Object.keys(toCssVariables(light)), "--sb-state"]);
+    const used = files.flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/var\((--sb-[a-z0-9-]+)/g)].map((m) => `${file}: ${m[1]}`),
+    );
+    expect(used.length).toBeGreaterThan(50);
+    expect(used.filter((use) => !defined.has(use.split(": ")[1]!))).toEqual([]);
+  });
+});

@@ -16,6 +16,7 @@ import type { ChannelConfig } from "../../channels/channel-config";
 import type { Deliver, OutboundMessage } from "../../channels/messages";
 import { twilioSignature } from "../../callbacks/signature";
 import { conversationFor, directoryFor } from "../../platform/objects";
+import { ok as rest } from "./conversation-helpers";
 
 const ORIGIN = "https://sb.example";
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -24,19 +25,6 @@ const TWILIO_AC = "AC" + "a".repeat(32);
 const TWILIO_TOKEN = "twilio-auth-token";
 const NUMBER = "+15552223333";
 const E164 = /^\+[1-9]\d{6,14}$/;
-
-async function rest(method: string, path: string, params?: Record<string, string>) {
-  const headers: Record<string, string> = { authorization: AUTH };
-  if (params) headers["content-type"] = "application/x-www-form-urlencoded";
-  const res = await exports.default.fetch(`${ORIGIN}${path}`, {
-    method,
-    headers,
-    body: params ? new URLSearchParams(params).toString() : undefined,
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-  return JSON.parse(text) as Record<string, unknown> & { sid: string };
-}
 
 /**
  * Twilio's Messages API as `globalThis.fetch` sees it: Basic auth of the channel's account (401 with

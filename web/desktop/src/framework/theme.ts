@@ -47,7 +47,7 @@ export interface ThemeTokens {
     readonly sizeLg: string;
     readonly sizeXl: string;
     /** A tile's headline figure. */
-    readonly size2xl: string;
+    readonly sizeXxl: string;
     readonly weightRegular: string;
     readonly weightBold: string;
     readonly lineHeight: string;
@@ -71,7 +71,7 @@ const shared = {
     sizeMd: "14px",
     sizeLg: "18px",
     sizeXl: "22px",
-    size2xl: "30px",
+    sizeXxl: "30px",
     weightRegular: "400",
     weightBold: "600",
     lineHeight: "1.45",

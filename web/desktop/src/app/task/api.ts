@@ -4,6 +4,7 @@
  * conversations) use the session cookie. A failure throws an Error carrying the server's message
  * (Twilio's error body `{ code, message, status }`), which the Actions framework shows as ActionFailed.
  */
+import type { ConversationSurvey } from "../../../../../contract/surveys";
 import type { DesktopSession } from "../types";
 import type { MediaRef } from "./chat-state";
 
@@ -18,6 +19,8 @@ export interface PastConversation {
   readonly state: string;
   readonly channel: string | null;
   readonly date_created: string;
+  /** How the customer rated it, when they were asked (null: no survey; absent from an older server). */
+  readonly survey?: ConversationSurvey | null;
 }
 
 /** Reads an error response into an Error with the server's message. */

@@ -2,7 +2,8 @@
  * The customer pane, a card rather than a list of attributes: who they are (name, the email and phone
  * their profile holds, every address they reached the team from, the profile's own fields), what a web
  * visitor said in the pre-chat form (marked unverified), their previous conversations (by
- * `attributes.customers.profile_sid`) with their channel and how they ended, the `CustomerPanel` slot for
+ * `attributes.customers.profile_sid`) with their channel, how they ended and how the customer rated them
+ * (the satisfaction survey), the `CustomerPanel` slot for
  * plugins, the task's raw attributes one click away, and the CRM screen pop —
  * the workspace's `crmUrlTemplate` filled from the task, shown in a sandboxed iframe with a link to open
  * it in a new tab. Only http(s) URLs are ever loaded (see customer-data.ts).
@@ -12,6 +13,7 @@ import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { DesktopSession, DesktopSettings, DesktopTask } from "../types";
 import { customerProfile, pastConversations, type CustomerProfile, type PastConversation } from "./api";
+import type { ConversationSurvey } from "../../../../../contract/surveys";
 import { crmUrl, customerLabel, flattenAttributes, isUnverified, unverifiedOf, valueAt } from "./customer-data";
 import { UnverifiedBadge } from "./unverified-badge";
 import { Avatar, Badge, ChannelIcon } from "../ui";
@@ -214,10 +216,27 @@ function History({ task, session }: { task: DesktopTask; session: DesktopSession
               <span>{conversation.channel ?? "—"}</span>
               <time dateTime={conversation.date_created}>{dates.format(new Date(conversation.date_created))}</time>
               <Badge tone={conversation.state === "closed" ? "neutral" : "info"}>{conversation.state}</Badge>
+              <Outcome survey={conversation.survey ?? null} />
             </li>
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+/** How the customer rated a past conversation: its stars and comment, or that they were asked and said nothing. */
+function Outcome({ survey }: { survey: ConversationSurvey | null }) {
+  const t = useStrings();
+  if (survey === null) return null;
+  if (survey.rating === null) return <span className="sb-muted">{t("customer.survey.unanswered")}</span>;
+  const tone = survey.rating >= 4 ? "success" : survey.rating === 3 ? "warning" : "error";
+  return (
+    <span className="sb-customer__outcome">
+      <Badge tone={tone} label={t("customer.survey.rated", { rating: survey.rating })}>
+        {"★".repeat(survey.rating)}
+      </Badge>
+      {survey.comment && <q>{survey.comment}</q>}
+    </span>
   );
 }

@@ -14,6 +14,8 @@ const css = `
 .sb-customer__contact dd { margin: 0; overflow-wrap: anywhere; }
 .sb-customer__addresses { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); font-size: var(--sb-font-size-sm); }
 .sb-customer__addresses li, .sb-customer__history li { display: flex; align-items: center; gap: var(--sb-space-sm); }
+.sb-customer__history li { flex-wrap: wrap; }
+.sb-customer__outcome { display: inline-flex; align-items: center; gap: var(--sb-space-xs); font-size: var(--sb-font-size-sm); }
 .sb-customer__raw summary { cursor: pointer; color: var(--sb-color-text-muted); padding-block: var(--sb-space-sm); }
 .sb-task { display: flex; flex-direction: column; min-block-size: 0; block-size: 100%; background: var(--sb-color-bg); color: var(--sb-color-text); font-family: var(--sb-font-family); }
 .sb-task[hidden] { display: none; }

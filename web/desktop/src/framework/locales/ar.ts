@@ -135,6 +135,8 @@ export const ar: Record<StringKey, Message> = {
   "customer.resize": "تغيير حجم لوحة العميل",
   "customer.card": "من هو العميل",
   "customer.addresses": "تواصل معنا من",
+  "customer.survey.rated": "التقييم {rating} من 5",
+  "customer.survey.unanswered": "لم تتم الإجابة على الاستبيان",
   "customer.title": "العميل",
   "customer.name": "الاسم",
   "customer.email": "البريد الإلكتروني",

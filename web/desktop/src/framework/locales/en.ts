@@ -121,6 +121,8 @@ export const en = {
   "customer.resize": "Resize the customer panel",
   "customer.card": "Who the customer is",
   "customer.addresses": "Reached us from",
+  "customer.survey.rated": "Rated {rating} of 5",
+  "customer.survey.unanswered": "Survey not answered",
   "customer.title": "Customer",
   "customer.name": "Name",
   "customer.email": "Email",
