@@ -107,8 +107,11 @@ describe("createThemeController", () => {
 });
 
 describe("the desk's CSS", () => {
-  it("reads only custom properties the theme defines (or its own --sb-state)", async () => {
-    const { readFileSync } = await import("node:fs");
+  it("reads only custom properties the theme defines (or its own --sb-state)", () => {
+    // This project is typed for the browser (no Node types): Node's fs, taken as it is at run time.
+    const { readFileSync } = (
+      globalThis as unknown as { process: { getBuiltinModule(id: "node:fs"): { readFileSync(path: string, encoding: "utf8"): string } } }
+    ).process.getBuiltinModule("node:fs");
     const files = [
       "web/desktop/src/app/styles/app.css",
       "web/desktop/src/app/styles/ui.css",
