@@ -27,7 +27,6 @@ export type { WebhookScope } from "./webhook-config";
 
 /** How many earlier conversations a customer's context carries. */
 export const HISTORY_LIMIT = 10;
-const MAX_NAME_LENGTH = 256;
 
 /** A client error raised inside a transaction, so the transaction rolls back. */
 class Abort extends Error {
@@ -311,7 +310,7 @@ export class Directory {
    */
   private profileFor(input: ResolveInboundInput, address: string, now: number): string {
     const scope = { accountSid: "", workspaceSid: this.workspaceSid };
-    const name = input.customerName?.trim().slice(0, MAX_NAME_LENGTH) || null;
+    const name = profiles.profileNameOf(input.customerName);
     const email = (input.identified?.email && normalizeEmail(input.identified.email)) || contactOf(input.channel, address).email;
     const phone = (input.identified?.phone && normalizePhone(input.identified.phone)) || contactOf(input.channel, address).phone;
     const free = (key: string | null) => key !== null && profiles.keyHolder(this.host, key) === null;

@@ -50,7 +50,14 @@ interface ProfileRow {
 
 const SELECT = "SELECT sid, friendly_name, email, phone, attributes, last_worker_sid, date_created, date_updated FROM sb_profiles";
 const MAX_ATTRIBUTES_BYTES = 16_384;
-const MAX_NAME_LENGTH = 256;
+export const MAX_NAME_LENGTH = 256;
+
+/**
+ * The name a customer's message gives a new or nameless profile: trimmed, at most {@link MAX_NAME_LENGTH}
+ * characters, none when empty. The web chat direct path predicts a new profile with the same rule.
+ * @example profileNameOf("  Ada ") // "Ada"
+ */
+export const profileNameOf = (name: string | null | undefined): string | null => name?.trim().slice(0, MAX_NAME_LENGTH) || null;
 
 export const getProfileRow = (host: StoreHost, sid: string): ProfileRow | undefined =>
   first<ProfileRow>(host, `${SELECT} WHERE sid = ?`, sid);

@@ -25,17 +25,14 @@ import { taskRegion } from "../api/taskrouter/placement";
 import { redactContent } from "./redact";
 import { webhookConfigs } from "./webhook-config-cache";
 import { profileName, type ReceivedMessage } from "./webhooks";
-
-/** The directory's limit on a profile's name (durable-objects/directory/directory.ts). */
-const MAX_NAME_LENGTH = 256;
+import { profileNameOf } from "../../durable-objects/directory/profiles";
 
 /**
  * What the DirectoryDO answers for a customer it has never seen: a new profile named as the message
  * names them, without contact details (a web visitor's address gives none), history or last worker.
  */
 function newCustomer(profileSid: string, message: InboundMessage): CustomerContext {
-  const name = profileName(message)?.trim().slice(0, MAX_NAME_LENGTH) || null;
-  return { profileSid, name, email: null, phone: null, lastWorkerSid: null, history: [] };
+  return { profileSid, name: profileNameOf(profileName(message)), email: null, phone: null, lastWorkerSid: null, history: [] };
 }
 
 /**
