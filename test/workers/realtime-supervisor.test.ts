@@ -345,6 +345,7 @@ describe("the supervisors' tiles in the Router DO's feed", () => {
 
     clock(5_000); // two support tasks on the default channel, which nobody has on: 2 waiting > 1
     const created = value(await stub().createTask(ACCOUNT, { attributes: '{"type":"support"}' })).task.sid;
+    clock(5_001); // a millisecond younger, so the first task is the oldest and rings first (a tie would go by SID)
     value(await stub().createTask(ACCOUNT, { attributes: '{"type":"support"}' }));
     await socket.nextOf("supervisor.delta");
     clock(6_000);
