@@ -318,10 +318,11 @@ describe("read receipts and switching tasks", () => {
     expect(composer().value).toBe(""); // another task, another draft
   });
 
-  it("the composer is disabled while wrapping", async () => {
+  it("while wrapping, the wrap-up panel replaces the composer: nothing more reaches the customer", async () => {
     await openChat([], { task: task({ state: "wrapping" }) });
-    expect(composer().disabled).toBe(true);
-    expect((screen.getByRole("button", { name: "Send" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryByRole("textbox", { name: "Type a message…" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Send" })).toBeNull();
+    expect(screen.getByRole("region", { name: "Wrap-up" })).toBeTruthy();
   });
 });
 

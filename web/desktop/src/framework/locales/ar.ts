@@ -51,6 +51,7 @@ export const ar: Record<StringKey, Message> = {
   "header.connection.online": "متصل",
   "header.connection.offline": "جارٍ إعادة الاتصال…",
 
+  "taskList.customerWaiting": "العميل ينتظر منذ",
   "taskList.inConversation": "معك منذ",
   "agent.empty.title": "لا توجد مهمة مفتوحة",
   "agent.empty.body": "عندما ترنّ مهمة، اقبلها فتُفتح هنا. تظهر مهامك الحالية في القائمة الجانبية.",
@@ -76,6 +77,11 @@ export const ar: Record<StringKey, Message> = {
   "reservation.countdown": "{seconds} ث",
   "reservation.timedOut": "انتهت مهلة الحجز.",
 
+  "task.wrapupPanel": "إنهاء المهمة",
+  "task.wrappingFor": "قيد الإنهاء منذ",
+  "task.wrapupNotes": "ملاحظات (لفريقك فقط)",
+  "task.wrapupNotes.body": "ملاحظات الإنهاء: {notes}",
+  "task.wrapupNotes.withCode": "الإنهاء ({code}): {notes}",
   "task.wrapupEnds": "ينتهي تلقائيًا خلال",
   "task.wrapup": "إنهاء المحادثة",
   "task.complete": "إكمال",
@@ -91,7 +97,6 @@ export const ar: Record<StringKey, Message> = {
   "task.views": "عروض المهمة",
   "task.tab.chat": "المحادثة",
   "task.channel": "القناة: {channel}",
-  "task.acceptedFor": "قُبلت منذ {duration}",
   "task.transfer.queues": "قوائم الانتظار",
   "task.transfer.agents": "الوكلاء",
   "task.transfer.available": "متاح",

@@ -51,6 +51,7 @@ export const en = {
   "header.connection.online": "Connected",
   "header.connection.offline": "Reconnecting…",
 
+  "taskList.customerWaiting": "Customer waiting for",
   "taskList.inConversation": "With you for",
   "agent.empty.title": "No task open",
   "agent.empty.body": "When a task rings, accept it and it opens here. Your tasks in hand are listed on the side.",
@@ -69,6 +70,11 @@ export const en = {
   "reservation.countdown": "{seconds}s",
   "reservation.timedOut": "The reservation timed out.",
 
+  "task.wrapupPanel": "Wrap-up",
+  "task.wrappingFor": "Wrapping up for",
+  "task.wrapupNotes": "Notes (your team only)",
+  "task.wrapupNotes.body": "Wrap-up notes: {notes}",
+  "task.wrapupNotes.withCode": "Wrap-up ({code}): {notes}",
   "task.wrapupEnds": "Ends by itself in",
   "task.wrapup": "Wrap up",
   "task.complete": "Complete",
@@ -84,7 +90,6 @@ export const en = {
   "task.views": "Task views",
   "task.tab.chat": "Chat",
   "task.channel": "Channel: {channel}",
-  "task.acceptedFor": "Accepted {duration} ago",
   "task.transfer.queues": "Queues",
   "task.transfer.agents": "Agents",
   "task.transfer.available": "Available",
