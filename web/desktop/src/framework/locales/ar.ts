@@ -129,6 +129,7 @@ export const ar: Record<StringKey, Message> = {
   "chat.joined": "انضم {name}",
   "chat.left": "غادر {name}",
   "chat.note": "ملاحظة داخلية",
+  "chat.supervisor": "المشرف",
   "chat.whisper": "همس",
   "chat.note.switch": "ملاحظة داخلية",
   "chat.note.placeholder": "ملاحظة داخلية — يراها فريقك فقط…",

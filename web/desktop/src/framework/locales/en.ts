@@ -122,6 +122,7 @@ export const en = {
   "chat.joined": "{name} joined",
   "chat.left": "{name} left",
   "chat.note": "Internal note",
+  "chat.supervisor": "Supervisor",
   "chat.whisper": "Whisper",
   "chat.note.switch": "Internal note",
   "chat.note.placeholder": "Internal note — only your team sees it…",
