@@ -7,11 +7,10 @@
  * Conversations API (`POST /v1/Conversations/{sid}/Messages` with `Visibility=staff`); supervisors
  * whisper over the socket, where it is recorded as their event.
  */
-import { isSid } from "../../../contract/ids";
 import { ApiError } from "../../http/errors";
 import { str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
-import { basicOrBearer, nativeGroup, requireWorkspace } from "./caller";
+import { basicOrBearer, callerConversation, nativeGroup, pathConversationSid } from "./caller";
 import { conversationFor } from "../../../platform/objects";
 
 export const routes = nativeGroup();
@@ -39,14 +38,10 @@ routes.post(addNote.path, basicOrBearer(), async (c) => {
       20403,
       "Notes here are an agent's, with their token: backends use POST /v1/Conversations/{sid}/Messages with Visibility=staff",
     );
-  const conversationSid = c.req.param("ConversationSid");
-  const missing = () => new ApiError(404, 20404, `The requested resource Conversation ${conversationSid} was not found`);
-  if (!isSid("CH", conversationSid)) throw missing();
-  const stub = conversationFor(c.env, conversationSid);
-  const accountSid = c.get("accountSid");
-  const conversation = await stub.getConversation(accountSid);
-  if (!conversation.ok) throw missing();
-  requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
-  const note = unwrap(await stub.addAgentNote(accountSid, identity.workerSid, p.Body, p.ClientId ?? null));
+  const conversationSid = pathConversationSid(c);
+  await callerConversation(c, conversationSid);
+  const note = unwrap(
+    await conversationFor(c.env, conversationSid).addAgentNote(c.get("accountSid"), identity.workerSid, p.Body, p.ClientId ?? null),
+  );
   return c.json(note, 201);
 });
