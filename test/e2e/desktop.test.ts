@@ -362,7 +362,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await wrapupPanel.getByRole("textbox", { name: "Notes (your team only)" }).fill("Refunded the duplicate charge");
     await agent.screenshot({ path: join(SHOTS, "desktop-4-wrap-up.png") });
     // All of it on the laptop's screen: nothing wider than the window, Complete in view without scrolling.
-    expect(await agent.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await agent.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
     const completeBox = await complete.boundingBox();
     expect(completeBox !== null && completeBox.y + completeBox.height <= 720).toBe(true);
     expect(await seriousViolations(agent)).toEqual([]); // the wrap-up panel
