@@ -39,17 +39,15 @@ export function customerOf(attributes: Readonly<Record<string, unknown>>): { nam
 }
 
 /**
- * {@link customerOf}'s name from a task's attributes as the Router stores them (JSON text); null when
- * there is none, or the text is not a JSON object.
- * @example customerNameOf('{"customers":{"name":"Ann Lee"}}') // "Ann Lee"
+ * A task's or worker's attributes as the Router stores them (JSON text) as an object: {} when the text is
+ * not a JSON object.
+ * @example customerOf(attributesOf('{"customers":{"name":"Ann Lee"}}')).name // "Ann Lee"
  */
-export function customerNameOf(attributesJson: string): string | null {
-  let attributes: unknown;
+export function attributesOf(text: string): Record<string, unknown> {
   try {
-    attributes = JSON.parse(attributesJson);
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   } catch {
-    return null;
+    return {};
   }
-  if (attributes === null || typeof attributes !== "object" || Array.isArray(attributes)) return null;
-  return customerOf(attributes as Record<string, unknown>).name;
 }

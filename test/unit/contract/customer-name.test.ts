@@ -4,7 +4,7 @@
  * address (`from`, email, phone), and never a web visitor's ID (`WV…`), which is an internal key.
  */
 import { describe, expect, it } from "vitest";
-import { customerNameOf, customerOf, valueAt } from "../../../contract/customer-name";
+import { attributesOf, customerOf, valueAt } from "../../../contract/customer-name";
 
 const VISITOR = "WV" + "0a".repeat(16);
 
@@ -47,13 +47,16 @@ describe("customerOf", () => {
       { customers: { name: "  " }, customerName: 42, from: "+1555" },
       { name: "42", address: "+1555" },
     ],
-    [{ customers: { name: { first: "Ann" } }, from: "+1555" }, { name: "+1555", address: null }],
+    [
+      { customers: { name: { first: "Ann" } }, from: "+1555" },
+      { name: "+1555", address: null },
+    ],
   ])("%j → %j", (input, expected) => {
     expect(customerOf(input)).toEqual(expected);
   });
 });
 
-describe("customerNameOf", () => {
+describe("customerOf(attributesOf(text))", () => {
   it.each([
     // Task attributes as JSON text (the Router stores them so), the name a supervisor sees.
     ['{"customers":{"name":"Ann Lee"},"from":"+1555"}', "Ann Lee"],
@@ -63,7 +66,7 @@ describe("customerNameOf", () => {
     ["[1,2]", null],
     ["null", null],
   ])("%s → %s", (text, expected) => {
-    expect(customerNameOf(text)).toBe(expected);
+    expect(customerOf(attributesOf(text)).name).toBe(expected);
   });
 });
 
