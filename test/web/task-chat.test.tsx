@@ -324,3 +324,62 @@ describe("read receipts and switching tasks", () => {
     expect((screen.getByRole("button", { name: "Send" }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
+
+describe("internal notes and whispers", () => {
+  const noteBox = () => screen.getByRole("textbox", { name: "Internal note — only your team sees it…" }) as HTMLTextAreaElement;
+
+  it("the Internal note switch sends a staff-only note (tinted composer, 'Add note'), and switching back replies to the customer", async () => {
+    const { socket } = await openChat();
+    const toggle = screen.getByRole("button", { name: "Internal note" });
+    expect(toggle.getAttribute("aria-pressed")).toBe("false");
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute("aria-pressed")).toBe("true");
+    expect(noteBox().closest("form")!.hasAttribute("data-note")).toBe(true);
+    fireEvent.change(noteBox(), { target: { value: "VIP — refund without asking" } });
+    expect((socket.sent.at(-1) as { type: string; note?: boolean }).note).toBe(true); // typing a note shows to staff only
+    fireEvent.click(screen.getByRole("button", { name: "Add note" }));
+    await waitFor(() => expect(sends(socket)).toHaveLength(1));
+    expect(sends(socket)[0]).toMatchObject({ body: "VIP — refund without asking", note: true });
+
+    fireEvent.click(toggle);
+    fireEvent.change(composer(), { target: { value: "Refunded!" } });
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(sends(socket)).toHaveLength(2));
+    expect(sends(socket)[1]).not.toHaveProperty("note");
+  });
+
+  it("shows a note and a supervisor's whisper on their own tinted bubble, labelled, with no delivery state", async () => {
+    const { log } = await openChat([
+      message(0, MB_CUSTOMER, "Hello"),
+      message(1, MB_AGENT, "Check the order first", { visibility: "staff" }),
+      message(2, null, "Offer the voucher", { visibility: "staff", author: "Sam Supervisor", author_role: "supervisor" }),
+      message(3, MB_AGENT, "Hi Ann"),
+    ]);
+    const [customer, note, whisper, reply] = within(log).getAllByRole("listitem");
+    expect(customer!.hasAttribute("data-staff")).toBe(false);
+    expect(note!.hasAttribute("data-staff")).toBe(true);
+    expect(note!.querySelector(".sb-chat__author")!.textContent).toBe("You Internal note");
+    expect(note!.querySelector(".sb-chat__delivery")).toBeNull(); // no customer reads a note
+    expect(whisper!.className).toContain("sb-chat__message--supervisor");
+    expect(whisper!.querySelector(".sb-chat__author")!.textContent).toBe("Sam Supervisor Whisper");
+    expect(reply!.hasAttribute("data-staff")).toBe(false);
+    expect(reply!.querySelector(".sb-chat__delivery")!.textContent).toBe("Sent");
+  });
+});
+
+describe("emoji", () => {
+  it("a keyboard-usable picker inserts the emoji where the cursor is", async () => {
+    await openChat();
+    fireEvent.change(composer(), { target: { value: "Thanks " } });
+    composer().setSelectionRange(7, 7);
+    fireEvent.click(screen.getByRole("button", { name: "Emoji" }));
+    const menu = screen.getByRole("menu", { name: "Emoji" });
+    await waitFor(() => expect(document.activeElement).toBe(within(menu).getAllByRole("menuitem")[0]));
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowRight" }); // 🙂
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowDown" }); // six to a row: from the 2nd to the 8th, 🎉
+    expect(document.activeElement!.getAttribute("aria-label")).toBe("party popper");
+    fireEvent.click(document.activeElement!);
+    expect(composer().value).toBe("Thanks 🎉");
+    expect(screen.queryByRole("menu")).toBeNull();
+  });
+});

@@ -5,7 +5,15 @@
  * with the same clientId until the ack, typing throttled, read only moving forward, final closes.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { applyFrame, deliveryOf, initialChatState, timelineOf, type ChatState } from "../../web/desktop/src/app/task/chat-state";
+import {
+  applyFrame,
+  deliveryOf,
+  initialChatState,
+  lastMessageOf,
+  timelineOf,
+  unreadOf,
+  type ChatState,
+} from "../../web/desktop/src/app/task/chat-state";
 import { CONVERSATION_BACKOFF, createConversationClient } from "../../web/desktop/src/app/task/conversation-client";
 import { backoffDelay, DEFAULT_BACKOFF } from "../../web/socket/reconnecting-socket";
 import { CH_SID, FakeWebSocket, MB_AGENT, MB_CUSTOMER, MB_OTHER, message, participant, snapshot } from "./task-fixtures";
@@ -80,6 +88,39 @@ describe("chat state", () => {
     expect(state.typing).toEqual({ participantSid: MB_CUSTOMER, name: "Ann", until: 7000 });
     state = applyFrame(state, { type: "message.added", message: message(0, MB_CUSTOMER, "hi") }, 1500);
     expect(state.typing).toBeNull();
+  });
+});
+
+describe("a task card's summary: unread count and last message", () => {
+  it("counts others' messages after what the agent read (the server's index, raised by a read sent since), not their own", () => {
+    const me = participant(MB_AGENT, "agent", "Ada", { last_read_message_index: 1 });
+    const state = fold(
+      snapshot(
+        [message(0, MB_CUSTOMER, "a"), message(1, MB_CUSTOMER, "b"), message(2, MB_AGENT, "mine"), message(3, MB_CUSTOMER, "c")],
+        [me, participant(MB_CUSTOMER, "customer", "Ann")],
+      ),
+      {
+        type: "message.added",
+        message: message(4, null, "Offer a voucher", { visibility: "staff", author_role: "supervisor", author: "Sam" }),
+      },
+      { type: "message.added", message: message(5, null, "Conversation transferred") },
+    );
+    // Read up to 1: index 2 is the agent's own, 3 the customer's, 4 a whisper (counts), 5 a system line (does not).
+    expect(unreadOf(state)).toBe(2);
+    expect(unreadOf({ ...state, readIndex: 4 })).toBe(0);
+    expect(unreadOf(applyFrame(state, { type: "participant.updated", participant: { ...me, last_read_message_index: 3 } }, 0))).toBe(1);
+  });
+
+  it("the last message with something to show, and who wrote it", () => {
+    const state = fold(snapshot([message(0, MB_CUSTOMER, "Where is my parcel?"), message(1, MB_AGENT, "Checking now")]), {
+      type: "message.added",
+      message: message(2, MB_CUSTOMER, "", {
+        media: [{ sid: "ME" + "1".repeat(32), content_type: "image/png", filename: "a.png", size: 3 }],
+      }),
+    });
+    expect(lastMessageOf(state)).toMatchObject({ author: "customer", message: { index: 2 } });
+    expect(lastMessageOf(fold(snapshot([message(0, MB_AGENT, "Hi")])))).toMatchObject({ author: "mine" });
+    expect(lastMessageOf(initialChatState)).toBeNull();
   });
 });
 
@@ -184,6 +225,30 @@ describe("conversation client", () => {
     client.markRead(2);
     client.markRead(5);
     expect(socket.sent).toEqual([{ type: "typing" }, { type: "typing" }, { type: "read", index: 3 }, { type: "read", index: 5 }]);
+    client.close();
+  });
+
+  it("sends a note, a supervisor's barge in and out, and tells when a message is stored or refused", async () => {
+    const client = open();
+    await vi.advanceTimersByTimeAsync(0);
+    const socket = FakeWebSocket.latest();
+    socket.serverOpen();
+    const note = client.send("only for staff", { note: true });
+    const refused = client.send("to the customer");
+    expect(client.bargeJoin("Sam")).toBe(true);
+    expect(client.bargeLeave()).toBe(true);
+    expect(socket.sent).toEqual([
+      { type: "message.send", clientId: note, body: "only for staff", note: true },
+      { type: "message.send", clientId: refused, body: "to the customer" },
+      { type: "barge.join", displayName: "Sam" },
+      { type: "barge.leave" },
+    ]);
+    const stored = client.whenStored(note);
+    const failed = client.whenStored(refused);
+    socket.serverSend({ type: "ack", clientId: note, messageSid: "IM" + "9".repeat(32) });
+    socket.serverSend({ type: "error", clientId: refused, status: 403, message: "Supervisors write to the customer after joining" });
+    await expect(stored).resolves.toBeUndefined();
+    await expect(failed).rejects.toThrow("Supervisors write to the customer after joining");
     client.close();
   });
 

@@ -39,8 +39,9 @@ export interface BuiltinActionPayloads {
   TransferTask: { task: TaskRef; targetSid: string; mode?: "cold" | "warm"; [extra: string]: unknown };
   SetActivity: { activitySid: string; [extra: string]: unknown };
   SelectTask: { taskSid: string | null; [extra: string]: unknown };
-  SendMessage: { conversationSid: string; body: string; attachments?: readonly File[]; [extra: string]: unknown };
-  SendTyping: { conversationSid: string; [extra: string]: unknown };
+  /** `note: true`: an internal note (staff only; a supervisor's whisper), never delivered to the customer. */
+  SendMessage: { conversationSid: string; body: string; attachments?: readonly File[]; note?: boolean; [extra: string]: unknown };
+  SendTyping: { conversationSid: string; note?: boolean; [extra: string]: unknown };
   SetLanguage: { locale: string; [extra: string]: unknown };
   SetTheme: { theme: string; [extra: string]: unknown };
   ShowNotification: { id: string; context?: Record<string, unknown>; [extra: string]: unknown };

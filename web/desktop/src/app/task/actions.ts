@@ -72,8 +72,8 @@ const conversationOf = (payload: { conversationSid?: unknown; task?: { attribute
 };
 
 /**
- * Registers SendMessage (`{ conversationSid, body, attachments?, clientId? }` → `{ clientId }`), SendTyping
- * (`{ conversationSid }`) and TransferTask (`{ task, targetType: "queue" | "worker", targetSid }`).
+ * Registers SendMessage (`{ conversationSid, body, attachments?, clientId?, note? }` → `{ clientId }`; `note:
+ * true` is an internal note only staff see), SendTyping (`{ conversationSid, note? }`) and TransferTask (`{ task, targetType: "queue" | "worker", targetSid }`).
  *
  * @example
  * registerTaskActions(desktop, session);
@@ -96,10 +96,12 @@ export function registerTaskActions(desktop: Desktop, session: DesktopSession): 
     const mediaSids: string[] = [];
     for (const file of files) mediaSids.push((await uploadMedia(session, conversationSid, file)).sid);
     const clientId = typeof payload.clientId === "string" ? payload.clientId : undefined;
-    return { clientId: client.send(body, mediaSids, clientId) };
+    return { clientId: client.send(body, { mediaSids, note: payload.note === true, ...(clientId ? { clientId } : {}) }) };
   });
 
-  desktop.Actions.registerAction("SendTyping", (payload) => ({ sent: sockets.get(conversationOf(payload))?.sendTyping() ?? false }));
+  desktop.Actions.registerAction("SendTyping", (payload) => ({
+    sent: sockets.get(conversationOf(payload))?.sendTyping(payload.note === true) ?? false,
+  }));
 
   desktop.Actions.registerAction("TransferTask", async (payload) => {
     const targetType = payload.targetType;

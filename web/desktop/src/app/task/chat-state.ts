@@ -21,6 +21,8 @@ export interface PendingMessage {
   readonly clientId: string;
   readonly body: string;
   readonly mediaSids: readonly string[];
+  /** An internal note (or a supervisor's whisper): staff only, never sent to the customer. */
+  readonly note: boolean;
   readonly status: "sending" | "sent" | "failed";
   readonly messageSid: string | null;
   readonly error: string | null;
@@ -48,6 +50,8 @@ export interface ChatState {
   readonly messages: readonly MessageRecord[];
   readonly notes: readonly ChatNote[];
   readonly pending: readonly PendingMessage[];
+  /** The highest index this socket's participant has read (the server's, raised by `read` sent since); -1: none. */
+  readonly readIndex: number;
   /** Who is typing and when the indicator expires (ms). */
   readonly typing: { readonly participantSid: string; readonly name: string; readonly until: number } | null;
 }
@@ -63,6 +67,7 @@ export const initialChatState: ChatState = {
   messages: [],
   notes: [],
   pending: [],
+  readIndex: -1,
   typing: null,
 };
 
@@ -107,6 +112,7 @@ export function applyFrame(state: ChatState, frame: ConversationFrame, now: numb
         participants,
         messages,
         pending: settle(state.pending, messages),
+        readIndex: Math.max(state.readIndex, participants[frame.you]?.last_read_message_index ?? -1),
       };
     }
     case "message.removed":
@@ -137,8 +143,11 @@ export function applyFrame(state: ChatState, frame: ConversationFrame, now: numb
       };
       return { ...state, participants, notes: [...state.notes, note] };
     }
-    case "participant.updated":
-      return { ...state, participants: { ...state.participants, [frame.participant.sid]: frame.participant } };
+    case "participant.updated": {
+      const participants = { ...state.participants, [frame.participant.sid]: frame.participant };
+      const read = frame.participant.sid === state.you ? (frame.participant.last_read_message_index ?? -1) : -1;
+      return { ...state, participants, readIndex: Math.max(state.readIndex, read) };
+    }
     case "conversation.updated":
       return { ...state, conversation: frame.conversation };
     case "typing": {
@@ -167,15 +176,36 @@ export function applyFrame(state: ChatState, frame: ConversationFrame, now: numb
   }
 }
 
-export type Author = "mine" | "customer" | "agent" | "system";
+export type Author = "mine" | "customer" | "agent" | "supervisor" | "system";
 
-/** Who wrote a stored message, from this socket's point of view. */
+/** Who wrote a stored message, from this socket's point of view (a whisper's supervisor is no participant). */
 export function authorOf(state: ChatState, message: MessageRecord): Author {
   if (message.participant_sid !== null && message.participant_sid === state.you) return "mine";
   const participant = message.participant_sid ? state.participants[message.participant_sid] : undefined;
   if (participant?.role === "customer") return "customer";
-  if (participant) return "agent";
+  if (participant?.role === "supervisor" || message.author_role === "supervisor") return "supervisor";
+  if (participant || message.author_role === "agent") return "agent";
   return message.author === "system" ? "system" : message.participant_sid === null ? "system" : "customer";
+}
+
+/** A message only staff see: an internal note, or a supervisor's whisper. */
+export const isStaffOnly = (message: MessageRecord): boolean => message.visibility === "staff";
+
+/**
+ * Messages the agent has not read yet: others' (staff notes included), after {@link ChatState.readIndex}.
+ * @example unreadOf(state) // 2
+ */
+export function unreadOf(state: ChatState): number {
+  return state.messages.filter((m) => m.index > state.readIndex && authorOf(state, m) !== "mine" && authorOf(state, m) !== "system").length;
+}
+
+/** The newest message with something to show (a body, or an attachment), for a task card's preview. */
+export function lastMessageOf(state: ChatState): { readonly message: MessageRecord; readonly author: Author } | null {
+  for (let i = state.messages.length - 1; i >= 0; i -= 1) {
+    const message = state.messages[i]!;
+    if ((message.body ?? "") !== "" || (message.media?.length ?? 0) > 0) return { message, author: authorOf(state, message) };
+  }
+  return null;
 }
 
 export type Delivery = "queued" | "sent" | "delivered" | "read" | "failed";

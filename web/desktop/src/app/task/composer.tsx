@@ -1,15 +1,34 @@
 /**
  * The message composer: a textarea (Enter sends, Shift+Enter is a new line, nothing is sent while an IME
- * is composing), attachments, canned responses and Send. Sending and typing go through the SendMessage
- * and SendTyping actions (typing at most once per 2 s). The draft lives in component state — the canvas
- * stays mounted when the agent switches tasks — and in sessionStorage per task, so a reload keeps it.
+ * is composing), attachments, emoji, canned responses and Send. "Internal note" switches it to writing a
+ * note only staff see (tinted, and said in the placeholder, so nobody writes to the customer by mistake);
+ * a supervisor's view uses the same composer locked to notes (a whisper). Sending and typing go through
+ * the SendMessage and SendTyping actions (typing at most once per 2 s). The draft lives in component state
+ * — the canvas stays mounted when the agent switches tasks — and in sessionStorage per task, so a reload keeps it.
  */
 import { useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { DesktopSettings } from "../types";
+import { Icon, Menu } from "../ui";
 import { CannedMenu } from "./canned-menu";
 import { TYPING_THROTTLE_MS } from "./conversation-client";
+
+/** The emoji an agent reaches for most, with the names a screen reader says. */
+export const EMOJI: readonly (readonly [string, string])[] = [
+  ["😊", "smiling face"],
+  ["🙂", "slightly smiling face"],
+  ["😄", "grinning face"],
+  ["😉", "winking face"],
+  ["🙏", "folded hands"],
+  ["👍", "thumbs up"],
+  ["👋", "waving hand"],
+  ["🎉", "party popper"],
+  ["❤️", "red heart"],
+  ["✅", "check mark"],
+  ["⏳", "hourglass"],
+  ["📦", "package"],
+];
 
 const draftKey = (taskSid: string): string => `sb.draft.${taskSid}`;
 
@@ -35,11 +54,17 @@ export interface ComposerProps {
   readonly disabled: boolean;
   readonly cannedResponses: DesktopSettings["cannedResponses"];
   readonly slotProps: Readonly<Record<string, unknown>>;
+  /** `note`: only notes (a supervisor's whisper box); default: replies, with the Internal note switch. */
+  readonly only?: "note";
+  /** The textarea's label and placeholder instead of the default ("Type a message…"). */
+  readonly placeholder?: string;
 }
 
-export function Composer({ taskSid, conversationSid, disabled, cannedResponses, slotProps }: ComposerProps) {
+export function Composer({ taskSid, conversationSid, disabled, cannedResponses, slotProps, only, placeholder }: ComposerProps) {
   const desktop = useDesktop();
   const t = useStrings();
+  const [noteMode, setNoteMode] = useState(false);
+  const note = only === "note" || noteMode;
   const [draft, setDraftState] = useState(() => readDraft(taskSid));
   const [files, setFiles] = useState<File[]>([]);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -55,7 +80,7 @@ export function Composer({ taskSid, conversationSid, disabled, cannedResponses, 
     const now = Date.now();
     if (now - lastTyping.current < TYPING_THROTTLE_MS) return;
     lastTyping.current = now;
-    void desktop.Actions.invokeAction("SendTyping", { conversationSid }).catch(() => undefined);
+    void desktop.Actions.invokeAction("SendTyping", { conversationSid, ...(note ? { note: true } : {}) }).catch(() => undefined);
   };
 
   const send = async (): Promise<void> => {
@@ -66,7 +91,7 @@ export function Composer({ taskSid, conversationSid, disabled, cannedResponses, 
     setFiles([]);
     let result: unknown;
     try {
-      result = await desktop.Actions.invokeAction("SendMessage", { conversationSid, body, attachments });
+      result = await desktop.Actions.invokeAction("SendMessage", { conversationSid, body, attachments, ...(note ? { note: true } : {}) });
     } catch {
       result = undefined; // shown as an ActionFailed notification by the desktop
     }
@@ -103,7 +128,7 @@ export function Composer({ taskSid, conversationSid, disabled, cannedResponses, 
   };
 
   return (
-    <form className="sb-composer" onSubmit={onSubmit}>
+    <form className="sb-composer" data-note={note || undefined} onSubmit={onSubmit}>
       <Slot slots={desktop.Slots} name="ChatPanel.Composer" props={slotProps} />
       {files.length > 0 && (
         <ul className="sb-composer__files">
@@ -126,8 +151,8 @@ export function Composer({ taskSid, conversationSid, disabled, cannedResponses, 
         rows={2}
         value={draft}
         disabled={disabled}
-        aria-label={t("chat.composer.placeholder")}
-        placeholder={t("chat.composer.placeholder")}
+        aria-label={placeholder ?? t(note ? "chat.note.placeholder" : "chat.composer.placeholder")}
+        placeholder={placeholder ?? t(note ? "chat.note.placeholder" : "chat.composer.placeholder")}
         onChange={(event) => {
           setDraft(event.target.value);
           if (event.target.value !== "") typing();
@@ -147,12 +172,34 @@ export function Composer({ taskSid, conversationSid, disabled, cannedResponses, 
             event.target.value = "";
           }}
         />
+        {only === undefined && (
+          <button
+            type="button"
+            className="sb-composer__note-switch"
+            aria-pressed={noteMode}
+            disabled={disabled}
+            onClick={() => setNoteMode(!noteMode)}
+          >
+            <Icon name="lock" /> {t("chat.note.switch")}
+          </button>
+        )}
         <button type="button" disabled={disabled} onClick={() => fileInput.current?.click()}>
-          {t("chat.attach")}
+          <Icon name="attach" /> {t("chat.attach")}
         </button>
+        {!disabled && (
+          <Menu
+            label={t("chat.emoji")}
+            button={<Icon name="emoji" />}
+            align="start"
+            columns={6}
+            groups={[
+              { items: EMOJI.map(([emoji, name]) => ({ key: emoji, label: emoji, ariaLabel: name, onSelect: () => insert(emoji) })) },
+            ]}
+          />
+        )}
         <CannedMenu responses={cannedResponses} disabled={disabled} onInsert={insert} />
         <button type="submit" className="sb-primary" disabled={disabled || (draft.trim() === "" && files.length === 0)}>
-          {t("chat.send")}
+          {t(note ? "chat.note.send" : "chat.send")}
         </button>
       </div>
     </form>

@@ -26,16 +26,30 @@ export interface ConversationClientOptions {
   readonly random?: () => number;
 }
 
+export interface SendOptions {
+  /** Attachments already uploaded (uploadMedia). */
+  readonly mediaSids?: readonly string[];
+  /** Makes the send idempotent across retries; default a fresh UUID. */
+  readonly clientId?: string;
+  /** An internal note (a supervisor's whisper): staff only, never delivered to the customer. */
+  readonly note?: boolean;
+}
+
 export interface ConversationClient {
   readonly conversationSid: string;
   getState(): ChatState;
   subscribe(listener: () => void): () => void;
   /** Queues a message (sent now when open, else after the reconnect). Returns its clientId. */
-  send(body: string, mediaSids?: readonly string[], clientId?: string): string;
-  /** Sends a typing frame unless one went out less than 2 s ago. Returns whether it was sent. */
-  sendTyping(): boolean;
+  send(body: string, options?: SendOptions): string;
+  /** Resolves once the server stored the message with this clientId; rejects with its reason if refused. */
+  whenStored(clientId: string): Promise<void>;
+  /** Sends a typing frame unless one went out less than 2 s ago (`note`: typing a note, shown to staff only). */
+  sendTyping(note?: boolean): boolean;
   /** Tells the server the agent has seen messages up to `index`. */
   markRead(index: number): void;
+  /** A supervisor joins the conversation as a participant (barge), or leaves it; false when the socket is down. */
+  bargeJoin(displayName?: string): boolean;
+  bargeLeave(): boolean;
   close(): void;
 }
 
@@ -47,6 +61,7 @@ export const CONVERSATION_BACKOFF = { firstDelayMs: 1_000, jitter: 0.5 } satisfi
  * const client = createConversationClient({ conversationSid: "CH…", token: (fresh) => session.token(fresh) });
  * client.subscribe(() => render(client.getState()));
  * client.send("Hello!");
+ * client.send("Customer is a VIP, be kind", { note: true }); // an internal note
  */
 export function createConversationClient(options: ConversationClientOptions): ConversationClient {
   const now = options.now ?? Date.now;
@@ -69,6 +84,7 @@ export function createConversationClient(options: ConversationClientOptions): Co
       clientId: p.clientId,
       body: p.body,
       ...(p.mediaSids.length > 0 ? { mediaSids: p.mediaSids } : {}),
+      ...(p.note ? { note: true } : {}),
     });
 
   const urlFor = (): string => {
@@ -113,22 +129,43 @@ export function createConversationClient(options: ConversationClientOptions): Co
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    send(body, mediaSids = [], clientId = crypto.randomUUID()) {
+    send(body, { mediaSids = [], clientId = crypto.randomUUID(), note = false } = {}) {
       const existing = state.pending.find((p) => p.clientId === clientId);
-      const pending: PendingMessage = { clientId, body, mediaSids: [...mediaSids], status: "sending", messageSid: null, error: null };
+      const pending: PendingMessage = { clientId, body, mediaSids: [...mediaSids], note, status: "sending", messageSid: null, error: null };
       set({ ...state, pending: existing ? state.pending.map((p) => (p === existing ? pending : p)) : [...state.pending, pending] });
       sendPending(pending);
       return clientId;
     },
-    sendTyping() {
+    whenStored(clientId) {
+      return new Promise<void>((resolve, reject) => {
+        const check = (): boolean => {
+          const pending = state.pending.find((p) => p.clientId === clientId);
+          if (pending?.status === "failed") reject(new Error(pending.error ?? "The message was not sent"));
+          else if (pending && pending.status !== "sent") return false;
+          else resolve(); // acknowledged, or already settled into the stored messages
+          return true;
+        };
+        if (check()) return;
+        const listener = (): void => void (check() && listeners.delete(listener));
+        listeners.add(listener);
+      });
+    },
+    sendTyping(note = false) {
       const at = now();
-      if (at - lastTyping < TYPING_THROTTLE_MS || !socket.send({ type: "typing" })) return false;
+      if (at - lastTyping < TYPING_THROTTLE_MS || !socket.send(note ? { type: "typing", note: true } : { type: "typing" })) return false;
       lastTyping = at;
       return true;
     },
     markRead(index) {
       if (index <= lastRead || !socket.send({ type: "read", index })) return;
       lastRead = index;
+      if (index > state.readIndex) set({ ...state, readIndex: index });
+    },
+    bargeJoin(displayName) {
+      return socket.send(displayName ? { type: "barge.join", displayName } : { type: "barge.join" });
+    },
+    bargeLeave() {
+      return socket.send({ type: "barge.leave" });
     },
     close() {
       listeners.clear();

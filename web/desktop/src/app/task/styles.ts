@@ -48,6 +48,9 @@ const css = `
 .sb-chat__message { max-inline-size: 75%; padding: var(--sb-space-sm) var(--sb-space-md); border-radius: var(--sb-radius-md); background: var(--sb-color-surface); border: 1px solid var(--sb-color-border); align-self: flex-start; }
 .sb-chat__message--mine { align-self: flex-end; background: var(--sb-color-surface-raised); }
 .sb-chat__message--agent { border-inline-start: 3px solid var(--sb-color-info); }
+.sb-chat__message--supervisor { border-inline-start: 3px solid var(--sb-color-primary); }
+.sb-chat__message[data-staff] { background: var(--sb-color-warning-soft); border: 1px dashed var(--sb-color-warning); }
+.sb-chat__staff { display: inline-flex; align-items: center; gap: var(--sb-space-xs); margin-inline-start: var(--sb-space-sm); font-weight: var(--sb-font-weight-regular); color: var(--sb-color-text); }
 .sb-chat__message--system, .sb-chat__note { align-self: center; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); background: none; border: 0; }
 .sb-chat__author { display: block; font-size: var(--sb-font-size-sm); font-weight: var(--sb-font-weight-bold); }
 .sb-chat__body { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -63,7 +66,11 @@ const css = `
 .sb-chat__status { margin: 0; padding-inline: var(--sb-space-md); color: var(--sb-color-warning); }
 .sb-composer { display: flex; flex-direction: column; gap: var(--sb-space-xs); padding: var(--sb-space-sm) var(--sb-space-md); border-block-start: 1px solid var(--sb-color-border); }
 .sb-composer textarea { resize: vertical; min-block-size: 3em; padding: var(--sb-space-sm); background: var(--sb-color-surface); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); }
-.sb-composer__tools { display: flex; gap: var(--sb-space-sm); align-items: center; }
+.sb-composer[data-note] { background: var(--sb-color-warning-soft); }
+.sb-composer[data-note] textarea { border-color: var(--sb-color-warning); }
+.sb-composer__tools { display: flex; gap: var(--sb-space-sm); align-items: center; flex-wrap: wrap; }
+.sb-composer__tools button { display: inline-flex; align-items: center; gap: var(--sb-space-xs); }
+.sb-composer__note-switch[aria-pressed="true"] { background: var(--sb-color-warning-soft); border-color: var(--sb-color-warning); }
 .sb-composer__tools > [type="submit"] { margin-inline-start: auto; }
 .sb-composer__files { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs); list-style: none; margin: 0; padding: 0; }
 .sb-canned { position: relative; }

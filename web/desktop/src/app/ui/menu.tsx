@@ -12,6 +12,8 @@ export interface MenuItem {
   readonly icon?: ReactNode;
   /** A radio choice: whether it is the one chosen. */
   readonly checked?: boolean;
+  /** What a screen reader says when the label is a picture (an emoji). */
+  readonly ariaLabel?: string;
   readonly onSelect: () => void;
 }
 
@@ -29,10 +31,12 @@ export interface MenuProps {
   readonly groups: readonly MenuGroup[];
   /** Which side it opens on, in the reading direction. */
   readonly align?: "start" | "end";
+  /** Lay the items out as a grid of this many columns (an emoji picker): arrows move in two dimensions. */
+  readonly columns?: number;
 }
 
 /** @example <Menu label="Settings" button={<Icon name="settings" />} groups={[{ label: "Theme", items }]} /> */
-export function Menu({ button, label, groups, align = "end" }: MenuProps) {
+export function Menu({ button, label, groups, align = "end", columns }: MenuProps) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -61,8 +65,13 @@ export function Menu({ button, label, groups, align = "end" }: MenuProps) {
       event.preventDefault();
       all[(next + all.length) % all.length]?.focus();
     };
-    if (event.key === "ArrowDown") go(index + 1);
-    else if (event.key === "ArrowUp") go(index - 1);
+    const row = columns ?? 1;
+    const forward = document.dir === "rtl" ? "ArrowLeft" : "ArrowRight";
+    const back = document.dir === "rtl" ? "ArrowRight" : "ArrowLeft";
+    if (event.key === "ArrowDown") go(index + row);
+    else if (event.key === "ArrowUp") go(index - row);
+    else if (columns && event.key === forward) go(index + 1);
+    else if (columns && event.key === back) go(index - 1);
     else if (event.key === "Home") go(0);
     else if (event.key === "End") go(all.length - 1);
     else if (event.key === "Escape") {
@@ -93,13 +102,14 @@ export function Menu({ button, label, groups, align = "end" }: MenuProps) {
         {button}
       </button>
       {open && (
-        <div id={menuId} className="sb-menu-list" role="menu" aria-label={label} data-align={align} onKeyDown={keys}>
+        <div id={menuId} className="sb-menu-list" role="menu" aria-label={label} data-align={align} data-columns={columns} onKeyDown={keys}>
           {groups.map((group, g) => (
             <div
               key={group.label ?? g}
               role="group"
               aria-label={[group.label, group.note].filter(Boolean).join(". ") || undefined}
               className="sb-menu-group"
+              style={columns ? { gridTemplateColumns: `repeat(${columns}, auto)` } : undefined}
             >
               {group.label && (
                 <div className="sb-menu-group-label" aria-hidden="true">
@@ -118,6 +128,8 @@ export function Menu({ button, label, groups, align = "end" }: MenuProps) {
                   data-menu-item=""
                   role={item.checked === undefined ? "menuitem" : "menuitemradio"}
                   aria-checked={item.checked}
+                  aria-label={item.ariaLabel}
+                  title={item.ariaLabel}
                   tabIndex={-1}
                   className="sb-menu-item"
                   onClick={() => {

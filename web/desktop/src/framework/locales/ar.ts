@@ -123,6 +123,12 @@ export const ar: Record<StringKey, Message> = {
   "chat.log": "المحادثة مع {name}",
   "chat.joined": "انضم {name}",
   "chat.left": "غادر {name}",
+  "chat.note": "ملاحظة داخلية",
+  "chat.whisper": "همس",
+  "chat.note.switch": "ملاحظة داخلية",
+  "chat.note.placeholder": "ملاحظة داخلية — يراها فريقك فقط…",
+  "chat.note.send": "أضف الملاحظة",
+  "chat.emoji": "رموز تعبيرية",
   "chat.unread": {
     zero: "لا توجد رسائل غير مقروءة",
     one: "رسالة واحدة غير مقروءة",

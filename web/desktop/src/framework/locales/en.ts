@@ -116,6 +116,12 @@ export const en = {
   "chat.log": "Conversation with {name}",
   "chat.joined": "{name} joined",
   "chat.left": "{name} left",
+  "chat.note": "Internal note",
+  "chat.whisper": "Whisper",
+  "chat.note.switch": "Internal note",
+  "chat.note.placeholder": "Internal note — only your team sees it…",
+  "chat.note.send": "Add note",
+  "chat.emoji": "Emoji",
   "chat.unread": { one: "{count} unread message", other: "{count} unread messages" },
 
   "customer.resize": "Resize the customer panel",
