@@ -374,6 +374,8 @@ export const supervisorReservation = z.object({
    */
   /** The conversation (CH…) the task is for: its attribute `conversationSid`, as Flex sets it. */
   conversation_sid: z.string().nullable().optional(),
+  /** The channel the customer wrote on (`web`, `sms`, `whatsapp` …): its attribute `channelType`. */
+  channel_type: z.string().nullable().optional(),
   /** The customer as the desk names them (contract/customer-name.ts): never a web visitor's ID. */
   customer: z.string().nullable().optional(),
   /** The queue the task was routed through. */

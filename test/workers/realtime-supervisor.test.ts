@@ -141,6 +141,7 @@ describe("the supervisors' feed in the Router DO", () => {
         date_created: expect.any(String),
         // A task made through the API for no conversation, whose attributes name nobody.
         conversation_sid: null,
+        channel_type: null,
         customer: null,
         task_queue_sid: SUPPORT,
         task_queue_name: "Support",
@@ -412,6 +413,7 @@ describe("the tasks in hand on the supervisors' feed", () => {
         task_channel_unique_name: "default",
         date_created: new Date(T0).toISOString().replace(/\.\d{3}Z$/, "Z"),
         conversation_sid: CONVERSATION,
+        channel_type: "web",
         customer: "Ann Lee",
         task_queue_sid: SUPPORT,
         task_queue_name: "Support",
@@ -447,7 +449,7 @@ describe("the tasks in hand on the supervisors' feed", () => {
     value(await stub().createTask(ACCOUNT, { attributes: JSON.stringify({ type: "support", from: VISITOR, channelType: "web" }) }));
     const snapshotFrame = await (await supervise()).nextOf("supervisor.snapshot");
     expect(workerOf(snapshotFrame, alice)!.reservations).toMatchObject([
-      { status: "pending", conversation_sid: null, customer: null, task_queue_sid: SUPPORT, task_queue_name: "Support" },
+      { status: "pending", conversation_sid: null, channel_type: "web", customer: null, task_queue_sid: SUPPORT, task_queue_name: "Support" },
     ]);
   });
 });

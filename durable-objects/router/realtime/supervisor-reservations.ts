@@ -1,7 +1,7 @@
 /**
  * The tasks a worker has in hand as the supervisors' feed shows them (`supervisorReservation`): each
  * reservation that holds capacity, with what a Teams row and the Live list need to say of its task — the
- * conversation it is for, the customer (named by the desk's rule, contract/customer-name.ts, so agent and
+ * conversation it is for and its channel, the customer (named by the desk's rule, contract/customer-name.ts, so agent and
  * supervisor see the same name), and the queue it came through. A worker holds a few tasks, so reading
  * each one's row here costs a handful of indexed lookups per changed worker, at the coalesced flush only.
  */
@@ -22,6 +22,8 @@ export const inHand = (host: StoreHost, workerSid: string): (ReservationRow & { 
     workerSid,
   ) as (ReservationRow & { status: HeldStatus })[];
 
+const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+
 /**
  * One task in hand, for the feed.
  * @example reservationView(host, config, row) // { sid: "WR…", status: "accepted", conversation_sid: "CH…", customer: "Ann Lee", … }
@@ -40,8 +42,8 @@ export function reservationView(
     status: row.status,
     task_channel_unique_name: row.channel,
     date_created: iso(Number(row.created_at)),
-    conversation_sid:
-      typeof attributes.conversationSid === "string" && attributes.conversationSid !== "" ? attributes.conversationSid : null,
+    conversation_sid: text(attributes.conversationSid),
+    channel_type: text(attributes.channelType),
     customer: customerOf(attributes).name,
     task_queue_sid: task?.queue_sid ?? null,
     task_queue_name: queue?.friendly_name ?? null,
