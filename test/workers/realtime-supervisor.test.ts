@@ -449,7 +449,14 @@ describe("the tasks in hand on the supervisors' feed", () => {
     value(await stub().createTask(ACCOUNT, { attributes: JSON.stringify({ type: "support", from: VISITOR, channelType: "web" }) }));
     const snapshotFrame = await (await supervise()).nextOf("supervisor.snapshot");
     expect(workerOf(snapshotFrame, alice)!.reservations).toMatchObject([
-      { status: "pending", conversation_sid: null, channel_type: "web", customer: null, task_queue_sid: SUPPORT, task_queue_name: "Support" },
+      {
+        status: "pending",
+        conversation_sid: null,
+        channel_type: "web",
+        customer: null,
+        task_queue_sid: SUPPORT,
+        task_queue_name: "Support",
+      },
     ]);
   });
 });
