@@ -65,6 +65,7 @@ import { receive, type Received } from "./lifecycle/inbound";
 import { applyChange } from "./lifecycle/changes";
 import { createPendingTask, onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
 import { answerSurvey } from "./lifecycle/survey";
+import { agentNote } from "./lifecycle/agent-notes";
 import type { ConversationSurvey } from "../../contract/surveys";
 import { timerDueAt } from "../kit/timers";
 import { OUTBOX_TIMER, unsent } from "../kit/outbox";
@@ -302,6 +303,14 @@ export class ConversationDO extends ConversationShell {
 
   getMessage(accountSid: string, sidOrIndex: string): ApiResult<MessageRecord> {
     return messages.getMessage(this.op(), accountSid, sidOrIndex);
+  }
+
+  /** An agent's internal note on a conversation they are or were the agent of (lifecycle/agent-notes.ts). */
+  async addAgentNote(accountSid: string, workerSid: string, body: string, clientId: string | null): Promise<ApiResult<MessageRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const input = agentNote(this.op().host, row.value.sid, workerSid, body, clientId);
+    return input.ok ? this.addMessage(accountSid, input.value) : input;
   }
 
   async updateMessage(

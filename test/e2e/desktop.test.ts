@@ -91,7 +91,10 @@ async function signIn(page: Page, email: string, screenshot?: string): Promise<v
   await page.getByRole("heading", { name: "Sign in to Switchboard" }).waitFor(WAIT);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  if (screenshot) await page.screenshot({ path: join(SHOTS, screenshot) });
+  if (screenshot) {
+    await page.screenshot({ path: join(SHOTS, screenshot) });
+    expect(await seriousViolations(page)).toEqual([]); // the sign-in screen
+  }
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: /^Account of / }).waitFor(WAIT);
 }
@@ -274,6 +277,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const ringTimes = await agent.evaluate(() => (globalThis as unknown as { __sbRingTimes?: { reservationSid: string }[] }).__sbRingTimes);
     expect(ringTimes?.length).toBe(2); // Bob's and Grace's
     await agent.screenshot({ path: join(SHOTS, "desktop-2-ringing.png") });
+    expect(await seriousViolations(agent)).toEqual([]); // the ringing card
 
     // ── the supervisor sees it: Ada holds a chat reservation, the queue has one waiting ──
     await expect.poll(() => cell(adaRow, teams, "Tasks"), WAIT).toContain("chat: 1 of 2");
@@ -298,7 +302,9 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const canvas = agent.locator("section.sb-task:not([hidden])");
     await canvas.getByRole("heading", { name: "Grace Hopper" }).waitFor(WAIT);
     // Counted from the server's accept: a few seconds at most, whatever this machine's clock says.
-    await expect.poll(async () => (await canvas.locator("header time").textContent()) ?? "", WAIT).toMatch(/^Accepted 0:0\d ago$/);
+    await expect
+      .poll(async () => (await canvas.locator("header time").getAttribute("aria-label")) ?? "", WAIT)
+      .toMatch(/^With you for 0:0\d$/);
     const tasks = agent.getByRole("listbox", { name: /Tasks/ });
     await tasks.getByRole("option", { name: /Grace Hopper/ }).waitFor(WAIT);
     const chatLog = canvas.getByRole("log", { name: "Conversation with Grace Hopper" });
@@ -312,6 +318,19 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await composer.press("Enter");
     await chatLog.getByText("Sorry about that, Grace! Refunding one now.").waitFor(WAIT);
     await widgetLog.locator(".msg", { hasText: "Refunding one now" }).waitFor(WAIT);
+    // ── an internal note: the team sees it, marked; the visitor never does (checked after the chat) ──
+    await canvas.getByRole("button", { name: "Internal note" }).click();
+    const noteBox = canvas.getByRole("textbox", { name: "Internal note — only your team sees it…" });
+    await noteBox.fill("Second charge is a known gateway bug: refund, no questions");
+    await canvas.getByRole("button", { name: "Add note" }).click();
+    const noteBubble = chatLog.locator(".sb-chat__message[data-staff]", { hasText: "known gateway bug" });
+    await noteBubble.waitFor(WAIT);
+    expect(await noteBubble.locator(".sb-chat__author").textContent()).toContain("Internal note");
+    await canvas.getByRole("button", { name: "Internal note" }).click(); // back to replying
+    // The task card: the last line of the conversation, the note marked as one.
+    const card = tasks.getByRole("option", { name: /Grace Hopper/ });
+    await expect.poll(async () => (await card.locator(".sb-card-preview").textContent()) ?? "", WAIT).toContain("known gateway bug");
+    expect(await card.locator(".sb-card-preview").getAttribute("data-staff")).not.toBeNull();
     await agent.screenshot({ path: join(SHOTS, "desktop-3-chat.png") });
     expect(await seriousViolations(agent)).toEqual([]); // the desk with a task open, the customer beside it
 
@@ -338,7 +357,10 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const complete = canvas.getByRole("button", { name: "Complete" });
     expect(await complete.isDisabled()).toBe(true); // a code first
     await dispositions.getByRole("radio", { name: "Refund issued" }).check();
+    const wrapupPanel = canvas.getByRole("region", { name: "Wrap-up" });
+    await wrapupPanel.getByRole("textbox", { name: "Notes (your team only)" }).fill("Refunded the duplicate charge");
     await agent.screenshot({ path: join(SHOTS, "desktop-4-wrap-up.png") });
+    expect(await seriousViolations(agent)).toEqual([]); // the wrap-up panel
     const task = await ws.tasks.list({ assignmentStatus: ["wrapping"] });
     expect(task.map((t) => JSON.parse(t.attributes).customerName as unknown)).toEqual(["Grace Hopper"]);
     await complete.click();
@@ -346,6 +368,16 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const done = await ws.tasks(task[0]!.sid).fetch();
     expect(done.assignmentStatus).toBe("completed");
     expect(done.reason).toBe("Refund issued");
+    // The notes stayed with the conversation, for staff only, beside the agent's internal note.
+    const conversationSid = JSON.parse(done.attributes).conversationSid as string;
+    const listed = await fetch(`${inject("baseUrl")}/conversations/v1/Conversations/${conversationSid}/Messages?PageSize=50`, {
+      headers: { authorization: "Basic " + Buffer.from(`${inject("accountSid")}:${inject("authToken")}`).toString("base64") },
+    });
+    const { messages } = (await listed.json()) as { messages: { body: string; visibility: string }[] };
+    expect(messages.filter((m) => m.visibility === "staff").map((m) => m.body)).toEqual([
+      "Second charge is a known gateway bug: refund, no questions",
+      "Wrap-up (Refund issued): Refunded the duplicate charge",
+    ]);
 
     // ── the visitor, back after the chat closed: its transcript, Ada still named on her reply ──
     await customer.reload();
@@ -353,6 +385,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await widget.getByText("This conversation has ended. Write again to start a new one.").waitFor(WAIT);
     expect(await widgetLog.locator(".msg", { hasText: "Refunding one now" }).locator(".who").textContent()).toBe("Ada Lovelace");
     expect(await widgetLog.locator(".note").allTextContents()).toContain("Ada Lovelace left");
+    expect(await widgetLog.textContent()).not.toMatch(/gateway bug|Refunded the duplicate/); // notes are staff only
     await customer.screenshot({ path: join(SHOTS, "desktop-8-visitor-after-close.png") });
 
     // ── the supervisor's Teams: Ada still Available, nothing in hand ──
@@ -375,6 +408,7 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     await arabicRing.getByRole("button", { name: /قبول/ }).waitFor(WAIT);
     expect(await arabicRing.getAttribute("aria-label")).toContain("Layla");
     await agent.screenshot({ path: join(SHOTS, "desktop-7-arabic-rtl.png") });
+    expect(await seriousViolations(agent)).toEqual([]); // right to left, in Arabic
     await ws.tasks(last.sid).update({ assignmentStatus: "canceled", reason: "end of test" });
     await arabicRing.waitFor({ state: "detached", ...WAIT });
 

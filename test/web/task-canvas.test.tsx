@@ -31,7 +31,7 @@ describe("header and tabs", () => {
     expect(header.textContent).toContain("ann@example.com");
     expect(header.textContent).toContain("Channel: chat");
     expect(header.textContent).toContain("Queue: Support");
-    expect(header.textContent).toMatch(/Accepted [\d:]+ ago/); // counted below
+    expect(header.textContent).toMatch(/With you for [\d:]+/); // counted below
     expect(header.textContent).toContain("VIP customer");
   });
 
@@ -50,9 +50,9 @@ describe("header and tabs", () => {
       // Accepted 2:05 ago by the server's account (already on this clock), whenever this tab first saw it.
       renderCanvas({ task: task({ acceptedAt: Date.now() - 125_000 }) });
       const header = screen.getByRole("banner");
-      expect(header.textContent).toContain("Accepted 2:05 ago");
+      expect(within(header).getByLabelText("With you for 2:05")).toBeTruthy();
       act(() => void vi.advanceTimersByTime(1_000));
-      expect(header.textContent).toContain("Accepted 2:06 ago");
+      expect(within(header).getByLabelText("With you for 2:06")).toBeTruthy();
     } finally {
       vi.useRealTimers();
     }
@@ -136,7 +136,9 @@ describe("wrap-up", () => {
     fireEvent.click(screen.getByRole("button", { name: "Wrap up" }));
     await waitFor(() => expect(screen.getByRole("radiogroup", { name: "Disposition" })).toBeTruthy());
     expect(wrapup.mock.calls[0]![0]).toMatchObject({ task: { sid: task().taskSid, reservationSid: task().reservationSid } });
-    expect((screen.getByRole("textbox", { name: "Type a message…" }) as HTMLTextAreaElement).disabled).toBe(true);
+    // The wrap-up panel takes the composer's place.
+    expect(screen.queryByRole("textbox", { name: "Type a message…" })).toBeNull();
+    expect(screen.getByRole("region", { name: "Wrap-up" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Transfer" })).toBeNull();
 
     const completeButton = screen.getByRole("button", { name: "Complete" }) as HTMLButtonElement;
@@ -155,6 +157,52 @@ describe("wrap-up", () => {
     await waitFor(() => expect((screen.getByRole("button", { name: "Wrap up" }) as HTMLButtonElement).disabled).toBe(false));
     expect(wrapup).not.toHaveBeenCalled();
     expect(screen.queryByRole("radiogroup")).toBeNull();
+  });
+
+  it("wrap-up notes are kept in the conversation as the agent's internal note, stored before CompleteTask runs", async () => {
+    let answer: (response: Response) => void = () => undefined;
+    const calls = stubFetch({ [`POST /api/conversations/${CH_SID}/notes`]: () => new Promise<Response>((resolve) => (answer = resolve)) });
+    const { complete } = renderCanvas({ task: task({ state: "wrapping", wrappingSince: Date.now() - 5_000 }) });
+    const panel = screen.getByRole("region", { name: "Wrap-up" });
+    expect(within(panel).getByLabelText(/^Wrapping up for 0:0\d$/)).toBeTruthy();
+    fireEvent.click(within(panel).getByRole("radio", { name: "Resolved" }));
+    fireEvent.change(within(panel).getByRole("textbox", { name: "Notes (your team only)" }), { target: { value: "Refund issued" } });
+    fireEvent.click(within(panel).getByRole("button", { name: "Complete" }));
+    await waitFor(() => expect(calls.filter((r) => r.url.endsWith("/notes"))).toHaveLength(1));
+    const request = calls.find((r) => r.url.endsWith("/notes"))!;
+    expect(request.headers.get("authorization")).toBe("Bearer jwt-token");
+    const params = new URLSearchParams(await request.text());
+    expect(params.get("Body")).toBe("Wrap-up (Resolved): Refund issued");
+    expect(params.get("ClientId")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(complete).not.toHaveBeenCalled(); // not before the server has the note
+    answer(Response.json({ sid: "IM" + "1".repeat(32) }, { status: 201 }));
+    await waitFor(() => expect(complete).toHaveBeenCalledTimes(1));
+    expect(complete.mock.calls[0]![0]).toMatchObject({ reason: "Resolved", notes: "Refund issued" });
+  });
+
+  it("notes the server refused do not complete the task: the agent keeps them, is told why, and a retry is the same note", async () => {
+    let refuse = true;
+    const calls = stubFetch({
+      [`POST /api/conversations/${CH_SID}/notes`]: () =>
+        refuse
+          ? Response.json({ code: 20403, message: "Only an agent of Conversation CH… adds notes to it", status: 403 }, { status: 403 })
+          : Response.json({ sid: "IM" + "1".repeat(32) }, { status: 201 }),
+    });
+    const { desktop, complete } = renderCanvas({ task: task({ state: "wrapping" }) });
+    fireEvent.click(screen.getByRole("radio", { name: "Escalated" }));
+    fireEvent.change(screen.getByRole("textbox", { name: "Notes (your team only)" }), { target: { value: "Call back Monday" } });
+    fireEvent.click(screen.getByRole("button", { name: "Complete" }));
+    await waitFor(() => expect(desktop.Notifications.visible.map((n) => n.id)).toContain("ActionFailed"));
+    expect(complete).not.toHaveBeenCalled();
+    expect((screen.getByRole("textbox", { name: "Notes (your team only)" }) as HTMLTextAreaElement).value).toBe("Call back Monday");
+    refuse = false;
+    fireEvent.click(screen.getByRole("button", { name: "Complete" }));
+    await waitFor(() => expect(complete).toHaveBeenCalledTimes(1));
+    const ids = await Promise.all(
+      calls.filter((r) => r.url.endsWith("/notes")).map(async (r) => new URLSearchParams(await r.text()).get("ClientId")),
+    );
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
   });
 
   it("a task already wrapping (after a reload) shows the disposition; no codes configured → Complete right away", async () => {

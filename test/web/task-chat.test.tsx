@@ -318,10 +318,11 @@ describe("read receipts and switching tasks", () => {
     expect(composer().value).toBe(""); // another task, another draft
   });
 
-  it("the composer is disabled while wrapping", async () => {
+  it("while wrapping, the wrap-up panel replaces the composer: nothing more reaches the customer", async () => {
     await openChat([], { task: task({ state: "wrapping" }) });
-    expect(composer().disabled).toBe(true);
-    expect((screen.getByRole("button", { name: "Send" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryByRole("textbox", { name: "Type a message…" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Send" })).toBeNull();
+    expect(screen.getByRole("region", { name: "Wrap-up" })).toBeTruthy();
   });
 });
 
@@ -352,18 +353,22 @@ describe("internal notes and whispers", () => {
     const { log } = await openChat([
       message(0, MB_CUSTOMER, "Hello"),
       message(1, MB_AGENT, "Check the order first", { visibility: "staff" }),
-      message(2, null, "Offer the voucher", { visibility: "staff", author: "Sam Supervisor", author_role: "supervisor" }),
+      message(2, null, "Offer the voucher", { visibility: "staff", author: "US" + "9".repeat(32), author_role: "supervisor" }),
       message(3, MB_AGENT, "Hi Ann"),
+      // Written after the agent left (their wrap-up notes): no participant, authored by their identity.
+      message(4, null, "Wrap-up: refunded", { visibility: "staff", author: "WK" + "4".repeat(32), author_role: "agent" }),
     ]);
-    const [customer, note, whisper, reply] = within(log).getAllByRole("listitem");
+    const [customer, note, whisper, reply, wrapup] = within(log).getAllByRole("listitem");
     expect(customer!.hasAttribute("data-staff")).toBe(false);
     expect(note!.hasAttribute("data-staff")).toBe(true);
     expect(note!.querySelector(".sb-chat__author")!.textContent).toBe("You Internal note");
     expect(note!.querySelector(".sb-chat__delivery")).toBeNull(); // no customer reads a note
     expect(whisper!.className).toContain("sb-chat__message--supervisor");
-    expect(whisper!.querySelector(".sb-chat__author")!.textContent).toBe("Sam Supervisor Whisper");
+    expect(whisper!.querySelector(".sb-chat__author")!.textContent).toBe("Supervisor Whisper"); // never their SID
     expect(reply!.hasAttribute("data-staff")).toBe(false);
     expect(reply!.querySelector(".sb-chat__delivery")!.textContent).toBe("Sent");
+    expect(wrapup!.className).toContain("sb-chat__message--mine");
+    expect(wrapup!.querySelector(".sb-chat__author")!.textContent).toBe("You Internal note");
   });
 });
 

@@ -156,12 +156,14 @@ export function task(overrides: Partial<DesktopTask> = {}): DesktopTask {
       customers: { profile_sid: PR_SID, name: "Ann Lee", email: "ann@example.com" },
     },
     taskChannel: "chat",
+    queueSid: "WQ" + "5".repeat(32),
     queueName: "Support",
     conversationSid: CH_SID,
     createdAt: Date.UTC(2026, 0, 2, 10, 0),
     timeoutAt: null,
     acceptedAt: Date.UTC(2026, 0, 2, 10, 1),
     wrapupEndsAt: null,
+    wrappingSince: null,
     ...overrides,
   };
 }

@@ -68,6 +68,19 @@ describe("Avatar, Tile, Timer", () => {
     act(() => void vi.advanceTimersByTime(1_000));
     expect(screen.getByLabelText("Waiting 1:01").textContent).toBe("1:01");
   });
+
+  it("a timer with a threshold turns red on the tick that crosses it (an SLA), not before", () => {
+    vi.useFakeTimers();
+    let now = 1_000_000;
+    render(<Timer since={now - 58_000} label="Customer waiting for" overAfterMs={60_000} clock={() => now} />);
+    expect(screen.getByLabelText("Customer waiting for 0:58").getAttribute("data-tone")).toBe("neutral");
+    now += 1_000;
+    act(() => void vi.advanceTimersByTime(1_000));
+    expect(screen.getByLabelText("Customer waiting for 0:59").getAttribute("data-tone")).toBe("neutral");
+    now += 1_000;
+    act(() => void vi.advanceTimersByTime(1_000));
+    expect(screen.getByLabelText("Customer waiting for 1:00").getAttribute("data-tone")).toBe("error");
+  });
 });
 
 describe("Menu", () => {

@@ -388,6 +388,54 @@ describe("supervisors in a live conversation", () => {
   });
 });
 
+describe("an agent's notes after they left (wrap-up notes)", () => {
+  /** POST /api/conversations/{sid}/notes with a Bearer token (none: the account's Basic credentials). */
+  async function note(sid: string, token: string | null, params: Record<string, string>) {
+    const basic = "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`);
+    const res = await exports.default.fetch(`${ORIGIN}/api/conversations/${sid}/notes`, {
+      method: "POST",
+      headers: { authorization: token === null ? basic : `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params).toString(),
+    });
+    return { status: res.status, body: (await res.json()) as Body & { message: string } };
+  }
+
+  it("the agent who wrapped up (no longer a participant) adds a staff note once per ClientId; nobody else may", async () => {
+    const { sid, taskSid } = await smsConversation("+15550401030");
+    await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`, { AssignmentStatus: "wrapping" });
+    await eventually("Ann gone from the conversation", async () => {
+      const page = await conversationFor(env, sid).listParticipants(ACCOUNT, { pageSize: 50, page: 0 });
+      return page.ok && !page.value.items.some((p) => p.identity === ann) ? true : undefined;
+    });
+
+    const first = await note(sid, annToken, { Body: "Wrap-up (Resolved): refund of card 4111 1111 1111 1111", ClientId: "w-1" });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ author: ann, author_role: "agent", visibility: "staff", delivery_status: null });
+    expect(first.body.body).toBe("Wrap-up (Resolved): refund of card **** **** **** 1111");
+    const again = await note(sid, annToken, { Body: "Wrap-up (Resolved): refund of card 4111 1111 1111 1111", ClientId: "w-1" });
+    expect(again.body.sid).toBe(first.body.sid); // a retry is the same note
+
+    // Sue never was this conversation's agent; a supervisor whispers on the socket; a backend uses the API.
+    const sueWorker = (await ok("POST", "/api/tokens", { WorkspaceSid: ws, Role: "worker", WorkerSid: sue })).token as string;
+    expect(await note(sid, sueWorker, { Body: "not mine" })).toMatchObject({ status: 403 });
+    expect(await note(sid, sueToken, { Body: "whisper?" })).toMatchObject({ status: 403 });
+    expect(await note(sid, null, { Body: "backend" })).toMatchObject({ status: 403 });
+    expect((await note(sid, annToken, {})).body.message).toBe("Missing required parameter Body");
+    expect((await note(sid, annToken, { Body: "x", Extra: "1" })).status).toBe(400);
+    expect((await note("CH" + "0".repeat(32), annToken, { Body: "x" })).status).toBe(404);
+    const stranger = (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "elsewhere" })).sid;
+    const elsewhere = (await ok("POST", `/taskrouter/v1/Workspaces/${stranger}/Workers`, { FriendlyName: "Eve" })).sid;
+    const eve = (await ok("POST", "/api/tokens", { WorkspaceSid: stranger, Role: "worker", WorkerSid: elsewhere })).token as string;
+    expect((await note(sid, eve, { Body: "x" })).status).toBe(404);
+
+    await conversationFor(env, sid).deliverPending();
+    expect(sentToCustomers.some((body) => body.includes("Wrap-up"))).toBe(false);
+    expect((await listed(sid)).filter(([, visibility]) => visibility === "staff")).toEqual([
+      ["Wrap-up (Resolved): refund of card **** **** **** 1111", "staff"],
+    ]);
+  });
+});
+
 describe("the API's description", () => {
   it("/openapi.json describes Visibility on sending a message, in both mounts", async () => {
     type Schema = { properties: Record<string, unknown> };

@@ -10,6 +10,9 @@ import { verifyRealtimeToken } from "../../auth/tokens";
 import type { RealtimeIdentity } from "../../../durable-objects/common/token-claims";
 import type { Env } from "../../../platform/env";
 import { ApiError } from "../../http/errors";
+import { isSid } from "../../../contract/ids";
+import type { ConversationRecord } from "../../../contract/conversations";
+import { conversationFor } from "../../../platform/objects";
 
 export type CallerVariables = AuthVariables & {
   /** The token's identity for a Bearer caller; null for Basic (the account itself). */
@@ -45,4 +48,27 @@ export function basicOrBearer(): MiddlewareHandler<CallerEnv> {
 export function requireWorkspace(c: CallerContext, workspaceSid: string, what: string): void {
   const identity = c.get("identity");
   if (identity && identity.workspaceSid !== workspaceSid) throw new ApiError(404, 20404, `The requested resource ${what} was not found`);
+}
+
+/** The 404 for a conversation a caller may not see: malformed, missing or in another workspace look alike. */
+export const conversationMissing = (conversationSid: string): ApiError =>
+  new ApiError(404, 20404, `The requested resource Conversation ${conversationSid} was not found`);
+
+/** The path's ConversationSid, or that 404 when it is no CH SID (checked before anything is read). */
+export function pathConversationSid(c: CallerContext): string {
+  const conversationSid = c.req.param("ConversationSid") ?? "";
+  if (!isSid("CH", conversationSid)) throw conversationMissing(conversationSid);
+  return conversationSid;
+}
+
+/**
+ * The conversation, for a caller who may act on it: it exists in the caller's account and, for a token
+ * caller, in the token's workspace; else the 404.
+ * @example const conversation = await callerConversation(c, pathConversationSid(c));
+ */
+export async function callerConversation(c: CallerContext, conversationSid: string): Promise<ConversationRecord> {
+  const conversation = await conversationFor(c.env, conversationSid).getConversation(c.get("accountSid"));
+  if (!conversation.ok) throw conversationMissing(conversationSid);
+  requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
+  return conversation.value;
 }

@@ -3,7 +3,7 @@
  * - `conversations` at /conversations/v1 — Twilio Conversations v1 (point the stock client here with
  *   `client.conversations.baseUrl = "<origin>/conversations"`), account-level and per chat service;
  * - `flex` at /flex/v1 — Flex Interactions (`client.flexApi.baseUrl = "<origin>/flex"`);
- * - `conversationsNative` at /api — transfer and attachments (Basic or an agent's token);
+ * - `conversationsNative` at /api — transfer, an agent's notes and attachments (Basic or an agent's token);
  * - `conversationSocket` at GET /api/conversations/:ConversationSid/socket — the live view.
  */
 import { basicAuth } from "../../auth/basic";
@@ -19,6 +19,7 @@ import { routes as messages } from "./messages";
 import { routes as participantConversations } from "./participant-conversations";
 import { routes as participants } from "./participants";
 import { routes as receipts } from "./receipts";
+import { routes as notes } from "./notes";
 import { routes as transfer } from "./transfer";
 import { routes as webhooks } from "./webhooks";
 
@@ -35,4 +36,5 @@ flex.route("/", interactions);
 
 export const conversationsNative = new Hono<CallerEnv>();
 conversationsNative.route("/", transfer);
+conversationsNative.route("/", notes);
 conversationsNative.route("/", media);

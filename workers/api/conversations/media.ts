@@ -15,8 +15,8 @@ import { mediaResponse, mediaStore } from "../../../channels/media";
 import { bodyTooLarge, readBody } from "../../http/body-limit";
 import { ApiError } from "../../http/errors";
 import { unwrap } from "../taskrouter/wire";
-import { basicOrBearer, nativeGroup, requireWorkspace, type CallerContext } from "./caller";
-import { conversationFor, workspaceFor } from "../../../platform/objects";
+import { basicOrBearer, callerConversation, nativeGroup, pathConversationSid, requireWorkspace, type CallerContext } from "./caller";
+import { workspaceFor } from "../../../platform/objects";
 
 export const routes = nativeGroup();
 
@@ -40,9 +40,7 @@ function filenameOf(c: CallerContext): string | null {
 }
 
 routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) => {
-  const conversationSid = c.req.param("ConversationSid");
-  const missing = () => new ApiError(404, 20404, `The requested resource Conversation ${conversationSid} was not found`);
-  if (!isSid("CH", conversationSid)) throw missing();
+  const conversationSid = pathConversationSid(c);
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_MEDIA_BYTES) throw bodyTooLarge(MAX_MEDIA_BYTES); // before the conversation is looked up
   const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -54,12 +52,10 @@ routes.post("/conversations/:ConversationSid/media", basicOrBearer(), async (c) 
     );
   }
   const filename = filenameOf(c);
-  const conversation = await conversationFor(c.env, conversationSid).getConversation(c.get("accountSid"));
-  if (!conversation.ok) throw missing();
-  requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
+  const conversation = await callerConversation(c, conversationSid);
   const bytes = await readBody(c, MAX_MEDIA_BYTES);
   if (bytes.byteLength === 0) throw new ApiError(400, 20001, "The request body is empty: send the file's bytes");
-  const ref = await mediaStore(c.env, conversation.value.workspace_sid).put(bytes, contentType, filename);
+  const ref = await mediaStore(c.env, conversation.workspace_sid).put(bytes, contentType, filename);
   return c.json(ref, 201);
 });
 

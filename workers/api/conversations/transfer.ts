@@ -8,7 +8,7 @@ import { isSid } from "../../../contract/ids";
 import { ApiError } from "../../http/errors";
 import { oneOf, sid, str } from "../taskrouter/params";
 import { endpoint, unwrap } from "../taskrouter/wire";
-import { basicOrBearer, nativeGroup, requireWorkspace } from "./caller";
+import { basicOrBearer, callerConversation, nativeGroup, pathConversationSid } from "./caller";
 import { conversationFor } from "../../../platform/objects";
 
 export const routes = nativeGroup();
@@ -41,16 +41,14 @@ routes.post(transfer.path, basicOrBearer(), async (c) => {
   const workerSid = p.WorkerSid ?? identity?.workerSid;
   if (workerSid === undefined)
     throw new ApiError(400, 20001, "Missing required parameter WorkerSid (the agent who hands the conversation over)");
-  const conversationSid = c.req.param("ConversationSid");
-  const missing = () => new ApiError(404, 20404, `The requested resource Conversation ${conversationSid} was not found`);
-  if (!isSid("CH", conversationSid)) throw missing();
-  const stub = conversationFor(c.env, conversationSid);
-  const accountSid = c.get("accountSid");
-  if (identity) {
-    const conversation = await stub.getConversation(accountSid);
-    if (!conversation.ok) throw missing();
-    requireWorkspace(c, conversation.value.workspace_sid, `Conversation ${conversationSid}`);
-  }
-  const result = unwrap(await stub.transfer(accountSid, { workerSid, targetType: p.TargetType, targetSid: p.TargetSid }));
+  const conversationSid = pathConversationSid(c);
+  if (identity) await callerConversation(c, conversationSid);
+  const result = unwrap(
+    await conversationFor(c.env, conversationSid).transfer(c.get("accountSid"), {
+      workerSid,
+      targetType: p.TargetType,
+      targetSid: p.TargetSid,
+    }),
+  );
   return c.json(result);
 });

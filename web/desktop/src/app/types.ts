@@ -9,12 +9,14 @@ export interface DesktopTask {
   readonly state: ReservationState;
   readonly attributes: Readonly<Record<string, unknown>>; // the task's attributes, parsed
   readonly taskChannel: string; // TaskChannel unique name ("chat", "sms", "email", "voice" …)
+  readonly queueSid: string | null;
   readonly queueName: string | null;
   readonly conversationSid: string | null; // attributes.conversationSid
   readonly createdAt: number; // ms
   readonly timeoutAt: number | null; // ms: when the pending reservation times out (countdown)
   readonly acceptedAt: number | null; // ms: when the server accepted it ("Accepted 2:05 ago"); null while pending
   readonly wrapupEndsAt: number | null; // ms: when wrap-up ends by itself (the queue's WrapUpTimeoutSeconds); null: it does not
+  readonly wrappingSince: number | null; // ms: when this desk saw the task enter wrap-up (the wrap-up timer); null unless wrapping
 }
 export interface DesktopSession {
   readonly user: {

@@ -4,14 +4,13 @@
  * break. From `hello` and the `queues.waiting` frames (at most one a second); hidden when they have none.
  */
 import { useStrings } from "../desktop-context";
-import { Badge, Timer, type Tone } from "../ui";
+import { Badge, Timer } from "../ui";
 import type { AgentQueueView } from "./task-store";
 
-/** A wait past the queue's SLA threshold is an error; without a threshold, never coloured. */
-export const waitTone = (queue: AgentQueueView, now: number): Tone =>
-  queue.oldestSince !== null && queue.slaSeconds !== null && now - queue.oldestSince >= queue.slaSeconds * 1000 ? "error" : "neutral";
+/** A wait past the queue's SLA threshold turns red (on the second it crosses it); without a threshold, never. */
+export const slaMs = (queue: AgentQueueView | undefined): number | null => (queue?.slaSeconds != null ? queue.slaSeconds * 1000 : null);
 
-export function AgentQueues({ queues, now = Date.now() }: { queues: readonly AgentQueueView[]; now?: number }) {
+export function AgentQueues({ queues, clock }: { queues: readonly AgentQueueView[]; clock?: () => number }) {
   const t = useStrings();
   if (queues.length === 0) return null;
   return (
@@ -26,7 +25,9 @@ export function AgentQueues({ queues, now = Date.now() }: { queues: readonly Age
             <Badge tone={queue.waiting > 0 ? "info" : "neutral"} label={t("agentQueues.waiting", { count: queue.waiting })}>
               {queue.waiting}
             </Badge>
-            {queue.oldestSince !== null && <Timer since={queue.oldestSince} label={t("agentQueues.oldest")} tone={waitTone(queue, now)} />}
+            {queue.oldestSince !== null && (
+              <Timer since={queue.oldestSince} label={t("agentQueues.oldest")} overAfterMs={slaMs(queue)} {...(clock ? { clock } : {})} />
+            )}
           </li>
         ))}
       </ul>

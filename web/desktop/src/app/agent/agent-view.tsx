@@ -165,7 +165,7 @@ export function AgentView(props: AgentViewProps) {
         <IncomingPanel pending={pending} frameAt={state.frameAt} />
         <AgentQueues queues={state.queues} />
         <Slot slots={desktop.Slots} name="AgentDesktop.TaskList" props={{ tasks: state.tasks }} />
-        <TaskList tasks={inHand} selectedTaskSid={state.selectedTaskSid} />
+        <TaskList tasks={inHand} selectedTaskSid={state.selectedTaskSid} session={session} queues={state.queues} />
       </aside>
       <Splitter label={t("taskList.resize")} pane="start" width={sideWidth} min={240} max={440} onResize={setSideWidth} />
       <main className="sb-agent-main" id="sb-main" tabIndex={-1}>

@@ -2,19 +2,86 @@
  * The agent's tasks in hand (accepted and wrapping; pending ones ring in the incoming panel above):
  * a `listbox` driven from the keyboard — arrows, Home/End move, Enter or Space opens the task through
  * the SelectTask action — with the selected task marked `aria-selected`. Each is a card: the channel's
- * icon, the customer, the channel and queue, and how long the agent has had it.
+ * icon, the customer, the last message (who wrote it; a note marked), the unread count, and a timer —
+ * how long the customer has waited for an answer when the last word is theirs, red past the queue's SLA
+ * threshold, else how long the agent has had the task. A card reads the conversation from the same
+ * socket the task's chat uses (task/use-conversation.ts).
  */
 import { useEffect, useState, type KeyboardEvent } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
-import type { DesktopTask } from "../types";
+import type { DesktopSession, DesktopTask } from "../types";
+import { isStaffOnly, lastMessageOf, unreadOf } from "../task/chat-state";
 import { isUnverified } from "../task/customer-data";
 import { UnverifiedBadge } from "../task/unverified-badge";
+import { useConversation } from "../task/use-conversation";
+import { slaMs } from "./agent-queues";
 import { fromOf } from "./incoming-panel";
-import { ChannelIcon, Timer } from "../ui";
+import type { AgentQueueView } from "./task-store";
+import { Badge, ChannelIcon, Icon, Timer } from "../ui";
 
 const optionId = (task: DesktopTask) => `sb-task-${task.taskSid}`;
 
-export function TaskList({ tasks, selectedTaskSid }: { tasks: readonly DesktopTask[]; selectedTaskSid: string | null }) {
+/** A card's content: who, where, the conversation's last line, and the timer with the unread count beside it. */
+function TaskCard({ task, session, queue }: { task: DesktopTask; session: DesktopSession; queue: AgentQueueView | undefined }) {
+  const t = useStrings();
+  const { state } = useConversation(task.conversationSid, session);
+  const last = lastMessageOf(state);
+  const unread = unreadOf(state);
+  const staff = last !== null && isStaffOnly(last.message);
+  const text = last ? last.message.body || t("chat.attachment") : null;
+  // The last word is the customer's: they are waiting for an answer, against the queue's SLA threshold.
+  const waitingSince = last?.author === "customer" && task.state === "accepted" ? Date.parse(last.message.date_created) : null;
+  return (
+    <>
+      <span className="sb-card-icon">
+        <ChannelIcon channel={task.taskChannel} />
+      </span>
+      <span className="sb-card-body">
+        <span className="sb-option-title">
+          {fromOf(task, t("customer.webVisitor"))}
+          {isUnverified(task.attributes) && (
+            <>
+              {" "}
+              <UnverifiedBadge />
+            </>
+          )}
+        </span>
+        <span className="sb-muted">
+          {task.queueName ? `${task.taskChannel} · ${task.queueName}` : task.taskChannel}
+          {task.state === "wrapping" ? ` · ${t("task.wrapup")}` : ""}
+        </span>
+        {text !== null && (
+          <span className="sb-card-preview" data-staff={staff || undefined} data-unread={unread > 0 || undefined}>
+            {staff && <Icon name="lock" size={12} />}
+            {last?.author === "mine" ? `${t("chat.you")}: ${text}` : text}
+          </span>
+        )}
+      </span>
+      <span className="sb-card-side">
+        {waitingSince !== null ? (
+          <Timer since={waitingSince} label={t("taskList.customerWaiting")} overAfterMs={slaMs(queue)} />
+        ) : (
+          <Timer since={task.acceptedAt ?? task.createdAt} label={t("taskList.inConversation")} />
+        )}
+        {unread > 0 && (
+          <Badge tone="info" label={t("chat.unread", { count: unread })}>
+            {unread}
+          </Badge>
+        )}
+      </span>
+    </>
+  );
+}
+
+export interface TaskListProps {
+  readonly tasks: readonly DesktopTask[];
+  readonly selectedTaskSid: string | null;
+  readonly session: DesktopSession;
+  /** The agent's queues (their SLA thresholds colour a customer's wait). */
+  readonly queues?: readonly AgentQueueView[];
+}
+
+export function TaskList({ tasks, selectedTaskSid, session, queues = [] }: TaskListProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const selectedIndex = tasks.findIndex((task) => task.taskSid === selectedTaskSid);
@@ -71,25 +138,7 @@ export function TaskList({ tasks, selectedTaskSid }: { tasks: readonly DesktopTa
                 select(task);
               }}
             >
-              <span className="sb-card-icon">
-                <ChannelIcon channel={task.taskChannel} />
-              </span>
-              <span className="sb-card-body">
-                <span className="sb-option-title">
-                  {fromOf(task, t("customer.webVisitor"))}
-                  {isUnverified(task.attributes) && (
-                    <>
-                      {" "}
-                      <UnverifiedBadge />
-                    </>
-                  )}
-                </span>
-                <span className="sb-muted">
-                  {task.queueName ? `${task.taskChannel} · ${task.queueName}` : task.taskChannel}
-                  {task.state === "wrapping" ? ` · ${t("task.wrapup")}` : ""}
-                </span>
-              </span>
-              <Timer since={task.acceptedAt ?? task.createdAt} label={t("taskList.inConversation")} />
+              <TaskCard task={task} session={session} queue={queues.find((queue) => queue.sid === task.queueSid)} />
             </li>
           ))}
         </ul>

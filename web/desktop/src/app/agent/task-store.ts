@@ -86,6 +86,7 @@ export function desktopTaskOf(
     state,
     attributes,
     taskChannel: task.task_channel_unique_name ?? task.task_channel_sid,
+    queueSid: task.task_queue_sid,
     queueName: task.task_queue_friendly_name,
     conversationSid: typeof conversation === "string" ? conversation : null,
     createdAt: previous?.createdAt ?? at - skew - task.age * 1000,
@@ -95,6 +96,7 @@ export function desktopTaskOf(
         : null,
     acceptedAt: state === "pending" ? null : (local(times.acceptedAt ?? null, skew) ?? previous?.acceptedAt ?? null),
     wrapupEndsAt: state === "wrapping" ? (local(reservation.wrapup_ends_at ?? null, skew) ?? previous?.wrapupEndsAt ?? null) : null,
+    wrappingSince: state === "wrapping" ? (previous?.wrappingSince ?? at) : null,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The HTTP calls the task canvas makes. Conversation routes (transfer, media upload and download) take
+ * The HTTP calls the task canvas makes. Conversation routes (transfer, notes, media upload and download) take
  * the agent's realtime token as a Bearer header; workspace routes (transfer targets, a customer's past
  * conversations) use the session cookie. A failure throws an Error carrying the server's message
  * (Twilio's error body `{ code, message, status }`), which the Actions framework shows as ActionFailed.
@@ -91,6 +91,16 @@ export async function transferConversation(
   const body = new URLSearchParams({ TargetType: targetType, TargetSid: targetSid });
   const response = await bearer(session, conversationPath(conversationSid, "transfer"), { method: "POST", body }, "Transfer");
   return response.json();
+}
+
+/**
+ * Keeps an internal note (staff only) on a conversation the agent handled — their wrap-up notes, written
+ * after wrap-up ended their part in it. The same `clientId` answers the same note on a retry.
+ * @example await addAgentNote(session, "CH…", "Refund issued", crypto.randomUUID());
+ */
+export async function addAgentNote(session: DesktopSession, conversationSid: string, body: string, clientId: string): Promise<void> {
+  const params = new URLSearchParams({ Body: body, ClientId: clientId });
+  await bearer(session, conversationPath(conversationSid, "notes"), { method: "POST", body: params }, "Saving the notes");
 }
 
 /** @example const { queues, workers } = await transferTargets("WS…"); */

@@ -6,6 +6,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { useStrings } from "../desktop-context";
 import type { DesktopSettings } from "../types";
+import { moveFocus } from "../ui";
 
 export function CannedMenu({
   responses,
@@ -36,13 +37,6 @@ export function CannedMenu({
     setQuery("");
     button.current?.focus();
   };
-  const move = (from: Element | null, step: 1 | -1): void => {
-    const items = [...(list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    if (items.length === 0) return;
-    const index = from ? items.indexOf(from as HTMLElement) : -1;
-    const next = index === -1 ? (step === 1 ? 0 : items.length - 1) : (index + step + items.length) % items.length;
-    items[next]!.focus();
-  };
   const onKeyDown = (event: KeyboardEvent): void => {
     const inList = list.current?.contains(document.activeElement) ?? false;
     if (event.key === "Escape") {
@@ -51,7 +45,8 @@ export function CannedMenu({
       close();
     } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      move(inList ? document.activeElement : null, event.key === "ArrowDown" ? 1 : -1);
+      const items = [...(list.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+      moveFocus(items, inList ? document.activeElement : null, event.key === "ArrowDown" ? 1 : -1);
     }
   };
 

@@ -26,6 +26,9 @@ export interface ChatLogProps {
   readonly onScroll?: (event: UIEvent<HTMLDivElement>) => void;
 }
 
+/** A whisper's author when the supervisor is no participant: their worker or user SID, shown as "Supervisor". */
+const STAFF_SID = /^(WK|US)[0-9a-f]{32}$/;
+
 const deliveryText = (t: TranslateFn, status: Delivery, error: string | null): string => {
   switch (status) {
     case "queued":
@@ -120,7 +123,7 @@ function TimelineEntry({
     <li className={`sb-chat__message sb-chat__message--${author}`} data-delivery={delivery?.status} data-staff={staff || undefined}>
       {author !== "system" && (
         <span className="sb-chat__author">
-          {author === "mine" ? t("chat.you") : item.name}
+          {author === "mine" ? t("chat.you") : author === "supervisor" && STAFF_SID.test(item.name) ? t("chat.supervisor") : item.name}
           {author === "customer" && customerUnverified && (
             <>
               {" "}

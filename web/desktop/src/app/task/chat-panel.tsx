@@ -24,6 +24,8 @@ export interface ChatPanelProps {
   /** The chat is on screen (task active, Chat tab selected): messages count as read. */
   readonly visible: boolean;
   readonly disabled: boolean;
+  /** Whether to show the composer (not while wrapping up: the wrap-up panel takes its place). Default true. */
+  readonly composer?: boolean;
   readonly slotProps: Readonly<Record<string, unknown>>;
 }
 
@@ -79,13 +81,15 @@ export function ChatPanel(props: ChatPanelProps) {
           {t("header.connection.offline")}
         </p>
       )}
-      <Composer
-        taskSid={props.taskSid}
-        conversationSid={conversationSid}
-        disabled={props.disabled || state.connection === "closed"}
-        cannedResponses={props.settings.cannedResponses}
-        slotProps={props.slotProps}
-      />
+      {props.composer !== false && (
+        <Composer
+          taskSid={props.taskSid}
+          conversationSid={conversationSid}
+          disabled={props.disabled || state.connection === "closed"}
+          cannedResponses={props.settings.cannedResponses}
+          slotProps={props.slotProps}
+        />
+      )}
     </div>
   );
 }

@@ -45,6 +45,8 @@ export interface ChatState {
   readonly conversation: ConversationRecord | null;
   /** This socket's participant SID. */
   readonly you: string | null;
+  /** This socket's participant's identity (an agent's worker SID): their notes written after they left are theirs too. */
+  readonly youIdentity: string | null;
   readonly participants: Readonly<Record<string, ParticipantRecord>>;
   /** Stored messages by index, ascending, one per SID. */
   readonly messages: readonly MessageRecord[];
@@ -63,6 +65,7 @@ export const initialChatState: ChatState = {
   closedReason: null,
   conversation: null,
   you: null,
+  youIdentity: null,
   participants: {},
   messages: [],
   notes: [],
@@ -109,6 +112,7 @@ export function applyFrame(state: ChatState, frame: ConversationFrame, now: numb
         ...state,
         conversation: frame.conversation,
         you: frame.you,
+        youIdentity: participants[frame.you]?.identity ?? state.youIdentity,
         participants,
         messages,
         pending: settle(state.pending, messages),
@@ -181,6 +185,7 @@ export type Author = "mine" | "customer" | "agent" | "supervisor" | "system";
 /** Who wrote a stored message, from this socket's point of view (a whisper's supervisor is no participant). */
 export function authorOf(state: ChatState, message: MessageRecord): Author {
   if (message.participant_sid !== null && message.participant_sid === state.you) return "mine";
+  if (message.participant_sid === null && state.youIdentity !== null && message.author === state.youIdentity) return "mine";
   const participant = message.participant_sid ? state.participants[message.participant_sid] : undefined;
   if (participant?.role === "customer") return "customer";
   if (participant?.role === "supervisor" || message.author_role === "supervisor") return "supervisor";

@@ -41,8 +41,6 @@ export interface ConversationClient {
   subscribe(listener: () => void): () => void;
   /** Queues a message (sent now when open, else after the reconnect). Returns its clientId. */
   send(body: string, options?: SendOptions): string;
-  /** Resolves once the server stored the message with this clientId; rejects with its reason if refused. */
-  whenStored(clientId: string): Promise<void>;
   /** Sends a typing frame unless one went out less than 2 s ago (`note`: typing a note, shown to staff only). */
   sendTyping(note?: boolean): boolean;
   /** Tells the server the agent has seen messages up to `index`. */
@@ -135,20 +133,6 @@ export function createConversationClient(options: ConversationClientOptions): Co
       set({ ...state, pending: existing ? state.pending.map((p) => (p === existing ? pending : p)) : [...state.pending, pending] });
       sendPending(pending);
       return clientId;
-    },
-    whenStored(clientId) {
-      return new Promise<void>((resolve, reject) => {
-        const check = (): boolean => {
-          const pending = state.pending.find((p) => p.clientId === clientId);
-          if (pending?.status === "failed") reject(new Error(pending.error ?? "The message was not sent"));
-          else if (pending && pending.status !== "sent") return false;
-          else resolve(); // acknowledged, or already settled into the stored messages
-          return true;
-        };
-        if (check()) return;
-        const listener = (): void => void (check() && listeners.delete(listener));
-        listeners.add(listener);
-      });
     },
     sendTyping(note = false) {
       const at = now();

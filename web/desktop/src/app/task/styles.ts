@@ -31,9 +31,15 @@ const css = `
 .sb-task__who p, .sb-task__meta { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
 .sb-task__meta { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); list-style: none; padding: 0; }
 .sb-task__actions { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: center; margin-inline-start: auto; }
-.sb-wrapup { display: flex; flex-wrap: wrap; gap: var(--sb-space-sm); align-items: end; }
+.sb-wrapup { display: grid; gap: var(--sb-space-sm); padding: var(--sb-space-md); border-block-start: 1px solid var(--sb-color-border); background: var(--sb-color-surface); }
+.sb-wrapup__head { display: flex; flex-wrap: wrap; align-items: baseline; gap: var(--sb-space-sm) var(--sb-space-md); }
+.sb-wrapup__head h3 { margin: 0; font-size: var(--sb-font-size-md); }
+.sb-wrapup form { display: grid; gap: var(--sb-space-sm); justify-items: start; }
 .sb-wrapup-ends { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
-.sb-wrapup fieldset { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs) var(--sb-space-md); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); margin: 0; }
+.sb-wrapup__codes { display: flex; flex-wrap: wrap; gap: var(--sb-space-xs) var(--sb-space-md); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); margin: 0; }
+.sb-wrapup__notes { display: grid; gap: var(--sb-space-xs); inline-size: 100%; }
+.sb-wrapup__notes label { display: inline-flex; align-items: center; gap: var(--sb-space-xs); font-size: var(--sb-font-size-sm); }
+.sb-wrapup__notes textarea { resize: vertical; padding: var(--sb-space-sm); background: var(--sb-color-warning-soft); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); }
 .sb-task__tabs { display: flex; gap: var(--sb-space-xs); padding-inline: var(--sb-space-md); border-block-end: 1px solid var(--sb-color-border); }
 .sb-task__tabs [role="tab"] { border: 0; border-block-end: 3px solid transparent; border-radius: 0; background: none; padding: var(--sb-space-sm) var(--sb-space-md); }
 .sb-task__tabs [role="tab"][aria-selected="true"] { border-block-end-color: var(--sb-color-primary); font-weight: var(--sb-font-weight-bold); }

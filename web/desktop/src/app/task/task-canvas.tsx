@@ -1,12 +1,12 @@
 /**
  * The task canvas: everything the agent works with on one accepted task. A header (who the customer is,
  * the channel, the queue, how long since the server accepted the task, the `TaskCanvas.Header` slot, Transfer
- * and Wrap up / disposition / Complete), then the work: for a task with a conversation, the chat in the
- * middle (its tab, with the `TaskCanvas.Tabs` slot's beside it) and the customer on the right, in a pane
- * the agent can resize; for one without, the customer. Inactive canvases stay mounted but hidden, so each
+ * and Wrap up), then the work: for a task with a conversation, the chat in the middle (its tab, with the
+ * `TaskCanvas.Tabs` slot's beside it) and the customer on the right, in a pane the agent can resize; for
+ * one without, the customer. While wrapping up, the wrap-up panel (wrapup.tsx) takes the composer's place. Inactive canvases stay mounted but hidden, so each
  * task's draft, scroll position and socket survive switching between tasks.
  */
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { TaskCanvasProps } from "../types";
@@ -17,21 +17,10 @@ import { customerLabel, customerOf, isUnverified } from "./customer-data";
 import { UnverifiedBadge } from "./unverified-badge";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
-import { Wrapup } from "./wrapup";
-import { Splitter, formatDuration, usePaneWidth } from "../ui";
+import { WrapupButton, WrapupPanel } from "./wrapup";
+import { Splitter, Timer, usePaneWidth } from "../ui";
 
 type Tab = "chat" | "customer";
-
-function useNow(active: boolean, everyMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    setNow(Date.now()); // no stale time for the first second after switching back
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [active, everyMs]);
-  return now;
-}
 
 /**
  * @example
@@ -52,7 +41,6 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
   const baseId = useId();
   const acceptedAt = task.acceptedAt;
-  const now = useNow(active);
 
   const wrapping = task.state === "wrapping" || (wrappedHere && task.state === "accepted");
   const ref = useMemo(() => taskRef(task), [task]);
@@ -97,7 +85,7 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
           {task.queueName && <li>{t("reservation.queue", { queue: task.queueName })}</li>}
           {acceptedAt !== null && (
             <li>
-              <time>{t("task.acceptedFor", { duration: formatDuration(now - acceptedAt) })}</time>
+              {t("taskList.inConversation")} <Timer since={acceptedAt} label={t("taskList.inConversation")} />
             </li>
           )}
         </ul>
@@ -108,7 +96,7 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
               {t("task.transfer")}
             </button>
           )}
-          <Wrapup task={task} dispositionCodes={settings.dispositionCodes} wrapping={wrapping} onWrapping={() => setWrappedHere(true)} />
+          {!wrapping && <WrapupButton task={task} onWrapping={() => setWrappedHere(true)} />}
         </div>
       </header>
       <div className="sb-task__body">
@@ -151,10 +139,12 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
                 settings={settings}
                 visible={active && selected === "chat"}
                 disabled={wrapping || task.state !== "accepted"}
+                composer={!wrapping}
                 slotProps={slotProps}
               />
             </div>
           )}
+          {wrapping && <WrapupPanel task={task} session={session} dispositionCodes={settings.dispositionCodes} />}
           {!hasChat && (
             <div className="sb-task__panel" role="tabpanel" id={`${baseId}-panel-customer`} aria-labelledby={`${baseId}-tab-customer`}>
               <CustomerPanel task={task} session={session} settings={settings} slotProps={slotProps} visible={active} />

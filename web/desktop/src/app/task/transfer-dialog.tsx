@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
-import { Dialog } from "../ui";
+import { Dialog, moveFocus } from "../ui";
 import type { DesktopSession, DesktopTask } from "../types";
 import { taskRef } from "./actions";
 import { transferTargets, type TransferTargets } from "./api";
@@ -49,13 +49,9 @@ export function TransferDialog({ task, session, onClose }: TransferDialogProps) 
   // Up and down through the targets; Escape, Tab and focus are the Dialog's.
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-    const options = [...event.currentTarget.querySelectorAll<HTMLElement>("[data-target]")];
-    if (options.length === 0) return;
     event.preventDefault();
-    const index = options.indexOf(document.activeElement as HTMLElement);
-    const step = event.key === "ArrowDown" ? 1 : -1;
-    const next = index === -1 ? (step === 1 ? 0 : options.length - 1) : (index + step + options.length) % options.length;
-    options[next]!.focus();
+    const options = [...event.currentTarget.querySelectorAll<HTMLElement>("[data-target]")];
+    moveFocus(options, document.activeElement, event.key === "ArrowDown" ? 1 : -1);
   };
 
   return (

@@ -114,22 +114,27 @@ function useNow(clock: () => number, everyMs = 1000): number {
 
 /**
  * Time since `since` (epoch ms), ticking; `label` names it for a screen reader (which is not told every tick).
- * @example <Timer since={task.dateCreated} label="Waiting" />
+ * `overAfterMs`: past it the timer turns red (an SLA threshold), on the tick that crosses it.
+ * @example <Timer since={task.dateCreated} label="Waiting" overAfterMs={queue.slaSeconds * 1000} />
  */
 export function Timer({
   since,
   label,
   tone = "neutral",
+  overAfterMs = null,
   clock = Date.now,
 }: {
   readonly since: number;
   readonly label: string;
   readonly tone?: Tone;
+  readonly overAfterMs?: number | null;
   readonly clock?: () => number;
 }) {
-  const text = formatDuration(useNow(clock) - since);
+  const elapsed = useNow(clock) - since;
+  const text = formatDuration(elapsed);
+  const shown: Tone = overAfterMs !== null && elapsed >= overAfterMs ? "error" : tone;
   return (
-    <time className="sb-timer" data-tone={tone} dateTime={new Date(since).toISOString()} aria-label={`${label} ${text}`}>
+    <time className="sb-timer" data-tone={shown} dateTime={new Date(since).toISOString()} aria-label={`${label} ${text}`}>
       {text}
     </time>
   );
