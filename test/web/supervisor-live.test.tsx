@@ -187,7 +187,7 @@ describe("Live: the team's live chats", () => {
     expect(screen.getByText("No live conversations right now.")).toBeTruthy();
   });
 
-  it("moves between the rows with the arrow keys, Home and End", async () => {
+  it("moves between the rows with the arrow keys (wrapping), Home and End", async () => {
     await mount();
     openLive();
     const first = watchButton("Ann Lee", "Ada");
@@ -195,7 +195,9 @@ describe("Live: the team's live chats", () => {
     first.focus();
     fireEvent.keyDown(first, { key: "ArrowDown" });
     expect(document.activeElement).toBe(second);
-    fireEvent.keyDown(second, { key: "ArrowDown" }); // stays on the last
+    fireEvent.keyDown(second, { key: "ArrowDown" }); // wraps round, as every list of the desk does
+    expect(document.activeElement).toBe(first);
+    fireEvent.keyDown(first, { key: "End" });
     expect(document.activeElement).toBe(second);
     fireEvent.keyDown(second, { key: "Home" });
     expect(document.activeElement).toBe(first);

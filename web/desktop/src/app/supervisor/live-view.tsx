@@ -1,14 +1,14 @@
 /**
  * The Live tab: every live chat of the team from the supervisor feed (liveChatsOf: accepted or wrapping,
  * with a conversation; oldest first, so rows do not jump) — customer, agent, channel, queue, status and a
- * ticking time — filtered by agent and queue. ArrowUp / ArrowDown (Home, End) move between the rows' Watch
- * buttons; Watch opens the chat beside the list (live-conversation.tsx) and moves focus to it; closing it
+ * ticking time — filtered by agent and queue. ArrowUp / ArrowDown (wrapping, as every list of the desk),
+ * Home and End move between the rows' Watch buttons; Watch opens the chat beside the list (live-conversation.tsx) and moves focus to it; closing it
  * brings focus back to its row. A chat the agent completes stays open, marked as no longer live.
  */
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useStrings } from "../desktop-context";
 import type { DesktopSession } from "../types";
-import { Badge, ChannelIcon, EmptyState, Icon, Timer } from "../ui";
+import { Badge, ChannelIcon, EmptyState, Icon, moveFocus, Timer } from "../ui";
 import { customerText } from "./current-tasks";
 import type { FeedWorker } from "./feed";
 import { liveChatsOf, type LiveChat } from "./live";
@@ -53,13 +53,14 @@ export function LiveView({ workers, session }: LiveViewProps) {
     setOpen(null);
     if (sid) queueMicrotask(() => watchButtons.current.get(sid)?.focus());
   };
+  // The desk's one rule for arrows through a list (wrapping at the ends); Home and End to the ends.
   const onRowKey = (event: KeyboardEvent<HTMLTableSectionElement>) => {
     const buttons = shown.map((c) => watchButtons.current.get(c.conversationSid)).filter((b): b is HTMLButtonElement => !!b);
-    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
-    if (to === undefined || buttons.length === 0) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp")
+      moveFocus(buttons, document.activeElement, event.key === "ArrowDown" ? 1 : -1);
+    else if (event.key === "Home" || event.key === "End") buttons.at(event.key === "Home" ? 0 : -1)?.focus();
+    else return;
     event.preventDefault();
-    buttons[Math.min(buttons.length - 1, Math.max(0, to))]!.focus();
   };
 
   return (
