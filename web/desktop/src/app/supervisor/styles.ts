@@ -17,16 +17,17 @@ const css = `
 .sb-sv-queue-tile .sb-tile { min-inline-size: 0; padding: var(--sb-space-sm) var(--sb-space-md); box-shadow: none; }
 .sb-sv-queue-tile .sb-tile-value { font-size: var(--sb-font-size-xl); }
 .sb-sv-queue-tile-name { grid-column: 1 / -1; margin: 0; font-weight: var(--sb-font-weight-bold); }
-.sb-sv { display: flex; flex-direction: column; gap: var(--sb-space-md); padding: var(--sb-space-md); color: var(--sb-color-text); background: var(--sb-color-bg); font-family: var(--sb-font-family); font-size: var(--sb-font-size-md); line-height: var(--sb-font-line-height); }
+.sb-sv { position: relative; display: flex; flex-direction: column; gap: var(--sb-space-md); padding: var(--sb-space-md); color: var(--sb-color-text); background: var(--sb-color-bg); font-family: var(--sb-font-family); font-size: var(--sb-font-size-md); line-height: var(--sb-font-line-height); }
 .sb-sv button, .sb-sv input, .sb-sv select { font: inherit; color: inherit; }
 .sb-sv button, .sb-sv select, .sb-sv input { background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); padding-block: var(--sb-space-xs); padding-inline: var(--sb-space-sm); }
 .sb-sv button { cursor: pointer; }
 .sb-sv button:disabled { opacity: .55; cursor: not-allowed; }
 .sb-sv :focus-visible { outline: 2px solid var(--sb-color-focus); outline-offset: 2px; }
-.sb-sv-top { display: flex; flex-wrap: wrap; align-items: center; gap: var(--sb-space-md); }
+/* The connection's status sits at the end of the tab row, not on a line of its own. */
+.sb-sv-top { position: absolute; inset-inline-end: var(--sb-space-md); inset-block-start: var(--sb-space-md); block-size: 2.5rem; display: flex; align-items: center; }
 .sb-sv .sb-tab { border: none; border-block-end: 2px solid transparent; border-radius: 0; background: none; }
 .sb-sv .sb-tabpanel { padding-block-start: var(--sb-space-md); }
-.sb-sv-status { margin-inline-start: auto; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+.sb-sv-status { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
 .sb-sv-filters { display: flex; flex-wrap: wrap; gap: var(--sb-space-md); }
 .sb-sv-filter { display: flex; flex-direction: column; gap: var(--sb-space-xs); min-inline-size: 10rem; }
 .sb-sv-scroll { overflow-x: auto; }
