@@ -195,7 +195,8 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     expect(plugin.status, JSON.stringify(plugin.body)).toBe(201);
 
     // ── the agent signs in and goes Available ──
-    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // A 1280 × 720 laptop: the smallest screen the desk is made for.
+    const agentContext = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const agent = await watchedPage(agentContext, problems, "agent");
     await signIn(agent, agentEmail, "desktop-1-sign-in.png");
     await agent.getByRole("button", { name: "Account of Ada Lovelace" }).waitFor(WAIT);
@@ -360,6 +361,10 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const wrapupPanel = canvas.getByRole("region", { name: "Wrap-up" });
     await wrapupPanel.getByRole("textbox", { name: "Notes (your team only)" }).fill("Refunded the duplicate charge");
     await agent.screenshot({ path: join(SHOTS, "desktop-4-wrap-up.png") });
+    // All of it on the laptop's screen: nothing wider than the window, Complete in view without scrolling.
+    expect(await agent.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    const completeBox = await complete.boundingBox();
+    expect(completeBox !== null && completeBox.y + completeBox.height <= 720).toBe(true);
     expect(await seriousViolations(agent)).toEqual([]); // the wrap-up panel
     const task = await ws.tasks.list({ assignmentStatus: ["wrapping"] });
     expect(task.map((t) => JSON.parse(t.attributes).customerName as unknown)).toEqual(["Grace Hopper"]);

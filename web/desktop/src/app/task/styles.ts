@@ -40,14 +40,15 @@ const css = `
 .sb-wrapup__notes { display: grid; gap: var(--sb-space-xs); inline-size: 100%; }
 .sb-wrapup__notes label { display: inline-flex; align-items: center; gap: var(--sb-space-xs); font-size: var(--sb-font-size-sm); }
 .sb-wrapup__notes textarea { resize: vertical; padding: var(--sb-space-sm); background: var(--sb-color-warning-soft); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); }
-.sb-task__tabs { display: flex; gap: var(--sb-space-xs); padding-inline: var(--sb-space-md); border-block-end: 1px solid var(--sb-color-border); }
-.sb-task__tabs [role="tab"] { border: 0; border-block-end: 3px solid transparent; border-radius: 0; background: none; padding: var(--sb-space-sm) var(--sb-space-md); }
-.sb-task__tabs [role="tab"][aria-selected="true"] { border-block-end-color: var(--sb-color-primary); font-weight: var(--sb-font-weight-bold); }
+.sb-task__main > .sb-tabs { flex: 1 1 auto; display: flex; flex-direction: column; min-block-size: 0; }
+.sb-task__main .sb-tablist { padding-inline: var(--sb-space-md); }
+.sb-task .sb-tab { border: 0; border-block-end: 3px solid transparent; border-radius: 0; background: none; padding: var(--sb-space-sm) var(--sb-space-md); }
+.sb-task .sb-tab[aria-selected="true"] { border-block-end-color: var(--sb-color-primary); }
+.sb-task__main .sb-tabpanel { flex: 1 1 auto; min-block-size: 0; overflow: auto; }
+.sb-task__main .sb-tabpanel[hidden] { display: none; }
 .sb-task__body { flex: 1 1 auto; display: flex; min-block-size: 0; }
 .sb-task__main { flex: 1 1 0; min-inline-size: 20rem; display: flex; flex-direction: column; min-block-size: 0; }
 .sb-task__context { flex: none; max-inline-size: 45%; overflow: auto; border-inline-start: 1px solid var(--sb-color-border); background: var(--sb-color-surface); }
-.sb-task__panel { flex: 1 1 auto; min-block-size: 0; overflow: auto; }
-.sb-task__panel[hidden] { display: none; }
 .sb-chat { display: flex; flex-direction: column; block-size: 100%; }
 .sb-chat__log { flex: 1 1 auto; overflow-y: auto; padding: var(--sb-space-md); }
 .sb-chat__log ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: var(--sb-space-sm); }

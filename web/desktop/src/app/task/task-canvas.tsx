@@ -6,7 +6,7 @@
  * one without, the customer. While wrapping up, the wrap-up panel (wrapup.tsx) takes the composer's place. Inactive canvases stay mounted but hidden, so each
  * task's draft, scroll position and socket survive switching between tasks.
  */
-import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useMemo, useState } from "react";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { TaskCanvasProps } from "../types";
@@ -18,9 +18,7 @@ import { UnverifiedBadge } from "./unverified-badge";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
 import { WrapupButton, WrapupPanel } from "./wrapup";
-import { Splitter, Timer, usePaneWidth } from "../ui";
-
-type Tab = "chat" | "customer";
+import { Splitter, Tabs, Timer, usePaneWidth } from "../ui";
 
 /**
  * @example
@@ -31,14 +29,9 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
   const t = useStrings();
   ensureTaskStyles();
   const hasChat = task.conversationSid !== null;
-  // With a conversation, the customer has their own pane beside the chat; without one, they are the work.
-  const tabs: Tab[] = hasChat ? ["chat"] : ["customer"];
   const [contextWidth, setContextWidth] = usePaneWidth("customer", 320, 260, 520);
-  const [tab, setTab] = useState<Tab>(tabs[0]!);
-  const selected: Tab = tabs.includes(tab) ? tab : tabs[0]!;
   const [wrappedHere, setWrappedHere] = useState(false);
   const [transferring, setTransferring] = useState(false);
-  const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
   const baseId = useId();
   const acceptedAt = task.acceptedAt;
 
@@ -47,23 +40,6 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
   const slotProps = useMemo(() => ({ task: ref }), [ref]);
   const customer = customerOf(task.attributes);
   const title = customerLabel(task, t("customer.webVisitor"));
-
-  const onTabKey = (event: KeyboardEvent): void => {
-    const forward = desktop.Strings.dir === "rtl" ? "ArrowLeft" : "ArrowRight";
-    const back = desktop.Strings.dir === "rtl" ? "ArrowRight" : "ArrowLeft";
-    const index = tabs.indexOf(selected);
-    let next: number | null = null;
-    if (event.key === forward) next = (index + 1) % tabs.length;
-    else if (event.key === back) next = (index - 1 + tabs.length) % tabs.length;
-    else if (event.key === "Home") next = 0;
-    else if (event.key === "End") next = tabs.length - 1;
-    if (next === null) return;
-    event.preventDefault();
-    const target = tabs[next]!;
-    setTab(target);
-    tabRefs.current.get(target)?.focus();
-  };
-  const tabLabel = (name: Tab): string => (name === "chat" ? t("task.tab.chat") : t("customer.title"));
 
   return (
     <section className="sb-task" hidden={!active} aria-labelledby={`${baseId}-title`}>
@@ -101,55 +77,40 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
       </header>
       <div className="sb-task__body">
         <div className="sb-task__main">
-          <div className="sb-task__tabs" role="tablist" aria-label={t("task.views")} onKeyDown={onTabKey}>
-            {tabs.map((name) => (
-              <button
-                key={name}
-                ref={(element) => {
-                  if (element) tabRefs.current.set(name, element);
-                  else tabRefs.current.delete(name);
-                }}
-                type="button"
-                role="tab"
-                id={`${baseId}-tab-${name}`}
-                aria-selected={selected === name}
-                aria-controls={`${baseId}-panel-${name}`}
-                tabIndex={selected === name ? 0 : -1}
-                onClick={() => setTab(name)}
-              >
-                {tabLabel(name)}
-              </button>
-            ))}
-            <Slot slots={desktop.Slots} name="TaskCanvas.Tabs" props={slotProps} />
-          </div>
-          {hasChat && (
-            <div
-              className="sb-task__panel"
-              role="tabpanel"
-              id={`${baseId}-panel-chat`}
-              aria-labelledby={`${baseId}-tab-chat`}
-              hidden={selected !== "chat"}
-            >
-              <ChatPanel
-                taskSid={task.taskSid}
-                conversationSid={task.conversationSid!}
-                customerName={title}
-                customerUnverified={isUnverified(task.attributes)}
-                session={session}
-                settings={settings}
-                visible={active && selected === "chat"}
-                disabled={wrapping || task.state !== "accepted"}
-                composer={!wrapping}
-                slotProps={slotProps}
-              />
-            </div>
-          )}
+          {/* With a conversation, the customer has their own pane beside the chat; without one, they are the work. */}
+          <Tabs
+            label={t("task.views")}
+            selected={hasChat ? "chat" : "customer"}
+            onSelect={() => undefined}
+            tabs={[
+              hasChat
+                ? {
+                    key: "chat",
+                    label: t("task.tab.chat"),
+                    panel: (
+                      <ChatPanel
+                        taskSid={task.taskSid}
+                        conversationSid={task.conversationSid!}
+                        customerName={title}
+                        customerUnverified={isUnverified(task.attributes)}
+                        session={session}
+                        settings={settings}
+                        visible={active}
+                        disabled={wrapping || task.state !== "accepted"}
+                        composer={!wrapping}
+                        slotProps={slotProps}
+                      />
+                    ),
+                  }
+                : {
+                    key: "customer",
+                    label: t("customer.title"),
+                    panel: <CustomerPanel task={task} session={session} settings={settings} slotProps={slotProps} visible={active} />,
+                  },
+            ]}
+            extra={<Slot slots={desktop.Slots} name="TaskCanvas.Tabs" props={slotProps} />}
+          />
           {wrapping && <WrapupPanel task={task} session={session} dispositionCodes={settings.dispositionCodes} />}
-          {!hasChat && (
-            <div className="sb-task__panel" role="tabpanel" id={`${baseId}-panel-customer`} aria-labelledby={`${baseId}-tab-customer`}>
-              <CustomerPanel task={task} session={session} settings={settings} slotProps={slotProps} visible={active} />
-            </div>
-          )}
         </div>
         {hasChat && (
           <>

@@ -17,11 +17,14 @@ export function Tabs({
   tabs,
   selected,
   onSelect,
+  extra,
 }: {
   readonly label: string;
   readonly tabs: readonly TabSpec[];
   readonly selected: string;
   readonly onSelect: (key: string) => void;
+  /** Shown at the end of the tab row (a plugins' slot with their own tab buttons). */
+  readonly extra?: ReactNode;
 }) {
   const base = useId();
   const list = useRef<HTMLDivElement>(null);
@@ -70,6 +73,7 @@ export function Tabs({
             {tab.label}
           </button>
         ))}
+        {extra}
       </div>
       {tabs.map((tab, i) => (
         <div
