@@ -368,6 +368,19 @@ export const supervisorReservation = z.object({
   status: z.enum(["pending", "accepted", "wrapping"]),
   task_channel_unique_name: z.string(),
   date_created: z.string(),
+  /*
+   * What a supervisor's Teams row and Live list say of the task (Switchboard's own; optional: an older
+   * Router's frames lack them). Null when the task says nothing of it.
+   */
+  /** The conversation (CH…) the task is for: its attribute `conversationSid`, as Flex sets it. */
+  conversation_sid: z.string().nullable().optional(),
+  /** The channel the customer wrote on (`web`, `sms`, `whatsapp` …): its attribute `channelType`. */
+  channel_type: z.string().nullable().optional(),
+  /** The customer as the desk names them (contract/customer-name.ts): never a web visitor's ID. */
+  customer: z.string().nullable().optional(),
+  /** The queue the task was routed through. */
+  task_queue_sid: z.string().nullable().optional(),
+  task_queue_name: z.string().nullable().optional(),
 });
 
 /** A worker as a supervisor's Teams view shows it. */

@@ -32,7 +32,9 @@ it("the feed folds the golden snapshot and deltas into the queues and workers a 
   const support = rung.queues.find((q) => q.friendly_name === "Support")!;
   expect([support.tasks_by_status.reserved, support.today?.tasks_created, support.asOf]).toEqual([1, 1, 6_000]);
   expect(rung.queues.find((q) => q.friendly_name === "Everyone")!.asOf).toBe(1_000);
-  expect(rung.workers[0]!.reservations.map((r) => r.status)).toEqual(["pending"]);
+  expect(rung.workers[0]!.reservations).toMatchObject([
+    { status: "pending", conversation_sid: "CH11111111111111111111111111111111", customer: "Ann Lee", task_queue_name: "Support" },
+  ]);
 
   const after = applyFrame(rung, removed, 11_000);
   expect(after.workers.map((w) => w.friendly_name)).toEqual(["Alice"]);

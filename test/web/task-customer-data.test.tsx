@@ -1,12 +1,10 @@
 /**
  * The customer panel's rules, pure: the CRM screen-pop URL (placeholders filled and URL-encoded, unknown
  * ones empty, only absolute http(s) URLs ever returned), the attributes as a flat key/value list, and the
- * customer's name and address for the header.
+ * customer's name and address for the header (that rule is contract/customer-name.ts, tested in test/unit).
  */
 import { describe, expect, it } from "vitest";
-import { crmUrl, customerOf, flattenAttributes, isUnverified, unverifiedOf } from "../../web/desktop/src/app/task/customer-data";
-
-const VISITOR = "WV" + "0a".repeat(16);
+import { crmUrl, flattenAttributes, isUnverified, unverifiedOf } from "../../web/desktop/src/app/task/customer-data";
 
 const attributes = {
   from: "+1 555 0100",
@@ -131,45 +129,6 @@ describe("flattenAttributes", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.key.split(".")).toHaveLength(8);
     expect(rows[0]!.value).toContain('"leaf":"x"');
-  });
-});
-
-describe("customerOf", () => {
-  it.each([
-    [
-      { from: "+1555", customers: { name: "Ann" } },
-      { name: "Ann", address: "+1555" },
-    ],
-    [
-      { from: "+1555", customerName: "Bo" },
-      { name: "Bo", address: "+1555" },
-    ],
-    [{ from: "+1555" }, { name: "+1555", address: null }], // no name: the address is the name
-    [
-      { from: "+1555", name: "+1555" },
-      { name: "+1555", address: null },
-    ],
-    [{ customers: { email: "c@example.com" } }, { name: "c@example.com", address: null }],
-    [{}, { name: null, address: null }],
-    // A web visitor's address is their visitor ID (WV…): never shown, their email or phone is.
-    [
-      { from: VISITOR, name: VISITOR, channelType: "web" },
-      { name: null, address: null },
-    ],
-    [
-      { from: VISITOR, name: VISITOR, customers: { email: "grace@example.com", phone: "+1555" } },
-      { name: "grace@example.com", address: "+1555" },
-    ],
-    [
-      { from: VISITOR, name: "Grace", customerName: "Grace", customers: { name: "Grace", email: "grace@example.com" } },
-      { name: "Grace", address: "grace@example.com" },
-    ],
-    [
-      { from: VISITOR, customers: { phone: "+1555" } },
-      { name: "+1555", address: null },
-    ],
-  ])("%j → %j", (input, expected) => {
-    expect(customerOf(input)).toEqual(expected);
   });
 });
 

@@ -139,6 +139,12 @@ describe("the supervisors' feed in the Router DO", () => {
         status: "pending",
         task_channel_unique_name: "default",
         date_created: expect.any(String),
+        // A task made through the API for no conversation, whose attributes name nobody.
+        conversation_sid: null,
+        channel_type: null,
+        customer: null,
+        task_queue_sid: SUPPORT,
+        task_queue_name: "Support",
       },
     ]);
     expect(a.channels.find((c) => c.task_channel_sid === DEFAULT_CHANNEL)).toMatchObject({ reserved_tasks: 1, assigned_tasks: 0 });
@@ -376,5 +382,81 @@ describe("the supervisors' tiles in the Router DO's feed", () => {
     });
     expect(workerOf(accepted, ann)?.state).toBe("busy");
     expect(accepted.team).toMatchObject({ agents_by_state: { available: 0, busy: 1, wrapping: 0, away: 1, offline: 1 } });
+  });
+});
+
+describe("the tasks in hand on the supervisors' feed", () => {
+  const CONVERSATION = "CH" + "c".repeat(32);
+  const VISITOR = "WV" + "0a".repeat(16);
+
+  it("names each task's conversation, customer and queue, and follows it from ringing to accepted, wrapping and completed", async () => {
+    const { stub, worker, supervise } = await configured();
+    const alice = await worker("Alice");
+    const socket = await supervise();
+    await socket.nextOf("supervisor.snapshot");
+
+    // A web chat whose visitor gave their name on the pre-chat form: the desk's name rule, never the WV… ID.
+    const attributes = {
+      type: "support",
+      conversationSid: CONVERSATION,
+      channelType: "web",
+      from: VISITOR,
+      customers: { name: "Ann Lee" },
+    };
+    const taskSid = value(await stub().createTask(ACCOUNT, { attributes: JSON.stringify(attributes) })).task.sid;
+    const rung = workerOf(await socket.nextOf("supervisor.delta"), alice)!;
+    expect(rung.reservations).toEqual([
+      {
+        sid: expect.stringMatching(/^WR/),
+        task_sid: taskSid,
+        status: "pending",
+        task_channel_unique_name: "default",
+        date_created: new Date(T0).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        conversation_sid: CONVERSATION,
+        channel_type: "web",
+        customer: "Ann Lee",
+        task_queue_sid: SUPPORT,
+        task_queue_name: "Support",
+      },
+    ]);
+    const reservationSid = rung.reservations[0]!.sid;
+    const held = async () => workerOf(await socket.nextOf("supervisor.delta"), alice)!.reservations;
+
+    clock(1_000);
+    value(await stub().updateReservation(ACCOUNT, { workerSid: alice }, reservationSid, { reservationStatus: "accepted" }));
+    expect(await held()).toMatchObject([
+      { status: "accepted", conversation_sid: CONVERSATION, customer: "Ann Lee", task_queue_name: "Support" },
+    ]);
+
+    // The customer's name becomes known later (an attributes update): the holder's row says so.
+    clock(2_000);
+    const named = { ...attributes, customers: { name: "Ann Lee-Smith" } };
+    value(await stub().updateTask(ACCOUNT, taskSid, { attributes: JSON.stringify(named) }));
+    expect(await held()).toMatchObject([{ status: "accepted", customer: "Ann Lee-Smith" }]);
+
+    clock(3_000);
+    value(await stub().updateTask(ACCOUNT, taskSid, { assignmentStatus: "wrapping" }));
+    expect(await held()).toMatchObject([{ status: "wrapping", conversation_sid: CONVERSATION, customer: "Ann Lee-Smith" }]);
+
+    clock(4_000);
+    value(await stub().updateTask(ACCOUNT, taskSid, { assignmentStatus: "completed" }));
+    expect(await held()).toEqual([]);
+  });
+
+  it("says null for a task with no conversation and a customer known only by their visitor ID", async () => {
+    const { worker, supervise, stub } = await configured();
+    const alice = await worker("Alice");
+    value(await stub().createTask(ACCOUNT, { attributes: JSON.stringify({ type: "support", from: VISITOR, channelType: "web" }) }));
+    const snapshotFrame = await (await supervise()).nextOf("supervisor.snapshot");
+    expect(workerOf(snapshotFrame, alice)!.reservations).toMatchObject([
+      {
+        status: "pending",
+        conversation_sid: null,
+        channel_type: "web",
+        customer: null,
+        task_queue_sid: SUPPORT,
+        task_queue_name: "Support",
+      },
+    ]);
   });
 });

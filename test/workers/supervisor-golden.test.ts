@@ -56,8 +56,9 @@ it("the Router's supervisor snapshot and deltas equal the golden frames and pars
   });
   const snapshotFrame = await socket.nextOf("supervisor.snapshot");
 
-  clock(5_000); // a support task arrives and rings Alice: the first change goes at once
-  value(await router.createTask(ACCOUNT, { attributes: '{"type":"support"}' }));
+  clock(5_000); // a support web chat from Ann Lee arrives and rings Alice: the first change goes at once
+  const chat = { type: "support", conversationSid: "CH" + "1".repeat(32), channelType: "web", customers: { name: "Ann Lee" } };
+  value(await router.createTask(ACCOUNT, { attributes: JSON.stringify(chat) }));
   const taskDelta = await socket.nextOf("supervisor.delta");
 
   clock(10_000); // a second later than the last frame, Bob is deleted: at once again

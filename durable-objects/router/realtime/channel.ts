@@ -27,7 +27,7 @@ import {
   setPresenceGraceMs,
   takePresenceNotice,
 } from "../store/presence-store";
-import { HOLDING, reservationsOfTask } from "../store/reservation-store";
+import { holdersOfTask } from "../store/reservation-store";
 import { timerDueAt } from "../../kit/timers";
 import { channelOf } from "../store/worker-store";
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
@@ -113,13 +113,7 @@ export class AgentChannel<S> {
     this.log = new FrameLog(host);
     this.queues = new AgentQueues(host, router, sockets);
     this.context = {
-      workersHolding: (taskSid) => [
-        ...new Set(
-          reservationsOfTask(host, taskSid)
-            .filter((r) => HOLDING.includes(r.status))
-            .map((r) => r.worker_sid),
-        ),
-      ],
+      workersHolding: (taskSid) => holdersOfTask(host, taskSid),
       channelCapacity: (workerSid, taskChannelSid) => channelOf(host, workerSid, taskChannelSid)?.capacity ?? null,
       reservationTimeoutAt: (reservationSid) => timerDueAt(host, "reservation", reservationSid),
       wrapUpEndsAt: (taskSid) => timerDueAt(host, "wrapup", taskSid),

@@ -31,7 +31,8 @@ import { fail, invalid, notFound, ok, type ApiResult, type WorkspaceConfigSnapsh
 import type { Router } from "../lifecycle/router";
 import { loadSnapshot } from "../store/config-store";
 import { rows, type StoreHost } from "../../kit/sql-host";
-import { reservations } from "../store/reservation-store";
+import { holdersOfTask } from "../store/reservation-store";
+import { inHand, reservationView } from "./supervisor-reservations";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 import { retryDelay, retryPolicy } from "../../../platform/backoff";
 import { TodayTally, type CumulativeReader } from "./supervisor-today";
@@ -419,6 +420,9 @@ export class SupervisorFeed<S> {
       const data = event.event_data;
       if (typeof data.task_queue_sid === "string" && data.task_queue_sid !== "") dirty.queues.add(data.task_queue_sid);
       const workerSid = typeof data.worker_sid === "string" ? data.worker_sid : null;
+      // A task's new attributes (the customer's name, say) change the rows of the workers holding it.
+      if (event.event_type === "task.updated" && typeof data.task_sid === "string")
+        for (const holder of holdersOfTask(this.host, data.task_sid)) dirty.workers.add(holder);
       if (workerSid === null) continue;
       dirty.workers.add(workerSid);
       if (!event.event_type.startsWith("worker.")) continue;
@@ -456,11 +460,7 @@ export class SupervisorFeed<S> {
 
   private workerView(config: WorkspaceConfigSnapshot, row: WorkerRow, now: number): SupervisorWorker {
     const activity = config.activities.find((a) => a.sid === row.activity_sid);
-    const held = reservations.where(
-      this.host,
-      "worker_sid = ? AND status IN ('pending', 'accepted', 'wrapping') ORDER BY created_at, sid",
-      row.sid,
-    );
+    const held = inHand(this.host, row.sid);
     const changedAt = Number(row.status_changed_at);
     const queues = this.router.queuesOfWorker(config.workspace.account_sid, row.sid, now);
     // Stored per worker in creation order, which ties (one operation makes them all) break by random SID.
@@ -489,18 +489,12 @@ export class SupervisorFeed<S> {
           assigned_tasks: mine.filter((r) => r.status !== "pending").length,
         };
       }),
-      reservations: held.map((r) => ({
-        sid: r.sid,
-        task_sid: r.task_sid,
-        status: r.status as "pending" | "accepted" | "wrapping",
-        task_channel_unique_name: r.channel,
-        date_created: iso(Number(r.created_at)),
-      })),
+      reservations: held.map((r) => reservationView(this.host, config, r)),
       region: this.regionId,
       state: this.stateOf(
         config,
         row.activity_sid,
-        held.map((r) => r.status as HeldStatus),
+        held.map((r) => r.status),
       ),
     };
   }

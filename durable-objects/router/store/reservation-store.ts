@@ -34,6 +34,17 @@ export function reservationsOfTask(host: StoreHost, taskSid: string): Reservatio
   return reservations.where(host, "task_sid = ? ORDER BY created_at, sid", taskSid);
 }
 
+/** The workers holding a task (an open reservation: pending, accepted or wrapping), each once. */
+export function holdersOfTask(host: StoreHost, taskSid: string): string[] {
+  return [
+    ...new Set(
+      reservationsOfTask(host, taskSid)
+        .filter((r) => HOLDING.includes(r.status))
+        .map((r) => r.worker_sid),
+    ),
+  ];
+}
+
 export function pendingOfTask(host: StoreHost, taskSid: string): ReservationRow[] {
   return reservations.where(host, "task_sid = ? AND status = 'pending' ORDER BY created_at, sid", taskSid);
 }

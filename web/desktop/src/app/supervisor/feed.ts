@@ -36,8 +36,15 @@ export type FeedChannel = SupervisorWorker["channels"][number];
 export type FeedWorker = Omit<SupervisorWorker, "date_status_changed" | "task_queue_sids" | "reservations" | "region"> & {
   readonly task_queue_sids?: readonly string[];
   readonly region?: string;
-  readonly reservations: readonly Pick<SupervisorReservation, "sid" | "task_sid" | "status">[];
+  readonly reservations: readonly FeedReservation[];
 };
+
+/**
+ * A task in hand as the feed carries it: the conversation, customer and queue (and the channel and start)
+ * are absent from a server older than this desktop, which shows "—" for them and no Live entry.
+ */
+export type FeedReservation = Pick<SupervisorReservation, "sid" | "task_sid" | "status"> &
+  Partial<Omit<SupervisorReservation, "sid" | "task_sid" | "status">>;
 
 /** What every frame carries; the regions are absent from a server older than this desktop (one region, nothing missing). */
 interface FeedFrameBody {

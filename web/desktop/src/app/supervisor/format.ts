@@ -4,17 +4,12 @@
  * once-a-second "now" for the ticking columns, and the catalog key for a failed REST call.
  */
 import { useEffect, useState } from "react";
+import { attributesOf } from "../../../../../contract/customer-name";
 import type { StringKey } from "../../framework";
 import type { FeedWorker } from "./feed";
 
-export function parseAttributes(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
+/** A worker's attributes (JSON text) as an object; {} when they are not a JSON object. */
+export const parseAttributes = attributesOf;
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
 

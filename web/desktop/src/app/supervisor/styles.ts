@@ -17,17 +17,17 @@ const css = `
 .sb-sv-queue-tile .sb-tile { min-inline-size: 0; padding: var(--sb-space-sm) var(--sb-space-md); box-shadow: none; }
 .sb-sv-queue-tile .sb-tile-value { font-size: var(--sb-font-size-xl); }
 .sb-sv-queue-tile-name { grid-column: 1 / -1; margin: 0; font-weight: var(--sb-font-weight-bold); }
-.sb-sv { display: flex; flex-direction: column; gap: var(--sb-space-md); padding: var(--sb-space-md); color: var(--sb-color-text); background: var(--sb-color-bg); font-family: var(--sb-font-family); font-size: var(--sb-font-size-md); line-height: var(--sb-font-line-height); }
+.sb-sv { position: relative; display: flex; flex-direction: column; gap: var(--sb-space-md); padding: var(--sb-space-md); color: var(--sb-color-text); background: var(--sb-color-bg); font-family: var(--sb-font-family); font-size: var(--sb-font-size-md); line-height: var(--sb-font-line-height); }
 .sb-sv button, .sb-sv input, .sb-sv select { font: inherit; color: inherit; }
 .sb-sv button, .sb-sv select, .sb-sv input { background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-sm); padding-block: var(--sb-space-xs); padding-inline: var(--sb-space-sm); }
 .sb-sv button { cursor: pointer; }
 .sb-sv button:disabled { opacity: .55; cursor: not-allowed; }
 .sb-sv :focus-visible { outline: 2px solid var(--sb-color-focus); outline-offset: 2px; }
-.sb-sv-top { display: flex; flex-wrap: wrap; align-items: center; gap: var(--sb-space-md); }
-.sb-sv-tabs { display: flex; gap: var(--sb-space-xs); border-block-end: 1px solid var(--sb-color-border); }
-.sb-sv-tabs [role="tab"] { border: 1px solid transparent; border-block-end: 2px solid transparent; background: none; border-radius: 0; padding-block: var(--sb-space-sm); }
-.sb-sv-tabs [role="tab"][aria-selected="true"] { border-block-end-color: var(--sb-color-primary); font-weight: var(--sb-font-weight-bold); }
-.sb-sv-status { margin-inline-start: auto; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+/* The connection's status sits at the end of the tab row, not on a line of its own. */
+.sb-sv-top { position: absolute; inset-inline-end: var(--sb-space-md); inset-block-start: var(--sb-space-md); block-size: 2.5rem; display: flex; align-items: center; }
+.sb-sv .sb-tab { border: none; border-block-end: 2px solid transparent; border-radius: 0; background: none; }
+.sb-sv .sb-tabpanel { padding-block-start: var(--sb-space-md); }
+.sb-sv-status { margin: 0; color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
 .sb-sv-filters { display: flex; flex-wrap: wrap; gap: var(--sb-space-md); }
 .sb-sv-filter { display: flex; flex-direction: column; gap: var(--sb-space-xs); min-inline-size: 10rem; }
 .sb-sv-scroll { overflow-x: auto; }
@@ -52,6 +52,19 @@ const css = `
 .sb-sv-error { margin: 0; min-block-size: 1.4em; color: var(--sb-color-error); }
 .sb-sv-buttons { display: flex; justify-content: flex-end; gap: var(--sb-space-sm); }
 .sb-sv .sb-sv-primary { background: var(--sb-color-primary); color: var(--sb-color-on-primary); border-color: var(--sb-color-primary); }
+.sb-sv-tasks { display: flex; flex-direction: column; gap: var(--sb-space-xs); }
+.sb-sv-task { display: flex; flex-wrap: wrap; align-items: center; gap: var(--sb-space-xs); white-space: nowrap; }
+.sb-sv-task-customer { max-inline-size: 14rem; overflow: hidden; text-overflow: ellipsis; }
+.sb-sv-live { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: var(--sb-space-lg); align-items: start; }
+.sb-sv-live-list { display: flex; flex-direction: column; gap: var(--sb-space-md); min-inline-size: 0; }
+.sb-sv-live tr[aria-current="true"] { background: var(--sb-color-surface); }
+.sb-sv-live-detail { min-inline-size: 0; }
+.sb-sv-live-chat { display: flex; flex-direction: column; gap: var(--sb-space-sm); background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-lg); padding: var(--sb-space-md); box-shadow: var(--sb-elevation-low); }
+.sb-sv-live-chat[data-joined] { border-color: var(--sb-color-warning); }
+.sb-sv-live-chat-header { display: flex; flex-wrap: wrap; align-items: center; gap: var(--sb-space-sm); }
+.sb-sv-live-chat-header h2 { margin: 0; font-size: var(--sb-font-size-lg); flex: 1 1 auto; }
+.sb-sv-live-log { display: flex; flex-direction: column; max-block-size: 50vh; min-block-size: 12rem; border: 1px solid var(--sb-color-border); border-radius: var(--sb-radius-md); background: var(--sb-color-bg); }
+@media (max-width: 1100px) { .sb-sv-live { grid-template-columns: minmax(0, 1fr); } }
 `;
 
 const STYLE_ID = "sb-supervisor-styles";

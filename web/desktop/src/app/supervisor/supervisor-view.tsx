@@ -1,5 +1,6 @@
 /**
- * The supervisor views: Teams and Queue Stats as two tabs over ONE live connection — a socket to
+ * The supervisor views: Teams, Queue Stats and Live (the team's live chats to watch, whisper in and join:
+ * live-view.tsx) as three tabs (the design system's Tabs) over ONE live connection — a socket to
  * `/api/realtime` with the supervisor's token, which answers with `supervisor.snapshot` and then
  * `supervisor.delta` frames (at most one a second from each region the workspace uses), so the views are
  * never more than about a second behind any region (today's queue figures included, summed over the
@@ -7,7 +8,7 @@
  * named); it reconnects with backoff and gets a fresh snapshot. One clock ticks every second for the
  * time-in-state and longest-wait columns. Registers the supervisor's actions (actions.ts) while shown.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import type { DesktopSession } from "../types";
 import { registerSupervisorActions } from "./actions";
@@ -18,6 +19,8 @@ import { HeadlineTiles } from "./headline-tiles";
 import { QueueStatsView } from "./queue-stats-view";
 import { ensureSupervisorStyles } from "./styles";
 import { TeamsView } from "./teams-view";
+import { LiveView } from "./live-view";
+import { Tabs } from "../ui";
 
 export interface SupervisorViewProps {
   readonly session: DesktopSession;
@@ -27,8 +30,8 @@ export interface SupervisorViewProps {
   readonly backoff?: Partial<Backoff>;
 }
 
-type Tab = "teams" | "queues";
-const TABS: readonly Tab[] = ["teams", "queues"];
+type Tab = "teams" | "queues" | "live";
+const TABS: readonly Tab[] = ["teams", "queues", "live"];
 
 /** The feed's state and the connection's status, for as long as the component is mounted. */
 function useSupervisorFeed(props: SupervisorViewProps): { feed: FeedState; status: FeedStatus } {
@@ -59,48 +62,37 @@ export function SupervisorView(props: SupervisorViewProps) {
   const workspaceSid = props.session.user.workspaceSid;
   const now = useNow();
   const [tab, setTab] = useState<Tab>("teams");
-  const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
 
   useEffect(() => ensureSupervisorStyles(), []);
   useEffect(() => registerSupervisorActions(desktop, workspaceSid), [desktop, workspaceSid]);
 
-  const onTabKey = (event: KeyboardEvent) => {
-    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-    if (step === undefined && event.key !== "Home" && event.key !== "End") return;
-    event.preventDefault();
-    // Arrow keys follow the reading direction: in right-to-left, ArrowLeft moves forward.
-    const rtl = desktop.Strings.dir === "rtl";
-    const index = TABS.indexOf(tab);
-    const next =
-      event.key === "Home" ? 0 : event.key === "End" ? TABS.length - 1 : (index + (rtl ? -step! : step!) + TABS.length) % TABS.length;
-    const target = TABS[next]!;
-    setTab(target);
-    tabRefs.current.get(target)?.focus();
+  const loading = <p>{t("app.loading")}</p>;
+  const panels: Record<Tab, ReactNode> = {
+    teams: (
+      <TeamsView
+        workers={feed.workers}
+        now={now}
+        showRegions={feed.regions.length > 1}
+        movableTo={props.session.user.role === "admin" ? feed.regions : []}
+        {...(feed.team ? { channels: feed.team.task_channels.map((c) => c.task_channel_sid) } : {})}
+      />
+    ),
+    queues: (
+      <>
+        <HeadlineTiles queues={feed.queues} team={feed.team} now={now} />
+        <QueueStatsView queues={feed.queues} workers={feed.workers} now={now} />
+      </>
+    ),
+    live: <LiveView workers={feed.workers} session={props.session} />,
   };
-
-  const label: Record<Tab, string> = { teams: t("supervisor.teams.title"), queues: t("supervisor.queues.title") };
+  const label: Record<Tab, string> = {
+    teams: t("supervisor.teams.title"),
+    queues: t("supervisor.queues.title"),
+    live: t("supervisor.live.title"),
+  };
   return (
     <div className="sb-sv">
       <div className="sb-sv-top">
-        <div className="sb-sv-tabs" role="tablist" aria-label={t("supervisor.tabs")} onKeyDown={onTabKey}>
-          {TABS.map((name) => (
-            <button
-              key={name}
-              type="button"
-              role="tab"
-              id={`sb-sv-tab-${name}`}
-              aria-controls={`sb-sv-panel-${name}`}
-              aria-selected={tab === name}
-              tabIndex={tab === name ? 0 : -1}
-              ref={(element) => {
-                if (element) tabRefs.current.set(name, element);
-              }}
-              onClick={() => setTab(name)}
-            >
-              {label[name]}
-            </button>
-          ))}
-        </div>
         <p className="sb-sv-status" role="status">
           {status === "online" ? t("header.connection.online") : status === "offline" ? t("header.connection.offline") : t("app.loading")}
         </p>
@@ -110,26 +102,12 @@ export function SupervisorView(props: SupervisorViewProps) {
           {t("supervisor.regionsMissing", { regions: feed.missingRegions.join(", ") })}
         </p>
       )}
-      {TABS.map((name) => (
-        <div key={name} role="tabpanel" id={`sb-sv-panel-${name}`} aria-labelledby={`sb-sv-tab-${name}`} hidden={tab !== name}>
-          {!feed.ready ? (
-            <p>{t("app.loading")}</p>
-          ) : name === "teams" ? (
-            <TeamsView
-              workers={feed.workers}
-              now={now}
-              showRegions={feed.regions.length > 1}
-              movableTo={props.session.user.role === "admin" ? feed.regions : []}
-              {...(feed.team ? { channels: feed.team.task_channels.map((c) => c.task_channel_sid) } : {})}
-            />
-          ) : (
-            <>
-              <HeadlineTiles queues={feed.queues} team={feed.team} now={now} />
-              <QueueStatsView queues={feed.queues} workers={feed.workers} now={now} />
-            </>
-          )}
-        </div>
-      ))}
+      <Tabs
+        label={t("supervisor.tabs")}
+        selected={tab}
+        onSelect={(key) => setTab(key as Tab)}
+        tabs={TABS.map((name) => ({ key: name, label: label[name], panel: feed.ready ? panels[name] : loading }))}
+      />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Teams: every agent of the workspace, live from the supervisor feed — name, activity, time in state
- * (ticking each second from when the activity began), tasks in hand per channel (in the workspace's
+ * (ticking each second from when the activity began), their current tasks (channel, customer, status and
+ * time: current-tasks.tsx), tasks in hand per channel (in the workspace's
  * channel order, the same on every row), skills (with Flex's `routing.levels`), languages (a column of
  * their own when anyone has some), team — with filters by team, skill, language and activity (plain selects), an edit button per agent opening the skills /
  * capacity dialog, and the `Supervisor.Teams.Columns` slot for plugins' extra columns (each entry gets
@@ -9,13 +10,15 @@
 import { useId, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Slot } from "../../framework/slots-react";
 import { useDesktop, useStrings } from "../desktop-context";
+import { CurrentTasks } from "./current-tasks";
 import { EditAgentDialog } from "./edit-agent-dialog";
 import type { FeedWorker } from "./feed";
 import { clock, languagesOf, skillLabel, skillsOf, teamOf } from "./format";
 
 export const TEAMS_SLOT = "Supervisor.Teams.Columns";
 const HEADER_PROPS = Object.freeze({ header: true });
-const ALL = "";
+/** A filter's "All" value. */
+export const ALL = "";
 
 /** Whether plugins put anything in a slot (re-rendering when they change it). */
 export function useSlotHasEntries(name: string): boolean {
@@ -26,7 +29,8 @@ export function useSlotHasEntries(name: string): boolean {
   );
 }
 
-const distinct = (values: readonly (string | null)[]): string[] =>
+/** The non-empty values, once each, in the locale's order: a filter's options. */
+export const distinct = (values: readonly (string | null)[]): string[] =>
   [...new Set(values.filter((v): v is string => v !== null && v !== ""))].sort((a, b) => a.localeCompare(b));
 
 interface FilterProps {
@@ -36,7 +40,8 @@ interface FilterProps {
   readonly onChange: (value: string) => void;
 }
 
-function Filter({ label, value, options, onChange }: FilterProps) {
+/** A labelled select of `options` with "All" first. */
+export function Filter({ label, value, options, onChange }: FilterProps) {
   const t = useStrings();
   const id = useId();
   return (
@@ -115,6 +120,7 @@ export function TeamsView({ workers, now, showRegions = false, movableTo = [], c
               <th scope="col">{t("supervisor.teams.agent")}</th>
               <th scope="col">{t("supervisor.teams.activity")}</th>
               <th scope="col">{t("supervisor.teams.timeInState")}</th>
+              <th scope="col">{t("supervisor.teams.currentTasks")}</th>
               <th scope="col">{t("supervisor.teams.tasks")}</th>
               <th scope="col">{t("supervisor.teams.skills")}</th>
               {showLanguages && <th scope="col">{t("supervisor.teams.languages")}</th>}
@@ -132,7 +138,7 @@ export function TeamsView({ workers, now, showRegions = false, movableTo = [], c
           <tbody>
             {shown.length === 0 && (
               <tr>
-                <td colSpan={7 + (extraColumns ? 1 : 0) + (showLanguages ? 1 : 0)}>{t("supervisor.teams.empty")}</td>
+                <td colSpan={8 + (extraColumns ? 1 : 0) + (showLanguages ? 1 : 0)}>{t("supervisor.teams.empty")}</td>
               </tr>
             )}
             {shown.map((worker) => (
@@ -192,6 +198,9 @@ function WorkerRow({ worker, now, extraColumns, showLanguages, showRegion, chann
       </td>
       <td className="sb-sv-num">
         <time>{clock((now - worker.date_status_changed_ms) / 1000)}</time>
+      </td>
+      <td>
+        <CurrentTasks reservations={worker.reservations} />
       </td>
       <td>
         <ul className="sb-sv-plain">

@@ -3,6 +3,10 @@
  * name and address as the header shows them, what a web visitor only said about themselves (shown as
  * unverified), and the CRM screen-pop URL filled from a workspace's template. Kept free of React so the rules (what is shown, what URL is allowed) are table-tested.
  */
+import { customerOf, scalarText, valueAt } from "../../../../../contract/customer-name";
+
+/** The customer's name rule is the contract's: the supervisors' feed names customers by it too. */
+export { customerOf, valueAt };
 
 export interface AttributeRow {
   /** Dotted path: `customers.name`, `history.0.channel`. */
@@ -41,19 +45,6 @@ function textOf(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   return JSON.stringify(value) ?? "";
 }
-
-/** The value at a dotted path (`customers.name`, `history.0.channel`), or undefined. */
-export function valueAt(attributes: unknown, path: string): unknown {
-  let current: unknown = attributes;
-  for (const part of path.split(".")) {
-    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
-
-const scalarText = (value: unknown): string =>
-  typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "";
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
@@ -115,24 +106,6 @@ export function crmUrl(
   const filled = parse(href);
   if (!filled || filled.origin !== origin || filled.origin === selfOrigin) return null;
   return filled.href;
-}
-
-/** A web chat visitor's ID, their address on the channel: an internal key, never shown to an agent. */
-const VISITOR_ID = /^WV[0-9a-f]{32}$/i;
-
-/**
- * Who the customer is, for the header: their name, else their email or phone, and one more way to reach
- * them (either may be null). A web visitor's ID (`WV…`) is never either.
- * @example customerOf({ from: "WV…", customers: { email: "ann@example.com" } }) // { name: "ann@example.com", address: null }
- */
-export function customerOf(attributes: Readonly<Record<string, unknown>>): { name: string | null; address: string | null } {
-  const text = (path: string): string | null => {
-    const value = scalarText(valueAt(attributes, path)).trim();
-    return value === "" || VISITOR_ID.test(value) ? null : value;
-  };
-  const contacts = [text("from"), text("customers.email"), text("customers.phone")].filter((c): c is string => c !== null);
-  const name = text("customers.name") ?? text("customerName") ?? text("name") ?? contacts[0] ?? null;
-  return { name, address: contacts.find((contact) => contact !== name) ?? null };
 }
 
 /**
