@@ -13,6 +13,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { expect, inject } from "vitest";
 import { raw, switchboardClient } from "../compat/client";
+import { seriousViolations } from "../support/axe";
 import { listenLocally } from "../support/listen";
 
 export const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
@@ -96,7 +97,10 @@ export async function signIn(page: Page, email: string, screenshot?: string): Pr
   await page.getByRole("heading", { name: "Sign in to Switchboard" }).waitFor(WAIT);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  if (screenshot) await page.screenshot({ path: join(SHOTS, screenshot) });
+  if (screenshot) {
+    await page.screenshot({ path: join(SHOTS, screenshot) });
+    expect(await seriousViolations(page)).toEqual([]); // the sign-in screen
+  }
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("button", { name: /^Account of / }).waitFor(WAIT);
 }

@@ -9,111 +9,22 @@
  * wraps up with a disposition and completes; the supervisor's views follow each step. Ends with the
  * desktop in Arabic, right to left. Screenshots go to test/e2e/screenshots/ (git-ignored).
  */
-import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { raw, switchboardClient } from "../compat/client";
 import { seriousViolations } from "../support/axe";
 import { launchChromium } from "../support/browser";
-import { listenLocally } from "../support/listen";
+import { SHOTS, WAIT, cell, chatTeam, rest, signIn, watchedPage, type TeamSite } from "./desk-team";
 
-const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
 const PLUGIN_SOURCE = readFileSync(join(process.cwd(), "examples", "plugins", "sample-plugin.js"), "utf8");
 const CARD = "4111 1111 1111 1111";
-const PASSWORD = "correct horse battery staple";
-const WAIT = { timeout: 15_000 };
-
-/** Form-encoded REST with the account's credentials; repeated parameters as repeated pairs. */
-async function rest(method: string, path: string, params: [string, string][]): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${inject("baseUrl")}${path}`, {
-    method,
-    headers: {
-      authorization: "Basic " + Buffer.from(`${inject("accountSid")}:${inject("authToken")}`).toString("base64"),
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams(params).toString(),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-/**
- * The team's own site, on another origin: `/` is their shop page with the widget's script tag (set once
- * the channel exists), `/sample-plugin.js` the plugin, with CORS for the desktop's origin (the desktop
- * `import()`s it cross-origin, so without the header the browser refuses the module).
- */
-function teamSite(
-  desktopOrigin: string,
-): Promise<{ server: Server; origin: string; embed: (script: string) => void; pluginHits: () => number }> {
-  let script = "";
-  let hits = 0;
-  const server = createServer((req, res) => {
-    if (req.url === "/sample-plugin.js") {
-      hits += 1;
-      res
-        .writeHead(200, {
-          "content-type": "text/javascript; charset=utf-8",
-          "access-control-allow-origin": desktopOrigin,
-          "cache-control": "no-store",
-        })
-        .end(PLUGIN_SOURCE);
-      return;
-    }
-    res
-      .writeHead(200, { "content-type": "text/html" })
-      .end(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1>${script}</body></html>`,
-      );
-  });
-  return listenLocally(server).then((origin) => ({ server, origin, embed: (tag: string) => (script = tag), pluginHits: () => hits }));
-}
-
-/**
- * A page that records uncaught errors, anything the Content-Security-Policy blocked and any 5xx answer,
- * so the test can insist there were none.
- */
-async function watchedPage(context: BrowserContext, problems: string[], who: string): Promise<Page> {
-  const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`${who}: ${error.message}`));
-  page.on("response", (response) => {
-    if (response.status() >= 500) problems.push(`${who}: ${response.status()} from ${response.request().method()} ${response.url()}`);
-  });
-  page.on("console", (message) => {
-    if (/Content Security Policy/i.test(message.text())) problems.push(`${who}: ${message.text()}`);
-  });
-  return page;
-}
-
-async function signIn(page: Page, email: string, screenshot?: string): Promise<void> {
-  await page.goto(`${inject("baseUrl")}/app/`);
-  await page.getByRole("heading", { name: "Sign in to Switchboard" }).waitFor(WAIT);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  if (screenshot) {
-    await page.screenshot({ path: join(SHOTS, screenshot) });
-    expect(await seriousViolations(page)).toEqual([]); // the sign-in screen
-  }
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("button", { name: /^Account of / }).waitFor(WAIT);
-}
-
-/** The text of the cells of a table row, by column header. */
-async function cell(row: Locator, table: Locator, header: string): Promise<string> {
-  const headers = await table.locator("thead th").allTextContents();
-  const index = headers.findIndex((h) => h.trim() === header);
-  if (index < 0) throw new Error(`no column ${header} in ${headers.join(" | ")}`);
-  return ((await row.locator("th, td").nth(index).textContent()) ?? "").trim();
-}
 
 describe("the agent desktop and the supervisor views in a browser", () => {
-  const baseUrl = inject("baseUrl");
   let browser: Browser;
-  let site: Awaited<ReturnType<typeof teamSite>> | undefined;
+  let site: TeamSite | undefined;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     browser = await launchChromium();
   });
 
@@ -124,65 +35,12 @@ describe("the agent desktop and the supervisor views in a browser", () => {
 
   it("rings, accepts, chats, wraps up and completes a web chat while the supervisor watches", { timeout: 90_000 }, async () => {
     const problems: string[] = [];
-    const suffix = randomUUID().slice(0, 8);
+    // ── the team (a chat queue, Ada's worker Offline until she says otherwise, a web chat channel, the people) ──
+    const team = await chatTeam("e2e-desktop", { pluginSource: PLUGIN_SOURCE });
+    const { workspace, ws, workflow, agentEmail, supervisorEmail } = team;
+    site = team.site;
 
-    // ── the team: a chat queue, a worker for Ada (Offline until she says otherwise), a web chat channel ──
-    const client = switchboardClient();
-    const workspace = await client.taskrouter.v1.workspaces.create({ friendlyName: `e2e-desktop-${suffix}` });
-    const ws = client.taskrouter.v1.workspaces(workspace.sid);
-    const activities = await ws.activities.list();
-    if (!activities.some((a) => a.friendlyName === "Available")) await ws.activities.create({ friendlyName: "Available", available: true });
-    const offline =
-      activities.find((a) => a.friendlyName === "Offline")?.sid ??
-      (await ws.activities.create({ friendlyName: "Offline", available: false })).sid;
-    if (!(await ws.taskChannels.list()).some((c) => c.uniqueName === "chat"))
-      await ws.taskChannels.create({ friendlyName: "Chat", uniqueName: "chat" });
-    const queue = await ws.taskQueues.create({ friendlyName: "Chat support", targetWorkers: "1==1" });
-    const workflow = await ws.workflows.create({
-      friendlyName: "Chat",
-      configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
-    });
-    const worker = await ws.workers.create({
-      friendlyName: "Ada Lovelace",
-      activitySid: offline,
-      attributes: JSON.stringify({ skills: ["billing"], team: "Tier 1" }),
-    });
-    await ws.workers(worker.sid).workerChannels("chat").update({ capacity: 2, available: true });
-
-    site = await teamSite(new URL(baseUrl).origin);
-    const channel = await raw("POST", `/api/workspaces/${workspace.sid}/channels`, {
-      Kind: "webchat",
-      FriendlyName: "Shop chat",
-      WorkflowSid: workflow.sid,
-      TaskChannel: "chat",
-      "Settings.title": "Shop support",
-      "Settings.prechat_fields": "name,email",
-      "Settings.allowed_origins": site.origin,
-    });
-    expect(channel.status).toBe(201);
-    const channelSid = (channel.body as { sid: string }).sid;
-    site.embed(`<script src="${baseUrl}/widget.js" data-workspace="${workspace.sid}" data-channel="${channelSid}" async></script>`);
-
-    // ── the people, the wrap-up codes and the plugin ──
-    const agentEmail = `ada-${suffix}@example.com`;
-    const supervisorEmail = `grace-${suffix}@example.com`;
-    const agentUser = await rest("POST", "/api/users", [
-      ["Email", agentEmail],
-      ["FriendlyName", "Ada Lovelace"],
-      ["Role", "agent"],
-      ["WorkspaceSid", workspace.sid],
-      ["WorkerSid", worker.sid],
-      ["Password", PASSWORD],
-    ]);
-    expect(agentUser.status, JSON.stringify(agentUser.body)).toBe(201);
-    const supervisorUser = await rest("POST", "/api/users", [
-      ["Email", supervisorEmail],
-      ["FriendlyName", "Grace Supervisor"],
-      ["Role", "supervisor"],
-      ["WorkspaceSid", workspace.sid],
-      ["Password", PASSWORD],
-    ]);
-    expect(supervisorUser.status, JSON.stringify(supervisorUser.body)).toBe(201);
+    // ── the wrap-up codes and the plugin ──
     const settings = await rest("POST", `/api/workspaces/${workspace.sid}/desktop-settings`, [
       ["DispositionCode", "Refund issued"],
       ["DispositionCode", "Resolved"],
