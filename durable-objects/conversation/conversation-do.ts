@@ -72,7 +72,8 @@ import { IDENTITY_HEADER, parseCommand, readIdentity, sinceOf, type SocketState 
 import { ConversationShell } from "./conversation-shell";
 import type { ConversationWebhookMessage } from "../../platform/events-queue";
 import { CLOSE, admit, broadcast, close, closeUserSockets, openSockets, send, socketTags, staffIdentity, stateOf } from "./sockets";
-import { recordSupervision, SUPERVISION_TOPIC, type Supervisor } from "./lifecycle/supervision";
+import { recordSupervision, type Supervisor } from "./lifecycle/supervision";
+import { WORKSPACE_EVENTS_TOPIC } from "./lifecycle/workspace-events";
 import type { UserAccess } from "../common/user-access";
 
 const READ_ONLY =
@@ -201,8 +202,8 @@ export class ConversationDO extends ConversationShell {
     if (!unlisted.ok) console.error(`ConversationDO ${this.sid}: the directory entry could not be removed: ${unlisted.message}`);
     // Earlier events not queued yet survive the wipe too (after any flush in flight, so its row ids are done with).
     await this.webhooks.outbox.drain();
-    // Supervisors' actions not yet recorded by the Router get one last try (a failure is logged by the outbox).
-    await this.supervision.drain();
+    // Supervisors' actions and survey answers not yet recorded by the Router get one last try (a failure is logged by the outbox).
+    await this.workspaceEvents.drain();
     const pending = unsent(this.ctx.storage, HOOKS_TOPIC, MAX_PENDING_HOOKS).map(
       (row) => JSON.parse(row.body) as ConversationWebhookMessage,
     );
@@ -405,9 +406,9 @@ export class ConversationDO extends ConversationShell {
     return transfer(this.ctx.storage, this.sid, accountSid, input, this.taskPort(row.value), Date.now);
   }
 
-  /** Hands the supervisors' actions to the Router (also run in the background after each; tests await it). */
-  sendSupervision(): Promise<boolean> {
-    return this.supervision.drain();
+  /** Hands the workspace events (supervisors' actions, survey answers) to the Router (also run in the background after each; tests await it). */
+  sendWorkspaceEvents(): Promise<boolean> {
+    return this.workspaceEvents.drain();
   }
 
   /** A web chat visitor's answer to the survey of their conversation that ended (lifecycle/survey.ts). */
@@ -632,8 +633,8 @@ export class ConversationDO extends ConversationShell {
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
     const hooksDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, HOOKS_TOPIC);
     if (hooksDue !== null && hooksDue <= now()) await this.webhooks.outbox.drain();
-    const supervisionDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, SUPERVISION_TOPIC);
-    if (supervisionDue !== null && supervisionDue <= now()) await this.supervision.drain();
+    const eventsDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, WORKSPACE_EVENTS_TOPIC);
+    if (eventsDue !== null && eventsDue <= now()) await this.workspaceEvents.drain();
     await this.syncAlarm();
   }
 }

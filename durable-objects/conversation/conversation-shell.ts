@@ -4,7 +4,8 @@
  * sockets, the directory's entry, the first task, deliveries and webhooks in the background, the
  * alarm), and the I/O around it — the Router as a {@link TaskPort}, the delivery drain to the
  * customer's channel through the {@link Deliver} port, attachments in R2, the webhooks' configuration
- * and pre-events, and the supervisors' actions handed to the Router as events (the `supervision` outbox).
+ * and pre-events, and the workspace events (supervisors' actions, survey answers) handed to the Router
+ * (lifecycle/workspace-events.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
@@ -38,20 +39,20 @@ import { newOp, noEffects, type Effects, type Op } from "./lifecycle/conversatio
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
-import { queueEvents, queueHooks, type HookContext } from "./lifecycle/hooks";
+import { queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets, send, stateOf } from "./sockets";
 import { Outbox, type OutboxRow } from "../kit/outbox";
 import { retryPolicy } from "../../platform/backoff";
-import { SUPERVISION_TOPIC, type SupervisionMessage } from "./lifecycle/supervision";
+import { WORKSPACE_EVENTS_TOPIC, type WorkspaceEventMessage } from "./lifecycle/workspace-events";
 import { messagesSince } from "./lifecycle/messages";
 import type { SocketState } from "./socket-commands";
 
 const INDEX_RETRY_MS = 5_000;
-/** A supervisor's action the Router could not take is handed over again after this long (then longer). */
-const SUPERVISION_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 60_000 });
+/** A workspace event the Router could not take is handed over again after this long (then longer). */
+const WORKSPACE_EVENT_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 60_000 });
 
 export abstract class ConversationShell extends DurableObject<Env> {
   protected schemaVersion = 0;
@@ -64,14 +65,14 @@ export abstract class ConversationShell extends DurableObject<Env> {
   protected readonly webhooks: ConversationWebhooks;
   /** How a message reaches the customer's channel: the channels' adapters (a test may swap in a fake). */
   protected deliver: Deliver;
-  /** Supervisors' actions on their way to the Router's events (lifecycle/supervision.ts). */
-  protected readonly supervision: Outbox;
+  /** Supervisors' actions and survey answers on their way to the Router's events (lifecycle/workspace-events.ts). */
+  protected readonly workspaceEvents: Outbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.deliver = channelDelivery(env);
     this.webhooks = new ConversationWebhooks(ctx.storage, env, () => this.sid);
-    this.supervision = new Outbox(ctx.storage, SUPERVISION_TOPIC, (rows) => this.handOverSupervision(rows), SUPERVISION_RETRIES, 1);
+    this.workspaceEvents = new Outbox(ctx.storage, WORKSPACE_EVENTS_TOPIC, (rows) => this.handOverEvent(rows), WORKSPACE_EVENT_RETRIES, 1);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
       this.alarmAt = await ctx.storage.getAlarm();
@@ -115,11 +116,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
         if (!answer.ok) throw new Rollback(answer);
         const row = conversationRow(op.host);
         // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
-        const queued = row
-          ? queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) + queueEvents(op.host, op.effects.events)
-          : 0;
+        const queued = row ? queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) : 0;
         if (queued > 0) this.webhooks.outbox.guard(op.host, op.now);
-        if (op.effects.supervision) this.supervision.guard(op.host, op.now);
+        if (op.effects.workspaceEvents) this.workspaceEvents.guard(op.host, op.now);
         return answer;
       });
       return { result, effects: op.effects };
@@ -167,7 +166,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
     }
     await this.syncAlarm();
     if (this.webhooks.outbox.hasUnsent()) this.ctx.waitUntil(this.flushHooks());
-    if (effects.supervision || this.supervision.hasUnsent()) this.ctx.waitUntil(this.flushSupervision());
+    if (effects.workspaceEvents || this.workspaceEvents.hasUnsent()) this.ctx.waitUntil(this.flushWorkspaceEvents());
   }
 
   /**
@@ -203,23 +202,23 @@ export abstract class ConversationShell extends DurableObject<Env> {
     });
   }
 
-  /** Hands the supervisors' actions to the Router, then points the alarm at what is left to retry. */
-  protected async flushSupervision(): Promise<void> {
-    await this.supervision.drain();
+  /** Hands the workspace events to the Router, then points the alarm at what is left to retry. */
+  protected async flushWorkspaceEvents(): Promise<void> {
+    await this.workspaceEvents.drain();
     await this.syncAlarm();
   }
 
   /**
-   * One supervisor action to the Router holding the conversation's task (followed to the region it was
+   * One workspace event to the Router holding the conversation's task (followed to the region it was
    * handed over to), or the home region's when it has none. A refusal is final (logged); a Router that
    * cannot be reached, or fails, is tried again from the alarm.
    */
-  private async handOverSupervision(batch: readonly OutboxRow[]): Promise<number> {
-    const { accountSid, workspaceSid, event } = JSON.parse(batch[0]!.body) as SupervisionMessage;
+  private async handOverEvent(batch: readonly OutboxRow[]): Promise<number> {
+    const { accountSid, workspaceSid, event } = JSON.parse(batch[0]!.body) as WorkspaceEventMessage;
     const result =
       event.taskSid === null
-        ? await routerFor(this.env, workspaceSid).recordSupervisorEvent(accountSid, event)
-        : await followMoves(this.env, workspaceSid, event.taskSid, (router) => router.recordSupervisorEvent(accountSid, event));
+        ? await routerFor(this.env, workspaceSid).recordConversationEvent(accountSid, event)
+        : await followMoves(this.env, workspaceSid, event.taskSid, (router) => router.recordConversationEvent(accountSid, event));
     if (!result.ok && result.status >= 500) throw new Error(`the Router failed to record ${event.type}: ${result.message}`);
     if (!result.ok) console.error(`ConversationDO ${this.sid}: the Router refused ${event.type}: ${result.message}`);
     return 1;
