@@ -559,12 +559,24 @@ export class ConversationDO extends ConversationShell {
     const row = this.loaded(state.accountSid);
     if (!row.ok) return refuse(row.status, row.message);
     const hooks = await this.webhooks.context(row.value, { source: "SDK", webhooks: true, clientIdentity: identity });
+    const marked = JSON.stringify({ supervisor: { worker_sid: state.identity, user_sid: state.binding?.userSid ?? null } });
+    // Asked as any participant's joining is: the integration may refuse it, or set its attributes.
+    const pre = await this.webhooks.pre(hooks, state.accountSid, {
+      type: "onParticipantAdd",
+      conversation: conversationRecord(row.value),
+      identity,
+      attributes: marked,
+      address: null,
+      proxyAddress: null,
+    });
+    if (!pre.ok) return refuse(pre.status, pre.message);
+    const attributes = pre.value.attributes ?? marked;
+    // Read again (in the transaction): other requests ran while the pre-event webhook was asked.
     const { result, effects } = this.mutate((op) => {
       const conversation = this.loadedIn(op, state.accountSid);
       if (!conversation.ok) return conversation;
       if (conversation.value.state === "closed")
         return { ok: false, status: 409, code: 20409, message: `Conversation ${this.sid} is closed` };
-      const attributes = JSON.stringify({ supervisor: { worker_sid: state.identity, user_sid: state.binding?.userSid ?? null } });
       const joined = participants.insertParticipant(op, conversation.value, { identity, role: "supervisor", displayName, attributes });
       if (joined.ok)
         recordSupervision(op, conversation.value, "supervisor.barge.joined", supervisorOf(state, displayName), {
