@@ -12,7 +12,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
+import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../contract/conversations";
 import type { InboundContext } from "../../durable-objects/common/conversations";
 import type { InboundMessage } from "../../channels/messages";
 import { newSid } from "../../contract/ids";
@@ -345,10 +345,7 @@ describe("a supervisor barging in", () => {
     const { sue, socket, identities } = await watched(["onParticipantAdd"]);
     const received = integration(() => Response.json({ attributes: '{"barged":true}' }));
     socket.send({ type: "barge.join" });
-    const snapshot = (await socket.nextOf("conversation.snapshot")) as {
-      you: string;
-      participants: { sid: string; identity: string; role: string; attributes: string }[];
-    };
+    const snapshot = (await socket.nextOf("conversation.snapshot")) as Extract<ConversationFrame, { type: "conversation.snapshot" }>;
     expect(snapshot.participants.find((p) => p.sid === snapshot.you)).toMatchObject({
       identity: sue,
       role: "supervisor",
