@@ -15,8 +15,6 @@ import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../kit/migrations";
 import { defined, ok, type ApiResult } from "../common/rpc";
-import { newTaskIn } from "../../platform/new-task";
-import { homeRegionOf } from "../../platform/region-sids";
 import { Rollback } from "../kit/sql-host";
 import type { AddMessageInput, InboundContext, ResolvedInbound } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
@@ -39,12 +37,14 @@ import { newOp, noEffects, type Effects, type Op } from "./lifecycle/conversatio
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
-import { queueHooks, type HookContext } from "./lifecycle/hooks";
+import { HOOKS_TOPIC, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
-import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
+import { clearTimer, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets, send, stateOf } from "./sockets";
-import { Outbox, type OutboxRow } from "../kit/outbox";
+import { Outbox, OUTBOX_TIMER, type OutboxRow } from "../kit/outbox";
+import type { ConversationHost } from "./conversation-host";
+import { taskPortFor } from "./task-port";
 import { retryPolicy } from "../../platform/backoff";
 import { WORKSPACE_EVENTS_TOPIC, type WorkspaceEventMessage } from "./lifecycle/workspace-events";
 import { messagesSince } from "./lifecycle/messages";
@@ -68,15 +68,69 @@ export abstract class ConversationShell extends DurableObject<Env> {
   /** Supervisors' actions and survey answers on their way to the Router's events (lifecycle/workspace-events.ts). */
   protected readonly workspaceEvents: Outbox;
 
+  /** What the object's parts (conversation-changes.ts, socket-session.ts, staff-actions.ts) get of it. */
+  protected readonly host: ConversationHost;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.deliver = channelDelivery(env);
     this.webhooks = new ConversationWebhooks(ctx.storage, env, () => this.sid);
     this.workspaceEvents = new Outbox(ctx.storage, WORKSPACE_EVENTS_TOPIC, (rows) => this.handOverEvent(rows), WORKSPACE_EVENT_RETRIES, 1);
+    this.host = this.hostOf(ctx);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
       this.alarmAt = await ctx.storage.getAlarm();
     });
+  }
+
+  private hostOf(ctx: DurableObjectState): ConversationHost {
+    // The name is known once the object is addressed (getByName), which is before any call reaches it.
+    const sid = (): string => this.sid;
+    return {
+      get sid() {
+        return sid();
+      },
+      ctx,
+      webhooks: this.webhooks,
+      workspaceEvents: this.workspaceEvents,
+      op: () => this.op(),
+      loaded: (accountSid) => this.loaded(accountSid),
+      loadedIn: (op, accountSid) => this.loadedIn(op, accountSid),
+      mutate: (fn, hooks) => this.mutate(fn, hooks),
+      apply: (fn, hooks) => this.apply(fn, hooks),
+      settle: (effects) => this.settle(effects),
+      messageToAdd: (accountSid, request, source) => this.messageToAdd(accountSid, request, source),
+      sendSnapshot: (ws, state, since) => this.sendSnapshot(ws, state, since),
+      directory: (workspaceSid) => this.directory(workspaceSid),
+      call: (what, fn) => this.call(what, fn),
+      flushHooks: () => this.flushHooks(),
+      wipe: async () => {
+        await ctx.storage.deleteAll();
+        await ctx.storage.deleteAlarm();
+        this.alarmAt = null;
+        applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
+      },
+    };
+  }
+
+  /** Runs every retry due at the time the alarm was set for (tests fire it early with `runDurableObjectAlarm`). */
+  override async alarm(): Promise<void> {
+    const at = Math.max(Date.now(), this.alarmAt ?? 0);
+    this.alarmAt = null;
+    const now = () => Math.max(Date.now(), at);
+    const row = conversationRow(this.ctx.storage);
+    if (row) {
+      const indexDue = timerDueAt(this.ctx.storage, "index", "");
+      if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
+      await createPendingTask(this.ctx.storage, this.taskPort(row), now);
+      await this.deliverInOrder(now);
+    }
+    // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
+    const hooksDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, HOOKS_TOPIC);
+    if (hooksDue !== null && hooksDue <= now()) await this.webhooks.outbox.drain();
+    const eventsDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, WORKSPACE_EVENTS_TOPIC);
+    if (eventsDue !== null && eventsDue <= now()) await this.workspaceEvents.drain();
+    await this.syncAlarm();
   }
 
   /** Runs the delivery drains one after another (see deliverPending). */
@@ -246,7 +300,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
   ): Promise<ApiResult<{ input: AddMessageInput; hooks: HookContext | null }>> {
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
-    const media = await this.withMedia(accountSid, request);
+    const media = await this.withMedia(row.value.workspace_sid, request);
     if (!media.ok) return media;
     const hooks = await this.webhooks.context(row.value, source);
     const author = request.participantSid ? participants.findParticipant(this.op(), request.participantSid) : undefined;
@@ -385,48 +439,21 @@ export abstract class ConversationShell extends DurableObject<Env> {
   }
 
   protected taskPort(row: ConversationRow): TaskPort {
-    // A new task goes to the region recorded when the conversation opened (else home), or while that is
-    // down to its partner (platform/failover.ts; workers/api/taskrouter/placement.ts chose the region);
-    // a task's later changes go to the Router that holds it (its SID names it; a task handed over to
-    // another region is followed there).
-    const workspaceSid = row.workspace_sid;
-    const updateTask = (taskSid: string, input: { assignmentStatus: "wrapping" | "canceled"; reason?: string }) =>
-      followMoves(this.env, workspaceSid, taskSid, (holder) => holder.updateTask(row.account_sid, taskSid, input));
-    return {
-      oldestWorkflow: async () => {
-        const page = await workspaceFor(this.env, row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
-        return page.ok ? (page.value.items[0]?.sid ?? null) : null;
-      },
-      createTask: async ({ region: wanted, ...input }) => {
-        // As for a send: the pending task's retry timer is armed before the Router is called.
-        await this.syncAlarm();
-        // Built from masked messages with the customer's address kept (flexAttributes): stored as given.
-        const create = async (router: ReturnType<typeof routerFor>): Promise<ApiResult<{ taskSid: string }>> => {
-          const created = await router.createTask(row.account_sid, { ...input, attributesMasked: true });
-          return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
-        };
-        const placed = await newTaskIn(this.env, row.account_sid, workspaceSid, wanted ?? homeRegionOf(workspaceSid), create);
-        return placed.ok ? placed.value : placed; // a failure: the alarm tries again
-      },
-      wrapTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "wrapping" }),
-      cancelTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
-    };
+    return taskPortFor(this.env, row, () => this.syncAlarm());
   }
 
   protected directory(workspaceSid: string) {
     return directoryFor(this.env, workspaceSid);
   }
 
-  /** The input with its `mediaSids` resolved to stored attachments of the workspace (400 naming an unknown one). */
-  protected async withMedia(accountSid: string, input: AddMessageInput): Promise<ApiResult<AddMessageInput>> {
+  /**
+   * The input with its `mediaSids` resolved to stored attachments of the workspace (400 naming an unknown one).
+   */
+  private async withMedia(workspaceSid: string, input: AddMessageInput): Promise<ApiResult<AddMessageInput>> {
     if (!input.mediaSids || input.mediaSids.length === 0) return ok(input);
-    const row = this.loaded(accountSid);
-    if (!row.ok) return row;
     const media: MediaRef[] = [...(input.media ?? [])];
     for (const sid of input.mediaSids) {
-      const head = /^ME[0-9a-f]{32}$/.test(sid)
-        ? await recordingsFor(this.env, row.value.workspace_sid).head(mediaKey(row.value.workspace_sid, sid))
-        : null;
+      const head = /^ME[0-9a-f]{32}$/.test(sid) ? await recordingsFor(this.env, workspaceSid).head(mediaKey(workspaceSid, sid)) : null;
       if (!head) return { ok: false, status: 400, code: 20001, message: `Invalid parameter MediaSid: no media ${sid} in this workspace` };
       media.push({
         sid,
