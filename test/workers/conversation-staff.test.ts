@@ -225,12 +225,16 @@ describe("internal notes", () => {
 });
 
 describe("supervisors in a live conversation", () => {
-  it("a watching supervisor's whisper reaches the agent and never the customer; watching and whispering are events", async () => {
+  /** A web chat Ann took, with the customer's, Ann's and Sue's (watching) sockets open. */
+  async function watchedConversation() {
     const { sid, routes, visitor, taskSid } = await webConversation();
     const customer = await openWidgetSocket(`${routes.base}/socket`, [CONVERSATION_SUBPROTOCOL, `token.${visitor.token}`]);
     await customer.next("conversation.snapshot");
-    const agent = await staffSocket(sid, annToken);
-    const supervisor = await staffSocket(sid, sueToken);
+    return { sid, taskSid, customer, agent: await staffSocket(sid, annToken), supervisor: await staffSocket(sid, sueToken) };
+  }
+
+  it("a watching supervisor's whisper reaches the agent and never the customer; watching and whispering are events", async () => {
+    const { sid, taskSid, customer, agent, supervisor } = await watchedConversation();
 
     supervisor.send({ type: "message.send", clientId: "w-1", body: "offer the refund", note: true });
     expect(await supervisor.nextOf("ack")).toMatchObject({ clientId: "w-1" });
@@ -270,11 +274,7 @@ describe("supervisors in a live conversation", () => {
   });
 
   it("a supervisor barges in to write to the customer, then out to watch again; each is one event", async () => {
-    const { sid, routes, visitor, taskSid } = await webConversation();
-    const customer = await openWidgetSocket(`${routes.base}/socket`, [CONVERSATION_SUBPROTOCOL, `token.${visitor.token}`]);
-    await customer.next("conversation.snapshot");
-    const agent = await staffSocket(sid, annToken);
-    const supervisor = await staffSocket(sid, sueToken);
+    const { sid, taskSid, customer, agent, supervisor } = await watchedConversation();
 
     supervisor.send({ type: "barge.join", displayName: "Sue (supervisor)" });
     const joined = (await supervisor.nextOf("conversation.snapshot")) as Extract<ConversationFrame, { type: "conversation.snapshot" }>;

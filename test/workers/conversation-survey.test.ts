@@ -10,7 +10,7 @@ import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { newSid } from "../../contract/ids";
 import { webhookPath } from "../../channels/channel-config";
-import { twilioSignature } from "../../callbacks/signature";
+import { messageSid, signedForm, smsForm } from "../support/twilio-forms";
 import { conversationFor, directoryFor, routerOf } from "../../platform/objects";
 import type { EventRecord } from "../../contract/taskrouter";
 import { eventually } from "../support/eventually";
@@ -130,12 +130,17 @@ describe("the channel's setting", () => {
 });
 
 describe("web chat", { timeout: 30_000 }, () => {
+  /** A visitor of `channelSid` who wrote once: their routes, session and conversation. */
+  async function visitorOf(channelSid: string, name?: string) {
+    const routes = widget(ws, channelSid);
+    const visitor = await routes.session(name ? { name } : {});
+    const first = await routes.post("/messages", { client_id: "c-1", body: "Hello?" }, visitor.token);
+    return { routes, visitor, conversationSid: first.body.conversation_sid as string };
+  }
+
   it("shows the survey on the ended conversation; the visitor answers once; it is on the REST record and sent as one event", async () => {
     doubles();
-    const routes = widget(ws, chat);
-    const visitor = await routes.session({ name: "Grace" });
-    const first = await routes.post("/messages", { client_id: "c-1", body: "Hello?" }, visitor.token);
-    const conversationSid = first.body.conversation_sid as string;
+    const { routes, visitor, conversationSid } = await visitorOf(chat, "Grace");
     // Before it ended: nothing to answer.
     expect((await routes.post("/survey", { rating: 5 }, visitor.token)).status).toBe(409);
     await served(conversationSid);
@@ -180,10 +185,7 @@ describe("web chat", { timeout: 30_000 }, () => {
 
   it("the answer is one Event in the workspace's Events list, however often it is answered or handed over", async () => {
     doubles();
-    const routes = widget(ws, chat);
-    const visitor = await routes.session({ name: "Hedy" });
-    const first = await routes.post("/messages", { client_id: "c-1", body: "Hello?" }, visitor.token);
-    const conversationSid = first.body.conversation_sid as string;
+    const { routes, visitor, conversationSid } = await visitorOf(chat, "Hedy");
     await served(conversationSid);
     const taskSid = (await restRecord(conversationSid)).task_sid as string;
     expect(await listedSurveyEvents(conversationSid)).toEqual([]);
@@ -252,11 +254,9 @@ describe("web chat", { timeout: 30_000 }, () => {
 
   it("a channel without the survey offers none: 409", async () => {
     const plain = await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": "*" });
-    const routes = widget(ws, plain);
-    const visitor = await routes.session();
-    const first = await routes.post("/messages", { client_id: "c-1", body: "Hi" }, visitor.token);
-    await served(first.body.conversation_sid as string);
-    expect((await restRecord(first.body.conversation_sid as string)).survey).toBeUndefined();
+    const { routes, visitor, conversationSid } = await visitorOf(plain);
+    await served(conversationSid);
+    expect((await restRecord(conversationSid)).survey).toBeUndefined();
     const res = await routes.post("/survey", { rating: 5 }, visitor.token);
     expect([res.status, res.body.message]).toEqual([409, expect.stringMatching(/no survey/)]);
   });
@@ -264,26 +264,8 @@ describe("web chat", { timeout: 30_000 }, () => {
 
 describe("SMS", { timeout: 30_000 }, () => {
   const url = () => `${ORIGIN}${webhookPath(ws, sms)}`;
-  async function text(from: string, body: string, sid = newSid("SM")) {
-    const params = {
-      MessageSid: sid,
-      SmsMessageSid: sid,
-      AccountSid: TWILIO_AC,
-      From: from,
-      To: NUMBER,
-      Body: body,
-      NumMedia: "0",
-      SmsStatus: "received",
-      ApiVersion: "2010-04-01",
-    };
-    const res = await fetchApp(webhookPath(ws, sms), {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-twilio-signature": await twilioSignature(TWILIO_TOKEN, url(), params),
-      },
-      body: new URLSearchParams(params),
-    });
+  async function text(from: string, body: string, sid = messageSid()) {
+    const res = await fetchApp(webhookPath(ws, sms), await signedForm(url(), smsForm(TWILIO_AC, from, NUMBER, body, sid), TWILIO_TOKEN));
     expect(res.status).toBe(200);
     return sid;
   }
