@@ -217,9 +217,9 @@ describe("web chat", { timeout: 30_000 }, () => {
     expect(((await byTask.json()) as { events: EventRecord[] }).events.map((e) => e.event_type)).toContain("conversation.survey");
 
     // The outbox's hand-over repeated (its answer lost): the same key records nothing new.
-    const again = await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, {
+    const answer = {
       key: listed[0]!.sid.slice(2, 26),
-      type: "conversation.survey",
+      type: "conversation.survey" as const,
       at: Date.now(),
       conversationSid,
       taskSid,
@@ -227,22 +227,12 @@ describe("web chat", { timeout: 30_000 }, () => {
       profileSid: null,
       rating: 2,
       comment: "charged twice on **** **** **** 1111",
-      via: "web",
-    });
+      via: "web" as const,
+    };
+    const again = await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, answer);
     expect(again).toEqual({ ok: true, value: { eventSid: listed[0]!.sid, recorded: false } });
     // A malformed answer is refused by the Router with a 400 naming it, and recorded nowhere.
-    const bad = await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, {
-      key: "1".repeat(24),
-      type: "conversation.survey",
-      at: Date.now(),
-      conversationSid,
-      taskSid,
-      workerSid: WORKER,
-      profileSid: null,
-      rating: 9,
-      comment: null,
-      via: "web",
-    });
+    const bad = await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, { ...answer, key: "1".repeat(24), rating: 9 });
     expect(bad).toMatchObject({ ok: false, status: 400, message: expect.stringContaining("SurveyRating") });
 
     expect(await listedSurveyEvents(conversationSid)).toHaveLength(1);
