@@ -20,7 +20,7 @@ const PURE = [
 const SHELLS = [
   "^workers/",
   "-do\\.ts$",
-  "^durable-objects/(router/socket-hosts|conversation/(sockets|conversation-shell|webhooks)|account/notice-courier|workspace/config-delivery)\\.ts$",
+  "^durable-objects/(router/socket-hosts|conversation/(sockets|conversation-shell|conversation-host|conversation-changes|socket-session|staff-actions|task-port|webhooks)|account/notice-courier|workspace/config-delivery)\\.ts$",
   "^(channels/(outbound|media)|platform/(env|objects|stores|new-task))\\.ts$",
   "^cloudflare:",
 ];

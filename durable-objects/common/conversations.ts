@@ -248,3 +248,27 @@ export interface SupervisorEventInput {
   readonly messageSid?: string;
   readonly participantSid?: string;
 }
+
+/**
+ * The customer's answer to a conversation's satisfaction survey, handed to the Router the way a
+ * supervisor's action is (the same outbox, keyed the same way) and recorded as `conversation.survey`.
+ */
+export interface SurveyEventInput {
+  /** 24 hex digits, minted with the answer. */
+  readonly key: string;
+  readonly type: "conversation.survey";
+  /** Epoch ms of the answer. */
+  readonly at: number;
+  readonly conversationSid: string;
+  readonly taskSid: string | null;
+  /** The agent who served the customer last; null when none did. */
+  readonly workerSid: string | null;
+  readonly profileSid: string | null;
+  readonly rating: number;
+  /** Card numbers masked already (lifecycle/survey.ts). */
+  readonly comment: string | null;
+  readonly via: ConversationSurvey["via"];
+}
+
+/** What a ConversationDO hands to the Router to be one of the workspace's Events. */
+export type ConversationEventInput = SupervisorEventInput | SurveyEventInput;

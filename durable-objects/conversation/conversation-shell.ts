@@ -4,7 +4,8 @@
  * sockets, the directory's entry, the first task, deliveries and webhooks in the background, the
  * alarm), and the I/O around it — the Router as a {@link TaskPort}, the delivery drain to the
  * customer's channel through the {@link Deliver} port, attachments in R2, the webhooks' configuration
- * and pre-events, and the supervisors' actions handed to the Router as events (the `supervision` outbox).
+ * and pre-events, and the workspace events (supervisors' actions, survey answers) handed to the Router
+ * (lifecycle/workspace-events.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
@@ -14,8 +15,6 @@ import { channelDelivery } from "../../channels/outbound";
 import { mediaKey } from "../../channels/media";
 import { applyMigrations } from "../kit/migrations";
 import { defined, ok, type ApiResult } from "../common/rpc";
-import { newTaskIn } from "../../platform/new-task";
-import { homeRegionOf } from "../../platform/region-sids";
 import { Rollback } from "../kit/sql-host";
 import type { AddMessageInput, InboundContext, ResolvedInbound } from "../common/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
@@ -38,20 +37,22 @@ import { newOp, noEffects, type Effects, type Op } from "./lifecycle/conversatio
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
-import { queueEvents, queueHooks, type HookContext } from "./lifecycle/hooks";
+import { HOOKS_TOPIC, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
-import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
+import { clearTimer, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets, send, stateOf } from "./sockets";
-import { Outbox, type OutboxRow } from "../kit/outbox";
+import { Outbox, OUTBOX_TIMER, type OutboxRow } from "../kit/outbox";
+import type { ConversationHost } from "./conversation-host";
+import { taskPortFor } from "./task-port";
 import { retryPolicy } from "../../platform/backoff";
-import { SUPERVISION_TOPIC, type SupervisionMessage } from "./lifecycle/supervision";
+import { WORKSPACE_EVENTS_TOPIC, type WorkspaceEventMessage } from "./lifecycle/workspace-events";
 import { messagesSince } from "./lifecycle/messages";
 import type { SocketState } from "./socket-commands";
 
 const INDEX_RETRY_MS = 5_000;
-/** A supervisor's action the Router could not take is handed over again after this long (then longer). */
-const SUPERVISION_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 60_000 });
+/** A workspace event the Router could not take is handed over again after this long (then longer). */
+const WORKSPACE_EVENT_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 60_000 });
 
 export abstract class ConversationShell extends DurableObject<Env> {
   protected schemaVersion = 0;
@@ -64,18 +65,72 @@ export abstract class ConversationShell extends DurableObject<Env> {
   protected readonly webhooks: ConversationWebhooks;
   /** How a message reaches the customer's channel: the channels' adapters (a test may swap in a fake). */
   protected deliver: Deliver;
-  /** Supervisors' actions on their way to the Router's events (lifecycle/supervision.ts). */
-  protected readonly supervision: Outbox;
+  /** Supervisors' actions and survey answers on their way to the Router's events (lifecycle/workspace-events.ts). */
+  protected readonly workspaceEvents: Outbox;
+
+  /** What the object's parts (conversation-changes.ts, socket-session.ts, staff-actions.ts) get of it. */
+  protected readonly host: ConversationHost;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.deliver = channelDelivery(env);
     this.webhooks = new ConversationWebhooks(ctx.storage, env, () => this.sid);
-    this.supervision = new Outbox(ctx.storage, SUPERVISION_TOPIC, (rows) => this.handOverSupervision(rows), SUPERVISION_RETRIES, 1);
+    this.workspaceEvents = new Outbox(ctx.storage, WORKSPACE_EVENTS_TOPIC, (rows) => this.handOverEvent(rows), WORKSPACE_EVENT_RETRIES, 1);
+    this.host = this.hostOf(ctx);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
       this.alarmAt = await ctx.storage.getAlarm();
     });
+  }
+
+  private hostOf(ctx: DurableObjectState): ConversationHost {
+    // The name is known once the object is addressed (getByName), which is before any call reaches it.
+    const sid = (): string => this.sid;
+    return {
+      get sid() {
+        return sid();
+      },
+      ctx,
+      webhooks: this.webhooks,
+      workspaceEvents: this.workspaceEvents,
+      op: () => this.op(),
+      loaded: (accountSid) => this.loaded(accountSid),
+      loadedIn: (op, accountSid) => this.loadedIn(op, accountSid),
+      mutate: (fn, hooks) => this.mutate(fn, hooks),
+      apply: (fn, hooks) => this.apply(fn, hooks),
+      settle: (effects) => this.settle(effects),
+      messageToAdd: (accountSid, request, source) => this.messageToAdd(accountSid, request, source),
+      sendSnapshot: (ws, state, since) => this.sendSnapshot(ws, state, since),
+      directory: (workspaceSid) => this.directory(workspaceSid),
+      call: (what, fn) => this.call(what, fn),
+      flushHooks: () => this.flushHooks(),
+      wipe: async () => {
+        await ctx.storage.deleteAll();
+        await ctx.storage.deleteAlarm();
+        this.alarmAt = null;
+        applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
+      },
+    };
+  }
+
+  /** Runs every retry due at the time the alarm was set for (tests fire it early with `runDurableObjectAlarm`). */
+  override async alarm(): Promise<void> {
+    const at = Math.max(Date.now(), this.alarmAt ?? 0);
+    this.alarmAt = null;
+    const now = () => Math.max(Date.now(), at);
+    const row = conversationRow(this.ctx.storage);
+    if (row) {
+      const indexDue = timerDueAt(this.ctx.storage, "index", "");
+      if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
+      await createPendingTask(this.ctx.storage, this.taskPort(row), now);
+      await this.deliverInOrder(now);
+    }
+    // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
+    const hooksDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, HOOKS_TOPIC);
+    if (hooksDue !== null && hooksDue <= now()) await this.webhooks.outbox.drain();
+    const eventsDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, WORKSPACE_EVENTS_TOPIC);
+    if (eventsDue !== null && eventsDue <= now()) await this.workspaceEvents.drain();
+    await this.syncAlarm();
   }
 
   /** Runs the delivery drains one after another (see deliverPending). */
@@ -115,11 +170,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
         if (!answer.ok) throw new Rollback(answer);
         const row = conversationRow(op.host);
         // The timer first: a change committed but not yet queued is queued by the alarm after an eviction.
-        const queued = row
-          ? queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) + queueEvents(op.host, op.effects.events)
-          : 0;
+        const queued = row ? queueHooks(op.host, row.account_sid, op.effects.hooks, hooks, op.now) : 0;
         if (queued > 0) this.webhooks.outbox.guard(op.host, op.now);
-        if (op.effects.supervision) this.supervision.guard(op.host, op.now);
+        if (op.effects.workspaceEvents) this.workspaceEvents.guard(op.host, op.now);
         return answer;
       });
       return { result, effects: op.effects };
@@ -167,7 +220,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
     }
     await this.syncAlarm();
     if (this.webhooks.outbox.hasUnsent()) this.ctx.waitUntil(this.flushHooks());
-    if (effects.supervision || this.supervision.hasUnsent()) this.ctx.waitUntil(this.flushSupervision());
+    if (effects.workspaceEvents || this.workspaceEvents.hasUnsent()) this.ctx.waitUntil(this.flushWorkspaceEvents());
   }
 
   /**
@@ -203,23 +256,23 @@ export abstract class ConversationShell extends DurableObject<Env> {
     });
   }
 
-  /** Hands the supervisors' actions to the Router, then points the alarm at what is left to retry. */
-  protected async flushSupervision(): Promise<void> {
-    await this.supervision.drain();
+  /** Hands the workspace events to the Router, then points the alarm at what is left to retry. */
+  protected async flushWorkspaceEvents(): Promise<void> {
+    await this.workspaceEvents.drain();
     await this.syncAlarm();
   }
 
   /**
-   * One supervisor action to the Router holding the conversation's task (followed to the region it was
+   * One workspace event to the Router holding the conversation's task (followed to the region it was
    * handed over to), or the home region's when it has none. A refusal is final (logged); a Router that
    * cannot be reached, or fails, is tried again from the alarm.
    */
-  private async handOverSupervision(batch: readonly OutboxRow[]): Promise<number> {
-    const { accountSid, workspaceSid, event } = JSON.parse(batch[0]!.body) as SupervisionMessage;
+  private async handOverEvent(batch: readonly OutboxRow[]): Promise<number> {
+    const { accountSid, workspaceSid, event } = JSON.parse(batch[0]!.body) as WorkspaceEventMessage;
     const result =
       event.taskSid === null
-        ? await routerFor(this.env, workspaceSid).recordSupervisorEvent(accountSid, event)
-        : await followMoves(this.env, workspaceSid, event.taskSid, (router) => router.recordSupervisorEvent(accountSid, event));
+        ? await routerFor(this.env, workspaceSid).recordConversationEvent(accountSid, event)
+        : await followMoves(this.env, workspaceSid, event.taskSid, (router) => router.recordConversationEvent(accountSid, event));
     if (!result.ok && result.status >= 500) throw new Error(`the Router failed to record ${event.type}: ${result.message}`);
     if (!result.ok) console.error(`ConversationDO ${this.sid}: the Router refused ${event.type}: ${result.message}`);
     return 1;
@@ -247,7 +300,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
   ): Promise<ApiResult<{ input: AddMessageInput; hooks: HookContext | null }>> {
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
-    const media = await this.withMedia(accountSid, request);
+    const media = await this.withMedia(row.value.workspace_sid, request);
     if (!media.ok) return media;
     const hooks = await this.webhooks.context(row.value, source);
     const author = request.participantSid ? participants.findParticipant(this.op(), request.participantSid) : undefined;
@@ -386,48 +439,21 @@ export abstract class ConversationShell extends DurableObject<Env> {
   }
 
   protected taskPort(row: ConversationRow): TaskPort {
-    // A new task goes to the region recorded when the conversation opened (else home), or while that is
-    // down to its partner (platform/failover.ts; workers/api/taskrouter/placement.ts chose the region);
-    // a task's later changes go to the Router that holds it (its SID names it; a task handed over to
-    // another region is followed there).
-    const workspaceSid = row.workspace_sid;
-    const updateTask = (taskSid: string, input: { assignmentStatus: "wrapping" | "canceled"; reason?: string }) =>
-      followMoves(this.env, workspaceSid, taskSid, (holder) => holder.updateTask(row.account_sid, taskSid, input));
-    return {
-      oldestWorkflow: async () => {
-        const page = await workspaceFor(this.env, row.workspace_sid).listWorkflows(row.account_sid, {}, { pageSize: 1, page: 0 });
-        return page.ok ? (page.value.items[0]?.sid ?? null) : null;
-      },
-      createTask: async ({ region: wanted, ...input }) => {
-        // As for a send: the pending task's retry timer is armed before the Router is called.
-        await this.syncAlarm();
-        // Built from masked messages with the customer's address kept (flexAttributes): stored as given.
-        const create = async (router: ReturnType<typeof routerFor>): Promise<ApiResult<{ taskSid: string }>> => {
-          const created = await router.createTask(row.account_sid, { ...input, attributesMasked: true });
-          return created.ok ? ok({ taskSid: created.value.task.sid }) : created;
-        };
-        const placed = await newTaskIn(this.env, row.account_sid, workspaceSid, wanted ?? homeRegionOf(workspaceSid), create);
-        return placed.ok ? placed.value : placed; // a failure: the alarm tries again
-      },
-      wrapTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "wrapping" }),
-      cancelTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
-    };
+    return taskPortFor(this.env, row, () => this.syncAlarm());
   }
 
   protected directory(workspaceSid: string) {
     return directoryFor(this.env, workspaceSid);
   }
 
-  /** The input with its `mediaSids` resolved to stored attachments of the workspace (400 naming an unknown one). */
-  protected async withMedia(accountSid: string, input: AddMessageInput): Promise<ApiResult<AddMessageInput>> {
+  /**
+   * The input with its `mediaSids` resolved to stored attachments of the workspace (400 naming an unknown one).
+   */
+  private async withMedia(workspaceSid: string, input: AddMessageInput): Promise<ApiResult<AddMessageInput>> {
     if (!input.mediaSids || input.mediaSids.length === 0) return ok(input);
-    const row = this.loaded(accountSid);
-    if (!row.ok) return row;
     const media: MediaRef[] = [...(input.media ?? [])];
     for (const sid of input.mediaSids) {
-      const head = /^ME[0-9a-f]{32}$/.test(sid)
-        ? await recordingsFor(this.env, row.value.workspace_sid).head(mediaKey(row.value.workspace_sid, sid))
-        : null;
+      const head = /^ME[0-9a-f]{32}$/.test(sid) ? await recordingsFor(this.env, workspaceSid).head(mediaKey(workspaceSid, sid)) : null;
       if (!head) return { ok: false, status: 400, code: 20001, message: `Invalid parameter MediaSid: no media ${sid} in this workspace` };
       media.push({
         sid,

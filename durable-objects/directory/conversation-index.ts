@@ -178,20 +178,28 @@ export function findOpen(host: StoreHost, channelSid: string, customerAddress: s
   return row?.conversation_sid ?? null;
 }
 
+/** A customer's newest conversation on a channel (`sid`, null when none) and whether it is the open one. */
+export interface LatestConversation {
+  readonly sid: string | null;
+  readonly open: boolean;
+}
+
 /**
  * The customer's newest conversation on a channel: the open one, else the last one that closed (a web
- * visitor coming back after the chat ended still sees it); null when they have none.
+ * visitor coming back after the chat ended still sees it) — saying which, so a caller that needs both
+ * the open and the latest asks once.
+ * @example findLatest(host, "XC…", "visitor-1") // { sid: "CH…", open: false }: their chat ended
  */
-export function findLatest(host: StoreHost, channelSid: string, customerAddress: string): string | null {
+export function findLatest(host: StoreHost, channelSid: string, customerAddress: string): LatestConversation {
   const open = findOpen(host, channelSid, customerAddress);
-  if (open !== null) return open;
+  if (open !== null) return { sid: open, open: true };
   const row = first<{ sid: string }>(
     host,
     "SELECT sid FROM sb_conversations WHERE channel_sid = ? AND customer_address = ? ORDER BY date_created DESC, sid DESC LIMIT 1",
     channelSid,
     customerAddress,
   );
-  return row?.sid ?? null;
+  return { sid: row?.sid ?? null, open: false };
 }
 
 /**

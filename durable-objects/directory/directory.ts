@@ -126,7 +126,7 @@ export class Directory {
     return this.read(accountSid, () => ok(index.findOpen(this.host, channelSid, customerAddress.trim())));
   }
 
-  findLatest(accountSid: string, channelSid: string, customerAddress: string): ApiResult<string | null> {
+  findLatest(accountSid: string, channelSid: string, customerAddress: string): ApiResult<index.LatestConversation> {
     return this.read(accountSid, () => ok(index.findLatest(this.host, channelSid, customerAddress.trim())));
   }
 

@@ -88,7 +88,7 @@ import { BridgeHub } from "./eventbridge/hub";
 import { SupervisorFeed, type RegionLink } from "./realtime/supervisors";
 import { MOVED_TO_HEADER, conversationFor, routerFor } from "../../platform/objects";
 import type { RegionFrame } from "./realtime/supervisor-parts";
-import type { SupervisorEventInput } from "../common/conversations";
+import type { ConversationEventInput } from "../common/conversations";
 
 /** The Router's input and result types, for the Worker's routes (RPC callers type against them). */
 export type * from "./lifecycle/router";
@@ -334,12 +334,12 @@ export class RouterDO extends DurableObject<Env> {
     return this.router.getEvent(accountSid, sid, Date.now()) as ApiResult<EventRecordRpc>;
   }
 
-  /** A supervisor's action in a live conversation, handed over by its ConversationDO (at least once). */
-  async recordSupervisorEvent(
+  /** A supervisor's action or a survey answer in a conversation, handed over by its ConversationDO (at least once). */
+  async recordConversationEvent(
     accountSid: string,
-    input: SupervisorEventInput,
+    input: ConversationEventInput,
   ): Promise<ApiResult<{ eventSid: string; recorded: boolean }>> {
-    return this.after(this.router.recordSupervisorEvent(accountSid, input, Date.now()));
+    return this.after(this.router.recordConversationEvent(accountSid, input, Date.now()));
   }
 
   // ── statistics ──────────────────────────────────────────────────────────────────────────────────

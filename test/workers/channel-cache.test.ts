@@ -10,7 +10,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChannelConfig } from "../../channels/channel-config";
 import { webhookPath } from "../../channels/channel-config";
-import { twilioSignature } from "../../callbacks/signature";
+import { signedForm } from "../support/twilio-forms";
 import type { Env } from "../../platform/env";
 import { fail, ok } from "../../durable-objects/common/rpc";
 import { app } from "../../workers/app";
@@ -110,16 +110,7 @@ describe("a Twilio webhook after its channel's secret changed", () => {
   });
   const status = { MessageSid: "SM" + "0".repeat(32), AccountSid: "AC" + "a".repeat(32), MessageStatus: "delivered", To: "+15550009999" };
   const webhook = async (token: string) =>
-    (
-      await call(webhookPath(ws, channel), {
-        method: "POST",
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-twilio-signature": await twilioSignature(token, `${ORIGIN}${webhookPath(ws, channel)}`, status),
-        },
-        body: new URLSearchParams(status).toString(),
-      })
-    ).status;
+    (await call(webhookPath(ws, channel), await signedForm(`${ORIGIN}${webhookPath(ws, channel)}`, status, token))).status;
 
   it("refuses the old secret at once when it changed through the API", async () => {
     expect(await webhook("first")).toBe(200); // cached now

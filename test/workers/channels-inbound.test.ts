@@ -10,7 +10,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { webhookPath } from "../../channels/channel-config";
 import { app } from "../../workers/app";
-import { twilioSignature } from "../../callbacks/signature";
+import { signedForm, smsForm } from "../support/twilio-forms";
 import { signCustom } from "../../channels/custom";
 import { mediaStore, signedMediaUrl } from "../../channels/media";
 import { conversationFor, directoryFor } from "../../platform/objects";
@@ -60,27 +60,10 @@ const twilioUrl = () => `${ORIGIN}${webhookPath(ws, twilioChannel)}`;
 
 /** POSTs a form to the Twilio channel's webhook, signed as Twilio signs it (or with another token). */
 async function twilioWebhook(params: Record<string, string>, token = TWILIO_TOKEN): Promise<Response> {
-  return call(webhookPath(ws, twilioChannel), {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": await twilioSignature(token, twilioUrl(), params),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
+  return call(webhookPath(ws, twilioChannel), await signedForm(twilioUrl(), params, token));
 }
 
-const sms = (from: string, body: string, sid = "SM" + crypto.randomUUID().replace(/-/g, "")) => ({
-  MessageSid: sid,
-  SmsMessageSid: sid,
-  AccountSid: TWILIO_AC,
-  From: from,
-  To: NUMBER,
-  Body: body,
-  NumMedia: "0",
-  SmsStatus: "received",
-  ApiVersion: "2010-04-01",
-});
+const sms = (from: string, body: string) => smsForm(TWILIO_AC, from, NUMBER, body);
 
 const openConversation = async (address: string, channel = twilioChannel) => {
   const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);

@@ -14,7 +14,7 @@ import { webhookPath } from "../../channels/channel-config";
 import type { MessageRecord } from "../../contract/conversations";
 import type { ChannelConfig } from "../../channels/channel-config";
 import type { Deliver, OutboundMessage } from "../../channels/messages";
-import { twilioSignature } from "../../callbacks/signature";
+import { signedForm, smsForm } from "../support/twilio-forms";
 import { conversationFor, directoryFor } from "../../platform/objects";
 import { ok as rest } from "./conversation-helpers";
 
@@ -107,28 +107,12 @@ const webhookUrl = () => `${ORIGIN}${webhookPath(ws, channel)}`;
 
 /** POSTs a form to the channel's webhook, signed as Twilio signs it. */
 async function twilioPost(params: Record<string, string>): Promise<Response> {
-  return exports.default.fetch(webhookUrl(), {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": await twilioSignature(TWILIO_TOKEN, webhookUrl(), params),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
+  return exports.default.fetch(webhookUrl(), await signedForm(webhookUrl(), params, TWILIO_TOKEN));
 }
 
 /** A customer texts in; answers the conversation's SID and its stub. */
 async function conversationWith(customer: string) {
-  const sid = "SM" + crypto.randomUUID().replace(/-/g, "");
-  const res = await twilioPost({
-    MessageSid: sid,
-    SmsMessageSid: sid,
-    AccountSid: TWILIO_AC,
-    From: customer,
-    To: NUMBER,
-    Body: "hello",
-    NumMedia: "0",
-  });
+  const res = await twilioPost(smsForm(TWILIO_AC, customer, NUMBER, "hello"));
   expect(res.status).toBe(200);
   const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, customer);
   if (!found.ok || found.value === null) throw new Error(`no conversation for ${customer}`);
@@ -245,14 +229,7 @@ describe("replies to an SMS customer", () => {
 
     // A callback that is not Twilio's (wrong signature) changes nothing either.
     const forged = callback("failed");
-    const res = await exports.default.fetch(webhookUrl(), {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-twilio-signature": await twilioSignature("guess", webhookUrl(), forged),
-      },
-      body: new URLSearchParams(forged).toString(),
-    });
+    const res = await exports.default.fetch(webhookUrl(), await signedForm(webhookUrl(), forged, "guess"));
     expect(res.status).toBe(403);
     expect(await message(sid, sent.sid)).toMatchObject({ delivery_status: "delivered", delivery_error: null });
   });

@@ -7,21 +7,28 @@
 import { env, exports } from "cloudflare:workers";
 import { afterAll, beforeAll, expect } from "vitest";
 import { webhookPath } from "../../channels/channel-config";
-import { twilioSignature } from "../../callbacks/signature";
+import { signedForm, smsForm } from "../support/twilio-forms";
 
 export const ORIGIN = "https://sb.example";
 export const ACCOUNT = env.ACCOUNT_SID!;
-const AUTH = "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`);
+/** The account's Basic auth, as a team's backend sends it. */
+export const AUTH = "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`);
 export const TWILIO_AC = "AC" + "a".repeat(32);
 export const TWILIO_TOKEN = "twilio-auth-token";
 export const TWILIO_API = "https://twilio.double";
 
 export type Body = Record<string, unknown> & { sid: string };
 
-export async function rest(method: string, path: string, params?: Record<string, string>) {
-  const headers: Record<string, string> = { authorization: AUTH };
+/** A REST call as form parameters; `origin` the host the Worker is reached at, `authorization` another caller's. */
+export async function rest(
+  method: string,
+  path: string,
+  params?: Record<string, string>,
+  { origin = ORIGIN, authorization = AUTH }: { readonly origin?: string; readonly authorization?: string } = {},
+) {
+  const headers: Record<string, string> = { authorization };
   if (params) headers["content-type"] = "application/x-www-form-urlencoded";
-  const res = await exports.default.fetch(`${ORIGIN}${path}`, {
+  const res = await exports.default.fetch(`${origin}${path}`, {
     method,
     headers,
     body: params ? new URLSearchParams(params).toString() : undefined,
@@ -87,16 +94,7 @@ export const smsChannel = async (workspaceSid: string, number: string, workflowS
 
 /** The customer `from` texts `to`, the number of the SMS channel, as Twilio posts it (signed with the channel's auth token). */
 export async function textChannel(workspaceSid: string, channelSid: string, from: string, to: string, body: string): Promise<void> {
-  const sid = "SM" + crypto.randomUUID().replace(/-/g, "");
-  const params = { MessageSid: sid, SmsMessageSid: sid, AccountSid: TWILIO_AC, From: from, To: to, Body: body, NumMedia: "0" };
   const url = `${ORIGIN}${webhookPath(workspaceSid, channelSid)}`;
-  const res = await exports.default.fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": await twilioSignature(TWILIO_TOKEN, url, params),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
+  const res = await exports.default.fetch(url, await signedForm(url, smsForm(TWILIO_AC, from, to, body), TWILIO_TOKEN));
   expect(res.status).toBe(200);
 }

@@ -225,12 +225,16 @@ describe("internal notes", () => {
 });
 
 describe("supervisors in a live conversation", () => {
-  it("a watching supervisor's whisper reaches the agent and never the customer; watching and whispering are events", async () => {
+  /** A web chat Ann took, with the customer's, Ann's and Sue's (watching) sockets open. */
+  async function watchedConversation() {
     const { sid, routes, visitor, taskSid } = await webConversation();
     const customer = await openWidgetSocket(`${routes.base}/socket`, [CONVERSATION_SUBPROTOCOL, `token.${visitor.token}`]);
     await customer.next("conversation.snapshot");
-    const agent = await staffSocket(sid, annToken);
-    const supervisor = await staffSocket(sid, sueToken);
+    return { sid, taskSid, customer, agent: await staffSocket(sid, annToken), supervisor: await staffSocket(sid, sueToken) };
+  }
+
+  it("a watching supervisor's whisper reaches the agent and never the customer; watching and whispering are events", async () => {
+    const { sid, taskSid, customer, agent, supervisor } = await watchedConversation();
 
     supervisor.send({ type: "message.send", clientId: "w-1", body: "offer the refund", note: true });
     expect(await supervisor.nextOf("ack")).toMatchObject({ clientId: "w-1" });
@@ -251,7 +255,7 @@ describe("supervisors in a live conversation", () => {
     ]);
 
     const stub = conversationFor(env, sid);
-    await stub.sendSupervision();
+    await stub.sendWorkspaceEvents();
     const [monitor] = await eventsOf("supervisor.monitor", sid);
     expect(monitor).toMatchObject({
       resource_type: "Task",
@@ -270,11 +274,7 @@ describe("supervisors in a live conversation", () => {
   });
 
   it("a supervisor barges in to write to the customer, then out to watch again; each is one event", async () => {
-    const { sid, routes, visitor, taskSid } = await webConversation();
-    const customer = await openWidgetSocket(`${routes.base}/socket`, [CONVERSATION_SUBPROTOCOL, `token.${visitor.token}`]);
-    await customer.next("conversation.snapshot");
-    const agent = await staffSocket(sid, annToken);
-    const supervisor = await staffSocket(sid, sueToken);
+    const { sid, taskSid, customer, agent, supervisor } = await watchedConversation();
 
     supervisor.send({ type: "barge.join", displayName: "Sue (supervisor)" });
     const joined = (await supervisor.nextOf("conversation.snapshot")) as Extract<ConversationFrame, { type: "conversation.snapshot" }>;
@@ -298,7 +298,7 @@ describe("supervisors in a live conversation", () => {
     expect(await supervisor.nextOf("error")).toMatchObject({ status: 403, clientId: "b-2" });
 
     const stub = conversationFor(env, sid);
-    await stub.sendSupervision();
+    await stub.sendWorkspaceEvents();
     await evictDurableObject(stub);
     const joinedEvents = await eventsOf("supervisor.barge.joined", sid);
     const leftEvents = await eventsOf("supervisor.barge.left", sid);
@@ -312,7 +312,7 @@ describe("supervisors in a live conversation", () => {
       participant_sid: me!.sid,
     });
     // The same action handed over again (its answer lost, the outbox resends it) records nothing new.
-    const again = await routerOf(env, ws, taskSid).recordSupervisorEvent(ACCOUNT, {
+    const again = await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, {
       key: joinedEvents[0]!.sid.slice(2, 26),
       type: "supervisor.barge.joined",
       at: Date.now(),
@@ -343,7 +343,7 @@ describe("supervisors in a live conversation", () => {
   it("watching a conversation with no task is an event of the home region's Router, about the conversation", async () => {
     const sid = (await ok("POST", `/conversations/v1/Services/IS${ws.slice(2)}/Conversations`, { FriendlyName: "no task" })).sid;
     const supervisor = await staffSocket(sid, sueToken);
-    await conversationFor(env, sid).sendSupervision();
+    await conversationFor(env, sid).sendWorkspaceEvents();
     const [monitor] = await eventsOf("supervisor.monitor", sid);
     expect(monitor).toMatchObject({
       resource_type: "Conversation",
@@ -364,13 +364,13 @@ describe("supervisors in a live conversation", () => {
       workerSid: ann,
       supervisor: { workerSid: sue, userSid: null, name: null },
     };
-    expect(await routerOf(env, ws, taskSid).recordSupervisorEvent(ACCOUNT, input)).toMatchObject({
+    expect(await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, input)).toMatchObject({
       ok: false,
       status: 400,
       message: expect.stringContaining("Key"),
     });
     const badType = { ...input, key: "0".repeat(24), type: "supervisor.spy" as "supervisor.whisper" };
-    expect(await routerOf(env, ws, taskSid).recordSupervisorEvent(ACCOUNT, badType)).toMatchObject({ ok: false, status: 400 });
+    expect(await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, badType)).toMatchObject({ ok: false, status: 400 });
     expect(await eventsOf("supervisor.whisper", sid)).toEqual([]);
   });
 
@@ -383,7 +383,7 @@ describe("supervisors in a live conversation", () => {
     });
     const socket = new AgentSocket(res.webSocket!);
     expect((await socket.closed()).code).toBe(4404);
-    await conversationFor(env, sid).sendSupervision();
+    await conversationFor(env, sid).sendWorkspaceEvents();
     expect(await eventsOf("supervisor.monitor", sid)).toEqual([]);
   });
 });

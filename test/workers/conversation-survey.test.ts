@@ -4,14 +4,15 @@
  * an SMS customer asked through the Twilio double and answering with a digit that goes to the ended
  * conversation instead of opening one (a second rating, or one after the window, opens a new one), the
  * answer on the conversation's REST record and the profile's conversations, and the `conversation.survey`
- * event at the workspace's EventCallbackUrl, once.
+ * event at the workspace's EventCallbackUrl and in its Events list (GET …/Events), once.
  */
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { newSid } from "../../contract/ids";
 import { webhookPath } from "../../channels/channel-config";
-import { twilioSignature } from "../../callbacks/signature";
-import { conversationFor, directoryFor } from "../../platform/objects";
+import { messageSid, signedForm, smsForm } from "../support/twilio-forms";
+import { conversationFor, directoryFor, routerOf } from "../../platform/objects";
+import type { EventRecord } from "../../contract/taskrouter";
 import { eventually } from "../support/eventually";
 import { conversationTaskEvent, fetchApp, must, newChannel, newWorkspace, ORIGIN, widget } from "./webchat-helpers";
 
@@ -74,6 +75,14 @@ const surveyEvents = (conversationSid: string) =>
       r.url === "https://bot.example/events" && r.form.EventType === "conversation.survey" && r.form.ConversationSid === conversationSid,
   );
 
+/** The conversation's `conversation.survey` events in the workspace's Events list, as a REST client reads them. */
+async function listedSurveyEvents(conversationSid: string): Promise<EventRecord[]> {
+  const res = await fetchApp(`/taskrouter/v1/Workspaces/${ws}/Events?EventType=conversation.survey&PageSize=100`, { headers: AUTH });
+  expect(res.status).toBe(200);
+  const events = ((await res.json()) as { events: EventRecord[] }).events;
+  return events.filter((e) => e.event_data.conversation_sid === conversationSid);
+}
+
 const taskEvent = (conversationSid: string, eventType: string) =>
   conversationTaskEvent(ws, conversationSid, eventType, { sid: WORKER, name: "Ada" });
 
@@ -121,12 +130,17 @@ describe("the channel's setting", () => {
 });
 
 describe("web chat", { timeout: 30_000 }, () => {
+  /** A visitor of `channelSid` who wrote once: their routes, session and conversation. */
+  async function visitorOf(channelSid: string, name?: string) {
+    const routes = widget(ws, channelSid);
+    const visitor = await routes.session(name ? { name } : {});
+    const first = await routes.post("/messages", { client_id: "c-1", body: "Hello?" }, visitor.token);
+    return { routes, visitor, conversationSid: first.body.conversation_sid as string };
+  }
+
   it("shows the survey on the ended conversation; the visitor answers once; it is on the REST record and sent as one event", async () => {
     doubles();
-    const routes = widget(ws, chat);
-    const visitor = await routes.session({ name: "Grace" });
-    const first = await routes.post("/messages", { client_id: "c-1", body: "Hello?" }, visitor.token);
-    const conversationSid = first.body.conversation_sid as string;
+    const { routes, visitor, conversationSid } = await visitorOf(chat, "Grace");
     // Before it ended: nothing to answer.
     expect((await routes.post("/survey", { rating: 5 }, visitor.token)).status).toBe(409);
     await served(conversationSid);
@@ -164,18 +178,75 @@ describe("web chat", { timeout: 30_000 }, () => {
       () => (surveyEvents(conversationSid).length > 0 ? surveyEvents(conversationSid) : undefined),
       "the event",
     );
-    expect(events[0]!.form).toMatchObject({ SurveyRating: "4", SurveyVia: "web", WorkerSid: WORKER, ResourceType: "conversation" });
+    expect(events[0]!.form).toMatchObject({ SurveyRating: "4", SurveyVia: "web", WorkerSid: WORKER, ResourceType: "Conversation" });
     expect(events[0]!.form.SurveyComment).toBe("refund to **** **** **** 1111 please");
     expect(surveyEvents(conversationSid)).toHaveLength(1);
   });
 
+  it("the answer is one Event in the workspace's Events list, however often it is answered or handed over", async () => {
+    doubles();
+    const { routes, visitor, conversationSid } = await visitorOf(chat, "Hedy");
+    await served(conversationSid);
+    const taskSid = (await restRecord(conversationSid)).task_sid as string;
+    expect(await listedSurveyEvents(conversationSid)).toEqual([]);
+
+    expect((await routes.post("/survey", { rating: 2, comment: `charged twice on ${CARD}` }, visitor.token)).status).toBe(201);
+    expect((await routes.post("/survey", { rating: 5 }, visitor.token)).status).toBe(409);
+    const stub = conversationFor(env, conversationSid);
+    await stub.sendWorkspaceEvents();
+    await evictDurableObject(stub);
+    await stub.sendWorkspaceEvents();
+    const listed = await listedSurveyEvents(conversationSid);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({
+      event_type: "conversation.survey",
+      resource_type: "Conversation",
+      resource_sid: conversationSid,
+      event_data: {
+        conversation_sid: conversationSid,
+        task_sid: taskSid,
+        worker_sid: WORKER,
+        survey_rating: 2,
+        survey_comment: "charged twice on **** **** **** 1111",
+        survey_via: "web",
+      },
+    });
+    expect(JSON.stringify(listed[0])).not.toContain("4111 1111");
+    // Filtered by its task as any task's events are.
+    const byTask = await fetchApp(`/taskrouter/v1/Workspaces/${ws}/Events?TaskSid=${taskSid}&PageSize=100`, { headers: AUTH });
+    expect(((await byTask.json()) as { events: EventRecord[] }).events.map((e) => e.event_type)).toContain("conversation.survey");
+
+    // The outbox's hand-over repeated (its answer lost): the same key records nothing new.
+    const answer = {
+      key: listed[0]!.sid.slice(2, 26),
+      type: "conversation.survey" as const,
+      at: Date.now(),
+      conversationSid,
+      taskSid,
+      workerSid: WORKER,
+      profileSid: null,
+      rating: 2,
+      comment: "charged twice on **** **** **** 1111",
+      via: "web" as const,
+    };
+    const again = await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, answer);
+    expect(again).toEqual({ ok: true, value: { eventSid: listed[0]!.sid, recorded: false } });
+    // A malformed answer is refused by the Router with a 400 naming it, and recorded nowhere.
+    const bad = await routerOf(env, ws, taskSid).recordConversationEvent(ACCOUNT, { ...answer, key: "1".repeat(24), rating: 9 });
+    expect(bad).toMatchObject({ ok: false, status: 400, message: expect.stringContaining("SurveyRating") });
+
+    expect(await listedSurveyEvents(conversationSid)).toHaveLength(1);
+    // And the team's EventCallbackUrl heard of it once, from the same record.
+    await eventually(() => (surveyEvents(conversationSid).length > 0 ? true : undefined), "the callback");
+    expect(surveyEvents(conversationSid)).toHaveLength(1);
+    expect(surveyEvents(conversationSid)[0]!.form.Sid).toBe(listed[0]!.sid);
+  });
+
   it("a channel without the survey offers none: 409", async () => {
     const plain = await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": "*" });
-    const routes = widget(ws, plain);
-    const visitor = await routes.session();
-    const first = await routes.post("/messages", { client_id: "c-1", body: "Hi" }, visitor.token);
-    await served(first.body.conversation_sid as string);
-    expect((await restRecord(first.body.conversation_sid as string)).survey).toBeUndefined();
+    const { routes, visitor, conversationSid } = await visitorOf(plain);
+    await served(conversationSid);
+    expect((await restRecord(conversationSid)).survey).toBeUndefined();
     const res = await routes.post("/survey", { rating: 5 }, visitor.token);
     expect([res.status, res.body.message]).toEqual([409, expect.stringMatching(/no survey/)]);
   });
@@ -183,26 +254,8 @@ describe("web chat", { timeout: 30_000 }, () => {
 
 describe("SMS", { timeout: 30_000 }, () => {
   const url = () => `${ORIGIN}${webhookPath(ws, sms)}`;
-  async function text(from: string, body: string, sid = newSid("SM")) {
-    const params = {
-      MessageSid: sid,
-      SmsMessageSid: sid,
-      AccountSid: TWILIO_AC,
-      From: from,
-      To: NUMBER,
-      Body: body,
-      NumMedia: "0",
-      SmsStatus: "received",
-      ApiVersion: "2010-04-01",
-    };
-    const res = await fetchApp(webhookPath(ws, sms), {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "x-twilio-signature": await twilioSignature(TWILIO_TOKEN, url(), params),
-      },
-      body: new URLSearchParams(params),
-    });
+  async function text(from: string, body: string, sid = messageSid()) {
+    const res = await fetchApp(webhookPath(ws, sms), await signedForm(url(), smsForm(TWILIO_AC, from, NUMBER, body, sid), TWILIO_TOKEN));
     expect(res.status).toBe(200);
     return sid;
   }
@@ -245,6 +298,10 @@ describe("SMS", { timeout: 30_000 }, () => {
     await eventually(() => (surveyEvents(conversationSid).length > 0 ? true : undefined), "the event");
     expect(surveyEvents(conversationSid)).toHaveLength(1);
     expect(surveyEvents(conversationSid)[0]!.form).toMatchObject({ SurveyRating: "5", SurveyVia: "message", ProfileSid: profile!.sid });
+    await conversationFor(env, conversationSid).sendWorkspaceEvents();
+    expect((await listedSurveyEvents(conversationSid)).map((e) => e.event_data)).toEqual([
+      expect.objectContaining({ survey_rating: 5, survey_comment: "thanks, sorted!", survey_via: "message", profile_sid: profile!.sid }),
+    ]);
   });
 
   it("a second rating, or words, open a new conversation as before", async () => {

@@ -5,13 +5,14 @@
  * - the account's and a chat service's configuration (Twilio's shapes, bad input named);
  * - conversation-scoped webhooks (CRUD, at most five, another conversation's not found);
  * - pre-events: a refusal stops the change (REST and an agent's socket), a JSON answer modifies it, no
- *   answer lets it through, and a REST call without X-Twilio-Webhook-Enabled asks nobody;
+ *   answer lets it through, and a REST call without X-Twilio-Webhook-Enabled asks nobody; a supervisor's
+ *   barge (`barge.join` on the socket) asks onParticipantAdd like any participant's joining;
  * - post-events, the whole way: outbox → EVENTS queue → the consumer → the endpoint, signed; a customer's
  *   reaction and unsend (Meta's channels) among them.
  */
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
+import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../contract/conversations";
 import type { InboundContext } from "../../durable-objects/common/conversations";
 import type { InboundMessage } from "../../channels/messages";
 import { newSid } from "../../contract/ids";
@@ -286,6 +287,82 @@ describe("pre-events", () => {
     expect(await socket.nextOf("error")).toMatchObject({ clientId: "c1", status: 403 });
     expect(received[0]!.form).toMatchObject({ EventType: "onMessageAdd", Source: "SDK", ClientIdentity: agent, Author: agent });
     expect(await bodies(conversation)).toEqual([]);
+    socket.ws.close(1000, "done");
+  });
+});
+
+describe("a supervisor barging in", () => {
+  /** A workspace whose chat service asks its pre-event URL about `filters`, a supervisor who is a worker, a conversation. */
+  async function watched(filters: string[]) {
+    const ws = (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "barge pre-events" })).sid;
+    const chatService = "IS" + ws.slice(2);
+    await ok("POST", `${V1}/Services/${chatService}/Configuration/Webhooks`, [
+      ["PreWebhookUrl", "https://bot.example/pre"],
+      ...filters.map((f): [string, string] => ["Filters", f]),
+    ]);
+    const sue = (await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers`, { FriendlyName: "Sue" })).sid;
+    const token = (await ok("POST", "/api/tokens", { WorkspaceSid: ws, Role: "supervisor", WorkerSid: sue })).token as string;
+    const list = `${V1}/Services/${chatService}/Conversations`;
+    const conversation = (await ok("POST", list, {})).sid;
+    await ok("POST", `${list}/${conversation}/Participants`, { Identity: "customer-1" });
+    const res = await exports.default.fetch(`${ORIGIN}/api/conversations/${conversation}/socket`, {
+      headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": `${CONVERSATION_SUBPROTOCOL}, token.${token}` },
+    });
+    const socket = new AgentSocket(res.webSocket!);
+    await socket.nextOf("conversation.snapshot");
+    const identities = async () =>
+      ((await ok("GET", `${list}/${conversation}/Participants`)).participants as { identity: string }[]).map((p) => p.identity).sort();
+    return { sue, conversation, socket, identities };
+  }
+
+  it("asks onParticipantAdd first: a refusal is an error frame naming it, and nobody joins", async () => {
+    const { sue, conversation, socket, identities } = await watched(["onParticipantAdd"]);
+    const received = integration(() => new Response("not during a complaint", { status: 409 }));
+    socket.send({ type: "barge.join", displayName: "Sue (lead)" });
+    expect(await socket.nextOf("error")).toMatchObject({
+      clientId: null,
+      status: 403,
+      message: expect.stringMatching(/onParticipantAdd pre-event webhook refused the change \(it answered HTTP 409\)/),
+    });
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ url: "https://bot.example/pre", signed: true });
+    expect(received[0]!.form).toMatchObject({
+      EventType: "onParticipantAdd",
+      ConversationSid: conversation,
+      Identity: sue,
+      Source: "SDK",
+      ClientIdentity: sue,
+    });
+    expect(JSON.parse(received[0]!.form.Attributes!)).toMatchObject({ supervisor: { worker_sid: sue } });
+    expect(await identities()).toEqual(["customer-1"]);
+    // Still watching: a message to the customer is refused as before the barge.
+    socket.send({ type: "message.send", clientId: "w1", body: "hello" });
+    expect(await socket.nextOf("error")).toMatchObject({ clientId: "w1", status: 403 });
+    socket.ws.close(1000, "done");
+  });
+
+  it("an answer that lets it through joins the supervisor, with the attributes it sets", async () => {
+    const { sue, socket, identities } = await watched(["onParticipantAdd"]);
+    const received = integration(() => Response.json({ attributes: '{"barged":true}' }));
+    socket.send({ type: "barge.join" });
+    const snapshot = (await socket.nextOf("conversation.snapshot")) as Extract<ConversationFrame, { type: "conversation.snapshot" }>;
+    expect(snapshot.participants.find((p) => p.sid === snapshot.you)).toMatchObject({
+      identity: sue,
+      role: "supervisor",
+      attributes: '{"barged":true}',
+    });
+    expect(received.map((r) => r.form.EventType)).toEqual(["onParticipantAdd"]);
+    expect(await identities()).toEqual(["customer-1", sue].sort());
+    socket.ws.close(1000, "done");
+  });
+
+  it("a service whose filters leave out onParticipantAdd is not asked", async () => {
+    const { sue, socket, identities } = await watched(["onMessageAdd"]);
+    const received = integration(() => new Response(null, { status: 403 }));
+    socket.send({ type: "barge.join" });
+    await socket.nextOf("conversation.snapshot");
+    expect(received).toEqual([]);
+    expect(await identities()).toEqual(["customer-1", sue].sort());
     socket.ws.close(1000, "done");
   });
 });

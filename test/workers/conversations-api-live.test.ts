@@ -9,21 +9,13 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONVERSATION_SUBPROTOCOL } from "../../contract/conversations";
 import { AgentSocket } from "./realtime-helpers";
+import { AUTH, rest as call } from "./conversation-helpers";
 
 const ORIGIN = "http://sb.test";
-const AUTH = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
 
-async function rest(method: string, path: string, params?: Record<string, string>, authorization = AUTH) {
-  const headers: Record<string, string> = { authorization };
-  if (params) headers["content-type"] = "application/x-www-form-urlencoded";
-  const res = await exports.default.fetch(`${ORIGIN}${path}`, {
-    method,
-    headers,
-    body: params ? new URLSearchParams(params).toString() : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> & { sid: string; message: string } };
-}
+/** The shared REST call, at this file's origin. */
+const rest = (method: string, path: string, params?: Record<string, string>, authorization = AUTH) =>
+  call(method, path, params, { origin: ORIGIN, authorization });
 
 interface Team {
   workspace: string;

@@ -165,6 +165,9 @@ describe("a visitor whose conversation closed", () => {
     expect(back.conversation_sid).toBeNull(); // nothing opened yet
     const sent = await visitor.post("/messages", { client_id: "c-1", body: "Hi" }, back.token);
     expect(sent.body.token).toBeUndefined(); // the conversation the first session named, kept
+    calls.length = 0;
     expect((await visitor.session({ token: session.token })).conversation_sid).toBe(sent.body.conversation_sid);
+    // Their open and latest conversation come from one question to the workspace's directory.
+    expect(calls).toEqual(["findLatest"]);
   });
 });

@@ -118,13 +118,9 @@ const channel: MiddlewareHandler<WebchatEnv> = async (c, next) => {
 /** The visitor's open conversation on this channel and their latest (the open one, else the last closed one). */
 async function conversationsOf(c: WebchatContext, visitorId: string): Promise<{ open: string | null; latest: string | null }> {
   const config = c.get("config");
-  const directory = directoryFor(c.env, config.workspaceSid);
-  const [open, latest] = await Promise.all([
-    directory.findOpen(c.get("accountSid"), config.sid, visitorId),
-    directory.findLatest(c.get("accountSid"), config.sid, visitorId),
-  ]);
-  if (!open.ok || !latest.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
-  return { open: open.value, latest: latest.value };
+  const found = await directoryFor(c.env, config.workspaceSid).findLatest(c.get("accountSid"), config.sid, visitorId);
+  if (!found.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
+  return { open: found.value.open ? found.value.sid : null, latest: found.value.sid };
 }
 
 /**
@@ -137,7 +133,7 @@ async function lastConversation(c: WebchatContext, session: VisitorSession): Pro
   const config = c.get("config");
   const found = await directoryFor(c.env, config.workspaceSid).findLatest(c.get("accountSid"), config.sid, session.visitorId);
   if (!found.ok) throw new ApiError(503, 20503, "The conversation directory is unavailable; try again");
-  return found.value;
+  return found.value.sid;
 }
 
 const setting = (config: ChannelConfig, name: string, fallback: string): string => {

@@ -15,7 +15,6 @@ import type {
   MessageRecord,
   ParticipantRecord,
 } from "../../../contract/conversations";
-import type { EventMessage } from "../../../platform/events-queue";
 import { conversationRow, tombstone, type ConversationRow, type StoreHost } from "../store/conversation-rows";
 
 /** A change worth a post-event, as the lifecycle records it (hooks.ts turns it into outbox rows). */
@@ -53,12 +52,10 @@ export interface Effects {
   readonly deleteMedia: string[];
   /** The first task is pending: create it. */
   createTask: boolean;
-  /** A supervisor's action joined the `supervision` outbox (supervision.ts): guard it and hand it over. */
-  supervision: boolean;
+  /** An event joined the workspace events' outbox (workspace-events.ts): guard it and hand it over. */
+  workspaceEvents: boolean;
   /** What changed, for post-event webhooks (written to the outbox in the same transaction, or dropped). */
   readonly hooks: HookEvent[];
-  /** Workspace events for the team's EventCallbackUrl (`conversation.survey`), written to the outbox in the same transaction. */
-  readonly events: EventMessage[];
 }
 
 export interface Op {
@@ -78,9 +75,8 @@ export const noEffects = (): Effects => ({
   deliver: false,
   deleteMedia: [],
   createTask: false,
-  supervision: false,
+  workspaceEvents: false,
   hooks: [],
-  events: [],
 });
 
 export const newOp = (host: StoreHost, sid: string, now: number): Op => ({ host, sid, now, effects: noEffects() });

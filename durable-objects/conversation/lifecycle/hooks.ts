@@ -17,7 +17,7 @@ import type { ConversationRecord, MessageRecord, ParticipantRecord } from "../..
 import { iso } from "../../../contract/taskrouter";
 import { newSid } from "../../../contract/ids";
 import type { StoreHost } from "../../kit/sql-host";
-import type { CallbackMessage, ConversationWebhookMessage, EventMessage } from "../../../platform/events-queue";
+import type { ConversationWebhookMessage } from "../../../platform/events-queue";
 import type { FormParams } from "../../../callbacks/signature";
 import { conversationRow, messageRecord, messageRows } from "../store/conversation-rows";
 import { listOf, scopedWebhookRows, type ScopedWebhookRow } from "./scoped-webhooks";
@@ -267,14 +267,8 @@ function writeRequest(host: StoreHost, message: ConversationWebhookMessage): boo
   return true;
 }
 
-/** The ConversationDO's outbox topic (kit/outbox.ts): what it puts on the EVENTS queue — post-event webhook requests and workspace events. */
+/** The ConversationDO's outbox topic (kit/outbox.ts): what it puts on the EVENTS queue — post-event webhook requests. */
 export const HOOKS_TOPIC = "hooks";
-
-/** Writes workspace events (`conversation.survey`) to the outbox, for the queue's event callbacks; answers how many. */
-export function queueEvents(host: StoreHost, events: readonly EventMessage[]): number {
-  for (const event of events) enqueue(host, HOOKS_TOPIC, JSON.stringify(event satisfies CallbackMessage));
-  return events.length;
-}
 
 /** At most this many stored messages are replayed to a new scoped webhook. */
 export const MAX_REPLAY = 1_000;

@@ -10,20 +10,20 @@
  * message is delivered like an agent's, and the customer's reply within the window that starts with a
  * digit 1–5 (common/survey.ts) is routed back here by the directory and answers it. Either way the
  * answer is taken once, within {@link SURVEY_WINDOW_MS}, stored on the row (every record, frame and the
- * directory's entry carry it) and announced once as the `conversation.survey` event, written to the
- * outbox in the answer's transaction.
+ * directory's entry carry it) and announced once as the `conversation.survey` event of the workspace
+ * (in its Events list and at its EventCallbackUrl), written to the outbox in the answer's transaction
+ * (workspace-events.ts).
  */
 import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import { redactCardNumbers } from "../../common/card-numbers";
 import { SURVEY_REPLY_HINT, SURVEY_WINDOW_MS, type SurveyAnswer } from "../../common/survey";
 import { MAX_SURVEY_COMMENT, type ConversationSurvey } from "../../../contract/surveys";
-import { iso, type EventRecord } from "../../../contract/taskrouter";
-import { newSid } from "../../../contract/ids";
-import type { EventMessage } from "../../../platform/events-queue";
+import { iso } from "../../../contract/taskrouter";
 import { conversationRecord, conversationRow, saveConversation, type ConversationRow } from "../store/conversation-rows";
 import { conflict, type Op } from "./conversation-operation";
 import { insertMessage } from "./messages";
 import { customerParticipant } from "./participants";
+import { eventKey, recordWorkspaceEvent } from "./workspace-events";
 
 /** The survey on a row, or null. */
 export const surveyOf = (row: ConversationRow): ConversationSurvey | null =>
@@ -106,39 +106,19 @@ export function recordAnswer(op: Op, row: ConversationRow, survey: ConversationS
   const saved = saveConversation(op.host, { ...row, survey: JSON.stringify(answered) });
   op.effects.frames.push({ type: "conversation.updated", conversation: conversationRecord(saved) });
   op.effects.index = true;
-  op.effects.events.push(surveyEvent(op, saved, answered));
+  recordWorkspaceEvent(op, saved, {
+    key: eventKey(),
+    type: "conversation.survey",
+    at: op.now,
+    conversationSid: saved.sid,
+    taskSid: saved.task_sid,
+    workerSid: saved.last_worker_sid,
+    profileSid: saved.profile_sid,
+    rating: answer.rating,
+    comment: answered.comment,
+    via: answered.via,
+  });
   return answered;
-}
-
-/** The `conversation.survey` event, as the workspace's EventCallbackUrl gets it (through the EVENTS queue). */
-function surveyEvent(op: Op, row: ConversationRow, survey: ConversationSurvey): EventMessage {
-  const event: EventRecord = {
-    account_sid: row.account_sid,
-    workspace_sid: row.workspace_sid,
-    sid: newSid("EV"),
-    event_type: "conversation.survey",
-    event_date: iso(op.now),
-    event_date_ms: op.now,
-    description: `The customer rated conversation ${row.sid} ${survey.rating} of 5`,
-    resource_type: "conversation",
-    resource_sid: row.sid,
-    resource_url: "",
-    actor_type: "customer",
-    actor_sid: customerParticipant(op)?.sid ?? "",
-    actor_url: "",
-    event_data: {
-      conversation_sid: row.sid,
-      profile_sid: row.profile_sid,
-      task_sid: row.task_sid,
-      worker_sid: row.last_worker_sid,
-      survey_rating: survey.rating,
-      survey_comment: survey.comment,
-      survey_via: survey.via,
-    },
-    source: "conversations",
-    source_ip_address: "",
-  };
-  return { kind: "event", workspaceSid: row.workspace_sid as EventMessage["workspaceSid"], event };
 }
 
 /** The survey's answer through web chat, for the visitor `identity` (only their own conversation's). */

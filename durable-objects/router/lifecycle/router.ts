@@ -33,8 +33,8 @@ import {
 } from "./config";
 import { ConfigView } from "./config-view";
 import { getEvent, listEvents, type ListEventsInput } from "./event-list";
-import { recordSupervisorEvent } from "./supervisor-events";
-import type { SupervisorEventInput } from "../../common/conversations";
+import { recordConversationEvent } from "./handed-over-events";
+import type { ConversationEventInput } from "../../common/conversations";
 import { buildEngine } from "./load";
 import { Op, type Actor } from "./router-operation";
 import { applyOutcome } from "./routing-outcome";
@@ -319,9 +319,13 @@ export class Router {
     return this.read(accountSid, now, (op) => getEvent(op, sid));
   }
 
-  /** A supervisor's action in a live conversation (supervisor-events.ts), recorded once per key. */
-  recordSupervisorEvent(accountSid: string, input: SupervisorEventInput, now: number): ApiResult<{ eventSid: string; recorded: boolean }> {
-    return this.write(accountSid, now, (op) => recordSupervisorEvent(op, input));
+  /** A supervisor's action or a survey answer in a conversation (handed-over-events.ts), recorded once per key. */
+  recordConversationEvent(
+    accountSid: string,
+    input: ConversationEventInput,
+    now: number,
+  ): ApiResult<{ eventSid: string; recorded: boolean }> {
+    return this.write(accountSid, now, (op) => recordConversationEvent(op, input));
   }
 
   // ── statistics ──────────────────────────────────────────────────────────────────────────────────

@@ -13,7 +13,8 @@ import { addMessage, listMessages, messagesSince } from "../../../durable-object
 import { addParticipant, membership } from "../../../durable-objects/conversation/lifecycle/participants";
 import { preEventParams } from "../../../durable-objects/conversation/lifecycle/pre-events";
 import { createScopedWebhook } from "../../../durable-objects/conversation/lifecycle/scoped-webhooks";
-import { recordSupervision, SUPERVISION_TOPIC, type SupervisionMessage } from "../../../durable-objects/conversation/lifecycle/supervision";
+import { recordSupervision } from "../../../durable-objects/conversation/lifecycle/supervision";
+import { WORKSPACE_EVENTS_TOPIC, type WorkspaceEventMessage } from "../../../durable-objects/conversation/lifecycle/workspace-events";
 import { conversationRecord, conversationRow } from "../../../durable-objects/conversation/store/conversation-rows";
 import { rows } from "../../../durable-objects/kit/sql-host";
 import { unsent } from "../../../durable-objects/kit/outbox";
@@ -141,8 +142,8 @@ describe("a supervisor's action", () => {
         { messageSid: "IM1" },
       ),
     );
-    expect(op.effects.supervision).toBe(true);
-    const [message] = unsent(host, SUPERVISION_TOPIC, 10).map((r) => JSON.parse(r.body) as SupervisionMessage);
+    expect(op.effects.workspaceEvents).toBe(true);
+    const [message] = unsent(host, WORKSPACE_EVENTS_TOPIC, 10).map((r) => JSON.parse(r.body) as WorkspaceEventMessage);
     expect(message).toEqual({
       accountSid: ACCOUNT,
       workspaceSid: context().workspaceSid,

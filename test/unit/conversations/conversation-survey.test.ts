@@ -13,6 +13,8 @@ import { indexEntry } from "../../../durable-objects/conversation/lifecycle/conv
 import { conversationRecord, conversationRow } from "../../../durable-objects/conversation/store/conversation-rows";
 import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import type { Op } from "../../../durable-objects/conversation/lifecycle/conversation-operation";
+import { WORKSPACE_EVENTS_TOPIC, type WorkspaceEventMessage } from "../../../durable-objects/conversation/lifecycle/workspace-events";
+import { unsent } from "../../../durable-objects/kit/outbox";
 import { ACCOUNT, CARD, WORKFLOW, at, context, inbound, migratedHost } from "./conversation-fixtures";
 
 const ANN = "WK" + "a".repeat(32);
@@ -46,6 +48,10 @@ describe("surveyQuestion: a channel's setting", () => {
     [{ csat_enabled: true, csat_question: "Did we help?" }, "Did we help?"],
   ])("%j → %j", (settings, question) => expect(surveyQuestion(settings)).toBe(question));
 });
+
+/** The events waiting in the outbox for the Router (workspace-events.ts). */
+const outboxEvents = (host: StoreHost) =>
+  unsent(host, WORKSPACE_EVENTS_TOPIC, 100).map((row) => (JSON.parse(row.body) as WorkspaceEventMessage).event);
 
 const port: TaskPort = {
   oldestWorkflow: async () => WORKFLOW,
@@ -173,17 +179,21 @@ describe("answering by a reply on the messaging channel", () => {
       date_answered: "1970-01-01T00:00:20Z",
     });
     expect(lastMessage(host)).toMatchObject({ author: "+15550001111", attributes: '{"survey":"answer"}', delivery_status: null });
-    expect(op.effects.events).toHaveLength(1);
-    expect(op.effects.events[0]!.event).toMatchObject({
-      event_type: "conversation.survey",
-      resource_type: "conversation",
-      event_data: {
-        survey_rating: 4,
-        survey_comment: "card **** **** **** 1111 was charged twice",
-        survey_via: "message",
-        worker_sid: ANN,
+    expect(op.effects.workspaceEvents).toBe(true);
+    expect(outboxEvents(host)).toEqual([
+      {
+        key: expect.stringMatching(/^[0-9a-f]{24}$/),
+        type: "conversation.survey",
+        at: 20_000,
+        conversationSid: record(host).sid,
+        taskSid: record(host).task_sid,
+        workerSid: ANN,
+        profileSid: conversationRow(host)!.profile_sid,
+        rating: 4,
+        comment: "card **** **** **** 1111 was charged twice",
+        via: "message",
       },
-    });
+    ]);
     expect(op.effects.frames.at(-1)).toMatchObject({ type: "conversation.updated", conversation: { survey: { rating: 4 } } });
   });
 
@@ -192,7 +202,8 @@ describe("answering by a reply on the messaging channel", () => {
     reply(host, 20_000, "SM2", "5");
     const again = reply(host, 21_000, "SM2", "5");
     expect(again.result).toMatchObject({ ok: true, value: { duplicate: true } });
-    expect(again.op.effects.events).toHaveLength(0);
+    expect(again.op.effects.workspaceEvents).toBe(false);
+    expect(outboxEvents(host)).toHaveLength(1);
   });
 
   it("a second rating is refused (409), so the caller opens a new conversation with it; the first answer stays", async () => {
@@ -226,9 +237,10 @@ describe("answering through web chat", () => {
     const { host } = await handled({ web: true });
     const first = answer(host, 20_000, 5, "  quick and kind ");
     expect(first.result).toMatchObject({ ok: true, value: { status: "answered", rating: 5, comment: "quick and kind", via: "web" } });
-    expect(first.op.effects.events).toHaveLength(1);
+    expect(outboxEvents(host)).toMatchObject([{ type: "conversation.survey", rating: 5, comment: "quick and kind", via: "web" }]);
     const second = answer(host, 21_000, 1);
     expect(second.result).toMatchObject({ ok: false, status: 409 });
+    expect(outboxEvents(host)).toHaveLength(1);
     expect(record(host).survey).toMatchObject({ rating: 5, comment: "quick and kind" });
   });
 

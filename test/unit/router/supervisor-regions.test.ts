@@ -18,45 +18,55 @@ const AVAILABLE = { sid: "WA" + "a".repeat(32), friendlyName: "Available" };
 const OFFLINE = { sid: "WA" + "b".repeat(32), friendlyName: "Offline" };
 const statuses = (pending: number, reserved: number) => ({ pending, reserved, assigned: 0, wrapping: 0, completed: 0, canceled: 0 });
 
-const usEast: QueuePart = {
-  sid: QUEUE,
-  friendly_name: "Support",
-  realtime: {
-    tasksByStatus: statuses(1, 2),
-    tasksByPriority: { "0": 3 },
-    totalTasks: 3,
-    longestWaiting: { sid: "WTa", since: T0 - 60_000 },
-    longestInQueue: { sid: "WTa", since: T0 - 50_000 },
+/**
+ * One region's share of the queue: its pending and reserved tasks (all at priority 0), the oldest of
+ * them (waiting `waitedMs`, in the queue `queuedMs` before T0), its available and offline workers (all
+ * eligible), and today's counts.
+ */
+function share(
+  tasks: {
+    readonly pending: number;
+    readonly reserved: number;
+    readonly oldest: string;
+    readonly waitedMs: number;
+    readonly queuedMs: number;
   },
-  workers: {
-    activities: [
-      { ...AVAILABLE, workers: 2 },
-      { ...OFFLINE, workers: 1 },
-    ],
-    available: 2,
-    eligible: 3,
-  },
-  today: { created: 4, accepted: 2, completed: 1, canceled: 0, within: 2, after: 0 },
-};
-const euIreland: QueuePart = {
-  ...usEast,
-  realtime: {
-    tasksByStatus: statuses(2, 0),
-    tasksByPriority: { "0": 2 },
-    totalTasks: 2,
-    longestWaiting: { sid: "WTb", since: T0 - 90_000 },
-    longestInQueue: { sid: "WTb", since: T0 - 80_000 },
-  },
-  workers: {
-    activities: [
-      { ...AVAILABLE, workers: 0 },
-      { ...OFFLINE, workers: 1 },
-    ],
-    available: 0,
-    eligible: 1,
-  },
-  today: { created: 2, accepted: 2, completed: 0, canceled: 1, within: 0, after: 2 },
-};
+  workers: { readonly available: number; readonly offline: number },
+  today: QueuePart["today"],
+): QueuePart {
+  const total = tasks.pending + tasks.reserved;
+  return {
+    sid: QUEUE,
+    friendly_name: "Support",
+    realtime: {
+      tasksByStatus: statuses(tasks.pending, tasks.reserved),
+      tasksByPriority: { "0": total },
+      totalTasks: total,
+      longestWaiting: { sid: tasks.oldest, since: T0 - tasks.waitedMs },
+      longestInQueue: { sid: tasks.oldest, since: T0 - tasks.queuedMs },
+    },
+    workers: {
+      activities: [
+        { ...AVAILABLE, workers: workers.available },
+        { ...OFFLINE, workers: workers.offline },
+      ],
+      available: workers.available,
+      eligible: workers.available + workers.offline,
+    },
+    today,
+  };
+}
+
+const usEast = share(
+  { pending: 1, reserved: 2, oldest: "WTa", waitedMs: 60_000, queuedMs: 50_000 },
+  { available: 2, offline: 1 },
+  { created: 4, accepted: 2, completed: 1, canceled: 0, within: 2, after: 0 },
+);
+const euIreland = share(
+  { pending: 2, reserved: 0, oldest: "WTb", waitedMs: 90_000, queuedMs: 80_000 },
+  { available: 0, offline: 1 },
+  { created: 2, accepted: 2, completed: 0, canceled: 1, within: 0, after: 2 },
+);
 
 describe("a queue's row from its regions' shares", () => {
   it("adds the counts, takes the oldest waiting task of all, and works the service level out of the summed counts", () => {

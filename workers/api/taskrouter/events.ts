@@ -37,7 +37,13 @@ resourceRoutes(routes, {
     params: {
       ...paging,
       EndDate: date().optional(),
-      EventType: str({ max: 64 }).optional(),
+      EventType: str({ max: 64 })
+        .describe(
+          "One event type: TaskRouter's (task.created, reservation.accepted, worker.activity.update, …) or Switchboard's " +
+            "own of a live conversation (supervisor.monitor, supervisor.whisper, supervisor.barge.joined, supervisor.barge.left, " +
+            "conversation.survey)",
+        )
+        .optional(),
       Minutes: int(1, 43_200).optional(),
       ReservationSid: sid("WR").optional(),
       StartDate: date().optional(),
