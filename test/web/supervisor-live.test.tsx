@@ -267,6 +267,8 @@ describe("Live: watching a chat", () => {
     expect(sent(socket).filter((frame) => frame.type === "message.send")).toEqual([
       { type: "message.send", clientId: expect.any(String), body: "She is a VIP, offer the upgrade", note: true },
     ]);
+    // A supervisor who only watches is no participant: their typing is not announced (the server would refuse it).
+    expect(sent(socket).filter((frame) => frame.type === "typing")).toEqual([]);
 
     fireEvent.click(within(chat).getByRole("button", { name: "Join conversation" }));
     await act(async () => {});

@@ -9,6 +9,7 @@
 import { useEffect, useId, useState, type Ref } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { ChatLog } from "../task/chat-log";
+import { ChatStatus } from "../task/chat-status";
 import { Composer } from "../task/composer";
 import { ensureTaskStyles } from "../task/styles";
 import { useConversation } from "../task/use-conversation";
@@ -67,14 +68,7 @@ export function LiveConversation({ chat, customer, live, session, onClose, headi
       <div className="sb-sv-live-log">
         <ChatLog state={state} label={t("supervisor.live.transcript", { customer })} session={session} />
       </div>
-      <p className="sb-chat__typing" aria-live="polite">
-        {state.typing ? t("chat.typing", { name: state.typing.name }) : ""}
-      </p>
-      {state.connection === "reconnecting" && (
-        <p className="sb-chat__status" role="status">
-          {t("header.connection.offline")}
-        </p>
-      )}
+      <ChatStatus state={state} />
       {state.connection === "closed" && (
         <p className="sb-sv-error" role="alert">
           {state.closedReason}
@@ -84,6 +78,7 @@ export function LiveConversation({ chat, customer, live, session, onClose, headi
         taskSid={`whisper:${chat.taskSid}`}
         conversationSid={chat.conversationSid}
         only="note"
+        announcesTyping={joined}
         placeholder={t("supervisor.live.whisper", { agent: chat.agent })}
         disabled={!connected}
         cannedResponses={NO_CANNED}

@@ -10,6 +10,7 @@ import { useStrings } from "../desktop-context";
 import type { DesktopSession, DesktopSettings } from "../types";
 import { lastIndexOf } from "./chat-state";
 import { ChatLog } from "./chat-log";
+import { ChatStatus } from "./chat-status";
 import { Composer } from "./composer";
 import { useConversation } from "./use-conversation";
 
@@ -73,14 +74,7 @@ export function ChatPanel(props: ChatPanelProps) {
           scroll.current = { top: element.scrollTop, atBottom: element.scrollHeight - element.scrollTop - element.clientHeight < 24 };
         }}
       />
-      <p className="sb-chat__typing" aria-live="polite">
-        {state.typing ? t("chat.typing", { name: state.typing.name }) : ""}
-      </p>
-      {state.connection === "reconnecting" && (
-        <p className="sb-chat__status" role="status">
-          {t("header.connection.offline")}
-        </p>
-      )}
+      <ChatStatus state={state} />
       {props.composer !== false && (
         <Composer
           taskSid={props.taskSid}

@@ -58,9 +58,20 @@ export interface ComposerProps {
   readonly only?: "note";
   /** The textarea's label and placeholder instead of the default ("Type a message…"). */
   readonly placeholder?: string;
+  /** Whether typing is announced (not from a supervisor who only watches: they are no participant). Default true. */
+  readonly announcesTyping?: boolean;
 }
 
-export function Composer({ taskSid, conversationSid, disabled, cannedResponses, slotProps, only, placeholder }: ComposerProps) {
+export function Composer({
+  taskSid,
+  conversationSid,
+  disabled,
+  cannedResponses,
+  slotProps,
+  only,
+  placeholder,
+  announcesTyping = true,
+}: ComposerProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const [noteMode, setNoteMode] = useState(false);
@@ -77,6 +88,7 @@ export function Composer({ taskSid, conversationSid, disabled, cannedResponses, 
   };
 
   const typing = (): void => {
+    if (!announcesTyping) return;
     const now = Date.now();
     if (now - lastTyping.current < TYPING_THROTTLE_MS) return;
     lastTyping.current = now;
