@@ -17,6 +17,8 @@ export const SCREENS = {
   "ringing.png": "desktop-2-ringing.png",
   "queue-stats.png": "desktop-6-queue-stats.png",
   "supervisor-wall-dark.png": "desktop-9-wall-dark.png",
+  "supervisor-live.png": "supervisor-live.png",
+  "wrap-up.png": "desktop-4-wrap-up.png",
   "web-chat-widget.png": "3-conversation.png",
 };
 
