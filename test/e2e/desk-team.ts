@@ -11,9 +11,10 @@ import { mkdirSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import { raw, switchboardClient } from "../compat/client";
 import { seriousViolations } from "../support/axe";
+import { launchChromium } from "../support/browser";
 import { listenLocally } from "../support/listen";
 
 export const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
@@ -206,3 +207,31 @@ export async function chatTeam(prefix: string, options: { pluginSource?: string 
 
 /** A fresh browser context of a laptop's size (1280 × 800 unless told). */
 export const laptop = (browser: Browser, viewport = { width: 1280, height: 800 }) => browser.newContext({ viewport });
+
+/**
+ * What a browser test file of the desk sets up once (call it inside `describe`): one Chromium for its
+ * tests, and teams whose sites are closed with it.
+ * @example const scene = deskScene(); … const team = await scene.team("e2e-x"); const page = await scene.browser().newPage();
+ */
+export function deskScene() {
+  let browser: Browser | undefined;
+  const sites: TeamSite[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const site of sites) site.server.close();
+  });
+  return {
+    browser(): Browser {
+      if (!browser) throw new Error("deskScene(): Chromium is not started yet (use it inside a test)");
+      return browser;
+    },
+    async team(prefix: string, options: { pluginSource?: string } = {}) {
+      const made = await chatTeam(prefix, options);
+      sites.push(made.site);
+      return made;
+    },
+  };
+}

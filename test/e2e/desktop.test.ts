@@ -11,34 +11,23 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { seriousViolations } from "../support/axe";
-import { launchChromium } from "../support/browser";
-import { SHOTS, WAIT, cell, chatTeam, rest, signIn, watchedPage, type TeamSite } from "./desk-team";
+import { SHOTS, WAIT, cell, deskScene, goAvailable, rest, signIn, watchedPage } from "./desk-team";
 
 const PLUGIN_SOURCE = readFileSync(join(process.cwd(), "examples", "plugins", "sample-plugin.js"), "utf8");
 const CARD = "4111 1111 1111 1111";
 
 describe("the agent desktop and the supervisor views in a browser", () => {
-  let browser: Browser;
-  let site: TeamSite | undefined;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  const scene = deskScene();
 
   it("rings, accepts, chats, wraps up and completes a web chat while the supervisor watches", { timeout: 90_000 }, async () => {
     const problems: string[] = [];
     // ── the team (a chat queue, Ada's worker Offline until she says otherwise, a web chat channel, the people) ──
-    const team = await chatTeam("e2e-desktop", { pluginSource: PLUGIN_SOURCE });
+    const team = await scene.team("e2e-desktop", { pluginSource: PLUGIN_SOURCE });
+    const browser = scene.browser();
     const { workspace, ws, workflow, agentEmail, supervisorEmail } = team;
-    site = team.site;
+    const site = team.site;
 
     // ── the wrap-up codes and the plugin ──
     const settings = await rest("POST", `/api/workspaces/${workspace.sid}/desktop-settings`, [
@@ -58,16 +47,11 @@ describe("the agent desktop and the supervisor views in a browser", () => {
     const agent = await watchedPage(agentContext, problems, "agent");
     await signIn(agent, agentEmail, "desktop-1-sign-in.png");
     await agent.getByRole("button", { name: "Account of Ada Lovelace" }).waitFor(WAIT);
-    await agent.getByRole("status").filter({ hasText: "Connected" }).waitFor(WAIT);
-    const activity = agent.getByLabel("Activity");
-    await expect.poll(() => activity.isEnabled(), WAIT).toBe(true);
     // The socket's hello lists every activity of the workspace, so an agent who starts Offline can pick Available.
-    await expect.poll(async () => (await activity.locator("option").allTextContents()).map((o) => o.trim()), WAIT).toContain("Available");
-    await activity.selectOption({ label: "Available" });
-    await expect.poll(() => activity.locator("option:checked").textContent(), WAIT).toBe("Available");
-    expect(await activity.getAttribute("data-available")).toBe("true");
+    await goAvailable(agent);
+    expect(await agent.getByLabel("Activity").getAttribute("data-available")).toBe("true");
     // The sample plugin was fetched cross-origin from the team's server (it loads in the background).
-    await expect.poll(() => site!.pluginHits(), WAIT).toBeGreaterThan(0);
+    await expect.poll(() => site.pluginHits(), WAIT).toBeGreaterThan(0);
 
     // ── the supervisor signs in: Teams shows Ada, Available ──
     const supervisorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });

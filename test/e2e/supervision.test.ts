@@ -7,29 +7,18 @@
  * The Live view is checked with axe-core; screenshots go to test/e2e/screenshots/ (git-ignored).
  */
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seriousViolations } from "../support/axe";
-import { launchChromium } from "../support/browser";
-import { SHOTS, WAIT, cell, chatTeam, goAvailable, laptop, signIn, visitorWrites, watchedPage, type TeamSite } from "./desk-team";
+import { SHOTS, WAIT, cell, deskScene, goAvailable, laptop, signIn, visitorWrites, watchedPage } from "./desk-team";
 
 describe("a supervisor watching a live chat in a browser", () => {
-  let browser: Browser;
-  let site: TeamSite | undefined;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    site?.server.close();
-  });
+  const scene = deskScene();
 
   it("sees the agent's task, watches the chat, whispers, joins, writes and leaves, each recorded", { timeout: 120_000 }, async () => {
     const problems: string[] = [];
-    const team = await chatTeam("e2e-supervision");
-    site = team.site;
+    const team = await scene.team("e2e-supervision");
+    const browser = scene.browser();
+    const site = team.site;
 
     // ── the agent signs in and goes Available; the supervisor signs in ──
     const agentContext = await laptop(browser);
