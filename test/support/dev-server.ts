@@ -48,8 +48,11 @@ async function finished(child: ChildProcess, what: string): Promise<void> {
   if (code !== 0) throw new Error(`${what} failed (${code}):\n${output}`);
 }
 
-/** Starts wrangler dev and resolves once /health answers (or rejects with its log after 60 s). */
-export async function startDevServer(): Promise<DevServer> {
+/**
+ * Starts wrangler dev and resolves once /health answers (or rejects with its log after 60 s).
+ * @param vars more of the Worker's variables (`--var`), such as the LiveKit server's URL and keys
+ */
+export async function startDevServer(vars: Readonly<Record<string, string>> = {}): Promise<DevServer> {
   await buildWeb(); // the widget the browser tests load from /widget.js
   const stateDir = mkdtempSync(join(tmpdir(), "switchboard-dev-"));
   const accountSid = "AC" + randomBytes(16).toString("hex");
@@ -77,6 +80,7 @@ export async function startDevServer(): Promise<DevServer> {
     `ACCOUNT_SID:${accountSid}`,
     "--var",
     `AUTH_TOKEN:${authToken}`,
+    ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ]);
   let log = "";
   dev.stdout?.on("data", (d) => (log += d));

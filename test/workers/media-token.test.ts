@@ -185,6 +185,13 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
     expect(claims.video?.canPublishSources).toEqual(["microphone", "camera", "screen_share"]);
   });
 
+  it("refuses a body that names anything, such as another room: the room is the session's conversation", async () => {
+    const session = await chat.session();
+    const res = await chat.post("/media-token", { room: "CH" + "0".repeat(32) }, session.token);
+    expect(res.status).toBe(400);
+    expect(String(res.body.message)).toContain("Invalid parameter body");
+  });
+
   it("refuses without a visitor session, and with another channel's (a session of its channel only)", async () => {
     const none = await chat.post("/media-token", "");
     expect(none.status).toBe(401);

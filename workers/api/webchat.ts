@@ -370,6 +370,8 @@ webchat.post("/:WorkspaceSid/:ChannelSid/media", uploadMedia);
 /** The visitor's token for their conversation's call: their last conversation, while it is open, and only it. */
 webchat.post("/:WorkspaceSid/:ChannelSid/media-token", async (c) => {
   const session = await sessionOf(c);
+  // Nothing to choose: the room is the session's conversation. A body naming one (`room`) is refused, not ignored.
+  await readJson(c, z.strictObject({}), SESSION_BODY_LIMIT);
   if (!webchatLimit("call", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many call requests; try again in a minute");
   const conversationSid = await lastConversation(c, session);
   let found: Awaited<ReturnType<ReturnType<typeof conversationFor>["getConversation"]>> | null = null;
