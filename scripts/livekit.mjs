@@ -177,7 +177,7 @@ export function livekitConfig({ port, tcpPort, udpPort, apiKey, apiSecret }) {
  * Runs LiveKit's server on 127.0.0.1 until `stop()`; resolves once it answers. Ports: LiveKit's own
  * (7880, 7881, 7882) when free and `preferDefaults`, else free ones.
  * @param {{ binary: string, logFile?: string, preferDefaults?: boolean, apiKey?: string, apiSecret?: string }} options
- * @returns {Promise<{ url: string, apiKey: string, apiSecret: string, pid: number, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, apiKey: string, apiSecret: string, child: import("node:child_process").ChildProcess, stop: () => Promise<void> }>}
  */
 export async function startLivekitServer({ binary, logFile, preferDefaults = false, apiKey = "devkey", apiSecret }) {
   const defaults = preferDefaults && (await portFree(7880)) && (await portFree(7881));
@@ -210,7 +210,7 @@ export async function startLivekitServer({ binary, logFile, preferDefaults = fal
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url: `ws://127.0.0.1:${port}`, apiKey, apiSecret: secret, pid: child.pid ?? 0, stop };
+  return { url: `ws://127.0.0.1:${port}`, apiKey, apiSecret: secret, child, stop };
 }
 
 // `node scripts/livekit.mjs build`: for .ci/run — builds (or finds) it, or fails saying why.
