@@ -17,9 +17,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, portFree } from "./ports.mjs";
 
 /** The LiveKit release Switchboard is built and tested with. */
 export const LIVEKIT_VERSION = "v1.13.5";
@@ -117,34 +117,6 @@ export async function ensureLivekitServer({ build = true, log = () => {} } = {})
   } catch (error) {
     return { path: null, reason: `${error instanceof Error ? error.message : String(error)}\n${CALLS_OFF}` };
   }
-}
-
-/**
- * A port of 127.0.0.1 nothing listens on right now (checked for TCP; LiveKit says so if its UDP port is taken).
- * @returns {Promise<number>}
- */
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-/**
- * Whether a TCP port of 127.0.0.1 is free.
- * @param {number} port
- * @returns {Promise<boolean>}
- */
-async function portFree(port) {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
 }
 
 /**

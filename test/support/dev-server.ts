@@ -6,10 +6,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWeb } from "../../scripts/build-web.mjs";
+import { freePort } from "../../scripts/ports.mjs";
+
+export { freePort };
 
 export interface DevServer {
   readonly baseUrl: string;
@@ -19,18 +21,6 @@ export interface DevServer {
 }
 
 const wranglerBin = join(process.cwd(), "node_modules", "wrangler", "bin", "wrangler.js");
-
-/** A port of 127.0.0.1 nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function run(args: string[]): ChildProcess {
   return spawn(process.execPath, [wranglerBin, ...args], {
