@@ -11,6 +11,7 @@ import { TokenVerifier } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { regionOfSid } from "../../platform/region-sids";
+import { livekitOf, roomServiceOf } from "../../platform/livekit";
 import { newChannel, newWorkspace, widget } from "./webchat-helpers";
 
 type Settings = { LIVEKIT_URL?: string; LIVEKIT_API_KEY?: string; LIVEKIT_API_SECRET?: string };
@@ -214,5 +215,38 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
     } finally {
       settings.LIVEKIT_API_KEY = LIVEKIT.LIVEKIT_API_KEY;
     }
+  });
+});
+
+describe("livekit-server-sdk in workerd", () => {
+  it("lists rooms over LiveKit's Twirp API, signed with the region's key (LiveKit's answer played by fetch)", async () => {
+    const found = livekitOf(settings, "us-east");
+    if (!found.ok) throw new Error(found.reason);
+    const realFetch = globalThis.fetch;
+    const asked: { url: string; claims: Awaited<ReturnType<typeof verify>>; body: unknown }[] = [];
+    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+      asked.push({ url: request.url, claims: await verify(token), body: await request.json() });
+      return Response.json({ rooms: [{ name: conversation, numParticipants: 2 }] });
+    };
+    try {
+      const rooms = await roomServiceOf(found.server).listRooms([conversation]);
+      expect(rooms.map((room) => [room.name, room.numParticipants])).toEqual([[conversation, 2]]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.url).toBe("http://127.0.0.1:7880/twirp/livekit.RoomService/ListRooms");
+    expect(asked[0]!.claims.video).toMatchObject({ roomList: true });
+    expect(asked[0]!.body).toEqual({ names: [conversation] });
+  });
+});
+
+describe("/openapi.json", () => {
+  it("documents both media-token routes", async () => {
+    const doc = (await (await app.request(`${ORIGIN}/openapi.json`, {}, env)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(doc.paths["/api/conversations/{ConversationSid}/media-token"]?.post).toBeDefined();
+    expect(doc.paths["/api/webchat/{WorkspaceSid}/{ChannelSid}/media-token"]?.post).toBeDefined();
   });
 });
