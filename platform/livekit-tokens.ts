@@ -15,15 +15,10 @@
  */
 import { AccessToken, TrackSource, type VideoGrant } from "livekit-server-sdk";
 import type { LiveKitServer } from "./livekit";
-
-export const MEDIA_ROLES = ["customer", "agent", "monitor"] as const;
-export type MediaRole = (typeof MEDIA_ROLES)[number];
+import { ROLE_ATTRIBUTE, type MediaRole, type MediaToken } from "../contract/calls";
 
 /** How long a token may be used to join: LiveKit refreshes a joined participant's token itself. */
 export const MEDIA_TOKEN_TTL_SECONDS = 10 * 60;
-
-/** The participant attribute that says what someone in a call is, as their token fixed it. */
-export const ROLE_ATTRIBUTE = "switchboard.role";
 
 /** Nothing beyond what a grant names: no room creation, listing, administration or recording. */
 const NOTHING_ELSE = {
@@ -57,19 +52,6 @@ export function mediaGrant(role: MediaRole, room: string): VideoGrant {
       throw new Error(`Unknown media role ${String(unknownRole)}`);
     }
   }
-}
-
-/** What the media-token routes answer: where to join, with what, as whom, until when. */
-export interface MediaToken {
-  /** The LiveKit server's WebSocket URL (the conversation's region). */
-  readonly url: string;
-  readonly token: string;
-  /** The room: the conversation's SID. */
-  readonly room: string;
-  /** The participant's identity in the room (an agent's worker SID, a visitor's ID, a monitor's own). */
-  readonly identity: string;
-  /** When the token stops letting anyone join (ISO 8601); one joined before then stays. */
-  readonly expires_at: string;
 }
 
 export interface MediaTokenRequest {

@@ -7,11 +7,12 @@
  */
 import { inject } from "vitest";
 import { raw } from "./client";
+import { mediaToken, type MediaToken } from "../../contract/calls";
 
 export const SHOP = "https://shop.example";
 export type Json = Record<string, unknown>;
-/** What the media-token routes answer. */
-export type Minted = { url: string; token: string; room: string; identity: string; expires_at: string };
+/** What the media-token routes answer (contract/calls.ts). */
+export type Minted = MediaToken;
 
 /** A REST call with the account's credentials that must succeed. */
 export async function ok(method: string, path: string, body?: Record<string, string>): Promise<Json> {
@@ -34,7 +35,7 @@ export async function post(path: string, token: string, json?: unknown): Promise
 export async function minted(path: string, token: string): Promise<Minted> {
   const res = await post(path, token);
   if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as unknown as Minted;
+  return mediaToken.parse(res.body);
 }
 
 export interface CallScene {

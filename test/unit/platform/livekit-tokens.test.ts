@@ -4,7 +4,8 @@
 import { TokenVerifier, TrackSource } from "livekit-server-sdk";
 import { describe, expect, it } from "vitest";
 import type { LiveKitServer } from "../../../platform/livekit";
-import { MEDIA_TOKEN_TTL_SECONDS, ROLE_ATTRIBUTE, mediaGrant, mintMediaToken } from "../../../platform/livekit-tokens";
+import { MEDIA_TOKEN_TTL_SECONDS, mediaGrant, mintMediaToken } from "../../../platform/livekit-tokens";
+import { ROLE_ATTRIBUTE, mediaToken } from "../../../contract/calls";
 
 const SERVER: LiveKitServer = {
   regionId: "us-east",
@@ -31,6 +32,8 @@ describe("media tokens", () => {
   it("let a customer join their conversation's room, publish microphone, camera and screen share only, and subscribe", async () => {
     const minted = await mintMediaToken(SERVER, { role: "customer", room: ROOM, identity: "WVvisitor", name: "Casey" });
     expect(minted).toMatchObject({ url: SERVER.url, room: ROOM, identity: "WVvisitor" });
+    // What the browser reads: the contract's shape, nothing more.
+    expect(mediaToken.parse(minted)).toEqual(minted);
     const claims = await verify(minted.token);
     expect(claims.sub).toBe("WVvisitor");
     expect(claims.iss).toBe("APItest");

@@ -12,7 +12,8 @@
  */
 import { regionOfItem } from "../../../platform/region-sids";
 import { livekitOf } from "../../../platform/livekit";
-import { mintMediaToken, type MediaToken } from "../../../platform/livekit-tokens";
+import { mintMediaToken } from "../../../platform/livekit-tokens";
+import type { MediaToken } from "../../../contract/calls";
 import type { ConversationRecord } from "../../../contract/conversations";
 import type { RealtimeIdentity } from "../../../durable-objects/common/token-claims";
 import { conversationFor } from "../../../platform/objects";
