@@ -103,13 +103,14 @@ export async function buildLivekitServer({ go, log = () => {} }) {
 
 /**
  * A LiveKit server to run: found, else built when Go is installed and `build` allows; else why not.
- * @param {{ build?: boolean, log?: (line: string) => void }} [options]
+ * @param {{ build?: boolean, log?: (line: string) => void, path?: string, cached?: string }} [options]
+ *   path, cached: where to look (the PATH and the cache by default)
  * @returns {Promise<{ path: string, source: "path" | "cache" | "built" } | { path: null, reason: string }>}
  */
-export async function ensureLivekitServer({ build = true, log = () => {} } = {}) {
-  const found = findLivekitServer();
+export async function ensureLivekitServer({ build = true, log = () => {}, path = process.env.PATH ?? "", cached = cachedBinary } = {}) {
+  const found = findLivekitServer({ path, cached });
   if (found) return found;
-  const go = onPath("go");
+  const go = onPath("go", path);
   if (!go) return { path: null, reason: CALLS_OFF };
   if (!build) return { path: null, reason: `LiveKit's server is not built yet: run \`node scripts/livekit.mjs build\`. ${CALLS_OFF}` };
   try {

@@ -5,7 +5,15 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CALLS_OFF, LIVEKIT_VERSION, cachedBinary, findLivekitServer, livekitConfig, onPath } from "../../../scripts/livekit.mjs";
+import {
+  CALLS_OFF,
+  LIVEKIT_VERSION,
+  cachedBinary,
+  ensureLivekitServer,
+  findLivekitServer,
+  livekitConfig,
+  onPath,
+} from "../../../scripts/livekit.mjs";
 
 function executable(dir: string, name: string): string {
   const path = join(dir, name);
@@ -25,6 +33,17 @@ describe("finding LiveKit's server", () => {
     expect(findLivekitServer({ path: empty, cached })).toEqual({ path: cached, source: "cache" });
     const installed = executable(bin, "livekit-server");
     expect(findLivekitServer({ path: `${empty}:${bin}`, cached })).toEqual({ path: installed, source: "path" });
+  });
+
+  it("without one and without Go, says calls are off; with Go but no build allowed, says how to build it", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "livekit-none-"));
+    const missing = join(empty, "livekit-server");
+    expect(await ensureLivekitServer({ path: empty, cached: missing })).toEqual({ path: null, reason: CALLS_OFF });
+    const withGo = mkdtempSync(join(tmpdir(), "livekit-go-"));
+    executable(withGo, "go");
+    const unbuilt = await ensureLivekitServer({ path: withGo, cached: missing, build: false });
+    expect(unbuilt.path).toBeNull();
+    expect("reason" in unbuilt && unbuilt.reason).toContain("run `node scripts/livekit.mjs build`");
   });
 
   it("skips a file on the PATH that is not executable", () => {
