@@ -29,7 +29,7 @@ const stored = {
 const storing = [{ ...stored, selector: "MemberExpression[property.name=/^(RECORDINGS|DB)(_[A-Z]+)?$/]" }];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "web/dist/", "coverage/", "web/public/widget.js", "web/public/app/"] },
+  { ignores: ["node_modules/", ".wrangler/", ".cache/", "web/dist/", "coverage/", "web/public/widget.js", "web/public/app/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,6 +40,7 @@ export default tseslint.config(
         console: "readonly",
         fetch: "readonly",
         setTimeout: "readonly",
+        clearTimeout: "readonly",
         Buffer: "readonly",
         URLSearchParams: "readonly",
         AbortSignal: "readonly",

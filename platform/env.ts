@@ -51,6 +51,14 @@ export interface Env {
   readonly REGIONS_DOWN?: string;
   /** Seconds a region's Router calls must fail, without a success, before its new tasks go to its partner (default 30). */
   readonly FAILOVER_AFTER_SECONDS?: string;
+  /**
+   * LiveKit, for calls and video (platform/livekit.ts): one server for every region, overriding
+   * regions.json's `livekitUrl` (`npm start` and the tests set it to their local server).
+   */
+  readonly LIVEKIT_URL?: string;
+  /** The API key and secret Switchboard signs LiveKit tokens and API calls with (secrets; per region: `LIVEKIT_API_KEY_<REGION>`). Without them calls are off. */
+  readonly LIVEKIT_API_KEY?: string;
+  readonly LIVEKIT_API_SECRET?: string;
 }
 
 type SwitchboardEnv = Env;

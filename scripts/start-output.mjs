@@ -36,7 +36,7 @@ export function isSwitchboardHealth(body) {
 
 /**
  * @typedef {{ email: string, role: string, password: string | null }} SignIn
- * @typedef {{ base: string, stateDir: string, demoUrl?: string, users?: SignIn[], credentialsFrom: string }} Block
+ * @typedef {{ base: string, stateDir: string, demoUrl?: string, users?: SignIn[], credentialsFrom: string, calls?: string }} Block
  */
 
 /**
@@ -44,7 +44,7 @@ export function isSwitchboardHealth(body) {
  * @param {Block} block
  * @returns {string[]} its lines
  */
-export function startBlock({ base, stateDir, demoUrl, users, credentialsFrom }) {
+export function startBlock({ base, stateDir, demoUrl, users, credentialsFrom, calls }) {
   const rule = "─".repeat(72);
   const lines = [rule, `Switchboard is running at ${base}`, ""];
   lines.push(`  Agent desktop   ${base}/app/`);
@@ -55,6 +55,7 @@ export function startBlock({ base, stateDir, demoUrl, users, credentialsFrom }) 
   lines.push(`  API             ${base}/taskrouter/v1  (HTTP Basic: ACCOUNT_SID and AUTH_TOKEN, ${credentialsFrom})`);
   lines.push(`  API reference   ${base}/openapi.json   Errors: ${base}/docs/errors`);
   lines.push(`  Health          ${base}/health`);
+  if (calls) lines.push(`  Calls, video    ${calls}`);
   if (users && users.length > 0) {
     lines.push("", "Sign in to the desktop (agents start Offline: they go Available in the desktop to take chats):");
     for (const user of users) {

@@ -10,10 +10,16 @@
  *    working: the demo then has no admin.
  * 2. Builds the browser assets, and applies pending D1 migrations to the local database (`wrangler dev`
  *    does not), printing one line unless it fails.
- * 3. Runs `wrangler dev` on http://127.0.0.1:8787 until stopped, and exits with its status. Its output
+ * 3. Calls and video: unless LIVEKIT_API_KEY is given (.dev.vars or `--var`: LiveKit Cloud, or a server of
+ *    your own), starts LiveKit's server in development mode on 127.0.0.1 (scripts/livekit.mjs: the one on
+ *    the PATH, else the cached build, else one it builds with Go, once), with a key and secret made for
+ *    this run, and passes its URL and keys to the Worker as `--var`s; its log goes to <state>/livekit.log,
+ *    and it stops with `npm start`. None to be had: one line says calls are off and how to turn them on;
+ *    chat works the same.
+ * 4. Runs `wrangler dev` on http://127.0.0.1:8787 until stopped, and exits with its status. Its output
  *    goes through minus one line per HTTP request (unless `--log-level` is given), and miniflare does not
  *    fetch `Request.cf` from workers.cloudflare.com (offline, that printed a stack trace each start).
- * 4. Once it answers, seeds the demo (scripts/seed-demo.mjs: workspace, team, web chat channel of the
+ * 5. Once it answers, seeds the demo (scripts/seed-demo.mjs: workspace, team, web chat channel of the
  *    demo shop at /demo/) unless this state has it already, and prints last the addresses and sign-ins,
  *    remembered in <state>/switchboard-demo.json so a restart prints them again.
  * All state (Durable Objects, D1, R2, Queues) lives in .wrangler/state (or `--persist-to <dir>`) and
@@ -28,6 +34,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { demoUrl, seedDemo } from "./seed-demo.mjs";
 import { isRequestLog, isSwitchboardHealth, startBlock } from "./start-output.mjs";
+import { LIVEKIT_VERSION, ensureLivekitServer, startLivekitServer } from "./livekit.mjs";
 
 // `npm start` runs this on the Node 22 of the `node` dev dependency, whatever the system's is.
 const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
@@ -199,11 +206,53 @@ async function migrate() {
 }
 
 /**
+ * LiveKit for calls and video: the one `.dev.vars` or `--var` names (nothing to start), else a local
+ * server started here; answers the `--var`s for wrangler dev, what the block says, and how to stop it.
+ * @param {string} devVars
+ * @returns {Promise<{ vars: string[], calls: string, stop: () => Promise<void> }>}
+ */
+async function startCalls(devVars) {
+  const none = async () => {};
+  if (credential("LIVEKIT_API_KEY", devVars)) {
+    const url = credential("LIVEKIT_URL", devVars);
+    console.log(`Calls and video: LiveKit at ${url ?? "each region's livekitUrl (regions.json)"}, as .dev.vars or --var say.`);
+    return { vars: [], calls: `LiveKit at ${url ?? "regions.json's livekitUrl"} (your keys)`, stop: none };
+  }
+  const found = await ensureLivekitServer({ log: (line) => console.log(line) });
+  if (found.path === null) {
+    console.log(found.reason);
+    return { vars: [], calls: "off (no LiveKit server: see above)", stop: none };
+  }
+  try {
+    const server = await startLivekitServer({ binary: found.path, logFile: join(stateDir, "livekit.log"), preferDefaults: true });
+    let stopped = false;
+    // Should this process end without its cleanup (a crash), LiveKit goes with it rather than holding its ports.
+    process.on("exit", () => {
+      if (!stopped) server.child.kill("SIGTERM");
+    });
+    console.log(`Calls and video: LiveKit ${LIVEKIT_VERSION} on ${server.url} (its log: ${join(shownStateDir, "livekit.log")}).`);
+    const vars = [`LIVEKIT_URL:${server.url}`, `LIVEKIT_API_KEY:${server.apiKey}`, `LIVEKIT_API_SECRET:${server.apiSecret}`];
+    return {
+      vars: vars.flatMap((v) => ["--var", v]),
+      calls: `LiveKit ${LIVEKIT_VERSION} at ${server.url}`,
+      stop: async () => {
+        stopped = true;
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    console.log(`Calls and video are off: ${error instanceof Error ? error.message : String(error)}. Chat works without.`);
+    return { vars: [], calls: "off (LiveKit did not start: see above)", stop: none };
+  }
+}
+
+/**
  * Seeds the demo unless this state has the current one, then prints the block. A demo recorded before
  * the web chat channel existed is seeded again: that finds what exists and adds the channel.
  * @param {string} devVars
+ * @param {string} calls where calls and video go, for the block
  */
-async function seedAndPrint(devVars) {
+async function seedAndPrint(devVars, calls) {
   for (let i = 0; i < 480 && (await probe(BASE)) !== "switchboard"; i++) await new Promise((r) => setTimeout(r, 250));
   let demo = readDemo();
   if (!demo?.channelSid) {
@@ -235,6 +284,7 @@ async function seedAndPrint(devVars) {
     base: BASE,
     stateDir: shownStateDir,
     credentialsFrom: credential("ACCOUNT_SID", "") ? "as given with --var" : "printed above, in .dev.vars",
+    calls,
     ...(demo?.channelSid ? { demoUrl: demoUrl(BASE, demo), users: demo.users } : {}),
   });
   console.log(`\n${block.join("\n")}`);
@@ -256,6 +306,7 @@ if (text) {
 const { buildWeb } = await import("./build-web.mjs");
 await buildWeb();
 await migrate();
+const calls = await startCalls(text);
 
 console.log(`\nStarting Switchboard on ${BASE} …\n`);
 const defaults = [
@@ -265,11 +316,13 @@ const defaults = [
   ...(given("--show-interactive-dev-session") ? [] : ["--show-interactive-dev-session=false"]),
 ];
 const quiet = !given("--log-level");
-const running = wrangler(["dev", ...defaults, ...extraArgs], {
+const running = wrangler(["dev", ...defaults, ...calls.vars, ...extraArgs], {
   onLine: (line, stream) => {
     if (quiet && isRequestLog(line)) return;
     (stream === "stdout" ? process.stdout : process.stderr).write(`${line}\n`);
   },
 });
-void seedAndPrint(text);
-process.exit(await running);
+void seedAndPrint(text, calls.calls);
+const status = await running;
+await calls.stop();
+process.exit(status);

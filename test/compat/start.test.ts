@@ -3,7 +3,7 @@
  * fresh state directory (`--persist-to`), credentials given as `--var`: the last thing it prints is the
  * block of addresses and sign-ins, which work, with no request logs burying it; a second start while it
  * runs says where it runs and exits before building anything; a restart prints the same sign-ins and
- * seeds nothing twice.
+ * seeds nothing twice. LiveKit's server runs beside it for calls, and stops with it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "../support/browser";
 import { freePort } from "../support/dev-server";
 import { eventually } from "../support/eventually";
@@ -111,6 +111,8 @@ function demoOf(output: string): { url: string; workspaceSid: string; channelSid
 }
 
 let first: Run | undefined;
+/** The LiveKit server the first start started (none when calls are off). */
+let livekitUrl = "";
 beforeAll(async () => {
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -240,11 +242,21 @@ describe("npm start", () => {
     expect(second.output).not.toContain("widget.js");
   });
 
+  it("starts LiveKit's server beside it for calls and video, or says in the block that they are off", async () => {
+    const calls = /Calls, video +(.+)$/m.exec(block(first!.output).join("\n"))?.[1] ?? "";
+    if (inject("livekitOff") !== "") return expect(calls).toMatch(/^off /);
+    const url = /^LiveKit v[\d.]+ at (ws:\/\/127\.0\.0\.1:\d+)$/.exec(calls)?.[1] ?? "";
+    expect(url).not.toBe("");
+    expect(await (await fetch(url.replace("ws:", "http:"))).text()).toBe("OK");
+    livekitUrl = url;
+  });
+
   it(
-    "after a restart, prints the same sign-ins again and seeds nothing twice",
+    "after a restart, prints the same sign-ins again and seeds nothing twice; the stop stopped LiveKit too",
     async () => {
       const before = block(first!.output).filter((line) => /@/.test(line));
       await stop(first);
+      if (livekitUrl) await eventually(() => listenable(Number(new URL(livekitUrl).port)), "LiveKit's port to be free after the stop");
       first = await startServer(await freePort());
       expect(first.output).not.toContain("Seeded");
       expect(block(first.output).filter((line) => /@/.test(line))).toEqual(before);

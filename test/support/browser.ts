@@ -10,10 +10,17 @@ import { chromium, type Browser } from "playwright-core";
 export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /**
+ * Chromium's own camera and microphone stand-ins (a test pattern and a beep) and no permission prompt:
+ * for the call tests, whose pages publish media.
+ */
+export const FAKE_MEDIA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"] as const;
+
+/**
  * Starts Chromium headless; throws a message saying how to install it when it is missing.
+ * @param extraArgs more of Chromium's switches, such as {@link FAKE_MEDIA}
  * @example const browser = await launchChromium(); const page = await browser.newPage();
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
     throw new Error(
@@ -23,6 +30,6 @@ export async function launchChromium(): Promise<Browser> {
   }
   return chromium.launch({
     executablePath,
-    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+    args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", ...extraArgs],
   });
 }

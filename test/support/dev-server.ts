@@ -6,10 +6,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWeb } from "../../scripts/build-web.mjs";
+import { freePort } from "../../scripts/ports.mjs";
+
+export { freePort };
 
 export interface DevServer {
   readonly baseUrl: string;
@@ -19,18 +21,6 @@ export interface DevServer {
 }
 
 const wranglerBin = join(process.cwd(), "node_modules", "wrangler", "bin", "wrangler.js");
-
-/** A port of 127.0.0.1 nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 function run(args: string[]): ChildProcess {
   return spawn(process.execPath, [wranglerBin, ...args], {
@@ -48,8 +38,11 @@ async function finished(child: ChildProcess, what: string): Promise<void> {
   if (code !== 0) throw new Error(`${what} failed (${code}):\n${output}`);
 }
 
-/** Starts wrangler dev and resolves once /health answers (or rejects with its log after 60 s). */
-export async function startDevServer(): Promise<DevServer> {
+/**
+ * Starts wrangler dev and resolves once /health answers (or rejects with its log after 60 s).
+ * @param vars more of the Worker's variables (`--var`), such as the LiveKit server's URL and keys
+ */
+export async function startDevServer(vars: Readonly<Record<string, string>> = {}): Promise<DevServer> {
   await buildWeb(); // the widget the browser tests load from /widget.js
   const stateDir = mkdtempSync(join(tmpdir(), "switchboard-dev-"));
   const accountSid = "AC" + randomBytes(16).toString("hex");
@@ -77,6 +70,7 @@ export async function startDevServer(): Promise<DevServer> {
     `ACCOUNT_SID:${accountSid}`,
     "--var",
     `AUTH_TOKEN:${authToken}`,
+    ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ]);
   let log = "";
   dev.stdout?.on("data", (d) => (log += d));

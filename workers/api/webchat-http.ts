@@ -27,6 +27,8 @@ export const webchatLimit = rateLimiter({
   session: { burst: 60, perMinute: 60 },
   message: { burst: 20, perMinute: 60 },
   media: { burst: 5, perMinute: 10 },
+  // Call tokens: one per call joined, a few more for a reconnect or a changed device.
+  call: { burst: 10, perMinute: 20 },
 });
 
 /**

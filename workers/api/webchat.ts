@@ -14,6 +14,8 @@
  * - `POST survey` — `{ rating: 1–5, comment? }`: the answer to the satisfaction survey of the visitor's
  *   conversation that ended (once; 409 after, or with none offered).
  * - `POST media`, `GET media/<ME sid>` — attachments (webchat-media.ts).
+ * - `POST media-token` — the LiveKit token the visitor joins their open conversation's call with: the
+ *   customer grant (microphone, camera, screen share; conversations/media-token.ts says the rest).
  * - `GET socket` — the visitor's last conversation, live, held by its ConversationDO.
  *
  * Only `webchat` channels answer (any other kind is a 404), and only pages of the channel's
@@ -48,6 +50,8 @@ import { checkSession, readJson, refuseSocket, sessionOf, webchatLimit, type Web
 import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
 import { accountFor, conversationFor, directoryFor } from "../../platform/objects";
+import { mintMediaToken } from "../../platform/livekit-tokens";
+import { callServer, requireOpen } from "./conversations/media-token";
 
 const MAX_BODY_CHARS = 4000;
 /** Body limits: a session carries at most a token and three short fields; a message 4,000 characters, JSON-escaped. */
@@ -358,6 +362,29 @@ webchat.post("/:WorkspaceSid/:ChannelSid/survey", async (c) => {
 });
 
 webchat.post("/:WorkspaceSid/:ChannelSid/media", uploadMedia);
+
+/** The visitor's token for their conversation's call: their last conversation, while it is open, and only it. */
+webchat.post("/:WorkspaceSid/:ChannelSid/media-token", async (c) => {
+  const session = await sessionOf(c);
+  // Nothing to choose: the room is the session's conversation. A body naming one (`room`) is refused, not ignored.
+  await readJson(c, z.strictObject({}), SESSION_BODY_LIMIT);
+  if (!webchatLimit("call", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many call requests; try again in a minute");
+  const conversationSid = await lastConversation(c, session);
+  let found: Awaited<ReturnType<ReturnType<typeof conversationFor>["getConversation"]>> | null = null;
+  if (conversationSid !== null) {
+    try {
+      found = await conversationFor(c.env, conversationSid).getConversation(c.get("accountSid"));
+    } catch {
+      throw new ApiError(503, 20503, "The conversation is unavailable; try again");
+    }
+  }
+  // A new visitor's session names the conversation their first message opens: there is none before it.
+  if (!found?.ok) throw notFound("conversation of this visitor (write a message first)");
+  requireOpen(found.value);
+  const server = callServer(c.env, found.value);
+  const room = found.value.sid;
+  return c.json(await mintMediaToken(server, { role: "customer", room, identity: session.visitorId, name: session.name }));
+});
 
 webchat.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {
   const session = await sessionOf(c, true);

@@ -57,6 +57,14 @@ describe("startBlock", () => {
     expect(text).toMatch(/agent +ada@example\.com +\(already existed: password unchanged\)/);
     expect(text).not.toContain("no admin");
     expect(text).toContain("Everything is kept in .wrangler/state.");
+    expect(text).not.toContain("Calls, video");
+  });
+
+  it("says where calls and video go, or that they are off", () => {
+    const on = startBlock({ base, stateDir: "s", credentialsFrom: "x", calls: "LiveKit v1.13.5 at ws://127.0.0.1:7880" });
+    expect(on).toContain("  Calls, video    LiveKit v1.13.5 at ws://127.0.0.1:7880");
+    const off = startBlock({ base, stateDir: "s", credentialsFrom: "x", calls: "off (see above)" });
+    expect(off).toContain("  Calls, video    off (see above)");
   });
 
   it("says how to get an admin when there is none, and leaves out the demo when there is none", () => {

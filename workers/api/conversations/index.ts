@@ -3,7 +3,7 @@
  * - `conversations` at /conversations/v1 — Twilio Conversations v1 (point the stock client here with
  *   `client.conversations.baseUrl = "<origin>/conversations"`), account-level and per chat service;
  * - `flex` at /flex/v1 — Flex Interactions (`client.flexApi.baseUrl = "<origin>/flex"`);
- * - `conversationsNative` at /api — transfer, an agent's notes and attachments (Basic or an agent's token);
+ * - `conversationsNative` at /api — transfer, an agent's notes, attachments and call tokens (Basic or an agent's token);
  * - `conversationSocket` at GET /api/conversations/:ConversationSid/socket — the live view.
  */
 import { basicAuth } from "../../auth/basic";
@@ -15,6 +15,7 @@ import { routes as withParticipants } from "./conversation-with-participants";
 import { routes as conversationRoutes } from "./conversations";
 import { routes as interactions } from "./interactions";
 import { routes as media } from "./media";
+import { routes as mediaToken } from "./media-token";
 import { routes as messages } from "./messages";
 import { routes as participantConversations } from "./participant-conversations";
 import { routes as participants } from "./participants";
@@ -38,3 +39,4 @@ export const conversationsNative = new Hono<CallerEnv>();
 conversationsNative.route("/", transfer);
 conversationsNative.route("/", notes);
 conversationsNative.route("/", media);
+conversationsNative.route("/", mediaToken);

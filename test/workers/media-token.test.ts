@@ -1,0 +1,252 @@
+/**
+ * The call tokens, through the Worker in workerd (livekit-server-sdk signing with workerd's WebCrypto)
+ * with the real ConversationDO: an agent of the conversation gets the agent grant, a supervisor the
+ * hidden monitor grant, the widget's visitor the customer grant for their own conversation — each for
+ * the room named for the conversation, on its region's server — and everyone else a 4xx that names why:
+ * no token, Basic, not its agent, another workspace, a malformed SID, a closed conversation, a visitor
+ * with no conversation yet; and while LiveKit is not configured, a 503 saying calls are off.
+ */
+import { env } from "cloudflare:workers";
+import { TokenVerifier } from "livekit-server-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../workers/app";
+import { regionOfSid } from "../../platform/region-sids";
+import { livekitOf, roomServiceOf } from "../../platform/livekit";
+import { newChannel, newWorkspace, widget } from "./webchat-helpers";
+
+type Settings = { LIVEKIT_URL?: string; LIVEKIT_API_KEY?: string; LIVEKIT_API_SECRET?: string };
+const LIVEKIT = {
+  LIVEKIT_URL: "ws://127.0.0.1:7880",
+  LIVEKIT_API_KEY: "APIworkers",
+  LIVEKIT_API_SECRET: "workers-test-secret-32-characters",
+};
+const settings = env as Settings;
+const verify = (token: string) => new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
+
+const ORIGIN = "https://sb.example";
+const BASIC = "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`);
+type Json = Record<string, unknown>;
+
+async function call(method: string, path: string, headers: Record<string, string>, params?: Record<string, string>) {
+  const init: RequestInit = { method, headers: { ...headers, ...(params ? { "content-type": "application/x-www-form-urlencoded" } : {}) } };
+  if (params) init.body = new URLSearchParams(params).toString();
+  const res = await app.request(`${ORIGIN}${path}`, init, env);
+  return { status: res.status, body: (await res.json()) as Json };
+}
+async function ok(method: string, path: string, params?: Record<string, string>): Promise<Json> {
+  const res = await call(method, path, { authorization: BASIC }, params);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const mediaToken = (conversationSid: string, token?: string) =>
+  call("POST", `/api/conversations/${conversationSid}/media-token`, token === undefined ? {} : bearer(token));
+
+let ws = "";
+let conversation = "";
+let closed = "";
+let ann = "";
+const tokens = { ann: "", bob: "", sue: "", backendSupervisor: "", otherWorkspace: "" };
+
+const realtimeToken = async (workspaceSid: string, role: string, workerSid?: string) =>
+  (await ok("POST", "/api/tokens", { WorkspaceSid: workspaceSid, Role: role, ...(workerSid ? { WorkerSid: workerSid } : {}) }))
+    .token as string;
+
+beforeAll(async () => {
+  Object.assign(settings, LIVEKIT);
+  ws = await newWorkspace("calls");
+  const worker = async (name: string) =>
+    (await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers`, { FriendlyName: name })).sid as string;
+  ann = await worker("Ann");
+  const bob = await worker("Bob");
+  const sue = await worker("Sue");
+  tokens.ann = await realtimeToken(ws, "worker", ann);
+  tokens.bob = await realtimeToken(ws, "worker", bob);
+  tokens.sue = await realtimeToken(ws, "supervisor", sue);
+  tokens.backendSupervisor = await realtimeToken(ws, "supervisor");
+  const other = await newWorkspace("elsewhere");
+  const stranger = (await ok("POST", `/taskrouter/v1/Workspaces/${other}/Workers`, { FriendlyName: "Stranger" })).sid as string;
+  tokens.otherWorkspace = await realtimeToken(other, "worker", stranger);
+
+  const service = `/conversations/v1/Services/IS${ws.slice(2)}/Conversations`;
+  conversation = (await ok("POST", service, { FriendlyName: "a call" })).sid as string;
+  await ok("POST", `${service}/${conversation}/Participants`, { Identity: ann, Attributes: "{}" });
+  closed = (await ok("POST", service, { FriendlyName: "over" })).sid as string;
+  await ok("POST", `${service}/${closed}/Participants`, { Identity: ann });
+  await ok("POST", `${service}/${closed}`, { State: "closed" });
+}, 30_000);
+
+afterAll(() => {
+  for (const name of Object.keys(LIVEKIT)) delete settings[name as keyof Settings];
+});
+
+describe("POST /api/conversations/{sid}/media-token", () => {
+  it("gives the conversation's agent the agent grant for the room named for the conversation", async () => {
+    const res = await mediaToken(conversation, tokens.ann);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ url: LIVEKIT.LIVEKIT_URL, room: conversation, identity: ann });
+    const claims = await verify(res.body.token as string);
+    expect(claims.sub).toBe(ann);
+    expect(claims.video).toMatchObject({ room: conversation, roomJoin: true, canPublish: true, canSubscribe: true, canPublishData: false });
+    expect(claims.video?.canPublishSources).toEqual(["microphone", "camera", "screen_share", "screen_share_audio"]);
+    expect(claims.video?.hidden).toBeUndefined();
+    expect(new Date(res.body.expires_at as string).getTime()).toBe(claims.exp! * 1000);
+    // The room lives in the conversation's region: its SID names the workspace's home region.
+    expect(regionOfSid(conversation)).toBe(regionOfSid(ws));
+  });
+
+  it("gives a supervisor the hidden monitor grant: subscribe only, publish nothing", async () => {
+    for (const token of [tokens.sue, tokens.backendSupervisor]) {
+      const res = await mediaToken(conversation, token);
+      expect(res.status).toBe(200);
+      expect(String(res.body.identity)).toMatch(/^monitor:/);
+      const claims = await verify(res.body.token as string);
+      expect(claims.video).toMatchObject({
+        room: conversation,
+        roomJoin: true,
+        hidden: true,
+        canPublish: false,
+        canSubscribe: true,
+        canPublishData: false,
+      });
+      expect(claims.video?.canPublishSources).toBeUndefined();
+    }
+  });
+
+  it.each([
+    // [who, token, status, what the message says]
+    ["no token at all", undefined, 401, "Authentication"],
+    ["an agent who is not in the conversation", "bob", 403, "not an agent of conversation"],
+    ["an agent of another workspace", "otherWorkspace", 404, "was not found"],
+  ] as const)("refuses %s", async (_who, name, status, message) => {
+    const res = await mediaToken(conversation, name === undefined ? undefined : tokens[name]);
+    expect(res.status).toBe(status);
+    if (name !== undefined) expect(String(res.body.message)).toContain(message);
+  });
+
+  it("refuses the account's Basic credentials: a media token is a person's", async () => {
+    const res = await call("POST", `/api/conversations/${conversation}/media-token`, { authorization: BASIC });
+    expect(res.status).toBe(403);
+    expect(String(res.body.message)).toContain("realtime token");
+  });
+
+  it("answers 404 for a malformed or unknown conversation SID, and 400 for a parameter it does not take", async () => {
+    expect((await mediaToken("CH123", tokens.ann)).status).toBe(404);
+    expect((await mediaToken("CH" + "0".repeat(32), tokens.ann)).status).toBe(404);
+    const extra = await call("POST", `/api/conversations/${conversation}/media-token`, bearer(tokens.ann), { Role: "agent" });
+    expect(extra.status).toBe(400);
+    expect(String(extra.body.message)).toContain("Unknown parameter Role");
+  });
+
+  it("answers 409 for a closed conversation: it has no call", async () => {
+    const res = await mediaToken(closed, tokens.ann);
+    expect(res.status).toBe(409);
+    expect(String(res.body.message)).toContain("is closed");
+  });
+
+  it("answers 503 naming what is missing while LiveKit is not configured", async () => {
+    delete settings.LIVEKIT_API_SECRET;
+    try {
+      const res = await mediaToken(conversation, tokens.ann);
+      expect(res.status).toBe(503);
+      expect(String(res.body.message)).toContain("Calls are off: LiveKit is not configured for region");
+      expect(String(res.body.message)).toContain("LIVEKIT_API_SECRET");
+    } finally {
+      settings.LIVEKIT_API_SECRET = LIVEKIT.LIVEKIT_API_SECRET;
+    }
+  });
+});
+
+describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
+  let chat: ReturnType<typeof widget>;
+  beforeAll(async () => {
+    chat = widget(ws, await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": "*" }));
+  });
+
+  it("gives the visitor the customer grant for their own conversation, once they wrote", async () => {
+    const session = await chat.session({ name: "Casey" });
+    const before = await chat.post("/media-token", "", session.token);
+    expect(before.status).toBe(404);
+    expect(String(before.body.message)).toContain("write a message first");
+
+    const sent = await chat.post("/messages", { client_id: "m1", body: "can we talk?" }, session.token);
+    expect(sent.status).toBe(201);
+    const res = await chat.post("/media-token", "", (sent.body.token as string | undefined) ?? session.token);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ url: LIVEKIT.LIVEKIT_URL, room: sent.body.conversation_sid, identity: session.visitor_id });
+    const claims = await verify(res.body.token as string);
+    expect(claims.name).toBe("Casey");
+    expect(claims.video).toMatchObject({
+      room: sent.body.conversation_sid,
+      roomJoin: true,
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: false,
+    });
+    expect(claims.video?.canPublishSources).toEqual(["microphone", "camera", "screen_share"]);
+  });
+
+  it("refuses a body that names anything, such as another room: the room is the session's conversation", async () => {
+    const session = await chat.session();
+    const res = await chat.post("/media-token", { room: "CH" + "0".repeat(32) }, session.token);
+    expect(res.status).toBe(400);
+    expect(String(res.body.message)).toContain("Invalid parameter body");
+  });
+
+  it("refuses without a visitor session, and with another channel's (a session of its channel only)", async () => {
+    const none = await chat.post("/media-token", "");
+    expect(none.status).toBe(401);
+    expect(String(none.body.message)).toContain("A visitor session is required");
+    const elsewhere = widget(ws, await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": "*" }));
+    const theirs = await elsewhere.session();
+    const refused = await chat.post("/media-token", "", theirs.token);
+    expect(refused.status).toBe(401);
+    expect(refused.body.token).toBeUndefined();
+  });
+
+  it("answers 503 saying calls are off while LiveKit is not configured", async () => {
+    const session = await chat.session();
+    const sent = await chat.post("/messages", { client_id: "m1", body: "hello" }, session.token);
+    delete settings.LIVEKIT_API_KEY;
+    try {
+      const res = await chat.post("/media-token", "", (sent.body.token as string | undefined) ?? session.token);
+      expect(res.status).toBe(503);
+      expect(String(res.body.message)).toContain("Calls are off");
+    } finally {
+      settings.LIVEKIT_API_KEY = LIVEKIT.LIVEKIT_API_KEY;
+    }
+  });
+});
+
+describe("livekit-server-sdk in workerd", () => {
+  it("lists rooms over LiveKit's Twirp API, signed with the region's key (LiveKit's answer played by fetch)", async () => {
+    const found = livekitOf(settings, "us-east");
+    if (!found.ok) throw new Error(found.reason);
+    const realFetch = globalThis.fetch;
+    const asked: { url: string; claims: Awaited<ReturnType<typeof verify>>; body: unknown }[] = [];
+    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+      asked.push({ url: request.url, claims: await verify(token), body: await request.json() });
+      return Response.json({ rooms: [{ name: conversation, numParticipants: 2 }] });
+    };
+    try {
+      const rooms = await roomServiceOf(found.server).listRooms([conversation]);
+      expect(rooms.map((room) => [room.name, room.numParticipants])).toEqual([[conversation, 2]]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.url).toBe("http://127.0.0.1:7880/twirp/livekit.RoomService/ListRooms");
+    expect(asked[0]!.claims.video).toMatchObject({ roomList: true });
+    expect(asked[0]!.body).toEqual({ names: [conversation] });
+  });
+});
+
+describe("/openapi.json", () => {
+  it("documents both media-token routes", async () => {
+    const doc = (await (await app.request(`${ORIGIN}/openapi.json`, {}, env)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(doc.paths["/api/conversations/{ConversationSid}/media-token"]?.post).toBeDefined();
+    expect(doc.paths["/api/webchat/{WorkspaceSid}/{ChannelSid}/media-token"]?.post).toBeDefined();
+  });
+});
