@@ -186,7 +186,7 @@ describe("SupervisorView", () => {
         .map((th) => th.textContent),
     ).toContain("Languages");
     expect(ada.getByText("blue")).toBeTruthy();
-    expect(ada.getByText("chat: 0 of 2")).toBeTruthy();
+    expect(ada.getByText("Room: chat 2")).toBeTruthy(); // nothing in hand: where Ada has room, on one line
     expect(ada.getByText("1:05")).toBeTruthy();
     expect(screen.getByRole("status").textContent).toBe("Connected");
   });
@@ -398,6 +398,35 @@ describe("SupervisorView", () => {
     expect(tile(billingCard, "Waiting").dataset.tone).toBe("neutral");
   });
 
+  it("Teams puts a line per channel with tasks, and the channels with room on one line (Twilio's default: every channel on)", async () => {
+    const socket = await mount();
+    const channel = (name: string, digit: string, extra: Partial<FeedWorker["channels"][number]> = {}) => ({
+      task_channel_sid: "TC" + digit.repeat(32),
+      task_channel_unique_name: name,
+      configured_capacity: 1,
+      available: true,
+      reserved_tasks: 0,
+      assigned_tasks: 0,
+      ...extra,
+    });
+    const ada = worker(WK_ADA, "Ada", {
+      channels: [
+        channel("chat", "1", { configured_capacity: 2, assigned_tasks: 1 }),
+        channel("voice", "2"),
+        channel("sms", "3", { available: false }), // switched off: no room
+        channel("email", "4", { reserved_tasks: 1 }), // ringing counts as in hand
+      ],
+    });
+    act(() => socket.push({ ...snapshot(), workers: [ada] }));
+    await act(async () => {});
+    const row = document.querySelector(`tr[data-worker-sid="${WK_ADA}"]`) as HTMLElement;
+    expect(
+      within(row)
+        .getAllByRole("listitem")
+        .map((li) => li.textContent),
+    ).toEqual(["chat: 1 of 2", "email: 1 of 1", "Room: voice 1"]);
+  });
+
   it("Teams shows only the channels the team uses, and each agent's state as a dot", async () => {
     const socket = await mount();
     const sms = {
@@ -421,7 +450,7 @@ describe("SupervisorView", () => {
       within(row)
         .getAllByRole("listitem")
         .map((li) => li.textContent),
-    ).toEqual(["chat: 0 of 2"]); // no sms: nobody takes it
+    ).toEqual(["Room: chat 2"]); // no sms: nobody takes it
     expect(row.querySelector(".sb-state-dot")!.getAttribute("data-state")).toBe("busy");
   });
 

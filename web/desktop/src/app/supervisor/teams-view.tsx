@@ -203,21 +203,7 @@ function WorkerRow({ worker, now, extraColumns, showLanguages, showRegion, chann
         <CurrentTasks reservations={worker.reservations} />
       </td>
       <td>
-        <ul className="sb-sv-plain">
-          {worker.channels
-            .filter((c) =>
-              channels ? channels.includes(c.task_channel_sid) : c.configured_capacity > 0 || c.assigned_tasks + c.reserved_tasks > 0,
-            )
-            .map((c) => (
-              <li key={c.task_channel_sid}>
-                {t("supervisor.teams.channelLoad", {
-                  channel: c.task_channel_unique_name ?? c.task_channel_sid,
-                  assigned: c.assigned_tasks + c.reserved_tasks,
-                  capacity: c.configured_capacity,
-                })}
-              </li>
-            ))}
-        </ul>
+        <ChannelLoad worker={worker} {...(channels ? { channels } : {})} />
       </td>
       <td>{skills.length === 0 ? t("supervisor.teams.none") : skills.join(", ")}</td>
       {showLanguages && <td>{languages.length === 0 ? t("supervisor.teams.none") : languages.join(", ")}</td>}
@@ -233,5 +219,39 @@ function WorkerRow({ worker, now, extraColumns, showLanguages, showRegion, chann
         </button>
       </td>
     </tr>
+  );
+}
+
+/**
+ * A worker's load per channel, as short as a wall screen needs: a line for each channel they hold tasks
+ * on ("chat: 1 of 2"), then one line naming the channels where they still have room ("Room: voice 1,
+ * email 1") — not a line per channel for a team that left Twilio's default of every channel on.
+ */
+function ChannelLoad({ worker, channels }: { worker: FeedWorker; channels?: readonly string[] }) {
+  const t = useStrings();
+  const shown = worker.channels.filter((c) =>
+    channels ? channels.includes(c.task_channel_sid) : c.configured_capacity > 0 || c.assigned_tasks + c.reserved_tasks > 0,
+  );
+  const name = (c: FeedWorker["channels"][number]): string => c.task_channel_unique_name ?? c.task_channel_sid;
+  const busy = shown.filter((c) => c.assigned_tasks + c.reserved_tasks > 0);
+  const room = shown.filter((c) => c.assigned_tasks + c.reserved_tasks === 0 && c.available && c.configured_capacity > 0);
+  if (busy.length === 0 && room.length === 0) return <>{t("supervisor.teams.none")}</>;
+  return (
+    <ul className="sb-sv-plain">
+      {busy.map((c) => (
+        <li key={c.task_channel_sid}>
+          {t("supervisor.teams.channelLoad", {
+            channel: name(c),
+            assigned: c.assigned_tasks + c.reserved_tasks,
+            capacity: c.configured_capacity,
+          })}
+        </li>
+      ))}
+      {room.length > 0 && (
+        <li className="sb-sv-hint">
+          {t("supervisor.teams.room", { channels: room.map((c) => `${name(c)} ${c.configured_capacity}`).join(", ") })}
+        </li>
+      )}
+    </ul>
   );
 }

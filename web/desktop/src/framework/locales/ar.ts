@@ -187,6 +187,7 @@ export const ar: Record<StringKey, Message> = {
   "supervisor.teams.skillsHint": "افصل بين المهارات بفواصل",
   "supervisor.teams.removeSkill": "إزالة المهارة {skill}",
   "supervisor.teams.channelLoad": "{channel}: {assigned} من {capacity}",
+  "supervisor.teams.room": "متسع: {channels}",
   "supervisor.teams.none": "لا شيء",
   "supervisor.teams.region": "في {region}",
   "supervisor.regionsMissing": "غير معروض: تعذّر الوصول إلى {regions}. يُستبعد الوكلاء والمهام هناك حتى تستجيب.",

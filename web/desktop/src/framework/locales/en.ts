@@ -176,6 +176,7 @@ export const en = {
   "supervisor.teams.skillsHint": "Separate skills with commas",
   "supervisor.teams.removeSkill": "Remove skill {skill}",
   "supervisor.teams.channelLoad": "{channel}: {assigned} of {capacity}",
+  "supervisor.teams.room": "Room: {channels}",
   "supervisor.teams.none": "None",
   "supervisor.teams.region": "in {region}",
   "supervisor.regionsMissing": "Not shown: {regions} cannot be reached. Agents and tasks there are left out until it answers.",
