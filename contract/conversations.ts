@@ -200,7 +200,10 @@ export type ConversationFrame =
       readonly past_participants: readonly PastParticipantRecord[];
       /** Messages after the client's `since` index (all when it gave none). */
       readonly messages: readonly MessageRecord[];
-      /** Which participant this socket is. */
+      /**
+       * Which participant this socket is; for a supervisor who watches (no participant), `supervisor:`
+       * and the identity their whispers carry as `author` (their worker SID, else their user SID).
+       */
       readonly you: string;
     }
   | { readonly type: "message.added"; readonly message: MessageRecord }

@@ -41,7 +41,7 @@ import { HOOKS_TOPIC, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
 import { clearTimer, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
-import { broadcast, CLOSE, close, openSockets, send, stateOf } from "./sockets";
+import { broadcast, CLOSE, close, openSockets, send, staffIdentity, stateOf } from "./sockets";
 import { Outbox, OUTBOX_TIMER, type OutboxRow } from "../kit/outbox";
 import type { ConversationHost } from "./conversation-host";
 import { taskPortFor } from "./task-port";
@@ -252,7 +252,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
       participants: participantRows(op.host).map((p) => participantRecord(row, p)),
       past_participants: pastParticipants(op.host),
       messages: messagesSince(op, row, since, state.role !== "customer"),
-      you: state.participantSid ?? `supervisor:${state.identity ?? ""}`,
+      // A watching supervisor is no participant: `supervisor:` and the identity their whispers are written as.
+      you: state.participantSid ?? `supervisor:${staffIdentity(state) ?? ""}`,
     });
   }
 

@@ -37,6 +37,20 @@ describe("chat state", () => {
     ).toEqual(["customer:Hello", "mine:Hi Ann", "system:Conversation transferred", "note:joined:Ben", "agent:Ben here"]);
   });
 
+  it("a watching supervisor's own whispers are theirs: `you` names the identity they write as", () => {
+    const me = "US" + "1".repeat(32);
+    const state = fold({
+      ...snapshot([
+        message(0, null, "Offer the voucher", { visibility: "staff", author: me, author_role: "supervisor" }),
+        message(1, null, "Check the order", { visibility: "staff", author: "US" + "2".repeat(32), author_role: "supervisor" }),
+      ]),
+      you: `supervisor:${me}`,
+    } as Parameters<typeof applyFrame>[1]);
+    expect(timelineOf(state).map((i) => (i.kind === "message" ? i.author : i.kind))).toEqual(["mine", "supervisor"]);
+    // A backend's token names nobody: nothing is theirs.
+    expect(fold({ ...snapshot([]), you: "supervisor:" } as Parameters<typeof applyFrame>[1]).youIdentity).toBeNull();
+  });
+
   it("a reconnect snapshot (only newer messages) merges with what is shown", () => {
     const before = fold(snapshot([message(0, MB_CUSTOMER, "a"), message(1, MB_AGENT, "b")]));
     const after = applyFrame(before, snapshot([message(2, MB_CUSTOMER, "c")]), 2000);

@@ -74,6 +74,9 @@ export const initialChatState: ChatState = {
   typing: null,
 };
 
+/** A watching supervisor's `you` (`supervisor:<identity>`) names the author of their whispers. */
+const watcherIdentity = (you: string): string | null => (you.startsWith("supervisor:") && you.length > 11 ? you.slice(11) : null);
+
 /** The highest stored message index, -1 when none: the `since` of a reconnect. */
 export const lastIndexOf = (state: ChatState): number => state.messages.at(-1)?.index ?? -1;
 
@@ -112,7 +115,7 @@ export function applyFrame(state: ChatState, frame: ConversationFrame, now: numb
         ...state,
         conversation: frame.conversation,
         you: frame.you,
-        youIdentity: participants[frame.you]?.identity ?? state.youIdentity,
+        youIdentity: participants[frame.you]?.identity ?? watcherIdentity(frame.you) ?? state.youIdentity,
         participants,
         messages,
         pending: settle(state.pending, messages),
