@@ -143,6 +143,33 @@ export async function visitorWrites(page: Page, site: TeamSite, visitor: { name:
 }
 
 /**
+ * A web chat channel ("Shop chat", on the `chat` task channel, asking name and email) for the workflow,
+ * allowed on the site, with its script tag put on the site's page; answers the channel's SID.
+ * @example const channelSid = await embedWebChat(site, "WS…", "WW…", { "Settings.color": "#0a7d4f" });
+ */
+export async function embedWebChat(
+  site: { readonly origin: string; embed(markup: string): void },
+  workspaceSid: string,
+  workflowSid: string,
+  settings: Record<string, string> = {},
+): Promise<string> {
+  const channel = await raw("POST", `/api/workspaces/${workspaceSid}/channels`, {
+    Kind: "webchat",
+    FriendlyName: "Shop chat",
+    WorkflowSid: workflowSid,
+    TaskChannel: "chat",
+    "Settings.title": "Shop support",
+    "Settings.prechat_fields": "name,email",
+    "Settings.allowed_origins": site.origin,
+    ...settings,
+  });
+  expect(channel.status).toBe(201);
+  const channelSid = (channel.body as { sid: string }).sid;
+  site.embed(`<script src="${inject("baseUrl")}/widget.js" data-workspace="${workspaceSid}" data-channel="${channelSid}" async></script>`);
+  return channelSid;
+}
+
+/**
  * A team ready for a web chat: see the module's comment. `pluginSource`, when given, is served by the
  * team's site for a plugin the caller registers.
  * @example const team = await chatTeam("e2e-supervision"); await signIn(page, team.agentEmail);
@@ -174,18 +201,7 @@ export async function chatTeam(prefix: string, options: { pluginSource?: string 
   await ws.workers(worker.sid).workerChannels("chat").update({ capacity: 2, available: true });
 
   const site = await teamSite(new URL(baseUrl).origin, options.pluginSource);
-  const channel = await raw("POST", `/api/workspaces/${workspace.sid}/channels`, {
-    Kind: "webchat",
-    FriendlyName: "Shop chat",
-    WorkflowSid: workflow.sid,
-    TaskChannel: "chat",
-    "Settings.title": "Shop support",
-    "Settings.prechat_fields": "name,email",
-    "Settings.allowed_origins": site.origin,
-  });
-  expect(channel.status).toBe(201);
-  const channelSid = (channel.body as { sid: string }).sid;
-  site.embed(`<script src="${baseUrl}/widget.js" data-workspace="${workspace.sid}" data-channel="${channelSid}" async></script>`);
+  const channelSid = await embedWebChat(site, workspace.sid, workflow.sid);
 
   const agentEmail = `ada-${suffix}@example.com`;
   const supervisorEmail = `grace-${suffix}@example.com`;

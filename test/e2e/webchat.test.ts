@@ -19,6 +19,7 @@ import WebSocket from "ws";
 import { raw, switchboardClient } from "../compat/client";
 import { launchChromium } from "../support/browser";
 import { listenLocally } from "../support/listen";
+import { embedWebChat } from "./desk-team";
 
 type Frame = Record<string, unknown> & { type: string };
 const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
@@ -104,20 +105,10 @@ describe("the web chat widget in a browser", () => {
     await ws.workers(worker.sid).workerChannels("chat").update({ capacity: 2, available: true });
 
     site = await teamSite();
-    const channel = await raw("POST", `/api/workspaces/${workspace.sid}/channels`, {
-      Kind: "webchat",
-      FriendlyName: "Shop chat",
-      WorkflowSid: workflow.sid,
-      TaskChannel: "chat",
-      "Settings.title": "Shop support",
+    await embedWebChat(site, workspace.sid, workflow.sid, {
       "Settings.color": "#0a7d4f",
       "Settings.greeting": "Hi! Ask us anything.",
-      "Settings.prechat_fields": "name,email",
-      "Settings.allowed_origins": site.origin,
     });
-    expect(channel.status).toBe(201);
-    const channelSid = (channel.body as { sid: string }).sid;
-    site.embed(`<script src="${baseUrl}/widget.js" data-workspace="${workspace.sid}" data-channel="${channelSid}" async></script>`);
 
     // ── the agent, online ──
     const minted = await raw("POST", "/api/tokens", { WorkspaceSid: workspace.sid, Role: "worker", WorkerSid: worker.sid });
