@@ -169,6 +169,18 @@ export async function embedWebChat(
   return channelSid;
 }
 
+/** The workspace's `chat` task channel (made if missing), a "Chat support" queue for everyone and a workflow to it. */
+export async function chatRouting(ws: ReturnType<ReturnType<typeof switchboardClient>["taskrouter"]["v1"]["workspaces"]>) {
+  if (!(await ws.taskChannels.list()).some((c) => c.uniqueName === "chat"))
+    await ws.taskChannels.create({ friendlyName: "Chat", uniqueName: "chat" });
+  const queue = await ws.taskQueues.create({ friendlyName: "Chat support", targetWorkers: "1==1" });
+  const workflow = await ws.workflows.create({
+    friendlyName: "Chat",
+    configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
+  });
+  return { queue, workflow };
+}
+
 /**
  * A team ready for a web chat: see the module's comment. `pluginSource`, when given, is served by the
  * team's site for a plugin the caller registers.
@@ -186,13 +198,7 @@ export async function chatTeam(prefix: string, options: { pluginSource?: string 
   const offline =
     activities.find((a) => a.friendlyName === "Offline")?.sid ??
     (await ws.activities.create({ friendlyName: "Offline", available: false })).sid;
-  if (!(await ws.taskChannels.list()).some((c) => c.uniqueName === "chat"))
-    await ws.taskChannels.create({ friendlyName: "Chat", uniqueName: "chat" });
-  const queue = await ws.taskQueues.create({ friendlyName: "Chat support", targetWorkers: "1==1" });
-  const workflow = await ws.workflows.create({
-    friendlyName: "Chat",
-    configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
-  });
+  const { queue, workflow } = await chatRouting(ws);
   const worker = await ws.workers.create({
     friendlyName: "Ada Lovelace",
     activitySid: offline,

@@ -19,7 +19,7 @@ import WebSocket from "ws";
 import { raw, switchboardClient } from "../compat/client";
 import { launchChromium } from "../support/browser";
 import { listenLocally } from "../support/listen";
-import { embedWebChat } from "./desk-team";
+import { chatRouting, embedWebChat } from "./desk-team";
 
 type Frame = Record<string, unknown> & { type: string };
 const SHOTS = join(process.cwd(), "test", "e2e", "screenshots");
@@ -94,13 +94,7 @@ describe("the web chat widget in a browser", () => {
     const activities = await ws.activities.list();
     const available =
       activities.find((a) => a.available)?.sid ?? (await ws.activities.create({ friendlyName: "Available", available: true })).sid;
-    if (!(await ws.taskChannels.list()).some((c) => c.uniqueName === "chat"))
-      await ws.taskChannels.create({ friendlyName: "Chat", uniqueName: "chat" });
-    const queue = await ws.taskQueues.create({ friendlyName: "Chat support", targetWorkers: "1==1" });
-    const workflow = await ws.workflows.create({
-      friendlyName: "Chat",
-      configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue: queue.sid } } }),
-    });
+    const { workflow } = await chatRouting(ws);
     const worker = await ws.workers.create({ friendlyName: "Ada", activitySid: available });
     await ws.workers(worker.sid).workerChannels("chat").update({ capacity: 2, available: true });
 

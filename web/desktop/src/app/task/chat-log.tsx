@@ -7,6 +7,7 @@
  * messages politely; the scroll container around it is focusable so the keyboard can scroll it.
  */
 import type { Ref, UIEvent } from "react";
+import { isSid } from "../../../../../contract/ids";
 import { useDesktop, useStrings, type TranslateFn } from "../desktop-context";
 import type { DesktopSession } from "../types";
 import { deliveryOf, isStaffOnly, timelineOf, type ChatState, type Delivery, type TimelineItem } from "./chat-state";
@@ -26,8 +27,8 @@ export interface ChatLogProps {
   readonly onScroll?: (event: UIEvent<HTMLDivElement>) => void;
 }
 
-/** A whisper's author when the supervisor is no participant: their worker or user SID, shown as "Supervisor". */
-const STAFF_SID = /^(WK|US)[0-9a-f]{32}$/;
+/** A whisper's author when the supervisor is no participant is their worker or user SID: shown as "Supervisor". */
+const isStaffSid = (name: string): boolean => isSid("WK", name) || isSid("US", name);
 
 const deliveryText = (t: TranslateFn, status: Delivery, error: string | null): string => {
   switch (status) {
@@ -123,7 +124,7 @@ function TimelineEntry({
     <li className={`sb-chat__message sb-chat__message--${author}`} data-delivery={delivery?.status} data-staff={staff || undefined}>
       {author !== "system" && (
         <span className="sb-chat__author">
-          {author === "mine" ? t("chat.you") : author === "supervisor" && STAFF_SID.test(item.name) ? t("chat.supervisor") : item.name}
+          {author === "mine" ? t("chat.you") : author === "supervisor" && isStaffSid(item.name) ? t("chat.supervisor") : item.name}
           {author === "customer" && customerUnverified && (
             <>
               {" "}

@@ -75,7 +75,9 @@ export const initialChatState: ChatState = {
 };
 
 /** A watching supervisor's `you` (`supervisor:<identity>`) names the author of their whispers. */
-const watcherIdentity = (you: string): string | null => (you.startsWith("supervisor:") && you.length > 11 ? you.slice(11) : null);
+const WATCHER = "supervisor:";
+const watcherIdentity = (you: string): string | null =>
+  you.startsWith(WATCHER) && you.length > WATCHER.length ? you.slice(WATCHER.length) : null;
 
 /** The highest stored message index, -1 when none: the `since` of a reconnect. */
 export const lastIndexOf = (state: ChatState): number => state.messages.at(-1)?.index ?? -1;
@@ -204,7 +206,11 @@ export const isStaffOnly = (message: MessageRecord): boolean => message.visibili
  * @example unreadOf(state) // 2
  */
 export function unreadOf(state: ChatState): number {
-  return state.messages.filter((m) => m.index > state.readIndex && authorOf(state, m) !== "mine" && authorOf(state, m) !== "system").length;
+  return state.messages.filter((m) => {
+    if (m.index <= state.readIndex) return false;
+    const author = authorOf(state, m);
+    return author !== "mine" && author !== "system";
+  }).length;
 }
 
 /** The newest message with something to show (a body, or an attachment), for a task card's preview. */

@@ -83,7 +83,7 @@ export function WrapupPanel({ task, session, dispositionCodes }: WrapupPanelProp
   // One note per wording: Complete tried again after a failure does not write the same note twice.
   const body =
     code !== null ? t("task.wrapupNotes.withCode", { code, notes: notes.trim() }) : t("task.wrapupNotes.body", { notes: notes.trim() });
-  const clientId = useMemo(() => (body ? crypto.randomUUID() : ""), [body]);
+  const clientId = useMemo(() => crypto.randomUUID(), [body]); // a new one whenever the wording changes
 
   // The notes go into the transcript as an internal note, stored before the task completes.
   const keepNotes = async (): Promise<void> => {
