@@ -7,8 +7,13 @@
  */
 import { z } from "zod";
 
-/** Who someone is in a call: the customer, an agent, or a supervisor listening unseen. */
-export const MEDIA_ROLES = ["customer", "agent", "monitor"] as const;
+/**
+ * Who someone is in a call: the customer, an agent, a supervisor listening unseen (`monitor`), a
+ * supervisor who speaks — to the agent alone (a whisper: the supervisor's client lets only the agent
+ * subscribe) or to both (barge) — (`supervisor`), and the media service playing hold music and
+ * announcements (`hold`).
+ */
+export const MEDIA_ROLES = ["customer", "agent", "monitor", "supervisor", "hold"] as const;
 export type MediaRole = (typeof MEDIA_ROLES)[number];
 
 /** The participant attribute that says what someone in a call is, as their token fixed it. */
@@ -29,3 +34,72 @@ export const mediaToken = z.strictObject({
 });
 
 export type MediaToken = z.infer<typeof mediaToken>;
+
+// ── a call's state (issue 15): what the widget and the desk read on the conversation socket ─────────────
+
+/** A call carries the customer's voice, or voice and video (camera, screen share). Its task's channel is the same word. */
+export const CALL_KINDS = ["voice", "video"] as const;
+export type CallKind = (typeof CALL_KINDS)[number];
+
+/**
+ * - `waiting`: the customer is in the room (or on their way), the task is queued; they hear hold music.
+ * - `connected`: an agent is in the room with them.
+ * - `held`: the agent put them on hold; they hear hold music, the agent and they don't hear each other.
+ * - `ended`: over (see `end_reason`); a conversation may have a later call.
+ */
+export const CALL_STATES = ["waiting", "connected", "held", "ended"] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+/**
+ * - `completed`: someone hung up after an agent had joined.
+ * - `abandoned`: the customer hung up (or left the room) before an agent joined; the task is canceled.
+ * - `failed`: it could not go on (LiveKit unreachable, the task could not be made); `failure` says why.
+ */
+export const CALL_END_REASONS = ["completed", "abandoned", "failed"] as const;
+export type CallEndReason = (typeof CALL_END_REASONS)[number];
+
+/** One person in the call's room as LiveKit's webhooks reported them (hidden monitors are never listed). */
+export interface CallParty {
+  readonly identity: string;
+  readonly role: MediaRole;
+  readonly name: string | null;
+  /** When LiveKit reported them joined (ISO 8601). */
+  readonly joined_at: string;
+}
+
+/**
+ * A call: one per start, a conversation's latest in its snapshot and each change as `call.updated`.
+ * The room is the conversation's SID, in the conversation's region.
+ */
+export interface CallRecord {
+  /** `CA` + 32 hex. */
+  readonly sid: string;
+  readonly conversation_sid: string;
+  readonly room: string;
+  readonly kind: CallKind;
+  readonly state: CallState;
+  /** Who asked for it: the customer from the widget, or an agent escalating their chat. */
+  readonly started_by: "customer" | "agent";
+  /** The task that routes it (a chat escalated to a call keeps its chat's task). */
+  readonly task_sid: string | null;
+  /** Who is in the room now. */
+  readonly parties: readonly CallParty[];
+  /** While `waiting`: the queue's estimate of the customer's wait, in seconds; null when it has none. */
+  readonly estimated_wait_seconds: number | null;
+  /** Whether the call is being recorded. */
+  readonly recording: "off" | "on" | "paused";
+  /** A warm transfer in progress: the agent consults another agent (or queue) while the customer holds. */
+  readonly consult: { readonly target_type: "worker" | "queue"; readonly target_sid: string; readonly worker_sid: string | null } | null;
+  readonly date_created: string;
+  readonly date_connected: string | null;
+  readonly date_ended: string | null;
+  readonly end_reason: CallEndReason | null;
+  /** Why a failed call failed, in words a person can act on. */
+  readonly failure: string | null;
+}
+
+/** What `POST …/call` answers (the widget's and the desk's): the call, and the caller's token to join its room. */
+export interface StartedCall {
+  readonly call: CallRecord;
+  readonly media: MediaToken;
+}

@@ -8,6 +8,9 @@
  * - `agent`: joins; publishes audio, video and screen share (with its audio); subscribes; no data.
  * - `monitor` (a supervisor listening): joins hidden — the others are not told they are there —
  *   subscribes, and may publish nothing, not even data.
+ * - `supervisor` (whispering or barging in): joins seen, publishes their microphone only, subscribes.
+ * - `hold` (the media service's hold music and announcements): publishes microphone-source audio only and
+ *   subscribes to nothing — it hears no one.
  * None may create, list or administer rooms, record, or change their own metadata: what a participant is
  * (`switchboard.role`) is in the token's attributes, fixed by Switchboard.
  *
@@ -47,6 +50,10 @@ export function mediaGrant(role: MediaRole, room: string): VideoGrant {
       };
     case "monitor":
       return { ...joins, canPublish: false, hidden: true };
+    case "supervisor":
+      return { ...joins, canPublish: true, canPublishSources: [TrackSource.MICROPHONE] };
+    case "hold":
+      return { ...joins, canSubscribe: false, canPublish: true, canPublishSources: [TrackSource.MICROPHONE] };
     default: {
       const unknownRole: never = role;
       throw new Error(`Unknown media role ${String(unknownRole)}`);

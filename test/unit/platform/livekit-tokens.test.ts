@@ -61,6 +61,20 @@ describe("media tokens", () => {
     expect(claims.attributes).toEqual({ [ROLE_ATTRIBUTE]: "monitor" });
   });
 
+  it("let a supervisor who whispers or barges publish their microphone only, seen, and subscribe", async () => {
+    const claims = await verify(
+      (await mintMediaToken(SERVER, { role: "supervisor", room: ROOM, identity: "supervisor:USsue", name: "Sue" })).token,
+    );
+    expect(claims.video).toEqual({ ...JOINS, canPublish: true, canPublishSources: ["microphone"] });
+    expect(claims.video?.hidden).toBeUndefined();
+    expect(claims.name).toBe("Sue");
+  });
+
+  it("let the hold-music player publish microphone-source audio only and hear no one", async () => {
+    const claims = await verify((await mintMediaToken(SERVER, { role: "hold", room: ROOM, identity: "hold:CA1" })).token);
+    expect(claims.video).toEqual({ ...JOINS, canSubscribe: false, canPublish: true, canPublishSources: ["microphone"] });
+  });
+
   it("expire after ten minutes, and say when in expires_at", async () => {
     const before = Math.floor(Date.now() / 1000);
     const minted = await mintMediaToken(SERVER, { role: "agent", room: ROOM, identity: "WKada" });
