@@ -35,13 +35,13 @@ import {
 } from "./store/conversation-rows";
 import { newOp, noEffects, type Effects, type MediaEffect, type Op } from "./lifecycle/conversation-operation";
 import { liveKitCallMedia, type CallMedia } from "./call-media";
-import { latestCallRecord } from "./lifecycle/calls";
+import { abandonIfGone, ABANDON_TIMER, latestCallRecord } from "./lifecycle/calls";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
 import { HOOKS_TOPIC, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
-import { clearTimer, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
+import { clearTimer, dueTimers, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets, send, staffIdentity, stateOf } from "./sockets";
 import { Outbox, OUTBOX_TIMER, type OutboxRow } from "../kit/outbox";
@@ -127,6 +127,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
       const indexDue = timerDueAt(this.ctx.storage, "index", "");
       if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
       await createPendingTask(this.ctx.storage, this.taskPort(row), now);
+      // A waiting caller who dropped out and did not come back within the grace: abandoned (lifecycle/calls.ts).
+      for (const timer of dueTimers(this.ctx.storage, now()))
+        if (timer.kind === ABANDON_TIMER) await this.apply((op) => abandonIfGone(op, timer.sid));
       await this.deliverInOrder(now);
     }
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).

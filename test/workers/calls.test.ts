@@ -9,6 +9,7 @@
 import { env } from "cloudflare:workers";
 import { AccessToken, TokenVerifier } from "livekit-server-sdk";
 import { install, LIVEKIT, livekit, reset, uninstall } from "./livekit-double";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { conversationFor } from "../../platform/objects";
 import { regionOfSid } from "../../platform/region-sids";
@@ -75,7 +76,11 @@ const joinedEvent = (room: string, identity: string, role: string, sid = `PA_${i
   room: { sid: "RM_calls", name: room },
   participant: { sid, identity, name: identity, attributes: { "switchboard.role": role } },
 });
-const leftEvent = (room: string, identity: string, role: string) => ({ ...joinedEvent(room, identity, role), event: "participant_left" });
+/** Left on purpose (hung up): LiveKit's disconnect reason CLIENT_INITIATED. */
+const leftEvent = (room: string, identity: string, role: string) => {
+  const joined = joinedEvent(room, identity, role);
+  return { ...joined, event: "participant_left", participant: { ...joined.participant, disconnectReason: "CLIENT_INITIATED" } };
+};
 
 describe("POST /api/webchat/{ws}/{channel}/call", () => {
   it("opens a conversation for a new visitor, makes the room first, then a task on the voice channel; answers the call and the customer's token", async () => {
@@ -212,6 +217,21 @@ describe("POST /webhooks/livekit", () => {
     const call = res.body.call as { room: string; task_sid: string };
     await webhook(joinedEvent(call.room, session.visitor_id, "customer"));
     await webhook(leftEvent(call.room, session.visitor_id, "customer"));
+    expect(await callOf(call.room)).toMatchObject({ state: "ended", end_reason: "abandoned" });
+    expect(await task(call.task_sid)).toMatchObject({ assignment_status: "canceled" });
+  });
+});
+
+describe("a waiting customer who dropped out (not hung up)", () => {
+  it("is given a grace to come back; the alarm abandons the call once it runs out", async () => {
+    const { res, session } = await visitorCalls();
+    const call = res.body.call as { room: string; task_sid: string };
+    await webhook(joinedEvent(call.room, session.visitor_id, "customer"));
+    await webhook({ ...joinedEvent(call.room, session.visitor_id, "customer"), event: "participant_left" }); // no reason: dropped
+    expect(await callOf(call.room)).toMatchObject({ state: "waiting", parties: [] });
+    // The alarm at the grace's end (its timer the earliest, or after the earlier ones ran).
+    const stub = conversationFor(env, call.room);
+    for (let i = 0; i < 3 && (await callOf(call.room))!.state === "waiting"; i++) await runDurableObjectAlarm(stub);
     expect(await callOf(call.room)).toMatchObject({ state: "ended", end_reason: "abandoned" });
     expect(await task(call.task_sid)).toMatchObject({ assignment_status: "canceled" });
   });

@@ -14,7 +14,8 @@
  * task to wrapping, as Twilio does when a voice call ends; a chat escalated to a call keeps its chat's task,
  * which goes on after the call.
  *
- * The customer leaving while the call waits abandons it; once connected, the call ends by a hang-up or
+ * The customer leaving while the call waits abandons it (hung up: at once; dropped: after a grace, in
+ * case they are back — a reload rejoins as a new session); once connected, the call ends by a hang-up or
  * when its room finishes (everyone left; LiveKit's departure timeout).
  *
  * Who is in the room comes only from LiveKit's signed webhooks, one row per participant session (`PA_…`):
@@ -28,6 +29,7 @@ import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { conversationRow, participantBy, participantRows, saveConversation, type TaskRequest } from "../store/conversation-rows";
 import { conflict, loadConversation, type Op } from "./conversation-operation";
+import { clearTimer, setTimer } from "../../kit/timers";
 
 /** Twilio's word for a call the customer hung up on while it was queued: the task's cancel reason. */
 export const ABANDONED_REASON = "abandoned: the customer hung up before an agent answered";
@@ -366,6 +368,7 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
     consult: null,
   });
   run(op.host, "UPDATE sb_call_presence SET left_at = ? WHERE call_sid = ? AND left_at IS NULL", op.now, call.sid);
+  clearTimer(op.host, ABANDON_TIMER, call.sid);
   if (call.own_task === 1 && call.task_sid !== null) {
     const task = first<{ status: string }>(op.host, "SELECT status FROM sb_tasks WHERE task_sid = ?", call.task_sid);
     if (task?.status === "assigned") {
@@ -460,6 +463,21 @@ export function callTaskEnded(op: Op, taskSid: string): void {
   else end(op, { ...call, task_sid: null }, "completed");
 }
 
+/** How long a waiting customer who dropped out (not hung up) has to come back before the call is abandoned. */
+export const ABANDON_GRACE_MS = 15_000;
+/** The timer (kit/timers.ts) of that grace, one per call. */
+export const ABANDON_TIMER = "call-abandon";
+
+/** The grace of a waiting customer who dropped out ran out: abandoned, unless they are back (or it moved on). */
+export function abandonIfGone(op: Op, callSid: string): ApiResult<void> {
+  clearTimer(op.host, ABANDON_TIMER, callSid);
+  const call = liveCall(op.host);
+  if (!call || call.sid !== callSid || call.state !== "waiting") return ok(undefined);
+  if (parties(op.host, call.sid).some((p) => p.role === "customer")) return ok(undefined);
+  end(op, call, "abandoned");
+  return ok(undefined);
+}
+
 // ── LiveKit's webhooks ───────────────────────────────────────────────────────────────────────────────
 
 /** A LiveKit webhook, as the Worker read it from the verified body (only what a call needs). */
@@ -475,6 +493,8 @@ export interface MediaEvent {
     readonly name: string | null;
     /** From the participant's `switchboard.role` attribute, as their token fixed it. */
     readonly role: string | null;
+    /** participant_left: they hung up themselves (LiveKit's disconnect reason CLIENT_INITIATED), not dropped. */
+    readonly leftOnPurpose?: boolean;
   } | null;
   /** When LiveKit made the event (ms). */
   readonly at: number;
@@ -542,7 +562,7 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
           event.at,
         );
       }
-      moveWithParties(op, call);
+      moveWithParties(op, call, event.event === "participant_left" && who.leftOnPurpose === true);
       return ok(true);
     }
     default:
@@ -556,14 +576,19 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
  * second tab rejoins as a new session, whose joining LiveKit may report after the old one's leaving):
  * it ends by a hang-up, or when the room finishes once everyone left.
  */
-function moveWithParties(op: Op, call: CallRow): void {
+function moveWithParties(op: Op, call: CallRow, leftOnPurpose: boolean): void {
   const roles = new Set(parties(op.host, call.sid).map((p) => p.role));
   const customerWasIn =
     first(op.host, "SELECT 1 AS x FROM sb_call_presence WHERE call_sid = ? AND role = 'customer'", call.sid) !== undefined;
   if (call.state === "waiting" && customerWasIn && !roles.has("customer")) {
-    end(op, call, "abandoned");
-    return;
-  }
+    // Hung up on purpose: abandoned now. Dropped (a reload, a network change, a second tab taking over):
+    // abandoned only if they are not back within the grace (the `call-abandon` timer, abandonIfGone).
+    if (leftOnPurpose) {
+      end(op, call, "abandoned");
+      return;
+    }
+    setTimer(op.host, ABANDON_TIMER, call.sid, op.now + ABANDON_GRACE_MS);
+  } else clearTimer(op.host, ABANDON_TIMER, call.sid);
   if (call.state === "waiting" && roles.has("agent") && roles.has("customer")) {
     op.effects.media.push({ kind: "hold-music", on: false });
     changed(op, { ...call, state: "connected", date_connected: call.date_connected ?? op.now, estimated_wait: null });

@@ -12,6 +12,7 @@ import * as calls from "../../../durable-objects/conversation/lifecycle/calls";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 import { onTaskEvent } from "../../../durable-objects/conversation/lifecycle/tasks";
 import { conversationRow } from "../../../durable-objects/conversation/store/conversation-rows";
+import { timerDueAt } from "../../../durable-objects/kit/timers";
 import { ACCOUNT, OTHER_ACCOUNT, SID, context, inbound, migratedHost } from "./conversation-fixtures";
 
 const VISITOR = "visitor-1";
@@ -59,15 +60,19 @@ function startedCall(): StoreHost {
 }
 
 let eventCount = 0;
-type Who = { sid: string; identity: string; role: string | null; name?: string };
+type Who = { sid: string; identity: string; role: string | null; name?: string; leftOnPurpose?: boolean };
 const customer = (sid = "PA_c1"): Who => ({ sid, identity: VISITOR, role: "customer", name: "Ada" });
+/** The customer's session hanging up on purpose (LiveKit's CLIENT_INITIATED). */
+const hungUp = (sid = "PA_c1"): Who => ({ ...customer(sid), leftOnPurpose: true });
 const agent = (sid = "PA_a1"): Who => ({ sid, identity: AGENT, role: "agent", name: "Ann" });
 const monitor: Who = { sid: "PA_m1", identity: "monitor:US1", role: "monitor" };
 const event = (kind: string, who: Who | null, id = `EV_${++eventCount}`, roomSid: string | null = ROOM): calls.MediaEvent => ({
   id,
   event: kind,
   roomSid,
-  participant: who ? { sid: who.sid, identity: who.identity, name: who.name ?? null, role: who.role } : null,
+  participant: who
+    ? { sid: who.sid, identity: who.identity, name: who.name ?? null, role: who.role, leftOnPurpose: who.leftOnPurpose ?? false }
+    : null,
   at: 3_000 + eventCount, // LiveKit's event time: later events, later times
 });
 const joined = (who: Who, id?: string) => event("participant_joined", who, id);
@@ -227,7 +232,8 @@ describe("LiveKit's webhooks", () => {
       [VISITOR],
       null,
     ],
-    ["the customer leaves while waiting: abandoned", [joined(customer()), left(customer())], "ended", [], "abandoned"],
+    ["the customer hangs up (leaves on purpose) while waiting: abandoned", [joined(customer()), left(hungUp())], "ended", [], "abandoned"],
+    ["the customer drops out while waiting: still waiting, for the grace", [joined(customer()), left(customer())], "waiting", [], null],
     [
       "the customer drops out once connected: it goes on (a rejoin may follow)",
       [joined(customer()), joined(agent()), left(customer())],
@@ -250,11 +256,11 @@ describe("LiveKit's webhooks", () => {
       null,
     ],
     [
-      "a session that never connected its media (aborted) is over, as if it left",
+      "a session that never connected its media (aborted) is over, as if it dropped out",
       [joined(customer()), event("participant_connection_aborted", customer())],
-      "ended",
+      "waiting",
       [],
-      "abandoned",
+      null,
     ],
     ["the room finished: ended", [joined(customer()), event("room_finished", null)], "ended", [], "abandoned"],
     [
@@ -293,7 +299,7 @@ describe("LiveKit's webhooks", () => {
   it("the customer abandons while queued: the call's task is canceled as abandoned and the room closed", () => {
     const host = startedCall();
     apply(host, joined(customer()));
-    const { op } = apply(host, left(customer()));
+    const { op } = apply(host, left(hungUp()));
     expect(op.effects.cancelTasks).toEqual([{ taskSid: CALL_TASK, reason: calls.ABANDONED_REASON }]);
     expect(op.effects.media).toEqual(expect.arrayContaining([{ kind: "close-room" }, { kind: "hold-music", on: false }]));
   });
@@ -306,6 +312,26 @@ describe("LiveKit's webhooks", () => {
     const { op } = apply(host, event("room_finished", null));
     expect(op.effects.wrapTasks).toEqual([CALL_TASK]);
     expect(op.effects.cancelTasks).toEqual([]);
+  });
+
+  it("a customer who dropped out while waiting: abandoned when the grace runs out, unless back in time", () => {
+    const gone = startedCall();
+    apply(gone, joined(customer()));
+    apply(gone, left(customer()), 3_000);
+    // The grace's timer is set (the shell's alarm runs abandonIfGone when it is due).
+    expect(timerDueAt(gone, calls.ABANDON_TIMER, CALL)).toBe(3_000 + calls.ABANDON_GRACE_MS);
+    const { op } = step(gone, 3_000 + calls.ABANDON_GRACE_MS, (o) => calls.abandonIfGone(o, CALL));
+    expect(current(gone)).toMatchObject({ state: "ended", end_reason: "abandoned" });
+    expect(op.effects.cancelTasks).toEqual([{ taskSid: CALL_TASK, reason: calls.ABANDONED_REASON }]);
+    expect(timerDueAt(gone, calls.ABANDON_TIMER, CALL)).toBeNull();
+
+    const back = startedCall();
+    apply(back, joined(customer()));
+    apply(back, left(customer()));
+    apply(back, joined(customer("PA_c2"))); // reloaded: a new session
+    expect(timerDueAt(back, calls.ABANDON_TIMER, CALL)).toBeNull();
+    value(step(back, 3_000 + calls.ABANDON_GRACE_MS, (o) => calls.abandonIfGone(o, CALL)).result);
+    expect(current(back)).toMatchObject({ state: "waiting", parties: [expect.objectContaining({ identity: VISITOR })] });
   });
 
   it("events after the call ended change nothing", () => {
