@@ -521,9 +521,9 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
     case "room_finished":
       end(op, call, endReasonOf(call));
       return ok(true);
+    // participant_connection_aborted: joined the signalling but never connected its media; that session is over, as if it left.
     case "participant_joined":
     case "participant_left":
-    // Joined the signalling but never connected its media: that session is over, as if it left.
     case "participant_connection_aborted": {
       const who = event.participant;
       if (!who || !isRole(who.role)) return ok(false);
