@@ -297,6 +297,8 @@ describe("the agent's call routes", () => {
     const session = await line.session({ name: "Eve" });
     const started = await line.post("/call", { Kind: "voice" }, session.token);
     const { room, task_sid: taskSid } = started.body.call as { room: string; task_sid: string };
+    // The queue has accepted nothing yet: no estimate.
+    expect((started.body.call as { estimated_wait_seconds: unknown }).estimated_wait_seconds).toBeNull();
     const reservations = (await basic("GET", `/taskrouter/v1/Workspaces/${own}/Tasks/${taskSid}/Reservations`)).reservations as {
       sid: string;
     }[];
@@ -311,6 +313,9 @@ describe("the agent's call routes", () => {
     expect(hung.status).toBe(200);
     expect(hung.body).toMatchObject({ state: "ended", end_reason: "completed" });
     expect(await basic("GET", `/taskrouter/v1/Workspaces/${own}/Tasks/${taskSid}`)).toMatchObject({ assignment_status: "wrapping" });
+    // The next caller waits in a queue that has accepted a call: the estimate is its mean time in queue (whole seconds).
+    const next = await line.post("/call", { Kind: "voice" }, (await line.session({ name: "Fay" })).token);
+    expect(next.body.call).toMatchObject({ state: "waiting", estimated_wait_seconds: expect.any(Number) });
   });
 
   it("escalates the agent's chat to a video call on the same task; answers the agent's token; refuses others", async () => {
