@@ -447,7 +447,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/call", async (c) => {
   });
   if (!started.ok) throw new ApiError(started.status as 400, started.code, started.message);
   const media = await mintMediaToken(server, { role: "customer", room: conversationSid, identity: session.visitorId, name: session.name });
-  return c.json({ call: started.value, media, ...(renewed ? { token: renewed } : {}) } satisfies StartedCall & { token?: string }, 201);
+  return c.json({ call: started.value, media, ...(renewed ? { token: renewed } : {}) } satisfies StartedCall, 201);
 });
 
 /** The visitor hangs up their live call (answers the CallRecord; 409 with none). */

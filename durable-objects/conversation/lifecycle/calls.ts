@@ -534,34 +534,20 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
         call.sid,
         who.sid,
       );
-      if (joined) {
-        if (seen) return ok(false); // joined again (a duplicate), or its leaving came first: that session is over
-        run(
-          op.host,
-          "INSERT INTO sb_call_presence (call_sid, participant_sid, identity, role, name, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-          call.sid,
-          who.sid,
-          who.identity,
-          who.role,
-          who.name,
-          event.at,
-        );
-      } else {
-        if (seen?.left_at != null) return ok(false);
-        // Left before its joining arrived: recorded as over, so the late join changes nothing.
-        run(
-          op.host,
-          `INSERT INTO sb_call_presence (call_sid, participant_sid, identity, role, name, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (call_sid, participant_sid) DO UPDATE SET left_at = excluded.left_at`,
-          call.sid,
-          who.sid,
-          who.identity,
-          who.role,
-          who.name,
-          event.at,
-          event.at,
-        );
-      }
+      // A session joins once; once it left it stays gone (a leaving that came before its joining included).
+      if (joined ? seen !== undefined : seen?.left_at != null) return ok(false);
+      run(
+        op.host,
+        `INSERT INTO sb_call_presence (call_sid, participant_sid, identity, role, name, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (call_sid, participant_sid) DO UPDATE SET left_at = excluded.left_at`,
+        call.sid,
+        who.sid,
+        who.identity,
+        who.role,
+        who.name,
+        event.at,
+        joined ? null : event.at,
+      );
       moveWithParties(op, call, event.event === "participant_left" && who.leftOnPurpose === true);
       return ok(true);
     }
