@@ -380,7 +380,8 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
     }
   }
   op.effects.media.push({ kind: "hold-music", on: false });
-  if (reason !== "failed") op.effects.media.push({ kind: "close-room" });
+  // A call that failed before its room was made has none to close.
+  if (reason !== "failed" || call.room_sid !== null) op.effects.media.push({ kind: "close-room" });
   return ended;
 }
 
@@ -453,14 +454,16 @@ export function setHold(op: Op, callSid: string, version: number, hold: boolean)
 }
 
 /**
- * The call's own task ended in TaskRouter (canceled by its workflow's timeout, deleted, completed):
- * a call still live on it ends — `failed` while it waited (no one will answer), else `completed`.
+ * The call's own task ended in TaskRouter (canceled by its workflow's timeout, deleted, completed) or
+ * went to wrap-up: a call still live on it ends — `failed` while it waited (no one will answer), else
+ * `completed` (its room closed).
  */
 export function callTaskEnded(op: Op, taskSid: string): void {
   const call = liveCall(op.host);
   if (!call || call.own_task !== 1 || call.task_sid !== taskSid) return;
-  if (call.date_connected === null) end(op, { ...call, task_sid: null }, "failed", `Its task ${taskSid} ended before an agent answered`);
-  else end(op, { ...call, task_sid: null }, "completed");
+  // The task's row already says where it is (done, wrapping): ending asks the Router nothing more.
+  if (call.date_connected === null) end(op, call, "failed", `Its task ${taskSid} ended before an agent answered`);
+  else end(op, call, "completed");
 }
 
 /** How long a waiting customer who dropped out (not hung up) has to come back before the call is abandoned. */

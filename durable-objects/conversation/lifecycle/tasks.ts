@@ -207,6 +207,7 @@ export function onTaskEvent(op: Op, accountSid: string, event: ConversationTaskE
     }
     case "task.wrapup": {
       saveTask(op.host, { ...task, status: "wrapping" }, op.now);
+      callTaskEnded(op, task.task_sid); // the agent wrapped up a call still going on: it ends
       leave(task.worker_sid ?? event.workerSid);
       const agentsLeft = participantRows(op.host).some((p) => p.role === "agent");
       if (conversation.task_sid === task.task_sid && !agentsLeft) moveTo(op, conversation, "inactive");

@@ -429,6 +429,29 @@ describe("failures", () => {
     expect(step(host, 2_100, (op) => calls.roomMade(op, CALL, plan.version, ROOM)).result).toMatchObject({ ok: false, status: 409 });
   });
 
+  it("the agent wraps up the call's task while the call goes on: it ends completed, its room closed", () => {
+    const host = startedCall();
+    accepted(host);
+    apply(host, joined(customer()));
+    apply(host, joined(agent()));
+    const { op } = step(host, 9_000, (o) =>
+      onTaskEvent(o, ACCOUNT, {
+        eventSid: "EV-wrapup",
+        eventType: "task.wrapup",
+        workspaceSid: "WS",
+        taskSid: CALL_TASK,
+        conversationSid: SID,
+        workerSid: AGENT,
+        workerName: "Ann",
+        reservationSid: "WR" + "8".repeat(32),
+        at: 9_000,
+      }),
+    );
+    expect(current(host)).toMatchObject({ state: "ended", end_reason: "completed" });
+    expect(op.effects.media).toContainEqual({ kind: "close-room" });
+    expect(op.effects.wrapTasks).toEqual([]); // already wrapping: the Router said so
+  });
+
   it("the call's task canceled by TaskRouter while it waited: the call ends failed", () => {
     const host = startedCall();
     value(
