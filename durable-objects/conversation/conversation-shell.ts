@@ -33,13 +33,15 @@ import {
   saveRegistration,
   type ConversationRow,
 } from "./store/conversation-rows";
-import { newOp, noEffects, type Effects, type Op } from "./lifecycle/conversation-operation";
+import { newOp, noEffects, type Effects, type MediaEffect, type Op } from "./lifecycle/conversation-operation";
+import { liveKitCallMedia, type CallMedia } from "./call-media";
+import { abandonIfGone, ABANDON_TIMER, latestCallRecord } from "./lifecycle/calls";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
 import { HOOKS_TOPIC, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
-import { clearTimer, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
+import { clearTimer, dueTimers, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets, send, staffIdentity, stateOf } from "./sockets";
 import { Outbox, OUTBOX_TIMER, type OutboxRow } from "../kit/outbox";
@@ -60,6 +62,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
   protected alarmAt: number | null = null;
   /** The delivery drains, one after another. */
   private draining: Promise<void> = Promise.resolve();
+  /** What calls asked of LiveKit and the media service after their commits, chained (see mediaEffects). */
+  private mediaChain: Promise<void> = Promise.resolve();
   /** The directory updates in flight, chained (see syncIndex). */
   private indexing: Promise<void> = Promise.resolve();
   protected readonly webhooks: ConversationWebhooks;
@@ -123,6 +127,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
       const indexDue = timerDueAt(this.ctx.storage, "index", "");
       if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
       await createPendingTask(this.ctx.storage, this.taskPort(row), now);
+      // A waiting caller who dropped out and did not come back within the grace: abandoned (lifecycle/calls.ts).
+      for (const timer of dueTimers(this.ctx.storage, now()))
+        if (timer.kind === ABANDON_TIMER) await this.apply((op) => abandonIfGone(op, timer.sid));
       await this.deliverInOrder(now);
     }
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
@@ -204,6 +211,14 @@ export abstract class ConversationShell extends DurableObject<Env> {
       // The task first: an agent is rung without waiting on the directory (the workspace's home region).
       const port = this.taskPort(row);
       for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
+      for (const { taskSid, reason } of effects.cancelTasks)
+        await this.call(`canceling task ${taskSid}`, () => port.cancelTask(taskSid, reason));
+      // In the background, one after another: a start of hold music never overtakes the stop that followed it.
+      if (effects.media.length > 0) {
+        const wanted = effects.media;
+        this.mediaChain = this.mediaChain.then(() => this.mediaEffects(row, wanted));
+        this.ctx.waitUntil(this.mediaChain);
+      }
       if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
       if (effects.index) {
         // The timer first, so an eviction before the call still gets the entry written by the alarm.
@@ -254,6 +269,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       messages: messagesSince(op, row, since, state.role !== "customer"),
       // A watching supervisor is no participant: `supervisor:` and the identity their whispers are written as.
       you: state.participantSid ?? `supervisor:${staffIdentity(state) ?? ""}`,
+      call: latestCallRecord(op.host, row.sid),
     });
   }
 
@@ -437,6 +453,27 @@ export abstract class ConversationShell extends DurableObject<Env> {
       console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);
     }
     await this.syncAlarm();
+  }
+
+  /**
+   * What a call's change asks of LiveKit and the media service, best effort: the call's state is
+   * already committed; a room left open closes by its own timeouts, missing music is logged.
+   */
+  private async mediaEffects(row: ConversationRow, wanted: readonly MediaEffect[]): Promise<void> {
+    const media = this.callMedia(row);
+    for (const effect of wanted) {
+      try {
+        if (effect.kind === "close-room") await media.closeRoom(this.sid);
+        else await media.holdMusic(this.sid, effect.on);
+      } catch (error) {
+        console.warn(`ConversationDO ${this.sid}: ${effect.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** LiveKit and the media service for this conversation's calls (call-media.ts; a workers test may swap in a double). */
+  protected callMedia(row: ConversationRow): CallMedia {
+    return liveKitCallMedia(this.env, row);
   }
 
   protected taskPort(row: ConversationRow): TaskPort {
