@@ -138,6 +138,8 @@ export interface ConversationTaskEvent {
   readonly workerName: string | null;
   readonly reservationSid: string | null;
   readonly at: number;
+  /** Why the task was canceled (its Reason), when it says: a call whose task is canceled ends with it. */
+  readonly reason?: string;
 }
 
 /** A row of the workspace's conversation index (DirectoryDO). */

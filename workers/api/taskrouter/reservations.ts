@@ -6,8 +6,10 @@
  *
  * `Instruction` is taken as Twilio's call instructions are once the call is bridged: `dequeue`,
  * `conference` and `redirect` (unless RedirectAccept is false) accept the reservation, `call` only with
- * CallAccept=true. Switchboard places no call here, so the call and conference parameters are
- * accepted (a stock client may send them) and otherwise ignored.
+ * CallAccept=true; for a Switchboard call's task the accepting agent's desk joins the call's LiveKit room,
+ * and a `redirect` ends the call, its task canceled with a reason naming RedirectUrl
+ * (durable-objects/router/lifecycle/voice-instructions.ts). Switchboard dials no phone, so the call and
+ * conference parameters are accepted (a stock client may send them) and otherwise ignored.
  */
 import type { Context } from "hono";
 import type { ReservationRecord } from "../../../contract/taskrouter";
@@ -160,7 +162,12 @@ for (const through of ["task", "worker"] as const) {
         ? { ...updateParams, SupervisorMode: oneOf(["monitor", "whisper", "barge"]).optional(), Supervisor: str().optional() }
         : updateParams,
       run: async (c, sid, p) => {
-        const input = { reservationStatus: requestedStatus(p), workerActivitySid: p.WorkerActivitySid, ifMatch: c.req.header("if-match") };
+        const input = {
+          reservationStatus: requestedStatus(p),
+          workerActivitySid: p.WorkerActivitySid,
+          ifMatch: c.req.header("if-match"),
+          ...(p.Instruction === "redirect" ? { redirect: { callSid: p.RedirectCallSid, url: p.RedirectUrl } } : {}),
+        };
         const updated = await viaOwner(c, through, (router) =>
           router.updateReservation(c.get("accountSid"), ownerOf(c, through), sid, input),
         );
