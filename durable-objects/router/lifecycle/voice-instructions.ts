@@ -21,6 +21,7 @@
 import { fail, ok, type ApiResult } from "../../common/rpc";
 import { tasks, type TaskRow } from "../store/task-store";
 import type { ReservationRow } from "../store/reservation-store";
+import type { ReservationStatus } from "../../../contract/taskrouter";
 import { storedReason } from "./card-masking";
 import type { Op } from "./router-operation";
 import { cancel } from "./transitions";
@@ -65,4 +66,56 @@ export function redirectCall(op: Op, reservation: ReservationRow, redirect: Redi
     return fail(400, 20001, `Task ${task.sid} cannot be redirected: it is ${task.status}`);
   cancel(op, task, storedReason(op.view, redirectReason(redirect)));
   return ok(null);
+}
+
+/** The instructions a reservation update may carry (`Instruction=…`), besides a plain ReservationStatus. */
+export const RESERVATION_INSTRUCTIONS = ["accept", "reject", "conference", "dequeue", "call", "redirect"] as const;
+export type ReservationInstruction = (typeof RESERVATION_INSTRUCTIONS)[number];
+
+/** Twilio's parameters of a reservation update that decide what it does (the REST form's, the SDK's JSON). */
+export interface InstructedUpdate {
+  readonly reservationStatus?: ReservationStatus | undefined;
+  readonly instruction?: ReservationInstruction | undefined;
+  /** CallAccept, RedirectAccept: booleans, or their text ("true"/"false"). */
+  readonly callAccept?: boolean | string | undefined;
+  readonly redirectAccept?: boolean | string | undefined;
+  readonly redirectCallSid?: string | undefined;
+  readonly redirectUrl?: string | undefined;
+}
+
+const yes = (value: boolean | string | undefined) => value === true || value === "true";
+const no = (value: boolean | string | undefined) => value === false || value === "false";
+
+/**
+ * What a reservation update asks of the Router: ReservationStatus when given, else what the instruction
+ * means — `accept`, `conference` and `dequeue` accept, `reject` rejects, `call` accepts with CallAccept,
+ * `redirect` accepts unless RedirectAccept is false (and, for a Switchboard call, ends it: `redirect`).
+ * The REST route and the SDK's bridge both read an update through this.
+ * @example instructedUpdate({ instruction: "conference" }) // { reservationStatus: "accepted" }
+ */
+export function instructedUpdate(p: InstructedUpdate): { reservationStatus?: ReservationStatus; redirect?: Redirect } {
+  const redirect = p.instruction === "redirect" ? { redirect: { callSid: p.redirectCallSid, url: p.redirectUrl } } : {};
+  const status = (reservationStatus: ReservationStatus | undefined) => ({
+    ...(reservationStatus === undefined ? {} : { reservationStatus }),
+    ...redirect,
+  });
+  if (p.reservationStatus !== undefined) return status(p.reservationStatus);
+  switch (p.instruction) {
+    case "accept":
+    case "conference":
+    case "dequeue":
+      return status("accepted");
+    case "reject":
+      return status("rejected");
+    case "call":
+      return status(yes(p.callAccept) ? "accepted" : undefined);
+    case "redirect":
+      return status(no(p.redirectAccept) ? undefined : "accepted");
+    case undefined:
+      return status(undefined);
+    default: {
+      const unknown: never = p.instruction;
+      throw new Error(`Unknown instruction ${String(unknown)}`);
+    }
+  }
 }

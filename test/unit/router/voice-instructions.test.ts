@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
-import { isSwitchboardCall } from "../../../durable-objects/router/lifecycle/voice-instructions";
+import { instructedUpdate, isSwitchboardCall } from "../../../durable-objects/router/lifecycle/voice-instructions";
 import { ACCOUNT, AVAILABLE, snapshot, value } from "../../workers/router-fixtures";
 import { sqliteHost } from "../kit/sqlite-host";
 
@@ -131,5 +131,27 @@ describe("voice instructions on any other task keep Twilio's meaning", () => {
     ["not json call_sid", false],
   ])("isSwitchboardCall(%s) is %s", (attributes, expected) => {
     expect(isSwitchboardCall({ attributes })).toBe(expected);
+  });
+});
+
+describe("instructedUpdate: what a reservation update asks, the REST form's and the SDK bridge's alike", () => {
+  it.each([
+    // [the update's parameters, what the Router is asked]
+    [{ instruction: "conference" }, { reservationStatus: "accepted" }],
+    [{ instruction: "dequeue" }, { reservationStatus: "accepted" }],
+    [{ instruction: "accept" }, { reservationStatus: "accepted" }],
+    [{ instruction: "reject" }, { reservationStatus: "rejected" }],
+    [{ instruction: "call" }, {}],
+    [{ instruction: "call", callAccept: true }, { reservationStatus: "accepted" }],
+    [{ instruction: "call", callAccept: "true" }, { reservationStatus: "accepted" }],
+    [
+      { instruction: "redirect", redirectUrl: "https://x.example" },
+      { reservationStatus: "accepted", redirect: { callSid: undefined, url: "https://x.example" } },
+    ],
+    [{ instruction: "redirect", redirectAccept: "false", redirectCallSid: "CA1" }, { redirect: { callSid: "CA1", url: undefined } }],
+    [{ reservationStatus: "wrapping", instruction: "conference" }, { reservationStatus: "wrapping" }],
+    [{}, {}],
+  ] as const)("%j → %j", (params, expected) => {
+    expect(instructedUpdate(params)).toEqual(expected);
   });
 });

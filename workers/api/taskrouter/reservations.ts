@@ -18,6 +18,7 @@ import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
 import { holding, type Router } from "./across-regions";
+import { instructedUpdate } from "../../../durable-objects/router/lifecycle/voice-instructions";
 
 export const routes = routeGroup();
 
@@ -110,22 +111,6 @@ const viaOwner = <R>(c: Context, through: "task" | "worker", call: (router: Rout
   return holding(c, "taskSid" in owner ? owner.taskSid : owner.workerSid, call);
 };
 
-/** The status an update asks for: ReservationStatus, or what an Instruction means for the reservation. */
-function requestedStatus(p: { ReservationStatus?: string; Instruction?: string; CallAccept?: boolean; RedirectAccept?: boolean }) {
-  if (p.ReservationStatus !== undefined) return p.ReservationStatus as UpdateReservationInput["reservationStatus"];
-  switch (p.Instruction) {
-    case "dequeue":
-    case "conference":
-      return "accepted";
-    case "redirect":
-      return p.RedirectAccept === false ? undefined : "accepted";
-    case "call":
-      return p.CallAccept === true ? "accepted" : undefined;
-    default:
-      return undefined;
-  }
-}
-
 const listParams = { ...paging, ReservationStatus: oneOf(STATUSES).optional() };
 
 for (const through of ["task", "worker"] as const) {
@@ -163,10 +148,16 @@ for (const through of ["task", "worker"] as const) {
         : updateParams,
       run: async (c, sid, p) => {
         const input = {
-          reservationStatus: requestedStatus(p),
+          ...instructedUpdate({
+            reservationStatus: p.ReservationStatus,
+            instruction: p.Instruction,
+            callAccept: p.CallAccept,
+            redirectAccept: p.RedirectAccept,
+            redirectCallSid: p.RedirectCallSid,
+            redirectUrl: p.RedirectUrl,
+          }),
           workerActivitySid: p.WorkerActivitySid,
           ifMatch: c.req.header("if-match"),
-          ...(p.Instruction === "redirect" ? { redirect: { callSid: p.RedirectCallSid, url: p.RedirectUrl } } : {}),
         };
         const updated = await viaOwner(c, through, (router) =>
           router.updateReservation(c.get("accountSid"), ownerOf(c, through), sid, input),
