@@ -29,7 +29,7 @@
  * is conversation-shell.ts.
  */
 import type { PingReply } from "../common/ping";
-import { defined, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { defined, fail, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import type {
   ConversationChannel,
   ConversationRecord,
@@ -72,7 +72,8 @@ import { agentNote } from "./lifecycle/agent-notes";
 import { ConversationShell } from "./conversation-shell";
 import type { CallRecord } from "../../contract/calls";
 import type { ConversationRow } from "./store/conversation-rows";
-import { latestCallRecord, onMediaEvent, type MediaEvent } from "./lifecycle/calls";
+import { callRecord, latestCallRecord, liveCall, onMediaEvent, type MediaEvent } from "./lifecycle/calls";
+import { superviseCall, type CallSupervisionInput } from "./lifecycle/call-supervision";
 import { hangUpCall, holdCall, startCall, type CallPorts, type StartCall } from "./call-actions";
 import { createConversation, deleteConversation, updateConversation } from "./conversation-changes";
 import { onCommand, upgrade } from "./socket-session";
@@ -336,6 +337,22 @@ export class ConversationDO extends ConversationShell {
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
     return holdCall(this.host, this.callPorts(row.value), accountSid, workerSid, hold);
+  }
+
+  /** The call going on now, or the 409 saying there is none (the media-token routes' check). */
+  liveCallRecord(accountSid: string): ApiResult<CallRecord> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const call = liveCall(this.ctx.storage);
+    return call ? ok(callRecord(this.ctx.storage, this.sid, call)) : fail(409, 20409, `Conversation ${this.sid} has no live call to join`);
+  }
+
+  /** A supervisor takes a token for the live call: recorded as `supervisor.call.<mode>` (lifecycle/call-supervision.ts). */
+  superviseCall(accountSid: string, input: CallSupervisionInput): Promise<ApiResult<{ readonly callSid: string }>> {
+    return this.apply((op) => {
+      const row = this.loadedIn(op, accountSid);
+      return row.ok ? superviseCall(op, row.value, liveCall(op.host)?.sid ?? null, input) : row;
+    });
   }
 
   /** One of LiveKit's webhooks for this conversation's room (verified by the Worker). */

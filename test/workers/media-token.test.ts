@@ -1,10 +1,13 @@
 /**
  * The call tokens, through the Worker in workerd (livekit-server-sdk signing with workerd's WebCrypto)
- * with the real ConversationDO: an agent of the conversation gets the agent grant, a supervisor the
- * hidden monitor grant, the widget's visitor the customer grant for their own conversation — each for
- * the room named for the conversation, on its region's server — and everyone else a 4xx that names why:
- * no token, Basic, not its agent, another workspace, a malformed SID, a closed conversation, a visitor
- * with no conversation yet; and while LiveKit is not configured, a 503 saying calls are off.
+ * with the real ConversationDO, for a conversation with a live call (its room made on LiveKit's API,
+ * played by test/workers/livekit-double.ts): an agent of the conversation gets the agent grant, a
+ * supervisor by Mode the hidden monitor grant or the supervisor grant — each recorded as a
+ * `supervisor.call.*` event — the widget's visitor the customer grant for their own conversation — each
+ * for the room named for the conversation, on its region's server — and everyone else a 4xx that names
+ * why: no token, Basic, not its agent, an agent naming a Mode, another workspace, a malformed SID, a
+ * closed conversation, no live call, a visitor with no conversation yet; and while LiveKit is not
+ * configured, a 503 saying calls are off.
  */
 import { env } from "cloudflare:workers";
 import { TokenVerifier } from "livekit-server-sdk";
@@ -12,14 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { regionOfSid } from "../../platform/region-sids";
 import { livekitOf, roomServiceOf } from "../../platform/livekit";
+import { conversationFor } from "../../platform/objects";
+import { eventually } from "./conversation-helpers";
 import { newChannel, newWorkspace, widget } from "./webchat-helpers";
+import { LIVEKIT, liveKitDouble } from "./livekit-double";
 
 type Settings = { LIVEKIT_URL?: string; LIVEKIT_API_KEY?: string; LIVEKIT_API_SECRET?: string };
-const LIVEKIT = {
-  LIVEKIT_URL: "ws://127.0.0.1:7880",
-  LIVEKIT_API_KEY: "APIworkers",
-  LIVEKIT_API_SECRET: "workers-test-secret-32-characters",
-};
+const livekit = liveKitDouble();
 const settings = env as Settings;
 const verify = (token: string) => new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
 
@@ -44,8 +46,10 @@ const mediaToken = (conversationSid: string, token?: string) =>
 
 let ws = "";
 let conversation = "";
+let quiet = "";
 let closed = "";
 let ann = "";
+let sue = "";
 const tokens = { ann: "", bob: "", sue: "", backendSupervisor: "", otherWorkspace: "" };
 
 const realtimeToken = async (workspaceSid: string, role: string, workerSid?: string) =>
@@ -53,13 +57,12 @@ const realtimeToken = async (workspaceSid: string, role: string, workerSid?: str
     .token as string;
 
 beforeAll(async () => {
-  Object.assign(settings, LIVEKIT);
   ws = await newWorkspace("calls");
   const worker = async (name: string) =>
     (await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers`, { FriendlyName: name })).sid as string;
   ann = await worker("Ann");
   const bob = await worker("Bob");
-  const sue = await worker("Sue");
+  sue = await worker("Sue");
   tokens.ann = await realtimeToken(ws, "worker", ann);
   tokens.bob = await realtimeToken(ws, "worker", bob);
   tokens.sue = await realtimeToken(ws, "supervisor", sue);
@@ -71,14 +74,14 @@ beforeAll(async () => {
   const service = `/conversations/v1/Services/IS${ws.slice(2)}/Conversations`;
   conversation = (await ok("POST", service, { FriendlyName: "a call" })).sid as string;
   await ok("POST", `${service}/${conversation}/Participants`, { Identity: ann, Attributes: "{}" });
+  // Ann starts a call on it: the media-token routes serve a live call only.
+  await ok("POST", `/api/conversations/${conversation}/call`, { Kind: "voice", WorkerSid: ann });
+  quiet = (await ok("POST", service, { FriendlyName: "no call" })).sid as string;
+  await ok("POST", `${service}/${quiet}/Participants`, { Identity: ann });
   closed = (await ok("POST", service, { FriendlyName: "over" })).sid as string;
   await ok("POST", `${service}/${closed}/Participants`, { Identity: ann });
   await ok("POST", `${service}/${closed}`, { State: "closed" });
 }, 30_000);
-
-afterAll(() => {
-  for (const name of Object.keys(LIVEKIT)) delete settings[name as keyof Settings];
-});
 
 describe("POST /api/conversations/{sid}/media-token", () => {
   it("gives the conversation's agent the agent grant for the room named for the conversation", async () => {
@@ -111,6 +114,70 @@ describe("POST /api/conversations/{sid}/media-token", () => {
       });
       expect(claims.video?.canPublishSources).toBeUndefined();
     }
+  });
+
+  it.each([
+    // [Mode, grant, identity prefix, event]
+    ["monitor", "monitor", "monitor:", "supervisor.call.monitor"],
+    ["whisper", "supervisor", "supervisor:", "supervisor.call.whisper"],
+    ["barge", "supervisor", "supervisor:", "supervisor.call.barge"],
+  ] as const)("gives a supervisor asking Mode=%s the %s grant, and records it as %s", async (mode, grant, prefix, eventType) => {
+    const res = await call("POST", `/api/conversations/${conversation}/media-token`, bearer(tokens.sue), { Mode: mode });
+    expect(res.status).toBe(200);
+    expect(res.body.identity).toBe(mode === "monitor" ? `monitor:${sue}` : `supervisor:${sue}`);
+    expect(String(res.body.identity).startsWith(prefix)).toBe(true);
+    const claims = await verify(res.body.token as string);
+    expect(claims.attributes).toEqual({ "switchboard.role": grant });
+    if (grant === "monitor") expect(claims.video).toMatchObject({ hidden: true, canPublish: false, canSubscribe: true });
+    else {
+      expect(claims.video).toMatchObject({ canPublish: true, canSubscribe: true, canPublishData: false });
+      expect(claims.video?.hidden).toBeUndefined();
+      expect(claims.video?.canPublishSources).toEqual(["microphone"]);
+    }
+    // The action is a workspace event on Ann's conversation, naming the call and who joined as what.
+    const event = await eventually(`a ${eventType} event`, async () => {
+      await conversationFor(env, conversation).sendWorkspaceEvents();
+      const page = await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Events?EventType=${eventType}`);
+      return (page.events as Json[]).find((e) => (e.event_data as Json).media_identity === res.body.identity);
+    });
+    const live = await conversationFor(env, conversation).getCall(env.ACCOUNT_SID!);
+    expect(event.event_data).toMatchObject({
+      conversation_sid: conversation,
+      supervisor_worker_sid: sue,
+      media_identity: res.body.identity,
+      call_sid: live.ok ? live.value?.sid : "a call",
+    });
+  });
+
+  it.each([
+    // [who, token, Mode, status, what the message says]
+    ["an agent of the conversation naming a Mode", "ann", "whisper", 403, "you join its call as its agent"],
+    [
+      "a backend's supervisor token whispering (it names nobody to speak as)",
+      "backendSupervisor",
+      "whisper",
+      403,
+      "names a worker or a user",
+    ],
+    ["a Mode Switchboard does not know", "sue", "coach", 400, "Mode"],
+  ] as const)("refuses %s", async (_who, name, mode, status, message) => {
+    const res = await call("POST", `/api/conversations/${conversation}/media-token`, bearer(tokens[name]), { Mode: mode });
+    expect(res.status).toBe(status);
+    expect(String(res.body.message)).toContain(message);
+  });
+
+  it("answers 409 when the conversation has no live call, to its agent and to a supervisor alike, recording nothing", async () => {
+    for (const [token, params] of [
+      [tokens.ann, undefined],
+      [tokens.sue, { Mode: "barge" }],
+    ] as const) {
+      const res = await call("POST", `/api/conversations/${quiet}/media-token`, bearer(token), params);
+      expect(res.status).toBe(409);
+      expect(String(res.body.message)).toContain("has no live call");
+    }
+    await conversationFor(env, quiet).sendWorkspaceEvents();
+    const page = await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Events?EventType=supervisor.call.barge`);
+    expect((page.events as Json[]).filter((e) => (e.event_data as Json).conversation_sid === quiet)).toEqual([]);
   });
 
   it.each([
@@ -163,7 +230,7 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
     chat = widget(ws, await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": "*" }));
   });
 
-  it("gives the visitor the customer grant for their own conversation, once they wrote", async () => {
+  it("gives the visitor the customer grant for their own conversation, once they wrote and while it has a call", async () => {
     const session = await chat.session({ name: "Casey" });
     const before = await chat.post("/media-token", "", session.token);
     expect(before.status).toBe(404);
@@ -171,7 +238,12 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
 
     const sent = await chat.post("/messages", { client_id: "m1", body: "can we talk?" }, session.token);
     expect(sent.status).toBe(201);
-    const res = await chat.post("/media-token", "", (sent.body.token as string | undefined) ?? session.token);
+    const visitor = (sent.body.token as string | undefined) ?? session.token;
+    const noCall = await chat.post("/media-token", "", visitor);
+    expect(noCall.status).toBe(409);
+    expect(String(noCall.body.message)).toContain("has no live call");
+    expect((await chat.post("/call", { Kind: "voice" }, visitor)).status).toBe(201);
+    const res = await chat.post("/media-token", "", visitor);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ url: LIVEKIT.LIVEKIT_URL, room: sent.body.conversation_sid, identity: session.visitor_id });
     const claims = await verify(res.body.token as string);
@@ -207,6 +279,7 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
   it("answers 503 saying calls are off while LiveKit is not configured", async () => {
     const session = await chat.session();
     const sent = await chat.post("/messages", { client_id: "m1", body: "hello" }, session.token);
+    expect((await chat.post("/call", { Kind: "voice" }, (sent.body.token as string | undefined) ?? session.token)).status).toBe(201);
     delete settings.LIVEKIT_API_KEY;
     try {
       const res = await chat.post("/media-token", "", (sent.body.token as string | undefined) ?? session.token);

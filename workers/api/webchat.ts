@@ -365,7 +365,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/survey", async (c) => {
 
 webchat.post("/:WorkspaceSid/:ChannelSid/media", uploadMedia);
 
-/** The visitor's token for their conversation's call: their last conversation, while it is open, and only it. */
+/** The visitor's token for their conversation's live call: their last conversation, while it is open and has a call, and only it. */
 webchat.post("/:WorkspaceSid/:ChannelSid/media-token", async (c) => {
   const session = await sessionOf(c);
   // Nothing to choose: the room is the session's conversation. A body naming one (`room`) is refused, not ignored.
@@ -385,6 +385,9 @@ webchat.post("/:WorkspaceSid/:ChannelSid/media-token", async (c) => {
   requireOpen(found.value);
   const server = callServer(c.env, found.value);
   const room = found.value.sid;
+  // A token is for a call going on (started with POST …/call, by the visitor or their agent): none, 409.
+  const live = await conversationFor(c.env, room).liveCallRecord(c.get("accountSid"));
+  if (!live.ok) throw new ApiError(live.status as 409, live.code, live.message);
   return c.json(await mintMediaToken(server, { role: "customer", room, identity: session.visitorId, name: session.name }));
 });
 

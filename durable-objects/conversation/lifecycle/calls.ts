@@ -449,10 +449,13 @@ export function setHold(op: Op, callSid: string, version: number, hold: boolean)
  * The call's own task ended in TaskRouter (canceled by its workflow's timeout, deleted, completed):
  * a call still live on it ends — `failed` while it waited (no one will answer), else `completed`.
  */
-export function callTaskEnded(op: Op, taskSid: string): void {
+export function callTaskEnded(op: Op, taskSid: string, reason?: string): void {
   const call = liveCall(op.host);
   if (!call || call.own_task !== 1 || call.task_sid !== taskSid) return;
-  if (call.date_connected === null) end(op, { ...call, task_sid: null }, "failed", `Its task ${taskSid} ended before an agent answered`);
+  // A task canceled with a reason while no agent is on the call (a redirect: voice-instructions.ts) ends it saying why.
+  if (reason !== undefined && call.state === "waiting") end(op, { ...call, task_sid: null }, "failed", reason);
+  else if (call.date_connected === null)
+    end(op, { ...call, task_sid: null }, "failed", `Its task ${taskSid} ended before an agent answered`);
   else end(op, { ...call, task_sid: null }, "completed");
 }
 

@@ -212,7 +212,7 @@ export function onTaskEvent(op: Op, accountSid: string, event: ConversationTaskE
     case "task.deleted":
     case "task.system-deleted": {
       saveTask(op.host, { ...task, status: "done" }, op.now);
-      callTaskEnded(op, task.task_sid);
+      callTaskEnded(op, task.task_sid, event.reason);
       leave(task.worker_sid ?? event.workerSid);
       // A transfer nobody took ends without touching the conversation; its current task ending closes it.
       if (conversation.task_sid !== task.task_sid) return ok(undefined);

@@ -70,7 +70,7 @@ routes.post(mediaToken.path, basicOrBearer(), async (c) => {
   requireOpen(conversation);
   const server = callServer(c.env, conversation);
   const room = conversationFor(c.env, conversationSid);
-  if (who.role === "agent") unwrap(await room.liveCall(accountSid));
+  if (who.role === "agent") unwrap(await room.liveCallRecord(accountSid));
   else
     unwrap(
       await room.superviseCall(accountSid, {
