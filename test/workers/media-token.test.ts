@@ -11,7 +11,7 @@
  */
 import { env } from "cloudflare:workers";
 import { TokenVerifier } from "livekit-server-sdk";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { regionOfSid } from "../../platform/region-sids";
 import { livekitOf, roomServiceOf } from "../../platform/livekit";
@@ -21,7 +21,7 @@ import { newChannel, newWorkspace, widget } from "./webchat-helpers";
 import { LIVEKIT, liveKitDouble } from "./livekit-double";
 
 type Settings = { LIVEKIT_URL?: string; LIVEKIT_API_KEY?: string; LIVEKIT_API_SECRET?: string };
-const livekit = liveKitDouble();
+liveKitDouble();
 const settings = env as Settings;
 const verify = (token: string) => new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
 

@@ -148,7 +148,7 @@ export function callRecord(host: StoreHost, conversationSid: string, call: CallR
 }
 
 /** Saves the call and tells every socket. */
-function changed(op: Op, call: CallRow): CallRow {
+export function changed(op: Op, call: CallRow): CallRow {
   const saved = saveCall(op.host, call);
   op.effects.frames.push({ type: "call.updated", call: callRecord(op.host, op.sid, saved) });
   return saved;
@@ -371,6 +371,15 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
       run(op.host, "UPDATE sb_tasks SET status = 'done' WHERE task_sid = ?", call.task_sid);
       op.effects.cancelTasks.push({ taskSid: call.task_sid, reason: ABANDONED_REASON });
     }
+  }
+  // Those the call was handed to mid-way (a consult's, a conference's task: call-transfers.ts) are done with it too.
+  for (const handed of rows<{ task_sid: string; status: string }>(
+    op.host,
+    "SELECT task_sid, status FROM sb_tasks WHERE handoff IN ('consult', 'conference') AND status IN ('pending', 'assigned')",
+  )) {
+    run(op.host, "UPDATE sb_tasks SET status = ? WHERE task_sid = ?", handed.status === "assigned" ? "wrapping" : "done", handed.task_sid);
+    if (handed.status === "assigned") op.effects.wrapTasks.push(handed.task_sid);
+    else op.effects.cancelTasks.push({ taskSid: handed.task_sid, reason: "the call ended" });
   }
   op.effects.media.push({ kind: "hold-music", on: false });
   if (reason !== "failed") op.effects.media.push({ kind: "close-room" });

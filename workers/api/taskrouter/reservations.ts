@@ -13,7 +13,7 @@
  */
 import type { Context } from "hono";
 import type { ReservationRecord } from "../../../contract/taskrouter";
-import type { ReservationOwner, UpdateReservationInput } from "../../../durable-objects/router/router-do";
+import type { ReservationOwner } from "../../../durable-objects/router/router-do";
 import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
