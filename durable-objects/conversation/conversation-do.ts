@@ -364,14 +364,6 @@ export class ConversationDO extends ConversationShell {
     return holdCall(this.host, this.callPorts(row.value), accountSid, workerSid, hold);
   }
 
-  /** The call going on now, or the 409 saying there is none (the media-token routes' check). */
-  liveCallRecord(accountSid: string): ApiResult<CallRecord> {
-    const row = this.loaded(accountSid);
-    if (!row.ok) return row;
-    const call = liveCall(this.ctx.storage);
-    return call ? ok(callRecord(this.ctx.storage, this.sid, call)) : fail(409, 20409, `Conversation ${this.sid} has no live call to join`);
-  }
-
   /** A supervisor takes a token for the live call: recorded as `supervisor.call.<mode>` (lifecycle/call-supervision.ts). */
   superviseCall(accountSid: string, input: CallSupervisionInput): Promise<ApiResult<{ readonly callSid: string }>> {
     return this.apply((op) => {

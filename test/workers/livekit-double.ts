@@ -1,67 +1,83 @@
 /**
- * LiveKit's room service as `fetch` meets it inside workerd, for the workers tests of calls: LiveKit's
- * server cannot run in workerd, so its Twirp API is played here — each request's token checked as
- * LiveKit checks it (signed with the configured key, carrying the grant the method needs), each call
- * recorded, answers in LiveKit's shape. The compat suite runs the same flows against a real server.
+ * LiveKit's room service as the workers tests meet it: LiveKit's server cannot run inside workerd, so
+ * its Twirp API (the `fetch`es livekit-server-sdk's RoomServiceClient makes) is played here — checking
+ * what LiveKit checks (a token signed with the configured key, with the grant each method needs) and
+ * answering in its shape. The compat suite runs the same calls against a real LiveKit server.
+ * `install()` in a `beforeAll`, `reset()` after each test, `uninstall()` in the `afterAll`.
  */
 import { env } from "cloudflare:workers";
 import { TokenVerifier } from "livekit-server-sdk";
-import { afterAll, afterEach, beforeAll } from "vitest";
 
 export const LIVEKIT = {
   LIVEKIT_URL: "ws://127.0.0.1:7880",
-  LIVEKIT_API_KEY: "APIxfer",
-  LIVEKIT_API_SECRET: "xfer-test-secret-of-32-characters!",
+  LIVEKIT_API_KEY: "APIworkers",
+  LIVEKIT_API_SECRET: "workers-test-secret-32-characters",
 };
 type Settings = Partial<typeof LIVEKIT>;
+const settings = env as Settings;
 
-export interface LiveKitDouble {
-  /** Every Twirp call made, in order: the method (`RemoveParticipant` …) and its JSON body. */
-  calls: { method: string; body: Record<string, unknown> }[];
-  /** What `ListParticipants` answers. */
-  participants: { identity: string; attributes: Record<string, string>; tracks: { sid: string }[] }[];
+export interface LiveKitParticipant {
+  readonly identity: string;
+  readonly attributes: Record<string, string>;
+  readonly tracks: { readonly sid: string }[];
 }
 
-/**
- * Installs the double for the file's tests (and LiveKit's settings on the Env); cleared after each test.
- * @example const livekit = liveKitDouble(); … expect(livekit.calls.map((c) => c.method)).toContain("RemoveParticipant");
- */
-export function liveKitDouble(): LiveKitDouble {
-  const settings = env as Settings;
-  const double: LiveKitDouble = { calls: [], participants: [] };
-  let realFetch: typeof fetch;
-  beforeAll(() => {
-    Object.assign(settings, LIVEKIT);
-    realFetch = globalThis.fetch;
-    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      const url = new URL(request.url);
-      if (url.host !== "127.0.0.1:7880") return realFetch(input, init);
-      const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
-      const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
-      const method = url.pathname.replace("/twirp/livekit.RoomService/", "");
-      const body = (await request.json()) as Record<string, unknown>;
-      // What LiveKit requires of each: roomCreate to make or delete rooms, roomAdmin for participants.
-      const needs = method === "CreateRoom" || method === "DeleteRoom" ? "roomCreate" : "roomAdmin";
-      if (!claims.video?.[needs]) return Response.json({ code: "permission_denied", msg: `needs ${needs}` }, { status: 401 });
-      double.calls.push({ method, body });
-      switch (method) {
-        case "CreateRoom":
-          return Response.json({ sid: "RM_xfer", name: body.name });
-        case "ListParticipants":
-          return Response.json({ participants: double.participants });
-        default:
-          return Response.json({});
-      }
-    };
-  });
-  afterEach(() => {
-    double.calls = [];
-    double.participants = [];
-  });
-  afterAll(() => {
-    globalThis.fetch = realFetch;
-    for (const name of Object.keys(LIVEKIT)) delete settings[name as keyof Settings];
-  });
-  return double;
+export const livekit = {
+  /** No answer at all (connection refused). */
+  down: false,
+  /** Answers 500. */
+  refuse: false,
+  /** The room service methods called, with their bodies. */
+  calls: [] as { method: string; body: Record<string, unknown> }[],
+  /** What ListParticipants answers. */
+  participants: [] as LiveKitParticipant[],
+};
+
+let realFetch: typeof fetch | null = null;
+
+export function install(): void {
+  Object.assign(settings, LIVEKIT);
+  const passThrough = globalThis.fetch;
+  realFetch = passThrough;
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (url.host !== new URL(LIVEKIT.LIVEKIT_URL).host) return passThrough(input, init);
+    if (livekit.down) throw new TypeError("fetch failed: connection refused");
+    const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+    const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
+    const method = url.pathname.replace("/twirp/livekit.RoomService/", "");
+    const body = (await request.json()) as Record<string, unknown>;
+    // What LiveKit requires of each: roomCreate to make or delete rooms, roomAdmin for participants.
+    const needs = method === "CreateRoom" || method === "DeleteRoom" ? "roomCreate" : "roomAdmin";
+    if (!claims.video?.[needs]) return Response.json({ code: "permission_denied", msg: `needs ${needs}` }, { status: 401 });
+    livekit.calls.push({ method, body });
+    if (livekit.refuse) return Response.json({ code: "internal", msg: "room service unavailable" }, { status: 500 });
+    switch (method) {
+      case "CreateRoom":
+        return Response.json({
+          sid: "RM_calls",
+          name: body.name,
+          emptyTimeout: body.emptyTimeout,
+          departureTimeout: body.departureTimeout,
+        });
+      case "ListParticipants":
+        return Response.json({ participants: livekit.participants });
+      default:
+        return Response.json({});
+    }
+  };
+}
+
+export function reset(): void {
+  livekit.down = false;
+  livekit.refuse = false;
+  livekit.calls = [];
+  livekit.participants = [];
+}
+
+export function uninstall(): void {
+  if (realFetch) globalThis.fetch = realFetch;
+  realFetch = null;
+  for (const name of Object.keys(LIVEKIT)) delete settings[name as keyof Settings];
 }

@@ -1,27 +1,24 @@
 /**
  * The call tokens, through the Worker in workerd (livekit-server-sdk signing with workerd's WebCrypto)
- * with the real ConversationDO, for a conversation with a live call (its room made on LiveKit's API,
- * played by test/workers/livekit-double.ts): an agent of the conversation gets the agent grant, a
- * supervisor by Mode the hidden monitor grant or the supervisor grant — each recorded as a
- * `supervisor.call.*` event — the widget's visitor the customer grant for their own conversation — each
- * for the room named for the conversation, on its region's server — and everyone else a 4xx that names
- * why: no token, Basic, not its agent, an agent naming a Mode, another workspace, a malformed SID, a
- * closed conversation, no live call, a visitor with no conversation yet; and while LiveKit is not
- * configured, a 503 saying calls are off.
+ * with the real ConversationDO: an agent of the conversation gets the agent grant, a supervisor by Mode
+ * the hidden monitor grant or the supervisor grant (whisper, barge) — each recorded as a
+ * `supervisor.call.*` event, an agent naming a Mode refused — the widget's visitor the customer grant for their own conversation — each for
+ * the room named for the conversation, on its region's server — and everyone else a 4xx that names why:
+ * no token, Basic, not its agent, another workspace, a malformed SID, a closed conversation, a visitor
+ * with no conversation yet; and while LiveKit is not configured, a 503 saying calls are off.
  */
 import { env } from "cloudflare:workers";
 import { TokenVerifier } from "livekit-server-sdk";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { regionOfSid } from "../../platform/region-sids";
 import { livekitOf, roomServiceOf } from "../../platform/livekit";
+import { newChannel, newWorkspace, widget } from "./webchat-helpers";
+import { install, LIVEKIT, uninstall } from "./livekit-double";
 import { conversationFor } from "../../platform/objects";
 import { eventually } from "./conversation-helpers";
-import { newChannel, newWorkspace, widget } from "./webchat-helpers";
-import { LIVEKIT, liveKitDouble } from "./livekit-double";
 
 type Settings = { LIVEKIT_URL?: string; LIVEKIT_API_KEY?: string; LIVEKIT_API_SECRET?: string };
-liveKitDouble();
 const settings = env as Settings;
 const verify = (token: string) => new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
 
@@ -46,8 +43,8 @@ const mediaToken = (conversationSid: string, token?: string) =>
 
 let ws = "";
 let conversation = "";
-let quiet = "";
 let closed = "";
+let callless = "";
 let ann = "";
 let sue = "";
 const tokens = { ann: "", bob: "", sue: "", backendSupervisor: "", otherWorkspace: "" };
@@ -57,6 +54,7 @@ const realtimeToken = async (workspaceSid: string, role: string, workerSid?: str
     .token as string;
 
 beforeAll(async () => {
+  install();
   ws = await newWorkspace("calls");
   const worker = async (name: string) =>
     (await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers`, { FriendlyName: name })).sid as string;
@@ -74,14 +72,19 @@ beforeAll(async () => {
   const service = `/conversations/v1/Services/IS${ws.slice(2)}/Conversations`;
   conversation = (await ok("POST", service, { FriendlyName: "a call" })).sid as string;
   await ok("POST", `${service}/${conversation}/Participants`, { Identity: ann, Attributes: "{}" });
-  // Ann starts a call on it: the media-token routes serve a live call only.
-  await ok("POST", `/api/conversations/${conversation}/call`, { Kind: "voice", WorkerSid: ann });
-  quiet = (await ok("POST", service, { FriendlyName: "no call" })).sid as string;
-  await ok("POST", `${service}/${quiet}/Participants`, { Identity: ann });
+  // A token is for a live call: Ann starts one on the conversation.
+  const started = await call("POST", `/api/conversations/${conversation}/call`, bearer(tokens.ann), { Kind: "voice" });
+  if (started.status !== 201) throw new Error(`call: ${started.status} ${JSON.stringify(started.body)}`);
+  callless = (await ok("POST", service, { FriendlyName: "no call" })).sid as string;
+  await ok("POST", `${service}/${callless}/Participants`, { Identity: ann, Attributes: "{}" });
   closed = (await ok("POST", service, { FriendlyName: "over" })).sid as string;
   await ok("POST", `${service}/${closed}/Participants`, { Identity: ann });
   await ok("POST", `${service}/${closed}`, { State: "closed" });
 }, 30_000);
+
+afterAll(() => {
+  uninstall();
+});
 
 describe("POST /api/conversations/{sid}/media-token", () => {
   it("gives the conversation's agent the agent grant for the room named for the conversation", async () => {
@@ -171,13 +174,13 @@ describe("POST /api/conversations/{sid}/media-token", () => {
       [tokens.ann, undefined],
       [tokens.sue, { Mode: "barge" }],
     ] as const) {
-      const res = await call("POST", `/api/conversations/${quiet}/media-token`, bearer(token), params);
+      const res = await call("POST", `/api/conversations/${callless}/media-token`, bearer(token), params);
       expect(res.status).toBe(409);
       expect(String(res.body.message)).toContain("has no live call");
     }
-    await conversationFor(env, quiet).sendWorkspaceEvents();
+    await conversationFor(env, callless).sendWorkspaceEvents();
     const page = await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Events?EventType=supervisor.call.barge`);
-    expect((page.events as Json[]).filter((e) => (e.event_data as Json).conversation_sid === quiet)).toEqual([]);
+    expect((page.events as Json[]).filter((e) => (e.event_data as Json).conversation_sid === callless)).toEqual([]);
   });
 
   it.each([
@@ -205,6 +208,17 @@ describe("POST /api/conversations/{sid}/media-token", () => {
     expect(String(extra.body.message)).toContain("Unknown parameter Role");
   });
 
+  it("answers 409 for a conversation without a live call: a token is for joining one", async () => {
+    const res = await mediaToken(callless, tokens.ann);
+    expect(res.status).toBe(409);
+    expect(String(res.body.message)).toContain("has no live call");
+    // A call that ended: no token either (its conversation may close with the call's task, a 409 too).
+    expect((await call("POST", `/api/conversations/${callless}/call`, bearer(tokens.ann), { Kind: "voice" })).status).toBe(201);
+    expect((await mediaToken(callless, tokens.ann)).status).toBe(200);
+    expect((await call("POST", `/api/conversations/${callless}/call/hangup`, bearer(tokens.ann))).status).toBe(200);
+    expect((await mediaToken(callless, tokens.sue)).status).toBe(409);
+  });
+
   it("answers 409 for a closed conversation: it has no call", async () => {
     const res = await mediaToken(closed, tokens.ann);
     expect(res.status).toBe(409);
@@ -230,7 +244,7 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
     chat = widget(ws, await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": "*" }));
   });
 
-  it("gives the visitor the customer grant for their own conversation, once they wrote and while it has a call", async () => {
+  it("gives the visitor the customer grant for their own conversation, while its call is live", async () => {
     const session = await chat.session({ name: "Casey" });
     const before = await chat.post("/media-token", "", session.token);
     expect(before.status).toBe(404);
@@ -238,12 +252,12 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
 
     const sent = await chat.post("/messages", { client_id: "m1", body: "can we talk?" }, session.token);
     expect(sent.status).toBe(201);
-    const visitor = (sent.body.token as string | undefined) ?? session.token;
-    const noCall = await chat.post("/media-token", "", visitor);
+    const visitorToken = (sent.body.token as string | undefined) ?? session.token;
+    const noCall = await chat.post("/media-token", "", visitorToken);
     expect(noCall.status).toBe(409);
     expect(String(noCall.body.message)).toContain("has no live call");
-    expect((await chat.post("/call", { Kind: "voice" }, visitor)).status).toBe(201);
-    const res = await chat.post("/media-token", "", visitor);
+    expect((await chat.post("/call", { Kind: "voice" }, visitorToken)).status).toBe(201);
+    const res = await chat.post("/media-token", "", visitorToken);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ url: LIVEKIT.LIVEKIT_URL, room: sent.body.conversation_sid, identity: session.visitor_id });
     const claims = await verify(res.body.token as string);
@@ -279,7 +293,6 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
   it("answers 503 saying calls are off while LiveKit is not configured", async () => {
     const session = await chat.session();
     const sent = await chat.post("/messages", { client_id: "m1", body: "hello" }, session.token);
-    expect((await chat.post("/call", { Kind: "voice" }, (sent.body.token as string | undefined) ?? session.token)).status).toBe(201);
     delete settings.LIVEKIT_API_KEY;
     try {
       const res = await chat.post("/media-token", "", (sent.body.token as string | undefined) ?? session.token);

@@ -13,7 +13,8 @@
  * - an agent who names a Mode: 403 (an agent joins as the agent); anyone else: 403; a conversation not in
  *   the token's workspace: 404, as elsewhere.
  * The customer's token comes from the widget's visitor session (`POST /api/webchat/…/media-token`).
- * Calls off (no LiveKit key and secret for the region) is a 503 that says so.
+ * Calls off (no LiveKit key and secret for the region) is a 503 that says so; a conversation without a
+ * live call (none started, or ended) is a 409: a token is for joining a call going on.
  */
 import { regionOfItem } from "../../../platform/region-sids";
 import { livekitOf } from "../../../platform/livekit";
@@ -38,7 +39,7 @@ const mediaToken = endpoint({
   status: 200,
   auth: "bearer",
   summary:
-    "A LiveKit token for the conversation's live call (its room is the conversation SID, in its region): an agent of the conversation gets the agent grant (publish audio, video, screen share; subscribe); a supervisor, by Mode, the hidden monitor grant (monitor, the default: subscribe only) or the supervisor grant (whisper: their client lets only the agent hear them; barge: heard by both), each recorded as a supervisor.call.<mode> event; answers { url, token, room, identity, expires_at }; 409 when the conversation has no live call, 503 while calls are off",
+    "A LiveKit token for the conversation's live call (its room is the conversation SID, in its region): an agent of the conversation gets the agent grant (publish audio, video, screen share; subscribe); a supervisor, by Mode, the hidden monitor grant (monitor, the default: subscribe only) or the supervisor grant (whisper: their client lets only the agent hear them; barge: heard by both), each recorded as a supervisor.call.<mode> event; answers { url, token, room, identity, expires_at }; 409 without a live call; 503 while calls are off",
   params: { Mode: oneOf(SUPERVISION_MODES).optional() },
 });
 
@@ -52,6 +53,19 @@ export function callServer(env: Env, conversation: Pick<ConversationRecord, "sid
 /** A conversation that ended has no call to join. */
 export function requireOpen(conversation: ConversationRecord): void {
   if (conversation.state === "closed") throw new ApiError(409, 20409, `Conversation ${conversation.sid} is closed: it has no call to join`);
+}
+
+/** A token is for a live call only: without one, 409 saying how to start it. */
+export async function requireLiveCall(env: Env, accountSid: string, conversationSid: string): Promise<void> {
+  let found: Awaited<ReturnType<ReturnType<typeof conversationFor>["getCall"]>>;
+  try {
+    found = await conversationFor(env, conversationSid).getCall(accountSid);
+  } catch {
+    throw new ApiError(503, 20503, "The conversation is unavailable; try again");
+  }
+  if (!found.ok) throw new ApiError(found.status as 404, found.code, found.message);
+  if (found.value === null || found.value.state === "ended")
+    throw new ApiError(409, 20409, `Conversation ${conversationSid} has no live call: start one first (POST …/call)`);
 }
 
 routes.post(mediaToken.path, basicOrBearer(), async (c) => {
@@ -69,11 +83,11 @@ routes.post(mediaToken.path, basicOrBearer(), async (c) => {
   const who = await participantOf(c.env, accountSid, conversationSid, identity, mode);
   requireOpen(conversation);
   const server = callServer(c.env, conversation);
-  const room = conversationFor(c.env, conversationSid);
-  if (who.role === "agent") unwrap(await room.liveCallRecord(accountSid));
+  // A supervisor's joining is recorded (supervisor.call.<mode>) by the conversation, which checks the call is live.
+  if (who.role === "agent") await requireLiveCall(c.env, accountSid, conversationSid);
   else
     unwrap(
-      await room.superviseCall(accountSid, {
+      await conversationFor(c.env, conversationSid).superviseCall(accountSid, {
         mode: mode ?? "monitor",
         supervisor: { workerSid: identity.workerSid ?? null, userSid: identity.user?.userSid ?? null, name: null },
         mediaIdentity: who.identity,
