@@ -199,6 +199,23 @@ describe("a warm transfer", () => {
     // The conversation's task is still Ann's: the consult is not the call's until it completes.
     expect((await must(conversationFor(env, room).getConversation(env.ACCOUNT_SID!))).task_sid).toBe(firstTask);
     await joined(room, agents.bob.sid, "agent");
+    // Bob's microphone, published while the customer is held, is kept from them: LiveKit unsubscribes them again.
+    livekit.participants = [
+      { identity: customer, attributes: { "switchboard.role": "customer" }, tracks: [{ sid: "TR_casey" }] },
+      { identity: agents.ann.sid, attributes: { "switchboard.role": "agent" }, tracks: [{ sid: "TR_ann" }] },
+      { identity: agents.bob.sid, attributes: { "switchboard.role": "agent" }, tracks: [{ sid: "TR_bob" }] },
+    ];
+    await joined(room, agents.bob.sid, "agent", "track_published");
+    expect(livekit.calls).toContainEqual({
+      method: "UpdateSubscriptions",
+      body: { room, identity: customer, trackSids: ["TR_ann", "TR_bob"] }, // subscribe: false, proto3's default, is not sent
+    });
+    // The agents still hear each other: nobody unsubscribed Bob from Ann or Ann from Bob.
+    const agentsApart = livekit.calls.filter(
+      (c) =>
+        c.method === "UpdateSubscriptions" && c.body.identity !== customer && (c.body.trackSids as string[]).some((t) => t !== "TR_casey"),
+    );
+    expect(agentsApart).toEqual([]);
 
     const completed = await post(`/api/conversations/${room}/call/consult/complete`, agents.ann.token);
     expect(completed.status).toBe(200);

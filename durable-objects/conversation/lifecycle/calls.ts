@@ -512,6 +512,12 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
     case "room_finished":
       end(op, call, endReasonOf(call));
       return ok(true);
+    case "track_published":
+      // While the customer is held (a hold, a consult), a track published since — the consulted agent's
+      // microphone, say — must not reach them either: the separation is applied again, to every track now.
+      if (call.state !== "held") return ok(false);
+      op.effects.media.push({ kind: "separate", apart: true });
+      return ok(true);
     case "participant_joined":
     case "participant_left":
     // Joined the signalling but never connected its media: that session is over, as if it left.
