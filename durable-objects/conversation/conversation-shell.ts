@@ -62,6 +62,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
   protected alarmAt: number | null = null;
   /** The delivery drains, one after another. */
   private draining: Promise<void> = Promise.resolve();
+  /** What calls asked of LiveKit and the media service after their commits, chained (see mediaEffects). */
+  private mediaChain: Promise<void> = Promise.resolve();
   /** The directory updates in flight, chained (see syncIndex). */
   private indexing: Promise<void> = Promise.resolve();
   protected readonly webhooks: ConversationWebhooks;
@@ -208,7 +210,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
       for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
       for (const { taskSid, reason } of effects.cancelTasks)
         await this.call(`canceling task ${taskSid}`, () => port.cancelTask(taskSid, reason));
-      if (effects.media.length > 0) await this.mediaEffects(row, effects.media);
+      // In the background, one after another: a start of hold music never overtakes the stop that followed it.
+      if (effects.media.length > 0) {
+        const wanted = effects.media;
+        this.mediaChain = this.mediaChain.then(() => this.mediaEffects(row, wanted));
+        this.ctx.waitUntil(this.mediaChain);
+      }
       if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
       if (effects.index) {
         // The timer first, so an eviction before the call still gets the entry written by the alarm.
@@ -465,7 +472,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
 
   /** LiveKit and the media service for this conversation's calls (call-media.ts; a workers test may swap in a double). */
   protected callMedia(row: ConversationRow): CallMedia {
-    return liveKitCallMedia(this.env, row.workspace_sid, row.sid);
+    return liveKitCallMedia(this.env, row);
   }
 
   protected taskPort(row: ConversationRow): TaskPort {

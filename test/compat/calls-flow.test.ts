@@ -1,15 +1,16 @@
 /**
  * A call's life against the real LiveKit server and `wrangler dev` (issue 15): the suite's LiveKit sends
  * its webhooks to the Worker (test/compat/server.ts), so who is in the room is the real server's word.
- * A visitor starts a call from the widget's route; joined with the token it answers (LiveKit's
- * signalling, test/support/livekit-signal.ts), they appear in the call's parties; the agent the Router
+ * A visitor starts a call from the widget's route; joined with the token it answers (with media
+ * connected: `@livekit/rtc-node`, as the media service joins â€” LiveKit reports only a participant whose
+ * media connected as joined), they appear in the call's parties; the agent the Router
  * offered the task accepts it over REST, joins, and the call is connected; the visitor hangs up and the
  * agent's reservation goes to wrap-up. A second visitor who leaves while queued abandons their call:
  * its task is canceled and TaskRouter's statistics count it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../support/eventually";
-import { joinSignal, type SignalClient } from "../support/livekit-signal";
+import { Room } from "@livekit/rtc-node";
 import { ok, post, SHOP, type Json } from "./call-scene";
 
 const off = inject("livekitOff");
@@ -19,7 +20,14 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
   let widgetBase = "";
   let ann = "";
   let annToken = "";
-  const joined: SignalClient[] = [];
+  const joined: Room[] = [];
+  /** Joins the room as a browser would: signalling and media (rtc-node's native WebRTC over loopback). */
+  const join = async (media: { url: string; token: string }) => {
+    const room = new Room();
+    await room.connect(media.url, media.token, { autoSubscribe: true, dynacast: false });
+    joined.push(room);
+    return room;
+  };
 
   const get = async (path: string, token: string) => {
     const res = await fetch(`${inject("baseUrl")}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -53,8 +61,8 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
     widgetBase = `/api/webchat/${ws}/${channel}`;
   }, 60_000);
 
-  afterAll(() => {
-    for (const client of joined) client.close();
+  afterAll(async () => {
+    for (const room of joined) await room.disconnect().catch(() => undefined);
   });
 
   it("customer calls and joins, the agent accepts and joins, the customer hangs up: the agent wraps up", async () => {
@@ -63,7 +71,7 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
     const task = await taskOf(casey.call.task_sid);
     expect(task.task_channel_unique_name).toBe("voice");
 
-    joined.push(await joinSignal(casey.media.url, casey.media.token));
+    await join(casey.media);
     // LiveKit's participant_joined webhook, signed with the run's key, puts the visitor in the parties.
     await eventually(async () => {
       const call = await callOf(casey.call.room);
@@ -88,7 +96,7 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
       });
       return res.status === 200 ? ((await res.json()) as { url: string; token: string }) : undefined;
     }, "Ann's media token");
-    joined.push(await joinSignal(agentMedia.url, agentMedia.token));
+    await join(agentMedia);
     const connected = await eventually(async () => {
       const call = await callOf(casey.call.room);
       return call.state === "connected" ? call : undefined;
@@ -108,9 +116,9 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
 
   it("a second customer who leaves while queued abandons the call: its task canceled, counted by TaskRouter", async () => {
     const dana = await visitor("Dana");
-    const client = await joinSignal(dana.media.url, dana.media.token);
+    const room = await join(dana.media);
     await eventually(async () => (((await callOf(dana.call.room)).parties as unknown[]).length > 0 ? true : undefined), "Dana in the room");
-    client.close();
+    await room.disconnect();
     const ended = await eventually(async () => {
       const call = await callOf(dana.call.room);
       return call.state === "ended" ? call : undefined;

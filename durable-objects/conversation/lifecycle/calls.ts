@@ -116,11 +116,12 @@ const present = (host: StoreHost, callSid: string): PresenceRow[] =>
     callSid,
   );
 
-/** Who is in the room: one entry per identity (two tabs of one agent are one party), monitors never. */
+/** Who is in the room: one entry per identity (two tabs of one agent are one party), monitors and the hold music never. */
 function parties(host: StoreHost, callSid: string): CallParty[] {
   const seen = new Map<string, CallParty>();
   for (const p of present(host, callSid)) {
-    if (p.role === "monitor" || seen.has(p.identity)) continue;
+    // A hidden monitor is no party; nor is the media service playing hold music.
+    if (p.role === "monitor" || p.role === "hold" || seen.has(p.identity)) continue;
     seen.set(p.identity, { identity: p.identity, role: p.role, name: p.name, joined_at: iso(p.joined_at) });
   }
   return [...seen.values()];
