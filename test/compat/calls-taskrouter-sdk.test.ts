@@ -7,7 +7,9 @@
  * - a supervisor listens (Mode=monitor): LiveKit lists them hidden, and the customer's client is never
  *   told of them;
  * - Ann transfers the call cold to Bob: LiveKit lists the customer still in the room and Ann gone; Bob
- *   accepts, joins, and the call is connected again — the customer never left.
+ *   accepts, joins, and the call is connected again — the customer never left;
+ * - a warm transfer: Ann consults Bob (the customer held), Bob joins — LiveKit lists all three — and on
+ *   complete Ann is taken out: the customer and Bob remain.
  */
 import { once } from "node:events";
 import twilio from "twilio";
@@ -24,6 +26,7 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
   let ws = "";
   let widgetBase = "";
   let available = "";
+  let offline = "";
   const people = { ann: { sid: "", token: "" }, bob: { sid: "", token: "" } };
   let supervisorToken = "";
   let worker: SdkWorker;
@@ -68,6 +71,7 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
     ws = (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "voice instructions", Template: "FIFO" })).sid as string;
     const activities = (await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Activities`)).activities as { sid: string; available: boolean }[];
     available = activities.find((a) => a.available)!.sid;
+    offline = (activities as { sid: string; friendly_name?: string }[]).find((a) => a.friendly_name === "Offline")!.sid;
     for (const [name, person] of Object.entries(people)) {
       person.sid = (await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers`, { FriendlyName: name })).sid as string;
       person.token = (await ok("POST", "/api/tokens", { WorkspaceSid: ws, Role: "worker", WorkerSid: person.sid })).token as string;
@@ -172,6 +176,64 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
     expect((again.parties as { identity: string }[]).map((p) => p.identity).sort()).toEqual([people.bob.sid, session.visitor_id].sort());
     const listed = await inRoom(room);
     expect(Object.keys(listed).sort()).toEqual([people.bob.sid, session.visitor_id, monitorMedia.identity].sort());
+    expect((await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Tasks/${call.task_sid}`)).assignment_status).toBe("wrapping");
+  }, 120_000);
+
+  it("a warm transfer: consulted, Bob joins beside the held customer; completed, Ann leaves and the customer stays with Bob", async () => {
+    // Everyone's earlier tasks end, so Ann (through the SDK) is offered the next call.
+    for (const status of ["assigned", "wrapping"]) {
+      const open = (await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Tasks?AssignmentStatus=${status}`)).tasks as Json[];
+      for (const t of open) await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Tasks/${t.sid}`, { AssignmentStatus: "completed" });
+    }
+    // Bob is away while the call is offered: it goes to Ann.
+    await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers/${people.bob.sid}`, { ActivitySid: offline });
+    const session = (await (
+      await fetch(`${inject("baseUrl")}${widgetBase}/sessions`, {
+        method: "POST",
+        headers: { origin: SHOP, "content-type": "application/json" },
+        body: JSON.stringify({ name: "Dana" }),
+      })
+    ).json()) as { token: string; visitor_id: string };
+    const reserved = once(worker, "reservationCreated");
+    const started = await post(`${widgetBase}/call`, session.token, { Kind: "voice" });
+    expect(started.status).toBe(201);
+    const call = started.body.call as { room: string; task_sid: string };
+    const room = call.room;
+    await join(started.body.media as { url: string; token: string });
+    const [reservation] = (await reserved) as [Reservation];
+    const accepted = once(reservation, "accepted");
+    await reservation.dequeue();
+    await accepted;
+    await join(await mediaToken(room, people.ann.token));
+    await callUntil(room, "connected with Ann", (c) => c.state === "connected");
+
+    await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers/${people.bob.sid}`, { ActivitySid: available });
+    const consult = await post(`/api/conversations/${room}/call/consult`, people.ann.token, {
+      TargetType: "worker",
+      TargetSid: people.bob.sid,
+    });
+    expect(consult.status).toBe(201);
+    expect(consult.body.call).toMatchObject({ state: "held", consult: { target_sid: people.bob.sid, worker_sid: null } });
+    const consultTask = consult.body.task_sid as string;
+    const bobsReservation = await eventually(async () => {
+      const list = (await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Tasks/${consultTask}/Reservations?ReservationStatus=pending`))
+        .reservations as Json[];
+      return list[0];
+    }, "Bob's consult reservation");
+    await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Tasks/${consultTask}/Reservations/${bobsReservation.sid}`, {
+      ReservationStatus: "accepted",
+    });
+    await callUntil(room, "Bob named on the consult", (c) => (c.consult as Json | null)?.worker_sid === people.bob.sid);
+    await join(await mediaToken(room, people.bob.token));
+    await eventually(async () => (Object.keys(await inRoom(room)).length === 3 ? true : undefined), "all three in the room");
+    expect(Object.keys(await inRoom(room)).sort()).toEqual([people.ann.sid, people.bob.sid, session.visitor_id].sort());
+    expect((await callOf(room)).state).toBe("held");
+
+    const completed = await post(`/api/conversations/${room}/call/consult/complete`, people.ann.token, {});
+    expect(completed.status).toBe(200);
+    expect(completed.body).toMatchObject({ state: "connected", consult: null, task_sid: consultTask });
+    await eventually(async () => (people.ann.sid in (await inRoom(room)) ? undefined : true), "Ann out of the room");
+    expect(Object.keys(await inRoom(room)).sort()).toEqual([people.bob.sid, session.visitor_id].sort());
     expect((await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Tasks/${call.task_sid}`)).assignment_status).toBe("wrapping");
   }, 120_000);
 });
