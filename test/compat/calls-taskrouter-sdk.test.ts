@@ -66,6 +66,23 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
       return res.status === 200 ? ((await res.json()) as { url: string; token: string; identity: string }) : undefined;
     }, "a media token");
 
+  /** A visitor opens a session in the widget and starts a voice call: the call and their token. */
+  async function visitorCalls(name: string) {
+    const res = await fetch(`${inject("baseUrl")}${widgetBase}/sessions`, {
+      method: "POST",
+      headers: { origin: SHOP, "content-type": "application/json" },
+      body: JSON.stringify({ name }),
+    });
+    const session = (await res.json()) as { token: string; visitor_id: string };
+    const started = await post(`${widgetBase}/call`, session.token, { Kind: "voice" });
+    expect(started.status).toBe(201);
+    return {
+      session,
+      call: started.body.call as { room: string; task_sid: string },
+      media: started.body.media as { url: string; token: string },
+    };
+  }
+
   beforeAll(async () => {
     rooms = new RoomServiceClient(inject("livekitUrl"), inject("livekitApiKey"), inject("livekitApiSecret"));
     ws = (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "voice instructions", Template: "FIFO" })).sid as string;
@@ -105,19 +122,10 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
 
   it("reservation.conference() accepts the call's task; Ann joins the room and the call is connected; a monitor is hidden; a cold transfer keeps the customer in the room", async () => {
     // A visitor calls from the widget and joins.
-    const session = (await (
-      await fetch(`${inject("baseUrl")}${widgetBase}/sessions`, {
-        method: "POST",
-        headers: { origin: SHOP, "content-type": "application/json" },
-        body: JSON.stringify({ name: "Casey" }),
-      })
-    ).json()) as { token: string; visitor_id: string };
     const reserved = once(worker, "reservationCreated");
-    const started = await post(`${widgetBase}/call`, session.token, { Kind: "voice" });
-    expect(started.status).toBe(201);
-    const call = started.body.call as { room: string; task_sid: string };
+    const { session, call, media } = await visitorCalls("Casey");
     const room = call.room;
-    const customer = await join(started.body.media as { url: string; token: string });
+    const customer = await join(media);
 
     // The stock SDK answers with the voice instruction: the reservation is accepted.
     const [reservation] = (await reserved) as [Reservation];
@@ -187,19 +195,10 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
     }
     // Bob is away while the call is offered: it goes to Ann.
     await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers/${people.bob.sid}`, { ActivitySid: offline });
-    const session = (await (
-      await fetch(`${inject("baseUrl")}${widgetBase}/sessions`, {
-        method: "POST",
-        headers: { origin: SHOP, "content-type": "application/json" },
-        body: JSON.stringify({ name: "Dana" }),
-      })
-    ).json()) as { token: string; visitor_id: string };
     const reserved = once(worker, "reservationCreated");
-    const started = await post(`${widgetBase}/call`, session.token, { Kind: "voice" });
-    expect(started.status).toBe(201);
-    const call = started.body.call as { room: string; task_sid: string };
+    const { session, call, media } = await visitorCalls("Dana");
     const room = call.room;
-    await join(started.body.media as { url: string; token: string });
+    await join(media);
     const [reservation] = (await reserved) as [Reservation];
     const accepted = once(reservation, "accepted");
     await reservation.dequeue();
