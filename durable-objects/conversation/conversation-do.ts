@@ -29,7 +29,7 @@
  * is conversation-shell.ts.
  */
 import type { PingReply } from "../common/ping";
-import { defined, fail, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { defined, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import type {
   ConversationChannel,
   ConversationRecord,
@@ -72,7 +72,7 @@ import { agentNote } from "./lifecycle/agent-notes";
 import { ConversationShell } from "./conversation-shell";
 import type { CallRecord } from "../../contract/calls";
 import type { ConversationRow } from "./store/conversation-rows";
-import { callRecord, latestCallRecord, liveCall, onMediaEvent, type MediaEvent } from "./lifecycle/calls";
+import { latestCallRecord, liveCall, onMediaEvent, type MediaEvent } from "./lifecycle/calls";
 import { superviseCall, type CallSupervisionInput } from "./lifecycle/call-supervision";
 import { endConsult, handOffCall } from "./call-handoff-actions";
 import type { HandoffTarget } from "./lifecycle/call-handoffs";
