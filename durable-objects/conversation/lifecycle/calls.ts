@@ -154,7 +154,7 @@ export function callRecord(host: StoreHost, conversationSid: string, call: CallR
 }
 
 /** Saves the call and tells every socket. */
-function changed(op: Op, call: CallRow): CallRow {
+export function changed(op: Op, call: CallRow): CallRow {
   const saved = saveCall(op.host, call);
   op.effects.frames.push({ type: "call.updated", call: callRecord(op.host, op.sid, saved) });
   return saved;
@@ -379,6 +379,15 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
       op.effects.cancelTasks.push({ taskSid: call.task_sid, reason: ABANDONED_REASON });
     }
   }
+  // Those the call was handed to mid-way (a consult's, a conference's task: call-transfers.ts) are done with it too.
+  for (const handed of rows<{ task_sid: string; status: string }>(
+    op.host,
+    "SELECT task_sid, status FROM sb_tasks WHERE handoff IN ('consult', 'conference') AND status IN ('pending', 'assigned')",
+  )) {
+    run(op.host, "UPDATE sb_tasks SET status = ? WHERE task_sid = ?", handed.status === "assigned" ? "wrapping" : "done", handed.task_sid);
+    if (handed.status === "assigned") op.effects.wrapTasks.push(handed.task_sid);
+    else op.effects.cancelTasks.push({ taskSid: handed.task_sid, reason: "the call ended" });
+  }
   op.effects.media.push({ kind: "hold-music", on: false });
   // A call that failed before its room was made has none to close.
   if (reason !== "failed" || call.room_sid !== null) op.effects.media.push({ kind: "close-room" });
@@ -458,11 +467,13 @@ export function setHold(op: Op, callSid: string, version: number, hold: boolean)
  * went to wrap-up: a call still live on it ends — `failed` while it waited (no one will answer), else
  * `completed` (its room closed).
  */
-export function callTaskEnded(op: Op, taskSid: string): void {
+export function callTaskEnded(op: Op, taskSid: string, reason?: string): void {
   const call = liveCall(op.host);
   if (!call || call.own_task !== 1 || call.task_sid !== taskSid) return;
   // The task's row already says where it is (done, wrapping): ending asks the Router nothing more.
-  if (call.date_connected === null) end(op, call, "failed", `Its task ${taskSid} ended before an agent answered`);
+  // A task canceled with a reason while no agent is on the call (a redirect: voice-instructions.ts) ends it saying why.
+  if (reason !== undefined && call.state === "waiting") end(op, call, "failed", reason);
+  else if (call.date_connected === null) end(op, call, "failed", `Its task ${taskSid} ended before an agent answered`);
   else end(op, call, "completed");
 }
 
@@ -523,6 +534,12 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
   switch (event.event) {
     case "room_finished":
       end(op, call, endReasonOf(call));
+      return ok(true);
+    case "track_published":
+      // While the customer is held (a hold, a consult), a track published since — the consulted agent's
+      // microphone, say — must not reach them either: the separation is applied again, to every track now.
+      if (call.state !== "held") return ok(false);
+      op.effects.media.push({ kind: "separate", apart: true });
       return ok(true);
     // participant_connection_aborted: joined the signalling but never connected its media; that session is over, as if it left.
     case "participant_joined":
