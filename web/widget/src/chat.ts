@@ -9,7 +9,9 @@
 import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../../contract/conversations";
 import type { ConversationSurvey } from "../../../contract/surveys";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
+import type { CallKind, CallRecord } from "../../../contract/calls";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
+import { callsOf, type Calls } from "./calls";
 import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
 import { backoffDelay, DEFAULT_BACKOFF, ofTypes, reconnectingSocket, type ReconnectingSocket } from "../../socket/reconnecting-socket";
 import { timelineItems, type Note } from "./items";
@@ -60,14 +62,35 @@ export class Chat {
   private opening = false;
   /** The question of the ended conversation's survey while it waits for an answer. */
   private surveyQuestion: string | null = null;
+  private readonly calls: Calls;
 
+  /** `callChunkUrl`: widget-call.js, beside widget.js (the call panel and livekit-client, loaded for a call). */
   constructor(
     private readonly api: ChannelApi,
     private readonly view: ChatView,
     private readonly t: Texts,
     private readonly storageKey: string,
+    callChunkUrl: string,
   ) {
     this.token = read(storageKey);
+    this.calls = callsOf({
+      api,
+      view,
+      t,
+      chunkUrl: callChunkUrl,
+      storageKey,
+      token: async () => {
+        await this.ready();
+        return this.token!;
+      },
+      follow: (sid) => {
+        if (sid !== this.conversationSid) this.follow(sid);
+      },
+      note: (key, text) => {
+        this.note(key, text);
+        this.render();
+      },
+    });
     addEventListener("online", () => {
       this.live?.nudge();
       this.flush();
@@ -173,6 +196,11 @@ export class Chat {
     } catch (error) {
       this.view.showStatus(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** Call or Video pressed. */
+  startCall(kind: CallKind): void {
+    void this.calls.start(kind);
   }
 
   typing(): void {
@@ -281,6 +309,7 @@ export class Chat {
         this.timeline = mergeMessages(this.timeline, frame.messages);
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
         this.showSurvey(frame.conversation.survey);
+        this.calls.record((frame as { call?: CallRecord | null }).call ?? null);
         break;
       case "message.removed":
         this.timeline = { ...this.timeline, messages: this.timeline.messages.filter((m) => m.sid !== frame.message.sid) };

@@ -38,8 +38,10 @@ function boot(script: HTMLScriptElement): void {
     onPrechat: (fields) => chat?.prechat(fields),
     onRetry: (clientId) => chat?.retry(clientId),
     onSurvey: (rating, comment) => void chat?.answerSurvey(rating, comment),
+    onCall: (kind) => chat?.startCall(kind),
   });
-  chat = new Chat(api, view, t, `switchboard.webchat.${channelSid}`);
+  // The call chunk is served beside widget.js (with CORS: a module import from the team's page is cross-origin).
+  chat = new Chat(api, view, t, `switchboard.webchat.${channelSid}`, new URL("widget-call.js", script.src).href);
   document.body.append(host);
 
   const overrides = (config: WidgetConfig): WidgetConfig => ({
