@@ -5,6 +5,7 @@
  */
 import { vi } from "vitest";
 import type { ChannelApi, WidgetConfig } from "../../web/widget/src/api";
+import type { CallChunk } from "../../web/widget/src/calls";
 import { Chat } from "../../web/widget/src/chat";
 import { texts } from "../../web/widget/src/texts";
 import { ChatView } from "../../web/widget/src/view";
@@ -36,10 +37,10 @@ export function fakeApi(overrides: Partial<ChannelApi> = {}): ChannelApi {
 }
 
 /**
- * The widget in a Shadow DOM on `api`; `callChunkUrl` is where it `import()`s its call chunk from.
+ * The widget in a Shadow DOM on `api`; `loadCallChunk` is how it loads its call chunk (never, unless told).
  * Answers the controller, the view, the shadow root and two finders.
  */
-export function mount(api: ChannelApi, callChunkUrl = "https://sb.example/widget-call.js") {
+export function mount(api: ChannelApi, loadCallChunk: () => Promise<CallChunk> = () => Promise.reject(new Error("no call chunk here"))) {
   const host = document.createElement("div");
   document.body.append(host);
   const root = host.attachShadow({ mode: "open" });
@@ -54,7 +55,7 @@ export function mount(api: ChannelApi, callChunkUrl = "https://sb.example/widget
     onSurvey: (rating, comment) => void chat?.answerSurvey(rating, comment),
     onCall: (kind) => chat?.startCall(kind),
   });
-  chat = new Chat(api, view, texts, "switchboard.webchat.test", callChunkUrl);
+  chat = new Chat(api, view, texts, "switchboard.webchat.test", loadCallChunk);
   const $ = <E extends Element>(selector: string) => root.querySelector<E>(selector);
   const visible = (selector: string) => {
     const el = $<HTMLElement>(selector);
@@ -67,12 +68,12 @@ export function mount(api: ChannelApi, callChunkUrl = "https://sb.example/widget
 export const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** A returning visitor whose session names conversation CH1, the panel open, its socket open on a fake. */
-export async function visitor(api = fakeApi(), callChunkUrl?: string) {
+export async function visitor(api = fakeApi(), loadCallChunk?: () => Promise<CallChunk>) {
   vi.stubGlobal("WebSocket", asWebSocket);
   FakeWebSocket.reset();
   localStorage.setItem("switchboard.webchat.test", "t");
   vi.mocked(api.session).mockResolvedValue({ token: "t", visitor_id: "WV1", conversation_sid: "CH1", expires_at: "2099-01-01T00:00:00Z" });
-  const mounted = mount(api, callChunkUrl);
+  const mounted = mount(api, loadCallChunk);
   await mounted.chat.load((config) => config);
   mounted.view.open();
   await settle();

@@ -18,8 +18,8 @@ export interface CallHost {
   readonly api: ChannelApi;
   readonly view: ChatView;
   readonly t: Texts;
-  /** The URL of widget-call.js, beside widget.js. */
-  readonly chunkUrl: string;
+  /** Loads the call chunk (widget.js: `import()` of widget-call.js, beside it). */
+  readonly loadChunk: () => Promise<CallChunk>;
   /** Where this browser remembers the calls it joined (so an agent's call it left is a rejoin). */
   readonly storageKey: string;
   /** The visitor's session token, starting a session when there is none. */
@@ -30,7 +30,7 @@ export interface CallHost {
   note(key: string, text: string): void;
 }
 
-type CallChunk = { readonly joinCall: typeof joinCall; readonly statusOf: typeof statusOf };
+export type CallChunk = { readonly joinCall: typeof joinCall; readonly statusOf: typeof statusOf };
 
 /** What the chat tells the calls, and the presses it hands on. */
 export interface Calls {
@@ -57,7 +57,7 @@ export function callsOf(host: CallHost): Calls {
   const status = (error: unknown) => view.showStatus(error instanceof Error ? error.message : String(error));
 
   const load = () =>
-    (chunk ??= (import(host.chunkUrl) as Promise<CallChunk>).then(
+    (chunk ??= host.loadChunk().then(
       (module) => (loaded = module),
       (error: unknown) => {
         chunk = null; // the next press tries again

@@ -11,7 +11,7 @@ import type { ConversationSurvey } from "../../../contract/surveys";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
 import type { CallKind, CallRecord } from "../../../contract/calls";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
-import { callsOf, type Calls } from "./calls";
+import { callsOf, type CallChunk, type Calls } from "./calls";
 import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
 import { backoffDelay, DEFAULT_BACKOFF, ofTypes, reconnectingSocket, type ReconnectingSocket } from "../../socket/reconnecting-socket";
 import { timelineItems, type Note } from "./items";
@@ -64,20 +64,20 @@ export class Chat {
   private surveyQuestion: string | null = null;
   private readonly calls: Calls;
 
-  /** `callChunkUrl`: widget-call.js, beside widget.js (the call panel and livekit-client, loaded for a call). */
+  /** `loadCallChunk`: the call panel and livekit-client (widget-call.js), loaded for a call. */
   constructor(
     private readonly api: ChannelApi,
     private readonly view: ChatView,
     private readonly t: Texts,
     private readonly storageKey: string,
-    callChunkUrl: string,
+    loadCallChunk: () => Promise<CallChunk>,
   ) {
     this.token = read(storageKey);
     this.calls = callsOf({
       api,
       view,
       t,
-      chunkUrl: callChunkUrl,
+      loadChunk: loadCallChunk,
       storageKey,
       token: async () => {
         await this.ready();
