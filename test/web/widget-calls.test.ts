@@ -9,9 +9,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CallRecord, MediaToken } from "../../contract/calls";
 import { HttpError } from "../../web/widget/src/api";
 import { texts } from "../../web/widget/src/texts";
-import { FakeWebSocket } from "./app-fakes";
+import { asWebSocket, FakeWebSocket } from "./app-fakes";
 import { fakeSessions } from "./fixtures/fake-call-chunk";
-import { fakeApi, settle, visitor } from "./widget-fakes";
+import { fakeApi, mount, settle, visitor } from "./widget-fakes";
 
 const CHUNK = () => import("./fixtures/fake-call-chunk");
 const MEDIA: MediaToken = {
@@ -90,6 +90,24 @@ describe("starting a call", () => {
     expect(visible(".callbar")).toBe(true);
     expect(visible("button.start-call")).toBe(false); // one call at a time
     expect(root.activeElement?.textContent).toBe("Mute microphone"); // focus moves into the call's controls
+  });
+
+  it("keeps the session the call renewed and follows the conversation it opened", async () => {
+    const api = fakeApi({
+      session: vi.fn(async () => ({ token: "t", visitor_id: "WV1", conversation_sid: null, expires_at: "2099-01-01T00:00:00Z" })),
+      startCall: vi.fn(async () => ({ call: call({ conversation_sid: "CH2" }), media: MEDIA, token: "t2" })),
+    });
+    vi.stubGlobal("WebSocket", asWebSocket);
+    FakeWebSocket.reset();
+    const { chat, view, root } = mount(api, CHUNK);
+    await chat.load((config) => config);
+    view.open();
+    await settled();
+    expect(FakeWebSocket.instances).toEqual([]); // a new visitor: no conversation yet
+    root.querySelector<HTMLButtonElement>('[aria-label="Start a voice call"]')!.click();
+    await settled();
+    expect(localStorage.getItem("switchboard.webchat.test")).toBe("t2");
+    expect(FakeWebSocket.last.protocols).toContain("token.t2");
   });
 
   it("follows the call: connected, on hold, then ended with its length in the transcript and the buttons back", async () => {

@@ -76,7 +76,9 @@ export function channelApi(origin: string, workspaceSid: string, channelSid: str
           body: file,
         }),
       ),
-    startCall: async (token: string, kind: CallKind) => answer<StartedCall>(await fetch(`${base}/call`, json(token, { Kind: kind }))),
+    /** `token`: a renewed session, when the call opened a conversation new to the visitor's session. */
+    startCall: async (token: string, kind: CallKind) =>
+      answer<StartedCall & { token?: string }>(await fetch(`${base}/call`, json(token, { Kind: kind }))),
     hangUp: async (token: string) => answer<CallRecord>(await fetch(`${base}/call/hangup`, json(token, {}))),
     mediaToken: async (token: string) => answer<MediaToken>(await fetch(`${base}/media-token`, json(token, {}))),
     mediaUrl: (token: string, mediaSid: string) => `${base}/media/${encodeURIComponent(mediaSid)}?token=${encodeURIComponent(token)}`,

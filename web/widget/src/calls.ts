@@ -24,8 +24,8 @@ export interface CallHost {
   readonly storageKey: string;
   /** The visitor's session token, starting a session when there is none. */
   token(): Promise<string>;
-  /** A call opened (or is in) this conversation: the chat follows it. */
-  follow(conversationSid: string): void;
+  /** A call opened (or is in) this conversation: the chat follows it (`token`: the session renewed for it). */
+  follow(conversationSid: string, token?: string): void;
   /** A line for the transcript, once per key. */
   note(key: string, text: string): void;
 }
@@ -171,7 +171,7 @@ export function callsOf(host: CallHost): Calls {
         const token = await host.token();
         void load();
         const started = await api.startCall(token, kind);
-        host.follow(started.call.conversation_sid);
+        host.follow(started.call.conversation_sid, started.token);
         record(started.call);
         return { media: started.media, kind };
       });

@@ -83,7 +83,8 @@ export class Chat {
         await this.ready();
         return this.token!;
       },
-      follow: (sid) => {
+      follow: (sid, token) => {
+        if (token) this.renew(token);
         if (sid !== this.conversationSid) this.follow(sid);
       },
       note: (key, text) => {
@@ -226,10 +227,7 @@ export class Chat {
       const reply = await this.api.send(this.token!, { client_id: clientId, body: pending.body, media_sids: pending.mediaSids });
       this.retries = 0;
       this.timeline = settlePending(this.timeline, clientId, { messageSid: reply.message_sid });
-      if (reply.token) {
-        this.token = reply.token;
-        write(this.storageKey, reply.token);
-      }
+      if (reply.token) this.renew(reply.token);
       if (reply.conversation_sid !== this.conversationSid) this.follow(reply.conversation_sid);
     } catch (error) {
       if (this.refused) {
@@ -247,6 +245,12 @@ export class Chat {
       }
     }
     this.render();
+  }
+
+  /** A renewed session (it names the conversation a message or a call just opened). */
+  private renew(token: string): void {
+    this.token = token;
+    write(this.storageKey, token);
   }
 
   private flush(): void {
