@@ -19,7 +19,8 @@ import { gzipSync } from "node:zlib";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WIDGET_BUDGET = 25 * 1024;
-const CALL_CHUNK_BUDGET = 200 * 1024;
+/** The call chunk's budget: livekit-client is most of it (bench/desktop.ts reports it too). */
+export const CALL_CHUNK_BUDGET = 200 * 1024;
 const DESKTOP_BUDGET = 250 * 1024;
 
 /**
@@ -34,7 +35,13 @@ export async function buildWeb() {
   return widget;
 }
 
-/** A built file's size gzipped at level 9, printed against its budget; throws past the budget. */
+/**
+ * A built file's size gzipped at level 9, printed against its budget; throws past the budget.
+ * @param {string} file
+ * @param {number} budget bytes
+ * @param {string} what the file, as the error names it
+ * @returns {number}
+ */
 function measure(file, budget, what) {
   const gzipped = gzipSync(readFileSync(file), { level: 9 }).length;
   console.log(`${relative(root, file)}: ${(gzipped / 1024).toFixed(1)} KB gzipped (budget ${budget / 1024} KB)`);

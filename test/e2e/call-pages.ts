@@ -85,35 +85,38 @@ export const TRACK_PEER_CONNECTIONS = `(() => {
   };
 })();`;
 
-/** Bytes of media so far, by direction and kind (`screen`: video sent from a screen-share track). */
+/** Bytes of media so far, by direction and kind. */
 export interface RtcBytes {
   readonly audioIn: number;
   readonly audioOut: number;
   readonly videoIn: number;
   readonly videoOut: number;
-  /** How many video streams are being sent (a camera and a screen share are two). */
-  readonly videoStreamsOut: number;
+  /** How many video sources are being sent (a camera and a screen share are two; simulcast layers of one are one). */
+  readonly videoSourcesOut: number;
 }
 
 /** WebRTC's statistics of every peer connection of a page with {@link TRACK_PEER_CONNECTIONS}, summed. */
 export async function rtcBytes(page: Page): Promise<RtcBytes> {
   return page.evaluate(async () => {
-    const made = (globalThis as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
-    const sum = { audioIn: 0, audioOut: 0, videoIn: 0, videoOut: 0, videoStreamsOut: 0 };
-    for (const pc of made) {
+    type Connection = { connectionState: string; getStats(): Promise<Map<string, unknown>> };
+    const made = (globalThis as unknown as { __peerConnections?: Connection[] }).__peerConnections ?? [];
+    const sum = { audioIn: 0, audioOut: 0, videoIn: 0, videoOut: 0, videoSourcesOut: 0 };
+    const videoSources = new Set<string>();
+    for (const [i, pc] of made.entries()) {
       if (pc.connectionState === "closed") continue;
       const report = await pc.getStats();
-      report.forEach((s: { type: string; kind?: string; bytesReceived?: number; bytesSent?: number }) => {
+      report.forEach((value) => {
+        const s = value as { type: string; kind?: string; bytesReceived?: number; bytesSent?: number; mediaSourceId?: string };
         if (s.type === "inbound-rtp" && s.kind === "audio") sum.audioIn += s.bytesReceived ?? 0;
         if (s.type === "inbound-rtp" && s.kind === "video") sum.videoIn += s.bytesReceived ?? 0;
         if (s.type === "outbound-rtp" && s.kind === "audio") sum.audioOut += s.bytesSent ?? 0;
         if (s.type === "outbound-rtp" && s.kind === "video" && (s.bytesSent ?? 0) > 0) {
           sum.videoOut += s.bytesSent ?? 0;
-          sum.videoStreamsOut += 1;
+          videoSources.add(`${i}:${s.mediaSourceId ?? ""}`);
         }
       });
     }
-    return sum;
+    return { ...sum, videoSourcesOut: videoSources.size };
   });
 }
 
