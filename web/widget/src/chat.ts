@@ -9,7 +9,7 @@
 import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../../contract/conversations";
 import type { ConversationSurvey } from "../../../contract/surveys";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
-import type { CallKind, CallRecord } from "../../../contract/calls";
+import type { CallKind } from "../../../contract/calls";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
 import { callsOf, type CallChunk, type Calls } from "./calls";
 import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
@@ -313,7 +313,7 @@ export class Chat {
         this.timeline = mergeMessages(this.timeline, frame.messages);
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
         this.showSurvey(frame.conversation.survey);
-        this.calls.record((frame as { call?: CallRecord | null }).call ?? null);
+        this.calls.record(frame.call ?? null); // an older server's snapshot has none
         break;
       case "message.removed":
         this.timeline = { ...this.timeline, messages: this.timeline.messages.filter((m) => m.sid !== frame.message.sid) };
@@ -338,7 +338,9 @@ export class Chat {
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
         this.showSurvey(frame.conversation.survey);
         break;
-      case "call.updated": // the call's screens read it (issue 15)
+      case "call.updated":
+        this.calls.record(frame.call);
+        break;
       case "ack":
       case "error":
         break;
