@@ -20,6 +20,7 @@ export const SCREENS = {
   "supervisor-live.png": "supervisor-live.png",
   "wrap-up.png": "desktop-4-wrap-up.png",
   "web-chat-widget.png": "3-conversation.png",
+  "widget-video-call.png": "widget-call-video.png",
 };
 
 /** Copies every screen; exits 1 naming what the browser tests have not saved yet. */

@@ -11,7 +11,7 @@ import { HttpError } from "../../web/widget/src/api";
 import { texts } from "../../web/widget/src/texts";
 import { asWebSocket, FakeWebSocket } from "./app-fakes";
 import { fakeSessions } from "./fixtures/fake-call-chunk";
-import { fakeApi, mount, settle, visitor } from "./widget-fakes";
+import { CONFIG, fakeApi, mount, settle, visitor } from "./widget-fakes";
 
 const CHUNK = () => import("./fixtures/fake-call-chunk");
 const MEDIA: MediaToken = {
@@ -77,6 +77,21 @@ describe("starting a call", () => {
       ["Start a voice call", false, "false"],
       ["Start a video call", false, "false"],
     ]);
+  });
+
+  it("are not offered before the pre-chat questions are answered (a call would skip them)", async () => {
+    const api = fakeApi({ config: vi.fn(async () => ({ ...CONFIG, prechat_fields: ["name"] })) });
+    const { chat, view, root, visible } = mount(api, CHUNK);
+    await chat.load((config) => config);
+    view.open();
+    await settled();
+    expect(visible("form.prechat")).toBe(true);
+    expect(visible("button.start-call")).toBe(false);
+    root.querySelector<HTMLInputElement>("form.prechat input")!.value = "Grace";
+    root.querySelector<HTMLFormElement>("form.prechat")!.requestSubmit();
+    await settled();
+    expect(api.session).toHaveBeenCalledWith(null, { name: "Grace" });
+    expect(visible("button.start-call")).toBe(true);
   });
 
   it("asks for a video call, joins its room with the token it answered, and says it is waiting with the estimate", async () => {

@@ -31,7 +31,7 @@ header button{font-size:22px;line-height:1;width:32px;height:32px;border-radius:
 .msg{max-width:80%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #d0d7de;align-self:flex-start}
 .msg.own{align-self:flex-end;background:var(--sb-color);color:var(--sb-text);border-color:transparent}
 .who{display:block;font-size:11px;font-weight:600;opacity:.75}
-.tick{display:block;font-size:11px;text-align:right;opacity:.8}
+.tick{display:block;font-size:11px;text-align:right}
 .msg.failed{background:#ffebe9;color:#82071e}
 .msg img{display:block;max-width:100%;max-height:220px;border-radius:6px;margin-top:4px}
 .msg a{color:inherit}

@@ -59,6 +59,8 @@ export class ChatView {
   private survey: HTMLFormElement | null = null;
   private readonly rendered = new Map<string, { el: HTMLElement; sig: string }>();
   private readonly callStarters: HTMLButtonElement[];
+  private callOffered = true;
+  private callsOff: string | null = null;
   private readonly callBar: HTMLElement;
   private readonly callLine: HTMLElement;
   private readonly callActions: HTMLElement;
@@ -193,6 +195,7 @@ export class ChatView {
       this.on.onPrechat(values);
     });
     this.prechat = form;
+    this.callButtons(this.callOffered, this.callsOff);
     this.log.hidden = this.compose.hidden = true;
     this.panel.insertBefore(form, this.typing);
     if (this.isOpen) (form.querySelector<HTMLInputElement>(`[name="${error?.field ?? ""}"]`) ?? form.querySelector("input"))?.focus();
@@ -205,6 +208,7 @@ export class ChatView {
     this.log.hidden = this.compose.hidden = this.typing.hidden = this.status.hidden = true;
     this.unavailable ??= this.panel.insertBefore(h("p", { class: "unavailable", role: "alert" }), this.typing);
     this.unavailable.textContent = text;
+    this.callButtons(false, null);
   }
 
   /** Back to the conversation once the pre-chat form is taken. */
@@ -212,6 +216,7 @@ export class ChatView {
     if (this.unavailable) return;
     this.prechat?.remove();
     this.prechat = null;
+    this.callButtons(this.callOffered, this.callsOff);
     this.log.hidden = this.compose.hidden = false;
     if (this.isOpen) this.input.focus();
   }
@@ -317,8 +322,11 @@ export class ChatView {
    * this team (they stay focusable, so the reason can be read, and a press shows it).
    */
   callButtons(offered: boolean, off: string | null): void {
+    this.callOffered = offered;
+    this.callsOff = off;
     for (const button of this.callStarters) {
-      button.hidden = !offered;
+      // Not before the pre-chat questions are answered (a call would start a session without them), nor on a refused site.
+      button.hidden = !offered || this.prechat !== null || this.unavailable !== null;
       button.setAttribute("aria-disabled", String(off !== null));
       button.title = off ?? button.getAttribute("aria-label")!;
     }
