@@ -250,7 +250,7 @@ describe.skipIf(off !== "")(`the customer's calls in the widget${off ? ` — ski
         "a camera and a screen share going out",
       );
       await expect.poll(async () => (await videoTracksFrom(agent, visitorIdentity)).sort(), WAIT).toEqual(["camera", "screen_share"]);
-      await expect.poll(() => agentTile.evaluate((v) => (v as HTMLVideoElement).videoWidth), WAIT).toBeGreaterThan(0);
+      await expect.poll(() => agentTile.evaluate((v) => (v as unknown as { videoWidth: number }).videoWidth), WAIT).toBeGreaterThan(0);
       await customer.screenshot({ path: join(SHOTS, "widget-call-video.png") });
       expect(await seriousViolations(customer)).toEqual([]);
 
