@@ -6,6 +6,7 @@
  * agent's invitation (Join / Decline) and "Rejoin call" after a reload.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { callRecord as call } from "../unit/webchat/fixtures";
 import type { CallRecord, MediaToken } from "../../contract/calls";
 import { HttpError } from "../../web/widget/src/api";
 import { texts } from "../../web/widget/src/texts";
@@ -21,28 +22,6 @@ const MEDIA: MediaToken = {
   identity: "WV1",
   expires_at: "2099-01-01T00:00:00.000Z",
 };
-
-function call(overrides: Partial<CallRecord> = {}): CallRecord {
-  return {
-    sid: "CA" + "1".repeat(32),
-    conversation_sid: "CH1",
-    room: "CH1",
-    kind: "voice",
-    state: "waiting",
-    started_by: "customer",
-    task_sid: "WT" + "3".repeat(32),
-    parties: [],
-    estimated_wait_seconds: 130,
-    recording: "off",
-    consult: null,
-    date_created: "2026-12-07T10:00:00.000Z",
-    date_connected: null,
-    date_ended: null,
-    end_reason: null,
-    failure: null,
-    ...overrides,
-  };
-}
 
 const snapshot = (latest: CallRecord | null) => ({
   type: "conversation.snapshot",
@@ -95,7 +74,7 @@ describe("starting a call", () => {
   });
 
   it("asks for a video call, joins its room with the token it answered, and says it is waiting with the estimate", async () => {
-    const api = fakeApi({ startCall: vi.fn(async () => ({ call: call({ kind: "video" }), media: MEDIA })) });
+    const api = fakeApi({ startCall: vi.fn(async () => ({ call: call({ kind: "video", estimated_wait_seconds: 130 }), media: MEDIA })) });
     const { root, $, visible } = await visitor(api, CHUNK);
     root.querySelector<HTMLButtonElement>('[aria-label="Start a video call"]')!.click();
     await settled();

@@ -4,34 +4,13 @@
  * shows it, the state line, and the transcript's line once it ended.
  */
 import { describe, expect, it } from "vitest";
-import type { CallParty, CallRecord } from "../../../contract/calls";
+import { callRecord as call } from "./fixtures";
+import type { CallParty } from "../../../contract/calls";
 import { callStatus, callView, endedLine, formatDuration, formatWait } from "../../../web/widget/src/call-state";
 import { callTexts, texts } from "../../../web/widget/src/texts";
 
 const CUSTOMER: CallParty = { identity: "WV1", role: "customer", name: "Casey", joined_at: "2026-12-07T10:00:00.000Z" };
 const AGENT: CallParty = { identity: "WK1", role: "agent", name: "Ada", joined_at: "2026-12-07T10:00:30.000Z" };
-
-function call(overrides: Partial<CallRecord> = {}): CallRecord {
-  return {
-    sid: "CA" + "1".repeat(32),
-    conversation_sid: "CH" + "2".repeat(32),
-    room: "CH" + "2".repeat(32),
-    kind: "voice",
-    state: "waiting",
-    started_by: "customer",
-    task_sid: "WT" + "3".repeat(32),
-    parties: [],
-    estimated_wait_seconds: null,
-    recording: "off",
-    consult: null,
-    date_created: "2026-12-07T10:00:00.000Z",
-    date_connected: null,
-    date_ended: null,
-    end_reason: null,
-    failure: null,
-    ...overrides,
-  };
-}
 
 describe("what the panel offers", () => {
   it.each([

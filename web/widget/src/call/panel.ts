@@ -31,7 +31,7 @@ const styles = `
 .controls{display:flex;align-items:center;gap:6px}
 .timer{font-variant-numeric:tabular-nums;margin-inline-end:auto;font-weight:600}
 .controls button,.call .play{width:36px;height:36px;border-radius:50%;background:#30363d;color:#f0f6fc;display:grid;place-items:center}
-.controls button[aria-pressed=true]{background:#f0f6fc;color:#0d1117}
+.controls button.on{background:#f0f6fc;color:#0d1117}
 .controls .hangup{background:#cf222e;width:48px;border-radius:18px}
 .controls svg{width:18px;height:18px;fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-linejoin:round}
 .devices{display:flex;flex-direction:column;gap:6px;padding:6px 0}
@@ -58,6 +58,20 @@ function button(label: string, icon: string, extra: Record<string, string> = {})
   for (const [name, value] of Object.entries(extra)) el.setAttribute(name, value);
   el.innerHTML = icon;
   return el;
+}
+
+/** Whether a toggle (mute, camera off, sharing) is on. */
+const isOn = (toggle: HTMLButtonElement): boolean => toggle.classList.contains("on");
+
+/**
+ * Sets a toggle on or off: its look, and its name, which says what pressing it does next (so no
+ * `aria-pressed` beside a changing name); answers `on`.
+ */
+function flip(toggle: HTMLButtonElement, on: boolean, offLabel: string, onLabel: string): boolean {
+  toggle.classList.toggle("on", on);
+  toggle.setAttribute("aria-label", on ? onLabel : offLabel);
+  toggle.title = on ? onLabel : offLabel;
+  return on;
 }
 
 export class CallPanel {
@@ -98,14 +112,8 @@ export class CallPanel {
     this.timer.setAttribute("role", "timer");
     this.timer.textContent = formatDuration(0);
 
-    const mute = button(t.mute, ICONS.mic, { "aria-pressed": "false" });
-    mute.addEventListener("click", () => {
-      const muted = mute.getAttribute("aria-pressed") !== "true";
-      mute.setAttribute("aria-pressed", String(muted));
-      mute.setAttribute("aria-label", muted ? t.unmute : t.mute);
-      mute.title = muted ? t.unmute : t.mute;
-      on.onMute(muted);
-    });
+    const mute = button(t.mute, ICONS.mic);
+    mute.addEventListener("click", () => on.onMute(flip(mute, !isOn(mute), t.mute, t.unmute)));
     const controls = document.createElement("div");
     controls.className = "controls";
     controls.setAttribute("role", "toolbar");
@@ -113,16 +121,10 @@ export class CallPanel {
     controls.append(this.timer, mute);
 
     if (kind === "video") {
-      const camera = button(t.cameraOff, ICONS.camera, { "aria-pressed": "false" });
-      camera.addEventListener("click", () => {
-        const off = camera.getAttribute("aria-pressed") !== "true";
-        camera.setAttribute("aria-pressed", String(off));
-        camera.setAttribute("aria-label", off ? t.cameraOn : t.cameraOff);
-        camera.title = off ? t.cameraOn : t.cameraOff;
-        on.onCamera(off);
-      });
-      this.share = button(t.shareScreen, ICONS.screen, { "aria-pressed": "false" });
-      this.share.addEventListener("click", () => on.onShare(this.share!.getAttribute("aria-pressed") !== "true"));
+      const camera = button(t.cameraOff, ICONS.camera);
+      camera.addEventListener("click", () => on.onCamera(flip(camera, !isOn(camera), t.cameraOff, t.cameraOn)));
+      this.share = button(t.shareScreen, ICONS.screen);
+      this.share.addEventListener("click", () => on.onShare(!isOn(this.share!)));
       controls.append(camera, this.share);
     } else this.share = null;
 
@@ -175,10 +177,7 @@ export class CallPanel {
   }
 
   sharing(on: boolean): void {
-    if (!this.share) return;
-    this.share.setAttribute("aria-pressed", String(on));
-    this.share.setAttribute("aria-label", on ? t.stopSharing : t.shareScreen);
-    this.share.title = on ? t.stopSharing : t.shareScreen;
+    if (this.share) flip(this.share, on, t.shareScreen, t.stopSharing);
   }
 
   /** The browser blocked audio until a gesture: a button turns it on. */
