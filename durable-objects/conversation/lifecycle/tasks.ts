@@ -51,6 +51,11 @@ export interface TaskPort {
   wrapTask(taskSid: string): Promise<ApiResult<unknown>>;
   /** `reason`: Twilio's cancel reason (default "not needed"). */
   cancelTask(taskSid: string, reason?: string): Promise<ApiResult<unknown>>;
+  /**
+   * The estimated wait of a task just queued, in seconds (calls: the waiting customer sees it), or null
+   * when its queue has nothing to go by; absent in ports that need none.
+   */
+  estimatedWait?(taskSid: string, taskChannel: string): Promise<number | null>;
 }
 
 interface TaskRow {
