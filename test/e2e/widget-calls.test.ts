@@ -192,7 +192,7 @@ describe.skipIf(off !== "")(`the customer's calls in the widget${off ? ` — ski
     await expect.poll(() => micMutedAt(agent, visitorIdentity), WAIT).toBe(false);
 
     // ── Ada holds: the customer sees "On hold"; she resumes ──
-    const hold = (on: boolean) => bearer(`/api/conversations/${conversationSid}/call/hold`, agentToken, { Hold: on });
+    const hold = (on: boolean) => bearer(`/api/conversations/${conversationSid}/call/hold`, agentToken, { Hold: String(on) });
     expect((await hold(true)).status).toBe(200);
     await expect.poll(() => line.textContent(), WAIT).toBe("On hold");
     await customer.screenshot({ path: join(SHOTS, "widget-call-on-hold.png") });
