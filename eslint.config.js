@@ -29,7 +29,18 @@ const stored = {
 const storing = [{ ...stored, selector: "MemberExpression[property.name=/^(RECORDINGS|DB)(_[A-Z]+)?$/]" }];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", ".cache/", "web/dist/", "coverage/", "web/public/widget.js", "web/public/app/"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".wrangler/",
+      ".cache/",
+      "web/dist/",
+      "coverage/",
+      "web/public/widget.js",
+      "web/public/widget-call.js",
+      "web/public/app/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,8 @@
 /**
  * The agent desktop's weight and how fast it rings, through a real `wrangler dev` and Chromium:
  * - the initial JS the desktop loads at start (gzip level 9, as scripts/build-web.mjs measures it)
- *   against its 250 KB budget, and the web chat widget against its 25 KB;
+ *   against its 250 KB budget, the web chat widget against its 25 KB, and the widget's call chunk
+ *   (livekit-client and the call panel, loaded only for a call) against its own;
  * - ring-to-screen: an agent signed in to the desktop (/app/) in headless Chromium, tasks created over
  *   REST one at a time; the desktop's own marks (`window.__sbRingTimes`: the frame's arrival and the
  *   animation frame after React committed the incoming panel) give frame → painted, and REST create →
@@ -10,7 +11,10 @@
  * Each task is accepted and completed over REST once it has rung, so the next finds the agent free.
  */
 import type { Page } from "playwright-core";
-import { buildDesktop, buildWeb } from "../scripts/build-web.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { buildDesktop, buildWeb, CALL_CHUNK_BUDGET } from "../scripts/build-web.mjs";
 import { launchChromium } from "../test/support/browser";
 import { startDevServer } from "../test/support/dev-server";
 import { apiFor } from "./api";
@@ -24,6 +28,8 @@ const WARM_UP = 5;
 export interface DesktopFigures {
   desktopGzipBytes: number;
   widgetGzipBytes: number;
+  /** web/public/widget-call.js, which widget.js `import()`s only when a call starts. */
+  callChunkGzipBytes: number;
   /** Per task, in ms: REST create → frame on the Node socket; → painted ring; frame arrival → painted (in the page). */
   socket: number[];
   painted: number[];
@@ -57,6 +63,7 @@ async function ringOf(page: Page, reservationSid: string): Promise<{ frameAt: nu
 export async function runDesktopBench(tasks = 50): Promise<DesktopFigures> {
   // Built (and measured) before wrangler dev starts: rewriting web/public while it runs restarts the Worker.
   const widgetGzipBytes = await buildWeb();
+  const callChunkGzipBytes = gzipSync(readFileSync(join(process.cwd(), "web", "public", "widget-call.js")), { level: 9 }).length;
   const desktopGzipBytes = await buildDesktop();
   const server = await startDevServer();
   const api = apiFor(server);
@@ -115,7 +122,15 @@ export async function runDesktopBench(tasks = 50): Promise<DesktopFigures> {
         setTimeout(() => reject(new Error(`no reservation.created for ${taskSid} within 10 s`)), 10_000).unref();
       });
 
-    const figures: DesktopFigures = { desktopGzipBytes, widgetGzipBytes, socket: [], painted: [], frameToPaint: [], arrivalGap: [] };
+    const figures: DesktopFigures = {
+      desktopGzipBytes,
+      widgetGzipBytes,
+      callChunkGzipBytes,
+      socket: [],
+      painted: [],
+      frameToPaint: [],
+      arrivalGap: [],
+    };
     for (let i = 0; i < tasks + WARM_UP; i++) {
       const start = performance.timeOrigin + performance.now();
       const task = (await api("POST", `${base}/Tasks`, {
@@ -157,6 +172,7 @@ export function desktopRows(f: DesktopFigures): string[] {
   return [
     `| agent desktop: initial JS (\`web/public/app/\`, everything \`index.html\` loads at start), gzip level 9 | **${kb(f.desktopGzipBytes)}** of the ${kb(DESKTOP_BUDGET)} budget (${share(DESKTOP_BUDGET, f.desktopGzipBytes)}) |`,
     `| web chat widget (\`web/public/widget.js\`), gzip level 9 | **${kb(f.widgetGzipBytes)}** of the ${kb(WIDGET_BUDGET)} budget (${share(WIDGET_BUDGET, f.widgetGzipBytes)}) |`,
+    `| the widget's call chunk (\`web/public/widget-call.js\`: livekit-client and the call panel, loaded only for a call), gzip level 9 | **${kb(f.callChunkGzipBytes)}** of the ${kb(CALL_CHUNK_BUDGET)} budget (${share(CALL_CHUNK_BUDGET, f.callChunkGzipBytes)}) |`,
     `| frame arrival → ring painted, in the page (\`paintedAt − frameAt\`) | p50 ${p(f.frameToPaint, 50)} ms, p99 ${p(f.frameToPaint, 99)} ms |`,
     `| the same frame's arrival in the page minus on the Node socket | p50 ${p(f.arrivalGap, 50)} ms, p99 ${p(f.arrivalGap, 99)} ms |`,
     `| task created (REST) → ring painted in the desktop | p50 ${p(f.painted, 50)} ms, p99 ${p(f.painted, 99)} ms |`,

@@ -20,6 +20,8 @@ export const SCREENS = {
   "supervisor-live.png": "supervisor-live.png",
   "wrap-up.png": "desktop-4-wrap-up.png",
   "web-chat-widget.png": "3-conversation.png",
+  "widget-video-call.png": "widget-call-video.png",
+  "widget-call-waiting.png": "widget-call-waiting.png",
 };
 
 /** Copies every screen; exits 1 naming what the browser tests have not saved yet. */

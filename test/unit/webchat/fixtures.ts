@@ -1,4 +1,5 @@
 /** Records for the widget's tests, with only what each test cares about set. */
+import type { CallRecord } from "../../../contract/calls";
 import type { MessageRecord, ParticipantRecord } from "../../../contract/conversations";
 
 export const VISITOR = "WV" + "1".repeat(32);
@@ -46,6 +47,29 @@ export function participant(overrides: Partial<ParticipantRecord> = {}): Partici
     last_read_timestamp: null,
     role: "agent",
     display_name: "Alex",
+    ...overrides,
+  };
+}
+
+/** A customer's voice call, waiting (no estimate) unless told. */
+export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
+  return {
+    sid: "CA" + "1".repeat(32),
+    conversation_sid: "CH1",
+    room: "CH1",
+    kind: "voice",
+    state: "waiting",
+    started_by: "customer",
+    task_sid: "WT" + "3".repeat(32),
+    parties: [],
+    estimated_wait_seconds: null,
+    recording: "off",
+    consult: null,
+    date_created: "2026-12-07T10:00:00.000Z",
+    date_connected: null,
+    date_ended: null,
+    end_reason: null,
+    failure: null,
     ...overrides,
   };
 }
