@@ -1,0 +1,117 @@
+/**
+ * The desk's call rules without a browser (web/desktop/src/app/call/call-view.ts): what the agent's call
+ * panel offers in each call state and media state, how a supervisor joins for each mode, and the chat
+ * state keeping the conversation's latest call from the snapshot and `call.updated` frames.
+ */
+import { describe, expect, it } from "vitest";
+import type { CallRecord } from "../../contract/calls";
+import { agentOf, callPanelView, isCallChannel, supervisorJoin, type MediaStatus } from "../../web/desktop/src/app/call/call-view";
+import { applyFrame, initialChatState, type ConversationFrame } from "../../web/desktop/src/app/task/chat-state";
+
+const CH = "CH" + "2".repeat(32);
+const WK = "WK" + "4".repeat(32);
+
+export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
+  return {
+    sid: "CA" + "5".repeat(32),
+    conversation_sid: CH,
+    room: CH,
+    kind: "voice",
+    state: "connected",
+    started_by: "customer",
+    task_sid: "WT" + "6".repeat(32),
+    parties: [
+      { identity: "visitor-1", role: "customer", name: "Ann", joined_at: "2026-12-07T00:00:00.000Z" },
+      { identity: WK, role: "agent", name: "Ada", joined_at: "2026-12-07T00:00:05.000Z" },
+    ],
+    estimated_wait_seconds: null,
+    recording: "off",
+    consult: null,
+    date_created: "2026-12-07T00:00:00.000Z",
+    date_connected: "2026-12-07T00:00:05.000Z",
+    date_ended: null,
+    end_reason: null,
+    failure: null,
+    ...overrides,
+  };
+}
+
+const CONSULT = { target_type: "worker", target_sid: "WK" + "7".repeat(32), worker_sid: null } as const;
+
+describe("the agent's call panel", () => {
+  // [call state, consult?, media] → [line, hold button, transfers offered, consult controls, mute offered]
+  it.each<[CallRecord["state"], boolean, MediaStatus, string, "hold" | "resume" | null, boolean, boolean, boolean]>([
+    ["waiting", false, "joining", "call.state.joining", null, false, false, false],
+    ["waiting", false, "connected", "call.state.waiting", null, false, false, true],
+    ["connected", false, "connected", "call.state.connected", "hold", true, false, true],
+    ["held", false, "connected", "call.state.held", "resume", true, false, true],
+    // a consult holds the customer: no hold / resume, no second transfer, Complete / Cancel instead
+    ["held", true, "connected", "call.state.consulting", null, false, true, true],
+    ["connected", false, "reconnecting", "call.state.reconnecting", null, false, false, true],
+    ["connected", false, "failed", "call.state.failed", null, false, false, false],
+    ["ended", false, "left", "call.state.ended", null, false, false, false],
+  ])("%s (consult %s), media %s → %s", (state, consulting, media, line, hold, transfers, consultControls, mute) => {
+    const view = callPanelView(callRecord({ state, consult: consulting ? CONSULT : null }), media);
+    expect({ line: view.line, hold: view.hold, transfers: view.canTransfer, consulting: view.consulting, mute: view.canMute }).toEqual({
+      line,
+      hold,
+      transfers,
+      consulting: consultControls,
+      mute,
+    });
+    expect(view.canHangUp).toBe(state !== "ended");
+  });
+
+  it("counts the call's time from when it connected, and offers joining again only while it is live", () => {
+    // 2026-12-07T00:00:05.000Z = 1_796_601_605_000 ms
+    expect(callPanelView(callRecord(), "connected").connectedAt).toBe(Date.parse("2026-12-07T00:00:05.000Z"));
+    expect(callPanelView(callRecord({ state: "waiting", date_connected: null }), "connected").connectedAt).toBeNull();
+    expect(callPanelView(callRecord(), "left").canRejoin).toBe(true);
+    expect(callPanelView(callRecord(), "failed").canRejoin).toBe(true);
+    expect(callPanelView(callRecord({ state: "ended" }), "left").canRejoin).toBe(false);
+    expect(callPanelView(null, "idle").line).toBe("call.state.ended");
+  });
+
+  it("knows the call channels and the call's agent", () => {
+    expect(["voice", "video", "chat", null].map(isCallChannel)).toEqual([true, true, false, false]);
+    expect(agentOf(callRecord(), "WKother")).toBe(WK);
+    expect(agentOf(callRecord({ parties: [] }), "WKother")).toBe("WKother");
+  });
+});
+
+describe("a supervisor joining a call", () => {
+  it.each([
+    ["monitor", { mode: "monitor", speaks: false, onlyHeardBy: [] }],
+    ["whisper", { mode: "whisper", speaks: true, onlyHeardBy: [WK] }], // only the agent may subscribe
+    ["barge", { mode: "barge", speaks: true, onlyHeardBy: null }], // everyone
+  ] as const)("%s", (mode, expected) => {
+    expect(supervisorJoin(mode, WK)).toEqual(expected);
+  });
+});
+
+describe("the chat state keeps the conversation's call", () => {
+  const snapshotWith = (call: CallRecord | null) =>
+    ({
+      type: "conversation.snapshot",
+      conversation: null,
+      participants: [],
+      past_participants: [],
+      messages: [],
+      you: "MB" + "a".repeat(32),
+      call,
+    }) as unknown as ConversationFrame;
+
+  it("from the snapshot, then each call.updated; a late frame of an older call does not replace a newer one", () => {
+    const first = callRecord({ state: "waiting", date_connected: null });
+    let state = applyFrame(initialChatState, snapshotWith(first), 0);
+    expect(state.call).toEqual(first);
+    const connected = callRecord();
+    state = applyFrame(state, { type: "call.updated", call: connected } as ConversationFrame, 0);
+    expect(state.call?.state).toBe("connected");
+    const later = callRecord({ sid: "CA" + "8".repeat(32), date_created: "2026-12-07T01:00:00.000Z", state: "waiting" });
+    state = applyFrame(state, { type: "call.updated", call: later } as ConversationFrame, 0);
+    state = applyFrame(state, { type: "call.updated", call: { ...connected, state: "ended" } } as ConversationFrame, 0);
+    expect(state.call?.sid).toBe(later.sid);
+    expect(applyFrame(state, snapshotWith(null), 0).call).toBeNull();
+  });
+});
