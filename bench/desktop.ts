@@ -1,7 +1,8 @@
 /**
  * The agent desktop's weight and how fast it rings, through a real `wrangler dev` and Chromium:
  * - the initial JS the desktop loads at start (gzip level 9, as scripts/build-web.mjs measures it)
- *   against its 250 KB budget, and the web chat widget against its 25 KB;
+ *   against its 250 KB budget, its call chunk (livekit-client, loaded only when a call is joined), and
+ *   the web chat widget against its 25 KB;
  * - ring-to-screen: an agent signed in to the desktop (/app/) in headless Chromium, tasks created over
  *   REST one at a time; the desktop's own marks (`window.__sbRingTimes`: the frame's arrival and the
  *   animation frame after React committed the incoming panel) give frame → painted, and REST create →
@@ -10,7 +11,7 @@
  * Each task is accepted and completed over REST once it has rung, so the next finds the agent free.
  */
 import type { Page } from "playwright-core";
-import { buildDesktop, buildWeb } from "../scripts/build-web.mjs";
+import { buildDesktop, buildWeb, callChunkGzipBytes } from "../scripts/build-web.mjs";
 import { launchChromium } from "../test/support/browser";
 import { startDevServer } from "../test/support/dev-server";
 import { apiFor } from "./api";
@@ -23,6 +24,8 @@ const WARM_UP = 5;
 
 export interface DesktopFigures {
   desktopGzipBytes: number;
+  /** The call chunk (livekit-client), loaded only when the desk joins a call. */
+  callGzipBytes: number;
   widgetGzipBytes: number;
   /** Per task, in ms: REST create → frame on the Node socket; → painted ring; frame arrival → painted (in the page). */
   socket: number[];
@@ -58,6 +61,7 @@ export async function runDesktopBench(tasks = 50): Promise<DesktopFigures> {
   // Built (and measured) before wrangler dev starts: rewriting web/public while it runs restarts the Worker.
   const widgetGzipBytes = await buildWeb();
   const desktopGzipBytes = await buildDesktop();
+  const callGzipBytes = callChunkGzipBytes();
   const server = await startDevServer();
   const api = apiFor(server);
   const browser = await launchChromium();
@@ -115,7 +119,15 @@ export async function runDesktopBench(tasks = 50): Promise<DesktopFigures> {
         setTimeout(() => reject(new Error(`no reservation.created for ${taskSid} within 10 s`)), 10_000).unref();
       });
 
-    const figures: DesktopFigures = { desktopGzipBytes, widgetGzipBytes, socket: [], painted: [], frameToPaint: [], arrivalGap: [] };
+    const figures: DesktopFigures = {
+      desktopGzipBytes,
+      callGzipBytes,
+      widgetGzipBytes,
+      socket: [],
+      painted: [],
+      frameToPaint: [],
+      arrivalGap: [],
+    };
     for (let i = 0; i < tasks + WARM_UP; i++) {
       const start = performance.timeOrigin + performance.now();
       const task = (await api("POST", `${base}/Tasks`, {
@@ -156,6 +168,7 @@ export function desktopRows(f: DesktopFigures): string[] {
   const share = (budget: number, bytes: number) => `${((bytes / budget) * 100).toFixed(0)} %`;
   return [
     `| agent desktop: initial JS (\`web/public/app/\`, everything \`index.html\` loads at start), gzip level 9 | **${kb(f.desktopGzipBytes)}** of the ${kb(DESKTOP_BUDGET)} budget (${share(DESKTOP_BUDGET, f.desktopGzipBytes)}) |`,
+    `| agent desktop: the call chunk (livekit-client), loaded only when a call is joined, gzip level 9 | ${kb(f.callGzipBytes)} |`,
     `| web chat widget (\`web/public/widget.js\`), gzip level 9 | **${kb(f.widgetGzipBytes)}** of the ${kb(WIDGET_BUDGET)} budget (${share(WIDGET_BUDGET, f.widgetGzipBytes)}) |`,
     `| frame arrival → ring painted, in the page (\`paintedAt − frameAt\`) | p50 ${p(f.frameToPaint, 50)} ms, p99 ${p(f.frameToPaint, 99)} ms |`,
     `| the same frame's arrival in the page minus on the Node socket | p50 ${p(f.arrivalGap, 50)} ms, p99 ${p(f.arrivalGap, 99)} ms |`,

@@ -103,6 +103,8 @@ export function createCallMedia(load: () => Promise<typeof import("livekit-clien
   let lk: typeof import("livekit-client") | null = null;
   let audioBox: HTMLElement | null = null;
   let left = false;
+  /** Each join's number: a leave that finishes after a later join began does not reset its state. */
+  let generation = 0;
 
   const set = (patch: Partial<CallMediaState>): void => {
     state = { ...state, ...patch };
@@ -165,6 +167,7 @@ export function createCallMedia(load: () => Promise<typeof import("livekit-clien
 
     async join(token, options) {
       left = false;
+      generation += 1;
       set({ status: "joining", error: null });
       try {
         lk = await load();
@@ -242,12 +245,14 @@ export function createCallMedia(load: () => Promise<typeof import("livekit-clien
 
     async leave() {
       left = true;
+      const leavingGeneration = generation;
       const leaving = room;
       room = null;
       if (leaving) {
         for (const [name, r] of Object.entries(window.__sbCallRooms ?? {})) if (r === leaving) delete window.__sbCallRooms![name];
         await leaving.disconnect();
       }
+      if (generation !== leavingGeneration) return;
       audioBox?.replaceChildren();
       set({ ...initialCallMedia, devices: state.devices, selected: state.selected, status: "left" });
     },

@@ -17,6 +17,8 @@ export interface LiveChat {
   readonly customer: string | null;
   /** The customer's channel (`web`, `sms` …), else the task channel (`chat`). */
   readonly channel: string | null;
+  /** The task channel (`chat`, `voice`, `video` …): a call's shows the supervisor's call controls. */
+  readonly taskChannel: string | null;
   readonly queueSid: string | null;
   readonly queueName: string | null;
   /** When the reservation was made (epoch ms), null when the server did not say. */
@@ -51,6 +53,7 @@ export function liveChatsOf(workers: readonly FeedWorker[]): LiveChat[] {
         agent: worker.friendly_name,
         customer: r.customer ?? null,
         channel: channelOf(r),
+        taskChannel: r.task_channel_unique_name ?? null,
         queueSid: r.task_queue_sid ?? null,
         queueName: r.task_queue_name ?? null,
         since: sinceOf(r),
