@@ -5,36 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import type { CallRecord } from "../../contract/calls";
+import { callRecord } from "./task-fixtures";
 import { agentOf, callPanelView, isCallChannel, supervisorJoin, type MediaStatus } from "../../web/desktop/src/app/call/call-view";
 import { applyFrame, initialChatState, type ConversationFrame } from "../../web/desktop/src/app/task/chat-state";
 
-const CH = "CH" + "2".repeat(32);
-const WK = "WK" + "4".repeat(32);
-
-export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
-  return {
-    sid: "CA" + "5".repeat(32),
-    conversation_sid: CH,
-    room: CH,
-    kind: "voice",
-    state: "connected",
-    started_by: "customer",
-    task_sid: "WT" + "6".repeat(32),
-    parties: [
-      { identity: "visitor-1", role: "customer", name: "Ann", joined_at: "2026-12-07T00:00:00.000Z" },
-      { identity: WK, role: "agent", name: "Ada", joined_at: "2026-12-07T00:00:05.000Z" },
-    ],
-    estimated_wait_seconds: null,
-    recording: "off",
-    consult: null,
-    date_created: "2026-12-07T00:00:00.000Z",
-    date_connected: "2026-12-07T00:00:05.000Z",
-    date_ended: null,
-    end_reason: null,
-    failure: null,
-    ...overrides,
-  };
-}
+const WK = "WK" + "4".repeat(32); // task-fixtures' WK_ME, the call's agent
 
 const CONSULT = { target_type: "worker", target_sid: "WK" + "7".repeat(32), worker_sid: null } as const;
 
@@ -42,13 +17,15 @@ describe("the agent's call panel", () => {
   // [call state, consult?, media] → [line, hold button, transfers offered, consult controls, mute offered]
   it.each<[CallRecord["state"], boolean, MediaStatus, string, "hold" | "resume" | null, boolean, boolean, boolean]>([
     ["waiting", false, "joining", "call.state.joining", null, false, false, false],
+    ["connected", false, "joining", "call.state.joining", "hold", true, false, false],
     ["waiting", false, "connected", "call.state.waiting", null, false, false, true],
     ["connected", false, "connected", "call.state.connected", "hold", true, false, true],
     ["held", false, "connected", "call.state.held", "resume", true, false, true],
     // a consult holds the customer: no hold / resume, no second transfer, Complete / Cancel instead
     ["held", true, "connected", "call.state.consulting", null, false, true, true],
-    ["connected", false, "reconnecting", "call.state.reconnecting", null, false, false, true],
-    ["connected", false, "failed", "call.state.failed", null, false, false, false],
+    // hold and transfers are the server's: offered whatever this desk's media does
+    ["connected", false, "reconnecting", "call.state.reconnecting", "hold", true, false, true],
+    ["connected", false, "failed", "call.state.failed", "hold", true, false, false],
     ["ended", false, "left", "call.state.ended", null, false, false, false],
   ])("%s (consult %s), media %s → %s", (state, consulting, media, line, hold, transfers, consultControls, mute) => {
     const view = callPanelView(callRecord({ state, consult: consulting ? CONSULT : null }), media);

@@ -29,7 +29,7 @@ export interface CallPanelView {
   readonly tone: "neutral" | "info" | "success" | "warning" | "error";
   /** When the call connected (epoch ms): the call timer counts from it; null before. */
   readonly connectedAt: number | null;
-  /** The agent can speak: mute and the devices are offered. */
+  /** This desk is in the room: mute, camera and the devices are offered. */
   readonly canMute: boolean;
   /** Hold or Resume is offered (the call is connected or held, no consult running), and which. */
   readonly hold: "hold" | "resume" | null;
@@ -53,37 +53,42 @@ const at = (iso: string | null): number | null => {
  */
 export function callPanelView(call: CallRecord | null, media: MediaStatus): CallPanelView {
   const connectedAt = call ? at(call.date_connected) : null;
-  const live = isLive(call);
-  const consulting = live && call.consult !== null;
-  const inRoom = media === "connected" || media === "reconnecting";
-  const base = {
+  if (!isLive(call))
+    return {
+      line: "call.state.ended",
+      tone: "neutral",
+      connectedAt,
+      canMute: false,
+      hold: null,
+      canTransfer: false,
+      consulting: false,
+      canHangUp: false,
+      canRejoin: false,
+    };
+  const consulting = call.consult !== null;
+  // Hold, transfers and hang up are the server's: offered by the call's state, whatever this desk's media does.
+  const answered = call.state === "connected" || call.state === "held";
+  const controls = {
     connectedAt,
-    canMute: inRoom && live,
-    hold: null,
-    canTransfer: false,
+    canMute: media === "connected" || media === "reconnecting",
+    hold: !answered || consulting ? null : call.state === "held" ? "resume" : "hold",
+    canTransfer: answered && !consulting,
     consulting,
-    canHangUp: live,
-    canRejoin: live && (media === "left" || media === "failed"),
+    canHangUp: true,
+    canRejoin: media === "left" || media === "failed",
   } satisfies Omit<CallPanelView, "line" | "tone">;
-  if (!live) return { ...base, line: "call.state.ended", tone: "neutral", canMute: false };
-  if (media === "failed") return { ...base, line: "call.state.failed", tone: "error" };
-  if (media === "idle" || media === "joining") return { ...base, line: "call.state.joining", tone: "info" };
-  if (media === "reconnecting") return { ...base, line: "call.state.reconnecting", tone: "warning" };
+  if (media === "failed") return { ...controls, line: "call.state.failed", tone: "error" };
+  if (media === "idle" || media === "joining") return { ...controls, line: "call.state.joining", tone: "info" };
+  if (media === "reconnecting") return { ...controls, line: "call.state.reconnecting", tone: "warning" };
   switch (call.state) {
     case "waiting":
-      return { ...base, line: "call.state.waiting", tone: "info" };
+      return { ...controls, line: "call.state.waiting", tone: "info" };
     case "connected":
-      return { ...base, line: "call.state.connected", tone: "success", hold: consulting ? null : "hold", canTransfer: !consulting };
-    case "ended": // not reached: an ended call returned above
-      return { ...base, line: "call.state.ended", tone: "neutral", canMute: false };
+      return { ...controls, line: "call.state.connected", tone: "success" };
     case "held":
-      return {
-        ...base,
-        line: consulting ? "call.state.consulting" : "call.state.held",
-        tone: "warning",
-        hold: consulting ? null : "resume",
-        canTransfer: !consulting,
-      };
+      return { ...controls, line: consulting ? "call.state.consulting" : "call.state.held", tone: "warning" };
+    case "ended": // not reached: an ended call returned above
+      return { ...controls, line: "call.state.ended", tone: "neutral" };
     default: {
       const never: never = call.state;
       return never;
