@@ -232,14 +232,14 @@ export const laptop = (browser: Browser, viewport = { width: 1280, height: 800 }
 
 /**
  * What a browser test file of the desk sets up once (call it inside `describe`): one Chromium for its
- * tests, and teams whose sites are closed with it.
+ * tests (with `chromiumArgs`, such as FAKE_MEDIA for calls), and teams whose sites are closed with it.
  * @example const scene = deskScene(); … const team = await scene.team("e2e-x"); const page = await scene.browser().newPage();
  */
-export function deskScene() {
+export function deskScene(chromiumArgs: readonly string[] = []) {
   let browser: Browser | undefined;
   const sites: TeamSite[] = [];
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(chromiumArgs);
   });
   afterAll(async () => {
     await browser?.close();
