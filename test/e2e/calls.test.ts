@@ -4,74 +4,15 @@
  * with `livekit-client` and the tokens the Worker mints (the desk's route, the widget's route), publish
  * their microphones, and each hears the other: WebRTC's own statistics of the track received show its
  * bytes growing, on both sides. The pages load livekit-client's browser bundle from node_modules through
- * a tiny local server (the widget's and the desk's call buttons come later and will use the same tokens).
+ * a tiny local server (call-pages.ts; the widget's own call: widget-calls.test.ts).
  */
-import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { callScene, type CallScene, type Minted } from "../compat/call-scene";
+import { callScene, type CallScene } from "../compat/call-scene";
 import { FAKE_MEDIA, launchChromium } from "../support/browser";
-import { listenLocally } from "../support/listen";
+import { callPages, joinAndSpeak, receivedMoreThan } from "./call-pages";
 
 const off = inject("livekitOff");
-
-/** A page that loads livekit-client's UMD bundle (the global `LivekitClient`) and nothing else. */
-function callPages(): Promise<{ server: Server; origin: string }> {
-  const bundle = readFileSync(join(process.cwd(), "node_modules", "livekit-client", "dist", "livekit-client.umd.js"));
-  const server = createServer((req, res) => {
-    if (req.url === "/livekit-client.umd.js") res.writeHead(200, { "content-type": "text/javascript" }).end(bundle);
-    else
-      res
-        .writeHead(200, { "content-type": "text/html" })
-        .end(
-          '<!doctype html><html lang="en"><head><title>call</title><script src="/livekit-client.umd.js"></script></head><body></body></html>',
-        );
-  });
-  return listenLocally(server).then((origin) => ({ server, origin }));
-}
-
-/** Joins the room from the page with `livekit-client`, publishes the (fake) microphone. */
-async function joinAndSpeak(page: Page, token: Minted): Promise<void> {
-  await page.evaluate(async ({ url, token }) => {
-    const { Room } = (globalThis as unknown as { LivekitClient: typeof import("livekit-client") }).LivekitClient;
-    const room = new Room();
-    (globalThis as unknown as { room: typeof room }).room = room;
-    await room.connect(url, token);
-    await room.localParticipant.setMicrophoneEnabled(true);
-  }, token);
-}
-
-/** The bytes this page has received of the others' audio so far (WebRTC's inbound-rtp statistics). */
-async function audioBytesReceived(page: Page): Promise<{ bytes: number; from: string[] }> {
-  return page.evaluate(async () => {
-    const room = (globalThis as unknown as { room: import("livekit-client").Room }).room;
-    let bytes = 0;
-    const from: string[] = [];
-    for (const participant of room.remoteParticipants.values()) {
-      for (const publication of participant.audioTrackPublications.values()) {
-        const stats = await (publication.track as import("livekit-client").RemoteAudioTrack | undefined)?.getReceiverStats();
-        if (stats?.bytesReceived) {
-          bytes += stats.bytesReceived;
-          from.push(participant.identity);
-        }
-      }
-    }
-    return { bytes, from };
-  });
-}
-
-/** Polls until the page's received audio passes `more` bytes (bounded), answering the reading. */
-async function receivedMoreThan(page: Page, more: number, what: string, ms = 40_000): Promise<{ bytes: number; from: string[] }> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const reading = await audioBytesReceived(page);
-    if (reading.bytes > more) return reading;
-    if (Date.now() > deadline) throw new Error(`${what} received no more than ${more} bytes of audio in ${ms} ms (${reading.bytes})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe.skipIf(off !== "")(`a call's audio in Chromium${off ? ` — skipped: ${off}` : ""}`, () => {
   let browser: Browser;

@@ -7,63 +7,15 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { WEBCHAT_UPLOAD_TYPES } from "../../contract/webchat-uploads";
-import { HttpError, type ChannelApi, type WidgetConfig } from "../../web/widget/src/api";
-import { Chat } from "../../web/widget/src/chat";
+import { HttpError, type WidgetConfig } from "../../web/widget/src/api";
 import { texts } from "../../web/widget/src/texts";
-import { ChatView } from "../../web/widget/src/view";
 import type { ConversationRecord } from "../../contract/conversations";
 import type { ConversationSurvey } from "../../contract/surveys";
-import { asWebSocket, FakeWebSocket } from "./app-fakes";
+import { FakeWebSocket } from "./app-fakes";
+import { fakeApi, mount, settle, visitor } from "./widget-fakes";
 import surveyGolden from "../unit/contract/golden/conversation-survey-frames.json";
 
-const CONFIG: WidgetConfig = {
-  title: "Shop support",
-  greeting: "Hi! Ask us anything.",
-  color: "#0a7d4f",
-  text_color: "#fff",
-  prechat_fields: [],
-};
 const refused = () => Promise.reject(new HttpError(403, "Origin https://elsewhere.example is not in this channel's allowed_origins"));
-
-/** A channel API whose calls the test decides; nothing reaches a network. */
-function fakeApi(overrides: Partial<ChannelApi> = {}): ChannelApi {
-  return {
-    config: vi.fn(async () => CONFIG),
-    session: vi.fn(async () => ({ token: "t", visitor_id: "WV1", conversation_sid: null, expires_at: "2099-01-01T00:00:00Z" })),
-    send: vi.fn(async () => ({ conversation_sid: "CH1", message_sid: "IM1" })),
-    upload: vi.fn(),
-    survey: vi.fn(async () => ({ conversation_sid: "CH1" })),
-    mediaUrl: (_token, sid) => `https://sb.example/media/${sid}`,
-    socketUrl: () => "wss://sb.example/socket",
-    ...overrides,
-  };
-}
-
-function mount(api: ChannelApi) {
-  const host = document.createElement("div");
-  document.body.append(host);
-  const root = host.attachShadow({ mode: "open" });
-  let chat: Chat | null = null;
-  const view = new ChatView(root, texts, {
-    onOpen: () => chat?.opened(),
-    onSend: (body) => chat?.send(body),
-    onTyping: () => undefined,
-    onAttach: (file) => void chat?.attach(file),
-    onPrechat: (fields) => chat?.prechat(fields),
-    onRetry: (clientId) => chat?.retry(clientId),
-    onSurvey: (rating, comment) => void chat?.answerSurvey(rating, comment),
-  });
-  chat = new Chat(api, view, texts, "switchboard.webchat.test");
-  const $ = <E extends Element>(selector: string) => root.querySelector<E>(selector);
-  const visible = (selector: string) => {
-    const el = $<HTMLElement>(selector);
-    return el !== null && !el.closest("[hidden]");
-  };
-  return { chat, view, root, $, visible };
-}
-
-/** Lets the fake API's promises settle. */
-const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 beforeEach(() => localStorage.clear());
 afterEach(() => {
@@ -178,25 +130,6 @@ describe("the satisfaction survey of a conversation that ended", () => {
     messages: [],
     you: "MB1",
   });
-
-  /** A returning visitor whose session names conversation CH1, its socket open on a fake. */
-  async function visitor(api = fakeApi()) {
-    vi.stubGlobal("WebSocket", asWebSocket);
-    FakeWebSocket.reset();
-    localStorage.setItem("switchboard.webchat.test", "t");
-    vi.mocked(api.session).mockResolvedValue({
-      token: "t",
-      visitor_id: "WV1",
-      conversation_sid: "CH1",
-      expires_at: "2099-01-01T00:00:00Z",
-    });
-    const mounted = mount(api);
-    await mounted.chat.load((config) => config);
-    mounted.view.open();
-    await settle();
-    await settle();
-    return { ...mounted, api };
-  }
 
   it("is not shown while the conversation is open, then shows the question with 1–5 and a comment once it ends", async () => {
     const { visible, $, root } = await visitor();

@@ -1,8 +1,10 @@
 /**
  * The widget's calls to its channel's public routes (workers/api/webchat.ts): configuration, the
- * visitor's session, sending, answering the survey, uploading, and the URLs of media and of the live socket. Errors keep
+ * visitor's session, sending, answering the survey, uploading, calls (start, hang up, a token to join),
+ * and the URLs of media and of the live socket. Errors keep
  * the HTTP status, so the caller tells a refusal (never resent) from a network drop (resent later).
  */
+import type { CallKind, CallRecord, MediaToken, StartedCall } from "../../../contract/calls";
 import type { MediaRef } from "../../../contract/conversations";
 
 /** What the channel shows (nothing secret). */
@@ -74,6 +76,11 @@ export function channelApi(origin: string, workspaceSid: string, channelSid: str
           body: file,
         }),
       ),
+    /** `token`: a renewed session, when the call opened a conversation new to the visitor's session. */
+    startCall: async (token: string, kind: CallKind) =>
+      answer<StartedCall & { token?: string }>(await fetch(`${base}/call`, json(token, { Kind: kind }))),
+    hangUp: async (token: string) => answer<CallRecord>(await fetch(`${base}/call/hangup`, json(token, {}))),
+    mediaToken: async (token: string) => answer<MediaToken>(await fetch(`${base}/media-token`, json(token, {}))),
     mediaUrl: (token: string, mediaSid: string) => `${base}/media/${encodeURIComponent(mediaSid)}?token=${encodeURIComponent(token)}`,
     socketUrl: (since: number | null) => `${base.replace(/^http/, "ws")}/socket${since === null ? "" : `?since=${since}`}`,
   };

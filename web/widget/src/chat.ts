@@ -9,7 +9,9 @@
 import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../../contract/conversations";
 import type { ConversationSurvey } from "../../../contract/surveys";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
+import type { CallKind, CallRecord } from "../../../contract/calls";
 import { HttpError, type ChannelApi, type WidgetConfig } from "./api";
+import { callsOf, type CallChunk, type Calls } from "./calls";
 import { CONVERSATION_FRAME_TYPES } from "../../../contract/frame-types";
 import { backoffDelay, DEFAULT_BACKOFF, ofTypes, reconnectingSocket, type ReconnectingSocket } from "../../socket/reconnecting-socket";
 import { timelineItems, type Note } from "./items";
@@ -60,14 +62,36 @@ export class Chat {
   private opening = false;
   /** The question of the ended conversation's survey while it waits for an answer. */
   private surveyQuestion: string | null = null;
+  private readonly calls: Calls;
 
+  /** `loadCallChunk`: the call panel and livekit-client (widget-call.js), loaded for a call. */
   constructor(
     private readonly api: ChannelApi,
     private readonly view: ChatView,
     private readonly t: Texts,
     private readonly storageKey: string,
+    loadCallChunk: () => Promise<CallChunk>,
   ) {
     this.token = read(storageKey);
+    this.calls = callsOf({
+      api,
+      view,
+      t,
+      loadChunk: loadCallChunk,
+      storageKey,
+      token: async () => {
+        await this.ready();
+        return this.token!;
+      },
+      follow: (sid, token) => {
+        if (token) this.renew(token);
+        if (sid !== this.conversationSid) this.follow(sid);
+      },
+      note: (key, text) => {
+        this.note(key, text);
+        this.render();
+      },
+    });
     addEventListener("online", () => {
       this.live?.nudge();
       this.flush();
@@ -175,6 +199,11 @@ export class Chat {
     }
   }
 
+  /** Call or Video pressed. */
+  startCall(kind: CallKind): void {
+    void this.calls.start(kind);
+  }
+
   typing(): void {
     if (this.live?.open && this.mayType(Date.now())) this.live.send({ type: "typing" });
   }
@@ -198,10 +227,7 @@ export class Chat {
       const reply = await this.api.send(this.token!, { client_id: clientId, body: pending.body, media_sids: pending.mediaSids });
       this.retries = 0;
       this.timeline = settlePending(this.timeline, clientId, { messageSid: reply.message_sid });
-      if (reply.token) {
-        this.token = reply.token;
-        write(this.storageKey, reply.token);
-      }
+      if (reply.token) this.renew(reply.token);
       if (reply.conversation_sid !== this.conversationSid) this.follow(reply.conversation_sid);
     } catch (error) {
       if (this.refused) {
@@ -219,6 +245,12 @@ export class Chat {
       }
     }
     this.render();
+  }
+
+  /** A renewed session (it names the conversation a message or a call just opened). */
+  private renew(token: string): void {
+    this.token = token;
+    write(this.storageKey, token);
   }
 
   private flush(): void {
@@ -281,6 +313,7 @@ export class Chat {
         this.timeline = mergeMessages(this.timeline, frame.messages);
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
         this.showSurvey(frame.conversation.survey);
+        this.calls.record((frame as { call?: CallRecord | null }).call ?? null);
         break;
       case "message.removed":
         this.timeline = { ...this.timeline, messages: this.timeline.messages.filter((m) => m.sid !== frame.message.sid) };

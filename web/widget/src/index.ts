@@ -11,6 +11,7 @@
  * Only types come from the server's code: the bundle holds nothing but this folder.
  */
 import { channelApi, type WidgetConfig } from "./api";
+import type { CallChunk } from "./calls";
 import { Chat } from "./chat";
 import { textsFor } from "./texts";
 import { ChatView } from "./view";
@@ -38,8 +39,11 @@ function boot(script: HTMLScriptElement): void {
     onPrechat: (fields) => chat?.prechat(fields),
     onRetry: (clientId) => chat?.retry(clientId),
     onSurvey: (rating, comment) => void chat?.answerSurvey(rating, comment),
+    onCall: (kind) => chat?.startCall(kind),
   });
-  chat = new Chat(api, view, t, `switchboard.webchat.${channelSid}`);
+  // The call chunk is served beside widget.js (with CORS: a module import from the team's page is cross-origin).
+  const callChunk = new URL("widget-call.js", script.src).href;
+  chat = new Chat(api, view, t, `switchboard.webchat.${channelSid}`, () => import(callChunk) as Promise<CallChunk>);
   document.body.append(host);
 
   const overrides = (config: WidgetConfig): WidgetConfig => ({

@@ -19,6 +19,13 @@ button:focus-visible,textarea:focus-visible,input:focus-visible{outline:2px soli
 header{background:var(--sb-color);color:var(--sb-text);padding:12px 14px;display:flex;align-items:center;gap:8px}
 header h2{margin:0;font-size:16px;font-weight:600;flex:1}
 header button{font-size:22px;line-height:1;width:32px;height:32px;border-radius:6px}
+.start-call svg{width:20px;fill:none;stroke:currentColor;stroke-width:2}
+[aria-disabled=true]{opacity:.55;cursor:not-allowed}
+.callbar{background:#0d1117;color:#f0f6fc;padding:8px 12px}
+.callbar p{margin:0;font-weight:600}
+.actions{display:flex;gap:8px;margin-top:8px}
+.actions:empty{display:none}
+.actions button{border:1px solid;border-radius:8px;padding:6px 12px;font-weight:600}
 .status{background:#fff8c5;padding:4px 14px;font-size:12px}
 .log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:6px;background:#f6f8fa}
 .msg{max-width:80%;padding:8px 11px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #d0d7de;align-self:flex-start}

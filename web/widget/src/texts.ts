@@ -34,7 +34,49 @@ export const texts = {
   sendFeedback: "Send feedback",
   pickRating: "Choose a rating from 1 to 5.",
   thanks: "Thank you for your feedback!",
+  callVoice: "Start a voice call",
+  callVideo: "Start a video call",
+  callsOff: (why: string) => `Calls aren't available right now: ${why}`,
+  callWaiting: "Waiting for an agent",
+  callInvite: "Agent is calling",
+  join: "Join",
+  decline: "Decline",
+  callRejoin: "Your call is still on",
+  rejoin: "Rejoin call",
+  hangUp: "Hang up",
+  callEnded: (length: string | null) => (length === null ? "Call ended" : `Call ended · ${length}`),
+  callFailed: (why: string | null) => (why === null ? "The call failed" : `The call failed: ${why}`),
 } as const;
+
+/**
+ * The call panel's own texts: only the call chunk (call/panel.ts, loaded when a call starts) reads
+ * them, so they stay out of the widget's first download.
+ */
+export const callTexts = {
+  waitUnderMinute: "less than a minute",
+  waitMinutes: (n: number) => `about ${n} min`,
+  callHeld: "On hold",
+  callConnected: "Connected",
+  callControls: "Call controls",
+  mute: "Mute microphone",
+  unmute: "Unmute microphone",
+  cameraOff: "Turn camera off",
+  cameraOn: "Turn camera on",
+  shareScreen: "Share your screen",
+  stopSharing: "Stop sharing your screen",
+  devices: "Devices",
+  microphone: "Microphone",
+  camera: "Camera",
+  speaker: "Speaker",
+  agentVideo: "Agent's video",
+  selfView: "You",
+  duration: "Call duration",
+  playAudio: "Turn on call audio",
+  reconnecting: "Reconnecting the call…",
+  noDevice: (what: string) => `No ${what.toLowerCase()} could be used: check the browser's permission.`,
+} as const;
+
+export type CallTexts = typeof callTexts;
 
 export type Texts = typeof texts;
 

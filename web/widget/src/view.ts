@@ -1,10 +1,12 @@
 /**
- * The widget's DOM, inside its Shadow DOM: the launcher, the panel (header, optional
- * pre-chat form, message log, typing line, composer, or instead of all of it a line saying the chat is
- * not available on this site). It renders what the controller hands it and reports what the visitor
+ * The widget's DOM, inside its Shadow DOM: the launcher, the panel (header with the Call and Video
+ * buttons, the call bar — the call's state line, its Join / Decline or Rejoin / Hang up, and where the
+ * call chunk puts its panel — optional pre-chat form, message log, typing line, composer, or instead of
+ * all of it a line saying the chat is not available on this site). It renders what the controller hands it and reports what the visitor
  * does; it holds no conversation state. The log is updated by key, so a screen reader's live region
  * announces only what is new.
  */
+import type { CallKind } from "../../../contract/calls";
 import { WEBCHAT_UPLOAD_TYPES } from "../../../contract/webchat-uploads";
 import type { Item } from "./items";
 import { styles } from "./styles";
@@ -19,6 +21,7 @@ export interface ViewHandlers {
   readonly onPrechat: (fields: Record<string, string>) => void;
   readonly onRetry: (clientId: string) => void;
   readonly onSurvey: (rating: number, comment: string) => void;
+  readonly onCall: (kind: CallKind) => void;
 }
 
 type Attrs = Record<string, string | boolean>;
@@ -35,6 +38,10 @@ const CHAT_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
 const CLIP_ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5"/></svg>';
+const PHONE_ICON =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 3h4l2 5-3 2a11 11 0 0 0 6 6l2-3 5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 3 5a2 2 0 0 1 2-2"/></svg>';
+const VIDEO_ICON =
+  '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="2" y="6" width="14" height="12" rx="2"/><path d="M16 10l6-4v12l-6-4"/></svg>';
 const FIELD_TYPES: Record<string, string> = { email: "email", phone: "tel", name: "text" };
 
 export class ChatView {
@@ -51,6 +58,12 @@ export class ChatView {
   private unavailable: HTMLElement | null = null;
   private survey: HTMLFormElement | null = null;
   private readonly rendered = new Map<string, { el: HTMLElement; sig: string }>();
+  private readonly callStarters: HTMLButtonElement[];
+  private readonly callBar: HTMLElement;
+  private readonly callLine: HTMLElement;
+  private readonly callActions: HTMLElement;
+  /** Where the call chunk puts its panel (timer, controls, video). */
+  readonly callMount: HTMLElement;
 
   constructor(
     root: ShadowRoot,
@@ -61,6 +74,21 @@ export class ChatView {
     this.launcher.innerHTML = CHAT_ICON;
     this.heading = h("h2", { id: "sb-title" }, t.title);
     const closeButton = h("button", { type: "button", "aria-label": t.close }, "×");
+    this.callStarters = (
+      [
+        ["voice", t.callVoice, PHONE_ICON],
+        ["video", t.callVideo, VIDEO_ICON],
+      ] as const
+    ).map(([kind, label, icon]) => {
+      const button = h("button", { type: "button", class: "start-call", "aria-label": label, title: label });
+      button.innerHTML = icon;
+      button.addEventListener("click", () => on.onCall(kind));
+      return button;
+    });
+    this.callLine = h("p", { role: "status" });
+    this.callActions = h("div", { class: "actions" });
+    this.callMount = h("div");
+    this.callBar = h("div", { class: "callbar", hidden: true }, this.callLine, this.callActions, this.callMount);
     this.status = h("div", { class: "status", role: "status", hidden: true });
     this.log = h("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": t.messages, tabindex: "0" });
     this.typing = h("div", { class: "typing", "aria-live": "polite" });
@@ -72,7 +100,8 @@ export class ChatView {
     this.panel = h(
       "section",
       { class: "panel", role: "dialog", "aria-labelledby": "sb-title", hidden: true },
-      h("header", {}, this.heading, closeButton),
+      h("header", {}, this.heading, ...this.callStarters, closeButton),
+      this.callBar,
       this.status,
       this.log,
       this.typing,
@@ -281,6 +310,38 @@ export class ChatView {
 
   private tickText(tick: Tick): string {
     return { sending: this.t.sending, sent: `✓ ${this.t.sent}`, read: `✓✓ ${this.t.read}`, failed: this.t.failed }[tick];
+  }
+
+  /**
+   * The Call and Video buttons: offered, or not now (a call is on); `off` says why calls are off for
+   * this team (they stay focusable, so the reason can be read, and a press shows it).
+   */
+  callButtons(offered: boolean, off: string | null): void {
+    for (const button of this.callStarters) {
+      button.hidden = !offered;
+      button.setAttribute("aria-disabled", String(off !== null));
+      button.title = off ?? button.getAttribute("aria-label")!;
+    }
+  }
+
+  /** The call bar: its state line (announced) and its buttons; a null line with no call panel hides it. */
+  showCall(line: string | null, actions: readonly (readonly [label: string, run: () => void])[]): void {
+    if (this.callLine.textContent !== (line ?? "")) this.callLine.textContent = line ?? "";
+    this.callActions.replaceChildren(
+      ...actions.map(([label, run]) => {
+        const button = h("button", { type: "button" }, label);
+        button.addEventListener("click", run);
+        return button;
+      }),
+    );
+    const hadFocus = this.callBar.contains((this.callBar.getRootNode() as ShadowRoot).activeElement);
+    this.callBar.hidden = line === null && this.callMount.childElementCount === 0;
+    if (hadFocus && this.callBar.hidden && !this.compose.hidden) this.input.focus();
+  }
+
+  /** Moves focus into the call's controls once joined. */
+  focusCall(): void {
+    this.callMount.querySelector("button")?.focus();
   }
 
   /** "Alex is typing…", or nothing. */
