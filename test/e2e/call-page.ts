@@ -1,45 +1,11 @@
 /**
- * What the browser tests of calls share (test/e2e/calls.test.ts, desk-calls.test.ts): a plain page that
- * loads livekit-client's browser bundle from node_modules (a customer without the widget), joining a room
- * from it, and reading WebRTC's own statistics of the audio a page receives — per sender — from the room
- * a plain page keeps as `window.room` or the one the desk keeps in `window.__sbCallRooms` by room name.
+ * The desk's call tests' reading of audio per sender (desk-calls.test.ts; the pages themselves are
+ * call-pages.ts's): WebRTC's own statistics of the audio a page receives from each identity in the room — a
+ * plain page's `window.room`, or the room the desk keeps in `window.__sbCallRooms` by name — polled until it
+ * grows, or until it stops (two readings apart the same: what muting and holding must do).
  */
-import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
-import type { MediaToken } from "../../contract/calls";
-import { listenLocally } from "../support/listen";
-
-/** A page that loads livekit-client's UMD bundle (the global `LivekitClient`) and nothing else. */
-export function callPages(): Promise<{ server: Server; origin: string }> {
-  const bundle = readFileSync(join(process.cwd(), "node_modules", "livekit-client", "dist", "livekit-client.umd.js"));
-  const server = createServer((req, res) => {
-    if (req.url === "/livekit-client.umd.js") res.writeHead(200, { "content-type": "text/javascript" }).end(bundle);
-    else
-      res
-        .writeHead(200, { "content-type": "text/html" })
-        .end(
-          '<!doctype html><html lang="en"><head><title>call</title><script src="/livekit-client.umd.js"></script></head><body></body></html>',
-        );
-  });
-  return listenLocally(server).then((origin) => ({ server, origin }));
-}
-
-/** Joins the room from a plain page with `livekit-client`, publishes the (fake) microphone, and the camera when told. */
-export async function joinAndSpeak(page: Page, token: MediaToken, camera = false): Promise<void> {
-  await page.evaluate(
-    async ({ url, token, camera }) => {
-      const { Room } = (globalThis as unknown as { LivekitClient: typeof import("livekit-client") }).LivekitClient;
-      const room = new Room();
-      (globalThis as unknown as { room: typeof room }).room = room;
-      await room.connect(url, token);
-      await room.localParticipant.setMicrophoneEnabled(true);
-      if (camera) await room.localParticipant.setCameraEnabled(true);
-    },
-    { url: token.url, token: token.token, camera },
-  );
-}
+import { grows } from "./call-pages";
 
 /** Which room a page's statistics are read from: a plain page's `window.room`, or the desk's room of that name. */
 export type RoomOf = { readonly plain: true } | { readonly desk: string };
@@ -78,15 +44,14 @@ export const remoteIdentities = (page: Page, of: RoomOf): Promise<string[]> =>
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until the audio from `from` passes `more` bytes (bounded), answering the reading. */
-export async function receivedMoreThan(page: Page, of: RoomOf, from: string, more: number, what: string, ms = 40_000): Promise<number> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const bytes = (await audioBytesByIdentity(page, of))[from] ?? 0;
-    if (bytes > more) return bytes;
-    if (Date.now() > deadline) throw new Error(`${what} received no more than ${more} bytes of audio from ${from} in ${ms} ms (${bytes})`);
-    await pause(250);
-  }
-}
+export const receivedMoreThan = (page: Page, of: RoomOf, from: string, more: number, what: string, ms = 40_000): Promise<number> =>
+  grows(
+    async () => (await audioBytesByIdentity(page, of))[from] ?? 0,
+    (bytes) => bytes,
+    more,
+    `${what}, audio bytes from ${from}`,
+    ms,
+  );
 
 /** Flows now: a reading, then a later larger one. */
 export async function flowing(page: Page, of: RoomOf, from: string, what: string): Promise<void> {

@@ -8,6 +8,7 @@
  * and is not among the customer's participants; whispering is heard by the agent only; barging by both. A
  * video call shows the customer's camera and screen share. Each screen is checked with axe and kept as a
  * screenshot (test/e2e/screenshots/, git-ignored; scripts/screens.mjs copies the main ones for the README).
+ * The call pages are call-pages.ts's (shared with the widget's call tests).
  */
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
@@ -198,7 +199,7 @@ describe.skipIf(off !== "")(`calls in the desk${off ? ` — skipped: ${off}` : "
   it("a video call shows the customer's camera and screen share beside the agent's self-view", { timeout: 240_000 }, async () => {
     const { team, agent, customer, problems, close } = await setUp("e2e-video");
     const customerToken = await customerCalls(team, "video", "Vera Video");
-    await joinAndSpeak(customer, customerToken, true);
+    await joinAndSpeak(customer, customerToken, { camera: true });
     // The customer shares a "screen": a canvas published as a screen share (no screen picker in a headless browser).
     await customer.evaluate(async () => {
       const { Track } = (globalThis as unknown as { LivekitClient: typeof import("livekit-client") }).LivekitClient;
