@@ -16,16 +16,8 @@ import { describe, expect, inject, it } from "vitest";
 import { mediaToken, type MediaToken } from "../../contract/calls";
 import { seriousViolations } from "../support/axe";
 import { FAKE_MEDIA } from "../support/browser";
-import {
-  audioBytesByIdentity,
-  callPages,
-  flowing,
-  joinAndSpeak,
-  receivedMoreThan,
-  remoteIdentities,
-  stopped,
-  type RoomOf,
-} from "./call-page";
+import { audioBytesByIdentity, flowing, receivedMoreThan, remoteIdentities, stopped, type RoomOf } from "./call-page";
+import { callPages, joinAndSpeak } from "./call-pages";
 import { SHOTS, WAIT, deskScene, goAvailable, laptop, signIn, watchedPage } from "./desk-team";
 
 const off = inject("livekitOff");
