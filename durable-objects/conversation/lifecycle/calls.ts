@@ -211,7 +211,7 @@ function queuedTask(op: Op): string | null {
 export function beginCall(op: Op, accountSid: string, input: StartCallInput): ApiResult<CallPlan> {
   const loaded = loadConversation(op, accountSid);
   if (!loaded.ok) return loaded;
-  let conversation = loaded.value;
+  const conversation = loaded.value;
   if (!isCallKind(input.kind)) return invalid("Kind", `must be one of ${CALL_KINDS.join(", ")}`);
   if (conversation.state === "closed") return conflict(`Conversation ${op.sid} is closed: start a new conversation to call`);
   const live = liveCall(op.host);
@@ -244,7 +244,7 @@ export function beginCall(op: Op, accountSid: string, input: StartCallInput): Ap
     task = { kind: "new", request: { ...base, taskChannel: input.kind, attributes: JSON.stringify(attributes) }, replaces: queuedTask(op) };
     if (conversation.task_pending === 1) {
       // Not made yet: it never will be (an attempt in flight finds itself stale and cancels what it made).
-      conversation = saveConversation(op.host, { ...conversation, task_pending: 0, task_error: null });
+      saveConversation(op.host, { ...conversation, task_pending: 0, task_error: null });
     }
   }
   const call = changed(op, {
