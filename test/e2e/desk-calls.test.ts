@@ -61,6 +61,24 @@ async function agentAccepts(agent: Page, ring: string, panel: "Voice call" | "Vi
   return call;
 }
 
+/**
+ * In a plain call page: a canvas painted five times a second, published as a screen share (a headless
+ * browser has no screen to pick). A string, as it runs in the page (whose DOM the tests' types do not know).
+ */
+const SHARE_A_CANVAS = `(async () => {
+  const { Track } = globalThis.LivekitClient;
+  const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 360 });
+  const paint = canvas.getContext("2d");
+  setInterval(() => {
+    paint.fillStyle = "#1d4ed8";
+    paint.fillRect(0, 0, 640, 360);
+    paint.fillStyle = "#fff";
+    paint.font = "32px sans-serif";
+    paint.fillText("Order #1042 · " + new Date().toLocaleTimeString(), 40, 180);
+  }, 200);
+  await globalThis.room.localParticipant.publishTrack(canvas.captureStream(5).getVideoTracks()[0], { source: Track.Source.ScreenShare });
+})()`;
+
 /** The first one in the page's room other than `known` (a supervisor who just joined), once there. */
 async function someoneElse(page: Page, of: RoomOf, known: readonly string[]): Promise<string> {
   let found = "";
@@ -192,27 +210,19 @@ describe.skipIf(off !== "")(`calls in the desk${off ? ` — skipped: ${off}` : "
     const { team, agent, customer, problems, close } = await setUp("e2e-video");
     const customerToken = await customerCalls(team, "video", "Vera Video");
     await joinAndSpeak(customer, customerToken, { camera: true });
-    // The customer shares a "screen": a canvas published as a screen share (no screen picker in a headless browser).
-    await customer.evaluate(async () => {
-      const { Track } = (globalThis as unknown as { LivekitClient: typeof import("livekit-client") }).LivekitClient;
-      const room = (globalThis as unknown as { room: import("livekit-client").Room }).room;
-      const canvas = Object.assign(document.createElement("canvas"), { width: 640, height: 360 });
-      const paint = canvas.getContext("2d")!;
-      setInterval(() => {
-        paint.fillStyle = "#1d4ed8";
-        paint.fillRect(0, 0, 640, 360);
-        paint.fillStyle = "#fff";
-        paint.font = "32px sans-serif";
-        paint.fillText(`Order #1042 · ${new Date().toLocaleTimeString()}`, 40, 180);
-      }, 200);
-      await room.localParticipant.publishTrack(canvas.captureStream(5).getVideoTracks()[0]!, { source: Track.Source.ScreenShare });
-    });
+    await customer.evaluate(SHARE_A_CANVAS);
     const call = await agentAccepts(agent, "Incoming video call from Vera Video", "Video call");
     for (const name of ["Vera Video's camera", "Vera Video's screen", "Your camera"])
       await expect.poll(() => call.getByRole("figure", { name }).count(), LONG).toBe(1);
     // The customer's camera plays in the agent's page.
     await expect
-      .poll(() => call.locator('figure[data-source="camera"]:not([data-self]) video').evaluate((v: HTMLVideoElement) => v.videoWidth), LONG)
+      .poll(
+        () =>
+          call
+            .locator('figure[data-source="camera"]:not([data-self]) video')
+            .evaluate((v) => (v as unknown as { videoWidth: number }).videoWidth),
+        LONG,
+      )
       .toBeGreaterThan(0);
     expect(await seriousViolations(agent)).toEqual([]);
     await agent.screenshot({ path: join(SHOTS, "call-video.png") });
