@@ -10,7 +10,7 @@ const LAYERS = ["workers", "durable-objects", "channels", "callbacks", "platform
 const PURE = [
   "^(contract|callbacks)/",
   "^channels/(?!outbound\\.ts$|media\\.ts$)",
-  "^platform/(regions|region-sids|jurisdictions|failover|constant-time|read-at-most|events-queue|backoff|livekit|livekit-tokens)\\.ts$",
+  "^platform/(regions|region-sids|jurisdictions|failover|constant-time|read-at-most|events-queue|backoff|livekit|livekit-tokens|media-service)\\.ts$",
   "^durable-objects/(common|kit)/",
   "^durable-objects/router/(?!router-do\\.ts$|socket-hosts\\.ts$)",
   "^durable-objects/conversation/(lifecycle|store)/",
@@ -36,6 +36,14 @@ module.exports = {
     ),
     rule("contract-imports-only-zod", { path: "^contract/" }, { pathNot: "^contract/|^node_modules/zod/" }),
     rule("web-imports-only-contract", { path: "^web/", pathNot: "\\.config\\.ts$" }, { pathNot: "^(web|contract|node_modules)/" }),
+    // The media service (a Node program beside LiveKit) shares only the contract and pure platform modules.
+    rule(
+      "media-service-imports-contract-and-pure-platform",
+      { path: "^services/" },
+      {
+        path: "^(workers|durable-objects|channels|callbacks|web)/|^platform/(?!(regions|constant-time|livekit|livekit-tokens)\\.ts$)",
+      },
+    ),
     rule("pure-core-no-shell", { path: PURE }, { path: SHELLS }),
     rule("deliver-through-the-port", { path: "^durable-objects/", pathNot: PORT_WIRING }, { path: "^channels/", pathNot: PORT_TYPES }),
     rule("no-circular", {}, { circular: true }),

@@ -28,6 +28,11 @@ export interface WorkspaceRecord {
    * they are stored. On unless the workspace turned it off; snapshots from before it existed lack it.
    */
   card_masking_enabled: boolean;
+  /**
+   * Switchboard's own: the team's hold music, a WAV (16-bit PCM) the media service fetches and loops to
+   * callers who wait or are held; null plays the built-in loop. Absent in snapshots from before it existed.
+   */
+  hold_music_url?: string | null;
   /** Switchboard's own: the region the workspace was created in, whose Router holds what names no other. */
   home_region?: string;
   /**

@@ -59,6 +59,13 @@ export interface Env {
   /** The API key and secret Switchboard signs LiveKit tokens and API calls with (secrets; per region: `LIVEKIT_API_KEY_<REGION>`). Without them calls are off. */
   readonly LIVEKIT_API_KEY?: string;
   readonly LIVEKIT_API_SECRET?: string;
+  /**
+   * The media service (services/media/: hold music and announcements; platform/media-service.ts): its URL
+   * (`npm start` and the tests pass their local one) and the shared secret it expects (a secret). Unset:
+   * calls work without hold music.
+   */
+  readonly MEDIA_SERVICE_URL?: string;
+  readonly MEDIA_SERVICE_SECRET?: string;
 }
 
 type SwitchboardEnv = Env;

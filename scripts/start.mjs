@@ -14,7 +14,9 @@
  *    your own), starts LiveKit's server in development mode on 127.0.0.1 (scripts/livekit.mjs: the one on
  *    the PATH, else the cached build, else one it builds with Go, once), with a key and secret made for
  *    this run, and passes its URL and keys to the Worker as `--var`s; its log goes to <state>/livekit.log,
- *    and it stops with `npm start`. None to be had: one line says calls are off and how to turn them on;
+ *    and it stops with `npm start`. Beside it the media service (scripts/media.mjs: hold music and
+ *    announcements; its log <state>/media.log), whose URL and secret go to the Worker the same way — or
+ *    one line saying hold music is off (no rtc-node binary here) while calls work. None to be had: one line says calls are off and how to turn them on;
  *    chat works the same.
  * 4. Runs `wrangler dev` on http://127.0.0.1:8787 until stopped, and exits with its status. Its output
  *    goes through minus one line per HTTP request (unless `--log-level` is given), and miniflare does not
@@ -35,6 +37,7 @@ import { fileURLToPath } from "node:url";
 import { demoUrl, seedDemo } from "./seed-demo.mjs";
 import { isRequestLog, isSwitchboardHealth, startBlock } from "./start-output.mjs";
 import { LIVEKIT_VERSION, ensureLivekitServer, startLivekitServer } from "./livekit.mjs";
+import { startMediaService } from "./media.mjs";
 
 // `npm start` runs this on the Node 22 of the `node` dev dependency, whatever the system's is.
 const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
@@ -224,7 +227,13 @@ async function startCalls(devVars) {
     return { vars: [], calls: "off (no LiveKit server: see above)", stop: none };
   }
   try {
-    const server = await startLivekitServer({ binary: found.path, logFile: join(stateDir, "livekit.log"), preferDefaults: true });
+    const server = await startLivekitServer({
+      binary: found.path,
+      logFile: join(stateDir, "livekit.log"),
+      preferDefaults: true,
+      // Who joins and leaves a call's room reaches the Worker as LiveKit's signed webhooks.
+      webhookUrls: [`http://127.0.0.1:${PORT}/webhooks/livekit`],
+    });
     let stopped = false;
     // Should this process end without its cleanup (a crash), LiveKit goes with it rather than holding its ports.
     process.on("exit", () => {
@@ -232,17 +241,49 @@ async function startCalls(devVars) {
     });
     console.log(`Calls and video: LiveKit ${LIVEKIT_VERSION} on ${server.url} (its log: ${join(shownStateDir, "livekit.log")}).`);
     const vars = [`LIVEKIT_URL:${server.url}`, `LIVEKIT_API_KEY:${server.apiKey}`, `LIVEKIT_API_SECRET:${server.apiSecret}`];
+    const media = await startHoldMusic(server);
+    if (media) vars.push(`MEDIA_SERVICE_URL:${media.url}`, `MEDIA_SERVICE_SECRET:${media.secret}`);
     return {
       vars: vars.flatMap((v) => ["--var", v]),
-      calls: `LiveKit ${LIVEKIT_VERSION} at ${server.url}`,
+      calls: `LiveKit ${LIVEKIT_VERSION} at ${server.url}${media ? `, hold music at ${media.url}` : " (no hold music: see above)"}`,
       stop: async () => {
         stopped = true;
+        await media?.stop();
         await server.stop();
       },
     };
   } catch (error) {
     console.log(`Calls and video are off: ${error instanceof Error ? error.message : String(error)}. Chat works without.`);
     return { vars: [], calls: "off (LiveKit did not start: see above)", stop: none };
+  }
+}
+
+/**
+ * The media service (hold music and announcements, scripts/media.mjs) beside the LiveKit server this
+ * start runs, or null with one line saying why not (calls work without music).
+ * @param {{ url: string, apiKey: string, apiSecret: string }} livekit
+ */
+async function startHoldMusic(livekit) {
+  try {
+    const media = await startMediaService({ livekit, logFile: join(stateDir, "media.log"), preferDefaults: true });
+    let stopped = false;
+    process.on("exit", () => {
+      if (!stopped) media.child.kill("SIGTERM");
+    });
+    console.log(`Hold music: the media service on ${media.url} (its log: ${join(shownStateDir, "media.log")}).`);
+    return {
+      ...media,
+      stop: async () => {
+        stopped = true;
+        await media.stop();
+      },
+    };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    console.log(
+      why.startsWith("Hold music is off") ? why : `Hold music is off: the media service did not start (${why}). Calls work without it.`,
+    );
+    return null;
   }
 }
 

@@ -22,6 +22,8 @@ export interface CreateWorkspaceInput {
   readonly prioritizeQueueOrder?: QueueOrder;
   /** Default true: card numbers in task and worker attributes are masked before they are stored. */
   readonly cardMaskingEnabled?: boolean;
+  /** The team's hold music (a WAV's http(s) URL); none: the built-in loop. */
+  readonly holdMusicUrl?: string;
 }
 
 export interface UpdateWorkspaceInput {
@@ -35,6 +37,8 @@ export interface UpdateWorkspaceInput {
   readonly defaultActivitySid?: string;
   readonly timeoutActivitySid?: string;
   readonly cardMaskingEnabled?: boolean;
+  /** The team's hold music (a WAV's http(s) URL); an empty string clears it (the built-in loop). */
+  readonly holdMusicUrl?: string;
   /**
    * The jurisdiction the caller believes the workspace is in ("" for none): the one it is in changes
    * nothing; any other is refused, since a workspace never moves (its SID names where it lives).

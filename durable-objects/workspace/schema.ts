@@ -168,4 +168,9 @@ ALTER TABLE task_queues ADD COLUMN service_level_target INTEGER;
 ALTER TABLE task_queues ADD COLUMN wrap_up_timeout_seconds INTEGER;
 `,
   },
+  {
+    version: 9,
+    name: "the team's hold music: a WAV the media service plays to waiting and held callers (null: the built-in loop)",
+    sql: "ALTER TABLE workspace ADD COLUMN hold_music_url TEXT",
+  },
 ];

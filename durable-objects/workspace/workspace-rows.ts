@@ -26,6 +26,7 @@ export interface WorkspaceRow {
   readonly multi_task_enabled: number;
   readonly prioritize_queue_order: "FIFO" | "LIFO";
   readonly card_masking_enabled: number;
+  readonly hold_music_url: string | null;
   readonly home_region: string;
   readonly version: number;
   readonly date_created: number;
@@ -174,6 +175,7 @@ export function workspaceRecord(row: WorkspaceRow, names: ReadonlyMap<string, st
     multi_task_enabled: row.multi_task_enabled === 1,
     prioritize_queue_order: row.prioritize_queue_order,
     card_masking_enabled: row.card_masking_enabled === 1,
+    hold_music_url: row.hold_music_url,
     home_region: row.home_region,
     regions: [...regions],
     jurisdiction: jurisdictionOf(row.sid),

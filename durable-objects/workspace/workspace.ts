@@ -60,6 +60,8 @@ export function createWorkspace(
   if (!("value" in callback)) return callback;
   const queueOrder = checkQueueOrder(input.prioritizeQueueOrder);
   if (!queueOrder.ok) return queueOrder;
+  const holdMusic = optionalUrl("HoldMusicUrl", input.holdMusicUrl, null);
+  if (!("value" in holdMusic)) return holdMusic;
   const template = input.template ?? "NONE";
   if (template !== "NONE" && template !== "FIFO") return invalid("Template", `must be NONE or FIFO, got ${JSON.stringify(template)}`);
 
@@ -74,6 +76,7 @@ export function createWorkspace(
     multi_task_enabled: input.multiTaskEnabled === false ? 0 : 1,
     prioritize_queue_order: queueOrder.value ?? "FIFO",
     card_masking_enabled: input.cardMaskingEnabled === false ? 0 : 1,
+    hold_music_url: holdMusic.value,
     home_region: homeRegion,
     version: 0,
     date_created: now,
@@ -87,9 +90,9 @@ export function createWorkspace(
   ws = { ...ws, default_activity_sid: offline.sid, timeout_activity_sid: offline.sid };
   sql.exec(
     `INSERT INTO workspace (sid, account_sid, friendly_name, event_callback_url, events_filter, default_activity_sid,
-       timeout_activity_sid, multi_task_enabled, prioritize_queue_order, card_masking_enabled, home_region, version,
-       date_created, date_updated, deleted_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+       timeout_activity_sid, multi_task_enabled, prioritize_queue_order, card_masking_enabled, hold_music_url, home_region,
+       version, date_created, date_updated, deleted_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
     ws.sid,
     ws.account_sid,
     ws.friendly_name,
@@ -100,6 +103,7 @@ export function createWorkspace(
     ws.multi_task_enabled,
     ws.prioritize_queue_order,
     ws.card_masking_enabled,
+    ws.hold_music_url,
     ws.home_region,
     ws.version,
     ws.date_created,
@@ -136,6 +140,8 @@ export function updateWorkspace(scope: Scope, input: UpdateWorkspaceInput): ApiR
   if (!("value" in callback)) return callback;
   const queueOrder = checkQueueOrder(input.prioritizeQueueOrder);
   if (!queueOrder.ok) return queueOrder;
+  const holdMusic = optionalUrl("HoldMusicUrl", input.holdMusicUrl, ws.hold_music_url);
+  if (!("value" in holdMusic)) return holdMusic;
   for (const [param, sid] of [
     ["DefaultActivitySid", input.defaultActivitySid],
     ["TimeoutActivitySid", input.timeoutActivitySid],
@@ -152,13 +158,15 @@ export function updateWorkspace(scope: Scope, input: UpdateWorkspaceInput): ApiR
     multi_task_enabled: input.multiTaskEnabled === undefined ? ws.multi_task_enabled : input.multiTaskEnabled ? 1 : 0,
     prioritize_queue_order: queueOrder.value ?? ws.prioritize_queue_order,
     card_masking_enabled: input.cardMaskingEnabled === undefined ? ws.card_masking_enabled : input.cardMaskingEnabled ? 1 : 0,
+    hold_music_url: holdMusic.value,
     default_activity_sid: input.defaultActivitySid ?? ws.default_activity_sid,
     timeout_activity_sid: input.timeoutActivitySid ?? ws.timeout_activity_sid,
     date_updated: scope.now,
   };
   sql.exec(
     `UPDATE workspace SET friendly_name = ?, event_callback_url = ?, events_filter = ?, multi_task_enabled = ?,
-       prioritize_queue_order = ?, card_masking_enabled = ?, default_activity_sid = ?, timeout_activity_sid = ?, date_updated = ?
+       prioritize_queue_order = ?, card_masking_enabled = ?, hold_music_url = ?, default_activity_sid = ?, timeout_activity_sid = ?,
+       date_updated = ?
      WHERE sid = ?`,
     row.friendly_name,
     row.event_callback_url,
@@ -166,6 +174,7 @@ export function updateWorkspace(scope: Scope, input: UpdateWorkspaceInput): ApiR
     row.multi_task_enabled,
     row.prioritize_queue_order,
     row.card_masking_enabled,
+    row.hold_music_url,
     row.default_activity_sid,
     row.timeout_activity_sid,
     row.date_updated,

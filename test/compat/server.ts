@@ -3,13 +3,17 @@
  * test/support/dev-server.ts) and one real LiveKit server beside it (scripts/livekit.mjs: found, or built
  * once with Go), whose URL and keys the Worker gets as variables; tests read both with `inject`.
  *
+ * Beside LiveKit runs the media service (scripts/media.mjs: hold music and announcements), whose URL and
+ * secret the Worker gets too; without it (no rtc-node binary here) the hold-music tests skip the same way.
+ *
  * Without a LiveKit server to be had (no Go, no cached build) the call tests skip, saying why in one line
  * here and in each skipped test's name — except under CI, which must never skip them: `.ci/run` builds
  * LiveKit first, and a CI run without it fails here.
  */
 import type { TestProject } from "vitest/node";
-import { startDevServer, type DevServer } from "../support/dev-server";
+import { freePort, startDevServer, type DevServer } from "../support/dev-server";
 import { ensureLivekitServer, startLivekitServer } from "../../scripts/livekit.mjs";
+import { startMediaService } from "../../scripts/media.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,23 +26,44 @@ declare module "vitest" {
     livekitApiSecret: string;
     /** Why the call tests skip ("" when a LiveKit server runs). */
     livekitOff: string;
+    /** The media service's URL and secret, "" when it does not run (see mediaOff). */
+    mediaServiceUrl: string;
+    mediaServiceSecret: string;
+    /** Why the hold-music tests skip ("" when the media service runs). */
+    mediaOff: string;
   }
 }
 
 let server: DevServer | undefined;
 let livekit: Awaited<ReturnType<typeof startLivekitServer>> | undefined;
+let media: Awaited<ReturnType<typeof startMediaService>> | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const found = await ensureLivekitServer({ log: (line) => console.log(line) });
   if (found.path === null) {
     if (process.env.CI) throw new Error(`CI must run the call tests, and there is no LiveKit server: ${found.reason}`);
     console.warn(`\n⚠ The call tests skip: ${found.reason}\n`);
-  } else livekit = await startLivekitServer({ binary: found.path });
+  }
+  // The Worker's port first: LiveKit sends its webhooks (who joined and left a room) there.
+  const port = await freePort();
+  if (found.path !== null)
+    livekit = await startLivekitServer({ binary: found.path, webhookUrls: [`http://127.0.0.1:${port}/webhooks/livekit`] });
   const off = found.path === null ? found.reason.split("\n").at(-1)! : "";
-  const vars: Record<string, string> = livekit
-    ? { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret }
-    : {};
-  server = await startDevServer(vars);
+  let mediaOff = off;
+  if (livekit) {
+    try {
+      media = await startMediaService({ livekit });
+    } catch (error) {
+      mediaOff = `the media service did not start: ${error instanceof Error ? error.message : String(error)}`;
+      if (process.env.CI) throw new Error(`CI must run the hold-music tests, and ${mediaOff}`, { cause: error });
+      console.warn(`\n⚠ The hold-music tests skip: ${mediaOff}\n`);
+    }
+  }
+  const vars: Record<string, string> = {
+    ...(livekit ? { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret } : {}),
+    ...(media ? { MEDIA_SERVICE_URL: media.url, MEDIA_SERVICE_SECRET: media.secret } : {}),
+  };
+  server = await startDevServer(vars, port);
   project.provide("baseUrl", server.baseUrl);
   project.provide("accountSid", server.accountSid);
   project.provide("authToken", server.authToken);
@@ -46,9 +71,13 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide("livekitApiKey", livekit?.apiKey ?? "");
   project.provide("livekitApiSecret", livekit?.apiSecret ?? "");
   project.provide("livekitOff", off);
+  project.provide("mediaServiceUrl", media?.url ?? "");
+  project.provide("mediaServiceSecret", media?.secret ?? "");
+  project.provide("mediaOff", mediaOff);
 }
 
 export async function teardown(): Promise<void> {
   await server?.stop();
+  await media?.stop();
   await livekit?.stop();
 }

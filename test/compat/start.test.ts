@@ -113,6 +113,8 @@ function demoOf(output: string): { url: string; workspaceSid: string; channelSid
 let first: Run | undefined;
 /** The LiveKit server the first start started (none when calls are off). */
 let livekitUrl = "";
+/** The media service it started beside LiveKit (none when hold music is off). */
+let mediaUrl = "";
 beforeAll(async () => {
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -242,21 +244,27 @@ describe("npm start", () => {
     expect(second.output).not.toContain("widget.js");
   });
 
-  it("starts LiveKit's server beside it for calls and video, or says in the block that they are off", async () => {
+  it("starts LiveKit's server and the media service beside it for calls and video, or says in the block that they are off", async () => {
     const calls = /Calls, video +(.+)$/m.exec(block(first!.output).join("\n"))?.[1] ?? "";
     if (inject("livekitOff") !== "") return expect(calls).toMatch(/^off /);
-    const url = /^LiveKit v[\d.]+ at (ws:\/\/127\.0\.0\.1:\d+)$/.exec(calls)?.[1] ?? "";
+    const [, url = "", media = ""] =
+      /^LiveKit v[\d.]+ at (ws:\/\/127\.0\.0\.1:\d+)(?:, hold music at (http:\/\/127\.0\.0\.1:\d+))?/.exec(calls) ?? [];
     expect(url).not.toBe("");
     expect(await (await fetch(url.replace("ws:", "http:"))).text()).toBe("OK");
     livekitUrl = url;
+    if (inject("mediaOff") !== "") return expect(calls).toContain("(no hold music: see above)");
+    expect(await (await fetch(`${media}/health`)).json()).toEqual({ status: "ok", rooms: 0 });
+    mediaUrl = media;
   });
 
   it(
-    "after a restart, prints the same sign-ins again and seeds nothing twice; the stop stopped LiveKit too",
+    "after a restart, prints the same sign-ins again and seeds nothing twice; the stop stopped LiveKit and the media service too",
     async () => {
       const before = block(first!.output).filter((line) => /@/.test(line));
       await stop(first);
       if (livekitUrl) await eventually(() => listenable(Number(new URL(livekitUrl).port)), "LiveKit's port to be free after the stop");
+      if (mediaUrl)
+        await eventually(() => listenable(Number(new URL(mediaUrl).port)), "the media service's port to be free after the stop");
       first = await startServer(await freePort());
       expect(first.output).not.toContain("Seeded");
       expect(block(first.output).filter((line) => /@/.test(line))).toEqual(before);

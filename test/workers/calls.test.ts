@@ -2,79 +2,23 @@
  * Calls through the Worker and the real ConversationDO and Router in workerd (issue 15): the widget's
  * start and hang-up, the agent's escalation and hold, and LiveKit's signed webhooks (signed as LiveKit
  * signs them: livekit-server-sdk's AccessToken with the body's sha256, checked by its WebhookReceiver).
- * LiveKit's server cannot run inside workerd, so its Twirp API is played by `fetch` here — checking what
- * LiveKit checks (a token signed with the region's key, with the grant the call needs) and answering
- * in its shape; the compat suite (test/compat/calls-flow.test.ts) runs the same flow against a real one.
+ * LiveKit's server cannot run inside workerd, so its Twirp API is played by `fetch` (livekit-double.ts,
+ * checking what LiveKit checks); the compat suite (test/compat/calls-flow.test.ts) runs the flow against
+ * a real one.
  */
 import { env } from "cloudflare:workers";
 import { AccessToken, TokenVerifier } from "livekit-server-sdk";
+import { install, LIVEKIT, livekit, reset, uninstall } from "./livekit-double";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { conversationFor } from "../../platform/objects";
 import { regionOfSid } from "../../platform/region-sids";
 import { conversationTaskEvent, fetchApp, must, newChannel, newWorkspace, widget } from "./webchat-helpers";
 
-const LIVEKIT = {
-  LIVEKIT_URL: "ws://127.0.0.1:7880",
-  LIVEKIT_API_KEY: "APIcalls",
-  LIVEKIT_API_SECRET: "calls-test-secret-of-32-characters",
-};
-type Settings = Partial<typeof LIVEKIT>;
-const settings = env as Settings;
 const BASIC = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };
 
-/** LiveKit's room service as `fetch` meets it: each request's token checked, each call recorded. */
-const livekit = {
-  down: false,
-  refuse: false,
-  calls: [] as { method: string; body: Record<string, unknown> }[],
-  participants: [] as { identity: string; attributes: Record<string, string>; tracks: { sid: string }[] }[],
-};
-let realFetch: typeof fetch;
-
-beforeAll(() => {
-  Object.assign(settings, LIVEKIT);
-  realFetch = globalThis.fetch;
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (url.host !== "127.0.0.1:7880") return realFetch(input, init);
-    if (livekit.down) throw new TypeError("fetch failed: connection refused");
-    const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
-    const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
-    const method = url.pathname.replace("/twirp/livekit.RoomService/", "");
-    const body = (await request.json()) as Record<string, unknown>;
-    // What LiveKit requires of each: roomCreate to make or delete rooms, roomAdmin for participants.
-    const needs = method === "CreateRoom" || method === "DeleteRoom" ? "roomCreate" : "roomAdmin";
-    if (!claims.video?.[needs]) return Response.json({ code: "permission_denied", msg: `needs ${needs}` }, { status: 401 });
-    livekit.calls.push({ method, body });
-    if (livekit.refuse) return Response.json({ code: "internal", msg: "room service unavailable" }, { status: 500 });
-    switch (method) {
-      case "CreateRoom":
-        return Response.json({
-          sid: "RM_calls",
-          name: body.name,
-          emptyTimeout: body.emptyTimeout,
-          departureTimeout: body.departureTimeout,
-        });
-      case "ListParticipants":
-        return Response.json({ participants: livekit.participants });
-      default:
-        return Response.json({});
-    }
-  };
-});
-
-afterEach(() => {
-  livekit.down = false;
-  livekit.refuse = false;
-  livekit.calls = [];
-  livekit.participants = [];
-});
-
-afterAll(() => {
-  globalThis.fetch = realFetch;
-  for (const name of Object.keys(LIVEKIT)) delete settings[name as keyof Settings];
-});
+beforeAll(install);
+afterEach(reset);
+afterAll(uninstall);
 
 let ws = "";
 let chat: ReturnType<typeof widget>;

@@ -51,6 +51,7 @@ describe("a new workspace", () => {
       multi_task_enabled: true,
       prioritize_queue_order: "FIFO",
       card_masking_enabled: true,
+      hold_music_url: null, // Switchboard's own (issue 15): the built-in hold music
       // Switchboard's extension fields (issue 13): the home region, and the regions used so far.
       home_region: "us-east",
       regions: ["us-east"],

@@ -14,6 +14,9 @@
  * task to wrapping, as Twilio does when a voice call ends; a chat escalated to a call keeps its chat's task,
  * which goes on after the call.
  *
+ * The customer leaving while the call waits abandons it; once connected, the call ends by a hang-up or
+ * when its room finishes (everyone left; LiveKit's departure timeout).
+ *
  * Who is in the room comes only from LiveKit's signed webhooks, one row per participant session (`PA_…`):
  * a session that left never returns (a rejoin is a new session), so any order of joined/left gives the
  * same parties, and an event ID seen before changes nothing. Hidden monitors are never parties.
@@ -498,7 +501,9 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
       end(op, call, endReasonOf(call));
       return ok(true);
     case "participant_joined":
-    case "participant_left": {
+    case "participant_left":
+    // Joined the signalling but never connected its media: that session is over, as if it left.
+    case "participant_connection_aborted": {
       const who = event.participant;
       if (!who || !isRole(who.role)) return ok(false);
       const joined = event.event === "participant_joined";
@@ -544,13 +549,18 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
   }
 }
 
-/** After the parties moved: connected once an agent and the customer are both in; ended once the customer is gone. */
+/**
+ * After the parties moved: connected once an agent and the customer are both in; a waiting call the
+ * customer left is abandoned. A connected call the customer dropped out of goes on (a reload or a
+ * second tab rejoins as a new session, whose joining LiveKit may report after the old one's leaving):
+ * it ends by a hang-up, or when the room finishes once everyone left.
+ */
 function moveWithParties(op: Op, call: CallRow): void {
   const roles = new Set(parties(op.host, call.sid).map((p) => p.role));
   const customerWasIn =
     first(op.host, "SELECT 1 AS x FROM sb_call_presence WHERE call_sid = ? AND role = 'customer'", call.sid) !== undefined;
-  if (customerWasIn && !roles.has("customer")) {
-    end(op, call, endReasonOf(call));
+  if (call.state === "waiting" && customerWasIn && !roles.has("customer")) {
+    end(op, call, "abandoned");
     return;
   }
   if (call.state === "waiting" && roles.has("agent") && roles.has("customer")) {

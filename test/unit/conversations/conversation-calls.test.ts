@@ -204,7 +204,8 @@ describe("starting a call", () => {
     expect(made.op.effects.media).toEqual([]); // no hold music: the agent is there
     apply(host, joined(agent()));
     expect(apply(host, joined(customer())).op.effects.frames.at(-1)).toMatchObject({ call: { state: "connected" } });
-    const { op } = apply(host, left(customer()));
+    const seen = value(step(host, 4_000, (o) => calls.callToHangUp(o, ACCOUNT, AGENT, "agent")).result);
+    const { op } = step(host, 4_000, (o) => calls.hangUp(o, seen.sid, seen.version));
     expect(current(host)).toMatchObject({ state: "ended", end_reason: "completed" });
     expect(op.effects.wrapTasks).toEqual([]);
     expect(op.effects.cancelTasks).toEqual([]);
@@ -227,13 +228,33 @@ describe("LiveKit's webhooks", () => {
       null,
     ],
     ["the customer leaves while waiting: abandoned", [joined(customer()), left(customer())], "ended", [], "abandoned"],
-    ["the customer leaves once connected: completed", [joined(customer()), joined(agent()), left(customer())], "ended", [], "completed"],
+    [
+      "the customer drops out once connected: it goes on (a rejoin may follow)",
+      [joined(customer()), joined(agent()), left(customer())],
+      "connected",
+      [AGENT],
+      null,
+    ],
+    [
+      "connected, then the room finished (everyone left): completed",
+      [joined(customer()), joined(agent()), event("room_finished", null)],
+      "ended",
+      [],
+      "completed",
+    ],
     [
       "a rejoin is a new session: the old one's leaving does not end it",
       [joined(customer()), joined(customer("PA_c2")), left(customer())],
       "waiting",
       [VISITOR],
       null,
+    ],
+    [
+      "a session that never connected its media (aborted) is over, as if it left",
+      [joined(customer()), event("participant_connection_aborted", customer())],
+      "ended",
+      [],
+      "abandoned",
     ],
     ["the room finished: ended", [joined(customer()), event("room_finished", null)], "ended", [], "abandoned"],
     [
@@ -277,12 +298,12 @@ describe("LiveKit's webhooks", () => {
     expect(op.effects.media).toEqual(expect.arrayContaining([{ kind: "close-room" }, { kind: "hold-music", on: false }]));
   });
 
-  it("the customer hangs up on an agent: the agent's task goes to wrapping", () => {
+  it("the room finishing on a connected call: the agent's task goes to wrapping", () => {
     const host = startedCall();
     accepted(host);
     apply(host, joined(customer()));
     apply(host, joined(agent()));
-    const { op } = apply(host, left(customer()));
+    const { op } = apply(host, event("room_finished", null));
     expect(op.effects.wrapTasks).toEqual([CALL_TASK]);
     expect(op.effects.cancelTasks).toEqual([]);
   });

@@ -52,6 +52,11 @@ const cardMasking = strictBool().describe(
   "Switchboard only. Mask card numbers in task and worker attributes (and the events that carry them) before they are stored: true (default) or false",
 );
 
+/** Switchboard's own: the team's hold music for calls (README, "The media service"). */
+const holdMusicUrl = url().describe(
+  "Switchboard only. The team's hold music for calls: the http(s) URL of a WAV file (16-bit PCM, mono or stereo, at most 10 MB) the media service loops to callers who wait or are held; unset, a built-in gentle loop plays",
+);
+
 /** Switchboard's own: where the workspace's data lives, fixed at creation (README, "Data residency"). */
 const jurisdiction = oneOf(JURISDICTIONS).describe(
   "Switchboard only. Pin the workspace to a jurisdiction: every object and byte of it (routing, conversations, profiles, attachments, reporting) stays inside it. One that a region of regions.json is in; fixed for the workspace's life",
@@ -80,6 +85,7 @@ resourceRoutes(routes, {
       Template: oneOf(["NONE", "FIFO"]).optional(),
       PrioritizeQueueOrder: queueOrder.optional(),
       CardMaskingEnabled: cardMasking.optional(),
+      HoldMusicUrl: holdMusicUrl.optional(),
       Region: region(`The workspace's home region (default ${regions.defaultRegion}), named by its SID for good`).optional(),
       Jurisdiction: jurisdiction.optional(),
     },
@@ -98,6 +104,7 @@ resourceRoutes(routes, {
         template: p.Template,
         prioritizeQueueOrder: p.PrioritizeQueueOrder,
         cardMaskingEnabled: p.CardMaskingEnabled,
+        holdMusicUrl: p.HoldMusicUrl,
       });
     },
   },
@@ -118,6 +125,10 @@ resourceRoutes(routes, {
       TimeoutActivitySid: sid("WA").optional(),
       PrioritizeQueueOrder: queueOrder.optional(),
       CardMaskingEnabled: cardMasking.optional(),
+      HoldMusicUrl: z
+        .union([z.literal(""), holdMusicUrl])
+        .describe("Switchboard only. The team's hold music: a WAV's http(s) URL, or \"\" to go back to the built-in loop")
+        .optional(),
       Jurisdiction: sameJurisdiction.optional(),
     },
     run: (c, _sid, p) =>
@@ -130,6 +141,7 @@ resourceRoutes(routes, {
         timeoutActivitySid: p.TimeoutActivitySid,
         prioritizeQueueOrder: p.PrioritizeQueueOrder,
         cardMaskingEnabled: p.CardMaskingEnabled,
+        holdMusicUrl: p.HoldMusicUrl,
         jurisdiction: p.Jurisdiction,
       }),
   },

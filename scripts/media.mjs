@@ -1,0 +1,74 @@
+/**
+ * The media service (services/media/: hold music and announcements in calls, over LiveKit's Node SDK)
+ * run beside a LiveKit server on this machine: `npm start` (scripts/start.mjs) and the compat suite's
+ * global setup (test/compat/server.ts) start it once LiveKit runs, hand the Worker its URL and secret
+ * (`MEDIA_SERVICE_URL`, `MEDIA_SERVICE_SECRET`) and stop it with LiveKit.
+ *
+ * It listens on 127.0.0.1 only: port 7890 when free and `preferDefaults`, else a free one; its secret is
+ * made for the run. When it cannot run (no rtc-node binary for this platform) the promise rejects with
+ * the one line the service printed: calls then work without hold music.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { openSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort, portFree } from "./ports.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const entry = join(root, "services", "media", "main.ts");
+/** The port the media service prefers, beside LiveKit's 7880–7882. */
+export const MEDIA_SERVICE_PORT = 7890;
+
+/**
+ * Starts the media service for a LiveKit server and resolves once it answers /health.
+ * @param {{ livekit: { url: string, apiKey: string, apiSecret: string }, logFile?: string, preferDefaults?: boolean }} options
+ * @returns {Promise<{ url: string, secret: string, child: import("node:child_process").ChildProcess, stop: () => Promise<void> }>}
+ */
+export async function startMediaService({ livekit, logFile, preferDefaults = false }) {
+  const port = preferDefaults && (await portFree(MEDIA_SERVICE_PORT)) ? MEDIA_SERVICE_PORT : await freePort();
+  const secret = randomBytes(24).toString("base64url");
+  const out = logFile ? openSync(logFile, "a") : "pipe";
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      MEDIA_SERVICE_SECRET: secret,
+      MEDIA_SERVICE_HOST: "127.0.0.1",
+      MEDIA_SERVICE_PORT: String(port),
+      LIVEKIT_URL: livekit.url,
+      LIVEKIT_API_KEY: livekit.apiKey,
+      LIVEKIT_API_SECRET: livekit.apiSecret,
+    },
+    stdio: ["ignore", out, out === "pipe" ? "pipe" : out],
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output = (output + d).slice(-4000)));
+  child.stderr?.on("data", (d) => (output = (output + d).slice(-4000)));
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(killer);
+    }
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      const said = output.trim().split("\n").at(-1);
+      throw new Error(said || `the media service did not start${logFile ? `; its log: ${logFile}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, secret, child, stop };
+}

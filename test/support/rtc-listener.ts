@@ -1,0 +1,71 @@
+/**
+ * Someone in a call's LiveKit room, in Node: LiveKit's own `@livekit/rtc-node` joins with a token and
+ * listens — what the media service's tests and the call benchmark hear. {@link listenIn} joins and
+ * subscribes to every audio track; {@link Listener.loudFrames} waits until a participant's audio has had
+ * `count` non-silent frames (real decoded audio, not just a published track).
+ */
+import { AudioStream, Room, RoomEvent, TrackKind, type RemoteTrack } from "@livekit/rtc-node";
+
+/** A frame counts as heard when a sample reaches this (of 32 767): well above a codec's comfort noise. */
+export const LOUD = 500;
+
+export interface Listener {
+  readonly room: Room;
+  /** Resolves once `identity`'s audio has had `count` frames with a sample of at least {@link LOUD}; answers when the first came (ms, performance.now()). */
+  loudFrames(identity: string, count?: number): Promise<{ firstAt: number; frames: number }>;
+  /** Resolves once `identity` is no longer in the room. */
+  gone(identity: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Joins `url` with `token` and listens to everyone's audio.
+ * @example const customer = await listenIn(media.url, media.token); await customer.loudFrames(`hold:${room}`);
+ */
+export async function listenIn(url: string, token: string): Promise<Listener> {
+  const room = new Room();
+  const loud = new Map<string, { count: number; firstAt: number | null }>();
+  const waiters = new Set<() => void>();
+  const poke = () => waiters.forEach((w) => w());
+  const listen = async (track: RemoteTrack, identity: string) => {
+    const heard = loud.get(identity) ?? { count: 0, firstAt: null };
+    loud.set(identity, heard);
+    for await (const frame of new AudioStream(track, 48_000, 1)) {
+      let peak = 0;
+      for (const s of frame.data) peak = Math.max(peak, Math.abs(s));
+      if (peak >= LOUD) {
+        heard.firstAt ??= performance.now();
+        heard.count++;
+        poke();
+      }
+    }
+  };
+  room.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
+    if (track.kind === TrackKind.KIND_AUDIO) void listen(track, participant.identity);
+  });
+  room.on(RoomEvent.ParticipantDisconnected, poke);
+  room.on(RoomEvent.ParticipantConnected, poke);
+  await room.connect(url, token, { autoSubscribe: true, dynacast: false });
+  const until = <T>(check: () => T | undefined) =>
+    new Promise<T>((resolve) => {
+      const test = () => {
+        const found = check();
+        if (found !== undefined) {
+          waiters.delete(test);
+          resolve(found);
+        }
+      };
+      waiters.add(test);
+      test();
+    });
+  return {
+    room,
+    loudFrames: (identity, count = 25) =>
+      until(() => {
+        const heard = loud.get(identity);
+        return heard && heard.count >= count && heard.firstAt !== null ? { firstAt: heard.firstAt, frames: heard.count } : undefined;
+      }),
+    gone: (identity) => until(() => (room.remoteParticipants.has(identity) ? undefined : true)).then(() => {}),
+    close: () => room.disconnect(),
+  };
+}
