@@ -103,3 +103,16 @@ export interface StartedCall {
   readonly call: CallRecord;
   readonly media: MediaToken;
 }
+
+// ── supervising a call (issue 15) ────────────────────────────────────────────────────────────────────
+
+/**
+ * How a supervisor joins a call (`Mode` of `POST /api/conversations/{sid}/media-token`):
+ * - `monitor`: hidden, listening only (the `monitor` grant, identity `monitor:…`);
+ * - `whisper`: seen by the server, speaking to the agent alone — the supervisor's client lets only the
+ *   agent subscribe to their microphone (`setTrackSubscriptionPermissions(false, [{ participantIdentity:
+ *   <agent>, allowAll: true }])`) — (the `supervisor` grant, identity `supervisor:…`);
+ * - `barge`: joins fully, heard by both (the `supervisor` grant, no restriction).
+ */
+export const SUPERVISION_MODES = ["monitor", "whisper", "barge"] as const;
+export type SupervisionMode = (typeof SUPERVISION_MODES)[number];

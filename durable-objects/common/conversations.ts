@@ -138,6 +138,8 @@ export interface ConversationTaskEvent {
   readonly workerName: string | null;
   readonly reservationSid: string | null;
   readonly at: number;
+  /** Why the task was canceled (its Reason), when it says: a call whose task is canceled ends with it. */
+  readonly reason?: string;
 }
 
 /** A row of the workspace's conversation index (DirectoryDO). */
@@ -221,8 +223,19 @@ export interface ResolvedInbound {
   readonly webhooks?: WebhookConfigs;
 }
 
-/** What a supervisor did in a live conversation, as the Router records it (`supervisor.*` events). */
-export type SupervisorEventType = "supervisor.monitor" | "supervisor.whisper" | "supervisor.barge.joined" | "supervisor.barge.left";
+/**
+ * What a supervisor did in a live conversation, as the Router records it (`supervisor.*` events): in its
+ * chat (watching, a whispered note, barging in and out) and on its call (`supervisor.call.*`: taking a
+ * token to listen unseen, to whisper to the agent, or to barge in, issue 15).
+ */
+export type SupervisorEventType =
+  | "supervisor.monitor"
+  | "supervisor.whisper"
+  | "supervisor.barge.joined"
+  | "supervisor.barge.left"
+  | "supervisor.call.monitor"
+  | "supervisor.call.whisper"
+  | "supervisor.call.barge";
 
 /**
  * One supervisor action, written to the ConversationDO's `supervision` outbox in the action's own
@@ -247,6 +260,9 @@ export interface SupervisorEventInput {
   /** The whisper's message, the barge's participant. */
   readonly messageSid?: string;
   readonly participantSid?: string;
+  /** A call's supervision: the call (`CA…`) and the identity the supervisor joins its room as. */
+  readonly callSid?: string;
+  readonly mediaIdentity?: string;
 }
 
 /**

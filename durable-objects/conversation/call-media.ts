@@ -25,6 +25,8 @@ export interface CallMedia {
   closeRoom(room: string): Promise<void>;
   /** Stops (`apart`) or restarts the audio between the agent(s) and the customer: a hold. */
   separate(room: string, apart: boolean): Promise<void>;
+  /** Takes someone out of the room (an agent who handed the call on); someone not in it is fine. */
+  removeParticipant(room: string, identity: string): Promise<void>;
   /** Hold music into the room, or out of it; without a media service, nothing (logged once). */
   holdMusic(room: string, on: boolean): Promise<void>;
 }
@@ -86,6 +88,16 @@ export function liveKitCallMedia(env: Env, workspaceSid: string, conversationSid
           await rooms.deleteRoom(room);
         } catch (error) {
           // Gone already (its departure timeout, a second hang-up): what closing wanted.
+          if (typeof error === "object" && error !== null && "status" in error && error.status === 404) return;
+          throw error;
+        }
+      }),
+    removeParticipant: (room, identity) =>
+      attempt("take someone out of the call's room", async (rooms) => {
+        try {
+          await rooms.removeParticipant(room, identity);
+        } catch (error) {
+          // Not in the room (never joined, or left already): what removing wanted.
           if (typeof error === "object" && error !== null && "status" in error && error.status === 404) return;
           throw error;
         }

@@ -29,7 +29,7 @@
  * is conversation-shell.ts.
  */
 import type { PingReply } from "../common/ping";
-import { defined, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { defined, fail, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import type {
   ConversationChannel,
   ConversationRecord,
@@ -72,7 +72,10 @@ import { agentNote } from "./lifecycle/agent-notes";
 import { ConversationShell } from "./conversation-shell";
 import type { CallRecord } from "../../contract/calls";
 import type { ConversationRow } from "./store/conversation-rows";
-import { latestCallRecord, onMediaEvent, type MediaEvent } from "./lifecycle/calls";
+import { callRecord, latestCallRecord, liveCall, onMediaEvent, type MediaEvent } from "./lifecycle/calls";
+import { superviseCall, type CallSupervisionInput } from "./lifecycle/call-supervision";
+import { endConsult, handOffCall } from "./call-handoff-actions";
+import type { HandoffTarget } from "./lifecycle/call-handoffs";
 import { hangUpCall, holdCall, startCall, type CallPorts, type StartCall } from "./call-actions";
 import { createConversation, deleteConversation, updateConversation } from "./conversation-changes";
 import { onCommand, upgrade } from "./socket-session";
@@ -304,10 +307,33 @@ export class ConversationDO extends ConversationShell {
     return this.apply((op) => onTaskEvent(op, accountSid, event), hooks);
   }
 
+  /** A chat's transfer; a live call's is a cold transfer of the call (call-handoff-actions.ts). */
   async transfer(accountSid: string, input: TransferInput): Promise<ApiResult<{ taskSid: string }>> {
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
+    if (liveCall(this.ctx.storage)) {
+      const target = { type: input.targetType, sid: input.targetSid };
+      const handed = await handOffCall(this.host, this.taskPort(row.value), accountSid, "transfer", input.workerSid, target);
+      return handed.ok ? ok({ taskSid: handed.value.taskSid }) : handed;
+    }
     return transfer(this.ctx.storage, this.sid, accountSid, input, this.taskPort(row.value), Date.now);
+  }
+
+  /** A live call's consult (a warm transfer begins) or a conference's third party, by the call's agent. */
+  async handOffCall(
+    accountSid: string,
+    purpose: "consult" | "conference",
+    workerSid: string,
+    target: HandoffTarget,
+  ): Promise<ApiResult<{ call: CallRecord; taskSid: string }>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    return handOffCall(this.host, this.taskPort(row.value), accountSid, purpose, workerSid, target);
+  }
+
+  /** A warm transfer's end, by the call's agent: complete (the consulted agent has the call) or cancel. */
+  endConsult(accountSid: string, workerSid: string, how: "complete" | "cancel"): Promise<ApiResult<CallRecord>> {
+    return endConsult(this.host, accountSid, workerSid, how);
   }
 
   /** Hands the workspace events (supervisors' actions, survey answers) to the Router (also run in the background after each; tests await it). */
@@ -336,6 +362,14 @@ export class ConversationDO extends ConversationShell {
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
     return holdCall(this.host, this.callPorts(row.value), accountSid, workerSid, hold);
+  }
+
+  /** A supervisor takes a token for the live call: recorded as `supervisor.call.<mode>` (lifecycle/call-supervision.ts). */
+  superviseCall(accountSid: string, input: CallSupervisionInput): Promise<ApiResult<{ readonly callSid: string }>> {
+    return this.apply((op) => {
+      const row = this.loadedIn(op, accountSid);
+      return row.ok ? superviseCall(op, row.value, liveCall(op.host)?.sid ?? null, input) : row;
+    });
   }
 
   /** One of LiveKit's webhooks for this conversation's room (verified by the Worker). */

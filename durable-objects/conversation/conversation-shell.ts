@@ -454,6 +454,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
     for (const effect of wanted) {
       try {
         if (effect.kind === "close-room") await media.closeRoom(this.sid);
+        else if (effect.kind === "remove-participant") await media.removeParticipant(this.sid, effect.identity);
+        else if (effect.kind === "separate") await media.separate(this.sid, effect.apart);
         else await media.holdMusic(this.sid, effect.on);
       } catch (error) {
         console.warn(`ConversationDO ${this.sid}: ${effect.kind} failed: ${error instanceof Error ? error.message : String(error)}`);

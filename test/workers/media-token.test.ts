@@ -1,7 +1,8 @@
 /**
  * The call tokens, through the Worker in workerd (livekit-server-sdk signing with workerd's WebCrypto)
- * with the real ConversationDO: an agent of the conversation gets the agent grant, a supervisor the
- * hidden monitor grant, the widget's visitor the customer grant for their own conversation — each for
+ * with the real ConversationDO: an agent of the conversation gets the agent grant, a supervisor by Mode
+ * the hidden monitor grant or the supervisor grant (whisper, barge) — each recorded as a
+ * `supervisor.call.*` event, an agent naming a Mode refused — the widget's visitor the customer grant for their own conversation — each for
  * the room named for the conversation, on its region's server — and everyone else a 4xx that names why:
  * no token, Basic, not its agent, another workspace, a malformed SID, a closed conversation, a visitor
  * with no conversation yet; and while LiveKit is not configured, a 503 saying calls are off.
@@ -14,6 +15,8 @@ import { regionOfSid } from "../../platform/region-sids";
 import { livekitOf, roomServiceOf } from "../../platform/livekit";
 import { newChannel, newWorkspace, widget } from "./webchat-helpers";
 import { install, LIVEKIT, uninstall } from "./livekit-double";
+import { conversationFor } from "../../platform/objects";
+import { eventually } from "./conversation-helpers";
 
 type Settings = { LIVEKIT_URL?: string; LIVEKIT_API_KEY?: string; LIVEKIT_API_SECRET?: string };
 const settings = env as Settings;
@@ -43,6 +46,7 @@ let conversation = "";
 let closed = "";
 let callless = "";
 let ann = "";
+let sue = "";
 const tokens = { ann: "", bob: "", sue: "", backendSupervisor: "", otherWorkspace: "" };
 
 const realtimeToken = async (workspaceSid: string, role: string, workerSid?: string) =>
@@ -56,7 +60,7 @@ beforeAll(async () => {
     (await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers`, { FriendlyName: name })).sid as string;
   ann = await worker("Ann");
   const bob = await worker("Bob");
-  const sue = await worker("Sue");
+  sue = await worker("Sue");
   tokens.ann = await realtimeToken(ws, "worker", ann);
   tokens.bob = await realtimeToken(ws, "worker", bob);
   tokens.sue = await realtimeToken(ws, "supervisor", sue);
@@ -113,6 +117,70 @@ describe("POST /api/conversations/{sid}/media-token", () => {
       });
       expect(claims.video?.canPublishSources).toBeUndefined();
     }
+  });
+
+  it.each([
+    // [Mode, grant, identity prefix, event]
+    ["monitor", "monitor", "monitor:", "supervisor.call.monitor"],
+    ["whisper", "supervisor", "supervisor:", "supervisor.call.whisper"],
+    ["barge", "supervisor", "supervisor:", "supervisor.call.barge"],
+  ] as const)("gives a supervisor asking Mode=%s the %s grant, and records it as %s", async (mode, grant, prefix, eventType) => {
+    const res = await call("POST", `/api/conversations/${conversation}/media-token`, bearer(tokens.sue), { Mode: mode });
+    expect(res.status).toBe(200);
+    expect(res.body.identity).toBe(mode === "monitor" ? `monitor:${sue}` : `supervisor:${sue}`);
+    expect(String(res.body.identity).startsWith(prefix)).toBe(true);
+    const claims = await verify(res.body.token as string);
+    expect(claims.attributes).toEqual({ "switchboard.role": grant });
+    if (grant === "monitor") expect(claims.video).toMatchObject({ hidden: true, canPublish: false, canSubscribe: true });
+    else {
+      expect(claims.video).toMatchObject({ canPublish: true, canSubscribe: true, canPublishData: false });
+      expect(claims.video?.hidden).toBeUndefined();
+      expect(claims.video?.canPublishSources).toEqual(["microphone"]);
+    }
+    // The action is a workspace event on Ann's conversation, naming the call and who joined as what.
+    const event = await eventually(`a ${eventType} event`, async () => {
+      await conversationFor(env, conversation).sendWorkspaceEvents();
+      const page = await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Events?EventType=${eventType}`);
+      return (page.events as Json[]).find((e) => (e.event_data as Json).media_identity === res.body.identity);
+    });
+    const live = await conversationFor(env, conversation).getCall(env.ACCOUNT_SID!);
+    expect(event.event_data).toMatchObject({
+      conversation_sid: conversation,
+      supervisor_worker_sid: sue,
+      media_identity: res.body.identity,
+      call_sid: live.ok ? live.value?.sid : "a call",
+    });
+  });
+
+  it.each([
+    // [who, token, Mode, status, what the message says]
+    ["an agent of the conversation naming a Mode", "ann", "whisper", 403, "you join its call as its agent"],
+    [
+      "a backend's supervisor token whispering (it names nobody to speak as)",
+      "backendSupervisor",
+      "whisper",
+      403,
+      "names a worker or a user",
+    ],
+    ["a Mode Switchboard does not know", "sue", "coach", 400, "Mode"],
+  ] as const)("refuses %s", async (_who, name, mode, status, message) => {
+    const res = await call("POST", `/api/conversations/${conversation}/media-token`, bearer(tokens[name]), { Mode: mode });
+    expect(res.status).toBe(status);
+    expect(String(res.body.message)).toContain(message);
+  });
+
+  it("answers 409 when the conversation has no live call, to its agent and to a supervisor alike, recording nothing", async () => {
+    for (const [token, params] of [
+      [tokens.ann, undefined],
+      [tokens.sue, { Mode: "barge" }],
+    ] as const) {
+      const res = await call("POST", `/api/conversations/${callless}/media-token`, bearer(token), params);
+      expect(res.status).toBe(409);
+      expect(String(res.body.message)).toContain("has no live call");
+    }
+    await conversationFor(env, callless).sendWorkspaceEvents();
+    const page = await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Events?EventType=supervisor.call.barge`);
+    expect((page.events as Json[]).filter((e) => (e.event_data as Json).conversation_sid === callless)).toEqual([]);
   });
 
   it.each([

@@ -151,7 +151,7 @@ export function callRecord(host: StoreHost, conversationSid: string, call: CallR
 }
 
 /** Saves the call and tells every socket. */
-function changed(op: Op, call: CallRow): CallRow {
+export function changed(op: Op, call: CallRow): CallRow {
   const saved = saveCall(op.host, call);
   op.effects.frames.push({ type: "call.updated", call: callRecord(op.host, op.sid, saved) });
   return saved;
@@ -375,6 +375,15 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
       op.effects.cancelTasks.push({ taskSid: call.task_sid, reason: ABANDONED_REASON });
     }
   }
+  // Those the call was handed to mid-way (a consult's, a conference's task: call-transfers.ts) are done with it too.
+  for (const handed of rows<{ task_sid: string; status: string }>(
+    op.host,
+    "SELECT task_sid, status FROM sb_tasks WHERE handoff IN ('consult', 'conference') AND status IN ('pending', 'assigned')",
+  )) {
+    run(op.host, "UPDATE sb_tasks SET status = ? WHERE task_sid = ?", handed.status === "assigned" ? "wrapping" : "done", handed.task_sid);
+    if (handed.status === "assigned") op.effects.wrapTasks.push(handed.task_sid);
+    else op.effects.cancelTasks.push({ taskSid: handed.task_sid, reason: "the call ended" });
+  }
   op.effects.media.push({ kind: "hold-music", on: false });
   if (reason !== "failed") op.effects.media.push({ kind: "close-room" });
   return ended;
@@ -452,10 +461,13 @@ export function setHold(op: Op, callSid: string, version: number, hold: boolean)
  * The call's own task ended in TaskRouter (canceled by its workflow's timeout, deleted, completed):
  * a call still live on it ends — `failed` while it waited (no one will answer), else `completed`.
  */
-export function callTaskEnded(op: Op, taskSid: string): void {
+export function callTaskEnded(op: Op, taskSid: string, reason?: string): void {
   const call = liveCall(op.host);
   if (!call || call.own_task !== 1 || call.task_sid !== taskSid) return;
-  if (call.date_connected === null) end(op, { ...call, task_sid: null }, "failed", `Its task ${taskSid} ended before an agent answered`);
+  // A task canceled with a reason while no agent is on the call (a redirect: voice-instructions.ts) ends it saying why.
+  if (reason !== undefined && call.state === "waiting") end(op, { ...call, task_sid: null }, "failed", reason);
+  else if (call.date_connected === null)
+    end(op, { ...call, task_sid: null }, "failed", `Its task ${taskSid} ended before an agent answered`);
   else end(op, { ...call, task_sid: null }, "completed");
 }
 

@@ -32,7 +32,12 @@ interface Binding {
 }
 
 /** After a call's change: its room closed for everyone left in it; hold music started or stopped in it. */
-export type MediaEffect = { readonly kind: "close-room" } | { readonly kind: "hold-music"; readonly on: boolean };
+export type MediaEffect =
+  | { readonly kind: "close-room" }
+  | { readonly kind: "hold-music"; readonly on: boolean }
+  /** A call handed on (call-transfers.ts): someone out of the room; the agents and the customer apart or together again. */
+  | { readonly kind: "remove-participant"; readonly identity: string }
+  | { readonly kind: "separate"; readonly apart: boolean };
 
 export interface Effects {
   readonly frames: ConversationFrame[];

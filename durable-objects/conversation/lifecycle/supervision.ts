@@ -1,6 +1,6 @@
 /**
  * What a supervisor does in a live conversation, kept for the record: watching it, whispering to the
- * agent, barging in and out. Each action is one `supervisor.*` event of the workspace, written to the
+ * agent, barging in and out — in its chat, and on its call (listening unseen, whispering, barging in). Each action is one `supervisor.*` event of the workspace, written to the
  * workspace events' outbox in the action's own transaction (workspace-events.ts) and recorded by the
  * Router once (router/lifecycle/handed-over-events.ts).
  */
@@ -30,7 +30,7 @@ export function recordSupervision(
   conversation: ConversationRow,
   type: SupervisorEventType,
   supervisor: Supervisor,
-  about: { readonly messageSid?: string; readonly participantSid?: string } = {},
+  about: Pick<SupervisorEventInput, "messageSid" | "participantSid" | "callSid" | "mediaIdentity"> = {},
 ): void {
   recordWorkspaceEvent(op, conversation, {
     key: eventKey(),

@@ -31,6 +31,7 @@ import { loadConversation, newOp, type Op } from "./conversation-operation";
 import { deleteParticipant, insertParticipant } from "./participants";
 import { offerSurvey } from "./survey";
 import { callTaskEnded } from "./calls";
+import { consultEnded, consultTaken, handoffOf } from "./call-handoff-state";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 
 /** About three hours of trying; then the failure stays on the conversation for an admin to see. */
@@ -188,9 +189,13 @@ export function onTaskEvent(op: Op, accountSid: string, event: ConversationTaskE
         }
         leave(task.transferred_from);
       }
+      // A call's consult or third party joins it, but the conversation's task stays the call's agent's (call-transfers.ts).
+      const handoff = handoffOf(op.host, task.task_sid);
+      if (handoff === "consult") consultTaken(op, workerSid);
+      const current = handoff === "consult" || handoff === "conference" ? conversation.task_sid : task.task_sid;
       conversation = saveConversation(op.host, {
         ...conversation,
-        task_sid: task.task_sid,
+        task_sid: current,
         last_worker_sid: workerSid,
         date_updated: op.now,
       });
@@ -212,7 +217,8 @@ export function onTaskEvent(op: Op, accountSid: string, event: ConversationTaskE
     case "task.deleted":
     case "task.system-deleted": {
       saveTask(op.host, { ...task, status: "done" }, op.now);
-      callTaskEnded(op, task.task_sid);
+      callTaskEnded(op, task.task_sid, event.reason);
+      if (handoffOf(op.host, task.task_sid) === "consult") consultEnded(op);
       leave(task.worker_sid ?? event.workerSid);
       // A transfer nobody took ends without touching the conversation; its current task ending closes it.
       if (conversation.task_sid !== task.task_sid) return ok(undefined);

@@ -282,4 +282,9 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: "conversation: what a task was made for when a call was handed on",
+    sql: `ALTER TABLE sb_tasks ADD COLUMN handoff TEXT;`,
+  },
 ];

@@ -6,6 +6,7 @@
  * on. The backend is an interface so the rules run in plain Node; the Worker binds it to the DO stubs.
  */
 import { fail, type ApiResult, type Page, type PageRequest } from "../../common/rpc";
+import { instructedUpdate, RESERVATION_INSTRUCTIONS, type ReservationInstruction } from "../lifecycle/voice-instructions";
 import type { ActivityRecord, ReservationRecord, ReservationStatus, TaskStatus, WorkerChannelRecord } from "../../../contract/taskrouter";
 import type { ReservationOwner, ReservationResult, UpdateReservationInput } from "../lifecycle/reservations";
 import type { TaskResult, UpdateTaskInput } from "../lifecycle/tasks";
@@ -113,13 +114,28 @@ async function allowed(backend: BridgeBackend, caller: BridgeCaller, route: Brid
   return null;
 }
 
+/**
+ * A reservation update as the SDK sends it: ReservationStatus, or an instruction — accept, reject and the
+ * voice instructions of `reservation.conference()`, `.dequeue()`, `.call()`, `.redirect()`
+ * (router/lifecycle/voice-instructions.ts says what each does to a call).
+ */
 function reservationInput(params: Record<string, unknown>): ApiResult<UpdateReservationInput> {
   const instruction = textParam(params, "Instruction");
-  if (instruction !== undefined && instruction !== "accept" && instruction !== "reject")
-    return fail(400, 20001, `Instruction ${instruction} is not supported by Switchboard`);
-  const status = (textParam(params, "ReservationStatus") ??
-    (instruction === "accept" ? "accepted" : instruction === "reject" ? "rejected" : undefined)) as ReservationStatus | undefined;
-  return { ok: true, value: { reservationStatus: status, workerActivitySid: textParam(params, "WorkerActivitySid") } };
+  if (instruction !== undefined && !(RESERVATION_INSTRUCTIONS as readonly string[]).includes(instruction))
+    return fail(
+      400,
+      20001,
+      `Instruction ${instruction} is not supported by Switchboard: use one of ${RESERVATION_INSTRUCTIONS.join(", ")}`,
+    );
+  const update = instructedUpdate({
+    reservationStatus: textParam(params, "ReservationStatus") as ReservationStatus | undefined,
+    instruction: instruction as ReservationInstruction | undefined,
+    callAccept: textParam(params, "CallAccept"),
+    redirectAccept: textParam(params, "RedirectAccept"),
+    redirectCallSid: textParam(params, "RedirectCallSid"),
+    redirectUrl: textParam(params, "RedirectUrl"),
+  });
+  return { ok: true, value: { ...update, workerActivitySid: textParam(params, "WorkerActivitySid") } };
 }
 
 function taskInput(params: Record<string, unknown>): ApiResult<UpdateTaskInput> {

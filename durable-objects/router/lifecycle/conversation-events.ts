@@ -64,6 +64,7 @@ export function conversationMessage(event: EventRecord): ConversationMessage | n
       workerName: text("worker_name"),
       reservationSid: text("reservation_sid"),
       at: event.event_date_ms,
+      ...(typeof data.task_canceled_reason === "string" ? { reason: data.task_canceled_reason } : {}),
     },
   };
 }

@@ -3,7 +3,9 @@
  * so that they are in the workspace's Events list beside the task's own (filter by EventType, TaskSid or
  * WorkerSid), and reach the workspace's event callback like any event:
  * - what a supervisor does — opens it to watch (`supervisor.monitor`), whispers to the agent
- *   (`supervisor.whisper`), barges in and out (`supervisor.barge.joined`, `supervisor.barge.left`);
+ *   (`supervisor.whisper`), barges in and out (`supervisor.barge.joined`, `supervisor.barge.left`), and
+ *   on its call listens unseen, whispers to the agent or barges in (`supervisor.call.monitor`,
+ *   `supervisor.call.whisper`, `supervisor.call.barge`: recorded when the supervisor takes the token);
  * - the customer's answer to its satisfaction survey (`conversation.survey`).
  * The ConversationDO hands each over from its outbox, at least once; the event's SID is made from the
  * action's key, so a second hand-over records nothing.
@@ -23,6 +25,9 @@ export const SUPERVISOR_EVENT_TYPES: readonly SupervisorEventType[] = [
   "supervisor.whisper",
   "supervisor.barge.joined",
   "supervisor.barge.left",
+  "supervisor.call.monitor",
+  "supervisor.call.whisper",
+  "supervisor.call.barge",
 ];
 
 const VERBS: Record<SupervisorEventType, string> = {
@@ -30,6 +35,9 @@ const VERBS: Record<SupervisorEventType, string> = {
   "supervisor.whisper": "whispered to the agent of",
   "supervisor.barge.joined": "barged into",
   "supervisor.barge.left": "left",
+  "supervisor.call.monitor": "is listening to the call of",
+  "supervisor.call.whisper": "is whispering to the agent on the call of",
+  "supervisor.call.barge": "barged into the call of",
 };
 
 /**
@@ -110,6 +118,8 @@ function supervisorAbout(input: SupervisorEventInput) {
       supervisor_name: input.supervisor.name,
       ...(input.messageSid !== undefined ? { message_sid: input.messageSid } : {}),
       ...(input.participantSid !== undefined ? { participant_sid: input.participantSid } : {}),
+      ...(input.callSid !== undefined ? { call_sid: input.callSid } : {}),
+      ...(input.mediaIdentity !== undefined ? { media_identity: input.mediaIdentity } : {}),
     },
   };
 }

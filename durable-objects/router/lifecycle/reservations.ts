@@ -20,6 +20,7 @@ import type { Op } from "./router-operation";
 import { etagMatches, etagOf, reservationRecord } from "./api-records";
 import { accept, complete, reject, wrapUp } from "./transitions";
 import { preconditionFailed } from "./workers";
+import { redirectCall, type Redirect } from "./voice-instructions";
 
 /** Which path a reservation is reached through. */
 export type ReservationOwner = { readonly taskSid: string } | { readonly workerSid: string };
@@ -36,6 +37,11 @@ export interface UpdateReservationInput {
   /** With rejected: the activity the worker moves to. */
   readonly workerActivitySid?: string;
   readonly ifMatch?: string;
+  /**
+   * `Instruction=redirect` (RedirectCallSid, RedirectUrl): on a Switchboard call's task it ends the call
+   * (voice-instructions.ts) whatever ReservationStatus says; on another task, ReservationStatus is Twilio's meaning.
+   */
+  readonly redirect?: Redirect;
 }
 
 /** What an assignment callback may answer (Twilio's instructions that Switchboard acts on). */
@@ -185,7 +191,10 @@ export function updateReservation(
     if (!op.view.activity(checked.value)) return invalid("WorkerActivitySid", `Activity ${checked.value} does not exist in this workspace`);
     activitySid = checked.value;
   }
-  if (input.reservationStatus !== undefined) {
+  const redirected = input.redirect === undefined ? null : redirectCall(op, row, input.redirect);
+  if (redirected) {
+    if (!redirected.ok) return redirected;
+  } else if (input.reservationStatus !== undefined) {
     const changed = changeStatus(op, row, input.reservationStatus, activitySid);
     if (!changed.ok) return changed;
   } else if (activitySid !== undefined) {
@@ -197,7 +206,9 @@ export function updateReservation(
 /**
  * Acts on an assignment callback's answer: `accept`, `reject` (optionally moving the worker), and the
  * call instructions, which accept the reservation as Twilio does once the call is bridged (`redirect`
- * unless `accept` is false, `call` only when it is true). Switchboard places no calls itself here.
+ * unless `accept` is false, `call` only when it is true) — the desk of the accepting agent joins the
+ * call's room — except a `redirect` of a Switchboard call's task, which ends the call
+ * (voice-instructions.ts).
  */
 export function applyInstruction(op: Op, reservationSid: string, instruction: AssignmentInstruction): ApiResult<ReservationResult> {
   const row = reservations.get(op.host, reservationSid);
@@ -212,6 +223,12 @@ export function applyInstruction(op: Op, reservationSid: string, instruction: As
     }
     case "redirect":
     case "call": {
+      const redirected =
+        instruction.instruction === "redirect" ? redirectCall(op, row, { callSid: instruction.call_sid, url: instruction.url }) : null;
+      if (redirected) {
+        if (!redirected.ok) return redirected;
+        break;
+      }
       // A redirect accepts unless told not to; a call only when told to (Twilio's defaults).
       const accepts = instruction.instruction === "redirect" ? instruction.accept !== false : instruction.accept === true;
       if (!accepts) return ok(result(op, row));

@@ -62,3 +62,17 @@ describe("conversationMessage", () => {
     expect(conversationMessage(record)).toBeNull();
   });
 });
+
+describe("a canceled task's reason", () => {
+  it("goes with task.canceled, so a call whose task was canceled (a redirect) ends saying why", () => {
+    const message = conversationMessage(
+      event(
+        "task.canceled",
+        { conversationSid: CH, call_sid: "CA" + "2".repeat(32) },
+        { task_canceled_reason: "Redirected to https://x.example" },
+      ),
+    );
+    expect(message?.event.reason).toBe("Redirected to https://x.example");
+    expect(conversationMessage(event("task.canceled", { conversationSid: CH }))?.event).not.toHaveProperty("reason");
+  });
+});

@@ -6,16 +6,19 @@
  *
  * `Instruction` is taken as Twilio's call instructions are once the call is bridged: `dequeue`,
  * `conference` and `redirect` (unless RedirectAccept is false) accept the reservation, `call` only with
- * CallAccept=true. Switchboard places no call here, so the call and conference parameters are
- * accepted (a stock client may send them) and otherwise ignored.
+ * CallAccept=true; for a Switchboard call's task the accepting agent's desk joins the call's LiveKit room,
+ * and a `redirect` ends the call, its task canceled with a reason naming RedirectUrl
+ * (durable-objects/router/lifecycle/voice-instructions.ts). Switchboard dials no phone, so the call and
+ * conference parameters are accepted (a stock client may send them) and otherwise ignored.
  */
 import type { Context } from "hono";
 import type { ReservationRecord } from "../../../contract/taskrouter";
-import type { ReservationOwner, UpdateReservationInput } from "../../../durable-objects/router/router-do";
+import type { ReservationOwner } from "../../../durable-objects/router/router-do";
 import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
 import { holding, type Router } from "./across-regions";
+import { instructedUpdate } from "../../../durable-objects/router/lifecycle/voice-instructions";
 
 export const routes = routeGroup();
 
@@ -108,22 +111,6 @@ const viaOwner = <R>(c: Context, through: "task" | "worker", call: (router: Rout
   return holding(c, "taskSid" in owner ? owner.taskSid : owner.workerSid, call);
 };
 
-/** The status an update asks for: ReservationStatus, or what an Instruction means for the reservation. */
-function requestedStatus(p: { ReservationStatus?: string; Instruction?: string; CallAccept?: boolean; RedirectAccept?: boolean }) {
-  if (p.ReservationStatus !== undefined) return p.ReservationStatus as UpdateReservationInput["reservationStatus"];
-  switch (p.Instruction) {
-    case "dequeue":
-    case "conference":
-      return "accepted";
-    case "redirect":
-      return p.RedirectAccept === false ? undefined : "accepted";
-    case "call":
-      return p.CallAccept === true ? "accepted" : undefined;
-    default:
-      return undefined;
-  }
-}
-
 const listParams = { ...paging, ReservationStatus: oneOf(STATUSES).optional() };
 
 for (const through of ["task", "worker"] as const) {
@@ -160,7 +147,18 @@ for (const through of ["task", "worker"] as const) {
         ? { ...updateParams, SupervisorMode: oneOf(["monitor", "whisper", "barge"]).optional(), Supervisor: str().optional() }
         : updateParams,
       run: async (c, sid, p) => {
-        const input = { reservationStatus: requestedStatus(p), workerActivitySid: p.WorkerActivitySid, ifMatch: c.req.header("if-match") };
+        const input = {
+          ...instructedUpdate({
+            reservationStatus: p.ReservationStatus,
+            instruction: p.Instruction,
+            callAccept: p.CallAccept,
+            redirectAccept: p.RedirectAccept,
+            redirectCallSid: p.RedirectCallSid,
+            redirectUrl: p.RedirectUrl,
+          }),
+          workerActivitySid: p.WorkerActivitySid,
+          ifMatch: c.req.header("if-match"),
+        };
         const updated = await viaOwner(c, through, (router) =>
           router.updateReservation(c.get("accountSid"), ownerOf(c, through), sid, input),
         );
