@@ -79,6 +79,19 @@ const SHARE_A_CANVAS = `(async () => {
   await globalThis.room.localParticipant.publishTrack(canvas.captureStream(5).getVideoTracks()[0], { source: Track.Source.ScreenShare });
 })()`;
 
+/** At 1280 × 720 the desk's document does not scroll either way: its panes do. */
+async function fitsTheScreen(page: Page): Promise<void> {
+  const size = await page.evaluate(() => {
+    const root = (
+      globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number; scrollHeight: number; clientWidth: number; clientHeight: number } };
+      }
+    ).document.documentElement;
+    return { over: [root.scrollWidth - root.clientWidth, root.scrollHeight - root.clientHeight] };
+  });
+  expect(size.over).toEqual([0, 0]);
+}
+
 /** The first one in the page's room other than `known` (a supervisor who just joined), once there. */
 async function someoneElse(page: Page, of: RoomOf, known: readonly string[]): Promise<string> {
   let found = "";
@@ -127,6 +140,7 @@ describe.skipIf(off !== "")(`calls in the desk${off ? ` — skipped: ${off}` : "
     await flowing(customer, plain, agentId, "the customer, later");
     await call.locator("time").waitFor(WAIT); // the call timer, from date_connected
     expect(await seriousViolations(agent)).toEqual([]);
+    await fitsTheScreen(agent);
     await agent.screenshot({ path: join(SHOTS, "call-voice.png") });
 
     // ── mute: the customer no longer receives the agent; unmute: again ──
@@ -148,6 +162,20 @@ describe.skipIf(off !== "")(`calls in the desk${off ? ` — skipped: ${off}` : "
     await call.getByRole("status").filter({ hasText: "Connected" }).waitFor(WAIT);
     await flowing(customer, plain, agentId, "the customer, resumed");
     await flowing(agent, room, customerToken.identity, "the agent, resumed");
+
+    // ── consult a queue (a warm transfer's first step): the customer holds; cancel brings them back ──
+    await call.getByRole("button", { name: "Consult" }).click();
+    const dialog = agent.getByRole("dialog", { name: "Consult with" });
+    await dialog.getByRole("button", { name: "Chat support" }).click(WAIT);
+    await call.getByRole("status").filter({ hasText: "Consulting: the customer is on hold" }).waitFor(LONG);
+    await call.getByText("Consulting Chat support").waitFor(WAIT);
+    await stopped(customer, plain, agentId, "the customer, during the consult");
+    expect(await seriousViolations(agent)).toEqual([]);
+    await fitsTheScreen(agent);
+    await agent.screenshot({ path: join(SHOTS, "call-consult.png") });
+    await call.getByRole("button", { name: "Cancel consult" }).click();
+    await call.getByRole("status").filter({ hasText: "Connected" }).waitFor(LONG);
+    await flowing(customer, plain, agentId, "the customer, the consult canceled");
 
     // ── hang up: the call ends and the task is in wrap-up ──
     await call.getByRole("button", { name: "Hang up" }).click();
@@ -199,9 +227,16 @@ describe.skipIf(off !== "")(`calls in the desk${off ? ` — skipped: ${off}` : "
     await receivedMoreThan(customer, plain, bargeId, 0, "the customer, from the barging supervisor");
     await receivedMoreThan(agent, room, bargeId, 0, "the agent, from the barging supervisor");
 
-    // ── Leave ──
+    // ── Leave; each mode was an event of the workspace, about the call's task ──
     await controls.getByRole("button", { name: "Leave the call" }).click();
     await controls.getByText("You are not in the call.").waitFor(WAIT);
+    const [task] = await team.ws.tasks.list({ assignmentStatus: ["assigned"] });
+    const supervisorEvents = async () =>
+      (await team.ws.events.list({ taskSid: task!.sid, limit: 100 }))
+        .map((event) => event.eventType)
+        .filter((type) => type.startsWith("supervisor.call."))
+        .sort();
+    await expect.poll(supervisorEvents, WAIT).toEqual(["supervisor.call.barge", "supervisor.call.monitor", "supervisor.call.whisper"]);
     expect(problems).toEqual([]);
     await close();
   });
@@ -225,6 +260,7 @@ describe.skipIf(off !== "")(`calls in the desk${off ? ` — skipped: ${off}` : "
       )
       .toBeGreaterThan(0);
     expect(await seriousViolations(agent)).toEqual([]);
+    await fitsTheScreen(agent);
     await agent.screenshot({ path: join(SHOTS, "call-video.png") });
     expect(problems).toEqual([]);
     await close();

@@ -365,8 +365,10 @@ describe("Live: a supervisor on a call", () => {
     return { calls, controls: screen.getByRole("region", { name: "Call controls" }) };
   }
 
-  it("shows the call's state and time, and is in the call in no way until a mode is picked", async () => {
+  it("lists the call as a voice call, shows its state and time, and is in the call in no way until a mode is picked", async () => {
     const { calls, controls } = await watchCall();
+    const row = screen.getByRole("rowheader", { name: "Ann Lee" }).closest("tr")!;
+    expect(row.textContent).toContain("voice");
     expect(within(controls).getByText("Call: Connected")).toBeTruthy();
     expect(controls.querySelector("time")?.textContent).toBe("1:05");
     expect(within(controls).getByRole("status").textContent).toBe("You are not in the call.");
