@@ -20,6 +20,9 @@ export const SCREENS = {
   "supervisor-live.png": "supervisor-live.png",
   "wrap-up.png": "desktop-4-wrap-up.png",
   "web-chat-widget.png": "3-conversation.png",
+  "call-panel.png": "call-voice.png",
+  "call-video.png": "call-video.png",
+  "supervisor-call.png": "supervisor-listening.png",
 };
 
 /** Copies every screen; exits 1 naming what the browser tests have not saved yet. */
