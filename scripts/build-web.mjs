@@ -138,7 +138,7 @@ export async function buildDesktop() {
 
 /**
  * The gzipped size of the desktop's call chunk: livekit-client, which the desk imports only when it joins a
- * call (web/desktop/src/app/call/call-media.ts), so it is outside the initial JS. Read after buildDesktop().
+ * call (web/desktop/src/app/task/call-media.ts), so it is outside the initial JS. Read after buildDesktop().
  * @returns {number}
  */
 export function callChunkGzipBytes() {

@@ -1,12 +1,12 @@
 /**
- * The desk's call rules without a browser (web/desktop/src/app/call/call-view.ts): what the agent's call
+ * The desk's call rules without a browser (web/desktop/src/app/task/call-view.ts): what the agent's call
  * panel offers in each call state and media state, how a supervisor joins for each mode, and the chat
  * state keeping the conversation's latest call from the snapshot and `call.updated` frames.
  */
 import { describe, expect, it } from "vitest";
 import type { CallRecord } from "../../contract/calls";
 import { callRecord } from "./task-fixtures";
-import { agentOf, callPanelView, isCallChannel, supervisorJoin, type MediaStatus } from "../../web/desktop/src/app/call/call-view";
+import { agentOf, callPanelView, isCallChannel, supervisorJoin, type MediaStatus } from "../../web/desktop/src/app/task/call-view";
 import { applyFrame, initialChatState, type ConversationFrame } from "../../web/desktop/src/app/task/chat-state";
 
 const WK = "WK" + "4".repeat(32); // task-fixtures' WK_ME, the call's agent

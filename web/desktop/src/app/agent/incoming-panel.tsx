@@ -13,7 +13,7 @@ import type { DesktopTask } from "../types";
 import { isUnverified } from "../task/customer-data";
 import { UnverifiedBadge } from "../task/unverified-badge";
 import { taskRefOf } from "./task-store";
-import { isCallChannel } from "../call/call-view";
+import { isCallChannel } from "../task/call-view";
 
 export interface RingTime {
   reservationSid: string;

@@ -8,10 +8,10 @@
  */
 import { useEffect, useId, useState } from "react";
 import type { CallRecord } from "../../../../../contract/calls";
-import { mediaToken } from "../call/call-api";
-import { agentOf, callPanelView, isLive, supervisorJoin, type SupervisorMode } from "../call/call-view";
-import { ensureCallStyles } from "../call/styles";
-import { useCallMedia } from "../call/use-call-media";
+import { mediaToken } from "../task/call-api";
+import { agentOf, callPanelView, isLive, supervisorJoin, type SupervisorMode } from "../task/call-view";
+import { ensureCallStyles } from "../task/call-styles";
+import { useCallMedia } from "../task/use-call-media";
 import { useStrings } from "../desktop-context";
 import type { DesktopSession } from "../types";
 import { Badge, Button, Icon, Timer } from "../ui";

@@ -18,7 +18,7 @@ import type { DesktopSession } from "../types";
 import { Badge, Button, Icon, IconButton } from "../ui";
 import type { LiveChat } from "./live";
 import { LiveCall } from "./live-call";
-import { isCallChannel, isLive } from "../call/call-view";
+import { isCallChannel, isLive } from "../task/call-view";
 
 export interface LiveConversationProps {
   readonly chat: LiveChat;

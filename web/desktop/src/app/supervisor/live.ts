@@ -4,7 +4,7 @@
  * conversation, oldest first so the list does not jump as the feed updates — and how a task's customer,
  * channel and start read when an older server sent less. A call (a voice or video task) is listed as one.
  */
-import { isCallChannel } from "../call/call-view";
+import { isCallChannel } from "../task/call-view";
 import type { FeedReservation, FeedWorker } from "./feed";
 
 /** A conversation an agent has in hand now, as the Live list shows it. */

@@ -4,7 +4,7 @@
  * and Wrap up), then the work: for a task with a conversation, the chat in the middle (its tab, with the
  * `TaskCanvas.Tabs` slot's beside it) and the customer on the right, in a pane the agent can resize; for
  * one without, the customer. A call (a voice or video task, or a chat the agent escalated with "Call" /
- * "Video") has its call panel above the chat (call/task-call.tsx). While wrapping up, the wrap-up panel (wrapup.tsx) takes the composer's place. Inactive canvases stay mounted but hidden, so each
+ * "Video") has its call panel above the chat (task-call.tsx). While wrapping up, the wrap-up panel (wrapup.tsx) takes the composer's place. Inactive canvases stay mounted but hidden, so each
  * task's draft, scroll position and socket survive switching between tasks.
  */
 import { useId, useMemo, useState } from "react";
@@ -20,8 +20,8 @@ import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
 import { WrapupButton, WrapupPanel } from "./wrapup";
 import { useConversation } from "./use-conversation";
-import { EscalateButtons, TaskCall } from "../call/task-call";
-import { isCallChannel, isLive } from "../call/call-view";
+import { EscalateButtons, TaskCall } from "./task-call";
+import { isCallChannel, isLive } from "./call-view";
 import { Splitter, Tabs, Timer, usePaneWidth } from "../ui";
 
 /**

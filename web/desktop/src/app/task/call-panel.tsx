@@ -18,7 +18,7 @@ import { cancelConsult, completeConsult, hangUp, mediaToken, setHold } from "./c
 import type { CallMedia, CallMediaState, DeviceKind, Quality } from "./call-media";
 import { DEVICE_KINDS } from "./call-media";
 import { callPanelView } from "./call-view";
-import { ensureCallStyles } from "./styles";
+import { ensureCallStyles } from "./call-styles";
 import { useCallMedia } from "./use-call-media";
 
 export interface CallPanelProps {

@@ -6,7 +6,7 @@
  */
 import type { CallKind, CallRecord, MediaToken, StartedCall } from "../../../../../contract/calls";
 import type { DesktopSession } from "../types";
-import { bearer, conversationPath } from "../task/api";
+import { bearer, conversationPath } from "./api";
 import type { SupervisorMode } from "./call-view";
 
 async function post<T>(session: DesktopSession, conversationSid: string, rest: string, params: Record<string, string>, what: string) {

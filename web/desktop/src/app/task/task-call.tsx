@@ -7,7 +7,7 @@
 import { useState } from "react";
 import type { CallKind, CallRecord } from "../../../../../contract/calls";
 import { useStrings } from "../desktop-context";
-import { TransferDialog } from "../task/transfer-dialog";
+import { TransferDialog } from "./transfer-dialog";
 import type { DesktopSession, DesktopTask } from "../types";
 import { Icon } from "../ui";
 import { addParticipant, consult, startCall } from "./call-api";
