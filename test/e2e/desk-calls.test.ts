@@ -143,6 +143,18 @@ describe.skipIf(off !== "")(`calls in the desk${off ? ` — skipped: ${off}` : "
     await fitsTheScreen(agent);
     await agent.screenshot({ path: join(SHOTS, "call-voice.png") });
 
+    // ── devices: the browser's microphones and speakers; Escape closes the list onto its button ──
+    const devices = call.getByRole("button", { name: "Devices" });
+    await devices.click();
+    expect(await call.getByLabel("Microphone").locator("option").allTextContents()).toContain("Fake Audio Input 1");
+    await call.getByLabel("Speaker").waitFor(WAIT);
+    await call.getByLabel("Microphone").focus();
+    await agent.keyboard.press("Escape");
+    await expect
+      .poll(() => devices.evaluate((b) => b === (b.ownerDocument as unknown as { activeElement: unknown }).activeElement), WAIT)
+      .toBe(true);
+    expect(await devices.getAttribute("aria-expanded")).toBe("false");
+
     // ── mute: the customer no longer receives the agent; unmute: again ──
     await call.getByRole("button", { name: "Mute" }).click();
     await call.getByText("You are muted: the customer does not hear you.").waitFor(WAIT);

@@ -9,7 +9,7 @@
  * up (`POST …/call/hangup`: the server ends the call and the task goes to wrap-up, whose panel exists).
  * While a consult runs: Complete transfer / Cancel consult. The state line is a polite live region.
  */
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { CallRecord } from "../../../../../contract/calls";
 import { useStrings } from "../desktop-context";
 import type { DesktopSession } from "../types";
@@ -77,7 +77,7 @@ export function CallPanel({ conversationSid, call, customerName, session, workin
           <Badge tone={view.tone}>{line}</Badge>
         </span>
         {view.connectedAt !== null && live && <Timer since={view.connectedAt} label={t("call.duration")} />}
-        <ul className="sb-call__quality" aria-label={t("call.quality.self")}>
+        <ul className="sb-call__quality" aria-label={t("call.quality")}>
           <QualityItem label={t("call.quality.self")} quality={state.quality} t={t} />
           {customer && <QualityItem label={t("call.quality.customer")} quality={customer.quality} t={t} />}
         </ul>
@@ -165,12 +165,27 @@ function QualityItem({ label, quality, t }: { label: string; quality: Quality; t
 function Devices({ media, state, video, t }: { media: CallMedia; state: CallMediaState; video: boolean; t: T }) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
+  const toggle = useRef<HTMLButtonElement>(null);
   const kinds = DEVICE_KINDS.filter((kind) => kind !== "videoinput" || video);
+  // Escape closes the list and gives focus back to its button, as every popup of the desk does.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key !== "Escape" || !open) return;
+    event.preventDefault();
+    setOpen(false);
+    toggle.current?.focus();
+  };
   return (
-    <div className="sb-call__devices">
-      <Button aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)}>
+    <div className="sb-call__devices" onKeyDown={onKeyDown}>
+      <button
+        type="button"
+        className="sb-button"
+        ref={toggle}
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((o) => !o)}
+      >
         <Icon name="settings" /> {t("call.devices")}
-      </Button>
+      </button>
       <div id={panelId} className="sb-call__device-list" hidden={!open}>
         {kinds.map((kind) => (
           <DeviceSelect key={kind} kind={kind} media={media} state={state} t={t} />

@@ -302,6 +302,7 @@ export const ar: Record<StringKey, Message> = {
   "call.device.videoinput": "الكاميرا",
   "call.device.audiooutput": "السماعة",
   "call.device.default": "الافتراضي للنظام",
+  "call.quality": "جودة الشبكة",
   "call.quality.self": "شبكتك",
   "call.quality.customer": "شبكة العميل",
   "call.quality.excellent": "ممتازة",

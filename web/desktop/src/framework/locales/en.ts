@@ -284,6 +284,7 @@ export const en = {
   "call.device.videoinput": "Camera",
   "call.device.audiooutput": "Speaker",
   "call.device.default": "System default",
+  "call.quality": "Network quality",
   "call.quality.self": "Your network",
   "call.quality.customer": "Customer's network",
   "call.quality.excellent": "Excellent",
