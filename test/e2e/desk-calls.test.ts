@@ -18,7 +18,7 @@ import { seriousViolations } from "../support/axe";
 import { FAKE_MEDIA } from "../support/browser";
 import { audioBytesByIdentity, flowing, receivedMoreThan, remoteIdentities, stopped, type RoomOf } from "./call-page";
 import { callPages, joinAndSpeak } from "./call-pages";
-import { SHOTS, WAIT, deskScene, goAvailable, laptop, signIn, watchedPage } from "./desk-team";
+import { SHOTS, WAIT, deskScene, goAvailable, laptop, signIn, supervisorEvents, watchedPage } from "./desk-team";
 
 const off = inject("livekitOff");
 const LONG = { timeout: 40_000 };
@@ -243,12 +243,9 @@ describe.skipIf(off !== "")(`calls in the desk${off ? ` — skipped: ${off}` : "
     await controls.getByRole("button", { name: "Leave the call" }).click();
     await controls.getByText("You are not in the call.").waitFor(WAIT);
     const [task] = await team.ws.tasks.list({ assignmentStatus: ["assigned"] });
-    const supervisorEvents = async () =>
-      (await team.ws.events.list({ taskSid: task!.sid, limit: 100 }))
-        .map((event) => event.eventType)
-        .filter((type) => type.startsWith("supervisor.call."))
-        .sort();
-    await expect.poll(supervisorEvents, WAIT).toEqual(["supervisor.call.barge", "supervisor.call.monitor", "supervisor.call.whisper"]);
+    await expect
+      .poll(() => supervisorEvents(team, task!.sid, "supervisor.call."), WAIT)
+      .toEqual(["supervisor.call.barge", "supervisor.call.monitor", "supervisor.call.whisper"]);
     expect(problems).toEqual([]);
     await close();
   });

@@ -227,6 +227,17 @@ export async function chatTeam(prefix: string, options: { pluginSource?: string 
   return { suffix, client, workspace, ws, queue, workflow, worker, site, channelSid, agentEmail, supervisorEmail };
 }
 
+/**
+ * The `supervisor.*` event types (those starting with `prefix`) the workspace recorded about a task, sorted.
+ * @example await expect.poll(() => supervisorEvents(team, task.sid, "supervisor.call.")).toEqual([…]);
+ */
+export async function supervisorEvents(team: { ws: Awaited<ReturnType<typeof chatTeam>>["ws"] }, taskSid: string, prefix = "supervisor.") {
+  return (await team.ws.events.list({ taskSid, limit: 100 }))
+    .map((event) => event.eventType)
+    .filter((type) => type.startsWith(prefix))
+    .sort();
+}
+
 /** A fresh browser context of a laptop's size (1280 × 800 unless told). */
 export const laptop = (browser: Browser, viewport = { width: 1280, height: 800 }) => browser.newContext({ viewport });
 

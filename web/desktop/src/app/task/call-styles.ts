@@ -3,6 +3,8 @@
  * theme's custom properties and logical properties only, so light / dark and right-to-left need nothing
  * more. The video stage is bounded in height so a 1280 × 720 screen keeps the chat below it usable.
  */
+import { injectStylesheet } from "./styles";
+
 const css = `
 .sb-call { display: grid; gap: var(--sb-space-sm); padding: var(--sb-space-sm) var(--sb-space-md); border-block-end: 1px solid var(--sb-color-border); background: var(--sb-color-surface); }
 .sb-call[data-state="held"] { background: var(--sb-color-warning-soft); }
@@ -34,13 +36,5 @@ const css = `
 .sb-sv-call__modes [aria-pressed="true"] { background: var(--sb-color-primary); color: var(--sb-color-on-primary); border-color: var(--sb-color-primary); }
 `;
 
-const STYLE_ID = "sb-call-styles";
-
 /** Adds the call controls' stylesheet to the document once. */
-export function ensureCallStyles(doc: Document | undefined = globalThis.document): void {
-  if (!doc || doc.getElementById(STYLE_ID)) return;
-  const style = doc.createElement("style");
-  style.id = STYLE_ID;
-  style.textContent = css;
-  doc.head.append(style);
-}
+export const ensureCallStyles = (doc: Document | undefined = globalThis.document): void => injectStylesheet("sb-call-styles", css, doc);
