@@ -22,6 +22,9 @@ export const SCREENS = {
   "web-chat-widget.png": "3-conversation.png",
   "widget-video-call.png": "widget-call-video.png",
   "widget-call-waiting.png": "widget-call-waiting.png",
+  "call-panel.png": "call-voice.png",
+  "call-video.png": "call-video.png",
+  "supervisor-call.png": "supervisor-listening.png",
 };
 
 /** Copies every screen; exits 1 naming what the browser tests have not saved yet. */

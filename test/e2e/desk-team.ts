@@ -227,19 +227,30 @@ export async function chatTeam(prefix: string, options: { pluginSource?: string 
   return { suffix, client, workspace, ws, queue, workflow, worker, site, channelSid, agentEmail, supervisorEmail };
 }
 
+/**
+ * The `supervisor.*` event types (those starting with `prefix`) the workspace recorded about a task, sorted.
+ * @example await expect.poll(() => supervisorEvents(team, task.sid, "supervisor.call.")).toEqual([…]);
+ */
+export async function supervisorEvents(team: { ws: Awaited<ReturnType<typeof chatTeam>>["ws"] }, taskSid: string, prefix = "supervisor.") {
+  return (await team.ws.events.list({ taskSid, limit: 100 }))
+    .map((event) => event.eventType)
+    .filter((type) => type.startsWith(prefix))
+    .sort();
+}
+
 /** A fresh browser context of a laptop's size (1280 × 800 unless told). */
 export const laptop = (browser: Browser, viewport = { width: 1280, height: 800 }) => browser.newContext({ viewport });
 
 /**
  * What a browser test file of the desk sets up once (call it inside `describe`): one Chromium for its
- * tests, and teams whose sites are closed with it.
+ * tests (with `chromiumArgs`, such as FAKE_MEDIA for calls), and teams whose sites are closed with it.
  * @example const scene = deskScene(); … const team = await scene.team("e2e-x"); const page = await scene.browser().newPage();
  */
-export function deskScene() {
+export function deskScene(chromiumArgs: readonly string[] = []) {
   let browser: Browser | undefined;
   const sites: TeamSite[] = [];
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(chromiumArgs);
   });
   afterAll(async () => {
     await browser?.close();

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { seriousViolations } from "../support/axe";
-import { SHOTS, WAIT, cell, deskScene, goAvailable, laptop, signIn, visitorWrites, watchedPage } from "./desk-team";
+import { SHOTS, WAIT, cell, deskScene, goAvailable, laptop, signIn, supervisorEvents, visitorWrites, watchedPage } from "./desk-team";
 
 describe("a supervisor watching a live chat in a browser", () => {
   const scene = deskScene();
@@ -89,13 +89,8 @@ describe("a supervisor watching a live chat in a browser", () => {
 
     // ── each action is an event of the workspace, about Ada's task ──
     const [task] = await team.ws.tasks.list({ assignmentStatus: ["assigned"] });
-    const supervisorEvents = async () =>
-      (await team.ws.events.list({ taskSid: task!.sid, limit: 100 }))
-        .map((event) => event.eventType)
-        .filter((type) => type.startsWith("supervisor."))
-        .sort();
     await expect
-      .poll(supervisorEvents, WAIT)
+      .poll(() => supervisorEvents(team, task!.sid), WAIT)
       .toEqual(["supervisor.barge.joined", "supervisor.barge.left", "supervisor.monitor", "supervisor.whisper"]);
 
     expect(problems).toEqual([]);

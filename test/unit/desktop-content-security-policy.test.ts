@@ -39,6 +39,22 @@ describe("desktopContentSecurityPolicy", () => {
     expect(policy["frame-ancestors"]).toBe("'none'");
   });
 
+  it("lets the desk's calls connect to the LiveKit servers, by WebSocket and HTTP, and to nothing else a URL could carry", () => {
+    const policy = directives(
+      desktopContentSecurityPolicy({ plugins: [], crm: [] }, [
+        "wss://switchboard-us-east.livekit.cloud",
+        "ws://127.0.0.1:7880/",
+        "wss://switchboard-us-east.livekit.cloud/rtc",
+        "https://not-a-websocket.example",
+        "wss://a.example; script-src *",
+      ]),
+    );
+    expect(policy["connect-src"]).toBe(
+      "'self' wss://switchboard-us-east.livekit.cloud https://switchboard-us-east.livekit.cloud ws://127.0.0.1:7880 http://127.0.0.1:7880",
+    );
+    expect(policy["script-src"]).toBe("'self'");
+  });
+
   it.each([["*"], ["https:"], ["'unsafe-inline'"], ["https://a.example; script-src *"], ["https://a.example/path"], ["javascript:"], [""]])(
     "never takes %j as a source",
     (source) => {

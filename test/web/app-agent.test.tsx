@@ -104,6 +104,18 @@ describe("a ringing reservation", () => {
     expect(window.__sbRingTimes?.map((r) => r.reservationSid)).toEqual([reservationSid(1)]);
   });
 
+  it.each([
+    ["voice", "Incoming call from Customer 1"],
+    ["video", "Incoming video call from Customer 1"],
+  ])("rings a %s task as a call", async (channel, name) => {
+    const { socket } = await mount();
+    const frame = reservationFrame(1, "pending", 1);
+    act(() => socket.receive({ ...frame, task: { ...frame.task, task_channel_unique_name: channel } }));
+    const panel = screen.getByRole("group", { name });
+    expect(within(panel).getByText(name).tagName).toBe("STRONG");
+    expect(panel.querySelector(".sb-card-icon svg")).not.toBeNull();
+  });
+
   it("rings for an anonymous web visitor by that name, never their visitor ID, and lists them so once accepted", async () => {
     const { socket } = await mount();
     const visitor = "WV" + "0a".repeat(16);

@@ -14,7 +14,18 @@ import { SupervisorView } from "../../web/desktop/src/app/supervisor/supervisor-
 import { registerTaskActions } from "../../web/desktop/src/app/task/actions";
 import type { DesktopSession } from "../../web/desktop/src/app/types";
 import { createDesktop, type Desktop } from "../../web/desktop/src/framework";
-import { CH_SID, FakeWebSocket, MB_AGENT, MB_CUSTOMER, WS_SID, message, participant, snapshot as chatSnapshot } from "./task-fixtures";
+import {
+  CH_SID,
+  FakeWebSocket,
+  MB_AGENT,
+  MB_CUSTOMER,
+  WS_SID,
+  callRecord,
+  message,
+  participant,
+  snapshot as chatSnapshot,
+  stubFetch,
+} from "./task-fixtures";
 
 const T0 = Date.parse("2026-03-02T10:00:00Z");
 const WK_ADA = "WK" + "1".repeat(32);
@@ -325,5 +336,68 @@ describe("Live: watching a chat", () => {
     fireEvent.click(screen.getByRole("button", { name: "Close conversation" }));
     await act(async () => {});
     expect(document.activeElement).toBe(screen.getByRole("button", { name: "Watch Bo with Ben" }));
+  });
+});
+
+describe("Live: a supervisor on a call", () => {
+  /** Ada's task is a voice call; the supervisor watches it: the call controls sit above the transcript. */
+  async function watchCall() {
+    const calls = stubFetch({
+      [`POST /api/conversations/${CH_SID}/media-token`]: () =>
+        Response.json({ code: 40900, message: "No live call in this conversation", status: 409 }, { status: 409 }),
+    });
+    await mount([worker(WK_ADA, "Ada", [{ ...ann, task_channel_unique_name: "voice" }])]);
+    fireEvent.click(screen.getByRole("tab", { name: "Live" }));
+    fireEvent.click(screen.getByRole("button", { name: "Watch Ann Lee with Ada" }));
+    await act(async () => {});
+    const socket = FakeWebSocket.latest();
+    act(() => {
+      socket.serverOpen();
+      socket.serverSend(
+        snapshotFor(
+          "supervisor:US1",
+          [message(0, MB_CUSTOMER, "Started a voice call")],
+          undefined,
+          callRecord({ date_connected: iso(T0 - 65_000) }),
+        ),
+      );
+    });
+    return { calls, controls: screen.getByRole("region", { name: "Call controls" }) };
+  }
+
+  it("lists the call as a voice call, shows its state and time, and is in the call in no way until a mode is picked", async () => {
+    const { calls, controls } = await watchCall();
+    const row = screen.getByRole("rowheader", { name: "Ann Lee" }).closest("tr")!;
+    expect(row.textContent).toContain("voice");
+    expect(within(controls).getByText("Call: Connected")).toBeTruthy();
+    expect(controls.querySelector("time")?.textContent).toBe("1:05");
+    expect(within(controls).getByRole("status").textContent).toBe("You are not in the call.");
+    expect(
+      within(controls)
+        .getAllByRole("button")
+        .map((b) => [b.textContent?.trim(), b.getAttribute("aria-pressed")]),
+    ).toEqual([
+      ["Listen", "false"],
+      ["Whisper", "false"],
+      ["Barge in", "false"],
+    ]);
+    expect(calls.filter((r) => r.url.includes("media-token"))).toEqual([]);
+  });
+
+  it.each([
+    ["Listen", "monitor"],
+    ["Whisper", "whisper"],
+    ["Barge in", "barge"],
+  ])("%s asks the call's token with Mode=%s, and a refusal says why; Leave the call leaves", async (button, mode) => {
+    const { calls, controls } = await watchCall();
+    await act(async () => fireEvent.click(within(controls).getByRole("button", { name: button })));
+    await act(async () => {});
+    const asked = calls.filter((r) => r.url.endsWith("/media-token"));
+    expect(asked).toHaveLength(1);
+    expect(new URLSearchParams(await asked[0]!.text()).get("Mode")).toBe(mode);
+    expect(within(controls).getByRole("button", { name: button }).getAttribute("aria-pressed")).toBe("true");
+    expect(within(controls).getByRole("status").textContent).toBe("The call's audio failed: No live call in this conversation");
+    fireEvent.click(within(controls).getByRole("button", { name: "Leave the call" }));
+    expect(within(controls).getByRole("status").textContent).toBe("You are not in the call.");
   });
 });

@@ -5,6 +5,7 @@
  */
 import { render } from "@testing-library/react";
 import { vi } from "vitest";
+import type { CallRecord } from "../../contract/calls";
 import type { ConversationFrame, MessageRecord, ParticipantRecord } from "../../contract/conversations";
 import { DesktopProvider } from "../../web/desktop/src/app/desktop-context";
 import { registerTaskActions } from "../../web/desktop/src/app/task/actions";
@@ -116,6 +117,7 @@ export function message(index: number, participantSid: string | null, body: stri
 export function snapshot(
   messages: MessageRecord[],
   participants = [participant(MB_AGENT, "agent", "Ada"), participant(MB_CUSTOMER, "customer", "Ann")],
+  call: CallRecord | null = null,
 ): ConversationFrame {
   return {
     type: "conversation.snapshot",
@@ -141,7 +143,7 @@ export function snapshot(
     past_participants: [],
     messages,
     you: MB_AGENT,
-    call: null,
+    call,
   };
 }
 
@@ -165,6 +167,32 @@ export function task(overrides: Partial<DesktopTask> = {}): DesktopTask {
     acceptedAt: Date.UTC(2026, 0, 2, 10, 1),
     wrapupEndsAt: null,
     wrappingSince: null,
+    ...overrides,
+  };
+}
+
+/** A call of the fixture's conversation: Ann (the customer) and this agent connected since 00:00:05. */
+export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
+  return {
+    sid: "CA" + "5".repeat(32),
+    conversation_sid: CH_SID,
+    room: CH_SID,
+    kind: "voice",
+    state: "connected",
+    started_by: "customer",
+    task_sid: "WT" + "5".repeat(32),
+    parties: [
+      { identity: "visitor-1", role: "customer", name: "Ann", joined_at: "2026-12-07T00:00:00.000Z" },
+      { identity: WK_ME, role: "agent", name: "Ada", joined_at: "2026-12-07T00:00:05.000Z" },
+    ],
+    estimated_wait_seconds: null,
+    recording: "off",
+    consult: null,
+    date_created: "2026-12-07T00:00:00.000Z",
+    date_connected: "2026-12-07T00:00:05.000Z",
+    date_ended: null,
+    end_reason: null,
+    failure: null,
     ...overrides,
   };
 }

@@ -2,7 +2,8 @@
  * The agent desktop's Content-Security-Policy, from where the account lets it load code and frames: no
  * inline script, no eval, nothing from anywhere but this origin — except each enabled plugin's origin
  * (its module, styles, images and calls) and each workspace's CRM origin, which only the sandboxed
- * screen-pop frame may show. No page may frame the desktop (`frame-ancestors 'none'`: clickjacking).
+ * screen-pop frame may show — and the LiveKit servers calls join (their `ws(s)://` origin and its
+ * `http(s)://` twin, which livekit-client asks when a join fails). No page may frame the desktop (`frame-ancestors 'none'`: clickjacking).
  * Inline styles stay allowed: the screens inject their stylesheets as `<style>` elements.
  *
  * Pure: the Worker passes the AccountDO's `desktopSources()`.
@@ -18,13 +19,26 @@ export interface DesktopSources {
 const origins = (list: readonly string[]): string[] =>
   [...new Set(list)].filter((origin) => URL.canParse(origin) && new URL(origin).origin === origin && /^https?:/.test(origin));
 
+/** A LiveKit server's URL → its WebSocket origin and the HTTP one of the same host; nothing else passes. */
+const livekitOrigins = (urls: readonly string[]): string[] => [
+  ...new Set(
+    urls.flatMap((url) => {
+      if (!URL.canParse(url)) return [];
+      const parsed = new URL(url);
+      if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") return [];
+      const http = parsed.protocol === "wss:" ? "https:" : "http:";
+      return [`${parsed.protocol}//${parsed.host}`, `${http}//${parsed.host}`];
+    }),
+  ),
+];
+
 /**
- * The policy of the desktop's document.
+ * The policy of the desktop's document; `livekit`: the LiveKit servers' URLs its calls join.
  * @example
  * desktopContentSecurityPolicy({ plugins: ["https://plugins.example"], crm: [] })
  * // "default-src 'self'; script-src 'self' https://plugins.example; … frame-src 'none'; frame-ancestors 'none'; …"
  */
-export function desktopContentSecurityPolicy(sources: DesktopSources): string {
+export function desktopContentSecurityPolicy(sources: DesktopSources, livekit: readonly string[] = []): string {
   const plugins = origins(sources.plugins);
   const crm = origins(sources.crm);
   const directives: [string, ...string[]][] = [
@@ -33,7 +47,7 @@ export function desktopContentSecurityPolicy(sources: DesktopSources): string {
     ["style-src", "'self'", "'unsafe-inline'", ...plugins],
     ["img-src", "'self'", "data:", "blob:", ...plugins],
     ["font-src", "'self'", "data:", ...plugins],
-    ["connect-src", "'self'", ...plugins],
+    ["connect-src", "'self'", ...plugins, ...livekitOrigins(livekit)],
     ["media-src", "'self'", "blob:"],
     ["frame-src", ...(crm.length > 0 ? crm : ["'none'"])],
     ["frame-ancestors", "'none'"],

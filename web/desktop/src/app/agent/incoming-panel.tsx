@@ -13,6 +13,7 @@ import type { DesktopTask } from "../types";
 import { isUnverified } from "../task/customer-data";
 import { UnverifiedBadge } from "../task/unverified-badge";
 import { taskRefOf } from "./task-store";
+import { isCallChannel } from "../task/call-view";
 
 export interface RingTime {
   reservationSid: string;
@@ -90,6 +91,13 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
   }, [task]);
 
   const left = task ? secondsLeft(task.timeoutAt, now) : null;
+  // A call rings as a call ("Incoming video call from Ann"); any other channel by its name.
+  const from = task ? fromOf(task, t("customer.webVisitor")) : "";
+  const label = !task
+    ? ""
+    : isCallChannel(task.taskChannel)
+      ? t("reservation.incomingCall", { kind: t(`call.kind.${task.taskChannel}`), from })
+      : t("reservation.incoming", { channel: task.taskChannel, from });
   const preview = typeof task?.attributes.preview === "string" ? task.attributes.preview : null;
   return (
     <div className="sb-incoming-slot" aria-live="assertive">
@@ -104,7 +112,7 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
           ref={panel}
           className="sb-incoming"
           role="group"
-          aria-label={t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}
+          aria-label={label}
           aria-describedby="sb-incoming-shortcuts"
           data-reservation-sid={task.reservationSid}
         >
@@ -113,7 +121,7 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
           </span>
           <div className="sb-incoming-text">
             <span className="sb-incoming-who">
-              <strong>{t("reservation.incoming", { channel: task.taskChannel, from: fromOf(task, t("customer.webVisitor")) })}</strong>
+              <strong>{label}</strong>
               {isUnverified(task.attributes) && <UnverifiedBadge />}
             </span>
             {task.queueName && <span className="sb-muted">{t("reservation.queue", { queue: task.queueName })}</span>}

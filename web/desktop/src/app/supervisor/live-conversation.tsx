@@ -4,7 +4,8 @@
  * (`SendMessage` with `note: true`), and Join / Leave (the `BargeIn` / `BargeOut` actions) — once joined, a
  * reply box that writes to the customer. It holds the conversation's socket through the desktop's shared
  * registry (task/use-conversation.ts) with the supervisor's token, so opening it is what the server records
- * as `supervisor.monitor`, and each whisper and barge is recorded as its own event there too.
+ * as `supervisor.monitor`, and each whisper and barge is recorded as its own event there too. A call's
+ * conversation has the supervisor's call controls above its transcript (live-call.tsx).
  */
 import { useEffect, useId, useState, type Ref } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
@@ -16,6 +17,8 @@ import { useConversation } from "../task/use-conversation";
 import type { DesktopSession } from "../types";
 import { Badge, Button, Icon, IconButton } from "../ui";
 import type { LiveChat } from "./live";
+import { LiveCall } from "./live-call";
+import { isCallChannel, isLive } from "../task/call-view";
 
 export interface LiveConversationProps {
   readonly chat: LiveChat;
@@ -65,6 +68,7 @@ export function LiveConversation({ chat, customer, live, session, onClose, headi
         <IconButton label={t("supervisor.live.close")} icon={<Icon name="close" />} onClick={onClose} />
       </header>
       {!live && <p className="sb-sv-hint">{t("supervisor.live.ended")}</p>}
+      {(isCallChannel(chat.taskChannel) || isLive(state.call)) && <LiveCall chat={chat} call={state.call} session={session} />}
       <div className="sb-sv-live-log">
         <ChatLog state={state} label={t("supervisor.live.transcript", { customer })} session={session} />
       </div>

@@ -2,8 +2,9 @@
  * What the supervisor's Live tab and the Teams rows say of the tasks in hand, from the feed alone (pure,
  * so the rules are table-tested): the live chats of the team — every accepted or wrapping task with a
  * conversation, oldest first so the list does not jump as the feed updates — and how a task's customer,
- * channel and start read when an older server sent less.
+ * channel and start read when an older server sent less. A call (a voice or video task) is listed as one.
  */
+import { isCallChannel } from "../task/call-view";
 import type { FeedReservation, FeedWorker } from "./feed";
 
 /** A conversation an agent has in hand now, as the Live list shows it. */
@@ -17,6 +18,8 @@ export interface LiveChat {
   readonly customer: string | null;
   /** The customer's channel (`web`, `sms` …), else the task channel (`chat`). */
   readonly channel: string | null;
+  /** The task channel (`chat`, `voice`, `video` …): a call's shows the supervisor's call controls. */
+  readonly taskChannel: string | null;
   readonly queueSid: string | null;
   readonly queueName: string | null;
   /** When the reservation was made (epoch ms), null when the server did not say. */
@@ -50,7 +53,9 @@ export function liveChatsOf(workers: readonly FeedWorker[]): LiveChat[] {
         workerSid: worker.sid,
         agent: worker.friendly_name,
         customer: r.customer ?? null,
-        channel: channelOf(r),
+        // A call shows as one (its phone or camera icon), whichever channel the customer came from.
+        channel: isCallChannel(r.task_channel_unique_name) ? r.task_channel_unique_name : channelOf(r),
+        taskChannel: r.task_channel_unique_name ?? null,
         queueSid: r.task_queue_sid ?? null,
         queueName: r.task_queue_name ?? null,
         since: sinceOf(r),

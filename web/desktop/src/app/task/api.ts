@@ -35,7 +35,8 @@ async function failure(response: Response, what: string): Promise<Error> {
   return new Error(message);
 }
 
-async function bearer(session: DesktopSession, path: string, init: RequestInit, what: string): Promise<Response> {
+/** A POST or GET with the agent's (or supervisor's) realtime token; a failure throws the server's message. */
+export async function bearer(session: DesktopSession, path: string, init: RequestInit, what: string): Promise<Response> {
   const token = await session.token();
   const headers = new Headers(init.headers);
   headers.set("authorization", `Bearer ${token}`);
@@ -50,7 +51,7 @@ async function cookie<T>(path: string, what: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-const conversationPath = (conversationSid: string, rest: string): string =>
+export const conversationPath = (conversationSid: string, rest: string): string =>
   `/api/conversations/${encodeURIComponent(conversationSid)}/${rest}`;
 
 /**

@@ -12,6 +12,7 @@ import type {
   MessageRecord,
   ParticipantRecord,
 } from "../../../../../contract/conversations";
+import type { CallRecord } from "../../../../../contract/calls";
 import { isRemoved } from "./message-extras";
 
 export type { ConversationFrame, MessageRecord, ParticipantRecord, MediaRef, ConversationRecord };
@@ -56,6 +57,8 @@ export interface ChatState {
   readonly readIndex: number;
   /** Who is typing and when the indicator expires (ms). */
   readonly typing: { readonly participantSid: string; readonly name: string; readonly until: number } | null;
+  /** The conversation's latest call (issue 15): the snapshot's, then each `call.updated`; null: none yet. */
+  readonly call: CallRecord | null;
 }
 
 export const TYPING_SHOWN_MS = 6000;
@@ -72,6 +75,7 @@ export const initialChatState: ChatState = {
   pending: [],
   readIndex: -1,
   typing: null,
+  call: null,
 };
 
 /** A watching supervisor's `you` (`supervisor:<identity>`) names the author of their whispers. */
@@ -122,8 +126,14 @@ export function applyFrame(state: ChatState, frame: ConversationFrame, now: numb
         messages,
         pending: settle(state.pending, messages),
         readIndex: Math.max(state.readIndex, participants[frame.you]?.last_read_message_index ?? -1),
+        call: frame.call ?? null,
       };
     }
+    case "call.updated":
+      // A late frame of an earlier call never replaces a later one (the snapshot after a reconnect may be newer).
+      return state.call && state.call.sid !== frame.call.sid && state.call.date_created > frame.call.date_created
+        ? state
+        : { ...state, call: frame.call };
     case "message.removed":
       return { ...state, messages: state.messages.filter((m) => m.sid !== frame.message.sid) };
     case "message.added":

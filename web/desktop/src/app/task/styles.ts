@@ -106,11 +106,17 @@ const css = `
 
 const STYLE_ID = "sb-task-canvas-styles";
 
-/** Adds the canvas's stylesheet to the document once. */
-export function ensureTaskStyles(doc: Document | undefined = globalThis.document): void {
-  if (!doc || doc.getElementById(STYLE_ID)) return;
+/**
+ * Adds a stylesheet (`<style id>`) to the document once: how each screen's CSS arrives.
+ * @example injectStylesheet("sb-call-styles", css);
+ */
+export function injectStylesheet(id: string, text: string, doc: Document | undefined = globalThis.document): void {
+  if (!doc || doc.getElementById(id)) return;
   const style = doc.createElement("style");
-  style.id = STYLE_ID;
-  style.textContent = css;
+  style.id = id;
+  style.textContent = text;
   doc.head.append(style);
 }
+
+/** Adds the canvas's stylesheet to the document once. */
+export const ensureTaskStyles = (doc: Document | undefined = globalThis.document): void => injectStylesheet(STYLE_ID, css, doc);

@@ -3,7 +3,8 @@
  * the channel, the queue, how long since the server accepted the task, the `TaskCanvas.Header` slot, Transfer
  * and Wrap up), then the work: for a task with a conversation, the chat in the middle (its tab, with the
  * `TaskCanvas.Tabs` slot's beside it) and the customer on the right, in a pane the agent can resize; for
- * one without, the customer. While wrapping up, the wrap-up panel (wrapup.tsx) takes the composer's place. Inactive canvases stay mounted but hidden, so each
+ * one without, the customer. A call (a voice or video task, or a chat the agent escalated with "Call" /
+ * "Video") has its call panel above the chat (task-call.tsx). While wrapping up, the wrap-up panel (wrapup.tsx) takes the composer's place. Inactive canvases stay mounted but hidden, so each
  * task's draft, scroll position and socket survive switching between tasks.
  */
 import { useId, useMemo, useState } from "react";
@@ -18,6 +19,9 @@ import { UnverifiedBadge } from "./unverified-badge";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
 import { WrapupButton, WrapupPanel } from "./wrapup";
+import { useConversation } from "./use-conversation";
+import { EscalateButtons, TaskCall } from "./task-call";
+import { isCallChannel, isLive } from "./call-view";
 import { Splitter, Tabs, Timer, usePaneWidth } from "../ui";
 
 /**
@@ -40,6 +44,10 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
   const slotProps = useMemo(() => ({ task: ref }), [ref]);
   const customer = customerOf(task.attributes);
   const title = customerLabel(task, t("customer.webVisitor"));
+  // The chat panel holds the same socket (shared per conversation): this only reads its call.
+  const { state: conversation } = useConversation(task.conversationSid, session);
+  const call = conversation.call;
+  const working = task.state === "accepted" && !wrapping;
 
   return (
     <section className="sb-task" hidden={!active} aria-labelledby={`${baseId}-title`}>
@@ -72,11 +80,15 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
               {t("task.transfer")}
             </button>
           )}
+          {hasChat && working && !isCallChannel(task.taskChannel) && !isLive(call) && (
+            <EscalateButtons conversationSid={task.conversationSid!} customerName={title} session={session} />
+          )}
           {!wrapping && <WrapupButton task={task} onWrapping={() => setWrappedHere(true)} />}
         </div>
       </header>
       <div className="sb-task__body">
         <div className="sb-task__main">
+          <TaskCall task={task} call={call} customerName={title} session={session} working={working} />
           {/* With a conversation, the customer has their own pane beside the chat; without one, they are the work. */}
           <Tabs
             label={t("task.views")}

@@ -1,6 +1,8 @@
 /**
  * The transfer dialog: the workspace's queues and agents (`GET /api/workspaces/:ws/transfer-targets`),
- * filtered by a search box; picking one invokes the TransferTask action. The design system's modal Dialog
+ * filtered by a search box; picking one invokes the TransferTask action (a cold transfer, of a chat or a
+ * call alike) — or, given `onPick`, hands the target to the caller (a call's consult or added participant,
+ * with its own `title`). The design system's modal Dialog
  * (focus starts in the search box, Tab stays inside, Escape closes, focus returns to whatever opened it);
  * ArrowUp/ArrowDown move between targets.
  */
@@ -15,9 +17,13 @@ export interface TransferDialogProps {
   readonly task: DesktopTask;
   readonly session: DesktopSession;
   readonly onClose: () => void;
+  /** The dialog's title; default "Transfer to". */
+  readonly title?: string;
+  /** What picking a target does instead of TransferTask. */
+  readonly onPick?: (target: { targetType: "queue" | "worker"; targetSid: string; name: string }) => void;
 }
 
-export function TransferDialog({ task, session, onClose }: TransferDialogProps) {
+export function TransferDialog({ task, session, onClose, title, onPick }: TransferDialogProps) {
   const desktop = useDesktop();
   const t = useStrings();
   const [targets, setTargets] = useState<TransferTargets | null>(null);
@@ -41,8 +47,9 @@ export function TransferDialog({ task, session, onClose }: TransferDialogProps) 
   const queues = targets?.queues.filter((q) => matches(q.friendly_name)) ?? [];
   const workers = targets?.workers.filter((w) => w.sid !== session.user.workerSid && matches(w.friendly_name)) ?? [];
 
-  const pick = (targetType: "queue" | "worker", targetSid: string): void => {
+  const pick = (targetType: "queue" | "worker", targetSid: string, name: string): void => {
     onClose();
+    if (onPick) return onPick({ targetType, targetSid, name });
     void desktop.Actions.invokeAction("TransferTask", { task: taskRef(task), targetType, targetSid }).catch(() => undefined);
   };
 
@@ -55,7 +62,7 @@ export function TransferDialog({ task, session, onClose }: TransferDialogProps) 
   };
 
   return (
-    <Dialog title={t("task.transfer.to")} onClose={onClose} initialFocus={search} onKeyDown={onKeyDown} className="sb-dialog">
+    <Dialog title={title ?? t("task.transfer.to")} onClose={onClose} initialFocus={search} onKeyDown={onKeyDown} className="sb-dialog">
       <input
         ref={search}
         type="search"
@@ -73,7 +80,7 @@ export function TransferDialog({ task, session, onClose }: TransferDialogProps) 
           <ul className="sb-dialog__targets">
             {queues.map((queue) => (
               <li key={queue.sid}>
-                <button type="button" data-target="queue" onClick={() => pick("queue", queue.sid)}>
+                <button type="button" data-target="queue" onClick={() => pick("queue", queue.sid, queue.friendly_name)}>
                   {queue.friendly_name}
                 </button>
               </li>
@@ -87,7 +94,7 @@ export function TransferDialog({ task, session, onClose }: TransferDialogProps) 
           <ul className="sb-dialog__targets">
             {workers.map((worker) => (
               <li key={worker.sid}>
-                <button type="button" data-target="worker" onClick={() => pick("worker", worker.sid)}>
+                <button type="button" data-target="worker" onClick={() => pick("worker", worker.sid, worker.friendly_name)}>
                   <span>{worker.friendly_name}</span>
                   <span className="sb-badge" data-tone={worker.available ? "success" : "neutral"}>
                     {t(worker.available ? "task.transfer.available" : "task.transfer.unavailable")}
