@@ -296,7 +296,7 @@ export class Directory {
     recordingSid: string,
     index: number,
     outcome: { egressId: string } | { error: string },
-  ): ApiResult<RecordingRecord> {
+  ): ApiResult<recordings.RecordingEffects> {
     return this.write(accountSid, () =>
       recordings.partStarted(this.host, this.scope(accountSid), recordingSid, index, outcome, this.now()),
     );

@@ -252,13 +252,24 @@ export function partStarted(
   index: number,
   outcome: { egressId: string } | { error: string },
   now: number,
-): ApiResult<RecordingRecord> {
+): ApiResult<RecordingEffects> {
   const row = getRow(host, recordingSid);
   if (!row) return notFound("Recording", recordingSid);
   const part = first<PartRow>(host, "SELECT status FROM sb_recording_parts WHERE recording_sid = ? AND idx = ?", recordingSid, index);
   if (!part) return notFound("Recording part", `${recordingSid}/${index}`);
+  let stop: string[] = [];
   if ("egressId" in outcome) {
-    run(host, "UPDATE sb_recording_parts SET egress_id = ? WHERE recording_sid = ? AND idx = ?", outcome.egressId, recordingSid, index);
+    // Paused or stopped while LiveKit was starting it: the caller stops it at once.
+    const late = row.desired !== "recording" && part.status === "starting";
+    run(
+      host,
+      "UPDATE sb_recording_parts SET egress_id = ?, status = ? WHERE recording_sid = ? AND idx = ?",
+      outcome.egressId,
+      late ? "uploading" : part.status,
+      recordingSid,
+      index,
+    );
+    if (late) stop = [outcome.egressId];
   } else {
     run(
       host,
@@ -269,7 +280,7 @@ export function partStarted(
     );
     run(host, "UPDATE sb_recordings SET error = ? WHERE sid = ?", outcome.error.slice(0, 500), recordingSid);
   }
-  return ok(settle(host, scope, recordingSid, now));
+  return ok({ recording: settle(host, scope, recordingSid, now), stop, start: null });
 }
 
 /** After any change: the row's update time, and the retention timer once the recording has finished. */
@@ -322,12 +333,7 @@ export function changeRecording(
       row.sid,
     );
   }
-  run(
-    host,
-    "UPDATE sb_recording_parts SET status = 'failed', date_ended = ? WHERE recording_sid = ? AND status = 'starting' AND egress_id IS NULL",
-    now,
-    row.sid,
-  );
+  // A part still starting (no egress ID yet) is stopped when its start is reported (partStarted).
   const start = wanted === "recording" ? addPart(host, scope, row.sid, now) : null;
   return ok({ recording: settle(host, scope, row.sid, now), stop, start });
 }
