@@ -170,6 +170,9 @@ export function decodeAwsChunked(body: Uint8Array): Uint8Array | null {
   }
   const data = new Uint8Array(total);
   let offset = 0;
-  for (const chunk of chunks) (data.set(chunk, offset), (offset += chunk.length));
+  for (const chunk of chunks) {
+    data.set(chunk, offset);
+    offset += chunk.length;
+  }
   return data;
 }

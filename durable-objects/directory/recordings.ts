@@ -409,10 +409,17 @@ export function listRecordings(
 ): ApiResult<Page<RecordingRecord>> {
   const where: string[] = [];
   const bindings: SqlValue[] = [];
-  if (filter.conversationSid !== undefined) (where.push("conversation_sid = ?"), bindings.push(filter.conversationSid));
-  if (filter.callSid !== undefined) (where.push("call_sid = ?"), bindings.push(filter.callSid));
-  if (filter.createdAfter !== undefined) (where.push("date_created >= ?"), bindings.push(filter.createdAfter));
-  if (filter.createdBefore !== undefined) (where.push("date_created < ?"), bindings.push(filter.createdBefore));
+  const conditions: [string, SqlValue | undefined][] = [
+    ["conversation_sid = ?", filter.conversationSid],
+    ["call_sid = ?", filter.callSid],
+    ["date_created >= ?", filter.createdAfter],
+    ["date_created < ?", filter.createdBefore],
+  ];
+  for (const [condition, bound] of conditions) {
+    if (bound === undefined) continue;
+    where.push(condition);
+    bindings.push(bound);
+  }
   // Newest first, as Twilio lists recordings.
   return keysetPage(host, { select: SELECT, where, bindings, column: "date_created", order: "desc" }, request, (row: RecordingRow) =>
     toRecord(host, scope, row),

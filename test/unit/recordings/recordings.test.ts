@@ -125,7 +125,7 @@ describe("egress reports", () => {
   });
 
   it("a failed egress fails the recording with LiveKit's reason", () => {
-    const { dir, sid, key } = recording();
+    const { dir, key } = recording();
     const failed = value(dir.applyEgressReport(report(key, "failed", { error: "could not upload: access denied" })))!;
     expect(failed).toMatchObject({ status: "failed", error: "could not upload: access denied" });
   });
