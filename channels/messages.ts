@@ -58,6 +58,11 @@ export interface InboundMessage {
    * agents as unverified (the task's `customers.unverified`), never used to find a profile.
    */
   readonly unverified?: { readonly name?: string; readonly email?: string; readonly phone?: string };
+  /**
+   * The web chat visitor asked for a call (`POST …/call`) and this message opens (or reopens) their
+   * conversation for it: no chat task is made, the call's start makes its own (lifecycle/calls.ts).
+   */
+  readonly opensCall?: "voice" | "video";
 }
 
 /** A provider's report on a message we sent, matched by its ID within the customer's open conversation. */

@@ -8,6 +8,7 @@
 import type { CONVERSATION_FRAME_TYPES, SameKinds } from "./frame-types";
 import type { IsoDate } from "./taskrouter";
 import type { ConversationSurvey } from "./surveys";
+import type { CallRecord } from "./calls";
 
 /**
  * The channel a conversation's customer writes on, as Flex names it in a task's `channelType`
@@ -205,6 +206,8 @@ export type ConversationFrame =
        * and the identity their whispers carry as `author` (their worker SID, else their user SID).
        */
       readonly you: string;
+      /** The conversation's latest call (contract/calls.ts), live or ended; null when it never had one. */
+      readonly call: CallRecord | null;
     }
   | { readonly type: "message.added"; readonly message: MessageRecord }
   | { readonly type: "message.updated"; readonly message: MessageRecord }
@@ -215,6 +218,8 @@ export type ConversationFrame =
   | { readonly type: "participant.updated"; readonly participant: ParticipantRecord }
   | { readonly type: "typing"; readonly participantSid: string; readonly displayName: string | null }
   | { readonly type: "conversation.updated"; readonly conversation: ConversationRecord }
+  /** The conversation's call started or changed (state, parties, hold, its end): sent to every socket, customer's and staff's. */
+  | { readonly type: "call.updated"; readonly call: CallRecord }
   | { readonly type: "ack"; readonly clientId: string; readonly messageSid: string }
   | { readonly type: "error"; readonly clientId: string | null; readonly status: number; readonly message: string };
 

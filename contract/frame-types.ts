@@ -48,6 +48,7 @@ export const CONVERSATION_FRAME_TYPES = [
   "participant.updated",
   "typing",
   "conversation.updated",
+  "call.updated",
   "ack",
   "error",
 ] as const;

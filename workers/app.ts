@@ -22,6 +22,7 @@ import { s3Upload } from "./recordings/s3-upload";
 import { webchat } from "./api/webchat";
 import { channels } from "./api/channels";
 import { inbound } from "./inbound/webhooks";
+import { livekitWebhooks } from "./inbound/livekit";
 import { conversations, conversationSocket, conversationsNative, flex } from "./api/conversations";
 import { auth } from "./api/auth";
 import { users } from "./api/users";
@@ -59,6 +60,7 @@ app.get("/api/realtime", realtime);
 app.route("/v1/wschannels", eventbridge);
 app.route("/api/webchat", webchat);
 app.route("/api", channels);
+app.route("/webhooks/livekit", livekitWebhooks); // before the providers' /webhooks/{WS}/{XC}
 app.route("/webhooks", inbound);
 app.route("/conversations/v1", conversations);
 app.route("/flex/v1", flex);

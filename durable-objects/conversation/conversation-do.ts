@@ -70,6 +70,10 @@ import { onTaskEvent, transfer, type TransferInput } from "./lifecycle/tasks";
 import { answerSurvey } from "./lifecycle/survey";
 import { agentNote } from "./lifecycle/agent-notes";
 import { ConversationShell } from "./conversation-shell";
+import type { CallRecord } from "../../contract/calls";
+import type { ConversationRow } from "./store/conversation-rows";
+import { latestCallRecord, onMediaEvent, type MediaEvent } from "./lifecycle/calls";
+import { hangUpCall, holdCall, startCall, type CallPorts, type StartCall } from "./call-actions";
 import { createConversation, deleteConversation, updateConversation } from "./conversation-changes";
 import { onCommand, upgrade } from "./socket-session";
 import { closeUserSockets } from "./sockets";
@@ -307,6 +311,42 @@ export class ConversationDO extends ConversationShell {
   }
 
   /** Hands the workspace events (supervisors' actions, survey answers) to the Router (also run in the background after each; tests await it). */
+  // ── calls (issue 15; call-actions.ts, lifecycle/calls.ts) ──────────────────────────────────────────
+
+  /** Starts a call: the customer's (a new task on the call's channel) or an agent's escalation (their task). */
+  async startCall(accountSid: string, callSid: string, input: StartCall): Promise<ApiResult<CallRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    return startCall(this.host, this.callPorts(row.value), accountSid, callSid, input);
+  }
+
+  /** The conversation's latest call (null: none yet). */
+  getCall(accountSid: string): ApiResult<CallRecord | null> {
+    const row = this.loaded(accountSid);
+    return row.ok ? ok(latestCallRecord(this.ctx.storage, this.sid)) : row;
+  }
+
+  async hangUpCall(accountSid: string, identity: string, by: "customer" | "agent"): Promise<ApiResult<CallRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    return hangUpCall(this.host, this.callPorts(row.value), accountSid, identity, by);
+  }
+
+  async holdCall(accountSid: string, workerSid: string, hold: unknown): Promise<ApiResult<CallRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    return holdCall(this.host, this.callPorts(row.value), accountSid, workerSid, hold);
+  }
+
+  /** One of LiveKit's webhooks for this conversation's room (verified by the Worker). */
+  onMediaEvent(accountSid: string, event: MediaEvent): Promise<ApiResult<boolean>> {
+    return this.apply((op) => onMediaEvent(op, accountSid, event));
+  }
+
+  private callPorts(row: ConversationRow): CallPorts {
+    return { media: this.callMedia(row), tasks: this.taskPort(row) };
+  }
+
   sendWorkspaceEvents(): Promise<boolean> {
     return this.workspaceEvents.drain();
   }

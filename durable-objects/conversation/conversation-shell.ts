@@ -33,7 +33,9 @@ import {
   saveRegistration,
   type ConversationRow,
 } from "./store/conversation-rows";
-import { newOp, noEffects, type Effects, type Op } from "./lifecycle/conversation-operation";
+import { newOp, noEffects, type Effects, type MediaEffect, type Op } from "./lifecycle/conversation-operation";
+import { liveKitCallMedia, type CallMedia } from "./call-media";
+import { latestCallRecord } from "./lifecycle/calls";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
@@ -204,6 +206,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
       // The task first: an agent is rung without waiting on the directory (the workspace's home region).
       const port = this.taskPort(row);
       for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
+      for (const { taskSid, reason } of effects.cancelTasks)
+        await this.call(`canceling task ${taskSid}`, () => port.cancelTask(taskSid, reason));
+      if (effects.media.length > 0) await this.mediaEffects(row, effects.media);
       if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
       if (effects.index) {
         // The timer first, so an eviction before the call still gets the entry written by the alarm.
@@ -254,6 +259,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       messages: messagesSince(op, row, since, state.role !== "customer"),
       // A watching supervisor is no participant: `supervisor:` and the identity their whispers are written as.
       you: state.participantSid ?? `supervisor:${staffIdentity(state) ?? ""}`,
+      call: latestCallRecord(op.host, row.sid),
     });
   }
 
@@ -437,6 +443,27 @@ export abstract class ConversationShell extends DurableObject<Env> {
       console.error(`ConversationDO ${this.sid}: delivering messages failed; the alarm retries`, error);
     }
     await this.syncAlarm();
+  }
+
+  /**
+   * What a call's change asks of LiveKit and the media service, best effort: the call's state is
+   * already committed; a room left open closes by its own timeouts, missing music is logged.
+   */
+  private async mediaEffects(row: ConversationRow, wanted: readonly MediaEffect[]): Promise<void> {
+    const media = this.callMedia(row);
+    for (const effect of wanted) {
+      try {
+        if (effect.kind === "close-room") await media.closeRoom(this.sid);
+        else await media.holdMusic(this.sid, effect.on);
+      } catch (error) {
+        console.warn(`ConversationDO ${this.sid}: ${effect.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** LiveKit and the media service for this conversation's calls (call-media.ts; a workers test may swap in a double). */
+  protected callMedia(row: ConversationRow): CallMedia {
+    return liveKitCallMedia(this.env, row.workspace_sid, row.sid);
   }
 
   protected taskPort(row: ConversationRow): TaskPort {

@@ -39,6 +39,6 @@ export function taskPortFor(env: Env, row: ConversationRow, armAlarm: () => Prom
       return placed.ok ? placed.value : placed; // a failure: the alarm tries again
     },
     wrapTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "wrapping" }),
-    cancelTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "canceled", reason: "not needed" }),
+    cancelTask: (taskSid, reason = "not needed") => updateTask(taskSid, { assignmentStatus: "canceled", reason }),
   };
 }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { MAX_MEDIA_BYTES } from "../../channels/adapter";
 import { MAX_WEBHOOK_BYTES } from "../inbound/webhooks";
+import { LIVEKIT_WEBHOOK_LIMIT } from "../inbound/livekit";
 import { VERSION } from "../../platform/regions";
 import { DEFAULT_BODY_LIMIT } from "../http/body-limit";
 import { BRIDGE_BODY_LIMIT } from "./eventbridge";
@@ -39,6 +40,15 @@ const DESCRIBED: readonly {
       "A provider's inbound message or status webhook, verified with the channel's secret (X-Twilio-Signature, X-Hub-Signature-256, X-Switchboard-Signature, or Basic for inbound mail: SendGrid Inbound Parse raw or parsed, Mailgun's body-mime, Postmark's JSON); the email channel's inbound parse takes up to 32 MB",
     security: "provider",
     maxBodyBytes: MAX_WEBHOOK_BYTES,
+  },
+  {
+    method: "post",
+    path: "/webhooks/livekit",
+    tag: "Calls",
+    summary:
+      "LiveKit's signed webhooks (participant_joined, participant_left, room_finished) for the calls' rooms: the Authorization JWT, signed with a configured region's LiveKit API key (its issuer), must carry the body's sha256; 401 and nothing changes otherwise. Each event is applied once, in any order; a room that is no conversation is answered 200 and ignored",
+    security: "provider",
+    maxBodyBytes: LIVEKIT_WEBHOOK_LIMIT,
   },
   {
     method: "get",
@@ -127,6 +137,24 @@ const DESCRIBED: readonly {
     summary:
       "A LiveKit token for the call of the visitor's open conversation (the customer grant: join its room only; publish microphone, camera and screen share; subscribe); answers { url, token, room, identity, expires_at }. 404 before the visitor's first message, 409 once the conversation closed, 503 while calls are off",
     security: "visitor",
+  },
+  {
+    method: "post",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/call",
+    tag: "Web chat",
+    summary:
+      "The visitor starts a call (JSON: Kind, voice or video) in their open conversation, or one opened for it; the call is a task on the voice or video TaskChannel. Answers 201 { call, media } (the CallRecord and their customer LiveKit token), and token, a renewed session, when the conversation is new to the session. 400 naming Kind, 409 while a call is live, 503 naming LiveKit and the region when it cannot be reached (the call is recorded failed; chat goes on)",
+    security: "visitor",
+    maxBodyBytes: SESSION_BODY_LIMIT,
+  },
+  {
+    method: "post",
+    path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/call/hangup",
+    tag: "Web chat",
+    summary:
+      "The visitor hangs up their live call (JSON: {}); answers the CallRecord: abandoned (its task canceled) before an agent joined, else completed (the agent's task to wrap-up). 409 without a live call",
+    security: "visitor",
+    maxBodyBytes: SESSION_BODY_LIMIT,
   },
   {
     method: "get",

@@ -52,6 +52,8 @@ import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
 import { accountFor, conversationFor, directoryFor } from "../../platform/objects";
 import { mintMediaToken } from "../../platform/livekit-tokens";
 import { callServer, requireOpen } from "./conversations/media-token";
+import { CALL_KINDS, type StartedCall } from "../../contract/calls";
+import { regionalSid, regionOfItem } from "../../platform/region-sids";
 
 const MAX_BODY_CHARS = 4000;
 /** Body limits: a session carries at most a token and three short fields; a message 4,000 characters, JSON-escaped. */
@@ -384,6 +386,76 @@ webchat.post("/:WorkspaceSid/:ChannelSid/media-token", async (c) => {
   const server = callServer(c.env, found.value);
   const room = found.value.sid;
   return c.json(await mintMediaToken(server, { role: "customer", room, identity: session.visitorId, name: session.name }));
+});
+
+// ── calls (issue 15) ─────────────────────────────────────────────────────────────────────────────────
+
+const callBody = z.strictObject({ Kind: z.enum(CALL_KINDS, `must be one of ${CALL_KINDS.join(", ")}`) });
+
+/** The visitor's open conversation, or null: a new visitor's session names theirs before it exists. */
+async function openConversation(c: WebchatContext, session: VisitorSession): Promise<string | null> {
+  if (session.newProfileSid !== null)
+    return session.conversationSid !== null && (await exists(c, session.conversationSid)) ? session.conversationSid : null;
+  return (await conversationsOf(c, session.visitorId)).open;
+}
+
+/**
+ * The visitor starts a call (`{ Kind: "voice" | "video" }`): in their open conversation, else in one
+ * opened for it the way their first message opens one (a message saying they called, no chat task: the
+ * call's own task routes it). Answers 201 `StartedCall` with their customer token, plus `token`, a
+ * renewed session, when the conversation is new to their session (as `POST messages` does).
+ */
+webchat.post("/:WorkspaceSid/:ChannelSid/call", async (c) => {
+  const config = c.get("config");
+  const session = await sessionOf(c);
+  const input = await readJson(c, callBody, SESSION_BODY_LIMIT);
+  if (!webchatLimit("call", session.visitorId, Date.now())) throw new ApiError(429, 20429, "Too many call requests; try again in a minute");
+  let conversationSid = await openConversation(c, session);
+  let renewed: string | null = null;
+  if (conversationSid === null) {
+    const kind = input.Kind === "video" ? "video" : "voice";
+    const message: InboundMessage = {
+      providerMessageId: `${session.visitorId}:call:${crypto.randomUUID()}`,
+      channel: "web",
+      customerAddress: session.visitorId,
+      proxyAddress: config.sid,
+      body: `Started a ${kind} call`,
+      media: [],
+      attributes: { call: kind },
+      thread: null,
+      sentAt: Date.now(),
+      opensCall: input.Kind,
+      ...whoIsWriting(session),
+    };
+    const stored = await store(c, session, message);
+    conversationSid = stored.conversationSid;
+    if (stored.conversationSid !== session.conversationSid)
+      renewed = (await mintVisitorSession(c.env.AUTH_TOKEN ?? "", { ...session, conversationSid, newProfileSid: null }, Date.now())).token;
+  }
+  const conversation = conversationFor(c.env, conversationSid);
+  const found = await conversation.getConversation(c.get("accountSid"));
+  if (!found.ok) throw notFound("conversation of this visitor");
+  const server = callServer(c.env, found.value);
+  const callSid = regionalSid("CA", regionOfItem(config.workspaceSid, conversationSid));
+  const started = await conversation.startCall(c.get("accountSid"), callSid, {
+    kind: input.Kind,
+    by: "customer",
+    identity: session.visitorId,
+  });
+  if (!started.ok) throw new ApiError(started.status as 400, started.code, started.message);
+  const media = await mintMediaToken(server, { role: "customer", room: conversationSid, identity: session.visitorId, name: session.name });
+  return c.json({ call: started.value, media, ...(renewed ? { token: renewed } : {}) } satisfies StartedCall & { token?: string }, 201);
+});
+
+/** The visitor hangs up their live call (answers the CallRecord; 409 with none). */
+webchat.post("/:WorkspaceSid/:ChannelSid/call/hangup", async (c) => {
+  const session = await sessionOf(c);
+  await readJson(c, z.strictObject({}), SESSION_BODY_LIMIT);
+  const conversationSid = await openConversation(c, session);
+  if (conversationSid === null) throw new ApiError(409, 20409, "This visitor has no live call to hang up");
+  const ended = await conversationFor(c.env, conversationSid).hangUpCall(c.get("accountSid"), session.visitorId, "customer");
+  if (!ended.ok) throw new ApiError(ended.status as 400, ended.code, ended.message);
+  return c.json(ended.value);
 });
 
 webchat.get("/:WorkspaceSid/:ChannelSid/media/:MediaSid", async (c) => {

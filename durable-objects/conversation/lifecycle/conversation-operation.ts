@@ -31,6 +31,9 @@ interface Binding {
   readonly proxyAddress: string;
 }
 
+/** After a call's change: its room closed for everyone left in it; hold music started or stopped in it. */
+export type MediaEffect = { readonly kind: "close-room" } | { readonly kind: "hold-music"; readonly on: boolean };
+
 export interface Effects {
   readonly frames: ConversationFrame[];
   /** The directory's index entry must be refreshed from the stored row before the answer (state, names). */
@@ -44,8 +47,12 @@ export interface Effects {
   readonly notedWorkers: string[];
   /** Participant SIDs that left: their sockets close. */
   readonly left: string[];
-  /** Tasks the Router must move to wrapping (the previous agent's, after a transfer). */
+  /** Tasks the Router must move to wrapping (the previous agent's, after a transfer; a call's when it ends). */
   readonly wrapTasks: string[];
+  /** Tasks the Router must cancel, and why (Twilio's cancel reason): a call hung up while queued, a chat replaced by its call. */
+  readonly cancelTasks: { readonly taskSid: string; readonly reason: string }[];
+  /** What LiveKit and the media service must be told after the commit (calls.ts), best effort. */
+  readonly media: MediaEffect[];
   /** Something joined the delivery queue. */
   deliver: boolean;
   /** Attachments (ME SIDs) whose bytes must go from the media store: their message was withdrawn. */
@@ -72,6 +79,8 @@ export const noEffects = (): Effects => ({
   notedWorkers: [],
   left: [],
   wrapTasks: [],
+  cancelTasks: [],
+  media: [],
   deliver: false,
   deleteMedia: [],
   createTask: false,

@@ -129,7 +129,8 @@ function opened(op: Op, accountSid: string, context: Opening, message: InboundMe
     profile_sid: context.customer.profileSid,
     last_worker_sid: context.customer.lastWorkerSid,
     task_request: JSON.stringify(request),
-    task_pending: 1,
+    // A conversation opened for a call gets the call's task when the call starts (calls.ts), not a chat task.
+    task_pending: message.opensCall ? 0 : 1,
     task_attempts: 0,
     task_error: null,
     survey_question: context.surveyQuestion ?? null,
@@ -200,14 +201,15 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
     if (context.register) saveRegistration(op.host, JSON.stringify(context.register));
     conversation = conversationRow(op.host)!;
     created = true;
-    op.effects.createTask = true;
+    op.effects.createTask = !message.opensCall;
   } else if (conversation.state === "inactive") {
     // The customer writes again after the agent wrapped up: the conversation is live again and needs
     // someone, so it is routed anew (the wrapping task ending later no longer closes it: it is not
     // the conversation's task any more).
     conversation = moveTo(op, conversation, "active");
-    conversation = saveConversation(op.host, { ...conversation, task_sid: null, task_pending: 1, task_attempts: 0, task_error: null });
-    op.effects.createTask = true;
+    const routed = message.opensCall ? 0 : 1;
+    conversation = saveConversation(op.host, { ...conversation, task_sid: null, task_pending: routed, task_attempts: 0, task_error: null });
+    op.effects.createTask = routed === 1;
   }
   if (!created && message.conversationAttributes && Object.keys(message.conversationAttributes).length > 0) {
     conversation = addContext(op, conversation, message.conversationAttributes);

@@ -30,6 +30,7 @@ import { moveTo } from "./conversation";
 import { loadConversation, newOp, type Op } from "./conversation-operation";
 import { deleteParticipant, insertParticipant } from "./participants";
 import { offerSurvey } from "./survey";
+import { callTaskEnded } from "./calls";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 
 /** About three hours of trying; then the failure stays on the conversation for an admin to see. */
@@ -48,7 +49,8 @@ export interface TaskPort {
     region?: string;
   }): Promise<ApiResult<{ taskSid: string }>>;
   wrapTask(taskSid: string): Promise<ApiResult<unknown>>;
-  cancelTask(taskSid: string): Promise<ApiResult<unknown>>;
+  /** `reason`: Twilio's cancel reason (default "not needed"). */
+  cancelTask(taskSid: string, reason?: string): Promise<ApiResult<unknown>>;
 }
 
 interface TaskRow {
@@ -210,6 +212,7 @@ export function onTaskEvent(op: Op, accountSid: string, event: ConversationTaskE
     case "task.deleted":
     case "task.system-deleted": {
       saveTask(op.host, { ...task, status: "done" }, op.now);
+      callTaskEnded(op, task.task_sid);
       leave(task.worker_sid ?? event.workerSid);
       // A transfer nobody took ends without touching the conversation; its current task ending closes it.
       if (conversation.task_sid !== task.task_sid) return ok(undefined);

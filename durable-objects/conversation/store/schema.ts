@@ -50,6 +50,13 @@
  * Migration 8, the satisfaction survey: `survey_question` on `sb_conversation` is what the channel asked
  * when the conversation opened (null: no survey), `survey` the survey once offered (JSON of the contract's
  * `ConversationSurvey`, answer included), on the row so every record and frame carries it.
+ *
+ * Migration 9, calls (issue 15; lifecycle/calls.ts): `sb_calls` one row per call (its kind, state, who
+ * started it, its task and whether that task is the call's own, the LiveKit room session it lives in,
+ * hold, the end and why; `version` bumped on every change, so a write-back after a LiveKit call can tell
+ * whether the call moved meanwhile); `sb_call_presence` who is in the room, one row per LiveKit
+ * participant session (`PA_…`), with `left_at` once it left — a session that left never comes back, so
+ * webhooks in any order give the same parties; `sb_call_events` the webhook IDs already applied.
  */
 import type { Migration } from "../../kit/migrations";
 import { OUTBOX_TABLE } from "../../kit/outbox";
@@ -234,6 +241,45 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE sb_conversation ADD COLUMN survey_question TEXT;
       ALTER TABLE sb_conversation ADD COLUMN survey TEXT;
+    `,
+  },
+  {
+    version: 9,
+    name: "conversation: calls, who is in their rooms, the LiveKit webhooks applied",
+    sql: `
+      CREATE TABLE sb_calls (
+        sid            TEXT    PRIMARY KEY,
+        kind           TEXT    NOT NULL,
+        state          TEXT    NOT NULL,
+        started_by     TEXT    NOT NULL,
+        starter        TEXT    NOT NULL,
+        task_sid       TEXT,
+        own_task       INTEGER NOT NULL DEFAULT 0,
+        room_sid       TEXT,
+        estimated_wait INTEGER,
+        recording      TEXT    NOT NULL DEFAULT 'off',
+        consult        TEXT,
+        date_created   INTEGER NOT NULL,
+        date_connected INTEGER,
+        date_ended     INTEGER,
+        end_reason     TEXT,
+        failure        TEXT,
+        version        INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE sb_call_presence (
+        call_sid        TEXT    NOT NULL,
+        participant_sid TEXT    NOT NULL,
+        identity        TEXT    NOT NULL,
+        role            TEXT    NOT NULL,
+        name            TEXT,
+        joined_at       INTEGER NOT NULL,
+        left_at         INTEGER,
+        PRIMARY KEY (call_sid, participant_sid)
+      );
+      CREATE TABLE sb_call_events (
+        event_id   TEXT    PRIMARY KEY,
+        applied_at INTEGER NOT NULL
+      );
     `,
   },
 ];

@@ -4,7 +4,8 @@
  * the frozen ones once their random SIDs are numbered in order of appearance, and every kind the
  * contract names (contract/frame-types.ts) has a golden, so a wire change needs a deliberate update.
  * Variants the desktop must read apart have their own golden, named `<kind> (<variant>)`: a
- * supervisor's whisper (a staff-only message by someone who is no participant). The commands a client
+ * supervisor's whisper (a staff-only message by someone who is no participant). `call.updated` is a web
+ * chat visitor's voice call, just started (waiting). The commands a client
  * sends are frozen too (golden/conversation-commands.json): each parses, and each kind has one.
  */
 import { readFileSync } from "node:fs";
@@ -22,6 +23,7 @@ import { ACCOUNT, at, context, inbound, migratedHost } from "../conversations/co
 import { onTaskEvent } from "../../../durable-objects/conversation/lifecycle/tasks";
 import { surveyReply } from "../../../durable-objects/common/survey";
 import { conversationSurvey } from "../../../contract/surveys";
+import { beginCall } from "../../../durable-objects/conversation/lifecycle/calls";
 
 const value = <T>(result: ApiResult<T>): T => {
   if (!result.ok) throw new Error(result.message);
@@ -69,6 +71,14 @@ function builtFrames(): Record<string, ConversationFrame> {
   const note = { body: "Offer the refund", author: "WK" + "5".repeat(32), authorRole: "supervisor" as const, visibility: "staff" as const };
   value(whisper.transactionSync(() => addMessage(op, ACCOUNT, note)));
   byKind[WHISPER] = numbered(op.effects.frames)[0]!;
+  // A call (issue 15), on a conversation of its own: a web chat visitor starts a voice call; it waits.
+  const calling = migratedHost();
+  const visitor = inbound("SM1", "hello", { channel: "web", customerAddress: "visitor-1", opensCall: "voice" });
+  value(calling.transactionSync(() => receive(at(calling, 1_000), ACCOUNT, context({ taskChannel: "chat" }), visitor)));
+  const started = at(calling, 2_000);
+  const call = { callSid: "CA" + "1".repeat(32), kind: "voice", by: "customer" as const, identity: "visitor-1" };
+  value(calling.transactionSync(() => beginCall(started, ACCOUNT, call)));
+  byKind["call.updated"] = numbered(started.effects.frames)[0]!;
   return byKind;
 }
 

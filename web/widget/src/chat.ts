@@ -305,6 +305,7 @@ export class Chat {
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
         this.showSurvey(frame.conversation.survey);
         break;
+      case "call.updated": // the call's screens read it (issue 15)
       case "ack":
       case "error":
         break;
