@@ -32,7 +32,11 @@ interface Binding {
 }
 
 /** After a call's change: its room closed for everyone left in it; hold music started or stopped in it. */
-export type MediaEffect = { readonly kind: "close-room" } | { readonly kind: "hold-music"; readonly on: boolean };
+export type MediaEffect =
+  | { readonly kind: "close-room" }
+  | { readonly kind: "hold-music"; readonly on: boolean }
+  /** The call connected (`on`: record it if the settings say so) or ended (its recording stops). */
+  | { readonly kind: "record"; readonly callSid: string; readonly on: boolean };
 
 export interface Effects {
   readonly frames: ConversationFrame[];

@@ -61,7 +61,7 @@ const hold = endpoint({
 });
 
 /** The agent acting: their token's worker, or the WorkerSid a Basic caller names. */
-function agentOf(c: CallerContext, named: string | undefined): string {
+export function agentOf(c: CallerContext, named: string | undefined): string {
   const identity = c.get("identity");
   if (identity && named !== undefined && named !== identity.workerSid)
     throw new ApiError(403, 20403, "An agent's token acts only as that agent: leave WorkerSid out");
