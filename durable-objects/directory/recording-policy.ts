@@ -92,8 +92,9 @@ export const desiredOf = (change: RecordingChange): Desired => (change === "in-p
 export function statusOf(desired: Desired, parts: readonly Pick<RecordingPart, "status">[], deleted: boolean): RecordingStatus {
   if (deleted) return "deleted";
   const last = parts.at(-1);
-  if (desired === "recording") return last?.status === "failed" ? "failed" : "in-progress";
   const settled = parts.every((part) => part.status === "completed" || part.status === "failed");
+  // Recording, unless its egress ended on its own (the room closed, a time limit): then it is finished.
+  if (desired === "recording" && !(settled && last !== undefined)) return "in-progress";
   if (desired === "paused") return "paused";
   if (!settled) return "stopped";
   return parts.some((part) => part.status === "completed") ? "completed" : "failed";

@@ -10,6 +10,8 @@
 import type { TestProject } from "vitest/node";
 import { startDevServer, type DevServer } from "../support/dev-server";
 import { ensureLivekitServer, startLivekitServer } from "../../scripts/livekit.mjs";
+import { startEgressDouble, type EgressDouble } from "../support/doubles/egress";
+import { randomBytes } from "node:crypto";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,11 +24,19 @@ declare module "vitest" {
     livekitApiSecret: string;
     /** Why the call tests skip ("" when a LiveKit server runs). */
     livekitOff: string;
+    /**
+     * LiveKit Egress's API — the schema-checking double (test/support/doubles/egress.ts), since egress cannot
+     * be built here — and the key pair egress signs its S3 uploads to the Worker with; "" when calls are off.
+     */
+    egressUrl: string;
+    recordingKeyId: string;
+    recordingSecret: string;
   }
 }
 
 let server: DevServer | undefined;
 let livekit: Awaited<ReturnType<typeof startLivekitServer>> | undefined;
+let egress: EgressDouble | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const found = await ensureLivekitServer({ log: (line) => console.log(line) });
@@ -35,9 +45,20 @@ export async function setup(project: TestProject): Promise<void> {
     console.warn(`\n⚠ The call tests skip: ${found.reason}\n`);
   } else livekit = await startLivekitServer({ binary: found.path });
   const off = found.path === null ? found.reason.split("\n").at(-1)! : "";
-  const vars: Record<string, string> = livekit
-    ? { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret }
-    : {};
+  if (livekit) egress = await startEgressDouble(livekit.apiKey, livekit.apiSecret);
+  const recording = { id: "recorder", secret: randomBytes(24).toString("hex") };
+  const vars: Record<string, string> =
+    livekit && egress
+      ? {
+          LIVEKIT_URL: livekit.url,
+          LIVEKIT_API_KEY: livekit.apiKey,
+          LIVEKIT_API_SECRET: livekit.apiSecret,
+          LIVEKIT_EGRESS_URL: egress.url,
+          RECORDING_S3_ENDPOINT: "{origin}/api/s3",
+          RECORDING_S3_ACCESS_KEY_ID: recording.id,
+          RECORDING_S3_SECRET_ACCESS_KEY: recording.secret,
+        }
+      : {};
   server = await startDevServer(vars);
   project.provide("baseUrl", server.baseUrl);
   project.provide("accountSid", server.accountSid);
@@ -46,9 +67,13 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide("livekitApiKey", livekit?.apiKey ?? "");
   project.provide("livekitApiSecret", livekit?.apiSecret ?? "");
   project.provide("livekitOff", off);
+  project.provide("egressUrl", egress?.url ?? "");
+  project.provide("recordingKeyId", egress ? recording.id : "");
+  project.provide("recordingSecret", egress ? recording.secret : "");
 }
 
 export async function teardown(): Promise<void> {
   await server?.stop();
   await livekit?.stop();
+  await egress?.close();
 }

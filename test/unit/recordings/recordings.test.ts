@@ -176,6 +176,7 @@ describe("pause, resume, stop", () => {
 
   it("statusOf: what was asked, and what the parts did", () => {
     expect(statusOf("recording", [{ status: "recording" }], false)).toBe("in-progress");
+    expect(statusOf("recording", [{ status: "completed" }], false)).toBe("completed"); // egress ended with the room
     expect(statusOf("stopped", [{ status: "completed" }, { status: "uploading" }], false)).toBe("stopped");
     expect(statusOf("stopped", [{ status: "failed" }], false)).toBe("failed");
     expect(statusOf("stopped", [{ status: "completed" }], true)).toBe("deleted");
