@@ -66,6 +66,17 @@ export interface Env {
    */
   readonly MEDIA_SERVICE_URL?: string;
   readonly MEDIA_SERVICE_SECRET?: string;
+  /**
+   * Call recording (platform/egress.ts): the S3 endpoint LiveKit's egress uploads to — the Worker's own
+   * `https://<host>/api/s3` (workers/recordings/s3-upload.ts) — the bucket name its requests carry, and
+   * the key pair they are signed with (secrets the operator makes up). Without them recording is off.
+   */
+  readonly RECORDING_S3_ENDPOINT?: string;
+  readonly RECORDING_S3_BUCKET?: string;
+  readonly RECORDING_S3_ACCESS_KEY_ID?: string;
+  readonly RECORDING_S3_SECRET_ACCESS_KEY?: string;
+  /** Where egress's API is when it is not the region's LiveKit server (a separate egress deployment; the tests' double). */
+  readonly LIVEKIT_EGRESS_URL?: string;
 }
 
 type SwitchboardEnv = Env;

@@ -17,6 +17,8 @@ import { realtime } from "./api/realtime";
 import { eventbridge } from "./api/eventbridge";
 import { basicAuth } from "./auth/basic";
 import { profiles } from "./api/profiles";
+import { recordings } from "./api/recordings";
+import { s3Upload } from "./recordings/s3-upload";
 import { webchat } from "./api/webchat";
 import { channels } from "./api/channels";
 import { inbound } from "./inbound/webhooks";
@@ -52,6 +54,8 @@ app.route("/api", keys);
 app.route("/api", tokens);
 app.route("/api", realtimeSettings);
 app.route("/api", profiles);
+app.route("/api", recordings);
+app.route("/api/s3", s3Upload); // LiveKit's egress uploads call recordings here (SigV4), into R2
 app.get("/api/realtime", realtime);
 app.route("/v1/wschannels", eventbridge);
 app.route("/api/webchat", webchat);

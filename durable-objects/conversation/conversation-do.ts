@@ -77,6 +77,8 @@ import { superviseCall, type CallSupervisionInput } from "./lifecycle/call-super
 import { endConsult, handOffCall } from "./call-handoff-actions";
 import type { HandoffTarget } from "./lifecycle/call-handoffs";
 import { hangUpCall, holdCall, startCall, type CallPorts, type StartCall } from "./call-actions";
+import { changeCallRecording, recordingShown } from "./call-recording";
+import type { RecordingChange, RecordingRecord } from "../../contract/recordings";
 import { createConversation, deleteConversation, updateConversation } from "./conversation-changes";
 import { onCommand, upgrade } from "./socket-session";
 import { closeUserSockets } from "./sockets";
@@ -375,6 +377,20 @@ export class ConversationDO extends ConversationShell {
   /** One of LiveKit's webhooks for this conversation's room (verified by the Worker). */
   onMediaEvent(accountSid: string, event: MediaEvent): Promise<ApiResult<boolean>> {
     return this.apply((op) => onMediaEvent(op, accountSid, event));
+  }
+
+  /** The call's agent pauses, resumes or stops its recording (call-recording.ts). */
+  async changeCallRecording(accountSid: string, workerSid: string, status: RecordingChange): Promise<ApiResult<RecordingRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    return changeCallRecording(this.host, this.recordingPorts(row.value), row.value, workerSid, status);
+  }
+
+  /** An egress webhook moved the call's recording (workers/recordings/egress-events.ts): the call shows it. */
+  async recordingChanged(accountSid: string, recording: RecordingRecord): Promise<ApiResult<CallRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    return recordingShown(this.host, recording);
   }
 
   private callPorts(row: ConversationRow): CallPorts {

@@ -36,6 +36,7 @@ import {
 import { newOp, noEffects, type Effects, type MediaEffect, type Op } from "./lifecycle/conversation-operation";
 import { liveKitCallMedia, type CallMedia } from "./call-media";
 import { abandonIfGone, ABANDON_TIMER, latestCallRecord } from "./lifecycle/calls";
+import { liveKitRecorder, recordingEffect, taskQueueOf, type RecordingPorts } from "./call-recording";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
@@ -466,6 +467,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         if (effect.kind === "close-room") await media.closeRoom(this.sid);
         else if (effect.kind === "remove-participant") await media.removeParticipant(this.sid, effect.identity);
         else if (effect.kind === "separate") await media.separate(this.sid, effect.apart);
+        else if (effect.kind === "record") await recordingEffect(this.host, this.recordingPorts(row), row, effect.callSid, effect.on);
         else await media.holdMusic(this.sid, effect.on);
       } catch (error) {
         console.warn(`ConversationDO ${this.sid}: ${effect.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -476,6 +478,14 @@ export abstract class ConversationShell extends DurableObject<Env> {
   /** LiveKit and the media service for this conversation's calls (call-media.ts; a workers test may swap in a double). */
   protected callMedia(row: ConversationRow): CallMedia {
     return liveKitCallMedia(this.env, row);
+  }
+
+  /** LiveKit's egress and the task's queue for this conversation's recordings (call-recording.ts; a workers test may swap in a double). */
+  protected recordingPorts(row: ConversationRow): RecordingPorts {
+    return {
+      recorder: liveKitRecorder(this.env, row.workspace_sid, row.sid),
+      queueOf: taskQueueOf(this.env, row.account_sid, row.workspace_sid),
+    };
   }
 
   protected taskPort(row: ConversationRow): TaskPort {

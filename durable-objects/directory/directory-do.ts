@@ -16,8 +16,14 @@ import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { Directory } from "./directory";
 import { DIRECTORY_MIGRATIONS } from "./schema";
+import { dueTimers, earliestTimer, setTimer } from "../kit/timers";
+import { RETENTION_TIMER } from "./recordings";
+import type { ApiResult } from "../common/rpc";
+import type { RecordingRecord } from "../../contract/recordings";
+import { recordingsFor } from "../../platform/stores";
 
 export type { ListFilter, MembershipQuery, ProfileInput, ProfileQuery, WebhookScope } from "./directory";
+export type { EgressReport, OpenInput, RecordingEffects, RecordingFilter, SettingsInput } from "./directory";
 
 /** The Directory's operations, in its order: each is an RPC method of the DirectoryDO that calls it. */
 const OPERATIONS = [
@@ -25,7 +31,16 @@ const OPERATIONS = [
   ...["createProfile", "getProfile", "updateProfile", "deleteProfile", "listProfiles", "profileConversations", "findProfile"],
   ...["createUser", "getUser", "updateUser", "deleteUser", "listUsers", "memberships"],
   ...["webhookConfig", "setWebhookConfig", "webhookConfigs"],
+  ...["recordingSettings", "listRecordings", "getRecording", "recordingMediaKey"],
 ] as const satisfies readonly (keyof Directory)[];
+
+/** The recording operations that may set or clear a retention timer: the alarm follows each. */
+const TIMED = [
+  ...["setRecordingSettings", "openRecording", "recordingPartStarted", "changeRecording", "callRecordingEnded", "applyEgressReport"],
+] as const satisfies readonly (keyof Directory)[];
+
+/** How long before the alarm tries again to delete media R2 refused. */
+const RETRY_DELETE_MS = 60_000;
 
 class DirectoryShell extends DurableObject<Env> {
   private schemaVersion = 0;
@@ -44,6 +59,45 @@ class DirectoryShell extends DurableObject<Env> {
     return { class: "DirectoryDO", version: this.schemaVersion };
   }
 
+  /**
+   * Deletes a finished recording's media from the workspace's bucket, then marks it `deleted` (the record
+   * stays). R2 first: a failure leaves the record as it was, so asking again finishes the job.
+   */
+  async deleteRecording(accountSid: string, recordingSid: string): Promise<ApiResult<RecordingRecord>> {
+    const keys = this.directory.recordingMediaKeys(accountSid, recordingSid);
+    if (!keys.ok) return keys;
+    if (keys.value.length > 0) await recordingsFor(this.env, this.workspaceSid).delete(keys.value);
+    const deleted = this.directory.recordingDeleted(accountSid, recordingSid);
+    await this.syncAlarm();
+    return deleted;
+  }
+
+  /** Retention: each recording whose time is up loses its media, as a DELETE through the API would. */
+  override async alarm(): Promise<void> {
+    const account = this.directory.boundAccount();
+    for (const timer of dueTimers(this.ctx.storage, Date.now())) {
+      if (timer.kind !== RETENTION_TIMER || account === null) continue;
+      try {
+        const deleted = await this.deleteRecording(account, timer.sid);
+        if (!deleted.ok) console.warn(`retention: recording ${timer.sid} not deleted: ${deleted.message}`);
+      } catch (error) {
+        console.error(`retention: deleting recording ${timer.sid}'s media failed; retrying`, error);
+        setTimer(this.ctx.storage, RETENTION_TIMER, timer.sid, Date.now() + RETRY_DELETE_MS);
+      }
+    }
+    await this.syncAlarm();
+  }
+
+  private get workspaceSid(): string {
+    return this.ctx.id.name ?? "";
+  }
+
+  private async syncAlarm(): Promise<void> {
+    const next = earliestTimer(this.ctx.storage);
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
+  }
+
   // Methods on the prototype, as RPC requires, each passing its arguments on as they are.
   static {
     for (const name of OPERATIONS) {
@@ -53,8 +107,17 @@ class DirectoryShell extends DurableObject<Env> {
         },
       });
     }
+    for (const name of TIMED) {
+      Object.defineProperty(this.prototype, name, {
+        async value(this: DirectoryShell, ...args: unknown[]): Promise<unknown> {
+          const result = (this.directory[name] as (...args: unknown[]) => unknown).apply(this.directory, args);
+          await this.syncAlarm();
+          return result;
+        },
+      });
+    }
   }
 }
 
-export type DirectoryDO = DirectoryShell & Pick<Directory, (typeof OPERATIONS)[number]>;
+export type DirectoryDO = DirectoryShell & Pick<Directory, (typeof OPERATIONS)[number] | (typeof TIMED)[number]>;
 export const DirectoryDO = DirectoryShell as new (ctx: DurableObjectState, env: Env) => DirectoryDO;

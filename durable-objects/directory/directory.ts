@@ -20,10 +20,15 @@ import * as profiles from "./profiles";
 import * as users from "./users";
 import * as hooks from "./webhook-config";
 import type { WebhookScope } from "./webhook-config";
+import * as recordings from "./recordings";
+import { parsePartKey, type EgressReport } from "./recording-policy";
+import type { RecordingChange, RecordingRecord, RecordingSettings } from "../../contract/recordings";
 
 export type { ProfileAddress, ProfileInput, ProfileQuery } from "./profiles";
 export type { ListFilter, MembershipQuery } from "./conversation-index";
 export type { WebhookScope } from "./webhook-config";
+export type { OpenInput, RecordingEffects, RecordingFilter, SettingsInput } from "./recordings";
+export type { EgressReport } from "./recording-policy";
 
 /** How many earlier conversations a customer's context carries. */
 export const HISTORY_LIMIT = 10;
@@ -268,6 +273,83 @@ export class Directory {
 
   private configs(): WebhookConfigs {
     return { service: hooks.setConfigOf(this.host, "service"), account: hooks.setConfigOf(this.host, "account") };
+  }
+
+  // ── call recordings (recordings.ts) ────────────────────────────────────────────────────────────
+
+  recordingSettings(accountSid: string): ApiResult<RecordingSettings> {
+    return this.read(accountSid, () => ok(recordings.getSettings(this.host)));
+  }
+
+  setRecordingSettings(accountSid: string, input: recordings.SettingsInput): ApiResult<RecordingSettings> {
+    return this.write(accountSid, () => recordings.setSettings(this.host, input, this.now()));
+  }
+
+  /** A call became connected: its recording and the part to start, or null when it is not recorded. */
+  openRecording(accountSid: string, input: recordings.OpenInput): ApiResult<recordings.RecordingEffects | null> {
+    return this.write(accountSid, () => recordings.openRecording(this.host, this.scope(accountSid), input, this.now()));
+  }
+
+  /** What LiveKit answered when a part's egress was asked for: its egress ID, or why it could not start. */
+  recordingPartStarted(
+    accountSid: string,
+    recordingSid: string,
+    index: number,
+    outcome: { egressId: string } | { error: string },
+  ): ApiResult<recordings.RecordingEffects> {
+    return this.write(accountSid, () =>
+      recordings.partStarted(this.host, this.scope(accountSid), recordingSid, index, outcome, this.now()),
+    );
+  }
+
+  changeRecording(accountSid: string, callSid: string, change: RecordingChange): ApiResult<recordings.RecordingEffects> {
+    return this.write(accountSid, () => recordings.changeRecording(this.host, this.scope(accountSid), callSid, change, this.now()));
+  }
+
+  callRecordingEnded(accountSid: string, callSid: string): ApiResult<recordings.RecordingEffects | null> {
+    return this.write(accountSid, () => recordings.callEnded(this.host, this.scope(accountSid), callSid, this.now()));
+  }
+
+  /**
+   * LiveKit's signed egress webhook (checked by the Worker before it gets here) for a part of this
+   * workspace: it names no account, so it is applied under the account the object is bound to, and only
+   * to the part its key names whose egress ID matches. Answers the recording when it changed, else null.
+   */
+  applyEgressReport(report: EgressReport): ApiResult<RecordingRecord | null> {
+    const part = parsePartKey(report.key);
+    if (!part || part.workspaceSid !== this.workspaceSid)
+      return invalid("key", `${JSON.stringify(report.key.slice(0, 120))} is not a recording of ${this.workspaceSid}`);
+    const bound = first<{ account_sid: string }>(this.host, "SELECT account_sid FROM sb_directory_account WHERE id = 1");
+    if (!bound) return notFound("Recording", part.recordingSid);
+    return this.write(bound.account_sid, () =>
+      recordings.applyEgressReport(this.host, this.scope(bound.account_sid), part.recordingSid, part.index, report, this.now()),
+    );
+  }
+
+  listRecordings(accountSid: string, page: PageRequest, filter: recordings.RecordingFilter): ApiResult<Page<RecordingRecord>> {
+    return this.read(accountSid, () => recordings.listRecordings(this.host, this.scope(accountSid), page, filter));
+  }
+
+  getRecording(accountSid: string, recordingSid: string): ApiResult<RecordingRecord> {
+    return this.read(accountSid, () => recordings.getRecording(this.host, this.scope(accountSid), recordingSid));
+  }
+
+  recordingMediaKey(accountSid: string, recordingSid: string, index: number): ApiResult<string> {
+    return this.read(accountSid, () => recordings.mediaKey(this.host, this.scope(accountSid), recordingSid, index));
+  }
+
+  /** The keys to delete from R2 before {@link recordingDeleted} marks the record. */
+  recordingMediaKeys(accountSid: string, recordingSid: string): ApiResult<string[]> {
+    return this.read(accountSid, () => recordings.mediaKeys(this.host, this.scope(accountSid), recordingSid));
+  }
+
+  recordingDeleted(accountSid: string, recordingSid: string): ApiResult<RecordingRecord> {
+    return this.write(accountSid, () => recordings.markDeleted(this.host, this.scope(accountSid), recordingSid, this.now()));
+  }
+
+  /** The account the object is bound to (the alarm's deletions act for it), or null before any call. */
+  boundAccount(): string | null {
+    return first<{ account_sid: string }>(this.host, "SELECT account_sid FROM sb_directory_account WHERE id = 1")?.account_sid ?? null;
   }
 
   private scope(accountSid: string): profiles.Scope {

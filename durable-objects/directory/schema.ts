@@ -20,8 +20,15 @@
  * ended, answer included: JSON of the contract's `ConversationSurvey`, for a profile's conversations) and
  * `survey_open_until` (while a messaging customer's reply may still answer it: a closed conversation the
  * address's next message that reads as a rating goes to instead of opening a new one).
+ *
+ * Migration 5, call recordings (recordings.ts): `sb_recordings` (one per recorded call: what was asked —
+ * recording, paused, stopped — its error, when retention deletes its media, when they were deleted),
+ * `sb_recording_parts` (one per egress: its LiveKit egress ID, state, seconds and bytes),
+ * `sb_recording_settings` / `sb_recording_queues` (the workspace's and each queue's own setting, the
+ * retention) and the kit's `sb_timers` (a `retention` timer per finished recording).
  */
 import type { Migration } from "../kit/migrations";
+import { TIMERS_TABLE } from "../kit/timers";
 
 /** Append-only: never edit or renumber a shipped migration. */
 export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
@@ -133,6 +140,47 @@ CREATE TABLE sb_webhook_config (
     sql: `
 ALTER TABLE sb_conversations ADD COLUMN survey TEXT;
 ALTER TABLE sb_conversations ADD COLUMN survey_open_until INTEGER;
+`,
+  },
+  {
+    version: 5,
+    name: "call recordings: recordings, their parts, the workspace's and queues' settings, retention timers",
+    sql: `
+CREATE TABLE sb_recordings (
+  sid              TEXT    PRIMARY KEY,
+  conversation_sid TEXT    NOT NULL,
+  call_sid         TEXT    NOT NULL UNIQUE,
+  queue_sid        TEXT,
+  desired          TEXT    NOT NULL CHECK (desired IN ('recording', 'paused', 'stopped')),
+  error            TEXT,
+  date_created     INTEGER NOT NULL,
+  date_updated     INTEGER NOT NULL,
+  date_expires     INTEGER,
+  date_deleted     INTEGER
+);
+CREATE INDEX sb_recordings_created ON sb_recordings (date_created, sid);
+CREATE INDEX sb_recordings_conversation ON sb_recordings (conversation_sid, date_created);
+CREATE TABLE sb_recording_parts (
+  recording_sid TEXT    NOT NULL,
+  idx           INTEGER NOT NULL,
+  egress_id     TEXT,
+  status        TEXT    NOT NULL,
+  duration_ms   INTEGER,
+  size          INTEGER,
+  date_started  INTEGER,
+  date_ended    INTEGER,
+  PRIMARY KEY (recording_sid, idx)
+);
+CREATE TABLE sb_recording_settings (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  record_calls   INTEGER NOT NULL,
+  retention_days INTEGER
+);
+CREATE TABLE sb_recording_queues (
+  queue_sid TEXT    PRIMARY KEY,
+  record    INTEGER NOT NULL
+);
+${TIMERS_TABLE}
 `,
   },
 ];

@@ -14,6 +14,8 @@ import type { TestProject } from "vitest/node";
 import { freePort, startDevServer, type DevServer } from "../support/dev-server";
 import { ensureLivekitServer, startLivekitServer } from "../../scripts/livekit.mjs";
 import { startMediaService } from "../../scripts/media.mjs";
+import { startEgressDouble, type EgressDouble } from "../support/doubles/egress";
+import { randomBytes } from "node:crypto";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -31,12 +33,20 @@ declare module "vitest" {
     mediaServiceSecret: string;
     /** Why the hold-music tests skip ("" when the media service runs). */
     mediaOff: string;
+    /**
+     * LiveKit Egress's API — the schema-checking double (test/support/doubles/egress.ts), since egress cannot
+     * be built here — and the key pair egress signs its S3 uploads to the Worker with; "" when calls are off.
+     */
+    egressUrl: string;
+    recordingKeyId: string;
+    recordingSecret: string;
   }
 }
 
 let server: DevServer | undefined;
 let livekit: Awaited<ReturnType<typeof startLivekitServer>> | undefined;
 let media: Awaited<ReturnType<typeof startMediaService>> | undefined;
+let egress: EgressDouble | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const found = await ensureLivekitServer({ log: (line) => console.log(line) });
@@ -58,10 +68,20 @@ export async function setup(project: TestProject): Promise<void> {
       if (process.env.CI) throw new Error(`CI must run the hold-music tests, and ${mediaOff}`, { cause: error });
       console.warn(`\n⚠ The hold-music tests skip: ${mediaOff}\n`);
     }
+    egress = await startEgressDouble(livekit.apiKey, livekit.apiSecret);
   }
+  const recording = { id: "recorder", secret: randomBytes(24).toString("hex") };
   const vars: Record<string, string> = {
     ...(livekit ? { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret } : {}),
     ...(media ? { MEDIA_SERVICE_URL: media.url, MEDIA_SERVICE_SECRET: media.secret } : {}),
+    ...(egress
+      ? {
+          LIVEKIT_EGRESS_URL: egress.url,
+          RECORDING_S3_ENDPOINT: "{origin}/api/s3",
+          RECORDING_S3_ACCESS_KEY_ID: recording.id,
+          RECORDING_S3_SECRET_ACCESS_KEY: recording.secret,
+        }
+      : {}),
   };
   server = await startDevServer(vars, port);
   project.provide("baseUrl", server.baseUrl);
@@ -74,10 +94,14 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide("mediaServiceUrl", media?.url ?? "");
   project.provide("mediaServiceSecret", media?.secret ?? "");
   project.provide("mediaOff", mediaOff);
+  project.provide("egressUrl", egress?.url ?? "");
+  project.provide("recordingKeyId", egress ? recording.id : "");
+  project.provide("recordingSecret", egress ? recording.secret : "");
 }
 
 export async function teardown(): Promise<void> {
   await server?.stop();
   await media?.stop();
   await livekit?.stop();
+  await egress?.close();
 }

@@ -71,7 +71,8 @@ export async function startDevServer(vars: Readonly<Record<string, string>> = {}
     `ACCOUNT_SID:${accountSid}`,
     "--var",
     `AUTH_TOKEN:${authToken}`,
-    ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+    // `{origin}` in a value is the Worker's own origin (known only here): the recordings' S3 endpoint.
+    ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value.replace("{origin}", `http://127.0.0.1:${port}`)}`]),
   ]);
   let log = "";
   dev.stdout?.on("data", (d) => (log += d));

@@ -11,13 +11,14 @@ import { DEFAULT_BODY_LIMIT } from "../http/body-limit";
 import { BRIDGE_BODY_LIMIT } from "./eventbridge";
 import { API_PREFIX, registry } from "./taskrouter/wire";
 import { MESSAGE_BODY_LIMIT, SESSION_BODY_LIMIT, SURVEY_BODY_LIMIT } from "./webchat";
+import { MAX_UPLOAD_BYTES } from "../recordings/s3-upload";
 
 /**
  * Endpoints whose requests are not form or JSON parameters — providers' webhooks (verified by their
  * signatures), raw uploads, WebSockets, the widget's visitor-session routes — described by hand.
  */
 const DESCRIBED: readonly {
-  readonly method: "get" | "post";
+  readonly method: "get" | "post" | "put" | "delete";
   readonly path: string;
   readonly tag: string;
   readonly summary: string;
@@ -169,6 +170,30 @@ const DESCRIBED: readonly {
     tag: "Web chat",
     summary: "The visitor's last conversation, live (WebSocket; session token as a token.<jwt> subprotocol); a closed one is read-only",
     security: "visitor",
+  },
+  {
+    method: "put",
+    path: "/api/s3/{Bucket}/{Key}",
+    tag: "Recordings",
+    summary:
+      "LiveKit Egress uploads a call recording's part (S3 PutObject, or UploadPart with ?partNumber&uploadId), signed with AWS SigV4 by RECORDING_S3_ACCESS_KEY_ID; written through the workspace's R2 binding. Only recording keys (recordings/WS…/RE…/<n>.ogg) in bucket RECORDING_S3_BUCKET; S3's XML errors",
+    security: "provider",
+    maxBodyBytes: MAX_UPLOAD_BYTES,
+  },
+  {
+    method: "post",
+    path: "/api/s3/{Bucket}/{Key}",
+    tag: "Recordings",
+    summary: "S3 CreateMultipartUpload (?uploads) and CompleteMultipartUpload (?uploadId) for a recording's part, SigV4-signed",
+    security: "provider",
+    maxBodyBytes: MAX_UPLOAD_BYTES,
+  },
+  {
+    method: "delete",
+    path: "/api/s3/{Bucket}/{Key}",
+    tag: "Recordings",
+    summary: "S3 AbortMultipartUpload (?uploadId), SigV4-signed; objects are never deleted here",
+    security: "provider",
   },
   {
     method: "get",

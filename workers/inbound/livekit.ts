@@ -20,6 +20,7 @@ import type { Env } from "../../platform/env";
 import { conversationFor } from "../../platform/objects";
 import { regions } from "../../platform/regions";
 import { readText } from "../http/body-limit";
+import { applyEgressEvent } from "../recordings/egress-events";
 import { ApiError } from "../http/errors";
 
 /** A webhook carries one event, a room and a participant: far less than this. */
@@ -84,6 +85,8 @@ livekitWebhooks.post("/", async (c) => {
   } catch (error) {
     throw unauthorized(error instanceof Error ? error.message : "the signature does not check out");
   }
+  // A recording's egress (workers/recordings/egress-events.ts): its file names the workspace and recording.
+  if (event.egressInfo) return c.json(await applyEgressEvent(c.env, event.egressInfo));
   const room = event.room?.name ?? "";
   const accountSid = c.env.ACCOUNT_SID;
   if (!isSid("CH", room) || !event.id || !accountSid) return c.json({ ignored: true, reason: "not a call's room" });

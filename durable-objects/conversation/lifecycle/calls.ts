@@ -389,6 +389,9 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
     else op.effects.cancelTasks.push({ taskSid: handed.task_sid, reason: "the call ended" });
   }
   op.effects.media.push({ kind: "hold-music", on: false });
+  // A recording (call-recording.ts) stops with the call: its last part uploads. Asked of every call that
+  // connected, not only those marked recorded: a start still on its way is stopped too.
+  if (call.date_connected !== null) op.effects.media.push({ kind: "record", callSid: call.sid, on: false });
   // A call that failed before its room was made has none to close.
   if (reason !== "failed" || call.room_sid !== null) op.effects.media.push({ kind: "close-room" });
   return ended;
@@ -397,7 +400,7 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
 const endReasonOf = (call: CallRow): CallEndReason => (call.date_connected === null ? "abandoned" : "completed");
 
 /** Someone may hang up: the customer, or an agent of the conversation. */
-function mayHangUp(op: Op, identity: string, by: "customer" | "agent"): ApiResult<void> {
+export function mayHangUp(op: Op, identity: string, by: "customer" | "agent"): ApiResult<void> {
   const participant = participantBy(op.host, "identity", identity);
   if (!participant || participant.role !== by)
     return fail(403, 20403, `${identity.slice(0, 64)} is not the ${by} of conversation ${op.sid}`);
@@ -597,6 +600,8 @@ function moveWithParties(op: Op, call: CallRow, leftOnPurpose: boolean): void {
   } else clearTimer(op.host, ABANDON_TIMER, call.sid);
   if (call.state === "waiting" && roles.has("agent") && roles.has("customer")) {
     op.effects.media.push({ kind: "hold-music", on: false });
+    // Recorded from the moment it connects, when the workspace's or queue's setting says so (call-recording.ts).
+    if (call.date_connected === null) op.effects.media.push({ kind: "record", callSid: call.sid, on: true });
     changed(op, { ...call, state: "connected", date_connected: call.date_connected ?? op.now, estimated_wait: null });
     return;
   }

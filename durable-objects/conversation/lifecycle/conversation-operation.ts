@@ -37,7 +37,9 @@ export type MediaEffect =
   | { readonly kind: "hold-music"; readonly on: boolean }
   /** A call handed on (call-transfers.ts): someone out of the room; the agents and the customer apart or together again. */
   | { readonly kind: "remove-participant"; readonly identity: string }
-  | { readonly kind: "separate"; readonly apart: boolean };
+  | { readonly kind: "separate"; readonly apart: boolean }
+  /** The call connected (`on`: record it if the settings say so) or ended (its recording stops). */
+  | { readonly kind: "record"; readonly callSid: string; readonly on: boolean };
 
 export interface Effects {
   readonly frames: ConversationFrame[];

@@ -286,11 +286,15 @@ describe("LiveKit's webhooks", () => {
     expect(current(host).parties).toHaveLength(1);
   });
 
-  it("connected: the hold music stops, date_connected is set, and each change is a call.updated frame", () => {
+  it("connected: the hold music stops, recording is asked to start, date_connected is set, and each change is a call.updated frame", () => {
     const host = startedCall();
     apply(host, joined(customer()));
     const { op } = apply(host, joined(agent()), 4_000);
-    expect(op.effects.media).toEqual([{ kind: "hold-music", on: false }]);
+    // The recording's start (call-recording.ts; the settings decide whether it records) comes with connecting.
+    expect(op.effects.media).toEqual([
+      { kind: "hold-music", on: false },
+      { kind: "record", callSid: CALL, on: true },
+    ]);
     expect(op.effects.frames).toEqual([
       { type: "call.updated", call: expect.objectContaining({ state: "connected", date_connected: "1970-01-01T00:00:04Z" }) },
     ]);
