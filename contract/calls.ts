@@ -102,4 +102,9 @@ export interface CallRecord {
 export interface StartedCall {
   readonly call: CallRecord;
   readonly media: MediaToken;
+  /**
+   * The widget's `POST …/call` only: a renewed visitor session, when the call opened a conversation new to
+   * the session (keep it, as after `POST …/messages`); absent otherwise.
+   */
+  readonly token?: string;
 }

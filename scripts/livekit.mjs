@@ -123,11 +123,15 @@ export async function ensureLivekitServer({ build = true, log = () => {}, path =
 
 /**
  * LiveKit's configuration for a local server: loopback only (its WebSocket, media over one UDP and one
- * TCP port, the loopback address as its ICE candidate, no STUN: this machine reaches no one), the given key.
- * @example livekitConfig({ port: 7880, tcpPort: 7881, udpPort: 7882, apiKey: "devkey", apiSecret: "…" })
- * @param {{ port: number, tcpPort: number, udpPort: number, apiKey: string, apiSecret: string }} options
+ * TCP port, the loopback address as its ICE candidate, no STUN: this machine reaches no one), the given
+ * key, and its webhooks — who joined and left a call's room — sent to the Worker's `/webhooks/livekit`
+ * (`webhookUrls`), signed by LiveKit with that same key.
+ * @example livekitConfig({ port: 7880, tcpPort: 7881, udpPort: 7882, apiKey: "devkey", apiSecret: "…", webhookUrls: ["http://127.0.0.1:8787/webhooks/livekit"] })
+ * @param {{ port: number, tcpPort: number, udpPort: number, apiKey: string, apiSecret: string, webhookUrls?: string[] }} options
  */
-export function livekitConfig({ port, tcpPort, udpPort, apiKey, apiSecret }) {
+export function livekitConfig({ port, tcpPort, udpPort, apiKey, apiSecret, webhookUrls = [] }) {
+  const webhook =
+    webhookUrls.length === 0 ? [] : ["webhook:", `  api_key: ${apiKey}`, "  urls:", ...webhookUrls.map((url) => `    - ${url}`)];
   return [
     "development: true",
     `port: ${port}`,
@@ -141,6 +145,7 @@ export function livekitConfig({ port, tcpPort, udpPort, apiKey, apiSecret }) {
     "  stun_servers: []",
     "keys:",
     `  ${apiKey}: ${apiSecret}`,
+    ...webhook,
     "logging:",
     "  level: info",
     "",
@@ -150,15 +155,15 @@ export function livekitConfig({ port, tcpPort, udpPort, apiKey, apiSecret }) {
 /**
  * Runs LiveKit's server on 127.0.0.1 until `stop()`; resolves once it answers. Ports: LiveKit's own
  * (7880, 7881, 7882) when free and `preferDefaults`, else free ones.
- * @param {{ binary: string, logFile?: string, preferDefaults?: boolean, apiKey?: string, apiSecret?: string }} options
+ * @param {{ binary: string, logFile?: string, preferDefaults?: boolean, apiKey?: string, apiSecret?: string, webhookUrls?: string[] }} options
  * @returns {Promise<{ url: string, apiKey: string, apiSecret: string, child: import("node:child_process").ChildProcess, stop: () => Promise<void> }>}
  */
-export async function startLivekitServer({ binary, logFile, preferDefaults = false, apiKey = "devkey", apiSecret }) {
+export async function startLivekitServer({ binary, logFile, preferDefaults = false, apiKey = "devkey", apiSecret, webhookUrls = [] }) {
   const defaults = preferDefaults && (await portFree(7880)) && (await portFree(7881));
   const [port, tcpPort, udpPort] = defaults ? [7880, 7881, 7882] : [await freePort(), await freePort(), await freePort()];
   const secret = apiSecret ?? randomBytes(24).toString("base64url");
   const out = logFile ? openSync(logFile, "a") : "ignore";
-  const child = spawn(binary, ["--config-body", livekitConfig({ port, tcpPort, udpPort, apiKey, apiSecret: secret })], {
+  const child = spawn(binary, ["--config-body", livekitConfig({ port, tcpPort, udpPort, apiKey, apiSecret: secret, webhookUrls })], {
     stdio: ["ignore", out, out],
   });
   const stop = stopperOf(child);

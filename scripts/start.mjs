@@ -227,7 +227,13 @@ async function startCalls(devVars) {
     return { vars: [], calls: "off (no LiveKit server: see above)", stop: none };
   }
   try {
-    const server = await startLivekitServer({ binary: found.path, logFile: join(stateDir, "livekit.log"), preferDefaults: true });
+    const server = await startLivekitServer({
+      binary: found.path,
+      logFile: join(stateDir, "livekit.log"),
+      preferDefaults: true,
+      // Who joins and leaves a call's room reaches the Worker as LiveKit's signed webhooks.
+      webhookUrls: [`http://127.0.0.1:${PORT}/webhooks/livekit`],
+    });
     let stopped = false;
     // Should this process end without its cleanup (a crash), LiveKit goes with it rather than holding its ports.
     process.on("exit", () => {

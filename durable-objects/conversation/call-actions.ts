@@ -98,7 +98,13 @@ export async function startCall(
     if (!canceled.ok) console.warn(`Call ${callSid}: its task ${taskSid} is not wanted and could not be canceled: ${canceled.message}`);
     return recorded;
   }
-  return recorded;
+  // What the waiting customer is told: best effort (no estimate is an answer too).
+  const seconds = await (ports.tasks.estimatedWait?.(taskSid, request.taskChannel) ?? Promise.resolve(null)).catch((error: unknown) => {
+    console.warn(`Call ${callSid}: no estimated wait: ${message(error)}`);
+    return null;
+  });
+  if (seconds !== null) await host.apply((op) => calls.estimateWait(op, callSid, seconds));
+  return ok(currentCall(host, callSid));
 }
 
 const currentCall = (host: ConversationHost, callSid: string): CallRecord => {

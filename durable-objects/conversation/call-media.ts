@@ -12,6 +12,8 @@ import { ROLE_ATTRIBUTE } from "../../contract/calls";
 import { livekitOf, roomServiceOf, type LiveKitServer } from "../../platform/livekit";
 import { regionOfItem } from "../../platform/region-sids";
 import type { Env } from "../../platform/env";
+import { logMediaOffOnce, mediaServiceOf } from "../../platform/media-service";
+import { workspaceFor } from "../../platform/objects";
 
 /** How long an empty room waits for its first participant (the customer's token lives 10 minutes). */
 export const ROOM_EMPTY_TIMEOUT_SECONDS = 10 * 60;
@@ -25,7 +27,7 @@ export interface CallMedia {
   closeRoom(room: string): Promise<void>;
   /** Stops (`apart`) or restarts the audio between the agent(s) and the customer: a hold. */
   separate(room: string, apart: boolean): Promise<void>;
-  /** Hold music into the room, or out of it; without a media service, nothing (logged once). */
+  /** Hold music into the room, or out of it (platform/media-service.ts); without a media service, nothing (logged once). */
   holdMusic(room: string, on: boolean): Promise<void>;
 }
 
@@ -50,17 +52,29 @@ function mediaError(server: LiveKitServer, what: string, error: unknown): CallMe
   );
 }
 
-let holdMusicOffLogged = false;
+/** The conversation the port serves. */
+export interface CallMediaOf {
+  readonly sid: string;
+  readonly account_sid: string;
+  readonly workspace_sid: string;
+}
 
 /**
- * The port on the conversation's region's LiveKit server.
- * @example await liveKitCallMedia(env, "WS…", "CH…").createRoom("CH…")
+ * The port on the conversation's region's LiveKit server, and the deployment's media service.
+ * @example await liveKitCallMedia(env, row).createRoom(row.sid)
  */
-export function liveKitCallMedia(env: Env, workspaceSid: string, conversationSid: string): CallMedia {
-  const found = livekitOf(env, regionOfItem(workspaceSid, conversationSid));
+export function liveKitCallMedia(env: Env, conversation: CallMediaOf): CallMedia {
+  const found = livekitOf(env, regionOfItem(conversation.workspace_sid, conversation.sid));
   const server = (): LiveKitServer => {
     if (!found.ok) throw new CallMediaError(503, found.reason);
     return found.server;
+  };
+  /** The team's own hold music (the workspace's `hold_music_url`), else the service's built-in loop. */
+  const teamsHoldMusic = async (): Promise<string | null> => {
+    const workspace = await workspaceFor(env, conversation.workspace_sid)
+      .getWorkspace(conversation.account_sid)
+      .catch(() => null);
+    return workspace?.ok ? (workspace.value.hold_music_url ?? null) : null;
   };
   const attempt = async <T>(what: string, fn: (rooms: ReturnType<typeof roomServiceOf>) => Promise<T>): Promise<T> => {
     const s = server();
@@ -107,13 +121,15 @@ export function liveKitCallMedia(env: Env, workspaceSid: string, conversationSid
           if (theirs.length > 0) await rooms.updateSubscriptions(room, customer.identity, theirs, !apart);
         }
       }),
-    holdMusic: () => {
-      // The media service (platform/media-service.ts, the media helper's) plays it; until it is wired, calls work without music.
-      if (!holdMusicOffLogged) {
-        holdMusicOffLogged = true;
-        console.log("Calls: no media service configured (MEDIA_SERVICE_URL): calls work without hold music");
-      }
-      return Promise.resolve();
+    holdMusic: async (room, on) => {
+      const media = mediaServiceOf(env);
+      const played = on
+        ? await media.startHold(server(), room, { audioUrl: await teamsHoldMusic() })
+        : await media.stopHold(server(), room);
+      if (played.ok) return;
+      // No media service in this deployment: calls work without music (logged once, not an error).
+      if (played.off) logMediaOffOnce(played.reason);
+      else throw new CallMediaError(503, played.reason);
     },
   };
 }

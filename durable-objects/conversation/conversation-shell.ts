@@ -35,13 +35,13 @@ import {
 } from "./store/conversation-rows";
 import { newOp, noEffects, type Effects, type MediaEffect, type Op } from "./lifecycle/conversation-operation";
 import { liveKitCallMedia, type CallMedia } from "./call-media";
-import { latestCallRecord } from "./lifecycle/calls";
+import { abandonIfGone, ABANDON_TIMER, latestCallRecord } from "./lifecycle/calls";
 import * as conversations from "./lifecycle/conversation";
 import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
 import { HOOKS_TOPIC, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
-import { clearTimer, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
+import { clearTimer, dueTimers, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets, send, staffIdentity, stateOf } from "./sockets";
 import { Outbox, OUTBOX_TIMER, type OutboxRow } from "../kit/outbox";
@@ -62,6 +62,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
   protected alarmAt: number | null = null;
   /** The delivery drains, one after another. */
   private draining: Promise<void> = Promise.resolve();
+  /** What calls asked of LiveKit and the media service after their commits, chained (see mediaEffects). */
+  private mediaChain: Promise<void> = Promise.resolve();
   /** The directory updates in flight, chained (see syncIndex). */
   private indexing: Promise<void> = Promise.resolve();
   protected readonly webhooks: ConversationWebhooks;
@@ -125,6 +127,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
       const indexDue = timerDueAt(this.ctx.storage, "index", "");
       if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
       await createPendingTask(this.ctx.storage, this.taskPort(row), now);
+      // A waiting caller who dropped out and did not come back within the grace: abandoned (lifecycle/calls.ts).
+      for (const timer of dueTimers(this.ctx.storage, now()))
+        if (timer.kind === ABANDON_TIMER) await this.apply((op) => abandonIfGone(op, timer.sid));
       await this.deliverInOrder(now);
     }
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
@@ -208,7 +213,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
       for (const taskSid of effects.wrapTasks) await this.call(`wrapping up task ${taskSid}`, () => port.wrapTask(taskSid));
       for (const { taskSid, reason } of effects.cancelTasks)
         await this.call(`canceling task ${taskSid}`, () => port.cancelTask(taskSid, reason));
-      if (effects.media.length > 0) await this.mediaEffects(row, effects.media);
+      // In the background, one after another: a start of hold music never overtakes the stop that followed it.
+      if (effects.media.length > 0) {
+        const wanted = effects.media;
+        this.mediaChain = this.mediaChain.then(() => this.mediaEffects(row, wanted));
+        this.ctx.waitUntil(this.mediaChain);
+      }
       if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
       if (effects.index) {
         // The timer first, so an eviction before the call still gets the entry written by the alarm.
@@ -463,7 +473,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
 
   /** LiveKit and the media service for this conversation's calls (call-media.ts; a workers test may swap in a double). */
   protected callMedia(row: ConversationRow): CallMedia {
-    return liveKitCallMedia(this.env, row.workspace_sid, row.sid);
+    return liveKitCallMedia(this.env, row);
   }
 
   protected taskPort(row: ConversationRow): TaskPort {

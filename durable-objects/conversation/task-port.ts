@@ -13,6 +13,9 @@ import { ok, type ApiResult } from "../common/rpc";
 import type { ConversationRow } from "./store/conversation-rows";
 import type { TaskPort } from "./lifecycle/tasks";
 
+/** The window a call's estimated wait is taken over. */
+export const ESTIMATE_WINDOW_MS = 60 * 60_000;
+
 /**
  * The port for the conversation `row`; `armAlarm` is awaited before a task is created, so the pending
  * task's retry timer (already written) has its alarm set should the object be evicted during the call.
@@ -40,5 +43,19 @@ export function taskPortFor(env: Env, row: ConversationRow, armAlarm: () => Prom
     },
     wrapTask: (taskSid) => updateTask(taskSid, { assignmentStatus: "wrapping" }),
     cancelTask: (taskSid, reason = "not needed") => updateTask(taskSid, { assignmentStatus: "canceled", reason }),
+    estimatedWait: async (taskSid, taskChannel) => {
+      // The mean time the queue's tasks on this channel spent in it before an agent accepted them, over
+      // the last hour (TaskRouter's avg wait_duration_in_queue_until_accepted); none accepted there: null.
+      const task = await followMoves(env, workspaceSid, taskSid, (holder) => holder.getTask(row.account_sid, taskSid));
+      const queueSid = task.ok ? task.value.task.task_queue_sid : null;
+      if (queueSid === null) return null;
+      const now = Date.now();
+      const window = { startMs: now - ESTIMATE_WINDOW_MS, endMs: now };
+      const figures = await followMoves(env, workspaceSid, taskSid, (holder) =>
+        holder.queueStatistics(row.account_sid, queueSid, { taskChannel, cumulative: { window } }),
+      );
+      const waited = figures.ok ? figures.value.cumulative?.waits.wait_duration_in_queue_until_accepted : undefined;
+      return waited && waited.count > 0 ? Math.round(waited.totalMs / waited.count / 1000) : null;
+    },
   };
 }

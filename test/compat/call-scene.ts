@@ -1,7 +1,8 @@
 /**
  * What the call tests against the real LiveKit server share (test/compat/calls.test.ts,
  * test/e2e/calls.test.ts): a workspace with its agent Ann and a supervisor's token, a web chat visitor
- * whose first message opened a conversation that Ann is the agent of, and the Worker's media-token routes
+ * whose first message opened a conversation that Ann is the agent of and who started a voice call in it
+ * (a media token is for a live call), and the Worker's media-token routes
  * called as the desk and the widget call them. Whether calls run at all is the suite's setup's to say
  * (`inject("livekitOff")`).
  */
@@ -81,6 +82,9 @@ export async function callScene(): Promise<CallScene> {
   await ok("POST", `${service}/${conversation}/Participants`, { Identity: ann });
   const other = (await ok("POST", service, { FriendlyName: "another call" })).sid as string;
   await ok("POST", `${service}/${other}/Participants`, { Identity: ann });
+  // A token is for a live call: the visitor starts one (a task on the voice channel; Ann is a participant).
+  const called = await post(`${widgetBase}/call`, visitor.token, { Kind: "voice" });
+  if (called.status !== 201) throw new Error(`call: ${called.status} ${JSON.stringify(called.body)}`);
   const staff = `/api/conversations/${conversation}/media-token`;
   return {
     workspaceSid,

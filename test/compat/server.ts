@@ -11,7 +11,7 @@
  * LiveKit first, and a CI run without it fails here.
  */
 import type { TestProject } from "vitest/node";
-import { startDevServer, type DevServer } from "../support/dev-server";
+import { freePort, startDevServer, type DevServer } from "../support/dev-server";
 import { ensureLivekitServer, startLivekitServer } from "../../scripts/livekit.mjs";
 import { startMediaService } from "../../scripts/media.mjs";
 
@@ -43,7 +43,11 @@ export async function setup(project: TestProject): Promise<void> {
   if (found.path === null) {
     if (process.env.CI) throw new Error(`CI must run the call tests, and there is no LiveKit server: ${found.reason}`);
     console.warn(`\n⚠ The call tests skip: ${found.reason}\n`);
-  } else livekit = await startLivekitServer({ binary: found.path });
+  }
+  // The Worker's port first: LiveKit sends its webhooks (who joined and left a room) there.
+  const port = await freePort();
+  if (found.path !== null)
+    livekit = await startLivekitServer({ binary: found.path, webhookUrls: [`http://127.0.0.1:${port}/webhooks/livekit`] });
   const off = found.path === null ? found.reason.split("\n").at(-1)! : "";
   let mediaOff = off;
   if (livekit) {
@@ -59,7 +63,7 @@ export async function setup(project: TestProject): Promise<void> {
     ...(livekit ? { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret } : {}),
     ...(media ? { MEDIA_SERVICE_URL: media.url, MEDIA_SERVICE_SECRET: media.secret } : {}),
   };
-  server = await startDevServer(vars);
+  server = await startDevServer(vars, port);
   project.provide("baseUrl", server.baseUrl);
   project.provide("accountSid", server.accountSid);
   project.provide("authToken", server.authToken);

@@ -41,8 +41,9 @@ async function finished(child: ChildProcess, what: string): Promise<void> {
 /**
  * Starts wrangler dev and resolves once /health answers (or rejects with its log after 60 s).
  * @param vars more of the Worker's variables (`--var`), such as the LiveKit server's URL and keys
+ * @param port where it listens (a free one by default; the compat setup picks it first, for LiveKit's webhooks)
  */
-export async function startDevServer(vars: Readonly<Record<string, string>> = {}): Promise<DevServer> {
+export async function startDevServer(vars: Readonly<Record<string, string>> = {}, port?: number): Promise<DevServer> {
   await buildWeb(); // the widget the browser tests load from /widget.js
   const stateDir = mkdtempSync(join(tmpdir(), "switchboard-dev-"));
   const accountSid = "AC" + randomBytes(16).toString("hex");
@@ -53,7 +54,7 @@ export async function startDevServer(vars: Readonly<Record<string, string>> = {}
       `applying D1 migrations to ${binding}`,
     );
   }
-  const port = await freePort();
+  port ??= await freePort();
   const inspector = await freePort();
   const dev = run([
     "dev",

@@ -141,6 +141,7 @@ export function snapshot(
     past_participants: [],
     messages,
     you: MB_AGENT,
+    call: null,
   };
 }
 

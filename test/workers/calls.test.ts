@@ -2,79 +2,24 @@
  * Calls through the Worker and the real ConversationDO and Router in workerd (issue 15): the widget's
  * start and hang-up, the agent's escalation and hold, and LiveKit's signed webhooks (signed as LiveKit
  * signs them: livekit-server-sdk's AccessToken with the body's sha256, checked by its WebhookReceiver).
- * LiveKit's server cannot run inside workerd, so its Twirp API is played by `fetch` here — checking what
- * LiveKit checks (a token signed with the region's key, with the grant the call needs) and answering
- * in its shape; the compat suite (test/compat/calls-flow.test.ts) runs the same flow against a real one.
+ * LiveKit's server cannot run inside workerd, so its Twirp API is played by `fetch` (livekit-double.ts,
+ * checking what LiveKit checks); the compat suite (test/compat/calls-flow.test.ts) runs the flow against
+ * a real one.
  */
 import { env } from "cloudflare:workers";
 import { AccessToken, TokenVerifier } from "livekit-server-sdk";
+import { install, LIVEKIT, livekit, reset, uninstall } from "./livekit-double";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { conversationFor } from "../../platform/objects";
 import { regionOfSid } from "../../platform/region-sids";
 import { conversationTaskEvent, fetchApp, must, newChannel, newWorkspace, widget } from "./webchat-helpers";
 
-const LIVEKIT = {
-  LIVEKIT_URL: "ws://127.0.0.1:7880",
-  LIVEKIT_API_KEY: "APIcalls",
-  LIVEKIT_API_SECRET: "calls-test-secret-of-32-characters",
-};
-type Settings = Partial<typeof LIVEKIT>;
-const settings = env as Settings;
 const BASIC = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };
 
-/** LiveKit's room service as `fetch` meets it: each request's token checked, each call recorded. */
-const livekit = {
-  down: false,
-  refuse: false,
-  calls: [] as { method: string; body: Record<string, unknown> }[],
-  participants: [] as { identity: string; attributes: Record<string, string>; tracks: { sid: string }[] }[],
-};
-let realFetch: typeof fetch;
-
-beforeAll(() => {
-  Object.assign(settings, LIVEKIT);
-  realFetch = globalThis.fetch;
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (url.host !== "127.0.0.1:7880") return realFetch(input, init);
-    if (livekit.down) throw new TypeError("fetch failed: connection refused");
-    const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
-    const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
-    const method = url.pathname.replace("/twirp/livekit.RoomService/", "");
-    const body = (await request.json()) as Record<string, unknown>;
-    // What LiveKit requires of each: roomCreate to make or delete rooms, roomAdmin for participants.
-    const needs = method === "CreateRoom" || method === "DeleteRoom" ? "roomCreate" : "roomAdmin";
-    if (!claims.video?.[needs]) return Response.json({ code: "permission_denied", msg: `needs ${needs}` }, { status: 401 });
-    livekit.calls.push({ method, body });
-    if (livekit.refuse) return Response.json({ code: "internal", msg: "room service unavailable" }, { status: 500 });
-    switch (method) {
-      case "CreateRoom":
-        return Response.json({
-          sid: "RM_calls",
-          name: body.name,
-          emptyTimeout: body.emptyTimeout,
-          departureTimeout: body.departureTimeout,
-        });
-      case "ListParticipants":
-        return Response.json({ participants: livekit.participants });
-      default:
-        return Response.json({});
-    }
-  };
-});
-
-afterEach(() => {
-  livekit.down = false;
-  livekit.refuse = false;
-  livekit.calls = [];
-  livekit.participants = [];
-});
-
-afterAll(() => {
-  globalThis.fetch = realFetch;
-  for (const name of Object.keys(LIVEKIT)) delete settings[name as keyof Settings];
-});
+beforeAll(install);
+afterEach(reset);
+afterAll(uninstall);
 
 let ws = "";
 let chat: ReturnType<typeof widget>;
@@ -131,7 +76,11 @@ const joinedEvent = (room: string, identity: string, role: string, sid = `PA_${i
   room: { sid: "RM_calls", name: room },
   participant: { sid, identity, name: identity, attributes: { "switchboard.role": role } },
 });
-const leftEvent = (room: string, identity: string, role: string) => ({ ...joinedEvent(room, identity, role), event: "participant_left" });
+/** Left on purpose (hung up): LiveKit's disconnect reason CLIENT_INITIATED. */
+const leftEvent = (room: string, identity: string, role: string) => {
+  const joined = joinedEvent(room, identity, role);
+  return { ...joined, event: "participant_left", participant: { ...joined.participant, disconnectReason: "CLIENT_INITIATED" } };
+};
 
 describe("POST /api/webchat/{ws}/{channel}/call", () => {
   it("opens a conversation for a new visitor, makes the room first, then a task on the voice channel; answers the call and the customer's token", async () => {
@@ -273,6 +222,21 @@ describe("POST /webhooks/livekit", () => {
   });
 });
 
+describe("a waiting customer who dropped out (not hung up)", () => {
+  it("is given a grace to come back; the alarm abandons the call once it runs out", async () => {
+    const { res, session } = await visitorCalls();
+    const call = res.body.call as { room: string; task_sid: string };
+    await webhook(joinedEvent(call.room, session.visitor_id, "customer"));
+    await webhook({ ...joinedEvent(call.room, session.visitor_id, "customer"), event: "participant_left" }); // no reason: dropped
+    expect(await callOf(call.room)).toMatchObject({ state: "waiting", parties: [] });
+    // The alarm at the grace's end (its timer the earliest, or after the earlier ones ran).
+    const stub = conversationFor(env, call.room);
+    for (let i = 0; i < 3 && (await callOf(call.room))!.state === "waiting"; i++) await runDurableObjectAlarm(stub);
+    expect(await callOf(call.room)).toMatchObject({ state: "ended", end_reason: "abandoned" });
+    expect(await task(call.task_sid)).toMatchObject({ assignment_status: "canceled" });
+  });
+});
+
 describe("the agent's call routes", () => {
   /** A visitor's call an agent accepted and both joined. */
   async function connectedCall() {
@@ -333,6 +297,8 @@ describe("the agent's call routes", () => {
     const session = await line.session({ name: "Eve" });
     const started = await line.post("/call", { Kind: "voice" }, session.token);
     const { room, task_sid: taskSid } = started.body.call as { room: string; task_sid: string };
+    // The queue has accepted nothing yet: no estimate.
+    expect((started.body.call as { estimated_wait_seconds: unknown }).estimated_wait_seconds).toBeNull();
     const reservations = (await basic("GET", `/taskrouter/v1/Workspaces/${own}/Tasks/${taskSid}/Reservations`)).reservations as {
       sid: string;
     }[];
@@ -347,6 +313,9 @@ describe("the agent's call routes", () => {
     expect(hung.status).toBe(200);
     expect(hung.body).toMatchObject({ state: "ended", end_reason: "completed" });
     expect(await basic("GET", `/taskrouter/v1/Workspaces/${own}/Tasks/${taskSid}`)).toMatchObject({ assignment_status: "wrapping" });
+    // The next caller waits in a queue that has accepted a call: the estimate is its mean time in queue (whole seconds).
+    const next = await line.post("/call", { Kind: "voice" }, (await line.session({ name: "Fay" })).token);
+    expect(next.body.call).toMatchObject({ state: "waiting", estimated_wait_seconds: expect.any(Number) });
   });
 
   it("escalates the agent's chat to a video call on the same task; answers the agent's token; refuses others", async () => {

@@ -13,13 +13,9 @@ import { app } from "../../workers/app";
 import { regionOfSid } from "../../platform/region-sids";
 import { livekitOf, roomServiceOf } from "../../platform/livekit";
 import { newChannel, newWorkspace, widget } from "./webchat-helpers";
+import { install, LIVEKIT, uninstall } from "./livekit-double";
 
 type Settings = { LIVEKIT_URL?: string; LIVEKIT_API_KEY?: string; LIVEKIT_API_SECRET?: string };
-const LIVEKIT = {
-  LIVEKIT_URL: "ws://127.0.0.1:7880",
-  LIVEKIT_API_KEY: "APIworkers",
-  LIVEKIT_API_SECRET: "workers-test-secret-32-characters",
-};
 const settings = env as Settings;
 const verify = (token: string) => new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(token);
 
@@ -45,6 +41,7 @@ const mediaToken = (conversationSid: string, token?: string) =>
 let ws = "";
 let conversation = "";
 let closed = "";
+let callless = "";
 let ann = "";
 const tokens = { ann: "", bob: "", sue: "", backendSupervisor: "", otherWorkspace: "" };
 
@@ -53,7 +50,7 @@ const realtimeToken = async (workspaceSid: string, role: string, workerSid?: str
     .token as string;
 
 beforeAll(async () => {
-  Object.assign(settings, LIVEKIT);
+  install();
   ws = await newWorkspace("calls");
   const worker = async (name: string) =>
     (await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers`, { FriendlyName: name })).sid as string;
@@ -71,13 +68,18 @@ beforeAll(async () => {
   const service = `/conversations/v1/Services/IS${ws.slice(2)}/Conversations`;
   conversation = (await ok("POST", service, { FriendlyName: "a call" })).sid as string;
   await ok("POST", `${service}/${conversation}/Participants`, { Identity: ann, Attributes: "{}" });
+  // A token is for a live call: Ann starts one on the conversation.
+  const started = await call("POST", `/api/conversations/${conversation}/call`, bearer(tokens.ann), { Kind: "voice" });
+  if (started.status !== 201) throw new Error(`call: ${started.status} ${JSON.stringify(started.body)}`);
+  callless = (await ok("POST", service, { FriendlyName: "no call" })).sid as string;
+  await ok("POST", `${service}/${callless}/Participants`, { Identity: ann, Attributes: "{}" });
   closed = (await ok("POST", service, { FriendlyName: "over" })).sid as string;
   await ok("POST", `${service}/${closed}/Participants`, { Identity: ann });
   await ok("POST", `${service}/${closed}`, { State: "closed" });
 }, 30_000);
 
 afterAll(() => {
-  for (const name of Object.keys(LIVEKIT)) delete settings[name as keyof Settings];
+  uninstall();
 });
 
 describe("POST /api/conversations/{sid}/media-token", () => {
@@ -138,6 +140,17 @@ describe("POST /api/conversations/{sid}/media-token", () => {
     expect(String(extra.body.message)).toContain("Unknown parameter Role");
   });
 
+  it("answers 409 for a conversation without a live call: a token is for joining one", async () => {
+    const res = await mediaToken(callless, tokens.ann);
+    expect(res.status).toBe(409);
+    expect(String(res.body.message)).toContain("has no live call");
+    // A call that ended: no token either (its conversation may close with the call's task, a 409 too).
+    expect((await call("POST", `/api/conversations/${callless}/call`, bearer(tokens.ann), { Kind: "voice" })).status).toBe(201);
+    expect((await mediaToken(callless, tokens.ann)).status).toBe(200);
+    expect((await call("POST", `/api/conversations/${callless}/call/hangup`, bearer(tokens.ann))).status).toBe(200);
+    expect((await mediaToken(callless, tokens.sue)).status).toBe(409);
+  });
+
   it("answers 409 for a closed conversation: it has no call", async () => {
     const res = await mediaToken(closed, tokens.ann);
     expect(res.status).toBe(409);
@@ -163,7 +176,7 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
     chat = widget(ws, await newChannel(ws, { Kind: "webchat", "Settings.allowed_origins": "*" }));
   });
 
-  it("gives the visitor the customer grant for their own conversation, once they wrote", async () => {
+  it("gives the visitor the customer grant for their own conversation, while its call is live", async () => {
     const session = await chat.session({ name: "Casey" });
     const before = await chat.post("/media-token", "", session.token);
     expect(before.status).toBe(404);
@@ -171,7 +184,12 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
 
     const sent = await chat.post("/messages", { client_id: "m1", body: "can we talk?" }, session.token);
     expect(sent.status).toBe(201);
-    const res = await chat.post("/media-token", "", (sent.body.token as string | undefined) ?? session.token);
+    const visitorToken = (sent.body.token as string | undefined) ?? session.token;
+    const noCall = await chat.post("/media-token", "", visitorToken);
+    expect(noCall.status).toBe(409);
+    expect(String(noCall.body.message)).toContain("has no live call");
+    expect((await chat.post("/call", { Kind: "voice" }, visitorToken)).status).toBe(201);
+    const res = await chat.post("/media-token", "", visitorToken);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ url: LIVEKIT.LIVEKIT_URL, room: sent.body.conversation_sid, identity: session.visitor_id });
     const claims = await verify(res.body.token as string);

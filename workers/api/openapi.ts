@@ -135,7 +135,7 @@ const DESCRIBED: readonly {
     path: "/api/webchat/{WorkspaceSid}/{ChannelSid}/media-token",
     tag: "Web chat",
     summary:
-      "A LiveKit token for the call of the visitor's open conversation (the customer grant: join its room only; publish microphone, camera and screen share; subscribe); answers { url, token, room, identity, expires_at }. 404 before the visitor's first message, 409 once the conversation closed, 503 while calls are off",
+      "A LiveKit token for the call of the visitor's open conversation (the customer grant: join its room only; publish microphone, camera and screen share; subscribe); answers { url, token, room, identity, expires_at }. 404 before the visitor's first message, 409 once the conversation closed or without a live call, 503 while calls are off",
     security: "visitor",
   },
   {

@@ -14,8 +14,10 @@
  * - `POST survey` — `{ rating: 1–5, comment? }`: the answer to the satisfaction survey of the visitor's
  *   conversation that ended (once; 409 after, or with none offered).
  * - `POST media`, `GET media/<ME sid>` — attachments (webchat-media.ts).
- * - `POST media-token` — the LiveKit token the visitor joins their open conversation's call with: the
- *   customer grant (microphone, camera, screen share; conversations/media-token.ts says the rest).
+ * - `POST media-token` — the LiveKit token the visitor joins their open conversation's live call with:
+ *   the customer grant (microphone, camera, screen share; conversations/media-token.ts says the rest).
+ * - `POST call` `{ Kind }`, `POST call/hangup` — the visitor starts a call (opening a conversation for it
+ *   when they have none, as a first message does) and hangs it up (issue 15).
  * - `GET socket` — the visitor's last conversation, live, held by its ConversationDO.
  *
  * Only `webchat` channels answer (any other kind is a 404), and only pages of the channel's
@@ -51,7 +53,7 @@ import { mediaRefsOf, serveMedia, uploadMedia } from "./webchat-media";
 import { corsHeaders, originAllowed, originPolicy } from "./webchat-origins";
 import { accountFor, conversationFor, directoryFor } from "../../platform/objects";
 import { mintMediaToken } from "../../platform/livekit-tokens";
-import { callServer, requireOpen } from "./conversations/media-token";
+import { callServer, requireLiveCall, requireOpen } from "./conversations/media-token";
 import { CALL_KINDS, type StartedCall } from "../../contract/calls";
 import { regionalSid, regionOfItem } from "../../platform/region-sids";
 
@@ -384,6 +386,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/media-token", async (c) => {
   if (!found?.ok) throw notFound("conversation of this visitor (write a message first)");
   requireOpen(found.value);
   const server = callServer(c.env, found.value);
+  await requireLiveCall(c.env, c.get("accountSid"), found.value.sid);
   const room = found.value.sid;
   return c.json(await mintMediaToken(server, { role: "customer", room, identity: session.visitorId, name: session.name }));
 });
@@ -444,7 +447,7 @@ webchat.post("/:WorkspaceSid/:ChannelSid/call", async (c) => {
   });
   if (!started.ok) throw new ApiError(started.status as 400, started.code, started.message);
   const media = await mintMediaToken(server, { role: "customer", room: conversationSid, identity: session.visitorId, name: session.name });
-  return c.json({ call: started.value, media, ...(renewed ? { token: renewed } : {}) } satisfies StartedCall & { token?: string }, 201);
+  return c.json({ call: started.value, media, ...(renewed ? { token: renewed } : {}) } satisfies StartedCall, 201);
 });
 
 /** The visitor hangs up their live call (answers the CallRecord; 409 with none). */

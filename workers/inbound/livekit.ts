@@ -25,6 +25,9 @@ import { ApiError } from "../http/errors";
 /** A webhook carries one event, a room and a participant: far less than this. */
 export const LIVEKIT_WEBHOOK_LIMIT = 64 * 1024;
 
+/** LiveKit's `DisconnectReason.CLIENT_INITIATED` (livekit_models.proto): the participant left on purpose. */
+const CLIENT_INITIATED = 1;
+
 export const livekitWebhooks = new Hono<{ Bindings: Env }>();
 
 const unauthorized = (why: string) => new ApiError(401, 20003, `LiveKit webhook refused: ${why}`);
@@ -55,7 +58,15 @@ export function mediaEventOf(event: WebhookEvent): MediaEvent {
     id: event.id,
     event: event.event,
     roomSid: event.room?.sid || null,
-    participant: p ? { sid: p.sid, identity: p.identity, name: p.name || null, role: p.attributes[ROLE_ATTRIBUTE] ?? null } : null,
+    participant: p
+      ? {
+          sid: p.sid,
+          identity: p.identity,
+          name: p.name || null,
+          role: p.attributes[ROLE_ATTRIBUTE] ?? null,
+          leftOnPurpose: p.disconnectReason === CLIENT_INITIATED,
+        }
+      : null,
     at: Number(event.createdAt) * 1000,
   };
 }

@@ -14,6 +14,10 @@
  * task to wrapping, as Twilio does when a voice call ends; a chat escalated to a call keeps its chat's task,
  * which goes on after the call.
  *
+ * The customer leaving while the call waits abandons it (hung up: at once; dropped: after a grace, in
+ * case they are back — a reload rejoins as a new session); once connected, the call ends by a hang-up or
+ * when its room finishes (everyone left; LiveKit's departure timeout).
+ *
  * Who is in the room comes only from LiveKit's signed webhooks, one row per participant session (`PA_…`):
  * a session that left never returns (a rejoin is a new session), so any order of joined/left gives the
  * same parties, and an event ID seen before changes nothing. Hidden monitors are never parties.
@@ -25,6 +29,7 @@ import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { conversationRow, participantBy, participantRows, saveConversation, type TaskRequest } from "../store/conversation-rows";
 import { conflict, loadConversation, type Op } from "./conversation-operation";
+import { clearTimer, setTimer } from "../../kit/timers";
 
 /** Twilio's word for a call the customer hung up on while it was queued: the task's cancel reason. */
 export const ABANDONED_REASON = "abandoned: the customer hung up before an agent answered";
@@ -113,11 +118,12 @@ const present = (host: StoreHost, callSid: string): PresenceRow[] =>
     callSid,
   );
 
-/** Who is in the room: one entry per identity (two tabs of one agent are one party), monitors never. */
+/** Who is in the room: one entry per identity (two tabs of one agent are one party), monitors and the hold music never. */
 function parties(host: StoreHost, callSid: string): CallParty[] {
   const seen = new Map<string, CallParty>();
   for (const p of present(host, callSid)) {
-    if (p.role === "monitor" || seen.has(p.identity)) continue;
+    // A hidden monitor is no party; nor is the media service playing hold music.
+    if (p.role === "monitor" || p.role === "hold" || seen.has(p.identity)) continue;
     seen.set(p.identity, { identity: p.identity, role: p.role, name: p.name, joined_at: iso(p.joined_at) });
   }
   return [...seen.values()];
@@ -362,6 +368,7 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
     consult: null,
   });
   run(op.host, "UPDATE sb_call_presence SET left_at = ? WHERE call_sid = ? AND left_at IS NULL", op.now, call.sid);
+  clearTimer(op.host, ABANDON_TIMER, call.sid);
   if (call.own_task === 1 && call.task_sid !== null) {
     const task = first<{ status: string }>(op.host, "SELECT status FROM sb_tasks WHERE task_sid = ?", call.task_sid);
     if (task?.status === "assigned") {
@@ -373,7 +380,8 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
     }
   }
   op.effects.media.push({ kind: "hold-music", on: false });
-  if (reason !== "failed") op.effects.media.push({ kind: "close-room" });
+  // A call that failed before its room was made has none to close.
+  if (reason !== "failed" || call.room_sid !== null) op.effects.media.push({ kind: "close-room" });
   return ended;
 }
 
@@ -446,14 +454,31 @@ export function setHold(op: Op, callSid: string, version: number, hold: boolean)
 }
 
 /**
- * The call's own task ended in TaskRouter (canceled by its workflow's timeout, deleted, completed):
- * a call still live on it ends — `failed` while it waited (no one will answer), else `completed`.
+ * The call's own task ended in TaskRouter (canceled by its workflow's timeout, deleted, completed) or
+ * went to wrap-up: a call still live on it ends — `failed` while it waited (no one will answer), else
+ * `completed` (its room closed).
  */
 export function callTaskEnded(op: Op, taskSid: string): void {
   const call = liveCall(op.host);
   if (!call || call.own_task !== 1 || call.task_sid !== taskSid) return;
-  if (call.date_connected === null) end(op, { ...call, task_sid: null }, "failed", `Its task ${taskSid} ended before an agent answered`);
-  else end(op, { ...call, task_sid: null }, "completed");
+  // The task's row already says where it is (done, wrapping): ending asks the Router nothing more.
+  if (call.date_connected === null) end(op, call, "failed", `Its task ${taskSid} ended before an agent answered`);
+  else end(op, call, "completed");
+}
+
+/** How long a waiting customer who dropped out (not hung up) has to come back before the call is abandoned. */
+export const ABANDON_GRACE_MS = 15_000;
+/** The timer (kit/timers.ts) of that grace, one per call. */
+export const ABANDON_TIMER = "call-abandon";
+
+/** The grace of a waiting customer who dropped out ran out: abandoned, unless they are back (or it moved on). */
+export function abandonIfGone(op: Op, callSid: string): ApiResult<void> {
+  clearTimer(op.host, ABANDON_TIMER, callSid);
+  const call = liveCall(op.host);
+  if (!call || call.sid !== callSid || call.state !== "waiting") return ok(undefined);
+  if (parties(op.host, call.sid).some((p) => p.role === "customer")) return ok(undefined);
+  end(op, call, "abandoned");
+  return ok(undefined);
 }
 
 // ── LiveKit's webhooks ───────────────────────────────────────────────────────────────────────────────
@@ -471,6 +496,8 @@ export interface MediaEvent {
     readonly name: string | null;
     /** From the participant's `switchboard.role` attribute, as their token fixed it. */
     readonly role: string | null;
+    /** participant_left: they hung up themselves (LiveKit's disconnect reason CLIENT_INITIATED), not dropped. */
+    readonly leftOnPurpose?: boolean;
   } | null;
   /** When LiveKit made the event (ms). */
   readonly at: number;
@@ -497,8 +524,10 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
     case "room_finished":
       end(op, call, endReasonOf(call));
       return ok(true);
+    // participant_connection_aborted: joined the signalling but never connected its media; that session is over, as if it left.
     case "participant_joined":
-    case "participant_left": {
+    case "participant_left":
+    case "participant_connection_aborted": {
       const who = event.participant;
       if (!who || !isRole(who.role)) return ok(false);
       const joined = event.event === "participant_joined";
@@ -508,35 +537,21 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
         call.sid,
         who.sid,
       );
-      if (joined) {
-        if (seen) return ok(false); // joined again (a duplicate), or its leaving came first: that session is over
-        run(
-          op.host,
-          "INSERT INTO sb_call_presence (call_sid, participant_sid, identity, role, name, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-          call.sid,
-          who.sid,
-          who.identity,
-          who.role,
-          who.name,
-          event.at,
-        );
-      } else {
-        if (seen?.left_at != null) return ok(false);
-        // Left before its joining arrived: recorded as over, so the late join changes nothing.
-        run(
-          op.host,
-          `INSERT INTO sb_call_presence (call_sid, participant_sid, identity, role, name, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (call_sid, participant_sid) DO UPDATE SET left_at = excluded.left_at`,
-          call.sid,
-          who.sid,
-          who.identity,
-          who.role,
-          who.name,
-          event.at,
-          event.at,
-        );
-      }
-      moveWithParties(op, call);
+      // A session joins once; once it left it stays gone (a leaving that came before its joining included).
+      if (joined ? seen !== undefined : seen?.left_at != null) return ok(false);
+      run(
+        op.host,
+        `INSERT INTO sb_call_presence (call_sid, participant_sid, identity, role, name, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (call_sid, participant_sid) DO UPDATE SET left_at = excluded.left_at`,
+        call.sid,
+        who.sid,
+        who.identity,
+        who.role,
+        who.name,
+        event.at,
+        joined ? null : event.at,
+      );
+      moveWithParties(op, call, event.event === "participant_left" && who.leftOnPurpose === true);
       return ok(true);
     }
     default:
@@ -544,15 +559,25 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
   }
 }
 
-/** After the parties moved: connected once an agent and the customer are both in; ended once the customer is gone. */
-function moveWithParties(op: Op, call: CallRow): void {
+/**
+ * After the parties moved: connected once an agent and the customer are both in; a waiting call the
+ * customer left is abandoned. A connected call the customer dropped out of goes on (a reload or a
+ * second tab rejoins as a new session, whose joining LiveKit may report after the old one's leaving):
+ * it ends by a hang-up, or when the room finishes once everyone left.
+ */
+function moveWithParties(op: Op, call: CallRow, leftOnPurpose: boolean): void {
   const roles = new Set(parties(op.host, call.sid).map((p) => p.role));
   const customerWasIn =
     first(op.host, "SELECT 1 AS x FROM sb_call_presence WHERE call_sid = ? AND role = 'customer'", call.sid) !== undefined;
-  if (customerWasIn && !roles.has("customer")) {
-    end(op, call, endReasonOf(call));
-    return;
-  }
+  if (call.state === "waiting" && customerWasIn && !roles.has("customer")) {
+    // Hung up on purpose: abandoned now. Dropped (a reload, a network change, a second tab taking over):
+    // abandoned only if they are not back within the grace (the `call-abandon` timer, abandonIfGone).
+    if (leftOnPurpose) {
+      end(op, call, "abandoned");
+      return;
+    }
+    setTimer(op.host, ABANDON_TIMER, call.sid, op.now + ABANDON_GRACE_MS);
+  } else clearTimer(op.host, ABANDON_TIMER, call.sid);
   if (call.state === "waiting" && roles.has("agent") && roles.has("customer")) {
     op.effects.media.push({ kind: "hold-music", on: false });
     changed(op, { ...call, state: "connected", date_connected: call.date_connected ?? op.now, estimated_wait: null });

@@ -51,6 +51,11 @@ export interface TaskPort {
   wrapTask(taskSid: string): Promise<ApiResult<unknown>>;
   /** `reason`: Twilio's cancel reason (default "not needed"). */
   cancelTask(taskSid: string, reason?: string): Promise<ApiResult<unknown>>;
+  /**
+   * The estimated wait of a task just queued, in seconds (calls: the waiting customer sees it), or null
+   * when its queue has nothing to go by; absent in ports that need none.
+   */
+  estimatedWait?(taskSid: string, taskChannel: string): Promise<number | null>;
 }
 
 interface TaskRow {
@@ -202,6 +207,7 @@ export function onTaskEvent(op: Op, accountSid: string, event: ConversationTaskE
     }
     case "task.wrapup": {
       saveTask(op.host, { ...task, status: "wrapping" }, op.now);
+      callTaskEnded(op, task.task_sid); // the agent wrapped up a call still going on: it ends
       leave(task.worker_sid ?? event.workerSid);
       const agentsLeft = participantRows(op.host).some((p) => p.role === "agent");
       if (conversation.task_sid === task.task_sid && !agentsLeft) moveTo(op, conversation, "inactive");

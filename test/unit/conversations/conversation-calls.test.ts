@@ -12,6 +12,7 @@ import * as calls from "../../../durable-objects/conversation/lifecycle/calls";
 import { receive } from "../../../durable-objects/conversation/lifecycle/inbound";
 import { onTaskEvent } from "../../../durable-objects/conversation/lifecycle/tasks";
 import { conversationRow } from "../../../durable-objects/conversation/store/conversation-rows";
+import { timerDueAt } from "../../../durable-objects/kit/timers";
 import { ACCOUNT, OTHER_ACCOUNT, SID, context, inbound, migratedHost } from "./conversation-fixtures";
 
 const VISITOR = "visitor-1";
@@ -59,15 +60,19 @@ function startedCall(): StoreHost {
 }
 
 let eventCount = 0;
-type Who = { sid: string; identity: string; role: string | null; name?: string };
+type Who = { sid: string; identity: string; role: string | null; name?: string; leftOnPurpose?: boolean };
 const customer = (sid = "PA_c1"): Who => ({ sid, identity: VISITOR, role: "customer", name: "Ada" });
+/** The customer's session hanging up on purpose (LiveKit's CLIENT_INITIATED). */
+const hungUp = (sid = "PA_c1"): Who => ({ ...customer(sid), leftOnPurpose: true });
 const agent = (sid = "PA_a1"): Who => ({ sid, identity: AGENT, role: "agent", name: "Ann" });
 const monitor: Who = { sid: "PA_m1", identity: "monitor:US1", role: "monitor" };
 const event = (kind: string, who: Who | null, id = `EV_${++eventCount}`, roomSid: string | null = ROOM): calls.MediaEvent => ({
   id,
   event: kind,
   roomSid,
-  participant: who ? { sid: who.sid, identity: who.identity, name: who.name ?? null, role: who.role } : null,
+  participant: who
+    ? { sid: who.sid, identity: who.identity, name: who.name ?? null, role: who.role, leftOnPurpose: who.leftOnPurpose ?? false }
+    : null,
   at: 3_000 + eventCount, // LiveKit's event time: later events, later times
 });
 const joined = (who: Who, id?: string) => event("participant_joined", who, id);
@@ -204,7 +209,8 @@ describe("starting a call", () => {
     expect(made.op.effects.media).toEqual([]); // no hold music: the agent is there
     apply(host, joined(agent()));
     expect(apply(host, joined(customer())).op.effects.frames.at(-1)).toMatchObject({ call: { state: "connected" } });
-    const { op } = apply(host, left(customer()));
+    const seen = value(step(host, 4_000, (o) => calls.callToHangUp(o, ACCOUNT, AGENT, "agent")).result);
+    const { op } = step(host, 4_000, (o) => calls.hangUp(o, seen.sid, seen.version));
     expect(current(host)).toMatchObject({ state: "ended", end_reason: "completed" });
     expect(op.effects.wrapTasks).toEqual([]);
     expect(op.effects.cancelTasks).toEqual([]);
@@ -226,13 +232,34 @@ describe("LiveKit's webhooks", () => {
       [VISITOR],
       null,
     ],
-    ["the customer leaves while waiting: abandoned", [joined(customer()), left(customer())], "ended", [], "abandoned"],
-    ["the customer leaves once connected: completed", [joined(customer()), joined(agent()), left(customer())], "ended", [], "completed"],
+    ["the customer hangs up (leaves on purpose) while waiting: abandoned", [joined(customer()), left(hungUp())], "ended", [], "abandoned"],
+    ["the customer drops out while waiting: still waiting, for the grace", [joined(customer()), left(customer())], "waiting", [], null],
+    [
+      "the customer drops out once connected: it goes on (a rejoin may follow)",
+      [joined(customer()), joined(agent()), left(customer())],
+      "connected",
+      [AGENT],
+      null,
+    ],
+    [
+      "connected, then the room finished (everyone left): completed",
+      [joined(customer()), joined(agent()), event("room_finished", null)],
+      "ended",
+      [],
+      "completed",
+    ],
     [
       "a rejoin is a new session: the old one's leaving does not end it",
       [joined(customer()), joined(customer("PA_c2")), left(customer())],
       "waiting",
       [VISITOR],
+      null,
+    ],
+    [
+      "a session that never connected its media (aborted) is over, as if it dropped out",
+      [joined(customer()), event("participant_connection_aborted", customer())],
+      "waiting",
+      [],
       null,
     ],
     ["the room finished: ended", [joined(customer()), event("room_finished", null)], "ended", [], "abandoned"],
@@ -272,19 +299,39 @@ describe("LiveKit's webhooks", () => {
   it("the customer abandons while queued: the call's task is canceled as abandoned and the room closed", () => {
     const host = startedCall();
     apply(host, joined(customer()));
-    const { op } = apply(host, left(customer()));
+    const { op } = apply(host, left(hungUp()));
     expect(op.effects.cancelTasks).toEqual([{ taskSid: CALL_TASK, reason: calls.ABANDONED_REASON }]);
     expect(op.effects.media).toEqual(expect.arrayContaining([{ kind: "close-room" }, { kind: "hold-music", on: false }]));
   });
 
-  it("the customer hangs up on an agent: the agent's task goes to wrapping", () => {
+  it("the room finishing on a connected call: the agent's task goes to wrapping", () => {
     const host = startedCall();
     accepted(host);
     apply(host, joined(customer()));
     apply(host, joined(agent()));
-    const { op } = apply(host, left(customer()));
+    const { op } = apply(host, event("room_finished", null));
     expect(op.effects.wrapTasks).toEqual([CALL_TASK]);
     expect(op.effects.cancelTasks).toEqual([]);
+  });
+
+  it("a customer who dropped out while waiting: abandoned when the grace runs out, unless back in time", () => {
+    const gone = startedCall();
+    apply(gone, joined(customer()));
+    apply(gone, left(customer()), 3_000);
+    // The grace's timer is set (the shell's alarm runs abandonIfGone when it is due).
+    expect(timerDueAt(gone, calls.ABANDON_TIMER, CALL)).toBe(3_000 + calls.ABANDON_GRACE_MS);
+    const { op } = step(gone, 3_000 + calls.ABANDON_GRACE_MS, (o) => calls.abandonIfGone(o, CALL));
+    expect(current(gone)).toMatchObject({ state: "ended", end_reason: "abandoned" });
+    expect(op.effects.cancelTasks).toEqual([{ taskSid: CALL_TASK, reason: calls.ABANDONED_REASON }]);
+    expect(timerDueAt(gone, calls.ABANDON_TIMER, CALL)).toBeNull();
+
+    const back = startedCall();
+    apply(back, joined(customer()));
+    apply(back, left(customer()));
+    apply(back, joined(customer("PA_c2"))); // reloaded: a new session
+    expect(timerDueAt(back, calls.ABANDON_TIMER, CALL)).toBeNull();
+    value(step(back, 3_000 + calls.ABANDON_GRACE_MS, (o) => calls.abandonIfGone(o, CALL)).result);
+    expect(current(back)).toMatchObject({ state: "waiting", parties: [expect.objectContaining({ identity: VISITOR })] });
   });
 
   it("events after the call ended change nothing", () => {
@@ -380,6 +427,29 @@ describe("failures", () => {
     const seen = value(step(host, 2_050, (op) => calls.callToHangUp(op, ACCOUNT, VISITOR, "customer")).result);
     value(step(host, 2_060, (op) => calls.hangUp(op, seen.sid, seen.version)).result);
     expect(step(host, 2_100, (op) => calls.roomMade(op, CALL, plan.version, ROOM)).result).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it("the agent wraps up the call's task while the call goes on: it ends completed, its room closed", () => {
+    const host = startedCall();
+    accepted(host);
+    apply(host, joined(customer()));
+    apply(host, joined(agent()));
+    const { op } = step(host, 9_000, (o) =>
+      onTaskEvent(o, ACCOUNT, {
+        eventSid: "EV-wrapup",
+        eventType: "task.wrapup",
+        workspaceSid: "WS",
+        taskSid: CALL_TASK,
+        conversationSid: SID,
+        workerSid: AGENT,
+        workerName: "Ann",
+        reservationSid: "WR" + "8".repeat(32),
+        at: 9_000,
+      }),
+    );
+    expect(current(host)).toMatchObject({ state: "ended", end_reason: "completed" });
+    expect(op.effects.media).toContainEqual({ kind: "close-room" });
+    expect(op.effects.wrapTasks).toEqual([]); // already wrapping: the Router said so
   });
 
   it("the call's task canceled by TaskRouter while it waited: the call ends failed", () => {

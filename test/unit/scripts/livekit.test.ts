@@ -76,6 +76,13 @@ describe("running it", () => {
     );
   });
 
+  it("sends its webhooks to the Worker, signed with the run's key; none without a URL", () => {
+    const urls = ["http://127.0.0.1:8787/webhooks/livekit"];
+    const config = livekitConfig({ port: 7880, tcpPort: 7881, udpPort: 7882, apiKey: "devkey", apiSecret: "s3cret", webhookUrls: urls });
+    expect(config).toContain("webhook:\n  api_key: devkey\n  urls:\n    - http://127.0.0.1:8787/webhooks/livekit\n");
+    expect(livekitConfig({ port: 7880, tcpPort: 7881, udpPort: 7882, apiKey: "devkey", apiSecret: "s3cret" })).not.toContain("webhook:");
+  });
+
   it("says in one line, when there is none, that calls are off and the three ways to turn them on", () => {
     expect(CALLS_OFF.split("\n")).toHaveLength(1);
     for (const way of [

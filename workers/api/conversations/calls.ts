@@ -3,6 +3,7 @@
  * - `POST /api/conversations/{CH}/call` {Kind: voice|video} — the conversation's agent escalates their
  *   chat to a call in the same conversation, on the same task; answers 201 `StartedCall` (the call and
  *   the agent's token); the widget sees `call.updated` (started_by agent) and joins or declines.
+ * - `GET …/call` — the latest call (`{ call: CallRecord | null }`), for a backend or a page without the socket.
  * - `POST …/call/hangup` — ends the live call for everyone; answers the `CallRecord`.
  * - `POST …/call/hold` {Hold: true|false} — `held` ⇄ `connected`: the agent and the customer stop
  *   hearing each other, the customer hears hold music.
@@ -34,6 +35,18 @@ const start = endpoint({
   summary:
     "The conversation's agent escalates it to a call (Kind=voice|video) in the same conversation and task; answers { call, media } (the CallRecord and the agent's LiveKit token); 409 while a call is live; 503 when LiveKit cannot be reached",
   params: { Kind: oneOf(["voice", "video"]), ...WORKER },
+});
+
+const read = endpoint({
+  method: "get",
+  path: "/conversations/:ConversationSid/call",
+  prefix: "/api",
+  tag: "Calls",
+  status: 200,
+  auth: "bearer",
+  summary:
+    "The conversation's latest call, live or ended: { call: CallRecord | null } (the sockets carry the same as the snapshot's call and call.updated)",
+  params: {},
 });
 
 const hangup = endpoint({
@@ -88,6 +101,13 @@ routes.post(start.path, basicOrBearer(), async (c) => {
   const name = unwrap(await conversationFor(c.env, conversationSid).getParticipant(c.get("accountSid"), workerSid)).display_name;
   const media = await mintMediaToken(server, { role: "agent", room: conversationSid, identity: workerSid, name });
   return c.json({ call, media } satisfies StartedCall, 201);
+});
+
+routes.get(read.path, basicOrBearer(), async (c) => {
+  await read.parse(c);
+  const conversationSid = pathConversationSid(c);
+  await callerConversation(c, conversationSid);
+  return c.json({ call: unwrap(await conversationFor(c.env, conversationSid).getCall(c.get("accountSid"))) });
 });
 
 routes.post(hangup.path, basicOrBearer(), async (c) => {

@@ -8,7 +8,8 @@
  * - a supervisor or admin who is not its agent: the monitor grant (hidden, listen only);
  * - anyone else: 403; a conversation not in the token's workspace: 404, as elsewhere.
  * The customer's token comes from the widget's visitor session (`POST /api/webchat/…/media-token`).
- * Calls off (no LiveKit key and secret for the region) is a 503 that says so.
+ * Calls off (no LiveKit key and secret for the region) is a 503 that says so; a conversation without a
+ * live call (none started, or ended) is a 409: a token is for joining a call going on.
  */
 import { regionOfItem } from "../../../platform/region-sids";
 import { livekitOf } from "../../../platform/livekit";
@@ -32,7 +33,7 @@ const mediaToken = endpoint({
   status: 200,
   auth: "bearer",
   summary:
-    "A LiveKit token for the conversation's call (its room is the conversation SID, in its region): an agent of the conversation gets the agent grant (publish audio, video, screen share; subscribe), a supervisor the monitor grant (hidden, subscribe only); answers { url, token, room, identity, expires_at }; 503 while calls are off",
+    "A LiveKit token for the conversation's live call (its room is the conversation SID, in its region): an agent of the conversation gets the agent grant (publish audio, video, screen share; subscribe), a supervisor the monitor grant (hidden, subscribe only); answers { url, token, room, identity, expires_at }; 409 without a live call; 503 while calls are off",
   params: {},
 });
 
@@ -46,6 +47,19 @@ export function callServer(env: Env, conversation: Pick<ConversationRecord, "sid
 /** A conversation that ended has no call to join. */
 export function requireOpen(conversation: ConversationRecord): void {
   if (conversation.state === "closed") throw new ApiError(409, 20409, `Conversation ${conversation.sid} is closed: it has no call to join`);
+}
+
+/** A token is for a live call only: without one, 409 saying how to start it. */
+export async function requireLiveCall(env: Env, accountSid: string, conversationSid: string): Promise<void> {
+  let found: Awaited<ReturnType<ReturnType<typeof conversationFor>["getCall"]>>;
+  try {
+    found = await conversationFor(env, conversationSid).getCall(accountSid);
+  } catch {
+    throw new ApiError(503, 20503, "The conversation is unavailable; try again");
+  }
+  if (!found.ok) throw new ApiError(found.status as 404, found.code, found.message);
+  if (found.value === null || found.value.state === "ended")
+    throw new ApiError(409, 20409, `Conversation ${conversationSid} has no live call: start one first (POST …/call)`);
 }
 
 routes.post(mediaToken.path, basicOrBearer(), async (c) => {
@@ -62,6 +76,7 @@ routes.post(mediaToken.path, basicOrBearer(), async (c) => {
   const who = await participantOf(c.env, c.get("accountSid"), conversationSid, identity);
   requireOpen(conversation);
   const server = callServer(c.env, conversation);
+  await requireLiveCall(c.env, c.get("accountSid"), conversationSid);
   const minted: MediaToken = await mintMediaToken(server, { ...who, room: conversationSid });
   return c.json(minted);
 });

@@ -159,6 +159,8 @@ export function applyFrame(state: ChatState, frame: ConversationFrame, now: numb
     }
     case "conversation.updated":
       return { ...state, conversation: frame.conversation };
+    case "call.updated": // the call's controls read it (issue 15); the chat's state has nothing of it
+      return state;
     case "typing": {
       if (frame.participantSid === state.you) return state;
       const name = frame.displayName ?? nameOf(state.participants[frame.participantSid]);
