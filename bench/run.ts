@@ -195,7 +195,7 @@ async function callsSection(): Promise<string> {
     `| LiveKit's own join (connect → connected), ${f.join.length} joins | ${p(f.join)} | 1.0× |`,
     `| no-op Durable Object round trip (\`/api/ping\`, authenticated), ${f.ping.length} | p50 ${ping.toFixed(1)} ms, p99 ${percentile(f.ping, 99).toFixed(1)} ms | |`,
     "",
-    "Switchboard's share of an accept is the token row: the REST accept, the queue consumer handing the accepted reservation to the conversation (which makes the worker its agent), and the token. The rest is LiveKit's: the agent's join, then — for the customer — the agent's track published, offered and subscribed to before its first packet, which is why the customer hears the agent a couple of hundred milliseconds after the agent hears them (the agent subscribes to the customer's track, already there, as it joins).",
+    "Switchboard's share of an accept is the token row: the REST accept, the queue consumer handing the accepted reservation to the conversation (which makes the worker its agent), and the token. The rest is LiveKit's: the agent's join, then — for the customer — the agent's track published, offered and subscribed to before its first packet, while the agent subscribes to the customer's track, already there, as it joins — so the customer usually hears the agent a little after the agent hears them.",
   ].join("\n");
 }
 
