@@ -9,6 +9,7 @@ import { runTaskRouterBench } from "./taskrouter";
 import { runSupervisorsBench, supervisorsRows } from "./supervisors";
 import { channelsRows, runChannelsBench } from "./channels";
 import { desktopRows, runDesktopBench } from "./desktop";
+import { runCallsBench } from "./calls";
 import { MODELS, PATH, regionsRows, simulate } from "./regions-sim";
 import regionsInputs from "./regions-inputs.json";
 import { regions } from "../platform/regions";
@@ -174,6 +175,30 @@ function regionsSection(): string {
   ].join("\n");
 }
 
+async function callsSection(): Promise<string> {
+  const f = await runCallsBench();
+  const p = (samples: number[]) => `p50 ${percentile(samples, 50).toFixed(0)} ms, p99 ${percentile(samples, 99).toFixed(0)} ms`;
+  const ping = percentile(f.ping, 50);
+  const join = percentile(f.join, 50);
+  const ratio = (samples: number[]) =>
+    `${(percentile(samples, 50) / join).toFixed(1)}× LiveKit's join, ${(percentile(samples, 50) / ping).toFixed(0)}× a no-op round trip`;
+  return [
+    "## Calls: accept → first audio",
+    "",
+    `Measured ${machine()}, through \`wrangler dev\` and LiveKit's server (scripts/livekit.mjs) on 127.0.0.1, both sides played by LiveKit's Node SDK (\`@livekit/rtc-node\`), each speaking a steady tone. ${f.customerHears.length} calls one at a time after 2 to warm up: a customer starts a call through the widget's route and joins its room; the agent accepts the reservation over REST, asks for their media token (retried until the accepted reservation has made them the conversation's agent) and joins. Times from the accept to the first decoded non-silent frame of the other side; LiveKit's join is \`room.connect\` resolving (signalling, ICE, connected), for both sides of every call; the no-op round trip is an authenticated \`/api/ping\`, in the same run.`,
+    "",
+    "| figure | value | ratio (p50) |",
+    "|---|---:|---:|",
+    `| accept → the agent's first audio at the customer | ${p(f.customerHears)} | ${ratio(f.customerHears)} |`,
+    `| accept → the customer's first audio at the agent | ${p(f.agentHears)} | ${ratio(f.agentHears)} |`,
+    `| accept → the agent's media token answered (REST accept, the queue's hand-over to the conversation, the token) | ${p(f.agentToken)} | ${ratio(f.agentToken)} |`,
+    `| LiveKit's own join (connect → connected), ${f.join.length} joins | ${p(f.join)} | 1.0× |`,
+    `| no-op Durable Object round trip (\`/api/ping\`, authenticated), ${f.ping.length} | p50 ${ping.toFixed(1)} ms, p99 ${percentile(f.ping, 99).toFixed(1)} ms | |`,
+    "",
+    "Switchboard's share of an accept is the token row: the REST accept, the queue consumer handing the accepted reservation to the conversation (which makes the worker its agent), and the token. The rest is LiveKit's: the agent's join, then — for the customer — the agent's track published, offered and subscribed to before its first packet, while the agent subscribes to the customer's track, already there, as it joins — so the customer usually hears the agent a little after the agent hears them.",
+  ].join("\n");
+}
+
 const only = process.argv[2];
 if (!only || only === "matcher") writeSection("BENCHMARKS.md", "matcher", matcherSection());
 if (!only || only === "taskrouter") writeSection("BENCHMARKS.md", "taskrouter", await taskRouterSection());
@@ -181,5 +206,6 @@ if (!only || only === "realtime") writeSection("BENCHMARKS.md", "realtime", awai
 if (!only || only === "supervisors") writeSection("BENCHMARKS.md", "supervisors", await supervisorsSection());
 if (!only || only === "channels") writeSection("BENCHMARKS.md", "channels", await channelsSection());
 if (!only || only === "desktop") writeSection("BENCHMARKS.md", "desktop", await desktopSection());
+if (!only || only === "calls") writeSection("BENCHMARKS.md", "calls", await callsSection());
 if (!only || only === "regions") writeSection("BENCHMARKS.md", "regions", regionsSection());
 console.log("BENCHMARKS.md updated");

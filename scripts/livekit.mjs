@@ -19,6 +19,7 @@ import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { stopperOf, untilAnswering } from "./child-server.mjs";
 import { freePort, portFree } from "./ports.mjs";
 
 /** The LiveKit release Switchboard is built and tested with. */
@@ -165,29 +166,13 @@ export async function startLivekitServer({ binary, logFile, preferDefaults = fal
   const child = spawn(binary, ["--config-body", livekitConfig({ port, tcpPort, udpPort, apiKey, apiSecret: secret, webhookUrls })], {
     stdio: ["ignore", out, out],
   });
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(killer);
-    }
-  };
-  const http = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(http, { signal: AbortSignal.timeout(2000) })).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      throw new Error(`LiveKit's server did not start (${binary})${logFile ? `; its log: ${logFile}` : ""}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const stop = stopperOf(child);
+  await untilAnswering({
+    url: `http://127.0.0.1:${port}/`,
+    child,
+    stop,
+    failure: () => new Error(`LiveKit's server did not start (${binary})${logFile ? `; its log: ${logFile}` : ""}`),
+  });
   return { url: `ws://127.0.0.1:${port}`, apiKey, apiSecret: secret, child, stop };
 }
 

@@ -10,9 +10,10 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { openSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { stopperOf, untilAnswering } from "./child-server.mjs";
 import { freePort, portFree } from "./ports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -46,29 +47,17 @@ export async function startMediaService({ livekit, logFile, preferDefaults = fal
   let output = "";
   child.stdout?.on("data", (d) => (output = (output + d).slice(-4000)));
   child.stderr?.on("data", (d) => (output = (output + d).slice(-4000)));
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(killer);
-    }
-  };
+  const stop = stopperOf(child);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stop();
-      const said = output.trim().split("\n").at(-1);
-      throw new Error(said || `the media service did not start${logFile ? `; its log: ${logFile}` : ""}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await untilAnswering({
+    url: `${url}/health`,
+    child,
+    stop,
+    // The service's last line says why (e.g. no rtc-node binary for this platform).
+    failure: () => {
+      const said = (logFile ? readFileSync(logFile, "utf8") : output).trim().split("\n").at(-1);
+      return new Error(said || `the media service did not start${logFile ? `; its log: ${logFile}` : ""}`);
+    },
+  });
   return { url, secret, child, stop };
 }

@@ -92,12 +92,10 @@ export class HoldPlayer {
     if (!this.stopping) {
       this.stopping = true;
       this.clearEmptyTimer();
-      try {
-        await this.lkRoom.disconnect();
-      } finally {
-        await this.source.close().catch(() => {});
-        this.markDone();
-      }
+      // A room that never connected (LiveKit refused the join) has nothing to disconnect: that is fine.
+      await this.lkRoom.disconnect().catch(() => {});
+      await this.source.close().catch(() => {});
+      this.markDone();
     }
     return this.done;
   }

@@ -67,6 +67,7 @@ describe("a workspace from before regions", () => {
         "wrap_up_timeout_seconds",
       ])
         sql.exec(`ALTER TABLE task_queues DROP COLUMN ${column}`); // migration 8's, likewise
+      sql.exec("ALTER TABLE workspace DROP COLUMN hold_music_url"); // migration 9's, likewise
       sql.exec("DELETE FROM sb_migrations WHERE version >= 6");
       sql.exec("UPDATE sb_sync SET router_version = 1");
       applyMigrations(state.storage, WORKSPACE_MIGRATIONS);
