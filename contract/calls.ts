@@ -2,10 +2,9 @@
  * Calls and video, as the browser reads them (issue 15): what the media-token routes answer — where the
  * call's LiveKit room is and the token to join it with — and the role a participant's token fixed, which
  * LiveKit shows the others as the participant attribute {@link ROLE_ATTRIBUTE}. The desk and the widget
- * join with `livekit-client` (`room.connect(url, token)`). One zod schema; the type is inferred from it
- * (the browser imports the type only: no zod in its bundles).
+ * join with `livekit-client` (`room.connect(url, token)`). No zod here: the browser imports this file's
+ * lists and constants as values; the media token's schema is media-token.ts (the browser imports its type).
  */
-import { z } from "zod";
 
 /**
  * Who someone is in a call: the customer, an agent, a supervisor listening unseen (`monitor`), a
@@ -19,21 +18,9 @@ export type MediaRole = (typeof MEDIA_ROLES)[number];
 /** The participant attribute that says what someone in a call is, as their token fixed it. */
 export const ROLE_ATTRIBUTE = "switchboard.role";
 
-/** `POST /api/conversations/{sid}/media-token` and `POST /api/webchat/{ws}/{channel}/media-token`. */
-export const mediaToken = z.strictObject({
-  /** The LiveKit server's WebSocket URL: the conversation's region's. */
-  url: z.string().regex(/^wss?:\/\//),
-  /** The JWT to join with. */
-  token: z.string().min(1),
-  /** The room: the conversation's SID. */
-  room: z.string().regex(/^CH[0-9a-f]{32}$/),
-  /** The participant's identity in the room: an agent's worker SID, a visitor's ID, `monitor:…` for a supervisor. */
-  identity: z.string().min(1),
-  /** When the token stops letting anyone join (ISO 8601, milliseconds); one joined before then stays. */
-  expires_at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
-});
+import type { MediaToken } from "./media-token";
 
-export type MediaToken = z.infer<typeof mediaToken>;
+export type { MediaToken };
 
 // ── a call's state (issue 15): what the widget and the desk read on the conversation socket ─────────────
 

@@ -8,7 +8,7 @@
  */
 import { inject } from "vitest";
 import { raw } from "./client";
-import { mediaToken, type MediaToken } from "../../contract/calls";
+import { mediaToken, type MediaToken } from "../../contract/media-token";
 
 export const SHOP = "https://shop.example";
 export type Json = Record<string, unknown>;

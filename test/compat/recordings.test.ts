@@ -51,9 +51,9 @@ describe.skipIf(off !== "")(`recording a call (egress's double beside the real L
     await ok("POST", `/api/workspaces/${ws}/recordings/settings`, { RecordCalls: "true" });
     const workers = (await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Workers`)).workers as { sid: string; friendly_name: string }[];
     const annSid = workers.find((w) => w.friendly_name === "Ann")!.sid;
-    const started = await post(`${scene.widgetBase}/call`, scene.visitor.token, { Kind: "voice" });
-    expect(started.status).toBe(201);
-    const room = (started.body.call as { room: string }).room;
+    // The scene's visitor has started a voice call already (call-scene.ts): it connects once both are in.
+    const room = scene.conversation;
+    expect((await ok("GET", `/api/conversations/${room}/call`)).call).toMatchObject({ state: "waiting", recording: "off" });
     expect((await webhook(joined(room, scene.visitor.id, "customer"))).status).toBe(200);
     expect((await webhook(joined(room, annSid, "agent"))).status).toBe(200);
 

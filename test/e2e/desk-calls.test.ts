@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { mediaToken, type MediaToken } from "../../contract/calls";
+import { mediaToken, type MediaToken } from "../../contract/media-token";
 import { seriousViolations } from "../support/axe";
 import { FAKE_MEDIA } from "../support/browser";
 import { audioBytesByIdentity, flowing, receivedMoreThan, remoteIdentities, stopped, type RoomOf } from "./call-page";

@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { mediaToken, type MediaToken } from "../../contract/calls";
+import { mediaToken, type MediaToken } from "../../contract/media-token";
 import { raw } from "../compat/client";
 import { seriousViolations } from "../support/axe";
 import { FAKE_MEDIA, launchChromium } from "../support/browser";

@@ -14,6 +14,7 @@ import { conversationFor, directoryFor } from "../../platform/objects";
 import type { RecordingRecord } from "../../contract/recordings";
 import { createEgressApi } from "../support/doubles/egress-api";
 import { conversationTaskEvent, fetchApp, must, newChannel, newWorkspace, widget } from "./webchat-helpers";
+import { eventually } from "./conversation-helpers";
 
 const SETTINGS = {
   LIVEKIT_URL: "ws://127.0.0.1:7880",
@@ -125,6 +126,18 @@ async function connectedCall() {
   return call;
 }
 const callOf = async (room: string) => (await must(conversationFor(env, room).getCall(env.ACCOUNT_SID!)))!;
+/** Until egress's double saw what `seen` looks for: checked between turns, so the conversation's background requests run. */
+const egressSaw = (what: string, seen: () => boolean) =>
+  eventually(what, async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return seen() ? true : undefined;
+  });
+/** The call once its recording is `wanted`: the conversation asks egress in the background, after the change. */
+const recordingIs = (room: string, wanted: "on" | "paused" | "off") =>
+  eventually(`the recording ${wanted}`, async () => {
+    const call = await callOf(room);
+    return call.recording === wanted ? call : undefined;
+  });
 const settingsTo = (params: Record<string, string>) => form("POST", `/api/workspaces/${ws}/recordings/settings`, BASIC, params);
 
 describe("recording a call", () => {
@@ -132,12 +145,13 @@ describe("recording a call", () => {
     await settingsTo({ RecordCalls: "true", Queues: "{}" });
     const before = egress.started.length;
     const call = await connectedCall();
+    await egressSaw("egress asked to record", () => egress.started.length > before);
     expect(egress.started.length).toBe(before + 1);
     const request = egress.started.at(-1)!;
     expect(request.roomName).toBe(call.room);
     expect(request.audioOnly).toBe(true);
     expect(request.fileOutputs[0]!.filepath).toMatch(new RegExp(`^recordings/${ws}/RE[0-9a-f]{32}/1\\.ogg$`));
-    expect(await callOf(call.room)).toMatchObject({ state: "connected", recording: "on" });
+    expect(await recordingIs(call.room, "on")).toMatchObject({ state: "connected" });
     const [first] = (await must(directoryFor(env, ws).listRecordings(env.ACCOUNT_SID!, { pageSize: 50, page: 0 }, { callSid: call.sid })))
       .items;
     expect(first).toMatchObject({ status: "in-progress", conversation_sid: call.room });
@@ -156,7 +170,7 @@ describe("recording a call", () => {
     expect((await callOf(call.room)).recording).toBe("on");
 
     expect((await form("POST", `/api/conversations/${call.room}/call/hangup`, bearer)).status).toBe(200);
-    expect(egress.stopped).toContain(egress2);
+    await egressSaw("the last part's egress stopped", () => egress.stopped.includes(egress2));
 
     expect((await webhook(ended(egress1, 30))).body).toEqual({ applied: true });
     expect((await webhook(ended(egress1, 30))).body).toEqual({ applied: false }); // twice: once
@@ -195,10 +209,13 @@ describe("recording a call", () => {
     await settingsTo({ RecordCalls: "true" });
     egress.failNextStart();
     const call = await connectedCall();
+    const recording = await eventually("the recording failed", async () => {
+      const [listed] = (
+        await must(directoryFor(env, ws).listRecordings(env.ACCOUNT_SID!, { pageSize: 50, page: 0 }, { callSid: call.sid }))
+      ).items;
+      return listed?.status === "failed" ? listed : undefined;
+    });
     expect(await callOf(call.room)).toMatchObject({ state: "connected", recording: "off" });
-    const [recording] = (
-      await must(directoryFor(env, ws).listRecordings(env.ACCOUNT_SID!, { pageSize: 50, page: 0 }, { callSid: call.sid }))
-    ).items;
     expect(recording).toMatchObject({ status: "failed", error: expect.stringContaining("egress not connected") });
     await form("POST", `/api/conversations/${call.room}/call/hangup`, bearer);
   });
@@ -206,6 +223,7 @@ describe("recording a call", () => {
   it("refuses a bad Status (400), someone who is not the call's agent (403), a call not yet connected (409)", async () => {
     await settingsTo({ RecordCalls: "true" });
     const call = await connectedCall();
+    await recordingIs(call.room, "on");
     expect((await form("POST", `/api/conversations/${call.room}/call/recording`, bearer, { Status: "recording" })).status).toBe(400);
     const bob = (await form("POST", `/taskrouter/v1/Workspaces/${ws}/Workers`, BASIC, { FriendlyName: "Bob" })).body.sid as string;
     const bobToken = (await form("POST", "/api/tokens", BASIC, { WorkspaceSid: ws, Role: "worker", WorkerSid: bob })).body.token as string;

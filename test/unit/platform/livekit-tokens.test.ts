@@ -5,7 +5,8 @@ import { TokenVerifier, TrackSource } from "livekit-server-sdk";
 import { describe, expect, it } from "vitest";
 import type { LiveKitServer } from "../../../platform/livekit";
 import { MEDIA_TOKEN_TTL_SECONDS, mediaGrant, mintMediaToken } from "../../../platform/livekit-tokens";
-import { ROLE_ATTRIBUTE, mediaToken } from "../../../contract/calls";
+import { ROLE_ATTRIBUTE } from "../../../contract/calls";
+import { mediaToken } from "../../../contract/media-token";
 
 const SERVER: LiveKitServer = {
   regionId: "us-east",
