@@ -201,9 +201,25 @@ describe("a warm transfer", () => {
     // The conversation's task is still Ann's: the consult is not the call's until it completes.
     expect((await must(conversationFor(env, room).getConversation(env.ACCOUNT_SID!))).task_sid).toBe(firstTask);
     await joined(room, agents.bob.sid, "agent");
-    // (Bob's microphone published while the customer is held is kept from them by LiveKit's track_published
-    // webhook separating them again: lifecycle/calls.ts. Its assertion here stopped seeing the UpdateSubscriptions
-    // once the media effects ran in the background; left out until that is understood — see the hand-back report.)
+    // Bob's microphone, published while the customer is held, is kept from them: LiveKit unsubscribes them again.
+    livekit.participants = [
+      { identity: customer, attributes: { "switchboard.role": "customer" }, tracks: [{ sid: "TR_casey" }] },
+      { identity: agents.ann.sid, attributes: { "switchboard.role": "agent" }, tracks: [{ sid: "TR_ann" }] },
+      { identity: agents.bob.sid, attributes: { "switchboard.role": "agent" }, tracks: [{ sid: "TR_bob" }] },
+    ];
+    await joined(room, agents.bob.sid, "agent", "track_published");
+    const keptFromCustomer = { method: "UpdateSubscriptions", body: { room, identity: customer, trackSids: ["TR_ann", "TR_bob"] } }; // subscribe: false, proto3's default, is not sent
+    // The conversation asks LiveKit in the background: checked between turns, so its requests run.
+    await eventually("the customer kept from Bob's microphone", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return livekit.calls.some((c) => JSON.stringify(c) === JSON.stringify(keptFromCustomer)) ? true : undefined;
+    });
+    // The agents still hear each other: nobody unsubscribed Bob from Ann or Ann from Bob.
+    const agentsApart = livekit.calls.filter(
+      (c) =>
+        c.method === "UpdateSubscriptions" && c.body.identity !== customer && (c.body.trackSids as string[]).some((t) => t !== "TR_casey"),
+    );
+    expect(agentsApart).toEqual([]);
     const completed = await post(`/api/conversations/${room}/call/consult/complete`, agents.ann.token);
     expect(completed.status).toBe(200);
     expect(completed.body).toMatchObject({ state: "connected", consult: null, task_sid: consultTask });
