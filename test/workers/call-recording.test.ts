@@ -126,12 +126,8 @@ async function connectedCall() {
   return call;
 }
 const callOf = async (room: string) => (await must(conversationFor(env, room).getCall(env.ACCOUNT_SID!)))!;
-/** Until egress's double saw what `seen` looks for: checked between turns, so the conversation's background requests run. */
-const egressSaw = (what: string, seen: () => boolean) =>
-  eventually(what, async () => {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    return seen() ? true : undefined;
-  });
+/** Until egress's double saw what `seen` looks for (the conversation asks egress in the background). */
+const egressSaw = (what: string, seen: () => boolean) => eventually(what, async () => (seen() ? true : undefined));
 /** The call once its recording is `wanted`: the conversation asks egress in the background, after the change. */
 const recordingIs = (room: string, wanted: "on" | "paused" | "off") =>
   eventually(`the recording ${wanted}`, async () => {

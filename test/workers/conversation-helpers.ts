@@ -8,6 +8,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterAll, beforeAll, expect } from "vitest";
 import { webhookPath } from "../../channels/channel-config";
 import { signedForm, smsForm } from "../support/twilio-forms";
+import { eventually as pollUntil } from "../support/eventually";
 
 export const ORIGIN = "https://sb.example";
 export const ACCOUNT = env.ACCOUNT_SID!;
@@ -45,18 +46,12 @@ export async function ok(method: string, path: string, params?: Record<string, s
 }
 
 /**
- * Polls `check` (which reads state over RPC or REST) until it answers a value, for at most `timeoutMs`.
- * The Router hands task events to the conversation in the background: each poll is a round trip that
- * lets that work go on, so no timer is involved.
+ * Polls `check` until it answers a value, for at most `timeoutMs`, a few milliseconds apart: the
+ * conversation and the Router work in the background (task events, LiveKit and egress requests), and a
+ * check that does no I/O of its own would otherwise spin without ever letting that work run.
  */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-  }
-}
+export const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> =>
+  pollUntil(check, what, timeoutMs, 5);
 
 /**
  * For the file's tests: Twilio's Messages API at {@link TWILIO_API} takes every send (nothing leaves
