@@ -257,8 +257,9 @@ describe.skipIf(off !== "")(`the customer's calls in the widget${off ? ` — ski
       // The devices menu lists the fake microphone and camera.
       const devices = widget.getByRole("button", { name: "Devices" });
       await devices.click();
-      expect(await widget.getByLabel("Microphone").locator("option").count()).toBeGreaterThan(0);
-      expect(await widget.getByLabel("Camera").locator("option").count()).toBeGreaterThan(0);
+      // The menu fills from the browser's device list, which it asks for as it opens.
+      await expect.poll(() => widget.getByLabel("Microphone").locator("option").count(), WAIT).toBeGreaterThan(0);
+      await expect.poll(() => widget.getByLabel("Camera").locator("option").count(), WAIT).toBeGreaterThan(0);
       expect(await devices.getAttribute("aria-expanded")).toBe("true");
       await devices.click();
 
