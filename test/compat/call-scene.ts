@@ -32,6 +32,27 @@ export async function post(path: string, token: string, json?: unknown): Promise
   return { status: res.status, body: (await res.json()) as Json };
 }
 
+/**
+ * A visitor opens a session in the widget at `widgetBase` (`/api/webchat/WS…/XC…`) and starts a voice call:
+ * their session, their token (renewed when the call opened their conversation), the call and their media token.
+ */
+export async function visitorCalls(widgetBase: string, name: string) {
+  const res = await fetch(`${inject("baseUrl")}${widgetBase}/sessions`, {
+    method: "POST",
+    headers: { origin: SHOP, "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  const session = (await res.json()) as { token: string; visitor_id: string };
+  const started = await post(`${widgetBase}/call`, session.token, { Kind: "voice" });
+  if (started.status !== 201) throw new Error(`call: ${started.status} ${JSON.stringify(started.body)}`);
+  return {
+    session,
+    token: (started.body.token as string | undefined) ?? session.token,
+    call: started.body.call as { sid: string; room: string; task_sid: string },
+    media: started.body.media as { url: string; token: string },
+  };
+}
+
 /** The 200 of a media-token route, or a throw with its answer. */
 export async function minted(path: string, token: string): Promise<Minted> {
   const res = await post(path, token);

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../support/eventually";
 import { Room } from "@livekit/rtc-node";
-import { ok, post, SHOP, type Json } from "./call-scene";
+import { ok, post, SHOP, visitorCalls, type Json } from "./call-scene";
 
 const off = inject("livekitOff");
 
@@ -36,19 +36,7 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
   const callOf = async (conversation: string) => (await get(`/api/conversations/${conversation}/call`, annToken)).call as Json;
   const taskOf = (taskSid: string) => ok("GET", `/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`);
 
-  async function visitor(name: string) {
-    const res = await fetch(`${inject("baseUrl")}${widgetBase}/sessions`, {
-      method: "POST",
-      headers: { origin: SHOP, "content-type": "application/json" },
-      body: JSON.stringify({ name }),
-    });
-    const session = (await res.json()) as { token: string; visitor_id: string };
-    const started = await post(`${widgetBase}/call`, session.token, { Kind: "voice" });
-    expect(started.status).toBe(201);
-    const call = started.body.call as { sid: string; room: string; task_sid: string };
-    const media = started.body.media as { url: string; token: string };
-    return { session, token: (started.body.token as string | undefined) ?? session.token, call, media };
-  }
+  const visitor = (name: string) => visitorCalls(widgetBase, name);
 
   beforeAll(async () => {
     ws = (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "call flow", Template: "FIFO" })).sid as string;

@@ -18,7 +18,7 @@ import { Room, RoomEvent } from "@livekit/rtc-node";
 import { RoomServiceClient } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../support/eventually";
-import { ok, post, SHOP, type Json } from "./call-scene";
+import { ok, post, SHOP, visitorCalls, type Json } from "./call-scene";
 
 const off = inject("livekitOff");
 
@@ -66,23 +66,6 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
       return res.status === 200 ? ((await res.json()) as { url: string; token: string; identity: string }) : undefined;
     }, "a media token");
 
-  /** A visitor opens a session in the widget and starts a voice call: the call and their token. */
-  async function visitorCalls(name: string) {
-    const res = await fetch(`${inject("baseUrl")}${widgetBase}/sessions`, {
-      method: "POST",
-      headers: { origin: SHOP, "content-type": "application/json" },
-      body: JSON.stringify({ name }),
-    });
-    const session = (await res.json()) as { token: string; visitor_id: string };
-    const started = await post(`${widgetBase}/call`, session.token, { Kind: "voice" });
-    expect(started.status).toBe(201);
-    return {
-      session,
-      call: started.body.call as { room: string; task_sid: string },
-      media: started.body.media as { url: string; token: string },
-    };
-  }
-
   beforeAll(async () => {
     rooms = new RoomServiceClient(inject("livekitUrl"), inject("livekitApiKey"), inject("livekitApiSecret"));
     ws = (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "voice instructions", Template: "FIFO" })).sid as string;
@@ -123,7 +106,7 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
   it("reservation.conference() accepts the call's task; Ann joins the room and the call is connected; a monitor is hidden; a cold transfer keeps the customer in the room", async () => {
     // A visitor calls from the widget and joins.
     const reserved = once(worker, "reservationCreated");
-    const { session, call, media } = await visitorCalls("Casey");
+    const { session, call, media } = await visitorCalls(widgetBase, "Casey");
     const room = call.room;
     const customer = await join(media);
 
@@ -196,7 +179,7 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
     // Bob is away while the call is offered: it goes to Ann.
     await ok("POST", `/taskrouter/v1/Workspaces/${ws}/Workers/${people.bob.sid}`, { ActivitySid: offline });
     const reserved = once(worker, "reservationCreated");
-    const { session, call, media } = await visitorCalls("Dana");
+    const { session, call, media } = await visitorCalls(widgetBase, "Dana");
     const room = call.room;
     await join(media);
     const [reservation] = (await reserved) as [Reservation];
