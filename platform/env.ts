@@ -23,6 +23,8 @@ export interface Env {
   readonly CONVERSATION: Namespace<"ConversationDO">;
   /** One DirectoryDO per workspace: its conversations' index, open conversation per customer address, customer profiles. */
   readonly DIRECTORY: Namespace<"DirectoryDO">;
+  /** One FlowDO per Studio flow execution: its state, steps, waits and effects (issue 16). */
+  readonly FLOW: Namespace<"FlowDO">;
   /** One AccountDO per account: the directory of its workspaces and its API keys. */
   readonly ACCOUNT: Namespace<"AccountDO">;
   /** Cross-workspace reporting data (D1 migrations in ./migrations); pinned workspaces' in DB_<J> (platform/stores.ts). */

@@ -130,3 +130,7 @@ export const directoryFor = (env: Pick<Env, "DIRECTORY">, workspaceSid: string) 
 /** The ConversationDO of `conversationSid` (in its workspace's jurisdiction, which its SID carries). @example await conversationFor(env, "CH…").getConversation(accountSid) */
 export const conversationFor = (env: Pick<Env, "CONVERSATION">, conversationSid: string) =>
   inJurisdiction(env.CONVERSATION, jurisdictionOf(conversationSid)).getByName(conversationSid);
+
+/** The FlowDO of the flow execution `executionSid` (in its workspace's jurisdiction, which its SID carries). @example await flowFor(env, "FN…").getExecution(accountSid) */
+export const flowFor = (env: Pick<Env, "FLOW">, executionSid: string) =>
+  inJurisdiction(env.FLOW, jurisdictionOf(executionSid)).getByName(executionSid);

@@ -12,6 +12,7 @@ import type { Env } from "../platform/env";
 export { AccountDO } from "../durable-objects/account/account-do";
 export { ConversationDO } from "../durable-objects/conversation/conversation-do";
 export { DirectoryDO } from "../durable-objects/directory/directory-do";
+export { FlowDO } from "../durable-objects/flow/flow-do";
 export { RouterDO } from "../durable-objects/router/router-do";
 export { WorkspaceDO } from "../durable-objects/workspace/workspace-do";
 
@@ -21,6 +22,7 @@ declare module "../platform/env" {
     AccountDO: import("../durable-objects/account/account-do").AccountDO;
     ConversationDO: import("../durable-objects/conversation/conversation-do").ConversationDO;
     DirectoryDO: import("../durable-objects/directory/directory-do").DirectoryDO;
+    FlowDO: import("../durable-objects/flow/flow-do").FlowDO;
     RouterDO: import("../durable-objects/router/router-do").RouterDO;
     WorkspaceDO: import("../durable-objects/workspace/workspace-do").WorkspaceDO;
   }

@@ -50,6 +50,7 @@ import * as taskQueues from "./task-queues";
 import * as workflows from "./workflows";
 import * as workspace from "./workspace";
 
+import type { CalendarStatus, Classification } from "../flow/engine/types";
 export type * from "./config-inputs";
 export type { CreateChannelInput, UpdateChannelInput } from "./channels";
 
@@ -341,6 +342,26 @@ export class WorkspaceDO extends DurableObject<Env> {
         return ok(channels.writeChannel({ ...scope, now: Date.now() }, channelSid, draft.value, sealed));
       }),
     );
+  }
+
+  // ── flows (issue 16: the Studio routes' flows and revisions) ────────────────────────────────────
+  // (flows helper)
+
+  // ── bot (issue 16: intents, training, classification) ─────────────────────────────────────────────
+
+  /** What the workspace's bot makes of `text`; null when it has no trained bot (then flows see no intent). */
+  async classify(accountSid: string, text: string, language?: string): Promise<ApiResult<Classification | null>> {
+    void text;
+    void language;
+    return this.read(accountSid, () => ok(null));
+  }
+
+  // ── business calendars (issue 16: hours, holidays, exceptions) ───────────────────────────────────
+
+  /** Whether each of the workspace's business calendars is open at `at` (ms since epoch). */
+  calendarStatus(accountSid: string, at: number): ApiResult<CalendarStatus> {
+    void at;
+    return this.read(accountSid, () => ok({}));
   }
 
   // ── delivery ────────────────────────────────────────────────────────────────────────────────────

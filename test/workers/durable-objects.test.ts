@@ -11,6 +11,7 @@ const namespaces = [
   ["ConversationDO", () => env.CONVERSATION],
   ["AccountDO", () => env.ACCOUNT],
   ["DirectoryDO", () => env.DIRECTORY],
+  ["FlowDO", () => env.FLOW],
 ] as const;
 
 /** The schema version recorded in an object's storage: what ping() must report. */

@@ -48,6 +48,7 @@ it("creates every binding platform/env.ts requires", () => {
     "ROUTER",
     "CONVERSATION",
     "DIRECTORY",
+    "FLOW",
     "ACCOUNT",
     "DB",
     "DB_EU",
