@@ -57,6 +57,8 @@ export interface ChannelConfig {
   readonly region?: string | null;
   readonly settings: Readonly<Record<string, SettingValue>>;
   readonly secrets: Readonly<Record<string, string>>;
+  /** The Studio flow (FW…) new conversations run first (issue 16); absent or null: straight to the workflow. */
+  readonly flowSid?: string | null;
   /** Bumped on every change, so a cached copy can be told stale. */
   readonly version: number;
   /**

@@ -29,7 +29,7 @@
  * is conversation-shell.ts.
  */
 import type { PingReply } from "../common/ping";
-import { defined, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { defined, fail, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import type {
   ConversationChannel,
   ConversationRecord,
@@ -402,6 +402,23 @@ export class ConversationDO extends ConversationShell {
   }
 
   /** A web chat visitor's answer to the survey of their conversation that ended (lifecycle/survey.ts). */
+  // ── self-service (issue 16: the flow runtime fills these in) ───────────────────────────────────────
+
+  /**
+   * Sends the conversation (back) to self-service: an agent's "send to a flow" (e.g. a survey). Starts an
+   * execution of `flowSid` in this conversation; the agent's task wraps up. Idempotent by `key`.
+   */
+  async startFlow(
+    accountSid: string,
+    key: string,
+    input: { readonly flowSid: string; readonly workerSid: string | null },
+  ): Promise<ApiResult<{ readonly executionSid: string }>> {
+    void accountSid;
+    void key;
+    void input;
+    return fail(501, 20501, "Self-service flows are not built yet");
+  }
+
   answerSurvey(accountSid: string, identity: string, rating: unknown, comment: unknown): Promise<ApiResult<ConversationSurvey>> {
     return this.apply((op) => answerSurvey(op, accountSid, identity, rating, comment));
   }

@@ -50,7 +50,16 @@ import * as taskQueues from "./task-queues";
 import * as workflows from "./workflows";
 import * as workspace from "./workspace";
 
-import type { CalendarStatus, Classification } from "../flow/engine/types";
+import type { CalendarStatus, Classification, FlowDefinition } from "../flow/engine/types";
+
+/** A flow as an execution runs it (the Studio routes' flows helper fills it in). */
+export interface PublishedFlow {
+  readonly sid: string;
+  readonly friendlyName: string;
+  readonly revision: number;
+  readonly definition: FlowDefinition;
+}
+
 export type * from "./config-inputs";
 export type { CreateChannelInput, UpdateChannelInput } from "./channels";
 
@@ -345,7 +354,11 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
 
   // ── flows (issue 16: the Studio routes' flows and revisions) ────────────────────────────────────
-  // (flows helper)
+
+  /** The flow an execution runs: its published revision (409 naming the flow when it has none). */
+  flowForExecution(accountSid: string, flowSid: string): ApiResult<PublishedFlow> {
+    return this.read(accountSid, () => notFound("Flow", flowSid));
+  }
 
   // ── bot (issue 16: intents, training, classification) ─────────────────────────────────────────────
 
