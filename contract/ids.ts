@@ -57,15 +57,4 @@ export const Sids = {
   media: sidSchema<MediaSid>("ME"),
 };
 
-/** SIDs: two-letter prefix + 32 lowercase hex, never reused. */
-export function newSid(prefix: string): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  let hex = "";
-  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
-  return prefix + hex;
-}
-
-export function isSid(prefix: string, value: unknown): value is string {
-  return typeof value === "string" && value.length === 34 && value.startsWith(prefix) && /^[0-9a-f]{32}$/.test(value.slice(2));
-}
+export { isSid, newSid } from "./sid-format";

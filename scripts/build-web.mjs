@@ -129,7 +129,12 @@ export async function buildDesktop() {
   let gzipped = 0;
   for (const src of scripts) {
     const file = join(outDir, src.replace(/^\/app\//, "").replace(/^\.?\//, ""));
-    gzipped += gzipSync(readFileSync(file), { level: 9 }).length;
+    const code = readFileSync(file);
+    // zod checks frames on the server; the desk reads the contract's zod-free modules (frame-types.ts,
+    // sid-format.ts …). One import of a module with a schema would put all of zod in the initial JS.
+    if (code.includes("ZodError"))
+      throw new Error(`The desktop's initial JS (${src}) carries zod: a module under web/desktop imports a contract/ module with a schema`);
+    gzipped += gzipSync(code, { level: 9 }).length;
   }
   console.log(
     `${relative(root, outDir)}/: initial JS ${(gzipped / 1024).toFixed(1)} KB gzipped in ${scripts.length} file(s) (budget ${DESKTOP_BUDGET / 1024} KB)`,

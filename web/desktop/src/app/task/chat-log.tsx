@@ -7,7 +7,7 @@
  * messages politely; the scroll container around it is focusable so the keyboard can scroll it.
  */
 import type { Ref, UIEvent } from "react";
-import { isSid } from "../../../../../contract/ids";
+import { isSid } from "../../../../../contract/sid-format";
 import { useDesktop, useStrings, type TranslateFn } from "../desktop-context";
 import type { DesktopSession } from "../types";
 import { deliveryOf, isStaffOnly, timelineOf, type ChatState, type Delivery, type TimelineItem } from "./chat-state";
