@@ -346,3 +346,28 @@ describe("the agent's call routes", () => {
     expect(await task(chatTask!)).toMatchObject({ assignment_status: "pending" });
   });
 });
+
+describe("a webhook signed by another region's LiveKit key", () => {
+  it("is refused for a room of this region (401), so one region's server cannot move another's calls", async () => {
+    const { res, session } = await visitorCalls();
+    const room = (res.body.call as { room: string }).room;
+    const roomRegion = regionOfSid(room)!;
+    // A second region with its own LiveKit server: its key is one Switchboard knows, just not the room's.
+    const other = ["us-west", "us-east"].find((id) => id !== roomRegion)!;
+    const suffix = other.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+    const named = env as unknown as Record<string, string | undefined>;
+    named[`LIVEKIT_API_KEY_${suffix}`] = "APIelsewhere";
+    named[`LIVEKIT_API_SECRET_${suffix}`] = "elsewhere-secret-of-32-characters";
+    try {
+      const answer = await webhook(joinedEvent(room, session.visitor_id, "customer"), "APIelsewhere", "elsewhere-secret-of-32-characters");
+      expect(answer.status).toBe(401);
+      expect(String(answer.body.message)).toContain(`is in region ${roomRegion}`);
+      expect((await callOf(room))!.parties).toEqual([]);
+      // The room's own region's key still speaks for it.
+      expect((await webhook(joinedEvent(room, session.visitor_id, "customer"))).status).toBe(200);
+    } finally {
+      delete named[`LIVEKIT_API_KEY_${suffix}`];
+      delete named[`LIVEKIT_API_SECRET_${suffix}`];
+    }
+  });
+});

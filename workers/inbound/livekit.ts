@@ -4,7 +4,8 @@
  * keys — a JWT in `Authorization` whose issuer is the key and whose `sha256` claim is the body's hash —
  * so the key is picked by the token's `iss` among the configured regions' keys (platform/livekit.ts),
  * and `WebhookReceiver.receive(rawBody, Authorization)` checks both (the raw text, never re-serialised
- * JSON). Missing or bad: 401, and nothing changes.
+ * JSON); a call's room must moreover be signed by the key of its own region (the one its conversation's
+ * SID names), so one region's server cannot move another's calls. Missing or bad: 401, nothing changes.
  *
  * The room is named for its conversation: an event for a room that is no CH SID is answered 200 and
  * ignored (LiveKit retries non-2xx answers, and such a room is none of ours); otherwise it goes to the
@@ -18,6 +19,7 @@ import type { MediaEvent } from "../../durable-objects/conversation/lifecycle/ca
 import { livekitOf, type LiveKitServer } from "../../platform/livekit";
 import type { Env } from "../../platform/env";
 import { conversationFor } from "../../platform/objects";
+import { regionOfSid } from "../../platform/region-sids";
 import { regions } from "../../platform/regions";
 import { readText } from "../http/body-limit";
 import { applyEgressEvent } from "../recordings/egress-events";
@@ -90,6 +92,11 @@ livekitWebhooks.post("/", async (c) => {
   const room = event.room?.name ?? "";
   const accountSid = c.env.ACCOUNT_SID;
   if (!isSid("CH", room) || !event.id || !accountSid) return c.json({ ignored: true, reason: "not a call's room" });
+  // A room lives on its conversation's region's server: another region's key may not speak for it.
+  const roomRegion = regionOfSid(room);
+  const owner = roomRegion === null ? null : livekitOf(c.env, roomRegion);
+  if (owner?.ok && owner.server.apiKey !== server.apiKey)
+    throw unauthorized(`the room ${room} is in region ${roomRegion}, whose LiveKit key did not sign this`);
   let applied: Awaited<ReturnType<ReturnType<typeof conversationFor>["onMediaEvent"]>>;
   try {
     applied = await conversationFor(c.env, room).onMediaEvent(accountSid, mediaEventOf(event));
