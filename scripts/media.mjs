@@ -37,6 +37,8 @@ export async function startMediaService({ livekit, logFile, preferDefaults = fal
       NODE_ENV: "production",
       MEDIA_SERVICE_SECRET: secret,
       MEDIA_SERVICE_HOST: "127.0.0.1",
+      // Local development: a developer's hold WAV may be served from this machine.
+      MEDIA_ALLOW_PRIVATE_AUDIO: "1",
       MEDIA_SERVICE_PORT: String(port),
       LIVEKIT_URL: livekit.url,
       LIVEKIT_API_KEY: livekit.apiKey,

@@ -51,7 +51,9 @@ try {
 
 const host = env.MEDIA_SERVICE_HOST?.trim() || "127.0.0.1";
 const port = Number(env.MEDIA_SERVICE_PORT ?? "7890");
-const running = await service.listenMediaService({ secret, servers: [...servers.values()], host, port });
+// Off by default: a team's audio URL naming an internal address is refused (public-address.ts).
+const allowPrivateAudio = /^(1|true)$/i.test(env.MEDIA_ALLOW_PRIVATE_AUDIO?.trim() ?? "");
+const running = await service.listenMediaService({ secret, servers: [...servers.values()], host, port, allowPrivateAudio });
 console.log(`Media service listening on ${running.url} (LiveKit: ${[...servers.keys()].join(", ")})`);
 
 const stop = async () => {

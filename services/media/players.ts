@@ -20,7 +20,14 @@ export class Players {
   private readonly builtIn = holdMusic();
   private readonly prompt = chime();
 
-  constructor(private readonly options: { readonly emptyRoomMs?: number; readonly fetch?: typeof fetch } = {}) {}
+  constructor(
+    private readonly options: {
+      readonly emptyRoomMs?: number;
+      readonly fetch?: typeof fetch;
+      /** Fetch teams' audio from loopback and private addresses too: local development and tests only. */
+      readonly allowPrivateAudio?: boolean;
+    } = {},
+  ) {}
 
   /** The number of rooms with a player (joined or joining). */
   get size(): number {
@@ -83,7 +90,10 @@ export class Players {
   private wav(url: string): Promise<Int16Array> {
     const cached = this.wavs.get(url);
     if (cached) return cached;
-    const fetching = fetchWav(url, this.options.fetch ? { fetch: this.options.fetch } : {});
+    const fetching = fetchWav(url, {
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      allowPrivate: this.options.allowPrivateAudio === true,
+    });
     this.wavs.set(url, fetching);
     // A failure is not kept: the team may fix the file and the next call should find it.
     fetching.catch(() => this.wavs.delete(url));

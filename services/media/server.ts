@@ -33,6 +33,8 @@ export interface MediaServiceOptions {
   /** The LiveKit servers the service may join rooms on, with their keys (a region's each). */
   readonly servers: readonly LiveKitServer[];
   readonly players?: Players;
+  /** Teams' hold music may come from loopback and private addresses (`MEDIA_ALLOW_PRIVATE_AUDIO=1`): local development and tests only. */
+  readonly allowPrivateAudio?: boolean;
 }
 
 class HttpError extends Error {
@@ -70,7 +72,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 /** The media service's HTTP handler over its players. */
 export function mediaHandler(options: MediaServiceOptions) {
-  const players = options.players ?? new Players();
+  const players = options.players ?? new Players({ allowPrivateAudio: options.allowPrivateAudio === true });
   const serverOf = (livekitUrl: string): LiveKitServer => {
     const server = options.servers.find((s) => s.url === livekitUrl.trim());
     if (!server)
@@ -129,7 +131,7 @@ export function mediaHandler(options: MediaServiceOptions) {
 export async function listenMediaService(
   options: MediaServiceOptions & { readonly host: string; readonly port: number },
 ): Promise<{ server: Server; url: string; players: Players; close: () => Promise<void> }> {
-  const players = options.players ?? new Players();
+  const players = options.players ?? new Players({ allowPrivateAudio: options.allowPrivateAudio === true });
   const server = createServer(mediaHandler({ ...options, players }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,16 +1,29 @@
 /**
  * A team's own hold music: a WAV file (PCM, 16-bit, mono or stereo, 8–96 kHz) read into the service's
  * 48 kHz mono samples, with every way a file can be wrong named — so a workspace admin who set the wrong
- * URL reads why in the start request's answer. {@link fetchWav} gets it over HTTP(S) within a size limit
+ * URL reads why in the start request's answer. {@link fetchWav} gets it over HTTP(S), from public addresses
+ * only (./public-address.ts), within a size limit
  * (the answer is never read past it) and a timeout; {@link readWav} checks and converts the bytes.
  *
  * Pure but for the injected `fetch`: test/unit/media/wav.test.ts feeds it made-up files.
  */
 import { SAMPLE_RATE } from "./audio";
+import { refusedHost, type Lookup } from "./public-address";
 
 /** 10 MB: a minute of CD-quality stereo, about 110 s of 48 kHz mono — hold music loops. */
 export const MAX_WAV_BYTES = 10 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
+/** Redirects followed, each to a host checked again. */
+const MAX_REDIRECTS = 3;
+
+export interface FetchWavOptions {
+  readonly fetch?: typeof fetch;
+  readonly timeoutMs?: number;
+  /** Fetch from loopback and private addresses too (local development and tests only). */
+  readonly allowPrivate?: boolean;
+  /** DNS, injected in tests. */
+  readonly lookup?: Lookup;
+}
 /** 10 ms faded in and out, so the loop's wrap never clicks whatever the file's ends are. */
 const FADE_SAMPLES = SAMPLE_RATE / 100;
 
@@ -99,20 +112,34 @@ function fadeEnds(samples: Int16Array): Int16Array {
  * and refused, never read to its end), within 10 s.
  * @throws WavError naming what went wrong: the URL, the status, the size, the time, or the file itself
  */
-export async function fetchWav(url: string, { fetch: get = fetch, timeoutMs = FETCH_TIMEOUT_MS } = {}): Promise<Int16Array> {
+export async function fetchWav(
+  url: string,
+  { fetch: get = fetch, timeoutMs = FETCH_TIMEOUT_MS, allowPrivate = false, lookup }: FetchWavOptions = {},
+): Promise<Int16Array> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new WavError(`audioUrl ${JSON.stringify(url.slice(0, 200))} is not a URL`);
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new WavError(`audioUrl must be http(s), not ${parsed.protocol}`);
-  let response: Response;
-  try {
-    response = await get(parsed, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
-  } catch (error) {
-    throw new WavError(`could not fetch ${parsed.origin}${parsed.pathname}: ${error instanceof Error ? error.message : String(error)}`);
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response | null = null;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new WavError(`audioUrl must be http(s), not ${parsed.protocol}`);
+    const refused = allowPrivate ? null : await refusedHost(parsed, lookup);
+    if (refused) throw new WavError(`${parsed.origin} is not fetched: ${refused}`);
+    try {
+      response = await get(parsed, { signal, redirect: "manual" });
+    } catch (error) {
+      throw new WavError(`could not fetch ${parsed.origin}${parsed.pathname}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
+    if (location === null) break;
+    await response.body?.cancel();
+    if (hop === MAX_REDIRECTS) throw new WavError(`fetching ${url.slice(0, 200)} redirected more than ${MAX_REDIRECTS} times`);
+    parsed = new URL(location, parsed);
   }
+  response = response!;
   if (!response.ok) throw new WavError(`fetching ${parsed.origin}${parsed.pathname} answered ${response.status}`);
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > MAX_WAV_BYTES) {

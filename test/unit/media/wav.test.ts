@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SAMPLE_RATE, rms } from "../../../services/media/audio";
 import { MAX_WAV_BYTES, WavError, fetchWav, readWav } from "../../../services/media/wav";
+import { isPublicAddress, type Lookup } from "../../../services/media/public-address";
 
 interface Shape {
   rate?: number;
@@ -81,24 +82,26 @@ describe("readWav", () => {
 describe("fetchWav", () => {
   const serve = (body: ConstructorParameters<typeof Response>[0], init: ResponseInit = {}) =>
     (async () => new Response(body, init)) as typeof fetch;
+  // team.example resolves to a public address here (no DNS in tests); inside.example to a private one.
+  const lookup: Lookup = async (host) => [{ address: host === "inside.example" ? "10.1.2.3" : "93.184.216.34" }];
 
   it("fetches and reads a WAV", async () => {
-    const samples = await fetchWav("https://team.example/hold.wav", { fetch: serve(wav()) });
+    const samples = await fetchWav("https://team.example/hold.wav", { fetch: serve(wav()), lookup });
     expect(rms(samples)).toBeGreaterThan(0.15);
   });
 
   it("refuses a bad URL, a failed answer, an unreachable host and an answer over the limit, reading no further", async () => {
     await expect(fetchWav("not a url")).rejects.toThrow(/is not a URL/);
     await expect(fetchWav("file:///etc/passwd")).rejects.toThrow(/must be http\(s\), not file:/);
-    await expect(fetchWav("https://team.example/x.wav", { fetch: serve("no", { status: 404 }) })).rejects.toThrow(/answered 404/);
+    await expect(fetchWav("https://team.example/x.wav", { fetch: serve("no", { status: 404 }), lookup })).rejects.toThrow(/answered 404/);
     const unreachable = (async () => {
       throw new TypeError("fetch failed");
     }) as typeof fetch;
-    await expect(fetchWav("https://team.example/x.wav", { fetch: unreachable })).rejects.toThrow(
+    await expect(fetchWav("https://team.example/x.wav", { fetch: unreachable, lookup })).rejects.toThrow(
       /could not fetch https:\/\/team.example\/x.wav: fetch failed/,
     );
     await expect(
-      fetchWav("https://team.example/x.wav", { fetch: serve("x", { headers: { "content-length": String(MAX_WAV_BYTES + 1) } }) }),
+      fetchWav("https://team.example/x.wav", { fetch: serve("x", { headers: { "content-length": String(MAX_WAV_BYTES + 1) } }), lookup }),
     ).rejects.toThrow(/at most/);
     let pulled = 0;
     const endless = new ReadableStream<Uint8Array>({
@@ -107,7 +110,64 @@ describe("fetchWav", () => {
         controller.enqueue(new Uint8Array(1024 * 1024));
       },
     });
-    await expect(fetchWav("https://team.example/x.wav", { fetch: serve(endless) })).rejects.toThrow(/more than 10485760 bytes/);
+    await expect(fetchWav("https://team.example/x.wav", { fetch: serve(endless), lookup })).rejects.toThrow(/more than 10485760 bytes/);
     expect(pulled).toBeLessThanOrEqual(13);
+  });
+
+  it.each([
+    ["a private address", "http://10.0.0.5/hold.wav", /10\.0\.0\.5 is not a public address/],
+    ["the cloud's metadata address", "http://169.254.169.254/latest/meta-data", /169\.254\.169\.254 is not a public address/],
+    ["loopback", "http://127.0.0.1:8787/hold.wav", /127\.0\.0\.1 is not a public address/],
+    ["IPv6 loopback", "http://[::1]/hold.wav", /::1 is not a public address/],
+    ["a mapped IPv4 loopback", "http://[::ffff:127.0.0.1]/hold.wav", /is not a public address/],
+    ["a name that resolves inside", "https://inside.example/hold.wav", /inside\.example resolves to 10\.1\.2\.3/],
+  ])("refuses %s before any request (the media service runs inside the deployment's network)", async (_name, url, why) => {
+    let requested = 0;
+    const counting = (async () => {
+      requested++;
+      return new Response(wav());
+    }) as typeof fetch;
+    await expect(fetchWav(url, { fetch: counting, lookup })).rejects.toThrow(why);
+    expect(requested).toBe(0);
+  });
+
+  it("checks every redirect's host again, and follows a public one", async () => {
+    const hops: string[] = [];
+    const redirecting = (to: string) =>
+      (async (input: URL | RequestInfo) => {
+        hops.push(String(input));
+        return String(input).includes("/final") ? new Response(wav()) : new Response(null, { status: 302, headers: { location: to } });
+      }) as typeof fetch;
+    await expect(fetchWav("https://team.example/hold.wav", { fetch: redirecting("http://inside.example/x"), lookup })).rejects.toThrow(
+      /inside\.example resolves to 10\.1\.2\.3/,
+    );
+    expect(hops).toEqual(["https://team.example/hold.wav"]);
+    hops.length = 0;
+    expect(rms(await fetchWav("https://team.example/hold.wav", { fetch: redirecting("/final.wav"), lookup }))).toBeGreaterThan(0.15);
+    expect(hops).toEqual(["https://team.example/hold.wav", "https://team.example/final.wav"]);
+  });
+
+  it("fetches from loopback when told to (local development and tests: MEDIA_ALLOW_PRIVATE_AUDIO)", async () => {
+    const samples = await fetchWav("http://127.0.0.1:8787/hold.wav", { fetch: serve(wav()), lookup, allowPrivate: true });
+    expect(rms(samples)).toBeGreaterThan(0.15);
+  });
+});
+
+describe("isPublicAddress", () => {
+  it.each([
+    ["93.184.216.34", true],
+    ["2606:2800:220:1:248:1893:25c8:1946", true],
+    ["10.0.0.1", false],
+    ["172.31.255.255", false],
+    ["172.32.0.1", true],
+    ["192.168.1.1", false],
+    ["100.64.0.1", false],
+    ["0.0.0.0", false],
+    ["fd00::1", false],
+    ["fe80::1", false],
+    ["::ffff:10.0.0.1", false],
+    ["not an address", false],
+  ])("%s → %s", (address, expected) => {
+    expect(isPublicAddress(address)).toBe(expected);
   });
 });
