@@ -134,7 +134,7 @@ describe("fetchWav", () => {
   it("checks every redirect's host again, and follows a public one", async () => {
     const hops: string[] = [];
     const redirecting = (to: string) =>
-      (async (input: URL | RequestInfo) => {
+      (async (input: URL | string | Request) => {
         hops.push(String(input));
         return String(input).includes("/final") ? new Response(wav()) : new Response(null, { status: 302, headers: { location: to } });
       }) as typeof fetch;
