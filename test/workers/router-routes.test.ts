@@ -139,6 +139,13 @@ describe("tasks and reservations", () => {
     const viaWorker = `${WS}/Workers/${reservation!.worker_sid as string}/Reservations/${reservation!.sid as string}`;
     expect((await call("GET", viaWorker)).body.url).toBe(`${ORIGIN}${viaWorker}`);
 
+    // Twilio's conference supervision is not a reservation update here: refused by name, and nothing changes.
+    const viaTask = `${WS}/Tasks/${task.sid as string}/Reservations/${reservation!.sid as string}`;
+    const supervised = await call("POST", viaTask, { Instruction: "conference", Supervisor: "client:sam", SupervisorMode: "monitor" });
+    expect(supervised.status).toBe(400);
+    expect(supervised.body.message).toMatch(/^Invalid parameter Supervisor: .*media-token and Mode=monitor\|whisper\|barge/);
+    expect((await call("GET", viaTask)).body.reservation_status).toBe("pending");
+
     const accepted = await call("POST", viaWorker, { Instruction: "dequeue", DequeueFrom: "+15550100" });
     expect(accepted.body.reservation_status).toBe("accepted");
     const again = await call("POST", viaWorker, { ReservationStatus: "accepted" });

@@ -17,6 +17,7 @@ import type { ReservationOwner } from "../../../durable-objects/router/router-do
 import { resourceRoutes, routeGroup, tagged } from "./context";
 import { bool, oneOf, paging, sid, str } from "./params";
 import { apiUrl } from "./wire";
+import { ApiError } from "../../http/errors";
 import { holding, type Router } from "./across-regions";
 import { instructedUpdate } from "../../../durable-objects/router/lifecycle/voice-instructions";
 
@@ -147,6 +148,15 @@ for (const through of ["task", "worker"] as const) {
         ? { ...updateParams, SupervisorMode: oneOf(["monitor", "whisper", "barge"]).optional(), Supervisor: str().optional() }
         : updateParams,
       run: async (c, sid, p) => {
+        // Twilio's conference supervision: a Switchboard supervisor joins the call's room with their own
+        // token instead, so the parameters are refused rather than silently doing nothing.
+        if ("Supervisor" in p && (p.Supervisor !== undefined || p.SupervisorMode !== undefined))
+          throw new ApiError(
+            400,
+            20001,
+            "Invalid parameter Supervisor: supervising a call is not a reservation update here; the supervisor joins with " +
+              "POST /api/conversations/{ConversationSid}/media-token and Mode=monitor|whisper|barge",
+          );
         const input = {
           ...instructedUpdate({
             reservationStatus: p.ReservationStatus,
