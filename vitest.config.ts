@@ -27,6 +27,8 @@ export default defineConfig({
           include: ["test/compat/**/*.test.ts", "test/e2e/**/*.test.ts"],
           // One real `wrangler dev` for the whole suite, driven by the stock `twilio` client.
           globalSetup: ["test/compat/server.ts"],
+          // LiveKit's Node SDK at info level, not debug (quiet-rtc.ts says why).
+          setupFiles: ["test/compat/quiet-rtc.ts"],
           testTimeout: 30_000,
           hookTimeout: 90_000,
           fileParallelism: false,

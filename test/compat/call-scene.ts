@@ -6,6 +6,7 @@
  * called as the desk and the widget call them. Whether calls run at all is the suite's setup's to say
  * (`inject("livekitOff")`).
  */
+import { Room } from "@livekit/rtc-node";
 import { inject } from "vitest";
 import { raw } from "./client";
 import { mediaToken, type MediaToken } from "../../contract/media-token";
@@ -117,5 +118,31 @@ export async function callScene(): Promise<CallScene> {
     agentToken: () => minted(staff, tokens.ann),
     customerToken: () => minted(`${widgetBase}/media-token`, visitor.token),
     monitorToken: () => minted(staff, tokens.supervisor),
+  };
+}
+
+/** An /api route read with a bearer token (the desk's, the widget's, a supervisor's). */
+export async function getJson(path: string, token: string): Promise<Json> {
+  const res = await fetch(`${inject("baseUrl")}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return (await res.json()) as Json;
+}
+
+/**
+ * Joins rooms as a browser would — signalling and media, rtc-node's native WebRTC over loopback (LiveKit
+ * reports a participant joined once its media connected) — and keeps them, so `leaveAll` (an `afterAll`)
+ * disconnects every one.
+ */
+export function roomJoiner() {
+  const joined: Room[] = [];
+  return {
+    async join(media: { url: string; token: string }): Promise<Room> {
+      const room = new Room();
+      await room.connect(media.url, media.token, { autoSubscribe: true, dynacast: false });
+      joined.push(room);
+      return room;
+    },
+    async leaveAll(): Promise<void> {
+      for (const room of joined.splice(0)) await room.disconnect().catch(() => undefined);
+    },
   };
 }

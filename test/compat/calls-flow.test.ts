@@ -10,8 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../support/eventually";
-import { Room } from "@livekit/rtc-node";
-import { ok, post, SHOP, visitorCalls, type Json } from "./call-scene";
+import { getJson, ok, post, roomJoiner, SHOP, visitorCalls, type Json } from "./call-scene";
 
 const off = inject("livekitOff");
 
@@ -20,19 +19,8 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
   let widgetBase = "";
   let ann = "";
   let annToken = "";
-  const joined: Room[] = [];
-  /** Joins the room as a browser would: signalling and media (rtc-node's native WebRTC over loopback). */
-  const join = async (media: { url: string; token: string }) => {
-    const room = new Room();
-    await room.connect(media.url, media.token, { autoSubscribe: true, dynacast: false });
-    joined.push(room);
-    return room;
-  };
-
-  const get = async (path: string, token: string) => {
-    const res = await fetch(`${inject("baseUrl")}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    return (await res.json()) as Json;
-  };
+  const { join, leaveAll } = roomJoiner();
+  const get = getJson;
   const callOf = async (conversation: string) => (await get(`/api/conversations/${conversation}/call`, annToken)).call as Json;
   const taskOf = (taskSid: string) => ok("GET", `/taskrouter/v1/Workspaces/${ws}/Tasks/${taskSid}`);
 
@@ -50,7 +38,7 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
   }, 60_000);
 
   afterAll(async () => {
-    for (const room of joined) await room.disconnect().catch(() => undefined);
+    await leaveAll();
   });
 
   it("customer calls and joins, the agent accepts and joins, the customer hangs up: the agent wraps up", async () => {

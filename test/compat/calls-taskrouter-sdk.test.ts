@@ -14,11 +14,11 @@
 import { once } from "node:events";
 import twilio from "twilio";
 import type { Reservation, Worker as SdkWorker } from "twilio-taskrouter";
-import { Room, RoomEvent } from "@livekit/rtc-node";
+import { RoomEvent } from "@livekit/rtc-node";
 import { RoomServiceClient } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eventually } from "../support/eventually";
-import { ok, post, SHOP, visitorCalls, type Json } from "./call-scene";
+import { getJson, ok, post, roomJoiner, SHOP, visitorCalls, type Json } from "./call-scene";
 
 const off = inject("livekitOff");
 
@@ -31,17 +31,8 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
   let supervisorToken = "";
   let worker: SdkWorker;
   let rooms: RoomServiceClient;
-  const joined: Room[] = [];
-
-  /** Joins as a browser would, media and all (LiveKit reports a participant joined once its media connected). */
-  const join = async (media: { url: string; token: string }) => {
-    const room = new Room();
-    await room.connect(media.url, media.token, { autoSubscribe: true, dynacast: false });
-    joined.push(room);
-    return room;
-  };
-  const get = async (path: string, token: string) =>
-    (await (await fetch(`${inject("baseUrl")}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Json;
+  const { join, leaveAll } = roomJoiner();
+  const get = getJson;
   const callOf = async (room: string) => (await get(`/api/conversations/${room}/call`, supervisorToken)).call as Json;
   const callUntil = (room: string, what: string, wanted: (call: Json) => boolean) =>
     eventually(async () => {
@@ -100,7 +91,7 @@ describe.skipIf(off !== "")(`voice instructions and transfers on the real LiveKi
 
   afterAll(async () => {
     worker?.disconnect();
-    for (const room of joined) await room.disconnect().catch(() => undefined);
+    await leaveAll();
   });
 
   it("reservation.conference() accepts the call's task; Ann joins the room and the call is connected; a monitor is hidden; a cold transfer keeps the customer in the room", async () => {
