@@ -28,7 +28,7 @@ import {
   TRACK_SENDERS,
   visitorPressesCall,
 } from "./call-desks";
-import { SHOTS, WAIT, deskScene, goAvailable, laptop, signIn, watchedPage } from "./desk-team";
+import { SHOTS, WAIT, cell, deskScene, goAvailable, laptop, signIn, watchedPage } from "./desk-team";
 
 const off = inject("livekitOff");
 const mediaOff = inject("mediaOff");
@@ -55,14 +55,14 @@ describe.skipIf(off !== "")(`a call from the widget to the desk${off ? ` — ski
     const customerContext = await context({ width: 900, height: 760 });
     await customerContext.addInitScript(TRACK_SENDERS);
     const customer = await watchedPage(customerContext, problems, "customer");
-    return { team, agent, customer, problems, close: () => Promise.all(contexts.map((c) => c.close())) };
+    return { team, agent, customer, problems, context, close: () => Promise.all(contexts.map((c) => c.close())) };
   }
 
   it(
     "voice: Call in the widget, Accept in the desk, audio both ways, hold and resume, the agent hangs up",
     { timeout: 300_000 },
     async () => {
-      const { team, agent, customer, problems, close } = await setUp("e2e-w2d");
+      const { team, agent, customer, problems, context, close } = await setUp("e2e-w2d");
       const widget = await visitorPressesCall(customer, team.site, "Grace Hopper", "voice");
       const line = callLine(widget);
 
@@ -91,6 +91,14 @@ describe.skipIf(off !== "")(`a call from the widget to the desk${off ? ` — ski
       expect(await seriousViolations(agent)).toEqual([]);
       expect(await seriousViolations(customer)).toEqual([]);
 
+      // ── the supervisor's Live list shows the call's state and time ──
+      const supervisor = await watchedPage(await context(), problems, "supervisor");
+      await signIn(supervisor, team.supervisorEmail);
+      await supervisor.getByRole("tab", { name: "Live" }).click();
+      const live = supervisor.getByRole("table", { name: /Live conversations/ });
+      const callCell = async () => cell(live.getByRole("row").filter({ hasText: "Grace Hopper" }), live, "Call");
+      await expect.poll(callCell, LONG).toMatch(/^Connected \d+:\d\d$/);
+
       // ── Hold: the widget says so, the agent's audio stops reaching it, the hold music does ──
       await call.getByRole("button", { name: "Hold" }).click();
       await call.getByRole("status").filter({ hasText: "On hold" }).waitFor(WAIT);
@@ -112,6 +120,9 @@ describe.skipIf(off !== "")(`a call from the widget to the desk${off ? ` — ski
         await grows(others, (bytes) => bytes, now + 4_000, "the hold music at the customer's widget", 60_000);
       } else console.warn(`widget-to-desk: the hold music is not checked — ${mediaOff}`);
       await customer.screenshot({ path: join(SHOTS, "widget-to-desk-customer-held.png") });
+      await expect.poll(callCell, LONG).toMatch(/^On hold \d+:\d\d$/);
+      expect(await seriousViolations(supervisor)).toEqual([]);
+      await supervisor.screenshot({ path: join(SHOTS, "supervisor-live-calls.png") });
 
       // ── Resume: both hear each other again ──
       await call.getByRole("button", { name: "Resume" }).click();
@@ -129,6 +140,54 @@ describe.skipIf(off !== "")(`a call from the widget to the desk${off ? ` — ski
         .waitFor(LONG);
       await expect.poll(() => widget.locator(".callbar").isVisible(), WAIT).toBe(false);
       await widget.getByRole("button", { name: "Start a voice call" }).waitFor(WAIT);
+      expect(problems).toEqual([]);
+      await close();
+    },
+  );
+
+  it(
+    "a reload mid-call: the customer's widget and the agent's desk each come back to the same call within the grace",
+    { timeout: 300_000 },
+    async () => {
+      const { team, agent, customer, problems, close } = await setUp("e2e-w2d-reload");
+      const widget = await visitorPressesCall(customer, team.site, "Rita Reload", "voice");
+      const call = await agentAccepts(agent, "Incoming call from Rita Reload", "Voice call");
+      await expect.poll(() => callLine(widget).textContent(), LONG).toBe("Connected");
+      const room = await deskRoomName(agent);
+      let customerIdentity = "";
+      await expect
+        .poll(
+          async () => (customerIdentity = (await remoteIdentities(agent, { desk: room })).find((id) => !id.startsWith("hold:")) ?? ""),
+          LONG,
+        )
+        .not.toBe("");
+      await hearsSender(customer, await deskParticipantSid(agent, room), "the customer's widget");
+
+      // ── the customer reloads: the widget says the call is still on; Rejoin brings both sides' audio back ──
+      await customer.reload();
+      const open = widget.getByRole("button", { name: "Open chat" });
+      await widget.getByRole("button", { name: /Open chat|Close chat/ }).waitFor(LONG);
+      if (await open.isVisible()) await open.click();
+      await widget.getByRole("button", { name: "Rejoin call" }).click(LONG);
+      await expect.poll(() => callLine(widget).textContent(), LONG).toBe("Connected");
+      await hearsSender(customer, await deskParticipantSid(agent, room), "the customer's widget, rejoined");
+      await flowing(agent, { desk: room }, customerIdentity, "the agent's desk, the customer rejoined");
+      await call.getByRole("status").filter({ hasText: "Connected" }).waitFor(WAIT);
+
+      // ── the agent reloads: the desk opens the call's task again and rejoins by itself ──
+      await agent.reload();
+      const again = agent.locator("section.sb-task:not([hidden])").getByRole("region", { name: "Voice call" });
+      await again.getByRole("status").filter({ hasText: "Connected" }).waitFor(LONG);
+      await expect.poll(() => deskRoomName(agent), LONG).toBe(room);
+      await receivedMoreThan(agent, { desk: room }, customerIdentity, 0, "the agent's desk, reloaded");
+      await hearsSender(customer, await deskParticipantSid(agent, room), "the customer's widget, the agent back");
+      expect(await callLine(widget).textContent()).toBe("Connected");
+
+      await again.getByRole("button", { name: "Hang up" }).click();
+      await widget
+        .getByRole("log")
+        .getByText(/^Call ended · \d+:\d\d$/)
+        .waitFor(LONG);
       expect(problems).toEqual([]);
       await close();
     },
