@@ -25,6 +25,8 @@ export const SCREENS = {
   "call-panel.png": "call-voice.png",
   "call-video.png": "call-video.png",
   "supervisor-call.png": "supervisor-listening.png",
+  "supervisor-live-calls.png": "supervisor-live-calls.png",
+  "widget-on-hold.png": "widget-to-desk-customer-held.png",
 };
 
 /** Copies every screen; exits 1 naming what the browser tests have not saved yet. */

@@ -187,7 +187,7 @@ describe("Live: the team's live chats", () => {
       within(rowOf("Bo"))
         .getAllByRole("cell")
         .map((cell) => cell.textContent),
-    ).toEqual(["Ben", " whatsapp", "Sales", "Wrapping up", "1:00", " Watch"]);
+    ).toEqual(["Ben", " whatsapp", "Sales", "Wrapping up", "—", "1:00", " Watch"]);
     const filters = within(screen.getByRole("group", { name: "Live conversations" }));
     fireEvent.change(filters.getByLabelText("Agent"), { target: { value: "Ben" } });
     expect(customers()).toEqual(["Bo"]);
@@ -399,5 +399,67 @@ describe("Live: a supervisor on a call", () => {
     expect(within(controls).getByRole("status").textContent).toBe("The call's audio failed: No live call in this conversation");
     fireEvent.click(within(controls).getByRole("button", { name: "Leave the call" }));
     expect(within(controls).getByRole("status").textContent).toBe("You are not in the call.");
+  });
+});
+
+describe("Live: a call's state in the list", () => {
+  /** The Live tab with Ada on a voice call (Ann) and Ben on a chat (Bo); `GET …/call` answers `calls()` in turn. */
+  async function listed(...answers: (Response | (() => Response))[]) {
+    let asked = 0;
+    const requests = stubFetch({
+      [`GET /api/conversations/${CH_SID}/call`]: () => {
+        const answer = answers[Math.min(asked++, answers.length - 1)]!;
+        return typeof answer === "function" ? answer() : answer.clone();
+      },
+    });
+    await mount([worker(WK_ADA, "Ada", [{ ...ann, task_channel_unique_name: "voice" }]), worker(WK_BEN, "Ben", [bo])]);
+    fireEvent.click(screen.getByRole("tab", { name: "Live" }));
+    await act(async () => {});
+    const table = screen.getByRole("table", { name: /Live conversations/ });
+    const callCell = (name: string) => cell(rowOf(name), table, "Call");
+    return { requests, callCell };
+  }
+  /** A row's cell by its column's header. */
+  function cell(row: HTMLElement, table: HTMLElement, header: string): HTMLElement {
+    const headers = [...table.querySelectorAll("thead th")].map((th) => th.textContent?.trim());
+    return row.querySelectorAll<HTMLElement>("th, td")[headers.indexOf(header)]!;
+  }
+  const answer = (call: ReturnType<typeof callRecord> | null) => Response.json({ call });
+
+  // Each row: the call's record → the Call cell's text (state, then its time: T0 is 10:00:00).
+  it.each([
+    ["waiting, timed since it started", { state: "waiting", date_created: iso(T0 - 42_000), date_connected: null }, "Waiting 0:42"],
+    ["connected, timed since it connected", { state: "connected", date_connected: iso(T0 - 65_000) }, "Connected 1:05"],
+    ["held, still timed since it connected", { state: "held", date_connected: iso(T0 - 125_000) }, "On hold 2:05"],
+    ["ended: a dash", { state: "ended", date_ended: iso(T0 - 1_000) }, "—"],
+  ] as const)("%s", async (_name, overrides, text) => {
+    const { requests, callCell } = await listed(answer(callRecord(overrides)));
+    expect(callCell("Ann Lee").textContent).toBe(text);
+    // The chat's row reads no call: only Ann's conversation was asked, with the supervisor's token.
+    expect(callCell("Bo").textContent).toBe("—");
+    expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([`GET /api/conversations/${CH_SID}/call`]);
+    expect(requests[0]!.headers.get("authorization")).toBe("Bearer jwt-supervisor");
+  });
+
+  it("reads the call again every few seconds: a hold shows, the time ticks; a refusal or no call shows a dash", async () => {
+    const { requests, callCell } = await listed(
+      answer(callRecord({ state: "connected", date_connected: iso(T0 - 65_000) })),
+      answer(callRecord({ state: "held", date_connected: iso(T0 - 65_000) })),
+      () => Response.json({ code: 20403, message: "not yours", status: 403 }, { status: 403 }),
+    );
+    expect(callCell("Ann Lee").textContent).toBe("Connected 1:05");
+    await act(async () => vi.advanceTimersByTime(5_000));
+    expect(callCell("Ann Lee").textContent).toBe("On hold 1:10");
+    expect(callCell("Ann Lee").querySelector("time")?.getAttribute("aria-label")).toBe("Time on the call 1:10");
+    await act(async () => vi.advanceTimersByTime(5_000));
+    expect(callCell("Ann Lee").textContent).toBe("—");
+    expect(requests).toHaveLength(3);
+  });
+
+  it("stops reading once the row is gone from the list", async () => {
+    const { requests } = await listed(answer(callRecord({ state: "connected" })));
+    cleanup();
+    await act(async () => vi.advanceTimersByTime(20_000));
+    expect(requests).toHaveLength(1);
   });
 });

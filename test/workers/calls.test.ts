@@ -13,6 +13,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { conversationFor } from "../../platform/objects";
 import { regionOfSid } from "../../platform/region-sids";
+import { eventually } from "./conversation-helpers";
 import { conversationTaskEvent, fetchApp, must, newChannel, newWorkspace, widget } from "./webchat-helpers";
 
 const BASIC = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };
@@ -271,6 +272,33 @@ describe("the agent's call routes", () => {
     expect(subscriptions.every((s) => !s.subscribe)).toBe(true);
     const resumed = await api("POST", `/api/conversations/${room}/call/hold`, bearer, { Hold: "false" });
     expect(resumed.body).toMatchObject({ state: "connected" });
+  });
+
+  it("a reload mid-call keeps it: the new session's joining before the old one's leaving, the alarm at the grace's end ends nothing", async () => {
+    const { room, session } = await connectedCall();
+    const stub = conversationFor(env, room);
+    // The reloaded page's session (PA_reloaded) reported first, then the old one leaving "on purpose" (the page unloading).
+    await webhook(joinedEvent(room, session.visitor_id, "customer", "PA_reloaded"));
+    await webhook(leftEvent(room, session.visitor_id, "customer"));
+    // The agent's desk reloads too: its old session leaves first, its new one joins after.
+    await webhook({ ...joinedEvent(room, ann.sid, "agent"), event: "participant_left" });
+    await webhook(joinedEvent(room, ann.sid, "agent", "PA_ann_again"));
+    for (let i = 0; i < 3; i++) await runDurableObjectAlarm(stub);
+    expect(await callOf(room)).toMatchObject({ state: "connected", end_reason: null });
+    expect((await callOf(room))!.parties.map((p) => p.identity).sort()).toEqual([ann.sid, session.visitor_id].sort());
+  });
+
+  it("a party who dropped out of a connected call and is not back: the alarm ends it completed once the grace runs out", async () => {
+    const { room, session } = await connectedCall();
+    await webhook({ ...joinedEvent(room, session.visitor_id, "customer"), event: "participant_left" }); // dropped, no reason
+    expect(await callOf(room)).toMatchObject({ state: "connected" }); // within the grace: it goes on
+    const stub = conversationFor(env, room);
+    for (let i = 0; i < 3 && (await callOf(room))!.state !== "ended"; i++) await runDurableObjectAlarm(stub);
+    expect(await callOf(room)).toMatchObject({ state: "ended", end_reason: "completed" });
+    // Its room is closed on LiveKit, as a hang-up closes it.
+    await eventually("the room closed on LiveKit", async () =>
+      livekit.calls.some((c) => c.method === "DeleteRoom" && c.body.room === room) ? true : undefined,
+    );
   });
 
   it("hold refused: a bad Hold (400), LiveKit down (503, the call as it was)", async () => {

@@ -15,8 +15,9 @@
  * which goes on after the call.
  *
  * The customer leaving while the call waits abandons it (hung up: at once; dropped: after a grace, in
- * case they are back — a reload rejoins as a new session); once connected, the call ends by a hang-up or
- * when its room finishes (everyone left; LiveKit's departure timeout).
+ * case they are back — a reload rejoins as a new session); once connected, the call ends by a hang-up,
+ * when its room finishes (everyone left; LiveKit's departure timeout), or when the customer or its last
+ * agent left and did not come back within the rejoin grace (a reload, a lost network: the same timer).
  *
  * Who is in the room comes only from LiveKit's signed webhooks, one row per participant session (`PA_…`):
  * a session that left never returns (a rejoin is a new session), so any order of joined/left gives the
@@ -29,7 +30,7 @@ import { fail, invalid, ok, type ApiResult } from "../../common/rpc";
 import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { conversationRow, participantBy, participantRows, saveConversation, type TaskRequest } from "../store/conversation-rows";
 import { conflict, loadConversation, type Op } from "./conversation-operation";
-import { clearTimer, setTimer } from "../../kit/timers";
+import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 
 /** Twilio's word for a call the customer hung up on while it was queued: the task's cancel reason. */
 export const ABANDONED_REASON = "abandoned: the customer hung up before an agent answered";
@@ -482,16 +483,26 @@ export function callTaskEnded(op: Op, taskSid: string, reason?: string): void {
 
 /** How long a waiting customer who dropped out (not hung up) has to come back before the call is abandoned. */
 export const ABANDON_GRACE_MS = 15_000;
-/** The timer (kit/timers.ts) of that grace, one per call. */
+/** How long the customer or the last agent of a connected (or held) call has to come back before it ends. */
+export const REJOIN_GRACE_MS = 20_000;
+/** The timer (kit/timers.ts) of either grace, one per call (its name kept from when only a waiting call had one). */
 export const ABANDON_TIMER = "call-abandon";
 
-/** The grace of a waiting customer who dropped out ran out: abandoned, unless they are back (or it moved on). */
+/** Who a call still misses when its grace runs out: a waiting call its customer; an answered one, its customer or any agent. */
+function someoneGone(host: StoreHost, call: CallRow): boolean {
+  const roles = new Set(parties(host, call.sid).map((p) => p.role));
+  return !roles.has("customer") || (call.state !== "waiting" && !roles.has("agent"));
+}
+
+/**
+ * The grace of someone who dropped out ran out: a waiting call is abandoned, a connected or held one
+ * ends completed (its agent's task to wrap-up) — unless they are back (or the call moved on meanwhile).
+ */
 export function abandonIfGone(op: Op, callSid: string): ApiResult<void> {
   clearTimer(op.host, ABANDON_TIMER, callSid);
   const call = liveCall(op.host);
-  if (!call || call.sid !== callSid || call.state !== "waiting") return ok(undefined);
-  if (parties(op.host, call.sid).some((p) => p.role === "customer")) return ok(undefined);
-  end(op, call, "abandoned");
+  if (!call || call.sid !== callSid || !someoneGone(op.host, call)) return ok(undefined);
+  end(op, call, endReasonOf(call));
   return ok(undefined);
 }
 
@@ -581,9 +592,10 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
 
 /**
  * After the parties moved: connected once an agent and the customer are both in; a waiting call the
- * customer left is abandoned. A connected call the customer dropped out of goes on (a reload or a
- * second tab rejoins as a new session, whose joining LiveKit may report after the old one's leaving):
- * it ends by a hang-up, or when the room finishes once everyone left.
+ * customer left is abandoned. A connected or held call the customer or its last agent left goes on for
+ * the rejoin grace (a reload or a second tab rejoins as a new session, whose joining LiveKit may report
+ * after the old one's leaving) and ends when it runs out with them still gone; a hang-up (the routes) or
+ * the room finishing ends it at once.
  */
 function moveWithParties(op: Op, call: CallRow, leftOnPurpose: boolean): void {
   const roles = new Set(parties(op.host, call.sid).map((p) => p.role));
@@ -597,6 +609,11 @@ function moveWithParties(op: Op, call: CallRow, leftOnPurpose: boolean): void {
       return;
     }
     setTimer(op.host, ABANDON_TIMER, call.sid, op.now + ABANDON_GRACE_MS);
+  } else if (call.state !== "waiting" && someoneGone(op.host, call)) {
+    // Answered and someone is gone: whatever LiveKit's reason (livekit-client leaves "on purpose" as its
+    // page unloads, so a reload says CLIENT_INITIATED too), the grace runs from the first departure —
+    // a hang-up is a route, not a departure. Not pushed back by later comings and goings.
+    if (timerDueAt(op.host, ABANDON_TIMER, call.sid) === null) setTimer(op.host, ABANDON_TIMER, call.sid, op.now + REJOIN_GRACE_MS);
   } else clearTimer(op.host, ABANDON_TIMER, call.sid);
   if (call.state === "waiting" && roles.has("agent") && roles.has("customer")) {
     op.effects.media.push({ kind: "hold-music", on: false });

@@ -338,6 +338,59 @@ describe("LiveKit's webhooks", () => {
     expect(current(back)).toMatchObject({ state: "waiting", parties: [expect.objectContaining({ identity: VISITOR })] });
   });
 
+  // A connected call someone dropped out of: each row, the events after connecting (the customer PA_c1 and
+  // the agent PA_a1 in at 3 000) → whether the rejoin grace's timer runs, and the call once it is due.
+  it.each([
+    ["the customer reloads and is back (new session, any order)", [left(customer()), joined(customer("PA_c2"))], false, "connected", null],
+    ["the customer's new session before the old one's leaving", [joined(customer("PA_c2")), left(customer())], false, "connected", null],
+    ["the customer does not come back: completed", [left(customer())], true, "ended", "completed"],
+    ["even when LiveKit says they left on purpose (a page unloading does)", [left(hungUp())], true, "ended", "completed"],
+    ["the agent reloads and is back", [left(agent()), joined(agent("PA_a2"))], false, "connected", null],
+    ["the agent does not come back: completed", [left(agent())], true, "ended", "completed"],
+    ["a monitor coming and going is nobody's departure", [joined(monitor), left(monitor)], false, "connected", null],
+  ])("connected, %s", (_name, events, timed, state, reason) => {
+    const host = startedCall();
+    accepted(host);
+    apply(host, joined(customer()));
+    apply(host, joined(agent()));
+    for (const e of events) value(apply(host, e, 4_000).result);
+    expect(timerDueAt(host, calls.ABANDON_TIMER, CALL)).toBe(timed ? 4_000 + calls.REJOIN_GRACE_MS : null);
+    const due = step(host, 4_000 + calls.REJOIN_GRACE_MS, (o) => calls.abandonIfGone(o, CALL));
+    expect([current(host).state, current(host).end_reason]).toEqual([state, reason]);
+    // Ended past the grace: the agent's task goes to wrap-up and the room closes, as a hang-up does.
+    expect(due.op.effects.wrapTasks).toEqual(reason ? [CALL_TASK] : []);
+    if (reason) expect(due.op.effects.media).toContainEqual({ kind: "close-room" });
+  });
+
+  it("connected: the grace runs from the first departure, and a return within it stops it", () => {
+    const host = startedCall();
+    accepted(host);
+    apply(host, joined(customer()));
+    apply(host, joined(agent()));
+    apply(host, left(customer()), 4_000);
+    apply(host, left(agent()), 9_000); // a second departure does not push the end back
+    expect(timerDueAt(host, calls.ABANDON_TIMER, CALL)).toBe(4_000 + calls.REJOIN_GRACE_MS);
+    apply(host, joined(customer("PA_c2")), 10_000); // the customer is back; the agent still gone
+    expect(timerDueAt(host, calls.ABANDON_TIMER, CALL)).toBe(4_000 + calls.REJOIN_GRACE_MS);
+    apply(host, joined(agent("PA_a2")), 11_000); // both back: the grace is over
+    expect(timerDueAt(host, calls.ABANDON_TIMER, CALL)).toBeNull();
+    value(step(host, 4_000 + calls.REJOIN_GRACE_MS, (o) => calls.abandonIfGone(o, CALL)).result);
+    expect(current(host)).toMatchObject({ state: "connected", end_reason: null });
+  });
+
+  it("held: the customer's dropping out has the same grace (and the hold does not count as gone)", () => {
+    const host = startedCall();
+    accepted(host);
+    apply(host, joined(customer()));
+    apply(host, joined(agent()));
+    const toHold = value(step(host, 5_000, (op) => calls.callToHold(op, ACCOUNT, AGENT, true)).result);
+    value(step(host, 5_000, (op) => calls.setHold(op, toHold.sid, toHold.version, true)).result);
+    expect(timerDueAt(host, calls.ABANDON_TIMER, CALL)).toBeNull();
+    apply(host, left(customer()), 6_000);
+    value(step(host, 6_000 + calls.REJOIN_GRACE_MS, (o) => calls.abandonIfGone(o, CALL)).result);
+    expect(current(host)).toMatchObject({ state: "ended", end_reason: "completed" });
+  });
+
   it("events after the call ended change nothing", () => {
     const host = startedCall();
     apply(host, event("room_finished", null));

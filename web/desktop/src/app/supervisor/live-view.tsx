@@ -1,7 +1,7 @@
 /**
  * The Live tab: every live chat of the team from the supervisor feed (liveChatsOf: accepted or wrapping,
- * with a conversation; oldest first, so rows do not jump) — customer, agent, channel, queue, status and a
- * ticking time — filtered by agent and queue. ArrowUp / ArrowDown (wrapping, as every list of the desk),
+ * with a conversation; oldest first, so rows do not jump) — customer, agent, channel, queue, status, a
+ * call's state and time (live-call-cell.tsx) and a ticking time — filtered by agent and queue. ArrowUp / ArrowDown (wrapping, as every list of the desk),
  * Home and End move between the rows' Watch buttons; Watch opens the chat beside the list (live-conversation.tsx) and moves focus to it; closing it
  * brings focus back to its row. A chat the agent completes stays open, marked as no longer live.
  */
@@ -11,7 +11,9 @@ import type { DesktopSession } from "../types";
 import { Badge, ChannelIcon, EmptyState, Icon, moveFocus, Timer } from "../ui";
 import { customerText } from "./current-tasks";
 import type { FeedWorker } from "./feed";
+import { isCallChannel } from "../task/call-view";
 import { liveChatsOf, type LiveChat } from "./live";
+import { LiveCallCell } from "./live-call-cell";
 import { LiveConversation } from "./live-conversation";
 import { ALL, distinct, Filter } from "./teams-view";
 
@@ -87,6 +89,7 @@ export function LiveView({ workers, session }: LiveViewProps) {
                   <th scope="col">{t("supervisor.live.channel")}</th>
                   <th scope="col">{t("supervisor.queues.queue")}</th>
                   <th scope="col">{t("supervisor.live.status")}</th>
+                  <th scope="col">{t("supervisor.live.call")}</th>
                   <th scope="col">{t("supervisor.live.time")}</th>
                   <th scope="col">
                     <span className="sb-sv-visually-hidden">{t("supervisor.live.watch")}</span>
@@ -109,6 +112,13 @@ export function LiveView({ workers, session }: LiveViewProps) {
                         <Badge tone={chat.status === "accepted" ? "success" : "neutral"}>
                           {t(chat.status === "accepted" ? "supervisor.task.accepted" : "supervisor.task.wrapping")}
                         </Badge>
+                      </td>
+                      <td>
+                        {isCallChannel(chat.taskChannel) ? (
+                          <LiveCallCell conversationSid={chat.conversationSid} session={session} />
+                        ) : (
+                          <span aria-hidden="true">—</span>
+                        )}
                       </td>
                       <td className="sb-sv-num">{chat.since !== null && <Timer since={chat.since} label={t("supervisor.task.time")} />}</td>
                       <td>

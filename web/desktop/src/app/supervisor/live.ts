@@ -2,8 +2,10 @@
  * What the supervisor's Live tab and the Teams rows say of the tasks in hand, from the feed alone (pure,
  * so the rules are table-tested): the live chats of the team — every accepted or wrapping task with a
  * conversation, oldest first so the list does not jump as the feed updates — and how a task's customer,
- * channel and start read when an older server sent less. A call (a voice or video task) is listed as one.
+ * channel and start read when an older server sent less. A call (a voice or video task) is listed as one,
+ * with its state and clock (liveCallLine, from the call's record).
  */
+import type { CallRecord } from "../../../../../contract/calls";
 import { isCallChannel } from "../task/call-view";
 import type { FeedReservation, FeedWorker } from "./feed";
 
@@ -62,4 +64,35 @@ export function liveChatsOf(workers: readonly FeedWorker[]): LiveChat[] {
       });
     }
   return chats.sort((a, b) => (a.since ?? 0) - (b.since ?? 0) || a.reservationSid.localeCompare(b.reservationSid));
+}
+
+/** A live call's cell in the Live list: its state and since when its clock runs (epoch ms; null when unknown). */
+export interface LiveCallLine {
+  readonly state: "waiting" | "connected" | "held";
+  readonly since: number | null;
+}
+
+const msOf = (iso: string | null): number | null => {
+  const ms = iso === null ? Number.NaN : Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+};
+
+/**
+ * What the Live list says of a conversation's call: nothing once it ended (or there is none); waiting,
+ * timed from when it started; connected or held, timed from when it connected (as the agent's call panel).
+ * @example liveCallLine({ ...call, state: "held", date_connected: "2026-12-07T10:00:00Z" }) // { state: "held", since: 1796637600000 }
+ */
+export function liveCallLine(call: CallRecord | null): LiveCallLine | null {
+  if (call === null) return null;
+  switch (call.state) {
+    case "ended":
+      return null;
+    case "waiting":
+      return { state: "waiting", since: msOf(call.date_created) };
+    case "connected":
+    case "held":
+      return { state: call.state, since: msOf(call.date_connected) ?? msOf(call.date_created) };
+    default:
+      return call.state satisfies never;
+  }
 }

@@ -36,6 +36,8 @@ const css = `
 .sb-sv-table th, .sb-sv-table td { text-align: start; vertical-align: top; padding-block: var(--sb-space-sm); padding-inline: var(--sb-space-sm); border-block-end: 1px solid var(--sb-color-border); }
 .sb-sv-table thead th { background: var(--sb-color-surface); font-size: var(--sb-font-size-sm); color: var(--sb-color-text-muted); }
 .sb-sv-num { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.sb-sv-call { display: inline-flex; flex-wrap: wrap; align-items: center; gap: var(--sb-space-xs); font-variant-numeric: tabular-nums; }
+.sb-sv-call > * { white-space: nowrap; }
 .sb-sv-dot { display: inline-block; inline-size: .6em; block-size: .6em; border-radius: var(--sb-radius-pill); background: var(--sb-color-text-muted); margin-inline-end: var(--sb-space-xs); }
 .sb-sv-dot-on { background: var(--sb-color-success); }
 .sb-sv-plain { list-style: none; margin: 0; padding: 0; }

@@ -1,8 +1,8 @@
 /**
  * The call routes the desk calls (issue 15), each with the agent's or supervisor's realtime token as a
  * Bearer header, form-encoded like every desk route: the room's media token (a supervisor's with its
- * `Mode`), starting a call in a chat, hanging up, hold, a warm transfer's consult / complete / cancel, and
- * adding a third party. A refusal throws an Error with the server's message (task/api.ts's `bearer`).
+ * `Mode`), starting a call in a chat, hanging up, hold, a warm transfer's consult / complete / cancel,
+ * adding a third party, and reading the latest call. A refusal throws an Error with the server's message (task/api.ts's `bearer`).
  */
 import type { CallKind, CallRecord, MediaToken, StartedCall } from "../../../../../contract/calls";
 import type { DesktopSession } from "../types";
@@ -61,3 +61,13 @@ export const addParticipant = (session: DesktopSession, conversationSid: string,
     { TargetType: target.targetType, TargetSid: target.targetSid },
     "Adding the participant",
   );
+
+/**
+ * The conversation's latest call, live or ended, or null (`GET …/call`): for a screen that shows a call
+ * without holding the conversation's socket (the supervisor's Live list).
+ * @example const call = await latestCall(session, "CH…"); call?.state // "held"
+ */
+export async function latestCall(session: DesktopSession, conversationSid: string): Promise<CallRecord | null> {
+  const response = await bearer(session, conversationPath(conversationSid, "call"), { method: "GET" }, "Reading the call");
+  return ((await response.json()) as { call: CallRecord | null }).call;
+}
