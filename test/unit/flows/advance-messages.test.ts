@@ -372,6 +372,13 @@ describe("end, ended and purity", () => {
     expect(after).toMatchObject({ ignored: "ended", steps: [], effects: [] });
   });
 
+  it("a definition that slipped past validation ends the execution with the reason instead of throwing", () => {
+    const unchecked = { initial_state: "Trigger", states: [{ name: "Trigger", type: "trigger", properties: {} }] } as never;
+    const result = advance(unchecked, newExecution(EXECUTION_SID, FLOW_SID), startOn("hi"), host());
+    expect(result.state).toMatchObject({ status: "ended", ended_reason: expect.stringMatching(/^engine error: /) });
+    expect(result).toMatchObject({ steps: [], effects: [] });
+  });
+
   it("the same state and input give the same result, ids included, and the input state is left as it was", () => {
     const state = newExecution(EXECUTION_SID, FLOW_SID);
     const frozen = JSON.stringify(state);
