@@ -123,6 +123,11 @@ export type EffectResult =
  * leave the execution waiting for their `result` input.
  */
 export type FlowEffect =
+  /**
+   * A message to the customer; `to` absent means the conversation's customer. send-message's is awaited;
+   * send-and-wait-for-reply's is not (the execution waits for the reply), but a failed result for it is
+   * still taken (`deliveryFailure`): `state.waiting.effect_id` names it.
+   */
   | {
       readonly id: string;
       readonly kind: "send-message";

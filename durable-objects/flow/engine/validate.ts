@@ -38,6 +38,15 @@ export function validate(json: unknown): Validation {
   const errors: DefinitionError[] = [];
   const warnings: DefinitionError[] = [];
   const error = (property_path: string, message: string) => errors.push({ property_path, message });
+  // Studio's API sends the definition as a JSON string (its `Definition` parameter); accept both.
+  if (typeof json === "string") {
+    try {
+      json = JSON.parse(json) as unknown;
+    } catch (problem) {
+      error("", `A flow definition must be JSON: ${problem instanceof Error ? problem.message : String(problem)}`);
+      return { ok: false, errors };
+    }
+  }
   if (!isObject(json)) {
     error("", "A flow definition is a JSON object with `states` and `initial_state`");
     return { ok: false, errors };

@@ -14,6 +14,14 @@ describe("validateDefinition: real exports", () => {
     expect(checked).toMatchObject({ ok: true, warnings: [] });
   });
 
+  it("takes the definition as a JSON string too (Studio's Definition parameter), and names bad JSON", () => {
+    expect(validateDefinition(JSON.stringify(fixture("after-hours")))).toMatchObject({ ok: true, warnings: [] });
+    expect(validateDefinition("{ states: ")).toEqual({
+      ok: false,
+      errors: [{ property_path: "", message: expect.stringMatching(/^A flow definition must be JSON: /) }],
+    });
+  });
+
   it("keeps editor-only keys and fills in absent properties and transitions", () => {
     const checked = validateDefinition({
       initial_state: "Trigger",
@@ -32,7 +40,7 @@ describe("validateDefinition: real exports", () => {
 
 /** Each case: a definition with one mistake → the one error's path and words its message must hold. */
 const refused: [string, unknown, string, RegExp][] = [
-  ["not an object", "[]", "", /JSON object/],
+  ["not an object", [], "", /JSON object/],
   ["no states", { initial_state: "Trigger", states: [] }, "/states", /non-empty/],
   ["unknown initial_state", { ...flowJson([sendMessage]), initial_state: "Start" }, "/initial_state", /"Start" names no widget/],
   [
@@ -180,7 +188,7 @@ const refused: [string, unknown, string, RegExp][] = [
 
 describe("validateDefinition: refusals", () => {
   it.each(refused)("%s", (_, json, path, message) => {
-    const checked = validateDefinition(typeof json === "string" ? JSON.parse(json) : json);
+    const checked = validateDefinition(json);
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
     expect(checked.errors).toHaveLength(1);
