@@ -52,7 +52,12 @@ export const REFUSED: Readonly<Record<string, string>> = {
   "send-to-autopilot": "is not supported: Twilio retired Autopilot; a workspace's bot classifies messages instead (trigger.message.Intent)",
 };
 
-/** Whether `type` is one the engine runs. */
+/**
+ * Whether `type` is one the engine runs.
+ * @example
+ * isRunnable("send-message"); // true
+ * isRunnable("say-play"); // false (REFUSED says why)
+ */
 export function isRunnable(type: string): type is RunnableType {
   return Object.hasOwn(EVENTS, type);
 }
@@ -79,6 +84,11 @@ export const OPERATORS = [
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 
+/**
+ * Whether a condition's `type` is one of Studio's operators.
+ * @example
+ * isOperator("matches_any_of"); // true
+ */
 export function isOperator(type: string): type is Operator {
   return (OPERATORS as readonly string[]).includes(type);
 }
@@ -88,7 +98,11 @@ export const HTTP_METHODS = ["GET", "POST"] as const;
 export const CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/json"] as const;
 export type ContentType = (typeof CONTENT_TYPES)[number];
 
-/** The content type of a `content_type` property ("application/json;charset=utf-8" → "application/json"), or null. */
+/**
+ * The content type of a `content_type` property, or null when it is neither of Studio's two.
+ * @example
+ * contentTypeOf("application/json;charset=utf-8"); // "application/json"
+ */
 export function contentTypeOf(value: unknown): ContentType | null {
   if (typeof value !== "string") return null;
   const base = value.split(";")[0]!.trim().toLowerCase();

@@ -78,7 +78,11 @@ export function variables(run: Run): Json {
   return fresh;
 }
 
-/** The next stable id: "<execution SID>-E<n>". */
+/**
+ * The next stable id: "<execution SID>-E<n>", n counting every effect the execution asked for.
+ * @example
+ * mintId(run); // "FN…-E3" when two effects came before
+ */
 export function mintId(run: Run): string {
   const sid = typeof run.state.context.flow.sid === "string" ? run.state.context.flow.sid : "FN";
   run.state.effects += 1;
@@ -97,6 +101,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /**
  * A customer's message as Studio shows it (`trigger.message`, `widgets.<ask>.inbound`): its fields, and the
  * bot's reading as `Intent`, `Confidence`, `Entities`, `Sentiment` when there is one.
+ * @example
+ * messageFields({ fields: { Body: "refund" }, classification }); // { Body: "refund", Intent: "refund", Confidence: 0.9, … }
  */
 export function messageFields(message: FlowMessage): Json {
   const fields: Json = { ...(isRecord(message.fields) ? message.fields : {}) };
