@@ -98,6 +98,9 @@ export function addEffect(run: Run, effect: DistributiveOmit<FlowEffect, "id">):
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+/** A number as the stored state will read it back: JSON has no −0 (a neutral sentiment of −0 comes back 0). */
+const stored = (value: number): number => (Object.is(value, -0) ? 0 : value);
+
 /**
  * A customer's message as Studio shows it (`trigger.message`, `widgets.<ask>.inbound`): its fields, and the
  * bot's reading as `Intent`, `Confidence`, `Entities`, `Sentiment` when there is one.
@@ -109,9 +112,9 @@ export function messageFields(message: FlowMessage): Json {
   const reading = message.classification;
   if (reading) {
     fields.Intent = reading.intent;
-    fields.Confidence = reading.confidence;
+    fields.Confidence = stored(reading.confidence);
     fields.Entities = reading.entities;
-    fields.Sentiment = reading.sentiment;
+    fields.Sentiment = stored(reading.sentiment);
   }
   return fields;
 }
@@ -124,7 +127,7 @@ export function heard(run: Run, message: FlowMessage): void {
     from: "customer",
     body,
     at: run.host.now,
-    ...(reading ? { intent: reading.intent, confidence: reading.confidence, sentiment: reading.sentiment } : {}),
+    ...(reading ? { intent: reading.intent, confidence: stored(reading.confidence), sentiment: stored(reading.sentiment) } : {}),
   });
 }
 
