@@ -28,11 +28,7 @@ export const MENU_FLOW = {
     {
       name: "ask",
       type: "send-and-wait-for-reply",
-      transitions: [
-        { next: "route", event: "incomingMessage" },
-        { next: "bye", event: "timeout" },
-        { event: "deliveryFailure" },
-      ],
+      transitions: [{ next: "route", event: "incomingMessage" }, { next: "bye", event: "timeout" }, { event: "deliveryFailure" }],
       properties: {
         offset: { x: 40, y: 220 },
         service: "{{trigger.message.InstanceSid}}",
@@ -83,7 +79,8 @@ export const MENU_FLOW = {
         offset: { x: 240, y: 700 },
         workflow: MENU_WORKFLOW,
         channel: MENU_TASK_CHANNEL,
-        attributes: '{"name": "{{trigger.message.ChannelAttributes.from}}", "channelType": "{{trigger.message.ChannelAttributes.channel_type}}"}',
+        attributes:
+          '{"name": "{{trigger.message.ChannelAttributes.from}}", "channelType": "{{trigger.message.ChannelAttributes.channel_type}}"}',
       },
     },
     {

@@ -52,12 +52,15 @@ const flowCount = async (path = "/v2/Flows") => ((await (await get(`${path}?Page
 const menu = { FriendlyName: "Support menu", Status: "published", Definition: JSON.stringify(MENU_FLOW) };
 
 beforeAll(async () => {
+  const sids: string[] = [];
   for (const name of ["first", "second"]) {
     const created = await post("/taskrouter/v1/Workspaces", { FriendlyName: name, Template: "FIFO" });
-    const sid = ((await created.json()) as { sid: string }).sid;
-    if (name === "first") ws = sid;
-    else other = sid;
+    sids.push(((await created.json()) as { sid: string }).sid);
   }
+  // The account's default workspace is the first it lists (created in the same millisecond, the SID decides).
+  const listed = (await (await get("/taskrouter/v1/Workspaces?PageSize=1")).json()) as { workspaces: { sid: string }[] };
+  ws = listed.workspaces[0]!.sid;
+  other = sids.find((sid) => sid !== ws)!;
 });
 
 describe("creating, fetching and listing flows", () => {
@@ -178,7 +181,11 @@ describe("FlowValidate", () => {
 describe("updating a flow and its revisions", () => {
   it("appends revisions; the flow is its latest; executions run the latest published", async () => {
     const flow = await createFlow(menu);
-    const draft = await post(`/v2/Flows/${flow.sid}`, { Status: "draft", Definition: JSON.stringify(MENU_FLOW_V2), CommitMessage: "new hours" });
+    const draft = await post(`/v2/Flows/${flow.sid}`, {
+      Status: "draft",
+      Definition: JSON.stringify(MENU_FLOW_V2),
+      CommitMessage: "new hours",
+    });
     expect(draft.status).toBe(200);
     expect(await draft.json()).toMatchObject({ revision: 2, status: "draft", definition: MENU_FLOW_V2, commit_message: "new hours" });
 
@@ -199,7 +206,11 @@ describe("updating a flow and its revisions", () => {
       [1, "published", null],
     ]);
     expect(revisions.revisions[0]!.url).toBe(`${ORIGIN}/v2/Flows/${flow.sid}/Revisions/3`);
-    expect(await (await get(`/v2/Flows/${flow.sid}/Revisions/1`)).json()).toMatchObject({ revision: 1, definition: MENU_FLOW, valid: true });
+    expect(await (await get(`/v2/Flows/${flow.sid}/Revisions/1`)).json()).toMatchObject({
+      revision: 1,
+      definition: MENU_FLOW,
+      valid: true,
+    });
     expect(await (await get(`/v2/Flows/${flow.sid}/Revisions/LatestPublished`)).json()).toMatchObject({ revision: 3 });
     expect(await (await get(`/v2/Flows/${flow.sid}/Revisions/LatestRevision`)).json()).toMatchObject({ revision: 3 });
     expect((await get(`/v2/Flows/${flow.sid}/Revisions/9`)).status).toBe(404);
