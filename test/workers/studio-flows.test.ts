@@ -190,10 +190,10 @@ describe("updating a flow and its revisions", () => {
     expect(await draft.json()).toMatchObject({ revision: 2, status: "draft", definition: MENU_FLOW_V2, commit_message: "new hours" });
 
     const stub = workspaceFor(env, ws);
-    expect(await stub.flowForExecution(env.ACCOUNT_SID, flow.sid)).toMatchObject({ ok: true, value: { revision: 1 } });
+    expect(await stub.flowForExecution(env.ACCOUNT_SID!, flow.sid)).toMatchObject({ ok: true, value: { revision: 1 } });
     const published = await post(`/v2/Flows/${flow.sid}`, { Status: "published" });
     expect(await published.json()).toMatchObject({ revision: 3, status: "published", definition: MENU_FLOW_V2 });
-    expect(await stub.flowForExecution(env.ACCOUNT_SID, flow.sid)).toMatchObject({ ok: true, value: { revision: 3, sid: flow.sid } });
+    expect(await stub.flowForExecution(env.ACCOUNT_SID!, flow.sid)).toMatchObject({ ok: true, value: { revision: 3, sid: flow.sid } });
 
     const revisions = (await (await get(`/v2/Flows/${flow.sid}/Revisions`)).json()) as {
       revisions: (Flow & { url: string })[];
@@ -228,7 +228,7 @@ describe("updating a flow and its revisions", () => {
 
   it("answers 409 to an execution of a flow that was never published", async () => {
     const flow = await createFlow({ ...menu, Status: "draft" });
-    const result = await workspaceFor(env, ws).flowForExecution(env.ACCOUNT_SID, flow.sid);
+    const result = await workspaceFor(env, ws).flowForExecution(env.ACCOUNT_SID!, flow.sid);
     expect(result).toMatchObject({ ok: false, status: 409, code: 20409 });
   });
 });
@@ -240,7 +240,7 @@ describe("channels that run a flow", () => {
     expect(channel.status).toBe(201);
     const record = (await channel.json()) as { sid: string; flow_sid: string | null };
     expect(record.flow_sid).toBe(flow.sid);
-    const config = await workspaceFor(env, ws).channelConfig(env.ACCOUNT_SID, record.sid);
+    const config = await workspaceFor(env, ws).channelConfig(env.ACCOUNT_SID!, record.sid);
     expect(config).toMatchObject({ ok: true, value: { flowSid: flow.sid } });
 
     const refused = await call(`/v2/Flows/${flow.sid}`, { method: "DELETE", headers: AUTH });
