@@ -142,8 +142,8 @@ mountStudio(
 
 /** The path's step of the path's execution. */
 async function pathStep(c: StudioContext, name: "Sid" | "StepSid") {
-  const execution = await pathExecution(c, "ExecutionSid");
   const stepSid = pathSid(c, name, "FT", "Step");
+  const execution = await pathExecution(c, "ExecutionSid");
   return { execution, step: unwrap(asDeclared<StepRecord>(await execution.stub.getStep(c.get("accountSid"), stepSid))) };
 }
 
