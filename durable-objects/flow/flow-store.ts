@@ -96,7 +96,7 @@ interface StepRow {
   date_created: number;
 }
 
-/** Appends the steps of one input, in order, each under a new `FT…` SID. */
+/** Appends the steps of one input, in order, each under a new `FT…` SID; a Step's `name` is its transition's event, as Studio's is. */
 export function insertSteps(host: StoreHost, steps: readonly FlowStep[]): void {
   let next = first<{ next: number }>(host, "SELECT coalesce(max(idx), -1) + 1 AS next FROM sb_steps")?.next ?? 0;
   for (const step of steps) {
@@ -105,7 +105,7 @@ export function insertSteps(host: StoreHost, steps: readonly FlowStep[]): void {
       "INSERT INTO sb_steps (sid, idx, name, type, transitioned_from, transitioned_to, context, date_created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       newSid("FT"),
       next++,
-      step.name,
+      step.event,
       step.type,
       step.transitioned_from,
       step.transitioned_to,
