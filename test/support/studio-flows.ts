@@ -129,3 +129,27 @@ export const SAY_PLAY_FLOW = {
 
 /** The menu whose initial state names no widget. */
 export const NO_START_FLOW = { ...MENU_FLOW, initial_state: "Start" };
+
+/** A REST-triggered flow (Studio's outbound case): it greets the name the Parameters carry, then ends. */
+export const REST_FLOW = {
+  description: "Greet by name",
+  states: [
+    {
+      name: "Trigger",
+      type: "trigger",
+      transitions: [{ event: "incomingMessage" }, { event: "incomingCall" }, { next: "greet", event: "incomingRequest" }],
+      properties: { offset: { x: 0, y: 0 } },
+    },
+    {
+      name: "greet",
+      type: "set-variables",
+      transitions: [{ event: "next" }],
+      properties: {
+        variables: [{ key: "greeting", value: "Hello {{flow.data.name}}, this is {{flow.channel.address}}" }],
+        offset: { x: 0, y: 200 },
+      },
+    },
+  ],
+  initial_state: "Trigger",
+  flags: { allow_concurrent_calls: true },
+};

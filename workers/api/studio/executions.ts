@@ -4,7 +4,7 @@
  * these routes only read and steer it through its fixed RPC surface (durable-objects/flow/flow-do.ts).
  *
  * Creating one is Studio's REST API trigger: the flow's latest published revision (the WorkspaceDO's
- * `flowForExecution`: 409 when none is published) starts with `trigger.request` ({To, From}) and
+ * `flowForExecution`: 409 when none is published) starts with `trigger.request` ({to, from}, as Studio names them) and
  * `flow.data` = `Parameters`; `To` is the contact's address. The SID names the workspace's home region,
  * so the FlowDO lives in the workspace's jurisdiction. An execution is found only through the flow and
  * workspace it belongs to: another flow's, workspace's or account's is a 404.
@@ -13,11 +13,11 @@ import type { Context } from "hono";
 import type { ApiResult, Page } from "../../../durable-objects/common/rpc";
 import { ok } from "../../../durable-objects/common/rpc";
 import type { ExecutionRecord, StepRecord } from "../../../durable-objects/flow/flow-records";
-import { flowFor, workspaceFor } from "../../../platform/objects";
+import { directoryFor, flowFor, workspaceFor } from "../../../platform/objects";
 import { homeRegionOf, regionalSid } from "../../../platform/region-sids";
 import { ApiError } from "../../http/errors";
 import { resourceRoutes } from "../taskrouter/context";
-import { jsonObject, oneOf, str } from "../taskrouter/params";
+import { date, jsonObject, oneOf, str } from "../taskrouter/params";
 import { pageBody, pageRequest, unwrap } from "../taskrouter/wire";
 import { asDeclared, flowUrl, flowWorkspace, mountStudio, pathSid, routeGroup, type StudioContext } from "./context";
 import type { PublishedFlow } from "../../../durable-objects/workspace/flows";
@@ -80,12 +80,32 @@ resourceRoutes(routes, {
         workspaceSid,
         flowSid,
         flowRevision: flow.revision,
+        flowName: flow.friendlyName,
         definition: flow.definition,
-        trigger: { kind: "incomingRequest", request: { To: p.To, From: p.From, to: p.To, from: p.From }, parameters },
+        trigger: { kind: "incomingRequest", request: { to: p.To, from: p.From }, parameters },
         contactChannelAddress: p.To,
         data: parameters,
       });
       return asDeclared<ExecutionRecord>(started);
+    },
+  },
+  list: {
+    summary: "List the flow's executions, newest first, optionally created between DateCreatedFrom and DateCreatedTo (inclusive)",
+    params: {
+      DateCreatedFrom: date().optional().describe("Only executions created at or after this ISO 8601 time"),
+      DateCreatedTo: date().optional().describe("Only executions created at or before this ISO 8601 time"),
+    },
+    run: async (c, p, page) => {
+      const flowSid = flowSidOf(c);
+      const workspaceSid = await flowWorkspace(c);
+      const accountSid = c.get("accountSid");
+      // The flow must be the workspace's: another's (or none) is a 404, not an empty list.
+      unwrap(asDeclared<unknown>(await workspaceFor(c.env, workspaceSid).getFlow(accountSid, flowSid)));
+      const filter = {
+        ...(p.DateCreatedFrom === undefined ? {} : { from: p.DateCreatedFrom }),
+        ...(p.DateCreatedTo === undefined ? {} : { to: p.DateCreatedTo }),
+      };
+      return asDeclared<Page<ExecutionRecord>>(await directoryFor(c.env, workspaceSid).listExecutions(accountSid, flowSid, filter, page));
     },
   },
   fetch: {
