@@ -2,12 +2,14 @@
  * Studio v2 through the stock `twilio` client pointed at Switchboard (`client.studio.baseUrl = origin`),
  * as a team moving its flows off Twilio deploys them: an exported flow created and published, fetched,
  * revised, its revisions listed (through the client's `request`: see listRevisions), FlowValidate good and bad (the problems in the exception's `details`),
- * a workspace's own flows through the twin path, and the flow deleted.
+ * a workspace's own flows through the twin path, and the flow deleted; then an execution started as
+ * Studio's outbound case does (`executions.create({to, from, parameters})`) and read back: listed, its
+ * context, its steps and a step's context.
  */
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { switchboardClient } from "./client";
-import { MENU_FLOW, MENU_FLOW_V2, SAY_PLAY_FLOW } from "../support/studio-flows";
+import { MENU_FLOW, MENU_FLOW_V2, REST_FLOW, SAY_PLAY_FLOW } from "../support/studio-flows";
 
 /** The stock client's error, with the `details` Studio's validation errors carry. */
 interface RestError {
@@ -123,5 +125,35 @@ describe("flows", () => {
     expect((await own.flows.list()).map((f) => f.sid)).toEqual([flow.sid]);
     // Not the account's default workspace: Studio's own path does not find it.
     expect(await refusal(v2.flows(flow.sid).fetch())).toMatchObject({ status: 404 });
+  });
+});
+
+describe("executions", () => {
+  it("create with parameters, list, fetch the context, list the steps and fetch one's context", async () => {
+    const flow = await v2.flows.create({ friendlyName: `Greet ${suffix()}`, status: "published", definition: REST_FLOW });
+    const execution = await v2
+      .flows(flow.sid)
+      .executions.create({ to: "+15551230000", from: "+15559870000", parameters: { name: "Zeke" } });
+    expect(execution.sid).toMatch(/^FN[0-9a-f]{32}$/);
+    expect(execution).toMatchObject({ flowSid: flow.sid, contactChannelAddress: "+15551230000", accountSid: inject("accountSid") });
+
+    const listed = await v2.flows(flow.sid).executions.list();
+    expect(listed.map((e) => e.sid)).toEqual([execution.sid]);
+
+    const context = await v2.flows(flow.sid).executions(execution.sid).executionContext().fetch();
+    const flowContext = (context.context as { flow: { data: unknown; variables: Record<string, string> } }).flow;
+    expect(flowContext.data).toEqual({ name: "Zeke" });
+    expect(flowContext.variables.greeting).toBe("Hello Zeke, this is +15559870000");
+
+    const steps = await v2.flows(flow.sid).executions(execution.sid).steps.list();
+    expect(steps.map((step) => [step.transitionedFrom, step.transitionedTo])).toEqual([
+      ["Trigger", "greet"],
+      ["greet", "Ended"],
+    ]);
+    const stepContext = await v2.flows(flow.sid).executions(execution.sid).steps(steps[0]!.sid).stepContext().fetch();
+    expect(stepContext).toMatchObject({ stepSid: steps[0]!.sid, executionSid: execution.sid, flowSid: flow.sid });
+
+    expect(await v2.flows(flow.sid).executions(execution.sid).remove()).toBe(true);
+    expect(await refusal(v2.flows(flow.sid).executions(execution.sid).fetch())).toMatchObject({ status: 404 });
   });
 });
