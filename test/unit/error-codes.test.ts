@@ -1,7 +1,7 @@
 /**
  * docs/errors.md against the source: every error code the Worker and the Durable Objects answer with has
  * its section (what it means, how to fix it), and every section is a code still in use. The codes are
- * read from the TypeScript syntax tree (numeric literals in Twilio's 20xxx and 50xxx ranges), so
+ * read from the TypeScript syntax tree (numeric literals in Twilio's 20xxx, 50xxx and Studio's 81xxx ranges), so
  * comments and strings that mention a code do not count.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -20,7 +20,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * Numeric literals in 20000–20999 and 50000–50999, with the files they are in. Quantities are written
+ * Numeric literals in 20000–20999, 50000–50999 and 81000–81999, with the files they are in. Quantities are written
  * with separators (`20_000` ms), codes never are; workers/docs/ only describes the codes.
  */
 function codesInSource(): Map<number, string[]> {
@@ -32,7 +32,7 @@ function codesInSource(): Map<number, string[]> {
     const visit = (node: ts.Node): void => {
       if (ts.isNumericLiteral(node) && !node.getText(source).includes("_")) {
         const value = Number(node.text);
-        if ((value >= 20000 && value <= 20999) || (value >= 50000 && value <= 50999)) {
+        if ((value >= 20000 && value <= 20999) || (value >= 50000 && value <= 50999) || (value >= 81000 && value <= 81999)) {
           found.set(value, [...(found.get(value) ?? []), file.slice(root.length + 1)]);
         }
       }
