@@ -173,4 +173,40 @@ ALTER TABLE task_queues ADD COLUMN wrap_up_timeout_seconds INTEGER;
     name: "the team's hold music: a WAV the media service plays to waiting and held callers (null: the built-in loop)",
     sql: "ALTER TABLE workspace ADD COLUMN hold_music_url TEXT",
   },
+  {
+    version: 10,
+    name: "the bot: intents, entity patterns, settings and the trained model (issue 16)",
+    // One settings row, created with the first bot change; the model is the JSON classifier.ts exports,
+    // trained from corpus_version (a change bumps it: the model is then stale until the next train).
+    sql: `
+CREATE TABLE bot_intents (
+  sid          TEXT    PRIMARY KEY,
+  name         TEXT    NOT NULL,
+  language     TEXT    NOT NULL,
+  phrases      TEXT    NOT NULL,
+  answers      TEXT    NOT NULL,
+  date_created INTEGER NOT NULL,
+  date_updated INTEGER NOT NULL,
+  UNIQUE (name, language)
+);
+CREATE TABLE bot_entities (
+  name         TEXT    PRIMARY KEY,
+  pattern      TEXT    NOT NULL,
+  date_created INTEGER NOT NULL,
+  date_updated INTEGER NOT NULL
+);
+CREATE TABLE bot_settings (
+  id                  INTEGER PRIMARY KEY CHECK (id = 1),
+  threshold           REAL    NOT NULL DEFAULT 0.5,
+  endpoint_url        TEXT,
+  endpoint_secret     BLOB,
+  endpoint_timeout_ms INTEGER NOT NULL DEFAULT 3000,
+  corpus_version      INTEGER NOT NULL DEFAULT 0,
+  model               TEXT,
+  model_version       INTEGER,
+  trained_at          INTEGER,
+  training_ms         INTEGER
+);
+`,
+  },
 ];
