@@ -236,3 +236,17 @@ describe("the team's external NLU endpoint", () => {
     expect(await cleared.json()).toMatchObject({ endpoint_url: null, endpoint_secret_set: false });
   });
 });
+
+describe("/openapi.json", () => {
+  it("describes the bot's routes", async () => {
+    const doc = (await (await call("/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const bot = "/api/workspaces/{WorkspaceSid}/bot";
+    expect(Object.keys(doc.paths[`${bot}/intents`] ?? {}).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths[`${bot}/intents/{IntentSid}`] ?? {}).sort()).toEqual(["delete", "get", "post"]);
+    expect(Object.keys(doc.paths[`${bot}/entities`] ?? {}).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths[`${bot}/entities/{Name}`] ?? {})).toEqual(["delete"]);
+    expect(Object.keys(doc.paths[`${bot}/settings`] ?? {}).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths[`${bot}/train`] ?? {})).toEqual(["post"]);
+    expect(Object.keys(doc.paths[`${bot}/classify`] ?? {})).toEqual(["post"]);
+  });
+});
