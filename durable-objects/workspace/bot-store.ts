@@ -74,7 +74,6 @@ interface SettingsRow extends Record<string, SqlStorageValue> {
   endpoint_secret: ArrayBuffer | null;
   endpoint_timeout_ms: number;
   corpus_version: number;
-  model: string | null;
   model_version: number | null;
   trained_at: number | null;
   training_ms: number | null;
@@ -131,6 +130,16 @@ function checkIntent(input: IntentInput, current?: BotIntentRecord): ApiResult<O
   return ok({ name, language: language as BotLanguage, phrases: phrases.value, answers: answers.value });
 }
 
+/** A 400 when the bot would hold more than its total of phrases with `adding` for the intent `replacing` (null: a new one). */
+function phrasesOver(sql: SqlStorage, adding: number, replacing: string | null) {
+  const others = sql
+    .exec<{ phrases: string }>("SELECT phrases FROM bot_intents WHERE sid != ?", replacing ?? "")
+    .toArray()
+    .reduce((n, row) => n + (JSON.parse(row.phrases) as string[]).length, 0);
+  if (others + adding <= BOT_LIMITS.totalPhrases) return null;
+  return invalid("Phrases", `a bot has at most ${BOT_LIMITS.totalPhrases} phrases in all (it has ${others} in other intents)`);
+}
+
 const duplicate = (name: string, language: string) => fail(409, 20409, `An intent named ${name} in language ${language} already exists`);
 
 export function createIntent(sql: SqlStorage, now: number, input: IntentInput): ApiResult<BotIntentRecord> {
@@ -139,6 +148,8 @@ export function createIntent(sql: SqlStorage, now: number, input: IntentInput): 
   const { name, language, phrases, answers } = checked.value;
   const count = sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM bot_intents").one().n;
   if (count >= BOT_LIMITS.intents) return fail(400, 20001, `A bot has at most ${BOT_LIMITS.intents} intents`);
+  const tooMany = phrasesOver(sql, phrases.length, null);
+  if (tooMany) return tooMany;
   if (sql.exec("SELECT 1 FROM bot_intents WHERE name = ? AND language = ?", name, language).toArray().length > 0)
     return duplicate(name, language);
   const sid = newSid("BI");
@@ -165,6 +176,8 @@ export function updateIntent(sql: SqlStorage, now: number, sid: string, input: I
   const { name, language, phrases, answers } = checked.value;
   const clash = sql.exec("SELECT 1 FROM bot_intents WHERE name = ? AND language = ? AND sid != ?", name, language, sid).toArray();
   if (clash.length > 0) return duplicate(name, language);
+  const tooMany = phrasesOver(sql, phrases.length, sid);
+  if (tooMany) return tooMany;
   sql.exec(
     "UPDATE bot_intents SET name = ?, language = ?, phrases = ?, answers = ?, date_updated = ? WHERE sid = ?",
     name,
@@ -250,7 +263,7 @@ export function settingsRecord(sql: SqlStorage): BotSettingsRecord {
     endpoint_url: row.endpoint_url,
     endpoint_secret_set: row.endpoint_secret !== null,
     endpoint_timeout_ms: row.endpoint_timeout_ms,
-    model_status: row.model === null ? "untrained" : row.model_version === row.corpus_version ? "trained" : "stale",
+    model_status: row.trained_at === null ? "untrained" : row.model_version === row.corpus_version ? "trained" : "stale",
     trained_at: row.trained_at === null ? null : iso(row.trained_at),
     training_ms: row.training_ms,
     languages: languages.map((l) => l.language as BotLanguage),
@@ -290,13 +303,20 @@ export function corpusOf(sql: SqlStorage): { corpus: BotCorpus; version: number 
   return { corpus: { intents, entities }, version: settingsRow(sql).corpus_version };
 }
 
-/** Stores a trained model, built from corpus `version`. */
+/** The characters of one stored part of a model (a Durable Object's SQLite row holds at most 2 MB). */
+const MODEL_PART = 512 * 1024;
+
+/** Stores a trained model, built from corpus `version`, in parts; it replaces the one before. */
 export function saveModel(sql: SqlStorage, model: string, version: number, now: number, trainingMs: number): void {
-  sql.exec(
-    "UPDATE bot_settings SET model = ?, model_version = ?, trained_at = ?, training_ms = ? WHERE id = 1",
-    model,
-    version,
-    now,
-    trainingMs,
-  );
+  sql.exec("DELETE FROM bot_model");
+  for (let seq = 0; seq * MODEL_PART < model.length; seq += 1) {
+    sql.exec("INSERT INTO bot_model (seq, part) VALUES (?, ?)", seq, model.slice(seq * MODEL_PART, (seq + 1) * MODEL_PART));
+  }
+  sql.exec("UPDATE bot_settings SET model_version = ?, trained_at = ?, training_ms = ? WHERE id = 1", version, now, trainingMs);
+}
+
+/** The stored model's JSON, or null when the bot was never trained. */
+export function loadModel(sql: SqlStorage): string | null {
+  const parts = sql.exec<{ part: string }>("SELECT part FROM bot_model ORDER BY seq").toArray();
+  return parts.length === 0 ? null : parts.map((p) => p.part).join("");
 }

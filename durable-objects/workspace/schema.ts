@@ -176,8 +176,9 @@ ALTER TABLE task_queues ADD COLUMN wrap_up_timeout_seconds INTEGER;
   {
     version: 10,
     name: "the bot: intents, entity patterns, settings and the trained model (issue 16)",
-    // One settings row, created with the first bot change; the model is the JSON classifier.ts exports,
-    // trained from corpus_version (a change bumps it: the model is then stale until the next train).
+    // One settings row, created with the first bot change. The model is the JSON classifier.ts exports, in
+    // parts of at most 512 KB (a row holds at most 2 MB), trained from model_version of corpus_version (a
+    // change bumps it: the model is then stale until the next train).
     sql: `
 CREATE TABLE bot_intents (
   sid          TEXT    PRIMARY KEY,
@@ -202,10 +203,13 @@ CREATE TABLE bot_settings (
   endpoint_secret     BLOB,
   endpoint_timeout_ms INTEGER NOT NULL DEFAULT 3000,
   corpus_version      INTEGER NOT NULL DEFAULT 0,
-  model               TEXT,
   model_version       INTEGER,
   trained_at          INTEGER,
   training_ms         INTEGER
+);
+CREATE TABLE bot_model (
+  seq  INTEGER PRIMARY KEY,
+  part TEXT    NOT NULL
 );
 `,
   },

@@ -58,8 +58,6 @@ import { BOT_LIMITS } from "./bot/corpus";
 
 /** The associated data the bot endpoint's secret is sealed under. */
 const BOT_SECRET_ID = "bot:endpoint_secret";
-/** A stored model's most characters (a Durable Object's SQLite row holds at most 2 MB). */
-const BOT_MODEL_MAX_CHARS = 1_900_000;
 
 /** A flow as an execution runs it (the Studio routes' flows helper fills it in). */
 export interface PublishedFlow {
@@ -392,8 +390,12 @@ export class WorkspaceDO extends DurableObject<Env> {
       const endpoint = { url: row.endpoint_url, secret, timeoutMs: row.endpoint_timeout_ms, threshold: row.threshold };
       return ok(await classifyExternally(endpoint, text, language));
     }
-    if (row.model === null || row.trained_at === null) return ok(null);
-    if (this.botModel?.trainedAt !== row.trained_at) this.botModel = { trainedAt: row.trained_at, classifier: loadClassifier(row.model) };
+    if (row.trained_at === null) return ok(null);
+    if (this.botModel?.trainedAt !== row.trained_at) {
+      const model = bot.loadModel(this.ctx.storage.sql);
+      if (model === null) return ok(null);
+      this.botModel = { trainedAt: row.trained_at, classifier: loadClassifier(model) };
+    }
     return ok(await this.botModel.classifier.classify(text, { ...(language ? { language } : {}), threshold: row.threshold }));
   }
 
@@ -410,7 +412,6 @@ export class WorkspaceDO extends DurableObject<Env> {
     const started = performance.now();
     const model = await trainModel(corpus);
     const took = Math.round(performance.now() - started);
-    if (model.length > BOT_MODEL_MAX_CHARS) return fail(400, 20001, "The trained model is too large to store: use fewer phrases");
     return this.ctx.storage.transactionSync(() =>
       this.read(accountSid, () => {
         bot.saveModel(this.ctx.storage.sql, model, version, Date.now(), took);

@@ -132,10 +132,51 @@ describe("WorkspaceDO bot", () => {
     const { stub } = await trainedBot();
     expect(await stub.classify("AC" + "6".repeat(32), "hello")).toMatchObject({ ok: false, status: 404 });
     expect(await stub.listBotIntents("AC" + "6".repeat(32))).toMatchObject({ ok: false, status: 404 });
-    const stored = await runInDurableObject(
-      stub,
-      (_i, state) => state.storage.sql.exec<{ model: string }>("SELECT model FROM bot_settings").one().model,
+    const stored = await runInDurableObject(stub, (_i, state) =>
+      state.storage.sql
+        .exec<{ part: string }>("SELECT part FROM bot_model ORDER BY seq")
+        .toArray()
+        .map((p) => p.part)
+        .join(""),
     );
     expect(JSON.parse(stored)).toMatchObject({ format: 1, languages: ["en", "es"] });
+  });
+
+  it("stores a model larger than one row in parts, and classifies with it after eviction", async () => {
+    const stub = workspaceFor(env, await workspace());
+    // 10 intents × 100 phrases of made-up words: many distinct features, so a model of several MB.
+    let seed = 7;
+    const word = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return `w${(seed % 4_000).toString(36)}q`;
+    };
+    for (let i = 0; i < 10; i += 1) {
+      const phrases = Array.from({ length: 100 }, () => Array.from({ length: 5 }, word).join(" "));
+      if (i === 3) phrases[0] = "zebra crossing lights";
+      expect((await stub.createBotIntent(ACCOUNT, { name: `topic${i}`, language: "en", phrases })).ok).toBe(true);
+    }
+    expect((await stub.trainBot(ACCOUNT)).ok).toBe(true);
+    const parts = await runInDurableObject(
+      stub,
+      (_i, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM bot_model").one().n,
+    );
+    expect(parts).toBeGreaterThan(1);
+    await evictDurableObject(stub);
+    expect(await stub.classify(ACCOUNT, "zebra crossing lights")).toMatchObject({ ok: true, value: { intent: "topic3" } });
+  });
+
+  it("refuses phrases past the bot's total, naming Phrases", async () => {
+    const stub = workspaceFor(env, await workspace());
+    for (let i = 0; i < 10; i += 1) {
+      const phrases = Array.from({ length: 200 }, (_, j) => `phrase ${i} ${j}`);
+      expect((await stub.createBotIntent(ACCOUNT, { name: `many${i}`, language: "en", phrases })).ok).toBe(true);
+    }
+    expect(await stub.createBotIntent(ACCOUNT, { name: "one.more", language: "en", phrases: ["one more"] })).toMatchObject({
+      ok: false,
+      status: 400,
+      message: expect.stringContaining("Phrases: a bot has at most 2000 phrases in all"),
+    });
+    const listed = await stub.listBotIntents(ACCOUNT);
+    expect(listed.ok && listed.value.length).toBe(10);
   });
 });

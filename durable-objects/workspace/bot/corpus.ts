@@ -36,6 +36,8 @@ export interface BotCorpus {
 export const BOT_LIMITS = {
   intents: 200,
   phrasesPerIntent: 200,
+  /** All intents together: training time and the model's size grow with them (BENCHMARKS.md, "Bot"). */
+  totalPhrases: 2_000,
   answersPerIntent: 20,
   phraseLength: 500,
   answerLength: 1_000,
