@@ -19,6 +19,9 @@ export interface BotFigures {
   readonly noneShare: number;
   readonly languageRight: number;
   readonly trainMs: number;
+  /** Training at the limit: 2,000 phrases of made-up words (the most distinct features: the worst case). */
+  readonly trainLimitMs: number;
+  readonly limitModelBytes: number;
   readonly loadMs: number;
   readonly modelBytes: number;
   readonly classifyMs: readonly number[];
@@ -76,7 +79,20 @@ export async function runBotBench(): Promise<BotFigures> {
       classifyMs.push(performance.now() - t0);
     }
   }
+  const random = seededRandom(7);
+  const word = () => `w${Math.floor(random() * 4_000).toString(36)}q`;
+  const limit: BotIntent[] = Array.from({ length: 20 }, (_, i) => ({
+    name: `topic${i}`,
+    language: "en",
+    answers: [],
+    phrases: Array.from({ length: 100 }, () => Array.from({ length: 6 }, word).join(" ")),
+  }));
+  started = performance.now();
+  const limitModel = await trainModel({ intents: limit, entities: [] });
+  const trainLimitMs = performance.now() - started;
   return {
+    trainLimitMs,
+    limitModelBytes: limitModel.length,
     trainPhrases: train.reduce((n, i) => n + i.phrases.length, 0),
     testPhrases: test.length,
     accuracyGiven: given / test.length,

@@ -218,6 +218,7 @@ async function botSection(): Promise<string> {
     `| held out phrases below the threshold (None) | ${pct(f.noneShare)} |`,
     `| language detected right | ${pct(f.languageRight)} |`,
     `| training (the whole corpus, one \`POST /bot/train\`) | ${f.trainMs.toFixed(0)} ms |`,
+    `| training at the limit, 2,000 phrases of made-up words (worst case: every word a new feature) | ${f.trainLimitMs.toFixed(0)} ms; model ${(f.limitModelBytes / 2 ** 20).toFixed(1)} MiB |`,
     `| loading the stored model (first classify after eviction) | ${f.loadMs.toFixed(1)} ms; model ${(f.modelBytes / 1024).toFixed(0)} KiB of JSON |`,
     `| classify, language detected (${f.classifyMs.length} calls) | p50 ${ms(c50)} ms, p99 ${ms(percentile([...f.classifyMs], 99))} ms |`,
     `| no-op async call, same loop (baseline) | p50 ${ms(b50)} ms |`,
