@@ -4,11 +4,11 @@
  * the WorkspaceDO stores the model and classifies after eviction without retraining. Pure: no I/O, no
  * `cloudflare:*`, no `fs` — nlp.js's file loading is off (autoSave / autoLoad false).
  *
- * Confidence is nlp.js's score times the square root of the share of the text's words (less stop words and
- * entities) the model has seen in training:
- * nlp.js spreads its score over the known intents only, so "the weather is nice" against a model that
- * knows only "is" would be 100 % sure of whatever intent says "is". Below the workspace's threshold the
- * intent is "None" (the flow's fallback). The language is the one asked for, else the trained language
+ * Confidence is nlp.js's score times the square root of the share of the text's words (less stop words
+ * and entities) the model has seen in training: nlp.js spreads its score over the words it knows only, so
+ * "the weather is nice" against a model that knows only "is" would be 100 % sure of whatever intent says
+ * "is". Below the workspace's threshold the intent is "None" (the flow's fallback). English sentiment
+ * comes from AFINN-165 (nlp.js's English lexicon misreads common words), Spanish from nlp.js's. The language is the one asked for, else the trained language
  * whose words cover the text best (nlp.js's trigram guesser breaks a tie).
  */
 import { containerBootstrap } from "@nlpjs/core";
