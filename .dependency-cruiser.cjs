@@ -16,6 +16,7 @@ const PURE = [
   "^durable-objects/conversation/(lifecycle|store)/",
   "^durable-objects/directory/(?!directory-do\\.ts$)",
   "^durable-objects/flow/engine/",
+  "^durable-objects/workspace/bot/",
 ];
 /** What they must never reach: the request layer, Durable Object classes, socket and I/O shells, the runtime. */
 const SHELLS = [

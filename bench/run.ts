@@ -11,6 +11,7 @@ import { channelsRows, runChannelsBench } from "./channels";
 import { desktopRows, runDesktopBench } from "./desktop";
 import { runCallsBench } from "./calls";
 import { runFlowsBench } from "./flows";
+import { runBotBench } from "./bot";
 import { MODELS, PATH, regionsRows, simulate } from "./regions-sim";
 import regionsInputs from "./regions-inputs.json";
 import { regions } from "../platform/regions";
@@ -220,6 +221,33 @@ function flowsSection(): string {
   ].join("\n");
 }
 
+async function botSection(): Promise<string> {
+  const f = await runBotBench();
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+  const c50 = percentile([...f.classifyMs], 50);
+  const b50 = percentile([...f.baselineMs], 50);
+  return [
+    "## Bot (intent classifier)",
+    "",
+    `Measured ${machine()}, in Node (the classifier is pure; the WorkspaceDO runs the same code in workerd). The corpus is \`bench/fixtures/bot-corpus.json\`: 5 support intents in English and the same 5 in Spanish, 15 phrases each; per intent 80 % of the phrases (seeded shuffle, seed 16) train the model with the built-in small talk, the other 20 % are classified with the default threshold 0.5. *Language detected*: no language given, the bot picks it (the path a flow takes).`,
+    "",
+    "| figure | value |",
+    "|---|---:|",
+    `| phrases trained / held out | ${f.trainPhrases} / ${f.testPhrases} |`,
+    `| **accuracy, language given** | **${pct(f.accuracyGiven)}** |`,
+    `| **accuracy, language detected** | **${pct(f.accuracyDetected)}** |`,
+    `| held out phrases below the threshold (None) | ${pct(f.noneShare)} |`,
+    `| language detected right | ${pct(f.languageRight)} |`,
+    `| training (the whole corpus, one \`POST /bot/train\`) | ${f.trainMs.toFixed(0)} ms |`,
+    `| training at the limit, 2,000 phrases of made-up words (worst case: every word a new feature) | ${f.trainLimitMs.toFixed(0)} ms; model ${(f.limitModelBytes / 2 ** 20).toFixed(1)} MiB |`,
+    `| loading the stored model (first classify after eviction) | ${f.loadMs.toFixed(1)} ms; model ${(f.modelBytes / 1024).toFixed(0)} KiB of JSON |`,
+    `| classify, language detected (${f.classifyMs.length} calls) | p50 ${ms(c50)} ms, p99 ${ms(percentile([...f.classifyMs], 99))} ms |`,
+    `| no-op async call, same loop (baseline) | p50 ${ms(b50)} ms |`,
+    "",
+    "Training blocks the workspace's object for its duration (CPU, no I/O): other requests to that workspace wait that long, once per `train`. A classification's cost is the row above; a flow pays it once per customer message when the workspace has a trained bot.",
+  ].join("\n");
+}
+
 const only = process.argv[2];
 if (!only || only === "matcher") writeSection("BENCHMARKS.md", "matcher", matcherSection());
 if (!only || only === "taskrouter") writeSection("BENCHMARKS.md", "taskrouter", await taskRouterSection());
@@ -230,4 +258,5 @@ if (!only || only === "desktop") writeSection("BENCHMARKS.md", "desktop", await 
 if (!only || only === "calls") writeSection("BENCHMARKS.md", "calls", await callsSection());
 if (!only || only === "flows") writeSection("BENCHMARKS.md", "flows", flowsSection());
 if (!only || only === "regions") writeSection("BENCHMARKS.md", "regions", regionsSection());
+if (!only || only === "bot") writeSection("BENCHMARKS.md", "bot", await botSection());
 console.log("BENCHMARKS.md updated");

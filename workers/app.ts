@@ -17,6 +17,7 @@ import { realtime } from "./api/realtime";
 import { eventbridge } from "./api/eventbridge";
 import { basicAuth } from "./auth/basic";
 import { profiles } from "./api/profiles";
+import { botRoutes } from "./api/bot";
 import { recordings } from "./api/recordings";
 import { s3Upload } from "./recordings/s3-upload";
 import { webchat } from "./api/webchat";
@@ -55,6 +56,7 @@ app.route("/api", keys);
 app.route("/api", tokens);
 app.route("/api", realtimeSettings);
 app.route("/api", profiles);
+app.route("/api", botRoutes);
 app.route("/api", recordings);
 app.route("/api/s3", s3Upload); // LiveKit's egress uploads call recordings here (SigV4), into R2
 app.get("/api/realtime", realtime);

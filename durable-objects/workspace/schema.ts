@@ -203,4 +203,44 @@ CREATE TABLE flow_revisions (
 ALTER TABLE channels ADD COLUMN flow_sid TEXT;
 `,
   },
+  {
+    version: 11,
+    name: "the bot: intents, entity patterns, settings and the trained model (issue 16)",
+    // One settings row, created with the first bot change. The model is the JSON classifier.ts exports, in
+    // parts of at most 512 KB (a row holds at most 2 MB), trained from model_version of corpus_version (a
+    // change bumps it: the model is then stale until the next train).
+    sql: `
+CREATE TABLE bot_intents (
+  sid          TEXT    PRIMARY KEY,
+  name         TEXT    NOT NULL,
+  language     TEXT    NOT NULL,
+  phrases      TEXT    NOT NULL,
+  answers      TEXT    NOT NULL,
+  date_created INTEGER NOT NULL,
+  date_updated INTEGER NOT NULL,
+  UNIQUE (name, language)
+);
+CREATE TABLE bot_entities (
+  name         TEXT    PRIMARY KEY,
+  pattern      TEXT    NOT NULL,
+  date_created INTEGER NOT NULL,
+  date_updated INTEGER NOT NULL
+);
+CREATE TABLE bot_settings (
+  id                  INTEGER PRIMARY KEY CHECK (id = 1),
+  threshold           REAL    NOT NULL DEFAULT 0.5,
+  endpoint_url        TEXT,
+  endpoint_secret     BLOB,
+  endpoint_timeout_ms INTEGER NOT NULL DEFAULT 3000,
+  corpus_version      INTEGER NOT NULL DEFAULT 0,
+  model_version       INTEGER,
+  trained_at          INTEGER,
+  training_ms         INTEGER
+);
+CREATE TABLE bot_model (
+  seq  INTEGER PRIMARY KEY,
+  part TEXT    NOT NULL
+);
+`,
+  },
 ];

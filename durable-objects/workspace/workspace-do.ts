@@ -54,6 +54,13 @@ import type { CalendarStatus, Classification } from "../flow/engine/types";
 import { validateDefinition } from "../flow/engine/engine";
 import * as flows from "./flows";
 import type { PublishedFlow } from "./flows";
+import * as bot from "./bot-store";
+import { classifyExternally } from "./bot-endpoint";
+import { loadClassifier, trainModel, type Classifier } from "./bot/classifier";
+import { BOT_LIMITS } from "./bot/corpus";
+
+/** The associated data the bot endpoint's secret is sealed under. */
+const BOT_SECRET_ID = "bot:endpoint_secret";
 
 export type { PublishedFlow } from "./flows";
 
@@ -64,6 +71,8 @@ type ReadScope = Pick<Scope, "sql" | "ws">;
 
 export class WorkspaceDO extends DurableObject<Env> {
   private schemaVersion = 0;
+  /** The bot's loaded model, while it is the stored one (bot section). */
+  private botModel: { trainedAt: number; classifier: Classifier } | null = null;
   private readonly delivery: ConfigDelivery;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -392,11 +401,109 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   // ── bot (issue 16: intents, training, classification) ─────────────────────────────────────────────
 
-  /** What the workspace's bot makes of `text`; null when it has no trained bot (then flows see no intent). */
+  /**
+   * What the workspace's bot makes of `text`: the team's endpoint when one is set (bot-endpoint.ts), else
+   * the last trained model (kept loaded while its training time is the same); null when it has neither
+   * (then flows see no intent) or the endpoint gave no valid answer.
+   */
   async classify(accountSid: string, text: string, language?: string): Promise<ApiResult<Classification | null>> {
-    void text;
-    void language;
-    return this.read(accountSid, () => ok(null));
+    const found = this.read(accountSid, () => ok(bot.settingsRow(this.ctx.storage.sql)));
+    if (!found.ok) return found;
+    if (text.length > BOT_LIMITS.textLength) return invalid("Text", `must be at most ${BOT_LIMITS.textLength} characters`);
+    const row = found.value;
+    if (row.endpoint_url !== null && row.endpoint_secret !== null) {
+      const secret = this.env.AUTH_TOKEN ? await openSecret(row.endpoint_secret, this.env.AUTH_TOKEN, BOT_SECRET_ID) : null;
+      if (secret === null) {
+        console.error("WorkspaceDO: the bot endpoint's secret does not open (was AUTH_TOKEN rotated?)");
+        return ok(null);
+      }
+      const endpoint = { url: row.endpoint_url, secret, timeoutMs: row.endpoint_timeout_ms, threshold: row.threshold };
+      return ok(await classifyExternally(endpoint, text, language));
+    }
+    if (row.trained_at === null) return ok(null);
+    if (this.botModel?.trainedAt !== row.trained_at) {
+      const model = bot.loadModel(this.ctx.storage.sql);
+      if (model === null) return ok(null);
+      this.botModel = { trainedAt: row.trained_at, classifier: loadClassifier(model) };
+    }
+    return ok(await this.botModel.classifier.classify(text, { ...(language ? { language } : {}), threshold: row.threshold }));
+  }
+
+  /**
+   * Trains the bot on its intents and entities and stores the model. CPU in this object's turn (no I/O,
+   * so other requests wait for it: 0.1–0.3 s for 150 phrases, BENCHMARKS.md); a change made meanwhile leaves
+   * the stored model `stale`.
+   */
+  async trainBot(accountSid: string): Promise<ApiResult<bot.BotSettingsRecord>> {
+    const read = this.read(accountSid, () => ok(bot.corpusOf(this.ctx.storage.sql)));
+    if (!read.ok) return read;
+    const { corpus, version } = read.value;
+    if (corpus.intents.length === 0) return fail(400, 20001, "The bot has no intents to train on: add one first");
+    const started = performance.now();
+    const model = await trainModel(corpus);
+    const took = Math.round(performance.now() - started);
+    return this.ctx.storage.transactionSync(() =>
+      this.read(accountSid, () => {
+        bot.saveModel(this.ctx.storage.sql, model, version, Date.now(), took);
+        return ok(bot.settingsRecord(this.ctx.storage.sql));
+      }),
+    );
+  }
+
+  listBotIntents(accountSid: string): ApiResult<bot.BotIntentRecord[]> {
+    return this.read(accountSid, () => ok(bot.listIntents(this.ctx.storage.sql)));
+  }
+  getBotIntent(accountSid: string, sid: string): ApiResult<bot.BotIntentRecord> {
+    return this.read(accountSid, () => bot.getIntent(this.ctx.storage.sql, sid));
+  }
+  createBotIntent(accountSid: string, input: bot.IntentInput): ApiResult<bot.BotIntentRecord> {
+    return this.botChange(accountSid, (sql) => bot.createIntent(sql, Date.now(), input));
+  }
+  updateBotIntent(accountSid: string, sid: string, input: bot.IntentInput): ApiResult<bot.BotIntentRecord> {
+    return this.botChange(accountSid, (sql) => bot.updateIntent(sql, Date.now(), sid, input));
+  }
+  deleteBotIntent(accountSid: string, sid: string): ApiResult<null> {
+    return this.botChange(accountSid, (sql) => bot.deleteIntent(sql, sid));
+  }
+  listBotEntities(accountSid: string): ApiResult<bot.BotEntityRecord[]> {
+    return this.read(accountSid, () => ok(bot.listEntities(this.ctx.storage.sql)));
+  }
+  putBotEntity(accountSid: string, name: string, pattern: string): ApiResult<{ record: bot.BotEntityRecord; created: boolean }> {
+    return this.botChange(accountSid, (sql) => bot.putEntity(sql, Date.now(), name, pattern));
+  }
+  deleteBotEntity(accountSid: string, name: string): ApiResult<null> {
+    return this.botChange(accountSid, (sql) => bot.deleteEntity(sql, name));
+  }
+  getBotSettings(accountSid: string): ApiResult<bot.BotSettingsRecord> {
+    return this.read(accountSid, () => ok(bot.settingsRecord(this.ctx.storage.sql)));
+  }
+  /** `endpointSecret`: undefined leaves it, a string is sealed under the auth token before it is stored. */
+  async updateBotSettings(
+    accountSid: string,
+    input: bot.SettingsInput & { endpointSecret?: string },
+  ): Promise<ApiResult<bot.BotSettingsRecord>> {
+    let sealed: ArrayBuffer | undefined;
+    if (input.endpointSecret !== undefined) {
+      if (!this.env.AUTH_TOKEN) return channels.NO_SEALING_KEY;
+      sealed = await sealSecret(input.endpointSecret, this.env.AUTH_TOKEN, BOT_SECRET_ID);
+    }
+    return this.botChange(accountSid, (sql) => bot.updateSettings(sql, input, sealed));
+  }
+
+  /** A bot change in one transaction, rolled back whole when refused. */
+  private botChange<T>(accountSid: string, mutate: (sql: SqlStorage) => ApiResult<T>): ApiResult<T> {
+    try {
+      return this.ctx.storage.transactionSync(() =>
+        this.read(accountSid, () => {
+          const result = mutate(this.ctx.storage.sql);
+          if (!result.ok) throw new Rollback(result);
+          return result;
+        }),
+      );
+    } catch (error) {
+      if (error instanceof Rollback) return error.failure;
+      throw error;
+    }
   }
 
   // ── business calendars (issue 16: hours, holidays, exceptions) ───────────────────────────────────
