@@ -6,15 +6,16 @@
  * whose attributes carry `self_service` (once, though the webhook came twice: counted at the receivers —
  * the Twilio double, the shop double, TaskRouter's task list); a flow that ends without handing over
  * leaves the next message to route as without a flow; a wait times out by the FlowDO's alarm. Also the
- * executions index and steps as Studio shapes them.
+ * executions index and steps as Studio shapes them; and an agent sending the customer to a flow through
+ * `POST /api/conversations/{CH}/flow` (their task wraps up), with its 400, 403 and 404 answers.
  */
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { flowFor } from "../../platform/objects";
+import { conversationFor, flowFor } from "../../platform/objects";
 import type { Page } from "../../durable-objects/common/rpc";
 import type { ExecutionRecord, StepRecord } from "../../durable-objects/flow/flow-records";
-import { ACCOUNT, eventually } from "./conversation-helpers";
+import { ACCOUNT, eventually, ok, rest, type Body } from "./conversation-helpers";
 import {
   conversationOf,
   executionOf,
@@ -104,5 +105,58 @@ describe("a channel's flow runs before any agent", () => {
     expect(await runDurableObjectAlarm(flowFor(env, execution))).toBe(true);
     await heard(customer, "Bye for now.");
     expect(must<ExecutionRecord>(await flowFor(env, execution).getExecution(ACCOUNT)).status).toBe("ended");
+  });
+});
+
+describe("an agent sends the customer to a flow", () => {
+  it("runs it in the conversation and wraps the agent's task; others and bad input are refused", { timeout: 30_000 }, async () => {
+    const customer = "+15550000006";
+    await text(customer, "hi");
+    await heard(customer, "Hi! Reply 1 for your order.");
+    await text(customer, "1");
+    const conversation = await conversationOf(customer);
+    await oneTask(conversation);
+    const base = `/taskrouter/v1/Workspaces/${scene.ws}`;
+    const tasks = (await ok("GET", `${base}/Tasks?PageSize=100`)).tasks as Body[];
+    const taskSid = tasks.find((task) => (JSON.parse(task.attributes as string) as Body).conversationSid === conversation)!.sid;
+    // The earlier tests' tasks wait in the same queue: out of the way, so Ann is offered this one.
+    for (const task of tasks)
+      if (task.sid !== taskSid && task.assignment_status === "pending")
+        await ok("POST", `${base}/Tasks/${task.sid}`, { AssignmentStatus: "canceled", Reason: "not this test's" });
+    const available = ((await ok("GET", `${base}/Activities?FriendlyName=Available`)).activities as Body[])[0]!.sid;
+    const ann = (await ok("POST", `${base}/Workers`, { FriendlyName: "Ann", ActivitySid: available })).sid;
+    const reservation = await eventually("Ann's reservation", async () => {
+      const page = await ok("GET", `${base}/Tasks/${taskSid}/Reservations?ReservationStatus=pending`);
+      return (page.reservations as Body[])[0];
+    });
+    await ok("POST", `${base}/Tasks/${taskSid}/Reservations/${reservation.sid}`, { ReservationStatus: "accepted" });
+    await eventually("Ann in the conversation", async () => {
+      const people = must<Page<{ identity: string | null }>>(
+        await conversationFor(env, conversation).listParticipants(ACCOUNT, { pageSize: 50, page: 0 }),
+      );
+      return people.items.some((p) => p.identity === ann) ? true : undefined;
+    });
+
+    const path = `/api/conversations/${conversation}/flow`;
+    const stranger = "WK" + "0".repeat(32);
+    expect((await rest("POST", path, { FlowSid: scene.flowSid, WorkerSid: stranger })).status).toBe(403);
+    expect((await rest("POST", path, { FlowSid: "FWnope", WorkerSid: ann })).status).toBe(400);
+    expect((await rest("POST", `/api/conversations/CH${"0".repeat(32)}/flow`, { FlowSid: scene.flowSid, WorkerSid: ann })).status).toBe(
+      404,
+    );
+
+    const sentBefore = said(customer).length;
+    const started = await rest("POST", path, { FlowSid: scene.flowSid, WorkerSid: ann, IdempotencyKey: "send-back-1" });
+    expect(started.status).toBe(200);
+    const again = await rest("POST", path, { FlowSid: scene.flowSid, WorkerSid: ann, IdempotencyKey: "send-back-1" });
+    expect(again.body).toEqual(started.body); // a retry answers the first execution
+    await heard(customer, "Bye for now.");
+    expect(said(customer).slice(sentBefore)).toEqual(["Bye for now."]);
+    const execution = (started.body as unknown as { execution_sid: string }).execution_sid;
+    expect(must<ExecutionRecord>(await flowFor(env, execution).getExecution(ACCOUNT))).toMatchObject({ conversation_sid: conversation });
+    await eventually("Ann's task wrapping", async () => {
+      const task = await ok("GET", `${base}/Tasks/${taskSid}`);
+      return task.assignment_status === "wrapping" ? true : undefined;
+    });
   });
 });

@@ -27,13 +27,21 @@ const realFetch = globalThis.fetch;
 /** The scene's workspace, its SMS channel and the flow the channel runs (set by {@link useFlowScene}). */
 export const scene = { ws: "", channel: "", flowSid: "", taskChannel: "", workflow: "" };
 
-/** The flow: greet and wait; "1" looks the order up and hands over; anything else is told sorry; silence says bye. */
+/** The flow: greet and wait; "1" looks the order up and hands over; anything else is told sorry; silence, or an agent sending the customer here, says bye. */
 export const definition = () => ({
   description: "Order help",
   initial_state: "Trigger",
   flags: { allow_concurrent_calls: true },
   states: [
-    { name: "Trigger", type: "trigger", properties: {}, transitions: [{ event: "incomingMessage", next: "greeting" }] },
+    {
+      name: "Trigger",
+      type: "trigger",
+      properties: {},
+      transitions: [
+        { event: "incomingMessage", next: "greeting" },
+        { event: "incomingRequest", next: "bye" },
+      ],
+    },
     {
       name: "greeting",
       type: "send-and-wait-for-reply",
