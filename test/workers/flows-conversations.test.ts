@@ -158,5 +158,17 @@ describe("an agent sends the customer to a flow", () => {
       const task = await ok("GET", `${base}/Tasks/${taskSid}`);
       return task.assignment_status === "wrapping" ? true : undefined;
     });
+    // Ann has wrapped up and left: she sends no one anywhere now.
+    await eventually("Ann gone", async () =>
+      (await rest("POST", path, { FlowSid: scene.flowSid, WorkerSid: ann })).status === 403 ? true : undefined,
+    );
+    // That flow ended (it said bye), so the conversation may be sent to one again (a backend's call, no agent).
+    const next = must<{ executionSid: string }>(
+      await conversationFor(env, conversation).startFlow(ACCOUNT, "send-back-2", { flowSid: scene.flowSid, workerSid: null }),
+    );
+    expect(next.executionSid).not.toBe(execution);
+    await eventually("a second bye", async () =>
+      said(customer).filter((body) => body === "Bye for now.").length === 2 ? true : undefined,
+    );
   });
 });
