@@ -414,6 +414,7 @@ export class ConversationDO extends ConversationShell {
     key: string,
     input: { readonly flowSid: string; readonly workerSid: string | null },
   ): Promise<ApiResult<{ readonly executionSid: string }>> {
+    await this.flows.forgetEnded(accountSid);
     return this.apply((op) => flows.sendToFlow(op, accountSid, key, input));
   }
 

@@ -143,6 +143,25 @@ export class FlowRuns {
     return 1;
   }
 
+  /**
+   * Forgets an execution that has ended on its own (a flow that finished without a task keeps its SID
+   * here until the customer writes again), so an agent may send the customer to a flow again.
+   */
+  async forgetEnded(accountSid: string): Promise<void> {
+    const flow = flowRow({ host: this.host });
+    if (flow.execution_sid === null) return;
+    try {
+      const record = (await flowFor(this.env, flow.execution_sid).getExecution(accountSid)) as ApiResult<{ status: string }>;
+      if (record.ok && record.value.status !== "ended") return;
+    } catch {
+      return; // unknown: the execution is taken as running, and the send-to-flow is refused as such
+    }
+    this.host.transactionSync(() => {
+      const now = flowRow({ host: this.host });
+      if (now.execution_sid === flow.execution_sid) saveFlow({ host: this.host }, { ...now, execution_sid: null });
+    });
+  }
+
   /** The conversation closed: its execution ends (best effort: an execution left active only waits). */
   private async end(row: ConversationRow): Promise<void> {
     const flow = flowRow({ host: this.host });

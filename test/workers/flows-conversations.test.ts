@@ -6,191 +6,32 @@
  * whose attributes carry `self_service` (once, though the webhook came twice: counted at the receivers —
  * the Twilio double, the shop double, TaskRouter's task list); a flow that ends without handing over
  * leaves the next message to route as without a flow; a wait times out by the FlowDO's alarm. Also the
- * executions index and steps as Studio shapes them.
+ * executions index and steps as Studio shapes them; and an agent sending the customer to a flow through
+ * `POST /api/conversations/{CH}/flow` (their task wraps up), with its 400, 403 and 404 answers.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webhookPath } from "../../channels/channel-config";
-import { conversationFor, directoryFor, flowFor, workspaceFor } from "../../platform/objects";
-import { signedForm, smsForm } from "../support/twilio-forms";
-import type { ApiResult, Page } from "../../durable-objects/common/rpc";
+import { describe, expect, it } from "vitest";
+import { conversationFor, flowFor } from "../../platform/objects";
+import type { Page } from "../../durable-objects/common/rpc";
 import type { ExecutionRecord, StepRecord } from "../../durable-objects/flow/flow-records";
-import { ACCOUNT, ORIGIN, TWILIO_AC, TWILIO_API, TWILIO_TOKEN, eventually, ok, type Body } from "./conversation-helpers";
+import { ACCOUNT, eventually, ok, rest, type Body } from "./conversation-helpers";
+import {
+  conversationOf,
+  executionOf,
+  executionsOf,
+  heard,
+  must,
+  oneTask,
+  said,
+  scene,
+  shopAsked,
+  tasksOf,
+  text,
+  useFlowScene,
+} from "./flows-helpers";
 
-const NUMBER = "+15557770000";
-const SHOP = "https://shop.double";
-
-/** What reached Twilio's Messages API (the customer's phone), as (to, body). */
-const sent: { to: string; body: string }[] = [];
-/** What reached the shop: each request's URL. */
-const shopAsked: string[] = [];
-const realFetch = globalThis.fetch;
-
-beforeAll(() => {
-  globalThis.fetch = async (input, init) => {
-    const request = new Request(input, init);
-    if (request.url.startsWith(`${TWILIO_API}/`)) {
-      const form = new URLSearchParams(new TextDecoder().decode(await request.arrayBuffer()));
-      sent.push({ to: form.get("To") ?? "", body: form.get("Body") ?? "" });
-      return Response.json({ sid: "SM" + crypto.randomUUID().replace(/-/g, ""), status: "queued" }, { status: 201 });
-    }
-    if (request.url.startsWith(`${SHOP}/`)) {
-      shopAsked.push(request.url);
-      return Response.json({ status: "shipped" });
-    }
-    return realFetch(input, init);
-  };
-});
-afterAll(() => {
-  globalThis.fetch = realFetch;
-});
-
-let ws = "";
-let channel = "";
-let flowSid = "";
-let taskChannel = "";
-let workflow = "";
-
-/** The flow: greet and wait; "1" looks the order up and hands over; anything else is told sorry; silence says bye. */
-const definition = () => ({
-  description: "Order help",
-  initial_state: "Trigger",
-  flags: { allow_concurrent_calls: true },
-  states: [
-    { name: "Trigger", type: "trigger", properties: {}, transitions: [{ event: "incomingMessage", next: "greeting" }] },
-    {
-      name: "greeting",
-      type: "send-and-wait-for-reply",
-      properties: { body: "Hi! Reply 1 for your order.", timeout: "600" },
-      transitions: [{ event: "incomingMessage", next: "menu" }, { event: "timeout", next: "bye" }, { event: "deliveryFailure" }],
-    },
-    {
-      name: "menu",
-      type: "split-based-on",
-      properties: { input: "{{widgets.greeting.inbound.Body}}" },
-      transitions: [
-        { event: "noMatch", next: "sorry" },
-        {
-          event: "match",
-          next: "lookup",
-          conditions: [{ friendly_name: "1", arguments: ["{{widgets.greeting.inbound.Body}}"], type: "equal_to", value: "1" }],
-        },
-      ],
-    },
-    {
-      name: "lookup",
-      type: "make-http-request",
-      properties: { method: "GET", content_type: "application/json", url: `${SHOP}/orders/{{contact.channel.address | url_encode}}` },
-      transitions: [
-        { event: "success", next: "remember" },
-        { event: "failed", next: "handoff" },
-      ],
-    },
-    {
-      name: "remember",
-      type: "set-variables",
-      properties: { variables: [{ key: "order_status", value: "{{widgets.lookup.parsed.status}}" }] },
-      transitions: [{ event: "next", next: "handoff" }],
-    },
-    {
-      name: "handoff",
-      type: "send-to-flex",
-      properties: { workflow: workflow, channel: taskChannel, attributes: '{"topic":"orders"}' },
-      transitions: [{ event: "callComplete" }, { event: "failedToEnqueue" }, { event: "callFailure" }],
-    },
-    {
-      name: "sorry",
-      type: "send-message",
-      properties: { body: "Sorry, I only know about orders." },
-      transitions: [{ event: "sent" }, { event: "failed" }],
-    },
-    {
-      name: "bye",
-      type: "send-message",
-      properties: { body: "Bye for now." },
-      transitions: [{ event: "sent" }, { event: "failed" }],
-    },
-  ],
-});
-
-beforeAll(async () => {
-  ws = (await ok("POST", "/taskrouter/v1/Workspaces", { FriendlyName: "self-service" })).sid;
-  const base = `/taskrouter/v1/Workspaces/${ws}`;
-  const queue = (await ok("POST", `${base}/TaskQueues`, { FriendlyName: "Everyone", TargetWorkers: "1==1" })).sid;
-  workflow = (
-    await ok("POST", `${base}/Workflows`, {
-      FriendlyName: "Messaging",
-      Configuration: JSON.stringify({ task_routing: { filters: [], default_filter: { queue } } }),
-    })
-  ).sid;
-  const channels = (await ok("GET", `${base}/TaskChannels`)).channels as Body[];
-  taskChannel = channels.find((c) => c.unique_name === "chat")!.sid;
-  const flow = await workspaceFor(env, ws).createFlow(ACCOUNT, {
-    friendlyName: "Order help",
-    status: "published",
-    definition: definition(),
-  });
-  flowSid = must<{ sid: string }>(flow).sid;
-  channel = (
-    await ok("POST", `/api/workspaces/${ws}/channels`, {
-      Kind: "twilio",
-      WorkflowSid: workflow,
-      FlowSid: flowSid,
-      "Settings.twilio_account_sid": TWILIO_AC,
-      "Settings.phone_number": NUMBER,
-      "Settings.api_base_url": TWILIO_API,
-      "Secrets.auth_token": TWILIO_TOKEN,
-    })
-  ).sid;
-}, 30_000);
-
-/** The customer `from` texts the channel; the same `sid` twice is Twilio redelivering one webhook. */
-async function text(from: string, body: string, sid?: string): Promise<void> {
-  const url = `${ORIGIN}${webhookPath(ws, channel)}`;
-  const res = await exports.default.fetch(url, await signedForm(url, smsForm(TWILIO_AC, from, NUMBER, body, sid), TWILIO_TOKEN));
-  expect(res.status).toBe(200);
-}
-
-const said = (to: string) => sent.filter((m) => m.to === to).map((m) => m.body);
-const heard = (to: string, body: string) => eventually(`"${body}" sent to ${to}`, async () => (said(to).includes(body) ? true : undefined));
-
-async function conversationOf(address: string): Promise<string> {
-  return eventually(`the conversation of ${address}`, async () => {
-    const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
-    return found.ok && found.value !== null ? found.value : undefined;
-  });
-}
-
-/** What a Durable Object answered, or the test fails with its message. */
-function must<T>(answer: unknown): T {
-  const result = answer as ApiResult<T>;
-  if (!result.ok) throw new Error(result.message);
-  return result.value;
-}
-
-/** The execution the conversation runs (`ended`: the latest it ran, from the executions index). */
-async function executionOf(conversationSid: string, ended = false): Promise<string> {
-  return eventually(`the execution of ${conversationSid}`, async () => {
-    if (ended) return (await executionsOf(flowSid)).find((e) => e.conversation_sid === conversationSid)?.sid;
-    const state = must<{ executionSid: string | null }>(await conversationFor(env, conversationSid).flowState(ACCOUNT));
-    return state.executionSid ?? undefined;
-  });
-}
-
-/** The conversation's tasks in TaskRouter, with their attributes parsed. */
-async function tasksOf(conversationSid: string): Promise<Record<string, unknown>[]> {
-  const page = await ok("GET", `/taskrouter/v1/Workspaces/${ws}/Tasks?PageSize=100`);
-  return (page.tasks as Body[])
-    .map((task) => JSON.parse(task.attributes as string) as Record<string, unknown>)
-    .filter((attributes) => attributes.conversationSid === conversationSid);
-}
-
-const oneTask = (conversationSid: string) =>
-  eventually(`a task for ${conversationSid}`, async () => {
-    const tasks = await tasksOf(conversationSid);
-    return tasks.length > 0 ? tasks : undefined;
-  });
+useFlowScene();
 
 describe("a channel's flow runs before any agent", () => {
   it("greets, moves on the reply, asks the shop and hands over once with the self-service context", async () => {
@@ -207,7 +48,7 @@ describe("a channel's flow runs before any agent", () => {
     expect(more).toEqual([]);
     expect(task).toMatchObject({ topic: "orders", channelType: "sms", from: customer, conversationSid: conversation });
     const selfService = task!.self_service as Record<string, unknown>;
-    expect(selfService).toMatchObject({ flow_sid: flowSid, variables: { order_status: "shipped" } });
+    expect(selfService).toMatchObject({ flow_sid: scene.flowSid, variables: { order_status: "shipped" } });
     expect((selfService.transcript as { from: string; body: string }[]).map((line) => `${line.from}: ${line.body}`)).toEqual([
       "customer: hello",
       "bot: Hi! Reply 1 for your order.",
@@ -220,15 +61,15 @@ describe("a channel's flow runs before any agent", () => {
     const execution = await executionOf(conversation, true);
     expect(must<ExecutionRecord>(await flowFor(env, execution).getExecution(ACCOUNT))).toMatchObject({
       status: "ended",
-      flow_sid: flowSid,
+      flow_sid: scene.flowSid,
       contact_channel_address: customer,
       conversation_sid: conversation,
     });
     const listed = await eventually("the ended execution listed", async () => {
-      const found = (await executionsOf(flowSid)).find((e) => e.sid === execution);
+      const found = (await executionsOf(scene.flowSid)).find((e) => e.sid === execution);
       return found?.status === "ended" ? found : undefined;
     });
-    expect(listed).toMatchObject({ sid: execution, flow_sid: flowSid, workspace_sid: ws, status: "ended" });
+    expect(listed).toMatchObject({ sid: execution, flow_sid: scene.flowSid, workspace_sid: scene.ws, status: "ended" });
     const steps = must<Page<StepRecord>>(await flowFor(env, execution).listSteps(ACCOUNT, { pageSize: 50, page: 0 })).items;
     expect(steps.map((step) => `${step.transitioned_from}→${step.transitioned_to}`)).toEqual([
       "Trigger→greeting",
@@ -238,7 +79,7 @@ describe("a channel's flow runs before any agent", () => {
       "remember→handoff",
       "handoff→Ended",
     ]);
-    expect(steps[0]).toMatchObject({ execution_sid: execution, flow_sid: flowSid, account_sid: ACCOUNT });
+    expect(steps[0]).toMatchObject({ execution_sid: execution, flow_sid: scene.flowSid, account_sid: ACCOUNT });
     expect(steps[0]!.sid).toMatch(/^FT[0-9a-f]{32}$/);
   });
 
@@ -267,7 +108,67 @@ describe("a channel's flow runs before any agent", () => {
   });
 });
 
-/** The executions of a flow the directory lists, newest first. */
-async function executionsOf(flow: string) {
-  return must<Page<ExecutionRecord>>(await directoryFor(env, ws).listExecutions(ACCOUNT, flow, {}, { pageSize: 50, page: 0 })).items;
-}
+describe("an agent sends the customer to a flow", () => {
+  it("runs it in the conversation and wraps the agent's task; others and bad input are refused", { timeout: 30_000 }, async () => {
+    const customer = "+15550000006";
+    await text(customer, "hi");
+    await heard(customer, "Hi! Reply 1 for your order.");
+    await text(customer, "1");
+    const conversation = await conversationOf(customer);
+    await oneTask(conversation);
+    const base = `/taskrouter/v1/Workspaces/${scene.ws}`;
+    const tasks = (await ok("GET", `${base}/Tasks?PageSize=100`)).tasks as Body[];
+    const taskSid = tasks.find((task) => (JSON.parse(task.attributes as string) as Body).conversationSid === conversation)!.sid;
+    // The earlier tests' tasks wait in the same queue: out of the way, so Ann is offered this one.
+    for (const task of tasks)
+      if (task.sid !== taskSid && task.assignment_status === "pending")
+        await ok("POST", `${base}/Tasks/${task.sid}`, { AssignmentStatus: "canceled", Reason: "not this test's" });
+    const available = ((await ok("GET", `${base}/Activities?FriendlyName=Available`)).activities as Body[])[0]!.sid;
+    const ann = (await ok("POST", `${base}/Workers`, { FriendlyName: "Ann", ActivitySid: available })).sid;
+    const reservation = await eventually("Ann's reservation", async () => {
+      const page = await ok("GET", `${base}/Tasks/${taskSid}/Reservations?ReservationStatus=pending`);
+      return (page.reservations as Body[])[0];
+    });
+    await ok("POST", `${base}/Tasks/${taskSid}/Reservations/${reservation.sid}`, { ReservationStatus: "accepted" });
+    await eventually("Ann in the conversation", async () => {
+      const people = must<Page<{ identity: string | null }>>(
+        await conversationFor(env, conversation).listParticipants(ACCOUNT, { pageSize: 50, page: 0 }),
+      );
+      return people.items.some((p) => p.identity === ann) ? true : undefined;
+    });
+
+    const path = `/api/conversations/${conversation}/flow`;
+    const stranger = "WK" + "0".repeat(32);
+    expect((await rest("POST", path, { FlowSid: scene.flowSid, WorkerSid: stranger })).status).toBe(403);
+    expect((await rest("POST", path, { FlowSid: "FWnope", WorkerSid: ann })).status).toBe(400);
+    expect((await rest("POST", `/api/conversations/CH${"0".repeat(32)}/flow`, { FlowSid: scene.flowSid, WorkerSid: ann })).status).toBe(
+      404,
+    );
+
+    const sentBefore = said(customer).length;
+    const started = await rest("POST", path, { FlowSid: scene.flowSid, WorkerSid: ann, IdempotencyKey: "send-back-1" });
+    expect(started.status).toBe(200);
+    const again = await rest("POST", path, { FlowSid: scene.flowSid, WorkerSid: ann, IdempotencyKey: "send-back-1" });
+    expect(again.body).toEqual(started.body); // a retry answers the first execution
+    await heard(customer, "Bye for now.");
+    expect(said(customer).slice(sentBefore)).toEqual(["Bye for now."]);
+    const execution = (started.body as unknown as { execution_sid: string }).execution_sid;
+    expect(must<ExecutionRecord>(await flowFor(env, execution).getExecution(ACCOUNT))).toMatchObject({ conversation_sid: conversation });
+    await eventually("Ann's task wrapping", async () => {
+      const task = await ok("GET", `${base}/Tasks/${taskSid}`);
+      return task.assignment_status === "wrapping" ? true : undefined;
+    });
+    // Ann has wrapped up and left: she sends no one anywhere now.
+    await eventually("Ann gone", async () =>
+      (await rest("POST", path, { FlowSid: scene.flowSid, WorkerSid: ann })).status === 403 ? true : undefined,
+    );
+    // That flow ended (it said bye), so the conversation may be sent to one again (a backend's call, no agent).
+    const next = must<{ executionSid: string }>(
+      await conversationFor(env, conversation).startFlow(ACCOUNT, "send-back-2", { flowSid: scene.flowSid, workerSid: null }),
+    );
+    expect(next.executionSid).not.toBe(execution);
+    await eventually("a second bye", async () =>
+      said(customer).filter((body) => body === "Bye for now.").length === 2 ? true : undefined,
+    );
+  });
+});
