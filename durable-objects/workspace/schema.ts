@@ -173,4 +173,18 @@ ALTER TABLE task_queues ADD COLUMN wrap_up_timeout_seconds INTEGER;
     name: "the team's hold music: a WAV the media service plays to waiting and held callers (null: the built-in loop)",
     sql: "ALTER TABLE workspace ADD COLUMN hold_music_url TEXT",
   },
+  {
+    version: 10,
+    name: "business calendars (issue 16): zone, weekly hours, holidays and exceptions as one checked JSON definition",
+    sql: `
+CREATE TABLE calendars (
+  sid           TEXT    PRIMARY KEY,
+  friendly_name TEXT    NOT NULL,
+  unique_name   TEXT    NOT NULL UNIQUE,
+  definition    TEXT    NOT NULL,
+  date_created  INTEGER NOT NULL,
+  date_updated  INTEGER NOT NULL
+);
+`,
+  },
 ];

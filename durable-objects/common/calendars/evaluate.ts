@@ -32,6 +32,9 @@ interface Compiled {
   readonly exceptions: readonly { readonly from: CivilDay; readonly to: CivilDay; readonly spans: readonly [number, number][] }[];
 }
 
+/** ISO 8601 in UTC to the second, as every date of the API is written. */
+const isoOf = (instant: number): string => new Date(instant).toISOString().replace(/\.\d{3}Z$/, "Z");
+
 const compiledCache = new WeakMap<CalendarDefinition, Compiled>();
 
 function spansOf(hours: readonly { start: string; end: string }[]): [number, number][] {
@@ -114,7 +117,7 @@ export function isOpen(calendar: CalendarDefinition, instant: number): boolean {
  * looking at most `horizonDays` ahead (null: no change in that time — always open, or closed for good).
  *
  * @example
- * calendarState(office, Date.parse("2026-01-05T08:30:00Z")) // { open: true, next_change: "2026-01-05T16:00:00.000Z" }
+ * calendarState(office, Date.parse("2026-01-05T08:30:00Z")) // { open: true, next_change: "2026-01-05T16:00:00Z" }
  */
 export function calendarState(calendar: CalendarDefinition, instant: number, horizonDays = NEXT_CHANGE_HORIZON_DAYS): CalendarState {
   const compiled = compile(calendar);
@@ -123,8 +126,8 @@ export function calendarState(calendar: CalendarDefinition, instant: number, hor
   // holds the instant or comes after it. A run of openings without a gap is one opening.
   let current: [number, number] | null = null;
   const settle = (opening: [number, number]): CalendarState | null => {
-    if (instant < opening[0]) return { open: false, next_change: new Date(opening[0]).toISOString() };
-    if (instant < opening[1]) return { open: true, next_change: new Date(opening[1]).toISOString() };
+    if (instant < opening[0]) return { open: false, next_change: isoOf(opening[0]) };
+    if (instant < opening[1]) return { open: true, next_change: isoOf(opening[1]) };
     return null;
   };
   const lastDay = today + Math.max(1, Math.min(horizonDays, MAX_HORIZON_DAYS));
