@@ -4,7 +4,7 @@
  * and pushed to the Routers with the configuration snapshot for workflow expressions
  * (`taskrouter.calendars.<unique_name>.open`). A calendar is found by SID (BC…) or unique name; the
  * unique name is what expressions and flows write, so it is an identifier, and a calendar a workflow
- * names can be neither deleted nor renamed (409 naming the workflow) — the workflow would stop routing.
+ * or TaskQueue names can be neither deleted nor renamed (409 naming it) — it would stop routing.
  * A calendar change is a configuration change (the Routers get it) with no TaskRouter event: Twilio
  * has no such resource.
  */
@@ -17,8 +17,9 @@ import type { SqlExec } from "../kit/sql-host";
 import { pageOfRows } from "../kit/paging";
 import type { Change, Scope } from "./config-change";
 import { checkFriendlyName } from "./checks";
-import { workflowRows } from "./workspace-rows";
-import { calendarsNamedBy } from "../router/workflow";
+import { taskQueueRows, workflowRows } from "./workspace-rows";
+import { calendarRefs, calendarsNamedBy } from "../router/workflow";
+import { tryCompileExpression } from "../router/expression";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
 
@@ -151,18 +152,25 @@ export function calendarStatusOf(scope: ReadScope, sidOrUniqueName: string, at: 
   return ok({ sid: row.sid, unique_name: row.unique_name, time_zone: definition.time_zone, at: iso(at), ...calendarState(definition, at) });
 }
 
-/** The first workflow whose expressions name calendar `uniqueName`, if any. */
-function workflowNaming(sql: SqlExec, uniqueName: string): { sid: string; friendly_name: string } | undefined {
-  return workflowRows(sql).find((row) => calendarsNamedBy(row.configuration).has(uniqueName));
+/** The first workflow, else TaskQueue, whose expressions name calendar `uniqueName`, if any. */
+function userOf(sql: SqlExec, uniqueName: string): { what: "Workflow" | "TaskQueue"; sid: string; friendly_name: string } | undefined {
+  const workflow = workflowRows(sql).find((row) => calendarsNamedBy(row.configuration).has(uniqueName));
+  if (workflow) return { what: "Workflow", sid: workflow.sid, friendly_name: workflow.friendly_name };
+  const queue = taskQueueRows(sql).find((row) => {
+    const compiled = tryCompileExpression(row.target_workers, "queue");
+    return compiled.ok && calendarRefs(compiled.expression).includes(uniqueName);
+  });
+  return queue ? { what: "TaskQueue", sid: queue.sid, friendly_name: queue.friendly_name } : undefined;
 }
 
 function inUse(sql: SqlExec, row: CalendarRow, doing: string): ApiResult<never> | null {
-  const workflow = workflowNaming(sql, row.unique_name);
-  if (!workflow) return null;
+  const user = userOf(sql, row.unique_name);
+  if (!user) return null;
+  const change = user.what === "Workflow" ? "the workflow" : "the queue's TargetWorkers";
   return fail(
     409,
     20409,
-    `Cannot ${doing} Calendar ${row.unique_name}: Workflow ${workflow.sid} ('${workflow.friendly_name}') names it in an expression (taskrouter.calendars.${row.unique_name}); change the workflow first`,
+    `Cannot ${doing} Calendar ${row.unique_name}: ${user.what} ${user.sid} ('${user.friendly_name}') names it in an expression (taskrouter.calendars.${row.unique_name}); change ${change} first`,
   );
 }
 

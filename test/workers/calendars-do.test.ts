@@ -174,4 +174,29 @@ describe("calendars in the WorkspaceDO", () => {
     expect(gone.ok ? 200 : gone.status).toBe(404);
     expect(value(await stub.getSnapshot(ACCOUNT)).calendars).toEqual([]);
   });
+
+  it("ties TaskQueues to the calendars their TargetWorkers name, as workflows are", async () => {
+    const { stub } = await newWorkspace();
+    const targetWorkers = "taskrouter.calendars.night.open == true AND skills HAS 'nights'";
+    const early = await stub.createTaskQueue(ACCOUNT, { friendlyName: "Night desk", targetWorkers });
+    expect(early.ok ? 200 : [early.status, early.message]).toEqual([
+      400,
+      "Invalid parameter TargetWorkers: names calendar 'night' (taskrouter.calendars.night.open), which this workspace does not have",
+    ]);
+    value(
+      await stub.createCalendar(ACCOUNT, {
+        uniqueName: "night",
+        timeZone: "UTC",
+        weeklyHours: { sunday: [{ start: "22:00", end: "06:00" }] },
+      }),
+    );
+    const queue = value(await stub.createTaskQueue(ACCOUNT, { friendlyName: "Night desk", targetWorkers }));
+    const refused = await stub.deleteCalendar(ACCOUNT, "night");
+    expect(refused.ok ? 200 : [refused.status, refused.message]).toEqual([
+      409,
+      expect.stringContaining(`TaskQueue ${queue.sid} ('Night desk')`),
+    ]);
+    value(await stub.updateTaskQueue(ACCOUNT, queue.sid, { targetWorkers: "skills HAS 'nights'" }));
+    value(await stub.deleteCalendar(ACCOUNT, "night"));
+  });
 });

@@ -1,8 +1,8 @@
 /**
- * Which business calendars a workflow's expressions name (`taskrouter.calendars.<name>.open`), and
- * where: so a workflow naming a calendar the workspace lacks is refused when it is saved (a 400 naming
- * the calendar and the expression's path), and a calendar a workflow names cannot be deleted from
- * under it (the WorkspaceDO's 409).
+ * Which business calendars an expression or a workflow's expressions name
+ * (`taskrouter.calendars.<name>.open`), and where: so a workflow or a TaskQueue naming a calendar the
+ * workspace lacks is refused when it is saved (a 400 naming the calendar and the expression's path), and
+ * a calendar one names cannot be deleted from under it (the WorkspaceDO's 409).
  */
 import type { CompiledExpression, Expr } from "../expression";
 
@@ -15,8 +15,13 @@ interface ExpressionsOf {
   readonly defaultFilter: { readonly expression?: CompiledExpression } | null;
 }
 
-/** The calendar names one expression reads. */
-function calendarRefs(expression: CompiledExpression | undefined): string[] {
+/**
+ * The calendar names one expression reads.
+ *
+ * @example
+ * calendarRefs(compileExpression("taskrouter.calendars.night.open == true AND skills HAS 'x'", "queue")) // ["night"]
+ */
+export function calendarRefs(expression: CompiledExpression | undefined): string[] {
   if (!expression) return [];
   const names: string[] = [];
   const stack: Expr[] = [expression.ast];
