@@ -14,6 +14,9 @@ import { civilDay, dateOf, instantOf, localTime, type CivilDay } from "./zone";
 /** How far ahead `next_change` looks, in days: a year and a bit, so a calendar closed for a yearly holiday still finds its next opening. */
 export const NEXT_CHANGE_HORIZON_DAYS = 400;
 const MAX_HORIZON_DAYS = 800;
+const DAY_MINUTES = 1440;
+/** The largest change of a zone's offset (Lord Howe's is 30 minutes; most are an hour), with room to spare. */
+const DST_GAP_MINUTES = 180;
 
 /** A calendar's open state at an instant: open or not, and the next instant (ISO) that changes, null when none within the horizon. */
 export interface CalendarState {
@@ -122,30 +125,38 @@ export function isOpen(calendar: CalendarDefinition, instant: number): boolean {
 export function calendarState(calendar: CalendarDefinition, instant: number, horizonDays = NEXT_CHANGE_HORIZON_DAYS): CalendarState {
   const compiled = compile(calendar);
   const today = localTime(compiled.zone, instant).day;
-  // Openings come in order of their start; merge those that touch or overlap, then find the one that
-  // holds the instant or comes after it. A run of openings without a gap is one opening.
-  let current: [number, number] | null = null;
-  const settle = (opening: [number, number]): CalendarState | null => {
-    if (instant < opening[0]) return { open: false, next_change: isoOf(opening[0]) };
-    if (instant < opening[1]) return { open: true, next_change: isoOf(opening[1]) };
+  // Openings come in order of their start, as wall-clock minutes since the epoch's local midnight;
+  // those that touch or overlap are merged into runs, and only a run's two ends are made instants
+  // (Intl is the cost: an always-open calendar is one run, two conversions). A run is settled once the
+  // next opening starts after it: it holds the instant, comes after it, or is passed over.
+  const at = (minute: number): number => instantOf(compiled.zone, Math.floor(minute / DAY_MINUTES), minute % DAY_MINUTES);
+  let run: [number, number] | null = null;
+  const settle = ([start, end]: [number, number]): CalendarState | null => {
+    const from = at(start);
+    if (instant < from) return { open: false, next_change: isoOf(from) };
+    const to = at(end);
+    if (instant < to) return { open: true, next_change: isoOf(to) };
     return null;
   };
   const lastDay = today + Math.max(1, Math.min(horizonDays, MAX_HORIZON_DAYS));
   for (let day = today - 1; day <= lastDay; day++) {
-    for (const opening of openingsOn(compiled, day)) {
-      if (current && opening[0] <= current[1]) {
-        current[1] = Math.max(current[1], opening[1]);
+    for (const [start, end] of spansOn(compiled, day)) {
+      const opening: [number, number] = [day * DAY_MINUTES + start, day * DAY_MINUTES + end];
+      // A short gap on the wall clock may be none at all in time (an end skipped by a change to daylight time).
+      const touches = run && (opening[0] <= run[1] || (opening[0] - run[1] < DST_GAP_MINUTES && at(opening[0]) <= at(run[1])));
+      if (run && touches) {
+        run[1] = Math.max(run[1], opening[1]);
         continue;
       }
-      if (current) {
-        const state = settle(current);
+      if (run) {
+        const state = settle(run);
         if (state) return state;
       }
-      current = opening;
+      run = opening;
     }
   }
-  // The last opening: if it ends before the horizon's last day began, nothing follows it in time.
-  const state = current ? settle(current) : null;
-  if (state?.open && current && current[1] >= instantOf(compiled.zone, lastDay, 0)) return { open: true, next_change: null };
-  return state ?? { open: false, next_change: null };
+  if (!run) return { open: false, next_change: null };
+  // The last run: one still open when the horizon's last day begins has no change within the horizon.
+  if (run[1] >= lastDay * DAY_MINUTES && instant >= at(run[0])) return { open: true, next_change: null };
+  return settle(run) ?? { open: false, next_change: null };
 }

@@ -29,6 +29,17 @@ const newYorkDaily = calendar({
 /** New York, Sunday 02:30–05:00 only: 02:30 does not exist on 2026-03-08. */
 const newYorkSmallHours = calendar({ time_zone: "America/New_York", weekly_hours: { sunday: [{ start: "02:30", end: "05:00" }] } });
 
+/** New York, Sunday 00:00–02:30 and 03:00–06:00. */
+const newYorkNightBreak = calendar({
+  time_zone: "America/New_York",
+  weekly_hours: {
+    sunday: [
+      { start: "00:00", end: "02:30" },
+      { start: "03:00", end: "06:00" },
+    ],
+  },
+});
+
 /** Madrid, a split shift Monday–Thursday, mornings on Friday. */
 const split: OpenHours[] = [
   { start: "09:00", end: "14:00" },
@@ -80,6 +91,9 @@ describe("calendarState", () => {
     ["NY, inside the skipped hour's shadow", newYorkSmallHours, "2026-03-08T07:15:00Z", false, "2026-03-08T07:30:00Z"],
     // 03:30 EDT = 07:30Z: open until 05:00 EDT = 09:00Z.
     ["NY, at the shifted start", newYorkSmallHours, "2026-03-08T07:30:00Z", true, "2026-03-08T09:00:00Z"],
+    // 00:00–02:30 then 03:00–06:00 on the spring-forward Sunday: 02:30 reads as 03:30 EDT (07:30Z), after 03:00
+    // EDT (07:00Z), so there is no gap in time: open from 00:00 EST (05:00Z) to 06:00 EDT = 10:00Z.
+    ["NY, a wall-clock gap that the DST change closes", newYorkNightBreak, "2026-03-08T06:30:00Z", true, "2026-03-08T10:00:00Z"],
     // A normal Sunday (2026-03-15, EDT): 02:30 EDT = 06:30Z.
     ["NY, 02:30 on a normal Sunday", newYorkSmallHours, "2026-03-15T06:30:00Z", true, "2026-03-15T09:00:00Z"],
     // Fri 2026-03-27 14:59 CET = 13:59Z: open until 15:00 CET = 14:00Z.
