@@ -23,6 +23,7 @@ import { s3Upload } from "./recordings/s3-upload";
 import { webchat } from "./api/webchat";
 import { channels } from "./api/channels";
 import { studio } from "./api/studio";
+import { calendars } from "./api/calendars";
 import { inbound } from "./inbound/webhooks";
 import { livekitWebhooks } from "./inbound/livekit";
 import { conversations, conversationSocket, conversationsNative, flex } from "./api/conversations";
@@ -64,6 +65,7 @@ app.route("/v1/wschannels", eventbridge);
 app.route("/api/webchat", webchat);
 app.route("/api", channels);
 app.route("/", studio); // Studio v2: /v2/Flows… and /api/workspaces/WS…/studio/v2/Flows…
+app.route("/api", calendars);
 app.route("/webhooks/livekit", livekitWebhooks); // before the providers' /webhooks/{WS}/{XC}
 app.route("/webhooks", inbound);
 app.route("/conversations/v1", conversations);

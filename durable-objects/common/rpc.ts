@@ -4,6 +4,7 @@
  * paging, and the configuration snapshot the WorkspaceDO pushes to its Router DOs. Pure types and tiny
  * helpers; imported by both sides.
  */
+import type { CalendarDefinition } from "./calendars";
 import type { ActivityRecord, TaskChannelRecord, TaskQueueRecord, WorkflowRecord, WorkspaceRecord } from "../../contract/taskrouter";
 
 /** A client error, in Twilio's terms. The Worker turns it into `{code, message, more_info, status}`. */
@@ -66,4 +67,6 @@ export interface WorkspaceConfigSnapshot {
   readonly taskChannels: readonly TaskChannelRecord[];
   readonly taskQueues: readonly TaskQueueRecord[];
   readonly workflows: readonly WorkflowRecord[];
+  /** Business calendars by unique name, for `taskrouter.calendars.<name>.open` (absent in snapshots stored before them). */
+  readonly calendars?: readonly { readonly unique_name: string; readonly calendar: CalendarDefinition }[];
 }

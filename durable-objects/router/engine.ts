@@ -107,7 +107,10 @@ export class RoutingEngine {
     private readonly region = "",
   ) {
     this.matcher = new Matcher(options);
-    this.clock = options.timeZone === undefined ? {} : { timeZone: options.timeZone };
+    this.clock = {
+      ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
+      ...(options.calendars === undefined ? {} : { calendars: options.calendars }),
+    };
   }
 
   // ── configuration ──────────────────────────────────────────────────────────────────────────────

@@ -243,4 +243,18 @@ CREATE TABLE bot_model (
 );
 `,
   },
+  {
+    version: 12,
+    name: "business calendars (issue 16): zone, weekly hours, holidays and exceptions as one checked JSON definition",
+    sql: `
+CREATE TABLE calendars (
+  sid           TEXT    PRIMARY KEY,
+  friendly_name TEXT    NOT NULL,
+  unique_name   TEXT    NOT NULL UNIQUE,
+  definition    TEXT    NOT NULL,
+  date_created  INTEGER NOT NULL,
+  date_updated  INTEGER NOT NULL
+);
+`,
+  },
 ];

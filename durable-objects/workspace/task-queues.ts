@@ -7,6 +7,8 @@
  */
 import { tryCompileExpression, type Attributes } from "../router/expression";
 import { parseTaskQueueConfig } from "../router/queues";
+import { calendarRefs } from "../router/workflow";
+import { calendarNames } from "./calendars";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { newSid } from "../../contract/ids";
 import type { TaskQueueRecord } from "../../contract/taskrouter";
@@ -89,6 +91,13 @@ function validRow(scope: Scope, current: TaskQueueRow, patch: UpdateTaskQueueInp
     taskOrder: patch.taskOrder ?? current.task_order,
   });
   if (!parsed.ok) return problemsFailure(undefined, parsed.problems);
+  const calendars = calendarNames(scope.sql);
+  const unknown = calendarRefs(parsed.queue.targetWorkers).find((name) => !calendars.has(name));
+  if (unknown !== undefined)
+    return invalid(
+      "TargetWorkers",
+      `names calendar '${unknown}' (taskrouter.calendars.${unknown}.open), which this workspace does not have`,
+    );
 
   const activity = (param: string, given: string | undefined, now: string | null): ApiResult<string | null> => {
     if (given === undefined) return ok(now);

@@ -16,6 +16,7 @@ import { pageOfRows } from "../kit/paging";
 import { joinRegion, taskQueueRow, workflowRecord, workflowRow, workflowRows, type WorkflowRow } from "./workspace-rows";
 import { regionAllowed } from "../../platform/jurisdictions";
 import { regions } from "../../platform/regions";
+import { calendarNames } from "./calendars";
 
 type ReadScope = Pick<Scope, "sql" | "ws">;
 
@@ -80,6 +81,7 @@ function validRow(
   const parsed = parseWorkflowConfiguration(text, {
     queueExists: (sid) => taskQueueRow(scope.sql, sid) !== undefined,
     regionProblem: (region) => regionProblem(scope.ws.sid, region),
+    calendarExists: (name) => calendarNames(scope.sql).has(name),
   });
   if (!parsed.ok) return problemsFailure("Configuration", parsed.problems);
 

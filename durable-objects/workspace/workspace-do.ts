@@ -25,6 +25,7 @@ import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageReques
 import { Rollback } from "../kit/sql-host";
 import type { ActivityRecord, TaskChannelRecord, TaskQueueRecord, WorkflowRecord, WorkspaceRecord } from "../../contract/taskrouter";
 import * as activities from "./activities";
+import * as calendars from "./calendars";
 import * as channels from "./channels";
 import type { Change, Scope } from "./config-change";
 import type {
@@ -508,10 +509,33 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   // ── business calendars (issue 16: hours, holidays, exceptions) ───────────────────────────────────
 
-  /** Whether each of the workspace's business calendars is open at `at` (ms since epoch). */
+  /** Whether each of the workspace's business calendars is open at `at` (ms since epoch), by unique name. */
   calendarStatus(accountSid: string, at: number): ApiResult<CalendarStatus> {
-    void at;
-    return this.read(accountSid, () => ok({}));
+    return this.read(accountSid, (scope) => calendars.calendarStatus(scope, at));
+  }
+  createCalendar(accountSid: string, input: calendars.CreateCalendarInput): Promise<ApiResult<calendars.CalendarRecord>> {
+    return this.write(accountSid, (scope) => calendars.createCalendar(scope, input));
+  }
+  /** By SID (BC…) or unique name. */
+  getCalendar(accountSid: string, sidOrUniqueName: string): ApiResult<calendars.CalendarRecord> {
+    return this.read(accountSid, (scope) => calendars.getCalendar(scope, sidOrUniqueName));
+  }
+  listCalendars(accountSid: string, page: PageRequest): ApiResult<Page<calendars.CalendarRecord>> {
+    return this.read(accountSid, (scope) => calendars.listCalendars(scope, page));
+  }
+  updateCalendar(
+    accountSid: string,
+    sidOrUniqueName: string,
+    input: calendars.UpdateCalendarInput,
+  ): Promise<ApiResult<calendars.CalendarRecord>> {
+    return this.write(accountSid, (scope) => calendars.updateCalendar(scope, sidOrUniqueName, input));
+  }
+  deleteCalendar(accountSid: string, sidOrUniqueName: string): Promise<ApiResult<null>> {
+    return this.write(accountSid, (scope) => calendars.deleteCalendar(scope, sidOrUniqueName));
+  }
+  /** One calendar's state at `at`: open, and the next change. */
+  calendarStatusOf(accountSid: string, sidOrUniqueName: string, at: number): ApiResult<calendars.CalendarStatusRecord> {
+    return this.read(accountSid, (scope) => calendars.calendarStatusOf(scope, sidOrUniqueName, at));
   }
 
   // ── delivery ────────────────────────────────────────────────────────────────────────────────────

@@ -33,6 +33,7 @@ import {
 import { DEFAULT_TASK_CHANNELS, insertTaskChannel, taskChannelSubject } from "./task-channels";
 import { createTaskQueue } from "./task-queues";
 import { createWorkflow } from "./workflows";
+import { namedCalendars } from "./calendars";
 
 const subject = (row: WorkspaceRow): EventSubject => ({ type: "Workspace", sid: row.sid, path: "", name: row.friendly_name });
 
@@ -221,5 +222,6 @@ export function loadSnapshot(sql: SqlExec, ws: WorkspaceRow): WorkspaceConfigSna
     taskChannels: taskChannelRows(sql).map((row) => taskChannelRecord(ws, row)),
     taskQueues: taskQueueRows(sql).map((row) => taskQueueRecord(ws, row, names)),
     workflows: workflowRows(sql).map((row) => workflowRecord(ws, row)),
+    calendars: namedCalendars(sql),
   };
 }

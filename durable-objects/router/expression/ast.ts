@@ -5,6 +5,8 @@
  * planner read them. Nothing here runs.
  */
 
+import type { CalendarDefinition } from "../../common/calendars";
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Attributes = { [key: string]: Json };
 
@@ -42,7 +44,8 @@ export interface TaskView {
  * - `target`: a workflow target expression: `worker.` and `task.`; a bare key reads the worker.
  * - `queue`: a TaskQueue `target_workers`, or `TargetWorkersExpression`: bare keys and `worker.` read the worker.
  * - `skip_if`: a target's `skip_if`: `workers.<counter>`; a bare key reads the task.
- * In every kind `taskrouter.currentTime|currentHour|currentMin|dayOfWeek` read the clock.
+ * In every kind `taskrouter.currentTime|currentHour|currentMin|dayOfWeek` read the clock, and
+ * `taskrouter.calendars.<unique_name>.open` whether the workspace's business calendar is open now.
  */
 export type ExpressionKind = "filter" | "target" | "queue" | "skip_if";
 
@@ -60,6 +63,8 @@ export type PathRef =
   | { readonly source: "worker.channel"; readonly channel: string; readonly field: ChannelField }
   | { readonly source: "task.attributes"; readonly segments: readonly (string | number)[] }
   | { readonly source: "clock"; readonly field: ClockField }
+  /** `taskrouter.calendars.<name>.open`: true or false at the clock's instant; NULL for a calendar the input lacks. */
+  | { readonly source: "calendar"; readonly name: string }
   | { readonly source: "counter"; readonly name: string };
 
 export type Operand =
@@ -84,6 +89,9 @@ export interface EvaluationInput {
   readonly task?: TaskView;
   /** `skip_if` counters: `available`, `unavailable` or an Activity SID → number of workers in the step's queue. */
   readonly counters?: (name: string) => number | undefined;
-  /** For `taskrouter.*`: epoch milliseconds and an IANA time zone (default UTC). */
-  readonly clock?: { readonly now: number; readonly timeZone?: string };
+  /**
+   * For `taskrouter.*`: epoch milliseconds and an IANA time zone (default UTC), and the workspace's
+   * business calendars by unique name (`taskrouter.calendars.<name>.open`).
+   */
+  readonly clock?: { readonly now: number; readonly timeZone?: string; readonly calendars?: ReadonlyMap<string, CalendarDefinition> };
 }

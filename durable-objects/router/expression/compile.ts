@@ -17,7 +17,7 @@ import { clockFor, pathReader, type PathReader } from "./resolve";
  * - `worker`: the worker's attributes, sid, friendly name or activity (not its channels).
  * - `workerChannels`: `worker.channel.<name>.*`, which changes with every reservation.
  * - `task`: the task's attributes.
- * - `clock`: `taskrouter.*`, which changes with time.
+ * - `clock`: `taskrouter.*` (the time, and business calendars), which changes with time.
  * - `counters`: `skip_if`'s `workers.*`.
  */
 export interface ExpressionReads {
@@ -102,6 +102,7 @@ function readsOf(ast: Expr): ExpressionReads {
         reads.task = true;
         break;
       case "clock":
+      case "calendar":
         reads.clock = true;
         break;
       case "counter":

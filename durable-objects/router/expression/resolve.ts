@@ -10,6 +10,7 @@
 
 import type { ChannelField, EvaluationInput, Json, PathRef, WorkerField, WorkerView } from "./ast";
 import { clockValues, type ClockValues } from "./clock";
+import { isOpen, type CalendarDefinition } from "../../common/calendars";
 
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
 
@@ -81,6 +82,28 @@ function counterValue(input: EvaluationInput, name: string): Json | undefined {
   return typeof value === "number" && value === value ? value : undefined;
 }
 
+/** The last answer per calendar: a matching pass asks the same calendar at the same instant many times. */
+const lastOpen = new WeakMap<CalendarDefinition, { now: number; open: boolean }>();
+
+/**
+ * Whether the input's calendar `name` is open at the input's instant (`Date.now()` without a clock);
+ * undefined (NULL) when the input has no such calendar.
+ *
+ * @example
+ * calendarOpen({ clock: { now, calendars: new Map([["support", calendar]]) } }, "support") // true or false
+ */
+export function calendarOpen(input: EvaluationInput, name: string): boolean | undefined {
+  const calendars = input.clock?.calendars;
+  const calendar = calendars instanceof Map ? calendars.get(name) : undefined;
+  if (calendar === undefined) return undefined;
+  const now = input.clock?.now ?? Date.now();
+  const last = lastOpen.get(calendar);
+  if (last !== undefined && last.now === now) return last.open;
+  const open = isOpen(calendar, now);
+  lastOpen.set(calendar, { now, open });
+  return open;
+}
+
 /**
  * The clock for an input: its instant and zone, or `Date.now()` in UTC when it has none.
  *
@@ -139,6 +162,10 @@ export function pathReader(ref: PathRef): PathReader {
       const name = ref.name;
       return (input) => counterValue(input, name);
     }
+    case "calendar": {
+      const name = ref.name;
+      return (input) => calendarOpen(input, name);
+    }
   }
 }
 
@@ -164,5 +191,7 @@ export function resolvePath(ref: PathRef, input: EvaluationInput): Json | undefi
       return clockFor(input)[ref.field];
     case "counter":
       return counterValue(input, ref.name);
+    case "calendar":
+      return calendarOpen(input, ref.name);
   }
 }

@@ -41,10 +41,15 @@ export function resolveKey(kind: ExpressionKind, segments: Segments, text: strin
     if (segments.length === 2 && typeof second === "string" && CLOCK_FIELDS.has(second)) {
       return { source: "clock", field: second as ClockField };
     }
+    const calendar = segments[2];
+    if (second === "calendars") {
+      if (segments.length === 4 && typeof calendar === "string" && segments[3] === "open") return { source: "calendar", name: calendar };
+      throw invalid(text, position, "expected taskrouter.calendars.<calendar unique name>.open");
+    }
     throw invalid(
       text,
       position,
-      "unknown taskrouter key: expected taskrouter.currentTime, taskrouter.currentHour, taskrouter.currentMin or taskrouter.dayOfWeek",
+      "unknown taskrouter key: expected taskrouter.currentTime, taskrouter.currentHour, taskrouter.currentMin, taskrouter.dayOfWeek or taskrouter.calendars.<name>.open",
     );
   }
 

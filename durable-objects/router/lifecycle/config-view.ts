@@ -126,6 +126,7 @@ export class ConfigView {
       multitasking: this.workspace.multi_task_enabled,
       prioritizeQueueOrder: this.workspace.prioritize_queue_order,
       channelOptimized: (channel) => optimized.has(channel),
+      calendars: new Map((this.snapshot.calendars ?? []).map(({ unique_name, calendar }) => [unique_name, calendar])),
     };
   }
 
@@ -135,6 +136,12 @@ export class ConfigView {
       .filter((c) => c.channel_optimized_routing)
       .map((c) => c.unique_name)
       .sort();
-    return JSON.stringify([this.workspace.multi_task_enabled, this.workspace.prioritize_queue_order, optimized]);
+    // Calendars too: a changed calendar rebuilds the engine, so routing reads the new hours.
+    return JSON.stringify([
+      this.workspace.multi_task_enabled,
+      this.workspace.prioritize_queue_order,
+      optimized,
+      this.snapshot.calendars ?? [],
+    ]);
   }
 }

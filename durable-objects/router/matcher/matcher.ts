@@ -16,6 +16,7 @@
  * reservation: find its best workers) and `offerWorker` (a worker gained room: find their best tasks).
  * The matcher applies the capacity each reservation takes; the caller stores and announces it.
  */
+import type { CalendarDefinition } from "../../common/calendars";
 import type { CompiledExpression, EvaluationInput, TaskView } from "../expression";
 import { orderValues, type OrderBy } from "../workflow/order-by";
 import { AttributeIndex } from "./attribute-index";
@@ -60,6 +61,7 @@ export class Matcher {
   private readonly crossQueue: (a: TaskKey, b: TaskKey) => number;
   private readonly channelOptimized: (channel: string) => boolean;
   private readonly timeZone: string | undefined;
+  private readonly calendars: ReadonlyMap<string, CalendarDefinition> | undefined;
   private now = 0;
 
   constructor(options: MatcherOptions = {}) {
@@ -67,6 +69,7 @@ export class Matcher {
     this.crossQueue = taskComparator(options.prioritizeQueueOrder ?? "FIFO");
     this.channelOptimized = options.channelOptimized ?? (() => false);
     this.timeZone = options.timeZone;
+    this.calendars = options.calendars;
     this.sources = {
       index: this.index,
       sidExists: (sid) => this.workers.has(sid),
@@ -308,7 +311,7 @@ export class Matcher {
   // ── internals ───────────────────────────────────────────────────────────────────────────────────
 
   private clock(): EvaluationInput["clock"] {
-    return { now: this.now, timeZone: this.timeZone };
+    return { now: this.now, timeZone: this.timeZone, calendars: this.calendars };
   }
 
   private *allViews() {

@@ -3,6 +3,7 @@
  * routing core's own shapes, not the API's: the Router Durable Object maps rows to them when it loads
  * and after every change, and turns each `ReservationDecision` into a stored reservation.
  */
+import type { CalendarDefinition } from "../../common/calendars";
 import type { Attributes, CompiledExpression } from "../expression";
 import type { OrderBy } from "../workflow/order-by";
 
@@ -76,6 +77,8 @@ export interface MatcherOptions {
   readonly channelOptimized?: (channel: string) => boolean;
   /** For time-of-day variables in target expressions. */
   readonly timeZone?: string;
+  /** The workspace's business calendars by unique name, for `taskrouter.calendars.<name>.open`. */
+  readonly calendars?: ReadonlyMap<string, CalendarDefinition>;
 }
 
 export interface ReservationDecision {

@@ -33,6 +33,7 @@
 import type { CompiledExpression } from "../expression";
 import { childPath, compileAt, describeValue, isObject, ProblemList, type ConfigurationProblem } from "./problems";
 import { parseTarget, TARGET_KEYS, type RoutingTarget, type Walk } from "./target";
+import { configurationCalendars } from "./calendars";
 
 export type { ConfigurationProblem } from "./problems";
 export { MAX_PRIORITY, MAX_TARGET_TIMEOUT_SECONDS, type KnownWorker, type RoutingTarget } from "./target";
@@ -55,6 +56,8 @@ export interface ParseWorkflowOptions {
   readonly queueExists?: (sid: string) => boolean;
   /** What is wrong with a target's `region` (e.g. unknown), or null; unchecked when omitted. */
   readonly regionProblem?: (region: string) => string | null;
+  /** Whether the workspace has a business calendar of this unique name (`taskrouter.calendars.<name>.open`); unchecked when omitted. */
+  readonly calendarExists?: (name: string) => boolean;
   /** Largest accepted document in UTF-8 bytes; default 65 536. */
   readonly maxBytes?: number;
 }
@@ -99,7 +102,26 @@ export function parseWorkflowConfiguration(input: unknown, options: ParseWorkflo
   const walk: Walk = { problems: new ProblemList(), queueExists: options.queueExists, regionProblem: options.regionProblem };
   const configuration = parseRoot(document.value, walk);
   if (!configuration || !walk.problems.empty) return { ok: false, problems: walk.problems.problems };
+  const calendarExists = options.calendarExists;
+  if (calendarExists) {
+    for (const { path, name } of configurationCalendars(configuration))
+      if (!calendarExists(name))
+        walk.problems.add(path, `names calendar '${name}' (taskrouter.calendars.${name}.open), which this workspace does not have`);
+    if (!walk.problems.empty) return { ok: false, problems: walk.problems.problems };
+  }
   return { ok: true, configuration };
+}
+
+/**
+ * The calendars a stored workflow configuration names; none when it does not parse.
+ *
+ * @example
+ * calendarsNamedBy('{"task_routing":{"filters":[{"expression":"taskrouter.calendars.support.open == true","targets":[{"queue":"WQ…"}]}]}}')
+ * // Set { "support" }
+ */
+export function calendarsNamedBy(configuration: string): Set<string> {
+  const parsed = parseWorkflowConfiguration(configuration);
+  return new Set(parsed.ok ? configurationCalendars(parsed.configuration).map((found) => found.name) : []);
 }
 
 /** The size check and JSON parse: each failure is the only problem worth reporting. */

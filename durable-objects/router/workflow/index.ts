@@ -5,5 +5,6 @@
 export * from "./order-by";
 export * from "./configuration";
 export * from "./routing";
+export { calendarRefs } from "./calendars";
 export { formatProblems, isTaskQueueSid } from "./problems";
 export type { PathSegment } from "./attribute-path";

@@ -24,6 +24,7 @@
  *   widen its expression, say) moves the task within the queue, so statistics see one stay, not two.
  */
 
+import type { CalendarDefinition } from "../../common/calendars";
 import type { EvaluationInput, TaskView } from "../expression";
 import { readSegments } from "../expression";
 import type { RoutingTarget, WorkflowConfiguration } from "./configuration";
@@ -50,6 +51,8 @@ export interface RoutingStep {
 export interface RoutingClock {
   /** IANA time zone, e.g. "America/New_York"; UTC when absent. */
   readonly timeZone?: string;
+  /** The workspace's business calendars by unique name (`taskrouter.calendars.<name>.open`). */
+  readonly calendars?: ReadonlyMap<string, CalendarDefinition>;
 }
 
 /**
@@ -236,7 +239,11 @@ export function arriveAt(step: RoutingStep, now: number): RoutingOutcome {
 }
 
 function clockInput(now: number, clock: RoutingClock | undefined): NonNullable<EvaluationInput["clock"]> {
-  return clock?.timeZone === undefined ? { now } : { now, timeZone: clock.timeZone };
+  return {
+    now,
+    ...(clock?.timeZone === undefined ? {} : { timeZone: clock.timeZone }),
+    ...(clock?.calendars === undefined ? {} : { calendars: clock.calendars }),
+  };
 }
 
 /** The first target of the first filter from `from` on that matches the task at `now`, else the default. */
