@@ -139,7 +139,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
       const indexDue = timerDueAt(this.ctx.storage, "index", "");
       if (indexDue !== null && indexDue <= now()) await this.syncIndex(row.account_sid);
       await createPendingTask(this.ctx.storage, this.taskPort(row), now);
-      // A waiting caller who dropped out and did not come back within the grace: abandoned (lifecycle/calls.ts).
+      // A call whose customer (waiting: the caller; connected or held: either side) dropped out and did not come
+      // back within the grace: abandoned while waiting, ended otherwise (lifecycle/calls.ts).
       for (const timer of dueTimers(this.ctx.storage, now()))
         if (timer.kind === ABANDON_TIMER) await this.apply((op) => abandonIfGone(op, timer.sid));
       await this.deliverInOrder(now);
