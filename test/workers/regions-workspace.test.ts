@@ -68,6 +68,10 @@ describe("a workspace from before regions", () => {
       ])
         sql.exec(`ALTER TABLE task_queues DROP COLUMN ${column}`); // migration 8's, likewise
       sql.exec("ALTER TABLE workspace DROP COLUMN hold_music_url"); // migration 9's, likewise
+      // Migrations 10–12's (flows, the bot, calendars), likewise.
+      for (const table of ["flows", "flow_revisions", "bot_intents", "bot_entities", "bot_settings", "bot_model", "calendars"])
+        sql.exec(`DROP TABLE ${table}`);
+      sql.exec("ALTER TABLE channels DROP COLUMN flow_sid");
       sql.exec("DELETE FROM sb_migrations WHERE version >= 6");
       sql.exec("UPDATE sb_sync SET router_version = 1");
       applyMigrations(state.storage, WORKSPACE_MIGRATIONS);
