@@ -142,7 +142,7 @@ describe("the Self-service panel", () => {
     const card = panel();
     expect(within(card).getByRole("heading", { level: 3 }).textContent).toBe(" Self-service");
     expect(card.textContent).toContain("Flow: Support bot");
-    const facts = card.querySelector(".sb-self-service__facts")!;
+    const facts = card.querySelector<HTMLElement>(".sb-self-service__facts")!;
     const rows = [...facts.querySelectorAll("dt")].map((dt) => [dt.textContent, dt.nextElementSibling!.textContent]);
     expect(rows).toEqual([
       ["Intent", "order_status91% sure"],
@@ -190,7 +190,7 @@ describe("the Self-service panel", () => {
       task: withSelfService({ ...handedOver, intent: null, confidence: null, sentiment: null, variables: {}, transcript: [] }),
     });
     const card = panel();
-    const facts = card.querySelector(".sb-self-service__facts")!;
+    const facts = card.querySelector<HTMLElement>(".sb-self-service__facts")!;
     expect([...facts.querySelectorAll("dt")].map((dt) => [dt.textContent, dt.nextElementSibling!.textContent])).toEqual([
       ["Intent", "None recognised"],
     ]);
