@@ -25,6 +25,7 @@ export const SCREENS = {
   "call-panel.png": "call-voice.png",
   "call-video.png": "call-video.png",
   "supervisor-call.png": "supervisor-listening.png",
+  "self-service.png": "self-service-2-beside-chat.png",
 };
 
 /** Copies every screen; exits 1 naming what the browser tests have not saved yet. */
