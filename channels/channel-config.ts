@@ -33,6 +33,8 @@ export interface ChannelRecord {
   task_channel: string;
   /** Switchboard's own: the region new conversations' tasks are created in; null: the customer's nearest of the workspace's, else home. */
   region: string | null;
+  /** The Studio flow (FW…) its new conversations run first (issue 16); null: straight to the workflow. */
+  flow_sid: string | null;
   /** Kind-specific, non-secret settings (see `CHANNEL_SETTINGS`). */
   settings: Record<string, SettingValue>;
   /** Names of the kind's secrets, each true when set. */

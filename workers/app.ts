@@ -21,6 +21,7 @@ import { recordings } from "./api/recordings";
 import { s3Upload } from "./recordings/s3-upload";
 import { webchat } from "./api/webchat";
 import { channels } from "./api/channels";
+import { studio } from "./api/studio";
 import { inbound } from "./inbound/webhooks";
 import { livekitWebhooks } from "./inbound/livekit";
 import { conversations, conversationSocket, conversationsNative, flex } from "./api/conversations";
@@ -60,6 +61,7 @@ app.get("/api/realtime", realtime);
 app.route("/v1/wschannels", eventbridge);
 app.route("/api/webchat", webchat);
 app.route("/api", channels);
+app.route("/", studio); // Studio v2: /v2/Flows… and /api/workspaces/WS…/studio/v2/Flows…
 app.route("/webhooks/livekit", livekitWebhooks); // before the providers' /webhooks/{WS}/{XC}
 app.route("/webhooks", inbound);
 app.route("/conversations/v1", conversations);

@@ -17,6 +17,14 @@ export interface ApiFailure {
    * address it by SID ask there (platform/objects.ts, `followMoves`).
    */
   readonly movedTo?: string;
+  /** More about the error, sent as Twilio's `details`: a Studio definition's errors and warnings. */
+  readonly details?: ErrorDetails;
+}
+
+/** Twilio's `details` of an error, where it sends one (Studio: each problem of a definition and where it is). */
+export interface ErrorDetails {
+  readonly errors: readonly { readonly message: string; readonly property_path: string }[];
+  readonly warnings: readonly { readonly message: string; readonly property_path: string }[];
 }
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | ApiFailure;
 

@@ -39,6 +39,7 @@ import { pageOfRows } from "../kit/paging";
 import { taskChannelRow, workflowRow, type WorkspaceRow } from "./workspace-rows";
 import { regions } from "../../platform/regions";
 import { jurisdictionOf, regionAllowed } from "../../platform/jurisdictions";
+import { flowExists } from "./flows";
 
 export interface CreateChannelInput {
   /** Checked here: the Worker passes what it was given, so the 400 names the kinds. */
@@ -50,6 +51,8 @@ export interface CreateChannelInput {
   readonly taskChannel?: string;
   /** Where its conversations' tasks are created: a region of regions.json inside the workspace's jurisdiction; null or omitted: none. */
   readonly region?: string | null;
+  /** The Studio flow (FW…) of this workspace its new conversations run first; null or omitted: none. */
+  readonly flowSid?: string | null;
   readonly settings?: Readonly<Record<string, SettingValue>>;
   readonly secrets?: Readonly<Record<string, string>>;
   /** The public origin the request came through (`https://switchboard.example`): where the webhook URL points. */
@@ -63,6 +66,8 @@ export interface UpdateChannelInput {
   readonly taskChannel?: string;
   /** Null clears it. */
   readonly region?: string | null;
+  /** Null clears it. */
+  readonly flowSid?: string | null;
   /** Only the named settings change; an empty string removes one. */
   readonly settings?: Readonly<Record<string, SettingValue>>;
   /** Only the named secrets change: a value replaces it, an empty string clears it. */
@@ -77,6 +82,7 @@ export interface ChannelRow {
   readonly workflow_sid: string | null;
   readonly task_channel: string;
   readonly region: string | null;
+  readonly flow_sid: string | null;
   /** JSON object of SettingValue. */
   readonly settings: string;
   readonly public_origin: string | null;
@@ -92,6 +98,7 @@ export interface ChannelDraft {
   readonly workflowSid: string | null;
   readonly taskChannel: string;
   readonly region: string | null;
+  readonly flowSid: string | null;
   readonly settings: Record<string, SettingValue>;
   readonly secrets: ReadonlyMap<string, string | null>;
   readonly origin: string | null;
@@ -196,6 +203,13 @@ export function checkChannel(
   const badRegion = region === null ? undefined : checkRegion(scope, region);
   if (badRegion) return badRegion;
 
+  const flowSid = input.flowSid === undefined ? (current?.row.flow_sid ?? null) : input.flowSid || null;
+  if (flowSid !== null) {
+    if (!isSid("FW", flowSid))
+      return invalid("FlowSid", `must be a Flow SID (FW followed by 32 hex digits), got ${JSON.stringify(flowSid)}`);
+    if (!flowExists(scope.sql, flowSid)) return invalid("FlowSid", `Flow ${flowSid} does not exist in this workspace`);
+  }
+
   const settings: Record<string, SettingValue> = current ? (JSON.parse(current.row.settings) as Record<string, SettingValue>) : {};
   for (const [name, value] of Object.entries(input.settings ?? {})) {
     if (!(allowed.settings as readonly string[]).includes(name)) {
@@ -230,7 +244,7 @@ export function checkChannel(
   const origin = input.origin ?? current?.row.public_origin ?? null;
   if (origin !== null && (!URL.canParse(origin) || new URL(origin).origin !== origin))
     return invalid("origin", "must be an http(s) origin");
-  return ok({ kind, friendlyName, workflowSid, taskChannel, region, settings, secrets, origin });
+  return ok({ kind, friendlyName, workflowSid, taskChannel, region, flowSid, settings, secrets, origin });
 }
 
 /** A channel's region: one of regions.json's, and inside a pinned workspace's jurisdiction (its tasks' Routers could live nowhere else). */
@@ -278,6 +292,7 @@ export function channelRecord(ws: WorkspaceRow, row: ChannelRow, set: ReadonlySe
     workflow_sid: row.workflow_sid,
     task_channel: row.task_channel,
     region: row.region,
+    flow_sid: row.flow_sid,
     settings: JSON.parse(row.settings) as Record<string, SettingValue>,
     secrets: Object.fromEntries(CHANNEL_SETTINGS[row.kind].secrets.map((name) => [name, set.has(name)])),
     date_created: iso(row.date_created),
@@ -299,12 +314,13 @@ export function writeChannel(
   const settings = JSON.stringify(draft.settings);
   if (channelRow(sql, sid)) {
     sql.exec(
-      `UPDATE channels SET friendly_name = ?, workflow_sid = ?, task_channel = ?, region = ?, settings = ?, public_origin = ?,
+      `UPDATE channels SET friendly_name = ?, workflow_sid = ?, task_channel = ?, region = ?, flow_sid = ?, settings = ?, public_origin = ?,
        version = version + 1, date_updated = ? WHERE sid = ?`,
       draft.friendlyName,
       draft.workflowSid,
       draft.taskChannel,
       draft.region,
+      draft.flowSid,
       settings,
       draft.origin,
       now,
@@ -312,14 +328,15 @@ export function writeChannel(
     );
   } else {
     sql.exec(
-      `INSERT INTO channels (sid, kind, friendly_name, workflow_sid, task_channel, region, settings, public_origin, version, date_created,
-       date_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+      `INSERT INTO channels (sid, kind, friendly_name, workflow_sid, task_channel, region, flow_sid, settings, public_origin, version,
+       date_created, date_updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
       sid,
       draft.kind,
       draft.friendlyName,
       draft.workflowSid,
       draft.taskChannel,
       draft.region,
+      draft.flowSid,
       settings,
       draft.origin,
       now,

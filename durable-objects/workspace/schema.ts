@@ -173,4 +173,34 @@ ALTER TABLE task_queues ADD COLUMN wrap_up_timeout_seconds INTEGER;
     name: "the team's hold music: a WAV the media service plays to waiting and held callers (null: the built-in loop)",
     sql: "ALTER TABLE workspace ADD COLUMN hold_music_url TEXT",
   },
+  {
+    version: 10,
+    name: "Studio flows (issue 16): each flow's revisions, and the flow a channel's new conversations run",
+    // A flow's record is its latest revision; `published_revision` is the one executions run (null: none yet).
+    // Revisions are immutable: a change of definition or status appends one (flows.ts).
+    sql: `
+CREATE TABLE flows (
+  sid                TEXT    PRIMARY KEY,
+  friendly_name      TEXT    NOT NULL,
+  revision           INTEGER NOT NULL,
+  published_revision INTEGER,
+  date_created       INTEGER NOT NULL,
+  date_updated       INTEGER
+);
+CREATE TABLE flow_revisions (
+  flow_sid       TEXT    NOT NULL,
+  revision       INTEGER NOT NULL,
+  friendly_name  TEXT    NOT NULL,
+  status         TEXT    NOT NULL,
+  commit_message TEXT,
+  definition     TEXT    NOT NULL,
+  valid          INTEGER NOT NULL,
+  errors         TEXT    NOT NULL,
+  warnings       TEXT    NOT NULL,
+  date_created   INTEGER NOT NULL,
+  PRIMARY KEY (flow_sid, revision)
+);
+ALTER TABLE channels ADD COLUMN flow_sid TEXT;
+`,
+  },
 ];

@@ -50,15 +50,12 @@ import * as taskQueues from "./task-queues";
 import * as workflows from "./workflows";
 import * as workspace from "./workspace";
 
-import type { CalendarStatus, Classification, FlowDefinition } from "../flow/engine/types";
+import type { CalendarStatus, Classification } from "../flow/engine/types";
+import { validateDefinition } from "../flow/engine/engine";
+import * as flows from "./flows";
+import type { PublishedFlow } from "./flows";
 
-/** A flow as an execution runs it (the Studio routes' flows helper fills it in). */
-export interface PublishedFlow {
-  readonly sid: string;
-  readonly friendlyName: string;
-  readonly revision: number;
-  readonly definition: FlowDefinition;
-}
+export type { PublishedFlow } from "./flows";
 
 export type * from "./config-inputs";
 export type { CreateChannelInput, UpdateChannelInput } from "./channels";
@@ -307,6 +304,7 @@ export class WorkspaceDO extends DurableObject<Env> {
       workflowSid: row.workflow_sid,
       taskChannel: row.task_channel,
       region: row.region,
+      flowSid: row.flow_sid,
       settings: JSON.parse(row.settings) as ChannelConfig["settings"],
       secrets,
       version: row.version,
@@ -355,9 +353,41 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   // ── flows (issue 16: the Studio routes' flows and revisions) ────────────────────────────────────
 
+  // Flows are not part of the Router's snapshot: their changes bump no workspace version (flows.ts).
+
+  createFlow(accountSid: string, input: flows.CreateFlowInput): ApiResult<flows.FlowRecord> {
+    const sid = newSid("FW");
+    return this.flowChange(accountSid, (scope) => flows.createFlow(scope, sid, input));
+  }
+  getFlow(accountSid: string, flowSid: string): ApiResult<flows.FlowRecord> {
+    return this.read(accountSid, (scope) => flows.getFlow(scope, flowSid));
+  }
+  listFlows(accountSid: string, page: PageRequest): ApiResult<Page<flows.FlowRecord>> {
+    return this.read(accountSid, (scope) => flows.listFlows(scope, page));
+  }
+  updateFlow(accountSid: string, flowSid: string, input: flows.UpdateFlowInput): ApiResult<flows.FlowRecord> {
+    return this.flowChange(accountSid, (scope) => flows.updateFlow(scope, flowSid, input));
+  }
+  deleteFlow(accountSid: string, flowSid: string): ApiResult<null> {
+    return this.flowChange(accountSid, (scope) => flows.deleteFlow(scope, flowSid));
+  }
+  listFlowRevisions(accountSid: string, flowSid: string, page: PageRequest): ApiResult<Page<flows.FlowRevisionRecord>> {
+    return this.read(accountSid, (scope) => flows.listRevisions(scope, flowSid, page));
+  }
+  getFlowRevision(accountSid: string, flowSid: string, revision: flows.RevisionRef): ApiResult<flows.FlowRevisionRecord> {
+    return this.read(accountSid, (scope) => flows.getRevision(scope, flowSid, revision));
+  }
+
   /** The flow an execution runs: its published revision (409 naming the flow when it has none). */
   flowForExecution(accountSid: string, flowSid: string): ApiResult<PublishedFlow> {
-    return this.read(accountSid, () => notFound("Flow", flowSid));
+    return this.read(accountSid, (scope) => flows.flowForExecution({ ...scope, now: Date.now(), validate: validateDefinition }, flowSid));
+  }
+
+  /** One flow change in one transaction; a refusal writes nothing (the store checks before it writes). */
+  private flowChange<T>(accountSid: string, change: (scope: flows.FlowScope) => ApiResult<T>): ApiResult<T> {
+    return this.ctx.storage.transactionSync(() =>
+      this.read(accountSid, (scope) => change({ ...scope, now: Date.now(), validate: validateDefinition })),
+    );
   }
 
   // ── bot (issue 16: intents, training, classification) ─────────────────────────────────────────────

@@ -52,6 +52,12 @@ const configParams = {
   FriendlyName: str({ min: 1, max: 64 }).optional(),
   WorkflowSid: z.union([z.literal(""), sid("WW")]).optional(),
   TaskChannel: str({ min: 1, max: 64 }).optional(),
+  FlowSid: z
+    .union([z.literal(""), sid("FW")])
+    .optional()
+    .describe(
+      "Switchboard only. The Studio flow (FW…, of this workspace) new conversations run first; empty clears it (then they go straight to the workflow)",
+    ),
   Region: z
     .union([z.literal(""), region("The region its conversations' tasks are created in (empty clears it)")])
     .optional()
@@ -120,6 +126,7 @@ function changeInput(c: Context, p: ConfigParams): UpdateChannelInput {
       workflowSid: p.WorkflowSid === "" ? null : p.WorkflowSid,
       taskChannel: p.TaskChannel,
       region: p.Region === "" ? null : p.Region,
+      flowSid: p.FlowSid === "" ? null : p.FlowSid,
     }),
     ...settingsAndSecrets(p),
   };

@@ -11,6 +11,7 @@
 import type { Context, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorDetails } from "../../durable-objects/common/rpc";
 
 /** Twilio's error body, as its REST API and client libraries expect it. */
 export interface TwilioErrorBody {
@@ -18,6 +19,8 @@ export interface TwilioErrorBody {
   readonly message: string;
   readonly more_info: string;
   readonly status: number;
+  /** Only where Twilio sends more (Studio's definition errors and warnings). */
+  readonly details?: ErrorDetails;
 }
 
 /**
@@ -45,15 +48,19 @@ export class ApiError extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: number,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly details?: ErrorDetails },
   ) {
     super(message, options);
     this.name = "ApiError";
+    this.details = options?.details;
   }
+
+  readonly details: ErrorDetails | undefined;
 
   /** The body sent to the caller; `origin` is the request's (`new URL(c.req.url).origin`). */
   toBody(origin: string): TwilioErrorBody {
-    return { code: this.code, message: this.message, more_info: errorDocsUrl(origin, this.code), status: this.status };
+    const body = { code: this.code, message: this.message, more_info: errorDocsUrl(origin, this.code), status: this.status };
+    return this.details === undefined ? body : { ...body, details: this.details };
   }
 }
 

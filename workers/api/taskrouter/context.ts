@@ -78,6 +78,8 @@ export function resourceRoutes<R, C extends Shape, L extends Shape, U extends Sh
     /** Where the paths are mounted, when not below /taskrouter/v1 (`/api` for Switchboard-native routes). */
     readonly prefix?: string;
     readonly mount?: Mount;
+    /** The most body bytes create and update read, when not the default (wire.ts). */
+    readonly maxBodyBytes?: number;
     readonly tag: string;
     readonly listKey: string;
     readonly body: (c: Context, record: R) => object;
@@ -92,11 +94,12 @@ export function resourceRoutes<R, C extends Shape, L extends Shape, U extends Sh
   const { path, tag, body, prefix, listKey, create, list, fetch, update, remove } = spec;
   const mount = spec.mount ?? mountOne;
   const at = prefix === undefined ? { path, tag } : { path, prefix, tag };
+  const limit = spec.maxBodyBytes === undefined ? {} : { maxBodyBytes: spec.maxBodyBytes };
   const item = { ...at, path: spec.itemPath ?? `${path}/:Sid` };
   const sidOf = spec.sid ?? ((c: Context) => c.req.param("Sid") ?? "");
 
   if (create) {
-    mount(routes, { method: "post", ...at, summary: create.summary, params: create.params }, async (c, parse) =>
+    mount(routes, { method: "post", ...at, ...limit, summary: create.summary, params: create.params }, async (c, parse) =>
       c.json(body(c, unwrap(await create.run(c, await parse()))), 201),
     );
   }
@@ -117,7 +120,7 @@ export function resourceRoutes<R, C extends Shape, L extends Shape, U extends Sh
     });
   }
   if (update) {
-    mount(routes, { method: "post", ...item, summary: update.summary, params: update.params }, async (c, parse, next) => {
+    mount(routes, { method: "post", ...item, ...limit, summary: update.summary, params: update.params }, async (c, parse, next) => {
       const sid = sidOf(c);
       if (sid === null) return next();
       return c.json(body(c, unwrap(await update.run(c, sid, await parse()))));

@@ -127,7 +127,7 @@ async function readParams(c: Context, limit: number): Promise<Map<string, string
 /** Unwraps a Durable Object's answer, turning a client error into the matching ApiError. */
 export function unwrap<T>(result: ApiResult<T>): T {
   if (result.ok) return result.value;
-  throw new ApiError(result.status as 400, result.code, result.message);
+  throw new ApiError(result.status as 400, result.code, result.message, result.details ? { details: result.details } : undefined);
 }
 
 /** The absolute URL of a path below /taskrouter/v1 for this request's origin. */
