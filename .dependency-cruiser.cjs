@@ -15,6 +15,7 @@ const PURE = [
   "^durable-objects/router/(?!router-do\\.ts$|socket-hosts\\.ts$)",
   "^durable-objects/conversation/(lifecycle|store)/",
   "^durable-objects/directory/(?!directory-do\\.ts$)",
+  "^durable-objects/flow/engine/",
 ];
 /** What they must never reach: the request layer, Durable Object classes, socket and I/O shells, the runtime. */
 const SHELLS = [

@@ -171,6 +171,8 @@ export type FlowEffect =
 export interface FlowStep {
   /** The widget's name. */
   readonly name: string;
+  /** The transition's event ("incomingMessage", "success", "match" …): Studio's Step `name` is this. */
+  readonly event: string;
   readonly type: string;
   readonly transitioned_from: string;
   readonly transitioned_to: string;
@@ -189,11 +191,23 @@ export interface ExecutionState {
   /** Studio's context: trigger, widgets, flow (variables, data, channel …), contact. */
   readonly context: Readonly<Record<string, unknown>>;
   /** Everything said in the execution, in order: the hand-off's transcript. */
-  readonly transcript: readonly { readonly from: "customer" | "bot"; readonly body: string; readonly at: number }[];
+  readonly transcript: readonly TranscriptLine[];
   /** How many effects were made so far (the next effect id's counter). */
   readonly effects: number;
   /** Steps taken so far (a guard against loops: Studio's own limit is on step count). */
   readonly steps: number;
+  /** Why it ended, once ended: "completed", "handed-off", "step-limit", "repeat-limit", an `end` input's reason … */
+  readonly ended_reason?: string;
+}
+
+/** One line of the transcript; a customer's line carries the bot's reading of it, when there was one. */
+export interface TranscriptLine {
+  readonly from: "customer" | "bot";
+  readonly body: string;
+  readonly at: number;
+  readonly intent?: string;
+  readonly confidence?: number;
+  readonly sentiment?: number;
 }
 
 /** What one input did. */
@@ -201,4 +215,11 @@ export interface Advance {
   readonly state: ExecutionState;
   readonly steps: readonly FlowStep[];
   readonly effects: readonly FlowEffect[];
+  /**
+   * Set when the input changed nothing, and why: "not-waiting-for-reply" (a customer's message the runtime
+   * should route as it would without a flow), "ended", "already-started", "stale-timeout", "unknown-effect".
+   */
+  readonly ignored?: IgnoredInput;
 }
+
+export type IgnoredInput = "not-waiting-for-reply" | "ended" | "already-started" | "stale-timeout" | "unknown-effect";
