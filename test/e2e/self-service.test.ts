@@ -112,6 +112,11 @@ describe("self-service in the desk", () => {
     expect(await panel.getByRole("list", { name: "Self-service transcript" }).getByRole("listitem").count()).toBe(3);
     expect(await seriousViolations(agent)).toEqual([]);
     await agent.screenshot({ path: join(SHOTS, "self-service-2-beside-chat.png") });
+    // The mood's and the intent's colours hold in the dark theme too.
+    await agent.getByRole("button", { name: "Settings" }).click();
+    await agent.getByRole("menuitemradio", { name: "Dark" }).click();
+    await expect.poll(() => agent.locator("html").getAttribute("data-theme"), WAIT).toBe("dark");
+    expect(await seriousViolations(agent)).toEqual([]);
     expect(problems).toEqual([]);
   });
 });

@@ -12,18 +12,17 @@ import { CH_SID, FakeWebSocket, renderCanvas, stubFetch, task, WS_SID } from "./
 const FW_SURVEY = "FW" + "a".repeat(32);
 const FW_BOT = "FW" + "b".repeat(32);
 const FW_DRAFT = "FW" + "c".repeat(32);
-const FLOWS = `GET /api/workspaces/${WS_SID}/studio/v2/Flows`;
+const FLOWS = `GET /api/workspaces/${WS_SID}/flow-targets`;
 const SEND = `POST /api/conversations/${CH_SID}/flow`;
 
-/** Studio's Flow list as the route answers it: two published, a draft, and an entry that is no flow. */
+/** The list, with what the desk must skip should a server send it: a draft, and an entry that is no flow. */
 const studioList = {
   flows: [
-    { sid: FW_SURVEY, friendly_name: "Satisfaction survey", status: "published", revision: 3 },
-    { sid: FW_DRAFT, friendly_name: "New IVR (draft)", status: "draft", revision: 1 },
-    { sid: FW_BOT, friendly_name: "Order bot", status: "published", revision: 1 },
+    { sid: FW_SURVEY, friendly_name: "Satisfaction survey", status: "published" },
+    { sid: FW_DRAFT, friendly_name: "New IVR (draft)", status: "draft" },
+    { sid: FW_BOT, friendly_name: "Order bot", status: "published" },
     { sid: "not-a-flow", friendly_name: "Junk", status: "published" },
   ],
-  meta: { page: 0, page_size: 1000, key: "flows" },
 };
 
 beforeEach(() => {

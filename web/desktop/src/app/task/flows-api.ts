@@ -1,9 +1,10 @@
 /**
  * The flow routes the desk calls for "Send to a flow…" (issue 16): the workspace's published Studio flows
- * (Studio's Flow list, read with the session cookie — an agent never holds the account's credentials) and
+ * (`GET /api/workspaces/{WS}/flow-targets`, with the session cookie — Studio's own `/v2/Flows` takes the
+ * account's Basic credentials, which an agent never holds) and
  * sending the conversation to one (`POST /api/conversations/{CH}/flow`, with the agent's realtime token,
- * as a transfer is: the ConversationDO starts the execution and wraps the agent's task). Zod-free: Studio's
- * list is read as plain JSON and anything that is not a flow is skipped.
+ * as a transfer is: the ConversationDO starts the execution and wraps the agent's task). Zod-free: the
+ * list is read as plain JSON, anything that is not a published flow skipped.
  */
 import { api } from "../api";
 import type { DesktopSession } from "../types";
@@ -17,9 +18,8 @@ export interface FlowChoice {
 
 const FLOW_SID = /^FW[0-9a-f]{32}$/;
 
-/** Studio's Flow list of a workspace (the workspace-scoped twin of `/v2/Flows`); one page, as a desk lists. */
-export const workspaceFlowsPath = (workspaceSid: string): string =>
-  `/api/workspaces/${encodeURIComponent(workspaceSid)}/studio/v2/Flows?PageSize=1000`;
+/** The desk's list of a workspace's published flows (workers/api/desktop.ts). */
+export const flowTargetsPath = (workspaceSid: string): string => `/api/workspaces/${encodeURIComponent(workspaceSid)}/flow-targets`;
 
 /**
  * The published flows of a workspace, by name (drafts never run, so they are not offered).
@@ -28,7 +28,7 @@ export const workspaceFlowsPath = (workspaceSid: string): string =>
  * const flows = await publishedFlows("WS…"); // [{ sid: "FW…", friendlyName: "Satisfaction survey" }]
  */
 export async function publishedFlows(workspaceSid: string): Promise<FlowChoice[]> {
-  const page = await api<{ flows?: unknown }>("GET", workspaceFlowsPath(workspaceSid));
+  const page = await api<{ flows?: unknown }>("GET", flowTargetsPath(workspaceSid));
   const flows = Array.isArray(page?.flows) ? (page.flows as unknown[]) : [];
   const choices: FlowChoice[] = [];
   for (const flow of flows) {
