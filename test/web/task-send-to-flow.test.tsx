@@ -139,7 +139,10 @@ describe("sending", () => {
     const posts = calls.filter((c) => c.method === "POST");
     expect(posts).toHaveLength(1);
     expect(posts[0]!.headers.get("authorization")).toBe("Bearer jwt-token");
-    expect(Object.fromEntries(new URLSearchParams(await posts[0]!.text()))).toEqual({ FlowSid: FW_SURVEY });
+    expect(Object.fromEntries(new URLSearchParams(await posts[0]!.text()))).toEqual({
+      FlowSid: FW_SURVEY,
+      IdempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(screen.queryByRole("button", { name: "Send to a flow…" })).toBeNull(); // wrapping: nothing more to send
   });
 
@@ -167,6 +170,17 @@ describe("sending", () => {
     await waitFor(() => expect(canceled).toBe(true));
     expect(calls.filter((c) => c.method === "POST")).toEqual([]);
     expect(screen.queryByRole("region", { name: "Wrap-up" })).toBeNull();
+  });
+
+  it("a plugin's idempotency key is sent as given, so its retry starts no second execution", async () => {
+    const calls = stubFetch({ [SEND]: () => Response.json({ execution_sid: "FN" + "d".repeat(32) }) });
+    const { desktop } = renderCanvas();
+    const payload = { task: { sid: "WT1", attributes: { conversationSid: CH_SID } }, flowSid: FW_BOT, idempotencyKey: "retry-1" };
+    await desktop.Actions.invokeAction("SendToFlow", payload);
+    await desktop.Actions.invokeAction("SendToFlow", payload);
+    const posts = calls.filter((c) => c.method === "POST");
+    const keys = await Promise.all(posts.map(async (c) => new URLSearchParams(await c.text()).get("IdempotencyKey")));
+    expect(keys).toEqual(["retry-1", "retry-1"]);
   });
 
   it.each([

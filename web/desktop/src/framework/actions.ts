@@ -38,7 +38,7 @@ export interface BuiltinActionPayloads {
   CompleteTask: { task: TaskRef; disposition?: string; [extra: string]: unknown };
   TransferTask: { task: TaskRef; targetSid: string; mode?: "cold" | "warm"; [extra: string]: unknown };
   /** The customer goes on with a published Studio flow (`FW…`); the agent's task wraps up. */
-  SendToFlow: { task: TaskRef; flowSid: string; [extra: string]: unknown };
+  SendToFlow: { task: TaskRef; flowSid: string; idempotencyKey?: string; [extra: string]: unknown };
   SetActivity: { activitySid: string; [extra: string]: unknown };
   SelectTask: { taskSid: string | null; [extra: string]: unknown };
   /** `note: true`: an internal note (staff only; a supervisor's whisper), never delivered to the customer. */

@@ -75,7 +75,8 @@ const conversationOf = (payload: { conversationSid?: unknown; task?: { attribute
 /**
  * Registers SendMessage (`{ conversationSid, body, attachments?, clientId?, note? }` → `{ clientId }`; `note:
  * true` is an internal note only staff see), SendTyping (`{ conversationSid, note? }`), TransferTask (`{ task, targetType: "queue" | "worker", targetSid }`)
- * and SendToFlow (`{ task, flowSid }`: the customer goes on with a published flow, the agent's task wraps up).
+ * and SendToFlow (`{ task, flowSid, idempotencyKey? }`: the customer goes on with a published flow, the agent's
+ * task wraps up; the same key never starts a second execution).
  *
  * @example
  * registerTaskActions(desktop, session);
@@ -113,6 +114,7 @@ export function registerTaskActions(desktop: Desktop, session: DesktopSession): 
 
   desktop.Actions.registerAction("SendToFlow", (payload) => {
     if (typeof payload.flowSid !== "string") throw new Error("SendToFlow needs the flowSid of a published flow");
-    return sendToFlow(session, conversationOf(payload), payload.flowSid);
+    const key = typeof payload.idempotencyKey === "string" && payload.idempotencyKey !== "" ? payload.idempotencyKey : undefined;
+    return sendToFlow(session, conversationOf(payload), payload.flowSid, key);
   });
 }

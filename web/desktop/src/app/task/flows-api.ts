@@ -41,13 +41,19 @@ export async function publishedFlows(workspaceSid: string): Promise<FlowChoice[]
 }
 
 /**
- * Sends the conversation to a flow: the customer goes on with it, the agent's task goes to wrap-up.
+ * Sends the conversation to a flow: the customer goes on with it, the agent's task goes to wrap-up. The
+ * same `idempotencyKey` answers the first execution again (a retry starts no second one).
  *
- * @example await sendToFlow(session, "CH…", "FW…");
+ * @example await sendToFlow(session, "CH…", "FW…"); // { execution_sid: "FN…" }
  */
-export async function sendToFlow(session: DesktopSession, conversationSid: string, flowSid: string): Promise<unknown> {
+export async function sendToFlow(
+  session: DesktopSession,
+  conversationSid: string,
+  flowSid: string,
+  idempotencyKey: string = crypto.randomUUID(),
+): Promise<unknown> {
   if (!FLOW_SID.test(flowSid)) throw new Error(`Not a flow SID: ${flowSid}`);
-  const body = new URLSearchParams({ FlowSid: flowSid });
+  const body = new URLSearchParams({ FlowSid: flowSid, IdempotencyKey: idempotencyKey });
   const response = await bearer(session, conversationPath(conversationSid, "flow"), { method: "POST", body }, "Sending to the flow");
   return response.json();
 }
