@@ -94,6 +94,13 @@ describe("reading self_service", () => {
     });
   });
 
+  it("takes the classifier's None for no intent", () => {
+    expect(selfServiceOf({ self_service: { ...handedOver, intent: "None", confidence: 0.3 } })).toMatchObject({
+      intent: null,
+      confidence: 0.3,
+    });
+  });
+
   it.each([
     // score → word: ±0.25 is the edge, and it counts as the mood
     [1, "positive"],

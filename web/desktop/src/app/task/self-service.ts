@@ -15,6 +15,9 @@ export type SentimentWord = "positive" | "neutral" | "negative";
 /** A sentiment at or past ±this is a mood; between is neutral (scores are −1 … 1). */
 export const SENTIMENT_THRESHOLD = 0.25;
 
+/** The intent a classifier answers below its confidence threshold: no intent, for the agent. */
+export const NO_INTENT = "None";
+
 /** How many transcript lines the collapsed panel shows (the latest ones). */
 export const COLLAPSED_LINES = 3;
 
@@ -31,7 +34,8 @@ function lineOf(value: unknown): SelfServiceLine | null {
 
 /**
  * The task's self-service context, or null when it has none (no flow handed it over). Fields of the
- * wrong type fall back to "not known" (null, empty); a confidence or sentiment out of range is clamped.
+ * wrong type fall back to "not known" (null, empty), the intent `None` too; a confidence or sentiment out
+ * of range is clamped.
  *
  * @example
  * selfServiceOf({ self_service: { flow_name: "Support bot", intent: "order_status", confidence: 0.91, transcript: [] } });
@@ -48,7 +52,8 @@ export function selfServiceOf(attributes: Readonly<Record<string, unknown>>): Se
     execution_sid: text(raw.execution_sid) ?? "",
     flow_name: text(raw.flow_name) ?? text(raw.flow_sid) ?? "",
     transcript: Array.isArray(raw.transcript) ? raw.transcript.map(lineOf).filter((line) => line !== null) : [],
-    intent: text(raw.intent),
+    // "None" is what a classifier names no intent above its threshold (nlp.js, LUIS): nothing to show.
+    intent: raw.intent === NO_INTENT ? null : text(raw.intent),
     confidence: confidence === null ? null : Math.min(1, Math.max(0, confidence)),
     variables: isRecord(raw.variables) ? raw.variables : {},
     sentiment: sentiment === null ? null : Math.min(1, Math.max(-1, sentiment)),
