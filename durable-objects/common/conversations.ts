@@ -100,6 +100,8 @@ export interface InboundContext {
   readonly register?: Omit<ResolveInboundInput, "newConversationSid">;
   /** The chat service's webhook configuration, when the caller holds it (else the conversation reads it). */
   readonly webhooks?: WebhookConfigs;
+  /** The Studio flow (FW…) the channel runs first (issue 16): a conversation it opens starts it instead of a task. */
+  readonly flowSid?: string | null;
   /** The survey question the channel offers when a conversation ends (common/survey.ts); absent or null: none. */
   readonly surveyQuestion?: string | null;
   /**

@@ -29,7 +29,7 @@
  * is conversation-shell.ts.
  */
 import type { PingReply } from "../common/ping";
-import { defined, fail, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { defined, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import type {
   ConversationChannel,
   ConversationRecord,
@@ -82,6 +82,8 @@ import type { RecordingChange, RecordingRecord } from "../../contract/recordings
 import { createConversation, deleteConversation, updateConversation } from "./conversation-changes";
 import { onCommand, upgrade } from "./socket-session";
 import { closeUserSockets } from "./sockets";
+import * as flows from "./lifecycle/flows";
+import type { FlowMessageInput, FlowTaskInput } from "../common/flows";
 
 /** Who wrote an inbound message, as Twilio's `Source` names it (the web chat widget is Twilio's SDK). */
 function channelSource(channel: ConversationChannel): ActionSource {
@@ -401,8 +403,7 @@ export class ConversationDO extends ConversationShell {
     return this.workspaceEvents.drain();
   }
 
-  /** A web chat visitor's answer to the survey of their conversation that ended (lifecycle/survey.ts). */
-  // ── self-service (issue 16: the flow runtime fills these in) ───────────────────────────────────────
+  // ── self-service (issue 16: lifecycle/flows.ts, flow-runs.ts) ────────────────────────────────────
 
   /**
    * Sends the conversation (back) to self-service: an agent's "send to a flow" (e.g. a survey). Starts an
@@ -413,12 +414,33 @@ export class ConversationDO extends ConversationShell {
     key: string,
     input: { readonly flowSid: string; readonly workerSid: string | null },
   ): Promise<ApiResult<{ readonly executionSid: string }>> {
-    void accountSid;
-    void key;
-    void input;
-    return fail(501, 20501, "Self-service flows are not built yet");
+    return this.apply((op) => flows.sendToFlow(op, accountSid, key, input));
   }
 
+  /** A flow's `send-message`: added as the author "system" and delivered like an agent's message, once per `key` (the effect id). */
+  async postFlowMessage(accountSid: string, key: string, input: FlowMessageInput): Promise<ApiResult<MessageRecord>> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const hooks = await this.webhooks.context(row.value, SYSTEM_SOURCE);
+    return this.apply((op) => flows.flowMessage(op, accountSid, key, input), hooks);
+  }
+
+  /** A flow's `send-to-flex`: the conversation's task through the usual machinery, once per `key` (the effect id). */
+  async flowTask(accountSid: string, key: string, input: FlowTaskInput): Promise<ApiResult<{ conversation_sid: string }>> {
+    return this.apply((op) => flows.flowTask(op, accountSid, key, input));
+  }
+
+  /** The execution the conversation runs (null: none), why a flow could not start, if it could not. */
+  flowState(
+    accountSid: string,
+  ): ApiResult<{ readonly executionSid: string | null; readonly pending: boolean; readonly error: string | null }> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const flow = flows.flowRow(this.op());
+    return ok({ executionSid: flow.execution_sid, pending: flow.pending !== null, error: flow.error });
+  }
+
+  /** A web chat visitor's answer to the survey of their conversation that ended (lifecycle/survey.ts). */
   answerSurvey(accountSid: string, identity: string, rating: unknown, comment: unknown): Promise<ApiResult<ConversationSurvey>> {
     return this.apply((op) => answerSurvey(op, accountSid, identity, rating, comment));
   }

@@ -52,6 +52,8 @@ import { retryPolicy } from "../../platform/backoff";
 import { WORKSPACE_EVENTS_TOPIC, type WorkspaceEventMessage } from "./lifecycle/workspace-events";
 import { messagesSince } from "./lifecycle/messages";
 import type { SocketState } from "./socket-commands";
+import { FlowRuns } from "./flow-runs";
+import { FLOW_TIMER, FLOW_TOPIC } from "./lifecycle/flows";
 
 const INDEX_RETRY_MS = 5_000;
 /** A workspace event the Router could not take is handed over again after this long (then longer). */
@@ -73,6 +75,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
   /** Supervisors' actions and survey answers on their way to the Router's events (lifecycle/workspace-events.ts). */
   protected readonly workspaceEvents: Outbox;
 
+  /** Self-service: the flow's start, the customer's messages to it, its end (flow-runs.ts, issue 16). */
+  protected readonly flows: FlowRuns;
+
   /** What the object's parts (conversation-changes.ts, socket-session.ts, staff-actions.ts) get of it. */
   protected readonly host: ConversationHost;
 
@@ -82,6 +87,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
     this.webhooks = new ConversationWebhooks(ctx.storage, env, () => this.sid);
     this.workspaceEvents = new Outbox(ctx.storage, WORKSPACE_EVENTS_TOPIC, (rows) => this.handOverEvent(rows), WORKSPACE_EVENT_RETRIES, 1);
     this.host = this.hostOf(ctx);
+    this.flows = new FlowRuns(
+      ctx.storage,
+      env,
+      () => this.sid,
+      () => this.routeWithoutFlow(),
+    );
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
       this.alarmAt = await ctx.storage.getAlarm();
@@ -132,6 +143,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
       for (const timer of dueTimers(this.ctx.storage, now()))
         if (timer.kind === ABANDON_TIMER) await this.apply((op) => abandonIfGone(op, timer.sid));
       await this.deliverInOrder(now);
+      const flowDue = [timerDueAt(this.ctx.storage, FLOW_TIMER, ""), timerDueAt(this.ctx.storage, OUTBOX_TIMER, FLOW_TOPIC)];
+      if (flowDue.some((due) => due !== null && due <= now())) await this.flows.run();
     }
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
     const hooksDue = timerDueAt(this.ctx.storage, OUTBOX_TIMER, HOOKS_TOPIC);
@@ -221,6 +234,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         this.ctx.waitUntil(this.mediaChain);
       }
       if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
+      if (effects.flow || row.state === "closed") await this.flows.run();
       if (effects.index) {
         // The timer first, so an eviction before the call still gets the entry written by the alarm.
         setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
@@ -237,6 +251,13 @@ export abstract class ConversationShell extends DurableObject<Env> {
     await this.syncAlarm();
     if (this.webhooks.outbox.hasUnsent()) this.ctx.waitUntil(this.flushHooks());
     if (effects.workspaceEvents || this.workspaceEvents.hasUnsent()) this.ctx.waitUntil(this.flushWorkspaceEvents());
+  }
+
+  /** A conversation whose flow could not start or ended without a task: its workflow's task, as without a flow. */
+  private async routeWithoutFlow(): Promise<void> {
+    const row = conversationRow(this.ctx.storage);
+    if (row) await createPendingTask(this.ctx.storage, this.taskPort(row), Date.now);
+    await this.syncAlarm();
   }
 
   /**

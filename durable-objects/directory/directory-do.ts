@@ -24,6 +24,7 @@ import { recordingsFor } from "../../platform/stores";
 
 export type { ListFilter, MembershipQuery, ProfileInput, ProfileQuery, WebhookScope } from "./directory";
 export type { EgressReport, OpenInput, RecordingEffects, RecordingFilter, SettingsInput } from "./directory";
+export type { ExecutionFilter } from "./executions";
 
 /** The Directory's operations, in its order: each is an RPC method of the DirectoryDO that calls it. */
 const OPERATIONS = [
@@ -32,6 +33,7 @@ const OPERATIONS = [
   ...["createUser", "getUser", "updateUser", "deleteUser", "listUsers", "memberships"],
   ...["webhookConfig", "setWebhookConfig", "webhookConfigs"],
   ...["recordingSettings", "listRecordings", "getRecording", "recordingMediaKey"],
+  ...["recordExecution", "removeExecution", "listExecutions"],
 ] as const satisfies readonly (keyof Directory)[];
 
 /** The recording operations that may set or clear a retention timer: the alarm follows each. */

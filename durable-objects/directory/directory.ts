@@ -21,6 +21,8 @@ import * as users from "./users";
 import * as hooks from "./webhook-config";
 import type { WebhookScope } from "./webhook-config";
 import * as recordings from "./recordings";
+import * as executions from "./executions";
+import type { ExecutionRecord } from "../flow/flow-records";
 import { parsePartKey, type EgressReport } from "./recording-policy";
 import type { RecordingChange, RecordingRecord, RecordingSettings } from "../../contract/recordings";
 
@@ -345,6 +347,28 @@ export class Directory {
 
   recordingDeleted(accountSid: string, recordingSid: string): ApiResult<RecordingRecord> {
     return this.write(accountSid, () => recordings.markDeleted(this.host, this.scope(accountSid), recordingSid, this.now()));
+  }
+
+  // ── flow executions (issue 16: Studio's Executions list) ──────────────────────────────────────────
+
+  /** An execution as its FlowDO last saw it (a late, older write changes nothing). */
+  recordExecution(accountSid: string, record: ExecutionRecord): ApiResult<boolean> {
+    return this.write(accountSid, () => executions.recordExecution(this.host, record));
+  }
+
+  removeExecution(accountSid: string, flowSid: string, executionSid: string): ApiResult<void> {
+    void flowSid;
+    return this.write(accountSid, () => executions.removeExecution(this.host, executionSid));
+  }
+
+  /** A flow's executions, newest first, optionally created between `filter.from` and `filter.to` (epoch ms). */
+  listExecutions(
+    accountSid: string,
+    flowSid: string,
+    filter: executions.ExecutionFilter,
+    page: PageRequest,
+  ): ApiResult<Page<ExecutionRecord>> {
+    return this.read(accountSid, () => executions.listExecutions(this.host, flowSid, filter, page));
   }
 
   /** The account the object is bound to (the alarm's deletions act for it), or null before any call. */

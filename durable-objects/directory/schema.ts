@@ -27,6 +27,7 @@
  * `sb_recording_settings` / `sb_recording_queues` (the workspace's and each queue's own setting, the
  * retention) and the kit's `sb_timers` (a `retention` timer per finished recording).
  */
+import { EXECUTIONS_TABLE } from "./executions";
 import type { Migration } from "../kit/migrations";
 import { TIMERS_TABLE } from "../kit/timers";
 
@@ -182,5 +183,10 @@ CREATE TABLE sb_recording_queues (
 );
 ${TIMERS_TABLE}
 `,
+  },
+  {
+    version: 6,
+    name: "flow executions: the index Studio's Executions list reads (issue 16)",
+    sql: EXECUTIONS_TABLE,
   },
 ];

@@ -4,17 +4,20 @@
  * input, carries the effects out after the commit (a message or a task through the conversation, an HTTP
  * request, a team's function) at most once each, and keeps its waits' deadlines on the one alarm.
  *
- * Skeleton: the RPC surface other parts are written against. Its methods are filled in by the runtime.
+ * This file is the RPC surface, each method a few lines; the machinery — the input's transaction, the
+ * effects, the executions index, the alarm — is flow-shell.ts, the rows flow-store.ts.
  */
-import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../platform/env";
-import type { ApiResult, Page, PageRequest } from "../common/rpc";
-import { fail } from "../common/rpc";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import type { PingReply } from "../common/ping";
-import { applyMigrations } from "../kit/migrations";
-import { FLOW_MIGRATIONS } from "./schema";
+import { paginate } from "../kit/paging";
+import { newExecution } from "./engine/engine";
 import type { FlowDefinition, FlowMessage, Trigger } from "./engine/types";
 import type { ExecutionRecord, StepRecord } from "./flow-records";
+import { executionRecord, executionRow, firstInput, saveExecution, stepRecord, stepRow, stepRows, type ExecutionRow } from "./flow-store";
+import { FlowShell } from "./flow-shell";
+import { directoryFor } from "../../platform/objects";
+import { applyMigrations } from "../kit/migrations";
+import { FLOW_MIGRATIONS } from "./schema";
 
 /** What starts an execution: the flow's published revision and what triggered it. */
 export interface StartExecution {
@@ -33,73 +36,140 @@ export interface StartExecution {
   readonly channelSid?: string;
   /** Studio's `flow.data`: the REST trigger's `Parameters`. */
   readonly data?: Readonly<Record<string, unknown>>;
+  /** The flow's friendly name, for the agent's self-service card (runtime's addition; default: the flow SID). */
+  readonly flowName?: string;
 }
 
-const NOT_BUILT = fail(501, 20501, "Flow executions are not built yet");
-
-export class FlowDO extends DurableObject<Env> {
-  private schemaVersion = 0;
-
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    void ctx.blockConcurrencyWhile(async () => {
-      this.schemaVersion = applyMigrations(ctx.storage, FLOW_MIGRATIONS);
-    });
-  }
-
+export class FlowDO extends FlowShell {
   ping(): PingReply {
     return { class: "FlowDO", version: this.schemaVersion };
   }
 
   async start(accountSid: string, input: StartExecution): Promise<ApiResult<ExecutionRecord>> {
-    void accountSid;
-    void input;
-    return NOT_BUILT;
+    const existing = executionRow(this.ctx.storage);
+    if (existing) return existing.account_sid === accountSid ? ok(executionRecord(existing)) : notFound("Execution", this.sid);
+    if (input.sid !== this.sid) return invalid("Sid", `must be this execution's SID ${this.sid}`);
+    const host = await this.engineHost(accountSid, input.workspaceSid);
+    const trigger =
+      input.trigger.kind === "incomingMessage"
+        ? { ...input.trigger, message: await this.classified(accountSid, input.workspaceSid, input.trigger.message) }
+        : input.trigger;
+    this.ctx.storage.transactionSync(() => {
+      if (executionRow(this.ctx.storage)) return; // another start won the race while this one asked the workspace
+      let row: ExecutionRow = {
+        sid: this.sid,
+        account_sid: accountSid,
+        workspace_sid: input.workspaceSid,
+        flow_sid: input.flowSid,
+        flow_name: input.flowName ?? input.flowSid,
+        flow_version: input.flowRevision,
+        definition: JSON.stringify(input.definition),
+        state: JSON.stringify(newExecution(this.sid, input.flowSid)),
+        status: "active",
+        conversation_sid: input.conversationSid ?? null,
+        channel_sid: input.channelSid ?? null,
+        contact_address: input.contactChannelAddress,
+        intent: null,
+        confidence: null,
+        sentiment_sum: 0,
+        sentiment_count: 0,
+        date_created: host.now,
+        date_updated: null,
+        indexed: 0,
+        revision: 1,
+      };
+      if (trigger.kind === "incomingMessage") row = this.noteClassification(row, trigger.message.classification);
+      saveExecution(this.ctx.storage, row);
+      const contact = { channel: { address: input.contactChannelAddress } };
+      this.advanceIn(row, { kind: "start", trigger, contact, ...(input.data ? { data: input.data } : {}) }, host);
+    });
+    await this.settle();
+    return this.getExecution(accountSid);
   }
 
   getExecution(accountSid: string): ApiResult<ExecutionRecord> {
-    void accountSid;
-    return NOT_BUILT;
+    const row = this.loaded(accountSid);
+    return row.ok ? ok(executionRecord(row.value)) : row;
   }
 
+  /** Studio's Execution Context: the execution's `context` (trigger, widgets, flow, contact). */
   executionContext(accountSid: string): ApiResult<Readonly<Record<string, unknown>>> {
-    void accountSid;
-    return NOT_BUILT;
+    const row = this.loaded(accountSid);
+    return row.ok ? ok(executionRecord(row.value).context) : row;
   }
 
+  /** The steps in the order taken. */
   listSteps(accountSid: string, page: PageRequest): ApiResult<Page<StepRecord>> {
-    void accountSid;
-    void page;
-    return NOT_BUILT;
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const paged = paginate(stepRows(this.ctx.storage), (step) => ({ at: step.idx, sid: step.sid }), page);
+    return paged.ok ? ok({ ...paged.value, items: paged.value.items.map((step) => stepRecord(row.value, step)) }) : paged;
   }
 
   getStep(accountSid: string, stepSid: string): ApiResult<StepRecord> {
-    void accountSid;
-    void stepSid;
-    return NOT_BUILT;
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const step = stepRow(this.ctx.storage, stepSid);
+    return step ? ok(stepRecord(row.value, step)) : notFound("Step", stepSid);
   }
 
-  /** Ends an active execution (the Executions API's `Status=ended`, the conversation closed). */
+  /** Ends an active execution (the Executions API's `Status=ended`, the conversation closed); an ended one answers as it is. */
   async endExecution(accountSid: string, reason: string): Promise<ApiResult<ExecutionRecord>> {
-    void accountSid;
-    void reason;
-    return NOT_BUILT;
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    if (row.value.status === "ended") return ok(executionRecord(row.value));
+    const host = await this.engineHost(accountSid, row.value.workspace_sid);
+    this.ctx.storage.transactionSync(() => {
+      const current = executionRow(this.ctx.storage);
+      if (current) this.advanceIn(current, { kind: "end", reason }, host);
+    });
+    await this.settle();
+    return this.getExecution(accountSid);
   }
 
+  /** Deletes the execution: out of the executions index first (503 when it cannot be told: nothing is deleted). */
   async deleteExecution(accountSid: string): Promise<ApiResult<null>> {
-    void accountSid;
-    return NOT_BUILT;
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    let removed: ApiResult<unknown>;
+    try {
+      removed = await directoryFor(this.env, row.value.workspace_sid).removeExecution(accountSid, row.value.flow_sid, this.sid);
+    } catch (error) {
+      removed = fail(503, 20503, `The executions index could not be reached: ${String(error)}`);
+    }
+    if (!removed.ok) return removed;
+    await this.ctx.storage.deleteAll();
+    await this.ctx.storage.deleteAlarm();
+    applyMigrations(this.ctx.storage, FLOW_MIGRATIONS);
+    return ok(null);
   }
 
   /**
    * A customer's message in the execution's conversation (the ConversationDO hands each on while the
    * execution is active), at most once per `key` (the message's SID). `handled: false` when the execution
-   * had ended: the conversation then routes the message as it would without a flow.
+   * had ended (or is gone): the conversation then routes the message as it would without a flow.
    */
   async deliverMessage(accountSid: string, key: string, message: FlowMessage): Promise<ApiResult<{ handled: boolean }>> {
-    void accountSid;
-    void key;
-    void message;
-    return NOT_BUILT;
+    const row = executionRow(this.ctx.storage);
+    if (!row) return ok({ handled: false });
+    if (row.account_sid !== accountSid) return notFound("Execution", this.sid);
+    if (row.status === "ended") return ok({ handled: false });
+    const host = await this.engineHost(accountSid, row.workspace_sid);
+    const classified = await this.classified(accountSid, row.workspace_sid, message);
+    const handled = this.ctx.storage.transactionSync(() => {
+      const current = executionRow(this.ctx.storage);
+      if (!current || current.status === "ended") return false;
+      if (!firstInput(this.ctx.storage, key, host.now)) return true;
+      const noted = saveExecution(this.ctx.storage, this.noteClassification(current, classified.classification));
+      this.advanceIn(noted, { kind: "message", message: classified }, host);
+      return true;
+    });
+    await this.settle();
+    return ok({ handled });
+  }
+
+  private loaded(accountSid: string): ApiResult<ExecutionRow> {
+    const row = executionRow(this.ctx.storage);
+    return row && row.account_sid === accountSid ? ok(row) : notFound("Execution", this.sid);
   }
 }

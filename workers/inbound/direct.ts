@@ -79,6 +79,7 @@ export async function receiveDirect(
     workflowSid: config.workflowSid,
     taskChannel: config.taskChannel,
     surveyQuestion: surveyQuestion(config.settings),
+    flowSid: config.flowSid ?? null,
     ...opening,
     ...(webhooks ? { webhooks } : {}),
   };

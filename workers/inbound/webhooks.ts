@@ -148,6 +148,7 @@ async function receiveOne(
     taskChannel: config.taskChannel,
     customer,
     surveyQuestion: surveyQuestion(config.settings),
+    flowSid: config.flowSid ?? null,
     // The chat service's webhooks, read in the same call: the conversation need not ask again.
     ...(webhooks ? { webhooks } : {}),
     ...(region ? { region } : {}),

@@ -66,6 +66,8 @@ export interface Effects {
   readonly deleteMedia: string[];
   /** The first task is pending: create it. */
   createTask: boolean;
+  /** A flow is to start or a message joined the flow's outbox (flows.ts): the shell carries it on. */
+  flow: boolean;
   /** An event joined the workspace events' outbox (workspace-events.ts): guard it and hand it over. */
   workspaceEvents: boolean;
   /** What changed, for post-event webhooks (written to the outbox in the same transaction, or dropped). */
@@ -91,6 +93,7 @@ export const noEffects = (): Effects => ({
   deliver: false,
   deleteMedia: [],
   createTask: false,
+  flow: false,
   workspaceEvents: false,
   hooks: [],
 });

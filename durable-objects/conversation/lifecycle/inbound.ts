@@ -5,7 +5,8 @@
  *
  * The first message creates the conversation: state active, the customer as participant (a chat
  * identity for web visitors, a messaging binding otherwise), and a "task pending" marker with the
- * Flex-style task request, which the shell sends to the Router after the commit (tasks.ts).
+ * Flex-style task request, which the shell sends to the Router after the commit (tasks.ts) — or, on a
+ * channel with a Studio flow, a "flow pending" marker instead: the flow runs first (flows.ts).
  */
 import { notFound, ok, type ApiResult } from "../../common/rpc";
 import { redactDeep } from "../../common/card-attributes";
@@ -25,6 +26,7 @@ import { insertMessage, keyedMessage } from "./messages";
 import { conflict, type Op } from "./conversation-operation";
 import { customerParticipant, insertParticipant } from "./participants";
 import { recordAnswer, surveyOpen } from "./survey";
+import { inFlow, openInFlow, queueForFlow } from "./flows";
 import type { SurveyAnswer } from "../../common/survey";
 
 export interface Received {
@@ -202,7 +204,12 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
     conversation = conversationRow(op.host)!;
     created = true;
     op.effects.createTask = !message.opensCall;
-  } else if (conversation.state === "inactive") {
+  }
+  // A flow holds the customer's messages (lifecycle/flows.ts): no routing while it runs.
+  const toFlow = !created && inFlow(op);
+  if (toFlow) {
+    // Queued for the execution below, once the message is stored.
+  } else if (!created && conversation.state === "inactive") {
     // The customer writes again after the agent wrapped up: the conversation is live again and needs
     // someone, so it is routed anew (the wrapping task ending later no longer closes it: it is not
     // the conversation's task any more).
@@ -231,6 +238,10 @@ export function receive(op: Op, accountSid: string, context: InboundContext, mes
   // A location, a postback or a sticker may come without text: what it carries is in the attributes.
   const stored = insertMessage(op, conversation, customerMessage(message, customer?.sid ?? null), key, false);
   if (!stored.ok) return stored;
+  // A channel's flow runs before any agent; a flow already running gets the message (lifecycle/flows.ts).
+  conversation = conversationRow(op.host)!;
+  if (created && context.flowSid && !message.opensCall) openInFlow(op, conversation, context.flowSid, message, stored.value.sid);
+  else if (toFlow) queueForFlow(op, conversation, message, stored.value.sid);
   // Keep the conversation's "last activity" current for the directory's list.
   conversation = conversationRow(op.host)!;
   saveConversation(op.host, { ...conversation, date_updated: op.now });

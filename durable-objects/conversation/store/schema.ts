@@ -287,4 +287,22 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
     name: "conversation: what a task was made for when a call was handed on",
     sql: `ALTER TABLE sb_tasks ADD COLUMN handoff TEXT;`,
   },
+  {
+    version: 11,
+    name: "conversation: the self-service flow it runs or is to start (issue 16), and the keys of flow effects applied",
+    sql: `
+      CREATE TABLE sb_flow (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        execution_sid TEXT,
+        pending       TEXT,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        error         TEXT
+      );
+      CREATE TABLE sb_flow_keys (
+        key        TEXT    PRIMARY KEY,
+        value      TEXT    NOT NULL,
+        applied_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

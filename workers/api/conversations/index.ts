@@ -25,6 +25,7 @@ import { routes as participants } from "./participants";
 import { routes as receipts } from "./receipts";
 import { routes as notes } from "./notes";
 import { routes as transfer } from "./transfer";
+import { routes as sendToFlow } from "./send-to-flow";
 import { routes as webhooks } from "./webhooks";
 
 export { conversationSocket } from "./socket";
@@ -40,6 +41,7 @@ flex.route("/", interactions);
 
 export const conversationsNative = new Hono<CallerEnv>();
 conversationsNative.route("/", transfer);
+conversationsNative.route("/", sendToFlow);
 conversationsNative.route("/", notes);
 conversationsNative.route("/", media);
 conversationsNative.route("/", mediaToken);
