@@ -4,13 +4,16 @@
  * confidence, the customer's mood, the variables it collected and the transcript), created through the
  * TaskRouter API, rings with the intent as a badge; once accepted, the Self-service panel beside the
  * customer's card shows all of it, the transcript collapsed to its last lines until the agent expands it,
- * with no serious accessibility violation. Screenshots go to test/e2e/screenshots/ (git-ignored).
+ * with no serious accessibility violation (light and dark). Beside a real web chat, "Send to a flow…" lists
+ * the published flows (not a draft), and picking one — through the Studio API's flow and the runtime's
+ * `POST /api/conversations/CH…/flow` — puts the agent's task in wrap-up and the flow's message in the
+ * customer's widget. Screenshots go to test/e2e/screenshots/ (git-ignored).
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SelfServiceContext } from "../../contract/self-service";
 import { seriousViolations } from "../support/axe";
-import { SHOTS, WAIT, deskScene, goAvailable, signIn, visitorWrites, watchedPage } from "./desk-team";
+import { SHOTS, WAIT, deskScene, goAvailable, rest, signIn, visitorWrites, watchedPage } from "./desk-team";
 
 const minute = (n: number) => new Date(Date.UTC(2026, 11, 7, 9, n)).toISOString();
 
@@ -31,6 +34,23 @@ const handedOver: SelfServiceContext = {
   confidence: 0.92,
   variables: { order_number: "A-1001", language: "en" },
   sentiment: -0.4,
+};
+
+const SURVEY_QUESTION = "Thanks for talking to us! How did we do, from 1 to 5?";
+/** A one-question survey an agent sends the customer to: Studio's export, started by the agent (incomingRequest). */
+const SURVEY = {
+  description: "Satisfaction survey",
+  initial_state: "Trigger",
+  flags: { allow_concurrent_calls: true },
+  states: [
+    {
+      name: "Trigger",
+      type: "trigger",
+      properties: { offset: { x: 0, y: 0 } },
+      transitions: [{ event: "incomingMessage" }, { event: "incomingRequest", next: "ask" }],
+    },
+    { name: "ask", type: "send-message", properties: { body: SURVEY_QUESTION }, transitions: [{ event: "sent" }, { event: "failed" }] },
+  ],
 };
 
 describe("self-service in the desk", () => {
@@ -85,38 +105,65 @@ describe("self-service in the desk", () => {
     expect(problems).toEqual([]);
   });
 
-  it("beside the chat: the panel sits under the customer's card while the agent talks to them", { timeout: 90_000 }, async () => {
-    const problems: string[] = [];
-    const team = await scene.team("e2e-self-service-chat");
-    const browser = scene.browser();
-    const agent = await watchedPage(await browser.newContext({ viewport: { width: 1280, height: 800 } }), problems, "agent");
-    await signIn(agent, team.agentEmail);
-    await goAvailable(agent);
-    const customer = await watchedPage(await browser.newContext({ viewport: { width: 900, height: 720 } }), problems, "customer");
-    await visitorWrites(customer, team.site, { name: "Grace Hopper", email: "grace@example.com" }, "A-1001");
+  it(
+    "beside the chat: the panel sits under the customer's card; Send to a flow… hands the customer to a survey",
+    { timeout: 90_000 },
+    async () => {
+      const problems: string[] = [];
+      const team = await scene.team("e2e-self-service-chat");
+      const browser = scene.browser();
+      const agent = await watchedPage(await browser.newContext({ viewport: { width: 1280, height: 800 } }), problems, "agent");
+      await signIn(agent, team.agentEmail);
+      await goAvailable(agent);
+      const customer = await watchedPage(await browser.newContext({ viewport: { width: 900, height: 720 } }), problems, "customer");
+      const widgetLog = await visitorWrites(customer, team.site, { name: "Grace Hopper", email: "grace@example.com" }, "A-1001");
 
-    // The conversation's task, given the context a flow's send-to-flex leaves (the attributes it had, plus self_service).
-    const ringing = agent.getByRole("group", { name: "Incoming chat from Grace Hopper" });
-    await ringing.waitFor(WAIT);
-    const [task] = await team.ws.tasks.list({ assignmentStatus: ["reserved"] });
-    expect(task).toBeDefined();
-    const attributes = { ...(JSON.parse(task!.attributes) as Record<string, unknown>), self_service: handedOver };
-    await team.ws.tasks(task!.sid).update({ attributes: JSON.stringify(attributes) });
-    await ringing.getByLabel("Bot understood: order_status").waitFor(WAIT);
-    await ringing.getByRole("button", { name: /Accept/ }).click();
+      // The conversation's task, given the context a flow's send-to-flex leaves (the attributes it had, plus self_service).
+      const ringing = agent.getByRole("group", { name: "Incoming chat from Grace Hopper" });
+      await ringing.waitFor(WAIT);
+      const [task] = await team.ws.tasks.list({ assignmentStatus: ["reserved"] });
+      expect(task).toBeDefined();
+      const attributes = { ...(JSON.parse(task!.attributes) as Record<string, unknown>), self_service: handedOver };
+      await team.ws.tasks(task!.sid).update({ attributes: JSON.stringify(attributes) });
+      await ringing.getByLabel("Bot understood: order_status").waitFor(WAIT);
+      await ringing.getByRole("button", { name: /Accept/ }).click();
 
-    const aside = agent.getByRole("complementary", { name: "Customer" });
-    const panel = aside.getByRole("region", { name: "Self-service" });
-    await panel.waitFor(WAIT);
-    await agent.getByRole("log").getByText("A-1001").waitFor(WAIT);
-    expect(await panel.getByRole("list", { name: "Self-service transcript" }).getByRole("listitem").count()).toBe(3);
-    expect(await seriousViolations(agent)).toEqual([]);
-    await agent.screenshot({ path: join(SHOTS, "self-service-2-beside-chat.png") });
-    // The mood's and the intent's colours hold in the dark theme too.
-    await agent.getByRole("button", { name: "Settings" }).click();
-    await agent.getByRole("menuitemradio", { name: "Dark" }).click();
-    await expect.poll(() => agent.locator("html").getAttribute("data-theme"), WAIT).toBe("dark");
-    expect(await seriousViolations(agent)).toEqual([]);
-    expect(problems).toEqual([]);
-  });
+      const aside = agent.getByRole("complementary", { name: "Customer" });
+      const panel = aside.getByRole("region", { name: "Self-service" });
+      await panel.waitFor(WAIT);
+      await agent.getByRole("log").getByText("A-1001").waitFor(WAIT);
+      expect(await panel.getByRole("list", { name: "Self-service transcript" }).getByRole("listitem").count()).toBe(3);
+      expect(await seriousViolations(agent)).toEqual([]);
+      await agent.screenshot({ path: join(SHOTS, "self-service-2-beside-chat.png") });
+      // The mood's and the intent's colours hold in the dark theme too.
+      await agent.getByRole("button", { name: "Settings" }).click();
+      await agent.getByRole("menuitemradio", { name: "Dark" }).click();
+      await expect.poll(() => agent.locator("html").getAttribute("data-theme"), WAIT).toBe("dark");
+      expect(await seriousViolations(agent)).toEqual([]);
+
+      // ── Send to a flow…: a published survey; the customer gets its question, the agent's task wraps up ──
+      const survey = await rest("POST", `/api/workspaces/${team.workspace.sid}/studio/v2/Flows`, [
+        ["FriendlyName", "Satisfaction survey"],
+        ["Status", "published"],
+        ["Definition", JSON.stringify(SURVEY)],
+      ]);
+      expect(survey.status, JSON.stringify(survey.body)).toBe(201);
+      const draft = await rest("POST", `/api/workspaces/${team.workspace.sid}/studio/v2/Flows`, [
+        ["FriendlyName", "Unfinished menu"],
+        ["Status", "draft"],
+        ["Definition", JSON.stringify(SURVEY)],
+      ]);
+      expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+      await agent.getByRole("button", { name: "Send to a flow…" }).click();
+      const dialog = agent.getByRole("dialog", { name: "Send to a flow" });
+      await dialog.getByRole("button", { name: "Satisfaction survey" }).waitFor(WAIT);
+      expect((await dialog.getByRole("button").allInnerTexts()).map((name) => name.trim())).toEqual(["Satisfaction survey", "Cancel"]); // no draft
+      expect(await seriousViolations(agent)).toEqual([]);
+      await dialog.getByRole("button", { name: "Satisfaction survey" }).click();
+      await agent.getByRole("region", { name: "Wrap-up" }).waitFor(WAIT);
+      await widgetLog.getByText(SURVEY_QUESTION).waitFor(WAIT);
+      await expect.poll(async () => (await team.ws.tasks(task!.sid).fetch()).assignmentStatus, WAIT).toBe("wrapping");
+      expect(problems).toEqual([]);
+    },
+  );
 });
