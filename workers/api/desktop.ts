@@ -4,6 +4,8 @@
  * - `desktop-settings`: the CRM link template, wrap-up codes and canned responses (read by anyone
  *   signed in to the workspace; changed by admins or the account's Basic credentials);
  * - `transfer-targets`: the queues and agents a task can be transferred to, with who is available;
+ * - `flow-targets`: the published Studio flows an agent can send a customer to ("Send to a flow…", issue 16)
+ *   — Studio's own routes take Basic credentials only, and an agent never holds those;
  * - `queue-statistics`: each queue's counts since midnight UTC and its service level (reservations
  *   accepted within a threshold), for the supervisors' Queue Stats — the live feed carries only
  *   real-time figures.
@@ -14,6 +16,7 @@ import { SERVICE_LEVEL_SECONDS } from "../../durable-objects/router/realtime/sup
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { DesktopSettingsRecord } from "../../durable-objects/account/desktop-settings";
+import type { FlowRecord } from "../../durable-objects/workspace/flows";
 import { defined, type Page, type PageRequest } from "../../durable-objects/common/rpc";
 import type { TaskQueueRecord, WorkerRecord } from "../../contract/taskrouter";
 import type { QueueFigures } from "../../durable-objects/router/router-do";
@@ -32,6 +35,7 @@ const signedIn = { prefix: "/api", auth: "basic-or-session", tag: "Agent desktop
 const WS = "/workspaces/:WorkspaceSid";
 const SETTINGS = `${WS}/desktop-settings`;
 const TARGETS = `${WS}/transfer-targets`;
+const FLOW_TARGETS = `${WS}/flow-targets`;
 const QUEUE_STATS = `${WS}/queue-statistics`;
 /** Lists are read in pages of this size, at most MAX_PAGES of them (a desktop lists, it does not page). */
 const PAGE_SIZE = 1000;
@@ -66,6 +70,14 @@ const targets = endpoint({
   path: TARGETS,
   ...signedIn,
   summary: "Where a task can be transferred: every queue, and every worker with whether their activity is available",
+  params: {},
+});
+const flowTargets = endpoint({
+  method: "get",
+  path: FLOW_TARGETS,
+  ...signedIn,
+  summary:
+    "The published flows a conversation can be sent to (POST /api/conversations/{ConversationSid}/flow): sid, friendly_name, status; by name",
   params: {},
 });
 const queueStats = endpoint({
@@ -171,6 +183,19 @@ desktop.get(TARGETS, async (c) => {
   return c.json({
     queues: queues.map((q) => ({ sid: q.sid, friendly_name: q.friendly_name })),
     workers: workers.map((w) => ({ sid: w.sid, friendly_name: w.friendly_name, available: w.available })),
+  });
+});
+
+desktop.get(FLOW_TARGETS, async (c) => {
+  const { caller, workspaceSid } = await workspaceOf(c);
+  await flowTargets.parse(c);
+  const flows = await all<FlowRecord>(async (page) => unwrap(await workspaceFor(c.env, workspaceSid).listFlows(caller.accountSid, page)));
+  // A flow's status is its latest revision's: one being edited (a draft on top) is not offered until published again.
+  const published = flows.filter((flow) => flow.status === "published");
+  return c.json({
+    flows: published
+      .map((flow) => ({ sid: flow.sid, friendly_name: flow.friendly_name, status: flow.status }))
+      .sort((a, b) => a.friendly_name.localeCompare(b.friendly_name) || a.sid.localeCompare(b.sid)),
   });
 });
 

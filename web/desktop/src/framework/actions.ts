@@ -37,6 +37,8 @@ export interface BuiltinActionPayloads {
   WrapupTask: { task: TaskRef; [extra: string]: unknown };
   CompleteTask: { task: TaskRef; disposition?: string; [extra: string]: unknown };
   TransferTask: { task: TaskRef; targetSid: string; mode?: "cold" | "warm"; [extra: string]: unknown };
+  /** The customer goes on with a published Studio flow (`FW…`); the agent's task wraps up. */
+  SendToFlow: { task: TaskRef; flowSid: string; idempotencyKey?: string; [extra: string]: unknown };
   SetActivity: { activitySid: string; [extra: string]: unknown };
   SelectTask: { taskSid: string | null; [extra: string]: unknown };
   /** `note: true`: an internal note (staff only; a supervisor's whisper), never delivered to the customer. */
@@ -58,6 +60,7 @@ export const builtinActionNames = [
   "WrapupTask",
   "CompleteTask",
   "TransferTask",
+  "SendToFlow",
   "SetActivity",
   "SelectTask",
   "SendMessage",

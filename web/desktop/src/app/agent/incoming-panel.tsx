@@ -1,11 +1,11 @@
 /**
  * The ringing reservation: a panel in space reserved at the top of the task list (so nothing shifts
  * when it appears) with the channel's icon, who is calling, the queue, the start of their first message
- * (the task's `preview`), a countdown to the reservation's timeout, and
+ * (the task's `preview`), the intent a self-service bot recognised (a badge), a countdown to the reservation's timeout, and
  * Accept / Reject — buttons and the Alt+A / Alt+R shortcuts, both through the AcceptTask / RejectTask
  * actions. It marks when it was painted (`data-ring-at`, `window.__sbRingTimes`) for the benchmark.
  */
-import { ChannelIcon, Icon } from "../ui";
+import { Badge, ChannelIcon, Icon } from "../ui";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { customerLabel } from "../task/customer-data";
@@ -14,6 +14,7 @@ import { isUnverified } from "../task/customer-data";
 import { UnverifiedBadge } from "../task/unverified-badge";
 import { taskRefOf } from "./task-store";
 import { isCallChannel } from "../task/call-view";
+import { selfServiceOf } from "../task/self-service";
 
 export interface RingTime {
   reservationSid: string;
@@ -99,6 +100,7 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
       ? t("reservation.incomingCall", { kind: t(`call.kind.${task.taskChannel}`), from })
       : t("reservation.incoming", { channel: task.taskChannel, from });
   const preview = typeof task?.attributes.preview === "string" ? task.attributes.preview : null;
+  const intent = task ? (selfServiceOf(task.attributes)?.intent ?? null) : null;
   return (
     <div className="sb-incoming-slot" aria-live="assertive">
       {!task && (
@@ -123,6 +125,11 @@ export function IncomingPanel({ pending, frameAt }: { pending: readonly DesktopT
             <span className="sb-incoming-who">
               <strong>{label}</strong>
               {isUnverified(task.attributes) && <UnverifiedBadge />}
+              {intent && (
+                <Badge tone="info" label={t("selfService.intent.badge", { intent })}>
+                  <Icon name="bot" /> {intent}
+                </Badge>
+              )}
             </span>
             {task.queueName && <span className="sb-muted">{t("reservation.queue", { queue: task.queueName })}</span>}
             {pending.length > 1 && <span className="sb-muted">{t("reservation.waiting", { count: pending.length - 1 })}</span>}

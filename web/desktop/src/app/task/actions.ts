@@ -1,5 +1,5 @@
 /**
- * The task canvas's actions — SendMessage, SendTyping and TransferTask — and the registry of open
+ * The task canvas's actions — SendMessage, SendTyping, TransferTask and SendToFlow — and the registry of open
  * conversation sockets they act on. A canvas opens its conversation's socket through
  * {@link conversationSockets} (shared per desktop, reference-counted by conversation SID); the actions
  * find it there by the payload's `conversationSid`, so a plugin can invoke `SendMessage` with just
@@ -8,6 +8,7 @@
 import type { Desktop, TaskRef } from "../../framework";
 import type { DesktopSession, DesktopTask } from "../types";
 import { transferConversation, uploadMedia } from "./api";
+import { sendToFlow } from "./flows-api";
 import { createConversationClient, type ConversationClient, type ConversationClientOptions } from "./conversation-client";
 
 export interface ConversationSockets {
@@ -73,7 +74,9 @@ const conversationOf = (payload: { conversationSid?: unknown; task?: { attribute
 
 /**
  * Registers SendMessage (`{ conversationSid, body, attachments?, clientId?, note? }` → `{ clientId }`; `note:
- * true` is an internal note only staff see), SendTyping (`{ conversationSid, note? }`) and TransferTask (`{ task, targetType: "queue" | "worker", targetSid }`).
+ * true` is an internal note only staff see), SendTyping (`{ conversationSid, note? }`), TransferTask (`{ task, targetType: "queue" | "worker", targetSid }`)
+ * and SendToFlow (`{ task, flowSid, idempotencyKey? }`: the customer goes on with a published flow, the agent's
+ * task wraps up; the same key never starts a second execution).
  *
  * @example
  * registerTaskActions(desktop, session);
@@ -107,5 +110,11 @@ export function registerTaskActions(desktop: Desktop, session: DesktopSession): 
     const targetType = payload.targetType;
     if (targetType !== "queue" && targetType !== "worker") throw new Error('TransferTask needs targetType "queue" or "worker"');
     return transferConversation(session, conversationOf(payload), targetType, payload.targetSid);
+  });
+
+  desktop.Actions.registerAction("SendToFlow", (payload) => {
+    if (typeof payload.flowSid !== "string") throw new Error("SendToFlow needs the flowSid of a published flow");
+    const key = typeof payload.idempotencyKey === "string" && payload.idempotencyKey !== "" ? payload.idempotencyKey : undefined;
+    return sendToFlow(session, conversationOf(payload), payload.flowSid, key);
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The customer pane, a card rather than a list of attributes: who they are (name, the email and phone
  * their profile holds, every address they reached the team from, the profile's own fields), what a web
- * visitor said in the pre-chat form (marked unverified), their previous conversations (by
+ * visitor said in the pre-chat form (marked unverified), what self-service learned before a flow handed
+ * them over (self-service-panel.tsx), their previous conversations (by
  * `attributes.customers.profile_sid`) with their channel, how they ended and how the customer rated them
  * (the satisfaction survey), the `CustomerPanel` slot for
  * plugins, the task's raw attributes one click away, and the CRM screen pop —
@@ -16,6 +17,7 @@ import { customerProfile, pastConversations, type CustomerProfile, type PastConv
 import type { ConversationSurvey } from "../../../../../contract/surveys";
 import { crmUrl, customerLabel, flattenAttributes, isUnverified, unverifiedOf, valueAt } from "./customer-data";
 import { UnverifiedBadge } from "./unverified-badge";
+import { SelfServicePanel } from "./self-service-panel";
 import { Avatar, Badge, ChannelIcon } from "../ui";
 
 export interface CustomerPanelProps {
@@ -51,6 +53,7 @@ export function CustomerPanel({ task, session, settings, slotProps, visible }: C
         </section>
       )}
       <Card task={task} session={session} opened={opened} />
+      <SelfServicePanel attributes={task.attributes} />
       <Slot slots={desktop.Slots} name="CustomerPanel" props={slotProps} />
       <Prechat task={task} />
       {opened && <History task={task} session={session} />}

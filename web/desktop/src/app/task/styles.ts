@@ -102,6 +102,23 @@ const css = `
 .sb-customer__attributes dd { margin: 0; overflow-wrap: anywhere; }
 .sb-customer__history { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); }
 .sb-customer__history li { display: flex; gap: var(--sb-space-md); }
+.sb-self-service { display: grid; gap: var(--sb-space-xs); padding: var(--sb-space-md); background: var(--sb-color-surface-raised); border: 1px solid var(--sb-color-border); border-inline-start: 3px solid var(--sb-color-info); border-radius: var(--sb-radius-lg); }
+.sb-self-service h3 { display: flex; align-items: center; gap: var(--sb-space-xs); }
+.sb-self-service h4 { margin: var(--sb-space-sm) 0 0; font-size: var(--sb-font-size-sm); }
+.sb-self-service p { margin: 0; }
+.sb-self-service__flow { font-size: var(--sb-font-size-sm); overflow-wrap: anywhere; }
+.sb-self-service__facts { display: grid; grid-template-columns: auto 1fr; gap: var(--sb-space-xs) var(--sb-space-md); margin: 0; align-items: center; }
+.sb-self-service__facts > div { display: contents; }
+.sb-self-service__facts dt { color: var(--sb-color-text-muted); font-size: var(--sb-font-size-sm); }
+.sb-self-service__facts dd { margin: 0; display: flex; flex-wrap: wrap; align-items: center; gap: var(--sb-space-xs); overflow-wrap: anywhere; }
+.sb-self-service__sure { font-size: var(--sb-font-size-sm); }
+.sb-self-service__transcript { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--sb-space-xs); }
+.sb-self-service__transcript li { padding: var(--sb-space-xs) var(--sb-space-sm); border-radius: var(--sb-radius-sm); background: var(--sb-color-surface); }
+.sb-self-service__transcript li[data-from="bot"] { border-inline-start: 3px solid var(--sb-color-info); }
+.sb-self-service__transcript p { white-space: pre-wrap; overflow-wrap: anywhere; }
+.sb-self-service__who { display: flex; align-items: center; gap: var(--sb-space-xs); font-size: var(--sb-font-size-sm); font-weight: var(--sb-font-weight-bold); }
+.sb-self-service__who time { margin-inline-start: auto; font-weight: var(--sb-font-weight-regular); color: var(--sb-color-text-muted); }
+.sb-self-service__more { justify-self: start; }
 `;
 
 const STYLE_ID = "sb-task-canvas-styles";

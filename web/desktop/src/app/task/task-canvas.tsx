@@ -1,7 +1,7 @@
 /**
  * The task canvas: everything the agent works with on one accepted task. A header (who the customer is,
- * the channel, the queue, how long since the server accepted the task, the `TaskCanvas.Header` slot, Transfer
- * and Wrap up), then the work: for a task with a conversation, the chat in the middle (its tab, with the
+ * the channel, the queue, how long since the server accepted the task, the `TaskCanvas.Header` slot, Transfer,
+ * Send to a flow… (a messaging task: the customer goes back to self-service) and Wrap up), then the work: for a task with a conversation, the chat in the middle (its tab, with the
  * `TaskCanvas.Tabs` slot's beside it) and the customer on the right, in a pane the agent can resize; for
  * one without, the customer. A call (a voice or video task, or a chat the agent escalated with "Call" /
  * "Video") has its call panel above the chat (task-call.tsx). While wrapping up, the wrap-up panel (wrapup.tsx) takes the composer's place. Inactive canvases stay mounted but hidden, so each
@@ -18,6 +18,7 @@ import { customerLabel, customerOf, isUnverified } from "./customer-data";
 import { UnverifiedBadge } from "./unverified-badge";
 import { ensureTaskStyles } from "./styles";
 import { TransferDialog } from "./transfer-dialog";
+import { SendToFlowDialog } from "./send-to-flow-dialog";
 import { WrapupButton, WrapupPanel } from "./wrapup";
 import { useConversation } from "./use-conversation";
 import { EscalateButtons, TaskCall } from "./task-call";
@@ -36,6 +37,7 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
   const [contextWidth, setContextWidth] = usePaneWidth("customer", 320, 260, 520);
   const [wrappedHere, setWrappedHere] = useState(false);
   const [transferring, setTransferring] = useState(false);
+  const [sendingToFlow, setSendingToFlow] = useState(false);
   const baseId = useId();
   const acceptedAt = task.acceptedAt;
 
@@ -78,6 +80,11 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
           {hasChat && task.state === "accepted" && !wrapping && (
             <button type="button" aria-haspopup="dialog" onClick={() => setTransferring(true)}>
               {t("task.transfer")}
+            </button>
+          )}
+          {hasChat && working && !isCallChannel(task.taskChannel) && (
+            <button type="button" aria-haspopup="dialog" onClick={() => setSendingToFlow(true)}>
+              {t("task.sendToFlow")}
             </button>
           )}
           {hasChat && working && !isCallChannel(task.taskChannel) && !isLive(call) && (
@@ -134,6 +141,9 @@ export function TaskCanvas({ task, session, settings, active }: TaskCanvasProps)
         )}
       </div>
       {transferring && <TransferDialog task={task} session={session} onClose={() => setTransferring(false)} />}
+      {sendingToFlow && (
+        <SendToFlowDialog task={task} session={session} onClose={() => setSendingToFlow(false)} onSent={() => setWrappedHere(true)} />
+      )}
     </section>
   );
 }

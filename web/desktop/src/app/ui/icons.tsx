@@ -6,6 +6,7 @@
 import {
   ArrowLeftRight,
   Bell,
+  Bot,
   Camera,
   Check,
   ChevronDown,
@@ -13,10 +14,12 @@ import {
   Clock,
   Ear,
   Eye,
+  Frown,
   Globe,
   Headphones,
   Inbox,
   Lock,
+  Meh,
   LogOut,
   Mail,
   Megaphone,
@@ -41,6 +44,7 @@ import {
   Users,
   Video,
   VideoOff,
+  Workflow,
   X,
   type LucideIcon,
   type LucideProps,
@@ -86,6 +90,15 @@ export const Icons = {
   whisper: Ear,
   /** A supervisor barging in: heard by everyone. */
   barge: Megaphone,
+  // self-service (issue 16)
+  /** The bot of a self-service flow. */
+  bot: Bot,
+  /** A Studio flow (sending the customer to one). */
+  flow: Workflow,
+  /** The customer's mood, as the bot read it. */
+  smile: Smile,
+  meh: Meh,
+  frown: Frown,
 } satisfies Record<string, LucideIcon>;
 
 /** Each channel's icon, by the conversation's channel or the task's TaskChannel. */

@@ -1,0 +1,95 @@
+/**
+ * "Send to a flow…" (issue 16): the workspace's published flows (flows-api.ts), filtered by a search box;
+ * picking one invokes the SendToFlow action — the customer goes on with that flow (a survey, a bot that
+ * finishes the job) and the agent's task goes to wrap-up, which `onSent` shows at once. The design
+ * system's modal Dialog (focus starts in the search box, Tab stays inside, Escape closes); ArrowUp/ArrowDown
+ * move between flows, as in the transfer dialog.
+ */
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useDesktop, useStrings } from "../desktop-context";
+import { Dialog, Icon, moveFocus } from "../ui";
+import type { DesktopSession, DesktopTask } from "../types";
+import { taskRef } from "./actions";
+import { publishedFlows, type FlowChoice } from "./flows-api";
+
+export interface SendToFlowDialogProps {
+  readonly task: DesktopTask;
+  readonly session: DesktopSession;
+  readonly onClose: () => void;
+  /** SendToFlow succeeded (no plugin canceled it): the task is wrapping up. */
+  readonly onSent: () => void;
+}
+
+export function SendToFlowDialog({ task, session, onClose, onSent }: SendToFlowDialogProps) {
+  const desktop = useDesktop();
+  const t = useStrings();
+  const [flows, setFlows] = useState<FlowChoice[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [query, setQuery] = useState("");
+  const search = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    publishedFlows(session.user.workspaceSid).then(
+      (loaded) => live && setFlows(loaded),
+      (failure: unknown) => live && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [session.user.workspaceSid]);
+
+  const needle = query.trim().toLocaleLowerCase();
+  const shown = flows?.filter((flow) => needle === "" || flow.friendlyName.toLocaleLowerCase().includes(needle)) ?? [];
+
+  const pick = (flow: FlowChoice): void => {
+    onClose();
+    // A plugin's cancel resolves undefined: the task stays as it was. A failure is an ActionFailed notification.
+    desktop.Actions.invokeAction("SendToFlow", { task: taskRef(task), flowSid: flow.sid }).then(
+      (result) => result !== undefined && onSent(),
+      () => undefined,
+    );
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    event.preventDefault();
+    const options = [...event.currentTarget.querySelectorAll<HTMLElement>("[data-flow]")];
+    moveFocus(options, document.activeElement, event.key === "ArrowDown" ? 1 : -1);
+  };
+
+  return (
+    <Dialog title={t("task.sendToFlow.title")} onClose={onClose} initialFocus={search} onKeyDown={onKeyDown} className="sb-dialog">
+      <p className="sb-muted">{t("task.sendToFlow.hint")}</p>
+      <input
+        ref={search}
+        type="search"
+        aria-label={t("task.sendToFlow.search")}
+        placeholder={t("task.sendToFlow.search")}
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+      />
+      {error && <p role="alert">{error}</p>}
+      {!flows && !error && <p className="sb-muted">{t("app.loading")}</p>}
+      {flows && shown.length === 0 && <p className="sb-muted">{t("task.sendToFlow.empty")}</p>}
+      {shown.length > 0 && (
+        <ul className="sb-dialog__targets" aria-label={t("task.sendToFlow.title")}>
+          {shown.map((flow) => (
+            <li key={flow.sid}>
+              <button type="button" data-flow={flow.sid} onClick={() => pick(flow)}>
+                <span>
+                  <Icon name="flow" /> {flow.friendlyName}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="sb-dialog__actions">
+        <button type="button" onClick={onClose}>
+          {t("app.cancel")}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
