@@ -6,11 +6,10 @@
  * the web chat channel. A visitor chats in Chromium: the bot answers both intents and hands off; the agent
  * accepts in the desk and sees the Self-service panel with the transcript, the intent and the order
  * number; then sends the customer back to the flow with "Send to a flow…", and the task goes to wrap-up.
- * Screenshots of both sides go to test/e2e/screenshots/. It needs the bot's HTTP API: without it (a branch
- * that has the bot's classifier but not its routes) it skips, saying so in its name.
+ * Screenshots of both sides go to test/e2e/screenshots/.
  */
 import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seriousViolations } from "../support/axe";
 import { SHOTS, WAIT, deskScene, goAvailable, rest, signIn, visitorWrites, watchedPage } from "./desk-team";
 
@@ -103,108 +102,100 @@ function shopAssistant(workflowSid: string, taskChannelSid: string) {
   };
 }
 
-const documented = (await (await fetch(`${inject("baseUrl")}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-const off = documented.paths["/api/workspaces/{WorkspaceSid}/bot/train"]
-  ? ""
-  : "the bot API (/api/workspaces/WS…/bot) is not in this build";
+describe("self-service: the bot answers, hands off, and the agent sees what it learned", () => {
+  const scene = deskScene();
 
-describe.skipIf(off !== "")(
-  `self-service: the bot answers, hands off, and the agent sees what it learned${off ? ` — skipped: ${off}` : ""}`,
-  () => {
-    const scene = deskScene();
+  it(
+    "a visitor asks the hours and about their order; the agent accepts with the context and sends them back",
+    { timeout: 120_000 },
+    async () => {
+      const problems: string[] = [];
+      const team = await scene.team("e2e-self-service-flow");
+      const { workspace } = team;
+      const bot = `/api/workspaces/${workspace.sid}/bot`;
 
-    it(
-      "a visitor asks the hours and about their order; the agent accepts with the context and sends them back",
-      { timeout: 120_000 },
-      async () => {
-        const problems: string[] = [];
-        const team = await scene.team("e2e-self-service-flow");
-        const { workspace } = team;
-        const bot = `/api/workspaces/${workspace.sid}/bot`;
-
-        // ── the bot: two intents, trained ──
-        for (const [name, intent] of Object.entries(INTENTS)) {
-          const made = await rest("POST", `${bot}/intents`, [
-            ["Name", name],
-            ["Language", "en"],
-            ...intent.phrases.map((phrase): [string, string] => ["Phrases", phrase]),
-            ["Answers", intent.answer],
-          ]);
-          expect(made.status, JSON.stringify(made.body)).toBe(201);
-        }
-        const trained = await rest("POST", `${bot}/train`);
-        expect(trained.status, JSON.stringify(trained.body)).toBe(200);
-        const heard = await rest("POST", `${bot}/classify`, [["Text", "when do you open on monday"]]);
-        expect(heard.body.intent, JSON.stringify(heard.body)).toBe("hours");
-
-        // ── the flow, published, on the web chat channel ──
-        const chat = (await team.ws.taskChannels.list()).find((c) => c.uniqueName === "chat")!;
-        const flow = await rest("POST", `/api/workspaces/${workspace.sid}/studio/v2/Flows`, [
-          ["FriendlyName", "Shop assistant"],
-          ["Status", "published"],
-          ["Definition", JSON.stringify(shopAssistant(team.workflow.sid, chat.sid))],
+      // ── the bot: two intents, trained ──
+      for (const [name, intent] of Object.entries(INTENTS)) {
+        const made = await rest("POST", `${bot}/intents`, [
+          ["Name", name],
+          ["Language", "en"],
+          ...intent.phrases.map((phrase): [string, string] => ["Phrases", phrase]),
+          ["Answers", intent.answer],
         ]);
-        expect(flow.status, JSON.stringify(flow.body)).toBe(201);
-        const flowSid = String(flow.body.sid);
-        const channel = await rest("POST", `/api/workspaces/${workspace.sid}/channels/${team.channelSid}`, [["FlowSid", flowSid]]);
-        expect(channel.status, JSON.stringify(channel.body)).toBe(200);
+        expect(made.status, JSON.stringify(made.body)).toBe(201);
+      }
+      const trained = await rest("POST", `${bot}/train`);
+      expect(trained.status, JSON.stringify(trained.body)).toBe(200);
+      const heard = await rest("POST", `${bot}/classify`, [["Text", "when do you open on monday"]]);
+      expect(heard.body.intent, JSON.stringify(heard.body)).toBe("hours");
 
-        // ── the agent is ready ──
-        const browser = scene.browser();
-        const agent = await watchedPage(await browser.newContext({ viewport: { width: 1280, height: 800 } }), problems, "agent");
-        await signIn(agent, team.agentEmail);
-        await goAvailable(agent);
+      // ── the flow, published, on the web chat channel ──
+      const chat = (await team.ws.taskChannels.list()).find((c) => c.uniqueName === "chat")!;
+      const flow = await rest("POST", `/api/workspaces/${workspace.sid}/studio/v2/Flows`, [
+        ["FriendlyName", "Shop assistant"],
+        ["Status", "published"],
+        ["Definition", JSON.stringify(shopAssistant(team.workflow.sid, chat.sid))],
+      ]);
+      expect(flow.status, JSON.stringify(flow.body)).toBe(201);
+      const flowSid = String(flow.body.sid);
+      const channel = await rest("POST", `/api/workspaces/${workspace.sid}/channels/${team.channelSid}`, [["FlowSid", flowSid]]);
+      expect(channel.status, JSON.stringify(channel.body)).toBe(200);
 
-        // ── the visitor chats with the bot: hours, then their order ──
-        const customer = await watchedPage(await browser.newContext({ viewport: { width: 900, height: 720 } }), problems, "customer");
-        const log = await visitorWrites(customer, team.site, { name: "Grace Hopper", email: "grace@example.com" }, "Hello");
-        const widget = customer.locator("switchboard-chat");
-        const say = async (text: string) => {
-          const composer = widget.getByRole("textbox", { name: "Type your message…" });
-          await composer.fill(text);
-          await composer.press("Enter");
-        };
-        await log.getByText("Ask me about our opening hours or your order").waitFor(WAIT);
-        await say("What are your opening hours?");
-        await log.getByText("We're open 9:00–17:00, Monday to Friday. Anything else?").waitFor(WAIT);
-        await say("Where is my order? It has not arrived");
-        await log.getByText("What is your order number?").waitFor(WAIT);
-        await say("My order number is A-1001");
+      // ── the agent is ready ──
+      const browser = scene.browser();
+      const agent = await watchedPage(await browser.newContext({ viewport: { width: 1280, height: 800 } }), problems, "agent");
+      await signIn(agent, team.agentEmail);
+      await goAvailable(agent);
 
-        // ── handed off: the task rings with the intent, the agent accepts and sees the context ──
-        const ringing = agent.getByRole("group", { name: "Incoming chat from Grace Hopper" });
-        await ringing.waitFor(WAIT);
-        await ringing.getByLabel("Bot understood: order_status").waitFor(WAIT);
-        await customer.screenshot({ path: join(SHOTS, "self-service-3-widget.png") });
-        await ringing.getByRole("button", { name: /Accept/ }).click();
-        const panel = agent.getByRole("complementary", { name: "Customer" }).getByRole("region", { name: "Self-service" });
-        await panel.waitFor(WAIT);
-        expect(await panel.getByText("Flow: Shop assistant").isVisible()).toBe(true);
-        expect(await panel.locator(".sb-self-service__facts dd").first().innerText()).toMatch(/^order_status\s+\d+% sure$/);
-        const collected = panel.getByLabel("What the flow collected");
-        expect((await collected.innerText()).replace(/\s+/g, " ").trim()).toBe("order_number My order number is A-1001");
-        await panel.getByRole("button", { name: /^Show the whole transcript/ }).click();
-        const lines = await panel.getByRole("list", { name: "Self-service transcript" }).getByRole("listitem").allInnerTexts();
-        expect(lines.map((line) => line.split("\n").at(-1))).toEqual([
-          "Hello",
-          "Hi! I'm the Shop assistant. Ask me about our opening hours or your order.",
-          "What are your opening hours?",
-          "We're open 9:00–17:00, Monday to Friday. Anything else?",
-          "Where is my order? It has not arrived",
-          "Sorry to hear that. What is your order number?",
-          "My order number is A-1001",
-        ]);
-        expect(await seriousViolations(agent)).toEqual([]);
-        await agent.screenshot({ path: join(SHOTS, "self-service-4-handed-off.png") });
+      // ── the visitor chats with the bot: hours, then their order ──
+      const customer = await watchedPage(await browser.newContext({ viewport: { width: 900, height: 720 } }), problems, "customer");
+      const log = await visitorWrites(customer, team.site, { name: "Grace Hopper", email: "grace@example.com" }, "Hello");
+      const widget = customer.locator("switchboard-chat");
+      const say = async (text: string) => {
+        const composer = widget.getByRole("textbox", { name: "Type your message…" });
+        await composer.fill(text);
+        await composer.press("Enter");
+      };
+      await log.getByText("Ask me about our opening hours or your order").waitFor(WAIT);
+      await say("What are your opening hours?");
+      await log.getByText("We're open 9:00–17:00, Monday to Friday. Anything else?").waitFor(WAIT);
+      await say("Where is my order? It has not arrived");
+      await log.getByText("What is your order number?").waitFor(WAIT);
+      await say("My order number is A-1001");
 
-        // ── the agent sends the customer back to the flow: the task wraps up, the bot greets again ──
-        await agent.getByRole("button", { name: "Send to a flow…" }).click();
-        const dialog = agent.getByRole("dialog", { name: "Send to a flow" });
-        await dialog.getByRole("button", { name: "Shop assistant" }).click();
-        await agent.getByRole("region", { name: "Wrap-up" }).waitFor(WAIT);
-        await expect.poll(async () => (await log.getByText("Ask me about our opening hours or your order").count()) >= 2, WAIT).toBe(true);
-        expect(problems).toEqual([]);
-      },
-    );
-  },
-);
+      // ── handed off: the task rings with the intent, the agent accepts and sees the context ──
+      const ringing = agent.getByRole("group", { name: "Incoming chat from Grace Hopper" });
+      await ringing.waitFor(WAIT);
+      await ringing.getByLabel("Bot understood: order_status").waitFor(WAIT);
+      await customer.screenshot({ path: join(SHOTS, "self-service-3-widget.png") });
+      await ringing.getByRole("button", { name: /Accept/ }).click();
+      const panel = agent.getByRole("complementary", { name: "Customer" }).getByRole("region", { name: "Self-service" });
+      await panel.waitFor(WAIT);
+      expect(await panel.getByText("Flow: Shop assistant").isVisible()).toBe(true);
+      expect(await panel.locator(".sb-self-service__facts dd").first().innerText()).toMatch(/^order_status\s+\d+% sure$/);
+      const collected = panel.getByLabel("What the flow collected");
+      expect((await collected.innerText()).replace(/\s+/g, " ").trim()).toBe("order_number My order number is A-1001");
+      await panel.getByRole("button", { name: /^Show the whole transcript/ }).click();
+      const lines = await panel.getByRole("list", { name: "Self-service transcript" }).getByRole("listitem").allInnerTexts();
+      expect(lines.map((line) => line.split("\n").at(-1))).toEqual([
+        "Hello",
+        "Hi! I'm the Shop assistant. Ask me about our opening hours or your order.",
+        "What are your opening hours?",
+        "We're open 9:00–17:00, Monday to Friday. Anything else?",
+        "Where is my order? It has not arrived",
+        "Sorry to hear that. What is your order number?",
+        "My order number is A-1001",
+      ]);
+      expect(await seriousViolations(agent)).toEqual([]);
+      await agent.screenshot({ path: join(SHOTS, "self-service-4-handed-off.png") });
+
+      // ── the agent sends the customer back to the flow: the task wraps up, the bot greets again ──
+      await agent.getByRole("button", { name: "Send to a flow…" }).click();
+      const dialog = agent.getByRole("dialog", { name: "Send to a flow" });
+      await dialog.getByRole("button", { name: "Shop assistant" }).click();
+      await agent.getByRole("region", { name: "Wrap-up" }).waitFor(WAIT);
+      await expect.poll(async () => (await log.getByText("Ask me about our opening hours or your order").count()) >= 2, WAIT).toBe(true);
+      expect(problems).toEqual([]);
+    },
+  );
+});

@@ -14,7 +14,8 @@ import { isRecord, type Run } from "./run-state";
 export function selfService(run: Run): SelfServiceContext {
   const { context, transcript } = run.state;
   const heard = transcript.filter((line) => line.from === "customer");
-  const understood = heard.filter((line) => line.intent !== undefined);
+  // "None" is the bot's "below the threshold": it understood nothing, so an earlier real intent stands.
+  const understood = heard.filter((line) => line.intent !== undefined && line.intent !== NO_INTENT);
   const last = understood.at(-1);
   const moods = heard.flatMap((line) => (typeof line.sentiment === "number" ? [line.sentiment] : []));
   return {
@@ -28,5 +29,8 @@ export function selfService(run: Run): SelfServiceContext {
     sentiment: moods.length > 0 ? moods.reduce((sum, mood) => sum + mood, 0) / moods.length : null,
   };
 }
+
+/** The intent the bot names when nothing it knows is likely enough (the workspace's threshold). */
+const NO_INTENT = "None";
 
 const text = (value: unknown) => (typeof value === "string" ? value : "");

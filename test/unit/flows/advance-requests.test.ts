@@ -238,6 +238,16 @@ describe("send-to-flex", () => {
     } satisfies SelfServiceContext);
   });
 
+  it("a last message the bot could not place (None) leaves the intent it did understand", () => {
+    const [, handoff] = run(definition, [
+      startOn("my invoice is wrong", reading("billing", -0.5)),
+      { kind: "message", message: message("hmm", reading("None", 0)) },
+    ]);
+    const attributes = JSON.parse(effectOf(handoff!, "create-task").attributes) as Record<string, SelfServiceContext>;
+    // billing (0.8) from the first message; the mood is the mean of both: (−0.5 + 0) / 2.
+    expect(attributes[SELF_SERVICE_ATTRIBUTE]).toMatchObject({ intent: "billing", confidence: 0.8, sentiment: -0.25 });
+  });
+
   it("once the task exists the execution ends, handed off (callComplete is not followed for messaging)", () => {
     const [, handoff] = run(definition, inputs);
     const [, , done] = run(definition, [...inputs, answer(effectOf(handoff!, "create-task").id, { task_sid: "WT1" })]);
