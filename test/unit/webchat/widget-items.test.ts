@@ -44,6 +44,12 @@ describe("the visitor's message list", () => {
     expect(items[0]).toMatchObject({ who: texts.agent });
   });
 
+  it("names a self-service flow's message (author system, no participant) 'Assistant'", () => {
+    const flow = agentMessage(0, { author: "system", participant_sid: null, body: "Hi! How can I help?" });
+    const items = timelineItems(mergeMessages(emptyTimeline, [flow]), context());
+    expect(bubbles(items)[0]).toMatchObject({ own: false, who: texts.assistant, body: "Hi! How can I help?" });
+  });
+
   it("places notes after the message they followed", () => {
     const timeline = mergeMessages(emptyTimeline, [message(0), agentMessage(1)]);
     const notes = [

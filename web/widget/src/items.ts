@@ -47,10 +47,14 @@ export interface ItemContext {
   readonly texts: Texts;
 }
 
-/** An agent's name as the visitor sees it: their display name, or "Agent". */
+/**
+ * Who wrote a message the visitor did not, as they see it: the agent's display name, "Assistant" for a
+ * self-service flow's message (author `system`, no participant), else "Agent".
+ */
 export function authorName(message: MessageRecord, participants: readonly Person[], texts: Texts): string {
   const participant = participants.find((p) => p.sid === message.participant_sid || (p.identity !== null && p.identity === message.author));
-  return participant?.display_name ?? texts.agent;
+  if (participant) return participant.display_name ?? texts.agent;
+  return message.author === "system" && message.participant_sid === null ? texts.assistant : texts.agent;
 }
 
 /**

@@ -23,6 +23,8 @@ export const texts = {
   left: (name: string) => `${name} left`,
   typing: (name: string) => `${name} is typing…`,
   agent: "Agent",
+  /** A self-service flow's (the bot's) messages. */
+  assistant: "Assistant",
   ended: "This conversation has ended. Write again to start a new one.",
   offline: "Reconnecting…",
   unavailable: "This chat isn't available on this site.",
