@@ -98,15 +98,18 @@ export async function requestWorkspace(c: ConversationsContext): Promise<string>
   return defaultWorkspace(c.env, accountSid);
 }
 
-/** The account's default workspace (its oldest); a 404 naming the fix when it has none. */
-export async function defaultWorkspace(env: Env, accountSid: string): Promise<string> {
+/**
+ * The account's default workspace (its oldest): the one the account-level Conversations and Studio paths
+ * act on. A 404 naming the fix when it has none (`lacking`: what the caller then has none of).
+ */
+export async function defaultWorkspace(env: Env, accountSid: string, lacking = "chat service"): Promise<string> {
   const page = unwrap<Page<WorkspaceRecord>>(await accountFor(env, accountSid).listWorkspaces({}, { pageSize: 1, page: 0 }));
   const oldest = page.items[0];
   if (!oldest) {
     throw new ApiError(
       404,
       20404,
-      "This account has no workspace yet, so it has no chat service: create a workspace (POST /taskrouter/v1/Workspaces) first",
+      `This account has no workspace yet, so it has no ${lacking}: create a workspace (POST /taskrouter/v1/Workspaces) first`,
     );
   }
   return oldest.sid;

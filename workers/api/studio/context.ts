@@ -10,14 +10,12 @@
  * Records' `url`s follow the path the request came in by, so a client keeps to the one it was given.
  */
 import type { Context } from "hono";
-import type { ApiResult, Page } from "../../../durable-objects/common/rpc";
-import type { WorkspaceRecord } from "../../../contract/taskrouter";
+import type { ApiResult } from "../../../durable-objects/common/rpc";
 import { isSid } from "../../../contract/ids";
-import { accountFor } from "../../../platform/objects";
-import type { Env } from "../../../platform/env";
 import { ApiError, resourceNotFound } from "../../http/errors";
 import { routeGroup as taskRouterGroup, type Mount, type TaskRouterEnv } from "../taskrouter/context";
-import { endpoint, unwrap } from "../taskrouter/wire";
+import { defaultWorkspace } from "../conversations/context";
+import { endpoint } from "../taskrouter/wire";
 
 export type StudioEnv = TaskRouterEnv;
 export type StudioContext = Context<StudioEnv>;
@@ -51,20 +49,7 @@ export async function flowWorkspace(c: StudioContext): Promise<string> {
     if (!isSid("WS", fromPath)) throw resourceNotFound(new URL(c.req.url).pathname);
     return fromPath;
   }
-  return defaultWorkspace(c.env, c.get("accountSid"));
-}
-
-async function defaultWorkspace(env: Env, accountSid: string): Promise<string> {
-  const page = unwrap<Page<WorkspaceRecord>>(await accountFor(env, accountSid).listWorkspaces({}, { pageSize: 1, page: 0 }));
-  const oldest = page.items[0];
-  if (!oldest) {
-    throw new ApiError(
-      404,
-      20404,
-      "This account has no workspace yet, so it has no flows: create a workspace (POST /taskrouter/v1/Workspaces) first",
-    );
-  }
-  return oldest.sid;
+  return defaultWorkspace(c.env, c.get("accountSid"), "flows");
 }
 
 /** The base of this request's Studio URLs: the origin, or the workspace's `…/api/workspaces/WS…/studio`. */

@@ -5,12 +5,13 @@
  * system's modal Dialog (focus starts in the search box, Tab stays inside, Escape closes); ArrowUp/ArrowDown
  * move between flows, as in the transfer dialog.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { Dialog, Icon, moveFocus } from "../ui";
 import type { DesktopSession, DesktopTask } from "../types";
 import { taskRef } from "./actions";
 import { publishedFlows, type FlowChoice } from "./flows-api";
+import { useLoaded } from "./use-loaded";
 
 export interface SendToFlowDialogProps {
   readonly task: DesktopTask;
@@ -23,21 +24,10 @@ export interface SendToFlowDialogProps {
 export function SendToFlowDialog({ task, session, onClose, onSent }: SendToFlowDialogProps) {
   const desktop = useDesktop();
   const t = useStrings();
-  const [flows, setFlows] = useState<FlowChoice[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState("");
   const search = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
-    let live = true;
-    publishedFlows(session.user.workspaceSid).then(
-      (loaded) => live && setFlows(loaded),
-      (failure: unknown) => live && setError(failure instanceof Error ? failure.message : String(failure)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [session.user.workspaceSid]);
+  const { value: flows, error } = useLoaded(() => publishedFlows(session.user.workspaceSid), session.user.workspaceSid);
 
   const needle = query.trim().toLocaleLowerCase();
   const shown = flows?.filter((flow) => needle === "" || flow.friendlyName.toLocaleLowerCase().includes(needle)) ?? [];

@@ -6,12 +6,13 @@
  * (focus starts in the search box, Tab stays inside, Escape closes, focus returns to whatever opened it);
  * ArrowUp/ArrowDown move between targets.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
 import { Dialog, moveFocus } from "../ui";
 import type { DesktopSession, DesktopTask } from "../types";
 import { taskRef } from "./actions";
-import { transferTargets, type TransferTargets } from "./api";
+import { transferTargets } from "./api";
+import { useLoaded } from "./use-loaded";
 
 export interface TransferDialogProps {
   readonly task: DesktopTask;
@@ -26,21 +27,10 @@ export interface TransferDialogProps {
 export function TransferDialog({ task, session, onClose, title, onPick }: TransferDialogProps) {
   const desktop = useDesktop();
   const t = useStrings();
-  const [targets, setTargets] = useState<TransferTargets | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [query, setQuery] = useState("");
   const search = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
-    let live = true;
-    transferTargets(session.user.workspaceSid).then(
-      (loaded) => live && setTargets(loaded),
-      (failure: unknown) => live && setError(failure instanceof Error ? failure.message : String(failure)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [session.user.workspaceSid]);
+  const { value: targets, error } = useLoaded(() => transferTargets(session.user.workspaceSid), session.user.workspaceSid);
 
   const needle = query.trim().toLocaleLowerCase();
   const matches = (name: string): boolean => needle === "" || name.toLocaleLowerCase().includes(needle);
