@@ -430,12 +430,14 @@ export function callToHangUp(
 /** Ends the call for everyone: `completed` once an agent had been connected, else `abandoned` (its own task canceled). */
 export function hangUp(op: Op, callSid: string, version: number): ApiResult<CallRecord> {
   const call = unchanged(op, callSid, version);
-  if (!call.ok) {
-    // Ended meanwhile (a webhook, the other side's hang-up): the answer is the call as it ended.
-    const now = callRow(op.host, callSid);
-    return now?.state === "ended" ? ok(callRecord(op.host, op.sid, now)) : call;
-  }
-  return ok(callRecord(op.host, op.sid, end(op, call.value, endReasonOf(call.value))));
+  if (call.ok) return ok(callRecord(op.host, op.sid, end(op, call.value, endReasonOf(call.value))));
+  const now = callRow(op.host, callSid);
+  if (!now) return call;
+  // Ended meanwhile (a webhook, the other side's hang-up): the answer is the call as it ended.
+  if (now.state === "ended") return ok(callRecord(op.host, op.sid, now));
+  // Moved but still live — typically the room's own participant_left webhooks, sent as LiveKit closed it
+  // for this hang-up, arriving first: the room is gone, so the hang-up stands on the call as it is now.
+  return ok(callRecord(op.host, op.sid, end(op, now, endReasonOf(now))));
 }
 
 /** The call an agent may hold or resume, checked before LiveKit is asked to stop or restart the audio between them. */

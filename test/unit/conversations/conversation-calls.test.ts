@@ -449,6 +449,20 @@ describe("hanging up and holding", () => {
     expect(value(step(host, 6_000, (op) => calls.setHold(op, toResume.sid, toResume.version, false)).result).state).toBe("connected");
   });
 
+  it("a hang-up whose call moved but is still live (the closing room's own webhooks first) still ends it", () => {
+    const host = startedCall();
+    accepted(host);
+    apply(host, joined(customer()));
+    apply(host, joined(agent()));
+    const seen = value(step(host, 6_000, (op) => calls.callToHangUp(op, ACCOUNT, VISITOR, "customer")).result);
+    // LiveKit closes the room for the hang-up; its participant_left arrives before closeRoom answers.
+    apply(host, left(customer()), 6_050);
+    expect(current(host).state).toBe("connected"); // the rejoin grace: live, one version on
+    const { result, op } = step(host, 6_100, (o) => calls.hangUp(o, seen.sid, seen.version));
+    expect(value(result)).toMatchObject({ state: "ended", end_reason: "completed" });
+    expect(op.effects.wrapTasks).toEqual([CALL_TASK]);
+  });
+
   it("a hang-up while held completes the call and wraps the agent's task", () => {
     const host = startedCall();
     accepted(host);
