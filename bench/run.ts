@@ -217,7 +217,7 @@ function flowsSection(): string {
     `| the same states' JSON round trip alone (baseline) | ${((f.storeMs * 1000) / f.inputs).toFixed(1)} µs each |`,
     `| **ratio engine / JSON round trip** | **${(f.engineMs / f.storeMs).toFixed(2)}×** |`,
     "",
-    `So an input's engine time is ${(f.engineMs / f.storeMs).toFixed(1)}× its state's serialisation, and both are tens of microseconds: far below a Durable Object's round trip (milliseconds), which is what an input through the FlowDO costs.`,
+    `So an input's engine time is ${(f.engineMs / f.storeMs).toFixed(1)}× its state's serialisation, and both are microseconds: far below a Durable Object's round trip (milliseconds), which is what an input through the FlowDO costs.`,
   ].join("\n");
 }
 
