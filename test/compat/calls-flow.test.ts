@@ -99,7 +99,7 @@ describe.skipIf(off !== "")(`a call's life on the real LiveKit server${off ? ` â
       async () => {
         const call = await callOf(dana.call.room);
         return call.state === "ended" ? call : undefined;
-        // At once when LiveKit says they left on purpose, else after the grace for a dropped caller (15 s).
+        // After the grace (15 s) that keeps a reloading caller's place: LiveKit's "on purpose" is not trusted.
       },
       "the call abandoned",
       45_000,

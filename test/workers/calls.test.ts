@@ -213,11 +213,15 @@ describe("POST /webhooks/livekit", () => {
     expect(big.status).toBe(413);
   });
 
-  it("the customer leaving while queued abandons the call and cancels its task", async () => {
+  it("the customer leaving while queued (LiveKit: on purpose) abandons the call once the grace runs out, and cancels its task", async () => {
     const { res, session } = await visitorCalls();
     const call = res.body.call as { room: string; task_sid: string };
     await webhook(joinedEvent(call.room, session.visitor_id, "customer"));
     await webhook(leftEvent(call.room, session.visitor_id, "customer"));
+    // A page unloading says CLIENT_INITIATED too: the place in the queue is kept for the grace.
+    expect(await callOf(call.room)).toMatchObject({ state: "waiting", parties: [] });
+    const stub = conversationFor(env, call.room);
+    for (let i = 0; i < 3 && (await callOf(call.room))!.state === "waiting"; i++) await runDurableObjectAlarm(stub);
     expect(await callOf(call.room)).toMatchObject({ state: "ended", end_reason: "abandoned" });
     expect(await task(call.task_sid)).toMatchObject({ assignment_status: "canceled" });
   });

@@ -523,7 +523,10 @@ export interface MediaEvent {
     readonly name: string | null;
     /** From the participant's `switchboard.role` attribute, as their token fixed it. */
     readonly role: string | null;
-    /** participant_left: they hung up themselves (LiveKit's disconnect reason CLIENT_INITIATED), not dropped. */
+    /**
+     * participant_left: LiveKit's disconnect reason was CLIENT_INITIATED. Kept for the record, not acted on:
+     * livekit-client says so for a page unloading too, so a reload would look like a hang-up.
+     */
     readonly leftOnPurpose?: boolean;
   } | null;
   /** When LiveKit made the event (ms). */
@@ -534,7 +537,7 @@ const isRole = (role: string | null): role is MediaRole => role !== null && (MED
 
 /**
  * Applies one LiveKit webhook to the live call: joined/left move the parties and, with them, the
- * state (an agent and the customer both in → `connected`; the customer gone → ended); `room_finished`
+ * state (an agent and the customer both in → `connected`; the customer gone past the grace → ended); `room_finished`
  * ends it. Answers whether anything changed. Events of another room session, for no live call, seen
  * before, or of a participant without a role (not one Switchboard let in) change nothing.
  */
@@ -584,7 +587,7 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
         event.at,
         joined ? null : event.at,
       );
-      moveWithParties(op, call, event.event === "participant_left" && who.leftOnPurpose === true);
+      moveWithParties(op, call);
       return ok(true);
     }
     default:
@@ -594,22 +597,20 @@ export function onMediaEvent(op: Op, accountSid: string, event: MediaEvent): Api
 
 /**
  * After the parties moved: connected once an agent and the customer are both in; a waiting call the
- * customer left is abandoned. A connected or held call the customer or its last agent left goes on for
- * the rejoin grace (a reload or a second tab rejoins as a new session, whose joining LiveKit may report
+ * customer left is abandoned if they are not back within the grace. A connected or held call the customer
+ * or its last agent left goes on for the rejoin grace (a reload or a second tab rejoins as a new session, whose joining LiveKit may report
  * after the old one's leaving) and ends when it runs out with them still gone; a hang-up (the routes) or
  * the room finishing ends it at once.
  */
-function moveWithParties(op: Op, call: CallRow, leftOnPurpose: boolean): void {
+function moveWithParties(op: Op, call: CallRow): void {
   const roles = new Set(parties(op.host, call.sid).map((p) => p.role));
   const customerWasIn =
     first(op.host, "SELECT 1 AS x FROM sb_call_presence WHERE call_sid = ? AND role = 'customer'", call.sid) !== undefined;
   if (call.state === "waiting" && customerWasIn && !roles.has("customer")) {
-    // Hung up on purpose: abandoned now. Dropped (a reload, a network change, a second tab taking over):
-    // abandoned only if they are not back within the grace (the `call-abandon` timer, abandonIfGone).
-    if (leftOnPurpose) {
-      end(op, call, "abandoned");
-      return;
-    }
+    // Gone from the room while queued — a reload, a network change, a second tab taking over, or the page
+    // closed (livekit-client leaves "on purpose" as a page unloads, so LiveKit's reason cannot tell them
+    // apart): abandoned only if they are not back within the grace (the `call-abandon` timer,
+    // abandonIfGone), so a reload keeps their place. Hanging up is the widget's route: abandoned at once.
     setTimer(op.host, ABANDON_TIMER, call.sid, op.now + ABANDON_GRACE_MS);
   } else if (call.state !== "waiting" && someoneGone(op.host, call)) {
     // Answered and someone is gone: whatever LiveKit's reason (livekit-client leaves "on purpose" as its

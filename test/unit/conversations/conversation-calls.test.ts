@@ -232,7 +232,13 @@ describe("LiveKit's webhooks", () => {
       [VISITOR],
       null,
     ],
-    ["the customer hangs up (leaves on purpose) while waiting: abandoned", [joined(customer()), left(hungUp())], "ended", [], "abandoned"],
+    [
+      "the customer leaves on purpose while waiting (or its page unloads: LiveKit says the same): still waiting, for the grace",
+      [joined(customer()), left(hungUp())],
+      "waiting",
+      [],
+      null,
+    ],
     ["the customer drops out while waiting: still waiting, for the grace", [joined(customer()), left(customer())], "waiting", [], null],
     [
       "the customer drops out once connected: it goes on (a rejoin may follow)",
@@ -300,10 +306,11 @@ describe("LiveKit's webhooks", () => {
     ]);
   });
 
-  it("the customer abandons while queued: the call's task is canceled as abandoned and the room closed", () => {
+  it("the customer abandons while queued: past the grace the call's task is canceled as abandoned and the room closed", () => {
     const host = startedCall();
     apply(host, joined(customer()));
-    const { op } = apply(host, left(hungUp()));
+    apply(host, left(hungUp()), 3_000);
+    const { op } = step(host, 3_000 + calls.ABANDON_GRACE_MS, (o) => calls.abandonIfGone(o, CALL));
     expect(op.effects.cancelTasks).toEqual([{ taskSid: CALL_TASK, reason: calls.ABANDONED_REASON }]);
     expect(op.effects.media).toEqual(expect.arrayContaining([{ kind: "close-room" }, { kind: "hold-music", on: false }]));
   });
