@@ -5,9 +5,9 @@
  * system's modal Dialog (focus starts in the search box, Tab stays inside, Escape closes); ArrowUp/ArrowDown
  * move between flows, as in the transfer dialog.
  */
-import { useRef, useState, type KeyboardEvent } from "react";
+import { useRef, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
-import { Dialog, Icon, moveFocus } from "../ui";
+import { arrowKeysAmong, Dialog, Icon } from "../ui";
 import type { DesktopSession, DesktopTask } from "../types";
 import { taskRef } from "./actions";
 import { publishedFlows, type FlowChoice } from "./flows-api";
@@ -41,12 +41,7 @@ export function SendToFlowDialog({ task, session, onClose, onSent }: SendToFlowD
     );
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-    event.preventDefault();
-    const options = [...event.currentTarget.querySelectorAll<HTMLElement>("[data-flow]")];
-    moveFocus(options, document.activeElement, event.key === "ArrowDown" ? 1 : -1);
-  };
+  const onKeyDown = arrowKeysAmong("[data-flow]");
 
   return (
     <Dialog title={t("task.sendToFlow.title")} onClose={onClose} initialFocus={search} onKeyDown={onKeyDown} className="sb-dialog">

@@ -6,9 +6,9 @@
  * (focus starts in the search box, Tab stays inside, Escape closes, focus returns to whatever opened it);
  * ArrowUp/ArrowDown move between targets.
  */
-import { useRef, useState, type KeyboardEvent } from "react";
+import { useRef, useState } from "react";
 import { useDesktop, useStrings } from "../desktop-context";
-import { Dialog, moveFocus } from "../ui";
+import { arrowKeysAmong, Dialog } from "../ui";
 import type { DesktopSession, DesktopTask } from "../types";
 import { taskRef } from "./actions";
 import { transferTargets } from "./api";
@@ -44,12 +44,7 @@ export function TransferDialog({ task, session, onClose, title, onPick }: Transf
   };
 
   // Up and down through the targets; Escape, Tab and focus are the Dialog's.
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-    event.preventDefault();
-    const options = [...event.currentTarget.querySelectorAll<HTMLElement>("[data-target]")];
-    moveFocus(options, document.activeElement, event.key === "ArrowDown" ? 1 : -1);
-  };
+  const onKeyDown = arrowKeysAmong("[data-target]");
 
   return (
     <Dialog title={title ?? t("task.transfer.to")} onClose={onClose} initialFocus={search} onKeyDown={onKeyDown} className="sb-dialog">

@@ -9,4 +9,4 @@ export { Menu, type MenuGroup, type MenuItem } from "./menu";
 export { Tabs, type TabSpec } from "./tabs";
 export { formatDuration, initials, toneFor, type Tone } from "./format";
 export { Splitter, usePaneWidth, type SplitterProps } from "./splitter";
-export { moveFocus } from "./move-focus";
+export { arrowKeysAmong, moveFocus } from "./move-focus";

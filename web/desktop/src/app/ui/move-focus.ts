@@ -14,3 +14,17 @@ export function moveFocus(items: readonly HTMLElement[], from: Element | null, s
   const next = index === -1 ? (step === 1 ? 0 : items.length - 1) : (index + step + items.length) % items.length;
   items[next]!.focus();
 }
+
+/**
+ * A keydown handler for a container (a dialog): ArrowDown and ArrowUp move focus among its items that
+ * match `selector` (moveFocus); every other key is left alone.
+ * @example <Dialog onKeyDown={arrowKeysAmong("[data-target]")} …>
+ */
+export function arrowKeysAmong(selector: string) {
+  return (event: { key: string; preventDefault(): void; currentTarget: Element }): void => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    event.preventDefault();
+    const items = [...event.currentTarget.querySelectorAll<HTMLElement>(selector)];
+    moveFocus(items, document.activeElement, event.key === "ArrowDown" ? 1 : -1);
+  };
+}
