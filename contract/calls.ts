@@ -9,10 +9,11 @@
 /**
  * Who someone is in a call: the customer, an agent, a supervisor listening unseen (`monitor`), a
  * supervisor who speaks — to the agent alone (a whisper: the supervisor's client lets only the agent
- * subscribe) or to both (barge) — (`supervisor`), and the media service playing hold music and
- * announcements (`hold`).
+ * subscribe) or to both (barge) — (`supervisor`), the media service playing hold music and
+ * announcements (`hold`), and the media service as a flow's voice — speaking its prompts, hearing the
+ * caller's keys and speech (`voice`, issue 16).
  */
-export const MEDIA_ROLES = ["customer", "agent", "monitor", "supervisor", "hold"] as const;
+export const MEDIA_ROLES = ["customer", "agent", "monitor", "supervisor", "hold", "voice"] as const;
 export type MediaRole = (typeof MEDIA_ROLES)[number];
 
 /** The participant attribute that says what someone in a call is, as their token fixed it. */
@@ -69,6 +70,12 @@ export interface CallRecord {
   readonly started_by: "customer" | "agent";
   /** The task that routes it (a chat escalated to a call keeps its chat's task). */
   readonly task_sid: string | null;
+  /**
+   * The Studio flow execution (`FN…`) that answered the call before any agent (the channel's flow has an
+   * incomingCall trigger): while it runs, `task_sid` is null and the caller hears its menu; it hands the
+   * call to a task (enqueue-call, send-to-flex, connect-call-to) or ends it. Null for a call with no flow.
+   */
+  readonly execution_sid: string | null;
   /** Who is in the room now. */
   readonly parties: readonly CallParty[];
   /** While `waiting`: the queue's estimate of the customer's wait, in seconds; null when it has none. */

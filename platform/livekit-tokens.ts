@@ -41,7 +41,13 @@ export function mediaGrant(role: MediaRole, room: string): VideoGrant {
   const joins = { ...NOTHING_ELSE, roomJoin: true, room, canSubscribe: true };
   switch (role) {
     case "customer":
-      return { ...joins, canPublish: true, canPublishSources: [TrackSource.MICROPHONE, TrackSource.CAMERA, TrackSource.SCREEN_SHARE] };
+      // canPublishData: a keypad's tones travel as LiveKit DTMF packets (`publishDtmf`), which a flow's voice hears.
+      return {
+        ...joins,
+        canPublish: true,
+        canPublishData: true,
+        canPublishSources: [TrackSource.MICROPHONE, TrackSource.CAMERA, TrackSource.SCREEN_SHARE],
+      };
     case "agent":
       return {
         ...joins,
@@ -54,6 +60,9 @@ export function mediaGrant(role: MediaRole, room: string): VideoGrant {
       return { ...joins, canPublish: true, canPublishSources: [TrackSource.MICROPHONE] };
     case "hold":
       return { ...joins, canSubscribe: false, canPublish: true, canPublishSources: [TrackSource.MICROPHONE] };
+    case "voice":
+      // A flow's voice hears the caller (speech, voicemail) and speaks its prompts.
+      return { ...joins, canPublish: true, canPublishSources: [TrackSource.MICROPHONE] };
     default: {
       const unknownRole: never = role;
       throw new Error(`Unknown media role ${String(unknownRole)}`);

@@ -8,6 +8,7 @@
  * false, reason }` when the service refused or could not be reached (the reason names which).
  */
 import type { LiveKitServer } from "./livekit";
+import type { VoiceAction, VoiceReplyTo } from "./media-voice";
 
 /** The Env's media service settings (platform/env.ts declares them). */
 export interface MediaServiceSettings {
@@ -32,6 +33,13 @@ export interface MediaService {
   stopHold(server: LiveKitServer, room: string): Promise<MediaResult>;
   /** Plays the announcement chime once in the room. */
   announce(server: LiveKitServer, room: string): Promise<MediaResult>;
+  /**
+   * A flow's voice in the room (platform/media-voice.ts): speak or play, gather, record; the outcome comes
+   * later as a signed reply to `reply.url`. `changed`: the service took it (202).
+   */
+  voice(server: LiveKitServer, room: string, action: VoiceAction, reply: VoiceReplyTo): Promise<MediaResult>;
+  /** The room's flow voice leaves (the call was handed on, or ended); none there: ok, `changed: false`. */
+  stopVoice(server: LiveKitServer, room: string): Promise<MediaResult>;
 }
 
 /** How long a request may take: starting a player joins a LiveKit room and may fetch the team's WAV. */
@@ -48,7 +56,12 @@ const OFF_REASON = 'Hold music is off: MEDIA_SERVICE_URL is not set (README, "Th
 export function mediaServiceOf(settings: MediaServiceSettings, get: typeof fetch = fetch): MediaService {
   const base = settings.MEDIA_SERVICE_URL?.trim().replace(/\/+$/, "") ?? "";
   const secret = settings.MEDIA_SERVICE_SECRET?.trim() ?? "";
-  const call = async (method: "POST" | "DELETE", room: string, action: "hold" | "announce", body?: object): Promise<MediaResult> => {
+  const call = async (
+    method: "POST" | "DELETE",
+    room: string,
+    action: "hold" | "announce" | "voice",
+    body?: object,
+  ): Promise<MediaResult> => {
     if (base === "") return { ok: false, off: true, reason: OFF_REASON };
     const target = `${base}/rooms/${encodeURIComponent(room)}/${action}`;
     let response: Response;
@@ -68,13 +81,18 @@ export function mediaServiceOf(settings: MediaServiceSettings, get: typeof fetch
       const said = typeof answer?.error === "string" ? answer.error : `status ${response.status}`;
       return { ok: false, off: false, status: response.status, reason: `The media service refused ${action}: ${said}` };
     }
-    return { ok: true, changed: answer?.started === true || answer?.stopped === true || action === "announce" };
+    return {
+      ok: true,
+      changed: answer?.started === true || answer?.stopped === true || action === "announce" || (action === "voice" && method === "POST"),
+    };
   };
   return {
     startHold: (server, room, options = {}) =>
       call("POST", room, "hold", { livekitUrl: server.url, ...(options.audioUrl ? { audioUrl: options.audioUrl } : {}) }),
     stopHold: (_server, room) => call("DELETE", room, "hold"),
     announce: (server, room) => call("POST", room, "announce", { livekitUrl: server.url }),
+    voice: (server, room, action, reply) => call("POST", room, "voice", { livekitUrl: server.url, action, reply }),
+    stopVoice: (_server, room) => call("DELETE", room, "voice"),
   };
 }
 

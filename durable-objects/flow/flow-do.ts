@@ -11,7 +11,7 @@ import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageReques
 import type { PingReply } from "../common/ping";
 import { paginate } from "../kit/paging";
 import { newExecution } from "./engine/engine";
-import type { FlowDefinition, FlowMessage, Trigger } from "./engine/types";
+import type { EffectResult, FlowDefinition, FlowMessage, Trigger } from "./engine/types";
 import type { ExecutionRecord, StepRecord } from "./flow-records";
 import { executionRecord, executionRow, firstInput, saveExecution, stepRecord, stepRow, stepRows, type ExecutionRow } from "./flow-store";
 import { FlowShell } from "./flow-shell";
@@ -38,6 +38,11 @@ export interface StartExecution {
   readonly data?: Readonly<Record<string, unknown>>;
   /** The flow's friendly name, for the agent's self-service card (runtime's addition; default: the flow SID). */
   readonly flowName?: string;
+  /**
+   * A call the execution answers (incomingCall trigger): its voice is the media service in the call's
+   * room (the conversation's SID) on `livekitUrl`, which replies to `replyUrl` (`…/webhooks/media/voice`).
+   */
+  readonly call?: { readonly callSid: string; readonly room: string; readonly livekitUrl: string; readonly replyUrl: string };
 }
 
 export class FlowDO extends FlowShell {
@@ -166,6 +171,23 @@ export class FlowDO extends FlowShell {
     });
     await this.settle();
     return ok({ handled });
+  }
+
+  /**
+   * The media service's reply for a voice effect (say-play, gather, record; platform/media-voice.ts), once:
+   * the effect's outcome becomes the engine's `result` input. `applied: false` when the effect is not one
+   * the execution waits for (a duplicate reply, an ended execution).
+   */
+  async voiceResult(accountSid: string, effectId: string, result: EffectResult): Promise<ApiResult<{ applied: boolean }>> {
+    void accountSid;
+    void effectId;
+    void result;
+    return fail(501, 20501, "voice results are wired in the next commits");
+  }
+
+  /** The call the execution answers ended (the caller hung up, or it was ended): the engine's `hangup` input. */
+  async callEnded(accountSid: string): Promise<ApiResult<ExecutionRecord>> {
+    return this.endExecution(accountSid, "hangup");
   }
 
   private loaded(accountSid: string): ApiResult<ExecutionRow> {

@@ -247,6 +247,12 @@ export abstract class FlowShell extends DurableObject<Env> {
         );
         return made.ok ? { ok: true, value: { ...made.value } } : { ok: false, reason: made.message };
       }
+      case "say-play":
+      case "gather":
+      case "record":
+      case "hang-up":
+        // Skeleton: the call's voice (the media service) and hang-up are wired in the next commits.
+        return { ok: false, reason: `${effect.kind} needs a call, not wired yet` };
       case "set-timer":
       case "clear-timer":
         return { ok: true, value: {} };

@@ -123,8 +123,8 @@ const present = (host: StoreHost, callSid: string): PresenceRow[] =>
 function parties(host: StoreHost, callSid: string): CallParty[] {
   const seen = new Map<string, CallParty>();
   for (const p of present(host, callSid)) {
-    // A hidden monitor is no party; nor is the media service playing hold music.
-    if (p.role === "monitor" || p.role === "hold" || seen.has(p.identity)) continue;
+    // A hidden monitor is no party; nor is the media service playing hold music or speaking a flow's prompts.
+    if (p.role === "monitor" || p.role === "hold" || p.role === "voice" || seen.has(p.identity)) continue;
     seen.set(p.identity, { identity: p.identity, role: p.role, name: p.name, joined_at: iso(p.joined_at) });
   }
   return [...seen.values()];
@@ -142,6 +142,7 @@ export function callRecord(host: StoreHost, conversationSid: string, call: CallR
     state: call.state,
     started_by: call.started_by,
     task_sid: call.task_sid,
+    execution_sid: null, // calls answered by a flow: the next commits
     parties: parties(host, call.sid),
     estimated_wait_seconds: call.state === "waiting" ? call.estimated_wait : null,
     recording: call.recording,

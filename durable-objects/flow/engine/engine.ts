@@ -102,6 +102,11 @@ function apply(run: Run, input: FlowInput): IgnoredInput | undefined {
       clearTimer(run);
       ended(run, input.reason);
       return undefined;
+    case "hangup":
+      // Skeleton: record-voicemail's wait for its recording comes with the voice widgets.
+      clearTimer(run);
+      ended(run, "hangup");
+      return undefined;
     default: {
       const unknown: never = input;
       throw new Error(`unknown input ${JSON.stringify(unknown)}`);

@@ -111,7 +111,14 @@ export type FlowInput =
   /** The outcome of an effect the engine waits for. */
   | { readonly kind: "result"; readonly effect_id: string; readonly result: EffectResult }
   /** Ended from outside: the Executions API's `Status=ended`, the conversation closed. */
-  | { readonly kind: "end"; readonly reason: string };
+  | { readonly kind: "end"; readonly reason: string }
+  /**
+   * The caller left a call the execution answers (hung up, or the call ended). While a record-voicemail
+   * records, the execution waits for the recording (its result arrives with `hangup: true` and takes
+   * Studio's `hangup` transition); anywhere else the execution ends, reason "hangup". Voice widgets
+   * entered after it fail at once: the call is gone.
+   */
+  | { readonly kind: "hangup" };
 
 export type EffectResult =
   | { readonly ok: true; readonly value: Readonly<Record<string, unknown>> }
@@ -168,9 +175,104 @@ export type FlowEffect =
       readonly priority?: number;
       readonly timeout?: number;
     }
+  /**
+   * say-play: the caller hears the prompt (awaited: its result, ok or not, takes `audioComplete`; a failure's
+   * reason is kept in the widget's context as `error`).
+   */
+  | { readonly id: string; readonly kind: "say-play"; readonly awaited: true; readonly prompt: VoicePrompt }
+  /**
+   * gather-input-on-call: the prompt (none when the widget has neither say nor play) while listening for
+   * keys and/or speech. Result value `{ Digits }` → `keypress`, `{ SpeechResult, Confidence }` → `speech`,
+   * `{}` (nothing before the timeout) or a failure → `timeout`.
+   */
+  | {
+      readonly id: string;
+      readonly kind: "gather";
+      readonly awaited: true;
+      readonly prompt: VoicePrompt | null;
+      readonly gather: VoiceGather;
+    }
+  /**
+   * record-voicemail: a beep, then the caller's voice until silence, the finish key, the maximum length or a
+   * hang-up. Result value {@link VoiceRecording}: `recordingComplete`; `RecordingDuration` 0 → `noAudio`;
+   * `hangup: true` → `hangup`. A failure → `noAudio` with the reason as `error`.
+   */
+  | { readonly id: string; readonly kind: "record"; readonly awaited: true; readonly record: VoiceRecord }
+  /** The call ends (Studio hangs up when a call's execution ends without handing it on). Not awaited. */
+  | { readonly id: string; readonly kind: "hang-up"; readonly awaited: false }
   /** A wait with a deadline: the host sets a timer and sends `timeout` with this `wait_id` when it fires. */
   | { readonly id: string; readonly kind: "set-timer"; readonly wait_id: string; readonly due_at: number }
   | { readonly id: string; readonly kind: "clear-timer"; readonly wait_id: string };
+
+/** What the caller hears: Studio's `say` (text, through the deployment's text-to-speech) or `play` (an audio URL), `loop` times. */
+export interface VoicePrompt {
+  /** Text to speak (rendered Liquid); absent when the widget plays a URL. */
+  readonly say?: string;
+  /** Studio's `voice` (e.g. "alice", "Polly.Joanna", "default"): the text-to-speech provider maps it or uses its default. */
+  readonly voice?: string;
+  /** BCP-47, Studio's `language` (default "en-US"). */
+  readonly language: string;
+  /** An http(s) URL of a WAV file to play instead of text. */
+  readonly play?: string;
+  /** How many times; Studio's `loop` (1 … 100; 0 in Studio means "until interrupted", capped here at 100). */
+  readonly loop: number;
+}
+
+/** What gather-input-on-call listens for, in Studio's terms. */
+export interface VoiceGather {
+  /** "dtmf", "speech" or both (Studio's `gather_language`/`speech_*` apply to speech). */
+  readonly input: readonly ("dtmf" | "speech")[];
+  /** The key that ends the digits (not included), Studio's `finish_on_key` (default "#"; "" none). */
+  readonly finish_on_key: string;
+  /** Stop after this many digits (Studio's `number_of_digits`); null: until the finish key or the timeout. */
+  readonly number_of_digits: number | null;
+  /** Seconds of quiet after the prompt (and between keys) before it gives up: Studio's `timeout` (default 5). */
+  readonly timeout_s: number;
+  /** Seconds of silence that end an utterance, or "auto": Studio's `speech_timeout`. */
+  readonly speech_timeout: number | "auto";
+  /** The speech's language (BCP-47), Studio's `gather_language` (default "en-US"). */
+  readonly language: string;
+  /** Comma-separated words or phrases to expect (Studio's `hints`), handed to speech-to-text. */
+  readonly hints: string;
+  /** Studio's `stop_gather` (default true): a key or speech interrupts the prompt. */
+  readonly stop_gather: boolean;
+  /** Studio's `profanity_filter` (default true), handed to speech-to-text. */
+  readonly profanity_filter: boolean;
+}
+
+/** What record-voicemail records, in Studio's terms. */
+export interface VoiceRecord {
+  /** Studio's `max_length` in seconds (default 3600; Switchboard caps it at {@link MAX_VOICEMAIL_SECONDS}). */
+  readonly max_length_s: number;
+  /** Seconds of silence that end it: Studio's `timeout` (default 5). */
+  readonly timeout_s: number;
+  /** Keys that end it: Studio's `finish_on_key` (default "#"). */
+  readonly finish_on_key: string;
+  /** A beep before recording: Studio's `play_beep` (default true). */
+  readonly play_beep: boolean;
+  /** Trim silence at either end: Studio's `trim` ("trim-silence", the default, or "do-not-trim"). */
+  readonly trim: boolean;
+  /** Transcribe it through the deployment's speech-to-text: Studio's `transcribe`. */
+  readonly transcribe: boolean;
+}
+
+/** The longest voicemail Switchboard keeps (16-bit 16 kHz mono WAV: ~19 MB). */
+export const MAX_VOICEMAIL_SECONDS = 600;
+
+/** record-voicemail's result value: Studio's widget variables, plus `hangup` when the caller hung up while recording. */
+export interface VoiceRecording {
+  /** The recording's SID (`ME…`, the conversation's media) and where an authorised user fetches it. */
+  readonly RecordingSid: string;
+  readonly RecordingUrl: string;
+  /** Whole seconds; 0: nothing was said (Studio's `noAudio`). */
+  readonly RecordingDuration: number;
+  /** The key that ended it, if one did. */
+  readonly Digits?: string;
+  /** Only when `transcribe`: the text, and "completed" or "failed". */
+  readonly TranscriptionText?: string;
+  readonly TranscriptionStatus?: "completed" | "failed";
+  readonly hangup?: boolean;
+}
 
 /** A step Studio would list: one widget entered and left (Studio's Step resource, less the SIDs). */
 export interface FlowStep {

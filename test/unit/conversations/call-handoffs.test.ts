@@ -28,6 +28,7 @@ const call: CallRecord = {
   conversation_sid: "CH" + hex("2"),
   room: "CH" + hex("2"),
   kind: "voice",
+  execution_sid: null,
   state: "connected",
   started_by: "customer",
   task_sid: "WT" + hex("3"),

@@ -17,7 +17,7 @@ const SERVER: LiveKitServer = {
 const ROOM = "CH" + "a".repeat(32);
 const verify = (token: string) => new TokenVerifier(SERVER.apiKey, SERVER.apiSecret).verify(token);
 
-/** What no role may ever do: make, list, administer or record rooms, send data, rename itself. */
+/** What no role may ever do: make, list, administer or record rooms, send data (but a customer's keypad tones), rename itself. */
 const NEVER = {
   roomCreate: false,
   roomList: false,
@@ -30,7 +30,7 @@ const NEVER = {
 const JOINS = { ...NEVER, roomJoin: true, room: ROOM, canSubscribe: true };
 
 describe("media tokens", () => {
-  it("let a customer join their conversation's room, publish microphone, camera and screen share only, and subscribe", async () => {
+  it("let a customer join their conversation's room, publish microphone, camera, screen share and keypad tones only, and subscribe", async () => {
     const minted = await mintMediaToken(SERVER, { role: "customer", room: ROOM, identity: "WVvisitor", name: "Casey" });
     expect(minted).toMatchObject({ url: SERVER.url, room: ROOM, identity: "WVvisitor" });
     // What the browser reads: the contract's shape, nothing more.
@@ -40,7 +40,13 @@ describe("media tokens", () => {
     expect(claims.iss).toBe("APItest");
     expect(claims.name).toBe("Casey");
     expect(claims.attributes).toEqual({ [ROLE_ATTRIBUTE]: "customer" });
-    expect(claims.video).toEqual({ ...JOINS, canPublish: true, canPublishSources: ["microphone", "camera", "screen_share"] });
+    // canPublishData: DTMF travels as a data packet (livekit-client's publishDtmf), for a flow's gather.
+    expect(claims.video).toEqual({
+      ...JOINS,
+      canPublish: true,
+      canPublishData: true,
+      canPublishSources: ["microphone", "camera", "screen_share"],
+    });
   });
 
   it("let an agent publish audio, video and screen share (with its audio) and subscribe", async () => {
@@ -74,6 +80,12 @@ describe("media tokens", () => {
   it("let the hold-music player publish microphone-source audio only and hear no one", async () => {
     const claims = await verify((await mintMediaToken(SERVER, { role: "hold", room: ROOM, identity: "hold:CA1" })).token);
     expect(claims.video).toEqual({ ...JOINS, canSubscribe: false, canPublish: true, canPublishSources: ["microphone"] });
+  });
+
+  it("let a flow's voice publish microphone-source audio only and hear the caller", async () => {
+    const claims = await verify((await mintMediaToken(SERVER, { role: "voice", room: ROOM, identity: `voice:${ROOM}` })).token);
+    expect(claims.video).toEqual({ ...JOINS, canPublish: true, canPublishSources: ["microphone"] });
+    expect(claims.attributes).toEqual({ [ROLE_ATTRIBUTE]: "voice" });
   });
 
   it("expire after ten minutes, and say when in expires_at", async () => {

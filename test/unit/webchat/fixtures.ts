@@ -58,6 +58,7 @@ export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
     conversation_sid: "CH1",
     room: "CH1",
     kind: "voice",
+    execution_sid: null,
     state: "waiting",
     started_by: "customer",
     task_sid: "WT" + "3".repeat(32),
