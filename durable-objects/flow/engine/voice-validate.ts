@@ -14,7 +14,7 @@ export type Report = (path: string, message: string) => void;
 
 const isText = (value: unknown): value is string => typeof value === "string" && value.trim() !== "";
 const isTemplate = (value: unknown) => typeof value === "string" && value.includes("{{");
-const present = (value: unknown) => value !== undefined && value !== null && value !== "";
+const present = (value: unknown) => value !== undefined && value !== null && (typeof value !== "string" || value.trim() !== "");
 
 /** Studio's connect-call-to nouns; only `client` (a Switchboard worker) runs. */
 export const CONNECT_NOUNS = ["number", "number-multi", "client", "sip", "conference", "sim"] as const;
@@ -32,7 +32,7 @@ export function checkVoice(type: VoiceType, properties: Json, error: Report, war
     case "say-play":
       if (present(properties.digits))
         error("/digits", "plays digits (keypad tones into the call), which Switchboard cannot send; say or play instead");
-      else if (!isText(properties.say) && !isText(properties.play)) error("/say", "has nothing to `say` or `play`");
+      else if (!present(properties.say) && !isText(properties.play)) error("/say", "has nothing to `say` or `play`");
       return checkPrompt(properties, error, warn);
     case "gather-input-on-call":
       checkPrompt(properties, error, warn);
