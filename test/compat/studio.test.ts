@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { switchboardClient } from "./client";
-import { MENU_FLOW, MENU_FLOW_V2, REST_FLOW, SAY_PLAY_FLOW } from "../support/studio-flows";
+import { MENU_FLOW, MENU_FLOW_V2, REST_FLOW, DIAL_OUT_FLOW } from "../support/studio-flows";
 
 /** The stock client's error, with the `details` Studio's validation errors carry. */
 interface RestError {
@@ -101,18 +101,18 @@ describe("flows", () => {
     const good = await v2.flowValidate.update({ friendlyName: "check", status: "published", definition: MENU_FLOW });
     expect(good.valid).toBe(true);
 
-    const bad = await refusal(v2.flowValidate.update({ friendlyName: "check", status: "published", definition: SAY_PLAY_FLOW }));
+    const bad = await refusal(v2.flowValidate.update({ friendlyName: "check", status: "published", definition: DIAL_OUT_FLOW }));
     expect(bad).toMatchObject({ status: 400, code: 20001 });
-    expect(bad.message).toContain("say-play");
-    expect(JSON.stringify(bad.details?.errors)).toContain("say-play");
+    expect(bad.message).toContain("connect-call-to");
+    expect(JSON.stringify(bad.details?.errors)).toContain("connect-call-to");
   });
 
   it("refuses to publish an invalid flow, and saves it as a draft with its errors", async () => {
-    const refused = await refusal(v2.flows.create({ friendlyName: "bad", status: "published", definition: SAY_PLAY_FLOW }));
+    const refused = await refusal(v2.flows.create({ friendlyName: "bad", status: "published", definition: DIAL_OUT_FLOW }));
     expect(refused).toMatchObject({ status: 400, code: 20001 });
-    const draft = await v2.flows.create({ friendlyName: "wip", status: "draft", definition: SAY_PLAY_FLOW });
+    const draft = await v2.flows.create({ friendlyName: "wip", status: "draft", definition: DIAL_OUT_FLOW });
     expect(draft).toMatchObject({ status: "draft", valid: false });
-    expect(JSON.stringify(draft.errors)).toContain("say-play");
+    expect(JSON.stringify(draft.errors)).toContain("connect-call-to");
     await v2.flows(draft.sid).remove();
   });
 

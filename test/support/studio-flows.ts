@@ -109,20 +109,20 @@ export const MENU_FLOW_V2 = {
   ),
 };
 
-/** The menu with a voice widget, which this wave refuses by name. */
-export const SAY_PLAY_FLOW = {
+/** The menu with a widget this release refuses by name: Connect Call To a phone number (dialling out). */
+export const DIAL_OUT_FLOW = {
   ...MENU_FLOW,
   states: [
     ...MENU_FLOW.states.map((state) =>
       state.name === "Trigger"
-        ? { ...state, transitions: state.transitions.map((t) => (t.event === "incomingCall" ? { ...t, next: "greeting" } : t)) }
+        ? { ...state, transitions: state.transitions.map((t) => (t.event === "incomingCall" ? { ...t, next: "forward" } : t)) }
         : state,
     ),
     {
-      name: "greeting",
-      type: "say-play",
-      transitions: [{ event: "audioComplete" }],
-      properties: { offset: { x: 700, y: 220 }, loop: 1, say: "Welcome!" },
+      name: "forward",
+      type: "connect-call-to",
+      transitions: [{ event: "callCompleted" }, { event: "hangup" }],
+      properties: { offset: { x: 700, y: 220 }, caller_id: "{{contact.channel.address}}", noun: "number", to: "+15555550123", timeout: 30 },
     },
   ],
 };

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../workers/app";
 import { workspaceFor } from "../../platform/objects";
-import { MENU_FLOW, MENU_FLOW_V2, NO_START_FLOW, SAY_PLAY_FLOW } from "../support/studio-flows";
+import { MENU_FLOW, MENU_FLOW_V2, NO_START_FLOW, DIAL_OUT_FLOW } from "../support/studio-flows";
 
 const AUTH = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };
 const FORM = { ...AUTH, "content-type": "application/x-www-form-urlencoded" };
@@ -139,11 +139,11 @@ describe("bad definitions", () => {
   });
 
   it("names a widget of a kind this release does not run", async () => {
-    const response = await post("/v2/Flows", { ...menu, Definition: JSON.stringify(SAY_PLAY_FLOW) });
+    const response = await post("/v2/Flows", { ...menu, Definition: JSON.stringify(DIAL_OUT_FLOW) });
     expect(response.status).toBe(400);
     const body = (await response.json()) as ErrorBody;
-    expect(JSON.stringify(body.details!.errors)).toContain("say-play");
-    expect(body.message).toContain("say-play");
+    expect(JSON.stringify(body.details!.errors)).toContain("connect-call-to");
+    expect(body.message).toContain("connect-call-to");
   });
 
   it.each([
@@ -169,11 +169,11 @@ describe("FlowValidate", () => {
 
   it("answers 400 with the problems in details for a bad one, draft or not", async () => {
     for (const Status of ["draft", "published"]) {
-      const response = await post("/v2/Flows/Validate", { ...menu, Status, Definition: JSON.stringify(SAY_PLAY_FLOW) });
+      const response = await post("/v2/Flows/Validate", { ...menu, Status, Definition: JSON.stringify(DIAL_OUT_FLOW) });
       expect(response.status).toBe(400);
       const body = (await response.json()) as ErrorBody;
       expect(body.code).toBe(20001);
-      expect(JSON.stringify(body.details)).toContain("say-play");
+      expect(JSON.stringify(body.details)).toContain("connect-call-to");
     }
   });
 });

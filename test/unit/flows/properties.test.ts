@@ -1,7 +1,9 @@
 /**
- * Property tests: whatever the customer writes, however the bot reads it and whatever the world answers,
- * advance never throws, its state stays JSON (what the FlowDO stores), and the same state and input
- * always give the same result (effect ids included: the runtime's idempotency keys rely on it).
+ * Property tests: whatever the customer writes or keys or says, however the bot reads it, whatever the world
+ * answers and whenever a caller hangs up, advance never throws, its state stays JSON (what the FlowDO stores),
+ * and the same state and input always give the same result (effect ids included: the runtime's idempotency
+ * keys rely on it). On a call, an execution hangs up exactly once when it ends without handing the call on or
+ * the caller hanging up, and never otherwise.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -48,33 +50,75 @@ const input = (state: ExecutionState): fc.Arbitrary<FlowInput> =>
             ),
           }),
         }),
+        // What the media service answers: keys, words, a recording (maybe cut short by a hang-up).
+        fc.record({
+          ok: fc.constant(true as const),
+          value: fc.oneof(
+            fc.record({ Digits: fc.constantFrom("1", "2", "0", "7", "", "123#") }),
+            fc.record({
+              SpeechResult: fc.constantFrom("billing", "support please", "agent", "", "pizza"),
+              Confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+            }),
+            fc.record(
+              {
+                RecordingSid: fc.constant("ME1"),
+                RecordingUrl: fc.constant("https://x.test/ME1"),
+                RecordingDuration: fc.nat(700),
+                hangup: fc.boolean(),
+              },
+              { requiredKeys: ["RecordingSid", "RecordingUrl", "RecordingDuration"] },
+            ),
+          ),
+        }),
       ),
     }),
     fc.record({ kind: fc.constant("end" as const), reason: fc.string() }),
+    fc.constant({ kind: "hangup" as const }),
   );
 
-function check(definition: FlowDefinition, seed: fc.Arbitrary<FlowInput[]>) {
+const MESSAGE: FlowInput = {
+  kind: "start",
+  trigger: { kind: "incomingMessage", message: { fields: { Body: "hi" } } },
+  contact: { channel: { address: "+1" } },
+};
+const CALL: FlowInput = { kind: "start", trigger: { kind: "incomingCall", call: { CallSid: "CA1", From: "+1", To: "+2" } }, contact: {} };
+
+function check(definition: FlowDefinition, seed: fc.Arbitrary<FlowInput[]>, start: FlowInput = MESSAGE) {
   fc.assert(
     fc.property(seed, fc.array(fc.nat(), { maxLength: 6 }), (starts, picks) => {
       let state = newExecution(EXECUTION_SID, FLOW_SID);
-      const start: FlowInput = {
-        kind: "start",
-        trigger: { kind: "incomingMessage", message: { fields: { Body: "hi" } } },
-        contact: { channel: { address: "+1" } },
-      };
+      let hangUps = 0;
       for (const next of [start, ...starts, ...picks.map(() => null)]) {
         const chosen = next ?? fc.sample(input(state), { numRuns: 1, seed: picks.length + state.effects })[0]!;
         const result = advance(definition, state, chosen, { now: NOW, calendars: { support: { open: picks.length % 2 === 0 } } });
         expect(JSON.parse(JSON.stringify(result))).toEqual(result);
         expect(advance(definition, state, chosen, { now: NOW, calendars: { support: { open: picks.length % 2 === 0 } } })).toEqual(result);
+        hangUps += result.effects.filter((effect) => effect.kind === "hang-up").length;
         state = result.state;
       }
+      const owesHangUp = start === CALL && state.status === "ended" && state.ended_reason !== "handed-off" && !state.hung_up;
+      expect(hangUps).toBe(owesHangUp ? 1 : 0);
     }),
     { numRuns: 150 },
   );
 }
 
 describe("advance, on arbitrary inputs", () => {
+  it.each(["call-ivr-menu", "call-after-hours-voicemail", "call-connect-agent"])(
+    "never throws, stays JSON and hangs up once at most on %s",
+    (name) => {
+      const definition = definitionOf(fixture(name));
+      check(
+        definition,
+        fc.array(
+          fc.constant(null).chain(() => input(newExecution(EXECUTION_SID, FLOW_SID))),
+          { maxLength: 6 },
+        ),
+        CALL,
+      );
+    },
+  );
+
   it.each(["support-menu", "order-lookup", "after-hours"])("never throws and stays JSON on %s", (name) => {
     const definition = definitionOf(fixture(name));
     check(
