@@ -7,8 +7,8 @@
 import { encodeWav } from "./wav";
 
 export interface SpeechToText {
-  /** The words in `samples` (16 kHz mono), "" when nothing was understood. */
-  transcribe(samples: Int16Array, language: string, hints: string): Promise<{ text: string; confidence: number }>;
+  /** The words in `samples` (16 kHz mono), "" when nothing was understood; `language` null: the provider detects it. */
+  transcribe(samples: Int16Array, language: string | null, hints: string): Promise<{ text: string; confidence: number }>;
 }
 
 export type SttEnv = Partial<Record<"MEDIA_STT_URL" | "MEDIA_STT_API_KEY" | "MEDIA_STT_MODEL", string>>;
@@ -33,7 +33,7 @@ export function openaiStt(options: { url: string; apiKey: string; model: string;
       form.append("file", new Blob([encodeWav(samples, SPEECH_RATE)], { type: "audio/wav" }), "audio.wav");
       form.append("model", options.model);
       // Whisper takes ISO-639-1 ("en"), not BCP-47 ("en-US").
-      form.append("language", language.split("-")[0]!.toLowerCase());
+      if (language) form.append("language", language.split("-")[0]!.toLowerCase());
       if (hints.trim() !== "") form.append("prompt", hints.trim());
       form.append("response_format", "json");
       let response: Response;

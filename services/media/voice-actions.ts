@@ -221,8 +221,9 @@ async function record(
     RecordingDuration: Math.max(1, Math.round(samples.length / SPEECH_RATE)),
     ...extra,
   };
+  // record-voicemail names no language: the provider detects it.
   if (settings.transcribe) {
-    const transcript = tools.stt ? await tools.stt.transcribe(samples, "en-US", "").catch(() => null) : null;
+    const transcript = tools.stt ? await tools.stt.transcribe(samples, null, "").catch(() => null) : null;
     value.TranscriptionText = transcript?.text ?? "";
     value.TranscriptionStatus = transcript ? "completed" : "failed";
   }

@@ -11,7 +11,7 @@ import { listenMediaService } from "../../../services/media/server";
 import type { Players } from "../../../services/media/players";
 import type { Clock } from "../../../services/media/gather";
 import type { VoiceListener, VoiceTools } from "../../../services/media/voice-actions";
-import { Voices, type RoomVoiceIo } from "../../../services/media/voices";
+import { IDLE_MS, Voices, type RoomVoiceIo } from "../../../services/media/voices";
 import { WavError } from "../../../services/media/wav";
 import { eventually } from "../../support/eventually";
 
@@ -49,7 +49,22 @@ class RoomDouble implements RoomVoiceIo {
 
 const replies: VoiceReply[] = [];
 const uploads: string[] = [];
-const clock: Clock = { now: () => Date.now(), setTimeout: () => 0, clearTimeout: () => {} };
+/** The voices' timers, fired only when a test moves time. */
+let now = 0;
+let next = 0;
+const timers = new Map<number, { at: number; run: () => void }>();
+const clock: Clock = {
+  now: () => now,
+  setTimeout: (run, ms) => {
+    timers.set(++next, { at: now + ms, run });
+    return next;
+  },
+  clearTimeout: (handle) => void timers.delete(handle as number),
+};
+const advance = (ms: number) => {
+  now += ms;
+  for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) if (timer.at <= now && timers.delete(id)) timer.run();
+};
 const tools: VoiceTools = {
   tts: { speak: async () => new Int16Array(480) },
   stt: null,
@@ -224,5 +239,17 @@ describe("the flow voice's routes", () => {
     const reply = await eventually(() => replies.find((r) => r.effectId === "vm-empty"), "the voicemail's reply");
     expect(reply.result).toEqual({ ok: true, value: { RecordingSid: "", RecordingUrl: "", RecordingDuration: 0, Digits: "*" } });
     expect(uploads).toEqual([]);
+  });
+
+  it("a voice with no command for a minute leaves; a later command joins afresh", async () => {
+    expect((await send("POST", voicePath, say("idle-1"))).status).toBe(202);
+    await eventually(() => replies.find((r) => r.effectId === "idle-1"), "the reply");
+    const first = RoomDouble.joined[0]!;
+    advance(IDLE_MS - 1);
+    expect(first.left).toBe(false);
+    advance(1);
+    expect(first.left).toBe(true);
+    expect((await send("POST", voicePath, say("idle-2"))).status).toBe(202);
+    expect(RoomDouble.joined).toHaveLength(2);
   });
 });
