@@ -94,7 +94,8 @@ export class Gather {
 
   /** The utterance, transcribed: empty text (nothing understood, no speech-to-text) resumes listening. */
   speech(text: string, confidence: number): void {
-    if (this.done) return;
+    // An utterance whose start was not heard (during the prompt, without stop_gather) is not an answer.
+    if (this.done || !this.speaking) return;
     this.speaking = false;
     if (text.trim() === "") {
       if (!this.prompting) this.arm();

@@ -41,6 +41,7 @@ export class VoiceSession implements VoiceIo {
   private readonly source = new AudioSource(SAMPLE_RATE, 1, QUEUE_MS);
   private listener: VoiceListener | null = null;
   private leaving = false;
+  private turn = 0;
   /** Called once when no customer is left in the room (or the room closed under the voice). */
   onCallerGone: () => void = () => {};
 
@@ -61,8 +62,9 @@ export class VoiceSession implements VoiceIo {
     lk.on(RoomEvent.TrackSubscribed, (track, _publication, participant) => {
       if (isCustomer(participant) && track.kind === TrackKind.KIND_AUDIO) void session.hear(track);
     });
-    lk.on(RoomEvent.ParticipantDisconnected, () => {
-      if (![...lk.remoteParticipants.values()].some(isCustomer)) session.callerGone();
+    // Only the customer's leaving counts: the hold player or an agent going is not the caller hanging up.
+    lk.on(RoomEvent.ParticipantDisconnected, (participant) => {
+      if (isCustomer(participant) && !session.callerPresent) session.callerGone();
     });
     lk.on(RoomEvent.Disconnected, () => session.callerGone());
     try {
@@ -97,7 +99,10 @@ export class VoiceSession implements VoiceIo {
   }
 
   async play(samples: Int16Array, stop: () => boolean): Promise<void> {
+    // A newer play (the next command's) takes over: this loop ends without touching the source.
+    const turn = ++this.turn;
     for (let at = 0; at < samples.length && !this.leaving; at += FRAME_SAMPLES) {
+      if (this.turn !== turn) return;
       if (stop()) {
         this.source.clearQueue();
         return;
@@ -110,7 +115,7 @@ export class VoiceSession implements VoiceIo {
         return; // the source closed: the voice is leaving
       }
     }
-    if (!this.leaving && !stop()) await this.source.waitForPlayout().catch(() => {});
+    if (!this.leaving && this.turn === turn && !stop()) await this.source.waitForPlayout().catch(() => {});
   }
 
   /** Leaves the room; idempotent. */

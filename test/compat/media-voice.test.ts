@@ -4,7 +4,9 @@
  * prompt (decoded, non-silent frames from `voice:<room>`), presses 1, 2, # as LiveKit DTMF packets, and the
  * reply receiver here — standing in for the Worker's `/webhooks/media/voice`, checking every signature
  * with verifyVoiceReply — gets `{Digits: "12"}`; a voicemail recorded from the caller's tone arrives as a
- * signed WAV PUT, then a reply with its duration.
+ * signed WAV PUT, then a reply with its duration; the caller's utterance, found by the voice-activity
+ * detector in the decoded audio, reaches the speech-to-text double (test/support/doubles/speech-to-text.ts,
+ * which the global setup hands the media service) and its words come back as the gather's answer.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import { RoomServiceClient } from "livekit-server-sdk";
@@ -17,6 +19,38 @@ import { readWav } from "../../services/media/wav";
 import { eventually } from "../support/eventually";
 import { listenLocally } from "../support/listen";
 import { listenIn, publishTone, type Listener } from "../support/rtc-listener";
+import { AudioFrame, AudioSource, LocalAudioTrack, TrackPublishOptions, TrackSource, type Room } from "@livekit/rtc-node";
+import { HEARD_TEXT, type Heard } from "../support/doubles/speech-to-text";
+
+/** The caller says something: `seconds` of a voice-like buzz on their microphone, then silence until stopped. */
+async function utter(room: Room, seconds: number): Promise<{ stop: () => Promise<void> }> {
+  const source = new AudioSource(48_000, 1, 100);
+  const options = new TrackPublishOptions();
+  options.source = TrackSource.SOURCE_MICROPHONE;
+  await room.localParticipant!.publishTrack(LocalAudioTrack.createAudioTrack("microphone", source), options);
+  let stopped = false;
+  const loop = (async () => {
+    for (let n = 0; !stopped; n++) {
+      const loud = n < seconds * 100;
+      const samples = Int16Array.from({ length: 480 }, (_, i) => {
+        const t = (n * 480 + i) / 48_000;
+        return loud
+          ? Math.round(
+              5000 * (Math.sin(2 * Math.PI * 180 * t) + 0.6 * Math.sin(2 * Math.PI * 360 * t) + 0.3 * Math.sin(2 * Math.PI * 720 * t)),
+            )
+          : 0;
+      });
+      await source.captureFrame(new AudioFrame(samples, 48_000, 1, 480)).catch(() => (stopped = true));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      await source.close().catch(() => {});
+    },
+  };
+}
 
 const off = inject("mediaOff");
 const hex = () => crypto.randomUUID().replace(/-/g, "");
@@ -176,5 +210,34 @@ describe.skipIf(off !== "")(`a flow's voice on the real LiveKit server${off ? ` 
       60_000,
     );
     expect(refused).toEqual([]);
+  }, 120_000);
+
+  it("hears the caller's speech: the utterance goes to the speech-to-text as a 16 kHz WAV → {SpeechResult, Confidence}", async () => {
+    const { room, caller } = await callerIn();
+    const action: VoiceAction = {
+      kind: "gather",
+      prompt: { say: "How can we help?", language: "en-US", loop: 1 },
+      gather: {
+        input: ["dtmf", "speech"],
+        finish_on_key: "#",
+        number_of_digits: null,
+        timeout_s: 30,
+        speech_timeout: 1,
+        language: "en-US",
+        hints: "sales, support",
+        stop_gather: true,
+        profanity_filter: true,
+      },
+    };
+    expect(await media.voice(server, room, action, replyTo("speech-1"))).toEqual({ ok: true, changed: true });
+    await caller.loudFrames(voiceIdentity(room), 20);
+    const speaking = await utter(caller.room, 1.5);
+    const answer = await replyFor("speech-1");
+    await speaking.stop();
+    expect(answer.result).toEqual({ ok: true, value: { SpeechResult: HEARD_TEXT, Confidence: 1 } });
+    const heard = (await (await fetch(new URL("/heard", inject("sttUrl")))).json()) as Heard[];
+    expect(heard.at(-1)).toMatchObject({ model: "whisper-1", language: "en", prompt: "sales, support", rate: 16_000 });
+    expect(heard.at(-1)!.seconds).toBeGreaterThan(0.1);
+    await media.stopVoice(server, room);
   }, 120_000);
 });

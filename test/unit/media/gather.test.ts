@@ -148,7 +148,10 @@ describe("a gather's speech", () => {
     const both = new Gather(settings({ input: ["speech"] }), clock);
     expect(both.speechStarted()).toBe(true);
     expect(both.interruptsPrompt).toBe(true);
-    expect(new Gather(settings({ input: ["speech"], stop_gather: false }), clock).speechStarted()).toBe(false);
+    const patient = new Gather(settings({ input: ["speech"], stop_gather: false }), clock);
+    expect(patient.speechStarted()).toBe(false);
+    patient.speech("sales", 1); // its start was during the prompt: not an answer
+    expect(patient.settled).toBe(false);
     expect(new Gather(settings(), clock).speechStarted()).toBe(false);
   });
 });
