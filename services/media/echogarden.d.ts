@@ -1,11 +1,7 @@
 /**
- * The two WebAssembly packages the flow voice uses ship no types: each default-exports an Emscripten
- * module factory. tts.ts and vad.ts narrow what they call.
+ * The voice-activity detector's WebAssembly package ships no types: it default-exports an Emscripten
+ * module factory, whose calls vad.ts narrows. (eSpeak NG's is loaded by espeak-worker.mjs, plain JS.)
  */
-declare module "@echogarden/espeak-ng-emscripten" {
-  const load: (options?: Record<string, unknown>) => Promise<unknown>;
-  export default load;
-}
 declare module "@echogarden/fvad-wasm" {
   const load: (options?: Record<string, unknown>) => Promise<unknown>;
   export default load;

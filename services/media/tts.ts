@@ -1,11 +1,12 @@
 /**
  * Text-to-speech for a flow's `say` (issue 16), pluggable and chosen once at start from the environment
  * ({@link ttsFromEnv}): `local` (the default) — eSpeak NG compiled to WebAssembly
- * (`@echogarden/espeak-ng-emscripten`: offline, in-process, ~100 languages, no network) — or `openai`,
+ * (`@echogarden/espeak-ng-emscripten`: offline, in a worker thread, ~100 languages, no network) — or `openai`,
  * any OpenAI-compatible `POST /v1/audio/speech` answering a WAV. Either way the caller hears 48 kHz mono
  * 16-bit samples (readWav/resampleTo48k in wav.ts), and rendered prompts are kept in a small LRU: a menu
  * read to every caller is rendered once.
  */
+import { Worker } from "node:worker_threads";
 import { readWav, resampleTo48k } from "./wav";
 
 export interface TextToSpeech {
@@ -20,44 +21,48 @@ export class TtsError extends Error {
   override readonly name = "TtsError";
 }
 
-type ESpeakWorker = {
-  list_voices(): { languages: { name: string }[] }[];
-  set_voice(name: string, language: string, gender: number, age: number, variant: number): number;
-  get_samplerate(): number;
-  synthesize(text: string, callback: (samples: Int16Array) => number): void;
-};
-let espeak: Promise<ESpeakWorker> | null = null;
-let languages: Set<string> | null = null;
+type Rendered = { id: number; samples?: Int16Array; rate?: number; error?: string };
+let thread: { worker: Worker; pending: Map<number, (answer: Rendered) => void> } | null = null;
+let nextId = 0;
+
+/** The eSpeak thread (espeak-worker.mjs), started on first use; a crashed one is replaced on the next. */
+function espeakThread() {
+  if (thread) return thread;
+  const worker = new Worker(new URL("./espeak-worker.mjs", import.meta.url));
+  const started = { worker, pending: new Map<number, (answer: Rendered) => void>() };
+  worker.unref(); // an idle voice keeps no process alive
+  worker.on("message", (answer: Rendered) => {
+    started.pending.get(answer.id)?.(answer);
+    started.pending.delete(answer.id);
+  });
+  const fail = (why: string) => {
+    if (thread === started) thread = null;
+    for (const [id, settle] of started.pending) settle({ id, error: why });
+    started.pending.clear();
+  };
+  worker.on("error", (error) => fail(`the local voice failed: ${error.message}`));
+  worker.on("exit", (code) => fail(`the local voice stopped (exit ${code})`));
+  thread = started;
+  return started;
+}
 
 /**
- * eSpeak NG in-process: loaded on first use (~0.3 s), one synthesis at a time (it is synchronous).
+ * eSpeak NG in a worker thread (its synthesis is synchronous: on the main thread a long prompt would stall
+ * every room's audio); the language picks the voice, else its base language, else English.
  * @example const samples = await localTts().speak("Press one for sales", "en-US");
  */
 export function localTts(): TextToSpeech {
   return {
     async speak(text, language) {
-      espeak ??= import("@echogarden/espeak-ng-emscripten").then(async ({ default: load }) => {
-        const module = (await load()) as { eSpeakNGWorker: new () => ESpeakWorker };
-        return new module.eSpeakNGWorker();
+      const { worker, pending } = espeakThread();
+      const id = ++nextId;
+      const answer = await new Promise<Rendered>((resolve) => {
+        pending.set(id, resolve);
+        worker.postMessage({ id, text, language });
       });
-      const worker = await espeak;
-      const known = (languages ??= new Set(worker.list_voices().flatMap((voice) => voice.languages.map((l) => l.name))));
-      // eSpeak's languages are lower-case tags ("en-us", "fr", "pt-br"): the exact one, else the base language, else English.
-      const tag = language.toLowerCase();
-      const chosen = [tag, tag.split("-")[0]!, "en-us"].find((name) => known.has(name))!;
-      worker.set_voice("", chosen, 0, 0, 0);
-      const chunks: Int16Array[] = [];
-      worker.synthesize(text, (samples) => {
-        chunks.push(Int16Array.from(samples));
-        return 0; // go on
-      });
-      const all = new Float64Array(chunks.reduce((n, c) => n + c.length, 0));
-      let at = 0;
-      for (const chunk of chunks) {
-        all.set(chunk, at);
-        at += chunk.length;
-      }
-      return resampleTo48k(all, worker.get_samplerate());
+      if (answer.error !== undefined || !answer.samples || !answer.rate)
+        throw new TtsError(answer.error ?? "the local voice answered nothing");
+      return resampleTo48k(Float64Array.from(answer.samples), answer.rate);
     },
   };
 }
