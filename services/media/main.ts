@@ -65,7 +65,12 @@ try {
   process.exit(2);
 }
 const running = await service.listenMediaService({ secret, servers: [...servers.values()], host, port, allowPrivateAudio, voices });
-console.log(`Media service listening on ${running.url} (LiveKit: ${[...servers.keys()].join(", ")})`);
+// Which providers the voice uses, never their keys.
+const tts = env.MEDIA_TTS?.trim() || "local";
+const stt = env.MEDIA_STT_URL?.trim() ? new URL(env.MEDIA_STT_URL.trim()).host : "none";
+console.log(
+  `Media service listening on ${running.url} (LiveKit: ${[...servers.keys()].join(", ")}; voice: text-to-speech ${tts}, speech-to-text ${stt})`,
+);
 
 const stop = async () => {
   await running.close();

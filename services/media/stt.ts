@@ -58,10 +58,12 @@ export function openaiStt(options: { url: string; apiKey: string; model: string;
 
 /**
  * The configured speech-to-text, or null when none is (`MEDIA_STT_URL`, `MEDIA_STT_API_KEY`, `MEDIA_STT_MODEL`).
+ * @throws Error naming MEDIA_STT_URL when it is not an http(s) URL
  * @example const stt = sttFromEnv(process.env); // null: speech gathers hear nothing
  */
 export function sttFromEnv(env: SttEnv): SpeechToText | null {
   const url = env.MEDIA_STT_URL?.trim() ?? "";
   if (url === "") return null;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new Error(`MEDIA_STT_URL is not an http(s) URL`);
   return openaiStt({ url, apiKey: env.MEDIA_STT_API_KEY?.trim() ?? "", model: env.MEDIA_STT_MODEL?.trim() || "whisper-1" });
 }

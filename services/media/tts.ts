@@ -130,5 +130,6 @@ export function ttsFromEnv(env: TtsEnv): TextToSpeech {
   const url = env.MEDIA_TTS_URL?.trim() ?? "";
   const apiKey = env.MEDIA_TTS_API_KEY?.trim() ?? "";
   if (!url || !apiKey) throw new Error("MEDIA_TTS=openai needs MEDIA_TTS_URL and MEDIA_TTS_API_KEY");
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new Error("MEDIA_TTS_URL is not an http(s) URL");
   return cachedTts(openaiTts({ url, apiKey, model: env.MEDIA_TTS_MODEL?.trim() || "tts-1" }));
 }

@@ -98,6 +98,9 @@ describe("the local text-to-speech", () => {
     expect(() => ttsFromEnv({})).not.toThrow();
     expect(() => ttsFromEnv({ MEDIA_TTS: "polly" })).toThrow(/MEDIA_TTS is "polly"/);
     expect(() => ttsFromEnv({ MEDIA_TTS: "openai", MEDIA_TTS_URL: "https://tts.example/v1/audio/speech" })).toThrow(/MEDIA_TTS_API_KEY/);
+    expect(() => ttsFromEnv({ MEDIA_TTS: "openai", MEDIA_TTS_URL: "tts.example", MEDIA_TTS_API_KEY: "k" })).toThrow(
+      "MEDIA_TTS_URL is not an http(s) URL",
+    );
   });
 });
 
@@ -133,6 +136,7 @@ describe("the OpenAI-compatible speech-to-text", () => {
 
   it("is off without MEDIA_STT_URL", () => {
     expect(sttFromEnv({})).toBeNull();
+    expect(() => sttFromEnv({ MEDIA_STT_URL: "whisper.local" })).toThrow("MEDIA_STT_URL is not an http(s) URL");
     expect(sttFromEnv({ MEDIA_STT_URL: `${origin}/v1/audio/transcriptions`, MEDIA_STT_API_KEY: KEY })).not.toBeNull();
   });
 });
