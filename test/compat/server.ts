@@ -3,8 +3,9 @@
  * test/support/dev-server.ts) and one real LiveKit server beside it (scripts/livekit.mjs: found, or built
  * once with Go), whose URL and keys the Worker gets as variables; tests read both with `inject`.
  *
- * Beside LiveKit runs the media service (scripts/media.mjs: hold music and announcements), whose URL and
- * secret the Worker gets too; without it (no rtc-node binary here) the hold-music tests skip the same way.
+ * Beside LiveKit runs the media service (scripts/media.mjs: hold music, announcements, a flow's voice), whose
+ * URL and secret the Worker gets too; without it (no rtc-node binary here) the hold-music tests skip the same
+ * way. Its voice transcribes speech with an OpenAI-compatible double (test/support/doubles/speech-to-text.ts).
  *
  * Without a LiveKit server to be had (no Go, no cached build) the call tests skip, saying why in one line
  * here and in each skipped test's name — except under CI, which must never skip them: `.ci/run` builds
@@ -15,6 +16,7 @@ import { freePort, startDevServer, type DevServer } from "../support/dev-server"
 import { ensureLivekitServer, startLivekitServer } from "../../scripts/livekit.mjs";
 import { startMediaService } from "../../scripts/media.mjs";
 import { startEgressDouble, type EgressDouble } from "../support/doubles/egress";
+import { startSpeechToTextDouble, type SpeechToTextDouble } from "../support/doubles/speech-to-text";
 import { randomBytes } from "node:crypto";
 
 declare module "vitest" {
@@ -33,6 +35,8 @@ declare module "vitest" {
     mediaServiceSecret: string;
     /** Why the hold-music tests skip ("" when the media service runs). */
     mediaOff: string;
+    /** The speech-to-text double the media service's voice transcribes with (its `/heard` lists what it got). */
+    sttUrl: string;
     /**
      * LiveKit Egress's API — the schema-checking double (test/support/doubles/egress.ts), since egress cannot
      * be built here — and the key pair egress signs its S3 uploads to the Worker with; "" when calls are off.
@@ -47,6 +51,7 @@ let server: DevServer | undefined;
 let livekit: Awaited<ReturnType<typeof startLivekitServer>> | undefined;
 let media: Awaited<ReturnType<typeof startMediaService>> | undefined;
 let egress: EgressDouble | undefined;
+let stt: SpeechToTextDouble | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
   const found = await ensureLivekitServer({ log: (line) => console.log(line) });
@@ -62,7 +67,11 @@ export async function setup(project: TestProject): Promise<void> {
   let mediaOff = off;
   if (livekit) {
     try {
-      media = await startMediaService({ livekit });
+      stt = await startSpeechToTextDouble();
+      media = await startMediaService({
+        livekit,
+        voiceEnv: { MEDIA_STT_URL: stt.url, MEDIA_STT_API_KEY: stt.apiKey, MEDIA_STT_MODEL: "whisper-1" },
+      });
     } catch (error) {
       mediaOff = `the media service did not start: ${error instanceof Error ? error.message : String(error)}`;
       if (process.env.CI) throw new Error(`CI must run the hold-music tests, and ${mediaOff}`, { cause: error });
@@ -94,6 +103,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide("mediaServiceUrl", media?.url ?? "");
   project.provide("mediaServiceSecret", media?.secret ?? "");
   project.provide("mediaOff", mediaOff);
+  project.provide("sttUrl", stt?.url ?? "");
   project.provide("egressUrl", egress?.url ?? "");
   project.provide("recordingKeyId", egress ? recording.id : "");
   project.provide("recordingSecret", egress ? recording.secret : "");
@@ -104,4 +114,5 @@ export async function teardown(): Promise<void> {
   await media?.stop();
   await livekit?.stop();
   await egress?.close();
+  await stt?.close();
 }
