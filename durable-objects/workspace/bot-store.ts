@@ -6,7 +6,8 @@
  */
 import { iso } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
-import { fail, invalid, notFound, ok, type ApiResult } from "../common/rpc";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { pageFrom, pageWindow } from "../kit/paging";
 import { BOT_LANGUAGES, BOT_LIMITS, nameProblem, type BotCorpus, type BotIntent, type BotLanguage } from "./bot/corpus";
 import { patternProblem } from "./bot/entities";
 import { bump, settingsRow } from "./bot-settings";
@@ -63,6 +64,18 @@ const intentRecord = (row: IntentRow): BotIntentRecord => ({
 
 export function listIntents(sql: SqlStorage): BotIntentRecord[] {
   return sql.exec<IntentRow>("SELECT * FROM bot_intents ORDER BY name, language").toArray().map(intentRecord);
+}
+
+/**
+ * One page of the intents, by name then language (offset paging, kit/paging.ts: the order is the names',
+ * not creation's). @example pageIntents(sql, { pageSize: 50, page: 0 }) // ok: the first 50, nextPageToken when more
+ */
+export function pageIntents(sql: SqlStorage, request: PageRequest): ApiResult<Page<BotIntentRecord>> {
+  const window = pageWindow(request);
+  if (!window.ok) return window;
+  const { offset, limit } = window.value;
+  const fetched = sql.exec<IntentRow>("SELECT * FROM bot_intents ORDER BY name, language LIMIT ? OFFSET ?", limit, offset).toArray();
+  return ok(pageFrom(fetched.map(intentRecord), window.value));
 }
 
 export function getIntent(sql: SqlStorage, sid: string): ApiResult<BotIntentRecord> {

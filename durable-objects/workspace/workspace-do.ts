@@ -451,8 +451,8 @@ export class WorkspaceDO extends DurableObject<Env> {
     );
   }
 
-  listBotIntents(accountSid: string): ApiResult<bot.BotIntentRecord[]> {
-    return this.read(accountSid, () => ok(bot.listIntents(this.ctx.storage.sql)));
+  listBotIntents(accountSid: string, request: PageRequest): ApiResult<Page<bot.BotIntentRecord>> {
+    return this.read(accountSid, () => bot.pageIntents(this.ctx.storage.sql, request));
   }
   getBotIntent(accountSid: string, sid: string): ApiResult<bot.BotIntentRecord> {
     return this.read(accountSid, () => bot.getIntent(this.ctx.storage.sql, sid));

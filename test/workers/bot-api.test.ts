@@ -109,13 +109,66 @@ describe("/api/workspaces/:WorkspaceSid/bot", () => {
       expect(response.status, `${path} ${field}`).toBe(400);
       expect(((await response.json()) as { message: string }).message, field).toContain(field);
     }
-    expect(await (await call(intents, { headers: AUTH })).json()).toEqual({ intents: [] });
+    expect(await (await call(intents, { headers: AUTH })).json()).toMatchObject({
+      intents: [],
+      meta: { key: "intents", next_page_url: null },
+    });
     expect(await (await call(`/api/workspaces/${ws}/bot/entities`, { headers: AUTH })).json()).toEqual({ entities: [] });
     expect(await (await call(`/api/workspaces/${ws}/bot/settings`, { headers: AUTH })).json()).toMatchObject({
       threshold: 0.5,
       endpoint_url: null,
       model_status: "untrained",
     });
+  });
+
+  it("pages the intents by name, then language, following Twilio's meta", async () => {
+    const ws = await workspace();
+    const intents = `/api/workspaces/${ws}/bot/intents`;
+    // Created out of order: the list is by name, then language (en before es).
+    for (const [name, language] of [
+      ["c.topic", "en"],
+      ["a.topic", "es"],
+      ["b.topic", "en"],
+      ["a.topic", "en"],
+      ["d.topic", "en"],
+    ]) {
+      expect((await post(intents, { Name: name, Language: language, Phrases: [`${name} ${language}`] })).status).toBe(201);
+    }
+    type Listed = {
+      intents: { name: string; language: string }[];
+      meta: { next_page_url: string | null; previous_page_url: string | null; page_size: number };
+    };
+    const seen: string[] = [];
+    let next: string | null = `http://x${intents}?PageSize=2`;
+    const pages: Listed[] = [];
+    while (next !== null) {
+      const response = await call(next.replace(/^https?:\/\/[^/]+/, ""), { headers: AUTH });
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as Listed;
+      pages.push(page);
+      seen.push(...page.intents.map((i) => `${i.name}/${i.language}`));
+      next = page.meta.next_page_url;
+    }
+    // 5 intents in pages of 2: 2 + 2 + 1, each page after the first pointing back.
+    expect(pages.map((p) => p.intents.length)).toEqual([2, 2, 1]);
+    expect(seen).toEqual(["a.topic/en", "a.topic/es", "b.topic/en", "c.topic/en", "d.topic/en"]);
+    expect(pages[0]!.meta.previous_page_url).toBeNull();
+    expect(pages[2]!.meta.previous_page_url).toContain("PageToken=");
+    expect(pages[0]!.meta.page_size).toBe(2);
+    // The default page is 50: all five on one page, no next.
+    const all = (await (await call(intents, { headers: AUTH })).json()) as Listed;
+    expect([all.intents.length, all.meta.next_page_url]).toEqual([5, null]);
+    // Bad paging is a 400 naming the parameter.
+    for (const [query, field] of [
+      ["PageSize=0", "PageSize"],
+      ["PageSize=1001", "PageSize"],
+      ["PageToken=nonsense", "PageToken"],
+      ["Page=-1", "Page"],
+    ]) {
+      const response = await call(`${intents}?${query}`, { headers: AUTH });
+      expect(response.status, query).toBe(400);
+      expect(((await response.json()) as { message: string }).message, query).toContain(field);
+    }
   });
 
   it("answers 404 for a workspace that is not the caller's or not a workspace SID, and 401 without credentials", async () => {
