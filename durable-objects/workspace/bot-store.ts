@@ -9,7 +9,7 @@ import { newSid } from "../../contract/ids";
 import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
 import { pageFrom, pageWindow } from "../kit/paging";
 import { BOT_LANGUAGES, BOT_LIMITS, nameProblem, type BotCorpus, type BotIntent, type BotLanguage } from "./bot/corpus";
-import { patternProblem } from "./bot/entities";
+import { patternProblem } from "./bot/patterns";
 import { bump, settingsRow } from "./bot-settings";
 
 /** The settings and model too, so the WorkspaceDO reads the whole bot from one module. */
@@ -203,7 +203,7 @@ export function putEntity(
   if (problem) return invalid("Name", problem);
   if (BUILT_IN_ENTITIES.includes(name)) return invalid("Name", `${name} is a built-in entity`);
   const bad = patternProblem(pattern);
-  if (bad) return invalid("Pattern", bad);
+  if (bad) return invalid("Pattern", `the pattern of entity ${name} ${bad}`);
   const exists = sql.exec("SELECT 1 FROM bot_entities WHERE name = ?", name).toArray().length > 0;
   if (!exists && sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM bot_entities").one().n >= BOT_LIMITS.entities) {
     return fail(400, 20001, `A bot has at most ${BOT_LIMITS.entities} entities`);

@@ -95,6 +95,12 @@ describe("/api/workspaces/:WorkspaceSid/bot", () => {
       [intents, { Name: "has space", Language: "en", Phrases: ["hi"] }, "Name"],
       [intents, { Name: "x", Language: "en", Phrases: ["hi"], Colour: "red" }, "Colour"],
       [`/api/workspaces/${ws}/bot/entities`, { Name: "orderId", Pattern: "ORD-(\\d+" }, "Pattern"],
+      [
+        `/api/workspaces/${ws}/bot/entities`,
+        { Name: "orderRef", Pattern: "(?=ORD)ORD-\\d+" },
+        "the pattern of entity orderRef uses lookaround",
+      ],
+      [`/api/workspaces/${ws}/bot/entities`, { Name: "twice", Pattern: "(\\w)\\1" }, "the pattern of entity twice uses a backreference"],
       [`/api/workspaces/${ws}/bot/entities`, { Name: "orderId" }, "Pattern"],
       [`/api/workspaces/${ws}/bot/settings`, { Threshold: 1.5 }, "Threshold"],
       [`/api/workspaces/${ws}/bot/settings`, { EndpointUrl: "ftp://bot.example" }, "EndpointUrl"],

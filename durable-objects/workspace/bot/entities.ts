@@ -1,11 +1,12 @@
 /**
  * Entities in a customer's text: the built-in ones (emails, dates, numbers) and the team's, each a
- * regular expression (an order ID, a booking reference). One pass claims spans in order — the team's
+ * regular expression run with RE2's semantics (patterns.ts: an order ID, a booking reference). One pass claims spans in order — the team's
  * patterns first, then emails, dates, numbers — so "ORD-1234" is an order ID and not also the number
  * 1234, and the date 2026-12-07 is not three numbers. Pure; classifier.ts adds them to a Classification.
  */
 import type { Classification } from "../../flow/engine/types";
-import { BOT_LIMITS, type BotEntityPattern } from "./corpus";
+import type { BotEntityPattern } from "./corpus";
+import { patternMatches } from "./patterns";
 
 export type Entity = Classification["entities"][number];
 
@@ -44,23 +45,6 @@ const MONTH = Object.keys(MONTHS).join("|");
 const DAY_MONTH_YEAR = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:de\\s+)?(${MONTH})(?:,?\\s+(?:de\\s+)?(\\d{4}))\\b`, "giu");
 const MONTH_DAY_YEAR = new RegExp(`\\b(${MONTH})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, "giu");
 
-/**
- * Why `pattern` cannot be an entity's pattern, or null when it can: it must compile and must not match
- * the empty string (it would find an entity everywhere).
- * @example patternProblem("ORD-\\d{4,}") // null
- * @example patternProblem("ORD-(") // "is not a valid regular expression: …"
- */
-export function patternProblem(pattern: string): string | null {
-  if (pattern.length === 0 || pattern.length > BOT_LIMITS.patternLength) return `must be 1 to ${BOT_LIMITS.patternLength} characters`;
-  let compiled: RegExp;
-  try {
-    compiled = new RegExp(pattern, "iu");
-  } catch (error) {
-    return `is not a valid regular expression: ${(error as Error).message}`;
-  }
-  return compiled.test("") ? "matches the empty string" : null;
-}
-
 /** `YYYY-MM-DD` when the parts make a real date, else null. */
 function isoDate(year: number, month: number, day: number): string | null {
   const date = new Date(Date.UTC(year, month - 1, day));
@@ -93,8 +77,9 @@ export function extractEntities(text: string, patterns: readonly BotEntityPatter
     }
   };
   for (const { name, pattern } of patterns) {
-    if (patternProblem(pattern) !== null) continue;
-    claim(new RegExp(pattern, "giu"), (m) => ({ entity: name, value: m[0] }));
+    for (const { start, end, text: matched } of patternMatches(pattern, text)) {
+      if (free(start, end)) found.push({ entity: name, value: matched, text: matched, start, end });
+    }
   }
   claim(EMAIL, (m) => ({ entity: "email", value: m[0].toLowerCase() }));
   claim(ISO_DATE, (m) => date(isoDate(Number(m[1]), Number(m[2]), Number(m[3]))));
