@@ -427,7 +427,9 @@ export class WorkspaceDO extends DurableObject<Env> {
       if (model === null) return ok(null);
       this.botModel = { trainedAt: row.trained_at, classifier: loadClassifier(model) };
     }
-    return ok(await this.botModel.classifier.classify(text, { ...(language ? { language } : {}), threshold: row.threshold }));
+    // Dates in words count from now, in UTC: the workspace has no time zone of its own (yet).
+    const options = { ...(language ? { language } : {}), threshold: row.threshold, reference: { at: Date.now() } };
+    return ok(await this.botModel.classifier.classify(text, options));
   }
 
   /**

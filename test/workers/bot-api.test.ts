@@ -127,6 +127,27 @@ describe("/api/workspaces/:WorkspaceSid/bot", () => {
     });
   });
 
+  it("finds dates in words in what it classifies, counted from now (UTC), in English and Spanish", async () => {
+    const ws = await workspace();
+    await post(`/api/workspaces/${ws}/bot/intents`, { Name: "order.status", Language: "en", Phrases: ORDER });
+    await post(`/api/workspaces/${ws}/bot/intents`, { Name: "order.status", Language: "es", Phrases: ORDER_ES });
+    expect((await post(`/api/workspaces/${ws}/bot/train`, {})).status).toBe(200);
+    // Tomorrow's UTC date, from before and after the call: a call across midnight may give either.
+    const tomorrow = (at: number) => new Date(at + 86_400_000).toISOString().slice(0, 10);
+    for (const [text, said] of [
+      ["can my order come tomorrow?", "tomorrow"],
+      ["¿puede llegar mi pedido mañana?", "mañana"],
+    ]) {
+      const before = Date.now();
+      const body = (await (await post(`/api/workspaces/${ws}/bot/classify`, { Text: text })).json()) as {
+        entities: { entity: string; text: string; value: string }[];
+      };
+      const date = body.entities.find((e) => e.entity === "date");
+      expect(date?.text, text).toBe(said);
+      expect([tomorrow(before), tomorrow(Date.now())], text).toContain(date?.value);
+    }
+  });
+
   it("pages the intents by name, then language, following Twilio's meta", async () => {
     const ws = await workspace();
     const intents = `/api/workspaces/${ws}/bot/intents`;

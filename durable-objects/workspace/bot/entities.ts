@@ -1,11 +1,13 @@
 /**
  * Entities in a customer's text: the built-in ones (emails, dates, numbers) and the team's, each a
- * regular expression run with RE2's semantics (patterns.ts: an order ID, a booking reference). One pass claims spans in order — the team's
- * patterns first, then emails, dates, numbers — so "ORD-1234" is an order ID and not also the number
- * 1234, and the date 2026-12-07 is not three numbers. Pure; classifier.ts adds them to a Classification.
+ * regular expression run with RE2's semantics (patterns.ts: an order ID, a booking reference). One pass
+ * claims spans in order — the team's patterns first, then emails, exact dates, dates in words (dates.ts:
+ * "tomorrow", "in 3 days", given the message's time), numbers — so "ORD-1234" is an order ID and not also
+ * the number 1234, the date 2026-12-07 is not three numbers and "in 3 days" is a date, not a 3. Pure; classifier.ts adds them to a Classification.
  */
 import type { Classification } from "../../flow/engine/types";
 import type { BotEntityPattern } from "./corpus";
+import { relativeDates, type DateReference } from "./dates";
 import { patternMatches } from "./patterns";
 
 export type Entity = Classification["entities"][number];
@@ -59,12 +61,18 @@ interface Found extends Entity {
 
 /**
  * The entities of `text`: the team's patterns, then emails, dates (value `YYYY-MM-DD`; `d/m/yyyy` in
- * Spanish, `m/d/yyyy` in English) and numbers (value a number), in the order they appear.
+ * Spanish, `m/d/yyyy` in English; in words too when `reference` says when the text was written) and
+ * numbers (value a number), in the order they appear.
  * @example extractEntities("Order ORD-1234 for 2 on 2026-12-24", [{ name: "orderId", pattern: "ORD-\\d+" }], "en")
  *   // [{ entity: "orderId", text: "ORD-1234", value: "ORD-1234" }, { entity: "number", text: "2", value: 2 },
  *   //  { entity: "date", text: "2026-12-24", value: "2026-12-24" }]
  */
-export function extractEntities(text: string, patterns: readonly BotEntityPattern[], language: string): Entity[] {
+export function extractEntities(
+  text: string,
+  patterns: readonly BotEntityPattern[],
+  language: string,
+  reference?: DateReference,
+): Entity[] {
   const found: Found[] = [];
   const free = (start: number, end: number) => found.every((f) => end <= f.start || start >= f.end);
   const claim = (regex: RegExp, make: (match: RegExpExecArray) => Omit<Entity, "text"> | null) => {
@@ -89,6 +97,11 @@ export function extractEntities(text: string, patterns: readonly BotEntityPatter
   });
   claim(DAY_MONTH_YEAR, (m) => date(isoDate(Number(m[3]), MONTHS[m[2]!.toLowerCase()]!, Number(m[1]))));
   claim(MONTH_DAY_YEAR, (m) => date(isoDate(Number(m[3]), MONTHS[m[1]!.toLowerCase()]!, Number(m[2]))));
+  if (reference) {
+    for (const { start, end, text: said, value } of relativeDates(text, language, reference)) {
+      if (free(start, end)) found.push({ entity: "date", value, text: said, start, end });
+    }
+  }
   claim(NUMBER, (m) => ({ entity: "number", value: Number(m[0].replace(",", ".")) }));
   return found.sort((a, b) => a.start - b.start).map(({ entity, text: matched, value }) => ({ entity, text: matched, value }));
 }
