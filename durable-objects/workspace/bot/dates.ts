@@ -3,7 +3,8 @@
  * próximo lunes", "dentro de 3 días", "el 12 de marzo" — read by chrono-node (English and Spanish) against
  * a reference: the message's time, in a time zone (UTC unless one is given). The value is the calendar day
  * meant, `YYYY-MM-DD`; a date without a year is the next one to come ("on 12 March" in December is next
- * year's). Times alone ("at 5pm") are not dates and are left out. Pure: the reference is passed in;
+ * year's). Times alone ("at 5pm"), spans under a day ("in 5 minutes", "a second") and lowercase weekday
+ * abbreviations that are words ("sun", "sat") are not dates and are left out. Pure: the reference is passed in;
  * entities.ts runs this after its exact formats (ISO, numeric, day-month-year) have claimed theirs.
  */
 import { casual as english } from "chrono-node/en";
@@ -53,6 +54,14 @@ function wallClock(at: number, timeZone: string | undefined): Date {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
+/** Times of day or spans under a day ("a second", "in 5 minutes", "now"): chrono gives them today's date, but no day is meant. */
+const UNDER_A_DAY = /\b(?:now|ahora|seconds?|minutes?|mins?|hours?|hrs?|segundos?|minutos?|horas?)\b/i;
+/** Words chrono reads as a weekday or a day that customers mostly mean otherwise ("the sun", "I sat down", "one day"). */
+const NOT_A_DAY = /^(?:sun|mon|tue|wed|thu|fri|sat|(?:a|one) day)$/;
+
+/** Whether chrono's match is a word that only looks like a date. */
+const spurious = (said: string): boolean => UNDER_A_DAY.test(said) || NOT_A_DAY.test(said.trim());
+
 /**
  * The dates said in `text`, in `language` ("es" reads Spanish, anything else English), counted from `reference`.
  * @example relativeDates("can you come tomorrow?", "en", { at: Date.parse("2026-12-07T10:00:00Z") })
@@ -67,7 +76,7 @@ export function relativeDates(text: string, language: string, reference: DateRef
   for (const result of results) {
     const { start } = result;
     // "at 5pm" names a time on no particular day; "Friday" and "in 3 days" name one.
-    if (!start.isCertain("day") && !start.isCertain("weekday")) continue;
+    if ((!start.isCertain("day") && !start.isCertain("weekday")) || spurious(result.text)) continue;
     const [year, month, day] = [start.get("year"), start.get("month"), start.get("day")];
     if (year === null || month === null || day === null) continue;
     found.push({

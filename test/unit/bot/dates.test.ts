@@ -46,6 +46,23 @@ describe("dates in words", () => {
     expect(dateOf("tomorrow", "en", { ...late, timeZone: "Mars/Olympus" })).toEqual([["tomorrow", "2026-12-08"]]);
   });
 
+  it.each([
+    "call me at 5pm",
+    "I need a second one",
+    "can you do it now",
+    "wait a minute",
+    "done in 5 minutes",
+    "in 2 hours",
+    "the sun is out",
+    "I sat down",
+    "one day maybe",
+    "may I get a refund",
+    "dentro de 10 minutos",
+    "ahora mismo",
+  ])("finds no date in %s (a time, a span under a day, or a word that only looks like one)", (text) => {
+    expect(relativeDates(text, /minutos|ahora/.test(text) ? "es" : "en", MONDAY)).toEqual([]);
+  });
+
   it("leaves out times on no particular day, and reads nothing without a reference", () => {
     expect(relativeDates("call me at 5pm", "en", MONDAY)).toEqual([]);
     expect(extractEntities("tomorrow", [], "en")).toEqual([]);
