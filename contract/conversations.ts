@@ -45,6 +45,17 @@ export interface MessageRemoval {
 
 export type ConversationState = "active" | "inactive" | "closed";
 
+/**
+ * The self-service flow handling a conversation (Switchboard's, issue 16): a bot is answering the customer.
+ * `starting`: the execution is made but not yet started; `active`: it runs. `flow_sid` is null only for an
+ * execution started before the record carried it.
+ */
+export interface ConversationFlow {
+  readonly execution_sid: string;
+  readonly flow_sid: string | null;
+  readonly status: "starting" | "active";
+}
+
 export interface ConversationRecord {
   sid: string;
   account_sid: string;
@@ -66,6 +77,12 @@ export interface ConversationRecord {
   task_sid: string | null;
   /** Switchboard's: the satisfaction survey offered when it ended (contract/surveys.ts); absent when none was. */
   survey?: ConversationSurvey;
+  /**
+   * Switchboard's: the flow handling it, null when none — in the REST answers (create, fetch, update,
+   * list) and the socket's snapshot; absent from webhooks and `conversation.updated` frames, which carry
+   * the conversation's own fields.
+   */
+  flow?: ConversationFlow | null;
 }
 
 /**

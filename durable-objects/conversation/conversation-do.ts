@@ -98,24 +98,29 @@ export class ConversationDO extends ConversationShell {
 
   // ── the conversation ────────────────────────────────────────────────────────────────────────────
 
-  create(
+  async create(
     accountSid: string,
     request: CreateConversationInput,
     source: ActionSource = restSource(false),
   ): Promise<ApiResult<ConversationRecord>> {
-    return createConversation(this.host, accountSid, request, source);
+    return this.withFlow(await createConversation(this.host, accountSid, request, source));
   }
 
   getConversation(accountSid: string): ApiResult<ConversationRecord> {
-    return conversations.getConversation(this.op(), accountSid);
+    return this.withFlow(conversations.getConversation(this.op(), accountSid));
   }
 
-  updateConversation(
+  /** The record as the API answers it: with the flow handling the conversation (null when none). */
+  private withFlow(found: ApiResult<ConversationRecord>): ApiResult<ConversationRecord> {
+    return found.ok ? ok({ ...found.value, flow: flows.conversationFlow(this.op()) }) : found;
+  }
+
+  async updateConversation(
     accountSid: string,
     request: UpdateConversationInput,
     source: ActionSource = restSource(false),
   ): Promise<ApiResult<ConversationRecord>> {
-    return updateConversation(this.host, accountSid, request, source);
+    return this.withFlow(await updateConversation(this.host, accountSid, request, source));
   }
 
   deleteConversation(accountSid: string, source: ActionSource = restSource(false)): Promise<ApiResult<null>> {

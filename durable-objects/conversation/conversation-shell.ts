@@ -53,7 +53,7 @@ import { WORKSPACE_EVENTS_TOPIC, type WorkspaceEventMessage } from "./lifecycle/
 import { messagesSince } from "./lifecycle/messages";
 import type { SocketState } from "./socket-commands";
 import { FlowRuns } from "./flow-runs";
-import { FLOW_TIMER, FLOW_TOPIC } from "./lifecycle/flows";
+import { conversationFlow, FLOW_TIMER, FLOW_TOPIC } from "./lifecycle/flows";
 
 const INDEX_RETRY_MS = 5_000;
 /** A workspace event the Router could not take is handed over again after this long (then longer). */
@@ -286,7 +286,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
     if (!row) return;
     send(ws, {
       type: "conversation.snapshot",
-      conversation: conversationRecord(row),
+      conversation: { ...conversationRecord(row), flow: conversationFlow(op) },
       participants: participantRows(op.host).map((p) => participantRecord(row, p)),
       past_participants: pastParticipants(op.host),
       messages: messagesSince(op, row, since, state.role !== "customer"),

@@ -103,7 +103,10 @@ export class FlowRuns {
       clearTimer(this.host, FLOW_TIMER, "");
       const now = flowRow({ host: this.host });
       if (now.pending !== flow.pending) return false; // another start took over meanwhile
-      saveFlow({ host: this.host }, { execution_sid: answer.ok ? pending.executionSid : null, pending: null, attempts: 0, error: reason });
+      const started = answer.ok
+        ? { execution_sid: pending.executionSid, flow_sid: pending.flowSid }
+        : { execution_sid: null, flow_sid: null };
+      saveFlow({ host: this.host }, { ...started, pending: null, attempts: 0, error: reason });
       return reason !== null && this.routeLater();
     });
     if (reason !== null) console.warn(`ConversationDO ${this.sid()}: ${reason}; routing it to its workflow`);

@@ -6,9 +6,10 @@
  */
 import { iso } from "../../contract/taskrouter";
 import { newSid } from "../../contract/ids";
-import { fail, invalid, notFound, ok, type ApiResult } from "../common/rpc";
+import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageRequest } from "../common/rpc";
+import { pageFrom, pageWindow } from "../kit/paging";
 import { BOT_LANGUAGES, BOT_LIMITS, nameProblem, type BotCorpus, type BotIntent, type BotLanguage } from "./bot/corpus";
-import { patternProblem } from "./bot/entities";
+import { patternProblem } from "./bot/patterns";
 import { bump, settingsRow } from "./bot-settings";
 
 /** The settings and model too, so the WorkspaceDO reads the whole bot from one module. */
@@ -63,6 +64,18 @@ const intentRecord = (row: IntentRow): BotIntentRecord => ({
 
 export function listIntents(sql: SqlStorage): BotIntentRecord[] {
   return sql.exec<IntentRow>("SELECT * FROM bot_intents ORDER BY name, language").toArray().map(intentRecord);
+}
+
+/**
+ * One page of the intents, by name then language (offset paging, kit/paging.ts: the order is the names',
+ * not creation's). @example pageIntents(sql, { pageSize: 50, page: 0 }) // ok: the first 50, nextPageToken when more
+ */
+export function pageIntents(sql: SqlStorage, request: PageRequest): ApiResult<Page<BotIntentRecord>> {
+  const window = pageWindow(request);
+  if (!window.ok) return window;
+  const { offset, limit } = window.value;
+  const fetched = sql.exec<IntentRow>("SELECT * FROM bot_intents ORDER BY name, language LIMIT ? OFFSET ?", limit, offset).toArray();
+  return ok(pageFrom(fetched.map(intentRecord), window.value));
 }
 
 export function getIntent(sql: SqlStorage, sid: string): ApiResult<BotIntentRecord> {
@@ -190,7 +203,7 @@ export function putEntity(
   if (problem) return invalid("Name", problem);
   if (BUILT_IN_ENTITIES.includes(name)) return invalid("Name", `${name} is a built-in entity`);
   const bad = patternProblem(pattern);
-  if (bad) return invalid("Pattern", bad);
+  if (bad) return invalid("Pattern", `the pattern of entity ${name} ${bad}`);
   const exists = sql.exec("SELECT 1 FROM bot_entities WHERE name = ?", name).toArray().length > 0;
   if (!exists && sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM bot_entities").one().n >= BOT_LIMITS.entities) {
     return fail(400, 20001, `A bot has at most ${BOT_LIMITS.entities} entities`);

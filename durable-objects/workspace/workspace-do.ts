@@ -427,7 +427,9 @@ export class WorkspaceDO extends DurableObject<Env> {
       if (model === null) return ok(null);
       this.botModel = { trainedAt: row.trained_at, classifier: loadClassifier(model) };
     }
-    return ok(await this.botModel.classifier.classify(text, { ...(language ? { language } : {}), threshold: row.threshold }));
+    // Dates in words count from now, in UTC: the workspace has no time zone of its own (yet).
+    const options = { ...(language ? { language } : {}), threshold: row.threshold, reference: { at: Date.now() } };
+    return ok(await this.botModel.classifier.classify(text, options));
   }
 
   /**
@@ -451,8 +453,8 @@ export class WorkspaceDO extends DurableObject<Env> {
     );
   }
 
-  listBotIntents(accountSid: string): ApiResult<bot.BotIntentRecord[]> {
-    return this.read(accountSid, () => ok(bot.listIntents(this.ctx.storage.sql)));
+  listBotIntents(accountSid: string, request: PageRequest): ApiResult<Page<bot.BotIntentRecord>> {
+    return this.read(accountSid, () => bot.pageIntents(this.ctx.storage.sql, request));
   }
   getBotIntent(accountSid: string, sid: string): ApiResult<bot.BotIntentRecord> {
     return this.read(accountSid, () => bot.getIntent(this.ctx.storage.sql, sid));

@@ -95,6 +95,12 @@ describe("/api/workspaces/:WorkspaceSid/bot", () => {
       [intents, { Name: "has space", Language: "en", Phrases: ["hi"] }, "Name"],
       [intents, { Name: "x", Language: "en", Phrases: ["hi"], Colour: "red" }, "Colour"],
       [`/api/workspaces/${ws}/bot/entities`, { Name: "orderId", Pattern: "ORD-(\\d+" }, "Pattern"],
+      [
+        `/api/workspaces/${ws}/bot/entities`,
+        { Name: "orderRef", Pattern: "(?=ORD)ORD-\\d+" },
+        "the pattern of entity orderRef uses lookaround",
+      ],
+      [`/api/workspaces/${ws}/bot/entities`, { Name: "twice", Pattern: "(\\w)\\1" }, "the pattern of entity twice uses a backreference"],
       [`/api/workspaces/${ws}/bot/entities`, { Name: "orderId" }, "Pattern"],
       [`/api/workspaces/${ws}/bot/settings`, { Threshold: 1.5 }, "Threshold"],
       [`/api/workspaces/${ws}/bot/settings`, { EndpointUrl: "ftp://bot.example" }, "EndpointUrl"],
@@ -109,13 +115,87 @@ describe("/api/workspaces/:WorkspaceSid/bot", () => {
       expect(response.status, `${path} ${field}`).toBe(400);
       expect(((await response.json()) as { message: string }).message, field).toContain(field);
     }
-    expect(await (await call(intents, { headers: AUTH })).json()).toEqual({ intents: [] });
+    expect(await (await call(intents, { headers: AUTH })).json()).toMatchObject({
+      intents: [],
+      meta: { key: "intents", next_page_url: null },
+    });
     expect(await (await call(`/api/workspaces/${ws}/bot/entities`, { headers: AUTH })).json()).toEqual({ entities: [] });
     expect(await (await call(`/api/workspaces/${ws}/bot/settings`, { headers: AUTH })).json()).toMatchObject({
       threshold: 0.5,
       endpoint_url: null,
       model_status: "untrained",
     });
+  });
+
+  it("finds dates in words in what it classifies, counted from now (UTC), in English and Spanish", async () => {
+    const ws = await workspace();
+    await post(`/api/workspaces/${ws}/bot/intents`, { Name: "order.status", Language: "en", Phrases: ORDER });
+    await post(`/api/workspaces/${ws}/bot/intents`, { Name: "order.status", Language: "es", Phrases: ORDER_ES });
+    expect((await post(`/api/workspaces/${ws}/bot/train`, {})).status).toBe(200);
+    // Tomorrow's UTC date, from before and after the call: a call across midnight may give either.
+    const tomorrow = (at: number) => new Date(at + 86_400_000).toISOString().slice(0, 10);
+    for (const [text, said] of [
+      ["can my order come tomorrow?", "tomorrow"],
+      ["¿puede llegar mi pedido mañana?", "mañana"],
+    ]) {
+      const before = Date.now();
+      const body = (await (await post(`/api/workspaces/${ws}/bot/classify`, { Text: text })).json()) as {
+        entities: { entity: string; text: string; value: string }[];
+      };
+      const date = body.entities.find((e) => e.entity === "date");
+      expect(date?.text, text).toBe(said);
+      expect([tomorrow(before), tomorrow(Date.now())], text).toContain(date?.value);
+    }
+  });
+
+  it("pages the intents by name, then language, following Twilio's meta", async () => {
+    const ws = await workspace();
+    const intents = `/api/workspaces/${ws}/bot/intents`;
+    // Created out of order: the list is by name, then language (en before es).
+    for (const [name, language] of [
+      ["c.topic", "en"],
+      ["a.topic", "es"],
+      ["b.topic", "en"],
+      ["a.topic", "en"],
+      ["d.topic", "en"],
+    ]) {
+      expect((await post(intents, { Name: name, Language: language, Phrases: [`${name} ${language}`] })).status).toBe(201);
+    }
+    type Listed = {
+      intents: { name: string; language: string }[];
+      meta: { next_page_url: string | null; previous_page_url: string | null; page_size: number };
+    };
+    const seen: string[] = [];
+    let next: string | null = `http://x${intents}?PageSize=2`;
+    const pages: Listed[] = [];
+    while (next !== null) {
+      const response = await call(next.replace(/^https?:\/\/[^/]+/, ""), { headers: AUTH });
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as Listed;
+      pages.push(page);
+      seen.push(...page.intents.map((i) => `${i.name}/${i.language}`));
+      next = page.meta.next_page_url;
+    }
+    // 5 intents in pages of 2: 2 + 2 + 1, each page after the first pointing back.
+    expect(pages.map((p) => p.intents.length)).toEqual([2, 2, 1]);
+    expect(seen).toEqual(["a.topic/en", "a.topic/es", "b.topic/en", "c.topic/en", "d.topic/en"]);
+    expect(pages[0]!.meta.previous_page_url).toBeNull();
+    expect(pages[2]!.meta.previous_page_url).toContain("PageToken=");
+    expect(pages[0]!.meta.page_size).toBe(2);
+    // The default page is 50: all five on one page, no next.
+    const all = (await (await call(intents, { headers: AUTH })).json()) as Listed;
+    expect([all.intents.length, all.meta.next_page_url]).toEqual([5, null]);
+    // Bad paging is a 400 naming the parameter.
+    for (const [query, field] of [
+      ["PageSize=0", "PageSize"],
+      ["PageSize=1001", "PageSize"],
+      ["PageToken=nonsense", "PageToken"],
+      ["Page=-1", "Page"],
+    ]) {
+      const response = await call(`${intents}?${query}`, { headers: AUTH });
+      expect(response.status, query).toBe(400);
+      expect(((await response.json()) as { message: string }).message, query).toContain(field);
+    }
   });
 
   it("answers 404 for a workspace that is not the caller's or not a workspace SID, and 401 without credentials", async () => {

@@ -12,6 +12,7 @@ import { workspaceFor } from "../../platform/objects";
 const AUTH = { authorization: "Basic " + btoa(`${env.ACCOUNT_SID}:${env.AUTH_TOKEN}`) };
 const FORM = { ...AUTH, "content-type": "application/x-www-form-urlencoded" };
 const ACCOUNT = env.ACCOUNT_SID ?? "";
+const PAGE = { pageSize: 50, page: 0 };
 
 async function workspace(): Promise<string> {
   const created = await app.request("http://x/taskrouter/v1/Workspaces", { method: "POST", headers: FORM, body: "FriendlyName=bot" }, env);
@@ -118,8 +119,12 @@ describe("WorkspaceDO bot", () => {
       ok: false,
       message: expect.stringContaining("built-in"),
     });
-    const intents = await stub.listBotIntents(ACCOUNT);
-    expect(intents.ok && intents.value.map((i) => `${i.language}/${i.name}`)).toEqual(["en/order.status", "es/order.status", "en/refund"]);
+    const intents = await stub.listBotIntents(ACCOUNT, PAGE);
+    expect(intents.ok && intents.value.items.map((i) => `${i.language}/${i.name}`)).toEqual([
+      "en/order.status",
+      "es/order.status",
+      "en/refund",
+    ]);
     expect(await stub.getBotSettings(ACCOUNT)).toMatchObject({ ok: true, value: { model_status: "trained" } });
     expect(await stub.classify(ACCOUNT, "x".repeat(2_001))).toMatchObject({
       ok: false,
@@ -131,7 +136,7 @@ describe("WorkspaceDO bot", () => {
   it("answers 404 to another account, and stores the model as JSON in SQLite", async () => {
     const { stub } = await trainedBot();
     expect(await stub.classify("AC" + "6".repeat(32), "hello")).toMatchObject({ ok: false, status: 404 });
-    expect(await stub.listBotIntents("AC" + "6".repeat(32))).toMatchObject({ ok: false, status: 404 });
+    expect(await stub.listBotIntents("AC" + "6".repeat(32), PAGE)).toMatchObject({ ok: false, status: 404 });
     const stored = await runInDurableObject(stub, (_i, state) =>
       state.storage.sql
         .exec<{ part: string }>("SELECT part FROM bot_model ORDER BY seq")
@@ -176,7 +181,7 @@ describe("WorkspaceDO bot", () => {
       status: 400,
       message: expect.stringContaining("Phrases: a bot has at most 2000 phrases in all"),
     });
-    const listed = await stub.listBotIntents(ACCOUNT);
-    expect(listed.ok && listed.value.length).toBe(10);
+    const listed = await stub.listBotIntents(ACCOUNT, PAGE);
+    expect(listed.ok && listed.value.items.length).toBe(10);
   });
 });

@@ -40,6 +40,11 @@ describe("a channel's flow runs before any agent", () => {
     await heard(customer, "Hi! Reply 1 for your order.");
     const conversation = await conversationOf(customer);
     expect(await tasksOf(conversation)).toEqual([]); // nobody rings while the flow runs
+    // The record says a bot is handling it: GET and the list alike.
+    const running = await ok("GET", `/conversations/v1/Conversations/${conversation}`);
+    expect(running.flow).toEqual({ execution_sid: expect.stringMatching(/^FN[0-9a-f]{32}$/), flow_sid: scene.flowSid, status: "active" });
+    const everyone = (await ok("GET", "/conversations/v1/Conversations")) as unknown as { conversations: Body[] };
+    expect(everyone.conversations.find((c) => c.sid === conversation)?.flow).toEqual(running.flow);
 
     const reply = "SM" + "1".repeat(32);
     await text(customer, "1", reply);
@@ -56,6 +61,8 @@ describe("a channel's flow runs before any agent", () => {
     ]);
     expect(shopAsked.filter((url) => url.includes(encodeURIComponent(customer)))).toHaveLength(1);
     expect(said(customer)).toEqual(["Hi! Reply 1 for your order."]);
+    // Handed to an agent: no flow handles it any more.
+    expect((await ok("GET", `/conversations/v1/Conversations/${conversation}`)).flow).toBeNull();
 
     // Studio's shapes: the execution ended, listed newest first; its steps in the order taken.
     const execution = await executionOf(conversation, true);

@@ -1,6 +1,6 @@
 /**
  * The workspace bot over HTTP (Switchboard-native, issue 16), under /api/workspaces/:WorkspaceSid/bot:
- * intents (CRUD: Name, Language, Phrases[], Answers[]), entity patterns (Name + Pattern, a regular
+ * intents (CRUD: Name, Language, Phrases[], Answers[]; the list paged as Twilio's are), entity patterns (Name + Pattern, a regular
  * expression), settings (Threshold, the external endpoint), `train`, and `classify` {Text, Language?} →
  * a Classification. Basic auth; the workspace must be the caller's (404 otherwise); bad input is a 400
  * naming the parameter (the WorkspaceDO checks names, languages, limits and patterns, bot-store.ts).
@@ -11,8 +11,8 @@ import { z } from "zod";
 import { basicAuth, type AuthVariables } from "../auth/basic";
 import type { Env } from "../../platform/env";
 import { ApiError } from "../http/errors";
-import { repeated, sid, str, url } from "./taskrouter/params";
-import { endpoint, unwrap } from "./taskrouter/wire";
+import { paging, repeated, sid, str, url } from "./taskrouter/params";
+import { endpoint, pageBody, pageRequest, unwrap } from "./taskrouter/wire";
 import { defined } from "../../durable-objects/common/rpc";
 import { BOT_LIMITS } from "../../durable-objects/workspace/bot/corpus";
 import { workspaceFor } from "../../platform/objects";
@@ -47,7 +47,14 @@ const milliseconds = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return z.NEVER;
 });
 
-const listIntents = endpoint({ method: "get", path: INTENTS, prefix: "/api", tag, summary: "List the bot's intents", params: {} });
+const listIntents = endpoint({
+  method: "get",
+  path: INTENTS,
+  prefix: "/api",
+  tag,
+  summary: "List the bot's intents by name, then language (paged: PageSize, Page, PageToken; Twilio's meta)",
+  params: paging,
+});
 const createIntent = endpoint({
   method: "post",
   path: INTENTS,
@@ -145,9 +152,9 @@ const intentInput = (p: z.output<typeof createIntent.schema>) =>
   defined({ name: p.Name, language: p.Language, phrases: p.Phrases, answers: p.Answers });
 
 botRoutes.get(INTENTS, async (c) => {
-  await listIntents.parse(c);
+  const request = pageRequest(await listIntents.parse(c));
   const { stub, account } = bot(c);
-  return c.json({ intents: unwrap(await stub.listBotIntents(account)) });
+  return c.json(pageBody(c, "intents", unwrap(await stub.listBotIntents(account, request)), request, (intent) => intent));
 });
 
 botRoutes.post(INTENTS, async (c) => {

@@ -20,7 +20,7 @@ import { setTimer } from "../../kit/timers";
 import { regionalSid, regionOfSid } from "../../../platform/region-sids";
 import { FLOW_AUTHOR, type FlowMessageInput, type FlowTaskInput } from "../../common/flows";
 import type { InboundMessage } from "../../../channels/messages";
-import type { MessageRecord } from "../../../contract/conversations";
+import type { ConversationFlow, MessageRecord } from "../../../contract/conversations";
 import type { Trigger } from "../../flow/engine/types";
 import { conversationRecord, participantBy, saveConversation, type ConversationRow, type TaskRequest } from "../store/conversation-rows";
 import { conflict, loadConversation, type Op } from "./conversation-operation";
@@ -45,6 +45,8 @@ export interface PendingFlow {
 
 export interface FlowRow {
   execution_sid: string | null;
+  /** The flow of the execution running or pending (migration 12; null in rows from before it). */
+  flow_sid: string | null;
   pending: string | null;
   attempts: number;
   error: string | null;
@@ -57,8 +59,9 @@ export interface FlowInboxMessage {
 }
 
 export const flowRow = (op: Pick<Op, "host">): FlowRow =>
-  first<FlowRow>(op.host, "SELECT execution_sid, pending, attempts, error FROM sb_flow WHERE id = 1") ?? {
+  first<FlowRow>(op.host, "SELECT execution_sid, flow_sid, pending, attempts, error FROM sb_flow WHERE id = 1") ?? {
     execution_sid: null,
+    flow_sid: null,
     pending: null,
     attempts: 0,
     error: null,
@@ -67,12 +70,28 @@ export const flowRow = (op: Pick<Op, "host">): FlowRow =>
 export function saveFlow(op: Pick<Op, "host">, row: FlowRow): void {
   run(
     op.host,
-    "INSERT OR REPLACE INTO sb_flow (id, execution_sid, pending, attempts, error) VALUES (1, ?, ?, ?, ?)",
+    "INSERT OR REPLACE INTO sb_flow (id, execution_sid, flow_sid, pending, attempts, error) VALUES (1, ?, ?, ?, ?, ?)",
     row.execution_sid,
+    row.execution_sid === null && row.pending === null ? null : row.flow_sid,
     row.pending,
     row.attempts,
     row.error,
   );
+}
+
+/**
+ * The flow handling the conversation, for its record (GET, lists, the socket's snapshot): `starting` while
+ * the execution is still to start, `active` while it runs; null when none does (ended, handed to an agent,
+ * or never started).
+ * @example conversationFlow(op) // { execution_sid: "FN…", flow_sid: "FW…", status: "active" }
+ */
+export function conversationFlow(op: Pick<Op, "host">): ConversationFlow | null {
+  const row = flowRow(op);
+  if (row.pending !== null) {
+    const pending = JSON.parse(row.pending) as PendingFlow;
+    return { execution_sid: pending.executionSid, flow_sid: pending.flowSid, status: "starting" };
+  }
+  return row.execution_sid === null ? null : { execution_sid: row.execution_sid, flow_sid: row.flow_sid, status: "active" };
 }
 
 /** Whether the customer's messages go to a flow (one running, or one about to start). */
@@ -109,7 +128,7 @@ export function openInFlow(op: Op, conversation: ConversationRow, flowSid: strin
     contactAddress: message.customerAddress,
   };
   saveConversation(op.host, { ...conversation, task_pending: 0 });
-  saveFlow(op, { execution_sid: null, pending: JSON.stringify(pending), attempts: 0, error: null });
+  saveFlow(op, { execution_sid: null, flow_sid: flowSid, pending: JSON.stringify(pending), attempts: 0, error: null });
   op.effects.createTask = false;
   op.effects.flow = true;
   // The safety net: a start lost with an evicted object is made by the alarm.
@@ -233,7 +252,7 @@ export function sendToFlow(
     },
     contactAddress: customer?.address ?? "",
   };
-  saveFlow(op, { execution_sid: null, pending: JSON.stringify(pending), attempts: 0, error: null });
+  saveFlow(op, { execution_sid: null, flow_sid: input.flowSid, pending: JSON.stringify(pending), attempts: 0, error: null });
   setTimer(op.host, FLOW_TIMER, "", op.now + FLOW_SAFETY_MS);
   rememberKey(op, `start:${key}`, pending.executionSid);
   if (conversation.task_sid !== null) op.effects.wrapTasks.push(conversation.task_sid);

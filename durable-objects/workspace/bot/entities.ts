@@ -1,11 +1,14 @@
 /**
  * Entities in a customer's text: the built-in ones (emails, dates, numbers) and the team's, each a
- * regular expression (an order ID, a booking reference). One pass claims spans in order — the team's
- * patterns first, then emails, dates, numbers — so "ORD-1234" is an order ID and not also the number
- * 1234, and the date 2026-12-07 is not three numbers. Pure; classifier.ts adds them to a Classification.
+ * regular expression run with RE2's semantics (patterns.ts: an order ID, a booking reference). One pass
+ * claims spans in order — the team's patterns first, then emails, exact dates, dates in words (dates.ts:
+ * "tomorrow", "in 3 days", given the message's time), numbers — so "ORD-1234" is an order ID and not also
+ * the number 1234, the date 2026-12-07 is not three numbers and "in 3 days" is a date, not a 3. Pure; classifier.ts adds them to a Classification.
  */
 import type { Classification } from "../../flow/engine/types";
-import { BOT_LIMITS, type BotEntityPattern } from "./corpus";
+import type { BotEntityPattern } from "./corpus";
+import { relativeDates, type DateReference } from "./dates";
+import { patternMatches } from "./patterns";
 
 export type Entity = Classification["entities"][number];
 
@@ -44,23 +47,6 @@ const MONTH = Object.keys(MONTHS).join("|");
 const DAY_MONTH_YEAR = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:de\\s+)?(${MONTH})(?:,?\\s+(?:de\\s+)?(\\d{4}))\\b`, "giu");
 const MONTH_DAY_YEAR = new RegExp(`\\b(${MONTH})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, "giu");
 
-/**
- * Why `pattern` cannot be an entity's pattern, or null when it can: it must compile and must not match
- * the empty string (it would find an entity everywhere).
- * @example patternProblem("ORD-\\d{4,}") // null
- * @example patternProblem("ORD-(") // "is not a valid regular expression: …"
- */
-export function patternProblem(pattern: string): string | null {
-  if (pattern.length === 0 || pattern.length > BOT_LIMITS.patternLength) return `must be 1 to ${BOT_LIMITS.patternLength} characters`;
-  let compiled: RegExp;
-  try {
-    compiled = new RegExp(pattern, "iu");
-  } catch (error) {
-    return `is not a valid regular expression: ${(error as Error).message}`;
-  }
-  return compiled.test("") ? "matches the empty string" : null;
-}
-
 /** `YYYY-MM-DD` when the parts make a real date, else null. */
 function isoDate(year: number, month: number, day: number): string | null {
   const date = new Date(Date.UTC(year, month - 1, day));
@@ -75,12 +61,18 @@ interface Found extends Entity {
 
 /**
  * The entities of `text`: the team's patterns, then emails, dates (value `YYYY-MM-DD`; `d/m/yyyy` in
- * Spanish, `m/d/yyyy` in English) and numbers (value a number), in the order they appear.
+ * Spanish, `m/d/yyyy` in English; in words too when `reference` says when the text was written) and
+ * numbers (value a number), in the order they appear.
  * @example extractEntities("Order ORD-1234 for 2 on 2026-12-24", [{ name: "orderId", pattern: "ORD-\\d+" }], "en")
  *   // [{ entity: "orderId", text: "ORD-1234", value: "ORD-1234" }, { entity: "number", text: "2", value: 2 },
  *   //  { entity: "date", text: "2026-12-24", value: "2026-12-24" }]
  */
-export function extractEntities(text: string, patterns: readonly BotEntityPattern[], language: string): Entity[] {
+export function extractEntities(
+  text: string,
+  patterns: readonly BotEntityPattern[],
+  language: string,
+  reference?: DateReference,
+): Entity[] {
   const found: Found[] = [];
   const free = (start: number, end: number) => found.every((f) => end <= f.start || start >= f.end);
   const claim = (regex: RegExp, make: (match: RegExpExecArray) => Omit<Entity, "text"> | null) => {
@@ -93,8 +85,9 @@ export function extractEntities(text: string, patterns: readonly BotEntityPatter
     }
   };
   for (const { name, pattern } of patterns) {
-    if (patternProblem(pattern) !== null) continue;
-    claim(new RegExp(pattern, "giu"), (m) => ({ entity: name, value: m[0] }));
+    for (const { start, end, text: matched } of patternMatches(pattern, text)) {
+      if (free(start, end)) found.push({ entity: name, value: matched, text: matched, start, end });
+    }
   }
   claim(EMAIL, (m) => ({ entity: "email", value: m[0].toLowerCase() }));
   claim(ISO_DATE, (m) => date(isoDate(Number(m[1]), Number(m[2]), Number(m[3]))));
@@ -104,6 +97,11 @@ export function extractEntities(text: string, patterns: readonly BotEntityPatter
   });
   claim(DAY_MONTH_YEAR, (m) => date(isoDate(Number(m[3]), MONTHS[m[2]!.toLowerCase()]!, Number(m[1]))));
   claim(MONTH_DAY_YEAR, (m) => date(isoDate(Number(m[3]), MONTHS[m[1]!.toLowerCase()]!, Number(m[2]))));
+  if (reference) {
+    for (const { start, end, text: said, value } of relativeDates(text, language, reference)) {
+      if (free(start, end)) found.push({ entity: "date", value, text: said, start, end });
+    }
+  }
   claim(NUMBER, (m) => ({ entity: "number", value: Number(m[0].replace(",", ".")) }));
   return found.sort((a, b) => a.start - b.start).map(({ entity, text: matched, value }) => ({ entity, text: matched, value }));
 }
