@@ -42,7 +42,7 @@ import * as participants from "./lifecycle/participants";
 import { drainDeliveries, hasDeliveries } from "./lifecycle/delivery";
 import { HOOKS_TOPIC, queueHooks, type HookContext } from "./lifecycle/hooks";
 import { createPendingTask, type TaskPort } from "./lifecycle/tasks";
-import { clearTimer, dueTimers, earliestTimer, setTimer, timerDueAt } from "../kit/timers";
+import { clearTimer, dueTimers, setTimer, TimerAlarm, timerDueAt } from "../kit/timers";
 import { ConversationWebhooks } from "./webhooks";
 import { broadcast, CLOSE, close, openSockets, send, staffIdentity, stateOf } from "./sockets";
 import { Outbox, OUTBOX_TIMER, type OutboxRow } from "../kit/outbox";
@@ -61,8 +61,8 @@ const WORKSPACE_EVENT_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 60
 
 export abstract class ConversationShell extends DurableObject<Env> {
   protected schemaVersion = 0;
-  /** The alarm as last set: the time it fires for, or null. */
-  protected alarmAt: number | null = null;
+  /** The one alarm, at the earliest timer (kit/timers.ts). */
+  private readonly timerAlarm = new TimerAlarm(this.ctx.storage);
   /** The delivery drains, one after another. */
   private draining: Promise<void> = Promise.resolve();
   /** What calls asked of LiveKit and the media service after their commits, chained (see mediaEffects). */
@@ -95,7 +95,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
     );
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
-      this.alarmAt = await ctx.storage.getAlarm();
+      await this.timerAlarm.load();
     });
   }
 
@@ -122,8 +122,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       flushHooks: () => this.flushHooks(),
       wipe: async () => {
         await ctx.storage.deleteAll();
-        await ctx.storage.deleteAlarm();
-        this.alarmAt = null;
+        await this.timerAlarm.clear();
         applyMigrations(ctx.storage, CONVERSATION_MIGRATIONS);
       },
     };
@@ -131,8 +130,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
 
   /** Runs every retry due at the time the alarm was set for (tests fire it early with `runDurableObjectAlarm`). */
   override async alarm(): Promise<void> {
-    const at = Math.max(Date.now(), this.alarmAt ?? 0);
-    this.alarmAt = null;
+    const at = this.timerAlarm.fired();
     const now = () => Math.max(Date.now(), at);
     const row = conversationRow(this.ctx.storage);
     if (row) {
@@ -431,12 +429,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
     }
   }
 
-  protected async syncAlarm(): Promise<void> {
-    const next = earliestTimer(this.ctx.storage);
-    if (next === this.alarmAt) return;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
-    this.alarmAt = next;
+  protected syncAlarm(): Promise<void> {
+    return this.timerAlarm.sync();
   }
 
   private async drain(now: () => number): Promise<void> {

@@ -16,7 +16,7 @@ import { applyMigrations } from "../kit/migrations";
 import type { PingReply } from "../common/ping";
 import { Directory } from "./directory";
 import { DIRECTORY_MIGRATIONS } from "./schema";
-import { dueTimers, earliestTimer, setTimer } from "../kit/timers";
+import { dueTimers, setTimer, TimerAlarm } from "../kit/timers";
 import { RETENTION_TIMER } from "./recordings";
 import type { ApiResult } from "../common/rpc";
 import type { RecordingRecord } from "../../contract/recordings";
@@ -47,6 +47,8 @@ const RETRY_DELETE_MS = 60_000;
 class DirectoryShell extends DurableObject<Env> {
   private schemaVersion = 0;
   private directory!: Directory;
+  /** The one alarm, at the earliest retention timer (kit/timers.ts). */
+  private readonly timerAlarm = new TimerAlarm(this.ctx.storage);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,6 +56,7 @@ class DirectoryShell extends DurableObject<Env> {
       this.schemaVersion = applyMigrations(ctx.storage, DIRECTORY_MIGRATIONS);
       // Named by the workspace SID.
       this.directory = new Directory(ctx.storage, ctx.id.name ?? "");
+      await this.timerAlarm.load();
     });
   }
 
@@ -76,6 +79,7 @@ class DirectoryShell extends DurableObject<Env> {
 
   /** Retention: each recording whose time is up loses its media, as a DELETE through the API would. */
   override async alarm(): Promise<void> {
+    this.timerAlarm.fired(); // retention reads the real clock, not the time the alarm was set for
     const account = this.directory.boundAccount();
     for (const timer of dueTimers(this.ctx.storage, Date.now())) {
       if (timer.kind !== RETENTION_TIMER || account === null) continue;
@@ -94,10 +98,8 @@ class DirectoryShell extends DurableObject<Env> {
     return this.ctx.id.name ?? "";
   }
 
-  private async syncAlarm(): Promise<void> {
-    const next = earliestTimer(this.ctx.storage);
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else if ((await this.ctx.storage.getAlarm()) !== next) await this.ctx.storage.setAlarm(next);
+  private syncAlarm(): Promise<void> {
+    return this.timerAlarm.sync();
   }
 
   // Methods on the prototype, as RPC requires, each passing its arguments on as they are.

@@ -144,7 +144,7 @@ export class FlowDO extends FlowShell {
     }
     if (!removed.ok) return removed;
     await this.ctx.storage.deleteAll();
-    await this.ctx.storage.deleteAlarm();
+    await this.timerAlarm.clear();
     applyMigrations(this.ctx.storage, FLOW_MIGRATIONS);
     return ok(null);
   }

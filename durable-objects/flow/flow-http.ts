@@ -50,9 +50,22 @@ export async function runFunction(fetcher: typeof fetch, authToken: string | und
 async function exchange(fetcher: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<EffectResult> {
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
     return { ok: false, reason: "the URL is not an absolute http(s) URL" };
+  // The deadline is a timer cleared once the answer is read, not `AbortSignal.timeout`: workerd counts a
+  // pending timer as the request still running, so the FlowDO stayed busy (and unevictable) for the whole
+  // timeout after a quick answer.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+  try {
+    return await answerOf(fetcher, url, { ...init, redirect: "manual", signal: deadline.signal }, timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function answerOf(fetcher: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<EffectResult> {
   let response: Response;
   try {
-    response = await fetcher(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetcher(url, init);
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
     return { ok: false, reason: timedOut ? `no answer within ${timeoutMs} ms` : "the request failed (network error)" };

@@ -13,7 +13,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../platform/env";
 import { conversationFor, directoryFor, workspaceFor } from "../../platform/objects";
 import { applyMigrations } from "../kit/migrations";
-import { clearTimer, dueTimers, earliestTimer, setTimer } from "../kit/timers";
+import { clearTimer, dueTimers, setTimer, TimerAlarm } from "../kit/timers";
 import { run } from "../kit/sql-host";
 import { FLOW_AUTHOR } from "../common/flows";
 import type { ApiResult } from "../common/rpc";
@@ -51,7 +51,8 @@ class Unreachable extends Error {}
 
 export abstract class FlowShell extends DurableObject<Env> {
   protected schemaVersion = 0;
-  private alarmAt: number | null = null;
+  /** The one alarm, at the earliest timer (kit/timers.ts). */
+  protected readonly timerAlarm = new TimerAlarm(this.ctx.storage);
   /** The effects' runs, one after another. */
   private working: Promise<void> = Promise.resolve();
   /** The index updates, one after another. */
@@ -64,7 +65,7 @@ export abstract class FlowShell extends DurableObject<Env> {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, FLOW_MIGRATIONS);
-      this.alarmAt = await ctx.storage.getAlarm();
+      await this.timerAlarm.load();
     });
   }
 
@@ -328,8 +329,7 @@ export abstract class FlowShell extends DurableObject<Env> {
 
   /** Waits that passed become `timeout` inputs; effects and the index are tried again. */
   override async alarm(): Promise<void> {
-    const at = Math.max(Date.now(), this.alarmAt ?? 0);
-    this.alarmAt = null;
+    const at = this.timerAlarm.fired();
     for (const timer of dueTimers<TimerKind>(this.ctx.storage, at)) {
       if (timer.kind !== "wait") continue;
       const row = executionRow(this.ctx.storage);
@@ -344,11 +344,7 @@ export abstract class FlowShell extends DurableObject<Env> {
     await this.settle();
   }
 
-  protected async syncAlarm(): Promise<void> {
-    const next = earliestTimer(this.ctx.storage);
-    if (next === this.alarmAt) return;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
-    this.alarmAt = next;
+  protected syncAlarm(): Promise<void> {
+    return this.timerAlarm.sync();
   }
 }

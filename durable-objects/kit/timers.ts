@@ -11,6 +11,8 @@
  * setTimer(host, "reservation", "WR…", now + 120_000);
  * const next = earliestTimer(host); // what the alarm is set to
  * for (const timer of dueTimers<"reservation">(host, Date.now())) fire(timer);
+ *
+ * {@link TimerAlarm} keeps the one alarm at the earliest timer, for every object the same way.
  */
 import { first, rows, run, type StoreHost } from "./sql-host";
 
@@ -59,4 +61,66 @@ export function earliestTimer(host: StoreHost): number | null {
 export function timerDueAt(host: StoreHost, kind: string, sid: string): number | null {
   const row = first<{ due_at: number }>(host, "SELECT due_at FROM sb_timers WHERE kind = ? AND sid = ?", kind, sid);
   return row === undefined ? null : Number(row.due_at);
+}
+
+/** The slice of `DurableObjectStorage` the alarm needs: its alarm, and the SQL its timers are in. */
+export interface AlarmHost extends StoreHost {
+  getAlarm(): Promise<number | null>;
+  setAlarm(scheduledTime: number): Promise<void>;
+  deleteAlarm(): Promise<void>;
+}
+
+/**
+ * An object's one alarm, pointed at its earliest timer. It remembers the time it last set, so a change
+ * that leaves the earliest timer where it was costs no storage call. Cloudflare clears an alarm when it
+ * fires, so the object's `alarm()` starts with {@link TimerAlarm.fired}: from then on the memo is not
+ * trusted, and the next {@link TimerAlarm.sync} sets the alarm again even to the same time.
+ *
+ * @example
+ * const alarm = new TimerAlarm(ctx.storage);
+ * void ctx.blockConcurrencyWhile(() => alarm.load()); // on wake: the alarm as storage has it
+ * setTimer(ctx.storage, "wait", "W1", now + 60_000);
+ * await alarm.sync(); // set to the earliest timer, or deleted when there is none
+ * // in alarm(): const now = alarm.fired(); …fire what is due at `now`…; await alarm.sync();
+ */
+export class TimerAlarm {
+  /** The alarm as last set: the time it fires for, or null. */
+  private setFor: number | null = null;
+
+  constructor(
+    private readonly host: AlarmHost,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** On wake (inside `blockConcurrencyWhile`): remembers the alarm storage holds. */
+  async load(): Promise<void> {
+    this.setFor = await this.host.getAlarm();
+  }
+
+  /**
+   * The alarm fired (the first thing an object's `alarm()` does): storage no longer holds it, so the
+   * memo is dropped. Returns the handler's "now": the time the alarm was set for, or the clock if later —
+   * an alarm is never early by Cloudflare's clock, and `runDurableObjectAlarm` fires it early in tests,
+   * which then run exactly the timers it was set for.
+   */
+  fired(): number {
+    const at = Math.max(this.clock(), this.setFor ?? 0);
+    this.setFor = null;
+    return at;
+  }
+
+  /** Deletes the alarm (a wiped object): nothing is set. */
+  async clear(): Promise<void> {
+    await this.host.deleteAlarm();
+    this.setFor = null;
+  }
+
+  /** Points the alarm at the earliest timer (deletes it when there is none); nothing when it is already there. */
+  async sync(): Promise<void> {
+    const next = earliestTimer(this.host);
+    if (next === this.setFor) return;
+    if (next === null) await this.host.deleteAlarm();
+    else await this.host.setAlarm(next);
+    this.setFor = next;
+  }
 }

@@ -81,6 +81,7 @@ import { HANDOVER_TOPIC, type HandoverMessage, type HandoverPayload } from "./li
 import type { HandoverTopicMessage, WorkerMoveMessage } from "./lifecycle/handover-outbox";
 import type { WorkerMovePayload } from "./lifecycle/worker-move";
 import { Outbox, type OutboxRow } from "../kit/outbox";
+import { TimerAlarm } from "../kit/timers";
 import { retryPolicy } from "../../platform/backoff";
 import type { ConversationMessage } from "./lifecycle/conversation-events";
 import { regions } from "../../platform/regions";
@@ -111,8 +112,8 @@ export class RouterDO extends DurableObject<Env> {
   private channel!: AgentChannel<WebSocket>;
   private bridge!: BridgeHub<WebSocket>;
   private supervisors!: SupervisorFeed<WebSocket>;
-  /** The alarm as last set: the time it fires for, or null. */
-  private alarmAt: number | null = null;
+  /** The one alarm, at the earliest timer (kit/timers.ts). */
+  private readonly timerAlarm = new TimerAlarm(this.ctx.storage);
   private outbox!: Outbox;
   /** Tasks handed over to other regions' Routers, one at a time (lifecycle/handover.ts). */
   private handovers!: Outbox;
@@ -135,7 +136,7 @@ export class RouterDO extends DurableObject<Env> {
       this.supervisors = new SupervisorFeed(ctx.storage, this.router, supervisorSockets(this.ctx), regionId, this.regionLink(regionId));
       ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
       this.router.load(Date.now());
-      this.alarmAt = await ctx.storage.getAlarm();
+      await this.timerAlarm.load();
       await this.settle();
     });
   }
@@ -535,8 +536,7 @@ export class RouterDO extends DurableObject<Env> {
    * `runDurableObjectAlarm`, which then runs exactly the timers it was set for.
    */
   override async alarm(): Promise<void> {
-    const now = Math.max(Date.now(), this.alarmAt ?? 0);
-    this.alarmAt = null;
+    const now = this.timerAlarm.fired();
     this.channel.sweep(now);
     this.bridge.heartbeat(now);
     await this.supervisors.renew(now);
@@ -574,18 +574,9 @@ export class RouterDO extends DurableObject<Env> {
 
   /** Points the alarm at the earliest timer and sends the outboxes in the background. */
   private async settle(): Promise<void> {
-    await this.syncAlarm();
+    await this.timerAlarm.sync();
     if (this.outbox.hasUnsent()) this.ctx.waitUntil(this.drain());
     if (this.handovers.hasUnsent()) this.ctx.waitUntil(this.drainHandovers());
-  }
-
-  private async syncAlarm(): Promise<void> {
-    const next = this.router.nextAlarm();
-    if (next !== this.alarmAt) {
-      if (next === null) await this.ctx.storage.deleteAlarm();
-      else await this.ctx.storage.setAlarm(next);
-      this.alarmAt = next;
-    }
   }
 
   /**
@@ -593,12 +584,12 @@ export class RouterDO extends DurableObject<Env> {
    * once would retry a receiver that cannot be reached in a loop, with no wait between attempts).
    */
   private async drain(): Promise<void> {
-    if (!(await this.outbox.drain())) await this.syncAlarm();
+    if (!(await this.outbox.drain())) await this.timerAlarm.sync();
   }
 
   /** Drains the handovers; when one fails, points the alarm at its retry. */
   private async drainHandovers(): Promise<void> {
-    if (!(await this.handovers.drain())) await this.syncAlarm();
+    if (!(await this.handovers.drain())) await this.timerAlarm.sync();
   }
 
   /**

@@ -15,7 +15,7 @@ import type { Env } from "../../platform/env";
 import { accountFor, routerFor } from "../../platform/objects";
 import { retryDelay, retryPolicy } from "../../platform/backoff";
 import type { EventRecord } from "../../contract/taskrouter";
-import { clearTimer, earliestTimer, setTimer } from "../kit/timers";
+import { clearTimer, setTimer, type TimerAlarm } from "../kit/timers";
 import { workspaceRow, type WorkspaceRow } from "./workspace-rows";
 import * as workspace from "./workspace";
 
@@ -34,6 +34,7 @@ export class ConfigDelivery {
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly env: Env,
+    private readonly alarm: TimerAlarm,
   ) {}
 
   /** Delivers what is pending, after any delivery already running; on failure, retries by alarm. */
@@ -53,9 +54,7 @@ export class ConfigDelivery {
         setTimer(storage, DELIVERY_TIMER, "", Date.now() + delay);
       }
       if (failures.length === 0) this.failures = 0;
-      const next = earliestTimer(storage);
-      if (next === null) await storage.deleteAlarm();
-      else await storage.setAlarm(next);
+      await this.alarm.sync();
     });
     this.delivering = run.catch(() => undefined); // a failed setAlarm must not stop later deliveries
     return run;

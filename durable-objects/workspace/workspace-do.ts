@@ -45,6 +45,7 @@ import type {
 } from "./config-inputs";
 import { workflowRow, workspaceRegions, workspaceRow, type WorkspaceRow } from "./workspace-rows";
 import { ConfigDelivery } from "./config-delivery";
+import { TimerAlarm } from "../kit/timers";
 import { WORKSPACE_MIGRATIONS } from "./schema";
 import * as taskChannels from "./task-channels";
 import * as taskQueues from "./task-queues";
@@ -75,12 +76,16 @@ export class WorkspaceDO extends DurableObject<Env> {
   /** The bot's loaded model, while it is the stored one (bot section). */
   private botModel: { trainedAt: number; classifier: Classifier } | null = null;
   private readonly delivery: ConfigDelivery;
+  /** The one alarm, at the earliest timer (kit/timers.ts): the delivery's retry. */
+  private readonly timerAlarm: TimerAlarm;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.delivery = new ConfigDelivery(ctx, env);
+    this.timerAlarm = new TimerAlarm(ctx.storage);
+    this.delivery = new ConfigDelivery(ctx, env, this.timerAlarm);
     void ctx.blockConcurrencyWhile(async () => {
       this.schemaVersion = applyMigrations(ctx.storage, WORKSPACE_MIGRATIONS);
+      await this.timerAlarm.load();
     });
   }
 
@@ -544,6 +549,7 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   /** Retries a delivery that failed (config-delivery.ts). */
   override async alarm(): Promise<void> {
+    this.timerAlarm.fired();
     await this.delivery.deliver();
   }
 
