@@ -267,7 +267,8 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
       roomJoin: true,
       canPublish: true,
       canSubscribe: true,
-      canPublishData: false,
+      // A visitor's keypad sends DTMF tones, which LiveKit carries as data packets.
+      canPublishData: true,
     });
     expect(claims.video?.canPublishSources).toEqual(["microphone", "camera", "screen_share"]);
   });
