@@ -14,10 +14,11 @@ import * as livekitDouble from "./livekit-double";
 import { commandsIn, install, media, reset, reply, uninstall, upload, wav } from "./media-voice-double";
 import { conversationFor, flowFor, workspaceFor } from "../../platform/objects";
 import type { CallRecord } from "../../contract/calls";
-import type { VoiceCommand } from "../../platform/media-voice";
+import { VOICE_SIGNATURE_HEADER, type VoiceCommand } from "../../platform/media-voice";
+import { VOICEMAIL_LIMIT } from "../../workers/inbound/media-voice";
 import type { ExecutionRecord } from "../../durable-objects/flow/flow-records";
 import { ACCOUNT, AUTH, eventually } from "./conversation-helpers";
-import { fetchApp, must, newChannel, newWorkspace, widget } from "./webchat-helpers";
+import { conversationTaskEvent, fetchApp, must, newChannel, newWorkspace, widget } from "./webchat-helpers";
 
 beforeAll(livekitDouble.install);
 beforeAll(install);
@@ -226,6 +227,15 @@ describe("a web call on a channel whose flow takes calls", () => {
     expect(stored.body.RecordingSid).toMatch(/^ME[0-9a-f]{32}$/);
     expect(await upload(record, audio)).toMatchObject({ status: 201, body: stored.body });
     expect((await upload(record, audio, "text/plain")).status).toBe(415);
+    const path = `${record.reply.url}/${record.reply.executionSid}/${record.reply.effectId}/recording`;
+    const put = (body: Uint8Array, signature: string) =>
+      fetchApp(new URL(path).pathname, {
+        method: "PUT",
+        headers: { "content-type": "audio/wav", [VOICE_SIGNATURE_HEADER]: signature },
+        body,
+      });
+    expect((await put(audio, `t=${Math.floor(Date.now() / 1000)},v1=${"0".repeat(64)}`)).status).toBe(401);
+    expect((await put(new Uint8Array(VOICEMAIL_LIMIT + 1), `t=${Math.floor(Date.now() / 1000)},v1=${"0".repeat(64)}`)).status).toBe(413);
     await reply(record, { ok: true, value: { ...stored.body, RecordingDuration: 1 } });
     expect((await nthCommand(room, 4, "say-play")).action).toMatchObject({ prompt: { say: "Thanks, we will call you back." } });
     const url = stored.body.RecordingUrl as string;
@@ -312,5 +322,68 @@ describe("a call the flow cannot answer", () => {
     const state = await must(conversationFor(env, call.room).flowState(ACCOUNT));
     expect(state.error).toContain(flowSid);
     expect(commandsIn(call.room)).toEqual([]);
+  });
+
+  it("never answers an agent's call: an agent escalating the chat the flow handed them keeps their task, no execution, no voice", async () => {
+    const base = `/taskrouter/v1/Workspaces/${scene.ws}`;
+    const form = (params: Record<string, string>) => ({
+      method: "POST",
+      headers: { authorization: AUTH, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params),
+    });
+    const channels = (await (await fetchApp(`${base}/TaskChannels`, { headers: { authorization: AUTH } })).json()) as {
+      channels: { sid: string; unique_name: string }[];
+    };
+    const chatChannel = channels.channels.find((c) => c.unique_name === "chat")!.sid;
+    const both = definition(scene.workflow);
+    const handOff = {
+      name: "to_agent",
+      type: "send-to-flex",
+      properties: { workflow: scene.workflow, channel: chatChannel, attributes: "{}" },
+      transitions: [{ event: "callComplete" }, { event: "failedToEnqueue" }, { event: "callFailure" }],
+    };
+    const flow = workspaceFor(env, scene.ws).createFlow(ACCOUNT, {
+      friendlyName: "Chat and calls",
+      status: "published",
+      definition: {
+        ...both,
+        states: [
+          {
+            ...both.states[0]!,
+            transitions: [
+              { event: "incomingCall", next: "welcome" },
+              { event: "incomingMessage", next: "to_agent" },
+            ],
+          },
+          ...both.states.slice(1),
+          handOff,
+        ],
+      },
+    });
+    const flowSid = (await must<{ sid: string }>(flow)).sid;
+    const site = widget(scene.ws, await newChannel(scene.ws, { Kind: "webchat", "Settings.allowed_origins": "*", FlowSid: flowSid }));
+    const session = await site.session({ name: "Eve" });
+    const sent = await site.post("/messages", { client_id: "m1", body: "hello" }, session.token);
+    const room = sent.body.conversation_sid as string;
+    const chatTask = await eventually("the chat's task", async () => {
+      const conversation = await must(conversationFor(env, room).getConversation(ACCOUNT));
+      return conversation.task_sid ?? undefined;
+    });
+    const ann = ((await (await fetchApp(`${base}/Workers`, form({ FriendlyName: "Ann" }))).json()) as { sid: string }).sid;
+    const token = (
+      (await (await fetchApp("/api/tokens", form({ WorkspaceSid: scene.ws, Role: "worker", WorkerSid: ann }))).json()) as {
+        token: string;
+      }
+    ).token;
+    await conversationTaskEvent(scene.ws, room, "reservation.accepted", { sid: ann, name: "Ann" });
+    const started = await fetchApp(`/api/conversations/${room}/call`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ Kind: "voice" }),
+    });
+    expect(started.status).toBe(201);
+    const call = ((await started.json()) as { call: CallRecord }).call;
+    expect(call).toMatchObject({ started_by: "agent", execution_sid: null, task_sid: chatTask });
+    expect(commandsIn(room)).toEqual([]);
   });
 });
