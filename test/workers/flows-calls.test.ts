@@ -10,6 +10,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { AccessToken } from "livekit-server-sdk";
 import * as livekitDouble from "./livekit-double";
 import { commandsIn, install, media, reset, reply, uninstall, upload, wav } from "./media-voice-double";
 import { conversationFor, flowFor, workspaceFor } from "../../platform/objects";
@@ -120,6 +121,19 @@ async function visitorCalls() {
   return { session, call, room: call.room };
 }
 
+/** A LiveKit webhook, signed as LiveKit signs it (a JWT by the region's key carrying the body's sha256). */
+async function livekitWebhook(body: Record<string, unknown>) {
+  const text = JSON.stringify({ createdAt: String(Math.floor(Date.now() / 1000)), ...body });
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const token = new AccessToken(livekitDouble.LIVEKIT.LIVEKIT_API_KEY, livekitDouble.LIVEKIT.LIVEKIT_API_SECRET, { ttl: "5m" });
+  token.sha256 = btoa(String.fromCharCode(...hash));
+  return fetchApp("/webhooks/livekit", {
+    method: "POST",
+    headers: { "content-type": "application/webhook+json", authorization: await token.toJwt() },
+    body: text,
+  });
+}
+
 /** The `n`th voice command (1-based) sent to `room`, once it is there. */
 const nthCommand = (room: string, n: number, kind?: string): Promise<VoiceCommand> =>
   eventually(`voice command ${n} in ${room}`, async () => {
@@ -214,6 +228,42 @@ describe("a web call on a channel whose flow takes calls", () => {
     expect(await reply(menu, { ok: true, value: { Digits: "1" } })).toMatchObject({ status: 200, body: { applied: false } });
     expect((await callOf(room)).task_sid).toBeNull();
     expect(commandsIn(room)).toHaveLength(2);
+  });
+
+  it("a caller who drops out and is not back within the grace abandons the call: the execution ends (hangup), told once", async () => {
+    const { session, room, call } = await atTheMenu();
+    const participant = { identity: session.visitor_id, name: "Casey", attributes: { "switchboard.role": "customer" } };
+    expect(
+      (
+        await livekitWebhook({
+          event: "participant_joined",
+          id: "EV_join_" + room,
+          room: { sid: "RM_calls", name: room },
+          participant: { ...participant, sid: "PA_" + room },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await livekitWebhook({
+          event: "participant_left",
+          id: "EV_left_" + room,
+          room: { sid: "RM_calls", name: room },
+          participant: { ...participant, sid: "PA_" + room },
+        })
+      ).status,
+    ).toBe(200);
+    const conversation = conversationFor(env, room);
+    const ended = await eventually("the call abandoned", async () => {
+      await runDurableObjectAlarm(conversation);
+      const now = await callOf(room);
+      return now.state === "ended" ? now : undefined;
+    });
+    expect(ended.end_reason).toBe("abandoned");
+    await eventually("the execution's end", async () => ((await executionOf(call.execution_sid!)).status === "ended" ? true : undefined));
+    // Told again (an outbox retry): nothing changes.
+    expect(await must(flowFor(env, call.execution_sid!).callEnded(ACCOUNT))).toMatchObject({ status: "ended" });
+    expect(media.voiceStops).toContain(room);
   });
 
   it("a voicemail: the signed upload is stored (the same for a repeat), the reply names it, and its URL serves an authenticated user only", async () => {
