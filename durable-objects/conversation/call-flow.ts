@@ -15,7 +15,6 @@ import type { FlowTaskInput } from "../common/flows";
 import type { FlowDefinition, Trigger } from "../flow/engine/types";
 import type { ConversationHost } from "./conversation-host";
 import type { TaskPort } from "./lifecycle/tasks";
-import type { TaskRequest } from "./store/conversation-rows";
 import { ABANDONED_REASON, estimateWait, type FlowCallTask } from "./lifecycle/calls";
 import { answeredByFlow, callFlowTaskMade, callTaskToMake, flowCouldNotAnswer } from "./lifecycle/call-flows";
 import { executionSid as newExecutionSid } from "./lifecycle/flows";
@@ -170,12 +169,12 @@ export async function flowCallTask(
   }
   if (!created.ok) return created;
   const taskSid = created.value.taskSid;
-  const made = await host.apply((op) => callFlowTaskMade(op, key, callSid, taskSid, request as TaskRequest, replaces));
-  if (!made.ok) {
+  const made = await host.apply((op) => callFlowTaskMade(op, key, callSid, taskSid, request, replaces));
+  if (!made.ok || made.value === null) {
     // The caller hung up (or another attempt handed the call on) while the task was made: it is not wanted.
     const canceled = await tasks.cancelTask(taskSid, ABANDONED_REASON).catch((error: unknown) => fail(502, 20500, message(error)));
     if (!canceled.ok) console.warn(`Call ${callSid}: its task ${taskSid} is not wanted and could not be canceled: ${canceled.message}`);
-    return made.status === 409 && made.message.includes("handed on") ? ok({ conversation_sid: host.sid }) : made;
+    return made.ok ? ok({ conversation_sid: host.sid }) : made;
   }
   const seconds = await (tasks.estimatedWait?.(taskSid, request.taskChannel) ?? Promise.resolve(null)).catch(() => null);
   if (seconds !== null) await host.apply((op) => estimateWait(op, callSid, seconds));

@@ -92,8 +92,8 @@ export function callTaskToMake(op: Op, accountSid: string, key: string, input: F
 
 /**
  * The task exists: it becomes the call's own (as a customer's call without a flow), the voice leaves and
- * the hold music starts. A call that ended meanwhile, or got a task by another attempt, answers 409 and
- * the shell cancels this one.
+ * the hold music starts. Answers null when another attempt handed the call on already, and a conflict
+ * when the call ended meanwhile: either way the shell cancels this task.
  */
 export function callFlowTaskMade(
   op: Op,
@@ -102,10 +102,10 @@ export function callFlowTaskMade(
   taskSid: string,
   request: TaskRequest,
   replaces: string | null,
-): ApiResult<CallRecord> {
+): ApiResult<CallRecord | null> {
   const call = callRow(op.host, callSid);
   if (!call || call.state === "ended") return conflict(`Call ${callSid} ended while its task was made`);
-  if (call.flow_task === null || call.task_sid !== null) return conflict(`Call ${callSid} was handed on already`);
+  if (call.flow_task === null || call.task_sid !== null) return ok(null);
   run(op.host, "INSERT OR IGNORE INTO sb_flow_keys (key, value, applied_at) VALUES (?, ?, ?)", `task:${key}`, taskSid, op.now);
   op.effects.media.push({ kind: "stop-voice" }, { kind: "hold-music", on: true });
   return ok(attachTask(op, call, taskSid, request, replaces));
