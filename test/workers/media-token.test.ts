@@ -267,8 +267,7 @@ describe("POST /api/webchat/{ws}/{channel}/media-token", () => {
       roomJoin: true,
       canPublish: true,
       canSubscribe: true,
-      // A visitor's keypad sends DTMF tones, which LiveKit carries as data packets.
-      canPublishData: true,
+      canPublishData: true, // a keypad's tones are LiveKit DTMF packets (issue 16)
     });
     expect(claims.video?.canPublishSources).toEqual(["microphone", "camera", "screen_share"]);
   });

@@ -310,4 +310,12 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
     name: "conversation: the flow its running execution runs (issue 16: the record's `flow`)",
     sql: `ALTER TABLE sb_flow ADD COLUMN flow_sid TEXT;`,
   },
+  {
+    version: 13,
+    name: "conversation: the flow execution answering a call, and the task it is to make when the flow hands it on (issue 16)",
+    sql: `
+      ALTER TABLE sb_calls ADD COLUMN execution_sid TEXT;
+      ALTER TABLE sb_calls ADD COLUMN flow_task TEXT;
+    `,
+  },
 ];
