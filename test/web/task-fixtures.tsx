@@ -178,6 +178,7 @@ export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
     conversation_sid: CH_SID,
     room: CH_SID,
     kind: "voice",
+    execution_sid: null,
     state: "connected",
     started_by: "customer",
     task_sid: "WT" + "5".repeat(32),
