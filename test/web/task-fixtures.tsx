@@ -178,10 +178,10 @@ export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
     conversation_sid: CH_SID,
     room: CH_SID,
     kind: "voice",
-    execution_sid: null,
     state: "connected",
     started_by: "customer",
     task_sid: "WT" + "5".repeat(32),
+    execution_sid: null,
     parties: [
       { identity: "visitor-1", role: "customer", name: "Ann", joined_at: "2026-12-07T00:00:00.000Z" },
       { identity: WK_ME, role: "agent", name: "Ada", joined_at: "2026-12-07T00:00:05.000Z" },
