@@ -1,7 +1,8 @@
 /**
  * Which Studio widget types Switchboard runs, which it refuses and why, and the transition events each
- * runs: the one list the validator and the README agree on. Messaging widgets run; voice widgets wait for
- * calls in flows (they need a phone call's media, a later wave); TwiML and payments have reasons of their own.
+ * runs: the one list the validator and the README agree on. Messaging widgets run on every channel; the
+ * voice widgets a web call needs run on calls (the media service is the flow's voice); dialling out,
+ * recording a whole call, streams, virtual agents, TwiML and payments have reasons of their own.
  */
 
 /** The widget types the engine runs. */
@@ -13,7 +14,21 @@ export type RunnableType =
   | "set-variables"
   | "make-http-request"
   | "run-function"
-  | "send-to-flex";
+  | "send-to-flex"
+  | VoiceType;
+
+/** The voice widgets the engine runs: only in an execution a call started (`incomingCall`). */
+export const VOICE_TYPES = ["say-play", "gather-input-on-call", "record-voicemail", "connect-call-to", "enqueue-call"] as const;
+export type VoiceType = (typeof VOICE_TYPES)[number];
+
+/**
+ * Whether `type` is a voice widget (it needs a call).
+ * @example
+ * isVoice("say-play"); // true
+ */
+export function isVoice(type: string): type is VoiceType {
+  return (VOICE_TYPES as readonly string[]).includes(type);
+}
 
 /** Each runnable type's transition events (Studio's names), in the order Studio's editor lists them. */
 export const EVENTS: Readonly<Record<RunnableType, readonly string[]>> = {
@@ -25,28 +40,24 @@ export const EVENTS: Readonly<Record<RunnableType, readonly string[]>> = {
   "make-http-request": ["success", "failed"],
   "run-function": ["success", "fail"],
   "send-to-flex": ["callComplete", "failedToEnqueue", "callFailure"],
+  "say-play": ["audioComplete"],
+  "gather-input-on-call": ["keypress", "speech", "timeout"],
+  "record-voicemail": ["recordingComplete", "noAudio", "hangup"],
+  "connect-call-to": ["callCompleted", "hangup"],
+  "enqueue-call": ["callComplete", "failedToEnqueue", "callFailure"],
 };
-
-/** Voice widgets: they need a phone call, which flows do not run yet. */
-const VOICE = [
-  "gather-input-on-call",
-  "say-play",
-  "record-voicemail",
-  "record-call",
-  "connect-call-to",
-  "enqueue-call",
-  "make-outgoing-call",
-  "make-outgoing-call-v2",
-  "fork-stream",
-  "connect-virtual-agent",
-];
 
 /** Widget types refused, each with the reason a user reads. */
 export const REFUSED: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(
-    VOICE.map((type) => [type, "is not supported yet: it needs a phone call, and flows run on messaging channels for now"]),
-  ),
-  "add-twiml-redirect": "is not supported: TwiML redirects need a phone call; Switchboard has no TwiML",
+  "record-call": "is not supported yet: Switchboard does not record whole calls; Record Voicemail records what the caller says",
+  "make-outgoing-call":
+    "is not supported: dialling out needs a telephone network (SIP), which Switchboard's calls do not have yet; calls come in from the web",
+  "make-outgoing-call-v2":
+    "is not supported: dialling out needs a telephone network (SIP), which Switchboard's calls do not have yet; calls come in from the web",
+  "fork-stream": "is not supported: streaming a call's audio to a WebSocket of yours is not built",
+  "connect-virtual-agent":
+    "is not supported: Dialogflow virtual agents are Google's service; gather the caller's speech (SpeechResult) and split on it instead",
+  "add-twiml-redirect": "is not supported: Switchboard's calls are not driven by TwiML, so there is no TwiML to redirect to",
   "capture-payments": "is not supported until payments exist in Switchboard",
   "run-subflow": "is not supported yet: subflows are not built",
   "send-to-autopilot": "is not supported: Twilio retired Autopilot; a workspace's bot classifies messages instead (trigger.message.Intent)",
@@ -56,7 +67,7 @@ export const REFUSED: Readonly<Record<string, string>> = {
  * Whether `type` is one the engine runs.
  * @example
  * isRunnable("send-message"); // true
- * isRunnable("say-play"); // false (REFUSED says why)
+ * isRunnable("fork-stream"); // false (REFUSED says why)
  */
 export function isRunnable(type: string): type is RunnableType {
   return Object.hasOwn(EVENTS, type);

@@ -5,7 +5,7 @@
  * after, at most once.
  */
 import type { RunnableType } from "./catalogue";
-import { LIMITS } from "./catalogue";
+import { LIMITS, isVoice } from "./catalogue";
 import { enterSendAndWait, enterSendMessage, enterSetVariables, enterSplit, resumeSendMessage } from "./messages";
 import { enterHttpRequest, enterRunFunction, enterSendToFlex, resumeRequest, resumeSendToFlex } from "./requests";
 import { heard, isRecord, messageFields, mintId, startRun, widgetContext, type Outcome, type Run } from "./run-state";
@@ -21,6 +21,20 @@ import type {
   WidgetState,
 } from "./types";
 import { validate } from "./validate";
+import {
+  callOf,
+  enterConnect,
+  enterEnqueue,
+  enterGather,
+  enterRecord,
+  enterSayPlay,
+  resumeConnect,
+  resumeEnqueue,
+  resumeGather,
+  resumeRecord,
+  resumeSayPlay,
+  voiceRefusal,
+} from "./voice";
 
 /**
  * Validates a Studio definition (the JSON as exported): every widget's type, properties and transitions.
@@ -68,11 +82,9 @@ export function advance(definition: FlowDefinition, state: ExecutionState, input
     if (skipped) return ignored(skipped);
   } catch (error) {
     // A definition that slipped past validation, or a bug: the execution ends with the reason, never a throw.
-    return {
-      state: ended(startRun(definition, state, host), `engine error: ${error instanceof Error ? error.message : String(error)}`),
-      steps: [],
-      effects: [],
-    };
+    const failed = startRun(definition, state, host);
+    ended(failed, `engine error: ${error instanceof Error ? error.message : String(error)}`);
+    return { state: failed.state, steps: [], effects: failed.effects };
   }
   return { state: run.state, steps: run.steps, effects: run.effects };
 }
@@ -103,7 +115,9 @@ function apply(run: Run, input: FlowInput): IgnoredInput | undefined {
       ended(run, input.reason);
       return undefined;
     case "hangup":
-      // Skeleton: record-voicemail's wait for its recording comes with the voice widgets.
+      run.state.hung_up = true;
+      // A recording goes on to its end: its result comes with `hangup: true` and takes Studio's `hangup`.
+      if (current?.type === "record-voicemail" && state.waiting?.kind === "result") return undefined;
       clearTimer(run);
       ended(run, "hangup");
       return undefined;
@@ -175,6 +189,16 @@ function resume(run: Run, widget: WidgetState, result: EffectResult): Outcome {
       return resumeRequest(run, widget, result, "fail");
     case "send-to-flex":
       return resumeSendToFlex(run, widget, result);
+    case "say-play":
+      return resumeSayPlay(run, widget, result);
+    case "gather-input-on-call":
+      return resumeGather(run, widget, result);
+    case "record-voicemail":
+      return resumeRecord(run, widget, result);
+    case "connect-call-to":
+      return resumeConnect(run, widget, result);
+    case "enqueue-call":
+      return resumeEnqueue(run, widget, result);
     case "trigger":
     case "split-based-on":
     case "set-variables":
@@ -186,6 +210,8 @@ function resume(run: Run, widget: WidgetState, result: EffectResult): Outcome {
 
 /** Enters a widget: it leaves at once, waits, or ends the execution. */
 function enter(run: Run, widget: WidgetState): Outcome {
+  const refused = isVoice(widget.type) ? voiceRefusal(run, widget) : null;
+  if (refused) return refused;
   switch (widget.type as RunnableType) {
     case "send-message":
       return enterSendMessage(run, widget);
@@ -201,6 +227,16 @@ function enter(run: Run, widget: WidgetState): Outcome {
       return enterRunFunction(run, widget);
     case "send-to-flex":
       return enterSendToFlex(run, widget);
+    case "say-play":
+      return enterSayPlay(run, widget);
+    case "gather-input-on-call":
+      return enterGather(run, widget);
+    case "record-voicemail":
+      return enterRecord(run, widget);
+    case "connect-call-to":
+      return enterConnect(run, widget);
+    case "enqueue-call":
+      return enterEnqueue(run, widget);
     case "trigger":
       return { kind: "end", reason: `A transition re-entered the trigger "${widget.name}"` };
     default:
@@ -272,7 +308,12 @@ function clearTimer(run: Run): void {
   if (waitId) run.effects.push({ id: mintId(run), kind: "clear-timer", wait_id: waitId });
 }
 
+/**
+ * Ends the execution. A call's execution that ends without handing the call on hangs up (Studio does), unless
+ * the caller already has.
+ */
 function ended(run: Run, reason: string): ExecutionState {
+  if (callOf(run) && reason !== "handed-off" && !run.state.hung_up) run.effects.push({ id: mintId(run), kind: "hang-up", awaited: false });
   run.state.status = "ended";
   run.state.current = null;
   run.state.waiting = null;

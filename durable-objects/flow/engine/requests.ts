@@ -11,6 +11,7 @@ import { render } from "./liquid";
 import { addEffect, isRecord, resetWidget, scope, type Outcome, type Run } from "./run-state";
 import { selfService } from "./self-service";
 import type { EffectResult, WidgetState } from "./types";
+import { callKind, callOf } from "./voice";
 
 type Json = Record<string, unknown>;
 
@@ -158,7 +159,8 @@ export function enterSendToFlex(run: Run, widget: WidgetState): Outcome {
     kind: "create-task",
     awaited: true,
     workflow_sid: workflow!.trim(),
-    channel: channel!.trim(),
+    // On a call the task is the call's (its `channel` property names a Twilio TaskChannel SID, meaningless here).
+    channel: callOf(run) ? callKind(run) : channel!.trim(),
     attributes: JSON.stringify({ ...parsed, [SELF_SERVICE_ATTRIBUTE]: selfService(run) }),
     ...wholeNumber("priority", priority!),
     ...wholeNumber("timeout", timeout!),

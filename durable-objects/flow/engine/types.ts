@@ -305,6 +305,11 @@ export interface ExecutionState {
   readonly steps: number;
   /** Why it ended, once ended: "completed", "handed-off", "step-limit", "repeat-limit", an `end` input's reason … */
   readonly ended_reason?: string;
+  /**
+   * Set once the caller of a call execution hung up (the `hangup` input, or a recording that ended with one):
+   * a voice widget entered later ends the execution, and its end sends no `hang-up` (the call is gone).
+   */
+  readonly hung_up?: boolean;
 }
 
 /** One line of the transcript; a customer's line carries the bot's reading of it, when there was one. */

@@ -5,9 +5,10 @@
  * flow `errors` do, so a team can fix an import without guessing. Unreachable widgets, transition events
  * a type never takes and templates that do not parse are warnings: the flow still runs.
  */
-import { EVENTS, HTTP_METHODS, REFUSED, contentTypeOf, isOperator, isRunnable, type RunnableType } from "./catalogue";
+import { EVENTS, HTTP_METHODS, REFUSED, contentTypeOf, isOperator, isRunnable, isVoice, type RunnableType } from "./catalogue";
 import { templateProblem } from "./liquid";
 import type { DefinitionError, FlowDefinition, Validation } from "./types";
+import { checkVoice } from "./voice-validate";
 
 type Json = Record<string, unknown>;
 
@@ -24,10 +25,19 @@ const REQUIRED: Readonly<Record<RunnableType, readonly string[]>> = {
   "make-http-request": ["method", "url"],
   "run-function": ["url"],
   "send-to-flex": ["workflow", "channel"],
+  // The voice widgets' requirements depend on their other properties: voice-validate.ts.
+  "say-play": [],
+  "gather-input-on-call": [],
+  "record-voicemail": [],
+  "connect-call-to": [],
+  "enqueue-call": [],
 };
 
 /** The properties rendered as Liquid (checked to parse; a problem is a warning). */
-const TEMPLATES = ["body", "input", "url", "to", "from", "media_url", "attributes", "workflow", "channel", "priority", "timeout"];
+const TEMPLATES = [
+  ...["body", "input", "url", "to", "from", "media_url", "attributes", "workflow", "channel", "priority", "timeout"],
+  ...["say", "play", "voice", "language", "hints", "workflow_sid", "task_attributes"],
+];
 
 /**
  * Validates a definition; see engine.ts's `validateDefinition`, which this is.
@@ -117,7 +127,12 @@ function checkWidget(
     const problem = typeof properties[key] === "string" ? templateProblem(properties[key]) : null;
     if (problem) warnings.push({ property_path: `${at}/properties/${key}`, message: `${widget}: ${problem}` });
   }
-  checkProperties(type, properties, (path, message) => error(`/properties${path}`, `${widget} ${message}`));
+  const report = (path: string, message: string) => error(`/properties${path}`, `${widget} ${message}`);
+  if (isVoice(type))
+    checkVoice(type, properties, report, (path, message) =>
+      warnings.push({ property_path: `${at}/properties${path}`, message: `${widget} ${message}` }),
+    );
+  else checkProperties(type, properties, report);
 
   const transitions = state.transitions ?? [];
   if (!Array.isArray(transitions)) return error("/transitions", `${widget}: \`transitions\` must be a list`);
@@ -176,6 +191,11 @@ function checkProperties(type: RunnableType, properties: Json, error: (path: str
     case "trigger":
     case "send-message":
     case "split-based-on":
+    case "say-play":
+    case "gather-input-on-call":
+    case "record-voicemail":
+    case "connect-call-to":
+    case "enqueue-call":
       return;
     default: {
       const unreachableType: never = type;

@@ -7,6 +7,7 @@ import { advance, newExecution, validateDefinition } from "../../../durable-obje
 import type {
   Advance,
   Classification,
+  EffectResult,
   EngineHost,
   ExecutionState,
   FlowDefinition,
@@ -37,8 +38,8 @@ type Widget = {
   transitions?: { event: string; next?: string; conditions?: unknown[] }[];
 };
 
-/** Studio's JSON for a trigger (incomingMessage → the first widget) followed by `widgets`. */
-export function flowJson(widgets: readonly Widget[]): Record<string, unknown> {
+/** Studio's JSON for a trigger (`event`, incomingMessage by default → the first widget) followed by `widgets`. */
+export function flowJson(widgets: readonly Widget[], event = "incomingMessage"): Record<string, unknown> {
   return {
     description: "Test flow",
     initial_state: "Trigger",
@@ -48,7 +49,7 @@ export function flowJson(widgets: readonly Widget[]): Record<string, unknown> {
         name: "Trigger",
         type: "trigger",
         properties: { offset: { x: 0, y: 0 } },
-        transitions: [{ event: "incomingMessage", ...(widgets[0] ? { next: widgets[0].name } : {}) }, { event: "incomingRequest" }],
+        transitions: [{ event, ...(widgets[0] ? { next: widgets[0].name } : {}) }, { event: "incomingRequest" }],
       },
       ...widgets.map((widget) => ({ properties: {}, transitions: [], ...widget })),
     ],
@@ -68,6 +69,35 @@ export const startOn = (body: string, classification?: Classification): FlowInpu
   trigger: { kind: "incomingMessage", message: message(body, classification) },
   contact: { channel: { address: "+15550001111" } },
 });
+
+/** Studio's `trigger.call` of a web call to the flow's channel. */
+export const CALL = { CallSid: "CA0001", From: "+15550001111", To: "+15559990000", Direction: "inbound", CallStatus: "in-progress" };
+
+/** A start on an incoming call (`fields` added to Studio's `trigger.call`). */
+export const startCall = (fields: Record<string, unknown> = {}): FlowInput => ({
+  kind: "start",
+  trigger: { kind: "incomingCall", call: { ...CALL, ...fields } },
+  contact: { channel: { address: CALL.From } },
+});
+
+/**
+ * An execution driven one input at a time: `send(input)` advances it and answers the Advance;
+ * `answer(result)` sends the result of the effect the execution waits for.
+ */
+export function execution(definition: FlowDefinition, engineHost: EngineHost = host()) {
+  let state: ExecutionState = newExecution(EXECUTION_SID, FLOW_SID);
+  const send = (input: FlowInput): Advance => {
+    const result = advance(definition, state, input, engineHost);
+    state = result.state;
+    return result;
+  };
+  const answer = (result: EffectResult): Advance => {
+    const effectId = state.waiting?.effect_id;
+    if (!effectId) throw new Error(`the execution waits for no effect: ${JSON.stringify(state.waiting)}`);
+    return send({ kind: "result", effect_id: effectId, result });
+  };
+  return { send, answer, state: () => state };
+}
 
 /** Runs inputs one after another from a fresh execution; every Advance, in order. */
 export function run(definition: FlowDefinition, inputs: readonly FlowInput[], engineHost: EngineHost = host()): Advance[] {

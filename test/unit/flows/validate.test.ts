@@ -159,22 +159,24 @@ const refused: [string, unknown, string, RegExp][] = [
     /needs its conditions/,
   ],
   [
-    "voice widget",
-    flowJson([{ name: "greet", type: "say-play", properties: { say: "Hello" } }]),
+    "recording a whole call",
+    flowJson([{ name: "rec", type: "record-call", properties: { record_call: true } }]),
     "/states/1/type",
-    /Widget "greet" of type say-play is not supported yet: it needs a phone call/,
+    /Widget "rec" of type record-call is not supported yet: Switchboard does not record whole calls/,
   ],
   [
-    "gather on a call",
-    flowJson([{ name: "menu", type: "gather-input-on-call" }]),
+    "dialling out",
+    flowJson([{ name: "dial", type: "make-outgoing-call-v2", properties: { to: "+15551234567" } }]),
     "/states/1/type",
-    /of type gather-input-on-call is not supported yet/,
+    /of type make-outgoing-call-v2 is not supported: dialling out needs a telephone network \(SIP\)/,
   ],
+  ["a media stream", flowJson([{ name: "stream", type: "fork-stream" }]), "/states/1/type", /streaming a call's audio/],
+  ["a virtual agent", flowJson([{ name: "cx", type: "connect-virtual-agent" }]), "/states/1/type", /Dialogflow virtual agents/],
   [
     "TwiML redirect",
     flowJson([{ name: "twiml", type: "add-twiml-redirect", properties: { url: "https://x.test" } }]),
     "/states/1/type",
-    /TwiML redirects need a phone call; Switchboard has no TwiML/,
+    /Switchboard's calls are not driven by TwiML/,
   ],
   ["payments", flowJson([{ name: "pay", type: "capture-payments" }]), "/states/1/type", /until payments exist/],
   [
@@ -206,7 +208,7 @@ describe("validateDefinition: refusals", () => {
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
     expect(checked.errors.map((error) => error.property_path)).toEqual([
-      "/states/1/type",
+      "/states/1/properties/say",
       "/states/2/properties/url",
       "/states/2/transitions/0/next",
     ]);
