@@ -23,10 +23,13 @@ export const MEDIA_SERVICE_PORT = 7890;
 
 /**
  * Starts the media service for a LiveKit server and resolves once it answers /health.
- * @param {{ livekit: { url: string, apiKey: string, apiSecret: string }, logFile?: string, preferDefaults?: boolean }} options
+ * The flow voice's settings (`MEDIA_TTS`, `MEDIA_TTS_URL`, `MEDIA_TTS_API_KEY`, `MEDIA_TTS_MODEL`,
+ * `MEDIA_STT_URL`, `MEDIA_STT_API_KEY`, `MEDIA_STT_MODEL`) pass from this process's environment (spread below), or
+ * from `voiceEnv` (a test's speech-to-text double, say), which wins.
+ * @param {{ livekit: { url: string, apiKey: string, apiSecret: string }, logFile?: string, preferDefaults?: boolean, voiceEnv?: Record<string, string> }} options
  * @returns {Promise<{ url: string, secret: string, child: import("node:child_process").ChildProcess, stop: () => Promise<void> }>}
  */
-export async function startMediaService({ livekit, logFile, preferDefaults = false }) {
+export async function startMediaService({ livekit, logFile, preferDefaults = false, voiceEnv = {} }) {
   const port = preferDefaults && (await portFree(MEDIA_SERVICE_PORT)) ? MEDIA_SERVICE_PORT : await freePort();
   const secret = randomBytes(24).toString("base64url");
   const out = logFile ? openSync(logFile, "a") : "pipe";
@@ -43,6 +46,7 @@ export async function startMediaService({ livekit, logFile, preferDefaults = fal
       LIVEKIT_URL: livekit.url,
       LIVEKIT_API_KEY: livekit.apiKey,
       LIVEKIT_API_SECRET: livekit.apiSecret,
+      ...voiceEnv,
     },
     stdio: ["ignore", out, out === "pipe" ? "pipe" : out],
   });

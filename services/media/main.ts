@@ -7,6 +7,10 @@
  * - `MEDIA_SERVICE_HOST` (default 127.0.0.1) and `MEDIA_SERVICE_PORT` (default 7890): where it listens.
  * - LiveKit's servers and keys, read exactly as the Worker reads them (platform/livekit.ts):
  *   `LIVEKIT_URL` or each region's `livekitUrl`, `LIVEKIT_API_KEY`/`_SECRET` or the region's own.
+ * - A flow's voice (voices.ts): `MEDIA_TTS` — `local` (default: eSpeak NG in-process, offline) or `openai`
+ *   with `MEDIA_TTS_URL` (an OpenAI-compatible `/v1/audio/speech`), `MEDIA_TTS_API_KEY`, `MEDIA_TTS_MODEL`
+ *   (default tts-1); speech-to-text `MEDIA_STT_URL` (an OpenAI-compatible `/v1/audio/transcriptions`),
+ *   `MEDIA_STT_API_KEY`, `MEDIA_STT_MODEL` (default whisper-1) — none: speech gathers hear nothing.
  *
  * When `@livekit/rtc-node`'s native binary is missing for this platform it exits with status 3 and one
  * line saying so (the start script prints it: calls work, without hold music).
@@ -53,7 +57,14 @@ const host = env.MEDIA_SERVICE_HOST?.trim() || "127.0.0.1";
 const port = Number(env.MEDIA_SERVICE_PORT ?? "7890");
 // Off by default: a team's audio URL naming an internal address is refused (public-address.ts).
 const allowPrivateAudio = /^(1|true)$/i.test(env.MEDIA_ALLOW_PRIVATE_AUDIO?.trim() ?? "");
-const running = await service.listenMediaService({ secret, servers: [...servers.values()], host, port, allowPrivateAudio });
+let voices: InstanceType<typeof service.Voices>;
+try {
+  voices = new service.Voices(service.voiceToolsOf({ secret, allowPrivateAudio, env }));
+} catch (error) {
+  console.error(`The media service's voice: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
+const running = await service.listenMediaService({ secret, servers: [...servers.values()], host, port, allowPrivateAudio, voices });
 console.log(`Media service listening on ${running.url} (LiveKit: ${[...servers.keys()].join(", ")})`);
 
 const stop = async () => {

@@ -6,6 +6,10 @@
  *   started, 200 when a player was there already (one player per room, however often asked).
  * - `DELETE /rooms/{room}/hold` — stops it: 200 {stopped}, false when none played.
  * - `POST /rooms/{room}/announce` {livekitUrl} — the chime once: 202.
+ * - `POST /rooms/{room}/voice` (platform/media-voice.ts `VoiceCommand`) — a flow's voice says, plays,
+ *   gathers or records (voices.ts), replying to the Worker later: 202 {room, accepted: true}; the same
+ *   `reply.effectId` again (running or done lately) 200 {accepted: false}, run once.
+ * - `DELETE /rooms/{room}/voice` — the voice leaves: 200 {stopped}, false when none was there.
  * - `GET /health` — 200 {status: "ok", rooms}, unauthenticated (for the process manager).
  *
  * Every other call needs `Authorization: Bearer <MEDIA_SERVICE_SECRET>` (401 otherwise, compared in
@@ -17,11 +21,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { z } from "zod";
 import { sameText } from "../../platform/constant-time";
 import type { LiveKitServer } from "../../platform/livekit";
+import { voiceCommandSchema } from "../../platform/media-voice";
 import { Players } from "./players";
+import { Voices } from "./voices";
+import { voiceToolsOf } from "./voice-tools";
+
+export { Voices, voiceToolsOf };
 import { WavError } from "./wav";
 
-/** Bodies are a URL or two. */
-const MAX_BODY_BYTES = 16 * 1024;
+/** Bodies are a URL or two, or a voice command (a prompt of up to 4096 characters and hints). */
+const MAX_BODY_BYTES = 64 * 1024;
 const ROOM = /^CH[0-9a-f]{32}$/;
 
 const holdBody = z.strictObject({ livekitUrl: z.string().min(1), audioUrl: z.url({ protocol: /^https?$/ }).nullish() });
@@ -33,6 +42,8 @@ export interface MediaServiceOptions {
   /** The LiveKit servers the service may join rooms on, with their keys (a region's each). */
   readonly servers: readonly LiveKitServer[];
   readonly players?: Players;
+  /** The flow voices; made from {@link voiceToolsOf} (local text-to-speech, no speech-to-text) when absent. */
+  readonly voices?: Voices;
   /** Teams' hold music may come from loopback and private addresses (`MEDIA_ALLOW_PRIVATE_AUDIO=1`): local development and tests only. */
   readonly allowPrivateAudio?: boolean;
 }
@@ -73,6 +84,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 /** The media service's HTTP handler over its players. */
 export function mediaHandler(options: MediaServiceOptions) {
   const players = options.players ?? new Players({ allowPrivateAudio: options.allowPrivateAudio === true });
+  const voices =
+    options.voices ?? new Voices(voiceToolsOf({ secret: options.secret, allowPrivateAudio: options.allowPrivateAudio === true }));
   const serverOf = (livekitUrl: string): LiveKitServer => {
     const server = options.servers.find((s) => s.url === livekitUrl.trim());
     if (!server)
@@ -88,7 +101,7 @@ export function mediaHandler(options: MediaServiceOptions) {
     if (url.pathname === "/health" && req.method === "GET") return { status: 200, body: { status: "ok", rooms: players.size } };
     const presented = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
     if (!sameText(presented, options.secret)) throw new HttpError(401, "a Bearer token with the media service's secret is required");
-    const match = /^\/rooms\/([^/]+)\/(hold|announce)$/.exec(url.pathname);
+    const match = /^\/rooms\/([^/]+)\/(hold|announce|voice)$/.exec(url.pathname);
     if (!match) throw new HttpError(404, `no such route: ${req.method} ${url.pathname}`);
     const [, room = "", action] = match;
     if (!ROOM.test(room)) throw new HttpError(400, `room ${JSON.stringify(room.slice(0, 80))} is not a conversation SID (CH + 32 hex)`);
@@ -103,6 +116,16 @@ export function mediaHandler(options: MediaServiceOptions) {
       await players.announce(serverOf(body.livekitUrl), room);
       return { status: 202, body: { room, announced: true } };
     }
+    if (action === "voice" && req.method === "POST") {
+      const command = parse(voiceCommandSchema, await readJson(req));
+      const livekit = serverOf(command.livekitUrl);
+      const answer = await voices.command(livekit, room, command).catch((error: unknown) => {
+        if (error instanceof WavError) throw new HttpError(422, `action.prompt.play: ${error.message}`);
+        throw error;
+      });
+      return { status: answer.accepted ? 202 : 200, body: { room, accepted: answer.accepted } };
+    }
+    if (action === "voice" && req.method === "DELETE") return { status: 200, body: { room, stopped: await voices.stop(room) } };
     throw new HttpError(405, `${req.method} is not allowed on ${url.pathname}`);
   };
 
@@ -130,9 +153,11 @@ export function mediaHandler(options: MediaServiceOptions) {
  */
 export async function listenMediaService(
   options: MediaServiceOptions & { readonly host: string; readonly port: number },
-): Promise<{ server: Server; url: string; players: Players; close: () => Promise<void> }> {
+): Promise<{ server: Server; url: string; players: Players; voices: Voices; close: () => Promise<void> }> {
   const players = options.players ?? new Players({ allowPrivateAudio: options.allowPrivateAudio === true });
-  const server = createServer(mediaHandler({ ...options, players }));
+  const voices =
+    options.voices ?? new Voices(voiceToolsOf({ secret: options.secret, allowPrivateAudio: options.allowPrivateAudio === true }));
+  const server = createServer(mediaHandler({ ...options, players, voices }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, resolve);
@@ -140,8 +165,8 @@ export async function listenMediaService(
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const close = async () => {
-    await players.stopAll();
+    await Promise.all([players.stopAll(), voices.stopAll()]);
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  return { server, url: `http://${options.host}:${port}`, players, close };
+  return { server, url: `http://${options.host}:${port}`, players, voices, close };
 }

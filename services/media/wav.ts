@@ -80,11 +80,14 @@ export function readWav(bytes: Uint8Array): Int16Array {
     for (let c = 0; c < format.channels; c++) sum += pcm.getInt16((i * format.channels + c) * 2, true);
     mono[i] = sum / format.channels;
   }
-  return fadeEnds(resample(mono, format.rate));
+  return fadeEnds(resampleTo48k(mono, format.rate));
 }
 
-/** Linear interpolation to {@link SAMPLE_RATE}: plenty for music heard through a call's codec. */
-function resample(samples: Float64Array, rate: number): Int16Array {
+/**
+ * Linear interpolation to {@link SAMPLE_RATE}: plenty for music and speech heard through a call's codec.
+ * @example resampleTo48k(Float64Array.from(samples22k), 22_050)
+ */
+export function resampleTo48k(samples: Float64Array, rate: number): Int16Array {
   if (rate === SAMPLE_RATE) return Int16Array.from(samples, Math.round);
   const length = Math.floor((samples.length * SAMPLE_RATE) / rate);
   const out = new Int16Array(length);
@@ -166,4 +169,28 @@ export async function fetchWav(
     at += chunk.length;
   }
   return readWav(bytes);
+}
+
+/**
+ * 16-bit PCM mono samples as a WAV file (what a voicemail is uploaded as and speech-to-text is sent).
+ * @example const file = encodeWav(samples16k, 16_000); // 44-byte header + 2 bytes a sample
+ */
+export function encodeWav(samples: Int16Array, rate: number): Uint8Array {
+  const bytes = new Uint8Array(44 + samples.length * 2);
+  const view = new DataView(bytes.buffer);
+  const put = (at: number, word: string) => [...word].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+  put(0, "RIFF");
+  view.setUint32(4, 36 + samples.length * 2, true);
+  put(8, "WAVEfmt ");
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  put(36, "data");
+  view.setUint32(40, samples.length * 2, true);
+  samples.forEach((s, i) => view.setInt16(44 + i * 2, s, true));
+  return bytes;
 }

@@ -68,7 +68,7 @@ describe("the media service's control API", () => {
         400,
         /not a LiveKit server this media service holds keys for/,
       ],
-      ["POST", hold, JSON.stringify({ livekitUrl: LIVEKIT.url, audioUrl: `https://x.example/${"a".repeat(20_000)}` }), 413, /larger than/],
+      ["POST", hold, JSON.stringify({ livekitUrl: LIVEKIT.url, audioUrl: `https://x.example/${"a".repeat(70_000)}` }), 413, /larger than/],
       ["POST", "/rooms/not-a-room/hold", JSON.stringify({ livekitUrl: LIVEKIT.url }), 400, /not a conversation SID/],
       ["GET", hold, undefined, 405, /GET is not allowed/],
       ["POST", `/rooms/${ROOM}/dance`, "{}", 404, /no such route/],
