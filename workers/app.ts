@@ -26,6 +26,7 @@ import { studio } from "./api/studio";
 import { calendars } from "./api/calendars";
 import { inbound } from "./inbound/webhooks";
 import { livekitWebhooks } from "./inbound/livekit";
+import { mediaVoiceWebhooks } from "./inbound/media-voice";
 import { conversations, conversationSocket, conversationsNative, flex } from "./api/conversations";
 import { auth } from "./api/auth";
 import { users } from "./api/users";
@@ -67,6 +68,7 @@ app.route("/api", channels);
 app.route("/", studio); // Studio v2: /v2/Flows… and /api/workspaces/WS…/studio/v2/Flows…
 app.route("/api", calendars);
 app.route("/webhooks/livekit", livekitWebhooks); // before the providers' /webhooks/{WS}/{XC}
+app.route("/webhooks/media/voice", mediaVoiceWebhooks); // the media service's signed replies (issue 16)
 app.route("/webhooks", inbound);
 app.route("/conversations/v1", conversations);
 app.route("/flex/v1", flex);

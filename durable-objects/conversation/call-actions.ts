@@ -15,10 +15,15 @@ import type { ConversationHost } from "./conversation-host";
 import { CallMediaError, type CallMedia } from "./call-media";
 import type { TaskPort } from "./lifecycle/tasks";
 import * as calls from "./lifecycle/calls";
+import { answerWithFlow, type CallFlowChoice, type CallFlowPort, type CallFlowStart } from "./call-flow";
+import { noteFlowError } from "./lifecycle/call-flows";
+import { conversationRow } from "./store/conversation-rows";
 
 export interface CallPorts {
   readonly media: CallMedia;
   readonly tasks: TaskPort;
+  /** The channel's flow and its execution (call-flow.ts), for a customer's call on a channel with a flow. */
+  readonly flows?: CallFlowPort;
 }
 
 export interface StartCall {
@@ -26,6 +31,8 @@ export interface StartCall {
   readonly by: "customer" | "agent";
   /** The visitor's identity, or the agent's worker SID. */
   readonly identity: string;
+  /** The channel names a flow (a customer's call only): it answers the call if it takes calls (call-flow.ts). */
+  readonly flow?: CallFlowStart;
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -53,20 +60,54 @@ export async function startCall(
   callSid: string,
   input: StartCall,
 ): Promise<ApiResult<CallRecord>> {
-  const begun = await host.apply((op) => calls.beginCall(op, accountSid, { ...input, callSid }));
+  const begun = await host.apply((op) =>
+    calls.beginCall(op, accountSid, { kind: input.kind, by: input.by, identity: input.identity, callSid }),
+  );
   if (!begun.ok) return begun;
   const plan = begun.value;
+  // A customer's call that would make a new task may be answered by the channel's flow instead (never an agent's).
+  const flow: CallFlowChoice =
+    plan.task.kind === "new" && input.by === "customer" && input.flow && ports.flows
+      ? await ports.flows.choose(input.flow.flowSid)
+      : { kind: "none" };
   let room: { roomSid: string | null };
   try {
     room = await ports.media.createRoom(host.sid);
   } catch (error) {
     return failed(host, callSid, mediaFailure(error, "LiveKit could not be reached"));
   }
-  const made = await host.apply((op) => calls.roomMade(op, callSid, plan.version, room.roomSid));
+  const made = await host.apply((op) => calls.roomMade(op, callSid, plan.version, room.roomSid, flow.kind !== "answer"));
   if (!made.ok) return made;
   if (plan.task.kind === "same") return ok(currentCall(host, callSid));
 
   const { request, replaces } = plan.task;
+  let version = made.value;
+  if (flow.kind === "refused") {
+    console.warn(`ConversationDO ${host.sid}: ${flow.reason}; the call waits for an agent`);
+    await host.apply((op) => noteFlowError(op, flow.reason));
+  } else if (flow.kind === "answer" && input.flow && ports.flows) {
+    const row = conversationRow(host.op().host)!;
+    const answered = await answerWithFlow(
+      host,
+      ports.flows,
+      {
+        accountSid,
+        callSid,
+        version,
+        kind: input.kind,
+        from: input.identity,
+        channelSid: row.channel_sid,
+        workspaceSid: row.workspace_sid,
+        task: { request, replaces },
+      },
+      flow,
+      input.flow,
+    );
+    if (!answered.ok) return answered;
+    if (answered.value === null) return ok(currentCall(host, callSid));
+    version = answered.value;
+  }
+
   let created: ApiResult<{ taskSid: string }>;
   try {
     const workflowSid = request.workflowSid ?? (await ports.tasks.oldestWorkflow());
@@ -89,7 +130,7 @@ export async function startCall(
     );
   }
   const taskSid = created.value.taskSid;
-  const recorded = await host.apply((op) => calls.callTaskMade(op, callSid, made.value, taskSid, request, replaces));
+  const recorded = await host.apply((op) => calls.callTaskMade(op, callSid, version, taskSid, request, replaces));
   if (!recorded.ok) {
     // Hung up while the task was being made: that task is not wanted.
     const canceled = await ports.tasks

@@ -31,6 +31,8 @@ export interface CallMedia {
   removeParticipant(room: string, identity: string): Promise<void>;
   /** Hold music into the room, or out of it (platform/media-service.ts); without a media service, nothing (logged once). */
   holdMusic(room: string, on: boolean): Promise<void>;
+  /** The flow's voice (the media service speaking a flow's prompts) leaves the room; none there, or no media service: nothing. */
+  stopVoice(room: string): Promise<void>;
 }
 
 /** LiveKit (or the media service) could not do what a call needed: 503 when unreachable or off, 502 when it refused. */
@@ -142,6 +144,10 @@ export function liveKitCallMedia(env: Env, conversation: CallMediaOf): CallMedia
       // No media service in this deployment: calls work without music (logged once, not an error).
       if (played.off) logMediaOffOnce(played.reason);
       else throw new CallMediaError(503, played.reason);
+    },
+    stopVoice: async (room) => {
+      const stopped = await mediaServiceOf(env).stopVoice(server(), room);
+      if (!stopped.ok && !stopped.off) throw new CallMediaError(503, stopped.reason);
     },
   };
 }

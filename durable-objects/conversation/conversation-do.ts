@@ -77,6 +77,8 @@ import { superviseCall, type CallSupervisionInput } from "./lifecycle/call-super
 import { endConsult, handOffCall } from "./call-handoff-actions";
 import type { HandoffTarget } from "./lifecycle/call-handoffs";
 import { hangUpCall, holdCall, startCall, type CallPorts, type StartCall } from "./call-actions";
+import { callFlowPort, flowCallTask } from "./call-flow";
+import { answersACall, flowHangUp } from "./lifecycle/call-flows";
 import { changeCallRecording, recordingShown } from "./call-recording";
 import type { RecordingChange, RecordingRecord } from "../../contract/recordings";
 import { createConversation, deleteConversation, updateConversation } from "./conversation-changes";
@@ -396,7 +398,7 @@ export class ConversationDO extends ConversationShell {
   }
 
   private callPorts(row: ConversationRow): CallPorts {
-    return { media: this.callMedia(row), tasks: this.taskPort(row) };
+    return { media: this.callMedia(row), tasks: this.taskPort(row), flows: callFlowPort(this.env, row) };
   }
 
   sendWorkspaceEvents(): Promise<boolean> {
@@ -428,7 +430,17 @@ export class ConversationDO extends ConversationShell {
 
   /** A flow's `send-to-flex`: the conversation's task through the usual machinery, once per `key` (the effect id). */
   async flowTask(accountSid: string, key: string, input: FlowTaskInput): Promise<ApiResult<{ conversation_sid: string }>> {
+    // A flow answering a call hands the call on: the call's own task (call-flow.ts).
+    if (answersACall(this.op(), input.executionSid)) {
+      const row = this.loaded(accountSid);
+      return row.ok ? flowCallTask(this.host, this.taskPort(row.value), accountSid, key, input) : row;
+    }
     return this.apply((op) => flows.flowTask(op, accountSid, key, input));
+  }
+
+  /** A flow's hang-up: the call its execution answers ends `completed`, its room closed; once per `key` (the effect id). */
+  async endFlowCall(accountSid: string, key: string, executionSid: string): Promise<ApiResult<CallRecord | null>> {
+    return this.apply((op) => flowHangUp(op, accountSid, key, executionSid));
   }
 
   /** The execution the conversation runs (null: none), why a flow could not start, if it could not. */

@@ -53,7 +53,7 @@ import { WORKSPACE_EVENTS_TOPIC, type WorkspaceEventMessage } from "./lifecycle/
 import { messagesSince } from "./lifecycle/messages";
 import type { SocketState } from "./socket-commands";
 import { FlowRuns } from "./flow-runs";
-import { FLOW_TIMER, FLOW_TOPIC } from "./lifecycle/flows";
+import { CALL_FLOW_TOPIC, FLOW_TIMER, FLOW_TOPIC } from "./lifecycle/flows";
 
 const INDEX_RETRY_MS = 5_000;
 /** A workspace event the Router could not take is handed over again after this long (then longer). */
@@ -144,7 +144,11 @@ export abstract class ConversationShell extends DurableObject<Env> {
       for (const timer of dueTimers(this.ctx.storage, now()))
         if (timer.kind === ABANDON_TIMER) await this.apply((op) => abandonIfGone(op, timer.sid));
       await this.deliverInOrder(now);
-      const flowDue = [timerDueAt(this.ctx.storage, FLOW_TIMER, ""), timerDueAt(this.ctx.storage, OUTBOX_TIMER, FLOW_TOPIC)];
+      const flowDue = [
+        timerDueAt(this.ctx.storage, FLOW_TIMER, ""),
+        timerDueAt(this.ctx.storage, OUTBOX_TIMER, FLOW_TOPIC),
+        timerDueAt(this.ctx.storage, OUTBOX_TIMER, CALL_FLOW_TOPIC),
+      ];
       if (flowDue.some((due) => due !== null && due <= now())) await this.flows.run();
     }
     // Post-events still waiting for the queue (also after a deletion, whose last event outlives the row).
@@ -490,6 +494,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         else if (effect.kind === "remove-participant") await media.removeParticipant(this.sid, effect.identity);
         else if (effect.kind === "separate") await media.separate(this.sid, effect.apart);
         else if (effect.kind === "record") await recordingEffect(this.host, this.recordingPorts(row), row, effect.callSid, effect.on);
+        else if (effect.kind === "stop-voice") await media.stopVoice(this.sid);
         else await media.holdMusic(this.sid, effect.on);
       } catch (error) {
         console.warn(`ConversationDO ${this.sid}: ${effect.kind} failed: ${error instanceof Error ? error.message : String(error)}`);

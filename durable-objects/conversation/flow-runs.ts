@@ -19,7 +19,16 @@ import type { StoreHost } from "../kit/sql-host";
 import type { ApiResult } from "../common/rpc";
 import type { FlowDefinition } from "../flow/engine/types";
 import { conversationRow, saveConversation, type ConversationRow } from "./store/conversation-rows";
-import { FLOW_TIMER, FLOW_TOPIC, flowRow, saveFlow, type FlowInboxMessage, type PendingFlow } from "./lifecycle/flows";
+import {
+  CALL_FLOW_TOPIC,
+  FLOW_TIMER,
+  FLOW_TOPIC,
+  flowRow,
+  saveFlow,
+  type CallEndedMessage,
+  type FlowInboxMessage,
+  type PendingFlow,
+} from "./lifecycle/flows";
 
 /** A flow the workspace cannot be asked for is tried this many times, then the conversation routes without it. */
 const MAX_FLOW_ATTEMPTS = 8;
@@ -47,12 +56,20 @@ export class FlowRuns {
     private readonly routeWithoutFlow: () => Promise<void>,
   ) {
     this.inbox = new Outbox(host, FLOW_TOPIC, (rows) => this.hand(rows), FLOW_RETRIES, 1);
+    this.callEnds = new Outbox(host, CALL_FLOW_TOPIC, (rows) => this.tellCallEnded(rows), FLOW_RETRIES, 1);
   }
 
-  /** After a commit (and from the alarm): the pending start, then the waiting messages; a closed conversation ends its execution. */
+  /** Calls that ended while their flow held them, on their way to `FlowDO.callEnded` (lifecycle/call-flows.ts). */
+  readonly callEnds: Outbox;
+
+  /**
+   * After a commit (and from the alarm): the ended calls told to their executions, the pending start, then
+   * the waiting messages; a closed conversation ends its execution.
+   */
   async run(): Promise<void> {
     const row = conversationRow(this.host);
     if (!row) return;
+    if (this.callEnds.hasUnsent()) await this.callEnds.drain();
     if (row.state === "closed") return this.end(row);
     await this.startPending(row);
     if (this.inbox.hasUnsent() && flowRow({ host: this.host }).pending === null) await this.inbox.drain();
@@ -116,6 +133,16 @@ export class FlowRuns {
     if (!row || row.state === "closed" || row.task_sid !== null || row.task_pending === 1) return false;
     saveConversation(this.host, { ...row, task_pending: 1, task_attempts: 0, task_error: null });
     return true;
+  }
+
+  /** A call's end to the execution that answered it (batches of one): the engine's `hangup`, idempotent there. */
+  private async tellCallEnded(batch: readonly OutboxRow[]): Promise<number> {
+    const message = JSON.parse(batch[0]!.body) as CallEndedMessage;
+    const row = conversationRow(this.host);
+    if (!row) return 1;
+    const answer = await flowFor(this.env, message.executionSid).callEnded(row.account_sid);
+    if (!answer.ok && answer.status >= 500) throw new Error(`the flow could not take the call's end: ${answer.message}`);
+    return 1;
   }
 
   /** One waiting message to the execution (the outbox's sender: batches of one). */

@@ -13,7 +13,20 @@ import { paginate } from "../kit/paging";
 import { newExecution } from "./engine/engine";
 import type { EffectResult, FlowDefinition, FlowMessage, Trigger } from "./engine/types";
 import type { ExecutionRecord, StepRecord } from "./flow-records";
-import { executionRecord, executionRow, firstInput, saveExecution, stepRecord, stepRow, stepRows, type ExecutionRow } from "./flow-store";
+import {
+  effectRow,
+  executionRecord,
+  executionRow,
+  firstInput,
+  saveExecution,
+  saveVoiceRecording,
+  stepRecord,
+  stepRow,
+  stepRows,
+  voiceRecording,
+  type ExecutionRow,
+} from "./flow-store";
+import { newSid } from "../../contract/ids";
 import { FlowShell } from "./flow-shell";
 import { directoryFor } from "../../platform/objects";
 import { applyMigrations } from "../kit/migrations";
@@ -82,6 +95,8 @@ export class FlowDO extends FlowShell {
         date_updated: null,
         indexed: 0,
         revision: 1,
+        call: input.call ? JSON.stringify(input.call) : null,
+        voice_left: 0,
       };
       if (trigger.kind === "incomingMessage") row = this.noteClassification(row, trigger.message.classification);
       saveExecution(this.ctx.storage, row);
@@ -179,15 +194,44 @@ export class FlowDO extends FlowShell {
    * the execution waits for (a duplicate reply, an ended execution).
    */
   async voiceResult(accountSid: string, effectId: string, result: EffectResult): Promise<ApiResult<{ applied: boolean }>> {
-    void accountSid;
-    void effectId;
-    void result;
-    return fail(501, 20501, "voice results are wired in the next commits");
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    return ok({ applied: await this.voiceOutcome(effectId, result) });
   }
 
-  /** The call the execution answers ended (the caller hung up, or it was ended): the engine's `hangup` input. */
+  /**
+   * The call the execution answers ended (the caller hung up, the call was abandoned or its room finished):
+   * the engine's `hangup` input. An ended execution answers as it is (the conversation may tell it twice).
+   */
   async callEnded(accountSid: string): Promise<ApiResult<ExecutionRecord>> {
-    return this.endExecution(accountSid, "hangup");
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    if (row.value.status === "ended") return ok(executionRecord(row.value));
+    const host = await this.engineHost(accountSid, row.value.workspace_sid);
+    this.ctx.storage.transactionSync(() => {
+      const current = executionRow(this.ctx.storage);
+      if (current) this.advanceIn(current, { kind: "hangup" }, host);
+    });
+    await this.settle();
+    return this.getExecution(accountSid);
+  }
+
+  /**
+   * Where a record effect's voicemail is stored (the media service's upload, POST's sibling): the
+   * workspace and the `ME…` SID, minted at the first upload and the same for a repeat. 404 for an effect
+   * that is no recording of this execution; 409 once the effect is over without one.
+   */
+  voiceRecordingTarget(accountSid: string, effectId: string): ApiResult<{ workspaceSid: string; recordingSid: string }> {
+    const row = this.loaded(accountSid);
+    if (!row.ok) return row;
+    const workspaceSid = row.value.workspace_sid;
+    const kept = voiceRecording(this.ctx.storage, effectId);
+    if (kept !== undefined) return ok({ workspaceSid, recordingSid: kept });
+    const effect = effectRow(this.ctx.storage, effectId);
+    if (!effect || effect.kind !== "record") return notFound("Recording effect", effectId);
+    if (effect.status === "done") return fail(409, 20409, `Effect ${effectId} is over: its recording is no longer taken`);
+    const recordingSid = this.ctx.storage.transactionSync(() => saveVoiceRecording(this.ctx.storage, effectId, newSid("ME"), Date.now()));
+    return ok({ workspaceSid, recordingSid });
   }
 
   private loaded(accountSid: string): ApiResult<ExecutionRow> {

@@ -22,12 +22,15 @@ import { advance } from "./engine/engine";
 import type { CalendarStatus, Classification, EffectResult, EngineHost, FlowEffect, FlowInput, FlowMessage } from "./engine/types";
 import { FLOW_MIGRATIONS } from "./schema";
 import {
+  callOf,
   definitionOf,
+  effectRow,
   executionRecord,
   executionRow,
   insertEffects,
   insertSteps,
   markAttempted,
+  markDispatched,
   markDone,
   markPending,
   nextEffect,
@@ -37,17 +40,25 @@ import {
   type ExecutionRow,
 } from "./flow-store";
 import { httpRequest, runFunction } from "./flow-http";
+import { isVoiceEffect, NO_ANSWER, voiceAction, VOICE_KINDS, watchdogMs } from "./flow-voice";
+import { mediaServiceOf } from "../../platform/media-service";
 
 /** How soon the alarm tries again an effect whose receiver could not be reached, or the index. */
 const RETRY_MS = 5_000;
-/** Timer kinds: a wait's deadline (SID: the wait id), the effects' and the index's retries (SID ""). */
-type TimerKind = "wait" | "effects" | "index";
+/**
+ * Timer kinds: a wait's deadline (SID: the wait id), a voice effect's watchdog (SID: the effect id), the
+ * effects' and the index's retries (SID "").
+ */
+type TimerKind = "wait" | "voice" | "effects" | "index";
 
 const HTTP_KINDS: readonly FlowEffect["kind"][] = ["http-request", "run-function"];
 const INTERRUPTED: EffectResult = { ok: false, reason: "interrupted" };
 
 /** A conversation's receiver could not be reached: the effect waits for the alarm. */
 class Unreachable extends Error {}
+
+/** A voice effect the media service took: its outcome comes later (FlowDO.voiceResult, or the watchdog). */
+const DISPATCHED = Symbol("dispatched");
 
 export abstract class FlowShell extends DurableObject<Env> {
   protected schemaVersion = 0;
@@ -95,7 +106,9 @@ export abstract class FlowShell extends DurableObject<Env> {
     const status = moved.state.status;
     const ended = status === "ended";
     if (ended) {
-      run(storage, "DELETE FROM sb_timers WHERE kind = 'wait'");
+      run(storage, "DELETE FROM sb_timers WHERE kind IN ('wait', 'voice')");
+      // A voice effect still out with the media service: its late reply changes nothing now.
+      run(storage, "UPDATE sb_effects SET status = 'done' WHERE status = 'dispatched'");
       // What the engine asked for but nobody tried yet is dropped with the execution; what is in flight finishes.
       run(
         storage,
@@ -167,8 +180,26 @@ export abstract class FlowShell extends DurableObject<Env> {
   protected async settle(): Promise<void> {
     this.working = this.working.then(() => this.work());
     await this.working;
+    await this.voiceLeaves();
     await this.syncIndex();
     await this.syncAlarm();
+  }
+
+  /**
+   * An ended execution's voice leaves its call (handed on, hung up, ended however), once, best effort: the
+   * room closing or the conversation's own stop takes it out otherwise.
+   */
+  private async voiceLeaves(): Promise<void> {
+    const row = executionRow(this.ctx.storage);
+    const call = row ? callOf(row) : null;
+    if (!row || row.status !== "ended" || call === null || row.voice_left === 1) return;
+    this.ctx.storage.transactionSync(() => {
+      const now = executionRow(this.ctx.storage);
+      if (now) saveExecution(this.ctx.storage, { ...now, voice_left: 1 });
+    });
+    const server = { regionId: "", url: call.livekitUrl, apiKey: "", apiSecret: "" };
+    const stopped = await mediaServiceOf(this.env, this.fetcher).stopVoice(server, call.room);
+    if (!stopped.ok && !stopped.off) console.warn(`FlowDO ${this.sid}: the voice could not be told to leave: ${stopped.reason}`);
   }
 
   /** The pending effects, oldest first, until none is left or a receiver cannot be reached. */
@@ -188,7 +219,7 @@ export abstract class FlowShell extends DurableObject<Env> {
         continue;
       }
       storage.transactionSync(() => markAttempted(storage, effect.id, Date.now()));
-      let result: EffectResult;
+      let result: EffectResult | typeof DISPATCHED;
       try {
         result = await this.carryOut(row, parsed, effect);
       } catch (error) {
@@ -200,8 +231,43 @@ export abstract class FlowShell extends DurableObject<Env> {
         });
         return;
       }
+      if (result === DISPATCHED) {
+        const watchdog = isVoiceEffect(parsed) ? watchdogMs(parsed) : 0;
+        storage.transactionSync(() => {
+          // Its reply may have come in while the command was on its way: then it is done already.
+          if (effectRow(storage, effect.id)?.status !== "attempted") return;
+          markDispatched(storage, effect.id);
+          setTimer(storage, "voice", effect.id, Date.now() + watchdog);
+        });
+        continue;
+      }
       await this.complete(row, parsed, result);
     }
+  }
+
+  /**
+   * A voice effect's outcome (the media service's reply, or its watchdog's failure), once: stored and fed
+   * to the engine in one transaction. False when it is not one the execution waits for.
+   */
+  protected async voiceOutcome(effectId: string, result: EffectResult): Promise<boolean> {
+    const storage = this.ctx.storage;
+    const waiting = (): boolean => {
+      const effect = effectRow(storage, effectId);
+      return effect !== undefined && VOICE_KINDS.includes(effect.kind) && (effect.status === "attempted" || effect.status === "dispatched");
+    };
+    const row = executionRow(storage);
+    if (!row || row.status === "ended" || !waiting()) return false;
+    const host = await this.engineHost(row.account_sid, row.workspace_sid);
+    const applied = storage.transactionSync(() => {
+      const current = executionRow(storage);
+      if (!current || !waiting()) return false;
+      markDone(storage, effectId, result);
+      clearTimer(storage, "voice", effectId);
+      this.advanceIn(current, { kind: "result", effect_id: effectId, result }, host);
+      return true;
+    });
+    await this.settle();
+    return applied;
   }
 
   /** Stores an effect's outcome and, when the engine waits for it, feeds it back: one transaction. */
@@ -215,7 +281,7 @@ export abstract class FlowShell extends DurableObject<Env> {
     });
   }
 
-  private async carryOut(row: ExecutionRow, effect: FlowEffect, stored: EffectRow): Promise<EffectResult> {
+  private async carryOut(row: ExecutionRow, effect: FlowEffect, stored: EffectRow): Promise<EffectResult | typeof DISPATCHED> {
     switch (effect.kind) {
       case "http-request":
         return httpRequest(this.fetcher, effect);
@@ -249,10 +315,28 @@ export abstract class FlowShell extends DurableObject<Env> {
       }
       case "say-play":
       case "gather":
-      case "record":
-      case "hang-up":
-        // Skeleton: the call's voice (the media service) and hang-up are wired in the next commits.
-        return { ok: false, reason: `${effect.kind} needs a call, not wired yet` };
+      case "record": {
+        const call = callOf(row);
+        if (call === null) return { ok: false, reason: `the execution answers no call: ${effect.kind} needs one` };
+        const reply = {
+          url: call.replyUrl,
+          accountSid: row.account_sid,
+          workspaceSid: row.workspace_sid,
+          executionSid: row.sid,
+          effectId: effect.id,
+        };
+        const server = { regionId: "", url: call.livekitUrl, apiKey: "", apiSecret: "" };
+        const sent = await mediaServiceOf(this.env, this.fetcher).voice(server, call.room, voiceAction(effect), reply);
+        // Off (no MEDIA_SERVICE_URL) or refusing: the widget's failure at once, saying why.
+        return sent.ok ? DISPATCHED : { ok: false, reason: sent.reason };
+      }
+      case "hang-up": {
+        if (row.conversation_sid === null || callOf(row) === null) return { ok: true, value: {} };
+        const ended = await this.reach(`hanging up the call (${stored.id})`, () =>
+          conversationFor(this.env, row.conversation_sid!).endFlowCall(row.account_sid, effect.id, row.sid),
+        );
+        return ended.ok ? { ok: true, value: {} } : { ok: false, reason: ended.message };
+      }
       case "set-timer":
       case "clear-timer":
         return { ok: true, value: {} };
@@ -331,6 +415,11 @@ export abstract class FlowShell extends DurableObject<Env> {
     const at = Math.max(Date.now(), this.alarmAt ?? 0);
     this.alarmAt = null;
     for (const timer of dueTimers<TimerKind>(this.ctx.storage, at)) {
+      if (timer.kind === "voice") {
+        clearTimer(this.ctx.storage, "voice", timer.sid);
+        await this.voiceOutcome(timer.sid, { ok: false, reason: NO_ANSWER });
+        continue;
+      }
       if (timer.kind !== "wait") continue;
       const row = executionRow(this.ctx.storage);
       if (!row) break;

@@ -32,10 +32,27 @@ export interface ExecutionRow {
   indexed: number;
   /** Bumped by every change the index shows (status, dates). */
   revision: number;
+  /** The call the execution answers (JSON {@link ExecutionCall}), or null. */
+  call: string | null;
+  /** 1 once the media service was told its voice leaves the call (the execution ended). */
+  voice_left: number;
 }
 
-/** How far an effect got: written before it is tried (`attempted`) and when its outcome is known (`done`). */
-export type EffectStatus = "pending" | "attempted" | "done";
+/** The call an execution answers: the room its voice speaks in and where the media service replies. */
+export interface ExecutionCall {
+  readonly callSid: string;
+  readonly room: string;
+  readonly livekitUrl: string;
+  readonly replyUrl: string;
+}
+
+export const callOf = (row: ExecutionRow): ExecutionCall | null => (row.call === null ? null : (JSON.parse(row.call) as ExecutionCall));
+
+/**
+ * How far an effect got: written before it is tried (`attempted`) and when its outcome is known (`done`);
+ * a voice effect the media service took is `dispatched` until its reply or its watchdog.
+ */
+export type EffectStatus = "pending" | "attempted" | "dispatched" | "done";
 
 export interface EffectRow {
   id: string;
@@ -154,9 +171,24 @@ export function insertEffects(host: StoreHost, effects: readonly FlowEffect[], s
   }
 }
 
-/** The oldest effect not yet done, if any. */
+/** The oldest effect still to carry out (not done, not waiting for the media service), if any. */
 export const nextEffect = (host: StoreHost): EffectRow | undefined =>
-  first<EffectRow>(host, "SELECT * FROM sb_effects WHERE status <> 'done' ORDER BY seq LIMIT 1");
+  first<EffectRow>(host, "SELECT * FROM sb_effects WHERE status IN ('pending', 'attempted') ORDER BY seq LIMIT 1");
+
+/** A voice effect the media service took: waits for its reply (or its watchdog), never sent again. */
+export function markDispatched(host: StoreHost, id: string): void {
+  run(host, "UPDATE sb_effects SET status = 'dispatched' WHERE id = ? AND status = 'attempted'", id);
+}
+
+/** The voicemail stored for a record effect, if one was. */
+export const voiceRecording = (host: StoreHost, effectId: string): string | undefined =>
+  first<{ media_sid: string }>(host, "SELECT media_sid FROM sb_voice_recordings WHERE effect_id = ?", effectId)?.media_sid;
+
+/** Remembers the voicemail of a record effect (the first upload's SID wins). */
+export function saveVoiceRecording(host: StoreHost, effectId: string, mediaSid: string, now: number): string {
+  run(host, "INSERT OR IGNORE INTO sb_voice_recordings (effect_id, media_sid, applied_at) VALUES (?, ?, ?)", effectId, mediaSid, now);
+  return voiceRecording(host, effectId)!;
+}
 
 export const effectRow = (host: StoreHost, id: string): EffectRow | undefined =>
   first<EffectRow>(host, "SELECT * FROM sb_effects WHERE id = ?", id);

@@ -5,6 +5,9 @@
  * the engine asked the world to do and how far each got (pending → attempted → done; an HTTP request found
  * attempted after an eviction is resolved as interrupted, never sent again), `sb_inputs` the customer's
  * messages already handed in (by key), and the kit's `sb_timers` for waits and retries on the one alarm.
+ * Migration 2 (calls): the call an execution answers (`call`, JSON: its SID, room, LiveKit and reply URLs),
+ * whether the media service's voice was told to leave (`voice_left`), and the voicemails stored per
+ * record effect (`sb_voice_recordings`: a repeated upload answers the same `ME…`).
  */
 import type { Migration } from "../kit/migrations";
 import { TIMERS_TABLE } from "../kit/timers";
@@ -62,6 +65,19 @@ CREATE TABLE sb_inputs (
   applied_at INTEGER NOT NULL
 );
 ${TIMERS_TABLE}
+`,
+  },
+  {
+    version: 2,
+    name: "flow: the call an execution answers, whether its voice left, and its voicemails",
+    sql: `
+ALTER TABLE sb_execution ADD COLUMN call TEXT;
+ALTER TABLE sb_execution ADD COLUMN voice_left INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sb_voice_recordings (
+  effect_id  TEXT    PRIMARY KEY,
+  media_sid  TEXT    NOT NULL,
+  applied_at INTEGER NOT NULL
+);
 `,
   },
 ];

@@ -97,7 +97,8 @@ describe("POST /api/webchat/{ws}/{channel}/call", () => {
     const claims = await new TokenVerifier(LIVEKIT.LIVEKIT_API_KEY, LIVEKIT.LIVEKIT_API_SECRET).verify(
       (res.body.media as { token: string }).token,
     );
-    expect(claims.video).toMatchObject({ room, roomJoin: true, canPublishData: false });
+    // The customer publishes data: a keypad's tones are LiveKit DTMF packets (issue 16).
+    expect(claims.video).toMatchObject({ room, roomJoin: true, canPublishData: true });
     expect(livekit.calls[0]).toMatchObject({ method: "CreateRoom", body: { name: room, emptyTimeout: 600, departureTimeout: 20 } });
     const made = await task(call.task_sid as string);
     expect(made).toMatchObject({ task_channel_unique_name: "voice", assignment_status: "pending" });

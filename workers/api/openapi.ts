@@ -6,6 +6,7 @@ import { z } from "zod";
 import { MAX_MEDIA_BYTES } from "../../channels/adapter";
 import { MAX_WEBHOOK_BYTES } from "../inbound/webhooks";
 import { LIVEKIT_WEBHOOK_LIMIT } from "../inbound/livekit";
+import { VOICEMAIL_LIMIT, VOICE_REPLY_LIMIT } from "../inbound/media-voice";
 import { VERSION } from "../../platform/regions";
 import { DEFAULT_BODY_LIMIT } from "../http/body-limit";
 import { BRIDGE_BODY_LIMIT } from "./eventbridge";
@@ -50,6 +51,24 @@ const DESCRIBED: readonly {
       "LiveKit's signed webhooks (participant_joined, participant_left, room_finished) for the calls' rooms: the Authorization JWT, signed with a configured region's LiveKit API key (its issuer), must carry the body's sha256; 401 and nothing changes otherwise. Each event is applied once, in any order; a room that is no conversation is answered 200 and ignored",
     security: "provider",
     maxBodyBytes: LIVEKIT_WEBHOOK_LIMIT,
+  },
+  {
+    method: "post",
+    path: "/webhooks/media/voice",
+    tag: "Calls",
+    summary:
+      "The media service's reply for a flow's voice on a call (JSON VoiceReply: accountSid, workspaceSid, executionSid, effectId, result), signed with MEDIA_SERVICE_SECRET in X-Switchboard-Media-Signature (t=…,v1=HMAC-SHA256 over method, path, timestamp and the body's SHA-256; 5 minutes): 401 otherwise, 400 naming a bad field, 404 for an unknown execution. Answers {applied}: false for a duplicate or an effect no longer awaited",
+    security: "provider",
+    maxBodyBytes: VOICE_REPLY_LIMIT,
+  },
+  {
+    method: "put",
+    path: "/webhooks/media/voice/{ExecutionSid}/{EffectId}/recording",
+    tag: "Calls",
+    summary:
+      "A flow's voicemail (audio/wav, at most 20 MB: 413 past it; 415 for another type), signed as the reply is: stored in the workspace's media and answered 201 {RecordingSid, RecordingUrl} — the URL is GET /api/media/{WorkspaceSid}/{MediaSid}, for the workspace's authenticated users; a repeated upload for the same effect answers the same recording",
+    security: "provider",
+    maxBodyBytes: VOICEMAIL_LIMIT,
   },
   {
     method: "get",

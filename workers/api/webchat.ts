@@ -440,10 +440,15 @@ webchat.post("/:WorkspaceSid/:ChannelSid/call", async (c) => {
   if (!found.ok) throw notFound("conversation of this visitor");
   const server = callServer(c.env, found.value);
   const callSid = regionalSid("CA", regionOfItem(config.workspaceSid, conversationSid));
+  // A channel with a flow: it answers the call when it takes calls (its voice replies to this origin's webhook).
+  const flow = config.flowSid
+    ? { flowSid: config.flowSid, replyUrl: `${new URL(c.req.url).origin}/webhooks/media/voice`, livekitUrl: server.url, to: config.sid }
+    : undefined;
   const started = await conversation.startCall(c.get("accountSid"), callSid, {
     kind: input.Kind,
     by: "customer",
     identity: session.visitorId,
+    ...(flow ? { flow } : {}),
   });
   if (!started.ok) throw new ApiError(started.status as 400, started.code, started.message);
   const media = await mintMediaToken(server, { role: "customer", room: conversationSid, identity: session.visitorId, name: session.name });

@@ -31,6 +31,7 @@ import { first, rows, run, type StoreHost } from "../../kit/sql-host";
 import { conversationRow, participantBy, participantRows, saveConversation, type TaskRequest } from "../store/conversation-rows";
 import { conflict, loadConversation, type Op } from "./conversation-operation";
 import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
+import { tellFlowCallEnded } from "./flows";
 
 /** Twilio's word for a call the customer hung up on while it was queued: the task's cancel reason. */
 export const ABANDONED_REASON = "abandoned: the customer hung up before an agent answered";
@@ -55,7 +56,18 @@ export interface CallRow {
   date_ended: number | null;
   end_reason: CallEndReason | null;
   failure: string | null;
+  /** The Studio flow execution (`FN…`) answering the call (a customer's call on a channel with a flow), else null. */
+  execution_sid: string | null;
+  /** While a flow answers it: the call's own task to make when the flow hands it on (JSON {@link FlowCallTask}). */
+  flow_task: string | null;
   version: number;
+}
+
+/** The task a call answered by a flow is to get when the flow hands it on, kept from its start's plan. */
+export interface FlowCallTask {
+  readonly request: TaskRequest;
+  /** The queued chat task it replaces, canceled once the call's task exists. */
+  readonly replaces: string | null;
 }
 
 interface PresenceRow {
@@ -67,7 +79,7 @@ interface PresenceRow {
 }
 
 const CALL_COLUMNS =
-  "sid, kind, state, started_by, starter, task_sid, own_task, room_sid, estimated_wait, recording, consult, date_created, date_connected, date_ended, end_reason, failure, version";
+  "sid, kind, state, started_by, starter, task_sid, own_task, room_sid, estimated_wait, recording, consult, date_created, date_connected, date_ended, end_reason, failure, execution_sid, flow_task, version";
 
 export const callRow = (host: StoreHost, sid: string): CallRow | undefined =>
   first<CallRow>(host, `SELECT ${CALL_COLUMNS} FROM sb_calls WHERE sid = ?`, sid);
@@ -86,11 +98,12 @@ function saveCall(host: StoreHost, call: CallRow): CallRow {
   const saved = { ...call, version: call.version + 1 };
   run(
     host,
-    `INSERT INTO sb_calls (${CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO sb_calls (${CALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (sid) DO UPDATE SET state = excluded.state, task_sid = excluded.task_sid, own_task = excluded.own_task,
        room_sid = excluded.room_sid, estimated_wait = excluded.estimated_wait, recording = excluded.recording,
        consult = excluded.consult, date_connected = excluded.date_connected, date_ended = excluded.date_ended,
-       end_reason = excluded.end_reason, failure = excluded.failure, version = excluded.version`,
+       end_reason = excluded.end_reason, failure = excluded.failure, execution_sid = excluded.execution_sid,
+       flow_task = excluded.flow_task, version = excluded.version`,
     saved.sid,
     saved.kind,
     saved.state,
@@ -107,6 +120,8 @@ function saveCall(host: StoreHost, call: CallRow): CallRow {
     saved.date_ended,
     saved.end_reason,
     saved.failure,
+    saved.execution_sid,
+    saved.flow_task,
     saved.version,
   );
   return saved;
@@ -142,7 +157,7 @@ export function callRecord(host: StoreHost, conversationSid: string, call: CallR
     state: call.state,
     started_by: call.started_by,
     task_sid: call.task_sid,
-    execution_sid: null, // calls answered by a flow: the next commits
+    execution_sid: call.execution_sid,
     parties: parties(host, call.sid),
     estimated_wait_seconds: call.state === "waiting" ? call.estimated_wait : null,
     recording: call.recording,
@@ -272,6 +287,8 @@ export function beginCall(op: Op, accountSid: string, input: StartCallInput): Ap
     date_ended: null,
     end_reason: null,
     failure: null,
+    execution_sid: null,
+    flow_task: null,
     version: 0,
   });
   return ok({ call: callRecord(op.host, op.sid, call), version: call.version, task });
@@ -286,12 +303,15 @@ function unchanged(op: Op, callSid: string, version: number): ApiResult<CallRow>
   return ok(call);
 }
 
-/** The room exists on LiveKit (session `roomSid`): answers the call's next version. */
-export function roomMade(op: Op, callSid: string, version: number, roomSid: string | null): ApiResult<number> {
+/**
+ * The room exists on LiveKit (session `roomSid`): answers the call's next version. `music`: false when a
+ * flow is to answer the call (its voice speaks instead; the music starts if the flow cannot).
+ */
+export function roomMade(op: Op, callSid: string, version: number, roomSid: string | null, music = true): ApiResult<number> {
   const call = unchanged(op, callSid, version);
   if (!call.ok) return call;
   // A customer's call waits for an agent with music; an agent's escalation has its agent already.
-  if (call.value.own_task === 1) op.effects.media.push({ kind: "hold-music", on: true });
+  if (call.value.own_task === 1 && music) op.effects.media.push({ kind: "hold-music", on: true });
   return ok(saveCall(op.host, { ...call.value, room_sid: roomSid }).version);
 }
 
@@ -310,6 +330,11 @@ export function callTaskMade(
 ): ApiResult<CallRecord> {
   const call = unchanged(op, callSid, version);
   if (!call.ok) return call;
+  return ok(attachTask(op, call.value, taskSid, request, replaces));
+}
+
+/** The call's own task is `taskSid` (in the caller's transaction): the conversation follows it; the chat task it replaces is canceled. */
+export function attachTask(op: Op, call: CallRow, taskSid: string, request: TaskRequest, replaces: string | null): CallRecord {
   const conversation = conversationRow(op.host)!;
   saveConversation(op.host, {
     ...conversation,
@@ -328,7 +353,7 @@ export function callTaskMade(
     run(op.host, "UPDATE sb_tasks SET status = 'done' WHERE task_sid = ?", replaces);
     op.effects.cancelTasks.push({ taskSid: replaces, reason: "replaced by the customer's call" });
   }
-  return ok(callRecord(op.host, op.sid, changed(op, { ...call.value, task_sid: taskSid })));
+  return callRecord(op.host, op.sid, changed(op, { ...call, task_sid: taskSid, flow_task: null }));
 }
 
 /** The queue's estimate of the wait, once known (null: it has none). */
@@ -358,8 +383,13 @@ export function failCall(op: Op, callSid: string, reason: string): ApiResult<Cal
 
 // ── ending, holding ──────────────────────────────────────────────────────────────────────────────────
 
-/** Ends `call` for `reason`, with what that means for its task and its room. */
-function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | null = null): CallRow {
+/**
+ * Ends `call` for `reason`, with what that means for its task and its room. A call a flow answered tells
+ * its execution (the engine's `hangup`, call-flow.ts) unless the flow itself ended it (`byFlow`).
+ */
+export function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | null = null, byFlow = false): CallRow {
+  if (call.execution_sid !== null && call.flow_task !== null && !byFlow) tellFlowCallEnded(op, call.execution_sid);
+  if (call.execution_sid !== null && call.flow_task !== null) op.effects.media.push({ kind: "stop-voice" });
   const ended = changed(op, {
     ...call,
     state: "ended",
@@ -368,6 +398,7 @@ function end(op: Op, call: CallRow, reason: CallEndReason, failure: string | nul
     date_ended: op.now,
     estimated_wait: null,
     consult: null,
+    flow_task: null,
   });
   run(op.host, "UPDATE sb_call_presence SET left_at = ? WHERE call_sid = ? AND left_at IS NULL", op.now, call.sid);
   clearTimer(op.host, ABANDON_TIMER, call.sid);

@@ -39,7 +39,9 @@ export type MediaEffect =
   | { readonly kind: "remove-participant"; readonly identity: string }
   | { readonly kind: "separate"; readonly apart: boolean }
   /** The call connected (`on`: record it if the settings say so) or ended (its recording stops). */
-  | { readonly kind: "record"; readonly callSid: string; readonly on: boolean };
+  | { readonly kind: "record"; readonly callSid: string; readonly on: boolean }
+  /** A flow answering the call handed it on or ended: the media service's voice leaves the room (call-flow.ts). */
+  | { readonly kind: "stop-voice" };
 
 export interface Effects {
   readonly frames: ConversationFrame[];

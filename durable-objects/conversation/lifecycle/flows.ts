@@ -35,6 +35,21 @@ export const FLOW_TIMER = "flow";
 /** How soon the alarm carries on a start or a message the commit's own run did not (an eviction). */
 const FLOW_SAFETY_MS = 5_000;
 
+/** The outbox topic of "the call ended" on its way to the execution that answered it (call-flows.ts). */
+export const CALL_FLOW_TOPIC = "call-flow";
+
+/** The `call-flow` topic's body. */
+export interface CallEndedMessage {
+  readonly executionSid: string;
+}
+
+/** A call ended while its flow held it: the execution is told, after the commit or by the alarm (in the ending's transaction). */
+export function tellFlowCallEnded(op: Op, executionSid: string): void {
+  enqueue(op.host, CALL_FLOW_TOPIC, JSON.stringify({ executionSid } satisfies CallEndedMessage));
+  setTimer(op.host, OUTBOX_TIMER, CALL_FLOW_TOPIC, op.now + FLOW_SAFETY_MS);
+  op.effects.flow = true;
+}
+
 /** An execution still to start. */
 export interface PendingFlow {
   readonly executionSid: string;
@@ -82,7 +97,7 @@ export const inFlow = (op: Pick<Op, "host">): boolean => {
 };
 
 /** A new execution's SID, in the conversation's region (so `flowFor` applies its jurisdiction). */
-const executionSid = (conversationSid: string): string => regionalSid("FN", regionOfSid(conversationSid) ?? "");
+export const executionSid = (conversationSid: string): string => regionalSid("FN", regionOfSid(conversationSid) ?? "");
 
 /** Studio's `trigger.message` fields of a customer's message. */
 export function messageFields(op: Op, conversation: ConversationRow, message: InboundMessage, messageSid: string): Record<string, unknown> {

@@ -305,4 +305,12 @@ export const CONVERSATION_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: "conversation: the flow execution answering a call, and the task it is to make when the flow hands it on (issue 16)",
+    sql: `
+      ALTER TABLE sb_calls ADD COLUMN execution_sid TEXT;
+      ALTER TABLE sb_calls ADD COLUMN flow_task TEXT;
+    `,
+  },
 ];
