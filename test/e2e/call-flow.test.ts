@@ -120,9 +120,7 @@ describe.skipIf(off !== "" || mediaOff !== "")(
   () => {
     const scene = deskScene([...FAKE_MEDIA]);
 
-    // Skipped until the voice-wiring branch's `MARKER voice-wiring:` (a call answered by its channel's flow end to
-    // end) is merged here: it passed on a scratch merge of voice-wiring's unmarked tip with voice-media's marker.
-    it.skip(
+    it(
       "the caller hears the menu, presses 1 on the keypad, hears 'Connecting you…' and the agent's desk rings",
       { timeout: 300_000 },
       async () => {
