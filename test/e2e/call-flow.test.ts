@@ -115,6 +115,22 @@ async function hearsSpeech(page: Page, sid: string, since: number, what: string)
   );
 }
 
+/**
+ * Polls until `sid` has gone quiet at the page (its energy grew by next to nothing over 1.5 s: a prompt
+ * ended), bounded; answers the energy then.
+ */
+async function quietFrom(page: Page, sid: string, what: string, ms = 60_000): Promise<number> {
+  const deadline = Date.now() + ms;
+  let before = (await energyBySender(page))[sid] ?? 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1_500));
+    const after = (await energyBySender(page))[sid] ?? 0;
+    if (after - before < 0.0005) return after;
+    if (Date.now() > deadline) throw new Error(`${what}: ${sid} still speaks after ${ms} ms (${before} → ${after})`);
+    before = after;
+  }
+}
+
 describe.skipIf(off !== "" || mediaOff !== "")(
   `a web call answered by the team's phone menu${off || mediaOff ? ` — skipped: ${off || mediaOff}` : ""}`,
   () => {
@@ -161,21 +177,28 @@ describe.skipIf(off !== "" || mediaOff !== "")(
         const line = callLine(widget);
         await expect.poll(() => line.textContent(), LONG).toBe("Assistant · Menu");
 
-        // The flow's voice is in the caller's room (LiveKit's word): the caller hears the menu from it.
+        // The flow's voice is in the caller's room (LiveKit's word; the room Mona is in, whatever else runs): the
+        // caller hears the menu from it.
         const livekit = new RoomServiceClient(inject("livekitUrl"), inject("livekitApiKey"), inject("livekitApiSecret"));
-        const voice = await eventually(async () => {
-          for (const room of await livekit.listRooms()) {
-            const found = (await livekit.listParticipants(room.name)).find((p) => p.identity === voiceIdentity(room.name));
-            if (found) return { room: room.name, sid: found.sid };
-          }
-          return undefined;
-        }, "the flow's voice in the caller's room");
+        const voice = await eventually(
+          async () => {
+            for (const room of await livekit.listRooms()) {
+              const people = await livekit.listParticipants(room.name);
+              const found = people.find((p) => p.identity === voiceIdentity(room.name));
+              if (found && people.some((p) => p.name === "Mona Menu")) return { room: room.name, sid: found.sid };
+            }
+            return undefined;
+          },
+          "the flow's voice in the caller's room",
+          60_000,
+        );
         await hearsSpeech(customer, voice.sid, 0, "the menu at the caller");
         const execution = (await studio.flows(flow.sid).executions.list())[0]!;
         expect(execution.status).toBe("active");
 
         // ── the caller presses 1 on the keypad ──
-        const beforeKey = (await energyBySender(customer))[voice.sid] ?? 0;
+        // The menu said, the voice waits for a key: what the caller hears next is the flow's answer to it.
+        const beforeKey = await quietFrom(customer, voice.sid, "the menu's end at the caller");
         await widget.getByRole("button", { name: "Keypad" }).click();
         const pad = widget.getByRole("group", { name: "Keypad" });
         await pad.getByRole("button", { name: "1", exact: true }).click();
@@ -184,10 +207,14 @@ describe.skipIf(off !== "" || mediaOff !== "")(
         expect(await seriousViolations(customer)).toEqual([]);
 
         // The Studio steps, as the stock client reads them: the keypress with Digits "1", then the split's match.
-        const steps = await eventually(async () => {
-          const listed = await studio.flows(flow.sid).executions(execution.sid).steps.list();
-          return listed.some((s) => s.transitionedFrom === "route") ? listed : undefined;
-        }, "the split's step");
+        const steps = await eventually(
+          async () => {
+            const listed = await studio.flows(flow.sid).executions(execution.sid).steps.list();
+            return listed.some((s) => s.transitionedFrom === "route") ? listed : undefined;
+          },
+          "the split's step",
+          60_000,
+        );
         const moves = steps.map((s) => [s.name, s.transitionedFrom, s.transitionedTo]);
         expect(moves).toContainEqual(["keypress", "menu", "route"]);
         expect(moves).toContainEqual(["match", "route", "connecting"]);
@@ -200,7 +227,7 @@ describe.skipIf(off !== "" || mediaOff !== "")(
         // ── "Connecting you to sales", then the call waits for an agent: the desk rings with its task ──
         await hearsSpeech(customer, voice.sid, beforeKey, "'Connecting you to sales' at the caller");
         await expect.poll(() => line.textContent(), LONG).toMatch(/^Waiting for an agent/);
-        const task = await eventually(async () => (await team.ws.tasks.list())[0], "the call's task");
+        const task = await eventually(async () => (await team.ws.tasks.list())[0], "the call's task", 60_000);
         expect(JSON.parse(task.attributes)).toMatchObject({ department: "sales", via: "1" });
         expect(task.taskChannelUniqueName).toBe("voice");
         const call = await agentAccepts(agent, "Incoming call from Mona Menu", "Voice call");
