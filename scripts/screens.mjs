@@ -28,6 +28,7 @@ export const SCREENS = {
   "supervisor-live-calls.png": "supervisor-live-calls.png",
   "widget-on-hold.png": "widget-to-desk-customer-held.png",
   "self-service.png": "self-service-2-beside-chat.png",
+  "widget-call-menu.png": "call-flow-menu.png",
 };
 
 /** Copies every screen; exits 1 naming what the browser tests have not saved yet. */

@@ -3,7 +3,8 @@
  * channel does not allow gets a clear "not available here" instead of a composer whose messages never
  * leave "Sending…"; the attach button and file picker name exactly what the server accepts; the
  * greeting is the team's first message; the ended conversation's satisfaction survey is shown from its
- * frame, answered with a rating and a comment, and thanked for.
+ * frame, answered with a rating and a comment, and thanked for; a message whose echo beats its POST's
+ * answer (a flow answering it first) shows once.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { WEBCHAT_UPLOAD_TYPES } from "../../contract/webchat-uploads";
@@ -14,6 +15,7 @@ import type { ConversationSurvey } from "../../contract/surveys";
 import { FakeWebSocket } from "./app-fakes";
 import { fakeApi, mount, settle, visitor } from "./widget-fakes";
 import surveyGolden from "../unit/contract/golden/conversation-survey-frames.json";
+import { message } from "../unit/webchat/fixtures";
 
 const refused = () => Promise.reject(new HttpError(403, "Origin https://elsewhere.example is not in this channel's allowed_origins"));
 
@@ -94,6 +96,32 @@ describe("attachments", () => {
     await chat.attach(new File(["abc"], name, { type }));
     expect(vi.mocked(api.upload).mock.calls.length).toBe(accepted ? 1 : 0);
     expect($(".status")?.textContent).toBe(accepted ? "" : texts.badType);
+  });
+});
+
+describe("a message a flow answers before its POST returns", () => {
+  it("shows once, Sent, when the conversation's echo comes while the POST still waits (a hand-off)", async () => {
+    let answer!: (reply: { conversation_sid: string; message_sid: string }) => void;
+    const send = vi.fn(() => new Promise<{ conversation_sid: string; message_sid: string }>((resolve) => (answer = resolve)));
+    const { chat, root } = await visitor(fakeApi({ send }));
+    FakeWebSocket.last.receive({
+      type: "conversation.snapshot",
+      conversation: { sid: "CH1", state: "active" },
+      participants: [],
+      past_participants: [],
+      messages: [],
+      you: "MB1",
+    });
+    chat.send("My order number is A-1001");
+    await settle();
+    const stored = { ...message(0, { body: "My order number is A-1001", participant_sid: "MB1" }), conversation_sid: "CH1" };
+    FakeWebSocket.last.receive({ type: "message.added", message: stored });
+    const bubbles = () => Array.from(root.querySelectorAll(".log .msg.own"), (m) => m.textContent);
+    expect(bubbles()).toEqual(["My order number is A-1001✓ Sent"]); // not beside a second one at "Sending…"
+    answer({ conversation_sid: "CH1", message_sid: stored.sid });
+    await settle();
+    expect(bubbles()).toEqual(["My order number is A-1001✓ Sent"]);
+    expect(send).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -81,6 +81,10 @@ describe("the state line and the transcript's line", () => {
   it.each([
     [call({ estimated_wait_seconds: 130 }), "Waiting for an agent · about 2 min"],
     [call(), "Waiting for an agent"],
+    // A flow answers the call (its execution) and has asked for no agent yet (no task): the team's menu.
+    [call({ execution_sid: "FN1", task_sid: null, estimated_wait_seconds: 130 }), "Assistant · Menu"],
+    // The flow handed the call on (enqueue-call made the task): waiting for an agent again.
+    [call({ execution_sid: "FN1" }), "Waiting for an agent"],
     [call({ state: "held" }), "On hold"],
     [call({ state: "connected" }), "Connected"],
   ])("%#: %s", (record, line) => {

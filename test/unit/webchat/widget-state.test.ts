@@ -17,7 +17,10 @@ import {
   unsent,
   withParticipant,
 } from "../../../web/widget/src/state";
-import { message, participant } from "./fixtures";
+import type { MessageRecord } from "../../../contract/conversations";
+import { agentMessage, message, participant, VISITOR } from "./fixtures";
+
+const MEDIA = { sid: "ME" + "1".repeat(32), content_type: "image/png", filename: "a.png", size: 3 };
 
 describe("the message list", () => {
   it("keeps each message once, ordered by index, whatever order and how often they arrive", () => {
@@ -52,6 +55,43 @@ describe("the message list", () => {
     timeline = settlePending(timeline, "c-1", { messageSid: message(0).sid });
     expect(timeline.pending).toEqual([]);
     expect(timeline.messages).toHaveLength(1);
+  });
+
+  it("shows the visitor's message once when its echo comes long before the POST answers (a flow answering first)", () => {
+    const own = (m: MessageRecord) => m.author === VISITOR;
+    let timeline = mergeMessages(emptyTimeline, [message(0, { body: "hello" })], own);
+    timeline = addPending(timeline, { clientId: "c-1", body: "My order number is A-1001", mediaSids: [] });
+    timeline = mergeMessages(timeline, [message(1, { body: "My order number is A-1001" })], own);
+    expect(timeline.pending).toEqual([]); // not "Sent" beside "Sending…" while the POST waits on the flow
+    expect(unsent(timeline)).toEqual([]); // and never sent again
+    timeline = settlePending(timeline, "c-1", { messageSid: message(1).sid }); // the late answer changes nothing
+    expect(timeline.pending).toEqual([]);
+    expect(timeline.messages.map((m) => m.body)).toEqual(["hello", "My order number is A-1001"]);
+  });
+
+  it.each([
+    ["an agent's message with the same words", agentMessage(1, { body: "ok" })],
+    ["the visitor's own with other words", message(1, { body: "okay" })],
+    ["the visitor's own with an attachment", message(1, { body: "ok", media: [MEDIA] })],
+    ["the visitor's own from before it was written (another tab)", message(0, { body: "ok" })],
+  ])("keeps the copy being sent when the new message is %s", (_, incoming) => {
+    const own = (m: MessageRecord) => m.author === VISITOR;
+    let timeline = mergeMessages(emptyTimeline, [message(0, { body: "first" })], own);
+    timeline = addPending(timeline, { clientId: "c-1", body: "ok", mediaSids: [] });
+    timeline = mergeMessages({ ...timeline, messages: [] }, [incoming], own);
+    expect(timeline.pending.map((p) => [p.clientId, p.messageSid])).toEqual([["c-1", null]]);
+  });
+
+  it("matches two identical messages in flight to their two echoes, one each", () => {
+    const own = (m: MessageRecord) => m.author === VISITOR;
+    let timeline = addPending(emptyTimeline, { clientId: "c-1", body: "ok", mediaSids: [] });
+    timeline = addPending(timeline, { clientId: "c-2", body: "ok", mediaSids: [] });
+    timeline = mergeMessages(timeline, [message(0, { body: "ok" })], own);
+    expect(timeline.pending.map((p) => p.clientId)).toEqual(["c-2"]);
+    timeline = mergeMessages(timeline, [message(0, { body: "ok" })], own); // the same echo again claims nothing more
+    expect(timeline.pending.map((p) => p.clientId)).toEqual(["c-2"]);
+    timeline = mergeMessages(timeline, [message(1, { body: "ok" })], own);
+    expect(timeline.pending).toEqual([]);
   });
 
   it("keeps a message whose POST never answered for the next attempt, and a refused one as failed", () => {

@@ -54,13 +54,15 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * The line of a live call's state: waiting (with the estimate when there is one), on hold, connected
- * (the call chunk's: widget.js shows it only once the chunk is loaded).
+ * The line of a live call's state: in the team's menu (a flow answers the call and has not asked for an
+ * agent yet), waiting (with the estimate when there is one), on hold, connected (the call chunk's:
+ * widget.js shows it only once the chunk is loaded).
  * @example callStatus(waiting, texts) // "Waiting for an agent · about 2 min" (estimated_wait_seconds 130)
  */
 export function callStatus(call: CallRecord, t: Pick<Texts, "callWaiting"> & CallTexts): string {
   switch (call.state) {
     case "waiting": {
+      if (call.execution_sid !== null && call.task_sid === null) return t.callMenu;
       const wait = formatWait(call.estimated_wait_seconds, t);
       return wait === null ? t.callWaiting : `${t.callWaiting} · ${wait}`;
     }

@@ -6,7 +6,7 @@
  * `allowed_origins`) turns the panel into a plain "not available here", asked nothing more. The DOM is
  * ChatView's; the rules are state.ts's and items.ts's.
  */
-import { CONVERSATION_SUBPROTOCOL, type ConversationFrame } from "../../../contract/conversations";
+import { CONVERSATION_SUBPROTOCOL, type ConversationFrame, type MessageRecord } from "../../../contract/conversations";
 import type { ConversationSurvey } from "../../../contract/surveys";
 import { isWebchatUploadType, WEBCHAT_MAX_UPLOAD_BYTES } from "../../../contract/webchat-uploads";
 import type { CallKind } from "../../../contract/calls";
@@ -18,6 +18,7 @@ import { timelineItems, type Note } from "./items";
 import {
   addPending,
   emptyTimeline,
+  isOwn,
   mergeMessages,
   newClientId,
   peopleOf,
@@ -45,6 +46,8 @@ export class Chat {
   private timeline: Timeline = emptyTimeline;
   private people: Person[] = [];
   private you: string | null = null;
+  /** Whether the visitor wrote a message (their echo then replaces the copy being sent). */
+  private readonly own = (message: MessageRecord) => isOwn(message, { participantSid: this.you, visitorId: this.visitorId });
   private notes: Note[] = [];
   private greeting: { from: string; text: string } | null = null;
   /** The channel refused this site: nothing more is asked of it. */
@@ -310,7 +313,7 @@ export class Chat {
       case "conversation.snapshot":
         this.you = frame.you;
         this.people = peopleOf(frame);
-        this.timeline = mergeMessages(this.timeline, frame.messages);
+        this.timeline = mergeMessages(this.timeline, frame.messages, this.own);
         if (frame.conversation.state === "closed") this.note("ended", this.t.ended);
         this.showSurvey(frame.conversation.survey);
         this.calls.record(frame.call ?? null); // an older server's snapshot has none
@@ -320,7 +323,7 @@ export class Chat {
         break;
       case "message.added":
       case "message.updated":
-        this.timeline = mergeMessages(this.timeline, [frame.message]);
+        this.timeline = mergeMessages(this.timeline, [frame.message], this.own);
         if (frame.message.participant_sid !== this.you) this.showTyping(null);
         break;
       case "participant.joined":

@@ -17,6 +17,8 @@ export interface PendingMessage {
   /** The message SID the POST answered, while the socket has not delivered the message itself. */
   readonly messageSid: string | null;
   readonly error: string | null;
+  /** The index of the last stored message when it was written (-1: none): its own copy comes after. */
+  readonly after: number;
 }
 
 /** What the message list shows. */
@@ -32,25 +34,44 @@ export const emptyTimeline: Timeline = { messages: [], pending: [] };
 /**
  * Adds stored messages (a snapshot, an added or an updated one): a SID seen before is replaced by the
  * newer record, the list stays ordered by index, and a pending message the server has now stored
- * (same SID) leaves the pending list.
+ * leaves the pending list — the one whose POST answered that SID, or, before any answer, the oldest
+ * one still sending with the same body and attachments written before it (`own` tells the visitor's
+ * messages). The echo often comes first: a channel's flow answers a message before its POST returns,
+ * and the message would show twice, "Sent" beside "Sending…", until then.
  * @example mergeMessages(emptyTimeline, [m1, m0, m1]).messages.map((m) => m.index) // [0, 1]
  */
-export function mergeMessages(timeline: Timeline, incoming: readonly MessageRecord[]): Timeline {
+export function mergeMessages(timeline: Timeline, incoming: readonly MessageRecord[], own?: (message: MessageRecord) => boolean): Timeline {
   if (incoming.length === 0) return timeline;
   const bySid = new Map(timeline.messages.map((m) => [m.sid, m] as const));
+  let claimed = timeline.pending;
   for (const message of incoming) {
     const known = bySid.get(message.sid);
+    if (!known && own?.(message)) claimed = claim(claimed, message);
     if (!known || known.date_updated <= message.date_updated) bySid.set(message.sid, message);
   }
   const messages = [...bySid.values()].sort((a, b) => a.index - b.index);
   const stored = new Set(bySid.keys());
-  const pending = timeline.pending.filter((p) => p.messageSid === null || !stored.has(p.messageSid));
+  const pending = claimed.filter((p) => p.messageSid === null || !stored.has(p.messageSid));
   return { messages, pending };
+}
+
+/** A new message of the visitor's own, stored: the pending copy it is (see mergeMessages) takes its SID. */
+function claim(pending: readonly PendingMessage[], message: MessageRecord): readonly PendingMessage[] {
+  if (pending.some((p) => p.messageSid === message.sid)) return pending;
+  const copy = pending.find(
+    (p) =>
+      p.state === "sending" &&
+      p.messageSid === null &&
+      p.after < message.index &&
+      p.body === (message.body ?? "") &&
+      p.mediaSids.length === (message.media?.length ?? 0),
+  );
+  return copy ? pending.map((p) => (p === copy ? { ...p, messageSid: message.sid } : p)) : pending;
 }
 
 /** Adds a message the visitor is sending. */
 export function addPending(timeline: Timeline, message: Pick<PendingMessage, "clientId" | "body" | "mediaSids">): Timeline {
-  const entry: PendingMessage = { ...message, state: "sending", messageSid: null, error: null };
+  const entry: PendingMessage = { ...message, state: "sending", messageSid: null, error: null, after: sinceIndex(timeline) ?? -1 };
   return { ...timeline, pending: [...timeline.pending.filter((p) => p.clientId !== message.clientId), entry] };
 }
 

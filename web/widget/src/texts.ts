@@ -58,6 +58,8 @@ export const callTexts = {
   waitUnderMinute: "less than a minute",
   waitMinutes: (n: number) => `about ${n} min`,
   callHeld: "On hold",
+  /** The call is in the team's phone menu (a flow answers it, no agent asked for yet): the chat's flow label. */
+  callMenu: "Assistant · Menu",
   callConnected: "Connected",
   callControls: "Call controls",
   mute: "Mute microphone",
@@ -67,6 +69,8 @@ export const callTexts = {
   shareScreen: "Share your screen",
   stopSharing: "Stop sharing your screen",
   devices: "Devices",
+  keypad: "Keypad",
+  typedDigits: "Digits typed",
   microphone: "Microphone",
   camera: "Camera",
   speaker: "Speaker",

@@ -1,6 +1,6 @@
 /**
  * The widget's call chunk (web/public/widget-call.js): everything a call needs that a chat does not —
- * `livekit-client`, the call panel (timer, mute, camera, screen share, devices, hang up, the agent's video
+ * `livekit-client`, the call panel (timer, mute, camera, screen share, keypad, devices, hang up, the agent's video
  * and the customer's self-view) and its styles. widget.js `import()`s it only when the customer presses
  * Call or Video, or joins an agent's call, so a visitor who only chats never downloads it
  * (scripts/build-web.mjs builds and measures it on its own). The conversation's call state stays
@@ -62,6 +62,10 @@ export async function joinCall(options: CallOptions): Promise<CallSession> {
     activeDevice: (which) => room.getActiveDevice(which) ?? "",
     onDevice: (which, id) => void room.switchActiveDevice(which, id).catch(refused(which === "videoinput" ? t.camera : t.microphone)),
     onPlayAudio: () => void room.startAudio(),
+    onDigit: (digit, code) =>
+      void room.localParticipant
+        .publishDtmf(code, digit)
+        .catch((error: unknown) => onNotice(error instanceof Error ? error.message : String(error))),
     onHangUp: options.onHangUp,
   });
 

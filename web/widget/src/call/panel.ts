@@ -1,13 +1,14 @@
 /**
  * The call panel's DOM (in the call chunk, under the widget's call bar): the agent's video and the
  * customer's self-view (video calls), the timer, the controls — mute, camera and screen share (video
- * calls), a small devices menu (microphone, camera, and the speaker where the browser can choose one),
- * hang up — and the hidden audio elements that play the agent and the hold music. It renders and
+ * calls), the keypad (a phone menu's digits, call/keypad.ts), a small devices menu (microphone, camera,
+ * and the speaker where the browser can choose one), hang up — and the hidden audio elements that play the agent and the hold music. It renders and
  * reports; the room is call/index.ts's. Its styles come with it, so widget.js carries none of them.
  */
 import type { CallKind, CallRecord } from "../../../../contract/calls";
 import { formatDuration } from "../call-state";
 import { callTexts as t, texts } from "../texts";
+import { Keypad, keypadStyles, type Digit } from "./keypad";
 
 export type DeviceKind = "audioinput" | "videoinput" | "audiooutput";
 
@@ -21,6 +22,8 @@ export interface PanelHandlers {
   readonly onDevice: (kind: DeviceKind, deviceId: string) => void;
   readonly onPlayAudio: () => void;
   readonly onHangUp: () => void;
+  /** A key of the keypad pressed, with its RFC 4733 code. */
+  readonly onDigit: (digit: Digit, code: number) => void;
 }
 
 const styles = `
@@ -47,6 +50,9 @@ const ICONS = {
   camera: svg('<rect x="2" y="6" width="14" height="12" rx="2"/><path d="M16 10l6-4v12l-6-4"/>'),
   screen: svg('<rect x="2" y="3" width="20" height="14" rx="2"/><path d="M8 21h8M12 17v4"/>'),
   devices: svg('<circle cx="12" cy="12" r="3"/><path d="M12 2v3M12 19v3M2 12h3M19 12h3M5 5l2 2M17 17l2 2M5 19l2-2M17 7l2-2"/>'),
+  keypad: svg(
+    '<path stroke-width="4" d="M6 4h.01M12 4h.01M18 4h.01M6 10h.01M12 10h.01M18 10h.01M6 16h.01M12 16h.01M18 16h.01M12 21h.01"/>',
+  ),
   hangup: svg('<path d="M3 15c5-5 13-5 18 0l-2 3-4-2v-3c-2-.7-4-.7-6 0v3l-4 2z"/>'),
 };
 
@@ -84,6 +90,7 @@ export class CallPanel {
   private readonly devices = document.createElement("div");
   private readonly play = document.createElement("button");
   private readonly sounds = document.createElement("div");
+  private readonly keypad: Keypad;
   private connectedAt: number | null = null;
   private readonly tick: ReturnType<typeof setInterval>;
 
@@ -93,7 +100,7 @@ export class CallPanel {
     private readonly on: PanelHandlers,
   ) {
     const style = document.createElement("style");
-    style.textContent = styles;
+    style.textContent = styles + keypadStyles;
     this.root.className = "call";
 
     this.tiles.className = "tiles";
@@ -128,6 +135,21 @@ export class CallPanel {
       controls.append(camera, this.share);
     } else this.share = null;
 
+    this.keypad = new Keypad(on.onDigit);
+    const keypadButton = button(t.keypad, ICONS.keypad, { "aria-expanded": "false", "aria-controls": "sb-keypad" });
+    const showPad = (open: boolean) => {
+      keypadButton.setAttribute("aria-expanded", String(this.keypad.toggle(open)));
+      keypadButton.classList.toggle("on", open);
+    };
+    keypadButton.addEventListener("click", () => showPad(!this.keypad.open));
+    this.root.addEventListener("keydown", (event) => {
+      if (this.keypad.key(event)) event.preventDefault();
+      else if (event.key === "Escape" && this.keypad.open) {
+        showPad(false);
+        keypadButton.focus();
+      }
+    });
+
     const devicesButton = button(t.devices, ICONS.devices, { "aria-expanded": "false", "aria-controls": "sb-devices" });
     this.devices.className = "devices";
     this.devices.id = "sb-devices";
@@ -136,7 +158,7 @@ export class CallPanel {
 
     const hangUp = button(texts.hangUp, ICONS.hangup, { class: "hangup" });
     hangUp.addEventListener("click", () => on.onHangUp());
-    controls.append(devicesButton, hangUp);
+    controls.append(keypadButton, devicesButton, hangUp);
 
     this.play.type = "button";
     this.play.className = "play";
@@ -145,7 +167,7 @@ export class CallPanel {
     this.play.addEventListener("click", () => on.onPlayAudio());
     this.sounds.hidden = true;
 
-    this.root.append(style, this.tiles, controls, this.devices, this.play, this.sounds);
+    this.root.append(style, this.tiles, controls, this.keypad.root, this.devices, this.play, this.sounds);
     mount.append(this.root);
     this.tick = setInterval(() => this.showTime(), 1000);
   }
