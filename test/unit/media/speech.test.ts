@@ -4,6 +4,7 @@
  * the OpenAI-compatible clients speak the real wire format to doubles that check what the real API checks
  * — the Bearer key, the JSON or multipart fields, a real WAV — and say why when refused.
  */
+import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rms, SAMPLE_RATE } from "../../../services/media/audio";
@@ -62,19 +63,55 @@ beforeAll(async () => {
 afterAll(() => close());
 
 describe("the local text-to-speech", () => {
-  it("speaks audibly at 48 kHz, about as long as the words take, in English and French", async () => {
+  it("speaks audibly at 48 kHz, about as long as the words take, in American and British English", async () => {
     const tts = localTts();
+    const menu = "Press one for sales, two for support, or stay on the line for an agent.";
     const short = await tts.speak("Hello.", "en-US");
-    const long = await tts.speak("Press one for sales, two for support, or stay on the line for an agent.", "en-US");
-    for (const samples of [short, long]) expect(rms(samples)).toBeGreaterThan(0.02);
+    const long = await tts.speak(menu, "en-US");
+    const british = await tts.speak(menu, "en-GB");
+    for (const samples of [short, long, british]) expect(rms(samples)).toBeGreaterThan(0.02);
     expect(short.length / SAMPLE_RATE).toBeGreaterThan(0.2);
     expect(short.length / SAMPLE_RATE).toBeLessThan(2);
-    expect(long.length / SAMPLE_RATE).toBeGreaterThan(3);
-    expect(long.length / SAMPLE_RATE).toBeLessThan(10);
+    for (const samples of [long, british]) {
+      expect(samples.length / SAMPLE_RATE).toBeGreaterThan(3);
+      expect(samples.length / SAMPLE_RATE).toBeLessThan(10);
+    }
+    // en-GB is another voice, not the American one again.
+    expect(british).not.toEqual(long);
+  }, 60_000);
+
+  it("falls back to the base language, then to American English, rather than failing the call", async () => {
+    const tts = localTts();
+    const american = await tts.speak("Press one for sales.", "en-US");
+    expect(await tts.speak("Press one for sales.", "en")).toEqual(american);
+    expect(await tts.speak("Press one for sales.", "en-AU")).toEqual(american);
+    expect(await tts.speak("Press one for sales.", "xx-YY")).toEqual(american);
+    // Another language is read with English pronunciation (Flite speaks only English) — heard, not silence.
     const french = await tts.speak("Appuyez sur un pour les ventes.", "fr-FR");
     expect(rms(french)).toBeGreaterThan(0.02);
-    // An unknown language falls back rather than failing the call.
-    expect((await tts.speak("Hello.", "xx-YY")).length).toBeGreaterThan(0);
+    expect(french.length / SAMPLE_RATE).toBeGreaterThan(1);
+  }, 60_000);
+
+  it("renders prompts asked for at once, each its own", async () => {
+    const tts = localTts();
+    const [hello, menu] = await Promise.all([tts.speak("Hello.", "en-US"), tts.speak("Press one for sales, two for support.", "en-US")]);
+    expect(menu.length).toBeGreaterThan(hello.length * 2);
+    expect(await tts.speak("Hello.", "en-US")).toEqual(hello);
+  }, 60_000);
+
+  it("holds a program open while it speaks and not after (the media service stops when asked)", async () => {
+    const tts = new URL("../../../services/media/tts.ts", import.meta.url).href;
+    const script = `const { localTts } = await import(${JSON.stringify(tts)}); const s = await localTts().speak("Hello.", "en-US"); console.log(s.length > 0 ? "spoke" : "silent");`;
+    const { code, out, err } = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ["--import", "tsx", "--input-type=module", "-e", script],
+        { timeout: 45_000 },
+        (_error, out, err) => resolve({ code: child.exitCode, out, err }),
+      );
+    });
+    expect({ code, out: out.trim() }).toEqual({ code: 0, out: "spoke" });
+    expect(err).not.toContain("ExperimentalWarning"); // Node's WASI notice is not news for the service's log
   }, 60_000);
 
   it("renders a prompt once however often it is said (per language and voice)", async () => {
