@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterAll, expect, it } from "vitest";
-import { distinct, recordBindings, teamFlow } from "./residency-helpers";
+import { distinct, ownUses, recordBindings, teamFlow } from "./residency-helpers";
 
 const recording = recordBindings();
 afterAll(() => recording.stop());
@@ -15,7 +15,7 @@ it("an unpinned workspace's flow uses the defaults: no jurisdiction, us-east, RE
   const uses = [...recording.uses];
   recording.stop();
 
-  expect(distinct(uses.filter((u) => u.kind === "object"))).toEqual(
+  expect(distinct(ownUses(uses, ws).filter((u) => u.kind === "object"))).toEqual(
     [
       `object ACCOUNT ${env.ACCOUNT_SID}`,
       `object CONVERSATION ${ch}`,

@@ -19,7 +19,7 @@ import { conversationFor, routerFor } from "../../platform/objects";
 import { newSid } from "../../contract/ids";
 import { jurisdictionOf } from "../../platform/jurisdictions";
 import { recordingsFor, reportingFor } from "../../platform/stores";
-import { distinct, recordBindings, teamFlow, type Flow } from "./residency-helpers";
+import { distinct, ownUses, recordBindings, teamFlow, type Flow } from "./residency-helpers";
 
 const recording = recordBindings();
 afterAll(() => recording.stop());
@@ -34,7 +34,7 @@ describe("a workspace pinned to the EU", () => {
     const uses = [...recording.uses];
     recording.stop();
 
-    expect(distinct(uses.filter((u) => u.kind === "object"))).toEqual(
+    expect(distinct(ownUses(uses, ws).filter((u) => u.kind === "object"))).toEqual(
       [
         `object ACCOUNT ${env.ACCOUNT_SID}`, // global: the account's directory of workspaces, its users
         `object CONVERSATION in eu ${ch}`,

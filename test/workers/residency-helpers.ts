@@ -103,6 +103,15 @@ export function recordBindings() {
   };
 }
 
+/**
+ * The uses that are not another workspace's: the workers project runs its files in one runtime, so events
+ * an earlier file's workspaces queued are still being delivered (to objects named by those workspaces'
+ * SIDs) while this file records. Anything not naming another workspace is kept, so a leak still shows.
+ * @example distinct(ownUses(recording.uses, ws).filter((u) => u.kind === "object"))
+ */
+export const ownUses = (uses: readonly Use[], workspaceSid: string): Use[] =>
+  uses.filter((use) => [...use.name.matchAll(/WS[0-9a-f]{32}/g)].every(([sid]) => sid === workspaceSid));
+
 /** Each distinct (kind, binding, jurisdiction, name) once, sorted: what a flow touched, readable in a diff. */
 export const distinct = (uses: readonly Use[]): string[] =>
   [...new Set(uses.map((u) => `${u.kind} ${u.binding}${u.jurisdiction ? ` in ${u.jurisdiction}` : ""} ${u.name}`))].sort();
