@@ -11,7 +11,7 @@ import { fail, invalid, notFound, ok, type ApiResult, type Page, type PageReques
 import type { PingReply } from "../common/ping";
 import { paginate } from "../kit/paging";
 import { newExecution } from "./engine/engine";
-import type { EffectResult, FlowDefinition, FlowMessage, Trigger } from "./engine/types";
+import type { EffectResult, FlowDefinition, FlowInput, FlowMessage, Trigger } from "./engine/types";
 import type { ExecutionRecord, StepRecord } from "./flow-records";
 import {
   effectRow,
@@ -135,13 +135,18 @@ export class FlowDO extends FlowShell {
 
   /** Ends an active execution (the Executions API's `Status=ended`, the conversation closed); an ended one answers as it is. */
   async endExecution(accountSid: string, reason: string): Promise<ApiResult<ExecutionRecord>> {
+    return this.fromOutside(accountSid, { kind: "end", reason });
+  }
+
+  /** An input from outside the execution (an end, a hang-up): one transaction, then its effects; an ended execution answers as it is. */
+  private async fromOutside(accountSid: string, input: FlowInput): Promise<ApiResult<ExecutionRecord>> {
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
     if (row.value.status === "ended") return ok(executionRecord(row.value));
     const host = await this.engineHost(accountSid, row.value.workspace_sid);
     this.ctx.storage.transactionSync(() => {
       const current = executionRow(this.ctx.storage);
-      if (current) this.advanceIn(current, { kind: "end", reason }, host);
+      if (current) this.advanceIn(current, input, host);
     });
     await this.settle();
     return this.getExecution(accountSid);
@@ -204,16 +209,7 @@ export class FlowDO extends FlowShell {
    * the engine's `hangup` input. An ended execution answers as it is (the conversation may tell it twice).
    */
   async callEnded(accountSid: string): Promise<ApiResult<ExecutionRecord>> {
-    const row = this.loaded(accountSid);
-    if (!row.ok) return row;
-    if (row.value.status === "ended") return ok(executionRecord(row.value));
-    const host = await this.engineHost(accountSid, row.value.workspace_sid);
-    this.ctx.storage.transactionSync(() => {
-      const current = executionRow(this.ctx.storage);
-      if (current) this.advanceIn(current, { kind: "hangup" }, host);
-    });
-    await this.settle();
-    return this.getExecution(accountSid);
+    return this.fromOutside(accountSid, { kind: "hangup" });
   }
 
   /**

@@ -4,27 +4,8 @@
  * and stop_gather's interruption of the prompt, speech's pause of the timeout; no sleeping.
  */
 import { describe, expect, it } from "vitest";
-import { Gather, type Clock, type GatherSettings } from "../../../services/media/gather";
-
-/** A clock whose time moves only when the test says. */
-function handClock() {
-  let now = 0;
-  let next = 0;
-  const timers = new Map<number, { at: number; run: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      timers.set(++next, { at: now + ms, run });
-      return next;
-    },
-    clearTimeout: (handle) => void timers.delete(handle as number),
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) if (timer.at <= now && timers.delete(id)) timer.run();
-  };
-  return { clock, advance, pending: () => timers.size };
-}
+import { Gather, type GatherSettings } from "../../../services/media/gather";
+import { handClock } from "../../support/hand-clock";
 
 const settings = (over: Partial<GatherSettings> = {}): GatherSettings => ({
   input: ["dtmf"],

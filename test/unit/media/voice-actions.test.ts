@@ -11,25 +11,7 @@ import type { SpeechToText } from "../../../services/media/stt";
 import { runVoiceAction, type VoiceIo, type VoiceListener, type VoiceTools } from "../../../services/media/voice-actions";
 import { WavError } from "../../../services/media/wav";
 import { eventually } from "../../support/eventually";
-
-function handClock() {
-  let now = 0;
-  let next = 0;
-  const timers = new Map<number, { at: number; run: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      timers.set(++next, { at: now + ms, run });
-      return next;
-    },
-    clearTimeout: (handle) => void timers.delete(handle as number),
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) if (timer.at <= now && timers.delete(id)) timer.run();
-  };
-  return { clock, advance };
-}
+import { handClock } from "../../support/hand-clock";
 
 function roomDouble() {
   const played: number[] = [];

@@ -9,11 +9,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { VoiceCommand, VoiceReply } from "../../../platform/media-voice";
 import { listenMediaService } from "../../../services/media/server";
 import type { Players } from "../../../services/media/players";
-import type { Clock } from "../../../services/media/gather";
 import type { VoiceListener, VoiceTools } from "../../../services/media/voice-actions";
 import { IDLE_MS, Voices, type RoomVoiceIo } from "../../../services/media/voices";
 import { WavError } from "../../../services/media/wav";
 import { eventually } from "../../support/eventually";
+import { handClock } from "../../support/hand-clock";
 
 const SECRET = "a-secret-of-enough-length";
 const ROOM = `CH${"b".repeat(32)}`;
@@ -50,21 +50,7 @@ class RoomDouble implements RoomVoiceIo {
 const replies: VoiceReply[] = [];
 const uploads: string[] = [];
 /** The voices' timers, fired only when a test moves time. */
-let now = 0;
-let next = 0;
-const timers = new Map<number, { at: number; run: () => void }>();
-const clock: Clock = {
-  now: () => now,
-  setTimeout: (run, ms) => {
-    timers.set(++next, { at: now + ms, run });
-    return next;
-  },
-  clearTimeout: (handle) => void timers.delete(handle as number),
-};
-const advance = (ms: number) => {
-  now += ms;
-  for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) if (timer.at <= now && timers.delete(id)) timer.run();
-};
+const { clock, advance } = handClock();
 const tools: VoiceTools = {
   tts: { speak: async () => new Int16Array(480) },
   stt: null,
