@@ -35,10 +35,20 @@ export async function newChannel(workspaceSid: string, form: Record<string, stri
   return ((await res.json()) as { sid: string }).sid;
 }
 
+let clients = 0;
+/** A client address of its own (10.x.y.z), as a visitor behind another connection would have. */
+const clientAddress = () => {
+  const n = ++clients + Math.floor(Math.random() * 1_000_000);
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
+
 /** The widget's routes of one channel, called from a page on `origin` (null: no Origin header, as a server would). */
 export function widget(workspaceSid: string, channelSid: string, origin: string | null = SHOP) {
   const base = `/api/webchat/${workspaceSid}/${channelSid}`;
-  const headers = (extra: Record<string, string> = {}) => ({ ...(origin ? { origin } : {}), ...extra });
+  // Each widget is its own client address: new sessions are rate-limited per address in the isolate's
+  // memory, which the project's files share (one runtime for all), so one address would run out mid-suite.
+  const client = clientAddress();
+  const headers = (extra: Record<string, string> = {}) => ({ ...(origin ? { origin } : {}), "cf-connecting-ip": client, ...extra });
   const json = async (res: Response) => ({ status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> });
   return {
     base,
