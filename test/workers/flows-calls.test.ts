@@ -8,7 +8,7 @@
  * and hangs up.
  */
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AccessToken } from "livekit-server-sdk";
 import * as livekitDouble from "./livekit-double";
@@ -354,6 +354,87 @@ describe("a web call on a channel whose flow takes calls", () => {
   });
 });
 
+/**
+ * While `fn` runs, every ConversationDO's FlowDO.start for a call fails as an eviction or an unreachable
+ * FlowDO would (`failures` times, then it goes through): the ports are patched on the class's prototype,
+ * found through a live instance, since the call's conversation does not exist before the call.
+ */
+async function withCallStartFailing<T>(failures: number, fn: () => Promise<T>): Promise<T> {
+  type Ports = { flows?: { start: (...args: unknown[]) => Promise<unknown> } };
+  const any = conversationFor(env, (await visitorCalls()).room);
+  const proto = await runInDurableObject(any, (instance) => Object.getPrototypeOf(instance) as { callPorts: (row: unknown) => Ports });
+  const original = proto.callPorts;
+  let left = failures;
+  proto.callPorts = function (this: unknown, row: unknown) {
+    const ports = original.call(this, row);
+    const flows = ports.flows!;
+    return {
+      ...ports,
+      flows: {
+        ...flows,
+        start: (...args: unknown[]) => (left-- > 0 ? Promise.reject(new Error("the object was evicted")) : flows.start(...args)),
+      },
+    };
+  };
+  try {
+    return await fn();
+  } finally {
+    proto.callPorts = original;
+  }
+}
+
+/** Runs the conversation's alarm until `done` holds (each run fires the earliest timer due). */
+async function alarmsUntil(room: string, what: string, done: (call: CallRecord) => boolean, limit = 10): Promise<CallRecord> {
+  for (let run = 0; run < limit; run++) {
+    const call = await callOf(room);
+    if (done(call)) return call;
+    await runDurableObjectAlarm(conversationFor(env, room));
+  }
+  throw new Error(`${what}: not after ${limit} alarms`);
+}
+
+describe("a call whose execution start is not answered", () => {
+  it(
+    "is started from the alarm after an eviction: the caller then hears the welcome, and no task is made",
+    { timeout: 30_000 },
+    async () => {
+      const called = await withCallStartFailing(1, async () => {
+        const { call, room } = await visitorCalls();
+        expect(call.execution_sid).toMatch(/^FN/);
+        expect(call.task_sid).toBeNull();
+        expect(commandsIn(room)).toEqual([]);
+        return call;
+      });
+      // What an eviction before FlowDO.start answered leaves: the execution recorded, its start not made.
+      // (The eviction itself waits out livekit-server-sdk's AbortSignal.timeout on the room's creation.)
+      await evictDurableObject(conversationFor(env, called.room));
+      await alarmsUntil(called.room, "the welcome", () => commandsIn(called.room).length > 0);
+      const welcome = await nthCommand(called.room, 1, "say-play");
+      expect(welcome.reply.executionSid).toBe(called.execution_sid);
+      const execution = await executionOf(called.execution_sid!);
+      expect(execution.status).toBe("active");
+      const now = await callOf(called.room);
+      expect(now).toMatchObject({ execution_sid: called.execution_sid, task_sid: null });
+    },
+  );
+
+  it("waits for an agent once the start has failed its last attempt: the call's task, the reason kept, no voice", async () => {
+    const call = await withCallStartFailing(100, async () => {
+      const { call, room } = await visitorCalls();
+      expect(call.execution_sid).toMatch(/^FN/);
+      return alarmsUntil(room, "the call's task", (now) => now.task_sid !== null);
+    });
+    expect(call.execution_sid).toBeNull();
+    expect(call.task_sid).toMatch(/^WT/);
+    const state = await must(conversationFor(env, call.room).flowState(ACCOUNT));
+    expect(state.error).toContain("the object was evicted");
+    expect(commandsIn(call.room)).toEqual([]);
+    // Nothing is left to retry: another alarm changes nothing.
+    await runDurableObjectAlarm(conversationFor(env, call.room));
+    expect(await callOf(call.room)).toMatchObject({ task_sid: call.task_sid, execution_sid: null });
+  });
+});
+
 describe("a call the flow cannot answer", () => {
   it("waits for an agent as without a flow when the channel's flow cannot start, the reason kept", async () => {
     const draft = workspaceFor(env, scene.ws).createFlow(ACCOUNT, {
@@ -435,5 +516,85 @@ describe("a call the flow cannot answer", () => {
     const call = ((await started.json()) as { call: CallRecord }).call;
     expect(call).toMatchObject({ started_by: "agent", execution_sid: null, task_sid: chatTask });
     expect(commandsIn(room)).toEqual([]);
+  });
+});
+
+describe("a flow's hand-off carries the widget's priority and timeout to the task", () => {
+  const taskOf = async (sid: string) =>
+    (await (await fetchApp(`/taskrouter/v1/Workspaces/${scene.ws}/Tasks/${sid}`, { headers: { authorization: AUTH } })).json()) as {
+      priority: number;
+      timeout: number;
+      attributes: string;
+    };
+  /** A published flow whose trigger's `event` goes straight to `widget`, on a new web chat channel. */
+  async function siteWith(event: "incomingCall" | "incomingMessage", widget: Record<string, unknown>) {
+    const flow = workspaceFor(env, scene.ws).createFlow(ACCOUNT, {
+      friendlyName: `Hand-off on ${event}`,
+      status: "published",
+      definition: {
+        description: "hand-off",
+        initial_state: "Trigger",
+        states: [
+          { name: "Trigger", type: "trigger", properties: {}, transitions: [{ event, next: "handoff" }] },
+          { name: "handoff", ...widget },
+        ],
+      },
+    });
+    const flowSid = (await must<{ sid: string }>(flow)).sid;
+    return widgetOf(await newChannel(scene.ws, { Kind: "webchat", "Settings.allowed_origins": "*", FlowSid: flowSid }));
+  }
+  const widgetOf = (channel: string) => widget(scene.ws, channel);
+  const transitions = [{ event: "callComplete" }, { event: "failedToEnqueue" }, { event: "callFailure" }];
+
+  it.each([
+    {
+      name: "enqueue-call",
+      properties: () => ({ workflow_sid: scene.workflow, task_attributes: '{"queue":"vip"}', priority: 7, timeout: 600 }),
+    },
+    {
+      name: "send-to-flex",
+      properties: () => ({ workflow: scene.workflow, channel: "chat", attributes: '{"queue":"vip"}', priority: "7", timeout: "600" }),
+    },
+  ])("$name on a call: the call's task has Priority 7 and Timeout 600", async ({ name, properties }) => {
+    const site = await siteWith("incomingCall", { type: name, properties: properties(), transitions });
+    const session = await site.session({ name: "Finn" });
+    const res = await site.post("/call", { Kind: "voice" }, session.token);
+    expect(res.status).toBe(201);
+    const room = (res.body.call as CallRecord).room;
+    const call = await eventually("the call's task", async () => {
+      const now = await callOf(room);
+      return now.task_sid ? now : undefined;
+    });
+    const task = await taskOf(call.task_sid!);
+    expect(task).toMatchObject({ priority: 7, timeout: 600 });
+    expect(JSON.parse(task.attributes)).toMatchObject({ queue: "vip" });
+  });
+
+  it("send-to-flex on a chat: the conversation's task has Priority 9 and Timeout 3600", async () => {
+    const site = await siteWith("incomingMessage", {
+      type: "send-to-flex",
+      properties: { workflow: scene.workflow, channel: "chat", attributes: '{"queue":"vip"}', priority: "9", timeout: "3600" },
+      transitions,
+    });
+    const session = await site.session({ name: "Gus" });
+    const sent = await site.post("/messages", { client_id: "m1", body: "hello" }, session.token);
+    const room = sent.body.conversation_sid as string;
+    const taskSid = await eventually("the chat's task", async () => {
+      const conversation = await must(conversationFor(env, room).getConversation(ACCOUNT));
+      return conversation.task_sid ?? undefined;
+    });
+    expect(await taskOf(taskSid)).toMatchObject({ priority: 9, timeout: 3600 });
+  });
+
+  it("without them, the Router's defaults: Priority 0 and Timeout 86400", async () => {
+    const site = await siteWith("incomingCall", {
+      type: "enqueue-call",
+      properties: { workflow_sid: scene.workflow, task_attributes: "{}" },
+      transitions,
+    });
+    const session = await site.session({ name: "Hal" });
+    const room = ((await site.post("/call", { Kind: "voice" }, session.token)).body.call as CallRecord).room;
+    const call = await eventually("the call's task", async () => ((await callOf(room)).task_sid ? callOf(room) : undefined));
+    expect(await taskOf(call.task_sid!)).toMatchObject({ priority: 0, timeout: 86400 });
   });
 });

@@ -182,6 +182,12 @@ const keyed = (op: Op, key: string): string | undefined =>
 const rememberKey = (op: Op, key: string, value: string): void =>
   run(op.host, "INSERT INTO sb_flow_keys (key, value, applied_at) VALUES (?, ?, ?)", key, value, op.now);
 
+/** A flow's hand-off's Priority and Timeout for the task (TaskRouter's), those the widget set. */
+export const handOffTerms = (input: FlowTaskInput): { priority?: number; timeout?: number } => ({
+  ...(input.priority !== undefined ? { priority: input.priority } : {}),
+  ...(input.timeout !== undefined ? { timeout: input.timeout } : {}),
+});
+
 /**
  * send-to-flex: the conversation's task, through the workflow the widget names (else its channel's),
  * with the widget's attributes (and `self_service`) merged over the usual Flex attributes. The execution
@@ -212,6 +218,7 @@ export function flowTask(op: Op, accountSid: string, key: string, input: FlowTas
     workflowSid: input.workflowSid ?? base.workflowSid,
     taskChannel: input.channel === "" ? base.taskChannel : input.channel,
     attributes: JSON.stringify({ ...(JSON.parse(base.attributes) as Record<string, unknown>), ...extra }),
+    ...handOffTerms(input),
   };
   rememberKey(op, `task:${key}`, op.sid);
   const flow = flowRow(op);
