@@ -598,3 +598,92 @@ describe("a flow's hand-off carries the widget's priority and timeout to the tas
     expect(await taskOf(call.task_sid!)).toMatchObject({ priority: 0, timeout: 86400 });
   });
 });
+
+describe("connect-call-to a worker (noun client)", () => {
+  const place = { ws: "", ivy: "", jo: "", site: null as ReturnType<typeof widget> | null };
+  const rest = async (path: string, params?: Record<string, string>) => {
+    const res = await fetchApp(
+      `/taskrouter/v1/Workspaces/${place.ws}${path}`,
+      params
+        ? {
+            method: "POST",
+            headers: { authorization: AUTH, "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams(params),
+          }
+        : { headers: { authorization: AUTH } },
+    );
+    return (await res.json()) as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    place.ws = await newWorkspace("connect a call");
+    const available = ((await rest("/Activities?FriendlyName=Available")).activities as { sid: string }[])[0]!.sid;
+    const team = (await rest("/TaskQueues", { FriendlyName: "Team", TargetWorkers: "team == 'calls'" })).sid as string;
+    const configuration = {
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: "to a worker",
+            expression: "transferTargetType == 'worker'",
+            targets: [{ queue: team, known_worker_sid: "task.known_worker_sid" }],
+          },
+        ],
+        default_filter: { queue: team },
+      },
+    };
+    const workflow = (await rest("/Workflows", { FriendlyName: "Calls", Configuration: JSON.stringify(configuration) })).sid as string;
+    // Ivy waits longest: without the known worker she would get the call.
+    place.ivy = (await rest("/Workers", { FriendlyName: "Ivy", ActivitySid: available, Attributes: '{"team":"calls"}' })).sid as string;
+    place.jo = (await rest("/Workers", { FriendlyName: "Jo", ActivitySid: available, Attributes: '{"team":"calls"}' })).sid as string;
+    const flow = workspaceFor(env, place.ws).createFlow(ACCOUNT, {
+      friendlyName: "Straight to Jo",
+      status: "published",
+      definition: {
+        description: "connect",
+        initial_state: "Trigger",
+        states: [
+          { name: "Trigger", type: "trigger", properties: {}, transitions: [{ event: "incomingCall", next: "to_jo" }] },
+          {
+            name: "to_jo",
+            type: "connect-call-to",
+            properties: { noun: "client", to: place.jo },
+            transitions: [{ event: "callCompleted" }, { event: "hangup" }],
+          },
+        ],
+      },
+    });
+    const flowSid = (await must<{ sid: string }>(flow)).sid;
+    const channel = await newChannel(place.ws, {
+      Kind: "webchat",
+      "Settings.allowed_origins": "*",
+      FlowSid: flowSid,
+      WorkflowSid: workflow,
+    });
+    place.site = widget(place.ws, channel);
+  }, 30_000);
+
+  it("makes the call's task for that worker (transferTargetType worker, known_worker_sid), and only they are offered it", async () => {
+    const session = await place.site!.session({ name: "Kim" });
+    const res = await place.site!.post("/call", { Kind: "voice" }, session.token);
+    expect(res.status).toBe(201);
+    const room = (res.body.call as CallRecord).room;
+    const call = await eventually("the call's task", async () => {
+      const now = await callOf(room);
+      return now.task_sid ? now : undefined;
+    });
+    const task = await rest(`/Tasks/${call.task_sid}`);
+    expect(JSON.parse(task.attributes as string)).toMatchObject({
+      conversationSid: room,
+      transferTargetType: "worker",
+      transferTargetSid: place.jo,
+      known_worker_sid: place.jo,
+    });
+    const reservation = await eventually("the call's reservation", async () => {
+      const page = await rest(`/Tasks/${call.task_sid}/Reservations?ReservationStatus=pending`);
+      return (page.reservations as { worker_sid: string }[])[0];
+    });
+    expect(reservation.worker_sid).toBe(place.jo);
+    const execution = await executionOf(call.execution_sid!);
+    expect(execution.status).toBe("ended");
+  });
+});
