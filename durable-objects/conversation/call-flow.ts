@@ -131,7 +131,7 @@ export async function tryCallFlowStart(host: ConversationHost, port: CallFlowPor
     started = fail(503, 20503, `the execution could not be reached: ${message(error)}`);
   }
   if (started.ok) {
-    host.mutate((op) => callFlowStarted(op, callSid));
+    await host.apply((op) => callFlowStarted(op, callSid));
     return ok({ kind: "started" });
   }
   if (started.status >= 500 && !last) {

@@ -359,7 +359,7 @@ describe("a web call on a channel whose flow takes calls", () => {
  * FlowDO would (`failures` times, then it goes through): the ports are patched on the class's prototype,
  * found through a live instance, since the call's conversation does not exist before the call.
  */
-async function withCallStartFailing<T>(failures: number, fn: () => Promise<T>): Promise<T> {
+async function withCallStartFailing<T>(failures: number, fn: () => Promise<T>, before?: () => Promise<unknown>): Promise<T> {
   type Ports = { flows?: { start: (...args: unknown[]) => Promise<unknown> } };
   const any = conversationFor(env, (await visitorCalls()).room);
   const proto = await runInDurableObject(any, (instance) => Object.getPrototypeOf(instance) as { callPorts: (row: unknown) => Ports });
@@ -372,7 +372,10 @@ async function withCallStartFailing<T>(failures: number, fn: () => Promise<T>): 
       ...ports,
       flows: {
         ...flows,
-        start: (...args: unknown[]) => (left-- > 0 ? Promise.reject(new Error("the object was evicted")) : flows.start(...args)),
+        start: async (...args: unknown[]) => {
+          await before?.();
+          return left-- > 0 ? Promise.reject(new Error("the object was evicted")) : flows.start(...args);
+        },
       },
     };
   };
@@ -432,6 +435,27 @@ describe("a call whose execution start is not answered", () => {
     // Nothing is left to retry: another alarm changes nothing.
     await runDurableObjectAlarm(conversationFor(env, call.room));
     expect(await callOf(call.room)).toMatchObject({ task_sid: call.task_sid, execution_sid: null });
+  });
+});
+
+describe("a call that ends while its execution starts", () => {
+  it("tells the execution once it has started: it ends (hangup) and nothing is left to retry", async () => {
+    const session = await chat.session({ name: "Lou" });
+    // The caller hangs up while FlowDO.start is out: the end's first telling finds no execution yet.
+    const hangUp = async () => expect((await chat.post("/call/hangup", {}, session.token)).status).toBe(200);
+    const call = await withCallStartFailing(
+      0,
+      async () => (await chat.post("/call", { Kind: "voice" }, session.token)).body.call as CallRecord,
+      hangUp,
+    );
+    expect(call.state).toBe("ended");
+    const execution = await eventually("the execution's end", async () => {
+      const now = await executionOf(call.execution_sid!);
+      return now.status === "ended" ? now : undefined;
+    });
+    expect(execution.status).toBe("ended");
+    await runDurableObjectAlarm(conversationFor(env, call.room));
+    expect(await callOf(call.room)).toMatchObject({ state: "ended", task_sid: null });
   });
 });
 

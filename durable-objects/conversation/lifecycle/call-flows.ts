@@ -23,7 +23,7 @@ import type { CallRecord } from "../../../contract/calls";
 import type { TaskRequest } from "../store/conversation-rows";
 import { conflict, loadConversation, type Op } from "./conversation-operation";
 import { attachTask, callRecord, callRow, changed, end, type CallRow, type FlowCallTask } from "./calls";
-import { flowRow, handOffTerms, saveFlow } from "./flows";
+import { flowRow, handOffTerms, saveFlow, tellFlowCallEnded } from "./flows";
 
 /** The timer (keyed by the call SID) that retries a call's execution start from the alarm. */
 export const CALL_START_TIMER = "call-flow-start";
@@ -91,12 +91,16 @@ export function callStartToTry(op: Op, callSid: string): ApiResult<CallStartAtte
   return ok({ executionSid: call.execution_sid, input: task.start.input, last: wait === null });
 }
 
-/** The execution answering `callSid` has started: its input is dropped and its timer cleared. */
+/**
+ * The execution answering `callSid` has started: its input is dropped and its timer cleared. A call that
+ * ended while the start was out tells the execution again (its first telling found no execution yet).
+ */
 export function callFlowStarted(op: Op, callSid: string): ApiResult<void> {
   clearTimer(op.host, CALL_START_TIMER, callSid);
   const call = callRow(op.host, callSid);
   const task = call ? pendingTask(call) : null;
   if (task?.start) saveTask(op, callSid, { request: task.request, replaces: task.replaces });
+  if (call?.state === "ended" && call.execution_sid !== null) tellFlowCallEnded(op, call.execution_sid); // idempotent there
   return ok(undefined);
 }
 
