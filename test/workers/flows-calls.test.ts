@@ -610,6 +610,44 @@ describe("a flow's hand-off carries the widget's priority and timeout to the tas
     expect(await taskOf(taskSid)).toMatchObject({ priority: 9, timeout: 3600 });
   });
 
+  it("a timeout the Router would refuse fails enqueue-call (failedToEnqueue, naming Timeout): no task, the flow hangs up", async () => {
+    const site = await siteWith("incomingCall", {
+      type: "enqueue-call",
+      properties: { workflow_sid: scene.workflow, task_attributes: "{}", timeout: "0" },
+      transitions,
+    });
+    const session = await site.session({ name: "Ida" });
+    const call = (await site.post("/call", { Kind: "voice" }, session.token)).body.call as CallRecord;
+    const ended = await eventually("the call's end", async () =>
+      (await callOf(call.room)).state === "ended" ? callOf(call.room) : undefined,
+    );
+    expect(ended).toMatchObject({ end_reason: "completed", task_sid: null });
+    const context = (await must(flowFor(env, call.execution_sid!).executionContext(ACCOUNT))) as { widgets: unknown };
+    expect(JSON.stringify(context.widgets)).toContain("Invalid parameter Timeout: must be a whole number of seconds from 1 to 1209600");
+  });
+
+  it("a priority the Router would refuse fails send-to-flex on a chat (failedToEnqueue, naming Priority): no task", async () => {
+    const site = await siteWith("incomingMessage", {
+      type: "send-to-flex",
+      properties: { workflow: scene.workflow, channel: "chat", attributes: "{}", priority: "99999999999" },
+      transitions,
+    });
+    const session = await site.session({ name: "Jay" });
+    const room = (await site.post("/messages", { client_id: "m1", body: "hello" }, session.token)).body.conversation_sid as string;
+    const executionSid = await eventually("the execution", async () => {
+      const state = await must(conversationFor(env, room).flowState(ACCOUNT));
+      return state.executionSid ?? undefined;
+    });
+    const execution = await eventually("the execution's end", async () => {
+      const now = await executionOf(executionSid);
+      return now.status === "ended" ? now : undefined;
+    });
+    expect(execution.status).toBe("ended");
+    const context = (await must(flowFor(env, executionSid).executionContext(ACCOUNT))) as { widgets: unknown };
+    expect(JSON.stringify(context.widgets)).toContain("Invalid parameter Priority: must be a whole number from 0 to 2147483647");
+    expect((await must(conversationFor(env, room).getConversation(ACCOUNT))).task_sid).toBeNull();
+  });
+
   it("without them, the Router's defaults: Priority 0 and Timeout 86400", async () => {
     const site = await siteWith("incomingCall", {
       type: "enqueue-call",

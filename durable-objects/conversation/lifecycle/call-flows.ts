@@ -166,12 +166,14 @@ export function callTaskToMake(op: Op, accountSid: string, key: string, input: F
   }
   if (extra === null || typeof extra !== "object" || Array.isArray(extra))
     return fail(400, 20001, "Invalid parameter Attributes: must be a JSON object");
+  const terms = handOffTerms(input);
+  if (!terms.ok) return terms;
   const planned = JSON.parse(call.flow_task) as FlowCallTask;
   const request: TaskRequest = {
     ...planned.request,
     workflowSid: input.workflowSid ?? planned.request.workflowSid,
     attributes: JSON.stringify({ ...(JSON.parse(planned.request.attributes) as Record<string, unknown>), ...extra }),
-    ...handOffTerms(input),
+    ...terms.value,
   };
   return ok({ kind: "make", callSid: call.sid, request, replaces: planned.replaces });
 }
