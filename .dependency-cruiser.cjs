@@ -10,7 +10,7 @@ const LAYERS = ["workers", "durable-objects", "channels", "callbacks", "platform
 const PURE = [
   "^(contract|callbacks)/",
   "^channels/(?!outbound\\.ts$|media\\.ts$)",
-  "^platform/(regions|region-sids|jurisdictions|failover|constant-time|read-at-most|events-queue|backoff|livekit|livekit-tokens|media-service|media-voice|egress|sigv4)\\.ts$",
+  "^platform/(regions|region-sids|jurisdictions|failover|constant-time|read-at-most|events-queue|backoff|livekit|livekit-tokens|media-service|media-voice|egress|sigv4|deadline)\\.ts$",
   "^durable-objects/(common|kit)/",
   "^durable-objects/router/(?!router-do\\.ts$|socket-hosts\\.ts$)",
   "^durable-objects/conversation/(lifecycle|store)/",

@@ -7,6 +7,7 @@
  * Credentials in a callback URL (`https://user:pass@host/…`, which Twilio supports) are sent as HTTP
  * Basic auth and left out of the signed URL, as Twilio does; fetch() refuses URLs that carry them.
  */
+import { withDeadline } from "../platform/deadline";
 import { readAtMost } from "../platform/read-at-most";
 import { twilioSignature, type FormParams } from "./signature";
 
@@ -57,23 +58,27 @@ export async function postCallback(url: string, params: FormParams, options: Pos
   if (!get) headers.set("Content-Type", "application/x-www-form-urlencoded");
   if (target.authorization !== null) headers.set("Authorization", target.authorization);
   try {
-    const response = await options.fetch(requestUrl, {
-      method: get ? "GET" : "POST",
-      headers,
-      ...(get ? {} : { body: query }),
-      redirect: "manual",
-      signal: AbortSignal.timeout(options.timeoutMs),
+    // The deadline covers the answer's body too; its timer is cleared once read (platform/deadline.ts:
+    // pre-event callbacks run in the ConversationDO, which `AbortSignal.timeout` kept busy).
+    return await withDeadline(options.timeoutMs, async (signal): Promise<PostOutcome> => {
+      const response = await options.fetch(requestUrl, {
+        method: get ? "GET" : "POST",
+        headers,
+        ...(get ? {} : { body: query }),
+        redirect: "manual",
+        signal,
+      });
+      if (response.status < 200 || response.status > 299) {
+        await response.body?.cancel();
+        return { delivered: false, problem: `answered HTTP ${response.status}`, permanent: false, status: response.status };
+      }
+      if (!options.readBody) {
+        await response.body?.cancel();
+        return { delivered: true, status: response.status, body: "" };
+      }
+      const answer = await readAtMost(response.body, MAX_ANSWER_BYTES);
+      return { delivered: true, status: response.status, body: answer === null ? "" : new TextDecoder().decode(answer) };
     });
-    if (response.status < 200 || response.status > 299) {
-      await response.body?.cancel();
-      return { delivered: false, problem: `answered HTTP ${response.status}`, permanent: false, status: response.status };
-    }
-    if (!options.readBody) {
-      await response.body?.cancel();
-      return { delivered: true, status: response.status, body: "" };
-    }
-    const answer = await readAtMost(response.body, MAX_ANSWER_BYTES);
-    return { delivered: true, status: response.status, body: answer === null ? "" : new TextDecoder().decode(answer) };
   } catch (error) {
     return { delivered: false, problem: describeFailure(error, options.timeoutMs), permanent: false };
   }

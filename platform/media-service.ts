@@ -7,6 +7,7 @@
  * in this deployment: log it once — {@link logMediaOffOnce} — and carry on), or `{ ok: false, off:
  * false, reason }` when the service refused or could not be reached (the reason names which).
  */
+import { withDeadline } from "./deadline";
 import type { LiveKitServer } from "./livekit";
 import type { VoiceAction, VoiceReplyTo } from "./media-voice";
 
@@ -65,21 +66,19 @@ export function mediaServiceOf(settings: MediaServiceSettings, get: typeof fetch
     if (base === "") return { ok: false, off: true, reason: OFF_REASON };
     const target = `${base}/rooms/${encodeURIComponent(room)}/${action}`;
     let response: Response;
-    // A timer cleared once answered (not AbortSignal.timeout's): a Durable Object is not kept alive by it.
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(`no answer within ${MEDIA_REQUEST_TIMEOUT_MS} ms`)), MEDIA_REQUEST_TIMEOUT_MS);
     try {
-      response = await get(target, {
-        method,
-        headers: { authorization: `Bearer ${secret}`, ...(body ? { "content-type": "application/json" } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-        signal: abort.signal,
-      });
+      // A timer cleared once answered (platform/deadline.ts, not AbortSignal.timeout's): a Durable Object is not kept alive by it.
+      response = await withDeadline(MEDIA_REQUEST_TIMEOUT_MS, (signal) =>
+        get(target, {
+          method,
+          headers: { authorization: `Bearer ${secret}`, ...(body ? { "content-type": "application/json" } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+          signal,
+        }),
+      );
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       return { ok: false, off: false, status: null, reason: `The media service at ${base} could not be reached: ${why}` };
-    } finally {
-      clearTimeout(timer);
     }
     const answer = (await response.json().catch(() => null)) as { error?: unknown; started?: unknown; stopped?: unknown } | null;
     if (!response.ok) {

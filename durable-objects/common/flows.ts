@@ -21,6 +21,10 @@ export interface FlowTaskInput {
   readonly channel: string;
   /** JSON text of the attributes, merged over the conversation's usual Flex attributes. */
   readonly attributes: string;
+  /** The task's Priority (TaskRouter: 0..2^31-1, higher first); absent: the Router's default (0). */
+  readonly priority?: number;
+  /** The task's Timeout in seconds (TaskRouter: its TTL until assigned); absent: the Router's default. */
+  readonly timeout?: number;
 }
 
 /** The author Studio's messages carry in Twilio Conversations. */

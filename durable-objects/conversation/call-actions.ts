@@ -15,9 +15,9 @@ import type { ConversationHost } from "./conversation-host";
 import { CallMediaError, type CallMedia } from "./call-media";
 import type { TaskPort } from "./lifecycle/tasks";
 import * as calls from "./lifecycle/calls";
-import { answerWithFlow, type CallFlowChoice, type CallFlowPort, type CallFlowStart } from "./call-flow";
+import { answerWithFlow, tryCallFlowStart, type CallFlowChoice, type CallFlowPort, type CallFlowStart } from "./call-flow";
 import { noteFlowError } from "./lifecycle/call-flows";
-import { conversationRow } from "./store/conversation-rows";
+import { conversationRow, type TaskRequest } from "./store/conversation-rows";
 
 export interface CallPorts {
   readonly media: CallMedia;
@@ -108,6 +108,21 @@ export async function startCall(
     version = answered.value;
   }
 
+  return makeCallTask(host, ports, callSid, version, request, replaces);
+}
+
+/**
+ * The call's task through the Router, as a customer's call without a flow gets it: a failure ends the
+ * call `failed` (its room closed); a call hung up meanwhile has its task canceled.
+ */
+async function makeCallTask(
+  host: ConversationHost,
+  ports: CallPorts,
+  callSid: string,
+  version: number,
+  request: TaskRequest,
+  replaces: string | null,
+): Promise<ApiResult<CallRecord>> {
   let created: ApiResult<{ taskSid: string }>;
   try {
     const workflowSid = request.workflowSid ?? (await ports.tasks.oldestWorkflow());
@@ -146,6 +161,20 @@ export async function startCall(
   });
   if (seconds !== null) await host.apply((op) => calls.estimateWait(op, callSid, seconds));
   return ok(currentCall(host, callSid));
+}
+
+/**
+ * The alarm's retry of a call's execution start (lifecycle/call-flows.ts `CALL_START_TIMER`): one more
+ * attempt, and when it finally cannot start, the call's task as without a flow.
+ * @example await retryCallFlowStart(host, ports, "CA…")
+ */
+export async function retryCallFlowStart(host: ConversationHost, ports: CallPorts, callSid: string): Promise<void> {
+  if (!ports.flows) return;
+  const outcome = await tryCallFlowStart(host, ports.flows, callSid);
+  if (!outcome.ok || outcome.value.kind !== "fallback") return;
+  const { version, task } = outcome.value;
+  const made = await makeCallTask(host, ports, callSid, version, task.request, task.replaces);
+  if (!made.ok) console.warn(`Call ${callSid}: its flow could not start and its task could not be made: ${made.message}`);
 }
 
 const currentCall = (host: ConversationHost, callSid: string): CallRecord => {

@@ -5,8 +5,10 @@
  * voice speaks and replies), and the call's own task when the flow hands the call on — made through the
  * Router as a call's task is without a flow (call-actions.ts), once per effect id.
  *
- * A flow that cannot start (the workspace refuses it, the FlowDO cannot be reached or refuses) lets the
- * call wait for an agent as without a flow; the reason stays in `sb_flow.error` (`ConversationDO.flowState`).
+ * The start is durable (lifecycle/call-flows.ts keeps its input and a retry timer with the execution's SID):
+ * the call request makes the first attempt, the alarm the others (`retryCallFlowStart`). A flow that
+ * cannot start (the workspace refuses it, the FlowDO refuses, or cannot be reached after the last attempt)
+ * lets the call wait for an agent as without a flow; the reason stays in `sb_flow.error` (`ConversationDO.flowState`).
  */
 import type { Env } from "../../platform/env";
 import { flowFor, workspaceFor } from "../../platform/objects";
@@ -16,7 +18,15 @@ import type { FlowDefinition, Trigger } from "../flow/engine/types";
 import type { ConversationHost } from "./conversation-host";
 import type { TaskPort } from "./lifecycle/tasks";
 import { ABANDONED_REASON, estimateWait, type FlowCallTask } from "./lifecycle/calls";
-import { answeredByFlow, callFlowTaskMade, callTaskToMake, flowCouldNotAnswer } from "./lifecycle/call-flows";
+import {
+  answeredByFlow,
+  callFlowStarted,
+  callFlowTaskMade,
+  callStartToTry,
+  callTaskToMake,
+  flowCouldNotAnswer,
+  plannedCallTask,
+} from "./lifecycle/call-flows";
 import { executionSid as newExecutionSid } from "./lifecycle/flows";
 
 /** What the call route knows of the channel's flow and of where the call's voice lives. */
@@ -92,9 +102,54 @@ export interface CallToAnswer {
   readonly task: FlowCallTask;
 }
 
+/** What became of an attempt at a call's execution start. */
+export type CallStartOutcome =
+  | { readonly kind: "started" }
+  /** Not answered (unreachable): the alarm tries again; the caller waits. */
+  | { readonly kind: "retry" }
+  /** Nothing to start (started meanwhile, handed on, or the call ended). */
+  | { readonly kind: "none" }
+  /** It cannot start: the call waits for an agent (the call's version and the task it makes). */
+  | { readonly kind: "fallback"; readonly version: number; readonly task: FlowCallTask };
+
+type StartInput = Parameters<CallFlowPort["start"]>[1];
+
 /**
- * The flow answers the call: recorded on the call, then its execution started. Answers `null` when it
- * answers, else the call's version for its task's step (the reason kept), or a failure (hung up meanwhile).
+ * One attempt at the start of the execution answering `callSid` (the call request's, then the alarm's):
+ * started, to retry, or given up — the call then waits for an agent (`fallback`: its task to make).
+ * @example const outcome = await tryCallFlowStart(host, port, "CA…")
+ */
+export async function tryCallFlowStart(host: ConversationHost, port: CallFlowPort, callSid: string): Promise<ApiResult<CallStartOutcome>> {
+  const attempt = host.mutate((op) => callStartToTry(op, callSid)).result;
+  if (!attempt.ok) return attempt;
+  if (attempt.value === null) return ok({ kind: "none" });
+  const { executionSid, input, last } = attempt.value;
+  let started: ApiResult<unknown>;
+  try {
+    started = await port.start(executionSid, input as StartInput);
+  } catch (error) {
+    started = fail(503, 20503, `the execution could not be reached: ${message(error)}`);
+  }
+  if (started.ok) {
+    await host.apply((op) => callFlowStarted(op, callSid));
+    return ok({ kind: "started" });
+  }
+  if (started.status >= 500 && !last) {
+    console.warn(`ConversationDO ${host.sid}: starting the flow of call ${callSid} failed; the alarm retries: ${started.message}`);
+    return ok({ kind: "retry" });
+  }
+  const task = plannedCallTask(host.op(), callSid);
+  const reason = `Flow ${(input as StartInput).flowSid} could not answer call ${callSid}: ${started.message}`;
+  console.warn(`ConversationDO ${host.sid}: ${reason}; the call waits for an agent`);
+  const version = await host.apply((op) => flowCouldNotAnswer(op, callSid, reason));
+  if (!version.ok) return version;
+  return task === null ? ok({ kind: "none" }) : ok({ kind: "fallback", version: version.value, task });
+}
+
+/**
+ * The flow answers the call: recorded on the call with its start's input and retry timer (one
+ * transaction), then the first attempt. Answers `null` when the flow holds the call (started, or its start
+ * retried by the alarm), else the call's version for its task's step (the reason kept), or a failure.
  */
 export async function answerWithFlow(
   host: ConversationHost,
@@ -104,8 +159,6 @@ export async function answerWithFlow(
   where: CallFlowStart,
 ): Promise<ApiResult<number | null>> {
   const executionSid = newExecutionSid(host.sid);
-  const recorded = await host.apply((op) => answeredByFlow(op, call.callSid, call.version, executionSid, call.task));
-  if (!recorded.ok) return recorded;
   const trigger: Trigger = {
     kind: "incomingCall",
     call: {
@@ -118,28 +171,24 @@ export async function answerWithFlow(
       Kind: call.kind,
     },
   };
-  let started: ApiResult<unknown>;
-  try {
-    started = await port.start(executionSid, {
-      sid: executionSid,
-      workspaceSid: call.workspaceSid,
-      flowSid: flow.sid,
-      flowRevision: flow.revision,
-      flowName: flow.name,
-      definition: flow.definition,
-      trigger,
-      contactChannelAddress: call.from,
-      conversationSid: host.sid,
-      ...(call.channelSid ? { channelSid: call.channelSid } : {}),
-      call: { callSid: call.callSid, room: host.sid, livekitUrl: where.livekitUrl, replyUrl: where.replyUrl },
-    });
-  } catch (error) {
-    started = fail(503, 20503, `the execution could not be reached: ${message(error)}`);
-  }
-  if (started.ok) return ok(null);
-  const reason = `Flow ${flow.sid} could not answer call ${call.callSid}: ${started.message}`;
-  console.warn(`ConversationDO ${host.sid}: ${reason}; the call waits for an agent`);
-  return host.apply((op) => flowCouldNotAnswer(op, call.callSid, reason));
+  const input: StartInput = {
+    sid: executionSid,
+    workspaceSid: call.workspaceSid,
+    flowSid: flow.sid,
+    flowRevision: flow.revision,
+    flowName: flow.name,
+    definition: flow.definition,
+    trigger,
+    contactChannelAddress: call.from,
+    conversationSid: host.sid,
+    ...(call.channelSid ? { channelSid: call.channelSid } : {}),
+    call: { callSid: call.callSid, room: host.sid, livekitUrl: where.livekitUrl, replyUrl: where.replyUrl },
+  };
+  const recorded = await host.apply((op) => answeredByFlow(op, call.callSid, call.version, executionSid, call.task, input));
+  if (!recorded.ok) return recorded;
+  const outcome = await tryCallFlowStart(host, port, call.callSid);
+  if (!outcome.ok) return outcome;
+  return outcome.value.kind === "fallback" ? ok(outcome.value.version) : ok(null);
 }
 
 /**

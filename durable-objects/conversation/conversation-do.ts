@@ -76,7 +76,7 @@ import { latestCallRecord, liveCall, onMediaEvent, type MediaEvent } from "./lif
 import { superviseCall, type CallSupervisionInput } from "./lifecycle/call-supervision";
 import { endConsult, handOffCall } from "./call-handoff-actions";
 import type { HandoffTarget } from "./lifecycle/call-handoffs";
-import { hangUpCall, holdCall, startCall, type CallPorts, type StartCall } from "./call-actions";
+import { hangUpCall, holdCall, retryCallFlowStart, startCall, type CallPorts, type StartCall } from "./call-actions";
 import { callFlowPort, flowCallTask } from "./call-flow";
 import { answersACall, flowHangUp } from "./lifecycle/call-flows";
 import { changeCallRecording, recordingShown } from "./call-recording";
@@ -400,6 +400,10 @@ export class ConversationDO extends ConversationShell {
     const row = this.loaded(accountSid);
     if (!row.ok) return row;
     return recordingShown(this.host, recording);
+  }
+
+  protected callFlowStartDue(row: ConversationRow, callSid: string): Promise<void> {
+    return retryCallFlowStart(this.host, this.callPorts(row), callSid);
   }
 
   private callPorts(row: ConversationRow): CallPorts {

@@ -54,6 +54,7 @@ import { messagesSince } from "./lifecycle/messages";
 import type { SocketState } from "./socket-commands";
 import { FlowRuns } from "./flow-runs";
 import { CALL_FLOW_TOPIC, conversationFlow, FLOW_TIMER, FLOW_TOPIC } from "./lifecycle/flows";
+import { CALL_START_TIMER } from "./lifecycle/call-flows";
 
 const INDEX_RETRY_MS = 5_000;
 /** A workspace event the Router could not take is handed over again after this long (then longer). */
@@ -141,6 +142,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       // back within the grace: abandoned while waiting, ended otherwise (lifecycle/calls.ts).
       for (const timer of dueTimers(this.ctx.storage, now()))
         if (timer.kind === ABANDON_TIMER) await this.apply((op) => abandonIfGone(op, timer.sid));
+        else if (timer.kind === CALL_START_TIMER) await this.callFlowStartDue(row, timer.sid);
       await this.deliverInOrder(now);
       const flowDue = [
         timerDueAt(this.ctx.storage, FLOW_TIMER, ""),
@@ -156,6 +158,9 @@ export abstract class ConversationShell extends DurableObject<Env> {
     if (eventsDue !== null && eventsDue <= now()) await this.workspaceEvents.drain();
     await this.syncAlarm();
   }
+
+  /** A call's execution start is due again (lifecycle/call-flows.ts): the subclass has the call's ports. */
+  protected abstract callFlowStartDue(row: ConversationRow, callSid: string): Promise<void>;
 
   /** Runs the delivery drains one after another (see deliverPending). */
   protected deliverInOrder(now: () => number = Date.now): Promise<void> {

@@ -8,6 +8,7 @@
  * Whether a request may be sent at all (at most once, across evictions) is the FlowDO's: it marks the
  * effect attempted before calling these.
  */
+import { withDeadline } from "../../platform/deadline";
 import { twilioSignature } from "../../callbacks/signature";
 import { readAtMost } from "../../platform/read-at-most";
 import type { EffectResult, FlowEffect } from "./engine/types";
@@ -50,16 +51,10 @@ export async function runFunction(fetcher: typeof fetch, authToken: string | und
 async function exchange(fetcher: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<EffectResult> {
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
     return { ok: false, reason: "the URL is not an absolute http(s) URL" };
-  // The deadline is a timer cleared once the answer is read, not `AbortSignal.timeout`: workerd counts a
-  // pending timer as the request still running, so the FlowDO stayed busy (and unevictable) for the whole
-  // timeout after a quick answer.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
-  try {
-    return await answerOf(fetcher, url, { ...init, redirect: "manual", signal: deadline.signal }, timeoutMs);
-  } finally {
-    clearTimeout(timer);
-  }
+  // The deadline is a timer cleared once the answer is read (platform/deadline.ts), not `AbortSignal.timeout`:
+  // workerd counts a pending timer as the request still running, so the FlowDO stayed busy (and unevictable)
+  // for the whole timeout after a quick answer.
+  return withDeadline(timeoutMs, (signal) => answerOf(fetcher, url, { ...init, redirect: "manual", signal }, timeoutMs));
 }
 
 async function answerOf(fetcher: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<EffectResult> {

@@ -308,6 +308,8 @@ export abstract class FlowShell extends DurableObject<Env> {
           workflowSid: effect.workflow_sid === "" ? null : effect.workflow_sid,
           channel: effect.channel,
           attributes: this.withSelfService(row, effect.attributes),
+          ...(effect.priority !== undefined ? { priority: effect.priority } : {}),
+          ...(effect.timeout !== undefined ? { timeout: effect.timeout } : {}),
         };
         const made = await this.reach(`handing the conversation over (${stored.id})`, () =>
           conversationFor(this.env, row.conversation_sid!).flowTask(row.account_sid, effect.id, input),

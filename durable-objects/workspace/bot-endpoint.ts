@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Classification } from "../flow/engine/types";
+import { timedOut, withDeadline } from "../../platform/deadline";
 
 /** The answer the endpoint must give (missing optional fields take these defaults). */
 const answerSchema = z.object({
@@ -49,22 +50,22 @@ export interface Endpoint {
 export async function classifyExternally(endpoint: Endpoint, text: string, language: string | undefined): Promise<Classification | null> {
   const body = JSON.stringify({ text, language: language ?? null });
   let response: Response;
+  let raw: string;
   try {
-    response = await fetch(endpoint.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-switchboard-signature": await endpointSignature(endpoint.secret, body) },
-      body,
-      signal: AbortSignal.timeout(endpoint.timeoutMs),
+    // A deadline cleared once the answer is read (platform/deadline.ts): this runs in the WorkspaceDO.
+    [response, raw] = await withDeadline(endpoint.timeoutMs, async (signal) => {
+      const answered = await fetch(endpoint.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-switchboard-signature": await endpointSignature(endpoint.secret, body) },
+        body,
+        signal,
+      });
+      return [answered, await answered.text()] as const;
     });
   } catch (error) {
-    const reason =
-      error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")
-        ? `no answer in ${endpoint.timeoutMs} ms`
-        : String(error);
-    console.warn(`bot endpoint ${endpoint.url}: ${reason}`);
+    console.warn(`bot endpoint ${endpoint.url}: ${timedOut(error) ? `no answer in ${endpoint.timeoutMs} ms` : String(error)}`);
     return null;
   }
-  const raw = await response.text();
   if (!response.ok) {
     console.warn(`bot endpoint ${endpoint.url}: answered ${response.status}`);
     return null;

@@ -8,7 +8,7 @@
  * and hangs up.
  */
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AccessToken } from "livekit-server-sdk";
 import * as livekitDouble from "./livekit-double";
@@ -354,6 +354,111 @@ describe("a web call on a channel whose flow takes calls", () => {
   });
 });
 
+/**
+ * While `fn` runs, every ConversationDO's FlowDO.start for a call fails as an eviction or an unreachable
+ * FlowDO would (`failures` times, then it goes through): the ports are patched on the class's prototype,
+ * found through a live instance, since the call's conversation does not exist before the call.
+ */
+async function withCallStartFailing<T>(failures: number, fn: () => Promise<T>, before?: () => Promise<unknown>): Promise<T> {
+  type Ports = { flows?: { start: (...args: unknown[]) => Promise<unknown> } };
+  const any = conversationFor(env, (await visitorCalls()).room);
+  const proto = await runInDurableObject(any, (instance) => Object.getPrototypeOf(instance) as { callPorts: (row: unknown) => Ports });
+  const original = proto.callPorts;
+  let left = failures;
+  proto.callPorts = function (this: unknown, row: unknown) {
+    const ports = original.call(this, row);
+    const flows = ports.flows!;
+    return {
+      ...ports,
+      flows: {
+        ...flows,
+        start: async (...args: unknown[]) => {
+          await before?.();
+          return left-- > 0 ? Promise.reject(new Error("the object was evicted")) : flows.start(...args);
+        },
+      },
+    };
+  };
+  try {
+    return await fn();
+  } finally {
+    proto.callPorts = original;
+  }
+}
+
+/** Runs the conversation's alarm until `done` holds (each run fires the earliest timer due). */
+async function alarmsUntil(room: string, what: string, done: (call: CallRecord) => boolean, limit = 10): Promise<CallRecord> {
+  for (let run = 0; run < limit; run++) {
+    const call = await callOf(room);
+    if (done(call)) return call;
+    await runDurableObjectAlarm(conversationFor(env, room));
+  }
+  throw new Error(`${what}: not after ${limit} alarms`);
+}
+
+describe("a call whose execution start is not answered", () => {
+  it(
+    "is started from the alarm after an eviction: the caller then hears the welcome, and no task is made",
+    { timeout: 30_000 },
+    async () => {
+      const called = await withCallStartFailing(1, async () => {
+        const { call, room } = await visitorCalls();
+        expect(call.execution_sid).toMatch(/^FN/);
+        expect(call.task_sid).toBeNull();
+        expect(commandsIn(room)).toEqual([]);
+        return call;
+      });
+      // What an eviction before FlowDO.start answered leaves: the execution recorded, its start not made.
+      // (The eviction itself waits out livekit-server-sdk's AbortSignal.timeout on the room's creation.)
+      await evictDurableObject(conversationFor(env, called.room));
+      await alarmsUntil(called.room, "the welcome", () => commandsIn(called.room).length > 0);
+      const welcome = await nthCommand(called.room, 1, "say-play");
+      expect(welcome.reply.executionSid).toBe(called.execution_sid);
+      const execution = await executionOf(called.execution_sid!);
+      expect(execution.status).toBe("active");
+      const now = await callOf(called.room);
+      expect(now).toMatchObject({ execution_sid: called.execution_sid, task_sid: null });
+    },
+  );
+
+  it("waits for an agent once the start has failed its last attempt: the call's task, the reason kept, no voice", async () => {
+    const call = await withCallStartFailing(100, async () => {
+      const { call, room } = await visitorCalls();
+      expect(call.execution_sid).toMatch(/^FN/);
+      return alarmsUntil(room, "the call's task", (now) => now.task_sid !== null);
+    });
+    expect(call.execution_sid).toBeNull();
+    expect(call.task_sid).toMatch(/^WT/);
+    const state = await must(conversationFor(env, call.room).flowState(ACCOUNT));
+    expect(state.error).toContain("the object was evicted");
+    expect(commandsIn(call.room)).toEqual([]);
+    // Nothing is left to retry: another alarm changes nothing.
+    await runDurableObjectAlarm(conversationFor(env, call.room));
+    expect(await callOf(call.room)).toMatchObject({ task_sid: call.task_sid, execution_sid: null });
+  });
+});
+
+describe("a call that ends while its execution starts", () => {
+  it("tells the execution once it has started: it ends (hangup) and nothing is left to retry", async () => {
+    const session = await chat.session({ name: "Lou" });
+    // The caller hangs up while FlowDO.start is out: the end's first telling finds no execution yet.
+    const hangUp = async () => expect((await chat.post("/call/hangup", {}, session.token)).status).toBe(200);
+    const call = await withCallStartFailing(
+      0,
+      async () => (await chat.post("/call", { Kind: "voice" }, session.token)).body.call as CallRecord,
+      hangUp,
+    );
+    expect(call.state).toBe("ended");
+    const execution = await eventually("the execution's end", async () => {
+      const now = await executionOf(call.execution_sid!);
+      return now.status === "ended" ? now : undefined;
+    });
+    expect(execution.status).toBe("ended");
+    await runDurableObjectAlarm(conversationFor(env, call.room));
+    expect(await callOf(call.room)).toMatchObject({ state: "ended", task_sid: null });
+  });
+});
+
 describe("a call the flow cannot answer", () => {
   it("waits for an agent as without a flow when the channel's flow cannot start, the reason kept", async () => {
     const draft = workspaceFor(env, scene.ws).createFlow(ACCOUNT, {
@@ -435,5 +540,212 @@ describe("a call the flow cannot answer", () => {
     const call = ((await started.json()) as { call: CallRecord }).call;
     expect(call).toMatchObject({ started_by: "agent", execution_sid: null, task_sid: chatTask });
     expect(commandsIn(room)).toEqual([]);
+  });
+});
+
+describe("a flow's hand-off carries the widget's priority and timeout to the task", () => {
+  const taskOf = async (sid: string) =>
+    (await (await fetchApp(`/taskrouter/v1/Workspaces/${scene.ws}/Tasks/${sid}`, { headers: { authorization: AUTH } })).json()) as {
+      priority: number;
+      timeout: number;
+      attributes: string;
+    };
+  /** A published flow whose trigger's `event` goes straight to `widget`, on a new web chat channel. */
+  async function siteWith(event: "incomingCall" | "incomingMessage", widget: Record<string, unknown>) {
+    const flow = workspaceFor(env, scene.ws).createFlow(ACCOUNT, {
+      friendlyName: `Hand-off on ${event}`,
+      status: "published",
+      definition: {
+        description: "hand-off",
+        initial_state: "Trigger",
+        states: [
+          { name: "Trigger", type: "trigger", properties: {}, transitions: [{ event, next: "handoff" }] },
+          { name: "handoff", ...widget },
+        ],
+      },
+    });
+    const flowSid = (await must<{ sid: string }>(flow)).sid;
+    return widgetOf(await newChannel(scene.ws, { Kind: "webchat", "Settings.allowed_origins": "*", FlowSid: flowSid }));
+  }
+  const widgetOf = (channel: string) => widget(scene.ws, channel);
+  const transitions = [{ event: "callComplete" }, { event: "failedToEnqueue" }, { event: "callFailure" }];
+
+  it.each([
+    {
+      name: "enqueue-call",
+      properties: () => ({ workflow_sid: scene.workflow, task_attributes: '{"queue":"vip"}', priority: 7, timeout: 600 }),
+    },
+    {
+      name: "send-to-flex",
+      properties: () => ({ workflow: scene.workflow, channel: "chat", attributes: '{"queue":"vip"}', priority: "7", timeout: "600" }),
+    },
+  ])("$name on a call: the call's task has Priority 7 and Timeout 600", async ({ name, properties }) => {
+    const site = await siteWith("incomingCall", { type: name, properties: properties(), transitions });
+    const session = await site.session({ name: "Finn" });
+    const res = await site.post("/call", { Kind: "voice" }, session.token);
+    expect(res.status).toBe(201);
+    const room = (res.body.call as CallRecord).room;
+    const call = await eventually("the call's task", async () => {
+      const now = await callOf(room);
+      return now.task_sid ? now : undefined;
+    });
+    const task = await taskOf(call.task_sid!);
+    expect(task).toMatchObject({ priority: 7, timeout: 600 });
+    expect(JSON.parse(task.attributes)).toMatchObject({ queue: "vip" });
+  });
+
+  it("send-to-flex on a chat: the conversation's task has Priority 9 and Timeout 3600", async () => {
+    const site = await siteWith("incomingMessage", {
+      type: "send-to-flex",
+      properties: { workflow: scene.workflow, channel: "chat", attributes: '{"queue":"vip"}', priority: "9", timeout: "3600" },
+      transitions,
+    });
+    const session = await site.session({ name: "Gus" });
+    const sent = await site.post("/messages", { client_id: "m1", body: "hello" }, session.token);
+    const room = sent.body.conversation_sid as string;
+    const taskSid = await eventually("the chat's task", async () => {
+      const conversation = await must(conversationFor(env, room).getConversation(ACCOUNT));
+      return conversation.task_sid ?? undefined;
+    });
+    expect(await taskOf(taskSid)).toMatchObject({ priority: 9, timeout: 3600 });
+  });
+
+  it("a timeout the Router would refuse fails enqueue-call (failedToEnqueue, naming Timeout): no task, the flow hangs up", async () => {
+    const site = await siteWith("incomingCall", {
+      type: "enqueue-call",
+      properties: { workflow_sid: scene.workflow, task_attributes: "{}", timeout: "0" },
+      transitions,
+    });
+    const session = await site.session({ name: "Ida" });
+    const call = (await site.post("/call", { Kind: "voice" }, session.token)).body.call as CallRecord;
+    const ended = await eventually("the call's end", async () =>
+      (await callOf(call.room)).state === "ended" ? callOf(call.room) : undefined,
+    );
+    expect(ended).toMatchObject({ end_reason: "completed", task_sid: null });
+    const context = (await must(flowFor(env, call.execution_sid!).executionContext(ACCOUNT))) as { widgets: unknown };
+    expect(JSON.stringify(context.widgets)).toContain("Invalid parameter Timeout: must be a whole number of seconds from 1 to 1209600");
+  });
+
+  it("a priority the Router would refuse fails send-to-flex on a chat (failedToEnqueue, naming Priority): no task", async () => {
+    const site = await siteWith("incomingMessage", {
+      type: "send-to-flex",
+      properties: { workflow: scene.workflow, channel: "chat", attributes: "{}", priority: "99999999999" },
+      transitions,
+    });
+    const session = await site.session({ name: "Jay" });
+    const room = (await site.post("/messages", { client_id: "m1", body: "hello" }, session.token)).body.conversation_sid as string;
+    const executionSid = await eventually("the execution", async () => {
+      const state = await must(conversationFor(env, room).flowState(ACCOUNT));
+      return state.executionSid ?? undefined;
+    });
+    const execution = await eventually("the execution's end", async () => {
+      const now = await executionOf(executionSid);
+      return now.status === "ended" ? now : undefined;
+    });
+    expect(execution.status).toBe("ended");
+    const context = (await must(flowFor(env, executionSid).executionContext(ACCOUNT))) as { widgets: unknown };
+    expect(JSON.stringify(context.widgets)).toContain("Invalid parameter Priority: must be a whole number from 0 to 2147483647");
+    expect((await must(conversationFor(env, room).getConversation(ACCOUNT))).task_sid).toBeNull();
+  });
+
+  it("without them, the Router's defaults: Priority 0 and Timeout 86400", async () => {
+    const site = await siteWith("incomingCall", {
+      type: "enqueue-call",
+      properties: { workflow_sid: scene.workflow, task_attributes: "{}" },
+      transitions,
+    });
+    const session = await site.session({ name: "Hal" });
+    const room = ((await site.post("/call", { Kind: "voice" }, session.token)).body.call as CallRecord).room;
+    const call = await eventually("the call's task", async () => ((await callOf(room)).task_sid ? callOf(room) : undefined));
+    expect(await taskOf(call.task_sid!)).toMatchObject({ priority: 0, timeout: 86400 });
+  });
+});
+
+describe("connect-call-to a worker (noun client)", () => {
+  const place = { ws: "", ivy: "", jo: "", site: null as ReturnType<typeof widget> | null };
+  const rest = async (path: string, params?: Record<string, string>) => {
+    const res = await fetchApp(
+      `/taskrouter/v1/Workspaces/${place.ws}${path}`,
+      params
+        ? {
+            method: "POST",
+            headers: { authorization: AUTH, "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams(params),
+          }
+        : { headers: { authorization: AUTH } },
+    );
+    return (await res.json()) as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    place.ws = await newWorkspace("connect a call");
+    const available = ((await rest("/Activities?FriendlyName=Available")).activities as { sid: string }[])[0]!.sid;
+    const team = (await rest("/TaskQueues", { FriendlyName: "Team", TargetWorkers: "team == 'calls'" })).sid as string;
+    const configuration = {
+      task_routing: {
+        filters: [
+          {
+            filter_friendly_name: "to a worker",
+            expression: "transferTargetType == 'worker'",
+            targets: [{ queue: team, known_worker_sid: "task.known_worker_sid" }],
+          },
+        ],
+        default_filter: { queue: team },
+      },
+    };
+    const workflow = (await rest("/Workflows", { FriendlyName: "Calls", Configuration: JSON.stringify(configuration) })).sid as string;
+    // Ivy waits longest: without the known worker she would get the call.
+    place.ivy = (await rest("/Workers", { FriendlyName: "Ivy", ActivitySid: available, Attributes: '{"team":"calls"}' })).sid as string;
+    place.jo = (await rest("/Workers", { FriendlyName: "Jo", ActivitySid: available, Attributes: '{"team":"calls"}' })).sid as string;
+    const flow = workspaceFor(env, place.ws).createFlow(ACCOUNT, {
+      friendlyName: "Straight to Jo",
+      status: "published",
+      definition: {
+        description: "connect",
+        initial_state: "Trigger",
+        states: [
+          { name: "Trigger", type: "trigger", properties: {}, transitions: [{ event: "incomingCall", next: "to_jo" }] },
+          {
+            name: "to_jo",
+            type: "connect-call-to",
+            properties: { noun: "client", to: place.jo },
+            transitions: [{ event: "callCompleted" }, { event: "hangup" }],
+          },
+        ],
+      },
+    });
+    const flowSid = (await must<{ sid: string }>(flow)).sid;
+    const channel = await newChannel(place.ws, {
+      Kind: "webchat",
+      "Settings.allowed_origins": "*",
+      FlowSid: flowSid,
+      WorkflowSid: workflow,
+    });
+    place.site = widget(place.ws, channel);
+  }, 30_000);
+
+  it("makes the call's task for that worker (transferTargetType worker, known_worker_sid), and only they are offered it", async () => {
+    const session = await place.site!.session({ name: "Kim" });
+    const res = await place.site!.post("/call", { Kind: "voice" }, session.token);
+    expect(res.status).toBe(201);
+    const room = (res.body.call as CallRecord).room;
+    const call = await eventually("the call's task", async () => {
+      const now = await callOf(room);
+      return now.task_sid ? now : undefined;
+    });
+    const task = await rest(`/Tasks/${call.task_sid}`);
+    expect(JSON.parse(task.attributes as string)).toMatchObject({
+      conversationSid: room,
+      transferTargetType: "worker",
+      transferTargetSid: place.jo,
+      known_worker_sid: place.jo,
+    });
+    const reservation = await eventually("the call's reservation", async () => {
+      const page = await rest(`/Tasks/${call.task_sid}/Reservations?ReservationStatus=pending`);
+      return (page.reservations as { worker_sid: string }[])[0];
+    });
+    expect(reservation.worker_sid).toBe(place.jo);
+    const execution = await executionOf(call.execution_sid!);
+    expect(execution.status).toBe("ended");
   });
 });

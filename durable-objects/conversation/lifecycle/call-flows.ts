@@ -6,25 +6,109 @@
  * tells the execution — through the `call-flow` outbox topic, so an eviction between the commit and the
  * FlowDO's answer loses nothing (../call-flow.ts sends it; `FlowDO.callEnded` is idempotent).
  *
+ * The execution's start is durable as a messaging flow's is (../flow-runs.ts): its input is kept in
+ * `flow_task.start` and a `call-flow-start` timer (keyed by the call SID) is written in the transaction that
+ * records the execution, so an eviction before `FlowDO.start` answers is retried from the alarm (the
+ * FlowDO's start is idempotent by SID); after {@link MAX_CALL_START_ATTEMPTS} the call waits for an agent.
+ *
  * While a flow holds the call (`flow_task` set) it is `waiting` with no task: no hold music, the media
  * service's voice in the room instead. Once handed on it is any customer's call waiting for an agent.
  */
 import { fail, ok, type ApiResult } from "../../common/rpc";
 import { first, run } from "../../kit/sql-host";
+import { clearTimer, setTimer } from "../../kit/timers";
+import { retryDelayMs, retryPolicy } from "../../../platform/backoff";
 import type { FlowTaskInput } from "../../common/flows";
 import type { CallRecord } from "../../../contract/calls";
 import type { TaskRequest } from "../store/conversation-rows";
 import { conflict, loadConversation, type Op } from "./conversation-operation";
 import { attachTask, callRecord, callRow, changed, end, type CallRow, type FlowCallTask } from "./calls";
-import { flowRow, saveFlow } from "./flows";
+import { flowRow, handOffTerms, saveFlow, tellFlowCallEnded } from "./flows";
 
-/** The call `callSid` at `version` is answered by `executionSid` (before its start is asked): answers the next version. */
-export function answeredByFlow(op: Op, callSid: string, version: number, executionSid: string, task: FlowCallTask): ApiResult<number> {
+/** The timer (keyed by the call SID) that retries a call's execution start from the alarm. */
+export const CALL_START_TIMER = "call-flow-start";
+
+/** A caller waits in silence while the start is retried: a few quick attempts, then an agent. */
+export const MAX_CALL_START_ATTEMPTS = 4;
+const CALL_START_RETRIES = retryPolicy({ baseDelayMs: 2_000, maxDelayMs: 8_000, maxAttempts: MAX_CALL_START_ATTEMPTS });
+
+/** `flow_task` while the execution's start has not been answered: the start's input and the attempts made. */
+interface PendingCallTask extends FlowCallTask {
+  readonly start?: { readonly input: unknown; readonly attempts: number };
+}
+
+const pendingTask = (call: CallRow): PendingCallTask | null =>
+  call.flow_task === null ? null : (JSON.parse(call.flow_task) as PendingCallTask);
+
+const saveTask = (op: Op, callSid: string, task: PendingCallTask): void =>
+  run(op.host, "UPDATE sb_calls SET flow_task = ? WHERE sid = ?", JSON.stringify(task), callSid);
+
+/**
+ * The call `callSid` at `version` is answered by `executionSid` (before its start is asked): the start's
+ * `input` kept with its retry timer, in the same transaction. Answers the next version.
+ */
+export function answeredByFlow(
+  op: Op,
+  callSid: string,
+  version: number,
+  executionSid: string,
+  task: FlowCallTask,
+  input: unknown,
+): ApiResult<number> {
   const call = callRow(op.host, callSid);
   if (!call) return fail(404, 20404, `Call ${callSid} was not found`);
   if (call.version !== version || call.state === "ended")
     return conflict(`Call ${callSid} changed while its room was made (it is ${call.state} now)`);
-  return ok(changed(op, { ...call, execution_sid: executionSid, flow_task: JSON.stringify(task) }).version);
+  const pending: PendingCallTask = { ...task, start: { input, attempts: 0 } };
+  setTimer(op.host, CALL_START_TIMER, callSid, op.now + CALL_START_RETRIES.baseDelayMs);
+  return ok(changed(op, { ...call, execution_sid: executionSid, flow_task: JSON.stringify(pending) }).version);
+}
+
+/** One attempt at a call's execution start: its SID, its input, and whether it is the last one allowed. */
+export interface CallStartAttempt {
+  readonly executionSid: string;
+  readonly input: unknown;
+  readonly last: boolean;
+}
+
+/**
+ * The next attempt at the start of the execution answering `callSid`, counted and its retry timer moved
+ * on (the safety net if this attempt dies with the object); null when there is none to make (started,
+ * handed on, ended), its timer cleared.
+ */
+export function callStartToTry(op: Op, callSid: string): ApiResult<CallStartAttempt | null> {
+  const call = callRow(op.host, callSid);
+  const task = call ? pendingTask(call) : null;
+  if (!call || call.state === "ended" || call.execution_sid === null || !task?.start) {
+    clearTimer(op.host, CALL_START_TIMER, callSid);
+    return ok(null);
+  }
+  const attempts = task.start.attempts + 1;
+  saveTask(op, callSid, { ...task, start: { ...task.start, attempts } });
+  const wait = retryDelayMs(CALL_START_RETRIES, attempts);
+  // Even the last attempt keeps a timer: if it dies with the object, the alarm decides the call's fate.
+  setTimer(op.host, CALL_START_TIMER, callSid, op.now + (wait ?? CALL_START_RETRIES.maxDelayMs));
+  return ok({ executionSid: call.execution_sid, input: task.start.input, last: wait === null });
+}
+
+/**
+ * The execution answering `callSid` has started: its input is dropped and its timer cleared. A call that
+ * ended while the start was out tells the execution again (its first telling found no execution yet).
+ */
+export function callFlowStarted(op: Op, callSid: string): ApiResult<void> {
+  clearTimer(op.host, CALL_START_TIMER, callSid);
+  const call = callRow(op.host, callSid);
+  const task = call ? pendingTask(call) : null;
+  if (task?.start) saveTask(op, callSid, { request: task.request, replaces: task.replaces });
+  if (call?.state === "ended" && call.execution_sid !== null) tellFlowCallEnded(op, call.execution_sid); // idempotent there
+  return ok(undefined);
+}
+
+/** The task the call would have made (kept while its flow starts), for the fallback when it cannot. */
+export function plannedCallTask(op: Pick<Op, "host">, callSid: string): FlowCallTask | null {
+  const call = callRow(op.host, callSid);
+  const task = call ? pendingTask(call) : null;
+  return task ? { request: task.request, replaces: task.replaces } : null;
 }
 
 /** The channel's flow could not answer a call (the workspace refused it): why, for `ConversationDO.flowState`. */
@@ -39,6 +123,7 @@ export function noteFlowError(op: Op, reason: string): ApiResult<void> {
  */
 export function flowCouldNotAnswer(op: Op, callSid: string, reason: string): ApiResult<number> {
   saveFlow(op, { ...flowRow(op), error: reason });
+  clearTimer(op.host, CALL_START_TIMER, callSid);
   const call = callRow(op.host, callSid);
   if (!call) return fail(404, 20404, `Call ${callSid} was not found`);
   if (call.state === "ended") return conflict(`Call ${callSid} ended while its flow was started`);
@@ -81,11 +166,14 @@ export function callTaskToMake(op: Op, accountSid: string, key: string, input: F
   }
   if (extra === null || typeof extra !== "object" || Array.isArray(extra))
     return fail(400, 20001, "Invalid parameter Attributes: must be a JSON object");
+  const terms = handOffTerms(input);
+  if (!terms.ok) return terms;
   const planned = JSON.parse(call.flow_task) as FlowCallTask;
   const request: TaskRequest = {
     ...planned.request,
     workflowSid: input.workflowSid ?? planned.request.workflowSid,
     attributes: JSON.stringify({ ...(JSON.parse(planned.request.attributes) as Record<string, unknown>), ...extra }),
+    ...terms.value,
   };
   return ok({ kind: "make", callSid: call.sid, request, replaces: planned.replaces });
 }

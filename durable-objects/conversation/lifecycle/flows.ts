@@ -26,6 +26,8 @@ import { conversationRecord, participantBy, saveConversation, type ConversationR
 import { conflict, loadConversation, type Op } from "./conversation-operation";
 import { insertMessage } from "./messages";
 import { moveTo } from "./conversation";
+import { MAX_PRIORITY } from "../../router/lifecycle/checks";
+import { MAX_TASK_TIMEOUT_S } from "../../router/lifecycle/tasks";
 
 /** The outbox topic of customer messages on their way to the running execution. */
 export const FLOW_TOPIC = "flow";
@@ -183,6 +185,21 @@ const rememberKey = (op: Op, key: string, value: string): void =>
   run(op.host, "INSERT INTO sb_flow_keys (key, value, applied_at) VALUES (?, ?, ?)", key, value, op.now);
 
 /**
+ * A flow's hand-off's Priority and Timeout for the task, those the widget set, checked against
+ * TaskRouter's ranges here — a value the Router would refuse fails the widget (its `failedToEnqueue`)
+ * instead of leaving the customer with no task.
+ * @example handOffTerms({ executionSid: "FN…", workflowSid: null, channel: "", attributes: "{}", priority: 7 }) // ok({ priority: 7 })
+ */
+export function handOffTerms(input: FlowTaskInput): ApiResult<{ priority?: number; timeout?: number }> {
+  const { priority, timeout } = input;
+  if (priority !== undefined && !(Number.isInteger(priority) && priority >= 0 && priority <= MAX_PRIORITY))
+    return invalid("Priority", `must be a whole number from 0 to ${MAX_PRIORITY}`);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= MAX_TASK_TIMEOUT_S))
+    return invalid("Timeout", `must be a whole number of seconds from 1 to ${MAX_TASK_TIMEOUT_S}`);
+  return ok({ ...(priority !== undefined ? { priority } : {}), ...(timeout !== undefined ? { timeout } : {}) });
+}
+
+/**
  * send-to-flex: the conversation's task, through the workflow the widget names (else its channel's),
  * with the widget's attributes (and `self_service`) merged over the usual Flex attributes. The execution
  * no longer holds the customer's messages. Once per `key`.
@@ -200,6 +217,8 @@ export function flowTask(op: Op, accountSid: string, key: string, input: FlowTas
   } catch {
     return invalid("Attributes", "must be JSON text");
   }
+  const terms = handOffTerms(input);
+  if (!terms.ok) return terms;
   const base: TaskRequest = conversation.task_request
     ? (JSON.parse(conversation.task_request) as TaskRequest)
     : {
@@ -212,6 +231,7 @@ export function flowTask(op: Op, accountSid: string, key: string, input: FlowTas
     workflowSid: input.workflowSid ?? base.workflowSid,
     taskChannel: input.channel === "" ? base.taskChannel : input.channel,
     attributes: JSON.stringify({ ...(JSON.parse(base.attributes) as Record<string, unknown>), ...extra }),
+    ...terms.value,
   };
   rememberKey(op, `task:${key}`, op.sid);
   const flow = flowRow(op);

@@ -48,6 +48,8 @@ export interface TaskPort {
     taskChannel: string;
     attributes: string;
     region?: string;
+    priority?: number;
+    timeout?: number;
   }): Promise<ApiResult<{ taskSid: string }>>;
   wrapTask(taskSid: string): Promise<ApiResult<unknown>>;
   /** `reason`: Twilio's cancel reason (default "not needed"). */

@@ -29,6 +29,9 @@ export interface TaskRequest {
   readonly attributes: string;
   /** Where its tasks are to be created (the Worker's placement when the conversation opened); absent: the home region. */
   readonly region?: string;
+  /** A flow's hand-off's Priority and Timeout (enqueue-call, send-to-flex); absent: the Router's defaults. */
+  readonly priority?: number;
+  readonly timeout?: number;
 }
 
 export interface ConversationRow {
