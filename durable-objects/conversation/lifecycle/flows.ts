@@ -26,8 +26,7 @@ import { conversationRecord, participantBy, saveConversation, type ConversationR
 import { conflict, loadConversation, type Op } from "./conversation-operation";
 import { insertMessage } from "./messages";
 import { moveTo } from "./conversation";
-import { MAX_PRIORITY } from "../../router/lifecycle/checks";
-import { MAX_TASK_TIMEOUT_S } from "../../router/lifecycle/tasks";
+import { MAX_PRIORITY, MAX_TASK_TIMEOUT_S } from "../../common/task-limits";
 
 /** The outbox topic of customer messages on their way to the running execution. */
 export const FLOW_TOPIC = "flow";

@@ -9,7 +9,7 @@ import { invalid, ok, type ApiResult } from "../../common/rpc";
 /** Largest Attributes document, in UTF-8 bytes, whitespace included. */
 export const MAX_ATTRIBUTES_BYTES = 16 * 1024;
 export const MAX_FRIENDLY_NAME_LENGTH = 255;
-export const MAX_PRIORITY = 2_147_483_647;
+export { MAX_PRIORITY } from "../../common/task-limits";
 
 const describe = (value: unknown): string => {
   const text = JSON.stringify(value) ?? String(value);

@@ -21,9 +21,9 @@ import { etagMatches, etagOf, taskRecord } from "./api-records";
 import { cancel, complete, remove, wrapUp } from "./transitions";
 import { preconditionFailed } from "./workers";
 import { movedAway } from "./handover";
+import { DEFAULT_TASK_TIMEOUT_S, MAX_TASK_TIMEOUT_S } from "../../common/task-limits";
 
-export const DEFAULT_TASK_TIMEOUT_S = 86_400;
-export const MAX_TASK_TIMEOUT_S = 1_209_600;
+export { DEFAULT_TASK_TIMEOUT_S, MAX_TASK_TIMEOUT_S };
 /** VirtualStartTime may not be before 1900 (Twilio). */
 const EARLIEST_START = Date.UTC(1900, 0, 1);
 export const TASK_STATUSES: readonly TaskStatus[] = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"];

@@ -10,6 +10,7 @@ import type { CompiledExpression } from "../expression";
 import { parseAttributePath, type PathSegment } from "./attribute-path";
 import { parseOrderBy, type OrderBy } from "./order-by";
 import { childPath, compileAt, describeValue, isObject, isTaskQueueSid, readBoundedInteger, type ProblemList } from "./problems";
+import { MAX_PRIORITY, MAX_TASK_TIMEOUT_S as MAX_TARGET_TIMEOUT_SECONDS } from "../../common/task-limits";
 
 export interface KnownWorker {
   readonly by: "sid" | "friendly_name";
@@ -40,8 +41,7 @@ export interface RoutingTarget {
   readonly region?: string;
 }
 
-export const MAX_PRIORITY = 2_147_483_647;
-export const MAX_TARGET_TIMEOUT_SECONDS = 1_209_600;
+export { MAX_PRIORITY, MAX_TARGET_TIMEOUT_SECONDS };
 
 export const TARGET_KEYS = [
   "queue",
