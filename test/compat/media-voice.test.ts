@@ -18,38 +18,17 @@ import { VOICE_SIGNATURE_HEADER, verifyVoiceReply, voiceIdentity, type VoiceActi
 import { readWav } from "../../services/media/wav";
 import { eventually } from "../support/eventually";
 import { listenLocally } from "../support/listen";
-import { listenIn, publishTone, type Listener } from "../support/rtc-listener";
-import { AudioFrame, AudioSource, LocalAudioTrack, TrackPublishOptions, TrackSource, type Room } from "@livekit/rtc-node";
+import { listenIn, publishMicrophone, publishTone, type Listener } from "../support/rtc-listener";
+import type { Room } from "@livekit/rtc-node";
 import { HEARD_TEXT, type Heard } from "../support/doubles/speech-to-text";
 
 /** The caller says something: `seconds` of a voice-like buzz on their microphone, then silence until stopped. */
-async function utter(room: Room, seconds: number): Promise<{ stop: () => Promise<void> }> {
-  const source = new AudioSource(48_000, 1, 100);
-  const options = new TrackPublishOptions();
-  options.source = TrackSource.SOURCE_MICROPHONE;
-  await room.localParticipant!.publishTrack(LocalAudioTrack.createAudioTrack("microphone", source), options);
-  let stopped = false;
-  const loop = (async () => {
-    for (let n = 0; !stopped; n++) {
-      const loud = n < seconds * 100;
-      const samples = Int16Array.from({ length: 480 }, (_, i) => {
-        const t = (n * 480 + i) / 48_000;
-        return loud
-          ? Math.round(
-              5000 * (Math.sin(2 * Math.PI * 180 * t) + 0.6 * Math.sin(2 * Math.PI * 360 * t) + 0.3 * Math.sin(2 * Math.PI * 720 * t)),
-            )
-          : 0;
-      });
-      await source.captureFrame(new AudioFrame(samples, 48_000, 1, 480)).catch(() => (stopped = true));
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped = true;
-      await loop;
-      await source.close().catch(() => {});
-    },
-  };
+function utter(room: Room, seconds: number): Promise<{ stop: () => Promise<void> }> {
+  return publishMicrophone(room, (t) =>
+    t < seconds
+      ? 5000 * (Math.sin(2 * Math.PI * 180 * t) + 0.6 * Math.sin(2 * Math.PI * 360 * t) + 0.3 * Math.sin(2 * Math.PI * 720 * t))
+      : 0,
+  );
 }
 
 const off = inject("mediaOff");

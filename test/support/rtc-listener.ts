@@ -88,10 +88,11 @@ export async function listenIn(url: string, token: string): Promise<Listener> {
 }
 
 /**
- * Publishes a steady 440 Hz tone as `room`'s microphone until the answered stop is called.
- * @example const speaking = await publishTone(customer.room); … await speaking.stop();
+ * Publishes `room`'s microphone: 10 ms frames at 48 kHz mono, each sample `sampleAt(t)` (t: seconds since the
+ * first frame), until the answered stop is called.
+ * @example const buzz = await publishMicrophone(room, (t) => (t < 1 ? 5000 * Math.sin(2 * Math.PI * 180 * t) : 0));
  */
-export async function publishTone(room: Room, hz = 440): Promise<{ stop: () => Promise<void> }> {
+export async function publishMicrophone(room: Room, sampleAt: (t: number) => number): Promise<{ stop: () => Promise<void> }> {
   const source = new AudioSource(48_000, 1, 100);
   const options = new TrackPublishOptions();
   options.source = TrackSource.SOURCE_MICROPHONE;
@@ -99,7 +100,7 @@ export async function publishTone(room: Room, hz = 440): Promise<{ stop: () => P
   let stopped = false;
   const loop = (async () => {
     for (let n = 0; !stopped; n++) {
-      const samples = Int16Array.from({ length: 480 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * hz * (n * 480 + i)) / 48_000)));
+      const samples = Int16Array.from({ length: 480 }, (_, i) => Math.round(sampleAt((n * 480 + i) / 48_000)));
       await source.captureFrame(new AudioFrame(samples, 48_000, 1, 480)).catch(() => (stopped = true));
     }
   })();
@@ -110,4 +111,12 @@ export async function publishTone(room: Room, hz = 440): Promise<{ stop: () => P
       await source.close().catch(() => {});
     },
   };
+}
+
+/**
+ * Publishes a steady 440 Hz tone as `room`'s microphone until the answered stop is called.
+ * @example const speaking = await publishTone(customer.room); … await speaking.stop();
+ */
+export function publishTone(room: Room, hz = 440): Promise<{ stop: () => Promise<void> }> {
+  return publishMicrophone(room, (t) => 8000 * Math.sin(2 * Math.PI * hz * t));
 }
