@@ -15,7 +15,7 @@ import { EXECUTION_SID, FLOW_SID, NOW, definitionOf, fixture } from "./support";
 const json = fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown);
 const classification = fc.record({
   intent: fc.string(),
-  confidence: fc.double({ noNaN: true }),
+  confidence: fc.double({ noNaN: true, noDefaultInfinity: true }), // JSON numbers are finite
   entities: fc.array(fc.record({ entity: fc.string(), text: fc.string(), value: json })),
   sentiment: fc.double({ min: -1, max: 1, noNaN: true }),
   language: fc.string(),
