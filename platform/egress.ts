@@ -20,7 +20,8 @@
  */
 import { AudioMixing } from "@livekit/protocol";
 import { EgressClient, EncodedFileOutput, EncodedFileType, S3Upload } from "livekit-server-sdk";
-import type { LiveKitServer } from "./livekit";
+import { settleWithin } from "./deadline";
+import { LIVEKIT_DEADLINE_MS, type LiveKitServer } from "./livekit";
 
 /** The Env's recording settings (platform/env.ts declares them). */
 export interface RecordingUploadSettings {
@@ -78,8 +79,11 @@ export function egressTargetOf(
  * LiveKit's egress service for a region's server (or the one `LIVEKIT_EGRESS_URL` names).
  * @example const egress = egressServiceOf(server, env);
  */
-export const egressServiceOf = (server: LiveKitServer, settings: RecordingUploadSettings = {}): EgressClient =>
-  new EgressClient(present(settings.LIVEKIT_EGRESS_URL) ? settings.LIVEKIT_EGRESS_URL.trim() : server.url, server.apiKey, server.apiSecret);
+export function egressServiceOf(server: LiveKitServer, settings: RecordingUploadSettings = {}): EgressClient {
+  const url = present(settings.LIVEKIT_EGRESS_URL) ? settings.LIVEKIT_EGRESS_URL.trim() : server.url;
+  // No SDK timeout (its AbortSignal.timeout keeps the calling object busy): the parts below bound each call.
+  return new EgressClient(url, server.apiKey, server.apiSecret, { requestTimeout: 0 });
+}
 
 /**
  * Starts one part: a room-composite, audio-only, dual-channel egress of `room` into `key`. Answers the
@@ -103,7 +107,10 @@ export async function startRecordingPart(egress: EgressClient, room: string, key
       }),
     },
   });
-  const info = await egress.startRoomCompositeEgress(room, { file }, { audioOnly: true, audioMixing: AudioMixing.DUAL_CHANNEL_ALTERNATE });
+  const info = await settleWithin(
+    LIVEKIT_DEADLINE_MS,
+    egress.startRoomCompositeEgress(room, { file }, { audioOnly: true, audioMixing: AudioMixing.DUAL_CHANNEL_ALTERNATE }),
+  );
   return info.egressId;
 }
 
@@ -114,7 +121,7 @@ export async function startRecordingPart(egress: EgressClient, room: string, key
  */
 export async function stopRecordingPart(egress: EgressClient, egressId: string): Promise<void> {
   try {
-    await egress.stopEgress(egressId);
+    await settleWithin(LIVEKIT_DEADLINE_MS, egress.stopEgress(egressId));
   } catch (error) {
     // LiveKit answers FailedPrecondition for an egress that is no longer active: it ended on its own (the room closed).
     if (/failed_precondition|not active|cannot be stopped|EGRESS_COMPLETE|EGRESS_ENDING/i.test(String((error as Error)?.message ?? error)))

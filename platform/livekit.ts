@@ -71,9 +71,17 @@ export function livekitOf(settings: LiveKitSettings, regionId: string, declared:
 }
 
 /**
+ * How long Switchboard waits for any LiveKit API call (the SDK's own default): bound with
+ * `settleWithin` (platform/deadline.ts), since the clients are made with no timeout of their own.
+ */
+export const LIVEKIT_DEADLINE_MS = 10_000;
+
+/**
  * LiveKit's room service (rooms, participants, permissions) on a region's server: the SDK's client,
- * which speaks HTTP to the same host the browsers join over WebSocket.
- * @example const rooms = await roomServiceOf(server).listRooms([conversationSid]);
+ * which speaks HTTP to the same host the browsers join over WebSocket. Made with `requestTimeout: 0` —
+ * the SDK's `AbortSignal.timeout` would keep the calling Durable Object busy for 10 s after every answer —
+ * so wrap each call in `settleWithin(LIVEKIT_DEADLINE_MS, …)`.
+ * @example const rooms = await settleWithin(LIVEKIT_DEADLINE_MS, roomServiceOf(server).listRooms([conversationSid]));
  */
 export const roomServiceOf = (server: LiveKitServer): RoomServiceClient =>
-  new RoomServiceClient(server.url, server.apiKey, server.apiSecret);
+  new RoomServiceClient(server.url, server.apiKey, server.apiSecret, { requestTimeout: 0 });

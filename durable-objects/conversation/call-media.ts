@@ -9,7 +9,8 @@
  * server that cannot be reached or refuses, is a {@link CallMediaError} naming LiveKit and the region.
  */
 import { ROLE_ATTRIBUTE } from "../../contract/calls";
-import { livekitOf, roomServiceOf, type LiveKitServer } from "../../platform/livekit";
+import { LIVEKIT_DEADLINE_MS, livekitOf, roomServiceOf, type LiveKitServer } from "../../platform/livekit";
+import { settleWithin } from "../../platform/deadline";
 import { regionOfItem } from "../../platform/region-sids";
 import type { Env } from "../../platform/env";
 import { logMediaOffOnce, mediaServiceOf } from "../../platform/media-service";
@@ -83,7 +84,7 @@ export function liveKitCallMedia(env: Env, conversation: CallMediaOf): CallMedia
   const attempt = async <T>(what: string, fn: (rooms: ReturnType<typeof roomServiceOf>) => Promise<T>): Promise<T> => {
     const s = server();
     try {
-      return await fn(roomServiceOf(s));
+      return await settleWithin(LIVEKIT_DEADLINE_MS, fn(roomServiceOf(s)));
     } catch (error) {
       throw mediaError(s, what, error);
     }

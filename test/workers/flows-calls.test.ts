@@ -409,7 +409,6 @@ describe("a call whose execution start is not answered", () => {
         return call;
       });
       // What an eviction before FlowDO.start answered leaves: the execution recorded, its start not made.
-      // (The eviction itself waits out livekit-server-sdk's AbortSignal.timeout on the room's creation.)
       await evictDurableObject(conversationFor(env, called.room));
       await alarmsUntil(called.room, "the welcome", () => commandsIn(called.room).length > 0);
       const welcome = await nthCommand(called.room, 1, "say-play");

@@ -4,9 +4,12 @@
  * object's request still running (busy and unevictable for the whole timeout). The helper on its own, then
  * the DO-side requests that use it — a signed callback (pre-events run in the ConversationDO) and the bot's
  * classification endpoint (the WorkspaceDO) — each checked on fake timers: one timer while out, none after.
+ * LiveKit's SDK takes no signal, so its calls are bounded from outside (`settleWithin`) and its own
+ * `AbortSignal.timeout` is switched off.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { timedOut, withDeadline } from "../../../platform/deadline";
+import { settleWithin, timedOut, withDeadline } from "../../../platform/deadline";
+import { LIVEKIT_DEADLINE_MS, roomServiceOf } from "../../../platform/livekit";
 import { postCallback } from "../../../callbacks/delivery";
 import { classifyExternally } from "../../../durable-objects/workspace/bot-endpoint";
 
@@ -120,6 +123,53 @@ describe("the bot endpoint's deadline", () => {
     await vi.advanceTimersByTimeAsync(3_000);
     expect(await classified).toBeNull();
     expect(warn).toHaveBeenCalledWith("bot endpoint https://nlu.example/classify: no answer in 3000 ms");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("settleWithin (a call that takes no signal)", () => {
+  it("answers the call's value and leaves no timer", async () => {
+    let answer: (value: string) => void = () => {};
+    const done = settleWithin(5_000, new Promise<string>((resolve) => (answer = resolve)));
+    expect(vi.getTimerCount()).toBe(1);
+    answer("room");
+    expect(await done).toBe("room");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("fails with a TimeoutError when the call outlasts it, and a late answer changes nothing", async () => {
+    let answer: (value: string) => void = () => {};
+    const failure = settleWithin(5_000, new Promise<string>((resolve) => (answer = resolve))).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(5_000);
+    const error = await failure;
+    expect(timedOut(error)).toBe(true);
+    expect((error as Error).message).toBe("no answer within 5000 ms");
+    answer("too late");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("passes the call's own failure on at once", async () => {
+    await expect(settleWithin(5_000, Promise.reject(new TypeError("refused")))).rejects.toThrow("refused");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("LiveKit's room service", () => {
+  const server = { regionId: "us-east", url: "ws://127.0.0.1:7880", apiKey: "devkey", apiSecret: "secret-of-at-least-32-characters!" };
+
+  it("sends its requests with no signal of the SDK's own (whose timer would keep a Durable Object busy 10 s)", async () => {
+    const livekit = pending();
+    let sent: RequestInit | undefined;
+    vi.stubGlobal("fetch", (input: string | URL | Request, init?: RequestInit) => {
+      sent = init;
+      return livekit.fetcher(input, init);
+    });
+    const rooms = settleWithin(LIVEKIT_DEADLINE_MS, roomServiceOf(server).listRooms(["CH1"]));
+    await livekit.asked;
+    expect(sent?.signal).toBeUndefined();
+    expect(vi.getTimerCount()).toBe(1);
+    livekit.answer(Response.json({ rooms: [{ name: "CH1", sid: "RM_1" }] }));
+    expect((await rooms).map((room) => room.name)).toEqual(["CH1"]);
     expect(vi.getTimerCount()).toBe(0);
   });
 });
