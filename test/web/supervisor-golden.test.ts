@@ -38,4 +38,15 @@ it("the feed folds the golden snapshot and deltas into the queues and workers a 
 
   const after = applyFrame(rung, removed, 11_000);
   expect(after.workers.map((w) => w.friendly_name)).toEqual(["Alice"]);
+  // The removal's delta carries of Support only its wait, which moved on: the rest of the row stays as it was.
+  expect(after.queues.find((q) => q.friendly_name === "Support")).toEqual({ ...support, longest_task_waiting_age: 5, asOf: 11_000 });
+  expect(after.team).toEqual(removed.team);
+});
+
+it("a delta without the team's tiles leaves them as they were (the server sends them only when they change)", () => {
+  const first = applyFrame(EMPTY_FEED, snapshot, 1_000);
+  const { team: _unchanged, ...quiet } = ringing as SupervisorFrame & { team?: unknown };
+  const next = applyFrame(first, quiet as SupervisorFrame, 2_000);
+  expect(next.team).toEqual(first.team);
+  expect(next.team).not.toBeNull();
 });
