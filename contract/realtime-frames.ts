@@ -338,11 +338,17 @@ export const supervisorQueue = z.object({
 });
 
 /**
- * A queue in a delta: its SID and only the fields that differ from the row the supervisor has (a nested
- * object whole); a queue the supervisor may not have yet comes whole. Folded onto the row the supervisor
- * has, it gives the queue's full row now (durable-objects/router/realtime/supervisor-sent.ts).
+ * A queue in a delta: its SID and only the fields that differ from the row the supervisor has — of an
+ * object field only the keys that differ (each has a fixed set of keys), an array whole; a queue the
+ * supervisor may not have yet comes whole. Folded onto the row the supervisor has, objects one level
+ * deep, it gives the queue's full row now (durable-objects/router/realtime/supervisor-sent.ts).
  */
-export const supervisorQueueChange = supervisorQueue.partial().required({ sid: true });
+export const supervisorQueueChange = supervisorQueue.partial().extend({
+  sid: z.string(),
+  today: supervisorQueue.shape.today.partial().optional(),
+  thresholds: supervisorQueue.shape.thresholds.unwrap().partial().optional(),
+  crossed: supervisorQueue.shape.crossed.unwrap().partial().optional(),
+});
 
 /**
  * An agent's state on the supervisors' tiles (durable-objects/router/realtime/supervisor-tiles.ts): busy

@@ -7,6 +7,7 @@
  */
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
+import { foldQueue } from "../../contract/supervisor-fold";
 
 export type Frame = Record<string, unknown> & { type: string };
 
@@ -14,8 +15,8 @@ export type Frame = Record<string, unknown> & { type: string };
 const framesOf = new WeakMap<Frame, Frame[]>();
 
 /**
- * A queue as the supervisor has it once `frame` is read — as the desktop folds it: a delta carries only
- * the queue's fields that changed, folded onto the rows of the frames before it since the snapshot.
+ * A queue as the supervisor has it once `frame` is read — as the desktop folds it (contract/supervisor-fold.ts):
+ * a delta carries only what changed of the queue, folded onto the rows of the frames before it since the snapshot.
  * Undefined when `frame` does not carry the queue.
  * @example expect(queueAsSeen<SupervisorQueue>(delta, SUPPORT)).toMatchObject({ total_tasks: 1 })
  */
@@ -26,7 +27,7 @@ export function queueAsSeen<Q extends { sid: string }>(frame: Frame, sid: string
   const upTo = frames.indexOf(frame);
   let from = upTo;
   while (from > 0 && frames[from]!.type !== "supervisor.snapshot") from--;
-  return frames.slice(from, upTo + 1).reduce<Q | undefined>((row, f) => (rowOf(f) ? ({ ...row, ...rowOf(f) } as Q) : row), undefined);
+  return frames.slice(from, upTo + 1).reduce<Q | undefined>((row, f) => (rowOf(f) ? foldQueue(row, rowOf(f)!) : row), undefined);
 }
 
 export class AgentSocket {

@@ -1,9 +1,10 @@
 /**
  * What every supervisor already has, so that a delta carries only what changed: each queue's row as
- * the last frame left it and the team's tiles. A delta's queue names its SID and only the fields
- * (top-level; a nested object whole) that differ from that row; the tiles go only when they differ.
- * The desktop folds a delta's row onto the row it has (web/desktop/src/app/supervisor/feed.ts), so it
- * ends with exactly the full row it used to be sent.
+ * the last frame left it and the team's tiles. A delta's queue names its SID and only the fields that
+ * differ from that row — of an object field (`tasks_by_status`, `today`, `thresholds`, `crossed`: each
+ * has a fixed set of keys) only the keys that differ; an array whole. The tiles go only when they
+ * differ. The desktop folds a delta's row onto the row it has, objects one level deep
+ * (web/desktop/src/app/supervisor/feed.ts), so it ends with exactly the full row it used to be sent.
  *
  * Kept in memory only, and only as long as it is true of every supervisor that has had its snapshot:
  * what is not known is sent whole. A snapshot, built later than the deltas the others had, can differ
@@ -15,6 +16,14 @@
 import type { SupervisorQueue, SupervisorQueueChange, SupervisorTeam } from "../../../contract/realtime-frames";
 
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const sameKeys = (a: Record<string, unknown>, b: Record<string, unknown>): boolean =>
+  Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((key) => key in b);
+
+/** The keys of `now` whose values differ from `had`'s (each compared whole). */
+function changedKeys(now: Record<string, unknown>, had: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(now).filter(([key, value]) => !same(value, had[key])));
+}
 
 export class SentToSupervisors {
   private readonly queues = new Map<string, SupervisorQueue>();
@@ -24,17 +33,23 @@ export class SentToSupervisors {
   /**
    * The rows of a delta to every supervisor with a snapshot: each with only what differs from what they
    * have (whole when that is not known); remembered as what they have now.
-   * @example sent.queueChanges([support]) // [{ sid: "WQ…", tasks_by_status: {…}, total_tasks: 3, waiting: 1 }]
+   * @example sent.queueChanges([support]) // [{ sid: "WQ…", tasks_by_status: { pending: 3 }, total_tasks: 3, waiting: 1 }]
    */
   queueChanges(rows: readonly SupervisorQueue[]): SupervisorQueueChange[] {
     return rows.map((row) => {
       const had = this.queues.get(row.sid);
       this.queues.set(row.sid, row);
       if (!had) return row;
+      const before = had as Record<string, unknown>;
+      // A field (or an object's key) the new row no longer has cannot be said by leaving it out: the row goes whole.
+      if (!sameKeys(row, before)) return row;
       const change: Record<string, unknown> = { sid: row.sid };
-      for (const [key, value] of Object.entries(row)) if (!same(value, had[key as keyof SupervisorQueue])) change[key] = value;
-      // A field the new row no longer has cannot be said by leaving it out: the row goes whole.
-      for (const key of Object.keys(had)) if (!(key in row)) return row;
+      for (const [key, value] of Object.entries(changedKeys(row, before))) {
+        const old = before[key];
+        if (!isObject(value) || !isObject(old)) change[key] = value;
+        else if (sameKeys(value, old)) change[key] = changedKeys(value, old);
+        else return row;
+      }
       return change as SupervisorQueueChange;
     });
   }

@@ -14,6 +14,7 @@ import type { EventRecord } from "../../../contract/taskrouter";
 import type { SupervisorQueue, SupervisorTeam } from "../../../contract/realtime-frames";
 import { ACCOUNT, AVAILABLE, EVERYONE, OFFLINE, SUPPORT, snapshot, value } from "../../workers/router-fixtures";
 import { sqliteHost } from "../kit/sqlite-host";
+import { foldQueue } from "../../../contract/supervisor-fold";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -48,10 +49,22 @@ describe("what every supervisor has (SentToSupervisors)", () => {
   it.each([
     ["a queue not known yet goes whole", [], row(), row()],
     [
-      "only the fields that changed, a nested object whole",
+      "only the fields that changed, of an object only its keys that changed",
       [row()],
       row({ total_tasks: 1, tasks_by_status: { pending: 1, reserved: 0 } }),
-      { sid: SUPPORT, total_tasks: 1, tasks_by_status: { pending: 1, reserved: 0 } },
+      { sid: SUPPORT, total_tasks: 1, tasks_by_status: { pending: 1 } },
+    ],
+    [
+      "an array whole",
+      [row()],
+      row({ activity_statistics: [{ sid: AVAILABLE, friendly_name: "Available", workers: 2 }] }),
+      { sid: SUPPORT, activity_statistics: [{ sid: AVAILABLE, friendly_name: "Available", workers: 2 }] },
+    ],
+    [
+      "an object whose keys changed: the row whole",
+      [row()],
+      row({ tasks_by_status: { pending: 0 } }),
+      row({ tasks_by_status: { pending: 0 } }),
     ],
     ["a queue touched but unchanged: its SID alone", [row()], row(), { sid: SUPPORT }],
     [
@@ -108,13 +121,13 @@ describe("what every supervisor has (SentToSupervisors)", () => {
 
 type Wire = Record<string, unknown> & { type: string; queues: SupervisorQueue[]; team?: SupervisorTeam };
 
-/** What a supervisor has after its frames, folded as the desktop folds them (web/desktop/src/app/supervisor/feed.ts). */
+/** What a supervisor has after its frames, folded with the desktop's rule (contract/supervisor-fold.ts). */
 function folded(frames: readonly Wire[]): { queues: Map<string, SupervisorQueue>; team: SupervisorTeam | undefined } {
   const queues = new Map<string, SupervisorQueue>();
   let tiles: SupervisorTeam | undefined;
   for (const frame of frames) {
     if (frame.type === "supervisor.snapshot") queues.clear();
-    for (const q of frame.queues) queues.set(q.sid, { ...queues.get(q.sid), ...q } as SupervisorQueue);
+    for (const q of frame.queues) queues.set(q.sid, foldQueue(queues.get(q.sid), q));
     tiles = frame.team ?? tiles;
   }
   return { queues, team: tiles };

@@ -16,6 +16,7 @@ import type {
   SupervisorWorker,
 } from "../../../../../contract/realtime-frames";
 import { SUPERVISOR_FRAME_TYPES } from "../../../../../contract/frame-types";
+import { foldQueue } from "../../../../../contract/supervisor-fold";
 import {
   ofTypes,
   reconnectingSocket,
@@ -31,8 +32,11 @@ export type FeedToday = SupervisorToday;
 /** A queue as the feed carries it; `today` is absent only from a server older than this desktop (the columns show "—"). */
 export type FeedQueue = Omit<SupervisorQueue, "today"> & { readonly today?: FeedToday };
 
-/** A queue in a delta: its SID and the fields that changed (a server older than this desktop sends it whole). */
-export type FeedQueueChange = Omit<SupervisorQueueChange, "today"> & { readonly today?: FeedToday };
+/**
+ * A queue in a delta: its SID and the fields that changed, of an object only the keys that changed (a
+ * server older than this desktop sends it whole).
+ */
+export type FeedQueueChange = SupervisorQueueChange;
 
 export type FeedChannel = SupervisorWorker["channels"][number];
 
@@ -103,7 +107,7 @@ export function applyFrame(state: FeedState, frame: SupervisorFrame, receivedAt:
     return { ready: true, queues, workers: [...frame.workers].sort(byName), regions: frame.regions ?? [], missingRegions, team };
   }
   const queues = new Map(state.queues.map((q) => [q.sid, q]));
-  for (const q of frame.queues) queues.set(q.sid, stamp({ ...queues.get(q.sid), ...q } as FeedQueue));
+  for (const q of frame.queues) queues.set(q.sid, stamp(foldQueue<FeedQueue>(queues.get(q.sid), q)));
   const workers = new Map(state.workers.map((w) => [w.sid, w]));
   for (const w of frame.workers) workers.set(w.sid, w);
   for (const sid of frame.removed_worker_sids) workers.delete(sid);
