@@ -50,3 +50,17 @@ it("a delta without the team's tiles leaves them as they were (the server sends 
   expect(next.team).toEqual(first.team);
   expect(next.team).not.toBeNull();
 });
+
+it("folds a delta's queue onto the row shown: of its objects only the keys that changed, the rest kept", () => {
+  const first = applyFrame(EMPTY_FEED, snapshot, 1_000);
+  const support = first.queues.find((q) => q.friendly_name === "Support")!;
+  const delta = { ...ringing, queues: [{ sid: support.sid, tasks_by_status: { pending: 3 }, today: { tasks_created: 4 }, waiting: 3 }] };
+  const next = applyFrame(first, delta as SupervisorFrame, 2_000).queues.find((q) => q.sid === support.sid)!;
+  expect(next).toEqual({
+    ...support,
+    tasks_by_status: { ...support.tasks_by_status, pending: 3 },
+    today: { ...support.today!, tasks_created: 4 },
+    waiting: 3,
+    asOf: 2_000,
+  });
+});
