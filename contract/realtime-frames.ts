@@ -338,6 +338,19 @@ export const supervisorQueue = z.object({
 });
 
 /**
+ * A queue in a delta: its SID and only the fields that differ from the row the supervisor has — of an
+ * object field only the keys that differ (each has a fixed set of keys), an array whole; a queue the
+ * supervisor may not have yet comes whole. Folded onto the row the supervisor has, objects one level
+ * deep, it gives the queue's full row now (durable-objects/router/realtime/supervisor-sent.ts).
+ */
+export const supervisorQueueChange = supervisorQueue.partial().extend({
+  sid: z.string(),
+  today: supervisorQueue.shape.today.partial().optional(),
+  thresholds: supervisorQueue.shape.thresholds.unwrap().partial().optional(),
+  crossed: supervisorQueue.shape.crossed.unwrap().partial().optional(),
+});
+
+/**
  * An agent's state on the supervisors' tiles (durable-objects/router/realtime/supervisor-tiles.ts): busy
  * holds an accepted task, wrapping only wrapping ones, then their activity: available, offline (the
  * workspace's offline activity) or away (any other unavailable one).
@@ -443,7 +456,8 @@ export const supervisorSnapshotFrame = z.object({
 });
 
 /**
- * What changed since the last frame: those queues and workers in full, and the workers deleted. The
+ * What changed since the last frame: those queues (only their fields that changed) and workers in full,
+ * and the workers deleted. The
  * holding Router's own changes go at most once a second, and so does each other region's (forwarded as
  * they arrive, so the feed stays within a second of every region).
  */
@@ -451,11 +465,11 @@ export const supervisorDeltaFrame = z.object({
   type: z.literal("supervisor.delta"),
   date: z.string(),
   date_ms: z.number(),
-  queues: z.array(supervisorQueue),
+  queues: z.array(supervisorQueueChange),
   workers: z.array(supervisorWorker),
   removed_worker_sids: z.array(z.string()),
   missing_regions: missingRegions,
-  /** The team's tiles now (every delta carries them whole: they are small). */
+  /** The team's tiles now, whole; absent when they are what the supervisor has. */
   team: supervisorTeam.optional(),
 });
 
@@ -501,6 +515,7 @@ export type HelloReservation = z.infer<typeof helloReservation>;
 export type AgentQueue = z.infer<typeof agentQueue>;
 export type AgentQueuesFrame = z.infer<typeof agentQueuesFrame>;
 export type SupervisorQueue = z.infer<typeof supervisorQueue>;
+export type SupervisorQueueChange = z.infer<typeof supervisorQueueChange>;
 export type SupervisorWorker = z.infer<typeof supervisorWorker>;
 export type SupervisorTeam = z.infer<typeof supervisorTeam>;
 export type AgentState = z.infer<typeof agentState>;

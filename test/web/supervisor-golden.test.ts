@@ -38,4 +38,29 @@ it("the feed folds the golden snapshot and deltas into the queues and workers a 
 
   const after = applyFrame(rung, removed, 11_000);
   expect(after.workers.map((w) => w.friendly_name)).toEqual(["Alice"]);
+  // The removal's delta carries of Support only its wait, which moved on: the rest of the row stays as it was.
+  expect(after.queues.find((q) => q.friendly_name === "Support")).toEqual({ ...support, longest_task_waiting_age: 5, asOf: 11_000 });
+  expect(after.team).toEqual(removed.team);
+});
+
+it("a delta without the team's tiles leaves them as they were (the server sends them only when they change)", () => {
+  const first = applyFrame(EMPTY_FEED, snapshot, 1_000);
+  const { team: _unchanged, ...quiet } = ringing as SupervisorFrame & { team?: unknown };
+  const next = applyFrame(first, quiet as SupervisorFrame, 2_000);
+  expect(next.team).toEqual(first.team);
+  expect(next.team).not.toBeNull();
+});
+
+it("folds a delta's queue onto the row shown: of its objects only the keys that changed, the rest kept", () => {
+  const first = applyFrame(EMPTY_FEED, snapshot, 1_000);
+  const support = first.queues.find((q) => q.friendly_name === "Support")!;
+  const delta = { ...ringing, queues: [{ sid: support.sid, tasks_by_status: { pending: 3 }, today: { tasks_created: 4 }, waiting: 3 }] };
+  const next = applyFrame(first, delta as SupervisorFrame, 2_000).queues.find((q) => q.sid === support.sid)!;
+  expect(next).toEqual({
+    ...support,
+    tasks_by_status: { ...support.tasks_by_status, pending: 3 },
+    today: { ...support.today!, tasks_created: 4 },
+    waiting: 3,
+    asOf: 2_000,
+  });
 });

@@ -7,8 +7,28 @@
  */
 import { IDENTITY_HEADER } from "../../durable-objects/router/realtime/handshake";
 import type { AgentIdentity } from "../../durable-objects/router/realtime/channel";
+import { foldQueue } from "../../contract/supervisor-fold";
 
 export type Frame = Record<string, unknown> & { type: string };
+
+/** Each frame received, to the frames of its socket (what {@link queueAsSeen} folds). */
+const framesOf = new WeakMap<Frame, Frame[]>();
+
+/**
+ * A queue as the supervisor has it once `frame` is read — as the desktop folds it (contract/supervisor-fold.ts):
+ * a delta carries only what changed of the queue, folded onto the rows of the frames before it since the snapshot.
+ * Undefined when `frame` does not carry the queue.
+ * @example expect(queueAsSeen<SupervisorQueue>(delta, SUPPORT)).toMatchObject({ total_tasks: 1 })
+ */
+export function queueAsSeen<Q extends { sid: string }>(frame: Frame, sid: string): Q | undefined {
+  const rowOf = (f: Frame) => (f.queues as Q[] | undefined)?.find((queue) => queue.sid === sid);
+  if (!rowOf(frame)) return undefined;
+  const frames = framesOf.get(frame) ?? [frame];
+  const upTo = frames.indexOf(frame);
+  let from = upTo;
+  while (from > 0 && frames[from]!.type !== "supervisor.snapshot") from--;
+  return frames.slice(from, upTo + 1).reduce<Q | undefined>((row, f) => (rowOf(f) ? foldQueue(row, rowOf(f)!) : row), undefined);
+}
 
 export class AgentSocket {
   /** Every JSON frame received, in order (the text `pong` is kept apart). */
@@ -27,7 +47,10 @@ export class AgentSocket {
       if (event.data === "pong") this.pongs++;
       else {
         const frame = parse(event.data as string);
-        if (frame) this.frames.push(frame);
+        if (frame) {
+          this.frames.push(frame);
+          framesOf.set(frame, this.frames);
+        }
       }
       this.wake?.();
     });

@@ -26,7 +26,7 @@ import {
   snapshot,
   value,
 } from "./router-fixtures";
-import { connectToRouter, type AgentSocket, type Frame } from "./realtime-helpers";
+import { connectToRouter, queueAsSeen, type AgentSocket, type Frame } from "./realtime-helpers";
 
 const HOUR = 3600_000;
 /** A whole hour a day ahead of the real clock. */
@@ -61,7 +61,8 @@ async function configured() {
   return { stub, worker, supervise, task, flushRows };
 }
 
-const queueOf = (frame: Frame, sid: string) => (frame.queues as SupervisorQueue[]).find((queue) => queue.sid === sid);
+/** A queue as the supervisor has it after `frame` (a delta's row carries only what changed): undefined when the frame does not carry it. */
+const queueOf = (frame: Frame, sid: string) => queueAsSeen<SupervisorQueue>(frame, sid);
 const workerOf = (frame: Frame, sid: string) => (frame.workers as SupervisorWorker[]).find((worker) => worker.sid === sid);
 const deltas = (socket: AgentSocket) => socket.frames.filter((frame) => frame.type === "supervisor.delta");
 const statuses = (counts: Partial<Record<string, number>>) => ({

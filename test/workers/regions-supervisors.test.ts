@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { routerFor } from "../../platform/objects";
 import type { SupervisorQueue, SupervisorWorker } from "../../contract/realtime-frames";
 import type { RegionFrame } from "../../durable-objects/router/realtime/supervisor-parts";
-import { AgentSocket, connectToRouter, type Frame } from "./realtime-helpers";
+import { AgentSocket, connectToRouter, queueAsSeen, type Frame } from "./realtime-helpers";
 import { ok } from "./regions-helpers";
 import { BASIC, call } from "./auth-helpers";
 import { OTHER_ACCOUNT } from "./router-fixtures";
@@ -82,7 +82,8 @@ async function team(regions: readonly string[], names: readonly string[]): Promi
   };
 }
 
-const queueOf = (frame: Frame, sid: string) => (frame.queues as SupervisorQueue[]).find((queue) => queue.sid === sid);
+/** A queue as the supervisor has it after `frame` (a delta's row carries only what changed): undefined when the frame does not carry it. */
+const queueOf = (frame: Frame, sid: string) => queueAsSeen<SupervisorQueue>(frame, sid);
 const workerOf = (frame: Frame, sid: string) => (frame.workers as SupervisorWorker[]).find((worker) => worker.sid === sid);
 const names = (frame: Frame) => (frame.workers as SupervisorWorker[]).map((worker) => `${worker.friendly_name}@${worker.region}`);
 

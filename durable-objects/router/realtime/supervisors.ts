@@ -2,7 +2,9 @@
  * The supervisors' feed, held by the Router beside the agents' channel: a supervisor or admin token
  * that names no worker gets `supervisor.snapshot` (every task queue's real-time figures and every
  * worker with the tasks in hand), then `supervisor.delta` frames with only the queues and workers that
- * committed operations changed — what Flex's Teams and Queue Stats views show.
+ * committed operations changed — what Flex's Teams and Queue Stats views show. Of a queue every ready
+ * supervisor already has, a delta carries only the fields that changed, and the team's tiles only when
+ * they changed (supervisor-sent.ts): a thousand supervisors are each sent a third of the bytes.
  *
  * Deltas are coalesced to at most one frame a second: a change that comes ≥ 1 s after the last flush
  * is flushed at once; otherwise what it touched is written to sb_timers as `supervisor-flush` rows (one
@@ -37,13 +39,20 @@ import { clearTimer, setTimer, timerDueAt } from "../../kit/timers";
 import { retryDelay, retryPolicy } from "../../../platform/backoff";
 import { TodayTally, type CumulativeReader } from "./supervisor-today";
 import { channelsOf, workers, type WorkerRow } from "../store/worker-store";
-import type { ServerFrame, SupervisorQueue, SupervisorTeam, SupervisorWorker } from "../../../contract/realtime-frames";
+import type {
+  ServerFrame,
+  SupervisorQueue,
+  SupervisorSnapshotFrame,
+  SupervisorTeam,
+  SupervisorWorker,
+} from "../../../contract/realtime-frames";
 import { byWorkerName, mergeQueueParts, serviceLevelSeconds, type QueuePart, type RegionFrame } from "./supervisor-parts";
 import { agentState, isOfflineName, memberOf, teamTiles, type HeldStatus, type TeamMember } from "./supervisor-tiles";
 import { offlineActivity } from "./presence";
 import { LEASE_RENEW_MS, SupervisorLeases } from "./supervisor-leases";
 import { RemoteRegions } from "./supervisor-regions";
 import { Coalesced } from "./coalesced";
+import { SentToSupervisors } from "./supervisor-sent";
 
 /** The shortest time between two frames to a supervisor. */
 export const SUPERVISOR_FLUSH_MS = 1000;
@@ -96,6 +105,8 @@ export class SupervisorFeed<S> {
   private readonly asking = new Map<string, Promise<void>>();
   /** Sockets whose snapshot is still being put together (other regions asked): no delta goes before it. */
   private readonly opening = new Set<S>();
+  /** What every supervisor with a snapshot has: a delta carries only what differs (supervisor-sent.ts). */
+  private readonly sent = new SentToSupervisors();
 
   constructor(
     private readonly host: StoreHost,
@@ -125,7 +136,9 @@ export class SupervisorFeed<S> {
       }
       if (timerDueAt(this.host, LEASE_TIMER, "") === null) this.scheduleRenewal(config, now);
     }
-    this.sockets.send(socket, JSON.stringify(this.snapshot(config, now)));
+    const frame = this.snapshot(config, now);
+    this.sent.snapshotSent(frame.queues, frame.team);
+    this.sockets.send(socket, JSON.stringify(frame));
   }
 
   /** A committed operation's events: what they touched goes out now, or with the next flush. */
@@ -302,7 +315,7 @@ export class SupervisorFeed<S> {
   }
 
   /** The first frame: every queue summed over the regions, every worker of every region. */
-  private snapshot(config: WorkspaceConfigSnapshot | null, now: number): ServerFrame {
+  private snapshot(config: WorkspaceConfigSnapshot | null, now: number): SupervisorSnapshotFrame & { team: SupervisorTeam } {
     const regions = config?.workspace.regions ?? [this.regionId];
     const queues = config ? this.queueParts(config, allQueues(config), now).map((part) => this.merged(config, part, now)) : [];
     const local = config ? workers.where(this.host, "1 = 1").map((row) => this.workerView(config, row, now)) : [];
@@ -326,15 +339,16 @@ export class SupervisorFeed<S> {
     removed: string[],
     now: number,
   ): ServerFrame {
+    const team = this.sent.teamChange(this.team(config));
     return {
       type: "supervisor.delta",
       date: iso(now),
       date_ms: now,
-      queues: parts.map((part) => this.merged(config, part, now)),
+      queues: this.sent.queueChanges(parts.map((part) => this.merged(config, part, now))),
       workers: changed,
       removed_worker_sids: removed,
       missing_regions: this.remote.missing(config.workspace.regions ?? []),
-      team: this.team(config),
+      ...(team ? { team } : {}),
     };
   }
 

@@ -8,6 +8,7 @@
 import type {
   SupervisorDeltaFrame,
   SupervisorQueue,
+  SupervisorQueueChange,
   SupervisorReservation,
   SupervisorSnapshotFrame,
   SupervisorTeam,
@@ -15,6 +16,7 @@ import type {
   SupervisorWorker,
 } from "../../../../../contract/realtime-frames";
 import { SUPERVISOR_FRAME_TYPES } from "../../../../../contract/frame-types";
+import { foldQueue } from "../../../../../contract/supervisor-fold";
 import {
   ofTypes,
   reconnectingSocket,
@@ -29,6 +31,12 @@ export type FeedToday = SupervisorToday;
 
 /** A queue as the feed carries it; `today` is absent only from a server older than this desktop (the columns show "—"). */
 export type FeedQueue = Omit<SupervisorQueue, "today"> & { readonly today?: FeedToday };
+
+/**
+ * A queue in a delta: its SID and the fields that changed, of an object only the keys that changed (a
+ * server older than this desktop sends it whole).
+ */
+export type FeedQueueChange = SupervisorQueueChange;
 
 export type FeedChannel = SupervisorWorker["channels"][number];
 
@@ -48,15 +56,15 @@ export type FeedReservation = Pick<SupervisorReservation, "sid" | "task_sid" | "
 
 /** What every frame carries; the regions are absent from a server older than this desktop (one region, nothing missing). */
 interface FeedFrameBody {
-  readonly queues: FeedQueue[];
   readonly workers: FeedWorker[];
   readonly missing_regions?: readonly string[];
 }
 
 export type SupervisorFrame =
   | (Omit<SupervisorSnapshotFrame, "date" | "queues" | "workers" | "regions" | "missing_regions"> &
-      FeedFrameBody & { readonly regions?: readonly string[] })
-  | (Omit<SupervisorDeltaFrame, "date" | "queues" | "workers" | "missing_regions"> & FeedFrameBody);
+      FeedFrameBody & { readonly queues: FeedQueue[]; readonly regions?: readonly string[] })
+  | (Omit<SupervisorDeltaFrame, "date" | "queues" | "workers" | "missing_regions"> &
+      FeedFrameBody & { readonly queues: FeedQueueChange[] });
 
 /** A queue as shown, with when its figures were taken (the longest wait ticks on from there). */
 export interface QueueState extends FeedQueue {
@@ -83,9 +91,11 @@ const byName = (a: { friendly_name: string; sid: string }, b: { friendly_name: s
   a.friendly_name.localeCompare(b.friendly_name, undefined, { sensitivity: "base" }) || a.sid.localeCompare(b.sid);
 
 /**
- * Folds a frame into the state: a snapshot replaces everything, a delta replaces the queues and workers
- * it carries (of whichever region: the server sums the queues) and drops the removed ones; each frame
- * says which regions are missing now. `receivedAt` anchors the ticking waits to this clock.
+ * Folds a frame into the state: a snapshot replaces everything, a delta folds the fields of each queue it
+ * carries onto that queue (of whichever region: the server sums the queues; a queue not yet known comes
+ * whole), replaces the workers it carries and drops the removed ones, and keeps the team's tiles when it
+ * carries none; each frame says which regions are missing now. `receivedAt` anchors the ticking waits to
+ * this clock.
  * @example state = applyFrame(state, JSON.parse(event.data), Date.now());
  */
 export function applyFrame(state: FeedState, frame: SupervisorFrame, receivedAt: number): FeedState {
@@ -97,7 +107,7 @@ export function applyFrame(state: FeedState, frame: SupervisorFrame, receivedAt:
     return { ready: true, queues, workers: [...frame.workers].sort(byName), regions: frame.regions ?? [], missingRegions, team };
   }
   const queues = new Map(state.queues.map((q) => [q.sid, q]));
-  for (const q of frame.queues) queues.set(q.sid, stamp(q));
+  for (const q of frame.queues) queues.set(q.sid, stamp(foldQueue<FeedQueue>(queues.get(q.sid), q)));
   const workers = new Map(state.workers.map((w) => [w.sid, w]));
   for (const w of frame.workers) workers.set(w.sid, w);
   for (const sid of frame.removed_worker_sids) workers.delete(sid);
