@@ -83,6 +83,23 @@ class ScopeBoard {
     }
   }
 
+  /**
+   * A filed task whose status or priority changed, nothing else that files it ({@link sameFiling}):
+   * its counters move; its entries in the waiting orders are the same keys in the same sets.
+   */
+  recount(before: LiveTask, after: LiveTask): void {
+    for (const channel of channelsOf(after)) {
+      const tally = this.tallies.get(channel)!;
+      tally.byStatus[before.status] -= 1;
+      tally.byStatus[after.status] += 1;
+      if (before.priority === after.priority) continue;
+      const left = tally.byPriority.get(before.priority)! - 1;
+      if (left > 0) tally.byPriority.set(before.priority, left);
+      else tally.byPriority.delete(before.priority);
+      tally.byPriority.set(after.priority, (tally.byPriority.get(after.priority) ?? 0) + 1);
+    }
+  }
+
   detach(task: LiveTask): void {
     for (const channel of channelsOf(task)) {
       const tally = this.tallies.get(channel);
@@ -140,6 +157,13 @@ export class RealtimeBoard {
 
   /** Files a task, or re-files it after any change (status, queue, priority, channel). */
   upsert(task: LiveTask): void {
+    const before = this.tasks.get(task.sid);
+    if (before !== undefined && sameFiling(before, task)) {
+      // Only its status or priority changed: the counters move, its place in every order stays.
+      this.tasks.set(task.sid, task);
+      for (const [key] of scopeKeys(task)) this.boards.get(key)!.recount(before, task);
+      return;
+    }
     this.remove(task.sid);
     this.tasks.set(task.sid, task);
     for (const [key, isQueue] of scopeKeys(task)) {
@@ -204,6 +228,22 @@ function scopeKeys(task: LiveTask): [string, boolean][] {
   ];
   if (task.queueSid !== null) keys.push([task.queueSid, true]);
   return keys;
+}
+
+/**
+ * Whether `after` is filed where `before` is: the same scopes and channel, and the same entries (or
+ * none) in the waiting orders — it waits, or not, as before, since the same times. A task that goes
+ * from pending to reserved is; one that enters a queue, or is accepted, is not.
+ */
+function sameFiling(before: LiveTask, after: LiveTask): boolean {
+  return (
+    before.workflowSid === after.workflowSid &&
+    before.queueSid === after.queueSid &&
+    before.channel === after.channel &&
+    before.createdAt === after.createdAt &&
+    before.queueEnteredAt === after.queueEnteredAt &&
+    isWaiting(before.status) === isWaiting(after.status)
+  );
 }
 
 /** Every task counts overall (under "") and under its own channel. */
