@@ -70,6 +70,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
   private mediaChain: Promise<void> = Promise.resolve();
   /** The directory updates in flight, chained (see syncIndex). */
   private indexing: Promise<void> = Promise.resolve();
+  /** The directory update waiting for the one in flight, which every later change joins (see syncIndex). */
+  private indexQueued: Promise<void> | null = null;
   protected readonly webhooks: ConversationWebhooks;
   /** How a message reaches the customer's channel: the channels' adapters (a test may swap in a fake). */
   protected deliver: Deliver;
@@ -368,11 +370,20 @@ export abstract class ConversationShell extends DurableObject<Env> {
 
   /**
    * Writes the directory's entry from the stored row; on failure the alarm tries again. Calls run one
-   * after another (each reads the row when its turn comes), so an older entry never lands after a newer.
+   * after another (each reads the row when its turn comes), so an older entry never lands after a newer;
+   * and coalesce: while one waits for its turn, later calls join it — it reads the row after their changes,
+   * so at most one write is in flight and one waits, however fast messages come (latest wins).
    */
   protected syncIndex(accountSid: string): Promise<void> {
-    this.indexing = this.indexing.then(() => this.writeIndex(accountSid));
-    return this.indexing;
+    if (this.indexQueued !== null) return this.indexQueued;
+    const queued = this.indexing.then(() => {
+      // Its turn: a change from now on is not sure to be read by this write, so it queues the next.
+      this.indexQueued = null;
+      return this.writeIndex(accountSid);
+    });
+    this.indexQueued = queued;
+    this.indexing = queued;
+    return queued;
   }
 
   private async writeIndex(accountSid: string): Promise<void> {
@@ -382,12 +393,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
       (await this.call("updating the directory", () =>
         this.directory(this.where().workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), this.where())),
       ));
-    if (done) clearTimer(this.ctx.storage, "index", "");
-    else {
+    if (!done) {
       setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
       // This may run in the background, after the change set the alarm for the retry it replaces.
       await this.syncAlarm();
-    }
+    } else if (this.indexQueued === null) clearTimer(this.ctx.storage, "index", "");
+    // Else a change made while this one was in flight has its write queued: the timer stays until that one lands.
   }
 
   /**
