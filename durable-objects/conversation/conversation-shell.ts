@@ -245,15 +245,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
       }
       if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
       if (effects.flow || row.state === "closed") await this.flows.run();
-      if (effects.index) {
-        // The timer first, so an eviction before the call still gets the entry written by the alarm.
+      // The timer first, so an eviction before the call still gets the entry written by the alarm; one
+      // already set (a write in flight or due again) stays where it is, so the alarm need not move.
+      if ((effects.index || effects.touch) && timerDueAt(this.ctx.storage, "index", "") === null)
         setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
-        await this.syncIndex(row.account_sid);
-      } else if (effects.touch) {
-        // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
-        setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
-        this.ctx.waitUntil(this.syncIndex(row.account_sid));
-      }
+      if (effects.index) await this.syncIndex(row.account_sid);
+      else if (effects.touch) this.ctx.waitUntil(this.syncIndex(row.account_sid));
       for (const workerSid of effects.notedWorkers)
         await this.call("noting the last worker", () => this.directory(row.workspace_sid).noteWorker(row.account_sid, row.sid, workerSid));
       if (effects.deliver) this.ctx.waitUntil(this.deliverInOrder());

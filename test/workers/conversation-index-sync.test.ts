@@ -114,8 +114,11 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
     upserts.length = 0;
     await sms(from, "One"); // its write is in flight, held
     await eventually(async () => (upserts.length === 1 ? true : undefined), "the first write in flight");
+    const due = await indexTimer(sid);
+    expect(due).not.toBeNull();
     await sms(from, "Two");
     await sms(from, "Three");
+    expect(await indexTimer(sid)).toBe(due); // the timer set with the first stays: the alarm is not moved per message
     const renamed = [rename(sid, "Ada"), rename(sid, "Ada Lovelace")];
     await eventually(async () => ((await nameOf(sid)) === "Ada Lovelace" ? true : undefined), "both renames stored");
     expect(upserts).toHaveLength(1); // the others wait behind it, as one
