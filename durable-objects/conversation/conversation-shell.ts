@@ -246,9 +246,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
       if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
       if (effects.flow || row.state === "closed") await this.flows.run();
       // The timer first, so an eviction before the call still gets the entry written by the alarm; one
-      // already set (a write in flight or due again) stays where it is, so the alarm need not move.
-      if ((effects.index || effects.touch) && timerDueAt(this.ctx.storage, "index", "") === null)
-        setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
+      // already set (a write in flight or due again) stays where it is, and a new one is due when the
+      // alarm already fires, if that is sooner: the alarm need not move (a storage call) for each message.
+      if ((effects.index || effects.touch) && timerDueAt(this.ctx.storage, "index", "") === null) {
+        const retry = Date.now() + INDEX_RETRY_MS;
+        setTimer(this.ctx.storage, "index", "", this.timerAlarm.aligned(retry, retry));
+      }
       if (effects.index) await this.syncIndex(row.account_sid);
       else if (effects.touch) this.ctx.waitUntil(this.syncIndex(row.account_sid));
       for (const workerSid of effects.notedWorkers)
