@@ -57,6 +57,8 @@ import { CALL_FLOW_TOPIC, conversationFlow, FLOW_TIMER, FLOW_TOPIC } from "./lif
 import { CALL_START_TIMER } from "./lifecycle/call-flows";
 
 const INDEX_RETRY_MS = 5_000;
+/** How long after a directory update a message's refresh of its last activity waits, for the timer to write it. */
+const INDEX_TOUCH_MS = 1_000;
 /** A workspace event the Router could not take is handed over again after this long (then longer). */
 const WORKSPACE_EVENT_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 60_000 });
 
@@ -72,6 +74,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
   private indexing: Promise<void> = Promise.resolve();
   /** The directory update waiting for the one in flight, which every later change joins (see syncIndex). */
   private indexQueued: Promise<void> | null = null;
+  /** When the last directory update started (epoch ms; 0 after a wake): a message's refresh waits a second after it. */
+  private indexWrittenAt = 0;
   protected readonly webhooks: ConversationWebhooks;
   /** How a message reaches the customer's channel: the channels' adapters (a test may swap in a fake). */
   protected deliver: Deliver;
@@ -248,12 +252,20 @@ export abstract class ConversationShell extends DurableObject<Env> {
       // The timer first, so an eviction before the call still gets the entry written by the alarm; one
       // already set (a write in flight or due again) stays where it is, and a new one is due when the
       // alarm already fires, if that is sooner: the alarm need not move (a storage call) for each message.
-      if ((effects.index || effects.touch) && timerDueAt(this.ctx.storage, "index", "") === null) {
-        const retry = Date.now() + INDEX_RETRY_MS;
-        setTimer(this.ctx.storage, "index", "", this.timerAlarm.aligned(retry, retry));
+      // Only the last activity changed (a customer's message) within a second of the last write: the
+      // timer writes it, at most a second later, so a burst of messages costs one write a second.
+      const now = Date.now();
+      const wait = effects.touch && !effects.index ? this.indexWrittenAt + INDEX_TOUCH_MS - now : 0;
+      if (effects.index || effects.touch) {
+        const due = timerDueAt(this.ctx.storage, "index", "");
+        const wanted = wait > 0 ? now + wait : now + INDEX_RETRY_MS;
+        if (due === null || due > wanted) setTimer(this.ctx.storage, "index", "", this.timerAlarm.aligned(wanted, wanted));
       }
-      if (effects.index) await this.syncIndex(row.account_sid);
-      else if (effects.touch) this.ctx.waitUntil(this.syncIndex(row.account_sid));
+      if (effects.index) {
+        // The alarm on the timer before waiting for the write: an eviction meanwhile still gets it written.
+        await this.syncAlarm();
+        await this.syncIndex(row.account_sid);
+      } else if (effects.touch && wait <= 0) this.ctx.waitUntil(this.syncIndex(row.account_sid));
       for (const workerSid of effects.notedWorkers)
         await this.call("noting the last worker", () => this.directory(row.workspace_sid).noteWorker(row.account_sid, row.sid, workerSid));
       if (effects.deliver) this.ctx.waitUntil(this.deliverInOrder());
@@ -379,6 +391,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
     const queued = this.indexing.then(() => {
       // Its turn: a change from now on is not sure to be read by this write, so it queues the next.
       this.indexQueued = null;
+      this.indexWrittenAt = Date.now();
       return this.writeIndex(accountSid);
     });
     this.indexQueued = queued;

@@ -1,9 +1,11 @@
 /**
  * A conversation's entry in the directory (conversation-shell.ts `syncIndex`) is written one write at a
  * time and coalesced: while one write is in flight, every later change joins the one queued behind it,
- * which reads the conversation when its turn comes — so a burst of messages costs two writes, not one per
- * message, and the entry ends as the conversation ends. Nothing is lost to an eviction: the `index` timer
- * set with each change stays set until the write carrying the last change lands, and the alarm writes it.
+ * which reads the conversation when its turn comes — so a burst of changes costs two writes, not one each,
+ * and the entry ends as the conversation ends. A customer's message, which changes only the last activity,
+ * within a second of a write leaves the refresh to the `index` timer, due a second after that write at the
+ * latest. Nothing is lost to an eviction: the timer set with each change stays set until the write carrying
+ * the last change lands, and the alarm writes it.
  * The environment is instrumented so that this workspace's DirectoryDO `upsert` is counted and waits
  * while `held` is set.
  */
@@ -17,6 +19,7 @@ import { signedForm, smsForm } from "../support/twilio-forms";
 import { fetchApp, newChannel, newWorkspace, ORIGIN } from "./webchat-helpers";
 import { eventually } from "../support/eventually";
 import { timerDueAt } from "../../durable-objects/kit/timers";
+import { conversationRow } from "../../durable-objects/conversation/store/conversation-rows";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const TWILIO_AC = "AC" + "a".repeat(32);
@@ -104,7 +107,7 @@ const settledAs = (sid: string, name: string) =>
   eventually(async () => ((await listed(sid))?.friendlyName === name ? true : undefined), `the entry named ${name}`);
 
 describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
-  it("is written twice for a burst of changes made while one write is in flight, and ends as the conversation ends", async () => {
+  it("is written twice for changes made while one write is in flight, and ends as the conversation ends", async () => {
     const from = "+15550004001";
     await sms(from, "Hello");
     const sid = await openConversation(from);
@@ -112,20 +115,15 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
 
     hold();
     upserts.length = 0;
-    await sms(from, "One"); // its write is in flight, held
+    const renamed = [rename(sid, "Ada")]; // its write is in flight, held
     await eventually(async () => (upserts.length === 1 ? true : undefined), "the first write in flight");
-    const due = await indexTimer(sid);
-    expect(due).not.toBeNull();
-    await sms(from, "Two");
-    await sms(from, "Three");
-    expect(await indexTimer(sid)).toBe(due); // the timer set with the first stays: the alarm is not moved per message
-    const renamed = [rename(sid, "Ada"), rename(sid, "Ada Lovelace")];
-    await eventually(async () => ((await nameOf(sid)) === "Ada Lovelace" ? true : undefined), "both renames stored");
+    renamed.push(rename(sid, "Ada L."), rename(sid, "Ada Lovelace"));
+    await eventually(async () => ((await nameOf(sid)) === "Ada Lovelace" ? true : undefined), "every rename stored");
     expect(upserts).toHaveLength(1); // the others wait behind it, as one
     release();
     for (const reply of await Promise.all(renamed)) expect(reply.status).toBe(200);
     await settledAs(sid, "Ada Lovelace");
-    expect(upserts.map((entry) => entry.friendlyName)).toEqual([from, "Ada Lovelace"]);
+    expect(upserts.map((entry) => entry.friendlyName)).toEqual(["Ada", "Ada Lovelace"]);
   });
 
   it("keeps the timer set until the write carrying the last change lands", async () => {
@@ -137,18 +135,18 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
     hold();
     const first = held!;
     upserts.length = 0;
-    await sms(from, "One"); // in flight, held
+    const renamed = [rename(sid, "Ada")]; // in flight, held
     await eventually(async () => (upserts.length === 1 ? true : undefined), "the first write in flight");
-    const renamed = rename(sid, "Grace"); // its write waits behind the held one
+    renamed.push(rename(sid, "Grace")); // its write waits behind the held one
     await eventually(async () => ((await nameOf(sid)) === "Grace" ? true : undefined), "the rename stored");
-    hold(); // the rename's write will wait too, once its turn comes
+    hold(); // the second write will wait too, once its turn comes
     first.release();
-    await eventually(async () => (upserts.length === 2 ? true : undefined), "the rename's write in flight");
+    await eventually(async () => (upserts.length === 2 ? true : undefined), "the second write in flight");
     // The first write landed, but not the last change: the timer stays, for the alarm should the object go now.
     expect(await indexTimer(sid)).not.toBeNull();
-    expect((await listed(sid))?.friendlyName).toBe(from);
+    expect((await listed(sid))?.friendlyName).toBe("Ada");
     release();
-    expect((await renamed).status).toBe(200);
+    for (const reply of await Promise.all(renamed)) expect(reply.status).toBe(200);
     await settledAs(sid, "Grace");
     expect(await indexTimer(sid)).toBeNull();
   });
@@ -162,7 +160,7 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
     hold();
     const lost = held!;
     upserts.length = 0;
-    await sms(from, "One"); // in flight, held
+    void rename(sid, "Ada").catch(() => undefined); // in flight, held
     await eventually(async () => (upserts.length === 1 ? true : undefined), "the first write in flight");
     void rename(sid, "Grace").catch(() => undefined); // its write waits behind the held one, in memory
     await eventually(async () => ((await nameOf(sid)) === "Grace" ? true : undefined), "the rename stored");
@@ -173,5 +171,24 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
     await settledAs(sid, "Grace");
     expect(await indexTimer(sid)).toBeNull();
     lost.release();
+  });
+
+  it("refreshes the last activity of a burst of messages from the timer, at most a second behind, ending at the last", async () => {
+    const from = "+15550004004";
+    await sms(from, "Hello");
+    const sid = await openConversation(from);
+    await settledAs(sid, from);
+
+    upserts.length = 0;
+    for (let i = 0; i < 6; i++) await sms(from, `message ${i}`);
+    // Within a second of a write, a message only sets the timer (due a second after that write at the latest).
+    expect(upserts.length).toBeLessThanOrEqual(3);
+    const due = await indexTimer(sid);
+    expect(due).not.toBeNull();
+    const last = await runInDurableObject(conversationFor(env, sid), (_, state) => conversationRow(state.storage)!.date_updated);
+    expect(due! - last).toBeLessThanOrEqual(1_000);
+    expect(await runDurableObjectAlarm(conversationFor(env, sid))).toBe(true);
+    await eventually(async () => ((await listed(sid))?.dateUpdated === last ? true : undefined), "the last activity listed");
+    expect(await indexTimer(sid)).toBeNull();
   });
 });
