@@ -102,6 +102,7 @@ describe("a customer writing again", () => {
       directoryDown = false;
     }
     expect(calls).not.toContain("resolveInbound");
+    expect(calls).not.toContain("webhookConfigs"); // kept from the directory's answer to the first
     expect(await bodies(conversationSid)).toEqual(["First", "Second", "Third"]);
     expect(await openConversation(from)).toBe(conversationSid);
   });

@@ -36,7 +36,7 @@ import { adapterFor } from "../../channels/registry";
 import { conversationFor, directoryFor } from "../../platform/objects";
 import { channelConfig, type CachedConfig } from "./channel-cache";
 import { cachedConversation, forgetConversation, rememberConversation } from "./open-conversations";
-import { webhookConfigs } from "./webhook-config-cache";
+import { rememberWebhookConfigs, webhookConfigs } from "./webhook-config-cache";
 import { edgeOf, taskRegion } from "../api/taskrouter/placement";
 import type { RequestGeo } from "../../platform/regions";
 
@@ -194,6 +194,7 @@ async function receiveOne(
   const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
   if (!received.ok) return answer && received.status === 409 ? null : received;
   rememberConversation(config, message, resolved.value, Date.now());
+  if (webhooks) rememberWebhookConfigs(config.accountSid, config.workspaceSid, webhooks, Date.now());
   return ok({ conversationSid, ...received.value });
 }
 
