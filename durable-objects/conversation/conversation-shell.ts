@@ -76,6 +76,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
   private indexQueued: Promise<void> | null = null;
   /** When the last directory update started (epoch ms; 0 after a wake): a message's refresh waits a second after it. */
   private indexWrittenAt = 0;
+  /** The changes the directory's entry is to show, counted: a write clears the timer only if none came after it began. */
+  private indexChanges = 0;
   protected readonly webhooks: ConversationWebhooks;
   /** How a message reaches the customer's channel: the channels' adapters (a test may swap in a fake). */
   protected deliver: Deliver;
@@ -257,6 +259,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
       const now = Date.now();
       const wait = effects.touch && !effects.index ? this.indexWrittenAt + INDEX_TOUCH_MS - now : 0;
       if (effects.index || effects.touch) {
+        this.indexChanges++;
         const due = timerDueAt(this.ctx.storage, "index", "");
         const wanted = wait > 0 ? now + wait : now + INDEX_RETRY_MS;
         if (due === null || due > wanted) setTimer(this.ctx.storage, "index", "", this.timerAlarm.aligned(wanted, wanted));
@@ -401,6 +404,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
 
   private async writeIndex(accountSid: string): Promise<void> {
     if (!conversationRow(this.ctx.storage)) return;
+    const changes = this.indexChanges;
     const done =
       (await this.register(accountSid)) &&
       (await this.call("updating the directory", () =>
@@ -410,8 +414,8 @@ export abstract class ConversationShell extends DurableObject<Env> {
       setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
       // This may run in the background, after the change set the alarm for the retry it replaces.
       await this.syncAlarm();
-    } else if (this.indexQueued === null) clearTimer(this.ctx.storage, "index", "");
-    // Else a change made while this one was in flight has its write queued: the timer stays until that one lands.
+    } else if (this.indexChanges === changes) clearTimer(this.ctx.storage, "index", "");
+    // Else a change came while this one was in flight (its write queued, or left to the timer): the timer stays.
   }
 
   /**

@@ -173,6 +173,30 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
     lost.release();
   });
 
+  it("keeps the timer for a message left to it while a write was in flight, which the alarm then writes", async () => {
+    const from = "+15550004005";
+    await sms(from, "Hello");
+    const sid = await openConversation(from);
+    await settledAs(sid, from);
+
+    hold();
+    upserts.length = 0;
+    const renamed = rename(sid, "Ada"); // in flight, held
+    await eventually(async () => (upserts.length === 1 ? true : undefined), "the write in flight");
+    await sms(from, "Later"); // within a second of that write: left to the timer
+    release();
+    expect((await renamed).status).toBe(200);
+    await settledAs(sid, "Ada");
+    expect(upserts).toHaveLength(1);
+    // The write read the conversation before the message: the timer stays for it.
+    expect(await indexTimer(sid)).not.toBeNull();
+    const last = await runInDurableObject(conversationFor(env, sid), (_, state) => conversationRow(state.storage)!.date_updated);
+    expect((await listed(sid))!.dateUpdated).toBeLessThan(last);
+    expect(await runDurableObjectAlarm(conversationFor(env, sid))).toBe(true);
+    await eventually(async () => ((await listed(sid))?.dateUpdated === last ? true : undefined), "the message's activity listed");
+    expect(await indexTimer(sid)).toBeNull();
+  });
+
   it("refreshes the last activity of a burst of messages from the timer, at most a second behind, ending at the last", async () => {
     const from = "+15550004004";
     await sms(from, "Hello");
