@@ -114,7 +114,7 @@ async function channelsSection(): Promise<string> {
     "|---|---:|",
     ...channelsRows(f),
     "",
-    "Every inbound message makes two Durable Object calls in a row — the DirectoryDO for the customer's open conversation, the ConversationDO to store it; the channel's configuration comes from the Worker's cache (`workers/inbound/channel-cache.ts`, checked against the WorkspaceDO's version every 5 s) — and the frame goes out of the ConversationDO before its answer travels back through the Worker. The conversation's entry in the directory (its last activity) is refreshed after the answer.",
+    "A customer's first message makes two Durable Object calls in a row — the DirectoryDO for the customer's open conversation, the ConversationDO to store it; their later messages one, straight to the conversation the isolate remembers (`workers/inbound/open-conversations.ts`; a closed or missing one sends the message the directory's way). The channel's configuration comes from the Worker's cache (`workers/inbound/channel-cache.ts`, checked against the WorkspaceDO's version every 5 s), its signing key is imported once (`platform/hmac-keys.ts`), and the frame goes out of the ConversationDO before its answer travels back through the Worker. The conversation's entry in the directory (its last activity) is refreshed after the answer, at most once a second during a burst (the `index` timer writes the last).",
   ].join("\n");
 }
 

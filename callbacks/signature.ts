@@ -5,9 +5,10 @@
  * The signature is base64(HMAC-SHA1(auth token, url + every POST parameter's name and value, sorted by
  * name)). The URL is the one the request goes to, query string included, without any `user:password@`
  * (those travel as an Authorization header; see delivery.ts). WebCrypto only, so this module runs the
- * same in workerd and in a plain-Node unit test.
+ * same in workerd and in a plain-Node unit test; the token's key is imported once (platform/hmac-keys.ts).
  */
 import { sameText } from "../platform/constant-time";
+import { hmacKey } from "../platform/hmac-keys";
 
 /** Form parameters of a callback: one string value per name (TaskRouter callbacks never repeat a name). */
 export type FormParams = Readonly<Record<string, string>>;
@@ -33,9 +34,7 @@ export function signedPayload(url: string, params: FormParams): string {
  * await fetch(url, { method: "POST", headers: { "X-Twilio-Signature": signature }, body: new URLSearchParams(params) });
  */
 export async function twilioSignature(authToken: string, url: string, params: FormParams): Promise<string> {
-  const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(signedPayload(url, params)));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(authToken, "SHA-1"), new TextEncoder().encode(signedPayload(url, params)));
   return base64(new Uint8Array(mac));
 }
 

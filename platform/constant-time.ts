@@ -5,6 +5,8 @@
  * Crypto; used by Basic auth, passwords and every channel's webhook verification and signed links.
  */
 
+import { hmacKey } from "./hmac-keys";
+
 const encoder = new TextEncoder();
 
 /**
@@ -50,8 +52,7 @@ const bytesOf = (data: Uint8Array | string): Uint8Array => (typeof data === "str
  * @example sameText(presented, await hmacSha256Hex(appSecret, rawBody))
  */
 export async function hmacSha256Hex(secret: string, data: Uint8Array | string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return hex(await crypto.subtle.sign("HMAC", key, bytesOf(data)));
+  return hex(await crypto.subtle.sign("HMAC", await hmacKey(secret, "SHA-256"), bytesOf(data)));
 }
 
 /** The hex SHA-256 of `data`, a stable name for content that brings none. @example await sha256Hex(rawMail) */

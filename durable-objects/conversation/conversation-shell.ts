@@ -57,6 +57,8 @@ import { CALL_FLOW_TOPIC, conversationFlow, FLOW_TIMER, FLOW_TOPIC } from "./lif
 import { CALL_START_TIMER } from "./lifecycle/call-flows";
 
 const INDEX_RETRY_MS = 5_000;
+/** How long after a directory update a message's refresh of its last activity waits, for the timer to write it. */
+const INDEX_TOUCH_MS = 1_000;
 /** A workspace event the Router could not take is handed over again after this long (then longer). */
 const WORKSPACE_EVENT_RETRIES = retryPolicy({ baseDelayMs: 5_000, maxDelayMs: 60_000 });
 
@@ -70,6 +72,12 @@ export abstract class ConversationShell extends DurableObject<Env> {
   private mediaChain: Promise<void> = Promise.resolve();
   /** The directory updates in flight, chained (see syncIndex). */
   private indexing: Promise<void> = Promise.resolve();
+  /** The directory update waiting for the one in flight, which every later change joins (see syncIndex). */
+  private indexQueued: Promise<void> | null = null;
+  /** When the last directory update started (epoch ms; 0 after a wake): a message's refresh waits a second after it. */
+  private indexWrittenAt = 0;
+  /** The changes the directory's entry is to show, counted: a write clears the timer only if none came after it began. */
+  private indexChanges = 0;
   protected readonly webhooks: ConversationWebhooks;
   /** How a message reaches the customer's channel: the channels' adapters (a test may swap in a fake). */
   protected deliver: Deliver;
@@ -243,15 +251,24 @@ export abstract class ConversationShell extends DurableObject<Env> {
       }
       if (effects.createTask) await createPendingTask(this.ctx.storage, port, Date.now);
       if (effects.flow || row.state === "closed") await this.flows.run();
-      if (effects.index) {
-        // The timer first, so an eviction before the call still gets the entry written by the alarm.
-        setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
-        await this.syncIndex(row.account_sid);
-      } else if (effects.touch) {
-        // The timer first, so an eviction before the call still gets the entry refreshed by the alarm.
-        setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
-        this.ctx.waitUntil(this.syncIndex(row.account_sid));
+      // The timer first, so an eviction before the call still gets the entry written by the alarm; one
+      // already set (a write in flight or due again) stays where it is, and a new one is due when the
+      // alarm already fires, if that is sooner: the alarm need not move (a storage call) for each message.
+      // Only the last activity changed (a customer's message) within a second of the last write: the
+      // timer writes it, at most a second later, so a burst of messages costs one write a second.
+      const now = Date.now();
+      const wait = effects.touch && !effects.index ? this.indexWrittenAt + INDEX_TOUCH_MS - now : 0;
+      if (effects.index || effects.touch) {
+        this.indexChanges++;
+        const due = timerDueAt(this.ctx.storage, "index", "");
+        const wanted = wait > 0 ? now + wait : now + INDEX_RETRY_MS;
+        if (due === null || due > wanted) setTimer(this.ctx.storage, "index", "", this.timerAlarm.aligned(wanted, wanted));
       }
+      if (effects.index) {
+        // The alarm on the timer before waiting for the write: an eviction meanwhile still gets it written.
+        await this.syncAlarm();
+        await this.syncIndex(row.account_sid);
+      } else if (effects.touch && wait <= 0) this.ctx.waitUntil(this.syncIndex(row.account_sid));
       for (const workerSid of effects.notedWorkers)
         await this.call("noting the last worker", () => this.directory(row.workspace_sid).noteWorker(row.account_sid, row.sid, workerSid));
       if (effects.deliver) this.ctx.waitUntil(this.deliverInOrder());
@@ -368,26 +385,37 @@ export abstract class ConversationShell extends DurableObject<Env> {
 
   /**
    * Writes the directory's entry from the stored row; on failure the alarm tries again. Calls run one
-   * after another (each reads the row when its turn comes), so an older entry never lands after a newer.
+   * after another (each reads the row when its turn comes), so an older entry never lands after a newer;
+   * and coalesce: while one waits for its turn, later calls join it — it reads the row after their changes,
+   * so at most one write is in flight and one waits, however fast messages come (latest wins).
    */
   protected syncIndex(accountSid: string): Promise<void> {
-    this.indexing = this.indexing.then(() => this.writeIndex(accountSid));
-    return this.indexing;
+    if (this.indexQueued !== null) return this.indexQueued;
+    const queued = this.indexing.then(() => {
+      // Its turn: a change from now on is not sure to be read by this write, so it queues the next.
+      this.indexQueued = null;
+      this.indexWrittenAt = Date.now();
+      return this.writeIndex(accountSid);
+    });
+    this.indexQueued = queued;
+    this.indexing = queued;
+    return queued;
   }
 
   private async writeIndex(accountSid: string): Promise<void> {
     if (!conversationRow(this.ctx.storage)) return;
+    const changes = this.indexChanges;
     const done =
       (await this.register(accountSid)) &&
       (await this.call("updating the directory", () =>
         this.directory(this.where().workspace_sid).upsert(accountSid, conversations.indexEntry(this.op(), this.where())),
       ));
-    if (done) clearTimer(this.ctx.storage, "index", "");
-    else {
+    if (!done) {
       setTimer(this.ctx.storage, "index", "", Date.now() + INDEX_RETRY_MS);
       // This may run in the background, after the change set the alarm for the retry it replaces.
       await this.syncAlarm();
-    }
+    } else if (this.indexChanges === changes) clearTimer(this.ctx.storage, "index", "");
+    // Else a change came while this one was in flight (its write queued, or left to the timer): the timer stays.
   }
 
   /**

@@ -47,6 +47,15 @@ export async function webhookConfigs(
   }
 }
 
+/**
+ * Keeps a configuration the directory just answered with something else (`resolveInbound`), so the
+ * customer's next message, which skips the directory (open-conversations.ts), need not ask for it.
+ * @example rememberWebhookConfigs(accountSid, "WS…", resolved.value.webhooks, Date.now());
+ */
+export function rememberWebhookConfigs(accountSid: string, workspaceSid: string, configs: WebhookConfigs, now: number): void {
+  cache.set(keyOf(accountSid, workspaceSid), configs, now);
+}
+
 /** Drops the isolate's copy (the configuration changed through this isolate). */
 export function forgetWebhookConfigs(accountSid: string, workspaceSid: string): void {
   cache.delete(keyOf(accountSid, workspaceSid));

@@ -4,7 +4,8 @@
  * the channel's adapter verify the provider's signature (401/403 and nothing else happens when it does
  * not hold) and parse the body (400 when the provider would never send it), masks card numbers in its
  * free text (redact.ts; never in addresses or IDs), and hands each message to the DirectoryDO (which
- * conversation: the customer's open one or a new one) and the ConversationDO (stored once per provider
+ * conversation: the customer's open one or a new one; skipped while the isolate knows the customer's open
+ * one, open-conversations.ts) and the ConversationDO (stored once per provider
  * message ID, a task for a new conversation, in the region placement chooses for the channel and the
  * customer's edge). The email handler and the web chat routes have no
  * webhook and call {@link receiveInbound} directly.
@@ -34,6 +35,8 @@ import { redactContent } from "./redact";
 import { adapterFor } from "../../channels/registry";
 import { conversationFor, directoryFor } from "../../platform/objects";
 import { channelConfig, type CachedConfig } from "./channel-cache";
+import { cachedConversation, forgetConversation, rememberConversation } from "./open-conversations";
+import { rememberWebhookConfigs, webhookConfigs } from "./webhook-config-cache";
 import { edgeOf, taskRegion } from "../api/taskrouter/placement";
 import type { RequestGeo } from "../../platform/regions";
 
@@ -80,6 +83,13 @@ export async function receiveInbound(
   const directory = directoryFor(env, config.workspaceSid);
   const messages: ReceivedMessage[] = [];
   for (const message of clean.messages) {
+    // A customer whose open conversation the isolate knows: straight there (open-conversations.ts).
+    const straight = await receiveCached(env, config, message);
+    if (straight !== null) {
+      if (!straight.ok) return straight;
+      messages.push(straight.value);
+      continue;
+    }
     // A rating may answer the survey of the customer's conversation that just ended (durable-objects/conversation/lifecycle/survey.ts).
     const answer = surveyReply(message.body);
     const answered = answer === null ? null : await receiveOne(env, config, message, edge, answer);
@@ -109,6 +119,33 @@ export async function receiveInbound(
   const statuses = await toOpen(clean.statuses, (conversation, status) => conversation.applyStatus(config.accountSid, status));
   if (!statuses.ok) return statuses;
   return ok({ messages, changes: changes.value, statuses: statuses.value });
+}
+
+/**
+ * Stores the message in the customer's open conversation as the isolate last heard of it from the
+ * directory, without asking the directory: null when there is none kept, or when that conversation has
+ * closed (409) or is not there (404) — the message then goes the directory's way. The conversation needs
+ * no customer context (it opens nothing) and gets the chat service's webhooks from the isolate's copy.
+ */
+async function receiveCached(env: Env, config: ChannelConfig, message: InboundMessage): Promise<ApiResult<ReceivedMessage> | null> {
+  const conversationSid = cachedConversation(config, message, profileName(message), Date.now());
+  if (conversationSid === null) return null;
+  const webhooks = await webhookConfigs(env, config.accountSid, config.workspaceSid, Date.now());
+  const context: InboundContext = {
+    workspaceSid: config.workspaceSid,
+    channelSid: config.sid,
+    kind: config.kind,
+    workflowSid: config.workflowSid,
+    taskChannel: config.taskChannel,
+    surveyQuestion: surveyQuestion(config.settings),
+    flowSid: config.flowSid ?? null,
+    ...(webhooks ? { webhooks } : {}),
+  };
+  const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
+  if (received.ok) return ok({ conversationSid, ...received.value });
+  if (received.status !== 404 && received.status !== 409) return received;
+  forgetConversation(config, message.customerAddress);
+  return null;
 }
 
 /**
@@ -156,6 +193,8 @@ async function receiveOne(
   };
   const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
   if (!received.ok) return answer && received.status === 409 ? null : received;
+  rememberConversation(config, message, resolved.value, Date.now());
+  if (webhooks) rememberWebhookConfigs(config.accountSid, config.workspaceSid, webhooks, Date.now());
   return ok({ conversationSid, ...received.value });
 }
 
