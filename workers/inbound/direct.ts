@@ -16,7 +16,6 @@ import type { ChannelConfig } from "../../channels/channel-config";
 import type { InboundMessage } from "../../channels/messages";
 import type { CustomerContext, InboundContext } from "../../durable-objects/common/conversations";
 import { ok, type ApiResult } from "../../durable-objects/common/rpc";
-import { surveyQuestion } from "../../durable-objects/common/survey";
 import type { Env } from "../../platform/env";
 import { conversationFor } from "../../platform/objects";
 import type { RequestGeo } from "../../platform/regions";
@@ -24,7 +23,7 @@ import type { VisitorConversation } from "../auth/visitor-session";
 import { taskRegion } from "../api/taskrouter/placement";
 import { redactContent } from "./redact";
 import { webhookConfigs } from "./webhook-config-cache";
-import { profileName, type ReceivedMessage } from "./webhooks";
+import { channelContext, profileName, type ReceivedMessage } from "./webhooks";
 import { profileNameOf } from "../../durable-objects/directory/profiles";
 
 /**
@@ -72,17 +71,7 @@ export async function receiveDirect(
       ...(region ? { region } : {}),
     };
   }
-  const context: InboundContext = {
-    workspaceSid,
-    channelSid: config.sid,
-    kind: config.kind,
-    workflowSid: config.workflowSid,
-    taskChannel: config.taskChannel,
-    surveyQuestion: surveyQuestion(config.settings),
-    flowSid: config.flowSid ?? null,
-    ...opening,
-    ...(webhooks ? { webhooks } : {}),
-  };
+  const context: InboundContext = { ...channelContext(config, webhooks), ...opening };
   const received = await conversationFor(env, visitor.conversationSid).receive(accountSid, context, clean);
   if (!received.ok) return received.status === 404 || received.status === 409 ? null : received;
   return ok({ conversationSid: visitor.conversationSid, ...received.value });

@@ -22,6 +22,7 @@ import { surveyQuestion, surveyReply, type SurveyAnswer } from "../../durable-ob
 import { Hono, type Context } from "hono";
 import { type ChannelConfig, webhookPath } from "../../channels/channel-config";
 import type { InboundContext } from "../../durable-objects/common/conversations";
+import type { WebhookConfigs } from "../../durable-objects/common/conversation-webhooks";
 import { fail, ok, type ApiResult } from "../../durable-objects/common/rpc";
 import { isSid } from "../../contract/ids";
 import { readBody } from "../http/body-limit";
@@ -122,16 +123,13 @@ export async function receiveInbound(
 }
 
 /**
- * Stores the message in the customer's open conversation as the isolate last heard of it from the
- * directory, without asking the directory: null when there is none kept, or when that conversation has
- * closed (409) or is not there (404) — the message then goes the directory's way. The conversation needs
- * no customer context (it opens nothing) and gets the chat service's webhooks from the isolate's copy.
+ * What a conversation is told of the channel a message came through, whoever the customer: its workflow,
+ * TaskChannel, flow and survey, and the chat service's webhooks when the caller holds them. Per message,
+ * the caller adds the customer, the region of a new conversation or a survey's answer.
+ * @example await conversationFor(env, "CH…").receive(config.accountSid, channelContext(config, webhooks), message);
  */
-async function receiveCached(env: Env, config: ChannelConfig, message: InboundMessage): Promise<ApiResult<ReceivedMessage> | null> {
-  const conversationSid = cachedConversation(config, message, profileName(message), Date.now());
-  if (conversationSid === null) return null;
-  const webhooks = await webhookConfigs(env, config.accountSid, config.workspaceSid, Date.now());
-  const context: InboundContext = {
+export function channelContext(config: ChannelConfig, webhooks: WebhookConfigs | null | undefined): InboundContext {
+  return {
     workspaceSid: config.workspaceSid,
     channelSid: config.sid,
     kind: config.kind,
@@ -141,7 +139,19 @@ async function receiveCached(env: Env, config: ChannelConfig, message: InboundMe
     flowSid: config.flowSid ?? null,
     ...(webhooks ? { webhooks } : {}),
   };
-  const received = await conversationFor(env, conversationSid).receive(config.accountSid, context, message);
+}
+
+/**
+ * Stores the message in the customer's open conversation as the isolate last heard of it from the
+ * directory, without asking the directory: null when there is none kept, or when that conversation has
+ * closed (409) or is not there (404) — the message then goes the directory's way. The conversation needs
+ * no customer context (it opens nothing) and gets the chat service's webhooks from the isolate's copy.
+ */
+async function receiveCached(env: Env, config: ChannelConfig, message: InboundMessage): Promise<ApiResult<ReceivedMessage> | null> {
+  const conversationSid = cachedConversation(config, message, profileName(message), Date.now());
+  if (conversationSid === null) return null;
+  const webhooks = await webhookConfigs(env, config.accountSid, config.workspaceSid, Date.now());
+  const received = await conversationFor(env, conversationSid).receive(config.accountSid, channelContext(config, webhooks), message);
   if (received.ok) return ok({ conversationSid, ...received.value });
   if (received.status !== 404 && received.status !== 409) return received;
   forgetConversation(config, message.customerAddress);
@@ -178,16 +188,9 @@ async function receiveOne(
   // Where a new conversation's tasks go is chosen once, here, where the customer's edge is known.
   const region = created ? await taskRegion(env, config.accountSid, config.workspaceSid, { channel: config.region, edge }) : undefined;
   const context: InboundContext = {
-    workspaceSid: config.workspaceSid,
-    channelSid: config.sid,
-    kind: config.kind,
-    workflowSid: config.workflowSid,
-    taskChannel: config.taskChannel,
-    customer,
-    surveyQuestion: surveyQuestion(config.settings),
-    flowSid: config.flowSid ?? null,
     // The chat service's webhooks, read in the same call: the conversation need not ask again.
-    ...(webhooks ? { webhooks } : {}),
+    ...channelContext(config, webhooks),
+    customer,
     ...(region ? { region } : {}),
     ...(answer && survey ? { surveyAnswer: answer } : {}),
   };
