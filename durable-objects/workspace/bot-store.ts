@@ -29,6 +29,11 @@ export interface BotIntentRecord {
 export interface BotEntityRecord {
   readonly name: string;
   readonly pattern: string;
+  /**
+   * Why the pattern finds nothing, or null: a pattern stored before patterns ran under RE2 may use
+   * lookaround or a backreference, which a definition now refuses; such an entity is skipped until redefined.
+   */
+  readonly problem: string | null;
   readonly date_created: string;
   readonly date_updated: string;
 }
@@ -178,9 +183,16 @@ export function deleteIntent(sql: SqlStorage, sid: string): ApiResult<null> {
   return ok(null);
 }
 
+/** A stored pattern RE2 refuses (see BotEntityRecord.problem), said as what the team must do. */
+function storedPatternProblem(pattern: string): string | null {
+  const bad = patternProblem(pattern);
+  return bad === null ? null : `the pattern ${bad}; it finds nothing until it is redefined`;
+}
+
 const entityRecord = (row: { name: string; pattern: string; date_created: number; date_updated: number }): BotEntityRecord => ({
   name: row.name,
   pattern: row.pattern,
+  problem: storedPatternProblem(row.pattern),
   date_created: iso(row.date_created),
   date_updated: iso(row.date_updated),
 });

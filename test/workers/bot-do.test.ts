@@ -133,6 +133,45 @@ describe("WorkspaceDO bot", () => {
     });
   });
 
+  it("lists a stored pattern RE2 refuses (kept from before patterns ran under RE2) with why it finds nothing", async () => {
+    const { stub } = await trainedBot();
+    // As a workspace stored it before definitions were checked against RE2: a lookaround, which RE2 lacks.
+    await runInDurableObject(stub, (_i, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO bot_entities (name, pattern, date_created, date_updated) VALUES (?, ?, ?, ?)",
+        "orderRef",
+        "REF-(?=\\d)\\d+",
+        Date.UTC(2026, 10, 1),
+        Date.UTC(2026, 10, 1),
+      );
+    });
+    const listed = await stub.listBotEntities(ACCOUNT);
+    expect(listed.ok && listed.value.map(({ name, problem }) => ({ name, problem }))).toEqual([
+      { name: "orderId", problem: null },
+      { name: "orderRef", problem: expect.stringMatching(/^the pattern uses lookaround .*; it finds nothing until it is redefined$/) },
+    ]);
+    // Trained with it, it finds nothing (and breaks nothing) until redefined; then it is found, listed without a problem.
+    expect(await stub.trainBot(ACCOUNT)).toMatchObject({ ok: true, value: { model_status: "trained" } });
+    const text = "where is my order ORD-55821? ref REF-77";
+    const found = (entity: string) => expect.objectContaining({ entity });
+    expect(await stub.classify(ACCOUNT, text)).toMatchObject({
+      ok: true,
+      value: { entities: expect.not.arrayContaining([found("orderRef")]) as unknown },
+    });
+    expect(await stub.classify(ACCOUNT, text)).toMatchObject({
+      ok: true,
+      value: { entities: expect.arrayContaining([found("orderId")]) as unknown },
+    });
+    expect((await stub.putBotEntity(ACCOUNT, "orderRef", "REF-\\d+")).ok).toBe(true);
+    expect((await stub.trainBot(ACCOUNT)).ok).toBe(true);
+    expect(await stub.classify(ACCOUNT, text)).toMatchObject({
+      ok: true,
+      value: { entities: expect.arrayContaining([found("orderId"), { entity: "orderRef", text: "REF-77", value: "REF-77" }]) as unknown },
+    });
+    const relisted = await stub.listBotEntities(ACCOUNT);
+    expect(relisted.ok && relisted.value.find((e) => e.name === "orderRef")?.problem).toBeNull();
+  });
+
   it("answers 404 to another account, and stores the model as JSON in SQLite", async () => {
     const { stub } = await trainedBot();
     expect(await stub.classify("AC" + "6".repeat(32), "hello")).toMatchObject({ ok: false, status: 404 });
