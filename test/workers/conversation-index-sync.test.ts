@@ -17,6 +17,7 @@ import { conversationFor, directoryFor } from "../../platform/objects";
 import { call, BASIC } from "./auth-helpers";
 import { signedForm, smsForm } from "../support/twilio-forms";
 import { fetchApp, newChannel, newWorkspace, ORIGIN } from "./webchat-helpers";
+import { interceptStubs } from "./stub-intercept";
 import { eventually } from "../support/eventually";
 import { timerDueAt } from "../../durable-objects/kit/timers";
 import { conversationRow } from "../../durable-objects/conversation/store/conversation-rows";
@@ -42,26 +43,21 @@ const release = () => {
   held = null;
 };
 
-type GetByName = (this: object, name: string, options?: unknown) => unknown;
-const proto = Object.getPrototypeOf(env.DIRECTORY) as { getByName: GetByName };
-const realGetByName = proto.getByName;
+let restore = () => {};
 
 beforeAll(async () => {
-  proto.getByName = function (this: object, name: string, options?: unknown) {
-    const stub = realGetByName.call(this, name, options) as Record<string, unknown>;
-    if (name !== ws) return stub;
-    return new Proxy(stub, {
-      get: (target, prop) => {
-        const real = Reflect.get(target, prop) as unknown;
-        if (prop !== "upsert") return real;
-        return async (accountSid: string, entry: ConversationIndexEntry) => {
-          upserts.push(entry);
-          if (held) await held.promise;
-          return (real as (a: string, e: ConversationIndexEntry) => Promise<unknown>)(accountSid, entry);
-        };
-      },
-    });
-  };
+  restore = interceptStubs(
+    env.DIRECTORY,
+    (name) => name === ws,
+    (method, real) =>
+      method !== "upsert"
+        ? real
+        : async (accountSid: string, entry: ConversationIndexEntry) => {
+            upserts.push(entry);
+            if (held) await held.promise;
+            return (real as (a: string, e: ConversationIndexEntry) => Promise<unknown>)(accountSid, entry);
+          },
+  );
   ws = await newWorkspace("index sync");
   channel = await newChannel(ws, {
     Kind: "twilio",
@@ -74,7 +70,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   release();
-  proto.getByName = realGetByName;
+  restore();
 });
 
 async function sms(from: string, body: string): Promise<void> {

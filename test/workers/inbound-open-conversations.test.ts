@@ -13,6 +13,7 @@ import { conversationFor, directoryFor } from "../../platform/objects";
 import { call, BASIC } from "./auth-helpers";
 import { messageSid, signedForm, smsForm } from "../support/twilio-forms";
 import { fetchApp, newChannel, newWorkspace, ORIGIN } from "./webchat-helpers";
+import { interceptStubs } from "./stub-intercept";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const TWILIO_AC = "AC" + "a".repeat(32);
@@ -22,27 +23,21 @@ const NUMBER = "+15552225555";
 let ws = "";
 let channel = "";
 let directoryDown = false;
-type GetByName = (this: object, name: string, options?: unknown) => unknown;
-const proto = Object.getPrototypeOf(env.DIRECTORY) as { getByName: GetByName };
-const realGetByName = proto.getByName;
+let restore = () => {};
 /** The Directory's RPC methods: a stub of the workspace's name answering one of them is its DirectoryDO's. */
 const DIRECTORY_METHODS = new Set(["resolveInbound", "findOpen", "upsert", "webhookConfigs"]);
 const calls: string[] = [];
 
 beforeAll(async () => {
-  proto.getByName = function (this: object, name: string, options?: unknown) {
-    const stub = realGetByName.call(this, name, options) as Record<string, unknown>;
-    if (name !== ws) return stub;
-    return new Proxy(stub, {
-      get: (target, prop) => {
-        if (typeof prop === "string" && DIRECTORY_METHODS.has(prop)) {
-          calls.push(prop);
-          if (directoryDown) return () => Promise.reject(new Error("Network connection lost."));
-        }
-        return Reflect.get(target, prop) as unknown;
-      },
-    });
-  };
+  restore = interceptStubs(
+    env.DIRECTORY,
+    (name) => name === ws,
+    (method, real) => {
+      if (!DIRECTORY_METHODS.has(method)) return real;
+      calls.push(method);
+      return directoryDown ? () => Promise.reject(new Error("Network connection lost.")) : real;
+    },
+  );
   ws = await newWorkspace("open conversations");
   channel = await newChannel(ws, {
     Kind: "twilio",
@@ -54,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  proto.getByName = realGetByName;
+  restore();
   directoryDown = false;
 });
 

@@ -15,6 +15,7 @@ import { conversationFor, directoryFor } from "../../platform/objects";
 import { call, BASIC } from "./auth-helpers";
 import { ok } from "./regions-helpers";
 import { newChannel, widget } from "./webchat-helpers";
+import { interceptStubs } from "./stub-intercept";
 import { eventually } from "../support/eventually";
 
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -22,9 +23,7 @@ const ACCOUNT = env.ACCOUNT_SID!;
 /** The workspace whose DirectoryDO is unreachable while `directoryDown` holds. */
 let ws = "";
 let directoryDown = false;
-type GetByName = (this: object, name: string, options?: unknown) => unknown;
-const proto = Object.getPrototypeOf(env.DIRECTORY) as { getByName: GetByName };
-const realGetByName = proto.getByName;
+let restore = () => {};
 /** The Directory's RPC methods: a stub of the workspace's name answering one of them is its DirectoryDO's. */
 const DIRECTORY_METHODS = new Set(["resolveInbound", "findOpen", "findLatest", "upsert", "noteWorker", "webhookConfigs", "list"]);
 const calls: string[] = [];
@@ -34,19 +33,15 @@ let agent = "";
 const api = (path: string) => `/Workspaces/${ws}${path}`;
 
 beforeAll(async () => {
-  proto.getByName = function (this: object, name: string, options?: unknown) {
-    const stub = realGetByName.call(this, name, options) as Record<string, unknown>;
-    if (name !== ws) return stub;
-    return new Proxy(stub, {
-      get: (target, prop) => {
-        if (typeof prop === "string" && DIRECTORY_METHODS.has(prop)) {
-          calls.push(prop);
-          if (directoryDown) return () => Promise.reject(new Error("Network connection lost."));
-        }
-        return Reflect.get(target, prop) as unknown;
-      },
-    });
-  };
+  restore = interceptStubs(
+    env.DIRECTORY,
+    (name) => name === ws,
+    (method, real) => {
+      if (!DIRECTORY_METHODS.has(method)) return real;
+      calls.push(method);
+      return directoryDown ? () => Promise.reject(new Error("Network connection lost.")) : real;
+    },
+  );
   ws = (await ok("POST", "/Workspaces", { FriendlyName: "Direct web chat", Template: "FIFO" })).sid;
   const available = ((await ok("GET", api("/Activities"), { FriendlyName: "Available" })).activities as { sid: string }[])[0]!.sid;
   agent = (await ok("POST", api("/Workers"), { FriendlyName: "Ada Agent", ActivitySid: available })).sid;
@@ -54,7 +49,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  proto.getByName = realGetByName;
+  restore();
 });
 
 const conversation = async (sid: string) => {
