@@ -262,7 +262,7 @@ export abstract class ConversationShell extends DurableObject<Env> {
         this.indexChanges++;
         const due = timerDueAt(this.ctx.storage, "index", "");
         const wanted = wait > 0 ? now + wait : now + INDEX_RETRY_MS;
-        if (due === null || due > wanted) setTimer(this.ctx.storage, "index", "", this.timerAlarm.aligned(wanted, wanted));
+        if (due === null || due > wanted) setTimer(this.ctx.storage, "index", "", this.timerAlarm.aligned(wanted));
       }
       if (effects.index) {
         // The alarm on the timer before waiting for the write: an eviction meanwhile still gets it written.

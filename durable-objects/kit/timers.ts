@@ -116,13 +116,13 @@ export class TimerAlarm {
   }
 
   /**
-   * When a timer wanted about `at` (and not later than `latest`) can be due without moving the alarm: the
-   * time the alarm is set for, when that is between now and `latest`; else `at`.
-   * @example setTimer(storage, "index", "", alarm.aligned(now + 5_000, now + 5_000)) // no setAlarm while one is pending
+   * When a timer due by `latest` can be due without moving the alarm: the time the alarm is set for, when
+   * that is between now and `latest`; else `latest`.
+   * @example setTimer(storage, "index", "", alarm.aligned(now + 5_000)) // no setAlarm while one is pending
    */
-  aligned(at: number, latest: number): number {
+  aligned(latest: number): number {
     const setFor = this.setFor;
-    return setFor !== null && setFor > this.clock() && setFor <= latest ? setFor : at;
+    return setFor !== null && setFor > this.clock() && setFor <= latest ? setFor : latest;
   }
 
   /** Points the alarm at the earliest timer (deletes it when there is none); nothing when it is already there. */

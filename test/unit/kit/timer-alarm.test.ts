@@ -131,16 +131,16 @@ describe("TimerAlarm", () => {
     const host = fakeHost();
     let now = 1_000;
     const alarm = new TimerAlarm(host, () => now);
-    expect(alarm.aligned(6_000, 6_000)).toBe(6_000); // no alarm: as wanted
+    expect(alarm.aligned(6_000)).toBe(6_000); // no alarm: as wanted
     setTimer(host, "hooks", "", 4_000);
     await alarm.sync();
     host.calls.length = 0;
-    expect(alarm.aligned(6_000, 6_000)).toBe(4_000);
-    setTimer(host, "index", "", alarm.aligned(6_000, 6_000));
+    expect(alarm.aligned(6_000)).toBe(4_000);
+    setTimer(host, "index", "", alarm.aligned(6_000));
     await alarm.sync();
     expect(host.calls).toEqual([]);
-    expect(alarm.aligned(3_000, 3_500)).toBe(3_000); // the alarm is later than the latest allowed
+    expect(alarm.aligned(3_500)).toBe(3_500); // the alarm is later than the latest allowed
     now = 4_000;
-    expect(alarm.aligned(9_000, 9_000)).toBe(9_000); // the alarm is due now, not ahead
+    expect(alarm.aligned(9_000)).toBe(9_000); // the alarm is due now, not ahead
   });
 });
