@@ -6,6 +6,8 @@
  * a key is only ever used to sign. At most {@link MAX_KEYS} are kept, the least recently used going first.
  */
 
+import { IsolateCache } from "./isolate-cache";
+
 /** The hashes Switchboard signs with. */
 export type HmacHash = "SHA-1" | "SHA-256";
 
@@ -15,7 +17,8 @@ export const MAX_KEYS = 256;
 /** An imported key, as WebCrypto answers it (typed from the call: the Node and workerd typings differ). */
 type ImportedKey = ReturnType<typeof crypto.subtle.importKey>;
 
-const keys = new Map<string, ImportedKey>();
+/** Never stale (a changed secret is another key): a key stays until newer ones push it out. */
+const keys = new IsolateCache<ImportedKey>(Infinity, MAX_KEYS);
 const encoder = new TextEncoder();
 
 /**
@@ -26,13 +29,10 @@ const encoder = new TextEncoder();
  */
 export function hmacKey(secret: string, hash: HmacHash): ImportedKey {
   const id = `${hash}:${secret}`;
-  let key = keys.get(id);
-  if (key === undefined) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash }, false, ["sign"]);
-    key.catch(() => keys.delete(id));
-  }
-  keys.delete(id); // re-inserted last: the Map's order is the order of use
-  keys.set(id, key);
-  if (keys.size > MAX_KEYS) keys.delete(keys.keys().next().value!);
+  const kept = keys.get(id, 0);
+  if (kept !== undefined) return kept;
+  const key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash }, false, ["sign"]);
+  key.catch(() => keys.delete(id));
+  keys.set(id, key, 0);
   return key;
 }

@@ -21,7 +21,7 @@ import type { ChannelConfig } from "../../channels/channel-config";
 import type { InboundMessage } from "../../channels/messages";
 import type { ResolvedInbound } from "../../durable-objects/common/conversations";
 import { contactOf } from "../../durable-objects/directory/addresses";
-import { IsolateCache } from "../http/isolate-cache";
+import { IsolateCache } from "../../platform/isolate-cache";
 
 /** How long the directory's answer is used before it is asked again. */
 export const OPEN_CONVERSATION_CACHE_MS = 60_000;

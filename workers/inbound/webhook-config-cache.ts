@@ -10,7 +10,7 @@
 import type { WebhookConfigs } from "../../durable-objects/common/conversation-webhooks";
 import type { Env } from "../../platform/env";
 import { directoryFor } from "../../platform/objects";
-import { IsolateCache } from "../http/isolate-cache";
+import { IsolateCache } from "../../platform/isolate-cache";
 
 /** How long a copy is used before it is read again. */
 export const WEBHOOK_CONFIG_CACHE_MS = 5_000;

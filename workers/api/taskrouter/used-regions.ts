@@ -13,7 +13,7 @@ import { ok, type ApiResult } from "../../../durable-objects/common/rpc";
 import type { Env } from "../../../platform/env";
 import { workspaceFor } from "../../../platform/objects";
 import { homeRegionOf } from "../../../platform/region-sids";
-import { IsolateCache } from "../../http/isolate-cache";
+import { IsolateCache } from "../../../platform/isolate-cache";
 
 /** How long a copy is used before it is read again. */
 export const USED_REGIONS_MS = 5_000;

@@ -1,6 +1,6 @@
 // What the Worker keeps between requests: a value for at most its TTL, the least recently read dropped past the bound.
 import { describe, expect, it } from "vitest";
-import { IsolateCache } from "../../../workers/http/isolate-cache";
+import { IsolateCache } from "../../../platform/isolate-cache";
 
 describe("IsolateCache", () => {
   it("answers a value until its TTL has passed since it was stored, then nothing", () => {

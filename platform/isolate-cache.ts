@@ -1,7 +1,8 @@
 /**
- * Values a Worker isolate keeps between requests to spare a Durable Object call on a hot path: each for
- * at most `ttlMs` after it was stored (the bound its callers document as how stale a copy can be), and at
- * most `max` of them, the least recently read dropped first. Per isolate: nothing is shared between edges.
+ * Values an isolate keeps between requests to spare a Durable Object call or a WebCrypto import on a hot
+ * path: each for at most `ttlMs` after it was stored (the bound its callers document as how stale a copy
+ * can be), and at most `max` of them, the least recently read dropped first. Per isolate: nothing is
+ * shared between edges. Pure: no `cloudflare:*`.
  */
 export class IsolateCache<V> {
   private readonly entries = new Map<string, { readonly value: V; readonly storedAt: number }>();
