@@ -25,7 +25,17 @@ const wranglerBin = join(process.cwd(), "node_modules", "wrangler", "bin", "wran
 function run(args: string[]): ChildProcess {
   return spawn(process.execPath, [wranglerBin, ...args], {
     // Offline, like npm start: no fetch of Request.cf from workers.cloudflare.com (nothing would answer).
-    env: { CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    // Without wrangler's local trace store: it streams every invocation (each request, Durable Object
+    // call, queue batch) into a SQLite database on the same workerd thread, which a deployed Worker
+    // does not pay: without it a no-op round trip runs 30–40 % faster on 2 cores, longer paths more.
+    // `X_LOCAL_OBSERVABILITY=true` in the environment turns it back on.
+    env: {
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      X_LOCAL_OBSERVABILITY: "false",
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      CI: "true",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
