@@ -26,6 +26,7 @@ import type { DeliveryOutcome, InboundMessage, OutboundMessage, StatusUpdate } f
 import type { MediaRef } from "../contract/conversations";
 import { keepMedia, MalformedWebhook, readJson, type AdapterDeps, type ChannelAdapter, type WebhookRequest } from "./adapter";
 import { hmacSha256Hex, sameText } from "../platform/constant-time";
+import { isRecord } from "../contract/is-record";
 
 /** How far a request's timestamp may be from now (either way) before it is refused as a replay. */
 export const CUSTOM_TOLERANCE_SECONDS = 300;
@@ -73,8 +74,6 @@ export async function verifyCustom(secret: string, headers: Headers, rawBody: Ui
   return matched;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
 function text(event: Record<string, unknown>, field: string, where: string, max = 256): string {
   const value = event[field];
   if (typeof value !== "string" || value === "" || value.length > max) {
@@ -90,7 +89,7 @@ async function storeMedia(items: unknown, where: string, deps: AdapterDeps): Pro
   const media: MediaRef[] = [];
   const skipped: { index: number; reason: string }[] = [];
   for (const [index, item] of items.entries()) {
-    if (!isObject(item) || typeof item.url !== "string") throw new MalformedWebhook(`${where}.media[${index}].url must be a string`);
+    if (!isRecord(item) || typeof item.url !== "string") throw new MalformedWebhook(`${where}.media[${index}].url must be a string`);
     const url = URL.canParse(item.url) ? new URL(item.url) : null;
     if (index >= MAX_MEDIA_PER_MESSAGE || url?.protocol !== "https:") {
       skipped.push({ index, reason: index >= MAX_MEDIA_PER_MESSAGE ? "more than 5 attachments" : "not an https URL" });
@@ -118,14 +117,14 @@ async function parseMessage(
   deps: AdapterDeps,
 ): Promise<InboundMessage> {
   const id = text(event, "id", where);
-  if (!isObject(event.from)) throw new MalformedWebhook(`${where}.from must be an object with an address`);
+  if (!isRecord(event.from)) throw new MalformedWebhook(`${where}.from must be an object with an address`);
   const address = text(event.from, "address", `${where}.from`);
   const name = event.from.name;
   if (name !== undefined && name !== null && typeof name !== "string") throw new MalformedWebhook(`${where}.from.name must be a string`);
   const body = event.text ?? "";
   if (typeof body !== "string" || body.length > 10_000)
     throw new MalformedWebhook(`${where}.text must be a string of at most 10000 characters`);
-  if (event.attributes !== undefined && !isObject(event.attributes)) throw new MalformedWebhook(`${where}.attributes must be an object`);
+  if (event.attributes !== undefined && !isRecord(event.attributes)) throw new MalformedWebhook(`${where}.attributes must be an object`);
   const { media, skipped } = await storeMedia(event.media, where, deps);
   if (body === "" && media.length === 0 && skipped.length === 0) throw new MalformedWebhook(`${where} needs text or media`);
   return {
@@ -151,8 +150,8 @@ function parseStatus(event: Record<string, unknown>, where: string, deps: Adapte
     providerMessageId: text(event, "id", where),
     customerAddress: text(event, "to", where),
     status: status as StatusUpdate["status"],
-    errorCode: isObject(error) && error.code !== undefined ? String(error.code) : null,
-    errorMessage: isObject(error) && typeof error.message === "string" ? error.message.slice(0, 500) : null,
+    errorCode: isRecord(error) && error.code !== undefined ? String(error.code) : null,
+    errorMessage: isRecord(error) && typeof error.message === "string" ? error.message.slice(0, 500) : null,
     at: deps.now(),
   };
 }
@@ -173,7 +172,7 @@ export const customAdapter: ChannelAdapter = {
     const statuses: StatusUpdate[] = [];
     for (const [index, event] of events.entries()) {
       const where = Array.isArray(parsed) ? `[${index}]` : "event";
-      if (!isObject(event)) throw new MalformedWebhook(`${where} must be an object`);
+      if (!isRecord(event)) throw new MalformedWebhook(`${where} must be an object`);
       if (event.type === "message") messages.push(await parseMessage(event, where, config, deps));
       else if (event.type === "status") statuses.push(parseStatus(event, where, deps));
       else throw new MalformedWebhook(`${where}.type must be "message" or "status"`);

@@ -5,8 +5,7 @@
  * keys), of which only the keys that changed. The desktop's feed (web/desktop/src/app/supervisor/feed.ts)
  * and the server's tests fold with this one rule. Pure, no zod: the browser bundles it.
  */
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+import { isRecord } from "./is-record";
 
 /**
  * A queue's row with a delta's changes folded in, objects one level deep; a queue not known yet comes
@@ -17,7 +16,7 @@ export function foldQueue<Q extends { sid: string }>(had: Q | undefined, change:
   const row: Record<string, unknown> = had ? { ...(had as Record<string, unknown>) } : {};
   for (const [key, value] of Object.entries(change as Record<string, unknown>)) {
     const old = row[key];
-    row[key] = isObject(value) && isObject(old) ? { ...old, ...value } : value;
+    row[key] = isRecord(value) && isRecord(old) ? { ...old, ...value } : value;
   }
   return row as Q;
 }

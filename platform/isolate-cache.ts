@@ -1,8 +1,9 @@
 /**
  * Values an isolate keeps between requests to spare a Durable Object call or a WebCrypto import on a hot
  * path: each for at most `ttlMs` after it was stored (the bound its callers document as how stale a copy
- * can be), and at most `max` of them, the least recently read dropped first. Per isolate: nothing is
- * shared between edges. Pure: no `cloudflare:*`.
+ * can be; `Infinity` keeps a value until it is pushed out, for callers that check age themselves), and
+ * at most `max` of them, the least recently read dropped first. Per isolate: nothing is shared between
+ * edges. Pure: no `cloudflare:*`.
  */
 export class IsolateCache<V> {
   private readonly entries = new Map<string, { readonly value: V; readonly storedAt: number }>();

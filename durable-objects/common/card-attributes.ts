@@ -15,6 +15,7 @@
  *   address, what a workspace stored with masking off).
  */
 import { redactCardNumbers } from "./card-numbers";
+import { isRecord } from "../../contract/is-record";
 
 /** Address keys, compared lower-cased without `_` and `-` (`reply_to`, `replyTo`, `Reply-To`). */
 const ADDRESS_KEYS = new Set([
@@ -47,8 +48,6 @@ export function isIdentifierKey(key: string): boolean {
     ADDRESS_KEYS.has(key.toLowerCase().replace(/[_-]/g, ""))
   );
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 function mask(value: unknown, previous: unknown, identifier: boolean): unknown {
   if (typeof value === "string") return identifier || value === previous ? value : redactCardNumbers(value);

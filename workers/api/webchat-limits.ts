@@ -4,6 +4,7 @@
  * location — a burst of retries, a stuck loop in a page — not a distributed attacker, whom Cloudflare's
  * rate-limiting rules in front of the Worker are for. Pure: time comes from the caller.
  */
+import { IsolateCache } from "../../platform/isolate-cache";
 
 export interface Bucket {
   /** Requests allowed at once. */
@@ -20,19 +21,13 @@ const MAX_KEYS = 10_000;
  * @example const limit = rateLimiter({ message: { burst: 10, perMinute: 30 } }); limit("message", "WV…", Date.now()) // true while within the limit
  */
 export function rateLimiter<Name extends string>(buckets: Record<Name, Bucket>): (name: Name, key: string, now: number) => boolean {
-  const state = new Map<string, { tokens: number; at: number }>();
+  const state = new IsolateCache<{ tokens: number; at: number }>(Infinity, MAX_KEYS);
   return (name, key, now) => {
     const bucket = buckets[name];
     const id = `${name}:${key}`;
-    const seen = state.get(id);
+    const seen = state.get(id, now);
     const tokens = seen ? Math.min(bucket.burst, seen.tokens + ((now - seen.at) * bucket.perMinute) / 60_000) : bucket.burst;
-    state.delete(id); // re-inserted last: the map's order is least recently used first
-    if (state.size >= MAX_KEYS) state.delete(state.keys().next().value!);
-    if (tokens < 1) {
-      state.set(id, { tokens, at: now });
-      return false;
-    }
-    state.set(id, { tokens: tokens - 1, at: now });
-    return true;
+    state.set(id, { tokens: tokens < 1 ? tokens : tokens - 1, at: now }, now);
+    return tokens >= 1;
   };
 }

@@ -31,6 +31,7 @@ import {
   type TokenCheck,
   type TokenUser,
 } from "../../durable-objects/common/token-claims";
+import { isRecord } from "../../contract/is-record";
 
 /** Token lifetimes, in seconds: at least a minute when minted, an hour unless asked, never over a day. */
 export const MIN_TTL = 60;
@@ -214,8 +215,6 @@ function checkTimes(claims: JWTPayload, now: number): { ok: true; iat: number; e
   return { ok: true, iat, exp };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
 async function inspectAccessToken(token: string, claims: JWTPayload, authority: TokenAuthority, now: number): Promise<TokenInspection> {
   const issuer = claims.iss;
   let genuine: boolean;
@@ -232,8 +231,8 @@ async function inspectAccessToken(token: string, claims: JWTPayload, authority: 
   if (!times.ok) return times;
   if (claims.sub !== authority.accountSid) return forbidden("The AccessToken is for another account");
 
-  const grant = isObject(claims.grants) ? claims.grants.task_router : undefined;
-  if (!isObject(grant)) return forbidden("The AccessToken has no TaskRouter grant");
+  const grant = isRecord(claims.grants) ? claims.grants.task_router : undefined;
+  if (!isRecord(grant)) return forbidden("The AccessToken has no TaskRouter grant");
   const { workspace_sid: workspaceSid, worker_sid: workerSid, role = "worker" } = grant;
   if (!isSid("WS", workspaceSid)) return invalid("The TaskRouter grant needs a workspace_sid (WS…)");
   if (workerSid !== undefined && !isSid("WK", workerSid)) return invalid("The TaskRouter grant's worker_sid must be a WK SID");

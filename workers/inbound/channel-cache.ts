@@ -15,6 +15,7 @@
 import type { ChannelConfig } from "../../channels/channel-config";
 import { ok, type ApiResult } from "../../durable-objects/common/rpc";
 import type { Env } from "../../platform/env";
+import { IsolateCache } from "../../platform/isolate-cache";
 import { workspaceFor } from "../../platform/objects";
 
 /** How long a cached configuration is used before its version is checked again. */
@@ -24,7 +25,7 @@ const MAX_CHANNELS = 1_000;
 
 interface Cached {
   readonly config: ChannelConfig;
-  checkedAt: number;
+  readonly checkedAt: number;
 }
 
 /** A configuration, and whether it came from the cache (then it may be up to {@link CHANNEL_CACHE_MS} old). */
@@ -33,7 +34,8 @@ export interface CachedConfig {
   readonly cached: boolean;
 }
 
-const cache = new Map<string, Cached>();
+/** Kept until pushed out (no age limit of its own): a copy older than {@link CHANNEL_CACHE_MS} is checked, not dropped. */
+const cache = new IsolateCache<Cached>(Infinity, MAX_CHANNELS);
 const keyOf = (accountSid: string, workspaceSid: string, channelSid: string) => `${accountSid}/${workspaceSid}/${channelSid}`;
 
 /**
@@ -53,30 +55,26 @@ export async function channelConfig(
   fresh = false,
 ): Promise<ApiResult<CachedConfig>> {
   const key = keyOf(accountSid, workspaceSid, channelSid);
-  const cached = cache.get(key);
+  const cached = cache.get(key, now);
   const workspace = workspaceFor(env, workspaceSid);
   if (cached && !fresh) {
-    if (now - cached.checkedAt < CHANNEL_CACHE_MS) return remember(key, cached);
+    if (now - cached.checkedAt < CHANNEL_CACHE_MS) return ok({ config: cached.config, cached: true });
     const version = await workspace.channelVersion(accountSid, channelSid);
-    if (version.ok && version.value === cached.config.version) return remember(key, { ...cached, checkedAt: now });
+    if (version.ok && version.value === cached.config.version) {
+      cache.set(key, { config: cached.config, checkedAt: now }, now);
+      return ok({ config: cached.config, cached: true });
+    }
   }
   const read = await workspace.channelConfig(accountSid, channelSid);
   if (!read.ok) {
     cache.delete(key);
     return read;
   }
-  remember(key, { config: read.value, checkedAt: now });
+  cache.set(key, { config: read.value, checkedAt: now }, now);
   return ok({ config: read.value, cached: false });
 }
 
 /** Drops the cached copy of a channel (it changed, or was deleted, through this isolate). */
 export function forgetChannel(accountSid: string, workspaceSid: string, channelSid: string): void {
   cache.delete(keyOf(accountSid, workspaceSid, channelSid));
-}
-
-function remember(key: string, entry: Cached): ApiResult<CachedConfig> {
-  cache.delete(key); // re-inserted last: the Map's order is the order of use
-  cache.set(key, entry);
-  if (cache.size > MAX_CHANNELS) cache.delete(cache.keys().next().value!);
-  return ok({ config: entry.config, cached: true });
 }

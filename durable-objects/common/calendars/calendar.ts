@@ -10,6 +10,7 @@
  * weekday's hours — so an exception overrides a holiday (Christmas Eve 09:00–13:00).
  */
 import { isKnownZone } from "./zone";
+import { isRecord } from "../../../contract/is-record";
 
 export type Weekday = "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
 /** In JavaScript's order (`getUTCDay()`: 0 is Sunday). */
@@ -85,7 +86,6 @@ export function dateParts(text: unknown, leapDayAnyYear = false): [number, numbe
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? [year, month, day] : null;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 type Problem = (message: string) => CalendarCheck;
@@ -97,7 +97,7 @@ function checkDay(value: unknown, where: string, problem: Problem): { ok: true; 
   const spans: [number, number, number][] = [];
   for (const [index, interval] of value.entries()) {
     const label = `${where} interval ${index + 1}`;
-    if (!isObject(interval) || Object.keys(interval).some((key) => key !== "start" && key !== "end"))
+    if (!isRecord(interval) || Object.keys(interval).some((key) => key !== "start" && key !== "end"))
       return problem(`${label} must be {"start":"HH:MM","end":"HH:MM"}, got ${show(interval)}`);
     const start = minutesOf(interval.start);
     const end = minutesOf(interval.end);
@@ -142,7 +142,7 @@ export function checkCalendar(input: {
 
   const week = fail("WeeklyHours");
   const weekly = input.weekly_hours ?? {};
-  if (!isObject(weekly)) return week(`must be an object of weekday → intervals, e.g. {"monday":[{"start":"09:00","end":"17:30"}]}`);
+  if (!isRecord(weekly)) return week(`must be an object of weekday → intervals, e.g. {"monday":[{"start":"09:00","end":"17:30"}]}`);
   const spansByDay = new Map<Weekday, [number, number][]>();
   for (const [day, value] of Object.entries(weekly)) {
     if (!WEEKDAYS.includes(day as Weekday)) return week(`${show(day)} is not a weekday (monday … sunday, lower case)`);
@@ -165,7 +165,7 @@ export function checkCalendar(input: {
   const cleanHolidays: Holiday[] = [];
   for (const [index, holiday] of holidays.entries()) {
     const label = `holiday ${index + 1}`;
-    if (!isObject(holiday) || Object.keys(holiday).some((key) => key !== "date" && key !== "name" && key !== "yearly"))
+    if (!isRecord(holiday) || Object.keys(holiday).some((key) => key !== "date" && key !== "name" && key !== "yearly"))
       return holidayProblem(`${label} must be {"date":"YYYY-MM-DD","name":…,"yearly":…}, got ${show(holiday)}`);
     if (holiday.yearly !== undefined && typeof holiday.yearly !== "boolean")
       return holidayProblem(`${label}: yearly must be true or false`);
@@ -189,7 +189,7 @@ export function checkCalendar(input: {
   for (const [index, exception] of exceptions.entries()) {
     const label = `exception ${index + 1}`;
     const keys = ["start_date", "end_date", "name", "hours"];
-    if (!isObject(exception) || Object.keys(exception).some((key) => !keys.includes(key)))
+    if (!isRecord(exception) || Object.keys(exception).some((key) => !keys.includes(key)))
       return exceptionProblem(`${label} must be {"start_date":…,"end_date":…,"name":…,"hours":[…]}, got ${show(exception)}`);
     const start = dateParts(exception.start_date);
     if (!start) return exceptionProblem(`${label}: start_date ${show(exception.start_date)} is not a date (YYYY-MM-DD)`);

@@ -28,6 +28,7 @@ import { customerParticipant, insertParticipant } from "./participants";
 import { recordAnswer, surveyOpen } from "./survey";
 import { inFlow, openInFlow, queueForFlow } from "./flows";
 import type { SurveyAnswer } from "../../common/survey";
+import { isRecord } from "../../../contract/is-record";
 
 export interface Received {
   readonly messageSid: string;
@@ -140,8 +141,6 @@ function opened(op: Op, accountSid: string, context: Opening, message: InboundMe
   };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
-
 /**
  * What the channel said with a later message (an ad the customer came back from, say), merged key by
  * key into the conversation's attributes — left as they are when the API set them to something other
@@ -157,7 +156,7 @@ function addContext(op: Op, conversation: ConversationRow, context: Readonly<Rec
   }
   const saved = saveConversation(op.host, {
     ...conversation,
-    attributes: isObject(attributes) ? JSON.stringify({ ...attributes, ...extra }) : conversation.attributes,
+    attributes: isRecord(attributes) ? JSON.stringify({ ...attributes, ...extra }) : conversation.attributes,
     task_request: taskRequest,
   });
   op.effects.frames.push({ type: "conversation.updated", conversation: conversationRecord(saved) });

@@ -8,7 +8,7 @@ import type { RunnableType } from "./catalogue";
 import { LIMITS, isVoice } from "./catalogue";
 import { enterSendAndWait, enterSendMessage, enterSetVariables, enterSplit, resumeSendMessage } from "./messages";
 import { enterHttpRequest, enterRunFunction, enterSendToFlex, resumeRequest, resumeSendToFlex } from "./requests";
-import { heard, isRecord, messageFields, mintId, startRun, widgetContext, type Outcome, type Run } from "./run-state";
+import { heard, messageFields, mintId, startRun, widgetContext, type Outcome, type Run } from "./run-state";
 import type {
   Advance,
   EffectResult,
@@ -35,6 +35,7 @@ import {
   resumeSayPlay,
   voiceRefusal,
 } from "./voice";
+import { isRecord } from "../../../contract/is-record";
 
 /**
  * Validates a Studio definition (the JSON as exported): every widget's type, properties and transitions.

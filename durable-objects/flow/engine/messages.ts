@@ -7,9 +7,10 @@
  */
 import { isOperator } from "./catalogue";
 import { render } from "./liquid";
-import { addEffect, isRecord, mintId, resetWidget, said, scope, variables, widgetContext, type Outcome, type Run } from "./run-state";
+import { addEffect, mintId, resetWidget, said, scope, variables, widgetContext, type Outcome, type Run } from "./run-state";
 import { holds } from "./split";
 import type { EffectResult, FlowEffect, WidgetState } from "./types";
+import { isRecord } from "../../../contract/is-record";
 
 type Json = Record<string, unknown>;
 const DEFAULT_REPLY_TIMEOUT_SECONDS = 3600;

@@ -8,10 +8,11 @@
 import { SELF_SERVICE_ATTRIBUTE } from "../../../contract/self-service";
 import { LIMITS, contentTypeOf } from "./catalogue";
 import { render } from "./liquid";
-import { addEffect, isRecord, resetWidget, scope, type Outcome, type Run } from "./run-state";
+import { addEffect, resetWidget, scope, type Outcome, type Run } from "./run-state";
 import { selfService } from "./self-service";
 import type { EffectResult, WidgetState } from "./types";
 import { callKind, callOf } from "./voice";
+import { isRecord } from "../../../contract/is-record";
 
 type Json = Record<string, unknown>;
 

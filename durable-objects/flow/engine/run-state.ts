@@ -16,6 +16,7 @@ import type {
   TranscriptLine,
   WidgetState,
 } from "./types";
+import { isRecord } from "../../../contract/is-record";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Json = Record<string, unknown>;
@@ -43,8 +44,6 @@ export function startRun(definition: FlowDefinition, state: ExecutionState, host
     effects: [],
   };
 }
-
-export const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** What Liquid sees: Studio's context plus `calendars.<name>.open`. */
 export function scope(run: Run): Json {

@@ -4,7 +4,8 @@
  * collected and how the customer seemed — without asking again.
  */
 import type { SelfServiceContext } from "../../../contract/self-service";
-import { isRecord, type Run } from "./run-state";
+import type { Run } from "./run-state";
+import { isRecord } from "../../../contract/is-record";
 
 /**
  * The execution's self-service context now.

@@ -9,10 +9,10 @@ import { EVENTS, HTTP_METHODS, REFUSED, contentTypeOf, isOperator, isRunnable, i
 import { templateProblem } from "./liquid";
 import type { DefinitionError, FlowDefinition, Validation } from "./types";
 import { checkVoice } from "./voice-validate";
+import { isRecord } from "../../../contract/is-record";
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 const isText = (value: unknown): value is string => typeof value === "string" && value.trim() !== "";
 
 /** The properties each runnable type cannot run without. */
@@ -57,7 +57,7 @@ export function validate(json: unknown): Validation {
       return { ok: false, errors };
     }
   }
-  if (!isObject(json)) {
+  if (!isRecord(json)) {
     error("", "A flow definition is a JSON object with `states` and `initial_state`");
     return { ok: false, errors };
   }
@@ -68,14 +68,14 @@ export function validate(json: unknown): Validation {
   const states = json.states as unknown[];
   const names = new Map<string, number>();
   states.forEach((state, i) => {
-    if (isObject(state) && isText(state.name)) {
+    if (isRecord(state) && isText(state.name)) {
       if (names.has(state.name))
         error(`/states/${i}/name`, `Widget name "${state.name}" is used twice (also /states/${names.get(state.name)})`);
       else names.set(state.name, i);
     }
   });
   const triggers = new Set(
-    states.flatMap((state) => (isObject(state) && state.type === "trigger" && isText(state.name) ? [state.name] : [])),
+    states.flatMap((state) => (isRecord(state) && state.type === "trigger" && isText(state.name) ? [state.name] : [])),
   );
 
   states.forEach((state, i) => checkWidget(state, i, names, triggers, errors, warnings));
@@ -110,7 +110,7 @@ function checkWidget(
 ) {
   const at = `/states/${i}`;
   const error = (path: string, message: string) => errors.push({ property_path: `${at}${path}`, message });
-  if (!isObject(state)) return error("", "A widget is an object with name, type, properties and transitions");
+  if (!isRecord(state)) return error("", "A widget is an object with name, type, properties and transitions");
   if (!isText(state.name)) error("/name", "A widget needs a non-empty `name`");
   if (!isText(state.type)) return error("/type", `Widget ${label(state.name)} needs a \`type\``);
   const widget = `Widget "${String(state.name)}" of type ${state.type}`;
@@ -119,7 +119,7 @@ function checkWidget(
   const type = state.type;
 
   const properties = state.properties ?? {};
-  if (!isObject(properties)) return error("/properties", `${widget}: \`properties\` must be an object`);
+  if (!isRecord(properties)) return error("/properties", `${widget}: \`properties\` must be an object`);
   for (const key of REQUIRED[type]) {
     if (!isText(properties[key])) error(`/properties/${key}`, `${widget} is missing its required property \`${key}\``);
   }
@@ -138,7 +138,7 @@ function checkWidget(
   if (!Array.isArray(transitions)) return error("/transitions", `${widget}: \`transitions\` must be a list`);
   transitions.forEach((transition: unknown, j: number) => {
     const path = `/transitions/${j}`;
-    if (!isObject(transition) || !isText(transition.event)) return error(path, `${widget}: transition ${j} needs an \`event\``);
+    if (!isRecord(transition) || !isText(transition.event)) return error(path, `${widget}: transition ${j} needs an \`event\``);
     if (!EVENTS[type].includes(transition.event)) {
       warnings.push({ property_path: `${at}${path}/event`, message: `${widget} never takes the transition event "${transition.event}"` });
     }
@@ -179,7 +179,7 @@ function checkProperties(type: RunnableType, properties: Json, error: (path: str
       const variables = properties.variables ?? [];
       if (!Array.isArray(variables)) return error("/variables", "has `variables` that is not a list of {key, value}");
       variables.forEach((variable: unknown, k: number) => {
-        if (!isObject(variable) || !isText(variable.key)) error(`/variables/${k}/key`, `has variable ${k} without a \`key\``);
+        if (!isRecord(variable) || !isText(variable.key)) error(`/variables/${k}/key`, `has variable ${k} without a \`key\``);
       });
       return;
     }
@@ -220,7 +220,7 @@ function checkParameters(parameters: unknown, error: (path: string, message: str
   if (parameters === undefined) return;
   if (!Array.isArray(parameters)) return error("/parameters", "has `parameters` that is not a list of {key, value}");
   parameters.forEach((parameter: unknown, k: number) => {
-    if (!isObject(parameter) || !isText(parameter.key)) error(`/parameters/${k}/key`, `has parameter ${k} without a \`key\``);
+    if (!isRecord(parameter) || !isText(parameter.key)) error(`/parameters/${k}/key`, `has parameter ${k} without a \`key\``);
   });
 }
 
@@ -228,7 +228,7 @@ function checkConditions(conditions: unknown, at: string, widget: string, error:
   if (!Array.isArray(conditions) || conditions.length === 0) return error(at, `${widget}: a "match" transition needs its conditions`);
   conditions.forEach((condition: unknown, k: number) => {
     const path = `${at}/${k}`;
-    if (!isObject(condition)) return error(path, `${widget}: condition ${k} must be an object`);
+    if (!isRecord(condition)) return error(path, `${widget}: condition ${k} must be an object`);
     if (typeof condition.type !== "string" || !isOperator(condition.type)) {
       return error(`${path}/type`, `${widget}: condition ${k} has unknown operator "${String(condition.type)}"`);
     }

@@ -10,9 +10,10 @@
 import { SELF_SERVICE_ATTRIBUTE } from "../../../contract/self-service";
 import { CALL_KINDS, type CallKind } from "../../../contract/calls";
 import { render } from "./liquid";
-import { addEffect, isRecord, resetWidget, said, scope, type Outcome, type Run } from "./run-state";
+import { addEffect, resetWidget, said, scope, type Outcome, type Run } from "./run-state";
 import { selfService } from "./self-service";
 import { MAX_VOICEMAIL_SECONDS, type EffectResult, type VoiceGather, type VoicePrompt, type VoiceRecord, type WidgetState } from "./types";
+import { isRecord } from "../../../contract/is-record";
 
 type Json = Record<string, unknown>;
 

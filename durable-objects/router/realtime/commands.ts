@@ -23,6 +23,7 @@ import { fail, invalid, notFound, ok, type ApiFailure, type ApiResult } from "..
 import type { ReservationRecord, TaskRecord, WorkerRecord } from "../../../contract/taskrouter";
 import { COMMAND_TYPES } from "../../../contract/frame-types";
 import { commandFrame, commandId, type CommandFrame } from "../../../contract/realtime-frames";
+import { isRecord } from "../../../contract/is-record";
 
 /** Who sends commands: the connection's account, worker, role and allowed operations. */
 export interface CommandActor {
@@ -52,8 +53,6 @@ export type ParsedCommand =
   | { readonly ok: true; readonly command: CommandFrame }
   | { readonly ok: false; readonly id: string | number | null; readonly failure: ApiFailure };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
 /**
  * Reads a client frame. A frame that is not JSON, not a known command or not well-formed gets the
  * REST API's 400 (code 20001) naming the field, with the frame's `id` when it has a usable one.
@@ -66,7 +65,7 @@ export function parseCommand(text: string): ParsedCommand {
   } catch {
     return { ok: false, id: null, failure: fail(400, 20001, "The frame is not valid JSON") };
   }
-  if (!isObject(value)) return { ok: false, id: null, failure: fail(400, 20001, "A frame must be a JSON object with a type") };
+  if (!isRecord(value)) return { ok: false, id: null, failure: fail(400, 20001, "A frame must be a JSON object with a type") };
   const id = commandId.safeParse(value.id);
   const result = commandFrame.safeParse(value);
   if (result.success) return { ok: true, command: result.data };

@@ -14,9 +14,9 @@
  * compressed and sent a thousand times).
  */
 import type { SupervisorQueue, SupervisorQueueChange, SupervisorTeam } from "../../../contract/realtime-frames";
+import { isRecord } from "../../../contract/is-record";
 
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 const sameKeys = (a: Record<string, unknown>, b: Record<string, unknown>): boolean =>
   Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((key) => key in b);
 
@@ -46,7 +46,7 @@ export class SentToSupervisors {
       const change: Record<string, unknown> = { sid: row.sid };
       for (const [key, value] of Object.entries(changedKeys(row, before))) {
         const old = before[key];
-        if (!isObject(value) || !isObject(old)) change[key] = value;
+        if (!isRecord(value) || !isRecord(old)) change[key] = value;
         else if (sameKeys(value, old)) change[key] = changedKeys(value, old);
         else return row;
       }

@@ -31,9 +31,10 @@
  */
 
 import type { CompiledExpression } from "../expression";
-import { childPath, compileAt, describeValue, isObject, ProblemList, type ConfigurationProblem } from "./problems";
+import { childPath, compileAt, describeValue, ProblemList, type ConfigurationProblem } from "./problems";
 import { parseTarget, TARGET_KEYS, type RoutingTarget, type Walk } from "./target";
 import { configurationCalendars } from "./calendars";
+import { isRecord } from "../../../contract/is-record";
 
 export type { ConfigurationProblem } from "./problems";
 export { MAX_PRIORITY, MAX_TARGET_TIMEOUT_SECONDS, type KnownWorker, type RoutingTarget } from "./target";
@@ -159,7 +160,7 @@ function describeJsonError(text: string, raw: string): string {
 
 function parseRoot(doc: unknown, walk: Walk): WorkflowConfiguration | undefined {
   const { problems } = walk;
-  if (!isObject(doc)) {
+  if (!isRecord(doc)) {
     problems.add("", `configuration must be a JSON object with a "task_routing" key, got ${describeValue(doc)}`);
     return undefined;
   }
@@ -169,7 +170,7 @@ function parseRoot(doc: unknown, walk: Walk): WorkflowConfiguration | undefined 
     problems.add("task_routing", "is required");
     return undefined;
   }
-  if (!isObject(routing)) {
+  if (!isRecord(routing)) {
     problems.add("task_routing", `must be an object, got ${describeValue(routing)}`);
     return undefined;
   }
@@ -196,7 +197,7 @@ function parseFilters(raw: unknown, walk: Walk): readonly RoutingFilter[] | unde
 
 function parseFilter(raw: unknown, path: string, walk: Walk): RoutingFilter | undefined {
   const { problems } = walk;
-  if (!isObject(raw)) {
+  if (!isRecord(raw)) {
     problems.add(path, `must be an object, got ${describeValue(raw)}`);
     return undefined;
   }
@@ -293,7 +294,7 @@ function parseTargets(raw: unknown, path: string, walk: Walk): readonly RoutingT
 function parseDefaultFilter(raw: unknown, walk: Walk): RoutingTarget | null | undefined {
   const path = "task_routing.default_filter";
   if (raw === undefined || raw === null) return null;
-  if (!isObject(raw)) {
+  if (!isRecord(raw)) {
     walk.problems.add(path, `must be an object with a "queue" key, got ${describeValue(raw)}`);
     return undefined;
   }

@@ -9,8 +9,9 @@
 import type { CompiledExpression } from "../expression";
 import { parseAttributePath, type PathSegment } from "./attribute-path";
 import { parseOrderBy, type OrderBy } from "./order-by";
-import { childPath, compileAt, describeValue, isObject, isTaskQueueSid, readBoundedInteger, type ProblemList } from "./problems";
+import { childPath, compileAt, describeValue, isTaskQueueSid, readBoundedInteger, type ProblemList } from "./problems";
 import { MAX_PRIORITY, MAX_TASK_TIMEOUT_S as MAX_TARGET_TIMEOUT_SECONDS } from "../../common/task-limits";
+import { isRecord } from "../../../contract/is-record";
 
 export interface KnownWorker {
   readonly by: "sid" | "friendly_name";
@@ -84,7 +85,7 @@ export interface TargetRules {
  */
 export function parseTarget(raw: unknown, path: string, walk: Walk, rules: TargetRules): RoutingTarget | undefined {
   const { problems } = walk;
-  if (!isObject(raw)) {
+  if (!isRecord(raw)) {
     problems.add(path, `must be an object, got ${describeValue(raw)}`);
     return undefined;
   }

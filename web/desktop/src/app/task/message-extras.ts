@@ -6,6 +6,7 @@
  * renders them.
  */
 import type { MessageRecord } from "../../../../../contract/conversations";
+import { isRecord } from "../../../../../contract/is-record";
 
 export type MessageExtra =
   | { readonly kind: "unsupported"; readonly type: string; readonly reason: string }
@@ -17,25 +18,24 @@ export type MessageExtra =
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => value !== null && typeof value === "object" && !Array.isArray(value);
 const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
 
 /** The message's attributes as an object; {} when they are not one (the API takes any JSON). */
 export function attributesOf(message: MessageRecord): Json {
   try {
     const value = JSON.parse(message.attributes) as unknown;
-    return isObject(value) ? value : {};
+    return isRecord(value) ? value : {};
   } catch {
     return {};
   }
 }
 
 /** Whether the customer withdrew the message (Instagram's unsend): it is not shown. */
-export const isRemoved = (message: MessageRecord): boolean => isObject(attributesOf(message).removed);
+export const isRemoved = (message: MessageRecord): boolean => isRecord(attributesOf(message).removed);
 
 /** A Flows reply's answers as name/value rows; the flow token is Meta's bookkeeping, not an answer. */
 function answersOf(response: unknown): { name: string; value: string }[] {
-  if (!isObject(response)) return text(response) ? [{ name: "response", value: String(response) }] : [];
+  if (!isRecord(response)) return text(response) ? [{ name: "response", value: String(response) }] : [];
   return Object.entries(response)
     .filter(([name]) => name !== "flow_token")
     .map(([name, value]) => ({ name, value: typeof value === "string" ? value : JSON.stringify(value) }));
@@ -49,9 +49,9 @@ export function messageExtras(message: MessageRecord): MessageExtra[] {
   const attributes = attributesOf(message);
   const extras: MessageExtra[] = [];
   const { referral, optin, unsupported, interactive, reactions } = attributes;
-  if (isObject(referral)) {
+  if (isRecord(referral)) {
     // Meta's shape (source, ad_id, ads_context_data.ad_title, ref) or Twilio's (sourceType, sourceId, headline, sourceUrl).
-    const title = isObject(referral.ads_context_data) ? text(referral.ads_context_data.ad_title) : text(referral.headline);
+    const title = isRecord(referral.ads_context_data) ? text(referral.ads_context_data.ad_title) : text(referral.headline);
     const adId = text(referral.ad_id) ?? text(referral.sourceId);
     if (referral.source === "ADS" || referral.sourceType === "ad" || adId) extras.push({ kind: "ad", title: title ?? adId ?? "" });
     else {
@@ -59,12 +59,12 @@ export function messageExtras(message: MessageRecord): MessageExtra[] {
       if (ref) extras.push({ kind: "link", ref });
     }
   }
-  if (isObject(optin)) extras.push({ kind: "optin", title: text(optin.title) ?? text(optin.payload) ?? text(optin.type) ?? "" });
-  if (isObject(unsupported))
+  if (isRecord(optin)) extras.push({ kind: "optin", title: text(optin.title) ?? text(optin.payload) ?? text(optin.type) ?? "" });
+  if (isRecord(unsupported))
     extras.push({ kind: "unsupported", type: text(unsupported.type) ?? "?", reason: text(unsupported.reason) ?? "" });
-  if (isObject(interactive) && interactive.type === "nfm_reply") extras.push({ kind: "form", answers: answersOf(interactive.response) });
+  if (isRecord(interactive) && interactive.type === "nfm_reply") extras.push({ kind: "form", answers: answersOf(interactive.response) });
   if (Array.isArray(reactions))
     for (const reaction of reactions)
-      if (isObject(reaction) && text(reaction.emoji)) extras.push({ kind: "reaction", emoji: String(reaction.emoji) });
+      if (isRecord(reaction) && text(reaction.emoji)) extras.push({ kind: "reaction", emoji: String(reaction.emoji) });
   return extras;
 }

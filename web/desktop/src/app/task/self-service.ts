@@ -8,6 +8,7 @@
  */
 import { SELF_SERVICE_ATTRIBUTE, type SelfServiceContext, type SelfServiceLine } from "../../../../../contract/self-service";
 import { flattenAttributes, type AttributeRow } from "./customer-data";
+import { isRecord } from "../../../../../contract/is-record";
 
 /** How the customer seemed to the bot, in words an agent reads at a glance. */
 export type SentimentWord = "positive" | "neutral" | "negative";
@@ -20,9 +21,6 @@ export const NO_INTENT = "None";
 
 /** How many transcript lines the collapsed panel shows (the latest ones). */
 export const COLLAPSED_LINES = 3;
-
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
 
 const text = (value: unknown): string | null => (typeof value === "string" && value.trim() !== "" ? value : null);
 const finite = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
