@@ -74,12 +74,12 @@ export function twilioDouble(): string[] {
   return sent;
 }
 
-/** A `twilio` channel of the workspace on `number`, sending through the double. */
-export const smsChannel = async (workspaceSid: string, number: string, workflowSid: string) =>
+/** A `twilio` channel of the workspace on `number`, sending through the double (the workspace's workflow without `workflowSid`). */
+export const smsChannel = async (workspaceSid: string, number: string, workflowSid?: string) =>
   (
     await ok("POST", `/api/workspaces/${workspaceSid}/channels`, {
       Kind: "twilio",
-      WorkflowSid: workflowSid,
+      ...(workflowSid ? { WorkflowSid: workflowSid } : {}),
       "Settings.twilio_account_sid": TWILIO_AC,
       "Settings.phone_number": number,
       "Settings.api_base_url": TWILIO_API,

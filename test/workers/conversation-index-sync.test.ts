@@ -11,20 +11,17 @@
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webhookPath } from "../../channels/channel-config";
 import type { ConversationIndexEntry } from "../../durable-objects/common/conversations";
 import { conversationFor, directoryFor } from "../../platform/objects";
 import { call, BASIC } from "./auth-helpers";
-import { signedForm, smsForm } from "../support/twilio-forms";
-import { fetchApp, newChannel, newWorkspace, ORIGIN } from "./webchat-helpers";
+import { newWorkspace } from "./webchat-helpers";
+import { smsChannel, textChannel } from "./conversation-helpers";
 import { interceptStubs } from "./stub-intercept";
 import { eventually } from "../support/eventually";
 import { timerDueAt } from "../../durable-objects/kit/timers";
 import { conversationRow } from "../../durable-objects/conversation/store/conversation-rows";
 
 const ACCOUNT = env.ACCOUNT_SID!;
-const TWILIO_AC = "AC" + "a".repeat(32);
-const TWILIO_TOKEN = "twilio-auth-token";
 const NUMBER = "+15552226666";
 
 let ws = "";
@@ -59,13 +56,7 @@ beforeAll(async () => {
           },
   );
   ws = await newWorkspace("index sync");
-  channel = await newChannel(ws, {
-    Kind: "twilio",
-    "Settings.twilio_account_sid": TWILIO_AC,
-    "Settings.phone_number": NUMBER,
-    "Settings.api_base_url": "https://twilio.double",
-    "Secrets.auth_token": TWILIO_TOKEN,
-  });
+  channel = await smsChannel(ws, NUMBER);
 });
 
 afterAll(() => {
@@ -73,12 +64,7 @@ afterAll(() => {
   restore();
 });
 
-async function sms(from: string, body: string): Promise<void> {
-  const url = `${ORIGIN}${webhookPath(ws, channel)}`;
-  const response = await fetchApp(webhookPath(ws, channel), await signedForm(url, smsForm(TWILIO_AC, from, NUMBER, body), TWILIO_TOKEN));
-  expect(response.status).toBe(200);
-  await response.text();
-}
+const sms = (from: string, body: string): Promise<void> => textChannel(ws, channel, from, NUMBER, body);
 const openConversation = async (address: string) => {
   const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
   if (!found.ok || found.value === null) throw new Error("no open conversation");

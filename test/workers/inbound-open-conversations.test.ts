@@ -2,7 +2,7 @@
  * A webhook channel's customer writing again goes straight to their open conversation
  * (workers/inbound/open-conversations.ts), not through the workspace's DirectoryDO: the environment is
  * instrumented so that every call to this workspace's DirectoryDO is counted, and throws while
- * `directoryDown` holds. A conversation that has since closed (409) or is no longer there (404) sends the
+ * `directory.down` holds. A conversation that has since closed (409) or is no longer there (404) sends the
  * message the directory's way, which opens the next one with the customer's history; a retried webhook is
  * stored once either way; a profile still missing the name a message gives gets it from the directory.
  */
@@ -12,45 +12,29 @@ import { webhookPath } from "../../channels/channel-config";
 import { conversationFor, directoryFor } from "../../platform/objects";
 import { call, BASIC } from "./auth-helpers";
 import { messageSid, signedForm, smsForm } from "../support/twilio-forms";
-import { fetchApp, newChannel, newWorkspace, ORIGIN } from "./webchat-helpers";
-import { interceptStubs } from "./stub-intercept";
+import { fetchApp, newWorkspace, ORIGIN } from "./webchat-helpers";
+import { smsChannel, TWILIO_AC, TWILIO_TOKEN } from "./conversation-helpers";
+import { interceptStubs, WatchedCalls } from "./stub-intercept";
 
 const ACCOUNT = env.ACCOUNT_SID!;
-const TWILIO_AC = "AC" + "a".repeat(32);
-const TWILIO_TOKEN = "twilio-auth-token";
 const NUMBER = "+15552225555";
 
 let ws = "";
 let channel = "";
-let directoryDown = false;
 let restore = () => {};
 /** The Directory's RPC methods: a stub of the workspace's name answering one of them is its DirectoryDO's. */
 const DIRECTORY_METHODS = new Set(["resolveInbound", "findOpen", "upsert", "webhookConfigs"]);
-const calls: string[] = [];
+const directory = new WatchedCalls(DIRECTORY_METHODS);
 
 beforeAll(async () => {
-  restore = interceptStubs(
-    env.DIRECTORY,
-    (name) => name === ws,
-    (method, real) => {
-      if (!DIRECTORY_METHODS.has(method)) return real;
-      calls.push(method);
-      return directoryDown ? () => Promise.reject(new Error("Network connection lost.")) : real;
-    },
-  );
+  restore = interceptStubs(env.DIRECTORY, (name) => name === ws, directory.intercept);
   ws = await newWorkspace("open conversations");
-  channel = await newChannel(ws, {
-    Kind: "twilio",
-    "Settings.twilio_account_sid": TWILIO_AC,
-    "Settings.phone_number": NUMBER,
-    "Settings.api_base_url": "https://twilio.double",
-    "Secrets.auth_token": TWILIO_TOKEN,
-  });
+  channel = await smsChannel(ws, NUMBER);
 });
 
 afterAll(() => {
   restore();
-  directoryDown = false;
+  directory.down = false;
 });
 
 /** Posts a customer's SMS as Twilio would; answers the webhook's status. */
@@ -83,21 +67,21 @@ const taskAttributes = async (conversationSid: string) => {
 describe("a customer writing again", () => {
   it("reaches their open conversation without the directory, even while it cannot be reached", async () => {
     const from = "+15550003001";
-    calls.length = 0;
+    directory.calls.length = 0;
     expect(await sms(from, "First")).toBe(200);
-    expect(calls).toContain("resolveInbound");
+    expect(directory.calls).toContain("resolveInbound");
     const conversationSid = (await openConversation(from))!;
 
-    calls.length = 0;
-    directoryDown = true;
+    directory.calls.length = 0;
+    directory.down = true;
     try {
       expect(await sms(from, "Second")).toBe(200);
       expect(await sms(from, "Third")).toBe(200);
     } finally {
-      directoryDown = false;
+      directory.down = false;
     }
-    expect(calls).not.toContain("resolveInbound");
-    expect(calls).not.toContain("webhookConfigs"); // kept from the directory's answer to the first
+    expect(directory.calls).not.toContain("resolveInbound");
+    expect(directory.calls).not.toContain("webhookConfigs"); // kept from the directory's answer to the first
     expect(await bodies(conversationSid)).toEqual(["First", "Second", "Third"]);
     expect(await openConversation(from)).toBe(conversationSid);
   });
@@ -125,9 +109,9 @@ describe("a customer writing again", () => {
     });
     expect(closing.status).toBe(200);
 
-    calls.length = 0;
+    directory.calls.length = 0;
     expect(await sms(from, "Order 2")).toBe(200);
-    expect(calls).toContain("resolveInbound");
+    expect(directory.calls).toContain("resolveInbound");
     const next = (await openConversation(from))!;
     expect(next).not.toBe(closed);
     expect(await bodies(closed)).toEqual(["Order 1", "Thanks"]);
@@ -135,9 +119,9 @@ describe("a customer writing again", () => {
     expect((await taskAttributes(next)).history.map((h) => h.conversation_sid)).toEqual([closed]);
 
     // And the new one is the isolate's from then on.
-    calls.length = 0;
+    directory.calls.length = 0;
     expect(await sms(from, "Order 2, again")).toBe(200);
-    expect(calls).not.toContain("resolveInbound");
+    expect(directory.calls).not.toContain("resolveInbound");
     expect(await bodies(next)).toEqual(["Order 2", "Order 2, again"]);
   });
 
@@ -149,9 +133,9 @@ describe("a customer writing again", () => {
     const removing = await call("DELETE", `/conversations/v1/Conversations/${deleted}`, { authorization: BASIC, origin: null });
     expect(removing.status).toBe(204);
 
-    calls.length = 0;
+    directory.calls.length = 0;
     expect(await sms(from, "After")).toBe(200);
-    expect(calls).toContain("resolveInbound");
+    expect(directory.calls).toContain("resolveInbound");
     const next = (await openConversation(from))!;
     expect(next).not.toBe(deleted);
     expect(await bodies(next)).toEqual(["After"]);
@@ -166,14 +150,14 @@ describe("a customer writing again", () => {
       return found.value;
     };
     expect((await profile()).friendly_name).toBeNull();
-    calls.length = 0;
+    directory.calls.length = 0;
     expect(await sms(from, "It's Ada", { ProfileName: "Ada Lovelace" })).toBe(200);
-    expect(calls).toContain("resolveInbound");
+    expect(directory.calls).toContain("resolveInbound");
     expect((await profile()).friendly_name).toBe("Ada Lovelace");
     // Named now: later messages, named or not, go straight to the conversation.
-    calls.length = 0;
+    directory.calls.length = 0;
     expect(await sms(from, "Again", { ProfileName: "Ada Lovelace" })).toBe(200);
-    expect(calls).not.toContain("resolveInbound");
+    expect(directory.calls).not.toContain("resolveInbound");
     expect(await bodies((await openConversation(from))!)).toEqual(["No name yet", "It's Ada", "Again"]);
   });
 });

@@ -35,3 +35,24 @@ export function interceptStubs(
     proto.getByName = realGetByName;
   };
 }
+
+/**
+ * An intercept for {@link interceptStubs} that records each call to `methods`, in order, and while `down`
+ * holds makes each of them fail as an object that cannot be reached does.
+ * @example
+ * const directory = new WatchedCalls(new Set(["resolveInbound", "findOpen"]));
+ * const restore = interceptStubs(env.DIRECTORY, (name) => name === ws, directory.intercept);
+ * directory.down = true; // every resolveInbound and findOpen now rejects
+ */
+export class WatchedCalls {
+  readonly calls: string[] = [];
+  down = false;
+
+  constructor(private readonly methods: ReadonlySet<string>) {}
+
+  readonly intercept = (method: string, real: unknown): unknown => {
+    if (!this.methods.has(method)) return real;
+    this.calls.push(method);
+    return this.down ? () => Promise.reject(new Error("Network connection lost.")) : real;
+  };
+}

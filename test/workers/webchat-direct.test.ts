@@ -15,33 +15,24 @@ import { conversationFor, directoryFor } from "../../platform/objects";
 import { call, BASIC } from "./auth-helpers";
 import { ok } from "./regions-helpers";
 import { newChannel, widget } from "./webchat-helpers";
-import { interceptStubs } from "./stub-intercept";
+import { interceptStubs, WatchedCalls } from "./stub-intercept";
 import { eventually } from "../support/eventually";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 
-/** The workspace whose DirectoryDO is unreachable while `directoryDown` holds. */
+/** The workspace whose DirectoryDO is unreachable while `directory.down` holds. */
 let ws = "";
-let directoryDown = false;
 let restore = () => {};
 /** The Directory's RPC methods: a stub of the workspace's name answering one of them is its DirectoryDO's. */
 const DIRECTORY_METHODS = new Set(["resolveInbound", "findOpen", "findLatest", "upsert", "noteWorker", "webhookConfigs", "list"]);
-const calls: string[] = [];
+const directory = new WatchedCalls(DIRECTORY_METHODS);
 
 let channel = "";
 let agent = "";
 const api = (path: string) => `/Workspaces/${ws}${path}`;
 
 beforeAll(async () => {
-  restore = interceptStubs(
-    env.DIRECTORY,
-    (name) => name === ws,
-    (method, real) => {
-      if (!DIRECTORY_METHODS.has(method)) return real;
-      calls.push(method);
-      return directoryDown ? () => Promise.reject(new Error("Network connection lost.")) : real;
-    },
-  );
+  restore = interceptStubs(env.DIRECTORY, (name) => name === ws, directory.intercept);
   ws = (await ok("POST", "/Workspaces", { FriendlyName: "Direct web chat", Template: "FIFO" })).sid;
   const available = ((await ok("GET", api("/Activities"), { FriendlyName: "Available" })).activities as { sid: string }[])[0]!.sid;
   agent = (await ok("POST", api("/Workers"), { FriendlyName: "Ada Agent", ActivitySid: available })).sid;
@@ -72,8 +63,8 @@ describe("a new visitor", () => {
   let first = "";
 
   it("rings an agent with their first message while the workspace's directory cannot be reached", async () => {
-    directoryDown = true;
-    calls.length = 0;
+    directory.down = true;
+    directory.calls.length = 0;
     const visitor = widget(ws, channel);
     const session = await visitor.session({});
     expect(session.conversation_sid).toBeNull();
@@ -90,8 +81,8 @@ describe("a new visitor", () => {
     expect(attributes).toMatchObject({ from: session.visitor_id, history: [] });
     expect(attributes.known_worker_sid).toBeUndefined();
     // Only the conversation, after the task, tried the directory (and failed); the Worker never asked it.
-    expect(calls.filter((c) => c === "resolveInbound")).toEqual(["resolveInbound"]);
-    expect(calls).not.toContain("findOpen");
+    expect(directory.calls.filter((c) => c === "resolveInbound")).toEqual(["resolveInbound"]);
+    expect(directory.calls).not.toContain("findOpen");
 
     // Their next message joins the same conversation, the directory still down.
     const again = await visitor.post("/messages", { client_id: "c-2", body: "Still there?" }, session.token);
@@ -100,7 +91,7 @@ describe("a new visitor", () => {
   });
 
   it("is told to the directory once it answers again: the conversation listed, the profile the task named made", async () => {
-    directoryDown = false;
+    directory.down = false;
     expect(await runDurableObjectAlarm(conversationFor(env, first))).toBe(true);
     const attributes = await attributesOf(first);
     const visitorId = attributes.from;
@@ -160,9 +151,9 @@ describe("a visitor whose conversation closed", () => {
     expect(back.conversation_sid).toBeNull(); // nothing opened yet
     const sent = await visitor.post("/messages", { client_id: "c-1", body: "Hi" }, back.token);
     expect(sent.body.token).toBeUndefined(); // the conversation the first session named, kept
-    calls.length = 0;
+    directory.calls.length = 0;
     expect((await visitor.session({ token: session.token })).conversation_sid).toBe(sent.body.conversation_sid);
     // Their open and latest conversation come from one question to the workspace's directory.
-    expect(calls).toEqual(["findLatest"]);
+    expect(directory.calls).toEqual(["findLatest"]);
   });
 });
