@@ -4,27 +4,20 @@
  * WorkerChannel, a renamed activity is seen by expressions, and the Workspace DO's events are listed.
  */
 import { describe, expect, it } from "vitest";
-import { Router } from "../../../durable-objects/router/lifecycle/router";
-import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
-import { applyMigrations } from "../../../durable-objects/kit/migrations";
 import { removeSent, unsent } from "../../../durable-objects/kit/outbox";
 import type { StoreHost } from "../../../durable-objects/kit/sql-host";
 import { EVENTS_TOPIC } from "../../../durable-objects/router/lifecycle/router-operation";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { WorkspaceConfigSnapshot } from "../../../durable-objects/common/rpc";
 import { ACCOUNT, AVAILABLE, SUPPORT, WORKFLOW, WORKSPACE, snapshot, value, workflow } from "../../workers/router-fixtures";
-import { sqliteHost } from "../kit/sqlite-host";
+import { configuredRouter } from "./router-scene";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const page = { pageSize: 100, page: 0 };
 
 function setup(first: WorkspaceConfigSnapshot = snapshot(1)) {
-  const host = sqliteHost();
-  applyMigrations(host, ROUTER_MIGRATIONS);
   const events: EventRecord[][] = [];
-  const router = new Router(host, { onEvents: (recorded) => events.push([...recorded]) });
-  router.load(T0);
-  value(router.applyConfig(first, [], {}, T0));
+  const { host, router } = configuredRouter(T0, (recorded) => events.push([...recorded]), first);
   return { router, events, host };
 }
 

@@ -3,24 +3,17 @@
  * the delta is serialized once, and every socket is sent the very same text.
  */
 import { expect, it } from "vitest";
-import { applyMigrations } from "../../../durable-objects/kit/migrations";
-import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { SupervisorFeed } from "../../../durable-objects/router/realtime/supervisors";
-import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
 import type { EventRecord } from "../../../contract/taskrouter";
-import { ACCOUNT, AVAILABLE, snapshot, value } from "../../workers/router-fixtures";
-import { sqliteHost } from "../kit/sqlite-host";
+import { ACCOUNT, value } from "../../workers/router-fixtures";
+import { configuredRouter, createAnn } from "./router-scene";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 
 it("one change to 1,000 supervisors: one listing of the sockets, one serialization, the same text to each", () => {
-  const host = sqliteHost();
-  applyMigrations(host, ROUTER_MIGRATIONS);
   let events: readonly EventRecord[] = [];
-  const router = new Router(host, { onEvents: (recorded) => (events = recorded) });
-  router.load(T0);
-  value(router.applyConfig(snapshot(), [], {}, T0));
-  value(router.createWorker(ACCOUNT, { friendlyName: "Ann", activitySid: AVAILABLE, attributes: '{"skills":["support"]}' }, T0));
+  const { host, router } = configuredRouter(T0, (recorded) => (events = recorded));
+  createAnn(router, T0);
 
   const supervisors = Array.from({ length: 1000 }, (_, i) => i);
   const sent: string[] = [];

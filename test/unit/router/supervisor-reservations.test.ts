@@ -4,12 +4,9 @@
  * empty one is none), the customer by the desk's name rule, and the queue the task went through.
  */
 import { expect, it } from "vitest";
-import { applyMigrations } from "../../../durable-objects/kit/migrations";
-import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { inHand, reservationView } from "../../../durable-objects/router/realtime/supervisor-reservations";
-import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
-import { ACCOUNT, AVAILABLE, EVERYONE, SUPPORT, snapshot, value } from "../../workers/router-fixtures";
-import { sqliteHost } from "../kit/sqlite-host";
+import { ACCOUNT, EVERYONE, SUPPORT, snapshot, value } from "../../workers/router-fixtures";
+import { configuredRouter, createAnn } from "./router-scene";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const CH = "CH" + "c".repeat(32);
@@ -34,15 +31,9 @@ it.each([
     { conversation_sid: null, channel_type: null, customer: "Bo", task_queue_sid: EVERYONE, task_queue_name: "Everyone" },
   ],
 ])("%j → %j", (attributes, expected) => {
-  const host = sqliteHost();
-  applyMigrations(host, ROUTER_MIGRATIONS);
-  const router = new Router(host, { onEvents: () => undefined });
-  router.load(T0);
   const config = snapshot();
-  value(router.applyConfig(config, [], {}, T0));
-  const ann = value(
-    router.createWorker(ACCOUNT, { friendlyName: "Ann", activitySid: AVAILABLE, attributes: '{"skills":["support"]}' }, T0),
-  );
+  const { host, router } = configuredRouter(T0, undefined, config);
+  const ann = createAnn(router, T0);
   value(router.createTask(ACCOUNT, { attributes: JSON.stringify(attributes) }, T0 + 5000));
 
   const [held] = inHand(host, ann.worker.sid);

@@ -5,15 +5,12 @@
  * a fresh snapshot gives — whoever connected in between, and after the feed's memory is lost.
  */
 import { describe, expect, it } from "vitest";
-import { applyMigrations } from "../../../durable-objects/kit/migrations";
-import { Router } from "../../../durable-objects/router/lifecycle/router";
 import { SupervisorFeed } from "../../../durable-objects/router/realtime/supervisors";
 import { SentToSupervisors } from "../../../durable-objects/router/realtime/supervisor-sent";
-import { ROUTER_MIGRATIONS } from "../../../durable-objects/router/store/schema";
 import type { EventRecord } from "../../../contract/taskrouter";
 import type { SupervisorQueue, SupervisorTeam } from "../../../contract/realtime-frames";
-import { ACCOUNT, AVAILABLE, EVERYONE, OFFLINE, SUPPORT, snapshot, value } from "../../workers/router-fixtures";
-import { sqliteHost } from "../kit/sqlite-host";
+import { ACCOUNT, AVAILABLE, EVERYONE, OFFLINE, SUPPORT, value } from "../../workers/router-fixtures";
+import { configuredRouter, createAnn } from "./router-scene";
 import { foldQueue } from "../../../contract/supervisor-fold";
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -135,15 +132,9 @@ function folded(frames: readonly Wire[]): { queues: Map<string, SupervisorQueue>
 
 describe("the feed's deltas, folded, are what a fresh snapshot says", () => {
   function world() {
-    const host = sqliteHost();
-    applyMigrations(host, ROUTER_MIGRATIONS);
     let events: readonly EventRecord[] = [];
-    const router = new Router(host, { onEvents: (recorded) => (events = recorded) });
-    router.load(T0);
-    value(router.applyConfig(snapshot(), [], {}, T0));
-    const ann = value(
-      router.createWorker(ACCOUNT, { friendlyName: "Ann", activitySid: AVAILABLE, attributes: '{"skills":["support"]}' }, T0),
-    );
+    const { host, router } = configuredRouter(T0, (recorded) => (events = recorded));
+    const ann = createAnn(router, T0);
     const open: string[] = [];
     const received = new Map<string, Wire[]>();
     const sockets = {
