@@ -65,11 +65,6 @@ afterAll(() => {
 });
 
 const sms = (from: string, body: string): Promise<void> => textChannel(ws, channel, from, NUMBER, body);
-const openConversation = async (address: string) => {
-  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
-  if (!found.ok || found.value === null) throw new Error("no open conversation");
-  return found.value;
-};
 /** The conversation's entry as the directory lists it. */
 const listed = async (sid: string) => {
   const page = await directoryFor(env, ws).list(ACCOUNT, { pageSize: 50, page: 0 });
@@ -87,13 +82,19 @@ const indexTimer = (sid: string) => runInDurableObject(conversationFor(env, sid)
 /** Waits until the conversation's writes have settled: its entry says `name`. */
 const settledAs = (sid: string, name: string) =>
   eventually(async () => ((await listed(sid))?.friendlyName === name ? true : undefined), `the entry named ${name}`);
+/** The customer `from` says hello: their new conversation, once its entry is written (named for them). */
+async function openedBy(from: string): Promise<string> {
+  await sms(from, "Hello");
+  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, from);
+  if (!found.ok || found.value === null) throw new Error("no open conversation");
+  await settledAs(found.value, from);
+  return found.value;
+}
 
 describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
   it("is written twice for changes made while one write is in flight, and ends as the conversation ends", async () => {
     const from = "+15550004001";
-    await sms(from, "Hello");
-    const sid = await openConversation(from);
-    await settledAs(sid, from);
+    const sid = await openedBy(from);
 
     hold();
     upserts.length = 0;
@@ -110,9 +111,7 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
 
   it("keeps the timer set until the write carrying the last change lands", async () => {
     const from = "+15550004002";
-    await sms(from, "Hello");
-    const sid = await openConversation(from);
-    await settledAs(sid, from);
+    const sid = await openedBy(from);
 
     hold();
     const first = held!;
@@ -135,9 +134,7 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
 
   it("is written by the alarm after an eviction took the queued write with it", async () => {
     const from = "+15550004003";
-    await sms(from, "Hello");
-    const sid = await openConversation(from);
-    await settledAs(sid, from);
+    const sid = await openedBy(from);
 
     hold();
     const lost = held!;
@@ -157,9 +154,7 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
 
   it("keeps the timer for a message left to it while a write was in flight, which the alarm then writes", async () => {
     const from = "+15550004005";
-    await sms(from, "Hello");
-    const sid = await openConversation(from);
-    await settledAs(sid, from);
+    const sid = await openedBy(from);
 
     hold();
     upserts.length = 0;
@@ -181,9 +176,7 @@ describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {
 
   it("refreshes the last activity of a burst of messages from the timer, at most a second behind, ending at the last", async () => {
     const from = "+15550004004";
-    await sms(from, "Hello");
-    const sid = await openConversation(from);
-    await settledAs(sid, from);
+    const sid = await openedBy(from);
 
     upserts.length = 0;
     for (let i = 0; i < 6; i++) await sms(from, `message ${i}`);
