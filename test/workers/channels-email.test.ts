@@ -20,7 +20,8 @@ import attachmentMail from "../unit/channels/fixtures/email-attachment.eml?raw";
 import plainMail from "../unit/channels/fixtures/email-plain.eml?raw";
 import replyMail from "../unit/channels/fixtures/email-reply.eml?raw";
 import * as providers from "../unit/channels/fixtures/email-providers";
-import { conversationFor, directoryFor } from "../../platform/objects";
+import { conversationFor } from "../../platform/objects";
+import { messagesOf, openConversationOf } from "./conversation-helpers";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const AUTH = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`) };
@@ -88,16 +89,7 @@ async function deliverMail(raw: string, to = SUPPORT) {
   return outcome;
 }
 
-const openConversation = async (address: string) => {
-  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channelSid, address);
-  if (!found.ok) throw new Error(found.message);
-  return found.value;
-};
-const messagesOf = async (conversationSid: string) => {
-  const page = await conversationFor(env, conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
-  if (!page.ok) throw new Error(page.message);
-  return page.value.items;
-};
+const openConversation = (address: string) => openConversationOf(ws, channelSid, address);
 
 describe("mail through Email Routing", () => {
   it("opens a conversation with the mail's text and an email task carrying the sender", async () => {

@@ -13,7 +13,8 @@ import { app } from "../../workers/app";
 import { signedForm, smsForm } from "../support/twilio-forms";
 import { signCustom } from "../../channels/custom";
 import { mediaStore, signedMediaUrl } from "../../channels/media";
-import { conversationFor, directoryFor } from "../../platform/objects";
+import { conversationFor } from "../../platform/objects";
+import { messagesOf, openConversationOf } from "./conversation-helpers";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const AUTH = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`) };
@@ -65,16 +66,7 @@ async function twilioWebhook(params: Record<string, string>, token = TWILIO_TOKE
 
 const sms = (from: string, body: string) => smsForm(TWILIO_AC, from, NUMBER, body);
 
-const openConversation = async (address: string, channel = twilioChannel) => {
-  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
-  if (!found.ok) throw new Error(found.message);
-  return found.value;
-};
-const messagesOf = async (conversationSid: string) => {
-  const page = await conversationFor(env, conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
-  if (!page.ok) throw new Error(page.message);
-  return page.value.items;
-};
+const openConversation = (address: string, channel = twilioChannel) => openConversationOf(ws, channel, address);
 
 describe("a Twilio SMS webhook", () => {
   it("opens a conversation with the message (card number masked) and a task, and answers empty TwiML", async () => {

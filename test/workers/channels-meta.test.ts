@@ -13,7 +13,8 @@ import { app } from "../../workers/app";
 import { createGraphDouble, sendMetaWebhook, type GraphDouble } from "../support/doubles/graph";
 import * as ms from "../unit/channels/fixtures/meta-messenger";
 import * as wa from "../unit/channels/fixtures/meta-whatsapp";
-import { conversationFor, directoryFor } from "../../platform/objects";
+import { conversationFor } from "../../platform/objects";
+import { messagesOf, openConversationOf } from "./conversation-helpers";
 
 const ACCOUNT = env.ACCOUNT_SID!;
 const FORM = { authorization: "Basic " + btoa(`${ACCOUNT}:${env.AUTH_TOKEN}`), "content-type": "application/x-www-form-urlencoded" };
@@ -87,16 +88,7 @@ afterEach(() => {
 });
 
 const webhookUrl = (channel: string) => `${ORIGIN}${webhookPath(ws, channel)}`;
-const openConversation = async (address: string, channel = whatsappChannel) => {
-  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
-  if (!found.ok) throw new Error(found.message);
-  return found.value;
-};
-const messagesOf = async (conversationSid: string) => {
-  const page = await conversationFor(env, conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
-  if (!page.ok) throw new Error(page.message);
-  return page.value.items;
-};
+const openConversation = (address: string, channel = whatsappChannel) => openConversationOf(ws, channel, address);
 /** A WhatsApp text from a customer of our own choosing, so tests do not share conversations. */
 const waTextFrom = (waId: string, body: string, id = `wamid.${crypto.randomUUID()}`) => {
   const payload = wa.waText(body, id) as {

@@ -7,6 +7,7 @@
 import { env, exports } from "cloudflare:workers";
 import { afterAll, beforeAll, expect } from "vitest";
 import { webhookPath } from "../../channels/channel-config";
+import { conversationFor, directoryFor } from "../../platform/objects";
 import { signedForm, smsForm } from "../support/twilio-forms";
 import { eventually as pollUntil } from "../support/eventually";
 
@@ -92,4 +93,18 @@ export async function textChannel(workspaceSid: string, channelSid: string, from
   const url = `${ORIGIN}${webhookPath(workspaceSid, channelSid)}`;
   const res = await exports.default.fetch(url, await signedForm(url, smsForm(TWILIO_AC, from, to, body), TWILIO_TOKEN));
   expect(res.status).toBe(200);
+}
+
+/** The customer's open conversation on the channel, as the workspace's directory answers it (null: none). */
+export async function openConversationOf(workspaceSid: string, channelSid: string, address: string): Promise<string | null> {
+  const found = await directoryFor(env, workspaceSid).findOpen(ACCOUNT, channelSid, address);
+  if (!found.ok) throw new Error(found.message);
+  return found.value;
+}
+
+/** A conversation's messages, oldest first (the first 50). */
+export async function messagesOf(conversationSid: string) {
+  const page = await conversationFor(env, conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
+  if (!page.ok) throw new Error(page.message);
+  return page.value.items;
 }

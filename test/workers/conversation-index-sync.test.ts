@@ -15,7 +15,7 @@ import type { ConversationIndexEntry } from "../../durable-objects/common/conver
 import { conversationFor, directoryFor } from "../../platform/objects";
 import { call, BASIC } from "./auth-helpers";
 import { newWorkspace } from "./webchat-helpers";
-import { smsChannel, textChannel } from "./conversation-helpers";
+import { openConversationOf, smsChannel, textChannel } from "./conversation-helpers";
 import { interceptStubs } from "./stub-intercept";
 import { eventually } from "../support/eventually";
 import { timerDueAt } from "../../durable-objects/kit/timers";
@@ -85,10 +85,10 @@ const settledAs = (sid: string, name: string) =>
 /** The customer `from` says hello: their new conversation, once its entry is written (named for them). */
 async function openedBy(from: string): Promise<string> {
   await sms(from, "Hello");
-  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, from);
-  if (!found.ok || found.value === null) throw new Error("no open conversation");
-  await settledAs(found.value, from);
-  return found.value;
+  const sid = await openConversationOf(ws, channel, from);
+  if (sid === null) throw new Error("no open conversation");
+  await settledAs(sid, from);
+  return sid;
 }
 
 describe("the directory's entry of a conversation", { timeout: 60_000 }, () => {

@@ -13,7 +13,7 @@ import { conversationFor, directoryFor } from "../../platform/objects";
 import { call, BASIC } from "./auth-helpers";
 import { messageSid, signedForm, smsForm } from "../support/twilio-forms";
 import { fetchApp, newWorkspace, ORIGIN } from "./webchat-helpers";
-import { smsChannel, TWILIO_AC, TWILIO_TOKEN } from "./conversation-helpers";
+import { messagesOf, openConversationOf, smsChannel, TWILIO_AC, TWILIO_TOKEN } from "./conversation-helpers";
 import { interceptStubs, WatchedCalls } from "./stub-intercept";
 
 const ACCOUNT = env.ACCOUNT_SID!;
@@ -47,16 +47,8 @@ async function sms(from: string, body: string, extra: Record<string, string> = {
   await response.text();
   return response.status;
 }
-const openConversation = async (address: string) => {
-  const found = await directoryFor(env, ws).findOpen(ACCOUNT, channel, address);
-  if (!found.ok) throw new Error(found.message);
-  return found.value;
-};
-const bodies = async (conversationSid: string) => {
-  const page = await conversationFor(env, conversationSid).listMessages(ACCOUNT, { pageSize: 50, page: 0 }, "asc");
-  if (!page.ok) throw new Error(page.message);
-  return page.value.items.map((m) => m.body);
-};
+const openConversation = (address: string) => openConversationOf(ws, channel, address);
+const bodies = async (conversationSid: string) => (await messagesOf(conversationSid)).map((m) => m.body);
 const taskAttributes = async (conversationSid: string) => {
   const found = await conversationFor(env, conversationSid).getConversation(ACCOUNT);
   if (!found.ok) throw new Error(found.message);
