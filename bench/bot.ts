@@ -7,7 +7,7 @@
 import { loadClassifier, trainModel } from "../durable-objects/workspace/bot/classifier";
 import type { BotIntent } from "../durable-objects/workspace/bot/corpus";
 import corpus from "./fixtures/bot-corpus.json";
-import { seededRandom } from "./seeded-random";
+import { seededRandom } from "../test/support/seeded-random";
 
 export interface BotFigures {
   readonly trainPhrases: number;

@@ -12,7 +12,7 @@ import type { QueueInput, TaskInput, WorkerInput } from "../durable-objects/rout
 import { parseOrderBy } from "../durable-objects/router/workflow/order-by";
 import { ReferenceMatcher } from "../test/unit/matcher/reference";
 import { percentile } from "./report";
-import { seededRandom as random } from "./seeded-random";
+import { seededRandom as random } from "../test/support/seeded-random";
 
 const SKILLS = Array.from({ length: 20 }, (_, i) => `skill${i}`);
 const LANGUAGES = ["en", "es", "fr", "de", "pt"];

@@ -8,7 +8,7 @@
  * where the objects are, not by luck). `npm run bench -- regions` writes its section in BENCHMARKS.md.
  */
 import { percentile } from "./report";
-import { seededRandom } from "./seeded-random";
+import { seededRandom } from "../test/support/seeded-random";
 
 /** What is where on the path: the two people's edges, and the Durable Objects between them. */
 export type Stop = "customer-edge" | "directory" | "conversation" | "router" | "agent-edge";

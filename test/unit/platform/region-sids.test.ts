@@ -5,17 +5,7 @@ import { describe, expect, it } from "vitest";
 import { newSid } from "../../../contract/ids";
 import { homeRegionOf, keyedRegionalSid, regionalSid, regionOfItem, regionOfSid } from "../../../platform/region-sids";
 import { regions } from "../../../platform/regions";
-
-/** A small seeded generator (mulberry32), so the sample is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../support/seeded-random";
 
 describe("regionalSid and regionOfSid", () => {
   it.each(regions.regions.map((r) => r.id))("round-trips %s for workers, tasks and reservations", (regionId) => {
@@ -54,7 +44,7 @@ describe("regionalSid and regionOfSid", () => {
   });
 
   it("reads 200,000 random SIDs of the old kind as no region", () => {
-    const random = seeded(13);
+    const random = seededRandom(13);
     let regional = 0;
     for (let i = 0; i < 200_000; i++) {
       let hex = "";

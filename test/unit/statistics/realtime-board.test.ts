@@ -6,22 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { RealtimeBoard, TASK_STATUSES, type TaskScope } from "../../../durable-objects/router/statistics/realtime";
 import type { LiveTask, WorkMeter } from "../../../durable-objects/router/statistics";
+import { seededRandom as random } from "../../support/seeded-random";
 
 const QUEUES = ["WQ1", "WQ2"];
 const WORKFLOWS = ["WW1", "WW2"];
 const CHANNELS = ["", "voice", "chat"];
-
-/** A small seeded generator (mulberry32), so a failure names the seed that reproduces it. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const meter = (): WorkMeter => ({ rowsRead: 0, entriesVisited: 0 });
 

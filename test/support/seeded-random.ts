@@ -1,6 +1,7 @@
 /**
- * The benchmarks' one seeded generator (mulberry32): the same seed draws the same numbers on every run
- * and machine, so a synthetic population or a simulation's figures can be reproduced.
+ * The one seeded generator (mulberry32) of the benchmarks and the randomised tests: the same seed draws the
+ * same numbers on every run and machine, so a synthetic population, a simulation's figures or a failing
+ * test's sample can be reproduced.
  * @example const random = seededRandom(13); random(); // a number in [0, 1)
  */
 export function seededRandom(seed: number): () => number {
